@@ -1,0 +1,45 @@
+import { Scalar } from "@scalar/hono-api-reference";
+import { createBaseApp } from "./lib/create-app.js";
+import type { Deps } from "./lib/types.js";
+import { health } from "./routes/health/health.index.js";
+
+export type { Deps, Config, Caller, AppBindings } from "./lib/types.js";
+
+/** The whole API, built from its dependencies. node.ts and worker.ts only wire these. */
+export function createApp(deps: Deps) {
+  const app = createBaseApp(deps);
+
+  const routes = [health] as const;
+  for (const r of routes) app.route("/", r);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "A secret key (`gk_sk_…`, servers only), a publishable key (`gk_pk_…`, browsers, from allowed origins), an organizer access token, or a participant token (`gk_pt_…`).",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
+    type: "apiKey",
+    in: "cookie",
+    name: "gk_access",
+    description: "The dashboard's HTTP-only session cookie.",
+  });
+
+  app.doc31("/v1/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Gatherkit API",
+      version: deps.config.version,
+      description:
+        "Group coordination for any website. Errors are `application/problem+json` with a stable `code`. Every POST accepts an `Idempotency-Key` header. Lists are cursor-paginated.",
+    },
+    servers: [{ url: deps.config.publicUrl }],
+  });
+
+  app.get("/docs", Scalar({ url: "/v1/openapi.json", pageTitle: "Gatherkit API reference" }));
+  app.get("/", (c) => c.redirect("/docs"));
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

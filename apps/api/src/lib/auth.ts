@@ -1,0 +1,94 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { getCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import { publishableKeys, secretKeys } from "@gatherkit/db";
+import { sha256Hex } from "./crypto.js";
+import { ApiError } from "./errors.js";
+import { verifyApiToken } from "./tokens.js";
+import type { AppBindings, Caller } from "./types.js";
+
+export const ACCESS_COOKIE = "gk_access";
+export const REFRESH_COOKIE = "gk_refresh";
+export const SECRET_KEY_PREFIX = "gk_sk_";
+export const PUBLISHABLE_KEY_PREFIX = "gk_pk_";
+
+/**
+ * Resolves the caller from `Authorization: Bearer …` (secret key, publishable key, access
+ * token or participant token) or the dashboard's access cookie. A credential that is present
+ * but bad is answered 401 at once; no credential leaves `caller` null for routes to decide.
+ * Publishable keys only work from their allowed origins.
+ */
+export const authenticate = createMiddleware<AppBindings>(async (c, next) => {
+  const header = c.req.header("authorization");
+  let credential: string | undefined;
+  if (header) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m?.[1]) throw new ApiError(401, "invalid_token", 'The Authorization header must be "Bearer <key or token>".');
+    credential = m[1];
+  } else {
+    credential = getCookie(c, ACCESS_COOKIE);
+  }
+  c.set("caller", credential ? await resolveCaller(c, credential) : null);
+  await next();
+});
+
+async function resolveCaller(c: Parameters<Parameters<typeof createMiddleware<AppBindings>>[0]>[0], credential: string): Promise<Caller> {
+  const db = c.var.db;
+  if (credential.startsWith(SECRET_KEY_PREFIX)) {
+    const hash = await sha256Hex(credential);
+    const [row] = await db.select().from(secretKeys).where(eq(secretKeys.hash, hash)).limit(1);
+    if (!row) throw new ApiError(401, "invalid_token", "This secret key does not exist.");
+    if (row.revokedAt !== null) throw new ApiError(401, "key_revoked", "This secret key has been revoked.");
+    const now = c.var.deps.now?.() ?? Date.now();
+    // Coarse last-used stamp: at most one write a minute per key keeps the hot path read-only.
+    if (row.lastUsedAt === null || now - row.lastUsedAt > 60_000) {
+      await db
+        .update(secretKeys)
+        .set({ lastUsedAt: now })
+        .where(and(eq(secretKeys.id, row.id), isNull(secretKeys.revokedAt)));
+    }
+    return { kind: "secret_key", orgId: row.orgId, keyId: row.id };
+  }
+  if (credential.startsWith(PUBLISHABLE_KEY_PREFIX)) {
+    const [row] = await db.select().from(publishableKeys).where(eq(publishableKeys.key, credential)).limit(1);
+    if (!row) throw new ApiError(401, "invalid_token", "This publishable key does not exist.");
+    if (row.revokedAt !== null) throw new ApiError(401, "key_revoked", "This publishable key has been revoked.");
+    const origin = c.req.header("origin");
+    if (origin && !row.allowedOrigins.includes(origin)) {
+      throw new ApiError(
+        403,
+        "origin_not_allowed",
+        `The origin ${origin} is not allowed for this publishable key. Add it to the key's allowed origins in the dashboard.`,
+      );
+    }
+    return { kind: "publishable_key", orgId: row.orgId, keyId: row.id };
+  }
+  const claims = await verifyApiToken(c.var.config, credential);
+  if (claims.typ === "access") return { kind: "user", orgId: claims.org, userId: claims.sub, role: claims.role };
+  return { kind: "participant", orgId: claims.org, participantId: claims.sub, name: claims.name };
+}
+
+type Kind = Caller["kind"];
+type Narrow<K extends Kind> = Extract<Caller, { kind: K }>;
+
+/** The caller, if it is one of `kinds`; 401 when nobody is signed in, 403 for the wrong kind. */
+export function requireCaller<K extends Kind>(c: { var: { caller: Caller | null } }, ...kinds: K[]): Narrow<K> {
+  const caller = c.var.caller;
+  if (!caller) throw new ApiError(401, "authentication_required", "Sign in or send a key: Authorization: Bearer <key or token>.");
+  if (!(kinds as Kind[]).includes(caller.kind)) {
+    throw new ApiError(403, "permission_denied", `This action is not available to a ${caller.kind.replace("_", " ")}.`);
+  }
+  return caller as Narrow<K>;
+}
+
+/** An organizer signed in with one of `roles` (or a secret key, which acts as the organization). */
+export function requireOrganizer(
+  c: { var: { caller: Caller | null } },
+  roles: ("owner" | "admin" | "staff")[] = ["owner", "admin", "staff"],
+): Narrow<"user" | "secret_key"> {
+  const caller = requireCaller(c, "user", "secret_key");
+  if (caller.kind === "user" && !roles.includes(caller.role)) {
+    throw new ApiError(403, "permission_denied", `This action needs the ${roles.join(" or ")} role.`);
+  }
+  return caller;
+}

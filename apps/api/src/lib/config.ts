@@ -1,0 +1,42 @@
+import type { Config } from "./types.js";
+
+/**
+ * Builds the config from plain string settings (process.env on Node, bindings and vars on
+ * Workers). Missing secrets are generated only when `allowEphemeralSecrets` (local runs).
+ */
+export function configFromEnv(
+  env: Record<string, string | undefined>,
+  runtime: Config["runtime"],
+  opts: { allowEphemeralSecrets?: boolean; version?: string } = {},
+): Config {
+  const secret = (name: string) => {
+    const v = env[name];
+    if (v && v.length >= 32) return v;
+    if (v) throw new Error(`${name} must be at least 32 characters long.`);
+    if (opts.allowEphemeralSecrets) return crypto.randomUUID() + crypto.randomUUID();
+    throw new Error(`${name} is not set. Set it to a random string of at least 32 characters.`);
+  };
+  const int = (name: string, dflt: number) => {
+    const v = env[name];
+    if (v === undefined || v === "") return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}".`);
+    return n;
+  };
+  const publicUrl = (env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT ?? "8787"}`).replace(/\/$/, "");
+  return {
+    jwtSecret: secret("JWT_SECRET"),
+    realtimeSecret: secret("REALTIME_SECRET"),
+    issuer: env.JWT_ISSUER ?? "gatherkit",
+    publicUrl,
+    realtimeHost: env.REALTIME_HOST ?? "127.0.0.1:1999",
+    secureCookies: publicUrl.startsWith("https://"),
+    accessTokenTtlSeconds: int("ACCESS_TOKEN_TTL_SECONDS", 15 * 60),
+    refreshTokenTtlSeconds: int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 60 * 60),
+    roomTokenTtlSeconds: int("ROOM_TOKEN_TTL_SECONDS", 5 * 60),
+    authRateLimit: { max: int("AUTH_RATE_LIMIT_MAX", 10), windowSeconds: int("AUTH_RATE_LIMIT_WINDOW_SECONDS", 60) },
+    maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
+    runtime,
+    version: opts.version ?? env.GATHERKIT_VERSION ?? "0.0.0",
+  };
+}

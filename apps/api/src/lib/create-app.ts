@@ -1,0 +1,130 @@
+import { newId, PROBLEM_CONTENT_TYPE } from "@gatherkit/core";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { authenticate } from "./auth.js";
+import { ApiError, problemResponse } from "./errors.js";
+import { idempotency } from "./idempotency.js";
+import type { AppBindings, Deps } from "./types.js";
+
+const TARGETS: Record<string, string> = { json: "body", query: "query", param: "path", header: "header", cookie: "cookie", form: "body" };
+
+/** A router whose validation failures become problem+json with each failing field. */
+export function createRouter() {
+  return new OpenAPIHono<AppBindings>({
+    strict: false,
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const where = TARGETS[(result as { target?: string }).target ?? ""] ?? "request";
+      const errors = result.error.issues.map((i) => {
+        const path = [where, ...i.path.map(String)].join(".");
+        const message =
+          i.code === "unrecognized_keys" ? `unknown field(s): ${(i as { keys: string[] }).keys.join(", ")}` : i.message;
+        return { path, message };
+      });
+      return problemResponse(
+        400,
+        "validation_failed",
+        errors.map((e) => `${e.path}: ${e.message}`).join("; "),
+        c.var.requestId,
+        errors,
+      );
+    },
+  });
+}
+
+/**
+ * The app shell every route mounts on: request id, structured request log, dependencies,
+ * body limit, CORS, authentication and idempotency, and one error mapping for everything.
+ */
+export function createBaseApp(deps: Deps) {
+  const app = createRouter();
+
+  app.use("*", async (c, next) => {
+    const requestId = newId("request");
+    const started = performance.now();
+    c.set("deps", deps);
+    c.set("db", deps.db);
+    c.set("config", deps.config);
+    c.set("requestId", requestId);
+    c.set("logger", deps.logger.child({ requestId }));
+    c.set("caller", null);
+    await next();
+    c.res.headers.set("x-request-id", requestId);
+    const status = c.res.status;
+    const caller = c.var.caller;
+    c.var.logger[status >= 500 ? "error" : "info"]("request", {
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      ...(caller ? { caller: caller.kind, org: caller.orgId } : {}),
+    });
+  });
+
+  app.use("*", cors);
+
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: (c) =>
+        problemResponse(413, "payload_too_large", `The request body is larger than ${deps.config.maxBodyBytes} bytes.`, c.var.requestId),
+    }),
+  );
+
+  app.use("/v1/*", authenticate);
+  app.use("/v1/*", idempotency);
+
+  app.notFound((c) => problemResponse(404, "route_not_found", `No route for ${c.req.method} ${c.req.path}.`, c.var.requestId));
+
+  app.onError((err, c) => {
+    const requestId = c.var.requestId;
+    if (err instanceof ApiError) {
+      return problemResponse(err.status, err.code, err.detail, requestId, err.extra.errors, err.extra.headers);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      if (status === 400 && /json/i.test(err.message)) {
+        return problemResponse(400, "malformed_json", "The request body is not valid JSON.", requestId);
+      }
+      if (status < 500) return problemResponse(status, status === 413 ? "payload_too_large" : "validation_failed", err.message, requestId);
+    }
+    (c.var.logger ?? deps.logger).error("unhandled error", {
+      error: err instanceof Error ? err.message : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+      path: c.req.path,
+    });
+    return problemResponse(500, "internal_error", "Something went wrong on our side. Quote the request id if you contact us.", requestId);
+  });
+
+  return app;
+}
+
+const CORS_HEADERS = "authorization, content-type, idempotency-key, x-request-id";
+
+/**
+ * CORS for browser calls. Preflights are answered for any origin (a preflight carries no
+ * credentials to check); the real request is then checked by `authenticate`, which refuses a
+ * publishable key used from an origin not on its list. Cookies never cross origins.
+ */
+const cors = async (c: { req: { method: string; header(n: string): string | undefined }; res: Response; body: (b: null, s: 204, h: Record<string, string>) => Response }, next: () => Promise<void>) => {
+  const origin = c.req.header("origin");
+  if (c.req.method === "OPTIONS" && origin && c.req.header("access-control-request-method")) {
+    return c.body(null, 204, {
+      "access-control-allow-origin": origin,
+      "access-control-allow-methods": "GET, POST, PATCH, PUT, DELETE, OPTIONS",
+      "access-control-allow-headers": CORS_HEADERS,
+      "access-control-max-age": "600",
+      vary: "origin",
+    });
+  }
+  await next();
+  if (origin) {
+    c.res.headers.set("access-control-allow-origin", origin);
+    c.res.headers.set("access-control-expose-headers", "x-request-id, retry-after, idempotent-replayed");
+    c.res.headers.append("vary", "origin");
+  }
+};
+
+export { PROBLEM_CONTENT_TYPE };

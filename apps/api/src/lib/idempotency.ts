@@ -1,0 +1,94 @@
+import { idempotencyKeys } from "@gatherkit/db";
+import { and, eq } from "drizzle-orm";
+import { createMiddleware } from "hono/factory";
+import type { MiddlewareHandler } from "hono";
+import { sha256Hex } from "./crypto.js";
+import { ApiError } from "./errors.js";
+import type { AppBindings, Caller } from "./types.js";
+
+export const IDEMPOTENCY_HEADER = "idempotency-key";
+export const REPLAYED_HEADER = "idempotent-replayed";
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** Stored responses are kept a day: long enough for any client's retries. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+function scopeOf(caller: Caller | null): string {
+  if (!caller) return "anonymous";
+  switch (caller.kind) {
+    case "user":
+      return `user:${caller.userId}`;
+    case "secret_key":
+      return `org:${caller.orgId}`;
+    case "publishable_key":
+      return `pk:${caller.keyId}`;
+    case "participant":
+      return `ptc:${caller.participantId}`;
+  }
+}
+
+/**
+ * `Idempotency-Key` on POST: the first request with a key claims it with an insert (the
+ * primary key makes a concurrent duplicate lose, so the work happens once), runs, and stores
+ * its response. A retry with the same key and body gets that response again; the same key
+ * with another body is a 422; a retry while the first is still running is a 409.
+ */
+export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppBindings>(async (c, next): Promise<void> => {
+  const key = c.req.header(IDEMPOTENCY_HEADER);
+  if (c.req.method !== "POST" || key === undefined) return void (await next());
+  if (!KEY_PATTERN.test(key)) {
+    throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1–255 visible ASCII characters.");
+  }
+  const db = c.var.db;
+  const now = c.var.deps.now?.() ?? Date.now();
+  const scope = scopeOf(c.var.caller);
+  const body = await c.req.raw.clone().text();
+  const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`);
+
+  const claimed = await db
+    .insert(idempotencyKeys)
+    .values({ scope, key, requestHash, status: "pending", createdAt: now })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+
+  const where = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
+  if (claimed.length === 0) {
+    const [row] = await db.select().from(idempotencyKeys).where(where).limit(1);
+    if (row && now - row.createdAt > IDEMPOTENCY_TTL_MS) {
+      // Expired: forget it and treat this as a first request.
+      await db.delete(idempotencyKeys).where(and(where, eq(idempotencyKeys.createdAt, row.createdAt)));
+      return void (await idempotency(c, next));
+    }
+    if (!row) throw new ApiError(409, "idempotency_key_in_flight", "A request with this Idempotency-Key is in progress; retry shortly.", { headers: { "retry-after": "1" } });
+    if (row.requestHash !== requestHash) {
+      throw new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request. Use a new key for a new request.");
+    }
+    if (row.status === "pending") {
+      throw new ApiError(409, "idempotency_key_in_flight", "A request with this Idempotency-Key is in progress; retry shortly.", { headers: { "retry-after": "1" } });
+    }
+    const headers = new Headers(row.responseHeaders ?? {});
+    headers.set(REPLAYED_HEADER, "true");
+    c.res = new Response(row.responseBody, { status: row.responseStatus ?? 200, headers });
+    return;
+  }
+
+  let stored = false;
+  try {
+    await next();
+    const res = c.res;
+    // Server failures are not stored, so the client's retry can do the work.
+    if (res.status < 500) {
+      const headers: Record<string, string> = {};
+      for (const h of ["content-type", "location"]) {
+        const v = res.headers.get(h);
+        if (v) headers[h] = v;
+      }
+      await db
+        .update(idempotencyKeys)
+        .set({ status: "done", responseStatus: res.status, responseBody: await res.clone().text(), responseHeaders: headers })
+        .where(where);
+      stored = true;
+    }
+  } finally {
+    if (!stored) await db.delete(idempotencyKeys).where(where);
+  }
+});

@@ -1,0 +1,63 @@
+import type { Role } from "@gatherkit/core";
+import type { Db } from "@gatherkit/db";
+import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
+import type { Logger } from "./logger.js";
+import type { Publisher } from "./publisher.js";
+
+/** Who is calling. Resolved once per request by the auth middleware. */
+export type Caller =
+  | { kind: "user"; orgId: string; userId: string; role: Role }
+  | { kind: "secret_key"; orgId: string; keyId: string }
+  | { kind: "publishable_key"; orgId: string; keyId: string }
+  | { kind: "participant"; orgId: string; participantId: string; name: string };
+
+export interface Config {
+  /** Secret for access, participant and room JWTs (HS256). At least 32 characters. */
+  jwtSecret: string;
+  /** Shared with the PartyKit rooms: signs room tokens and the API's publish requests. */
+  realtimeSecret: string;
+  /** `iss` of tokens this API signs and accepts. */
+  issuer: string;
+  /** Public base URL of the API, e.g. http://127.0.0.1:8787. */
+  publicUrl: string;
+  /** Where widgets and the SDK connect for realtime, e.g. 127.0.0.1:1999. */
+  realtimeHost: string;
+  /** Whether cookies get the `Secure` flag (true unless served over plain http). */
+  secureCookies: boolean;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  roomTokenTtlSeconds: number;
+  /** Sign-in and sign-up attempts allowed per window per client address. */
+  authRateLimit: { max: number; windowSeconds: number };
+  /** Largest accepted request body in bytes. */
+  maxBodyBytes: number;
+  runtime: "node" | "workers";
+  version: string;
+}
+
+/** Everything the app needs from the outside world; node.ts and worker.ts build it. */
+export interface Deps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  publisher: Publisher;
+  /** Client address for rate limits (from the socket on Node, `cf-connecting-ip` on Workers). */
+  clientIp?: (req: Request, env: unknown) => string | undefined;
+  now?: () => number;
+  /** Lets Workers keep delivering after the response (ctx.waitUntil); Node just lets it run. */
+  waitUntil?: (p: Promise<unknown>) => void;
+}
+
+export interface AppBindings {
+  Variables: {
+    deps: Deps;
+    db: Db;
+    config: Config;
+    logger: Logger;
+    requestId: string;
+    caller: Caller | null;
+  };
+}
+
+export type AppOpenAPI = OpenAPIHono<AppBindings>;
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppBindings>;

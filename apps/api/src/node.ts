@@ -1,0 +1,70 @@
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { applyMigrations } from "@gatherkit/db";
+import { createLibsqlDb } from "@gatherkit/db/libsql";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { HttpBindings } from "@hono/node-server";
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.js";
+import { configFromEnv } from "./lib/config.js";
+import { createLogger, type LogLevel } from "./lib/logger.js";
+import { createHttpPublisher } from "./lib/http-publisher.js";
+import { seedDemo } from "./seed.js";
+
+/**
+ * The embedded default: the API on Node with a libSQL file database under DATA_DIR,
+ * migrations applied on start and a demo organization seeded on first start.
+ */
+export async function startNodeServer(env: Record<string, string | undefined> = process.env) {
+  const logger = createLogger({ level: (env.LOG_LEVEL as LogLevel | undefined) ?? "info" });
+  const dataDir = resolve(env.DATA_DIR ?? ".data");
+  mkdirSync(dataDir, { recursive: true });
+  const url = env.DATABASE_URL ?? pathToFileURL(resolve(dataDir, "gatherkit.db")).href;
+  const handle = createLibsqlDb({ url, authToken: env.DATABASE_AUTH_TOKEN });
+  if (url.startsWith("file:")) await handle.client.execute("PRAGMA journal_mode = WAL");
+  await handle.client.execute("PRAGMA busy_timeout = 5000").catch(() => {});
+  const applied = await applyMigrations(handle.migrations);
+  if (applied.length) logger.info("migrations applied", { applied });
+
+  const config = configFromEnv(
+    { JWT_SECRET: localSecret(dataDir), REALTIME_SECRET: LOCAL_REALTIME_SECRET, ...env },
+    "node",
+    { allowEphemeralSecrets: env.NODE_ENV !== "production" },
+  );
+  const deps = {
+    db: handle.db,
+    config,
+    logger,
+    publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger }),
+    clientIp: (_req: Request, env: unknown) => (env as HttpBindings).incoming?.socket.remoteAddress,
+  };
+  const app = createApp(deps);
+  const demo = await seedDemo(deps, dataDir);
+  const port = Number(env.PORT ?? 8787);
+  const hostname = env.HOST ?? "127.0.0.1";
+  const server = serve({ fetch: app.fetch, port, hostname });
+  await new Promise<void>((r) => server.once("listening", () => r()));
+  const address = server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  logger.info("api listening", { url: `http://${hostname}:${actualPort}`, docs: `http://${hostname}:${actualPort}/docs`, dataDir });
+  return { app, server, port: actualPort, demo, close: () => new Promise<void>((r) => server.close(() => r())), handle };
+}
+
+/** The realtime secret `pnpm dev` gives both the API and `partykit dev` when none is set. */
+export const LOCAL_REALTIME_SECRET = "gatherkit-local-realtime-secret-not-for-production";
+
+/** A signing secret kept in DATA_DIR so sessions survive a restart of the local server. */
+function localSecret(dataDir: string): string {
+  const file = resolve(dataDir, "secrets.json");
+  if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { jwtSecret: string }).jwtSecret;
+  const jwtSecret = crypto.randomUUID() + crypto.randomUUID();
+  writeFileSync(file, JSON.stringify({ jwtSecret }), { mode: 0o600 });
+  return jwtSecret;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  startNodeServer().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,195 @@
+import { idSchema } from "./ids.js";
+import { z } from "./zod.js";
+
+export const RoleSchema = z.enum(["owner", "admin", "staff"]).openapi("Role");
+export type Role = z.infer<typeof RoleSchema>;
+
+const Email = z.email().max(254).transform((e) => e.toLowerCase()).openapi({ example: "ada@example.com" });
+const Password = z
+  .string()
+  .min(10, "must be at least 10 characters")
+  .max(200)
+  .openapi({ example: "correct horse battery" });
+
+export const SignUpSchema = z
+  .strictObject({
+    email: Email,
+    password: Password,
+    name: z.string().trim().min(1).max(120).openapi({ example: "Ada Lovelace" }),
+    organizationName: z.string().trim().min(1).max(120).openapi({ example: "Ada's Events" }),
+  })
+  .openapi("SignUpRequest");
+export type SignUpInput = z.input<typeof SignUpSchema>;
+
+export const SignInSchema = z
+  .strictObject({ email: Email, password: z.string().min(1).max(200) })
+  .openapi("SignInRequest");
+export type SignInInput = z.input<typeof SignInSchema>;
+
+export const RefreshSchema = z
+  .strictObject({
+    refreshToken: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: "Omit in browsers: the HTTP-only `gk_refresh` cookie is used instead." }),
+  })
+  .openapi("RefreshRequest");
+
+export const UserSchema = z
+  .object({
+    id: idSchema("user"),
+    email: z.string(),
+    name: z.string(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("User");
+export type User = z.infer<typeof UserSchema>;
+
+export const OrganizationSchema = z
+  .object({
+    id: idSchema("organization"),
+    name: z.string(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("Organization");
+export type Organization = z.infer<typeof OrganizationSchema>;
+
+export const UpdateOrganizationSchema = z
+  .strictObject({ name: z.string().trim().min(1).max(120) })
+  .openapi("UpdateOrganizationRequest");
+
+export const MemberSchema = z
+  .object({
+    id: idSchema("member"),
+    userId: idSchema("user"),
+    email: z.string(),
+    name: z.string(),
+    role: RoleSchema,
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("Member");
+export type Member = z.infer<typeof MemberSchema>;
+
+export const AddMemberSchema = z
+  .strictObject({
+    email: Email,
+    role: z.enum(["admin", "staff"]),
+  })
+  .openapi("AddMemberRequest");
+
+export const UpdateMemberSchema = z
+  .strictObject({ role: RoleSchema })
+  .openapi("UpdateMemberRequest");
+
+/** What sign-up, sign-in and refresh return. Browsers also get the tokens as HTTP-only cookies. */
+export const SessionSchema = z
+  .object({
+    accessToken: z.string(),
+    accessTokenExpiresAt: z.iso.datetime(),
+    refreshToken: z.string(),
+    refreshTokenExpiresAt: z.iso.datetime(),
+    user: UserSchema,
+    organization: OrganizationSchema,
+    role: RoleSchema,
+  })
+  .openapi("Session");
+export type Session = z.infer<typeof SessionSchema>;
+
+// ---- API keys -------------------------------------------------------------
+
+export const SecretKeySchema = z
+  .object({
+    id: idSchema("secretKey"),
+    name: z.string(),
+    prefix: z.string().openapi({ example: "gk_sk_3k9x", description: "The first characters, to recognise the key." }),
+    createdAt: z.iso.datetime(),
+    lastUsedAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+  })
+  .openapi("SecretKey");
+export type SecretKey = z.infer<typeof SecretKeySchema>;
+
+export const CreatedSecretKeySchema = SecretKeySchema.extend({
+  secret: z.string().openapi({ example: "gk_sk_…", description: "Shown once. Store it now: only a hash is kept." }),
+}).openapi("CreatedSecretKey");
+
+export const CreateSecretKeySchema = z
+  .strictObject({ name: z.string().trim().min(1).max(80).openapi({ example: "Production server" }) })
+  .openapi("CreateSecretKeyRequest");
+
+const Origin = z
+  .string()
+  .max(200)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === "https:" || u.protocol === "http:") && u.origin === s;
+    } catch {
+      return false;
+    }
+  }, "must be an origin such as https://example.com (scheme, host and optional port, no path)")
+  .openapi({ example: "https://example.com" });
+
+export const PublishableKeySchema = z
+  .object({
+    id: idSchema("publishableKey"),
+    name: z.string(),
+    key: z.string().openapi({ example: "gk_pk_…" }),
+    allowedOrigins: z.array(z.string()),
+    createdAt: z.iso.datetime(),
+    revokedAt: z.iso.datetime().nullable(),
+  })
+  .openapi("PublishableKey");
+export type PublishableKey = z.infer<typeof PublishableKeySchema>;
+
+export const CreatePublishableKeySchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(80).openapi({ example: "Marketing site" }),
+    allowedOrigins: z.array(Origin).min(1).max(20),
+  })
+  .openapi("CreatePublishableKeyRequest");
+
+export const UpdatePublishableKeySchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(80).optional(),
+    allowedOrigins: z.array(Origin).min(1).max(20).optional(),
+  })
+  .openapi("UpdatePublishableKeyRequest");
+
+// ---- participants ---------------------------------------------------------
+
+export const CreateParticipantTokenSchema = z
+  .strictObject({
+    externalId: z.string().min(1).max(200).openapi({ example: "user_42", description: "Your own id for this user." }),
+    name: z.string().trim().min(1).max(120).openapi({ example: "Grace Hopper" }),
+    email: Email.optional(),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(60 * 60 * 24 * 30)
+      .default(60 * 60 * 24)
+      .openapi({ description: "Lifetime of the token, 1 minute to 30 days. Default 1 day." }),
+  })
+  .openapi("CreateParticipantTokenRequest");
+
+export const ParticipantSchema = z
+  .object({
+    id: idSchema("participant"),
+    externalId: z.string().nullable(),
+    name: z.string(),
+    email: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("Participant");
+export type Participant = z.infer<typeof ParticipantSchema>;
+
+export const ParticipantTokenSchema = z
+  .object({
+    token: z.string(),
+    expiresAt: z.iso.datetime(),
+    participant: ParticipantSchema,
+  })
+  .openapi("ParticipantToken");
+export type ParticipantToken = z.infer<typeof ParticipantTokenSchema>;

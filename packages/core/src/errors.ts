@@ -1,0 +1,72 @@
+import { z } from "./zod.js";
+
+/**
+ * Stable machine-readable error codes. Clients branch on these, never on `detail` text,
+ * so a code once shipped is never renamed.
+ */
+export const ERROR_CODES = [
+  "validation_failed",
+  "malformed_json",
+  "unsupported_media_type",
+  "payload_too_large",
+  "not_found",
+  "route_not_found",
+  "method_not_allowed",
+  "authentication_required",
+  "invalid_credentials",
+  "invalid_token",
+  "token_expired",
+  "key_revoked",
+  "refresh_token_reused",
+  "permission_denied",
+  "origin_not_allowed",
+  "email_taken",
+  "conflict",
+  "idempotency_key_reused",
+  "idempotency_key_in_flight",
+  "invalid_idempotency_key",
+  "rate_limited",
+  "internal_error",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ProblemFieldSchema = z
+  .object({
+    path: z.string().openapi({ example: "body.email" }),
+    message: z.string().openapi({ example: "Invalid email address" }),
+  })
+  .openapi("ProblemField");
+
+/** RFC 9457 problem details, with Gatherkit's stable `code` and the request id. */
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "https://gatherkit.dev/problems/validation_failed" }),
+    title: z.string().openapi({ example: "Validation failed" }),
+    status: z.number().int().openapi({ example: 400 }),
+    detail: z.string().openapi({ example: "body.email: Invalid email address" }),
+    code: z.string().openapi({ example: "validation_failed" }),
+    requestId: z.string().optional().openapi({ example: "req_0123456789abcdefghjk" }),
+    errors: z.array(ProblemFieldSchema).optional(),
+  })
+  .openapi("Problem");
+export type Problem = z.infer<typeof ProblemSchema>;
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+const TITLES: Record<number, string> = {
+  400: "Bad request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not found",
+  405: "Method not allowed",
+  409: "Conflict",
+  413: "Payload too large",
+  415: "Unsupported media type",
+  422: "Unprocessable content",
+  429: "Too many requests",
+  500: "Internal server error",
+};
+
+export function problemTitle(status: number): string {
+  return TITLES[status] ?? "Error";
+}
