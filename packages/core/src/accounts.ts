@@ -22,7 +22,13 @@ export const SignUpSchema = z
 export type SignUpInput = z.input<typeof SignUpSchema>;
 
 export const SignInSchema = z
-  .strictObject({ email: Email, password: z.string().min(1).max(200) })
+  .strictObject({
+    email: Email,
+    password: z.string().min(1).max(200),
+    organizationId: idSchema("organization")
+      .optional()
+      .openapi({ description: "Which of your organizations to sign in to. Default: the one you joined first." }),
+  })
   .openapi("SignInRequest");
 export type SignInInput = z.input<typeof SignInSchema>;
 
@@ -81,6 +87,12 @@ export const AddMemberSchema = z
 export const UpdateMemberSchema = z
   .strictObject({ role: RoleSchema })
   .openapi("UpdateMemberRequest");
+
+/** The signed-in organizer: who they are, in which organization, with which role. */
+export const MeSchema = z
+  .object({ user: UserSchema, organization: OrganizationSchema, role: RoleSchema })
+  .openapi("Me");
+export type Me = z.infer<typeof MeSchema>;
 
 /** What sign-up, sign-in and refresh return. Browsers also get the tokens as HTTP-only cookies. */
 export const SessionSchema = z
@@ -155,6 +167,7 @@ export const UpdatePublishableKeySchema = z
     name: z.string().trim().min(1).max(80).optional(),
     allowedOrigins: z.array(Origin).min(1).max(20).optional(),
   })
+  .refine((o) => o.name !== undefined || o.allowedOrigins !== undefined, "send at least one of name, allowedOrigins")
   .openapi("UpdatePublishableKeyRequest");
 
 // ---- participants ---------------------------------------------------------

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   "permission_denied",
   "origin_not_allowed",
   "email_taken",
+  "already_member",
+  "last_owner",
   "conflict",
   "idempotency_key_reused",
   "idempotency_key_in_flight",
