@@ -1,0 +1,82 @@
+/// <reference types="@cloudflare/workers-types" />
+import { AsyncLocalStorage } from "node:async_hooks";
+import { applyMigrations } from "@gatherkit/db";
+import { createD1Db } from "@gatherkit/db/d1";
+import { createLibsqlWebDb } from "@gatherkit/db/libsql-web";
+import { createApp } from "./app.js";
+import { configFromEnv } from "./lib/config.js";
+import { problemResponse } from "./lib/errors.js";
+import { createHttpPublisher } from "./lib/http-publisher.js";
+import { createLogger, type LogLevel } from "./lib/logger.js";
+
+/**
+ * Bindings and vars of the Worker (wrangler.jsonc). The database is D1 (`DB`), or libSQL over
+ * HTTP (Turso) when `DATABASE_URL` is set. JWT_SECRET and REALTIME_SECRET are secrets.
+ */
+export interface Env {
+  DB?: D1Database;
+  DATABASE_URL?: string;
+  DATABASE_AUTH_TOKEN?: string;
+  JWT_SECRET?: string;
+  REALTIME_SECRET?: string;
+  PUBLIC_URL?: string;
+  REALTIME_HOST?: string;
+  LOG_LEVEL?: string;
+  [name: string]: unknown;
+}
+
+type App = ReturnType<typeof createApp>;
+
+/** The request being served, so work handed to `deps.waitUntil` outlives its own response. */
+const requestContext = new AsyncLocalStorage<ExecutionContext>();
+
+/** One app per isolate: built, and the database migrated, on the first request. */
+let ready: Promise<App> | undefined;
+
+async function build(env: Env): Promise<App> {
+  const vars = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+  const config = configFromEnv(vars, "workers");
+  const logger = createLogger({ level: (vars.LOG_LEVEL as LogLevel | undefined) ?? "info" });
+  const handle = openDatabase(env);
+  const applied = await applyMigrations(handle.migrations);
+  if (applied.length) logger.info("migrations applied", { applied });
+  return createApp({
+    db: handle.db,
+    config,
+    logger,
+    publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger }),
+    clientIp: (req) => req.headers.get("cf-connecting-ip") ?? undefined,
+    waitUntil: (p) => {
+      const ctx = requestContext.getStore();
+      const settled = p.catch((err: unknown) =>
+        logger.error("background task failed", { error: err instanceof Error ? err.message : String(err) }),
+      );
+      ctx?.waitUntil(settled);
+    },
+  });
+}
+
+function openDatabase(env: Env) {
+  if (env.DATABASE_URL) return createLibsqlWebDb({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
+  if (env.DB) return createD1Db(env.DB);
+  throw new Error("No database: bind a D1 database as DB or set DATABASE_URL to a libSQL URL (libsql:// or https://).");
+}
+
+export default {
+  async fetch(req: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    ready ??= build(env).catch((err: unknown) => {
+      ready = undefined; // let the next request try again (e.g. the database was briefly unreachable)
+      throw err;
+    });
+    let app: App;
+    try {
+      app = await ready;
+    } catch (err) {
+      console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "startup failed", error: String(err) }));
+      return problemResponse(500, "internal_error", "The API could not start. Its operator has been told in the logs.");
+    }
+    return requestContext.run(ctx, () => app.fetch(req, env, ctx));
+  },
+} satisfies ExportedHandler<Env>;
