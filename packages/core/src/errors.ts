@@ -23,6 +23,26 @@ export const ERROR_CODES = [
   "email_taken",
   "already_member",
   "last_owner",
+  // plans
+  "invalid_plan_transition",
+  "plan_not_open",
+  "voting_closed",
+  "voting_options_locked",
+  "one_yes_limit",
+  "proposal_not_open",
+  "proposal_full",
+  "invite_expired",
+  "invite_exhausted",
+  "invite_revoked",
+  "not_a_participant",
+  "participant_removed",
+  "organizer_required",
+  "last_organizer",
+  "split_mismatch",
+  "unknown_participant",
+  "currency_mismatch",
+  "payment_not_pending",
+  "message_deleted",
   "conflict",
   "idempotency_key_reused",
   "idempotency_key_in_flight",
@@ -31,6 +51,21 @@ export const ERROR_CODES = [
   "internal_error",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * A broken domain rule, thrown by the pure rules in this package (no I/O, no HTTP types).
+ * The API answers it exactly like its own `ApiError`: `status`, stable `code`, `detail`.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409 | 422,
+    readonly code: ErrorCode,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = "DomainError";
+  }
+}
 
 export const ProblemFieldSchema = z
   .object({

@@ -14,6 +14,13 @@ export const ID_PREFIXES = {
   ticket: "tkt",
   premise: "prm",
   booking: "bkg",
+  planParticipant: "pp",
+  invite: "inv",
+  proposal: "prop",
+  vote: "vote",
+  expense: "exp",
+  payment: "pay",
+  message: "msg",
   outbox: "obx",
   request: "req",
 } as const;
