@@ -1,0 +1,157 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { startNodeServer } from "../src/node.js";
+
+/** A running API reachable over a real socket, and how to stop it. */
+export interface RunningApi {
+  baseUrl: string;
+  /** What the process printed so far (wrangler and the built server); for failure messages. */
+  output(): string;
+  close(): Promise<void>;
+}
+
+const apiDir = resolve(import.meta.dirname, "..");
+const secretEnv = () => ({
+  JWT_SECRET: randomBytes(24).toString("hex"),
+  REALTIME_SECRET: randomBytes(24).toString("hex"),
+});
+
+/** The embedded default in this process: `startNodeServer` on a fresh DATA_DIR and a free port. */
+export async function startNodeApi(): Promise<RunningApi> {
+  const dir = mkdtempSync(join(tmpdir(), "gk-node-"));
+  const server = await startNodeServer({ DATA_DIR: dir, PORT: "0", LOG_LEVEL: "warn", ...secretEnv() });
+  return {
+    baseUrl: `http://127.0.0.1:${server.port}`,
+    output: () => "",
+    async close() {
+      await server.close();
+      server.handle.client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The production build: runs tsup (so the bundle matches the sources under test), then
+ * `node dist/node.js`, what `pnpm --filter @gatherkit/api start` runs, as a child process.
+ */
+export async function startBuiltApi(): Promise<RunningApi> {
+  const require = createRequire(join(apiDir, "package.json"));
+  const tsup = join(dirname(require.resolve("tsup/package.json")), "dist/cli-default.js");
+  const build = spawnSync(process.execPath, [tsup, "--silent"], { cwd: apiDir, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`tsup failed:\n${build.stdout}${build.stderr}`);
+  const dir = mkdtempSync(join(tmpdir(), "gk-dist-"));
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(apiDir, "dist/node.js")], {
+    cwd: apiDir,
+    env: { ...process.env, DATA_DIR: dir, PORT: String(port), LOG_LEVEL: "info", NODE_ENV: "production", ...secretEnv() },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  return waitForApi(child, `http://127.0.0.1:${port}`, dir);
+}
+
+/**
+ * `wrangler dev` on a free port with D1 persisted to a fresh temp dir and the secrets in a
+ * temp env file (never in the repo). Resolves once /v1/health answers.
+ */
+export async function startWorkerApi(): Promise<RunningApi> {
+  const dir = mkdtempSync(join(tmpdir(), "gk-worker-"));
+  const envFile = join(dir, "secrets.env");
+  writeFileSync(
+    envFile,
+    Object.entries(secretEnv())
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(""),
+    { mode: 0o600 },
+  );
+  const port = await freePort();
+  const wrangler = join(dirname(createRequire(join(apiDir, "package.json")).resolve("wrangler/package.json")), "bin/wrangler.js");
+  const child = spawn(
+    process.execPath,
+    [
+      wrangler,
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      "0",
+      "--persist-to",
+      join(dir, "state"),
+      "--env-file",
+      envFile,
+      "--var",
+      `PUBLIC_URL:http://127.0.0.1:${port}`,
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "warn",
+    ],
+    {
+      cwd: apiDir,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so closing it also stops the workerd processes it starts.
+      detached: true,
+    },
+  );
+  return waitForApi(child, `http://127.0.0.1:${port}`, dir, 90_000);
+}
+
+async function waitForApi(child: ChildProcess, baseUrl: string, dir: string, timeoutMs = 30_000): Promise<RunningApi> {
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      // Every child runs in its own process group: signal the group to reach grandchildren too.
+      const signal = (s: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, s);
+        } catch {}
+      };
+      signal("SIGTERM");
+      const killer = setTimeout(() => signal("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`The API exited with code ${child.exitCode} before answering:\n${output}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/v1/health`, { signal: AbortSignal.timeout(5_000) });
+      if (res.ok) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`The API did not answer /v1/health at ${baseUrl} within ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { baseUrl, output: () => output, close: stop };
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
