@@ -1,0 +1,8 @@
+import { createContext } from "@lit/context";
+import type { Gatherkit } from "@gatherkit/sdk";
+
+/**
+ * The Gatherkit client a widget shares with the widgets inside it (in its light or shadow DOM).
+ * The key is a global symbol so widgets from separately loaded scripts still find each other.
+ */
+export const gatherkitContext = createContext<Gatherkit | undefined>(Symbol.for("@gatherkit/widgets:client"));

@@ -1,0 +1,279 @@
+import { Gatherkit } from "@gatherkit/sdk";
+import { ContextConsumer, ContextProvider } from "@lit/context";
+import { Task, TaskStatus } from "@lit/task";
+import { css, html, LitElement, type CSSResultGroup, type PropertyValues, type TemplateResult } from "lit";
+import { property } from "lit/decorators.js";
+import { gatherkitContext } from "./context.js";
+import { ConfigurationError, describeError } from "./errors.js";
+import { emit } from "./events.js";
+import { gkElementStyles } from "./gk-element.styles.js";
+import { theme } from "./theme.js";
+
+/** The sentences a widget's state views show and announce; each widget may override them. */
+export interface StateMessages {
+  /** Label of the spinner, announced politely when loading starts. */
+  loading: string;
+  /** Shown (unless the `empty` slot has content) and announced when there is nothing to show. */
+  empty: string;
+  /** Announced politely when content has loaded; empty to announce nothing. */
+  loaded: string;
+  /** Text of the button that loads again after an error. */
+  retry: string;
+}
+
+const DEFAULT_MESSAGES: StateMessages = {
+  loading: "Loading…",
+  empty: "Nothing here yet.",
+  loaded: "",
+  retry: "Retry",
+};
+
+export interface RenderTaskOptions<T> {
+  /** Renders the loaded value (only called when it is not empty). */
+  complete: (value: T) => unknown;
+  /**
+   * Whether the value counts as empty. By default `null`/`undefined`, an empty array, and a
+   * page of a list (`{ data: [] }`) are empty.
+   */
+  isEmpty?: (value: T) => boolean;
+  /** Overrides of the element's {@link GkElement.messages} for this view. */
+  messages?: Partial<StateMessages>;
+}
+
+/** The task function of {@link GkElement.load}: the client, your args and the abort signal. */
+export type Loader<A extends readonly unknown[], T> = (
+  client: Gatherkit,
+  args: A,
+  options: { signal: AbortSignal },
+) => PromiseLike<T>;
+
+function isEmptyValue(value: unknown): boolean {
+  if (value == null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === "object" && "data" in value && Array.isArray(value.data)) return value.data.length === 0;
+  return false;
+}
+
+/**
+ * The base every Gatherkit widget extends. It turns the `publishable-key`, `token` and `api-base`
+ * attributes (or a `client` property, or a client provided by an enclosing widget) into one
+ * Gatherkit SDK client, shares that client with the widgets inside it, loads data with
+ * {@link GkElement.load}, and renders loading, empty and error states with
+ * {@link GkElement.renderTask}, announcing them to screen readers.
+ *
+ * @summary Base class of Gatherkit widgets: configuration, SDK client, loading/empty/error states.
+ *
+ * @slot empty - Replaces the default "Nothing here yet." message when there is nothing to show.
+ *
+ * @event {CustomEvent<GkErrorDetail>} gk-error - Loading failed; `detail` has the message shown, the API's `code`, `status` and `requestId`.
+ *
+ * @csspart body - The wrapper around whatever state is shown; paints the surface.
+ * @csspart loading - The loading view (a spinner).
+ * @csspart empty - The view shown when there is nothing to show.
+ * @csspart error - The error view: a message and a Retry button.
+ * @csspart retry-button - The button that loads again after an error.
+ *
+ * @cssproperty --gk-color-surface - Background of the widget.
+ * @cssproperty --gk-color-text - Main text colour.
+ * @cssproperty --gk-color-muted - Secondary text colour (also the empty message).
+ * @cssproperty --gk-color-accent - Buttons and highlights.
+ * @cssproperty --gk-color-accent-contrast - Text on the accent colour.
+ * @cssproperty --gk-color-danger - Error text.
+ * @cssproperty --gk-color-border - Borders and dividers.
+ * @cssproperty --gk-color-focus - Keyboard focus ring.
+ * @cssproperty --gk-radius - Corner radius.
+ * @cssproperty --gk-space-xs - Extra small spacing (also s, m, l, xl).
+ * @cssproperty --gk-font-family - Font family.
+ * @cssproperty --gk-font-size-m - Body text size (also s and l).
+ */
+export class GkElement extends LitElement {
+  static override styles: CSSResultGroup = [theme, gkElementStyles, css`:host { display: block; }`];
+
+  /** A publishable key (`gk_pk_…`), safe in a page; it only works from the key's allowed origins. */
+  @property({ attribute: "publishable-key" }) accessor publishableKey: string | undefined;
+
+  /**
+   * A participant token (`gk_pt_…`) your server minted for the person viewing the page. When
+   * both are set, the token is used rather than the publishable key.
+   */
+  @property() accessor token: string | undefined;
+
+  /** The address of the Gatherkit API, e.g. `https://api.example.com`. */
+  @property({ attribute: "api-base" }) accessor apiBase: string | undefined;
+
+  /**
+   * A Gatherkit client to use instead of building one from the attributes, e.g. one your page
+   * already has. Property only.
+   */
+  @property({ attribute: false }) accessor client: Gatherkit | undefined;
+
+  /** The sentences of the state views; set it to translate them. Property only. */
+  @property({ attribute: false }) accessor messages: StateMessages = DEFAULT_MESSAGES;
+
+  /** The client in use, or why there is none although the attributes ask for one. */
+  #gatherkit: Gatherkit | ConfigurationError | undefined;
+  #built: { publishableKey?: string; token?: string; apiBase?: string; client: Gatherkit | ConfigurationError } | undefined;
+  #inherited: Gatherkit | undefined;
+  #provider = new ContextProvider(this, { context: gatherkitContext });
+  /** The task whose Retry button had focus; focus follows it until it settles. */
+  #refocus: Task<readonly unknown[], unknown> | undefined;
+
+  constructor() {
+    super();
+    new ContextConsumer(this, {
+      context: gatherkitContext,
+      subscribe: true,
+      callback: (client) => {
+        this.#inherited = client;
+        this.#resolveClient();
+      },
+    });
+  }
+
+  /**
+   * The client this widget uses: the `client` property, else one built from the attributes,
+   * else the one an enclosing widget provides.
+   */
+  protected get gatherkit(): Gatherkit | undefined {
+    return this.#gatherkit instanceof ConfigurationError ? undefined : this.#gatherkit;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Attributes are already set here: provide the client before descendants ask for it.
+    this.#resolveClient();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    this.#resolveClient();
+  }
+
+  #resolveClient(): void {
+    let next: Gatherkit | ConfigurationError | undefined;
+    if (this.client) {
+      next = this.client;
+    } else if (this.publishableKey || this.token || this.apiBase) {
+      const config = { publishableKey: this.publishableKey, token: this.token, apiBase: this.apiBase };
+      let b = this.#built;
+      if (!b || b.publishableKey !== config.publishableKey || b.token !== config.token || b.apiBase !== config.apiBase) {
+        b = this.#built = { ...config, client: this.#createClient() };
+      }
+      next = b.client;
+    } else {
+      next = this.#inherited;
+    }
+    if (next === this.#gatherkit) return;
+    this.#gatherkit = next;
+    this.#provider.setValue(next instanceof ConfigurationError ? undefined : next);
+    this.requestUpdate();
+  }
+
+  #createClient(): Gatherkit | ConfigurationError {
+    const tag = `<${this.localName}>`;
+    if (!this.apiBase) {
+      return new ConfigurationError(`${tag} needs an api-base attribute: the address of your Gatherkit API.`);
+    }
+    if (!this.publishableKey && !this.token) {
+      return new ConfigurationError(`${tag} needs a publishable-key or token attribute.`);
+    }
+    try {
+      // A participant token identifies the person, so it wins over the page's publishable key.
+      return new Gatherkit({
+        baseUrl: this.apiBase,
+        ...(this.token ? { token: this.token } : { publishableKey: this.publishableKey }),
+      });
+    } catch (error) {
+      // The SDK explains bad configuration (a secret key, a malformed URL) in words for developers.
+      return new ConfigurationError(`${tag}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /**
+   * A `@lit/task` that calls `loader` with this widget's client, runs when the client or
+   * `args()` change, is aborted when superseded, and emits `gk-error` when it fails. Without a
+   * client it fails with a {@link ConfigurationError} telling the integrator what to set.
+   *
+   * ```ts
+   * #plan = this.load(() => [this.plan] as const, (gk, [id], { signal }) => gk.plans.retrieve(id, { signal }));
+   * ```
+   */
+  protected load<const A extends readonly unknown[], T>(
+    args: () => A,
+    loader: Loader<A, T>,
+  ): Task<readonly [Gatherkit | ConfigurationError | undefined, ...A], T> {
+    return new Task(this, {
+      args: () => [this.#gatherkit, ...args()] as const,
+      task: async ([client, ...rest], { signal }) => {
+        if (client instanceof ConfigurationError) throw client;
+        if (!client) {
+          throw new ConfigurationError(
+            `<${this.localName}> needs a publishable-key or token attribute, a client property, or an enclosing Gatherkit widget that has one.`,
+          );
+        }
+        return await loader(client, rest as unknown as A, { signal });
+      },
+      onError: (error) => {
+        const described = describeError(error);
+        emit(this, "gk-error", { ...described, error });
+      },
+    });
+  }
+
+  /**
+   * Renders `task`: a spinner while it runs, an empty view, an error with a Retry button, or
+   * `options.complete(value)`. State changes are announced through a polite live region
+   * (errors through an assertive one), and focus is kept when Retry is pressed.
+   */
+  protected renderTask<T>(task: Task<readonly unknown[], T>, options: RenderTaskOptions<T>): TemplateResult {
+    const m = { ...this.messages, ...options.messages };
+    const status = task.status;
+    const busy = status === TaskStatus.INITIAL || status === TaskStatus.PENDING;
+    let view: unknown;
+    let polite = "";
+    let assertive = "";
+    if (busy) {
+      view = html`<div part="loading"><span class="spinner" role="progressbar" aria-label=${m.loading}></span></div>`;
+      polite = m.loading;
+    } else if (status === TaskStatus.ERROR) {
+      const { message } = describeError(task.error);
+      view = html`<div part="error">
+        <p>${message}</p>
+        <button part="retry-button" type="button" @click=${(e: Event) => this.#retry(task, e)}>${m.retry}</button>
+      </div>`;
+      assertive = message;
+    } else if ((options.isEmpty ?? isEmptyValue)(task.value as T)) {
+      view = html`<div part="empty"><slot name="empty">${m.empty}</slot></div>`;
+      polite = this.querySelector(':scope > [slot="empty"]')?.textContent?.trim() || m.empty;
+    } else {
+      view = options.complete(task.value as T);
+      polite = m.loaded;
+    }
+    return html`<div part="body" aria-busy=${busy ? "true" : "false"}>${view}</div>
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${polite}</div>
+      <div class="visually-hidden" role="alert" aria-live="assertive" aria-atomic="true">${assertive}</div>`;
+  }
+
+  #retry(task: Task<readonly unknown[], unknown>, event: Event): void {
+    if (this.renderRoot instanceof ShadowRoot && this.renderRoot.activeElement === event.currentTarget) {
+      this.#refocus = task;
+    }
+    void task.run();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const task = this.#refocus;
+    if (!task) return;
+    // The focused Retry button is gone: keep focus in the widget rather than losing it to <body>,
+    // and put it back on Retry if the new attempt fails too.
+    const retry = this.renderRoot.querySelector<HTMLElement>('[part~="retry-button"]');
+    const target = retry ?? this.renderRoot.querySelector<HTMLElement>('[part~="body"]');
+    if (target && target !== retry) {
+      target.tabIndex = -1;
+      target.addEventListener("blur", () => target.removeAttribute("tabindex"), { once: true });
+    }
+    target?.focus();
+    if (task.status !== TaskStatus.PENDING) this.#refocus = undefined;
+  }
+}
