@@ -1,0 +1,50 @@
+import type { RequestOptions } from "../core.js";
+import type { Me, RefreshParams, Session, SignInParams, SignUpParams } from "../types.js";
+import { APIResource } from "./resource.js";
+
+/**
+ * Organizer sessions. A client built without a key or token keeps the session that
+ * `signUp`, `signIn` and `refresh` return and sends its access token from then on;
+ * `signOut` forgets it. Browsers also get the session as HTTP-only cookies.
+ */
+export class Auth extends APIResource {
+  /** Creates a user and their organization (they become its owner) and signs them in. */
+  async signUp(params: SignUpParams, options?: RequestOptions): Promise<Session> {
+    return this.#keep(await this._transport.request<Session>("POST", "/v1/auth/sign-up", { ...options, body: params, auth: "none" }));
+  }
+
+  /** Signs in with email and password. */
+  async signIn(params: SignInParams, options?: RequestOptions): Promise<Session> {
+    return this.#keep(await this._transport.request<Session>("POST", "/v1/auth/sign-in", { ...options, body: params, auth: "none" }));
+  }
+
+  /**
+   * Trades a refresh token for a new session (the old refresh token stops working). Without
+   * `params`, uses the refresh token this client kept, or else the browser's `gk_refresh` cookie.
+   */
+  async refresh(params?: RefreshParams, options?: RequestOptions): Promise<Session> {
+    const refreshToken = this._transport.session.refreshToken;
+    const body = params ?? (refreshToken ? { refreshToken } : {});
+    return this.#keep(await this._transport.request<Session>("POST", "/v1/auth/refresh", { ...options, body, auth: "none" }));
+  }
+
+  /** Ends the session: revokes its refresh tokens and clears the cookies. */
+  async signOut(options?: RequestOptions): Promise<void> {
+    const refreshToken = this._transport.session.refreshToken;
+    await this._transport.request<undefined>("POST", "/v1/auth/sign-out", {
+      ...options,
+      body: refreshToken ? { refreshToken } : {},
+    });
+    this._transport.adopt(null);
+  }
+
+  /** The signed-in user, their organization and role. */
+  me(options?: RequestOptions): Promise<Me> {
+    return this._transport.request<Me>("GET", "/v1/auth/me", options);
+  }
+
+  #keep(session: Session): Session {
+    this._transport.adopt(session);
+    return session;
+  }
+}
