@@ -1,0 +1,233 @@
+#!/usr/bin/env node
+// `pnpm dev`: everything on this machine, no account or network needed.
+//   api       the API on Node (tsx watch apps/api/src/node.ts), libSQL file database in .data/
+//   realtime  `partykit dev` in apps/realtime, sharing REALTIME_SECRET with the API
+//   web       the demo host page (examples/) with the SDK and widgets bundled from source
+// Logs are streamed with a prefix per process; Ctrl-C stops them all.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { connect } from "node:net";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { createInterface } from "node:readline";
+import * as esbuild from "esbuild";
+
+const root = resolve(import.meta.dirname, "..");
+const apiDir = join(root, "apps/api");
+const realtimeDir = join(root, "apps/realtime");
+const examplesDir = join(root, "examples");
+const dataDir = resolve(root, process.env.DATA_DIR ?? ".data");
+const host = "127.0.0.1";
+const apiPort = Number(process.env.PORT ?? 8787);
+const realtimePort = Number(process.env.REALTIME_PORT ?? 1999);
+const webPort = Number(process.env.WEB_PORT ?? 5173);
+const apiUrl = `http://${host}:${apiPort}`;
+const realtimeHost = `${host}:${realtimePort}`;
+const webUrl = `http://${host}:${webPort}`;
+const realtimeSecret = process.env.REALTIME_SECRET ?? localRealtimeSecret();
+
+const color = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code, s) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+const tag = { api: paint(36, "[api]     "), realtime: paint(35, "[realtime]"), web: paint(32, "[web]     "), dev: paint(1, "[dev]     ") };
+const ESC = String.fromCharCode(27);
+const ANY_ESCAPE = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, "g");
+const CURSOR_CONTROL = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-ln-z]`, "g"); // all but colours (m)
+const say = (who, line) => process.stdout.write(`${tag[who]} ${line}\n`);
+
+/** The one local realtime secret lives in apps/api/src/node.ts; both processes get the same. */
+function localRealtimeSecret() {
+  const src = readFileSync(join(apiDir, "src/node.ts"), "utf8");
+  const m = /export const LOCAL_REALTIME_SECRET = "([^"]+)"/.exec(src);
+  if (!m) throw new Error("LOCAL_REALTIME_SECRET not found in apps/api/src/node.ts; set REALTIME_SECRET instead.");
+  return m[1];
+}
+
+function portInUse(port) {
+  return new Promise((r) => {
+    const socket = connect({ port, host }, () => {
+      socket.destroy();
+      r(true);
+    });
+    socket.on("error", () => r(false));
+  });
+}
+
+const children = new Map();
+let stopping = false;
+
+/** Starts `node <script> ...args` in its own process group, streaming its output with a prefix. */
+function run(who, script, args, opts) {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: opts.cwd,
+    env: { ...process.env, PWD: opts.cwd, FORCE_COLOR: color ? "1" : "0", ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  children.set(who, child);
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on("line", (raw) => {
+      // Drop cursor movement and line erasing (spinners); keep colours only on a terminal.
+      const line = raw.replace(color ? CURSOR_CONTROL : ANY_ESCAPE, "").trimEnd();
+      if (line) say(who, line);
+    });
+  }
+  child.on("exit", (code, signal) => {
+    children.delete(who);
+    if (stopping) return;
+    say("dev", `${who} exited (${signal ?? `code ${code}`}); stopping everything.`);
+    void stop(1);
+  });
+  return child;
+}
+
+function signalGroup(child, sig) {
+  try {
+    process.kill(-child.pid, sig);
+  } catch {}
+}
+
+let web;
+let bundler;
+
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  say("dev", "stopping…");
+  const exits = [...children.values()].map(
+    (child) =>
+      new Promise((r) => {
+        child.once("exit", r);
+        signalGroup(child, "SIGTERM");
+        setTimeout(() => signalGroup(child, "SIGKILL"), 5_000).unref();
+      }),
+  );
+  await Promise.all(exits);
+  await bundler?.dispose();
+  web?.close();
+  say("dev", "stopped.");
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+// ---- the demo host page -------------------------------------------------------------------
+
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png", ".map": "application/json" };
+
+/** The SDK and widgets as browser ES modules, rebuilt from source (incrementally) on request. */
+async function createBundler() {
+  const entryPoints = { sdk: "packages/sdk/src/index.ts", realtime: "packages/sdk/src/realtime.ts", widgets: "packages/widgets/src/index.ts" };
+  for (const [name, file] of Object.entries(entryPoints)) if (!existsSync(join(root, file))) delete entryPoints[name];
+  return esbuild.context({
+    absWorkingDir: root,
+    entryPoints,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    splitting: true,
+    outdir: join(root, "examples/_gk"),
+    write: false,
+    sourcemap: "linked",
+    logLevel: "silent",
+  });
+}
+
+async function serveWeb() {
+  bundler = await createBundler();
+  web = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", webUrl).pathname);
+    const send = (status, type, body) => {
+      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+      res.end(body);
+    };
+    try {
+      if (path === "/config.json") {
+        // What the page needs to talk to the local API: never the secret key.
+        const demo = readDemo();
+        return send(200, TYPES[".json"], JSON.stringify({ apiBase: apiUrl, realtimeHost, publishableKey: demo?.publishableKey ?? null }));
+      }
+      if (path.startsWith("/_gk/")) {
+        const result = await bundler.rebuild();
+        const file = result.outputFiles.find((f) => f.path === join(root, "examples", path));
+        if (file) return send(200, TYPES[extname(path)] ?? "application/octet-stream", file.contents);
+        return send(404, "text/plain", "not found");
+      }
+      let file = normalize(join(examplesDir, path));
+      if (!file.startsWith(examplesDir + sep) && file !== examplesDir) return send(403, "text/plain", "forbidden");
+      if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+      if (!existsSync(file)) return send(404, "text/plain", "not found");
+      return send(200, TYPES[extname(file)] ?? "application/octet-stream", readFileSync(file));
+    } catch (err) {
+      const message = err?.errors?.length ? esbuild.formatMessagesSync(err.errors, { kind: "error" }).join("\n") : String(err);
+      say("web", `error serving ${path}:\n${message}`);
+      return send(500, "text/plain", message);
+    } finally {
+      say("web", `${req.method} ${path} ${res.statusCode}`);
+    }
+  });
+  await new Promise((r, reject) => web.once("error", reject).listen(webPort, host, r));
+}
+
+function readDemo() {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, "demo.json"), "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+// ---- start ----------------------------------------------------------------------------------
+
+for (const [name, port] of [["API", apiPort], ["realtime", realtimePort], ["demo page", webPort]]) {
+  if (await portInUse(port)) {
+    console.error(`Port ${port} (${name}) is already in use. Is another \`pnpm dev\` running? Stop it or free the port.`);
+    process.exit(1);
+  }
+}
+
+// pnpm links each package's dependencies into its own node_modules.
+const tsxCli = join(apiDir, "node_modules/tsx/dist/cli.mjs");
+const partykitCli = join(realtimeDir, "node_modules/partykit/dist/bin.mjs");
+
+run("api", tsxCli, ["watch", "--clear-screen=false", "src/node.ts"], {
+  cwd: apiDir,
+  env: { PORT: String(apiPort), HOST: host, DATA_DIR: dataDir, REALTIME_HOST: realtimeHost, REALTIME_SECRET: realtimeSecret },
+});
+run(
+  "realtime",
+  partykitCli,
+  ["dev", "--port", String(realtimePort), "--var", `REALTIME_SECRET=${realtimeSecret}`, "--no-hotkeys", "--disable-request-cf-fetch"],
+  { cwd: realtimeDir, env: { WRANGLER_SEND_METRICS: "false" } },
+);
+await serveWeb();
+
+async function waitFor(url) {
+  for (let i = 0; i < 600 && !stopping; i++) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      return true;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return false;
+}
+
+if ((await waitFor(`${apiUrl}/v1/health`)) && (await waitFor(`http://${realtimeHost}/`)) && !stopping) {
+  const demo = readDemo();
+  const lines = [
+    "",
+    paint(1, "Gatherkit is running:"),
+    `  API            ${apiUrl}   (reference: ${apiUrl}/docs)`,
+    `  realtime       ws://${realtimeHost}`,
+    `  demo page      ${webUrl}`,
+    `  data           ${dataDir}`,
+  ];
+  if (demo) {
+    lines.push("", paint(1, `Demo keys (also in ${join(dataDir, "demo.json")}):`));
+    for (const [k, v] of Object.entries(demo)) lines.push(`  ${k.padEnd(14)} ${typeof v === "string" ? v : JSON.stringify(v)}`);
+  }
+  lines.push("", "Ctrl-C stops everything.", "");
+  for (const l of lines) say("dev", l);
+}
