@@ -30,7 +30,7 @@ type Method = "GET" | "POST" | "PATCH" | "DELETE";
 interface RequestInit_ extends RequestOptions {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
-  /** `"none"`: send no credential (sign-up, sign-in, refresh, health). */
+  /** `"none"`: send no credential (sign-up, sign-in, refresh, sign-out, health). */
   auth?: "none";
 }
 

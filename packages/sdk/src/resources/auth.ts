@@ -28,12 +28,17 @@ export class Auth extends APIResource {
     return this.#keep(await this._transport.request<Session>("POST", "/v1/auth/refresh", { ...options, body, auth: "none" }));
   }
 
-  /** Ends the session: revokes its refresh tokens and clears the cookies. */
+  /**
+   * Ends the session: revokes the refresh token this client kept (or the browser's cookie) and
+   * every token rotated from the same sign-in, and clears the cookies.
+   */
   async signOut(options?: RequestOptions): Promise<void> {
     const refreshToken = this._transport.session.refreshToken;
+    // Needs only the refresh token: an expired access token must not stand in the way.
     await this._transport.request<undefined>("POST", "/v1/auth/sign-out", {
       ...options,
       body: refreshToken ? { refreshToken } : {},
+      auth: "none",
     });
     this._transport.adopt(null);
   }
