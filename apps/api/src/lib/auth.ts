@@ -1,7 +1,8 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { publishableKeys, secretKeys } from "@gatherkit/db";
+import { members, publishableKeys, secretKeys } from "@gatherkit/db";
+import type { Context } from "hono";
 import { sha256Hex } from "./crypto.js";
 import { ApiError } from "./errors.js";
 import { verifyApiToken } from "./tokens.js";
@@ -14,25 +15,54 @@ export const PUBLISHABLE_KEY_PREFIX = "gk_pk_";
 
 /**
  * Resolves the caller from `Authorization: Bearer …` (secret key, publishable key, access
- * token or participant token) or the dashboard's access cookie. A credential that is present
- * but bad is answered 401 at once; no credential leaves `caller` null for routes to decide.
+ * token or participant token) or the dashboard's access cookie. A bearer credential that is
+ * present but bad is answered 401 at once; no credential (or a stale or cross-origin cookie)
+ * leaves `caller` null for routes to decide.
  * Publishable keys only work from their allowed origins.
  */
 export const authenticate = createMiddleware<AppBindings>(async (c, next) => {
   const header = c.req.header("authorization");
-  let credential: string | undefined;
   if (header) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m?.[1]) throw new ApiError(401, "invalid_token", 'The Authorization header must be "Bearer <key or token>".');
-    credential = m[1];
+    c.set("caller", await resolveCaller(c, m[1]));
   } else {
-    credential = getCookie(c, ACCESS_COOKIE);
+    c.set("caller", await cookieCaller(c));
   }
-  c.set("caller", credential ? await resolveCaller(c, credential) : null);
   await next();
 });
 
-async function resolveCaller(c: Parameters<Parameters<typeof createMiddleware<AppBindings>>[0]>[0], credential: string): Promise<Caller> {
+/**
+ * The organizer behind the access cookie, or null. A stale cookie counts as no cookie: a
+ * browser cannot drop an HTTP-only cookie itself and must still reach sign-in and refresh;
+ * routes that need a caller then answer 401.
+ */
+async function cookieCaller(c: Context<AppBindings>): Promise<Caller | null> {
+  const cookie = sessionCookie(c, ACCESS_COOKIE);
+  if (!cookie) return null;
+  try {
+    const caller = await resolveCaller(c, cookie);
+    return caller.kind === "user" ? caller : null;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+/**
+ * A session cookie, unless the request comes from another origin than the API's own (CSRF
+ * guard): a page elsewhere can make the browser send our cookies, but not hide its Origin.
+ * Such a request is treated as anonymous, as if the cookie were not there.
+ */
+export function sessionCookie(c: Context<AppBindings>, name: string): string | undefined {
+  const value = getCookie(c, name);
+  if (!value) return undefined;
+  const origin = c.req.header("origin");
+  if (origin !== undefined && origin !== new URL(c.var.config.publicUrl).origin) return undefined;
+  return value;
+}
+
+async function resolveCaller(c: Context<AppBindings>, credential: string): Promise<Caller> {
   const db = c.var.db;
   if (credential.startsWith(SECRET_KEY_PREFIX)) {
     const hash = await sha256Hex(credential);
@@ -64,7 +94,17 @@ async function resolveCaller(c: Parameters<Parameters<typeof createMiddleware<Ap
     return { kind: "publishable_key", orgId: row.orgId, keyId: row.id };
   }
   const claims = await verifyApiToken(c.var.config, credential);
-  if (claims.typ === "access") return { kind: "user", orgId: claims.org, userId: claims.sub, role: claims.role };
+  if (claims.typ === "access") {
+    // The membership is read on every request, so a removed or demoted member loses access at
+    // once rather than when the access token expires.
+    const [member] = await db
+      .select({ role: members.role })
+      .from(members)
+      .where(and(eq(members.orgId, claims.org), eq(members.userId, claims.sub)))
+      .limit(1);
+    if (!member) throw new ApiError(401, "invalid_token", "You are no longer a member of this organization. Sign in again.");
+    return { kind: "user", orgId: claims.org, userId: claims.sub, role: member.role };
+  }
   return { kind: "participant", orgId: claims.org, participantId: claims.sub, name: claims.name };
 }
 
@@ -79,6 +119,16 @@ export function requireCaller<K extends Kind>(c: { var: { caller: Caller | null 
     throw new ApiError(403, "permission_denied", `This action is not available to a ${caller.kind.replace("_", " ")}.`);
   }
   return caller as Narrow<K>;
+}
+
+/** A signed-in organizer (not a key) with one of `roles`: for what only people may do, like minting secret keys. */
+export function requireUser(
+  c: { var: { caller: Caller | null } },
+  roles: ("owner" | "admin" | "staff")[] = ["owner", "admin", "staff"],
+): Narrow<"user"> {
+  const caller = requireCaller(c, "user");
+  if (!roles.includes(caller.role)) throw new ApiError(403, "permission_denied", `This action needs the ${roles.join(" or ")} role.`);
+  return caller;
 }
 
 /** An organizer signed in with one of `roles` (or a secret key, which acts as the organization). */

@@ -9,6 +9,11 @@ import type { AppBindings, Caller } from "./types.js";
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 export const REPLAYED_HEADER = "idempotent-replayed";
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/**
+ * Sessions are never stored for replay: the stored body would keep a live refresh token in
+ * plain text for a day, and these routes are anonymous, so the key alone would scope it.
+ */
+const NOT_STORED = /^\/v1\/auth\//;
 /** Stored responses are kept a day: long enough for any client's retries. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -34,7 +39,7 @@ function scopeOf(caller: Caller | null): string {
  */
 export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppBindings>(async (c, next): Promise<void> => {
   const key = c.req.header(IDEMPOTENCY_HEADER);
-  if (c.req.method !== "POST" || key === undefined) return void (await next());
+  if (c.req.method !== "POST" || key === undefined || NOT_STORED.test(c.req.path)) return void (await next());
   if (!KEY_PATTERN.test(key)) {
     throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1–255 visible ASCII characters.");
   }

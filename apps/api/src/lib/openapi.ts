@@ -31,7 +31,7 @@ export function pickProblems<S extends ProblemStatus>(...statuses: S[]): Pick<ty
 }
 
 /** Security requirement names declared in the document. */
-export const security = {
+export const security: Record<"organizer" | "secretKey" | "any", Record<string, string[]>[]> = {
   organizer: [{ bearerAuth: [] }, { cookieAuth: [] }],
   secretKey: [{ bearerAuth: [] }],
   any: [{ bearerAuth: [] }, { cookieAuth: [] }],
