@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../apps/api/test/harness.js";
 import {
+  APIConnectionError,
   AuthenticationError,
   BadRequestError,
   ConflictError,
@@ -8,6 +9,7 @@ import {
   Gatherkit,
   NotFoundError,
   PermissionDeniedError,
+  RateLimitError,
 } from "../src/index.js";
 
 // The SDK against the real API in process: real SQL, auth and idempotency, no sockets.
@@ -157,5 +159,38 @@ describe("the SDK against the API", () => {
 
   it("answers health without a credential", async () => {
     await expect(new Gatherkit({ baseUrl: BASE, fetch: t.fetch }).health()).resolves.toMatchObject({ status: "ok" });
+  });
+});
+
+describe("limits and origins", () => {
+  it("does not wait out a long Retry-After from the sign-in rate limit", async () => {
+    // An hour-long window that has just begun: the API asks to come back in 3600 s.
+    const limited = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: "1", AUTH_RATE_LIMIT_WINDOW_SECONDS: "3600" }, now: () => Date.UTC(2026, 0, 1) });
+    try {
+      let calls = 0;
+      const counting: Fetch = (url, init) => {
+        calls += 1;
+        return limited.fetch(url, init);
+      };
+      const gk = new Gatherkit({ baseUrl: BASE, fetch: counting });
+      const creds = { email: "nobody@example.com", password: "wrong password" };
+      await expect(gk.auth.signIn(creds)).rejects.toMatchObject({ code: "invalid_credentials" });
+      const err = await gk.auth.signIn(creds).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RateLimitError);
+      expect((err as RateLimitError).headers.get("retry-after")).toBe("3600");
+      expect(calls).toBe(2);
+    } finally {
+      limited.close();
+    }
+  });
+
+  it("reports a publishable key used from another origin as origin_not_allowed", async () => {
+    const { gk } = await signUp();
+    const pk = await gk.publishableKeys.create({ name: "Site", allowedOrigins: ["https://shop.example"] });
+    const page = new Gatherkit({ baseUrl: BASE, fetch: t.fetch, publishableKey: pk.key });
+    const err = await page.organization.retrieve({ headers: { origin: "https://evil.example" } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PermissionDeniedError);
+    expect(err).toMatchObject({ status: 403, code: "origin_not_allowed" });
+    expect(err).not.toBeInstanceOf(APIConnectionError);
   });
 });
