@@ -1,0 +1,288 @@
+/**
+ * Test helpers for anything that needs real rooms: start `partykit dev` for this project on a
+ * free port with the shared secret, talk to it with plain WebSockets, and publish the way the
+ * API does. Import from `@gatherkit/realtime/test/partykit`.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { createServer, type Server, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type PublishedEvent, ServerMessageSchema, type ServerMessage, signPublishBody } from "@gatherkit/core";
+
+const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const PARTYKIT_BIN = join(PROJECT_DIR, "node_modules", "partykit", "dist", "bin.mjs");
+/** How long to wait for `partykit dev` to answer before giving up (a hang guard, not a measurement). */
+const START_GIVE_UP_MS = 90_000;
+
+export interface PartykitDev {
+  /** `127.0.0.1:<port>`, what the API's config.realtimeHost and partysocket's `host` take. */
+  host: string;
+  port: number;
+  secret: string;
+  /** Everything partykit printed so far (for failure messages). */
+  output(): string;
+  /** Stops partykit and its workerd; removes the state directory unless the caller gave one. */
+  stop(): Promise<void>;
+}
+
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const address = server.address();
+  await new Promise<void>((r) => server.close(() => r()));
+  if (!address || typeof address === "string") throw new Error("could not get a free port");
+  return address.port;
+}
+
+/**
+ * Starts `partykit dev` for apps/realtime with `--var REALTIME_SECRET=<secret>` and waits until
+ * it answers HTTP. Pass `persistDir` to keep room storage across a stop and a new start.
+ */
+export async function startPartykit(opts: { secret: string; persistDir?: string; port?: number }): Promise<PartykitDev> {
+  const port = opts.port ?? (await freePort());
+  const ownDir = opts.persistDir ? undefined : mkdtempSync(join(tmpdir(), "gk-partykit-"));
+  const persistDir = opts.persistDir ?? ownDir!;
+  let output = "";
+  const child = spawn(
+    process.execPath,
+    [
+      PARTYKIT_BIN,
+      "dev",
+      "--port",
+      String(port),
+      "--var",
+      `REALTIME_SECRET=${opts.secret}`,
+      "--persist",
+      persistDir,
+      "--no-hotkeys",
+      "--disable-request-cf-fetch",
+    ],
+    // Own process group, so stop() can end partykit and the workerd it spawns together.
+    { cwd: PROJECT_DIR, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "1" } },
+  );
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+
+  const stop = async () => {
+    await killGroup(child, exited);
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + START_GIVE_UP_MS;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`partykit dev exited with ${child.exitCode}:\n${output}`);
+    }
+    try {
+      // Any HTTP answer (the room answers GET with 405) means the server is up.
+      await fetch(`http://127.0.0.1:${port}/parties/main/org:org_readycheck`);
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`partykit dev did not answer on port ${port}:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return { host: `127.0.0.1:${port}`, port, secret: opts.secret, output: () => output, stop };
+}
+
+async function killGroup(child: ChildProcess, exited: Promise<number | null>) {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const done = await Promise.race([exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5000))]);
+  if (!done) {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {}
+    await exited;
+  }
+}
+
+/** The room URL for a WebSocket (`ws`) or an HTTP request (`http`). */
+export function roomUrl(host: string, room: string, opts: { protocol?: "ws" | "http"; token?: string } = {}): string {
+  const query = opts.token === undefined ? "" : `?token=${encodeURIComponent(opts.token)}`;
+  return `${opts.protocol ?? "ws"}://${host}/parties/main/${room}${query}`;
+}
+
+/**
+ * Attempts a WebSocket upgrade and reports the HTTP status: 101 when the room accepted it,
+ * otherwise the refusal (e.g. 401) — which a WebSocket client does not expose.
+ */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  const u = new URL(url.replace(/^ws/, "http"));
+  return new Promise((resolvePromise, reject) => {
+    const req = request({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname + u.search,
+      headers: {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64"),
+        ...headers,
+      },
+    });
+    req.once("upgrade", (res, socket) => {
+      socket.destroy();
+      resolvePromise(res.statusCode ?? 0);
+    });
+    req.once("response", (res) => {
+      res.resume();
+      resolvePromise(res.statusCode ?? 0);
+    });
+    req.once("error", reject);
+    req.end();
+  });
+}
+
+/**
+ * A plain WebSocket that queues every server message, parsed with ServerMessageSchema, so a
+ * test can take them strictly in order with `next()`.
+ */
+export class TestSocket {
+  private queue: ServerMessage[] = [];
+  private waiters: ((m: ServerMessage) => void)[] = [];
+  private closedWaiters: ((e: { code: number; reason: string }) => void)[] = [];
+  closeEvent: { code: number; reason: string } | undefined;
+  readonly ws: WebSocket;
+
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.addEventListener("message", (e) => {
+      const msg = ServerMessageSchema.parse(JSON.parse(String(e.data)));
+      const w = this.waiters.shift();
+      if (w) w(msg);
+      else this.queue.push(msg);
+    });
+    ws.addEventListener("close", (e) => {
+      this.closeEvent = { code: e.code, reason: e.reason };
+      for (const w of this.closedWaiters.splice(0)) w(this.closeEvent);
+    });
+  }
+
+  /** Opens a socket; `headers` are sent with the upgrade (Node's WebSocket allows that). */
+  static open(url: string, headers?: Record<string, string>): Promise<TestSocket> {
+    const ws = headers ? new WebSocket(url, { headers } as unknown as string[]) : new WebSocket(url);
+    const socket = new TestSocket(ws);
+    return new Promise((resolvePromise, reject) => {
+      ws.addEventListener("open", () => resolvePromise(socket), { once: true });
+      ws.addEventListener("error", () => reject(new Error(`WebSocket to ${url} failed`)), { once: true });
+    });
+  }
+
+  /** The next message, in arrival order. */
+  next(): Promise<ServerMessage> {
+    const m = this.queue.shift();
+    if (m) return Promise.resolve(m);
+    return new Promise((r) => this.waiters.push(r));
+  }
+
+  /** Takes every message received so far and not yet taken. */
+  drain(): ServerMessage[] {
+    return this.queue.splice(0);
+  }
+
+  /** The next message, which must be of `type`. */
+  async expect<T extends ServerMessage["type"]>(type: T): Promise<Extract<ServerMessage, { type: T }>> {
+    const m = await this.next();
+    if (m.type !== type) throw new Error(`expected a ${type} message, got ${JSON.stringify(m)}`);
+    return m as Extract<ServerMessage, { type: T }>;
+  }
+
+  send(data: string | ArrayBufferLike | Uint8Array) {
+    this.ws.send(data as string);
+  }
+
+  /** Resolves when the server (or we) closed the socket. */
+  closed(): Promise<{ code: number; reason: string }> {
+    if (this.closeEvent) return Promise.resolve(this.closeEvent);
+    return new Promise((r) => this.closedWaiters.push(r));
+  }
+
+  close() {
+    this.ws.close();
+    return this.closed();
+  }
+}
+
+/** Publishes to a room exactly the way the API's HTTP publisher does (signed PublishRequest). */
+export async function publishToRoom(
+  host: string,
+  secret: string,
+  room: string,
+  event: PublishedEvent,
+  opts: { id?: string; sentAt?: number } = {},
+): Promise<Response> {
+  const body = JSON.stringify({ id: opts.id ?? crypto.randomUUID(), room, sentAt: opts.sentAt ?? Date.now(), event });
+  return fetch(roomUrl(host, room, { protocol: "http" }), {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${await signPublishBody(secret, body)}` },
+    body,
+  });
+}
+
+/**
+ * A TCP forwarder in front of partykit that a test can cut and restore, to take clients
+ * offline the way a network drop does (their sockets die; new connections are refused).
+ */
+export class CuttableProxy {
+  private sockets = new Set<Socket>();
+  private server: Server;
+  private cut = false;
+  port = 0;
+
+  constructor(private readonly target: { port: number }) {
+    this.server = createServer((client) => {
+      if (this.cut) return void client.destroy();
+      const upstream = new Socket();
+      upstream.connect(this.target.port, "127.0.0.1");
+      this.sockets.add(client).add(upstream);
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+        this.sockets.delete(client);
+        this.sockets.delete(upstream);
+      };
+      client.pipe(upstream).pipe(client);
+      client.on("error", drop).on("close", drop);
+      upstream.on("error", drop).on("close", drop);
+    });
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+    const a = this.server.address();
+    if (!a || typeof a === "string") throw new Error("proxy has no port");
+    this.port = a.port;
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** Drops every open connection and refuses new ones until `restore()`. */
+  disconnect() {
+    this.cut = true;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+
+  restore() {
+    this.cut = false;
+  }
+
+  close(): Promise<void> {
+    this.disconnect();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
