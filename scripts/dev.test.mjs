@@ -102,10 +102,10 @@ test("the demo page, its config and the SDK bundle are served", async () => {
   assert.match(sdk.headers.get("content-type"), /javascript/);
   assert.match(await sdk.text(), /export \{[^}]*\bGatherkit\b/);
   // Nothing outside examples/ (a raw request: fetch would normalise the dots away).
-  const escape = await new Promise((r, reject) =>
+  const outside = await new Promise((r, reject) =>
     request({ host: "127.0.0.1", port: ports.web, path: "/..%2fpackage.json" }, (res) => r(res.statusCode)).on("error", reject).end(),
   );
-  assert.equal(escape, 403);
+  assert.equal(outside, 403);
 });
 
 const chrome = process.env.CHROME_PATH ?? ["/usr/bin/chromium", "/usr/bin/google-chrome"].find((p) => existsSync(p));
