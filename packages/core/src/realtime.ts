@@ -1,3 +1,4 @@
+import { PLAN_EVENT_SCHEMAS } from "./plans/events.js";
 import { z } from "./zod.js";
 
 /** Room kinds map to the objects that have a room. `org` is the organization's own feed. */
@@ -36,6 +37,7 @@ export const PublishedEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("organization.updated"), data: z.object({ id: z.string(), name: z.string() }) }),
   z.object({ type: z.literal("member.changed"), data: z.object({ id: z.string() }) }),
   z.object({ type: z.literal("key.changed"), data: z.object({ id: z.string() }) }),
+  ...PLAN_EVENT_SCHEMAS,
 ]);
 export type PublishedEvent = z.infer<typeof PublishedEventSchema>;
 
