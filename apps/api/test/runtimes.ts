@@ -16,15 +16,17 @@ export interface RunningApi {
 }
 
 const apiDir = resolve(import.meta.dirname, "..");
-const secretEnv = () => ({
+/** Fresh secrets per server; the sign-up rate limit raised, as every test signs up from one address. */
+const testEnv = () => ({
   JWT_SECRET: randomBytes(24).toString("hex"),
   REALTIME_SECRET: randomBytes(24).toString("hex"),
+  AUTH_RATE_LIMIT_MAX: "1000",
 });
 
 /** The embedded default in this process: `startNodeServer` on a fresh DATA_DIR and a free port. */
 export async function startNodeApi(): Promise<RunningApi> {
   const dir = mkdtempSync(join(tmpdir(), "gk-node-"));
-  const server = await startNodeServer({ DATA_DIR: dir, PORT: "0", LOG_LEVEL: "warn", ...secretEnv() });
+  const server = await startNodeServer({ DATA_DIR: dir, PORT: "0", LOG_LEVEL: "warn", ...testEnv() });
   return {
     baseUrl: `http://127.0.0.1:${server.port}`,
     output: () => "",
@@ -49,7 +51,7 @@ export async function startBuiltApi(): Promise<RunningApi> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(apiDir, "dist/node.js")], {
     cwd: apiDir,
-    env: { ...process.env, DATA_DIR: dir, PORT: String(port), LOG_LEVEL: "info", NODE_ENV: "production", ...secretEnv() },
+    env: { ...process.env, DATA_DIR: dir, PORT: String(port), LOG_LEVEL: "info", NODE_ENV: "production", ...testEnv() },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -65,7 +67,7 @@ export async function startWorkerApi(): Promise<RunningApi> {
   const envFile = join(dir, "secrets.env");
   writeFileSync(
     envFile,
-    Object.entries(secretEnv())
+    Object.entries(testEnv())
       .map(([k, v]) => `${k}=${v}\n`)
       .join(""),
     { mode: 0o600 },

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { BadRequestError, Gatherkit } from "@gatherkit/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApi, startBuiltApi, startNodeApi, startWorkerApi } from "./runtimes.js";
 
@@ -17,23 +18,8 @@ const runtimes = [
   { name: "workers (wrangler dev, D1)", runtime: "workers", start: startWorkerApi },
 ] as const;
 
-async function call(api: RunningApi, method: string, path: string, opts: { body?: unknown; raw?: string; token?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (opts.body !== undefined || opts.raw !== undefined) headers["content-type"] = "application/json";
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    headers,
-    body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
-  });
-  const text = await res.text();
-  // biome-ignore lint/suspicious/noExplicitAny: arbitrary JSON, checked by the assertions
-  let body: any = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {}
-  return { status: res.status, headers: res.headers, body };
-}
+const password = "correct horse battery staple";
+const email = (tag: string) => `${tag}-${crypto.randomUUID().slice(0, 8)}@example.com`;
 
 describe.each(runtimes)("$name", ({ name, runtime, start }) => {
   let api: RunningApi;
@@ -46,26 +32,72 @@ describe.each(runtimes)("$name", ({ name, runtime, start }) => {
     await api?.close();
   });
 
+  const client = (opts: { secretKey?: string } = {}) => new Gatherkit({ baseUrl: api.baseUrl, maxRetries: 0, ...opts });
+
   it("reports its runtime in health", async () => {
-    const r = await call(api, "GET", "/v1/health");
-    expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ status: "ok", runtime });
-    expect(r.headers.get("x-request-id")).toMatch(/^req_/);
+    expect(await client().health()).toMatchObject({ status: "ok", runtime });
+  });
+
+  it("lets an organizer sign up, create a secret key, and act as the organization with it", async () => {
+    const organizer = client();
+    const session = await organizer.auth.signUp({ email: email("ada"), password, name: "Ada", organizationName: "Ada's Events" });
+    expect(session).toMatchObject({ role: "owner", organization: { name: "Ada's Events" } });
+    expect((await organizer.auth.me()).user.id).toBe(session.user.id);
+
+    const created = await organizer.secretKeys.create({ name: "Server" });
+    expect(created.secret).toMatch(/^gk_sk_/);
+
+    const server = client({ secretKey: created.secret });
+    expect(await server.organization.retrieve()).toEqual(session.organization);
+    const keys = await server.publishableKeys.create({ name: "Site", allowedOrigins: ["https://example.com"] });
+    expect(keys.key).toMatch(/^gk_pk_/);
+
+    await organizer.secretKeys.del(created.id);
+    await expect(server.organization.retrieve()).rejects.toMatchObject({ status: 401, code: "key_revoked" });
+  });
+
+  it("replays a POST sent again with the same Idempotency-Key", async () => {
+    const organizer = client();
+    await organizer.auth.signUp({ email: email("idem"), password, name: "Idem", organizationName: "Idem" });
+    const idempotencyKey = crypto.randomUUID();
+    const first = await organizer.secretKeys.create({ name: "Once" }, { idempotencyKey });
+    const again = await organizer.secretKeys.create({ name: "Once" }, { idempotencyKey });
+    expect(again).toEqual(first);
+    expect((await organizer.secretKeys.list()).data.filter((k) => k.name === "Once")).toHaveLength(1);
+  });
+
+  it("lets exactly one of many concurrent sign-ups with one email through", async () => {
+    const address = email("race");
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => client().auth.signUp({ email: address, password, name: "Racer", organizationName: "Race" })),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ status: 409, code: "email_taken" });
+  });
+
+  it("refuses a bad request with problem+json naming each failing field", async () => {
+    const err = await client()
+      .auth.signUp({ email: "not-an-email", password: "short", name: "X", organizationName: "Y" })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    const bad = err as BadRequestError;
+    expect(bad.code).toBe("validation_failed");
+    expect(bad.headers.get("content-type")).toBe("application/problem+json");
+    expect(bad.requestId).toMatch(/^req_/);
+    expect(bad.errors.map((e) => e.path).sort()).toEqual(["body.email", "body.password"]);
   });
 
   it("answers an unknown route with problem+json", async () => {
-    const r = await call(api, "POST", "/v1/no-such-thing", { body: {} });
-    expect(r.status).toBe(404);
-    expect(r.headers.get("content-type")).toBe("application/problem+json");
-    expect(r.body).toMatchObject({ status: 404, code: "route_not_found" });
-    expect(r.body.requestId).toBe(r.headers.get("x-request-id"));
+    const res = await fetch(`${api.baseUrl}/v1/no-such-thing`, { method: "POST" });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(await res.json()).toMatchObject({ status: 404, code: "route_not_found", requestId: res.headers.get("x-request-id") });
   });
 
   it("serves the OpenAPI document with named components, and the reference page", async () => {
-    const spec = await call(api, "GET", "/v1/openapi.json");
-    expect(spec.status).toBe(200);
-    expect(spec.body.openapi).toBe("3.1.0");
-    expect(spec.body.components.schemas.Health).toBeDefined();
+    const spec = (await (await fetch(`${api.baseUrl}/v1/openapi.json`)).json()) as { openapi: string; components: { schemas: object } };
+    expect(spec.openapi).toBe("3.1.0");
+    expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(["Health", "Session", "Problem"]));
     const docs = await fetch(`${api.baseUrl}/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain("/v1/openapi.json");
