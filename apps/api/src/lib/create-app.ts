@@ -88,6 +88,9 @@ export function createBaseApp(deps: Deps) {
       if (status === 400 && /json/i.test(err.message)) {
         return problemResponse(400, "malformed_json", "The request body is not valid JSON.", requestId);
       }
+      if (status === 415) {
+        return problemResponse(415, "unsupported_media_type", "Send the request body as JSON, with Content-Type: application/json.", requestId);
+      }
       if (status < 500) return problemResponse(status, status === 413 ? "payload_too_large" : "validation_failed", err.message, requestId);
     }
     (c.var.logger ?? deps.logger).error("unhandled error", {

@@ -21,6 +21,7 @@ export const problems = {
   404: problem("No such object in the caller's organization."),
   409: problem("The object's state does not allow this, or a request with the same Idempotency-Key is in flight."),
   413: problem("The request body is too large."),
+  415: problem("The request body is not JSON (`Content-Type: application/json`)."),
   422: problem("The Idempotency-Key was used with a different request."),
   429: problem("Too many requests; retry after the `Retry-After` header's seconds."),
 } as const;

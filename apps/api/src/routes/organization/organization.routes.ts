@@ -38,7 +38,7 @@ export const update = createRoute({
   request: { body: jsonBody(UpdateOrganizationSchema) },
   responses: {
     200: jsonResponse(OrganizationSchema, "The updated organization."),
-    ...pickProblems(400, 401, 403, 413),
+    ...pickProblems(400, 401, 403, 413, 415),
   },
 });
 export type UpdateRoute = typeof update;
@@ -68,7 +68,7 @@ export const addMember = createRoute({
   request: { body: jsonBody(AddMemberSchema) },
   responses: {
     201: jsonResponse(MemberSchema, "The new member."),
-    ...pickProblems(400, 401, 403, 404, 409, 413, 422),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
 export type AddMemberRoute = typeof addMember;
@@ -84,7 +84,7 @@ export const updateMember = createRoute({
   request: { params: MemberParams, body: jsonBody(UpdateMemberSchema) },
   responses: {
     200: jsonResponse(MemberSchema, "The member with the new role."),
-    ...pickProblems(400, 401, 403, 404, 409, 413),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
   },
 });
 export type UpdateMemberRoute = typeof updateMember;

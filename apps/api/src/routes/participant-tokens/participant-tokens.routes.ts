@@ -13,7 +13,7 @@ export const create = createRoute({
   request: { body: jsonBody(CreateParticipantTokenSchema) },
   responses: {
     201: jsonResponse(ParticipantTokenSchema, "The token and the participant it stands for."),
-    ...pickProblems(400, 401, 403, 409, 413, 422),
+    ...pickProblems(400, 401, 403, 409, 413, 415, 422),
   },
 });
 export type CreateRoute = typeof create;

@@ -39,7 +39,7 @@ export const create = createRoute({
   request: { body: jsonBody(CreatePublishableKeySchema) },
   responses: {
     201: jsonResponse(PublishableKeySchema, "The new key."),
-    ...pickProblems(400, 401, 403, 409, 413, 422),
+    ...pickProblems(400, 401, 403, 409, 413, 415, 422),
   },
 });
 export type CreateRoute = typeof create;
@@ -68,7 +68,7 @@ export const update = createRoute({
   request: { params: Params, body: jsonBody(UpdatePublishableKeySchema) },
   responses: {
     200: jsonResponse(PublishableKeySchema, "The updated key."),
-    ...pickProblems(400, 401, 403, 404, 409, 413),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
   },
 });
 export type UpdateRoute = typeof update;

@@ -31,7 +31,7 @@ export const create = createRoute({
   request: { body: jsonBody(CreateSecretKeySchema) },
   responses: {
     201: jsonResponse(CreatedSecretKeySchema, "The key, with its secret."),
-    ...pickProblems(400, 401, 403, 409, 413, 422),
+    ...pickProblems(400, 401, 403, 409, 413, 415, 422),
   },
 });
 export type CreateRoute = typeof create;

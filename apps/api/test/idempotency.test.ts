@@ -1,0 +1,86 @@
+import type { PublishableKey, SecretKey } from "@gatherkit/core";
+import { secretKeys } from "@gatherkit/db";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CreatedSecretKey } from "./fixtures.js";
+import { expectProblem, expectStatus, newOrg, TEST_ORIGIN, type TestOrg } from "./fixtures.js";
+import { call, createTestApp, type TestApp } from "./harness.js";
+
+let t: TestApp;
+let a: TestOrg;
+let b: TestOrg;
+beforeAll(async () => {
+  t = await createTestApp();
+  a = await newOrg(t);
+  b = await newOrg(t);
+});
+afterAll(() => t.close());
+
+const createKey = (token: string, name: string, key: string) =>
+  call(t, "POST", "/v1/secret-keys", { token, body: { name }, headers: { "idempotency-key": key } });
+
+async function keysNamed(orgId: string, name: string) {
+  return t.deps.db.select().from(secretKeys).where(and(eq(secretKeys.orgId, orgId), eq(secretKeys.name, name)));
+}
+
+describe("Idempotency-Key", () => {
+  it("replays the first response for the same key and body, creating one object", async () => {
+    const first = await createKey(a.ownerToken, "replayed", "create-key-1");
+    const created = expectStatus<CreatedSecretKey>(first, 201);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+
+    const again = await createKey(a.ownerToken, "replayed", "create-key-1");
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.headers.get("content-type")).toMatch(/application\/json/);
+    expect(again.body).toEqual(created); // same id, same (once-shown) secret
+    expect(await keysNamed(a.org.id, "replayed")).toHaveLength(1);
+  });
+
+  it("refuses the same key with a different body (422) and does not create anything for it", async () => {
+    expectStatus(await createKey(a.ownerToken, "first body", "create-key-2"), 201);
+    expectProblem(await createKey(a.ownerToken, "second body", "create-key-2"), 422, "idempotency_key_reused");
+    expect(await keysNamed(a.org.id, "second body")).toHaveLength(0);
+  });
+
+  it("creates exactly one object when 20 identical requests with one key race", async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => createKey(a.ownerToken, "raced", "create-key-3")));
+    const ok = results.filter((r) => r.status === 201);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    for (const r of results.filter((r) => r.status !== 201)) {
+      const p = expectProblem(r, 409, "idempotency_key_in_flight");
+      expect(p.detail).toMatch(/retry/i);
+      expect(r.headers.get("retry-after")).toBe("1");
+    }
+    expect(new Set(ok.map((r) => r.body.id)).size).toBe(1);
+    expect(await keysNamed(a.org.id, "raced")).toHaveLength(1);
+    // After the race, a retry is a replay of the one created.
+    const retry = await createKey(a.ownerToken, "raced", "create-key-3");
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body.id).toBe(ok[0]?.body.id);
+  });
+
+  it("scopes keys to the caller: the same key from another caller is a new request", async () => {
+    const mine = expectStatus<CreatedSecretKey>(await createKey(a.ownerToken, "scoped", "shared-key"), 201);
+    const theirs = expectStatus<CreatedSecretKey>(await createKey(b.ownerToken, "scoped", "shared-key"), 201);
+    expect(theirs.id).not.toBe(mine.id);
+    const list = expectStatus<{ data: SecretKey[] }>(await call(t, "GET", "/v1/secret-keys?limit=100", { token: b.ownerToken }), 200);
+    expect(list.data.map((k) => k.id)).toContain(theirs.id);
+    expect(list.data.map((k) => k.id)).not.toContain(mine.id);
+  });
+
+  it("works for secret-key callers too", async () => {
+    const body = { name: "Via key", allowedOrigins: [TEST_ORIGIN] };
+    const headers = { "idempotency-key": "pk-1" };
+    const first = expectStatus<PublishableKey>(await call(t, "POST", "/v1/publishable-keys", { token: a.secretKey, body, headers }), 201);
+    const again = await call(t, "POST", "/v1/publishable-keys", { token: a.secretKey, body, headers });
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body.id).toBe(first.id);
+  });
+
+  it("refuses a malformed key", async () => {
+    expectProblem(await createKey(a.ownerToken, "bad key", "has space"), 400, "invalid_idempotency_key");
+    expectProblem(await createKey(a.ownerToken, "bad key", "x".repeat(256)), 400, "invalid_idempotency_key");
+    expect(await keysNamed(a.org.id, "bad key")).toHaveLength(0);
+  });
+});
