@@ -9,6 +9,7 @@ import { createApp } from "./app.js";
 import { configFromEnv } from "./lib/config.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
+import { startOutboxPump } from "./lib/outbox.js";
 import { seedDemo } from "./seed.js";
 
 /**
@@ -42,12 +43,24 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   const demo = await seedDemo(deps, dataDir);
   const port = Number(env.PORT ?? 8787);
   const hostname = env.HOST ?? "127.0.0.1";
+  // Retries outbox messages that failed or that a crash left behind.
+  const stopOutboxPump = startOutboxPump(deps);
   const server = serve({ fetch: app.fetch, port, hostname });
   await new Promise<void>((r) => server.once("listening", () => r()));
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   logger.info("api listening", { url: `http://${hostname}:${actualPort}`, docs: `http://${hostname}:${actualPort}/docs`, dataDir });
-  return { app, server, port: actualPort, demo, close: () => new Promise<void>((r) => server.close(() => r())), handle };
+  return {
+    app,
+    server,
+    port: actualPort,
+    demo,
+    close: async () => {
+      stopOutboxPump();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+    handle,
+  };
 }
 
 /** The realtime secret `pnpm dev` gives both the API and `partykit dev` when none is set. */

@@ -1,11 +1,69 @@
+import { PublishAcceptedSchema, RoomNameSchema, signPublishBody } from "@gatherkit/core";
 import type { Logger } from "./logger.js";
 import type { Publisher } from "./publisher.js";
 
-// Placeholder until the realtime work lands: logs what would be published.
-export function createHttpPublisher(opts: { host: string; secret: string; logger: Logger }): Publisher {
+/** The PartyKit party every room lives in (apps/realtime has one: `main`). */
+export const REALTIME_PARTY = "main";
+
+/**
+ * Base URL of the rooms for `host`. A bare host is reached over plain http when it is local
+ * (127.x, localhost, private networks: `partykit dev`) and over https otherwise (a deployed
+ * PartyKit project); a host given with its scheme is used as is.
+ */
+export function realtimeOrigin(host: string): string {
+  if (/^https?:\/\//.test(host)) return host.replace(/\/$/, "");
+  const local = /^(localhost|127\.|0\.0\.0\.0|\[::1\]|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host);
+  return `${local ? "http" : "https"}://${host}`;
+}
+
+/**
+ * Publishes to PartyKit: `POST <origin>/parties/main/<room>` with a PublishRequest body
+ * (`{ id, room, sentAt, event }`) and `Authorization: Bearer <HMAC-SHA256 hex of the raw body>`
+ * keyed with the shared REALTIME_SECRET. The room answers 202 `{ seq, duplicate }`; anything
+ * else throws, so the outbox retries.
+ *
+ * The room name goes into the path as is, not percent-encoded: PartyKit takes the raw path
+ * segment as the room id, and partysocket (the clients) sends it raw, so `org%3A…` would be a
+ * different room. RoomNameSchema limits names to `[a-z0-9_:]`, which need no encoding.
+ */
+export function createHttpPublisher(opts: {
+  host: string;
+  secret: string;
+  logger: Logger;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** Give up on a room that does not answer within this many milliseconds. */
+  timeoutMs?: number;
+}): Publisher {
+  const origin = realtimeOrigin(opts.host);
+  const doFetch = opts.fetch ?? fetch;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
   return {
-    async publish(room, event) {
-      opts.logger.debug("publish (not yet wired)", { room, type: event.type });
+    async publish(room, event, { id } = {}) {
+      const name = RoomNameSchema.parse(room);
+      const body = JSON.stringify({ id: id ?? crypto.randomUUID(), room: name, sentAt: opts.now?.() ?? Date.now(), event });
+      const res = await doFetch(`${origin}/parties/${REALTIME_PARTY}/${name}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${await signPublishBody(opts.secret, body)}` },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await res.text();
+      if (res.status !== 202) throw new Error(`room ${name} answered ${res.status}: ${text.slice(0, 200)}`);
+      const accepted = PublishAcceptedSchema.safeParse(parseJson(text));
+      opts.logger.debug("published", {
+        room: name,
+        type: event.type,
+        ...(accepted.success ? { seq: accepted.data.seq, duplicate: accepted.data.duplicate } : {}),
+      });
     },
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

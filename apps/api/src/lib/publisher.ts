@@ -2,10 +2,12 @@ import type { PublishedEvent } from "@gatherkit/core";
 
 /**
  * Sends a committed change to the room that carries it. The real one posts to PartyKit over
- * HTTP, signed with the shared secret; tests may pass one that records.
+ * HTTP, signed with the shared secret; tests may pass one that records. `id` names the
+ * delivery (the outbox row id): a room that already broadcast that id drops the repeat, so a
+ * retried delivery reaches clients once.
  */
 export interface Publisher {
-  publish(room: string, event: PublishedEvent): Promise<void>;
+  publish(room: string, event: PublishedEvent, opts?: { id?: string }): Promise<void>;
 }
 
 export const noopPublisher: Publisher = { publish: async () => {} };

@@ -1,0 +1,240 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { PublishedEvent } from "@gatherkit/core";
+import { applyMigrations, type Db, organizations, outbox } from "@gatherkit/db";
+import { createLibsqlDb, type LibsqlHandle } from "@gatherkit/db/libsql";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { silentLogger } from "./logger.js";
+import {
+  CLAIM_LEASE_MS,
+  type DeliveryDeps,
+  deliverOutbox,
+  deliverSoon,
+  enqueue,
+  PARKED,
+  publishAfterCommit,
+  realtime,
+  retryDelay,
+} from "./outbox.js";
+import type { Publisher } from "./publisher.js";
+
+let dir: string;
+let url: string;
+let handle: LibsqlHandle;
+let db: Db;
+
+async function open(): Promise<LibsqlHandle> {
+  const h = createLibsqlDb({ url });
+  await h.client.execute("PRAGMA busy_timeout = 5000");
+  return h;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "gk-outbox-"));
+  url = pathToFileURL(join(dir, "outbox.db")).href;
+  handle = await open();
+  await handle.client.execute("PRAGMA journal_mode = WAL");
+  await applyMigrations(handle.migrations);
+  db = handle.db;
+});
+afterAll(() => {
+  handle.client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await db.delete(outbox);
+});
+
+const room = "org:org_outboxtest01";
+const ev = (n: number): PublishedEvent => ({ type: "key.changed", data: { id: `key_${n}` } });
+
+/** A publisher that records, and fails while `failing` is set. */
+function recorder() {
+  const sent: { room: string; event: PublishedEvent; id: string | undefined }[] = [];
+  const state = { failing: false };
+  const publisher: Publisher = {
+    async publish(r, event, opts) {
+      await new Promise((res) => setTimeout(res, Math.random() * 3));
+      if (state.failing) throw new Error("room unreachable");
+      sent.push({ room: r, event, id: opts?.id });
+    },
+  };
+  return { sent, state, publisher };
+}
+
+function deps(publisher: Publisher, clock: { now: number }, database: Db = db): DeliveryDeps {
+  return { db: database, publisher, logger: silentLogger, now: () => clock.now };
+}
+
+describe("enqueue", () => {
+  it("lands with the change in one batch, or not at all", async () => {
+    const now = Date.now();
+    await db.batch([
+      db.insert(organizations).values({ id: "org_outboxtest01", name: "Outbox", createdAt: now }),
+      enqueue(db, realtime(room, ev(1)), { now }),
+    ]);
+    expect(await db.select().from(outbox)).toMatchObject([{ kind: "realtime", orgId: "org_outboxtest01", sentAt: null }]);
+
+    // The same organization id again violates the primary key: the batch fails as a whole.
+    await expect(
+      db.batch([
+        db.insert(organizations).values({ id: "org_outboxtest01", name: "Again", createdAt: now }),
+        enqueue(db, realtime(room, ev(2)), { now }),
+      ]),
+    ).rejects.toThrow();
+    expect(await db.select().from(outbox)).toHaveLength(1);
+  });
+});
+
+describe("deliverOutbox", () => {
+  it("sends a due row once, with its row id, and marks it sent", async () => {
+    const clock = { now: Date.now() };
+    const r = recorder();
+    await enqueue(db, realtime(room, ev(1)), { now: clock.now });
+    expect(await deliverOutbox(deps(r.publisher, clock))).toEqual({ claimed: 1, sent: 1, failed: 0 });
+    expect(await deliverOutbox(deps(r.publisher, clock))).toEqual({ claimed: 0, sent: 0, failed: 0 });
+    const [row] = await db.select().from(outbox);
+    expect(r.sent).toEqual([{ room, event: ev(1), id: row!.id }]);
+    expect(row).toMatchObject({ attempts: 1, sentAt: clock.now, lastError: null });
+  });
+
+  it("leaves a row pending when the publisher fails, and a later delivery sends it exactly once", async () => {
+    const clock = { now: Date.now() };
+    const r = recorder();
+    await enqueue(db, realtime(room, ev(1)), { now: clock.now });
+
+    r.state.failing = true;
+    expect(await deliverOutbox(deps(r.publisher, clock))).toEqual({ claimed: 1, sent: 0, failed: 1 });
+    let [row] = await db.select().from(outbox);
+    expect(row).toMatchObject({ attempts: 1, sentAt: null, lastError: "room unreachable" });
+    expect(row!.nextAttemptAt).toBeGreaterThan(clock.now);
+    expect(row!.nextAttemptAt).toBeLessThanOrEqual(clock.now + retryDelay(1, () => 1));
+
+    // Not due yet: nothing is claimed, even with the room back.
+    r.state.failing = false;
+    expect(await deliverOutbox(deps(r.publisher, clock))).toMatchObject({ claimed: 0 });
+
+    clock.now = row!.nextAttemptAt;
+    const results = await Promise.all([deliverOutbox(deps(r.publisher, clock)), deliverOutbox(deps(r.publisher, clock))]);
+    expect(results.map((x) => x.sent).sort()).toEqual([0, 1]);
+    expect(r.sent).toHaveLength(1);
+    [row] = await db.select().from(outbox);
+    expect(row).toMatchObject({ attempts: 2, sentAt: clock.now, lastError: null });
+    expect(await deliverOutbox(deps(r.publisher, { now: clock.now + 60 * 60_000 }))).toMatchObject({ claimed: 0 });
+  });
+
+  it("backs off exponentially and parks a row after its last attempt", async () => {
+    const clock = { now: Date.now() };
+    const r = recorder();
+    r.state.failing = true;
+    await enqueue(db, realtime(room, ev(1)), { now: clock.now });
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 20; attempt++) {
+      expect(await deliverOutbox(deps(r.publisher, clock))).toMatchObject({ claimed: 1, failed: 1 });
+      const [row] = await db.select().from(outbox);
+      expect(row!.attempts).toBe(attempt);
+      if (attempt < 20) {
+        delays.push(row!.nextAttemptAt - clock.now);
+        clock.now = row!.nextAttemptAt;
+      } else {
+        expect(row!.nextAttemptAt).toBe(PARKED);
+        expect(row!.lastError).toMatch(/^gave up after 20 attempts: room unreachable/);
+      }
+    }
+    expect(delays[0]).toBeGreaterThanOrEqual(1000);
+    expect(delays[3]).toBeGreaterThanOrEqual(8000);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(15 * 60_000 * 1.25);
+    clock.now += 365 * 24 * 60 * 60_000;
+    expect(await deliverOutbox(deps(r.publisher, clock))).toMatchObject({ claimed: 0 });
+  });
+
+  it("keeps the order of one room's messages across a failure", async () => {
+    const clock = { now: Date.now() };
+    const r = recorder();
+    for (let i = 1; i <= 3; i++) await enqueue(db, realtime(room, ev(i)), { now: clock.now + i });
+    clock.now += 10;
+    r.state.failing = true;
+    expect(await deliverOutbox(deps(r.publisher, clock))).toMatchObject({ claimed: 3, sent: 0, failed: 1 });
+    const rows = await db.select().from(outbox);
+    // Only the first was attempted; the others wait behind it, their claim not counted.
+    expect(rows.map((x) => x.attempts).sort()).toEqual([0, 0, 1]);
+    r.state.failing = false;
+    clock.now = Math.max(...rows.map((x) => x.nextAttemptAt));
+    expect(await deliverOutbox(deps(r.publisher, clock))).toMatchObject({ claimed: 3, sent: 3 });
+    expect(r.sent.map((s) => s.event)).toEqual([ev(1), ev(2), ev(3)]);
+  });
+
+  it("lets a row whose deliverer died be claimed again after the lease", async () => {
+    const clock = { now: Date.now() };
+    await enqueue(db, realtime(room, ev(1)), { now: clock.now });
+    // A deliverer that claims and never comes back.
+    const hung: Publisher = { publish: () => new Promise(() => {}) };
+    void deliverOutbox(deps(hung, clock));
+    const r = recorder();
+    await expect.poll(async () => (await db.select().from(outbox))[0]!.attempts).toBe(1);
+    expect(await deliverOutbox(deps(r.publisher, clock))).toMatchObject({ claimed: 0 });
+    clock.now += CLAIM_LEASE_MS;
+    expect(await deliverOutbox(deps(r.publisher, clock))).toMatchObject({ claimed: 1, sent: 1 });
+  });
+
+  it("sends every row exactly once with many concurrent deliverers on separate connections", async () => {
+    const clock = { now: Date.now() };
+    const rooms = Array.from({ length: 6 }, (_, i) => `org:org_concurrent0${i}`);
+    const total = 120;
+    for (let i = 0; i < total; i += 20) {
+      await db.batch(
+        Array.from({ length: 20 }, (_, j) => enqueue(db, realtime(rooms[(i + j) % rooms.length]!, ev(i + j)), { now: clock.now })) as [
+          ReturnType<typeof enqueue>,
+          ...ReturnType<typeof enqueue>[],
+        ],
+      );
+    }
+    const second = await open();
+    try {
+      const r = recorder();
+      const deliverers = Array.from({ length: 10 }, (_, i) =>
+        deliverOutbox(deps(r.publisher, clock, i % 2 === 0 ? db : second.db), { limit: 7, maxBatches: 100 }),
+      );
+      const results = await Promise.all(deliverers);
+      expect(results.reduce((n, x) => n + x.sent, 0)).toBe(total);
+      expect(results.reduce((n, x) => n + x.claimed, 0)).toBe(total);
+      const ids = r.sent.map((s) => s.id);
+      expect(new Set(ids).size).toBe(total);
+      expect(ids).toHaveLength(total);
+      const pending = await db.select().from(outbox).where(eq(outbox.attempts, 1));
+      expect(pending.every((row) => row.sentAt !== null)).toBe(true);
+      expect(pending).toHaveLength(total);
+    } finally {
+      second.client.close();
+    }
+  });
+});
+
+describe("publishAfterCommit and deliverSoon", () => {
+  it("records the message and delivers it in the background through waitUntil", async () => {
+    const r = recorder();
+    const background: Promise<unknown>[] = [];
+    const d = { ...deps(r.publisher, { now: Date.now() }), waitUntil: (p: Promise<unknown>) => void background.push(p) };
+    await publishAfterCommit(d, room, ev(7));
+    expect(background).toHaveLength(1);
+    await Promise.all(background);
+    expect(r.sent).toMatchObject([{ room, event: ev(7) }]);
+    expect((await db.select().from(outbox))[0]!.sentAt).not.toBeNull();
+  });
+
+  it("runs one delivery loop at a time and never throws, even when the publisher does", async () => {
+    const r = recorder();
+    r.state.failing = true;
+    const background: Promise<unknown>[] = [];
+    const clock = { now: Date.now() };
+    const d = { ...deps(r.publisher, clock), waitUntil: (p: Promise<unknown>) => void background.push(p) };
+    for (let i = 0; i < 5; i++) await enqueue(db, realtime(`org:org_soon0000${i}`, ev(i)), { now: clock.now });
+    for (let i = 0; i < 5; i++) deliverSoon(d);
+    await Promise.all(background);
+    const rows = await db.select().from(outbox);
+    expect(rows.map((row) => [row.attempts, row.sentAt, row.lastError])).toEqual(Array(5).fill([1, null, "room unreachable"]));
+  });
+});

@@ -1,0 +1,263 @@
+import { PublishedEventSchema, type PublishedEvent, RoomNameSchema, newId, z } from "@gatherkit/core";
+import { type Db, outbox } from "@gatherkit/db";
+import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import type { Deps } from "./types.js";
+
+/**
+ * Durable outbox for side effects. A change and the message it causes are written in the same
+ * `db.batch`, so the message exists if and only if the change committed; after the commit a
+ * deliverer sends it, retrying with backoff until it is sent. Nothing is lost in a crash and,
+ * because a row is claimed by one conditional UPDATE, two deliverers never send the same row.
+ *
+ * A route that changes something and tells a room:
+ *
+ *   await db.batch([db.update(plans).set(…).where(…), enqueue(db, realtime(`plan:${id}`, event))]);
+ *   deliverSoon(c.var.deps);
+ *
+ * or, when the change is already committed: `await publishAfterCommit(c.var.deps, room, event)`.
+ */
+
+/** Everything delivery needs from the app's dependencies. */
+export type DeliveryDeps = Pick<Deps, "db" | "publisher" | "logger" | "now">;
+
+interface OutboxKind<P> {
+  schema: z.ZodType<P>;
+  /** Rows with the same key are sent in order, one after another; different keys in parallel. */
+  orderKey(payload: P): string;
+  deliver(deps: DeliveryDeps, payload: P, rowId: string): Promise<void>;
+  /** Attempts before the row is parked as failed (its `last_error` says why). */
+  maxAttempts: number;
+}
+
+const RealtimePayloadSchema = z.object({ room: RoomNameSchema, event: PublishedEventSchema });
+
+/** Every kind of outbox message and how it is delivered. Add email, SMS, … here. */
+const KINDS = {
+  realtime: {
+    schema: RealtimePayloadSchema,
+    orderKey: (p) => p.room,
+    // The row id travels with the publish, so the room drops a repeat of a delivery whose
+    // answer was lost: at-least-once here, once for the clients.
+    deliver: (deps, p, rowId) => deps.publisher.publish(p.room, p.event, { id: rowId }),
+    maxAttempts: 20,
+  } satisfies OutboxKind<z.infer<typeof RealtimePayloadSchema>>,
+};
+type Kinds = typeof KINDS;
+type KindName = keyof Kinds;
+const KIND_NAMES = Object.keys(KINDS) as KindName[];
+
+export type OutboxMessage = {
+  [K in KindName]: { kind: K; payload: z.infer<Kinds[K]["schema"]> };
+}[KindName];
+
+/** A realtime message for `room`. */
+export function realtime(room: string, event: PublishedEvent): OutboxMessage {
+  return { kind: "realtime", payload: { room, event } };
+}
+
+/**
+ * The insert for one outbox message. Put it in the same `db.batch([...])` as the change it
+ * reports (or await it alone), then call `deliverSoon(deps)` once the batch has committed.
+ */
+export function enqueue(db: Db, message: OutboxMessage, opts: { orgId?: string | null; now?: number } = {}) {
+  const now = opts.now ?? Date.now();
+  const orgId = opts.orgId ?? orgOfRoom(message.payload.room);
+  return db.insert(outbox).values({
+    id: newId("outbox"),
+    orgId,
+    kind: message.kind,
+    payload: message.payload,
+    attempts: 0,
+    nextAttemptAt: now,
+    createdAt: now,
+  });
+}
+
+function orgOfRoom(room: string): string | null {
+  return room.startsWith("org:") ? room.slice("org:".length) : null;
+}
+
+/** A claimed row stays invisible to other deliverers this long; then it is due again. */
+export const CLAIM_LEASE_MS = 60_000;
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_MAX_MS = 15 * 60_000;
+/** `next_attempt_at` of a row that will not be tried again (see `last_error`). */
+export const PARKED = Number.MAX_SAFE_INTEGER;
+
+/** Delay before attempt `attempts + 1`: 1 s, 2 s, 4 s, … capped at 15 min, plus up to 25 % jitter. */
+export function retryDelay(attempts: number, random = Math.random): number {
+  const base = Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
+  return Math.round(base * (1 + 0.25 * random()));
+}
+
+export interface DeliveryResult {
+  claimed: number;
+  sent: number;
+  failed: number;
+}
+
+/**
+ * Claims due rows with one conditional UPDATE (`sent_at` still null, `next_attempt_at` passed),
+ * pushing their `next_attempt_at` a lease ahead, so a concurrent deliverer's UPDATE no longer
+ * matches them. Sends each, then marks it sent, or records the error and the next attempt.
+ * Loops while batches come back full.
+ */
+export async function deliverOutbox(deps: DeliveryDeps, opts: { limit?: number; maxBatches?: number } = {}): Promise<DeliveryResult> {
+  const limit = opts.limit ?? 25;
+  const total: DeliveryResult = { claimed: 0, sent: 0, failed: 0 };
+  for (let batch = 0; batch < (opts.maxBatches ?? 10); batch++) {
+    const r = await deliverBatch(deps, limit);
+    total.claimed += r.claimed;
+    total.sent += r.sent;
+    total.failed += r.failed;
+    if (r.claimed < limit) break;
+  }
+  return total;
+}
+
+async function deliverBatch(deps: DeliveryDeps, limit: number): Promise<DeliveryResult> {
+  const { db } = deps;
+  const now = deps.now?.() ?? Date.now();
+  const due = and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now), inArray(outbox.kind, KIND_NAMES));
+  const claimed = await db
+    .update(outbox)
+    .set({ attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: now + CLAIM_LEASE_MS })
+    .where(
+      and(
+        inArray(
+          outbox.id,
+          db.select({ id: outbox.id }).from(outbox).where(due).orderBy(asc(outbox.createdAt), asc(outbox.id)).limit(limit),
+        ),
+        due,
+      ),
+    )
+    .returning();
+  if (claimed.length === 0) return { claimed: 0, sent: 0, failed: 0 };
+
+  claimed.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  const groups = new Map<string, typeof claimed>();
+  const result: DeliveryResult = { claimed: claimed.length, sent: 0, failed: 0 };
+  for (const row of claimed) {
+    const kind = KINDS[row.kind as KindName] as OutboxKind<unknown>;
+    const parsed = kind.schema.safeParse(row.payload);
+    if (!parsed.success) {
+      result.failed++;
+      await park(deps, row.id, `invalid payload: ${parsed.error.message}`);
+      continue;
+    }
+    const key = `${row.kind}:${kind.orderKey(parsed.data)}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+
+  await Promise.all(
+    [...groups.values()].map(async (rows) => {
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        const kind = KINDS[row.kind as KindName] as OutboxKind<unknown>;
+        try {
+          await kind.deliver(deps, kind.schema.parse(row.payload), row.id);
+          await db
+            .update(outbox)
+            .set({ sentAt: deps.now?.() ?? Date.now(), lastError: null })
+            .where(and(eq(outbox.id, row.id), isNull(outbox.sentAt)));
+          result.sent++;
+        } catch (err) {
+          result.failed++;
+          const message = err instanceof Error ? err.message : String(err);
+          const at = deps.now?.() ?? Date.now();
+          if (row.attempts >= kind.maxAttempts) {
+            await park(deps, row.id, `gave up after ${row.attempts} attempts: ${message}`);
+          } else {
+            const retryAt = at + retryDelay(row.attempts);
+            await db
+              .update(outbox)
+              .set({ nextAttemptAt: retryAt, lastError: message.slice(0, 1000) })
+              .where(and(eq(outbox.id, row.id), isNull(outbox.sentAt)));
+            // Later messages for the same target wait behind this one, keeping their order;
+            // they were not attempted, so their claim does not count as an attempt.
+            const later = rows.slice(i + 1).map((r) => r.id);
+            if (later.length > 0) {
+              await db
+                .update(outbox)
+                .set({ nextAttemptAt: retryAt, attempts: sql`${outbox.attempts} - 1` })
+                .where(and(inArray(outbox.id, later), isNull(outbox.sentAt)));
+            }
+          }
+          deps.logger.warn("outbox delivery failed", { id: row.id, kind: row.kind, attempts: row.attempts, error: message });
+          return;
+        }
+      }
+    }),
+  );
+  return result;
+}
+
+async function park(deps: DeliveryDeps, id: string, reason: string) {
+  deps.logger.error("outbox message parked", { id, reason });
+  await deps.db
+    .update(outbox)
+    .set({ nextAttemptAt: PARKED, lastError: reason.slice(0, 1000) })
+    .where(and(eq(outbox.id, id), isNull(outbox.sentAt)));
+}
+
+/** One delivery loop per database at a time in this process; kicks during a run ask for one more pass. */
+const loops = new WeakMap<Db, { running: Promise<void> | undefined; again: boolean }>();
+
+function runCoalesced(deps: DeliveryDeps): Promise<void> {
+  let state = loops.get(deps.db);
+  if (!state) {
+    state = { running: undefined, again: false };
+    loops.set(deps.db, state);
+  }
+  const s = state;
+  if (s.running) {
+    s.again = true;
+    return s.running;
+  }
+  s.running = (async () => {
+    try {
+      do {
+        s.again = false;
+        await deliverOutbox(deps);
+      } while (s.again);
+    } finally {
+      s.running = undefined;
+    }
+  })();
+  return s.running;
+}
+
+/**
+ * Delivers due outbox rows in the background, after the response: through `deps.waitUntil`
+ * on Workers (so the isolate stays alive for it), fire-and-forget on Node. Never throws.
+ */
+export function deliverSoon(deps: DeliveryDeps & Pick<Deps, "waitUntil">): void {
+  const run = runCoalesced(deps).catch((err: unknown) => {
+    deps.logger.error("outbox delivery crashed", { error: err instanceof Error ? err.message : String(err) });
+  });
+  if (deps.waitUntil) deps.waitUntil(run);
+}
+
+/**
+ * For a change that has already committed: records the realtime message durably, then
+ * delivers it in the background. Prefer `enqueue` in the change's own `db.batch` when you can.
+ */
+export async function publishAfterCommit(
+  deps: DeliveryDeps & Pick<Deps, "waitUntil">,
+  room: string,
+  event: PublishedEvent,
+  opts: { orgId?: string } = {},
+): Promise<void> {
+  await enqueue(deps.db, realtime(room, event), { orgId: opts.orgId, now: deps.now?.() });
+  deliverSoon(deps);
+}
+
+/**
+ * Retries what failed and what a crash left behind: runs a delivery pass every `intervalMs`
+ * (Node). On Workers, call `deliverOutbox` from a cron trigger instead.
+ */
+export function startOutboxPump(deps: DeliveryDeps & Pick<Deps, "waitUntil">, intervalMs = 5_000): () => void {
+  const timer = setInterval(() => deliverSoon(deps), intervalMs);
+  (timer as { unref?: () => void }).unref?.();
+  return () => clearInterval(timer);
+}
