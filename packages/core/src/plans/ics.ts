@@ -78,7 +78,7 @@ export function icsForPlan(plan: IcsPlan, itinerary: readonly IcsItem[], opts: I
     );
   }
   lines.push("END:VCALENDAR");
-  return lines.map(foldIcsLine).join("\r\n") + "\r\n";
+  return `${lines.map(foldIcsLine).join("\r\n")}\r\n`;
 }
 
 /** `20300701T090000Z` */
@@ -102,7 +102,15 @@ export function escapeIcsText(s: string): string {
     .replace(/;/g, "\\;")
     .replace(/,/g, "\\,")
     .replace(/\r\n|\r|\n/g, "\\n")
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
+    .split("")
+    .filter(allowedInText)
+    .join("");
+}
+
+/** TEXT allows HTAB and everything from space up, except DEL. */
+function allowedInText(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return c === 0x09 || (c >= 0x20 && c !== 0x7f);
 }
 
 const encoder = new TextEncoder();
