@@ -10,9 +10,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const cookieHeader = (cookies: Record<string, { value: string }>, ...names: string[]) =>
-  names.map((n) => `${n}=${cookies[n]?.value}`).join("; ");
-
 describe("sign-up", () => {
   it("creates the user, an organization they own and a session, with HTTP-only cookies", async () => {
     const email = uniqueEmail("ada");

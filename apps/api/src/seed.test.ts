@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { publishableKeys, secretKeys, users } from "@gatherkit/db";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { startNodeServer } from "./node.js";
+import { DEMO_EMAIL, DEMO_ORIGINS } from "./seed.js";
+
+const dataDir = mkdtempSync(join(tmpdir(), "gk-seed-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** Starts the real Node server on a free port, capturing what it prints. */
+async function start() {
+  const printed: string[] = [];
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: unknown) => {
+    printed.push(String(chunk));
+    return true;
+  });
+  try {
+    const server = await startNodeServer({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "error", REALTIME_HOST: "127.0.0.1:9" });
+    return { server, output: printed.join("") };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+async function count(server: Awaited<ReturnType<typeof start>>["server"]) {
+  const db = server.handle.db;
+  return {
+    users: (await db.select().from(users)).length,
+    secretKeys: (await db.select().from(secretKeys)).length,
+    publishableKeys: (await db.select().from(publishableKeys)).length,
+  };
+}
+
+describe("the demo organization", () => {
+  it("is created on the first start, printed, saved to demo.json, and works over HTTP", async () => {
+    const { server, output } = await start();
+    try {
+      const demo = server.demo;
+      if (!demo) throw new Error("no demo credentials");
+      expect(demo.email).toBe(DEMO_EMAIL);
+      expect(demo.apiBase).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(demo.password.length).toBeGreaterThanOrEqual(10);
+      expect(demo.secretKey).toMatch(/^gk_sk_/);
+      expect(demo.publishableKey).toMatch(/^gk_pk_/);
+
+      const file = join(dataDir, "demo.json");
+      expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(demo);
+      expect(statSync(file).mode & 0o077).toBe(0); // only the owner may read the secrets
+
+      // A human-readable banner, not a JSON log line.
+      expect(output).toContain("Gatherkit demo organization");
+      for (const value of [demo.email, demo.password, demo.secretKey, demo.publishableKey]) expect(output).toContain(value);
+      expect(output).not.toMatch(/^\{.*"secretKey"/m);
+
+      const base = `http://127.0.0.1:${server.port}`;
+      const signIn = await fetch(`${base}/v1/auth/sign-in`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: demo.email, password: demo.password }),
+      });
+      expect(signIn.status).toBe(200);
+      const session = (await signIn.json()) as { organization: { id: string; name: string }; role: string };
+      expect(session).toMatchObject({ organization: { id: demo.organizationId, name: "Demo Organization" }, role: "owner" });
+
+      const org = await fetch(`${base}/v1/organization`, { headers: { authorization: `Bearer ${demo.secretKey}` } });
+      expect(((await org.json()) as { id: string }).id).toBe(demo.organizationId);
+
+      const keys = await fetch(`${base}/v1/publishable-keys`, { headers: { authorization: `Bearer ${demo.secretKey}` } });
+      const list = (await keys.json()) as { data: { key: string; allowedOrigins: string[] }[] };
+      expect(list.data).toEqual([expect.objectContaining({ key: demo.publishableKey, allowedOrigins: DEMO_ORIGINS })]);
+
+      expect(await count(server)).toEqual({ users: 1, secretKeys: 1, publishableKeys: 1 });
+    } finally {
+      await server.close();
+      server.handle.client.close();
+    }
+  });
+
+  it("is read back on later starts, creating nothing", async () => {
+    const before = JSON.parse(readFileSync(join(dataDir, "demo.json"), "utf8"));
+    const { server, output } = await start();
+    try {
+      expect(server.demo).toEqual(before);
+      expect(output).toContain(before.secretKey);
+      expect(await count(server)).toEqual({ users: 1, secretKeys: 1, publishableKeys: 1 });
+    } finally {
+      await server.close();
+      server.handle.client.close();
+    }
+  });
+});
