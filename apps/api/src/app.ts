@@ -6,6 +6,7 @@ import { health } from "./routes/health/health.index.js";
 import { organization } from "./routes/organization/organization.index.js";
 import { participantTokens } from "./routes/participant-tokens/participant-tokens.index.js";
 import { publishableKeys } from "./routes/publishable-keys/publishable-keys.index.js";
+import { realtime } from "./routes/realtime/realtime.index.js";
 import { secretKeys } from "./routes/secret-keys/secret-keys.index.js";
 
 export type { Deps, Config, Caller, AppBindings } from "./lib/types.js";
@@ -14,7 +15,7 @@ export type { Deps, Config, Caller, AppBindings } from "./lib/types.js";
 export function createApp(deps: Deps) {
   const app = createBaseApp(deps);
 
-  const routes = [health, auth, organization, secretKeys, publishableKeys, participantTokens] as const;
+  const routes = [health, auth, organization, secretKeys, publishableKeys, participantTokens, realtime] as const;
   for (const r of routes) app.route("/", r);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
