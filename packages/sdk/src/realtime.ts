@@ -1,0 +1,256 @@
+import type { PresenceEntry, PublishedEvent, RoomErrorCode, RoomToken, ServerMessage } from "@gatherkit/core";
+import { GatherkitError } from "./errors.js";
+
+/**
+ * Live updates from Gatherkit rooms, over partysocket (its reconnect and backoff).
+ *
+ * ```ts
+ * import { Realtime } from "@gatherkit/sdk/realtime";
+ * const rt = new Realtime((room) => gk.realtime.tokens.create({ room })); // or use gk.realtime
+ * const sub = rt.subscribe("org:org_…", (event) => refresh(event), {
+ *   onPresence: (people) => render(people),
+ *   onResync: () => refetchEverything(), // missed messages while offline
+ * });
+ * sub.close();
+ * ```
+ *
+ * partysocket and the message schemas load on the first `subscribe`, so importing this module
+ * costs a page almost nothing until it is used.
+ */
+
+/** Gets a fresh room token (POST /v1/realtime/tokens). Called again for every reconnect. */
+export type GetRoomToken = (room: string) => Promise<RoomToken>;
+
+/** `connecting` (also while reconnecting), `open`, or `closed` (by `close()` or a refused room). */
+export type RealtimeStatus = "connecting" | "open" | "closed";
+
+export interface RealtimeOptions {
+  /** A WebSocket class for runtimes without a global one. */
+  WebSocket?: unknown;
+  /** Reconnect backoff, in milliseconds: starts at `minReconnectionDelay` (default 1000)… */
+  minReconnectionDelay?: number;
+  /** …grows by `reconnectionDelayGrowFactor` (default 1.3) each attempt… */
+  reconnectionDelayGrowFactor?: number;
+  /** …up to `maxReconnectionDelay` (default 10 000). */
+  maxReconnectionDelay?: number;
+  /** Give up on a connection attempt after this long (default 4000). */
+  connectionTimeout?: number;
+}
+
+export interface SubscribeHandlers {
+  /** Who is in the room: one entry per person, on connect and whenever it changes. */
+  onPresence?: (presence: PresenceEntry[]) => void;
+  /**
+   * Messages were missed (the connection dropped while the room moved on): refetch what you
+   * show. Not called for the first connection, which you load yourself.
+   */
+  onResync?: () => void;
+  onStatus?: (status: RealtimeStatus) => void;
+  /** A token request failed, or the room sent an error; the subscription keeps going unless `status` is `closed`. */
+  onError?: (error: unknown) => void;
+}
+
+export interface Subscription {
+  /** Leaves the room and stops reconnecting. */
+  close(): void;
+  /** Who is in the room now. */
+  readonly presence: readonly PresenceEntry[];
+  readonly status: RealtimeStatus;
+  /** The `seq` of the last message seen from the room (undefined before the first connect). */
+  readonly seq: number | undefined;
+}
+
+/** The room refused something this client sent (`code`: `message_too_large`, `rate_limited`, …). */
+export class RealtimeError extends GatherkitError {
+  override name = "RealtimeError";
+  constructor(
+    readonly code: RoomErrorCode,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+export class Realtime {
+  readonly #getRoomToken: GetRoomToken;
+  readonly #options: RealtimeOptions;
+
+  constructor(getRoomToken: GetRoomToken, options: RealtimeOptions = {}) {
+    if (typeof getRoomToken !== "function") {
+      throw new GatherkitError("new Realtime(getRoomToken) needs a function that returns a room token for a room.");
+    }
+    this.#getRoomToken = getRoomToken;
+    this.#options = options;
+  }
+
+  /**
+   * Joins `room` and calls `onMessage` with each event published to it, in order. Returns at
+   * once; the connection opens in the background and reconnects (with a fresh token) by itself.
+   */
+  subscribe(
+    room: string,
+    onMessage: (event: PublishedEvent, meta: { seq: number }) => void,
+    handlers: SubscribeHandlers = {},
+  ): Subscription {
+    return new RoomSubscription(room, this.#getRoomToken, this.#options, onMessage, handlers);
+  }
+}
+
+const DEFAULT_MIN_DELAY = 1000;
+const DEFAULT_MAX_DELAY = 10_000;
+const DEFAULT_GROW = 1.3;
+
+/** Token errors that a retry cannot fix: the room does not exist for us, or we may not see it. */
+function isPermanent(err: unknown): boolean {
+  const status = typeof err === "object" && err !== null ? (err as { status?: unknown }).status : undefined;
+  return typeof status === "number" && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+type SocketLike = {
+  addEventListener(type: "open" | "close" | "message", cb: (e: { data?: unknown }) => void): void;
+  close(): void;
+};
+
+class RoomSubscription implements Subscription {
+  presence: PresenceEntry[] = [];
+  status: RealtimeStatus = "connecting";
+  seq: number | undefined;
+  #socket: SocketLike | undefined;
+  #closed = false;
+  #reported: RealtimeStatus | undefined;
+
+  constructor(
+    private readonly room: string,
+    private readonly getRoomToken: GetRoomToken,
+    private readonly options: RealtimeOptions,
+    private readonly onMessage: (event: PublishedEvent, meta: { seq: number }) => void,
+    private readonly handlers: SubscribeHandlers,
+  ) {
+    queueMicrotask(() => this.#emitStatus("connecting"));
+    void this.#start();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.status = "closed";
+    this.#socket?.close();
+    this.#emitStatus("closed");
+  }
+
+  async #start() {
+    // The first token also says where to connect (host, party); later ones come through `query`.
+    let first: RoomToken | undefined;
+    for (let attempt = 0; !first; attempt++) {
+      if (this.#closed) return;
+      try {
+        first = await this.getRoomToken(this.room);
+      } catch (err) {
+        if (this.#tokenFailed(err)) return;
+        await new Promise((r) => setTimeout(r, this.#delay(attempt)));
+      }
+    }
+    const [{ default: PartySocket }, { ServerMessageSchema }] = await Promise.all([
+      import("partysocket"),
+      import("@gatherkit/core"),
+    ]);
+    if (this.#closed) return;
+
+    let unused: RoomToken | undefined = first;
+    const o = this.options;
+    const socket = new PartySocket({
+      host: first.host,
+      party: first.party,
+      room: this.room,
+      query: async () => {
+        let token = unused;
+        unused = undefined;
+        if (!token) {
+          try {
+            token = await this.getRoomToken(this.room);
+          } catch (err) {
+            this.#tokenFailed(err);
+            throw err; // partysocket retries with backoff, unless close() stopped it
+          }
+        }
+        return { token: token.token };
+      },
+      minReconnectionDelay: o.minReconnectionDelay ?? DEFAULT_MIN_DELAY,
+      maxReconnectionDelay: o.maxReconnectionDelay ?? DEFAULT_MAX_DELAY,
+      reconnectionDelayGrowFactor: o.reconnectionDelayGrowFactor ?? DEFAULT_GROW,
+      ...(o.connectionTimeout !== undefined ? { connectionTimeout: o.connectionTimeout } : {}),
+      ...(o.WebSocket !== undefined ? { WebSocket: o.WebSocket } : {}),
+    });
+    this.#socket = socket;
+    socket.addEventListener("open", () => this.#emitStatus("open"));
+    socket.addEventListener("close", () => {
+      if (!this.#closed) this.#emitStatus("connecting");
+    });
+    socket.addEventListener("message", (e) => {
+      let msg: ServerMessage;
+      try {
+        msg = ServerMessageSchema.parse(JSON.parse(String(e.data)));
+      } catch (err) {
+        this.handlers.onError?.(err);
+        return;
+      }
+      this.#receive(msg);
+    });
+  }
+
+  #receive(msg: ServerMessage) {
+    switch (msg.type) {
+      case "welcome": {
+        // A reconnect into a room that moved on (or was reset) means we missed something.
+        const missed = this.seq !== undefined && msg.seq !== this.seq;
+        this.seq = msg.seq;
+        this.#setPresence(msg.presence);
+        if (missed) this.handlers.onResync?.();
+        return;
+      }
+      case "event": {
+        if (this.seq !== undefined && msg.seq <= this.seq) return; // already delivered
+        const gap = this.seq !== undefined && msg.seq > this.seq + 1;
+        this.seq = msg.seq;
+        if (gap) this.handlers.onResync?.();
+        this.onMessage(msg.event, { seq: msg.seq });
+        return;
+      }
+      case "presence":
+        this.#setPresence(msg.presence);
+        return;
+      case "error":
+        this.handlers.onError?.(new RealtimeError(msg.code, msg.message));
+        return;
+      case "pong":
+        return;
+    }
+  }
+
+  #setPresence(presence: PresenceEntry[]) {
+    this.presence = presence;
+    this.handlers.onPresence?.(presence);
+  }
+
+  /** Reports a failed token request; closes the subscription when retrying cannot help. */
+  #tokenFailed(err: unknown): boolean {
+    this.handlers.onError?.(err);
+    if (!isPermanent(err)) return false;
+    this.close();
+    return true;
+  }
+
+  #delay(attempt: number): number {
+    const o = this.options;
+    const min = o.minReconnectionDelay ?? DEFAULT_MIN_DELAY;
+    return Math.min(min * (o.reconnectionDelayGrowFactor ?? DEFAULT_GROW) ** attempt, o.maxReconnectionDelay ?? DEFAULT_MAX_DELAY);
+  }
+
+  /** Reports each change of status once; nothing after `closed`. */
+  #emitStatus(status: RealtimeStatus) {
+    if (this.#reported === "closed" || this.#reported === status) return;
+    this.status = status;
+    this.#reported = status;
+    this.handlers.onStatus?.(status);
+  }
+}
