@@ -10,7 +10,10 @@ import type {
   User,
   z,
 } from "@gatherkit/core";
-import { expect } from "vitest";
+import type { PublishedEvent } from "@gatherkit/core";
+import { outbox } from "@gatherkit/db";
+import { asc, eq } from "drizzle-orm";
+import { expect, vi } from "vitest";
 import { call, type TestApp } from "./harness.js";
 
 /**
@@ -191,4 +194,21 @@ export function cookiesOf(r: { headers: Headers }): Record<string, { value: stri
     out[pair.slice(0, eq).trim()] = { value: pair.slice(eq + 1), attributes: attrs.map((a) => a.trim()).join("; ") };
   }
   return out;
+}
+
+/**
+ * Waits until `event` has been published to `room`. Publishing goes through the outbox and
+ * is delivered after the response, so a test waits for it instead of looking at once.
+ */
+export async function expectPublished(t: TestApp, room: string, event: PublishedEvent): Promise<void> {
+  await vi.waitFor(() => expect(t.published).toContainEqual({ room, event }), { timeout: 5_000, interval: 10 });
+}
+
+/** The realtime events recorded in the outbox for `room`, oldest first (written with the change, before the response). */
+export async function outboxEvents(t: TestApp, room: string): Promise<PublishedEvent[]> {
+  const rows = await t.deps.db.select().from(outbox).where(eq(outbox.kind, "realtime")).orderBy(asc(outbox.createdAt));
+  return rows
+    .map((r) => r.payload as { room: string; event: PublishedEvent })
+    .filter((p) => p.room === room)
+    .map((p) => p.event);
 }

@@ -52,7 +52,7 @@ export async function addMember(deps: Deps, orgId: string, input: { email: strin
     .onConflictDoNothing()
     .returning({ id: members.id });
   if (!inserted) throw new ApiError(409, "already_member", "This person is already a member of the organization.");
-  publishToOrg(deps, orgId, { type: "member.changed", data: { id: inserted.id } });
+  await publishToOrg(deps, orgId, { type: "member.changed", data: { id: inserted.id } });
   return toMember(await findMember(deps, orgId, inserted.id));
 }
 
@@ -88,7 +88,7 @@ export async function updateMember(deps: Deps, actor: MemberManager, orgId: stri
     .where(and(eq(members.id, id), eq(members.orgId, orgId), eq(members.role, current.role), role === "owner" ? undefined : keepsAnOwner))
     .returning({ id: members.id });
   if (!updated) return explainNoChange(deps, orgId, id, current.role);
-  publishToOrg(deps, orgId, { type: "member.changed", data: { id } });
+  await publishToOrg(deps, orgId, { type: "member.changed", data: { id } });
   return toMember({ ...current, role });
 }
 
@@ -105,5 +105,5 @@ export async function removeMember(deps: Deps, actor: MemberManager, orgId: stri
     .update(refreshTokens)
     .set({ revokedAt: deps.now?.() ?? Date.now() })
     .where(and(eq(refreshTokens.userId, current.userId), eq(refreshTokens.orgId, orgId), isNull(refreshTokens.revokedAt)));
-  publishToOrg(deps, orgId, { type: "member.changed", data: { id } });
+  await publishToOrg(deps, orgId, { type: "member.changed", data: { id } });
 }

@@ -1,6 +1,6 @@
 import type { Member } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, expectProblem, expectStatus, newOrg, signUp, type TestOrg } from "../../../test/fixtures.js";
+import { addMember, expectProblem, expectStatus, newOrg, signUp, type TestOrg, expectPublished } from "../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../test/harness.js";
 
 let t: TestApp;
@@ -74,7 +74,7 @@ describe("adding members", () => {
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ userId: person.user.id, email: person.email, name: person.user.name, role: "admin" });
     expect(r.body.id).toMatch(/^mem_/);
-    expect(t.published.at(-1)).toEqual({ room: `org:${a.org.id}`, event: { type: "member.changed", data: { id: r.body.id } } });
+    await expectPublished(t, `org:${a.org.id}`, { type: "member.changed", data: { id: r.body.id } });
 
     expectProblem(
       await call(t, "POST", "/v1/organization/members", { token: a.accessToken, body: { email: person.email, role: "staff" } }),
@@ -180,7 +180,7 @@ describe("removing members", () => {
     const staff = await addMember(t, org, "staff");
     const r = await remove(org.ownerToken, staff.member.id);
     expect(r.status).toBe(204);
-    expect(t.published.at(-1)).toEqual({ room: `org:${org.org.id}`, event: { type: "member.changed", data: { id: staff.member.id } } });
+    await expectPublished(t, `org:${org.org.id}`, { type: "member.changed", data: { id: staff.member.id } });
     expectProblem(await call(t, "GET", "/v1/organization", { token: staff.accessToken }), 401, "invalid_token");
     expectProblem(await call(t, "POST", "/v1/auth/refresh", { body: { refreshToken: staff.refreshToken } }), 401, "invalid_token");
     expectProblem(await remove(org.ownerToken, staff.member.id), 404, "not_found");

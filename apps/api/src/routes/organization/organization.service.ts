@@ -2,18 +2,21 @@ import type { Organization, PublishedEvent } from "@gatherkit/core";
 import { organizations } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { notFound } from "../../lib/errors.js";
+import { deliverSoon, enqueue, publishAfterCommit, realtime } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
 import { toOrganization } from "../auth/auth.service.js";
 
-/**
- * Tells the organization's own room (`org:<id>`, the dashboard's live feed) about a committed
- * change. Delivery never fails the request that made the change: errors are logged.
- */
-export function publishToOrg(deps: Deps, orgId: string, event: PublishedEvent): void {
-  const delivery = deps.publisher.publish(`org:${orgId}`, event).catch((err: unknown) => {
-    deps.logger.warn("publish failed", { room: `org:${orgId}`, type: event.type, error: err instanceof Error ? err.message : String(err) });
-  });
-  deps.waitUntil?.(delivery);
+/** The organization's own room: the dashboard's live feed of accounts changes. */
+export const orgRoom = (orgId: string) => `org:${orgId}`;
+
+/** The outbox insert telling the organization's room about a change; put it in the change's `db.batch`. */
+export function enqueueOrgEvent(deps: Deps, orgId: string, event: PublishedEvent) {
+  return enqueue(deps.db, realtime(orgRoom(orgId), event), { orgId, now: deps.now?.() });
+}
+
+/** Tells the organization's room about a change that has already committed (durably, through the outbox). */
+export function publishToOrg(deps: Deps, orgId: string, event: PublishedEvent): Promise<void> {
+  return publishAfterCommit(deps, orgRoom(orgId), event, { orgId });
 }
 
 export async function getOrganization(deps: Deps, orgId: string): Promise<Organization> {
@@ -23,8 +26,12 @@ export async function getOrganization(deps: Deps, orgId: string): Promise<Organi
 }
 
 export async function updateOrganization(deps: Deps, orgId: string, input: { name: string }): Promise<Organization> {
-  const [row] = await deps.db.update(organizations).set({ name: input.name }).where(eq(organizations.id, orgId)).returning();
+  const db = deps.db;
+  const [[row]] = await db.batch([
+    db.update(organizations).set({ name: input.name }).where(eq(organizations.id, orgId)).returning(),
+    enqueueOrgEvent(deps, orgId, { type: "organization.updated", data: { id: orgId, name: input.name } }),
+  ]);
   if (!row) throw notFound("Organization");
-  publishToOrg(deps, orgId, { type: "organization.updated", data: { id: row.id, name: row.name } });
+  deliverSoon(deps);
   return toOrganization(row);
 }

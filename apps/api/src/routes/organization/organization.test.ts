@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, expectProblem, newOrg, TEST_ORIGIN, type TestOrg } from "../../../test/fixtures.js";
+import { addMember, expectProblem, newOrg, TEST_ORIGIN, type TestOrg, expectPublished } from "../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../test/harness.js";
 
 let t: TestApp;
@@ -37,10 +37,7 @@ describe("PATCH /v1/organization", () => {
     const r = await call(t, "PATCH", "/v1/organization", { token: a.accessToken, body: { name: "  Alpha Events " } });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ id: a.org.id, name: "Alpha Events" });
-    expect(t.published.at(-1)).toEqual({
-      room: `org:${a.org.id}`,
-      event: { type: "organization.updated", data: { id: a.org.id, name: "Alpha Events" } },
-    });
+    await expectPublished(t, `org:${a.org.id}`, { type: "organization.updated", data: { id: a.org.id, name: "Alpha Events" } });
     expect((await call(t, "GET", "/v1/organization", { token: a.accessToken })).body.name).toBe("Alpha Events");
     // The other organization is untouched.
     expect((await call(t, "GET", "/v1/organization", { token: b.accessToken })).body.name).toBe("Beta");

@@ -7,7 +7,8 @@ import { newSecret } from "../../lib/crypto.js";
 import { ApiError, notFound } from "../../lib/errors.js";
 import { paginate } from "../../lib/pagination.js";
 import type { Deps } from "../../lib/types.js";
-import { publishToOrg } from "../organization/organization.service.js";
+import { deliverSoon } from "../../lib/outbox.js";
+import { enqueueOrgEvent, publishToOrg } from "../organization/organization.service.js";
 
 type Row = typeof publishableKeys.$inferSelect;
 const toPublishableKey = (r: Row): PublishableKey => ({
@@ -39,19 +40,24 @@ export async function createPublishableKey(
   orgId: string,
   input: { name: string; allowedOrigins: string[] },
 ): Promise<PublishableKey> {
-  const [row] = await deps.db
-    .insert(publishableKeys)
-    .values({
-      id: newId("publishableKey"),
-      orgId,
-      name: input.name,
-      key: newSecret(PUBLISHABLE_KEY_PREFIX),
-      allowedOrigins: unique(input.allowedOrigins),
-      createdAt: deps.now?.() ?? Date.now(),
-    })
-    .returning();
+  const db = deps.db;
+  const id = newId("publishableKey");
+  const [[row]] = await db.batch([
+    db
+      .insert(publishableKeys)
+      .values({
+        id,
+        orgId,
+        name: input.name,
+        key: newSecret(PUBLISHABLE_KEY_PREFIX),
+        allowedOrigins: unique(input.allowedOrigins),
+        createdAt: deps.now?.() ?? Date.now(),
+      })
+      .returning(),
+    enqueueOrgEvent(deps, orgId, { type: "key.changed", data: { id } }),
+  ]);
   if (!row) throw new Error("insert returned no row");
-  publishToOrg(deps, orgId, { type: "key.changed", data: { id: row.id } });
+  deliverSoon(deps);
   return toPublishableKey(row);
 }
 
@@ -80,7 +86,7 @@ export async function updatePublishableKey(
     await getPublishableKey(deps, orgId, id); // 404 when it is not there
     throw new ApiError(409, "conflict", "This publishable key is revoked and can no longer be changed. Create a new one.");
   }
-  publishToOrg(deps, orgId, { type: "key.changed", data: { id } });
+  await publishToOrg(deps, orgId, { type: "key.changed", data: { id } });
   return toPublishableKey(row);
 }
 
@@ -92,6 +98,6 @@ export async function revokePublishableKey(deps: Deps, orgId: string, id: string
     .where(and(byId(orgId, id), isNull(publishableKeys.revokedAt)))
     .returning();
   if (!row) return getPublishableKey(deps, orgId, id);
-  publishToOrg(deps, orgId, { type: "key.changed", data: { id } });
+  await publishToOrg(deps, orgId, { type: "key.changed", data: { id } });
   return toPublishableKey(row);
 }

@@ -7,7 +7,8 @@ import { newSecret, sha256Hex } from "../../lib/crypto.js";
 import { notFound } from "../../lib/errors.js";
 import { paginate } from "../../lib/pagination.js";
 import type { Deps } from "../../lib/types.js";
-import { publishToOrg } from "../organization/organization.service.js";
+import { deliverSoon } from "../../lib/outbox.js";
+import { enqueueOrgEvent, publishToOrg } from "../organization/organization.service.js";
 
 /** How much of a secret key is kept in clear to recognise it: `gk_sk_` and four characters. */
 const DISPLAY_PREFIX_LENGTH = SECRET_KEY_PREFIX.length + 4;
@@ -35,20 +36,25 @@ export function listSecretKeys(deps: Deps, orgId: string, page: PageQuery): Prom
 
 /** Creates a key and returns its secret, this once: only its SHA-256 and display prefix are stored. */
 export async function createSecretKey(deps: Deps, orgId: string, input: { name: string }): Promise<SecretKey & { secret: string }> {
+  const db = deps.db;
   const secret = newSecret(SECRET_KEY_PREFIX);
-  const [row] = await deps.db
-    .insert(secretKeys)
-    .values({
-      id: newId("secretKey"),
-      orgId,
-      name: input.name,
-      prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
-      hash: await sha256Hex(secret),
-      createdAt: deps.now?.() ?? Date.now(),
-    })
-    .returning();
+  const id = newId("secretKey");
+  const [[row]] = await db.batch([
+    db
+      .insert(secretKeys)
+      .values({
+        id,
+        orgId,
+        name: input.name,
+        prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
+        hash: await sha256Hex(secret),
+        createdAt: deps.now?.() ?? Date.now(),
+      })
+      .returning(),
+    enqueueOrgEvent(deps, orgId, { type: "key.changed", data: { id } }),
+  ]);
   if (!row) throw new Error("insert returned no row");
-  publishToOrg(deps, orgId, { type: "key.changed", data: { id: row.id } });
+  deliverSoon(deps);
   return { ...toSecretKey(row), secret };
 }
 
@@ -66,6 +72,6 @@ export async function revokeSecretKey(deps: Deps, orgId: string, id: string): Pr
     .where(and(eq(secretKeys.id, id), eq(secretKeys.orgId, orgId), isNull(secretKeys.revokedAt)))
     .returning();
   if (!row) return getSecretKey(deps, orgId, id);
-  publishToOrg(deps, orgId, { type: "key.changed", data: { id } });
+  await publishToOrg(deps, orgId, { type: "key.changed", data: { id } });
   return toSecretKey(row);
 }

@@ -2,7 +2,7 @@ import type { SecretKey } from "@gatherkit/core";
 import { secretKeys } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, createSecretKey, expectProblem, expectStatus, newOrg, TEST_ORIGIN, type TestOrg } from "../../../test/fixtures.js";
+import { addMember, createSecretKey, expectProblem, expectStatus, newOrg, TEST_ORIGIN, type TestOrg, expectPublished } from "../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../test/harness.js";
 
 let t: TestApp;
@@ -32,7 +32,7 @@ describe("creating secret keys", () => {
     expect(shown.status).toBe(200);
     expect(shown.body.secret).toBeUndefined();
     expect(shown.body).toMatchObject({ id: r.body.id, prefix: r.body.prefix });
-    expect(t.published).toContainEqual({ room: `org:${a.org.id}`, event: { type: "key.changed", data: { id: r.body.id } } });
+    await expectPublished(t, `org:${a.org.id}`, { type: "key.changed", data: { id: r.body.id } });
   });
 
   it("works as a credential for its organization and records when it was last used", async () => {
