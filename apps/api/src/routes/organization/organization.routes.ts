@@ -99,7 +99,7 @@ export const removeMember = createRoute({
   request: { params: MemberParams },
   responses: {
     204: { description: "Removed." },
-    ...pickProblems(400, 401, 403, 404, 409),
+    ...pickProblems(400, 401, 403, 404, 409, 413),
   },
 });
 export type RemoveMemberRoute = typeof removeMember;

@@ -61,7 +61,7 @@ export const revoke = createRoute({
   request: { params: Params },
   responses: {
     200: jsonResponse(SecretKeySchema, "The revoked key."),
-    ...pickProblems(400, 401, 403, 404),
+    ...pickProblems(400, 401, 403, 404, 413),
   },
 });
 export type RevokeRoute = typeof revoke;
