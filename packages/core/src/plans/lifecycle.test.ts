@@ -5,6 +5,7 @@ import {
   assertPlanAllows,
   assertProposalAllows,
   assertProposalHasRoom,
+  assertMessageLive,
   assertVotingOpen,
   nextPlanStatus,
   PLAN_ACTIVITIES,
@@ -129,5 +130,12 @@ describe("payments", () => {
     expect(paymentTransition("pending", "cancelled")).toBe("cancelled");
     expectDomainError(() => paymentTransition("received", "received"), 409, "payment_not_pending");
     expectDomainError(() => paymentTransition("cancelled", "received"), 409, "payment_not_pending");
+  });
+});
+
+describe("chat", () => {
+  it("a deleted message cannot be edited or deleted again", () => {
+    assertMessageLive({ deletedAt: null });
+    expectDomainError(() => assertMessageLive({ deletedAt: "2030-01-01T00:00:00Z" }), 409, "message_deleted");
   });
 });

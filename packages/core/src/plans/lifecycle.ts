@@ -165,3 +165,10 @@ export function paymentTransition(from: PaymentStatus, to: "received" | "cancell
   if (from !== "pending") throw new DomainError(409, "payment_not_pending", `The payment is already ${from}.`);
   return to;
 }
+
+// ---- chat ---------------------------------------------------------------------------------
+
+/** A deleted message stays deleted: editing or deleting it again is 409 `message_deleted`. */
+export function assertMessageLive(message: { deletedAt: Instant | null }): void {
+  if (message.deletedAt !== null) throw new DomainError(409, "message_deleted", "This message was deleted.");
+}
