@@ -1,0 +1,67 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { esbuildPlugin } from "@web/dev-server-esbuild";
+import { chromeLauncher } from "@web/test-runner-chrome";
+
+const CANDIDATES = [
+  process.env.CHROME_PATH,
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+  "/usr/bin/google-chrome-stable",
+  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+  "/Applications/Chromium.app/Contents/MacOS/Chromium",
+];
+
+const executablePath = CANDIDATES.find((p) => p && existsSync(p));
+if (!executablePath) {
+  throw new Error(
+    [
+      "The widget tests run in a real Chromium, and none was found. Looked at:",
+      ...CANDIDATES.filter(Boolean).map((p) => `  ${p}`),
+      "Install one (Debian/Ubuntu: `sudo apt-get install chromium`; macOS: install Google Chrome)",
+      "or point CHROME_PATH at a Chrome or Chromium executable.",
+    ].join("\n"),
+  );
+}
+
+/**
+ * Widget tests in real Chromium. Workspace packages export their TypeScript sources
+ * (`./src/*.ts`), so files are served from the workspace root, resolved like a browser bundler
+ * would, and compiled by esbuild (which also maps `import "./x.js"` to `x.ts`). The target is
+ * pinned: with "auto" a current Chromium gets esnext, which leaves decorators untransformed.
+ *
+ * `/fake-api/v1/health` answers like the API, so one test can use the real global `fetch`.
+ */
+export default {
+  rootDir: fileURLToPath(new URL("../..", import.meta.url)),
+  files: ["src/**/*.test.ts"],
+  nodeResolve: { exportConditions: ["browser", "development"] },
+  plugins: [esbuildPlugin({ ts: true, target: "es2022", tsconfig: fileURLToPath(new URL("./tsconfig.json", import.meta.url)) })],
+  middleware: [
+    (ctx, next) => {
+      if (ctx.path !== "/fake-api/v1/health") return next();
+      ctx.set("content-type", "application/json");
+      ctx.set("x-request-id", "req_fake");
+      ctx.body = JSON.stringify({ status: "ok", version: "fake", runtime: "node", time: new Date().toISOString() });
+    },
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath,
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run",
+          "--headless=new",
+        ],
+      },
+    }),
+  ],
+  testFramework: { config: { timeout: 5000 } },
+  filterBrowserLogs: ({ args }) => !String(args[0]).startsWith("Lit is in dev mode"),
+};
