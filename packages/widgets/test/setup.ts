@@ -22,7 +22,7 @@ function summarize(value: unknown): string {
     return `<${value.localName}${attrs}>`;
   }
   if (value instanceof Node) return value.nodeName;
-  if (Array.isArray(value)) return `[${value.map(describe).join(", ")}]`;
+  if (Array.isArray(value)) return `[${value.map(summarize).join(", ")}]`;
   return String(value);
 }
 export {};
