@@ -89,6 +89,30 @@ describe("listing secret keys", () => {
     expect(JSON.stringify([first, second])).not.toMatch(/gk_sk_[0-9a-z]{32}/);
   });
 
+  it("pages correctly through keys created in the same millisecond (ties broken by id)", async () => {
+    const frozenAt = Date.now();
+    const frozen = await createTestApp({ now: () => frozenAt });
+    try {
+      const org = await newOrg(frozen);
+      for (let i = 0; i < 6; i++) await createSecretKey(frozen, org.ownerToken, `same-ms-${i}`);
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { data: SecretKey[]; nextCursor: string | null } = expectStatus(
+          await call(frozen, "GET", `/v1/secret-keys?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { token: org.ownerToken }),
+          200,
+        );
+        ids.push(...page.data.map((k) => k.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(ids).toHaveLength(7);
+      expect(new Set(ids).size).toBe(7);
+      expect(ids).toEqual([...ids].sort().reverse());
+    } finally {
+      frozen.close();
+    }
+  });
+
   it("keeps organizations apart: another organization's key id is 404", async () => {
     const list = expectStatus<{ data: SecretKey[] }>(await call(t, "GET", "/v1/secret-keys?limit=100", { token: b.ownerToken }), 200);
     expect(list.data.map((k) => k.id)).toEqual([b.secretKeyId]);
