@@ -1,4 +1,4 @@
-import { newId, PROBLEM_CONTENT_TYPE } from "@gatherkit/core";
+import { DomainError, newId, PROBLEM_CONTENT_TYPE } from "@gatherkit/core";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -82,6 +82,10 @@ export function createBaseApp(deps: Deps) {
     const requestId = c.var.requestId;
     if (err instanceof ApiError) {
       return problemResponse(err.status, err.code, err.detail, requestId, err.extra.errors, err.extra.headers);
+    }
+    if (err instanceof DomainError) {
+      // Pure domain rules in @gatherkit/core throw these; they carry their own status and code.
+      return problemResponse(err.status, err.code, err.detail, requestId);
     }
     if (err instanceof HTTPException) {
       const status = err.status;
