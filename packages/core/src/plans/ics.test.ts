@@ -114,7 +114,7 @@ describe("icsForPlan", () => {
         expect(whole.summary ?? "").toBe(expected(title));
         if (description) expect(whole.description ?? "").toBe(expected(description));
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 });
