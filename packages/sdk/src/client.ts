@@ -1,11 +1,12 @@
 import { type Fetch, isBrowser, type RequestOptions, Transport } from "./core.js";
 import { GatherkitError } from "./errors.js";
+import { Realtime } from "./realtime.js";
 import { Auth } from "./resources/auth.js";
 import { OrganizationResource } from "./resources/organization.js";
 import { ParticipantTokens } from "./resources/participant-tokens.js";
 import { PublishableKeys } from "./resources/publishable-keys.js";
 import { SecretKeys } from "./resources/secret-keys.js";
-import type { Health } from "./types.js";
+import type { Health, RoomToken, RoomTokenCreateParams } from "./types.js";
 
 export interface ClientOptions {
   /** The API's base URL, e.g. `https://api.example.com` or `http://127.0.0.1:8787` locally. */
@@ -56,6 +57,7 @@ export class Gatherkit {
   readonly participantTokens: ParticipantTokens;
 
   readonly #transport: Transport;
+  #realtime: Realtime | undefined;
 
   constructor(options: ClientOptions) {
     if (typeof options !== "object" || options === null) {
@@ -79,6 +81,18 @@ export class Gatherkit {
     this.secretKeys = new SecretKeys(this.#transport);
     this.publishableKeys = new PublishableKeys(this.#transport);
     this.participantTokens = new ParticipantTokens(this.#transport);
+  }
+
+  /**
+   * Live updates from rooms, with room tokens fetched as this client's caller:
+   * `gk.realtime.subscribe("org:org_…", (event) => …)`. partysocket loads on the first subscribe.
+   */
+  get realtime(): Realtime {
+    this.#realtime ??= new Realtime((room) => {
+      const body: RoomTokenCreateParams = { room };
+      return this.#transport.request<RoomToken>("POST", "/v1/realtime/tokens", { body });
+    });
+    return this.#realtime;
   }
 
   /** Whether the API is up, its version and runtime. Sends no credential. */

@@ -17,6 +17,7 @@ export {
   UnprocessableEntityError,
 } from "./errors.js";
 export { Page, PagePromise } from "./pagination.js";
+export type { Realtime, RealtimeStatus, SubscribeHandlers, Subscription } from "./realtime.js";
 export type { Auth } from "./resources/auth.js";
 export type { Members, OrganizationResource } from "./resources/organization.js";
 export type { ParticipantTokens } from "./resources/participant-tokens.js";

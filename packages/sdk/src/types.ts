@@ -5,6 +5,7 @@
 import type {
   AddMemberSchema,
   CreatedSecretKeySchema,
+  CreateRoomTokenSchema,
   CreateParticipantTokenSchema,
   CreatePublishableKeySchema,
   CreateSecretKeySchema,
@@ -50,3 +51,5 @@ export type PublishableKeyCreateParams = z.input<typeof CreatePublishableKeySche
 export type PublishableKeyUpdateParams = z.input<typeof UpdatePublishableKeySchema>;
 
 export type ParticipantTokenCreateParams = z.input<typeof CreateParticipantTokenSchema>;
+
+export type RoomTokenCreateParams = z.input<typeof CreateRoomTokenSchema>;

@@ -92,6 +92,26 @@ describe("requests", () => {
   });
 });
 
+describe("realtime", () => {
+  it("creates one Realtime whose room tokens come from this client's credential", async () => {
+    const { fetch, calls } = mockFetch(problem(403, "permission_denied"));
+    const gk = client(fetch);
+    expect(gk.realtime).toBe(gk.realtime);
+    const errors: unknown[] = [];
+    const closed = new Promise<void>((resolve) => {
+      gk.realtime.subscribe("org:org_0123456789", () => {}, {
+        onError: (e) => errors.push(e),
+        onStatus: (s) => s === "closed" && resolve(),
+      });
+    });
+    await closed;
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ url: `${BASE}/v1/realtime/tokens`, method: "POST", body: { room: "org:org_0123456789" } });
+    expect(calls[0]?.headers.get("authorization")).toBe(`Bearer ${SK}`);
+    expect(errors[0]).toBeInstanceOf(PermissionDeniedError);
+  });
+});
+
 describe("retries", () => {
   it("retries 5xx with the same Idempotency-Key until it succeeds", async () => {
     const { fetch, calls } = mockFetch(problem(503, "internal_error"), problem(500, "internal_error"), json(201, secretKey(1)));
