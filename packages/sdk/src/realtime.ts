@@ -158,8 +158,12 @@ class RoomSubscription implements Subscription {
 
     let unused: RoomToken | undefined = first;
     const o = this.options;
+    // A bare host gets ws:// when local and wss:// otherwise (partysocket's rule, which the
+    // API's publisher follows too); a host given with a scheme says which.
+    const scheme = /^(https?|wss?):\/\//.exec(first.host)?.[1];
     const socket = new PartySocket({
       host: first.host,
+      ...(scheme ? { protocol: scheme === "https" || scheme === "wss" ? ("wss" as const) : ("ws" as const) } : {}),
       party: first.party,
       room: this.room,
       query: async () => {

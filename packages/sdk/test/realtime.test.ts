@@ -1,0 +1,220 @@
+import { fileURLToPath } from "node:url";
+import type { PresenceEntry, PublishedEvent, RoomToken, ServerMessage } from "@gatherkit/core";
+import { build } from "esbuild";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Realtime, RealtimeError, type RealtimeStatus, type Subscription } from "../src/realtime.js";
+
+/**
+ * A WebSocket stand-in driven by the test: it opens on the next tick and lets the test play
+ * the room's part (`receive`) or cut the connection (`drop`). partysocket runs on top of it
+ * unchanged, so its reconnect logic is the one being exercised.
+ */
+class FakeSocket extends EventTarget {
+  static instances: FakeSocket[] = [];
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  readyState = 0;
+  binaryType = "blob";
+  readonly sent: unknown[] = [];
+  constructor(readonly url: string) {
+    super();
+    FakeSocket.instances.push(this);
+    setTimeout(() => {
+      if (this.readyState !== 0) return;
+      this.readyState = 1;
+      this.dispatchEvent(new Event("open"));
+    });
+  }
+  send(data: unknown) {
+    this.sent.push(data);
+  }
+  close(code = 1000, reason = "") {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.dispatchEvent(Object.assign(new Event("close"), { code, reason, wasClean: true }));
+  }
+  receive(message: ServerMessage | string) {
+    this.dispatchEvent(new MessageEvent("message", { data: typeof message === "string" ? message : JSON.stringify(message) }));
+  }
+  drop() {
+    this.readyState = 3;
+    this.dispatchEvent(Object.assign(new Event("close"), { code: 1006, reason: "", wasClean: false }));
+  }
+  get token() {
+    return new URL(this.url).searchParams.get("token");
+  }
+}
+
+const ROOM = "org:org_0123456789abcdefghjk";
+const ev = (id: string): PublishedEvent => ({ type: "key.changed", data: { id } });
+const ada: PresenceEntry = { id: "usr_ada", name: "Ada" };
+
+afterEach(() => {
+  FakeSocket.instances = [];
+});
+
+function setup(getRoomToken?: (room: string) => Promise<RoomToken>) {
+  let issued = 0;
+  const tokens =
+    getRoomToken ??
+    (async (room: string) => {
+      issued++;
+      return { room, token: `tok-${issued}`, expiresAt: new Date().toISOString(), host: "rooms.test:1999", party: "main" };
+    });
+  const rt = new Realtime(tokens, { WebSocket: FakeSocket, minReconnectionDelay: 1, maxReconnectionDelay: 5 });
+  const seen = {
+    events: [] as [PublishedEvent, number][],
+    presence: [] as PresenceEntry[][],
+    statuses: [] as RealtimeStatus[],
+    resyncs: 0,
+    errors: [] as unknown[],
+  };
+  const sub = rt.subscribe(ROOM, (event, { seq }) => seen.events.push([event, seq]), {
+    onPresence: (p) => seen.presence.push(p),
+    onResync: () => seen.resyncs++,
+    onStatus: (s) => seen.statuses.push(s),
+    onError: (e) => seen.errors.push(e),
+  });
+  return { sub, seen };
+}
+
+/** The socket opened for the n-th connection (0-based), once it is open. */
+async function socket(n: number): Promise<FakeSocket> {
+  await vi.waitFor(() => expect(FakeSocket.instances[n]?.readyState).toBe(1), { timeout: 5000, interval: 1 });
+  return FakeSocket.instances[n]!;
+}
+
+async function opened(sub: Subscription) {
+  await vi.waitFor(() => expect(sub.status).toBe("open"), { timeout: 5000, interval: 1 });
+}
+
+describe("Realtime", () => {
+  it("connects to the host, party and room of the token, with a fresh token on every connection", async () => {
+    const { sub } = setup();
+    const s0 = await socket(0);
+    expect(s0.url).toMatch(/^wss:\/\/rooms\.test:1999\/parties\/main\/org:org_0123456789abcdefghjk\?/);
+    expect(s0.token).toBe("tok-1");
+    s0.drop();
+    const s1 = await socket(1);
+    expect(s1.token).toBe("tok-2");
+    sub.close();
+  });
+
+  it("uses plain ws for a local host, or the scheme the host is given with", async () => {
+    for (const [host, expected] of [
+      ["127.0.0.1:1999", "ws://127.0.0.1:1999/"],
+      ["http://rooms.internal:8080", "ws://rooms.internal:8080/"],
+      ["https://rooms.example.com", "wss://rooms.example.com/"],
+    ] as const) {
+      FakeSocket.instances = [];
+      const { sub } = setup(async (room) => ({ room, token: "t", expiresAt: new Date().toISOString(), host, party: "main" }));
+      expect((await socket(0)).url.startsWith(`${expected}parties/main/`)).toBe(true);
+      sub.close();
+    }
+  });
+
+  it("delivers events in order, asks for a resync on a gap, and ignores what it already has", async () => {
+    const { sub, seen } = setup();
+    const s = await socket(0);
+    s.receive({ type: "welcome", seq: 4, presence: [ada] });
+    expect(seen.resyncs).toBe(0); // the first welcome is the starting point, not a gap
+    s.receive({ type: "event", seq: 5, event: ev("a") });
+    s.receive({ type: "event", seq: 7, event: ev("c") });
+    s.receive({ type: "event", seq: 7, event: ev("c") });
+    s.receive({ type: "event", seq: 6, event: ev("b") });
+    expect(seen.events).toEqual([
+      [ev("a"), 5],
+      [ev("c"), 7],
+    ]);
+    expect(seen.resyncs).toBe(1);
+    expect(sub.seq).toBe(7);
+    expect(seen.presence).toEqual([[ada]]);
+    sub.close();
+  });
+
+  it("asks for a resync after a reconnect only when the room moved on meanwhile", async () => {
+    const { sub, seen } = setup();
+    const s0 = await socket(0);
+    s0.receive({ type: "welcome", seq: 2, presence: [ada] });
+    s0.drop();
+    const s1 = await socket(1);
+    s1.receive({ type: "welcome", seq: 2, presence: [ada] });
+    expect(seen.resyncs).toBe(0);
+    s1.drop();
+    const s2 = await socket(2);
+    s2.receive({ type: "welcome", seq: 5, presence: [] });
+    expect(seen.resyncs).toBe(1);
+    expect(sub.seq).toBe(5);
+    expect(sub.presence).toEqual([]);
+    expect(seen.statuses).toEqual(["connecting", "open", "connecting", "open", "connecting", "open"]);
+    sub.close();
+    expect(seen.statuses.at(-1)).toBe("closed");
+  });
+
+  it("tracks presence changes and reports room errors and unreadable messages without stopping", async () => {
+    const { sub, seen } = setup();
+    const s = await socket(0);
+    s.receive({ type: "welcome", seq: 0, presence: [ada] });
+    s.receive({ type: "presence", presence: [ada, { id: "usr_bob", name: "Bob" }] });
+    expect(sub.presence.map((p) => p.name)).toEqual(["Ada", "Bob"]);
+    s.receive({ type: "error", code: "rate_limited", message: "Slow down" });
+    s.receive("not json");
+    s.receive(JSON.stringify({ type: "event", seq: 1, event: { type: "made.up" } }));
+    expect(seen.errors).toHaveLength(3);
+    expect(seen.errors[0]).toBeInstanceOf(RealtimeError);
+    expect(seen.errors[0]).toMatchObject({ code: "rate_limited" });
+    s.receive({ type: "event", seq: 1, event: ev("ok") });
+    expect(seen.events).toEqual([[ev("ok"), 1]]);
+    sub.close();
+  });
+
+  it("gives up when the API refuses the room (4xx), and keeps trying through outages (5xx, network)", async () => {
+    const refused = setup(async () => {
+      throw Object.assign(new Error("404 not_found"), { status: 404 });
+    });
+    await vi.waitFor(() => expect(refused.sub.status).toBe("closed"), { timeout: 5000, interval: 1 });
+    expect(refused.seen.errors).toHaveLength(1);
+    expect(FakeSocket.instances).toHaveLength(0);
+
+    let calls = 0;
+    const flaky = setup(async (room) => {
+      calls++;
+      if (calls === 1) throw Object.assign(new Error("503"), { status: 503 });
+      if (calls === 2) throw new TypeError("fetch failed");
+      return { room, token: `tok-${calls}`, expiresAt: new Date().toISOString(), host: "rooms.test:1999", party: "main" };
+    });
+    await opened(flaky.sub);
+    expect(flaky.seen.errors).toHaveLength(2);
+    expect(FakeSocket.instances[0]!.token).toBe("tok-3");
+    flaky.sub.close();
+  });
+
+  it("stops reconnecting after close()", async () => {
+    const { sub } = setup();
+    const s = await socket(0);
+    sub.close();
+    expect(s.readyState).toBe(3);
+    expect(sub.status).toBe("closed");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(FakeSocket.instances).toHaveLength(1);
+  });
+
+  it("does not load partysocket or the schemas until the first subscribe", async () => {
+    const result = await build({
+      absWorkingDir: fileURLToPath(new URL("..", import.meta.url)),
+      entryPoints: [fileURLToPath(new URL("../src/realtime.ts", import.meta.url))],
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      write: false,
+      external: ["partysocket", "@gatherkit/core"],
+      logLevel: "silent",
+    });
+    const code = result.outputFiles[0]!.text;
+    expect(code).not.toMatch(/^import .* from "(partysocket|@gatherkit\/core)"/m);
+    expect(code).toContain('import("partysocket")');
+    expect(code).toContain('import("@gatherkit/core")');
+  });
+});
