@@ -22,7 +22,7 @@ export const signUp = createRoute({
   request: { body: jsonBody(SignUpSchema) },
   responses: {
     201: jsonResponse(SessionSchema, "Signed up and signed in."),
-    ...pickProblems(400, 401, 409, 413, 415, 429),
+    ...pickProblems(400, 401, 403, 409, 413, 415, 429),
   },
 });
 export type SignUpRoute = typeof signUp;
@@ -51,7 +51,7 @@ export const refresh = createRoute({
   request: { body: optionalRefreshBody },
   responses: {
     200: jsonResponse(SessionSchema, "A new access token and refresh token."),
-    ...pickProblems(400, 401, 413, 415),
+    ...pickProblems(400, 401, 403, 413, 415),
   },
 });
 export type RefreshRoute = typeof refresh;
@@ -65,7 +65,7 @@ export const signOut = createRoute({
   request: { body: optionalRefreshBody },
   responses: {
     204: { description: "Signed out." },
-    ...pickProblems(400, 401, 413, 415),
+    ...pickProblems(400, 401, 403, 413, 415),
   },
 });
 export type SignOutRoute = typeof signOut;

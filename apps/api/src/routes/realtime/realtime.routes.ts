@@ -15,7 +15,7 @@ export const createToken = createRoute({
   request: { body: jsonBody(CreateRoomTokenSchema) },
   responses: {
     201: jsonResponse(RoomTokenSchema, "The room token, where to connect, and when the token expires."),
-    ...pickProblems(400, 401, 403, 404, 409, 413, 422),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
 export type CreateTokenRoute = typeof createToken;
