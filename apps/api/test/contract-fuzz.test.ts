@@ -1,0 +1,369 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { addMember, createPublishableKey, createSecretKey, newOrg, signUp, TEST_ORIGIN } from "./fixtures.js";
+import { call, createTestApp } from "./harness.js";
+import {
+  createResponseChecker,
+  deref,
+  fillPath,
+  HTTP_METHODS,
+  idPrefixesIn,
+  idPrefixOf,
+  idsIn,
+  type JsonSchema,
+  loadSpec,
+  type Operation,
+  operations,
+  preview,
+  validValue,
+  wrongTypeValue,
+} from "./openapi-walk.js";
+
+/**
+ * Contract fuzz: every operation of the served OpenAPI document gets generated requests —
+ * valid and broken path ids, query strings, JSON bodies from the request schema and mutations
+ * of them, malformed JSON, wrong content types — each sent with every kind of credential. Every
+ * answer must be a documented status (never 5xx) whose body matches the documented schema;
+ * problems are problem+json. New routes are fuzzed as soon as they are in the document.
+ *
+ * Reproduce a failure with the seed (and path) it prints: FUZZ_SEED=… FUZZ_PATH=… pnpm --filter
+ * @gatherkit/api exec vitest run test/contract-fuzz.test.ts. FUZZ_RUNS sets cases per operation.
+ */
+
+const BASE_SEED = Number(process.env.FUZZ_SEED ?? 424242);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+const REPLAY_PATH = process.env.FUZZ_PATH;
+
+const t = await createTestApp();
+afterAll(() => t.close());
+
+const doc = await loadSpec(t);
+const ops = operations(doc);
+const check = createResponseChecker(doc);
+const maxBodyBytes = t.deps.config.maxBodyBytes;
+
+// One organization for the credentials, plus objects the fuzz may change or delete (never the
+// credentials' own: those must keep working for the whole run).
+const org = await newOrg(t, { organizationName: "Fuzz Org" });
+const victims = {
+  secretKeys: [await createSecretKey(t, org.ownerToken, "victim 1"), await createSecretKey(t, org.ownerToken, "victim 2")],
+  publishableKeys: [await createPublishableKey(t, org.ownerToken), await createPublishableKey(t, org.ownerToken)],
+  members: [await addMember(t, org, "staff"), await addMember(t, org, "admin"), await addMember(t, org, "staff")],
+  /** Someone with an account who is not a member yet, so "add member" can succeed. */
+  outsider: await signUp(t, { organizationName: "Outsider Org" }),
+};
+const hints = [
+  ...idsIn([victims.secretKeys.map((k) => k.id), victims.publishableKeys.map((k) => k.id), victims.members.map((m) => m.member)]),
+  org.org.id,
+  org.participant.id,
+  victims.outsider.email,
+  ...victims.members.map((m) => m.email),
+  TEST_ORIGIN,
+  `org:${org.org.id}`, // the organization's realtime room
+];
+
+const credentials: { name: string; headers: Record<string, string> }[] = [
+  { name: "no credential", headers: {} },
+  { name: "organizer access token", headers: { authorization: `Bearer ${org.ownerToken}` } },
+  { name: "organizer cookie", headers: { cookie: `gk_access=${org.ownerToken}` } },
+  { name: "secret key", headers: { authorization: `Bearer ${org.secretKey}` } },
+  { name: "publishable key", headers: { authorization: `Bearer ${org.publishableKey}`, origin: TEST_ORIGIN } },
+  { name: "participant token", headers: { authorization: `Bearer ${org.participantToken}` } },
+  // Credentials that are there but wrong: every route meets them before its own checks.
+  { name: "unknown secret key", headers: { authorization: "Bearer gk_sk_00000000000000000000000000000000" } },
+  { name: "malformed Authorization", headers: { authorization: "Basic Zm9vOmJhcg==" } },
+  { name: "publishable key from a foreign origin", headers: { authorization: `Bearer ${org.publishableKey}`, origin: "https://evil.example" } },
+  { name: "stale cookie", headers: { cookie: "gk_access=not-a-jwt" } },
+];
+
+// ---- generated requests -----------------------------------------------------
+
+interface Body {
+  label: string;
+  text: string | undefined;
+  contentType: string | undefined;
+}
+
+interface Case {
+  params: Record<string, string>;
+  query: string;
+  body: Body | undefined;
+  idempotencyKey: string | undefined;
+  /** For operations without a security requirement: the one credential (index) this case is sent with. */
+  credential: number | undefined;
+}
+
+const prefixes = idPrefixesIn(doc);
+const RAW_PATH_VALUES = ["0", "-1", "null", "undefined", "%00", "%", "%zz", "%E0%A4%A", "%2F", "a%2Fb", "%20", "%3Cscript%3E", "'%20OR%201=1%20--"];
+const enc = encodeURIComponent;
+
+function pathValue(schema: JsonSchema | undefined): fc.Arbitrary<string> {
+  const s = schema ? deref(doc, schema) : {};
+  const pattern = typeof s.pattern === "string" ? new RegExp(s.pattern) : undefined;
+  const prefix = idPrefixOf(doc, s) ?? "x";
+  const existing = pattern ? hints.filter((h) => pattern.test(h)) : [];
+  const options: fc.WeightedArbitrary<string>[] = [
+    { weight: 2, arbitrary: pattern ? fc.stringMatching(pattern) : fc.string({ minLength: 1 }).map(enc) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...prefixes.filter((p) => p !== prefix), "ORG", "pk-", ""), fc.stringMatching(/^[0-9a-z]{8,40}$/))
+        .map(([p, rest]) => enc(`${p}_${rest}`)),
+    },
+    { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 30, unit: "grapheme" }).map(enc) },
+    { weight: 1, arbitrary: fc.constantFrom(2_000, 20_000).map((n) => `${prefix}_${"a".repeat(n)}`) },
+    { weight: 1, arbitrary: fc.constantFrom(...RAW_PATH_VALUES) },
+  ];
+  if (existing.length > 0) options.push({ weight: 3, arbitrary: fc.constantFrom(...existing) });
+  // "." and ".." would be resolved away by URL parsing and name another route.
+  return fc.oneof(...options).filter((v) => v !== "" && v !== "." && v !== "..");
+}
+
+const base64url = (s: string) => Buffer.from(s, "utf8").toString("base64url");
+
+function queryValue(schema: JsonSchema | undefined): fc.Arbitrary<string> {
+  const s = schema ? deref(doc, schema) : {};
+  return fc.oneof(
+    { weight: 3, arbitrary: validValue(doc, s, hints).map((v) => enc(typeof v === "string" ? v : JSON.stringify(v))) },
+    { weight: 1, arbitrary: fc.constantFrom("-1", "0", "101", "1e3", "1.5", "NaN", "Infinity", "", "null", "true", "9".repeat(400)).map(enc) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 40, unit: "grapheme" }).map(enc) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }).map((v) => base64url(JSON.stringify(v))) },
+    { weight: 1, arbitrary: fc.tuple(fc.double(), fc.string({ maxLength: 30 })).map((v) => base64url(JSON.stringify(v))) },
+    { weight: 1, arbitrary: fc.constantFrom("%", "%zz", "%E0%A4%A", "a".repeat(5_000)) },
+  );
+}
+
+function queryString(op: Operation): fc.Arbitrary<string> {
+  const parts = op.queryParams.map((p) => fc.option(queryValue(p.schema).map((v) => `${enc(p.name)}=${v}`), { freq: 2 }));
+  const repeated = op.queryParams.map((p) => fc.option(queryValue(p.schema).map((v) => `${enc(p.name)}=${v}`), { freq: 8 }));
+  const unknown = fc.option(fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 10 })).map(([k, v]) => `${enc(k)}=${enc(v)}`), { freq: 4 });
+  return fc.tuple(fc.tuple(...parts), fc.tuple(...repeated), unknown).map(([a, b, u]) => {
+    const all = [...a, ...b, u].filter((x): x is string => x !== null);
+    return all.length ? `?${all.join("&")}` : "";
+  });
+}
+
+const WRONG_CONTENT_TYPES = [
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=fuzz",
+  "application/xml",
+  "application/jsonx",
+  "",
+];
+const MALFORMED_JSON = ["{", '{"a":', "[1,2", "nul", "{'a':1}", '{"a":1,}', "\u0000", "NaN", "\uFEFF{}", '{"a":"\\ud800"}', "}{", "1 2", '"unterminated'];
+
+/** A nested JSON text `depth` levels deep, built as text (a JS object that deep cannot be stringified). */
+const deepText = (depth: number) => `${'{"a":['.repeat(depth)}1${"]}".repeat(depth)}`;
+const SLOT = "__fuzz_slot__";
+
+function bodies(op: Operation): fc.Arbitrary<Body | undefined> {
+  if (!op.body) return fc.constant(undefined);
+  const schema = deref(doc, op.body.schema);
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const names = Object.keys(props);
+  const required = ((schema.required ?? []) as string[]).filter((k) => k in props);
+  const valid = validValue(doc, schema, hints);
+  const asObject = (v: unknown) => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const json = (label: string) => (v: unknown) => ({ label, text: JSON.stringify(v), contentType: "application/json" });
+  const withSlot = (label: string, fill: (depthOrSize: number) => string, sizes: number[]) =>
+    fc.tuple(valid, names.length ? fc.constantFrom(...names) : fc.constant(undefined), fc.constantFrom(...sizes)).map(([v, k, n]) => {
+      const text = k === undefined ? JSON.stringify(SLOT) : JSON.stringify({ ...asObject(v), [k]: SLOT });
+      return { label: `${label} ${n}${k ? ` in ${k}` : ""}`, text: text.replace(JSON.stringify(SLOT), fill(n)), contentType: "application/json" };
+    });
+  const options: fc.WeightedArbitrary<Body | undefined>[] = [
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(valid, fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in props) && k !== "__proto__"), fc.jsonValue({ maxDepth: 1 }))
+        .map(([v, k, x]) => json(`unknown field ${k}`)({ ...asObject(v), [k]: x })),
+    },
+    { weight: 2, arbitrary: wrongTypeValue(doc, schema).map(json("root of the wrong type")) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map(json("random JSON")) },
+    {
+      weight: 2,
+      arbitrary: fc.oneof(fc.constantFrom(...MALFORMED_JSON), fc.string({ maxLength: 30 }), valid.map((v) => JSON.stringify(v).slice(0, -1))).map(
+        (text) => ({ label: "malformed JSON", text, contentType: "application/json" }),
+      ),
+    },
+    { weight: 1, arbitrary: fc.constant({ label: "empty body", text: "", contentType: "application/json" }) },
+    { weight: 1, arbitrary: fc.constant({ label: "no body", text: undefined, contentType: undefined }) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(valid, fc.constantFrom(...WRONG_CONTENT_TYPES))
+        .map(([v, contentType]) => ({ label: `content-type "${contentType}"`, text: JSON.stringify(v), contentType })),
+    },
+    {
+      weight: 1,
+      arbitrary: valid.map((v) => ({ label: "charset and +json", text: JSON.stringify(v), contentType: "application/merge-patch+json; charset=utf-8" })),
+    },
+    { weight: 1, arbitrary: withSlot("nested", deepText, [64, 5_000, 100_000]) },
+    { weight: 2, arbitrary: withSlot("huge string", (n) => JSON.stringify("x".repeat(n)), [300, 70_000, maxBodyBytes + 1]) },
+  ];
+  if (names.length > 0) {
+    options.push(
+      {
+        weight: 3,
+        arbitrary: fc
+          .constantFrom(...names)
+          .chain((k) => fc.tuple(valid, fc.constant(k), wrongTypeValue(doc, props[k] ?? {})))
+          .map(([v, k, x]) => json(`wrong type for ${k}`)({ ...asObject(v), [k]: x })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(valid, fc.constantFrom(...names)).map(([v, k]) => json(`null ${k}`)({ ...asObject(v), [k]: null })),
+      },
+    );
+  }
+  if (required.length > 0) {
+    options.push({
+      weight: 2,
+      arbitrary: fc.tuple(valid, fc.constantFrom(...required)).map(([v, k]) => {
+        const o = { ...asObject(v) };
+        delete o[k];
+        return json(`without ${k}`)(o);
+      }),
+    });
+  }
+  return fc.oneof(...options);
+}
+
+/** Path values most likely to reach the handler: ids of real objects, or well-formed ones. */
+function validPathValue(schema: JsonSchema | undefined): fc.Arbitrary<string> {
+  const s = schema ? deref(doc, schema) : {};
+  const pattern = typeof s.pattern === "string" ? new RegExp(s.pattern) : undefined;
+  const existing = pattern ? hints.filter((h) => pattern.test(h)) : [];
+  const wellFormed = validValue(doc, s, hints).map((v) => enc(String(v)));
+  return existing.length > 0 ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...existing) }, { weight: 1, arbitrary: wellFormed }) : wellFormed;
+}
+
+/**
+ * A case is a well-formed request (real ids, valid query, a body generated from the schema)
+ * with at most one part broken: the path, the query, the body or the Idempotency-Key. Breaking
+ * one part at a time lets each fault reach the code that must refuse it.
+ */
+function cases(op: Operation): fc.Arbitrary<Case & { broken: string }> {
+  const record = <T>(entries: [string, fc.Arbitrary<T>][]) => fc.record(Object.fromEntries(entries) as Record<string, fc.Arbitrary<T>>);
+  const params = record(op.pathParams.map((p) => [p.name, validPathValue(p.schema)]));
+  const query = fc
+    .tuple(
+      ...op.queryParams.map((p) =>
+        fc.oneof(
+          { weight: p.required ? 0 : 2, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: validValue(doc, p.schema ?? {}, hints).map((v) => `${enc(p.name)}=${enc(typeof v === "string" ? v : JSON.stringify(v))}`) },
+        ),
+      ),
+    )
+    .map((parts) => {
+      const set = parts.filter((x): x is string => x !== null);
+      return set.length ? `?${set.join("&")}` : "";
+    });
+  const validBody: fc.Arbitrary<Body | undefined> = op.body
+    ? validValue(doc, op.body.schema, hints).map((v) => ({ label: "valid", text: JSON.stringify(v), contentType: "application/json" }))
+    : fc.constant(undefined);
+  // Operations that need no credential are sent with one credential per case (rotating through
+  // all of them); the others with every credential. Anonymous routes hash passwords, and one
+  // credential per case keeps the run short without leaving any credential out.
+  const anonymous = !op.op.security || op.op.security.length === 0;
+  const credential = anonymous ? fc.nat(credentials.length - 1) : fc.constant(undefined);
+  const base = fc.record({ params, query, body: validBody, idempotencyKey: fc.constant<string | undefined>(undefined), credential });
+  const variants: fc.WeightedArbitrary<Case & { broken: string }>[] = [{ weight: 3, arbitrary: base.map((c) => ({ ...c, broken: "nothing" })) }];
+  if (op.pathParams.length > 0) {
+    const broken = record(op.pathParams.map((p) => [p.name, pathValue(p.schema)]));
+    variants.push({ weight: 2, arbitrary: fc.tuple(base, broken).map(([c, b]) => ({ ...c, params: { ...c.params, ...b }, broken: "path" })) });
+  }
+  variants.push({ weight: 2, arbitrary: fc.tuple(base, queryString(op)).map(([c, q]) => ({ ...c, query: q, broken: "query" })) });
+  if (op.body) variants.push({ weight: 6, arbitrary: fc.tuple(base, bodies(op)).map(([c, b]) => ({ ...c, body: b, broken: "body" })) });
+  else if (op.method === "delete" || op.method === "post") {
+    variants.push({ weight: 1, arbitrary: fc.tuple(base, bodies({ ...op, body: { required: false, schema: {}, pointer: "" } })).map(([c, b]) => ({ ...c, body: b, broken: "unexpected body" })) });
+  }
+  if (op.method === "post") {
+    const key = fc.oneof(fc.constantFrom("fuzz-1", "fuzz-2", "fuzz-3"), fc.constantFrom("ü", "a b", "", "k".repeat(300)));
+    const mutated = fc.oneof(validBody, op.body ? bodies(op) : fc.constant(undefined));
+    variants.push({ weight: 2, arbitrary: fc.tuple(base, key, mutated).map(([c, k, b]) => ({ ...c, body: b, idempotencyKey: k, broken: "Idempotency-Key" })) });
+  }
+  return fc.oneof(...variants);
+}
+
+function describeCase(op: Operation, c: Case & { broken?: string }): string {
+  const url = fillPath(op.path, c.params) + c.query;
+  const body = c.body ? ` body (${c.body.label}, content-type ${JSON.stringify(c.body.contentType)}): ${preview(c.body.text, 300)}` : "";
+  const key = c.idempotencyKey ? ` Idempotency-Key: ${preview(c.idempotencyKey, 40)}` : "";
+  return `${op.method.toUpperCase()} ${preview(url, 300)}${key}${body} (broken: ${c.broken ?? "?"})`;
+}
+
+// ---- the run ----------------------------------------------------------------
+
+/** Statuses seen per operation, printed at the end so a reader sees what the fuzz reached. */
+const seen = new Map<string, Map<number, number>>();
+
+function seedFor(name: string): number {
+  let h = BASE_SEED | 0;
+  for (const ch of name) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+  return h;
+}
+
+describe("contract fuzz: every operation answers only what it documents", () => {
+  it("walks a document with operations", () => {
+    expect(ops.length).toBeGreaterThan(0);
+  });
+
+  for (const op of ops) {
+    it(op.name, { timeout: 120_000 }, async () => {
+      const counts = new Map<number, number>();
+      seen.set(op.name, counts);
+      const property = fc.asyncProperty(cases(op), async (c) => {
+        for (const cred of c.credential === undefined ? credentials : [credentials[c.credential] ?? credentials[0]!]) {
+          const headers: Record<string, string> = { ...cred.headers };
+          if (c.body?.contentType !== undefined) headers["content-type"] = c.body.contentType;
+          if (c.idempotencyKey !== undefined) headers["idempotency-key"] = c.idempotencyKey;
+          const r = await call(t, op.method.toUpperCase(), fillPath(op.path, c.params) + c.query, {
+            headers,
+            ...(c.body?.text !== undefined ? { raw: c.body.text } : {}),
+          });
+          counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+          const errors = check(op, r);
+          if (errors.length > 0) {
+            throw new Error(
+              `${op.name} as ${cred.name}\n  request: ${describeCase(op, c)}\n  answer: ${r.status} ${preview(r.body)}\n  - ${errors.join("\n  - ")}`,
+            );
+          }
+        }
+      });
+      const seed = seedFor(op.name);
+      const out = await fc.check(property, { seed, numRuns: RUNS, endOnFailure: true, ...(REPLAY_PATH ? { path: REPLAY_PATH } : {}) });
+      if (out.failed) {
+        const message = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
+        throw new Error(
+          `${message}\n\nReproduce: FUZZ_SEED=${BASE_SEED} FUZZ_PATH=${out.counterexamplePath} (this operation's seed ${out.seed}), run ${out.numRuns} of ${RUNS}`,
+        );
+      }
+    });
+  }
+
+  it("answers methods a path does not document with a 404 or 405 problem", async () => {
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const method of HTTP_METHODS.filter((m) => !item[m])) {
+        const url = fillPath(path, Object.fromEntries([...path.matchAll(/\{([^}]+)\}/g)].map((m) => [m[1] ?? "", "x_0123456789"])));
+        const r = await call(t, method.toUpperCase(), url, { token: org.ownerToken, ...(method === "get" ? {} : { body: {} }) });
+        expect([404, 405], `${method.toUpperCase()} ${url} answered ${r.status}`).toContain(r.status);
+        expect(r.headers.get("content-type")).toBe("application/problem+json");
+        expect(r.body).toMatchObject({ status: r.status, requestId: r.headers.get("x-request-id") });
+      }
+    }
+  });
+
+  afterAll(() => {
+    const rows = [...seen].map(([name, counts]) => {
+      const statuses = [...counts].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`);
+      return `  ${name.padEnd(44)} ${statuses.join(" ")}`;
+    });
+    const never2xx = [...seen].filter(([, counts]) => ![...counts.keys()].some((s) => s >= 200 && s < 300)).map(([name]) => name);
+    if (never2xx.length) rows.push(`  never reached a 2xx (its success schema went unchecked): ${never2xx.join(", ")}`);
+    const total = [...seen.values()].reduce((n, counts) => n + [...counts.values()].reduce((a, b) => a + b, 0), 0);
+    console.log(
+      `contract fuzz: seed ${BASE_SEED}, ${RUNS} cases per operation, each sent with ${credentials.length} credentials (one, rotating, where no credential is needed); ${total} requests\n${rows.join("\n")}`,
+    );
+  });
+});
