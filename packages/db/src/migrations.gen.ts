@@ -57,5 +57,11 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE UNIQUE INDEX `votes_proposal_participant` ON `votes` (`proposal_id`,`participant_id`);",
       "CREATE INDEX `votes_plan_participant` ON `votes` (`plan_id`,`participant_id`);"
     ]
+  },
+  {
+    "id": "0002_plan_calendar_token",
+    "statements": [
+      "ALTER TABLE `plans` ADD `calendar_token` text;"
+    ]
   }
 ];

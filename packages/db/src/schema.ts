@@ -201,6 +201,8 @@ export const plans = sqliteTable(
     finalizedAt: integer("finalized_at"),
     completedAt: integer("completed_at"),
     cancelledAt: integer("cancelled_at"),
+    /** Secret in the plan's calendar feed URL (calendar apps cannot send headers); replacing it revokes old URLs. */
+    calendarToken: text("calendar_token"),
   },
   (t) => [
     index("plans_org_created").on(t.orgId, t.createdAt, t.id),

@@ -1,0 +1,1 @@
+ALTER TABLE `plans` ADD `calendar_token` text;
