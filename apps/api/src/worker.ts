@@ -6,8 +6,10 @@ import { createLibsqlWebDb } from "@gatherkit/db/libsql-web";
 import { createApp } from "./app.js";
 import { configFromEnv } from "./lib/config.js";
 import { problemResponse } from "./lib/errors.js";
+import { deliverOutbox } from "./lib/outbox.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
+import type { Deps } from "./lib/types.js";
 
 /**
  * Bindings and vars of the Worker (wrangler.jsonc). The database is D1 (`DB`), or libSQL over
@@ -26,14 +28,18 @@ export interface Env {
 }
 
 type App = ReturnType<typeof createApp>;
+interface Built {
+  app: App;
+  deps: Deps;
+}
 
 /** The request being served, so work handed to `deps.waitUntil` outlives its own response. */
 const requestContext = new AsyncLocalStorage<ExecutionContext>();
 
 /** One app per isolate: built, and the database migrated, on the first request. */
-let ready: Promise<App> | undefined;
+let ready: Promise<Built> | undefined;
 
-async function build(env: Env): Promise<App> {
+async function build(env: Env): Promise<Built> {
   const vars = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
   );
@@ -42,7 +48,7 @@ async function build(env: Env): Promise<App> {
   const handle = openDatabase(env);
   const applied = await applyMigrations(handle.migrations);
   if (applied.length) logger.info("migrations applied", { applied });
-  return createApp({
+  const deps: Deps = {
     db: handle.db,
     config,
     logger,
@@ -55,7 +61,21 @@ async function build(env: Env): Promise<App> {
       );
       ctx?.waitUntil(settled);
     },
+  };
+  return { app: createApp(deps), deps };
+}
+
+/** The isolate's app, built on first use; a failed build is retried by the next caller. */
+function built(env: Env): Promise<Built> {
+  ready ??= build(env).catch((err: unknown) => {
+    ready = undefined; // e.g. the database was briefly unreachable
+    throw err;
   });
+  return ready;
+}
+
+function logStartupFailure(err: unknown) {
+  console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "startup failed", error: String(err) }));
 }
 
 function openDatabase(env: Env) {
@@ -66,17 +86,26 @@ function openDatabase(env: Env) {
 
 export default {
   async fetch(req: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    ready ??= build(env).catch((err: unknown) => {
-      ready = undefined; // let the next request try again (e.g. the database was briefly unreachable)
-      throw err;
-    });
     let app: App;
     try {
-      app = await ready;
+      ({ app } = await built(env));
     } catch (err) {
-      console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "startup failed", error: String(err) }));
+      logStartupFailure(err);
       return problemResponse(500, "internal_error", "The API could not start. Its operator has been told in the logs.");
     }
     return requestContext.run(ctx, () => app.fetch(req, env, ctx));
+  },
+
+  /**
+   * The cron trigger (wrangler.jsonc `triggers.crons`): retries outbox deliveries that failed
+   * or that an isolate stopped before finishing. Requests deliver their own right away.
+   */
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    const { deps } = await built(env).catch((err: unknown) => {
+      logStartupFailure(err);
+      throw err;
+    });
+    const result = await requestContext.run(ctx, () => deliverOutbox(deps));
+    if (result.claimed) deps.logger.info("outbox pass", { ...result });
   },
 } satisfies ExportedHandler<Env>;

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -10,25 +11,35 @@ import { startNodeServer } from "../src/node.js";
 /** A running API reachable over a real socket, and how to stop it. */
 export interface RunningApi {
   baseUrl: string;
+  /** The settings it was started with (secrets included), for checks that need them. */
+  env: Record<string, string>;
   /** What the process printed so far (wrangler and the built server); for failure messages. */
   output(): string;
   close(): Promise<void>;
 }
 
 const apiDir = resolve(import.meta.dirname, "..");
-/** Fresh secrets per server; the sign-up rate limit raised, as every test signs up from one address. */
-const testEnv = () => ({
+/**
+ * Fresh secrets per server, the sign-up rate limit raised (every test signs up from one
+ * address), and whatever the caller adds (e.g. REALTIME_HOST).
+ */
+const testEnv = (extra: Record<string, string>): Record<string, string> => ({
   JWT_SECRET: randomBytes(24).toString("hex"),
   REALTIME_SECRET: randomBytes(24).toString("hex"),
   AUTH_RATE_LIMIT_MAX: "1000",
+  ...extra,
 });
 
+export type StartApi = (env?: Record<string, string>) => Promise<RunningApi>;
+
 /** The embedded default in this process: `startNodeServer` on a fresh DATA_DIR and a free port. */
-export async function startNodeApi(): Promise<RunningApi> {
+export const startNodeApi: StartApi = async (extra = {}) => {
   const dir = mkdtempSync(join(tmpdir(), "gk-node-"));
-  const server = await startNodeServer({ DATA_DIR: dir, PORT: "0", LOG_LEVEL: "warn", ...testEnv() });
+  const env = testEnv(extra);
+  const server = await startNodeServer({ DATA_DIR: dir, PORT: "0", LOG_LEVEL: "warn", ...env });
   return {
     baseUrl: `http://127.0.0.1:${server.port}`,
+    env,
     output: () => "",
     async close() {
       await server.close();
@@ -36,38 +47,41 @@ export async function startNodeApi(): Promise<RunningApi> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
+};
 
 /**
  * The production build: runs tsup (so the bundle matches the sources under test), then
  * `node dist/node.js`, what `pnpm --filter @gatherkit/api start` runs, as a child process.
  */
-export async function startBuiltApi(): Promise<RunningApi> {
+export const startBuiltApi: StartApi = async (extra = {}) => {
   const require = createRequire(join(apiDir, "package.json"));
   const tsup = join(dirname(require.resolve("tsup/package.json")), "dist/cli-default.js");
   const build = spawnSync(process.execPath, [tsup, "--silent"], { cwd: apiDir, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`tsup failed:\n${build.stdout}${build.stderr}`);
   const dir = mkdtempSync(join(tmpdir(), "gk-dist-"));
   const port = await freePort();
+  const env = testEnv(extra);
   const child = spawn(process.execPath, [join(apiDir, "dist/node.js")], {
     cwd: apiDir,
-    env: { ...process.env, DATA_DIR: dir, PORT: String(port), LOG_LEVEL: "info", NODE_ENV: "production", ...testEnv() },
+    env: { ...process.env, DATA_DIR: dir, PORT: String(port), LOG_LEVEL: "info", NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  return waitForApi(child, `http://127.0.0.1:${port}`, dir);
-}
+  return waitForApi(child, `http://127.0.0.1:${port}`, env, dir);
+};
 
 /**
- * `wrangler dev` on a free port with D1 persisted to a fresh temp dir and the secrets in a
- * temp env file (never in the repo). Resolves once /v1/health answers.
+ * `wrangler dev` on a free port with D1 persisted to a fresh temp dir and the secrets and other
+ * settings in a temp env file (never in the repo). Resolves once /v1/health answers. The cron
+ * trigger can be fired with `GET /__scheduled` (`--test-scheduled`).
  */
-export async function startWorkerApi(): Promise<RunningApi> {
+export const startWorkerApi: StartApi = async (extra = {}) => {
   const dir = mkdtempSync(join(tmpdir(), "gk-worker-"));
   const envFile = join(dir, "secrets.env");
+  const env = testEnv(extra);
   writeFileSync(
     envFile,
-    Object.entries(testEnv())
+    Object.entries(env)
       .map(([k, v]) => `${k}=${v}\n`)
       .join(""),
     { mode: 0o600 },
@@ -91,6 +105,7 @@ export async function startWorkerApi(): Promise<RunningApi> {
       envFile,
       "--var",
       `PUBLIC_URL:http://127.0.0.1:${port}`,
+      "--test-scheduled",
       "--show-interactive-dev-session=false",
       "--log-level",
       "warn",
@@ -103,10 +118,16 @@ export async function startWorkerApi(): Promise<RunningApi> {
       detached: true,
     },
   );
-  return waitForApi(child, `http://127.0.0.1:${port}`, dir, 90_000);
-}
+  return waitForApi(child, `http://127.0.0.1:${port}`, env, dir, 90_000);
+};
 
-async function waitForApi(child: ChildProcess, baseUrl: string, dir: string, timeoutMs = 30_000): Promise<RunningApi> {
+async function waitForApi(
+  child: ChildProcess,
+  baseUrl: string,
+  env: Record<string, string>,
+  dir: string,
+  timeoutMs = 30_000,
+): Promise<RunningApi> {
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
@@ -142,7 +163,7 @@ async function waitForApi(child: ChildProcess, baseUrl: string, dir: string, tim
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { baseUrl, output: () => output, close: stop };
+  return { baseUrl, env, output: () => output, close: stop };
 }
 
 /** A TCP port nobody listens on right now. */
@@ -156,4 +177,45 @@ export function freePort(): Promise<number> {
       srv.close(() => resolvePort(port));
     });
   });
+}
+
+/** One publish the API sent to the realtime stub. */
+export interface StubPublish {
+  path: string;
+  body: string;
+  signature: string | undefined;
+  accepted: boolean;
+}
+
+/**
+ * Stands in for the PartyKit rooms on a free port: records every publish and answers like a
+ * room (202 `{ seq, duplicate }`), or 503 while `down` is set, so retries can be observed.
+ */
+export async function startRealtimeStub() {
+  const publishes: StubPublish[] = [];
+  const state = { down: false };
+  let seq = 0;
+  const server = createHttpServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      const signature = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
+      const accepted = !state.down && req.method === "POST";
+      publishes.push({ path: req.url ?? "", body, signature, accepted });
+      if (!accepted) {
+        res.writeHead(503).end("down");
+        return;
+      }
+      res.writeHead(202, { "content-type": "application/json" }).end(JSON.stringify({ seq: ++seq, duplicate: false }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    host: `127.0.0.1:${port}`,
+    publishes,
+    state,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

@@ -4,9 +4,10 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { PublishRequestSchema, verifyPublishSignature } from "@gatherkit/core";
 import { BadRequestError, Gatherkit } from "@gatherkit/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApi, startBuiltApi, startNodeApi, startWorkerApi } from "./runtimes.js";
+import { type RunningApi, type StubPublish, startBuiltApi, startNodeApi, startRealtimeStub, startWorkerApi } from "./runtimes.js";
 
 /**
  * The same checks against every way the API runs: the embedded default in-process, the built
@@ -21,15 +22,27 @@ const runtimes = [
 const password = "correct horse battery staple";
 const email = (tag: string) => `${tag}-${crypto.randomUUID().slice(0, 8)}@example.com`;
 
+/** Polls `check` until it is true; fails with `what` after `timeoutMs`. */
+async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe.each(runtimes)("$name", ({ name, runtime, start }) => {
   let api: RunningApi;
+  let rooms: Awaited<ReturnType<typeof startRealtimeStub>>;
   beforeAll(async () => {
+    rooms = await startRealtimeStub();
     const started = performance.now();
-    api = await start();
+    api = await start({ REALTIME_HOST: rooms.host });
     console.info(`${name}: answering /v1/health ${Math.round(performance.now() - started)} ms after start`);
   }, 120_000);
   afterAll(async () => {
     await api?.close();
+    await rooms?.close();
   });
 
   const client = (opts: { secretKey?: string } = {}) => new Gatherkit({ baseUrl: api.baseUrl, maxRetries: 0, ...opts });
@@ -54,6 +67,29 @@ describe.each(runtimes)("$name", ({ name, runtime, start }) => {
 
     await organizer.secretKeys.del(created.id);
     await expect(server.organization.retrieve()).rejects.toMatchObject({ status: 401, code: "key_revoked" });
+  });
+
+  it("publishes a change to its room, signed, and retries a failed delivery until it lands", async () => {
+    const organizer = client();
+    const session = await organizer.auth.signUp({ email: email("rt"), password, name: "Rita", organizationName: "Rooms" });
+    const forKey = (id: string) => (p: StubPublish) => {
+      const parsed = PublishRequestSchema.safeParse(JSON.parse(p.body));
+      return parsed.success && parsed.data.event.type === "key.changed" && (parsed.data.event.data as { id?: string }).id === id;
+    };
+    rooms.state.down = true;
+    const key = await organizer.secretKeys.create({ name: "Announced" });
+    await eventually("the first delivery was attempted", () => rooms.publishes.some(forKey(key.id)));
+    rooms.state.down = false;
+    // Node retries from its outbox pump; a Worker from its cron trigger, fired here by hand.
+    await eventually("the retry was accepted", async () => {
+      if (runtime === "workers") await fetch(`${api.baseUrl}/__scheduled?cron=*+*+*+*+*`);
+      return rooms.publishes.some((p) => p.accepted && forKey(key.id)(p));
+    });
+    const delivered = rooms.publishes.find((p) => p.accepted && forKey(key.id)(p))!;
+    const request = PublishRequestSchema.parse(JSON.parse(delivered.body));
+    expect(request.room).toBe(`org:${session.organization.id}`);
+    expect(delivered.path).toBe(`/parties/main/${request.room}`);
+    expect(await verifyPublishSignature(api.env.REALTIME_SECRET!, delivered.body, delivered.signature ?? "")).toBe(true);
   });
 
   it("replays a POST sent again with the same Idempotency-Key", async () => {
