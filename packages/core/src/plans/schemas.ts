@@ -1,6 +1,6 @@
 import { idSchema } from "../ids.js";
 import { CurrencySchema, MinorUnitsSchema } from "../money.js";
-import { pageSchema } from "../pagination.js";
+import { PageQuerySchema, pageSchema } from "../pagination.js";
 import { TimeZoneSchema } from "../time.js";
 import { z } from "../zod.js";
 
@@ -103,6 +103,11 @@ export const PlanSchema = z
     finalizedAt: z.iso.datetime().nullable(),
     completedAt: z.iso.datetime().nullable(),
     cancelledAt: z.iso.datetime().nullable(),
+    calendarUrl: z.string().nullable().openapi({
+      example: "https://api.gatherkit.dev/v1/plans/plan_0123456789abcdefghjk/calendar.ics?token=…",
+      description:
+        "iCalendar feed of the plan and its itinerary (selected proposals), to subscribe to in a calendar app. The URL carries its own token (calendar apps cannot send headers): share it only with the plan's readers.",
+    }),
   })
   .openapi("Plan");
 export type Plan = z.infer<typeof PlanSchema>;
@@ -253,18 +258,29 @@ export const CreateInviteSchema = z
     email: Email.optional().openapi({ description: "Send a personal, single-use invite to this address." }),
     expiresAt: Instant.optional(),
     maxUses: z.number().int().min(1).max(MAX_INVITE_USES).optional(),
+    joinUrl: Link.optional().openapi({
+      example: "https://host.example/trips/join",
+      description:
+        "For a personal invite: the page of your site where people join; the email links to it with `invite=<code>` added to its query. Default: the API's invite preview.",
+    }),
   })
   .refine((i) => i.email === undefined || i.maxUses === undefined || i.maxUses === 1, {
     message: "a personal invite is single-use: leave maxUses out or set it to 1",
     path: ["maxUses"],
+  })
+  .refine((i) => i.joinUrl === undefined || i.email !== undefined, {
+    message: "joinUrl is where a personal invite's email links to: send it with an email",
+    path: ["joinUrl"],
   })
   .openapi("CreateInviteRequest");
 export type CreateInviteInput = z.input<typeof CreateInviteSchema>;
 
 export const JoinPlanSchema = z
   .strictObject({
-    code: InviteCodeSchema,
-    name: Name.openapi({ example: "Grace Hopper" }),
+    name: Name.optional().openapi({
+      example: "Grace Hopper",
+      description: "Your name as the plan shows it. Required unless you join with a participant token (then that participant joins).",
+    }),
     email: Email.optional(),
   })
   .openapi("JoinPlanRequest");
@@ -279,6 +295,55 @@ export const JoinPlanResultSchema = z
   })
   .openapi("JoinPlanResult");
 export type JoinPlanResult = z.infer<typeof JoinPlanResultSchema>;
+
+export const InvitePreviewSchema = z
+  .object({
+    code: InviteCodeSchema,
+    status: InviteStatusSchema.openapi({ description: "Whether the link can still be used to join." }),
+    expiresAt: z.iso.datetime().nullable(),
+    plan: z.object({
+      id: PlanId,
+      type: PlanTypeSchema,
+      status: PlanStatusSchema,
+      title: z.string(),
+      description: z.string(),
+      startDate: z.string().nullable(),
+      endDate: z.string().nullable(),
+      timeZone: z.string(),
+      location: PlanLocationSchema.nullable(),
+    }),
+    organizerName: z.string().nullable().openapi({ description: "The first organizer's name; null when only organization staff organize it." }),
+    participantCount: z.number().int(),
+  })
+  .openapi("InvitePreview", { description: "What an invite link shows before joining." });
+export type InvitePreview = z.infer<typeof InvitePreviewSchema>;
+
+export const AddPlanParticipantSchema = z
+  .strictObject({
+    participantId: ParticipantId.openapi({ description: "A participant of your organization (POST /v1/participant-tokens creates one)." }),
+    role: PlanRoleSchema.default("participant"),
+  })
+  .openapi("AddPlanParticipantRequest", {
+    description: "Adds a participant to the plan directly (or restores one who was removed), without an invite.",
+  });
+export type AddPlanParticipantInput = z.input<typeof AddPlanParticipantSchema>;
+
+const queryBoolean = z
+  .enum(["true", "false"])
+  .transform((v) => v === "true");
+
+export const PlanListQuerySchema = PageQuerySchema.extend({
+  status: PlanStatusSchema.optional().openapi({ param: { name: "status", in: "query" }, description: "Only plans with this status." }),
+});
+export type PlanListQuery = z.output<typeof PlanListQuerySchema>;
+
+export const PlanParticipantListQuerySchema = PageQuerySchema.extend({
+  includeRemoved: queryBoolean.default(false).openapi({
+    param: { name: "includeRemoved", in: "query" },
+    description: "Also list participants who were removed or left (their `removedAt` is set).",
+  }),
+});
+export type PlanParticipantListQuery = z.output<typeof PlanParticipantListQuerySchema>;
 
 // ---- proposals ----------------------------------------------------------------------------
 
