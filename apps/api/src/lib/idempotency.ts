@@ -10,10 +10,11 @@ export const IDEMPOTENCY_HEADER = "idempotency-key";
 export const REPLAYED_HEADER = "idempotent-replayed";
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /**
- * Sessions are never stored for replay: the stored body would keep a live refresh token in
- * plain text for a day, and these routes are anonymous, so the key alone would scope it.
+ * Refresh and sign-out are not stored for replay: their body may be empty (the token rides in a
+ * cookie), so the request hash would not bind a replay to the token. Sign-up and sign-in are
+ * stored: their body (with the password) is part of the hash a replay must match.
  */
-const NOT_STORED = /^\/v1\/auth\//;
+const NOT_STORED = /^\/v1\/auth\/(refresh|sign-out)$/;
 /** Stored responses are kept a day: long enough for any client's retries. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -38,9 +39,9 @@ function scopeOf(caller: Caller | null): string {
  * with another body is a 422; a retry while the first is still running is a 409.
  */
 export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppBindings>(async (c, next): Promise<void> => {
-  const key = c.req.header(IDEMPOTENCY_HEADER);
-  if (c.req.method !== "POST" || key === undefined || NOT_STORED.test(c.req.path)) return void (await next());
-  if (!KEY_PATTERN.test(key)) {
+  const rawKey = c.req.header(IDEMPOTENCY_HEADER);
+  if (c.req.method !== "POST" || rawKey === undefined || NOT_STORED.test(c.req.path)) return void (await next());
+  if (!KEY_PATTERN.test(rawKey)) {
     throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1–255 visible ASCII characters.");
   }
   const db = c.var.db;
@@ -48,6 +49,10 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
   const scope = scopeOf(c.var.caller);
   const body = await c.req.raw.clone().text();
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`);
+  const sealer = await replaySealer(c.var.config.jwtSecret, scope, rawKey);
+  // Only a hash of the key is stored, and responses are sealed with a key derived from the raw
+  // Idempotency-Key: a copy of the database reveals no secret shown once (keys, tokens).
+  const key = await sha256Hex(rawKey);
 
   const claimed = await db
     .insert(idempotencyKeys)
@@ -72,7 +77,9 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
     }
     const headers = new Headers(row.responseHeaders ?? {});
     headers.set(REPLAYED_HEADER, "true");
-    c.res = new Response(row.responseBody, { status: row.responseStatus ?? 200, headers });
+    const status = row.responseStatus ?? 200;
+    const replayBody = row.responseBody === null || status === 204 ? null : await sealer.open(row.responseBody);
+    c.res = new Response(replayBody, { status, headers });
     return;
   }
 
@@ -89,7 +96,7 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
       }
       await db
         .update(idempotencyKeys)
-        .set({ status: "done", responseStatus: res.status, responseBody: await res.clone().text(), responseHeaders: headers })
+        .set({ status: "done", responseStatus: res.status, responseBody: await sealer.seal(await res.clone().text()), responseHeaders: headers })
         .where(where);
       stored = true;
     }
@@ -97,3 +104,28 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
     if (!stored) await db.delete(idempotencyKeys).where(where);
   }
 });
+
+function b64(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+const unb64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
+
+/** AES-GCM with a key derived from the server secret, the caller's scope and the raw Idempotency-Key. */
+async function replaySealer(secret: string, scope: string, rawKey: string) {
+  const material = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${secret}\0${scope}\0${rawKey}`));
+  const aes = await crypto.subtle.importKey("raw", material, "AES-GCM", false, ["encrypt", "decrypt"]);
+  return {
+    async seal(text: string): Promise<string> {
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const ct = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, aes, new TextEncoder().encode(text)));
+      return `v1.${b64(iv)}.${b64(ct)}`;
+    },
+    async open(sealed: string): Promise<string> {
+      const [, iv, ct] = sealed.split(".");
+      const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(iv ?? "") }, aes, unb64(ct ?? ""));
+      return new TextDecoder().decode(pt);
+    },
+  };
+}

@@ -1,3 +1,4 @@
+import { idempotencyKeys } from "@gatherkit/db";
 import { organizations, refreshTokens, users } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -98,14 +99,32 @@ describe("sign-up", () => {
     expect(p.detail).toContain("admin");
   });
 
-  it("does not store sessions for Idempotency-Key replays", async () => {
+  it("replays a sign-up for the same Idempotency-Key, and stores neither the key nor the session in the clear", async () => {
     const body = { email: uniqueEmail(), password: TEST_PASSWORD, name: "I", organizationName: "I" };
     const headers = { "idempotency-key": "sign-up-once" };
     const first = await call(t, "POST", "/v1/auth/sign-up", { body, headers });
     expect(first.status).toBe(201);
     const again = await call(t, "POST", "/v1/auth/sign-up", { body, headers });
-    expectProblem(again, 409, "email_taken");
-    expect(again.headers.get("idempotent-replayed")).toBeNull();
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+    const stored = await t.deps.db.select().from(idempotencyKeys);
+    const dump = JSON.stringify(stored);
+    expect(dump).not.toContain("sign-up-once");
+    expect(dump).not.toContain(first.body.refreshToken);
+    expect(dump).not.toContain(first.body.accessToken);
+    // The same key with another body (another password) is refused, not replayed.
+    const other = await call(t, "POST", "/v1/auth/sign-up", { body: { ...body, password: "another password 123" }, headers });
+    expectProblem(other, 422, "idempotency_key_reused");
+  });
+
+  it("does not store refreshes for replay (a cookie-only body would not bind the replay to the token)", async () => {
+    const a = await signUp(t);
+    const headers = { "idempotency-key": "refresh-once" };
+    const first = await call(t, "POST", "/v1/auth/refresh", { body: { refreshToken: a.refreshToken }, headers });
+    expect(first.status).toBe(200);
+    const again = await call(t, "POST", "/v1/auth/refresh", { body: { refreshToken: a.refreshToken }, headers });
+    expectProblem(again, 401, "refresh_token_reused");
   });
 });
 
