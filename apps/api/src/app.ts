@@ -31,7 +31,7 @@ export function createApp(deps: Deps) {
     description: "The dashboard's HTTP-only session cookie.",
   });
 
-  app.doc31("/v1/openapi.json", {
+  app.doc31("/v1/openapi.json", () => ({
     openapi: "3.1.0",
     info: {
       title: "Gatherkit API",
@@ -40,7 +40,7 @@ export function createApp(deps: Deps) {
         "Group coordination for any website. Errors are `application/problem+json` with a stable `code`. Every POST accepts an `Idempotency-Key` header. Lists are cursor-paginated.",
     },
     servers: [{ url: deps.config.publicUrl }],
-  });
+  }));
 
   app.get("/docs", Scalar({ url: "/v1/openapi.json", pageTitle: "Gatherkit API reference" }));
   app.get("/", (c) => c.redirect("/docs"));

@@ -40,7 +40,6 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     clientIp: (_req: Request, env: unknown) => (env as HttpBindings).incoming?.socket.remoteAddress,
   };
   const app = createApp(deps);
-  const demo = await seedDemo(deps, dataDir);
   const port = Number(env.PORT ?? 8787);
   const hostname = env.HOST ?? "127.0.0.1";
   // Retries outbox messages that failed or that a crash left behind.
@@ -49,6 +48,9 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   await new Promise<void>((r) => server.once("listening", () => r()));
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
+  // With PORT=0 the port is known only now; links (spec servers, demo.json, CSRF origin) follow it.
+  if (!env.PUBLIC_URL) config.publicUrl = `http://${hostname}:${actualPort}`;
+  const demo = await seedDemo(deps, dataDir);
   logger.info("api listening", { url: `http://${hostname}:${actualPort}`, docs: `http://${hostname}:${actualPort}/docs`, dataDir });
   return {
     app,
