@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { chromeLauncher } from "@web/test-runner-chrome";
+import { realApi } from "./test/real-api.mjs";
 
 const CANDIDATES = [
   process.env.CHROME_PATH,
@@ -31,13 +32,14 @@ if (!executablePath) {
  * would, and compiled by esbuild (which also maps `import "./x.js"` to `x.ts`). The target is
  * pinned: with "auto" a current Chromium gets esnext, which leaves decorators untransformed.
  *
- * `/fake-api/v1/health` answers like the API, so one test can use the real global `fetch`.
+ * `/fake-api/v1/health` answers like the API, so one test can use the real global `fetch`;
+ * `/__gatherkit-api.json` starts the real API on first use (test/real-api.mjs).
  */
 export default {
   rootDir: fileURLToPath(new URL("../..", import.meta.url)),
   files: ["src/**/*.test.ts"],
   nodeResolve: { exportConditions: ["browser", "development"] },
-  plugins: [esbuildPlugin({ ts: true, target: "es2022", tsconfig: fileURLToPath(new URL("./tsconfig.json", import.meta.url)) })],
+  plugins: [realApi(), esbuildPlugin({ ts: true, target: "es2022", tsconfig: fileURLToPath(new URL("./tsconfig.json", import.meta.url)) })],
   middleware: [
     (ctx, next) => {
       if (ctx.path !== "/fake-api/v1/health") return next();
@@ -63,5 +65,7 @@ export default {
     }),
   ],
   testFramework: { config: { timeout: 5000 } },
+  // One file starts the real API (tsx compiles it first) on a machine that may be busy.
+  testsFinishTimeout: 180_000,
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith("Lit is in dev mode"),
 };

@@ -1,1 +1,2 @@
 export * from "./base/index.js";
+export * from "./connection-check/index.js";

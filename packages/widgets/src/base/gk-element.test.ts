@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from "@open-wc/testing";
 import "../../test/setup.js";
 import { emulateMedia, sendKeys } from "@web/test-runner-commands";
 import { FakeApi, HEALTH, problem } from "../../test/fake-api.js";
-import { type TestLoader, type TestPanel } from "../../test/test-elements.js";
+import type { TestLoader, TestPanel } from "../../test/test-elements.js";
 import "../../test/test-elements.js";
 import type { Gatherkit } from "@gatherkit/sdk";
 

@@ -1,0 +1,1 @@
+export { type ConnectedDetail, GkConnectionCheck } from "./connection-check.js";
