@@ -19,6 +19,8 @@ const IDENTITY_HEADER = "x-gatherkit-identity";
 /** Per-connection message budget: a burst of RATE_BURST, refilled at RATE_PER_SECOND. */
 const RATE_BURST = 20;
 const RATE_PER_SECOND = 5;
+/** Largest publish request body the room reads (events are small; this stops junk early). */
+const PUBLISH_MAX_BYTES = 64 * 1024;
 /** Close code for a connection that keeps sending after it was told it is rate limited. */
 const CLOSE_POLICY_VIOLATION = 1008;
 
@@ -158,7 +160,10 @@ export default class Room implements Party.Server {
    */
   async onRequest(req: Party.Request): Promise<Response> {
     if (req.method !== "POST") return text(405, "Only POST (from the API) is accepted.", { allow: "POST" });
+    // Read whole (answering before the body is read resets the sender's connection); the
+    // platform bounds request size, and nothing larger than this is verified or parsed.
     const body = await req.text();
+    if (body.length > PUBLISH_MAX_BYTES) return text(413, "The body is too large.");
     const signature = /^Bearer\s+([0-9a-f]{64})$/i.exec(req.headers.get("authorization") ?? "")?.[1]?.toLowerCase();
     if (!signature || !(await verifyPublishSignature(secretOf(this.room.env), body, signature))) {
       return text(401, "Bad or missing signature.");

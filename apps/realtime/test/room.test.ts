@@ -159,6 +159,7 @@ describe("publishing", () => {
     expect((await signed(JSON.stringify({ id: "x3", room, sentAt: Date.now(), event: event("x"), extra: 1 }))).status).toBe(400);
     expect((await signed(JSON.stringify({ id: "x4", room: newRoom(), sentAt: Date.now(), event: event("x") }))).status).toBe(400);
     expect((await fetch(url)).status).toBe(405);
+    expect((await signed(JSON.stringify({ id: "x5", room, sentAt: Date.now(), event: event("x".repeat(70_000)) }))).status).toBe(413);
 
     // None of that moved the room's seq.
     expect(await publish(room, event("ok"))).toEqual({ seq: 1, duplicate: false });
