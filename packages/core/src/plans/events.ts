@@ -1,6 +1,14 @@
 import { idSchema } from "../ids.js";
 import { z } from "../zod.js";
-import { ChatMessageSchema, PaymentSchema, PlanRoleSchema, PlanSchema, ProposalSchema, TallySchema } from "./schemas.js";
+import {
+  ChatMessageSchema,
+  PaymentSchema,
+  PlanRoleSchema,
+  PlanSchema,
+  PROPOSAL_VIEWER_FIELDS,
+  ProposalSchema,
+  TallySchema,
+} from "./schemas.js";
 
 const planId = idSchema("plan");
 
@@ -22,7 +30,8 @@ export const PLAN_EVENT_SCHEMAS = [
       removed: z.boolean(),
     }),
   }),
-  z.object({ type: z.literal("plan.proposal_changed"), data: z.object({ proposal: ProposalSchema }) }),
+  // Without the caller-specific fields (myVote, committed): the room sends the same to everyone.
+  z.object({ type: z.literal("plan.proposal_changed"), data: z.object({ proposal: ProposalSchema.omit(PROPOSAL_VIEWER_FIELDS) }) }),
   z.object({ type: z.literal("plan.tally_changed"), data: z.object({ planId, tally: TallySchema }) }),
   z.object({
     type: z.literal("plan.finalized"),

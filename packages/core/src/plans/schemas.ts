@@ -362,6 +362,22 @@ export const ProposalCostSchema = z
   .openapi("ProposalCost");
 export type ProposalCost = z.infer<typeof ProposalCostSchema>;
 
+export const VOTE_VALUES = ["yes", "maybe", "no"] as const;
+export const VoteValueSchema = z.enum(VOTE_VALUES).openapi("VoteValue");
+export type VoteValue = z.infer<typeof VoteValueSchema>;
+
+export const TallySchema = z
+  .object({
+    proposalId: ProposalId,
+    yes: z.number().int().nullable(),
+    maybe: z.number().int().nullable(),
+    no: z.number().int().nullable(),
+    total: z.number().int().openapi({ description: "Votes cast, always shown." }),
+    hidden: z.boolean().openapi({ description: "True while votes are hidden until the deadline: yes/maybe/no are null." }),
+  })
+  .openapi("Tally");
+export type Tally = z.infer<typeof TallySchema>;
+
 export const ProposalSchema = z
   .object({
     id: ProposalId,
@@ -381,9 +397,24 @@ export const ProposalSchema = z
     createdByParticipantId: ParticipantId.nullable(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
+    tally: TallySchema.openapi({
+      description: "Its votes as the caller may see them: while the plan hides votes until the deadline, participants see only `total`.",
+    }),
+    myVote: VoteValueSchema.nullable().openapi({
+      description: "The caller's own vote on it; null when they have not voted (or act as organization staff, who vote through a participant).",
+    }),
+    committed: z.boolean().openapi({ description: "Whether the caller took a place in it (POST …/commitment)." }),
   })
   .openapi("Proposal");
 export type Proposal = z.infer<typeof ProposalSchema>;
+
+/** The caller-specific fields of a proposal, left out of what a plan's room broadcasts. */
+export const PROPOSAL_VIEWER_FIELDS = { myVote: true, committed: true } as const;
+
+export const ProposalListQuerySchema = PageQuerySchema.extend({
+  status: ProposalStatusSchema.optional().openapi({ param: { name: "status", in: "query" }, description: "Only proposals with this status." }),
+});
+export type ProposalListQuery = z.output<typeof ProposalListQuerySchema>;
 
 /** "ends after it starts", and no end without a start (empty when fine). */
 export function timeWindowIssues(startsAt: string | null | undefined, endsAt: string | null | undefined) {
@@ -446,10 +477,6 @@ export type UpdateProposal = z.output<typeof UpdateProposalSchema>;
 
 // ---- votes --------------------------------------------------------------------------------
 
-export const VOTE_VALUES = ["yes", "maybe", "no"] as const;
-export const VoteValueSchema = z.enum(VOTE_VALUES).openapi("VoteValue");
-export type VoteValue = z.infer<typeof VoteValueSchema>;
-
 export const VoteSchema = z
   .object({
     id: idSchema("vote"),
@@ -467,17 +494,18 @@ export const CastVoteSchema = z
   .strictObject({ value: VoteValueSchema.openapi({ description: "Casting again replaces your vote on this proposal." }) })
   .openapi("CastVoteRequest");
 
-export const TallySchema = z
+export const VoteResultSchema = z
   .object({
-    proposalId: ProposalId,
-    yes: z.number().int().nullable(),
-    maybe: z.number().int().nullable(),
-    no: z.number().int().nullable(),
-    total: z.number().int().openapi({ description: "Votes cast, always shown." }),
-    hidden: z.boolean().openapi({ description: "True while votes are hidden until the deadline: yes/maybe/no are null." }),
+    vote: VoteSchema,
+    tally: TallySchema.openapi({ description: "The proposal's votes right after yours, as you may see them." }),
   })
-  .openapi("Tally");
-export type Tally = z.infer<typeof TallySchema>;
+  .openapi("VoteResult");
+export type VoteResult = z.infer<typeof VoteResultSchema>;
+
+export const TallyListSchema = z
+  .object({ data: z.array(TallySchema).openapi({ description: "One per proposal of the plan, oldest proposal first." }) })
+  .openapi("TallyList");
+export type TallyList = z.infer<typeof TallyListSchema>;
 
 export const FinalizeSchema = z
   .discriminatedUnion("mode", [
