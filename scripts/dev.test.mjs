@@ -109,7 +109,7 @@ test("the demo page, its config and the SDK bundle are served", async () => {
 });
 
 const chrome = process.env.CHROME_PATH ?? ["/usr/bin/chromium", "/usr/bin/google-chrome"].find((p) => existsSync(p));
-test("the demo page shows the API as up in a real browser", { skip: !chrome && "no Chrome or Chromium installed" }, () => {
+test("the demo page shows the API as up, and its widget runs, in a real browser", { skip: !chrome && "no Chrome or Chromium installed" }, () => {
   const profile = mkdtempSync(join(tmpdir(), "gk-chrome-"));
   try {
     const r = spawnSync(
@@ -126,6 +126,9 @@ test("the demo page shows the API as up in a real browser", { skip: !chrome && "
       { encoding: "utf8", timeout: 60_000 },
     );
     assert.match(r.stdout, new RegExp(`The API at http://127\\.0\\.0\\.1:${ports.api} is up \\(node, version`), r.stdout + r.stderr);
+    // The widget ran against the API: the demo key allows only the default origins (:5173).
+    const expected = ports.web === 5173 ? /gk-connected: / : /gk-error: origin_not_allowed: /;
+    assert.match(r.stdout, expected, r.stdout);
   } finally {
     rmSync(profile, { recursive: true, force: true });
   }
