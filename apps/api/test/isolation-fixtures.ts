@@ -1,0 +1,63 @@
+import { addMember, newOrg, TEST_ORIGIN, type TestMember, type TestOrg } from "./fixtures.js";
+import type { TestApp } from "./harness.js";
+import { idsIn } from "./openapi-walk.js";
+
+/**
+ * An organization with ONE OBJECT OF EVERY KIND, for the tenant-isolation harness
+ * (test/tenant-isolation.test.ts). That harness calls every operation with a path parameter
+ * using another organization's credentials on this organization's ids, picking the id by its
+ * prefix (`pk_…` for a `{id}` typed `idSchema("publishableKey")`). It fails when an operation
+ * takes an id of a kind this fixture does not create.
+ *
+ * When you add a domain: create one of each new object here (through the API, with the helpers
+ * in fixtures.ts), put it in `objects`, and add any string that names it in a request body to
+ * `references` (for example its realtime room, `plan:${plan.id}`).
+ */
+export interface IsolationOrg extends TestOrg {
+  admin: TestMember;
+  /** Every object created, as the API answered it; the harness collects the ids from it. */
+  objects: Record<string, unknown>;
+  /** Strings that name this organization's objects inside request bodies (room names, …). */
+  references: string[];
+  /** Secrets and tokens that must never appear in another organization's answers. */
+  secrets: string[];
+  /** How this organization's callers authenticate, one entry per kind of credential. */
+  credentials: { name: string; headers: Record<string, string> }[];
+}
+
+export async function isolationOrg(t: TestApp, name: string): Promise<IsolationOrg> {
+  const org = await newOrg(t, { organizationName: name });
+  const admin = await addMember(t, org, "admin");
+  const objects: Record<string, unknown> = {
+    organization: org.org,
+    owner: org.user,
+    adminMember: admin.member,
+    secretKey: { id: org.secretKeyId },
+    publishableKey: { id: org.publishableKeyId },
+    participant: org.participant,
+  };
+  return {
+    ...org,
+    admin,
+    objects,
+    references: [`org:${org.org.id}`],
+    secrets: [org.secretKey, org.publishableKey, org.participantToken, org.ownerToken, org.refreshToken, admin.accessToken, admin.refreshToken],
+    credentials: [
+      { name: `${name} owner (access token)`, headers: { authorization: `Bearer ${org.ownerToken}` } },
+      { name: `${name} admin (access token)`, headers: { authorization: `Bearer ${admin.accessToken}` } },
+      { name: `${name} secret key`, headers: { authorization: `Bearer ${org.secretKey}` } },
+      { name: `${name} publishable key`, headers: { authorization: `Bearer ${org.publishableKey}`, origin: TEST_ORIGIN } },
+      { name: `${name} participant token`, headers: { authorization: `Bearer ${org.participantToken}` } },
+    ],
+  };
+}
+
+/** The ids an isolation org created, by prefix (`{ pk: ["pk_…"], mem: ["mem_…"], … }`). */
+export function idsByPrefix(org: IsolationOrg): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const id of idsIn(org.objects)) {
+    const prefix = id.slice(0, id.indexOf("_"));
+    out.set(prefix, [...(out.get(prefix) ?? []), id]);
+  }
+  return out;
+}

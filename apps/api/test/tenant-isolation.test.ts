@@ -1,0 +1,176 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { call, createTestApp } from "./harness.js";
+import { idsByPrefix, type IsolationOrg, isolationOrg } from "./isolation-fixtures.js";
+import { fillPath, idPrefixOf, idsIn, loadSpec, type Operation, operations, preview, validValue } from "./openapi-walk.js";
+
+/**
+ * Tenant isolation, generic over the served OpenAPI document: organization A's callers (owner,
+ * admin, secret key, publishable key, participant) call every operation that takes an id on
+ * organization B's objects, and every operation whose body can name B's objects with those
+ * names. Nothing may succeed, B must read the same afterwards, and nothing A can list or read
+ * may mention B's ids or secrets. An operation whose id kind has no fixture fails: add one to
+ * isolationOrg() in test/isolation-fixtures.ts.
+ */
+
+const t = await createTestApp();
+afterAll(() => t.close());
+
+const doc = await loadSpec(t);
+const ops = operations(doc);
+const a = await isolationOrg(t, "Org A");
+const b = await isolationOrg(t, "Org B");
+const bIdsByPrefix = idsByPrefix(b);
+const aIdsByPrefix = idsByPrefix(a);
+
+type Headers = Record<string, string>;
+const owner = (org: IsolationOrg): Headers => ({ authorization: `Bearer ${org.ownerToken}` });
+
+/** Path values for `op` from `ids` (by the prefix each parameter's schema requires), or why there are none. */
+function pathValues(op: Operation, ids: Map<string, string[]>): { values: Record<string, string> } | { missing: string } {
+  const values: Record<string, string> = {};
+  for (const p of op.pathParams) {
+    const prefix = idPrefixOf(doc, p.schema);
+    if (!prefix) {
+      return {
+        missing: `${op.name}: path parameter {${p.name}} is not a prefixed id (declare it with idSchema(kind)), so the isolation harness cannot pick another organization's object for it`,
+      };
+    }
+    const id = ids.get(prefix)?.[0];
+    if (!id) {
+      return {
+        missing: `${op.name}: the isolation fixture has no object with the "${prefix}_" prefix. Create one in isolationOrg() (apps/api/test/isolation-fixtures.ts) so this operation's tenant isolation is tested`,
+      };
+    }
+    values[p.name] = id;
+  }
+  return { values };
+}
+
+/**
+ * Everything `headers` can read: each secured GET operation (lists walked to their last page; operations
+ * with ids filled from `ids`), keyed by URL, with status and body.
+ */
+async function readAll(headers: Headers, ids: Map<string, string[]>): Promise<Record<string, { status: number; body: unknown }>> {
+  const out: Record<string, { status: number; body: unknown }> = {};
+  // Operations without a security requirement (health) read nothing of an organization's.
+  for (const op of ops.filter((o) => o.method === "get" && (o.op.security?.length ?? 0) > 0)) {
+    const filled = pathValues(op, ids);
+    if ("missing" in filled) continue; // reported by the operation's own test below
+    const url = fillPath(op.path, filled.values);
+    const pages: unknown[] = [];
+    let status = 0;
+    let cursor: string | null = null;
+    for (let page = 0; page < 50; page++) {
+      const r = await call(t, "GET", cursor ? `${url}?cursor=${encodeURIComponent(cursor)}` : url, { headers });
+      status = r.status;
+      pages.push(r.body);
+      const next = (r.body as { nextCursor?: unknown } | null)?.nextCursor;
+      if (r.status !== 200 || typeof next !== "string" || !op.queryParams.some((q) => q.name === "cursor")) break;
+      cursor = next;
+    }
+    out[url] = { status, body: pages.length === 1 ? pages[0] : pages };
+  }
+  return out;
+}
+
+const bSnapshot = () => readAll(owner(b), bIdsByPrefix);
+const before = await bSnapshot();
+/** B's ids: those its fixture created and those B can read about itself (its owner's membership, …). */
+const bIds = new Set([...idsIn(b.objects), ...idsIn(before)]);
+
+/** What of B's (ids, secrets, body references) appears in `value`. */
+function leaksOfB(value: unknown): string[] {
+  const text = JSON.stringify(value) ?? "";
+  return [...bIds, ...b.secrets, ...b.references].filter((s) => text.includes(s));
+}
+
+async function expectNothingOfBVisibleToA() {
+  for (const cred of a.credentials) {
+    const seen = await readAll(cred.headers, aIdsByPrefix);
+    for (const [url, r] of Object.entries(seen)) {
+      const leaks = leaksOfB(r.body);
+      expect(leaks, `GET ${url} as ${cred.name} (${r.status}) shows org B's ${leaks.join(", ")}`).toEqual([]);
+    }
+  }
+}
+
+async function expectBUnchanged(after: string) {
+  const now = await bSnapshot();
+  for (const url of Object.keys(before)) {
+    expect(now[url], `org B's GET ${url} changed after ${after}`).toEqual(before[url]);
+  }
+}
+
+const ok = (status: number) => status >= 200 && status < 300;
+
+describe("tenant isolation: organization A cannot reach organization B", () => {
+  it("has objects in B for every kind of id and B can read them", () => {
+    expect(bIds.size).toBeGreaterThan(3);
+    for (const [url, r] of Object.entries(before)) expect(r.status, `B's own GET ${url}`).toBe(200);
+  });
+
+  it("shows A nothing of B in anything A can read", expectNothingOfBVisibleToA);
+
+  const withIds = ops.filter((op) => op.pathParams.length > 0);
+  for (const op of withIds) {
+    it(`${op.name} on B's ids answers A with 404, and B is unchanged`, async () => {
+      const filled = pathValues(op, bIdsByPrefix);
+      if ("missing" in filled) throw new Error(filled.missing);
+      const url = fillPath(op.path, filled.values);
+      // Valid bodies, so validation cannot answer first and hide a missing organization check.
+      const bodies = op.body ? fc.sample(validValue(doc, op.body.schema, [...bIds, ...b.references]), { seed: 7, numRuns: 12 }) : [undefined];
+      const answers: string[] = [];
+      for (const cred of a.credentials) {
+        for (const body of bodies) {
+          const r = await call(t, op.method.toUpperCase(), url, { headers: cred.headers, ...(body === undefined ? {} : { body }) });
+          answers.push(`${cred.name}: ${r.status} ${r.body?.code ?? ""}`);
+          expect(ok(r.status), `${op.method.toUpperCase()} ${url} as ${cred.name} with ${preview(body)} answered ${r.status} ${preview(r.body)}`).toBe(false);
+          if (r.status !== 400) break; // reached past validation
+        }
+      }
+      expect(
+        answers.some((s) => / 404 /.test(s)),
+        `${op.name}: no credential of A got 404 for B's object (a valid request should reach the organization check):\n${answers.join("\n")}`,
+      ).toBe(true);
+      await expectBUnchanged(`${op.name} by A`);
+    });
+  }
+
+  // Bodies generated from each request schema with B's ids and references offered for the
+  // fields that take them; operations whose bodies cannot name B's objects are left out.
+  const namingBodies = ops
+    .filter((op) => op.body)
+    .map((op) => ({
+      op,
+      bodies: fc
+        .sample(validValue(doc, op.body?.schema ?? {}, [...bIds, ...b.references]), { seed: 11, numRuns: 60 })
+        .filter((body) => leaksOfB(body).length > 0)
+        .slice(0, 6),
+    }))
+    .filter((x) => x.bodies.length > 0);
+  for (const { op, bodies } of namingBodies) {
+    it(`${op.name} naming B's objects in the body never succeeds for A, and B is unchanged`, async () => {
+      const filled = pathValues(op, aIdsByPrefix); // A's own object in the path, if any
+      if ("missing" in filled) throw new Error(filled.missing);
+      const answers: string[] = [];
+      for (const body of bodies) {
+        for (const cred of a.credentials) {
+          const r = await call(t, op.method.toUpperCase(), fillPath(op.path, filled.values), { headers: cred.headers, body });
+          answers.push(`${cred.name}: ${r.status} ${r.body?.code ?? ""}`);
+          expect(ok(r.status), `${op.name} as ${cred.name} with ${preview(body)} answered ${r.status} ${preview(r.body)}`).toBe(false);
+        }
+      }
+      await expectBUnchanged(`${op.name} by A with B's ids in the body`);
+    });
+  }
+
+  it("still shows A nothing of B after all of that, and B's credentials still work", async () => {
+    await expectNothingOfBVisibleToA();
+    await expectBUnchanged("the whole run");
+    for (const cred of b.credentials) {
+      const r = await call(t, "GET", "/v1/health", { headers: cred.headers });
+      expect(r.status, `${cred.name} after A's attempts`).toBe(200);
+    }
+  });
+});
