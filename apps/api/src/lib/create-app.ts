@@ -1,4 +1,4 @@
-import { DomainError, newId, PROBLEM_CONTENT_TYPE } from "@gatherkit/core";
+import { DomainError, ERROR_CODES, type ErrorCode, newId, PROBLEM_CONTENT_TYPE } from "@gatherkit/core";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -6,6 +6,8 @@ import { authenticate } from "./auth.js";
 import { ApiError, problemResponse } from "./errors.js";
 import { idempotency } from "./idempotency.js";
 import type { AppBindings, Deps } from "./types.js";
+
+const isErrorCode = (x: unknown): x is ErrorCode => typeof x === "string" && (ERROR_CODES as readonly string[]).includes(x);
 
 const TARGETS: Record<string, string> = { json: "body", query: "query", param: "path", header: "header", cookie: "cookie", form: "body" };
 
@@ -22,9 +24,14 @@ export function createRouter() {
           i.code === "unrecognized_keys" ? `unknown field(s): ${(i as { keys: string[] }).keys.join(", ")}` : i.message;
         return { path, message };
       });
+      // Refinements that enforce a domain rule name its stable code (`params: { code }`, e.g.
+      // split_mismatch); when every issue names the same one, answer 422 with that code.
+      const codes = new Set(result.error.issues.map((i) => (i as { params?: { code?: unknown } }).params?.code));
+      const [only] = codes;
+      const domainCode = codes.size === 1 && isErrorCode(only) ? only : undefined;
       return problemResponse(
-        400,
-        "validation_failed",
+        domainCode ? 422 : 400,
+        domainCode ?? "validation_failed",
         errors.map((e) => `${e.path}: ${e.message}`).join("; "),
         c.var.requestId,
         errors,

@@ -22,7 +22,9 @@ export const problems = {
   409: problem("The object's state does not allow this, or a request with the same Idempotency-Key is in flight."),
   413: problem("The request body is too large."),
   415: problem("The request body is not JSON (`Content-Type: application/json`)."),
-  422: problem("The Idempotency-Key was used with a different request."),
+  422: problem(
+    "The request is well-formed but breaks a domain rule (its `code` says which, e.g. split_mismatch, currency_mismatch, unknown_participant), or the Idempotency-Key was used with a different request.",
+  ),
   429: problem("Too many requests; retry after the `Retry-After` header's seconds."),
 } as const;
 

@@ -159,6 +159,19 @@ describe("expenses", () => {
     expect(CreateExpenseSchema.safeParse({ ...base, split: { mode: "shares", shares: [{ participantId: pid(1), shares: 1.5 }] } }).success).toBe(true);
   });
 
+  it("split rule failures carry the stable code split_mismatch (the API answers 422 with it); malformed fields do not", () => {
+    const codes = (r: { error?: { issues: readonly object[] } }) =>
+      r.error!.issues.map((i) => ("params" in i ? (i.params as { code?: string } | undefined)?.code : undefined));
+    const amounts = [{ participantId: pid(1), amount: 1 }];
+    expect(codes(CreateExpenseSchema.safeParse({ ...base, split: { mode: "exact", amounts } }))).toEqual(["split_mismatch"]);
+    const percents = [{ participantId: pid(1), percent: 40 }];
+    expect(codes(CreateExpenseSchema.safeParse({ ...base, split: { mode: "percent", percents } }))).toEqual(["split_mismatch"]);
+    expect(codes(SplitSpecSchema.safeParse({ mode: "equal", participantIds: [pid(1), pid(1)] }))).toEqual(["split_mismatch"]);
+    const twice = [{ participantId: pid(1), shares: 1 }, { participantId: pid(1), shares: 2 }];
+    expect(codes(SplitSpecSchema.safeParse({ mode: "shares", shares: twice }))).toEqual(["split_mismatch"]);
+    expect(codes(CreateExpenseSchema.safeParse({ ...base, amount: 0, split: { mode: "equal" } }))).toEqual([undefined]);
+  });
+
   it("a payment goes between two different participants", () => {
     expect(issues(CreatePaymentSchema.safeParse({ fromParticipantId: pid(1), toParticipantId: pid(1), amount: 1, currency: "EUR" }))).toEqual([
       "toParticipantId: a payment goes from one participant to another",

@@ -530,12 +530,19 @@ export type Finalize = z.output<typeof FinalizeSchema>;
 
 // ---- costs --------------------------------------------------------------------------------
 
+/**
+ * A split that breaks a money rule (exact amounts or percentages that do not add up, someone
+ * listed twice) is refused with the stable code `split_mismatch` (422), as `splitAmount` does:
+ * the API answers a validation failure whose issues all carry `params.code` with that code.
+ */
+const splitMismatch = (message: string) => ({ message, params: { code: "split_mismatch" } });
+
 const participantList = <T extends { participantId: string }>(item: z.ZodType<T>) =>
   z
     .array(item)
     .min(1)
     .max(500)
-    .refine((l) => duplicates(l.map((x) => x.participantId)).length === 0, "lists a participant twice");
+    .refine((l) => duplicates(l.map((x) => x.participantId)).length === 0, splitMismatch("lists a participant twice"));
 
 export const SplitSpecSchema = z
   .discriminatedUnion("mode", [
@@ -545,7 +552,7 @@ export const SplitSpecSchema = z
         .array(ParticipantId)
         .min(1)
         .max(500)
-        .refine((l) => duplicates(l).length === 0, "lists a participant twice")
+        .refine((l) => duplicates(l).length === 0, splitMismatch("lists a participant twice"))
         .optional()
         .openapi({ description: "Who shares the cost; leave out to split among everyone in the plan." }),
     }),
@@ -572,7 +579,7 @@ export const SplitSpecSchema = z
           percent: Decimal4("percent", 0, 100).openapi({ example: 25 }),
         }),
       )
-        .refine((l) => l.reduce((s, x) => s + (toScaled(x.percent) ?? 0), 0) === 100 * DECIMAL_SCALE, "percentages must add up to 100")
+        .refine((l) => l.reduce((s, x) => s + (toScaled(x.percent) ?? 0), 0) === 100 * DECIMAL_SCALE, splitMismatch("percentages must add up to 100"))
         .openapi({ description: "Must add up to exactly 100 (up to 4 decimals each)." }),
     }),
   ])
@@ -619,8 +626,8 @@ export const CreateExpenseSchema = z
     if (sum !== e.amount) {
       ctx.addIssue({
         code: "custom",
-        message: `the exact amounts add up to ${sum}, not the expense's ${e.amount}`,
         path: ["split", "amounts"],
+        ...splitMismatch(`the exact amounts add up to ${sum}, not the expense's ${e.amount}`),
       });
     }
   })
