@@ -188,6 +188,8 @@ describe("GkElement configuration", () => {
       "<gk-test-loader> needs a publishable-key or token attribute, a client property, or an enclosing Gatherkit widget that has one.";
     expect(part(el, "error")!.querySelector("p")!.textContent).to.equal(message);
     expect(assertive(el)).to.equal(message);
+    // Retrying cannot fix configuration, so there is no Retry button.
+    expect(part(el, "retry-button")).to.equal(null);
     await expect(el).to.be.accessible();
   });
 

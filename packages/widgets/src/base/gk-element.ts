@@ -1,7 +1,7 @@
 import { Gatherkit } from "@gatherkit/sdk";
 import { ContextConsumer, ContextProvider } from "@lit/context";
 import { Task, TaskStatus } from "@lit/task";
-import { css, html, LitElement, type CSSResultGroup, type PropertyValues, type TemplateResult } from "lit";
+import { css, html, LitElement, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from "lit";
 import { property } from "lit/decorators.js";
 import { gatherkitContext } from "./context.js";
 import { ConfigurationError, describeError } from "./errors.js";
@@ -70,7 +70,7 @@ function isEmptyValue(value: unknown): boolean {
  * @csspart body - The wrapper around whatever state is shown; paints the surface.
  * @csspart loading - The loading view (a spinner).
  * @csspart empty - The view shown when there is nothing to show.
- * @csspart error - The error view: a message and a Retry button.
+ * @csspart error - The error view: a message, and a Retry button unless the widget is misconfigured.
  * @csspart retry-button - The button that loads again after an error.
  *
  * @cssproperty --gk-color-surface - Background of the widget.
@@ -237,10 +237,12 @@ export class GkElement extends LitElement {
       polite = m.loading;
     } else if (status === TaskStatus.ERROR) {
       const { message } = describeError(task.error);
-      view = html`<div part="error">
-        <p>${message}</p>
-        <button part="retry-button" type="button" @click=${(e: Event) => this.#retry(task, e)}>${m.retry}</button>
-      </div>`;
+      // Trying again cannot fix a missing or wrong attribute: only failures of a request get Retry.
+      const retry =
+        task.error instanceof ConfigurationError
+          ? nothing
+          : html`<button part="retry-button" type="button" @click=${(e: Event) => this.#retry(task, e)}>${m.retry}</button>`;
+      view = html`<div part="error"><p>${message}</p>${retry}</div>`;
       assertive = message;
     } else if ((options.isEmpty ?? isEmptyValue)(task.value as T)) {
       view = html`<div part="empty"><slot name="empty">${m.empty}</slot></div>`;
