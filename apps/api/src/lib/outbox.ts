@@ -1,6 +1,7 @@
 import { PublishedEventSchema, type PublishedEvent, RoomNameSchema, newId, z } from "@gatherkit/core";
 import { type Db, outbox } from "@gatherkit/db";
-import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
+import { insertWhen } from "./guarded-insert.js";
 import type { Deps } from "./types.js";
 
 /**
@@ -55,14 +56,31 @@ export function realtime(room: string, event: PublishedEvent): OutboxMessage {
   return { kind: "realtime", payload: { room, event } };
 }
 
+const EmailPayloadSchema = z.object({
+  to: z.email(),
+  subject: z.string(),
+  text: z.string(),
+  /** What the email is about, for the provider's templates and the outbox viewer (e.g. `plan_invite`). */
+  template: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type EmailPayload = z.infer<typeof EmailPayloadSchema>;
+
 /**
- * The insert for one outbox message. Put it in the same `db.batch([...])` as the change it
- * reports (or await it alone), then call `deliverSoon(deps)` once the batch has committed.
+ * An email. There is no email provider yet: `email` is not in KINDS, so no deliverer claims
+ * these rows; they wait in the outbox (durably, written with the change) until a provider adds
+ * its kind above and sends them.
  */
-export function enqueue(db: Db, message: OutboxMessage, opts: { orgId?: string | null; now?: number } = {}) {
+export function email(payload: EmailPayload): PendingMessage {
+  return { kind: "email", payload: EmailPayloadSchema.parse(payload) };
+}
+/** Messages of kinds without a deliverer yet (see `email`). */
+export type PendingMessage = { kind: "email"; payload: EmailPayload };
+
+function outboxRow(message: OutboxMessage | PendingMessage, opts: { orgId?: string | null; now?: number }) {
   const now = opts.now ?? Date.now();
-  const orgId = opts.orgId ?? orgOfRoom(message.payload.room);
-  return db.insert(outbox).values({
+  const orgId = opts.orgId ?? ("room" in message.payload ? orgOfRoom(message.payload.room) : null);
+  return {
     id: newId("outbox"),
     orgId,
     kind: message.kind,
@@ -70,7 +88,29 @@ export function enqueue(db: Db, message: OutboxMessage, opts: { orgId?: string |
     attempts: 0,
     nextAttemptAt: now,
     createdAt: now,
-  });
+  };
+}
+
+/**
+ * The insert for one outbox message. Put it in the same `db.batch([...])` as the change it
+ * reports (or await it alone), then call `deliverSoon(deps)` once the batch has committed.
+ */
+export function enqueue(db: Db, message: OutboxMessage | PendingMessage, opts: { orgId?: string | null; now?: number } = {}) {
+  return db.insert(outbox).values(outboxRow(message, opts));
+}
+
+/**
+ * `enqueue`, but the row is written only if `when` holds as the statement runs (see
+ * `insertWhen`): for a message that must exist only if a conditional write before it in the
+ * same batch really changed something.
+ */
+export function enqueueWhen(
+  db: Db,
+  message: OutboxMessage | PendingMessage,
+  when: SQL,
+  opts: { orgId?: string | null; now?: number } = {},
+) {
+  return insertWhen(db, outbox, outboxRow(message, opts), when);
 }
 
 function orgOfRoom(room: string): string | null {

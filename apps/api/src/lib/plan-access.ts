@@ -10,7 +10,7 @@ import { planParticipants, plans } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { requireCaller } from "./auth.js";
 import { ApiError, notFound } from "./errors.js";
-import type { Caller, Deps } from "./types.js";
+import type { Caller, Config, Deps } from "./types.js";
 
 export type PlanRow = typeof plans.$inferSelect;
 export type PlanParticipantRow = typeof planParticipants.$inferSelect;
@@ -29,8 +29,17 @@ export interface PlanAccess {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** The API shape of a plan row. */
-export function toPlan(row: PlanRow): Plan {
+/**
+ * The plan's calendar feed URL (`GET /v1/plans/{planId}/calendar.ics?token=…`), or null for a
+ * plan without a feed token. It carries its secret, so only the plan's readers get it.
+ */
+export function calendarUrl(config: Pick<Config, "publicUrl">, row: Pick<PlanRow, "id" | "calendarToken">): string | null {
+  if (row.calendarToken === null) return null;
+  return `${config.publicUrl.replace(/\/+$/, "")}/v1/plans/${row.id}/calendar.ics?token=${row.calendarToken}`;
+}
+
+/** The API shape of a plan row (`config` for its calendar URL: pass `c.var.config` or `deps.config`). */
+export function toPlan(row: PlanRow, config: Pick<Config, "publicUrl">): Plan {
   return {
     id: row.id,
     type: row.type,
@@ -53,6 +62,7 @@ export function toPlan(row: PlanRow): Plan {
     finalizedAt: iso(row.finalizedAt),
     completedAt: iso(row.completedAt),
     cancelledAt: iso(row.cancelledAt),
+    calendarUrl: calendarUrl(config, row),
   } as Plan;
 }
 
