@@ -5,6 +5,9 @@ import { auth } from "./routes/auth/auth.index.js";
 import { health } from "./routes/health/health.index.js";
 import { organization } from "./routes/organization/organization.index.js";
 import { participantTokens } from "./routes/participant-tokens/participant-tokens.index.js";
+import { planInvites } from "./routes/plan-invites/plan-invites.index.js";
+import { planProposals } from "./routes/plan-proposals/plan-proposals.index.js";
+import { plansRouter } from "./routes/plans/plans.index.js";
 import { publishableKeys } from "./routes/publishable-keys/publishable-keys.index.js";
 import { realtime } from "./routes/realtime/realtime.index.js";
 import { secretKeys } from "./routes/secret-keys/secret-keys.index.js";
@@ -15,7 +18,7 @@ export type { Deps, Config, Caller, AppBindings } from "./lib/types.js";
 export function createApp(deps: Deps) {
   const app = createBaseApp(deps);
 
-  const routes = [health, auth, organization, secretKeys, publishableKeys, participantTokens, realtime] as const;
+  const routes = [health, auth, organization, secretKeys, publishableKeys, participantTokens, realtime, plansRouter, planInvites, planProposals] as const;
   for (const r of routes) app.route("/", r);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -1,0 +1,131 @@
+import {
+  CreatePlanSchema,
+  idSchema,
+  PlanListQuerySchema,
+  PlanPageSchema,
+  PlanSchema,
+  UpdatePlanSchema,
+  z,
+} from "@gatherkit/core";
+import { createRoute } from "@hono/zod-openapi";
+import { jsonBody, jsonResponse, pickProblems, security } from "../../lib/openapi.js";
+
+const tags = ["Plans"];
+export const PlanParams = z.object({ planId: idSchema("plan").openapi({ param: { name: "planId", in: "path" } }) });
+const who =
+  "Organization staff (organizer session, secret key) act as organizers of every plan of their organization; a participant token acts with its role in the plan.";
+
+export const create = createRoute({
+  method: "post",
+  path: "/v1/plans",
+  tags,
+  summary: "Create a plan",
+  description:
+    "A trip, event or group purchase, starting in `planning`. With a participant token the participant becomes its organizer; staff may name one with `organizerParticipantId`.",
+  security: security.any,
+  request: { body: jsonBody(CreatePlanSchema) },
+  responses: {
+    201: jsonResponse(PlanSchema, "The new plan."),
+    ...pickProblems(400, 401, 403, 409, 413, 415, 422),
+  },
+});
+export type CreateRoute = typeof create;
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/plans",
+  tags,
+  summary: "List plans",
+  description: "Newest first. Staff see every plan of the organization; a participant sees the plans they are in.",
+  security: security.any,
+  request: { query: PlanListQuerySchema },
+  responses: {
+    200: jsonResponse(PlanPageSchema, "A page of plans."),
+    ...pickProblems(400, 401, 403),
+  },
+});
+export type ListRoute = typeof list;
+
+export const get = createRoute({
+  method: "get",
+  path: "/v1/plans/{planId}",
+  tags,
+  summary: "Retrieve a plan",
+  description: `For the plan's participants and organizers. ${who}`,
+  security: security.any,
+  request: { params: PlanParams },
+  responses: {
+    200: jsonResponse(PlanSchema, "The plan."),
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type GetRoute = typeof get;
+
+export const update = createRoute({
+  method: "patch",
+  path: "/v1/plans/{planId}",
+  tags,
+  summary: "Edit a plan",
+  description: `Organizers, while the plan is planning or finalized (else 409 \`plan_not_open\`). \`null\` clears a field; type and currency are fixed. ${who}`,
+  security: security.any,
+  request: { params: PlanParams, body: jsonBody(UpdatePlanSchema) },
+  responses: {
+    200: jsonResponse(PlanSchema, "The updated plan."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
+  },
+});
+export type UpdateRoute = typeof update;
+
+export const complete = createRoute({
+  method: "post",
+  path: "/v1/plans/{planId}/complete",
+  tags,
+  summary: "Complete a plan",
+  description: "Organizers: finalized → completed. Any other status answers 409 `invalid_plan_transition`.",
+  security: security.any,
+  request: { params: PlanParams },
+  responses: {
+    200: jsonResponse(PlanSchema, "The completed plan."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 422),
+  },
+});
+export type CompleteRoute = typeof complete;
+
+export const cancel = createRoute({
+  method: "post",
+  path: "/v1/plans/{planId}/cancel",
+  tags,
+  summary: "Cancel a plan",
+  description: "Organizers: planning or finalized → cancelled. A completed or cancelled plan answers 409 `invalid_plan_transition`.",
+  security: security.any,
+  request: { params: PlanParams },
+  responses: {
+    200: jsonResponse(PlanSchema, "The cancelled plan."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 422),
+  },
+});
+export type CancelRoute = typeof cancel;
+
+export const calendar = createRoute({
+  method: "get",
+  path: "/v1/plans/{planId}/calendar.ics",
+  tags,
+  summary: "The plan's calendar feed",
+  description:
+    "iCalendar (RFC 5545) of the plan's dates and its itinerary (selected proposals), for calendar apps to subscribe to. Authorized by the `token` in the plan's `calendarUrl`, not by headers; a wrong token answers 404.",
+  security: [],
+  request: {
+    params: PlanParams,
+    query: z.object({
+      token: z
+        .string()
+        .regex(/^[0-9a-z]{16,64}$/, "must be the token from the plan's calendarUrl")
+        .openapi({ param: { name: "token", in: "query" }, description: "The feed token from the plan's `calendarUrl`." }),
+    }),
+  },
+  responses: {
+    200: { description: "The calendar.", content: { "text/calendar": { schema: z.string() } } },
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type CalendarRoute = typeof calendar;
