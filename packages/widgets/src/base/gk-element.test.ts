@@ -269,6 +269,27 @@ describe("GkElement configuration", () => {
     expect((await replacement.next()).url.origin).to.equal("https://api.test");
   });
 
+  it("forgets the enclosing client when moved out, and takes the new one when moved in", async () => {
+    const a = new FakeApi();
+    const b = new FakeApi();
+    const host = await fixture<HTMLDivElement>(html`<div>
+      <gk-test-panel id="a" .client=${a.client()}><gk-test-loader></gk-test-loader></gk-test-panel>
+      <gk-test-panel id="b" .client=${b.client()}></gk-test-panel>
+    </div>`);
+    const [panelA, panelB] = [host.querySelector<TestPanel>("#a")!, host.querySelector<TestPanel>("#b")!];
+    const child = panelA.querySelector("gk-test-loader")!;
+    expect(child.resolvedClient === panelA.client).to.equal(true);
+
+    host.append(child);
+    await settled(child);
+    expect(child.resolvedClient).to.equal(undefined);
+    expect(assertive(child)).to.match(/needs a publishable-key or token attribute/);
+
+    panelB.append(child);
+    await child.updateComplete;
+    expect(child.resolvedClient === panelB.client).to.equal(true);
+  });
+
   it("lets a descendant with its own configuration use it instead", async () => {
     const outerApi = new FakeApi();
     const innerApi = new FakeApi();

@@ -36,7 +36,7 @@ export interface RenderTaskOptions<T> {
    * page of a list (`{ data: [] }`) are empty.
    */
   isEmpty?: (value: T) => boolean;
-  /** Overrides of the element's {@link GkElement.messages} for this view. */
+  /** This widget's wording for this view; the element's {@link GkElement.messages} still win. */
   messages?: Partial<StateMessages>;
 }
 
@@ -107,8 +107,11 @@ export class GkElement extends LitElement {
    */
   @property({ attribute: false }) accessor client: Gatherkit | undefined;
 
-  /** The sentences of the state views; set it to translate them. Property only. */
-  @property({ attribute: false }) accessor messages: StateMessages = DEFAULT_MESSAGES;
+  /**
+   * Sentences of the state views, to translate them: `el.messages = { retry: "Réessayer" }`.
+   * They win over the widget's own wording. Property only.
+   */
+  @property({ attribute: false }) accessor messages: Partial<StateMessages> = {};
 
   /** The client in use, or why there is none although the attributes ask for one. */
   #gatherkit: Gatherkit | ConfigurationError | undefined;
@@ -142,6 +145,12 @@ export class GkElement extends LitElement {
     super.connectedCallback();
     // Attributes are already set here: provide the client before descendants ask for it.
     this.#resolveClient();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Moved elsewhere, the widget asks again for an enclosing client when it is reconnected.
+    this.#inherited = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -226,7 +235,7 @@ export class GkElement extends LitElement {
    * (errors through an assertive one), and focus is kept when Retry is pressed.
    */
   protected renderTask<T>(task: Task<readonly unknown[], T>, options: RenderTaskOptions<T>): TemplateResult {
-    const m = { ...this.messages, ...options.messages };
+    const m = { ...DEFAULT_MESSAGES, ...options.messages, ...this.messages };
     const status = task.status;
     const busy = status === TaskStatus.INITIAL || status === TaskStatus.PENDING;
     let view: unknown;

@@ -48,6 +48,24 @@ describe("<gk-connection-check>", () => {
     await expect(el).to.be.accessible();
   });
 
+  it("takes translations of its sentences through the messages property", async () => {
+    const api = new FakeApi();
+    const el = await fixture<GkConnectionCheck>(
+      html`<gk-connection-check
+        .client=${api.client()}
+        publishable-key="gk_pk_site"
+        .messages=${{ loading: "Vérification de la connexion…", retry: "Réessayer" }}
+      ></gk-connection-check>`,
+    );
+    expect(live(el, "polite")).to.equal("Vérification de la connexion…");
+    expect(part(el, "loading")!.querySelector('[role="progressbar"]')!.getAttribute("aria-label")).to.equal(
+      "Vérification de la connexion…",
+    );
+    (await api.next()).fail();
+    await settled(el);
+    expect(part(el, "retry-button")!.textContent!.trim()).to.equal("Réessayer");
+  });
+
   it("checks the participant token when there is one", async () => {
     const api = new FakeApi();
     await check(api, { key: "gk_pk_site", token: "gk_pt_person" });
