@@ -34,6 +34,7 @@ declare global {
  * <gk-connection-check api-base="https://api.example.com" publishable-key="gk_pk_…"></gk-connection-check>
  * ```
  *
+ * @tag gk-connection-check
  * @summary Shows whether a publishable key works from this page's origin.
  *
  * @event {CustomEvent<ConnectedDetail>} gk-connected - The key works from this origin.
