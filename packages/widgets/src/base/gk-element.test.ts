@@ -165,6 +165,25 @@ describe("GkElement states", () => {
     expect(api.requests).to.have.length(3);
   });
 
+  it("leaves focus alone when the person has moved on before the retry settles", async () => {
+    const api = new FakeApi();
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div><gk-test-loader .client=${api.client()}></gk-test-loader><button>Elsewhere</button></div>`,
+    );
+    const el = wrapper.querySelector("gk-test-loader")!;
+    (await api.next()).fail();
+    await settled(el);
+    part(el, "retry-button")!.focus();
+    await sendKeys({ press: "Enter" });
+    const retried = await api.next();
+    await el.updateComplete;
+    const elsewhere = wrapper.querySelector("button")!;
+    elsewhere.focus();
+    retried.fail();
+    await settled(el);
+    expect(document.activeElement === elsewhere, "focus stayed on the other button").to.equal(true);
+  });
+
   it("shows the keyboard focus ring on Retry", async () => {
     const api = new FakeApi();
     const el = await loader(api);

@@ -276,15 +276,23 @@ export class GkElement extends LitElement {
     super.updated(changed);
     const task = this.#refocus;
     if (!task) return;
-    // The focused Retry button is gone: keep focus in the widget rather than losing it to <body>,
-    // and put it back on Retry if the new attempt fails too.
-    const retry = this.renderRoot.querySelector<HTMLElement>('[part~="retry-button"]');
-    const target = retry ?? this.renderRoot.querySelector<HTMLElement>('[part~="body"]');
-    if (target && target !== retry) {
+    if (task.status !== TaskStatus.PENDING) this.#refocus = undefined;
+    // Only while focus is still ours (or was dropped to <body> with the vanished button): a
+    // person who has moved on keeps their focus.
+    const active = document.activeElement;
+    if (active !== this && active !== document.body && active !== null) {
+      this.#refocus = undefined;
+      return;
+    }
+    // Back on Retry if the new attempt failed too, else on the widget's body.
+    const root = this.renderRoot as ShadowRoot;
+    const retry = root.querySelector<HTMLElement>('[part~="retry-button"]');
+    const target = retry ?? root.querySelector<HTMLElement>('[part~="body"]');
+    if (!target || root.activeElement === target) return;
+    if (target !== retry) {
       target.tabIndex = -1;
       target.addEventListener("blur", () => target.removeAttribute("tabindex"), { once: true });
     }
-    target?.focus();
-    if (task.status !== TaskStatus.PENDING) this.#refocus = undefined;
+    target.focus();
   }
 }
