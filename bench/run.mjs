@@ -1,0 +1,131 @@
+// `pnpm bench`: HTTP throughput of the real API as a ratio to a bare Hono app measured in the
+// same run, and the size of what pages download (SDK, widget base). See bench/README.md.
+//
+// Each server runs in its own Node process; autocannon drives them from this one. The targets
+// are measured in interleaved rounds (order reversed every other round) so that whatever else
+// the machine is doing hits every target alike. Options (environment):
+//   BENCH_DURATION  seconds per measurement (default 5)
+//   BENCH_ROUNDS    rounds over all targets (default 3)
+//   BENCH_CONNECTIONS  concurrent connections (default 8)
+import { fork } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { bundleSize } from "./sizes.mjs";
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const root = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
+
+/** Starts `node bench/servers.mjs <kind>` and resolves with what it reports (its port, …). */
+function startServer(kind) {
+  const child = fork(root("bench/servers.mjs"), [kind], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  return new Promise((resolve, reject) => {
+    const stop = () =>
+      new Promise((r) => {
+        child.once("exit", r);
+        child.disconnect();
+      });
+    child.once("message", (info) => resolve({ ...info, stop }));
+    child.once("exit", (code) => reject(new Error(`the ${kind} server exited with code ${code} before listening`)));
+  });
+}
+
+function cannon(target, duration) {
+  return autocannon({ url: target.url, headers: target.headers ?? {}, connections: CONNECTIONS, duration });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function http() {
+  if (!existsSync(root("apps/api/dist/node.js"))) throw new Error("apps/api/dist/node.js is missing: run `pnpm build` first (pnpm bench does).");
+  const [bare, api] = await Promise.all([startServer("bare"), startServer("api")]);
+  try {
+    const targets = [
+      { name: "bare Hono  GET /", url: `http://127.0.0.1:${bare.port}/` },
+      { name: "API  GET /v1/health", url: `http://127.0.0.1:${api.port}/v1/health` },
+      {
+        name: "API  GET /v1/organization (secret key, DB read)",
+        url: `http://127.0.0.1:${api.port}/v1/organization`,
+        headers: { authorization: `Bearer ${api.secretKey}` },
+      },
+    ];
+    // Each answers 200 before it is measured (a benchmark of 401s would flatter us).
+    for (const t of targets) {
+      const res = await fetch(t.url, { headers: t.headers });
+      if (res.status !== 200) throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
+    }
+    console.log(`HTTP: ${ROUNDS} interleaved rounds × ${DURATION} s per target, ${CONNECTIONS} connections, ${cpus().length} CPUs; warming up…`);
+    for (const t of targets) await cannon(t, 1);
+
+    const runs = new Map(targets.map((t) => [t.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? targets : [...targets].reverse();
+      for (const t of order) {
+        const r = await cannon(t, DURATION);
+        if (r.errors || r.timeouts || r.non2xx) {
+          throw new Error(`${t.name}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx answers in round ${round + 1}`);
+        }
+        runs.get(t.name).push({ rps: r.requests.total / r.duration, p99: r.latency.p99, p50: r.latency.p50 });
+      }
+      process.stdout.write(`  round ${round + 1}/${ROUNDS} done\n`);
+    }
+
+    // Ratios per round (each against the baseline of the same round), then their median.
+    const base = runs.get(targets[0].name);
+    const rows = targets.map((t) => {
+      const rs = runs.get(t.name);
+      const ratios = rs.map((r, i) => r.rps / base[i].rps);
+      return {
+        target: t.name,
+        rps: median(rs.map((r) => r.rps)),
+        ratio: median(ratios),
+        spread: `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
+        p50: median(rs.map((r) => r.p50)),
+        p99: median(rs.map((r) => r.p99)),
+      };
+    });
+    table(
+      ["target", "req/s", "× bare Hono", "ratio range", "p50 ms", "p99 ms"],
+      rows.map((r) => [r.target, Math.round(r.rps).toLocaleString("en"), `${r.ratio.toFixed(2)}×`, r.spread, r.p50.toFixed(1), r.p99.toFixed(1)]),
+    );
+  } finally {
+    await Promise.all([bare.stop(), api.stop()]);
+  }
+}
+
+async function sizes() {
+  const prefer = (dist, src) => (existsSync(root(dist)) ? dist : src);
+  const entries = [
+    { name: "SDK  @gatherkit/sdk", path: prefer("packages/sdk/dist/index.js", "packages/sdk/src/index.ts") },
+    { name: "widgets base  @gatherkit/widgets/base (with lit and the SDK)", path: prefer("packages/widgets/dist/base/index.js", "packages/widgets/src/base/index.ts") },
+  ];
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const rows = [];
+  for (const e of entries) {
+    const s = await bundleSize(root(e.path));
+    rows.push([e.name, e.path, kb(s.min), kb(s.gzip)]);
+    for (const c of s.lazy) rows.push([`  + loaded on demand: ${c.name}`, "", kb(c.min), kb(c.gzip)]);
+  }
+  console.log("\nSizes: esbuild --bundle --minify (ESM, browser), gzip -9. A page downloads the first row of each");
+  console.log("bundle up front; the rows below it only when that code is used (dynamic import).");
+  table(["bundle", "entry", "min", "min+gzip"], rows);
+}
+
+function table(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const text = (i) => ["target", "bundle", "entry"].includes(head[i]);
+  const line = (cells) => cells.map((c, i) => (text(i) ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ");
+  console.log(line(head));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) console.log(line(r));
+}
+
+await http();
+await sizes();
