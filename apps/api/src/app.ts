@@ -5,6 +5,8 @@ import { auth } from "./routes/auth/auth.index.js";
 import { health } from "./routes/health/health.index.js";
 import { organization } from "./routes/organization/organization.index.js";
 import { participantTokens } from "./routes/participant-tokens/participant-tokens.index.js";
+import { planChat } from "./routes/plan-chat/plan-chat.index.js";
+import { planCosts } from "./routes/plan-costs/plan-costs.index.js";
 import { planInvites } from "./routes/plan-invites/plan-invites.index.js";
 import { planProposals } from "./routes/plan-proposals/plan-proposals.index.js";
 import { plansRouter } from "./routes/plans/plans.index.js";
@@ -18,7 +20,7 @@ export type { Deps, Config, Caller, AppBindings } from "./lib/types.js";
 export function createApp(deps: Deps) {
   const app = createBaseApp(deps);
 
-  const routes = [health, auth, organization, secretKeys, publishableKeys, participantTokens, realtime, plansRouter, planInvites, planProposals] as const;
+  const routes = [health, auth, organization, secretKeys, publishableKeys, participantTokens, realtime, plansRouter, planInvites, planProposals, planCosts, planChat] as const;
   for (const r of routes) app.route("/", r);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
