@@ -1,11 +1,16 @@
 import type { AppRouteHandler } from "../../lib/types.js";
+import * as participants from "./participants.service.js";
 import type {
+  AddParticipantRoute,
   CalendarRoute,
   CancelRoute,
   CompleteRoute,
   CreateRoute,
   GetRoute,
+  ListParticipantsRoute,
   ListRoute,
+  RemoveParticipantRoute,
+  UpdateParticipantRoute,
   UpdateRoute,
 } from "./plans.routes.js";
 import * as service from "./plans.service.js";
@@ -31,4 +36,21 @@ export const cancel: AppRouteHandler<CancelRoute> = async (c) =>
 export const calendar: AppRouteHandler<CalendarRoute> = async (c) => {
   const feed = await service.calendarFeed(c.var.deps, c.req.valid("param").planId, c.req.valid("query").token);
   return c.body(feed.body, 200, { "content-type": feed.contentType, "cache-control": "private, max-age=300" });
+};
+
+export const listParticipants: AppRouteHandler<ListParticipantsRoute> = async (c) =>
+  c.json(await participants.listParticipants(c.var.deps, c.var.caller, c.req.valid("param").planId, c.req.valid("query")), 200);
+
+export const addParticipant: AppRouteHandler<AddParticipantRoute> = async (c) =>
+  c.json(await participants.addParticipant(c.var.deps, c.var.caller, c.req.valid("param").planId, c.req.valid("json")), 201);
+
+export const updateParticipant: AppRouteHandler<UpdateParticipantRoute> = async (c) => {
+  const { planId, participantId } = c.req.valid("param");
+  return c.json(await participants.updateParticipant(c.var.deps, c.var.caller, planId, participantId, c.req.valid("json")), 200);
+};
+
+export const removeParticipant: AppRouteHandler<RemoveParticipantRoute> = async (c) => {
+  const { planId, participantId } = c.req.valid("param");
+  await participants.removeParticipant(c.var.deps, c.var.caller, planId, participantId);
+  return c.body(null, 204);
 };

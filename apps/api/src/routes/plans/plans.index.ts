@@ -9,4 +9,8 @@ export const plansRouter = createRouter()
   .openapi(routes.update, handlers.update)
   .openapi(routes.complete, handlers.complete)
   .openapi(routes.cancel, handlers.cancel)
-  .openapi(routes.calendar, handlers.calendar);
+  .openapi(routes.calendar, handlers.calendar)
+  .openapi(routes.listParticipants, handlers.listParticipants)
+  .openapi(routes.addParticipant, handlers.addParticipant)
+  .openapi(routes.updateParticipant, handlers.updateParticipant)
+  .openapi(routes.removeParticipant, handlers.removeParticipant);

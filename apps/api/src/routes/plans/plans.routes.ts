@@ -1,9 +1,14 @@
 import {
+  AddPlanParticipantSchema,
   CreatePlanSchema,
   idSchema,
   PlanListQuerySchema,
   PlanPageSchema,
+  PlanParticipantListQuerySchema,
+  PlanParticipantPageSchema,
+  PlanParticipantSchema,
   PlanSchema,
+  UpdatePlanParticipantSchema,
   UpdatePlanSchema,
   z,
 } from "@gatherkit/core";
@@ -129,3 +134,72 @@ export const calendar = createRoute({
   },
 });
 export type CalendarRoute = typeof calendar;
+
+// ---- participants ---------------------------------------------------------------------------
+
+const participantTags = ["Plan participants"];
+const ParticipantParams = PlanParams.extend({
+  participantId: idSchema("participant").openapi({ param: { name: "participantId", in: "path" } }),
+});
+
+export const listParticipants = createRoute({
+  method: "get",
+  path: "/v1/plans/{planId}/participants",
+  tags: participantTags,
+  summary: "List a plan's participants",
+  description: "Newest first. Removed participants only with `includeRemoved=true`. Emails are shown to organizers and to each participant for themself only.",
+  security: security.any,
+  request: { params: PlanParams, query: PlanParticipantListQuerySchema },
+  responses: {
+    200: jsonResponse(PlanParticipantPageSchema, "A page of participants."),
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type ListParticipantsRoute = typeof listParticipants;
+
+export const addParticipant = createRoute({
+  method: "post",
+  path: "/v1/plans/{planId}/participants",
+  tags: participantTags,
+  summary: "Add a participant",
+  description:
+    "Organizers add a participant of the organization (e.g. your signed-in user, from POST /v1/participant-tokens) without an invite, or restore someone who was removed. Someone already in the plan is answered unchanged. 422 `unknown_participant` for an id that is not in your organization.",
+  security: security.any,
+  request: { params: PlanParams, body: jsonBody(AddPlanParticipantSchema) },
+  responses: {
+    201: jsonResponse(PlanParticipantSchema, "The participant's membership."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+});
+export type AddParticipantRoute = typeof addParticipant;
+
+export const updateParticipant = createRoute({
+  method: "patch",
+  path: "/v1/plans/{planId}/participants/{participantId}",
+  tags: participantTags,
+  summary: "Promote or demote a participant",
+  description: "Organizers: `organizer` makes a co-organizer, `participant` demotes. The plan's last organizer cannot be demoted (409 `last_organizer`).",
+  security: security.any,
+  request: { params: ParticipantParams, body: jsonBody(UpdatePlanParticipantSchema) },
+  responses: {
+    200: jsonResponse(PlanParticipantSchema, "The updated membership."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
+  },
+});
+export type UpdateParticipantRoute = typeof updateParticipant;
+
+export const removeParticipant = createRoute({
+  method: "delete",
+  path: "/v1/plans/{planId}/participants/{participantId}",
+  tags: participantTags,
+  summary: "Remove a participant, or leave",
+  description:
+    "Organizers remove anyone; a participant may remove themself (leave). The plan's last organizer cannot go (409 `last_organizer`). Someone removed cannot rejoin through a link (`participant_removed`); an organizer can add them again.",
+  security: security.any,
+  request: { params: ParticipantParams },
+  responses: {
+    204: { description: "Removed (or already was)." },
+    ...pickProblems(400, 401, 403, 404, 409, 413),
+  },
+});
+export type RemoveParticipantRoute = typeof removeParticipant;

@@ -1,8 +1,9 @@
-import { randomToken, type RoomKind, type RoomToken } from "@gatherkit/core";
+import { assertCan, randomToken, type RoomKind, type RoomToken } from "@gatherkit/core";
 import { members, secretKeys, users } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { requireOrganizer } from "../../lib/auth.js";
 import { ApiError, notFound } from "../../lib/errors.js";
+import { loadPlan } from "../../lib/plan-access.js";
 import { REALTIME_PARTY } from "../../lib/http-publisher.js";
 import { signRoomToken } from "../../lib/tokens.js";
 import type { Caller, Deps } from "../../lib/types.js";
@@ -27,7 +28,12 @@ export const ROOM_ACCESS: Record<RoomKind, RoomAccessCheck | undefined> = {
     if (caller.orgId !== orgId) throw roomNotFound();
     requireOrganizer({ var: { caller } });
   },
-  plan: undefined,
+  // Whoever may read the plan: its participants (not removed) and the organization's staff;
+  // another organization's plan is 404, a publishable key alone 403.
+  plan: async (deps, caller, planId) => {
+    const { plan, role } = await loadPlan(deps, caller, planId);
+    assertCan(plan.type, role, "read");
+  },
   event: undefined,
   premise: undefined,
 };
