@@ -2,8 +2,10 @@ import { type Fetch, isBrowser, type RequestOptions, Transport } from "./core.js
 import { GatherkitError } from "./errors.js";
 import { Realtime } from "./realtime.js";
 import { Auth } from "./resources/auth.js";
+import { Invites } from "./resources/invites.js";
 import { OrganizationResource } from "./resources/organization.js";
 import { ParticipantTokens } from "./resources/participant-tokens.js";
+import { Plans } from "./resources/plans.js";
 import { PublishableKeys } from "./resources/publishable-keys.js";
 import { SecretKeys } from "./resources/secret-keys.js";
 import type { Health, RoomToken, RoomTokenCreateParams } from "./types.js";
@@ -55,6 +57,8 @@ export class Gatherkit {
   readonly secretKeys: SecretKeys;
   readonly publishableKeys: PublishableKeys;
   readonly participantTokens: ParticipantTokens;
+  readonly plans: Plans;
+  readonly invites: Invites;
 
   readonly #transport: Transport;
   #realtime: Realtime | undefined;
@@ -81,6 +85,8 @@ export class Gatherkit {
     this.secretKeys = new SecretKeys(this.#transport);
     this.publishableKeys = new PublishableKeys(this.#transport);
     this.participantTokens = new ParticipantTokens(this.#transport);
+    this.plans = new Plans(this.#transport, () => this.realtime);
+    this.invites = new Invites(this.#transport);
   }
 
   /**

@@ -25,10 +25,11 @@ export interface RequestOptions {
 /** Query parameters of every `list()`: `limit` 1–100 (default 20) and the `cursor` of a page. */
 export type ListParams = Partial<PageQuery>;
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+type Query = Record<string, string | number | boolean | undefined>;
 
 interface RequestInit_ extends RequestOptions {
-  query?: Record<string, string | number | undefined>;
+  query?: Query;
   body?: unknown;
   /** `"none"`: send no credential (sign-up, sign-in, refresh, sign-out, health). */
   auth?: "none";
@@ -63,9 +64,10 @@ export class Transport {
     this.session.refreshToken = session?.refreshToken;
   }
 
-  list<T>(path: string, params: ListParams = {}, options: RequestOptions = {}): PagePromise<T> {
+  /** `params` are sent as the query (`limit`, filters); each page replaces `cursor`. */
+  list<T>(path: string, params: ListParams & Query = {}, options: RequestOptions = {}): PagePromise<T> {
     const load = (cursor: string | undefined): Promise<Page<T>> =>
-      this.request<PageBody<T>>("GET", path, { ...options, query: { limit: params.limit, cursor } }).then(
+      this.request<PageBody<T>>("GET", path, { ...options, query: { ...params, cursor } }).then(
         (body) => new Page(body, load),
       );
     return new PagePromise(() => load(params.cursor));

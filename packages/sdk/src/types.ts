@@ -4,6 +4,26 @@
  */
 import type {
   AddMemberSchema,
+  AddPlanParticipantSchema,
+  CastVoteSchema,
+  CreateChatMessageSchema,
+  CreateExpenseSchema,
+  CreateInviteSchema,
+  CreatePaymentSchema,
+  CreatePlanSchema,
+  CreateProposalSchema,
+  FinalizeSchema,
+  JoinPlanSchema,
+  PlanEventType,
+  PlanListQuery,
+  PlanParticipantListQuery,
+  ProposalListQuery,
+  PublishedEvent,
+  UpdateChatMessageSchema,
+  UpdatePaymentSchema,
+  UpdatePlanParticipantSchema,
+  UpdatePlanSchema,
+  UpdateProposalSchema,
   CreatedSecretKeySchema,
   CreateRoomTokenSchema,
   CreateParticipantTokenSchema,
@@ -35,6 +55,39 @@ export type {
   User,
 } from "@gatherkit/core";
 
+// Plans: outputs exactly as the API answers them.
+export type {
+  Balance,
+  BalanceStatus,
+  ChatMessage,
+  Expense,
+  Invite,
+  InvitePreview,
+  InviteStatus,
+  JoinPlanResult,
+  Payment,
+  PaymentStatus,
+  Plan,
+  PlanBalances,
+  PlanEventType,
+  PlanLocation,
+  PlanParticipant,
+  PlanRole,
+  PlanStatus,
+  PlanType,
+  Proposal,
+  ProposalCost,
+  ProposalStatus,
+  SettleUpTransfer,
+  Share,
+  SplitSpec,
+  Tally,
+  TallyList,
+  Vote,
+  VoteResult,
+  VoteValue,
+} from "@gatherkit/core";
+
 export type SignUpParams = z.input<typeof SignUpSchema>;
 export type SignInParams = z.input<typeof SignInSchema>;
 export type RefreshParams = z.input<typeof RefreshSchema>;
@@ -53,3 +106,37 @@ export type PublishableKeyUpdateParams = z.input<typeof UpdatePublishableKeySche
 export type ParticipantTokenCreateParams = z.input<typeof CreateParticipantTokenSchema>;
 
 export type RoomTokenCreateParams = z.input<typeof CreateRoomTokenSchema>;
+
+// ---- plans --------------------------------------------------------------------------------
+
+export type PlanCreateParams = z.input<typeof CreatePlanSchema>;
+export type PlanUpdateParams = z.input<typeof UpdatePlanSchema>;
+/** `limit`, `cursor` and an optional `status` filter. */
+export type PlanListParams = Partial<PlanListQuery>;
+export type PlanFinalizeParams = z.input<typeof FinalizeSchema>;
+
+export type PlanParticipantAddParams = z.input<typeof AddPlanParticipantSchema>;
+export type PlanParticipantUpdateParams = z.input<typeof UpdatePlanParticipantSchema>;
+/** `limit`, `cursor`, and `includeRemoved` to list people who were removed or left too. */
+export type PlanParticipantListParams = Partial<PlanParticipantListQuery>;
+
+export type InviteCreateParams = z.input<typeof CreateInviteSchema>;
+/** `name` (required with a publishable key) and an optional `email`; nothing with a participant token. */
+export type InviteJoinParams = z.input<typeof JoinPlanSchema>;
+
+export type ProposalCreateParams = z.input<typeof CreateProposalSchema>;
+export type ProposalUpdateParams = z.input<typeof UpdateProposalSchema>;
+/** `limit`, `cursor` and an optional `status` filter. */
+export type ProposalListParams = Partial<ProposalListQuery>;
+export type VoteParams = z.input<typeof CastVoteSchema>;
+
+export type ExpenseCreateParams = z.input<typeof CreateExpenseSchema>;
+export type PaymentCreateParams = z.input<typeof CreatePaymentSchema>;
+export type PaymentUpdateParams = z.input<typeof UpdatePaymentSchema>;
+export type MessageCreateParams = z.input<typeof CreateChatMessageSchema>;
+export type MessageUpdateParams = z.input<typeof UpdateChatMessageSchema>;
+
+/** An event published to a plan's room (`plan:<id>`). */
+export type PlanEvent = Extract<PublishedEvent, { type: PlanEventType }>;
+/** The `data` of the plan event `T`. */
+export type PlanEventData<T extends PlanEventType> = Extract<PlanEvent, { type: T }>["data"];
