@@ -255,7 +255,9 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
       .from(plans)
       .where(and(eq(plans.id, plan.id), inArray(plans.status, statusesAllowing("join")))),
   )}`;
-  const name = joiner.kind === "new" ? joiner.name! : await participantName(deps, participantId);
+  // A new participant takes the personal invite's address unless they give one.
+  const person = joiner.kind === "new" ? { name: joiner.name!, email: joiner.email ?? invite.email } : await participantRow(deps, participantId);
+  const name = person.name;
   const view: MembershipView = {
     id: membershipId,
     planId: plan.id,
@@ -264,7 +266,7 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
     createdAt: now,
     removedAt: null,
     name,
-    email: joiner.kind === "new" ? (joiner.email ?? invite.email) : null,
+    email: person.email,
   };
   const addPerson = insertWhen(
     db,
@@ -316,10 +318,14 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
   throw new ApiError(409, "conflict", "The invite changed meanwhile; try again.");
 }
 
-async function participantName(deps: Deps, participantId: string): Promise<string> {
-  const [row] = await deps.db.select({ name: participants.name }).from(participants).where(eq(participants.id, participantId)).limit(1);
+async function participantRow(deps: Deps, participantId: string): Promise<{ name: string; email: string | null }> {
+  const [row] = await deps.db
+    .select({ name: participants.name, email: participants.email })
+    .from(participants)
+    .where(eq(participants.id, participantId))
+    .limit(1);
   if (!row) throw new ApiError(401, "invalid_token", "The participant of this token no longer exists.");
-  return row.name;
+  return row;
 }
 
 function joined(
