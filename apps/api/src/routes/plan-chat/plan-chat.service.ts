@@ -28,7 +28,7 @@ const messageColumns = {
   editedAt: chatMessages.editedAt,
   deletedAt: chatMessages.deletedAt,
 };
-type MessageView = {
+export type MessageView = {
   id: string;
   planId: string;
   authorParticipantId: string;
@@ -140,7 +140,7 @@ export async function editMessage(
   assertPlanAllows(access.plan.status, "chat");
   assertMessageLive(message);
   const edited: MessageView = { ...message, body: input.body, editedAt: clock(deps) };
-  return toMessage(await guardedChange(deps, access, edited, "edited"));
+  return toMessage(await applyMessageChange(deps, access.plan.orgId, edited, "edited"));
 }
 
 /** Deletes a message (its author, or an organizer): the row stays as a tombstone, its body is gone. */
@@ -149,7 +149,7 @@ export async function deleteMessage(deps: Deps, caller: Caller | null, planId: s
   assertCan(access.plan.type, access.role, "delete_message", { isOwner: isAuthor(access, message) });
   assertPlanAllows(access.plan.status, "chat");
   assertMessageLive(message);
-  await guardedChange(deps, access, { ...message, body: null, deletedAt: clock(deps) }, "deleted");
+  await applyMessageChange(deps, access.plan.orgId, { ...message, body: null, deletedAt: clock(deps) }, "deleted");
 }
 
 /**
@@ -157,7 +157,7 @@ export async function deleteMessage(deps: Deps, caller: Caller | null, planId: s
  * same batch and only if the write happened: an edit racing a deletion can never publish the
  * body the deletion removed. The loser answers 409 `message_deleted`.
  */
-async function guardedChange(deps: Deps, access: PlanAccess, next: MessageView, change: "edited" | "deleted"): Promise<MessageView> {
+export async function applyMessageChange(deps: Deps, orgId: string, next: MessageView, change: "edited" | "deleted"): Promise<MessageView> {
   const db = deps.db;
   const [updated] = await db.batch([
     db
@@ -165,7 +165,7 @@ async function guardedChange(deps: Deps, access: PlanAccess, next: MessageView, 
       .set({ body: next.body, editedAt: next.editedAt, deletedAt: next.deletedAt })
       .where(and(eq(chatMessages.id, next.id), eq(chatMessages.planId, next.planId), isNull(chatMessages.deletedAt)))
       .returning({ id: chatMessages.id }),
-    enqueuePlanEvent(deps, access.plan.orgId, next.planId, messageChanged(change, next), previousStatementChanged),
+    enqueuePlanEvent(deps, orgId, next.planId, messageChanged(change, next), previousStatementChanged),
   ]);
   if (updated.length === 0) throw new ApiError(409, "message_deleted", "This message was deleted meanwhile.");
   deliverSoon(deps);
