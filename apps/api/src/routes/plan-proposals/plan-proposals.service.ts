@@ -402,6 +402,21 @@ async function explainVoteRefused(deps: Deps, caller: Caller | null, planId: str
   throw new ApiError(409, "conflict", "The plan or the proposal changed at the same time; retry.");
 }
 
+/** A unique violation on `yes_lock`: 409 `one_yes_limit`, naming the proposal holding the caller's yes. */
+async function refuseSecondYes(
+  deps: Deps,
+  err: unknown,
+  next: { planId: string; proposalId: string; participantId: string; value: VoteValue },
+): Promise<never> {
+  if (!isUniqueViolation(err, "votes.yes_lock")) throw err;
+  const mine = await deps.db
+    .select({ proposalId: votes.proposalId, participantId: votes.participantId, value: votes.value })
+    .from(votes)
+    .where(and(eq(votes.planId, next.planId), eq(votes.participantId, next.participantId)));
+  validateOneYes(mine, next, { oneYesPerParticipant: true });
+  throw new DomainError(409, "one_yes_limit", 'This plan allows one "yes" per participant: change your other yes first.');
+}
+
 /**
  * Casts or replaces the caller's vote: an upsert on (proposal, participant), written only while
  * voting is open (planning, before the deadline), the proposal is still proposed and the caller
@@ -426,9 +441,8 @@ export async function castVote(
 
   const db = deps.db;
   const guard = and(votingOpenSql(planId, now), proposalIn(proposalId, ["proposed"]), memberOf(planId, participantId))!;
-  let result;
-  try {
-    result = await db.batch([
+  const [[vote], , voteRows] = await db
+    .batch([
       insertWhen(
         db,
         votes,
@@ -455,17 +469,8 @@ export async function castVote(
         .select({ proposalId: votes.proposalId, participantId: votes.participantId, value: votes.value })
         .from(votes)
         .where(eq(votes.proposalId, proposalId)),
-    ]);
-  } catch (err) {
-    if (!isUniqueViolation(err, "votes.yes_lock")) throw err;
-    const mine = await db
-      .select({ proposalId: votes.proposalId, participantId: votes.participantId, value: votes.value })
-      .from(votes)
-      .where(and(eq(votes.planId, planId), eq(votes.participantId, participantId)));
-    validateOneYes(mine, { proposalId, participantId, value }, { oneYesPerParticipant: true });
-    throw new DomainError(409, "one_yes_limit", 'This plan allows one "yes" per participant: change your other yes first.');
-  }
-  const [[vote], , voteRows] = result;
+    ])
+    .catch((err: unknown) => refuseSecondYes(deps, err, { planId, proposalId, participantId, value }));
   if (!vote) return explainVoteRefused(deps, caller, planId, proposalId, now);
   deliverSoon(deps);
   const [t] = tally(voteRows, { ...tallyView(plan, now, access.role === "organizer"), proposalIds: [proposalId] });
