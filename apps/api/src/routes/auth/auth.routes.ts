@@ -22,7 +22,7 @@ export const signUp = createRoute({
   request: { body: jsonBody(SignUpSchema) },
   responses: {
     201: jsonResponse(SessionSchema, "Signed up and signed in."),
-    ...pickProblems(400, 401, 403, 409, 413, 415, 429),
+    ...pickProblems(400, 401, 403, 409, 413, 415, 422, 429),
   },
 });
 export type SignUpRoute = typeof signUp;
@@ -36,7 +36,7 @@ export const signIn = createRoute({
   request: { body: jsonBody(SignInSchema) },
   responses: {
     200: jsonResponse(SessionSchema, "Signed in."),
-    ...pickProblems(400, 401, 403, 404, 413, 415, 429),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422, 429),
   },
 });
 export type SignInRoute = typeof signIn;
