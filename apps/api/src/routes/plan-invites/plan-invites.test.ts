@@ -136,7 +136,7 @@ describe("joining", () => {
     const p = expectProblem(await joinRequest(t, a, invite.code, {}), 400, "validation_failed");
     expect(p.errors?.[0]?.path).toBe("body.name");
     expectProblem(await joinRequest(t, a, invite.code, { name: "" }), 400, "validation_failed");
-    expectProblem(await joinRequest(t, a, invite.code, { name: "Ada", plusOnes: 2 }), 400, "validation_failed");
+    expectProblem(await joinRequest(t, a, invite.code, { name: "Ada", plusOnes: 2 } as { name: string }), 400, "validation_failed");
     expectProblem(await call(t, "POST", `/v1/invites/${invite.code}/join`, { body: { name: "Ada" } }), 401, "authentication_required");
     expectProblem(await joinRequest(t, a, "not-a-code", { name: "Ada" }), 400, "validation_failed");
     expectProblem(await joinRequest(t, a, "0000000000000000000000", { name: "Ada" }), 404, "not_found");
