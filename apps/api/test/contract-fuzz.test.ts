@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { addMember, createPublishableKey, createSecretKey, newOrg, signUp, TEST_ORIGIN } from "./fixtures.js";
+import { addMember, createPublishableKey, createSecretKey, signUp, TEST_ORIGIN } from "./fixtures.js";
 import { call, createTestApp } from "./harness.js";
+import { isolationOrg } from "./isolation-fixtures.js";
 import {
   createResponseChecker,
   deref,
@@ -26,8 +27,8 @@ import {
  * answer must be a documented status (never 5xx) whose body matches the documented schema;
  * problems are problem+json. New routes are fuzzed as soon as they are in the document.
  *
- * Reproduce a failure with the seed (and path) it prints: FUZZ_SEED=… FUZZ_PATH=… pnpm --filter
- * @gatherkit/api exec vitest run test/contract-fuzz.test.ts. FUZZ_RUNS sets cases per operation.
+ * A failure prints the command that replays it (FUZZ_SEED, FUZZ_PATH and the operation's name for
+ * `-t`; FUZZ_PATH only makes sense for that one operation). FUZZ_RUNS sets cases per operation.
  */
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 424242);
@@ -42,9 +43,11 @@ const ops = operations(doc);
 const check = createResponseChecker(doc);
 const maxBodyBytes = t.deps.config.maxBodyBytes;
 
-// One organization for the credentials, plus objects the fuzz may change or delete (never the
-// credentials' own: those must keep working for the whole run).
-const org = await newOrg(t, { organizationName: "Fuzz Org" });
+// The organization with one object of every kind (test/isolation-fixtures.ts, shared with the
+// tenant-isolation harness: a kind added there is fuzzed with real ids here), plus objects the
+// fuzz may change or delete. The credentials' own keys are never offered as ids, so they keep
+// working for the whole run.
+const org = await isolationOrg(t, "Fuzz Org");
 const victims = {
   secretKeys: [await createSecretKey(t, org.ownerToken, "victim 1"), await createSecretKey(t, org.ownerToken, "victim 2")],
   publishableKeys: [await createPublishableKey(t, org.ownerToken), await createPublishableKey(t, org.ownerToken)],
@@ -52,29 +55,33 @@ const victims = {
   /** Someone with an account who is not a member yet, so "add member" can succeed. */
   outsider: await signUp(t, { organizationName: "Outsider Org" }),
 };
+const credentialIds = new Set([org.secretKeyId, org.publishableKeyId]);
 const hints = [
-  ...idsIn([victims.secretKeys.map((k) => k.id), victims.publishableKeys.map((k) => k.id), victims.members.map((m) => m.member)]),
-  org.org.id,
-  org.participant.id,
+  ...[...idsIn([org.objects, victims.secretKeys, victims.publishableKeys, victims.members.map((m) => m.member)])].filter((id) => !credentialIds.has(id)),
+  ...org.references,
+  ...Object.values(org.pathValues),
   victims.outsider.email,
   ...victims.members.map((m) => m.email),
   TEST_ORIGIN,
-  `org:${org.org.id}`, // the organization's realtime room
 ];
 
-const credentials: { name: string; headers: Record<string, string> }[] = [
+type Credential = { name: string; headers: Record<string, string> };
+const validCredentials: Credential[] = [
   { name: "no credential", headers: {} },
   { name: "organizer access token", headers: { authorization: `Bearer ${org.ownerToken}` } },
   { name: "organizer cookie", headers: { cookie: `gk_access=${org.ownerToken}` } },
   { name: "secret key", headers: { authorization: `Bearer ${org.secretKey}` } },
   { name: "publishable key", headers: { authorization: `Bearer ${org.publishableKey}`, origin: TEST_ORIGIN } },
   { name: "participant token", headers: { authorization: `Bearer ${org.participantToken}` } },
-  // Credentials that are there but wrong: every route meets them before its own checks.
+];
+/** Credentials that are there but wrong: every route meets them before its own checks, so each case gets one of them. */
+const wrongCredentials: Credential[] = [
   { name: "unknown secret key", headers: { authorization: "Bearer gk_sk_00000000000000000000000000000000" } },
   { name: "malformed Authorization", headers: { authorization: "Basic Zm9vOmJhcg==" } },
   { name: "publishable key from a foreign origin", headers: { authorization: `Bearer ${org.publishableKey}`, origin: "https://evil.example" } },
   { name: "stale cookie", headers: { cookie: "gk_access=not-a-jwt" } },
 ];
+const credentials = [...validCredentials, ...wrongCredentials];
 
 // ---- generated requests -----------------------------------------------------
 
@@ -91,6 +98,8 @@ interface Case {
   idempotencyKey: string | undefined;
   /** For operations without a security requirement: the one credential (index) this case is sent with. */
   credential: number | undefined;
+  /** Which wrong credential this case is also sent with (operations with a security requirement). */
+  wrong: number;
 }
 
 const prefixes = idPrefixesIn(doc);
@@ -267,7 +276,8 @@ function cases(op: Operation): fc.Arbitrary<Case & { broken: string }> {
   // credential per case keeps the run short without leaving any credential out.
   const anonymous = !op.op.security || op.op.security.length === 0;
   const credential = anonymous ? fc.nat(credentials.length - 1) : fc.constant(undefined);
-  const base = fc.record({ params, query, body: validBody, idempotencyKey: fc.constant<string | undefined>(undefined), credential });
+  const wrong = fc.nat(wrongCredentials.length - 1);
+  const base = fc.record({ params, query, body: validBody, idempotencyKey: fc.constant<string | undefined>(undefined), credential, wrong });
   const variants: fc.WeightedArbitrary<Case & { broken: string }>[] = [{ weight: 3, arbitrary: base.map((c) => ({ ...c, broken: "nothing" })) }];
   if (op.pathParams.length > 0) {
     const broken = record(op.pathParams.map((p) => [p.name, pathValue(p.schema)]));
@@ -314,7 +324,8 @@ describe("contract fuzz: every operation answers only what it documents", () => 
       const counts = new Map<number, number>();
       seen.set(op.name, counts);
       const property = fc.asyncProperty(cases(op), async (c) => {
-        for (const cred of c.credential === undefined ? credentials : [credentials[c.credential] ?? credentials[0]!]) {
+        const sendAs = c.credential === undefined ? [...validCredentials, wrongCredentials[c.wrong]] : [credentials[c.credential]];
+        for (const cred of sendAs.filter((x): x is Credential => x !== undefined)) {
           const headers: Record<string, string> = { ...cred.headers };
           if (c.body?.contentType !== undefined) headers["content-type"] = c.body.contentType;
           if (c.idempotencyKey !== undefined) headers["idempotency-key"] = c.idempotencyKey;
@@ -336,7 +347,7 @@ describe("contract fuzz: every operation answers only what it documents", () => 
       if (out.failed) {
         const message = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
         throw new Error(
-          `${message}\n\nReproduce: FUZZ_SEED=${BASE_SEED} FUZZ_PATH=${out.counterexamplePath} (this operation's seed ${out.seed}), run ${out.numRuns} of ${RUNS}`,
+          `${message}\n\nCase ${out.numRuns} of ${RUNS} (this operation's seed ${out.seed}). Reproduce: FUZZ_SEED=${BASE_SEED} FUZZ_PATH=${out.counterexamplePath} pnpm --filter @gatherkit/api exec vitest run test/contract-fuzz.test.ts -t "${op.name}"`,
         );
       }
     });
@@ -363,7 +374,7 @@ describe("contract fuzz: every operation answers only what it documents", () => 
     if (never2xx.length) rows.push(`  never reached a 2xx (its success schema went unchecked): ${never2xx.join(", ")}`);
     const total = [...seen.values()].reduce((n, counts) => n + [...counts.values()].reduce((a, b) => a + b, 0), 0);
     console.log(
-      `contract fuzz: seed ${BASE_SEED}, ${RUNS} cases per operation, each sent with ${credentials.length} credentials (one, rotating, where no credential is needed); ${total} requests\n${rows.join("\n")}`,
+      `contract fuzz: seed ${BASE_SEED}, ${RUNS} cases per operation, each sent with the ${validCredentials.length} valid credentials and one of ${wrongCredentials.length} wrong ones (one of all ${credentials.length} where no credential is needed); ${total} requests\n${rows.join("\n")}`,
     );
   });
 });

@@ -9,9 +9,13 @@ import { idsIn } from "./openapi-walk.js";
  * prefix (`pk_…` for a `{id}` typed `idSchema("publishableKey")`). It fails when an operation
  * takes an id of a kind this fixture does not create.
  *
+ * The contract fuzz (test/contract-fuzz.test.ts) uses the same organization, offering these ids
+ * in paths and bodies so that operations on the new kind reach their success answers too.
+ *
  * When you add a domain: create one of each new object here (through the API, with the helpers
  * in fixtures.ts), put it in `objects`, and add any string that names it in a request body to
- * `references` (for example its realtime room, `plan:${plan.id}`).
+ * `references` (for example its realtime room, `plan:${plan.id}`). A path parameter that is not a
+ * prefixed id (an invite `{code}`) gets its value from `pathValues`, by parameter name.
  */
 export interface IsolationOrg extends TestOrg {
   admin: TestMember;
@@ -19,6 +23,8 @@ export interface IsolationOrg extends TestOrg {
   objects: Record<string, unknown>;
   /** Strings that name this organization's objects inside request bodies (room names, …). */
   references: string[];
+  /** Values for path parameters that are not prefixed ids, by parameter name (`{ code: invite.code }`). */
+  pathValues: Record<string, string>;
   /** Secrets and tokens that must never appear in another organization's answers. */
   secrets: string[];
   /** How this organization's callers authenticate, one entry per kind of credential. */
@@ -41,6 +47,7 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     admin,
     objects,
     references: [`org:${org.org.id}`],
+    pathValues: {},
     secrets: [org.secretKey, org.publishableKey, org.participantToken, org.ownerToken, org.refreshToken, admin.accessToken, admin.refreshToken],
     credentials: [
       { name: `${name} owner (access token)`, headers: { authorization: `Bearer ${org.ownerToken}` } },

@@ -20,20 +20,27 @@ const doc = await loadSpec(t);
 const ops = operations(doc);
 const a = await isolationOrg(t, "Org A");
 const b = await isolationOrg(t, "Org B");
-const bIdsByPrefix = idsByPrefix(b);
-const aIdsByPrefix = idsByPrefix(a);
 
 type Headers = Record<string, string>;
 const owner = (org: IsolationOrg): Headers => ({ authorization: `Bearer ${org.ownerToken}` });
 
-/** Path values for `op` from `ids` (by the prefix each parameter's schema requires), or why there are none. */
-function pathValues(op: Operation, ids: Map<string, string[]>): { values: Record<string, string> } | { missing: string } {
+/**
+ * Path values for `op` from `org`'s objects: the id whose prefix each parameter's schema requires,
+ * or the fixture's `pathValues` entry for a parameter that is not an id. Or why there are none.
+ */
+function pathValues(op: Operation, org: IsolationOrg): { values: Record<string, string> } | { missing: string } {
+  const ids = idsByPrefix(org);
   const values: Record<string, string> = {};
   for (const p of op.pathParams) {
+    const named = org.pathValues[p.name];
+    if (named !== undefined) {
+      values[p.name] = encodeURIComponent(named);
+      continue;
+    }
     const prefix = idPrefixOf(doc, p.schema);
     if (!prefix) {
       return {
-        missing: `${op.name}: path parameter {${p.name}} is not a prefixed id (declare it with idSchema(kind)), so the isolation harness cannot pick another organization's object for it`,
+        missing: `${op.name}: path parameter {${p.name}} is not a prefixed id and the isolation fixture has no value for it. Add one to pathValues in isolationOrg() (apps/api/test/isolation-fixtures.ts), or declare the parameter with idSchema(kind)`,
       };
     }
     const id = ids.get(prefix)?.[0];
@@ -51,11 +58,11 @@ function pathValues(op: Operation, ids: Map<string, string[]>): { values: Record
  * Everything `headers` can read: each secured GET operation (lists walked to their last page; operations
  * with ids filled from `ids`), keyed by URL, with status and body.
  */
-async function readAll(headers: Headers, ids: Map<string, string[]>): Promise<Record<string, { status: number; body: unknown }>> {
+async function readAll(headers: Headers, org: IsolationOrg): Promise<Record<string, { status: number; body: unknown }>> {
   const out: Record<string, { status: number; body: unknown }> = {};
   // Operations without a security requirement (health) read nothing of an organization's.
   for (const op of ops.filter((o) => o.method === "get" && (o.op.security?.length ?? 0) > 0)) {
-    const filled = pathValues(op, ids);
+    const filled = pathValues(op, org);
     if ("missing" in filled) continue; // reported by the operation's own test below
     const url = fillPath(op.path, filled.values);
     const pages: unknown[] = [];
@@ -74,7 +81,7 @@ async function readAll(headers: Headers, ids: Map<string, string[]>): Promise<Re
   return out;
 }
 
-const bSnapshot = () => readAll(owner(b), bIdsByPrefix);
+const bSnapshot = () => readAll(owner(b), b);
 const before = await bSnapshot();
 /** B's ids: those its fixture created and those B can read about itself (its owner's membership, …). */
 const bIds = new Set([...idsIn(b.objects), ...idsIn(before)]);
@@ -82,12 +89,12 @@ const bIds = new Set([...idsIn(b.objects), ...idsIn(before)]);
 /** What of B's (ids, secrets, body references) appears in `value`. */
 function leaksOfB(value: unknown): string[] {
   const text = JSON.stringify(value) ?? "";
-  return [...bIds, ...b.secrets, ...b.references].filter((s) => text.includes(s));
+  return [...bIds, ...b.secrets, ...b.references, ...Object.values(b.pathValues)].filter((s) => text.includes(s));
 }
 
 async function expectNothingOfBVisibleToA() {
   for (const cred of a.credentials) {
-    const seen = await readAll(cred.headers, aIdsByPrefix);
+    const seen = await readAll(cred.headers, a);
     for (const [url, r] of Object.entries(seen)) {
       const leaks = leaksOfB(r.body);
       expect(leaks, `GET ${url} as ${cred.name} (${r.status}) shows org B's ${leaks.join(", ")}`).toEqual([]);
@@ -115,7 +122,7 @@ describe("tenant isolation: organization A cannot reach organization B", () => {
   const withIds = ops.filter((op) => op.pathParams.length > 0);
   for (const op of withIds) {
     it(`${op.name} on B's ids answers A with 404, and B is unchanged`, async () => {
-      const filled = pathValues(op, bIdsByPrefix);
+      const filled = pathValues(op, b);
       if ("missing" in filled) throw new Error(filled.missing);
       const url = fillPath(op.path, filled.values);
       // Valid bodies, so validation cannot answer first and hide a missing organization check.
@@ -151,7 +158,7 @@ describe("tenant isolation: organization A cannot reach organization B", () => {
     .filter((x) => x.bodies.length > 0);
   for (const { op, bodies } of namingBodies) {
     it(`${op.name} naming B's objects in the body never succeeds for A, and B is unchanged`, async () => {
-      const filled = pathValues(op, aIdsByPrefix); // A's own object in the path, if any
+      const filled = pathValues(op, a); // A's own object in the path, if any
       if ("missing" in filled) throw new Error(filled.missing);
       const answers: string[] = [];
       for (const body of bodies) {
