@@ -1,0 +1,1 @@
+export { GkVote, type PlanJoinedDetail, type VoteCastDetail } from "./vote.js";
