@@ -10,8 +10,11 @@ import {
   CreatePlanSchema,
   CreateProposalSchema,
   FinalizeSchema,
+  InvitePreviewSchema,
   JoinPlanSchema,
   PlanBalancesSchema,
+  PlanSchema,
+  ProposalSchema,
   SplitSpecSchema,
   UpdateChatMessageSchema,
   UpdatePlanSchema,
@@ -206,5 +209,28 @@ describe("contract", () => {
     for (const n of ["CreatePlanRequest", "UpdatePlanRequest", "CreateExpenseRequest", "SplitSpec", "FinalizeRequest", "PlanBalances", "Balance", "PlanType", "PlanLocationInput"]) {
       expect(names).toContain(n);
     }
+  });
+
+  it("no shared component turns nullable because one use of it may be null", () => {
+    // Responses come first, as in the API's document: their nullable fields (Plan.location,
+    // Proposal.cost, Proposal.myVote) must not make the request bodies' components accept null.
+    const registry = new OpenAPIRegistry();
+    const schemas = { PlanSchema, ProposalSchema, InvitePreviewSchema, CreatePlanSchema, UpdatePlanSchema, CreateProposalSchema, UpdateProposalSchema, CastVoteSchema };
+    for (const [name, schema] of Object.entries(schemas)) {
+      registry.registerPath({
+        method: "post",
+        path: `/${name}`,
+        request: { body: { content: { "application/json": { schema } } } },
+        responses: { 200: { description: "ok" } },
+      });
+    }
+    const doc = new OpenApiGeneratorV31(registry.definitions).generateDocument({ openapi: "3.1.0", info: { title: "t", version: "1" } });
+    const nullable = Object.entries(doc.components?.schemas ?? {})
+      .filter(([, s]) => JSON.stringify((s as { type?: unknown }).type ?? "").includes("null") || ((s as { enum?: unknown[] }).enum ?? []).includes(null))
+      .map(([name]) => name);
+    expect(nullable).toEqual([]);
+    expect(Object.keys(doc.components?.schemas ?? {})).toEqual(expect.arrayContaining(["PlanLocation", "ProposalCost", "VoteValue"]));
+    expect(CreateProposalSchema.safeParse({ title: "Sail", cost: null }).success).toBe(false);
+    expect(ProposalSchema.shape.myVote.safeParse(null).success).toBe(true);
   });
 });

@@ -23,6 +23,12 @@ const Link = z
   .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
   .max(2000)
   .openapi({ example: "https://example.com/tour" });
+/**
+ * `schema` or null. Prefer this to `.nullable()` on a schema registered as an OpenAPI component:
+ * zod-to-openapi then makes the component itself nullable, so every other use of it (a request
+ * body field, say) would document null as allowed. A union refers to the component unchanged.
+ */
+const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 /** A positive amount of minor units. */
 const Amount = MinorUnitsSchema.min(1, "must be at least 1 minor unit");
 
@@ -90,7 +96,7 @@ export const PlanSchema = z
     status: PlanStatusSchema,
     title: z.string(),
     description: z.string(),
-    location: PlanLocationSchema.nullable(),
+    location: orNull(PlanLocationSchema),
     startDate: z.string().nullable().openapi({ example: "2030-07-01", description: "First day, in the plan's time zone." }),
     endDate: z.string().nullable().openapi({ example: "2030-07-07", description: "Last day (inclusive)." }),
     timeZone: z.string().openapi({ example: "Europe/Lisbon" }),
@@ -189,7 +195,7 @@ export const UpdatePlanSchema = z
   .strictObject({
     title: planSettings.title.optional(),
     description: planSettings.description.optional(),
-    location: planSettings.location.nullable().optional(),
+    location: orNull(planSettings.location).optional(),
     startDate: planSettings.startDate.nullable().optional(),
     endDate: planSettings.endDate.nullable().optional(),
     timeZone: planSettings.timeZone.optional(),
@@ -310,7 +316,7 @@ export const InvitePreviewSchema = z
       startDate: z.string().nullable(),
       endDate: z.string().nullable(),
       timeZone: z.string(),
-      location: PlanLocationSchema.nullable(),
+      location: orNull(PlanLocationSchema),
     }),
     organizerName: z.string().nullable().openapi({ description: "The first organizer's name; null when only organization staff organize it." }),
     participantCount: z.number().int(),
@@ -387,7 +393,7 @@ export const ProposalSchema = z
     url: z.string().nullable(),
     startsAt: z.iso.datetime().nullable(),
     endsAt: z.iso.datetime().nullable(),
-    cost: ProposalCostSchema.nullable(),
+    cost: orNull(ProposalCostSchema),
     capacity: z.number().int().nullable().openapi({ description: "How many participants can take it; null: no limit." }),
     takenCount: z.number().int().openapi({ description: "Participants who committed to it." }),
     paidByParticipantId: ParticipantId.nullable().openapi({
@@ -400,7 +406,7 @@ export const ProposalSchema = z
     tally: TallySchema.openapi({
       description: "Its votes as the caller may see them: while the plan hides votes until the deadline, participants see only `total`.",
     }),
-    myVote: VoteValueSchema.nullable().openapi({
+    myVote: orNull(VoteValueSchema).openapi({
       description: "The caller's own vote on it; null when they have not voted (or act as organization staff, who vote through a participant).",
     }),
     committed: z.boolean().openapi({ description: "Whether the caller took a place in it (POST …/commitment)." }),
@@ -462,7 +468,7 @@ export const UpdateProposalSchema = z
     url: proposalFields.url.nullable().optional(),
     startsAt: proposalFields.startsAt.nullable().optional(),
     endsAt: proposalFields.endsAt.nullable().optional(),
-    cost: proposalFields.cost.nullable().optional(),
+    cost: orNull(proposalFields.cost).optional(),
     capacity: proposalFields.capacity.nullable().optional(),
     paidByParticipantId: proposalFields.paidByParticipantId.nullable().optional(),
   })
