@@ -1,6 +1,8 @@
-import { addMember, newOrg, TEST_ORIGIN, type TestMember, type TestOrg } from "./fixtures.js";
-import type { TestApp } from "./harness.js";
+import type { Proposal } from "@gatherkit/core";
+import { addMember, expectStatus, newOrg, TEST_ORIGIN, type TestMember, type TestOrg } from "./fixtures.js";
+import { call, type TestApp } from "./harness.js";
 import { idsIn } from "./openapi-walk.js";
+import { newPlan } from "./plan-fixtures.js";
 
 /**
  * An organization with ONE OBJECT OF EVERY KIND, for the tenant-isolation harness
@@ -42,11 +44,17 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     publishableKey: { id: org.publishableKeyId },
     participant: org.participant,
   };
+  const plan = await newPlan(t, org, { title: `${name} trip` });
+  objects.plan = plan;
+  objects.proposal = expectStatus<Proposal>(
+    await call(t, "POST", `/v1/plans/${plan.id}/proposals`, { token: org.secretKey, body: { title: "Boat tour", capacity: 4 } }),
+    201,
+  );
   return {
     ...org,
     admin,
     objects,
-    references: [`org:${org.org.id}`],
+    references: [`org:${org.org.id}`, `plan:${plan.id}`],
     pathValues: {},
     secrets: [org.secretKey, org.publishableKey, org.participantToken, org.ownerToken, org.refreshToken, admin.accessToken, admin.refreshToken],
     credentials: [
