@@ -150,10 +150,7 @@ class RoomSubscription implements Subscription {
         await new Promise((r) => setTimeout(r, this.#delay(attempt)));
       }
     }
-    const [{ default: PartySocket }, { ServerMessageSchema }] = await Promise.all([
-      import("partysocket"),
-      import("@gatherkit/core"),
-    ]);
+    const { default: PartySocket } = await import("partysocket");
     if (this.#closed) return;
 
     let unused: RoomToken | undefined = first;
@@ -193,7 +190,7 @@ class RoomSubscription implements Subscription {
     socket.addEventListener("message", (e) => {
       let msg: ServerMessage;
       try {
-        msg = ServerMessageSchema.parse(JSON.parse(String(e.data)));
+        msg = parseServerMessage(String(e.data));
       } catch (err) {
         this.handlers.onError?.(err);
         return;
@@ -257,4 +254,37 @@ class RoomSubscription implements Subscription {
     this.#reported = status;
     this.handlers.onStatus?.(status);
   }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isSeq = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isPresence = (v: unknown): v is PresenceEntry[] =>
+  Array.isArray(v) && v.every((p) => isObj(p) && typeof p.id === "string" && typeof p.name === "string");
+
+/**
+ * Checks a room message's envelope without zod, so realtime stays a few KB in the browser. The
+ * room already validated what the API published; event payloads are passed on as they are, so
+ * a newer server's event types reach `onMessage` instead of being refused as unknown.
+ */
+export function parseServerMessage(text: string): ServerMessage {
+  const m: unknown = JSON.parse(text);
+  if (isObj(m)) {
+    switch (m.type) {
+      case "welcome":
+        if (isSeq(m.seq) && isPresence(m.presence)) return m as ServerMessage;
+        break;
+      case "event":
+        if (isSeq(m.seq) && isObj(m.event) && typeof m.event.type === "string") return m as ServerMessage;
+        break;
+      case "presence":
+        if (isPresence(m.presence)) return m as ServerMessage;
+        break;
+      case "error":
+        if (typeof m.code === "string" && typeof m.message === "string") return m as ServerMessage;
+        break;
+      case "pong":
+        return m as ServerMessage;
+    }
+  }
+  throw new TypeError(`Unexpected message from the realtime room: ${text.slice(0, 200)}`);
 }

@@ -161,7 +161,7 @@ describe("Realtime", () => {
     expect(sub.presence.map((p) => p.name)).toEqual(["Ada", "Bob"]);
     s.receive({ type: "error", code: "rate_limited", message: "Slow down" });
     s.receive("not json");
-    s.receive(JSON.stringify({ type: "event", seq: 1, event: { type: "made.up" } }));
+    s.receive(JSON.stringify({ type: "event", seq: 1 })); // an envelope without its event
     expect(seen.errors).toHaveLength(3);
     expect(seen.errors[0]).toBeInstanceOf(RealtimeError);
     expect(seen.errors[0]).toMatchObject({ code: "rate_limited" });
@@ -201,7 +201,7 @@ describe("Realtime", () => {
     expect(FakeSocket.instances).toHaveLength(1);
   });
 
-  it("does not load partysocket or the schemas until the first subscribe", async () => {
+  it("does not load partysocket until the first subscribe, and never loads the schemas", async () => {
     const result = await build({
       absWorkingDir: fileURLToPath(new URL("..", import.meta.url)),
       entryPoints: [fileURLToPath(new URL("../src/realtime.ts", import.meta.url))],
@@ -215,6 +215,25 @@ describe("Realtime", () => {
     const code = result.outputFiles[0]!.text;
     expect(code).not.toMatch(/^import .* from "(partysocket|@gatherkit\/core)"/m);
     expect(code).toContain('import("partysocket")');
-    expect(code).toContain('import("@gatherkit/core")');
+    expect(code).not.toContain("@gatherkit/core");
+  });
+});
+
+describe("parseServerMessage", () => {
+  it("accepts each room message and passes unknown event types on", async () => {
+    const { parseServerMessage } = await import("../src/realtime.js");
+    expect(parseServerMessage('{"type":"welcome","seq":3,"presence":[{"id":"a","name":"A"}]}')).toMatchObject({ seq: 3 });
+    expect(parseServerMessage('{"type":"event","seq":4,"event":{"type":"future.thing","data":{}}}')).toMatchObject({
+      event: { type: "future.thing" },
+    });
+    expect(parseServerMessage('{"type":"pong"}')).toEqual({ type: "pong" });
+    expect(parseServerMessage('{"type":"error","code":"rate_limited","message":"slow down"}')).toMatchObject({ code: "rate_limited" });
+  });
+
+  it("refuses malformed envelopes", async () => {
+    const { parseServerMessage } = await import("../src/realtime.js");
+    for (const bad of ["null", "[]", '{"type":"welcome","seq":-1,"presence":[]}', '{"type":"event","seq":1}', '{"type":"presence","presence":[{"id":1}]}', '{"type":"nope"}', "not json"]) {
+      expect(() => parseServerMessage(bad), bad).toThrow();
+    }
   });
 });
