@@ -1,8 +1,8 @@
-import type { Proposal } from "@gatherkit/core";
+import type { ChatMessage, Expense, Payment, Proposal } from "@gatherkit/core";
 import { addMember, expectStatus, newOrg, TEST_ORIGIN, type TestMember, type TestOrg } from "./fixtures.js";
 import { call, type TestApp } from "./harness.js";
 import { idsIn } from "./openapi-walk.js";
-import { newPlan } from "./plan-fixtures.js";
+import { joinPlan, newPlan } from "./plan-fixtures.js";
 
 /**
  * An organization with ONE OBJECT OF EVERY KIND, for the tenant-isolation harness
@@ -50,13 +50,19 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     await call(t, "POST", `/v1/plans/${plan.id}/proposals`, { token: org.secretKey, body: { title: "Boat tour", capacity: 4 } }),
     201,
   );
+  // Costs and chat: a participant of the plan records an expense, a payment to another, a message.
+  const [pat, quinn] = [await joinPlan(t, org, plan, "Pat"), await joinPlan(t, org, plan, "Quinn")];
+  const asPat = (what: string, body: unknown) => call(t, "POST", `/v1/plans/${plan.id}/${what}`, { token: pat.token, body });
+  objects.expense = expectStatus<Expense>(await asPat("expenses", { description: "Taxi", amount: 4200, currency: plan.currency, split: { mode: "equal" } }), 201);
+  objects.payment = expectStatus<Payment>(await asPat("payments", { toParticipantId: quinn.participantId, amount: 1000, currency: plan.currency }), 201);
+  objects.message = expectStatus<ChatMessage>(await asPat("messages", { body: "See you at the airport" }), 201);
   return {
     ...org,
     admin,
     objects,
     references: [`org:${org.org.id}`, `plan:${plan.id}`],
     pathValues: {},
-    secrets: [org.secretKey, org.publishableKey, org.participantToken, org.ownerToken, org.refreshToken, admin.accessToken, admin.refreshToken],
+    secrets: [org.secretKey, org.publishableKey, org.participantToken, org.ownerToken, org.refreshToken, admin.accessToken, admin.refreshToken, pat.token, quinn.token],
     credentials: [
       { name: `${name} owner (access token)`, headers: { authorization: `Bearer ${org.ownerToken}` } },
       { name: `${name} admin (access token)`, headers: { authorization: `Bearer ${admin.accessToken}` } },
