@@ -1,3 +1,4 @@
+import type { PublishedEvent } from "@gatherkit/core";
 import type { Db } from "@gatherkit/db";
 import { type SQL, sql } from "drizzle-orm";
 import { planRoom } from "../../lib/plan-access.js";
@@ -89,4 +90,9 @@ export function enqueueFinalized(db: Db, target: EventTarget, opts: { when: SQL 
   const selected = sql`(SELECT json_group_array(id) FROM (SELECT id FROM proposals WHERE plan_id = ${target.planId} AND status = 'selected' ORDER BY created_at, id))`;
   const event = sql`json_object('type', 'plan.finalized', 'data', json_object('planId', ${target.planId}, 'selectedProposalIds', json(${selected})))`;
   return enqueueSql(db, target, event, sql`WHERE ${opts.when}`);
+}
+
+/** An event known before the batch (e.g. `plan.updated`), in the same commit-ordered sequence, written if `when` holds. */
+export function enqueueEvent(db: Db, target: EventTarget, event: PublishedEvent, when: SQL) {
+  return enqueueSql(db, target, sql`json(${JSON.stringify(event)})`, sql`WHERE ${when}`);
 }

@@ -42,6 +42,7 @@ import { actingParticipant, loadPlan, type PlanAccess, type PlanRow, requirePlan
 import type { Caller, Deps } from "../../lib/types.js";
 import { statusesAllowing } from "../plans/plans.service.js";
 import {
+  enqueueEvent,
   enqueueFinalized,
   enqueueProposalsChanged,
   enqueueTallyChanged,
@@ -644,61 +645,69 @@ export async function withdrawCommitment(deps: Deps, caller: Caller | null, plan
 
 /**
  * Chooses the itinerary and moves the plan planning → finalized (organizers). One batch selects
- * the chosen proposals, rejects the other open ones and finalizes the plan, each statement
- * guarded by "the plan is still planning and none of the chosen was rejected meanwhile", so of
- * two concurrent finalizes exactly one applies (the other: 409 `invalid_plan_transition`).
- * Events: every proposal (tallies now revealed), then `plan.finalized`.
+ * the chosen proposals, rejects the other open ones and finalizes the plan, every statement
+ * guarded by "the plan is as it was read (status planning, same `updated_at`) and none of the
+ * chosen was rejected meanwhile". The plan's `updated_at` strictly increases (as in the plans
+ * service), so of two concurrent finalizes exactly one applies; the other re-reads and answers
+ * 409 `invalid_plan_transition`, and a concurrent edit of the plan makes it retry.
+ * Events: every proposal (tallies now revealed), `plan.updated`, then `plan.finalized`.
  */
 export async function finalizePlan(deps: Deps, caller: Caller | null, planId: string, choice: Finalize): Promise<Plan> {
   const access = await requirePlan(deps, caller, planId, "change_status");
-  const { plan } = access;
-  planTransition(plan.status, "finalize");
   const db = deps.db;
-  const rows = await db
-    .select({ id: proposals.id, status: proposals.status })
-    .from(proposals)
-    .where(and(eq(proposals.planId, planId), eq(proposals.orgId, plan.orgId)))
-    .orderBy(asc(proposals.createdAt), asc(proposals.id));
-  const now = nowOf(deps);
-  let tallies: Tally[] = [];
-  if (choice.mode === "top_voted") {
-    const voteRows = await db
-      .select({ proposalId: votes.proposalId, participantId: votes.participantId, value: votes.value })
-      .from(votes)
-      .where(eq(votes.planId, planId));
-    tallies = tally(voteRows, { hideUntilDeadline: false, now, deadline: plan.votingDeadline, proposalIds: rows.map((r) => r.id) });
-  }
-  const { selected, rejected } = finalizeSelection(rows, choice, tallies);
+  let plan = access.plan;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    planTransition(plan.status, "finalize");
+    const rows = await db
+      .select({ id: proposals.id, status: proposals.status })
+      .from(proposals)
+      .where(and(eq(proposals.planId, planId), eq(proposals.orgId, plan.orgId)))
+      .orderBy(asc(proposals.createdAt), asc(proposals.id));
+    const now = nowOf(deps);
+    let tallies: Tally[] = [];
+    if (choice.mode === "top_voted") {
+      const voteRows = await db
+        .select({ proposalId: votes.proposalId, participantId: votes.participantId, value: votes.value })
+        .from(votes)
+        .where(eq(votes.planId, planId));
+      tallies = tally(voteRows, { hideUntilDeadline: false, now, deadline: plan.votingDeadline, proposalIds: rows.map((r) => r.id) });
+    }
+    const { selected, rejected } = finalizeSelection(rows, choice, tallies);
 
-  const stillPlanning = sql`${planIn(planId, ["planning"])} AND ${
-    selected.length === 0 ? sql`1` : notExists(sql`SELECT 1 FROM proposals WHERE id IN (${sql.join(selected.map((id) => sql`${id}`), sql`, `)}) AND status = 'rejected'`)
-  }`;
-  const decide = (ids: string[], status: "selected" | "rejected") =>
-    db
-      .update(proposals)
-      .set({ status, decidedAt: now, updatedAt: now })
-      .where(and(inArray(proposals.id, ids), eq(proposals.status, "proposed"), stillPlanning));
-  const t = target(plan, now);
-  const finalizedNow = exists(sql`SELECT 1 FROM plans WHERE id = ${planId} AND status = 'finalized' AND finalized_at = ${now}`);
-  const [, , [updated]] = await db.batch([
-    decide(selected, "selected"),
-    decide(rejected, "rejected"),
-    db
-      .update(plans)
-      .set({ status: "finalized", finalizedAt: now, updatedAt: now })
-      .where(and(eq(plans.id, planId), eq(plans.status, "planning"), stillPlanning))
-      .returning(),
-    enqueueProposalsChanged(db, t, { where: sql`p.plan_id = ${planId}`, hidden: false, when: finalizedNow }),
-    enqueueFinalized(db, t, { when: finalizedNow }),
-  ]);
-  if (!updated) {
-    const fresh = await loadPlan(deps, caller, planId);
-    planTransition(fresh.plan.status, "finalize");
-    // Still planning: a chosen proposal was rejected meanwhile.
-    finalizeSelection(await db.select({ id: proposals.id, status: proposals.status }).from(proposals).where(eq(proposals.planId, planId)), choice, tallies);
-    throw new ApiError(409, "conflict", "The proposals changed while finalizing; load them again and retry.");
+    const updatedAt = Math.max(now, plan.updatedAt + 1);
+    const next: PlanRow = { ...plan, status: "finalized", finalizedAt: now, updatedAt };
+    const noneRejected = selected.length === 0 ? sql`1` : notExists(sql`SELECT 1 FROM proposals WHERE id IN (${sql.join(selected.map((id) => sql`${id}`), sql`, `)}) AND status = 'rejected'`);
+    const asRead = sql`${exists(sql`SELECT 1 FROM plans WHERE id = ${planId} AND status = 'planning' AND updated_at = ${plan.updatedAt}`)} AND ${noneRejected}`;
+    const decide = (ids: string[], status: "selected" | "rejected") =>
+      db
+        .update(proposals)
+        .set({ status, decidedAt: now, updatedAt: now })
+        .where(and(inArray(proposals.id, ids), eq(proposals.status, "proposed"), asRead));
+    const t = target(plan, now);
+    const finalized = exists(sql`SELECT 1 FROM plans WHERE id = ${planId} AND status = 'finalized' AND updated_at = ${updatedAt}`);
+    const [, , [updated]] = await db.batch([
+      decide(selected, "selected"),
+      decide(rejected, "rejected"),
+      db
+        .update(plans)
+        .set({ status: "finalized", finalizedAt: now, updatedAt })
+        .where(and(eq(plans.id, planId), eq(plans.orgId, plan.orgId), eq(plans.status, "planning"), eq(plans.updatedAt, plan.updatedAt), noneRejected))
+        .returning(),
+      enqueueProposalsChanged(db, t, { where: sql`p.plan_id = ${planId}`, hidden: false, when: finalized }),
+      enqueueEvent(db, t, { type: "plan.updated", data: { plan: toPlan(next, deps.config) } }, finalized),
+      enqueueFinalized(db, t, { when: finalized }),
+    ]);
+    if (updated) {
+      deliverSoon(deps);
+      return toPlan(updated, deps.config);
+    }
+    const [fresh] = await db
+      .select()
+      .from(plans)
+      .where(and(eq(plans.id, planId), eq(plans.orgId, plan.orgId)))
+      .limit(1);
+    if (!fresh) throw notFound("Plan");
+    plan = fresh;
   }
-  deliverSoon(deps);
-  return toPlan(updated, deps.config);
+  throw new ApiError(409, "conflict", "The plan is being changed by others right now; try again.");
 }
-

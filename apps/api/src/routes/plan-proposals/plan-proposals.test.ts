@@ -397,6 +397,8 @@ describe("finalizing", () => {
     );
     const events = await planEvents(plan);
     expect(events.at(-1)).toEqual({ type: "plan.finalized", data: { planId: plan.id, selectedProposalIds: [x.id, z.id] } });
+    expect(events.at(-2)).toEqual({ type: "plan.updated", data: { plan: done } });
+    expect(expectStatus<Plan>(await call(t, "GET", url(plan), { token }), 200)).toEqual(done);
     // The itinerary can still be signed up for.
     expectStatus(await call(t, "POST", propUrl(plan, z, "/commitment"), { token }), 201);
     expectProblem(await call(t, "POST", propUrl(plan, y, "/commitment"), { token }), 409, "proposal_not_open");
@@ -426,7 +428,8 @@ describe("finalizing", () => {
     expect(byTitle.B!.tally).toEqual({ proposalId: pb.id, yes: 2, maybe: 1, no: 0, total: 3, hidden: false });
     const events = await planEvents(plan);
     expect(events.at(-1)).toEqual({ type: "plan.finalized", data: { planId: plan.id, selectedProposalIds: [pb.id, pc.id] } });
-    const revealed = events.slice(-5, -1);
+    expect(events.at(-2)).toMatchObject({ type: "plan.updated", data: { plan: { id: plan.id, status: "finalized" } } });
+    const revealed = events.slice(-6, -2);
     expect(revealed.map((e) => (e.data as { proposal: Proposal }).proposal.tally.hidden)).toEqual([false, false, false, false]);
   });
 
@@ -443,6 +446,21 @@ describe("finalizing", () => {
     const rows = await t.deps.db.select().from(proposals).where(eq(proposals.planId, plan.id));
     expect(rows.map((r) => r.status).sort()).toEqual(["rejected", "selected"]);
     expect((await planEvents(plan)).filter((e) => e.type === "plan.finalized")).toHaveLength(1);
+  });
+
+  it("finalizes while the plan is being edited, keeping both changes", async () => {
+    const { plan } = await planWith(a, 0);
+    const p = await propose(plan, a.secretKey);
+    const [done, ...edits] = await Promise.all([
+      call(t, "POST", url(plan, "/finalize"), { token: a.secretKey, body: { mode: "select", proposalIds: [p.id] } }),
+      ...Array.from({ length: 5 }, (_, i) => call(t, "PATCH", url(plan), { token: a.secretKey, body: { description: `edit ${i}` } })),
+    ]);
+    expect(expectStatus<Plan>(done!, 200).status).toBe("finalized");
+    for (const r of edits) expectStatus(r, 200);
+    const after = expectStatus<Plan>(await call(t, "GET", url(plan), { token: a.secretKey }), 200);
+    expect(after.status).toBe("finalized");
+    expect(after.description).toMatch(/^edit \d$/);
+    expect((await getProposal(plan, p, a.secretKey)).status).toBe("selected");
   });
 });
 
