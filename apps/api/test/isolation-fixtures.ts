@@ -2,7 +2,7 @@ import type { ChatMessage, Expense, Payment, Proposal } from "@gatherkit/core";
 import { addMember, expectStatus, newOrg, TEST_ORIGIN, type TestMember, type TestOrg } from "./fixtures.js";
 import { call, type TestApp } from "./harness.js";
 import { idsIn } from "./openapi-walk.js";
-import { joinPlan, newPlan } from "./plan-fixtures.js";
+import { joinPlan, newInvite, newPlan } from "./plan-fixtures.js";
 
 /**
  * An organization with ONE OBJECT OF EVERY KIND, for the tenant-isolation harness
@@ -56,12 +56,16 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
   objects.expense = expectStatus<Expense>(await asPat("expenses", { description: "Taxi", amount: 4200, currency: plan.currency, split: { mode: "equal" } }), 201);
   objects.payment = expectStatus<Payment>(await asPat("payments", { toParticipantId: quinn.participantId, amount: 1000, currency: plan.currency }), 201);
   objects.message = expectStatus<ChatMessage>(await asPat("messages", { body: "See you at the airport" }), 201);
+  // Invites and memberships: an invite link (its `{code}` path parameter is not an id: see pathValues) and Pat's membership.
+  const invite = await newInvite(t, org, plan, { maxUses: 1000 });
+  objects.invite = invite;
+  objects.planParticipant = pat.participant;
   return {
     ...org,
     admin,
     objects,
     references: [`org:${org.org.id}`, `plan:${plan.id}`],
-    pathValues: {},
+    pathValues: { code: invite.code },
     secrets: [org.secretKey, org.publishableKey, org.participantToken, org.ownerToken, org.refreshToken, admin.accessToken, admin.refreshToken, pat.token, quinn.token],
     credentials: [
       { name: `${name} owner (access token)`, headers: { authorization: `Bearer ${org.ownerToken}` } },
