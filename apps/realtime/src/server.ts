@@ -146,11 +146,17 @@ export default class Room implements Party.Server {
     }
     const parsed = ClientMessageSchema.safeParse(data);
     if (!parsed.success) {
-      return sendError(sender, "invalid_message", 'Unknown message; the only message a client may send is {"type":"ping"}.');
+      return sendError(sender, "invalid_message", 'Unknown message; a client may send {"type":"ping"} or {"type":"typing","typing":true|false}.');
     }
     switch (parsed.data.type) {
       case "ping":
         return send(sender, { type: "pong" });
+      case "typing": {
+        // Who is typing comes from the verified token, never from the message.
+        const who = sender.state;
+        if (!who) return;
+        return this.broadcast({ type: "typing", id: who.id, name: who.name, typing: parsed.data.typing }, [sender.id]);
+      }
     }
   }
 

@@ -117,6 +117,28 @@ describe("presence", () => {
   });
 });
 
+describe("typing", () => {
+  it("relays typing to the others with the sender's identity from its token, never to the sender, and refuses a malformed one", async () => {
+    const room = newRoom();
+    const a = await enter(room, ada);
+    const b = await enter(room, bob);
+    await a.s.expect("presence");
+
+    a.s.send(JSON.stringify({ type: "typing", typing: true, id: "usr_forged", name: "Mallory" }));
+    expect(await a.s.next()).toMatchObject({ type: "error", code: "invalid_message" });
+    a.s.send(JSON.stringify({ type: "typing", typing: true }));
+    expect(await b.s.next()).toEqual({ type: "typing", id: ada.sub, name: "Ada", typing: true });
+    a.s.send(JSON.stringify({ type: "typing", typing: false }));
+    expect(await b.s.next()).toEqual({ type: "typing", id: ada.sub, name: "Ada", typing: false });
+
+    // Ada never hears her own typing: the next thing she gets is this event.
+    await publish(room, event("after typing"));
+    expect(await a.s.next()).toMatchObject({ type: "event", event: event("after typing") });
+    await a.s.close();
+    await b.s.close();
+  });
+});
+
 describe("publishing", () => {
   it("broadcasts signed publishes to every client with increasing seq and drops a repeated id", async () => {
     const room = newRoom();

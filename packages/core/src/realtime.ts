@@ -58,11 +58,17 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("presence"), presence: z.array(PresenceEntrySchema) }),
   z.object({ type: z.literal("error"), code: z.enum(ROOM_ERROR_CODES), message: z.string() }),
   z.object({ type: z.literal("pong") }),
+  /** Someone else in the room started or stopped typing; `id`/`name` come from their room token. */
+  z.object({ type: z.literal("typing"), id: z.string(), name: z.string(), typing: z.boolean() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
 /** Client → room. Anything else is refused. */
-export const ClientMessageSchema = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
+export const ClientMessageSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("ping") }),
+  /** "I am typing" (true) or "I stopped" (false). Never stored; the room adds who it is from. */
+  z.strictObject({ type: z.literal("typing"), typing: z.boolean() }),
+]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 /** Claims of a room token (HS256 JWT signed with the API↔room shared secret). */

@@ -46,6 +46,8 @@ export interface SubscribeHandlers {
    */
   onResync?: () => void;
   onStatus?: (status: RealtimeStatus) => void;
+  /** Someone else in the room started (`typing: true`) or stopped typing. Never stored anywhere. */
+  onTyping?: (who: { id: string; name: string; typing: boolean }) => void;
   /** A token request failed, or the room sent an error; the subscription keeps going unless `status` is `closed`. */
   onError?: (error: unknown) => void;
 }
@@ -53,6 +55,11 @@ export interface SubscribeHandlers {
 export interface Subscription {
   /** Leaves the room and stops reconnecting. */
   close(): void;
+  /**
+   * Tells the others you are typing (or stopped). Dropped while not connected: typing is
+   * momentary, so it is never queued. Send at most every few seconds; the room rate-limits.
+   */
+  sendTyping(typing: boolean): void;
   /** Who is in the room now. */
   readonly presence: readonly PresenceEntry[];
   readonly status: RealtimeStatus;
@@ -109,6 +116,7 @@ function isPermanent(err: unknown): boolean {
 type SocketLike = {
   addEventListener(type: "open" | "close" | "message", cb: (e: { data?: unknown }) => void): void;
   close(): void;
+  send(data: string): void;
 };
 
 class RoomSubscription implements Subscription {
@@ -136,6 +144,11 @@ class RoomSubscription implements Subscription {
     this.status = "closed";
     this.#socket?.close();
     this.#emitStatus("closed");
+  }
+
+  sendTyping(typing: boolean): void {
+    if (this.status !== "open" || !this.#socket) return;
+    this.#socket.send(JSON.stringify({ type: "typing", typing: typing === true }));
   }
 
   async #start() {
@@ -223,6 +236,9 @@ class RoomSubscription implements Subscription {
       case "error":
         this.handlers.onError?.(new RealtimeError(msg.code, msg.message));
         return;
+      case "typing":
+        this.handlers.onTyping?.({ id: msg.id, name: msg.name, typing: msg.typing });
+        return;
       case "pong":
         return;
     }
@@ -281,6 +297,9 @@ export function parseServerMessage(text: string): ServerMessage {
         break;
       case "error":
         if (typeof m.code === "string" && typeof m.message === "string") return m as ServerMessage;
+        break;
+      case "typing":
+        if (typeof m.id === "string" && typeof m.name === "string" && typeof m.typing === "boolean") return m as ServerMessage;
         break;
       case "pong":
         return m as ServerMessage;

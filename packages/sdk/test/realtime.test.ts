@@ -70,8 +70,10 @@ function setup(getRoomToken?: (room: string) => Promise<RoomToken>) {
     statuses: [] as RealtimeStatus[],
     resyncs: 0,
     errors: [] as unknown[],
+    typing: [] as { id: string; name: string; typing: boolean }[],
   };
   const sub = rt.subscribe(ROOM, (event, { seq }) => seen.events.push([event, seq]), {
+    onTyping: (t) => seen.typing.push(t),
     onPresence: (p) => seen.presence.push(p),
     onResync: () => seen.resyncs++,
     onStatus: (s) => seen.statuses.push(s),
@@ -168,6 +170,21 @@ describe("Realtime", () => {
     s.receive({ type: "event", seq: 1, event: ev("ok") });
     expect(seen.events).toEqual([[ev("ok"), 1]]);
     sub.close();
+  });
+
+  it("sends typing only while open, and reports others' typing", async () => {
+    const { sub, seen } = setup();
+    sub.sendTyping(true); // not connected yet: dropped, not queued
+    const s = await socket(0);
+    await opened(sub);
+    sub.sendTyping(true);
+    sub.sendTyping(false);
+    expect(s.sent).toEqual([JSON.stringify({ type: "typing", typing: true }), JSON.stringify({ type: "typing", typing: false })]);
+    s.receive({ type: "typing", id: "ptc_bob", name: "Bob", typing: true });
+    expect(seen.typing).toEqual([{ id: "ptc_bob", name: "Bob", typing: true }]);
+    sub.close();
+    sub.sendTyping(true);
+    expect(s.sent).toHaveLength(2);
   });
 
   it("gives up when the API refuses the room (4xx), and keeps trying through outages (5xx, network)", async () => {
