@@ -174,6 +174,8 @@ export function fakeRealtime(client: Gatherkit) {
     handlers: undefined as PlanSubscribeHandlers | undefined,
     planId: undefined as string | undefined,
     open: 0,
+    /** What the widget sent with `sendTyping`. */
+    typing: [] as boolean[],
     restore: () => {
       proto.subscribe = original;
     },
@@ -183,15 +185,17 @@ export function fakeRealtime(client: Gatherkit) {
     state.planId = planId;
     state.open += 1;
     let closed = false;
-    return {
+    const subscription = {
       close: () => {
         if (!closed) state.open -= 1;
         closed = true;
       },
+      sendTyping: (typing: boolean) => state.typing.push(typing),
       presence: [],
-      status: "open",
+      status: "open" as const,
       seq: 0,
     };
+    return subscription as Subscription;
   };
   return state;
 }

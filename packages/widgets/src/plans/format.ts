@@ -14,8 +14,8 @@ function dateTimeFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeForma
   return f;
 }
 
-/** An ISO instant as a date and time in `timeZone`, with the zone's short name ("1 Jul 2030, 18:00 WEST"). */
-export function formatInstant(iso: string, timeZone: string): string {
+/** An ISO instant as a date and time in `timeZone` (default: the visitor's), e.g. "1 Jul 2030, 18:00". */
+export function formatInstant(iso: string, timeZone?: string): string {
   return dateTimeFormat({ dateStyle: "medium", timeStyle: "short", timeZone }).format(new Date(iso));
 }
 

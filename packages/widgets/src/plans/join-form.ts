@@ -1,7 +1,7 @@
 import type { Gatherkit, InvitePreview, JoinPlanResult } from "@gatherkit/sdk";
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from "lit";
-import { describeError } from "../base/errors.js";
 import { emit } from "../base/events.js";
+import { formProblem, type FormProblem, renderFormProblem } from "./form-problem.js";
 import { formatDates } from "./format.js";
 
 /** Detail of `gk-plan-joined`: the visitor joined the plan through its invite. */
@@ -31,7 +31,7 @@ const INVITE_PROBLEMS: Record<Exclude<InvitePreview["status"], "active">, string
  */
 export class JoinForm implements ReactiveController {
   #submitting = false;
-  #error = "";
+  #problem: FormProblem | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -72,7 +72,7 @@ export class JoinForm implements ReactiveController {
         <input id="gk-join-email" name="email" type="email" maxlength="254" autocomplete="email" part="input" />
       </div>
       <button type="submit" part="join-button" aria-disabled=${this.#submitting ? "true" : "false"}>${this.#submitting ? "Joining…" : "Join"}</button>
-      ${this.#error ? html`<p part="form-error" role="alert">${this.#error}</p>` : nothing}
+      ${renderFormProblem(this.#problem)}
     </form>`;
   }
 
@@ -85,14 +85,14 @@ export class JoinForm implements ReactiveController {
     const name = String(data.get("name") ?? "").trim();
     const email = String(data.get("email") ?? "").trim();
     this.#submitting = true;
-    this.#error = "";
+    this.#problem = undefined;
     this.host.requestUpdate();
     try {
       const result = await client.invites.join(code, { name, ...(email ? { email } : {}) });
       this.options.onJoined(result);
       emit(this.host, "gk-plan-joined", { planId: result.plan.id, participantId: result.participant.participantId });
     } catch (error) {
-      this.#error = describeError(error).message;
+      this.#problem = formProblem(error);
     } finally {
       this.#submitting = false;
       this.host.requestUpdate();

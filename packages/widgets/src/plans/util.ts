@@ -35,3 +35,4 @@ export function coalesced(run: () => Promise<void>): () => Promise<void> {
     return running;
   };
 }
+

@@ -1,0 +1,7 @@
+export {
+  GkPlanBoard,
+  type MessageSentDetail,
+  type PlanJoinedDetail,
+  type ProposalCreatedDetail,
+  type VoteCastDetail,
+} from "./plan-board.js";

@@ -1,0 +1,33 @@
+import { html, nothing, type TemplateResult } from "lit";
+import { describeError } from "../base/errors.js";
+
+/**
+ * Why a form was refused, for people: the API's `detail`, and for validation errors each
+ * failing field's message ("title: must not be empty").
+ */
+export interface FormProblem {
+  message: string;
+  fields: string[];
+}
+
+export function formProblem(error: unknown): FormProblem {
+  const { message } = describeError(error);
+  const errors = (error as { errors?: unknown }).errors;
+  const fields = Array.isArray(errors)
+    ? errors.flatMap((e: { path?: unknown; message?: unknown }) =>
+        typeof e?.message === "string"
+          ? [`${typeof e.path === "string" && e.path ? `${e.path.replace(/^body\./, "")}: ` : ""}${e.message}`]
+          : [],
+      )
+    : [];
+  return { message, fields };
+}
+
+/** The refusal as an alert under the form, or nothing. */
+export function renderFormProblem(problem: FormProblem | undefined): TemplateResult | typeof nothing {
+  if (!problem) return nothing;
+  return html`<div part="form-error" role="alert">
+    <p>${problem.message}</p>
+    ${problem.fields.length ? html`<ul>${problem.fields.map((f) => html`<li>${f}</li>`)}</ul>` : nothing}
+  </div>`;
+}
