@@ -16,6 +16,7 @@ import {
   type Operation,
   operations,
   preview,
+  recordingApp,
   validValue,
   wrongTypeValue,
 } from "./openapi-walk.js";
@@ -47,7 +48,8 @@ const maxBodyBytes = t.deps.config.maxBodyBytes;
 // tenant-isolation harness: a kind added there is fuzzed with real ids here), plus objects the
 // fuzz may change or delete. The credentials' own keys are never offered as ids, so they keep
 // working for the whole run.
-const org = await isolationOrg(t, "Fuzz Org");
+const recorded = recordingApp(t);
+const org = await isolationOrg(recorded.app, "Fuzz Org");
 const victims = {
   secretKeys: [await createSecretKey(t, org.ownerToken, "victim 1"), await createSecretKey(t, org.ownerToken, "victim 2")],
   publishableKeys: [await createPublishableKey(t, org.ownerToken), await createPublishableKey(t, org.ownerToken)],
@@ -66,16 +68,20 @@ const hints = [
 ];
 
 type Credential = { name: string; headers: Record<string, string> };
+/** Every case is sent with each of these. */
 const validCredentials: Credential[] = [
   { name: "no credential", headers: {} },
   { name: "organizer access token", headers: { authorization: `Bearer ${org.ownerToken}` } },
-  { name: "organizer cookie", headers: { cookie: `gk_access=${org.ownerToken}` } },
   { name: "secret key", headers: { authorization: `Bearer ${org.secretKey}` } },
   { name: "publishable key", headers: { authorization: `Bearer ${org.publishableKey}`, origin: TEST_ORIGIN } },
   { name: "participant token", headers: { authorization: `Bearer ${org.participantToken}` } },
 ];
-/** Credentials that are there but wrong: every route meets them before its own checks, so each case gets one of them. */
+/**
+ * And with one of these, in turn: the organizer's cookie (the same caller as the access token),
+ * and credentials that are there but wrong, which every route meets before its own checks.
+ */
 const wrongCredentials: Credential[] = [
+  { name: "organizer cookie", headers: { cookie: `gk_access=${org.ownerToken}` } },
   { name: "unknown secret key", headers: { authorization: "Bearer gk_sk_00000000000000000000000000000000" } },
   { name: "malformed Authorization", headers: { authorization: "Basic Zm9vOmJhcg==" } },
   { name: "publishable key from a foreign origin", headers: { authorization: `Bearer ${org.publishableKey}`, origin: "https://evil.example" } },
@@ -98,7 +104,7 @@ interface Case {
   idempotencyKey: string | undefined;
   /** For operations without a security requirement: the one credential (index) this case is sent with. */
   credential: number | undefined;
-  /** Which wrong credential this case is also sent with (operations with a security requirement). */
+  /** Which of `wrongCredentials` this case is also sent with (operations with a security requirement). */
   wrong: number;
 }
 
@@ -268,8 +274,12 @@ function cases(op: Operation): fc.Arbitrary<Case & { broken: string }> {
       const set = parts.filter((x): x is string => x !== null);
       return set.length ? `?${set.join("&")}` : "";
     });
+  // Generated from the schema, or one the fixtures sent successfully (it passes refinements too).
+  const known = recorded.bodiesFor(op);
   const validBody: fc.Arbitrary<Body | undefined> = op.body
-    ? validValue(doc, op.body.schema, hints).map((v) => ({ label: "valid", text: JSON.stringify(v), contentType: "application/json" }))
+    ? fc
+        .oneof(validValue(doc, op.body.schema, hints), ...(known.length ? [fc.constantFrom(...known)] : []))
+        .map((v) => ({ label: "valid", text: JSON.stringify(v), contentType: "application/json" }))
     : fc.constant(undefined);
   // Operations that need no credential are sent with one credential per case (rotating through
   // all of them); the others with every credential. Anonymous routes hash passwords, and one
@@ -374,7 +384,7 @@ describe("contract fuzz: every operation answers only what it documents", () => 
     if (never2xx.length) rows.push(`  never reached a 2xx (its success schema went unchecked): ${never2xx.join(", ")}`);
     const total = [...seen.values()].reduce((n, counts) => n + [...counts.values()].reduce((a, b) => a + b, 0), 0);
     console.log(
-      `contract fuzz: seed ${BASE_SEED}, ${RUNS} cases per operation, each sent with the ${validCredentials.length} valid credentials and one of ${wrongCredentials.length} wrong ones (one of all ${credentials.length} where no credential is needed); ${total} requests\n${rows.join("\n")}`,
+      `contract fuzz: seed ${BASE_SEED}, ${RUNS} cases per operation, each sent with ${validCredentials.length} credentials and one of ${wrongCredentials.length} more in turn (one of all ${credentials.length} where no credential is needed); ${total} requests\n${rows.join("\n")}`,
     );
   });
 });

@@ -325,7 +325,14 @@ export function validValue(doc: OpenApiDocument, input: JsonSchema, hints: Hints
       const required = ((schema.required ?? []) as string[]).filter((k) => k in props);
       const model: Record<string, fc.Arbitrary<unknown>> = {};
       for (const [k, s] of Object.entries(props)) model[k] = validValue(doc, s, hints, depth + 1);
-      return fc.record(model, { requiredKeys: required });
+      const optional = Object.keys(props).filter((k) => !required.includes(k));
+      const any = fc.record(model, { requiredKeys: required });
+      if (optional.length === 0) return any;
+      // Also the smallest objects: the required fields and one optional one. Rules between fields
+      // that JSON Schema cannot state (date order, "at least one field") pass these more often.
+      const pick = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, model[k] as fc.Arbitrary<unknown>]));
+      const minimal = fc.constantFrom(...optional).chain((k) => fc.record(pick([...required, k])));
+      return fc.oneof(any, minimal);
     }
     default:
       return depth > 3 ? fc.constant(null) : fc.jsonValue({ maxDepth: 2 });
@@ -369,4 +376,34 @@ export function idsIn(value: unknown, out = new Set<string>()): Set<string> {
     for (const v of Object.values(value)) idsIn(v, out);
   }
   return out;
+}
+
+// ---- bodies known to work ------------------------------------------------------
+
+/**
+ * A TestApp whose `fetch` remembers the JSON bodies of requests that succeeded (2xx). Build the
+ * fixtures through it, and `bodiesFor(op)` gives bodies known to pass the operation's validation,
+ * including rules JSON Schema cannot express (refinements such as "shares add up to the amount").
+ */
+export function recordingApp(t: TestApp): { app: TestApp; bodiesFor(op: Operation): unknown[] } {
+  const seen: { method: string; path: string; body: unknown }[] = [];
+  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const res = await t.fetch(input, init);
+    if (res.ok && typeof init?.body === "string") {
+      try {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        seen.push({ method: (init.method ?? "GET").toLowerCase(), path: url.pathname, body: JSON.parse(init.body) });
+      } catch {
+        // not JSON: nothing to reuse
+      }
+    }
+    return res;
+  }) as typeof globalThis.fetch;
+  return {
+    app: { ...t, fetch },
+    bodiesFor(op) {
+      const pattern = new RegExp(`^${op.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`);
+      return seen.filter((s) => s.method === op.method && pattern.test(s.path)).map((s) => s.body);
+    },
+  };
 }
