@@ -3,7 +3,7 @@ import { plans, proposals } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import ICAL from "ical.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
+import { expectProblem, expectPublished, expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../test/harness.js";
 import { joinPlan, newPlan } from "../../../test/plan-fixtures.js";
 
@@ -114,5 +114,21 @@ describe("calendar feed", () => {
     await t.deps.db.update(plans).set({ calendarToken: null }).where(eq(plans.id, plan.id));
     expect(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: a.secretKey }), 200).calendarUrl).toBeNull();
     expect(await status(`/v1/plans/${plan.id}/calendar.ics?token=${token}`)).toEqual(notFound);
+  });
+});
+
+describe("replacing the calendar URL", () => {
+  it("gives organizers a new URL, retires the old one, and tells the room", async () => {
+    const plan = await newPlan(t, a);
+    const ada = await joinPlan(t, a, plan, "Ada");
+    expect((await fetchFeed(feedPath(plan))).status).toBe(200);
+    expectProblem(await call(t, "POST", `/v1/plans/${plan.id}/calendar/rotate`, { token: ada.token }), 403, "organizer_required");
+    expectProblem(await call(t, "POST", `/v1/plans/${plan.id}/calendar/rotate`, { token: b.secretKey }), 404, "not_found");
+    const rotated = expectStatus<Plan>(await call(t, "POST", `/v1/plans/${plan.id}/calendar/rotate`, { token: a.secretKey }), 200);
+    expect(rotated.calendarUrl).not.toBe(plan.calendarUrl);
+    expect((await fetchFeed(feedPath(plan))).status).toBe(404);
+    expect((await fetchFeed(feedPath(rotated))).status).toBe(200);
+    expect(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200).calendarUrl).toBe(rotated.calendarUrl);
+    await expectPublished(t, `plan:${plan.id}`, { type: "plan.updated", data: { plan: rotated } });
   });
 });

@@ -10,6 +10,7 @@ import type {
   ListParticipantsRoute,
   ListRoute,
   RemoveParticipantRoute,
+  RotateCalendarRoute,
   UpdateParticipantRoute,
   UpdateRoute,
 } from "./plans.routes.js";
@@ -37,6 +38,9 @@ export const calendar: AppRouteHandler<CalendarRoute> = async (c) => {
   const feed = await service.calendarFeed(c.var.deps, c.req.valid("param").planId, c.req.valid("query").token);
   return c.body(feed.body, 200, { "content-type": feed.contentType, "cache-control": "private, max-age=300" });
 };
+
+export const rotateCalendar: AppRouteHandler<RotateCalendarRoute> = async (c) =>
+  c.json(await service.rotateCalendar(c.var.deps, c.var.caller, c.req.valid("param").planId), 200);
 
 export const listParticipants: AppRouteHandler<ListParticipantsRoute> = async (c) =>
   c.json(await participants.listParticipants(c.var.deps, c.var.caller, c.req.valid("param").planId, c.req.valid("query")), 200);

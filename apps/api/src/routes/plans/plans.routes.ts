@@ -137,6 +137,22 @@ export const calendar = createRoute({
 });
 export type CalendarRoute = typeof calendar;
 
+export const rotateCalendar = createRoute({
+  method: "post",
+  path: "/v1/plans/{planId}/calendar/rotate",
+  tags,
+  summary: "Replace the plan's calendar feed URL",
+  description:
+    "Organizers: gives the plan a new `calendarUrl` and makes the old one answer 404, e.g. after removing someone who had subscribed. Readers get the new URL with the plan.",
+  security: security.any,
+  request: { params: PlanParams },
+  responses: {
+    200: jsonResponse(PlanSchema, "The plan with its new calendarUrl."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 422),
+  },
+});
+export type RotateCalendarRoute = typeof rotateCalendar;
+
 // ---- participants ---------------------------------------------------------------------------
 
 const participantTags = ["Plan participants"];

@@ -256,6 +256,13 @@ export async function transitionPlan(
   return toPlan(row, deps.config);
 }
 
+/** A new calendar feed token for the plan (organizers): the old calendarUrl stops working. */
+export async function rotateCalendar(deps: Deps, caller: Caller | null, planId: string): Promise<Plan> {
+  const { plan } = await requirePlan(deps, caller, planId, "update_plan");
+  const row = await changePlan(deps, plan, () => ({ set: { calendarToken: newCalendarToken() } }));
+  return toPlan(row, deps.config);
+}
+
 /**
  * The plan's iCalendar feed, for calendar apps that subscribe to its URL: the plan's dates and
  * its itinerary (selected proposals). Authorized by the token in the URL alone; a missing or
