@@ -80,6 +80,11 @@ export function realApi() {
 
   return {
     name: "gatherkit-real-api",
+    /** Starts the API if needed; its address and the demo organization's secret key, for other plugins. */
+    ready() {
+      started ??= start();
+      return started;
+    },
     async serve(context) {
       if (context.path !== "/__gatherkit-api.json") return undefined;
       const origin = `${context.protocol}://${context.host}`;
