@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { chromeLauncher } from "@web/test-runner-chrome";
 import { realApi } from "./test/real-api.mjs";
+import { realApiPlans } from "./test/real-api-plans.mjs";
 
 const CANDIDATES = [
   process.env.CHROME_PATH,
@@ -33,13 +34,15 @@ if (!executablePath) {
  * pinned: with "auto" a current Chromium gets esnext, which leaves decorators untransformed.
  *
  * `/fake-api/v1/health` answers like the API, so one test can use the real global `fetch`;
- * `/__gatherkit-api.json` starts the real API on first use (test/real-api.mjs).
+ * `/__gatherkit-api.json` starts the real API on first use (test/real-api.mjs), and
+ * `/__gatherkit-api/plan.json` makes a fresh plan in it (test/real-api-plans.mjs).
  */
+const api = realApi();
 export default {
   rootDir: fileURLToPath(new URL("../..", import.meta.url)),
   files: ["src/**/*.test.ts"],
   nodeResolve: { exportConditions: ["browser", "development"] },
-  plugins: [realApi(), esbuildPlugin({ ts: true, target: "es2022", tsconfig: fileURLToPath(new URL("./tsconfig.json", import.meta.url)) })],
+  plugins: [api, realApiPlans(api), esbuildPlugin({ ts: true, target: "es2022", tsconfig: fileURLToPath(new URL("./tsconfig.json", import.meta.url)) })],
   middleware: [
     (ctx, next) => {
       if (ctx.path !== "/fake-api/v1/health") return next();

@@ -1,0 +1,127 @@
+import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
+import "../../test/setup.js";
+import { sendKeys } from "@web/test-runner-commands";
+import type { GkVote } from "../vote/vote.js";
+import "../vote/vote.js";
+import type { GkPlanBoard } from "./plan-board.js";
+import "./plan-board.js";
+
+/** A fresh plan in the real API (test/real-api-plans.mjs): two proposals, an invite, its organizer's token. */
+interface RealPlan {
+  apiBase: string;
+  publishableKey: string;
+  planId: string;
+  inviteCode: string;
+  organizerToken: string;
+}
+
+let api: RealPlan;
+
+before(async function () {
+  this.timeout(150_000);
+  const res = await fetch("/__gatherkit-api/plan.json");
+  const body = await res.json();
+  if (!res.ok) throw new Error(`The real API could not make a plan:\n${body.error}`);
+  api = body;
+});
+
+const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+const parts = (el: Element, name: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
+const text = (node: Element | null) => node!.textContent!.replace(/\s+/g, " ").trim();
+const $ = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector)!;
+const card = (el: Element, title: string) =>
+  parts(el, "proposal").find((c) => text(c.querySelector('[part~="proposal-title"]')).startsWith(title))!;
+
+describe("<gk-plan-board> and <gk-vote> against the real API", function () {
+  this.timeout(30_000);
+
+  it("joins through the invite, votes, proposes and chats; the organizer sees it and finalizes", async () => {
+    const board = await fixture<GkPlanBoard>(
+      html`<gk-plan-board api-base=${api.apiBase} publishable-key=${api.publishableKey} invite=${api.inviteCode}></gk-plan-board>`,
+    );
+    await waitUntil(() => part(board, "join-form"), "never showed the join form", { timeout: 10_000 });
+    expect(text(part(board, "join-facts"))).to.contain("Organized by Olga");
+
+    const joined = oneEvent(board, "gk-plan-joined");
+    $<HTMLInputElement>(board, "#gk-join-name").focus();
+    await sendKeys({ type: "Grace" });
+    await sendKeys({ press: "Enter" });
+    const { detail } = await joined;
+    expect(detail.planId).to.equal(api.planId);
+    expect(detail.participantId).to.match(/^ptc_/);
+    expect(board.token).to.match(/^gk_pt_/);
+
+    await waitUntil(() => part(board, "board"), "never showed the board", { timeout: 10_000 });
+    await board.updateComplete;
+    expect(text(part(board, "title"))).to.match(/^Porto weekend \d+ Planning$/);
+    expect(parts(board, "proposal-title").map(text)).to.deep.equal(["Port cellars", "Boat on the Douro"]);
+    expect(parts(board, "participant").map(text)).to.deep.equal(["offline: Olga Organizer", "offline: Grace You"]);
+    expect(part(board, "finalize-button")).to.equal(null);
+    await expect(board).to.be.accessible();
+
+    // Vote yes by keyboard; the API's tally comes back.
+    const cast = oneEvent(board, "gk-vote-cast");
+    card(board, "Port cellars").querySelector<HTMLInputElement>('input[value="yes"]')!.focus();
+    await sendKeys({ press: "Space" });
+    expect((await cast).detail).to.include({ planId: api.planId, value: "yes" });
+    await waitUntil(() => text(card(board, "Port cellars").querySelector('[part~="tally"]')) === "Yes 1 Maybe 0 No 0");
+
+    // Propose (a trip: everyone may).
+    $(board, '[part~="propose-summary"]').focus();
+    await sendKeys({ press: "Enter" });
+    $<HTMLInputElement>(board, "#p-title").focus();
+    await sendKeys({ type: "Francesinha dinner" });
+    $<HTMLInputElement>(board, "#p-cost").value = "15";
+    const created = oneEvent(board, "gk-proposal-created");
+    await sendKeys({ press: "Enter" });
+    const { proposal } = (await created).detail;
+    expect(proposal).to.include({ title: "Francesinha dinner", planId: api.planId });
+    expect(proposal.cost).to.deep.equal({ kind: "per_person", amount: 1500, currency: "EUR" });
+    await waitUntil(() => parts(board, "proposal").length === 3);
+
+    // Chat.
+    $<HTMLInputElement>(board, "#chat-input").focus();
+    await sendKeys({ type: "See you in Porto!" });
+    const sent = oneEvent(board, "gk-message-sent");
+    await sendKeys({ press: "Enter" });
+    expect((await sent).detail.message).to.include({ body: "See you in Porto!", authorName: "Grace" });
+    await waitUntil(() => part(board, "message"));
+    await expect(board).to.be.accessible();
+
+    // The organizer's board: their controls, Grace's vote and message.
+    const organizer = await fixture<GkPlanBoard>(
+      html`<gk-plan-board api-base=${api.apiBase} plan=${api.planId} token=${api.organizerToken}></gk-plan-board>`,
+    );
+    await waitUntil(() => part(organizer, "board"), "never showed the organizer's board", { timeout: 10_000 });
+    await organizer.updateComplete;
+    expect(part(organizer, "finalize-button")).to.not.equal(null);
+    expect(parts(organizer, "select-button")).to.have.length(3);
+    expect(text(card(organizer, "Port cellars").querySelector('[part~="tally"]'))).to.equal("Yes 1 Maybe 0 No 0");
+    expect(text(part(organizer, "message"))).to.contain("Grace");
+    expect(text(part(organizer, "message"))).to.contain("See you in Porto!");
+
+    // <gk-vote> with the organizer's token: a no on the boat.
+    const poll = await fixture<GkVote>(html`<gk-vote api-base=${api.apiBase} plan=${api.planId} token=${api.organizerToken}></gk-vote>`);
+    await waitUntil(() => part(poll, "poll"), "never showed the poll", { timeout: 10_000 });
+    const boat = parts(poll, "proposal").find((c) => text(c).startsWith("Boat on the Douro"))!;
+    boat.querySelector<HTMLInputElement>('input[value="no"]')!.focus();
+    const pollCast = oneEvent(poll, "gk-vote-cast");
+    await sendKeys({ press: "Space" });
+    expect((await pollCast).detail).to.include({ value: "no" });
+    await waitUntil(() => text(boat.querySelector('[part~="tally"]')) === "Yes 0 Maybe 0 No 1");
+    await expect(poll).to.be.accessible();
+
+    // Finalize with the top-voted proposal.
+    part(organizer, "finalize-button")!.focus();
+    await sendKeys({ press: "Enter" });
+    await organizer.updateComplete;
+    expect(text($(organizer, "#finalize-question"))).to.contain("the top-voted proposal");
+    await sendKeys({ press: "Enter" });
+    await waitUntil(() => part(organizer, "itinerary"), "never showed the itinerary", { timeout: 10_000 });
+    expect(text(part(organizer, "itinerary"))).to.equal("Port cellars");
+    expect(part(organizer, "calendar-link")!.getAttribute("href")).to.match(
+      new RegExp(`/v1/plans/${api.planId}/calendar\\.ics\\?token=.+`),
+    );
+    await expect(organizer).to.be.accessible();
+  });
+});
