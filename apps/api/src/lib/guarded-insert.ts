@@ -8,9 +8,17 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
  * this makes a write depend on what the statements before it did, without an interactive
  * transaction — e.g. insert a membership only while the invite still has a use left, or enqueue
  * an event only if the row it reports on was really changed. Columns left out get their
- * default, as with `.values()`. Chain `.onConflictDoNothing()` / `.returning()` as usual.
+ * default, as with `.values()`; a value may be SQL, written as is. Chain `.onConflictDoNothing()` / `.returning()` as usual.
+ * With `from` (`FROM <table> <alias>`), one row per row of it that satisfies `when`; values may
+ * then be SQL over its columns.
  */
-export function insertWhen<T extends SQLiteTable>(db: Db, table: T, values: T["$inferInsert"], when: SQL) {
+export function insertWhen<T extends SQLiteTable>(
+  db: Db,
+  table: T,
+  values: { [K in keyof T["$inferInsert"]]: T["$inferInsert"][K] | SQL },
+  when: SQL,
+  from?: SQL,
+) {
   const given = values as Record<string, unknown>;
   const exprs = Object.entries(getTableColumns(table))
     // The same columns, in the same order, as drizzle's INSERT column list (it leaves out generated ones).
@@ -21,7 +29,7 @@ export function insertWhen<T extends SQLiteTable>(db: Db, table: T, values: T["$
       if (v === null) return sql`NULL`;
       return is(v, SQL) ? v : sql.param(v, col);
     });
-  return db.insert(table).select(sql`SELECT ${sql.join(exprs, sql`, `)} WHERE ${when}`);
+  return db.insert(table).select(sql`SELECT ${sql.join(exprs, sql`, `)} ${from ?? sql``} WHERE ${when}`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { PublishedEvent } from "@gatherkit/core";
-import type { Db } from "@gatherkit/db";
+import { type Db, outbox } from "@gatherkit/db";
 import { type SQL, sql } from "drizzle-orm";
+import { insertWhen } from "../../lib/guarded-insert.js";
 import { planRoom } from "../../lib/plan-access.js";
 
 /**
@@ -51,20 +52,31 @@ export interface EventTarget {
 }
 
 /**
- * `INSERT INTO outbox … SELECT`: one realtime row per row of `from` (a `FROM … WHERE …` clause,
- * or just `WHERE …` for a single row), whose event is the SQL JSON `event`.
+ * `INSERT INTO outbox … SELECT`: one realtime row per row of `from` (`FROM proposals p`, or none
+ * for a single row) that satisfies `when`, whose event is the SQL JSON `event`. Built with
+ * `insertWhen`, a query builder, so it batches on D1 as well as libSQL.
  *
  * Ordering: the outbox delivers a room's rows by (created_at, id). Rows written here get a
  * created_at that never goes below the newest row's and an id from the table's rowid sequence,
  * so two commits in the same millisecond (or a request that read the clock first but committed
  * last) are still delivered in commit order — the last tally a room sees is the current one.
  */
-function enqueueSql(db: Db, target: EventTarget, event: SQL, from: SQL) {
-  return db.run(sql`INSERT INTO outbox (id, org_id, kind, payload, attempts, next_attempt_at, created_at)
-    SELECT 'obx_' || printf('%020d', (SELECT coalesce(max(rowid), 0) FROM outbox) + row_number() OVER ()),
-      ${target.orgId}, 'realtime', json_object('room', ${planRoom(target.planId)}, 'event', ${event}), 0, ${target.now},
-      max(${target.now}, coalesce((SELECT created_at FROM outbox ORDER BY rowid DESC LIMIT 1), 0))
-    ${from}`);
+function enqueueSql(db: Db, target: EventTarget, event: SQL, when: SQL, from?: SQL) {
+  return insertWhen(
+    db,
+    outbox,
+    {
+      id: sql`'obx_' || printf('%020d', (SELECT coalesce(max(rowid), 0) FROM outbox) + row_number() OVER ())`,
+      orgId: target.orgId,
+      kind: "realtime",
+      payload: sql`json_object('room', ${planRoom(target.planId)}, 'event', ${event})`,
+      attempts: 0,
+      nextAttemptAt: target.now,
+      createdAt: sql`max(${target.now}, coalesce((SELECT created_at FROM outbox ORDER BY rowid DESC LIMIT 1), 0))`,
+    },
+    when,
+    from,
+  );
 }
 
 /**
@@ -73,7 +85,7 @@ function enqueueSql(db: Db, target: EventTarget, event: SQL, from: SQL) {
  */
 export function enqueueProposalsChanged(db: Db, target: EventTarget, opts: { where: SQL; hidden: boolean; when?: SQL }) {
   const event = sql`json_object('type', 'plan.proposal_changed', 'data', json_object('proposal', ${proposalJson(opts.hidden)}))`;
-  return enqueueSql(db, target, event, sql`FROM proposals p WHERE ${opts.where} AND (${opts.when ?? sql`1`})`);
+  return enqueueSql(db, target, event, sql`${opts.where} AND (${opts.when ?? sql`1`})`, sql`FROM proposals p`);
 }
 
 /** `plan.tally_changed` for one proposal, written if `when` holds. */
@@ -82,17 +94,17 @@ export function enqueueTallyChanged(db: Db, target: EventTarget, opts: { proposa
     sql`${opts.proposalId}`,
     opts.hidden,
   )}))`;
-  return enqueueSql(db, target, event, sql`WHERE ${opts.when}`);
+  return enqueueSql(db, target, event, opts.when);
 }
 
 /** `plan.finalized` with the plan's selected proposals, written if `when` holds. */
 export function enqueueFinalized(db: Db, target: EventTarget, opts: { when: SQL }) {
   const selected = sql`(SELECT json_group_array(id) FROM (SELECT id FROM proposals WHERE plan_id = ${target.planId} AND status = 'selected' ORDER BY created_at, id))`;
   const event = sql`json_object('type', 'plan.finalized', 'data', json_object('planId', ${target.planId}, 'selectedProposalIds', json(${selected})))`;
-  return enqueueSql(db, target, event, sql`WHERE ${opts.when}`);
+  return enqueueSql(db, target, event, opts.when);
 }
 
 /** An event known before the batch (e.g. `plan.updated`), in the same commit-ordered sequence, written if `when` holds. */
 export function enqueueEvent(db: Db, target: EventTarget, event: PublishedEvent, when: SQL) {
-  return enqueueSql(db, target, sql`json(${JSON.stringify(event)})`, sql`WHERE ${when}`);
+  return enqueueSql(db, target, sql`json(${JSON.stringify(event)})`, when);
 }
