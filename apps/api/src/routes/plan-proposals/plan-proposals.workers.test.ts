@@ -1,4 +1,4 @@
-import { type Plan, type Proposal, PublishRequestSchema, type VoteResult } from "@gatherkit/core";
+import { type Plan, type Proposal, PublishRequestSchema } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApi, startRealtimeStub, startWorkerApi } from "../../../test/runtimes.js";
 
@@ -99,8 +99,7 @@ describe("proposals on Workers with D1", () => {
     expect(done.status).toBe("finalized");
     const late = await send<{ code: string }>("PUT", `${base}/${wine.id}/vote`, organizer.token, { value: "yes" });
     expect([late.status, late.body.code]).toEqual([409, "voting_closed"]);
-    const vote = await ok<VoteResult | unknown>(send("GET", `${base}/${boat.id}`, organizer.token), 200);
-    expect(vote).toMatchObject({ status: "selected", takenCount: 2 });
+    expect(await ok<Proposal>(send("GET", `${base}/${boat.id}`, organizer.token), 200)).toMatchObject({ status: "selected", takenCount: 2 });
 
     // The room receives the events, in commit order, ending with the finalization.
     const forPlan = () =>
