@@ -42,6 +42,8 @@ describe("creating and listing invites", () => {
     expect(open).toMatchObject({ planId: plan.id, email: null, expiresAt: null, maxUses: null, uses: 0, revokedAt: null, status: "active" });
     expect(open.id).toMatch(/^inv_/);
     expect(open.code).toMatch(/^[0-9a-z]{22}$/);
+    // The test clock stands still: move it so "newest first" has a newest (ties order by random id).
+    clock += 1;
     const expiresAt = new Date(clock + HOUR).toISOString();
     const limited = await newInvite(t, a, plan, { expiresAt, maxUses: 3 });
     expect(limited).toMatchObject({ expiresAt, maxUses: 3, status: "active" });
