@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { addMember, createPublishableKey, createSecretKey, signUp, TEST_ORIGIN } from "./fixtures.js";
+import { snapshotDb } from "./db-snapshot.js";
 import { call, createTestApp } from "./harness.js";
 import { isolationOrg } from "./isolation-fixtures.js";
 import {
@@ -58,6 +59,8 @@ const victims = {
   outsider: await signUp(t, { organizationName: "Outsider Org" }),
 };
 const credentialIds = new Set([org.secretKeyId, org.publishableKeyId]);
+// Every operation starts from this data, whatever the operations before it did.
+const snapshot = await snapshotDb(t);
 const hints = [
   ...[...idsIn([org.objects, victims.secretKeys, victims.publishableKeys, victims.members.map((m) => m.member)])].filter((id) => !credentialIds.has(id)),
   ...org.references,
@@ -78,7 +81,8 @@ const validCredentials: Credential[] = [
 ];
 /**
  * And with one of these, in turn: the organizer's cookie (the same caller as the access token),
- * and credentials that are there but wrong, which every route meets before its own checks.
+ * credentials that are there but wrong (every route meets them before its own checks), and the
+ * fixture's other callers.
  */
 const wrongCredentials: Credential[] = [
   { name: "organizer cookie", headers: { cookie: `gk_access=${org.ownerToken}` } },
@@ -86,6 +90,8 @@ const wrongCredentials: Credential[] = [
   { name: "malformed Authorization", headers: { authorization: "Basic Zm9vOmJhcg==" } },
   { name: "publishable key from a foreign origin", headers: { authorization: `Bearer ${org.publishableKey}`, origin: "https://evil.example" } },
   { name: "stale cookie", headers: { cookie: "gk_access=not-a-jwt" } },
+  // Any other kind of caller the fixture has (an admin, a plan participant, …).
+  ...org.credentials.filter((c) => !validCredentials.some((v) => v.headers.authorization === c.headers.authorization)),
 ];
 const credentials = [...validCredentials, ...wrongCredentials];
 
@@ -331,6 +337,7 @@ describe("contract fuzz: every operation answers only what it documents", () => 
 
   for (const op of ops) {
     it(op.name, { timeout: 120_000 }, async () => {
+      await snapshot.restore();
       const counts = new Map<number, number>();
       seen.set(op.name, counts);
       const property = fc.asyncProperty(cases(op), async (c) => {

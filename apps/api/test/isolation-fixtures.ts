@@ -29,7 +29,10 @@ export interface IsolationOrg extends TestOrg {
   pathValues: Record<string, string>;
   /** Secrets and tokens that must never appear in another organization's answers. */
   secrets: string[];
-  /** How this organization's callers authenticate, one entry per kind of credential. */
+  /**
+   * How this organization's callers authenticate, one entry per kind of credential (add a new
+   * kind of caller here: the isolation harness attacks with each, the contract fuzz sends with each).
+   */
   credentials: { name: string; headers: Record<string, string> }[];
 }
 
@@ -73,6 +76,7 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
       { name: `${name} secret key`, headers: { authorization: `Bearer ${org.secretKey}` } },
       { name: `${name} publishable key`, headers: { authorization: `Bearer ${org.publishableKey}`, origin: TEST_ORIGIN } },
       { name: `${name} participant token`, headers: { authorization: `Bearer ${org.participantToken}` } },
+      { name: `${name} plan participant token (Pat)`, headers: { authorization: `Bearer ${pat.token}` } },
     ],
   };
 }
