@@ -9,7 +9,7 @@
 //   BENCH_CONNECTIONS  concurrent connections (default 8)
 import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { bundleSize } from "./sizes.mjs";
@@ -94,6 +94,10 @@ async function http() {
     table(
       ["target", "req/s", "× bare Hono", "ratio range", "p50 ms", "p99 ms"],
       rows.map((r) => [r.target, Math.round(r.rps).toLocaleString("en"), `${r.ratio.toFixed(2)}×`, r.spread, r.p50.toFixed(1), r.p99.toFixed(1)]),
+    );
+    console.log(
+      "× bare Hono: median over rounds of each round's ratio to that round's baseline (range: lowest–highest round).\n" +
+        `req/s, p50, p99: medians over rounds. Load average now: ${loadavg().map((l) => l.toFixed(1)).join(" ")} (a busy machine widens the range).`,
     );
   } finally {
     await Promise.all([bare.stop(), api.stop()]);
