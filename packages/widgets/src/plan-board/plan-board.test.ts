@@ -259,7 +259,7 @@ describe("<gk-plan-board>", () => {
       vote: { id: "vote_0000000000000001", planId: PLAN_ID, proposalId: "prop_b000000000", participantId: ME, value: "yes", createdAt: "2030-06-02T00:00:00.000Z", updatedAt: "2030-06-02T00:00:00.000Z" },
       tally: tally("prop_b000000000", { yes: 1, no: 1 }),
     });
-    expect((await cast).detail).to.deep.equal({ planId: PLAN_ID, proposalId: "prop_b000000000", value: "yes" });
+    expect((await cast).detail).to.deep.equal({ planId: PLAN_ID, proposalId: "prop_b000000000", value: "yes", participantId: ME });
 
     await sendKeys({ press: "ArrowRight" });
     const closed = await api.next();

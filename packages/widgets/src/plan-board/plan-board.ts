@@ -90,7 +90,7 @@ type Finalize = { step: "idle" } | { step: "confirm" } | { step: "sending" } | {
  * @summary A plan's board: proposals and votes, itinerary, costs, people and chat, live.
  *
  * @event {CustomEvent<PlanJoinedDetail>} gk-plan-joined - The visitor joined through the invite form: `{ planId, participantId }`.
- * @event {CustomEvent<VoteCastDetail>} gk-vote-cast - The API recorded the viewer's vote: `{ planId, proposalId, value }`.
+ * @event {CustomEvent<VoteCastDetail>} gk-vote-cast - The API recorded the viewer's vote: `{ planId, proposalId, value, participantId }`.
  * @event {CustomEvent<ProposalCreatedDetail>} gk-proposal-created - The viewer added a proposal: `{ planId, proposal }`.
  * @event {CustomEvent<MessageSentDetail>} gk-message-sent - The viewer's chat message was posted: `{ planId, message }`.
  * @event {CustomEvent<GkErrorDetail>} gk-error - Loading failed.
@@ -167,7 +167,11 @@ export class GkPlanBoard extends PlanElement {
   #messages: ChatMessage[] = [];
 
   readonly #clock = new Clock(this);
-  readonly #votes = new ProposalVotes(this, { client: () => this.gatherkit, planId: () => this.#plan?.id });
+  readonly #votes = new ProposalVotes(this, {
+    client: () => this.gatherkit,
+    planId: () => this.#plan?.id,
+    viewerId: () => this.viewerId,
+  });
   readonly #decisions = new Map<string, { busy: boolean; problem?: FormProblem }>();
   #finalize: Finalize = { step: "idle" };
   #propose: { busy: boolean; problem?: FormProblem; added?: string } = { busy: false };

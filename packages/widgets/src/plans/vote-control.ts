@@ -18,6 +18,8 @@ export interface VoteCastDetail {
   planId: string;
   proposalId: string;
   value: VoteValue;
+  /** Who voted (`ptc_…`). */
+  participantId: string;
 }
 
 declare global {
@@ -65,12 +67,36 @@ export class ProposalVotes implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly options: { client: () => Gatherkit | undefined; planId: () => string | undefined },
+    private readonly options: {
+      client: () => Gatherkit | undefined;
+      planId: () => string | undefined;
+      /** The viewer's participant id, when known: their votes cast by other widgets on the page show here too. */
+      viewerId: () => string | null;
+    },
   ) {
     host.addController(this);
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    document.addEventListener("gk-vote-cast", this.#castElsewhere);
+  }
+
+  hostDisconnected(): void {
+    document.removeEventListener("gk-vote-cast", this.#castElsewhere);
+  }
+
+  /**
+   * Another widget on the page (a `<gk-plan-board>` next to a `<gk-vote>`) recorded the same
+   * viewer's vote: show it here too. The room's tally event brings the new counts.
+   */
+  #castElsewhere = (event: CustomEvent<VoteCastDetail>): void => {
+    const { planId, proposalId, value, participantId } = event.detail;
+    if (event.composedPath().includes(this.host)) return;
+    if (planId !== this.options.planId() || participantId !== this.options.viewerId()) return;
+    if (this.#pending.has(proposalId) || this.get(proposalId)?.myVote === value) return;
+    this.#errors.delete(proposalId);
+    this.#set(proposalId, { myVote: value });
+  };
 
   /** Oldest first. */
   get proposals(): readonly Proposal[] {
@@ -184,7 +210,7 @@ export class ProposalVotes implements ReactiveController {
       const result = await client.plans.proposals.vote(planId, proposalId, { value });
       pending.confirmedVote = result.vote.value;
       pending.confirmedTally = result.tally;
-      emit(this.host, "gk-vote-cast", { planId, proposalId, value: result.vote.value });
+      emit(this.host, "gk-vote-cast", { planId, proposalId, value: result.vote.value, participantId: result.vote.participantId });
     } catch (error) {
       failure = describeError(error).message;
     }

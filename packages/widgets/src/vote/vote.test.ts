@@ -132,7 +132,7 @@ describe("<gk-vote>", () => {
 
     request.respond(200, voteResult("prop_a000000000", "maybe", tally("prop_a000000000", { yes: 1, maybe: 2 })));
     const event = await cast;
-    expect(event.detail).to.deep.equal({ planId: PLAN_ID, proposalId: "prop_a000000000", value: "maybe" });
+    expect(event.detail).to.deep.equal({ planId: PLAN_ID, proposalId: "prop_a000000000", value: "maybe", participantId: ME });
     expect(event.bubbles && event.composed).to.equal(true);
     await el.updateComplete;
     expect(counts(parts(el, "proposal")[0]!)).to.equal("Yes 1, Maybe 2, No 0");
@@ -295,6 +295,27 @@ describe("<gk-vote>", () => {
       ["GET", PLAN_PATH, 200, plan({ status: "finalized" })],
       ["GET", PROPOSALS_PATH, 200, page([proposal({ id: "prop_a000000000", title: "Friday", status: "selected" })])],
     ]);
+  });
+
+  it("shows the viewer's votes cast by another widget on the page (same plan, same participant)", async () => {
+    const api = new FakeApi();
+    const el = await vote(api, plan(), [proposal({ id: "prop_a000000000", title: "Friday" })]);
+    const other = document.createElement("div");
+    document.body.append(other);
+    try {
+      const cast = (detail: { planId: string; participantId: string; value: "yes" | "no" }) =>
+        other.dispatchEvent(new CustomEvent("gk-vote-cast", { detail: { proposalId: "prop_a000000000", ...detail }, bubbles: true, composed: true }));
+      cast({ planId: PLAN_ID, participantId: "ptc_someone0000000000", value: "no" });
+      cast({ planId: "plan_other0000000000", participantId: ME, value: "no" });
+      await el.updateComplete;
+      expect(radios(el, "prop_a000000000").map((r) => r.checked)).to.deep.equal([false, false, false]);
+      cast({ planId: PLAN_ID, participantId: ME, value: "yes" });
+      await el.updateComplete;
+      expect(radios(el, "prop_a000000000").map((r) => r.checked)).to.deep.equal([true, false, false]);
+      expect(api.requests).to.have.length(2); // nothing sent again
+    } finally {
+      other.remove();
+    }
   });
 
   it("says when there is nothing to vote on, until a proposal arrives", async () => {

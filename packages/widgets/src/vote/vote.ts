@@ -44,7 +44,7 @@ interface Poll {
  * @tag gk-vote
  * @summary Votes on a plan's proposals, with live tallies and the deadline.
  *
- * @event {CustomEvent<VoteCastDetail>} gk-vote-cast - The API recorded the viewer's vote: `{ planId, proposalId, value }`.
+ * @event {CustomEvent<VoteCastDetail>} gk-vote-cast - The API recorded the viewer's vote: `{ planId, proposalId, value, participantId }`.
  * @event {CustomEvent<PlanJoinedDetail>} gk-plan-joined - The visitor joined through the invite form: `{ planId, participantId }`.
  * @event {CustomEvent<GkErrorDetail>} gk-error - Loading failed.
  *
@@ -80,7 +80,11 @@ export class GkVote extends PlanElement {
 
   #plan: Plan | undefined;
   readonly #clock = new Clock(this);
-  readonly #votes = new ProposalVotes(this, { client: () => this.gatherkit, planId: () => this.#plan?.id });
+  readonly #votes = new ProposalVotes(this, {
+    client: () => this.gatherkit,
+    planId: () => this.#plan?.id,
+    viewerId: () => this.viewerId,
+  });
   #wasOpen: boolean | undefined;
 
   readonly #view = this.loadPlanView(async (gk, planId, signal) => this.#apply(await this.#fetch(gk, planId, signal)));
