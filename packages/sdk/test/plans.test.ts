@@ -103,7 +103,7 @@ describe("plans.subscribe", () => {
   it("joins plan:<id> and calls the handler of each event's type with its data", () => {
     const { gk } = setup();
     let deliver: (event: PublishedEvent, meta: { seq: number }) => void = () => {};
-    const sub = { close() {}, presence: [], status: "open" as const, seq: 0 };
+    const sub = { close() {}, sendTyping() {}, presence: [], status: "open" as const, seq: 0 };
     const spy = vi.spyOn(gk.realtime, "subscribe").mockImplementation((_room, onMessage) => {
       deliver = onMessage;
       return sub;

@@ -1,6 +1,6 @@
 import type { Expense, Plan, PlanBalances } from "@gatherkit/core";
 import { expenses, expenseShares } from "@gatherkit/db";
-import { count, eq } from "drizzle-orm";
+import { count } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createParticipantToken, expectProblem, expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../test/harness.js";

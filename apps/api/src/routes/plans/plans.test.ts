@@ -311,7 +311,7 @@ describe("lifecycle", () => {
     expect(won.length).toBe(1);
     for (const r of results) if (r.status !== 200) expect(r.body.code).toBe("invalid_plan_transition");
     const final = expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: a.secretKey }), 200);
-    expect(final.status).toBe((won[0]?.body as Plan).status);
+    expect(final.status).toBe((won[0]!.body as Plan).status);
     expect((await planEvents(t, plan)).filter((e) => e.type === "plan.updated").length).toBe(2);
   });
 });
