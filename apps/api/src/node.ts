@@ -17,7 +17,11 @@ import { seedDemo } from "./seed.js";
  * migrations applied on start and a demo organization seeded on first start.
  */
 export async function startNodeServer(env: Record<string, string | undefined> = process.env) {
-  const logger = createLogger({ level: (env.LOG_LEVEL as LogLevel | undefined) ?? "info" });
+  // stdout.write skips console.log's formatting: the request log line is on every request's path.
+  const logger = createLogger({
+    level: (env.LOG_LEVEL as LogLevel | undefined) ?? "info",
+    write: (line) => void process.stdout.write(`${line}\n`),
+  });
   const dataDir = resolve(env.DATA_DIR ?? ".data");
   mkdirSync(dataDir, { recursive: true });
   const url = env.DATABASE_URL ?? pathToFileURL(resolve(dataDir, "gatherkit.db")).href;

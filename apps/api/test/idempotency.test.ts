@@ -24,6 +24,19 @@ async function keysNamed(orgId: string, name: string) {
 }
 
 describe("Idempotency-Key", () => {
+  it("does not keep a refused request: the corrected retry with the same key does the work", async () => {
+    const bad = await createKey(a.ownerToken, "", "fix-and-retry");
+    expectProblem(bad, 400, "validation_failed");
+    const again = await createKey(a.ownerToken, "", "fix-and-retry");
+    expectProblem(again, 400, "validation_failed");
+    expect(again.headers.get("idempotent-replayed")).toBeNull();
+    // The problem answered is this request's own, with its own request id.
+    expect(again.body.requestId).toBe(again.headers.get("x-request-id"));
+    const fixed = await createKey(a.ownerToken, "fixed", "fix-and-retry");
+    expect(fixed.status).toBe(201);
+    expect(await keysNamed(a.org.id, "fixed")).toHaveLength(1);
+  });
+
   it("replays the first response for the same key and body, creating one object", async () => {
     const first = await createKey(a.ownerToken, "replayed", "create-key-1");
     const created = expectStatus<CreatedSecretKey>(first, 201);

@@ -87,8 +87,10 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
   try {
     await next();
     const res = c.res;
-    // Server failures are not stored, so the client's retry can do the work.
-    if (res.status < 500) {
+    // Only successes are stored. A 4xx changed nothing (bad input is refused before any write,
+    // and domain refusals write nothing), so a retry may simply run again — after the client
+    // fixed its request, or once the state allows it; a 5xx must be retried to do the work.
+    if (res.status >= 200 && res.status < 300) {
       const headers: Record<string, string> = {};
       for (const h of ["content-type", "location"]) {
         const v = res.headers.get(h);
