@@ -71,9 +71,11 @@ export const startBuiltApi: StartApi = async (extra = {}) => {
 };
 
 /**
- * `wrangler dev` on a free port with D1 persisted to a fresh temp dir and the secrets and other
- * settings in a temp env file (never in the repo). Resolves once /v1/health answers. The cron
- * trigger can be fired with `GET /__scheduled` (`--test-scheduled`).
+ * The Worker under `wrangler dev` on a free port, with D1 persisted to a fresh temp dir and the
+ * secrets and other settings in a temp env file (never in the repo). It runs the bundle
+ * `wrangler deploy` would upload, built once up front (`--no-bundle`), so edits to the sources
+ * during a run do not reload it. Resolves once /v1/health answers. The cron trigger can be fired
+ * with `GET /cdn-cgi/handler/scheduled` (`--test-scheduled`).
  */
 export const startWorkerApi: StartApi = async (extra = {}) => {
   const dir = mkdtempSync(join(tmpdir(), "gk-worker-"));
@@ -87,12 +89,18 @@ export const startWorkerApi: StartApi = async (extra = {}) => {
     { mode: 0o600 },
   );
   const port = await freePort();
-  const wrangler = join(dirname(createRequire(join(apiDir, "package.json")).resolve("wrangler/package.json")), "bin/wrangler.js");
+  const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
+  const bundle = bundleWorker(join(dir, "bundle"));
   const child = spawn(
     process.execPath,
     [
-      wrangler,
+      wranglerBin(),
       "dev",
+      bundle.entry,
+      "--no-bundle",
+      // Bindings and vars still come from the config (found next to the script otherwise).
+      "--config",
+      join(apiDir, "wrangler.jsonc"),
       "--ip",
       "127.0.0.1",
       "--port",
@@ -108,11 +116,11 @@ export const startWorkerApi: StartApi = async (extra = {}) => {
       "--test-scheduled",
       "--show-interactive-dev-session=false",
       "--log-level",
-      "warn",
+      "info",
     ],
     {
       cwd: apiDir,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
+      env: wranglerEnv,
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, so closing it also stops the workerd processes it starts.
       detached: true,
@@ -120,6 +128,25 @@ export const startWorkerApi: StartApi = async (extra = {}) => {
   );
   return waitForApi(child, `http://127.0.0.1:${port}`, env, dir, 90_000);
 };
+
+function wranglerBin(): string {
+  return join(dirname(createRequire(join(apiDir, "package.json")).resolve("wrangler/package.json")), "bin/wrangler.js");
+}
+
+/**
+ * Bundles the Worker exactly as `wrangler deploy` would (`--dry-run`) into `outdir`, with the
+ * esbuild metafile beside it. Throws with wrangler's output if bundling fails.
+ */
+export function bundleWorker(outdir: string): { entry: string; metafile: string } {
+  const metafile = join(outdir, "meta.json");
+  const r = spawnSync(process.execPath, [wranglerBin(), "deploy", "--dry-run", "--outdir", outdir, "--metafile", metafile], {
+    cwd: apiDir,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${r.stdout}${r.stderr}`);
+  return { entry: join(outdir, "worker.js"), metafile };
+}
 
 async function waitForApi(
   child: ChildProcess,

@@ -1,13 +1,11 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { PublishRequestSchema, verifyPublishSignature } from "@gatherkit/core";
 import { BadRequestError, Gatherkit } from "@gatherkit/sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApi, type StubPublish, startBuiltApi, startNodeApi, startRealtimeStub, startWorkerApi } from "./runtimes.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
+import { bundleWorker, type RunningApi, type StubPublish, startBuiltApi, startNodeApi, startRealtimeStub, startWorkerApi } from "./runtimes.js";
 
 /**
  * The same checks against every way the API runs: the embedded default in-process, the built
@@ -44,6 +42,8 @@ describe.each(runtimes)("$name", ({ name, runtime, start }) => {
     await api?.close();
     await rooms?.close();
   });
+  // On a failure, show what the server logged (the cause of a 500 is only there).
+  beforeEach(() => onTestFailed(() => console.error(`${name} output:\n${api.output().slice(-8000)}`)));
 
   const client = (opts: { secretKey?: string } = {}) => new Gatherkit({ baseUrl: api.baseUrl, maxRetries: 0, ...opts });
 
@@ -82,7 +82,10 @@ describe.each(runtimes)("$name", ({ name, runtime, start }) => {
     rooms.state.down = false;
     // Node retries from its outbox pump; a Worker from its cron trigger, fired here by hand.
     await eventually("the retry was accepted", async () => {
-      if (runtime === "workers") await fetch(`${api.baseUrl}/__scheduled?cron=*+*+*+*+*`);
+      if (runtime === "workers") {
+        const cron = await fetch(`${api.baseUrl}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*`);
+        if (!cron.ok) throw new Error(`firing the cron trigger answered ${cron.status}`);
+      }
       return rooms.publishes.some((p) => p.accepted && forKey(key.id)(p));
     });
     const delivered = rooms.publishes.find((p) => p.accepted && forKey(key.id)(p))!;
@@ -90,6 +93,30 @@ describe.each(runtimes)("$name", ({ name, runtime, start }) => {
     expect(request.room).toBe(`org:${session.organization.id}`);
     expect(delivered.path).toBe(`/parties/main/${request.room}`);
     expect(await verifyPublishSignature(api.env.REALTIME_SECRET!, delivered.body, delivered.signature ?? "")).toBe(true);
+  }, 90_000);
+
+  it("admits exactly as many concurrent joins as an invite allows, then lets the joiners vote once each", async () => {
+    const organizer = client();
+    await organizer.auth.signUp({ email: email("plan"), password, name: "Pia", organizationName: "Plans" });
+    const server = client({ secretKey: (await organizer.secretKeys.create({ name: "Plans" })).secret });
+    const site = await server.publishableKeys.create({ name: "Site", allowedOrigins: ["https://site.example"] });
+    const plan = await server.plans.create({ type: "trip", title: "Lisbon", timeZone: "Europe/Lisbon", currency: "EUR" });
+    const invite = await server.plans.invites.create(plan.id, { maxUses: 3 });
+    const page = new Gatherkit({ baseUrl: api.baseUrl, publishableKey: site.key, maxRetries: 0 });
+    const joins = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => page.invites.join(invite.code, { name: `Guest ${i}` })));
+    const joined = joins.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    expect(joined).toHaveLength(3);
+    for (const r of joins) if (r.status === "rejected") expect(r.reason).toMatchObject({ status: 409 });
+
+    const proposal = await server.plans.proposals.create(plan.id, { title: "Sunset sail" });
+    await Promise.all(
+      joined.flatMap((j) => {
+        const guest = new Gatherkit({ baseUrl: api.baseUrl, token: j.token, maxRetries: 0 });
+        return [guest.plans.proposals.vote(plan.id, proposal.id, { value: "yes" }), guest.plans.proposals.vote(plan.id, proposal.id, { value: "yes" })];
+      }),
+    );
+    const { data } = await server.plans.tallies(plan.id);
+    expect(data.find((t) => t.proposalId === proposal.id)).toMatchObject({ yes: 3, maybe: 0, no: 0, total: 3 });
   });
 
   it("replays a POST sent again with the same Idempotency-Key", async () => {
@@ -141,20 +168,14 @@ describe.each(runtimes)("$name", ({ name, runtime, start }) => {
 });
 
 describe("the Worker bundle", () => {
-  const apiDir = resolve(import.meta.dirname, "..");
   let outdir: string;
   let meta: { inputs: Record<string, unknown> };
   let code: Buffer;
   beforeAll(() => {
     outdir = mkdtempSync(join(tmpdir(), "gk-bundle-"));
-    const wrangler = join(dirname(createRequire(join(apiDir, "package.json")).resolve("wrangler/package.json")), "bin/wrangler.js");
-    execFileSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir, "--metafile", join(outdir, "meta.json")], {
-      cwd: apiDir,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
-      stdio: "pipe",
-    });
-    meta = JSON.parse(readFileSync(join(outdir, "meta.json"), "utf8"));
-    code = readFileSync(join(outdir, "worker.js"));
+    const bundle = bundleWorker(outdir);
+    meta = JSON.parse(readFileSync(bundle.metafile, "utf8"));
+    code = readFileSync(bundle.entry);
   }, 120_000);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
