@@ -371,6 +371,10 @@ describe("<gk-plan-board>", () => {
     const el = await board(api, data({ messages: [message("msg_00000001", ANA, "Ana", "Hello!")] }));
     $<HTMLInputElement>(el, "#chat-input").focus();
     await sendKeys({ type: "Count me in" });
+    // The others see that the viewer is typing: told every few seconds, not per key.
+    expect(realtime.typing[0]).to.equal(true);
+    expect(realtime.typing.length).to.be.below("Count me in".length);
+    expect(realtime.typing.every((t) => t)).to.equal(true);
     const sent = oneEvent(el, "gk-message-sent");
     await sendKeys({ press: "Enter" });
     const request = await api.next();
@@ -384,13 +388,24 @@ describe("<gk-plan-board>", () => {
     expect(parts(el, "message").map((m) => text(m.querySelector('[part~="message-author"]')))).to.deep.equal(["Ana", "You"]);
     expect($<HTMLInputElement>(el, "#chat-input").value).to.equal("");
     expect(active(el)).to.equal($(el, "#chat-input"));
+    expect(realtime.typing.at(-1)).to.equal(false);
 
     const h = realtime.handlers!;
+    h.onTyping!({ id: BEN, name: "Ben", typing: true });
+    h.onTyping!({ id: ANA, name: "Ana", typing: true });
+    await el.updateComplete;
+    expect(text(part(el, "typing"))).to.equal("Ben and Ana are typing…");
+    await expect(el).to.be.accessible();
+    h.onTyping!({ id: ANA, name: "Ana", typing: false });
+    await el.updateComplete;
+    expect(text(part(el, "typing"))).to.equal("Ben is typing…");
     h["plan.message_changed"]!({ change: "created", message: mine }, { seq: 1 });
     h["plan.message_changed"]!({ change: "created", message: message("msg_00000003", BEN, "Ben", "Me too", "2030-06-01T10:06:00.000Z") }, { seq: 2 });
     h["plan.message_changed"]!({ change: "deleted", message: { ...message("msg_00000001", ANA, "Ana", ""), body: null, deletedAt: "2030-06-01T10:07:00.000Z" } }, { seq: 3 });
     await el.updateComplete;
     expect(parts(el, "message")).to.have.length(3);
+    // Ben's message arrived: he is no longer typing.
+    expect(part(el, "typing")).to.equal(null);
     expect(text(parts(el, "message")[0]!)).to.contain("Message deleted.");
     expect(text(parts(el, "message")[2]!)).to.contain("Me too");
     await expect(el).to.be.accessible();

@@ -61,6 +61,10 @@ interface Board {
 }
 
 const CHAT_PAGE = 50;
+/** Someone's "typing…" disappears this long after their last signal, should "stopped" never come. */
+const TYPING_TIMEOUT_MS = 8_000;
+/** While the viewer keeps typing, the room is told again this often. */
+const TYPING_RESEND_MS = 3_000;
 const STATUS_LABELS: Record<Plan["status"], string> = {
   planning: "Planning",
   finalized: "Finalized",
@@ -147,6 +151,7 @@ type Finalize = { step: "idle" } | { step: "confirm" } | { step: "sending" } | {
  * @csspart message - One chat message.
  * @csspart message-author - Its author.
  * @csspart message-time - When it was sent.
+ * @csspart typing - "Ana is typing…" under the chat.
  * @csspart chat-form - The chat's send form.
  * @csspart join - The invite's join view; `join-form` when the invite can be used.
  * @csspart join-title - Its heading.
@@ -176,6 +181,10 @@ export class GkPlanBoard extends PlanElement {
   #finalize: Finalize = { step: "idle" };
   #propose: { busy: boolean; problem?: FormProblem; added?: string } = { busy: false };
   #chat: { busy: boolean; problem?: FormProblem } = { busy: false };
+  /** Who else is typing in the chat (participant id → name), each forgotten after a while if no "stopped" comes. */
+  readonly #typing = new Map<string, { name: string; timer: ReturnType<typeof setTimeout> }>();
+  /** When the viewer last told the room they are typing (0: they are not). */
+  #typingSentAt = 0;
   /** Focus to restore after the next render (a control that was replaced). */
   #focusNext: string | undefined;
 
@@ -219,10 +228,50 @@ export class GkPlanBoard extends PlanElement {
       "plan.participant_changed": (change) => this.#participantChanged(change),
       "plan.expense_changed": () => void this.#refreshBalances(),
       "plan.payment_changed": () => void this.#refreshBalances(),
-      "plan.message_changed": ({ message }) => this.#upsertMessage(message),
+      "plan.message_changed": ({ message }) => {
+        this.#upsertMessage(message);
+        this.#setTyping(message.authorParticipantId, message.authorName, false);
+      },
+      onTyping: ({ id, name, typing }) => this.#setTyping(id, name, typing),
       onResync: () => void this.#refresh(),
     },
   );
+
+  #setTyping(id: string, name: string, typing: boolean): void {
+    const current = this.#typing.get(id);
+    if (current) clearTimeout(current.timer);
+    if (typing && id !== this.viewerId) {
+      this.#typing.set(id, { name, timer: setTimeout(() => this.#setTyping(id, name, false), TYPING_TIMEOUT_MS) });
+    } else if (!current) {
+      return;
+    } else {
+      this.#typing.delete(id);
+    }
+    this.requestUpdate();
+  }
+
+  /** Typing in the chat box: tell the room at most every few seconds, and when the box is emptied. */
+  #typed = (event: InputEvent): void => {
+    const typing = (event.currentTarget as HTMLInputElement).value.trim() !== "";
+    const now = Date.now();
+    if (typing && now - this.#typingSentAt < TYPING_RESEND_MS) return;
+    if (!typing && this.#typingSentAt === 0) return;
+    this.#typingSentAt = typing ? now : 0;
+    this.#live.sendTyping(typing);
+  };
+
+  #stoppedTyping = (): void => {
+    if (this.#typingSentAt === 0) return;
+    this.#typingSentAt = 0;
+    this.#live.sendTyping(false);
+  };
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const { timer } of this.#typing.values()) clearTimeout(timer);
+    this.#typing.clear();
+    this.#typingSentAt = 0;
+  }
 
   async #fetch(gk: Gatherkit, planId: string, signal?: AbortSignal): Promise<Board> {
     const [plan, proposals, participants, balances, messages] = await Promise.all([
@@ -661,12 +710,22 @@ export class GkPlanBoard extends PlanElement {
             </ol>`
           : html`<p class="muted">No messages yet.</p>`}
       </div>
+      ${this.#typing.size ? html`<p part="typing" class="muted">${typingText([...this.#typing.values()].map((t) => t.name))}</p>` : nothing}
       ${canChat
         ? html`<form part="chat-form" @submit=${this.#send} aria-busy=${s.busy ? "true" : "false"}>
             <div part="field">
               <label for="chat-input">Message</label>
               <div class="row tight">
-                <input id="chat-input" name="body" required maxlength="4000" autocomplete="off" part="input" />
+                <input
+                  id="chat-input"
+                  name="body"
+                  required
+                  maxlength="4000"
+                  autocomplete="off"
+                  part="input"
+                  @input=${this.#typed}
+                  @blur=${this.#stoppedTyping}
+                />
                 <button type="submit" part="submit-button" aria-disabled=${s.busy ? "true" : "false"}>Send</button>
               </div>
             </div>
@@ -692,6 +751,7 @@ export class GkPlanBoard extends PlanElement {
       const message = await gk.plans.messages.create(plan.id, { body: text });
       this.#upsertMessage(message);
       input.value = "";
+      this.#stoppedTyping();
       this.#chat = { busy: false };
       emit(this, "gk-message-sent", { planId: plan.id, message });
     } catch (error) {
@@ -699,6 +759,13 @@ export class GkPlanBoard extends PlanElement {
     }
     this.requestUpdate();
   };
+}
+
+/** "Ana is typing…", "Ana and Ben are typing…", "3 people are typing…". */
+function typingText(names: string[]): string {
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
 }
 
 defineElement("gk-plan-board", GkPlanBoard);

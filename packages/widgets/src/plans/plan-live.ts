@@ -66,6 +66,11 @@ export class PlanLive implements ReactiveController {
     });
   }
 
+  /** Tells the others in the room that the viewer is typing (or stopped); dropped while not connected. */
+  sendTyping(typing: boolean): void {
+    this.#subscription?.sendTyping(typing);
+  }
+
   #close(): void {
     this.#subscription?.close();
     this.#subscription = undefined;
