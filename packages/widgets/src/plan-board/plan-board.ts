@@ -113,6 +113,12 @@ type Finalize = { step: "idle" } | { step: "confirm" } | { step: "sending" } | {
  * @csspart finalize-cancel - Backs out of finalizing.
  * @csspart section - Each section (itinerary, proposals, people, money, chat).
  * @csspart section-title - Each section's heading.
+ * @csspart itinerary-section - The itinerary section (also `section`); its heading is `itinerary-title`.
+ * @csspart itinerary-title - The itinerary's heading.
+ * @csspart proposals-section - The proposals section.
+ * @csspart people-section - The people section.
+ * @csspart money-section - The "Who owes whom" section.
+ * @csspart chat-section - The chat section.
  * @csspart itinerary - The list of selected proposals once the plan is finalized.
  * @csspart calendar-link - "Add to calendar" (the plan's iCalendar feed).
  * @csspart proposals - The list of proposal cards.
@@ -133,7 +139,12 @@ type Finalize = { step: "idle" } | { step: "confirm" } | { step: "sending" } | {
  * @csspart vote-legend - Its legend.
  * @csspart vote-option - One choice; the chosen one also has `vote-option-checked`.
  * @csspart vote-error - Why the API refused the last vote.
+ * @csspart tally-yes - The yes count.
+ * @csspart tally-maybe - The maybe count.
+ * @csspart tally-no - The no count.
+ * @csspart vote-option-checked - The chosen vote option.
  * @csspart propose - The "Propose something" disclosure.
+ * @csspart propose-summary - The "Propose something" button that opens the form.
  * @csspart propose-form - The propose form.
  * @csspart field - A label and its input in a form.
  * @csspart input - A text input.
@@ -141,7 +152,8 @@ type Finalize = { step: "idle" } | { step: "confirm" } | { step: "sending" } | {
  * @csspart form-status - "Proposal added.", announced after proposing.
  * @csspart form-error - Why the API refused a form.
  * @csspart participants - The list of people.
- * @csspart participant - One person; also `participant-online` while they have the plan open.
+ * @csspart participant - One person.
+ * @csspart participant-online - A person who has the plan open right now.
  * @csspart presence - The online dot and label of a person.
  * @csspart transfers - Settle-up suggestions (who pays whom how much).
  * @csspart transfer - One suggestion.
@@ -155,6 +167,9 @@ type Finalize = { step: "idle" } | { step: "confirm" } | { step: "sending" } | {
  * @csspart chat-form - The chat's send form.
  * @csspart join - The invite's join view; `join-form` when the invite can be used.
  * @csspart join-title - Its heading.
+ * @csspart join-facts - Organizer, dates, place and number of people of the invite's plan.
+ * @csspart join-description - The invite's plan description.
+ * @csspart join-form - The join form (when the invite can be used).
  * @csspart join-button - The Join button.
  *
  * @cssproperty --gk-plan-board-gap - Space between sections (default: `--gk-space-l`).

@@ -65,8 +65,15 @@ interface Poll {
  * @csspart vote-legend - Its legend ("Your vote").
  * @csspart vote-option - One choice (a label around its radio button); the chosen one also has `vote-option-checked`.
  * @csspart vote-error - Why the API refused the last vote on a proposal.
+ * @csspart tally-yes - The yes count.
+ * @csspart tally-maybe - The maybe count.
+ * @csspart tally-no - The no count.
+ * @csspart vote-option-checked - The chosen vote option.
  * @csspart join - The invite's join view; `join-form` when the invite can be used.
  * @csspart join-title - Its heading.
+ * @csspart join-facts - Organizer, dates, place and number of people of the invite's plan.
+ * @csspart join-description - The invite's plan description.
+ * @csspart join-form - The join form (when the invite can be used).
  * @csspart field - A label and its input in a form.
  * @csspart input - A text input.
  * @csspart join-button - The Join button.
