@@ -197,6 +197,9 @@ describe("<gk-plan-board>", () => {
     expect(select.url.pathname).to.equal(`${P}/proposals/prop_b000000000/select`);
     select.respond(200, { ...data().proposals[1]!, status: "selected" });
     await waitUntil(() => parts(el, "proposal-title")[1]!.textContent!.includes("Selected"), "never marked Selected");
+    // Its buttons are gone: focus is on the proposal's title, not lost to the page.
+    await el.updateComplete;
+    expect(active(el)).to.equal(parts(el, "proposal-title")[1]);
   });
 
   it("finalizes after a confirmation, then shows the itinerary with an Add to calendar link", async () => {
@@ -531,6 +534,27 @@ describe("<gk-plan-board>", () => {
       const loaded = await answer(again, routes(data()));
       expect(new Headers(loaded[0]!.init.headers).get("authorization")).to.equal(`Bearer ${token}`);
       await waitUntil(() => part(second, "board"), "never showed the board");
+    });
+
+    it("forgets a remembered token the API no longer accepts and asks to join again", async () => {
+      localStorage.setItem(`gatherkit:plan-token:${PLAN_ID}`, participantToken(ME));
+      const api = new FakeApi();
+      const el = await inviteBoard(api, true);
+      (await api.next()).respond(200, invitePreview());
+      const requests = await answer(
+        api,
+        routes(data()).map(([m, path]) => [m, path, 401, problem(401, "token_expired", "The token has expired. Get a new one.")] as const),
+      );
+      expect(new Headers(requests[0]!.init.headers).get("authorization")).to.equal(`Bearer ${participantToken(ME)}`);
+      // Back to the invite: the join form, with the publishable key.
+      const preview = await api.next();
+      expect(preview.url.pathname).to.equal(`/v1/invites/${CODE}`);
+      expect(new Headers(preview.init.headers).get("authorization")).to.equal("Bearer gk_pk_site");
+      preview.respond(200, invitePreview());
+      await waitUntil(() => part(el, "join-form"), "never asked to join again");
+      expect(localStorage.getItem(`gatherkit:plan-token:${PLAN_ID}`)).to.equal(null);
+      expect(el.token).to.equal(undefined);
+      await expect(el).to.be.accessible();
     });
 
     it("shows why the invite cannot be used, and the API's refusal of a join", async () => {

@@ -231,6 +231,15 @@ describe("<gk-vote>", () => {
     realtime.handlers!["plan.tally_changed"]!({ planId: PLAN_ID, tally: hiddenTally("prop_a000000000", 4) }, { seq: 1 });
     await el.updateComplete;
     expect(text(part(el, "tally-total"))).to.equal("4 votes so far.");
+
+    // Once the deadline has passed (here: moved into the past), the results are loaded and shown.
+    const passed = new Date(Date.now() - 1000).toISOString();
+    realtime.handlers!["plan.updated"]!({ plan: plan({ votingDeadline: passed, hideVotesUntilDeadline: true }) }, { seq: 2 });
+    await answer(api, [["GET", `${PLAN_PATH}/tallies`, 200, { data: [tally("prop_a000000000", { yes: 3, no: 1 })] }]]);
+    await waitUntil(() => part(el, "tally-count"), "never showed the results");
+    expect(counts(parts(el, "proposal")[0]!)).to.equal("Yes 3, Maybe 0, No 1");
+    expect(part(el, "closed")).to.not.equal(null);
+    await expect(el).to.be.accessible();
   });
 
   it("is closed after the deadline and once the plan is finalized", async () => {
