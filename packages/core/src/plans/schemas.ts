@@ -228,6 +228,20 @@ export const PlanParticipantSchema = z
   .openapi("PlanParticipant");
 export type PlanParticipant = z.infer<typeof PlanParticipantSchema>;
 
+/** Who the caller is in a plan (`GET /v1/plans/{planId}/me`). */
+export const PlanViewerSchema = z
+  .object({
+    participantId: orNull(ParticipantId).openapi({
+      description: "The participant the caller acts as (votes, expenses, chat); null for organization staff without a participant token.",
+    }),
+    role: orNull(PlanRoleSchema).openapi({
+      description: "`organizer` for organization staff; a participant's role in the plan; null when not (or no longer) in it.",
+    }),
+    staff: z.boolean().openapi({ description: "True for organization staff (organizer session, secret key), who organize every plan of their organization." }),
+  })
+  .openapi("PlanViewer");
+export type PlanViewer = z.infer<typeof PlanViewerSchema>;
+
 export const UpdatePlanParticipantSchema = z
   .strictObject({ role: PlanRoleSchema.openapi({ description: "`organizer` promotes to co-organizer; `participant` demotes." }) })
   .openapi("UpdatePlanParticipantRequest");

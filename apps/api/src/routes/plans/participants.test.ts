@@ -1,6 +1,14 @@
 import type { Plan, PlanParticipant } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createParticipantToken, expectProblem, expectPublished, expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
+import {
+  createParticipantToken,
+  expectProblem,
+  expectPublished,
+  expectStatus,
+  newOrg,
+  TEST_ORIGIN,
+  type TestOrg,
+} from "../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../test/harness.js";
 import { joinPlan, newPlan, planEvents, promote } from "../../../test/plan-fixtures.js";
 
@@ -195,5 +203,33 @@ describe("adding participants directly", () => {
     expectProblem(await add("ptc_00000000000000000000"), 422, "unknown_participant");
     expectProblem(await add(b.participant.id), 422, "unknown_participant");
     expectProblem(await add("pp_00000000000000000000"), 400, "validation_failed");
+  });
+});
+
+describe("who am I in a plan (GET /v1/plans/{planId}/me)", () => {
+  type Viewer = { participantId: string | null; role: "organizer" | "participant" | null; staff: boolean };
+  const me = (plan: Plan, token: string) => call(t, "GET", `/v1/plans/${plan.id}/me`, { token });
+
+  it("answers staff, organizers, participants, outsiders and removed participants without an error", async () => {
+    const { plan, olga, ada, bob } = await planWithPeople();
+    for (const token of [a.secretKey, a.ownerToken]) {
+      expect(expectStatus<Viewer>(await me(plan, token), 200)).toEqual({ participantId: null, role: "organizer", staff: true });
+    }
+    expect(expectStatus<Viewer>(await me(plan, olga.token), 200)).toEqual({ participantId: olga.participantId, role: "organizer", staff: false });
+    expect(expectStatus<Viewer>(await me(plan, ada.token), 200)).toEqual({ participantId: ada.participantId, role: "participant", staff: false });
+
+    const outsider = await createParticipantToken(t, a.secretKey, { name: "Otto" });
+    expect(expectStatus<Viewer>(await me(plan, outsider.token), 200)).toEqual({ participantId: outsider.participant.id, role: null, staff: false });
+
+    expectStatus(await remove(plan, bob.participantId), 204);
+    expect(expectStatus<Viewer>(await me(plan, bob.token), 200)).toEqual({ participantId: bob.participantId, role: null, staff: false });
+    await setRole(plan, ada.participantId, "organizer", olga.token);
+    expect(expectStatus<Viewer>(await me(plan, ada.token), 200)).toMatchObject({ role: "organizer" });
+  });
+
+  it("refuses a publishable key alone and another organization's caller", async () => {
+    const { plan } = await planWithPeople();
+    expectProblem(await call(t, "GET", `/v1/plans/${plan.id}/me`, { token: a.publishableKey, headers: { origin: TEST_ORIGIN } }), 403, "permission_denied");
+    expectProblem(await me(plan, b.secretKey), 404, "not_found");
   });
 });

@@ -9,6 +9,7 @@ import type {
   GetRoute,
   ListParticipantsRoute,
   ListRoute,
+  MeRoute,
   RemoveParticipantRoute,
   RotateCalendarRoute,
   UpdateParticipantRoute,
@@ -24,6 +25,9 @@ export const list: AppRouteHandler<ListRoute> = async (c) =>
 
 export const get: AppRouteHandler<GetRoute> = async (c) =>
   c.json(await service.getPlan(c.var.deps, c.var.caller, c.req.valid("param").planId), 200);
+
+export const me: AppRouteHandler<MeRoute> = async (c) =>
+  c.json(await service.planViewer(c.var.deps, c.var.caller, c.req.valid("param").planId), 200);
 
 export const update: AppRouteHandler<UpdateRoute> = async (c) =>
   c.json(await service.updatePlan(c.var.deps, c.var.caller, c.req.valid("param").planId, c.req.valid("json")), 200);

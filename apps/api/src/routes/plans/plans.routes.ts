@@ -8,6 +8,7 @@ import {
   PlanParticipantPageSchema,
   PlanParticipantSchema,
   PlanSchema,
+  PlanViewerSchema,
   UpdatePlanParticipantSchema,
   UpdatePlanSchema,
   z,
@@ -152,6 +153,21 @@ export const rotateCalendar = createRoute({
   },
 });
 export type RotateCalendarRoute = typeof rotateCalendar;
+
+export const me = createRoute({
+  method: "get",
+  path: "/v1/plans/{planId}/me",
+  tags,
+  summary: "Who the caller is in a plan",
+  description: `The caller's participant id, role in the plan and whether they are organization staff, so a client can show organizer controls and "you". Anyone of the organization who can open the plan may ask: a removed participant, or one who never joined, gets \`role: null\`. ${who}`,
+  security: security.any,
+  request: { params: PlanParams },
+  responses: {
+    200: jsonResponse(PlanViewerSchema, "The caller as the plan sees them."),
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type MeRoute = typeof me;
 
 // ---- participants ---------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import {
   type Plan,
   PLAN_STATUSES,
   type PlanListQuery,
+  type PlanViewer,
   planAllows,
   planTransition,
   type PlanTransitionAction,
@@ -26,7 +27,7 @@ import { ApiError, notFound } from "../../lib/errors.js";
 import { previousStatementChanged } from "../../lib/guarded-insert.js";
 import { deliverSoon } from "../../lib/outbox.js";
 import { paginate } from "../../lib/pagination.js";
-import { type PlanRow, requirePlan, toPlan } from "../../lib/plan-access.js";
+import { loadPlan, type PlanRow, requirePlan, toPlan } from "../../lib/plan-access.js";
 import { enqueuePlanEvent } from "../../lib/plan-events.js";
 import type { Caller, Deps } from "../../lib/types.js";
 
@@ -157,6 +158,12 @@ export async function listPlans(deps: Deps, caller: Caller | null, query: PlanLi
 export async function getPlan(deps: Deps, caller: Caller | null, planId: string): Promise<Plan> {
   const { plan } = await requirePlan(deps, caller, planId, "read");
   return toPlan(plan, deps.config);
+}
+
+/** Who the caller is in the plan; anyone who can open it may ask (no longer in it → role null). */
+export async function planViewer(deps: Deps, caller: Caller | null, planId: string): Promise<PlanViewer> {
+  const { actor, role, participantId } = await loadPlan(deps, caller, planId);
+  return { participantId, role, staff: actor.kind === "staff" };
 }
 
 /** What a change of a plan row sets, and any extra condition the write must still meet. */
