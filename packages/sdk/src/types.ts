@@ -75,6 +75,7 @@ export type {
   PlanRole,
   PlanStatus,
   PlanType,
+  PlanViewer,
   Proposal,
   ProposalCost,
   ProposalStatus,

@@ -18,6 +18,7 @@ type Row = [name: string, call: (gk: Gatherkit) => unknown, method: string, path
 const rows: Row[] = [
   ["plans.create", (gk) => gk.plans.create({ type: "trip", title: "Lisbon", timeZone: "Europe/Lisbon", currency: "EUR" }), "POST", "/v1/plans", { type: "trip", title: "Lisbon", timeZone: "Europe/Lisbon", currency: "EUR" }],
   ["plans.retrieve", (gk) => gk.plans.retrieve(P), "GET", `/v1/plans/${P}`],
+  ["plans.me", (gk) => gk.plans.me(P), "GET", `/v1/plans/${P}/me`],
   ["plans.update", (gk) => gk.plans.update(P, { title: "Porto", endDate: null }), "PATCH", `/v1/plans/${P}`, { title: "Porto", endDate: null }],
   ["plans.list", (gk) => gk.plans.list(), "GET", "/v1/plans"],
   ["plans.complete", (gk) => gk.plans.complete(P), "POST", `/v1/plans/${P}/complete`],

@@ -25,6 +25,7 @@ import type {
   PlanParticipantListParams,
   PlanParticipantUpdateParams,
   PlanUpdateParams,
+  PlanViewer,
   Proposal,
   ProposalCreateParams,
   ProposalListParams,
@@ -73,6 +74,14 @@ export class Plans extends APIResource {
   /** The plan, with its `calendarUrl` (an iCalendar feed to subscribe to in a calendar app). */
   retrieve(planId: string, options?: RequestOptions): Promise<Plan> {
     return this._transport.request("GET", path`/v1/plans/${planId}`, options);
+  }
+
+  /**
+   * Who the caller is in the plan: their participant id, their role (`null` when not, or no
+   * longer, in it) and whether they are organization staff, who organize every plan.
+   */
+  me(planId: string, options?: RequestOptions): Promise<PlanViewer> {
+    return this._transport.request("GET", path`/v1/plans/${planId}/me`, options);
   }
 
   /** Organizers. `null` clears a field; type and currency are fixed at creation. */
