@@ -39,9 +39,16 @@ interface Data {
   /** Oldest first, as shown (the API lists newest first). */
   messages: ChatMessage[];
 }
-const routes = (d: Data) =>
+/** What `GET /v1/plans/{planId}/me` answers a participant token of `viewer`. */
+const meOf = (d: Data, viewer = ME) => ({
+  participantId: viewer,
+  role: d.participants.find((p) => p.participantId === viewer && p.removedAt === null)?.role ?? null,
+  staff: false,
+});
+const routes = (d: Data, viewer = ME) =>
   [
     ["GET", P, 200, d.plan],
+    ["GET", `${P}/me`, 200, meOf(d, viewer)],
     ["GET", `${P}/proposals`, 200, page(d.proposals)],
     ["GET", `${P}/participants`, 200, page(d.participants)],
     ["GET", `${P}/balances`, 200, d.balances],
@@ -77,7 +84,7 @@ async function board(api: FakeApi, d: Data, viewer = ME) {
   const el = await fixture<GkPlanBoard>(
     html`<gk-plan-board .client=${client} plan=${PLAN_ID} token=${participantToken(viewer)}></gk-plan-board>`,
   );
-  await answer(api, routes(d));
+  await answer(api, routes(d, viewer));
   await waitUntil(() => part(el, "board"), "the board never loaded");
   await el.updateComplete;
   return el;
@@ -107,9 +114,9 @@ describe("<gk-plan-board>", () => {
       messages: [message("msg_00000001", ANA, "Ana", "Who is in for Friday?", "2030-06-01T10:00:00.000Z")],
     });
     const requests = await answer(api, routes(d));
-    expect(requests[1]!.url.searchParams.get("limit")).to.equal("100");
-    expect(requests[2]!.url.searchParams.get("includeRemoved")).to.equal("true");
-    expect(requests[4]!.url.searchParams.get("limit")).to.equal("50");
+    expect(requests[2]!.url.searchParams.get("limit")).to.equal("100");
+    expect(requests[3]!.url.searchParams.get("includeRemoved")).to.equal("true");
+    expect(requests[5]!.url.searchParams.get("limit")).to.equal("50");
     await waitUntil(() => part(el, "board"), "the board never loaded");
     await el.updateComplete;
 
@@ -164,6 +171,62 @@ describe("<gk-plan-board>", () => {
     await participantView.updateComplete;
     expect(part(participantView, "finalize-button")).to.not.equal(null);
     expect(part(participantView, "propose")).to.not.equal(null);
+  });
+
+  it("asks the API who the viewer is: staff with a client and no token get the organizer controls", async () => {
+    const api = new FakeApi();
+    const client = api.client();
+    realtime = fakeRealtime(client);
+    const el = await fixture<GkPlanBoard>(html`<gk-plan-board .client=${client} plan=${PLAN_ID}></gk-plan-board>`);
+    const d = data({ plan: plan({ type: "event" }) });
+    const [, me] = await answer(api, [
+      routes(d)[0],
+      ["GET", `${P}/me`, 200, { participantId: null, role: "organizer", staff: true }],
+      ...routes(d).slice(2),
+    ]);
+    expect(me!.url.pathname).to.equal(`${P}/me`);
+    await waitUntil(() => part(el, "board"), "the board never loaded");
+    await el.updateComplete;
+    expect(part(el, "finalize-button")).to.not.equal(null);
+    expect(parts(el, "select-button")).to.have.length(2);
+    expect(part(el, "propose")).to.not.equal(null);
+    // Staff are nobody in the list of people.
+    expect(parts(el, "participant").map(text)).to.deep.equal(["offline: Ana Organizer", "offline: Ben", "offline: Grace"]);
+    await expect(el).to.be.accessible();
+  });
+
+  it("says who you are from the API's answer, not the token, and falls back to the token when it fails", async () => {
+    // The API's answer wins: a token whose claim names Ben, but the API says Grace (an organizer).
+    const api = new FakeApi();
+    const client = api.client();
+    realtime = fakeRealtime(client);
+    const d = data({ participants: [participant(ANA, "Ana"), participant(ME, "Grace", "organizer"), participant(BEN, "Ben")] });
+    const el = await fixture<GkPlanBoard>(
+      html`<gk-plan-board .client=${client} plan=${PLAN_ID} token=${participantToken(BEN)}></gk-plan-board>`,
+    );
+    await answer(api, routes(d, ME));
+    await waitUntil(() => part(el, "board"), "the board never loaded");
+    await el.updateComplete;
+    expect(parts(el, "participant").map(text)).to.contain("offline: Grace You Organizer");
+    expect(part(el, "finalize-button")).to.not.equal(null);
+
+    // `me` failing: the token's participant (Ben, a participant) is "you", without organizer controls.
+    const api2 = new FakeApi();
+    const client2 = api2.client();
+    realtime = fakeRealtime(client2);
+    const el2 = await fixture<GkPlanBoard>(
+      html`<gk-plan-board .client=${client2} plan=${PLAN_ID} token=${participantToken(BEN)}></gk-plan-board>`,
+    );
+    await answer(api2, [
+      routes(d)[0],
+      ["GET", `${P}/me`, 503, problem(503, "unavailable", "Try again.")],
+      ...routes(d).slice(2),
+    ]);
+    await waitUntil(() => part(el2, "board"), "the board never loaded");
+    await el2.updateComplete;
+    expect(parts(el2, "participant").map(text)).to.contain("offline: Ben You");
+    expect(part(el2, "finalize-button")).to.equal(null);
+    await expect(el2).to.be.accessible();
   });
 
   it("lets an organizer reject, reopen and select proposals from the keyboard", async () => {
@@ -221,7 +284,7 @@ describe("<gk-plan-board>", () => {
     await sendKeys({ press: "Enter" });
     await el.updateComplete;
     expect(active(el)).to.equal(part(el, "finalize-button"));
-    expect(api.requests).to.have.length(5);
+    expect(api.requests).to.have.length(6);
 
     await sendKeys({ press: "Enter" });
     await el.updateComplete;
@@ -317,7 +380,7 @@ describe("<gk-plan-board>", () => {
     await sendKeys({ press: "Enter" });
     await el.updateComplete;
     expect(text(part(el, "form-error"))).to.equal("Enter the cost as an amount in EUR, such as 12.50.");
-    expect(api.requests).to.have.length(5);
+    expect(api.requests).to.have.length(6);
 
     $<HTMLInputElement>(el, "#p-cost").value = "12,5";
     const created = oneEvent(el, "gk-proposal-created");

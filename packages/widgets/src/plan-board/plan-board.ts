@@ -289,8 +289,9 @@ export class GkPlanBoard extends PlanElement {
   }
 
   async #fetch(gk: Gatherkit, planId: string, signal?: AbortSignal): Promise<Board> {
-    const [plan, proposals, participants, balances, messages] = await Promise.all([
+    const [plan, , proposals, participants, balances, messages] = await Promise.all([
       gk.plans.retrieve(planId, { signal }),
+      this.fetchViewer(gk, planId, signal),
       collect(gk.plans.proposals.list(planId, { limit: 100 }, { signal })),
       collect(gk.plans.participants.list(planId, { limit: 100, includeRemoved: true }, { signal })),
       gk.plans.balances(planId, { signal }),
@@ -313,6 +314,8 @@ export class GkPlanBoard extends PlanElement {
 
   /** The viewer's role in the plan: null when they are not in it or the board does not know who they are. */
   get #role(): PlanRole | null {
+    // Organization staff (e.g. a `client` with a secret key or an organizer session) organize every plan.
+    if (this.viewer?.staff) return "organizer";
     const me = this.viewerId;
     return this.#participants.find((p) => p.participantId === me && p.removedAt === null)?.role ?? null;
   }

@@ -1,4 +1,4 @@
-import type { Gatherkit, InvitePreview, JoinPlanResult } from "@gatherkit/sdk";
+import type { Gatherkit, InvitePreview, JoinPlanResult, PlanViewer } from "@gatherkit/sdk";
 import type { Task } from "@lit/task";
 import type { PropertyValues } from "lit";
 import { property } from "lit/decorators.js";
@@ -50,8 +50,38 @@ export abstract class PlanElement extends GkElement {
     },
   });
 
-  /** The viewer's participant id (`ptc_…`), when the widget knows it. */
+  /** Who the API said the viewer is (`GET /v1/plans/{planId}/me`), for the token it was asked with. */
+  #viewer: { token: string | undefined; viewer: PlanViewer } | undefined;
+
+  /**
+   * Asks the API who the viewer is in `planId` (their participant id, role, and whether they are
+   * organization staff). When that fails the widget falls back to the token's participant id, so
+   * it answers null rather than throwing.
+   */
+  protected async fetchViewer(gk: Gatherkit, planId: string, signal?: AbortSignal): Promise<PlanViewer | null> {
+    const token = this.token;
+    try {
+      const viewer = await gk.plans.me(planId, { signal });
+      this.#viewer = { token, viewer };
+      return viewer;
+    } catch {
+      if (this.#viewer?.token === token) this.#viewer = undefined;
+      return null;
+    }
+  }
+
+  /** The API's answer about the viewer, when it is for the current token. */
+  protected get viewer(): PlanViewer | undefined {
+    return this.#viewer && this.#viewer.token === this.token ? this.#viewer.viewer : undefined;
+  }
+
+  /**
+   * The viewer's participant id (`ptc_…`), when the widget knows it: from the API's `me`, else
+   * from joining here, else from the participant token's claim.
+   */
   protected get viewerId(): string | null {
+    const known = this.viewer;
+    if (known) return known.participantId;
     const joined = this.#joined;
     return joined && joined.token === this.token ? joined.participant.participantId : participantIdFromToken(this.token);
   }
