@@ -31,10 +31,13 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   const applied = await applyMigrations(handle.migrations);
   if (applied.length) logger.info("migrations applied", { applied });
 
+  const production = env.NODE_ENV === "production";
   const config = configFromEnv(
-    { JWT_SECRET: localSecret(dataDir), REALTIME_SECRET: LOCAL_REALTIME_SECRET, ...env },
+    // Local runs get a secret kept in DATA_DIR and the shared local realtime secret; production
+    // must set both itself (configFromEnv refuses to start without them).
+    production ? env : { JWT_SECRET: localSecret(dataDir), REALTIME_SECRET: LOCAL_REALTIME_SECRET, ...env },
     "node",
-    { allowEphemeralSecrets: env.NODE_ENV !== "production" },
+    { allowEphemeralSecrets: !production },
   );
   const deps = {
     db: handle.db,
@@ -54,7 +57,8 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   const actualPort = typeof address === "object" && address ? address.port : port;
   // With PORT=0 the port is known only now; links (spec servers, demo.json, CSRF origin) follow it.
   if (!env.PUBLIC_URL) config.publicUrl = `http://${hostname}:${actualPort}`;
-  const demo = await seedDemo(deps, dataDir);
+  // The demo organization is for local runs only; production starts empty.
+  const demo = production ? null : await seedDemo(deps, dataDir);
   logger.info("api listening", { url: `http://${hostname}:${actualPort}`, docs: `http://${hostname}:${actualPort}/docs`, dataDir });
   return {
     app,

@@ -91,3 +91,30 @@ describe("the demo organization", () => {
     }
   });
 });
+
+describe("production", () => {
+  it("refuses to start without its own secrets, and seeds no demo organization", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gk-prod-"));
+    try {
+      await expect(startNodeServer({ DATA_DIR: dir, PORT: "0", NODE_ENV: "production", LOG_LEVEL: "error" })).rejects.toThrow(
+        /JWT_SECRET is not set/,
+      );
+      const server = await startNodeServer({
+        DATA_DIR: dir,
+        PORT: "0",
+        NODE_ENV: "production",
+        LOG_LEVEL: "error",
+        JWT_SECRET: "production-jwt-secret-0123456789abcdef0123",
+        REALTIME_SECRET: "production-realtime-secret-0123456789abcdef",
+      });
+      try {
+        expect(server.demo).toBeNull();
+        expect(await server.handle.db.select().from(users)).toHaveLength(0);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
