@@ -104,8 +104,22 @@ export const planBoardStyles = css`
   [part~="proposal-meta"] {
     color: ${vars.colorMuted};
   }
-  [part~="proposal-error"] {
+  [part~="proposal-error"],
+  [part~="places-error"] {
     margin-block-start: ${vars.spaceXs};
+  }
+  [part~="places"] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: ${vars.spaceS};
+    margin-block-start: ${vars.spaceS};
+  }
+  [part~="places-count"] {
+    margin: 0;
+  }
+  [part~="places-error"] {
+    flex-basis: 100%;
   }
 
   [part~="propose"] {

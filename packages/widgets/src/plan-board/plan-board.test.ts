@@ -265,6 +265,59 @@ describe("<gk-plan-board>", () => {
     expect(active(el)).to.equal(parts(el, "proposal-title")[1]);
   });
 
+  it("takes and gives up a place in a proposal with a capacity, says Full, and shows the API's refusal", async () => {
+    const api = new FakeApi();
+    const boat = proposal({ id: "prop_a000000000", title: "Sunset sail", capacity: 2, takenCount: 1 });
+    const bus = proposal({ id: "prop_b000000000", title: "Day bus", capacity: 1, takenCount: 0 });
+    const el = await board(api, data({ proposals: [boat, bus, proposal({ id: "prop_c000000000", title: "Tile museum" })] }));
+    const card = (i: number) => parts(el, "proposal")[i]!;
+    const inCard = (i: number, name: string) => card(i).querySelector<HTMLElement>(`[part~="${name}"]`);
+    expect(text(inCard(0, "places-count"))).to.equal("1 of 2 places taken");
+    expect(text(inCard(1, "places-count"))).to.equal("0 of 1 places taken");
+    // No capacity: no places to take.
+    expect(inCard(2, "places")).to.equal(null);
+    await expect(el).to.be.accessible();
+
+    inCard(0, "commit-button")!.focus();
+    await sendKeys({ press: "Enter" });
+    const take = await api.next();
+    expect([take.init.method, take.url.pathname]).to.deep.equal(["POST", `${P}/proposals/prop_a000000000/commitment`]);
+    take.respond(201, { ...boat, takenCount: 2, committed: true });
+    await waitUntil(() => inCard(0, "uncommit-button"), "never offered to give the place up");
+    await el.updateComplete;
+    expect(text(inCard(0, "places-count"))).to.equal("2 of 2 places taken Full You have a place");
+    expect(active(el)).to.equal(inCard(0, "uncommit-button"));
+    expect(inCard(0, "commit-button")).to.equal(null);
+    await expect(el).to.be.accessible();
+
+    await sendKeys({ press: "Enter" });
+    const [giveUp] = await answer(api, [
+      ["DELETE", `${P}/proposals/prop_a000000000/commitment`, 204],
+      ["GET", `${P}/proposals/prop_a000000000`, 200, { ...boat, takenCount: 1, committed: false }],
+    ]);
+    expect(giveUp!.init.method).to.equal("DELETE");
+    await waitUntil(() => inCard(0, "commit-button"), "never offered the place again");
+    await el.updateComplete;
+    expect(text(inCard(0, "places-count"))).to.equal("1 of 2 places taken");
+    expect(active(el)).to.equal(inCard(0, "commit-button"));
+
+    // Someone else took the last place meanwhile: the API's detail, then the count as it is now.
+    inCard(1, "commit-button")!.focus();
+    await sendKeys({ press: "Enter" });
+    const detail = "Every place in Day bus is taken.";
+    await answer(api, [
+      ["POST", `${P}/proposals/prop_b000000000/commitment`, 409, problem(409, "proposal_full", detail)],
+      ["GET", `${P}/proposals/prop_b000000000`, 200, { ...bus, takenCount: 1 }],
+    ]);
+    await waitUntil(() => text(inCard(1, "places-count")).includes("Full"), "never showed it full");
+    await el.updateComplete;
+    expect(text(inCard(1, "places-error")!.querySelector('[role="alert"]'))).to.equal(detail);
+    expect(text(inCard(1, "places-count"))).to.equal("1 of 1 places taken Full");
+    expect(inCard(1, "commit-button")).to.equal(null);
+    expect(active(el)).to.equal(inCard(1, "places-error"));
+    await expect(el).to.be.accessible();
+  });
+
   it("finalizes after a confirmation, then shows the itinerary with an Add to calendar link", async () => {
     const api = new FakeApi();
     const selected = proposal({ id: "prop_a000000000", title: "Sunset sail", status: "selected", startsAt: "2030-07-01T17:00:00.000Z" });

@@ -61,6 +61,8 @@ interface Board {
 }
 
 const CHAT_PAGE = 50;
+/** Plan statuses in which places can be taken and given up (the API's `commit` activity). */
+const ACTIVE_STATUSES: readonly Plan["status"][] = ["planning", "finalized"];
 /** Someone's "typing…" disappears this long after their last signal, should "stopped" never come. */
 const TYPING_TIMEOUT_MS = 8_000;
 /** While the viewer keeps typing, the room is told again this often. */
@@ -131,6 +133,12 @@ type Finalize = { step: "idle" } | { step: "confirm" } | { step: "sending" } | {
  * @csspart reject-button - Rejects the proposal.
  * @csspart reopen-button - Reopens a rejected proposal.
  * @csspart proposal-error - Why the API refused an organizer's action on a proposal.
+ * @csspart places - A proposal's places (proposals with a capacity): the count and Take a place / Give up my place.
+ * @csspart places-count - "2 of 4 places taken", with a `places-full` "Full" badge when none are left.
+ * @csspart places-full - The "Full" badge.
+ * @csspart commit-button - "Take a place" (participants, while there is room).
+ * @csspart uncommit-button - "Give up my place".
+ * @csspart places-error - Why the API refused taking or giving up a place (e.g. it filled up meanwhile).
  * @csspart tally - A proposal's votes (see `<gk-vote>` for `tally-count`, `tally-hidden`, `tally-total`).
  * @csspart tally-count - One count (also `tally-yes`, `tally-maybe`, `tally-no`).
  * @csspart tally-hidden - "Results appear after the deadline", while votes are hidden.
@@ -193,6 +201,8 @@ export class GkPlanBoard extends PlanElement {
     viewerId: () => this.viewerId,
   });
   readonly #decisions = new Map<string, { busy: boolean; problem?: FormProblem }>();
+  /** Taking or giving up a place, per proposal. */
+  readonly #commitments = new Map<string, { busy: boolean; problem?: FormProblem }>();
   #finalize: Finalize = { step: "idle" };
   #propose: { busy: boolean; problem?: FormProblem; added?: string } = { busy: false };
   #chat: { busy: boolean; problem?: FormProblem } = { busy: false };
@@ -504,7 +514,6 @@ export class GkPlanBoard extends PlanElement {
     const meta: unknown[] = [];
     if (p.startsAt) meta.push(html`<time datetime=${p.startsAt}>${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone)}</time>`);
     if (p.cost) meta.push(`${formatMoney(p.cost.amount, p.cost.currency)} ${p.cost.kind === "per_person" ? "per person" : "in total"}`);
-    if (p.capacity !== null) meta.push(`${p.takenCount} of ${p.capacity} places taken`);
     if (p.url) meta.push(html`<a href=${p.url} rel="noopener noreferrer" target="_blank">Details<span class="visually-hidden"> of ${p.title} (opens a new tab)</span></a>`);
     const decision = this.#decisions.get(p.id);
     return html`<li part="proposal" id=${`proposal-${p.id}`}>
@@ -526,7 +535,70 @@ export class GkPlanBoard extends PlanElement {
           </div>`
         : nothing}
       ${decision?.problem ? html`<div part="proposal-error">${renderFormProblem(decision.problem)}</div>` : nothing}
+      ${p.capacity !== null ? this.#renderPlaces(plan, p, p.capacity, role) : nothing}
     </li>`;
+  }
+
+  /** Places in a proposal with a capacity: how many are taken, and Take a place / Give up my place. */
+  #renderPlaces(plan: Plan, p: Proposal, capacity: number, role: PlanRole | null): TemplateResult {
+    const full = p.takenCount >= capacity;
+    const state = this.#commitments.get(p.id);
+    const canCommit = role !== null && this.viewerId !== null && p.status !== "rejected" && ACTIVE_STATUSES.includes(plan.status);
+    return html`<div part="places">
+      <p part="places-count">
+        ${p.takenCount} of ${capacity} places taken${full ? html` <span part="badge places-full">Full</span>` : nothing}${p.committed
+          ? html` <span part="badge">You have a place</span>`
+          : nothing}
+      </p>
+      ${canCommit && (p.committed || !full)
+        ? html`<button
+            type="button"
+            part=${p.committed ? "uncommit-button" : "commit-button"}
+            class="secondary"
+            aria-disabled=${state?.busy ? "true" : "false"}
+            aria-label=${p.committed ? `Give up my place in ${p.title}` : `Take a place in ${p.title}`}
+            @click=${() => void this.#setCommitted(p, !p.committed)}
+          >
+            ${p.committed ? "Give up my place" : "Take a place"}
+          </button>`
+        : nothing}
+      ${state?.problem ? html`<div part="places-error">${renderFormProblem(state.problem)}</div>` : nothing}
+    </div>`;
+  }
+
+  async #setCommitted(p: Proposal, commit: boolean): Promise<void> {
+    const gk = this.gatherkit;
+    const plan = this.#plan;
+    if (!gk || !plan || this.#commitments.get(p.id)?.busy) return;
+    this.#commitments.set(p.id, { busy: true });
+    this.requestUpdate();
+    try {
+      if (commit) {
+        this.#votes.upsert(await gk.plans.proposals.commit(plan.id, p.id));
+      } else {
+        await gk.plans.proposals.uncommit(plan.id, p.id);
+        this.#votes.upsert(await gk.plans.proposals.retrieve(plan.id, p.id));
+      }
+      this.#commitments.delete(p.id);
+      // The button pressed is replaced by its opposite: keep focus there.
+      this.#focusNext = `#proposal-${p.id} [part~="${commit ? "uncommit-button" : "commit-button"}"]`;
+    } catch (error) {
+      this.#commitments.set(p.id, { busy: false, problem: formProblem(error) });
+      // A refusal such as proposal_full means the counts moved: show them as they are. If the
+      // button goes (the proposal is full now), focus moves to the explanation, not to the page.
+      this.#focusNext = `#proposal-${p.id} [part~="places-error"]`;
+      void this.#refreshProposal(p.id);
+    }
+    this.requestUpdate();
+  }
+
+  async #refreshProposal(proposalId: string): Promise<void> {
+    const gk = this.gatherkit;
+    const plan = this.#plan;
+    if (!gk || !plan) return;
+    try {
+      this.#votes.upsert(await gk.plans.proposals.retrieve(plan.id, proposalId));
+    } catch {}
   }
 
   async #decide(p: Proposal, action: "select" | "reject" | "reopen"): Promise<void> {
