@@ -60,7 +60,7 @@ export async function createTestApp(
       },
     },
     clientIp: (req) => req.headers.get("x-test-ip") ?? "127.0.0.1",
-    ...(opts.now ? { now: opts.now } : {}),
+    now: opts.now ?? monotonicNow(),
   };
   const app = createApp(deps);
   const appFetch = ((input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch;
@@ -74,6 +74,18 @@ export async function createTestApp(
       handle.client.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The default test clock: real time, but never the same millisecond twice, so "newest first"
+ * lists are ordered by time and not by the random ids that break ties.
+ */
+export function monotonicNow(): () => number {
+  let last = 0;
+  return () => {
+    last = Math.max(Date.now(), last + 1);
+    return last;
   };
 }
 

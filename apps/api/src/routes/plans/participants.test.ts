@@ -15,11 +15,8 @@ import { joinPlan, newPlan, planEvents, promote } from "../../../test/plan-fixtu
 let t: TestApp;
 let a: TestOrg;
 let b: TestOrg;
-/** A clock that never repeats a millisecond, so "newest first" is decided by time, not by random ids. */
-let last = 0;
-const now = () => (last = Math.max(Date.now(), last + 1));
 beforeAll(async () => {
-  t = await createTestApp({ now });
+  t = await createTestApp();
   a = await newOrg(t);
   b = await newOrg(t);
 });

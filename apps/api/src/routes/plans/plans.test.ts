@@ -18,11 +18,8 @@ import { joinPlan, newPlan, PLAN_DEFAULTS, planEvents } from "../../../test/plan
 let t: TestApp;
 let a: TestOrg;
 let b: TestOrg;
-/** A clock that never repeats a millisecond, so "newest first" is decided by time, not by random ids. */
-let last = 0;
-const now = () => (last = Math.max(Date.now(), last + 1));
 beforeAll(async () => {
-  t = await createTestApp({ now });
+  t = await createTestApp();
   a = await newOrg(t);
   b = await newOrg(t);
 });
@@ -32,7 +29,7 @@ type PlanPage = { data: Plan[]; nextCursor: string | null };
 
 /** Puts a plan in `status` directly (finalizing belongs to the proposals routes). */
 async function forceStatus(planId: string, status: PlanStatus) {
-  await t.deps.db.update(plans).set({ status, updatedAt: now() }).where(eq(plans.id, planId));
+  await t.deps.db.update(plans).set({ status, updatedAt: t.deps.now!() }).where(eq(plans.id, planId));
 }
 
 describe("creating plans", () => {
@@ -207,7 +204,7 @@ describe("editing plans", () => {
     const plan = await newPlan(t, a);
     const ada = await joinPlan(t, a, plan, "Ada");
     // Votes belong to the proposals routes; write one directly.
-    const at = now();
+    const at = t.deps.now!();
     await t.deps.db.insert(proposals).values({ id: "prop_votelock000000000001", orgId: a.org.id, planId: plan.id, title: "Sail", createdAt: at, updatedAt: at });
     await t.deps.db.insert(votes).values({
       id: "vote_votelock000000000001",
