@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
-import type { ChatMessage, Plan, PlanBalances, PlanParticipant, Proposal } from "@gatherkit/sdk";
+import type { ChatMessage, Payment, Plan, PlanBalances, PlanParticipant, Proposal } from "@gatherkit/sdk";
 import { emulateMedia, sendKeys } from "@web/test-runner-commands";
 import { FakeApi, problem } from "../../test/fake-api.js";
 import {
@@ -36,6 +36,7 @@ interface Data {
   proposals: Proposal[];
   participants: PlanParticipant[];
   balances: PlanBalances;
+  payments: Payment[];
   /** Oldest first, as shown (the API lists newest first). */
   messages: ChatMessage[];
 }
@@ -52,6 +53,7 @@ const routes = (d: Data, viewer = ME) =>
     ["GET", `${P}/proposals`, 200, page(d.proposals)],
     ["GET", `${P}/participants`, 200, page(d.participants)],
     ["GET", `${P}/balances`, 200, d.balances],
+    ["GET", `${P}/payments`, 200, page(d.payments)],
     ["GET", `${P}/messages`, 200, page([...d.messages].reverse())],
   ] as const;
 
@@ -64,6 +66,7 @@ const data = (overrides: Partial<Data> = {}): Data => ({
   ],
   participants: PEOPLE,
   balances: NO_BALANCES,
+  payments: [],
   messages: [],
   ...overrides,
 });
@@ -116,7 +119,7 @@ describe("<gk-plan-board>", () => {
     const requests = await answer(api, routes(d));
     expect(requests[2]!.url.searchParams.get("limit")).to.equal("100");
     expect(requests[3]!.url.searchParams.get("includeRemoved")).to.equal("true");
-    expect(requests[5]!.url.searchParams.get("limit")).to.equal("50");
+    expect(requests[6]!.url.searchParams.get("limit")).to.equal("50");
     await waitUntil(() => part(el, "board"), "the board never loaded");
     await el.updateComplete;
 
@@ -137,7 +140,7 @@ describe("<gk-plan-board>", () => {
       "offline: Ben",
       "offline: Grace You",
     ]);
-    expect(parts(el, "transfer").map(text)).to.deep.equal(["You pay Ana €12.50"]);
+    expect(parts(el, "transfer").map(text)).to.deep.equal(["You pay Ana €12.50 Mark as paid"]);
     expect(parts(el, "balance").map(text)).to.deep.equal(["Ana: is owed €12.50", "You: owe €12.50"]);
     expect(parts(el, "message").map((m) => text(m.querySelector('[part~="message-author"]')))).to.deep.equal(["Ana"]);
     expect(text(part(el, "messages"))).to.contain("Who is in for Friday?");
@@ -337,7 +340,7 @@ describe("<gk-plan-board>", () => {
     await sendKeys({ press: "Enter" });
     await el.updateComplete;
     expect(active(el)).to.equal(part(el, "finalize-button"));
-    expect(api.requests).to.have.length(6);
+    expect(api.requests).to.have.length(7);
 
     await sendKeys({ press: "Enter" });
     await el.updateComplete;
@@ -433,7 +436,7 @@ describe("<gk-plan-board>", () => {
     await sendKeys({ press: "Enter" });
     await el.updateComplete;
     expect(text(part(el, "form-error"))).to.equal("Enter the cost as an amount in EUR, such as 12.50.");
-    expect(api.requests).to.have.length(6);
+    expect(api.requests).to.have.length(7);
 
     $<HTMLInputElement>(el, "#p-cost").value = "12,5";
     const created = oneEvent(el, "gk-proposal-created");
@@ -539,6 +542,84 @@ describe("<gk-plan-board>", () => {
     expect($<HTMLInputElement>(el, "#chat-input").value).to.equal("x");
   });
 
+  it("marks a settle-up transfer as paid and confirms a payment received, reloading balances after each", async () => {
+    const api = new FakeApi();
+    const row = (participantId: string, outstanding: number, pendingIn = 0, pendingOut = 0) => ({
+      participantId,
+      paid: 0,
+      share: 0,
+      sent: 0,
+      received: 0,
+      pendingOut,
+      pendingIn,
+      net: outstanding - pendingOut + pendingIn,
+      outstanding,
+      status: outstanding < 0 ? ("owes" as const) : outstanding > 0 ? ("owed" as const) : ("settled" as const),
+    });
+    const pending: Payment = {
+      id: "pay_0000000001",
+      planId: PLAN_ID,
+      fromParticipantId: BEN,
+      toParticipantId: ME,
+      amount: 800,
+      currency: "EUR",
+      status: "pending",
+      note: null,
+      recordedByParticipantId: BEN,
+      createdAt: "2030-06-01T10:00:00.000Z",
+      receivedAt: null,
+      cancelledAt: null,
+    };
+    const el = await board(
+      api,
+      data({
+        balances: { currency: "EUR", balances: [row(ANA, 1250), row(ME, -1250, 800), row(BEN, 0, 0, 800)], transfers: [{ fromParticipantId: ME, toParticipantId: ANA, amount: 1250 }] },
+        payments: [pending, { ...pending, id: "pay_0000000002", toParticipantId: ANA }],
+      }),
+    );
+    // Only the viewer's own transfers get a button; only payments to the viewer wait for them.
+    expect(parts(el, "mark-paid-button")).to.have.length(1);
+    expect(parts(el, "payment-to-confirm").map(text)).to.deep.equal(["Ben says they paid you €8.00 Confirm received"]);
+    await expect(el).to.be.accessible();
+
+    part(el, "mark-paid-button")!.focus();
+    await sendKeys({ press: "Enter" });
+    const [created] = await answer(api, [
+      ["POST", `${P}/payments`, 201, { ...pending, id: "pay_0000000003", fromParticipantId: ME, toParticipantId: ANA, amount: 1250, recordedByParticipantId: ME }],
+      ["GET", `${P}/balances`, 200, { currency: "EUR", balances: [row(ANA, 0, 1250), row(ME, 0, 800, 1250), row(BEN, 0, 0, 800)], transfers: [] }],
+      ["GET", `${P}/payments`, 200, page([pending])],
+    ]);
+    expect(body(created!)).to.deep.equal({ fromParticipantId: ME, toParticipantId: ANA, amount: 1250, currency: "EUR" });
+    await waitUntil(() => !part(el, "mark-paid-button"), "never reloaded the balances");
+    await el.updateComplete;
+    expect(active(el)).to.equal($(el, "#money-title"));
+
+    part(el, "confirm-received-button")!.focus();
+    await sendKeys({ press: "Enter" });
+    const detail = "Only the recipient or an organizer can confirm a payment.";
+    const [refused] = await answer(api, [["PATCH", `${P}/payments/pay_0000000001`, 403, problem(403, "permission_denied", detail)]]);
+    expect(body(refused!)).to.deep.equal({ status: "received" });
+    await waitUntil(() => part(el, "payment-error"), "never showed the refusal");
+    expect(text(part(el, "payment-error")!.querySelector('[role="alert"]'))).to.equal(detail);
+
+    await sendKeys({ press: "Enter" });
+    await answer(api, [
+      ["PATCH", `${P}/payments/pay_0000000001`, 200, { ...pending, status: "received", receivedAt: "2030-06-02T10:00:00.000Z" }],
+      ["GET", `${P}/balances`, 200, { currency: "EUR", balances: [], transfers: [] }],
+      ["GET", `${P}/payments`, 200, page([{ ...pending, status: "received" }])],
+    ]);
+    await waitUntil(() => !part(el, "payment-to-confirm"), "never reloaded after confirming");
+
+    // A payment recorded elsewhere reloads them too.
+    realtime.handlers!["plan.payment_changed"]!({ payment: pending }, { seq: 1 });
+    await answer(api, [
+      ["GET", `${P}/balances`, 200, { currency: "EUR", balances: [], transfers: [] }],
+      ["GET", `${P}/payments`, 200, page([pending])],
+    ]);
+    await waitUntil(() => part(el, "payment-to-confirm"), "never reloaded on plan.payment_changed");
+    await expect(el).to.be.accessible();
+  });
+
   it("reloads balances when costs change and follows people joining", async () => {
     const api = new FakeApi();
     const el = await board(api, data());
@@ -558,6 +639,7 @@ describe("<gk-plan-board>", () => {
           transfers: [{ fromParticipantId: BEN, toParticipantId: ANA, amount: 500 }],
         },
       ],
+      ["GET", `${P}/payments`, 200, page([])],
     ]);
     await waitUntil(() => part(el, "transfer"), "never reloaded the balances");
     expect(text(part(el, "transfer"))).to.equal("Ben pays Ana €5.00");

@@ -6,9 +6,11 @@ import type {
   PlanBalances,
   PlanEventData,
   PlanParticipant,
+  Payment,
   PlanRole,
   Proposal,
   ProposalCreateParams,
+  SettleUpTransfer,
 } from "@gatherkit/sdk";
 import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { repeat } from "lit/directives/repeat.js";
@@ -56,6 +58,7 @@ interface Board {
   /** Everyone who is or was in the plan (names of people who left still appear in balances and chat). */
   participants: PlanParticipant[];
   balances: PlanBalances;
+  payments: Payment[];
   /** Oldest first. */
   messages: ChatMessage[];
 }
@@ -165,6 +168,11 @@ type Finalize = { step: "idle" } | { step: "confirm" } | { step: "sending" } | {
  * @csspart presence - The online dot and label of a person.
  * @csspart transfers - Settle-up suggestions (who pays whom how much).
  * @csspart transfer - One suggestion.
+ * @csspart mark-paid-button - "Mark as paid" on the viewer's own settle-up suggestions (records a payment for the recipient to confirm).
+ * @csspart payments-to-confirm - Payments others recorded as sent to the viewer, waiting for the viewer to confirm.
+ * @csspart payment-to-confirm - One of them.
+ * @csspart confirm-received-button - "Confirm received".
+ * @csspart payment-error - Why the API refused marking or confirming a payment.
  * @csspart balances - Each person's balance.
  * @csspart balance - One person's balance.
  * @csspart messages - The chat log (scrollable).
@@ -192,6 +200,10 @@ export class GkPlanBoard extends PlanElement {
   #plan: Plan | undefined;
   #participants: PlanParticipant[] = [];
   #balances: PlanBalances | undefined;
+  /** The plan's payments (for the ones waiting for the viewer to confirm). */
+  #payments: Payment[] = [];
+  /** Marking a transfer paid (key `from>to`) or confirming a payment (its id). */
+  readonly #paying = new Map<string, { busy: boolean; problem?: FormProblem }>();
   #messages: ChatMessage[] = [];
 
   readonly #clock = new Clock(this);
@@ -231,7 +243,9 @@ export class GkPlanBoard extends PlanElement {
     const planId = this.#plan?.id;
     if (!gk || !planId) return;
     try {
-      this.#balances = await gk.plans.balances(planId);
+      const [balances, payments] = await Promise.all([gk.plans.balances(planId), collect(gk.plans.payments.list(planId, { limit: 100 }))]);
+      this.#balances = balances;
+      this.#payments = payments;
       this.requestUpdate();
     } catch {}
   });
@@ -299,15 +313,16 @@ export class GkPlanBoard extends PlanElement {
   }
 
   async #fetch(gk: Gatherkit, planId: string, signal?: AbortSignal): Promise<Board> {
-    const [plan, , proposals, participants, balances, messages] = await Promise.all([
+    const [plan, , proposals, participants, balances, payments, messages] = await Promise.all([
       gk.plans.retrieve(planId, { signal }),
       this.fetchViewer(gk, planId, signal),
       collect(gk.plans.proposals.list(planId, { limit: 100 }, { signal })),
       collect(gk.plans.participants.list(planId, { limit: 100, includeRemoved: true }, { signal })),
       gk.plans.balances(planId, { signal }),
+      collect(gk.plans.payments.list(planId, { limit: 100 }, { signal })),
       gk.plans.messages.list(planId, { limit: CHAT_PAGE }, { signal }),
     ]);
-    return { plan, proposals, participants, balances, messages: [...messages.data].reverse() };
+    return { plan, proposals, participants, balances, payments, messages: [...messages.data].reverse() };
   }
 
   #apply(board: Board): Board {
@@ -315,6 +330,7 @@ export class GkPlanBoard extends PlanElement {
     this.#votes.reset(board.proposals);
     this.#participants = board.participants;
     this.#balances = board.balances;
+    this.#payments = board.payments;
     this.#messages = board.messages;
     this.requestUpdate();
     return board;
@@ -751,6 +767,7 @@ export class GkPlanBoard extends PlanElement {
                       (t) => html`<li part="transfer">
                         ${this.#name(t.fromParticipantId)} ${t.fromParticipantId === this.viewerId ? "pay" : "pays"}
                         ${this.#name(t.toParticipantId, "you")} <strong>${formatMoney(t.amount, b!.currency)}</strong>
+                        ${t.fromParticipantId === this.viewerId ? this.#renderMarkPaid(t, b!.currency) : nothing}
                       </li>`,
                     )}
                   </ul>`
@@ -761,7 +778,80 @@ export class GkPlanBoard extends PlanElement {
                     ${open.map((x) => html`<li part="balance">${this.#name(x.participantId)}: ${this.#balanceText(x, b!.currency)}</li>`)}
                   </ul>`
               : nothing}`}
+      ${this.#renderToConfirm()}
     </section>`;
+  }
+
+  #renderMarkPaid(t: SettleUpTransfer, currency: string): TemplateResult {
+    const key = `${t.fromParticipantId}>${t.toParticipantId}`;
+    const state = this.#paying.get(key);
+    const to = this.#name(t.toParticipantId);
+    return html`<button
+        type="button"
+        part="mark-paid-button"
+        class="secondary"
+        aria-disabled=${state?.busy ? "true" : "false"}
+        aria-label=${`Mark as paid: ${formatMoney(t.amount, currency)} to ${to}`}
+        @click=${() =>
+          void this.#pay(key, (gk, planId) =>
+            gk.plans.payments.create(planId, {
+              fromParticipantId: t.fromParticipantId,
+              toParticipantId: t.toParticipantId,
+              amount: t.amount,
+              currency,
+            }),
+          )}
+      >
+        Mark as paid
+      </button>
+      ${state?.problem ? html`<div part="payment-error">${renderFormProblem(state.problem)}</div>` : nothing}`;
+  }
+
+  /** Payments others recorded as sent to the viewer, waiting for the viewer to confirm them. */
+  #renderToConfirm(): TemplateResult | typeof nothing {
+    const me = this.viewerId;
+    const waiting = me === null ? [] : this.#payments.filter((p) => p.status === "pending" && p.toParticipantId === me);
+    if (!waiting.length) return nothing;
+    return html`<h4>Waiting for you to confirm</h4>
+      <ul part="payments-to-confirm">
+        ${waiting.map((p) => {
+          const state = this.#paying.get(p.id);
+          const from = this.#name(p.fromParticipantId);
+          const amount = formatMoney(p.amount, p.currency);
+          return html`<li part="payment-to-confirm">
+            ${from} says they paid you <strong>${amount}</strong>
+            <button
+              type="button"
+              part="confirm-received-button"
+              class="secondary"
+              aria-disabled=${state?.busy ? "true" : "false"}
+              aria-label=${`Confirm received: ${amount} from ${from}`}
+              @click=${() => void this.#pay(p.id, (gk, planId) => gk.plans.payments.update(planId, p.id, { status: "received" }))}
+            >
+              Confirm received
+            </button>
+            ${state?.problem ? html`<div part="payment-error">${renderFormProblem(state.problem)}</div>` : nothing}
+          </li>`;
+        })}
+      </ul>`;
+  }
+
+  async #pay(key: string, send: (gk: Gatherkit, planId: string) => Promise<Payment>): Promise<void> {
+    const gk = this.gatherkit;
+    const plan = this.#plan;
+    if (!gk || !plan || this.#paying.get(key)?.busy) return;
+    this.#paying.set(key, { busy: true });
+    this.requestUpdate();
+    try {
+      await send(gk, plan.id);
+      this.#paying.delete(key);
+      // The button goes with the settled transfer: focus the section's heading, not the page.
+      this.#focusNext = "#money-title";
+      await this.#refreshBalances();
+    } catch (error) {
+      this.#paying.set(key, { busy: false, problem: formProblem(error) });
+    }
+    this.requestUpdate();
   }
 
   #balanceText(b: Balance, currency: string): string {
