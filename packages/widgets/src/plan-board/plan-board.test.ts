@@ -620,6 +620,77 @@ describe("<gk-plan-board>", () => {
     await expect(el).to.be.accessible();
   });
 
+  it("edits and deletes one's own chat messages; organizers may delete anyone's; shows (edited) and tombstones", async () => {
+    const api = new FakeApi();
+    const mine = message("msg_00000001", ME, "Grace", "See you at 9");
+    const anas = message("msg_00000002", ANA, "Ana", "Bring sunscreen", "2030-06-01T10:01:00.000Z");
+    const el = await board(api, data({ messages: [mine, anas] }));
+    const msg = (i: number, name: string) => parts(el, "message")[i]!.querySelector<HTMLElement>(`[part~="${name}"]`);
+    // A participant: Edit and Delete on their own message only.
+    expect(msg(0, "message-edit-button")).to.not.equal(null);
+    expect(msg(0, "message-delete-button")).to.not.equal(null);
+    expect(msg(1, "message-actions")).to.equal(null);
+    await expect(el).to.be.accessible();
+
+    msg(0, "message-edit-button")!.focus();
+    await sendKeys({ press: "Enter" });
+    await el.updateComplete;
+    const input = $<HTMLInputElement>(el, "#edit-input");
+    expect(active(el)).to.equal(input);
+    expect(input.value).to.equal("See you at 9");
+    await expect(el).to.be.accessible();
+    // Escape cancels, back on Edit.
+    await sendKeys({ press: "Escape" });
+    await el.updateComplete;
+    expect(part(el, "message-edit-form")).to.equal(null);
+    expect(active(el)).to.equal(msg(0, "message-edit-button"));
+
+    await sendKeys({ press: "Enter" });
+    await el.updateComplete;
+    $<HTMLInputElement>(el, "#edit-input").value = "";
+    await sendKeys({ type: "See you at 10" });
+    await sendKeys({ press: "Enter" });
+    const [edit] = await answer(api, [
+      ["PATCH", `${P}/messages/msg_00000001`, 200, { ...mine, body: "See you at 10", editedAt: "2030-06-01T10:05:00.000Z" }],
+    ]);
+    expect(body(edit!)).to.deep.equal({ body: "See you at 10" });
+    await waitUntil(() => !part(el, "message-edit-form"), "never saved the edit");
+    await el.updateComplete;
+    expect(text(parts(el, "message")[0]!.querySelector("p"))).to.equal("See you at 10 (edited)");
+    expect(active(el)).to.equal(msg(0, "message-edit-button"));
+
+    msg(0, "message-delete-button")!.focus();
+    await sendKeys({ press: "Enter" });
+    const [del] = await answer(api, [["DELETE", `${P}/messages/msg_00000001`, 204]]);
+    expect(del!.init.method).to.equal("DELETE");
+    await waitUntil(() => msg(0, "message-deleted"), "never showed the tombstone");
+    await el.updateComplete;
+    expect(text(msg(0, "message-deleted"))).to.equal("Message deleted.");
+    expect(msg(0, "message-actions")).to.equal(null);
+    expect(active(el)).to.equal(msg(0, "message-deleted"));
+    // Someone else's deletion arrives from the room as a tombstone too.
+    realtime.handlers!["plan.message_changed"]!(
+      { change: "deleted", message: { ...anas, body: null, deletedAt: "2030-06-01T10:06:00.000Z" } },
+      { seq: 1 },
+    );
+    await el.updateComplete;
+    expect(text(msg(1, "message-deleted"))).to.equal("Message deleted.");
+    await expect(el).to.be.accessible();
+
+    // An organizer may delete anyone's message (but edits only their own); the API's refusal is shown.
+    const api2 = new FakeApi();
+    const organizer = await board(api2, data({ messages: [message("msg_00000003", ME, "Grace", "Hi")] }), ANA);
+    const m = parts(organizer, "message")[0]!;
+    expect(m.querySelector('[part~="message-edit-button"]')).to.equal(null);
+    m.querySelector<HTMLElement>('[part~="message-delete-button"]')!.focus();
+    await sendKeys({ press: "Enter" });
+    const detail = "This message can no longer be deleted.";
+    await answer(api2, [["DELETE", `${P}/messages/msg_00000003`, 409, problem(409, "conflict", detail)]]);
+    await waitUntil(() => part(organizer, "message-error"), "never showed the refusal");
+    expect(text(part(organizer, "message-error")!.querySelector('[role="alert"]'))).to.equal(detail);
+    await expect(organizer).to.be.accessible();
+  });
+
   it("reloads balances when costs change and follows people joining", async () => {
     const api = new FakeApi();
     const el = await board(api, data());

@@ -179,6 +179,15 @@ type Finalize = { step: "idle" } | { step: "confirm" } | { step: "sending" } | {
  * @csspart message - One chat message.
  * @csspart message-author - Its author.
  * @csspart message-time - When it was sent.
+ * @csspart message-edited - "(edited)" after an edited message.
+ * @csspart message-deleted - "Message deleted." in place of a deleted message.
+ * @csspart message-actions - Edit (own messages) and Delete (own messages; organizers: any).
+ * @csspart message-edit-button - Edit.
+ * @csspart message-delete-button - Delete.
+ * @csspart message-edit-form - The inline edit form (Save, Cancel; Escape cancels).
+ * @csspart message-save-button - Save an edit.
+ * @csspart message-cancel-button - Cancel an edit.
+ * @csspart message-error - Why the API refused deleting a message.
  * @csspart typing - "Ana is typing…" under the chat.
  * @csspart chat-form - The chat's send form.
  * @csspart join - The invite's join view; `join-form` when the invite can be used.
@@ -218,6 +227,10 @@ export class GkPlanBoard extends PlanElement {
   #finalize: Finalize = { step: "idle" };
   #propose: { busy: boolean; problem?: FormProblem; added?: string } = { busy: false };
   #chat: { busy: boolean; problem?: FormProblem } = { busy: false };
+  /** The chat message being edited (only one at a time). */
+  #editing: { id: string; busy: boolean; problem?: FormProblem } | undefined;
+  /** Deleting a chat message, per message. */
+  readonly #messageActions = new Map<string, { busy: boolean; problem?: FormProblem }>();
   /** Who else is typing in the chat (participant id → name), each forgotten after a while if no "stopped" comes. */
   readonly #typing = new Map<string, { name: string; timer: ReturnType<typeof setTimeout> }>();
   /** When the viewer last told the room they are typing (0: they are not). */
@@ -879,13 +892,7 @@ export class GkPlanBoard extends PlanElement {
               ${repeat(
                 this.#messages,
                 (m) => m.id,
-                (m) => html`<li part="message">
-                  <span part="message-author">${m.authorParticipantId === this.viewerId ? "You" : m.authorName}</span>
-                  <time part="message-time" datetime=${m.createdAt}>${formatInstant(m.createdAt)}</time>
-                  ${m.body === null || m.deletedAt
-                    ? html`<p class="muted deleted">Message deleted.</p>`
-                    : html`<p>${m.body}${m.editedAt ? html` <span class="muted">(edited)</span>` : nothing}</p>`}
-                </li>`,
+                (m) => this.#renderMessage(m),
               )}
             </ol>`
           : html`<p class="muted">No messages yet.</p>`}
@@ -914,6 +921,95 @@ export class GkPlanBoard extends PlanElement {
         : nothing}
       ${plan.status === "cancelled" ? html`<p class="muted">This plan was cancelled.</p>` : nothing}
     </section>`;
+  }
+
+  #renderMessage(m: ChatMessage): TemplateResult {
+    const deleted = m.body === null || m.deletedAt !== null;
+    const mine = this.viewerId !== null && m.authorParticipantId === this.viewerId;
+    const canEdit = mine && !deleted;
+    const canDelete = !deleted && (mine || this.#role === "organizer");
+    const editing = this.#editing?.id === m.id ? this.#editing : undefined;
+    const state = this.#messageActions.get(m.id);
+    return html`<li part="message" id=${`message-${m.id}`}>
+      <span part="message-author">${mine ? "You" : m.authorName}</span>
+      <time part="message-time" datetime=${m.createdAt}>${formatInstant(m.createdAt)}</time>
+      ${deleted
+        ? html`<p part="message-deleted" class="muted deleted">Message deleted.</p>`
+        : editing
+          ? html`<form part="message-edit-form" @submit=${(e: SubmitEvent) => void this.#saveEdit(e, m)} aria-busy=${editing.busy ? "true" : "false"}>
+              <label for="edit-input" class="visually-hidden">Edit your message</label>
+              <div class="row tight">
+                <input id="edit-input" name="body" required maxlength="4000" autocomplete="off" part="input" .value=${m.body ?? ""} @keydown=${(e: KeyboardEvent) => e.key === "Escape" && this.#stopEditing(m.id)} />
+                <button type="submit" part="message-save-button" aria-disabled=${editing.busy ? "true" : "false"}>Save</button>
+                <button type="button" part="message-cancel-button" class="secondary" @click=${() => this.#stopEditing(m.id)}>Cancel</button>
+              </div>
+              ${renderFormProblem(editing.problem)}
+            </form>`
+          : html`<p>${m.body}${m.editedAt ? html` <span part="message-edited" class="muted">(edited)</span>` : nothing}</p>`}
+      ${!editing && (canEdit || canDelete)
+        ? html`<div part="message-actions" role="group" aria-label=${`${mine ? "Your message" : `Message from ${m.authorName}`} at ${formatInstant(m.createdAt)}`}>
+            ${canEdit
+              ? html`<button type="button" part="message-edit-button" class="secondary" @click=${() => this.#startEditing(m.id)}>Edit</button>`
+              : nothing}
+            ${canDelete
+              ? html`<button type="button" part="message-delete-button" class="secondary" aria-disabled=${state?.busy ? "true" : "false"} @click=${() => void this.#deleteMessage(m)}>Delete</button>`
+              : nothing}
+          </div>`
+        : nothing}
+      ${state?.problem ? html`<div part="message-error">${renderFormProblem(state.problem)}</div>` : nothing}
+    </li>`;
+  }
+
+  #startEditing(id: string): void {
+    this.#editing = { id, busy: false };
+    this.#focusNext = "#edit-input";
+    this.requestUpdate();
+  }
+
+  #stopEditing(id: string): void {
+    this.#editing = undefined;
+    this.#focusNext = `#message-${id} [part~="message-edit-button"]`;
+    this.requestUpdate();
+  }
+
+  async #saveEdit(event: SubmitEvent, m: ChatMessage): Promise<void> {
+    event.preventDefault();
+    const gk = this.gatherkit;
+    const plan = this.#plan;
+    const editing = this.#editing;
+    if (!gk || !plan || !editing || editing.busy) return;
+    const input = (event.currentTarget as HTMLFormElement).elements.namedItem("body") as HTMLInputElement;
+    const body = input.value.trim();
+    if (!body) return;
+    if (body === m.body) return this.#stopEditing(m.id);
+    this.#editing = { id: m.id, busy: true };
+    this.requestUpdate();
+    try {
+      this.#upsertMessage(await gk.plans.messages.update(plan.id, m.id, { body }));
+      this.#stopEditing(m.id);
+    } catch (error) {
+      this.#editing = { id: m.id, busy: false, problem: formProblem(error) };
+      this.requestUpdate();
+    }
+  }
+
+  async #deleteMessage(m: ChatMessage): Promise<void> {
+    const gk = this.gatherkit;
+    const plan = this.#plan;
+    if (!gk || !plan || this.#messageActions.get(m.id)?.busy) return;
+    this.#messageActions.set(m.id, { busy: true });
+    this.requestUpdate();
+    try {
+      await gk.plans.messages.del(plan.id, m.id);
+      this.#messageActions.delete(m.id);
+      const now = new Date().toISOString();
+      this.#upsertMessage({ ...m, body: null, deletedAt: m.deletedAt ?? now });
+      // The buttons go with the message: focus the tombstone, not the page.
+      this.#focusNext = `#message-${m.id} [part~="message-deleted"]`;
+    } catch (error) {
+      this.#messageActions.set(m.id, { busy: false, problem: formProblem(error) });
+    }
+    this.requestUpdate();
   }
 
   #send = async (event: SubmitEvent): Promise<void> => {
