@@ -47,7 +47,16 @@ export function createApp(deps: Deps) {
     servers: [{ url: deps.config.publicUrl }],
   }));
 
-  app.get("/docs", Scalar({ url: "/v1/openapi.json", pageTitle: "Gatherkit API reference" }));
+  const docsScript = deps.docsScript;
+  if (docsScript) {
+    app.get("/docs/scalar.js", async (c) =>
+      c.body(await docsScript(), 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=86400" }),
+    );
+  }
+  app.get(
+    "/docs",
+    Scalar({ url: "/v1/openapi.json", pageTitle: "Gatherkit API reference", ...(docsScript ? { cdn: "/docs/scalar.js" } : {}) }),
+  );
   app.get("/", (c) => c.redirect("/docs"));
 
   return app;

@@ -1,8 +1,10 @@
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { applyMigrations } from "@gatherkit/db";
 import { createLibsqlDb } from "@gatherkit/db/libsql";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import type { HttpBindings } from "@hono/node-server";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
@@ -45,6 +47,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     logger,
     publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger }),
     clientIp: (_req: Request, env: unknown) => (env as HttpBindings).incoming?.socket.remoteAddress,
+    docsScript,
   };
   const app = createApp(deps);
   const port = Number(env.PORT ?? 8787);
@@ -71,6 +74,16 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     },
     handle,
   };
+}
+
+/** Scalar's self-contained reference page script, read once from @scalar/api-reference. */
+let scalarScript: Promise<string> | undefined;
+function docsScript(): Promise<string> {
+  scalarScript ??= readFile(
+    join(dirname(createRequire(import.meta.url).resolve("@scalar/api-reference")), "browser", "standalone.js"),
+    "utf8",
+  );
+  return scalarScript;
 }
 
 /** The realtime secret `pnpm dev` gives both the API and `partykit dev` when none is set. */

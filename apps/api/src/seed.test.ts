@@ -118,3 +118,21 @@ describe("production", () => {
     }
   });
 });
+
+describe("API reference", () => {
+  it("serves /docs with its script from the API itself, so it works offline", async () => {
+    const { server } = await start();
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const page = await (await fetch(`${base}/docs`)).text();
+      expect(page).toContain('src="/docs/scalar.js"');
+      expect(page).not.toContain("cdn.jsdelivr.net");
+      const script = await fetch(`${base}/docs/scalar.js`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get("content-type")).toMatch(/javascript/);
+      expect((await script.text()).length).toBeGreaterThan(100_000);
+    } finally {
+      await server.close();
+    }
+  });
+});

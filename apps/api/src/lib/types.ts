@@ -46,6 +46,11 @@ export interface Deps {
   now?: () => number;
   /** Lets Workers keep delivering after the response (ctx.waitUntil); Node just lets it run. */
   waitUntil?: (p: Promise<unknown>) => void;
+  /**
+   * The API reference page's script, served by the API itself so /docs works offline (Node
+   * serves it from @scalar/api-reference). Without it the page loads the script from Scalar's CDN.
+   */
+  docsScript?: () => Promise<string>;
 }
 
 export interface AppBindings {
