@@ -1,4 +1,4 @@
-import { ProblemSchema } from "@gatherkit/core";
+import { type IdKind, idSchema, ProblemSchema, z as coreZ } from "@gatherkit/core";
 import type { z } from "@hono/zod-openapi";
 
 /** A required JSON request body (a body of another type is refused, not silently ignored). */
@@ -39,3 +39,14 @@ export const security: Record<"organizer" | "secretKey" | "any", Record<string, 
   secretKey: [{ bearerAuth: [] }],
   any: [{ bearerAuth: [] }, { cookieAuth: [] }],
 };
+
+/**
+ * Path parameters that are prefixed ids, e.g. `pathIds({ planId: "plan", expenseId: "expense" })`
+ * for `/v1/plans/{planId}/expenses/{expenseId}`: each validated as an id of its kind.
+ */
+export function pathIds<const K extends Record<string, IdKind>>(params: K) {
+  const shape = Object.fromEntries(
+    Object.entries(params).map(([name, kind]) => [name, idSchema(kind).openapi({ param: { name, in: "path" } })]),
+  ) as { [P in keyof K]: ReturnType<typeof idSchema> };
+  return coreZ.object(shape);
+}

@@ -1,19 +1,17 @@
 import {
   AddMemberSchema,
-  idSchema,
   MemberSchema,
   OrganizationSchema,
   PageQuerySchema,
   pageSchema,
   UpdateMemberSchema,
   UpdateOrganizationSchema,
-  z,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
 
 const tags = ["Organization"];
-const MemberParams = z.object({ id: idSchema("member").openapi({ param: { name: "id", in: "path" } }) });
+const MemberParams = pathIds({ id: "member" });
 
 export const get = createRoute({
   method: "get",

@@ -2,18 +2,15 @@ import {
   ChatMessagePageSchema,
   ChatMessageSchema,
   CreateChatMessageSchema,
-  idSchema,
   PageQuerySchema,
   UpdateChatMessageSchema,
-  z,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
 
 const tags = ["Plan chat"];
-const planId = idSchema("plan").openapi({ param: { name: "planId", in: "path" } });
-const PlanParams = z.object({ planId });
-const MessageParams = z.object({ planId, messageId: idSchema("message").openapi({ param: { name: "messageId", in: "path" } }) });
+const PlanParams = pathIds({ planId: "plan" });
+const MessageParams = pathIds({ planId: "plan", messageId: "message" });
 const live =
   "Each change is published to the plan's room (`plan:<planId>`) as `plan.message_changed`; typing indicators and presence go through the room only and are not stored.";
 

@@ -3,22 +3,19 @@ import {
   CreatePaymentSchema,
   ExpensePageSchema,
   ExpenseSchema,
-  idSchema,
   PageQuerySchema,
   PaymentPageSchema,
   PaymentSchema,
   PlanBalancesSchema,
   UpdatePaymentSchema,
-  z,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
 
 const tags = ["Plan costs"];
-const planId = idSchema("plan").openapi({ param: { name: "planId", in: "path" } });
-const PlanParams = z.object({ planId });
-const ExpenseParams = z.object({ planId, expenseId: idSchema("expense").openapi({ param: { name: "expenseId", in: "path" } }) });
-const PaymentParams = z.object({ planId, paymentId: idSchema("payment").openapi({ param: { name: "paymentId", in: "path" } }) });
+const PlanParams = pathIds({ planId: "plan" });
+const ExpenseParams = pathIds({ planId: "plan", expenseId: "expense" });
+const PaymentParams = pathIds({ planId: "plan", paymentId: "payment" });
 const readers = "For the plan's participants and organization staff.";
 
 export const createExpense = createRoute({

@@ -1,6 +1,5 @@
 import {
   CreateInviteSchema,
-  idSchema,
   InviteCodeSchema,
   InvitePageSchema,
   InvitePreviewSchema,
@@ -11,12 +10,12 @@ import {
   z,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
 import { PlanParams } from "../plans/plans.routes.js";
 
 const tags = ["Plan invites"];
 const organizers = "Organizers of the plan (and organization staff).";
-const InviteParams = PlanParams.extend({ inviteId: idSchema("invite").openapi({ param: { name: "inviteId", in: "path" } }) });
+const InviteParams = pathIds({ planId: "plan", inviteId: "invite" });
 const CodeParams = z.object({ code: InviteCodeSchema.openapi({ param: { name: "code", in: "path" } }) });
 
 export const create = createRoute({

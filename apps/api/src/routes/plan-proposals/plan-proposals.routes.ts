@@ -2,7 +2,6 @@ import {
   CastVoteSchema,
   CreateProposalSchema,
   FinalizeSchema,
-  idSchema,
   PlanSchema,
   ProposalListQuerySchema,
   ProposalPageSchema,
@@ -10,15 +9,13 @@ import {
   TallyListSchema,
   UpdateProposalSchema,
   VoteResultSchema,
-  z,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
 
 const tags = ["Plan proposals"];
-const planId = idSchema("plan").openapi({ param: { name: "planId", in: "path" } });
-const PlanParams = z.object({ planId });
-const ProposalParams = z.object({ planId, proposalId: idSchema("proposal").openapi({ param: { name: "proposalId", in: "path" } }) });
+const PlanParams = pathIds({ planId: "plan" });
+const ProposalParams = pathIds({ planId: "plan", proposalId: "proposal" });
 const base = `/v1/plans/{planId}`;
 const one = `${base}/proposals/{proposalId}`;
 

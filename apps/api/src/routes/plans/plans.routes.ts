@@ -1,7 +1,6 @@
 import {
   AddPlanParticipantSchema,
   CreatePlanSchema,
-  idSchema,
   PlanListQuerySchema,
   PlanPageSchema,
   PlanParticipantListQuerySchema,
@@ -14,10 +13,10 @@ import {
   z,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
 
 const tags = ["Plans"];
-export const PlanParams = z.object({ planId: idSchema("plan").openapi({ param: { name: "planId", in: "path" } }) });
+export const PlanParams = pathIds({ planId: "plan" });
 const who =
   "Organization staff (organizer session, secret key) act as organizers of every plan of their organization; a participant token acts with its role in the plan.";
 
@@ -172,9 +171,7 @@ export type MeRoute = typeof me;
 // ---- participants ---------------------------------------------------------------------------
 
 const participantTags = ["Plan participants"];
-const ParticipantParams = PlanParams.extend({
-  participantId: idSchema("participant").openapi({ param: { name: "participantId", in: "path" } }),
-});
+const ParticipantParams = pathIds({ planId: "plan", participantId: "participant" });
 
 export const listParticipants = createRoute({
   method: "get",

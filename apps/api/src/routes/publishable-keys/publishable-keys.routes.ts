@@ -1,18 +1,16 @@
 import {
   CreatePublishableKeySchema,
-  idSchema,
   PageQuerySchema,
   pageSchema,
   PublishableKeySchema,
   UpdatePublishableKeySchema,
-  z,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
 
 const tags = ["Publishable keys"];
 const managers = "Owners, admins and secret keys.";
-const Params = z.object({ id: idSchema("publishableKey").openapi({ param: { name: "id", in: "path" } }) });
+const Params = pathIds({ id: "publishableKey" });
 
 export const list = createRoute({
   method: "get",

@@ -1,10 +1,10 @@
-import { CreatedSecretKeySchema, CreateSecretKeySchema, idSchema, PageQuerySchema, pageSchema, SecretKeySchema, z } from "@gatherkit/core";
+import { CreatedSecretKeySchema, CreateSecretKeySchema, PageQuerySchema, pageSchema, SecretKeySchema, } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
 
 const tags = ["Secret keys"];
 const description = "Owners and admins, signed in (a key cannot manage secret keys).";
-const Params = z.object({ id: idSchema("secretKey").openapi({ param: { name: "id", in: "path" } }) });
+const Params = pathIds({ id: "secretKey" });
 
 export const list = createRoute({
   method: "get",
