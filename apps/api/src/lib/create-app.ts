@@ -1,4 +1,4 @@
-import { DomainError, ERROR_CODES, type ErrorCode, newId, PROBLEM_CONTENT_TYPE } from "@gatherkit/core";
+import { DomainError, ERROR_CODES, type ErrorCode, newId } from "@gatherkit/core";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -141,4 +141,3 @@ const cors = async (c: { req: { method: string; header(n: string): string | unde
   }
 };
 
-export { PROBLEM_CONTENT_TYPE };

@@ -10,4 +10,3 @@ export interface Publisher {
   publish(room: string, event: PublishedEvent, opts?: { id?: string }): Promise<void>;
 }
 
-export const noopPublisher: Publisher = { publish: async () => {} };

@@ -1,6 +1,6 @@
 import type { Role } from "@gatherkit/core";
 import type { Db } from "@gatherkit/db";
-import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
+import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Logger } from "./logger.js";
 import type { Publisher } from "./publisher.js";
 
@@ -64,5 +64,4 @@ export interface AppBindings {
   };
 }
 
-export type AppOpenAPI = OpenAPIHono<AppBindings>;
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppBindings>;
