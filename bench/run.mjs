@@ -44,7 +44,8 @@ const median = (xs) => {
 };
 
 async function http() {
-  if (!existsSync(root("apps/api/dist/node.js"))) throw new Error("apps/api/dist/node.js is missing: run `pnpm build` first (pnpm bench does).");
+  if (!existsSync(root("apps/api/dist/node.js")))
+    throw new Error("apps/api/dist/node.js is missing: run `pnpm build` first (pnpm bench does).");
   const [bare, api] = await Promise.all([startServer("bare"), startServer("api")]);
   try {
     const targets = [
@@ -61,7 +62,9 @@ async function http() {
       const res = await fetch(t.url, { headers: t.headers });
       if (res.status !== 200) throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
     }
-    console.log(`HTTP: ${ROUNDS} interleaved rounds × ${DURATION} s per target, ${CONNECTIONS} connections, ${cpus().length} CPUs; warming up…`);
+    console.log(
+      `HTTP: ${ROUNDS} interleaved rounds × ${DURATION} s per target, ${CONNECTIONS} connections, ${cpus().length} CPUs; warming up…`,
+    );
     for (const t of targets) await cannon(t, 1);
 
     const runs = new Map(targets.map((t) => [t.name, []]));
@@ -93,11 +96,20 @@ async function http() {
     });
     table(
       ["target", "req/s", "× bare Hono", "ratio range", "p50 ms", "p99 ms"],
-      rows.map((r) => [r.target, Math.round(r.rps).toLocaleString("en"), `${r.ratio.toFixed(2)}×`, r.spread, r.p50.toFixed(1), r.p99.toFixed(1)]),
+      rows.map((r) => [
+        r.target,
+        Math.round(r.rps).toLocaleString("en"),
+        `${r.ratio.toFixed(2)}×`,
+        r.spread,
+        r.p50.toFixed(1),
+        r.p99.toFixed(1),
+      ]),
     );
     console.log(
       "× bare Hono: median over rounds of each round's ratio to that round's baseline (range: lowest–highest round).\n" +
-        `req/s, p50, p99: medians over rounds. Load average now: ${loadavg().map((l) => l.toFixed(1)).join(" ")} (a busy machine widens the range).`,
+        `req/s, p50, p99: medians over rounds. Load average now: ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(" ")} (a busy machine widens the range).`,
     );
   } finally {
     await Promise.all([bare.stop(), api.stop()]);
@@ -108,7 +120,10 @@ async function sizes() {
   const prefer = (dist, src) => (existsSync(root(dist)) ? dist : src);
   const entries = [
     { name: "SDK  @gatherkit/sdk", path: prefer("packages/sdk/dist/index.js", "packages/sdk/src/index.ts") },
-    { name: "widgets base  @gatherkit/widgets/base (with lit and the SDK)", path: prefer("packages/widgets/dist/base/index.js", "packages/widgets/src/base/index.ts") },
+    {
+      name: "widgets base  @gatherkit/widgets/base (with lit and the SDK)",
+      path: prefer("packages/widgets/dist/base/index.js", "packages/widgets/src/base/index.ts"),
+    },
   ];
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   const rows = [];

@@ -112,11 +112,23 @@ process.on("SIGTERM", () => void stop(0));
 
 // ---- the demo host page -------------------------------------------------------------------
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png", ".map": "application/json" };
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".map": "application/json",
+};
 
 /** The SDK and widgets as browser ES modules, rebuilt from source (incrementally) on request. */
 async function createBundler() {
-  const entryPoints = { sdk: "packages/sdk/src/index.ts", realtime: "packages/sdk/src/realtime.ts", widgets: "packages/widgets/src/index.ts" };
+  const entryPoints = {
+    sdk: "packages/sdk/src/index.ts",
+    realtime: "packages/sdk/src/realtime.ts",
+    widgets: "packages/widgets/src/index.ts",
+  };
   for (const [name, file] of Object.entries(entryPoints)) if (!existsSync(join(root, file))) delete entryPoints[name];
   return esbuild.context({
     absWorkingDir: root,
@@ -179,7 +191,11 @@ function readDemo() {
 
 // ---- start ----------------------------------------------------------------------------------
 
-for (const [name, port] of [["API", apiPort], ["realtime", realtimePort], ["demo page", webPort]]) {
+for (const [name, port] of [
+  ["API", apiPort],
+  ["realtime", realtimePort],
+  ["demo page", webPort],
+]) {
   if (await portInUse(port)) {
     console.error(`Port ${port} (${name}) is already in use. Is another \`pnpm dev\` running? Stop it or free the port.`);
     process.exit(1);

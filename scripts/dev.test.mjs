@@ -103,13 +103,17 @@ test("the demo page, its config and the SDK bundle are served", async () => {
   assert.match(await sdk.text(), /export \{[^}]*\bGatherkit\b/);
   // Nothing outside examples/ (a raw request: fetch would normalise the dots away).
   const outside = await new Promise((r, reject) =>
-    request({ host: "127.0.0.1", port: ports.web, path: "/..%2fpackage.json" }, (res) => r(res.statusCode)).on("error", reject).end(),
+    request({ host: "127.0.0.1", port: ports.web, path: "/..%2fpackage.json" }, (res) => r(res.statusCode))
+      .on("error", reject)
+      .end(),
   );
   assert.equal(outside, 403);
 });
 
 const chrome = process.env.CHROME_PATH ?? ["/usr/bin/chromium", "/usr/bin/google-chrome"].find((p) => existsSync(p));
-test("the demo page shows the API as up, and its widget runs, in a real browser", { skip: !chrome && "no Chrome or Chromium installed" }, () => {
+test("the demo page shows the API as up, and its widget runs, in a real browser", {
+  skip: !chrome && "no Chrome or Chromium installed",
+}, () => {
   const profile = mkdtempSync(join(tmpdir(), "gk-chrome-"));
   try {
     const r = spawnSync(

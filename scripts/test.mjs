@@ -33,7 +33,9 @@ function packagesWithTests() {
   for (const group of ["packages", "apps"]) {
     const base = join(root, group);
     if (!existsSync(base)) continue;
-    for (const d of readdirSync(base, { withFileTypes: true }).sort((a, b) => order(a.name) - order(b.name) || a.name.localeCompare(b.name))) {
+    for (const d of readdirSync(base, { withFileTypes: true }).sort(
+      (a, b) => order(a.name) - order(b.name) || a.name.localeCompare(b.name),
+    )) {
       if (d.isDirectory()) dirs.push(join(base, d.name));
     }
   }
@@ -83,7 +85,9 @@ if (selected.length === 0) {
 const results = [];
 const started = performance.now();
 for (const step of selected) {
-  console.log(`\n${paint(1, `━━ ${step.name}`)} ${paint(2, `(${step.cmd === process.execPath ? "node" : step.cmd} ${step.args.join(" ")})`)}\n`);
+  console.log(
+    `\n${paint(1, `━━ ${step.name}`)} ${paint(2, `(${step.cmd === process.execPath ? "node" : step.cmd} ${step.args.join(" ")})`)}\n`,
+  );
   const t0 = performance.now();
   const code = await run(step.cmd, step.args, step.cwd, env);
   results.push({ name: step.name, ok: code === 0, seconds: (performance.now() - t0) / 1000 });

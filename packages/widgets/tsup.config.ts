@@ -4,13 +4,7 @@ import { defineConfig } from "tsup";
 export default defineConfig([
   // For bundlers: one module per entry, dependencies left as imports.
   {
-    entry: [
-      "src/index.ts",
-      "src/base/index.ts",
-      "src/connection-check/index.ts",
-      "src/vote/index.ts",
-      "src/plan-board/index.ts",
-    ],
+    entry: ["src/index.ts", "src/base/index.ts", "src/connection-check/index.ts", "src/vote/index.ts", "src/plan-board/index.ts"],
     format: ["esm"],
     dts: true,
     clean: false,

@@ -42,7 +42,11 @@ export default {
   rootDir: fileURLToPath(new URL("../..", import.meta.url)),
   files: ["src/**/*.test.ts"],
   nodeResolve: { exportConditions: ["browser", "development"] },
-  plugins: [api, realApiPlans(api), esbuildPlugin({ ts: true, target: "es2022", tsconfig: fileURLToPath(new URL("./tsconfig.json", import.meta.url)) })],
+  plugins: [
+    api,
+    realApiPlans(api),
+    esbuildPlugin({ ts: true, target: "es2022", tsconfig: fileURLToPath(new URL("./tsconfig.json", import.meta.url)) }),
+  ],
   middleware: [
     (ctx, next) => {
       if (ctx.path !== "/fake-api/v1/health") return next();

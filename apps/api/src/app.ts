@@ -14,13 +14,26 @@ import { publishableKeys } from "./routes/publishable-keys/publishable-keys.inde
 import { realtime } from "./routes/realtime/realtime.index.js";
 import { secretKeys } from "./routes/secret-keys/secret-keys.index.js";
 
-export type { Deps, Config, Caller, AppBindings } from "./lib/types.js";
+export type { AppBindings, Caller, Config, Deps } from "./lib/types.js";
 
 /** The whole API, built from its dependencies. node.ts and worker.ts only wire these. */
 export function createApp(deps: Deps) {
   const app = createBaseApp(deps);
 
-  const routes = [health, auth, organization, secretKeys, publishableKeys, participantTokens, realtime, plansRouter, planInvites, planProposals, planCosts, planChat] as const;
+  const routes = [
+    health,
+    auth,
+    organization,
+    secretKeys,
+    publishableKeys,
+    participantTokens,
+    realtime,
+    plansRouter,
+    planInvites,
+    planProposals,
+    planCosts,
+    planChat,
+  ] as const;
   for (const r of routes) app.route("/", r);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

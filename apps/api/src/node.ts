@@ -1,16 +1,16 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { applyMigrations } from "@gatherkit/db";
 import { createLibsqlDb } from "@gatherkit/db/libsql";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import type { HttpBindings } from "@hono/node-server";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { configFromEnv } from "./lib/config.js";
-import { createLogger, type LogLevel } from "./lib/logger.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
+import { createLogger, type LogLevel } from "./lib/logger.js";
 import { startOutboxPump } from "./lib/outbox.js";
 import { seedDemo } from "./seed.js";
 

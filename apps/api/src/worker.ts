@@ -6,9 +6,9 @@ import { createLibsqlWebDb } from "@gatherkit/db/libsql-web";
 import { createApp } from "./app.js";
 import { configFromEnv } from "./lib/config.js";
 import { problemResponse } from "./lib/errors.js";
-import { deliverOutbox } from "./lib/outbox.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
+import { deliverOutbox } from "./lib/outbox.js";
 import type { Deps } from "./lib/types.js";
 
 /**
@@ -40,9 +40,7 @@ const requestContext = new AsyncLocalStorage<ExecutionContext>();
 let ready: Promise<Built> | undefined;
 
 async function build(env: Env): Promise<Built> {
-  const vars = Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
-  );
+  const vars = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
   const config = configFromEnv(vars, "workers");
   const logger = createLogger({ level: (vars.LOG_LEVEL as LogLevel | undefined) ?? "info" });
   const handle = openDatabase(env);

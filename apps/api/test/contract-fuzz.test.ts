@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { addMember, createPublishableKey, createSecretKey, signUp, TEST_ORIGIN } from "./fixtures.js";
 import { snapshotDb } from "./db-snapshot.js";
+import { addMember, createPublishableKey, createSecretKey, signUp, TEST_ORIGIN } from "./fixtures.js";
 import { call, createTestApp } from "./harness.js";
 import { isolationOrg } from "./isolation-fixtures.js";
 import {
@@ -62,7 +62,9 @@ const credentialIds = new Set([org.secretKeyId, org.publishableKeyId]);
 // Every operation starts from this data, whatever the operations before it did.
 const snapshot = await snapshotDb(t);
 const hints = [
-  ...[...idsIn([org.objects, victims.secretKeys, victims.publishableKeys, victims.members.map((m) => m.member)])].filter((id) => !credentialIds.has(id)),
+  ...[...idsIn([org.objects, victims.secretKeys, victims.publishableKeys, victims.members.map((m) => m.member)])].filter(
+    (id) => !credentialIds.has(id),
+  ),
   ...org.references,
   ...Object.values(org.pathValues),
   victims.outsider.email,
@@ -88,7 +90,10 @@ const wrongCredentials: Credential[] = [
   { name: "organizer cookie", headers: { cookie: `gk_access=${org.ownerToken}` } },
   { name: "unknown secret key", headers: { authorization: "Bearer gk_sk_00000000000000000000000000000000" } },
   { name: "malformed Authorization", headers: { authorization: "Basic Zm9vOmJhcg==" } },
-  { name: "publishable key from a foreign origin", headers: { authorization: `Bearer ${org.publishableKey}`, origin: "https://evil.example" } },
+  {
+    name: "publishable key from a foreign origin",
+    headers: { authorization: `Bearer ${org.publishableKey}`, origin: "https://evil.example" },
+  },
   { name: "stale cookie", headers: { cookie: "gk_access=not-a-jwt" } },
   // Any other kind of caller the fixture has (an admin, a plan participant, …).
   ...org.credentials.filter((c) => !validCredentials.some((v) => v.headers.authorization === c.headers.authorization)),
@@ -115,7 +120,21 @@ interface Case {
 }
 
 const prefixes = idPrefixesIn(doc);
-const RAW_PATH_VALUES = ["0", "-1", "null", "undefined", "%00", "%", "%zz", "%E0%A4%A", "%2F", "a%2Fb", "%20", "%3Cscript%3E", "'%20OR%201=1%20--"];
+const RAW_PATH_VALUES = [
+  "0",
+  "-1",
+  "null",
+  "undefined",
+  "%00",
+  "%",
+  "%zz",
+  "%E0%A4%A",
+  "%2F",
+  "a%2Fb",
+  "%20",
+  "%3Cscript%3E",
+  "'%20OR%201=1%20--",
+];
 const enc = encodeURIComponent;
 
 function pathValue(schema: JsonSchema | undefined): fc.Arbitrary<string> {
@@ -146,7 +165,10 @@ function queryValue(schema: JsonSchema | undefined): fc.Arbitrary<string> {
   const s = schema ? deref(doc, schema) : {};
   return fc.oneof(
     { weight: 3, arbitrary: validValue(doc, s, hints).map((v) => enc(typeof v === "string" ? v : JSON.stringify(v))) },
-    { weight: 1, arbitrary: fc.constantFrom("-1", "0", "101", "1e3", "1.5", "NaN", "Infinity", "", "null", "true", "9".repeat(400)).map(enc) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom("-1", "0", "101", "1e3", "1.5", "NaN", "Infinity", "", "null", "true", "9".repeat(400)).map(enc),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 40, unit: "grapheme" }).map(enc) },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }).map((v) => base64url(JSON.stringify(v))) },
     { weight: 1, arbitrary: fc.tuple(fc.double(), fc.string({ maxLength: 30 })).map((v) => base64url(JSON.stringify(v))) },
@@ -155,9 +177,22 @@ function queryValue(schema: JsonSchema | undefined): fc.Arbitrary<string> {
 }
 
 function queryString(op: Operation): fc.Arbitrary<string> {
-  const parts = op.queryParams.map((p) => fc.option(queryValue(p.schema).map((v) => `${enc(p.name)}=${v}`), { freq: 2 }));
-  const repeated = op.queryParams.map((p) => fc.option(queryValue(p.schema).map((v) => `${enc(p.name)}=${v}`), { freq: 8 }));
-  const unknown = fc.option(fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 10 })).map(([k, v]) => `${enc(k)}=${enc(v)}`), { freq: 4 });
+  const parts = op.queryParams.map((p) =>
+    fc.option(
+      queryValue(p.schema).map((v) => `${enc(p.name)}=${v}`),
+      { freq: 2 },
+    ),
+  );
+  const repeated = op.queryParams.map((p) =>
+    fc.option(
+      queryValue(p.schema).map((v) => `${enc(p.name)}=${v}`),
+      { freq: 8 },
+    ),
+  );
+  const unknown = fc.option(
+    fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 10 })).map(([k, v]) => `${enc(k)}=${enc(v)}`),
+    { freq: 4 },
+  );
   return fc.tuple(fc.tuple(...parts), fc.tuple(...repeated), unknown).map(([a, b, u]) => {
     const all = [...a, ...b, u].filter((x): x is string => x !== null);
     return all.length ? `?${all.join("&")}` : "";
@@ -172,7 +207,21 @@ const WRONG_CONTENT_TYPES = [
   "application/jsonx",
   "",
 ];
-const MALFORMED_JSON = ["{", '{"a":', "[1,2", "nul", "{'a':1}", '{"a":1,}', "\u0000", "NaN", "\uFEFF{}", '{"a":"\\ud800"}', "}{", "1 2", '"unterminated'];
+const MALFORMED_JSON = [
+  "{",
+  '{"a":',
+  "[1,2",
+  "nul",
+  "{'a':1}",
+  '{"a":1,}',
+  "\u0000",
+  "NaN",
+  "\uFEFF{}",
+  '{"a":"\\ud800"}',
+  "}{",
+  "1 2",
+  '"unterminated',
+];
 
 /** A nested JSON text `depth` levels deep, built as text (a JS object that deep cannot be stringified). */
 const deepText = (depth: number) => `${'{"a":['.repeat(depth)}1${"]}".repeat(depth)}`;
@@ -190,22 +239,34 @@ function bodies(op: Operation): fc.Arbitrary<Body | undefined> {
   const withSlot = (label: string, fill: (depthOrSize: number) => string, sizes: number[]) =>
     fc.tuple(valid, names.length ? fc.constantFrom(...names) : fc.constant(undefined), fc.constantFrom(...sizes)).map(([v, k, n]) => {
       const text = k === undefined ? JSON.stringify(SLOT) : JSON.stringify({ ...asObject(v), [k]: SLOT });
-      return { label: `${label} ${n}${k ? ` in ${k}` : ""}`, text: text.replace(JSON.stringify(SLOT), fill(n)), contentType: "application/json" };
+      return {
+        label: `${label} ${n}${k ? ` in ${k}` : ""}`,
+        text: text.replace(JSON.stringify(SLOT), fill(n)),
+        contentType: "application/json",
+      };
     });
   const options: fc.WeightedArbitrary<Body | undefined>[] = [
     {
       weight: 2,
       arbitrary: fc
-        .tuple(valid, fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in props) && k !== "__proto__"), fc.jsonValue({ maxDepth: 1 }))
+        .tuple(
+          valid,
+          fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in props) && k !== "__proto__"),
+          fc.jsonValue({ maxDepth: 1 }),
+        )
         .map(([v, k, x]) => json(`unknown field ${k}`)({ ...asObject(v), [k]: x })),
     },
     { weight: 2, arbitrary: wrongTypeValue(doc, schema).map(json("root of the wrong type")) },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map(json("random JSON")) },
     {
       weight: 2,
-      arbitrary: fc.oneof(fc.constantFrom(...MALFORMED_JSON), fc.string({ maxLength: 30 }), valid.map((v) => JSON.stringify(v).slice(0, -1))).map(
-        (text) => ({ label: "malformed JSON", text, contentType: "application/json" }),
-      ),
+      arbitrary: fc
+        .oneof(
+          fc.constantFrom(...MALFORMED_JSON),
+          fc.string({ maxLength: 30 }),
+          valid.map((v) => JSON.stringify(v).slice(0, -1)),
+        )
+        .map((text) => ({ label: "malformed JSON", text, contentType: "application/json" })),
     },
     { weight: 1, arbitrary: fc.constant({ label: "empty body", text: "", contentType: "application/json" }) },
     { weight: 1, arbitrary: fc.constant({ label: "no body", text: undefined, contentType: undefined }) },
@@ -217,7 +278,11 @@ function bodies(op: Operation): fc.Arbitrary<Body | undefined> {
     },
     {
       weight: 1,
-      arbitrary: valid.map((v) => ({ label: "charset and +json", text: JSON.stringify(v), contentType: "application/merge-patch+json; charset=utf-8" })),
+      arbitrary: valid.map((v) => ({
+        label: "charset and +json",
+        text: JSON.stringify(v),
+        contentType: "application/merge-patch+json; charset=utf-8",
+      })),
     },
     { weight: 1, arbitrary: withSlot("nested", deepText, [64, 5_000, 100_000]) },
     { weight: 2, arbitrary: withSlot("huge string", (n) => JSON.stringify("x".repeat(n)), [300, 70_000, maxBodyBytes + 1]) },
@@ -256,7 +321,9 @@ function validPathValue(schema: JsonSchema | undefined): fc.Arbitrary<string> {
   const pattern = typeof s.pattern === "string" ? new RegExp(s.pattern) : undefined;
   const existing = pattern ? hints.filter((h) => pattern.test(h)) : [];
   const wellFormed = validValue(doc, s, hints).map((v) => enc(String(v)));
-  return existing.length > 0 ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...existing) }, { weight: 1, arbitrary: wellFormed }) : wellFormed;
+  return existing.length > 0
+    ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...existing) }, { weight: 1, arbitrary: wellFormed })
+    : wellFormed;
 }
 
 /**
@@ -272,7 +339,12 @@ function cases(op: Operation): fc.Arbitrary<Case & { broken: string }> {
       ...op.queryParams.map((p) =>
         fc.oneof(
           { weight: p.required ? 0 : 2, arbitrary: fc.constant(null) },
-          { weight: 1, arbitrary: validValue(doc, p.schema ?? {}, hints).map((v) => `${enc(p.name)}=${enc(typeof v === "string" ? v : JSON.stringify(v))}`) },
+          {
+            weight: 1,
+            arbitrary: validValue(doc, p.schema ?? {}, hints).map(
+              (v) => `${enc(p.name)}=${enc(typeof v === "string" ? v : JSON.stringify(v))}`,
+            ),
+          },
         ),
       ),
     )
@@ -294,20 +366,33 @@ function cases(op: Operation): fc.Arbitrary<Case & { broken: string }> {
   const credential = anonymous ? fc.nat(credentials.length - 1) : fc.constant(undefined);
   const wrong = fc.nat(wrongCredentials.length - 1);
   const base = fc.record({ params, query, body: validBody, idempotencyKey: fc.constant<string | undefined>(undefined), credential, wrong });
-  const variants: fc.WeightedArbitrary<Case & { broken: string }>[] = [{ weight: 3, arbitrary: base.map((c) => ({ ...c, broken: "nothing" })) }];
+  const variants: fc.WeightedArbitrary<Case & { broken: string }>[] = [
+    { weight: 3, arbitrary: base.map((c) => ({ ...c, broken: "nothing" })) },
+  ];
   if (op.pathParams.length > 0) {
     const broken = record(op.pathParams.map((p) => [p.name, pathValue(p.schema)]));
-    variants.push({ weight: 2, arbitrary: fc.tuple(base, broken).map(([c, b]) => ({ ...c, params: { ...c.params, ...b }, broken: "path" })) });
+    variants.push({
+      weight: 2,
+      arbitrary: fc.tuple(base, broken).map(([c, b]) => ({ ...c, params: { ...c.params, ...b }, broken: "path" })),
+    });
   }
   variants.push({ weight: 2, arbitrary: fc.tuple(base, queryString(op)).map(([c, q]) => ({ ...c, query: q, broken: "query" })) });
   if (op.body) variants.push({ weight: 6, arbitrary: fc.tuple(base, bodies(op)).map(([c, b]) => ({ ...c, body: b, broken: "body" })) });
   else if (op.method === "delete" || op.method === "post") {
-    variants.push({ weight: 1, arbitrary: fc.tuple(base, bodies({ ...op, body: { required: false, schema: {}, pointer: "" } })).map(([c, b]) => ({ ...c, body: b, broken: "unexpected body" })) });
+    variants.push({
+      weight: 1,
+      arbitrary: fc
+        .tuple(base, bodies({ ...op, body: { required: false, schema: {}, pointer: "" } }))
+        .map(([c, b]) => ({ ...c, body: b, broken: "unexpected body" })),
+    });
   }
   if (op.method === "post") {
     const key = fc.oneof(fc.constantFrom("fuzz-1", "fuzz-2", "fuzz-3"), fc.constantFrom("ü", "a b", "", "k".repeat(300)));
     const mutated = fc.oneof(validBody, op.body ? bodies(op) : fc.constant(undefined));
-    variants.push({ weight: 2, arbitrary: fc.tuple(base, key, mutated).map(([c, k, b]) => ({ ...c, body: b, idempotencyKey: k, broken: "Idempotency-Key" })) });
+    variants.push({
+      weight: 2,
+      arbitrary: fc.tuple(base, key, mutated).map(([c, k, b]) => ({ ...c, body: b, idempotencyKey: k, broken: "Idempotency-Key" })),
+    });
   }
   return fc.oneof(...variants);
 }

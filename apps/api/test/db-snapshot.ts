@@ -40,7 +40,9 @@ export async function snapshotDb(t: TestApp): Promise<DbSnapshot> {
 
   const inserts: InStatement[] = [];
   for (const name of order) {
-    const rs = await client.execute(`SELECT * FROM ${quote(name)} ORDER BY rowid`).catch(() => client.execute(`SELECT * FROM ${quote(name)}`));
+    const rs = await client
+      .execute(`SELECT * FROM ${quote(name)} ORDER BY rowid`)
+      .catch(() => client.execute(`SELECT * FROM ${quote(name)}`));
     const columns = rs.columns.map(quote).join(", ");
     const marks = rs.columns.map(() => "?").join(", ");
     for (const row of rs.rows) {

@@ -5,12 +5,12 @@ import type {
   Participant,
   ParticipantToken,
   PublishableKey,
+  PublishedEvent,
   Role,
   Session,
   User,
   z,
 } from "@gatherkit/core";
-import type { PublishedEvent } from "@gatherkit/core";
 import { outbox } from "@gatherkit/db";
 import { asc, eq } from "drizzle-orm";
 import { expect, vi } from "vitest";
@@ -102,7 +102,10 @@ export async function createPublishableKey(
   origins: string[] = [TEST_ORIGIN],
   name = "Test site",
 ): Promise<PublishableKey> {
-  return expectStatus<PublishableKey>(await call(t, "POST", "/v1/publishable-keys", { token, body: { name, allowedOrigins: origins } }), 201);
+  return expectStatus<PublishableKey>(
+    await call(t, "POST", "/v1/publishable-keys", { token, body: { name, allowedOrigins: origins } }),
+    201,
+  );
 }
 
 /** Mints a participant token with a secret key, creating or updating the participant `externalId`. */

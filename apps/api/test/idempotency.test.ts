@@ -20,7 +20,10 @@ const createKey = (token: string, name: string, key: string) =>
   call(t, "POST", "/v1/secret-keys", { token, body: { name }, headers: { "idempotency-key": key } });
 
 async function keysNamed(orgId: string, name: string) {
-  return t.deps.db.select().from(secretKeys).where(and(eq(secretKeys.orgId, orgId), eq(secretKeys.name, name)));
+  return t.deps.db
+    .select()
+    .from(secretKeys)
+    .where(and(eq(secretKeys.orgId, orgId), eq(secretKeys.name, name)));
 }
 
 describe("Idempotency-Key", () => {

@@ -56,8 +56,14 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
   // Costs and chat: a participant of the plan records an expense, a payment to another, a message.
   const [pat, quinn] = [await joinPlan(t, org, plan, "Pat"), await joinPlan(t, org, plan, "Quinn")];
   const asPat = (what: string, body: unknown) => call(t, "POST", `/v1/plans/${plan.id}/${what}`, { token: pat.token, body });
-  objects.expense = expectStatus<Expense>(await asPat("expenses", { description: "Taxi", amount: 4200, currency: plan.currency, split: { mode: "equal" } }), 201);
-  objects.payment = expectStatus<Payment>(await asPat("payments", { toParticipantId: quinn.participantId, amount: 1000, currency: plan.currency }), 201);
+  objects.expense = expectStatus<Expense>(
+    await asPat("expenses", { description: "Taxi", amount: 4200, currency: plan.currency, split: { mode: "equal" } }),
+    201,
+  );
+  objects.payment = expectStatus<Payment>(
+    await asPat("payments", { toParticipantId: quinn.participantId, amount: 1000, currency: plan.currency }),
+    201,
+  );
   objects.message = expectStatus<ChatMessage>(await asPat("messages", { body: "See you at the airport" }), 201);
   // Invites and memberships: an invite link (its `{code}` path parameter is not an id: see pathValues) and Pat's membership.
   const invite = await newInvite(t, org, plan, { maxUses: 1000 });
@@ -69,7 +75,17 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     objects,
     references: [`org:${org.org.id}`, `plan:${plan.id}`],
     pathValues: { code: invite.code },
-    secrets: [org.secretKey, org.publishableKey, org.participantToken, org.ownerToken, org.refreshToken, admin.accessToken, admin.refreshToken, pat.token, quinn.token],
+    secrets: [
+      org.secretKey,
+      org.publishableKey,
+      org.participantToken,
+      org.ownerToken,
+      org.refreshToken,
+      admin.accessToken,
+      admin.refreshToken,
+      pat.token,
+      quinn.token,
+    ],
     credentials: [
       { name: `${name} owner (access token)`, headers: { authorization: `Bearer ${org.ownerToken}` } },
       { name: `${name} admin (access token)`, headers: { authorization: `Bearer ${admin.accessToken}` } },

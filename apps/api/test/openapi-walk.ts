@@ -174,14 +174,16 @@ export function createResponseChecker(doc: OpenApiDocument) {
     }
     const contentType = (res.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
     if (res.status >= 400) {
-      if (contentType !== "application/problem+json") errors.push(`a ${status} with content-type "${contentType}" instead of application/problem+json`);
+      if (contentType !== "application/problem+json")
+        errors.push(`a ${status} with content-type "${contentType}" instead of application/problem+json`);
       const problem = res.body as { status?: unknown; requestId?: unknown } | null;
       if (!problem || typeof problem !== "object") errors.push(`a ${status} whose body is not a JSON object`);
       else {
         if (problem.status !== res.status) errors.push(`problem.status ${String(problem.status)} differs from the HTTP status ${status}`);
         // An Idempotency-Key replay answers the stored response, which names the original request.
         const replayed = res.headers.get("idempotent-replayed") === "true";
-        if (!replayed && problem.requestId !== res.headers.get("x-request-id")) errors.push("problem.requestId differs from the x-request-id header");
+        if (!replayed && problem.requestId !== res.headers.get("x-request-id"))
+          errors.push("problem.requestId differs from the x-request-id header");
       }
       if (res.status === 429 && !res.headers.get("retry-after")) errors.push("a 429 without Retry-After");
     }
@@ -212,7 +214,11 @@ export function createResponseChecker(doc: OpenApiDocument) {
 export function preview(value: unknown, max = 400): string {
   let s: string;
   try {
-    s = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value, (_k, v) => (typeof v === "string" && v.length > 80 ? `${v.slice(0, 80)}…(${v.length} chars)` : v)) ?? String(value));
+    s =
+      typeof value === "string"
+        ? JSON.stringify(value)
+        : (JSON.stringify(value, (_k, v) => (typeof v === "string" && v.length > 80 ? `${v.slice(0, 80)}…(${v.length} chars)` : v)) ??
+          String(value));
   } catch {
     s = String(value);
   }
@@ -238,7 +244,10 @@ function stringFits(schema: JsonSchema, value: string): boolean {
 
 const safeText = (min: number, max: number) =>
   fc.oneof(
-    { weight: 3, arbitrary: fc.string({ minLength: min, maxLength: max, unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789 -_.") }) },
+    {
+      weight: 3,
+      arbitrary: fc.string({ minLength: min, maxLength: max, unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789 -_.") }),
+    },
     { weight: 1, arbitrary: fc.string({ minLength: min, maxLength: max, unit: "grapheme" }) },
     { weight: 1, arbitrary: fc.string({ minLength: min, maxLength: max }) },
   );
@@ -305,8 +314,18 @@ export function validValue(doc: OpenApiDocument, input: JsonSchema, hints: Hints
       return fc.boolean();
     case "integer":
     case "number": {
-      const min = typeof schema.minimum === "number" ? schema.minimum : typeof schema.exclusiveMinimum === "number" ? schema.exclusiveMinimum + 1 : -1_000_000;
-      const max = typeof schema.maximum === "number" ? schema.maximum : typeof schema.exclusiveMaximum === "number" ? schema.exclusiveMaximum - 1 : 1_000_000;
+      const min =
+        typeof schema.minimum === "number"
+          ? schema.minimum
+          : typeof schema.exclusiveMinimum === "number"
+            ? schema.exclusiveMinimum + 1
+            : -1_000_000;
+      const max =
+        typeof schema.maximum === "number"
+          ? schema.maximum
+          : typeof schema.exclusiveMaximum === "number"
+            ? schema.exclusiveMaximum - 1
+            : 1_000_000;
       const ints = fc.integer({ min: Math.ceil(min), max: Math.floor(max) });
       const edges = fc.constantFrom(Math.ceil(min), Math.floor(max));
       if (type === "integer") return fc.oneof(ints, edges);

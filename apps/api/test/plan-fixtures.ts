@@ -26,11 +26,7 @@ export const PLAN_DEFAULTS = {
  * Creates a plan as organization staff (the org's secret key) — or as `as` (any token, e.g. a
  * participant token, who then becomes its organizer) — with `overrides` over PLAN_DEFAULTS.
  */
-export async function newPlan(
-  t: TestApp,
-  org: TestOrg,
-  overrides: Partial<CreatePlanInput> & { as?: string } = {},
-): Promise<Plan> {
+export async function newPlan(t: TestApp, org: TestOrg, overrides: Partial<CreatePlanInput> & { as?: string } = {}): Promise<Plan> {
   const { as, ...body } = overrides;
   return expectStatus<Plan>(await call(t, "POST", "/v1/plans", { token: as ?? org.secretKey, body: { ...PLAN_DEFAULTS, ...body } }), 201);
 }

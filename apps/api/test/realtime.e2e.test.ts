@@ -3,9 +3,9 @@
  * apps/realtime, and the SDK's Realtime client over partysocket.
  */
 import type { PresenceEntry, PublishedEvent, RoomToken } from "@gatherkit/core";
-import { CuttableProxy, type PartykitDev, startPartykit } from "@gatherkit/realtime/test/partykit";
-import { type RealtimeStatus, Realtime, type Subscription } from "@gatherkit/sdk/realtime";
 import { outbox } from "@gatherkit/db";
+import { CuttableProxy, type PartykitDev, startPartykit } from "@gatherkit/realtime/test/partykit";
+import { Realtime, type RealtimeStatus, type Subscription } from "@gatherkit/sdk/realtime";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createHttpPublisher } from "../src/lib/http-publisher.js";
@@ -42,11 +42,13 @@ afterAll(async () => {
 });
 
 /** getRoomToken for the SDK: POST /v1/realtime/tokens as `credential` (errors carry `status`, like the SDK's). */
-const roomTokens = (credential: string) => async (room: string): Promise<RoomToken> => {
-  const r = await call(t, "POST", "/v1/realtime/tokens", { token: credential, body: { room } });
-  if (r.status !== 201) throw Object.assign(new Error(`${r.status} ${r.body?.code}`), { status: r.status });
-  return r.body as RoomToken;
-};
+const roomTokens =
+  (credential: string) =>
+  async (room: string): Promise<RoomToken> => {
+    const r = await call(t, "POST", "/v1/realtime/tokens", { token: credential, body: { room } });
+    if (r.status !== 201) throw Object.assign(new Error(`${r.status} ${r.body?.code}`), { status: r.status });
+    return r.body as RoomToken;
+  };
 
 /** Subscribes and records everything the subscription reports. */
 function watch(credential: string, room: string) {

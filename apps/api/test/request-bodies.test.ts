@@ -26,7 +26,11 @@ async function counts() {
 const targets = [
   { path: "/v1/secret-keys", token: () => a.ownerToken, valid: { name: "k" } },
   { path: "/v1/publishable-keys", token: () => a.secretKey, valid: { name: "k", allowedOrigins: ["https://x.example"] } },
-  { path: "/v1/auth/sign-up", token: () => undefined, valid: { email: "body@example.com", password: TEST_PASSWORD, name: "B", organizationName: "B" } },
+  {
+    path: "/v1/auth/sign-up",
+    token: () => undefined,
+    valid: { email: "body@example.com", password: TEST_PASSWORD, name: "B", organizationName: "B" },
+  },
 ];
 
 describe.each(targets)("bad request bodies on POST $path", ({ path, token, valid }) => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { call, createTestApp } from "./harness.js";
-import { idsByPrefix, type IsolationOrg, isolationOrg } from "./isolation-fixtures.js";
+import { type IsolationOrg, idsByPrefix, isolationOrg } from "./isolation-fixtures.js";
 import { fillPath, idPrefixOf, idsIn, loadSpec, type Operation, operations, preview, recordingApp, validValue } from "./openapi-walk.js";
 
 /**
@@ -144,7 +144,10 @@ describe("tenant isolation: organization A cannot reach organization B", () => {
         for (const body of bodies) {
           const r = await call(t, op.method.toUpperCase(), url, { headers: cred.headers, ...(body === undefined ? {} : { body }) });
           answers.push(`${cred.name}: ${r.status} ${r.body?.code ?? ""}`);
-          expect(ok(r.status), `${op.method.toUpperCase()} ${url} as ${cred.name} with ${preview(body)} answered ${r.status} ${preview(r.body)}`).toBe(false);
+          expect(
+            ok(r.status),
+            `${op.method.toUpperCase()} ${url} as ${cred.name} with ${preview(body)} answered ${r.status} ${preview(r.body)}`,
+          ).toBe(false);
           if (r.status !== 400 && r.status !== 422) break; // reached past validation
         }
       }
@@ -162,7 +165,10 @@ describe("tenant isolation: organization A cannot reach organization B", () => {
     .filter((op) => op.body)
     .map((op) => ({
       op,
-      bodies: [...knownBodies(op, [recordedB]), ...fc.sample(validValue(doc, op.body?.schema ?? {}, [...bIds, ...b.references]), { seed: 11, numRuns: 60 })]
+      bodies: [
+        ...knownBodies(op, [recordedB]),
+        ...fc.sample(validValue(doc, op.body?.schema ?? {}, [...bIds, ...b.references]), { seed: 11, numRuns: 60 }),
+      ]
         .filter((body) => leaksOfB(body).length > 0)
         .slice(0, 8),
     }))

@@ -5,7 +5,15 @@ import { gzipSync } from "node:zlib";
 import { PublishRequestSchema, verifyPublishSignature } from "@gatherkit/core";
 import { BadRequestError, Gatherkit } from "@gatherkit/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
-import { bundleWorker, type RunningApi, type StubPublish, startBuiltApi, startNodeApi, startRealtimeStub, startWorkerApi } from "./runtimes.js";
+import {
+  bundleWorker,
+  type RunningApi,
+  type StubPublish,
+  startBuiltApi,
+  startNodeApi,
+  startRealtimeStub,
+  startWorkerApi,
+} from "./runtimes.js";
 
 /**
  * The same checks against every way the API runs: the embedded default in-process, the built
@@ -112,7 +120,10 @@ describe.each(runtimes)("$name", ({ name, runtime, start }) => {
     await Promise.all(
       joined.flatMap((j) => {
         const guest = new Gatherkit({ baseUrl: api.baseUrl, token: j.token, maxRetries: 0 });
-        return [guest.plans.proposals.vote(plan.id, proposal.id, { value: "yes" }), guest.plans.proposals.vote(plan.id, proposal.id, { value: "yes" })];
+        return [
+          guest.plans.proposals.vote(plan.id, proposal.id, { value: "yes" }),
+          guest.plans.proposals.vote(plan.id, proposal.id, { value: "yes" }),
+        ];
       }),
     );
     const { data } = await server.plans.tallies(plan.id);
@@ -184,7 +195,9 @@ describe("the Worker bundle", () => {
     expect(inputs.some((i) => i.endsWith("src/worker.ts"))).toBe(true);
     expect(inputs.some((i) => /@libsql\/client\/lib-esm\/web\.js$/.test(i))).toBe(true);
     const nodeOnly = inputs.filter((i) =>
-      /@hono\/node-server|@libsql\/client\/lib-esm\/(node|sqlite3)\.js$|libsql-experimental|better-sqlite3|apps\/api\/src\/node\.ts$|apps\/api\/src\/seed\.ts$/.test(i),
+      /@hono\/node-server|@libsql\/client\/lib-esm\/(node|sqlite3)\.js$|libsql-experimental|better-sqlite3|apps\/api\/src\/node\.ts$|apps\/api\/src\/seed\.ts$/.test(
+        i,
+      ),
     );
     expect(nodeOnly).toEqual([]);
   });

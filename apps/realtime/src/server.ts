@@ -1,7 +1,7 @@
 import {
   ClientMessageSchema,
-  PUBLISH_MAX_AGE_MS,
   type PresenceEntry,
+  PUBLISH_MAX_AGE_MS,
   PublishRequestSchema,
   ROOM_MESSAGE_MAX_BYTES,
   ROOM_TOKEN_AUDIENCE,
@@ -96,10 +96,7 @@ export default class Room implements Party.Server {
   }
 
   async onStart() {
-    const [seq, seen] = await Promise.all([
-      this.room.storage.get<number>("seq"),
-      this.room.storage.list<SeenPublish>({ prefix: "pub:" }),
-    ]);
+    const [seq, seen] = await Promise.all([this.room.storage.get<number>("seq"), this.room.storage.list<SeenPublish>({ prefix: "pub:" })]);
     this.seq = seq ?? 0;
     for (const [key, value] of seen) this.seen.set(key.slice("pub:".length), value);
   }
@@ -146,7 +143,11 @@ export default class Room implements Party.Server {
     }
     const parsed = ClientMessageSchema.safeParse(data);
     if (!parsed.success) {
-      return sendError(sender, "invalid_message", 'Unknown message; a client may send {"type":"ping"} or {"type":"typing","typing":true|false}.');
+      return sendError(
+        sender,
+        "invalid_message",
+        'Unknown message; a client may send {"type":"ping"} or {"type":"typing","typing":true|false}.',
+      );
     }
     switch (parsed.data.type) {
       case "ping":

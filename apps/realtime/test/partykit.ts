@@ -10,7 +10,7 @@ import { createServer, type Server, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type PublishedEvent, ServerMessageSchema, type ServerMessage, signPublishBody } from "@gatherkit/core";
+import { type PublishedEvent, type ServerMessage, ServerMessageSchema, signPublishBody } from "@gatherkit/core";
 
 const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const PARTYKIT_BIN = join(PROJECT_DIR, "node_modules", "partykit", "dist", "bin.mjs");

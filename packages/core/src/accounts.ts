@@ -4,12 +4,12 @@ import { z } from "./zod.js";
 export const RoleSchema = z.enum(["owner", "admin", "staff"]).openapi("Role");
 export type Role = z.infer<typeof RoleSchema>;
 
-const Email = z.email().max(254).transform((e) => e.toLowerCase()).openapi({ example: "ada@example.com" });
-const Password = z
-  .string()
-  .min(10, "must be at least 10 characters")
-  .max(200)
-  .openapi({ example: "correct horse battery" });
+const Email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase())
+  .openapi({ example: "ada@example.com" });
+const Password = z.string().min(10, "must be at least 10 characters").max(200).openapi({ example: "correct horse battery" });
 
 export const SignUpSchema = z
   .strictObject({
@@ -61,9 +61,7 @@ export const OrganizationSchema = z
   .openapi("Organization");
 export type Organization = z.infer<typeof OrganizationSchema>;
 
-export const UpdateOrganizationSchema = z
-  .strictObject({ name: z.string().trim().min(1).max(120) })
-  .openapi("UpdateOrganizationRequest");
+export const UpdateOrganizationSchema = z.strictObject({ name: z.string().trim().min(1).max(120) }).openapi("UpdateOrganizationRequest");
 
 export const MemberSchema = z
   .object({
@@ -84,14 +82,10 @@ export const AddMemberSchema = z
   })
   .openapi("AddMemberRequest");
 
-export const UpdateMemberSchema = z
-  .strictObject({ role: RoleSchema })
-  .openapi("UpdateMemberRequest");
+export const UpdateMemberSchema = z.strictObject({ role: RoleSchema }).openapi("UpdateMemberRequest");
 
 /** The signed-in organizer: who they are, in which organization, with which role. */
-export const MeSchema = z
-  .object({ user: UserSchema, organization: OrganizationSchema, role: RoleSchema })
-  .openapi("Me");
+export const MeSchema = z.object({ user: UserSchema, organization: OrganizationSchema, role: RoleSchema }).openapi("Me");
 export type Me = z.infer<typeof MeSchema>;
 
 /** What sign-up, sign-in and refresh return. Browsers also get the tokens as HTTP-only cookies. */

@@ -10,9 +10,7 @@ export const RoomNameSchema = z
   .regex(/^(org|plan|event|premise):[a-z]+_[0-9a-z]{8,40}$/, 'must look like "plan:plan_…" or "org:org_…"')
   .openapi({ example: "org:org_0123456789abcdefghjk" });
 
-export const CreateRoomTokenSchema = z
-  .strictObject({ room: RoomNameSchema })
-  .openapi("CreateRoomTokenRequest");
+export const CreateRoomTokenSchema = z.strictObject({ room: RoomNameSchema }).openapi("CreateRoomTokenRequest");
 
 export const RoomTokenSchema = z
   .object({
@@ -109,10 +107,7 @@ const hmacKeys = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string): Promise<CryptoKey> {
   let k = hmacKeys.get(secret);
   if (!k) {
-    k = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-      "verify",
-    ]);
+    k = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
     hmacKeys.set(secret, k);
   }
   return k;

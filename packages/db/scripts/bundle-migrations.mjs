@@ -4,7 +4,9 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = new URL("../migrations/", import.meta.url).pathname;
-const files = readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".sql"))
+  .sort();
 const migrations = files.map((f) => ({
   id: f.replace(/\.sql$/, ""),
   statements: readFileSync(join(dir, f), "utf8")

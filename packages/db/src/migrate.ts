@@ -12,9 +12,7 @@ export interface MigrationDriver {
  * Returns the ids it applied.
  */
 export async function applyMigrations(driver: MigrationDriver): Promise<string[]> {
-  await driver.batch([
-    "CREATE TABLE IF NOT EXISTS __gk_migrations (id TEXT PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)",
-  ]);
+  await driver.batch(["CREATE TABLE IF NOT EXISTS __gk_migrations (id TEXT PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)"]);
   const done = new Set((await driver.all("SELECT id FROM __gk_migrations")).map((r) => String(r.id)));
   const applied: string[] = [];
   for (const m of migrations) {

@@ -39,9 +39,9 @@ beforeAll(async () => {
   await applyMigrations(handles[0]!.migrations);
   db = handles[0]!.db;
   await db.insert(organizations).values({ id: "org_1", name: "Org", createdAt: NOW });
-  await db.insert(participants).values(
-    Array.from({ length: 20 }, (_, i) => ({ id: `ptc_${i}`, orgId: "org_1", name: `P${i}`, createdAt: NOW })),
-  );
+  await db
+    .insert(participants)
+    .values(Array.from({ length: 20 }, (_, i) => ({ id: `ptc_${i}`, orgId: "org_1", name: `P${i}`, createdAt: NOW })));
   await db.insert(plans).values({
     id: "plan_1",
     orgId: "org_1",
@@ -128,7 +128,9 @@ describe("proposals and commitments", () => {
     ]);
 
   it("concurrent commitments never exceed the capacity", async () => {
-    await db.insert(proposals).values({ id: "prop_1", orgId: "org_1", planId: "plan_1", title: "Boat", capacity: 3, createdAt: NOW, updatedAt: NOW });
+    await db
+      .insert(proposals)
+      .values({ id: "prop_1", orgId: "org_1", planId: "plan_1", title: "Boat", capacity: 3, createdAt: NOW, updatedAt: NOW });
     await Promise.all(Array.from({ length: 12 }, (_, i) => commit(on(i), "prop_1", `ptc_${i}`)));
     const takers = await db.select().from(proposalTakers).where(eq(proposalTakers.proposalId, "prop_1"));
     expect(takers).toHaveLength(3);
@@ -179,7 +181,10 @@ describe("votes", () => {
       cast(on(2), "vote_4", "prop_4", "ptc_6", "yes"),
     ]);
     expect(settled.filter((s) => s.status === "fulfilled")).toHaveLength(1);
-    const yes = await db.select().from(votes).where(and(eq(votes.participantId, "ptc_6"), eq(votes.value, "yes")));
+    const yes = await db
+      .select()
+      .from(votes)
+      .where(and(eq(votes.participantId, "ptc_6"), eq(votes.value, "yes")));
     expect(yes).toHaveLength(1);
     // A maybe takes no lock.
     await cast(db, "vote_5", yes[0]!.proposalId === "prop_1" ? "prop_4" : "prop_1", "ptc_6", "maybe");
@@ -189,8 +194,12 @@ describe("votes", () => {
 describe("money", () => {
   it("refuses payments to oneself, non-positive amounts and negative shares", async () => {
     const pay = { orgId: "org_1", planId: "plan_1", amount: 100, currency: "EUR", createdAt: NOW };
-    await expect(db.insert(payments).values({ id: "pay_1", ...pay, fromParticipantId: "ptc_1", toParticipantId: "ptc_1" })).rejects.toThrow();
-    await expect(db.insert(payments).values({ id: "pay_2", ...pay, amount: 0, fromParticipantId: "ptc_1", toParticipantId: "ptc_2" })).rejects.toThrow();
+    await expect(
+      db.insert(payments).values({ id: "pay_1", ...pay, fromParticipantId: "ptc_1", toParticipantId: "ptc_1" }),
+    ).rejects.toThrow();
+    await expect(
+      db.insert(payments).values({ id: "pay_2", ...pay, amount: 0, fromParticipantId: "ptc_1", toParticipantId: "ptc_2" }),
+    ).rejects.toThrow();
     const expense = {
       id: "exp_1",
       orgId: "org_1",

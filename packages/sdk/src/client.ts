@@ -65,7 +65,7 @@ export class Gatherkit {
 
   constructor(options: ClientOptions) {
     if (typeof options !== "object" || options === null) {
-      throw new GatherkitError('new Gatherkit() needs options: { baseUrl, secretKey | publishableKey | token | accessToken }.');
+      throw new GatherkitError("new Gatherkit() needs options: { baseUrl, secretKey | publishableKey | token | accessToken }.");
     }
     this.baseUrl = checkBaseUrl(options.baseUrl);
     this.maxRetries = checkNumber("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES, 0);
@@ -147,7 +147,9 @@ function checkCredentials(options: ClientOptions): string | undefined {
   }
   if (name === "accessToken") {
     if (value.startsWith("gk_")) {
-      throw new GatherkitError(`\`accessToken\` takes an organizer's access token, not a key or participant token (${value.slice(0, 6)}…).`);
+      throw new GatherkitError(
+        `\`accessToken\` takes an organizer's access token, not a key or participant token (${value.slice(0, 6)}…).`,
+      );
     }
     return undefined;
   }

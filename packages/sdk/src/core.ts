@@ -67,9 +67,7 @@ export class Transport {
   /** `params` are sent as the query (`limit`, filters); each page replaces `cursor`. */
   list<T>(path: string, params: ListParams & Query = {}, options: RequestOptions = {}): PagePromise<T> {
     const load = (cursor: string | undefined): Promise<Page<T>> =>
-      this.request<PageBody<T>>("GET", path, { ...options, query: { ...params, cursor } }).then(
-        (body) => new Page(body, load),
-      );
+      this.request<PageBody<T>>("GET", path, { ...options, query: { ...params, cursor } }).then((body) => new Page(body, load));
     return new PagePromise(() => load(params.cursor));
   }
 

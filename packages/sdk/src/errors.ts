@@ -29,7 +29,11 @@ export class APIError extends GatherkitError {
   constructor(status: number, body: unknown, headers: Headers) {
     const problem = isProblem(body) ? body : undefined;
     const requestId = problem?.requestId ?? headers.get("x-request-id") ?? undefined;
-    const detail = problem ? `${problem.code}: ${problem.detail}` : typeof body === "string" && body ? body.slice(0, 200) : "no problem details";
+    const detail = problem
+      ? `${problem.code}: ${problem.detail}`
+      : typeof body === "string" && body
+        ? body.slice(0, 200)
+        : "no problem details";
     super(`${status} ${detail}${requestId ? ` (request ${requestId})` : ""}`);
     this.status = status;
     this.code = problem?.code;

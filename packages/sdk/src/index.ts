@@ -1,4 +1,4 @@
-export { type ClientOptions, Gatherkit } from "./client.js";
+export { type ClientOptions, Gatherkit, Gatherkit as default } from "./client.js";
 export type { Fetch, ListParams, RequestOptions } from "./core.js";
 export {
   APIConnectionError,
@@ -29,11 +29,10 @@ export type {
   PlanEventHandlers,
   PlanInvites,
   PlanParticipants,
-  Plans,
   PlanSubscribeHandlers,
+  Plans,
   Proposals,
 } from "./resources/plans.js";
 export type { PublishableKeys } from "./resources/publishable-keys.js";
 export type { SecretKeys } from "./resources/secret-keys.js";
 export type * from "./types.js";
-export { Gatherkit as default } from "./client.js";

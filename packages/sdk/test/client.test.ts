@@ -136,7 +136,9 @@ describe("retries", () => {
 
   it("stops after maxRetries and throws the last error", async () => {
     const { fetch, calls } = mockFetch(problem(502, "internal_error"));
-    const err = await client(fetch).secretKeys.list().catch((e: unknown) => e);
+    const err = await client(fetch)
+      .secretKeys.list()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InternalServerError);
     expect(calls).toHaveLength(3); // the first try and the default 2 retries
 
@@ -169,7 +171,10 @@ describe("retries", () => {
   });
 
   it("follows x-should-retry when the API sends it", async () => {
-    const { fetch, calls } = mockFetch(problem(400, "conflict", { "x-should-retry": "true" }), problem(503, "internal_error", { "x-should-retry": "false" }));
+    const { fetch, calls } = mockFetch(
+      problem(400, "conflict", { "x-should-retry": "true" }),
+      problem(503, "internal_error", { "x-should-retry": "false" }),
+    );
     await expect(client(fetch).secretKeys.list()).rejects.toBeInstanceOf(InternalServerError);
     expect(calls).toHaveLength(2);
   });
@@ -177,7 +182,9 @@ describe("retries", () => {
   it("retries connection errors and then throws APIConnectionError with the cause", async () => {
     const cause = new TypeError("fetch failed");
     const { fetch, calls } = mockFetch(cause);
-    const err = await client(fetch).organization.retrieve().catch((e: unknown) => e);
+    const err = await client(fetch)
+      .organization.retrieve()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(APIConnectionError);
     expect(err).not.toBeInstanceOf(APIError);
     expect((err as APIConnectionError).cause).toBe(cause);
@@ -197,7 +204,10 @@ describe("retries", () => {
 
   it("understands Retry-After as an HTTP date", async () => {
     vi.useFakeTimers({ now: Date.parse("2026-03-01T10:00:00Z") });
-    const { fetch, calls } = mockFetch(problem(503, "internal_error", { "retry-after": "Sun, 01 Mar 2026 10:00:05 GMT" }), json(200, secretKey(1)));
+    const { fetch, calls } = mockFetch(
+      problem(503, "internal_error", { "retry-after": "Sun, 01 Mar 2026 10:00:05 GMT" }),
+      json(200, secretKey(1)),
+    );
     const result = client(fetch).secretKeys.retrieve("sk_key0000000001");
     await vi.advanceTimersByTimeAsync(4_999);
     expect(calls).toHaveLength(1);
@@ -208,7 +218,9 @@ describe("retries", () => {
 
   it("does not wait out a Retry-After longer than a minute: it throws at once", async () => {
     const { fetch, calls } = mockFetch(problem(429, "rate_limited", { "retry-after": "3600" }), json(200, {}));
-    const err = await client(fetch).secretKeys.list().catch((e: unknown) => e);
+    const err = await client(fetch)
+      .secretKeys.list()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitError);
     expect((err as RateLimitError).headers.get("retry-after")).toBe("3600");
     expect(calls).toHaveLength(1);
@@ -234,7 +246,9 @@ describe("retries", () => {
     vi.useFakeTimers();
     const { fetch, calls } = mockFetch(problem(503, "internal_error", { "retry-after": "10" }));
     const controller = new AbortController();
-    const result = client(fetch).secretKeys.list({}, { signal: controller.signal }).catch((e: unknown) => e);
+    const result = client(fetch)
+      .secretKeys.list({}, { signal: controller.signal })
+      .catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(100);
     controller.abort();
     expect(await result).toBeInstanceOf(APIUserAbortError);
@@ -249,7 +263,9 @@ describe("timeouts", () => {
 
   it("turns a request with no answer into APIConnectionTimeoutError, after retrying", async () => {
     const { fetch, calls } = mockFetch(hang);
-    const err = await client(fetch, { timeoutMs: 20 }).organization.retrieve().catch((e: unknown) => e);
+    const err = await client(fetch, { timeoutMs: 20 })
+      .organization.retrieve()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(APIConnectionTimeoutError);
     expect(err).toBeInstanceOf(APIConnectionError);
     expect(calls).toHaveLength(3);
@@ -259,7 +275,9 @@ describe("timeouts", () => {
     const deaf = mockFetch(() => new Promise<Response>(() => {}));
     await expect(client(deaf.fetch, { maxRetries: 0 }).health({ timeoutMs: 20 })).rejects.toBeInstanceOf(APIConnectionTimeoutError);
 
-    const trickle = mockFetch(() => new Response(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode("{")) }), { status: 200 }));
+    const trickle = mockFetch(
+      () => new Response(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode("{")) }), { status: 200 }),
+    );
     await expect(client(trickle.fetch, { maxRetries: 0, timeoutMs: 20 }).health()).rejects.toBeInstanceOf(APIConnectionTimeoutError);
   });
 
@@ -324,7 +342,9 @@ describe("errors", () => {
 
   it("uses APIError itself for statuses without a subclass", async () => {
     const { fetch } = mockFetch(problem(405, "method_not_allowed"));
-    const err = await client(fetch).health().catch((e: unknown) => e);
+    const err = await client(fetch)
+      .health()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(APIError);
     expect((err as APIError).constructor).toBe(APIError);
   });

@@ -165,7 +165,10 @@ describe("the SDK against the API", () => {
 describe("limits and origins", () => {
   it("does not wait out a long Retry-After from the sign-in rate limit", async () => {
     // An hour-long window that has just begun: the API asks to come back in 3600 s.
-    const limited = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: "1", AUTH_RATE_LIMIT_WINDOW_SECONDS: "3600" }, now: () => Date.UTC(2026, 0, 1) });
+    const limited = await createTestApp({
+      env: { AUTH_RATE_LIMIT_MAX: "1", AUTH_RATE_LIMIT_WINDOW_SECONDS: "3600" },
+      now: () => Date.UTC(2026, 0, 1),
+    });
     try {
       let calls = 0;
       const counting: Fetch = (url, init) => {

@@ -37,12 +37,14 @@ beforeAll(async () => {
   staff = new Gatherkit({ baseUrl: BASE, fetch: t.fetch, secretKey: org.secretKey });
   host = new Gatherkit({ baseUrl: BASE, fetch: t.fetch, token: org.participantToken });
   hostId = org.participant.id;
-  const fromPage: Fetch = (url, init) => t.fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), origin: TEST_ORIGIN } });
+  const fromPage: Fetch = (url, init) =>
+    t.fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), origin: TEST_ORIGIN } });
   page = new Gatherkit({ baseUrl: BASE, fetch: fromPage, publishableKey: org.publishableKey });
 });
 afterAll(() => t.close());
 
-const types = (events: { room: string; event: PublishedEvent }[]) => events.filter((e) => e.room === `plan:${plan.id}`).map((e) => e.event.type);
+const types = (events: { room: string; event: PublishedEvent }[]) =>
+  events.filter((e) => e.room === `plan:${plan.id}`).map((e) => e.event.type);
 
 describe("a trip through the SDK", () => {
   it("staff create, edit and list a plan with an organizer", async () => {
@@ -101,7 +103,10 @@ describe("a trip through the SDK", () => {
     const all = await host.plans.participants.list(plan.id, { includeRemoved: true });
     expect(all.data.find((p) => p.name === "Ada")?.removedAt).not.toBeNull();
     // The last organizer cannot be demoted.
-    await expect(staff.plans.participants.update(plan.id, hostId, { role: "participant" })).rejects.toMatchObject({ status: 409, code: "last_organizer" });
+    await expect(staff.plans.participants.update(plan.id, hostId, { role: "participant" })).rejects.toMatchObject({
+      status: 409,
+      code: "last_organizer",
+    });
   });
 
   it("proposals: a participant proposes in a trip; edit, reject, reopen, list by status", async () => {
@@ -170,7 +175,12 @@ describe("a trip through the SDK", () => {
   });
 
   it("expenses, balances and payments settle everyone up", async () => {
-    const taxi = await grace.plans.expenses.create(plan.id, { description: "Taxi", amount: 3000, currency: "EUR", split: { mode: "equal" } });
+    const taxi = await grace.plans.expenses.create(plan.id, {
+      description: "Taxi",
+      amount: 3000,
+      currency: "EUR",
+      split: { mode: "equal" },
+    });
     expect(taxi).toMatchObject({ paidByParticipantId: graceId, recordedByParticipantId: graceId, amount: 3000 });
     expect([...taxi.shares].sort((a, b) => a.participantId.localeCompare(b.participantId))).toEqual(
       [
@@ -193,7 +203,12 @@ describe("a trip through the SDK", () => {
     expect(before.transfers).toEqual([{ fromParticipantId: graceId, toParticipantId: hostId, amount: 3000 }]);
     expect(before.balances.find((b) => b.participantId === graceId)).toMatchObject({ paid: 3000, share: 6000, net: -3000, status: "owes" });
 
-    const sent = await grace.plans.payments.create(plan.id, { toParticipantId: hostId, amount: 3000, currency: "EUR", note: "Sailing and taxi" });
+    const sent = await grace.plans.payments.create(plan.id, {
+      toParticipantId: hostId,
+      amount: 3000,
+      currency: "EUR",
+      note: "Sailing and taxi",
+    });
     expect(sent).toMatchObject({ fromParticipantId: graceId, status: "pending" });
     expect((await grace.plans.balances(plan.id)).balances.find((b) => b.participantId === graceId)?.status).toBe("paid");
     expect((await host.plans.payments.update(plan.id, sent.id, { status: "received" })).status).toBe("received");

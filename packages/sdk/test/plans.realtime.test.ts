@@ -3,11 +3,11 @@
  * `partykit dev` (apps/realtime), and SDK clients subscribe to the plan's room over partysocket.
  */
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { createHttpPublisher } from "../../../apps/api/src/lib/http-publisher.js";
+import { silentLogger } from "../../../apps/api/src/lib/logger.js";
 import { newOrg, outboxEvents, TEST_ORIGIN, type TestOrg } from "../../../apps/api/test/fixtures.js";
 import { createTestApp, type TestApp } from "../../../apps/api/test/harness.js";
 import { PLAN_DEFAULTS } from "../../../apps/api/test/plan-fixtures.js";
-import { createHttpPublisher } from "../../../apps/api/src/lib/http-publisher.js";
-import { silentLogger } from "../../../apps/api/src/lib/logger.js";
 import { type PartykitDev, startPartykit } from "../../../apps/realtime/test/partykit.js";
 import { type Fetch, Gatherkit, NotFoundError, type PlanEvent, type Subscription } from "../src/index.js";
 
@@ -38,7 +38,8 @@ it("a participant's subscription gets each plan event at its typed handler, with
   const host = new Gatherkit({ baseUrl: BASE, fetch: t.fetch, token: org.participantToken });
   const plan = await host.plans.create({ ...PLAN_DEFAULTS });
   const invite = await host.plans.invites.create(plan.id);
-  const fromPage: Fetch = (url, init) => t.fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), origin: TEST_ORIGIN } });
+  const fromPage: Fetch = (url, init) =>
+    t.fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), origin: TEST_ORIGIN } });
   const joined = await new Gatherkit({ baseUrl: BASE, fetch: fromPage, publishableKey: org.publishableKey }).invites.join(invite.code, {
     name: "Grace",
   });

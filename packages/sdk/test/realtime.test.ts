@@ -249,7 +249,15 @@ describe("parseServerMessage", () => {
 
   it("refuses malformed envelopes", async () => {
     const { parseServerMessage } = await import("../src/realtime.js");
-    for (const bad of ["null", "[]", '{"type":"welcome","seq":-1,"presence":[]}', '{"type":"event","seq":1}', '{"type":"presence","presence":[{"id":1}]}', '{"type":"nope"}', "not json"]) {
+    for (const bad of [
+      "null",
+      "[]",
+      '{"type":"welcome","seq":-1,"presence":[]}',
+      '{"type":"event","seq":1}',
+      '{"type":"presence","presence":[{"id":1}]}',
+      '{"type":"nope"}',
+      "not json",
+    ]) {
       expect(() => parseServerMessage(bad), bad).toThrow();
     }
   });

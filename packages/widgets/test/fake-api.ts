@@ -1,4 +1,4 @@
-import { Gatherkit, type Fetch } from "@gatherkit/sdk";
+import { type Fetch, Gatherkit } from "@gatherkit/sdk";
 
 /** A request the widget made, waiting for the test to answer it. */
 export interface PendingRequest {

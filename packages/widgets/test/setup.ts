@@ -25,4 +25,5 @@ function summarize(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(summarize).join(", ")}]`;
   return String(value);
 }
+
 export {};

@@ -1,8 +1,8 @@
+import { members, publishableKeys, secretKeys } from "@gatherkit/db";
 import { and, eq, isNull } from "drizzle-orm";
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { members, publishableKeys, secretKeys } from "@gatherkit/db";
-import type { Context } from "hono";
 import { sha256Hex } from "./crypto.js";
 import { ApiError } from "./errors.js";
 import { verifyApiToken } from "./tokens.js";

@@ -20,8 +20,7 @@ export function createRouter() {
       const where = TARGETS[(result as { target?: string }).target ?? ""] ?? "request";
       const errors = result.error.issues.map((i) => {
         const path = [where, ...i.path.map(String)].join(".");
-        const message =
-          i.code === "unrecognized_keys" ? `unknown field(s): ${(i as { keys: string[] }).keys.join(", ")}` : i.message;
+        const message = i.code === "unrecognized_keys" ? `unknown field(s): ${(i as { keys: string[] }).keys.join(", ")}` : i.message;
         return { path, message };
       });
       // Refinements that enforce a domain rule name its stable code (`params: { code }`, e.g.
@@ -100,7 +99,12 @@ export function createBaseApp(deps: Deps) {
         return problemResponse(400, "malformed_json", "The request body is not valid JSON.", requestId);
       }
       if (status === 415) {
-        return problemResponse(415, "unsupported_media_type", "Send the request body as JSON, with Content-Type: application/json.", requestId);
+        return problemResponse(
+          415,
+          "unsupported_media_type",
+          "Send the request body as JSON, with Content-Type: application/json.",
+          requestId,
+        );
       }
       if (status < 500) return problemResponse(status, status === 413 ? "payload_too_large" : "validation_failed", err.message, requestId);
     }
@@ -122,7 +126,14 @@ const CORS_HEADERS = "authorization, content-type, idempotency-key, x-request-id
  * credentials to check); the real request is then checked by `authenticate`, which refuses a
  * publishable key used from an origin not on its list. Cookies never cross origins.
  */
-const cors = async (c: { req: { method: string; header(n: string): string | undefined }; res: Response; body: (b: null, s: 204, h: Record<string, string>) => Response }, next: () => Promise<void>) => {
+const cors = async (
+  c: {
+    req: { method: string; header(n: string): string | undefined };
+    res: Response;
+    body: (b: null, s: 204, h: Record<string, string>) => Response;
+  },
+  next: () => Promise<void>,
+) => {
   const origin = c.req.header("origin");
   if (c.req.method === "OPTIONS" && origin && c.req.header("access-control-request-method")) {
     return c.body(null, 204, {
@@ -140,4 +151,3 @@ const cors = async (c: { req: { method: string; header(n: string): string | unde
     c.res.headers.append("vary", "origin");
   }
 };
-

@@ -18,7 +18,13 @@ function capture(status = 202, body = JSON.stringify({ seq: 1, duplicate: false 
 describe("createHttpPublisher", () => {
   it("posts a signed PublishRequest to the room's URL, with the room name unencoded", async () => {
     const c = capture();
-    const p = createHttpPublisher({ host: "127.0.0.1:1999", secret: SECRET, logger: silentLogger, fetch: c.fetch, now: () => 1_700_000_000_000 });
+    const p = createHttpPublisher({
+      host: "127.0.0.1:1999",
+      secret: SECRET,
+      logger: silentLogger,
+      fetch: c.fetch,
+      now: () => 1_700_000_000_000,
+    });
     await p.publish("org:org_0123456789abcdefghjk", event, { id: "obx_1" });
     const [req] = c.requests;
     expect(req!.url).toBe("http://127.0.0.1:1999/parties/main/org:org_0123456789abcdefghjk");

@@ -1,7 +1,7 @@
 import { idempotencyKeys } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
-import { createMiddleware } from "hono/factory";
 import type { MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
 import { sha256Hex } from "./crypto.js";
 import { ApiError } from "./errors.js";
 import type { AppBindings, Caller } from "./types.js";
@@ -68,12 +68,21 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
       await db.delete(idempotencyKeys).where(and(where, eq(idempotencyKeys.createdAt, row.createdAt)));
       return void (await idempotency(c, next));
     }
-    if (!row) throw new ApiError(409, "idempotency_key_in_flight", "A request with this Idempotency-Key is in progress; retry shortly.", { headers: { "retry-after": "1" } });
+    if (!row)
+      throw new ApiError(409, "idempotency_key_in_flight", "A request with this Idempotency-Key is in progress; retry shortly.", {
+        headers: { "retry-after": "1" },
+      });
     if (row.requestHash !== requestHash) {
-      throw new ApiError(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request. Use a new key for a new request.");
+      throw new ApiError(
+        422,
+        "idempotency_key_reused",
+        "This Idempotency-Key was used with a different request. Use a new key for a new request.",
+      );
     }
     if (row.status === "pending") {
-      throw new ApiError(409, "idempotency_key_in_flight", "A request with this Idempotency-Key is in progress; retry shortly.", { headers: { "retry-after": "1" } });
+      throw new ApiError(409, "idempotency_key_in_flight", "A request with this Idempotency-Key is in progress; retry shortly.", {
+        headers: { "retry-after": "1" },
+      });
     }
     const headers = new Headers(row.responseHeaders ?? {});
     headers.set(REPLAYED_HEADER, "true");
@@ -98,7 +107,12 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
       }
       await db
         .update(idempotencyKeys)
-        .set({ status: "done", responseStatus: res.status, responseBody: await sealer.seal(await res.clone().text()), responseHeaders: headers })
+        .set({
+          status: "done",
+          responseStatus: res.status,
+          responseBody: await sealer.seal(await res.clone().text()),
+          responseHeaders: headers,
+        })
         .where(where);
       stored = true;
     }

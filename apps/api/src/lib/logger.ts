@@ -11,9 +11,7 @@ export interface Logger {
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Structured logs: one JSON object per line, with the request id on every line of a request. */
-export function createLogger(
-  opts: { level?: LogLevel; write?: (line: string) => void; base?: Record<string, unknown> } = {},
-): Logger {
+export function createLogger(opts: { level?: LogLevel; write?: (line: string) => void; base?: Record<string, unknown> } = {}): Logger {
   const min = ORDER[opts.level ?? "info"];
   const write = opts.write ?? ((line: string) => console.log(line));
   const base = opts.base ?? {};

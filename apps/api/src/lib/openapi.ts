@@ -1,4 +1,4 @@
-import { type IdKind, idSchema, ProblemSchema, z as coreZ } from "@gatherkit/core";
+import { z as coreZ, type IdKind, idSchema, ProblemSchema } from "@gatherkit/core";
 import type { z } from "@hono/zod-openapi";
 
 /** A required JSON request body (a body of another type is refused, not silently ignored). */
@@ -10,8 +10,7 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
   return { description, content: { "application/json": { schema } } } as const;
 }
 
-const problem = (description: string) =>
-  ({ description, content: { "application/problem+json": { schema: ProblemSchema } } }) as const;
+const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } }) as const;
 
 /** Problem responses most routes can give; spread the ones that apply into `responses`. */
 export const problems = {

@@ -1,4 +1,4 @@
-import { PublishedEventSchema, type PublishedEvent, RoomNameSchema, newId, z } from "@gatherkit/core";
+import { newId, type PublishedEvent, PublishedEventSchema, RoomNameSchema, z } from "@gatherkit/core";
 import { type Db, outbox } from "@gatherkit/db";
 import { and, asc, eq, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { insertWhen } from "./guarded-insert.js";

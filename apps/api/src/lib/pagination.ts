@@ -26,7 +26,10 @@ const ID = /^[a-z]+_[0-9a-z]{1,60}$/;
 
 /** An opaque cursor: base64url of `[createdAt, id]`. */
 export function encodeCursor(c: Cursor): string {
-  return btoa(JSON.stringify([c.createdAt, c.id])).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(JSON.stringify([c.createdAt, c.id]))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 /** Reads a cursor from `?cursor=`; anything this API did not hand out is a 400 naming the parameter. */
@@ -52,9 +55,7 @@ export function decodeCursor(cursor: string): Cursor {
 export function pageSql(cols: KeysetColumns, page: PageQuery): PageSql {
   const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
   return {
-    where: after
-      ? or(lt(cols.createdAt, after.createdAt), and(eq(cols.createdAt, after.createdAt), lt(cols.id, after.id)))
-      : undefined,
+    where: after ? or(lt(cols.createdAt, after.createdAt), and(eq(cols.createdAt, after.createdAt), lt(cols.id, after.id))) : undefined,
     orderBy: [desc(cols.createdAt), desc(cols.id)],
     limit: page.limit + 1,
   };

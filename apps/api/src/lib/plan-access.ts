@@ -1,11 +1,4 @@
-import {
-  assertCan,
-  type PermissionContext,
-  type Plan,
-  type PlanActor,
-  type PlanPermission,
-  type PlanRole,
-} from "@gatherkit/core";
+import { assertCan, type PermissionContext, type Plan, type PlanActor, type PlanPermission, type PlanRole } from "@gatherkit/core";
 import { planParticipants, plans } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { requireCaller } from "./auth.js";

@@ -9,4 +9,3 @@ import type { PublishedEvent } from "@gatherkit/core";
 export interface Publisher {
   publish(room: string, event: PublishedEvent, opts?: { id?: string }): Promise<void>;
 }
-

@@ -48,12 +48,7 @@ export function signAccessToken(config: Config, c: Omit<AccessClaims, "typ">, no
   return sign(config, { typ: "access", ...c }, config.accessTokenTtlSeconds, now);
 }
 
-export async function signParticipantToken(
-  config: Config,
-  c: Omit<ParticipantClaims, "typ">,
-  ttlSeconds: number,
-  now = Date.now(),
-) {
+export async function signParticipantToken(config: Config, c: Omit<ParticipantClaims, "typ">, ttlSeconds: number, now = Date.now()) {
   const { jwt, expiresAt } = await sign(config, { typ: "participant", ...c }, ttlSeconds, now);
   return { token: PARTICIPANT_TOKEN_PREFIX + jwt, expiresAt };
 }

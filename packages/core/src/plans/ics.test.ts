@@ -110,7 +110,8 @@ describe("icsForPlan", () => {
         for (const line of out.split("\r\n")) expect(octets(line)).toBeLessThanOrEqual(75);
         const whole = parse(out).events[0]!;
         // Line breaks of any kind come back as \n; other control characters are dropped.
-        const expected = (s: string) => s.replace(/\r\n|\r/g, "\n").replace(/[^\t\n\x20-\x7e\u0080-\uffff]|\x7f/gu, (c) => (c.length === 2 ? c : ""));
+        const expected = (s: string) =>
+          s.replace(/\r\n|\r/g, "\n").replace(/[^\t\n\x20-\x7e\u0080-\uffff]|\x7f/gu, (c) => (c.length === 2 ? c : ""));
         expect(whole.summary ?? "").toBe(expected(title));
         if (description) expect(whole.description ?? "").toBe(expected(description));
       }),

@@ -8,7 +8,10 @@ import type { Plan, Proposal } from "./schemas.js";
  * Lines end with CRLF and are folded at 75 octets; TEXT values are escaped. UIDs are the ids,
  * so a calendar that subscribes to the feed updates items instead of duplicating them.
  */
-export type IcsPlan = Pick<Plan, "id" | "title" | "description" | "location" | "startDate" | "endDate" | "timeZone" | "status" | "updatedAt">;
+export type IcsPlan = Pick<
+  Plan,
+  "id" | "title" | "description" | "location" | "startDate" | "endDate" | "timeZone" | "status" | "updatedAt"
+>;
 export type IcsItem = Pick<Proposal, "id" | "title" | "description" | "url" | "startsAt" | "endsAt" | "cost" | "updatedAt">;
 
 export interface IcsOptions {
@@ -59,7 +62,9 @@ export function icsForPlan(plan: IcsPlan, itinerary: readonly IcsItem[], opts: I
   for (const item of timed) {
     const about = [
       item.description,
-      item.cost ? `Cost: ${formatMoney(item.cost.amount, item.cost.currency)}${item.cost.kind === "per_person" ? " per person" : " in total"}` : "",
+      item.cost
+        ? `Cost: ${formatMoney(item.cost.amount, item.cost.currency)}${item.cost.kind === "per_person" ? " per person" : " in total"}`
+        : "",
       item.url ?? "",
     ].filter(Boolean);
     lines.push(
@@ -83,7 +88,10 @@ export function icsForPlan(plan: IcsPlan, itinerary: readonly IcsItem[], opts: I
 
 /** `20300701T090000Z` */
 function utc(t: Instant): string {
-  return new Date(toMillis(t)).toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return new Date(toMillis(t))
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
 }
 
 function nextDay(date: string): string {

@@ -1,7 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import {
+  balanceStatus,
+  balances,
+  EXACT_SETTLE_UP_LIMIT,
+  type LedgerExpense,
+  type LedgerPayment,
+  paymentStatusOnRecord,
+  settleUp,
+} from "./ledger.js";
 import type { Balance, SplitSpec } from "./schemas.js";
-import { balances, balanceStatus, EXACT_SETTLE_UP_LIMIT, type LedgerExpense, type LedgerPayment, paymentStatusOnRecord, settleUp } from "./ledger.js";
 import { splitAmount } from "./split.js";
 import { expectDomainError, pid } from "./test-helpers.js";
 
@@ -65,7 +73,12 @@ describe("balances", () => {
       currency: "EUR",
       status,
     });
-    const bs = balances([{ paidByParticipantId: a, amount: 4200, currency: "EUR", shares }], [pay(b, "received"), pay(c, "pending"), pay(d, "cancelled")], [a, b, c, d], "EUR");
+    const bs = balances(
+      [{ paidByParticipantId: a, amount: 4200, currency: "EUR", shares }],
+      [pay(b, "received"), pay(c, "pending"), pay(d, "cancelled")],
+      [a, b, c, d],
+      "EUR",
+    );
     const by = Object.fromEntries(bs.map((x) => [x.participantId, x]));
     expect(by[a]).toMatchObject({ paid: 4200, share: 1050, received: 1050, pendingIn: 1050, net: 2100, outstanding: 1050, status: "owed" });
     expect(by[b]).toMatchObject({ net: 0, outstanding: 0, status: "settled" });
@@ -75,23 +88,42 @@ describe("balances", () => {
 
   it("refuses money in another currency and shares that do not add up", () => {
     const shares = [{ participantId: PEOPLE[0]!, amount: 100 }];
-    expectDomainError(() => balances([{ paidByParticipantId: PEOPLE[0]!, amount: 100, currency: "USD", shares }], [], [], "EUR"), 422, "currency_mismatch");
     expectDomainError(
-      () => balances([], [{ fromParticipantId: PEOPLE[0]!, toParticipantId: PEOPLE[1]!, amount: 1, currency: "USD", status: "pending" }], [], "EUR"),
+      () => balances([{ paidByParticipantId: PEOPLE[0]!, amount: 100, currency: "USD", shares }], [], [], "EUR"),
       422,
       "currency_mismatch",
     );
-    expectDomainError(() => balances([{ paidByParticipantId: PEOPLE[0]!, amount: 101, currency: "EUR", shares }], [], [], "EUR"), 422, "split_mismatch");
+    expectDomainError(
+      () =>
+        balances(
+          [],
+          [{ fromParticipantId: PEOPLE[0]!, toParticipantId: PEOPLE[1]!, amount: 1, currency: "USD", status: "pending" }],
+          [],
+          "EUR",
+        ),
+      422,
+      "currency_mismatch",
+    );
+    expectDomainError(
+      () => balances([{ paidByParticipantId: PEOPLE[0]!, amount: 101, currency: "EUR", shares }], [], [], "EUR"),
+      422,
+      "split_mismatch",
+    );
   });
 });
 
 /** Random non-zero integers that add up to zero, spread over distinct participants. */
 const zeroSum = (maxLen: number) =>
-  fc.array(fc.integer({ min: -50_000, max: 50_000 }).filter((x) => x !== 0), { minLength: 1, maxLength: maxLen - 1 }).map((xs) => {
-    const last = -sum(xs);
-    const all = last === 0 ? xs : [...xs, last];
-    return all.map((outstanding, i) => ({ participantId: pid(i), outstanding }));
-  });
+  fc
+    .array(
+      fc.integer({ min: -50_000, max: 50_000 }).filter((x) => x !== 0),
+      { minLength: 1, maxLength: maxLen - 1 },
+    )
+    .map((xs) => {
+      const last = -sum(xs);
+      const all = last === 0 ? xs : [...xs, last];
+      return all.map((outstanding, i) => ({ participantId: pid(i), outstanding }));
+    });
 
 function applyTransfers(entries: { participantId: string; outstanding: number }[], transfers: ReturnType<typeof settleUp>) {
   const left = new Map(entries.map((e) => [e.participantId, e.outstanding]));
@@ -144,7 +176,12 @@ describe("settleUp", () => {
     fc.assert(
       // Small amounts make zero-sum subgroups likely, which is where greedy alone falls short.
       fc.property(
-        fc.array(fc.integer({ min: -6, max: 6 }).filter((x) => x !== 0), { minLength: 1, maxLength: 7 }).filter((xs) => sum(xs) !== 0 || xs.length > 1),
+        fc
+          .array(
+            fc.integer({ min: -6, max: 6 }).filter((x) => x !== 0),
+            { minLength: 1, maxLength: 7 },
+          )
+          .filter((xs) => sum(xs) !== 0 || xs.length > 1),
         (xs) => {
           const all = sum(xs) === 0 ? xs : [...xs, -sum(xs)];
           const entries = all.map((outstanding, i) => ({ participantId: pid(i), outstanding }));
@@ -165,7 +202,10 @@ describe("settleUp", () => {
   });
 
   it("still settles beyond the exact limit, and is deterministic", () => {
-    const entries = Array.from({ length: EXACT_SETTLE_UP_LIMIT + 10 }, (_, i) => ({ participantId: pid(i), outstanding: i % 2 ? 1000 + i : -(1000 + i - 1) }));
+    const entries = Array.from({ length: EXACT_SETTLE_UP_LIMIT + 10 }, (_, i) => ({
+      participantId: pid(i),
+      outstanding: i % 2 ? 1000 + i : -(1000 + i - 1),
+    }));
     const fix = sum(entries.map((e) => e.outstanding));
     entries[0]!.outstanding -= fix;
     const a = settleUp(entries);

@@ -1,5 +1,5 @@
 import { DomainError } from "../errors.js";
-import type { Balance, BalanceStatus, PaymentStatus, PlanRole, Share, SettleUpTransfer } from "./schemas.js";
+import type { Balance, BalanceStatus, PaymentStatus, PlanRole, SettleUpTransfer, Share } from "./schemas.js";
 
 /**
  * Anything that was paid by one participant on behalf of others: a recorded expense, or a

@@ -2,10 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../errors.js";
 import {
+  assertMessageLive,
   assertPlanAllows,
   assertProposalAllows,
   assertProposalHasRoom,
-  assertMessageLive,
   assertVotingOpen,
   nextPlanStatus,
   PLAN_ACTIVITIES,
@@ -21,7 +21,12 @@ import { PLAN_STATUSES, type PlanStatus } from "./schemas.js";
 import { expectDomainError } from "./test-helpers.js";
 
 /** The lifecycle as the issue states it, written independently of the implementation's table. */
-const LEGAL = new Set(["planning:finalize:finalized", "planning:cancel:cancelled", "finalized:complete:completed", "finalized:cancel:cancelled"]);
+const LEGAL = new Set([
+  "planning:finalize:finalized",
+  "planning:cancel:cancelled",
+  "finalized:complete:completed",
+  "finalized:cancel:cancelled",
+]);
 
 describe("planTransition", () => {
   it("allows exactly the lifecycle's moves and rejects every other with 409 invalid_plan_transition", () => {

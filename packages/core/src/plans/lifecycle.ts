@@ -143,7 +143,11 @@ const PROPOSAL_OPEN_IN: Record<ProposalActivity, readonly ProposalStatus[]> = {
 /** Throws 409 `proposal_not_open` when a proposal's status forbids `activity` (nothing happens to a rejected one). */
 export function assertProposalAllows(status: ProposalStatus, activity: ProposalActivity): void {
   if (PROPOSAL_OPEN_IN[activity].includes(status)) return;
-  throw new DomainError(409, "proposal_not_open", `The proposal is ${status}; it is closed to ${activity === "commit" ? "commitments" : activity === "vote" ? "votes" : "edits"}.`);
+  throw new DomainError(
+    409,
+    "proposal_not_open",
+    `The proposal is ${status}; it is closed to ${activity === "commit" ? "commitments" : activity === "vote" ? "votes" : "edits"}.`,
+  );
 }
 
 /**

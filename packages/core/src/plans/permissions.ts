@@ -100,7 +100,11 @@ export function assertCan(planType: PlanType, role: PlanRole | null, permission:
     const why = rule === "collaborative" ? ` In ${planType} plans only organizers add proposals.` : "";
     throw new DomainError(403, "organizer_required", `Only an organizer of this plan may ${TEXT[permission]}.${why}`);
   }
-  throw new DomainError(403, "permission_denied", `Only ${OWNER_TEXT[permission] ?? "its owner"}${rule === "owner" ? "" : " or an organizer"} may ${TEXT[permission]}.`);
+  throw new DomainError(
+    403,
+    "permission_denied",
+    `Only ${OWNER_TEXT[permission] ?? "its owner"}${rule === "owner" ? "" : " or an organizer"} may ${TEXT[permission]}.`,
+  );
 }
 
 const TEXT: Record<PlanPermission, string> = {

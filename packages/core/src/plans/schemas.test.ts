@@ -1,4 +1,4 @@
-import { OpenApiGeneratorV31, OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { describe, expect, it } from "vitest";
 import { PublishedEventSchema } from "../realtime.js";
 import { TimeZoneSchema } from "../time.js";
@@ -55,7 +55,9 @@ describe("CreatePlan", () => {
     ]);
     expect(issues(CreatePlanSchema.safeParse({ ...plan, endDate: "2030-07-01" }))).toEqual(["endDate: an end date needs a start date"]);
     expect(CreatePlanSchema.safeParse({ ...plan, startDate: "2030-07-01", endDate: "2030-07-01" }).success).toBe(true);
-    expect(issues(CreatePlanSchema.safeParse({ ...plan, votingDeadline: "2030-07-01T12:00:00+02:00" }))[0]).toMatch(/^votingDeadline: .*UTC/);
+    expect(issues(CreatePlanSchema.safeParse({ ...plan, votingDeadline: "2030-07-01T12:00:00+02:00" }))[0]).toMatch(
+      /^votingDeadline: .*UTC/,
+    );
     expect(issues(CreatePlanSchema.safeParse({ ...plan, hideVotesUntilDeadline: true }))).toEqual([
       "hideVotesUntilDeadline: hiding votes until the deadline needs a votingDeadline",
     ]);
@@ -100,9 +102,9 @@ describe("invites and joining", () => {
 
 describe("proposals and votes", () => {
   it("a time window ends after it starts", () => {
-    expect(issues(CreateProposalSchema.safeParse({ title: "Sail", startsAt: "2030-07-01T10:00:00Z", endsAt: "2030-07-01T10:00:00Z" }))).toEqual([
-      "endsAt: must be after startsAt",
-    ]);
+    expect(
+      issues(CreateProposalSchema.safeParse({ title: "Sail", startsAt: "2030-07-01T10:00:00Z", endsAt: "2030-07-01T10:00:00Z" })),
+    ).toEqual(["endsAt: must be after startsAt"]);
     expect(issues(CreateProposalSchema.safeParse({ title: "Sail", endsAt: "2030-07-01T10:00:00Z" }))).toEqual([
       "endsAt: an end time needs a start time",
     ]);
@@ -115,7 +117,9 @@ describe("proposals and votes", () => {
     expect(issues(CreateProposalSchema.safeParse({ title: "Sail", cost: { kind: "total", amount: 12.5, currency: "EUR" } }))[0]).toMatch(
       /^cost.amount: .*whole number/,
     );
-    expect(issues(CreateProposalSchema.safeParse({ title: "Sail", cost: { kind: "total", amount: 0, currency: "EUR" } }))[0]).toMatch(/^cost.amount/);
+    expect(issues(CreateProposalSchema.safeParse({ title: "Sail", cost: { kind: "total", amount: 0, currency: "EUR" } }))[0]).toMatch(
+      /^cost.amount/,
+    );
     expect(issues(CreateProposalSchema.safeParse({ title: "Sail", url: "javascript:alert(1)" }))[0]).toMatch(/^url/);
   });
 
@@ -136,7 +140,10 @@ describe("expenses", () => {
   const base = { description: "Taxi", amount: 4200, currency: "EUR" };
 
   it("exact amounts must add up to the expense", () => {
-    const amounts = [{ participantId: pid(1), amount: 2000 }, { participantId: pid(2), amount: 2100 }];
+    const amounts = [
+      { participantId: pid(1), amount: 2000 },
+      { participantId: pid(2), amount: 2100 },
+    ];
     expect(issues(CreateExpenseSchema.safeParse({ ...base, split: { mode: "exact", amounts } }))).toEqual([
       "split.amounts: the exact amounts add up to 4100, not the expense's 4200",
     ]);
@@ -145,7 +152,10 @@ describe("expenses", () => {
   });
 
   it("percentages must add up to 100, with at most 4 decimals", () => {
-    const split = (percents: number[]) => ({ mode: "percent", percents: percents.map((percent, i) => ({ participantId: pid(i), percent })) });
+    const split = (percents: number[]) => ({
+      mode: "percent",
+      percents: percents.map((percent, i) => ({ participantId: pid(i), percent })),
+    });
     expect(SplitSpecSchema.safeParse(split([33.3333, 33.3333, 33.3334])).success).toBe(true);
     expect(SplitSpecSchema.safeParse(split([0.1, 0.2, 99.7])).success).toBe(true); // no float drift
     expect(issues(SplitSpecSchema.safeParse(split([50, 49])))).toEqual(["percents: percentages must add up to 100"]);
@@ -159,7 +169,9 @@ describe("expenses", () => {
     expect(SplitSpecSchema.safeParse({ mode: "random" }).success).toBe(false);
     expect(issues(CreateExpenseSchema.safeParse({ ...base, amount: 42.5, split: { mode: "equal" } }))[0]).toMatch(/^amount/);
     expect(issues(CreateExpenseSchema.safeParse({ ...base, split: { mode: "equal", extra: 1 } }))[0]).toMatch(/^split/);
-    expect(CreateExpenseSchema.safeParse({ ...base, split: { mode: "shares", shares: [{ participantId: pid(1), shares: 1.5 }] } }).success).toBe(true);
+    expect(
+      CreateExpenseSchema.safeParse({ ...base, split: { mode: "shares", shares: [{ participantId: pid(1), shares: 1.5 }] } }).success,
+    ).toBe(true);
   });
 
   it("split rule failures carry the stable code split_mismatch (the API answers 422 with it); malformed fields do not", () => {
@@ -170,15 +182,18 @@ describe("expenses", () => {
     const percents = [{ participantId: pid(1), percent: 40 }];
     expect(codes(CreateExpenseSchema.safeParse({ ...base, split: { mode: "percent", percents } }))).toEqual(["split_mismatch"]);
     expect(codes(SplitSpecSchema.safeParse({ mode: "equal", participantIds: [pid(1), pid(1)] }))).toEqual(["split_mismatch"]);
-    const twice = [{ participantId: pid(1), shares: 1 }, { participantId: pid(1), shares: 2 }];
+    const twice = [
+      { participantId: pid(1), shares: 1 },
+      { participantId: pid(1), shares: 2 },
+    ];
     expect(codes(SplitSpecSchema.safeParse({ mode: "shares", shares: twice }))).toEqual(["split_mismatch"]);
     expect(codes(CreateExpenseSchema.safeParse({ ...base, amount: 0, split: { mode: "equal" } }))).toEqual([undefined]);
   });
 
   it("a payment goes between two different participants", () => {
-    expect(issues(CreatePaymentSchema.safeParse({ fromParticipantId: pid(1), toParticipantId: pid(1), amount: 1, currency: "EUR" }))).toEqual([
-      "toParticipantId: a payment goes from one participant to another",
-    ]);
+    expect(
+      issues(CreatePaymentSchema.safeParse({ fromParticipantId: pid(1), toParticipantId: pid(1), amount: 1, currency: "EUR" })),
+    ).toEqual(["toParticipantId: a payment goes from one participant to another"]);
   });
 
   it("chat messages are trimmed and not empty", () => {
@@ -196,7 +211,13 @@ describe("contract", () => {
 
   it("every schema renders into an OpenAPI document as a named component", () => {
     const registry = new OpenAPIRegistry();
-    for (const [name, schema] of Object.entries({ CreatePlanSchema, UpdatePlanSchema, CreateExpenseSchema, FinalizeSchema, PlanBalancesSchema })) {
+    for (const [name, schema] of Object.entries({
+      CreatePlanSchema,
+      UpdatePlanSchema,
+      CreateExpenseSchema,
+      FinalizeSchema,
+      PlanBalancesSchema,
+    })) {
       registry.registerPath({
         method: "post",
         path: `/${name}`,
@@ -206,7 +227,17 @@ describe("contract", () => {
     }
     const doc = new OpenApiGeneratorV31(registry.definitions).generateDocument({ openapi: "3.1.0", info: { title: "t", version: "1" } });
     const names = Object.keys(doc.components?.schemas ?? {});
-    for (const n of ["CreatePlanRequest", "UpdatePlanRequest", "CreateExpenseRequest", "SplitSpec", "FinalizeRequest", "PlanBalances", "Balance", "PlanType", "PlanLocationInput"]) {
+    for (const n of [
+      "CreatePlanRequest",
+      "UpdatePlanRequest",
+      "CreateExpenseRequest",
+      "SplitSpec",
+      "FinalizeRequest",
+      "PlanBalances",
+      "Balance",
+      "PlanType",
+      "PlanLocationInput",
+    ]) {
       expect(names).toContain(n);
     }
   });
@@ -215,7 +246,16 @@ describe("contract", () => {
     // Responses come first, as in the API's document: their nullable fields (Plan.location,
     // Proposal.cost, Proposal.myVote) must not make the request bodies' components accept null.
     const registry = new OpenAPIRegistry();
-    const schemas = { PlanSchema, ProposalSchema, InvitePreviewSchema, CreatePlanSchema, UpdatePlanSchema, CreateProposalSchema, UpdateProposalSchema, CastVoteSchema };
+    const schemas = {
+      PlanSchema,
+      ProposalSchema,
+      InvitePreviewSchema,
+      CreatePlanSchema,
+      UpdatePlanSchema,
+      CreateProposalSchema,
+      UpdateProposalSchema,
+      CastVoteSchema,
+    };
     for (const [name, schema] of Object.entries(schemas)) {
       registry.registerPath({
         method: "post",
@@ -226,7 +266,10 @@ describe("contract", () => {
     }
     const doc = new OpenApiGeneratorV31(registry.definitions).generateDocument({ openapi: "3.1.0", info: { title: "t", version: "1" } });
     const nullable = Object.entries(doc.components?.schemas ?? {})
-      .filter(([, s]) => JSON.stringify((s as { type?: unknown }).type ?? "").includes("null") || ((s as { enum?: unknown[] }).enum ?? []).includes(null))
+      .filter(
+        ([, s]) =>
+          JSON.stringify((s as { type?: unknown }).type ?? "").includes("null") || ((s as { enum?: unknown[] }).enum ?? []).includes(null),
+      )
       .map(([name]) => name);
     expect(nullable).toEqual([]);
     expect(Object.keys(doc.components?.schemas ?? {})).toEqual(expect.arrayContaining(["PlanLocation", "ProposalCost", "VoteValue"]));

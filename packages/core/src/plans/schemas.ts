@@ -237,7 +237,9 @@ export const PlanViewerSchema = z
     role: orNull(PlanRoleSchema).openapi({
       description: "`organizer` for organization staff; a participant's role in the plan; null when not (or no longer) in it.",
     }),
-    staff: z.boolean().openapi({ description: "True for organization staff (organizer session, secret key), who organize every plan of their organization." }),
+    staff: z.boolean().openapi({
+      description: "True for organization staff (organizer session, secret key), who organize every plan of their organization.",
+    }),
   })
   .openapi("PlanViewer");
 export type PlanViewer = z.infer<typeof PlanViewerSchema>;
@@ -332,7 +334,10 @@ export const InvitePreviewSchema = z
       timeZone: z.string(),
       location: orNull(PlanLocationSchema),
     }),
-    organizerName: z.string().nullable().openapi({ description: "The first organizer's name; null when only organization staff organize it." }),
+    organizerName: z
+      .string()
+      .nullable()
+      .openapi({ description: "The first organizer's name; null when only organization staff organize it." }),
     participantCount: z.number().int(),
   })
   .openapi("InvitePreview", { description: "What an invite link shows before joining." });
@@ -348,9 +353,7 @@ export const AddPlanParticipantSchema = z
   });
 export type AddPlanParticipantInput = z.input<typeof AddPlanParticipantSchema>;
 
-const queryBoolean = z
-  .enum(["true", "false"])
-  .transform((v) => v === "true");
+const queryBoolean = z.enum(["true", "false"]).transform((v) => v === "true");
 
 export const PlanListQuerySchema = PageQuerySchema.extend({
   status: PlanStatusSchema.optional().openapi({ param: { name: "status", in: "query" }, description: "Only plans with this status." }),
@@ -421,7 +424,8 @@ export const ProposalSchema = z
       description: "Its votes as the caller may see them: while the plan hides votes until the deadline, participants see only `total`.",
     }),
     myVote: orNull(VoteValueSchema).openapi({
-      description: "The caller's own vote on it; null when they have not voted (or act as organization staff, who vote through a participant).",
+      description:
+        "The caller's own vote on it; null when they have not voted (or act as organization staff, who vote through a participant).",
     }),
     committed: z.boolean().openapi({ description: "Whether the caller took a place in it (POST …/commitment)." }),
   })
@@ -432,7 +436,10 @@ export type Proposal = z.infer<typeof ProposalSchema>;
 export const PROPOSAL_VIEWER_FIELDS = { myVote: true, committed: true } as const;
 
 export const ProposalListQuerySchema = PageQuerySchema.extend({
-  status: ProposalStatusSchema.optional().openapi({ param: { name: "status", in: "query" }, description: "Only proposals with this status." }),
+  status: ProposalStatusSchema.optional().openapi({
+    param: { name: "status", in: "query" },
+    description: "Only proposals with this status.",
+  }),
 });
 export type ProposalListQuery = z.output<typeof ProposalListQuerySchema>;
 
@@ -543,7 +550,8 @@ export const FinalizeSchema = z
     }),
   ])
   .openapi("FinalizeRequest", {
-    description: "Choose the itinerary: the listed proposals, or the `count` proposals ranked highest by votes (yes, then maybe, then fewest no).",
+    description:
+      "Choose the itinerary: the listed proposals, or the `count` proposals ranked highest by votes (yes, then maybe, then fewest no).",
   });
 export type FinalizeInput = z.input<typeof FinalizeSchema>;
 export type Finalize = z.output<typeof FinalizeSchema>;
@@ -581,7 +589,10 @@ export const SplitSpecSchema = z
       shares: participantList(
         z.strictObject({
           participantId: ParticipantId,
-          shares: Decimal4("shares", 0.0001, 1_000_000).openapi({ example: 2, description: "Relative weight, e.g. 2 for a couple, 0.5 for a child." }),
+          shares: Decimal4("shares", 0.0001, 1_000_000).openapi({
+            example: 2,
+            description: "Relative weight, e.g. 2 for a couple, 0.5 for a child.",
+          }),
         }),
       ),
     }),
@@ -599,7 +610,10 @@ export const SplitSpecSchema = z
           percent: Decimal4("percent", 0, 100).openapi({ example: 25 }),
         }),
       )
-        .refine((l) => l.reduce((s, x) => s + (toScaled(x.percent) ?? 0), 0) === 100 * DECIMAL_SCALE, splitMismatch("percentages must add up to 100"))
+        .refine(
+          (l) => l.reduce((s, x) => s + (toScaled(x.percent) ?? 0), 0) === 100 * DECIMAL_SCALE,
+          splitMismatch("percentages must add up to 100"),
+        )
         .openapi({ description: "Must add up to exactly 100 (up to 4 decimals each)." }),
     }),
   ])
@@ -727,7 +741,8 @@ export const CreatePaymentSchema = z
     path: ["toParticipantId"],
   })
   .openapi("CreatePaymentRequest", {
-    description: "Recorded by the sender it waits for the recipient to confirm; recorded by the recipient or an organizer it counts as received.",
+    description:
+      "Recorded by the sender it waits for the recipient to confirm; recorded by the recipient or an organizer it counts as received.",
   });
 export type CreatePaymentInput = z.input<typeof CreatePaymentSchema>;
 export type CreatePayment = z.output<typeof CreatePaymentSchema>;

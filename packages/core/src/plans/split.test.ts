@@ -13,20 +13,18 @@ const spec: fc.Arbitrary<Case> = participantIds(20).chain((ids) =>
   fc.oneof(
     fc.constant<Case>({ spec: { mode: "equal" }, everyone: ids }),
     fc.constant<Case>({ spec: { mode: "equal", participantIds: ids }, everyone: [] }),
-    fc
-      .array(fc.integer({ min: 1, max: 1_000_000 * 10_000 }), { minLength: ids.length, maxLength: ids.length })
-      .map((ws): Case => ({
+    fc.array(fc.integer({ min: 1, max: 1_000_000 * 10_000 }), { minLength: ids.length, maxLength: ids.length }).map(
+      (ws): Case => ({
         spec: { mode: "shares", shares: ids.map((participantId, i) => ({ participantId, shares: ws[i]! / 10_000 })) } as SplitSpec,
         everyone: [],
-      })),
-    // Percentages in units of 0.0001 %, a random composition of 1 000 000.
-    fc
-      .array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: ids.length - 1, maxLength: ids.length - 1 })
-      .map((cuts): Case => {
-        const points = [0, ...cuts.sort((a, b) => a - b), 1_000_000];
-        const percents = ids.map((participantId, i) => ({ participantId, percent: (points[i + 1]! - points[i]!) / 10_000 }));
-        return { spec: { mode: "percent", percents } as SplitSpec, everyone: [] };
       }),
+    ),
+    // Percentages in units of 0.0001 %, a random composition of 1 000 000.
+    fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: ids.length - 1, maxLength: ids.length - 1 }).map((cuts): Case => {
+      const points = [0, ...cuts.sort((a, b) => a - b), 1_000_000];
+      const percents = ids.map((participantId, i) => ({ participantId, percent: (points[i + 1]! - points[i]!) / 10_000 }));
+      return { spec: { mode: "percent", percents } as SplitSpec, everyone: [] };
+    }),
   ),
 );
 
@@ -111,17 +109,41 @@ describe("splitAmount", () => {
   it("splits by shares and percentages", () => {
     const [a, b] = [pid(1), pid(2)];
     expect(
-      splitAmount(4200, { mode: "shares", shares: [{ participantId: a, shares: 2 }, { participantId: b, shares: 1 }] }),
-    ).toEqual([{ participantId: a, amount: 2800 }, { participantId: b, amount: 1400 }]);
+      splitAmount(4200, {
+        mode: "shares",
+        shares: [
+          { participantId: a, shares: 2 },
+          { participantId: b, shares: 1 },
+        ],
+      }),
+    ).toEqual([
+      { participantId: a, amount: 2800 },
+      { participantId: b, amount: 1400 },
+    ]);
     expect(
-      splitAmount(1000, { mode: "shares", shares: [{ participantId: a, shares: 0.5 }, { participantId: b, shares: 1 }] }),
-    ).toEqual([{ participantId: a, amount: 333 }, { participantId: b, amount: 667 }]);
+      splitAmount(1000, {
+        mode: "shares",
+        shares: [
+          { participantId: a, shares: 0.5 },
+          { participantId: b, shares: 1 },
+        ],
+      }),
+    ).toEqual([
+      { participantId: a, amount: 333 },
+      { participantId: b, amount: 667 },
+    ]);
     expect(
       splitAmount(1, {
         mode: "percent",
-        percents: [{ participantId: a, percent: 33.3333 }, { participantId: b, percent: 66.6667 }],
+        percents: [
+          { participantId: a, percent: 33.3333 },
+          { participantId: b, percent: 66.6667 },
+        ],
       }),
-    ).toEqual([{ participantId: a, amount: 0 }, { participantId: b, amount: 1 }]);
+    ).toEqual([
+      { participantId: a, amount: 0 },
+      { participantId: b, amount: 1 },
+    ]);
   });
 
   it("splits equally among everyone when the spec names nobody", () => {
@@ -130,7 +152,10 @@ describe("splitAmount", () => {
   });
 
   it("keeps exact amounts that add up, refuses those that do not", () => {
-    const amounts = [{ participantId: pid(1), amount: 3000 }, { participantId: pid(2), amount: 1200 }];
+    const amounts = [
+      { participantId: pid(1), amount: 3000 },
+      { participantId: pid(2), amount: 1200 },
+    ];
     expect(splitAmount(4200, { mode: "exact", amounts })).toEqual(amounts);
     const err = expectDomainError(() => splitAmount(4300, { mode: "exact", amounts }), 422, "split_mismatch");
     expect(err.detail).toContain("4200");
@@ -138,13 +163,27 @@ describe("splitAmount", () => {
 
   it("refuses percentages that do not add up to 100, duplicates and all-zero weights", () => {
     expectDomainError(
-      () => splitAmount(100, { mode: "percent", percents: [{ participantId: pid(1), percent: 50 }, { participantId: pid(2), percent: 49.99 }] }),
+      () =>
+        splitAmount(100, {
+          mode: "percent",
+          percents: [
+            { participantId: pid(1), percent: 50 },
+            { participantId: pid(2), percent: 49.99 },
+          ],
+        }),
       422,
       "split_mismatch",
     );
     expectDomainError(() => splitAmount(100, { mode: "equal", participantIds: [pid(1), pid(1)] }), 422, "split_mismatch");
     expectDomainError(
-      () => splitAmount(100, { mode: "percent", percents: [{ participantId: pid(1), percent: 0 }, { participantId: pid(2), percent: 0 }] }),
+      () =>
+        splitAmount(100, {
+          mode: "percent",
+          percents: [
+            { participantId: pid(1), percent: 0 },
+            { participantId: pid(2), percent: 0 },
+          ],
+        }),
       422,
       "split_mismatch",
     );

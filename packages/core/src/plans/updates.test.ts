@@ -21,7 +21,10 @@ describe("applyPlanUpdate", () => {
       title: "Porto",
       location: { name: "Porto", lat: 41.15, lng: -8.61 },
     });
-    expect(applyPlanUpdate(current, { location: null, endDate: null }, { hasVotes: true })).toMatchObject({ location: null, endDate: null });
+    expect(applyPlanUpdate(current, { location: null, endDate: null }, { hasVotes: true })).toMatchObject({
+      location: null,
+      endDate: null,
+    });
   });
 
   it("judges the merged plan", () => {
@@ -34,7 +37,9 @@ describe("applyPlanUpdate", () => {
   it("locks “one yes” once votes exist", () => {
     expect(applyPlanUpdate(current, { oneYesPerParticipant: true }, { hasVotes: false }).oneYesPerParticipant).toBe(true);
     expectDomainError(() => applyPlanUpdate(current, { oneYesPerParticipant: true }, { hasVotes: true }), 409, "voting_options_locked");
-    expect(applyPlanUpdate({ ...current, oneYesPerParticipant: true }, { oneYesPerParticipant: false }, { hasVotes: true }).oneYesPerParticipant).toBe(false);
+    expect(
+      applyPlanUpdate({ ...current, oneYesPerParticipant: true }, { oneYesPerParticipant: false }, { hasVotes: true }).oneYesPerParticipant,
+    ).toBe(false);
   });
 });
 
@@ -52,9 +57,16 @@ const proposal: ProposalSettings = {
 describe("applyProposalUpdate", () => {
   const ctx = { planCurrency: "EUR", takenCount: 4 };
   it("merges and checks the window, currency and capacity", () => {
-    expect(applyProposalUpdate(proposal, { capacity: 4, url: "https://example.com" }, ctx)).toMatchObject({ capacity: 4, url: "https://example.com" });
+    expect(applyProposalUpdate(proposal, { capacity: 4, url: "https://example.com" }, ctx)).toMatchObject({
+      capacity: 4,
+      url: "https://example.com",
+    });
     expectDomainError(() => applyProposalUpdate(proposal, { startsAt: "2030-07-02T20:00:00Z" }, ctx), 400, "validation_failed");
-    expectDomainError(() => applyProposalUpdate(proposal, { cost: { kind: "total", amount: 100, currency: "USD" } }, ctx), 422, "currency_mismatch");
+    expectDomainError(
+      () => applyProposalUpdate(proposal, { cost: { kind: "total", amount: 100, currency: "USD" } }, ctx),
+      422,
+      "currency_mismatch",
+    );
     expectDomainError(() => applyProposalUpdate(proposal, { capacity: 3 }, ctx), 409, "proposal_full");
     expect(applyProposalUpdate(proposal, { capacity: null }, ctx).capacity).toBeNull();
   });

@@ -1,14 +1,14 @@
 import { DomainError } from "../errors.js";
-import { assertCurrency } from "./split.js";
 import {
   type Plan,
   type PlanLocation,
-  planFieldIssues,
   type Proposal,
+  planFieldIssues,
   timeWindowIssues,
   type UpdatePlan,
   type UpdateProposal,
 } from "./schemas.js";
+import { assertCurrency } from "./split.js";
 
 /** A plan's editable fields. */
 export type PlanSettings = Pick<

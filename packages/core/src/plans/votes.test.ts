@@ -114,7 +114,14 @@ describe("one yes per participant", () => {
   });
 });
 
-const t = (proposalId: string, yes: number, maybe: number, no: number): Tally => ({ proposalId, yes, maybe, no, total: yes + maybe + no, hidden: false });
+const t = (proposalId: string, yes: number, maybe: number, no: number): Tally => ({
+  proposalId,
+  yes,
+  maybe,
+  no,
+  total: yes + maybe + no,
+  hidden: false,
+});
 
 describe("ranking and finalizing", () => {
   it("ranks by yes, then maybe, then fewest no, then the given order", () => {

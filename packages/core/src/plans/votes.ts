@@ -61,9 +61,7 @@ export function tally(votes: readonly VoteLike[], opts: TallyOptions): Tally[] {
  */
 export function validateOneYes(votes: readonly VoteLike[], next: VoteLike, opts: { oneYesPerParticipant: boolean }): void {
   if (!opts.oneYesPerParticipant || next.value !== "yes") return;
-  const other = votes.find(
-    (v) => v.participantId === next.participantId && v.value === "yes" && v.proposalId !== next.proposalId,
-  );
+  const other = votes.find((v) => v.participantId === next.participantId && v.value === "yes" && v.proposalId !== next.proposalId);
   if (other) {
     throw new DomainError(
       409,

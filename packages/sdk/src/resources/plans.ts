@@ -160,12 +160,7 @@ export class PlanParticipants extends APIResource {
   }
 
   /** Organizers: promote to co-organizer or demote. A plan always keeps an organizer. */
-  update(
-    planId: string,
-    participantId: string,
-    params: PlanParticipantUpdateParams,
-    options?: RequestOptions,
-  ): Promise<PlanParticipant> {
+  update(planId: string, participantId: string, params: PlanParticipantUpdateParams, options?: RequestOptions): Promise<PlanParticipant> {
     return this._transport.request("PATCH", path`/v1/plans/${planId}/participants/${participantId}`, { ...options, body: params });
   }
 

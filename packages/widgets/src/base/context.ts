@@ -1,5 +1,5 @@
-import { createContext } from "@lit/context";
 import type { Gatherkit } from "@gatherkit/sdk";
+import { createContext } from "@lit/context";
 
 /**
  * The Gatherkit client a widget shares with the widgets inside it (in its light or shadow DOM).

@@ -1,7 +1,7 @@
 import { expect, fixture, html } from "@open-wc/testing";
 import "../../test/setup.js";
-import { defineElement } from "./define.js";
 import { TestLoader } from "../../test/test-elements.js";
+import { defineElement } from "./define.js";
 
 describe("defineElement", () => {
   it("defines a new name and then ignores later definitions of it", () => {

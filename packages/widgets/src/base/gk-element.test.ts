@@ -107,9 +107,7 @@ describe("GkElement states", () => {
     const el = await loader(api);
     (await api.next()).fail();
     await settled(el);
-    expect(part(el, "error")!.querySelector("p")!.textContent).to.equal(
-      "Could not reach Gatherkit. Check your connection and try again.",
-    );
+    expect(part(el, "error")!.querySelector("p")!.textContent).to.equal("Could not reach Gatherkit. Check your connection and try again.");
 
     el.client = api.client({ publishableKey: "gk_pk_other" });
     (await api.next()).respond(502, "<html>Bad gateway</html>", { "content-type": "text/html" });

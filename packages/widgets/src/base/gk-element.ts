@@ -1,7 +1,7 @@
 import { Gatherkit } from "@gatherkit/sdk";
 import { ContextConsumer, ContextProvider } from "@lit/context";
 import { Task, TaskStatus } from "@lit/task";
-import { css, html, LitElement, nothing, type CSSResultGroup, type PropertyValues, type TemplateResult } from "lit";
+import { type CSSResultGroup, css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { property } from "lit/decorators.js";
 import { gatherkitContext } from "./context.js";
 import { ConfigurationError, describeError } from "./errors.js";
@@ -41,11 +41,7 @@ export interface RenderTaskOptions<T> {
 }
 
 /** The task function of {@link GkElement.load}: the client, your args and the abort signal. */
-export type Loader<A extends readonly unknown[], T> = (
-  client: Gatherkit,
-  args: A,
-  options: { signal: AbortSignal },
-) => PromiseLike<T>;
+export type Loader<A extends readonly unknown[], T> = (client: Gatherkit, args: A, options: { signal: AbortSignal }) => PromiseLike<T>;
 
 function isEmptyValue(value: unknown): boolean {
   if (value == null) return true;

@@ -1,6 +1,6 @@
 export { gatherkitContext } from "./context.js";
 export { defineElement } from "./define.js";
-export { ConfigurationError, describeError, type DescribedError } from "./errors.js";
+export { ConfigurationError, type DescribedError, describeError } from "./errors.js";
 export { emit, type GkErrorDetail, type GkEventMap } from "./events.js";
 export {
   GkElement,
@@ -9,4 +9,4 @@ export {
   type StateMessages,
 } from "./gk-element.js";
 export { gkElementStyles } from "./gk-element.styles.js";
-export { theme, tokenProperty, vars, type TokenName } from "./theme.js";
+export { type TokenName, theme, tokenProperty, vars } from "./theme.js";

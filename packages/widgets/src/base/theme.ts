@@ -1,4 +1,4 @@
-import { css, unsafeCSS, type CSSResult } from "lit";
+import { type CSSResult, css, unsafeCSS } from "lit";
 
 /**
  * Design tokens. Integrators set the public `--gk-*` custom properties anywhere above a widget
@@ -40,11 +40,7 @@ export type TokenName = keyof typeof TOKENS;
 export const tokenProperty = (name: TokenName): `--gk-${TokenName}` => `--gk-${name}`;
 
 const declarations = (scheme: 0 | 1) =>
-  unsafeCSS(
-    (Object.keys(TOKENS) as TokenName[])
-      .map((name) => `--_gk-${name}: var(--gk-${name}, ${TOKENS[name][scheme]});`)
-      .join("\n"),
-  );
+  unsafeCSS((Object.keys(TOKENS) as TokenName[]).map((name) => `--_gk-${name}: var(--gk-${name}, ${TOKENS[name][scheme]});`).join("\n"));
 
 /** Resolves the tokens on `:host`. Every widget's styles start with this. */
 export const theme: CSSResult = css`

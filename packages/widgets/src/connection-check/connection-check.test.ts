@@ -5,8 +5,7 @@ import { FakeApi, HEALTH, problem } from "../../test/fake-api.js";
 import { GkConnectionCheck } from "./connection-check.js";
 
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
-const live = (el: Element, which: "polite" | "assertive") =>
-  el.shadowRoot!.querySelector(`[aria-live="${which}"]`)!.textContent!.trim();
+const live = (el: Element, which: "polite" | "assertive") => el.shadowRoot!.querySelector(`[aria-live="${which}"]`)!.textContent!.trim();
 
 async function check(api: FakeApi, attrs: { key?: string; token?: string } = { key: "gk_pk_site" }) {
   return fixture<GkConnectionCheck>(

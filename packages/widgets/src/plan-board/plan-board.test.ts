@@ -14,10 +14,10 @@ import {
   ME,
   message,
   NO_BALANCES,
+  PLAN_ID,
   page,
   participant,
   participantToken,
-  PLAN_ID,
   plan,
   proposal,
   tally,
@@ -109,8 +109,30 @@ describe("<gk-plan-board>", () => {
       balances: {
         currency: "EUR",
         balances: [
-          { participantId: ANA, paid: 3000, share: 1750, sent: 0, received: 0, pendingOut: 0, pendingIn: 0, net: 1250, outstanding: 1250, status: "owed" },
-          { participantId: ME, paid: 0, share: 1250, sent: 0, received: 0, pendingOut: 0, pendingIn: 0, net: -1250, outstanding: -1250, status: "owes" },
+          {
+            participantId: ANA,
+            paid: 3000,
+            share: 1750,
+            sent: 0,
+            received: 0,
+            pendingOut: 0,
+            pendingIn: 0,
+            net: 1250,
+            outstanding: 1250,
+            status: "owed",
+          },
+          {
+            participantId: ME,
+            paid: 0,
+            share: 1250,
+            sent: 0,
+            received: 0,
+            pendingOut: 0,
+            pendingIn: 0,
+            net: -1250,
+            outstanding: -1250,
+            status: "owes",
+          },
         ],
         transfers: [{ fromParticipantId: ME, toParticipantId: ANA, amount: 1250 }],
       },
@@ -135,11 +157,7 @@ describe("<gk-plan-board>", () => {
     expect(part(el, "select-button")).to.equal(null);
     expect(part(el, "itinerary")).to.equal(null);
 
-    expect(parts(el, "participant").map(text)).to.deep.equal([
-      "offline: Ana Organizer",
-      "offline: Ben",
-      "offline: Grace You",
-    ]);
+    expect(parts(el, "participant").map(text)).to.deep.equal(["offline: Ana Organizer", "offline: Ben", "offline: Grace You"]);
     expect(parts(el, "transfer").map(text)).to.deep.equal(["You pay Ana €12.50 Mark as paid"]);
     expect(parts(el, "balance").map(text)).to.deep.equal(["Ana: is owed €12.50", "You: owe €12.50"]);
     expect(parts(el, "message").map((m) => text(m.querySelector('[part~="message-author"]')))).to.deep.equal(["Ana"]);
@@ -147,7 +165,10 @@ describe("<gk-plan-board>", () => {
 
     // Presence from the plan's room.
     expect(realtime.open).to.equal(1);
-    realtime.handlers!.onPresence!([{ id: ANA, name: "Ana" }, { id: "usr_staff", name: "Staff" }]);
+    realtime.handlers!.onPresence!([
+      { id: ANA, name: "Ana" },
+      { id: "usr_staff", name: "Staff" },
+    ]);
     await el.updateComplete;
     expect(parts(el, "participant-online").map(text)).to.deep.equal(["online: Ana Organizer"]);
 
@@ -170,7 +191,10 @@ describe("<gk-plan-board>", () => {
     expect(part(participantView, "propose")).to.equal(null);
 
     // A participant promoted while the board is open gets the controls.
-    realtime.handlers!["plan.participant_changed"]!({ planId: PLAN_ID, participantId: ME, name: "Grace", role: "organizer", removed: false }, { seq: 1 });
+    realtime.handlers!["plan.participant_changed"]!(
+      { planId: PLAN_ID, participantId: ME, name: "Grace", role: "organizer", removed: false },
+      { seq: 1 },
+    );
     await participantView.updateComplete;
     expect(part(participantView, "finalize-button")).to.not.equal(null);
     expect(part(participantView, "propose")).to.not.equal(null);
@@ -220,11 +244,7 @@ describe("<gk-plan-board>", () => {
     const el2 = await fixture<GkPlanBoard>(
       html`<gk-plan-board .client=${client2} plan=${PLAN_ID} token=${participantToken(BEN)}></gk-plan-board>`,
     );
-    await answer(api2, [
-      routes(d)[0],
-      ["GET", `${P}/me`, 503, problem(503, "unavailable", "Try again.")],
-      ...routes(d).slice(2),
-    ]);
+    await answer(api2, [routes(d)[0], ["GET", `${P}/me`, 503, problem(503, "unavailable", "Try again.")], ...routes(d).slice(2)]);
     await waitUntil(() => part(el2, "board"), "the board never loaded");
     await el2.updateComplete;
     expect(parts(el2, "participant").map(text)).to.contain("offline: Ben You");
@@ -353,7 +373,9 @@ describe("<gk-plan-board>", () => {
     finalize.respond(200, finalized);
     await answer(
       api,
-      routes(data({ plan: finalized, proposals: [selected, proposal({ id: "prop_b000000000", title: "Tile museum", status: "rejected" })] })),
+      routes(
+        data({ plan: finalized, proposals: [selected, proposal({ id: "prop_b000000000", title: "Tile museum", status: "rejected" })] }),
+      ),
     );
     await waitUntil(() => part(el, "itinerary"), "never showed the itinerary");
     await el.updateComplete;
@@ -378,7 +400,15 @@ describe("<gk-plan-board>", () => {
     expect(request.url.pathname).to.equal(`${P}/proposals/prop_b000000000/vote`);
     expect(body(request)).to.deep.equal({ value: "yes" });
     request.respond(200, {
-      vote: { id: "vote_0000000000000001", planId: PLAN_ID, proposalId: "prop_b000000000", participantId: ME, value: "yes", createdAt: "2030-06-02T00:00:00.000Z", updatedAt: "2030-06-02T00:00:00.000Z" },
+      vote: {
+        id: "vote_0000000000000001",
+        planId: PLAN_ID,
+        proposalId: "prop_b000000000",
+        participantId: ME,
+        value: "yes",
+        createdAt: "2030-06-02T00:00:00.000Z",
+        updatedAt: "2030-06-02T00:00:00.000Z",
+      },
       tally: tally("prop_b000000000", { yes: 1, no: 1 }),
     });
     expect((await cast).detail).to.deep.equal({ planId: PLAN_ID, proposalId: "prop_b000000000", value: "yes", participantId: ME });
@@ -405,10 +435,14 @@ describe("<gk-plan-board>", () => {
     await expect(el).to.be.accessible();
 
     const api = new FakeApi();
-    const organizerView = await board(api, {
-      ...hidden,
-      proposals: [proposal({ id: "prop_a000000000", title: "Sunset sail", tally: tally("prop_a000000000", { yes: 2, no: 1 }) })],
-    }, ANA);
+    const organizerView = await board(
+      api,
+      {
+        ...hidden,
+        proposals: [proposal({ id: "prop_a000000000", title: "Sunset sail", tally: tally("prop_a000000000", { yes: 2, no: 1 }) })],
+      },
+      ANA,
+    );
     expect(part(organizerView, "tally-hidden")).to.equal(null);
     realtime.handlers!["plan.tally_changed"]!({ planId: PLAN_ID, tally: hiddenTally("prop_a000000000", 4) }, { seq: 1 });
     const [tallies] = await answer(api, [["GET", `${P}/tallies`, 200, { data: [tally("prop_a000000000", { yes: 3, no: 1 })] }]]);
@@ -522,8 +556,14 @@ describe("<gk-plan-board>", () => {
     await el.updateComplete;
     expect(text(part(el, "typing"))).to.equal("Ben is typing…");
     h["plan.message_changed"]!({ change: "created", message: mine }, { seq: 1 });
-    h["plan.message_changed"]!({ change: "created", message: message("msg_00000003", BEN, "Ben", "Me too", "2030-06-01T10:06:00.000Z") }, { seq: 2 });
-    h["plan.message_changed"]!({ change: "deleted", message: { ...message("msg_00000001", ANA, "Ana", ""), body: null, deletedAt: "2030-06-01T10:07:00.000Z" } }, { seq: 3 });
+    h["plan.message_changed"]!(
+      { change: "created", message: message("msg_00000003", BEN, "Ben", "Me too", "2030-06-01T10:06:00.000Z") },
+      { seq: 2 },
+    );
+    h["plan.message_changed"]!(
+      { change: "deleted", message: { ...message("msg_00000001", ANA, "Ana", ""), body: null, deletedAt: "2030-06-01T10:07:00.000Z" } },
+      { seq: 3 },
+    );
     await el.updateComplete;
     expect(parts(el, "message")).to.have.length(3);
     // Ben's message arrived: he is no longer typing.
@@ -573,7 +613,11 @@ describe("<gk-plan-board>", () => {
     const el = await board(
       api,
       data({
-        balances: { currency: "EUR", balances: [row(ANA, 1250), row(ME, -1250, 800), row(BEN, 0, 0, 800)], transfers: [{ fromParticipantId: ME, toParticipantId: ANA, amount: 1250 }] },
+        balances: {
+          currency: "EUR",
+          balances: [row(ANA, 1250), row(ME, -1250, 800), row(BEN, 0, 0, 800)],
+          transfers: [{ fromParticipantId: ME, toParticipantId: ANA, amount: 1250 }],
+        },
         payments: [pending, { ...pending, id: "pay_0000000002", toParticipantId: ANA }],
       }),
     );
@@ -585,8 +629,18 @@ describe("<gk-plan-board>", () => {
     part(el, "mark-paid-button")!.focus();
     await sendKeys({ press: "Enter" });
     const [created] = await answer(api, [
-      ["POST", `${P}/payments`, 201, { ...pending, id: "pay_0000000003", fromParticipantId: ME, toParticipantId: ANA, amount: 1250, recordedByParticipantId: ME }],
-      ["GET", `${P}/balances`, 200, { currency: "EUR", balances: [row(ANA, 0, 1250), row(ME, 0, 800, 1250), row(BEN, 0, 0, 800)], transfers: [] }],
+      [
+        "POST",
+        `${P}/payments`,
+        201,
+        { ...pending, id: "pay_0000000003", fromParticipantId: ME, toParticipantId: ANA, amount: 1250, recordedByParticipantId: ME },
+      ],
+      [
+        "GET",
+        `${P}/balances`,
+        200,
+        { currency: "EUR", balances: [row(ANA, 0, 1250), row(ME, 0, 800, 1250), row(BEN, 0, 0, 800)], transfers: [] },
+      ],
       ["GET", `${P}/payments`, 200, page([pending])],
     ]);
     expect(body(created!)).to.deep.equal({ fromParticipantId: ME, toParticipantId: ANA, amount: 1250, currency: "EUR" });
@@ -704,8 +758,30 @@ describe("<gk-plan-board>", () => {
         {
           currency: "EUR",
           balances: [
-            { participantId: BEN, paid: 0, share: 500, sent: 0, received: 0, pendingOut: 0, pendingIn: 0, net: -500, outstanding: -500, status: "owes" },
-            { participantId: ANA, paid: 500, share: 0, sent: 0, received: 0, pendingOut: 0, pendingIn: 0, net: 500, outstanding: 500, status: "owed" },
+            {
+              participantId: BEN,
+              paid: 0,
+              share: 500,
+              sent: 0,
+              received: 0,
+              pendingOut: 0,
+              pendingIn: 0,
+              net: -500,
+              outstanding: -500,
+              status: "owes",
+            },
+            {
+              participantId: ANA,
+              paid: 500,
+              share: 0,
+              sent: 0,
+              received: 0,
+              pendingOut: 0,
+              pendingIn: 0,
+              net: 500,
+              outstanding: 500,
+              status: "owed",
+            },
           ],
           transfers: [{ fromParticipantId: BEN, toParticipantId: ANA, amount: 500 }],
         },
@@ -715,8 +791,14 @@ describe("<gk-plan-board>", () => {
     await waitUntil(() => part(el, "transfer"), "never reloaded the balances");
     expect(text(part(el, "transfer"))).to.equal("Ben pays Ana €5.00");
 
-    realtime.handlers!["plan.participant_changed"]!({ planId: PLAN_ID, participantId: "ptc_zoe0000000000000000", name: "Zoe", role: "participant", removed: false }, { seq: 2 });
-    realtime.handlers!["plan.participant_changed"]!({ planId: PLAN_ID, participantId: BEN, name: "Ben", role: "participant", removed: true }, { seq: 3 });
+    realtime.handlers!["plan.participant_changed"]!(
+      { planId: PLAN_ID, participantId: "ptc_zoe0000000000000000", name: "Zoe", role: "participant", removed: false },
+      { seq: 2 },
+    );
+    realtime.handlers!["plan.participant_changed"]!(
+      { planId: PLAN_ID, participantId: BEN, name: "Ben", role: "participant", removed: true },
+      { seq: 3 },
+    );
     await el.updateComplete;
     expect(parts(el, "participant").map(text)).to.deep.equal(["offline: Ana Organizer", "offline: Grace You", "offline: Zoe"]);
     // Someone who left is still named in the balances.
@@ -727,7 +809,9 @@ describe("<gk-plan-board>", () => {
     const api = new FakeApi();
     const client = api.client();
     realtime = fakeRealtime(client);
-    const el = await fixture<GkPlanBoard>(html`<gk-plan-board .client=${client} plan=${PLAN_ID} token=${participantToken(ME)}></gk-plan-board>`);
+    const el = await fixture<GkPlanBoard>(
+      html`<gk-plan-board .client=${client} plan=${PLAN_ID} token=${participantToken(ME)}></gk-plan-board>`,
+    );
     const failed = oneEvent(el, "gk-error");
     const detail = "You are not a participant of this plan.";
     await answer(

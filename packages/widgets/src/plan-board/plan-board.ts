@@ -2,11 +2,11 @@ import type {
   Balance,
   ChatMessage,
   Gatherkit,
+  Payment,
   Plan,
   PlanBalances,
   PlanEventData,
   PlanParticipant,
-  Payment,
   PlanRole,
   Proposal,
   ProposalCreateParams,
@@ -17,11 +17,11 @@ import { repeat } from "lit/directives/repeat.js";
 import { defineElement } from "../base/define.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
-import { formProblem, type FormProblem, renderFormProblem } from "../plans/form-problem.js";
+import { type FormProblem, formProblem, renderFormProblem } from "../plans/form-problem.js";
 import { formatDates, formatInstant, formatInstantRange, formatMoney, parseMoney, zonedToIso } from "../plans/format.js";
+import { planStyles } from "../plans/plan.styles.js";
 import { PlanElement } from "../plans/plan-element.js";
 import { Clock, PlanLive } from "../plans/plan-live.js";
-import { planStyles } from "../plans/plan.styles.js";
 import { coalesced, collect } from "../plans/util.js";
 import { ProposalVotes, renderDeadline, renderVoteControl, votingOpen } from "../plans/vote-control.js";
 import { voteControlStyles } from "../plans/vote-control.styles.js";
@@ -369,9 +369,7 @@ export class GkPlanBoard extends PlanElement {
     const current = this.#participants.find((p) => p.participantId === change.participantId);
     if (current) {
       this.#participants = this.#participants.map((p) =>
-        p === current
-          ? { ...p, name: change.name, role: change.role, removedAt: change.removed ? (p.removedAt ?? now) : null }
-          : p,
+        p === current ? { ...p, name: change.name, role: change.role, removedAt: change.removed ? (p.removedAt ?? now) : null } : p,
       );
     } else {
       this.#participants = [
@@ -506,8 +504,9 @@ export class GkPlanBoard extends PlanElement {
       .sort((a, b) => (a.startsAt === null ? 1 : 0) - (b.startsAt === null ? 1 : 0) || (a.startsAt ?? "").localeCompare(b.startsAt ?? ""));
     return html`<section part="section itinerary-section" aria-labelledby="itinerary-title">
       <h3 part="section-title itinerary-title" id="itinerary-title">Itinerary</h3>
-      ${selected.length
-        ? html`<ol part="itinerary">
+      ${
+        selected.length
+          ? html`<ol part="itinerary">
             ${selected.map(
               (p) => html`<li>
                 <strong>${p.title}</strong>
@@ -515,10 +514,13 @@ export class GkPlanBoard extends PlanElement {
               </li>`,
             )}
           </ol>`
-        : html`<p class="muted">Nothing was selected.</p>`}
-      ${plan.calendarUrl
-        ? html`<p><a part="calendar-link" href=${plan.calendarUrl}>Add to calendar<span class="visually-hidden"> (iCalendar feed of ${plan.title})</span></a></p>`
-        : nothing}
+          : html`<p class="muted">Nothing was selected.</p>`
+      }
+      ${
+        plan.calendarUrl
+          ? html`<p><a part="calendar-link" href=${plan.calendarUrl}>Add to calendar<span class="visually-hidden"> (iCalendar feed of ${plan.title})</span></a></p>`
+          : nothing
+      }
     </section>`;
   }
 
@@ -530,11 +532,17 @@ export class GkPlanBoard extends PlanElement {
     if (!list.length && !canPropose && plan.status !== "planning") return html``;
     return html`<section part="section proposals-section" aria-labelledby="proposals-title">
       <h3 part="section-title" id="proposals-title">Proposals</h3>
-      ${list.length
-        ? html`<ol part="proposals">
-            ${repeat(list, (p) => p.id, (p) => this.#renderProposal(plan, p, open, role))}
+      ${
+        list.length
+          ? html`<ol part="proposals">
+            ${repeat(
+              list,
+              (p) => p.id,
+              (p) => this.#renderProposal(plan, p, open, role),
+            )}
           </ol>`
-        : html`<p class="muted">No proposals yet.</p>`}
+          : html`<p class="muted">No proposals yet.</p>`
+      }
       ${canPropose ? this.#renderProposeForm(plan) : nothing}
     </section>`;
   }
@@ -543,7 +551,10 @@ export class GkPlanBoard extends PlanElement {
     const meta: unknown[] = [];
     if (p.startsAt) meta.push(html`<time datetime=${p.startsAt}>${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone)}</time>`);
     if (p.cost) meta.push(`${formatMoney(p.cost.amount, p.cost.currency)} ${p.cost.kind === "per_person" ? "per person" : "in total"}`);
-    if (p.url) meta.push(html`<a href=${p.url} rel="noopener noreferrer" target="_blank">Details<span class="visually-hidden"> of ${p.title} (opens a new tab)</span></a>`);
+    if (p.url)
+      meta.push(
+        html`<a href=${p.url} rel="noopener noreferrer" target="_blank">Details<span class="visually-hidden"> of ${p.title} (opens a new tab)</span></a>`,
+      );
     const decision = this.#decisions.get(p.id);
     return html`<li part="proposal" id=${`proposal-${p.id}`}>
       <h4 part="proposal-title">
@@ -553,16 +564,20 @@ export class GkPlanBoard extends PlanElement {
       ${meta.length ? html`<p part="proposal-meta">${meta.map((m, i) => html`${i ? " · " : ""}${m}`)}</p>` : nothing}
       ${p.description ? html`<p class="description">${p.description}</p>` : nothing}
       ${p.status !== "rejected" ? renderVoteControl(this.#votes, p, { open: open && p.status === "proposed" && role !== null }) : nothing}
-      ${role === "organizer" && plan.status === "planning"
-        ? html`<div part="proposal-actions" role="group" aria-label=${`Decide on ${p.title}`}>
-            ${p.status === "proposed"
-              ? html`<button type="button" part="select-button" class="secondary" aria-disabled=${decision?.busy ? "true" : "false"} @click=${() => void this.#decide(p, "select")}>Select</button>
+      ${
+        role === "organizer" && plan.status === "planning"
+          ? html`<div part="proposal-actions" role="group" aria-label=${`Decide on ${p.title}`}>
+            ${
+              p.status === "proposed"
+                ? html`<button type="button" part="select-button" class="secondary" aria-disabled=${decision?.busy ? "true" : "false"} @click=${() => void this.#decide(p, "select")}>Select</button>
                   <button type="button" part="reject-button" class="secondary" aria-disabled=${decision?.busy ? "true" : "false"} @click=${() => void this.#decide(p, "reject")}>Reject</button>`
-              : p.status === "rejected"
-                ? html`<button type="button" part="reopen-button" class="secondary" aria-disabled=${decision?.busy ? "true" : "false"} @click=${() => void this.#decide(p, "reopen")}>Reopen</button>`
-                : nothing}
+                : p.status === "rejected"
+                  ? html`<button type="button" part="reopen-button" class="secondary" aria-disabled=${decision?.busy ? "true" : "false"} @click=${() => void this.#decide(p, "reopen")}>Reopen</button>`
+                  : nothing
+            }
           </div>`
-        : nothing}
+          : nothing
+      }
       ${decision?.problem ? html`<div part="proposal-error">${renderFormProblem(decision.problem)}</div>` : nothing}
       ${p.capacity !== null ? this.#renderPlaces(plan, p, p.capacity, role) : nothing}
     </li>`;
@@ -575,12 +590,13 @@ export class GkPlanBoard extends PlanElement {
     const canCommit = role !== null && this.viewerId !== null && p.status !== "rejected" && ACTIVE_STATUSES.includes(plan.status);
     return html`<div part="places">
       <p part="places-count">
-        ${p.takenCount} of ${capacity} places taken${full ? html` <span part="badge places-full">Full</span>` : nothing}${p.committed
-          ? html` <span part="badge">You have a place</span>`
-          : nothing}
+        ${p.takenCount} of ${capacity} places taken${full ? html` <span part="badge places-full">Full</span>` : nothing}${
+          p.committed ? html` <span part="badge">You have a place</span>` : nothing
+        }
       </p>
-      ${canCommit && (p.committed || !full)
-        ? html`<button
+      ${
+        canCommit && (p.committed || !full)
+          ? html`<button
             type="button"
             part=${p.committed ? "uncommit-button" : "commit-button"}
             class="secondary"
@@ -590,7 +606,8 @@ export class GkPlanBoard extends PlanElement {
           >
             ${p.committed ? "Give up my place" : "Take a place"}
           </button>`
-        : nothing}
+          : nothing
+      }
       ${state?.problem ? html`<div part="places-error">${renderFormProblem(state.problem)}</div>` : nothing}
     </div>`;
   }
@@ -771,10 +788,12 @@ export class GkPlanBoard extends PlanElement {
     const open = (b?.balances ?? []).filter((x) => x.status !== "settled" || x.paid !== 0 || x.share !== 0);
     return html`<section part="section money-section" aria-labelledby="money-title">
       <h3 part="section-title" id="money-title">Who owes whom</h3>
-      ${!transfers.length && !open.length
-        ? html`<p class="muted">Nobody owes anything yet.</p>`
-        : html`${transfers.length
-              ? html`<h4>To settle up</h4>
+      ${
+        !transfers.length && !open.length
+          ? html`<p class="muted">Nobody owes anything yet.</p>`
+          : html`${
+              transfers.length
+                ? html`<h4>To settle up</h4>
                   <ul part="transfers">
                     ${transfers.map(
                       (t) => html`<li part="transfer">
@@ -784,13 +803,17 @@ export class GkPlanBoard extends PlanElement {
                       </li>`,
                     )}
                   </ul>`
-              : html`<p class="muted">Everyone is settled up.</p>`}
-            ${open.length
-              ? html`<h4>Balances</h4>
+                : html`<p class="muted">Everyone is settled up.</p>`
+            }
+            ${
+              open.length
+                ? html`<h4>Balances</h4>
                   <ul part="balances">
                     ${open.map((x) => html`<li part="balance">${this.#name(x.participantId)}: ${this.#balanceText(x, b!.currency)}</li>`)}
                   </ul>`
-              : nothing}`}
+                : nothing
+            }`
+      }
       ${this.#renderToConfirm()}
     </section>`;
   }
@@ -887,19 +910,22 @@ export class GkPlanBoard extends PlanElement {
     return html`<section part="section chat-section" aria-labelledby="chat-title">
       <h3 part="section-title" id="chat-title">Chat</h3>
       <div part="messages" role="log" aria-labelledby="chat-title" tabindex="0">
-        ${this.#messages.length
-          ? html`<ol>
+        ${
+          this.#messages.length
+            ? html`<ol>
               ${repeat(
                 this.#messages,
                 (m) => m.id,
                 (m) => this.#renderMessage(m),
               )}
             </ol>`
-          : html`<p class="muted">No messages yet.</p>`}
+            : html`<p class="muted">No messages yet.</p>`
+        }
       </div>
       ${this.#typing.size ? html`<p part="typing" class="muted">${typingText([...this.#typing.values()].map((t) => t.name))}</p>` : nothing}
-      ${canChat
-        ? html`<form part="chat-form" @submit=${this.#send} aria-busy=${s.busy ? "true" : "false"}>
+      ${
+        canChat
+          ? html`<form part="chat-form" @submit=${this.#send} aria-busy=${s.busy ? "true" : "false"}>
             <div part="field">
               <label for="chat-input">Message</label>
               <div class="row tight">
@@ -918,7 +944,8 @@ export class GkPlanBoard extends PlanElement {
             </div>
             ${renderFormProblem(s.problem)}
           </form>`
-        : nothing}
+          : nothing
+      }
       ${plan.status === "cancelled" ? html`<p class="muted">This plan was cancelled.</p>` : nothing}
     </section>`;
   }
@@ -933,10 +960,11 @@ export class GkPlanBoard extends PlanElement {
     return html`<li part="message" id=${`message-${m.id}`}>
       <span part="message-author">${mine ? "You" : m.authorName}</span>
       <time part="message-time" datetime=${m.createdAt}>${formatInstant(m.createdAt)}</time>
-      ${deleted
-        ? html`<p part="message-deleted" class="muted deleted">Message deleted.</p>`
-        : editing
-          ? html`<form part="message-edit-form" @submit=${(e: SubmitEvent) => void this.#saveEdit(e, m)} aria-busy=${editing.busy ? "true" : "false"}>
+      ${
+        deleted
+          ? html`<p part="message-deleted" class="muted deleted">Message deleted.</p>`
+          : editing
+            ? html`<form part="message-edit-form" @submit=${(e: SubmitEvent) => void this.#saveEdit(e, m)} aria-busy=${editing.busy ? "true" : "false"}>
               <label for="edit-input" class="visually-hidden">Edit your message</label>
               <div class="row tight">
                 <input id="edit-input" name="body" required maxlength="4000" autocomplete="off" part="input" .value=${m.body ?? ""} @keydown=${(e: KeyboardEvent) => e.key === "Escape" && this.#stopEditing(m.id)} />
@@ -945,17 +973,24 @@ export class GkPlanBoard extends PlanElement {
               </div>
               ${renderFormProblem(editing.problem)}
             </form>`
-          : html`<p>${m.body}${m.editedAt ? html` <span part="message-edited" class="muted">(edited)</span>` : nothing}</p>`}
-      ${!editing && (canEdit || canDelete)
-        ? html`<div part="message-actions" role="group" aria-label=${`${mine ? "Your message" : `Message from ${m.authorName}`} at ${formatInstant(m.createdAt)}`}>
-            ${canEdit
-              ? html`<button type="button" part="message-edit-button" class="secondary" @click=${() => this.#startEditing(m.id)}>Edit</button>`
-              : nothing}
-            ${canDelete
-              ? html`<button type="button" part="message-delete-button" class="secondary" aria-disabled=${state?.busy ? "true" : "false"} @click=${() => void this.#deleteMessage(m)}>Delete</button>`
-              : nothing}
+            : html`<p>${m.body}${m.editedAt ? html` <span part="message-edited" class="muted">(edited)</span>` : nothing}</p>`
+      }
+      ${
+        !editing && (canEdit || canDelete)
+          ? html`<div part="message-actions" role="group" aria-label=${`${mine ? "Your message" : `Message from ${m.authorName}`} at ${formatInstant(m.createdAt)}`}>
+            ${
+              canEdit
+                ? html`<button type="button" part="message-edit-button" class="secondary" @click=${() => this.#startEditing(m.id)}>Edit</button>`
+                : nothing
+            }
+            ${
+              canDelete
+                ? html`<button type="button" part="message-delete-button" class="secondary" aria-disabled=${state?.busy ? "true" : "false"} @click=${() => void this.#deleteMessage(m)}>Delete</button>`
+                : nothing
+            }
           </div>`
-        : nothing}
+          : nothing
+      }
       ${state?.problem ? html`<div part="message-error">${renderFormProblem(state.problem)}</div>` : nothing}
     </li>`;
   }

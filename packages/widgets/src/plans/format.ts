@@ -57,9 +57,7 @@ export function currencyDigits(currency: string): number {
 /** Minor units as money: 1250 EUR → "€12.50". */
 export function formatMoney(minor: number, currency: string): string {
   const digits = currencyDigits(currency);
-  return new Intl.NumberFormat(undefined, { style: "currency", currency, minimumFractionDigits: digits }).format(
-    minor / 10 ** digits,
-  );
+  return new Intl.NumberFormat(undefined, { style: "currency", currency, minimumFractionDigits: digits }).format(minor / 10 ** digits);
 }
 
 /**
@@ -68,7 +66,10 @@ export function formatMoney(minor: number, currency: string): string {
  */
 export function parseMoney(text: string, currency: string): number | null {
   const digits = currencyDigits(currency);
-  const cleaned = text.trim().replace(/[\s\u00a0\u202f']/g, "").replace(",", ".");
+  const cleaned = text
+    .trim()
+    .replace(/[\s\u00a0\u202f']/g, "")
+    .replace(",", ".");
   const m = /^(\d+)(?:\.(\d*))?$/.exec(cleaned);
   if (!m) return null;
   const fraction = m[2] ?? "";

@@ -1,7 +1,7 @@
 import type { Gatherkit, InvitePreview, JoinPlanResult } from "@gatherkit/sdk";
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from "lit";
 import { emit } from "../base/events.js";
-import { formProblem, type FormProblem, renderFormProblem } from "./form-problem.js";
+import { type FormProblem, formProblem, renderFormProblem } from "./form-problem.js";
 import { formatDates } from "./format.js";
 
 /** Detail of `gk-plan-joined`: the visitor joined the plan through its invite. */

@@ -35,4 +35,3 @@ export function coalesced(run: () => Promise<void>): () => Promise<void> {
     return running;
   };
 }
-

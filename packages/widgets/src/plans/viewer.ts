@@ -12,7 +12,12 @@ export function participantIdFromToken(token: string | undefined): string | null
   const payload = token.slice("gk_pt_".length).split(".")[1];
   if (!payload) return null;
   try {
-    const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "="));
+    const json = atob(
+      payload
+        .replace(/-/g, "+")
+        .replace(/_/g, "/")
+        .padEnd(Math.ceil(payload.length / 4) * 4, "="),
+    );
     const sub = (JSON.parse(json) as { sub?: unknown }).sub;
     return typeof sub === "string" && sub.startsWith("ptc_") ? sub : null;
   } catch {

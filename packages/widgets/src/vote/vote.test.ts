@@ -1,32 +1,19 @@
 import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
+import type { Plan, Proposal } from "@gatherkit/sdk";
 import { emulateMedia, sendKeys } from "@web/test-runner-commands";
 import { FakeApi, problem } from "../../test/fake-api.js";
-import {
-  answer,
-  body,
-  fakeRealtime,
-  hiddenTally,
-  ME,
-  page,
-  participantToken,
-  PLAN_ID,
-  plan,
-  proposal,
-  tally,
-} from "../../test/plans.js";
-import type { Plan, Proposal } from "@gatherkit/sdk";
+import { answer, body, fakeRealtime, hiddenTally, ME, PLAN_ID, page, participantToken, plan, proposal, tally } from "../../test/plans.js";
 import { GkVote } from "./vote.js";
 
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const parts = (el: Element, name: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
 const text = (node: Element | null) => node!.textContent!.replace(/\s+/g, " ").trim();
-const live = (el: Element, which: "polite" | "assertive") =>
-  el.shadowRoot!.querySelector(`[aria-live="${which}"]`)!.textContent!.trim();
-const radios = (el: Element, proposalId: string) =>
-  [...el.shadowRoot!.querySelectorAll<HTMLInputElement>(`input[name="vote-${proposalId}"]`)];
-const counts = (card: HTMLElement) =>
-  [...card.querySelectorAll('[part~="tally-count"]')].map((li) => text(li)).join(", ");
+const live = (el: Element, which: "polite" | "assertive") => el.shadowRoot!.querySelector(`[aria-live="${which}"]`)!.textContent!.trim();
+const radios = (el: Element, proposalId: string) => [
+  ...el.shadowRoot!.querySelectorAll<HTMLInputElement>(`input[name="vote-${proposalId}"]`),
+];
+const counts = (card: HTMLElement) => [...card.querySelectorAll('[part~="tally-count"]')].map((li) => text(li)).join(", ");
 const PLAN_PATH = `/v1/plans/${PLAN_ID}`;
 const PROPOSALS_PATH = `${PLAN_PATH}/proposals`;
 const voteResult = (proposalId: string, value: Proposal["myVote"], t = tally(proposalId)) => ({
@@ -262,7 +249,9 @@ describe("<gk-vote>", () => {
 
   it("follows the room: tallies, new proposals, finalization and resyncs", async () => {
     const api = new FakeApi();
-    const el = await vote(api, plan(), [proposal({ id: "prop_a000000000", title: "Friday", myVote: "yes", tally: tally("prop_a000000000", { yes: 1 }) })]);
+    const el = await vote(api, plan(), [
+      proposal({ id: "prop_a000000000", title: "Friday", myVote: "yes", tally: tally("prop_a000000000", { yes: 1 }) }),
+    ]);
     const h = realtime.handlers!;
 
     h["plan.tally_changed"]!({ planId: PLAN_ID, tally: tally("prop_a000000000", { yes: 4, no: 2 }) }, { seq: 1 });
@@ -274,7 +263,10 @@ describe("<gk-vote>", () => {
     await el.updateComplete;
     expect(parts(el, "proposal-title").map(text)).to.deep.equal(["Friday", "Saturday"]);
     // The room's copy has no viewer fields: the viewer's vote stays.
-    h["plan.proposal_changed"]!({ proposal: { ...shared, id: "prop_a000000000", title: "Friday evening", createdAt: "2000-01-01T00:00:00.000Z" } }, { seq: 3 });
+    h["plan.proposal_changed"]!(
+      { proposal: { ...shared, id: "prop_a000000000", title: "Friday evening", createdAt: "2000-01-01T00:00:00.000Z" } },
+      { seq: 3 },
+    );
     await el.updateComplete;
     expect(parts(el, "proposal-title").map(text)).to.deep.equal(["Friday evening", "Saturday"]);
     expect(radios(el, "prop_a000000000")[0]!.checked).to.equal(true);
@@ -313,7 +305,9 @@ describe("<gk-vote>", () => {
     document.body.append(other);
     try {
       const cast = (detail: { planId: string; participantId: string; value: "yes" | "no" }) =>
-        other.dispatchEvent(new CustomEvent("gk-vote-cast", { detail: { proposalId: "prop_a000000000", ...detail }, bubbles: true, composed: true }));
+        other.dispatchEvent(
+          new CustomEvent("gk-vote-cast", { detail: { proposalId: "prop_a000000000", ...detail }, bubbles: true, composed: true }),
+        );
       cast({ planId: PLAN_ID, participantId: "ptc_someone0000000000", value: "no" });
       cast({ planId: "plan_other0000000000", participantId: ME, value: "no" });
       await el.updateComplete;

@@ -4,16 +4,16 @@ import { repeat } from "lit/directives/repeat.js";
 import { defineElement } from "../base/define.js";
 import { GkElement } from "../base/gk-element.js";
 import { formatInstantRange } from "../plans/format.js";
-import { Clock, PlanLive } from "../plans/plan-live.js";
-import { PlanElement } from "../plans/plan-element.js";
-import { coalesced, collect } from "../plans/util.js";
 import { planStyles } from "../plans/plan.styles.js";
+import { PlanElement } from "../plans/plan-element.js";
+import { Clock, PlanLive } from "../plans/plan-live.js";
+import { coalesced, collect } from "../plans/util.js";
 import { ProposalVotes, renderDeadline, renderVoteControl, votingOpen } from "../plans/vote-control.js";
 import { voteControlStyles } from "../plans/vote-control.styles.js";
 import { voteStyles } from "./vote.styles.js";
 
-export type { VoteCastDetail } from "../plans/vote-control.js";
 export type { PlanJoinedDetail } from "../plans/join-form.js";
+export type { VoteCastDetail } from "../plans/vote-control.js";
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -180,9 +180,7 @@ export class GkVote extends PlanElement {
             <h3 part="proposal-title">
               ${p.title} ${p.status === "selected" ? html`<span part="badge">Selected</span>` : nothing}
             </h3>
-            ${p.startsAt
-              ? html`<p part="proposal-time">${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone)}</p>`
-              : nothing}
+            ${p.startsAt ? html`<p part="proposal-time">${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone)}</p>` : nothing}
             ${renderVoteControl(this.#votes, p, { open: open && p.status === "proposed" })}
           </li>`,
         )}

@@ -24,7 +24,11 @@ export const signIn: AppRouteHandler<SignInRoute> = async (c) => {
 export const refresh: AppRouteHandler<RefreshRoute> = async (c) => {
   const token = c.req.valid("json").refreshToken ?? sessionCookie(c, REFRESH_COOKIE);
   if (!token) {
-    throw new ApiError(401, "authentication_required", "Send the refresh token as `refreshToken`, or the gk_refresh cookie from a browser.");
+    throw new ApiError(
+      401,
+      "authentication_required",
+      "Send the refresh token as `refreshToken`, or the gk_refresh cookie from a browser.",
+    );
   }
   const session = await service.refresh(c.var.deps, token);
   setSessionCookies(c, session);

@@ -205,4 +205,3 @@ export async function me(deps: Deps, caller: { userId: string; orgId: string; ro
   if (!row) throw new ApiError(401, "invalid_token", "This account no longer exists. Sign in again.");
   return { user: toUser(row.user), organization: toOrganization(row.org), role: caller.role };
 }
-

@@ -1,5 +1,4 @@
-import { idempotencyKeys } from "@gatherkit/db";
-import { organizations, refreshTokens, users } from "@gatherkit/db";
+import { idempotencyKeys, organizations, refreshTokens, users } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookiesOf, expectProblem, expectStatus, signIn, signUp, TEST_PASSWORD, uniqueEmail } from "../../../test/fixtures.js";

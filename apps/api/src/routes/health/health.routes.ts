@@ -7,7 +7,8 @@ export const get = createRoute({
   path: "/v1/health",
   tags: ["Health"],
   summary: "Check that the API is up",
-  description: "Needs no credential; a credential that is sent is still checked (401 when unknown or revoked, 403 for a publishable key from another origin).",
+  description:
+    "Needs no credential; a credential that is sent is still checked (401 when unknown or revoked, 403 for a publishable key from another origin).",
   responses: { 200: jsonResponse(HealthSchema, "The API is up."), ...pickProblems(401, 403) },
 });
 export type GetRoute = typeof get;

@@ -36,7 +36,15 @@ async function findMember(deps: Deps, orgId: string, id: string): Promise<Member
 }
 
 export function listMembers(deps: Deps, orgId: string, page: PageQuery): Promise<Page<Member>> {
-  return paginate(members, page, (p) => selectMembers(deps, orgId, p.where).orderBy(...p.orderBy).limit(p.limit), toMember);
+  return paginate(
+    members,
+    page,
+    (p) =>
+      selectMembers(deps, orgId, p.where)
+        .orderBy(...p.orderBy)
+        .limit(p.limit),
+    toMember,
+  );
 }
 
 /** Adds an existing Gatherkit user to the organization. The unique (org, user) index refuses a second membership. */

@@ -1,6 +1,6 @@
 import type { Member } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, expectProblem, expectStatus, newOrg, signUp, type TestOrg, expectPublished } from "../../../test/fixtures.js";
+import { addMember, expectProblem, expectPublished, expectStatus, newOrg, signUp, type TestOrg } from "../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../test/harness.js";
 
 let t: TestApp;
@@ -45,13 +45,18 @@ describe("listing members", () => {
     } while (cursor);
 
     expect(pages).toBe(3);
-    expect(seen.map((m) => m.id)).toEqual([...added].reverse().map((m) => m.id).concat(seen.at(-1)?.id ?? ""));
+    expect(seen.map((m) => m.id)).toEqual(
+      [...added]
+        .reverse()
+        .map((m) => m.id)
+        .concat(seen.at(-1)?.id ?? ""),
+    );
     expect(seen.at(-1)).toMatchObject({ userId: org.user.id, role: "owner", email: org.email });
     expect(new Set(seen.map((m) => m.id)).size).toBe(6);
   });
 
   it("refuses a cursor it did not hand out and a limit out of range", async () => {
-    for (const cursor of ["garbage!", "WzEsMl0", "eyJhIjoxfQ", btoa("[1,\"x y\"]")]) {
+    for (const cursor of ["garbage!", "WzEsMl0", "eyJhIjoxfQ", btoa('[1,"x y"]')]) {
       const p = expectProblem(await members(a.accessToken, `?cursor=${encodeURIComponent(cursor)}`), 400, "validation_failed");
       expect(p.errors?.[0]?.path).toBe("query.cursor");
     }
@@ -70,7 +75,10 @@ describe("listing members", () => {
 describe("adding members", () => {
   it("adds an existing account as admin or staff and tells the organization's room", async () => {
     const person = await signUp(t);
-    const r = await call(t, "POST", "/v1/organization/members", { token: a.accessToken, body: { email: person.email.toUpperCase(), role: "admin" } });
+    const r = await call(t, "POST", "/v1/organization/members", {
+      token: a.accessToken,
+      body: { email: person.email.toUpperCase(), role: "admin" },
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ userId: person.user.id, email: person.email, name: person.user.name, role: "admin" });
     expect(r.body.id).toMatch(/^mem_/);

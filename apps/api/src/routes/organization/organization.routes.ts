@@ -8,7 +8,7 @@ import {
   UpdateOrganizationSchema,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../lib/openapi.js";
 
 const tags = ["Organization"];
 const MemberParams = pathIds({ id: "member" });
@@ -76,8 +76,7 @@ export const updateMember = createRoute({
   path: "/v1/organization/members/{id}",
   tags,
   summary: "Change a member's role",
-  description:
-    "Owners may set any role; admins may move people between staff and admin. The last owner cannot be demoted (`last_owner`).",
+  description: "Owners may set any role; admins may move people between staff and admin. The last owner cannot be demoted (`last_owner`).",
   security: security.organizer,
   request: { params: MemberParams, body: jsonBody(UpdateMemberSchema) },
   responses: {
@@ -92,7 +91,8 @@ export const removeMember = createRoute({
   path: "/v1/organization/members/{id}",
   tags,
   summary: "Remove a member",
-  description: "Owners and admins (only owners remove owners). The last owner cannot be removed (`last_owner`). Ends the member's sessions.",
+  description:
+    "Owners and admins (only owners remove owners). The last owner cannot be removed (`last_owner`). Ends the member's sessions.",
   security: security.organizer,
   request: { params: MemberParams },
   responses: {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, expectProblem, newOrg, TEST_ORIGIN, type TestOrg, expectPublished } from "../../../test/fixtures.js";
+import { addMember, expectProblem, expectPublished, newOrg, TEST_ORIGIN, type TestOrg } from "../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../test/harness.js";
 
 let t: TestApp;
@@ -48,11 +48,19 @@ describe("PATCH /v1/organization", () => {
     const staff = await addMember(t, a, "staff");
     expect((await call(t, "PATCH", "/v1/organization", { token: admin.accessToken, body: { name: "By admin" } })).status).toBe(200);
     expect((await call(t, "PATCH", "/v1/organization", { token: a.secretKey, body: { name: "By key" } })).status).toBe(200);
-    expectProblem(await call(t, "PATCH", "/v1/organization", { token: staff.accessToken, body: { name: "By staff" } }), 403, "permission_denied");
+    expectProblem(
+      await call(t, "PATCH", "/v1/organization", { token: staff.accessToken, body: { name: "By staff" } }),
+      403,
+      "permission_denied",
+    );
   });
 
   it("refuses an empty name or an unknown field", async () => {
-    const empty = expectProblem(await call(t, "PATCH", "/v1/organization", { token: a.accessToken, body: { name: "   " } }), 400, "validation_failed");
+    const empty = expectProblem(
+      await call(t, "PATCH", "/v1/organization", { token: a.accessToken, body: { name: "   " } }),
+      400,
+      "validation_failed",
+    );
     expect(empty.errors?.[0]?.path).toBe("body.name");
     const unknown = expectProblem(
       await call(t, "PATCH", "/v1/organization", { token: a.accessToken, body: { name: "X", plan: "pro" } }),

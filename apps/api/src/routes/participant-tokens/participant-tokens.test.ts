@@ -42,9 +42,7 @@ describe("POST /v1/participant-tokens", () => {
   });
 
   it("agrees on one participant when 20 requests for a new externalId race", async () => {
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => mint(a.secretKey, { externalId: "racer", name: `Racer ${i}` })),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => mint(a.secretKey, { externalId: "racer", name: `Racer ${i}` })));
     const bodies = results.map((r) => expectStatus<ParticipantToken>(r, 201));
     expect(new Set(bodies.map((b) => b.participant.id)).size).toBe(1);
     const rows = await t.deps.db.select().from(participants).where(eq(participants.externalId, "racer"));

@@ -6,7 +6,7 @@ import {
   UpdateChatMessageSchema,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../lib/openapi.js";
 
 const tags = ["Plan chat"];
 const PlanParams = pathIds({ planId: "plan" });
@@ -64,7 +64,8 @@ export const remove = createRoute({
   path: "/v1/plans/{planId}/messages/{messageId}",
   tags,
   summary: "Delete a chat message",
-  description: "Its author, or an organizer. The message stays in the history as deleted, without its body (409 `message_deleted` the second time).",
+  description:
+    "Its author, or an organizer. The message stays in the history as deleted, without its body (409 `message_deleted` the second time).",
   security: security.any,
   request: { params: MessageParams },
   responses: {

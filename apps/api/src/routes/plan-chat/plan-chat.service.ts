@@ -110,7 +110,12 @@ export async function postMessage(deps: Deps, caller: Caller | null, planId: str
 }
 
 /** The message and the caller's access; 404 for a message that is not in this plan (after the read check). */
-async function loadMessage(deps: Deps, caller: Caller | null, planId: string, messageId: string): Promise<{ access: PlanAccess; message: MessageView }> {
+async function loadMessage(
+  deps: Deps,
+  caller: Caller | null,
+  planId: string,
+  messageId: string,
+): Promise<{ access: PlanAccess; message: MessageView }> {
   const access = await loadPlan(deps, caller, planId);
   const [message] = await deps.db
     .select(messageColumns)

@@ -27,8 +27,10 @@ afterAll(() => t.close());
 
 const messagesPath = (p: { id: string } = plan) => `/v1/plans/${p.id}/messages`;
 const post = (token: string, body: unknown, p: { id: string } = plan) => call(t, "POST", messagesPath(p), { token, body });
-const posted = async (token: string, text: string, p: { id: string } = plan) => expectStatus<ChatMessage>(await post(token, { body: text }, p), 201);
-const edit = (token: string, m: ChatMessage, text: string) => call(t, "PATCH", `${messagesPath()}/${m.id}`, { token, body: { body: text } });
+const posted = async (token: string, text: string, p: { id: string } = plan) =>
+  expectStatus<ChatMessage>(await post(token, { body: text }, p), 201);
+const edit = (token: string, m: ChatMessage, text: string) =>
+  call(t, "PATCH", `${messagesPath()}/${m.id}`, { token, body: { body: text } });
 const remove = (token: string, m: ChatMessage) => call(t, "DELETE", `${messagesPath()}/${m.id}`, { token });
 const messageEvents = async (p: { id: string } = plan) =>
   (await planEvents(t, p)).flatMap((e) => (e.type === "plan.message_changed" ? [e.data] : []));
@@ -71,7 +73,15 @@ describe("posting and reading messages", () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(pages.map((x) => x.length)).toEqual([3, 3, 1]);
-    expect(pages.flat().map((m) => m.body)).toEqual(["message 7", "message 6", "message 5", "message 4", "message 3", "message 2", "message 1"]);
+    expect(pages.flat().map((m) => m.body)).toEqual([
+      "message 7",
+      "message 6",
+      "message 5",
+      "message 4",
+      "message 3",
+      "message 2",
+      "message 1",
+    ]);
     expect(pages.flat()).toEqual([...sent].reverse());
     expectProblem(await call(t, "GET", `${messagesPath(p)}?cursor=not-a-cursor`, { token: a.token }), 400, "validation_failed");
   });
@@ -144,7 +154,9 @@ describe("editing and deleting messages", () => {
     const m = await posted(ada.token, "secret plan");
     const stale = { ...m, createdAt: Date.parse(m.createdAt), editedAt: null, deletedAt: null };
     expect((await remove(ada.token, m)).status).toBe(204);
-    await expect(applyMessageChange(t.deps, org.org.id, { ...stale, body: "edited after delete", editedAt: Date.now() }, "edited")).rejects.toMatchObject({
+    await expect(
+      applyMessageChange(t.deps, org.org.id, { ...stale, body: "edited after delete", editedAt: Date.now() }, "edited"),
+    ).rejects.toMatchObject({
       status: 409,
       code: "message_deleted",
     });

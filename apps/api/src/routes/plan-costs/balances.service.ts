@@ -1,13 +1,5 @@
-import {
-  balances,
-  type LedgerExpense,
-  type PlanBalances,
-  proposalCostShares,
-  proposalTakers,
-  settleUp,
-  type Share,
-} from "@gatherkit/core";
-import { expenses, expenseShares, payments, planParticipants, proposals, proposalTakers as takers } from "@gatherkit/db";
+import { balances, type LedgerExpense, type PlanBalances, proposalCostShares, proposalTakers, type Share, settleUp } from "@gatherkit/core";
+import { expenseShares, expenses, payments, planParticipants, proposals, proposalTakers as takers } from "@gatherkit/db";
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import { requirePlan } from "../../lib/plan-access.js";
 import type { Caller, Deps } from "../../lib/types.js";
@@ -77,10 +69,7 @@ export async function planBalances(deps: Deps, caller: Caller | null, planId: st
   const committed = new Map<string, string[]>();
   for (const t of takerRows) committed.set(t.proposalId, [...(committed.get(t.proposalId) ?? []), t.participantId]);
   const proposalCosts: LedgerExpense[] = selected.flatMap((p) => {
-    const shares = proposalCostShares(
-      { kind: p.costKind!, amount: p.costAmount! },
-      proposalTakers(p, committed.get(p.id) ?? [], everyone),
-    );
+    const shares = proposalCostShares({ kind: p.costKind!, amount: p.costAmount! }, proposalTakers(p, committed.get(p.id) ?? [], everyone));
     if (shares.length === 0) return [];
     return [
       {

@@ -1,5 +1,5 @@
 import type { Expense, Payment, PlanBalances, Proposal } from "@gatherkit/core";
-import { expenses, expenseShares } from "@gatherkit/db";
+import { expenseShares, expenses } from "@gatherkit/db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
@@ -21,18 +21,36 @@ const getBalances = async (planId: string, token: string) =>
 describe("balances with selected proposals", () => {
   it("count the costs of selected proposals that have a payer, split among their takers (or everyone when nobody committed)", async () => {
     const plan = await newPlan(t, org);
-    const [a, b, c, d] = [await joinPlan(t, org, plan, "A"), await joinPlan(t, org, plan, "B"), await joinPlan(t, org, plan, "C"), await joinPlan(t, org, plan, "D")];
+    const [a, b, c, d] = [
+      await joinPlan(t, org, plan, "A"),
+      await joinPlan(t, org, plan, "B"),
+      await joinPlan(t, org, plan, "C"),
+      await joinPlan(t, org, plan, "D"),
+    ];
     const propose = async (body: Record<string, unknown>) =>
-      expectStatus<Proposal>(await call(t, "POST", `/v1/plans/${plan.id}/proposals`, { token: org.secretKey, body: { title: "Activity", ...body } }), 201);
-    const select = async (p: Proposal) => expectStatus(await call(t, "POST", `/v1/plans/${plan.id}/proposals/${p.id}/select`, { token: org.secretKey }), 200);
+      expectStatus<Proposal>(
+        await call(t, "POST", `/v1/plans/${plan.id}/proposals`, { token: org.secretKey, body: { title: "Activity", ...body } }),
+        201,
+      );
+    const select = async (p: Proposal) =>
+      expectStatus(await call(t, "POST", `/v1/plans/${plan.id}/proposals/${p.id}/select`, { token: org.secretKey }), 200);
     const commit = async (p: Proposal, who: Joined) =>
       expectStatus(await call(t, "POST", `/v1/plans/${plan.id}/proposals/${p.id}/commitment`, { token: who.token }), 201);
 
     // Everyone shares a boat nobody signed up for: 9000 / 4, A collects.
-    const boat = await propose({ title: "Boat", cost: { kind: "total", amount: 9000, currency: "EUR" }, paidByParticipantId: a.participantId });
+    const boat = await propose({
+      title: "Boat",
+      cost: { kind: "total", amount: 9000, currency: "EUR" },
+      paidByParticipantId: a.participantId,
+    });
     await select(boat);
     // Two places at 1500 each, B and C take them, D collects.
-    const dinner = await propose({ title: "Dinner", cost: { kind: "per_person", amount: 1500, currency: "EUR" }, capacity: 2, paidByParticipantId: d.participantId });
+    const dinner = await propose({
+      title: "Dinner",
+      cost: { kind: "per_person", amount: 1500, currency: "EUR" },
+      capacity: 2,
+      paidByParticipantId: d.participantId,
+    });
     await commit(dinner, b);
     await commit(dinner, c);
     await select(dinner);
@@ -40,7 +58,14 @@ describe("balances with selected proposals", () => {
     await select(await propose({ title: "Museum", cost: { kind: "total", amount: 4000, currency: "EUR" } }));
     await propose({ title: "Surf", cost: { kind: "total", amount: 8000, currency: "EUR" }, paidByParticipantId: b.participantId });
     // A capacity-limited proposal nobody took costs nobody anything.
-    await select(await propose({ title: "Spa", cost: { kind: "per_person", amount: 5000, currency: "EUR" }, capacity: 3, paidByParticipantId: c.participantId }));
+    await select(
+      await propose({
+        title: "Spa",
+        cost: { kind: "per_person", amount: 5000, currency: "EUR" },
+        capacity: 3,
+        paidByParticipantId: c.participantId,
+      }),
+    );
 
     const bal = await getBalances(plan.id, b.token);
     const by = Object.fromEntries(bal.balances.map((x) => [x.participantId, x]));
@@ -64,12 +89,27 @@ describe("concurrent expenses", () => {
     const splits = [
       () => ({ mode: "equal" }),
       (i: number) => ({ mode: "equal", participantIds: [ids[i % 10], ids[(i + 3) % 10], ids[(i + 7) % 10]] }),
-      (i: number) => ({ mode: "shares", shares: [{ participantId: ids[(i + 1) % 10], shares: 1 }, { participantId: ids[(i + 2) % 10], shares: 2.5 }] }),
+      (i: number) => ({
+        mode: "shares",
+        shares: [
+          { participantId: ids[(i + 1) % 10], shares: 1 },
+          { participantId: ids[(i + 2) % 10], shares: 2.5 },
+        ],
+      }),
       (i: number, amount: number) => ({
         mode: "exact",
-        amounts: [{ participantId: ids[(i + 4) % 10], amount: amount - 7 }, { participantId: ids[(i + 5) % 10], amount: 7 }],
+        amounts: [
+          { participantId: ids[(i + 4) % 10], amount: amount - 7 },
+          { participantId: ids[(i + 5) % 10], amount: 7 },
+        ],
       }),
-      (i: number) => ({ mode: "percent", percents: [{ participantId: ids[i % 10], percent: 33.3333 }, { participantId: ids[(i + 6) % 10], percent: 66.6667 }] }),
+      (i: number) => ({
+        mode: "percent",
+        percents: [
+          { participantId: ids[i % 10], percent: 33.3333 },
+          { participantId: ids[(i + 6) % 10], percent: 66.6667 },
+        ],
+      }),
     ];
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) => {
@@ -87,7 +127,12 @@ describe("concurrent expenses", () => {
 
     // In the database: 50 expenses, each with shares adding up to its amount.
     const rows = await t.deps.db
-      .select({ id: expenses.id, amount: expenses.amount, shares: sql<number>`coalesce(sum(${expenseShares.amount}), -1)`, n: sql<number>`count(${expenseShares.participantId})` })
+      .select({
+        id: expenses.id,
+        amount: expenses.amount,
+        shares: sql<number>`coalesce(sum(${expenseShares.amount}), -1)`,
+        n: sql<number>`count(${expenseShares.participantId})`,
+      })
       .from(expenses)
       .leftJoin(expenseShares, eq(expenseShares.expenseId, expenses.id))
       .where(eq(expenses.planId, plan.id))

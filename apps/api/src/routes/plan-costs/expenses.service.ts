@@ -9,10 +9,10 @@ import {
   type Page,
   type PageQuery,
   type Share,
-  splitAmount,
   type SplitSpec,
+  splitAmount,
 } from "@gatherkit/core";
-import { expenses, expenseShares, planParticipants, proposals } from "@gatherkit/db";
+import { expenseShares, expenses, planParticipants, proposals } from "@gatherkit/db";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { notFound } from "../../lib/errors.js";
 import { previousStatementChanged } from "../../lib/guarded-insert.js";
@@ -43,7 +43,13 @@ export async function activeParticipantIds(deps: Deps, planId: string): Promise<
  */
 function orderShares(split: SplitSpec, shares: Share[]): Share[] {
   const listed =
-    split.mode === "equal" ? split.participantIds : split.mode === "shares" ? split.shares : split.mode === "exact" ? split.amounts : split.percents;
+    split.mode === "equal"
+      ? split.participantIds
+      : split.mode === "shares"
+        ? split.shares
+        : split.mode === "exact"
+          ? split.amounts
+          : split.percents;
   const ids = listed?.map((x) => (typeof x === "string" ? x : x.participantId));
   const rank = new Map((ids ?? [...shares.map((s) => s.participantId)].sort()).map((id, i) => [id, i]));
   return [...shares].sort((a, b) => (rank.get(a.participantId) ?? 0) - (rank.get(b.participantId) ?? 0));
@@ -113,7 +119,9 @@ export async function createExpense(deps: Deps, caller: Caller | null, planId: s
         createdAt: now,
       })
       .returning(),
-    db.insert(expenseShares).values(shares.map((s) => ({ orgId: plan.orgId, planId, expenseId: id, participantId: s.participantId, amount: s.amount }))),
+    db
+      .insert(expenseShares)
+      .values(shares.map((s) => ({ orgId: plan.orgId, planId, expenseId: id, participantId: s.participantId, amount: s.amount }))),
     enqueuePlanEvent(deps, plan.orgId, planId, expenseChanged(planId, id, false)),
   ]);
   if (!row) throw new Error("insert returned no expense");
@@ -191,7 +199,8 @@ export async function deleteExpense(deps: Deps, caller: Caller | null, planId: s
     assertCan(access.plan.type, access.role, "read");
     throw notFound("Expense");
   }
-  const isOwner = access.role !== null && (access.participantId === row.recordedByParticipantId || access.participantId === row.paidByParticipantId);
+  const isOwner =
+    access.role !== null && (access.participantId === row.recordedByParticipantId || access.participantId === row.paidByParticipantId);
   assertCan(access.plan.type, access.role, "delete_expense", { isOwner });
   assertPlanAllows(access.plan.status, "expense");
   const [deleted] = await db.batch([

@@ -1,5 +1,5 @@
 import type { Expense, Plan, PlanBalances } from "@gatherkit/core";
-import { expenses, expenseShares } from "@gatherkit/db";
+import { expenseShares, expenses } from "@gatherkit/db";
 import { count } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createParticipantToken, expectProblem, expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
@@ -49,7 +49,9 @@ async function rowCounts() {
 
 describe("recording expenses: split modes", () => {
   it("splits equally among the listed participants; the payer defaults to the recorder", async () => {
-    const e = await recorded(ada.token, { split: { mode: "equal", participantIds: [ada.participantId, bob.participantId, cy.participantId, dee.participantId] } });
+    const e = await recorded(ada.token, {
+      split: { mode: "equal", participantIds: [ada.participantId, bob.participantId, cy.participantId, dee.participantId] },
+    });
     expect(e).toMatchObject({
       planId: plan.id,
       description: "Taxi from the airport",
@@ -149,21 +151,52 @@ describe("recording expenses: refusals write nothing", () => {
   const refusals: [string, () => Record<string, unknown>, number, string][] = [
     [
       "exact amounts that do not add up",
-      () => ({ split: { mode: "exact", amounts: [{ participantId: ada.participantId, amount: 4000 }, { participantId: bob.participantId, amount: 100 }] } }),
+      () => ({
+        split: {
+          mode: "exact",
+          amounts: [
+            { participantId: ada.participantId, amount: 4000 },
+            { participantId: bob.participantId, amount: 100 },
+          ],
+        },
+      }),
       422,
       "split_mismatch",
     ],
     [
       "percentages that do not add up to 100",
-      () => ({ split: { mode: "percent", percents: [{ participantId: ada.participantId, percent: 50 }, { participantId: bob.participantId, percent: 49 }] } }),
+      () => ({
+        split: {
+          mode: "percent",
+          percents: [
+            { participantId: ada.participantId, percent: 50 },
+            { participantId: bob.participantId, percent: 49 },
+          ],
+        },
+      }),
       422,
       "split_mismatch",
     ],
-    ["a participant listed twice", () => ({ split: { mode: "equal", participantIds: [ada.participantId, ada.participantId] } }), 422, "split_mismatch"],
+    [
+      "a participant listed twice",
+      () => ({ split: { mode: "equal", participantIds: [ada.participantId, ada.participantId] } }),
+      422,
+      "split_mismatch",
+    ],
     ["another currency than the plan's", () => ({ currency: "USD", split: { mode: "equal" } }), 422, "currency_mismatch"],
-    ["a split naming someone outside the plan", () => ({ split: { mode: "equal", participantIds: [ada.participantId, org.participant.id] } }), 422, "unknown_participant"],
+    [
+      "a split naming someone outside the plan",
+      () => ({ split: { mode: "equal", participantIds: [ada.participantId, org.participant.id] } }),
+      422,
+      "unknown_participant",
+    ],
     ["a payer outside the plan", () => ({ paidByParticipantId: org.participant.id, split: { mode: "equal" } }), 422, "unknown_participant"],
-    ["another organization's participant", () => ({ split: { mode: "shares", shares: [{ participantId: other.participant.id, shares: 1 }] } }), 422, "unknown_participant"],
+    [
+      "another organization's participant",
+      () => ({ split: { mode: "shares", shares: [{ participantId: other.participant.id, shares: 1 }] } }),
+      422,
+      "unknown_participant",
+    ],
     ["a fractional amount of cents", () => ({ amount: 42.5, split: { mode: "equal" } }), 400, "validation_failed"],
     ["a zero amount", () => ({ amount: 0, split: { mode: "equal" } }), 400, "validation_failed"],
     ["an unknown split mode", () => ({ split: { mode: "lottery" } }), 400, "validation_failed"],
@@ -208,7 +241,8 @@ describe("listing and deleting expenses", () => {
     const a = await joinPlan(t, org, p, "A");
     const b = await joinPlan(t, org, p, "B");
     const made: Expense[] = [];
-    for (let i = 1; i <= 5; i++) made.push(await recorded(a.token, { description: `Item ${i}`, amount: 100 * i, split: { mode: "equal" } }, p));
+    for (let i = 1; i <= 5; i++)
+      made.push(await recorded(a.token, { description: `Item ${i}`, amount: 100 * i, split: { mode: "equal" } }, p));
     const seen: Expense[] = [];
     let cursor: string | null = null;
     do {
@@ -226,9 +260,19 @@ describe("listing and deleting expenses", () => {
 
   it("lets the recorder, the payer and an organizer delete; others get 403; deleted expenses leave list and balances", async () => {
     const p = await newPlan(t, org);
-    const [a, b, c, o] = [await joinPlan(t, org, p, "A"), await joinPlan(t, org, p, "B"), await joinPlan(t, org, p, "C"), await joinPlan(t, org, p, "O")];
+    const [a, b, c, o] = [
+      await joinPlan(t, org, p, "A"),
+      await joinPlan(t, org, p, "B"),
+      await joinPlan(t, org, p, "C"),
+      await joinPlan(t, org, p, "O"),
+    ];
     await promote(t, org, p, o.participantId);
-    const one = () => recorded(a.token, { paidByParticipantId: b.participantId, amount: 300, split: { mode: "equal", participantIds: [a.participantId, c.participantId] } }, p);
+    const one = () =>
+      recorded(
+        a.token,
+        { paidByParticipantId: b.participantId, amount: 300, split: { mode: "equal", participantIds: [a.participantId, c.participantId] } },
+        p,
+      );
     const del = (e: Expense, token: string) => call(t, "DELETE", `${expensesPath(p)}/${e.id}`, { token });
 
     const e1 = await one();
@@ -239,7 +283,10 @@ describe("listing and deleting expenses", () => {
     expect((await del(await one(), o.token)).status).toBe(204); // organizer participant
     const e4 = await one();
     expect((await del(e4, org.secretKey)).status).toBe(204); // staff
-    expect(await planEvents(t, p)).toContainEqual({ type: "plan.expense_changed", data: { planId: p.id, expenseId: e4.id, deleted: true } });
+    expect(await planEvents(t, p)).toContainEqual({
+      type: "plan.expense_changed",
+      data: { planId: p.id, expenseId: e4.id, deleted: true },
+    });
 
     const list = expectStatus<{ data: Expense[] }>(await call(t, "GET", expensesPath(p), { token: a.token }), 200);
     expect(list.data).toEqual([]);
@@ -259,10 +306,19 @@ describe("listing and deleting expenses", () => {
 describe("balances", () => {
   it("add up to zero, name who owes and who is owed, and settle-up settles them", async () => {
     const p = await newPlan(t, org);
-    const [a, b, c, d] = [await joinPlan(t, org, p, "A"), await joinPlan(t, org, p, "B"), await joinPlan(t, org, p, "C"), await joinPlan(t, org, p, "D")];
+    const [a, b, c, d] = [
+      await joinPlan(t, org, p, "A"),
+      await joinPlan(t, org, p, "B"),
+      await joinPlan(t, org, p, "C"),
+      await joinPlan(t, org, p, "D"),
+    ];
     await recorded(a.token, { amount: 9000, split: { mode: "equal" } }, p); // A paid 90 for 4
     await recorded(b.token, { amount: 1000, split: { mode: "equal", participantIds: [c.participantId, d.participantId] } }, p);
-    await recorded(c.token, { amount: 100, split: { mode: "equal", participantIds: [a.participantId, b.participantId, d.participantId] } }, p);
+    await recorded(
+      c.token,
+      { amount: 100, split: { mode: "equal", participantIds: [a.participantId, b.participantId, d.participantId] } },
+      p,
+    );
     const get = async () => expectStatus<PlanBalances>(await call(t, "GET", `/v1/plans/${p.id}/balances`, { token: d.token }), 200);
 
     const before = await get();
@@ -279,7 +335,10 @@ describe("balances", () => {
     for (const tr of before.transfers) {
       const recipient = [a, b, c, d].find((x) => x.participantId === tr.toParticipantId)!;
       const paid = expectStatus<{ status: string }>(
-        await call(t, "POST", `/v1/plans/${p.id}/payments`, { token: recipient.token, body: { fromParticipantId: tr.fromParticipantId, toParticipantId: tr.toParticipantId, amount: tr.amount, currency: "EUR" } }),
+        await call(t, "POST", `/v1/plans/${p.id}/payments`, {
+          token: recipient.token,
+          body: { fromParticipantId: tr.fromParticipantId, toParticipantId: tr.toParticipantId, amount: tr.amount, currency: "EUR" },
+        }),
         201,
       );
       expect(paid.status).toBe("received");

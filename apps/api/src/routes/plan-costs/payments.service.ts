@@ -8,9 +8,9 @@ import {
   type Page,
   type PageQuery,
   type Payment,
+  type PlanPermission,
   paymentStatusOnRecord,
   paymentTransition,
-  type PlanPermission,
 } from "@gatherkit/core";
 import { payments, planParticipants } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
@@ -61,7 +61,9 @@ export async function createPayment(deps: Deps, caller: Caller | null, planId: s
   assertCurrency(plan.currency, input.currency, "The payment");
   if (from === input.toParticipantId) {
     const message = "a payment goes from one participant to another: you cannot pay yourself";
-    throw new ApiError(400, "validation_failed", `body.toParticipantId: ${message}`, { errors: [{ path: "body.toParticipantId", message }] });
+    throw new ApiError(400, "validation_failed", `body.toParticipantId: ${message}`, {
+      errors: [{ path: "body.toParticipantId", message }],
+    });
   }
   const members = await deps.db
     .select({ id: planParticipants.participantId })
@@ -73,7 +75,10 @@ export async function createPayment(deps: Deps, caller: Caller | null, planId: s
   );
 
   const now = clock(deps);
-  const status = paymentStatusOnRecord({ role: access.role!, participantId: me }, { fromParticipantId: from, toParticipantId: input.toParticipantId });
+  const status = paymentStatusOnRecord(
+    { role: access.role!, participantId: me },
+    { fromParticipantId: from, toParticipantId: input.toParticipantId },
+  );
   const row: PaymentRow = {
     id: newId("payment"),
     orgId: plan.orgId,

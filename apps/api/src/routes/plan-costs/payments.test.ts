@@ -76,7 +76,11 @@ describe("recording payments", () => {
   });
 
   it("refuses a participant recording a payment between two others, and staff without a sender", async () => {
-    expectProblem(await pay(cy.token, { fromParticipantId: ada.participantId, toParticipantId: bob.participantId }), 403, "permission_denied");
+    expectProblem(
+      await pay(cy.token, { fromParticipantId: ada.participantId, toParticipantId: bob.participantId }),
+      403,
+      "permission_denied",
+    );
     expectProblem(await pay(org.secretKey, { toParticipantId: bob.participantId }), 403, "not_a_participant");
   });
 
@@ -95,7 +99,11 @@ describe("recording payments", () => {
     const rows = async () => (await t.deps.db.select({ n: count() }).from(payments))[0]!.n;
     const before = await rows();
     expectProblem(await pay(ada.token, { toParticipantId: ada.participantId }), 400, "validation_failed"); // to oneself
-    expectProblem(await pay(ada.token, { fromParticipantId: ada.participantId, toParticipantId: ada.participantId }), 400, "validation_failed");
+    expectProblem(
+      await pay(ada.token, { fromParticipantId: ada.participantId, toParticipantId: ada.participantId }),
+      400,
+      "validation_failed",
+    );
     expectProblem(await pay(ada.token, { toParticipantId: bob.participantId, currency: "GBP" }), 422, "currency_mismatch");
     expectProblem(await pay(ada.token, { toParticipantId: org.participant.id }), 422, "unknown_participant");
     expectProblem(await pay(ada.token, { toParticipantId: other.participant.id }), 422, "unknown_participant");
@@ -110,8 +118,12 @@ describe("recording payments", () => {
     const a = await joinPlan(t, org, p, "A");
     const b = await joinPlan(t, org, p, "B");
     const made: Payment[] = [];
-    for (let i = 1; i <= 3; i++) made.push(expectStatus<Payment>(await pay(a.token, { toParticipantId: b.participantId, amount: i }, p), 201));
-    const page1 = expectStatus<{ data: Payment[]; nextCursor: string | null }>(await call(t, "GET", `${path(p)}?limit=2`, { token: b.token }), 200);
+    for (let i = 1; i <= 3; i++)
+      made.push(expectStatus<Payment>(await pay(a.token, { toParticipantId: b.participantId, amount: i }, p), 201));
+    const page1 = expectStatus<{ data: Payment[]; nextCursor: string | null }>(
+      await call(t, "GET", `${path(p)}?limit=2`, { token: b.token }),
+      200,
+    );
     const page2 = expectStatus<{ data: Payment[]; nextCursor: string | null }>(
       await call(t, "GET", `${path(p)}?limit=2&cursor=${page1.nextCursor}`, { token: b.token }),
       200,
@@ -120,7 +132,11 @@ describe("recording payments", () => {
     expect(page2.nextCursor).toBeNull();
     expectProblem(await call(t, "GET", path(p), { token: org.participantToken }), 403, "not_a_participant");
     expectProblem(await call(t, "GET", path(p), { token: other.secretKey }), 404, "not_found");
-    expectProblem(await call(t, "PATCH", `${path(p)}/${made[0]!.id}`, { token: other.secretKey, body: { status: "received" } }), 404, "not_found");
+    expectProblem(
+      await call(t, "PATCH", `${path(p)}/${made[0]!.id}`, { token: other.secretKey, body: { status: "received" } }),
+      404,
+      "not_found",
+    );
     expectProblem(await call(t, "PATCH", `${path()}/${made[0]!.id}`, { token: bob.token, body: { status: "received" } }), 404, "not_found"); // wrong plan
   });
 });
@@ -130,10 +146,19 @@ describe("payments in the balances", () => {
     const p = await newPlan(t, org);
     const a = await joinPlan(t, org, p, "A");
     const b = await joinPlan(t, org, p, "B");
-    expectStatus(await call(t, "POST", `/v1/plans/${p.id}/expenses`, { token: a.token, body: { description: "Dinner", amount: 3000, currency: "EUR", split: { mode: "equal" } } }), 201);
+    expectStatus(
+      await call(t, "POST", `/v1/plans/${p.id}/expenses`, {
+        token: a.token,
+        body: { description: "Dinner", amount: 3000, currency: "EUR", split: { mode: "equal" } },
+      }),
+      201,
+    );
     const balances = async () =>
       Object.fromEntries(
-        expectStatus<PlanBalances>(await call(t, "GET", `/v1/plans/${p.id}/balances`, { token: b.token }), 200).balances.map((x) => [x.participantId, x]),
+        expectStatus<PlanBalances>(await call(t, "GET", `/v1/plans/${p.id}/balances`, { token: b.token }), 200).balances.map((x) => [
+          x.participantId,
+          x,
+        ]),
       );
     expect((await balances())[b.participantId]).toMatchObject({ net: -1500, outstanding: -1500, status: "owes" });
 
@@ -157,7 +182,9 @@ describe("settling a payment concurrently", () => {
       expect(statuses).toEqual([200, 409]);
       const winner = confirm.status === 200 ? "received" : "cancelled";
       for (const r of [confirm, cancel]) if (r.status === 409) expect(r.body.code).toBe("payment_not_pending");
-      const events = (await planEvents(t, plan)).flatMap((e) => (e.type === "plan.payment_changed" && e.data.payment.id === p.id ? [e.data.payment.status] : []));
+      const events = (await planEvents(t, plan)).flatMap((e) =>
+        e.type === "plan.payment_changed" && e.data.payment.id === p.id ? [e.data.payment.status] : [],
+      );
       expect(events).toEqual(["pending", winner]);
     }
   });
@@ -170,7 +197,9 @@ describe("settling a payment concurrently", () => {
     await expect(settlePayment(t.deps, stale!, "cancelled")).rejects.toMatchObject({ status: 409, code: "payment_not_pending" });
     const [now] = await t.deps.db.select().from(payments).where(eq(payments.id, p.id));
     expect(now).toMatchObject({ status: "received", cancelledAt: null });
-    const events = (await planEvents(t, plan)).flatMap((e) => (e.type === "plan.payment_changed" && e.data.payment.id === p.id ? [e.data.payment.status] : []));
+    const events = (await planEvents(t, plan)).flatMap((e) =>
+      e.type === "plan.payment_changed" && e.data.payment.id === p.id ? [e.data.payment.status] : [],
+    );
     expect(events).toEqual(["pending", "received"]);
   });
 });

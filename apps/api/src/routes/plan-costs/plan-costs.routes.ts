@@ -10,7 +10,7 @@ import {
   UpdatePaymentSchema,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../lib/openapi.js";
 
 const tags = ["Plan costs"];
 const PlanParams = pathIds({ planId: "plan" });
@@ -54,7 +54,8 @@ export const deleteExpense = createRoute({
   path: "/v1/plans/{planId}/expenses/{expenseId}",
   tags,
   summary: "Delete an expense",
-  description: "Who recorded it, who paid it, or an organizer. It stops counting in the balances. Publishes `plan.expense_changed` with `deleted: true`.",
+  description:
+    "Who recorded it, who paid it, or an organizer. It stops counting in the balances. Publishes `plan.expense_changed` with `deleted: true`.",
   security: security.any,
   request: { params: ExpenseParams },
   responses: {

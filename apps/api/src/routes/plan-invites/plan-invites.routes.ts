@@ -10,7 +10,7 @@ import {
   z,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../lib/openapi.js";
 import { PlanParams } from "../plans/plans.routes.js";
 
 const tags = ["Plan invites"];
@@ -68,7 +68,8 @@ export const preview = createRoute({
   path: "/v1/invites/{code}",
   tags,
   summary: "Preview an invite",
-  description: "What the link leads to, before joining: the plan, its organizer and whether the link still works. Any credential of the organization, including a publishable key.",
+  description:
+    "What the link leads to, before joining: the plan, its organizer and whether the link still works. Any credential of the organization, including a publishable key.",
   security: security.any,
   request: { params: CodeParams },
   responses: {

@@ -103,7 +103,9 @@ export async function createInvite(
               subject: `You're invited: ${plan.title}`,
               text: [
                 `You're invited to join "${plan.title}".`,
-                plan.startDate ? `When: ${plan.startDate}${plan.endDate && plan.endDate !== plan.startDate ? ` to ${plan.endDate}` : ""}` : "",
+                plan.startDate
+                  ? `When: ${plan.startDate}${plan.endDate && plan.endDate !== plan.startDate ? ` to ${plan.endDate}` : ""}`
+                  : "",
                 `Join here: ${joinLink(deps, row.code, input.joinUrl)}`,
                 row.expiresAt !== null ? `This invitation expires on ${new Date(row.expiresAt).toISOString()}.` : "",
               ]
@@ -256,7 +258,8 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
       .where(and(eq(plans.id, plan.id), inArray(plans.status, statusesAllowing("join")))),
   )}`;
   // A new participant takes the personal invite's address unless they give one.
-  const person = joiner.kind === "new" ? { name: joiner.name!, email: joiner.email ?? invite.email } : await participantRow(deps, participantId);
+  const person =
+    joiner.kind === "new" ? { name: joiner.name!, email: joiner.email ?? invite.email } : await participantRow(deps, participantId);
   const name = person.name;
   const view: MembershipView = {
     id: membershipId,
@@ -277,7 +280,16 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
   const addMembership = insertWhen(
     db,
     planParticipants,
-    { id: membershipId, orgId: plan.orgId, planId: plan.id, participantId, role: "participant", inviteId: invite.id, createdAt: now, updatedAt: now },
+    {
+      id: membershipId,
+      orgId: plan.orgId,
+      planId: plan.id,
+      participantId,
+      role: "participant",
+      inviteId: invite.id,
+      createdAt: now,
+      updatedAt: now,
+    },
     usable,
   ).onConflictDoNothing();
   const takeUse = db
@@ -293,7 +305,9 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
   const announce = enqueuePlanEvent(deps, plan.orgId, plan.id, participantChanged(view, false), previousStatementChanged);
   // A new participant's row goes first (the membership references it).
   const results = (
-    joiner.kind === "new" ? await db.batch([addPerson, addMembership, takeUse, announce]) : await db.batch([addMembership, takeUse, announce])
+    joiner.kind === "new"
+      ? await db.batch([addPerson, addMembership, takeUse, announce])
+      : await db.batch([addMembership, takeUse, announce])
   ) as unknown[];
   const took = results[results.length - 2] as { id: string }[];
   if (took.length > 0) {
@@ -311,7 +325,12 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
     assertMayJoin(existing);
     if (existing) return joined(deps, plan, existing, joiner.token); // joined concurrently by another request
   }
-  const [fresh] = await db.select({ invite: planInvites, status: plans.status }).from(planInvites).innerJoin(plans, eq(plans.id, planInvites.planId)).where(eq(planInvites.id, invite.id)).limit(1);
+  const [fresh] = await db
+    .select({ invite: planInvites, status: plans.status })
+    .from(planInvites)
+    .innerJoin(plans, eq(plans.id, planInvites.planId))
+    .where(eq(planInvites.id, invite.id))
+    .limit(1);
   if (!fresh) throw notFound("Invite");
   assertPlanAllows(fresh.status, "join");
   assertInviteUsable(fresh.invite, now);
@@ -328,12 +347,7 @@ async function participantRow(deps: Deps, participantId: string): Promise<{ name
   return row;
 }
 
-function joined(
-  deps: Deps,
-  plan: typeof plans.$inferSelect,
-  m: MembershipView,
-  token: { token: string; expiresAt: Date },
-): JoinPlanResult {
+function joined(deps: Deps, plan: typeof plans.$inferSelect, m: MembershipView, token: { token: string; expiresAt: Date }): JoinPlanResult {
   return {
     token: token.token,
     expiresAt: token.expiresAt.toISOString(),

@@ -39,7 +39,15 @@ describe("creating and listing invites", () => {
   it("creates shareable links for organizers, with optional expiry and max uses, listed newest first", async () => {
     const plan = await newPlan(t, a);
     const open = await newInvite(t, a, plan);
-    expect(open).toMatchObject({ planId: plan.id, email: null, expiresAt: null, maxUses: null, uses: 0, revokedAt: null, status: "active" });
+    expect(open).toMatchObject({
+      planId: plan.id,
+      email: null,
+      expiresAt: null,
+      maxUses: null,
+      uses: 0,
+      revokedAt: null,
+      status: "active",
+    });
     expect(open.id).toMatch(/^inv_/);
     expect(open.code).toMatch(/^[0-9a-z]{22}$/);
     // The test clock stands still: move it so "newest first" has a newest (ties order by random id).
@@ -81,7 +89,11 @@ describe("creating and listing invites", () => {
   it("validates: max uses in range, expiry in the future, personal invites single-use, no unknown fields", async () => {
     const plan = await newPlan(t, a);
     const bad = async (body: unknown, path: string) => {
-      const p = expectProblem(await call(t, "POST", `/v1/plans/${plan.id}/invites`, { token: a.secretKey, body }), 400, "validation_failed");
+      const p = expectProblem(
+        await call(t, "POST", `/v1/plans/${plan.id}/invites`, { token: a.secretKey, body }),
+        400,
+        "validation_failed",
+      );
       expect(p.errors?.map((e) => e.path)).toContain(path);
     };
     await bad({ maxUses: 0 }, "body.maxUses");
@@ -98,7 +110,9 @@ describe("creating and listing invites", () => {
     const invite = await newInvite(t, a, plan, { email: "Grace@Example.com", joinUrl: "https://host.example/join?ref=mail" });
     expect(invite).toMatchObject({ email: "grace@example.com", maxUses: 1, status: "active" });
     const rows = await t.deps.db.select().from(outbox).where(eq(outbox.kind, "email"));
-    const mail = rows.map((r) => r.payload as { to: string; subject: string; text: string; data: { code: string; link: string } }).find((p) => p.data.code === invite.code);
+    const mail = rows
+      .map((r) => r.payload as { to: string; subject: string; text: string; data: { code: string; link: string } })
+      .find((p) => p.data.code === invite.code);
     expect(mail).toMatchObject({ to: "grace@example.com", subject: "You're invited: Grace's birthday" });
     expect(mail?.data.link).toBe(`https://host.example/join?ref=mail&invite=${invite.code}`);
     expect(mail?.text).toContain(mail?.data.link);
@@ -117,13 +131,25 @@ describe("joining", () => {
   it("joins a new participant by name through a publishable key, with a 30-day participant token", async () => {
     const plan = await newPlan(t, a);
     const invite = await newInvite(t, a, plan);
-    const r = expectStatus<JoinPlanResult>(await joinRequest(t, a, invite.code, { name: "  Ada Lovelace ", email: "ADA@example.com" }), 201);
+    const r = expectStatus<JoinPlanResult>(
+      await joinRequest(t, a, invite.code, { name: "  Ada Lovelace ", email: "ADA@example.com" }),
+      201,
+    );
     expect(r.token).toMatch(/^gk_pt_/);
     expect(Date.parse(r.expiresAt) - clock).toBeGreaterThan(29 * 24 * HOUR);
     expect(r.plan).toEqual(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: a.secretKey }), 200));
-    expect(r.participant).toMatchObject({ planId: plan.id, name: "Ada Lovelace", email: "ada@example.com", role: "participant", removedAt: null });
+    expect(r.participant).toMatchObject({
+      planId: plan.id,
+      name: "Ada Lovelace",
+      email: "ada@example.com",
+      role: "participant",
+      removedAt: null,
+    });
     // The token works: the participant reads the plan and sees themself in it.
-    const list = expectStatus<{ data: PlanParticipant[] }>(await call(t, "GET", `/v1/plans/${plan.id}/participants`, { token: r.token }), 200);
+    const list = expectStatus<{ data: PlanParticipant[] }>(
+      await call(t, "GET", `/v1/plans/${plan.id}/participants`, { token: r.token }),
+      200,
+    );
     expect(list.data).toEqual([r.participant]);
     expect(await uses(invite.id)).toBe(1);
     await expectPublished(t, `plan:${plan.id}`, {
@@ -149,7 +175,10 @@ describe("joining", () => {
     const plan = await newPlan(t, a);
     const invite = await newInvite(t, a, plan, { maxUses: 2 });
     const user = await createParticipantToken(t, a.secretKey, { externalId: "host-user-7", name: "Henry", email: "henry@example.com" });
-    const first = expectStatus<JoinPlanResult>(await call(t, "POST", `/v1/invites/${invite.code}/join`, { token: user.token, body: {} }), 201);
+    const first = expectStatus<JoinPlanResult>(
+      await call(t, "POST", `/v1/invites/${invite.code}/join`, { token: user.token, body: {} }),
+      201,
+    );
     expect(first.token).toBe(user.token);
     expect(first.expiresAt).toBe(user.expiresAt);
     expect(first.participant).toMatchObject({ participantId: user.participant.id, name: "Henry", email: "henry@example.com" });
@@ -162,9 +191,10 @@ describe("joining", () => {
     // Someone already in the plan stays in it even once the link is used up or revoked.
     expectStatus(await joinRequest(t, a, invite.code, { name: "Second" }), 201);
     await call(t, "DELETE", `/v1/plans/${plan.id}/invites/${invite.id}`, { token: a.secretKey });
-    expect(expectStatus<JoinPlanResult>(await call(t, "POST", `/v1/invites/${invite.code}/join`, { token: user.token, body: {} }), 201).participant.id).toBe(
-      first.participant.id,
-    );
+    expect(
+      expectStatus<JoinPlanResult>(await call(t, "POST", `/v1/invites/${invite.code}/join`, { token: user.token, body: {} }), 201)
+        .participant.id,
+    ).toBe(first.participant.id);
     expect(await uses(invite.id)).toBe(2);
   });
 
@@ -192,7 +222,9 @@ describe("joining", () => {
       expectProblem(await joinRequest(t, a, invite.code, { name: "Later" }), 409, "invite_expired");
       const listed = expectStatus<{ data: Invite[] }>(await call(t, "GET", `/v1/plans/${plan.id}/invites`, { token: a.secretKey }), 200);
       expect(listed.data.find((i) => i.id === invite.id)?.status).toBe("expired");
-      expect(expectStatus<InvitePreview>(await call(t, "GET", `/v1/invites/${invite.code}`, { token: a.secretKey }), 200).status).toBe("expired");
+      expect(expectStatus<InvitePreview>(await call(t, "GET", `/v1/invites/${invite.code}`, { token: a.secretKey }), 200).status).toBe(
+        "expired",
+      );
     } finally {
       clock = Date.now();
     }
@@ -214,7 +246,10 @@ describe("joining", () => {
     const invite = await newInvite(t, a, plan);
     const ada = await joinPlan(t, a, plan, "Ada");
     expectProblem(await call(t, "DELETE", `/v1/plans/${plan.id}/invites/${invite.id}`, { token: ada.token }), 403, "organizer_required");
-    const revoked = expectStatus<Invite>(await call(t, "DELETE", `/v1/plans/${plan.id}/invites/${invite.id}`, { token: a.ownerToken }), 200);
+    const revoked = expectStatus<Invite>(
+      await call(t, "DELETE", `/v1/plans/${plan.id}/invites/${invite.id}`, { token: a.ownerToken }),
+      200,
+    );
     expect(revoked).toMatchObject({ id: invite.id, status: "revoked", revokedAt: expect.any(String) });
     const again = expectStatus<Invite>(await call(t, "DELETE", `/v1/plans/${plan.id}/invites/${invite.id}`, { token: a.secretKey }), 200);
     expect(again.revokedAt).toBe(revoked.revokedAt);
@@ -224,7 +259,11 @@ describe("joining", () => {
     expectStatus(await joinRequest(t, a, single.code, { name: "Cleo" }), 201);
     expectStatus(await call(t, "DELETE", `/v1/plans/${plan.id}/invites/${single.id}`, { token: a.secretKey }), 200);
     expectProblem(await joinRequest(t, a, single.code, { name: "Dan" }), 409, "invite_revoked");
-    expectProblem(await call(t, "DELETE", `/v1/plans/${plan.id}/invites/inv_0000000000000000000000`, { token: a.secretKey }), 404, "not_found");
+    expectProblem(
+      await call(t, "DELETE", `/v1/plans/${plan.id}/invites/inv_0000000000000000000000`, { token: a.secretKey }),
+      404,
+      "not_found",
+    );
     const other = await newPlan(t, a);
     expectProblem(await call(t, "DELETE", `/v1/plans/${other.id}/invites/${invite.id}`, { token: a.secretKey }), 404, "not_found");
   });
@@ -249,7 +288,9 @@ describe("joining", () => {
     expect(await uses(invite.id)).toBe(50);
     const members = await activeMembers(plan.id);
     expect(members.length).toBe(50);
-    expect(new Set(members.map((m) => m.participantId))).toEqual(new Set(ok.map((r) => (r.body as JoinPlanResult).participant.participantId)));
+    expect(new Set(members.map((m) => m.participantId))).toEqual(
+      new Set(ok.map((r) => (r.body as JoinPlanResult).participant.participantId)),
+    );
     // Exactly one membership event per admitted guest, none for the refused.
     const joinedEvents = (await planEvents(t, plan)).filter((e) => e.type === "plan.participant_changed");
     expect(joinedEvents.length).toBe(50);

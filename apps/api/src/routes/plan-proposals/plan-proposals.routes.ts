@@ -11,7 +11,7 @@ import {
   VoteResultSchema,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../lib/openapi.js";
 
 const tags = ["Plan proposals"];
 const PlanParams = pathIds({ planId: "plan" });
@@ -100,11 +100,19 @@ const decision = (action: "select" | "reject" | "reopen", summary: string, descr
     },
   });
 
-export const select = decision("select", "Select a proposal", "Puts a proposed item on the itinerary (while the plan is planning or finalized).");
+export const select = decision(
+  "select",
+  "Select a proposal",
+  "Puts a proposed item on the itinerary (while the plan is planning or finalized).",
+);
 export type SelectRoute = typeof select;
 export const reject = decision("reject", "Reject a proposal", "Closes a proposed item (while the plan is planning or finalized).");
 export type RejectRoute = typeof reject;
-export const reopen = decision("reopen", "Reopen a rejected proposal", "Makes a rejected proposal proposed again (while the plan is planning).");
+export const reopen = decision(
+  "reopen",
+  "Reopen a rejected proposal",
+  "Makes a rejected proposal proposed again (while the plan is planning).",
+);
 export type ReopenRoute = typeof reopen;
 
 export const castVote = createRoute({

@@ -15,11 +15,11 @@ import {
   type Page,
   type Plan,
   type PlanActivity,
-  planTransition,
   type Proposal,
   type ProposalAction,
   type ProposalListQuery,
   type ProposalSettings,
+  planTransition,
   proposalTransition,
   type Tally,
   type TallyOptions,
@@ -41,13 +41,7 @@ import { paginate } from "../../lib/pagination.js";
 import { actingParticipant, loadPlan, type PlanAccess, type PlanRow, requirePlan, toPlan } from "../../lib/plan-access.js";
 import type { Caller, Deps } from "../../lib/types.js";
 import { statusesAllowing } from "../plans/plans.service.js";
-import {
-  enqueueEvent,
-  enqueueFinalized,
-  enqueueProposalsChanged,
-  enqueueTallyChanged,
-  type EventTarget,
-} from "./plan-proposals.events.js";
+import { type EventTarget, enqueueEvent, enqueueFinalized, enqueueProposalsChanged, enqueueTallyChanged } from "./plan-proposals.events.js";
 
 type ProposalRow = typeof proposals.$inferSelect;
 
@@ -159,24 +153,30 @@ const exists = (query: SQL) => sql`EXISTS (${query})`;
 const notExists = (query: SQL) => sql`NOT EXISTS (${query})`;
 
 const planIn = (planId: string, statuses: readonly PlanRow["status"][]) =>
-  exists(sql`SELECT 1 FROM plans WHERE id = ${planId} AND status IN (${sql.join(statuses.map((s) => sql`${s}`), sql`, `)})`);
+  exists(
+    sql`SELECT 1 FROM plans WHERE id = ${planId} AND status IN (${sql.join(
+      statuses.map((s) => sql`${s}`),
+      sql`, `,
+    )})`,
+  );
 
 /** The plan's status still allows `activity` (see core's `planAllows`). */
 const planAllowsSql = (planId: string, activity: PlanActivity) => planIn(planId, statusesAllowing(activity));
 
 /** The participant is (still) in the plan. */
 const memberOf = (planId: string, participantId: string) =>
-  exists(
-    sql`SELECT 1 FROM plan_participants WHERE plan_id = ${planId} AND participant_id = ${participantId} AND removed_at IS NULL`,
-  );
+  exists(sql`SELECT 1 FROM plan_participants WHERE plan_id = ${planId} AND participant_id = ${participantId} AND removed_at IS NULL`);
 
 const votingOpenSql = (planId: string, now: number) =>
-  exists(
-    sql`SELECT 1 FROM plans WHERE id = ${planId} AND status = 'planning' AND (voting_deadline IS NULL OR voting_deadline > ${now})`,
-  );
+  exists(sql`SELECT 1 FROM plans WHERE id = ${planId} AND status = 'planning' AND (voting_deadline IS NULL OR voting_deadline > ${now})`);
 
 const proposalIn = (proposalId: string, statuses: readonly ProposalRow["status"][]) =>
-  exists(sql`SELECT 1 FROM proposals WHERE id = ${proposalId} AND status IN (${sql.join(statuses.map((s) => sql`${s}`), sql`, `)})`);
+  exists(
+    sql`SELECT 1 FROM proposals WHERE id = ${proposalId} AND status IN (${sql.join(
+      statuses.map((s) => sql`${s}`),
+      sql`, `,
+    )})`,
+  );
 
 // ---- proposals ------------------------------------------------------------------------------
 
@@ -219,7 +219,10 @@ async function assertPayerInPlan(deps: Deps, plan: PlanRow, participantId: strin
     .where(
       and(eq(planParticipants.planId, plan.id), eq(planParticipants.participantId, participantId), isNull(planParticipants.removedAt)),
     );
-  assertKnownParticipants([participantId], rows.map((r) => r.participantId));
+  assertKnownParticipants(
+    [participantId],
+    rows.map((r) => r.participantId),
+  );
 }
 
 /**
@@ -260,7 +263,11 @@ export async function createProposal(deps: Deps, caller: Caller | null, planId: 
       // Still planning, and the author still in the plan, as the row is written.
       and(planAllowsSql(planId, "propose"), access.role && access.participantId ? memberOf(planId, access.participantId) : undefined)!,
     ).returning(),
-    enqueueProposalsChanged(db, target(plan, now), { where: sql`p.id = ${id}`, hidden: hiddenForRoom(plan, now), when: previousStatementChanged }),
+    enqueueProposalsChanged(db, target(plan, now), {
+      where: sql`p.id = ${id}`,
+      hidden: hiddenForRoom(plan, now),
+      when: previousStatementChanged,
+    }),
   ]);
   if (!row) {
     const fresh = await requirePlan(deps, caller, planId, "propose");
@@ -622,11 +629,7 @@ export async function withdrawCommitment(deps: Deps, caller: Caller | null, plan
     db
       .delete(proposalTakers)
       .where(
-        and(
-          eq(proposalTakers.proposalId, proposalId),
-          eq(proposalTakers.participantId, participantId),
-          planAllowsSql(planId, "commit"),
-        ),
+        and(eq(proposalTakers.proposalId, proposalId), eq(proposalTakers.participantId, participantId), planAllowsSql(planId, "commit")),
       )
       .returning(),
     enqueueProposalsChanged(db, target(plan, now), {
@@ -676,7 +679,15 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
 
     const updatedAt = Math.max(now, plan.updatedAt + 1);
     const next: PlanRow = { ...plan, status: "finalized", finalizedAt: now, updatedAt };
-    const noneRejected = selected.length === 0 ? sql`1` : notExists(sql`SELECT 1 FROM proposals WHERE id IN (${sql.join(selected.map((id) => sql`${id}`), sql`, `)}) AND status = 'rejected'`);
+    const noneRejected =
+      selected.length === 0
+        ? sql`1`
+        : notExists(
+            sql`SELECT 1 FROM proposals WHERE id IN (${sql.join(
+              selected.map((id) => sql`${id}`),
+              sql`, `,
+            )}) AND status = 'rejected'`,
+          );
     const asRead = sql`${exists(sql`SELECT 1 FROM plans WHERE id = ${planId} AND status = 'planning' AND updated_at = ${plan.updatedAt}`)} AND ${noneRejected}`;
     const decide = (ids: string[], status: "selected" | "rejected") =>
       db
@@ -691,7 +702,15 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
       db
         .update(plans)
         .set({ status: "finalized", finalizedAt: now, updatedAt })
-        .where(and(eq(plans.id, planId), eq(plans.orgId, plan.orgId), eq(plans.status, "planning"), eq(plans.updatedAt, plan.updatedAt), noneRejected))
+        .where(
+          and(
+            eq(plans.id, planId),
+            eq(plans.orgId, plan.orgId),
+            eq(plans.status, "planning"),
+            eq(plans.updatedAt, plan.updatedAt),
+            noneRejected,
+          ),
+        )
         .returning(),
       enqueueProposalsChanged(db, t, { where: sql`p.plan_id = ${planId}`, hidden: false, when: finalized }),
       enqueueEvent(db, t, { type: "plan.updated", data: { plan: toPlan(next, deps.config) } }, finalized),

@@ -1,4 +1,4 @@
-import { type Plan, type Proposal, PROPOSAL_VIEWER_FIELDS, PublishedEventSchema, type Tally, type VoteResult } from "@gatherkit/core";
+import { type Plan, PROPOSAL_VIEWER_FIELDS, type Proposal, PublishedEventSchema, type Tally, type VoteResult } from "@gatherkit/core";
 import { outbox, proposals, proposalTakers, votes } from "@gatherkit/db";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,7 +83,10 @@ describe("proposing", () => {
     const { plan, people } = await planWith(a, 1, { currency: "EUR" });
     const token = people[0]!.token;
     const mismatch = expectProblem(
-      await call(t, "POST", url(plan, "/proposals"), { token, body: { title: "Dinner", cost: { kind: "per_person", amount: 2500, currency: "USD" } } }),
+      await call(t, "POST", url(plan, "/proposals"), {
+        token,
+        body: { title: "Dinner", cost: { kind: "per_person", amount: 2500, currency: "USD" } },
+      }),
       422,
       "currency_mismatch",
     );
@@ -120,7 +123,10 @@ describe("proposing", () => {
       "unknown_participant",
     );
     expectProblem(
-      await call(t, "POST", url(plan, "/proposals"), { token, body: { title: "Taxi", startsAt: "2030-07-01T19:00:00Z", endsAt: "2030-07-01T18:00:00Z" } }),
+      await call(t, "POST", url(plan, "/proposals"), {
+        token,
+        body: { title: "Taxi", startsAt: "2030-07-01T19:00:00Z", endsAt: "2030-07-01T18:00:00Z" },
+      }),
       400,
       "validation_failed",
     );
@@ -131,14 +137,22 @@ describe("proposing", () => {
     const { plan, people } = await planWith(a, 2);
     const [author, other] = people as [Member, Member];
     const p = await propose(plan, author.token, { startsAt: "2030-07-01T10:00:00Z" });
-    const edited = expectStatus<Proposal>(await call(t, "PATCH", propUrl(plan, p), { token: author.token, body: { title: "Sail at dawn", url: null } }), 200);
+    const edited = expectStatus<Proposal>(
+      await call(t, "PATCH", propUrl(plan, p), { token: author.token, body: { title: "Sail at dawn", url: null } }),
+      200,
+    );
     expect(edited).toMatchObject({ title: "Sail at dawn", url: null, startsAt: "2030-07-01T10:00:00.000Z" });
     expectProblem(await call(t, "PATCH", propUrl(plan, p), { token: other.token, body: { title: "Mine" } }), 403, "permission_denied");
-    expect(expectStatus<Proposal>(await call(t, "PATCH", propUrl(plan, p), { token: a.secretKey, body: { description: "Bring a hat" } }), 200).description).toBe(
-      "Bring a hat",
-    );
+    expect(
+      expectStatus<Proposal>(await call(t, "PATCH", propUrl(plan, p), { token: a.secretKey, body: { description: "Bring a hat" } }), 200)
+        .description,
+    ).toBe("Bring a hat");
     // An end before the stored start is judged after merging.
-    expectProblem(await call(t, "PATCH", propUrl(plan, p), { token: author.token, body: { endsAt: "2030-07-01T09:00:00Z" } }), 400, "validation_failed");
+    expectProblem(
+      await call(t, "PATCH", propUrl(plan, p), { token: author.token, body: { endsAt: "2030-07-01T09:00:00Z" } }),
+      400,
+      "validation_failed",
+    );
     expectProblem(await call(t, "PATCH", propUrl(plan, p), { token: author.token, body: {} }), 400, "validation_failed");
   });
 
@@ -149,13 +163,20 @@ describe("proposing", () => {
     for (const title of ["One", "Two", "Three"]) made.push(await propose(plan, token, { title }));
     const first = expectStatus<Page<Proposal>>(await call(t, "GET", url(plan, "/proposals?limit=2"), { token }), 200);
     expect(first.data.map((p) => p.title)).toEqual(["Three", "Two"]);
-    const rest = expectStatus<Page<Proposal>>(await call(t, "GET", url(plan, `/proposals?limit=2&cursor=${first.nextCursor}`), { token }), 200);
+    const rest = expectStatus<Page<Proposal>>(
+      await call(t, "GET", url(plan, `/proposals?limit=2&cursor=${first.nextCursor}`), { token }),
+      200,
+    );
     expect(rest.data.map((p) => p.title)).toEqual(["One"]);
     expect(rest.nextCursor).toBeNull();
 
     expectProblem(await call(t, "POST", propUrl(plan, made[0]!, "/select"), { token }), 403, "organizer_required");
-    expect(expectStatus<Proposal>(await call(t, "POST", propUrl(plan, made[0]!, "/select"), { token: a.secretKey }), 200).status).toBe("selected");
-    expect(expectStatus<Proposal>(await call(t, "POST", propUrl(plan, made[1]!, "/reject"), { token: a.secretKey }), 200).status).toBe("rejected");
+    expect(expectStatus<Proposal>(await call(t, "POST", propUrl(plan, made[0]!, "/select"), { token: a.secretKey }), 200).status).toBe(
+      "selected",
+    );
+    expect(expectStatus<Proposal>(await call(t, "POST", propUrl(plan, made[1]!, "/reject"), { token: a.secretKey }), 200).status).toBe(
+      "rejected",
+    );
     expectProblem(await call(t, "POST", propUrl(plan, made[0]!, "/reject"), { token: a.secretKey }), 409, "proposal_not_open");
     expectProblem(await call(t, "POST", propUrl(plan, made[2]!, "/reopen"), { token: a.secretKey }), 409, "proposal_not_open");
     // Nothing happens to a rejected proposal but reopening it.
@@ -165,7 +186,9 @@ describe("proposing", () => {
 
     const rejected = expectStatus<Page<Proposal>>(await call(t, "GET", url(plan, "/proposals?status=rejected"), { token }), 200);
     expect(rejected.data.map((p) => p.id)).toEqual([made[1]!.id]);
-    expect(expectStatus<Proposal>(await call(t, "POST", propUrl(plan, made[1]!, "/reopen"), { token: a.secretKey }), 200).status).toBe("proposed");
+    expect(expectStatus<Proposal>(await call(t, "POST", propUrl(plan, made[1]!, "/reopen"), { token: a.secretKey }), 200).status).toBe(
+      "proposed",
+    );
     expectProblem(await call(t, "GET", url(plan, "/proposals?status=maybe"), { token }), 400, "validation_failed");
   });
 
@@ -177,7 +200,12 @@ describe("proposing", () => {
     await call(t, "POST", propUrl(plan, p, "/commitment"), { token });
     await call(t, "PATCH", propUrl(plan, p), { token, body: { title: "Renamed" } });
     const events = (await planEvents(plan)).filter((e) => e.type === "plan.proposal_changed" || e.type === "plan.tally_changed");
-    expect(events.map((e) => e.type)).toEqual(["plan.proposal_changed", "plan.tally_changed", "plan.proposal_changed", "plan.proposal_changed"]);
+    expect(events.map((e) => e.type)).toEqual([
+      "plan.proposal_changed",
+      "plan.tally_changed",
+      "plan.proposal_changed",
+      "plan.proposal_changed",
+    ]);
     // The last event is exactly what GET shows, less the caller's own fields.
     const { myVote, committed, ...shared } = await getProposal(plan, p, token);
     expect([myVote, committed]).toEqual(["yes", true]);
@@ -324,7 +352,10 @@ describe("voting", () => {
     const answers = await Promise.all(ten.map((p) => vote(plan, p, token, "yes")));
     expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
     for (const r of answers.filter((r) => r.status !== 200)) expectProblem(r, 409, "one_yes_limit");
-    const yes = await t.deps.db.select().from(votes).where(and(eq(votes.planId, plan.id), eq(votes.value, "yes")));
+    const yes = await t.deps.db
+      .select()
+      .from(votes)
+      .where(and(eq(votes.planId, plan.id), eq(votes.value, "yes")));
     expect(yes).toHaveLength(1);
     expect(yes[0]!.proposalId).toBe((answers.find((r) => r.status === 200)!.body as VoteResult).vote.proposalId);
   });
@@ -344,12 +375,16 @@ describe("commitments", () => {
 
     expect((await call(t, "DELETE", propUrl(plan, p, "/commitment"), { token: ben.token })).status).toBe(204);
     expect((await call(t, "DELETE", propUrl(plan, p, "/commitment"), { token: ben.token })).status).toBe(204);
-    expect(expectStatus<Proposal>(await call(t, "PATCH", propUrl(plan, p), { token: ana.token, body: { capacity: 1 } }), 200)).toMatchObject({
+    expect(
+      expectStatus<Proposal>(await call(t, "PATCH", propUrl(plan, p), { token: ana.token, body: { capacity: 1 } }), 200),
+    ).toMatchObject({
       capacity: 1,
       takenCount: 1,
     });
     expectProblem(await call(t, "POST", propUrl(plan, p, "/commitment"), { token: cy.token }), 409, "proposal_full");
-    expect(expectStatus<Proposal>(await call(t, "PATCH", propUrl(plan, p), { token: ana.token, body: { capacity: null } }), 200).capacity).toBeNull();
+    expect(
+      expectStatus<Proposal>(await call(t, "PATCH", propUrl(plan, p), { token: ana.token, body: { capacity: null } }), 200).capacity,
+    ).toBeNull();
     expect(expectStatus<Proposal>(await call(t, "POST", propUrl(plan, p, "/commitment"), { token: cy.token }), 201).takenCount).toBe(2);
     expect((await getProposal(plan, p, ben.token)).committed).toBe(false);
   });
@@ -373,16 +408,33 @@ describe("finalizing", () => {
   it("selects the listed proposals, rejects the other open ones and closes voting", async () => {
     const { plan, people } = await planWith(a, 2);
     const token = people[0]!.token;
-    const [x, y, z] = [await propose(plan, token, { title: "X" }), await propose(plan, token, { title: "Y" }), await propose(plan, token, { title: "Z", capacity: 3 })];
-    expectProblem(await call(t, "POST", url(plan, "/finalize"), { token, body: { mode: "select", proposalIds: [x.id] } }), 403, "organizer_required");
+    const [x, y, z] = [
+      await propose(plan, token, { title: "X" }),
+      await propose(plan, token, { title: "Y" }),
+      await propose(plan, token, { title: "Z", capacity: 3 }),
+    ];
     expectProblem(
-      await call(t, "POST", url(plan, "/finalize"), { token: a.secretKey, body: { mode: "select", proposalIds: ["prop_0123456789abcdefghjk"] } }),
+      await call(t, "POST", url(plan, "/finalize"), { token, body: { mode: "select", proposalIds: [x.id] } }),
+      403,
+      "organizer_required",
+    );
+    expectProblem(
+      await call(t, "POST", url(plan, "/finalize"), {
+        token: a.secretKey,
+        body: { mode: "select", proposalIds: ["prop_0123456789abcdefghjk"] },
+      }),
       404,
       "not_found",
     );
-    const done = expectStatus<Plan>(await call(t, "POST", url(plan, "/finalize"), { token: a.secretKey, body: { mode: "select", proposalIds: [x.id, z.id] } }), 200);
+    const done = expectStatus<Plan>(
+      await call(t, "POST", url(plan, "/finalize"), { token: a.secretKey, body: { mode: "select", proposalIds: [x.id, z.id] } }),
+      200,
+    );
     expect(done).toMatchObject({ id: plan.id, status: "finalized", finalizedAt: expect.any(String) });
-    const statuses = expectStatus<Page<Proposal>>(await call(t, "GET", url(plan, "/proposals"), { token }), 200).data.map((p) => [p.title, p.status]);
+    const statuses = expectStatus<Page<Proposal>>(await call(t, "GET", url(plan, "/proposals"), { token }), 200).data.map((p) => [
+      p.title,
+      p.status,
+    ]);
     expect(statuses).toEqual([
       ["Z", "selected"],
       ["Y", "rejected"],
@@ -421,9 +473,17 @@ describe("finalizing", () => {
     expect((await tallies(plan, people[0]!.token)).every((t) => t.hidden)).toBe(true);
     expectStatus(await call(t, "POST", url(plan, "/finalize"), { token: a.ownerToken, body: { mode: "top_voted", count: 2 } }), 200);
     const byTitle = Object.fromEntries(
-      expectStatus<Page<Proposal>>(await call(t, "GET", url(plan, "/proposals"), { token: people[0]!.token }), 200).data.map((p) => [p.title, p]),
+      expectStatus<Page<Proposal>>(await call(t, "GET", url(plan, "/proposals"), { token: people[0]!.token }), 200).data.map((p) => [
+        p.title,
+        p,
+      ]),
     );
-    expect(Object.fromEntries(Object.entries(byTitle).map(([k, p]) => [k, p.status]))).toEqual({ A: "rejected", B: "selected", C: "selected", D: "rejected" });
+    expect(Object.fromEntries(Object.entries(byTitle).map(([k, p]) => [k, p.status]))).toEqual({
+      A: "rejected",
+      B: "selected",
+      C: "selected",
+      D: "rejected",
+    });
     // Voting is over: participants see the breakdown before the deadline.
     expect(byTitle.B!.tally).toEqual({ proposalId: pb.id, yes: 2, maybe: 1, no: 0, total: 3, hidden: false });
     const events = await planEvents(plan);
@@ -484,7 +544,11 @@ describe("who may see and touch proposals", () => {
       }
     }
     // A publishable key alone opens no plan.
-    expectProblem(await call(t, "GET", url(plan, "/proposals"), { token: a.publishableKey, headers: { origin: "https://host.example" } }), 403, "permission_denied");
+    expectProblem(
+      await call(t, "GET", url(plan, "/proposals"), { token: a.publishableKey, headers: { origin: "https://host.example" } }),
+      403,
+      "permission_denied",
+    );
     // A proposal id of another plan is 404 in this one.
     const { plan: elsewhere } = await planWith(a, 0);
     expectProblem(await call(t, "GET", propUrl(elsewhere, p), { token: a.secretKey }), 404, "not_found");

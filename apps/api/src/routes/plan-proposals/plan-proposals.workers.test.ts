@@ -23,7 +23,10 @@ afterAll(async () => {
 async function send<T = unknown>(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${api.baseUrl}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -72,7 +75,12 @@ describe("proposals on Workers with D1", () => {
     }
     const base = `/v1/plans/${plan.id}/proposals`;
     const boat = await ok<Proposal>(
-      send("POST", base, organizer.token, { title: "Boat", capacity: 2, cost: { kind: "per_person", amount: 3000, currency: "EUR" }, startsAt: "2030-07-01T10:00:00.500Z" }),
+      send("POST", base, organizer.token, {
+        title: "Boat",
+        capacity: 2,
+        cost: { kind: "per_person", amount: 3000, currency: "EUR" },
+        startsAt: "2030-07-01T10:00:00.500Z",
+      }),
       201,
     );
     const wine = await ok<Proposal>(send("POST", base, organizer.token, { title: "Wine cellar" }), 201);
@@ -80,7 +88,9 @@ describe("proposals on Workers with D1", () => {
 
     // Concurrent votes: one per participant stands.
     const votes = await Promise.all(
-      people.flatMap((p, i) => ["yes", "no", "maybe"].map((value) => send("PUT", `${base}/${wine.id}/vote`, p.token, { value: i % 2 ? value : "no" }))),
+      people.flatMap((p, i) =>
+        ["yes", "no", "maybe"].map((value) => send("PUT", `${base}/${wine.id}/vote`, p.token, { value: i % 2 ? value : "no" })),
+      ),
     );
     expect(votes.map((v) => v.status)).toEqual(votes.map(() => 200));
     const tally = (await ok<Proposal>(send("GET", `${base}/${wine.id}`, secret), 200)).tally;
@@ -99,7 +109,10 @@ describe("proposals on Workers with D1", () => {
     expect(done.status).toBe("finalized");
     const late = await send<{ code: string }>("PUT", `${base}/${wine.id}/vote`, organizer.token, { value: "yes" });
     expect([late.status, late.body.code]).toEqual([409, "voting_closed"]);
-    expect(await ok<Proposal>(send("GET", `${base}/${boat.id}`, organizer.token), 200)).toMatchObject({ status: "selected", takenCount: 2 });
+    expect(await ok<Proposal>(send("GET", `${base}/${boat.id}`, organizer.token), 200)).toMatchObject({
+      status: "selected",
+      takenCount: 2,
+    });
 
     // The room receives the events, in commit order, ending with the finalization.
     const forPlan = () =>
@@ -114,6 +127,8 @@ describe("proposals on Workers with D1", () => {
     const tallies = events.filter((e) => e.type === "plan.tally_changed");
     expect(tallies.length).toBeGreaterThanOrEqual(18);
     const lastBoat = events.filter((e) => e.type === "plan.proposal_changed" && e.data.proposal.id === boat.id).at(-1);
-    expect(lastBoat).toMatchObject({ data: { proposal: { status: "selected", takenCount: 2, startsAt: "2030-07-01T10:00:00.500Z", cost: { amount: 3000 } } } });
+    expect(lastBoat).toMatchObject({
+      data: { proposal: { status: "selected", takenCount: 2, startsAt: "2030-07-01T10:00:00.500Z", cost: { amount: 3000 } } },
+    });
   }, 120_000);
 });

@@ -29,7 +29,9 @@ let seq = 0;
 async function addProposal(plan: Plan, fields: Partial<typeof proposals.$inferInsert>) {
   const at = Date.now();
   const id = `prop_calendar${String(++seq).padStart(11, "0")}`;
-  await t.deps.db.insert(proposals).values({ id, orgId: a.org.id, planId: plan.id, title: `Item ${seq}`, createdAt: at, updatedAt: at, ...fields });
+  await t.deps.db
+    .insert(proposals)
+    .values({ id, orgId: a.org.id, planId: plan.id, title: `Item ${seq}`, createdAt: at, updatedAt: at, ...fields });
   return id;
 }
 
@@ -72,7 +74,11 @@ describe("calendar feed", () => {
     expect(events[2]?.startDate.toJSDate().toISOString()).toBe("2030-07-02T17:00:00.000Z");
     expect(events[2]?.endDate.toJSDate().toISOString()).toBe("2030-07-02T19:30:00.000Z");
     expect(events[2]?.description).toContain("per person");
-    expect(cal.getAllSubcomponents("vevent").map((v) => v.getFirstPropertyValue("status"))).toEqual(["TENTATIVE", "TENTATIVE", "TENTATIVE"]);
+    expect(cal.getAllSubcomponents("vevent").map((v) => v.getFirstPropertyValue("status"))).toEqual([
+      "TENTATIVE",
+      "TENTATIVE",
+      "TENTATIVE",
+    ]);
   });
 
   it("follows the plan: a cancelled plan's events say CANCELLED", async () => {
@@ -128,7 +134,9 @@ describe("replacing the calendar URL", () => {
     expect(rotated.calendarUrl).not.toBe(plan.calendarUrl);
     expect((await fetchFeed(feedPath(plan))).status).toBe(404);
     expect((await fetchFeed(feedPath(rotated))).status).toBe(200);
-    expect(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200).calendarUrl).toBe(rotated.calendarUrl);
+    expect(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200).calendarUrl).toBe(
+      rotated.calendarUrl,
+    );
     await expectPublished(t, `plan:${plan.id}`, { type: "plan.updated", data: { plan: rotated } });
   });
 });

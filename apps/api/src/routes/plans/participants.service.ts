@@ -1,7 +1,7 @@
 import {
+  assertCan,
   assertKeepsAnOrganizer,
   assertPlanAllows,
-  assertCan,
   newId,
   type Page,
   type PlanParticipant,

@@ -178,14 +178,20 @@ describe("adding participants directly", () => {
     expect(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: henry.token }), 200).id).toBe(plan.id);
     // Adding again answers the same membership.
     const again = expectStatus<PlanParticipant>(
-      await call(t, "POST", `/v1/plans/${plan.id}/participants`, { token: a.secretKey, body: { participantId: henry.participant.id, role: "organizer" } }),
+      await call(t, "POST", `/v1/plans/${plan.id}/participants`, {
+        token: a.secretKey,
+        body: { participantId: henry.participant.id, role: "organizer" },
+      }),
       201,
     );
     expect(again).toEqual(added);
 
     await remove(plan, bob.participantId);
     const restored = expectStatus<PlanParticipant>(
-      await call(t, "POST", `/v1/plans/${plan.id}/participants`, { token: a.secretKey, body: { participantId: bob.participantId, role: "organizer" } }),
+      await call(t, "POST", `/v1/plans/${plan.id}/participants`, {
+        token: a.secretKey,
+        body: { participantId: bob.participantId, role: "organizer" },
+      }),
       201,
     );
     expect(restored).toMatchObject({ participantId: bob.participantId, role: "organizer", removedAt: null });
@@ -212,11 +218,23 @@ describe("who am I in a plan (GET /v1/plans/{planId}/me)", () => {
     for (const token of [a.secretKey, a.ownerToken]) {
       expect(expectStatus<Viewer>(await me(plan, token), 200)).toEqual({ participantId: null, role: "organizer", staff: true });
     }
-    expect(expectStatus<Viewer>(await me(plan, olga.token), 200)).toEqual({ participantId: olga.participantId, role: "organizer", staff: false });
-    expect(expectStatus<Viewer>(await me(plan, ada.token), 200)).toEqual({ participantId: ada.participantId, role: "participant", staff: false });
+    expect(expectStatus<Viewer>(await me(plan, olga.token), 200)).toEqual({
+      participantId: olga.participantId,
+      role: "organizer",
+      staff: false,
+    });
+    expect(expectStatus<Viewer>(await me(plan, ada.token), 200)).toEqual({
+      participantId: ada.participantId,
+      role: "participant",
+      staff: false,
+    });
 
     const outsider = await createParticipantToken(t, a.secretKey, { name: "Otto" });
-    expect(expectStatus<Viewer>(await me(plan, outsider.token), 200)).toEqual({ participantId: outsider.participant.id, role: null, staff: false });
+    expect(expectStatus<Viewer>(await me(plan, outsider.token), 200)).toEqual({
+      participantId: outsider.participant.id,
+      role: null,
+      staff: false,
+    });
 
     expectStatus(await remove(plan, bob.participantId), 204);
     expect(expectStatus<Viewer>(await me(plan, bob.token), 200)).toEqual({ participantId: bob.participantId, role: null, staff: false });
@@ -226,7 +244,11 @@ describe("who am I in a plan (GET /v1/plans/{planId}/me)", () => {
 
   it("refuses a publishable key alone and another organization's caller", async () => {
     const { plan } = await planWithPeople();
-    expectProblem(await call(t, "GET", `/v1/plans/${plan.id}/me`, { token: a.publishableKey, headers: { origin: TEST_ORIGIN } }), 403, "permission_denied");
+    expectProblem(
+      await call(t, "GET", `/v1/plans/${plan.id}/me`, { token: a.publishableKey, headers: { origin: TEST_ORIGIN } }),
+      403,
+      "permission_denied",
+    );
     expectProblem(await me(plan, b.secretKey), 404, "not_found");
   });
 });

@@ -13,7 +13,7 @@ import {
   z,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../lib/openapi.js";
 
 const tags = ["Plans"];
 export const PlanParams = pathIds({ planId: "plan" });
@@ -178,7 +178,8 @@ export const listParticipants = createRoute({
   path: "/v1/plans/{planId}/participants",
   tags: participantTags,
   summary: "List a plan's participants",
-  description: "Newest first. Removed participants only with `includeRemoved=true`. Emails are shown to organizers and to each participant for themself only.",
+  description:
+    "Newest first. Removed participants only with `includeRemoved=true`. Emails are shown to organizers and to each participant for themself only.",
   security: security.any,
   request: { params: PlanParams, query: PlanParticipantListQuerySchema },
   responses: {
@@ -209,7 +210,8 @@ export const updateParticipant = createRoute({
   path: "/v1/plans/{planId}/participants/{participantId}",
   tags: participantTags,
   summary: "Promote or demote a participant",
-  description: "Organizers: `organizer` makes a co-organizer, `participant` demotes. The plan's last organizer cannot be demoted (409 `last_organizer`).",
+  description:
+    "Organizers: `organizer` makes a co-organizer, `participant` demotes. The plan's last organizer cannot be demoted (409 `last_organizer`).",
   security: security.any,
   request: { params: ParticipantParams, body: jsonBody(UpdatePlanParticipantSchema) },
   responses: {

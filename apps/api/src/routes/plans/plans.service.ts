@@ -4,17 +4,17 @@ import {
   type CreatePlan,
   DomainError,
   ICS_CONTENT_TYPE,
-  icsForPlan,
   type IcsItem,
+  icsForPlan,
   newId,
   type Page,
-  type Plan,
   PLAN_STATUSES,
+  type Plan,
   type PlanListQuery,
+  type PlanTransitionAction,
   type PlanViewer,
   planAllows,
   planTransition,
-  type PlanTransitionAction,
   randomToken,
   transitionSources,
   type UpdatePlan,
@@ -197,7 +197,13 @@ export async function changePlan(
         .set({ ...set, updatedAt })
         .where(and(eq(plans.id, row.id), eq(plans.orgId, row.orgId), eq(plans.updatedAt, row.updatedAt), guard))
         .returning(),
-      enqueuePlanEvent(deps, row.orgId, row.id, { type: "plan.updated", data: { plan: toPlan(next, deps.config) } }, previousStatementChanged),
+      enqueuePlanEvent(
+        deps,
+        row.orgId,
+        row.id,
+        { type: "plan.updated", data: { plan: toPlan(next, deps.config) } },
+        previousStatementChanged,
+      ),
     ]);
     if (updated[0]) {
       deliverSoon(deps);

@@ -1,4 +1,4 @@
-import { type Plan, PLAN_STATUSES, type PlanStatus, type RoomToken } from "@gatherkit/core";
+import { PLAN_STATUSES, type Plan, type PlanStatus, type RoomToken } from "@gatherkit/core";
 import { plans, proposals, votes } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -107,7 +107,11 @@ describe("creating plans", () => {
 
   it("validates the body: type, dates in order, time zone, currency, voting options, no unknown fields", async () => {
     const bad = async (body: Record<string, unknown>, path: string) => {
-      const p = expectProblem(await call(t, "POST", "/v1/plans", { token: a.secretKey, body: { ...PLAN_DEFAULTS, ...body } }), 400, "validation_failed");
+      const p = expectProblem(
+        await call(t, "POST", "/v1/plans", { token: a.secretKey, body: { ...PLAN_DEFAULTS, ...body } }),
+        400,
+        "validation_failed",
+      );
       expect(p.errors?.map((e) => e.path)).toContain(path);
     };
     await bad({ type: "party" }, "body.type");
@@ -157,7 +161,10 @@ describe("reading plans", () => {
     await joinPlan(t, org, p3, "Someone else");
     const first = expectStatus<PlanPage>(await call(t, "GET", "/v1/plans?limit=2", { token: org.secretKey }), 200);
     expect(first.data.map((p) => p.title)).toEqual(["Three", "Two"]);
-    const second = expectStatus<PlanPage>(await call(t, "GET", `/v1/plans?limit=2&cursor=${first.nextCursor}`, { token: org.ownerToken }), 200);
+    const second = expectStatus<PlanPage>(
+      await call(t, "GET", `/v1/plans?limit=2&cursor=${first.nextCursor}`, { token: org.ownerToken }),
+      200,
+    );
     expect(second).toEqual({ data: [p1], nextCursor: null });
     expect(expectStatus<PlanPage>(await call(t, "GET", "/v1/plans", { token: ada.token }), 200)).toEqual({ data: [p1], nextCursor: null });
     expect(expectStatus<PlanPage>(await call(t, "GET", "/v1/plans", { token: org.participantToken }), 200).data).toEqual([]);
@@ -184,7 +191,13 @@ describe("editing plans", () => {
       }),
       200,
     );
-    expect(r).toMatchObject({ title: "Porto instead", location: { name: "Porto", lat: null, lng: null }, startDate: "2030-07-01", endDate: null, votingDeadline: null });
+    expect(r).toMatchObject({
+      title: "Porto instead",
+      location: { name: "Porto", lat: null, lng: null },
+      startDate: "2030-07-01",
+      endDate: null,
+      votingDeadline: null,
+    });
     expect(r.type).toBe(plan.type);
     expect(Date.parse(r.updatedAt)).toBeGreaterThan(Date.parse(plan.updatedAt) - 1);
     await expectPublished(t, `plan:${plan.id}`, { type: "plan.updated", data: { plan: r } });
@@ -193,10 +206,22 @@ describe("editing plans", () => {
 
   it("judges the merged plan: an end before the stored start, or hidden votes without a deadline, are refused", async () => {
     const plan = await newPlan(t, a);
-    expectProblem(await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.secretKey, body: { endDate: "2030-06-01" } }), 400, "validation_failed");
-    expectProblem(await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.secretKey, body: { hideVotesUntilDeadline: true } }), 400, "validation_failed");
+    expectProblem(
+      await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.secretKey, body: { endDate: "2030-06-01" } }),
+      400,
+      "validation_failed",
+    );
+    expectProblem(
+      await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.secretKey, body: { hideVotesUntilDeadline: true } }),
+      400,
+      "validation_failed",
+    );
     expectProblem(await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.secretKey, body: {} }), 400, "validation_failed");
-    expectProblem(await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.secretKey, body: { currency: "USD" } }), 400, "validation_failed");
+    expectProblem(
+      await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.secretKey, body: { currency: "USD" } }),
+      400,
+      "validation_failed",
+    );
     expect(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: a.secretKey }), 200)).toEqual(plan);
   });
 
@@ -205,7 +230,9 @@ describe("editing plans", () => {
     const ada = await joinPlan(t, a, plan, "Ada");
     // Votes belong to the proposals routes; write one directly.
     const at = t.deps.now!();
-    await t.deps.db.insert(proposals).values({ id: "prop_votelock000000000001", orgId: a.org.id, planId: plan.id, title: "Sail", createdAt: at, updatedAt: at });
+    await t.deps.db
+      .insert(proposals)
+      .values({ id: "prop_votelock000000000001", orgId: a.org.id, planId: plan.id, title: "Sail", createdAt: at, updatedAt: at });
     await t.deps.db.insert(votes).values({
       id: "vote_votelock000000000001",
       orgId: a.org.id,
@@ -227,15 +254,25 @@ describe("editing plans", () => {
     const plan = await newPlan(t, a);
     const ada = await joinPlan(t, a, plan, "Ada");
     expectProblem(await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: ada.token, body: { title: "Mine" } }), 403, "organizer_required");
-    expectProblem(await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.participantToken, body: { title: "Mine" } }), 403, "not_a_participant");
+    expectProblem(
+      await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.participantToken, body: { title: "Mine" } }),
+      403,
+      "not_a_participant",
+    );
     await call(t, "POST", `/v1/plans/${plan.id}/cancel`, { token: a.secretKey });
-    expectProblem(await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.secretKey, body: { title: "Too late" } }), 409, "plan_not_open");
+    expectProblem(
+      await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.secretKey, body: { title: "Too late" } }),
+      409,
+      "plan_not_open",
+    );
   });
 
   it("applies concurrent edits one after another: none is lost or half-applied", async () => {
     const plan = await newPlan(t, a);
     const titles = Array.from({ length: 12 }, (_, i) => `Title ${i}`);
-    const results = await Promise.all(titles.map((title) => call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.secretKey, body: { title } })));
+    const results = await Promise.all(
+      titles.map((title) => call(t, "PATCH", `/v1/plans/${plan.id}`, { token: a.secretKey, body: { title } })),
+    );
     for (const r of results) expect(r.status).toBe(200);
     const final = expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: a.secretKey }), 200);
     // One update event per edit, each with its own updatedAt; the latest is exactly the stored plan.
@@ -344,7 +381,11 @@ describe("tenant isolation", () => {
       expectProblem(await call(t, "POST", `/v1/plans/${plan.id}/complete`, { token }), 404, "not_found");
       expectProblem(await call(t, "POST", `/v1/plans/${plan.id}/cancel`, { token }), 404, "not_found");
       expectProblem(await call(t, "GET", `/v1/plans/${plan.id}/participants`, { token }), 404, "not_found");
-      expectProblem(await call(t, "POST", `/v1/plans/${plan.id}/participants`, { token, body: { participantId: ada.participantId } }), 404, "not_found");
+      expectProblem(
+        await call(t, "POST", `/v1/plans/${plan.id}/participants`, { token, body: { participantId: ada.participantId } }),
+        404,
+        "not_found",
+      );
       expectProblem(
         await call(t, "PATCH", `/v1/plans/${plan.id}/participants/${ada.participantId}`, { token, body: { role: "organizer" } }),
         404,
@@ -352,7 +393,9 @@ describe("tenant isolation", () => {
       );
       expectProblem(await call(t, "DELETE", `/v1/plans/${plan.id}/participants/${ada.participantId}`, { token }), 404, "not_found");
     }
-    expect(expectStatus<PlanPage>(await call(t, "GET", "/v1/plans", { token: b.secretKey }), 200).data.map((p) => p.id)).not.toContain(plan.id);
+    expect(expectStatus<PlanPage>(await call(t, "GET", "/v1/plans", { token: b.secretKey }), 200).data.map((p) => p.id)).not.toContain(
+      plan.id,
+    );
     // a's participant token cannot reach into b either, even for b's plans it could name.
     const bPlan = await newPlan(t, b);
     expectProblem(await call(t, "GET", `/v1/plans/${bPlan.id}`, { token: ada.token }), 404, "not_found");

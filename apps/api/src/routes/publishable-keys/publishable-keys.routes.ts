@@ -1,12 +1,6 @@
-import {
-  CreatePublishableKeySchema,
-  PageQuerySchema,
-  pageSchema,
-  PublishableKeySchema,
-  UpdatePublishableKeySchema,
-} from "@gatherkit/core";
+import { CreatePublishableKeySchema, PageQuerySchema, PublishableKeySchema, pageSchema, UpdatePublishableKeySchema } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../lib/openapi.js";
 
 const tags = ["Publishable keys"];
 const managers = "Owners, admins and secret keys.";

@@ -5,9 +5,9 @@ import { and, eq, isNull } from "drizzle-orm";
 import { PUBLISHABLE_KEY_PREFIX } from "../../lib/auth.js";
 import { newSecret } from "../../lib/crypto.js";
 import { ApiError, notFound } from "../../lib/errors.js";
+import { deliverSoon } from "../../lib/outbox.js";
 import { paginate } from "../../lib/pagination.js";
 import type { Deps } from "../../lib/types.js";
-import { deliverSoon } from "../../lib/outbox.js";
 import { enqueueOrgEvent, publishToOrg } from "../organization/organization.service.js";
 
 type Row = typeof publishableKeys.$inferSelect;
@@ -29,7 +29,12 @@ export function listPublishableKeys(deps: Deps, orgId: string, page: PageQuery):
     publishableKeys,
     page,
     (p) =>
-      db.select().from(publishableKeys).where(and(eq(publishableKeys.orgId, orgId), p.where)).orderBy(...p.orderBy).limit(p.limit),
+      db
+        .select()
+        .from(publishableKeys)
+        .where(and(eq(publishableKeys.orgId, orgId), p.where))
+        .orderBy(...p.orderBy)
+        .limit(p.limit),
     toPublishableKey,
   );
 }

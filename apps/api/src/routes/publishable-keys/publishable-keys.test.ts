@@ -1,6 +1,15 @@
 import type { PublishableKey } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, createPublishableKey, expectProblem, expectStatus, newOrg, outboxEvents, TEST_ORIGIN, type TestOrg } from "../../../test/fixtures.js";
+import {
+  addMember,
+  createPublishableKey,
+  expectProblem,
+  expectStatus,
+  newOrg,
+  outboxEvents,
+  TEST_ORIGIN,
+  type TestOrg,
+} from "../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../test/harness.js";
 
 let t: TestApp;
@@ -14,8 +23,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** A request a publishable key may make (any authenticated route that checks the key first). */
-const useKey = (key: string, origin?: string) =>
-  call(t, "GET", "/v1/organization", { token: key, headers: origin ? { origin } : {} });
+const useKey = (key: string, origin?: string) => call(t, "GET", "/v1/organization", { token: key, headers: origin ? { origin } : {} });
 
 describe("creating publishable keys", () => {
   it("creates a key for owners, admins and secret keys, with its allowed origins", async () => {
@@ -84,7 +92,11 @@ describe("using publishable keys", () => {
     expectProblem(await useKey(key.key, TEST_ORIGIN), 401, "key_revoked");
     const again = await call(t, "DELETE", `/v1/publishable-keys/${key.id}`, { token: a.ownerToken });
     expect(again.body.revokedAt).toBe(r.body.revokedAt);
-    expectProblem(await call(t, "PATCH", `/v1/publishable-keys/${key.id}`, { token: a.ownerToken, body: { name: "Back" } }), 409, "conflict");
+    expectProblem(
+      await call(t, "PATCH", `/v1/publishable-keys/${key.id}`, { token: a.ownerToken, body: { name: "Back" } }),
+      409,
+      "conflict",
+    );
   });
 
   it("refuses an unknown key", async () => {
@@ -125,7 +137,11 @@ describe("reading and editing publishable keys", () => {
     const changes = async () =>
       (await outboxEvents(t, `org:${a.org.id}`)).filter((e) => e.type === "key.changed" && e.data.id === a.publishableKeyId).length;
     expect(await changes()).toBe(2); // created, renamed
-    expectProblem(await call(t, "PATCH", `/v1/publishable-keys/${a.publishableKeyId}`, { token: a.ownerToken, body: {} }), 400, "validation_failed");
+    expectProblem(
+      await call(t, "PATCH", `/v1/publishable-keys/${a.publishableKeyId}`, { token: a.ownerToken, body: {} }),
+      400,
+      "validation_failed",
+    );
     expectProblem(
       await call(t, "PATCH", `/v1/publishable-keys/${a.publishableKeyId}`, { token: a.ownerToken, body: { key: "gk_pk_mine" } }),
       400,
@@ -137,11 +153,7 @@ describe("reading and editing publishable keys", () => {
     const list = expectStatus<{ data: PublishableKey[] }>(await call(t, "GET", "/v1/publishable-keys", { token: b.secretKey }), 200);
     expect(list.data.map((k) => k.id)).toEqual([b.publishableKeyId]);
     for (const [method, body] of [["GET"], ["PATCH", { name: "Mine now" }], ["DELETE"]] as const) {
-      expectProblem(
-        await call(t, method, `/v1/publishable-keys/${a.publishableKeyId}`, { token: b.secretKey, body }),
-        404,
-        "not_found",
-      );
+      expectProblem(await call(t, method, `/v1/publishable-keys/${a.publishableKeyId}`, { token: b.secretKey, body }), 404, "not_found");
     }
     expectProblem(await useKey(a.publishableKey, TEST_ORIGIN), 403, "permission_denied"); // still alive, not revoked by b
   });

@@ -1,10 +1,10 @@
-import { assertCan, randomToken, type RoomKind, type RoomToken } from "@gatherkit/core";
+import { assertCan, type RoomKind, type RoomToken, randomToken } from "@gatherkit/core";
 import { members, secretKeys, users } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { requireOrganizer } from "../../lib/auth.js";
 import { ApiError, notFound } from "../../lib/errors.js";
-import { loadPlan } from "../../lib/plan-access.js";
 import { REALTIME_PARTY } from "../../lib/http-publisher.js";
+import { loadPlan } from "../../lib/plan-access.js";
 import { signRoomToken } from "../../lib/tokens.js";
 import type { Caller, Deps } from "../../lib/types.js";
 

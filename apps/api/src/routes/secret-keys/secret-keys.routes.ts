@@ -1,6 +1,6 @@
-import { CreatedSecretKeySchema, CreateSecretKeySchema, PageQuerySchema, pageSchema, SecretKeySchema, } from "@gatherkit/core";
+import { CreatedSecretKeySchema, CreateSecretKeySchema, PageQuerySchema, pageSchema, SecretKeySchema } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { jsonBody, jsonResponse, pickProblems, security, pathIds } from "../../lib/openapi.js";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../lib/openapi.js";
 
 const tags = ["Secret keys"];
 const description = "Owners and admins, signed in (a key cannot manage secret keys).";

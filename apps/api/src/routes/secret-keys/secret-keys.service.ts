@@ -5,9 +5,9 @@ import { and, eq, isNull } from "drizzle-orm";
 import { SECRET_KEY_PREFIX } from "../../lib/auth.js";
 import { newSecret, sha256Hex } from "../../lib/crypto.js";
 import { notFound } from "../../lib/errors.js";
+import { deliverSoon } from "../../lib/outbox.js";
 import { paginate } from "../../lib/pagination.js";
 import type { Deps } from "../../lib/types.js";
-import { deliverSoon } from "../../lib/outbox.js";
 import { enqueueOrgEvent, publishToOrg } from "../organization/organization.service.js";
 
 /** How much of a secret key is kept in clear to recognise it: `gk_sk_` and four characters. */
@@ -29,7 +29,13 @@ export function listSecretKeys(deps: Deps, orgId: string, page: PageQuery): Prom
   return paginate(
     secretKeys,
     page,
-    (p) => db.select().from(secretKeys).where(and(eq(secretKeys.orgId, orgId), p.where)).orderBy(...p.orderBy).limit(p.limit),
+    (p) =>
+      db
+        .select()
+        .from(secretKeys)
+        .where(and(eq(secretKeys.orgId, orgId), p.where))
+        .orderBy(...p.orderBy)
+        .limit(p.limit),
     toSecretKey,
   );
 }
@@ -59,7 +65,11 @@ export async function createSecretKey(deps: Deps, orgId: string, input: { name: 
 }
 
 export async function getSecretKey(deps: Deps, orgId: string, id: string): Promise<SecretKey> {
-  const [row] = await deps.db.select().from(secretKeys).where(and(eq(secretKeys.id, id), eq(secretKeys.orgId, orgId))).limit(1);
+  const [row] = await deps.db
+    .select()
+    .from(secretKeys)
+    .where(and(eq(secretKeys.id, id), eq(secretKeys.orgId, orgId)))
+    .limit(1);
   if (!row) throw notFound("Secret key");
   return toSecretKey(row);
 }

@@ -2,7 +2,16 @@ import type { SecretKey } from "@gatherkit/core";
 import { secretKeys } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMember, createSecretKey, expectProblem, expectStatus, newOrg, TEST_ORIGIN, type TestOrg, expectPublished } from "../../../test/fixtures.js";
+import {
+  addMember,
+  createSecretKey,
+  expectProblem,
+  expectPublished,
+  expectStatus,
+  newOrg,
+  TEST_ORIGIN,
+  type TestOrg,
+} from "../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../test/harness.js";
 
 let t: TestApp;
