@@ -1,18 +1,9 @@
 import { Scalar } from "@scalar/hono-api-reference";
+import { DOMAINS } from "./domains/index.js";
 import { createBaseApp } from "./lib/create-app.js";
+import type { RoomAccessCheck } from "./lib/domain.js";
 import type { Deps } from "./lib/types.js";
-import { auth } from "./routes/auth/auth.index.js";
-import { health } from "./routes/health/health.index.js";
-import { organization } from "./routes/organization/organization.index.js";
-import { participantTokens } from "./routes/participant-tokens/participant-tokens.index.js";
-import { planChat } from "./routes/plan-chat/plan-chat.index.js";
-import { planCosts } from "./routes/plan-costs/plan-costs.index.js";
-import { planInvites } from "./routes/plan-invites/plan-invites.index.js";
-import { planProposals } from "./routes/plan-proposals/plan-proposals.index.js";
-import { plansRouter } from "./routes/plans/plans.index.js";
-import { publishableKeys } from "./routes/publishable-keys/publishable-keys.index.js";
-import { realtime } from "./routes/realtime/realtime.index.js";
-import { secretKeys } from "./routes/secret-keys/secret-keys.index.js";
+import { platformRouter } from "./platform/index.js";
 
 export type { AppBindings, Caller, Config, Deps } from "./lib/types.js";
 
@@ -20,21 +11,10 @@ export type { AppBindings, Caller, Config, Deps } from "./lib/types.js";
 export function createApp(deps: Deps) {
   const app = createBaseApp(deps);
 
-  const routes = [
-    health,
-    auth,
-    organization,
-    secretKeys,
-    publishableKeys,
-    participantTokens,
-    realtime,
-    plansRouter,
-    planInvites,
-    planProposals,
-    planCosts,
-    planChat,
-  ] as const;
-  for (const r of routes) app.route("/", r);
+  const rooms: Record<string, RoomAccessCheck> = {};
+  for (const d of DOMAINS) Object.assign(rooms, d.rooms);
+  app.route("/", platformRouter(rooms));
+  for (const d of DOMAINS) app.route("/", d.router);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -2,11 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomToken } from "@gatherkit/core";
 import { users } from "@gatherkit/db";
+import { createPublishableKey, createSecretKey, signUp } from "./domains/accounts/index.js";
 import { ApiError } from "./lib/errors.js";
 import type { Deps } from "./lib/types.js";
-import { signUp } from "./routes/auth/auth.service.js";
-import { createPublishableKey } from "./routes/publishable-keys/publishable-keys.service.js";
-import { createSecretKey } from "./routes/secret-keys/secret-keys.service.js";
 
 /** What `DATA_DIR/demo.json` holds: everything needed to try Gatherkit locally. */
 export interface DemoCredentials {

@@ -1,0 +1,103 @@
+import {
+  AddMemberSchema,
+  MemberSchema,
+  OrganizationSchema,
+  PageQuerySchema,
+  pageSchema,
+  UpdateMemberSchema,
+  UpdateOrganizationSchema,
+} from "@gatherkit/core";
+import { createRoute } from "@hono/zod-openapi";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../../lib/openapi.js";
+
+const tags = ["Organization"];
+const MemberParams = pathIds({ id: "member" });
+
+export const get = createRoute({
+  method: "get",
+  path: "/v1/organization",
+  tags,
+  summary: "The caller's organization",
+  security: security.organizer,
+  responses: {
+    200: jsonResponse(OrganizationSchema, "The organization."),
+    ...pickProblems(401, 403),
+  },
+});
+export type GetRoute = typeof get;
+
+export const update = createRoute({
+  method: "patch",
+  path: "/v1/organization",
+  tags,
+  summary: "Rename the organization",
+  description: "Owners, admins and secret keys.",
+  security: security.organizer,
+  request: { body: jsonBody(UpdateOrganizationSchema) },
+  responses: {
+    200: jsonResponse(OrganizationSchema, "The updated organization."),
+    ...pickProblems(400, 401, 403, 413, 415),
+  },
+});
+export type UpdateRoute = typeof update;
+
+export const listMembers = createRoute({
+  method: "get",
+  path: "/v1/organization/members",
+  tags,
+  summary: "List members",
+  description: "Newest first.",
+  security: security.organizer,
+  request: { query: PageQuerySchema },
+  responses: {
+    200: jsonResponse(pageSchema(MemberSchema, "MemberList"), "A page of members."),
+    ...pickProblems(400, 401, 403),
+  },
+});
+export type ListMembersRoute = typeof listMembers;
+
+export const addMember = createRoute({
+  method: "post",
+  path: "/v1/organization/members",
+  tags,
+  summary: "Add a member",
+  description: "Adds a person who already has a Gatherkit account, as admin or staff. Owners, admins and secret keys.",
+  security: security.organizer,
+  request: { body: jsonBody(AddMemberSchema) },
+  responses: {
+    201: jsonResponse(MemberSchema, "The new member."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+});
+export type AddMemberRoute = typeof addMember;
+
+export const updateMember = createRoute({
+  method: "patch",
+  path: "/v1/organization/members/{id}",
+  tags,
+  summary: "Change a member's role",
+  description: "Owners may set any role; admins may move people between staff and admin. The last owner cannot be demoted (`last_owner`).",
+  security: security.organizer,
+  request: { params: MemberParams, body: jsonBody(UpdateMemberSchema) },
+  responses: {
+    200: jsonResponse(MemberSchema, "The member with the new role."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
+  },
+});
+export type UpdateMemberRoute = typeof updateMember;
+
+export const removeMember = createRoute({
+  method: "delete",
+  path: "/v1/organization/members/{id}",
+  tags,
+  summary: "Remove a member",
+  description:
+    "Owners and admins (only owners remove owners). The last owner cannot be removed (`last_owner`). Ends the member's sessions.",
+  security: security.organizer,
+  request: { params: MemberParams },
+  responses: {
+    204: { description: "Removed." },
+    ...pickProblems(400, 401, 403, 404, 409, 413),
+  },
+});
+export type RemoveMemberRoute = typeof removeMember;

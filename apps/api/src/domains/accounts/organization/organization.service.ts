@@ -1,0 +1,37 @@
+import type { Organization, PublishedEvent } from "@gatherkit/core";
+import { organizations } from "@gatherkit/db";
+import { eq } from "drizzle-orm";
+import { notFound } from "../../../lib/errors.js";
+import { deliverSoon, enqueue, publishAfterCommit, realtime } from "../../../lib/outbox.js";
+import type { Deps } from "../../../lib/types.js";
+import { toOrganization } from "../auth/auth.service.js";
+
+/** The organization's own room: the dashboard's live feed of accounts changes. */
+export const orgRoom = (orgId: string) => `org:${orgId}`;
+
+/** The outbox insert telling the organization's room about a change; put it in the change's `db.batch`. */
+export function enqueueOrgEvent(deps: Deps, orgId: string, event: PublishedEvent) {
+  return enqueue(deps.db, realtime(orgRoom(orgId), event), { orgId, now: deps.now?.() });
+}
+
+/** Tells the organization's room about a change that has already committed (durably, through the outbox). */
+export function publishToOrg(deps: Deps, orgId: string, event: PublishedEvent): Promise<void> {
+  return publishAfterCommit(deps, orgRoom(orgId), event, { orgId });
+}
+
+export async function getOrganization(deps: Deps, orgId: string): Promise<Organization> {
+  const [row] = await deps.db.select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
+  if (!row) throw notFound("Organization");
+  return toOrganization(row);
+}
+
+export async function updateOrganization(deps: Deps, orgId: string, input: { name: string }): Promise<Organization> {
+  const db = deps.db;
+  const [[row]] = await db.batch([
+    db.update(organizations).set({ name: input.name }).where(eq(organizations.id, orgId)).returning(),
+    enqueueOrgEvent(deps, orgId, { type: "organization.updated", data: { id: orgId, name: input.name } }),
+  ]);
+  if (!row) throw notFound("Organization");
+  deliverSoon(deps);
+  return toOrganization(row);
+}

@@ -1,0 +1,87 @@
+import type { Page, PageQuery, SecretKey } from "@gatherkit/core";
+import { newId } from "@gatherkit/core";
+import { secretKeys } from "@gatherkit/db";
+import { and, eq, isNull } from "drizzle-orm";
+import { SECRET_KEY_PREFIX } from "../../../lib/auth.js";
+import { newSecret, sha256Hex } from "../../../lib/crypto.js";
+import { notFound } from "../../../lib/errors.js";
+import { deliverSoon } from "../../../lib/outbox.js";
+import { paginate } from "../../../lib/pagination.js";
+import type { Deps } from "../../../lib/types.js";
+import { enqueueOrgEvent, publishToOrg } from "../organization/organization.service.js";
+
+/** How much of a secret key is kept in clear to recognise it: `gk_sk_` and four characters. */
+const DISPLAY_PREFIX_LENGTH = SECRET_KEY_PREFIX.length + 4;
+
+type Row = typeof secretKeys.$inferSelect;
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const toSecretKey = (r: Row): SecretKey => ({
+  id: r.id,
+  name: r.name,
+  prefix: r.prefix,
+  createdAt: new Date(r.createdAt).toISOString(),
+  lastUsedAt: iso(r.lastUsedAt),
+  revokedAt: iso(r.revokedAt),
+});
+
+export function listSecretKeys(deps: Deps, orgId: string, page: PageQuery): Promise<Page<SecretKey>> {
+  const db = deps.db;
+  return paginate(
+    secretKeys,
+    page,
+    (p) =>
+      db
+        .select()
+        .from(secretKeys)
+        .where(and(eq(secretKeys.orgId, orgId), p.where))
+        .orderBy(...p.orderBy)
+        .limit(p.limit),
+    toSecretKey,
+  );
+}
+
+/** Creates a key and returns its secret, this once: only its SHA-256 and display prefix are stored. */
+export async function createSecretKey(deps: Deps, orgId: string, input: { name: string }): Promise<SecretKey & { secret: string }> {
+  const db = deps.db;
+  const secret = newSecret(SECRET_KEY_PREFIX);
+  const id = newId("secretKey");
+  const [[row]] = await db.batch([
+    db
+      .insert(secretKeys)
+      .values({
+        id,
+        orgId,
+        name: input.name,
+        prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
+        hash: await sha256Hex(secret),
+        createdAt: deps.now?.() ?? Date.now(),
+      })
+      .returning(),
+    enqueueOrgEvent(deps, orgId, { type: "key.changed", data: { id } }),
+  ]);
+  if (!row) throw new Error("insert returned no row");
+  deliverSoon(deps);
+  return { ...toSecretKey(row), secret };
+}
+
+export async function getSecretKey(deps: Deps, orgId: string, id: string): Promise<SecretKey> {
+  const [row] = await deps.db
+    .select()
+    .from(secretKeys)
+    .where(and(eq(secretKeys.id, id), eq(secretKeys.orgId, orgId)))
+    .limit(1);
+  if (!row) throw notFound("Secret key");
+  return toSecretKey(row);
+}
+
+/** Revokes a key; revoking a revoked key answers it unchanged. Requests with it fail at once (`key_revoked`). */
+export async function revokeSecretKey(deps: Deps, orgId: string, id: string): Promise<SecretKey> {
+  const [row] = await deps.db
+    .update(secretKeys)
+    .set({ revokedAt: deps.now?.() ?? Date.now() })
+    .where(and(eq(secretKeys.id, id), eq(secretKeys.orgId, orgId), isNull(secretKeys.revokedAt)))
+    .returning();
+  if (!row) return getSecretKey(deps, orgId, id);
+  await publishToOrg(deps, orgId, { type: "key.changed", data: { id } });
+  return toSecretKey(row);
+}

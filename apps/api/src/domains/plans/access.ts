@@ -1,0 +1,124 @@
+import { assertCan, type PermissionContext, type Plan, type PlanActor, type PlanPermission, type PlanRole } from "@gatherkit/core";
+import { planParticipants, plans } from "@gatherkit/db";
+import { and, eq } from "drizzle-orm";
+import { requireCaller } from "../../lib/auth.js";
+import { ApiError, notFound } from "../../lib/errors.js";
+import type { Caller, Config, Deps } from "../../lib/types.js";
+
+export type PlanRow = typeof plans.$inferSelect;
+export type PlanParticipantRow = typeof planParticipants.$inferSelect;
+
+/** A plan as its caller sees it: the row, who is acting, and with which role. */
+export interface PlanAccess {
+  plan: PlanRow;
+  actor: PlanActor;
+  /** Organizer for staff; the participant's role in the plan; null when not (or no longer) in it. */
+  role: PlanRole | null;
+  /** The caller's membership row, for participants who are or were in the plan. */
+  membership: PlanParticipantRow | null;
+  /** The participant id the caller acts as in the plan (votes, expenses, chat), if any. */
+  participantId: string | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * The plan's calendar feed URL (`GET /v1/plans/{planId}/calendar.ics?token=…`), or null for a
+ * plan without a feed token. It carries its secret, so only the plan's readers get it.
+ */
+export function calendarUrl(config: Pick<Config, "publicUrl">, row: Pick<PlanRow, "id" | "calendarToken">): string | null {
+  if (row.calendarToken === null) return null;
+  return `${config.publicUrl.replace(/\/+$/, "")}/v1/plans/${row.id}/calendar.ics?token=${row.calendarToken}`;
+}
+
+/** The API shape of a plan row (`config` for its calendar URL: pass `c.var.config` or `deps.config`). */
+export function toPlan(row: PlanRow, config: Pick<Config, "publicUrl">): Plan {
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    title: row.title,
+    description: row.description,
+    location:
+      row.locationName === null && row.locationLat === null
+        ? null
+        : { name: row.locationName ?? "", lat: row.locationLat, lng: row.locationLng },
+    startDate: row.startDate,
+    endDate: row.endDate,
+    timeZone: row.timeZone,
+    currency: row.currency,
+    votingDeadline: iso(row.votingDeadline),
+    hideVotesUntilDeadline: row.hideVotesUntilDeadline,
+    oneYesPerParticipant: row.oneYesPerParticipant,
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+    finalizedAt: iso(row.finalizedAt),
+    completedAt: iso(row.completedAt),
+    cancelledAt: iso(row.cancelledAt),
+    calendarUrl: calendarUrl(config, row),
+  } as Plan;
+}
+
+/**
+ * Loads `planId` for `caller`: 404 when it is not in the caller's organization (another
+ * organization's plan looks exactly like a missing one). Organization staff (users, secret
+ * keys) act as organizers; a participant acts with their role in the plan, or none.
+ * Publishable keys alone cannot read plans: a widget needs a participant token for that.
+ */
+export async function loadPlan(deps: Deps, caller: Caller | null, planId: string): Promise<PlanAccess> {
+  const who = requireCaller({ var: { caller } }, "user", "secret_key", "participant", "publishable_key");
+  if (who.kind === "publishable_key") {
+    throw new ApiError(
+      403,
+      "permission_denied",
+      "A publishable key alone cannot open a plan. Join through an invite or pass a participant token (`token` attribute).",
+    );
+  }
+  const [plan] = await deps.db
+    .select()
+    .from(plans)
+    .where(and(eq(plans.id, planId), eq(plans.orgId, who.orgId)))
+    .limit(1);
+  if (!plan) throw notFound("Plan");
+  if (who.kind !== "participant") return { plan, actor: { kind: "staff" }, role: "organizer", membership: null, participantId: null };
+
+  const [membership] = await deps.db
+    .select()
+    .from(planParticipants)
+    .where(and(eq(planParticipants.planId, planId), eq(planParticipants.participantId, who.participantId)))
+    .limit(1);
+  const role = membership && membership.removedAt === null ? membership.role : null;
+  return {
+    plan,
+    actor: { kind: "participant", participantId: who.participantId, role },
+    role,
+    membership: membership ?? null,
+    participantId: who.participantId,
+  };
+}
+
+/** `loadPlan`, then refuses unless the caller may do `permission` (403 with the rule's code). */
+export async function requirePlan(
+  deps: Deps,
+  caller: Caller | null,
+  planId: string,
+  permission: PlanPermission,
+  ctx: PermissionContext = {},
+): Promise<PlanAccess> {
+  const access = await loadPlan(deps, caller, planId);
+  assertCan(access.plan.type, access.role, permission, ctx);
+  return access;
+}
+
+/** The participant the caller acts as; staff must act through a participant token to vote, pay or chat. */
+export function actingParticipant(access: PlanAccess, what: string): string {
+  if (access.participantId && access.role) return access.participantId;
+  throw new ApiError(
+    403,
+    "not_a_participant",
+    `Only a participant of the plan can ${what}. Organization staff act through a participant token (POST /v1/participant-tokens) after joining the plan.`,
+  );
+}
+
+/** The plan's realtime room name. */
+export const planRoom = (planId: string) => `plan:${planId}`;

@@ -1,0 +1,178 @@
+import { assertCan, assertMessageLive, assertPlanAllows, type ChatMessage, newId, type Page, type PageQuery } from "@gatherkit/core";
+import { chatMessages, participants } from "@gatherkit/db";
+import { and, eq, isNull } from "drizzle-orm";
+import { ApiError, notFound } from "../../../lib/errors.js";
+import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { deliverSoon } from "../../../lib/outbox.js";
+import { paginate } from "../../../lib/pagination.js";
+import type { Caller, Deps } from "../../../lib/types.js";
+import { actingParticipant, loadPlan, type PlanAccess, requirePlan } from "../access.js";
+import { enqueuePlanEvent } from "../events.js";
+
+/**
+ * Plan chat. Messages are stored and paged newest first; typing indicators and presence are
+ * not stored: they live in the plan's room only. Every change is published to the room as
+ * `plan.message_changed` in the same batch as the write.
+ */
+
+const clock = (deps: Deps) => deps.now?.() ?? Date.now();
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+const messageColumns = {
+  id: chatMessages.id,
+  planId: chatMessages.planId,
+  authorParticipantId: chatMessages.authorParticipantId,
+  authorName: participants.name,
+  body: chatMessages.body,
+  createdAt: chatMessages.createdAt,
+  editedAt: chatMessages.editedAt,
+  deletedAt: chatMessages.deletedAt,
+};
+export type MessageView = {
+  id: string;
+  planId: string;
+  authorParticipantId: string;
+  authorName: string;
+  body: string | null;
+  createdAt: number;
+  editedAt: number | null;
+  deletedAt: number | null;
+};
+
+function toMessage(m: MessageView): ChatMessage {
+  return {
+    id: m.id,
+    planId: m.planId,
+    authorParticipantId: m.authorParticipantId,
+    authorName: m.authorName,
+    body: m.deletedAt === null ? m.body : null,
+    createdAt: new Date(m.createdAt).toISOString(),
+    editedAt: iso(m.editedAt),
+    deletedAt: iso(m.deletedAt),
+  };
+}
+
+const messageChanged = (change: "created" | "edited" | "deleted", m: MessageView) => ({
+  type: "plan.message_changed" as const,
+  data: { change, message: toMessage(m) },
+});
+
+/** The plan's messages, newest first; deleted ones stay in the history without their body. */
+export async function listMessages(deps: Deps, caller: Caller | null, planId: string, page: PageQuery): Promise<Page<ChatMessage>> {
+  await requirePlan(deps, caller, planId, "read");
+  const db = deps.db;
+  return paginate(
+    chatMessages,
+    page,
+    (p) =>
+      db
+        .select(messageColumns)
+        .from(chatMessages)
+        .innerJoin(participants, eq(participants.id, chatMessages.authorParticipantId))
+        .where(and(eq(chatMessages.planId, planId), p.where))
+        .orderBy(...p.orderBy)
+        .limit(p.limit),
+    toMessage,
+  );
+}
+
+/** Posts a message as the calling participant (staff post through a participant token). */
+export async function postMessage(deps: Deps, caller: Caller | null, planId: string, input: { body: string }): Promise<ChatMessage> {
+  const access = await requirePlan(deps, caller, planId, "chat");
+  const author = actingParticipant(access, "chat");
+  assertPlanAllows(access.plan.status, "chat");
+  const db = deps.db;
+  const [person] = await db.select({ name: participants.name }).from(participants).where(eq(participants.id, author)).limit(1);
+  if (!person) throw notFound("Participant");
+  const view: MessageView = {
+    id: newId("message"),
+    planId,
+    authorParticipantId: author,
+    authorName: person.name,
+    body: input.body,
+    createdAt: clock(deps),
+    editedAt: null,
+    deletedAt: null,
+  };
+  await db.batch([
+    db.insert(chatMessages).values({
+      id: view.id,
+      orgId: access.plan.orgId,
+      planId,
+      authorParticipantId: author,
+      body: view.body,
+      createdAt: view.createdAt,
+    }),
+    enqueuePlanEvent(deps, access.plan.orgId, planId, messageChanged("created", view)),
+  ]);
+  deliverSoon(deps);
+  return toMessage(view);
+}
+
+/** The message and the caller's access; 404 for a message that is not in this plan (after the read check). */
+async function loadMessage(
+  deps: Deps,
+  caller: Caller | null,
+  planId: string,
+  messageId: string,
+): Promise<{ access: PlanAccess; message: MessageView }> {
+  const access = await loadPlan(deps, caller, planId);
+  const [message] = await deps.db
+    .select(messageColumns)
+    .from(chatMessages)
+    .innerJoin(participants, eq(participants.id, chatMessages.authorParticipantId))
+    .where(and(eq(chatMessages.id, messageId), eq(chatMessages.planId, planId)))
+    .limit(1);
+  if (!message) {
+    assertCan(access.plan.type, access.role, "read");
+    throw notFound("Message");
+  }
+  return { access, message };
+}
+
+const isAuthor = (access: PlanAccess, m: MessageView) => access.role !== null && access.participantId === m.authorParticipantId;
+
+/** Edits one's own message (nobody rewrites someone else's words); a deleted message stays deleted (409). */
+export async function editMessage(
+  deps: Deps,
+  caller: Caller | null,
+  planId: string,
+  messageId: string,
+  input: { body: string },
+): Promise<ChatMessage> {
+  const { access, message } = await loadMessage(deps, caller, planId, messageId);
+  assertCan(access.plan.type, access.role, "edit_message", { isOwner: isAuthor(access, message) });
+  assertPlanAllows(access.plan.status, "chat");
+  assertMessageLive(message);
+  const edited: MessageView = { ...message, body: input.body, editedAt: clock(deps) };
+  return toMessage(await applyMessageChange(deps, access.plan.orgId, edited, "edited"));
+}
+
+/** Deletes a message (its author, or an organizer): the row stays as a tombstone, its body is gone. */
+export async function deleteMessage(deps: Deps, caller: Caller | null, planId: string, messageId: string): Promise<void> {
+  const { access, message } = await loadMessage(deps, caller, planId, messageId);
+  assertCan(access.plan.type, access.role, "delete_message", { isOwner: isAuthor(access, message) });
+  assertPlanAllows(access.plan.status, "chat");
+  assertMessageLive(message);
+  await applyMessageChange(deps, access.plan.orgId, { ...message, body: null, deletedAt: clock(deps) }, "deleted");
+}
+
+/**
+ * Writes an edit or a deletion only while the message is not deleted, with its event in the
+ * same batch and only if the write happened: an edit racing a deletion can never publish the
+ * body the deletion removed. The loser answers 409 `message_deleted`.
+ */
+export async function applyMessageChange(deps: Deps, orgId: string, next: MessageView, change: "edited" | "deleted"): Promise<MessageView> {
+  const db = deps.db;
+  const [updated] = await db.batch([
+    db
+      .update(chatMessages)
+      .set({ body: next.body, editedAt: next.editedAt, deletedAt: next.deletedAt })
+      .where(and(eq(chatMessages.id, next.id), eq(chatMessages.planId, next.planId), isNull(chatMessages.deletedAt)))
+      .returning({ id: chatMessages.id }),
+    enqueuePlanEvent(deps, orgId, next.planId, messageChanged(change, next), previousStatementChanged),
+  ]);
+  if (updated.length === 0) throw new ApiError(409, "message_deleted", "This message was deleted meanwhile.");
+  deliverSoon(deps);
+  return next;
+}

@@ -1,0 +1,216 @@
+import {
+  assertCan,
+  assertCurrency,
+  assertKnownParticipants,
+  assertPlanAllows,
+  type CreateExpense,
+  type Expense,
+  newId,
+  type Page,
+  type PageQuery,
+  type Share,
+  type SplitSpec,
+  splitAmount,
+} from "@gatherkit/core";
+import { expenseShares, expenses, planParticipants, proposals } from "@gatherkit/db";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { notFound } from "../../../lib/errors.js";
+import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { deliverSoon } from "../../../lib/outbox.js";
+import { paginate } from "../../../lib/pagination.js";
+import type { Caller, Deps } from "../../../lib/types.js";
+import { actingParticipant, loadPlan, requirePlan } from "../access.js";
+import { enqueuePlanEvent } from "../events.js";
+
+export const clock = (deps: Pick<Deps, "now">) => deps.now?.() ?? Date.now();
+export const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+type ExpenseRow = typeof expenses.$inferSelect;
+
+/** The participants currently in the plan (not removed), in the order they joined. */
+export async function activeParticipantIds(deps: Deps, planId: string): Promise<string[]> {
+  const rows = await deps.db
+    .select({ id: planParticipants.participantId })
+    .from(planParticipants)
+    .where(and(eq(planParticipants.planId, planId), isNull(planParticipants.removedAt)))
+    .orderBy(asc(planParticipants.createdAt), asc(planParticipants.id));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Shares in a stable order: as the split lists its participants, or by participant id for an
+ * equal split among everyone (which is also the order `splitAmount` gets them in on create).
+ */
+function orderShares(split: SplitSpec, shares: Share[]): Share[] {
+  const listed =
+    split.mode === "equal"
+      ? split.participantIds
+      : split.mode === "shares"
+        ? split.shares
+        : split.mode === "exact"
+          ? split.amounts
+          : split.percents;
+  const ids = listed?.map((x) => (typeof x === "string" ? x : x.participantId));
+  const rank = new Map((ids ?? [...shares.map((s) => s.participantId)].sort()).map((id, i) => [id, i]));
+  return [...shares].sort((a, b) => (rank.get(a.participantId) ?? 0) - (rank.get(b.participantId) ?? 0));
+}
+
+function toExpense(row: ExpenseRow, shares: Share[]): Expense {
+  const split = row.split as SplitSpec;
+  return {
+    id: row.id,
+    planId: row.planId,
+    description: row.description,
+    amount: row.amount,
+    currency: row.currency,
+    paidByParticipantId: row.paidByParticipantId,
+    proposalId: row.proposalId,
+    occurredAt: iso(row.occurredAt),
+    split,
+    shares: orderShares(split, shares),
+    recordedByParticipantId: row.recordedByParticipantId,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}
+
+const expenseChanged = (planId: string, expenseId: string, deleted: boolean) => ({
+  type: "plan.expense_changed" as const,
+  data: { planId, expenseId, deleted },
+});
+
+/**
+ * Records what one participant paid for others ("I paid the taxi: 42.00, split between these
+ * four"). Any participant may record one; the payer defaults to the caller (staff must name
+ * them). Money is in the plan's currency (422 `currency_mismatch`); the payer and everyone in
+ * the split must be in the plan (422 `unknown_participant`); an equal split that names nobody is
+ * among everyone in the plan. The expense, its shares and the realtime event are one batch:
+ * either all of it is written or none.
+ */
+export async function createExpense(deps: Deps, caller: Caller | null, planId: string, input: CreateExpense): Promise<Expense> {
+  const access = await requirePlan(deps, caller, planId, "record_expense");
+  const { plan } = access;
+  assertPlanAllows(plan.status, "expense");
+  assertCurrency(plan.currency, input.currency, "The expense");
+  const payer = input.paidByParticipantId ?? actingParticipant(access, "record an expense without naming who paid (paidByParticipantId)");
+  const everyone = await activeParticipantIds(deps, planId);
+  const named = splitParticipants(input.split);
+  assertKnownParticipants([payer, ...named], everyone);
+  const shares = splitAmount(input.amount, input.split, [...everyone].sort());
+  if (input.proposalId !== undefined) await assertProposalOfPlan(deps, planId, input.proposalId);
+
+  const db = deps.db;
+  const now = clock(deps);
+  const id = newId("expense");
+  const [[row]] = await db.batch([
+    db
+      .insert(expenses)
+      .values({
+        id,
+        orgId: plan.orgId,
+        planId,
+        description: input.description,
+        amount: input.amount,
+        currency: input.currency,
+        paidByParticipantId: payer,
+        proposalId: input.proposalId ?? null,
+        occurredAt: input.occurredAt === undefined ? null : Date.parse(input.occurredAt),
+        split: input.split,
+        recordedByParticipantId: access.role ? access.participantId : null,
+        createdAt: now,
+      })
+      .returning(),
+    db
+      .insert(expenseShares)
+      .values(shares.map((s) => ({ orgId: plan.orgId, planId, expenseId: id, participantId: s.participantId, amount: s.amount }))),
+    enqueuePlanEvent(deps, plan.orgId, planId, expenseChanged(planId, id, false)),
+  ]);
+  if (!row) throw new Error("insert returned no expense");
+  deliverSoon(deps);
+  return toExpense(row, shares);
+}
+
+function splitParticipants(split: SplitSpec): string[] {
+  switch (split.mode) {
+    case "equal":
+      return split.participantIds ?? [];
+    case "shares":
+      return split.shares.map((s) => s.participantId);
+    case "exact":
+      return split.amounts.map((a) => a.participantId);
+    case "percent":
+      return split.percents.map((p) => p.participantId);
+  }
+}
+
+async function assertProposalOfPlan(deps: Deps, planId: string, proposalId: string): Promise<void> {
+  const [row] = await deps.db
+    .select({ id: proposals.id })
+    .from(proposals)
+    .where(and(eq(proposals.id, proposalId), eq(proposals.planId, planId)))
+    .limit(1);
+  if (!row) throw notFound("Proposal in this plan");
+}
+
+/** The plan's expenses, newest first, each with its shares. */
+export async function listExpenses(deps: Deps, caller: Caller | null, planId: string, page: PageQuery): Promise<Page<Expense>> {
+  await requirePlan(deps, caller, planId, "read");
+  const db = deps.db;
+  const result = await paginate(
+    expenses,
+    page,
+    (p) =>
+      db
+        .select()
+        .from(expenses)
+        .where(and(eq(expenses.planId, planId), isNull(expenses.deletedAt), p.where))
+        .orderBy(...p.orderBy)
+        .limit(p.limit),
+    (row) => row,
+  );
+  const ids = result.data.map((e) => e.id);
+  const shareRows =
+    ids.length === 0
+      ? []
+      : await db
+          .select({ expenseId: expenseShares.expenseId, participantId: expenseShares.participantId, amount: expenseShares.amount })
+          .from(expenseShares)
+          .where(inArray(expenseShares.expenseId, ids));
+  const byExpense = new Map<string, Share[]>();
+  for (const s of shareRows) {
+    byExpense.set(s.expenseId, [...(byExpense.get(s.expenseId) ?? []), { participantId: s.participantId, amount: s.amount }]);
+  }
+  return { data: result.data.map((row) => toExpense(row, byExpense.get(row.id) ?? [])), nextCursor: result.nextCursor };
+}
+
+/**
+ * Deletes an expense (who recorded it, who paid it, or an organizer). It stops counting in the
+ * balances at once; the row stays (soft delete) so the history is not rewritten.
+ */
+export async function deleteExpense(deps: Deps, caller: Caller | null, planId: string, expenseId: string): Promise<void> {
+  const access = await loadPlan(deps, caller, planId);
+  const db = deps.db;
+  const [row] = await db
+    .select()
+    .from(expenses)
+    .where(and(eq(expenses.id, expenseId), eq(expenses.planId, planId), isNull(expenses.deletedAt)))
+    .limit(1);
+  // Someone outside the plan learns nothing about its expenses: refuse before saying "not found".
+  if (!row) {
+    assertCan(access.plan.type, access.role, "read");
+    throw notFound("Expense");
+  }
+  const isOwner =
+    access.role !== null && (access.participantId === row.recordedByParticipantId || access.participantId === row.paidByParticipantId);
+  assertCan(access.plan.type, access.role, "delete_expense", { isOwner });
+  assertPlanAllows(access.plan.status, "expense");
+  const [deleted] = await db.batch([
+    db
+      .update(expenses)
+      .set({ deletedAt: clock(deps) })
+      .where(and(eq(expenses.id, expenseId), isNull(expenses.deletedAt)))
+      .returning({ id: expenses.id }),
+    enqueuePlanEvent(deps, access.plan.orgId, planId, expenseChanged(planId, expenseId, true), previousStatementChanged),
+  ]);
+  if (deleted.length === 0) throw notFound("Expense"); // deleted meanwhile by someone else
+  deliverSoon(deps);
+}

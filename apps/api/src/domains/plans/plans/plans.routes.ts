@@ -1,0 +1,238 @@
+import {
+  AddPlanParticipantSchema,
+  CreatePlanSchema,
+  PlanListQuerySchema,
+  PlanPageSchema,
+  PlanParticipantListQuerySchema,
+  PlanParticipantPageSchema,
+  PlanParticipantSchema,
+  PlanSchema,
+  PlanViewerSchema,
+  UpdatePlanParticipantSchema,
+  UpdatePlanSchema,
+  z,
+} from "@gatherkit/core";
+import { createRoute } from "@hono/zod-openapi";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../../lib/openapi.js";
+
+const tags = ["Plans"];
+export const PlanParams = pathIds({ planId: "plan" });
+const who =
+  "Organization staff (organizer session, secret key) act as organizers of every plan of their organization; a participant token acts with its role in the plan.";
+
+export const create = createRoute({
+  method: "post",
+  path: "/v1/plans",
+  tags,
+  summary: "Create a plan",
+  description:
+    "A trip, event or group purchase, starting in `planning`. With a participant token the participant becomes its organizer; staff may name one with `organizerParticipantId`.",
+  security: security.any,
+  request: { body: jsonBody(CreatePlanSchema) },
+  responses: {
+    201: jsonResponse(PlanSchema, "The new plan."),
+    ...pickProblems(400, 401, 403, 409, 413, 415, 422),
+  },
+});
+export type CreateRoute = typeof create;
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/plans",
+  tags,
+  summary: "List plans",
+  description: "Newest first. Staff see every plan of the organization; a participant sees the plans they are in.",
+  security: security.any,
+  request: { query: PlanListQuerySchema },
+  responses: {
+    200: jsonResponse(PlanPageSchema, "A page of plans."),
+    ...pickProblems(400, 401, 403),
+  },
+});
+export type ListRoute = typeof list;
+
+export const get = createRoute({
+  method: "get",
+  path: "/v1/plans/{planId}",
+  tags,
+  summary: "Retrieve a plan",
+  description: `For the plan's participants and organizers. ${who}`,
+  security: security.any,
+  request: { params: PlanParams },
+  responses: {
+    200: jsonResponse(PlanSchema, "The plan."),
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type GetRoute = typeof get;
+
+export const update = createRoute({
+  method: "patch",
+  path: "/v1/plans/{planId}",
+  tags,
+  summary: "Edit a plan",
+  description: `Organizers, while the plan is planning or finalized (else 409 \`plan_not_open\`). \`null\` clears a field; type and currency are fixed. ${who}`,
+  security: security.any,
+  request: { params: PlanParams, body: jsonBody(UpdatePlanSchema) },
+  responses: {
+    200: jsonResponse(PlanSchema, "The updated plan."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
+  },
+});
+export type UpdateRoute = typeof update;
+
+export const complete = createRoute({
+  method: "post",
+  path: "/v1/plans/{planId}/complete",
+  tags,
+  summary: "Complete a plan",
+  description: "Organizers: finalized → completed. Any other status answers 409 `invalid_plan_transition`.",
+  security: security.any,
+  request: { params: PlanParams },
+  responses: {
+    200: jsonResponse(PlanSchema, "The completed plan."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 422),
+  },
+});
+export type CompleteRoute = typeof complete;
+
+export const cancel = createRoute({
+  method: "post",
+  path: "/v1/plans/{planId}/cancel",
+  tags,
+  summary: "Cancel a plan",
+  description: "Organizers: planning or finalized → cancelled. A completed or cancelled plan answers 409 `invalid_plan_transition`.",
+  security: security.any,
+  request: { params: PlanParams },
+  responses: {
+    200: jsonResponse(PlanSchema, "The cancelled plan."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 422),
+  },
+});
+export type CancelRoute = typeof cancel;
+
+export const calendar = createRoute({
+  method: "get",
+  path: "/v1/plans/{planId}/calendar.ics",
+  tags,
+  summary: "The plan's calendar feed",
+  description:
+    "iCalendar (RFC 5545) of the plan's dates and its itinerary (selected proposals), for calendar apps to subscribe to. Authorized by the `token` in the plan's `calendarUrl`, not by headers; a missing or wrong token answers 404.",
+  security: [],
+  request: {
+    params: PlanParams,
+    query: z.object({
+      // Optional in the schema: a feed URL without its token is simply not found (404), like a wrong one.
+      token: z
+        .string()
+        .max(200)
+        .optional()
+        .openapi({ param: { name: "token", in: "query" }, description: "The feed token from the plan's `calendarUrl`." }),
+    }),
+  },
+  responses: {
+    200: { description: "The calendar.", content: { "text/calendar": { schema: z.string() } } },
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type CalendarRoute = typeof calendar;
+
+export const rotateCalendar = createRoute({
+  method: "post",
+  path: "/v1/plans/{planId}/calendar/rotate",
+  tags,
+  summary: "Replace the plan's calendar feed URL",
+  description:
+    "Organizers: gives the plan a new `calendarUrl` and makes the old one answer 404, e.g. after removing someone who had subscribed. Readers get the new URL with the plan.",
+  security: security.any,
+  request: { params: PlanParams },
+  responses: {
+    200: jsonResponse(PlanSchema, "The plan with its new calendarUrl."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 422),
+  },
+});
+export type RotateCalendarRoute = typeof rotateCalendar;
+
+export const me = createRoute({
+  method: "get",
+  path: "/v1/plans/{planId}/me",
+  tags,
+  summary: "Who the caller is in a plan",
+  description: `The caller's participant id, role in the plan and whether they are organization staff, so a client can show organizer controls and "you". Anyone of the organization who can open the plan may ask: a removed participant, or one who never joined, gets \`role: null\`. ${who}`,
+  security: security.any,
+  request: { params: PlanParams },
+  responses: {
+    200: jsonResponse(PlanViewerSchema, "The caller as the plan sees them."),
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type MeRoute = typeof me;
+
+// ---- participants ---------------------------------------------------------------------------
+
+const participantTags = ["Plan participants"];
+const ParticipantParams = pathIds({ planId: "plan", participantId: "participant" });
+
+export const listParticipants = createRoute({
+  method: "get",
+  path: "/v1/plans/{planId}/participants",
+  tags: participantTags,
+  summary: "List a plan's participants",
+  description:
+    "Newest first. Removed participants only with `includeRemoved=true`. Emails are shown to organizers and to each participant for themself only.",
+  security: security.any,
+  request: { params: PlanParams, query: PlanParticipantListQuerySchema },
+  responses: {
+    200: jsonResponse(PlanParticipantPageSchema, "A page of participants."),
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type ListParticipantsRoute = typeof listParticipants;
+
+export const addParticipant = createRoute({
+  method: "post",
+  path: "/v1/plans/{planId}/participants",
+  tags: participantTags,
+  summary: "Add a participant",
+  description:
+    "Organizers add a participant of the organization (e.g. your signed-in user, from POST /v1/participant-tokens) without an invite, or restore someone who was removed. Someone already in the plan is answered unchanged. 422 `unknown_participant` for an id that is not in your organization.",
+  security: security.any,
+  request: { params: PlanParams, body: jsonBody(AddPlanParticipantSchema) },
+  responses: {
+    201: jsonResponse(PlanParticipantSchema, "The participant's membership."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+});
+export type AddParticipantRoute = typeof addParticipant;
+
+export const updateParticipant = createRoute({
+  method: "patch",
+  path: "/v1/plans/{planId}/participants/{participantId}",
+  tags: participantTags,
+  summary: "Promote or demote a participant",
+  description:
+    "Organizers: `organizer` makes a co-organizer, `participant` demotes. The plan's last organizer cannot be demoted (409 `last_organizer`).",
+  security: security.any,
+  request: { params: ParticipantParams, body: jsonBody(UpdatePlanParticipantSchema) },
+  responses: {
+    200: jsonResponse(PlanParticipantSchema, "The updated membership."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
+  },
+});
+export type UpdateParticipantRoute = typeof updateParticipant;
+
+export const removeParticipant = createRoute({
+  method: "delete",
+  path: "/v1/plans/{planId}/participants/{participantId}",
+  tags: participantTags,
+  summary: "Remove a participant, or leave",
+  description:
+    "Organizers remove anyone; a participant may remove themself (leave). The plan's last organizer cannot go (409 `last_organizer`). Someone removed cannot rejoin through a link (`participant_removed`); an organizer can add them again.",
+  security: security.any,
+  request: { params: ParticipantParams },
+  responses: {
+    204: { description: "Removed (or already was)." },
+    ...pickProblems(400, 401, 403, 404, 409, 413),
+  },
+});
+export type RemoveParticipantRoute = typeof removeParticipant;

@@ -1,0 +1,310 @@
+import {
+  applyPlanUpdate,
+  assertPlanAllows,
+  type CreatePlan,
+  DomainError,
+  ICS_CONTENT_TYPE,
+  type IcsItem,
+  icsForPlan,
+  newId,
+  type Page,
+  PLAN_STATUSES,
+  type Plan,
+  type PlanListQuery,
+  type PlanTransitionAction,
+  type PlanViewer,
+  planAllows,
+  planTransition,
+  randomToken,
+  transitionSources,
+  type UpdatePlan,
+} from "@gatherkit/core";
+import { participants, planParticipants, plans, proposals, votes } from "@gatherkit/db";
+import { and, asc, eq, exists, inArray, isNull, not, type SQL } from "drizzle-orm";
+import { requireCaller } from "../../../lib/auth.js";
+import { sha256Hex } from "../../../lib/crypto.js";
+import { ApiError, notFound } from "../../../lib/errors.js";
+import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { deliverSoon } from "../../../lib/outbox.js";
+import { paginate } from "../../../lib/pagination.js";
+import type { Caller, Deps } from "../../../lib/types.js";
+import { loadPlan, type PlanRow, requirePlan, toPlan } from "../access.js";
+import { enqueuePlanEvent } from "../events.js";
+
+const clock = (deps: Deps) => deps.now?.() ?? Date.now();
+const ms = (iso: string | null | undefined) => (iso == null ? null : Date.parse(iso));
+
+/** Statuses in which `activity` is open, for the WHERE of a conditional write. */
+export const statusesAllowing = (activity: Parameters<typeof planAllows>[1]) => PLAN_STATUSES.filter((s) => planAllows(s, activity));
+
+/** A new plan feed token: 32 base32 characters, 160 random bits. */
+export const newCalendarToken = () => randomToken(32);
+
+/**
+ * Creates a plan. A participant creating one becomes its organizer; organization staff may
+ * name a participant of the organization as its organizer (`organizerParticipantId`), else
+ * they organize it as staff. Publishable keys cannot create plans.
+ */
+export async function createPlan(deps: Deps, caller: Caller | null, input: CreatePlan): Promise<Plan> {
+  const who = requireCaller({ var: { caller } }, "user", "secret_key", "participant");
+  if (who.kind === "participant" && input.organizerParticipantId !== undefined && input.organizerParticipantId !== who.participantId) {
+    throw new ApiError(403, "permission_denied", "A participant creating a plan becomes its organizer: leave organizerParticipantId out.");
+  }
+  const organizerId = who.kind === "participant" ? who.participantId : (input.organizerParticipantId ?? null);
+  const organizer = organizerId === null ? null : await participantOf(deps, who.orgId, organizerId);
+
+  const db = deps.db;
+  const now = clock(deps);
+  const row: PlanRow = {
+    id: newId("plan"),
+    orgId: who.orgId,
+    type: input.type,
+    status: "planning",
+    title: input.title,
+    description: input.description,
+    locationName: input.location?.name ?? null,
+    locationLat: input.location?.lat ?? null,
+    locationLng: input.location?.lng ?? null,
+    startDate: input.startDate ?? null,
+    endDate: input.endDate ?? null,
+    timeZone: input.timeZone,
+    currency: input.currency,
+    votingDeadline: ms(input.votingDeadline),
+    hideVotesUntilDeadline: input.hideVotesUntilDeadline,
+    oneYesPerParticipant: input.oneYesPerParticipant,
+    createdByParticipantId: who.kind === "participant" ? who.participantId : null,
+    createdByUserId: who.kind === "user" ? who.userId : null,
+    createdAt: now,
+    updatedAt: now,
+    finalizedAt: null,
+    completedAt: null,
+    cancelledAt: null,
+    calendarToken: newCalendarToken(),
+  };
+  const plan = toPlan(row, deps.config);
+  await db.batch([
+    db.insert(plans).values(row),
+    ...(organizer
+      ? [
+          db.insert(planParticipants).values({
+            id: newId("planParticipant"),
+            orgId: who.orgId,
+            planId: row.id,
+            participantId: organizer.id,
+            role: "organizer",
+            createdAt: now,
+            updatedAt: now,
+          }),
+          enqueuePlanEvent(deps, who.orgId, row.id, {
+            type: "plan.participant_changed",
+            data: { planId: row.id, participantId: organizer.id, name: organizer.name, role: "organizer", removed: false },
+          }),
+        ]
+      : []),
+    enqueuePlanEvent(deps, who.orgId, row.id, { type: "plan.updated", data: { plan } }),
+  ]);
+  deliverSoon(deps);
+  return plan;
+}
+
+/** A participant of the organization, or 422 `unknown_participant`. */
+export async function participantOf(deps: Deps, orgId: string, participantId: string) {
+  const [row] = await deps.db
+    .select()
+    .from(participants)
+    .where(and(eq(participants.id, participantId), eq(participants.orgId, orgId)))
+    .limit(1);
+  if (!row) throw new DomainError(422, "unknown_participant", `No participant ${participantId} in your organization.`);
+  return row;
+}
+
+/**
+ * Plans newest first: every plan of the organization for staff, the plans a participant is
+ * (still) in for a participant token.
+ */
+export async function listPlans(deps: Deps, caller: Caller | null, query: PlanListQuery): Promise<Page<Plan>> {
+  const who = requireCaller({ var: { caller } }, "user", "secret_key", "participant");
+  const db = deps.db;
+  const scope = and(eq(plans.orgId, who.orgId), query.status ? eq(plans.status, query.status) : undefined);
+  const membership =
+    who.kind === "participant"
+      ? exists(
+          db
+            .select({ one: planParticipants.id })
+            .from(planParticipants)
+            .where(
+              and(
+                eq(planParticipants.planId, plans.id),
+                eq(planParticipants.participantId, who.participantId),
+                isNull(planParticipants.removedAt),
+              ),
+            ),
+        )
+      : undefined;
+  return paginate(
+    plans,
+    query,
+    (p) =>
+      db
+        .select()
+        .from(plans)
+        .where(and(scope, membership, p.where))
+        .orderBy(...p.orderBy)
+        .limit(p.limit),
+    (row) => toPlan(row, deps.config),
+  );
+}
+
+export async function getPlan(deps: Deps, caller: Caller | null, planId: string): Promise<Plan> {
+  const { plan } = await requirePlan(deps, caller, planId, "read");
+  return toPlan(plan, deps.config);
+}
+
+/** Who the caller is in the plan; anyone who can open it may ask (no longer in it → role null). */
+export async function planViewer(deps: Deps, caller: Caller | null, planId: string): Promise<PlanViewer> {
+  const { actor, role, participantId } = await loadPlan(deps, caller, planId);
+  return { participantId, role, staff: actor.kind === "staff" };
+}
+
+/** What a change of a plan row sets, and any extra condition the write must still meet. */
+export interface PlanChange {
+  set: Partial<Omit<PlanRow, "id" | "orgId" | "updatedAt">>;
+  guard?: SQL;
+}
+
+/**
+ * Changes a plan row with optimistic concurrency and tells its room: `change` checks the rules
+ * against the current row (throwing when the change is not allowed) and says what to set; the
+ * UPDATE applies only if the row is still the one `change` saw (`updated_at` unchanged), in one
+ * batch with the `plan.updated` event, which is written only if the update happened. A lost
+ * race re-reads the row and asks `change` again, so its rules are judged on the fresh state.
+ */
+export async function changePlan(
+  deps: Deps,
+  current: PlanRow,
+  change: (row: PlanRow) => PlanChange | Promise<PlanChange>,
+): Promise<PlanRow> {
+  const db = deps.db;
+  let row = current;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const { set, guard } = await change(row);
+    // Strictly increasing, so the next writer's `updated_at = …` check sees this write even within one millisecond.
+    const updatedAt = Math.max(clock(deps), row.updatedAt + 1);
+    const next: PlanRow = { ...row, ...set, updatedAt };
+    const [updated] = await db.batch([
+      db
+        .update(plans)
+        .set({ ...set, updatedAt })
+        .where(and(eq(plans.id, row.id), eq(plans.orgId, row.orgId), eq(plans.updatedAt, row.updatedAt), guard))
+        .returning(),
+      enqueuePlanEvent(
+        deps,
+        row.orgId,
+        row.id,
+        { type: "plan.updated", data: { plan: toPlan(next, deps.config) } },
+        previousStatementChanged,
+      ),
+    ]);
+    if (updated[0]) {
+      deliverSoon(deps);
+      return updated[0];
+    }
+    const [fresh] = await db
+      .select()
+      .from(plans)
+      .where(and(eq(plans.id, row.id), eq(plans.orgId, row.orgId)))
+      .limit(1);
+    if (!fresh) throw notFound("Plan");
+    row = fresh;
+  }
+  throw new ApiError(409, "conflict", "The plan is being changed by others right now; try again.");
+}
+
+/** Edits the plan's settings (organizers, while it is planning or finalized). */
+export async function updatePlan(deps: Deps, caller: Caller | null, planId: string, input: UpdatePlan): Promise<Plan> {
+  const { plan } = await requirePlan(deps, caller, planId, "update_plan");
+  const votesOf = (id: string) => deps.db.select({ one: votes.id }).from(votes).where(eq(votes.planId, id));
+  const row = await changePlan(deps, plan, async (row) => {
+    assertPlanAllows(row.status, "edit");
+    const hasVotes = (await votesOf(row.id).limit(1)).length > 0;
+    const merged = applyPlanUpdate(toPlan(row, deps.config), input, { hasVotes });
+    const turnsOnOneYes = merged.oneYesPerParticipant && !row.oneYesPerParticipant;
+    return {
+      set: {
+        title: merged.title,
+        description: merged.description,
+        locationName: merged.location?.name ?? null,
+        locationLat: merged.location?.lat ?? null,
+        locationLng: merged.location?.lng ?? null,
+        startDate: merged.startDate,
+        endDate: merged.endDate,
+        timeZone: merged.timeZone,
+        votingDeadline: ms(merged.votingDeadline),
+        hideVotesUntilDeadline: merged.hideVotesUntilDeadline,
+        oneYesPerParticipant: merged.oneYesPerParticipant,
+      },
+      // A vote cast meanwhile must not slip under "one yes per participant" (re-judged on retry).
+      guard: turnsOnOneYes ? not(exists(votesOf(row.id))) : undefined,
+    };
+  });
+  return toPlan(row, deps.config);
+}
+
+/** Moves the plan through its lifecycle (organizers): 409 `invalid_plan_transition` when the move is illegal. */
+export async function transitionPlan(
+  deps: Deps,
+  caller: Caller | null,
+  planId: string,
+  action: Exclude<PlanTransitionAction, "finalize">,
+): Promise<Plan> {
+  const { plan } = await requirePlan(deps, caller, planId, "change_status");
+  const at = clock(deps);
+  const row = await changePlan(deps, plan, (row) => {
+    const status = planTransition(row.status, action);
+    return {
+      set: { status, ...(action === "complete" ? { completedAt: at } : { cancelledAt: at }) },
+      guard: inArray(plans.status, transitionSources(action)),
+    };
+  });
+  return toPlan(row, deps.config);
+}
+
+/** A new calendar feed token for the plan (organizers): the old calendarUrl stops working. */
+export async function rotateCalendar(deps: Deps, caller: Caller | null, planId: string): Promise<Plan> {
+  const { plan } = await requirePlan(deps, caller, planId, "update_plan");
+  const row = await changePlan(deps, plan, () => ({ set: { calendarToken: newCalendarToken() } }));
+  return toPlan(row, deps.config);
+}
+
+/**
+ * The plan's iCalendar feed, for calendar apps that subscribe to its URL: the plan's dates and
+ * its itinerary (selected proposals). Authorized by the token in the URL alone; a missing or
+ * wrong token answers 404 like a missing plan.
+ */
+export async function calendarFeed(deps: Deps, planId: string, token: string | undefined): Promise<{ body: string; contentType: string }> {
+  const [row] = await deps.db.select().from(plans).where(eq(plans.id, planId)).limit(1);
+  // Compared as digests, so the comparison's time says nothing about the stored token.
+  if (!row || row.calendarToken === null || token === undefined || (await sha256Hex(row.calendarToken)) !== (await sha256Hex(token))) {
+    throw notFound("Calendar");
+  }
+  const selected = await deps.db
+    .select()
+    .from(proposals)
+    .where(and(eq(proposals.planId, row.id), eq(proposals.status, "selected")))
+    .orderBy(asc(proposals.startsAt), asc(proposals.id));
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  const items: IcsItem[] = selected.map((p) => ({
+    id: p.id,
+    title: p.title,
+    description: p.description,
+    url: p.url,
+    startsAt: iso(p.startsAt),
+    endsAt: iso(p.endsAt),
+    cost:
+      p.costKind !== null && p.costAmount !== null && p.costCurrency !== null
+        ? { kind: p.costKind, amount: p.costAmount, currency: p.costCurrency }
+        : null,
+    updatedAt: new Date(p.updatedAt).toISOString(),
+  }));
+  return { body: icsForPlan(toPlan(row, deps.config), items, { now: clock(deps) }), contentType: ICS_CONTENT_TYPE };
+}

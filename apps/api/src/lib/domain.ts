@@ -1,0 +1,22 @@
+import type { RoomKind } from "@gatherkit/core";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { z } from "zod";
+import type { AppBindings, Caller, Deps } from "./types.js";
+
+/**
+ * Decides whether `caller` may join the room of the object `objectId`. Throws the ApiError to
+ * answer: 404 when the object does not exist for the caller (including another organization's
+ * object), 403 when it exists but the caller's role or kind may not watch it.
+ */
+export type RoomAccessCheck = (deps: Deps, caller: Caller, objectId: string) => Promise<void>;
+
+/** What a domain's `index.ts` exports: its whole public surface for the app. */
+export interface DomainModule {
+  name: string;
+  /** One chained router with every route of the domain, mounted by the app. */
+  router: OpenAPIHono<AppBindings>;
+  /** Who may join the domain's rooms, per room kind it owns. */
+  rooms: Partial<Record<RoomKind, RoomAccessCheck>>;
+  /** The schemas of the messages the domain publishes to its rooms. */
+  messages: readonly z.ZodType[];
+}
