@@ -6,12 +6,18 @@ import { z } from "./zod.js";
  */
 export const ERROR_CODES = [
   "validation_failed",
+  "bad_request",
   "malformed_json",
   "unsupported_media_type",
   "payload_too_large",
   "not_found",
   "route_not_found",
   "method_not_allowed",
+  "request_timeout",
+  "length_required",
+  "uri_too_long",
+  "headers_too_large",
+  "request_refused",
   "authentication_required",
   "invalid_credentials",
   "invalid_token",

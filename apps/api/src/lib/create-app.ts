@@ -106,7 +106,10 @@ export function createBaseApp(deps: Deps) {
           requestId,
         );
       }
-      if (status < 500) return problemResponse(status, status === 413 ? "payload_too_large" : "validation_failed", err.message, requestId);
+      if (status < 500) {
+        const known = FRAMEWORK_4XX[status];
+        return problemResponse(status, known?.code ?? "request_refused", err.message || known?.detail || `HTTP ${status}`, requestId);
+      }
     }
     (c.var.logger ?? deps.logger).error("unhandled error", {
       error: err instanceof Error ? err.message : String(err),
@@ -118,6 +121,26 @@ export function createBaseApp(deps: Deps) {
 
   return app;
 }
+
+/**
+ * The code of a 4xx that Hono or a middleware raised itself (an `HTTPException`), per status;
+ * a 400 means the request could not be read (`bad_request`); anything else is `request_refused`.
+ * A validation failure never comes this way: the routes' `defaultHook` answers those.
+ */
+const FRAMEWORK_4XX: Record<number, { code: ErrorCode; detail: string }> = {
+  400: { code: "bad_request", detail: "The request could not be read." },
+  401: { code: "authentication_required", detail: "Authentication is required." },
+  403: { code: "permission_denied", detail: "You may not do this." },
+  404: { code: "not_found", detail: "Not found." },
+  405: { code: "method_not_allowed", detail: "This method is not allowed here." },
+  408: { code: "request_timeout", detail: "The request took too long to arrive." },
+  409: { code: "conflict", detail: "The request conflicts with the current state." },
+  411: { code: "length_required", detail: "Send a Content-Length header." },
+  413: { code: "payload_too_large", detail: "The request body is too large." },
+  414: { code: "uri_too_long", detail: "The URL is too long." },
+  429: { code: "rate_limited", detail: "Too many requests." },
+  431: { code: "headers_too_large", detail: "The request headers are too large." },
+};
 
 const CORS_HEADERS = "authorization, content-type, idempotency-key, x-request-id";
 
