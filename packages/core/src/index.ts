@@ -1,4 +1,4 @@
-export * from "./accounts.js";
+export * from "./accounts/index.js";
 export * from "./errors.js";
 export * from "./health.js";
 export * from "./ids.js";

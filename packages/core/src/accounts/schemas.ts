@@ -1,5 +1,5 @@
-import { idSchema } from "./ids.js";
-import { z } from "./zod.js";
+import { idSchema } from "../ids.js";
+import { z } from "../zod.js";
 
 export const RoleSchema = z.enum(["owner", "admin", "staff"]).openapi("Role");
 export type Role = z.infer<typeof RoleSchema>;
