@@ -1,14 +1,9 @@
 import { idSchema } from "../ids.js";
 import { z } from "../zod.js";
-import {
-  ChatMessageSchema,
-  PaymentSchema,
-  PlanRoleSchema,
-  PlanSchema,
-  PROPOSAL_VIEWER_FIELDS,
-  ProposalSchema,
-  TallySchema,
-} from "./schemas.js";
+import { ChatMessageSchema } from "./schemas/chat.js";
+import { PaymentSchema } from "./schemas/costs.js";
+import { PlanRoleSchema, PlanSchema } from "./schemas/plans.js";
+import { PROPOSAL_VIEWER_FIELDS, ProposalSchema, TallySchema } from "./schemas/proposals.js";
 
 const planId = idSchema("plan");
 

@@ -1,6 +1,7 @@
 import { formatMoney } from "../money.js";
 import { type Instant, toMillis } from "../time.js";
-import type { Plan, Proposal } from "./schemas.js";
+import type { Plan } from "./schemas/plans.js";
+import type { Proposal } from "./schemas/proposals.js";
 
 /**
  * iCalendar (RFC 5545) for a plan's itinerary: one all-day VEVENT for the plan's dates (when

@@ -4,7 +4,7 @@ export * from "./invites.js";
 export * from "./ledger.js";
 export * from "./lifecycle.js";
 export * from "./permissions.js";
-export * from "./schemas.js";
+export * from "./schemas/index.js";
 export * from "./split.js";
 export * from "./updates.js";
 export * from "./votes.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assertInviteUsable, assertMayJoin, inviteStatus, newInviteCode } from "./invites.js";
-import { InviteCodeSchema } from "./schemas.js";
+import { InviteCodeSchema } from "./schemas/invites.js";
 import { expectDomainError } from "./test-helpers.js";
 
 const now = Date.parse("2030-01-01T00:00:00Z");

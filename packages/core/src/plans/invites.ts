@@ -1,7 +1,7 @@
 import { DomainError } from "../errors.js";
 import { randomToken } from "../ids.js";
 import { type Instant, toMillis } from "../time.js";
-import type { InviteStatus } from "./schemas.js";
+import type { InviteStatus } from "./schemas/invites.js";
 
 export interface InviteLike {
   expiresAt: Instant | null;

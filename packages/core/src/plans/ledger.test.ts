@@ -9,7 +9,7 @@ import {
   paymentStatusOnRecord,
   settleUp,
 } from "./ledger.js";
-import type { Balance, SplitSpec } from "./schemas.js";
+import type { Balance, SplitSpec } from "./schemas/costs.js";
 import { splitAmount } from "./split.js";
 import { expectDomainError, pid } from "./test-helpers.js";
 

@@ -1,5 +1,6 @@
 import { DomainError } from "../errors.js";
-import type { Balance, BalanceStatus, PaymentStatus, PlanRole, SettleUpTransfer, Share } from "./schemas.js";
+import type { Balance, BalanceStatus, PaymentStatus, SettleUpTransfer, Share } from "./schemas/costs.js";
+import type { PlanRole } from "./schemas/plans.js";
 
 /**
  * Anything that was paid by one participant on behalf of others: a recorded expense, or a

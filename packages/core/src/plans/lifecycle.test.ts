@@ -17,7 +17,7 @@ import {
   transitionSources,
   votingOpen,
 } from "./lifecycle.js";
-import { PLAN_STATUSES, type PlanStatus } from "./schemas.js";
+import { PLAN_STATUSES, type PlanStatus } from "./schemas/plans.js";
 import { expectDomainError } from "./test-helpers.js";
 
 /** The lifecycle as the issue states it, written independently of the implementation's table. */

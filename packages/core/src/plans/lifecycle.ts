@@ -1,6 +1,8 @@
 import { DomainError } from "../errors.js";
 import { type Instant, toMillis } from "../time.js";
-import type { PaymentStatus, PlanStatus, ProposalStatus } from "./schemas.js";
+import type { PaymentStatus } from "./schemas/costs.js";
+import type { PlanStatus } from "./schemas/plans.js";
+import type { ProposalStatus } from "./schemas/proposals.js";
 
 // ---- plan status ----------------------------------------------------------------------------
 

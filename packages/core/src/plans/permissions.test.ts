@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assertCan, assertKeepsAnOrganizer, can, canPropose, effectiveRole, PLAN_PERMISSIONS } from "./permissions.js";
-import { PLAN_TYPES } from "./schemas.js";
+import { PLAN_TYPES } from "./schemas/plans.js";
 import { expectDomainError, pid } from "./test-helpers.js";
 
 describe("plan permissions", () => {

@@ -1,5 +1,5 @@
 import { DomainError } from "../errors.js";
-import type { PlanRole, PlanType } from "./schemas.js";
+import type { PlanRole, PlanType } from "./schemas/plans.js";
 
 /**
  * Who is acting on a plan. Organization staff (dashboard users, secret keys) act with

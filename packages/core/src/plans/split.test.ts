@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { allocate, MAX_MINOR_UNITS } from "../money.js";
-import { type SplitSpec, SplitSpecSchema } from "./schemas.js";
+import { type SplitSpec, SplitSpecSchema } from "./schemas/costs.js";
 import { assertCurrency, assertKnownParticipants, proposalCostShares, proposalTakers, splitAmount } from "./split.js";
 import { expectDomainError, participantIds, pid } from "./test-helpers.js";
 

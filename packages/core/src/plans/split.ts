@@ -1,6 +1,8 @@
 import { DomainError } from "../errors.js";
 import { allocate } from "../money.js";
-import { DECIMAL_SCALE, type ProposalCost, type Share, type SplitSpec, toScaled } from "./schemas.js";
+import type { Share, SplitSpec } from "./schemas/costs.js";
+import type { ProposalCost } from "./schemas/proposals.js";
+import { DECIMAL_SCALE, toScaled } from "./schemas/shared.js";
 
 /**
  * Divides `total` minor units as `spec` says. `everyone` is the plan's participants, used by an

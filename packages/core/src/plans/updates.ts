@@ -1,13 +1,6 @@
 import { DomainError } from "../errors.js";
-import {
-  type Plan,
-  type PlanLocation,
-  type Proposal,
-  planFieldIssues,
-  timeWindowIssues,
-  type UpdatePlan,
-  type UpdateProposal,
-} from "./schemas.js";
+import { type Plan, type PlanLocation, planFieldIssues, type UpdatePlan } from "./schemas/plans.js";
+import { type Proposal, timeWindowIssues, type UpdateProposal } from "./schemas/proposals.js";
 import { assertCurrency } from "./split.js";
 
 /** A plan's editable fields. */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Tally, VoteValue } from "./schemas.js";
+import type { Tally, VoteValue } from "./schemas/proposals.js";
 import { expectDomainError, pid } from "./test-helpers.js";
 import { finalizeSelection, rankProposals, tally, type VoteLike, validateOneYes, votesHidden, yesLock } from "./votes.js";
 

@@ -1,6 +1,6 @@
 import { DomainError } from "../errors.js";
 import { type Instant, toMillis } from "../time.js";
-import type { Finalize, ProposalStatus, Tally, VoteValue } from "./schemas.js";
+import type { Finalize, ProposalStatus, Tally, VoteValue } from "./schemas/proposals.js";
 
 export interface VoteLike {
   proposalId: string;

@@ -1,7 +1,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { describe, expect, it } from "vitest";
-import { PublishedEventSchema } from "../realtime.js";
-import { TimeZoneSchema } from "../time.js";
+import { PublishedEventSchema } from "../../realtime.js";
+import { TimeZoneSchema } from "../../time.js";
+import { pid } from "../test-helpers.js";
 import {
   CastVoteSchema,
   CreateExpenseSchema,
@@ -19,8 +20,7 @@ import {
   UpdateChatMessageSchema,
   UpdatePlanSchema,
   UpdateProposalSchema,
-} from "./schemas.js";
-import { pid } from "./test-helpers.js";
+} from "./index.js";
 
 /** The failing paths and messages of a parse, for compact assertions. */
 function issues(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) {
