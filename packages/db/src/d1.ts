@@ -2,7 +2,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import type { Db } from "./index.js";
 import type { MigrationDriver } from "./migrate.js";
-import * as schema from "./schema.js";
+import * as schema from "./schema/index.js";
 
 /**
  * A D1 database. drizzle's D1 and libSQL handles expose the same query builder and `batch`;

@@ -1,9 +1,9 @@
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
-import type * as schema from "./schema.js";
+import type * as schema from "./schema/index.js";
 
 export { applyMigrations, type MigrationDriver } from "./migrate.js";
-export * as schema from "./schema.js";
-export * from "./schema.js";
+export * as schema from "./schema/index.js";
+export * from "./schema/index.js";
 
 /**
  * The database handle every service takes. libSQL and D1 share drizzle's async SQLite API;

@@ -2,7 +2,7 @@ import { type Client, type Config, createClient } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import type { Db } from "./index.js";
 import type { MigrationDriver } from "./migrate.js";
-import * as schema from "./schema.js";
+import * as schema from "./schema/index.js";
 
 export interface LibsqlHandle {
   db: Db;

@@ -20,7 +20,7 @@ import {
   proposals,
   proposalTakers,
   votes,
-} from "../src/schema.js";
+} from "../src/schema/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gk-db-plans-"));
 const url = pathToFileURL(join(dir, "plans.db")).href;
