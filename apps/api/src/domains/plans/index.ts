@@ -8,14 +8,20 @@ import type { DomainModule } from "../../lib/domain.js";
 import { loadPlan } from "./access.js";
 import * as chatHandlers from "./chat/chat.handlers.js";
 import * as chat from "./chat/chat.routes.js";
+import * as commitmentHandlers from "./commitments/commitments.handlers.js";
+import * as commitments from "./commitments/commitments.routes.js";
 import * as costHandlers from "./costs/costs.handlers.js";
 import * as costs from "./costs/costs.routes.js";
+import * as finalizeHandlers from "./finalize/finalize.handlers.js";
+import * as finalize from "./finalize/finalize.routes.js";
 import * as inviteHandlers from "./invites/invites.handlers.js";
 import * as invites from "./invites/invites.routes.js";
 import * as plansHandlers from "./plans/plans.handlers.js";
 import * as plans from "./plans/plans.routes.js";
 import * as proposalHandlers from "./proposals/proposals.handlers.js";
 import * as proposals from "./proposals/proposals.routes.js";
+import * as voteHandlers from "./votes/votes.handlers.js";
+import * as votes from "./votes/votes.routes.js";
 
 const router = createRouter()
   .openapi(plans.create, plansHandlers.create)
@@ -38,17 +44,17 @@ const router = createRouter()
   .openapi(invites.join, inviteHandlers.join)
   .openapi(proposals.list, proposalHandlers.list)
   .openapi(proposals.create, proposalHandlers.create)
-  .openapi(proposals.tallies, proposalHandlers.tallies)
-  .openapi(proposals.finalize, proposalHandlers.finalize)
+  .openapi(votes.tallies, voteHandlers.tallies)
+  .openapi(finalize.finalize, finalizeHandlers.finalize)
   .openapi(proposals.get, proposalHandlers.get)
   .openapi(proposals.update, proposalHandlers.update)
   .openapi(proposals.select, proposalHandlers.select)
   .openapi(proposals.reject, proposalHandlers.reject)
   .openapi(proposals.reopen, proposalHandlers.reopen)
-  .openapi(proposals.castVote, proposalHandlers.castVote)
-  .openapi(proposals.withdrawVote, proposalHandlers.withdrawVote)
-  .openapi(proposals.commit, proposalHandlers.commit)
-  .openapi(proposals.withdrawCommitment, proposalHandlers.withdrawCommitment)
+  .openapi(votes.castVote, voteHandlers.castVote)
+  .openapi(votes.withdrawVote, voteHandlers.withdrawVote)
+  .openapi(commitments.commit, commitmentHandlers.commit)
+  .openapi(commitments.withdrawCommitment, commitmentHandlers.withdrawCommitment)
   .openapi(costs.createExpense, costHandlers.createExpense)
   .openapi(costs.listExpenses, costHandlers.listExpenses)
   .openapi(costs.deleteExpense, costHandlers.deleteExpense)

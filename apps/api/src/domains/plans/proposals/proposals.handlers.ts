@@ -1,19 +1,5 @@
 import type { AppRouteHandler } from "../../../lib/types.js";
-import type {
-  CastVoteRoute,
-  CommitRoute,
-  CreateRoute,
-  FinalizeRoute,
-  GetRoute,
-  ListRoute,
-  RejectRoute,
-  ReopenRoute,
-  SelectRoute,
-  TalliesRoute,
-  UpdateRoute,
-  WithdrawCommitmentRoute,
-  WithdrawVoteRoute,
-} from "./proposals.routes.js";
+import type { CreateRoute, GetRoute, ListRoute, RejectRoute, ReopenRoute, SelectRoute, UpdateRoute } from "./proposals.routes.js";
 import * as service from "./proposals.service.js";
 
 export const list: AppRouteHandler<ListRoute> = async (c) =>
@@ -46,32 +32,3 @@ export const reopen: AppRouteHandler<ReopenRoute> = async (c) => {
   const { planId, proposalId } = c.req.valid("param");
   return c.json(await service.decideProposal(c.var.deps, c.var.caller, planId, proposalId, "reopen"), 200);
 };
-
-export const castVote: AppRouteHandler<CastVoteRoute> = async (c) => {
-  const { planId, proposalId } = c.req.valid("param");
-  return c.json(await service.castVote(c.var.deps, c.var.caller, planId, proposalId, c.req.valid("json").value), 200);
-};
-
-export const withdrawVote: AppRouteHandler<WithdrawVoteRoute> = async (c) => {
-  const { planId, proposalId } = c.req.valid("param");
-  await service.withdrawVote(c.var.deps, c.var.caller, planId, proposalId);
-  return c.body(null, 204);
-};
-
-export const commit: AppRouteHandler<CommitRoute> = async (c) => {
-  const { planId, proposalId } = c.req.valid("param");
-  const { proposal, created } = await service.commit(c.var.deps, c.var.caller, planId, proposalId);
-  return created ? c.json(proposal, 201) : c.json(proposal, 200);
-};
-
-export const withdrawCommitment: AppRouteHandler<WithdrawCommitmentRoute> = async (c) => {
-  const { planId, proposalId } = c.req.valid("param");
-  await service.withdrawCommitment(c.var.deps, c.var.caller, planId, proposalId);
-  return c.body(null, 204);
-};
-
-export const tallies: AppRouteHandler<TalliesRoute> = async (c) =>
-  c.json(await service.listTallies(c.var.deps, c.var.caller, c.req.valid("param").planId), 200);
-
-export const finalize: AppRouteHandler<FinalizeRoute> = async (c) =>
-  c.json(await service.finalizePlan(c.var.deps, c.var.caller, c.req.valid("param").planId, c.req.valid("json")), 200);

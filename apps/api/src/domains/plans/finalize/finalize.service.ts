@@ -1,0 +1,95 @@
+import { type Finalize, finalizeSelection, type Plan, planTransition, type Tally, tally } from "@gatherkit/core";
+import { plans, proposals, votes } from "@gatherkit/db";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { ApiError, notFound } from "../../../lib/errors.js";
+import { deliverSoon } from "../../../lib/outbox.js";
+import type { Caller, Deps } from "../../../lib/types.js";
+import { type PlanRow, requirePlan, toPlan } from "../access.js";
+import { enqueueEvent, enqueueFinalized, enqueueProposalsChanged } from "../proposals/proposals.events.js";
+import { exists, notExists } from "../proposals/proposals.guards.js";
+import { nowOf, target } from "../proposals/proposals.view.js";
+
+/**
+ * Chooses the itinerary and moves the plan planning → finalized (organizers). One batch selects
+ * the chosen proposals, rejects the other open ones and finalizes the plan, every statement
+ * guarded by "the plan is as it was read (status planning, same `updated_at`) and none of the
+ * chosen was rejected meanwhile". The plan's `updated_at` strictly increases (as in the plans
+ * service), so of two concurrent finalizes exactly one applies; the other re-reads and answers
+ * 409 `invalid_plan_transition`, and a concurrent edit of the plan makes it retry.
+ * Events: every proposal (tallies now revealed), `plan.updated`, then `plan.finalized`.
+ */
+export async function finalizePlan(deps: Deps, caller: Caller | null, planId: string, choice: Finalize): Promise<Plan> {
+  const access = await requirePlan(deps, caller, planId, "change_status");
+  const db = deps.db;
+  let plan = access.plan;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    planTransition(plan.status, "finalize");
+    const rows = await db
+      .select({ id: proposals.id, status: proposals.status })
+      .from(proposals)
+      .where(and(eq(proposals.planId, planId), eq(proposals.orgId, plan.orgId)))
+      .orderBy(asc(proposals.createdAt), asc(proposals.id));
+    const now = nowOf(deps);
+    let tallies: Tally[] = [];
+    if (choice.mode === "top_voted") {
+      const voteRows = await db
+        .select({ proposalId: votes.proposalId, participantId: votes.participantId, value: votes.value })
+        .from(votes)
+        .where(eq(votes.planId, planId));
+      tallies = tally(voteRows, { hideUntilDeadline: false, now, deadline: plan.votingDeadline, proposalIds: rows.map((r) => r.id) });
+    }
+    const { selected, rejected } = finalizeSelection(rows, choice, tallies);
+
+    const updatedAt = Math.max(now, plan.updatedAt + 1);
+    const next: PlanRow = { ...plan, status: "finalized", finalizedAt: now, updatedAt };
+    const noneRejected =
+      selected.length === 0
+        ? sql`1`
+        : notExists(
+            sql`SELECT 1 FROM proposals WHERE id IN (${sql.join(
+              selected.map((id) => sql`${id}`),
+              sql`, `,
+            )}) AND status = 'rejected'`,
+          );
+    const asRead = sql`${exists(sql`SELECT 1 FROM plans WHERE id = ${planId} AND status = 'planning' AND updated_at = ${plan.updatedAt}`)} AND ${noneRejected}`;
+    const decide = (ids: string[], status: "selected" | "rejected") =>
+      db
+        .update(proposals)
+        .set({ status, decidedAt: now, updatedAt: now })
+        .where(and(inArray(proposals.id, ids), eq(proposals.status, "proposed"), asRead));
+    const t = target(plan, now);
+    const finalized = exists(sql`SELECT 1 FROM plans WHERE id = ${planId} AND status = 'finalized' AND updated_at = ${updatedAt}`);
+    const [, , [updated]] = await db.batch([
+      decide(selected, "selected"),
+      decide(rejected, "rejected"),
+      db
+        .update(plans)
+        .set({ status: "finalized", finalizedAt: now, updatedAt })
+        .where(
+          and(
+            eq(plans.id, planId),
+            eq(plans.orgId, plan.orgId),
+            eq(plans.status, "planning"),
+            eq(plans.updatedAt, plan.updatedAt),
+            noneRejected,
+          ),
+        )
+        .returning(),
+      enqueueProposalsChanged(db, t, { where: sql`p.plan_id = ${planId}`, hidden: false, when: finalized }),
+      enqueueEvent(db, t, { type: "plan.updated", data: { plan: toPlan(next, deps.config) } }, finalized),
+      enqueueFinalized(db, t, { when: finalized }),
+    ]);
+    if (updated) {
+      deliverSoon(deps);
+      return toPlan(updated, deps.config);
+    }
+    const [fresh] = await db
+      .select()
+      .from(plans)
+      .where(and(eq(plans.id, planId), eq(plans.orgId, plan.orgId)))
+      .limit(1);
+    if (!fresh) throw notFound("Plan");
+    plan = fresh;
+  }
+  throw new ApiError(409, "conflict", "The plan is being changed by others right now; try again.");
+}
