@@ -8,7 +8,7 @@ import { configFromEnv } from "./lib/config.js";
 import { problemResponse } from "./lib/errors.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
-import { deliverOutbox } from "./lib/outbox.js";
+import { deliverOutbox, pruneExpired } from "./lib/outbox.js";
 import type { Deps } from "./lib/types.js";
 
 /**
@@ -96,7 +96,8 @@ export default {
 
   /**
    * The cron trigger (wrangler.jsonc `triggers.crons`): retries outbox deliveries that failed
-   * or that an isolate stopped before finishing. Requests deliver their own right away.
+   * or that an isolate stopped before finishing (requests deliver their own right away), and
+   * prunes what is past its retention (sent outbox rows, idempotency keys).
    */
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = await built(env).catch((err: unknown) => {
@@ -105,5 +106,6 @@ export default {
     });
     const result = await requestContext.run(ctx, () => deliverOutbox(deps));
     if (result.claimed) deps.logger.info("outbox pass", { ...result });
+    await pruneExpired(deps);
   },
 } satisfies ExportedHandler<Env>;

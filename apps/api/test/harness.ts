@@ -8,7 +8,7 @@ import { createLibsqlDb } from "@gatherkit/db/libsql";
 import { createApp } from "../src/app.js";
 import { configFromEnv } from "../src/lib/config.js";
 import { createLogger, type Logger } from "../src/lib/logger.js";
-import type { Publisher } from "../src/lib/publisher.js";
+import type { Publisher, PublishOptions } from "../src/lib/publisher.js";
 import type { Config, Deps } from "../src/lib/types.js";
 
 export interface TestApp {
@@ -16,6 +16,8 @@ export interface TestApp {
   deps: Deps;
   /** Everything published to rooms, in order. */
   published: { room: string; event: PublishedEvent }[];
+  /** The same publishes with what else went with them (outbox id, sequence, subjects to disconnect). */
+  deliveries: ({ room: string; event: PublishedEvent } & PublishOptions)[];
   /** Log lines written during the test, parsed. */
   logs: Record<string, unknown>[];
   /** `fetch` that goes straight into the app (no socket), for the SDK and helpers. */
@@ -36,6 +38,7 @@ export async function createTestApp(
   await handle.client.execute("PRAGMA busy_timeout = 5000");
   await applyMigrations(handle.migrations);
   const published: TestApp["published"] = [];
+  const deliveries: TestApp["deliveries"] = [];
   const logs: Record<string, unknown>[] = [];
   const config = {
     ...configFromEnv(
@@ -55,8 +58,9 @@ export async function createTestApp(
     config,
     logger: opts.logger ?? createLogger({ level: "debug", write: (l) => logs.push(JSON.parse(l)) }),
     publisher: opts.publisher ?? {
-      async publish(room, event) {
+      async publish(room, event, publishOpts = {}) {
         published.push({ room, event });
+        deliveries.push({ room, event, ...publishOpts });
       },
     },
     clientIp: (req) => req.headers.get("x-test-ip") ?? "127.0.0.1",
@@ -68,6 +72,7 @@ export async function createTestApp(
     app,
     deps,
     published,
+    deliveries,
     logs,
     fetch: appFetch,
     close() {

@@ -39,9 +39,16 @@ export function createHttpPublisher(opts: {
   const doFetch = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return {
-    async publish(room, event, { id } = {}) {
+    async publish(room, event, { id, order, disconnect } = {}) {
       const name = RoomNameSchema.parse(room);
-      const body = JSON.stringify({ id: id ?? crypto.randomUUID(), room: name, sentAt: opts.now?.() ?? Date.now(), event });
+      const body = JSON.stringify({
+        id: id ?? crypto.randomUUID(),
+        room: name,
+        sentAt: opts.now?.() ?? Date.now(),
+        event,
+        ...(order !== undefined ? { order } : {}),
+        ...(disconnect?.length ? { disconnect } : {}),
+      });
       const res = await doFetch(`${origin}/parties/${REALTIME_PARTY}/${name}`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${await signPublishBody(opts.secret, body)}` },

@@ -1,10 +1,10 @@
 import { idempotencyKeys } from "@gatherkit/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import { sha256Hex } from "./crypto.js";
 import { ApiError } from "./errors.js";
-import type { AppBindings, Caller } from "./types.js";
+import type { AppBindings, Caller, Deps } from "./types.js";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 export const REPLAYED_HEADER = "idempotent-replayed";
@@ -144,4 +144,14 @@ async function replaySealer(secret: string, scope: string, rawKey: string) {
       return new TextDecoder().decode(pt);
     },
   };
+}
+
+/** Deletes idempotency keys older than IDEMPOTENCY_TTL_MS (they are only honoured that long). */
+export async function pruneIdempotencyKeys(deps: Pick<Deps, "db" | "now">): Promise<number> {
+  const cutoff = (deps.now?.() ?? Date.now()) - IDEMPOTENCY_TTL_MS;
+  const deleted = await deps.db
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.createdAt, cutoff))
+    .returning({ key: idempotencyKeys.key });
+  return deleted.length;
 }

@@ -15,9 +15,11 @@ import {
   deliverSoon,
   enqueue,
   PARKED,
+  pruneExpired,
   publishAfterCommit,
   realtime,
   retryDelay,
+  SENT_RETENTION_MS,
 } from "./outbox.js";
 import type { Publisher } from "./publisher.js";
 
@@ -236,5 +238,90 @@ describe("publishAfterCommit and deliverSoon", () => {
     await Promise.all(background);
     const rows = await db.select().from(outbox);
     expect(rows.map((row) => [row.attempts, row.sentAt, row.lastError])).toEqual(Array(5).fill([1, null, "room unreachable"]));
+  });
+});
+
+describe("one room's order", () => {
+  it("a failed delivery is not overtaken by a row written after it for the same room", async () => {
+    const r = recorder();
+    const clock = { now: 1_000_000 };
+    const d = deps(r.publisher, clock);
+    await enqueue(db, realtime(room, ev(1)), { now: clock.now });
+    r.state.failing = true;
+    await deliverOutbox(d); // row 1 fails and waits out its backoff
+    r.state.failing = false;
+    await enqueue(db, realtime(room, ev(2)), { now: clock.now });
+    await enqueue(db, realtime("org:org_otherroom001", ev(3)), { now: clock.now });
+    await deliverOutbox(d); // row 1 is not due yet: row 2 must wait behind it; another room goes on
+    expect(r.sent.map((s) => s.event)).toEqual([ev(3)]);
+    clock.now += 60 * 60_000;
+    await deliverOutbox(d);
+    expect(r.sent.filter((s) => s.room === room).map((s) => s.event)).toEqual([ev(1), ev(2)]);
+  });
+
+  it("rows written in the same millisecond go out in the order they were written, with rising sequences", async () => {
+    const seen: { event: PublishedEvent; order?: number }[] = [];
+    const publisher: Publisher = {
+      async publish(_r, event, opts) {
+        seen.push({ event, order: opts?.order });
+      },
+    };
+    const clock = { now: 2_000_000 };
+    for (let i = 0; i < 30; i++) await enqueue(db, realtime(room, ev(i)), { now: clock.now });
+    await deliverOutbox(deps(publisher, clock), { limit: 7 });
+    expect(seen.map((s) => s.event)).toEqual(Array.from({ length: 30 }, (_, i) => ev(i)));
+    const orders = seen.map((s) => s.order ?? -1);
+    expect(orders.every((o, i) => o > 0 && (i === 0 || o > orders[i - 1]!))).toBe(true);
+  });
+
+  it("a parked row does not hold its room back forever", async () => {
+    const r = recorder();
+    const clock = { now: 3_000_000 };
+    await enqueue(db, realtime(room, ev(1)), { now: clock.now });
+    await db.update(outbox).set({ nextAttemptAt: PARKED });
+    await enqueue(db, realtime(room, ev(2)), { now: clock.now });
+    await deliverOutbox(deps(r.publisher, clock));
+    expect(r.sent.map((s) => s.event)).toEqual([ev(2)]);
+  });
+
+  it("disconnect travels with the publish", async () => {
+    const seen: { disconnect?: string[] }[] = [];
+    const publisher: Publisher = {
+      async publish(_r, _e, opts) {
+        seen.push({ disconnect: opts?.disconnect });
+      },
+    };
+    const clock = { now: 4_000_000 };
+    await enqueue(db, realtime(room, ev(1), { disconnect: ["ppt_gone"] }), { now: clock.now });
+    await deliverOutbox(deps(publisher, clock));
+    expect(seen).toEqual([{ disconnect: ["ppt_gone"] }]);
+  });
+});
+
+describe("retention", () => {
+  it("prunes sent rows past their retention and idempotency keys past a day, keeping unsent, parked and the newest row", async () => {
+    const { idempotencyKeys } = await import("@gatherkit/db");
+    const r = recorder();
+    const clock = { now: 10_000_000 };
+    for (let i = 0; i < 3; i++) await enqueue(db, realtime(room, ev(i)), { now: clock.now });
+    await deliverOutbox(deps(r.publisher, clock)); // 3 sent at t0
+    await enqueue(db, realtime(room, ev(9)), { now: clock.now }); // unsent
+    await db.delete(idempotencyKeys);
+    await db.insert(idempotencyKeys).values([
+      { scope: "s", key: "old", requestHash: "h", status: "done", createdAt: clock.now },
+      { scope: "s", key: "new", requestHash: "h", status: "done", createdAt: clock.now + 23 * 3600_000 },
+    ]);
+    clock.now += SENT_RETENTION_MS + 60_000;
+    const pruned = await pruneExpired({ db, now: () => clock.now, logger: silentLogger });
+    expect(pruned).toEqual({ outbox: 3, idempotencyKeys: 1 });
+    const left = await db.select().from(outbox);
+    expect(left.map((x) => x.sentAt)).toEqual([null]);
+    expect((await db.select().from(idempotencyKeys)).map((k) => k.key)).toEqual(["new"]);
+
+    // The newest row survives even once it is sent and old, so its sequence is never reused.
+    await deliverOutbox(deps(r.publisher, clock));
+    clock.now += SENT_RETENTION_MS + 60_000;
+    expect(await pruneExpired({ db, now: () => clock.now, logger: silentLogger })).toEqual({ outbox: 0, idempotencyKeys: 1 });
+    expect(await db.select().from(outbox)).toHaveLength(1);
   });
 });

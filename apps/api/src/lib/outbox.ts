@@ -1,7 +1,8 @@
 import { newId, type PublishedEvent, PublishedEventSchema, RoomNameSchema, z } from "@gatherkit/core";
 import { type Db, outbox } from "@gatherkit/db";
-import { and, asc, eq, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import { insertWhen } from "./guarded-insert.js";
+import { pruneIdempotencyKeys } from "./idempotency.js";
 import type { Deps } from "./types.js";
 
 /**
@@ -23,23 +24,41 @@ export type DeliveryDeps = Pick<Deps, "db" | "publisher" | "logger" | "now">;
 
 interface OutboxKind<P> {
   schema: z.ZodType<P>;
-  /** Rows with the same key are sent in order, one after another; different keys in parallel. */
+  /**
+   * Rows with the same key are sent in commit order, one after another; different keys in
+   * parallel. The same key as SQL over the row's `payload`, for the claim's "nothing earlier
+   * is still waiting" guard.
+   */
   orderKey(payload: P): string;
-  deliver(deps: DeliveryDeps, payload: P, rowId: string): Promise<void>;
+  orderKeySql(payload: SQL): SQL;
+  deliver(deps: DeliveryDeps, payload: P, row: { id: string; seq: number }): Promise<void>;
   /** Attempts before the row is parked as failed (its `last_error` says why). */
   maxAttempts: number;
 }
 
-const RealtimePayloadSchema = z.object({ room: RoomNameSchema, event: PublishedEventSchema });
+const RealtimePayloadSchema = z.object({
+  room: RoomNameSchema,
+  event: PublishedEventSchema,
+  /** Room-token subjects the room disconnects once it has broadcast `event` (someone lost access). */
+  disconnect: z.array(z.string().min(1).max(200)).max(100).optional(),
+});
 
 /** Every kind of outbox message and how it is delivered. Add email, SMS, … here. */
 const KINDS = {
   realtime: {
     schema: RealtimePayloadSchema,
     orderKey: (p) => p.room,
-    // The row id travels with the publish, so the room drops a repeat of a delivery whose
-    // answer was lost: at-least-once here, once for the clients.
-    deliver: (deps, p, rowId) => deps.publisher.publish(p.room, p.event, { id: rowId }),
+    orderKeySql: (payload) => sql`json_extract(${payload}, '$.room')`,
+    // The row id and its sequence travel with the publish, so the room drops a repeat of a
+    // delivery whose answer was lost, however late it comes: at-least-once here, once for the
+    // clients. Sequences rise in commit order and a room's rows go out in that order, so the
+    // room only needs the highest one it has broadcast.
+    deliver: (deps, p, row) =>
+      deps.publisher.publish(p.room, p.event, {
+        id: row.id,
+        order: row.seq,
+        ...(p.disconnect?.length ? { disconnect: p.disconnect } : {}),
+      }),
     maxAttempts: 20,
   } satisfies OutboxKind<z.infer<typeof RealtimePayloadSchema>>,
 };
@@ -51,9 +70,13 @@ export type OutboxMessage = {
   [K in KindName]: { kind: K; payload: z.infer<Kinds[K]["schema"]> };
 }[KindName];
 
-/** A realtime message for `room`. */
-export function realtime(room: string, event: PublishedEvent): OutboxMessage {
-  return { kind: "realtime", payload: { room, event } };
+/**
+ * A realtime message for `room`. With `disconnect`, the room then closes the connections of
+ * those room-token subjects (a participant or member who was just removed): they receive
+ * neither this message nor any later one.
+ */
+export function realtime(room: string, event: PublishedEvent, opts: { disconnect?: string[] } = {}): OutboxMessage {
+  return { kind: "realtime", payload: { room, event, ...(opts.disconnect?.length ? { disconnect: opts.disconnect } : {}) } };
 }
 
 const EmailPayloadSchema = z.object({
@@ -155,9 +178,34 @@ export async function deliverOutbox(deps: DeliveryDeps, opts: { limit?: number; 
   return total;
 }
 
+/**
+ * The outbox's sequence: SQLite's rowid, which every insert (`enqueue`, `enqueueWhen`) takes
+ * as one more than the largest, inside the writing transaction, so it rises in commit order
+ * (not clock order: two rows of one millisecond keep the order they were written in). Pruning
+ * never deletes the newest row, so a sequence is never handed out twice.
+ */
+const seq = sql<number>`${outbox}.rowid`;
+
+/**
+ * "No earlier row with the same order key is still on its way": unsent, not parked, and not due
+ * now (leased by another deliverer or waiting out a backoff). An earlier row that is due now is
+ * claimed in the same batch, before this one (claims go in sequence order), so it does not
+ * block; one that failed and waits blocks everything after it.
+ */
+function nothingEarlierWaiting(kind: OutboxKind<unknown>, name: string, now: number): SQL {
+  return sql`NOT EXISTS (SELECT 1 FROM ${outbox} AS earlier WHERE earlier.kind = ${name}
+    AND ${kind.orderKeySql(sql.raw("earlier.payload"))} = ${kind.orderKeySql(sql`${outbox.payload}`)}
+    AND earlier.rowid < ${seq} AND earlier.sent_at IS NULL
+    AND earlier.next_attempt_at <> ${PARKED} AND earlier.next_attempt_at > ${now})`;
+}
+
 async function deliverBatch(deps: DeliveryDeps, limit: number): Promise<DeliveryResult> {
   const { db } = deps;
   const now = deps.now?.() ?? Date.now();
+  const inOrder = sql.join(
+    KIND_NAMES.map((name) => sql`(${outbox.kind} = ${name} AND ${nothingEarlierWaiting(KINDS[name] as OutboxKind<unknown>, name, now)})`),
+    sql` OR `,
+  );
   const due = and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now), inArray(outbox.kind, KIND_NAMES));
   const claimed = await db
     .update(outbox)
@@ -166,15 +214,20 @@ async function deliverBatch(deps: DeliveryDeps, limit: number): Promise<Delivery
       and(
         inArray(
           outbox.id,
-          db.select({ id: outbox.id }).from(outbox).where(due).orderBy(asc(outbox.createdAt), asc(outbox.id)).limit(limit),
+          db
+            .select({ id: outbox.id })
+            .from(outbox)
+            .where(and(due, sql`(${inOrder})`))
+            .orderBy(asc(seq))
+            .limit(limit),
         ),
         due,
       ),
     )
-    .returning();
+    .returning({ ...getTableColumns(outbox), seq });
   if (claimed.length === 0) return { claimed: 0, sent: 0, failed: 0 };
 
-  claimed.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  claimed.sort((a, b) => a.seq - b.seq);
   const groups = new Map<string, typeof claimed>();
   const result: DeliveryResult = { claimed: claimed.length, sent: 0, failed: 0 };
   for (const row of claimed) {
@@ -195,7 +248,7 @@ async function deliverBatch(deps: DeliveryDeps, limit: number): Promise<Delivery
         const row = rows[i]!;
         const kind = KINDS[row.kind as KindName] as OutboxKind<unknown>;
         try {
-          await kind.deliver(deps, kind.schema.parse(row.payload), row.id);
+          await kind.deliver(deps, kind.schema.parse(row.payload), row);
           await db
             .update(outbox)
             .set({ sentAt: deps.now?.() ?? Date.now(), lastError: null })
@@ -286,9 +339,9 @@ export async function publishAfterCommit(
   deps: DeliveryDeps & Pick<Deps, "waitUntil">,
   room: string,
   event: PublishedEvent,
-  opts: { orgId?: string } = {},
+  opts: { orgId?: string; disconnect?: string[] } = {},
 ): Promise<void> {
-  await enqueue(deps.db, realtime(room, event), { orgId: opts.orgId, now: deps.now?.() });
+  await enqueue(deps.db, realtime(room, event, { disconnect: opts.disconnect }), { orgId: opts.orgId, now: deps.now?.() });
   deliverSoon(deps);
 }
 
@@ -297,7 +350,43 @@ export async function publishAfterCommit(
  * (Node). On Workers, call `deliverOutbox` from a cron trigger instead.
  */
 export function startOutboxPump(deps: DeliveryDeps & Pick<Deps, "waitUntil">, intervalMs = 5_000): () => void {
-  const timer = setInterval(() => deliverSoon(deps), intervalMs);
+  let ticks = 0;
+  const timer = setInterval(() => {
+    deliverSoon(deps);
+    // About once a minute, drop what is past its retention (sent outbox rows, idempotency keys).
+    if (ticks++ % Math.max(1, Math.round(60_000 / intervalMs)) === 0) {
+      pruneExpired(deps).catch((err: unknown) =>
+        deps.logger.error("pruning failed", { error: err instanceof Error ? err.message : String(err) }),
+      );
+    }
+  }, intervalMs);
   (timer as { unref?: () => void }).unref?.();
   return () => clearInterval(timer);
+}
+
+/**
+ * Everything the API keeps only for a while, pruned past its retention: sent outbox rows and
+ * idempotency keys. The Node pump runs it about once a minute, the Worker's cron on each run.
+ */
+export async function pruneExpired(deps: Pick<Deps, "db" | "now" | "logger">): Promise<{ outbox: number; idempotencyKeys: number }> {
+  const result = { outbox: await pruneOutbox(deps), idempotencyKeys: await pruneIdempotencyKeys(deps) };
+  if (result.outbox || result.idempotencyKeys) deps.logger.info("pruned", result);
+  return result;
+}
+
+/** Sent rows are kept this long (to look into what was sent), then pruned. */
+export const SENT_RETENTION_MS = 24 * 60 * 60_000;
+
+/**
+ * Deletes rows sent more than `SENT_RETENTION_MS` ago. The newest row is always kept, even when
+ * sent, so SQLite never hands its sequence (rowid) out again: rooms drop any publish whose
+ * sequence is not above the highest they have broadcast. Unsent and parked rows are never pruned.
+ */
+export async function pruneOutbox(deps: Pick<Deps, "db" | "now">, retentionMs = SENT_RETENTION_MS): Promise<number> {
+  const cutoff = (deps.now?.() ?? Date.now()) - retentionMs;
+  const deleted = await deps.db
+    .delete(outbox)
+    .where(and(lt(outbox.sentAt, cutoff), sql`${outbox}.rowid < (SELECT max(rowid) FROM ${outbox})`))
+    .returning({ id: outbox.id });
+  return deleted.length;
 }

@@ -113,5 +113,7 @@ export async function removeMember(deps: Deps, actor: MemberManager, orgId: stri
     .update(refreshTokens)
     .set({ revokedAt: deps.now?.() ?? Date.now() })
     .where(and(eq(refreshTokens.userId, current.userId), eq(refreshTokens.orgId, orgId), isNull(refreshTokens.revokedAt)));
-  await publishToOrg(deps, orgId, { type: "member.changed", data: { id } });
+  // Their open dashboard feed closes now; plan rooms they watched as staff close when their room
+  // token expires, and the API refuses them a new one.
+  await publishToOrg(deps, orgId, { type: "member.changed", data: { id } }, { disconnect: [current.userId] });
 }

@@ -14,9 +14,12 @@ export function enqueueOrgEvent(deps: Deps, orgId: string, event: PublishedEvent
   return enqueue(deps.db, realtime(orgRoom(orgId), event), { orgId, now: deps.now?.() });
 }
 
-/** Tells the organization's room about a change that has already committed (durably, through the outbox). */
-export function publishToOrg(deps: Deps, orgId: string, event: PublishedEvent): Promise<void> {
-  return publishAfterCommit(deps, orgRoom(orgId), event, { orgId });
+/**
+ * Tells the organization's room about a change that has already committed (durably, through the
+ * outbox); `disconnect` (user ids) closes those people's connections to the room after it.
+ */
+export function publishToOrg(deps: Deps, orgId: string, event: PublishedEvent, opts: { disconnect?: string[] } = {}): Promise<void> {
+  return publishAfterCommit(deps, orgRoom(orgId), event, { orgId, ...opts });
 }
 
 export async function getOrganization(deps: Deps, orgId: string): Promise<Organization> {

@@ -137,6 +137,26 @@ describe("replacing the calendar URL", () => {
     expect(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200).calendarUrl).toBe(
       rotated.calendarUrl,
     );
-    await expectPublished(t, `plan:${plan.id}`, { type: "plan.updated", data: { plan: rotated } });
+    // The room hears that the plan changed, but never the secret feed URL: readers fetch it.
+    await expectPublished(t, `plan:${plan.id}`, { type: "plan.updated", data: { plan: { ...rotated, calendarUrl: null } } });
+  });
+
+  it("after someone is removed, the rotated feed URL reaches no room, and the removal disconnects them", async () => {
+    const plan = await newPlan(t, a);
+    const ada = await joinPlan(t, a, plan, "Ada");
+    expectStatus(await call(t, "DELETE", `/v1/plans/${plan.id}/participants/${ada.participantId}`, { token: a.secretKey }), 204);
+    const rotated = expectStatus<Plan>(await call(t, "POST", `/v1/plans/${plan.id}/calendar/rotate`, { token: a.secretKey }), 200);
+    await expectPublished(t, `plan:${plan.id}`, { type: "plan.updated", data: { plan: { ...rotated, calendarUrl: null } } });
+    const token = new URL(rotated.calendarUrl!).searchParams.get("token")!;
+    const sent = t.deliveries.filter((d) => d.room === `plan:${plan.id}`);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const d of sent) {
+      expect(JSON.stringify(d)).not.toContain(token);
+      expect(JSON.stringify(d)).not.toContain("calendar.ics");
+    }
+    const removal = sent.find(
+      (d) => d.event.type === "plan.participant_changed" && d.event.data.participantId === ada.participantId && d.event.data.removed,
+    );
+    expect(removal?.disconnect).toEqual([ada.participantId]);
   });
 });

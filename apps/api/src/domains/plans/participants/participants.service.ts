@@ -241,7 +241,8 @@ export async function removeParticipant(deps: Deps, caller: Caller | null, planI
         ),
       )
       .returning(),
-    enqueuePlanEvent(deps, access.plan.orgId, planId, participantChanged(before, true), previousStatementChanged),
+    // The removed person's open boards are disconnected once this event is out.
+    enqueuePlanEvent(deps, access.plan.orgId, planId, participantChanged(before, true), previousStatementChanged, [participantId]),
   ]);
   if (rows[0]) return void deliverSoon(deps);
   const now2 = await membershipOf(deps, planId, participantId);
