@@ -1,10 +1,9 @@
+import { ACCOUNTS_ERROR_CODES } from "./accounts/errors.js";
+import { PLAN_ERROR_CODES } from "./plans/errors.js";
 import { z } from "./zod.js";
 
-/**
- * Stable machine-readable error codes. Clients branch on these, never on `detail` text,
- * so a code once shipped is never renamed.
- */
-export const ERROR_CODES = [
+/** Codes every domain may answer: request shape, authentication, idempotency, limits. */
+export const PLATFORM_ERROR_CODES = [
   "validation_failed",
   "bad_request",
   "malformed_json",
@@ -26,29 +25,6 @@ export const ERROR_CODES = [
   "refresh_token_reused",
   "permission_denied",
   "origin_not_allowed",
-  "email_taken",
-  "already_member",
-  "last_owner",
-  // plans
-  "invalid_plan_transition",
-  "plan_not_open",
-  "voting_closed",
-  "voting_options_locked",
-  "one_yes_limit",
-  "proposal_not_open",
-  "proposal_full",
-  "invite_expired",
-  "invite_exhausted",
-  "invite_revoked",
-  "not_a_participant",
-  "participant_removed",
-  "organizer_required",
-  "last_organizer",
-  "split_mismatch",
-  "unknown_participant",
-  "currency_mismatch",
-  "payment_not_pending",
-  "message_deleted",
   "conflict",
   "idempotency_key_reused",
   "idempotency_key_in_flight",
@@ -56,6 +32,12 @@ export const ERROR_CODES = [
   "rate_limited",
   "internal_error",
 ] as const;
+
+/**
+ * Stable machine-readable error codes: the platform's and each domain's own list (a new domain
+ * adds its list here). Clients branch on these, never on `detail` text.
+ */
+export const ERROR_CODES = [...PLATFORM_ERROR_CODES, ...ACCOUNTS_ERROR_CODES, ...PLAN_ERROR_CODES] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**

@@ -17,6 +17,8 @@ export interface DomainModule {
   router: OpenAPIHono<AppBindings>;
   /** Who may join the domain's rooms, per room kind it owns. */
   rooms: Partial<Record<RoomKind, RoomAccessCheck>>;
+  /** The error codes the domain answers with (its part of ERROR_CODES in @gatherkit/core). */
+  errors: readonly string[];
   /** The schemas of the messages the domain publishes to its rooms. */
   messages: readonly z.ZodType[];
 }

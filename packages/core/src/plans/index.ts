@@ -1,3 +1,4 @@
+export { PLAN_ERROR_CODES } from "./errors.js";
 export * from "./events.js";
 export * from "./ics.js";
 export * from "./invites.js";

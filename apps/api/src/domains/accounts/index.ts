@@ -3,6 +3,7 @@
  * participant tokens), the access rule of the organization's `org:` room, and its messages.
  */
 
+import { ACCOUNTS_ERROR_CODES } from "@gatherkit/core";
 import { requireOrganizer } from "../../lib/auth.js";
 import { createRouter } from "../../lib/create-app.js";
 import type { DomainModule } from "../../lib/domain.js";
@@ -51,6 +52,7 @@ export const accountsDomain = {
       requireOrganizer({ var: { caller } });
     },
   },
+  errors: ACCOUNTS_ERROR_CODES,
   messages: [],
 } satisfies DomainModule;
 

@@ -2,7 +2,7 @@
  * The plans domain's whole public surface: its router, the access rule of its `plan:` rooms,
  * its error codes and the messages it publishes. Other domains and the app import only this.
  */
-import { assertCan, PLAN_EVENT_SCHEMAS } from "@gatherkit/core";
+import { assertCan, PLAN_ERROR_CODES, PLAN_EVENT_SCHEMAS } from "@gatherkit/core";
 import { createRouter } from "../../lib/create-app.js";
 import type { DomainModule } from "../../lib/domain.js";
 import { loadPlan } from "./access.js";
@@ -78,5 +78,6 @@ export const plansDomain = {
       assertCan(plan.type, role, "read");
     },
   },
+  errors: PLAN_ERROR_CODES,
   messages: PLAN_EVENT_SCHEMAS,
 } satisfies DomainModule;

@@ -1,0 +1,22 @@
+/** The plans domain's error codes (see ERROR_CODES). A code once shipped is never renamed. */
+export const PLAN_ERROR_CODES = [
+  "invalid_plan_transition",
+  "plan_not_open",
+  "voting_closed",
+  "voting_options_locked",
+  "one_yes_limit",
+  "proposal_not_open",
+  "proposal_full",
+  "invite_expired",
+  "invite_exhausted",
+  "invite_revoked",
+  "not_a_participant",
+  "participant_removed",
+  "organizer_required",
+  "last_organizer",
+  "split_mismatch",
+  "unknown_participant",
+  "currency_mismatch",
+  "payment_not_pending",
+  "message_deleted",
+] as const;
