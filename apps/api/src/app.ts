@@ -34,6 +34,8 @@ export function createApp(deps: Deps) {
     info: {
       title: "Gatherkit API",
       version: deps.config.version,
+      // The license the published packages (core, sdk, widgets) carry; the repository has no LICENSE file of its own.
+      license: { name: "MIT", identifier: "MIT" },
       description:
         "Group coordination for any website. Errors are `application/problem+json` with a stable `code`. Every POST accepts an `Idempotency-Key` header. Lists are cursor-paginated.",
     },

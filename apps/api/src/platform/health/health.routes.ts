@@ -5,6 +5,8 @@ import { jsonResponse, pickProblems } from "../../lib/openapi.js";
 export const get = createRoute({
   method: "get",
   path: "/v1/health",
+  operationId: "health.get",
+  security: [],
   tags: ["Health"],
   summary: "Check that the API is up",
   description:

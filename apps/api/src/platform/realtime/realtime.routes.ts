@@ -5,6 +5,7 @@ import { jsonBody, jsonResponse, pickProblems, security } from "../../lib/openap
 export const createToken = createRoute({
   method: "post",
   path: "/v1/realtime/tokens",
+  operationId: "realtime.tokens.create",
   tags: ["Realtime"],
   summary: "Get a short-lived token to join a room",
   description:

@@ -16,6 +16,7 @@ const MemberParams = pathIds({ id: "member" });
 export const get = createRoute({
   method: "get",
   path: "/v1/organization",
+  operationId: "organization.get",
   tags,
   summary: "The caller's organization",
   security: security.organizer,
@@ -29,6 +30,7 @@ export type GetRoute = typeof get;
 export const update = createRoute({
   method: "patch",
   path: "/v1/organization",
+  operationId: "organization.update",
   tags,
   summary: "Rename the organization",
   description: "Owners, admins and secret keys.",
@@ -44,6 +46,7 @@ export type UpdateRoute = typeof update;
 export const listMembers = createRoute({
   method: "get",
   path: "/v1/organization/members",
+  operationId: "organization.members.list",
   tags,
   summary: "List members",
   description: "Newest first.",
@@ -59,6 +62,7 @@ export type ListMembersRoute = typeof listMembers;
 export const addMember = createRoute({
   method: "post",
   path: "/v1/organization/members",
+  operationId: "organization.members.add",
   tags,
   summary: "Add a member",
   description: "Adds a person who already has a Gatherkit account, as admin or staff. Owners, admins and secret keys.",
@@ -74,6 +78,7 @@ export type AddMemberRoute = typeof addMember;
 export const updateMember = createRoute({
   method: "patch",
   path: "/v1/organization/members/{id}",
+  operationId: "organization.members.update",
   tags,
   summary: "Change a member's role",
   description: "Owners may set any role; admins may move people between staff and admin. The last owner cannot be demoted (`last_owner`).",
@@ -89,6 +94,7 @@ export type UpdateMemberRoute = typeof updateMember;
 export const removeMember = createRoute({
   method: "delete",
   path: "/v1/organization/members/{id}",
+  operationId: "organization.members.remove",
   tags,
   summary: "Remove a member",
   description:

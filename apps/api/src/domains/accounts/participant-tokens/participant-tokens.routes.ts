@@ -5,6 +5,7 @@ import { jsonBody, jsonResponse, pickProblems, security } from "../../../lib/ope
 export const create = createRoute({
   method: "post",
   path: "/v1/participant-tokens",
+  operationId: "participantTokens.create",
   tags: ["Participants"],
   summary: "Mint a participant token for one of your users",
   description:

@@ -9,6 +9,7 @@ const Params = pathIds({ id: "publishableKey" });
 export const list = createRoute({
   method: "get",
   path: "/v1/publishable-keys",
+  operationId: "publishableKeys.list",
   tags,
   summary: "List publishable keys",
   description: "Newest first, revoked keys included.",
@@ -24,6 +25,7 @@ export type ListRoute = typeof list;
 export const create = createRoute({
   method: "post",
   path: "/v1/publishable-keys",
+  operationId: "publishableKeys.create",
   tags,
   summary: "Create a publishable key",
   description: `A key for web pages: public actions only, and only from \`allowedOrigins\`. ${managers}`,
@@ -39,6 +41,7 @@ export type CreateRoute = typeof create;
 export const get = createRoute({
   method: "get",
   path: "/v1/publishable-keys/{id}",
+  operationId: "publishableKeys.get",
   tags,
   summary: "Retrieve a publishable key",
   security: security.organizer,
@@ -53,6 +56,7 @@ export type GetRoute = typeof get;
 export const update = createRoute({
   method: "patch",
   path: "/v1/publishable-keys/{id}",
+  operationId: "publishableKeys.update",
   tags,
   summary: "Rename a publishable key or change its allowed origins",
   description: `\`allowedOrigins\` replaces the whole list. A revoked key cannot be changed (409). ${managers}`,
@@ -68,6 +72,7 @@ export type UpdateRoute = typeof update;
 export const revoke = createRoute({
   method: "delete",
   path: "/v1/publishable-keys/{id}",
+  operationId: "publishableKeys.revoke",
   tags,
   summary: "Revoke a publishable key",
   description: `Requests with the key fail from now on (\`key_revoked\`). Revoking twice is harmless. ${managers}`,

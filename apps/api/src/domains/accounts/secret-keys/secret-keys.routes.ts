@@ -9,6 +9,7 @@ const Params = pathIds({ id: "secretKey" });
 export const list = createRoute({
   method: "get",
   path: "/v1/secret-keys",
+  operationId: "secretKeys.list",
   tags,
   summary: "List secret keys",
   description: `Newest first, revoked keys included. ${description}`,
@@ -24,6 +25,7 @@ export type ListRoute = typeof list;
 export const create = createRoute({
   method: "post",
   path: "/v1/secret-keys",
+  operationId: "secretKeys.create",
   tags,
   summary: "Create a secret key",
   description: `The response is the only time the secret is shown. ${description}`,
@@ -39,6 +41,7 @@ export type CreateRoute = typeof create;
 export const get = createRoute({
   method: "get",
   path: "/v1/secret-keys/{id}",
+  operationId: "secretKeys.get",
   tags,
   summary: "Retrieve a secret key",
   description,
@@ -54,6 +57,7 @@ export type GetRoute = typeof get;
 export const revoke = createRoute({
   method: "delete",
   path: "/v1/secret-keys/{id}",
+  operationId: "secretKeys.revoke",
   tags,
   summary: "Revoke a secret key",
   description: `Requests with the key fail from now on (\`key_revoked\`). Revoking twice is harmless. ${description}`,

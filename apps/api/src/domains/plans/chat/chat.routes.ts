@@ -17,6 +17,7 @@ const live =
 export const list = createRoute({
   method: "get",
   path: "/v1/plans/{planId}/messages",
+  operationId: "plans.messages.list",
   tags,
   summary: "List chat messages",
   description: `Newest first; walk back through the history with \`nextCursor\`. Deleted messages stay in place with \`body: null\`. For the plan's participants and organization staff. ${live}`,
@@ -32,6 +33,7 @@ export type ListRoute = typeof list;
 export const create = createRoute({
   method: "post",
   path: "/v1/plans/{planId}/messages",
+  operationId: "plans.messages.create",
   tags,
   summary: "Post a chat message",
   description: `As the calling participant; organization staff post through a participant token (403 \`not_a_participant\` otherwise). ${live}`,
@@ -47,6 +49,7 @@ export type CreateRoute = typeof create;
 export const update = createRoute({
   method: "patch",
   path: "/v1/plans/{planId}/messages/{messageId}",
+  operationId: "plans.messages.update",
   tags,
   summary: "Edit a chat message",
   description: "Only its author; `editedAt` is set. A deleted message cannot be edited (409 `message_deleted`).",
@@ -62,6 +65,7 @@ export type UpdateRoute = typeof update;
 export const remove = createRoute({
   method: "delete",
   path: "/v1/plans/{planId}/messages/{messageId}",
+  operationId: "plans.messages.remove",
   tags,
   summary: "Delete a chat message",
   description:

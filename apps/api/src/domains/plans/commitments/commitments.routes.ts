@@ -6,6 +6,7 @@ import { asParticipant, one, ProposalParams, tags } from "../proposals/proposals
 export const commit = createRoute({
   method: "post",
   path: `${one}/commitment`,
+  operationId: "plans.proposals.commit",
   tags,
   summary: "Take a place in a proposal",
   description: `While the plan is planning or finalized and the proposal is not rejected. Never more takers than its capacity (409 \`proposal_full\`). 201 when the place was taken now, 200 when you already had it. ${asParticipant}`,
@@ -22,6 +23,7 @@ export type CommitRoute = typeof commit;
 export const withdrawCommitment = createRoute({
   method: "delete",
   path: `${one}/commitment`,
+  operationId: "plans.proposals.withdrawCommitment",
   tags,
   summary: "Give your place back",
   description: `While the plan is planning or finalized. Harmless when you had no place. ${asParticipant}`,

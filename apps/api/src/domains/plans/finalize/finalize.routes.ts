@@ -6,6 +6,7 @@ import { base, PlanParams, tags } from "../proposals/proposals.openapi.js";
 export const finalize = createRoute({
   method: "post",
   path: `${base}/finalize`,
+  operationId: "plans.finalize",
   tags,
   summary: "Finalize the plan",
   description:

@@ -17,20 +17,59 @@ import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../.
 
 const tags = ["Plans"];
 export const PlanParams = pathIds({ planId: "plan" });
+// Examples shown in the reference (and checked against the schemas by test/openapi-document.test.ts).
+const ids = { plan: "plan_7f3k9q2m8x1v4w6n0p5r", ada: "ptc_2a8d4f6h1j3k5m7n9p0q" } as const;
+const createPlanExample = {
+  type: "trip",
+  title: "Lisbon long weekend",
+  description: "Three days of tiles, tram 28 and pastéis de nata.",
+  location: { name: "Lisbon, Portugal", lat: 38.7223, lng: -9.1393 },
+  startDate: "2030-07-01",
+  endDate: "2030-07-04",
+  timeZone: "Europe/Lisbon",
+  currency: "EUR",
+  votingDeadline: "2030-06-15T18:00:00.000Z",
+  organizerParticipantId: ids.ada,
+} satisfies z.input<typeof CreatePlanSchema>;
+/** A plan as the API answers it (also used by the invite examples). */
+export const planExample = {
+  id: ids.plan,
+  type: "trip",
+  status: "planning",
+  title: createPlanExample.title,
+  description: createPlanExample.description,
+  location: createPlanExample.location,
+  startDate: "2030-07-01",
+  endDate: "2030-07-04",
+  timeZone: "Europe/Lisbon",
+  currency: "EUR",
+  votingDeadline: "2030-06-15T18:00:00.000Z",
+  hideVotesUntilDeadline: false,
+  oneYesPerParticipant: false,
+  createdAt: "2030-05-20T09:12:44.318Z",
+  updatedAt: "2030-05-20T09:12:44.318Z",
+  finalizedAt: null,
+  completedAt: null,
+  cancelledAt: null,
+  calendarUrl: `https://api.gatherkit.dev/v1/plans/${ids.plan}/calendar.ics?token=9x2q7fctrh111ppmts5j4a0cz0apr6pk`,
+} satisfies z.infer<typeof PlanSchema>;
 const who =
   "Organization staff (organizer session, secret key) act as organizers of every plan of their organization; a participant token acts with its role in the plan.";
 
 export const create = createRoute({
   method: "post",
   path: "/v1/plans",
+  operationId: "plans.create",
   tags,
   summary: "Create a plan",
   description:
     "A trip, event or group purchase, starting in `planning`. With a participant token the participant becomes its organizer; staff may name one with `organizerParticipantId`.",
   security: security.any,
-  request: { body: jsonBody(CreatePlanSchema) },
+  request: {
+    body: { ...jsonBody(CreatePlanSchema), content: { "application/json": { schema: CreatePlanSchema, example: createPlanExample } } },
+  },
   responses: {
-    201: jsonResponse(PlanSchema, "The new plan."),
+    201: { description: "The new plan.", content: { "application/json": { schema: PlanSchema, example: planExample } } },
     ...pickProblems(400, 401, 403, 409, 413, 415, 422),
   },
 });
@@ -39,13 +78,24 @@ export type CreateRoute = typeof create;
 export const list = createRoute({
   method: "get",
   path: "/v1/plans",
+  operationId: "plans.list",
   tags,
   summary: "List plans",
   description: "Newest first. Staff see every plan of the organization; a participant sees the plans they are in.",
   security: security.any,
   request: { query: PlanListQuerySchema },
   responses: {
-    200: jsonResponse(PlanPageSchema, "A page of plans."),
+    200: {
+      description: "A page of plans.",
+      content: {
+        "application/json": {
+          schema: PlanPageSchema,
+          example: { data: [planExample], nextCursor: "eyJ0IjoiMjAzMC0wNS0yMFQwOToxMjo0NC4zMThaIn0" } satisfies z.infer<
+            typeof PlanPageSchema
+          >,
+        },
+      },
+    },
     ...pickProblems(400, 401, 403),
   },
 });
@@ -54,13 +104,14 @@ export type ListRoute = typeof list;
 export const get = createRoute({
   method: "get",
   path: "/v1/plans/{planId}",
+  operationId: "plans.get",
   tags,
   summary: "Retrieve a plan",
   description: `For the plan's participants and organizers. ${who}`,
   security: security.any,
   request: { params: PlanParams },
   responses: {
-    200: jsonResponse(PlanSchema, "The plan."),
+    200: { description: "The plan.", content: { "application/json": { schema: PlanSchema, example: planExample } } },
     ...pickProblems(400, 401, 403, 404),
   },
 });
@@ -69,6 +120,7 @@ export type GetRoute = typeof get;
 export const update = createRoute({
   method: "patch",
   path: "/v1/plans/{planId}",
+  operationId: "plans.update",
   tags,
   summary: "Edit a plan",
   description: `Organizers, while the plan is planning or finalized (else 409 \`plan_not_open\`). \`null\` clears a field; type and currency are fixed. ${who}`,
@@ -84,6 +136,7 @@ export type UpdateRoute = typeof update;
 export const complete = createRoute({
   method: "post",
   path: "/v1/plans/{planId}/complete",
+  operationId: "plans.complete",
   tags,
   summary: "Complete a plan",
   description: "Organizers: finalized → completed. Any other status answers 409 `invalid_plan_transition`.",
@@ -99,6 +152,7 @@ export type CompleteRoute = typeof complete;
 export const cancel = createRoute({
   method: "post",
   path: "/v1/plans/{planId}/cancel",
+  operationId: "plans.cancel",
   tags,
   summary: "Cancel a plan",
   description: "Organizers: planning or finalized → cancelled. A completed or cancelled plan answers 409 `invalid_plan_transition`.",
@@ -114,6 +168,7 @@ export type CancelRoute = typeof cancel;
 export const calendar = createRoute({
   method: "get",
   path: "/v1/plans/{planId}/calendar.ics",
+  operationId: "plans.calendar.get",
   tags,
   summary: "The plan's calendar feed",
   description:
@@ -140,6 +195,7 @@ export type CalendarRoute = typeof calendar;
 export const rotateCalendar = createRoute({
   method: "post",
   path: "/v1/plans/{planId}/calendar/rotate",
+  operationId: "plans.calendar.rotate",
   tags,
   summary: "Replace the plan's calendar feed URL",
   description:
@@ -156,6 +212,7 @@ export type RotateCalendarRoute = typeof rotateCalendar;
 export const me = createRoute({
   method: "get",
   path: "/v1/plans/{planId}/me",
+  operationId: "plans.me",
   tags,
   summary: "Who the caller is in a plan",
   description: `The caller's participant id, role in the plan and whether they are organization staff, so a client can show organizer controls and "you". Anyone of the organization who can open the plan may ask: a removed participant, or one who never joined, gets \`role: null\`. ${who}`,
@@ -176,6 +233,7 @@ const ParticipantParams = pathIds({ planId: "plan", participantId: "participant"
 export const listParticipants = createRoute({
   method: "get",
   path: "/v1/plans/{planId}/participants",
+  operationId: "plans.participants.list",
   tags: participantTags,
   summary: "List a plan's participants",
   description:
@@ -192,6 +250,7 @@ export type ListParticipantsRoute = typeof listParticipants;
 export const addParticipant = createRoute({
   method: "post",
   path: "/v1/plans/{planId}/participants",
+  operationId: "plans.participants.add",
   tags: participantTags,
   summary: "Add a participant",
   description:
@@ -208,6 +267,7 @@ export type AddParticipantRoute = typeof addParticipant;
 export const updateParticipant = createRoute({
   method: "patch",
   path: "/v1/plans/{planId}/participants/{participantId}",
+  operationId: "plans.participants.update",
   tags: participantTags,
   summary: "Promote or demote a participant",
   description:
@@ -224,6 +284,7 @@ export type UpdateParticipantRoute = typeof updateParticipant;
 export const removeParticipant = createRoute({
   method: "delete",
   path: "/v1/plans/{planId}/participants/{participantId}",
+  operationId: "plans.participants.remove",
   tags: participantTags,
   summary: "Remove a participant, or leave",
   description:

@@ -1,11 +1,44 @@
-import { CreateProposalSchema, ProposalListQuerySchema, ProposalPageSchema, ProposalSchema, UpdateProposalSchema } from "@gatherkit/core";
+import {
+  CreateProposalSchema,
+  ProposalListQuerySchema,
+  ProposalPageSchema,
+  ProposalSchema,
+  UpdateProposalSchema,
+  type z,
+} from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, pickProblems, security } from "../../../lib/openapi.js";
 import { base, one, PlanParams, ProposalParams, readers, tags } from "./proposals.openapi.js";
 
+// Examples shown in the reference (and checked against the schemas by test/openapi-document.test.ts).
+const createProposalExample = {
+  title: "Sunset at Miradouro da Senhora do Monte",
+  description: "The best view over the city; bring snacks.",
+  url: "https://example.com/miradouro",
+  startsAt: "2030-07-02T19:30:00.000Z",
+  endsAt: "2030-07-02T21:00:00.000Z",
+  cost: { kind: "per_person", amount: 1500, currency: "EUR" },
+  capacity: 8,
+} satisfies z.input<typeof CreateProposalSchema>;
+const proposalExample = {
+  id: "prop_5s3t1u9v7w2x4y6z8a0b",
+  planId: "plan_7f3k9q2m8x1v4w6n0p5r",
+  ...createProposalExample,
+  takenCount: 0,
+  paidByParticipantId: null,
+  status: "proposed",
+  createdByParticipantId: "ptc_9g7r5c3e1b8d6f4h2j0k",
+  createdAt: "2030-05-21T17:03:09.125Z",
+  updatedAt: "2030-05-21T17:03:09.125Z",
+  tally: { proposalId: "prop_5s3t1u9v7w2x4y6z8a0b", yes: 0, maybe: 0, no: 0, total: 0, hidden: false },
+  myVote: null,
+  committed: false,
+} satisfies z.infer<typeof ProposalSchema>;
+
 export const list = createRoute({
   method: "get",
   path: `${base}/proposals`,
+  operationId: "plans.proposals.list",
   tags,
   summary: "List a plan's proposals",
   description: `Newest first, each with its tally (hidden until the deadline for participants when the plan says so), the caller's vote and whether the caller committed. ${readers}`,
@@ -21,14 +54,21 @@ export type ListRoute = typeof list;
 export const create = createRoute({
   method: "post",
   path: `${base}/proposals`,
+  operationId: "plans.proposals.create",
   tags,
   summary: "Propose an activity or item",
   description:
     "While the plan is planning. In a trip any participant proposes; in event and purchase plans only organizers (403 `organizer_required`). A cost is in the plan's currency (422 `currency_mismatch`); the payer must be in the plan (422 `unknown_participant`).",
   security: security.any,
-  request: { params: PlanParams, body: jsonBody(CreateProposalSchema) },
+  request: {
+    params: PlanParams,
+    body: {
+      ...jsonBody(CreateProposalSchema),
+      content: { "application/json": { schema: CreateProposalSchema, example: createProposalExample } },
+    },
+  },
   responses: {
-    201: jsonResponse(ProposalSchema, "The new proposal."),
+    201: { description: "The new proposal.", content: { "application/json": { schema: ProposalSchema, example: proposalExample } } },
     ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
@@ -37,6 +77,7 @@ export type CreateRoute = typeof create;
 export const get = createRoute({
   method: "get",
   path: one,
+  operationId: "plans.proposals.get",
   tags,
   summary: "Retrieve a proposal",
   description: `With its tally, the caller's vote and commitment. ${readers}`,
@@ -52,6 +93,7 @@ export type GetRoute = typeof get;
 export const update = createRoute({
   method: "patch",
   path: one,
+  operationId: "plans.proposals.update",
   tags,
   summary: "Edit a proposal",
   description:
@@ -69,6 +111,7 @@ const decision = (action: "select" | "reject" | "reopen", summary: string, descr
   createRoute({
     method: "post",
     path: `${one}/${action}`,
+    operationId: `plans.proposals.${action}`,
     tags,
     summary,
     description: `${description} Organizers only. 409 \`proposal_not_open\` when the proposal's status does not allow it.`,
