@@ -12,7 +12,7 @@ import { configFromEnv } from "./lib/config.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
 import { startOutboxPump } from "./lib/outbox.js";
-import { seedDemo } from "./seed.js";
+import { demoOrigins, seedDemo } from "./seed.js";
 
 /**
  * The embedded default: the API on Node with a libSQL file database under DATA_DIR,
@@ -54,14 +54,34 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   const hostname = env.HOST ?? "127.0.0.1";
   // Retries outbox messages that failed or that a crash left behind.
   const stopOutboxPump = startOutboxPump(deps);
-  const server = serve({ fetch: app.fetch, port, hostname });
+  // Requests wait until the demo organization is seeded, so whoever sees the API up (`pnpm dev`
+  // printing demo.json, a page using its key) sees the demo too.
+  let seeded!: () => void;
+  const ready = new Promise<void>((r) => (seeded = r));
+  const server = serve({
+    fetch: async (req, bindings) => {
+      await ready;
+      return app.fetch(req, bindings);
+    },
+    port,
+    hostname,
+  });
   await new Promise<void>((r) => server.once("listening", () => r()));
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   // With PORT=0 the port is known only now; links (spec servers, demo.json, CSRF origin) follow it.
   if (!env.PUBLIC_URL) config.publicUrl = `http://${hostname}:${actualPort}`;
-  // The demo organization is for local runs only; production starts empty.
-  const demo = production ? null : await seedDemo(deps, dataDir);
+  // The demo organization is for local runs only; production starts empty. Its publishable key
+  // allows the pages `pnpm dev` serves: the demo host page on WEB_PORT and this API.
+  let demo: Awaited<ReturnType<typeof seedDemo>> = null;
+  try {
+    if (!production) demo = await seedDemo(deps, dataDir, demoOrigins({ api: actualPort, web: Number(env.WEB_PORT || 5173) }));
+  } catch (err) {
+    stopOutboxPump();
+    server.close();
+    throw err;
+  }
+  seeded();
   logger.info("api listening", { url: `http://${hostname}:${actualPort}`, docs: `http://${hostname}:${actualPort}/docs`, dataDir });
   return {
     app,

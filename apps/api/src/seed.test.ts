@@ -1,27 +1,45 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { publishableKeys, secretKeys, users } from "@gatherkit/db";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { startNodeServer } from "./node.js";
-import { DEMO_EMAIL, DEMO_ORIGINS } from "./seed.js";
+import { DEMO_EMAIL, demoOrigins } from "./seed.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gk-seed-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Starts the real Node server on a free port, capturing what it prints. */
-async function start() {
+async function start(env: Record<string, string> = {}) {
   const printed: string[] = [];
   const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: unknown) => {
     printed.push(String(chunk));
     return true;
   });
   try {
-    const server = await startNodeServer({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "error", REALTIME_HOST: "127.0.0.1:9" });
+    const server = await startNodeServer({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "error", REALTIME_HOST: "127.0.0.1:9", ...env });
     return { server, output: printed.join("") };
   } finally {
     spy.mockRestore();
   }
+}
+
+/** What the API answers a page on `origin` that uses `key` (GET /v1/health checks a key it is sent). */
+async function fromOrigin(base: string, key: string, origin: string) {
+  const res = await fetch(`${base}/v1/health`, { headers: { authorization: `Bearer ${key}`, origin } });
+  return { status: res.status, code: ((await res.json()) as { code?: string }).code };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((r, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => r(port));
+    });
+  });
 }
 
 async function count(server: Awaited<ReturnType<typeof start>>["server"]) {
@@ -35,7 +53,7 @@ async function count(server: Awaited<ReturnType<typeof start>>["server"]) {
 
 describe("the demo organization", () => {
   it("is created on the first start, printed, saved to demo.json, and works over HTTP", async () => {
-    const { server, output } = await start();
+    const { server, output } = await start({ WEB_PORT: "15173" });
     try {
       const demo = server.demo;
       if (!demo) throw new Error("no demo credentials");
@@ -69,7 +87,19 @@ describe("the demo organization", () => {
 
       const keys = await fetch(`${base}/v1/publishable-keys`, { headers: { authorization: `Bearer ${demo.secretKey}` } });
       const list = (await keys.json()) as { data: { key: string; allowedOrigins: string[] }[] };
-      expect(list.data).toEqual([expect.objectContaining({ key: demo.publishableKey, allowedOrigins: DEMO_ORIGINS })]);
+      const origins = [
+        "http://127.0.0.1:15173",
+        "http://localhost:15173",
+        `http://127.0.0.1:${server.port}`,
+        `http://localhost:${server.port}`,
+      ];
+      expect(list.data).toEqual([expect.objectContaining({ key: demo.publishableKey, allowedOrigins: origins })]);
+      expect(output).toContain(`(for pages on ${origins.join(", ")})`);
+      // The pages `pnpm dev` serves may use the key; others may not.
+      for (const origin of origins) expect(await fromOrigin(base, demo.publishableKey, origin)).toEqual({ status: 200, code: undefined });
+      for (const origin of ["http://127.0.0.1:5173", "http://localhost:8787", "https://localhost:15173"]) {
+        expect(await fromOrigin(base, demo.publishableKey, origin)).toEqual({ status: 403, code: "origin_not_allowed" });
+      }
 
       expect(await count(server)).toEqual({ users: 1, secretKeys: 1, publishableKeys: 1 });
     } finally {
@@ -78,16 +108,64 @@ describe("the demo organization", () => {
     }
   });
 
-  it("is read back on later starts, creating nothing", async () => {
+  it("is read back on later starts, creating nothing, its key following the ports that moved", async () => {
     const before = JSON.parse(readFileSync(join(dataDir, "demo.json"), "utf8"));
-    const { server, output } = await start();
+    const { server, output } = await start({ WEB_PORT: "25173" });
     try {
-      expect(server.demo).toEqual(before);
+      const base = `http://127.0.0.1:${server.port}`;
+      expect(server.demo).toEqual({ ...before, apiBase: base });
+      expect(JSON.parse(readFileSync(join(dataDir, "demo.json"), "utf8"))).toEqual(server.demo);
       expect(output).toContain(before.secretKey);
       expect(await count(server)).toEqual({ users: 1, secretKeys: 1, publishableKeys: 1 });
+      // The new origins are added, the old ones kept (another checkout may still use them).
+      for (const origin of [
+        "http://127.0.0.1:25173",
+        "http://localhost:25173",
+        `http://localhost:${server.port}`,
+        "http://localhost:15173",
+      ]) {
+        expect(await fromOrigin(base, before.publishableKey, origin)).toEqual({ status: 200, code: undefined });
+      }
+      expect(await fromOrigin(base, before.publishableKey, "http://localhost:35173")).toEqual({ status: 403, code: "origin_not_allowed" });
     } finally {
       await server.close();
       server.handle.client.close();
+    }
+  });
+});
+
+describe("demoOrigins", () => {
+  it("names both loopback hosts of the demo page and of the API, once each", () => {
+    expect(demoOrigins({ api: 8787, web: 5173 })).toEqual([
+      "http://127.0.0.1:5173",
+      "http://localhost:5173",
+      "http://127.0.0.1:8787",
+      "http://localhost:8787",
+    ]);
+    expect(demoOrigins({ api: 4000, web: 4000 })).toEqual(["http://127.0.0.1:4000", "http://localhost:4000"]);
+  });
+});
+
+describe("startup", () => {
+  it("answers no request before the demo organization is saved", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gk-seed-race-"));
+    const port = await freePort();
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const starting = startNodeServer({ DATA_DIR: dir, PORT: String(port), LOG_LEVEL: "error", REALTIME_HOST: "127.0.0.1:9" });
+    try {
+      // The first answer, as soon as the port accepts connections (a refused connection retries).
+      let answered: Response | undefined;
+      for (const deadline = Date.now() + 30_000; !answered && Date.now() < deadline; ) {
+        answered = await fetch(`http://127.0.0.1:${port}/v1/health`).catch(() => new Promise<undefined>((r) => setTimeout(r, 2)));
+      }
+      expect(answered?.status).toBe(200);
+      expect(existsSync(join(dir, "demo.json"))).toBe(true);
+    } finally {
+      spy.mockRestore();
+      const server = await starting;
+      await server.close();
+      server.handle.client.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

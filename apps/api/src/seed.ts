@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomToken } from "@gatherkit/core";
-import { users } from "@gatherkit/db";
+import { publishableKeys, users } from "@gatherkit/db";
+import { eq } from "drizzle-orm";
 import { createPublishableKey, createSecretKey, signUp } from "./domains/accounts/index.js";
 import { ApiError } from "./lib/errors.js";
 import type { Deps } from "./lib/types.js";
@@ -17,25 +18,36 @@ export interface DemoCredentials {
 }
 
 export const DEMO_EMAIL = "demo@gatherkit.local";
-export const DEMO_ORIGINS = ["http://127.0.0.1:8787", "http://localhost:8787", "http://127.0.0.1:5173", "http://localhost:5173"];
+
+/**
+ * The origins `pnpm dev` serves pages from, under both loopback names a browser may be pointed
+ * at: the demo host page (`WEB_PORT`, 5173 by default) and the API itself (its /docs page).
+ */
+export function demoOrigins(ports: { api: number; web: number }): string[] {
+  return [...new Set([ports.web, ports.api])].flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+}
 
 /**
  * The embedded default's demo organization. On the first start (no users yet) it creates a demo
- * organizer, their organization, a secret key and a publishable key for the local origins,
- * prints them and writes them to `DATA_DIR/demo.json`. Later starts read that file back and
- * create nothing. A database that already has users but no demo.json is left alone (null).
+ * organizer, their organization, a secret key and a publishable key for `origins`, prints them
+ * and writes them to `DATA_DIR/demo.json`. Later starts read that file back and create nothing,
+ * but add to the demo key the `origins` it lacks (when the ports moved), and follow the API's
+ * address. A database that already has users but no demo.json is left alone (null).
  */
 export async function seedDemo(
   deps: Deps,
   dataDir: string,
+  origins: string[],
   print: (text: string) => void = (text) => process.stdout.write(text),
 ): Promise<DemoCredentials | null> {
   const file = join(dataDir, "demo.json");
   const [anyUser] = await deps.db.select({ id: users.id }).from(users).limit(1);
   if (anyUser) {
     if (!existsSync(file)) return null;
-    const demo = JSON.parse(readFileSync(file, "utf8")) as DemoCredentials;
-    print(banner(demo, file, false));
+    const saved = JSON.parse(readFileSync(file, "utf8")) as DemoCredentials;
+    const demo = { ...saved, apiBase: deps.config.publicUrl };
+    if (demo.apiBase !== saved.apiBase) writeDemo(file, demo);
+    print(banner(demo, file, false, await allowDemoOrigins(deps, demo.publishableKey, origins)));
     return demo;
   }
 
@@ -50,7 +62,7 @@ export async function seedDemo(
   }
   const orgId = session.organization.id;
   const secretKey = await createSecretKey(deps, orgId, { name: "Demo server" });
-  const publishableKey = await createPublishableKey(deps, orgId, { name: "Demo pages", allowedOrigins: DEMO_ORIGINS });
+  const publishableKey = await createPublishableKey(deps, orgId, { name: "Demo pages", allowedOrigins: origins });
   const demo: DemoCredentials = {
     email: DEMO_EMAIL,
     password,
@@ -59,18 +71,42 @@ export async function seedDemo(
     publishableKey: publishableKey.key,
     apiBase: deps.config.publicUrl,
   };
-  writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
-  print(banner(demo, file, true));
+  writeDemo(file, demo);
+  print(banner(demo, file, true, publishableKey.allowedOrigins));
   return demo;
 }
 
-function banner(demo: DemoCredentials, file: string, created: boolean): string {
+function writeDemo(file: string, demo: DemoCredentials) {
+  writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * Adds the origins the demo key lacks, keeping those it has. Answers the key's origins, or null
+ * when the key is gone or revoked (then the banner says how to make another). Written straight to
+ * the table: nothing is subscribed to the organization's feed while the API starts.
+ */
+async function allowDemoOrigins(deps: Deps, key: string, origins: string[]): Promise<string[] | null> {
+  const [row] = await deps.db.select().from(publishableKeys).where(eq(publishableKeys.key, key)).limit(1);
+  if (!row || row.revokedAt !== null) return null;
+  const missing = origins.filter((o) => !row.allowedOrigins.includes(o));
+  if (!missing.length) return row.allowedOrigins;
+  const allowedOrigins = [...row.allowedOrigins, ...missing];
+  await deps.db.update(publishableKeys).set({ allowedOrigins }).where(eq(publishableKeys.id, row.id));
+  return allowedOrigins;
+}
+
+function banner(demo: DemoCredentials, file: string, created: boolean, origins: string[] | null): string {
   const rows: [string, string][] = [
     ["API", demo.apiBase],
     ["Sign in", `${demo.email}  /  ${demo.password}`],
     ["Organization", `Demo Organization (${demo.organizationId})`],
     ["Secret key", `${demo.secretKey}  (servers only)`],
-    ["Publishable key", `${demo.publishableKey}  (for pages on ${DEMO_ORIGINS.join(", ")})`],
+    origins
+      ? ["Publishable key", `${demo.publishableKey}  (for pages on ${origins.join(", ")})`]
+      : [
+          "Publishable key",
+          `${demo.publishableKey} is revoked or gone; create another with the secret key: POST ${demo.apiBase}/v1/publishable-keys`,
+        ],
     ["Saved in", file],
   ];
   const title = created ? "Gatherkit demo organization created" : "Gatherkit demo organization";
