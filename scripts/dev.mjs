@@ -208,7 +208,15 @@ const partykitCli = join(realtimeDir, "node_modules/partykit/dist/bin.mjs");
 
 run("api", tsxCli, ["watch", "--clear-screen=false", "src/node.ts"], {
   cwd: apiDir,
-  env: { PORT: String(apiPort), HOST: host, DATA_DIR: dataDir, REALTIME_HOST: realtimeHost, REALTIME_SECRET: realtimeSecret },
+  // WEB_PORT: the demo publishable key allows the demo page's origins (see apps/api/src/seed.ts).
+  env: {
+    PORT: String(apiPort),
+    HOST: host,
+    DATA_DIR: dataDir,
+    REALTIME_HOST: realtimeHost,
+    REALTIME_SECRET: realtimeSecret,
+    WEB_PORT: String(webPort),
+  },
 });
 run(
   "realtime",
