@@ -39,7 +39,10 @@ test("the same domain reached through its index.ts passes", () => {
 });
 
 test("lib/ importing a domain fails the lint", () => {
-  const r = lint("apps/api/src/lib/zz-lint-probe.ts", 'import { plansDomain } from "../domains/plans/index.js";\nexport const probe = plansDomain;\n');
+  const r = lint(
+    "apps/api/src/lib/zz-lint-probe.ts",
+    'import { plansDomain } from "../domains/plans/index.js";\nexport const probe = plansDomain;\n',
+  );
   assert.equal(r.status, 1, r.out);
   assert.match(r.out, /noRestrictedImports/);
 });
