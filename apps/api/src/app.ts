@@ -26,7 +26,7 @@ export function createApp(deps: Deps) {
     type: "apiKey",
     in: "cookie",
     name: "gk_access",
-    description: "The dashboard's HTTP-only session cookie.",
+    description: "The HTTP-only session cookie that sign-in (`POST /v1/auth/sign-in`) sets for browsers.",
   });
 
   app.doc31("/v1/openapi.json", () => ({

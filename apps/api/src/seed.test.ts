@@ -86,7 +86,7 @@ describe("the demo organization", () => {
       expect(((await org.json()) as { id: string }).id).toBe(demo.organizationId);
 
       const keys = await fetch(`${base}/v1/publishable-keys`, { headers: { authorization: `Bearer ${demo.secretKey}` } });
-      const list = (await keys.json()) as { data: { key: string; allowedOrigins: string[] }[] };
+      const list = (await keys.json()) as { data: { id: string; key: string; allowedOrigins: string[] }[] };
       const origins = [
         "http://127.0.0.1:15173",
         "http://localhost:15173",
@@ -100,6 +100,14 @@ describe("the demo organization", () => {
       for (const origin of ["http://127.0.0.1:5173", "http://localhost:8787", "https://localhost:15173"]) {
         expect(await fromOrigin(base, demo.publishableKey, origin)).toEqual({ status: 403, code: "origin_not_allowed" });
       }
+      // The refusal says what one can do now (there is no dashboard yet): change the key over the API.
+      const refused = await fetch(`${base}/v1/health`, {
+        headers: { authorization: `Bearer ${demo.publishableKey}`, origin: "http://localhost:1" },
+      });
+      const { detail } = (await refused.json()) as { detail: string };
+      expect(detail).toContain("http://localhost:1");
+      expect(detail).toContain(`PATCH /v1/publishable-keys/${list.data[0]?.id}`);
+      expect(detail).not.toMatch(/dashboard/i);
 
       expect(await count(server)).toEqual({ users: 1, secretKeys: 1, publishableKeys: 1 });
     } finally {

@@ -88,7 +88,7 @@ async function resolveCaller(c: Context<AppBindings>, credential: string): Promi
       throw new ApiError(
         403,
         "origin_not_allowed",
-        `The origin ${origin} is not allowed for this publishable key. Add it to the key's allowed origins in the dashboard.`,
+        `The origin ${origin} is not allowed for this publishable key. Add it to the key's allowedOrigins with a secret key: PATCH /v1/publishable-keys/${row.id} (gk.publishableKeys.update in the SDK).`,
       );
     }
     return { kind: "publishable_key", orgId: row.orgId, keyId: row.id };

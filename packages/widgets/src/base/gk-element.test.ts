@@ -84,7 +84,7 @@ describe("GkElement states", () => {
     const api = new FakeApi();
     const el = await loader(api);
     const detail =
-      "The origin http://localhost:8000 is not allowed for this publishable key. Add it to the key's allowed origins in the dashboard.";
+      "The origin http://localhost:8000 is not allowed for this publishable key. Add it to the key's allowedOrigins with a secret key: PATCH /v1/publishable-keys/pk_test (gk.publishableKeys.update in the SDK).";
     const errorEvent = oneEvent(el, "gk-error");
     (await api.next()).respond(403, problem(403, "origin_not_allowed", detail));
     const event = await errorEvent;

@@ -75,7 +75,7 @@ describe("<gk-connection-check>", () => {
   it("shows the API's explanation when this origin is not allowed", async () => {
     const api = new FakeApi();
     const el = await check(api);
-    const detail = `The origin ${location.origin} is not allowed for this publishable key. Add it to the key's allowed origins in the dashboard.`;
+    const detail = `The origin ${location.origin} is not allowed for this publishable key. Add it to the key's allowedOrigins with a secret key: PATCH /v1/publishable-keys/pk_test (gk.publishableKeys.update in the SDK).`;
     const failed = oneEvent(el, "gk-error");
     (await api.next()).respond(403, problem(403, "origin_not_allowed", detail));
     expect((await failed).detail.code).to.equal("origin_not_allowed");
