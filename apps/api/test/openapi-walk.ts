@@ -397,32 +397,96 @@ export function idsIn(value: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
-// ---- bodies known to work ------------------------------------------------------
+// ---- requests known to work ------------------------------------------------------
+
+/** A request that succeeded (2xx): its path and query as sent, and its JSON body if it had one. */
+export interface KnownRequest {
+  method: string;
+  /** The path as sent (already encoded), e.g. `/v1/plans/plan_…/proposals/prop_…/reject`. */
+  path: string;
+  /** The query string as sent, with its `?`, or "". */
+  query: string;
+  body?: unknown;
+  /** Who sent it: its `authorization`, `origin` and `cookie` headers (those it had). */
+  headers: Record<string, string>;
+}
+
+const CALLER_HEADERS = ["authorization", "origin", "cookie"];
+
+/** Path parameter values taken from a request path, or undefined when it does not match `template`. */
+function matchTemplate(template: string, path: string, prefixOnly: boolean): Record<string, string> | undefined {
+  const names: string[] = [];
+  const source = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{([^}]+)\}/g, (_, name: string) => {
+    names.push(name);
+    return "([^/]+)";
+  });
+  const m = new RegExp(`^${source}${prefixOnly ? "(?:/|$)" : "$"}`).exec(path);
+  if (!m) return undefined;
+  return Object.fromEntries(names.map((n, i) => [n, m[i + 1] ?? ""]));
+}
 
 /**
- * A TestApp whose `fetch` remembers the JSON bodies of requests that succeeded (2xx). Build the
- * fixtures through it, and `bodiesFor(op)` gives bodies known to pass the operation's validation,
- * including rules JSON Schema cannot express (refinements such as "shares add up to the amount").
+ * A TestApp whose `fetch` remembers the requests that succeeded (2xx). Build the fixtures through
+ * it, and:
+ * - `bodiesFor(op)` gives JSON bodies known to pass the operation's validation, including rules
+ *   JSON Schema cannot express (refinements such as "shares add up to the amount");
+ * - `requestsFor(op)` gives the successful requests to that very operation (path, query, body);
+ * - `paramsFor(op)` gives path parameter values that belong together (a plan and one of its
+ *   proposals), from any successful request under the operation's path up to its last parameter
+ *   (`…/proposals/{proposalId}/reopen` takes them from `…/proposals/prop_x/reject`, `…/vote`, …),
+ *   with the callers who used them (a participant of that plan).
  */
-export function recordingApp(t: TestApp): { app: TestApp; bodiesFor(op: Operation): unknown[] } {
-  const seen: { method: string; path: string; body: unknown }[] = [];
+export function recordingApp(t: TestApp): {
+  app: TestApp;
+  bodiesFor(op: Operation): unknown[];
+  requestsFor(op: Operation): (KnownRequest & { params: Record<string, string> })[];
+  paramsFor(op: Operation): { params: Record<string, string>; callers: Record<string, string>[] }[];
+} {
+  const seen: KnownRequest[] = [];
   const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const res = await t.fetch(input, init);
-    if (res.ok && typeof init?.body === "string") {
-      try {
-        const url = new URL(input instanceof Request ? input.url : String(input));
-        seen.push({ method: (init.method ?? "GET").toLowerCase(), path: url.pathname, body: JSON.parse(init.body) });
-      } catch {
-        // not JSON: nothing to reuse
+    if (res.ok) {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toLowerCase();
+      const sent = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+      const headers = Object.fromEntries(CALLER_HEADERS.flatMap((h) => (sent.has(h) ? [[h, sent.get(h) ?? ""]] : [])));
+      const known: KnownRequest = { method, path: url.pathname, query: url.search, headers };
+      if (typeof init?.body === "string") {
+        try {
+          known.body = JSON.parse(init.body);
+        } catch {
+          // not JSON: nothing to reuse
+        }
       }
+      seen.push(known);
     }
     return res;
   }) as typeof globalThis.fetch;
   return {
     app: { ...t, fetch },
     bodiesFor(op) {
-      const pattern = new RegExp(`^${op.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`);
-      return seen.filter((s) => s.method === op.method && pattern.test(s.path)).map((s) => s.body);
+      return seen.filter((s) => s.method === op.method && s.body !== undefined && matchTemplate(op.path, s.path, false)).map((s) => s.body);
+    },
+    requestsFor(op) {
+      return seen.flatMap((s) => {
+        const params = s.method === op.method ? matchTemplate(op.path, s.path, false) : undefined;
+        return params ? [{ ...s, params }] : [];
+      });
+    },
+    paramsFor(op) {
+      if (op.pathParams.length === 0) return [];
+      const lastParam = op.path.lastIndexOf("}");
+      const prefix = op.path.slice(0, lastParam + 1);
+      const unique = new Map<string, { params: Record<string, string>; callers: Map<string, Record<string, string>> }>();
+      for (const s of seen) {
+        const params = matchTemplate(prefix, s.path, true);
+        if (!params) continue;
+        const key = JSON.stringify(params);
+        const entry = unique.get(key) ?? { params, callers: new Map() };
+        entry.callers.set(JSON.stringify(s.headers), s.headers);
+        unique.set(key, entry);
+      }
+      return [...unique.values()].map((e) => ({ params: e.params, callers: [...e.callers.values()] }));
     },
   };
 }
