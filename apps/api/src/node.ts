@@ -12,6 +12,7 @@ import { configFromEnv } from "./lib/config.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
 import { startOutboxPump } from "./lib/outbox.js";
+import type { Deps } from "./lib/types.js";
 import { demoOrigins, seedDemo } from "./seed.js";
 
 /**
@@ -41,12 +42,13 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     "node",
     { allowEphemeralSecrets: !production },
   );
-  const deps = {
+  const deps: Deps = {
     db: handle.db,
     config,
     logger,
     publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger }),
     clientIp: (_req: Request, env: unknown) => (env as HttpBindings).incoming?.socket.remoteAddress,
+    now: () => Date.now(),
     docsScript,
   };
   const app = createApp(deps);

@@ -52,6 +52,7 @@ async function build(env: Env): Promise<Built> {
     logger,
     publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger }),
     clientIp: (req) => req.headers.get("cf-connecting-ip") ?? undefined,
+    now: () => Date.now(),
     waitUntil: (p) => {
       const ctx = requestContext.getStore();
       const settled = p.catch((err: unknown) =>

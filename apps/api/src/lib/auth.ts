@@ -69,7 +69,7 @@ async function resolveCaller(c: Context<AppBindings>, credential: string): Promi
     const [row] = await db.select().from(secretKeys).where(eq(secretKeys.hash, hash)).limit(1);
     if (!row) throw new ApiError(401, "invalid_token", "This secret key does not exist.");
     if (row.revokedAt !== null) throw new ApiError(401, "key_revoked", "This secret key has been revoked.");
-    const now = c.var.deps.now?.() ?? Date.now();
+    const now = c.var.deps.now();
     // Coarse last-used stamp: at most one write a minute per key keeps the hot path read-only.
     if (row.lastUsedAt === null || now - row.lastUsedAt > 60_000) {
       await db

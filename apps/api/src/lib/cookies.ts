@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { ACCESS_COOKIE, REFRESH_COOKIE } from "./auth.js";
+import { fromIso } from "./time.js";
 import type { AppBindings } from "./types.js";
 
 /** The refresh cookie only travels to the auth routes, and never on cross-site requests. */
@@ -12,8 +13,8 @@ export function setSessionCookies(
   s: { accessToken: string; accessTokenExpiresAt: string; refreshToken: string; refreshTokenExpiresAt: string },
 ): void {
   const config = c.var.config;
-  const now = c.var.deps.now?.() ?? Date.now();
-  const maxAge = (iso: string) => Math.max(0, Math.floor((Date.parse(iso) - now) / 1000));
+  const now = c.var.deps.now();
+  const maxAge = (iso: string) => Math.max(0, Math.floor((fromIso(iso) - now) / 1000));
   setCookie(c, ACCESS_COOKIE, s.accessToken, {
     httpOnly: true,
     secure: config.secureCookies,

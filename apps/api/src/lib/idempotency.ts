@@ -45,7 +45,7 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
     throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1–255 visible ASCII characters.");
   }
   const db = c.var.db;
-  const now = c.var.deps.now?.() ?? Date.now();
+  const now = c.var.deps.now();
   const scope = scopeOf(c.var.caller);
   const body = await c.req.raw.clone().text();
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`);
@@ -148,7 +148,7 @@ async function replaySealer(secret: string, scope: string, rawKey: string) {
 
 /** Deletes idempotency keys older than IDEMPOTENCY_TTL_MS (they are only honoured that long). */
 export async function pruneIdempotencyKeys(deps: Pick<Deps, "db" | "now">): Promise<number> {
-  const cutoff = (deps.now?.() ?? Date.now()) - IDEMPOTENCY_TTL_MS;
+  const cutoff = deps.now() - IDEMPOTENCY_TTL_MS;
   const deleted = await deps.db
     .delete(idempotencyKeys)
     .where(lt(idempotencyKeys.createdAt, cutoff))

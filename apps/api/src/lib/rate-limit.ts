@@ -17,7 +17,7 @@ export interface RateLimit {
  */
 export async function hitRateLimit(deps: Deps, buckets: string[], limit: RateLimit): Promise<number> {
   const db = deps.db;
-  const now = deps.now?.() ?? Date.now();
+  const now = deps.now();
   const windowMs = Math.max(1, limit.windowSeconds) * 1000;
   const windowStart = now - (now % windowMs);
   const upsert = (bucket: string) =>

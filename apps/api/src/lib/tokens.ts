@@ -44,11 +44,11 @@ async function sign(config: Config, claims: Record<string, unknown>, ttlSeconds:
   return { jwt, expiresAt: new Date(exp * 1000) };
 }
 
-export function signAccessToken(config: Config, c: Omit<AccessClaims, "typ">, now = Date.now()) {
+export function signAccessToken(config: Config, c: Omit<AccessClaims, "typ">, now: number) {
   return sign(config, { typ: "access", ...c }, config.accessTokenTtlSeconds, now);
 }
 
-export async function signParticipantToken(config: Config, c: Omit<ParticipantClaims, "typ">, ttlSeconds: number, now = Date.now()) {
+export async function signParticipantToken(config: Config, c: Omit<ParticipantClaims, "typ">, ttlSeconds: number, now: number) {
   const { jwt, expiresAt } = await sign(config, { typ: "participant", ...c }, ttlSeconds, now);
   return { token: PARTICIPANT_TOKEN_PREFIX + jwt, expiresAt };
 }
@@ -75,7 +75,7 @@ export async function verifyApiToken(config: Config, token: string): Promise<Acc
 }
 
 /** Room tokens are verified by the PartyKit room with the same shared secret. */
-export function signRoomToken(config: Config, claims: RoomTokenClaims, now = Date.now()) {
+export function signRoomToken(config: Config, claims: RoomTokenClaims, now: number) {
   const iat = Math.floor(now / 1000);
   const exp = iat + config.roomTokenTtlSeconds;
   return new SignJWT({ ...claims })

@@ -43,7 +43,8 @@ export interface Deps {
   publisher: Publisher;
   /** Client address for rate limits (from the socket on Node, `cf-connecting-ip` on Workers). */
   clientIp?: (req: Request, env: unknown) => string | undefined;
-  now?: () => number;
+  /** The clock: epoch milliseconds. Everything that reads the time reads it here (see lib/time.ts). */
+  now: () => number;
   /** Lets Workers keep delivering after the response (ctx.waitUntil); Node just lets it run. */
   waitUntil?: (p: Promise<unknown>) => void;
   /**

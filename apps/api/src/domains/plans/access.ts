@@ -3,6 +3,7 @@ import { planParticipants, plans } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { requireCaller } from "../../lib/auth.js";
 import { ApiError, notFound } from "../../lib/errors.js";
+import { toIso } from "../../lib/time.js";
 import type { Caller, Config, Deps } from "../../lib/types.js";
 
 export type PlanRow = typeof plans.$inferSelect;
@@ -19,8 +20,6 @@ export interface PlanAccess {
   /** The participant id the caller acts as in the plan (votes, expenses, chat), if any. */
   participantId: string | null;
 }
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
  * The plan's calendar feed URL (`GET /v1/plans/{planId}/calendar.ics?token=…`), or null for a
@@ -47,14 +46,14 @@ export function toPlan(row: PlanRow, config: Pick<Config, "publicUrl">): Plan {
     endDate: row.endDate,
     timeZone: row.timeZone,
     currency: row.currency,
-    votingDeadline: iso(row.votingDeadline),
+    votingDeadline: toIso(row.votingDeadline),
     hideVotesUntilDeadline: row.hideVotesUntilDeadline,
     oneYesPerParticipant: row.oneYesPerParticipant,
-    createdAt: new Date(row.createdAt).toISOString(),
-    updatedAt: new Date(row.updatedAt).toISOString(),
-    finalizedAt: iso(row.finalizedAt),
-    completedAt: iso(row.completedAt),
-    cancelledAt: iso(row.cancelledAt),
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+    finalizedAt: toIso(row.finalizedAt),
+    completedAt: toIso(row.completedAt),
+    cancelledAt: toIso(row.cancelledAt),
     calendarUrl: calendarUrl(config, row),
   } as Plan;
 }

@@ -46,6 +46,6 @@ export async function createRoomToken(
   if (!check) throw roomNotFound();
   await check(deps, caller, room.slice(sep + 1));
   const { sub, name } = await identityOf(deps, caller);
-  const { jwt, expiresAt } = await signRoomToken(deps.config, { room, sub, name, org: caller.orgId }, deps.now?.() ?? Date.now());
+  const { jwt, expiresAt } = await signRoomToken(deps.config, { room, sub, name, org: caller.orgId }, deps.now());
   return { room, token: jwt, expiresAt: expiresAt.toISOString(), host: deps.config.realtimeHost, party: REALTIME_PARTY };
 }

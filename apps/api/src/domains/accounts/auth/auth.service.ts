@@ -5,6 +5,7 @@ import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { dummyPasswordHash, hashPassword, newSecret, sha256Hex, verifyPassword } from "../../../lib/crypto.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError } from "../../../lib/errors.js";
+import { toIso } from "../../../lib/time.js";
 import { signAccessToken } from "../../../lib/tokens.js";
 import type { Deps } from "../../../lib/types.js";
 
@@ -14,11 +15,8 @@ export const REFRESH_TOKEN_PREFIX = "gk_rt_";
 type UserRow = typeof users.$inferSelect;
 type OrgRow = typeof organizations.$inferSelect;
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const nowOf = (deps: Deps) => deps.now?.() ?? Date.now();
-
-export const toUser = (u: UserRow) => ({ id: u.id, email: u.email, name: u.name, createdAt: iso(u.createdAt) });
-export const toOrganization = (o: OrgRow) => ({ id: o.id, name: o.name, createdAt: iso(o.createdAt) });
+export const toUser = (u: UserRow) => ({ id: u.id, email: u.email, name: u.name, createdAt: toIso(u.createdAt) });
+export const toOrganization = (o: OrgRow) => ({ id: o.id, name: o.name, createdAt: toIso(o.createdAt) });
 
 /** A new refresh token in `familyId` (a new family when omitted): the row to insert and the secret to hand out. */
 async function newRefreshToken(deps: Deps, userId: string, orgId: string, now: number, familyId = newId("refreshToken")) {
@@ -48,7 +46,7 @@ async function session(
     accessToken: access.jwt,
     accessTokenExpiresAt: access.expiresAt.toISOString(),
     refreshToken: refresh.token,
-    refreshTokenExpiresAt: iso(refresh.row.expiresAt),
+    refreshTokenExpiresAt: toIso(refresh.row.expiresAt),
     user: toUser(user),
     organization: toOrganization(org),
     role,
@@ -63,7 +61,7 @@ export async function signUp(
   deps: Deps,
   input: { email: string; password: string; name: string; organizationName: string },
 ): Promise<Session> {
-  const now = nowOf(deps);
+  const now = deps.now();
   const user: UserRow = {
     id: newId("user"),
     email: input.email,
@@ -111,7 +109,7 @@ export async function signIn(deps: Deps, input: { email: string; password: strin
     if (input.organizationId) throw new ApiError(404, "not_found", "You are not a member of this organization.");
     throw new ApiError(403, "permission_denied", "You are not a member of any organization any more.");
   }
-  const now = nowOf(deps);
+  const now = deps.now();
   const refresh = await newRefreshToken(deps, user.id, m.org.id, now);
   await db.insert(refreshTokens).values(refresh.row);
   return session(deps, user, m.org, m.role, refresh, now);
@@ -134,7 +132,7 @@ async function revokeFamily(deps: Deps, familyId: string, now: number) {
  */
 export async function refresh(deps: Deps, token: string): Promise<Session> {
   const db = deps.db;
-  const now = nowOf(deps);
+  const now = deps.now();
   const tokenHash = await sha256Hex(token);
   const [used] = await db
     .update(refreshTokens)
@@ -186,7 +184,7 @@ export async function signOut(deps: Deps, token: string): Promise<void> {
   const tokenHash = await sha256Hex(token);
   await deps.db
     .update(refreshTokens)
-    .set({ revokedAt: nowOf(deps) })
+    .set({ revokedAt: deps.now() })
     .where(
       and(
         sql`refresh_tokens.family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ${tokenHash})`,

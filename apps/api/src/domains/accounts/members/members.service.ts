@@ -4,6 +4,7 @@ import { members, refreshTokens, users } from "@gatherkit/db";
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { paginate } from "../../../lib/pagination.js";
+import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { publishToOrg } from "../organization/organization.service.js";
 
@@ -19,7 +20,7 @@ const memberColumns = {
   createdAt: members.createdAt,
 };
 type MemberRow = { id: string; userId: string; email: string; name: string; role: Role; createdAt: number };
-const toMember = (r: MemberRow): Member => ({ ...r, createdAt: new Date(r.createdAt).toISOString() });
+const toMember = (r: MemberRow): Member => ({ ...r, createdAt: toIso(r.createdAt) });
 
 function selectMembers(deps: Deps, orgId: string, where?: SQL) {
   return deps.db
@@ -53,7 +54,7 @@ export async function addMember(deps: Deps, orgId: string, input: { email: strin
   if (!user) {
     throw new ApiError(404, "not_found", "No Gatherkit account uses this email. Ask them to sign up first, then add them.");
   }
-  const now = deps.now?.() ?? Date.now();
+  const now = deps.now();
   const [inserted] = await deps.db
     .insert(members)
     .values({ id: newId("member"), orgId, userId: user.id, role: input.role, createdAt: now })
@@ -111,7 +112,7 @@ export async function removeMember(deps: Deps, actor: MemberManager, orgId: stri
   if (!removed) return explainNoChange(deps, orgId, id, current.role);
   await deps.db
     .update(refreshTokens)
-    .set({ revokedAt: deps.now?.() ?? Date.now() })
+    .set({ revokedAt: deps.now() })
     .where(and(eq(refreshTokens.userId, current.userId), eq(refreshTokens.orgId, orgId), isNull(refreshTokens.revokedAt)));
   // Their open dashboard feed closes now; plan rooms they watched as staff close when their room
   // token expires, and the API refuses them a new one.

@@ -11,7 +11,7 @@ export const orgRoom = (orgId: string) => `org:${orgId}`;
 
 /** The outbox insert telling the organization's room about a change; put it in the change's `db.batch`. */
 export function enqueueOrgEvent(deps: Deps, orgId: string, event: PublishedEvent) {
-  return enqueue(deps.db, realtime(orgRoom(orgId), event), { orgId, now: deps.now?.() });
+  return enqueue(deps.db, realtime(orgRoom(orgId), event), { orgId, now: deps.now() });
 }
 
 /**

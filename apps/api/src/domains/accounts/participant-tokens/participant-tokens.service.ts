@@ -2,6 +2,7 @@ import type { Participant, ParticipantToken } from "@gatherkit/core";
 import { newId } from "@gatherkit/core";
 import { participants } from "@gatherkit/db";
 import { sql } from "drizzle-orm";
+import { toIso } from "../../../lib/time.js";
 import { signParticipantToken } from "../../../lib/tokens.js";
 import type { Deps } from "../../../lib/types.js";
 
@@ -11,7 +12,7 @@ export const toParticipant = (r: Row): Participant => ({
   externalId: r.externalId,
   name: r.name,
   email: r.email,
-  createdAt: new Date(r.createdAt).toISOString(),
+  createdAt: toIso(r.createdAt),
 });
 
 /**
@@ -24,7 +25,7 @@ export async function createParticipantToken(
   orgId: string,
   input: { externalId: string; name: string; email?: string; ttlSeconds: number },
 ): Promise<ParticipantToken> {
-  const now = deps.now?.() ?? Date.now();
+  const now = deps.now();
   const [row] = await deps.db
     .insert(participants)
     .values({ id: newId("participant"), orgId, externalId: input.externalId, name: input.name, email: input.email ?? null, createdAt: now })

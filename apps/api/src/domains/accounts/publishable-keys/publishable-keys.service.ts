@@ -7,6 +7,7 @@ import { newSecret } from "../../../lib/crypto.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
+import { toIso } from "../../../lib/time.js";
 import type { Deps } from "../../../lib/types.js";
 import { enqueueOrgEvent, publishToOrg } from "../organization/organization.service.js";
 
@@ -16,8 +17,8 @@ const toPublishableKey = (r: Row): PublishableKey => ({
   name: r.name,
   key: r.key,
   allowedOrigins: r.allowedOrigins,
-  createdAt: new Date(r.createdAt).toISOString(),
-  revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt).toISOString(),
+  createdAt: toIso(r.createdAt),
+  revokedAt: toIso(r.revokedAt),
 });
 
 const byId = (orgId: string, id: string) => and(eq(publishableKeys.id, id), eq(publishableKeys.orgId, orgId));
@@ -56,7 +57,7 @@ export async function createPublishableKey(
         name: input.name,
         key: newSecret(PUBLISHABLE_KEY_PREFIX),
         allowedOrigins: unique(input.allowedOrigins),
-        createdAt: deps.now?.() ?? Date.now(),
+        createdAt: deps.now(),
       })
       .returning(),
     enqueueOrgEvent(deps, orgId, { type: "key.changed", data: { id } }),
@@ -99,7 +100,7 @@ export async function updatePublishableKey(
 export async function revokePublishableKey(deps: Deps, orgId: string, id: string): Promise<PublishableKey> {
   const [row] = await deps.db
     .update(publishableKeys)
-    .set({ revokedAt: deps.now?.() ?? Date.now() })
+    .set({ revokedAt: deps.now() })
     .where(and(byId(orgId, id), isNull(publishableKeys.revokedAt)))
     .returning();
   if (!row) return getPublishableKey(deps, orgId, id);

@@ -7,6 +7,7 @@ import { newSecret, sha256Hex } from "../../../lib/crypto.js";
 import { notFound } from "../../../lib/errors.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
+import { toIso } from "../../../lib/time.js";
 import type { Deps } from "../../../lib/types.js";
 import { enqueueOrgEvent, publishToOrg } from "../organization/organization.service.js";
 
@@ -14,14 +15,13 @@ import { enqueueOrgEvent, publishToOrg } from "../organization/organization.serv
 const DISPLAY_PREFIX_LENGTH = SECRET_KEY_PREFIX.length + 4;
 
 type Row = typeof secretKeys.$inferSelect;
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const toSecretKey = (r: Row): SecretKey => ({
   id: r.id,
   name: r.name,
   prefix: r.prefix,
-  createdAt: new Date(r.createdAt).toISOString(),
-  lastUsedAt: iso(r.lastUsedAt),
-  revokedAt: iso(r.revokedAt),
+  createdAt: toIso(r.createdAt),
+  lastUsedAt: toIso(r.lastUsedAt),
+  revokedAt: toIso(r.revokedAt),
 });
 
 export function listSecretKeys(deps: Deps, orgId: string, page: PageQuery): Promise<Page<SecretKey>> {
@@ -54,7 +54,7 @@ export async function createSecretKey(deps: Deps, orgId: string, input: { name: 
         name: input.name,
         prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
         hash: await sha256Hex(secret),
-        createdAt: deps.now?.() ?? Date.now(),
+        createdAt: deps.now(),
       })
       .returning(),
     enqueueOrgEvent(deps, orgId, { type: "key.changed", data: { id } }),
@@ -78,7 +78,7 @@ export async function getSecretKey(deps: Deps, orgId: string, id: string): Promi
 export async function revokeSecretKey(deps: Deps, orgId: string, id: string): Promise<SecretKey> {
   const [row] = await deps.db
     .update(secretKeys)
-    .set({ revokedAt: deps.now?.() ?? Date.now() })
+    .set({ revokedAt: deps.now() })
     .where(and(eq(secretKeys.id, id), eq(secretKeys.orgId, orgId), isNull(secretKeys.revokedAt)))
     .returning();
   if (!row) return getSecretKey(deps, orgId, id);

@@ -5,6 +5,7 @@ import { ApiError, notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
+import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, type PlanAccess, requirePlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
@@ -14,9 +15,6 @@ import { enqueuePlanEvent } from "../events.js";
  * not stored: they live in the plan's room only. Every change is published to the room as
  * `plan.message_changed` in the same batch as the write.
  */
-
-const clock = (deps: Deps) => deps.now?.() ?? Date.now();
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 const messageColumns = {
   id: chatMessages.id,
@@ -46,9 +44,9 @@ function toMessage(m: MessageView): ChatMessage {
     authorParticipantId: m.authorParticipantId,
     authorName: m.authorName,
     body: m.deletedAt === null ? m.body : null,
-    createdAt: new Date(m.createdAt).toISOString(),
-    editedAt: iso(m.editedAt),
-    deletedAt: iso(m.deletedAt),
+    createdAt: toIso(m.createdAt),
+    editedAt: toIso(m.editedAt),
+    deletedAt: toIso(m.deletedAt),
   };
 }
 
@@ -90,7 +88,7 @@ export async function postMessage(deps: Deps, caller: Caller | null, planId: str
     authorParticipantId: author,
     authorName: person.name,
     body: input.body,
-    createdAt: clock(deps),
+    createdAt: deps.now(),
     editedAt: null,
     deletedAt: null,
   };
@@ -144,7 +142,7 @@ export async function editMessage(
   assertCan(access.plan.type, access.role, "edit_message", { isOwner: isAuthor(access, message) });
   assertPlanAllows(access.plan.status, "chat");
   assertMessageLive(message);
-  const edited: MessageView = { ...message, body: input.body, editedAt: clock(deps) };
+  const edited: MessageView = { ...message, body: input.body, editedAt: deps.now() };
   return toMessage(await applyMessageChange(deps, access.plan.orgId, edited, "edited"));
 }
 
@@ -154,7 +152,7 @@ export async function deleteMessage(deps: Deps, caller: Caller | null, planId: s
   assertCan(access.plan.type, access.role, "delete_message", { isOwner: isAuthor(access, message) });
   assertPlanAllows(access.plan.status, "chat");
   assertMessageLive(message);
-  await applyMessageChange(deps, access.plan.orgId, { ...message, body: null, deletedAt: clock(deps) }, "deleted");
+  await applyMessageChange(deps, access.plan.orgId, { ...message, body: null, deletedAt: deps.now() }, "deleted");
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, requirePlan } from "../access.js";
 import { enqueueProposalsChanged } from "../proposals/proposals.events.js";
 import { exists, memberOf, planAllowsSql } from "../proposals/proposals.guards.js";
-import { hiddenForRoom, nowOf, presentOne, proposalRow, target } from "../proposals/proposals.view.js";
+import { hiddenForRoom, presentOne, proposalRow, target } from "../proposals/proposals.view.js";
 
 /** A statement setting `taken_count` to the number of takers (the CHECK refuses an overshoot). */
 const recount = (db: Deps["db"], proposalId: string) =>
@@ -36,7 +36,7 @@ export async function commit(
   const row = await proposalRow(deps, plan, proposalId);
   assertPlanAllows(plan.status, "commit");
   assertProposalAllows(row.status, "commit");
-  const now = nowOf(deps);
+  const now = deps.now();
   const db = deps.db;
   const room = exists(
     sql`SELECT 1 FROM proposals WHERE id = ${proposalId} AND status <> 'rejected' AND (capacity IS NULL OR taken_count < capacity)`,
@@ -83,7 +83,7 @@ export async function withdrawCommitment(deps: Deps, caller: Caller | null, plan
   const participantId = actingParticipant(access, "withdraw from a proposal");
   await proposalRow(deps, plan, proposalId);
   assertPlanAllows(plan.status, "commit");
-  const now = nowOf(deps);
+  const now = deps.now();
   const db = deps.db;
   const [removed] = await db.batch([
     db

@@ -18,12 +18,10 @@ import { notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
+import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, requirePlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
-
-export const clock = (deps: Pick<Deps, "now">) => deps.now?.() ?? Date.now();
-export const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 type ExpenseRow = typeof expenses.$inferSelect;
 
@@ -65,11 +63,11 @@ function toExpense(row: ExpenseRow, shares: Share[]): Expense {
     currency: row.currency,
     paidByParticipantId: row.paidByParticipantId,
     proposalId: row.proposalId,
-    occurredAt: iso(row.occurredAt),
+    occurredAt: toIso(row.occurredAt),
     split,
     shares: orderShares(split, shares),
     recordedByParticipantId: row.recordedByParticipantId,
-    createdAt: new Date(row.createdAt).toISOString(),
+    createdAt: toIso(row.createdAt),
   };
 }
 
@@ -99,7 +97,7 @@ export async function createExpense(deps: Deps, caller: Caller | null, planId: s
   if (input.proposalId !== undefined) await assertProposalOfPlan(deps, planId, input.proposalId);
 
   const db = deps.db;
-  const now = clock(deps);
+  const now = deps.now();
   const id = newId("expense");
   const [[row]] = await db.batch([
     db
@@ -113,7 +111,7 @@ export async function createExpense(deps: Deps, caller: Caller | null, planId: s
         currency: input.currency,
         paidByParticipantId: payer,
         proposalId: input.proposalId ?? null,
-        occurredAt: input.occurredAt === undefined ? null : Date.parse(input.occurredAt),
+        occurredAt: fromIso(input.occurredAt),
         split: input.split,
         recordedByParticipantId: access.role ? access.participantId : null,
         createdAt: now,
@@ -206,7 +204,7 @@ export async function deleteExpense(deps: Deps, caller: Caller | null, planId: s
   const [deleted] = await db.batch([
     db
       .update(expenses)
-      .set({ deletedAt: clock(deps) })
+      .set({ deletedAt: deps.now() })
       .where(and(eq(expenses.id, expenseId), isNull(expenses.deletedAt)))
       .returning({ id: expenses.id }),
     enqueuePlanEvent(deps, access.plan.orgId, planId, expenseChanged(planId, expenseId, true), previousStatementChanged),

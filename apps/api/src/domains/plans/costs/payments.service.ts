@@ -18,10 +18,10 @@ import { ApiError, notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
+import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, requirePlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
-import { clock, iso } from "./expenses.service.js";
 
 type PaymentRow = typeof payments.$inferSelect;
 
@@ -36,9 +36,9 @@ function toPayment(row: PaymentRow): Payment {
     status: row.status,
     note: row.note,
     recordedByParticipantId: row.recordedByParticipantId,
-    createdAt: new Date(row.createdAt).toISOString(),
-    receivedAt: iso(row.receivedAt),
-    cancelledAt: iso(row.cancelledAt),
+    createdAt: toIso(row.createdAt),
+    receivedAt: toIso(row.receivedAt),
+    cancelledAt: toIso(row.cancelledAt),
   };
 }
 
@@ -74,7 +74,7 @@ export async function createPayment(deps: Deps, caller: Caller | null, planId: s
     members.map((m) => m.id),
   );
 
-  const now = clock(deps);
+  const now = deps.now();
   const status = paymentStatusOnRecord(
     { role: access.role!, participantId: me },
     { fromParticipantId: from, toParticipantId: input.toParticipantId },
@@ -168,7 +168,7 @@ export async function updatePayment(
  */
 export async function settlePayment(deps: Deps, current: PaymentRow, to: "received" | "cancelled"): Promise<Payment> {
   paymentTransition(current.status, to);
-  const now = clock(deps);
+  const now = deps.now();
   const next: PaymentRow = { ...current, status: to, ...(to === "received" ? { receivedAt: now } : { cancelledAt: now }) };
   const db = deps.db;
   const [updated] = await db.batch([

@@ -7,7 +7,7 @@ import type { Caller, Deps } from "../../../lib/types.js";
 import { type PlanRow, requirePlan, toPlan } from "../access.js";
 import { enqueueEvent, enqueueFinalized, enqueueProposalsChanged } from "../proposals/proposals.events.js";
 import { exists, notExists } from "../proposals/proposals.guards.js";
-import { nowOf, target } from "../proposals/proposals.view.js";
+import { target } from "../proposals/proposals.view.js";
 
 /**
  * Chooses the itinerary and moves the plan planning → finalized (organizers). One batch selects
@@ -29,7 +29,7 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
       .from(proposals)
       .where(and(eq(proposals.planId, planId), eq(proposals.orgId, plan.orgId)))
       .orderBy(asc(proposals.createdAt), asc(proposals.id));
-    const now = nowOf(deps);
+    const now = deps.now();
     let tallies: Tally[] = [];
     if (choice.mode === "top_voted") {
       const voteRows = await db

@@ -70,7 +70,7 @@ describe("finalizing", () => {
   });
 
   it("keeps the top-voted proposals and reveals hidden tallies", async () => {
-    const deadline = new Date(Date.now() + 60 * 60_000).toISOString();
+    const deadline = new Date(t.deps.now() + 60 * 60_000).toISOString();
     const { plan, people } = await planWith(a, 3, { votingDeadline: deadline, hideVotesUntilDeadline: true });
     const ps = [];
     for (const title of ["A", "B", "C", "D"]) ps.push(await propose(plan, a.secretKey, { title }));

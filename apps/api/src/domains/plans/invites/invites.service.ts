@@ -18,6 +18,7 @@ import { ApiError, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { deliverSoon, email, enqueue } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
+import { fromIso, toIso } from "../../../lib/time.js";
 import { signParticipantToken } from "../../../lib/tokens.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { requirePlan, toPlan } from "../access.js";
@@ -28,9 +29,6 @@ import { statusesAllowing } from "../plans/plans.service.js";
 /** Lifetime of the participant token handed to someone who joins through a link. */
 export const JOIN_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 
-const clock = (deps: Deps) => deps.now?.() ?? Date.now();
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-
 type InviteRow = typeof planInvites.$inferSelect;
 
 export function toInvite(row: InviteRow, now: number): Invite {
@@ -39,11 +37,11 @@ export function toInvite(row: InviteRow, now: number): Invite {
     planId: row.planId,
     code: row.code,
     email: row.email,
-    expiresAt: iso(row.expiresAt),
+    expiresAt: toIso(row.expiresAt),
     maxUses: row.maxUses,
     uses: row.uses,
-    revokedAt: iso(row.revokedAt),
-    createdAt: new Date(row.createdAt).toISOString(),
+    revokedAt: toIso(row.revokedAt),
+    createdAt: toIso(row.createdAt),
     status: inviteStatus(row, now),
   };
 }
@@ -69,8 +67,8 @@ export async function createInvite(
 ): Promise<Invite> {
   const access = await requirePlan(deps, caller, planId, "manage_invites");
   assertPlanAllows(access.plan.status, "invite");
-  const now = clock(deps);
-  const expiresAt = input.expiresAt === undefined ? null : Date.parse(input.expiresAt);
+  const now = deps.now();
+  const expiresAt = fromIso(input.expiresAt);
   if (expiresAt !== null && expiresAt <= now) {
     throw new ApiError(400, "validation_failed", "body.expiresAt: must be in the future", {
       errors: [{ path: "body.expiresAt", message: "must be in the future" }],
@@ -107,7 +105,7 @@ export async function createInvite(
                   ? `When: ${plan.startDate}${plan.endDate && plan.endDate !== plan.startDate ? ` to ${plan.endDate}` : ""}`
                   : "",
                 `Join here: ${joinLink(deps, row.code, input.joinUrl)}`,
-                row.expiresAt !== null ? `This invitation expires on ${new Date(row.expiresAt).toISOString()}.` : "",
+                row.expiresAt !== null ? `This invitation expires on ${toIso(row.expiresAt)}.` : "",
               ]
                 .filter(Boolean)
                 .join("\n\n"),
@@ -123,7 +121,7 @@ export async function createInvite(
 
 export async function listInvites(deps: Deps, caller: Caller | null, planId: string, query: PageQuery): Promise<Page<Invite>> {
   await requirePlan(deps, caller, planId, "manage_invites");
-  const now = clock(deps);
+  const now = deps.now();
   const db = deps.db;
   return paginate(
     planInvites,
@@ -142,7 +140,7 @@ export async function listInvites(deps: Deps, caller: Caller | null, planId: str
 /** Revokes an invite: its link stops working (`invite_revoked`). Revoking again answers it unchanged. */
 export async function revokeInvite(deps: Deps, caller: Caller | null, planId: string, inviteId: string): Promise<Invite> {
   await requirePlan(deps, caller, planId, "manage_invites");
-  const now = clock(deps);
+  const now = deps.now();
   const byId = and(eq(planInvites.id, inviteId), eq(planInvites.planId, planId));
   const [row] = await deps.db
     .update(planInvites)
@@ -185,8 +183,8 @@ export async function previewInvite(deps: Deps, caller: Caller | null, code: str
   const p = toPlan(plan, deps.config);
   return {
     code: invite.code,
-    status: inviteStatus(invite, clock(deps)),
-    expiresAt: iso(invite.expiresAt),
+    status: inviteStatus(invite, deps.now()),
+    expiresAt: toIso(invite.expiresAt),
     plan: {
       id: p.id,
       type: p.type,
@@ -229,7 +227,7 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
   }
   const { invite, plan } = await inviteByCode(deps, who.orgId, code);
   const db = deps.db;
-  const now = clock(deps);
+  const now = deps.now();
 
   if (joiner.kind === "participant") {
     const existing = await membershipOf(deps, plan.id, joiner.participantId);

@@ -22,11 +22,12 @@ import { ApiError } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
+import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { loadPlan, type PlanRow, requirePlan } from "../access.js";
 import { enqueueProposalsChanged } from "./proposals.events.js";
 import { memberOf, planAllowsSql } from "./proposals.guards.js";
-import { hiddenForRoom, ms, nowOf, type ProposalRow, present, presentOne, proposalRow, target, toProposal } from "./proposals.view.js";
+import { hiddenForRoom, type ProposalRow, present, presentOne, proposalRow, target, toProposal } from "./proposals.view.js";
 
 export async function listProposals(deps: Deps, caller: Caller | null, planId: string, query: ProposalListQuery): Promise<Page<Proposal>> {
   const access = await requirePlan(deps, caller, planId, "read");
@@ -83,7 +84,7 @@ export async function createProposal(deps: Deps, caller: Caller | null, planId: 
   assertPlanAllows(plan.status, "propose");
   if (input.cost) assertCurrency(plan.currency, input.cost.currency, "The proposal's cost");
   await assertPayerInPlan(deps, plan, input.paidByParticipantId);
-  const now = nowOf(deps);
+  const now = deps.now();
   const id = newId("proposal");
   const db = deps.db;
   const [[row]] = await db.batch([
@@ -97,8 +98,8 @@ export async function createProposal(deps: Deps, caller: Caller | null, planId: 
         title: input.title,
         description: input.description,
         url: input.url ?? null,
-        startsAt: ms(input.startsAt),
-        endsAt: ms(input.endsAt),
+        startsAt: fromIso(input.startsAt),
+        endsAt: fromIso(input.endsAt),
         costKind: input.cost?.kind ?? null,
         costAmount: input.cost?.amount ?? null,
         costCurrency: input.cost?.currency ?? null,
@@ -162,7 +163,7 @@ export async function updateProposal(
   const merged = applyProposalUpdate(settingsOf(row), input, { planCurrency: plan.currency, takenCount: row.takenCount });
   if (input.paidByParticipantId !== undefined) await assertPayerInPlan(deps, plan, merged.paidByParticipantId);
 
-  const now = nowOf(deps);
+  const now = deps.now();
   const db = deps.db;
   const [[updated]] = await db.batch([
     db
@@ -171,8 +172,8 @@ export async function updateProposal(
         title: merged.title,
         description: merged.description,
         url: merged.url,
-        startsAt: ms(merged.startsAt),
-        endsAt: ms(merged.endsAt),
+        startsAt: fromIso(merged.startsAt),
+        endsAt: fromIso(merged.endsAt),
         costKind: merged.cost?.kind ?? null,
         costAmount: merged.cost?.amount ?? null,
         costCurrency: merged.cost?.currency ?? null,
@@ -222,7 +223,7 @@ export async function decideProposal(
   assertPlanAllows(plan.status, decideActivity(action));
   const row = await proposalRow(deps, plan, proposalId);
   const to = proposalTransition(row.status, action);
-  const now = nowOf(deps);
+  const now = deps.now();
   const db = deps.db;
   const [[updated]] = await db.batch([
     db

@@ -2,6 +2,7 @@ import { type Proposal, type Tally, type TallyOptions, tally, type VoteValue, vo
 import { proposals, proposalTakers, votes } from "@gatherkit/db";
 import { and, eq, inArray } from "drizzle-orm";
 import { notFound } from "../../../lib/errors.js";
+import { toIso } from "../../../lib/time.js";
 import type { Deps } from "../../../lib/types.js";
 import type { PlanAccess, PlanRow } from "../access.js";
 import type { EventTarget } from "./proposals.events.js";
@@ -12,10 +13,6 @@ import type { EventTarget } from "./proposals.events.js";
  */
 
 export type ProposalRow = typeof proposals.$inferSelect;
-
-export const nowOf = (deps: Deps) => deps.now?.() ?? Date.now();
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-export const ms = (t: string | null | undefined) => (t == null ? null : Date.parse(t));
 
 /** The plan, for the pure rules (times as epoch ms). */
 export const rulesPlan = (plan: PlanRow) => ({ status: plan.status, votingDeadline: plan.votingDeadline });
@@ -53,8 +50,8 @@ export function toProposal(row: ProposalRow, t: Tally, mine: { vote: VoteValue |
     title: row.title,
     description: row.description,
     url: row.url,
-    startsAt: iso(row.startsAt),
-    endsAt: iso(row.endsAt),
+    startsAt: toIso(row.startsAt),
+    endsAt: toIso(row.endsAt),
     cost:
       row.costKind === null || row.costAmount === null || row.costCurrency === null
         ? null
@@ -64,8 +61,8 @@ export function toProposal(row: ProposalRow, t: Tally, mine: { vote: VoteValue |
     paidByParticipantId: row.paidByParticipantId,
     status: row.status,
     createdByParticipantId: row.createdByParticipantId,
-    createdAt: new Date(row.createdAt).toISOString(),
-    updatedAt: new Date(row.updatedAt).toISOString(),
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
     tally: t,
     myVote: mine.vote,
     committed: mine.committed,
@@ -90,7 +87,7 @@ export async function present(deps: Deps, access: PlanAccess, rows: ProposalRow[
           .where(and(eq(proposalTakers.participantId, viewer.participantId), inArray(proposalTakers.proposalId, ids))),
   ]);
   const tallies = new Map(
-    tally(voteRows, { ...tallyView(access.plan, nowOf(deps), viewer.asOrganizer), proposalIds: ids }).map((t) => [t.proposalId, t]),
+    tally(voteRows, { ...tallyView(access.plan, deps.now(), viewer.asOrganizer), proposalIds: ids }).map((t) => [t.proposalId, t]),
   );
   const myVotes = new Map(voteRows.filter((v) => v.participantId === viewer.participantId).map((v) => [v.proposalId, v.value]));
   const committed = new Set(mine.map((m) => m.proposalId));

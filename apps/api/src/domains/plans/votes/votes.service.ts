@@ -17,11 +17,12 @@ import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { deliverSoon } from "../../../lib/outbox.js";
+import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, requirePlan } from "../access.js";
 import { enqueueTallyChanged } from "../proposals/proposals.events.js";
 import { memberOf, proposalIn, votingOpenSql } from "../proposals/proposals.guards.js";
-import { hiddenForRoom, nowOf, proposalRow, rulesPlan, tallyView, target } from "../proposals/proposals.view.js";
+import { hiddenForRoom, proposalRow, rulesPlan, tallyView, target } from "../proposals/proposals.view.js";
 
 /** After a guarded vote write matched nothing: the rule that closed it, read from the current state. */
 async function explainVoteRefused(deps: Deps, caller: Caller | null, planId: string, proposalId: string, now: number): Promise<never> {
@@ -65,7 +66,7 @@ export async function castVote(
   const { plan } = access;
   const participantId = actingParticipant(access, "vote");
   const row = await proposalRow(deps, plan, proposalId);
-  const now = nowOf(deps);
+  const now = deps.now();
   assertVotingOpen(rulesPlan(plan), now);
   assertProposalAllows(row.status, "vote");
 
@@ -111,8 +112,8 @@ export async function castVote(
       proposalId: vote.proposalId,
       participantId: vote.participantId,
       value: vote.value,
-      createdAt: new Date(vote.createdAt).toISOString(),
-      updatedAt: new Date(vote.updatedAt).toISOString(),
+      createdAt: toIso(vote.createdAt),
+      updatedAt: toIso(vote.updatedAt),
     },
     tally: t!,
   };
@@ -124,7 +125,7 @@ export async function withdrawVote(deps: Deps, caller: Caller | null, planId: st
   const { plan } = access;
   const participantId = actingParticipant(access, "vote");
   const row = await proposalRow(deps, plan, proposalId);
-  const now = nowOf(deps);
+  const now = deps.now();
   assertVotingOpen(rulesPlan(plan), now);
   assertProposalAllows(row.status, "vote");
   const db = deps.db;
@@ -166,6 +167,6 @@ export async function listTallies(deps: Deps, caller: Caller | null, planId: str
       .from(votes)
       .where(eq(votes.planId, planId)),
   ]);
-  const opts = tallyView(access.plan, nowOf(deps), access.role === "organizer");
+  const opts = tallyView(access.plan, deps.now(), access.role === "organizer");
   return { data: tally(voteRows, { ...opts, proposalIds: ids.map((r) => r.id) }) };
 }
