@@ -3,6 +3,8 @@ import {
   type PresenceEntry,
   PUBLISH_MAX_AGE_MS,
   PublishRequestSchema,
+  ROOM_CLOSE_REVOKED,
+  ROOM_CLOSE_TOKEN_EXPIRED,
   ROOM_MESSAGE_MAX_BYTES,
   ROOM_TOKEN_AUDIENCE,
   ROOM_TOKEN_ISSUER,
@@ -23,16 +25,39 @@ const RATE_PER_SECOND = 5;
 const PUBLISH_MAX_BYTES = 64 * 1024;
 /** Close code for a connection that keeps sending after it was told it is rate limited. */
 const CLOSE_POLICY_VIOLATION = 1008;
+/**
+ * How long after a revocation the room still refuses that person's tokens issued before it (a
+ * token they already held stays valid until its `exp`). Room tokens live 5 minutes by default.
+ */
+const REVOKED_MEMORY_MS = 60 * 60 * 1000;
+/**
+ * A person whose token expired is reconnecting with a fresh one; the others are told they left
+ * only if they are still gone after this long, so presence does not blink every few minutes.
+ */
+const PRESENCE_GRACE_MS = 10_000;
 
-/** What each connection remembers (survives hibernation: it is the socket's attachment). */
+/**
+ * What each connection remembers (survives hibernation: it is the socket's attachment). `exp`
+ * and `iat` are the room token's, in milliseconds; `closing` says why the room closed it.
+ */
 interface ConnectionState {
   id: string;
   name: string;
+  exp: number;
+  iat: number;
+  closing?: "expired" | "revoked" | "policy";
 }
+type Connection = Party.Connection<ConnectionState>;
 
 interface SeenPublish {
   seq: number;
   at: number;
+}
+
+/** A person who lost access at `at`: their tokens issued until then are refused until `until`. */
+interface Revoked {
+  at: number;
+  until: number;
 }
 
 const encoder = new TextEncoder();
@@ -45,6 +70,15 @@ function secretOf(env: Record<string, unknown>): string {
   return secret;
 }
 
+/**
+ * How long publish ids are remembered: PUBLISH_MAX_AGE_MS, the most a signed request can be
+ * replayed after. `PUBLISH_ID_MEMORY_MS` (a var) shortens it, for tests of what comes after.
+ */
+function idMemoryOf(env: Record<string, unknown>): number {
+  const ms = Number(env.PUBLISH_ID_MEMORY_MS);
+  return Number.isInteger(ms) && ms >= 0 ? Math.min(ms, PUBLISH_MAX_AGE_MS) : PUBLISH_MAX_AGE_MS;
+}
+
 const text = (status: number, body: string, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
 const json = (status: number, body: unknown) =>
@@ -54,26 +88,42 @@ const json = (status: number, body: unknown) =>
  * One room per object (`org:…`, `plan:…`, `event:…`, `premise:…`). The API is the only writer:
  * it publishes committed changes with a signed POST, and the room fans them out with an
  * increasing `seq` kept in storage. Clients connect with a room token from the API, verified
- * at the edge before the socket is accepted; they may only ping. Presence is one entry per
- * person (token `sub`), however many tabs they have open.
+ * at the edge before the socket is accepted; they may only ping and say they are typing.
+ * Presence is one entry per person (token `sub`), however many tabs they have open. A connection
+ * is closed when its token expires (the client reconnects with a fresh one) and when the API
+ * publishes that its person lost access (final).
  */
 export default class Room implements Party.Server {
   readonly options: Party.ServerOptions = { hibernate: true };
 
   /** Last `seq` broadcast in this room; persisted so it survives hibernation and restarts. */
   private seq = 0;
-  /** Publish ids seen within PUBLISH_MAX_AGE_MS, so a retried delivery is not broadcast twice. */
+  /** Highest publish `order` broadcast (persisted): anything at or below it is a repeat. */
+  private order = -1;
+  /** When (room clock, ms) the room last broadcast an event; persisted. */
+  private lastAt: number | null = null;
+  /** Publish ids seen within the id memory, so a retried delivery is not broadcast twice. */
   private seen = new Map<string, SeenPublish>();
+  /** People who lost access, by token `sub` (persisted as `revoked:<sub>`). */
+  private revoked = new Map<string, Revoked>();
+  /** People whose token expired, not yet announced as gone (persisted), and when to look again. */
+  private pendingLeave = new Set<string>();
+  private pendingLeaveAt = 0;
+  /** The alarm set in storage (mirrored so connects need not read it). */
+  private alarmAt: number | null = null;
   /** Message budget per connection id (memory only: a hibernated room has idle connections). */
   private budgets = new Map<string, { tokens: number; at: number; dropped: number }>();
+  private readonly idMemoryMs: number;
 
-  constructor(readonly room: Party.Room) {}
+  constructor(readonly room: Party.Room) {
+    this.idMemoryMs = idMemoryOf(room.env);
+  }
 
   /** Verifies the room token before the WebSocket is accepted; refuses with 401 otherwise. */
   static async onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Promise<Party.Request | Response> {
     const token = new URL(req.url).searchParams.get("token");
     if (!token) return text(401, "A room token is required: connect with ?token=<token from POST /v1/realtime/tokens>.");
-    let claims: { sub: string; name: string };
+    let identity: ConnectionState;
     try {
       const { payload } = await jwtVerify(token, encoder.encode(secretOf(lobby.env)), {
         algorithms: ["HS256"],
@@ -85,49 +135,82 @@ export default class Room implements Party.Server {
       if (!parsed.success || parsed.data.room !== lobby.id) {
         return text(401, "This room token is for another room.");
       }
-      claims = parsed.data;
+      identity = { id: parsed.data.sub, name: parsed.data.name, exp: (payload.exp ?? 0) * 1000, iat: (payload.iat ?? 0) * 1000 };
     } catch {
       return text(401, "The room token is invalid or has expired. Get a new one from POST /v1/realtime/tokens.");
     }
     // The header is always overwritten here, so a client cannot choose its own identity.
     const headers = new Headers(req.headers);
-    headers.set(IDENTITY_HEADER, JSON.stringify({ id: claims.sub, name: claims.name } satisfies ConnectionState));
+    headers.set(IDENTITY_HEADER, JSON.stringify(identity));
     return new Request(req.url, { method: req.method, headers }) as unknown as Party.Request;
   }
 
   async onStart() {
-    const [seq, seen] = await Promise.all([this.room.storage.get<number>("seq"), this.room.storage.list<SeenPublish>({ prefix: "pub:" })]);
-    this.seq = seq ?? 0;
+    const storage = this.room.storage;
+    const [values, seen, revoked, alarmAt] = await Promise.all([
+      storage.get<unknown>(["seq", "order", "lastAt", "pendingLeave"]),
+      storage.list<SeenPublish>({ prefix: "pub:" }),
+      storage.list<Revoked>({ prefix: "revoked:" }),
+      storage.getAlarm(),
+    ]);
+    this.seq = (values.get("seq") as number | undefined) ?? 0;
+    this.order = (values.get("order") as number | undefined) ?? -1;
+    this.lastAt = (values.get("lastAt") as number | undefined) ?? null;
+    const pending = values.get("pendingLeave") as { subs: string[]; at: number } | undefined;
+    if (pending) {
+      this.pendingLeave = new Set(pending.subs);
+      this.pendingLeaveAt = pending.at;
+    }
     for (const [key, value] of seen) this.seen.set(key.slice("pub:".length), value);
+    for (const [key, value] of revoked) this.revoked.set(key.slice("revoked:".length), value);
+    this.alarmAt = alarmAt;
   }
 
-  onConnect(conn: Party.Connection<ConnectionState>, ctx: Party.ConnectionContext) {
+  onConnect(conn: Connection, ctx: Party.ConnectionContext) {
     const identity = parseIdentity(ctx.request.headers.get(IDENTITY_HEADER));
     if (!identity) {
       // Only reachable if the edge check was bypassed; refuse rather than admit an anonymous socket.
       conn.close(CLOSE_POLICY_VIOLATION, "unauthenticated");
       return;
     }
+    const now = Date.now();
+    const revoked = this.revoked.get(identity.id);
+    if (revoked && revoked.until > now && identity.iat <= revoked.at) {
+      // A token from before this person lost access: same answer as at the revocation.
+      conn.setState({ ...identity, closing: "revoked" });
+      this.revoke(conn);
+      return;
+    }
     const wasPresent = this.presence().some((p) => p.id === identity.id);
     conn.setState(identity);
-    send(conn, { type: "welcome", seq: this.seq, presence: this.presence() });
-    if (!wasPresent) this.broadcast({ type: "presence", presence: this.presence() }, [conn.id]);
+    this.wakeAt(identity.exp);
+    send(conn, {
+      type: "welcome",
+      seq: this.seq,
+      presence: this.presence(),
+      idleMs: this.lastAt === null ? null : Math.max(0, now - this.lastAt),
+    });
+    // Back with a fresh token before the others were told they left: nothing changed for them.
+    if (this.pendingLeave.delete(identity.id)) this.savePendingLeave();
+    else if (!wasPresent) this.broadcast({ type: "presence", presence: this.presence() }, [conn.id]);
   }
 
-  onClose(conn: Party.Connection<ConnectionState>) {
-    // A hibernatable socket must answer the client's close frame itself, or the client waits
-    // for the closing handshake to time out.
+  onClose(conn: Connection) {
+    // A hibernatable socket must answer the client's close frame itself, or the client waits for
+    // the closing handshake to time out; and after a close the room started, this is what ends
+    // the connection. (When the client is already gone, e.g. a browser tab that navigated away,
+    // the local workerd logs a `disconnected: worker_do_not_log` trace for it: see dev-output.mjs.)
     try {
       conn.close(1000, "bye");
     } catch {}
     this.left(conn);
   }
 
-  onError(conn: Party.Connection<ConnectionState>) {
+  onError(conn: Connection) {
     this.left(conn);
   }
 
-  onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection<ConnectionState>) {
+  onMessage(message: string | ArrayBuffer | ArrayBufferView, sender: Connection) {
     if (!this.take(sender)) return;
     if (typeof message !== "string") {
       return sendError(sender, "binary_not_supported", "Send JSON text messages.");
@@ -189,7 +272,9 @@ export default class Room implements Party.Server {
     if (Math.abs(now - publish.sentAt) > PUBLISH_MAX_AGE_MS) return text(401, "The request is too old (or the clocks disagree).");
 
     const previous = this.seen.get(publish.id);
-    if (previous) return json(202, { seq: previous.seq, duplicate: true });
+    if (previous && now - previous.at <= this.idMemoryMs) return json(202, { seq: previous.seq, duplicate: true });
+    // The outbox delivers a room's rows strictly in `order`: one at or below the mark is a repeat.
+    if (publish.order !== undefined && publish.order <= this.order) return json(202, { seq: this.seq, duplicate: true });
 
     // No await between taking the number and broadcasting, so a `welcome` sent meanwhile can
     // never show a seq whose event this connection will not get. The write starts before the
@@ -197,45 +282,152 @@ export default class Room implements Party.Server {
     const seq = ++this.seq;
     const entry = { seq, at: now };
     this.seen.set(publish.id, entry);
-    const write = this.room.storage.put<number | SeenPublish>({ seq, [`pub:${publish.id}`]: entry });
-    this.broadcast({ type: "event", seq, event: publish.event });
+    this.lastAt = now;
+    const writes: Record<string, unknown> = { seq, lastAt: now, [`pub:${publish.id}`]: entry };
+    if (publish.order !== undefined) writes.order = this.order = publish.order;
+
+    const subs = new Set(publish.disconnect);
+    for (const sub of subs) {
+      const r = { at: now, until: now + REVOKED_MEMORY_MS };
+      this.revoked.set(sub, r);
+      writes[`revoked:${sub}`] = r;
+      this.wakeAt(r.until);
+    }
+    const write = this.room.storage.put(writes);
+
+    // Who lost access gets neither this event nor any later one: left out of the broadcast, then
+    // told and closed before anything else can run.
+    const leaving = subs.size ? [...this.connections()].filter((c) => c.state && !c.state.closing && subs.has(c.state.id)) : [];
+    this.broadcast(
+      { type: "event", seq, event: publish.event },
+      leaving.map((c) => c.id),
+    );
+    if (subs.size) {
+      for (const c of leaving) {
+        c.setState({ ...(c.state as ConnectionState), closing: "revoked" });
+        this.revoke(c);
+      }
+      let wasPending = false;
+      for (const sub of subs) wasPending = this.pendingLeave.delete(sub) || wasPending;
+      if (wasPending) this.savePendingLeave();
+      if (leaving.length || wasPending) this.broadcast({ type: "presence", presence: this.presence() });
+    }
     await write;
     await this.forgetOldPublishes(now);
     return json(202, { seq, duplicate: false });
   }
 
+  /** Closes connections whose token expired, announces who stayed gone, and forgets old revocations. */
+  async onAlarm() {
+    this.alarmAt = null;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const c of this.connections()) {
+      const s = c.state;
+      if (!s || s.closing) continue;
+      if (s.exp <= now) this.expire(c, now);
+      else next = Math.min(next, s.exp);
+    }
+    if (this.pendingLeave.size) {
+      if (this.pendingLeaveAt <= now) {
+        const present = new Set(this.presence().map((p) => p.id));
+        const gone = [...this.pendingLeave].some((id) => !present.has(id));
+        this.pendingLeave.clear();
+        this.savePendingLeave();
+        if (gone) this.broadcast({ type: "presence", presence: this.presence() });
+      } else {
+        next = Math.min(next, this.pendingLeaveAt);
+      }
+    }
+    const forgotten: string[] = [];
+    for (const [sub, r] of this.revoked) {
+      if (r.until <= now) forgotten.push(sub);
+      else next = Math.min(next, r.until);
+    }
+    for (const sub of forgotten) this.revoked.delete(sub);
+    if (forgotten.length) await this.room.storage.delete(forgotten.map((sub) => `revoked:${sub}`));
+    if (next < Number.POSITIVE_INFINITY) this.wakeAt(next);
+  }
+
+  /** Tells a connection its person lost access, then closes it for good. */
+  private revoke(conn: Connection) {
+    send(conn, { type: "revoked", message: "You no longer have access to this room." });
+    conn.close(ROOM_CLOSE_REVOKED, "access_revoked");
+  }
+
+  /** Closes a connection whose room token expired; the client reconnects with a fresh token. */
+  private expire(conn: Connection, now: number) {
+    const s = conn.state as ConnectionState;
+    conn.setState({ ...s, closing: "expired" });
+    send(conn, { type: "reconnect", reason: "token_expired" });
+    conn.close(ROOM_CLOSE_TOKEN_EXPIRED, "token_expired");
+    if (this.presence().some((p) => p.id === s.id)) return; // another tab of theirs is still here
+    if (this.pendingLeave.size === 0) this.pendingLeaveAt = now + PRESENCE_GRACE_MS;
+    this.pendingLeave.add(s.id);
+    this.savePendingLeave();
+    this.wakeAt(this.pendingLeaveAt);
+  }
+
+  private savePendingLeave() {
+    const storage = this.room.storage;
+    void (this.pendingLeave.size
+      ? storage.put("pendingLeave", { subs: [...this.pendingLeave], at: this.pendingLeaveAt })
+      : storage.delete("pendingLeave"));
+  }
+
+  /** Makes sure the alarm goes off by `at` (it may go off earlier, for something else). */
+  private wakeAt(at: number) {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.room.storage.setAlarm(at);
+  }
+
   private async forgetOldPublishes(now: number) {
     const stale: string[] = [];
-    for (const [id, s] of this.seen) if (now - s.at > PUBLISH_MAX_AGE_MS) stale.push(id);
+    for (const [id, s] of this.seen) if (now - s.at > this.idMemoryMs) stale.push(id);
     if (stale.length === 0) return;
     for (const id of stale) this.seen.delete(id);
     await this.room.storage.delete(stale.map((id) => `pub:${id}`));
   }
 
-  private left(conn: Party.Connection<ConnectionState>) {
+  private left(conn: Connection) {
     this.budgets.delete(conn.id);
-    const who = conn.state?.id;
-    if (!who) return;
+    const s = conn.state;
+    // Expired and revoked connections were accounted for when the room closed them.
+    if (!s || s.closing === "expired" || s.closing === "revoked") return;
     const present = this.presence(conn.id);
-    if (!present.some((p) => p.id === who)) this.broadcast({ type: "presence", presence: present }, [conn.id]);
+    if (!present.some((p) => p.id === s.id)) this.broadcast({ type: "presence", presence: present }, [conn.id]);
+  }
+
+  private connections(): Iterable<Connection> {
+    return this.room.getConnections<ConnectionState>();
   }
 
   /** One entry per person (several tabs collapse), in a stable order. */
   private presence(excludingConnection?: string): PresenceEntry[] {
     const byId = new Map<string, PresenceEntry>();
-    for (const c of this.room.getConnections<ConnectionState>()) {
-      if (c.id === excludingConnection || !c.state) continue;
+    for (const c of this.connections()) {
+      if (c.id === excludingConnection || !c.state || c.state.closing) continue;
       byId.set(c.state.id, { id: c.state.id, name: c.state.name });
     }
     return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  private broadcast(message: ServerMessage, without?: string[]) {
-    this.room.broadcast(JSON.stringify(message), without);
+  /** Sends to every open connection but `without`; one whose token has expired is closed instead. */
+  private broadcast(message: ServerMessage, without: string[] = []) {
+    const data = JSON.stringify(message);
+    const now = Date.now();
+    for (const c of this.connections()) {
+      if (without.includes(c.id)) continue;
+      const s = c.state;
+      if (s?.closing) continue;
+      if (s && s.exp <= now) this.expire(c, now);
+      else c.send(data);
+    }
   }
 
   /** Token bucket per connection. Over budget: one `error`, then silence; far over: closed. */
-  private take(conn: Party.Connection): boolean {
+  private take(conn: Connection): boolean {
     const now = Date.now();
     const b = this.budgets.get(conn.id) ?? { tokens: RATE_BURST, at: now, dropped: 0 };
     b.tokens = Math.min(RATE_BURST, b.tokens + ((now - b.at) / 1000) * RATE_PER_SECOND);
@@ -248,7 +440,10 @@ export default class Room implements Party.Server {
     }
     b.dropped += 1;
     if (b.dropped === 1) sendError(conn, "rate_limited", `Slow down: at most ${RATE_PER_SECOND} messages a second.`);
-    else if (b.dropped >= RATE_BURST) conn.close(CLOSE_POLICY_VIOLATION, "rate limited");
+    else if (b.dropped >= RATE_BURST) {
+      if (conn.state) conn.setState({ ...conn.state, closing: "policy" });
+      conn.close(CLOSE_POLICY_VIOLATION, "rate limited");
+    }
     return false;
   }
 }
@@ -257,7 +452,9 @@ function parseIdentity(header: string | null): ConnectionState | undefined {
   if (!header) return undefined;
   try {
     const v = JSON.parse(header) as Partial<ConnectionState>;
-    return typeof v.id === "string" && typeof v.name === "string" ? { id: v.id, name: v.name } : undefined;
+    return typeof v.id === "string" && typeof v.name === "string" && typeof v.exp === "number" && typeof v.iat === "number"
+      ? { id: v.id, name: v.name, exp: v.exp, iat: v.iat }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -10,7 +10,23 @@ import { createServer, type Server, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type PublishedEvent, type ServerMessage, ServerMessageSchema, signPublishBody } from "@gatherkit/core";
+import {
+  type PublishedEvent,
+  ROOM_TOKEN_AUDIENCE,
+  ROOM_TOKEN_ISSUER,
+  type ServerMessage,
+  ServerMessageSchema,
+  signPublishBody,
+} from "@gatherkit/core";
+import { SignJWT } from "jose";
+
+/**
+ * The filter `pnpm dev` applies to partykit's output too (plain JavaScript, so a Node script can
+ * load it): drops the runtime's stack traces for clients that left (see dev-output.mjs).
+ */
+const { quietDisconnectsStream }: { quietDisconnectsStream: () => (chunk: string) => string } = await import(
+  new URL("../dev-output.mjs", import.meta.url).href
+);
 
 const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const PARTYKIT_BIN = join(PROJECT_DIR, "node_modules", "partykit", "dist", "bin.mjs");
@@ -22,7 +38,7 @@ export interface PartykitDev {
   host: string;
   port: number;
   secret: string;
-  /** Everything partykit printed so far (for failure messages). */
+  /** Everything partykit printed so far (for failure messages), less the runtime's disconnect noise (dev-output.mjs). */
   output(): string;
   /** Stops partykit and its workerd; removes the state directory unless the caller gave one. */
   stop(): Promise<void>;
@@ -39,10 +55,16 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `partykit dev` for apps/realtime with `--var REALTIME_SECRET=<secret>` and waits until
- * it answers HTTP. Pass `persistDir` to keep room storage across a stop and a new start.
+ * Starts `partykit dev` for apps/realtime with `--var REALTIME_SECRET=<secret>` (and any other
+ * `vars`, such as the room's PUBLISH_ID_MEMORY_MS) and waits until it answers HTTP. Pass
+ * `persistDir` to keep room storage across a stop and a new start.
  */
-export async function startPartykit(opts: { secret: string; persistDir?: string; port?: number }): Promise<PartykitDev> {
+export async function startPartykit(opts: {
+  secret: string;
+  persistDir?: string;
+  port?: number;
+  vars?: Record<string, string>;
+}): Promise<PartykitDev> {
   const port = opts.port ?? (await freePort());
   const ownDir = opts.persistDir ? undefined : mkdtempSync(join(tmpdir(), "gk-partykit-"));
   const persistDir = opts.persistDir ?? ownDir!;
@@ -56,6 +78,7 @@ export async function startPartykit(opts: { secret: string; persistDir?: string;
       String(port),
       "--var",
       `REALTIME_SECRET=${opts.secret}`,
+      ...Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}=${v}`]),
       "--persist",
       persistDir,
       "--no-hotkeys",
@@ -64,8 +87,10 @@ export async function startPartykit(opts: { secret: string; persistDir?: string;
     // Own process group, so stop() can end partykit and the workerd it spawns together.
     { cwd: PROJECT_DIR, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "1" } },
   );
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  for (const stream of [child.stdout, child.stderr]) {
+    const quiet = quietDisconnectsStream();
+    stream?.on("data", (d: Buffer) => (output += quiet(d.toString())));
+  }
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
 
   const stop = async () => {
@@ -218,15 +243,45 @@ export class TestSocket {
   }
 }
 
+/**
+ * A room token as the API signs it (apps/api/src/lib/tokens.ts signRoomToken): HS256 with the
+ * shared secret, `iss`/`aud` of rooms, claims `room`, `sub`, `name`, `org`, issued now and valid
+ * for `expiresIn` seconds (default 300; negative for an expired one).
+ */
+export async function signRoomToken(
+  secret: string,
+  room: string,
+  who: { sub: string; name: string },
+  opts: { expiresIn?: number; audience?: string; org?: string; issuedAt?: number } = {},
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const iat = opts.issuedAt ?? now;
+  return new SignJWT({ room, sub: who.sub, name: who.name, org: opts.org ?? room.slice(room.indexOf(":") + 1) })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuer(ROOM_TOKEN_ISSUER)
+    .setAudience(opts.audience ?? ROOM_TOKEN_AUDIENCE)
+    .setSubject(who.sub)
+    .setIssuedAt(iat)
+    .setExpirationTime(now + (opts.expiresIn ?? 300))
+    .sign(new TextEncoder().encode(secret));
+}
+
 /** Publishes to a room exactly the way the API's HTTP publisher does (signed PublishRequest). */
 export async function publishToRoom(
   host: string,
   secret: string,
   room: string,
   event: PublishedEvent,
-  opts: { id?: string; sentAt?: number } = {},
+  opts: { id?: string; sentAt?: number; order?: number; disconnect?: string[] } = {},
 ): Promise<Response> {
-  const body = JSON.stringify({ id: opts.id ?? crypto.randomUUID(), room, sentAt: opts.sentAt ?? Date.now(), event });
+  const body = JSON.stringify({
+    id: opts.id ?? crypto.randomUUID(),
+    room,
+    sentAt: opts.sentAt ?? Date.now(),
+    event,
+    ...(opts.order !== undefined ? { order: opts.order } : {}),
+    ...(opts.disconnect ? { disconnect: opts.disconnect } : {}),
+  });
   return fetch(roomUrl(host, room, { protocol: "http" }), {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${await signPublishBody(secret, body)}` },

@@ -1,10 +1,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newId, type PublishedEvent, ROOM_MESSAGE_MAX_BYTES, ROOM_TOKEN_AUDIENCE, ROOM_TOKEN_ISSUER } from "@gatherkit/core";
-import { SignJWT } from "jose";
+import { newId, type PublishedEvent, ROOM_MESSAGE_MAX_BYTES } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PartykitDev, publishToRoom, roomUrl, startPartykit, TestSocket, upgradeStatus } from "./partykit.js";
+import {
+  CuttableProxy,
+  type PartykitDev,
+  publishToRoom,
+  roomUrl,
+  signRoomToken,
+  startPartykit,
+  TestSocket,
+  upgradeStatus,
+} from "./partykit.js";
 
 const SECRET = "room-test-secret-0123456789abcdefghijklmnop";
 const persistDir = mkdtempSync(join(tmpdir(), "gk-room-test-"));
@@ -14,40 +22,36 @@ beforeAll(async () => {
   pk = await startPartykit({ secret: SECRET, persistDir });
 });
 afterAll(async () => {
+  if (process.env.DUMP) console.log(pk?.output());
   await pk?.stop();
   rmSync(persistDir, { recursive: true, force: true });
 });
 
 const newRoom = () => `org:${newId("organization")}`;
 
-/** A room token as the API signs it (apps/api/src/lib/tokens.ts signRoomToken). */
-async function token(
+/** A room token as the API signs it, with this suite's secret unless told otherwise. */
+function token(
   room: string,
   who: { sub: string; name: string },
-  opts: { secret?: string; expiresIn?: number; audience?: string; org?: string } = {},
+  opts: { secret?: string; expiresIn?: number; audience?: string; org?: string; issuedAt?: number } = {},
 ) {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ room, sub: who.sub, name: who.name, org: opts.org ?? room.slice("org:".length) })
-    .setProtectedHeader({ alg: "HS256" })
-    .setIssuer(ROOM_TOKEN_ISSUER)
-    .setAudience(opts.audience ?? ROOM_TOKEN_AUDIENCE)
-    .setSubject(who.sub)
-    .setIssuedAt(now - 600)
-    .setExpirationTime(now + (opts.expiresIn ?? 300))
-    .sign(new TextEncoder().encode(opts.secret ?? SECRET));
+  return signRoomToken(opts.secret ?? SECRET, room, who, opts);
 }
 
 const ada = { sub: "usr_ada0000000", name: "Ada" };
 const bob = { sub: "usr_bob0000000", name: "Bob" };
+const cat = { sub: "usr_cat0000000", name: "Cat" };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const entry = (who: { sub: string; name: string }) => ({ id: who.sub, name: who.name });
 const event = (name: string): PublishedEvent => ({ type: "organization.updated", data: { id: "org_x", name } });
 
-async function enter(room: string, who: { sub: string; name: string }) {
-  const s = await TestSocket.open(roomUrl(pk.host, room, { token: await token(room, who) }));
+async function enter(room: string, who: { sub: string; name: string }, opts: { expiresIn?: number; issuedAt?: number } = {}) {
+  const s = await TestSocket.open(roomUrl(pk.host, room, { token: await token(room, who, opts) }));
   const welcome = await s.expect("welcome");
   return { s, welcome };
 }
 
-async function publish(room: string, e: PublishedEvent, opts: { id?: string } = {}) {
+async function publish(room: string, e: PublishedEvent, opts: { id?: string; order?: number; disconnect?: string[] } = {}) {
   const res = await publishToRoom(pk.host, SECRET, room, e, opts);
   expect(res.status).toBe(202);
   return (await res.json()) as { seq: number; duplicate: boolean };
@@ -86,7 +90,7 @@ describe("presence", () => {
   it("shows both names, collapses a second tab of the same person, and drops a person who leaves", async () => {
     const room = newRoom();
     const a = await enter(room, ada);
-    expect(a.welcome).toEqual({ type: "welcome", seq: 0, presence: [{ id: ada.sub, name: "Ada" }] });
+    expect(a.welcome).toEqual({ type: "welcome", seq: 0, presence: [{ id: ada.sub, name: "Ada" }], idleMs: null });
 
     const b = await enter(room, bob);
     const both = [
@@ -187,15 +191,31 @@ describe("publishing", () => {
     expect(await publish(room, event("ok"))).toEqual({ seq: 1, duplicate: false });
   });
 
+  it("tells a newcomer how long ago the room last broadcast (idleMs, on the room's clock), null before any event", async () => {
+    const room = newRoom();
+    const a = await enter(room, ada);
+    expect(a.welcome.idleMs).toBeNull();
+    await publish(room, event("one"));
+    await sleep(300);
+    const b = await enter(room, bob);
+    expect(b.welcome.idleMs).toBeGreaterThanOrEqual(300);
+    expect(b.welcome.idleMs).toBeLessThan(10_000);
+    await a.s.close();
+    await b.s.close();
+  });
+
   it("keeps seq across a restart of the server", async () => {
     const room = newRoom();
-    await publish(room, event("one"));
-    await publish(room, event("two"));
+    await publish(room, event("one"), { order: 1 });
+    await publish(room, event("two"), { order: 10 });
     await pk.stop();
     pk = await startPartykit({ secret: SECRET, persistDir });
     const a = await enter(room, ada);
     expect(a.welcome.seq).toBe(2);
-    expect(await publish(room, event("three"))).toMatchObject({ seq: 3 });
+    expect(a.welcome.idleMs).toEqual(expect.any(Number));
+    // The highest order broadcast is kept too: a late repeat under a new id is still a repeat.
+    expect(await publish(room, event("two again"), { order: 10 })).toEqual({ seq: 2, duplicate: true });
+    expect(await publish(room, event("three"), { order: 11 })).toMatchObject({ seq: 3 });
     expect(await a.s.next()).toMatchObject({ type: "event", seq: 3 });
     await a.s.close();
   });
@@ -237,5 +257,135 @@ describe("client messages", () => {
     const received = a.s.drain().map((m) => (m.type === "error" ? `error:${m.code}` : m.type));
     expect(received.filter((t) => t === "error:rate_limited")).toHaveLength(1);
     expect(received.filter((t) => t === "pong").length).toBeLessThan(100);
+  });
+});
+
+describe("publish order", () => {
+  // A room that forgets publish ids after 300 ms instead of 5 minutes, to see what comes after.
+  let short: PartykitDev;
+  beforeAll(async () => {
+    short = await startPartykit({ secret: SECRET, vars: { PUBLISH_ID_MEMORY_MS: "300" } });
+  });
+  afterAll(async () => {
+    await short?.stop();
+  });
+
+  it("answers a publish at or below the highest order broadcast as a duplicate, long after its id is forgotten", async () => {
+    const room = newRoom();
+    const s = await TestSocket.open(roomUrl(short.host, room, { token: await token(room, ada) }));
+    await s.expect("welcome");
+    const pub = async (name: string, opts: { id: string; order?: number }) => {
+      const res = await publishToRoom(short.host, SECRET, room, event(name), opts);
+      expect(res.status).toBe(202);
+      return res.json();
+    };
+
+    // Without an order only the id memory stops a repeat, and once it has passed the repeat goes out again.
+    expect(await pub("plain", { id: "obx_plain" })).toEqual({ seq: 1, duplicate: false });
+    expect(await pub("plain", { id: "obx_plain" })).toEqual({ seq: 1, duplicate: true });
+    await sleep(400);
+    expect(await pub("plain", { id: "obx_plain" })).toEqual({ seq: 2, duplicate: false });
+
+    expect(await pub("five", { id: "obx_5", order: 5 })).toEqual({ seq: 3, duplicate: false });
+    await sleep(400);
+    expect(await pub("five", { id: "obx_5", order: 5 })).toEqual({ seq: 3, duplicate: true });
+    expect(await pub("three", { id: "obx_3", order: 3 })).toEqual({ seq: 3, duplicate: true });
+    expect(await pub("six", { id: "obx_6", order: 6 })).toEqual({ seq: 4, duplicate: false });
+
+    for (const [seq, name] of [
+      [1, "plain"],
+      [2, "plain"],
+      [3, "five"],
+      [4, "six"],
+    ] as const) {
+      expect(await s.next()).toEqual({ type: "event", seq, event: event(name) });
+    }
+    await s.close();
+    expect(s.drain()).toEqual([]);
+  });
+});
+
+describe("losing access", () => {
+  it("sends the change to everyone else, then tells and closes each connection of the removed person; their older tokens are refused", async () => {
+    const room = newRoom();
+    const a = await enter(room, ada);
+    const b = await enter(room, bob);
+    const b2 = await enter(room, bob); // a second tab
+    expect((await a.s.expect("presence")).presence).toEqual([entry(ada), entry(bob)]);
+
+    expect(await publish(room, event("bob removed"), { disconnect: [bob.sub] })).toEqual({ seq: 1, duplicate: false });
+    expect(await a.s.next()).toEqual({ type: "event", seq: 1, event: event("bob removed") });
+    expect(await a.s.next()).toEqual({ type: "presence", presence: [entry(ada)] });
+    for (const s of [b.s, b2.s]) expect(await s.next()).toEqual({ type: "revoked", message: expect.any(String) });
+
+    // A token Bob got before he was removed is answered the same way, without a welcome.
+    const old = await TestSocket.open(
+      roomUrl(pk.host, room, { token: await token(room, bob, { issuedAt: Math.floor(Date.now() / 1000) - 60 }) }),
+    );
+    expect(await old.next()).toEqual({ type: "revoked", message: expect.any(String) });
+
+    await publish(room, event("after"));
+    expect(await a.s.next()).toEqual({ type: "event", seq: 2, event: event("after") });
+    // (The local runtime ends a connection it closed only when the client gives up waiting: ~10 s.)
+    const closes = await Promise.all([b.s, b2.s, old].map((s) => s.closed()));
+    expect(closes).toEqual(Array(3).fill({ code: 4403, reason: "access_revoked" }));
+    for (const s of [b.s, b2.s, old]) expect(s.drain()).toEqual([]);
+
+    // Added back later, he gets in with a token issued after that.
+    const back = await enter(room, bob, { issuedAt: Math.floor(Date.now() / 1000) + 2 });
+    expect(back.welcome).toMatchObject({ seq: 2, presence: [entry(ada), entry(bob)] });
+    expect((await a.s.expect("presence")).presence).toEqual([entry(ada), entry(bob)]);
+    await a.s.close();
+    await back.s.close();
+  });
+});
+
+describe("token expiry", () => {
+  it("closes a connection when its token expires (4401: reconnect with a fresh one); the others hear only of who stays away", async () => {
+    const room = newRoom();
+    const a = await enter(room, ada);
+    const b = await enter(room, bob, { expiresIn: 2 });
+    const c = await enter(room, cat, { expiresIn: 2 });
+    await a.s.expect("presence");
+    expect((await a.s.expect("presence")).presence).toEqual([entry(ada), entry(bob), entry(cat)]);
+
+    // Each is told to reconnect, then closed.
+    expect(await b.s.next()).toEqual({ type: "presence", presence: [entry(ada), entry(bob), entry(cat)] });
+    expect(await b.s.next()).toEqual({ type: "reconnect", reason: "token_expired" });
+    expect(await c.s.next()).toEqual({ type: "reconnect", reason: "token_expired" });
+    // Bob comes back at once with a fresh token (what the SDK does); Cat does not.
+    const b2 = await enter(room, bob);
+    expect(b2.welcome.presence).toEqual([entry(ada), entry(bob)]);
+    // Ada never saw Bob leave: the next thing she hears is that Cat left, once the grace is over.
+    const told = a.s.next();
+    const closes = await Promise.all([b.s.closed(), c.s.closed()]);
+    expect(closes).toEqual(Array(2).fill({ code: 4401, reason: "token_expired" }));
+    expect(await told).toEqual({ type: "presence", presence: [entry(ada), entry(bob)] });
+    expect(await b2.s.next()).toEqual({ type: "presence", presence: [entry(ada), entry(bob)] });
+    await publish(room, event("after"));
+    expect(await a.s.next()).toMatchObject({ type: "event", seq: 1 });
+    expect(await b2.s.next()).toMatchObject({ type: "event", seq: 1 });
+    for (const s of [b.s, c.s]) expect(s.drain()).toEqual([]);
+    await a.s.close();
+    await b2.s.close();
+  }, 40_000);
+});
+
+describe("a client that leaves without finishing the closing handshake", () => {
+  it("leaves nothing but the request line in the output", async () => {
+    const proxy = new CuttableProxy({ port: pk.port });
+    const host = await proxy.listen();
+    const room = newRoom();
+    const a = await enter(room, ada);
+    const s = await TestSocket.open(roomUrl(host, room, { token: await token(room, bob) }));
+    await s.expect("welcome");
+    await a.s.expect("presence");
+    const before = pk.output().length;
+    proxy.disconnect();
+    expect(await a.s.next()).toEqual({ type: "presence", presence: [entry(ada)] });
+    await sleep(1000);
+    expect(pk.output().slice(before)).not.toMatch(/stack:|worker_do_not_log|Uncaught exception/);
+    await proxy.close();
+    await a.s.close();
   });
 });

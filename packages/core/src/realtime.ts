@@ -47,17 +47,43 @@ export type RoomErrorCode = (typeof ROOM_ERROR_CODES)[number];
 export const ROOM_MESSAGE_MAX_BYTES = 4096;
 
 /**
+ * Close codes a room ends a connection with (4xxx: application codes, never sent by browsers).
+ * `ROOM_CLOSE_REVOKED` is final: the person lost access, and a client must not reconnect.
+ * `ROOM_CLOSE_TOKEN_EXPIRED` is not: reconnect with a fresh room token (which the API refuses
+ * to someone who lost access). The SDK keeps its own copies of these numbers (it loads nothing
+ * from this module at run time); a test checks they agree.
+ */
+export const ROOM_CLOSE_REVOKED = 4403;
+export const ROOM_CLOSE_TOKEN_EXPIRED = 4401;
+
+/**
  * Room → client. `seq` increases by one per published event in a room; `welcome` carries the
  * room's current `seq`, so a client that reconnects and sees a higher one knows it missed events.
+ * `welcome.idleMs` is how long ago (in milliseconds, measured on the room's clock, so no clock
+ * skew) the room last broadcast an event, or null if it never did: a client that loaded over REST
+ * before connecting compares it with how long ago its load began to know whether it missed one.
+ * `revoked` is the last thing a person who lost access receives before the room closes their
+ * connection with ROOM_CLOSE_REVOKED; `reconnect` comes before a close a client should answer
+ * by connecting again at once with a fresh token (its token expired: ROOM_CLOSE_TOKEN_EXPIRED),
+ * without waiting for the end of the closing handshake.
  */
 export const ServerMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("welcome"), seq: z.number().int(), presence: z.array(PresenceEntrySchema) }),
+  z.object({
+    type: z.literal("welcome"),
+    seq: z.number().int(),
+    presence: z.array(PresenceEntrySchema),
+    idleMs: z.number().int().nonnegative().nullable(),
+  }),
   z.object({ type: z.literal("event"), seq: z.number().int(), event: PublishedEventSchema }),
   z.object({ type: z.literal("presence"), presence: z.array(PresenceEntrySchema) }),
   z.object({ type: z.literal("error"), code: z.enum(ROOM_ERROR_CODES), message: z.string() }),
   z.object({ type: z.literal("pong") }),
   /** Someone else in the room started or stopped typing; `id`/`name` come from their room token. */
   z.object({ type: z.literal("typing"), id: z.string(), name: z.string(), typing: z.boolean() }),
+  /** This connection's person lost access to the room; the room closes the connection next. */
+  z.object({ type: z.literal("revoked"), message: z.string() }),
+  /** The room is closing this connection; connect again with a fresh room token. */
+  z.object({ type: z.literal("reconnect"), reason: z.enum(["token_expired"]) }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
@@ -81,22 +107,37 @@ export type RoomTokenClaims = z.infer<typeof RoomTokenClaimsSchema>;
 export const ROOM_TOKEN_AUDIENCE = "gatherkit-room";
 export const ROOM_TOKEN_ISSUER = "gatherkit-api";
 
+/** Most room-token subjects one publish may disconnect. */
+export const PUBLISH_DISCONNECT_MAX = 100;
+
 /**
  * The API → room publish request: `POST /parties/main/<room>` with this JSON body and
  * `Authorization: Bearer <signPublishBody(secret, rawBody)>`. The room name and `sentAt` sit
  * inside the signed body, so a captured request cannot be replayed to another room or after
  * PUBLISH_MAX_AGE_MS; `id` (the outbox row id) lets the room drop a retried delivery it already
- * broadcast.
+ * broadcast within the last PUBLISH_MAX_AGE_MS.
+ *
+ * `order` (the outbox sequence) rises strictly, per room, in delivery order: the room keeps the
+ * highest it broadcast in its storage and answers any publish at or below it as a duplicate,
+ * however late the retry comes. `disconnect` lists room-token subjects (`sub`) who lost access:
+ * once the event is broadcast to everyone else, their connections get a `revoked` message and
+ * are closed with ROOM_CLOSE_REVOKED; they receive neither this event nor any later one.
  */
 export const PublishRequestSchema = z.strictObject({
   id: z.string().min(1).max(64),
   room: RoomNameSchema,
   sentAt: z.number().int().nonnegative(),
   event: PublishedEventSchema,
+  order: z.number().int().nonnegative().optional(),
+  disconnect: z.array(RoomTokenClaimsSchema.shape.sub).max(PUBLISH_DISCONNECT_MAX).optional(),
 });
 export type PublishRequest = z.infer<typeof PublishRequestSchema>;
 
-/** The room's 202 answer to a publish: the event's `seq`, and whether `id` had been seen before. */
+/**
+ * The room's 202 answer to a publish: whether it was a repeat (`id` seen within
+ * PUBLISH_MAX_AGE_MS, or `order` at or below the highest broadcast), and the event's `seq` — for
+ * a repeat known only by its `order`, the room's current `seq` (the event was at or before it).
+ */
 export const PublishAcceptedSchema = z.object({ seq: z.number().int(), duplicate: z.boolean() });
 export type PublishAccepted = z.infer<typeof PublishAcceptedSchema>;
 

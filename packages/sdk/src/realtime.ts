@@ -7,9 +7,13 @@ import { GatherkitError } from "./errors.js";
  * ```ts
  * import { Realtime } from "@gatherkit/sdk/realtime";
  * const rt = new Realtime((room) => gk.realtime.tokens.create({ room })); // or use gk.realtime
+ * const since = Date.now(); // before the REST load that the live updates continue
+ * const data = await loadEverything();
  * const sub = rt.subscribe("org:org_…", (event) => refresh(event), {
+ *   since,
  *   onPresence: (people) => render(people),
- *   onResync: () => refetchEverything(), // missed messages while offline
+ *   onResync: () => refetchEverything(), // something changed that the load or the feed missed
+ *   onRevoked: () => showAccessLost(), // final: the subscription is closed
  * });
  * sub.close();
  * ```
@@ -21,7 +25,10 @@ import { GatherkitError } from "./errors.js";
 /** Gets a fresh room token (POST /v1/realtime/tokens). Called again for every reconnect. */
 export type GetRoomToken = (room: string) => Promise<RoomToken>;
 
-/** `connecting` (also while reconnecting), `open`, or `closed` (by `close()` or a refused room). */
+/**
+ * `connecting` (also while reconnecting, e.g. when the room closes a connection whose token
+ * expired), `open`, or `closed`: by `close()`, a room the API refuses, or a revoked access.
+ */
 export type RealtimeStatus = "connecting" | "open" | "closed";
 
 export interface RealtimeOptions {
@@ -37,17 +44,36 @@ export interface RealtimeOptions {
   connectionTimeout?: number;
 }
 
+/**
+ * What to do with a room's news, plus one setting, `since`. `gk.plans.subscribe` takes the same
+ * object (with its per-event handlers), so a widget passes everything in one place.
+ */
 export interface SubscribeHandlers {
+  /**
+   * When (your `Date.now()`) the data you show was loaded: the start of the REST load that this
+   * subscription continues. Default: when `subscribe` was called, which is right only if you
+   * load after subscribing. On the first connection the room says how long ago it last
+   * broadcast (on its own clock, so clocks need not agree); if that was after `since`, the load
+   * may have missed it and `onResync` is called.
+   */
+  since?: number;
   /** Who is in the room: one entry per person, on connect and whenever it changes. */
   onPresence?: (presence: PresenceEntry[]) => void;
   /**
-   * Messages were missed (the connection dropped while the room moved on): refetch what you
-   * show. Not called for the first connection, which you load yourself.
+   * What you show may be stale: refetch it. Called on the first connection when the room
+   * broadcast something after `since` (while you were loading or connecting), and on a
+   * reconnect when the room moved on while the connection was down.
    */
   onResync?: () => void;
   onStatus?: (status: RealtimeStatus) => void;
   /** Someone else in the room started (`typing: true`) or stopped typing. Never stored anywhere. */
   onTyping?: (who: { id: string; name: string; typing: boolean }) => void;
+  /**
+   * This person lost access to the room (removed from the plan, membership ended): the room
+   * sent nothing after the change that removed them and closed the connection. Final: the
+   * subscription is `closed` and does not reconnect.
+   */
+  onRevoked?: (info: { message: string }) => void;
   /** A token request failed, or the room sent an error; the subscription keeps going unless `status` is `closed`. */
   onError?: (error: unknown) => void;
 }
@@ -92,7 +118,9 @@ export class Realtime {
 
   /**
    * Joins `room` and calls `onMessage` with each event published to it, in order. Returns at
-   * once; the connection opens in the background and reconnects (with a fresh token) by itself.
+   * once; the connection opens in the background and reconnects (with a fresh token) by itself,
+   * until `close()`, a refusal from the API, or `onRevoked`. Pass `handlers.since` when you
+   * loaded the data before subscribing (see SubscribeHandlers).
    */
   subscribe(
     room: string,
@@ -106,6 +134,13 @@ export class Realtime {
 const DEFAULT_MIN_DELAY = 1000;
 const DEFAULT_MAX_DELAY = 10_000;
 const DEFAULT_GROW = 1.3;
+/** The room's close code for a person who lost access (ROOM_CLOSE_REVOKED in @gatherkit/core). */
+export const REVOKED_CLOSE_CODE = 4403;
+/**
+ * Leeway for `since`: the welcome's travel time and the moments between reading `Date.now()` and
+ * the request leaving. Too much only costs a needless refetch; too little could miss a change.
+ */
+const SINCE_SLACK_MS = 1000;
 
 /** Token errors that a retry cannot fix: the room does not exist for us, or we may not see it. */
 function isPermanent(err: unknown): boolean {
@@ -114,8 +149,9 @@ function isPermanent(err: unknown): boolean {
 }
 
 type SocketLike = {
-  addEventListener(type: "open" | "close" | "message", cb: (e: { data?: unknown }) => void): void;
+  addEventListener(type: "open" | "close" | "message", cb: (e: { data?: unknown; code?: number }) => void): void;
   close(): void;
+  reconnect(): void;
   send(data: string): void;
 };
 
@@ -133,6 +169,7 @@ class RoomSubscription implements Subscription {
     private readonly options: RealtimeOptions,
     private readonly onMessage: (event: PublishedEvent, meta: { seq: number }) => void,
     private readonly handlers: SubscribeHandlers,
+    private readonly since = handlers.since ?? Date.now(),
   ) {
     queueMicrotask(() => this.#emitStatus("connecting"));
     void this.#start();
@@ -194,11 +231,14 @@ class RoomSubscription implements Subscription {
       reconnectionDelayGrowFactor: o.reconnectionDelayGrowFactor ?? DEFAULT_GROW,
       ...(o.connectionTimeout !== undefined ? { connectionTimeout: o.connectionTimeout } : {}),
       ...(o.WebSocket !== undefined ? { WebSocket: o.WebSocket } : {}),
+      // Lost access is final; any other close (an expired token, a network drop) reconnects.
+      shouldReconnectOnClose: (e) => e.code !== REVOKED_CLOSE_CODE,
     });
     this.#socket = socket;
     socket.addEventListener("open", () => this.#emitStatus("open"));
-    socket.addEventListener("close", () => {
-      if (!this.#closed) this.#emitStatus("connecting");
+    socket.addEventListener("close", (e) => {
+      if (e.code === REVOKED_CLOSE_CODE) this.#revoked("access_revoked");
+      else if (!this.#closed) this.#emitStatus("connecting");
     });
     socket.addEventListener("message", (e) => {
       let msg: ServerMessage;
@@ -215,8 +255,11 @@ class RoomSubscription implements Subscription {
   #receive(msg: ServerMessage) {
     switch (msg.type) {
       case "welcome": {
-        // A reconnect into a room that moved on (or was reset) means we missed something.
-        const missed = this.seq !== undefined && msg.seq !== this.seq;
+        // First connection: did the room broadcast after the data shown was loaded? Later ones:
+        // a reconnect into a room that moved on (or was reset) means we missed something.
+        const idleMs = msg.idleMs;
+        const missed =
+          this.seq === undefined ? typeof idleMs === "number" && idleMs <= Date.now() - this.since + SINCE_SLACK_MS : msg.seq !== this.seq;
         this.seq = msg.seq;
         this.#setPresence(msg.presence);
         if (missed) this.handlers.onResync?.();
@@ -239,9 +282,23 @@ class RoomSubscription implements Subscription {
       case "typing":
         this.handlers.onTyping?.({ id: msg.id, name: msg.name, typing: msg.typing });
         return;
+      case "revoked":
+        this.#revoked(msg.message);
+        return;
+      case "reconnect":
+        // The token expired: a fresh one now, rather than when the closing handshake ends.
+        this.#socket?.reconnect();
+        return;
       case "pong":
         return;
     }
+  }
+
+  /** The room took this person's access away: stop for good, and say so once. */
+  #revoked(message: string) {
+    if (this.#closed) return;
+    this.close();
+    this.handlers.onRevoked?.({ message });
   }
 
   #setPresence(presence: PresenceEntry[]) {
@@ -287,7 +344,8 @@ export function parseServerMessage(text: string): ServerMessage {
   if (isObj(m)) {
     switch (m.type) {
       case "welcome":
-        if (isSeq(m.seq) && isPresence(m.presence)) return m as ServerMessage;
+        // `idleMs` is absent from rooms older than it: then only reconnects can tell a gap.
+        if (isSeq(m.seq) && isPresence(m.presence) && (m.idleMs == null || isSeq(m.idleMs))) return m as ServerMessage;
         break;
       case "event":
         if (isSeq(m.seq) && isObj(m.event) && typeof m.event.type === "string") return m as ServerMessage;
@@ -301,6 +359,10 @@ export function parseServerMessage(text: string): ServerMessage {
       case "typing":
         if (typeof m.id === "string" && typeof m.name === "string" && typeof m.typing === "boolean") return m as ServerMessage;
         break;
+      case "revoked":
+        if (typeof m.message === "string") return m as ServerMessage;
+        break;
+      case "reconnect":
       case "pong":
         return m as ServerMessage;
     }

@@ -1,8 +1,15 @@
 import { fileURLToPath } from "node:url";
-import type { PresenceEntry, PublishedEvent, RoomToken, ServerMessage } from "@gatherkit/core";
+import { type PresenceEntry, type PublishedEvent, ROOM_CLOSE_REVOKED, type RoomToken, type ServerMessage } from "@gatherkit/core";
 import { build } from "esbuild";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Realtime, RealtimeError, type RealtimeStatus, type Subscription } from "../src/realtime.js";
+import {
+  REVOKED_CLOSE_CODE,
+  Realtime,
+  RealtimeError,
+  type RealtimeStatus,
+  type SubscribeHandlers,
+  type Subscription,
+} from "../src/realtime.js";
 
 /**
  * A WebSocket stand-in driven by the test: it opens on the next tick and lets the test play
@@ -55,7 +62,7 @@ afterEach(() => {
   FakeSocket.instances = [];
 });
 
-function setup(getRoomToken?: (room: string) => Promise<RoomToken>) {
+function setup(getRoomToken?: (room: string) => Promise<RoomToken>, extra: SubscribeHandlers = {}) {
   let issued = 0;
   const tokens =
     getRoomToken ??
@@ -71,6 +78,7 @@ function setup(getRoomToken?: (room: string) => Promise<RoomToken>) {
     resyncs: 0,
     errors: [] as unknown[],
     typing: [] as { id: string; name: string; typing: boolean }[],
+    revoked: [] as { message: string }[],
   };
   const sub = rt.subscribe(ROOM, (event, { seq }) => seen.events.push([event, seq]), {
     onTyping: (t) => seen.typing.push(t),
@@ -78,6 +86,8 @@ function setup(getRoomToken?: (room: string) => Promise<RoomToken>) {
     onResync: () => seen.resyncs++,
     onStatus: (s) => seen.statuses.push(s),
     onError: (e) => seen.errors.push(e),
+    onRevoked: (info) => seen.revoked.push(info),
+    ...extra,
   });
   return { sub, seen };
 }
@@ -120,7 +130,7 @@ describe("Realtime", () => {
   it("delivers events in order, asks for a resync on a gap, and ignores what it already has", async () => {
     const { sub, seen } = setup();
     const s = await socket(0);
-    s.receive({ type: "welcome", seq: 4, presence: [ada] });
+    s.receive({ type: "welcome", seq: 4, presence: [ada], idleMs: null });
     expect(seen.resyncs).toBe(0); // the first welcome is the starting point, not a gap
     s.receive({ type: "event", seq: 5, event: ev("a") });
     s.receive({ type: "event", seq: 7, event: ev("c") });
@@ -139,14 +149,14 @@ describe("Realtime", () => {
   it("asks for a resync after a reconnect only when the room moved on meanwhile", async () => {
     const { sub, seen } = setup();
     const s0 = await socket(0);
-    s0.receive({ type: "welcome", seq: 2, presence: [ada] });
+    s0.receive({ type: "welcome", seq: 2, presence: [ada], idleMs: null });
     s0.drop();
     const s1 = await socket(1);
-    s1.receive({ type: "welcome", seq: 2, presence: [ada] });
+    s1.receive({ type: "welcome", seq: 2, presence: [ada], idleMs: null });
     expect(seen.resyncs).toBe(0);
     s1.drop();
     const s2 = await socket(2);
-    s2.receive({ type: "welcome", seq: 5, presence: [] });
+    s2.receive({ type: "welcome", seq: 5, presence: [], idleMs: null });
     expect(seen.resyncs).toBe(1);
     expect(sub.seq).toBe(5);
     expect(sub.presence).toEqual([]);
@@ -158,7 +168,7 @@ describe("Realtime", () => {
   it("tracks presence changes and reports room errors and unreadable messages without stopping", async () => {
     const { sub, seen } = setup();
     const s = await socket(0);
-    s.receive({ type: "welcome", seq: 0, presence: [ada] });
+    s.receive({ type: "welcome", seq: 0, presence: [ada], idleMs: null });
     s.receive({ type: "presence", presence: [ada, { id: "usr_bob", name: "Bob" }] });
     expect(sub.presence.map((p) => p.name)).toEqual(["Ada", "Bob"]);
     s.receive({ type: "error", code: "rate_limited", message: "Slow down" });
@@ -208,6 +218,65 @@ describe("Realtime", () => {
     flaky.sub.close();
   });
 
+  it("on the first welcome, asks for a resync only if the room broadcast after `since`", async () => {
+    const cases: [since: number | undefined, idleMs: number | null, resync: number][] = [
+      [Date.now() - 5000, 2000, 1], // loaded 5 s ago, the room broadcast 2 s ago: the load may have missed it
+      [Date.now() - 5000, 60_000, 0], // the last broadcast was long before the load
+      [Date.now() - 5000, null, 0], // the room never broadcast
+      [undefined, 0, 1], // default `since` (subscribe time): a broadcast just now
+      [undefined, 60_000, 0],
+    ];
+    for (const [since, idleMs, resync] of cases) {
+      FakeSocket.instances = [];
+      const { sub, seen } = setup(undefined, since === undefined ? {} : { since });
+      const s = await socket(0);
+      s.receive({ type: "welcome", seq: 3, presence: [ada], idleMs });
+      expect(seen.resyncs, `since ${since} idleMs ${idleMs}`).toBe(resync);
+      // A reconnect into an unchanged room asks nothing, however recent its last broadcast.
+      s.drop();
+      (await socket(1)).receive({ type: "welcome", seq: 3, presence: [ada], idleMs: 0 });
+      expect(seen.resyncs).toBe(resync);
+      sub.close();
+    }
+  });
+
+  it("treats a revoked access as final: onRevoked once, closed, no reconnect, nothing delivered after", async () => {
+    const { sub, seen } = setup();
+    const s = await socket(0);
+    s.receive({ type: "welcome", seq: 1, presence: [ada], idleMs: null });
+    s.receive({ type: "revoked", message: "You no longer have access to this room." });
+    s.receive({ type: "event", seq: 2, event: ev("late") });
+    s.close(REVOKED_CLOSE_CODE, "access_revoked");
+    await new Promise((r) => setTimeout(r, 30));
+    expect(seen.revoked).toEqual([{ message: "You no longer have access to this room." }]);
+    expect(sub.status).toBe("closed");
+    expect(seen.statuses.at(-1)).toBe("closed");
+    expect(seen.events).toEqual([]);
+    expect(FakeSocket.instances).toHaveLength(1);
+  });
+
+  it("stops on the revoked close code alone, and reconnects after any other close by the room (an expired token)", async () => {
+    const revoked = setup();
+    (await socket(0)).close(REVOKED_CLOSE_CODE, "access_revoked");
+    await new Promise((r) => setTimeout(r, 30));
+    expect(revoked.sub.status).toBe("closed");
+    expect(revoked.seen.revoked).toHaveLength(1);
+    expect(FakeSocket.instances).toHaveLength(1);
+
+    FakeSocket.instances = [];
+    const expired = setup();
+    (await socket(0)).close(4401, "token_expired");
+    const again = await socket(1);
+    expect(again.token).toBe("tok-2");
+    expect(expired.seen.revoked).toEqual([]);
+    await opened(expired.sub);
+    expired.sub.close();
+  });
+
+  it("uses the room's close code from @gatherkit/core", () => {
+    expect(REVOKED_CLOSE_CODE).toBe(ROOM_CLOSE_REVOKED);
+  });
+
   it("stops reconnecting after close()", async () => {
     const { sub } = setup();
     const s = await socket(0);
@@ -243,6 +312,9 @@ describe("parseServerMessage", () => {
     expect(parseServerMessage('{"type":"event","seq":4,"event":{"type":"future.thing","data":{}}}')).toMatchObject({
       event: { type: "future.thing" },
     });
+    expect(parseServerMessage('{"type":"welcome","seq":3,"presence":[],"idleMs":250}')).toMatchObject({ idleMs: 250 });
+    expect(parseServerMessage('{"type":"welcome","seq":3,"presence":[],"idleMs":null}')).toMatchObject({ idleMs: null });
+    expect(parseServerMessage('{"type":"revoked","message":"gone"}')).toEqual({ type: "revoked", message: "gone" });
     expect(parseServerMessage('{"type":"pong"}')).toEqual({ type: "pong" });
     expect(parseServerMessage('{"type":"error","code":"rate_limited","message":"slow down"}')).toMatchObject({ code: "rate_limited" });
   });
@@ -254,6 +326,8 @@ describe("parseServerMessage", () => {
       "[]",
       '{"type":"welcome","seq":-1,"presence":[]}',
       '{"type":"event","seq":1}',
+      '{"type":"welcome","seq":1,"presence":[],"idleMs":-5}',
+      '{"type":"revoked"}',
       '{"type":"presence","presence":[{"id":1}]}',
       '{"type":"nope"}',
       "not json",
