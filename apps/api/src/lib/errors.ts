@@ -18,6 +18,9 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
 
+/** 409 `conflict`: a concurrent change got in between; the caller retries. */
+export const conflict = (detail: string) => new ApiError(409, "conflict", detail);
+
 export function problemBody(status: number, code: string, detail: string, requestId?: string, errors?: Problem["errors"]): Problem {
   return {
     type: `https://gatherkit.dev/problems/${code}`,

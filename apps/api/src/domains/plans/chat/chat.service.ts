@@ -3,6 +3,7 @@ import { chatMessages, participants } from "@gatherkit/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -162,15 +163,22 @@ export async function deleteMessage(deps: Deps, caller: Caller | null, planId: s
  */
 export async function applyMessageChange(deps: Deps, orgId: string, next: MessageView, change: "edited" | "deleted"): Promise<MessageView> {
   const db = deps.db;
-  const [updated] = await db.batch([
-    db
-      .update(chatMessages)
-      .set({ body: next.body, editedAt: next.editedAt, deletedAt: next.deletedAt })
-      .where(and(eq(chatMessages.id, next.id), eq(chatMessages.planId, next.planId), isNull(chatMessages.deletedAt)))
-      .returning({ id: chatMessages.id }),
-    enqueuePlanEvent(deps, orgId, next.planId, messageChanged(change, next), previousStatementChanged),
-  ]);
-  if (updated.length === 0) throw new ApiError(409, "message_deleted", "This message was deleted meanwhile.");
-  deliverSoon(deps);
-  return next;
+  return guardedWrite(
+    deps,
+    [
+      db
+        .update(chatMessages)
+        .set({ body: next.body, editedAt: next.editedAt, deletedAt: next.deletedAt })
+        .where(and(eq(chatMessages.id, next.id), eq(chatMessages.planId, next.planId), isNull(chatMessages.deletedAt)))
+        .returning({ id: chatMessages.id }),
+      enqueuePlanEvent(deps, orgId, next.planId, messageChanged(change, next), previousStatementChanged),
+    ],
+    {
+      written: ([updated]) => (updated.length > 0 ? next : undefined),
+      // The only guard is "not deleted": nothing else to read again.
+      explain: async () => {
+        throw new ApiError(409, "message_deleted", "This message was deleted meanwhile.");
+      },
+    },
+  );
 }

@@ -1,22 +1,28 @@
 import { assertCan, assertPlanAllows, assertProposalAllows, assertProposalHasRoom, type Proposal } from "@gatherkit/core";
 import { proposals, proposalTakers } from "@gatherkit/db";
 import { and, eq, sql } from "drizzle-orm";
-import { ApiError, notFound } from "../../../lib/errors.js";
+import { conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
-import { deliverSoon } from "../../../lib/outbox.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, requirePlan } from "../access.js";
 import { enqueueProposalsChanged } from "../proposals/proposals.events.js";
-import { exists, memberOf, planAllowsSql } from "../proposals/proposals.guards.js";
-import { hiddenForRoom, presentOne, proposalRow, target } from "../proposals/proposals.view.js";
+import { memberOf, planAllowsSql, proposalHasRoom } from "../proposals/proposals.guards.js";
+import { hiddenForRoom, type ProposalRow, presentOne, proposalRow, target } from "../proposals/proposals.view.js";
 
 /** A statement setting `taken_count` to the number of takers (the CHECK refuses an overshoot). */
 const recount = (db: Deps["db"], proposalId: string) =>
   db
     .update(proposals)
-    .set({ takenCount: sql`(SELECT count(*) FROM proposal_takers WHERE proposal_id = ${proposalId})` })
+    .set({ takenCount: db.$count(proposalTakers, eq(proposalTakers.proposalId, proposalId)) })
     .where(eq(proposals.id, proposalId))
     .returning();
+
+/** The recounted proposal (404 if it were gone). */
+function recounted([row]: ProposalRow[]): ProposalRow {
+  if (!row) throw notFound("Proposal");
+  return row;
+}
 
 /**
  * Takes a place in a proposal for the caller: one batch inserts the taker only while the
@@ -38,42 +44,44 @@ export async function commit(
   assertProposalAllows(row.status, "commit");
   const now = deps.now();
   const db = deps.db;
-  const room = exists(
-    sql`SELECT 1 FROM proposals WHERE id = ${proposalId} AND status <> 'rejected' AND (capacity IS NULL OR taken_count < capacity)`,
+  const { row: updated, created } = await guardedWrite(
+    deps,
+    [
+      insertWhen(
+        db,
+        proposalTakers,
+        { orgId: plan.orgId, planId, proposalId, participantId, createdAt: now },
+        and(proposalHasRoom(db, proposalId), planAllowsSql(db, planId, "commit"), memberOf(db, planId, participantId))!,
+      )
+        .onConflictDoNothing()
+        .returning(),
+      enqueueProposalsChanged(db, target(plan, now), {
+        where: sql`p.id = ${proposalId}`,
+        hidden: hiddenForRoom(plan, now),
+        when: previousStatementChanged,
+      }),
+      recount(db, proposalId),
+    ],
+    {
+      written: ([taken, , counted]) => (taken.length > 0 ? { row: recounted(counted), created: true } : undefined),
+      explain: async ([, , counted]) => {
+        const row = recounted(counted);
+        const [held] = await db
+          .select({ proposalId: proposalTakers.proposalId })
+          .from(proposalTakers)
+          .where(and(eq(proposalTakers.proposalId, proposalId), eq(proposalTakers.participantId, participantId)));
+        if (held) return { row, created: false };
+        // Not taken: say why, from the current state.
+        const fresh = await loadPlan(deps, caller, planId);
+        assertCan(fresh.plan.type, fresh.role, "commit");
+        assertPlanAllows(fresh.plan.status, "commit");
+        assertProposalAllows(row.status, "commit");
+        assertProposalHasRoom(row);
+        throw conflict("The proposal changed at the same time; retry.");
+      },
+    },
   );
-  const [taken, , [updated]] = await db.batch([
-    insertWhen(
-      db,
-      proposalTakers,
-      { orgId: plan.orgId, planId, proposalId, participantId, createdAt: now },
-      and(room, planAllowsSql(planId, "commit"), memberOf(planId, participantId))!,
-    )
-      .onConflictDoNothing()
-      .returning(),
-    enqueueProposalsChanged(db, target(plan, now), {
-      where: sql`p.id = ${proposalId}`,
-      hidden: hiddenForRoom(plan, now),
-      when: previousStatementChanged,
-    }),
-    recount(db, proposalId),
-  ]);
-  if (!updated) throw notFound("Proposal");
-  if (taken.length > 0) {
-    deliverSoon(deps);
-    return { proposal: await presentOne(deps, access, updated), created: true };
-  }
-  const [held] = await db
-    .select({ proposalId: proposalTakers.proposalId })
-    .from(proposalTakers)
-    .where(and(eq(proposalTakers.proposalId, proposalId), eq(proposalTakers.participantId, participantId)));
-  if (held) return { proposal: await presentOne(deps, access, updated), created: false };
-  // Not taken: say why, from the current state.
-  const fresh = await loadPlan(deps, caller, planId);
-  assertCan(fresh.plan.type, fresh.role, "commit");
-  assertPlanAllows(fresh.plan.status, "commit");
-  assertProposalAllows(updated.status, "commit");
-  assertProposalHasRoom(updated);
-  throw new ApiError(409, "conflict", "The proposal changed at the same time; retry.");
+  return { proposal: await presentOne(deps, access, updated), created };
 }
 
 /** Gives the caller's place back; harmless when they had none. */
@@ -85,21 +93,33 @@ export async function withdrawCommitment(deps: Deps, caller: Caller | null, plan
   assertPlanAllows(plan.status, "commit");
   const now = deps.now();
   const db = deps.db;
-  const [removed] = await db.batch([
-    db
-      .delete(proposalTakers)
-      .where(
-        and(eq(proposalTakers.proposalId, proposalId), eq(proposalTakers.participantId, participantId), planAllowsSql(planId, "commit")),
-      )
-      .returning(),
-    enqueueProposalsChanged(db, target(plan, now), {
-      where: sql`p.id = ${proposalId}`,
-      hidden: hiddenForRoom(plan, now),
-      when: previousStatementChanged,
-    }),
-    recount(db, proposalId),
-  ]);
-  if (removed.length > 0) return deliverSoon(deps);
-  const fresh = await loadPlan(deps, caller, planId);
-  assertPlanAllows(fresh.plan.status, "commit");
+  await guardedWrite(
+    deps,
+    [
+      db
+        .delete(proposalTakers)
+        .where(
+          and(
+            eq(proposalTakers.proposalId, proposalId),
+            eq(proposalTakers.participantId, participantId),
+            planAllowsSql(db, planId, "commit"),
+          ),
+        )
+        .returning(),
+      enqueueProposalsChanged(db, target(plan, now), {
+        where: sql`p.id = ${proposalId}`,
+        hidden: hiddenForRoom(plan, now),
+        when: previousStatementChanged,
+      }),
+      recount(db, proposalId),
+    ],
+    {
+      written: ([removed]) => removed[0],
+      // No place removed: refused if the plan no longer takes changes, harmless if there was none.
+      explain: async () => {
+        const fresh = await loadPlan(deps, caller, planId);
+        assertPlanAllows(fresh.plan.status, "commit");
+      },
+    },
+  );
 }

@@ -16,6 +16,7 @@ import { expenseShares, expenses, planParticipants, proposals } from "@gatherkit
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
@@ -201,14 +202,21 @@ export async function deleteExpense(deps: Deps, caller: Caller | null, planId: s
     access.role !== null && (access.participantId === row.recordedByParticipantId || access.participantId === row.paidByParticipantId);
   assertCan(access.plan.type, access.role, "delete_expense", { isOwner });
   assertPlanAllows(access.plan.status, "expense");
-  const [deleted] = await db.batch([
-    db
-      .update(expenses)
-      .set({ deletedAt: deps.now() })
-      .where(and(eq(expenses.id, expenseId), isNull(expenses.deletedAt)))
-      .returning({ id: expenses.id }),
-    enqueuePlanEvent(deps, access.plan.orgId, planId, expenseChanged(planId, expenseId, true), previousStatementChanged),
-  ]);
-  if (deleted.length === 0) throw notFound("Expense"); // deleted meanwhile by someone else
-  deliverSoon(deps);
+  await guardedWrite(
+    deps,
+    [
+      db
+        .update(expenses)
+        .set({ deletedAt: deps.now() })
+        .where(and(eq(expenses.id, expenseId), isNull(expenses.deletedAt)))
+        .returning({ id: expenses.id }),
+      enqueuePlanEvent(deps, access.plan.orgId, planId, expenseChanged(planId, expenseId, true), previousStatementChanged),
+    ],
+    {
+      written: ([deleted]) => deleted[0],
+      explain: async () => {
+        throw notFound("Expense"); // deleted meanwhile by someone else
+      },
+    },
+  );
 }

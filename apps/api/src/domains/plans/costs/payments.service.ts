@@ -16,6 +16,7 @@ import { payments, planParticipants } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -171,21 +172,25 @@ export async function settlePayment(deps: Deps, current: PaymentRow, to: "receiv
   const now = deps.now();
   const next: PaymentRow = { ...current, status: to, ...(to === "received" ? { receivedAt: now } : { cancelledAt: now }) };
   const db = deps.db;
-  const [updated] = await db.batch([
-    db
-      .update(payments)
-      .set({ status: to, receivedAt: next.receivedAt, cancelledAt: next.cancelledAt })
-      .where(and(eq(payments.id, current.id), eq(payments.status, "pending")))
-      .returning(),
-    enqueuePlanEvent(deps, current.orgId, current.planId, paymentChanged(toPayment(next)), previousStatementChanged),
-  ]);
-  const [row] = updated;
-  if (!row) {
-    // Someone else settled it between our read and our write: say what it is now.
-    const [now] = await db.select({ status: payments.status }).from(payments).where(eq(payments.id, current.id)).limit(1);
-    paymentTransition(now?.status ?? current.status, to);
-    throw new ApiError(409, "payment_not_pending", "The payment changed meanwhile; reload it.");
-  }
-  deliverSoon(deps);
+  const row = await guardedWrite(
+    deps,
+    [
+      db
+        .update(payments)
+        .set({ status: to, receivedAt: next.receivedAt, cancelledAt: next.cancelledAt })
+        .where(and(eq(payments.id, current.id), eq(payments.status, "pending")))
+        .returning(),
+      enqueuePlanEvent(deps, current.orgId, current.planId, paymentChanged(toPayment(next)), previousStatementChanged),
+    ],
+    {
+      written: ([[updated]]) => updated,
+      explain: async () => {
+        // Someone else settled it between our read and our write: say what it is now.
+        const [now] = await db.select({ status: payments.status }).from(payments).where(eq(payments.id, current.id)).limit(1);
+        paymentTransition(now?.status ?? current.status, to);
+        throw new ApiError(409, "payment_not_pending", "The payment changed meanwhile; reload it.");
+      },
+    },
+  );
   return toPayment(row);
 }

@@ -1,12 +1,12 @@
 import { type Finalize, finalizeSelection, type Plan, planTransition, type Tally, tally } from "@gatherkit/core";
 import { plans, proposals, votes } from "@gatherkit/db";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { ApiError, notFound } from "../../../lib/errors.js";
-import { deliverSoon } from "../../../lib/outbox.js";
+import { and, asc, eq, inArray, notExists, sql } from "drizzle-orm";
+import { conflict, notFound } from "../../../lib/errors.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type PlanRow, requirePlan, toPlan } from "../access.js";
 import { enqueueEvent, enqueueFinalized, enqueueProposalsChanged } from "../proposals/proposals.events.js";
-import { exists, notExists } from "../proposals/proposals.guards.js";
+import { planAsRead, proposalsWithStatus } from "../proposals/proposals.guards.js";
 import { target } from "../proposals/proposals.view.js";
 
 /**
@@ -42,54 +42,53 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
 
     const updatedAt = Math.max(now, plan.updatedAt + 1);
     const next: PlanRow = { ...plan, status: "finalized", finalizedAt: now, updatedAt };
-    const noneRejected =
-      selected.length === 0
-        ? sql`1`
-        : notExists(
-            sql`SELECT 1 FROM proposals WHERE id IN (${sql.join(
-              selected.map((id) => sql`${id}`),
-              sql`, `,
-            )}) AND status = 'rejected'`,
-          );
-    const asRead = sql`${exists(sql`SELECT 1 FROM plans WHERE id = ${planId} AND status = 'planning' AND updated_at = ${plan.updatedAt}`)} AND ${noneRejected}`;
+    const noneRejected = selected.length === 0 ? undefined : notExists(proposalsWithStatus(db, selected, "rejected"));
+    const asRead = and(planAsRead(db, planId, "planning", plan.updatedAt), noneRejected);
     const decide = (ids: string[], status: "selected" | "rejected") =>
       db
         .update(proposals)
         .set({ status, decidedAt: now, updatedAt: now })
         .where(and(inArray(proposals.id, ids), eq(proposals.status, "proposed"), asRead));
     const t = target(plan, now);
-    const finalized = exists(sql`SELECT 1 FROM plans WHERE id = ${planId} AND status = 'finalized' AND updated_at = ${updatedAt}`);
-    const [, , [updated]] = await db.batch([
-      decide(selected, "selected"),
-      decide(rejected, "rejected"),
-      db
-        .update(plans)
-        .set({ status: "finalized", finalizedAt: now, updatedAt })
-        .where(
-          and(
-            eq(plans.id, planId),
-            eq(plans.orgId, plan.orgId),
-            eq(plans.status, "planning"),
-            eq(plans.updatedAt, plan.updatedAt),
-            noneRejected,
-          ),
-        )
-        .returning(),
-      enqueueProposalsChanged(db, t, { where: sql`p.plan_id = ${planId}`, hidden: false, when: finalized }),
-      enqueueEvent(db, t, { type: "plan.updated", data: { plan: toPlan(next, deps.config) } }, finalized),
-      enqueueFinalized(db, t, { when: finalized }),
-    ]);
-    if (updated) {
-      deliverSoon(deps);
-      return toPlan(updated, deps.config);
-    }
-    const [fresh] = await db
-      .select()
-      .from(plans)
-      .where(and(eq(plans.id, planId), eq(plans.orgId, plan.orgId)))
-      .limit(1);
-    if (!fresh) throw notFound("Plan");
-    plan = fresh;
+    const finalized = planAsRead(db, planId, "finalized", updatedAt);
+    const outcome = await guardedWrite(
+      deps,
+      [
+        decide(selected, "selected"),
+        decide(rejected, "rejected"),
+        db
+          .update(plans)
+          .set({ status: "finalized", finalizedAt: now, updatedAt })
+          .where(
+            and(
+              eq(plans.id, planId),
+              eq(plans.orgId, plan.orgId),
+              eq(plans.status, "planning"),
+              eq(plans.updatedAt, plan.updatedAt),
+              noneRejected,
+            ),
+          )
+          .returning(),
+        enqueueProposalsChanged(db, t, { where: sql`p.plan_id = ${planId}`, hidden: false, when: finalized }),
+        enqueueEvent(db, t, { type: "plan.updated", data: { plan: toPlan(next, deps.config) } }, finalized),
+        enqueueFinalized(db, t, { when: finalized }),
+      ],
+      {
+        written: ([, , [updated]]) => updated && { finalized: updated },
+        // The plan changed since it was read: read it again; the next round says why, or retries.
+        explain: async () => {
+          const [fresh] = await db
+            .select()
+            .from(plans)
+            .where(and(eq(plans.id, planId), eq(plans.orgId, plan.orgId)))
+            .limit(1);
+          if (!fresh) throw notFound("Plan");
+          return { fresh };
+        },
+      },
+    );
+    if ("finalized" in outcome) return toPlan(outcome.finalized, deps.config);
+    plan = outcome.fresh;
   }
-  throw new ApiError(409, "conflict", "The plan is being changed by others right now; try again.");
+  throw conflict("The plan is being changed by others right now; try again.");
 }

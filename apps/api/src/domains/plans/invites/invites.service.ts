@@ -14,9 +14,10 @@ import {
 import { participants, planInvites, planParticipants, plans } from "@gatherkit/db";
 import { and, asc, count, eq, exists, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { requireCaller } from "../../../lib/auth.js";
-import { ApiError, notFound } from "../../../lib/errors.js";
+import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
-import { deliverSoon, email, enqueue } from "../../../lib/outbox.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
+import { email, enqueue } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import { signParticipantToken } from "../../../lib/tokens.js";
@@ -302,37 +303,36 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
     .returning({ id: planInvites.id });
   const announce = enqueuePlanEvent(deps, plan.orgId, plan.id, participantChanged(view, false), previousStatementChanged);
   // A new participant's row goes first (the membership references it).
-  const results = (
-    joiner.kind === "new"
-      ? await db.batch([addPerson, addMembership, takeUse, announce])
-      : await db.batch([addMembership, takeUse, announce])
-  ) as unknown[];
-  const took = results[results.length - 2] as { id: string }[];
-  if (took.length > 0) {
-    deliverSoon(deps);
-    const token =
-      joiner.kind === "participant"
-        ? joiner.token
-        : await signParticipantToken(deps.config, { sub: participantId, org: plan.orgId, name }, JOIN_TOKEN_TTL_SECONDS, now);
-    return joined(deps, plan, view, token);
-  }
-
-  // Nothing written: say why.
-  if (joiner.kind === "participant") {
-    const existing = await membershipOf(deps, plan.id, participantId);
-    assertMayJoin(existing);
-    if (existing) return joined(deps, plan, existing, joiner.token); // joined concurrently by another request
-  }
-  const [fresh] = await db
-    .select({ invite: planInvites, status: plans.status })
-    .from(planInvites)
-    .innerJoin(plans, eq(plans.id, planInvites.planId))
-    .where(eq(planInvites.id, invite.id))
-    .limit(1);
-  if (!fresh) throw notFound("Invite");
-  assertPlanAllows(fresh.status, "join");
-  assertInviteUsable(fresh.invite, now);
-  throw new ApiError(409, "conflict", "The invite changed meanwhile; try again.");
+  const statements =
+    joiner.kind === "new" ? ([addPerson, addMembership, takeUse, announce] as const) : ([addMembership, takeUse, announce] as const);
+  const outcome = await guardedWrite(deps, statements, {
+    // The use was taken (the statement before the event) only if this request's membership was written.
+    written: (results) => (((results as readonly unknown[]).at(-2) as { id: string }[]).length > 0 ? ("joined" as const) : undefined),
+    // Nothing written: say why.
+    explain: async () => {
+      if (joiner.kind === "participant") {
+        const existing = await membershipOf(deps, plan.id, participantId);
+        assertMayJoin(existing);
+        if (existing) return joined(deps, plan, existing, joiner.token); // joined concurrently by another request
+      }
+      const [fresh] = await db
+        .select({ invite: planInvites, status: plans.status })
+        .from(planInvites)
+        .innerJoin(plans, eq(plans.id, planInvites.planId))
+        .where(eq(planInvites.id, invite.id))
+        .limit(1);
+      if (!fresh) throw notFound("Invite");
+      assertPlanAllows(fresh.status, "join");
+      assertInviteUsable(fresh.invite, now);
+      throw conflict("The invite changed meanwhile; try again.");
+    },
+  });
+  if (outcome !== "joined") return outcome;
+  const token =
+    joiner.kind === "participant"
+      ? joiner.token
+      : await signParticipantToken(deps.config, { sub: participantId, org: plan.orgId, name }, JOIN_TOKEN_TTL_SECONDS, now);
+  return joined(deps, plan, view, token);
 }
 
 async function participantRow(deps: Deps, participantId: string): Promise<{ name: string; email: string | null }> {

@@ -17,10 +17,10 @@ import {
   type UpdateProposal,
 } from "@gatherkit/core";
 import { planParticipants, proposals } from "@gatherkit/db";
-import { and, eq, isNull, ne, sql } from "drizzle-orm";
-import { ApiError } from "../../../lib/errors.js";
+import { and, eq, isNull, lte, ne, sql } from "drizzle-orm";
+import { conflict } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
-import { deliverSoon } from "../../../lib/outbox.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -87,43 +87,51 @@ export async function createProposal(deps: Deps, caller: Caller | null, planId: 
   const now = deps.now();
   const id = newId("proposal");
   const db = deps.db;
-  const [[row]] = await db.batch([
-    insertWhen(
-      db,
-      proposals,
-      {
-        id,
-        orgId: plan.orgId,
-        planId,
-        title: input.title,
-        description: input.description,
-        url: input.url ?? null,
-        startsAt: fromIso(input.startsAt),
-        endsAt: fromIso(input.endsAt),
-        costKind: input.cost?.kind ?? null,
-        costAmount: input.cost?.amount ?? null,
-        costCurrency: input.cost?.currency ?? null,
-        capacity: input.capacity ?? null,
-        paidByParticipantId: input.paidByParticipantId ?? null,
-        createdByParticipantId: access.role ? access.participantId : null,
-        createdAt: now,
-        updatedAt: now,
+  const row = await guardedWrite(
+    deps,
+    [
+      insertWhen(
+        db,
+        proposals,
+        {
+          id,
+          orgId: plan.orgId,
+          planId,
+          title: input.title,
+          description: input.description,
+          url: input.url ?? null,
+          startsAt: fromIso(input.startsAt),
+          endsAt: fromIso(input.endsAt),
+          costKind: input.cost?.kind ?? null,
+          costAmount: input.cost?.amount ?? null,
+          costCurrency: input.cost?.currency ?? null,
+          capacity: input.capacity ?? null,
+          paidByParticipantId: input.paidByParticipantId ?? null,
+          createdByParticipantId: access.role ? access.participantId : null,
+          createdAt: now,
+          updatedAt: now,
+        },
+        // Still planning, and the author still in the plan, as the row is written.
+        and(
+          planAllowsSql(db, planId, "propose"),
+          access.role && access.participantId ? memberOf(db, planId, access.participantId) : undefined,
+        )!,
+      ).returning(),
+      enqueueProposalsChanged(db, target(plan, now), {
+        where: sql`p.id = ${id}`,
+        hidden: hiddenForRoom(plan, now),
+        when: previousStatementChanged,
+      }),
+    ],
+    {
+      written: ([[row]]) => row,
+      explain: async () => {
+        const fresh = await requirePlan(deps, caller, planId, "propose");
+        assertPlanAllows(fresh.plan.status, "propose");
+        throw conflict("The plan changed at the same time; retry.");
       },
-      // Still planning, and the author still in the plan, as the row is written.
-      and(planAllowsSql(planId, "propose"), access.role && access.participantId ? memberOf(planId, access.participantId) : undefined)!,
-    ).returning(),
-    enqueueProposalsChanged(db, target(plan, now), {
-      where: sql`p.id = ${id}`,
-      hidden: hiddenForRoom(plan, now),
-      when: previousStatementChanged,
-    }),
-  ]);
-  if (!row) {
-    const fresh = await requirePlan(deps, caller, planId, "propose");
-    assertPlanAllows(fresh.plan.status, "propose");
-    throw new ApiError(409, "conflict", "The plan changed at the same time; retry.");
-  }
-  deliverSoon(deps);
+    },
+  );
   return presentOne(deps, access, row);
 }
 
@@ -165,45 +173,50 @@ export async function updateProposal(
 
   const now = deps.now();
   const db = deps.db;
-  const [[updated]] = await db.batch([
-    db
-      .update(proposals)
-      .set({
-        title: merged.title,
-        description: merged.description,
-        url: merged.url,
-        startsAt: fromIso(merged.startsAt),
-        endsAt: fromIso(merged.endsAt),
-        costKind: merged.cost?.kind ?? null,
-        costAmount: merged.cost?.amount ?? null,
-        costCurrency: merged.cost?.currency ?? null,
-        capacity: merged.capacity,
-        paidByParticipantId: merged.paidByParticipantId,
-        updatedAt: now,
-      })
-      .where(
-        and(
-          eq(proposals.id, proposalId),
-          ne(proposals.status, "rejected"),
-          planAllowsSql(planId, "edit"),
-          merged.capacity === null ? undefined : sql`${proposals.takenCount} <= ${merged.capacity}`,
-        ),
-      )
-      .returning(),
-    enqueueProposalsChanged(db, target(plan, now), {
-      where: sql`p.id = ${proposalId}`,
-      hidden: hiddenForRoom(plan, now),
-      when: previousStatementChanged,
-    }),
-  ]);
-  if (!updated) {
-    // Something changed since it was read: say what, from the current row.
-    const current = await proposalRow(deps, plan, proposalId);
-    assertProposalAllows(current.status, "edit");
-    applyProposalUpdate(settingsOf(current), input, { planCurrency: plan.currency, takenCount: current.takenCount });
-    throw new ApiError(409, "conflict", "The proposal changed while you edited it; load it again and retry.");
-  }
-  deliverSoon(deps);
+  const updated = await guardedWrite(
+    deps,
+    [
+      db
+        .update(proposals)
+        .set({
+          title: merged.title,
+          description: merged.description,
+          url: merged.url,
+          startsAt: fromIso(merged.startsAt),
+          endsAt: fromIso(merged.endsAt),
+          costKind: merged.cost?.kind ?? null,
+          costAmount: merged.cost?.amount ?? null,
+          costCurrency: merged.cost?.currency ?? null,
+          capacity: merged.capacity,
+          paidByParticipantId: merged.paidByParticipantId,
+          updatedAt: now,
+        })
+        .where(
+          and(
+            eq(proposals.id, proposalId),
+            ne(proposals.status, "rejected"),
+            planAllowsSql(db, planId, "edit"),
+            merged.capacity === null ? undefined : lte(proposals.takenCount, merged.capacity),
+          ),
+        )
+        .returning(),
+      enqueueProposalsChanged(db, target(plan, now), {
+        where: sql`p.id = ${proposalId}`,
+        hidden: hiddenForRoom(plan, now),
+        when: previousStatementChanged,
+      }),
+    ],
+    {
+      written: ([[updated]]) => updated,
+      explain: async () => {
+        // Something changed since it was read: say what, from the current row.
+        const current = await proposalRow(deps, plan, proposalId);
+        assertProposalAllows(current.status, "edit");
+        applyProposalUpdate(settingsOf(current), input, { planCurrency: plan.currency, takenCount: current.takenCount });
+        throw conflict("The proposal changed while you edited it; load it again and retry.");
+      },
+    },
+  );
   return presentOne(deps, access, updated);
 }
 
@@ -225,25 +238,30 @@ export async function decideProposal(
   const to = proposalTransition(row.status, action);
   const now = deps.now();
   const db = deps.db;
-  const [[updated]] = await db.batch([
-    db
-      .update(proposals)
-      .set({ status: to, decidedAt: to === "proposed" ? null : now, updatedAt: now })
-      .where(and(eq(proposals.id, proposalId), eq(proposals.status, row.status), planAllowsSql(planId, decideActivity(action))))
-      .returning(),
-    enqueueProposalsChanged(db, target(plan, now), {
-      where: sql`p.id = ${proposalId}`,
-      hidden: hiddenForRoom(plan, now),
-      when: previousStatementChanged,
-    }),
-  ]);
-  if (!updated) {
-    const current = await proposalRow(deps, plan, proposalId);
-    proposalTransition(current.status, action);
-    const fresh = await loadPlan(deps, caller, planId);
-    assertPlanAllows(fresh.plan.status, decideActivity(action));
-    throw new ApiError(409, "conflict", "The proposal changed at the same time; load it again and retry.");
-  }
-  deliverSoon(deps);
+  const updated = await guardedWrite(
+    deps,
+    [
+      db
+        .update(proposals)
+        .set({ status: to, decidedAt: to === "proposed" ? null : now, updatedAt: now })
+        .where(and(eq(proposals.id, proposalId), eq(proposals.status, row.status), planAllowsSql(db, planId, decideActivity(action))))
+        .returning(),
+      enqueueProposalsChanged(db, target(plan, now), {
+        where: sql`p.id = ${proposalId}`,
+        hidden: hiddenForRoom(plan, now),
+        when: previousStatementChanged,
+      }),
+    ],
+    {
+      written: ([[updated]]) => updated,
+      explain: async () => {
+        const current = await proposalRow(deps, plan, proposalId);
+        proposalTransition(current.status, action);
+        const fresh = await loadPlan(deps, caller, planId);
+        assertPlanAllows(fresh.plan.status, decideActivity(action));
+        throw conflict("The proposal changed at the same time; load it again and retry.");
+      },
+    },
+  );
   return presentOne(deps, access, updated);
 }

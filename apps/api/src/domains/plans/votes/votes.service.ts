@@ -14,9 +14,9 @@ import {
 import { proposals, votes } from "@gatherkit/db";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
-import { ApiError } from "../../../lib/errors.js";
+import { conflict } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
-import { deliverSoon } from "../../../lib/outbox.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, requirePlan } from "../access.js";
@@ -30,7 +30,7 @@ async function explainVoteRefused(deps: Deps, caller: Caller | null, planId: str
   assertCan(fresh.plan.type, fresh.role, "vote");
   assertVotingOpen(rulesPlan(fresh.plan), now);
   assertProposalAllows((await proposalRow(deps, fresh.plan, proposalId)).status, "vote");
-  throw new ApiError(409, "conflict", "The plan or the proposal changed at the same time; retry.");
+  throw conflict("The plan or the proposal changed at the same time; retry.");
 }
 
 /** A unique violation on `yes_lock`: 409 `one_yes_limit`, naming the proposal holding the caller's yes. */
@@ -71,9 +71,10 @@ export async function castVote(
   assertProposalAllows(row.status, "vote");
 
   const db = deps.db;
-  const guard = and(votingOpenSql(planId, now), proposalIn(proposalId, ["proposed"]), memberOf(planId, participantId))!;
-  const [[vote], , voteRows] = await db
-    .batch([
+  const guard = and(votingOpenSql(db, planId, now), proposalIn(db, proposalId, ["proposed"]), memberOf(db, planId, participantId))!;
+  const { vote, voteRows } = await guardedWrite(
+    deps,
+    [
       insertWhen(
         db,
         votes,
@@ -100,10 +101,12 @@ export async function castVote(
         .select({ proposalId: votes.proposalId, participantId: votes.participantId, value: votes.value })
         .from(votes)
         .where(eq(votes.proposalId, proposalId)),
-    ])
-    .catch((err: unknown) => refuseSecondYes(deps, err, { planId, proposalId, participantId, value }));
-  if (!vote) return explainVoteRefused(deps, caller, planId, proposalId, now);
-  deliverSoon(deps);
+    ],
+    {
+      written: ([[vote], , voteRows]) => vote && { vote, voteRows },
+      explain: () => explainVoteRefused(deps, caller, planId, proposalId, now),
+    },
+  ).catch((err: unknown) => refuseSecondYes(deps, err, { planId, proposalId, participantId, value }));
   const [t] = tally(voteRows, { ...tallyView(plan, now, access.role === "organizer"), proposalIds: [proposalId] });
   return {
     vote: {
@@ -129,27 +132,34 @@ export async function withdrawVote(deps: Deps, caller: Caller | null, planId: st
   assertVotingOpen(rulesPlan(plan), now);
   assertProposalAllows(row.status, "vote");
   const db = deps.db;
-  const [deleted] = await db.batch([
-    db
-      .delete(votes)
-      .where(
-        and(
-          eq(votes.proposalId, proposalId),
-          eq(votes.participantId, participantId),
-          votingOpenSql(planId, now),
-          proposalIn(proposalId, ["proposed"]),
-        ),
-      )
-      .returning({ id: votes.id }),
-    enqueueTallyChanged(db, target(plan, now), { proposalId, hidden: hiddenForRoom(plan, now), when: previousStatementChanged }),
-  ]);
-  if (deleted.length > 0) return deliverSoon(deps);
-  // Nothing deleted: either there was no vote (fine), or voting closed meanwhile.
-  const [still] = await db
-    .select({ id: votes.id })
-    .from(votes)
-    .where(and(eq(votes.proposalId, proposalId), eq(votes.participantId, participantId)));
-  if (still) await explainVoteRefused(deps, caller, planId, proposalId, now);
+  await guardedWrite(
+    deps,
+    [
+      db
+        .delete(votes)
+        .where(
+          and(
+            eq(votes.proposalId, proposalId),
+            eq(votes.participantId, participantId),
+            votingOpenSql(db, planId, now),
+            proposalIn(db, proposalId, ["proposed"]),
+          ),
+        )
+        .returning({ id: votes.id }),
+      enqueueTallyChanged(db, target(plan, now), { proposalId, hidden: hiddenForRoom(plan, now), when: previousStatementChanged }),
+    ],
+    {
+      written: ([deleted]) => deleted[0],
+      // Nothing deleted: either there was no vote (fine), or voting closed meanwhile.
+      explain: async () => {
+        const [still] = await db
+          .select({ id: votes.id })
+          .from(votes)
+          .where(and(eq(votes.proposalId, proposalId), eq(votes.participantId, participantId)));
+        if (still) await explainVoteRefused(deps, caller, planId, proposalId, now);
+      },
+    },
+  );
 }
 
 /** Every proposal's tally, oldest proposal first, as the caller may see it. */
