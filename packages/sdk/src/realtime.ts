@@ -71,7 +71,8 @@ export interface SubscribeHandlers {
   /**
    * This person lost access to the room (removed from the plan, membership ended): the room
    * sent nothing after the change that removed them and closed the connection. Final: the
-   * subscription is `closed` and does not reconnect.
+   * subscription is `closed` and does not reconnect. `message` is the room's explanation in
+   * English (empty if the connection closed before it arrived): show your own if you like.
    */
   onRevoked?: (info: { message: string }) => void;
   /** A token request failed, or the room sent an error; the subscription keeps going unless `status` is `closed`. */
@@ -137,10 +138,11 @@ const DEFAULT_GROW = 1.3;
 /** The room's close code for a person who lost access (ROOM_CLOSE_REVOKED in @gatherkit/core). */
 export const REVOKED_CLOSE_CODE = 4403;
 /**
- * Leeway for `since`: the welcome's travel time and the moments between reading `Date.now()` and
- * the request leaving. Too much only costs a needless refetch; too little could miss a change.
+ * Leeway for `since`. The welcome's travel time already errs towards a refetch; this covers
+ * clocks read a moment apart (a browser may round `Date.now()`, a Worker's clock stands still
+ * during a request). Too much only costs a needless refetch; too little could miss a change.
  */
-const SINCE_SLACK_MS = 1000;
+const SINCE_SLACK_MS = 250;
 
 /** Token errors that a retry cannot fix: the room does not exist for us, or we may not see it. */
 function isPermanent(err: unknown): boolean {
@@ -237,7 +239,7 @@ class RoomSubscription implements Subscription {
     this.#socket = socket;
     socket.addEventListener("open", () => this.#emitStatus("open"));
     socket.addEventListener("close", (e) => {
-      if (e.code === REVOKED_CLOSE_CODE) this.#revoked("access_revoked");
+      if (e.code === REVOKED_CLOSE_CODE) this.#revoked("");
       else if (!this.#closed) this.#emitStatus("connecting");
     });
     socket.addEventListener("message", (e) => {

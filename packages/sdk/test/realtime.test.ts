@@ -260,7 +260,7 @@ describe("Realtime", () => {
     (await socket(0)).close(REVOKED_CLOSE_CODE, "access_revoked");
     await new Promise((r) => setTimeout(r, 30));
     expect(revoked.sub.status).toBe("closed");
-    expect(revoked.seen.revoked).toHaveLength(1);
+    expect(revoked.seen.revoked).toEqual([{ message: "" }]);
     expect(FakeSocket.instances).toHaveLength(1);
 
     FakeSocket.instances = [];
