@@ -41,12 +41,13 @@ export const ERROR_CODES = [...PLATFORM_ERROR_CODES, ...ACCOUNTS_ERROR_CODES, ..
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
- * A broken domain rule, thrown by the pure rules in this package (no I/O, no HTTP types).
- * The API answers it exactly like its own `ApiError`: `status`, stable `code`, `detail`.
+ * A refusal with the status, stable `code` and `detail` a client gets for it: thrown by the pure
+ * rules in this package (no I/O), and the base of the API's own `ApiError`, so the API answers
+ * one family of errors the same way.
  */
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 409 | 422,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503,
     readonly code: ErrorCode,
     readonly detail: string,
   ) {

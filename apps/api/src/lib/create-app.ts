@@ -86,12 +86,11 @@ export function createBaseApp(deps: Deps) {
 
   app.onError((err, c) => {
     const requestId = c.var.requestId;
-    if (err instanceof ApiError) {
-      return problemResponse(err.status, err.code, err.detail, requestId, err.extra.errors, err.extra.headers);
-    }
     if (err instanceof DomainError) {
-      // Pure domain rules in @gatherkit/core throw these; they carry their own status and code.
-      return problemResponse(err.status, err.code, err.detail, requestId);
+      // Every deliberate refusal: core's pure rules throw DomainError, the API's code ApiError
+      // (a DomainError that may add the failing fields and headers such as Retry-After).
+      const extra = err instanceof ApiError ? err.extra : {};
+      return problemResponse(err.status, err.code, err.detail, requestId, extra.errors, extra.headers);
     }
     if (err instanceof HTTPException) {
       const status = err.status;

@@ -1,17 +1,18 @@
-import { type ErrorCode, PROBLEM_CONTENT_TYPE, type Problem, problemTitle } from "@gatherkit/core";
+import { DomainError, type ErrorCode, PROBLEM_CONTENT_TYPE, type Problem, problemTitle } from "@gatherkit/core";
 
 /**
- * The one error type deep code throws. `onError` turns it into problem+json; nothing else
- * builds error responses, so every failure has the same shape and a stable `code`.
+ * The error the API's own code throws: a `DomainError` (the one family `onError` turns into
+ * problem+json; nothing else builds error responses, so every failure has the same shape and a
+ * stable `code`) that may also carry the failing fields and response headers.
  */
-export class ApiError extends Error {
+export class ApiError extends DomainError {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503,
-    readonly code: ErrorCode,
-    readonly detail: string,
+    status: DomainError["status"],
+    code: ErrorCode,
+    detail: string,
     readonly extra: { errors?: Problem["errors"]; headers?: Record<string, string> } = {},
   ) {
-    super(detail);
+    super(status, code, detail);
     this.name = "ApiError";
   }
 }
