@@ -51,7 +51,7 @@ describe("<gk-connection-check> against the real API", () => {
     await waitUntil(() => part(el, "error"), "never showed the error");
     const message = part(el, "error")!.querySelector("p")!.textContent!;
     expect(message).to.contain(location.origin);
-    expect(message).to.contain("allowed origins");
+    expect(message).to.contain("allowedOrigins");
     await expect(el).to.be.accessible();
   });
 
