@@ -1,10 +1,22 @@
 import { defineConfig } from "tsup";
 
+/** Every element, by its tag name and folder. */
+const ELEMENTS = {
+  "gk-connection-check": "connection-check",
+  "gk-vote": "vote",
+  "gk-plan": "plan",
+  "gk-plan-board": "plan-board",
+  "gk-plan-proposals": "plan-proposals",
+  "gk-plan-people": "plan-people",
+  "gk-plan-money": "plan-money",
+  "gk-plan-chat": "plan-chat",
+};
+
 // Both builds write into dist/, which the build script empties first (parallel cleans would race).
 export default defineConfig([
   // For bundlers: one module per entry, dependencies left as imports.
   {
-    entry: ["src/index.ts", "src/base/index.ts", "src/connection-check/index.ts", "src/vote/index.ts", "src/plan-board/index.ts"],
+    entry: ["src/index.ts", "src/base/index.ts", ...Object.values(ELEMENTS).map((dir) => `src/${dir}/index.ts`)],
     format: ["esm"],
     dts: true,
     clean: false,
@@ -13,11 +25,7 @@ export default defineConfig([
   // For a <script type="module"> tag from a CDN: one file per widget with lit and the SDK inside
   // (code the SDK loads lazily, such as realtime, stays in lazily loaded chunks).
   {
-    entry: {
-      "gk-connection-check": "src/connection-check/index.ts",
-      "gk-vote": "src/vote/index.ts",
-      "gk-plan-board": "src/plan-board/index.ts",
-    },
+    entry: Object.fromEntries(Object.entries(ELEMENTS).map(([tag, dir]) => [tag, `src/${dir}/index.ts`])),
     outDir: "dist/cdn",
     format: ["esm"],
     platform: "browser",

@@ -2,8 +2,12 @@ import type {
   ChatMessage,
   Gatherkit,
   InvitePreview,
+  Payment,
   Plan,
   PlanBalances,
+  PlanEvent,
+  PlanEventData,
+  PlanEventType,
   PlanParticipant,
   PlanSubscribeHandlers,
   Proposal,
@@ -141,7 +145,7 @@ export const page = <T>(data: T[]) => ({ data, nextCursor: null });
 /** A request body as JSON. */
 export const body = (r: PendingRequest): unknown => JSON.parse(String(r.init.body));
 
-type Route = readonly [method: string, path: string, status: number, body?: unknown];
+export type Route = readonly [method: string, path: string, status: number, body?: unknown];
 
 /**
  * Answers the next `routes.length` requests, in whatever order the widget sends them, each by
@@ -164,18 +168,27 @@ export async function answer(api: FakeApi, routes: readonly Route[]): Promise<Pe
 
 /**
  * Replaces `gk.plans.subscribe` (on every client, since the method lives on the prototype) with
- * a stand-in the test drives: `live.handlers` are the widget's handlers, `live.open` how many
- * subscriptions are open.
+ * a stand-in the test drives: `handlers` are the last subscriber's handlers, `open` how many
+ * subscriptions are open, `subscriptions` how many were ever made; `send` delivers a room event
+ * the way the SDK does (`onEvent`, then the event's own handler).
  */
 export function fakeRealtime(client: Gatherkit) {
   const proto = Object.getPrototypeOf(client.plans) as { subscribe: Gatherkit["plans"]["subscribe"] };
   const original = proto.subscribe;
+  let seq = 0;
   const state = {
     handlers: undefined as PlanSubscribeHandlers | undefined,
     planId: undefined as string | undefined,
     open: 0,
+    subscriptions: 0,
     /** What the widget sent with `sendTyping`. */
     typing: [] as boolean[],
+    send<T extends PlanEventType>(type: T, data: PlanEventData<T>): void {
+      const h = state.handlers!;
+      seq += 1;
+      h.onEvent?.({ type, data } as PlanEvent, { seq });
+      (h[type] as ((d: PlanEventData<T>, meta: { seq: number }) => void) | undefined)?.(data, { seq });
+    },
     restore: () => {
       proto.subscribe = original;
     },
@@ -184,6 +197,7 @@ export function fakeRealtime(client: Gatherkit) {
     state.handlers = handlers;
     state.planId = planId;
     state.open += 1;
+    state.subscriptions += 1;
     let closed = false;
     const subscription = {
       close: () => {
@@ -199,3 +213,49 @@ export function fakeRealtime(client: Gatherkit) {
   };
   return state;
 }
+
+/** Everything the API knows about the test plan, as the plan widgets load it. */
+export interface PlanData {
+  plan: Plan;
+  proposals: Proposal[];
+  participants: PlanParticipant[];
+  balances: PlanBalances;
+  payments: Payment[];
+  /** Oldest first, as shown (the API lists newest first). */
+  messages: ChatMessage[];
+}
+
+export const PEOPLE = [participant(ANA, "Ana", "organizer"), participant(ME, "Grace"), participant(BEN, "Ben")];
+
+export const planData = (overrides: Partial<PlanData> = {}): PlanData => ({
+  plan: plan(),
+  proposals: [
+    proposal({ id: "prop_a000000000", title: "Sunset sail", tally: tally("prop_a000000000", { yes: 2 }), myVote: "yes" }),
+    proposal({ id: "prop_b000000000", title: "Tile museum", tally: tally("prop_b000000000", { no: 1 }) }),
+  ],
+  participants: PEOPLE,
+  balances: NO_BALANCES,
+  payments: [],
+  messages: [],
+  ...overrides,
+});
+
+export const P = `/v1/plans/${PLAN_ID}`;
+
+/** What `GET /v1/plans/{planId}/me` answers a participant token of `viewer`. */
+export const meOf = (d: PlanData, viewer = ME) => ({
+  participantId: viewer,
+  role: d.participants.find((p) => p.participantId === viewer && p.removedAt === null)?.role ?? null,
+  staff: false,
+});
+
+/** The API's answers, by what the widgets load: the store's first load, then each element's part. */
+export const planRoutes = (d: PlanData, viewer = ME) => ({
+  plan: ["GET", P, 200, d.plan] as Route,
+  me: ["GET", `${P}/me`, 200, meOf(d, viewer)] as Route,
+  proposals: ["GET", `${P}/proposals`, 200, page(d.proposals)] as Route,
+  participants: ["GET", `${P}/participants`, 200, page(d.participants)] as Route,
+  balances: ["GET", `${P}/balances`, 200, d.balances] as Route,
+  payments: ["GET", `${P}/payments`, 200, page(d.payments)] as Route,
+  messages: ["GET", `${P}/messages`, 200, page([...d.messages].reverse())] as Route,
+});

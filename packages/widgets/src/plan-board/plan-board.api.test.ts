@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
 import { sendKeys } from "@web/test-runner-commands";
+import { find, findAll, part, parts, rendered, text } from "../../test/dom.js";
 import type { GkVote } from "../vote/vote.js";
 import "../vote/vote.js";
 import type { GkPlanBoard } from "./plan-board.js";
@@ -25,10 +26,9 @@ before(async function () {
   api = body;
 });
 
-const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
-const parts = (el: Element, name: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
-const text = (node: Element | null) => node!.textContent!.replace(/\s+/g, " ").trim();
-const $ = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector)!;
+const $ = <T extends Element = HTMLElement>(el: Element, selector: string) => find<T>(el, selector)!;
+/** Everything shown: no element of the board is still loading. */
+const loaded = (el: Element) => part(el, "board") !== null && !find(el, '[role="progressbar"]');
 const card = (el: Element, title: string) =>
   parts(el, "proposal").find((c) => text(c.querySelector('[part~="proposal-title"]')).startsWith(title))!;
 
@@ -39,8 +39,8 @@ describe("<gk-plan-board> and <gk-vote> against the real API", function () {
     const board = await fixture<GkPlanBoard>(
       html`<gk-plan-board api-base=${api.apiBase} publishable-key=${api.publishableKey} invite=${api.inviteCode}></gk-plan-board>`,
     );
-    await waitUntil(() => part(board, "join-form"), "never showed the join form", { timeout: 10_000 });
-    expect(text(part(board, "join-facts"))).to.contain("Organized by Olga");
+    await waitUntil(() => find(board, "form.join-form"), "never showed the join form", { timeout: 10_000 });
+    expect(text(part(board, "facts"))).to.contain("Organized by Olga");
 
     const joined = oneEvent(board, "gk-plan-joined");
     $<HTMLInputElement>(board, "#gk-join-name").focus();
@@ -51,12 +51,12 @@ describe("<gk-plan-board> and <gk-vote> against the real API", function () {
     expect(detail.participantId).to.match(/^ptc_/);
     expect(board.token).to.match(/^gk_pt_/);
 
-    await waitUntil(() => part(board, "board"), "never showed the board", { timeout: 10_000 });
-    await board.updateComplete;
+    await waitUntil(() => loaded(board), "never showed the board", { timeout: 10_000 });
+    await rendered(board);
     expect(text(part(board, "title"))).to.match(/^Porto weekend \d+ Planning$/);
     expect(parts(board, "proposal-title").map(text)).to.deep.equal(["Port cellars", "Boat on the Douro"]);
     expect(parts(board, "participant").map(text)).to.deep.equal(["offline: Olga Organizer", "offline: Grace You"]);
-    expect(part(board, "finalize-button")).to.equal(null);
+    expect(find(board, ".finalize")).to.equal(null);
     await expect(board).to.be.accessible();
 
     // Vote yes by keyboard; the API's tally comes back.
@@ -67,7 +67,7 @@ describe("<gk-plan-board> and <gk-vote> against the real API", function () {
     await waitUntil(() => text(card(board, "Port cellars").querySelector('[part~="tally"]')) === "Yes 1 Maybe 0 No 0");
 
     // Propose (a trip: everyone may).
-    $(board, '[part~="propose-summary"]').focus();
+    $(board, ".propose summary").focus();
     await sendKeys({ press: "Enter" });
     $<HTMLInputElement>(board, "#p-title").focus();
     await sendKeys({ type: "Francesinha dinner" });
@@ -92,10 +92,10 @@ describe("<gk-plan-board> and <gk-vote> against the real API", function () {
     const organizer = await fixture<GkPlanBoard>(
       html`<gk-plan-board api-base=${api.apiBase} plan=${api.planId} token=${api.organizerToken}></gk-plan-board>`,
     );
-    await waitUntil(() => part(organizer, "board"), "never showed the organizer's board", { timeout: 10_000 });
-    await organizer.updateComplete;
-    expect(part(organizer, "finalize-button")).to.not.equal(null);
-    expect(parts(organizer, "select-button")).to.have.length(3);
+    await waitUntil(() => loaded(organizer), "never showed the organizer's board", { timeout: 10_000 });
+    await rendered(organizer);
+    expect(find(organizer, ".finalize")).to.not.equal(null);
+    expect(findAll(organizer, ".select")).to.have.length(3);
     expect(text(card(organizer, "Port cellars").querySelector('[part~="tally"]'))).to.equal("Yes 1 Maybe 0 No 0");
     expect(text(part(organizer, "message"))).to.contain("Grace");
     expect(text(part(organizer, "message"))).to.contain("See you in Porto!");
@@ -112,14 +112,14 @@ describe("<gk-plan-board> and <gk-vote> against the real API", function () {
     await expect(poll).to.be.accessible();
 
     // Finalize with the top-voted proposal.
-    part(organizer, "finalize-button")!.focus();
+    find(organizer, ".finalize")!.focus();
     await sendKeys({ press: "Enter" });
-    await organizer.updateComplete;
+    await rendered(organizer);
     expect(text($(organizer, "#finalize-question"))).to.contain("the top-voted proposal");
     await sendKeys({ press: "Enter" });
     await waitUntil(() => part(organizer, "itinerary"), "never showed the itinerary", { timeout: 10_000 });
     expect(text(part(organizer, "itinerary"))).to.equal("Port cellars");
-    expect(part(organizer, "calendar-link")!.getAttribute("href")).to.match(
+    expect(find(organizer, ".calendar-link")!.getAttribute("href")).to.match(
       new RegExp(`/v1/plans/${api.planId}/calendar\\.ics\\?token=.+`),
     );
     await expect(organizer).to.be.accessible();

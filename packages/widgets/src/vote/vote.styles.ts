@@ -13,7 +13,7 @@ export const voteStyles = css`
     border: 1px solid ${vars.colorBorder};
     border-radius: ${vars.radius};
   }
-  [part~="proposals"] {
+  .proposals {
     display: grid;
     gap: var(--_gk-vote-gap);
     margin: 0;
@@ -26,7 +26,7 @@ export const voteStyles = css`
     padding-block-start: var(--_gk-vote-gap);
     border-block-start: 1px solid ${vars.colorBorder};
   }
-  [part~="proposal-time"] {
+  .proposal-time {
     color: ${vars.colorMuted};
     font-size: ${vars.fontSizeS};
   }

@@ -13,9 +13,11 @@ const live = (el: Element, which: "polite" | "assertive") => el.shadowRoot!.quer
 const radios = (el: Element, proposalId: string) => [
   ...el.shadowRoot!.querySelectorAll<HTMLInputElement>(`input[name="vote-${proposalId}"]`),
 ];
-const counts = (card: HTMLElement) => [...card.querySelectorAll('[part~="tally-count"]')].map((li) => text(li)).join(", ");
+const counts = (card: HTMLElement) => [...card.querySelectorAll(".tally-count")].map((li) => text(li)).join(", ");
+const $ = (el: Element, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector);
 const PLAN_PATH = `/v1/plans/${PLAN_ID}`;
 const PROPOSALS_PATH = `${PLAN_PATH}/proposals`;
+const ME_ROUTE = ["GET", `${PLAN_PATH}/me`, 200, { participantId: ME, role: "participant", staff: false }] as const;
 const voteResult = (proposalId: string, value: Proposal["myVote"], t = tally(proposalId)) => ({
   vote: {
     id: "vote_0000000000000001",
@@ -40,10 +42,7 @@ async function vote(api: FakeApi, p: Plan, proposals: Proposal[]) {
   const client = api.client();
   realtime = fakeRealtime(client);
   const el = await fixture<GkVote>(html`<gk-vote .client=${client} plan=${PLAN_ID} token=${participantToken(ME)}></gk-vote>`);
-  await answer(api, [
-    ["GET", PLAN_PATH, 200, p],
-    ["GET", PROPOSALS_PATH, 200, page(proposals)],
-  ]);
+  await answer(api, [["GET", PLAN_PATH, 200, p], ME_ROUTE, ["GET", PROPOSALS_PATH, 200, page(proposals)]]);
   await waitUntil(() => !part(el, "loading"), "never finished loading");
   await el.updateComplete;
   return el;
@@ -59,8 +58,9 @@ describe("<gk-vote>", () => {
     await expect(el).to.be.accessible();
 
     const deadline = new Date(Date.now() + 2 * 86_400_000 + 60_000).toISOString();
-    const [planReq, listReq] = await answer(api, [
+    const [planReq, , listReq] = await answer(api, [
       ["GET", PLAN_PATH, 200, plan({ title: "Which date works?", votingDeadline: deadline })],
+      ME_ROUTE,
       [
         "GET",
         PROPOSALS_PATH,
@@ -143,7 +143,7 @@ describe("<gk-vote>", () => {
     const first = await api.next();
     await sendKeys({ press: "ArrowRight" });
     await sendKeys({ press: "ArrowRight" });
-    expect(api.requests).to.have.length(3); // plan, proposals, one vote
+    expect(api.requests).to.have.length(4); // plan, viewer, proposals, one vote
     first.respond(200, voteResult("prop_a000000000", "yes", tally("prop_a000000000", { yes: 1 })));
     const latest = await api.next();
     expect(body(latest)).to.deep.equal({ value: "no" });
@@ -172,10 +172,10 @@ describe("<gk-vote>", () => {
 
     const detail = "You already voted yes on another proposal: this plan allows one yes per participant.";
     request.respond(409, problem(409, "one_yes_limit", detail));
-    await waitUntil(() => part(el, "vote-error"), "never showed the refusal");
+    await waitUntil(() => part(el, "form-error"), "never showed the refusal");
     const card = parts(el, "proposal")[1]!;
-    expect(text(card.querySelector('[part~="vote-error"]'))).to.equal(detail);
-    expect(card.querySelector('[part~="vote-error"]')!.getAttribute("role")).to.equal("alert");
+    expect(text(card.querySelector('[part~="form-error"]'))).to.equal(detail);
+    expect(card.querySelector('[part~="form-error"]')!.getAttribute("role")).to.equal("alert");
     expect(radios(el, "prop_b000000000").map((r) => r.checked)).to.deep.equal([false, false, false]);
     expect(counts(card)).to.equal("Yes 0, Maybe 0, No 1");
     expect(radios(el, "prop_a000000000").map((r) => r.checked)).to.deep.equal([true, false, false]);
@@ -189,7 +189,7 @@ describe("<gk-vote>", () => {
     const retry = await api.next();
     expect(body(retry)).to.deep.equal({ value: "maybe" });
     await el.updateComplete;
-    expect(part(el, "vote-error")).to.equal(null);
+    expect(part(el, "form-error")).to.equal(null);
     retry.respond(200, voteResult("prop_b000000000", "maybe", tally("prop_b000000000", { maybe: 1, no: 1 })));
     await oneEvent(el, "gk-vote-cast");
   });
@@ -200,8 +200,9 @@ describe("<gk-vote>", () => {
     const el = await vote(api, plan({ votingDeadline: deadline, hideVotesUntilDeadline: true }), [
       proposal({ id: "prop_a000000000", title: "Friday", tally: hiddenTally("prop_a000000000", 2) }),
     ]);
-    expect(text(part(el, "tally-hidden"))).to.equal("Results appear after the deadline. 2 votes so far.");
-    expect(parts(el, "tally-count")).to.have.length(0);
+    expect(text($(el, ".tally-hidden"))).to.equal("Results appear after the deadline. 2 votes so far.");
+    expect(text(part(el, "tally"))).to.equal("Results appear after the deadline. 2 votes so far.");
+    expect($(el, ".tally-count")).to.equal(null);
     expect(text(part(el, "deadline"))).to.match(/\(in 3 hours\)\.$/);
     await expect(el).to.be.accessible();
 
@@ -210,22 +211,22 @@ describe("<gk-vote>", () => {
     const request = await api.next();
     expect(body(request)).to.deep.equal({ value: "no" });
     await el.updateComplete;
-    expect(text(part(el, "tally-total"))).to.equal("3 votes so far.");
+    expect(text($(el, ".tally-total"))).to.equal("3 votes so far.");
     request.respond(200, voteResult("prop_a000000000", "no", hiddenTally("prop_a000000000", 3)));
     await oneEvent(el, "gk-vote-cast");
 
     // The room hides counts too; a new total arrives live.
-    realtime.handlers!["plan.tally_changed"]!({ planId: PLAN_ID, tally: hiddenTally("prop_a000000000", 4) }, { seq: 1 });
+    realtime.send("plan.tally_changed", { planId: PLAN_ID, tally: hiddenTally("prop_a000000000", 4) });
     await el.updateComplete;
-    expect(text(part(el, "tally-total"))).to.equal("4 votes so far.");
+    expect(text($(el, ".tally-total"))).to.equal("4 votes so far.");
 
     // Once the deadline has passed (here: moved into the past), the results are loaded and shown.
     const passed = new Date(Date.now() - 1000).toISOString();
-    realtime.handlers!["plan.updated"]!({ plan: plan({ votingDeadline: passed, hideVotesUntilDeadline: true }) }, { seq: 2 });
+    realtime.send("plan.updated", { plan: plan({ votingDeadline: passed, hideVotesUntilDeadline: true }) });
     await answer(api, [["GET", `${PLAN_PATH}/tallies`, 200, { data: [tally("prop_a000000000", { yes: 3, no: 1 })] }]]);
-    await waitUntil(() => part(el, "tally-count"), "never showed the results");
+    await waitUntil(() => $(el, ".tally-count"), "never showed the results");
     expect(counts(parts(el, "proposal")[0]!)).to.equal("Yes 3, Maybe 0, No 1");
-    expect(part(el, "closed")).to.not.equal(null);
+    expect($(el, ".closed")).to.not.equal(null);
     await expect(el).to.be.accessible();
   });
 
@@ -235,15 +236,15 @@ describe("<gk-vote>", () => {
     const el = await vote(api, plan({ votingDeadline: new Date(Date.now() - 60_000).toISOString() }), [
       proposal({ id: "prop_a000000000", title: "Friday", myVote: "maybe" }),
     ]);
-    expect(part(el, "closed")).to.equal(part(el, "deadline"));
-    expect(text(part(el, "closed"))).to.match(/^Voting is closed: the deadline, .+, has passed\.$/);
-    expect((part(el, "vote-group") as HTMLFieldSetElement).disabled).to.equal(true);
+    expect($(el, ".closed")).to.equal(part(el, "deadline"));
+    expect(text($(el, ".closed"))).to.match(/^Voting is closed: the deadline, .+, has passed\.$/);
+    expect(($(el, ".vote-group") as HTMLFieldSetElement).disabled).to.equal(true);
     expect(radios(el, "prop_a000000000").map((r) => r.checked)).to.deep.equal([false, true, false]);
     await expect(el).to.be.accessible();
 
-    realtime.handlers!["plan.updated"]!({ plan: plan({ status: "finalized", votingDeadline: past }) }, { seq: 1 });
+    realtime.send("plan.updated", { plan: plan({ status: "finalized", votingDeadline: past }) });
     await el.updateComplete;
-    expect(text(part(el, "closed"))).to.equal("Voting is closed: the plan is finalized.");
+    expect(text($(el, ".closed"))).to.equal("Voting is closed: the plan is finalized.");
     await expect(el).to.be.accessible();
   });
 
@@ -254,29 +255,29 @@ describe("<gk-vote>", () => {
     ]);
     const h = realtime.handlers!;
 
-    h["plan.tally_changed"]!({ planId: PLAN_ID, tally: tally("prop_a000000000", { yes: 4, no: 2 }) }, { seq: 1 });
+    realtime.send("plan.tally_changed", { planId: PLAN_ID, tally: tally("prop_a000000000", { yes: 4, no: 2 }) });
     await el.updateComplete;
     expect(counts(parts(el, "proposal")[0]!)).to.equal("Yes 4, Maybe 0, No 2");
 
     const { myVote: _, committed: __, ...shared } = proposal({ id: "prop_b000000000", title: "Saturday" });
-    h["plan.proposal_changed"]!({ proposal: shared }, { seq: 2 });
+    realtime.send("plan.proposal_changed", { proposal: shared });
     await el.updateComplete;
     expect(parts(el, "proposal-title").map(text)).to.deep.equal(["Friday", "Saturday"]);
     // The room's copy has no viewer fields: the viewer's vote stays.
-    h["plan.proposal_changed"]!(
-      { proposal: { ...shared, id: "prop_a000000000", title: "Friday evening", createdAt: "2000-01-01T00:00:00.000Z" } },
-      { seq: 3 },
-    );
+    realtime.send("plan.proposal_changed", {
+      proposal: { ...shared, id: "prop_a000000000", title: "Friday evening", createdAt: "2000-01-01T00:00:00.000Z" },
+    });
     await el.updateComplete;
     expect(parts(el, "proposal-title").map(text)).to.deep.equal(["Friday evening", "Saturday"]);
     expect(radios(el, "prop_a000000000")[0]!.checked).to.equal(true);
 
     // Finalized: reloaded quietly (no spinner), the itinerary's proposals are marked.
-    h["plan.finalized"]!({ planId: PLAN_ID, selectedProposalIds: ["prop_a000000000"] }, { seq: 4 });
+    realtime.send("plan.finalized", { planId: PLAN_ID, selectedProposalIds: ["prop_a000000000"] });
     await el.updateComplete;
     expect(part(el, "loading")).to.equal(null);
     await answer(api, [
       ["GET", PLAN_PATH, 200, plan({ status: "finalized" })],
+      ME_ROUTE,
       [
         "GET",
         PROPOSALS_PATH,
@@ -289,11 +290,12 @@ describe("<gk-vote>", () => {
     ]);
     await waitUntil(() => part(el, "badge"), "never showed the itinerary");
     expect(parts(el, "proposal-title").map(text)).to.deep.equal(["Friday Selected"]);
-    expect(text(part(el, "closed"))).to.equal("Voting is closed: the plan is finalized.");
+    expect(text($(el, ".closed"))).to.equal("Voting is closed: the plan is finalized.");
 
     h.onResync!();
     await answer(api, [
       ["GET", PLAN_PATH, 200, plan({ status: "finalized" })],
+      ME_ROUTE,
       ["GET", PROPOSALS_PATH, 200, page([proposal({ id: "prop_a000000000", title: "Friday", status: "selected" })])],
     ]);
   });
@@ -315,7 +317,7 @@ describe("<gk-vote>", () => {
       cast({ planId: PLAN_ID, participantId: ME, value: "yes" });
       await el.updateComplete;
       expect(radios(el, "prop_a000000000").map((r) => r.checked)).to.deep.equal([true, false, false]);
-      expect(api.requests).to.have.length(2); // nothing sent again
+      expect(api.requests).to.have.length(3); // nothing sent again
     } finally {
       other.remove();
     }
@@ -328,7 +330,7 @@ describe("<gk-vote>", () => {
     expect(live(el, "polite")).to.equal("Nothing to vote on yet.");
     await expect(el).to.be.accessible();
     const { myVote: _, committed: __, ...shared } = proposal({ id: "prop_a000000000", title: "Friday" });
-    realtime.handlers!["plan.proposal_changed"]!({ proposal: shared }, { seq: 1 });
+    realtime.send("plan.proposal_changed", { proposal: shared });
     await el.updateComplete;
     expect(parts(el, "proposal-title").map(text)).to.deep.equal(["Friday"]);
   });
@@ -341,6 +343,7 @@ describe("<gk-vote>", () => {
     const failed = oneEvent(el, "gk-error");
     await answer(api, [
       ["GET", PLAN_PATH, 404, problem(404, "not_found", "Plan not found.")],
+      ["GET", `${PLAN_PATH}/me`, 404, problem(404, "not_found", "Plan not found.")],
       ["GET", PROPOSALS_PATH, 404, problem(404, "not_found", "Plan not found.")],
     ]);
     expect((await failed).detail.code).to.equal("not_found");
@@ -361,6 +364,20 @@ describe("<gk-vote>", () => {
     const noPlan = await fixture<GkVote>(html`<gk-vote api-base="https://api.test" token=${participantToken(ME)}></gk-vote>`);
     await waitUntil(() => part(noPlan, "error"), "never explained");
     expect(text(part(noPlan, "error"))).to.equal("<gk-vote> needs a plan attribute (the plan's id, plan_…) or an invite attribute.");
+  });
+
+  it("says the viewer is no longer in the plan and disables voting when the room revokes them", async () => {
+    const api = new FakeApi();
+    const el = await vote(api, plan(), [proposal({ id: "prop_a000000000", title: "Friday" })]);
+    realtime.handlers!.onRevoked!({ message: "You were removed from this plan." });
+    await el.updateComplete;
+    expect(text(part(el, "notice"))).to.equal("You are no longer in this plan.");
+    expect(part(el, "notice")!.getAttribute("role")).to.equal("alert");
+    expect(radios(el, "prop_a000000000").every((r) => r.matches(":disabled"))).to.equal(true);
+    radios(el, "prop_a000000000")[0]!.click();
+    await el.updateComplete;
+    expect(api.requests).to.have.length(3);
+    await expect(el).to.be.accessible();
   });
 
   it("is registered once even when its module is evaluated again", async () => {

@@ -1,8 +1,8 @@
 import { html, nothing, type TemplateResult } from "lit";
-import { describeError } from "../base/errors.js";
+import { describeError } from "./errors.js";
 
 /**
- * Why a form was refused, for people: the API's `detail`, and for validation errors each
+ * Why an action was refused, for people: the API's `detail`, and for validation errors each
  * failing field's message ("title: must not be empty").
  */
 export interface FormProblem {
@@ -23,7 +23,7 @@ export function formProblem(error: unknown): FormProblem {
   return { message, fields };
 }
 
-/** The refusal as an alert under the form, or nothing. */
+/** The refusal as an alert (part `form-error`), or nothing. */
 export function renderFormProblem(problem: FormProblem | undefined): TemplateResult | typeof nothing {
   if (!problem) return nothing;
   return html`<div part="form-error" role="alert">

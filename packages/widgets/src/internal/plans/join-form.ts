@@ -1,7 +1,7 @@
 import type { Gatherkit, InvitePreview, JoinPlanResult } from "@gatherkit/sdk";
-import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from "lit";
-import { emit } from "../base/events.js";
-import { type FormProblem, formProblem, renderFormProblem } from "./form-problem.js";
+import { html, nothing, type ReactiveController, type TemplateResult } from "lit";
+import { ActionController } from "../../base/action-controller.js";
+import { emit } from "../../base/events.js";
 import { formatDates } from "./format.js";
 
 /** Detail of `gk-plan-joined`: the visitor joined the plan through its invite. */
@@ -23,18 +23,19 @@ const INVITE_PROBLEMS: Record<Exclude<InvitePreview["status"], "active">, string
   revoked: "This invite link no longer works. Ask the organizer for a new one.",
 };
 
+type Host = ConstructorParameters<typeof ActionController>[0];
+
 /**
  * The join form of an invite link: the plan it leads to, the visitor's name and optional email,
  * then `gk.invites.join`. On success `onJoined` gets the participant token, and the host emits
  * `gk-plan-joined`. The API's refusal (an expired or used-up link, a missing name) is shown in
- * the form.
+ * the form. Parts: `join`, `title`, `facts`, `description`, `input`, `button`, `form-error`.
  */
 export class JoinForm implements ReactiveController {
-  #submitting = false;
-  #problem: FormProblem | undefined;
+  readonly #actions: ActionController;
 
   constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly host: Host,
     private readonly options: {
       client: () => Gatherkit | undefined;
       code: () => string | undefined;
@@ -42,6 +43,7 @@ export class JoinForm implements ReactiveController {
     },
   ) {
     host.addController(this);
+    this.#actions = new ActionController(host);
   }
 
   hostConnected(): void {}
@@ -55,47 +57,40 @@ export class JoinForm implements ReactiveController {
       plan.location?.name ?? null,
       `${preview.participantCount} ${preview.participantCount === 1 ? "person has" : "people have"} joined`,
     ].filter(Boolean);
-    const header = html`<h2 part="join-title">Join “${plan.title}”</h2>
-      <p part="join-facts">${facts.join(" · ")}</p>
-      ${plan.description ? html`<p part="join-description">${plan.description}</p>` : nothing}`;
+    const header = html`<h2 part="title">Join “${plan.title}”</h2>
+      <p part="facts">${facts.join(" · ")}</p>
+      ${plan.description ? html`<p part="description">${plan.description}</p>` : nothing}`;
     if (preview.status !== "active") {
       return html`<div part="join">${header}<p part="form-error" role="alert">${INVITE_PROBLEMS[preview.status]}</p></div>`;
     }
-    return html`<form part="join join-form" @submit=${this.#submit} aria-busy=${this.#submitting ? "true" : "false"}>
+    const busy = this.#actions.busy("join");
+    return html`<form part="join" class="join-form" @submit=${this.#submit} aria-busy=${busy ? "true" : "false"}>
       ${header}
-      <div part="field">
+      <div class="field">
         <label for="gk-join-name">Your name</label>
         <input id="gk-join-name" name="name" required maxlength="120" autocomplete="name" part="input" />
       </div>
-      <div part="field">
+      <div class="field">
         <label for="gk-join-email">Email <span class="optional">(optional)</span></label>
         <input id="gk-join-email" name="email" type="email" maxlength="254" autocomplete="email" part="input" />
       </div>
-      <button type="submit" part="join-button" aria-disabled=${this.#submitting ? "true" : "false"}>${this.#submitting ? "Joining…" : "Join"}</button>
-      ${renderFormProblem(this.#problem)}
+      <button type="submit" part="button" aria-disabled=${busy ? "true" : "false"}>${busy ? "Joining…" : "Join"}</button>
+      ${this.#actions.renderProblem("join")}
     </form>`;
   }
 
-  #submit = async (event: SubmitEvent): Promise<void> => {
+  #submit = (event: SubmitEvent): void => {
     event.preventDefault();
     const client = this.options.client();
     const code = this.options.code();
-    if (!client || !code || this.#submitting) return;
+    if (!client || !code) return;
     const data = new FormData(event.currentTarget as HTMLFormElement);
     const name = String(data.get("name") ?? "").trim();
     const email = String(data.get("email") ?? "").trim();
-    this.#submitting = true;
-    this.#problem = undefined;
-    this.host.requestUpdate();
-    try {
+    void this.#actions.run("join", async () => {
       const result = await client.invites.join(code, { name, ...(email ? { email } : {}) });
       this.options.onJoined(result);
       emit(this.host, "gk-plan-joined", { planId: result.plan.id, participantId: result.participant.participantId });
-    } catch (error) {
-      this.#problem = formProblem(error);
-    } finally {
-      this.#submitting = false;
-      this.host.requestUpdate();
-    }
+    });
   };
 }

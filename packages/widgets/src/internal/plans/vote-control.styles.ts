@@ -1,18 +1,18 @@
 import { css } from "lit";
-import { vars } from "../base/theme.js";
+import { vars } from "../../base/theme.js";
 
 /**
  * Styles of the shared voting pieces (tally, radio group, deadline). Hosts define
  * `--_gk-vote-bar` (the tally bars' colour) from their own custom property.
  */
 export const voteControlStyles = css`
-  [part~="tally"] {
+  .tally, .tally-hidden {
     margin: ${vars.spaceS} 0;
     padding: 0;
     list-style: none;
     font-size: ${vars.fontSizeS};
   }
-  [part~="tally-count"] {
+  .tally-count {
     display: grid;
     grid-template-columns: 4.5em 1fr 2.5em;
     align-items: center;
@@ -34,11 +34,11 @@ export const voteControlStyles = css`
     text-align: end;
     font-variant-numeric: tabular-nums;
   }
-  [part~="tally-hidden"] {
+  .tally-hidden {
     color: ${vars.colorMuted};
   }
 
-  [part~="vote-group"] {
+  .vote-group {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
@@ -48,7 +48,7 @@ export const voteControlStyles = css`
     border: 0;
     min-inline-size: 0;
   }
-  [part~="vote-legend"] {
+  .vote-legend {
     float: inline-start;
     margin-inline-end: ${vars.spaceS};
     padding: 0;
@@ -80,18 +80,18 @@ export const voteControlStyles = css`
   [part~="vote-option"] input:focus-visible {
     outline: none;
   }
-  [part~="vote-group"]:disabled [part~="vote-option"] {
+  .vote-group:disabled [part~="vote-option"] {
     cursor: default;
     color: ${vars.colorMuted};
   }
 
-  [part~="vote-error"] {
+  .vote-error {
     margin: ${vars.spaceXs} 0 0;
     color: ${vars.colorDanger};
     font-size: ${vars.fontSizeS};
   }
 
-  [part~="deadline"] {
+  .deadline {
     margin: 0 0 ${vars.spaceS};
     color: ${vars.colorMuted};
     font-size: ${vars.fontSizeS};

@@ -1,16 +1,17 @@
 import type { Gatherkit, Plan, Proposal, Tally, VoteValue } from "@gatherkit/sdk";
-import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from "lit";
+import { html, nothing, type TemplateResult } from "lit";
 import { live } from "lit/directives/live.js";
 import { styleMap } from "lit/directives/style-map.js";
-import { describeError } from "../base/errors.js";
-import { emit } from "../base/events.js";
+import { describeError } from "../../base/errors.js";
+import { emit } from "../../base/events.js";
 import { formatCountdown, formatInstant } from "./format.js";
 import { coalesced } from "./util.js";
 
 /**
- * The voting pieces `<gk-vote>` and `<gk-plan-board>` share: the proposals with their tallies and
- * the viewer's votes ({@link ProposalVotes}), the yes / maybe / no radio group and the tally
- * ({@link renderVoteControl}), and the deadline line ({@link renderDeadline}).
+ * The voting pieces `<gk-vote>` and `<gk-plan-proposals>` share: the proposals with their tallies
+ * and the viewer's votes ({@link ProposalVotes}, one per plan store, so widgets sharing a store
+ * share them), the yes / maybe / no radio group and the tally ({@link renderVoteControl}), and
+ * the deadline line ({@link renderDeadline}).
  */
 
 /** Detail of `gk-vote-cast`: the API recorded the viewer's vote. */
@@ -60,28 +61,31 @@ function moveVote(tally: Tally, from: VoteValue | null, to: VoteValue): Tally {
  * API's explanation is shown next to the proposal. Votes chosen while one is on its way are
  * coalesced: only the latest is sent next, so arrowing through a radio group stays cheap.
  */
-export class ProposalVotes implements ReactiveController {
+export class ProposalVotes {
   #proposals: Proposal[] = [];
   readonly #pending = new Map<string, PendingVote>();
   readonly #errors = new Map<string, string>();
+  /** Whether voting was open when last looked at (to reload hidden results once it closes). */
+  #wasOpen: boolean | undefined;
+  /** While this emits `gk-vote-cast`, so it does not take its own event for another widget's. */
+  #emitting = false;
 
   constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly options: {
       client: () => Gatherkit | undefined;
       planId: () => string | undefined;
       /** The viewer's participant id, when known: their votes cast by other widgets on the page show here too. */
       viewerId: () => string | null;
+      onChange: () => void;
     },
-  ) {
-    host.addController(this);
-  }
+  ) {}
 
-  hostConnected(): void {
+  /** Follows votes the same viewer casts in other widgets of the page (with their own store) while attached. */
+  attach(): void {
     document.addEventListener("gk-vote-cast", this.#castElsewhere);
   }
 
-  hostDisconnected(): void {
+  detach(): void {
     document.removeEventListener("gk-vote-cast", this.#castElsewhere);
   }
 
@@ -90,13 +94,22 @@ export class ProposalVotes implements ReactiveController {
    * viewer's vote: show it here too. The room's tally event brings the new counts.
    */
   #castElsewhere = (event: CustomEvent<VoteCastDetail>): void => {
+    if (this.#emitting) return;
     const { planId, proposalId, value, participantId } = event.detail;
-    if (event.composedPath().includes(this.host)) return;
     if (planId !== this.options.planId() || participantId !== this.options.viewerId()) return;
     if (this.#pending.has(proposalId) || this.get(proposalId)?.myVote === value) return;
     this.#errors.delete(proposalId);
     this.#set(proposalId, { myVote: value });
   };
+
+  /**
+   * Tells the votes whether voting is open now: when it closes while the page is open (the
+   * deadline passed), results that were hidden become visible and are reloaded.
+   */
+  noteOpen(open: boolean): void {
+    if (this.#wasOpen === true && !open && this.#proposals.some((p) => p.tally.hidden)) void this.refreshTallies();
+    this.#wasOpen = open;
+  }
 
   /** Oldest first. */
   get proposals(): readonly Proposal[] {
@@ -124,7 +137,7 @@ export class ProposalVotes implements ReactiveController {
       return shown ? { ...p, myVote: shown.myVote, tally: shown.tally } : p;
     });
     for (const id of this.#pending.keys()) if (!this.get(id)) this.#pending.delete(id);
-    this.host.requestUpdate();
+    this.options.onChange();
   }
 
   /** A proposal created or changed (from the API or the room); keeps the viewer's own fields. */
@@ -141,7 +154,7 @@ export class ProposalVotes implements ReactiveController {
     } else {
       this.#proposals = [...this.#proposals, merged];
     }
-    this.host.requestUpdate();
+    this.options.onChange();
   }
 
   /**
@@ -181,8 +194,8 @@ export class ProposalVotes implements ReactiveController {
     }
   });
 
-  /** Records the viewer's vote: shown at once, sent to the API, rolled back if refused. */
-  cast(proposalId: string, value: VoteValue): void {
+  /** Records the viewer's vote: shown at once, sent to the API, rolled back if refused. `origin` emits `gk-vote-cast`. */
+  cast(proposalId: string, value: VoteValue, origin: EventTarget): void {
     const proposal = this.get(proposalId);
     if (!proposal) return;
     let pending = this.#pending.get(proposalId);
@@ -197,10 +210,10 @@ export class ProposalVotes implements ReactiveController {
       pending.queued = value;
       return;
     }
-    void this.#send(proposalId, pending, value);
+    void this.#send(proposalId, pending, value, origin);
   }
 
-  async #send(proposalId: string, pending: PendingVote, value: VoteValue): Promise<void> {
+  async #send(proposalId: string, pending: PendingVote, value: VoteValue, origin: EventTarget): Promise<void> {
     const client = this.options.client();
     const planId = this.options.planId();
     if (!client || !planId) return;
@@ -210,7 +223,12 @@ export class ProposalVotes implements ReactiveController {
       const result = await client.plans.proposals.vote(planId, proposalId, { value });
       pending.confirmedVote = result.vote.value;
       pending.confirmedTally = result.tally;
-      emit(this.host, "gk-vote-cast", { planId, proposalId, value: result.vote.value, participantId: result.vote.participantId });
+      this.#emitting = true;
+      try {
+        emit(origin, "gk-vote-cast", { planId, proposalId, value: result.vote.value, participantId: result.vote.participantId });
+      } finally {
+        this.#emitting = false;
+      }
     } catch (error) {
       failure = describeError(error).message;
     }
@@ -218,7 +236,7 @@ export class ProposalVotes implements ReactiveController {
     const next = pending.queued;
     pending.queued = undefined;
     if (next !== undefined && next !== pending.confirmedVote) {
-      void this.#send(proposalId, pending, next);
+      void this.#send(proposalId, pending, next, origin);
       return;
     }
     this.#pending.delete(proposalId);
@@ -228,7 +246,7 @@ export class ProposalVotes implements ReactiveController {
 
   #set(proposalId: string, change: Partial<Proposal>): void {
     this.#proposals = this.#proposals.map((p) => (p.id === proposalId ? { ...p, ...change } : p));
-    this.host.requestUpdate();
+    this.options.onChange();
   }
 }
 
@@ -242,17 +260,17 @@ export function renderDeadline(plan: Plan, now: number): TemplateResult {
   const deadline = plan.votingDeadline;
   if (votingOpen(plan, now)) {
     return deadline
-      ? html`<p part="deadline">
+      ? html`<p part="deadline" class="deadline">
           Voting closes <time datetime=${deadline}>${formatInstant(deadline, plan.timeZone)}</time>
           (${formatCountdown(deadline, now)}).
         </p>`
-      : html`<p part="deadline">Voting is open until the organizers finalize the plan.</p>`;
+      : html`<p part="deadline" class="deadline">Voting is open until the organizers finalize the plan.</p>`;
   }
   const why =
     plan.status === "planning"
       ? html`the deadline, <time datetime=${deadline!}>${formatInstant(deadline!, plan.timeZone)}</time>, has passed`
       : `the plan is ${plan.status}`;
-  return html`<p part="deadline closed">Voting is closed: ${why}.</p>`;
+  return html`<p part="deadline" class="deadline closed">Voting is closed: ${why}.</p>`;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -260,15 +278,15 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 /** The tally: counts with bars, or only the number of votes while they are hidden. */
 export function renderTally(tally: Tally): TemplateResult {
   if (tally.hidden) {
-    return html`<p part="tally tally-hidden">
+    return html`<p part="tally" class="tally-hidden">
       Results appear after the deadline.
-      <span part="tally-total">${plural(tally.total, "vote", "votes")} so far.</span>
+      <span class="tally-total">${plural(tally.total, "vote", "votes")} so far.</span>
     </p>`;
   }
   const most = Math.max(1, ...VOTE_VALUES.map((v) => tally[v] ?? 0));
-  return html`<ul part="tally" aria-label="Votes so far">
+  return html`<ul part="tally" class="tally" aria-label="Votes so far">
     ${VOTE_VALUES.map(
-      (v) => html`<li part=${`tally-count tally-${v}`}>
+      (v) => html`<li class=${`tally-count tally-${v}`}>
         <span class="tally-label">${LABELS[v]}</span>
         <span class="tally-bar" aria-hidden="true"
           ><span style=${styleMap({ inlineSize: `${((tally[v] ?? 0) / most) * 100}%` })}></span
@@ -282,18 +300,21 @@ export function renderTally(tally: Tally): TemplateResult {
 export interface VoteControlOptions {
   /** Whether the viewer may vote on it now (plan open, proposal proposed, viewer a participant). */
   open: boolean;
+  /** The element the vote is cast from (it emits `gk-vote-cast`). */
+  origin: EventTarget;
 }
 
 /**
  * A proposal's tally, the viewer's vote as a radio group (arrow keys move within it and vote,
- * Tab moves to the next proposal), and the API's refusal of the last vote, if any.
+ * Tab moves to the next proposal), and the API's refusal of the last vote, if any. Parts: `tally`,
+ * `vote-option` (the chosen one also `vote-option-checked`), `form-error`.
  */
 export function renderVoteControl(votes: ProposalVotes, proposal: Proposal, options: VoteControlOptions): TemplateResult {
   const error = votes.error(proposal.id);
   const name = `vote-${proposal.id}`;
   return html`${renderTally(proposal.tally)}
-    <fieldset part="vote-group" ?disabled=${!options.open}>
-      <legend part="vote-legend">Your vote<span class="visually-hidden"> on ${proposal.title}</span></legend>
+    <fieldset class="vote-group" ?disabled=${!options.open}>
+      <legend class="vote-legend">Your vote<span class="visually-hidden"> on ${proposal.title}</span></legend>
       ${VOTE_VALUES.map(
         (v) => html`<label part=${proposal.myVote === v ? `vote-option vote-option-checked` : "vote-option"}>
           <input
@@ -301,11 +322,11 @@ export function renderVoteControl(votes: ProposalVotes, proposal: Proposal, opti
             name=${name}
             value=${v}
             .checked=${live(proposal.myVote === v)}
-            @change=${() => votes.cast(proposal.id, v)}
+            @change=${() => votes.cast(proposal.id, v, options.origin)}
           />
           ${LABELS[v]}
         </label>`,
       )}
     </fieldset>
-    ${error ? html`<p part="vote-error" role="alert">${error}</p>` : nothing}`;
+    ${error ? html`<p part="form-error" class="vote-error" role="alert">${error}</p>` : nothing}`;
 }

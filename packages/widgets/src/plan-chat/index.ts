@@ -1,0 +1,1 @@
+export { GkPlanChat, type MessageSentDetail, type PlanJoinedDetail } from "./plan-chat.js";

@@ -1,0 +1,1 @@
+export { GkPlanMoney, type PlanJoinedDetail } from "./plan-money.js";

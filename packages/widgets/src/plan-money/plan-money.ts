@@ -1,0 +1,198 @@
+import type { Balance, Payment, PlanBalances, SettleUpTransfer } from "@gatherkit/sdk";
+import { html, nothing, type TemplateResult } from "lit";
+import { state } from "lit/decorators.js";
+import { ActionController } from "../base/action-controller.js";
+import { defineElement } from "../base/define.js";
+import { GkElement } from "../base/gk-element.js";
+import { formatMoney } from "../internal/plans/format.js";
+import { planStyles } from "../internal/plans/plan.styles.js";
+import { PlanElement } from "../internal/plans/plan-element.js";
+import type { PlanStore } from "../internal/plans/plan-store.js";
+import { collect } from "../internal/plans/util.js";
+import { planMoneyStyles } from "./plan-money.styles.js";
+
+export type { PlanJoinedDetail } from "../internal/plans/join-form.js";
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "gk-plan-money": GkPlanMoney;
+  }
+}
+
+/**
+ * Who owes whom in a plan: the transfers that settle everyone up and each person's balance. The
+ * viewer gets **Mark as paid** on the transfers they owe (it records a payment for the recipient
+ * to confirm) and **Confirm received** on payments others recorded to them. Balances reload
+ * after each, and whenever a cost or payment changes.
+ *
+ * Inside `<gk-plan-board>` or `<gk-plan>` it shows their plan; alone it takes the same attributes
+ * as the board (`plan`, `token` or `invite`, `api-base`, …).
+ *
+ * @tag gk-plan-money
+ * @summary Who owes whom in a plan, settle-up, Mark as paid and Confirm received.
+ *
+ * @event {CustomEvent<PlanJoinedDetail>} gk-plan-joined - Alone with `invite`: the visitor joined through the invite form.
+ * @event {CustomEvent<GkErrorDetail>} gk-error - Loading failed.
+ *
+ * @csspart heading - The "Who owes whom" heading.
+ * @csspart transfer - One settle-up suggestion (who pays whom how much).
+ * @csspart balance - One person's balance.
+ * @csspart payment - A payment someone recorded as sent to the viewer, waiting for the viewer to confirm.
+ * @csspart button - Mark as paid, Confirm received.
+ * @csspart form-error - Why the API refused marking or confirming a payment.
+ * @csspart notice - Alone: "You are no longer in this plan" once the viewer lost access.
+ */
+export class GkPlanMoney extends PlanElement {
+  static override styles = [GkElement.styles, planStyles, planMoneyStyles];
+
+  @state() private accessor balances: PlanBalances | undefined;
+  /** The plan's payments (for the ones waiting for the viewer to confirm). */
+  @state() private accessor payments: readonly Payment[] = [];
+
+  readonly #actions = new ActionController(this, { disabled: () => this.locked });
+  readonly #part = this.loadPart(
+    async (store, signal) => {
+      const { client, planId } = store;
+      const [balances, payments] = await Promise.all([
+        client.plans.balances(planId, { signal }),
+        collect(client.plans.payments.list(planId, { limit: 100 }, { signal })),
+        // For the names of everyone, including people who left.
+        store.ensureParticipants(),
+      ]);
+      return { balances, payments };
+    },
+    ({ balances, payments }) => {
+      this.balances = balances;
+      this.payments = payments;
+    },
+  );
+
+  constructor() {
+    super();
+    const refresh = () => void this.#part.refresh();
+    this.listen({ "plan.expense_changed": refresh, "plan.payment_changed": refresh, onResync: refresh });
+  }
+
+  override render() {
+    return this.renderPlan(this.#part, {
+      messages: { loading: "Loading who owes whom…" },
+      isEmpty: () => false,
+      complete: () => this.#render(this.store!, this.balances!),
+    });
+  }
+
+  #render(store: PlanStore, b: PlanBalances): TemplateResult {
+    const transfers = b.transfers;
+    const open = b.balances.filter((x) => x.status !== "settled" || x.paid !== 0 || x.share !== 0);
+    const me = store.viewerId;
+    return html`<fieldset class="scope" ?disabled=${this.locked}>
+      <h3 part="heading" id="money-title">Who owes whom</h3>
+      ${
+        !transfers.length && !open.length
+          ? html`<p class="muted">Nobody owes anything yet.</p>`
+          : html`${
+              transfers.length
+                ? html`<h4>To settle up</h4>
+                  <ul class="list">
+                    ${transfers.map(
+                      (t) => html`<li part="transfer">
+                        ${store.name(t.fromParticipantId)} ${t.fromParticipantId === me ? "pay" : "pays"}
+                        ${store.name(t.toParticipantId, "you")} <strong>${formatMoney(t.amount, b.currency)}</strong>
+                        ${t.fromParticipantId === me ? this.#renderMarkPaid(store, t, b.currency) : nothing}
+                      </li>`,
+                    )}
+                  </ul>`
+                : html`<p class="muted">Everyone is settled up.</p>`
+            }
+            ${
+              open.length
+                ? html`<h4>Balances</h4>
+                  <ul class="list">
+                    ${open.map((x) => html`<li part="balance">${store.name(x.participantId)}: ${this.#balanceText(me, x, b.currency)}</li>`)}
+                  </ul>`
+                : nothing
+            }`
+      }
+      ${this.#renderToConfirm(store)}
+    </fieldset>`;
+  }
+
+  #renderMarkPaid(store: PlanStore, t: SettleUpTransfer, currency: string): TemplateResult {
+    const key = `${t.fromParticipantId}>${t.toParticipantId}`;
+    return html`<button
+        type="button"
+        part="button"
+        class="secondary mark-paid"
+        aria-disabled=${this.#actions.busy(key) ? "true" : "false"}
+        aria-label=${`Mark as paid: ${formatMoney(t.amount, currency)} to ${store.name(t.toParticipantId)}`}
+        @click=${() =>
+          void this.#pay(key, () =>
+            store.client.plans.payments.create(store.planId, {
+              fromParticipantId: t.fromParticipantId,
+              toParticipantId: t.toParticipantId,
+              amount: t.amount,
+              currency,
+            }),
+          )}
+      >
+        Mark as paid
+      </button>
+      ${this.#actions.renderProblem(key)}`;
+  }
+
+  /** Payments others recorded as sent to the viewer, waiting for the viewer to confirm them. */
+  #renderToConfirm(store: PlanStore): TemplateResult | typeof nothing {
+    const me = store.viewerId;
+    const waiting = me === null ? [] : this.payments.filter((p) => p.status === "pending" && p.toParticipantId === me);
+    if (!waiting.length) return nothing;
+    return html`<h4>Waiting for you to confirm</h4>
+      <ul class="list">
+        ${waiting.map((p) => {
+          const from = store.name(p.fromParticipantId);
+          const amount = formatMoney(p.amount, p.currency);
+          return html`<li part="payment">
+            ${from} says they paid you <strong>${amount}</strong>
+            <button
+              type="button"
+              part="button"
+              class="secondary confirm-received"
+              aria-disabled=${this.#actions.busy(p.id) ? "true" : "false"}
+              aria-label=${`Confirm received: ${amount} from ${from}`}
+              @click=${() => void this.#pay(p.id, () => store.client.plans.payments.update(store.planId, p.id, { status: "received" }))}
+            >
+              Confirm received
+            </button>
+            ${this.#actions.renderProblem(p.id)}
+          </li>`;
+        })}
+      </ul>`;
+  }
+
+  async #pay(key: string, send: () => Promise<Payment>): Promise<void> {
+    await this.#actions.run(
+      key,
+      async () => {
+        await send();
+        await this.#part.refresh();
+      },
+      // The button goes with the settled transfer: focus the section's heading, not the page.
+      { focus: "#money-title" },
+    );
+  }
+
+  #balanceText(me: string | null, b: Balance, currency: string): string {
+    const mine = b.participantId === me;
+    switch (b.status) {
+      case "owes":
+        return `${mine ? "owe" : "owes"} ${formatMoney(-b.outstanding, currency)}`;
+      case "owed":
+        return `${mine ? "are" : "is"} owed ${formatMoney(b.outstanding, currency)}`;
+      case "paid":
+        return `paid ${formatMoney(b.pendingOut, currency)}, waiting for confirmation`;
+      case "settled":
+        return "settled up";
+    }
+  }
+}
+
+defineElement("gk-plan-money", GkPlanMoney);

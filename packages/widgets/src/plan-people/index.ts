@@ -1,0 +1,1 @@
+export { GkPlanPeople, type PlanJoinedDetail } from "./plan-people.js";

@@ -1,0 +1,1 @@
+export { GkPlanProposals, type PlanJoinedDetail, type ProposalCreatedDetail, type VoteCastDetail } from "./plan-proposals.js";

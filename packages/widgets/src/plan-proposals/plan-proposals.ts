@@ -1,0 +1,408 @@
+import type { Plan, PlanRole, Proposal, ProposalCreateParams } from "@gatherkit/sdk";
+import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
+import { state } from "lit/decorators.js";
+import { repeat } from "lit/directives/repeat.js";
+import { ActionController } from "../base/action-controller.js";
+import { defineElement } from "../base/define.js";
+import { emit } from "../base/events.js";
+import { GkElement } from "../base/gk-element.js";
+import { Clock } from "../internal/plans/clock.js";
+import { formatInstantRange, formatMoney, parseMoney, zonedToIso } from "../internal/plans/format.js";
+import { planStyles } from "../internal/plans/plan.styles.js";
+import { PlanElement } from "../internal/plans/plan-element.js";
+import type { PlanStore } from "../internal/plans/plan-store.js";
+import { renderVoteControl, votingOpen } from "../internal/plans/vote-control.js";
+import { voteControlStyles } from "../internal/plans/vote-control.styles.js";
+import { planProposalsStyles } from "./plan-proposals.styles.js";
+
+export type { PlanJoinedDetail } from "../internal/plans/join-form.js";
+export type { VoteCastDetail } from "../internal/plans/vote-control.js";
+
+/** Detail of `gk-proposal-created`: the viewer added a proposal through the propose form. */
+export interface ProposalCreatedDetail {
+  planId: string;
+  proposal: Proposal;
+}
+
+declare global {
+  interface GkEventDetailMap {
+    "gk-proposal-created": ProposalCreatedDetail;
+  }
+  interface HTMLElementTagNameMap {
+    "gk-plan-proposals": GkPlanProposals;
+  }
+}
+
+/** Plan statuses in which places can be taken and given up (the API's `commit` activity). */
+const ACTIVE_STATUSES: readonly Plan["status"][] = ["planning", "finalized"];
+
+/**
+ * A plan's proposals as cards: when and what they cost, their live tallies and the viewer's vote
+ * (yes / maybe / no), places to take in proposals with a capacity, and a "Propose something"
+ * form (everyone in a trip, organizers in event and purchase plans). Organizers also get Select /
+ * Reject / Reopen on each proposal and Finalize (with the proposals marked Selected, or else the
+ * top-voted one) after a confirmation. Once the plan is finalized it shows the itinerary, with an
+ * "Add to calendar" link.
+ *
+ * Inside `<gk-plan-board>` or `<gk-plan>` it shows their plan; alone it takes the same attributes
+ * as the board (`plan`, `token` or `invite`, `api-base`, …).
+ *
+ * ```html
+ * <gk-plan-proposals api-base="https://api.example.com" plan="plan_…" token="gk_pt_…"></gk-plan-proposals>
+ * ```
+ *
+ * @tag gk-plan-proposals
+ * @summary A plan's proposals: votes, places, the propose form, organizer decisions and the itinerary.
+ *
+ * @event {CustomEvent<VoteCastDetail>} gk-vote-cast - The API recorded the viewer's vote: `{ planId, proposalId, value, participantId }`.
+ * @event {CustomEvent<ProposalCreatedDetail>} gk-proposal-created - The viewer added a proposal: `{ planId, proposal }`.
+ * @event {CustomEvent<PlanJoinedDetail>} gk-plan-joined - Alone with `invite`: the visitor joined through the invite form.
+ * @event {CustomEvent<GkErrorDetail>} gk-error - Loading failed.
+ *
+ * @csspart heading - The section's heading ("Proposals", "Itinerary").
+ * @csspart proposal - One proposal card.
+ * @csspart proposal-title - A proposal's title (with its badges).
+ * @csspart badge - Selected, Rejected, Full, "You have a place".
+ * @csspart tally - A proposal's votes: counts with bars, or "Results appear after the deadline".
+ * @csspart vote-option - One of yes / maybe / no (a label around its radio button).
+ * @csspart vote-option-checked - The viewer's choice.
+ * @csspart button - Every button: Select, Reject, Reopen, Take a place, Give up my place, Finalize, Add proposal.
+ * @csspart input - The propose form's fields.
+ * @csspart form-error - Why the API refused a vote, a decision, a place or a proposal.
+ * @csspart itinerary - The list of selected proposals once the plan is finalized.
+ * @csspart notice - Alone: "You are no longer in this plan" once the viewer lost access.
+ *
+ * @cssproperty --gk-plan-card-background - Background of proposal cards (default: `--gk-plan-board-card-background`, else the surface colour).
+ * @cssproperty --gk-vote-bar-color - Colour of the tally bars (default: the accent colour).
+ */
+export class GkPlanProposals extends PlanElement {
+  static override styles = [GkElement.styles, planStyles, voteControlStyles, planProposalsStyles];
+
+  protected override showsProposals(): boolean {
+    return true;
+  }
+
+  readonly #clock = new Clock(this);
+  readonly #actions = new ActionController(this, { disabled: () => this.locked });
+  readonly #part = this.loadPart((store) => store.ensureProposals());
+  /** Finalizing asks first. */
+  @state() private accessor confirmingFinalize = false;
+  /** The title of the proposal just added, announced under the form. */
+  @state() private accessor added: string | undefined;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const plan = this.store?.plan;
+    // When the deadline passes while the page is open, hidden results become visible.
+    if (plan) this.store!.votes.noteOpen(votingOpen(plan, this.#clock.now));
+  }
+
+  override render() {
+    return this.renderPlan(this.#part, {
+      messages: { loading: "Loading the proposals…" },
+      isEmpty: () => false,
+      complete: () => this.#render(this.store!, this.store!.plan!),
+    });
+  }
+
+  #render(store: PlanStore, plan: Plan): TemplateResult {
+    const finalized = plan.status === "finalized" || plan.status === "completed";
+    return html`<fieldset class="scope" ?disabled=${this.locked}>
+      ${finalized ? this.#renderItinerary(plan) : this.#renderProposals(store, plan)}
+    </fieldset>`;
+  }
+
+  #renderItinerary(plan: Plan): TemplateResult {
+    const selected = this.store!.votes.proposals.filter((p) => p.status === "selected")
+      // By start time; proposals without one last.
+      .sort((a, b) => (a.startsAt === null ? 1 : 0) - (b.startsAt === null ? 1 : 0) || (a.startsAt ?? "").localeCompare(b.startsAt ?? ""));
+    return html`<h3 part="heading" id="itinerary-title">Itinerary</h3>
+      ${
+        selected.length
+          ? html`<ol part="itinerary">
+            ${selected.map(
+              (p) => html`<li>
+                <strong>${p.title}</strong>
+                ${p.startsAt ? html`<span class="muted">${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone)}</span>` : nothing}
+              </li>`,
+            )}
+          </ol>`
+          : html`<p class="muted">Nothing was selected.</p>`
+      }
+      ${
+        plan.calendarUrl
+          ? html`<p><a class="calendar-link" href=${plan.calendarUrl}>Add to calendar<span class="visually-hidden"> (iCalendar feed of ${plan.title})</span></a></p>`
+          : nothing
+      }`;
+  }
+
+  #renderProposals(store: PlanStore, plan: Plan): TemplateResult {
+    const role = store.role;
+    const open = votingOpen(plan, this.#clock.now);
+    const list = store.votes.proposals;
+    const canPropose = plan.status === "planning" && (role === "organizer" || (plan.type === "trip" && role !== null));
+    return html`<h3 part="heading" id="proposals-title">Proposals</h3>
+      ${role === "organizer" && plan.status === "planning" ? this.#renderFinalize(store) : nothing}
+      ${
+        list.length
+          ? html`<ol class="proposals">
+            ${repeat(
+              list,
+              (p) => p.id,
+              (p) => this.#renderProposal(store, plan, p, open, role),
+            )}
+          </ol>`
+          : html`<p class="muted">No proposals yet.</p>`
+      }
+      ${canPropose ? this.#renderProposeForm(plan) : nothing}`;
+  }
+
+  #renderFinalize(store: PlanStore): TemplateResult {
+    const selected = store.votes.proposals.filter((p) => p.status === "selected");
+    const what = selected.length
+      ? `the ${selected.length === 1 ? "proposal" : `${selected.length} proposals`} marked Selected`
+      : "the top-voted proposal";
+    if (!this.confirmingFinalize) {
+      return html`<div class="organizer-controls">
+        <button type="button" part="button" class="finalize" @click=${() => this.#confirmFinalize(true)}>Finalize the plan…</button>
+      </div>`;
+    }
+    const busy = this.#actions.busy("finalize");
+    return html`<div class="organizer-controls" role="group" aria-labelledby="finalize-question">
+      <p id="finalize-question">Finalize with ${what}? Voting closes and the itinerary is fixed.</p>
+      <div class="actions">
+        <button
+          type="button"
+          part="button"
+          class="finalize-confirm"
+          aria-disabled=${busy ? "true" : "false"}
+          @click=${() =>
+            void this.#finalize(
+              store,
+              selected.map((p) => p.id),
+            )}
+        >
+          ${busy ? "Finalizing…" : "Finalize"}
+        </button>
+        <button type="button" part="button" class="secondary finalize-cancel" @click=${() => this.#confirmFinalize(false)}>Cancel</button>
+      </div>
+      ${this.#actions.renderProblem("finalize")}
+    </div>`;
+  }
+
+  #confirmFinalize(confirming: boolean): void {
+    this.confirmingFinalize = confirming;
+    this.#actions.clear("finalize");
+    this.#actions.focusAfterUpdate(confirming ? ".finalize-confirm" : ".finalize");
+  }
+
+  async #finalize(store: PlanStore, selectedIds: string[]): Promise<void> {
+    const params = selectedIds.length ? { mode: "select" as const, proposalIds: selectedIds } : { mode: "top_voted" as const, count: 1 };
+    await this.#actions.run(
+      "finalize",
+      async () => {
+        store.setPlan(await store.client.plans.finalize(store.planId, params));
+        this.confirmingFinalize = false;
+        await store.refresh();
+      },
+      { focus: "#itinerary-title" },
+    );
+  }
+
+  #renderProposal(store: PlanStore, plan: Plan, p: Proposal, open: boolean, role: PlanRole | null): TemplateResult {
+    const meta: unknown[] = [];
+    if (p.startsAt) meta.push(html`<time datetime=${p.startsAt}>${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone)}</time>`);
+    if (p.cost) meta.push(`${formatMoney(p.cost.amount, p.cost.currency)} ${p.cost.kind === "per_person" ? "per person" : "in total"}`);
+    if (p.url)
+      meta.push(
+        html`<a href=${p.url} rel="noopener noreferrer" target="_blank">Details<span class="visually-hidden"> of ${p.title} (opens a new tab)</span></a>`,
+      );
+    const key = `decide:${p.id}`;
+    const busy = this.#actions.busy(key) ? "true" : "false";
+    const decide = (action: "select" | "reject" | "reopen", label: string) =>
+      html`<button type="button" part="button" class=${`secondary ${action}`} aria-disabled=${busy} @click=${() => void this.#decide(store, p, action)}>${label}</button>`;
+    return html`<li part="proposal" id=${`proposal-${p.id}`}>
+      <h4 part="proposal-title">
+        ${p.title}
+        ${p.status !== "proposed" ? html`<span part="badge">${p.status === "selected" ? "Selected" : "Rejected"}</span>` : nothing}
+      </h4>
+      ${meta.length ? html`<p class="proposal-meta">${meta.map((m, i) => html`${i ? " · " : ""}${m}`)}</p>` : nothing}
+      ${p.description ? html`<p class="description">${p.description}</p>` : nothing}
+      ${
+        p.status !== "rejected"
+          ? renderVoteControl(store.votes, p, { open: open && p.status === "proposed" && role !== null, origin: this })
+          : nothing
+      }
+      ${
+        role === "organizer" && plan.status === "planning"
+          ? html`<div class="actions" role="group" aria-label=${`Decide on ${p.title}`}>
+            ${
+              p.status === "proposed"
+                ? html`${decide("select", "Select")} ${decide("reject", "Reject")}`
+                : p.status === "rejected"
+                  ? decide("reopen", "Reopen")
+                  : nothing
+            }
+          </div>`
+          : nothing
+      }
+      ${this.#actions.renderProblem(key)}
+      ${p.capacity !== null ? this.#renderPlaces(store, plan, p, p.capacity) : nothing}
+    </li>`;
+  }
+
+  async #decide(store: PlanStore, p: Proposal, action: "select" | "reject" | "reopen"): Promise<void> {
+    // The button pressed is replaced by the next decision's: keep focus on the card.
+    const next = action === "reject" ? ".reopen" : action === "reopen" ? ".select" : '[part~="proposal-title"]';
+    await this.#actions.run(
+      `decide:${p.id}`,
+      async () => store.votes.upsert(await store.client.plans.proposals[action](store.planId, p.id)),
+      {
+        focus: `#proposal-${p.id} ${next}`,
+      },
+    );
+  }
+
+  /** Places in a proposal with a capacity: how many are taken, and Take a place / Give up my place. */
+  #renderPlaces(store: PlanStore, plan: Plan, p: Proposal, capacity: number): TemplateResult {
+    const full = p.takenCount >= capacity;
+    const key = `places:${p.id}`;
+    const canCommit = store.role !== null && store.viewerId !== null && p.status !== "rejected" && ACTIVE_STATUSES.includes(plan.status);
+    return html`<div class="places">
+      <p class="places-count">
+        ${p.takenCount} of ${capacity} places taken${full ? html` <span part="badge">Full</span>` : nothing}${
+          p.committed ? html` <span part="badge">You have a place</span>` : nothing
+        }
+      </p>
+      ${
+        canCommit && (p.committed || !full)
+          ? html`<button
+            type="button"
+            part="button"
+            class=${p.committed ? "secondary uncommit" : "secondary commit"}
+            aria-disabled=${this.#actions.busy(key) ? "true" : "false"}
+            aria-label=${p.committed ? `Give up my place in ${p.title}` : `Take a place in ${p.title}`}
+            @click=${() => void this.#setCommitted(store, p, !p.committed)}
+          >
+            ${p.committed ? "Give up my place" : "Take a place"}
+          </button>`
+          : nothing
+      }
+      <div class="places-error">${this.#actions.renderProblem(key)}</div>
+    </div>`;
+  }
+
+  async #setCommitted(store: PlanStore, p: Proposal, commit: boolean): Promise<void> {
+    const { client, planId } = store;
+    await this.#actions.run(
+      `places:${p.id}`,
+      async () => {
+        if (commit) {
+          store.votes.upsert(await client.plans.proposals.commit(planId, p.id));
+        } else {
+          await client.plans.proposals.uncommit(planId, p.id);
+          store.votes.upsert(await client.plans.proposals.retrieve(planId, p.id));
+        }
+      },
+      {
+        // The button pressed is replaced by its opposite: keep focus there.
+        focus: `#proposal-${p.id} .${commit ? "uncommit" : "commit"}`,
+        // A refusal such as proposal_full means the counts moved: show them as they are. If the
+        // button goes (the proposal is full now), focus moves to the explanation, not to the page.
+        focusOnError: `#proposal-${p.id} .places-error [part~="form-error"]`,
+        onError: () => {
+          void client.plans.proposals.retrieve(planId, p.id).then(
+            (fresh) => store.votes.upsert(fresh),
+            () => {},
+          );
+        },
+      },
+    );
+  }
+
+  #renderProposeForm(plan: Plan): TemplateResult {
+    const busy = this.#actions.busy("propose");
+    return html`<details class="propose">
+      <summary>Propose something</summary>
+      <form @submit=${(e: SubmitEvent) => this.#propose(e, plan)} aria-busy=${busy ? "true" : "false"}>
+        <div class="field">
+          <label for="p-title">Title</label>
+          <input id="p-title" name="title" required maxlength="200" part="input" />
+        </div>
+        <div class="field">
+          <label for="p-description">Description <span class="optional">(optional)</span></label>
+          <textarea id="p-description" name="description" maxlength="5000" part="input"></textarea>
+        </div>
+        <div class="row">
+          <div class="field">
+            <label for="p-starts">Starts <span class="optional">(optional, ${plan.timeZone} time)</span></label>
+            <input id="p-starts" name="startsAt" type="datetime-local" part="input" />
+          </div>
+          <div class="field">
+            <label for="p-ends">Ends <span class="optional">(optional)</span></label>
+            <input id="p-ends" name="endsAt" type="datetime-local" part="input" />
+          </div>
+        </div>
+        <div class="row">
+          <div class="field">
+            <label for="p-cost">Cost in ${plan.currency} <span class="optional">(optional)</span></label>
+            <input id="p-cost" name="cost" inputmode="decimal" autocomplete="off" part="input" />
+          </div>
+          <div class="field">
+            <label for="p-cost-kind">Cost is</label>
+            <select id="p-cost-kind" name="costKind" part="input">
+              <option value="per_person">per person</option>
+              <option value="total">in total, shared</option>
+            </select>
+          </div>
+        </div>
+        <div class="field">
+          <label for="p-url">Link <span class="optional">(optional)</span></label>
+          <input id="p-url" name="url" type="url" maxlength="2000" placeholder="https://" part="input" />
+        </div>
+        <button type="submit" part="button" aria-disabled=${busy ? "true" : "false"}>${busy ? "Adding…" : "Add proposal"}</button>
+        <p class="form-status" role="status">${this.added ? `Added “${this.added}”.` : ""}</p>
+        ${this.#actions.renderProblem("propose")}
+      </form>
+    </details>`;
+  }
+
+  #propose(event: SubmitEvent, plan: Plan): void {
+    event.preventDefault();
+    const store = this.store;
+    if (!store) return;
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const field = (name: string) => String(data.get(name) ?? "").trim();
+    const params: ProposalCreateParams = { title: field("title") };
+    if (field("description")) params.description = field("description");
+    if (field("url")) params.url = field("url");
+    for (const key of ["startsAt", "endsAt"] as const) {
+      const iso = field(key) ? zonedToIso(field(key), plan.timeZone) : null;
+      if (iso) params[key] = iso;
+    }
+    if (field("cost")) {
+      const amount = parseMoney(field("cost"), plan.currency);
+      if (amount === null) {
+        this.added = undefined;
+        this.#actions.fail("propose", `Enter the cost as an amount in ${plan.currency}, such as 12.50.`);
+        return;
+      }
+      params.cost = { kind: field("costKind") === "total" ? "total" : "per_person", amount, currency: plan.currency };
+    }
+    this.added = undefined;
+    void this.#actions.run(
+      "propose",
+      async () => {
+        const proposal = await store.client.plans.proposals.create(plan.id, params);
+        store.votes.upsert(proposal);
+        form.reset();
+        this.added = proposal.title;
+        emit(this, "gk-proposal-created", { planId: plan.id, proposal });
+      },
+      { focus: "#p-title" },
+    );
+  }
+}
+
+defineElement("gk-plan-proposals", GkPlanProposals);

@@ -1,0 +1,1 @@
+export { GkPlan, type PlanJoinedDetail } from "./plan.js";
