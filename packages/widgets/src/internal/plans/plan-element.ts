@@ -109,11 +109,7 @@ export abstract class PlanElement extends GkElement {
     return this.store?.locked ?? false;
   }
 
-  /** The viewer's participant id (`ptc_…`), when known. */
-  protected get viewerId(): string | null {
-    return this.store?.viewerId ?? this.#fallbackViewerId();
-  }
-
+  /** Who the viewer is until the API says: the participant they joined as here, else the token's claim. */
   #fallbackViewerId(): string | null {
     const joined = this.#joined;
     return joined && joined.token === this.token ? joined.participantId : participantIdFromToken(this.token);
