@@ -11,6 +11,7 @@ import { connect } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { createInterface } from "node:readline";
 import * as esbuild from "esbuild";
+import { quietDisconnects } from "../apps/realtime/dev-output.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const apiDir = join(root, "apps/api");
@@ -64,8 +65,11 @@ function run(who, script, args, opts) {
     detached: true,
   });
   children.set(who, child);
+  // The rooms' runtime reports every browser that leaves with a multi-KB stack; drop those.
+  const keep = who === "realtime" ? quietDisconnects() : () => true;
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (raw) => {
+      if (!keep(raw)) return;
       // Drop cursor movement and line erasing (spinners); keep colours only on a terminal.
       const line = raw.replace(color ? CURSOR_CONTROL : ANY_ESCAPE, "").trimEnd();
       if (line) say(who, line);
