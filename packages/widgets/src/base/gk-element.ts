@@ -113,6 +113,9 @@ export class GkElement extends LitElement {
   #gatherkit: Gatherkit | ConfigurationError | undefined;
   #built: { publishableKey?: string; token?: string; apiBase?: string; client: Gatherkit | ConfigurationError } | undefined;
   #inherited: Gatherkit | undefined;
+  /** An enclosing widget answered the context request made on connecting. (Kept while detached, so
+   * a widget that updates while taken out of the page, or is only moved, does not lose its client.) */
+  #answered = false;
   #provider = new ContextProvider(this, { context: gatherkitContext });
   /** The task whose Retry button had focus; focus follows it until it settles. */
   #refocus: Task<readonly unknown[], unknown> | undefined;
@@ -123,6 +126,7 @@ export class GkElement extends LitElement {
       context: gatherkitContext,
       subscribe: true,
       callback: (client) => {
+        this.#answered = true;
         this.#inherited = client;
         this.#resolveClient();
       },
@@ -138,15 +142,13 @@ export class GkElement extends LitElement {
   }
 
   override connectedCallback(): void {
+    this.#answered = false;
+    // The context request goes out here; an enclosing widget answers at once.
     super.connectedCallback();
+    // Moved out of the widget whose client it used: it has none of its own now.
+    if (!this.#answered) this.#inherited = undefined;
     // Attributes are already set here: provide the client before descendants ask for it.
     this.#resolveClient();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    // Moved elsewhere, the widget asks again for an enclosing client when it is reconnected.
-    this.#inherited = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

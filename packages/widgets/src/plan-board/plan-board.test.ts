@@ -126,8 +126,22 @@ describe("<gk-plan-board>", () => {
     await rendered(el);
     expect(text(part(el, "messages"))).to.contain("Hi all");
     expect(text(parts(el, "tally")[1]!)).to.equal("Yes 3 Maybe 0 No 1");
+    // Taken out, then put back elsewhere: it reconnects, and nothing is loaded again.
+    const elsewhere = document.createElement("div");
+    document.body.append(elsewhere);
     el.remove();
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(realtime.open).to.equal(0);
+    elsewhere.append(el);
+    await rendered(el);
+    expect(realtime.open).to.equal(1);
+    expect(realtime.subscriptions).to.equal(2);
+    expect(text(part(el, "messages"))).to.contain("Hi all");
+    el.remove();
+    elsewhere.remove();
+    expect(realtime.open).to.equal(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(api.requests).to.have.length(7);
   });
 
   it("says the viewer is no longer in the plan and disables every action when the room revokes them", async () => {

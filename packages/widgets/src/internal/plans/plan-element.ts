@@ -67,6 +67,8 @@ export abstract class PlanElement extends GkElement {
   #joined: { participantId: string; token: string } | undefined;
   /** The plan whose token came from storage, to forget it if the API refuses it. */
   #restoredFor: string | undefined;
+  /** An enclosing plan widget answered the context request made on connecting. */
+  #answered = false;
   readonly #planProvider = new ContextProvider(this, { context: planContext });
   readonly #listeners: PlanListener[] = [];
   #attached: { store: PlanStore; stop: (() => void)[] } | undefined;
@@ -89,6 +91,7 @@ export abstract class PlanElement extends GkElement {
       context: planContext,
       subscribe: true,
       callback: (store) => {
+        this.#answered = true;
         this.provided = { store };
       },
     });
@@ -121,16 +124,19 @@ export abstract class PlanElement extends GkElement {
   }
 
   override connectedCallback(): void {
+    this.#answered = false;
+    // The context request goes out here; an enclosing plan widget answers at once.
     super.connectedCallback();
+    // Moved out of the widget that provided its store: it is alone now.
+    if (!this.#answered) this.provided = undefined;
     this.own?.open();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    // What it shows stays as it is (no reload when it is only moved); the room is left.
     this.own?.close();
     this.#attach(undefined);
-    // Moved elsewhere, it asks again for an enclosing widget when it is reconnected.
-    this.provided = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
