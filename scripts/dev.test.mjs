@@ -6,23 +6,13 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
+import { freePort } from "./lib/free-port.mjs";
 
 const root = resolve(import.meta.dirname, "..");
-
-function freePort() {
-  return new Promise((r, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => r(port));
-    });
-  });
-}
 
 function listening(port) {
   return new Promise((r) => {

@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { publishableKeys, secretKeys, users } from "@gatherkit/db";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { freePort } from "../../../scripts/lib/free-port.mjs";
 import { startNodeServer } from "./node.js";
 import { DEMO_EMAIL, demoOrigins } from "./seed.js";
 
@@ -29,17 +29,6 @@ async function start(env: Record<string, string> = {}) {
 async function fromOrigin(base: string, key: string, origin: string) {
   const res = await fetch(`${base}/v1/health`, { headers: { authorization: `Bearer ${key}`, origin } });
   return { status: res.status, code: ((await res.json()) as { code?: string }).code };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((r, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => r(port));
-    });
-  });
 }
 
 async function count(server: Awaited<ReturnType<typeof start>>["server"]) {

@@ -3,9 +3,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { freePort } from "../../../scripts/lib/free-port.mjs";
 import { startNodeServer } from "../src/node.js";
 
 /** A running API reachable over a real socket, and how to stop it. */
@@ -191,19 +191,6 @@ async function waitForApi(
     await new Promise((r) => setTimeout(r, 200));
   }
   return { baseUrl, env, output: () => output, close: stop };
-}
-
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** One publish the API sent to the realtime stub. */

@@ -19,6 +19,7 @@ import {
   signPublishBody,
 } from "@gatherkit/core";
 import { SignJWT } from "jose";
+import { freePort } from "../../../scripts/lib/free-port.mjs";
 
 /**
  * The filter `pnpm dev` applies to partykit's output too (plain JavaScript, so a Node script can
@@ -42,16 +43,6 @@ export interface PartykitDev {
   output(): string;
   /** Stops partykit and its workerd; removes the state directory unless the caller gave one. */
   stop(): Promise<void>;
-}
-
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  if (!address || typeof address === "string") throw new Error("could not get a free port");
-  return address.port;
 }
 
 /**

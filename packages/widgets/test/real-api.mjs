@@ -5,11 +5,11 @@
 // broken API fails only the tests that use it, with the reason in the answer.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../../scripts/lib/free-port.mjs";
 
 const API_DIR = fileURLToPath(new URL("../../../apps/api/", import.meta.url));
 const START_DEADLINE_MS = 90_000;
@@ -108,13 +108,3 @@ export function realApi() {
   };
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -16,7 +16,7 @@ export type PlanEvent = Extract<PublishedEvent, { type: `plan.${string}` }>;
  */
 export function enqueuePlanEvent(deps: Deps, orgId: string, planId: string, event: PlanEvent, when?: SQL, disconnect?: string[]) {
   const message = realtime(planRoom(planId), withoutSecrets(event), { disconnect });
-  const opts = { orgId, now: deps.now?.() };
+  const opts = { orgId, now: deps.now() };
   return when ? enqueueWhen(deps.db, message, when, opts) : enqueue(deps.db, message, opts);
 }
 

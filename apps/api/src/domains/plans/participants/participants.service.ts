@@ -12,15 +12,14 @@ import { participants, planParticipants } from "@gatherkit/db";
 import { and, count, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
+import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type PlanAccess, requirePlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
 import { participantOf } from "../plans/plans.service.js";
-
-const clock = (deps: Deps) => deps.now?.() ?? Date.now();
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 /** A membership row with the participant's name and email, as the list query selects it. */
 export interface MembershipView {
@@ -55,8 +54,8 @@ export function toPlanParticipant(m: MembershipView, viewer: Pick<PlanAccess, "r
     name: m.name,
     email: seesEmail ? m.email : null,
     role: m.role,
-    joinedAt: new Date(m.createdAt).toISOString(),
-    removedAt: iso(m.removedAt),
+    joinedAt: toIso(m.createdAt),
+    removedAt: toIso(m.removedAt),
   };
 }
 
@@ -116,7 +115,7 @@ export async function addParticipant(
   assertPlanAllows(access.plan.status, "join");
   const person = await participantOf(deps, access.plan.orgId, input.participantId);
   const db = deps.db;
-  const now = clock(deps);
+  const now = deps.now();
   const view: MembershipView = {
     id: newId("planParticipant"),
     planId,
@@ -179,30 +178,36 @@ export async function updateParticipant(
 ): Promise<PlanParticipant> {
   const access = await requirePlan(deps, caller, planId, "manage_participants");
   const db = deps.db;
-  const now = clock(deps);
-  const [rows] = await db.batch([
-    db
-      .update(planParticipants)
-      .set({ role: input.role, updatedAt: now })
-      .where(
-        and(
-          eq(planParticipants.planId, planId),
-          eq(planParticipants.participantId, participantId),
-          isNull(planParticipants.removedAt),
-          input.role === "organizer" ? undefined : keepsAnOrganizer(planId, participantId),
-        ),
-      )
-      .returning(),
-    enqueuePlanEvent(
-      deps,
-      access.plan.orgId,
-      planId,
-      participantChanged({ planId, participantId, role: input.role, name: await nameOf(deps, participantId) }, false),
-      previousStatementChanged,
-    ),
-  ]);
-  if (!rows[0]) return explainRefusal(deps, planId, participantId);
-  deliverSoon(deps);
+  const now = deps.now();
+  const name = await nameOf(deps, participantId);
+  await guardedWrite(
+    deps,
+    [
+      db
+        .update(planParticipants)
+        .set({ role: input.role, updatedAt: now })
+        .where(
+          and(
+            eq(planParticipants.planId, planId),
+            eq(planParticipants.participantId, participantId),
+            isNull(planParticipants.removedAt),
+            input.role === "organizer" ? undefined : keepsAnOrganizer(planId, participantId),
+          ),
+        )
+        .returning(),
+      enqueuePlanEvent(
+        deps,
+        access.plan.orgId,
+        planId,
+        participantChanged({ planId, participantId, role: input.role, name }, false),
+        previousStatementChanged,
+      ),
+    ],
+    {
+      written: ([rows]) => (rows[0] ? true : undefined),
+      explain: () => explainRefusal(deps, planId, participantId),
+    },
+  );
   const m = await membershipOf(deps, planId, participantId);
   if (!m) throw notFound("Participant in this plan");
   return toPlanParticipant(m, access);
@@ -227,25 +232,32 @@ export async function removeParticipant(deps: Deps, caller: Caller | null, planI
   if (!before) throw notFound("Participant in this plan");
   if (before.removedAt !== null) return;
   const db = deps.db;
-  const now = clock(deps);
-  const [rows] = await db.batch([
-    db
-      .update(planParticipants)
-      .set({ removedAt: now, updatedAt: now })
-      .where(
-        and(
-          eq(planParticipants.planId, planId),
-          eq(planParticipants.participantId, participantId),
-          isNull(planParticipants.removedAt),
-          keepsAnOrganizer(planId, participantId),
-        ),
-      )
-      .returning(),
-    // The removed person's open boards are disconnected once this event is out.
-    enqueuePlanEvent(deps, access.plan.orgId, planId, participantChanged(before, true), previousStatementChanged, [participantId]),
-  ]);
-  if (rows[0]) return void deliverSoon(deps);
-  const now2 = await membershipOf(deps, planId, participantId);
-  if (now2?.removedAt != null) return; // removed concurrently: same outcome
-  return explainRefusal(deps, planId, participantId);
+  const now = deps.now();
+  await guardedWrite(
+    deps,
+    [
+      db
+        .update(planParticipants)
+        .set({ removedAt: now, updatedAt: now })
+        .where(
+          and(
+            eq(planParticipants.planId, planId),
+            eq(planParticipants.participantId, participantId),
+            isNull(planParticipants.removedAt),
+            keepsAnOrganizer(planId, participantId),
+          ),
+        )
+        .returning(),
+      // The removed person's open boards are disconnected once this event is out.
+      enqueuePlanEvent(deps, access.plan.orgId, planId, participantChanged(before, true), previousStatementChanged, [participantId]),
+    ],
+    {
+      written: ([rows]) => (rows[0] ? true : undefined),
+      explain: async () => {
+        const after = await membershipOf(deps, planId, participantId);
+        if (after?.removedAt != null) return true; // removed concurrently: same outcome
+        return explainRefusal(deps, planId, participantId);
+      },
+    },
+  );
 }

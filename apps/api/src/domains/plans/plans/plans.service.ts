@@ -25,14 +25,13 @@ import { requireCaller } from "../../../lib/auth.js";
 import { sha256Hex } from "../../../lib/crypto.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
+import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { loadPlan, type PlanRow, requirePlan, toPlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
-
-const clock = (deps: Deps) => deps.now?.() ?? Date.now();
-const ms = (iso: string | null | undefined) => (iso == null ? null : Date.parse(iso));
 
 /** Statuses in which `activity` is open, for the WHERE of a conditional write. */
 export const statusesAllowing = (activity: Parameters<typeof planAllows>[1]) => PLAN_STATUSES.filter((s) => planAllows(s, activity));
@@ -54,7 +53,7 @@ export async function createPlan(deps: Deps, caller: Caller | null, input: Creat
   const organizer = organizerId === null ? null : await participantOf(deps, who.orgId, organizerId);
 
   const db = deps.db;
-  const now = clock(deps);
+  const now = deps.now();
   const row: PlanRow = {
     id: newId("plan"),
     orgId: who.orgId,
@@ -69,7 +68,7 @@ export async function createPlan(deps: Deps, caller: Caller | null, input: Creat
     endDate: input.endDate ?? null,
     timeZone: input.timeZone,
     currency: input.currency,
-    votingDeadline: ms(input.votingDeadline),
+    votingDeadline: fromIso(input.votingDeadline),
     hideVotesUntilDeadline: input.hideVotesUntilDeadline,
     oneYesPerParticipant: input.oneYesPerParticipant,
     createdByParticipantId: who.kind === "participant" ? who.participantId : null,
@@ -189,33 +188,40 @@ export async function changePlan(
   for (let attempt = 0; attempt < 8; attempt++) {
     const { set, guard } = await change(row);
     // Strictly increasing, so the next writer's `updated_at = …` check sees this write even within one millisecond.
-    const updatedAt = Math.max(clock(deps), row.updatedAt + 1);
+    const updatedAt = Math.max(deps.now(), row.updatedAt + 1);
     const next: PlanRow = { ...row, ...set, updatedAt };
-    const [updated] = await db.batch([
-      db
-        .update(plans)
-        .set({ ...set, updatedAt })
-        .where(and(eq(plans.id, row.id), eq(plans.orgId, row.orgId), eq(plans.updatedAt, row.updatedAt), guard))
-        .returning(),
-      enqueuePlanEvent(
-        deps,
-        row.orgId,
-        row.id,
-        { type: "plan.updated", data: { plan: toPlan(next, deps.config) } },
-        previousStatementChanged,
-      ),
-    ]);
-    if (updated[0]) {
-      deliverSoon(deps);
-      return updated[0];
-    }
-    const [fresh] = await db
-      .select()
-      .from(plans)
-      .where(and(eq(plans.id, row.id), eq(plans.orgId, row.orgId)))
-      .limit(1);
-    if (!fresh) throw notFound("Plan");
-    row = fresh;
+    const outcome = await guardedWrite(
+      deps,
+      [
+        db
+          .update(plans)
+          .set({ ...set, updatedAt })
+          .where(and(eq(plans.id, row.id), eq(plans.orgId, row.orgId), eq(plans.updatedAt, row.updatedAt), guard))
+          .returning(),
+        enqueuePlanEvent(
+          deps,
+          row.orgId,
+          row.id,
+          { type: "plan.updated", data: { plan: toPlan(next, deps.config) } },
+          previousStatementChanged,
+        ),
+      ],
+      {
+        written: ([updated]) => (updated[0] ? { written: updated[0] } : undefined),
+        // Someone changed the row first: judge the change again on the fresh row.
+        explain: async () => {
+          const [fresh] = await db
+            .select()
+            .from(plans)
+            .where(and(eq(plans.id, row.id), eq(plans.orgId, row.orgId)))
+            .limit(1);
+          if (!fresh) throw notFound("Plan");
+          return { fresh };
+        },
+      },
+    );
+    if ("written" in outcome) return outcome.written;
+    row = outcome.fresh;
   }
   throw new ApiError(409, "conflict", "The plan is being changed by others right now; try again.");
 }
@@ -239,7 +245,7 @@ export async function updatePlan(deps: Deps, caller: Caller | null, planId: stri
         startDate: merged.startDate,
         endDate: merged.endDate,
         timeZone: merged.timeZone,
-        votingDeadline: ms(merged.votingDeadline),
+        votingDeadline: fromIso(merged.votingDeadline),
         hideVotesUntilDeadline: merged.hideVotesUntilDeadline,
         oneYesPerParticipant: merged.oneYesPerParticipant,
       },
@@ -258,7 +264,7 @@ export async function transitionPlan(
   action: Exclude<PlanTransitionAction, "finalize">,
 ): Promise<Plan> {
   const { plan } = await requirePlan(deps, caller, planId, "change_status");
-  const at = clock(deps);
+  const at = deps.now();
   const row = await changePlan(deps, plan, (row) => {
     const status = planTransition(row.status, action);
     return {
@@ -292,19 +298,18 @@ export async function calendarFeed(deps: Deps, planId: string, token: string | u
     .from(proposals)
     .where(and(eq(proposals.planId, row.id), eq(proposals.status, "selected")))
     .orderBy(asc(proposals.startsAt), asc(proposals.id));
-  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   const items: IcsItem[] = selected.map((p) => ({
     id: p.id,
     title: p.title,
     description: p.description,
     url: p.url,
-    startsAt: iso(p.startsAt),
-    endsAt: iso(p.endsAt),
+    startsAt: toIso(p.startsAt),
+    endsAt: toIso(p.endsAt),
     cost:
       p.costKind !== null && p.costAmount !== null && p.costCurrency !== null
         ? { kind: p.costKind, amount: p.costAmount, currency: p.costCurrency }
         : null,
-    updatedAt: new Date(p.updatedAt).toISOString(),
+    updatedAt: toIso(p.updatedAt),
   }));
-  return { body: icsForPlan(toPlan(row, deps.config), items, { now: clock(deps) }), contentType: ICS_CONTENT_TYPE };
+  return { body: icsForPlan(toPlan(row, deps.config), items, { now: deps.now() }), contentType: ICS_CONTENT_TYPE };
 }
