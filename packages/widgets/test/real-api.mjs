@@ -1,14 +1,17 @@
 // Test-runner plugin: the real Gatherkit API (apps/api on Node, libSQL file in a temporary
-// directory), started the first time a test asks for `/__gatherkit-api.json`. The answer holds
+// directory) with its real realtime rooms (`partykit dev` for apps/realtime, sharing a secret
+// made for this run), started the first time a test asks for `/__gatherkit-api.json`. The answer holds
 // the API's address and publishable keys created through the API for the test page's origin,
 // for another origin, and a revoked one. Tests of other files never pay for the start-up, and a
 // broken API fails only the tests that use it, with the reason in the answer.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { startPartykit } from "../../../apps/realtime/test/partykit-dev.mjs";
 import { freePort } from "../../../scripts/lib/free-port.mjs";
 
 const API_DIR = fileURLToPath(new URL("../../../apps/api/", import.meta.url));
@@ -18,16 +21,29 @@ export function realApi() {
   /** @type {import("node:child_process").ChildProcess | undefined} */
   let child;
   let dataDir;
+  /** @type {import("../../../apps/realtime/test/partykit-dev.mjs").PartykitDev | undefined} */
+  let rooms;
   /** @type {Map<string, Promise<object>>} per page origin */
   const envs = new Map();
   let started;
 
   async function start() {
     dataDir = mkdtempSync(join(tmpdir(), "gk-widgets-api-"));
+    const realtimeSecret = randomBytes(32).toString("hex");
+    rooms = await startPartykit({ secret: realtimeSecret });
     const port = await freePort();
     child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
       cwd: API_DIR,
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "info", NODE_ENV: "test" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        LOG_LEVEL: "info",
+        NODE_ENV: "test",
+        REALTIME_SECRET: realtimeSecret,
+        REALTIME_HOST: rooms.host,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const output = [];
@@ -103,6 +119,7 @@ export function realApi() {
         child.kill("SIGTERM");
         await exited;
       }
+      await rooms?.stop();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
