@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { publishableKeys, secretKeys, users } from "@gatherkit/db";
+import { outbox, publishableKeys, secretKeys, users } from "@gatherkit/db";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "../../../scripts/lib/free-port.mjs";
 import { startNodeServer } from "./node.js";
@@ -124,6 +124,13 @@ describe("the demo organization", () => {
         expect(await fromOrigin(base, before.publishableKey, origin)).toEqual({ status: 200, code: undefined });
       }
       expect(await fromOrigin(base, before.publishableKey, "http://localhost:35173")).toEqual({ status: 403, code: "origin_not_allowed" });
+      // Widened through the keys' own service: the organization's feed hears it, as for PATCH.
+      const [key] = await server.handle.db.select({ id: publishableKeys.id }).from(publishableKeys);
+      const told = (await server.handle.db.select().from(outbox)).filter((row) => {
+        const payload = JSON.stringify(row.payload);
+        return payload.includes('"key.changed"') && payload.includes(key!.id);
+      });
+      expect(told).toHaveLength(2); // its creation on the first start, its new origins on this one
     } finally {
       await server.close();
       server.handle.client.close();

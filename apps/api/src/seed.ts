@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { randomToken } from "@gatherkit/core";
 import { publishableKeys, users } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
-import { createPublishableKey, createSecretKey, signUp } from "./domains/accounts/index.js";
+import { createPublishableKey, createSecretKey, signUp, updatePublishableKey } from "./domains/accounts/index.js";
 import { ApiError } from "./lib/errors.js";
 import type { Deps } from "./lib/types.js";
 
@@ -81,18 +81,17 @@ function writeDemo(file: string, demo: DemoCredentials) {
 }
 
 /**
- * Adds the origins the demo key lacks, keeping those it has. Answers the key's origins, or null
- * when the key is gone or revoked (then the banner says how to make another). Written straight to
- * the table: nothing is subscribed to the organization's feed while the API starts.
+ * Adds the origins the demo key lacks, keeping those it has, through the same service as
+ * `PATCH /v1/publishable-keys/{id}` (so the organization's feed hears `key.changed`). Answers the
+ * key's origins, or null when the key is gone or revoked (then the banner says how to make another).
  */
 async function allowDemoOrigins(deps: Deps, key: string, origins: string[]): Promise<string[] | null> {
   const [row] = await deps.db.select().from(publishableKeys).where(eq(publishableKeys.key, key)).limit(1);
   if (!row || row.revokedAt !== null) return null;
   const missing = origins.filter((o) => !row.allowedOrigins.includes(o));
   if (!missing.length) return row.allowedOrigins;
-  const allowedOrigins = [...row.allowedOrigins, ...missing];
-  await deps.db.update(publishableKeys).set({ allowedOrigins }).where(eq(publishableKeys.id, row.id));
-  return allowedOrigins;
+  const updated = await updatePublishableKey(deps, row.orgId, row.id, { allowedOrigins: [...row.allowedOrigins, ...missing] });
+  return updated.allowedOrigins;
 }
 
 function banner(demo: DemoCredentials, file: string, created: boolean, origins: string[] | null): string {
