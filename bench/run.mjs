@@ -7,31 +7,18 @@
 //   BENCH_DURATION  seconds per measurement (default 5)
 //   BENCH_ROUNDS    rounds over all targets (default 3)
 //   BENCH_CONNECTIONS  concurrent connections (default 8)
-import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { fanout } from "./fanout.mjs";
 import { bundleSize } from "./sizes.mjs";
+import { startServer } from "./start-server.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const root = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
-
-/** Starts `node bench/servers.mjs <kind>` and resolves with what it reports (its port, …). */
-function startServer(kind) {
-  const child = fork(root("bench/servers.mjs"), [kind], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
-  return new Promise((resolve, reject) => {
-    const stop = () =>
-      new Promise((r) => {
-        child.once("exit", r);
-        child.disconnect();
-      });
-    child.once("message", (info) => resolve({ ...info, stop }));
-    child.once("exit", (code) => reject(new Error(`the ${kind} server exited with code ${code} before listening`)));
-  });
-}
 
 function cannon(target, duration) {
   return autocannon({ url: target.url, headers: target.headers ?? {}, connections: CONNECTIONS, duration });
@@ -146,5 +133,22 @@ function table(head, rows) {
   for (const r of rows) console.log(line(r));
 }
 
-await http();
-await sizes();
+async function realtime() {
+  const rows = await fanout();
+  const [baseline, ours] = rows;
+  table(
+    ["target", "all have it p50 ms", "all have it p99 ms", "each p50 ms", "each p99 ms", "lost"],
+    rows.map((r) => [r.target, r.allP50.toFixed(1), r.allP99.toFixed(1), r.eachP50.toFixed(1), r.eachP99.toFixed(1), r.lost]),
+  );
+  console.log(
+    `Gatherkit ÷ Socket.IO, "all have it" p99: ${(ours.allP99 / baseline.allP99).toFixed(2)}× (≤ 1 is the target), p50: ${(ours.allP50 / baseline.allP50).toFixed(2)}×.\n` +
+      "Clock from before the POST to each client's receipt; p99 over few messages is close to their maximum. " +
+      `Load average now: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}.`,
+  );
+}
+
+const only = process.argv.slice(2);
+const parts = { http, realtime, sizes };
+for (const [name, run] of Object.entries(parts)) if (!only.length || only.includes(name)) await run();

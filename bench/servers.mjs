@@ -1,4 +1,4 @@
-// One benchmark target per process, started by run.mjs: `node bench/servers.mjs bare|api`.
+// One benchmark target per process, started by run.mjs: `node bench/servers.mjs bare|api|socketio`.
 // Tells the parent (over IPC) the port it listens on and, for the API, the demo secret key.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +29,40 @@ if (kind === "bare") {
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   });
+} else if (kind === "socketio") {
+  // The seeds' stack, for the realtime fan-out baseline: an HTTP POST writes a row to a SQLite
+  // file (libSQL, as the API does) and the server then broadcasts it with Socket.IO to the room.
+  const { createServer } = await import("node:http");
+  const { Server } = await import("socket.io");
+  const { createClient } = await import("@libsql/client");
+  const dataDir = mkdtempSync(join(tmpdir(), "gk-bench-sio-"));
+  const db = createClient({ url: `file:${join(dataDir, "sio.db")}` });
+  await db.execute("PRAGMA journal_mode = WAL");
+  await db.execute("CREATE TABLE messages (id INTEGER PRIMARY KEY, room TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL)");
+  const http = createServer(async (req, res) => {
+    const room = new URL(req.url, "http://x").searchParams.get("room") ?? "";
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    const { text } = JSON.parse(body);
+    const row = await db.execute({
+      sql: "INSERT INTO messages (room, body, created_at) VALUES (?, ?, ?) RETURNING id",
+      args: [room, text, Date.now()],
+    });
+    const message = { id: Number(row.rows[0].id), body: text };
+    io.to(room).emit("message", message);
+    res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify(message));
+  });
+  const io = new Server(http, { serveClient: false });
+  io.on("connection", (socket) => socket.join(String(socket.handshake.query.room)));
+  await new Promise((r) => http.listen(0, "127.0.0.1", r));
+  process.send({ port: http.address().port });
+  process.on("disconnect", () => {
+    io.close();
+    db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  });
 } else {
-  console.error("usage: node bench/servers.mjs bare|api");
+  console.error("usage: node bench/servers.mjs bare|api|socketio");
   process.exit(2);
 }
