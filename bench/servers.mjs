@@ -1,4 +1,4 @@
-// One benchmark target per process, started by run.mjs: `node bench/servers.mjs bare|api|socketio`.
+// One benchmark target per process, started by run.mjs: `node bench/servers.mjs bare|api|floor|socketio`.
 // Tells the parent (over IPC) the port it listens on and, for the API, the demo secret key.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,13 +22,37 @@ if (kind === "bare") {
   const dataDir = mkdtempSync(join(tmpdir(), "gk-bench-"));
   const started = await startNodeServer({ ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1" });
   if (!started.demo) throw new Error("the API did not seed its demo organization");
-  process.send({ port: started.port, secretKey: started.demo.secretKey });
+  process.send({ port: started.port, secretKey: started.demo.secretKey, database: join(dataDir, "gatherkit.db") });
   process.on("disconnect", async () => {
     await started.close();
     started.handle.client.close();
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   });
+} else if (kind === "floor") {
+  // The floor for an authenticated read: bare Hono doing what GET /v1/organization must do with
+  // a secret key — hash the key (WebCrypto SHA-256, as the API does), find it, read the
+  // organization — with raw @libsql/client on the API's own database file (FLOOR_DATABASE).
+  const { Hono } = await import("hono");
+  const { serve } = await import("@hono/node-server");
+  const { createClient } = await import("@libsql/client");
+  const db = createClient({ url: `file:${process.env.FLOOR_DATABASE}` });
+  const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const app = new Hono();
+  app.get("/v1/organization", async (c) => {
+    const key = (c.req.header("authorization") ?? "").slice("Bearer ".length);
+    const hash = hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
+    const found = await db.execute({ sql: "SELECT org_id, revoked_at FROM secret_keys WHERE hash = ? LIMIT 1", args: [hash] });
+    const row = found.rows[0];
+    if (!row || row.revoked_at !== null) return c.json({ code: "invalid_token" }, 401);
+    const org = await db.execute({ sql: "SELECT id, name, created_at FROM organizations WHERE id = ? LIMIT 1", args: [row.org_id] });
+    const o = org.rows[0];
+    return c.json({ id: o.id, name: o.name, createdAt: new Date(Number(o.created_at)).toISOString() });
+  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((r) => server.once("listening", r));
+  process.send({ port: server.address().port });
+  process.on("disconnect", () => server.close(() => process.exit(0)));
 } else if (kind === "socketio") {
   // The seeds' stack, for the realtime fan-out baseline: an HTTP POST writes a row to a SQLite
   // file (libSQL, as the API does) and the server then broadcasts it with Socket.IO to the room.
@@ -63,6 +87,6 @@ if (kind === "bare") {
     process.exit(0);
   });
 } else {
-  console.error("usage: node bench/servers.mjs bare|api|socketio");
+  console.error("usage: node bench/servers.mjs bare|api|floor|socketio");
   process.exit(2);
 }
