@@ -3,6 +3,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import { type VerifiedKey, verifiedKey } from "./credential-cache.js";
 import { sha256Hex } from "./crypto.js";
 import { ApiError } from "./errors.js";
 import { verifyApiToken } from "./tokens.js";
@@ -63,41 +64,28 @@ export function sessionCookie(c: Context<AppBindings>, name: string): string | u
 }
 
 async function resolveCaller(c: Context<AppBindings>, credential: string): Promise<Caller> {
-  const db = c.var.db;
-  if (credential.startsWith(SECRET_KEY_PREFIX)) {
-    const hash = await sha256Hex(credential);
-    const [row] = await db.select().from(secretKeys).where(eq(secretKeys.hash, hash)).limit(1);
-    if (!row) throw new ApiError(401, "invalid_token", "This secret key does not exist.");
-    if (row.revokedAt !== null) throw new ApiError(401, "key_revoked", "This secret key has been revoked.");
-    const now = c.var.deps.now();
-    // Coarse last-used stamp: at most one write a minute per key keeps the hot path read-only.
-    if (row.lastUsedAt === null || now - row.lastUsedAt > 60_000) {
-      await db
-        .update(secretKeys)
-        .set({ lastUsedAt: now })
-        .where(and(eq(secretKeys.id, row.id), isNull(secretKeys.revokedAt)));
-    }
-    return { kind: "secret_key", orgId: row.orgId, keyId: row.id };
-  }
-  if (credential.startsWith(PUBLISHABLE_KEY_PREFIX)) {
-    const [row] = await db.select().from(publishableKeys).where(eq(publishableKeys.key, credential)).limit(1);
-    if (!row) throw new ApiError(401, "invalid_token", "This publishable key does not exist.");
-    if (row.revokedAt !== null) throw new ApiError(401, "key_revoked", "This publishable key has been revoked.");
+  if (credential.startsWith(SECRET_KEY_PREFIX) || credential.startsWith(PUBLISHABLE_KEY_PREFIX)) {
+    const { config, deps } = c.var;
+    const key = await verifiedKey(c.var.db, credential, deps.now(), config.credentialCacheSeconds * 1000, () => loadKey(c, credential));
+    const what = key?.kind === "publishable_key" || (!key && credential.startsWith(PUBLISHABLE_KEY_PREFIX)) ? "publishable" : "secret";
+    if (!key) throw new ApiError(401, "invalid_token", `This ${what} key does not exist.`);
+    if (key.revoked) throw new ApiError(401, "key_revoked", `This ${what} key has been revoked.`);
+    if (key.kind === "secret_key") return { kind: "secret_key", orgId: key.orgId, keyId: key.keyId };
     const origin = c.req.header("origin");
-    if (origin && !row.allowedOrigins.includes(origin)) {
+    if (origin && !key.allowedOrigins?.includes(origin)) {
       throw new ApiError(
         403,
         "origin_not_allowed",
-        `The origin ${origin} is not allowed for this publishable key. Add it to the key's allowedOrigins with a secret key: PATCH /v1/publishable-keys/${row.id} (gk.publishableKeys.update in the SDK).`,
+        `The origin ${origin} is not allowed for this publishable key. Add it to the key's allowedOrigins with a secret key: PATCH /v1/publishable-keys/${key.keyId} (gk.publishableKeys.update in the SDK).`,
       );
     }
-    return { kind: "publishable_key", orgId: row.orgId, keyId: row.id };
+    return { kind: "publishable_key", orgId: key.orgId, keyId: key.keyId };
   }
   const claims = await verifyApiToken(c.var.config, credential);
   if (claims.typ === "access") {
     // The membership is read on every request, so a removed or demoted member loses access at
     // once rather than when the access token expires.
-    const [member] = await db
+    const [member] = await c.var.db
       .select({ role: members.role })
       .from(members)
       .where(and(eq(members.orgId, claims.org), eq(members.userId, claims.sub)))
@@ -106,6 +94,28 @@ async function resolveCaller(c: Context<AppBindings>, credential: string): Promi
     return { kind: "user", orgId: claims.org, userId: claims.sub, role: member.role };
   }
   return { kind: "participant", orgId: claims.org, participantId: claims.sub, name: claims.name };
+}
+
+/** Reads an API key from the database (see lib/credential-cache.ts for how long the answer is kept). */
+async function loadKey(c: Context<AppBindings>, credential: string): Promise<VerifiedKey | undefined> {
+  const db = c.var.db;
+  if (credential.startsWith(SECRET_KEY_PREFIX)) {
+    const hash = await sha256Hex(credential);
+    const [row] = await db.select().from(secretKeys).where(eq(secretKeys.hash, hash)).limit(1);
+    if (!row) return undefined;
+    const now = c.var.deps.now();
+    // Coarse last-used stamp: at most one write a minute per key keeps the hot path read-only.
+    if (row.revokedAt === null && (row.lastUsedAt === null || now - row.lastUsedAt > 60_000)) {
+      await db
+        .update(secretKeys)
+        .set({ lastUsedAt: now })
+        .where(and(eq(secretKeys.id, row.id), isNull(secretKeys.revokedAt)));
+    }
+    return { kind: "secret_key", orgId: row.orgId, keyId: row.id, revoked: row.revokedAt !== null };
+  }
+  const [row] = await db.select().from(publishableKeys).where(eq(publishableKeys.key, credential)).limit(1);
+  if (!row) return undefined;
+  return { kind: "publishable_key", orgId: row.orgId, keyId: row.id, revoked: row.revokedAt !== null, allowedOrigins: row.allowedOrigins };
 }
 
 type Kind = Caller["kind"];

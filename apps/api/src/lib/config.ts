@@ -36,6 +36,7 @@ export function configFromEnv(
     roomTokenTtlSeconds: int("ROOM_TOKEN_TTL_SECONDS", 5 * 60),
     authRateLimit: { max: int("AUTH_RATE_LIMIT_MAX", 10), windowSeconds: int("AUTH_RATE_LIMIT_WINDOW_SECONDS", 60) },
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
+    credentialCacheSeconds: int("CREDENTIAL_CACHE_SECONDS", 5),
     runtime,
     version: opts.version ?? env.GATHERKIT_VERSION ?? "0.0.0",
   };

@@ -31,6 +31,11 @@ export interface Config {
   authRateLimit: { max: number; windowSeconds: number };
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
+  /**
+   * How long a verified API key is remembered by this process or isolate (lib/credential-cache.ts):
+   * a revocation made elsewhere takes effect here within this bound. 0 turns the cache off.
+   */
+  credentialCacheSeconds: number;
   runtime: "node" | "workers";
   version: string;
 }

@@ -3,6 +3,7 @@ import { newId } from "@gatherkit/core";
 import { publishableKeys } from "@gatherkit/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { PUBLISHABLE_KEY_PREFIX } from "../../../lib/auth.js";
+import { forgetCredentials } from "../../../lib/credential-cache.js";
 import { newSecret } from "../../../lib/crypto.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { deliverSoon } from "../../../lib/outbox.js";
@@ -92,6 +93,7 @@ export async function updatePublishableKey(
     await getPublishableKey(deps, orgId, id); // 404 when it is not there
     throw new ApiError(409, "conflict", "This publishable key is revoked and can no longer be changed. Create a new one.");
   }
+  forgetCredentials(deps.db);
   await publishToOrg(deps, orgId, { type: "key.changed", data: { id } });
   return toPublishableKey(row);
 }
@@ -104,6 +106,7 @@ export async function revokePublishableKey(deps: Deps, orgId: string, id: string
     .where(and(byId(orgId, id), isNull(publishableKeys.revokedAt)))
     .returning();
   if (!row) return getPublishableKey(deps, orgId, id);
+  forgetCredentials(deps.db);
   await publishToOrg(deps, orgId, { type: "key.changed", data: { id } });
   return toPublishableKey(row);
 }

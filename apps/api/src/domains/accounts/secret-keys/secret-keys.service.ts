@@ -3,6 +3,7 @@ import { newId } from "@gatherkit/core";
 import { secretKeys } from "@gatherkit/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { SECRET_KEY_PREFIX } from "../../../lib/auth.js";
+import { forgetCredentials } from "../../../lib/credential-cache.js";
 import { newSecret, sha256Hex } from "../../../lib/crypto.js";
 import { notFound } from "../../../lib/errors.js";
 import { deliverSoon } from "../../../lib/outbox.js";
@@ -82,6 +83,7 @@ export async function revokeSecretKey(deps: Deps, orgId: string, id: string): Pr
     .where(and(eq(secretKeys.id, id), eq(secretKeys.orgId, orgId), isNull(secretKeys.revokedAt)))
     .returning();
   if (!row) return getSecretKey(deps, orgId, id);
+  forgetCredentials(deps.db);
   await publishToOrg(deps, orgId, { type: "key.changed", data: { id } });
   return toSecretKey(row);
 }
