@@ -1,13 +1,21 @@
+import type { GatherkitClient } from "../base-client.js";
 import type { Transport } from "../core.js";
 import { GatherkitError } from "../errors.js";
 
 export abstract class APIResource {
   /** @internal */
+  protected readonly _client: GatherkitClient;
+  /** @internal */
   protected readonly _transport: Transport;
 
-  /** @internal Resources are reached through a `Gatherkit` client, not built directly. */
-  constructor(transport: Transport) {
-    this._transport = transport;
+  /**
+   * Usually reached through a `Gatherkit` client (`gk.plans`). On a page that needs only some
+   * resources, build them over a `GatherkitClient` so the rest stays out of the bundle:
+   * `const plans = new Plans(new GatherkitClient({ baseUrl, token }))`.
+   */
+  constructor(client: GatherkitClient) {
+    this._client = client;
+    this._transport = client._transport;
   }
 }
 

@@ -1,9 +1,10 @@
-import type { Gatherkit, Plan, Proposal, Tally, VoteValue } from "@gatherkit/sdk";
+import type { Plan, Proposal, Tally, VoteValue } from "@gatherkit/sdk";
 import { html, nothing, type TemplateResult } from "lit";
 import { live } from "lit/directives/live.js";
 import { styleMap } from "lit/directives/style-map.js";
 import { describeError } from "../../base/errors.js";
 import { emit } from "../../base/events.js";
+import type { PlanClient } from "./api.js";
 import { formatCountdown, formatInstant } from "./format.js";
 import { coalesced } from "./util.js";
 
@@ -72,7 +73,7 @@ export class ProposalVotes {
 
   constructor(
     private readonly options: {
-      client: () => Gatherkit | undefined;
+      client: () => PlanClient | undefined;
       planId: () => string | undefined;
       /** The viewer's participant id, when known: their votes cast by other widgets on the page show here too. */
       viewerId: () => string | null;
