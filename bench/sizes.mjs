@@ -17,7 +17,17 @@ function packageOf(file) {
   return workspace ? `@gatherkit/${workspace[1]}` : file;
 }
 
-/** `{ min, gzip, lazy: [{ name, min, gzip }] }` in bytes for `entry` (an absolute path). */
+/** A bundled file as a short name: `lit-html`, `sdk/src/core.ts`, `widgets/src/vote/vote.ts`. */
+function fileOf(file) {
+  const workspace = /packages\/([^/]+\/src\/.*)$/.exec(file);
+  return workspace ? workspace[1] : packageOf(file);
+}
+
+/**
+ * `{ min, gzip, lazy: [{ name, min, gzip }], inputs: [{ name, bytes, lazy }] }` in bytes for
+ * `entry` (an absolute path). `inputs` is esbuild's metafile: the minified bytes each package
+ * (or workspace source file) puts into the output, biggest first — what a widget really pulls in.
+ */
 export async function bundleSize(entry) {
   const outdir = mkdtempSync(join(tmpdir(), "gk-bench-size-"));
   try {
@@ -52,8 +62,33 @@ export async function bundleSize(entry) {
         return { name: packageOf(outputs[k].entryPoint ?? Object.keys(outputs[k].inputs)[0] ?? k), min: code.length, gzip: gzip(code) };
       })
       .filter((c) => c.min > 200); // tiny shared runtime chunks
-    return { min: eagerCode.length, gzip: gzip(eagerCode), lazy };
+    const bytes = new Map();
+    for (const [k, out] of Object.entries(outputs)) {
+      if (!k.endsWith(".js")) continue;
+      for (const [file, input] of Object.entries(out.inputs)) {
+        const key = `${eager.has(k) ? "" : "lazy "}${fileOf(file)}`;
+        bytes.set(key, (bytes.get(key) ?? 0) + input.bytesInOutput);
+      }
+    }
+    const inputs = [...bytes]
+      .filter(([, n]) => n > 0)
+      .map(([key, n]) => ({ name: key.replace(/^lazy /, ""), bytes: n, lazy: key.startsWith("lazy ") }))
+      .sort((a, b) => a.lazy - b.lazy || b.bytes - a.bytes);
+    return { min: eagerCode.length, gzip: gzip(eagerCode), lazy, inputs };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+// `node bench/sizes.mjs <entry>…`: each entry's size and what it is made of (minified bytes per
+// package or source file, from esbuild's metafile).
+if (import.meta.main) {
+  const { resolve } = await import("node:path");
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  for (const entry of process.argv.slice(2)) {
+    const size = await bundleSize(resolve(entry));
+    console.log(`${entry}: ${kb(size.min)} min, ${kb(size.gzip)} min+gzip up front`);
+    for (const c of size.lazy) console.log(`  + on demand ${c.name}: ${kb(c.min)} min, ${kb(c.gzip)} min+gzip`);
+    for (const i of size.inputs) console.log(`  ${String(i.bytes).padStart(7)}  ${i.lazy ? "(on demand) " : ""}${i.name}`);
   }
 }

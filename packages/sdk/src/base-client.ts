@@ -1,7 +1,6 @@
 import { type Fetch, isBrowser, type RequestOptions, Transport } from "./core.js";
 import { GatherkitError } from "./errors.js";
-import { Realtime } from "./realtime-client.js";
-import type { Health, RoomToken, RoomTokenCreateParams } from "./types.js";
+import type { Health } from "./types.js";
 
 export interface ClientOptions {
   /** The API's base URL, e.g. `https://api.example.com` or `http://127.0.0.1:8787` locally. */
@@ -32,8 +31,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const PREFIXES = { secretKey: "gk_sk_", publishableKey: "gk_pk_", token: "gk_pt_" } as const;
 
 /**
- * The core of every Gatherkit client: credentials, base URL, retries and timeouts, `health()`
- * and `realtime`, but no resources. `Gatherkit` adds them all (`gk.plans`, `gk.secretKeys`, …);
+ * The core of every Gatherkit client: credentials, base URL, retries and timeouts and `health()`,
+ * but no resources. `Gatherkit` adds them all (`gk.plans`, `gk.secretKeys`, …);
  * a page that needs only a few builds them over this one, so the others never reach its bundle:
  *
  * ```ts
@@ -52,7 +51,6 @@ export class GatherkitClient {
    * logging a client does not print its key.
    */
   declare readonly _transport: Transport;
-  #realtime: Realtime | undefined;
 
   constructor(options: ClientOptions) {
     if (typeof options !== "object" || options === null) {
@@ -71,19 +69,6 @@ export class GatherkitClient {
     const transport = new Transport(this.baseUrl, key, options.fetch, this.maxRetries, this.timeoutMs);
     if (options.accessToken !== undefined) transport.session.accessToken = options.accessToken;
     Object.defineProperty(this, "_transport", { value: transport });
-  }
-
-  /**
-   * Live updates from rooms, with room tokens fetched as this client's caller:
-   * `gk.realtime.subscribe("org:org_…", (event) => …)`. The connection code and partysocket
-   * load on the first subscribe.
-   */
-  get realtime(): Realtime {
-    this.#realtime ??= new Realtime((room) => {
-      const body: RoomTokenCreateParams = { room };
-      return this._transport.request<RoomToken>("POST", "/v1/realtime/tokens", { body });
-    });
-    return this.#realtime;
   }
 
   /** Whether the API is up, its version and runtime. Sends no credential. */

@@ -1,4 +1,5 @@
 import { GatherkitClient } from "./base-client.js";
+import { type Realtime, realtimeOf } from "./realtime-client.js";
 import { Auth } from "./resources/auth.js";
 import { Invites } from "./resources/invites.js";
 import { OrganizationResource } from "./resources/organization.js";
@@ -26,4 +27,13 @@ export class Gatherkit extends GatherkitClient {
   readonly participantTokens: ParticipantTokens = new ParticipantTokens(this);
   readonly plans: Plans = new Plans(this);
   readonly invites: Invites = new Invites(this);
+
+  /**
+   * Live updates from rooms, with room tokens fetched as this client's caller:
+   * `gk.realtime.subscribe("org:org_…", (event) => …)`. The connection code and partysocket
+   * load on the first subscribe.
+   */
+  get realtime(): Realtime {
+    return realtimeOf(this);
+  }
 }

@@ -1,4 +1,6 @@
 import type { PresenceEntry, PublishedEvent, RoomErrorCode, RoomToken } from "@gatherkit/core";
+import type { GatherkitClient } from "./base-client.js";
+import type { RoomTokenCreateParams } from "./types.js";
 import { GatherkitError } from "./errors.js";
 
 /**
@@ -130,6 +132,24 @@ export class Realtime {
   ): Subscription {
     return new RoomSubscription(room, this.#getRoomToken, this.#options, onMessage, handlers);
   }
+}
+
+const clients = new WeakMap<GatherkitClient, Realtime>();
+
+/**
+ * @internal The `Realtime` of a client (`gk.realtime`), with room tokens requested as its caller;
+ * one per client, shared by `gk.realtime` and `gk.plans.subscribe`.
+ */
+export function realtimeOf(client: GatherkitClient): Realtime {
+  let realtime = clients.get(client);
+  if (!realtime) {
+    realtime = new Realtime((room) => {
+      const body: RoomTokenCreateParams = { room };
+      return client._transport.request<RoomToken>("POST", "/v1/realtime/tokens", { body });
+    });
+    clients.set(client, realtime);
+  }
+  return realtime;
 }
 
 const DEFAULT_MIN_DELAY = 1000;

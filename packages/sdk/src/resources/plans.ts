@@ -1,6 +1,6 @@
 import type { ListParams, RequestOptions } from "../core.js";
 import type { PagePromise } from "../pagination.js";
-import type { SubscribeHandlers, Subscription } from "../realtime.js";
+import { realtimeOf, type SubscribeHandlers, type Subscription } from "../realtime-client.js";
 import type {
   ChatMessage,
   Expense,
@@ -127,7 +127,7 @@ export class Plans extends APIResource {
    * ```
    */
   subscribe(planId: string, handlers: PlanSubscribeHandlers = {}): Subscription {
-    return this._client.realtime.subscribe(
+    return realtimeOf(this._client).subscribe(
       path`plan:${planId}`,
       (event, meta) => {
         if (!event.type.startsWith("plan.")) return;

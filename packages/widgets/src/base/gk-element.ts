@@ -1,6 +1,4 @@
 import { GatherkitClient } from "@gatherkit/sdk";
-import { ContextConsumer, ContextProvider } from "@lit/context";
-import { Task, TaskStatus } from "@lit/task";
 import {
   type CSSResultGroup,
   css,
@@ -11,10 +9,11 @@ import {
   type PropertyValues,
   type TemplateResult,
 } from "lit";
-import { gatherkitContext } from "./context.js";
+import { ContextConsumer, ContextProvider, gatherkitContext } from "./context.js";
 import { ConfigurationError, describeError } from "./errors.js";
 import { emit } from "./events.js";
 import { gkElementStyles } from "./gk-element.styles.js";
+import { Task, TaskStatus } from "./task.js";
 import { theme } from "./theme.js";
 
 /** The sentences a widget's state views show and announce; each widget may override them. */
@@ -136,21 +135,17 @@ export class GkElement extends LitElement {
   /** An enclosing widget answered the context request made on connecting. (Kept while detached, so
    * a widget that updates while taken out of the page, or is only moved, does not lose its client.) */
   #answered = false;
-  #provider = new ContextProvider(this, { context: gatherkitContext });
+  #provider = new ContextProvider(this, gatherkitContext);
   /** The task whose Retry button had focus; focus follows it until it settles. */
   #refocus: Task<readonly unknown[], unknown> | undefined;
 
   constructor() {
     super();
     this.messages = {};
-    new ContextConsumer(this, {
-      context: gatherkitContext,
-      subscribe: true,
-      callback: (client) => {
-        this.#answered = true;
-        this.#inherited = client;
-        this.#resolveClient();
-      },
+    new ContextConsumer(this, gatherkitContext, (client) => {
+      this.#answered = true;
+      this.#inherited = client;
+      this.#resolveClient();
     });
   }
 
@@ -218,7 +213,7 @@ export class GkElement extends LitElement {
   }
 
   /**
-   * A `@lit/task` that calls `loader` with this widget's client, runs when the client or
+   * A {@link Task} that calls `loader` with this widget's client, runs when the client or
    * `args()` change, is aborted when superseded, and emits `gk-error` when it fails. Without a
    * client it fails with a {@link ConfigurationError} telling the integrator what to set.
    *

@@ -1,9 +1,9 @@
 import type { InvitePreview, JoinPlanResult } from "@gatherkit/sdk";
-import { ContextConsumer, ContextProvider } from "@lit/context";
-import { initialState, type Task, TaskStatus } from "@lit/task";
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from "lit";
+import { ContextConsumer, ContextProvider } from "../../base/context.js";
 import { ConfigurationError } from "../../base/errors.js";
 import { GkElement, type RenderTaskOptions } from "../../base/gk-element.js";
+import { initialState, type Task, TaskStatus } from "../../base/task.js";
 import { planClient } from "./api.js";
 import { JoinForm } from "./join-form.js";
 import { planContext } from "./plan-context.js";
@@ -77,7 +77,7 @@ export abstract class PlanElement extends GkElement {
   #restoredFor: string | undefined;
   /** An enclosing plan widget answered the context request made on connecting. */
   #answered = false;
-  readonly #planProvider = new ContextProvider(this, { context: planContext });
+  readonly #planProvider = new ContextProvider(this, planContext);
   readonly #listeners: PlanListener[] = [];
   #attached: { store: PlanStore; stop: (() => void)[] } | undefined;
   readonly #storeChanged = () => this.requestUpdate();
@@ -96,13 +96,9 @@ export abstract class PlanElement extends GkElement {
   constructor() {
     super();
     this.remember = false;
-    new ContextConsumer(this, {
-      context: planContext,
-      subscribe: true,
-      callback: (store) => {
-        this.#answered = true;
-        this.provided = { store };
-      },
+    new ContextConsumer(this, planContext, (store) => {
+      this.#answered = true;
+      this.provided = { store };
     });
   }
 
