@@ -1,7 +1,7 @@
 import type { PresenceEntry, PublishedEvent, RoomErrorCode, RoomToken } from "@gatherkit/core";
 import type { GatherkitClient } from "./base-client.js";
-import type { RoomTokenCreateParams } from "./types.js";
 import { GatherkitError } from "./errors.js";
+import type { RoomTokenCreateParams } from "./types.js";
 
 /**
  * Live updates from Gatherkit rooms, over partysocket (its reconnect and backoff).
