@@ -110,12 +110,20 @@ describe("Realtime", () => {
     s0.drop();
     const s1 = await socket(1);
     expect(s1.token).toBe("tok-2");
+    // One connection id (`_pk`, as partysocket sends it) across reconnects: the room sees one person reconnecting.
+    const pk = new URL(s0.url).searchParams.get("_pk");
+    expect(pk).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new URL(s1.url).searchParams.get("_pk")).toBe(pk);
     sub.close();
   });
 
   it("uses plain ws for a local host, or the scheme the host is given with", async () => {
     for (const [host, expected] of [
       ["127.0.0.1:1999", "ws://127.0.0.1:1999/"],
+      ["localhost:1999", "ws://localhost:1999/"],
+      ["172.20.0.5:1999", "ws://172.20.0.5:1999/"],
+      ["172.32.0.5:1999", "wss://172.32.0.5:1999/"],
+      ["rooms.example.com", "wss://rooms.example.com/"],
       ["http://rooms.internal:8080", "ws://rooms.internal:8080/"],
       ["https://rooms.example.com", "wss://rooms.example.com/"],
     ] as const) {

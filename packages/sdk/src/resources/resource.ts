@@ -3,10 +3,11 @@ import type { Transport } from "../core.js";
 import { GatherkitError } from "../errors.js";
 
 export abstract class APIResource {
+  // Not enumerable (set in the constructor), so logging or serializing a client never prints its key.
   /** @internal */
-  protected readonly _client: GatherkitClient;
+  declare protected readonly _client: GatherkitClient;
   /** @internal */
-  protected readonly _transport: Transport;
+  declare protected readonly _transport: Transport;
 
   /**
    * Usually reached through a `Gatherkit` client (`gk.plans`). On a page that needs only some
@@ -14,8 +15,7 @@ export abstract class APIResource {
    * `const plans = new Plans(new GatherkitClient({ baseUrl, token }))`.
    */
   constructor(client: GatherkitClient) {
-    this._client = client;
-    this._transport = client._transport;
+    Object.defineProperties(this, { _client: { value: client }, _transport: { value: client._transport } });
   }
 }
 
