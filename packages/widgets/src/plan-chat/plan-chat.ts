@@ -64,7 +64,11 @@ const TYPING_RESEND_MS = 3_000;
  */
 export class GkPlanChat extends PlanElement {
   static override styles = [GkElement.styles, planStyles, planChatStyles];
-  static override properties: PropertyDeclarations = { log: { state: true }, typing: { state: true }, editing: { state: true } };
+  static override properties: PropertyDeclarations = {
+    log: { state: true, attribute: false },
+    typing: { state: true, attribute: false },
+    editing: { state: true, attribute: false },
+  };
 
   /** Oldest first. */
   declare private log: readonly ChatMessage[];

@@ -43,7 +43,10 @@ declare global {
  */
 export class GkPlanMoney extends PlanElement {
   static override styles = [GkElement.styles, planStyles, planMoneyStyles];
-  static override properties: PropertyDeclarations = { balances: { state: true }, payments: { state: true } };
+  static override properties: PropertyDeclarations = {
+    balances: { state: true, attribute: false },
+    payments: { state: true, attribute: false },
+  };
 
   declare private balances: PlanBalances | undefined;
   /** The plan's payments (for the ones waiting for the viewer to confirm). */

@@ -44,7 +44,7 @@ declare global {
  */
 export class GkPlanPeople extends PlanElement {
   static override styles = [GkElement.styles, planStyles, planPeopleStyles];
-  static override properties: PropertyDeclarations = { confirmingRemove: { state: true } };
+  static override properties: PropertyDeclarations = { confirmingRemove: { state: true, attribute: false } };
 
   readonly #actions = new ActionController(this, { disabled: () => this.locked });
   readonly #part = this.loadPart((store) => store.ensureParticipants());

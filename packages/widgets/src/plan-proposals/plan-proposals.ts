@@ -76,7 +76,10 @@ const ACTIVE_STATUSES: readonly Plan["status"][] = ["planning", "finalized"];
  */
 export class GkPlanProposals extends PlanElement {
   static override styles = [GkElement.styles, planStyles, voteControlStyles, planProposalsStyles];
-  static override properties: PropertyDeclarations = { confirmingFinalize: { state: true }, added: { state: true } };
+  static override properties: PropertyDeclarations = {
+    confirmingFinalize: { state: true, attribute: false },
+    added: { state: true, attribute: false },
+  };
 
   protected override showsProposals(): boolean {
     return true;

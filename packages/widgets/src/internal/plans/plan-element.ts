@@ -39,8 +39,8 @@ export abstract class PlanElement extends GkElement {
     plan: {},
     invite: {},
     remember: { type: Boolean },
-    provided: { state: true },
-    own: { state: true },
+    provided: { state: true, attribute: false },
+    own: { state: true, attribute: false },
   };
 
   /** The plan's id (`plan_…`). Not needed with `invite`: the invite says which plan. */
