@@ -19,6 +19,14 @@ const KB = 1024;
  * `lazy` what it loads on demand (realtime: the connection code and partysocket). A budget sits
  * a little above today's size so growth is a decision; `target` is issue 8's goal, where it sets one.
  */
+/**
+ * What no widget may bundle: zod or @gatherkit/core's code (the widgets and the SDK use core's
+ * types only), and SDK resources the widgets never call (they build a `GatherkitClient` and only the
+ * resources they use; `Gatherkit` would bring them all).
+ */
+const WIDGETS_NEVER =
+  /^(zod|core\/src\/|sdk\/src\/(client\.ts|resources\/(auth|organization|secret-keys|publishable-keys|participant-tokens)\.ts))/;
+
 export const SIZE_BUDGETS = [
   { name: "SDK  @gatherkit/sdk (everything)", entry: "packages/sdk/src/index.ts", eager: 5.9, lazy: 4, target: { total: 12 } },
   {
@@ -57,6 +65,10 @@ export async function checkSizes(prefix = "") {
     const over = [];
     if (size.gzip > b.eager * KB) over.push(`up front ${kb(size.gzip)} > ${b.eager} KB`);
     if (lazy > b.lazy * KB) over.push(`on demand ${kb(lazy)} > ${b.lazy} KB`);
+    if (b.entry.startsWith("packages/widgets/")) {
+      const never = size.inputs.filter((i) => WIDGETS_NEVER.test(i.name)).map((i) => i.name);
+      if (never.length) over.push(`bundles what widgets never need: ${never.join(", ")}`);
+    }
     results.push({ ...b, size, lazyGzip: lazy, over });
   }
   return results;
