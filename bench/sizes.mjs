@@ -3,11 +3,78 @@
 // import(), such as the SDK's realtime client) lands in separate chunks, reported apart.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const gzip = (buf) => gzipSync(buf, { level: 9 }).length;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const KB = 1024;
+
+/**
+ * Size budgets in KB of min+gzip, enforced by `pnpm test` (packages/widgets: scripts/size.mjs;
+ * the SDK's test/bundle.test.ts checks the SDK's) and printed by `pnpm bench`. `eager` is what a
+ * page downloads before the widget first shows data (entry plus statically imported chunks);
+ * `lazy` what it loads on demand (realtime: the connection code and partysocket). A budget sits
+ * a little above today's size so growth is a decision; `target` is issue 8's goal, where it sets one.
+ */
+/**
+ * What no widget may bundle: zod or @gatherkit/core's code (the widgets and the SDK use core's
+ * types only), and SDK resources the widgets never call (they build a `GatherkitClient` and only the
+ * resources they use; `Gatherkit` would bring them all).
+ */
+const WIDGETS_NEVER =
+  /^(zod|core\/src\/|sdk\/src\/(client\.ts|resources\/(auth|organization|secret-keys|publishable-keys|participant-tokens)\.ts))/;
+
+export const SIZE_BUDGETS = [
+  { name: "SDK  @gatherkit/sdk (everything)", entry: "packages/sdk/src/index.ts", eager: 5.9, lazy: 4, target: { total: 12 } },
+  {
+    name: "widget base  @gatherkit/widgets/base",
+    entry: "packages/widgets/src/base/index.ts",
+    eager: 13.4,
+    lazy: 4,
+    target: { eager: 10 },
+  },
+  { name: "<gk-vote>", entry: "packages/widgets/src/vote/index.ts", eager: 22.6, lazy: 4, target: { eager: 12, lazy: 4 } },
+  {
+    name: "<gk-plan-board> with its children",
+    entry: "packages/widgets/src/plan-board/index.ts",
+    eager: 29.4,
+    lazy: 4,
+    target: { eager: 22 },
+  },
+  { name: "<gk-plan>", entry: "packages/widgets/src/plan/index.ts", eager: 20.2, lazy: 4 },
+  { name: "<gk-plan-proposals>", entry: "packages/widgets/src/plan-proposals/index.ts", eager: 25.1, lazy: 4 },
+  { name: "<gk-plan-people>", entry: "packages/widgets/src/plan-people/index.ts", eager: 21.8, lazy: 4 },
+  { name: "<gk-plan-money>", entry: "packages/widgets/src/plan-money/index.ts", eager: 21.3, lazy: 4 },
+  { name: "<gk-plan-chat>", entry: "packages/widgets/src/plan-chat/index.ts", eager: 22.6, lazy: 4 },
+  { name: "<gk-connection-check>", entry: "packages/widgets/src/connection-check/index.ts", eager: 13.1, lazy: 4 },
+  { name: "every widget  @gatherkit/widgets", entry: "packages/widgets/src/index.ts", eager: 30.3, lazy: 4 },
+];
+
+/**
+ * Measures each budgeted entry (all, or those whose entry path starts with `prefix`) and says
+ * which are over: `[{ ...budget, size, over: ["eager 23.1 KB > 22.9 KB", …] }]`.
+ */
+export async function checkSizes(prefix = "") {
+  const results = [];
+  for (const b of SIZE_BUDGETS.filter((b) => b.entry.startsWith(prefix))) {
+    const size = await bundleSize(join(ROOT, b.entry));
+    const lazy = size.lazy.reduce((n, c) => n + c.gzip, 0);
+    const over = [];
+    if (size.gzip > b.eager * KB) over.push(`up front ${kb(size.gzip)} > ${b.eager} KB`);
+    if (lazy > b.lazy * KB) over.push(`on demand ${kb(lazy)} > ${b.lazy} KB`);
+    if (b.entry.startsWith("packages/widgets/")) {
+      const never = size.inputs.filter((i) => WIDGETS_NEVER.test(i.name)).map((i) => i.name);
+      if (never.length) over.push(`bundles what widgets never need: ${never.join(", ")}`);
+    }
+    results.push({ ...b, size, lazyGzip: lazy, over });
+  }
+  return results;
+}
+
+export const kb = (n) => `${(n / KB).toFixed(1)} KB`;
 
 /** The package a bundled file comes from: `partysocket`, `@gatherkit/core`. */
 function packageOf(file) {
@@ -17,11 +84,22 @@ function packageOf(file) {
   return workspace ? `@gatherkit/${workspace[1]}` : file;
 }
 
-/** `{ min, gzip, lazy: [{ name, min, gzip }] }` in bytes for `entry` (an absolute path). */
+/** A bundled file as a short name: `lit-html`, `sdk/src/core.ts`, `widgets/src/vote/vote.ts`. */
+function fileOf(file) {
+  const workspace = /packages\/([^/]+\/src\/.*)$/.exec(file);
+  return workspace ? workspace[1] : packageOf(file);
+}
+
+/**
+ * `{ min, gzip, lazy: [{ name, min, gzip }], inputs: [{ name, bytes, lazy }] }` in bytes for
+ * `entry` (an absolute path). `inputs` is esbuild's metafile: the minified bytes each package
+ * (or workspace source file) puts into the output, biggest first — what a widget really pulls in.
+ */
 export async function bundleSize(entry) {
   const outdir = mkdtempSync(join(tmpdir(), "gk-bench-size-"));
   try {
     const { metafile } = await build({
+      absWorkingDir: ROOT,
       entryPoints: [entry],
       bundle: true,
       minify: true,
@@ -43,17 +121,41 @@ export async function bundleSize(entry) {
       for (const i of outputs[k].imports) if (i.kind === "import-statement") visit(i.path);
     };
     visit(main);
-    const read = (keys) => Buffer.concat(keys.map((k) => readFileSync(k)));
+    const read = (keys) => Buffer.concat(keys.map((k) => readFileSync(join(ROOT, k))));
     const eagerCode = read([...eager]);
     const lazy = Object.keys(outputs)
       .filter((k) => !eager.has(k) && k.endsWith(".js"))
       .map((k) => {
-        const code = readFileSync(k);
-        return { name: packageOf(outputs[k].entryPoint ?? Object.keys(outputs[k].inputs)[0] ?? k), min: code.length, gzip: gzip(code) };
+        const code = readFileSync(join(ROOT, k));
+        const packages = [...new Set(Object.keys(outputs[k].inputs).map(packageOf))];
+        return { name: packages.join(" + "), min: code.length, gzip: gzip(code) };
       })
       .filter((c) => c.min > 200); // tiny shared runtime chunks
-    return { min: eagerCode.length, gzip: gzip(eagerCode), lazy };
+    const bytes = new Map();
+    for (const [k, out] of Object.entries(outputs)) {
+      if (!k.endsWith(".js")) continue;
+      for (const [file, input] of Object.entries(out.inputs)) {
+        const key = `${eager.has(k) ? "" : "lazy "}${fileOf(file)}`;
+        bytes.set(key, (bytes.get(key) ?? 0) + input.bytesInOutput);
+      }
+    }
+    const inputs = [...bytes]
+      .filter(([, n]) => n > 0)
+      .map(([key, n]) => ({ name: key.replace(/^lazy /, ""), bytes: n, lazy: key.startsWith("lazy ") }))
+      .sort((a, b) => a.lazy - b.lazy || b.bytes - a.bytes);
+    return { min: eagerCode.length, gzip: gzip(eagerCode), lazy, inputs };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+// `node bench/sizes.mjs <entry>…`: each entry's size and what it is made of (minified bytes per
+// package or source file, from esbuild's metafile).
+if (import.meta.main) {
+  for (const entry of process.argv.slice(2)) {
+    const size = await bundleSize(resolve(entry));
+    console.log(`${entry}: ${kb(size.min)} min, ${kb(size.gzip)} min+gzip up front`);
+    for (const c of size.lazy) console.log(`  + on demand ${c.name}: ${kb(c.min)} min, ${kb(c.gzip)} min+gzip`);
+    for (const i of size.inputs) console.log(`  ${String(i.bytes).padStart(7)}  ${i.lazy ? "(on demand) " : ""}${i.name}`);
   }
 }

@@ -1,4 +1,5 @@
-export { type ClientOptions, Gatherkit, Gatherkit as default } from "./client.js";
+export { type ClientOptions, GatherkitClient } from "./base-client.js";
+export { Gatherkit, Gatherkit as default } from "./client.js";
 export type { Fetch, ListParams, RequestOptions } from "./core.js";
 export {
   APIConnectionError,
@@ -18,21 +19,21 @@ export {
 } from "./errors.js";
 export { Page, PagePromise } from "./pagination.js";
 export type { Realtime, RealtimeStatus, SubscribeHandlers, Subscription } from "./realtime.js";
-export type { Auth } from "./resources/auth.js";
-export type { Invites } from "./resources/invites.js";
-export type { Members, OrganizationResource } from "./resources/organization.js";
-export type { ParticipantTokens } from "./resources/participant-tokens.js";
-export type {
+export { Auth } from "./resources/auth.js";
+export { Invites } from "./resources/invites.js";
+export { Members, OrganizationResource } from "./resources/organization.js";
+export { ParticipantTokens } from "./resources/participant-tokens.js";
+export {
   Expenses,
   Messages,
   Payments,
-  PlanEventHandlers,
+  type PlanEventHandlers,
   PlanInvites,
   PlanParticipants,
-  PlanSubscribeHandlers,
+  type PlanSubscribeHandlers,
   Plans,
   Proposals,
 } from "./resources/plans.js";
-export type { PublishableKeys } from "./resources/publishable-keys.js";
-export type { SecretKeys } from "./resources/secret-keys.js";
+export { PublishableKeys } from "./resources/publishable-keys.js";
+export { SecretKeys } from "./resources/secret-keys.js";
 export type * from "./types.js";

@@ -1,40 +1,44 @@
-import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
 import { expect, it } from "vitest";
+import { bundle } from "./bundle.js";
 
-/** What a user's bundler ships for `import { Gatherkit } from "@gatherkit/sdk"`. */
-async function bundle(entry: string, external = ["partysocket"]) {
-  const result = await build({
-    absWorkingDir: fileURLToPath(new URL("..", import.meta.url)),
-    entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "neutral",
-    write: false,
-    metafile: true,
-    // partysocket is loaded on a realtime subscribe only, through dynamic import().
-    external,
-    logLevel: "silent",
-  });
-  return { code: result.outputFiles[0]!.contents, inputs: Object.keys(result.metafile.inputs) };
-}
+/** Budgets in bytes of min+gzip (issue 8; the same as bench/sizes.mjs): the whole SDK within 12 KB, realtime on demand within 4 KB. */
+const KB = 1024;
+const BUDGET = { eager: 5.9 * KB, realtime: 4 * KB, everything: 12 * KB };
 
-it("ships only the SDK's own code up front: types from @gatherkit/core, no zod, no Node built-ins", async () => {
-  const { code, inputs } = await bundle("../src/index.ts");
-  expect(inputs.length).toBeGreaterThan(5);
-  for (const input of inputs) expect(input).toMatch(/^src\//);
-  const text = new TextDecoder().decode(code);
-  expect(text).not.toMatch(/(from|import)\s*"(node:|zod|partysocket|@gatherkit\/core)/);
-  expect(text).toContain('import("partysocket")');
-  // Budget for what loads up front, minified and gzipped; partysocket comes on a subscribe.
-  expect(gzipSync(code).length).toBeLessThan(6 * 1024);
+const isOwn = (input: string) => /^src\//.test(input);
+const isRuntimeSchemaCode = (input: string) => /[/\\](zod|@gatherkit[/\\]core|core[/\\]src)[/\\]/.test(input);
+
+it("ships only the SDK's own code up front: types from @gatherkit/core, no zod, no partysocket, no Node built-ins", async () => {
+  const { eager } = await bundle("../src/index.ts");
+  expect(eager.inputs.length).toBeGreaterThan(5);
+  for (const input of eager.inputs) expect(input).toMatch(/^src\//);
+  expect(eager.inputs).not.toContain("src/realtime-connection.ts");
+  expect(eager.code).not.toMatch(/(from|import)\s*"(node:|zod|partysocket|@gatherkit\/core)/);
+  expect(eager.gzip).toBeLessThan(BUDGET.eager);
 });
 
-it("stays small with realtime included: no zod or core at run time, even lazily", async () => {
-  const { code, inputs } = await bundle("../src/index.ts", []);
-  expect(inputs.some((i) => i.includes("partysocket"))).toBe(true);
-  expect(inputs.some((i) => /[/\\](zod|@gatherkit[/\\]core|core[/\\]src)[/\\]/.test(i))).toBe(false);
-  expect(gzipSync(code).length).toBeLessThan(12 * 1024);
+it("loads realtime (the connection and partysocket) on the first subscribe, within its budget, never the schemas", async () => {
+  const { eager, lazy } = await bundle("../src/index.ts");
+  expect(lazy).toHaveLength(1);
+  const realtime = lazy[0]!;
+  expect(realtime.inputs).toContain("src/realtime-connection.ts");
+  expect(realtime.inputs.some((i) => i.includes("partysocket"))).toBe(true);
+  for (const input of [...eager.inputs, ...realtime.inputs]) expect(isRuntimeSchemaCode(input), input).toBe(false);
+  expect(realtime.gzip).toBeLessThan(BUDGET.realtime);
+  expect(eager.gzip + realtime.gzip).toBeLessThan(BUDGET.everything);
+});
+
+it("is tree-shakeable per resource: a page that builds only Plans over a GatherkitClient ships no other resource", async () => {
+  const { eager } = await bundle({
+    contents: `import { GatherkitClient, Plans } from "../src/index.js";
+      export const plans = new Plans(new GatherkitClient({ baseUrl: "https://api.example.com", token: "gk_pt_x" }));`,
+  });
+  const own = eager.inputs.filter(isOwn);
+  expect(own).toContain("src/resources/plans.ts");
+  for (const other of ["auth", "organization", "secret-keys", "publishable-keys", "participant-tokens", "invites"]) {
+    expect(own).not.toContain(`src/resources/${other}.ts`);
+  }
+  expect(own).not.toContain("src/client.ts");
+  const all = await bundle("../src/index.ts");
+  expect(eager.gzip).toBeLessThan(all.eager.gzip);
 });

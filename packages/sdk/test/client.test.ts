@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   APIConnectionError,
@@ -9,11 +10,14 @@ import {
   ConflictError,
   type Fetch,
   Gatherkit,
+  GatherkitClient,
   GatherkitError,
   InternalServerError,
+  Invites,
   NotFoundError,
   PayloadTooLargeError,
   PermissionDeniedError,
+  Plans,
   RateLimitError,
   type SecretKey,
   UnprocessableEntityError,
@@ -89,6 +93,27 @@ describe("requests", () => {
     const { fetch, calls } = mockFetch(json(200, { status: "ok", version: "1", runtime: "node", time: "2026-01-01T00:00:00Z" }));
     await client(fetch).health();
     expect(calls[0]?.headers.get("authorization")).toBeNull();
+  });
+});
+
+describe("a light client", () => {
+  it("sends requests for the resources built over a GatherkitClient, with the same checks, credential and retries", async () => {
+    const { fetch, calls } = mockFetch(problem(503, "unavailable"), json(200, { id: "plan_1" }));
+    const core = new GatherkitClient({ baseUrl: `${BASE}/v1/`, token: "gk_pt_person", fetch });
+    const plans = new Plans(core);
+    await expect(plans.retrieve("plan_1")).resolves.toEqual({ id: "plan_1" });
+    expect(calls.map((c) => c.url)).toEqual([`${BASE}/v1/plans/plan_1`, `${BASE}/v1/plans/plan_1`]);
+    expect(calls[1]?.headers.get("authorization")).toBe("Bearer gk_pt_person");
+    expect(new Invites(core)).toBeInstanceOf(Invites);
+    expect(() => new GatherkitClient({ baseUrl: BASE, publishableKey: SK })).toThrow(/was given a secretKey/);
+    expect(new Gatherkit({ baseUrl: BASE, token: "gk_pt_person", fetch })).toBeInstanceOf(GatherkitClient);
+  });
+
+  it("never shows its key when logged or serialized", () => {
+    const gk = client(mockFetch(json(200, {})).fetch);
+    expect(JSON.stringify(gk)).not.toContain(SK);
+    expect(inspect(gk, { depth: 5 })).not.toContain(SK);
+    expect(Object.keys(gk)).not.toContain("_transport");
   });
 });
 

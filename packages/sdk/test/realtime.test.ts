@@ -1,6 +1,4 @@
-import { fileURLToPath } from "node:url";
 import { type PresenceEntry, type PublishedEvent, ROOM_CLOSE_REVOKED, type RoomToken, type ServerMessage } from "@gatherkit/core";
-import { build } from "esbuild";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   REVOKED_CLOSE_CODE,
@@ -10,6 +8,7 @@ import {
   type SubscribeHandlers,
   type Subscription,
 } from "../src/realtime.js";
+import { bundle } from "./bundle.js";
 
 /**
  * A WebSocket stand-in driven by the test: it opens on the next tick and lets the test play
@@ -111,12 +110,20 @@ describe("Realtime", () => {
     s0.drop();
     const s1 = await socket(1);
     expect(s1.token).toBe("tok-2");
+    // One connection id (`_pk`, as partysocket sends it) across reconnects: the room sees one person reconnecting.
+    const pk = new URL(s0.url).searchParams.get("_pk");
+    expect(pk).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new URL(s1.url).searchParams.get("_pk")).toBe(pk);
     sub.close();
   });
 
   it("uses plain ws for a local host, or the scheme the host is given with", async () => {
     for (const [host, expected] of [
       ["127.0.0.1:1999", "ws://127.0.0.1:1999/"],
+      ["localhost:1999", "ws://localhost:1999/"],
+      ["172.20.0.5:1999", "ws://172.20.0.5:1999/"],
+      ["172.32.0.5:1999", "wss://172.32.0.5:1999/"],
+      ["rooms.example.com", "wss://rooms.example.com/"],
       ["http://rooms.internal:8080", "ws://rooms.internal:8080/"],
       ["https://rooms.example.com", "wss://rooms.example.com/"],
     ] as const) {
@@ -287,21 +294,13 @@ describe("Realtime", () => {
     expect(FakeSocket.instances).toHaveLength(1);
   });
 
-  it("does not load partysocket until the first subscribe, and never loads the schemas", async () => {
-    const result = await build({
-      absWorkingDir: fileURLToPath(new URL("..", import.meta.url)),
-      entryPoints: [fileURLToPath(new URL("../src/realtime.ts", import.meta.url))],
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      write: false,
-      external: ["partysocket", "@gatherkit/core"],
-      logLevel: "silent",
-    });
-    const code = result.outputFiles[0]!.text;
-    expect(code).not.toMatch(/^import .* from "(partysocket|@gatherkit\/core)"/m);
-    expect(code).toContain('import("partysocket")');
-    expect(code).not.toContain("@gatherkit/core");
+  it("does not load partysocket or the connection code until the first subscribe, and never loads the schemas", async () => {
+    const { eager, lazy } = await bundle("../src/realtime.ts", ["@gatherkit/core"]);
+    expect(eager.inputs.some((i) => i.includes("partysocket"))).toBe(false);
+    expect(eager.inputs).not.toContain("src/realtime-connection.ts");
+    expect(lazy.flatMap((c) => c.inputs)).toContain("src/realtime-connection.ts");
+    expect(lazy.flatMap((c) => c.inputs).some((i) => i.includes("partysocket"))).toBe(true);
+    for (const c of [eager, ...lazy]) expect(c.code).not.toContain("@gatherkit/core");
   });
 });
 

@@ -1,5 +1,5 @@
+import { PublishableKeys } from "@gatherkit/sdk";
 import { html } from "lit";
-import { property } from "lit/decorators.js";
 import { defineElement, GkElement } from "../src/base/index.js";
 
 /**
@@ -7,12 +7,18 @@ import { defineElement, GkElement } from "../src/base/index.js";
  * through its client and renders it with the shared state views.
  */
 export class TestLoader extends GkElement {
-  @property() accessor resource: "health" | "publishable-keys" = "health";
+  static override properties = { resource: {} };
+  declare resource: "health" | "publishable-keys";
+
+  constructor() {
+    super();
+    this.resource = "health";
+  }
 
   readonly data = this.load(
     () => [this.resource] as const,
     async (gk, [resource], { signal }) =>
-      resource === "health" ? await gk.health({ signal }) : await gk.publishableKeys.list({}, { signal }),
+      resource === "health" ? await gk.health({ signal }) : await new PublishableKeys(gk).list({}, { signal }),
   );
 
   /** The client this widget resolved, for tests of configuration and context. */

@@ -5,7 +5,7 @@ import { APIResource, path } from "./resource.js";
 
 /** The caller's organization and its members. */
 export class OrganizationResource extends APIResource {
-  readonly members: Members = new Members(this._transport);
+  readonly members: Members = new Members(this._client);
 
   retrieve(options?: RequestOptions): Promise<Organization> {
     return this._transport.request("GET", "/v1/organization", options);

@@ -1,6 +1,6 @@
-import type { ListParams, RequestOptions, Transport } from "../core.js";
+import type { ListParams, RequestOptions } from "../core.js";
 import type { PagePromise } from "../pagination.js";
-import type { Realtime, SubscribeHandlers, Subscription } from "../realtime.js";
+import { realtimeOf, type SubscribeHandlers, type Subscription } from "../realtime-client.js";
 import type {
   ChatMessage,
   Expense,
@@ -52,20 +52,12 @@ export interface PlanSubscribeHandlers extends SubscribeHandlers, PlanEventHandl
  * a participant token acts with its role in the plan.
  */
 export class Plans extends APIResource {
-  readonly participants: PlanParticipants = new PlanParticipants(this._transport);
-  readonly invites: PlanInvites = new PlanInvites(this._transport);
-  readonly proposals: Proposals = new Proposals(this._transport);
-  readonly expenses: Expenses = new Expenses(this._transport);
-  readonly payments: Payments = new Payments(this._transport);
-  readonly messages: Messages = new Messages(this._transport);
-  readonly #realtime: () => Realtime;
-
-  /** @internal */
-  constructor(transport: Transport, realtime: () => Realtime) {
-    super(transport);
-    this.#realtime = realtime;
-  }
-
+  readonly participants: PlanParticipants = new PlanParticipants(this._client);
+  readonly invites: PlanInvites = new PlanInvites(this._client);
+  readonly proposals: Proposals = new Proposals(this._client);
+  readonly expenses: Expenses = new Expenses(this._client);
+  readonly payments: Payments = new Payments(this._client);
+  readonly messages: Messages = new Messages(this._client);
   /** Starts a plan in `planning`. With a participant token, that participant becomes its organizer. */
   create(params: PlanCreateParams, options?: RequestOptions): Promise<Plan> {
     return this._transport.request("POST", "/v1/plans", { ...options, body: params });
@@ -135,7 +127,7 @@ export class Plans extends APIResource {
    * ```
    */
   subscribe(planId: string, handlers: PlanSubscribeHandlers = {}): Subscription {
-    return this.#realtime().subscribe(
+    return realtimeOf(this._client).subscribe(
       path`plan:${planId}`,
       (event, meta) => {
         if (!event.type.startsWith("plan.")) return;

@@ -1,13 +1,21 @@
+import type { GatherkitClient } from "../base-client.js";
 import type { Transport } from "../core.js";
 import { GatherkitError } from "../errors.js";
 
 export abstract class APIResource {
+  // Not enumerable (set in the constructor), so logging or serializing a client never prints its key.
   /** @internal */
-  protected readonly _transport: Transport;
+  declare protected readonly _client: GatherkitClient;
+  /** @internal */
+  declare protected readonly _transport: Transport;
 
-  /** @internal Resources are reached through a `Gatherkit` client, not built directly. */
-  constructor(transport: Transport) {
-    this._transport = transport;
+  /**
+   * Usually reached through a `Gatherkit` client (`gk.plans`). On a page that needs only some
+   * resources, build them over a `GatherkitClient` so the rest stays out of the bundle:
+   * `const plans = new Plans(new GatherkitClient({ baseUrl, token }))`.
+   */
+  constructor(client: GatherkitClient) {
+    Object.defineProperties(this, { _client: { value: client }, _transport: { value: client._transport } });
   }
 }
 

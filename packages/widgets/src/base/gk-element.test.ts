@@ -5,6 +5,8 @@ import { FakeApi, HEALTH, problem } from "../../test/fake-api.js";
 import type { TestLoader, TestPanel } from "../../test/test-elements.js";
 import "../../test/test-elements.js";
 import type { Gatherkit } from "@gatherkit/sdk";
+import { createContext, ContextConsumer as LitContextConsumer, ContextProvider as LitContextProvider } from "@lit/context";
+import { LitElement } from "lit";
 
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const polite = (el: Element) => el.shadowRoot!.querySelector('[aria-live="polite"]')!.textContent!.trim();
@@ -317,7 +319,42 @@ describe("GkElement configuration", () => {
     expect(outer.querySelector("gk-test-loader")!.resolvedClient).to.equal(inner);
     expect((await innerApi.next()).url.pathname).to.equal("/v1/health");
   });
+  it("speaks @lit/context's protocol: its providers serve widgets, its consumers inside a widget get the client", async () => {
+    const key = createContext<Gatherkit | undefined>(Symbol.for("@gatherkit/widgets:client"));
+    const api = new FakeApi();
+    const [client, other] = [api.client(), api.client()];
+
+    // Another library's element provides a client with @lit/context; a widget inside it uses it, and follows it.
+    const wrapper = await fixture<HTMLDivElement>(html`<div></div>`);
+    const provider = new LitContextProvider(wrapper, { context: key, initialValue: client });
+    const loader = document.createElement("gk-test-loader");
+    wrapper.append(loader);
+    await loader.updateComplete;
+    expect(loader.resolvedClient).to.equal(client);
+    provider.setValue(other);
+    await loader.updateComplete;
+    expect(loader.resolvedClient).to.equal(other);
+
+    // A @lit/context consumer inside a widget gets the widget's client, and its replacement.
+    const panel = await fixture<TestPanel>(
+      html`<gk-test-panel .client=${client}><gk-test-lit-reader></gk-test-lit-reader></gk-test-panel>`,
+    );
+    const reader = panel.querySelector<LitReader>("gk-test-lit-reader")!;
+    expect(reader.consumer.value).to.equal(client);
+    panel.client = other;
+    await panel.updateComplete;
+    expect(reader.consumer.value).to.equal(other);
+  });
 });
+
+/** An element of another library that reads the widgets' client with @lit/context. */
+class LitReader extends LitElement {
+  readonly consumer = new LitContextConsumer(this, {
+    context: createContext<Gatherkit | undefined>(Symbol.for("@gatherkit/widgets:client")),
+    subscribe: true,
+  });
+}
+customElements.define("gk-test-lit-reader", LitReader);
 
 describe("GkElement events", () => {
   it("lets gk-error from a widget inside another widget's shadow root reach the document", async () => {

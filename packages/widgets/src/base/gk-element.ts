@@ -1,12 +1,19 @@
-import { Gatherkit } from "@gatherkit/sdk";
-import { ContextConsumer, ContextProvider } from "@lit/context";
-import { Task, TaskStatus } from "@lit/task";
-import { type CSSResultGroup, css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
-import { property } from "lit/decorators.js";
-import { gatherkitContext } from "./context.js";
+import { GatherkitClient } from "@gatherkit/sdk";
+import {
+  type CSSResultGroup,
+  css,
+  html,
+  LitElement,
+  nothing,
+  type PropertyDeclarations,
+  type PropertyValues,
+  type TemplateResult,
+} from "lit";
+import { ContextConsumer, ContextProvider, gatherkitContext } from "./context.js";
 import { ConfigurationError, describeError } from "./errors.js";
 import { emit } from "./events.js";
 import { gkElementStyles } from "./gk-element.styles.js";
+import { Task, TaskStatus } from "./task.js";
 import { theme } from "./theme.js";
 
 /** The sentences a widget's state views show and announce; each widget may override them. */
@@ -41,7 +48,11 @@ export interface RenderTaskOptions<T> {
 }
 
 /** The task function of {@link GkElement.load}: the client, your args and the abort signal. */
-export type Loader<A extends readonly unknown[], T> = (client: Gatherkit, args: A, options: { signal: AbortSignal }) => PromiseLike<T>;
+export type Loader<A extends readonly unknown[], T> = (
+  client: GatherkitClient,
+  args: A,
+  options: { signal: AbortSignal },
+) => PromiseLike<T>;
 
 function isEmptyValue(value: unknown): boolean {
   if (value == null) return true;
@@ -84,52 +95,57 @@ function isEmptyValue(value: unknown): boolean {
  */
 export class GkElement extends LitElement {
   static override styles: CSSResultGroup = [theme, gkElementStyles, css`:host { display: block; }`];
+  // Declared here rather than with decorators: their compiled helpers would weigh on every widget.
+  static override properties: PropertyDeclarations = {
+    publishableKey: { attribute: "publishable-key" },
+    token: {},
+    apiBase: { attribute: "api-base" },
+    client: { attribute: false },
+    messages: { attribute: false },
+  };
 
   /** A publishable key (`gk_pk_…`), safe in a page; it only works from the key's allowed origins. */
-  @property({ attribute: "publishable-key" }) accessor publishableKey: string | undefined;
+  declare publishableKey: string | undefined;
 
   /**
    * A participant token (`gk_pt_…`) your server minted for the person viewing the page. When
    * both are set, the token is used rather than the publishable key.
    */
-  @property() accessor token: string | undefined;
+  declare token: string | undefined;
 
   /** The address of the Gatherkit API, e.g. `https://api.example.com`. */
-  @property({ attribute: "api-base" }) accessor apiBase: string | undefined;
+  declare apiBase: string | undefined;
 
   /**
    * A Gatherkit client to use instead of building one from the attributes, e.g. one your page
    * already has. Property only.
    */
-  @property({ attribute: false }) accessor client: Gatherkit | undefined;
+  declare client: GatherkitClient | undefined;
 
   /**
    * Sentences of the state views, to translate them: `el.messages = { retry: "Réessayer" }`.
    * They win over the widget's own wording. Property only.
    */
-  @property({ attribute: false }) accessor messages: Partial<StateMessages> = {};
+  declare messages: Partial<StateMessages>;
 
   /** The client in use, or why there is none although the attributes ask for one. */
-  #gatherkit: Gatherkit | ConfigurationError | undefined;
-  #built: { publishableKey?: string; token?: string; apiBase?: string; client: Gatherkit | ConfigurationError } | undefined;
-  #inherited: Gatherkit | undefined;
+  #gatherkit: GatherkitClient | ConfigurationError | undefined;
+  #built: { publishableKey?: string; token?: string; apiBase?: string; client: GatherkitClient | ConfigurationError } | undefined;
+  #inherited: GatherkitClient | undefined;
   /** An enclosing widget answered the context request made on connecting. (Kept while detached, so
    * a widget that updates while taken out of the page, or is only moved, does not lose its client.) */
   #answered = false;
-  #provider = new ContextProvider(this, { context: gatherkitContext });
+  #provider = new ContextProvider(this, gatherkitContext);
   /** The task whose Retry button had focus; focus follows it until it settles. */
   #refocus: Task<readonly unknown[], unknown> | undefined;
 
   constructor() {
     super();
-    new ContextConsumer(this, {
-      context: gatherkitContext,
-      subscribe: true,
-      callback: (client) => {
-        this.#answered = true;
-        this.#inherited = client;
-        this.#resolveClient();
-      },
+    this.messages = {};
+    new ContextConsumer(this, gatherkitContext, (client) => {
+      this.#answered = true;
+      this.#inherited = client;
+      this.#resolveClient();
     });
   }
 
@@ -137,7 +153,7 @@ export class GkElement extends LitElement {
    * The client this widget uses: the `client` property, else one built from the attributes,
    * else the one an enclosing widget provides.
    */
-  protected get gatherkit(): Gatherkit | undefined {
+  protected get gatherkit(): GatherkitClient | undefined {
     return this.#gatherkit instanceof ConfigurationError ? undefined : this.#gatherkit;
   }
 
@@ -157,7 +173,7 @@ export class GkElement extends LitElement {
   }
 
   #resolveClient(): void {
-    let next: Gatherkit | ConfigurationError | undefined;
+    let next: GatherkitClient | ConfigurationError | undefined;
     if (this.client) {
       next = this.client;
     } else if (this.publishableKey || this.token || this.apiBase) {
@@ -176,7 +192,7 @@ export class GkElement extends LitElement {
     this.requestUpdate();
   }
 
-  #createClient(): Gatherkit | ConfigurationError {
+  #createClient(): GatherkitClient | ConfigurationError {
     const tag = `<${this.localName}>`;
     if (!this.apiBase) {
       return new ConfigurationError(`${tag} needs an api-base attribute: the address of your Gatherkit API.`);
@@ -186,7 +202,7 @@ export class GkElement extends LitElement {
     }
     try {
       // A participant token identifies the person, so it wins over the page's publishable key.
-      return new Gatherkit({
+      return new GatherkitClient({
         baseUrl: this.apiBase,
         ...(this.token ? { token: this.token } : { publishableKey: this.publishableKey }),
       });
@@ -197,7 +213,7 @@ export class GkElement extends LitElement {
   }
 
   /**
-   * A `@lit/task` that calls `loader` with this widget's client, runs when the client or
+   * A {@link Task} that calls `loader` with this widget's client, runs when the client or
    * `args()` change, is aborted when superseded, and emits `gk-error` when it fails. Without a
    * client it fails with a {@link ConfigurationError} telling the integrator what to set.
    *
@@ -208,7 +224,7 @@ export class GkElement extends LitElement {
   protected load<const A extends readonly unknown[], T>(
     args: () => A,
     loader: Loader<A, T>,
-  ): Task<readonly [Gatherkit | ConfigurationError | undefined, ...A], T> {
+  ): Task<readonly [GatherkitClient | ConfigurationError | undefined, ...A], T> {
     return new Task(this, {
       args: () => [this.#gatherkit, ...args()] as const,
       task: async ([client, ...rest], { signal }) => {

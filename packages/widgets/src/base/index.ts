@@ -1,5 +1,5 @@
 export { ActionController, type ActionOptions, type FocusTarget } from "./action-controller.js";
-export { gatherkitContext } from "./context.js";
+export { type Context, ContextConsumer, ContextProvider, gatherkitContext } from "./context.js";
 export { defineElement } from "./define.js";
 export { ConfigurationError, type DescribedError, describeError } from "./errors.js";
 export { emit, type GkErrorDetail, type GkEventMap } from "./events.js";
@@ -11,4 +11,5 @@ export {
   type StateMessages,
 } from "./gk-element.js";
 export { gkElementStyles } from "./gk-element.styles.js";
+export { initialState, Task, type TaskConfig, TaskStatus } from "./task.js";
 export { type TokenName, theme, tokenProperty, vars } from "./theme.js";

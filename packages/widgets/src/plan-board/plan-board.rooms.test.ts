@@ -21,7 +21,9 @@ interface RealPlan {
 let api: RealPlan;
 before(async function () {
   this.timeout(150_000);
-  const res = await fetch("/__gatherkit-api/plan.json");
+  // no-store: the test runner serves everything with a year-long max-age, so a second test file
+  // asking the same URL would get the first one's plan (and the board test finalizes it).
+  const res = await fetch("/__gatherkit-api/plan.json", { cache: "no-store" });
   const body = await res.json();
   if (!res.ok) throw new Error(`The real API could not make a plan:\n${body.error}`);
   api = body;

@@ -1,6 +1,5 @@
 import type { ChatMessage } from "@gatherkit/sdk";
-import { html, nothing, type TemplateResult } from "lit";
-import { state } from "lit/decorators.js";
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from "lit";
 import { repeat } from "lit/directives/repeat.js";
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
@@ -65,13 +64,18 @@ const TYPING_RESEND_MS = 3_000;
  */
 export class GkPlanChat extends PlanElement {
   static override styles = [GkElement.styles, planStyles, planChatStyles];
+  static override properties: PropertyDeclarations = {
+    log: { state: true, attribute: false },
+    typing: { state: true, attribute: false },
+    editing: { state: true, attribute: false },
+  };
 
   /** Oldest first. */
-  @state() private accessor log: readonly ChatMessage[] = [];
+  declare private log: readonly ChatMessage[];
   /** Who else is typing (participant id → name). */
-  @state() private accessor typing: ReadonlyMap<string, string> = new Map();
+  declare private typing: ReadonlyMap<string, string>;
   /** The message being edited (one at a time). */
-  @state() private accessor editing: string | undefined;
+  declare private editing: string | undefined;
 
   readonly #actions = new ActionController(this, { disabled: () => this.locked });
   readonly #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -87,6 +91,8 @@ export class GkPlanChat extends PlanElement {
 
   constructor() {
     super();
+    this.log = [];
+    this.typing = new Map();
     this.listen({
       "plan.message_changed": ({ message }) => {
         this.#upsert(message);

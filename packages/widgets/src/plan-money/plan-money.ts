@@ -1,6 +1,5 @@
 import type { Balance, Payment, PlanBalances, SettleUpTransfer } from "@gatherkit/sdk";
-import { html, nothing, type TemplateResult } from "lit";
-import { state } from "lit/decorators.js";
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from "lit";
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
 import { GkElement } from "../base/gk-element.js";
@@ -44,10 +43,14 @@ declare global {
  */
 export class GkPlanMoney extends PlanElement {
   static override styles = [GkElement.styles, planStyles, planMoneyStyles];
+  static override properties: PropertyDeclarations = {
+    balances: { state: true, attribute: false },
+    payments: { state: true, attribute: false },
+  };
 
-  @state() private accessor balances: PlanBalances | undefined;
+  declare private balances: PlanBalances | undefined;
   /** The plan's payments (for the ones waiting for the viewer to confirm). */
-  @state() private accessor payments: readonly Payment[] = [];
+  declare private payments: readonly Payment[];
 
   readonly #actions = new ActionController(this, { disabled: () => this.locked });
   readonly #part = this.loadPart(
@@ -69,6 +72,7 @@ export class GkPlanMoney extends PlanElement {
 
   constructor() {
     super();
+    this.payments = [];
     const refresh = () => void this.#part.refresh();
     this.listen({ "plan.expense_changed": refresh, "plan.payment_changed": refresh, onResync: refresh });
   }

@@ -1,6 +1,5 @@
 import type { PlanParticipant } from "@gatherkit/sdk";
-import { html, nothing, type TemplateResult } from "lit";
-import { state } from "lit/decorators.js";
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from "lit";
 import { repeat } from "lit/directives/repeat.js";
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
@@ -45,11 +44,12 @@ declare global {
  */
 export class GkPlanPeople extends PlanElement {
   static override styles = [GkElement.styles, planStyles, planPeopleStyles];
+  static override properties: PropertyDeclarations = { confirmingRemove: { state: true, attribute: false } };
 
   readonly #actions = new ActionController(this, { disabled: () => this.locked });
   readonly #part = this.loadPart((store) => store.ensureParticipants());
   /** The person an organizer is about to remove (asked to confirm). */
-  @state() private accessor confirmingRemove: string | undefined;
+  declare private confirmingRemove: string | undefined;
 
   override render() {
     return this.renderPlan(this.#part, {

@@ -1,6 +1,5 @@
 import type { Plan, PlanRole, Proposal, ProposalCreateParams } from "@gatherkit/sdk";
-import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
-import { state } from "lit/decorators.js";
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from "lit";
 import { repeat } from "lit/directives/repeat.js";
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
@@ -77,6 +76,10 @@ const ACTIVE_STATUSES: readonly Plan["status"][] = ["planning", "finalized"];
  */
 export class GkPlanProposals extends PlanElement {
   static override styles = [GkElement.styles, planStyles, voteControlStyles, planProposalsStyles];
+  static override properties: PropertyDeclarations = {
+    confirmingFinalize: { state: true, attribute: false },
+    added: { state: true, attribute: false },
+  };
 
   protected override showsProposals(): boolean {
     return true;
@@ -86,9 +89,9 @@ export class GkPlanProposals extends PlanElement {
   readonly #actions = new ActionController(this, { disabled: () => this.locked });
   readonly #part = this.loadPart((store) => store.ensureProposals());
   /** Finalizing asks first. */
-  @state() private accessor confirmingFinalize = false;
+  declare private confirmingFinalize: boolean;
   /** The title of the proposal just added, announced under the form. */
-  @state() private accessor added: string | undefined;
+  declare private added: string | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);

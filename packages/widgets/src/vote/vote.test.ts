@@ -84,6 +84,15 @@ describe("<gk-vote>", () => {
     const [friday, saturday] = parts(el, "proposal");
     expect(counts(friday!)).to.equal("Yes 3, Maybe 0, No 1");
     expect(counts(saturday!)).to.equal("Yes 0, Maybe 2, No 0");
+    // Each bar's length is its count against the largest.
+    const bars = (p: Element) => [...p.querySelectorAll(".tally-bar")].map((b) => b.getBoundingClientRect().width);
+    const [yes, maybe, no] = [...friday!.querySelectorAll(".tally-bar rect")].map((r) => r.getBoundingClientRect().width);
+    const [full] = bars(friday!);
+    expect(full).to.be.greaterThan(20);
+    expect(yes).to.be.closeTo(full!, 1);
+    expect(maybe).to.equal(0);
+    expect(no).to.be.closeTo(full! / 3, 1);
+    expect(getComputedStyle(friday!.querySelector(".tally-bar rect")!).fill).to.not.equal("none");
     expect(radios(el, "prop_a000000000").map((r) => r.checked)).to.deep.equal([true, false, false]);
     expect(radios(el, "prop_b000000000").map((r) => r.checked)).to.deep.equal([false, false, false]);
     expect(friday!.querySelector("legend")!.textContent).to.equal("Your vote on Friday");

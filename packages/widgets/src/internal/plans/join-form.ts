@@ -1,7 +1,8 @@
-import type { Gatherkit, InvitePreview, JoinPlanResult } from "@gatherkit/sdk";
+import type { InvitePreview, JoinPlanResult } from "@gatherkit/sdk";
 import { html, nothing, type ReactiveController, type TemplateResult } from "lit";
 import { ActionController } from "../../base/action-controller.js";
 import { emit } from "../../base/events.js";
+import type { PlanClient } from "./api.js";
 import { formatDates } from "./format.js";
 
 /** Detail of `gk-plan-joined`: the visitor joined the plan through its invite. */
@@ -37,7 +38,7 @@ export class JoinForm implements ReactiveController {
   constructor(
     private readonly host: Host,
     private readonly options: {
-      client: () => Gatherkit | undefined;
+      client: () => PlanClient | undefined;
       code: () => string | undefined;
       onJoined: (result: JoinPlanResult) => void;
     },

@@ -1,4 +1,4 @@
-import { createContext } from "@lit/context";
+import type { Context } from "../../base/context.js";
 import type { PlanStore } from "./plan-store.js";
 
 /**
@@ -6,4 +6,4 @@ import type { PlanStore } from "./plan-store.js";
  * they show the same plan and viewer over one subscription to the plan's room. A global symbol,
  * so widgets from separately loaded scripts find each other.
  */
-export const planContext = createContext<PlanStore | undefined>(Symbol.for("@gatherkit/widgets:plan"));
+export const planContext = Symbol.for("@gatherkit/widgets:plan") as Context<PlanStore>;

@@ -1,10 +1,10 @@
 import type { InvitePreview, JoinPlanResult } from "@gatherkit/sdk";
-import { ContextConsumer, ContextProvider } from "@lit/context";
-import { initialState, type Task, TaskStatus } from "@lit/task";
-import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
-import { property, state } from "lit/decorators.js";
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from "lit";
+import { ContextConsumer, ContextProvider } from "../../base/context.js";
 import { ConfigurationError } from "../../base/errors.js";
 import { GkElement, type RenderTaskOptions } from "../../base/gk-element.js";
+import { initialState, type Task, TaskStatus } from "../../base/task.js";
+import { planClient } from "./api.js";
 import { JoinForm } from "./join-form.js";
 import { planContext } from "./plan-context.js";
 import { type PlanListener, PlanStore } from "./plan-store.js";
@@ -35,15 +35,23 @@ const REVOKED = "You are no longer in this plan.";
  * (part `notice`); every element then disables its actions.
  */
 export abstract class PlanElement extends GkElement {
+  static override properties: PropertyDeclarations = {
+    plan: {},
+    invite: {},
+    remember: { type: Boolean },
+    provided: { state: true, attribute: false },
+    own: { state: true, attribute: false },
+  };
+
   /** The plan's id (`plan_…`). Not needed with `invite`: the invite says which plan. */
-  @property() accessor plan: string | undefined;
+  declare plan: string | undefined;
 
   /**
    * An invite code. Without a `token`, the widget shows the invite's join form (name and optional
    * email); joining gives the visitor a participant token, kept in the element's `token`. Needs
    * `publishable-key` and `api-base`.
    */
-  @property() accessor invite: string | undefined;
+  declare invite: string | undefined;
 
   /**
    * Keep the participant token from joining in `localStorage` (key
@@ -51,7 +59,7 @@ export abstract class PlanElement extends GkElement {
    * again. Only on pages where you are fine with the token living in the browser's storage; a
    * token that no longer works is forgotten.
    */
-  @property({ type: Boolean }) accessor remember = false;
+  declare remember: boolean;
 
   /** Whether this element's first screen shows proposals: then its own store loads them with the plan. */
   protected showsProposals(): boolean {
@@ -59,9 +67,9 @@ export abstract class PlanElement extends GkElement {
   }
 
   /** The store an enclosing plan widget provides (`{ store: undefined }` while it loads), or undefined when alone. */
-  @state() private accessor provided: { store: PlanStore | undefined } | undefined;
+  declare private provided: { store: PlanStore | undefined } | undefined;
   /** The store this element made, when alone. */
-  @state() private accessor own: PlanStore | undefined;
+  declare private own: PlanStore | undefined;
 
   /** The membership the visitor got by joining here, and its token. */
   #joined: { participantId: string; token: string } | undefined;
@@ -69,13 +77,13 @@ export abstract class PlanElement extends GkElement {
   #restoredFor: string | undefined;
   /** An enclosing plan widget answered the context request made on connecting. */
   #answered = false;
-  readonly #planProvider = new ContextProvider(this, { context: planContext });
+  readonly #planProvider = new ContextProvider(this, planContext);
   readonly #listeners: PlanListener[] = [];
   #attached: { store: PlanStore; stop: (() => void)[] } | undefined;
   readonly #storeChanged = () => this.requestUpdate();
 
   protected readonly joinForm = new JoinForm(this, {
-    client: () => this.gatherkit,
+    client: () => (this.gatherkit ? planClient(this.gatherkit) : undefined),
     code: () => this.invite,
     onJoined: (result: JoinPlanResult) => {
       this.#joined = { participantId: result.participant.participantId, token: result.token };
@@ -87,13 +95,10 @@ export abstract class PlanElement extends GkElement {
 
   constructor() {
     super();
-    new ContextConsumer(this, {
-      context: planContext,
-      subscribe: true,
-      callback: (store) => {
-        this.#answered = true;
-        this.provided = { store };
-      },
+    this.remember = false;
+    new ContextConsumer(this, planContext, (store) => {
+      this.#answered = true;
+      this.provided = { store };
     });
   }
 
@@ -186,7 +191,7 @@ export abstract class PlanElement extends GkElement {
       const tag = `<${this.localName}>`;
       if (!token && invite) {
         this.#setOwn(undefined);
-        const preview = await gk.invites.retrieve(invite, { signal });
+        const preview = await planClient(gk).invites.retrieve(invite, { signal });
         // Someone who joined on this device before goes straight to the plan.
         if (this.remember && !this.client && this.#restore(preview.plan.id)) this.plan = preview.plan.id;
         return { kind: "join", preview };
@@ -200,7 +205,9 @@ export abstract class PlanElement extends GkElement {
         );
       }
       const current = this.own;
-      const store = current && current.client === gk && current.planId === planId && !current.locked ? current : new PlanStore(gk, planId);
+      const api = planClient(gk);
+      const store =
+        current && current.client === api && current.planId === planId && !current.locked ? current : new PlanStore(api, planId);
       this.#setOwn(store);
       try {
         await store.load({ signal, fallbackId: this.#fallbackViewerId(), proposals: this.showsProposals() });

@@ -1,5 +1,4 @@
 import type {
-  Gatherkit,
   Plan,
   PlanEvent,
   PlanEventData,
@@ -11,6 +10,7 @@ import type {
   SubscribeHandlers,
   Subscription,
 } from "@gatherkit/sdk";
+import type { PlanClient } from "./api.js";
 import { coalesced, collect } from "./util.js";
 import { ProposalVotes } from "./vote-control.js";
 
@@ -51,7 +51,7 @@ export class PlanStore extends EventTarget {
   #subscription: Subscription | undefined;
 
   constructor(
-    readonly client: Gatherkit,
+    readonly client: PlanClient,
     readonly planId: string,
   ) {
     super();

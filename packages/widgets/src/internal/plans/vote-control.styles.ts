@@ -18,17 +18,17 @@ export const voteControlStyles = css`
     align-items: center;
     gap: ${vars.spaceS};
   }
+  /* An SVG bar: its length is the rect's width attribute (no styleMap directive needed). */
   .tally-bar {
     display: block;
+    inline-size: 100%;
     block-size: 0.5em;
     border-radius: 0.25em;
     background: ${vars.colorBorder};
     overflow: hidden;
   }
-  .tally-bar > span {
-    display: block;
-    block-size: 100%;
-    background: var(--_gk-vote-bar, ${vars.colorAccent});
+  .tally-bar rect {
+    fill: var(--_gk-vote-bar, ${vars.colorAccent});
   }
   .tally-number {
     text-align: end;

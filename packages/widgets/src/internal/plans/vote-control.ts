@@ -1,9 +1,9 @@
-import type { Gatherkit, Plan, Proposal, Tally, VoteValue } from "@gatherkit/sdk";
+import type { Plan, Proposal, Tally, VoteValue } from "@gatherkit/sdk";
 import { html, nothing, type TemplateResult } from "lit";
 import { live } from "lit/directives/live.js";
-import { styleMap } from "lit/directives/style-map.js";
 import { describeError } from "../../base/errors.js";
 import { emit } from "../../base/events.js";
+import type { PlanClient } from "./api.js";
 import { formatCountdown, formatInstant } from "./format.js";
 import { coalesced } from "./util.js";
 
@@ -72,7 +72,7 @@ export class ProposalVotes {
 
   constructor(
     private readonly options: {
-      client: () => Gatherkit | undefined;
+      client: () => PlanClient | undefined;
       planId: () => string | undefined;
       /** The viewer's participant id, when known: their votes cast by other widgets on the page show here too. */
       viewerId: () => string | null;
@@ -288,9 +288,9 @@ export function renderTally(tally: Tally): TemplateResult {
     ${VOTE_VALUES.map(
       (v) => html`<li class=${`tally-count tally-${v}`}>
         <span class="tally-label">${LABELS[v]}</span>
-        <span class="tally-bar" aria-hidden="true"
-          ><span style=${styleMap({ inlineSize: `${((tally[v] ?? 0) / most) * 100}%` })}></span
-        ></span>
+        <svg class="tally-bar" aria-hidden="true" viewBox="0 0 100 1" preserveAspectRatio="none">
+          <rect width=${((tally[v] ?? 0) / most) * 100} height="1"></rect>
+        </svg>
         <span class="tally-number">${tally[v] ?? 0}</span>
       </li>`,
     )}
