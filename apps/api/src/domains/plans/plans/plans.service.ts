@@ -171,6 +171,9 @@ export interface PlanChange {
   guard?: SQL;
 }
 
+/** How often a change is judged again after losing the race to a concurrent one before it gives up with 409. */
+const CHANGE_ATTEMPTS = 24;
+
 /**
  * Changes a plan row with optimistic concurrency and tells its room: `change` checks the rules
  * against the current row (throwing when the change is not allowed) and says what to set; the
@@ -185,7 +188,10 @@ export async function changePlan(
 ): Promise<PlanRow> {
   const db = deps.db;
   let row = current;
-  for (let attempt = 0; attempt < 8; attempt++) {
+  for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+    // After a lost race, wait a moment (random, growing) so a crowd of writers spreads out
+    // instead of colliding again on the next row version.
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 ** attempt, 64)));
     const { set, guard } = await change(row);
     // Strictly increasing, so the next writer's `updated_at = …` check sees this write even within one millisecond.
     const updatedAt = Math.max(deps.now(), row.updatedAt + 1);
