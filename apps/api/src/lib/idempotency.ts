@@ -18,17 +18,23 @@ const NOT_STORED = /^\/v1\/auth\/(refresh|sign-out)$/;
 /** Stored responses are kept a day: long enough for any client's retries. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
-function scopeOf(caller: Caller | null): string {
+/**
+ * Whose keys a request's key is among: the organization it acts in and who acts. A person who
+ * belongs to two organizations has two scopes (the same key in each is two requests); every
+ * secret key of an organization shares one, since a secret key acts as the organization itself
+ * (a retry after rotating the key is still the same request).
+ */
+export function scopeOf(caller: Caller | null): string {
   if (!caller) return "anonymous";
   switch (caller.kind) {
     case "user":
-      return `user:${caller.userId}`;
+      return `org:${caller.orgId}/user:${caller.userId}`;
     case "secret_key":
       return `org:${caller.orgId}`;
     case "publishable_key":
-      return `pk:${caller.keyId}`;
+      return `org:${caller.orgId}/pk:${caller.keyId}`;
     case "participant":
-      return `ptc:${caller.participantId}`;
+      return `org:${caller.orgId}/ptc:${caller.participantId}`;
   }
 }
 
