@@ -196,9 +196,14 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
   } finally {
     c.set("db", db);
     c.set("deps", deps);
-    // Not stored: release the key unless a write committed under it (then a retry must not run
-    // the request again; it is told the request was carried out).
-    if (!settled) await db.delete(idempotencyKeys).where(and(held, eq(idempotencyKeys.status, "pending")));
+    // Not stored: release the key. A 4xx wrote nothing even when a guarded write ran (its guards
+    // let nothing through, e.g. voting closed), so its retry runs again. After a 5xx (or a throw)
+    // the key is kept if a write committed under it: a retry must not run the request twice, it is
+    // told the request was carried out (or gets the answer sealed with the write).
+    if (!settled) {
+      const refused = c.res.status >= 400 && c.res.status < 500;
+      await db.delete(idempotencyKeys).where(refused ? held : and(held, eq(idempotencyKeys.status, "pending")));
+    }
   }
 });
 

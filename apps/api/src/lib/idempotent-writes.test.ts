@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../test/harness.js";
 import { createBaseApp } from "./create-app.js";
 import { sha256Hex } from "./crypto.js";
+import { ApiError } from "./errors.js";
 import { answerOnCommit } from "./idempotent-writes.js";
 
 /**
@@ -39,6 +40,16 @@ function testApp() {
     // The write committed; failing now is a crash between the write and storing the answer.
     if (fail) throw new Error("died after the write");
     return c.json(body, 201);
+  });
+  // A guarded write whose guard lets nothing through, refused with a 409 (like voting on a closed proposal).
+  app.post("/v1/test-refuse", async (c) => {
+    const { name } = (await c.req.json()) as { name: string };
+    const db = c.var.deps.db;
+    const [changed] = await db.batch([
+      db.update(organizations).set({ name }).where(eq(organizations.id, "org_that_does_not_exist")).returning(),
+    ]);
+    if (changed.length === 0) throw new ApiError(409, "conflict", "Nothing to change.");
+    return c.json({ name }, 200);
   });
   return app;
 }
@@ -152,6 +163,23 @@ describe.each<WriteHow>(["batch", "single"])("a request's write (%s) is bound to
       expect(await retry.json()).toEqual({ id: row?.id, name });
     }
     expect(await rowsNamed(name)).toBe(1);
+  });
+});
+
+describe("a refused request", () => {
+  it("whose guarded write let nothing through releases its key: the retry runs again instead of being told it was carried out", async () => {
+    const app = testApp();
+    for (let i = 0; i < 3; i++) {
+      const res = await app.fetch(
+        new Request("http://api.test/v1/test-refuse", {
+          method: "POST",
+          headers: { "content-type": "application/json", "idempotency-key": "k-refused" },
+          body: JSON.stringify({ name: "refused" }),
+        }),
+      );
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { code: string }).code).toBe("conflict");
+    }
   });
 });
 
