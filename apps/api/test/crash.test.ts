@@ -8,7 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createClient } from "@libsql/client";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "./runtimes.js";
+import { freePort } from "../../../scripts/lib/free-port.mjs";
 
 /**
  * kill -9 under load: the real Node server (the production bundle, `node dist/node.js` built into
