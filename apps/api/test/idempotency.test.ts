@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreatedSecretKey } from "./fixtures.js";
 import { addMember, expectProblem, expectStatus, newOrg, TEST_ORIGIN, TEST_PASSWORD, type TestOrg } from "./fixtures.js";
 import { call, createTestApp, type TestApp } from "./harness.js";
-import { PLAN_DEFAULTS } from "./plan-fixtures.js";
+import { joinPlan, newPlan, PLAN_DEFAULTS } from "./plan-fixtures.js";
 
 let t: TestApp;
 let a: TestOrg;
@@ -115,6 +115,41 @@ describe("Idempotency-Key", () => {
     const againC = await call(t, "POST", "/v1/plans", { token: sessions[1], body, headers });
     expect(againC.headers.get("idempotent-replayed")).toBe("true");
     expect(againC.body.id).toBe(planC.id);
+  });
+
+  it("creating a plan, a chat message or a payment seals exactly its response into its write (a retry after a crash gets it)", async () => {
+    const plan = await newPlan(t, a);
+    const ada = await joinPlan(t, a, plan, "Ada");
+    const bob = await joinPlan(t, a, plan, "Bob");
+    const sends = [
+      () =>
+        call(t, "POST", "/v1/plans", {
+          token: a.secretKey,
+          body: { ...PLAN_DEFAULTS, title: "Sealed" },
+          headers: { "idempotency-key": "sealed-plan" },
+        }),
+      () =>
+        call(t, "POST", `/v1/plans/${plan.id}/messages`, {
+          token: ada.token,
+          body: { body: "Sealed" },
+          headers: { "idempotency-key": "sealed-msg" },
+        }),
+      () =>
+        call(t, "POST", `/v1/plans/${plan.id}/payments`, {
+          token: ada.token,
+          body: { amount: 1200, currency: "EUR", toParticipantId: bob.participantId },
+          headers: { "idempotency-key": "sealed-pay" },
+        }),
+    ];
+    for (const send of sends) {
+      const first = await send();
+      expect(first.status).toBe(201);
+      const again = await send();
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.body).toEqual(first.body);
+    }
+    // The middleware compares the answer sealed with the write to the response and logs when they differ.
+    expect(t.logs.filter((l) => String(l.msg).includes("differs from the response"))).toEqual([]);
   });
 
   it("works for secret-key callers too", async () => {

@@ -178,14 +178,11 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
         if (v) headers[h] = v;
       }
       const text = await res.clone().text();
-      const sealed = writeState(guarded)?.sealed;
-      const sealedIsTheResponse =
-        sealed?.status === res.status && JSON.stringify(sealed.body) === text && !headers.location && writeState(guarded)?.writes === 1;
-      if (sealed && !sealedIsTheResponse) {
-        c.var.logger.error("idempotency: the answer sealed with the write differs from the response", { path: c.req.path });
-      }
+      const { sealed, writes } = writeState(guarded) ?? { sealed: undefined, writes: 0 };
+      const differs = sealed !== undefined && (sealed.status !== res.status || JSON.stringify(sealed.body) !== text);
+      if (differs) c.var.logger.error("idempotency: the answer sealed with the write differs from the response", { path: c.req.path });
       // Stored already when the answer was sealed with the (only) write; otherwise store it now.
-      if (!sealedIsTheResponse) {
+      if (!sealed || differs || writes !== 1 || headers.location) {
         await db
           .update(idempotencyKeys)
           .set({ status: "done", ...(await storedResponse(sealer, res.status, text, headers)) })

@@ -155,7 +155,9 @@ export function guardWrites<Sealed>(root: Db, hold: KeyHold<Sealed>): Db {
  * is known before its write (a created row it built itself) calls this right before the write,
  * so the answer is sealed into the same batch and a retry after a crash between the write and
  * the response still gets it. A no-op outside a request with an Idempotency-Key. `status` and
- * `body` must be exactly what the handler answers (`c.json(body, status)`).
+ * `body` must be exactly what the handler answers (`c.json(body, status)`), and the write must
+ * be unconditional (it either commits its effect or fails): before a guarded write that may let
+ * nothing through, the answer is not known yet.
  */
 export function answerOnCommit(deps: Pick<Deps, "db">, status: number, body: unknown): void {
   const state = states.get(deps.db);
