@@ -3,8 +3,9 @@ import { secretKeys } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreatedSecretKey } from "./fixtures.js";
-import { expectProblem, expectStatus, newOrg, TEST_ORIGIN, type TestOrg } from "./fixtures.js";
+import { addMember, expectProblem, expectStatus, newOrg, TEST_ORIGIN, TEST_PASSWORD, type TestOrg } from "./fixtures.js";
 import { call, createTestApp, type TestApp } from "./harness.js";
+import { joinPlan, newPlan, PLAN_DEFAULTS } from "./plan-fixtures.js";
 
 let t: TestApp;
 let a: TestOrg;
@@ -83,6 +84,72 @@ describe("Idempotency-Key", () => {
     const list = expectStatus<{ data: SecretKey[] }>(await call(t, "GET", "/v1/secret-keys?limit=100", { token: b.ownerToken }), 200);
     expect(list.data.map((k) => k.id)).toContain(theirs.id);
     expect(list.data.map((k) => k.id)).not.toContain(mine.id);
+  });
+
+  it("scopes keys to the organization: one person sending the same key and body in two organizations creates one plan in each", async () => {
+    // One person, a member of org A, who also owns their own organization C.
+    const person = await addMember(t, a, "admin");
+    const me = expectStatus<{ organization: { id: string } }>(await call(t, "GET", "/v1/auth/me", { token: person.accessToken }), 200);
+    expect(me.organization.id).toBe(a.org.id);
+    const sessions = [person.accessToken];
+    // Signing in without naming an organization opens their first one: their own.
+    const own = await call(t, "POST", "/v1/auth/sign-in", { body: { email: person.email, password: TEST_PASSWORD } });
+    const ownSession = expectStatus<{ accessToken: string; organization: { id: string } }>(own, 200);
+    expect(ownSession.organization.id).not.toBe(a.org.id);
+    sessions.push(ownSession.accessToken);
+
+    const headers = { "idempotency-key": "same-key-two-orgs" };
+    const body = { ...PLAN_DEFAULTS, title: "Same key, two orgs" };
+    const planA = expectStatus<{ id: string }>(await call(t, "POST", "/v1/plans", { token: sessions[0], body, headers }), 201);
+    const rC = await call(t, "POST", "/v1/plans", { token: sessions[1], body, headers });
+    const planC = expectStatus<{ id: string }>(rC, 201);
+    expect(rC.headers.get("idempotent-replayed")).toBeNull();
+    expect(planC.id).not.toBe(planA.id);
+    // Each plan lives in its own organization; C's member cannot see A's plan there.
+    expectStatus(await call(t, "GET", `/v1/plans/${planC.id}`, { token: sessions[1] }), 200);
+    expectProblem(await call(t, "GET", `/v1/plans/${planA.id}`, { token: sessions[1] }), 404, "not_found");
+    // A retry in either organization replays that organization's own plan.
+    const againA = await call(t, "POST", "/v1/plans", { token: sessions[0], body, headers });
+    expect(againA.headers.get("idempotent-replayed")).toBe("true");
+    expect(againA.body.id).toBe(planA.id);
+    const againC = await call(t, "POST", "/v1/plans", { token: sessions[1], body, headers });
+    expect(againC.headers.get("idempotent-replayed")).toBe("true");
+    expect(againC.body.id).toBe(planC.id);
+  });
+
+  it("creating a plan, a chat message or a payment seals exactly its response into its write (a retry after a crash gets it)", async () => {
+    const plan = await newPlan(t, a);
+    const ada = await joinPlan(t, a, plan, "Ada");
+    const bob = await joinPlan(t, a, plan, "Bob");
+    const sends = [
+      () =>
+        call(t, "POST", "/v1/plans", {
+          token: a.secretKey,
+          body: { ...PLAN_DEFAULTS, title: "Sealed" },
+          headers: { "idempotency-key": "sealed-plan" },
+        }),
+      () =>
+        call(t, "POST", `/v1/plans/${plan.id}/messages`, {
+          token: ada.token,
+          body: { body: "Sealed" },
+          headers: { "idempotency-key": "sealed-msg" },
+        }),
+      () =>
+        call(t, "POST", `/v1/plans/${plan.id}/payments`, {
+          token: ada.token,
+          body: { amount: 1200, currency: "EUR", toParticipantId: bob.participantId },
+          headers: { "idempotency-key": "sealed-pay" },
+        }),
+    ];
+    for (const send of sends) {
+      const first = await send();
+      expect(first.status).toBe(201);
+      const again = await send();
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.body).toEqual(first.body);
+    }
+    // The middleware compares the answer sealed with the write to the response and logs when they differ.
+    expect(t.logs.filter((l) => String(l.msg).includes("differs from the response"))).toEqual([]);
   });
 
   it("works for secret-key callers too", async () => {

@@ -28,6 +28,7 @@ export const PLATFORM_ERROR_CODES = [
   "conflict",
   "idempotency_key_reused",
   "idempotency_key_in_flight",
+  "idempotency_key_committed",
   "invalid_idempotency_key",
   "rate_limited",
   "internal_error",

@@ -63,5 +63,12 @@ export const migrations: { id: string; statements: string[] }[] = [
     "statements": [
       "ALTER TABLE `plans` ADD `calendar_token` text;"
     ]
+  },
+  {
+    "id": "0003_idempotency_lease",
+    "statements": [
+      "ALTER TABLE `idempotency_keys` ADD `holder` text;",
+      "ALTER TABLE `idempotency_keys` ADD `lease_expires_at` integer;"
+    ]
   }
 ];

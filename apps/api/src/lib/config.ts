@@ -37,6 +37,7 @@ export function configFromEnv(
     authRateLimit: { max: int("AUTH_RATE_LIMIT_MAX", 10), windowSeconds: int("AUTH_RATE_LIMIT_WINDOW_SECONDS", 60) },
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
     credentialCacheSeconds: int("CREDENTIAL_CACHE_SECONDS", 5),
+    idempotencyLeaseSeconds: Math.max(1, int("IDEMPOTENCY_LEASE_SECONDS", 10)),
     runtime,
     version: opts.version ?? env.GATHERKIT_VERSION ?? "0.0.0",
   };

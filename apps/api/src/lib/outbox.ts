@@ -3,6 +3,7 @@ import { type Db, outbox } from "@gatherkit/db";
 import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import { insertWhen } from "./guarded-insert.js";
 import { pruneIdempotencyKeys } from "./idempotency.js";
+import { rootDb } from "./idempotent-writes.js";
 import type { Deps } from "./types.js";
 
 /**
@@ -296,7 +297,9 @@ async function park(deps: DeliveryDeps, id: string, reason: string) {
 /** One delivery loop per database at a time in this process; kicks during a run ask for one more pass. */
 const loops = new WeakMap<Db, { running: Promise<void> | undefined; again: boolean }>();
 
-function runCoalesced(deps: DeliveryDeps): Promise<void> {
+function runCoalesced(requestDeps: DeliveryDeps): Promise<void> {
+  // A request with an Idempotency-Key hands its services a wrapper of the db: deliver on the db under it.
+  const deps = { ...requestDeps, db: rootDb(requestDeps.db) };
   let state = loops.get(deps.db);
   if (!state) {
     state = { running: undefined, again: false };

@@ -29,6 +29,11 @@ export interface Config {
   roomTokenTtlSeconds: number;
   /** Sign-in and sign-up attempts allowed per window per client address. */
   authRateLimit: { max: number; windowSeconds: number };
+  /**
+   * How long a request holds its Idempotency-Key before a retry may take the key over (when the
+   * request wrote nothing: it died or is stuck). Seconds.
+   */
+  idempotencyLeaseSeconds: number;
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
   /**

@@ -5,7 +5,11 @@ import { createdAt } from "./columns.js";
 
 /**
  * Idempotency keys: the first request with a key inserts a `pending` row (the primary key
- * makes a concurrent duplicate lose), does the work, then stores the response to replay.
+ * makes a concurrent duplicate lose) naming itself `holder` until `lease_expires_at`. Its write
+ * carries a guard that aborts the write unless it still holds the key, and marks the key
+ * `committed` (or `done` with the response, when the answer was known before the write) in the
+ * same batch; the response is then stored (`done`). A retry takes over a `pending` key whose
+ * lease ran out (its holder died before writing anything).
  */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
@@ -13,7 +17,9 @@ export const idempotencyKeys = sqliteTable(
     scope: text("scope").notNull(),
     key: text("key").notNull(),
     requestHash: text("request_hash").notNull(),
-    status: text("status", { enum: ["pending", "done"] }).notNull(),
+    status: text("status", { enum: ["pending", "committed", "done"] }).notNull(),
+    holder: text("holder"),
+    leaseExpiresAt: integer("lease_expires_at"),
     responseStatus: integer("response_status"),
     responseBody: text("response_body"),
     responseHeaders: text("response_headers", { mode: "json" }).$type<Record<string, string>>(),

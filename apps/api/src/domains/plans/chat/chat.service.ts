@@ -4,6 +4,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -93,6 +94,8 @@ export async function postMessage(deps: Deps, caller: Caller | null, planId: str
     editedAt: null,
     deletedAt: null,
   };
+  const message = toMessage(view);
+  answerOnCommit(deps, 201, message);
   await db.batch([
     db.insert(chatMessages).values({
       id: view.id,
@@ -105,7 +108,7 @@ export async function postMessage(deps: Deps, caller: Caller | null, planId: str
     enqueuePlanEvent(deps, access.plan.orgId, planId, messageChanged("created", view)),
   ]);
   deliverSoon(deps);
-  return toMessage(view);
+  return message;
 }
 
 /** The message and the caller's access; 404 for a message that is not in this plan (after the read check). */

@@ -17,6 +17,7 @@ import { and, eq } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -97,6 +98,7 @@ export async function createPayment(deps: Deps, caller: Caller | null, planId: s
   };
   const payment = toPayment(row);
   const db = deps.db;
+  answerOnCommit(deps, 201, payment);
   await db.batch([db.insert(payments).values(row), enqueuePlanEvent(deps, plan.orgId, planId, paymentChanged(payment))]);
   deliverSoon(deps);
   return payment;

@@ -26,6 +26,7 @@ import { sha256Hex } from "../../../lib/crypto.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
@@ -81,6 +82,7 @@ export async function createPlan(deps: Deps, caller: Caller | null, input: Creat
     calendarToken: newCalendarToken(),
   };
   const plan = toPlan(row, deps.config);
+  answerOnCommit(deps, 201, plan);
   await db.batch([
     db.insert(plans).values(row),
     ...(organizer
