@@ -201,7 +201,7 @@ export async function addMember(t: TestApp, org: { org: Organization; ownerToken
   const person = await signUp(t, { organizationName: "Their own org" });
   const { token } = await invite(t, org.ownerToken, person.email, role === "owner" ? "admin" : role);
   const accepted = expectStatus<AcceptedInvitation>(
-    await call(t, "POST", "/v1/organization/invitations/accept", { token: person.accessToken, body: { token } }),
+    await call(t, "POST", "/v1/member-invitations/accept", { token: person.accessToken, body: { token } }),
     201,
   );
   let member = accepted.member;

@@ -168,7 +168,7 @@ describe("sign-in", () => {
     const a = await signUp(t, { organizationName: "A" });
     const b = await signUp(t, { organizationName: "B" });
     const { token } = await invite(t, b.accessToken, a.email, "staff");
-    expectStatus(await call(t, "POST", "/v1/organization/invitations/accept", { token: a.accessToken, body: { token } }), 201);
+    expectStatus(await call(t, "POST", "/v1/member-invitations/accept", { token: a.accessToken, body: { token } }), 201);
 
     const first = await signIn(t, a.email);
     expect(first.organization.id).toBe(a.org.id);

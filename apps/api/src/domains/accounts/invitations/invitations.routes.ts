@@ -40,7 +40,7 @@ export type RevokeRoute = typeof revoke;
 
 export const accept = createRoute({
   method: "post",
-  path: "/v1/organization/invitations/accept",
+  path: "/v1/member-invitations/accept",
   operationId: "organization.invitations.accept",
   tags,
   summary: "Accept a member invitation",

@@ -66,7 +66,7 @@ export async function inviteMember(
     revokedAt: null,
     createdAt: now,
   };
-  const acceptUrl = `${deps.config.publicUrl.replace(/\/+$/, "")}/v1/organization/invitations/accept`;
+  const acceptUrl = `${deps.config.publicUrl.replace(/\/+$/, "")}/v1/member-invitations/accept`;
   await db.batch([
     db
       .update(memberInvitations)

@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const accept = (app: TestApp, accessToken: string, token: string) =>
-  call(app, "POST", "/v1/organization/invitations/accept", { token: accessToken, body: { token } });
+  call(app, "POST", "/v1/member-invitations/accept", { token: accessToken, body: { token } });
 const memberEmails = async (org: TestOrg) =>
   expectStatus<{ data: Member[] }>(await call(t, "GET", "/v1/organization/members?limit=100", { token: org.ownerToken }), 200).data.map(
     (m) => m.email,

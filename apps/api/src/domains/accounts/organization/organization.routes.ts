@@ -67,7 +67,7 @@ export const addMember = createRoute({
   tags,
   summary: "Invite a member",
   description:
-    "Emails an invitation to join as admin or staff; the person becomes a member only when they accept it (`POST /v1/organization/invitations/accept`, signed in with that email). The answer is the same whether or not the address has a Gatherkit account. A new invitation to the same address replaces a pending one. Rate limited per caller and per organization (429 with `Retry-After`). Owners and admins (signed in or with a key of that role).",
+    "Emails an invitation to join as admin or staff; the person becomes a member only when they accept it (`POST /v1/member-invitations/accept`, signed in with that email). The answer is the same whether or not the address has a Gatherkit account. A new invitation to the same address replaces a pending one. Rate limited per caller and per organization (429 with `Retry-After`). Owners and admins (signed in or with a key of that role).",
   security: security.organizer,
   request: { body: jsonBody(AddMemberSchema) },
   responses: {
