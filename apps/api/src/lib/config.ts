@@ -41,9 +41,9 @@ export function configFromEnv(
       windowSeconds: int("SIGN_IN_FAILURE_WINDOW_SECONDS", 15 * 60),
     },
     memberInviteRateLimit: {
-      max: int("MEMBER_INVITE_RATE_LIMIT_MAX", 20),
-      orgMax: int("MEMBER_INVITE_RATE_LIMIT_ORG_MAX", 50),
-      windowSeconds: int("MEMBER_INVITE_RATE_LIMIT_WINDOW_SECONDS", 60 * 60),
+      max: int("MEMBER_INVITES_PER_CALLER", 20),
+      orgMax: int("MEMBER_INVITES_PER_ORG", 50),
+      windowSeconds: int("MEMBER_INVITE_WINDOW_SECONDS", 60 * 60),
     },
     memberInvitationTtlSeconds: int("MEMBER_INVITATION_TTL_SECONDS", 7 * 24 * 60 * 60),
     refreshReuseGraceSeconds: int("REFRESH_REUSE_GRACE_SECONDS", 10),

@@ -198,7 +198,7 @@ describe("invitation rate limits", () => {
   let limited: TestApp;
   beforeAll(async () => {
     limited = await createTestApp({
-      env: { MEMBER_INVITE_RATE_LIMIT_MAX: "3", MEMBER_INVITE_RATE_LIMIT_ORG_MAX: "5", MEMBER_INVITE_RATE_LIMIT_WINDOW_SECONDS: "3600" },
+      env: { MEMBER_INVITES_PER_CALLER: "3", MEMBER_INVITES_PER_ORG: "5", MEMBER_INVITE_WINDOW_SECONDS: "3600" },
     });
   });
   afterAll(() => limited.close());
