@@ -48,6 +48,16 @@ export function createApp(deps: Deps) {
       c.body(await docsScript(), 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=86400" }),
     );
   }
+  let docsPolicy: Promise<string> | undefined;
+  app.use("/docs", async (c, next) => {
+    await next();
+    if (c.res.status !== 200) return;
+    docsPolicy ??= c.res
+      .clone()
+      .text()
+      .then((html) => docsContentSecurityPolicy(html, !docsScript));
+    c.res.headers.set("content-security-policy", await docsPolicy);
+  });
   app.get(
     "/docs",
     Scalar({ url: "/v1/openapi.json", pageTitle: "Gatherkit API reference", ...(docsScript ? { cdn: "/docs/scalar.js" } : {}) }),
@@ -58,3 +68,31 @@ export function createApp(deps: Deps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * The reference page's Content-Security-Policy: its own inline script by hash (the page is the
+ * same on every request) and the script it imports (served by the API, or Scalar's CDN on
+ * Workers); styles inline (Scalar injects them); requests only to the API itself; never framed.
+ */
+async function docsContentSecurityPolicy(html: string, fromCdn: boolean): Promise<string> {
+  const hashes: string[] = [];
+  for (const m of html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)) {
+    const body = m[1] ?? "";
+    if (body.trim() === "") continue;
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+    hashes.push(`'sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}'`);
+  }
+  const cdn = fromCdn ? " https://cdn.jsdelivr.net" : "";
+  return [
+    "default-src 'none'",
+    `script-src 'self'${cdn} ${hashes.join(" ")}`,
+    `style-src 'self' 'unsafe-inline'${cdn}`,
+    "font-src 'self' data: https://fonts.scalar.com",
+    "img-src 'self' data: https:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+}

@@ -2,7 +2,7 @@ import type { ChatMessage, Proposal } from "@gatherkit/core";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { snapshotDb } from "./db-snapshot.js";
-import { addMember, createPublishableKey, createSecretKey, expectStatus, signIn, signUp, TEST_ORIGIN } from "./fixtures.js";
+import { addMember, createPublishableKey, createSecretKey, expectStatus, invite, signIn, signUp, TEST_ORIGIN } from "./fixtures.js";
 import { call, createTestApp, type TestApp } from "./harness.js";
 import { type IsolationOrg, isolationOrg } from "./isolation-fixtures.js";
 import {
@@ -62,7 +62,7 @@ const victims = {
   secretKeys: [await createSecretKey(t, org.ownerToken, "victim 1"), await createSecretKey(t, org.ownerToken, "victim 2")],
   publishableKeys: [await createPublishableKey(t, org.ownerToken), await createPublishableKey(t, org.ownerToken)],
   members: [await addMember(t, org, "staff"), await addMember(t, org, "admin"), await addMember(t, org, "staff")],
-  /** Someone with an account who is not a member yet, so "add member" can succeed. */
+  /** Someone with an account who is not a member yet (invited; their organization invites the fuzz owner). */
   outsider: await signUp(t, { organizationName: "Outsider Org" }),
 };
 /**
@@ -112,6 +112,8 @@ const states = await lifecycle(recorded.app, org);
  */
 const seededBodies: Record<string, unknown[]> = {
   "POST /v1/auth/refresh": [{ refreshToken: (await signIn(t, org.email)).refreshToken }],
+  // An invitation of the outsider's organization to the fuzz organization's owner, who accepts it.
+  "POST /v1/member-invitations/accept": [{ token: (await invite(t, victims.outsider.accessToken, org.email, "staff")).token }],
 };
 const credentialIds = new Set([org.secretKeyId, org.publishableKeyId]);
 // Every operation starts from this data, whatever the operations before it did.

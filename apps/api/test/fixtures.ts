@@ -1,6 +1,8 @@
 import type {
+  AcceptedInvitation,
   CreatedSecretKeySchema,
   Member,
+  MemberInvitation,
   Organization,
   Participant,
   ParticipantToken,
@@ -14,6 +16,7 @@ import type {
 import { outbox } from "@gatherkit/db";
 import { asc, eq } from "drizzle-orm";
 import { expect, vi } from "vitest";
+import type { EmailPayload } from "../src/lib/outbox.js";
 import { call, type TestApp } from "./harness.js";
 
 /**
@@ -88,9 +91,12 @@ export async function signIn(t: TestApp, email: string, password = TEST_PASSWORD
   return expectStatus<Session>(r, 200);
 }
 
-/** Creates a secret key as an owner or admin (access token). `secret` is the `gk_sk_…` value. */
-export async function createSecretKey(t: TestApp, accessToken: string, name = "Test server"): Promise<CreatedSecretKey> {
-  return expectStatus<CreatedSecretKey>(await call(t, "POST", "/v1/secret-keys", { token: accessToken, body: { name } }), 201);
+/** Creates a secret key as an owner or admin (access token), with their role or `role`. `secret` is the `gk_sk_…` value. */
+export async function createSecretKey(t: TestApp, accessToken: string, name = "Test server", role?: Role): Promise<CreatedSecretKey> {
+  return expectStatus<CreatedSecretKey>(
+    await call(t, "POST", "/v1/secret-keys", { token: accessToken, body: { name, ...(role ? { role } : {}) } }),
+    201,
+  );
 }
 
 export const TEST_ORIGIN = "https://host.example";
@@ -164,23 +170,44 @@ export interface TestMember {
   refreshToken: string;
 }
 
+/** The emails written to the outbox for `to` (optionally of one template), oldest first. */
+export async function outboxEmails(t: TestApp, to: string, template?: string): Promise<EmailPayload[]> {
+  const rows = await t.deps.db.select().from(outbox).where(eq(outbox.kind, "email")).orderBy(asc(outbox.createdAt));
+  return rows.map((r) => r.payload as EmailPayload).filter((p) => p.to === to && (template === undefined || p.template === template));
+}
+
+/** The token of the newest member invitation emailed to `to`. */
+export async function invitationToken(t: TestApp, to: string): Promise<string> {
+  const last = (await outboxEmails(t, to, "member_invitation")).at(-1);
+  const token = last?.data.token;
+  if (typeof token !== "string") throw new Error(`no member invitation was emailed to ${to}`);
+  return token;
+}
+
+/** Invites `email` to `org` as `inviter` (202), and returns the invitation and its emailed token. */
+export async function invite(t: TestApp, inviter: string, email: string, role: "admin" | "staff") {
+  const invitation = expectStatus<MemberInvitation>(
+    await call(t, "POST", "/v1/organization/members", { token: inviter, body: { email, role } }),
+    202,
+  );
+  return { invitation, token: await invitationToken(t, email) };
+}
+
 /**
- * Adds a new person to `org` with `role` (through the API for admin/staff; owners are added
- * as admin and then promoted by the owner) and signs them in to it.
+ * Adds a new person to `org` with `role`: the owner invites them (owners are invited as admin and
+ * then promoted by the owner), they sign up, accept the emailed invitation, and sign in to `org`.
  */
 export async function addMember(t: TestApp, org: { org: Organization; ownerToken: string }, role: Role): Promise<TestMember> {
   const person = await signUp(t, { organizationName: "Their own org" });
-  const added = expectStatus<Member>(
-    await call(t, "POST", "/v1/organization/members", {
-      token: org.ownerToken,
-      body: { email: person.email, role: role === "owner" ? "admin" : role },
-    }),
+  const { token } = await invite(t, org.ownerToken, person.email, role === "owner" ? "admin" : role);
+  const accepted = expectStatus<AcceptedInvitation>(
+    await call(t, "POST", "/v1/member-invitations/accept", { token: person.accessToken, body: { token } }),
     201,
   );
-  let member = added;
+  let member = accepted.member;
   if (role === "owner") {
     member = expectStatus<Member>(
-      await call(t, "PATCH", `/v1/organization/members/${added.id}`, { token: org.ownerToken, body: { role: "owner" } }),
+      await call(t, "PATCH", `/v1/organization/members/${member.id}`, { token: org.ownerToken, body: { role: "owner" } }),
       200,
     );
   }

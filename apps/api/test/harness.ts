@@ -47,6 +47,8 @@ export async function createTestApp(
         REALTIME_SECRET: "test-realtime-secret-0123456789abcdef0123",
         PUBLIC_URL: "http://api.test",
         AUTH_RATE_LIMIT_MAX: "1000",
+        MEMBER_INVITES_PER_CALLER: "1000",
+        MEMBER_INVITES_PER_ORG: "1000",
         ...opts.env,
       },
       "node",

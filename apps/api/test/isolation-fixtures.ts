@@ -1,5 +1,14 @@
 import type { ChatMessage, Expense, Payment, Proposal } from "@gatherkit/core";
-import { addMember, expectStatus, newOrg, TEST_ORIGIN, type TestMember, type TestOrg } from "./fixtures.js";
+import {
+  addMember,
+  expectStatus,
+  invite as inviteMember,
+  newOrg,
+  TEST_ORIGIN,
+  type TestMember,
+  type TestOrg,
+  uniqueEmail,
+} from "./fixtures.js";
 import { call, type TestApp } from "./harness.js";
 import { idsIn } from "./openapi-walk.js";
 import { joinPlan, newInvite, newPlan } from "./plan-fixtures.js";
@@ -39,10 +48,13 @@ export interface IsolationOrg extends TestOrg {
 export async function isolationOrg(t: TestApp, name: string): Promise<IsolationOrg> {
   const org = await newOrg(t, { organizationName: name });
   const admin = await addMember(t, org, "admin");
+  // A pending member invitation (its token exists only in the outbox email).
+  const invitation = await inviteMember(t, org.ownerToken, uniqueEmail("pending"), "staff");
   const objects: Record<string, unknown> = {
     organization: org.org,
     owner: org.user,
     adminMember: admin.member,
+    memberInvitation: invitation.invitation,
     secretKey: { id: org.secretKeyId },
     publishableKey: { id: org.publishableKeyId },
     participant: org.participant,
@@ -76,6 +88,7 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     references: [`org:${org.org.id}`, `plan:${plan.id}`],
     pathValues: { code: invite.code },
     secrets: [
+      invitation.token,
       org.secretKey,
       org.publishableKey,
       org.participantToken,

@@ -9,6 +9,7 @@ export const ID_PREFIXES = {
   publishableKey: "pk",
   participant: "ptc",
   refreshToken: "rt",
+  memberInvitation: "minv",
   plan: "plan",
   event: "evt",
   ticket: "tkt",

@@ -70,5 +70,17 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `idempotency_keys` ADD `holder` text;",
       "ALTER TABLE `idempotency_keys` ADD `lease_expires_at` integer;"
     ]
+  },
+  {
+    "id": "0004_key_roles_member_invitations",
+    "statements": [
+      "CREATE TABLE `member_invitations` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`email` text NOT NULL,\n\t`role` text NOT NULL,\n\t`token_hash` text NOT NULL,\n\t`invited_by_user_id` text,\n\t`invited_by_key_id` text,\n\t`expires_at` integer NOT NULL,\n\t`accepted_at` integer,\n\t`accepted_by_user_id` text,\n\t`revoked_at` integer,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`invited_by_user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`accepted_by_user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `member_invitations_token_hash_unique` ON `member_invitations` (`token_hash`);",
+      "CREATE INDEX `member_invitations_org` ON `member_invitations` (`org_id`,`created_at`);",
+      "CREATE INDEX `member_invitations_email` ON `member_invitations` (`org_id`,`email`);",
+      "ALTER TABLE `secret_keys` ADD `role` text DEFAULT 'admin' NOT NULL;",
+      "ALTER TABLE `secret_keys` ADD `created_by_user_id` text REFERENCES users(id);",
+      "CREATE INDEX `secret_keys_creator` ON `secret_keys` (`org_id`,`created_by_user_id`);"
+    ]
   }
 ];

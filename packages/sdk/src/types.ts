@@ -3,6 +3,7 @@
  * `@gatherkit/core` (types only: no zod code reaches the SDK's bundle).
  */
 import type {
+  AcceptInvitationSchema,
   AddMemberSchema,
   AddPlanParticipantSchema,
   CastVoteSchema,
@@ -40,6 +41,7 @@ import type {
 
 // Plans: outputs exactly as the API answers them.
 export type {
+  AcceptedInvitation,
   Balance,
   BalanceStatus,
   ChatMessage,
@@ -52,6 +54,7 @@ export type {
   JoinPlanResult,
   Me,
   Member,
+  MemberInvitation,
   Organization,
   Participant,
   ParticipantToken,
@@ -93,7 +96,9 @@ export type RefreshParams = z.input<typeof RefreshSchema>;
 export type OrganizationUpdateParams = z.input<typeof UpdateOrganizationSchema>;
 export type MemberCreateParams = z.input<typeof AddMemberSchema>;
 export type MemberUpdateParams = z.input<typeof UpdateMemberSchema>;
+export type InvitationAcceptParams = z.input<typeof AcceptInvitationSchema>;
 
+/** `name`, and optionally a `role` at most your own (default: your role). */
 export type SecretKeyCreateParams = z.input<typeof CreateSecretKeySchema>;
 /** A new secret key, with its `secret`: shown once, only a hash is kept. */
 export type CreatedSecretKey = z.infer<typeof CreatedSecretKeySchema>;

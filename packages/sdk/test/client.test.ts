@@ -36,6 +36,7 @@ function secretKey(n: number): SecretKey {
     id: `sk_key${String(n).padStart(10, "0")}`,
     name: `Key ${n}`,
     prefix: "gk_sk_abcd",
+    role: "admin",
     createdAt: "2026-01-01T00:00:00.000Z",
     lastUsedAt: null,
     revokedAt: null,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { invitationToken } from "../../../apps/api/test/fixtures.js";
 import { createTestApp, type TestApp } from "../../../apps/api/test/harness.js";
 import {
   APIConnectionError,
@@ -122,8 +123,11 @@ describe("the SDK against the API", () => {
     const { gk, session } = await signUp();
     expect(await gk.organization.update({ name: "Renamed" })).toMatchObject({ id: session.organization.id, name: "Renamed" });
 
-    const { session: other } = await signUp();
-    const member = await gk.organization.members.create({ email: other.user.email, role: "staff" });
+    const { gk: asOther, session: other } = await signUp();
+    const invitation = await gk.organization.members.create({ email: other.user.email, role: "staff" });
+    expect(invitation).toMatchObject({ email: other.user.email, role: "staff", status: "pending" });
+    expect((await gk.organization.invitations.list()).data.map((i) => i.id)).toEqual([invitation.id]);
+    const { member } = await asOther.organization.invitations.accept({ token: await invitationToken(t, other.user.email) });
     expect(member).toMatchObject({ userId: other.user.id, role: "staff" });
     expect((await gk.organization.members.update(member.id, { role: "admin" })).role).toBe("admin");
     const members = [];

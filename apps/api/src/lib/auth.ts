@@ -1,3 +1,4 @@
+import type { Role } from "@gatherkit/core";
 import { members, publishableKeys, secretKeys } from "@gatherkit/db";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Context } from "hono";
@@ -70,7 +71,13 @@ async function resolveCaller(c: Context<AppBindings>, credential: string): Promi
     const what = key?.kind === "publishable_key" || (!key && credential.startsWith(PUBLISHABLE_KEY_PREFIX)) ? "publishable" : "secret";
     if (!key) throw new ApiError(401, "invalid_token", `This ${what} key does not exist.`);
     if (key.revoked) throw new ApiError(401, "key_revoked", `This ${what} key has been revoked.`);
-    if (key.kind === "secret_key") return { kind: "secret_key", orgId: key.orgId, keyId: key.keyId };
+    if (key.kind === "secret_key") {
+      // A key never carries more power than the person who made it (see loadKey).
+      if (key.creatorGone) {
+        throw new ApiError(401, "key_revoked", "The person who created this secret key is no longer a member, so the key no longer works.");
+      }
+      return { kind: "secret_key", orgId: key.orgId, keyId: key.keyId, role: key.role ?? "admin" };
+    }
     const origin = c.req.header("origin");
     if (origin && !key.allowedOrigins?.includes(origin)) {
       throw new ApiError(
@@ -101,8 +108,14 @@ async function loadKey(c: Context<AppBindings>, credential: string): Promise<Ver
   const db = c.var.db;
   if (credential.startsWith(SECRET_KEY_PREFIX)) {
     const hash = await sha256Hex(credential);
-    const [row] = await db.select().from(secretKeys).where(eq(secretKeys.hash, hash)).limit(1);
-    if (!row) return undefined;
+    const [found] = await db
+      .select({ key: secretKeys, creatorRole: members.role })
+      .from(secretKeys)
+      .leftJoin(members, and(eq(members.orgId, secretKeys.orgId), eq(members.userId, secretKeys.createdByUserId)))
+      .where(eq(secretKeys.hash, hash))
+      .limit(1);
+    if (!found) return undefined;
+    const row = found.key;
     const now = c.var.deps.now();
     // Coarse last-used stamp: at most one write a minute per key keeps the hot path read-only.
     if (row.revokedAt === null && (row.lastUsedAt === null || now - row.lastUsedAt > 60_000)) {
@@ -111,12 +124,27 @@ async function loadKey(c: Context<AppBindings>, credential: string): Promise<Ver
         .set({ lastUsedAt: now })
         .where(and(eq(secretKeys.id, row.id), isNull(secretKeys.revokedAt)));
     }
-    return { kind: "secret_key", orgId: row.orgId, keyId: row.id, revoked: row.revokedAt !== null };
+    // The key acts with the lower of its own role and its creator's current role; once its
+    // creator has left the organization it does not work at all.
+    return {
+      kind: "secret_key",
+      orgId: row.orgId,
+      keyId: row.id,
+      revoked: row.revokedAt !== null,
+      role: lowerRole(row.role, found.creatorRole ?? row.role),
+      creatorGone: row.createdByUserId !== null && found.creatorRole === null,
+    };
   }
   const [row] = await db.select().from(publishableKeys).where(eq(publishableKeys.key, credential)).limit(1);
   if (!row) return undefined;
   return { kind: "publishable_key", orgId: row.orgId, keyId: row.id, revoked: row.revokedAt !== null, allowedOrigins: row.allowedOrigins };
 }
+
+const ROLE_RANK: Record<Role, number> = { staff: 0, admin: 1, owner: 2 };
+
+/** Whether `role` is at most `limit` (staff < admin < owner). */
+export const roleAtMost = (role: Role, limit: Role) => ROLE_RANK[role] <= ROLE_RANK[limit];
+const lowerRole = (a: Role, b: Role): Role => (roleAtMost(a, b) ? a : b);
 
 type Kind = Caller["kind"];
 type Narrow<K extends Kind> = Extract<Caller, { kind: K }>;
@@ -141,14 +169,29 @@ export function requireUser(
   return caller;
 }
 
-/** An organizer signed in with one of `roles` (or a secret key, which acts as the organization). */
+/** An organizer signed in with one of `roles`, or a secret key whose role is one of them. */
 export function requireOrganizer(
   c: { var: { caller: Caller | null } },
   roles: ("owner" | "admin" | "staff")[] = ["owner", "admin", "staff"],
 ): Narrow<"user" | "secret_key"> {
   const caller = requireCaller(c, "user", "secret_key");
-  if (caller.kind === "user" && !roles.includes(caller.role)) {
-    throw new ApiError(403, "permission_denied", `This action needs the ${roles.join(" or ")} role.`);
+  if (!roles.includes(caller.role)) {
+    const who = caller.kind === "secret_key" ? `a secret key with the ${caller.role} role` : `the ${caller.role} role`;
+    throw new ApiError(403, "permission_denied", `This action needs the ${roles.join(" or ")} role; you act with ${who}.`);
   }
   return caller;
+}
+
+/**
+ * An owner acting in person: a signed-in user with the owner role, never a key. For changes of
+ * who owns the organization (making, demoting or removing an owner).
+ */
+export function requireOwnerSession(caller: Caller): void {
+  if (caller.kind !== "user" || caller.role !== "owner") {
+    throw new ApiError(
+      403,
+      "permission_denied",
+      "Only an owner, signed in (not with a key), can make someone an owner, or change or remove an owner.",
+    );
+  }
 }

@@ -35,6 +35,18 @@ export function configFromEnv(
     refreshTokenTtlSeconds: int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 60 * 60),
     roomTokenTtlSeconds: int("ROOM_TOKEN_TTL_SECONDS", 5 * 60),
     authRateLimit: { max: int("AUTH_RATE_LIMIT_MAX", 10), windowSeconds: int("AUTH_RATE_LIMIT_WINDOW_SECONDS", 60) },
+    signInFailures: {
+      perAddress: int("SIGN_IN_FAILURES_PER_ADDRESS", 5),
+      alertAfter: int("SIGN_IN_ALERT_AFTER_FAILURES", 10),
+      windowSeconds: int("SIGN_IN_FAILURE_WINDOW_SECONDS", 15 * 60),
+    },
+    memberInviteRateLimit: {
+      max: int("MEMBER_INVITES_PER_CALLER", 20),
+      orgMax: int("MEMBER_INVITES_PER_ORG", 50),
+      windowSeconds: int("MEMBER_INVITE_WINDOW_SECONDS", 60 * 60),
+    },
+    memberInvitationTtlSeconds: int("MEMBER_INVITATION_TTL_SECONDS", 7 * 24 * 60 * 60),
+    refreshReuseGraceSeconds: int("REFRESH_REUSE_GRACE_SECONDS", 10),
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
     credentialCacheSeconds: int("CREDENTIAL_CACHE_SECONDS", 5),
     idempotencyLeaseSeconds: Math.max(1, int("IDEMPOTENCY_LEASE_SECONDS", 10)),

@@ -1,11 +1,12 @@
 import { DomainError, ERROR_CODES, type ErrorCode, newId } from "@gatherkit/core";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "./auth.js";
 import { ApiError, problemResponse } from "./errors.js";
 import { idempotency } from "./idempotency.js";
-import type { AppBindings, Deps } from "./types.js";
+import type { AppBindings, Config, Deps } from "./types.js";
 
 const isErrorCode = (x: unknown): x is ErrorCode => typeof x === "string" && (ERROR_CODES as readonly string[]).includes(x);
 
@@ -68,6 +69,7 @@ export function createBaseApp(deps: Deps) {
     });
   });
 
+  app.use("*", securityHeaders(deps.config));
   app.use("*", cors);
 
   app.use(
@@ -140,6 +142,29 @@ const FRAMEWORK_4XX: Record<number, { code: ErrorCode; detail: string }> = {
   429: { code: "rate_limited", detail: "Too many requests." },
   431: { code: "headers_too_large", detail: "The request headers are too large." },
 };
+
+/** The policy of everything that is not a page: nothing may load, run or frame it. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * Security headers on every response: `nosniff`, no referrer, never framed, HSTS when the API is
+ * served over https, a Content-Security-Policy (a page such as /docs sets its own, else the API's
+ * "load nothing" one), and `Cache-Control: no-store` on every /v1 answer that does not choose its
+ * own caching, so no session, token or key (nor anyone's data) is kept by a browser or proxy cache.
+ */
+function securityHeaders(config: Config) {
+  const hsts = config.publicUrl.startsWith("https://");
+  return createMiddleware<AppBindings>(async (c, next) => {
+    await next();
+    const h = c.res.headers;
+    h.set("x-content-type-options", "nosniff");
+    h.set("referrer-policy", "no-referrer");
+    h.set("x-frame-options", "DENY");
+    if (hsts) h.set("strict-transport-security", "max-age=31536000");
+    if (!h.has("content-security-policy")) h.set("content-security-policy", API_CSP);
+    if (c.req.path.startsWith("/v1/") && !h.has("cache-control")) h.set("cache-control", "no-store");
+  });
+}
 
 const CORS_HEADERS = "authorization, content-type, idempotency-key, x-request-id";
 

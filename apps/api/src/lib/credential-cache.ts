@@ -1,3 +1,4 @@
+import type { Role } from "@gatherkit/core";
 import type { Db } from "@gatherkit/db";
 
 /**
@@ -6,7 +7,8 @@ import type { Db } from "@gatherkit/db";
  * its own, per database:
  *
  * - a key revoked, or a publishable key's origins changed, by this process takes effect here at
- *   once: the keys' services call {@link forgetCredentials};
+ *   once: the keys' services call {@link forgetCredentials}, and so do member changes (a secret
+ *   key acts with at most its creator's current role);
  * - one changed by another process or isolate takes effect here within the cache's time to live
  *   (`CREDENTIAL_CACHE_SECONDS`, 5 s by default; 0 turns the cache off).
  *
@@ -19,6 +21,10 @@ export interface VerifiedKey {
   orgId: string;
   keyId: string;
   revoked: boolean;
+  /** Secret keys: the role it acts with (its own, capped by its creator's current role). */
+  role?: Role;
+  /** Secret keys: its creator is no longer a member, so it does not work. */
+  creatorGone?: boolean;
   /** Publishable keys: the origins allowed to use it. */
   allowedOrigins?: string[];
 }

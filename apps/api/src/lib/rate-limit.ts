@@ -4,6 +4,9 @@ import type { Context } from "hono";
 import { ApiError } from "./errors.js";
 import type { AppBindings, Deps } from "./types.js";
 
+/** No bucket's window is longer than this (a day); older rows are pruned. */
+export const LONGEST_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 export interface RateLimit {
   max: number;
   windowSeconds: number;
@@ -36,7 +39,11 @@ export async function hitRateLimit(deps: Deps, buckets: string[], limit: RateLim
   if (!first) return 0;
   const results = await db.batch([first, ...rest]);
   // Now and then forget windows that are over, so the table stays as small as the set of active clients.
-  if (Math.random() < 0.01) await db.delete(rateLimits).where(lt(rateLimits.windowStart, windowStart - windowMs));
+  // Buckets have windows of different lengths (a minute for auth, 15 minutes for sign-in failures,
+  // an hour for invitations), so only rows older than the longest window any bucket may use go.
+  if (Math.random() < 0.01) {
+    await db.delete(rateLimits).where(lt(rateLimits.windowStart, windowStart - Math.max(windowMs, LONGEST_WINDOW_MS)));
+  }
   let retryAfter = 0;
   for (const [row] of results) {
     if (row && row.count > limit.max) retryAfter = Math.max(retryAfter, Math.ceil((row.windowStart + windowMs - now) / 1000));

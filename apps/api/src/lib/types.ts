@@ -7,7 +7,8 @@ import type { Publisher } from "./publisher.js";
 /** Who is calling. Resolved once per request by the auth middleware. */
 export type Caller =
   | { kind: "user"; orgId: string; userId: string; role: Role }
-  | { kind: "secret_key"; orgId: string; keyId: string }
+  /** `role`: the key's own role, capped by its creator's current role. */
+  | { kind: "secret_key"; orgId: string; keyId: string; role: Role }
   | { kind: "publishable_key"; orgId: string; keyId: string }
   | { kind: "participant"; orgId: string; participantId: string; name: string };
 
@@ -34,6 +35,18 @@ export interface Config {
    * request wrote nothing: it died or is stuck). Seconds.
    */
   idempotencyLeaseSeconds: number;
+  /**
+   * Failed sign-ins: `perAddress` failures of one email from one address per window (then 429
+   * for that pair); from `alertAfter` failures of one email in a window, each address gets only
+   * one and the account's owner is emailed (once per window). One email is never refused outright.
+   */
+  signInFailures: { perAddress: number; alertAfter: number; windowSeconds: number };
+  /** Member invitations sent per window: `max` per caller, `orgMax` per organization. */
+  memberInviteRateLimit: { max: number; orgMax: number; windowSeconds: number };
+  /** How long an emailed member invitation can be accepted. */
+  memberInvitationTtlSeconds: number;
+  /** How long a just-rotated refresh token may be presented again (another tab) for a session of the same family. */
+  refreshReuseGraceSeconds: number;
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
   /**

@@ -1,2 +1,10 @@
 /** The accounts domain's error codes (see ERROR_CODES). A code once shipped is never renamed. */
-export const ACCOUNTS_ERROR_CODES = ["email_taken", "already_member", "last_owner"] as const;
+export const ACCOUNTS_ERROR_CODES = [
+  "email_taken",
+  "already_member",
+  "last_owner",
+  "invitation_expired",
+  "invitation_revoked",
+  "invitation_used",
+  "invitation_email_mismatch",
+] as const;

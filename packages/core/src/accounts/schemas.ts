@@ -82,6 +82,32 @@ export const AddMemberSchema = z
   })
   .openapi("AddMemberRequest");
 
+/** What `POST /v1/organization/members` answers: the invitation, the same whether or not the address has an account. */
+export const MemberInvitationSchema = z
+  .object({
+    id: idSchema("memberInvitation"),
+    email: z.string(),
+    role: z.enum(["admin", "staff"]),
+    status: z.enum(["pending", "accepted", "revoked", "expired"]),
+    expiresAt: z.iso.datetime(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("MemberInvitation");
+export type MemberInvitation = z.infer<typeof MemberInvitationSchema>;
+
+export const AcceptInvitationSchema = z
+  .strictObject({
+    token: z
+      .string()
+      .min(1)
+      .max(200)
+      .openapi({ example: "gk_inv_0123456789abcdefghjkmnpqrstvwx", description: "The token from the invitation email." }),
+  })
+  .openapi("AcceptInvitationRequest");
+
+export const AcceptedInvitationSchema = z.object({ organization: OrganizationSchema, member: MemberSchema }).openapi("AcceptedInvitation");
+export type AcceptedInvitation = z.infer<typeof AcceptedInvitationSchema>;
+
 export const UpdateMemberSchema = z.strictObject({ role: RoleSchema }).openapi("UpdateMemberRequest");
 
 /** The signed-in organizer: who they are, in which organization, with which role. */
@@ -109,6 +135,10 @@ export const SecretKeySchema = z
     id: idSchema("secretKey"),
     name: z.string(),
     prefix: z.string().openapi({ example: "gk_sk_3k9x", description: "The first characters, to recognise the key." }),
+    role: RoleSchema.openapi({
+      description:
+        "What the key may do: at most its creator's role, and never more than the creator's current role. No key may change who owns the organization.",
+    }),
     createdAt: z.iso.datetime(),
     lastUsedAt: z.iso.datetime().nullable(),
     revokedAt: z.iso.datetime().nullable(),
@@ -121,7 +151,12 @@ export const CreatedSecretKeySchema = SecretKeySchema.extend({
 }).openapi("CreatedSecretKey");
 
 export const CreateSecretKeySchema = z
-  .strictObject({ name: z.string().trim().min(1).max(80).openapi({ example: "Production server" }) })
+  .strictObject({
+    name: z.string().trim().min(1).max(80).openapi({ example: "Production server" }),
+    role: RoleSchema.optional().openapi({
+      description: "The key's role: your own role (the default) or a lower one. Asking for more than your role is refused (403).",
+    }),
+  })
   .openapi("CreateSecretKeyRequest");
 
 const Origin = z

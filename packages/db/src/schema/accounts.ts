@@ -67,11 +67,45 @@ export const secretKeys = sqliteTable(
     name: text("name").notNull(),
     prefix: text("prefix").notNull(),
     hash: text("hash").notNull().unique(),
+    /**
+     * What the key may do, at most its creator's role when it was made; requests are also capped
+     * by the creator's current role (`created_by_user_id`). Keys made before roles existed are admin.
+     */
+    role: text("role", { enum: ["owner", "admin", "staff"] })
+      .notNull()
+      .default("admin"),
+    /** The member who made it (null for keys made before this was recorded). */
+    createdByUserId: text("created_by_user_id").references(() => users.id),
     createdAt: createdAt(),
     lastUsedAt: integer("last_used_at"),
     revokedAt: integer("revoked_at"),
   },
-  (t) => [index("secret_keys_org").on(t.orgId, t.createdAt)],
+  (t) => [index("secret_keys_org").on(t.orgId, t.createdAt), index("secret_keys_creator").on(t.orgId, t.createdByUserId)],
+);
+
+/**
+ * An emailed invitation to become a member. Only the SHA-256 of its token is kept; the token
+ * travels in the email and works once, before `expires_at`, for a signed-in user with that email.
+ */
+export const memberInvitations = sqliteTable(
+  "member_invitations",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["admin", "staff"] }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedByUserId: text("invited_by_user_id").references(() => users.id),
+    invitedByKeyId: text("invited_by_key_id"),
+    expiresAt: integer("expires_at").notNull(),
+    acceptedAt: integer("accepted_at"),
+    acceptedByUserId: text("accepted_by_user_id").references(() => users.id),
+    revokedAt: integer("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("member_invitations_org").on(t.orgId, t.createdAt), index("member_invitations_email").on(t.orgId, t.email)],
 );
 
 export const publishableKeys = sqliteTable(

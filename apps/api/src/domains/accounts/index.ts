@@ -10,6 +10,8 @@ import type { DomainModule } from "../../lib/domain.js";
 import { notFound } from "../../lib/errors.js";
 import * as authHandlers from "./auth/auth.handlers.js";
 import * as auth from "./auth/auth.routes.js";
+import * as invitationHandlers from "./invitations/invitations.handlers.js";
+import * as invitations from "./invitations/invitations.routes.js";
 import * as orgHandlers from "./organization/organization.handlers.js";
 import * as organization from "./organization/organization.routes.js";
 import * as tokenHandlers from "./participant-tokens/participant-tokens.handlers.js";
@@ -31,6 +33,9 @@ const router = createRouter()
   .openapi(organization.addMember, orgHandlers.addMember)
   .openapi(organization.updateMember, orgHandlers.updateMember)
   .openapi(organization.removeMember, orgHandlers.removeMember)
+  .openapi(invitations.list, invitationHandlers.list)
+  .openapi(invitations.revoke, invitationHandlers.revoke)
+  .openapi(invitations.accept, invitationHandlers.accept)
   .openapi(secretKeys.list, skHandlers.list)
   .openapi(secretKeys.create, skHandlers.create)
   .openapi(secretKeys.get, skHandlers.get)

@@ -5,6 +5,7 @@ import { clientAddress, enforceRateLimit } from "../../../lib/rate-limit.js";
 import type { AppRouteHandler } from "../../../lib/types.js";
 import type { MeRoute, RefreshRoute, SignInRoute, SignOutRoute, SignUpRoute } from "./auth.routes.js";
 import * as service from "./auth.service.js";
+import { throttledSignIn } from "./auth.throttle.js";
 
 export const signUp: AppRouteHandler<SignUpRoute> = async (c) => {
   await enforceRateLimit(c, [`sign-up:ip:${clientAddress(c)}`]);
@@ -15,8 +16,9 @@ export const signUp: AppRouteHandler<SignUpRoute> = async (c) => {
 
 export const signIn: AppRouteHandler<SignInRoute> = async (c) => {
   const input = c.req.valid("json");
-  await enforceRateLimit(c, [`sign-in:ip:${clientAddress(c)}`, `sign-in:email:${input.email}`]);
-  const session = await service.signIn(c.var.deps, input);
+  const address = clientAddress(c);
+  await enforceRateLimit(c, [`sign-in:ip:${address}`]);
+  const session = await throttledSignIn(c.var.deps, { email: input.email, address }, () => service.signIn(c.var.deps, input));
   setSessionCookies(c, session);
   return c.json(session, 200);
 };

@@ -5,6 +5,7 @@ import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { dummyPasswordHash, hashPassword, newSecret, sha256Hex, verifyPassword } from "../../../lib/crypto.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError } from "../../../lib/errors.js";
+import { insertWhen } from "../../../lib/guarded-insert.js";
 import { toIso } from "../../../lib/time.js";
 import { signAccessToken } from "../../../lib/tokens.js";
 import type { Deps } from "../../../lib/types.js";
@@ -127,8 +128,10 @@ async function revokeFamily(deps: Deps, familyId: string, now: number) {
 
 /**
  * Rotates a refresh token. One conditional UPDATE marks it used, so of concurrent refreshes
- * with the same token exactly one wins. Presenting a used token again means it was copied:
- * the whole family is revoked, the thief's and the owner's sessions alike.
+ * with the same token exactly one rotates it. Presenting a used token again within
+ * `refreshReuseGraceSeconds` of its rotation (another tab refreshing at the same moment) gets a
+ * new token of the same family too, as valid as the first; presenting it later means it was
+ * copied: the whole family is revoked, the thief's and the owner's sessions alike.
  */
 export async function refresh(deps: Deps, token: string): Promise<Session> {
   const db = deps.db;
@@ -148,19 +151,23 @@ export async function refresh(deps: Deps, token: string): Promise<Session> {
     )
     .returning();
 
-  if (!used) {
+  let from = used;
+  if (!from) {
     const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1);
     if (!row) throw new ApiError(401, "invalid_token", "This refresh token is not valid. Sign in again.");
     if (row.expiresAt <= now) throw new ApiError(401, "token_expired", "This refresh token has expired. Sign in again.");
-    if (row.usedAt !== null) {
+    if (row.usedAt !== null && row.revokedAt === null && now - row.usedAt <= deps.config.refreshReuseGraceSeconds * 1000) {
+      from = row;
+    } else if (row.usedAt !== null) {
       await revokeFamily(deps, row.familyId, now);
       throw new ApiError(
         401,
         "refresh_token_reused",
         "This refresh token was already used, so it may have been copied. Every session it started is now signed out; sign in again.",
       );
+    } else {
+      throw new ApiError(401, "invalid_token", "This session has been signed out. Sign in again.");
     }
-    throw new ApiError(401, "invalid_token", "This session has been signed out. Sign in again.");
   }
 
   const [m] = await db
@@ -168,14 +175,21 @@ export async function refresh(deps: Deps, token: string): Promise<Session> {
     .from(members)
     .innerJoin(users, eq(users.id, members.userId))
     .innerJoin(organizations, eq(organizations.id, members.orgId))
-    .where(and(eq(members.orgId, used.orgId), eq(members.userId, used.userId)))
+    .where(and(eq(members.orgId, from.orgId), eq(members.userId, from.userId)))
     .limit(1);
   if (!m) {
-    await revokeFamily(deps, used.familyId, now);
+    await revokeFamily(deps, from.familyId, now);
     throw new ApiError(401, "invalid_token", "You are no longer a member of this organization. Sign in again.");
   }
-  const next = await newRefreshToken(deps, used.userId, used.orgId, now, used.familyId);
-  await db.insert(refreshTokens).values(next.row);
+  const next = await newRefreshToken(deps, from.userId, from.orgId, now, from.familyId);
+  // Only into a family nobody signed out (or caught reusing) meanwhile.
+  const [inserted] = await insertWhen(
+    db,
+    refreshTokens,
+    next.row,
+    sql`NOT EXISTS (SELECT 1 FROM refresh_tokens AS f WHERE f.family_id = ${from.familyId} AND f.revoked_at IS NOT NULL)`,
+  ).returning({ id: refreshTokens.id });
+  if (!inserted) throw new ApiError(401, "invalid_token", "This session has been signed out. Sign in again.");
   return session(deps, m.user, m.org, m.role, next, now);
 }
 

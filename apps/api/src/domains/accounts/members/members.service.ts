@@ -1,14 +1,15 @@
 import type { Member, Page, PageQuery, Role } from "@gatherkit/core";
-import { newId } from "@gatherkit/core";
-import { members, refreshTokens, users } from "@gatherkit/db";
-import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { members, refreshTokens, secretKeys, users } from "@gatherkit/db";
+import { and, eq, isNull, notExists, type SQL, sql } from "drizzle-orm";
+import { requireOwnerSession } from "../../../lib/auth.js";
+import { forgetCredentials } from "../../../lib/credential-cache.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { publishToOrg } from "../organization/organization.service.js";
 
-/** Who manages members: an owner or admin user, or a secret key (which acts as an owner). */
+/** Who manages members: an owner or admin, signed in or through a secret key with that role. */
 export type MemberManager = Extract<Caller, { kind: "user" | "secret_key" }>;
 
 const memberColumns = {
@@ -48,29 +49,15 @@ export function listMembers(deps: Deps, orgId: string, page: PageQuery): Promise
   );
 }
 
-/** Adds an existing Gatherkit user to the organization. The unique (org, user) index refuses a second membership. */
-export async function addMember(deps: Deps, orgId: string, input: { email: string; role: "admin" | "staff" }): Promise<Member> {
-  const [user] = await deps.db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).limit(1);
-  if (!user) {
-    throw new ApiError(404, "not_found", "No Gatherkit account uses this email. Ask them to sign up first, then add them.");
-  }
-  const now = deps.now();
-  const [inserted] = await deps.db
-    .insert(members)
-    .values({ id: newId("member"), orgId, userId: user.id, role: input.role, createdAt: now })
-    .onConflictDoNothing()
-    .returning({ id: members.id });
-  if (!inserted) throw new ApiError(409, "already_member", "This person is already a member of the organization.");
-  await publishToOrg(deps, orgId, { type: "member.changed", data: { id: inserted.id } });
-  return toMember(await findMember(deps, orgId, inserted.id));
-}
-
-/** Owners (and secret keys) may do anything; admins only touch staff and admins, and only make staff or admins. */
+/**
+ * Who may change what. Staff change nothing (the handlers refuse them). Admins, and keys acting
+ * as admin or owner, move people between staff and admin. Only an owner in person (a user
+ * session with the owner role, never a key) makes someone an owner, or changes or removes an
+ * owner: a credential never carries more power than the person who made it, and no key can take
+ * the organization from its owners.
+ */
 function assertMayManage(actor: MemberManager, target: Role, newRole?: Role) {
-  if (actor.kind === "secret_key" || actor.role === "owner") return;
-  if (target === "owner" || newRole === "owner") {
-    throw new ApiError(403, "permission_denied", "Only an owner can change or remove an owner, or make someone an owner.");
-  }
+  if (target === "owner" || newRole === "owner") requireOwnerSession(actor);
 }
 
 /**
@@ -97,6 +84,7 @@ export async function updateMember(deps: Deps, actor: MemberManager, orgId: stri
     .where(and(eq(members.id, id), eq(members.orgId, orgId), eq(members.role, current.role), role === "owner" ? undefined : keepsAnOwner))
     .returning({ id: members.id });
   if (!updated) return explainNoChange(deps, orgId, id, current.role);
+  forgetCredentials(deps.db); // the keys this member made are capped by their new role at once
   await publishToOrg(deps, orgId, { type: "member.changed", data: { id } });
   return toMember({ ...current, role });
 }
@@ -105,15 +93,33 @@ export async function updateMember(deps: Deps, actor: MemberManager, orgId: stri
 export async function removeMember(deps: Deps, actor: MemberManager, orgId: string, id: string): Promise<void> {
   const current = await findMember(deps, orgId, id);
   assertMayManage(actor, current.role);
-  const [removed] = await deps.db
-    .delete(members)
-    .where(and(eq(members.id, id), eq(members.orgId, orgId), eq(members.role, current.role), keepsAnOwner))
-    .returning({ id: members.id });
+  const db = deps.db;
+  const now = deps.now();
+  // One batch: the guarded removal, then (only if they are no longer a member) their sessions end
+  // and the secret keys they made are revoked (authentication already refuses a key whose creator
+  // left; revoking shows it in the key list).
+  const gone = notExists(
+    db
+      .select({ one: sql`1` })
+      .from(members)
+      .where(and(eq(members.orgId, orgId), eq(members.userId, current.userId))),
+  );
+  const [[removed]] = await db.batch([
+    db
+      .delete(members)
+      .where(and(eq(members.id, id), eq(members.orgId, orgId), eq(members.role, current.role), keepsAnOwner))
+      .returning({ id: members.id }),
+    db
+      .update(refreshTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(refreshTokens.userId, current.userId), eq(refreshTokens.orgId, orgId), isNull(refreshTokens.revokedAt), gone)),
+    db
+      .update(secretKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(secretKeys.orgId, orgId), eq(secretKeys.createdByUserId, current.userId), isNull(secretKeys.revokedAt), gone)),
+  ]);
   if (!removed) return explainNoChange(deps, orgId, id, current.role);
-  await deps.db
-    .update(refreshTokens)
-    .set({ revokedAt: deps.now() })
-    .where(and(eq(refreshTokens.userId, current.userId), eq(refreshTokens.orgId, orgId), isNull(refreshTokens.revokedAt)));
+  forgetCredentials(deps.db); // the keys they made stop working at once
   // Their open dashboard feed closes now; plan rooms they watched as staff close when their room
   // token expires, and the API refuses them a new one.
   await publishToOrg(deps, orgId, { type: "member.changed", data: { id } }, { disconnect: [current.userId] });

@@ -1,5 +1,8 @@
 import { requireOrganizer } from "../../../lib/auth.js";
+import { ApiError } from "../../../lib/errors.js";
+import { hitRateLimit } from "../../../lib/rate-limit.js";
 import type { AppRouteHandler } from "../../../lib/types.js";
+import * as invitations from "../invitations/invitations.service.js";
 import * as members from "../members/members.service.js";
 import type {
   AddMemberRoute,
@@ -28,7 +31,19 @@ export const listMembers: AppRouteHandler<ListMembersRoute> = async (c) => {
 
 export const addMember: AppRouteHandler<AddMemberRoute> = async (c) => {
   const caller = requireOrganizer(c, ["owner", "admin"]);
-  return c.json(await members.addMember(c.var.deps, caller.orgId, c.req.valid("json")), 201);
+  const limit = c.var.config.memberInviteRateLimit;
+  const who = caller.kind === "user" ? caller.userId : caller.keyId;
+  const deps = c.var.deps;
+  // The caller's allowance first: a caller over it does not use up the organization's.
+  const retryAfter =
+    (await hitRateLimit(deps, [`member-invite:caller:${caller.orgId}:${who}`], { max: limit.max, windowSeconds: limit.windowSeconds })) ||
+    (await hitRateLimit(deps, [`member-invite:org:${caller.orgId}`], { max: limit.orgMax, windowSeconds: limit.windowSeconds }));
+  if (retryAfter > 0) {
+    throw new ApiError(429, "rate_limited", `Too many invitations. Try again in ${retryAfter} seconds.`, {
+      headers: { "retry-after": String(retryAfter) },
+    });
+  }
+  return c.json(await invitations.inviteMember(c.var.deps, caller, caller.orgId, c.req.valid("json")), 202);
 };
 
 export const updateMember: AppRouteHandler<UpdateMemberRoute> = async (c) => {

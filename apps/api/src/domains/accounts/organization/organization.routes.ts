@@ -1,5 +1,6 @@
 import {
   AddMemberSchema,
+  MemberInvitationSchema,
   MemberSchema,
   OrganizationSchema,
   PageQuerySchema,
@@ -64,13 +65,14 @@ export const addMember = createRoute({
   path: "/v1/organization/members",
   operationId: "organization.members.add",
   tags,
-  summary: "Add a member",
-  description: "Adds a person who already has a Gatherkit account, as admin or staff. Owners, admins and secret keys.",
+  summary: "Invite a member",
+  description:
+    "Emails an invitation to join as admin or staff; the person becomes a member only when they accept it (`POST /v1/member-invitations/accept`, signed in with that email). The answer is the same whether or not the address has a Gatherkit account. A new invitation to the same address replaces a pending one. Rate limited per caller and per organization (429 with `Retry-After`). Owners and admins (signed in or with a key of that role).",
   security: security.organizer,
   request: { body: jsonBody(AddMemberSchema) },
   responses: {
-    201: jsonResponse(MemberSchema, "The new member."),
-    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+    202: jsonResponse(MemberInvitationSchema, "The invitation, sent."),
+    ...pickProblems(400, 401, 403, 413, 415, 422, 429),
   },
 });
 export type AddMemberRoute = typeof addMember;
@@ -81,7 +83,8 @@ export const updateMember = createRoute({
   operationId: "organization.members.update",
   tags,
   summary: "Change a member's role",
-  description: "Owners may set any role; admins may move people between staff and admin. The last owner cannot be demoted (`last_owner`).",
+  description:
+    "Owners and admins (signed in or with a key of that role) move people between staff and admin. Making someone an owner or changing an owner's role needs an owner signed in in person, never a key. The last owner cannot be demoted (`last_owner`).",
   security: security.organizer,
   request: { params: MemberParams, body: jsonBody(UpdateMemberSchema) },
   responses: {
@@ -98,7 +101,7 @@ export const removeMember = createRoute({
   tags,
   summary: "Remove a member",
   description:
-    "Owners and admins (only owners remove owners). The last owner cannot be removed (`last_owner`). Ends the member's sessions.",
+    "Owners and admins (signed in or with a key of that role); removing an owner needs an owner signed in in person, never a key. The last owner cannot be removed (`last_owner`). Ends the member's sessions and revokes the secret keys they created.",
   security: security.organizer,
   request: { params: MemberParams },
   responses: {

@@ -12,7 +12,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const caller = requireUser(c, managers);
-  return c.json(await service.createSecretKey(c.var.deps, caller.orgId, c.req.valid("json")), 201);
+  return c.json(await service.createSecretKey(c.var.deps, caller.orgId, c.req.valid("json"), caller), 201);
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {

@@ -28,7 +28,7 @@ export const create = createRoute({
   operationId: "secretKeys.create",
   tags,
   summary: "Create a secret key",
-  description: `The response is the only time the secret is shown. ${description}`,
+  description: `The response is the only time the secret is shown. The key gets your role, or the lower \`role\` you ask for (more than yours is 403); it is also capped by your role later, and stops working if you leave the organization. No key can change who owns the organization. ${description}`,
   security: security.organizer,
   request: { body: jsonBody(CreateSecretKeySchema) },
   responses: {

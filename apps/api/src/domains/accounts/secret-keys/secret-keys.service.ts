@@ -1,11 +1,11 @@
-import type { Page, PageQuery, SecretKey } from "@gatherkit/core";
+import type { Page, PageQuery, Role, SecretKey } from "@gatherkit/core";
 import { newId } from "@gatherkit/core";
 import { secretKeys } from "@gatherkit/db";
 import { and, eq, isNull } from "drizzle-orm";
-import { SECRET_KEY_PREFIX } from "../../../lib/auth.js";
+import { roleAtMost, SECRET_KEY_PREFIX } from "../../../lib/auth.js";
 import { forgetCredentials } from "../../../lib/credential-cache.js";
 import { newSecret, sha256Hex } from "../../../lib/crypto.js";
-import { notFound } from "../../../lib/errors.js";
+import { ApiError, notFound } from "../../../lib/errors.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -20,6 +20,7 @@ const toSecretKey = (r: Row): SecretKey => ({
   id: r.id,
   name: r.name,
   prefix: r.prefix,
+  role: r.role,
   createdAt: toIso(r.createdAt),
   lastUsedAt: toIso(r.lastUsedAt),
   revokedAt: toIso(r.revokedAt),
@@ -41,8 +42,26 @@ export function listSecretKeys(deps: Deps, orgId: string, page: PageQuery): Prom
   );
 }
 
-/** Creates a key and returns its secret, this once: only its SHA-256 and display prefix are stored. */
-export async function createSecretKey(deps: Deps, orgId: string, input: { name: string }): Promise<SecretKey & { secret: string }> {
+/**
+ * Creates a key and returns its secret, this once: only its SHA-256 and display prefix are stored.
+ * `creator` is the signed-in member making it: the key's role is theirs unless a lower one is
+ * asked for, and a higher one is refused (403). Without a creator (the local demo seed) the key
+ * gets `input.role`, by default admin.
+ */
+export async function createSecretKey(
+  deps: Deps,
+  orgId: string,
+  input: { name: string; role?: Role },
+  creator?: { userId: string; role: Role },
+): Promise<SecretKey & { secret: string }> {
+  const role = input.role ?? creator?.role ?? "admin";
+  if (creator && !roleAtMost(role, creator.role)) {
+    throw new ApiError(
+      403,
+      "permission_denied",
+      `A key cannot have more power than you: you are ${creator.role}, the key asks for ${role}.`,
+    );
+  }
   const db = deps.db;
   const secret = newSecret(SECRET_KEY_PREFIX);
   const id = newId("secretKey");
@@ -55,6 +74,8 @@ export async function createSecretKey(deps: Deps, orgId: string, input: { name: 
         name: input.name,
         prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
         hash: await sha256Hex(secret),
+        role,
+        createdByUserId: creator?.userId ?? null,
         createdAt: deps.now(),
       })
       .returning(),
