@@ -63,5 +63,11 @@ export const migrations: { id: string; statements: string[] }[] = [
     "statements": [
       "ALTER TABLE `plans` ADD `calendar_token` text;"
     ]
+  },
+  {
+    "id": "0003_outbox_claimed_by",
+    "statements": [
+      "ALTER TABLE `outbox` ADD `claimed_by` text;"
+    ]
   }
 ];
