@@ -50,6 +50,12 @@ export interface Deps {
   clientIp?: (req: Request, env: unknown) => string | undefined;
   /** The clock: epoch milliseconds. Everything that reads the time reads it here (see lib/time.ts). */
   now: () => number;
+  /**
+   * Names this process (Node) or isolate as the holder of the outbox rows it claims; by default
+   * one random id per module instance. Node records it in DATA_DIR, so the next process can take
+   * over the claims of one that died (see `releaseClaimsOf` in lib/outbox.ts).
+   */
+  instanceId?: string;
   /** Lets Workers keep delivering after the response (ctx.waitUntil); Node just lets it run. */
   waitUntil?: (p: Promise<unknown>) => void;
   /**
