@@ -47,6 +47,10 @@ export async function createTestApp(
         REALTIME_SECRET: "test-realtime-secret-0123456789abcdef0123",
         PUBLIC_URL: "http://api.test",
         AUTH_RATE_LIMIT_MAX: "1000",
+        // Suites write far faster than people do; test/write-rate-limits.test.ts sets its own.
+        CHAT_RATE_LIMIT_MAX: "1000",
+        VOTE_RATE_LIMIT_MAX: "1000",
+        PROPOSAL_RATE_LIMIT_MAX: "1000",
         ...opts.env,
       },
       "node",

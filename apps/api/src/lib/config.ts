@@ -35,6 +35,11 @@ export function configFromEnv(
     refreshTokenTtlSeconds: int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 60 * 60),
     roomTokenTtlSeconds: int("ROOM_TOKEN_TTL_SECONDS", 5 * 60),
     authRateLimit: { max: int("AUTH_RATE_LIMIT_MAX", 10), windowSeconds: int("AUTH_RATE_LIMIT_WINDOW_SECONDS", 60) },
+    writeRateLimits: {
+      chat: { max: int("CHAT_RATE_LIMIT_MAX", 60), windowSeconds: int("WRITE_RATE_LIMIT_WINDOW_SECONDS", 60) },
+      votes: { max: int("VOTE_RATE_LIMIT_MAX", 60), windowSeconds: int("WRITE_RATE_LIMIT_WINDOW_SECONDS", 60) },
+      proposals: { max: int("PROPOSAL_RATE_LIMIT_MAX", 20), windowSeconds: int("WRITE_RATE_LIMIT_WINDOW_SECONDS", 60) },
+    },
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
     credentialCacheSeconds: int("CREDENTIAL_CACHE_SECONDS", 5),
     runtime,

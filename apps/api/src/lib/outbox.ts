@@ -179,9 +179,12 @@ export interface DeliveryOptions {
   renewEveryMs?: number;
 }
 
-/** The deliverer id of this module instance (a process on Node, an isolate on Workers), unless `Deps.instanceId` names one. */
-const MODULE_INSTANCE_ID = `dlv_${crypto.randomUUID()}`;
-const holderOf = (deps: DeliveryDeps) => deps.instanceId ?? MODULE_INSTANCE_ID;
+/**
+ * The deliverer id of this module instance (a process on Node, an isolate on Workers), unless
+ * `Deps.instanceId` names one. Made on first use: Workers allow no random values at global scope.
+ */
+let moduleInstanceId: string | undefined;
+const holderOf = (deps: DeliveryDeps) => deps.instanceId ?? (moduleInstanceId ??= `dlv_${crypto.randomUUID()}`);
 const nowOf = (deps: Pick<Deps, "now">) => deps.now?.() ?? Date.now();
 
 /**

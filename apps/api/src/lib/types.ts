@@ -29,6 +29,11 @@ export interface Config {
   roomTokenTtlSeconds: number;
   /** Sign-in and sign-up attempts allowed per window per client address. */
   authRateLimit: { max: number; windowSeconds: number };
+  /**
+   * Writes allowed per window per caller (participant, key or user) on each kind of plan write
+   * that is published to a room: chat messages, votes, proposals.
+   */
+  writeRateLimits: Record<"chat" | "votes" | "proposals", { max: number; windowSeconds: number }>;
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
   /**
