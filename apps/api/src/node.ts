@@ -89,7 +89,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   try {
     if (!production) demo = await seedDemo(deps, dataDir, demoOrigins({ api: actualPort, web: Number(env.WEB_PORT || 5173) }));
   } catch (err) {
-    stopOutboxPump();
+    void stopOutboxPump();
     liveDeliverers.delete(instanceId);
     server.close();
     throw err;
@@ -102,7 +102,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     port: actualPort,
     demo,
     close: async () => {
-      stopOutboxPump();
+      await stopOutboxPump();
       liveDeliverers.delete(instanceId);
       await new Promise<void>((r) => server.close(() => r()));
     },

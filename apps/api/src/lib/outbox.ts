@@ -1,6 +1,6 @@
 import { newId, type PublishedEvent, PublishedEventSchema, RoomNameSchema, z } from "@gatherkit/core";
 import { type Db, outbox } from "@gatherkit/db";
-import { and, eq, getTableColumns, inArray, isNull, lt, lte, ne, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, gt, inArray, isNull, lt, lte, ne, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { insertWhen } from "./guarded-insert.js";
 import { pruneIdempotencyKeys } from "./idempotency.js";
@@ -213,20 +213,6 @@ export async function deliverOutbox(deps: DeliveryDeps, opts: DeliveryOptions = 
  */
 const seq = sql<number>`${outbox}.rowid`;
 
-/**
- * "No earlier row with the same order key is still on its way": unsent, not parked, and not due
- * now (leased by a deliverer, alive or dead, or waiting out a backoff). An earlier row that is
- * due now is a candidate of the same claim, ranked before this one, and a claim takes a prefix
- * of each key's candidates, so it does not block; one that is leased or failed and waits blocks
- * everything after it: a later row never overtakes a claimed-but-unsent one.
- */
-function nothingEarlierWaiting(kind: OutboxKind<unknown>, name: string, now: number): SQL {
-  return sql`NOT EXISTS (SELECT 1 FROM ${outbox} AS earlier WHERE earlier.kind = ${name}
-    AND ${kind.orderKeySql(sql.raw("earlier.payload"))} = ${kind.orderKeySql(sql`${outbox.payload}`)}
-    AND earlier.rowid < ${seq} AND earlier.sent_at IS NULL
-    AND earlier.next_attempt_at <> ${PARKED} AND earlier.next_attempt_at > ${now})`;
-}
-
 type ClaimedRow = typeof outbox.$inferSelect & { seq: number };
 
 /**
@@ -241,21 +227,30 @@ type ClaimedRow = typeof outbox.$inferSelect & { seq: number };
 async function claim(deps: DeliveryDeps, opts: DeliveryOptions): Promise<ClaimedRow[]> {
   const { db } = deps;
   const now = nowOf(deps);
-  const inOrder = sql.join(
-    KIND_NAMES.map((name) => sql`(${outbox.kind} = ${name} AND ${nothingEarlierWaiting(KINDS[name] as OutboxKind<unknown>, name, now)})`),
-    sql` OR `,
-  );
   const orderKey = sql`CASE ${outbox.kind} ${sql.join(
     KIND_NAMES.map((name) => sql`WHEN ${name} THEN ${(KINDS[name] as OutboxKind<unknown>).orderKeySql(sql`${outbox.payload}`)}`),
     sql` `,
   )} END`;
-  const due = and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now), inArray(outbox.kind, KIND_NAMES));
-  const candidates = sql`SELECT ${outbox.id} AS id, ${seq} AS seq, coalesce(${outbox.orgId}, '') AS org,
-      row_number() OVER (PARTITION BY ${outbox.kind}, ${orderKey} ORDER BY ${seq}) AS in_key
-    FROM ${outbox} WHERE ${due} AND (${inOrder})`;
-  const fair = sql`SELECT id FROM (
-      SELECT id, seq, row_number() OVER (PARTITION BY org ORDER BY in_key, seq) AS in_org
-      FROM (${candidates}) WHERE in_key <= ${opts.perKey ?? 10}
+  const kinds = inArray(outbox.kind, KIND_NAMES);
+  const due = and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now), kinds);
+  // Per order key, the first row still on its way that is not due now: leased by a deliverer
+  // (alive or dead) or waiting out a backoff. Parked rows do not count: they let the rest go.
+  const waiting = and(isNull(outbox.sentAt), gt(outbox.nextAttemptAt, now), ne(outbox.nextAttemptAt, PARKED), kinds);
+  // A due row is a candidate when nothing earlier of its key waits: a later row never overtakes
+  // a claimed-but-unsent or failed one. Earlier rows that are due are candidates ranked before
+  // it, and the claim takes a prefix of each key's candidates (`in_key`), so they go first.
+  const fair = sql`WITH due AS (
+      SELECT ${outbox.id} AS id, ${seq} AS seq, ${outbox.kind} AS kind, ${orderKey} AS k, coalesce(${outbox.orgId}, '') AS org
+      FROM ${outbox} WHERE ${due}
+    ), waiting AS (
+      SELECT ${outbox.kind} AS kind, ${orderKey} AS k, min(${seq}) AS first FROM ${outbox} WHERE ${waiting} GROUP BY 1, 2
+    ), candidates AS (
+      SELECT due.id, due.seq, due.org, row_number() OVER (PARTITION BY due.kind, due.k ORDER BY due.seq) AS in_key
+      FROM due LEFT JOIN waiting ON waiting.kind = due.kind AND waiting.k = due.k
+      WHERE waiting.first IS NULL OR waiting.first > due.seq
+    )
+    SELECT id FROM (
+      SELECT id, seq, row_number() OVER (PARTITION BY org ORDER BY in_key, seq) AS in_org FROM candidates WHERE in_key <= ${opts.perKey ?? 10}
     ) ORDER BY in_org, seq LIMIT ${opts.limit ?? 50}`;
   return db
     .update(outbox)
@@ -478,7 +473,7 @@ export async function publishAfterCommit(
  * Retries what failed and what a crash left behind: runs a delivery pass at once, then every
  * `intervalMs` (Node). On Workers, call `deliverOutbox` from a cron trigger instead.
  */
-export function startOutboxPump(deps: DeliveryDeps & Pick<Deps, "waitUntil">, intervalMs = 5_000): () => void {
+export function startOutboxPump(deps: DeliveryDeps & Pick<Deps, "waitUntil">, intervalMs = 5_000): () => Promise<void> {
   // At once, for what a previous process left due (or whose claims it just took over).
   deliverSoon(deps);
   let ticks = 0;
@@ -492,7 +487,11 @@ export function startOutboxPump(deps: DeliveryDeps & Pick<Deps, "waitUntil">, in
     }
   }, intervalMs);
   (timer as { unref?: () => void }).unref?.();
-  return () => clearInterval(timer);
+  // Stopping waits for a pass in flight, so the database can be closed after it.
+  return async () => {
+    clearInterval(timer);
+    await loops.get(deps.db)?.running;
+  };
 }
 
 /**
