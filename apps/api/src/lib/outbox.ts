@@ -184,7 +184,11 @@ export interface DeliveryOptions {
  * `Deps.instanceId` names one. Made on first use: Workers allow no random values at global scope.
  */
 let moduleInstanceId: string | undefined;
-const holderOf = (deps: DeliveryDeps) => deps.instanceId ?? (moduleInstanceId ??= `dlv_${crypto.randomUUID()}`);
+function holderOf(deps: DeliveryDeps): string {
+  if (deps.instanceId) return deps.instanceId;
+  moduleInstanceId ??= `dlv_${crypto.randomUUID()}`;
+  return moduleInstanceId;
+}
 const nowOf = (deps: Pick<Deps, "now">) => deps.now?.() ?? Date.now();
 
 /**
