@@ -385,6 +385,39 @@ describe("fairness across organizations", () => {
   });
 });
 
+describe("background delivery", () => {
+  it("a kick during a slow pass starts a second loop: a new row of another room does not wait for the pass", async () => {
+    const clock = { now: 25_000_000 };
+    const busy = "plan:plan_slowpassroom0001";
+    const other = "plan:plan_otherorgroom0001";
+    const gates: (() => void)[] = [];
+    const sent: string[] = [];
+    const publisher: Publisher = {
+      async publish(r) {
+        if (r === busy) await new Promise<void>((res) => gates.push(res));
+        sent.push(r);
+      },
+    };
+    await enqueueMany([busy], 5, clock.now);
+    const background: Promise<unknown>[] = [];
+    const d = { ...deps(publisher, clock), waitUntil: (p: Promise<unknown>) => void background.push(p) };
+    deliverSoon(d);
+    await expect.poll(() => gates.length).toBe(1); // the busy room's first publish hangs
+    clock.now += 1_000; // …for a (logical) second: the pass is slow
+    await enqueue(db, realtime(other, ev(99)), { now: clock.now });
+    deliverSoon(d);
+    await expect.poll(() => sent).toEqual([other]);
+
+    while (sent.length < 6) {
+      gates.shift()?.();
+      await new Promise((res) => setTimeout(res, 1));
+    }
+    await Promise.all(background);
+    expect(sent).toEqual([other, busy, busy, busy, busy, busy]);
+    expect((await db.select().from(outbox)).every((row) => row.sentAt !== null)).toBe(true);
+  });
+});
+
 describe("after a crash", () => {
   const crashRoom = "plan:plan_crashroom000001";
   const otherRoom = "plan:plan_otherroom000001";

@@ -417,35 +417,59 @@ async function park(deps: DeliveryDeps, id: string, reason: string) {
 }
 
 /**
- * One delivery loop per database at a time in this process; kicks during a run ask for one more
- * pass, and the loop goes on while passes find rows, so a backlog drains without waiting for the
- * pump.
+ * The background delivery loops of one database in this process. Normally one: kicks during its
+ * pass ask for one more, and it goes on while passes find rows, so a backlog drains without
+ * waiting for the pump. When a kick comes while the running pass has taken longer than
+ * `SLOW_PASS_MS` (a busy room sending its rows one after another, a saturated process), a
+ * second loop starts at once: the rows in flight are leased, so its claim takes what was written
+ * since (another organization's event) instead of letting it wait for the slow pass. At most
+ * `MAX_LOOPS`; a loop that finds nothing stops, the last one only once no kick is pending.
  */
-const loops = new WeakMap<Db, { running: Promise<void> | undefined; again: boolean }>();
+interface LoopState {
+  running: Set<Promise<void>>;
+  /** Loops that have not decided to stop (counted synchronously, so two never both stop on a kick). */
+  active: number;
+  again: boolean;
+  passStartedAt: number;
+}
+const loops = new WeakMap<Db, LoopState>();
+const MAX_LOOPS = 2;
+const SLOW_PASS_MS = 200;
 
 function runCoalesced(deps: DeliveryDeps): Promise<void> {
   let state = loops.get(deps.db);
   if (!state) {
-    state = { running: undefined, again: false };
+    state = { running: new Set(), active: 0, again: false, passStartedAt: 0 };
     loops.set(deps.db, state);
   }
   const s = state;
-  if (s.running) {
+  if (s.active > 0) {
     s.again = true;
-    return s.running;
+    const slow = nowOf(deps) - s.passStartedAt > SLOW_PASS_MS;
+    if (s.active >= MAX_LOOPS || !slow) return Promise.all(s.running).then(() => undefined);
   }
-  s.running = (async () => {
+  s.active++;
+  const loop = (async () => {
+    let stopped = false;
     try {
-      let found: boolean;
-      do {
+      for (;;) {
         s.again = false;
-        found = (await deliverOutbox(deps)).claimed > 0;
-      } while (s.again || found);
+        s.passStartedAt = nowOf(deps);
+        const found = (await deliverOutbox(deps, { maxBatches: 1 })).claimed > 0;
+        if (!found && !(s.again && s.active === 1)) {
+          s.active--;
+          stopped = true;
+          return;
+        }
+      }
     } finally {
-      s.running = undefined;
+      if (!stopped) s.active--;
     }
   })();
-  return s.running;
+  const forget = () => void s.running.delete(loop);
+  loop.then(forget, forget);
+  s.running.add(loop);
+  return loop;
 }
 
 /**
@@ -491,10 +515,10 @@ export function startOutboxPump(deps: DeliveryDeps & Pick<Deps, "waitUntil">, in
     }
   }, intervalMs);
   (timer as { unref?: () => void }).unref?.();
-  // Stopping waits for a pass in flight, so the database can be closed after it.
+  // Stopping waits for the passes in flight, so the database can be closed after them.
   return async () => {
     clearInterval(timer);
-    await loops.get(deps.db)?.running;
+    await Promise.allSettled(loops.get(deps.db)?.running ?? []);
   };
 }
 
