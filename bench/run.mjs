@@ -1,5 +1,6 @@
 // `pnpm bench`: HTTP throughput of the real API as a ratio to a bare Hono app measured in the
-// same run, and the size of what pages download (SDK, widgets). See bench/README.md.
+// same run, another organization's realtime latency under a chat burst as a ratio to idle
+// (burst.mjs), and the size of what pages download (SDK, widgets). See bench/README.md.
 //
 // Each server runs in its own Node process; autocannon drives them from this one. The targets
 // are measured in interleaved rounds (order reversed every other round) so that whatever else
@@ -11,6 +12,7 @@ import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { burst } from "./burst.mjs";
 import { fanout } from "./fanout.mjs";
 import { checkSizes, kb } from "./sizes.mjs";
 import { startServer } from "./start-server.mjs";
@@ -172,5 +174,5 @@ async function realtime() {
 }
 
 const only = process.argv.slice(2);
-const parts = { http, realtime, sizes };
+const parts = { http, realtime, burst, sizes };
 for (const [name, run] of Object.entries(parts)) if (!only.length || only.includes(name)) await run();

@@ -18,7 +18,9 @@ if (kind === "bare") {
   process.on("disconnect", () => server.close(() => process.exit(0)));
 } else if (kind === "api") {
   // The real API as built (apps/api/dist/node.js), embedded default: libSQL file in a temp DATA_DIR.
-  const { startNodeServer } = await import(new URL("../apps/api/dist/node.js", import.meta.url).href);
+  // BENCH_API_BUNDLE: another build to compare (e.g. one of the previous commit), relative to the repository.
+  const bundle = new URL(`../${process.env.BENCH_API_BUNDLE ?? "apps/api/dist/node.js"}`, import.meta.url);
+  const { startNodeServer } = await import(bundle.href);
   const dataDir = mkdtempSync(join(tmpdir(), "gk-bench-"));
   const started = await startNodeServer({ ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1" });
   if (!started.demo) throw new Error("the API did not seed its demo organization");

@@ -11,7 +11,7 @@ import { createApp } from "./app.js";
 import { configFromEnv } from "./lib/config.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
-import { startOutboxPump } from "./lib/outbox.js";
+import { releaseClaimsOf, startOutboxPump } from "./lib/outbox.js";
 import type { Deps } from "./lib/types.js";
 import { demoOrigins, seedDemo } from "./seed.js";
 
@@ -42,6 +42,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     "node",
     { allowEphemeralSecrets: !production },
   );
+  const instanceId = `dlv_${crypto.randomUUID()}`;
   const deps: Deps = {
     db: handle.db,
     config,
@@ -49,8 +50,17 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger }),
     clientIp: (_req: Request, env: unknown) => (env as HttpBindings).incoming?.socket.remoteAddress,
     now: () => Date.now(),
+    instanceId,
     docsScript,
   };
+  // Outbox rows the previous process on this DATA_DIR claimed and never sent (kill -9, a crash):
+  // if that process is provably gone, its claims are taken over now, so each of their rooms
+  // resumes at once and in order, not once the lease runs out.
+  const previous = recordDeliverer(dataDir, instanceId);
+  if (previous) {
+    const released = await releaseClaimsOf(deps, previous);
+    if (released) logger.info("took over the outbox claims of a stopped process", { instanceId: previous, rows: released });
+  }
   const app = createApp(deps);
   const port = Number(env.PORT ?? 8787);
   const hostname = env.HOST ?? "127.0.0.1";
@@ -79,7 +89,8 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   try {
     if (!production) demo = await seedDemo(deps, dataDir, demoOrigins({ api: actualPort, web: Number(env.WEB_PORT || 5173) }));
   } catch (err) {
-    stopOutboxPump();
+    void stopOutboxPump();
+    liveDeliverers.delete(instanceId);
     server.close();
     throw err;
   }
@@ -91,7 +102,8 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     port: actualPort,
     demo,
     close: async () => {
-      stopOutboxPump();
+      await stopOutboxPump();
+      liveDeliverers.delete(instanceId);
       await new Promise<void>((r) => server.close(() => r()));
     },
     handle,
@@ -110,6 +122,41 @@ function docsScript(): Promise<string> {
 
 /** The realtime secret `pnpm dev` gives both the API and `partykit dev` when none is set. */
 export const LOCAL_REALTIME_SECRET = "gatherkit-local-realtime-secret-not-for-production";
+
+/** Deliverer ids of the servers running in this process (tests start several). */
+const liveDeliverers = new Set<string>();
+
+/**
+ * Records this process as DATA_DIR's outbox deliverer (`deliverer.json`: its instance id and
+ * pid) and answers the previous one's instance id if that process is provably gone: no process
+ * has its pid any more, or this process has it now (a container restart). A pid that exists may
+ * be a live server on the same DATA_DIR, or a reused pid: then nothing is taken over, and its
+ * claims come free when their lease ends.
+ */
+function recordDeliverer(dataDir: string, instanceId: string): string | undefined {
+  const file = resolve(dataDir, "deliverer.json");
+  let previous: { instanceId?: unknown; pid?: unknown } = {};
+  try {
+    previous = JSON.parse(readFileSync(file, "utf8")) as typeof previous;
+  } catch {
+    // First start, or an unreadable record: nothing to take over.
+  }
+  writeFileSync(file, JSON.stringify({ instanceId, pid: process.pid }));
+  liveDeliverers.add(instanceId);
+  if (typeof previous.instanceId !== "string" || typeof previous.pid !== "number") return undefined;
+  if (liveDeliverers.has(previous.instanceId)) return undefined;
+  return processIsGone(previous.pid) ? previous.instanceId : undefined;
+}
+
+function processIsGone(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
 
 /** A signing secret kept in DATA_DIR so sessions survive a restart of the local server. */
 function localSecret(dataDir: string): string {

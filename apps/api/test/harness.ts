@@ -49,6 +49,10 @@ export async function createTestApp(
         AUTH_RATE_LIMIT_MAX: "1000",
         MEMBER_INVITES_PER_CALLER: "1000",
         MEMBER_INVITES_PER_ORG: "1000",
+        // Suites write far faster than people do; test/write-rate-limits.test.ts sets its own.
+        CHAT_RATE_LIMIT_MAX: "1000",
+        VOTE_RATE_LIMIT_MAX: "1000",
+        PROPOSAL_RATE_LIMIT_MAX: "1000",
         ...opts.env,
       },
       "node",

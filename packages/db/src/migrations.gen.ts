@@ -82,5 +82,11 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `secret_keys` ADD `created_by_user_id` text REFERENCES users(id);",
       "CREATE INDEX `secret_keys_creator` ON `secret_keys` (`org_id`,`created_by_user_id`);"
     ]
+  },
+  {
+    "id": "0005_outbox_claimed_by",
+    "statements": [
+      "ALTER TABLE `outbox` ADD `claimed_by` text;"
+    ]
   }
 ];

@@ -47,6 +47,11 @@ export function configFromEnv(
     },
     memberInvitationTtlSeconds: int("MEMBER_INVITATION_TTL_SECONDS", 7 * 24 * 60 * 60),
     refreshReuseGraceSeconds: int("REFRESH_REUSE_GRACE_SECONDS", 10),
+    writeRateLimits: {
+      chat: { max: int("CHAT_RATE_LIMIT_MAX", 60), windowSeconds: int("WRITE_RATE_LIMIT_WINDOW_SECONDS", 60) },
+      votes: { max: int("VOTE_RATE_LIMIT_MAX", 60), windowSeconds: int("WRITE_RATE_LIMIT_WINDOW_SECONDS", 60) },
+      proposals: { max: int("PROPOSAL_RATE_LIMIT_MAX", 20), windowSeconds: int("WRITE_RATE_LIMIT_WINDOW_SECONDS", 60) },
+    },
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
     credentialCacheSeconds: int("CREDENTIAL_CACHE_SECONDS", 5),
     idempotencyLeaseSeconds: Math.max(1, int("IDEMPOTENCY_LEASE_SECONDS", 10)),

@@ -18,6 +18,7 @@ import {
   pruneExpired,
   publishAfterCommit,
   realtime,
+  releaseClaimsOf,
   retryDelay,
   SENT_RETENTION_MS,
 } from "./outbox.js";
@@ -67,8 +68,21 @@ function recorder() {
   return { sent, state, publisher };
 }
 
-function deps(publisher: Publisher, clock: { now: number }, database: Db = db): DeliveryDeps {
-  return { db: database, publisher, logger: silentLogger, now: () => clock.now };
+function deps(publisher: Publisher, clock: { now: number }, database: Db = db, instanceId?: string): DeliveryDeps {
+  return { db: database, publisher, logger: silentLogger, now: () => clock.now, ...(instanceId ? { instanceId } : {}) };
+}
+
+/** Lease renewal interval of a deliverer that has died: it never renews within a test. */
+const DEAD = 3_600_000;
+
+/** Writes `n` realtime rows, spread over `rooms`, in batches. */
+async function enqueueMany(rooms: string[], n: number, now: number, event = ev) {
+  for (let i = 0; i < n; i += 200) {
+    const items = Array.from({ length: Math.min(200, n - i) }, (_, j) =>
+      enqueue(db, realtime(rooms[(i + j) % rooms.length]!, event(i + j)), { now }),
+    );
+    await db.batch(items as [ReturnType<typeof enqueue>, ...ReturnType<typeof enqueue>[]]);
+  }
 }
 
 describe("enqueue", () => {
@@ -174,7 +188,7 @@ describe("deliverOutbox", () => {
     await enqueue(db, realtime(room, ev(1)), { now: clock.now });
     // A deliverer that claims and never comes back.
     const hung: Publisher = { publish: () => new Promise(() => {}) };
-    void deliverOutbox(deps(hung, clock));
+    void deliverOutbox(deps(hung, clock), { renewEveryMs: DEAD });
     const r = recorder();
     await expect.poll(async () => (await db.select().from(outbox))[0]!.attempts).toBe(1);
     expect(await deliverOutbox(deps(r.publisher, clock))).toMatchObject({ claimed: 0 });
@@ -295,6 +309,183 @@ describe("one room's order", () => {
     await enqueue(db, realtime(room, ev(1), { disconnect: ["ppt_gone"] }), { now: clock.now });
     await deliverOutbox(deps(publisher, clock));
     expect(seen).toEqual([{ disconnect: ["ppt_gone"] }]);
+  });
+});
+
+describe("fairness across organizations", () => {
+  it("another organization's row goes out within the first pass while one organization has thousands queued", async () => {
+    const sent: { room: string; order?: number }[] = [];
+    const publisher: Publisher = {
+      async publish(r, _e, opts) {
+        sent.push({ room: r, order: opts?.order });
+      },
+    };
+    const clock = { now: 20_000_000 };
+    // Organization A: 3,000 rows, most in one busy plan room, the rest over twenty others.
+    const busy = "plan:plan_busyroom0000001";
+    const others = Array.from({ length: 20 }, (_, i) => `plan:plan_quietroom0000${String(i).padStart(2, "0")}`);
+    for (let i = 0; i < 3_000; i += 300) {
+      const items = Array.from({ length: 300 }, (_, j) =>
+        enqueue(db, realtime((i + j) % 3 === 0 ? others[(i + j) % others.length]! : busy, ev(i + j)), {
+          orgId: "org_tenantaaaa0001",
+          now: clock.now,
+        }),
+      );
+      await db.batch(items as [ReturnType<typeof enqueue>, ...ReturnType<typeof enqueue>[]]);
+    }
+    // Then one row for organization B.
+    await enqueue(db, realtime("plan:plan_tenantbroom0001", ev(9_999)), { orgId: "org_tenantbbbb0001", now: clock.now });
+
+    const limit = 50;
+    await deliverOutbox(deps(publisher, clock), { limit, maxBatches: 1 });
+    const b = sent.findIndex((s) => s.room === "plan:plan_tenantbroom0001");
+    expect(b).toBeGreaterThanOrEqual(0);
+    expect(b).toBeLessThan(limit);
+
+    // The rest drains, each room in order.
+    await deliverOutbox(deps(publisher, clock), { limit, maxBatches: 1_000 });
+    expect(sent).toHaveLength(3_001);
+    for (const r of [busy, ...others]) {
+      const orders = sent.filter((s) => s.room === r).map((s) => s.order ?? -1);
+      expect(orders).toEqual([...orders].sort((x, y) => x - y));
+    }
+  });
+
+  it("sends to different rooms at the same time, one room's rows one after another", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const perRoom = new Map<string, number>();
+    const gates: (() => void)[] = [];
+    const publisher: Publisher = {
+      async publish(r) {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        perRoom.set(r, (perRoom.get(r) ?? 0) + 1);
+        expect(perRoom.get(r)).toBe(1); // never two of one room in flight
+        await new Promise<void>((res) => gates.push(res));
+        perRoom.set(r, perRoom.get(r)! - 1);
+        inFlight--;
+      },
+    };
+    const clock = { now: 21_000_000 };
+    const rooms = Array.from({ length: 12 }, (_, i) => `plan:plan_parallelroom00${String(i).padStart(2, "0")}`);
+    await enqueueMany(rooms, 36, clock.now);
+    const run = deliverOutbox(deps(publisher, clock), { concurrency: 4 });
+    // Let the first sends start, then release one at a time until everything is sent.
+    let done = false;
+    void run.then(() => {
+      done = true;
+    });
+    while (!done) {
+      await new Promise((res) => setTimeout(res, 1));
+      gates.shift()?.();
+    }
+    expect(await run).toMatchObject({ sent: 36, failed: 0 });
+    expect(most).toBe(4);
+  });
+});
+
+describe("background delivery", () => {
+  it("a kick during a slow pass starts a second loop: a new row of another room does not wait for the pass", async () => {
+    const clock = { now: 25_000_000 };
+    const busy = "plan:plan_slowpassroom0001";
+    const other = "plan:plan_otherorgroom0001";
+    const gates: (() => void)[] = [];
+    const sent: string[] = [];
+    const publisher: Publisher = {
+      async publish(r) {
+        if (r === busy) await new Promise<void>((res) => gates.push(res));
+        sent.push(r);
+      },
+    };
+    await enqueueMany([busy], 5, clock.now);
+    const background: Promise<unknown>[] = [];
+    const d = { ...deps(publisher, clock), waitUntil: (p: Promise<unknown>) => void background.push(p) };
+    deliverSoon(d);
+    await expect.poll(() => gates.length).toBe(1); // the busy room's first publish hangs
+    clock.now += 1_000; // …for a (logical) second: the pass is slow
+    await enqueue(db, realtime(other, ev(99)), { now: clock.now });
+    deliverSoon(d);
+    await expect.poll(() => sent).toEqual([other]);
+
+    while (sent.length < 6) {
+      gates.shift()?.();
+      await new Promise((res) => setTimeout(res, 1));
+    }
+    await Promise.all(background);
+    expect(sent).toEqual([other, busy, busy, busy, busy, busy]);
+    expect((await db.select().from(outbox)).every((row) => row.sentAt !== null)).toBe(true);
+  });
+});
+
+describe("after a crash", () => {
+  const crashRoom = "plan:plan_crashroom000001";
+  const otherRoom = "plan:plan_otherroom000001";
+
+  /** A deliverer that claims the room's due rows and dies before sending any (no renewal, no answer). */
+  async function dieHoldingClaims(clock: { now: number }, instanceId: string, rows: number) {
+    const hung: Publisher = { publish: () => new Promise(() => {}) };
+    void deliverOutbox(deps(hung, clock, db, instanceId), { renewEveryMs: DEAD });
+    await expect.poll(async () => (await db.select().from(outbox).where(eq(outbox.attempts, 1))).length).toBe(rows);
+  }
+
+  it("a new process takes over a dead one's claims: the room resumes at once, in order, never overtaken", async () => {
+    const clock = { now: 30_000_000 };
+    await enqueueMany([crashRoom], 3, clock.now);
+    await dieHoldingClaims(clock, "dlv_dead_process", 3);
+    // Written after the crash: later rows of the same room, and another room.
+    await enqueueMany([crashRoom], 3, clock.now, (i) => ev(100 + i));
+    await enqueueMany([otherRoom], 1, clock.now, (i) => ev(200 + i));
+
+    const r = recorder();
+    const live = deps(r.publisher, clock, db, "dlv_new_process");
+    // Before the takeover, the room waits behind its claimed rows; the other room goes on.
+    await deliverOutbox(live);
+    expect(r.sent.map((s) => s.room)).toEqual([otherRoom]);
+
+    // No time passes: the takeover alone lets the room resume.
+    expect(await releaseClaimsOf(live, "dlv_dead_process")).toBe(3);
+    await deliverOutbox(live);
+    expect(r.sent.filter((s) => s.room === crashRoom).map((s) => s.event)).toEqual([ev(0), ev(1), ev(2), ev(100), ev(101), ev(102)]);
+    expect(await releaseClaimsOf(live, "dlv_dead_process")).toBe(0);
+  });
+
+  it("without a takeover (a stopped Worker isolate), the room resumes in order within 10 s of logical time", async () => {
+    const clock = { now: 31_000_000 };
+    await enqueueMany([crashRoom], 3, clock.now);
+    await dieHoldingClaims(clock, "dlv_dead_isolate", 3);
+    await enqueueMany([crashRoom], 2, clock.now, (i) => ev(100 + i));
+    const r = recorder();
+    clock.now += 9_999;
+    await deliverOutbox(deps(r.publisher, clock));
+    expect(r.sent).toEqual([]);
+    clock.now += 1;
+    await deliverOutbox(deps(r.publisher, clock));
+    expect(r.sent.map((s) => s.event)).toEqual([ev(0), ev(1), ev(2), ev(100), ev(101)]);
+  });
+
+  it("a live deliverer renews its lease while a publish is slow, so nobody takes its rows over", async () => {
+    const clock = { now: 32_000_000 };
+    await enqueueMany([crashRoom], 2, clock.now);
+    let release!: () => void;
+    const slowSent: PublishedEvent[] = [];
+    const slow: Publisher = {
+      async publish(_r, event) {
+        if (slowSent.length === 0) await new Promise<void>((res) => (release = res));
+        slowSent.push(event);
+      },
+    };
+    const run = deliverOutbox(deps(slow, clock, db, "dlv_slow"), { renewEveryMs: 5 });
+    await expect.poll(async () => (await db.select().from(outbox).where(eq(outbox.attempts, 1))).length).toBe(2);
+    // Long past the first lease: the renewals kept it.
+    clock.now += 3 * CLAIM_LEASE_MS;
+    await expect.poll(async () => Math.min(...(await db.select().from(outbox)).map((row) => row.nextAttemptAt))).toBeGreaterThan(clock.now);
+    const r = recorder();
+    expect(await deliverOutbox(deps(r.publisher, clock, db, "dlv_other"))).toMatchObject({ claimed: 0 });
+    release();
+    expect(await run).toMatchObject({ sent: 2 });
+    expect(slowSent).toEqual([ev(0), ev(1)]);
+    expect(r.sent).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { newId, type PublishedEvent, PublishedEventSchema, RoomNameSchema, z } from "@gatherkit/core";
 import { type Db, outbox } from "@gatherkit/db";
-import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, gt, inArray, isNull, lt, lte, ne, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { insertWhen } from "./guarded-insert.js";
 import { pruneIdempotencyKeys } from "./idempotency.js";
 import { rootDb } from "./idempotent-writes.js";
@@ -21,7 +22,7 @@ import type { Deps } from "./types.js";
  */
 
 /** Everything delivery needs from the app's dependencies. */
-export type DeliveryDeps = Pick<Deps, "db" | "publisher" | "logger" | "now">;
+export type DeliveryDeps = Pick<Deps, "db" | "publisher" | "logger" | "now" | "instanceId">;
 
 interface OutboxKind<P> {
   schema: z.ZodType<P>;
@@ -141,8 +142,14 @@ function orgOfRoom(room: string): string | null {
   return room.startsWith("org:") ? room.slice("org:".length) : null;
 }
 
-/** A claimed row stays invisible to other deliverers this long; then it is due again. */
-export const CLAIM_LEASE_MS = 60_000;
+/**
+ * A claimed row stays invisible to other deliverers this long; then it is due again. While a
+ * pass is in flight its deliverer renews the lease of the rows it still holds every third of it
+ * (`DeliveryOptions.renewEveryMs`), so a slow publish keeps its rows; a deliverer that died
+ * (kill -9, a stopped isolate) holds them at most this long. On Node a restarted process does
+ * not wait even that: it hands the dead process's claims back at start (`releaseClaimsOf`).
+ */
+export const CLAIM_LEASE_MS = 10_000;
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 15 * 60_000;
 /** `next_attempt_at` of a row that will not be tried again (see `last_error`). */
@@ -160,21 +167,45 @@ export interface DeliveryResult {
   failed: number;
 }
 
+export interface DeliveryOptions {
+  /** Rows claimed per pass (default 50). */
+  limit?: number;
+  /** Passes before returning, while passes still find rows (default 20). */
+  maxBatches?: number;
+  /** Rows of one order key (one room) claimed per pass; they go out one after another (default 10). */
+  perKey?: number;
+  /** Order keys (rooms) sent to at the same time (default 8). */
+  concurrency?: number;
+  /** Wall-clock milliseconds between lease renewals while a pass is in flight (default a third of the lease). */
+  renewEveryMs?: number;
+}
+
 /**
- * Claims due rows with one conditional UPDATE (`sent_at` still null, `next_attempt_at` passed),
- * pushing their `next_attempt_at` a lease ahead, so a concurrent deliverer's UPDATE no longer
- * matches them. Sends each, then marks it sent, or records the error and the next attempt.
- * Loops while batches come back full.
+ * The deliverer id of this module instance (a process on Node, an isolate on Workers), unless
+ * `Deps.instanceId` names one. Made on first use: Workers allow no random values at global scope.
  */
-export async function deliverOutbox(deps: DeliveryDeps, opts: { limit?: number; maxBatches?: number } = {}): Promise<DeliveryResult> {
-  const limit = opts.limit ?? 25;
+let moduleInstanceId: string | undefined;
+function holderOf(deps: DeliveryDeps): string {
+  if (deps.instanceId) return deps.instanceId;
+  moduleInstanceId ??= `dlv_${crypto.randomUUID()}`;
+  return moduleInstanceId;
+}
+const nowOf = (deps: Pick<Deps, "now">) => deps.now?.() ?? Date.now();
+
+/**
+ * Delivers due rows in passes: each pass claims a fair batch (see `claim`), sends the rows of
+ * each order key one after another and different keys at the same time (at most
+ * `concurrency`), then marks them sent, or records the error and the next attempt. Passes go
+ * on while they find rows, up to `maxBatches`.
+ */
+export async function deliverOutbox(deps: DeliveryDeps, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
   const total: DeliveryResult = { claimed: 0, sent: 0, failed: 0 };
-  for (let batch = 0; batch < (opts.maxBatches ?? 10); batch++) {
-    const r = await deliverBatch(deps, limit);
+  for (let batch = 0; batch < (opts.maxBatches ?? 20); batch++) {
+    const r = await deliverBatch(deps, opts);
     total.claimed += r.claimed;
     total.sent += r.sent;
     total.failed += r.failed;
-    if (r.claimed < limit) break;
+    if (r.claimed === 0) break;
   }
   return total;
 }
@@ -187,50 +218,59 @@ export async function deliverOutbox(deps: DeliveryDeps, opts: { limit?: number; 
  */
 const seq = sql<number>`${outbox}.rowid`;
 
+type ClaimedRow = typeof outbox.$inferSelect & { seq: number };
+
 /**
- * "No earlier row with the same order key is still on its way": unsent, not parked, and not due
- * now (leased by another deliverer or waiting out a backoff). An earlier row that is due now is
- * claimed in the same batch, before this one (claims go in sequence order), so it does not
- * block; one that failed and waits blocks everything after it.
+ * Claims a fair batch with one conditional UPDATE (`sent_at` still null, `next_attempt_at`
+ * passed, nothing earlier of its key waiting), pushing the rows' `next_attempt_at` a lease ahead
+ * and naming this deliverer in `claimed_by`, so a concurrent deliverer's UPDATE no longer matches
+ * them. Fair: of each order key only the first `perKey` due rows are candidates, and candidates
+ * are taken round-robin across organizations (each organization's first, then each one's second,
+ * …; within an organization its keys take turns), so one organization's backlog, however long,
+ * takes one turn per round and another organization's row goes out in the next pass.
  */
-function nothingEarlierWaiting(kind: OutboxKind<unknown>, name: string, now: number): SQL {
-  return sql`NOT EXISTS (SELECT 1 FROM ${outbox} AS earlier WHERE earlier.kind = ${name}
-    AND ${kind.orderKeySql(sql.raw("earlier.payload"))} = ${kind.orderKeySql(sql`${outbox.payload}`)}
-    AND earlier.rowid < ${seq} AND earlier.sent_at IS NULL
-    AND earlier.next_attempt_at <> ${PARKED} AND earlier.next_attempt_at > ${now})`;
+async function claim(deps: DeliveryDeps, opts: DeliveryOptions): Promise<ClaimedRow[]> {
+  const { db } = deps;
+  const now = nowOf(deps);
+  const orderKey = sql`CASE ${outbox.kind} ${sql.join(
+    KIND_NAMES.map((name) => sql`WHEN ${name} THEN ${(KINDS[name] as OutboxKind<unknown>).orderKeySql(sql`${outbox.payload}`)}`),
+    sql` `,
+  )} END`;
+  const kinds = inArray(outbox.kind, KIND_NAMES);
+  const due = and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now), kinds);
+  // Per order key, the first row still on its way that is not due now: leased by a deliverer
+  // (alive or dead) or waiting out a backoff. Parked rows do not count: they let the rest go.
+  const waiting = and(isNull(outbox.sentAt), gt(outbox.nextAttemptAt, now), ne(outbox.nextAttemptAt, PARKED), kinds);
+  // A due row is a candidate when nothing earlier of its key waits: a later row never overtakes
+  // a claimed-but-unsent or failed one. Earlier rows that are due are candidates ranked before
+  // it, and the claim takes a prefix of each key's candidates (`in_key`), so they go first.
+  const fair = sql`WITH due AS (
+      SELECT ${outbox.id} AS id, ${seq} AS seq, ${outbox.kind} AS kind, ${orderKey} AS k, coalesce(${outbox.orgId}, '') AS org
+      FROM ${outbox} WHERE ${due}
+    ), waiting AS (
+      SELECT ${outbox.kind} AS kind, ${orderKey} AS k, min(${seq}) AS first FROM ${outbox} WHERE ${waiting} GROUP BY 1, 2
+    ), candidates AS (
+      SELECT due.id, due.seq, due.org, row_number() OVER (PARTITION BY due.kind, due.k ORDER BY due.seq) AS in_key
+      FROM due LEFT JOIN waiting ON waiting.kind = due.kind AND waiting.k = due.k
+      WHERE waiting.first IS NULL OR waiting.first > due.seq
+    )
+    SELECT id FROM (
+      SELECT id, seq, row_number() OVER (PARTITION BY org ORDER BY in_key, seq) AS in_org FROM candidates WHERE in_key <= ${opts.perKey ?? 10}
+    ) ORDER BY in_org, seq LIMIT ${opts.limit ?? 50}`;
+  return db
+    .update(outbox)
+    .set({ attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: now + CLAIM_LEASE_MS, claimedBy: holderOf(deps) })
+    .where(and(sql`${outbox.id} IN (${fair})`, due))
+    .returning({ ...getTableColumns(outbox), seq });
 }
 
-async function deliverBatch(deps: DeliveryDeps, limit: number): Promise<DeliveryResult> {
-  const { db } = deps;
-  const now = deps.now?.() ?? Date.now();
-  const inOrder = sql.join(
-    KIND_NAMES.map((name) => sql`(${outbox.kind} = ${name} AND ${nothingEarlierWaiting(KINDS[name] as OutboxKind<unknown>, name, now)})`),
-    sql` OR `,
-  );
-  const due = and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now), inArray(outbox.kind, KIND_NAMES));
-  const claimed = await db
-    .update(outbox)
-    .set({ attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: now + CLAIM_LEASE_MS })
-    .where(
-      and(
-        inArray(
-          outbox.id,
-          db
-            .select({ id: outbox.id })
-            .from(outbox)
-            .where(and(due, sql`(${inOrder})`))
-            .orderBy(asc(seq))
-            .limit(limit),
-        ),
-        due,
-      ),
-    )
-    .returning({ ...getTableColumns(outbox), seq });
-  if (claimed.length === 0) return { claimed: 0, sent: 0, failed: 0 };
+async function deliverBatch(deps: DeliveryDeps, opts: DeliveryOptions): Promise<DeliveryResult> {
+  const claimed = await claim(deps, opts);
+  const result: DeliveryResult = { claimed: claimed.length, sent: 0, failed: 0 };
+  if (claimed.length === 0) return result;
 
   claimed.sort((a, b) => a.seq - b.seq);
-  const groups = new Map<string, typeof claimed>();
-  const result: DeliveryResult = { claimed: claimed.length, sent: 0, failed: 0 };
+  const groups = new Map<string, { org: string; rows: ClaimedRow[] }>();
   for (const row of claimed) {
     const kind = KINDS[row.kind as KindName] as OutboxKind<unknown>;
     const parsed = kind.schema.safeParse(row.payload);
@@ -240,87 +280,199 @@ async function deliverBatch(deps: DeliveryDeps, limit: number): Promise<Delivery
       continue;
     }
     const key = `${row.kind}:${kind.orderKey(parsed.data)}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    const group = groups.get(key) ?? { org: row.orgId ?? "", rows: [] };
+    group.rows.push(row);
+    groups.set(key, group);
   }
+  // Keys start in the claim's round-robin order: each organization's first key, then each one's second, …
+  const turn = new Map<string, number>();
+  const queue = [...groups.values()]
+    .map((g) => {
+      const n = turn.get(g.org) ?? 0;
+      turn.set(g.org, n + 1);
+      return { turn: n, first: g.rows[0]!.seq, rows: g.rows };
+    })
+    .sort((a, b) => a.turn - b.turn || a.first - b.first);
 
-  await Promise.all(
-    [...groups.values()].map(async (rows) => {
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        const kind = KINDS[row.kind as KindName] as OutboxKind<unknown>;
-        try {
-          await kind.deliver(deps, kind.schema.parse(row.payload), row);
-          await db
-            .update(outbox)
-            .set({ sentAt: deps.now?.() ?? Date.now(), lastError: null })
-            .where(and(eq(outbox.id, row.id), isNull(outbox.sentAt)));
-          result.sent++;
-        } catch (err) {
-          result.failed++;
-          const message = err instanceof Error ? err.message : String(err);
-          const at = deps.now?.() ?? Date.now();
-          if (row.attempts >= kind.maxAttempts) {
-            await park(deps, row.id, `gave up after ${row.attempts} attempts: ${message}`);
-          } else {
-            const retryAt = at + retryDelay(row.attempts);
-            await db
-              .update(outbox)
-              .set({ nextAttemptAt: retryAt, lastError: message.slice(0, 1000) })
-              .where(and(eq(outbox.id, row.id), isNull(outbox.sentAt)));
-            // Later messages for the same target wait behind this one, keeping their order;
-            // they were not attempted, so their claim does not count as an attempt.
-            const later = rows.slice(i + 1).map((r) => r.id);
-            if (later.length > 0) {
-              await db
-                .update(outbox)
-                .set({ nextAttemptAt: retryAt, attempts: sql`${outbox.attempts} - 1` })
-                .where(and(inArray(outbox.id, later), isNull(outbox.sentAt)));
-            }
-          }
-          deps.logger.warn("outbox delivery failed", { id: row.id, kind: row.kind, attempts: row.attempts, error: message });
-          return;
-        }
-      }
-    }),
+  // Keep the lease of what is still in flight, so a slow publish is not taken over while it runs.
+  const ids = claimed.map((row) => row.id);
+  const renewal = setInterval(
+    () => {
+      renewLeases(deps, ids).catch((err: unknown) =>
+        deps.logger.warn("outbox lease renewal failed", { error: err instanceof Error ? err.message : String(err) }),
+      );
+    },
+    opts.renewEveryMs ?? CLAIM_LEASE_MS / 3,
   );
+  (renewal as { unref?: () => void }).unref?.();
+  try {
+    await inParallel(queue, Math.max(1, opts.concurrency ?? 8), async ({ rows }) => {
+      const r = await deliverInOrder(deps, rows);
+      result.sent += r.sent;
+      result.failed += r.failed;
+    });
+  } finally {
+    clearInterval(renewal);
+  }
   return result;
+}
+
+/**
+ * Sends one key's claimed rows in order, stopping at the first failure, then records the outcome
+ * in one batch: the sent rows are marked sent; a failed row gets its error and next attempt (or
+ * is parked after its last); the rows after it wait behind it, their claim not counted as an
+ * attempt since they were not tried.
+ */
+async function deliverInOrder(deps: DeliveryDeps, rows: ClaimedRow[]): Promise<{ sent: number; failed: number }> {
+  const { db } = deps;
+  const sent: string[] = [];
+  let failure: { row: ClaimedRow; index: number; message: string } | undefined;
+  for (const [index, row] of rows.entries()) {
+    const kind = KINDS[row.kind as KindName] as OutboxKind<unknown>;
+    try {
+      await kind.deliver(deps, kind.schema.parse(row.payload), row);
+      sent.push(row.id);
+    } catch (err) {
+      failure = { row, index, message: err instanceof Error ? err.message : String(err) };
+      break;
+    }
+  }
+  const at = nowOf(deps);
+  const unsent = and(isNull(outbox.sentAt), eq(outbox.claimedBy, holderOf(deps)));
+  const writes: BatchItem<"sqlite">[] = [];
+  if (sent.length)
+    writes.push(
+      db
+        .update(outbox)
+        .set({ sentAt: at, lastError: null })
+        .where(and(inArray(outbox.id, sent), isNull(outbox.sentAt))),
+    );
+  if (failure) {
+    const { row, index, message } = failure;
+    const kind = KINDS[row.kind as KindName] as OutboxKind<unknown>;
+    deps.logger.warn("outbox delivery failed", { id: row.id, kind: row.kind, attempts: row.attempts, error: message });
+    const retryAt = row.attempts >= kind.maxAttempts ? PARKED : at + retryDelay(row.attempts);
+    if (retryAt === PARKED) deps.logger.error("outbox message parked", { id: row.id, reason: message });
+    const lastError = retryAt === PARKED ? `gave up after ${row.attempts} attempts: ${message}` : message;
+    writes.push(
+      db
+        .update(outbox)
+        .set({ nextAttemptAt: retryAt, lastError: lastError.slice(0, 1000), claimedBy: null })
+        .where(and(eq(outbox.id, row.id), unsent)),
+    );
+    const later = rows.slice(index + 1).map((r) => r.id);
+    // Behind a parked row the rest may go on now; behind one that waits, they wait as long.
+    const laterAt = retryAt === PARKED ? at : retryAt;
+    if (later.length) {
+      writes.push(
+        db
+          .update(outbox)
+          .set({ nextAttemptAt: laterAt, attempts: sql`${outbox.attempts} - 1`, claimedBy: null })
+          .where(and(inArray(outbox.id, later), unsent)),
+      );
+    }
+  }
+  const [first, ...rest] = writes;
+  if (first) await db.batch([first, ...rest]);
+  return { sent: sent.length, failed: failure ? 1 : 0 };
+}
+
+/** Pushes the lease of the rows this deliverer still holds (unsent, not given back) a lease ahead. */
+async function renewLeases(deps: DeliveryDeps, ids: string[]): Promise<void> {
+  await deps.db
+    .update(outbox)
+    .set({ nextAttemptAt: nowOf(deps) + CLAIM_LEASE_MS })
+    .where(and(inArray(outbox.id, ids), eq(outbox.claimedBy, holderOf(deps)), isNull(outbox.sentAt), ne(outbox.nextAttemptAt, PARKED)));
+}
+
+/**
+ * Takes over the claims of a deliverer known to be dead (on Node: the previous process on the
+ * same DATA_DIR, whose pid is gone): its unsent rows are due now, so their rooms resume at once,
+ * in order, instead of after the lease. Some may have reached their room before the crash; the
+ * room drops the repeat (publish `order`/id). Answers how many rows were handed back.
+ */
+export async function releaseClaimsOf(deps: Pick<Deps, "db" | "now">, instanceId: string): Promise<number> {
+  const released = await deps.db
+    .update(outbox)
+    .set({ nextAttemptAt: nowOf(deps), claimedBy: null })
+    .where(and(eq(outbox.claimedBy, instanceId), isNull(outbox.sentAt), ne(outbox.nextAttemptAt, PARKED)))
+    .returning({ id: outbox.id });
+  return released.length;
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time, starting them in order. */
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 async function park(deps: DeliveryDeps, id: string, reason: string) {
   deps.logger.error("outbox message parked", { id, reason });
   await deps.db
     .update(outbox)
-    .set({ nextAttemptAt: PARKED, lastError: reason.slice(0, 1000) })
+    .set({ nextAttemptAt: PARKED, lastError: reason.slice(0, 1000), claimedBy: null })
     .where(and(eq(outbox.id, id), isNull(outbox.sentAt)));
 }
 
-/** One delivery loop per database at a time in this process; kicks during a run ask for one more pass. */
-const loops = new WeakMap<Db, { running: Promise<void> | undefined; again: boolean }>();
+/**
+ * The background delivery loops of one database in this process. Normally one: kicks during its
+ * pass ask for one more, and it goes on while passes find rows, so a backlog drains without
+ * waiting for the pump. When a kick comes while the running pass has taken longer than
+ * `SLOW_PASS_MS` (a busy room sending its rows one after another, a saturated process), a
+ * second loop starts at once: the rows in flight are leased, so its claim takes what was written
+ * since (another organization's event) instead of letting it wait for the slow pass. At most
+ * `MAX_LOOPS`; a loop that finds nothing stops, the last one only once no kick is pending.
+ */
+interface LoopState {
+  running: Set<Promise<void>>;
+  /** Loops that have not decided to stop (counted synchronously, so two never both stop on a kick). */
+  active: number;
+  again: boolean;
+  passStartedAt: number;
+}
+const loops = new WeakMap<Db, LoopState>();
+const MAX_LOOPS = 2;
+const SLOW_PASS_MS = 200;
 
 function runCoalesced(requestDeps: DeliveryDeps): Promise<void> {
   // A request with an Idempotency-Key hands its services a wrapper of the db: deliver on the db under it.
   const deps = { ...requestDeps, db: rootDb(requestDeps.db) };
   let state = loops.get(deps.db);
   if (!state) {
-    state = { running: undefined, again: false };
+    state = { running: new Set(), active: 0, again: false, passStartedAt: 0 };
     loops.set(deps.db, state);
   }
   const s = state;
-  if (s.running) {
+  if (s.active > 0) {
     s.again = true;
-    return s.running;
+    const slow = nowOf(deps) - s.passStartedAt > SLOW_PASS_MS;
+    if (s.active >= MAX_LOOPS || !slow) return Promise.all(s.running).then(() => undefined);
   }
-  s.running = (async () => {
+  s.active++;
+  const loop = (async () => {
+    let stopped = false;
     try {
-      do {
+      for (;;) {
         s.again = false;
-        await deliverOutbox(deps);
-      } while (s.again);
+        s.passStartedAt = nowOf(deps);
+        const found = (await deliverOutbox(deps, { maxBatches: 1 })).claimed > 0;
+        if (!found && !(s.again && s.active === 1)) {
+          s.active--;
+          stopped = true;
+          return;
+        }
+      }
     } finally {
-      s.running = undefined;
+      if (!stopped) s.active--;
     }
   })();
-  return s.running;
+  const forget = () => void s.running.delete(loop);
+  loop.then(forget, forget);
+  s.running.add(loop);
+  return loop;
 }
 
 /**
@@ -349,10 +501,12 @@ export async function publishAfterCommit(
 }
 
 /**
- * Retries what failed and what a crash left behind: runs a delivery pass every `intervalMs`
- * (Node). On Workers, call `deliverOutbox` from a cron trigger instead.
+ * Retries what failed and what a crash left behind: runs a delivery pass at once, then every
+ * `intervalMs` (Node). On Workers, call `deliverOutbox` from a cron trigger instead.
  */
-export function startOutboxPump(deps: DeliveryDeps & Pick<Deps, "waitUntil">, intervalMs = 5_000): () => void {
+export function startOutboxPump(deps: DeliveryDeps & Pick<Deps, "waitUntil">, intervalMs = 5_000): () => Promise<void> {
+  // At once, for what a previous process left due (or whose claims it just took over).
+  deliverSoon(deps);
   let ticks = 0;
   const timer = setInterval(() => {
     deliverSoon(deps);
@@ -364,7 +518,11 @@ export function startOutboxPump(deps: DeliveryDeps & Pick<Deps, "waitUntil">, in
     }
   }, intervalMs);
   (timer as { unref?: () => void }).unref?.();
-  return () => clearInterval(timer);
+  // Stopping waits for the passes in flight, so the database can be closed after them.
+  return async () => {
+    clearInterval(timer);
+    await Promise.allSettled(loops.get(deps.db)?.running ?? []);
+  };
 }
 
 /**

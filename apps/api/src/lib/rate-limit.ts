@@ -2,7 +2,7 @@ import { rateLimits } from "@gatherkit/db";
 import { lt, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { ApiError } from "./errors.js";
-import type { AppBindings, Deps } from "./types.js";
+import type { AppBindings, Caller, Config, Deps } from "./types.js";
 
 /** No bucket's window is longer than this (a day); older rows are pruned. */
 export const LONGEST_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -61,11 +61,41 @@ export async function enforceRateLimit(
   c: Context<AppBindings>,
   buckets: string[],
   limit: RateLimit = c.var.config.authRateLimit,
+  what = "attempts",
 ): Promise<void> {
   const retryAfter = await hitRateLimit(c.var.deps, buckets, limit);
   if (retryAfter > 0) {
-    throw new ApiError(429, "rate_limited", `Too many attempts. Try again in ${retryAfter} seconds.`, {
+    throw new ApiError(429, "rate_limited", `Too many ${what}. Try again in ${retryAfter} seconds.`, {
       headers: { "retry-after": String(retryAfter) },
     });
+  }
+}
+
+export type WriteKind = keyof Config["writeRateLimits"];
+const WRITE_NOUNS: Record<WriteKind, string> = { chat: "chat messages", votes: "votes", proposals: "proposal changes" };
+
+/**
+ * Counts one write of `kind` (chat, votes, proposals) against the caller: the participant, the
+ * key, or the signed-in user making it, each with its own budget (`config.writeRateLimits`).
+ * Call it in the handler before the work, so a refused write changes nothing. An anonymous
+ * caller is not counted here: the service refuses it anyway.
+ */
+export async function enforceWriteRateLimit(c: Context<AppBindings>, kind: WriteKind): Promise<void> {
+  const who = callerBucket(c.var.caller);
+  if (!who) return;
+  await enforceRateLimit(c, [`write:${kind}:${who}`], c.var.config.writeRateLimits[kind], WRITE_NOUNS[kind]);
+}
+
+function callerBucket(caller: Caller | null): string | null {
+  switch (caller?.kind) {
+    case "participant":
+      return `participant:${caller.participantId}`;
+    case "secret_key":
+    case "publishable_key":
+      return `key:${caller.keyId}`;
+    case "user":
+      return `user:${caller.userId}`;
+    default:
+      return null;
   }
 }

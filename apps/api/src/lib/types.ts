@@ -47,6 +47,11 @@ export interface Config {
   memberInvitationTtlSeconds: number;
   /** How long a just-rotated refresh token may be presented again (another tab) for a session of the same family. */
   refreshReuseGraceSeconds: number;
+  /**
+   * Writes allowed per window per caller (participant, key or user) on each kind of plan write
+   * that is published to a room: chat messages, votes, proposals.
+   */
+  writeRateLimits: Record<"chat" | "votes" | "proposals", { max: number; windowSeconds: number }>;
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
   /**
@@ -68,6 +73,12 @@ export interface Deps {
   clientIp?: (req: Request, env: unknown) => string | undefined;
   /** The clock: epoch milliseconds. Everything that reads the time reads it here (see lib/time.ts). */
   now: () => number;
+  /**
+   * Names this process (Node) or isolate as the holder of the outbox rows it claims; by default
+   * one random id per module instance. Node records it in DATA_DIR, so the next process can take
+   * over the claims of one that died (see `releaseClaimsOf` in lib/outbox.ts).
+   */
+  instanceId?: string;
   /** Lets Workers keep delivering after the response (ctx.waitUntil); Node just lets it run. */
   waitUntil?: (p: Promise<unknown>) => void;
   /**

@@ -38,6 +38,8 @@ export const rateLimits = sqliteTable("rate_limits", {
 /**
  * Durable outbox for side effects (realtime publishes, email, SMS, calendar pushes):
  * written in the same batch as the change, delivered after commit, retried until sent.
+ * `claimed_by` names the deliverer (process or isolate) holding a row's lease, so a new process
+ * can take over the claims of one it knows is dead instead of waiting the lease out.
  */
 export const outbox = sqliteTable(
   "outbox",
@@ -50,6 +52,7 @@ export const outbox = sqliteTable(
     nextAttemptAt: integer("next_attempt_at").notNull(),
     lastError: text("last_error"),
     sentAt: integer("sent_at"),
+    claimedBy: text("claimed_by"),
     createdAt: createdAt(),
   },
   (t) => [index("outbox_pending").on(t.sentAt, t.nextAttemptAt)],

@@ -41,7 +41,7 @@ export const create = createRoute({
   request: { params: PlanParams, body: jsonBody(CreateChatMessageSchema) },
   responses: {
     201: jsonResponse(ChatMessageSchema, "The message."),
-    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422, 429),
   },
 });
 export type CreateRoute = typeof create;
@@ -57,7 +57,7 @@ export const update = createRoute({
   request: { params: MessageParams, body: jsonBody(UpdateChatMessageSchema) },
   responses: {
     200: jsonResponse(ChatMessageSchema, "The edited message."),
-    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 429),
   },
 });
 export type UpdateRoute = typeof update;
@@ -74,7 +74,7 @@ export const remove = createRoute({
   request: { params: MessageParams },
   responses: {
     204: { description: "Deleted." },
-    ...pickProblems(400, 401, 403, 404, 409, 413),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 429),
   },
 });
 export type RemoveRoute = typeof remove;

@@ -1,3 +1,4 @@
+import { enforceWriteRateLimit } from "../../../lib/rate-limit.js";
 import type { AppRouteHandler } from "../../../lib/types.js";
 import type { CreateRoute, GetRoute, ListRoute, RejectRoute, ReopenRoute, SelectRoute, UpdateRoute } from "./proposals.routes.js";
 import * as service from "./proposals.service.js";
@@ -5,8 +6,10 @@ import * as service from "./proposals.service.js";
 export const list: AppRouteHandler<ListRoute> = async (c) =>
   c.json(await service.listProposals(c.var.deps, c.var.caller, c.req.valid("param").planId, c.req.valid("query")), 200);
 
-export const create: AppRouteHandler<CreateRoute> = async (c) =>
-  c.json(await service.createProposal(c.var.deps, c.var.caller, c.req.valid("param").planId, c.req.valid("json")), 201);
+export const create: AppRouteHandler<CreateRoute> = async (c) => {
+  await enforceWriteRateLimit(c, "proposals");
+  return c.json(await service.createProposal(c.var.deps, c.var.caller, c.req.valid("param").planId, c.req.valid("json")), 201);
+};
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { planId, proposalId } = c.req.valid("param");
@@ -14,6 +17,7 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
 };
 
 export const update: AppRouteHandler<UpdateRoute> = async (c) => {
+  await enforceWriteRateLimit(c, "proposals");
   const { planId, proposalId } = c.req.valid("param");
   return c.json(await service.updateProposal(c.var.deps, c.var.caller, planId, proposalId, c.req.valid("json")), 200);
 };

@@ -69,7 +69,7 @@ export const create = createRoute({
   },
   responses: {
     201: { description: "The new proposal.", content: { "application/json": { schema: ProposalSchema, example: proposalExample } } },
-    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422, 429),
   },
 });
 export type CreateRoute = typeof create;
@@ -102,7 +102,7 @@ export const update = createRoute({
   request: { params: ProposalParams, body: jsonBody(UpdateProposalSchema) },
   responses: {
     200: jsonResponse(ProposalSchema, "The updated proposal."),
-    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422, 429),
   },
 });
 export type UpdateRoute = typeof update;

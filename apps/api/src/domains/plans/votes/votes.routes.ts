@@ -35,7 +35,7 @@ export const castVote = createRoute({
       description: "Your vote and the proposal's tally as you may see it.",
       content: { "application/json": { schema: VoteResultSchema, example: voteResultExample } },
     },
-    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 429),
   },
 });
 export type CastVoteRoute = typeof castVote;
@@ -51,7 +51,7 @@ export const withdrawVote = createRoute({
   request: { params: ProposalParams },
   responses: {
     204: { description: "No vote of yours stands on the proposal." },
-    ...pickProblems(400, 401, 403, 404, 409, 413),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 429),
   },
 });
 export type WithdrawVoteRoute = typeof withdrawVote;

@@ -1,0 +1,79 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { PublishedEvent } from "@gatherkit/core";
+import { applyMigrations, outbox } from "@gatherkit/db";
+import { createLibsqlDb } from "@gatherkit/db/libsql";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { silentLogger } from "./lib/logger.js";
+import { deliverOutbox, enqueue, realtime } from "./lib/outbox.js";
+import { startNodeServer } from "./node.js";
+
+const dataDir = mkdtempSync(join(tmpdir(), "gk-node-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** A stand-in for the rooms: answers every publish 202 and records it. */
+async function fakeRooms() {
+  const received: { room: string; order?: number; id: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    req.on("end", () => {
+      const publish = JSON.parse(body) as { room: string; order?: number; event: { data: { id: string } } };
+      received.push({ room: publish.room, order: publish.order, id: publish.event.data.id });
+      res.writeHead(202, { "content-type": "application/json" });
+      res.end(JSON.stringify({ seq: received.length, duplicate: false }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  return { received, host: `127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe("a restart after kill -9", () => {
+  it("takes over the outbox claims of the dead process on the same DATA_DIR: the room resumes at once, in order", async () => {
+    const room = "plan:plan_restartroom00001";
+    const ev = (n: number): PublishedEvent => ({ type: "key.changed", data: { id: `key_${n}` } });
+
+    // What a process killed mid-delivery leaves: rows claimed by it, never sent, their lease far
+    // from over, a later row of the same room behind them, and its record in DATA_DIR.
+    const handle = createLibsqlDb({ url: pathToFileURL(join(dataDir, "gatherkit.db")).href });
+    await applyMigrations(handle.migrations);
+    const db = handle.db;
+    const now = Date.now();
+    for (let i = 1; i <= 3; i++) await enqueue(db, realtime(room, ev(i)), { orgId: "org_restart0000001", now });
+    const hung = { publish: () => new Promise<void>(() => {}) };
+    void deliverOutbox(
+      { db, publisher: hung, logger: silentLogger, now: () => now, instanceId: "dlv_killed" },
+      { renewEveryMs: 3_600_000 },
+    );
+    await expect.poll(async () => (await db.select().from(outbox)).filter((r) => r.attempts === 1).length).toBe(3);
+    await db.update(outbox).set({ nextAttemptAt: now + 3_600_000 }); // a lease that would outlast the test
+    await enqueue(db, realtime(room, ev(4)), { orgId: "org_restart0000001", now });
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid; // a pid that has exited
+    writeFileSync(join(dataDir, "deliverer.json"), JSON.stringify({ instanceId: "dlv_killed", pid: gone }));
+    handle.client.close();
+
+    const rooms = await fakeRooms();
+    const quiet = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const server = await startNodeServer({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "error", REALTIME_HOST: rooms.host }).finally(() =>
+      quiet.mockRestore(),
+    );
+    try {
+      await expect.poll(() => rooms.received.filter((r) => r.room === room).length, { timeout: 10_000 }).toBe(4);
+      const delivered = rooms.received.filter((r) => r.room === room);
+      expect(delivered.map((r) => r.id)).toEqual(["key_1", "key_2", "key_3", "key_4"]);
+      const orders = delivered.map((r) => r.order ?? -1);
+      expect(orders).toEqual([...orders].sort((a, b) => a - b));
+    } finally {
+      await server.close();
+      server.handle.client.close();
+      await rooms.close();
+    }
+  });
+});
