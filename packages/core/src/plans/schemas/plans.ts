@@ -1,5 +1,6 @@
 import { CurrencySchema } from "../../money.js";
 import { PageQuerySchema, pageSchema } from "../../pagination.js";
+import { text } from "../../text.js";
 import { TimeZoneSchema } from "../../time.js";
 import { z } from "../../zod.js";
 import { Description, Instant, IsoDate, orNull, ParticipantId, PlanId, Title } from "./shared.js";
@@ -28,7 +29,7 @@ export type PlanLocation = z.infer<typeof PlanLocationSchema>;
 
 export const PlanLocationInputSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(300).openapi({ example: "Lisbon, Portugal" }),
+    name: text().trim().min(1).max(300).openapi({ example: "Lisbon, Portugal" }),
     lat: z.number().min(-90).max(90).nullish(),
     lng: z.number().min(-180).max(180).nullish(),
   })
