@@ -35,6 +35,11 @@ export function configFromEnv(
     refreshTokenTtlSeconds: int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 60 * 60),
     roomTokenTtlSeconds: int("ROOM_TOKEN_TTL_SECONDS", 5 * 60),
     authRateLimit: { max: int("AUTH_RATE_LIMIT_MAX", 10), windowSeconds: int("AUTH_RATE_LIMIT_WINDOW_SECONDS", 60) },
+    inviteEmailLimit: {
+      perPlan: int("INVITE_EMAIL_MAX_PER_PLAN", 20),
+      perOrganization: int("INVITE_EMAIL_MAX_PER_ORGANIZATION", 100),
+      windowSeconds: int("INVITE_EMAIL_WINDOW_SECONDS", 60 * 60),
+    },
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
     credentialCacheSeconds: int("CREDENTIAL_CACHE_SECONDS", 5),
     idempotencyLeaseSeconds: Math.max(1, int("IDEMPOTENCY_LEASE_SECONDS", 10)),

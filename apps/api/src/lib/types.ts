@@ -34,6 +34,8 @@ export interface Config {
    * request wrote nothing: it died or is stuck). Seconds.
    */
   idempotencyLeaseSeconds: number;
+  /** Personal invite emails allowed per window: per plan and per organization. */
+  inviteEmailLimit: { perPlan: number; perOrganization: number; windowSeconds: number };
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
   /**
