@@ -70,5 +70,12 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `idempotency_keys` ADD `holder` text;",
       "ALTER TABLE `idempotency_keys` ADD `lease_expires_at` integer;"
     ]
+  },
+  {
+    "id": "0004_plan_participant_calendar_token",
+    "statements": [
+      "ALTER TABLE `plan_participants` ADD `calendar_token` text;",
+      "UPDATE `plan_participants` SET `calendar_token` = lower(hex(randomblob(20))) WHERE `removed_at` IS NULL;"
+    ]
   }
 ];
