@@ -59,7 +59,7 @@ export const PlanSchema = z
     calendarUrl: z.string().nullable().openapi({
       example: "https://api.gatherkit.dev/v1/plans/plan_0123456789abcdefghjk/calendar.ics?token=…",
       description:
-        "iCalendar feed of the plan and its itinerary (selected proposals), to subscribe to in a calendar app. The URL carries its own token (calendar apps cannot send headers): share it only with the plan's readers.",
+        "Your own iCalendar feed of the plan and its itinerary (selected proposals), to subscribe to in a calendar app. The URL carries its own token (calendar apps cannot send headers): each participant has their own, which stops working when they leave or are removed; organization staff get the plan's. Null in realtime messages: fetch the plan for it.",
     }),
   })
   .openapi("Plan");

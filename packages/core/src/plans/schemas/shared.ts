@@ -20,7 +20,7 @@ export const Email = z
   .openapi({ example: "grace@example.com" });
 export const Link = text(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }))
   .max(2000)
-  .openapi({ example: "https://example.com/tour" });
+  .openapi({ format: "uri", example: "https://example.com/tour" });
 /**
  * `schema` or null. Prefer this to `.nullable()` on a schema registered as an OpenAPI component:
  * zod-to-openapi then makes the component itself nullable, so every other use of it (a request

@@ -11,7 +11,7 @@ import {
   type Page,
   type PageQuery,
 } from "@gatherkit/core";
-import { participants, planInvites, planParticipants, plans } from "@gatherkit/db";
+import { newFeedToken, participants, planInvites, planParticipants, plans } from "@gatherkit/db";
 import { and, asc, count, eq, exists, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
@@ -225,7 +225,7 @@ export async function previewInvite(deps: Deps, caller: Caller | null, code: str
       .limit(1),
     deps.db.select({ n: count() }).from(planParticipants).where(active),
   ]);
-  const p = toPlan(plan, deps.config);
+  const p = toPlan(plan, deps.config, null);
   return {
     code: invite.code,
     status: inviteStatus(invite, deps.now()),
@@ -282,6 +282,7 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
 
   const participantId = joiner.kind === "participant" ? joiner.participantId : newId("participant");
   const membershipId = newId("planParticipant");
+  const calendarToken = newFeedToken();
   const usable = sql`${exists(
     db
       .select({ one: planInvites.id })
@@ -313,6 +314,7 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
     removedAt: null,
     name,
     email: person.email,
+    calendarToken,
   };
   const addPerson = insertWhen(
     db,
@@ -332,6 +334,8 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
       inviteId: invite.id,
       createdAt: now,
       updatedAt: now,
+      removedAt: null,
+      calendarToken,
     },
     usable,
   ).onConflictDoNothing();
@@ -393,7 +397,7 @@ function joined(deps: Deps, plan: typeof plans.$inferSelect, m: MembershipView, 
   return {
     token: token.token,
     expiresAt: token.expiresAt.toISOString(),
-    plan: toPlan(plan, deps.config),
+    plan: toPlan(plan, deps.config, m),
     participant: toPlanParticipant(m, { role: m.role, participantId: m.participantId }),
   };
 }

@@ -141,7 +141,11 @@ describe("joining", () => {
     );
     expect(r.token).toMatch(/^gk_pt_/);
     expect(Date.parse(r.expiresAt) - clock).toBeGreaterThan(29 * 24 * HOUR);
-    expect(r.plan).toEqual(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: a.secretKey }), 200));
+    expect(r.plan).toEqual({
+      ...expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: a.secretKey }), 200),
+      calendarUrl: r.plan.calendarUrl, // their own feed URL
+    });
+    expect(r.plan.calendarUrl).toBe(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: r.token }), 200).calendarUrl);
     expect(r.participant).toMatchObject({
       planId: plan.id,
       name: "Ada Lovelace",
