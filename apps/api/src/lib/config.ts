@@ -37,7 +37,7 @@ export function configFromEnv(
     authRateLimit: { max: int("AUTH_RATE_LIMIT_MAX", 10), windowSeconds: int("AUTH_RATE_LIMIT_WINDOW_SECONDS", 60) },
     inviteEmailLimit: {
       perPlan: int("INVITE_EMAIL_MAX_PER_PLAN", 20),
-      perOrganization: int("INVITE_EMAIL_MAX_PER_ORGANIZATION", 100),
+      perOrganization: int("INVITE_EMAIL_MAX_PER_ORG", 100),
       windowSeconds: int("INVITE_EMAIL_WINDOW_SECONDS", 60 * 60),
     },
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
