@@ -112,4 +112,32 @@ describe("a plan's money total is bounded (MAX_PLAN_TOTAL), so its balances are 
     expectStatus(await expense(plan.id, b, MAX_MINOR_UNITS), 201);
     await expectProblem(await expense(plan.id, b, 1), 422, "plan_total_exceeded");
   });
+
+  it("a place taken in a selected proposal whose per-person cost someone collects must fit too", async () => {
+    const plan = await newPlan(t, org);
+    const people = [await joinPlan(t, org, plan, "A"), await joinPlan(t, org, plan, "B"), await joinPlan(t, org, plan, "C")];
+    const [a, b] = people as [Joined, Joined, Joined];
+    await fillPlan(plan, a, b, MAX_PLAN_TOTAL / MAX_MINOR_UNITS - 2);
+    const proposal = expectStatus<Proposal>(
+      await call(t, "POST", `/v1/plans/${plan.id}/proposals`, {
+        token: org.secretKey,
+        body: {
+          title: "Helicopter",
+          capacity: 3,
+          cost: { kind: "per_person", amount: MAX_MINOR_UNITS, currency: "EUR" },
+          paidByParticipantId: a.participantId,
+        },
+      }),
+      201,
+    );
+    expectStatus(await call(t, "POST", `/v1/plans/${plan.id}/proposals/${proposal.id}/select`, { token: org.secretKey }), 200);
+    // Two places fit, the third does not, however they race.
+    const takes = await Promise.all(
+      people.map((p) => call(t, "POST", `/v1/plans/${plan.id}/proposals/${proposal.id}/commitment`, { token: p.token })),
+    );
+    expect(takes.filter((r) => r.status === 201).length).toBe(2);
+    await expectProblem(takes.find((r) => r.status !== 201)!, 422, "plan_total_exceeded");
+    const bal = expectStatus<PlanBalances>(await call(t, "GET", `/v1/plans/${plan.id}/balances`, { token: a.token }), 200);
+    expect(sum(bal.balances.map((x) => x.paid))).toBe(MAX_PLAN_TOTAL);
+  });
 });

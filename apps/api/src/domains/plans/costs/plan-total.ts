@@ -1,7 +1,7 @@
 import { MAX_PLAN_TOTAL } from "@gatherkit/core";
 import { expenses, payments, planParticipants, plans, proposals } from "@gatherkit/db";
 import { eq, type SQL, sql } from "drizzle-orm";
-import { ApiError } from "../../../lib/errors.js";
+import { ApiError, conflict } from "../../../lib/errors.js";
 import type { Deps } from "../../../lib/types.js";
 
 /**
@@ -30,11 +30,18 @@ export function withinPlanTotal(planId: string, amount: number): SQL {
 
 /** The 422 of a write the guard refused, saying how much room the plan has left. */
 export async function planTotalExceeded(deps: Deps, planId: string, amount: number): Promise<never> {
+  await assertWithinPlanTotal(deps, planId, amount);
+  throw conflict("The plan's money changed at the same time; retry.");
+}
+
+/** 422 `plan_total_exceeded` unless `amount` more still fits in the plan's money total now. */
+export async function assertWithinPlanTotal(deps: Deps, planId: string, amount: number): Promise<void> {
   const [row] = await deps.db
     .select({ total: sql<number>`${planMoneyTotal(planId)}` })
     .from(plans)
     .where(eq(plans.id, planId));
   const left = Math.max(0, MAX_PLAN_TOTAL - Number(row?.total ?? 0));
+  if (amount <= left) return;
   throw new ApiError(
     422,
     "plan_total_exceeded",
