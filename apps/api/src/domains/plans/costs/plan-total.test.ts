@@ -113,6 +113,28 @@ describe("a plan's money total is bounded (MAX_PLAN_TOTAL), so its balances are 
     await expectProblem(await expense(plan.id, b, 1), 422, "plan_total_exceeded");
   });
 
+  it("selecting a proposal whose cost someone collects must fit: a per-person cost counts everyone who takes it", async () => {
+    const plan = await newPlan(t, org);
+    const people = [await joinPlan(t, org, plan, "A"), await joinPlan(t, org, plan, "B"), await joinPlan(t, org, plan, "C")];
+    const [a, b] = people as [Joined, Joined, Joined];
+    await fillPlan(plan, a, b, MAX_PLAN_TOTAL / MAX_MINOR_UNITS - 1);
+    const propose = async (kind: "per_person" | "total") =>
+      expectStatus<Proposal>(
+        await call(t, "POST", `/v1/plans/${plan.id}/proposals`, {
+          token: org.secretKey,
+          body: { title: kind, cost: { kind, amount: MAX_MINOR_UNITS, currency: "EUR" }, paidByParticipantId: a.participantId },
+        }),
+        201,
+      );
+    const select = (p: Proposal) => call(t, "POST", `/v1/plans/${plan.id}/proposals/${p.id}/select`, { token: org.secretKey });
+    // Everyone (3 people) would owe it: 3 × the largest amount, with room for 1.
+    await expectProblem(await select(await propose("per_person")), 422, "plan_total_exceeded");
+    expectStatus(await select(await propose("total")), 200);
+    await expectProblem(await select(await propose("total")), 422, "plan_total_exceeded");
+    const bal = expectStatus<PlanBalances>(await call(t, "GET", `/v1/plans/${plan.id}/balances`, { token: a.token }), 200);
+    expect(sum(bal.balances.map((x) => x.paid))).toBe(MAX_PLAN_TOTAL);
+  });
+
   it("a place taken in a selected proposal whose per-person cost someone collects must fit too", async () => {
     const plan = await newPlan(t, org);
     const people = [await joinPlan(t, org, plan, "A"), await joinPlan(t, org, plan, "B"), await joinPlan(t, org, plan, "C")];

@@ -11,16 +11,25 @@ import type { Deps } from "../../../lib/types.js";
  * plan when it has no capacity and nobody committed).
  */
 export function planMoneyTotal(planId: string): SQL {
-  const everyone = sql`(SELECT count(*) FROM ${planParticipants} WHERE ${planParticipants.planId} = ${planId} AND ${planParticipants.removedAt} IS NULL)`;
-  const takers = sql`CASE WHEN ${proposals.capacity} IS NOT NULL OR ${proposals.takenCount} > 0 THEN ${proposals.takenCount} ELSE ${everyone} END`;
   return sql`(
     (SELECT coalesce(sum(${expenses.amount}), 0) FROM ${expenses} WHERE ${expenses.planId} = ${planId} AND ${expenses.deletedAt} IS NULL)
     + (SELECT coalesce(sum(${payments.amount}), 0) FROM ${payments} WHERE ${payments.planId} = ${planId} AND ${payments.status} IN ('pending', 'received'))
-    + (SELECT coalesce(sum(CASE WHEN ${proposals.costKind} = 'per_person' THEN ${proposals.costAmount} * ${takers} ELSE ${proposals.costAmount} END), 0)
+    + (SELECT coalesce(sum(${proposalCost(planId)}), 0)
        FROM ${proposals}
        WHERE ${proposals.planId} = ${planId} AND ${proposals.status} = 'selected'
          AND ${proposals.paidByParticipantId} IS NOT NULL AND ${proposals.costKind} IS NOT NULL)
   )`;
+}
+
+/**
+ * What a proposal (the `proposals` row in scope) adds to the plan's money once selected with a
+ * payer: its cost, a per-person cost once per taker (those who committed, or everyone in the
+ * plan when it has no capacity and nobody committed); 0 without a cost or a payer.
+ */
+export function proposalCost(planId: string): SQL {
+  const everyone = sql`(SELECT count(*) FROM ${planParticipants} WHERE ${planParticipants.planId} = ${planId} AND ${planParticipants.removedAt} IS NULL)`;
+  const takers = sql`CASE WHEN ${proposals.capacity} IS NOT NULL OR ${proposals.takenCount} > 0 THEN ${proposals.takenCount} ELSE ${everyone} END`;
+  return sql`CASE WHEN ${proposals.paidByParticipantId} IS NULL OR ${proposals.costKind} IS NULL THEN 0 WHEN ${proposals.costKind} = 'per_person' THEN ${proposals.costAmount} * ${takers} ELSE ${proposals.costAmount} END`;
 }
 
 /** Guard of a write that adds `amount` to the plan's money: the total stays within MAX_PLAN_TOTAL. */
