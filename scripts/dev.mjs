@@ -5,7 +5,7 @@
 //   web       the demo host page (examples/) with the SDK and widgets bundled from source
 // Logs are streamed with a prefix per process; Ctrl-C stops them all.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { connect } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
@@ -25,7 +25,7 @@ const webPort = Number(process.env.WEB_PORT ?? 5173);
 const apiUrl = `http://${host}:${apiPort}`;
 const realtimeHost = `${host}:${realtimePort}`;
 const webUrl = `http://${host}:${webPort}`;
-const realtimeSecret = process.env.REALTIME_SECRET ?? localRealtimeSecret();
+const realtimeSecret = process.env.REALTIME_SECRET ?? (await localRealtimeSecret());
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, s) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -35,12 +35,15 @@ const ANY_ESCAPE = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, "g");
 const CURSOR_CONTROL = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-ln-z]`, "g"); // all but colours (m)
 const say = (who, line) => process.stdout.write(`${tag[who]} ${line}\n`);
 
-/** The one local realtime secret lives in apps/api/src/node.ts; both processes get the same. */
-function localRealtimeSecret() {
-  const src = readFileSync(join(apiDir, "src/node.ts"), "utf8");
-  const m = /export const LOCAL_REALTIME_SECRET = "([^"]+)"/.exec(src);
-  if (!m) throw new Error("LOCAL_REALTIME_SECRET not found in apps/api/src/node.ts; set REALTIME_SECRET instead.");
-  return m[1];
+/**
+ * The data folder's own realtime secret (DATA_DIR/secrets.json, made on first use), read with the
+ * API's own code (apps/api/src/local-secrets.ts, loaded through tsx), so both processes agree.
+ */
+async function localRealtimeSecret() {
+  mkdirSync(dataDir, { recursive: true });
+  const { tsImport } = await import(join(apiDir, "node_modules/tsx/dist/esm/api/index.mjs"));
+  const { localSecrets } = await tsImport(join(apiDir, "src/local-secrets.ts"), import.meta.url);
+  return localSecrets(dataDir).realtimeSecret;
 }
 
 function portInUse(port) {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -13,6 +13,7 @@ import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
 import { releaseClaimsOf, startOutboxPump } from "./lib/outbox.js";
 import type { Deps } from "./lib/types.js";
+import { localSecrets } from "./local-secrets.js";
 import { demoOrigins, seedDemo } from "./seed.js";
 
 /**
@@ -35,10 +36,11 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   if (applied.length) logger.info("migrations applied", { applied });
 
   const production = env.NODE_ENV === "production";
+  const local = production ? null : localSecrets(dataDir);
   const config = configFromEnv(
-    // Local runs get a secret kept in DATA_DIR and the shared local realtime secret; production
-    // must set both itself (configFromEnv refuses to start without them).
-    production ? env : { JWT_SECRET: localSecret(dataDir), REALTIME_SECRET: LOCAL_REALTIME_SECRET, ...env },
+    // Local runs get secrets kept in DATA_DIR (pnpm dev gives the rooms the same realtime one);
+    // production must set both itself (configFromEnv refuses to start without them).
+    local ? { JWT_SECRET: local.jwtSecret, REALTIME_SECRET: local.realtimeSecret, ...env } : env,
     "node",
     { allowEphemeralSecrets: !production },
   );
@@ -120,9 +122,6 @@ function docsScript(): Promise<string> {
   return scalarScript;
 }
 
-/** The realtime secret `pnpm dev` gives both the API and `partykit dev` when none is set. */
-export const LOCAL_REALTIME_SECRET = "gatherkit-local-realtime-secret-not-for-production";
-
 /** Deliverer ids of the servers running in this process (tests start several). */
 const liveDeliverers = new Set<string>();
 
@@ -156,15 +155,6 @@ function processIsGone(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "ESRCH";
   }
-}
-
-/** A signing secret kept in DATA_DIR so sessions survive a restart of the local server. */
-function localSecret(dataDir: string): string {
-  const file = resolve(dataDir, "secrets.json");
-  if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { jwtSecret: string }).jwtSecret;
-  const jwtSecret = crypto.randomUUID() + crypto.randomUUID();
-  writeFileSync(file, JSON.stringify({ jwtSecret }), { mode: 0o600 });
-  return jwtSecret;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -1,3 +1,4 @@
+import { TEXT_PATTERN } from "@gatherkit/core";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import fc from "fast-check";
@@ -256,14 +257,16 @@ function validString(schema: JsonSchema, hints: Hints): fc.Arbitrary<string> {
   const min = typeof schema.minLength === "number" ? schema.minLength : 0;
   const max = Math.min(typeof schema.maxLength === "number" ? schema.maxLength : 60, min + 60);
   const options: fc.WeightedArbitrary<string>[] = [];
-  const constrained = typeof schema.pattern === "string" || typeof schema.format === "string";
+  // Every text field carries TEXT_PATTERN (no control characters): it is still free text, not an id or code.
+  const pattern = schema.pattern === TEXT_PATTERN.source ? undefined : schema.pattern;
+  const constrained = typeof pattern === "string" || typeof schema.format === "string";
   const fitting = constrained ? hints.filter((h) => stringFits(schema, h)) : [];
   if (fitting.length > 0) options.push({ weight: 4, arbitrary: fc.constantFrom(...fitting) });
   if (typeof schema.example === "string" && stringFits(schema, schema.example)) {
     options.push({ weight: 2, arbitrary: fc.constant(schema.example) });
   }
-  if (typeof schema.pattern === "string") {
-    options.push({ weight: 3, arbitrary: fc.stringMatching(new RegExp(schema.pattern)) });
+  if (typeof pattern === "string") {
+    options.push({ weight: 3, arbitrary: fc.stringMatching(new RegExp(pattern)) });
   } else if (schema.format === "email") {
     options.push({
       weight: 3,

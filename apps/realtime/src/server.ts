@@ -18,7 +18,11 @@ import type * as Party from "partykit/server";
 
 /** Header that carries the verified identity from `onBeforeConnect` (edge) to `onConnect` (room). */
 const IDENTITY_HEADER = "x-gatherkit-identity";
-/** Per-connection message budget: a burst of RATE_BURST, refilled at RATE_PER_SECOND. */
+/**
+ * Message budget per person (room-token `sub`), shared by all their connections to the room: a
+ * burst of RATE_BURST, refilled at RATE_PER_SECOND (the var `ROOM_MESSAGES_PER_SECOND` changes
+ * it, for tests). Opening more sockets buys no more messages.
+ */
 const RATE_BURST = 20;
 const RATE_PER_SECOND = 5;
 /** Largest publish request body the room reads (events are small; this stops junk early). */
@@ -74,6 +78,11 @@ function secretOf(env: Record<string, unknown>): string {
  * How long publish ids are remembered: PUBLISH_MAX_AGE_MS, the most a signed request can be
  * replayed after. `PUBLISH_ID_MEMORY_MS` (a var) shortens it, for tests of what comes after.
  */
+function ratePerSecondOf(env: Record<string, unknown>): number {
+  const rate = Number(env.ROOM_MESSAGES_PER_SECOND);
+  return Number.isFinite(rate) && rate > 0 ? rate : RATE_PER_SECOND;
+}
+
 function idMemoryOf(env: Record<string, unknown>): number {
   const ms = Number(env.PUBLISH_ID_MEMORY_MS);
   return Number.isInteger(ms) && ms >= 0 ? Math.min(ms, PUBLISH_MAX_AGE_MS) : PUBLISH_MAX_AGE_MS;
@@ -111,12 +120,19 @@ export default class Room implements Party.Server {
   private pendingLeaveAt = 0;
   /** The alarm set in storage (mirrored so connects need not read it). */
   private alarmAt: number | null = null;
-  /** Message budget per connection id (memory only: a hibernated room has idle connections). */
-  private budgets = new Map<string, { tokens: number; at: number; dropped: number }>();
+  /**
+   * Message budget per person (token `sub`), kept while it is not full again even after they
+   * leave, so reconnecting buys nothing (memory only: a hibernated room has idle connections).
+   */
+  private budgets = new Map<string, { tokens: number; at: number }>();
+  /** Messages in a row each connection had refused for being over its person's budget. */
+  private dropped = new Map<string, number>();
   private readonly idMemoryMs: number;
+  private readonly ratePerSecond: number;
 
   constructor(readonly room: Party.Room) {
     this.idMemoryMs = idMemoryOf(room.env);
+    this.ratePerSecond = ratePerSecondOf(room.env);
   }
 
   /** Verifies the room token before the WebSocket is accepted; refuses with 401 otherwise. */
@@ -391,7 +407,8 @@ export default class Room implements Party.Server {
   }
 
   private left(conn: Connection) {
-    this.budgets.delete(conn.id);
+    this.dropped.delete(conn.id);
+    this.forgetFullBudgets(Date.now());
     const s = conn.state;
     // Expired and revoked connections were accounted for when the room closed them.
     if (!s || s.closing === "expired" || s.closing === "revoked") return;
@@ -426,25 +443,37 @@ export default class Room implements Party.Server {
     }
   }
 
-  /** Token bucket per connection. Over budget: one `error`, then silence; far over: closed. */
+  /**
+   * Token bucket per person (their token `sub`; a connection without one counts alone). Over
+   * budget: one `error` per connection, then silence; a connection that goes on: closed.
+   */
   private take(conn: Connection): boolean {
     const now = Date.now();
-    const b = this.budgets.get(conn.id) ?? { tokens: RATE_BURST, at: now, dropped: 0 };
-    b.tokens = Math.min(RATE_BURST, b.tokens + ((now - b.at) / 1000) * RATE_PER_SECOND);
+    const person = conn.state?.id ?? `connection:${conn.id}`;
+    const b = this.budgets.get(person) ?? { tokens: RATE_BURST, at: now };
+    b.tokens = Math.min(RATE_BURST, b.tokens + ((now - b.at) / 1000) * this.ratePerSecond);
     b.at = now;
-    this.budgets.set(conn.id, b);
+    this.budgets.set(person, b);
     if (b.tokens >= 1) {
       b.tokens -= 1;
-      b.dropped = 0;
+      this.dropped.delete(conn.id);
       return true;
     }
-    b.dropped += 1;
-    if (b.dropped === 1) sendError(conn, "rate_limited", `Slow down: at most ${RATE_PER_SECOND} messages a second.`);
-    else if (b.dropped >= RATE_BURST) {
+    const dropped = (this.dropped.get(conn.id) ?? 0) + 1;
+    this.dropped.set(conn.id, dropped);
+    if (dropped === 1) sendError(conn, "rate_limited", `Slow down: at most ${this.ratePerSecond} messages a second per person.`);
+    else if (dropped >= RATE_BURST) {
       if (conn.state) conn.setState({ ...conn.state, closing: "policy" });
       conn.close(CLOSE_POLICY_VIOLATION, "rate limited");
     }
     return false;
+  }
+
+  /** Drops the budgets that have filled up again: a fresh one is the same. */
+  private forgetFullBudgets(now: number) {
+    for (const [person, b] of this.budgets) {
+      if (b.tokens + ((now - b.at) / 1000) * this.ratePerSecond >= RATE_BURST) this.budgets.delete(person);
+    }
   }
 }
 

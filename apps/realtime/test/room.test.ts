@@ -389,3 +389,53 @@ describe("a client that leaves without finishing the closing handshake", () => {
     await a.s.close();
   });
 });
+
+describe("message budget per person", () => {
+  // Refilling at 0.01 messages a second, the budget is the burst alone for the whole test.
+  let slow: PartykitDev;
+  beforeAll(async () => {
+    slow = await startPartykit({ secret: SECRET, vars: { ROOM_MESSAGES_PER_SECOND: "0.01" } });
+  });
+  afterAll(async () => {
+    await slow?.stop();
+  });
+
+  it("ten sockets of one person share one budget of 20 messages (each told once); another person keeps their own", async () => {
+    const room = newRoom();
+    const open = async (who: { sub: string; name: string }) => {
+      const s = await TestSocket.open(roomUrl(slow.host, room, { token: await token(room, who) }));
+      await s.expect("welcome");
+      return s;
+    };
+    const sockets: TestSocket[] = [];
+    for (let i = 0; i < 10; i++) sockets.push(await open(ada));
+    // Three rounds of one ping per socket, each answered before the next is sent: a socket told
+    // it is rate limited sends nothing more (the room would drop it silently).
+    const answers: string[] = [];
+    const told = new Set<TestSocket>();
+    for (let round = 0; round < 3; round++) {
+      for (const s of sockets) {
+        if (told.has(s)) continue;
+        s.send(JSON.stringify({ type: "ping" }));
+        const m = await s.next();
+        answers.push(m.type === "error" ? `error:${m.code}` : m.type);
+        if (m.type === "error") told.add(s);
+      }
+    }
+    expect(answers.filter((a) => a === "pong")).toHaveLength(20);
+    expect(answers.filter((a) => a === "error:rate_limited")).toHaveLength(10);
+    expect(answers).toHaveLength(30);
+
+    // Bob's budget is his own.
+    const b = await open(bob);
+    b.send(JSON.stringify({ type: "ping" }));
+    expect(await b.next()).toEqual({ type: "pong" });
+    // Leaving and coming back buys Ada nothing.
+    for (const s of sockets) await s.close();
+    const again = await open(ada);
+    again.send(JSON.stringify({ type: "ping" }));
+    expect(await again.next()).toMatchObject({ type: "error", code: "rate_limited" });
+    await again.close();
+    await b.close();
+  });
+});

@@ -1,4 +1,5 @@
 export * from "./accounts/index.js";
+export * from "./currencies.js";
 export * from "./errors.js";
 export * from "./health.js";
 export * from "./ids.js";
@@ -6,5 +7,6 @@ export * from "./money.js";
 export * from "./pagination.js";
 export * from "./plans/index.js";
 export * from "./realtime.js";
+export * from "./text.js";
 export * from "./time.js";
 export { z } from "./zod.js";

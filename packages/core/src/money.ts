@@ -1,3 +1,4 @@
+import { isCurrencyCode } from "./currencies.js";
 import { z } from "./zod.js";
 
 /**
@@ -10,9 +11,19 @@ export const MAX_MINOR_UNITS = 1_000_000_000_000;
 
 export const CurrencySchema = z
   .string()
-  .regex(/^[A-Z]{3}$/, "must be an ISO 4217 currency code: three upper-case letters such as EUR")
-  .openapi({ example: "EUR", description: "ISO 4217 currency code." });
+  .regex(/^[A-Z]{3}$/, { message: "must be an ISO 4217 currency code: three upper-case letters such as EUR", abort: true })
+  .refine(isCurrencyCode, "must be an assigned ISO 4217 currency code such as EUR (not a made-up one)")
+  .openapi({ example: "EUR", description: "An assigned ISO 4217 currency code (List One, without XTS and XXX)." });
 export type Currency = z.infer<typeof CurrencySchema>;
+
+/**
+ * Largest money total of one plan: its live expenses, the costs of its selected proposals that
+ * someone collects, and its pending and received payments, together: 10^15 minor units. Every
+ * balance then stays within ±2·10^15 and every sum the balances and the settle-up suggestions
+ * make is an exact integer (below 2^53) in JavaScript and in JSON. A write that would take a
+ * plan past it is refused with 422 `plan_total_exceeded`.
+ */
+export const MAX_PLAN_TOTAL = 1_000_000_000_000_000;
 
 /** A non-negative integer amount in minor units. */
 export const MinorUnitsSchema = z

@@ -1,4 +1,4 @@
-import { z } from "./zod.js";
+import { text } from "./text.js";
 
 /** A moment: epoch milliseconds, an ISO 8601 string or a Date. Pure rules accept any of them. */
 export type Instant = number | string | Date;
@@ -24,8 +24,7 @@ export function canonicalTimeZone(name: string): string | null {
 }
 
 /** An IANA time zone name, canonicalised on input. */
-export const TimeZoneSchema = z
-  .string()
+export const TimeZoneSchema = text()
   .max(64)
   .refine((s) => canonicalTimeZone(s) !== null, "must be an IANA time zone name such as Europe/Paris")
   .transform((s) => canonicalTimeZone(s) ?? s)

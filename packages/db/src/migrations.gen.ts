@@ -88,5 +88,12 @@ export const migrations: { id: string; statements: string[] }[] = [
     "statements": [
       "ALTER TABLE `outbox` ADD `claimed_by` text;"
     ]
+  },
+  {
+    "id": "0006_plan_participant_calendar_token",
+    "statements": [
+      "ALTER TABLE `plan_participants` ADD `calendar_token` text;",
+      "UPDATE `plan_participants` SET `calendar_token` = lower(hex(randomblob(20))) WHERE `removed_at` IS NULL;"
+    ]
   }
 ];

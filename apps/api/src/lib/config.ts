@@ -52,6 +52,11 @@ export function configFromEnv(
       votes: { max: int("VOTE_RATE_LIMIT_MAX", 60), windowSeconds: int("WRITE_RATE_LIMIT_WINDOW_SECONDS", 60) },
       proposals: { max: int("PROPOSAL_RATE_LIMIT_MAX", 20), windowSeconds: int("WRITE_RATE_LIMIT_WINDOW_SECONDS", 60) },
     },
+    inviteEmailLimit: {
+      perPlan: int("INVITE_EMAIL_MAX_PER_PLAN", 20),
+      perOrganization: int("INVITE_EMAIL_MAX_PER_ORG", 100),
+      windowSeconds: int("INVITE_EMAIL_WINDOW_SECONDS", 60 * 60),
+    },
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
     credentialCacheSeconds: int("CREDENTIAL_CACHE_SECONDS", 5),
     idempotencyLeaseSeconds: Math.max(1, int("IDEMPOTENCY_LEASE_SECONDS", 10)),

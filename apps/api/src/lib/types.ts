@@ -52,6 +52,8 @@ export interface Config {
    * that is published to a room: chat messages, votes, proposals.
    */
   writeRateLimits: Record<"chat" | "votes" | "proposals", { max: number; windowSeconds: number }>;
+  /** Personal invite emails allowed per window: per plan and per organization. */
+  inviteEmailLimit: { perPlan: number; perOrganization: number; windowSeconds: number };
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
   /**

@@ -1,4 +1,5 @@
 import { idSchema } from "../ids.js";
+import { text } from "../text.js";
 import { z } from "../zod.js";
 
 export const RoleSchema = z.enum(["owner", "admin", "staff"]).openapi("Role");
@@ -15,8 +16,8 @@ export const SignUpSchema = z
   .strictObject({
     email: Email,
     password: Password,
-    name: z.string().trim().min(1).max(120).openapi({ example: "Ada Lovelace" }),
-    organizationName: z.string().trim().min(1).max(120).openapi({ example: "Ada's Events" }),
+    name: text().trim().min(1).max(120).openapi({ example: "Ada Lovelace" }),
+    organizationName: text().trim().min(1).max(120).openapi({ example: "Ada's Events" }),
   })
   .openapi("SignUpRequest");
 export type SignUpInput = z.input<typeof SignUpSchema>;
@@ -61,7 +62,7 @@ export const OrganizationSchema = z
   .openapi("Organization");
 export type Organization = z.infer<typeof OrganizationSchema>;
 
-export const UpdateOrganizationSchema = z.strictObject({ name: z.string().trim().min(1).max(120) }).openapi("UpdateOrganizationRequest");
+export const UpdateOrganizationSchema = z.strictObject({ name: text().trim().min(1).max(120) }).openapi("UpdateOrganizationRequest");
 
 export const MemberSchema = z
   .object({
@@ -152,15 +153,14 @@ export const CreatedSecretKeySchema = SecretKeySchema.extend({
 
 export const CreateSecretKeySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(80).openapi({ example: "Production server" }),
+    name: text().trim().min(1).max(80).openapi({ example: "Production server" }),
     role: RoleSchema.optional().openapi({
       description: "The key's role: your own role (the default) or a lower one. Asking for more than your role is refused (403).",
     }),
   })
   .openapi("CreateSecretKeyRequest");
 
-const Origin = z
-  .string()
+const Origin = text()
   .max(200)
   .refine((s) => {
     try {
@@ -186,14 +186,14 @@ export type PublishableKey = z.infer<typeof PublishableKeySchema>;
 
 export const CreatePublishableKeySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(80).openapi({ example: "Marketing site" }),
+    name: text().trim().min(1).max(80).openapi({ example: "Marketing site" }),
     allowedOrigins: z.array(Origin).min(1).max(20),
   })
   .openapi("CreatePublishableKeyRequest");
 
 export const UpdatePublishableKeySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(80).optional(),
+    name: text().trim().min(1).max(80).optional(),
     allowedOrigins: z.array(Origin).min(1).max(20).optional(),
   })
   .refine((o) => o.name !== undefined || o.allowedOrigins !== undefined, "send at least one of name, allowedOrigins")
@@ -203,8 +203,8 @@ export const UpdatePublishableKeySchema = z
 
 export const CreateParticipantTokenSchema = z
   .strictObject({
-    externalId: z.string().min(1).max(200).openapi({ example: "user_42", description: "Your own id for this user." }),
-    name: z.string().trim().min(1).max(120).openapi({ example: "Grace Hopper" }),
+    externalId: text().min(1).max(200).openapi({ example: "user_42", description: "Your own id for this user." }),
+    name: text().trim().min(1).max(120).openapi({ example: "Grace Hopper" }),
     email: Email.optional(),
     ttlSeconds: z
       .number()

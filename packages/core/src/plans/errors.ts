@@ -17,6 +17,8 @@ export const PLAN_ERROR_CODES = [
   "split_mismatch",
   "unknown_participant",
   "currency_mismatch",
+  "join_url_not_allowed",
+  "plan_total_exceeded",
   "payment_not_pending",
   "message_deleted",
 ] as const;

@@ -6,6 +6,7 @@ import {
   EXACT_SETTLE_UP_LIMIT,
   type LedgerExpense,
   type LedgerPayment,
+  ledger,
   paymentStatusOnRecord,
   settleUp,
 } from "./ledger.js";
@@ -239,5 +240,28 @@ describe("payments", () => {
     expect(paymentStatusOnRecord({ role: "organizer", participantId: pid(1) }, p)).toBe("pending");
     expect(paymentStatusOnRecord({ role: "organizer", participantId: pid(3) }, p)).toBe("received");
     expect(paymentStatusOnRecord({ role: "organizer", participantId: null }, p)).toBe("received");
+  });
+});
+
+describe("ledger: exact whatever the amounts", () => {
+  it("balances and settles totals beyond 2^53 without failing, and the transfers match the balances", () => {
+    const [a, b, c] = PEOPLE as [string, string, string];
+    const expense = {
+      paidByParticipantId: a,
+      amount: 2_000_000_000_000_001,
+      currency: "EUR",
+      shares: [
+        { participantId: b, amount: 1_000_000_000_000_001 },
+        { participantId: c, amount: 1_000_000_000_000_000 },
+      ],
+    };
+    // a paid 10 000 000 000 000 005 in all, more than 2^53: floating-point sums lose the last unit.
+    const expenses = [expense, expense, expense, expense, expense];
+    const { balances: rows, transfers } = ledger(expenses, [], [a, b, c], "EUR");
+    expect(rows.map((r) => r.status)).toEqual(["owed", "owes", "owes"]);
+    expect(transfers).toEqual([
+      { fromParticipantId: b, toParticipantId: a, amount: 5_000_000_000_000_005 },
+      { fromParticipantId: c, toParticipantId: a, amount: 5_000_000_000_000_000 },
+    ]);
   });
 });

@@ -22,8 +22,11 @@ export interface LedgerPayment {
   status: PaymentStatus;
 }
 
-function zero(participantId: string): Omit<Balance, "status"> {
-  return { participantId, paid: 0, share: 0, sent: 0, received: 0, pendingOut: 0, pendingIn: 0, net: 0, outstanding: 0 };
+type Figures = Omit<Balance, "participantId" | "status">;
+type ExactRow = { participantId: string } & { [K in keyof Figures]: bigint };
+
+function zero(participantId: string): ExactRow {
+  return { participantId, paid: 0n, share: 0n, sent: 0n, received: 0n, pendingOut: 0n, pendingIn: 0n, net: 0n, outstanding: 0n };
 }
 
 export function balanceStatus(b: Pick<Balance, "net" | "outstanding">): BalanceStatus {
@@ -38,6 +41,7 @@ export function balanceStatus(b: Pick<Balance, "net" | "outstanding">): BalanceS
  * confirmed payments; `outstanding` also counts pending ones. Both always add up to zero over
  * all participants. Participants come back in `participantIds` order, then anyone else the
  * ledger mentions (say, someone since removed) by id. Cancelled payments count for nothing.
+ * Sums are exact (BigInt): within MAX_PLAN_TOTAL every figure is an exact JavaScript number.
  *
  * Throws 422 `currency_mismatch` for money in another currency and 422 `split_mismatch` for an
  * expense whose shares do not add up to its amount.
@@ -48,7 +52,45 @@ export function balances(
   participantIds: readonly string[],
   currency: string,
 ): Balance[] {
-  const rows = new Map<string, Omit<Balance, "status">>();
+  return exactBalances(expenses, payments, participantIds, currency).map(toBalance);
+}
+
+/**
+ * `balances` and the `settleUp` transfers of them, both worked out exactly (BigInt) from the
+ * same figures, so they never disagree and never fail, whatever the amounts.
+ */
+export function ledger(
+  expenses: readonly LedgerExpense[],
+  payments: readonly LedgerPayment[],
+  participantIds: readonly string[],
+  currency: string,
+): { balances: Balance[]; transfers: SettleUpTransfer[] } {
+  const rows = exactBalances(expenses, payments, participantIds, currency);
+  return { balances: rows.map(toBalance), transfers: exactSettleUp(rows.map((r) => ({ id: r.participantId, amount: r.outstanding }))) };
+}
+
+function toBalance(r: ExactRow): Balance {
+  const b = {
+    participantId: r.participantId,
+    paid: Number(r.paid),
+    share: Number(r.share),
+    sent: Number(r.sent),
+    received: Number(r.received),
+    pendingOut: Number(r.pendingOut),
+    pendingIn: Number(r.pendingIn),
+    net: Number(r.net),
+    outstanding: Number(r.outstanding),
+  };
+  return { ...b, status: balanceStatus(b) };
+}
+
+function exactBalances(
+  expenses: readonly LedgerExpense[],
+  payments: readonly LedgerPayment[],
+  participantIds: readonly string[],
+  currency: string,
+): ExactRow[] {
+  const rows = new Map<string, ExactRow>();
   for (const id of participantIds) rows.set(id, zero(id));
   const extra: string[] = [];
   const row = (id: string) => {
@@ -64,21 +106,21 @@ export function balances(
     if (e.currency !== currency) {
       throw new DomainError(422, "currency_mismatch", `An expense is in ${e.currency}, the plan's balances are in ${currency}.`);
     }
-    const sum = e.shares.reduce((s, x) => s + x.amount, 0);
-    if (sum !== e.amount) throw new DomainError(422, "split_mismatch", `An expense of ${e.amount} has shares adding up to ${sum}.`);
-    row(e.paidByParticipantId).paid += e.amount;
-    for (const s of e.shares) row(s.participantId).share += s.amount;
+    const sum = e.shares.reduce((s, x) => s + BigInt(x.amount), 0n);
+    if (sum !== BigInt(e.amount)) throw new DomainError(422, "split_mismatch", `An expense of ${e.amount} has shares adding up to ${sum}.`);
+    row(e.paidByParticipantId).paid += BigInt(e.amount);
+    for (const s of e.shares) row(s.participantId).share += BigInt(s.amount);
   }
   for (const p of payments) {
     if (p.currency !== currency) {
       throw new DomainError(422, "currency_mismatch", `A payment is in ${p.currency}, the plan's balances are in ${currency}.`);
     }
     if (p.status === "received") {
-      row(p.fromParticipantId).sent += p.amount;
-      row(p.toParticipantId).received += p.amount;
+      row(p.fromParticipantId).sent += BigInt(p.amount);
+      row(p.toParticipantId).received += BigInt(p.amount);
     } else if (p.status === "pending") {
-      row(p.fromParticipantId).pendingOut += p.amount;
-      row(p.toParticipantId).pendingIn += p.amount;
+      row(p.fromParticipantId).pendingOut += BigInt(p.amount);
+      row(p.toParticipantId).pendingIn += BigInt(p.amount);
     }
   }
   extra.sort();
@@ -86,7 +128,7 @@ export function balances(
     const r = rows.get(id)!;
     r.net = r.paid - r.share + r.sent - r.received;
     r.outstanding = r.net + r.pendingOut - r.pendingIn;
-    return { ...r, status: balanceStatus(r) };
+    return r;
   });
 }
 
@@ -103,24 +145,25 @@ export const EXACT_SETTLE_UP_LIMIT = 15;
  * programming over subsets, O(2^k·k)); beyond that the whole set is one group. Within a group
  * the greedy rule pays the largest debt to the largest credit: each transfer zeroes at least one
  * balance, and the last zeroes two, so a group of m never needs more than m − 1 transfers.
- * Deterministic: ties are broken by participant id.
+ * Deterministic: ties are broken by participant id. Sums are exact (BigInt).
  */
 export function settleUp(entries: readonly Pick<Balance, "participantId" | "outstanding">[]): SettleUpTransfer[] {
-  const open = entries
-    .filter((b) => b.outstanding !== 0)
-    .map((b) => ({ id: b.participantId, amount: b.outstanding }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  if (open.reduce((s, b) => s + b.amount, 0) !== 0) throw new RangeError("balances must add up to zero");
+  return exactSettleUp(entries.map((b) => ({ id: b.participantId, amount: BigInt(b.outstanding) })));
+}
+
+function exactSettleUp(entries: readonly { id: string; amount: bigint }[]): SettleUpTransfer[] {
+  const open = entries.filter((b) => b.amount !== 0n).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (open.reduce((s, b) => s + b.amount, 0n) !== 0n) throw new RangeError("balances must add up to zero");
   const groups = open.length <= EXACT_SETTLE_UP_LIMIT ? zeroSumGroups(open.map((b) => b.amount)) : [open.map((_, i) => i)];
   return groups.flatMap((g) => greedy(g.map((i) => ({ ...open[i]! }))));
 }
 
 /** Partition of the indices of `amounts` (non-zero, summing to zero) into the most zero-sum groups. */
-function zeroSumGroups(amounts: readonly number[]): number[][] {
+function zeroSumGroups(amounts: readonly bigint[]): number[][] {
   const n = amounts.length;
   if (n === 0) return [];
   const full = (1 << n) - 1;
-  const sum = new Float64Array(full + 1);
+  const sum = new BigInt64Array(full + 1);
   const best = new Int32Array(full + 1);
   for (let mask = 1; mask <= full; mask++) {
     const low = mask & -mask;
@@ -131,7 +174,7 @@ function zeroSumGroups(amounts: readonly number[]): number[][] {
       const v = best[mask ^ bit]!;
       if (v > m) m = v;
     }
-    best[mask] = m + (sum[mask] === 0 ? 1 : 0);
+    best[mask] = m + (sum[mask] === 0n ? 1 : 0);
   }
   // Walk back: remove one element at a time along an order that hits `best` zero-sum prefixes;
   // each time what remains sums to zero, the removed run is one group.
@@ -139,7 +182,7 @@ function zeroSumGroups(amounts: readonly number[]): number[][] {
   let group: number[] = [];
   let mask = full;
   while (mask) {
-    const target = best[mask]! - (sum[mask] === 0 ? 1 : 0);
+    const target = best[mask]! - (sum[mask] === 0n ? 1 : 0);
     let pick = -1;
     for (let i = 0; i < n; i++) {
       if (mask & (1 << i) && best[mask ^ (1 << i)] === target) {
@@ -149,7 +192,7 @@ function zeroSumGroups(amounts: readonly number[]): number[][] {
     }
     group.push(pick);
     mask ^= 1 << pick;
-    if (sum[mask] === 0) {
+    if (sum[mask] === 0n) {
       groups.push(group.sort((a, b) => a - b));
       group = [];
     }
@@ -157,22 +200,23 @@ function zeroSumGroups(amounts: readonly number[]): number[][] {
   return groups.sort((a, b) => a[0]! - b[0]!);
 }
 
-function greedy(group: { id: string; amount: number }[]): SettleUpTransfer[] {
+function greedy(group: { id: string; amount: bigint }[]): SettleUpTransfer[] {
   const out: SettleUpTransfer[] = [];
-  const pickMax = (xs: { id: string; amount: number }[], sign: 1 | -1) => {
-    let best: { id: string; amount: number } | undefined;
+  const pickMax = (xs: { id: string; amount: bigint }[], sign: 1n | -1n) => {
+    let best: { id: string; amount: bigint } | undefined;
     for (const x of xs) {
-      if (sign * x.amount <= 0) continue;
+      if (sign * x.amount <= 0n) continue;
       if (!best || sign * x.amount > sign * best.amount || (x.amount === best.amount && x.id < best.id)) best = x;
     }
     return best;
   };
   for (;;) {
-    const creditor = pickMax(group, 1);
-    const debtor = pickMax(group, -1);
+    const creditor = pickMax(group, 1n);
+    const debtor = pickMax(group, -1n);
     if (!creditor || !debtor) return out;
-    const amount = Math.min(creditor.amount, -debtor.amount);
-    out.push({ fromParticipantId: debtor.id, toParticipantId: creditor.id, amount });
+    // biome-ignore lint/complexity/useMathMinMax: Math.min does not take BigInts
+    const amount = creditor.amount < -debtor.amount ? creditor.amount : -debtor.amount;
+    out.push({ fromParticipantId: debtor.id, toParticipantId: creditor.id, amount: Number(amount) });
     creditor.amount -= amount;
     debtor.amount += amount;
   }

@@ -60,6 +60,14 @@ export const plans = sqliteTable(
   ],
 );
 
+/** A new calendar feed token: 40 hex characters, 160 random bits (the same shape as `FRESH_FEED_TOKEN_SQL`). */
+export function newFeedToken(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** SQL for a fresh feed token inside a statement (`UPDATE … SET calendar_token = <this>`), as `newFeedToken` makes. */
+export const FRESH_FEED_TOKEN_SQL = sql`lower(hex(randomblob(20)))`;
+
 /** Membership of a participant in a plan. Removal keeps the row (balances still name them). */
 export const planParticipants = sqliteTable(
   "plan_participants",
@@ -76,6 +84,11 @@ export const planParticipants = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
     removedAt: integer("removed_at"),
+    /**
+     * Secret of this participant's own calendar feed URL of the plan; replaced when they are
+     * removed (and when an organizer replaces the plan's feed URLs), so their old URL stops working.
+     */
+    calendarToken: text("calendar_token").$defaultFn(newFeedToken),
   },
   (t) => [
     uniqueIndex("plan_participants_plan_participant").on(t.planId, t.participantId),

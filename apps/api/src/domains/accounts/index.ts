@@ -62,5 +62,5 @@ export const accountsDomain = {
 } satisfies DomainModule;
 
 export { signUp } from "./auth/auth.service.js";
-export { createPublishableKey, updatePublishableKey } from "./publishable-keys/publishable-keys.service.js";
+export { createPublishableKey, organizationOrigins, updatePublishableKey } from "./publishable-keys/publishable-keys.service.js";
 export { createSecretKey } from "./secret-keys/secret-keys.service.js";

@@ -22,16 +22,36 @@ export interface PlanAccess {
 }
 
 /**
- * The plan's calendar feed URL (`GET /v1/plans/{planId}/calendar.ics?token=…`), or null for a
- * plan without a feed token. It carries its secret, so only the plan's readers get it.
+ * Whose calendar feed URL a plan carries: organization staff get the plan's own
+ * (`plans.calendar_token`); a participant gets their own (`plan_participants.calendar_token`),
+ * which stops working when they are removed; `null` (a broadcast, someone no longer in the
+ * plan) gets none. Every URL carries its secret, so only its reader gets it.
  */
-export function calendarUrl(config: Pick<Config, "publicUrl">, row: Pick<PlanRow, "id" | "calendarToken">): string | null {
-  if (row.calendarToken === null) return null;
-  return `${config.publicUrl.replace(/\/+$/, "")}/v1/plans/${row.id}/calendar.ics?token=${row.calendarToken}`;
+export type FeedViewer = "staff" | Pick<PlanParticipantRow, "calendarToken" | "removedAt"> | null;
+
+/** The feed viewer of a caller's access to a plan (see FeedViewer). */
+export function feedViewer(access: Pick<PlanAccess, "actor" | "membership">): FeedViewer {
+  return access.actor.kind === "staff" ? "staff" : access.membership;
 }
 
-/** The API shape of a plan row (`config` for its calendar URL: pass `c.var.config` or `deps.config`). */
-export function toPlan(row: PlanRow, config: Pick<Config, "publicUrl">): Plan {
+/** The plan's calendar feed URL (`GET /v1/plans/{planId}/calendar.ics?token=…`) for `viewer`, or null. */
+export function calendarUrl(
+  config: Pick<Config, "publicUrl">,
+  row: Pick<PlanRow, "id" | "calendarToken">,
+  viewer: FeedViewer,
+): string | null {
+  // A plan without its own feed token has no feeds at all.
+  if (row.calendarToken === null) return null;
+  const token = viewer === "staff" ? row.calendarToken : viewer && viewer.removedAt === null ? viewer.calendarToken : null;
+  if (token === null) return null;
+  return `${config.publicUrl.replace(/\/+$/, "")}/v1/plans/${row.id}/calendar.ics?token=${token}`;
+}
+
+/**
+ * The API shape of a plan row, as `viewer` sees it (its calendarUrl is theirs, see FeedViewer;
+ * `config` for that URL: pass `c.var.config` or `deps.config`).
+ */
+export function toPlan(row: PlanRow, config: Pick<Config, "publicUrl">, viewer: FeedViewer): Plan {
   return {
     id: row.id,
     type: row.type,
@@ -54,7 +74,7 @@ export function toPlan(row: PlanRow, config: Pick<Config, "publicUrl">): Plan {
     finalizedAt: toIso(row.finalizedAt),
     completedAt: toIso(row.completedAt),
     cancelledAt: toIso(row.cancelledAt),
-    calendarUrl: calendarUrl(config, row),
+    calendarUrl: calendarUrl(config, row, viewer),
   } as Plan;
 }
 

@@ -1,10 +1,11 @@
 import { idSchema } from "../../ids.js";
 import { pageSchema } from "../../pagination.js";
+import { text } from "../../text.js";
 import { z } from "../../zod.js";
 import { ParticipantId, PlanId } from "./shared.js";
 
 export const MAX_MESSAGE_LENGTH = 4000;
-const MessageBody = z.string().trim().min(1).max(MAX_MESSAGE_LENGTH);
+const MessageBody = text().trim().min(1).max(MAX_MESSAGE_LENGTH);
 
 export const ChatMessageSchema = z
   .object({

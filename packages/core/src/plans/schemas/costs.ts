@@ -1,6 +1,7 @@
 import { idSchema } from "../../ids.js";
 import { CurrencySchema, MinorUnitsSchema } from "../../money.js";
 import { pageSchema } from "../../pagination.js";
+import { text } from "../../text.js";
 import { z } from "../../zod.js";
 import { Amount, DECIMAL_SCALE, Decimal4, duplicates, Instant, ParticipantId, PlanId, ProposalId, Title, toScaled } from "./shared.js";
 
@@ -182,7 +183,7 @@ export const CreatePaymentSchema = z
     toParticipantId: ParticipantId,
     amount: Amount,
     currency: CurrencySchema.openapi({ description: "Must be the plan's currency." }),
-    note: z.string().trim().max(500).optional(),
+    note: text().trim().max(500).optional(),
   })
   .refine((p) => p.fromParticipantId === undefined || p.fromParticipantId !== p.toParticipantId, {
     message: "a payment goes from one participant to another",

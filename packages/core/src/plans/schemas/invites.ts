@@ -40,7 +40,7 @@ export const CreateInviteSchema = z
     joinUrl: Link.optional().openapi({
       example: "https://host.example/trips/join",
       description:
-        "For a personal invite: the page of your site where people join; the email links to it with `invite=<code>` added to its query. Default: the API's invite preview.",
+        "For a personal invite: the page of your site where people join, on an origin one of your publishable keys allows; the email links to it with `invite=<code>` added to its query. Default: the API's invite preview.",
     }),
   })
   .refine((i) => i.email === undefined || i.maxUses === undefined || i.maxUses === 1, {

@@ -1,5 +1,6 @@
 import { CurrencySchema } from "../../money.js";
 import { PageQuerySchema, pageSchema } from "../../pagination.js";
+import { text } from "../../text.js";
 import { TimeZoneSchema } from "../../time.js";
 import { z } from "../../zod.js";
 import { Description, Instant, IsoDate, orNull, ParticipantId, PlanId, Title } from "./shared.js";
@@ -28,7 +29,7 @@ export type PlanLocation = z.infer<typeof PlanLocationSchema>;
 
 export const PlanLocationInputSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(300).openapi({ example: "Lisbon, Portugal" }),
+    name: text().trim().min(1).max(300).openapi({ example: "Lisbon, Portugal" }),
     lat: z.number().min(-90).max(90).nullish(),
     lng: z.number().min(-180).max(180).nullish(),
   })
@@ -58,7 +59,7 @@ export const PlanSchema = z
     calendarUrl: z.string().nullable().openapi({
       example: "https://api.gatherkit.dev/v1/plans/plan_0123456789abcdefghjk/calendar.ics?token=…",
       description:
-        "iCalendar feed of the plan and its itinerary (selected proposals), to subscribe to in a calendar app. The URL carries its own token (calendar apps cannot send headers): share it only with the plan's readers.",
+        "Your own iCalendar feed of the plan and its itinerary (selected proposals), to subscribe to in a calendar app. The URL carries its own token (calendar apps cannot send headers): each participant has their own, which stops working when they leave or are removed; organization staff get the plan's. Null in realtime messages: fetch the plan for it.",
     }),
   })
   .openapi("Plan");

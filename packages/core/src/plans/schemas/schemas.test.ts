@@ -44,7 +44,7 @@ describe("CreatePlan", () => {
   });
 
   it("refuses currencies that are not ISO 4217 codes", () => {
-    for (const currency of ["eur", "EURO", "€", "E1R"]) {
+    for (const currency of ["eur", "EURO", "€", "E1R", "ZZZ", "QQQ", "XXX"]) {
       expect(issues(CreatePlanSchema.safeParse({ ...plan, currency }))).toEqual([expect.stringMatching(/^currency: .*ISO 4217/)]);
     }
   });

@@ -1,5 +1,6 @@
 import { idSchema } from "../../ids.js";
 import { MinorUnitsSchema } from "../../money.js";
+import { text } from "../../text.js";
 import { z } from "../../zod.js";
 
 // Pieces the plan schemas share: ids, field types and refinement helpers.
@@ -9,18 +10,17 @@ export const ParticipantId = idSchema("participant");
 export const ProposalId = idSchema("proposal");
 export const Instant = z.iso.datetime({ message: "must be an ISO 8601 UTC time such as 2030-07-01T09:00:00Z" });
 export const IsoDate = z.iso.date({ message: "must be a date such as 2030-07-01" });
-export const Title = z.string().trim().min(1).max(200);
-export const Description = z.string().trim().max(5000);
-export const Name = z.string().trim().min(1).max(120);
+export const Title = text().trim().min(1).max(200);
+export const Description = text().trim().max(5000);
+export const Name = text().trim().min(1).max(120);
 export const Email = z
   .email()
   .max(254)
   .transform((e) => e.toLowerCase())
   .openapi({ example: "grace@example.com" });
-export const Link = z
-  .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+export const Link = text(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }))
   .max(2000)
-  .openapi({ example: "https://example.com/tour" });
+  .openapi({ format: "uri", example: "https://example.com/tour" });
 /**
  * `schema` or null. Prefer this to `.nullable()` on a schema registered as an OpenAPI component:
  * zod-to-openapi then makes the component itself nullable, so every other use of it (a request

@@ -110,3 +110,12 @@ export async function revokePublishableKey(deps: Deps, orgId: string, id: string
   await publishToOrg(deps, orgId, { type: "key.changed", data: { id } });
   return toPublishableKey(row);
 }
+
+/** Every origin the organization's live publishable keys allow: where its own pages are. */
+export async function organizationOrigins(deps: Deps, orgId: string): Promise<string[]> {
+  const rows = await deps.db
+    .select({ allowedOrigins: publishableKeys.allowedOrigins })
+    .from(publishableKeys)
+    .where(and(eq(publishableKeys.orgId, orgId), isNull(publishableKeys.revokedAt)));
+  return unique(rows.flatMap((r) => r.allowedOrigins));
+}

@@ -89,14 +89,42 @@ describe("calendar feed", () => {
     expect(cal.getAllSubcomponents("vevent").map((v) => v.getFirstPropertyValue("status"))).toEqual(["CANCELLED", "CANCELLED"]);
   });
 
-  it("is in every reader's view of the plan, the same for all, and different per plan", async () => {
+  it("is in every reader's view of the plan: each participant's own URL, staff the plan's, different per plan", async () => {
     const plan = await newPlan(t, a);
     const ada = await joinPlan(t, a, plan, "Ada");
+    const bob = await joinPlan(t, a, plan, "Bob");
     const asAda = expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200);
-    expect(asAda.calendarUrl).toBe(plan.calendarUrl);
-    expect(ada.result.plan.calendarUrl).toBe(plan.calendarUrl);
+    const asBob = expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: bob.token }), 200);
+    expect(ada.result.plan.calendarUrl).toBe(asAda.calendarUrl);
+    expect(new Set([plan.calendarUrl, asAda.calendarUrl, asBob.calendarUrl]).size).toBe(3);
+    for (const p of [plan, asAda, asBob]) expect((await fetchFeed(feedPath(p))).status).toBe(200);
+    // The same URL in the plan list and after a change the participant makes or sees.
+    const listed = expectStatus<{ data: Plan[] }>(await call(t, "GET", "/v1/plans", { token: ada.token }), 200);
+    expect(listed.data.find((p) => p.id === plan.id)?.calendarUrl).toBe(asAda.calendarUrl);
     const other = await newPlan(t, a);
     expect(other.calendarUrl).not.toBe(plan.calendarUrl);
+  });
+
+  it("a participant's own URL stops working when they are removed (the others' keep working)", async () => {
+    const plan = await newPlan(t, a);
+    const ada = await joinPlan(t, a, plan, "Ada");
+    const bob = await joinPlan(t, a, plan, "Bob");
+    const adaUrl = expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200);
+    const bobUrl = expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: bob.token }), 200);
+    expect((await fetchFeed(feedPath(adaUrl))).status).toBe(200);
+    expectStatus(await call(t, "DELETE", `/v1/plans/${plan.id}/participants/${ada.participantId}`, { token: a.secretKey }), 204);
+    expect((await fetchFeed(feedPath(adaUrl))).status).toBe(404);
+    expect((await fetchFeed(feedPath(bobUrl))).status).toBe(200);
+    expect((await fetchFeed(feedPath(plan))).status).toBe(200);
+    // Brought back, they get a new URL; the old one stays dead.
+    expectStatus(
+      await call(t, "POST", `/v1/plans/${plan.id}/participants`, { token: a.secretKey, body: { participantId: ada.participantId } }),
+      201,
+    );
+    const back = expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200);
+    expect(back.calendarUrl).not.toBe(adaUrl.calendarUrl);
+    expect((await fetchFeed(feedPath(adaUrl))).status).toBe(404);
+    expect((await fetchFeed(feedPath(back))).status).toBe(200);
   });
 
   it("answers 404 for a missing or wrong token, another plan's token, or a plan without a feed", async () => {
@@ -130,13 +158,16 @@ describe("replacing the calendar URL", () => {
     expect((await fetchFeed(feedPath(plan))).status).toBe(200);
     expectProblem(await call(t, "POST", `/v1/plans/${plan.id}/calendar/rotate`, { token: ada.token }), 403, "organizer_required");
     expectProblem(await call(t, "POST", `/v1/plans/${plan.id}/calendar/rotate`, { token: b.secretKey }), 404, "not_found");
+    const adaBefore = expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200);
     const rotated = expectStatus<Plan>(await call(t, "POST", `/v1/plans/${plan.id}/calendar/rotate`, { token: a.secretKey }), 200);
     expect(rotated.calendarUrl).not.toBe(plan.calendarUrl);
     expect((await fetchFeed(feedPath(plan))).status).toBe(404);
     expect((await fetchFeed(feedPath(rotated))).status).toBe(200);
-    expect(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200).calendarUrl).toBe(
-      rotated.calendarUrl,
-    );
+    // Every participant's URL is replaced too.
+    expect((await fetchFeed(feedPath(adaBefore))).status).toBe(404);
+    const adaAfter = expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200);
+    expect(adaAfter.calendarUrl).not.toBe(adaBefore.calendarUrl);
+    expect((await fetchFeed(feedPath(adaAfter))).status).toBe(200);
     // The room hears that the plan changed, but never the secret feed URL: readers fetch it.
     await expectPublished(t, `plan:${plan.id}`, { type: "plan.updated", data: { plan: { ...rotated, calendarUrl: null } } });
   });
@@ -148,10 +179,17 @@ describe("replacing the calendar URL", () => {
     const rotated = expectStatus<Plan>(await call(t, "POST", `/v1/plans/${plan.id}/calendar/rotate`, { token: a.secretKey }), 200);
     await expectPublished(t, `plan:${plan.id}`, { type: "plan.updated", data: { plan: { ...rotated, calendarUrl: null } } });
     const token = new URL(rotated.calendarUrl!).searchParams.get("token")!;
+    const bob = await joinPlan(t, a, plan, "Bob");
+    const bobToken = new URL(bob.result.plan.calendarUrl!).searchParams.get("token")!;
+    await expectPublished(t, `plan:${plan.id}`, {
+      type: "plan.participant_changed",
+      data: { planId: plan.id, participantId: bob.participantId, name: "Bob", role: "participant", removed: false },
+    });
     const sent = t.deliveries.filter((d) => d.room === `plan:${plan.id}`);
     expect(sent.length).toBeGreaterThan(0);
     for (const d of sent) {
       expect(JSON.stringify(d)).not.toContain(token);
+      expect(JSON.stringify(d)).not.toContain(bobToken);
       expect(JSON.stringify(d)).not.toContain("calendar.ics");
     }
     const removal = sent.find(

@@ -6,6 +6,7 @@ import { insertWhen, previousStatementChanged } from "../../../lib/guarded-inser
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, requirePlan } from "../access.js";
+import { assertWithinPlanTotal, withinPlanTotal } from "../costs/plan-total.js";
 import { enqueueProposalsChanged } from "../proposals/proposals.events.js";
 import { memberOf, planAllowsSql, proposalHasRoom } from "../proposals/proposals.guards.js";
 import { hiddenForRoom, type ProposalRow, presentOne, proposalRow, target } from "../proposals/proposals.view.js";
@@ -44,6 +45,9 @@ export async function commit(
   assertProposalAllows(row.status, "commit");
   const now = deps.now();
   const db = deps.db;
+  // A place in a selected proposal whose per-person cost someone collects adds that cost to the
+  // plan's money: it must stay within MAX_PLAN_TOTAL (checked by the insert itself).
+  const adds = row.status === "selected" && row.paidByParticipantId !== null && row.costKind === "per_person" ? (row.costAmount ?? 0) : 0;
   const { row: updated, created } = await guardedWrite(
     deps,
     [
@@ -51,7 +55,12 @@ export async function commit(
         db,
         proposalTakers,
         { orgId: plan.orgId, planId, proposalId, participantId, createdAt: now },
-        and(proposalHasRoom(db, proposalId), planAllowsSql(db, planId, "commit"), memberOf(db, planId, participantId))!,
+        and(
+          proposalHasRoom(db, proposalId),
+          planAllowsSql(db, planId, "commit"),
+          memberOf(db, planId, participantId),
+          adds > 0 ? withinPlanTotal(planId, adds) : undefined,
+        )!,
       )
         .onConflictDoNothing()
         .returning(),
@@ -77,6 +86,7 @@ export async function commit(
         assertPlanAllows(fresh.plan.status, "commit");
         assertProposalAllows(row.status, "commit");
         assertProposalHasRoom(row);
+        if (adds > 0) await assertWithinPlanTotal(deps, planId, adds);
         throw conflict("The proposal changed at the same time; retry.");
       },
     },

@@ -1,4 +1,4 @@
-import { balances, type LedgerExpense, type PlanBalances, proposalCostShares, proposalTakers, type Share, settleUp } from "@gatherkit/core";
+import { type LedgerExpense, ledger, type PlanBalances, proposalCostShares, proposalTakers, type Share } from "@gatherkit/core";
 import { expenseShares, expenses, payments, planParticipants, proposals, proposalTakers as takers } from "@gatherkit/db";
 import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -9,7 +9,8 @@ import { requirePlan } from "../access.js";
  * that has a payer (split among its takers — those who committed, or everyone in the plan when
  * nobody did and it has no capacity), minus payments. `net` counts received payments;
  * `outstanding` also counts pending ones, and the suggested transfers settle `outstanding`.
- * The reads run in one batch, so they see one consistent state of the plan.
+ * The reads run in one batch, so they see one consistent state of the plan; the sums are exact
+ * (BigInt), so the balances of any accepted data never fail.
  */
 export async function planBalances(deps: Deps, caller: Caller | null, planId: string): Promise<PlanBalances> {
   const { plan } = await requirePlan(deps, caller, planId, "read");
@@ -57,12 +58,12 @@ export async function planBalances(deps: Deps, caller: Caller | null, planId: st
   ]);
 
   const everyone = members.map((m) => m.id);
-  const ledger = new Map<string, LedgerExpense & { shares: Share[] }>();
+  const recorded = new Map<string, LedgerExpense & { shares: Share[] }>();
   for (const r of shareRows) {
-    let e = ledger.get(r.expenseId);
+    let e = recorded.get(r.expenseId);
     if (!e) {
       e = { paidByParticipantId: r.paidBy, amount: r.amount, currency: r.currency, shares: [] };
-      ledger.set(r.expenseId, e);
+      recorded.set(r.expenseId, e);
     }
     e.shares.push({ participantId: r.participantId, amount: r.share });
   }
@@ -81,8 +82,8 @@ export async function planBalances(deps: Deps, caller: Caller | null, planId: st
     ];
   });
 
-  const rows = balances(
-    [...ledger.values(), ...proposalCosts],
+  const { balances, transfers } = ledger(
+    [...recorded.values(), ...proposalCosts],
     paymentRows.map((p) => ({
       fromParticipantId: p.fromParticipantId,
       toParticipantId: p.toParticipantId,
@@ -93,5 +94,5 @@ export async function planBalances(deps: Deps, caller: Caller | null, planId: st
     everyone,
     plan.currency,
   );
-  return { currency: plan.currency, balances: rows, transfers: settleUp(rows) };
+  return { currency: plan.currency, balances, transfers };
 }

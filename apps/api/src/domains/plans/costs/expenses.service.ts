@@ -13,16 +13,16 @@ import {
   splitAmount,
 } from "@gatherkit/core";
 import { expenseShares, expenses, planParticipants, proposals } from "@gatherkit/db";
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { notFound } from "../../../lib/errors.js";
-import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, requirePlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
+import { planTotalExceeded, withinPlanTotal } from "./plan-total.js";
 
 type ExpenseRow = typeof expenses.$inferSelect;
 
@@ -83,7 +83,8 @@ const expenseChanged = (planId: string, expenseId: string, deleted: boolean) => 
  * them). Money is in the plan's currency (422 `currency_mismatch`); the payer and everyone in
  * the split must be in the plan (422 `unknown_participant`); an equal split that names nobody is
  * among everyone in the plan. The expense, its shares and the realtime event are one batch:
- * either all of it is written or none.
+ * either all of it is written or none — none when it would take the plan's money past
+ * MAX_PLAN_TOTAL (422 `plan_total_exceeded`).
  */
 export async function createExpense(deps: Deps, caller: Caller | null, planId: string, input: CreateExpense): Promise<Expense> {
   const access = await requirePlan(deps, caller, planId, "record_expense");
@@ -100,31 +101,52 @@ export async function createExpense(deps: Deps, caller: Caller | null, planId: s
   const db = deps.db;
   const now = deps.now();
   const id = newId("expense");
-  const [[row]] = await db.batch([
-    db
-      .insert(expenses)
-      .values({
-        id,
-        orgId: plan.orgId,
-        planId,
-        description: input.description,
-        amount: input.amount,
-        currency: input.currency,
-        paidByParticipantId: payer,
-        proposalId: input.proposalId ?? null,
-        occurredAt: fromIso(input.occurredAt),
-        split: input.split,
-        recordedByParticipantId: access.role ? access.participantId : null,
-        createdAt: now,
-      })
-      .returning(),
-    db
-      .insert(expenseShares)
-      .values(shares.map((s) => ({ orgId: plan.orgId, planId, expenseId: id, participantId: s.participantId, amount: s.amount }))),
-    enqueuePlanEvent(deps, plan.orgId, planId, expenseChanged(planId, id, false)),
-  ]);
-  if (!row) throw new Error("insert returned no expense");
-  deliverSoon(deps);
+  const written = sql`EXISTS (SELECT 1 FROM ${expenses} WHERE ${expenses.id} = ${id})`;
+  const row = await guardedWrite(
+    deps,
+    [
+      // Written only while the plan's money stays within MAX_PLAN_TOTAL, checked by the insert
+      // itself: concurrent expenses cannot together slip past it.
+      insertWhen(
+        db,
+        expenses,
+        {
+          id,
+          orgId: plan.orgId,
+          planId,
+          description: input.description,
+          amount: input.amount,
+          currency: input.currency,
+          paidByParticipantId: payer,
+          proposalId: input.proposalId ?? null,
+          occurredAt: fromIso(input.occurredAt),
+          split: input.split,
+          recordedByParticipantId: access.role ? access.participantId : null,
+          createdAt: now,
+          deletedAt: null,
+        },
+        withinPlanTotal(planId, input.amount),
+      ).returning(),
+      insertWhen(
+        db,
+        expenseShares,
+        {
+          orgId: plan.orgId,
+          planId,
+          expenseId: id,
+          participantId: sql`json_extract(share.value, '$.participantId')`,
+          amount: sql`json_extract(share.value, '$.amount')`,
+        },
+        written,
+        sql`FROM json_each(${JSON.stringify(shares)}) AS share`,
+      ),
+      enqueuePlanEvent(deps, plan.orgId, planId, expenseChanged(planId, id, false), written),
+    ],
+    {
+      written: ([[inserted]]) => inserted,
+      explain: () => planTotalExceeded(deps, planId, input.amount),
+    },
+  );
   return toExpense(row, shares);
 }
 

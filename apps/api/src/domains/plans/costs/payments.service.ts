@@ -15,15 +15,14 @@ import {
 import { payments, planParticipants } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
-import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { answerOnCommit } from "../../../lib/idempotent-writes.js";
-import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, requirePlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
+import { planTotalExceeded, withinPlanTotal } from "./plan-total.js";
 
 type PaymentRow = typeof payments.$inferSelect;
 
@@ -50,7 +49,8 @@ const paymentChanged = (payment: Payment) => ({ type: "plan.payment_changed" as 
  * Records money one participant gave another to settle up. The sender records it (it waits for
  * the recipient to confirm), the recipient records it (received at once), or an organizer
  * records it between two others (received at once). Both ends must have been in the plan
- * (someone who left may still be paid back), in the plan's currency.
+ * (someone who left may still be paid back), in the plan's currency, and keep the plan's money
+ * within MAX_PLAN_TOTAL (422 `plan_total_exceeded`).
  */
 export async function createPayment(deps: Deps, caller: Caller | null, planId: string, input: CreatePayment): Promise<Payment> {
   const access = await loadPlan(deps, caller, planId);
@@ -98,10 +98,18 @@ export async function createPayment(deps: Deps, caller: Caller | null, planId: s
   };
   const payment = toPayment(row);
   const db = deps.db;
-  answerOnCommit(deps, 201, payment);
-  await db.batch([db.insert(payments).values(row), enqueuePlanEvent(deps, plan.orgId, planId, paymentChanged(payment))]);
-  deliverSoon(deps);
-  return payment;
+  // Written only while the plan's money stays within MAX_PLAN_TOTAL (checked by the insert itself).
+  return guardedWrite(
+    deps,
+    [
+      insertWhen(db, payments, row, withinPlanTotal(planId, input.amount)).returning({ id: payments.id }),
+      enqueuePlanEvent(deps, plan.orgId, planId, paymentChanged(payment), previousStatementChanged),
+    ],
+    {
+      written: ([[inserted]]) => (inserted ? payment : undefined),
+      explain: () => planTotalExceeded(deps, planId, input.amount),
+    },
+  );
 }
 
 export async function listPayments(deps: Deps, caller: Caller | null, planId: string, page: PageQuery): Promise<Page<Payment>> {

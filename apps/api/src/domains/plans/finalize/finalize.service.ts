@@ -4,7 +4,7 @@ import { and, asc, eq, inArray, notExists, sql } from "drizzle-orm";
 import { conflict, notFound } from "../../../lib/errors.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import type { Caller, Deps } from "../../../lib/types.js";
-import { type PlanRow, requirePlan, toPlan } from "../access.js";
+import { feedViewer, type PlanRow, requirePlan, toPlan } from "../access.js";
 import { enqueueEvent, enqueueFinalized, enqueueProposalsChanged } from "../proposals/proposals.events.js";
 import { planAsRead, proposalsWithStatus } from "../proposals/proposals.guards.js";
 import { target } from "../proposals/proposals.view.js";
@@ -70,7 +70,7 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
           )
           .returning(),
         enqueueProposalsChanged(db, t, { where: sql`p.plan_id = ${planId}`, hidden: false, when: finalized }),
-        enqueueEvent(db, t, { type: "plan.updated", data: { plan: toPlan(next, deps.config) } }, finalized),
+        enqueueEvent(db, t, { type: "plan.updated", data: { plan: toPlan(next, deps.config, null) } }, finalized),
         enqueueFinalized(db, t, { when: finalized }),
       ],
       {
@@ -87,7 +87,7 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
         },
       },
     );
-    if ("finalized" in outcome) return toPlan(outcome.finalized, deps.config);
+    if ("finalized" in outcome) return toPlan(outcome.finalized, deps.config, feedViewer(access));
     plan = outcome.fresh;
   }
   throw conflict("The plan is being changed by others right now; try again.");

@@ -62,8 +62,12 @@ describe("finalizing", () => {
     );
     const events = await planEvents(plan);
     expect(events.at(-1)).toEqual({ type: "plan.finalized", data: { planId: plan.id, selectedProposalIds: [x.id, z.id] } });
-    expect(events.at(-2)).toEqual({ type: "plan.updated", data: { plan: done } });
-    expect(expectStatus<Plan>(await call(t, "GET", url(plan), { token }), 200)).toEqual(done);
+    expect(events.at(-2)).toEqual({ type: "plan.updated", data: { plan: { ...done, calendarUrl: null } } });
+    // A participant reads the same plan, with their own calendar feed URL.
+    expect(expectStatus<Plan>(await call(t, "GET", url(plan), { token }), 200)).toEqual({
+      ...done,
+      calendarUrl: expect.stringContaining(`/v1/plans/${plan.id}/calendar.ics?token=`),
+    });
     // The itinerary can still be signed up for.
     expectStatus(await call(t, "POST", propUrl(plan, z, "/commitment"), { token }), 201);
     expectProblem(await call(t, "POST", propUrl(plan, y, "/commitment"), { token }), 409, "proposal_not_open");

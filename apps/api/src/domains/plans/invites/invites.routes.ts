@@ -42,12 +42,15 @@ export const create = createRoute({
   operationId: "plans.invites.create",
   tags,
   summary: "Create an invite",
-  description: `A shareable link code, optionally expiring (\`expiresAt\`) and limited (\`maxUses\`); or, with \`email\`, a personal single-use invite that is emailed. ${organizers} While the plan is planning or finalized.`,
+  description:
+    `A shareable link code, optionally expiring (\`expiresAt\`) and limited (\`maxUses\`); or, with \`email\`, a personal single-use invite that is emailed. ${organizers} While the plan is planning or finalized. ` +
+    "The email is Gatherkit's invitation template (a fixed subject, the plan's title and dates, the join link); `joinUrl` must be on an origin one of your publishable keys allows (422 `join_url_not_allowed`). " +
+    "Personal invites are limited per plan and per organization (429 `rate_limited` with `Retry-After`).",
   security: security.any,
   request: { params: PlanParams, body: jsonBody(CreateInviteSchema) },
   responses: {
     201: jsonResponse(InviteSchema, "The invite; share `code` (your join page calls POST /v1/invites/{code}/join)."),
-    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422, 429),
   },
 });
 export type CreateRoute = typeof create;

@@ -11,7 +11,7 @@ import {
   type Page,
   type PageQuery,
 } from "@gatherkit/core";
-import { participants, planInvites, planParticipants, plans } from "@gatherkit/db";
+import { newFeedToken, participants, planInvites, planParticipants, plans } from "@gatherkit/db";
 import { and, asc, count, eq, exists, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
@@ -19,13 +19,16 @@ import { insertWhen, previousStatementChanged } from "../../../lib/guarded-inser
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import { email, enqueue } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
+import { hitRateLimit } from "../../../lib/rate-limit.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import { signParticipantToken } from "../../../lib/tokens.js";
 import type { Caller, Deps } from "../../../lib/types.js";
+import { organizationOrigins } from "../../accounts/index.js";
 import { requirePlan, toPlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
 import { type MembershipView, membershipOf, participantChanged, toPlanParticipant } from "../participants/participants.service.js";
 import { statusesAllowing } from "../plans/plans.service.js";
+import { inviteEmail } from "./invites.email.js";
 
 /** Lifetime of the participant token handed to someone who joins through a link. */
 export const JOIN_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -56,9 +59,49 @@ function joinLink(deps: Deps, code: string, joinUrl: string | undefined): string
 }
 
 /**
+ * A personal invite's email links only to a page of the organization: `joinUrl` must be on an
+ * origin one of its live publishable keys allows, or on the API's own public URL (422
+ * `join_url_not_allowed`), so an invite cannot carry a link to anyone else's site.
+ */
+async function assertJoinUrlAllowed(deps: Deps, orgId: string, joinUrl: string): Promise<void> {
+  const origin = new URL(joinUrl).origin;
+  if (origin === new URL(deps.config.publicUrl).origin) return;
+  if ((await organizationOrigins(deps, orgId)).includes(origin)) return;
+  throw new ApiError(
+    422,
+    "join_url_not_allowed",
+    `joinUrl must be a page of your own site: ${origin} is not an allowed origin of any of the organization's publishable keys.`,
+    { errors: [{ path: "body.joinUrl", message: `${origin} is not an allowed origin of the organization` }] },
+  );
+}
+
+/**
+ * Personal invites send email, so they are limited per plan and per organization within a
+ * window (`config.inviteEmailLimit`): beyond, 429 `rate_limited` with `Retry-After`.
+ */
+async function takeInviteEmailBudget(deps: Deps, orgId: string, planId: string): Promise<void> {
+  const { perPlan, perOrganization, windowSeconds } = deps.config.inviteEmailLimit;
+  // The plan's budget first: an invite its plan refuses does not use up the organization's.
+  const retryAfter =
+    (await hitRateLimit(deps, [`invite-email:plan:${planId}`], { max: perPlan, windowSeconds })) ||
+    (await hitRateLimit(deps, [`invite-email:org:${orgId}`], { max: perOrganization, windowSeconds }));
+  if (retryAfter > 0) {
+    throw new ApiError(
+      429,
+      "rate_limited",
+      `Too many personal invites sent for now (at most ${perPlan} per plan and ${perOrganization} per organization every ${windowSeconds} seconds). Try again in ${retryAfter} seconds, or share an invite link.`,
+      { headers: { "retry-after": String(retryAfter) } },
+    );
+  }
+}
+
+/**
  * Creates a shareable invite link (optionally expiring and limited in uses), or a personal,
- * single-use invite for `email`. The personal invite's email is written to the outbox in the
- * same batch; there is no email provider yet, so it waits there (kind `email`) for one.
+ * single-use invite for `email`. Only the plan's organizers and the organization's staff manage
+ * invites. A personal invite's email comes from one template (`inviteEmail`: fixed subject, the
+ * plan's title as plain text, the one join link on an origin the organization allows) and is
+ * limited per plan and per organization. It is written to the outbox in the same batch; there
+ * is no email provider yet, so it waits there (kind `email`) for one.
  */
 export async function createInvite(
   deps: Deps,
@@ -75,6 +118,10 @@ export async function createInvite(
       errors: [{ path: "body.expiresAt", message: "must be in the future" }],
     });
   }
+  if (input.email !== undefined) {
+    if (input.joinUrl !== undefined) await assertJoinUrlAllowed(deps, access.plan.orgId, input.joinUrl);
+    await takeInviteEmailBudget(deps, access.plan.orgId, planId);
+  }
   const row: InviteRow = {
     id: newId("invite"),
     orgId: access.plan.orgId,
@@ -90,6 +137,7 @@ export async function createInvite(
   };
   const db = deps.db;
   const plan = access.plan;
+  const link = joinLink(deps, row.code, input.joinUrl);
   await db.batch([
     db.insert(planInvites).values(row),
     ...(row.email !== null
@@ -99,18 +147,14 @@ export async function createInvite(
             email({
               to: row.email,
               template: "plan_invite",
-              subject: `You're invited: ${plan.title}`,
-              text: [
-                `You're invited to join "${plan.title}".`,
-                plan.startDate
-                  ? `When: ${plan.startDate}${plan.endDate && plan.endDate !== plan.startDate ? ` to ${plan.endDate}` : ""}`
-                  : "",
-                `Join here: ${joinLink(deps, row.code, input.joinUrl)}`,
-                row.expiresAt !== null ? `This invitation expires on ${toIso(row.expiresAt)}.` : "",
-              ]
-                .filter(Boolean)
-                .join("\n\n"),
-              data: { planId, inviteId: row.id, code: row.code, link: joinLink(deps, row.code, input.joinUrl) },
+              ...inviteEmail({
+                planTitle: plan.title,
+                startDate: plan.startDate,
+                endDate: plan.endDate,
+                link,
+                expiresAt: toIso(row.expiresAt),
+              }),
+              data: { planId, inviteId: row.id, code: row.code, link },
             }),
             { orgId: plan.orgId, now },
           ),
@@ -181,7 +225,7 @@ export async function previewInvite(deps: Deps, caller: Caller | null, code: str
       .limit(1),
     deps.db.select({ n: count() }).from(planParticipants).where(active),
   ]);
-  const p = toPlan(plan, deps.config);
+  const p = toPlan(plan, deps.config, null);
   return {
     code: invite.code,
     status: inviteStatus(invite, deps.now()),
@@ -238,6 +282,7 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
 
   const participantId = joiner.kind === "participant" ? joiner.participantId : newId("participant");
   const membershipId = newId("planParticipant");
+  const calendarToken = newFeedToken();
   const usable = sql`${exists(
     db
       .select({ one: planInvites.id })
@@ -269,6 +314,7 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
     removedAt: null,
     name,
     email: person.email,
+    calendarToken,
   };
   const addPerson = insertWhen(
     db,
@@ -288,6 +334,8 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
       inviteId: invite.id,
       createdAt: now,
       updatedAt: now,
+      removedAt: null,
+      calendarToken,
     },
     usable,
   ).onConflictDoNothing();
@@ -349,7 +397,7 @@ function joined(deps: Deps, plan: typeof plans.$inferSelect, m: MembershipView, 
   return {
     token: token.token,
     expiresAt: token.expiresAt.toISOString(),
-    plan: toPlan(plan, deps.config),
+    plan: toPlan(plan, deps.config, m),
     participant: toPlanParticipant(m, { role: m.role, participantId: m.participantId }),
   };
 }

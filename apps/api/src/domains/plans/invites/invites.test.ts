@@ -4,6 +4,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createParticipantToken,
+  createPublishableKey,
   expectProblem,
   expectPublished,
   expectStatus,
@@ -13,6 +14,7 @@ import {
 } from "../../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 import { joinPlan, joinRequest, newInvite, newPlan, planEvents } from "../../../../test/plan-fixtures.js";
+import { INVITE_EMAIL_SUBJECT } from "./invites.email.js";
 
 let t: TestApp;
 let a: TestOrg;
@@ -27,6 +29,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const HOUR = 60 * 60 * 1000;
+const createPublishableKeyFor = (org: TestOrg, origin: string) => createPublishableKey(t, org.secretKey, [origin]);
 const uses = async (inviteId: string) =>
   (await t.deps.db.select({ uses: planInvites.uses }).from(planInvites).where(eq(planInvites.id, inviteId)))[0]?.uses;
 const activeMembers = async (planId: string) =>
@@ -113,7 +116,8 @@ describe("creating and listing invites", () => {
     const mail = rows
       .map((r) => r.payload as { to: string; subject: string; text: string; data: { code: string; link: string } })
       .find((p) => p.data.code === invite.code);
-    expect(mail).toMatchObject({ to: "grace@example.com", subject: "You're invited: Grace's birthday" });
+    expect(mail).toMatchObject({ to: "grace@example.com", subject: INVITE_EMAIL_SUBJECT });
+    expect(mail?.text).toContain(`"Grace's birthday"`);
     expect(mail?.data.link).toBe(`https://host.example/join?ref=mail&invite=${invite.code}`);
     expect(mail?.text).toContain(mail?.data.link);
     // No email provider yet: the row waits, unsent, and no delivery pass claims it.
@@ -137,7 +141,11 @@ describe("joining", () => {
     );
     expect(r.token).toMatch(/^gk_pt_/);
     expect(Date.parse(r.expiresAt) - clock).toBeGreaterThan(29 * 24 * HOUR);
-    expect(r.plan).toEqual(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: a.secretKey }), 200));
+    expect(r.plan).toEqual({
+      ...expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: a.secretKey }), 200),
+      calendarUrl: r.plan.calendarUrl, // their own feed URL
+    });
+    expect(r.plan.calendarUrl).toBe(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: r.token }), 200).calendarUrl);
     expect(r.participant).toMatchObject({
       planId: plan.id,
       name: "Ada Lovelace",
@@ -347,5 +355,102 @@ describe("tenant isolation", () => {
     // b's own plan is untouched by a's invite too.
     const [row] = await t.deps.db.select().from(plans).where(eq(plans.id, plan.id));
     expect(row?.orgId).toBe(a.org.id);
+  });
+});
+
+describe("personal invites cannot relay email", () => {
+  type Mail = { to: string; subject: string; text: string; data: { code: string; link: string } };
+  const mailOf = async (code: string) =>
+    (await t.deps.db.select().from(outbox).where(eq(outbox.kind, "email"))).map((r) => r.payload as Mail).find((p) => p.data.code === code);
+  const invite = (planId: string, token: string, body: Record<string, unknown>) =>
+    call(t, "POST", `/v1/plans/${planId}/invites`, { token, body });
+
+  it("only the plan's organizers and the organization's staff send them", async () => {
+    const plan = await newPlan(t, a);
+    const guest = await joinPlan(t, a, plan, "Guest");
+    expectProblem(await invite(plan.id, guest.token, { email: "victim@example.com" }), 403, "organizer_required");
+    expect(await t.deps.db.select().from(outbox).where(eq(outbox.kind, "email"))).not.toContainEqual(
+      expect.objectContaining({ payload: expect.objectContaining({ to: "victim@example.com" }) }),
+    );
+  });
+
+  it("the email is the template: fixed subject, the title as one plain line, no caller-chosen subject or text", async () => {
+    const plan = await newPlan(t, a, { title: "Prize!\n\nYour account is locked. Call +1 555 0100\tnow" });
+    const made = expectStatus<Invite>(await invite(plan.id, a.secretKey, { email: "ada@example.com" }), 201);
+    const mail = await mailOf(made.code);
+    expect(mail?.subject).toBe(INVITE_EMAIL_SUBJECT);
+    expect(mail?.text).toContain('"Prize! Your account is locked. Call +1 555 0100 now"');
+    // The only link is the join link (the API's preview by default).
+    expect(mail?.text.match(/https?:\/\/\S+/g)).toEqual([mail?.data.link]);
+    expect(mail?.data.link).toBe(`${t.deps.config.publicUrl}/v1/invites/${made.code}`);
+    for (const extra of [{ subject: "Urgent" }, { text: "Click here" }, { message: "hi" }]) {
+      expectProblem(await invite(plan.id, a.secretKey, { email: "ada@example.com", ...extra }), 400, "validation_failed");
+    }
+  });
+
+  it("links only to origins the organization allows: its publishable keys' origins or the API itself", async () => {
+    const plan = await newPlan(t, a);
+    for (const joinUrl of ["https://evil.example/join", "https://host.example.evil.example/", "http://host.example/join"]) {
+      const p = expectProblem(await invite(plan.id, a.secretKey, { email: "ada@example.com", joinUrl }), 422, "join_url_not_allowed");
+      expect(p.errors?.map((e) => e.path)).toEqual(["body.joinUrl"]);
+    }
+    expectStatus(await invite(plan.id, a.secretKey, { email: "ada@example.com", joinUrl: `${TEST_ORIGIN}/trips/join` }), 201);
+    expectStatus(await invite(plan.id, a.secretKey, { email: "ada@example.com", joinUrl: `${t.deps.config.publicUrl}/welcome` }), 201);
+    // Another organization's allowed origins are not this one's.
+    const other = await createPublishableKeyFor(b, "https://b-only.example");
+    expect(other.allowedOrigins).toEqual(["https://b-only.example"]);
+    expectProblem(
+      await invite(plan.id, a.secretKey, { email: "ada@example.com", joinUrl: "https://b-only.example/join" }),
+      422,
+      "join_url_not_allowed",
+    );
+  });
+
+  it("a participant who creates their own plan (its organizer) is held to the same template, links and limits", async () => {
+    const plan = await newPlan(t, a);
+    const mallory = await joinPlan(t, a, plan, "Mallory");
+    const own = expectStatus<Plan>(
+      await call(t, "POST", "/v1/plans", {
+        token: mallory.token,
+        body: { type: "trip", title: "Free gift", timeZone: "UTC", currency: "EUR" },
+      }),
+      201,
+    );
+    expectProblem(
+      await invite(own.id, mallory.token, { email: "victim@example.com", joinUrl: "https://phish.example/login" }),
+      422,
+      "join_url_not_allowed",
+    );
+  });
+});
+
+describe("personal invite limits", () => {
+  let limited: TestApp;
+  let org: TestOrg;
+  beforeAll(async () => {
+    limited = await createTestApp({ config: { inviteEmailLimit: { perPlan: 3, perOrganization: 5, windowSeconds: 3600 } } });
+    org = await newOrg(limited);
+  });
+  afterAll(() => limited.close());
+  const send = (planId: string, i: number) =>
+    call(limited, "POST", `/v1/plans/${planId}/invites`, { token: org.secretKey, body: { email: `guest${i}@example.com` } });
+
+  it("per plan and per organization, also under concurrent requests; 429 with Retry-After; invite links stay free", async () => {
+    const first = await newPlan(limited, org);
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => send(first.id, i)));
+    expect(answers.filter((r) => r.status === 201).length).toBe(3);
+    for (const r of answers.filter((r) => r.status !== 201)) {
+      expectProblem(r, 429, "rate_limited");
+      expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    // Another plan of the organization: two more fit in the organization's five, then none.
+    const second = await newPlan(limited, org);
+    const more = await Promise.all(Array.from({ length: 6 }, (_, i) => send(second.id, 100 + i)));
+    expect(more.filter((r) => r.status === 201).length).toBe(2);
+    expectProblem(await send((await newPlan(limited, org)).id, 200), 429, "rate_limited");
+    const mails = (await limited.deps.db.select().from(outbox).where(eq(outbox.kind, "email"))).length;
+    expect(mails).toBe(5);
+    // Shareable links send no email and are not limited by this.
+    expectStatus(await call(limited, "POST", `/v1/plans/${first.id}/invites`, { token: org.secretKey, body: {} }), 201);
   });
 });

@@ -8,7 +8,7 @@ import {
   type PlanParticipantListQuery,
   type PlanRole,
 } from "@gatherkit/core";
-import { participants, planParticipants } from "@gatherkit/db";
+import { FRESH_FEED_TOKEN_SQL, participants, planParticipants } from "@gatherkit/db";
 import { and, count, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
@@ -31,6 +31,8 @@ export interface MembershipView {
   removedAt: number | null;
   name: string;
   email: string | null;
+  /** Their own calendar feed secret (see FeedViewer); null only for a membership made before feeds were per participant and since removed. */
+  calendarToken: string | null;
 }
 
 const membershipColumns = {
@@ -40,6 +42,7 @@ const membershipColumns = {
   role: planParticipants.role,
   createdAt: planParticipants.createdAt,
   removedAt: planParticipants.removedAt,
+  calendarToken: planParticipants.calendarToken,
   name: participants.name,
   email: participants.email,
 };
@@ -125,6 +128,7 @@ export async function addParticipant(
     removedAt: null,
     name: person.name,
     email: person.email,
+    calendarToken: null, // written by the insert's default; read back below
   };
   await db.batch([
     // New, or restored after a removal (keeping the row and its id); someone active is left as is.
@@ -238,7 +242,8 @@ export async function removeParticipant(deps: Deps, caller: Caller | null, planI
     [
       db
         .update(planParticipants)
-        .set({ removedAt: now, updatedAt: now })
+        // Their own calendar feed URL dies with their membership (a restore gets a new one).
+        .set({ removedAt: now, updatedAt: now, calendarToken: FRESH_FEED_TOKEN_SQL })
         .where(
           and(
             eq(planParticipants.planId, planId),

@@ -199,7 +199,7 @@ export const rotateCalendar = createRoute({
   tags,
   summary: "Replace the plan's calendar feed URL",
   description:
-    "Organizers: gives the plan a new `calendarUrl` and makes the old one answer 404, e.g. after removing someone who had subscribed. Readers get the new URL with the plan.",
+    "Organizers: gives the plan and every participant a new `calendarUrl` and makes the old ones answer 404. Removing someone already retires their own URL. Readers get their new URL with the plan.",
   security: security.any,
   request: { params: PlanParams },
   responses: {

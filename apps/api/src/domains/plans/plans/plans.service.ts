@@ -19,7 +19,7 @@ import {
   transitionSources,
   type UpdatePlan,
 } from "@gatherkit/core";
-import { participants, planParticipants, plans, proposals, votes } from "@gatherkit/db";
+import { FRESH_FEED_TOKEN_SQL, newFeedToken, participants, planParticipants, plans, proposals, votes } from "@gatherkit/db";
 import { and, asc, eq, exists, inArray, isNull, not, type SQL } from "drizzle-orm";
 import { requireCaller } from "../../../lib/auth.js";
 import { sha256Hex } from "../../../lib/crypto.js";
@@ -31,7 +31,7 @@ import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
-import { loadPlan, type PlanRow, requirePlan, toPlan } from "../access.js";
+import { feedViewer, loadPlan, type PlanRow, requirePlan, toPlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
 
 /** Statuses in which `activity` is open, for the WHERE of a conditional write. */
@@ -81,8 +81,11 @@ export async function createPlan(deps: Deps, caller: Caller | null, input: Creat
     cancelledAt: null,
     calendarToken: newCalendarToken(),
   };
-  const plan = toPlan(row, deps.config);
-  answerOnCommit(deps, 201, plan);
+  const plan = toPlan(row, deps.config, null);
+  // The organizer's own calendar feed secret; a participant creating the plan gets its URL.
+  const organizerFeed = { calendarToken: newFeedToken(), removedAt: null };
+  const answer = toPlan(row, deps.config, who.kind === "participant" ? organizerFeed : "staff");
+  answerOnCommit(deps, 201, answer);
   await db.batch([
     db.insert(plans).values(row),
     ...(organizer
@@ -95,6 +98,7 @@ export async function createPlan(deps: Deps, caller: Caller | null, input: Creat
             role: "organizer",
             createdAt: now,
             updatedAt: now,
+            calendarToken: organizerFeed.calendarToken,
           }),
           enqueuePlanEvent(deps, who.orgId, row.id, {
             type: "plan.participant_changed",
@@ -105,7 +109,7 @@ export async function createPlan(deps: Deps, caller: Caller | null, input: Creat
     enqueuePlanEvent(deps, who.orgId, row.id, { type: "plan.updated", data: { plan } }),
   ]);
   deliverSoon(deps);
-  return plan;
+  return answer;
 }
 
 /** A participant of the organization, or 422 `unknown_participant`. */
@@ -142,7 +146,7 @@ export async function listPlans(deps: Deps, caller: Caller | null, query: PlanLi
             ),
         )
       : undefined;
-  return paginate(
+  const page = await paginate(
     plans,
     query,
     (p) =>
@@ -152,13 +156,25 @@ export async function listPlans(deps: Deps, caller: Caller | null, query: PlanLi
         .where(and(scope, membership, p.where))
         .orderBy(...p.orderBy)
         .limit(p.limit),
-    (row) => toPlan(row, deps.config),
+    (row) => row,
   );
+  if (who.kind !== "participant") return { ...page, data: page.data.map((row) => toPlan(row, deps.config, "staff")) };
+  // A participant sees their own calendar feed URL of each plan.
+  const ids = page.data.map((row) => row.id);
+  const feeds =
+    ids.length === 0
+      ? []
+      : await db
+          .select({ planId: planParticipants.planId, calendarToken: planParticipants.calendarToken, removedAt: planParticipants.removedAt })
+          .from(planParticipants)
+          .where(and(inArray(planParticipants.planId, ids), eq(planParticipants.participantId, who.participantId)));
+  const feedOf = new Map(feeds.map((f) => [f.planId, f]));
+  return { ...page, data: page.data.map((row) => toPlan(row, deps.config, feedOf.get(row.id) ?? null)) };
 }
 
 export async function getPlan(deps: Deps, caller: Caller | null, planId: string): Promise<Plan> {
-  const { plan } = await requirePlan(deps, caller, planId, "read");
-  return toPlan(plan, deps.config);
+  const access = await requirePlan(deps, caller, planId, "read");
+  return toPlan(access.plan, deps.config, feedViewer(access));
 }
 
 /** Who the caller is in the plan; anyone who can open it may ask (no longer in it → role null). */
@@ -210,7 +226,7 @@ export async function changePlan(
           deps,
           row.orgId,
           row.id,
-          { type: "plan.updated", data: { plan: toPlan(next, deps.config) } },
+          { type: "plan.updated", data: { plan: toPlan(next, deps.config, null) } },
           previousStatementChanged,
         ),
       ],
@@ -236,12 +252,13 @@ export async function changePlan(
 
 /** Edits the plan's settings (organizers, while it is planning or finalized). */
 export async function updatePlan(deps: Deps, caller: Caller | null, planId: string, input: UpdatePlan): Promise<Plan> {
-  const { plan } = await requirePlan(deps, caller, planId, "update_plan");
+  const access = await requirePlan(deps, caller, planId, "update_plan");
+  const { plan } = access;
   const votesOf = (id: string) => deps.db.select({ one: votes.id }).from(votes).where(eq(votes.planId, id));
   const row = await changePlan(deps, plan, async (row) => {
     assertPlanAllows(row.status, "edit");
     const hasVotes = (await votesOf(row.id).limit(1)).length > 0;
-    const merged = applyPlanUpdate(toPlan(row, deps.config), input, { hasVotes });
+    const merged = applyPlanUpdate(toPlan(row, deps.config, null), input, { hasVotes });
     const turnsOnOneYes = merged.oneYesPerParticipant && !row.oneYesPerParticipant;
     return {
       set: {
@@ -261,7 +278,7 @@ export async function updatePlan(deps: Deps, caller: Caller | null, planId: stri
       guard: turnsOnOneYes ? not(exists(votesOf(row.id))) : undefined,
     };
   });
-  return toPlan(row, deps.config);
+  return toPlan(row, deps.config, feedViewer(access));
 }
 
 /** Moves the plan through its lifecycle (organizers): 409 `invalid_plan_transition` when the move is illegal. */
@@ -271,7 +288,8 @@ export async function transitionPlan(
   planId: string,
   action: Exclude<PlanTransitionAction, "finalize">,
 ): Promise<Plan> {
-  const { plan } = await requirePlan(deps, caller, planId, "change_status");
+  const access = await requirePlan(deps, caller, planId, "change_status");
+  const { plan } = access;
   const at = deps.now();
   const row = await changePlan(deps, plan, (row) => {
     const status = planTransition(row.status, action);
@@ -280,26 +298,41 @@ export async function transitionPlan(
       guard: inArray(plans.status, transitionSources(action)),
     };
   });
-  return toPlan(row, deps.config);
+  return toPlan(row, deps.config, feedViewer(access));
 }
 
-/** A new calendar feed token for the plan (organizers): the old calendarUrl stops working. */
+/**
+ * New calendar feed URLs for the plan (organizers): the plan's own and every participant's; all
+ * old calendarUrls stop working.
+ */
 export async function rotateCalendar(deps: Deps, caller: Caller | null, planId: string): Promise<Plan> {
-  const { plan } = await requirePlan(deps, caller, planId, "update_plan");
-  const row = await changePlan(deps, plan, () => ({ set: { calendarToken: newCalendarToken() } }));
-  return toPlan(row, deps.config);
+  const access = await requirePlan(deps, caller, planId, "update_plan");
+  await deps.db.update(planParticipants).set({ calendarToken: FRESH_FEED_TOKEN_SQL }).where(eq(planParticipants.planId, planId));
+  const row = await changePlan(deps, access.plan, () => ({ set: { calendarToken: newCalendarToken() } }));
+  const [membership] = access.membership
+    ? await deps.db.select().from(planParticipants).where(eq(planParticipants.id, access.membership.id))
+    : [];
+  return toPlan(row, deps.config, feedViewer({ actor: access.actor, membership: membership ?? null }));
 }
 
 /**
  * The plan's iCalendar feed, for calendar apps that subscribe to its URL: the plan's dates and
- * its itinerary (selected proposals). Authorized by the token in the URL alone; a missing or
- * wrong token answers 404 like a missing plan.
+ * its itinerary (selected proposals). Authorized by the token in the URL alone: the plan's own
+ * (staff's URL) or a participant's who is still in the plan; a missing or wrong token, or the
+ * token of someone removed, answers 404 like a missing plan.
  */
 export async function calendarFeed(deps: Deps, planId: string, token: string | undefined): Promise<{ body: string; contentType: string }> {
   const [row] = await deps.db.select().from(plans).where(eq(plans.id, planId)).limit(1);
+  if (!row || row.calendarToken === null || token === undefined) throw notFound("Calendar");
   // Compared as digests, so the comparison's time says nothing about the stored token.
-  if (!row || row.calendarToken === null || token === undefined || (await sha256Hex(row.calendarToken)) !== (await sha256Hex(token))) {
-    throw notFound("Calendar");
+  const staffFeed = (await sha256Hex(row.calendarToken)) === (await sha256Hex(token));
+  if (!staffFeed) {
+    const [member] = await deps.db
+      .select({ id: planParticipants.id })
+      .from(planParticipants)
+      .where(and(eq(planParticipants.planId, row.id), eq(planParticipants.calendarToken, token), isNull(planParticipants.removedAt)))
+      .limit(1);
+    if (!member) throw notFound("Calendar");
   }
   const selected = await deps.db
     .select()
@@ -319,5 +352,5 @@ export async function calendarFeed(deps: Deps, planId: string, token: string | u
         : null,
     updatedAt: toIso(p.updatedAt),
   }));
-  return { body: icsForPlan(toPlan(row, deps.config), items, { now: deps.now() }), contentType: ICS_CONTENT_TYPE };
+  return { body: icsForPlan(toPlan(row, deps.config, null), items, { now: deps.now() }), contentType: ICS_CONTENT_TYPE };
 }

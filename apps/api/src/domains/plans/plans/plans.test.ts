@@ -139,9 +139,15 @@ describe("reading plans", () => {
   it("shows a plan to staff and its participants; 403 not_a_participant to other participants and publishable keys", async () => {
     const plan = await newPlan(t, a);
     const ada = await joinPlan(t, a, plan, "Ada");
-    for (const token of [a.secretKey, a.ownerToken, ada.token]) {
+    for (const token of [a.secretKey, a.ownerToken]) {
       expect(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token }), 200)).toEqual(plan);
     }
+    // A participant sees the same plan with their own calendar feed URL.
+    expect(expectStatus<Plan>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200)).toEqual({
+      ...plan,
+      calendarUrl: ada.result.plan.calendarUrl,
+    });
+    expect(ada.result.plan.calendarUrl).not.toBe(plan.calendarUrl);
     expectProblem(await call(t, "GET", `/v1/plans/${plan.id}`, { token: a.participantToken }), 403, "not_a_participant");
     expectProblem(
       await call(t, "GET", `/v1/plans/${plan.id}`, { token: a.publishableKey, headers: { origin: TEST_ORIGIN } }),
@@ -166,7 +172,10 @@ describe("reading plans", () => {
       200,
     );
     expect(second).toEqual({ data: [p1], nextCursor: null });
-    expect(expectStatus<PlanPage>(await call(t, "GET", "/v1/plans", { token: ada.token }), 200)).toEqual({ data: [p1], nextCursor: null });
+    expect(expectStatus<PlanPage>(await call(t, "GET", "/v1/plans", { token: ada.token }), 200)).toEqual({
+      data: [{ ...p1, calendarUrl: ada.result.plan.calendarUrl }],
+      nextCursor: null,
+    });
     expect(expectStatus<PlanPage>(await call(t, "GET", "/v1/plans", { token: org.participantToken }), 200).data).toEqual([]);
 
     await call(t, "POST", `/v1/plans/${p2.id}/cancel`, { token: org.secretKey });

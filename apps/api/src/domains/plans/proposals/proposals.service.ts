@@ -6,6 +6,7 @@ import {
   assertPlanAllows,
   assertProposalAllows,
   type CreateProposal,
+  MAX_PLAN_TOTAL,
   newId,
   type Page,
   type PlanActivity,
@@ -25,6 +26,7 @@ import { paginate } from "../../../lib/pagination.js";
 import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { loadPlan, type PlanRow, requirePlan } from "../access.js";
+import { assertWithinPlanTotal, planMoneyTotal, proposalCost } from "../costs/plan-total.js";
 import { enqueueProposalsChanged } from "./proposals.events.js";
 import { memberOf, planAllowsSql } from "./proposals.guards.js";
 import { hiddenForRoom, type ProposalRow, present, presentOne, proposalRow, target, toProposal } from "./proposals.view.js";
@@ -244,7 +246,15 @@ export async function decideProposal(
       db
         .update(proposals)
         .set({ status: to, decidedAt: to === "proposed" ? null : now, updatedAt: now })
-        .where(and(eq(proposals.id, proposalId), eq(proposals.status, row.status), planAllowsSql(db, planId, decideActivity(action))))
+        .where(
+          and(
+            eq(proposals.id, proposalId),
+            eq(proposals.status, row.status),
+            planAllowsSql(db, planId, decideActivity(action)),
+            // Selecting a proposal whose cost someone collects adds it to the plan's money.
+            to === "selected" ? sql`${planMoneyTotal(planId)} + (${proposalCost(planId)}) <= ${MAX_PLAN_TOTAL}` : undefined,
+          ),
+        )
         .returning(),
       enqueueProposalsChanged(db, target(plan, now), {
         where: sql`p.id = ${proposalId}`,
@@ -259,6 +269,13 @@ export async function decideProposal(
         proposalTransition(current.status, action);
         const fresh = await loadPlan(deps, caller, planId);
         assertPlanAllows(fresh.plan.status, decideActivity(action));
+        if (to === "selected") {
+          const [cost] = await db
+            .select({ amount: sql<number>`${proposalCost(planId)}` })
+            .from(proposals)
+            .where(eq(proposals.id, proposalId));
+          await assertWithinPlanTotal(deps, planId, Number(cost?.amount ?? 0));
+        }
         throw conflict("The proposal changed at the same time; load it again and retry.");
       },
     },
