@@ -98,8 +98,7 @@ export type MemberInvitation = z.infer<typeof MemberInvitationSchema>;
 
 export const AcceptInvitationSchema = z
   .strictObject({
-    token: z
-      .string()
+    token: text()
       .min(1)
       .max(200)
       .openapi({ example: "gk_inv_0123456789abcdefghjkmnpqrstvwx", description: "The token from the invitation email." }),
