@@ -22,6 +22,9 @@ export const ID_PREFIXES = {
   payment: "pay",
   message: "msg",
   outbox: "obx",
+  delivery: "dlv",
+  localMessage: "lm",
+  inboxItem: "ntf",
   request: "req",
 } as const;
 
