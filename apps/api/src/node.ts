@@ -13,6 +13,7 @@ import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
 import { startOutboxPump } from "./lib/outbox.js";
 import type { Deps } from "./lib/types.js";
+import { notificationsFromEnv } from "./platform/notifications/config.js";
 import { demoOrigins, seedDemo } from "./seed.js";
 
 /**
@@ -49,6 +50,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger }),
     clientIp: (_req: Request, env: unknown) => (env as HttpBindings).incoming?.socket.remoteAddress,
     now: () => Date.now(),
+    notifications: notificationsFromEnv(env, { db: handle.db, now: () => Date.now() }),
     docsScript,
   };
   const app = createApp(deps);

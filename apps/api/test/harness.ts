@@ -10,6 +10,7 @@ import { configFromEnv } from "../src/lib/config.js";
 import { createLogger, type Logger } from "../src/lib/logger.js";
 import type { Publisher, PublishOptions } from "../src/lib/publisher.js";
 import type { Config, Deps } from "../src/lib/types.js";
+import { notificationsFromEnv } from "../src/platform/notifications/config.js";
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
@@ -66,6 +67,8 @@ export async function createTestApp(
     clientIp: (req) => req.headers.get("x-test-ip") ?? "127.0.0.1",
     now: opts.now ?? monotonicNow(),
   };
+  // The local providers (EMAIL_PROVIDER/SMS_PROVIDER in opts.env choose others), as `pnpm dev` has.
+  deps.notifications = notificationsFromEnv(opts.env ?? {}, { db: handle.db, now: deps.now });
   const app = createApp(deps);
   const appFetch = ((input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch;
   return {
