@@ -25,6 +25,7 @@ export const ID_PREFIXES = {
   delivery: "dlv",
   localMessage: "lm",
   inboxItem: "ntf",
+  pushSubscription: "psub",
   request: "req",
 } as const;
 

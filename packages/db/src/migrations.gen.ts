@@ -84,5 +84,13 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `notification_deliveries_org` ON `notification_deliveries` (`org_id`,`created_at`);",
       "CREATE INDEX `notification_deliveries_provider_id` ON `notification_deliveries` (`provider`,`provider_message_id`);"
     ]
+  },
+  {
+    "id": "0005_push_subscriptions",
+    "statements": [
+      "CREATE TABLE `push_subscriptions` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`recipient_id` text NOT NULL,\n\t`endpoint` text NOT NULL,\n\t`p256dh` text NOT NULL,\n\t`auth` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `push_subscriptions_endpoint` ON `push_subscriptions` (`endpoint`);",
+      "CREATE INDEX `push_subscriptions_recipient` ON `push_subscriptions` (`org_id`,`recipient_id`);"
+    ]
   }
 ];

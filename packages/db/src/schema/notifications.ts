@@ -46,7 +46,7 @@ export const localMessages = sqliteTable(
   {
     id: text("id").primaryKey(),
     orgId: text("org_id").references(() => organizations.id),
-    channel: text("channel", { enum: ["email", "sms"] }).notNull(),
+    channel: text("channel", { enum: ["email", "sms", "push"] }).notNull(),
     idempotencyKey: text("idempotency_key").notNull(),
     from: text("from").notNull(),
     to: text("to").notNull(),
@@ -78,4 +78,22 @@ export const inboxItems = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("inbox_items_recipient").on(t.orgId, t.recipientId, t.createdAt)],
+);
+
+/** Browsers that subscribed to web push for a person (`ptc_…` or `usr_…`); deleted when the push service answers 404/410. */
+export const pushSubscriptions = sqliteTable(
+  "push_subscriptions",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    recipientId: text("recipient_id").notNull(),
+    endpoint: text("endpoint").notNull(),
+    /** The browser's P-256 public key (65 bytes, base64url) and auth secret (16 bytes, base64url), RFC 8291. */
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("push_subscriptions_endpoint").on(t.endpoint), index("push_subscriptions_recipient").on(t.orgId, t.recipientId)],
 );
