@@ -13,7 +13,7 @@ import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
 import { startOutboxPump } from "./lib/outbox.js";
 import type { Deps } from "./lib/types.js";
-import { notificationsFromEnv } from "./platform/notifications/config.js";
+import { generateVapidKeys, notificationsFromEnv } from "./platform/notifications/index.js";
 import { demoOrigins, seedDemo } from "./seed.js";
 
 /**
@@ -50,7 +50,11 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger }),
     clientIp: (_req: Request, env: unknown) => (env as HttpBindings).incoming?.socket.remoteAddress,
     now: () => Date.now(),
-    notifications: notificationsFromEnv(env, { db: handle.db, now: () => Date.now() }),
+    // Locally, web push signs with a VAPID key pair kept in DATA_DIR unless VAPID_* are set.
+    notifications: notificationsFromEnv(production || env.VAPID_PUBLIC_KEY ? env : { ...(await localVapidKeys(dataDir)), ...env }, {
+      db: handle.db,
+      now: () => Date.now(),
+    }),
     docsScript,
   };
   const app = createApp(deps);
@@ -112,6 +116,16 @@ function docsScript(): Promise<string> {
 
 /** The realtime secret `pnpm dev` gives both the API and `partykit dev` when none is set. */
 export const LOCAL_REALTIME_SECRET = "gatherkit-local-realtime-secret-not-for-production";
+
+/** A VAPID key pair kept in DATA_DIR, so browsers' push subscriptions survive a restart of the local server. */
+async function localVapidKeys(dataDir: string): Promise<{ VAPID_PUBLIC_KEY: string; VAPID_PRIVATE_KEY: string }> {
+  const file = resolve(dataDir, "vapid.json");
+  if (!existsSync(file)) {
+    const keys = await generateVapidKeys("mailto:admin@gatherkit.localhost");
+    writeFileSync(file, JSON.stringify({ VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey }), { mode: 0o600 });
+  }
+  return JSON.parse(readFileSync(file, "utf8")) as { VAPID_PUBLIC_KEY: string; VAPID_PRIVATE_KEY: string };
+}
 
 /** A signing secret kept in DATA_DIR so sessions survive a restart of the local server. */
 function localSecret(dataDir: string): string {

@@ -10,7 +10,7 @@ import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
 import { deliverOutbox, pruneExpired } from "./lib/outbox.js";
 import type { Deps } from "./lib/types.js";
-import { notificationsFromEnv } from "./platform/notifications/config.js";
+import { notificationsFromEnv } from "./platform/notifications/index.js";
 
 /**
  * Bindings and vars of the Worker (wrangler.jsonc). The database is D1 (`DB`), or libSQL over

@@ -29,6 +29,13 @@ const ops = operations(doc);
 const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "health.get": "GET /v1/health",
   "realtime.tokens.create": "POST /v1/realtime/tokens",
+  "inbox.list": "GET /v1/inbox",
+  "inbox.unread": "GET /v1/inbox/unread",
+  "inbox.readAll": "POST /v1/inbox/read-all",
+  "inbox.read": "POST /v1/inbox/{inboxItemId}/read",
+  "push.key": "GET /v1/push/key",
+  "push.subscriptions.create": "POST /v1/push/subscriptions",
+  "push.subscriptions.delete": "DELETE /v1/push/subscriptions/{pushSubscriptionId}",
   "auth.signUp": "POST /v1/auth/sign-up",
   "auth.signIn": "POST /v1/auth/sign-in",
   "auth.refresh": "POST /v1/auth/refresh",

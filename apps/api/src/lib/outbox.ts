@@ -67,6 +67,17 @@ const SmsPayloadSchema = z.object({
 });
 export type SmsPayload = z.infer<typeof SmsPayloadSchema>;
 
+const PushPayloadSchema = z.object({
+  /** A row of push_subscriptions; a subscription deleted since is skipped. */
+  subscriptionId: z.string().min(1),
+  title: z.string().min(1).max(200),
+  body: z.string().max(1000),
+  /** Where a click on the notification goes. */
+  url: z.url().optional(),
+  template: z.string(),
+});
+export type PushPayload = z.infer<typeof PushPayloadSchema>;
+
 /** Attempts before an email or SMS is parked (its `last_error` and delivery log say why). */
 export const MESSAGE_MAX_ATTEMPTS = 10;
 
@@ -104,6 +115,13 @@ const KINDS = {
     deliver: (deps, p, row) => messageSender(deps).sms(deps, p, row),
     maxAttempts: MESSAGE_MAX_ATTEMPTS,
   } satisfies OutboxKind<SmsPayload>,
+  push: {
+    schema: PushPayloadSchema,
+    orderKey: (p) => p.subscriptionId,
+    orderKeySql: (payload) => sql`json_extract(${payload}, '$.subscriptionId')`,
+    deliver: (deps, p, row) => messageSender(deps).push(deps, p, row),
+    maxAttempts: MESSAGE_MAX_ATTEMPTS,
+  } satisfies OutboxKind<PushPayload>,
 };
 type Kinds = typeof KINDS;
 type KindName = keyof Kinds;
@@ -131,6 +149,10 @@ export function email(payload: EmailPayload): OutboxMessage {
 export function sms(payload: SmsPayload): OutboxMessage {
   return { kind: "sms", payload: SmsPayloadSchema.parse(payload) };
 }
+/** A web push message to one browser subscription, sent by the notifications platform. */
+export function push(payload: PushPayload): OutboxMessage {
+  return { kind: "push", payload: PushPayloadSchema.parse(payload) };
+}
 /** Kept for callers written before email had a deliverer; every kind now has one. */
 export type PendingMessage = OutboxMessage;
 
@@ -141,6 +163,9 @@ export type PendingMessage = OutboxMessage;
 export interface MessageSender {
   email(deps: DeliveryDeps, payload: EmailPayload, row: { id: string; orgId: string | null }): Promise<void>;
   sms(deps: DeliveryDeps, payload: SmsPayload, row: { id: string; orgId: string | null }): Promise<void>;
+  push(deps: DeliveryDeps, payload: PushPayload, row: { id: string; orgId: string | null }): Promise<void>;
+  /** What browsers need to subscribe to web push, when it is configured. */
+  webPush?: { publicKey: string; allowsEndpoint(endpoint: string): boolean };
 }
 
 function messageSender(deps: DeliveryDeps): MessageSender {

@@ -1,5 +1,5 @@
 import type { Db } from "@gatherkit/db";
-import { createMessageSender } from "./deliver.js";
+import { createMessageSender, DEFAULT_PUSH_SERVICE_ORIGINS } from "./deliver.js";
 import { createLocalEmailProvider, createLocalSmsProvider } from "./local.js";
 import type { EmailProvider, NotificationProviders, SmsProvider } from "./providers.js";
 import { createResendProvider } from "./resend.js";
@@ -59,5 +59,21 @@ export function providersFromEnv(env: Record<string, string | undefined>, deps: 
     default:
       throw new Error(`SMS_PROVIDER must be "local" or "twilio", got "${env.SMS_PROVIDER}".`);
   }
-  return { email, sms };
+  const push =
+    env.VAPID_PUBLIC_KEY || env.VAPID_PRIVATE_KEY
+      ? {
+          keys: {
+            publicKey: need("VAPID_PUBLIC_KEY"),
+            privateKey: need("VAPID_PRIVATE_KEY"),
+            subject: env.VAPID_SUBJECT ?? "mailto:admin@gatherkit.localhost",
+          },
+          serviceOrigins: env.PUSH_SERVICE_ORIGINS
+            ? env.PUSH_SERVICE_ORIGINS.split(",")
+                .map((o) => o.trim())
+                .filter(Boolean)
+            : DEFAULT_PUSH_SERVICE_ORIGINS,
+          fetch: deps.fetch,
+        }
+      : undefined;
+  return { email, sms, ...(push ? { push } : {}) };
 }

@@ -1,10 +1,11 @@
 import { newId } from "@gatherkit/core";
-import { notificationDeliveries } from "@gatherkit/db";
+import { notificationDeliveries, pushSubscriptions } from "@gatherkit/db";
 import { and, eq, sql } from "drizzle-orm";
 import { type DeliveryDeps, DeliveryError, type MessageSender } from "../../lib/outbox.js";
 import type { NotificationProviders, SendResult } from "./providers.js";
+import { sendWebPush } from "./webpush.js";
 
-type Channel = "email" | "sms";
+type Channel = "email" | "sms" | "push";
 type Source = { id: string; orgId: string | null };
 
 /**
@@ -30,7 +31,62 @@ export function createMessageSender(providers: NotificationProviders): MessageSe
       deliverOnce(deps, row, { channel: "sms", to: p.to, template: p.template, provider: providers.sms }, () =>
         providers.sms.send({ orgId: row.orgId, to: p.to, text: p.text }, row.id),
       ),
+    async push(deps, p, row) {
+      const push = providers.push;
+      if (!push) throw new DeliveryError("web push is not configured (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY)");
+      const [sub] = await deps.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, p.subscriptionId));
+      if (!sub) return; // unsubscribed since: nothing to send
+      // Push services keep no idempotency key; `topic` (the row id) makes a repeat replace an
+      // undelivered copy, and a crash mid-send is parked like Twilio's.
+      await deliverOnce(
+        deps,
+        row,
+        { channel: "push", to: new URL(sub.endpoint).host, template: p.template, provider: { name: "webpush", idempotent: false } },
+        async () => {
+          const outcome = await sendWebPush(
+            { keys: push.keys, fetch: push.fetch, now: deps.now(), topic: row.id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 32) },
+            sub,
+            { title: p.title, body: p.body, ...(p.url ? { url: p.url } : {}) },
+          );
+          if (!outcome.sent) {
+            await deps.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, sub.id));
+            throw new DeliveryError(`${outcome.reason}: the subscription is gone and was deleted`, { permanent: true });
+          }
+          return { providerMessageId: outcome.providerMessageId };
+        },
+      );
+    },
+    ...(providers.push
+      ? {
+          webPush: {
+            publicKey: providers.push.keys.publicKey,
+            allowsEndpoint: (endpoint: string) => allowsEndpoint(providers.push?.serviceOrigins ?? [], endpoint),
+          },
+        }
+      : {}),
   };
+}
+
+/** The push services browsers use; the API posts only to these (a subscription names any URL). */
+export const DEFAULT_PUSH_SERVICE_ORIGINS = [
+  "https://fcm.googleapis.com",
+  "https://updates.push.services.mozilla.com",
+  "https://web.push.apple.com",
+  "https://*.notify.windows.com",
+];
+
+function allowsEndpoint(origins: string[], endpoint: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  return origins.some((o) => {
+    const star = o.indexOf("://*.");
+    if (star === -1) return url.origin === o;
+    return url.protocol === o.slice(0, star + 1) && url.host.endsWith(o.slice(star + 4)) && url.port === "";
+  });
 }
 
 async function deliverOnce(

@@ -1,4 +1,5 @@
 import { DeliveryError } from "../../lib/outbox.js";
+import type { VapidKeys } from "./webpush.js";
 
 /**
  * The providers behind each channel: a real one over `fetch` (so it runs on Node and Workers
@@ -43,6 +44,8 @@ export type SmsProvider = Provider<OutgoingSms>;
 export interface NotificationProviders {
   email: EmailProvider;
   sms: SmsProvider;
+  /** Web push, when VAPID keys are configured; `fetch` is injectable for tests. */
+  push?: { keys: VapidKeys; serviceOrigins: string[]; fetch?: typeof fetch };
 }
 
 /**
