@@ -92,5 +92,11 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE UNIQUE INDEX `push_subscriptions_endpoint` ON `push_subscriptions` (`endpoint`);",
       "CREATE INDEX `push_subscriptions_recipient` ON `push_subscriptions` (`org_id`,`recipient_id`);"
     ]
+  },
+  {
+    "id": "0006_notification_preferences",
+    "statements": [
+      "CREATE TABLE `notification_preferences` (\n\t`org_id` text NOT NULL,\n\t`recipient` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`channel` text NOT NULL,\n\t`opted_out_at` integer NOT NULL,\n\tPRIMARY KEY(`org_id`, `recipient`, `kind`, `channel`),\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);"
+    ]
   }
 ];

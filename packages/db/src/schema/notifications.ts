@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { organizations } from "./accounts.js";
 import { createdAt } from "./columns.js";
 
@@ -22,7 +22,7 @@ export const notificationDeliveries = sqliteTable(
     channel: text("channel", { enum: ["email", "sms", "push"] }).notNull(),
     to: text("to").notNull(),
     template: text("template").notNull(),
-    status: text("status", { enum: ["sending", "retrying", "sent", "delivered", "failed"] }).notNull(),
+    status: text("status", { enum: ["sending", "retrying", "sent", "delivered", "failed", "suppressed"] }).notNull(),
     provider: text("provider").notNull(),
     providerMessageId: text("provider_message_id"),
     attempts: integer("attempts").notNull().default(0),
@@ -96,4 +96,22 @@ export const pushSubscriptions = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("push_subscriptions_endpoint").on(t.endpoint), index("push_subscriptions_recipient").on(t.orgId, t.recipientId)],
+);
+
+/**
+ * Kinds of notification a person or address turned off, per channel (absent: on). `recipient` is
+ * a person id (`ptc_…`, `usr_…`) or, for email sent to an address alone, the address.
+ */
+export const notificationPreferences = sqliteTable(
+  "notification_preferences",
+  {
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    recipient: text("recipient").notNull(),
+    kind: text("kind").notNull(),
+    channel: text("channel", { enum: ["email", "sms", "push"] }).notNull(),
+    optedOutAt: integer("opted_out_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.recipient, t.kind, t.channel] })],
 );
