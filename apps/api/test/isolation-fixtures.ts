@@ -3,6 +3,7 @@ import type { ChatMessage, Expense, Payment, Proposal, PushSubscriptionInfo } fr
 import { inboxItems } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { notificationWrites } from "../src/platform/notifications/notify.js";
+import { unsubscribeToken } from "../src/platform/notifications/unsubscribe.service.js";
 import { addMember, expectStatus, newOrg, TEST_ORIGIN, type TestMember, type TestOrg } from "./fixtures.js";
 import { call, type TestApp } from "./harness.js";
 import { idsIn } from "./openapi-walk.js";
@@ -57,6 +58,14 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     await call(t, "POST", `/v1/plans/${plan.id}/proposals`, { token: org.secretKey, body: { title: "Boat tour", capacity: 4 } }),
     201,
   );
+  // An email's unsubscribe link (its `{token}` path parameter is not an id: see pathValues), opened and used once.
+  const unsubscribe = await unsubscribeToken(t.deps, {
+    orgId: org.org.id,
+    recipient: `${name.toLowerCase()}@example.com`,
+    kind: "plan_invite",
+  });
+  expectStatus(await call(t, "GET", `/v1/unsubscribe/${unsubscribe}`), 200);
+  expectStatus(await call(t, "POST", `/v1/unsubscribe/${unsubscribe}`), 200);
   // Costs and chat: a participant of the plan records an expense, a payment to another, a message.
   const [pat, quinn] = [await joinPlan(t, org, plan, "Pat"), await joinPlan(t, org, plan, "Quinn")];
   const asPat = (what: string, body: unknown) => call(t, "POST", `/v1/plans/${plan.id}/${what}`, { token: pat.token, body });
@@ -92,7 +101,7 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     admin,
     objects,
     references: [`org:${org.org.id}`, `plan:${plan.id}`],
-    pathValues: { code: invite.code },
+    pathValues: { code: invite.code, token: unsubscribe },
     secrets: [
       org.secretKey,
       org.publishableKey,

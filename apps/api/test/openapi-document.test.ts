@@ -36,6 +36,8 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "push.key": "GET /v1/push/key",
   "push.subscriptions.create": "POST /v1/push/subscriptions",
   "push.subscriptions.delete": "DELETE /v1/push/subscriptions/{pushSubscriptionId}",
+  "unsubscribe.confirm": "GET /v1/unsubscribe/{token}",
+  "unsubscribe.create": "POST /v1/unsubscribe/{token}",
   "auth.signUp": "POST /v1/auth/sign-up",
   "auth.signIn": "POST /v1/auth/sign-in",
   "auth.refresh": "POST /v1/auth/refresh",

@@ -1,7 +1,7 @@
 import { newId } from "@gatherkit/core";
-import { notificationDeliveries, pushSubscriptions } from "@gatherkit/db";
+import { notificationDeliveries, notificationPreferences, pushSubscriptions } from "@gatherkit/db";
 import { and, eq, sql } from "drizzle-orm";
-import { type DeliveryDeps, DeliveryError, type MessageSender } from "../../lib/outbox.js";
+import { type DeliveryDeps, DeliveryError, type EmailPayload, type MessageSender } from "../../lib/outbox.js";
 import type { NotificationProviders, SendResult } from "./providers.js";
 import { sendWebPush } from "./webpush.js";
 
@@ -23,10 +23,16 @@ type Source = { id: string; orgId: string | null };
  */
 export function createMessageSender(providers: NotificationProviders): MessageSender {
   return {
-    email: (deps, p, row) =>
-      deliverOnce(deps, row, { channel: "email", to: p.to, template: p.template, provider: providers.email }, () =>
+    email: async (deps, p, row) => {
+      // An email carrying an unsubscribe link is not sent once its recipient used one.
+      if (row.orgId && p.headers?.["List-Unsubscribe"] && (await optedOut(deps, row.orgId, p))) {
+        await suppress(deps, row, { channel: "email", to: p.to, template: p.template });
+        return;
+      }
+      return deliverOnce(deps, row, { channel: "email", to: p.to, template: p.template, provider: providers.email }, () =>
         providers.email.send({ orgId: row.orgId, to: p.to, subject: p.subject, text: p.text, html: p.html, headers: p.headers }, row.id),
-      ),
+      );
+    },
     sms: (deps, p, row) =>
       deliverOnce(deps, row, { channel: "sms", to: p.to, template: p.template, provider: providers.sms }, () =>
         providers.sms.send({ orgId: row.orgId, to: p.to, text: p.text }, row.id),
@@ -149,4 +155,40 @@ async function deliverOnce(
     .update(notificationDeliveries)
     .set({ status: "sent", providerMessageId: result.providerMessageId, error: null, updatedAt: deps.now() })
     .where(log);
+}
+
+async function optedOut(deps: DeliveryDeps, orgId: string, p: EmailPayload): Promise<boolean> {
+  const recipient = typeof p.data.recipient === "string" ? p.data.recipient : p.to;
+  const [row] = await deps.db
+    .select({ at: notificationPreferences.optedOutAt })
+    .from(notificationPreferences)
+    .where(
+      and(
+        eq(notificationPreferences.orgId, orgId),
+        eq(notificationPreferences.recipient, recipient),
+        eq(notificationPreferences.kind, p.template),
+        eq(notificationPreferences.channel, "email"),
+      ),
+    );
+  return row !== undefined;
+}
+
+async function suppress(deps: DeliveryDeps, source: Source, what: { channel: Channel; to: string; template: string }) {
+  const now = deps.now();
+  await deps.db
+    .insert(notificationDeliveries)
+    .values({
+      id: newId("delivery"),
+      orgId: source.orgId,
+      sourceId: source.id,
+      channel: what.channel,
+      to: what.to,
+      template: what.template,
+      status: "suppressed",
+      provider: "none",
+      error: "the recipient unsubscribed from this kind",
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing();
 }

@@ -17,11 +17,12 @@ import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { email, enqueue } from "../../../lib/outbox.js";
+import { enqueue } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import { signParticipantToken } from "../../../lib/tokens.js";
 import type { Caller, Deps } from "../../../lib/types.js";
+import { templatedEmail } from "../../../platform/notifications/index.js";
 import { requirePlan, toPlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
 import { type MembershipView, membershipOf, participantChanged, toPlanParticipant } from "../participants/participants.service.js";
@@ -57,8 +58,8 @@ function joinLink(deps: Deps, code: string, joinUrl: string | undefined): string
 
 /**
  * Creates a shareable invite link (optionally expiring and limited in uses), or a personal,
- * single-use invite for `email`. The personal invite's email is written to the outbox in the
- * same batch; there is no email provider yet, so it waits there (kind `email`) for one.
+ * single-use invite for `email`. The personal invite's email (the plan_invite template, with a
+ * one-click unsubscribe) is written to the outbox in the same batch and sent by the email provider.
  */
 export async function createInvite(
   deps: Deps,
@@ -96,21 +97,19 @@ export async function createInvite(
       ? [
           enqueue(
             db,
-            email({
+            // The invite email, from the notifications platform's plan_invite template.
+            await templatedEmail(deps, {
+              orgId: plan.orgId,
               to: row.email,
-              template: "plan_invite",
-              subject: `You're invited: ${plan.title}`,
-              text: [
-                `You're invited to join "${plan.title}".`,
-                plan.startDate
-                  ? `When: ${plan.startDate}${plan.endDate && plan.endDate !== plan.startDate ? ` to ${plan.endDate}` : ""}`
-                  : "",
-                `Join here: ${joinLink(deps, row.code, input.joinUrl)}`,
-                row.expiresAt !== null ? `This invitation expires on ${toIso(row.expiresAt)}.` : "",
-              ]
-                .filter(Boolean)
-                .join("\n\n"),
-              data: { planId, inviteId: row.id, code: row.code, link: joinLink(deps, row.code, input.joinUrl) },
+              kind: "plan_invite",
+              data: {
+                planTitle: plan.title,
+                startDate: plan.startDate,
+                endDate: plan.endDate,
+                link: joinLink(deps, row.code, input.joinUrl),
+                expiresAt: row.expiresAt !== null ? toIso(row.expiresAt) : null,
+              },
+              extra: { planId, inviteId: row.id, code: row.code, link: joinLink(deps, row.code, input.joinUrl) },
             }),
             { orgId: plan.orgId, now },
           ),
