@@ -50,7 +50,6 @@ export function providersFromEnv(env: Record<string, string | undefined>, deps: 
         accountSid: need("TWILIO_ACCOUNT_SID"),
         authToken: need("TWILIO_AUTH_TOKEN"),
         from: need("SMS_FROM"),
-        statusCallbackUrl: env.TWILIO_STATUS_CALLBACK_URL,
         baseUrl: env.TWILIO_API_URL,
         fetch: deps.fetch,
         now: deps.now,

@@ -6,8 +6,6 @@ export interface TwilioOptions {
   authToken: string;
   /** The sending number (E.164) or, instead, a Messaging Service sid (`MG…`). */
   from: string;
-  /** Where Twilio posts status changes (delivered, undelivered, failed), if set. */
-  statusCallbackUrl?: string;
   /** Defaults to Twilio's API; tests point it at a local stand-in. */
   baseUrl?: string;
   fetch?: typeof fetch;
@@ -31,7 +29,6 @@ export function createTwilioProvider(opts: TwilioOptions): SmsProvider {
     async send(message) {
       const form = new URLSearchParams({ To: message.to, Body: message.text });
       form.set(opts.from.startsWith("MG") ? "MessagingServiceSid" : "From", opts.from);
-      if (opts.statusCallbackUrl) form.set("StatusCallback", opts.statusCallbackUrl);
       const res = await fetchProvider(
         "twilio",
         doFetch,
