@@ -14,6 +14,7 @@ import { createLogger, type LogLevel } from "./lib/logger.js";
 import { startOutboxPump } from "./lib/outbox.js";
 import type { Deps } from "./lib/types.js";
 import { generateVapidKeys, notificationsFromEnv } from "./platform/notifications/index.js";
+import { outboxViewer } from "./platform/notifications/viewer.js";
 import { demoOrigins, seedDemo } from "./seed.js";
 
 /**
@@ -69,6 +70,11 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   const server = serve({
     fetch: async (req, bindings) => {
       await ready;
+      // The outbox viewer: what the local email/SMS providers sent (local runs only).
+      if (!production && req.method === "GET" && new URL(req.url).pathname.startsWith("/_dev/outbox")) {
+        const page = await outboxViewer(handle.db, new URL(req.url).pathname);
+        if (page) return page;
+      }
       return app.fetch(req, bindings);
     },
     port,
