@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -14,6 +14,8 @@ import { createLogger, type LogLevel } from "./lib/logger.js";
 import { releaseClaimsOf, startOutboxPump } from "./lib/outbox.js";
 import type { Deps } from "./lib/types.js";
 import { localSecrets } from "./local-secrets.js";
+import { generateVapidKeys, notificationsFromEnv } from "./platform/notifications/index.js";
+import { outboxViewer } from "./platform/notifications/viewer.js";
 import { demoOrigins, seedDemo } from "./seed.js";
 
 /**
@@ -53,6 +55,11 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     clientIp: (_req: Request, env: unknown) => (env as HttpBindings).incoming?.socket.remoteAddress,
     now: () => Date.now(),
     instanceId,
+    // Locally, web push signs with a VAPID key pair kept in DATA_DIR unless VAPID_* are set.
+    notifications: notificationsFromEnv(production || env.VAPID_PUBLIC_KEY ? env : { ...(await localVapidKeys(dataDir)), ...env }, {
+      db: handle.db,
+      now: () => Date.now(),
+    }),
     docsScript,
   };
   // Outbox rows the previous process on this DATA_DIR claimed and never sent (kill -9, a crash):
@@ -75,6 +82,11 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   const server = serve({
     fetch: async (req, bindings) => {
       await ready;
+      // The outbox viewer: what the local email/SMS providers sent (local runs only).
+      if (!production && req.method === "GET" && new URL(req.url).pathname.startsWith("/_dev/outbox")) {
+        const page = await outboxViewer(handle.db, new URL(req.url).pathname);
+        if (page) return page;
+      }
       return app.fetch(req, bindings);
     },
     port,
@@ -155,6 +167,16 @@ function processIsGone(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "ESRCH";
   }
+}
+
+/** A VAPID key pair kept in DATA_DIR, so browsers' push subscriptions survive a restart of the local server. */
+async function localVapidKeys(dataDir: string): Promise<{ VAPID_PUBLIC_KEY: string; VAPID_PRIVATE_KEY: string }> {
+  const file = resolve(dataDir, "vapid.json");
+  if (!existsSync(file)) {
+    const keys = await generateVapidKeys("mailto:admin@gatherkit.localhost");
+    writeFileSync(file, JSON.stringify({ VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey }), { mode: 0o600 });
+  }
+  return JSON.parse(readFileSync(file, "utf8")) as { VAPID_PUBLIC_KEY: string; VAPID_PRIVATE_KEY: string };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -10,6 +10,7 @@ import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
 import { deliverOutbox, pruneExpired } from "./lib/outbox.js";
 import type { Deps } from "./lib/types.js";
+import { notificationsFromEnv } from "./platform/notifications/index.js";
 
 /**
  * Bindings and vars of the Worker (wrangler.jsonc). The database is D1 (`DB`), or libSQL over
@@ -53,6 +54,7 @@ async function build(env: Env): Promise<Built> {
     publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger }),
     clientIp: (req) => req.headers.get("cf-connecting-ip") ?? undefined,
     now: () => Date.now(),
+    notifications: notificationsFromEnv(vars, { db: handle.db, now: () => Date.now() }),
     waitUntil: (p) => {
       const ctx = requestContext.getStore();
       const settled = p.catch((err: unknown) =>

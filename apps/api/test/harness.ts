@@ -10,6 +10,8 @@ import { configFromEnv } from "../src/lib/config.js";
 import { createLogger, type Logger } from "../src/lib/logger.js";
 import type { Publisher, PublishOptions } from "../src/lib/publisher.js";
 import type { Config, Deps } from "../src/lib/types.js";
+import { notificationsFromEnv } from "../src/platform/notifications/config.js";
+import { generateVapidKeys } from "../src/platform/notifications/webpush.js";
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
@@ -72,6 +74,18 @@ export async function createTestApp(
     clientIp: (req) => req.headers.get("x-test-ip") ?? "127.0.0.1",
     now: opts.now ?? monotonicNow(),
   };
+  // The local providers (EMAIL_PROVIDER/SMS_PROVIDER in opts.env choose others), as `pnpm dev` has,
+  // and web push with fresh VAPID keys to the test push service (VAPID_PUBLIC_KEY: "" turns it off).
+  const vapid = await generateVapidKeys("mailto:tests@example.test");
+  deps.notifications = notificationsFromEnv(
+    {
+      VAPID_PUBLIC_KEY: vapid.publicKey,
+      VAPID_PRIVATE_KEY: vapid.privateKey,
+      PUSH_SERVICE_ORIGINS: "https://push.example.test",
+      ...opts.env,
+    },
+    { db: handle.db, now: deps.now },
+  );
   const app = createApp(deps);
   const appFetch = ((input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch;
   return {

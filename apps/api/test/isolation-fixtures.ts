@@ -1,4 +1,9 @@
-import type { ChatMessage, Expense, Payment, Proposal } from "@gatherkit/core";
+import { createECDH } from "node:crypto";
+import type { ChatMessage, Expense, Payment, Proposal, PushSubscriptionInfo } from "@gatherkit/core";
+import { inboxItems } from "@gatherkit/db";
+import { eq } from "drizzle-orm";
+import { notificationWrites } from "../src/platform/notifications/notify.js";
+import { unsubscribeToken } from "../src/platform/notifications/unsubscribe.service.js";
 import {
   addMember,
   expectStatus,
@@ -65,6 +70,14 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     await call(t, "POST", `/v1/plans/${plan.id}/proposals`, { token: org.secretKey, body: { title: "Boat tour", capacity: 4 } }),
     201,
   );
+  // An email's unsubscribe link (its `{token}` path parameter is not an id: see pathValues), opened and used once.
+  const unsubscribe = await unsubscribeToken(t.deps, {
+    orgId: org.org.id,
+    recipient: `${name.toLowerCase()}@example.com`,
+    kind: "plan_invite",
+  });
+  expectStatus(await call(t, "GET", `/v1/unsubscribe/${unsubscribe}`), 200);
+  expectStatus(await call(t, "POST", `/v1/unsubscribe/${unsubscribe}`), 200);
   // Costs and chat: a participant of the plan records an expense, a payment to another, a message.
   const [pat, quinn] = [await joinPlan(t, org, plan, "Pat"), await joinPlan(t, org, plan, "Quinn")];
   const asPat = (what: string, body: unknown) => call(t, "POST", `/v1/plans/${plan.id}/${what}`, { token: pat.token, body });
@@ -81,12 +94,26 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
   const invite = await newInvite(t, org, plan, { maxUses: 1000 });
   objects.invite = invite;
   objects.planParticipant = pat.participant;
+  // Notifications: an inbox item for the participant (as a plan notification writes it) and a push subscription of theirs.
+  const writes = await notificationWrites(
+    t.deps.db,
+    { orgId: org.org.id, recipientId: org.participant.id, kind: "plan_finalized", title: `${name} trip is on`, body: "Finalized." },
+    t.deps.now(),
+  );
+  const [first, ...rest] = writes;
+  await t.deps.db.batch([first!, ...rest]);
+  const [item] = await t.deps.db.select().from(inboxItems).where(eq(inboxItems.recipientId, org.participant.id));
+  objects.inboxItem = { id: item!.id };
+  objects.pushSubscription = expectStatus<PushSubscriptionInfo>(
+    await call(t, "POST", "/v1/push/subscriptions", { token: org.participantToken, body: testPushSubscription(name) }),
+    201,
+  );
   return {
     ...org,
     admin,
     objects,
     references: [`org:${org.org.id}`, `plan:${plan.id}`],
-    pathValues: { code: invite.code },
+    pathValues: { code: invite.code, token: unsubscribe },
     secrets: [
       invitation.token,
       org.secretKey,
@@ -118,4 +145,15 @@ export function idsByPrefix(org: IsolationOrg): Map<string, string[]> {
     out.set(prefix, [...(out.get(prefix) ?? []), id]);
   }
   return out;
+}
+
+/** A browser's push subscription on the test push service (`https://push.example.test`, allowed by the harness). */
+export function testPushSubscription(label: string) {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64url");
+  return {
+    endpoint: `https://push.example.test/send/${encodeURIComponent(label)}-${crypto.randomUUID()}`,
+    keys: { p256dh: b64(ecdh.getPublicKey()), auth: b64(crypto.getRandomValues(new Uint8Array(16))) },
+  };
 }

@@ -23,6 +23,10 @@ export const ID_PREFIXES = {
   payment: "pay",
   message: "msg",
   outbox: "obx",
+  delivery: "dlv",
+  localMessage: "lm",
+  inboxItem: "ntf",
+  pushSubscription: "psub",
   request: "req",
 } as const;
 

@@ -4,6 +4,7 @@ export * from "./errors.js";
 export * from "./health.js";
 export * from "./ids.js";
 export * from "./money.js";
+export * from "./notifications/index.js";
 export * from "./pagination.js";
 export * from "./plans/index.js";
 export * from "./realtime.js";

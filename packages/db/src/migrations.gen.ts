@@ -95,5 +95,23 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `plan_participants` ADD `calendar_token` text;",
       "UPDATE `plan_participants` SET `calendar_token` = lower(hex(randomblob(20))) WHERE `removed_at` IS NULL;"
     ]
+  },
+  {
+    "id": "0007_notifications",
+    "statements": [
+      "CREATE TABLE `inbox_items` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`recipient_id` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`title` text NOT NULL,\n\t`body` text NOT NULL,\n\t`link` text,\n\t`subject_id` text,\n\t`read_at` integer,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE INDEX `inbox_items_recipient` ON `inbox_items` (`org_id`,`recipient_id`,`created_at`);",
+      "CREATE TABLE `local_messages` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text,\n\t`channel` text NOT NULL,\n\t`idempotency_key` text NOT NULL,\n\t`from` text NOT NULL,\n\t`to` text NOT NULL,\n\t`subject` text,\n\t`text` text NOT NULL,\n\t`html` text,\n\t`headers` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `local_messages_idempotency` ON `local_messages` (`channel`,`idempotency_key`);",
+      "CREATE INDEX `local_messages_created` ON `local_messages` (`created_at`);",
+      "CREATE TABLE `notification_deliveries` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text,\n\t`source_id` text NOT NULL,\n\t`channel` text NOT NULL,\n\t`to` text NOT NULL,\n\t`template` text NOT NULL,\n\t`status` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`provider_message_id` text,\n\t`attempts` integer DEFAULT 0 NOT NULL,\n\t`error` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `notification_deliveries_source_channel` ON `notification_deliveries` (`source_id`,`channel`);",
+      "CREATE INDEX `notification_deliveries_org` ON `notification_deliveries` (`org_id`,`created_at`);",
+      "CREATE INDEX `notification_deliveries_provider_id` ON `notification_deliveries` (`provider`,`provider_message_id`);",
+      "CREATE TABLE `notification_preferences` (\n\t`org_id` text NOT NULL,\n\t`recipient` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`channel` text NOT NULL,\n\t`opted_out_at` integer NOT NULL,\n\tPRIMARY KEY(`org_id`, `recipient`, `kind`, `channel`),\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE TABLE `push_subscriptions` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`recipient_id` text NOT NULL,\n\t`endpoint` text NOT NULL,\n\t`p256dh` text NOT NULL,\n\t`auth` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `push_subscriptions_endpoint` ON `push_subscriptions` (`endpoint`);",
+      "CREATE INDEX `push_subscriptions_recipient` ON `push_subscriptions` (`org_id`,`recipient_id`);"
+    ]
   }
 ];

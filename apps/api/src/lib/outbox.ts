@@ -22,7 +22,7 @@ import type { Deps } from "./types.js";
  */
 
 /** Everything delivery needs from the app's dependencies. */
-export type DeliveryDeps = Pick<Deps, "db" | "publisher" | "logger" | "now" | "instanceId">;
+export type DeliveryDeps = Pick<Deps, "db" | "publisher" | "logger" | "now" | "instanceId" | "notifications">;
 
 interface OutboxKind<P> {
   schema: z.ZodType<P>;
@@ -33,7 +33,7 @@ interface OutboxKind<P> {
    */
   orderKey(payload: P): string;
   orderKeySql(payload: SQL): SQL;
-  deliver(deps: DeliveryDeps, payload: P, row: { id: string; seq: number }): Promise<void>;
+  deliver(deps: DeliveryDeps, payload: P, row: { id: string; seq: number; orgId: string | null }): Promise<void>;
   /** Attempts before the row is parked as failed (its `last_error` says why). */
   maxAttempts: number;
 }
@@ -45,7 +45,44 @@ const RealtimePayloadSchema = z.object({
   disconnect: z.array(z.string().min(1).max(200)).max(100).optional(),
 });
 
-/** Every kind of outbox message and how it is delivered. Add email, SMS, … here. */
+const EmailPayloadSchema = z.object({
+  to: z.email(),
+  subject: z.string().min(1),
+  text: z.string().min(1),
+  /** The same message as HTML (already escaped by the template that rendered it). */
+  html: z.string().optional(),
+  /** Extra headers, e.g. RFC 8058's `List-Unsubscribe` and `List-Unsubscribe-Post`. */
+  headers: z.record(z.string(), z.string()).optional(),
+  /** What the email is about, for the provider's templates and the outbox viewer (e.g. `plan_invite`). */
+  template: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type EmailPayload = z.infer<typeof EmailPayloadSchema>;
+
+const SmsPayloadSchema = z.object({
+  /** E.164 (normalise user input with platform/notifications' `toE164`). */
+  to: z.string().regex(/^\+[1-9][0-9]{6,14}$/, "must be an E.164 phone number such as +14155550100"),
+  text: z.string().min(1).max(1600),
+  template: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type SmsPayload = z.infer<typeof SmsPayloadSchema>;
+
+const PushPayloadSchema = z.object({
+  /** A row of push_subscriptions; a subscription deleted since is skipped. */
+  subscriptionId: z.string().min(1),
+  title: z.string().min(1).max(200),
+  body: z.string().max(1000),
+  /** Where a click on the notification goes. */
+  url: z.url().optional(),
+  template: z.string(),
+});
+export type PushPayload = z.infer<typeof PushPayloadSchema>;
+
+/** Attempts before an email or SMS is parked (its `last_error` and delivery log say why). */
+export const MESSAGE_MAX_ATTEMPTS = 10;
+
+/** Every kind of outbox message and how it is delivered. Add a kind here. */
 const KINDS = {
   realtime: {
     schema: RealtimePayloadSchema,
@@ -63,6 +100,29 @@ const KINDS = {
       }),
     maxAttempts: 20,
   } satisfies OutboxKind<z.infer<typeof RealtimePayloadSchema>>,
+  // Messages to people go out through the notifications platform (deps.notifications), one
+  // address after another in commit order; a message parked for its address never blocks it.
+  email: {
+    schema: EmailPayloadSchema,
+    orderKey: (p) => p.to,
+    orderKeySql: (payload) => sql`json_extract(${payload}, '$.to')`,
+    deliver: (deps, p, row) => messageSender(deps).email(deps, p, row),
+    maxAttempts: MESSAGE_MAX_ATTEMPTS,
+  } satisfies OutboxKind<EmailPayload>,
+  sms: {
+    schema: SmsPayloadSchema,
+    orderKey: (p) => p.to,
+    orderKeySql: (payload) => sql`json_extract(${payload}, '$.to')`,
+    deliver: (deps, p, row) => messageSender(deps).sms(deps, p, row),
+    maxAttempts: MESSAGE_MAX_ATTEMPTS,
+  } satisfies OutboxKind<SmsPayload>,
+  push: {
+    schema: PushPayloadSchema,
+    orderKey: (p) => p.subscriptionId,
+    orderKeySql: (payload) => sql`json_extract(${payload}, '$.subscriptionId')`,
+    deliver: (deps, p, row) => messageSender(deps).push(deps, p, row),
+    maxAttempts: MESSAGE_MAX_ATTEMPTS,
+  } satisfies OutboxKind<PushPayload>,
 };
 type Kinds = typeof KINDS;
 type KindName = keyof Kinds;
@@ -81,28 +141,66 @@ export function realtime(room: string, event: PublishedEvent, opts: { disconnect
   return { kind: "realtime", payload: { room, event, ...(opts.disconnect?.length ? { disconnect: opts.disconnect } : {}) } };
 }
 
-const EmailPayloadSchema = z.object({
-  to: z.email(),
-  subject: z.string(),
-  text: z.string(),
-  /** What the email is about, for the provider's templates and the outbox viewer (e.g. `plan_invite`). */
-  template: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
-export type EmailPayload = z.infer<typeof EmailPayloadSchema>;
-
-/**
- * An email. There is no email provider yet: `email` is not in KINDS, so no deliverer claims
- * these rows; they wait in the outbox (durably, written with the change) until a provider adds
- * its kind above and sends them.
- */
-export function email(payload: EmailPayload): PendingMessage {
+/** An email to one address, sent by the notifications platform's email provider. */
+export function email(payload: EmailPayload): OutboxMessage {
   return { kind: "email", payload: EmailPayloadSchema.parse(payload) };
 }
-/** Messages of kinds without a deliverer yet (see `email`). */
-export type PendingMessage = { kind: "email"; payload: EmailPayload };
 
-function outboxRow(message: OutboxMessage | PendingMessage, opts: { orgId?: string | null; now?: number }) {
+/** A text message to one phone number, sent by the notifications platform's SMS provider. */
+export function sms(payload: SmsPayload): OutboxMessage {
+  return { kind: "sms", payload: SmsPayloadSchema.parse(payload) };
+}
+/** A web push message to one browser subscription, sent by the notifications platform. */
+export function push(payload: PushPayload): OutboxMessage {
+  return { kind: "push", payload: PushPayloadSchema.parse(payload) };
+}
+/** Kept for callers written before email had a deliverer; every kind now has one. */
+export type PendingMessage = OutboxMessage;
+
+/**
+ * Sends the messages to people (email, SMS) for the outbox; platform/notifications implements it
+ * with the configured providers and node.ts / worker.ts put it in `deps.notifications`.
+ */
+export interface MessageSender {
+  email(deps: DeliveryDeps, payload: EmailPayload, row: { id: string; orgId: string | null }): Promise<void>;
+  sms(deps: DeliveryDeps, payload: SmsPayload, row: { id: string; orgId: string | null }): Promise<void>;
+  push(deps: DeliveryDeps, payload: PushPayload, row: { id: string; orgId: string | null }): Promise<void>;
+  /** What browsers need to subscribe to web push, when it is configured. */
+  webPush?: { publicKey: string; allowsEndpoint(endpoint: string): boolean };
+}
+
+function messageSender(deps: DeliveryDeps): MessageSender {
+  if (!deps.notifications) throw new Error("no notification providers configured (deps.notifications)");
+  return deps.notifications;
+}
+
+/**
+ * A failed delivery that says how to go on: `retryAfterMs` is the least wait the receiver asked
+ * for (a 429's or 503's Retry-After); `permanent` means this message will never go through (the
+ * provider refused it: a bad number, an unknown address), so it is parked now with the reason.
+ */
+export class DeliveryError extends Error {
+  readonly retryAfterMs: number | undefined;
+  readonly permanent: boolean;
+  constructor(message: string, opts: { retryAfterMs?: number; permanent?: boolean } = {}) {
+    super(message);
+    this.name = "DeliveryError";
+    this.retryAfterMs = opts.retryAfterMs;
+    this.permanent = opts.permanent ?? false;
+  }
+}
+
+/** When a row whose attempt number `attempts` failed with `err` is tried next: a time, or `PARKED`. */
+export function nextAttemptAfter(err: unknown, attempts: number, maxAttempts: number, at: number, random = Math.random): number {
+  if (attempts >= maxAttempts) return PARKED;
+  if (err instanceof DeliveryError) {
+    if (err.permanent) return PARKED;
+    return at + Math.max(retryDelay(attempts, random), Math.min(err.retryAfterMs ?? 0, BACKOFF_MAX_MS));
+  }
+  return at + retryDelay(attempts, random);
+}
+
+function outboxRow(message: OutboxMessage, opts: { orgId?: string | null; now?: number; dueAt?: number }) {
   const now = opts.now ?? Date.now();
   const orgId = opts.orgId ?? ("room" in message.payload ? orgOfRoom(message.payload.room) : null);
   return {
@@ -111,7 +209,7 @@ function outboxRow(message: OutboxMessage | PendingMessage, opts: { orgId?: stri
     kind: message.kind,
     payload: message.payload,
     attempts: 0,
-    nextAttemptAt: now,
+    nextAttemptAt: opts.dueAt ?? now,
     createdAt: now,
   };
 }
@@ -120,7 +218,7 @@ function outboxRow(message: OutboxMessage | PendingMessage, opts: { orgId?: stri
  * The insert for one outbox message. Put it in the same `db.batch([...])` as the change it
  * reports (or await it alone), then call `deliverSoon(deps)` once the batch has committed.
  */
-export function enqueue(db: Db, message: OutboxMessage | PendingMessage, opts: { orgId?: string | null; now?: number } = {}) {
+export function enqueue(db: Db, message: OutboxMessage, opts: { orgId?: string | null; now?: number; dueAt?: number } = {}) {
   return db.insert(outbox).values(outboxRow(message, opts));
 }
 
@@ -129,12 +227,7 @@ export function enqueue(db: Db, message: OutboxMessage | PendingMessage, opts: {
  * `insertWhen`): for a message that must exist only if a conditional write before it in the
  * same batch really changed something.
  */
-export function enqueueWhen(
-  db: Db,
-  message: OutboxMessage | PendingMessage,
-  when: SQL,
-  opts: { orgId?: string | null; now?: number } = {},
-) {
+export function enqueueWhen(db: Db, message: OutboxMessage, when: SQL, opts: { orgId?: string | null; now?: number; dueAt?: number } = {}) {
   return insertWhen(db, outbox, outboxRow(message, opts), when);
 }
 
@@ -326,14 +419,14 @@ async function deliverBatch(deps: DeliveryDeps, opts: DeliveryOptions): Promise<
 async function deliverInOrder(deps: DeliveryDeps, rows: ClaimedRow[]): Promise<{ sent: number; failed: number }> {
   const { db } = deps;
   const sent: string[] = [];
-  let failure: { row: ClaimedRow; index: number; message: string } | undefined;
+  let failure: { row: ClaimedRow; index: number; message: string; err: unknown } | undefined;
   for (const [index, row] of rows.entries()) {
     const kind = KINDS[row.kind as KindName] as OutboxKind<unknown>;
     try {
       await kind.deliver(deps, kind.schema.parse(row.payload), row);
       sent.push(row.id);
     } catch (err) {
-      failure = { row, index, message: err instanceof Error ? err.message : String(err) };
+      failure = { row, index, message: err instanceof Error ? err.message : String(err), err };
       break;
     }
   }
@@ -348,12 +441,14 @@ async function deliverInOrder(deps: DeliveryDeps, rows: ClaimedRow[]): Promise<{
         .where(and(inArray(outbox.id, sent), isNull(outbox.sentAt))),
     );
   if (failure) {
-    const { row, index, message } = failure;
+    const { row, index, message, err } = failure;
     const kind = KINDS[row.kind as KindName] as OutboxKind<unknown>;
     deps.logger.warn("outbox delivery failed", { id: row.id, kind: row.kind, attempts: row.attempts, error: message });
-    const retryAt = row.attempts >= kind.maxAttempts ? PARKED : at + retryDelay(row.attempts);
+    // A provider's refusal parks the message at once; a 429/5xx waits at least its Retry-After.
+    const retryAt = nextAttemptAfter(err, row.attempts, kind.maxAttempts, at);
     if (retryAt === PARKED) deps.logger.error("outbox message parked", { id: row.id, reason: message });
-    const lastError = retryAt === PARKED ? `gave up after ${row.attempts} attempts: ${message}` : message;
+    const why = err instanceof DeliveryError && err.permanent ? "refused" : `gave up after ${row.attempts} attempts`;
+    const lastError = retryAt === PARKED ? `${why}: ${message}` : message;
     writes.push(
       db
         .update(outbox)

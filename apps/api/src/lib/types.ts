@@ -2,6 +2,7 @@ import type { Role } from "@gatherkit/core";
 import type { Db } from "@gatherkit/db";
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Logger } from "./logger.js";
+import type { MessageSender } from "./outbox.js";
 import type { Publisher } from "./publisher.js";
 
 /** Who is calling. Resolved once per request by the auth middleware. */
@@ -71,6 +72,8 @@ export interface Deps {
   config: Config;
   logger: Logger;
   publisher: Publisher;
+  /** Sends email and SMS outbox rows (platform/notifications' providers, chosen by configuration). */
+  notifications?: MessageSender;
   /** Client address for rate limits (from the socket on Node, `cf-connecting-ip` on Workers). */
   clientIp?: (req: Request, env: unknown) => string | undefined;
   /** The clock: epoch milliseconds. Everything that reads the time reads it here (see lib/time.ts). */

@@ -17,18 +17,19 @@ import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { email, enqueue } from "../../../lib/outbox.js";
+import { enqueue } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { hitRateLimit } from "../../../lib/rate-limit.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import { signParticipantToken } from "../../../lib/tokens.js";
 import type { Caller, Deps } from "../../../lib/types.js";
+import { templatedEmail } from "../../../platform/notifications/index.js";
 import { organizationOrigins } from "../../accounts/index.js";
 import { requirePlan, toPlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
 import { type MembershipView, membershipOf, participantChanged, toPlanParticipant } from "../participants/participants.service.js";
 import { statusesAllowing } from "../plans/plans.service.js";
-import { inviteEmail } from "./invites.email.js";
+import { INVITE_EMAIL_TITLE_MAX, oneLine } from "./invites.email.js";
 
 /** Lifetime of the participant token handed to someone who joins through a link. */
 export const JOIN_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -98,10 +99,10 @@ async function takeInviteEmailBudget(deps: Deps, orgId: string, planId: string):
 /**
  * Creates a shareable invite link (optionally expiring and limited in uses), or a personal,
  * single-use invite for `email`. Only the plan's organizers and the organization's staff manage
- * invites. A personal invite's email comes from one template (`inviteEmail`: fixed subject, the
- * plan's title as plain text, the one join link on an origin the organization allows) and is
- * limited per plan and per organization. It is written to the outbox in the same batch; there
- * is no email provider yet, so it waits there (kind `email`) for one.
+ * invites. A personal invite's email is the notifications platform's plan_invite template (a
+ * fixed subject, the plan's title as one plain line, the one join link on an origin the
+ * organization allows, a one-click unsubscribe), limited per plan and per organization, written
+ * to the outbox in the same batch and sent by the email provider.
  */
 export async function createInvite(
   deps: Deps,
@@ -144,17 +145,19 @@ export async function createInvite(
       ? [
           enqueue(
             db,
-            email({
+            // The invite email, from the notifications platform's plan_invite template.
+            await templatedEmail(deps, {
+              orgId: plan.orgId,
               to: row.email,
-              template: "plan_invite",
-              ...inviteEmail({
-                planTitle: plan.title,
+              kind: "plan_invite",
+              data: {
+                planTitle: oneLine(plan.title, INVITE_EMAIL_TITLE_MAX),
                 startDate: plan.startDate,
                 endDate: plan.endDate,
                 link,
-                expiresAt: toIso(row.expiresAt),
-              }),
-              data: { planId, inviteId: row.id, code: row.code, link },
+                expiresAt: row.expiresAt !== null ? toIso(row.expiresAt) : null,
+              },
+              extra: { planId, inviteId: row.id, code: row.code, link },
             }),
             { orgId: plan.orgId, now },
           ),

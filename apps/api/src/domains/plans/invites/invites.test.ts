@@ -1,5 +1,5 @@
 import type { Invite, InvitePreview, JoinPlanResult, Plan, PlanParticipant } from "@gatherkit/core";
-import { outbox, planInvites, planParticipants, plans } from "@gatherkit/db";
+import { localMessages, outbox, planInvites, planParticipants, plans } from "@gatherkit/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -14,6 +14,7 @@ import {
 } from "../../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 import { joinPlan, joinRequest, newInvite, newPlan, planEvents } from "../../../../test/plan-fixtures.js";
+import { deliverOutbox } from "../../../lib/outbox.js";
 import { INVITE_EMAIL_SUBJECT } from "./invites.email.js";
 
 let t: TestApp;
@@ -108,7 +109,7 @@ describe("creating and listing invites", () => {
     await bad({ code: "mine" }, "body");
   });
 
-  it("emails a personal, single-use invite through the outbox (held for the future email provider)", async () => {
+  it("emails a personal, single-use invite through the outbox, sent once by the email provider", async () => {
     const plan = await newPlan(t, a, { title: "Grace's birthday" });
     const invite = await newInvite(t, a, plan, { email: "Grace@Example.com", joinUrl: "https://host.example/join?ref=mail" });
     expect(invite).toMatchObject({ email: "grace@example.com", maxUses: 1, status: "active" });
@@ -120,9 +121,17 @@ describe("creating and listing invites", () => {
     expect(mail?.text).toContain(`"Grace's birthday"`);
     expect(mail?.data.link).toBe(`https://host.example/join?ref=mail&invite=${invite.code}`);
     expect(mail?.text).toContain(mail?.data.link);
-    // No email provider yet: the row waits, unsent, and no delivery pass claims it.
-    const row = rows.find((r) => (r.payload as { data: { code: string } }).data.code === invite.code);
-    expect(row).toMatchObject({ orgId: a.org.id, sentAt: null, attempts: 0 });
+    // The outbox sends it once through the email provider (here the local one, as in `pnpm dev`).
+    const row = rows.find((r) => (r.payload as { data: { code: string } }).data.code === invite.code)!;
+    expect(row).toMatchObject({ orgId: a.org.id });
+    await deliverOutbox(t.deps);
+    await deliverOutbox(t.deps);
+    const [sent] = await t.deps.db.select().from(outbox).where(eq(outbox.id, row.id));
+    expect(sent?.sentAt).not.toBeNull();
+    const delivered = await t.deps.db.select().from(localMessages).where(eq(localMessages.idempotencyKey, row.id));
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]).toMatchObject({ channel: "email", to: "grace@example.com", subject: INVITE_EMAIL_SUBJECT });
+    expect(delivered[0]?.text).toContain(mail?.data.link);
 
     // The invitee joins with their name; the invite's address becomes theirs, and the link is used up.
     const joined = expectStatus<JoinPlanResult>(await joinRequest(t, a, invite.code, { name: "Grace" }), 201);

@@ -1,0 +1,194 @@
+import { newId } from "@gatherkit/core";
+import { notificationDeliveries, notificationPreferences, pushSubscriptions } from "@gatherkit/db";
+import { and, eq, sql } from "drizzle-orm";
+import { type DeliveryDeps, DeliveryError, type EmailPayload, type MessageSender } from "../../lib/outbox.js";
+import type { NotificationProviders, SendResult } from "./providers.js";
+import { sendWebPush } from "./webpush.js";
+
+type Channel = "email" | "sms" | "push";
+type Source = { id: string; orgId: string | null };
+
+/**
+ * The outbox's sender of emails and SMS: each outbox row is one message to one address on one
+ * channel, and its delivery log row (unique per row and channel) records each step, so the
+ * message goes out once as its recipient sees it:
+ *
+ * - sent already (the outbox lost its mark in a crash): nothing is sent again;
+ * - an earlier attempt was cut short between the provider call and its record (`sending`): an
+ *   idempotent provider (Resend, local) gets the same idempotency key again and sends nothing
+ *   new; a provider without one (Twilio) is not called again: the message is parked as
+ *   "may have been sent" rather than risk a duplicate;
+ * - the provider refused the message (4xx): parked as failed with its reason, never retried;
+ * - 429/5xx/unreachable: retried by the outbox with backoff, honouring Retry-After.
+ */
+export function createMessageSender(providers: NotificationProviders): MessageSender {
+  return {
+    email: async (deps, p, row) => {
+      // An email carrying an unsubscribe link is not sent once its recipient used one.
+      if (row.orgId && p.headers?.["List-Unsubscribe"] && (await optedOut(deps, row.orgId, p))) {
+        await suppress(deps, row, { channel: "email", to: p.to, template: p.template });
+        return;
+      }
+      return deliverOnce(deps, row, { channel: "email", to: p.to, template: p.template, provider: providers.email }, () =>
+        providers.email.send({ orgId: row.orgId, to: p.to, subject: p.subject, text: p.text, html: p.html, headers: p.headers }, row.id),
+      );
+    },
+    sms: (deps, p, row) =>
+      deliverOnce(deps, row, { channel: "sms", to: p.to, template: p.template, provider: providers.sms }, () =>
+        providers.sms.send({ orgId: row.orgId, to: p.to, text: p.text }, row.id),
+      ),
+    async push(deps, p, row) {
+      const push = providers.push;
+      if (!push) throw new DeliveryError("web push is not configured (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY)");
+      const [sub] = await deps.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, p.subscriptionId));
+      if (!sub) return; // unsubscribed since: nothing to send
+      // Push services keep no idempotency key; `topic` (the row id) makes a repeat replace an
+      // undelivered copy, and a crash mid-send is parked like Twilio's.
+      await deliverOnce(
+        deps,
+        row,
+        { channel: "push", to: new URL(sub.endpoint).host, template: p.template, provider: { name: "webpush", idempotent: false } },
+        async () => {
+          const outcome = await sendWebPush(
+            { keys: push.keys, fetch: push.fetch, now: deps.now(), topic: row.id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 32) },
+            sub,
+            { title: p.title, body: p.body, ...(p.url ? { url: p.url } : {}) },
+          );
+          if (!outcome.sent) {
+            await deps.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, sub.id));
+            throw new DeliveryError(`${outcome.reason}: the subscription is gone and was deleted`, { permanent: true });
+          }
+          return { providerMessageId: outcome.providerMessageId };
+        },
+      );
+    },
+    ...(providers.push
+      ? {
+          webPush: {
+            publicKey: providers.push.keys.publicKey,
+            allowsEndpoint: (endpoint: string) => allowsEndpoint(providers.push?.serviceOrigins ?? [], endpoint),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The push services browsers use; the API posts only to these (a subscription names any URL). */
+export const DEFAULT_PUSH_SERVICE_ORIGINS = [
+  "https://fcm.googleapis.com",
+  "https://updates.push.services.mozilla.com",
+  "https://web.push.apple.com",
+  "https://*.notify.windows.com",
+];
+
+function allowsEndpoint(origins: string[], endpoint: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  return origins.some((o) => {
+    const star = o.indexOf("://*.");
+    if (star === -1) return url.origin === o;
+    return url.protocol === o.slice(0, star + 1) && url.host.endsWith(o.slice(star + 4)) && url.port === "";
+  });
+}
+
+async function deliverOnce(
+  deps: DeliveryDeps,
+  source: Source,
+  what: { channel: Channel; to: string; template: string; provider: { name: string; idempotent: boolean } },
+  send: () => Promise<SendResult>,
+): Promise<void> {
+  const { db } = deps;
+  const now = deps.now();
+  const log = and(eq(notificationDeliveries.sourceId, source.id), eq(notificationDeliveries.channel, what.channel));
+  const created = await db
+    .insert(notificationDeliveries)
+    .values({
+      id: newId("delivery"),
+      orgId: source.orgId,
+      sourceId: source.id,
+      channel: what.channel,
+      to: what.to,
+      template: what.template,
+      status: "sending",
+      provider: what.provider.name,
+      attempts: 1,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+    .returning({ id: notificationDeliveries.id });
+  if (created.length === 0) {
+    const [earlier] = await db.select().from(notificationDeliveries).where(log);
+    if (!earlier) throw new Error("delivery log row vanished");
+    if (earlier.status === "sent" || earlier.status === "delivered") return;
+    if (earlier.status === "failed") throw new DeliveryError(earlier.error ?? "failed", { permanent: true });
+    if (earlier.status === "sending" && !(what.provider.idempotent && earlier.provider === what.provider.name)) {
+      const reason = `an earlier attempt stopped after calling ${earlier.provider} and before recording its answer; it may have been sent, so it is not sent again`;
+      await db
+        .update(notificationDeliveries)
+        .set({ status: "failed", error: reason, updatedAt: now })
+        .where(and(log, eq(notificationDeliveries.status, "sending")));
+      throw new DeliveryError(reason, { permanent: true });
+    }
+    await db
+      .update(notificationDeliveries)
+      .set({ status: "sending", provider: what.provider.name, attempts: sql`${notificationDeliveries.attempts} + 1`, updatedAt: now })
+      .where(log);
+  }
+  let result: SendResult;
+  try {
+    result = await send();
+  } catch (err) {
+    const permanent = err instanceof DeliveryError && err.permanent;
+    const message = err instanceof Error ? err.message : String(err);
+    await db
+      .update(notificationDeliveries)
+      .set({ status: permanent ? "failed" : "retrying", error: message.slice(0, 1000), updatedAt: deps.now() })
+      .where(log);
+    throw err;
+  }
+  await db
+    .update(notificationDeliveries)
+    .set({ status: "sent", providerMessageId: result.providerMessageId, error: null, updatedAt: deps.now() })
+    .where(log);
+}
+
+async function optedOut(deps: DeliveryDeps, orgId: string, p: EmailPayload): Promise<boolean> {
+  const recipient = typeof p.data.recipient === "string" ? p.data.recipient : p.to;
+  const [row] = await deps.db
+    .select({ at: notificationPreferences.optedOutAt })
+    .from(notificationPreferences)
+    .where(
+      and(
+        eq(notificationPreferences.orgId, orgId),
+        eq(notificationPreferences.recipient, recipient),
+        eq(notificationPreferences.kind, p.template),
+        eq(notificationPreferences.channel, "email"),
+      ),
+    );
+  return row !== undefined;
+}
+
+async function suppress(deps: DeliveryDeps, source: Source, what: { channel: Channel; to: string; template: string }) {
+  const now = deps.now();
+  await deps.db
+    .insert(notificationDeliveries)
+    .values({
+      id: newId("delivery"),
+      orgId: source.orgId,
+      sourceId: source.id,
+      channel: what.channel,
+      to: what.to,
+      template: what.template,
+      status: "suppressed",
+      provider: "none",
+      error: "the recipient unsubscribed from this kind",
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing();
+}

@@ -1,0 +1,30 @@
+/**
+ * The notifications platform: email, SMS and web push providers (real over fetch, local for the
+ * embedded default), the outbox's sender for them, each person's inbox, and push subscriptions.
+ */
+import { createRouter } from "../../lib/create-app.js";
+import * as inboxHandlers from "./inbox.handlers.js";
+import * as inbox from "./inbox.routes.js";
+import * as pushHandlers from "./push.handlers.js";
+import * as push from "./push.routes.js";
+import * as unsubscribeHandlers from "./unsubscribe.handlers.js";
+import * as unsubscribe from "./unsubscribe.routes.js";
+
+export { notificationsFromEnv } from "./config.js";
+export { type Notification, notificationWrites, personRoomAccess } from "./notify.js";
+export { toE164 } from "./phone.js";
+export { type NotificationKind, renderNotification } from "./templates.js";
+export { templatedEmail } from "./unsubscribe.service.js";
+export { generateVapidKeys } from "./webpush.js";
+
+export const notificationsRouter = () =>
+  createRouter()
+    .openapi(inbox.list, inboxHandlers.list)
+    .openapi(inbox.unread, inboxHandlers.unread)
+    .openapi(inbox.readAll, inboxHandlers.readAll)
+    .openapi(inbox.read, inboxHandlers.read)
+    .openapi(push.key, pushHandlers.key)
+    .openapi(push.subscribe, pushHandlers.subscribe)
+    .openapi(push.unsubscribe, pushHandlers.unsubscribe)
+    .openapi(unsubscribe.confirm, unsubscribeHandlers.confirm)
+    .openapi(unsubscribe.unsubscribe, unsubscribeHandlers.unsubscribe);

@@ -1,0 +1,158 @@
+/**
+ * One template per notification kind, rendered per channel: the inbox (title, body), an email
+ * (subject, text and HTML), an SMS (one 160-character GSM-7 segment where it fits) and a push
+ * (title, body). Templates build plain strings; the HTML is made here, escaping everything a
+ * user typed (a plan title, a name), and links must be http(s).
+ */
+
+export interface TemplateContent {
+  title: string;
+  /** Paragraphs, plain text. */
+  lines: string[];
+  /** The one thing to do, if any. */
+  action?: { label: string; url: string };
+}
+
+interface Template<D> {
+  /** Transactional messages (a receipt, a ticket) cannot be turned off; each says why. */
+  transactional: false | string;
+  render(data: D, locale: string): TemplateContent;
+}
+
+const when = (start?: string | null, end?: string | null) => (start ? (end && end !== start ? `${start} to ${end}` : start) : "");
+
+/** English only for now: other locales fall back to it (the widget i18n work adds more). */
+/** The subject of every personal plan invite (see plan_invite). */
+export const PLAN_INVITE_SUBJECT = "You're invited to join a plan";
+
+export const TEMPLATES = {
+  plan_invite: {
+    transactional: false,
+    render: (d: { planTitle: string; startDate?: string | null; endDate?: string | null; link: string; expiresAt?: string | null }) => ({
+      // A fixed subject: whoever sends an invite cannot choose what the recipient's inbox shows.
+      title: PLAN_INVITE_SUBJECT,
+      lines: [
+        `You're invited to join "${d.planTitle}".`,
+        d.startDate ? `When: ${when(d.startDate, d.endDate)}` : "",
+        d.expiresAt ? `This invitation expires on ${d.expiresAt}.` : "",
+      ],
+      action: { label: "Join the plan", url: d.link },
+    }),
+  } satisfies Template<{ planTitle: string; startDate?: string | null; endDate?: string | null; link: string; expiresAt?: string | null }>,
+  plan_finalized: {
+    transactional: false,
+    render: (d: { planTitle: string; startDate?: string | null; endDate?: string | null; link?: string }) => ({
+      title: `${d.planTitle} is on`,
+      lines: [`The organizer finalized "${d.planTitle}".`, d.startDate ? `When: ${when(d.startDate, d.endDate)}` : ""],
+      ...(d.link ? { action: { label: "Open the plan", url: d.link } } : {}),
+    }),
+  } satisfies Template<{ planTitle: string; startDate?: string | null; endDate?: string | null; link?: string }>,
+  plan_cancelled: {
+    transactional: false,
+    render: (d: { planTitle: string; link?: string }) => ({
+      title: `${d.planTitle} was cancelled`,
+      lines: [`The organizer cancelled "${d.planTitle}".`],
+      ...(d.link ? { action: { label: "Open the plan", url: d.link } } : {}),
+    }),
+  } satisfies Template<{ planTitle: string; link?: string }>,
+} as const;
+
+export type NotificationKind = keyof typeof TEMPLATES;
+export type TemplateData<K extends NotificationKind> = Parameters<(typeof TEMPLATES)[K]["render"]>[0];
+
+export interface Rendered {
+  inbox: { title: string; body: string; link?: string };
+  email: { subject: string; text: string; html: string };
+  sms: string;
+  push: { title: string; body: string; url?: string };
+}
+
+/** Thrown when a template renders nothing to say (an empty title or body); callers answer 422. */
+export class EmptyNotificationError extends Error {}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+function safeUrl(url: string): string {
+  const u = new URL(url);
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    throw new EmptyNotificationError(`a notification link must be http(s), got ${u.protocol}`);
+  return u.toString();
+}
+
+// GSM 03.38 basic set (+ the extension table, which counts double): what fits one 160-character SMS.
+const GSM7 =
+  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+const GSM7_EXT = "^{}\\[~]|€";
+/** Length in GSM-7 septets, or undefined when a character needs UCS-2 (70 per segment). */
+export function gsm7Length(s: string): number | undefined {
+  let n = 0;
+  for (const ch of s) {
+    if (GSM7.includes(ch)) n += 1;
+    else if (GSM7_EXT.includes(ch)) n += 2;
+    else return undefined;
+  }
+  return n;
+}
+
+/** `title: url` in one segment where it fits: the title is shortened (never the link). */
+function smsText(title: string, url: string | undefined): string {
+  const tail = url ? ` ${url}` : "";
+  const full = `${title}${tail}`;
+  const limit = gsm7Length(full) === undefined ? 70 : 160;
+  if (full.length <= limit || tail.length + 2 >= limit) return full;
+  // UTF-16 units, as UCS-2 SMS count them; whole characters only.
+  let head = "";
+  for (const ch of title) {
+    if (head.length + ch.length > limit - tail.length - 1) break;
+    head += ch;
+  }
+  return `${head}…${tail}`;
+}
+
+export function renderNotification<K extends NotificationKind>(
+  kind: K,
+  data: TemplateData<K>,
+  opts: { locale?: string; unsubscribeUrl?: string } = {},
+): Rendered {
+  const template = TEMPLATES[kind] as Template<TemplateData<K>>;
+  const content = template.render(data, opts.locale ?? "en");
+  const title = content.title.trim();
+  const lines = content.lines.map((l) => l.trim()).filter(Boolean);
+  if (!title || lines.length === 0) throw new EmptyNotificationError(`the ${kind} notification would be empty`);
+  const action = content.action ? { label: content.action.label, url: safeUrl(content.action.url) } : undefined;
+  const why = template.transactional
+    ? `You get this email because ${template.transactional}; it cannot be turned off.`
+    : opts.unsubscribeUrl
+      ? "Don't want these emails? Unsubscribe:"
+      : "";
+  const text = [
+    ...lines,
+    action ? `${action.label}: ${action.url}` : "",
+    why ? `--\n${why}${opts.unsubscribeUrl && !template.transactional ? ` ${opts.unsubscribeUrl}` : ""}` : "",
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+  const html = [
+    '<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5">',
+    ...lines.map((l) => `<p>${escapeHtml(l)}</p>`),
+    action ? `<p><a href="${escapeHtml(action.url)}">${escapeHtml(action.label)}</a></p>` : "",
+    why
+      ? `<hr><p style="color:#666;font-size:small">${escapeHtml(why)}${
+          opts.unsubscribeUrl && !template.transactional ? ` <a href="${escapeHtml(safeUrl(opts.unsubscribeUrl))}">Unsubscribe</a>` : ""
+        }</p>`
+      : "",
+    "</body></html>",
+  ].join("");
+  return {
+    inbox: { title, body: lines.join("\n"), ...(action ? { link: action.url } : {}) },
+    email: { subject: title, text, html },
+    sms: smsText(title, action?.url),
+    push: { title, body: lines[0]!, ...(action ? { url: action.url } : {}) },
+  };
+}
+
+export function isTransactional(kind: string): boolean {
+  return kind in TEMPLATES && TEMPLATES[kind as NotificationKind].transactional !== false;
+}
