@@ -1,3 +1,4 @@
+import { EVENT_MESSAGE_SCHEMAS } from "./events/messages.js";
 import { PLAN_EVENT_SCHEMAS } from "./plans/events.js";
 import { z } from "./zod.js";
 
@@ -36,6 +37,7 @@ export const PublishedEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("member.changed"), data: z.object({ id: z.string() }) }),
   z.object({ type: z.literal("key.changed"), data: z.object({ id: z.string() }) }),
   ...PLAN_EVENT_SCHEMAS,
+  ...EVENT_MESSAGE_SCHEMAS,
 ]);
 export type PublishedEvent = z.infer<typeof PublishedEventSchema>;
 
