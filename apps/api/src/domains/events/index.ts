@@ -47,4 +47,4 @@ export const eventsDomain = {
   messages: EVENT_MESSAGE_SCHEMAS,
 } satisfies DomainModule;
 
-export { releaseExpiredHolds } from "./orders/orders.service.js";
+export { releaseExpiredHolds } from "./holds.js";

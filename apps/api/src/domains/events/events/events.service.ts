@@ -20,6 +20,7 @@ import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type EventRow, eventViewer, loadEvent, loadStock, toEvent } from "../access.js";
 import { enqueueEventMessage } from "../events.js";
+import { releaseExpiredHolds } from "../holds.js";
 
 /** The API shape of `row` with its current stock. */
 export async function eventView(deps: Deps, row: EventRow): Promise<TicketedEvent> {
@@ -121,6 +122,8 @@ export async function listEvents(deps: Deps, caller: Caller | null, query: Event
 
 export async function getEvent(deps: Deps, caller: Caller | null, eventId: string): Promise<TicketedEvent> {
   const { event } = await loadEvent(deps, caller, eventId);
+  // Holds that ran out return their tickets before the stock is shown (the counters move, so reload).
+  if ((await releaseExpiredHolds(deps, event.id)) > 0) return getEvent(deps, caller, eventId);
   return eventView(deps, event);
 }
 

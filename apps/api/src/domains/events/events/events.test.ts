@@ -1,15 +1,7 @@
 import type { TicketedEvent } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkout, EVENT_DEFAULTS, eventMessages, newEvent, newTicketType } from "../../../../test/event-fixtures.js";
-import {
-  addMember,
-  createParticipantToken,
-  expectProblem,
-  expectStatus,
-  newOrg,
-  TEST_ORIGIN,
-  type TestOrg,
-} from "../../../../test/fixtures.js";
+import { addMember, expectProblem, expectStatus, newOrg, TEST_ORIGIN, type TestOrg } from "../../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 
 let t: TestApp;

@@ -1,28 +1,19 @@
-import {
-  type CreateOrder,
-  formatMoney,
-  newConfirmationCode,
-  newId,
-  type Order,
-  type OrderListQuery,
-  type Page,
-  randomToken,
-} from "@gatherkit/core";
+import { type CreateOrder, formatMoney, newConfirmationCode, newId, type Order, type OrderListQuery, type Page } from "@gatherkit/core";
 import { events, orderLines, orders, quotas, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
-import { and, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { deliverSoon, email, enqueueWhen } from "../../../lib/outbox.js";
+import { email, enqueueWhen } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type EventRow, loadEvent, loadStock, remainingOfType, type TicketTypeRow, unlocks } from "../access.js";
 import { enqueueStockChanged } from "../events.js";
+import { type OrderRow, quotaShare, quotasOfOrder, releaseExpiredHolds, releaseOrder } from "../holds.js";
 
-export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
 
 export function toOrder(row: OrderRow, lines: OrderLineRow[]): Order {
@@ -173,13 +164,6 @@ function holdStatements(deps: Deps, r: Request, row: OrderRow, confirmation?: Re
   ] as const;
 }
 
-/** How many places of the quota in scope (`quotas`) the order's lines take. */
-const quotaShare = (orderId: string) =>
-  sql`SELECT COALESCE(SUM(ol.quantity), 0) FROM ${orderLines} ol JOIN ${ticketTypeQuotas} l ON l.ticket_type_id = ol.ticket_type_id WHERE ol.order_id = ${orderId} AND l.quota_id = ${quotas.id}`;
-/** The quotas the order's lines draw on, by the links as they are now. */
-const quotasOfOrder = (orderId: string) =>
-  sql`(SELECT l.quota_id FROM ${ticketTypeQuotas} l JOIN ${orderLines} ol ON ol.ticket_type_id = l.ticket_type_id WHERE ol.order_id = ${orderId})`;
-
 function confirmationEmail(r: Request, row: OrderRow) {
   const when = new Intl.DateTimeFormat("en", { dateStyle: "full", timeStyle: "short", timeZone: r.event.timeZone }).format(
     r.event.startsAt,
@@ -258,60 +242,6 @@ async function explainRefusal(deps: Deps, caller: Caller | null, eventId: string
   throw full
     ? soldOut(full.type, remainingOfType(event, stock, full.type) ?? 0)
     : new ApiError(409, "sold_out", "Not enough tickets are left for this order: its ticket types share a quota that is nearly full.");
-}
-
-/**
- * Returns an order's tickets to sale and sets its status (`expired`, `cancelled`), from `pending`
- * only and, for `expired`, only once its hold has run out. One batch: the status change draws a
- * fresh release token, and every counter update runs only where the order carries that token,
- * so of two concurrent releases exactly one returns the stock. Answers whether this call did it.
- */
-export async function releaseOrder(
-  deps: Deps,
-  order: Pick<OrderRow, "id" | "orgId" | "eventId">,
-  to: "expired" | "cancelled",
-): Promise<boolean> {
-  const db = deps.db;
-  const now = deps.now();
-  const token = randomToken(20);
-  const mine = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${order.id} AND ${orders.releaseToken} = ${token})`;
-  const results = await db.batch([
-    db
-      .update(orders)
-      .set({ status: to, releaseToken: token, updatedAt: now, ...(to === "cancelled" && { cancelledAt: now }) })
-      .where(and(eq(orders.id, order.id), eq(orders.status, "pending"), to === "expired" ? lte(orders.expiresAt, now) : undefined))
-      .returning({ id: orders.id }),
-    db
-      .update(ticketTypes)
-      .set({
-        quantityUsed: sql`${ticketTypes.quantityUsed} - (SELECT COALESCE(SUM(ol.quantity), 0) FROM ${orderLines} ol WHERE ol.order_id = ${order.id} AND ol.ticket_type_id = ${ticketTypes.id})`,
-      })
-      .where(and(inArray(ticketTypes.id, sql`(SELECT ticket_type_id FROM ${orderLines} WHERE order_id = ${order.id})`), mine)),
-    db
-      .update(quotas)
-      .set({ used: sql`${quotas.used} - (${quotaShare(order.id)})` })
-      .where(and(inArray(quotas.id, quotasOfOrder(order.id)), mine)),
-    db
-      .update(events)
-      .set({ capacityUsed: sql`${events.capacityUsed} - (SELECT ${orders.quantity} FROM ${orders} WHERE ${orders.id} = ${order.id})` })
-      .where(and(eq(events.id, order.eventId), mine)),
-    enqueueStockChanged(deps, order.orgId, order.eventId, mine),
-  ]);
-  const released = results[0].length > 0;
-  if (released) deliverSoon(deps);
-  return released;
-}
-
-/** Releases the holds of `eventId` (or of every event) that ran out; answers how many. Safe to run concurrently. */
-export async function releaseExpiredHolds(deps: Deps, eventId?: string, limit = 100): Promise<number> {
-  const due = await deps.db
-    .select({ id: orders.id, orgId: orders.orgId, eventId: orders.eventId })
-    .from(orders)
-    .where(and(eventId ? eq(orders.eventId, eventId) : undefined, eq(orders.status, "pending"), lte(orders.expiresAt, deps.now())))
-    .limit(limit);
-  let n = 0;
-  for (const o of due) if (await releaseOrder(deps, o, "expired")) n++;
-  return n;
 }
 
 async function loadOrder(deps: Deps, caller: Caller | null, orderId: string): Promise<{ row: OrderRow; lines: OrderLineRow[] }> {

@@ -18,6 +18,7 @@ import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type EventRow, loadEvent, loadStock, type TicketTypeRow, toQuota, toTicketType, unlocks } from "../access.js";
 import { enqueueStockChanged } from "../events.js";
+import { releaseExpiredHolds } from "../holds.js";
 
 /** An event an organizer may change the ticketing of: theirs and not cancelled. */
 async function manageableEvent(deps: Deps, caller: Caller | null, eventId: string): Promise<EventRow> {
@@ -83,6 +84,7 @@ export async function listTicketTypes(
   accessCode: string | undefined,
 ): Promise<{ data: TicketType[] }> {
   const { event, viewer } = await loadEvent(deps, caller, eventId);
+  await releaseExpiredHolds(deps, event.id);
   const stock = await loadStock(deps, event.id);
   const now = deps.now();
   return {
