@@ -1,4 +1,5 @@
 import type { ChatMessage, Expense, Payment, Proposal } from "@gatherkit/core";
+import { checkout, newEvent, newQuota, newTicketType } from "./event-fixtures.js";
 import { addMember, expectStatus, newOrg, TEST_ORIGIN, type TestMember, type TestOrg } from "./fixtures.js";
 import { call, type TestApp } from "./harness.js";
 import { idsIn } from "./openapi-walk.js";
@@ -69,11 +70,27 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
   const invite = await newInvite(t, org, plan, { maxUses: 1000 });
   objects.invite = invite;
   objects.planParticipant = pat.participant;
+  // Events: a published event with a ticket type, a quota over it and a pending order holding one ticket.
+  const event = await newEvent(t, org, { title: `${name} concert`, capacity: 1000 });
+  objects.event = event;
+  const ticketType = await newTicketType(t, org, event, { quantity: 500, maxPerOrder: 10 });
+  objects.ticketType = ticketType;
+  objects.quota = await newQuota(t, org, event, 400, [ticketType.id]);
+  objects.order = await checkout(t, org, event, [{ ticketTypeId: ticketType.id, quantity: 1 }]);
+  // An unpublished event (publish succeeds on it) with a ticket type no order holds (delete succeeds on it).
+  const unpublished = await newEvent(t, org, { title: `${name} rehearsal` });
+  expectStatus(await call(t, "POST", `/v1/events/${unpublished.id}/unpublish`, { token: org.secretKey }), 200);
+  objects.unpublishedEvent = unpublished;
+  const spare = await newTicketType(t, org, unpublished, { name: "Spare" });
+  objects.spareTicketType = expectStatus(
+    await call(t, "PATCH", `/v1/events/${unpublished.id}/ticket-types/${spare.id}`, { token: org.secretKey, body: { sortOrder: 1 } }),
+    200,
+  );
   return {
     ...org,
     admin,
     objects,
-    references: [`org:${org.org.id}`, `plan:${plan.id}`],
+    references: [`org:${org.org.id}`, `plan:${plan.id}`, `event:${event.id}`],
     pathValues: { code: invite.code },
     secrets: [
       org.secretKey,

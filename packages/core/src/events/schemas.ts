@@ -192,7 +192,7 @@ const AccessCode = z
   .trim()
   .min(4)
   .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only")
+  .regex(/^[A-Za-z0-9-]+$/, "letters, digits and dashes only")
   .openapi({ example: "FRIENDS24" });
 
 export const TicketTypeSchema = z
