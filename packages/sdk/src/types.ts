@@ -8,17 +8,23 @@ import type {
   CastVoteSchema,
   CreateChatMessageSchema,
   CreatedSecretKeySchema,
+  CreateEventSchema,
   CreateExpenseSchema,
   CreateInviteSchema,
+  CreateOrderSchema,
   CreateParticipantTokenSchema,
   CreatePaymentSchema,
   CreatePlanSchema,
   CreateProposalSchema,
   CreatePublishableKeySchema,
+  CreateQuotaSchema,
   CreateRoomTokenSchema,
   CreateSecretKeySchema,
+  CreateTicketTypeSchema,
+  EventListQuery,
   FinalizeSchema,
   JoinPlanSchema,
+  OrderListQuery,
   PlanEventType,
   PlanListQuery,
   PlanParticipantListQuery,
@@ -28,6 +34,7 @@ import type {
   SignInSchema,
   SignUpSchema,
   UpdateChatMessageSchema,
+  UpdateEventSchema,
   UpdateMemberSchema,
   UpdateOrganizationSchema,
   UpdatePaymentSchema,
@@ -35,11 +42,13 @@ import type {
   UpdatePlanSchema,
   UpdateProposalSchema,
   UpdatePublishableKeySchema,
+  UpdateTicketTypeSchema,
   z,
 } from "@gatherkit/core";
 
 // Plans: outputs exactly as the API answers them.
 export type {
+  Availability,
   Balance,
   BalanceStatus,
   ChatMessage,
@@ -52,6 +61,7 @@ export type {
   JoinPlanResult,
   Me,
   Member,
+  Order,
   Organization,
   Participant,
   ParticipantToken,
@@ -71,6 +81,7 @@ export type {
   ProposalCost,
   ProposalStatus,
   PublishableKey,
+  Quota,
   Role,
   RoomToken,
   SecretKey,
@@ -80,6 +91,8 @@ export type {
   SplitSpec,
   Tally,
   TallyList,
+  TicketedEvent,
+  TicketType,
   User,
   Vote,
   VoteResult,
@@ -138,3 +151,16 @@ export type MessageUpdateParams = z.input<typeof UpdateChatMessageSchema>;
 export type PlanEvent = Extract<PublishedEvent, { type: PlanEventType }>;
 /** The `data` of the plan event `T`. */
 export type PlanEventData<T extends PlanEventType> = Extract<PlanEvent, { type: T }>["data"];
+
+// ---- events -------------------------------------------------------------------------------
+
+export type EventCreateParams = z.input<typeof CreateEventSchema>;
+export type EventUpdateParams = z.input<typeof UpdateEventSchema>;
+/** `limit`, `cursor`, and filters: `q`, `category`, `from`, `to`, `status` (organizers). */
+export type EventListParams = Partial<EventListQuery>;
+export type TicketTypeCreateParams = z.input<typeof CreateTicketTypeSchema>;
+export type TicketTypeUpdateParams = z.input<typeof UpdateTicketTypeSchema>;
+export type QuotaCreateParams = z.input<typeof CreateQuotaSchema>;
+export type OrderCreateParams = z.input<typeof CreateOrderSchema>;
+/** `limit`, `cursor` and an optional `status` filter. */
+export type OrderListParams = Partial<OrderListQuery>;
