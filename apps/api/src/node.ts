@@ -8,6 +8,7 @@ import { createLibsqlDb } from "@gatherkit/db/libsql";
 import type { HttpBindings } from "@hono/node-server";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
+import { startHoldSweeper } from "./domains/events/index.js";
 import { configFromEnv } from "./lib/config.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
@@ -56,6 +57,8 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   const hostname = env.HOST ?? "127.0.0.1";
   // Retries outbox messages that failed or that a crash left behind.
   const stopOutboxPump = startOutboxPump(deps);
+  // Returns the tickets of checkouts whose hold ran out, and tells their event rooms.
+  const stopHoldSweeper = startHoldSweeper(deps);
   // Requests wait until the demo organization is seeded, so whoever sees the API up (`pnpm dev`
   // printing demo.json, a page using its key) sees the demo too.
   let seeded!: () => void;
@@ -80,6 +83,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     if (!production) demo = await seedDemo(deps, dataDir, demoOrigins({ api: actualPort, web: Number(env.WEB_PORT || 5173) }));
   } catch (err) {
     stopOutboxPump();
+    stopHoldSweeper();
     server.close();
     throw err;
   }
@@ -92,6 +96,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     demo,
     close: async () => {
       stopOutboxPump();
+      stopHoldSweeper();
       await new Promise<void>((r) => server.close(() => r()));
     },
     handle,

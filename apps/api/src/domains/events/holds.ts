@@ -67,3 +67,16 @@ export async function releaseExpiredHolds(deps: Deps, eventId?: string, limit = 
   for (const o of due) if (await releaseOrder(deps, o, "expired")) n++;
   return n;
 }
+
+/**
+ * Releases expired holds every `intervalMs` on Node, so an open checkout hears the stock come back
+ * (`event.stock_changed`) without waiting for someone to read or buy. Returns the stop function.
+ * On Workers the cron trigger calls `releaseExpiredHolds` instead.
+ */
+export function startHoldSweeper(deps: Deps, intervalMs = 15_000): () => void {
+  const timer = setInterval(() => {
+    releaseExpiredHolds(deps).catch((err: unknown) => deps.logger.error("releasing expired holds failed", { error: String(err) }));
+  }, intervalMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
+}

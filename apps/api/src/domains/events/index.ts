@@ -47,4 +47,4 @@ export const eventsDomain = {
   messages: EVENT_MESSAGE_SCHEMAS,
 } satisfies DomainModule;
 
-export { releaseExpiredHolds } from "./holds.js";
+export { releaseExpiredHolds, startHoldSweeper } from "./holds.js";

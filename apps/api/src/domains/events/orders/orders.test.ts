@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkout, checkoutRequest, eventMessages, newEvent, newQuota, newTicketType } from "../../../../test/event-fixtures.js";
 import { expectProblem, expectStatus, newOrg, TEST_ORIGIN, type TestOrg } from "../../../../test/fixtures.js";
 import { call, createTestApp, monotonicNow, type TestApp } from "../../../../test/harness.js";
+import { releaseExpiredHolds } from "../index.js";
 
 // A clock the tests can move forward (hold expiry), never backwards.
 let offset = 0;
@@ -219,6 +220,21 @@ describe("holds end", () => {
     expect(last).toMatchObject({ data: { ticketTypes: [{ id: ga.id, remaining: 2 }] } });
     expectProblem(await call(t, "POST", `/v1/orders/${order.id}/cancel`, { token: a.secretKey }), 409, "order_not_pending");
     await checkout(t, a, event, [{ ticketTypeId: ga.id, quantity: 2 }]);
+  });
+
+  it("the sweeper (Node's timer, the Worker's cron) releases expired holds with nobody reading, and the room hears it", async () => {
+    const event = await newEvent(t, a, { holdMinutes: 1 });
+    const ga = await newTicketType(t, a, event, { quantity: 5 });
+    const held = await checkout(t, a, event, [{ ticketTypeId: ga.id, quantity: 3 }]);
+    expect(await releaseExpiredHolds(t.deps, event.id)).toBe(0);
+    offset += 60_000;
+    expect(await releaseExpiredHolds(t.deps)).toBeGreaterThanOrEqual(1);
+    const [order] = await t.deps.db.select().from(orders).where(eq(orders.id, held.id));
+    const [tt] = await t.deps.db.select().from(ticketTypes).where(eq(ticketTypes.id, ga.id));
+    expect([order?.status, tt?.quantityUsed]).toEqual(["expired", 0]);
+    const last = (await eventMessages(t, event)).filter((m) => m.type === "event.stock_changed").at(-1);
+    expect(last).toMatchObject({ data: { ticketTypes: [{ id: ga.id, remaining: 5 }] } });
+    expect(await releaseExpiredHolds(t.deps, event.id)).toBe(0);
   });
 
   it("an organizer cancels a pending order; concurrent releases return the stock exactly once", async () => {
