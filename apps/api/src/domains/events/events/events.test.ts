@@ -156,6 +156,22 @@ describe("the status lifecycle and who sees what", () => {
   });
 });
 
+describe("the event's room", () => {
+  it("a page's publishable key may watch a published event's stock; a draft or another organization's event is 404", async () => {
+    const room = (id: string) => ({ room: `event:${id}` });
+    const draft = await newEvent(t, a, { publish: false });
+    const live = await newEvent(t, a);
+    const ask = (opts: { token: string; headers?: Record<string, string> }, id: string) =>
+      call(t, "POST", "/v1/realtime/tokens", { ...opts, body: room(id) });
+    expect(expectStatus<{ room: string }>(await ask(asPage(a), live.id), 201).room).toBe(`event:${live.id}`);
+    expect((await ask({ token: a.participantToken }, live.id)).status).toBe(201);
+    expect((await ask({ token: a.secretKey }, draft.id)).status).toBe(201);
+    expectProblem(await ask(asPage(a), draft.id), 404, "not_found");
+    expectProblem(await ask(asPage(b), live.id), 404, "not_found");
+    expectProblem(await ask({ token: b.secretKey }, live.id), 404, "not_found");
+  });
+});
+
 describe("editing", () => {
   it("changes fields, null clears, and the merged window must stay ordered", async () => {
     const event = await newEvent(t, a, { venue: { name: "Old hall" }, capacity: 50 });
