@@ -12,6 +12,7 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { fanout } from "./fanout.mjs";
+import { holds } from "./holds.mjs";
 import { checkSizes, kb } from "./sizes.mjs";
 import { startServer } from "./start-server.mjs";
 
@@ -172,5 +173,5 @@ async function realtime() {
 }
 
 const only = process.argv.slice(2);
-const parts = { http, realtime, sizes };
+const parts = { http, holds, realtime, sizes };
 for (const [name, run] of Object.entries(parts)) if (!only.length || only.includes(name)) await run();
