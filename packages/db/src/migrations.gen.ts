@@ -84,5 +84,18 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE TABLE `ticket_types` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`description` text DEFAULT '' NOT NULL,\n\t`price` integer NOT NULL,\n\t`currency` text NOT NULL,\n\t`quantity` integer,\n\t`quantity_used` integer DEFAULT 0 NOT NULL,\n\t`min_per_order` integer DEFAULT 1 NOT NULL,\n\t`max_per_order` integer DEFAULT 10 NOT NULL,\n\t`sales_start_at` integer,\n\t`sales_end_at` integer,\n\t`hidden` integer DEFAULT false NOT NULL,\n\t`access_code` text,\n\t`sort_order` integer DEFAULT 0 NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,\n\tCONSTRAINT \"ticket_types_quantity_used\" CHECK(\"ticket_types\".\"quantity_used\" >= 0 AND (\"ticket_types\".\"quantity\" IS NULL OR \"ticket_types\".\"quantity_used\" <= \"ticket_types\".\"quantity\")),\n\tCONSTRAINT \"ticket_types_price\" CHECK(\"ticket_types\".\"price\" >= 0),\n\tCONSTRAINT \"ticket_types_per_order\" CHECK(\"ticket_types\".\"min_per_order\" >= 1 AND \"ticket_types\".\"max_per_order\" >= \"ticket_types\".\"min_per_order\")\n);",
       "CREATE INDEX `ticket_types_event` ON `ticket_types` (`event_id`,`sort_order`,`created_at`);"
     ]
+  },
+  {
+    "id": "0004_payments_tickets",
+    "statements": [
+      "CREATE TABLE `tickets` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`order_id` text NOT NULL,\n\t`ticket_type_id` text NOT NULL,\n\t`code` text NOT NULL,\n\t`status` text DEFAULT 'valid' NOT NULL,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`ticket_type_id`) REFERENCES `ticket_types`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `tickets_code` ON `tickets` (`code`);",
+      "CREATE INDEX `tickets_order` ON `tickets` (`order_id`);",
+      "CREATE INDEX `tickets_event` ON `tickets` (`event_id`,`created_at`);",
+      "CREATE TABLE `payment_events` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`provider` text NOT NULL,\n\t`type` text NOT NULL,\n\t`received_at` integer NOT NULL\n);",
+      "ALTER TABLE `orders` ADD `payment_intent_id` text;",
+      "ALTER TABLE `orders` ADD `amount_refunded` integer DEFAULT 0 NOT NULL;",
+      "CREATE UNIQUE INDEX `orders_payment_intent` ON `orders` (`payment_intent_id`);"
+    ]
   }
 ];

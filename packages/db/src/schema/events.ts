@@ -167,9 +167,14 @@ export const orders = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
     paidAt: integer("paid_at"),
     cancelledAt: integer("cancelled_at"),
+    /** The payments provider's PaymentIntent paying this order (none for a free order). */
+    paymentIntentId: text("payment_intent_id"),
+    /** Refunded so far, in minor units, as the provider's refund events say. */
+    amountRefunded: integer("amount_refunded").notNull().default(0),
   },
   (t) => [
     uniqueIndex("orders_confirmation_code").on(t.confirmationCode),
+    uniqueIndex("orders_payment_intent").on(t.paymentIntentId),
     index("orders_event_created").on(t.eventId, t.createdAt, t.id),
     index("orders_event_pending").on(t.eventId, t.status, t.expiresAt),
     index("orders_org_created").on(t.orgId, t.createdAt, t.id),
@@ -193,4 +198,27 @@ export const orderLines = sqliteTable(
     unitPrice: integer("unit_price").notNull(),
   },
   (t) => [index("order_lines_order").on(t.orderId), check("order_lines_quantity", sql`${t.quantity} >= 1 AND ${t.unitPrice} >= 0`)],
+);
+
+/** A paid order's tickets, one per seat, each with its own code (what is scanned at the door). */
+export const tickets = sqliteTable(
+  "tickets",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    eventId: eventId(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    ticketTypeId: text("ticket_type_id")
+      .notNull()
+      .references(() => ticketTypes.id),
+    /** Unique, unguessable, human-typable (see core's ticket codes). */
+    code: text("code").notNull(),
+    status: text("status", { enum: ["valid", "void"] })
+      .notNull()
+      .default("valid"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("tickets_code").on(t.code), index("tickets_order").on(t.orderId), index("tickets_event").on(t.eventId, t.createdAt)],
 );
