@@ -21,6 +21,7 @@ export const PLATFORM_ERROR_CODES = [
   "authentication_required",
   "invalid_credentials",
   "invalid_token",
+  "invalid_signature",
   "token_expired",
   "key_revoked",
   "refresh_token_reused",

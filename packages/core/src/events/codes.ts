@@ -20,3 +20,15 @@ export function normalizeConfirmationCode(input: string): string | null {
   if (s.length !== 8 || [...s].some((ch) => !CONFIRMATION_ALPHABET.includes(ch))) return null;
   return `${s.slice(0, 4)}-${s.slice(4)}`;
 }
+
+/** A new ticket code such as `K7QX-9MDA-3FHT`: 12 characters from CONFIRMATION_ALPHABET (~54 bits), grouped by 4. */
+export function newTicketCode(): string {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  let out = "";
+  for (const [i, b] of bytes.entries()) {
+    out += CONFIRMATION_ALPHABET[b % CONFIRMATION_ALPHABET.length];
+    if (i === 3 || i === 7) out += "-";
+  }
+  return out;
+}

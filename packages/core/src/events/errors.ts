@@ -11,4 +11,5 @@ export const EVENT_ERROR_CODES = [
   "sold_out",
   "order_not_pending",
   "hold_expired",
+  "payment_provider_error",
 ] as const;

@@ -362,6 +362,29 @@ export const CreateOrderSchema = z
 export type CreateOrderInput = z.input<typeof CreateOrderSchema>;
 export type CreateOrder = z.output<typeof CreateOrderSchema>;
 
+export const OrderPaymentSchema = z
+  .object({
+    provider: z.enum(["stripe", "local"]),
+    paymentIntentId: z.string(),
+    clientSecret: z.string().nullable().openapi({
+      description: "For Stripe's Payment Element in the buyer's page. Only in the answer that started the checkout.",
+    }),
+    checkoutUrl: z.string().nullable().openapi({
+      description: "The local provider's checkout page (embedded default). Only in the answer that started the checkout.",
+    }),
+  })
+  .openapi("OrderPayment");
+
+export const TicketSchema = z
+  .object({
+    id: idSchema("ticket"),
+    ticketTypeId: TicketTypeId,
+    code: z.string().openapi({ example: "K7QX-9MDA-3FHT", description: "What is scanned or typed at the door." }),
+    status: z.enum(["valid", "void"]),
+  })
+  .openapi("Ticket");
+export type Ticket = z.infer<typeof TicketSchema>;
+
 export const OrderSchema = z
   .object({
     id: OrderId,
@@ -378,6 +401,8 @@ export const OrderSchema = z
     updatedAt: z.iso.datetime(),
     paidAt: z.iso.datetime().nullable(),
     cancelledAt: z.iso.datetime().nullable(),
+    payment: orNull(OrderPaymentSchema).openapi({ description: "How the order is paid; null for a free order." }),
+    tickets: z.array(TicketSchema).openapi({ description: "Issued once the order is paid (at once for a free order)." }),
   })
   .openapi("Order");
 export type Order = z.infer<typeof OrderSchema>;

@@ -10,6 +10,7 @@ import * as eventHandlers from "./events/events.handlers.js";
 import * as events from "./events/events.routes.js";
 import * as orderHandlers from "./orders/orders.handlers.js";
 import * as orders from "./orders/orders.routes.js";
+import { handlePaymentEvent } from "./payments.js";
 import * as ticketTypeHandlers from "./ticket-types/ticket-types.handlers.js";
 import * as ticketTypes from "./ticket-types/ticket-types.routes.js";
 
@@ -44,6 +45,7 @@ export const eventsDomain = {
     },
   },
   errors: EVENT_ERROR_CODES,
+  payments: handlePaymentEvent,
   messages: EVENT_MESSAGE_SCHEMAS,
 } satisfies DomainModule;
 

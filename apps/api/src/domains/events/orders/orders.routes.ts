@@ -26,6 +26,13 @@ const orderExample = {
   updatedAt: "2030-06-01T12:00:00.000Z",
   paidAt: null,
   cancelledAt: null,
+  payment: {
+    provider: "stripe",
+    paymentIntentId: "pi_3Pq2m8x1v4w6n0p5",
+    clientSecret: "pi_3Pq2m8x1v4w6n0p5_secret_9x2q7fctrh",
+    checkoutUrl: null,
+  },
+  tickets: [],
 } satisfies z.infer<typeof OrderSchema>;
 
 export const create = createRoute({
@@ -35,7 +42,7 @@ export const create = createRoute({
   tags,
   summary: "Start a checkout",
   description:
-    "Holds the tickets until `expiresAt` (the event's `holdMinutes`); a hold that runs out returns them to sale. A free order is confirmed at once (`paid`). Never sells more than the event's capacity, a type's quantity or a quota allows, however many buyers check out at once: 409 `sold_out` when there is not enough left. Other refusals: 409 `event_not_on_sale`, 409 `ticket_type_not_on_sale` (outside its sales window), 422 `unknown_ticket_type`, 422 `order_quantity_out_of_range` (min/max per order), 403 `access_code_required` (a hidden type without its code). For a page's publishable key, a participant token or organizers.",
+    "Holds the tickets until `expiresAt` (the event's `holdMinutes`) and opens a payment with the payments provider: `payment.clientSecret` for Stripe's Payment Element, or `payment.checkoutUrl` for the local provider's page (only in this answer). The order becomes `paid`, with its tickets, when the provider's webhook says so; a hold that runs out returns its tickets to sale. A free order is confirmed at once (`paid`, tickets issued). If the provider cannot be reached: 503 `payment_provider_error`, nothing held. Never sells more than the event's capacity, a type's quantity or a quota allows, however many buyers check out at once: 409 `sold_out` when there is not enough left. Other refusals: 409 `event_not_on_sale`, 409 `ticket_type_not_on_sale` (outside its sales window), 422 `unknown_ticket_type`, 422 `order_quantity_out_of_range` (min/max per order), 403 `access_code_required` (a hidden type without its code). For a page's publishable key, a participant token or organizers.",
   security: security.any,
   request: {
     params: EventParams,
@@ -46,7 +53,7 @@ export const create = createRoute({
       description: "The order, holding its tickets (or paid, if free).",
       content: { "application/json": { schema: OrderSchema, example: orderExample } },
     },
-    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422, 503),
   },
 });
 export type CreateRoute = typeof create;

@@ -1,22 +1,29 @@
-import { type CreateOrder, formatMoney, newConfirmationCode, newId, type Order, type OrderListQuery, type Page } from "@gatherkit/core";
-import { events, orderLines, orders, quotas, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { type CreateOrder, newConfirmationCode, newId, type Order, type OrderListQuery, type Page } from "@gatherkit/core";
+import { events, orderLines, orders, quotas, tickets, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
+import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { email, enqueueWhen } from "../../../lib/outbox.js";
+import { enqueueWhen } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
+import { paymentsProvider } from "../../../platform/payments/payments.service.js";
+import type { PaymentIntent } from "../../../platform/payments/provider.js";
 import { type EventRow, loadEvent, loadStock, remainingOfType, type TicketTypeRow, unlocks } from "../access.js";
+import { confirmationEmail } from "../confirmation.js";
 import { enqueueStockChanged } from "../events.js";
 import { type OrderRow, quotaShare, quotasOfOrder, releaseExpiredHolds, releaseOrder } from "../holds.js";
+import { issueTickets } from "../tickets.js";
 
 export type OrderLineRow = typeof orderLines.$inferSelect;
 
-export function toOrder(row: OrderRow, lines: OrderLineRow[]): Order {
+export type TicketRow = typeof tickets.$inferSelect;
+
+/** The API shape of an order; `secrets` (client secret, checkout URL) only in the answer that started the checkout. */
+export function toOrder(row: OrderRow, lines: OrderLineRow[], issued: TicketRow[] = [], secrets?: PaymentIntent): Order {
   return {
     id: row.id,
     eventId: row.eventId,
@@ -32,6 +39,15 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[]): Order {
     updatedAt: toIso(row.updatedAt),
     paidAt: toIso(row.paidAt),
     cancelledAt: toIso(row.cancelledAt),
+    payment: row.paymentIntentId
+      ? {
+          provider: row.paymentIntentId.startsWith("pi_local_") ? "local" : "stripe",
+          paymentIntentId: row.paymentIntentId,
+          clientSecret: secrets?.clientSecret ?? null,
+          checkoutUrl: secrets?.checkoutUrl ?? null,
+        }
+      : null,
+    tickets: issued.map((x) => ({ id: x.id, ticketTypeId: x.ticketTypeId, code: x.code, status: x.status })),
   };
 }
 
@@ -125,9 +141,11 @@ export function roomFor(r: Request, now: number): SQL {
  * room's stock message follow only if it was. Writers are serialized, so the check and the
  * increments see the same stock and no checkout can slip between them.
  */
-function holdStatements(deps: Deps, r: Request, row: OrderRow, confirmation?: ReturnType<typeof email>) {
+function holdStatements(deps: Deps, r: Request, row: OrderRow) {
   const db = deps.db;
   const placed = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.id})`;
+  const free = row.status === "paid";
+  const lines = r.lines.map((l) => ({ ticketTypeId: l.type.id, quantity: l.quantity }));
   return [
     insertWhen(db, orders, row, roomFor(r, row.createdAt)).returning(),
     ...r.lines.map((l) =>
@@ -160,57 +178,88 @@ function holdStatements(deps: Deps, r: Request, row: OrderRow, confirmation?: Re
       .set({ capacityUsed: sql`${events.capacityUsed} + ${r.quantity}` })
       .where(and(eq(events.id, r.event.id), placed)),
     enqueueStockChanged(deps, row.orgId, r.event.id, placed),
-    ...(confirmation ? [enqueueWhen(db, confirmation, placed, { orgId: row.orgId, now: row.createdAt })] : []),
+    // A free order is paid at once: its tickets and confirmation come with it.
+    ...(free
+      ? [
+          ...issueTickets(deps, row, lines, placed, row.createdAt),
+          enqueueWhen(
+            db,
+            confirmationEmail(
+              r.event,
+              row,
+              r.lines.map((l) => ({ name: l.type.name, quantity: l.quantity })),
+            ),
+            placed,
+            { orgId: row.orgId, now: row.createdAt },
+          ),
+        ]
+      : []),
   ] as const;
 }
 
-function confirmationEmail(r: Request, row: OrderRow) {
-  const when = new Intl.DateTimeFormat("en", { dateStyle: "full", timeStyle: "short", timeZone: r.event.timeZone }).format(
-    r.event.startsAt,
-  );
-  const lines = r.lines.map((l) => `${l.quantity} × ${l.type.name}`).join("\n");
-  return email({
-    to: row.buyerEmail,
-    subject: `Your tickets for ${r.event.title} (${row.confirmationCode})`,
-    text: `Hello ${row.buyerName},\n\nYour order ${row.confirmationCode} for ${r.event.title} on ${when} is confirmed.\n\n${lines}\nTotal: ${formatMoney(row.total, row.currency)}\n`,
-    template: "order_confirmation",
-    data: { orderId: row.id, eventId: r.event.id, confirmationCode: row.confirmationCode },
-  });
-}
-
 /**
- * Starts a checkout: holds the requested tickets until `expiresAt` (the event's `holdMinutes`),
- * or, for a free order, confirms it at once (status `paid`, confirmation email in the outbox).
- * Never more than exists: see `holdStatements`. Expired holds of the event are released first.
+ * Starts a checkout: holds the requested tickets until `expiresAt` (the event's `holdMinutes`)
+ * and opens a payment for them with the payments provider (its client secret, or the local
+ * checkout page, is in this answer only); or, for a free order, confirms it at once (`paid`,
+ * tickets issued, confirmation email in the outbox). Never more than exists: see
+ * `holdStatements`. Expired holds of the event are released first. If the provider cannot be
+ * reached, the hold is cancelled (its tickets back on sale) and the answer is 503.
  */
 export async function placeOrder(deps: Deps, caller: Caller | null, eventId: string, input: CreateOrder): Promise<Order> {
   const { event } = await loadEvent(deps, caller, eventId);
   await releaseExpiredHolds(deps, event.id);
   const r = await checkRequest(deps, event, input);
+  const held = await hold(deps, caller, eventId, input, r);
+  if (held.status === "paid") return toOrder(held, linesOf(r, held), await ticketsOf(deps, held.id));
+  let intent: PaymentIntent;
+  try {
+    intent = await paymentsProvider(deps.config).createPaymentIntent({
+      amount: held.total,
+      currency: held.currency,
+      metadata: { domain: "events", orderId: held.id, orgId: held.orgId, eventId: held.eventId },
+      description: `${held.quantity} ticket${held.quantity === 1 ? "" : "s"} for ${event.title} (${held.confirmationCode})`,
+      idempotencyKey: `order-${held.id}`,
+    });
+  } catch (err) {
+    deps.logger.error("creating a payment failed", { orderId: held.id, error: err instanceof Error ? err.message : String(err) });
+    await releaseOrder(deps, held, "cancelled");
+    throw new ApiError(503, "payment_provider_error", "The payments provider did not answer: nothing was held or charged. Try again.");
+  }
+  const [row] = await deps.db
+    .update(orders)
+    .set({ paymentIntentId: intent.id, updatedAt: Math.max(deps.now(), held.updatedAt + 1) })
+    .where(eq(orders.id, held.id))
+    .returning();
+  return toOrder(row ?? held, linesOf(r, held), [], intent);
+}
+
+async function hold(deps: Deps, caller: Caller | null, eventId: string, input: CreateOrder, r: Request): Promise<OrderRow> {
   for (let attempt = 0; ; attempt++) {
     const now = deps.now();
     const free = r.total === 0;
     const row: OrderRow = {
       id: newId("order"),
-      orgId: event.orgId,
-      eventId: event.id,
+      orgId: r.event.orgId,
+      eventId: r.event.id,
       status: free ? "paid" : "pending",
       buyerName: input.buyer.name,
       buyerEmail: input.buyer.email,
       total: r.total,
-      currency: event.currency,
+      currency: r.event.currency,
       quantity: r.quantity,
       confirmationCode: newConfirmationCode(),
-      expiresAt: now + event.holdMinutes * 60_000,
+      expiresAt: now + r.event.holdMinutes * 60_000,
       releaseToken: null,
       createdAt: now,
       updatedAt: now,
       paidAt: free ? now : null,
       cancelledAt: null,
+      paymentIntentId: null,
+      amountRefunded: 0,
     };
     try {
-      return await guardedWrite(deps, holdStatements(deps, r, row, free ? confirmationEmail(r, row) : undefined), {
-        written: ([inserted]) => (inserted[0] ? toOrder(inserted[0], linesOf(r, row)) : undefined),
+      return await guardedWrite(deps, holdStatements(deps, r, row), {
+        written: ([inserted]) => inserted[0],
         explain: () => explainRefusal(deps, caller, eventId, input),
       });
     } catch (err) {
@@ -219,6 +268,10 @@ export async function placeOrder(deps: Deps, caller: Caller | null, eventId: str
       throw err;
     }
   }
+}
+
+async function ticketsOf(deps: Deps, orderId: string): Promise<TicketRow[]> {
+  return deps.db.select().from(tickets).where(eq(tickets.orderId, orderId)).orderBy(asc(tickets.id));
 }
 
 function linesOf(r: Request, row: OrderRow): OrderLineRow[] {
@@ -244,7 +297,11 @@ async function explainRefusal(deps: Deps, caller: Caller | null, eventId: string
     : new ApiError(409, "sold_out", "Not enough tickets are left for this order: its ticket types share a quota that is nearly full.");
 }
 
-async function loadOrder(deps: Deps, caller: Caller | null, orderId: string): Promise<{ row: OrderRow; lines: OrderLineRow[] }> {
+async function loadOrder(
+  deps: Deps,
+  caller: Caller | null,
+  orderId: string,
+): Promise<{ row: OrderRow; lines: OrderLineRow[]; issued: TicketRow[] }> {
   const who = requireOrganizer({ var: { caller } });
   const [row] = await deps.db
     .select()
@@ -253,16 +310,16 @@ async function loadOrder(deps: Deps, caller: Caller | null, orderId: string): Pr
     .limit(1);
   if (!row) throw notFound("Order");
   const lines = await deps.db.select().from(orderLines).where(eq(orderLines.orderId, row.id));
-  return { row, lines };
+  return { row, lines, issued: await ticketsOf(deps, row.id) };
 }
 
 export async function getOrder(deps: Deps, caller: Caller | null, orderId: string): Promise<Order> {
   const found = await loadOrder(deps, caller, orderId);
-  if (found.row.status !== "pending" || found.row.expiresAt > deps.now()) return toOrder(found.row, found.lines);
+  if (found.row.status !== "pending" || found.row.expiresAt > deps.now()) return toOrder(found.row, found.lines, found.issued);
   // Its hold ran out: release it now, so the answer says expired and the stock is back.
   await releaseOrder(deps, found.row, "expired");
   const fresh = await loadOrder(deps, caller, orderId);
-  return toOrder(fresh.row, fresh.lines);
+  return toOrder(fresh.row, fresh.lines, fresh.issued);
 }
 
 /** Cancels a pending order (organizers): its hold ends and its tickets return to sale. Other statuses: 409 `order_not_pending`. */
@@ -272,8 +329,8 @@ export async function cancelOrder(deps: Deps, caller: Caller | null, orderId: st
     const fresh = (await loadOrder(deps, caller, orderId)).row;
     throw new ApiError(409, "order_not_pending", `This order is ${fresh.status}: only a pending order can be cancelled.`);
   }
-  const { row: done, lines } = await loadOrder(deps, caller, orderId);
-  return toOrder(done, lines);
+  const done = await loadOrder(deps, caller, orderId);
+  return toOrder(done.row, done.lines, done.issued);
 }
 
 /** An event's orders, newest first (organizers). */
