@@ -82,7 +82,23 @@ describe("checkout on Workers with D1", () => {
       expect(new Set(refused)).toEqual(new Set(refused.length ? ["409 sold_out"] : []));
       return answers.filter((r) => r.status === 201).length;
     };
-    expect(await race([small.id], 30)).toBe(3); // the type's quantity
+    // One order paid through the local provider's checkout page: the payment batch (event recorded,
+    // order paid, tickets issued in chunks, each guarded by changes()) on D1.
+    const first = await ok<Order>(buy(small.id, 999), 201);
+    const page = new URL(first.payment?.checkoutUrl ?? "");
+    const form = new URLSearchParams({ token: page.searchParams.get("token") ?? "", outcome: "pay" });
+    for (let i = 0; i < 2; i++) {
+      const paid = await fetch(`${api.baseUrl}/v1/payments/local/checkout`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: form.toString(),
+      });
+      expect(paid.status).toBe(200);
+    }
+    const confirmed = await ok<Order>(send("GET", `/v1/orders/${first.id}`, secret), 200);
+    expect(confirmed.status).toBe("paid");
+    expect(confirmed.tickets).toHaveLength(1);
+    expect(await race([small.id], 30)).toBe(2); // the rest of the type's quantity (3)
     expect(await race([adult.id, child.id], 30)).toBe(4); // the shared quota
     expect(await race([open.id], 30)).toBe(5); // what the capacity (12) leaves
 
