@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { burst } from "./burst.mjs";
 import { fanout } from "./fanout.mjs";
+import { holds } from "./holds.mjs";
 import { checkSizes, kb } from "./sizes.mjs";
 import { startServer } from "./start-server.mjs";
 
@@ -174,5 +175,5 @@ async function realtime() {
 }
 
 const only = process.argv.slice(2);
-const parts = { http, realtime, burst, sizes };
+const parts = { http, holds, realtime, burst, sizes };
 for (const [name, run] of Object.entries(parts)) if (!only.length || only.includes(name)) await run();

@@ -55,6 +55,28 @@ if (kind === "bare") {
   await new Promise((r) => server.once("listening", r));
   process.send({ port: server.address().port });
   process.on("disconnect", () => server.close(() => process.exit(0)));
+} else if (kind === "holdFloor") {
+  // The floor for a ticket hold: bare Hono doing the one conditional UPDATE a hold cannot do
+  // without (take a ticket of the type if one is left) with raw @libsql/client on the API's own
+  // database file (FLOOR_DATABASE) — no order row, no quotas, no capacity, no outbox.
+  const { Hono } = await import("hono");
+  const { serve } = await import("@hono/node-server");
+  const { createClient } = await import("@libsql/client");
+  const db = createClient({ url: `file:${process.env.FLOOR_DATABASE}` });
+  await db.execute("PRAGMA busy_timeout = 5000");
+  const app = new Hono();
+  app.post("/hold/:typeId", async (c) => {
+    const { quantity } = await c.req.json();
+    const r = await db.execute({
+      sql: "UPDATE ticket_types SET quantity_used = quantity_used + ? WHERE id = ? AND (quantity IS NULL OR quantity - quantity_used >= ?) RETURNING id",
+      args: [quantity, c.req.param("typeId"), quantity],
+    });
+    return r.rows.length ? c.json({ id: r.rows[0].id }, 201) : c.json({ code: "sold_out" }, 409);
+  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((r) => server.once("listening", r));
+  process.send({ port: server.address().port });
+  process.on("disconnect", () => server.close(() => process.exit(0)));
 } else if (kind === "socketio") {
   // The seeds' stack, for the realtime fan-out baseline: an HTTP POST writes a row to a SQLite
   // file (libSQL, as the API does) and the server then broadcasts it with Socket.IO to the room.

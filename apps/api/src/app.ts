@@ -1,7 +1,7 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import { DOMAINS } from "./domains/index.js";
 import { createBaseApp } from "./lib/create-app.js";
-import type { RoomAccessCheck } from "./lib/domain.js";
+import type { PaymentEventHandler, RoomAccessCheck } from "./lib/domain.js";
 import type { Deps } from "./lib/types.js";
 import { platformRouter } from "./platform/index.js";
 
@@ -12,8 +12,12 @@ export function createApp(deps: Deps) {
   const app = createBaseApp(deps);
 
   const rooms: Record<string, RoomAccessCheck> = {};
-  for (const d of DOMAINS) Object.assign(rooms, d.rooms);
-  app.route("/", platformRouter(rooms));
+  const payments: Record<string, PaymentEventHandler> = {};
+  for (const d of DOMAINS) {
+    Object.assign(rooms, d.rooms);
+    if ("payments" in d && d.payments) payments[d.name] = d.payments;
+  }
+  app.route("/", platformRouter(rooms, payments));
   for (const d of DOMAINS) app.route("/", d.router);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

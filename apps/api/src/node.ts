@@ -8,6 +8,7 @@ import { createLibsqlDb } from "@gatherkit/db/libsql";
 import type { HttpBindings } from "@hono/node-server";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
+import { startHoldSweeper } from "./domains/events/index.js";
 import { configFromEnv } from "./lib/config.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
@@ -75,6 +76,8 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   const hostname = env.HOST ?? "127.0.0.1";
   // Retries outbox messages that failed or that a crash left behind.
   const stopOutboxPump = startOutboxPump(deps);
+  // Returns the tickets of checkouts whose hold ran out, and tells their event rooms.
+  const stopHoldSweeper = startHoldSweeper(deps);
   // Requests wait until the demo organization is seeded, so whoever sees the API up (`pnpm dev`
   // printing demo.json, a page using its key) sees the demo too.
   let seeded!: () => void;
@@ -105,6 +108,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   } catch (err) {
     void stopOutboxPump();
     liveDeliverers.delete(instanceId);
+    stopHoldSweeper();
     server.close();
     throw err;
   }
@@ -118,6 +122,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     close: async () => {
       await stopOutboxPump();
       liveDeliverers.delete(instanceId);
+      stopHoldSweeper();
       await new Promise<void>((r) => server.close(() => r()));
     },
     handle,

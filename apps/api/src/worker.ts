@@ -4,6 +4,7 @@ import { applyMigrations } from "@gatherkit/db";
 import { createD1Db } from "@gatherkit/db/d1";
 import { createLibsqlWebDb } from "@gatherkit/db/libsql-web";
 import { createApp } from "./app.js";
+import { releaseExpiredHolds } from "./domains/events/index.js";
 import { configFromEnv } from "./lib/config.js";
 import { problemResponse } from "./lib/errors.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
@@ -109,6 +110,8 @@ export default {
     });
     const result = await requestContext.run(ctx, () => deliverOutbox(deps));
     if (result.claimed) deps.logger.info("outbox pass", { ...result });
+    // Tickets of checkouts whose hold ran out go back on sale (and their rooms hear it).
+    await requestContext.run(ctx, () => releaseExpiredHolds(deps));
     await pruneExpired(deps);
   },
 } satisfies ExportedHandler<Env>;

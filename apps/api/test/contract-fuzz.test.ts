@@ -520,7 +520,10 @@ function describeCase(op: Operation, c: Case & { broken?: string }): string {
  * Operations the fuzz cannot bring to a success answer, each with the reason. Everything else
  * must answer a 2xx at least once, so its success schema is checked against the document.
  */
-const NEVER_SUCCEEDS: Record<string, string> = {};
+const NEVER_SUCCEEDS: Record<string, string> = {
+  "POST /v1/payments/webhook":
+    "succeeds only for a body signed with the payments provider's webhook secret, which no caller has (src/platform/payments/payments.test.ts delivers signed events)",
+};
 
 /** Statuses seen per operation, printed at the end so a reader sees what the fuzz reached. */
 const seen = new Map<string, Map<number, number>>();

@@ -4,6 +4,7 @@ import { inboxItems } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { notificationWrites } from "../src/platform/notifications/notify.js";
 import { unsubscribeToken } from "../src/platform/notifications/unsubscribe.service.js";
+import { checkout, newEvent, newQuota, newTicketType } from "./event-fixtures.js";
 import {
   addMember,
   expectStatus,
@@ -108,11 +109,27 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     await call(t, "POST", "/v1/push/subscriptions", { token: org.participantToken, body: testPushSubscription(name) }),
     201,
   );
+  // Events: a published event with a ticket type, a quota over it and a pending order holding one ticket.
+  const event = await newEvent(t, org, { title: `${name} concert`, capacity: 1000 });
+  objects.event = event;
+  const ticketType = await newTicketType(t, org, event, { quantity: 500, maxPerOrder: 10 });
+  objects.ticketType = ticketType;
+  objects.quota = await newQuota(t, org, event, 400, [ticketType.id]);
+  objects.order = await checkout(t, org, event, [{ ticketTypeId: ticketType.id, quantity: 1 }]);
+  // An unpublished event (publish succeeds on it) with a ticket type no order holds (delete succeeds on it).
+  const unpublished = await newEvent(t, org, { title: `${name} rehearsal` });
+  expectStatus(await call(t, "POST", `/v1/events/${unpublished.id}/unpublish`, { token: org.secretKey }), 200);
+  objects.unpublishedEvent = unpublished;
+  const spare = await newTicketType(t, org, unpublished, { name: "Spare" });
+  objects.spareTicketType = expectStatus(
+    await call(t, "PATCH", `/v1/events/${unpublished.id}/ticket-types/${spare.id}`, { token: org.secretKey, body: { sortOrder: 1 } }),
+    200,
+  );
   return {
     ...org,
     admin,
     objects,
-    references: [`org:${org.org.id}`, `plan:${plan.id}`],
+    references: [`org:${org.org.id}`, `plan:${plan.id}`, `event:${event.id}`],
     pathValues: { code: invite.code, token: unsubscribe },
     secrets: [
       invitation.token,

@@ -1,4 +1,5 @@
 import { ACCOUNTS_ERROR_CODES } from "./accounts/errors.js";
+import { EVENT_ERROR_CODES } from "./events/errors.js";
 import { NOTIFICATION_ERROR_CODES } from "./notifications/errors.js";
 import { PLAN_ERROR_CODES } from "./plans/errors.js";
 import { z } from "./zod.js";
@@ -21,6 +22,7 @@ export const PLATFORM_ERROR_CODES = [
   "authentication_required",
   "invalid_credentials",
   "invalid_token",
+  "invalid_signature",
   "token_expired",
   "key_revoked",
   "refresh_token_reused",
@@ -39,7 +41,13 @@ export const PLATFORM_ERROR_CODES = [
  * Stable machine-readable error codes: the platform's and each domain's own list (a new domain
  * adds its list here). Clients branch on these, never on `detail` text.
  */
-export const ERROR_CODES = [...PLATFORM_ERROR_CODES, ...NOTIFICATION_ERROR_CODES, ...ACCOUNTS_ERROR_CODES, ...PLAN_ERROR_CODES] as const;
+export const ERROR_CODES = [
+  ...PLATFORM_ERROR_CODES,
+  ...NOTIFICATION_ERROR_CODES,
+  ...ACCOUNTS_ERROR_CODES,
+  ...PLAN_ERROR_CODES,
+  ...EVENT_ERROR_CODES,
+] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**

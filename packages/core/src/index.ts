@@ -1,6 +1,7 @@
 export * from "./accounts/index.js";
 export * from "./currencies.js";
 export * from "./errors.js";
+export * from "./events/index.js";
 export * from "./health.js";
 export * from "./ids.js";
 export * from "./money.js";

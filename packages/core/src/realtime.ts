@@ -1,3 +1,4 @@
+import { EVENT_MESSAGE_SCHEMAS } from "./events/messages.js";
 import { PLAN_EVENT_SCHEMAS } from "./plans/events.js";
 import { z } from "./zod.js";
 
@@ -39,6 +40,7 @@ export const PublishedEventSchema = z.discriminatedUnion("type", [
   /** To a person's room (`id`: the person): their inbox changed (a new item, or items read); refetch the unread count. */
   z.object({ type: z.literal("inbox.changed"), data: z.object({ id: z.string() }) }),
   ...PLAN_EVENT_SCHEMAS,
+  ...EVENT_MESSAGE_SCHEMAS,
 ]);
 export type PublishedEvent = z.infer<typeof PublishedEventSchema>;
 

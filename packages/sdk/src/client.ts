@@ -1,6 +1,7 @@
 import { GatherkitClient } from "./base-client.js";
 import { type Realtime, realtimeOf } from "./realtime-client.js";
 import { Auth } from "./resources/auth.js";
+import { Events, Orders } from "./resources/events.js";
 import { Invites } from "./resources/invites.js";
 import { OrganizationResource } from "./resources/organization.js";
 import { ParticipantTokens } from "./resources/participant-tokens.js";
@@ -27,6 +28,8 @@ export class Gatherkit extends GatherkitClient {
   readonly participantTokens: ParticipantTokens = new ParticipantTokens(this);
   readonly plans: Plans = new Plans(this);
   readonly invites: Invites = new Invites(this);
+  readonly events: Events = new Events(this);
+  readonly orders: Orders = new Orders(this);
 
   /**
    * Live updates from rooms, with room tokens fetched as this client's caller:

@@ -9,17 +9,23 @@ import type {
   CastVoteSchema,
   CreateChatMessageSchema,
   CreatedSecretKeySchema,
+  CreateEventSchema,
   CreateExpenseSchema,
   CreateInviteSchema,
+  CreateOrderSchema,
   CreateParticipantTokenSchema,
   CreatePaymentSchema,
   CreatePlanSchema,
   CreateProposalSchema,
   CreatePublishableKeySchema,
+  CreateQuotaSchema,
   CreateRoomTokenSchema,
   CreateSecretKeySchema,
+  CreateTicketTypeSchema,
+  EventListQuery,
   FinalizeSchema,
   JoinPlanSchema,
+  OrderListQuery,
   PlanEventType,
   PlanListQuery,
   PlanParticipantListQuery,
@@ -29,6 +35,7 @@ import type {
   SignInSchema,
   SignUpSchema,
   UpdateChatMessageSchema,
+  UpdateEventSchema,
   UpdateMemberSchema,
   UpdateOrganizationSchema,
   UpdatePaymentSchema,
@@ -36,12 +43,14 @@ import type {
   UpdatePlanSchema,
   UpdateProposalSchema,
   UpdatePublishableKeySchema,
+  UpdateTicketTypeSchema,
   z,
 } from "@gatherkit/core";
 
 // Plans: outputs exactly as the API answers them.
 export type {
   AcceptedInvitation,
+  Availability,
   Balance,
   BalanceStatus,
   ChatMessage,
@@ -55,6 +64,7 @@ export type {
   Me,
   Member,
   MemberInvitation,
+  Order,
   Organization,
   Participant,
   ParticipantToken,
@@ -74,6 +84,7 @@ export type {
   ProposalCost,
   ProposalStatus,
   PublishableKey,
+  Quota,
   Role,
   RoomToken,
   SecretKey,
@@ -83,6 +94,8 @@ export type {
   SplitSpec,
   Tally,
   TallyList,
+  TicketedEvent,
+  TicketType,
   User,
   Vote,
   VoteResult,
@@ -143,3 +156,16 @@ export type MessageUpdateParams = z.input<typeof UpdateChatMessageSchema>;
 export type PlanEvent = Extract<PublishedEvent, { type: PlanEventType }>;
 /** The `data` of the plan event `T`. */
 export type PlanEventData<T extends PlanEventType> = Extract<PlanEvent, { type: T }>["data"];
+
+// ---- events -------------------------------------------------------------------------------
+
+export type EventCreateParams = z.input<typeof CreateEventSchema>;
+export type EventUpdateParams = z.input<typeof UpdateEventSchema>;
+/** `limit`, `cursor`, and filters: `q`, `category`, `from`, `to`, `status` (organizers). */
+export type EventListParams = Partial<EventListQuery>;
+export type TicketTypeCreateParams = z.input<typeof CreateTicketTypeSchema>;
+export type TicketTypeUpdateParams = z.input<typeof UpdateTicketTypeSchema>;
+export type QuotaCreateParams = z.input<typeof CreateQuotaSchema>;
+export type OrderCreateParams = z.input<typeof CreateOrderSchema>;
+/** `limit`, `cursor` and an optional `status` filter. */
+export type OrderListParams = Partial<OrderListQuery>;

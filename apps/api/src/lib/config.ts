@@ -60,7 +60,24 @@ export function configFromEnv(
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
     credentialCacheSeconds: int("CREDENTIAL_CACHE_SECONDS", 5),
     idempotencyLeaseSeconds: Math.max(1, int("IDEMPOTENCY_LEASE_SECONDS", 10)),
+    payments: paymentsFromEnv(env),
     runtime,
     version: opts.version ?? env.GATHERKIT_VERSION ?? "0.0.0",
   };
+}
+
+function paymentsFromEnv(env: Record<string, string | undefined>): Config["payments"] {
+  const out: Config["payments"] = {};
+  if (env.STRIPE_SECRET_KEY) out.stripeSecretKey = env.STRIPE_SECRET_KEY;
+  if (env.STRIPE_WEBHOOK_SECRET) out.stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET;
+  if (env.STRIPE_ACCOUNT) out.stripeAccount = env.STRIPE_ACCOUNT;
+  if (Boolean(out.stripeSecretKey) !== Boolean(out.stripeWebhookSecret)) {
+    throw new Error("Set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take payments with Stripe (neither: the local provider).");
+  }
+  if (env.STRIPE_API_BASE) {
+    const u = new URL(env.STRIPE_API_BASE);
+    const protocol = u.protocol === "http:" ? "http" : "https";
+    out.stripeApi = { host: u.hostname, port: Number(u.port || (protocol === "http" ? 80 : 443)), protocol };
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import type { RoomKind } from "@gatherkit/core";
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type Stripe from "stripe";
 import type { z } from "zod";
 import type { AppBindings, Caller, Deps } from "./types.js";
 
@@ -10,6 +11,13 @@ import type { AppBindings, Caller, Deps } from "./types.js";
  */
 export type RoomAccessCheck = (deps: Deps, caller: Caller, objectId: string) => Promise<void>;
 
+/**
+ * A domain's handling of the payments provider's events about what it sells (those whose object's
+ * `metadata.domain` names it), after the webhook verified them. It records each event it applies
+ * (platform/payments' `recordPaymentEvent`, in the same batch) so a duplicate changes nothing.
+ */
+export type PaymentEventHandler = (deps: Deps, event: Stripe.Event) => Promise<void>;
+
 /** What a domain's `index.ts` exports: its whole public surface for the app. */
 export interface DomainModule {
   name: string;
@@ -19,6 +27,8 @@ export interface DomainModule {
   rooms: Partial<Record<RoomKind, RoomAccessCheck>>;
   /** The error codes the domain answers with (its part of ERROR_CODES in @gatherkit/core). */
   errors: readonly string[];
+  /** Its handler of payments-provider events, if it takes payments. */
+  payments?: PaymentEventHandler;
   /** The schemas of the messages the domain publishes to its rooms. */
   messages: readonly z.ZodType[];
 }

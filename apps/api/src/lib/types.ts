@@ -62,6 +62,17 @@ export interface Config {
    * a revocation made elsewhere takes effect here within this bound. 0 turns the cache off.
    */
   credentialCacheSeconds: number;
+  /**
+   * The payments provider: Stripe when a secret key and webhook secret are set (`stripeApi` points
+   * the SDK elsewhere, for tests), else the local provider of the embedded default.
+   */
+  payments: {
+    stripeSecretKey?: string;
+    stripeWebhookSecret?: string;
+    /** Stripe Connect: act on this connected account (`acct_…`) instead of the platform account. */
+    stripeAccount?: string;
+    stripeApi?: { host: string; port: number; protocol: "http" | "https" };
+  };
   runtime: "node" | "workers";
   version: string;
 }

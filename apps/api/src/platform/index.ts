@@ -1,20 +1,29 @@
 /**
- * Cross-domain services the app mounts beside the domains: health, realtime room tokens and
- * notifications (inbox, push subscriptions).
- * The realtime token service takes the room access rules the domains export.
+ * Cross-domain services the app mounts beside the domains: health, realtime room tokens,
+ * notifications (inbox, push subscriptions) and the payments webhook. The realtime token service
+ * takes the room access rules the domains export, the webhook their payment event handlers.
  */
 import { createRouter } from "../lib/create-app.js";
-import type { RoomAccessCheck } from "../lib/domain.js";
+import type { PaymentEventHandler, RoomAccessCheck } from "../lib/domain.js";
 import * as healthHandlers from "./health/health.handlers.js";
 import * as health from "./health/health.routes.js";
 import { notificationsRouter, personRoomAccess } from "./notifications/index.js";
+import { paymentsHandlers } from "./payments/payments.handlers.js";
+import * as payments from "./payments/payments.routes.js";
 import { realtimeHandlers } from "./realtime/realtime.handlers.js";
 import * as realtime from "./realtime/realtime.routes.js";
 
-export function platformRouter(rooms: Record<string, RoomAccessCheck>) {
+export function platformRouter(rooms: Record<string, RoomAccessCheck>, paymentHandlers: Record<string, PaymentEventHandler>) {
   const rt = realtimeHandlers({ ...rooms, person: personRoomAccess });
-  return createRouter()
-    .openapi(health.get, healthHandlers.get)
-    .openapi(realtime.createToken, rt.createToken)
-    .route("/", notificationsRouter());
+  const pay = paymentsHandlers(paymentHandlers);
+  return (
+    createRouter()
+      .openapi(health.get, healthHandlers.get)
+      .openapi(realtime.createToken, rt.createToken)
+      .openapi(payments.webhook, pay.webhook)
+      // The local provider's checkout page: HTML for a person, not part of the API's contract.
+      .get("/v1/payments/local/checkout", pay.localPage)
+      .post("/v1/payments/local/checkout", pay.localSubmit)
+      .route("/", notificationsRouter())
+  );
 }

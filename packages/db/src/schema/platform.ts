@@ -57,3 +57,15 @@ export const outbox = sqliteTable(
   },
   (t) => [index("outbox_pending").on(t.sentAt, t.nextAttemptAt)],
 );
+
+/**
+ * Every payments-provider event (a Stripe webhook event, or the local provider's) handled, by
+ * its id: recorded in the batch that applies it, so a duplicate or replayed delivery changes
+ * nothing the second time.
+ */
+export const paymentEvents = sqliteTable("payment_events", {
+  id: text("id").primaryKey(),
+  provider: text("provider").notNull(),
+  type: text("type").notNull(),
+  receivedAt: integer("received_at").notNull(),
+});

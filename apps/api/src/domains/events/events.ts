@@ -1,0 +1,59 @@
+import { newId, type PublishedEvent } from "@gatherkit/core";
+import { outbox } from "@gatherkit/db";
+import { type SQL, sql } from "drizzle-orm";
+import { insertWhen } from "../../lib/guarded-insert.js";
+import { enqueue, enqueueWhen, realtime } from "../../lib/outbox.js";
+import type { Deps } from "../../lib/types.js";
+
+/** The realtime messages of an event's room. */
+export type EventMessage = Extract<PublishedEvent, { type: `event.${string}` }>;
+
+export const eventRoom = (eventId: string) => `event:${eventId}`;
+
+/** The outbox insert telling the event's room about a change (with `when`: only if it holds as the statement runs). */
+export function enqueueEventMessage(deps: Deps, orgId: string, eventId: string, message: EventMessage, when?: SQL) {
+  const m = realtime(eventRoom(eventId), message);
+  const opts = { orgId, now: deps.now() };
+  return when ? enqueueWhen(deps.db, m, when, opts) : enqueue(deps.db, m, opts);
+}
+
+/**
+ * SQL for one ticket type's remaining stock (`tt` is the ticket type row's alias): the least room
+ * among its quantity, each of its quotas and its event's capacity, never below 0; NULL when none
+ * limits it. The same rule as `remainingOfType`, computed inside the writing transaction.
+ */
+const remainingSql = sql.raw(`(SELECT CASE WHEN m IS NULL THEN NULL WHEN m < 0 THEN 0 ELSE m END FROM (SELECT MIN(v) AS m FROM (
+    SELECT tt.quantity - tt.quantity_used AS v WHERE tt.quantity IS NOT NULL
+    UNION ALL SELECT e.capacity - e.capacity_used FROM events e WHERE e.id = tt.event_id AND e.capacity IS NOT NULL
+    UNION ALL SELECT q.size - q.used FROM quotas q JOIN ticket_type_quotas l ON l.quota_id = q.id WHERE l.ticket_type_id = tt.id)))`);
+
+/**
+ * The `event.stock_changed` outbox row for `eventId`, its payload built by SQL as the statement
+ * runs: put it in the same batch, after the counter updates, so the message carries the stock the
+ * write left (and a later write's message a later stock: the room's latest is the latest). With
+ * `when`, only if it holds.
+ */
+export function enqueueStockChanged(deps: Deps, orgId: string, eventId: string, when: SQL = sql`1`) {
+  const now = deps.now();
+  const room = eventRoom(eventId);
+  const payload = sql`json_object('room', ${room}, 'event', json_object('type', 'event.stock_changed', 'data', json_object(
+    'eventId', ${eventId},
+    'ticketTypes', json((SELECT json_group_array(json_object('id', tt.id, 'remaining', ${remainingSql}))
+      FROM (SELECT * FROM ticket_types WHERE event_id = ${eventId} AND hidden = 0 ORDER BY sort_order, created_at) tt)))))`;
+  return insertWhen(
+    deps.db,
+    outbox,
+    {
+      id: newId("outbox"),
+      orgId,
+      kind: "realtime",
+      payload,
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      lastError: null,
+      sentAt: null,
+    },
+    when,
+  );
+}

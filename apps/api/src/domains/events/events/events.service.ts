@@ -1,0 +1,228 @@
+import {
+  type CreateEvent,
+  type EventAction,
+  type EventListQuery,
+  eventTransition,
+  eventTransitionSources,
+  newId,
+  type Page,
+  type TicketedEvent,
+  type UpdateEvent,
+} from "@gatherkit/core";
+import { events } from "@gatherkit/db";
+import { and, eq, gt, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { requireOrganizer } from "../../../lib/auth.js";
+import { ApiError, conflict } from "../../../lib/errors.js";
+import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
+import { paginate } from "../../../lib/pagination.js";
+import { fromIso } from "../../../lib/time.js";
+import type { Caller, Deps } from "../../../lib/types.js";
+import { type EventRow, eventViewer, loadEvent, loadStock, toEvent } from "../access.js";
+import { enqueueEventMessage } from "../events.js";
+import { releaseExpiredHolds } from "../holds.js";
+
+/** The API shape of `row` with its current stock. */
+export async function eventView(deps: Deps, row: EventRow): Promise<TicketedEvent> {
+  return toEvent(row, await loadStock(deps, row.id), deps.now());
+}
+
+/** Creates a draft event (organizers). */
+export async function createEvent(deps: Deps, caller: Caller | null, input: CreateEvent): Promise<TicketedEvent> {
+  const who = requireOrganizer({ var: { caller } });
+  const now = deps.now();
+  const row: EventRow = {
+    id: newId("event"),
+    orgId: who.orgId,
+    status: "draft",
+    title: input.title,
+    description: input.description,
+    ...venueColumns(input.venue ?? null),
+    timeZone: input.timeZone,
+    startsAt: fromIso(input.startsAt),
+    endsAt: fromIso(input.endsAt),
+    capacity: input.capacity ?? null,
+    capacityUsed: 0,
+    currency: input.currency,
+    categories: input.categories,
+    imageUrls: input.imageUrls,
+    contactName: input.contact?.name ?? null,
+    contactEmail: input.contact?.email ?? null,
+    holdMinutes: input.holdMinutes,
+    createdByUserId: who.kind === "user" ? who.userId : null,
+    createdAt: now,
+    updatedAt: now,
+    publishedAt: null,
+    cancelledAt: null,
+  };
+  await deps.db.insert(events).values(row);
+  return eventView(deps, row);
+}
+
+function venueColumns(venue: CreateEvent["venue"] | null) {
+  return {
+    venueName: venue?.name ?? null,
+    address: venue?.address
+      ? {
+          line1: venue.address.line1 ?? null,
+          line2: venue.address.line2 ?? null,
+          city: venue.address.city ?? null,
+          region: venue.address.region ?? null,
+          postalCode: venue.address.postalCode ?? null,
+          country: venue.address.country ?? null,
+        }
+      : null,
+    lat: venue?.lat ?? null,
+    lng: venue?.lng ?? null,
+  };
+}
+
+/** `LIKE` pattern for `text` anywhere, with its own wildcards escaped (`\`). */
+const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Events newest first. Organizers see every status (or `status`); a publishable key or a
+ * participant sees published events only. `q` matches title, description and venue name;
+ * `from`/`to` keep the events that overlap that window.
+ */
+export async function listEvents(deps: Deps, caller: Caller | null, query: EventListQuery): Promise<Page<TicketedEvent>> {
+  const viewer = eventViewer(caller);
+  const db = deps.db;
+  const status = viewer.staff ? query.status : "published";
+  if (!viewer.staff && query.status !== undefined && query.status !== "published") return { data: [], nextCursor: null };
+  const text = query.q === undefined ? undefined : contains(query.q);
+  const filters: (SQL | undefined)[] = [
+    eq(events.orgId, viewer.orgId),
+    status ? eq(events.status, status) : undefined,
+    text
+      ? or(
+          sql`${events.title} LIKE ${text} ESCAPE '\\'`,
+          sql`${events.description} LIKE ${text} ESCAPE '\\'`,
+          sql`${events.venueName} LIKE ${text} ESCAPE '\\'`,
+        )
+      : undefined,
+    query.category ? sql`EXISTS (SELECT 1 FROM json_each(${events.categories}) WHERE value = ${query.category})` : undefined,
+    query.from ? gt(events.endsAt, fromIso(query.from)) : undefined,
+    query.to ? lt(events.startsAt, fromIso(query.to)) : undefined,
+  ];
+  const page = await paginate(
+    events,
+    query,
+    (p) =>
+      db
+        .select()
+        .from(events)
+        .where(and(...filters, p.where))
+        .orderBy(...p.orderBy)
+        .limit(p.limit),
+    (row) => row,
+  );
+  return { data: await Promise.all(page.data.map((row) => eventView(deps, row))), nextCursor: page.nextCursor };
+}
+
+export async function getEvent(deps: Deps, caller: Caller | null, eventId: string): Promise<TicketedEvent> {
+  const { event } = await loadEvent(deps, caller, eventId);
+  // Holds that ran out return their tickets before the stock is shown (the counters move, so reload).
+  if ((await releaseExpiredHolds(deps, event.id)) > 0) return getEvent(deps, caller, eventId);
+  return eventView(deps, event);
+}
+
+/**
+ * Edits an event (organizers) unless it is cancelled. The capacity cannot go below the tickets
+ * already held or sold (409 `event_has_sales`). Optimistic: the update applies only if the row
+ * is still the one read, else the caller gets 409 `conflict` and retries.
+ */
+export async function updateEvent(deps: Deps, caller: Caller | null, eventId: string, input: UpdateEvent): Promise<TicketedEvent> {
+  requireOrganizer({ var: { caller } });
+  const { event } = await loadEvent(deps, caller, eventId);
+  if (event.status === "cancelled") throw new ApiError(409, "invalid_event_transition", "A cancelled event cannot be edited.");
+  const set: Partial<EventRow> = {
+    ...(input.title !== undefined && { title: input.title }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.venue !== undefined && venueColumns(input.venue)),
+    ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
+    ...(input.startsAt !== undefined && { startsAt: fromIso(input.startsAt) }),
+    ...(input.endsAt !== undefined && { endsAt: fromIso(input.endsAt) }),
+    ...(input.capacity !== undefined && { capacity: input.capacity }),
+    ...(input.categories !== undefined && { categories: input.categories }),
+    ...(input.imageUrls !== undefined && { imageUrls: input.imageUrls }),
+    ...(input.contact !== undefined && { contactName: input.contact?.name ?? null, contactEmail: input.contact?.email ?? null }),
+    ...(input.holdMinutes !== undefined && { holdMinutes: input.holdMinutes }),
+  };
+  const merged = { ...event, ...set };
+  if (merged.endsAt <= merged.startsAt) {
+    const message = "must be after startsAt";
+    throw new ApiError(400, "validation_failed", `body.endsAt: ${message}`, { errors: [{ path: "body.endsAt", message }] });
+  }
+  if (merged.capacity !== null && merged.capacity < event.capacityUsed) {
+    throw new ApiError(409, "event_has_sales", `${event.capacityUsed} tickets are already held or sold: the capacity cannot be lower.`);
+  }
+  const updatedAt = Math.max(deps.now(), event.updatedAt + 1);
+  const db = deps.db;
+  const row = await guardedWrite(
+    deps,
+    [
+      db
+        .update(events)
+        .set({ ...set, updatedAt })
+        .where(
+          and(
+            eq(events.id, event.id),
+            eq(events.updatedAt, event.updatedAt),
+            merged.capacity === null ? undefined : sql`${events.capacityUsed} <= ${merged.capacity}`,
+          ),
+        )
+        .returning(),
+    ],
+    {
+      written: ([rows]) => rows[0],
+      explain: async () => {
+        throw conflict("The event changed (or sold tickets) while this edit was on its way: read it again and retry.");
+      },
+    },
+  );
+  return eventView(deps, row);
+}
+
+/** publish / unpublish / cancel (organizers); the room hears the new status and availability. */
+export async function transitionEvent(deps: Deps, caller: Caller | null, eventId: string, action: EventAction): Promise<TicketedEvent> {
+  requireOrganizer({ var: { caller } });
+  const { event } = await loadEvent(deps, caller, eventId);
+  const to = eventTransition(event.status, action);
+  const now = Math.max(deps.now(), event.updatedAt + 1);
+  const next: EventRow = {
+    ...event,
+    status: to,
+    updatedAt: now,
+    ...(to === "published" && event.publishedAt === null && { publishedAt: now }),
+    ...(to === "cancelled" && { cancelledAt: now }),
+  };
+  const view = await eventView(deps, next);
+  const db = deps.db;
+  const row = await guardedWrite(
+    deps,
+    [
+      db
+        .update(events)
+        .set({ status: to, updatedAt: now, publishedAt: next.publishedAt, cancelledAt: next.cancelledAt })
+        .where(and(eq(events.id, event.id), inArray(events.status, [...eventTransitionSources(action)]), isNull(events.cancelledAt)))
+        .returning(),
+      enqueueEventMessage(
+        deps,
+        event.orgId,
+        event.id,
+        { type: "event.status_changed", data: { eventId: event.id, status: to, availability: view.availability } },
+        previousStatementChanged,
+      ),
+    ],
+    {
+      written: ([rows]) => rows[0],
+      explain: async () => {
+        const { event: fresh } = await loadEvent(deps, caller, eventId);
+        eventTransition(fresh.status, action);
+        throw conflict("The event changed while this request was on its way: read it again and retry.");
+      },
+    },
+  );
+  return eventView(deps, row);
+}

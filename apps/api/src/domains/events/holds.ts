@@ -1,0 +1,82 @@
+import { randomToken } from "@gatherkit/core";
+import { events, orderLines, orders, quotas, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
+import { and, eq, inArray, lte, sql } from "drizzle-orm";
+import { deliverSoon } from "../../lib/outbox.js";
+import type { Deps } from "../../lib/types.js";
+import { enqueueStockChanged } from "./events.js";
+
+export type OrderRow = typeof orders.$inferSelect;
+
+/** How many places of the quota in scope (`quotas`) the order's lines take. */
+export const quotaShare = (orderId: string) =>
+  sql`SELECT COALESCE(SUM(ol.quantity), 0) FROM ${orderLines} ol JOIN ${ticketTypeQuotas} l ON l.ticket_type_id = ol.ticket_type_id WHERE ol.order_id = ${orderId} AND l.quota_id = ${quotas.id}`;
+/** The quotas the order's lines draw on, by the links as they are now. */
+export const quotasOfOrder = (orderId: string) =>
+  sql`(SELECT l.quota_id FROM ${ticketTypeQuotas} l JOIN ${orderLines} ol ON ol.ticket_type_id = l.ticket_type_id WHERE ol.order_id = ${orderId})`;
+
+/**
+ * Returns an order's tickets to sale and sets its status (`expired`, `cancelled`), from `pending`
+ * only and, for `expired`, only once its hold has run out. One batch: the status change draws a
+ * fresh release token, and every counter update runs only where the order carries that token,
+ * so of two concurrent releases exactly one returns the stock. Answers whether this call did it.
+ */
+export async function releaseOrder(
+  deps: Deps,
+  order: Pick<OrderRow, "id" | "orgId" | "eventId">,
+  to: "expired" | "cancelled",
+): Promise<boolean> {
+  const db = deps.db;
+  const now = deps.now();
+  const token = randomToken(20);
+  const mine = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${order.id} AND ${orders.releaseToken} = ${token})`;
+  const results = await db.batch([
+    db
+      .update(orders)
+      .set({ status: to, releaseToken: token, updatedAt: now, ...(to === "cancelled" && { cancelledAt: now }) })
+      .where(and(eq(orders.id, order.id), eq(orders.status, "pending"), to === "expired" ? lte(orders.expiresAt, now) : undefined))
+      .returning({ id: orders.id }),
+    db
+      .update(ticketTypes)
+      .set({
+        quantityUsed: sql`${ticketTypes.quantityUsed} - (SELECT COALESCE(SUM(ol.quantity), 0) FROM ${orderLines} ol WHERE ol.order_id = ${order.id} AND ol.ticket_type_id = ${ticketTypes.id})`,
+      })
+      .where(and(inArray(ticketTypes.id, sql`(SELECT ticket_type_id FROM ${orderLines} WHERE order_id = ${order.id})`), mine)),
+    db
+      .update(quotas)
+      .set({ used: sql`${quotas.used} - (${quotaShare(order.id)})` })
+      .where(and(inArray(quotas.id, quotasOfOrder(order.id)), mine)),
+    db
+      .update(events)
+      .set({ capacityUsed: sql`${events.capacityUsed} - (SELECT ${orders.quantity} FROM ${orders} WHERE ${orders.id} = ${order.id})` })
+      .where(and(eq(events.id, order.eventId), mine)),
+    enqueueStockChanged(deps, order.orgId, order.eventId, mine),
+  ]);
+  const released = results[0].length > 0;
+  if (released) deliverSoon(deps);
+  return released;
+}
+
+/** Releases the holds of `eventId` (or of every event) that ran out; answers how many. Safe to run concurrently. */
+export async function releaseExpiredHolds(deps: Deps, eventId?: string, limit = 100): Promise<number> {
+  const due = await deps.db
+    .select({ id: orders.id, orgId: orders.orgId, eventId: orders.eventId })
+    .from(orders)
+    .where(and(eventId ? eq(orders.eventId, eventId) : undefined, eq(orders.status, "pending"), lte(orders.expiresAt, deps.now())))
+    .limit(limit);
+  let n = 0;
+  for (const o of due) if (await releaseOrder(deps, o, "expired")) n++;
+  return n;
+}
+
+/**
+ * Releases expired holds every `intervalMs` on Node, so an open checkout hears the stock come back
+ * (`event.stock_changed`) without waiting for someone to read or buy. Returns the stop function.
+ * On Workers the cron trigger calls `releaseExpiredHolds` instead.
+ */
+export function startHoldSweeper(deps: Deps, intervalMs = 15_000): () => void {
+  const timer = setInterval(() => {
+    releaseExpiredHolds(deps).catch((err: unknown) => deps.logger.error("releasing expired holds failed", { error: String(err) }));
+  }, intervalMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
+}

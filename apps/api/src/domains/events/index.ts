@@ -1,0 +1,52 @@
+/**
+ * The events domain's whole public surface: its router, the access rule of its `event:` rooms,
+ * its error codes and the messages it publishes. Other domains and the app import only this.
+ */
+import { EVENT_ERROR_CODES, EVENT_MESSAGE_SCHEMAS } from "@gatherkit/core";
+import { createRouter } from "../../lib/create-app.js";
+import type { DomainModule } from "../../lib/domain.js";
+import { loadEvent } from "./access.js";
+import * as eventHandlers from "./events/events.handlers.js";
+import * as events from "./events/events.routes.js";
+import * as orderHandlers from "./orders/orders.handlers.js";
+import * as orders from "./orders/orders.routes.js";
+import { handlePaymentEvent } from "./payments.js";
+import * as ticketTypeHandlers from "./ticket-types/ticket-types.handlers.js";
+import * as ticketTypes from "./ticket-types/ticket-types.routes.js";
+
+const router = createRouter()
+  .openapi(events.create, eventHandlers.create)
+  .openapi(events.list, eventHandlers.list)
+  .openapi(events.get, eventHandlers.get)
+  .openapi(events.update, eventHandlers.update)
+  .openapi(events.publish, eventHandlers.publish)
+  .openapi(events.unpublish, eventHandlers.unpublish)
+  .openapi(events.cancel, eventHandlers.cancel)
+  .openapi(ticketTypes.create, ticketTypeHandlers.create)
+  .openapi(ticketTypes.list, ticketTypeHandlers.list)
+  .openapi(ticketTypes.update, ticketTypeHandlers.update)
+  .openapi(ticketTypes.remove, ticketTypeHandlers.remove)
+  .openapi(ticketTypes.createQuota, ticketTypeHandlers.createQuota)
+  .openapi(ticketTypes.listQuotas, ticketTypeHandlers.listQuotas)
+  .openapi(orders.create, orderHandlers.create)
+  .openapi(orders.list, orderHandlers.list)
+  .openapi(orders.get, orderHandlers.get)
+  .openapi(orders.cancel, orderHandlers.cancel);
+
+export const eventsDomain = {
+  name: "events",
+  router,
+  rooms: {
+    // Whoever may read the event: organization staff for any status; a page's publishable key or
+    // a participant while it is published (remaining stock is public then). Another
+    // organization's event, or an unpublished one for the public, is 404.
+    event: async (deps, caller, eventId) => {
+      await loadEvent(deps, caller, eventId);
+    },
+  },
+  errors: EVENT_ERROR_CODES,
+  payments: handlePaymentEvent,
+  messages: EVENT_MESSAGE_SCHEMAS,
+} satisfies DomainModule;
+
+export { releaseExpiredHolds, startHoldSweeper } from "./holds.js";

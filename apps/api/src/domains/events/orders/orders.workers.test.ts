@@ -1,0 +1,132 @@
+import { type Order, PublishRequestSchema, type TicketedEvent, type TicketType } from "@gatherkit/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningApi, startRealtimeStub, startWorkerApi } from "../../../../test/runtimes.js";
+
+/**
+ * The checkout's guarded batch uses SQL the in-process tests only run on libSQL: INSERT … SELECT
+ * guarded by NOT EXISTS over an inline VALUES table, counter updates over subqueries, and the
+ * stock message built with json_object / json_group_array inside the transaction. This runs
+ * simultaneous checkouts on the Worker under `wrangler dev` with D1: exactly the stock is sold,
+ * and the room receives the remaining stock the last write left.
+ */
+
+let api: RunningApi;
+let rooms: Awaited<ReturnType<typeof startRealtimeStub>>;
+beforeAll(async () => {
+  rooms = await startRealtimeStub();
+  api = await startWorkerApi({ REALTIME_HOST: rooms.host });
+}, 120_000);
+afterAll(async () => {
+  await api?.close();
+  await rooms?.close();
+});
+
+async function send<T = unknown>(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${api.baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+async function ok<T>(r: Promise<{ status: number; body: unknown }>, status: number): Promise<T> {
+  const { status: got, body } = await r;
+  if (got !== status) throw new Error(`expected ${status}, got ${got}: ${JSON.stringify(body)}\n${api.output().slice(-3000)}`);
+  return body as T;
+}
+
+describe("checkout on Workers with D1", () => {
+  it("simultaneous checkouts sell exactly the stock of a type, a shared quota and the capacity; the room hears the stock", async () => {
+    const session = await ok<{ accessToken: string }>(
+      send("POST", "/v1/auth/sign-up", null, {
+        email: `d1-${crypto.randomUUID().slice(0, 8)}@example.com`,
+        password: "correct horse battery staple",
+        name: "Dee",
+        organizationName: "D1 Tickets",
+      }),
+      201,
+    );
+    const { secret } = await ok<{ secret: string }>(send("POST", "/v1/secret-keys", session.accessToken, { name: "Server" }), 201);
+    const event = await ok<TicketedEvent>(
+      send("POST", "/v1/events", secret, {
+        title: "D1 night",
+        timeZone: "Europe/Lisbon",
+        startsAt: "2030-07-02T19:30:00.000Z",
+        endsAt: "2030-07-02T22:30:00.000Z",
+        currency: "EUR",
+        capacity: 12,
+      }),
+      201,
+    );
+    await ok(send("POST", `/v1/events/${event.id}/publish`, secret), 200);
+    const type = (body: Record<string, unknown>) =>
+      ok<TicketType>(send("POST", `/v1/events/${event.id}/ticket-types`, secret, { price: 1500, currency: "EUR", ...body }), 201);
+    const small = await type({ name: "Small", quantity: 3 });
+    const adult = await type({ name: "Adult" });
+    const child = await type({ name: "Child" });
+    await ok(send("POST", `/v1/events/${event.id}/quotas`, secret, { name: "Hall", size: 4, ticketTypeIds: [adult.id, child.id] }), 201);
+    const open = await type({ name: "Open" });
+
+    const buy = (ticketTypeId: string, i: number) =>
+      send<Order & { code?: string }>("POST", `/v1/events/${event.id}/orders`, secret, {
+        buyer: { name: `Buyer ${i}`, email: `b${i}@example.com` },
+        lines: [{ ticketTypeId, quantity: 1 }],
+      });
+    const race = async (typeIds: string[], n: number) => {
+      const answers = await Promise.all(Array.from({ length: n }, (_, i) => buy(typeIds[i % typeIds.length] as string, i)));
+      const refused = answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`);
+      expect(new Set(refused)).toEqual(new Set(refused.length ? ["409 sold_out"] : []));
+      return answers.filter((r) => r.status === 201).length;
+    };
+    // One order paid through the local provider's checkout page: the payment batch (event recorded,
+    // order paid, tickets issued in chunks, each guarded by changes()) on D1.
+    const first = await ok<Order>(buy(small.id, 999), 201);
+    const page = new URL(first.payment?.checkoutUrl ?? "");
+    const form = new URLSearchParams({ token: page.searchParams.get("token") ?? "", outcome: "pay" });
+    for (let i = 0; i < 2; i++) {
+      const paid = await fetch(`${api.baseUrl}/v1/payments/local/checkout`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: form.toString(),
+      });
+      expect(paid.status).toBe(200);
+    }
+    const confirmed = await ok<Order>(send("GET", `/v1/orders/${first.id}`, secret), 200);
+    expect(confirmed.status).toBe("paid");
+    expect(confirmed.tickets).toHaveLength(1);
+    expect(await race([small.id], 30)).toBe(2); // the rest of the type's quantity (3)
+    expect(await race([adult.id, child.id], 30)).toBe(4); // the shared quota
+    expect(await race([open.id], 30)).toBe(5); // what the capacity (12) leaves
+
+    const types = await ok<{ data: TicketType[] }>(send("GET", `/v1/events/${event.id}/ticket-types`, secret), 200);
+    expect(types.data.map((x) => [x.name, x.remaining])).toEqual([
+      ["Small", 0],
+      ["Adult", 0],
+      ["Child", 0],
+      ["Open", 0],
+    ]);
+    expect((await ok<TicketedEvent>(send("GET", `/v1/events/${event.id}`, secret), 200)).availability).toBe("sold_out");
+
+    // The room's last stock message says what the last write left: nothing.
+    const stock = () =>
+      rooms.publishes
+        .filter((p) => p.accepted)
+        .map((p) => PublishRequestSchema.parse(JSON.parse(p.body)))
+        .filter((p) => p.room === `event:${event.id}` && p.event.type === "event.stock_changed")
+        .sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
+    const deadline = Date.now() + 60_000;
+    const soldOut = (p: ReturnType<typeof stock>[number] | undefined) =>
+      p?.event.type === "event.stock_changed" &&
+      p.event.data.ticketTypes.length === 4 &&
+      p.event.data.ticketTypes.every((x) => x.remaining === 0);
+    while (!soldOut(stock().at(-1)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(stock().at(-1)?.event).toEqual({
+      type: "event.stock_changed",
+      data: { eventId: event.id, ticketTypes: [small, adult, child, open].map((x) => ({ id: x.id, remaining: 0 })) },
+    });
+  }, 180_000);
+});

@@ -1,0 +1,87 @@
+import { orderLines, orders, paymentEvents } from "@gatherkit/db";
+import { and, eq, sql } from "drizzle-orm";
+import type Stripe from "stripe";
+import type { PaymentEventHandler } from "../../lib/domain.js";
+import { deliverSoon, enqueueWhen } from "../../lib/outbox.js";
+import type { Deps } from "../../lib/types.js";
+import { paymentsProvider, recordPaymentEvent } from "../../platform/payments/payments.service.js";
+import { confirmationEmailFor } from "./confirmation.js";
+import { issueTickets } from "./tickets.js";
+
+/**
+ * The events domain's payment events (PaymentIntents whose metadata names an order):
+ *
+ * - `payment_intent.succeeded` for a pending order: in one batch the event is recorded, the order
+ *   becomes `paid` (from `pending` only), its tickets are issued and the confirmation email is
+ *   queued — each step only if the one before it wrote, so a duplicate delivery changes nothing.
+ *   A payment for less than the total, or in another currency, pays nothing. A payment that
+ *   arrives after the hold ended (the tickets went back on sale) is refunded in full.
+ * - Anything else (`payment_intent.payment_failed`, `…requires_action`, …) is recorded: a failed
+ *   payment keeps the hold until it expires, so the buyer may try again.
+ */
+export const handlePaymentEvent: PaymentEventHandler = async (deps, event) => {
+  const object = event.data.object as Partial<Stripe.PaymentIntent>;
+  const orderId = object.metadata?.orderId;
+  if (event.type !== "payment_intent.succeeded" || !orderId || !object.id) {
+    await recordPaymentEvent(deps, event);
+    return;
+  }
+  const [order] = await deps.db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.id, orderId), eq(orders.paymentIntentId, object.id)))
+    .limit(1);
+  if (!order) {
+    deps.logger.warn("payment for an unknown order", { eventId: event.id, orderId, paymentIntent: object.id });
+    await recordPaymentEvent(deps, event);
+    return;
+  }
+  const received = object.amount_received ?? 0;
+  if (received < order.total || (object.currency ?? "").toUpperCase() !== order.currency) {
+    deps.logger.warn("payment does not cover the order", { eventId: event.id, orderId, received, currency: object.currency });
+    await recordPaymentEvent(deps, event);
+    return;
+  }
+  const lines = await deps.db.select().from(orderLines).where(eq(orderLines.orderId, order.id));
+  const now = deps.now();
+  const db = deps.db;
+  const changed = sql`changes() > 0`;
+  const mail = await confirmationEmailFor(deps, order);
+  const [recorded, paid] = await db.batch([
+    recordPaymentEvent(deps, event),
+    db
+      .update(orders)
+      .set({ status: "paid", paidAt: now, updatedAt: now })
+      .where(and(eq(orders.id, order.id), eq(orders.status, "pending"), changed))
+      .returning({ id: orders.id }),
+    ...issueTickets(deps, order, lines, changed, now),
+    enqueueWhen(db, mail, changed, { orgId: order.orgId, now }),
+  ]);
+  if (paid.length > 0) {
+    deliverSoon(deps);
+    return;
+  }
+  // Not pending any more. Newly recorded and the hold ended: the tickets may be sold again, refund.
+  const status = recorded.length > 0 ? await statusOf(deps, order.id) : undefined;
+  if (status === "expired" || status === "cancelled") await refundLatePayment(deps, event, order);
+};
+
+async function statusOf(deps: Deps, orderId: string) {
+  const [row] = await deps.db.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId)).limit(1);
+  return row?.status;
+}
+
+/**
+ * The buyer paid after the hold ended and the tickets went back on sale: the money goes back in
+ * full. If the provider cannot be reached, the event is forgotten again so its redelivery retries.
+ */
+async function refundLatePayment(deps: Deps, event: Stripe.Event, order: { id: string; paymentIntentId: string | null }) {
+  if (!order.paymentIntentId) return;
+  try {
+    await paymentsProvider(deps.config).refund({ paymentIntentId: order.paymentIntentId, idempotencyKey: `late-payment-${order.id}` });
+    deps.logger.warn("refunded a payment that arrived after its hold ended", { orderId: order.id, eventId: event.id });
+  } catch (err) {
+    await deps.db.delete(paymentEvents).where(eq(paymentEvents.id, event.id));
+    throw err;
+  }
+}

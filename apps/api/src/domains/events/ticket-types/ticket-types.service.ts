@@ -1,0 +1,245 @@
+import {
+  type CreateQuota,
+  type CreateTicketType,
+  newId,
+  type Quota,
+  type TicketType,
+  ticketTypeIssues,
+  type UpdateTicketType,
+} from "@gatherkit/core";
+import { orderLines, quotas, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
+import { and, eq, inArray, notExists, type SQL, sql } from "drizzle-orm";
+import { requireOrganizer } from "../../../lib/auth.js";
+import { ApiError, conflict, notFound } from "../../../lib/errors.js";
+import { insertWhen } from "../../../lib/guarded-insert.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
+import { deliverSoon } from "../../../lib/outbox.js";
+import { fromIso, toIso } from "../../../lib/time.js";
+import type { Caller, Deps } from "../../../lib/types.js";
+import { type EventRow, loadEvent, loadStock, type TicketTypeRow, toQuota, toTicketType, unlocks } from "../access.js";
+import { enqueueStockChanged } from "../events.js";
+import { releaseExpiredHolds } from "../holds.js";
+
+/** An event an organizer may change the ticketing of: theirs and not cancelled. */
+async function manageableEvent(deps: Deps, caller: Caller | null, eventId: string): Promise<EventRow> {
+  requireOrganizer({ var: { caller } });
+  const { event } = await loadEvent(deps, caller, eventId);
+  if (event.status === "cancelled") throw new ApiError(409, "invalid_event_transition", "A cancelled event's tickets cannot be changed.");
+  return event;
+}
+
+async function typeView(deps: Deps, event: EventRow, typeId: string): Promise<TicketType> {
+  const stock = await loadStock(deps, event.id);
+  const row = stock.types.find((t) => t.id === typeId);
+  if (!row) throw notFound("Ticket type");
+  return toTicketType(event, stock, row, deps.now(), true);
+}
+
+function invalid(path: string, message: string): ApiError {
+  return new ApiError(400, "validation_failed", `body.${path}: ${message}`, { errors: [{ path: `body.${path}`, message }] });
+}
+
+/** Adds a ticket type to an event (organizers); its currency must be the event's (422 `ticket_currency_mismatch`). */
+export async function createTicketType(deps: Deps, caller: Caller | null, eventId: string, input: CreateTicketType): Promise<TicketType> {
+  const event = await manageableEvent(deps, caller, eventId);
+  if (input.currency !== event.currency) {
+    throw new ApiError(
+      422,
+      "ticket_currency_mismatch",
+      `This event sells in ${event.currency}; a ticket type in ${input.currency} cannot be added.`,
+    );
+  }
+  const now = deps.now();
+  const row: TicketTypeRow = {
+    id: newId("ticketType"),
+    orgId: event.orgId,
+    eventId: event.id,
+    name: input.name,
+    description: input.description,
+    price: input.price,
+    currency: input.currency,
+    quantity: input.quantity ?? null,
+    quantityUsed: 0,
+    minPerOrder: input.minPerOrder,
+    maxPerOrder: input.maxPerOrder,
+    salesStartAt: fromIso(input.salesStartAt),
+    salesEndAt: fromIso(input.salesEndAt),
+    hidden: input.hidden,
+    accessCode: input.accessCode ?? null,
+    sortOrder: input.sortOrder,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const db = deps.db;
+  await db.batch([db.insert(ticketTypes).values(row), enqueueStockChanged(deps, event.orgId, event.id)]);
+  deliverSoon(deps);
+  return typeView(deps, event, row.id);
+}
+
+/** The event's ticket types in sort order: every one for organizers; for others the public ones and those `accessCode` unlocks. */
+export async function listTicketTypes(
+  deps: Deps,
+  caller: Caller | null,
+  eventId: string,
+  accessCode: string | undefined,
+): Promise<{ data: TicketType[] }> {
+  const { event, viewer } = await loadEvent(deps, caller, eventId);
+  await releaseExpiredHolds(deps, event.id);
+  const stock = await loadStock(deps, event.id);
+  const now = deps.now();
+  return {
+    data: stock.types.filter((t) => viewer.staff || unlocks(t, accessCode)).map((t) => toTicketType(event, stock, t, now, viewer.staff)),
+  };
+}
+
+async function loadType(deps: Deps, event: EventRow, typeId: string): Promise<TicketTypeRow> {
+  const [row] = await deps.db
+    .select()
+    .from(ticketTypes)
+    .where(and(eq(ticketTypes.id, typeId), eq(ticketTypes.eventId, event.id)))
+    .limit(1);
+  if (!row) throw notFound("Ticket type");
+  return row;
+}
+
+/** Edits a ticket type (organizers). Its quantity cannot go below what is held or sold (409 `event_has_sales`). */
+export async function updateTicketType(
+  deps: Deps,
+  caller: Caller | null,
+  eventId: string,
+  typeId: string,
+  input: UpdateTicketType,
+): Promise<TicketType> {
+  const event = await manageableEvent(deps, caller, eventId);
+  const type = await loadType(deps, event, typeId);
+  const set: Partial<TicketTypeRow> = {
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.price !== undefined && { price: input.price }),
+    ...(input.quantity !== undefined && { quantity: input.quantity }),
+    ...(input.minPerOrder !== undefined && { minPerOrder: input.minPerOrder }),
+    ...(input.maxPerOrder !== undefined && { maxPerOrder: input.maxPerOrder }),
+    ...(input.salesStartAt !== undefined && { salesStartAt: fromIso(input.salesStartAt) }),
+    ...(input.salesEndAt !== undefined && { salesEndAt: fromIso(input.salesEndAt) }),
+    ...(input.hidden !== undefined && { hidden: input.hidden }),
+    ...(input.accessCode !== undefined && { accessCode: input.accessCode }),
+    ...(input.sortOrder !== undefined && { sortOrder: input.sortOrder }),
+  };
+  const merged = { ...type, ...set };
+  const [issue] = ticketTypeIssues({ ...merged, salesStartAt: toIso(merged.salesStartAt), salesEndAt: toIso(merged.salesEndAt) });
+  if (issue) throw invalid(issue.path, issue.message);
+  if (merged.quantity !== null && merged.quantity < type.quantityUsed) {
+    throw new ApiError(409, "event_has_sales", `${type.quantityUsed} of this type are already held or sold: the quantity cannot be lower.`);
+  }
+  const updatedAt = Math.max(deps.now(), type.updatedAt + 1);
+  const db = deps.db;
+  await guardedWrite(
+    deps,
+    [
+      db
+        .update(ticketTypes)
+        .set({ ...set, updatedAt })
+        .where(
+          and(
+            eq(ticketTypes.id, type.id),
+            eq(ticketTypes.updatedAt, type.updatedAt),
+            merged.quantity === null ? undefined : sql`${ticketTypes.quantityUsed} <= ${merged.quantity}`,
+          ),
+        )
+        .returning({ id: ticketTypes.id }),
+      enqueueStockChanged(deps, event.orgId, event.id, sql`changes() > 0`),
+    ],
+    {
+      written: ([rows]) => rows[0],
+      explain: async () => {
+        throw conflict("The ticket type changed (or sold) while this edit was on its way: read it again and retry.");
+      },
+    },
+  );
+  return typeView(deps, event, type.id);
+}
+
+/** Deletes a ticket type no order ever held (else 409 `event_has_sales`: hide it or end its sales instead). */
+export async function deleteTicketType(deps: Deps, caller: Caller | null, eventId: string, typeId: string): Promise<void> {
+  const event = await manageableEvent(deps, caller, eventId);
+  const type = await loadType(deps, event, typeId);
+  const db = deps.db;
+  const never: SQL = notExists(db.select({ one: orderLines.id }).from(orderLines).where(eq(orderLines.ticketTypeId, type.id)));
+  await guardedWrite(
+    deps,
+    [
+      db
+        .delete(ticketTypes)
+        .where(and(eq(ticketTypes.id, type.id), eq(ticketTypes.quantityUsed, 0), never))
+        .returning({ id: ticketTypes.id }),
+      enqueueStockChanged(deps, event.orgId, event.id, sql`changes() > 0`),
+    ],
+    {
+      written: ([rows]) => rows[0],
+      explain: async () => {
+        throw new ApiError(
+          409,
+          "event_has_sales",
+          "Orders hold or held this ticket type: hide it or end its sales instead of deleting it.",
+        );
+      },
+    },
+  );
+}
+
+/**
+ * Creates a quota shared by ticket types of the event (organizers). It starts counting what those
+ * types already hold or sold, computed in the inserting statement itself (so a checkout landing
+ * at the same moment is either counted or waits); a size below that answers 409 `event_has_sales`.
+ */
+export async function createQuota(deps: Deps, caller: Caller | null, eventId: string, input: CreateQuota): Promise<Quota> {
+  const event = await manageableEvent(deps, caller, eventId);
+  const db = deps.db;
+  const found = await db
+    .select({ id: ticketTypes.id })
+    .from(ticketTypes)
+    .where(and(eq(ticketTypes.eventId, event.id), inArray(ticketTypes.id, input.ticketTypeIds)));
+  const missing = input.ticketTypeIds.filter((id) => !found.some((f) => f.id === id));
+  if (missing.length > 0) throw new ApiError(422, "unknown_ticket_type", `No ticket type ${missing.join(", ")} in this event.`);
+  const now = deps.now();
+  const id = newId("quota");
+  const usedSql = sql`(SELECT COALESCE(SUM(${ticketTypes.quantityUsed}), 0) FROM ${ticketTypes} WHERE ${inArray(ticketTypes.id, input.ticketTypeIds)})`;
+  const quotaExists = sql`EXISTS (SELECT 1 FROM ${quotas} WHERE ${quotas.id} = ${id})`;
+  await guardedWrite(
+    deps,
+    [
+      insertWhen(
+        db,
+        quotas,
+        { id, orgId: event.orgId, eventId: event.id, name: input.name, size: input.size, used: usedSql, createdAt: now, updatedAt: now },
+        sql`${usedSql} <= ${input.size}`,
+      ).returning({ id: quotas.id }),
+      ...input.ticketTypeIds.map((ticketTypeId) =>
+        insertWhen(db, ticketTypeQuotas, { orgId: event.orgId, quotaId: id, ticketTypeId }, quotaExists),
+      ),
+      enqueueStockChanged(deps, event.orgId, event.id, quotaExists),
+    ],
+    {
+      written: ([rows]) => rows[0],
+      explain: async () => {
+        throw new ApiError(
+          409,
+          "event_has_sales",
+          `These ticket types already hold or sold more than ${input.size}: make the quota larger.`,
+        );
+      },
+    },
+  );
+  const stock = await loadStock(deps, event.id);
+  const row = stock.quotas.find((q) => q.id === id);
+  if (!row) throw notFound("Quota");
+  return toQuota(row, stock);
+}
+
+/** The event's quotas (organizers). */
+export async function listQuotas(deps: Deps, caller: Caller | null, eventId: string): Promise<{ data: Quota[] }> {
+  requireOrganizer({ var: { caller } });
+  const { event } = await loadEvent(deps, caller, eventId);
+  const stock = await loadStock(deps, event.id);
+  return { data: stock.quotas.map((q) => toQuota(q, stock)) };
+}

@@ -1,0 +1,94 @@
+// Ticket holds per second on one event (POST /v1/events/{id}/orders on the built API) as a ratio
+// to raw libSQL's conditional-update rate (bare Hono + one guarded UPDATE on the API's own
+// database file), measured side by side in interleaved rounds. Issue 10's target: ≥ 0.5.
+import autocannon from "autocannon";
+import { startServer } from "./start-server.mjs";
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function json(url, init) {
+  const res = await fetch(url, init);
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url} answered ${res.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** A published event with one ticket type of a stock no run can exhaust, created as the demo organization. */
+async function setUp(api) {
+  const base = `http://127.0.0.1:${api.port}`;
+  const post = (path, body) =>
+    json(`${base}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${api.secretKey}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const event = await post("/v1/events", {
+    title: "Benchmark night",
+    timeZone: "Europe/Lisbon",
+    startsAt: "2099-07-02T19:30:00.000Z",
+    endsAt: "2099-07-02T22:30:00.000Z",
+    currency: "EUR",
+  });
+  await post(`/v1/events/${event.id}/publish`);
+  const type = await post(`/v1/events/${event.id}/ticket-types`, { name: "General", price: 2500, currency: "EUR", quantity: 1_000_000 });
+  return { base, event, type };
+}
+
+function run(target, duration) {
+  return autocannon({ url: target.url, method: "POST", headers: target.headers, body: target.body, connections: CONNECTIONS, duration });
+}
+
+export async function holds() {
+  const api = await startServer("api");
+  const floor = await startServer("holdFloor", { FLOOR_DATABASE: api.database });
+  try {
+    const { base, event, type } = await setUp(api);
+    const targets = [
+      {
+        name: "raw libSQL  guarded UPDATE (floor)",
+        url: `http://127.0.0.1:${floor.port}/hold/${type.id}`,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ quantity: 1 }),
+      },
+      {
+        name: "API  POST /v1/events/{id}/orders (hold)",
+        url: `${base}/v1/events/${event.id}/orders`,
+        headers: { authorization: `Bearer ${api.secretKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ buyer: { name: "Bench", email: "bench@example.com" }, lines: [{ ticketTypeId: type.id, quantity: 1 }] }),
+      },
+    ];
+    console.log(`\nHolds: ${ROUNDS} interleaved rounds × ${DURATION} s per target, ${CONNECTIONS} connections; warming up…`);
+    for (const t of targets) await run(t, 1);
+    const rates = new Map(targets.map((t) => [t.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
+        const r = await run(t, DURATION);
+        if (r.errors || r.timeouts || r.non2xx)
+          throw new Error(`${t.name}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx in round ${round + 1}`);
+        rates.get(t.name).push(r.requests.total / r.duration);
+      }
+    }
+    const [f, a] = targets.map((t) => rates.get(t.name));
+    const ratios = a.map((x, i) => x / f[i]);
+    for (const t of targets)
+      console.log(
+        `  ${t.name.padEnd(42)} ${Math.round(median(rates.get(t.name)))
+          .toLocaleString("en")
+          .padStart(8)} /s`,
+      );
+    console.log(
+      `Holds ÷ raw conditional updates: ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; issue 10 target ≥ 0.5).`,
+    );
+    return median(ratios);
+  } finally {
+    await Promise.all([api.stop(), floor.stop()]);
+  }
+}

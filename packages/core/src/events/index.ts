@@ -1,0 +1,5 @@
+export * from "./codes.js";
+export { EVENT_ERROR_CODES } from "./errors.js";
+export * from "./lifecycle.js";
+export * from "./messages.js";
+export * from "./schemas.js";

@@ -1,0 +1,21 @@
+import { z } from "../zod.js";
+import { AvailabilitySchema, EventId, TicketTypeId } from "./schemas.js";
+
+/**
+ * What the API publishes to an event's room (`event:<id>`) after a write commits: the remaining
+ * stock of each ticket type as the write left it (computed inside the writing transaction, so the
+ * room's latest message is the latest state), and the event's availability when its status changes.
+ */
+export const EVENT_MESSAGE_SCHEMAS = [
+  z.object({
+    type: z.literal("event.stock_changed"),
+    data: z.object({
+      eventId: EventId,
+      ticketTypes: z.array(z.object({ id: TicketTypeId, remaining: z.number().int().nullable() })),
+    }),
+  }),
+  z.object({
+    type: z.literal("event.status_changed"),
+    data: z.object({ eventId: EventId, status: z.string(), availability: AvailabilitySchema }),
+  }),
+] as const;

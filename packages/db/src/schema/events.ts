@@ -1,0 +1,224 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { organizations, users } from "./accounts.js";
+import { createdAt } from "./columns.js";
+
+// ============================================================================================
+// Events: ticketed events, ticket types, quotas shared by several types (pretix's model), and
+// orders with the lines they hold. Stock is three kinds of counters — the event's capacity, each
+// ticket type's quantity and each quota's size — and every `…_used` counter counts what is held
+// or sold. A checkout takes all of them in one `db.batch` (see orders.service.ts): the order row
+// is inserted only if every counter still has room, and the counters move only if it was. CHECK
+// constraints make the database refuse an overshoot regardless.
+// ============================================================================================
+
+const orgId = () =>
+  text("org_id")
+    .notNull()
+    .references(() => organizations.id);
+const eventId = () =>
+  text("event_id")
+    .notNull()
+    .references(() => events.id, { onDelete: "cascade" });
+
+/** A structured postal address; every part optional but the country when given. */
+export interface EventAddress {
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  region: string | null;
+  postalCode: string | null;
+  country: string | null;
+}
+
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    status: text("status", { enum: ["draft", "published", "unpublished", "cancelled"] })
+      .notNull()
+      .default("draft"),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    venueName: text("venue_name"),
+    address: text("address", { mode: "json" }).$type<EventAddress>(),
+    lat: real("lat"),
+    lng: real("lng"),
+    timeZone: text("time_zone").notNull(),
+    startsAt: integer("starts_at").notNull(),
+    endsAt: integer("ends_at").notNull(),
+    /** Most tickets held or sold across every type; null: no event-wide limit. */
+    capacity: integer("capacity"),
+    capacityUsed: integer("capacity_used").notNull().default(0),
+    /** Every price of the event is in this currency. */
+    currency: text("currency").notNull(),
+    categories: text("categories", { mode: "json" }).$type<string[]>().notNull(),
+    imageUrls: text("image_urls", { mode: "json" }).$type<string[]>().notNull(),
+    contactName: text("contact_name"),
+    contactEmail: text("contact_email"),
+    /** How long a checkout holds its tickets before they return to sale. */
+    holdMinutes: integer("hold_minutes").notNull().default(10),
+    createdByUserId: text("created_by_user_id").references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+    publishedAt: integer("published_at"),
+    cancelledAt: integer("cancelled_at"),
+  },
+  (t) => [
+    index("events_org_created").on(t.orgId, t.createdAt, t.id),
+    index("events_org_starts").on(t.orgId, t.startsAt),
+    check("events_window_ordered", sql`${t.endsAt} > ${t.startsAt}`),
+    check("events_capacity_used", sql`${t.capacityUsed} >= 0 AND (${t.capacity} IS NULL OR ${t.capacityUsed} <= ${t.capacity})`),
+    check("events_hold_minutes", sql`${t.holdMinutes} BETWEEN 1 AND 60`),
+  ],
+);
+
+export const ticketTypes = sqliteTable(
+  "ticket_types",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    eventId: eventId(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    /** Minor units of the event's currency; 0 is free. */
+    price: integer("price").notNull(),
+    currency: text("currency").notNull(),
+    /** Most of this type held or sold; null: limited only by quotas and the event's capacity. */
+    quantity: integer("quantity"),
+    quantityUsed: integer("quantity_used").notNull().default(0),
+    minPerOrder: integer("min_per_order").notNull().default(1),
+    maxPerOrder: integer("max_per_order").notNull().default(10),
+    salesStartAt: integer("sales_start_at"),
+    salesEndAt: integer("sales_end_at"),
+    hidden: integer("hidden", { mode: "boolean" }).notNull().default(false),
+    /** Unlocks a hidden type at checkout; compared as given (case-insensitively). */
+    accessCode: text("access_code"),
+    sortOrder: integer("sort_order").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("ticket_types_event").on(t.eventId, t.sortOrder, t.createdAt),
+    check("ticket_types_quantity_used", sql`${t.quantityUsed} >= 0 AND (${t.quantity} IS NULL OR ${t.quantityUsed} <= ${t.quantity})`),
+    check("ticket_types_price", sql`${t.price} >= 0`),
+    check("ticket_types_per_order", sql`${t.minPerOrder} >= 1 AND ${t.maxPerOrder} >= ${t.minPerOrder}`),
+  ],
+);
+
+/** A number of tickets shared by several ticket types of one event (a room, a section, early birds). */
+export const quotas = sqliteTable(
+  "quotas",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    eventId: eventId(),
+    name: text("name").notNull(),
+    size: integer("size").notNull(),
+    used: integer("used").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("quotas_event").on(t.eventId, t.createdAt),
+    check("quotas_used_within_size", sql`${t.used} >= 0 AND ${t.used} <= ${t.size}`),
+  ],
+);
+
+/** Which ticket types draw on which quotas (a ticket takes one place in each of its type's quotas). */
+export const ticketTypeQuotas = sqliteTable(
+  "ticket_type_quotas",
+  {
+    orgId: orgId(),
+    quotaId: text("quota_id")
+      .notNull()
+      .references(() => quotas.id, { onDelete: "cascade" }),
+    ticketTypeId: text("ticket_type_id")
+      .notNull()
+      .references(() => ticketTypes.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.quotaId, t.ticketTypeId] }), index("ticket_type_quotas_type").on(t.ticketTypeId)],
+);
+
+/** A checkout: `pending` while it holds its tickets (until `expires_at`), then paid, expired or cancelled. */
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    eventId: eventId(),
+    status: text("status", { enum: ["pending", "paid", "expired", "cancelled", "refunded", "partially_refunded"] }).notNull(),
+    buyerName: text("buyer_name").notNull(),
+    buyerEmail: text("buyer_email").notNull(),
+    total: integer("total").notNull(),
+    currency: text("currency").notNull(),
+    quantity: integer("quantity").notNull(),
+    /** Unique, human-typable, no ambiguous characters. */
+    confirmationCode: text("confirmation_code").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    /**
+     * Set, with a fresh random value, by the one write that returns the order's tickets to sale
+     * (expiry, cancellation): the counter updates of the same batch run only where it matches,
+     * so two concurrent releases never return the stock twice.
+     */
+    releaseToken: text("release_token"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+    paidAt: integer("paid_at"),
+    cancelledAt: integer("cancelled_at"),
+    /** The payments provider's PaymentIntent paying this order (none for a free order). */
+    paymentIntentId: text("payment_intent_id"),
+    /** Refunded so far, in minor units, as the provider's refund events say. */
+    amountRefunded: integer("amount_refunded").notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("orders_confirmation_code").on(t.confirmationCode),
+    uniqueIndex("orders_payment_intent").on(t.paymentIntentId),
+    index("orders_event_created").on(t.eventId, t.createdAt, t.id),
+    index("orders_event_pending").on(t.eventId, t.status, t.expiresAt),
+    index("orders_org_created").on(t.orgId, t.createdAt, t.id),
+    check("orders_total", sql`${t.total} >= 0 AND ${t.quantity} >= 1`),
+  ],
+);
+
+/** What an order holds of one ticket type. */
+export const orderLines = sqliteTable(
+  "order_lines",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    ticketTypeId: text("ticket_type_id")
+      .notNull()
+      .references(() => ticketTypes.id),
+    quantity: integer("quantity").notNull(),
+    unitPrice: integer("unit_price").notNull(),
+  },
+  (t) => [index("order_lines_order").on(t.orderId), check("order_lines_quantity", sql`${t.quantity} >= 1 AND ${t.unitPrice} >= 0`)],
+);
+
+/** A paid order's tickets, one per seat, each with its own code (what is scanned at the door). */
+export const tickets = sqliteTable(
+  "tickets",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    eventId: eventId(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    ticketTypeId: text("ticket_type_id")
+      .notNull()
+      .references(() => ticketTypes.id),
+    /** Unique, unguessable, human-typable (see core's ticket codes). */
+    code: text("code").notNull(),
+    status: text("status", { enum: ["valid", "void"] })
+      .notNull()
+      .default("valid"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("tickets_code").on(t.code), index("tickets_order").on(t.orderId), index("tickets_event").on(t.eventId, t.createdAt)],
+);

@@ -1,0 +1,124 @@
+import type { RequestOptions } from "../core.js";
+import type { PagePromise } from "../pagination.js";
+import type {
+  EventCreateParams,
+  EventListParams,
+  EventUpdateParams,
+  Order,
+  OrderCreateParams,
+  OrderListParams,
+  Quota,
+  QuotaCreateParams,
+  TicketedEvent,
+  TicketType,
+  TicketTypeCreateParams,
+  TicketTypeUpdateParams,
+} from "../types.js";
+import { APIResource, path } from "./resource.js";
+
+/**
+ * Ticketed events. Organizers (organizer session, secret key) create and manage them; a page's
+ * publishable key sees published events only, with their ticket types and live remaining stock,
+ * and starts checkouts (`gk.events.orders.create`).
+ */
+export class Events extends APIResource {
+  readonly ticketTypes: TicketTypes = new TicketTypes(this._client);
+  readonly quotas: Quotas = new Quotas(this._client);
+  readonly orders: EventOrders = new EventOrders(this._client);
+
+  /** Creates a `draft` event, visible to organizers only until `publish`. */
+  create(params: EventCreateParams, options?: RequestOptions): Promise<TicketedEvent> {
+    return this._transport.request("POST", "/v1/events", { ...options, body: params });
+  }
+
+  /** The event with its `availability` and `remaining` stock now. */
+  retrieve(eventId: string, options?: RequestOptions): Promise<TicketedEvent> {
+    return this._transport.request("GET", path`/v1/events/${eventId}`, options);
+  }
+
+  /** `null` clears a field; the currency is fixed. */
+  update(eventId: string, params: EventUpdateParams, options?: RequestOptions): Promise<TicketedEvent> {
+    return this._transport.request("PATCH", path`/v1/events/${eventId}`, { ...options, body: params });
+  }
+
+  /** Newest first; `q` (text), `category`, `from`/`to` (ISO times) and, for organizers, `status`. */
+  list(params?: EventListParams, options?: RequestOptions): PagePromise<TicketedEvent> {
+    return this._transport.list("/v1/events", params, options);
+  }
+
+  /** draft or unpublished → published. */
+  publish(eventId: string, options?: RequestOptions): Promise<TicketedEvent> {
+    return this._transport.request("POST", path`/v1/events/${eventId}/publish`, options);
+  }
+
+  /** published → unpublished (hidden from the public again). */
+  unpublish(eventId: string, options?: RequestOptions): Promise<TicketedEvent> {
+    return this._transport.request("POST", path`/v1/events/${eventId}/unpublish`, options);
+  }
+
+  /** → cancelled, for good. */
+  cancel(eventId: string, options?: RequestOptions): Promise<TicketedEvent> {
+    return this._transport.request("POST", path`/v1/events/${eventId}/cancel`, options);
+  }
+}
+
+/** An event's ticket types: `gk.events.ticketTypes.create(eventId, …)`. */
+export class TicketTypes extends APIResource {
+  create(eventId: string, params: TicketTypeCreateParams, options?: RequestOptions): Promise<TicketType> {
+    return this._transport.request("POST", path`/v1/events/${eventId}/ticket-types`, { ...options, body: params });
+  }
+
+  /** In sort order with remaining stock; `accessCode` also lists the hidden types it unlocks. */
+  async list(eventId: string, params: { accessCode?: string } = {}, options?: RequestOptions): Promise<TicketType[]> {
+    const body = await this._transport.request<{ data: TicketType[] }>("GET", path`/v1/events/${eventId}/ticket-types`, {
+      ...options,
+      query: params,
+    });
+    return body.data;
+  }
+
+  update(eventId: string, ticketTypeId: string, params: TicketTypeUpdateParams, options?: RequestOptions): Promise<TicketType> {
+    return this._transport.request("PATCH", path`/v1/events/${eventId}/ticket-types/${ticketTypeId}`, { ...options, body: params });
+  }
+
+  /** Only while no order ever held it. */
+  async del(eventId: string, ticketTypeId: string, options?: RequestOptions): Promise<void> {
+    await this._transport.request("DELETE", path`/v1/events/${eventId}/ticket-types/${ticketTypeId}`, options);
+  }
+}
+
+/** Places shared by several ticket types of an event: `gk.events.quotas.create(eventId, …)`. */
+export class Quotas extends APIResource {
+  create(eventId: string, params: QuotaCreateParams, options?: RequestOptions): Promise<Quota> {
+    return this._transport.request("POST", path`/v1/events/${eventId}/quotas`, { ...options, body: params });
+  }
+
+  async list(eventId: string, options?: RequestOptions): Promise<Quota[]> {
+    return (await this._transport.request<{ data: Quota[] }>("GET", path`/v1/events/${eventId}/quotas`, options)).data;
+  }
+}
+
+/** Checkouts of an event: `gk.events.orders.create(eventId, { buyer, lines })`. */
+export class EventOrders extends APIResource {
+  /** Holds the tickets until `expiresAt` (or confirms a free order at once). 409 `sold_out` when not enough are left. */
+  create(eventId: string, params: OrderCreateParams, options?: RequestOptions): Promise<Order> {
+    return this._transport.request("POST", path`/v1/events/${eventId}/orders`, { ...options, body: params });
+  }
+
+  /** Organizers: newest first, optionally one `status`. */
+  list(eventId: string, params?: OrderListParams, options?: RequestOptions): PagePromise<Order> {
+    return this._transport.list(path`/v1/events/${eventId}/orders`, params, options);
+  }
+}
+
+/** Orders by id (organizers): `gk.orders.retrieve(orderId)`, `gk.orders.cancel(orderId)`. */
+export class Orders extends APIResource {
+  retrieve(orderId: string, options?: RequestOptions): Promise<Order> {
+    return this._transport.request("GET", path`/v1/orders/${orderId}`, options);
+  }
+
+  /** Ends a pending order's hold; its tickets return to sale. */
+  cancel(orderId: string, options?: RequestOptions): Promise<Order> {
+    return this._transport.request("POST", path`/v1/orders/${orderId}/cancel`, options);
+  }
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EVENT_DEFAULTS } from "../../../apps/api/test/event-fixtures.js";
+import { newOrg, TEST_ORIGIN, type TestOrg } from "../../../apps/api/test/fixtures.js";
+import { createTestApp, type TestApp } from "../../../apps/api/test/harness.js";
+import { ConflictError, type Fetch, Gatherkit, NotFoundError, PermissionDeniedError } from "../src/index.js";
+
+// Ticketing through the SDK against the real API in process: staff on a server set up an event,
+// the host's page (publishable key) lists it and checks out until it is sold out.
+const BASE = "http://api.test";
+let t: TestApp;
+let org: TestOrg;
+let staff: Gatherkit;
+let page: Gatherkit;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  org = await newOrg(t);
+  staff = new Gatherkit({ baseUrl: BASE, fetch: t.fetch, secretKey: org.secretKey });
+  const fromPage: Fetch = (url, init) =>
+    t.fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), origin: TEST_ORIGIN } });
+  page = new Gatherkit({ baseUrl: BASE, fetch: fromPage, publishableKey: org.publishableKey });
+});
+afterAll(() => t.close());
+
+describe("gk.events and gk.orders", () => {
+  it("staff set up an event; the page sees it once published, checks out and is told when it sold out", async () => {
+    const event = await staff.events.create({ ...EVENT_DEFAULTS, categories: ["fado"], capacity: 3 });
+    expect(event).toMatchObject({ status: "draft", availability: "not_yet_on_sale" });
+    await expect(page.events.retrieve(event.id)).rejects.toBeInstanceOf(NotFoundError);
+    const ga = await staff.events.ticketTypes.create(event.id, { name: "General", price: 2500, currency: "EUR", quantity: 10 });
+    const friends = await staff.events.ticketTypes.create(event.id, {
+      name: "Friends",
+      price: 1000,
+      currency: "EUR",
+      hidden: true,
+      accessCode: "FADO-FRIENDS",
+    });
+    const quota = await staff.events.quotas.create(event.id, { name: "Hall", size: 3, ticketTypeIds: [ga.id, friends.id] });
+    expect((await staff.events.quotas.list(event.id)).map((q) => q.id)).toEqual([quota.id]);
+    await staff.events.publish(event.id);
+
+    expect((await page.events.list({ category: "fado" })).data.map((e) => e.id)).toEqual([event.id]);
+    expect((await page.events.ticketTypes.list(event.id)).map((x) => x.name)).toEqual(["General"]);
+    expect((await page.events.ticketTypes.list(event.id, { accessCode: "fado-friends" })).map((x) => x.name)).toEqual([
+      "General",
+      "Friends",
+    ]);
+
+    const order = await page.events.orders.create(event.id, {
+      buyer: { name: "Grace", email: "grace@example.com" },
+      lines: [{ ticketTypeId: ga.id, quantity: 2 }],
+    });
+    expect(order).toMatchObject({ status: "pending", total: 5000, currency: "EUR" });
+    const refused = await page.events.orders
+      .create(event.id, { buyer: { name: "Ada", email: "ada@example.com" }, lines: [{ ticketTypeId: ga.id, quantity: 2 }] })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as ConflictError).code).toBe("sold_out");
+    expect((await page.events.retrieve(event.id)).remaining).toBe(1);
+
+    expect((await staff.orders.retrieve(order.id)).id).toBe(order.id);
+    const listed: string[] = [];
+    for await (const o of staff.events.orders.list(event.id)) listed.push(o.id);
+    expect(listed).toEqual([order.id]);
+    await expect(page.orders.retrieve(order.id)).rejects.toBeInstanceOf(PermissionDeniedError);
+    expect((await staff.orders.cancel(order.id)).status).toBe("cancelled");
+    expect((await page.events.retrieve(event.id)).remaining).toBe(3);
+
+    expect((await staff.events.update(event.id, { title: "Fado, again" })).title).toBe("Fado, again");
+    await staff.events.ticketTypes.update(event.id, ga.id, { maxPerOrder: 3 });
+    expect((await staff.events.unpublish(event.id)).status).toBe("unpublished");
+    expect((await staff.events.cancel(event.id)).status).toBe("cancelled");
+  });
+});
