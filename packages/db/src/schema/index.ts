@@ -1,4 +1,5 @@
 // The drizzle schema, one file per domain; drizzle-kit reads this file (drizzle.config.ts).
 export * from "./accounts.js";
+export * from "./places.js";
 export * from "./plans.js";
 export * from "./platform.js";
