@@ -1,4 +1,5 @@
 import { ACCOUNTS_ERROR_CODES } from "./accounts/errors.js";
+import { PLACE_ERROR_CODES } from "./places/errors.js";
 import { PLAN_ERROR_CODES } from "./plans/errors.js";
 import { z } from "./zod.js";
 
@@ -38,7 +39,7 @@ export const PLATFORM_ERROR_CODES = [
  * Stable machine-readable error codes: the platform's and each domain's own list (a new domain
  * adds its list here). Clients branch on these, never on `detail` text.
  */
-export const ERROR_CODES = [...PLATFORM_ERROR_CODES, ...ACCOUNTS_ERROR_CODES, ...PLAN_ERROR_CODES] as const;
+export const ERROR_CODES = [...PLATFORM_ERROR_CODES, ...ACCOUNTS_ERROR_CODES, ...PLAN_ERROR_CODES, ...PLACE_ERROR_CODES] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**

@@ -4,6 +4,7 @@ export * from "./health.js";
 export * from "./ids.js";
 export * from "./money.js";
 export * from "./pagination.js";
+export * from "./places/index.js";
 export * from "./plans/index.js";
 export * from "./realtime.js";
 export * from "./time.js";

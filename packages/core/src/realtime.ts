@@ -1,13 +1,14 @@
+import { PLACE_EVENT_SCHEMAS } from "./places/events.js";
 import { PLAN_EVENT_SCHEMAS } from "./plans/events.js";
 import { z } from "./zod.js";
 
 /** Room kinds map to the objects that have a room. `org` is the organization's own feed. */
-export const ROOM_KINDS = ["org", "plan", "event", "premise"] as const;
+export const ROOM_KINDS = ["org", "plan", "event", "place"] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
 
 export const RoomNameSchema = z
   .string()
-  .regex(/^(org|plan|event|premise):[a-z]+_[0-9a-z]{8,40}$/, 'must look like "plan:plan_…" or "org:org_…"')
+  .regex(/^(org|plan|event|place):[a-z]+_[0-9a-z]{8,40}$/, 'must look like "plan:plan_…" or "org:org_…"')
   .openapi({ example: "org:org_0123456789abcdefghjk" });
 
 export const CreateRoomTokenSchema = z.strictObject({ room: RoomNameSchema }).openapi("CreateRoomTokenRequest");
@@ -36,6 +37,7 @@ export const PublishedEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("member.changed"), data: z.object({ id: z.string() }) }),
   z.object({ type: z.literal("key.changed"), data: z.object({ id: z.string() }) }),
   ...PLAN_EVENT_SCHEMAS,
+  ...PLACE_EVENT_SCHEMAS,
 ]);
 export type PublishedEvent = z.infer<typeof PublishedEventSchema>;
 
