@@ -122,7 +122,9 @@ describe("hourlyPrice", () => {
       fc.property(pricing, day, fc.integer({ min: 1, max: 1440 }), fc.integer({ min: 1, max: 1440 }), zone, (p, d, before, after, tz) => {
         const midnight = zonedInstant(d, 0, tz);
         const w = { start: midnight - before * MIN, end: midnight + after * MIN };
-        expect(hourlyPrice(p, w, tz)).toBe(hourlyPrice(p, { start: w.start, end: midnight }, tz) + hourlyPrice(p, { start: midnight, end: w.end }, tz));
+        expect(hourlyPrice(p, w, tz)).toBe(
+          hourlyPrice(p, { start: w.start, end: midnight }, tz) + hourlyPrice(p, { start: midnight, end: w.end }, tz),
+        );
       }),
     );
   });
@@ -168,7 +170,10 @@ describe("opening hours", () => {
   });
 
   it("an exception date replaces the weekday's hours", () => {
-    const hours = OpeningHoursSchema.parse({ weekly: { wed: [{ open: "08:00", close: "20:00" }] }, exceptions: [{ date: "2030-12-25", hours: [] }] });
+    const hours = OpeningHoursSchema.parse({
+      weekly: { wed: [{ open: "08:00", close: "20:00" }] },
+      exceptions: [{ date: "2030-12-25", hours: [] }],
+    });
     const rules = { openingHours: hours, timeZone: "Europe/Lisbon" };
     const at = (date: number, h: number) => zonedInstant(date, h * 60, "Europe/Lisbon");
     expect(isOpenThroughout(rules, { start: at(Date.UTC(2030, 11, 18), 9), end: at(Date.UTC(2030, 11, 18), 10) })).toBe(true);
@@ -229,17 +234,31 @@ describe("bookingWindow", () => {
   };
 
   it("computes the end from the duration and refuses what the rules do not allow", () => {
-    expect(bookingWindow(parking, { start: now + HOUR, durationMinutes: 90 }, now)).toEqual({ start: now + HOUR, end: now + HOUR + 90 * MIN });
+    expect(bookingWindow(parking, { start: now + HOUR, durationMinutes: 90 }, now)).toEqual({
+      start: now + HOUR,
+      end: now + HOUR + 90 * MIN,
+    });
     expect(code(() => bookingWindow(parking, { start: now - HOUR, durationMinutes: 60 }, now))).toBe("booking_too_late");
-    expect(code(() => bookingWindow({ ...parking, leadMinutes: 120 }, { start: now + HOUR, durationMinutes: 60 }, now))).toBe("booking_too_late");
+    expect(code(() => bookingWindow({ ...parking, leadMinutes: 120 }, { start: now + HOUR, durationMinutes: 60 }, now))).toBe(
+      "booking_too_late",
+    );
     expect(code(() => bookingWindow(parking, { start: now + 31 * DAY_MS, durationMinutes: 60 }, now))).toBe("window_too_far_ahead");
     const hours = OpeningHoursSchema.parse({ weekly: { sat: [{ open: "08:00", close: "12:00" }] } }); // 2030-06-01 is a Saturday
-    expect(code(() => bookingWindow({ ...parking, openingHours: hours }, { start: now + 3 * HOUR, durationMinutes: 60 }, now))).toBe("place_closed");
-    const room: PlaceRules = { ...parking, pricing: { mode: "slot", currency: "EUR", perSlot: 5000 }, slots: { lengthMinutes: 60, bufferMinutes: 15 } };
+    expect(code(() => bookingWindow({ ...parking, openingHours: hours }, { start: now + 3 * HOUR, durationMinutes: 60 }, now))).toBe(
+      "place_closed",
+    );
+    const room: PlaceRules = {
+      ...parking,
+      pricing: { mode: "slot", currency: "EUR", perSlot: 5000 },
+      slots: { lengthMinutes: 60, bufferMinutes: 15 },
+    };
     expect(code(() => bookingWindow(room, { start: now + 10 * MIN }, now))).toBe("slot_misaligned");
     // Slots start every 75 minutes from local midnight: 12:30 local (11:30 UTC in summer) is one.
     expect(code(() => bookingWindow(room, { start: Date.UTC(2030, 5, 1, 11, 30), durationMinutes: 30 }, now))).toBe("slot_misaligned");
-    expect(bookingWindow(room, { start: Date.UTC(2030, 5, 1, 11, 30) }, now)).toEqual({ start: Date.UTC(2030, 5, 1, 11, 30), end: Date.UTC(2030, 5, 1, 12, 30) });
+    expect(bookingWindow(room, { start: Date.UTC(2030, 5, 1, 11, 30) }, now)).toEqual({
+      start: Date.UTC(2030, 5, 1, 11, 30),
+      end: Date.UTC(2030, 5, 1, 12, 30),
+    });
   });
 });
 
@@ -292,13 +311,26 @@ describe("schemas", () => {
     expect(bad({ capacity: 0 })).toBe(false);
     expect(bad({ pricing: { mode: "slot", currency: "EUR", perSlot: 100 } })).toBe(false); // slot pricing without slots
     expect(bad({ openingHours: { weekly: { mon: [{ open: "10:00", close: "09:00" }] } } })).toBe(false);
-    expect(bad({ openingHours: { weekly: { mon: [{ open: "08:00", close: "12:00" }, { open: "11:00", close: "14:00" }] } } })).toBe(false);
+    expect(
+      bad({
+        openingHours: {
+          weekly: {
+            mon: [
+              { open: "08:00", close: "12:00" },
+              { open: "11:00", close: "14:00" },
+            ],
+          },
+        },
+      }),
+    ).toBe(false);
     expect(bad({ images: ["javascript:alert(1)"] })).toBe(false);
     const booking = { placeId: "plc_0123456789abcdefghjk", start: "2030-07-01T09:00:00Z", durationMinutes: 60, contact: { name: "Grace" } };
     expect(CreateBookingSchema.safeParse(booking).success).toBe(true);
     expect(CreateBookingSchema.safeParse({ ...booking, durationMinutes: 0 }).success).toBe(false);
     expect(CreateBookingSchema.safeParse({ ...booking, contact: { name: "G", phone: "12345" } }).success).toBe(false);
-    expect(PlaceSearchQuerySchema.safeParse({ lat: "38", lng: "-9", start: "2030-07-01T10:00:00Z", end: "2030-07-01T09:00:00Z" }).success).toBe(false);
+    expect(
+      PlaceSearchQuerySchema.safeParse({ lat: "38", lng: "-9", start: "2030-07-01T10:00:00Z", end: "2030-07-01T09:00:00Z" }).success,
+    ).toBe(false);
     expect(PlaceSearchQuerySchema.safeParse({ lat: "38", lng: "-9", sort: "price" }).success).toBe(false);
     expect(PlaceSearchQuerySchema.safeParse({ lat: "38", lng: "-9", features: "covered,jacuzzi" }).success).toBe(false);
   });

@@ -165,13 +165,19 @@ export function bookingWindow(rules: PlaceRules, input: { start: number; duratio
   let w: Window;
   if (rules.slots) {
     const slot = slotAt(rules, input.start);
-    if (!slot) throw new DomainError(422, "slot_misaligned", "The start is not the start of one of this place's slots: pick one from its slots list.");
+    if (!slot)
+      throw new DomainError(
+        422,
+        "slot_misaligned",
+        "The start is not the start of one of this place's slots: pick one from its slots list.",
+      );
     if (input.durationMinutes !== undefined && input.durationMinutes !== rules.slots.lengthMinutes) {
       throw new DomainError(422, "slot_misaligned", `A booking here is one slot of ${rules.slots.lengthMinutes} minutes.`);
     }
     w = slot;
   } else {
-    if (input.durationMinutes === undefined) throw new DomainError(400, "validation_failed", "body.durationMinutes: required for a place booked by the hour");
+    if (input.durationMinutes === undefined)
+      throw new DomainError(400, "validation_failed", "body.durationMinutes: required for a place booked by the hour");
     w = { start: input.start, end: input.start + input.durationMinutes * 60_000 };
   }
   if (w.start < now + rules.leadMinutes * 60_000 - START_GRACE_MS) {
@@ -235,8 +241,22 @@ export function boundingBox(center: { lat: number; lng: number }, radiusKm: numb
   const lo = center.lng - dLng;
   const hi = center.lng + dLng;
   if (dLng >= 180) return { lat: [minLat, maxLat], lng: [[-180, 180]] };
-  if (lo < -180) return { lat: [minLat, maxLat], lng: [[lo + 360, 180], [-180, hi]] };
-  if (hi > 180) return { lat: [minLat, maxLat], lng: [[lo, 180], [-180, hi - 360]] };
+  if (lo < -180)
+    return {
+      lat: [minLat, maxLat],
+      lng: [
+        [lo + 360, 180],
+        [-180, hi],
+      ],
+    };
+  if (hi > 180)
+    return {
+      lat: [minLat, maxLat],
+      lng: [
+        [lo, 180],
+        [-180, hi - 360],
+      ],
+    };
   return { lat: [minLat, maxLat], lng: [[lo, hi]] };
 }
 

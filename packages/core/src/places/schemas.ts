@@ -15,7 +15,8 @@ const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 
 export const PLACE_KINDS = ["parking", "venue", "room", "desk", "other"] as const;
 export const PlaceKindSchema = z.enum(PLACE_KINDS).openapi("PlaceKind", {
-  description: "`parking`: spots booked by the minute. `venue`, `room`, `desk`: usually booked by slot. The engine is the same: a capacity over time.",
+  description:
+    "`parking`: spots booked by the minute. `venue`, `room`, `desk`: usually booked by slot. The engine is the same: a capacity over time.",
 });
 export type PlaceKind = z.infer<typeof PlaceKindSchema>;
 
@@ -74,7 +75,12 @@ const DayHours = z
 export const OpeningHoursSchema = z
   .strictObject({
     weekly: z
-      .strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, DayHours.default([])])) as Record<(typeof WEEKDAYS)[number], z.ZodDefault<typeof DayHours>>)
+      .strictObject(
+        Object.fromEntries(WEEKDAYS.map((d) => [d, DayHours.default([])])) as Record<
+          (typeof WEEKDAYS)[number],
+          z.ZodDefault<typeof DayHours>
+        >,
+      )
       .openapi({ description: "Local opening intervals per weekday (`sun`…`sat`); a day left out is closed." }),
     exceptions: z
       .array(z.strictObject({ date: IsoDate, hours: DayHours }))
@@ -115,7 +121,12 @@ const placeFields = {
   address: AddressSchema,
   location: LatLngSchema,
   timeZone: TimeZoneSchema,
-  capacity: z.number().int().min(1).max(100_000).openapi({ description: "Spots, seats or 1 for a room: bookings that may overlap at any instant." }),
+  capacity: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .openapi({ description: "Spots, seats or 1 for a room: bookings that may overlap at any instant." }),
   pricing: PricingSchema,
   openingHours: orNull(OpeningHoursSchema),
   features: z
@@ -159,9 +170,11 @@ export type CreatePlaceInput = z.input<typeof CreatePlaceSchema>;
 export type CreatePlace = z.output<typeof CreatePlaceSchema>;
 
 export const UpdatePlaceSchema = z
-  .strictObject(Object.fromEntries(Object.entries(placeFields).map(([k, v]) => [k, v.optional()])) as {
-    [K in keyof typeof placeFields]: z.ZodOptional<(typeof placeFields)[K]>;
-  })
+  .strictObject(
+    Object.fromEntries(Object.entries(placeFields).map(([k, v]) => [k, v.optional()])) as {
+      [K in keyof typeof placeFields]: z.ZodOptional<(typeof placeFields)[K]>;
+    },
+  )
   .refine((u) => Object.keys(u).length > 0, "send at least one field to change")
   .openapi("UpdatePlaceRequest");
 export type UpdatePlaceInput = z.input<typeof UpdatePlaceSchema>;
@@ -205,7 +218,10 @@ const BoolParam = z.enum(["true", "false"]).transform((s) => s === "true");
 
 export const PlaceListQuerySchema = PageQuerySchema.extend({
   kind: PlaceKindSchema.optional().openapi({ ...q("kind"), description: "Only places of this kind." }),
-  active: BoolParam.optional().openapi({ ...q("active"), description: "Only active (true) or inactive (false) places; organizers only see inactive ones." }),
+  active: BoolParam.optional().openapi({
+    ...q("active"),
+    description: "Only active (true) or inactive (false) places; organizers only see inactive ones.",
+  }),
 });
 export type PlaceListQuery = z.output<typeof PlaceListQuerySchema>;
 export const PlacePageSchema = pageSchema(PlaceSchema, "PlacePage");
@@ -237,7 +253,9 @@ export const AvailabilitySchema = z
     capacity: z.number().int(),
     freeCapacity: z.number().int().openapi({ description: "Capacity less the most bookings at any one instant of the window." }),
     open: z.boolean().openapi({ description: "Whether the place is open for the whole window." }),
-    price: orNull(MoneySchema).openapi({ description: "What the window costs (a slot place: one slot); null when it cannot be booked as one booking." }),
+    price: orNull(MoneySchema).openapi({
+      description: "What the window costs (a slot place: one slot); null when it cannot be booked as one booking.",
+    }),
   })
   .openapi("PlaceAvailability");
 export type Availability = z.infer<typeof AvailabilitySchema>;
@@ -257,9 +275,22 @@ export type SlotList = z.infer<typeof SlotListSchema>;
 export const SEARCH_SORTS = ["distance", "price"] as const;
 export const PlaceSearchQuerySchema = z
   .object({
-    lat: z.coerce.number().min(-90).max(90).openapi({ ...q("lat"), example: 38.71 }),
-    lng: z.coerce.number().min(-180).max(180).openapi({ ...q("lng"), example: -9.14 }),
-    radiusKm: z.coerce.number().gt(0).max(200).default(5).openapi({ ...q("radiusKm"), example: 2 }),
+    lat: z.coerce
+      .number()
+      .min(-90)
+      .max(90)
+      .openapi({ ...q("lat"), example: 38.71 }),
+    lng: z.coerce
+      .number()
+      .min(-180)
+      .max(180)
+      .openapi({ ...q("lng"), example: -9.14 }),
+    radiusKm: z.coerce
+      .number()
+      .gt(0)
+      .max(200)
+      .default(5)
+      .openapi({ ...q("radiusKm"), example: 2 }),
     kind: PlaceKindSchema.optional().openapi(q("kind")),
     features: z
       .string()
@@ -269,8 +300,14 @@ export const PlaceSearchQuerySchema = z
       .optional()
       .openapi({ ...q("features"), description: "Comma-separated features every result has.", example: "covered,ev_charging" }),
     ...windowQuery,
-    available: BoolParam.optional().openapi({ ...q("available"), description: "With a window: only places with a free spot for all of it." }),
-    sort: z.enum(SEARCH_SORTS).default("distance").openapi({ ...q("sort"), description: "`price` needs a window." }),
+    available: BoolParam.optional().openapi({
+      ...q("available"),
+      description: "With a window: only places with a free spot for all of it.",
+    }),
+    sort: z
+      .enum(SEARCH_SORTS)
+      .default("distance")
+      .openapi({ ...q("sort"), description: "`price` needs a window." }),
     limit: PageQuerySchema.shape.limit,
     cursor: PageQuerySchema.shape.cursor,
   })
@@ -286,7 +323,9 @@ export const PlaceSearchResultSchema = z
     place: PlaceSchema,
     distanceKm: z.number(),
     freeCapacity: z.number().int().nullable().openapi({ description: "For the window asked for; null without one." }),
-    price: orNull(MoneySchema).openapi({ description: "For the window asked for; null without one or when it cannot be booked as one booking." }),
+    price: orNull(MoneySchema).openapi({
+      description: "For the window asked for; null without one or when it cannot be booked as one booking.",
+    }),
   })
   .openapi("PlaceSearchResult");
 export type PlaceSearchResult = z.infer<typeof PlaceSearchResultSchema>;
