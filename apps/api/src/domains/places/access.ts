@@ -23,13 +23,16 @@ export function requireStaff(caller: Caller | null, roles: ("owner" | "admin" | 
   return c;
 }
 
-/** Columns of a place with its rating: the mean and count of its approved reviews, read as one. */
+/**
+ * Columns of a place with its rating: the mean and count of its approved reviews, read with it.
+ * (Written with the table names: in a select list drizzle leaves columns unqualified, which
+ * inside the subquery would name the review's own `id`.)
+ */
+const approved = sql`FROM ${placeReviews} AS r WHERE r.place_id = ${places}.id AND r.status = 'approved'`;
 export const placeColumns = {
   ...getTableColumns(places),
-  ratingAverage: sql<
-    number | null
-  >`(SELECT avg(${placeReviews.rating}) FROM ${placeReviews} WHERE ${placeReviews.placeId} = ${places.id} AND ${placeReviews.status} = 'approved')`,
-  ratingCount: sql<number>`(SELECT count(*) FROM ${placeReviews} WHERE ${placeReviews.placeId} = ${places.id} AND ${placeReviews.status} = 'approved')`,
+  ratingAverage: sql<number | null>`(SELECT avg(r.rating) ${approved})`,
+  ratingCount: sql<number>`(SELECT count(*) ${approved})`,
 };
 
 /**
