@@ -272,19 +272,19 @@ export const SlotListSchema = z
   .openapi("PlaceSlots");
 export type SlotList = z.infer<typeof SlotListSchema>;
 
+/** A query parameter in decimal degrees between `min` and `max`. */
+const Degrees = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d{1,3}(\.\d{1,20})?$/, "must be a decimal number of degrees such as 38.71")
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+
 export const SEARCH_SORTS = ["distance", "price"] as const;
 export const PlaceSearchQuerySchema = z
   .object({
-    lat: z.coerce
-      .number()
-      .min(-90)
-      .max(90)
-      .openapi({ ...q("lat"), example: 38.71 }),
-    lng: z.coerce
-      .number()
-      .min(-180)
-      .max(180)
-      .openapi({ ...q("lng"), example: -9.14 }),
+    lat: Degrees(-90, 90).openapi({ ...q("lat"), example: "38.71", description: "Latitude in degrees." }),
+    lng: Degrees(-180, 180).openapi({ ...q("lng"), example: "-9.14", description: "Longitude in degrees." }),
     radiusKm: z.coerce
       .number()
       .gt(0)
@@ -295,8 +295,10 @@ export const PlaceSearchQuerySchema = z
     features: z
       .string()
       .max(400)
-      .transform((s) => s.split(",").filter(Boolean))
-      .pipe(z.array(PlaceFeatureSchema).max(PLACE_FEATURES.length))
+      .refine((s) => s.split(",").every((f) => (PLACE_FEATURES as readonly string[]).includes(f)), {
+        message: `must be a comma-separated list of features: ${PLACE_FEATURES.join(", ")}`,
+      })
+      .transform((s) => s.split(",") as PlaceFeature[])
       .optional()
       .openapi({ ...q("features"), description: "Comma-separated features every result has.", example: "covered,ev_charging" }),
     ...windowQuery,

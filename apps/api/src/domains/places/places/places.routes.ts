@@ -125,12 +125,12 @@ export const slots = createRoute({
   tags,
   summary: "The slots of a day",
   description:
-    "For a place booked by slot: each slot of the local date (from opening hours, slot length and buffer, in the place's time zone, DST included) with its free capacity. A place booked by the minute answers 422 `slot_misaligned`.",
+    "For a place booked by slot: each slot of the local date (from opening hours, slot length and buffer, in the place's time zone, DST included) with its free capacity. A place booked by the minute has none (`slots: []`): ask for its availability.",
   security: security.any,
   request: { params: PlaceParams, query: SlotsQuerySchema },
   responses: {
     200: jsonResponse(SlotListSchema, "The day's slots."),
-    ...pickProblems(400, 401, 403, 404, 422),
+    ...pickProblems(400, 401, 403, 404),
   },
 });
 export type SlotsRoute = typeof slots;

@@ -146,8 +146,8 @@ export async function availability(deps: Deps, caller: Caller | null, placeId: s
 export async function daySlots(deps: Deps, caller: Caller | null, placeId: string, date: string): Promise<SlotList> {
   const row = await loadPlace(deps, caller, placeId);
   const rules = rulesOf(row);
-  if (!rules.slots)
-    throw new ApiError(422, "slot_misaligned", "This place is booked by the minute, not by slot: ask for its availability instead.");
+  // A place booked by the minute has no slots (ask for its availability instead).
+  if (!rules.slots) return { placeId, date, slots: [] };
   const list = slotsOfDay(rules, Date.parse(`${date}T00:00:00Z`));
   const buffer = bufferMs(rules);
   const first = list[0];

@@ -85,7 +85,7 @@ describe("reviews", () => {
   it("publishes at once at a place without moderation, and concurrent reviews keep the rating right", async () => {
     const place = await newPlace(t, org, { reviewModeration: false, capacity: 20 });
     const people = await Promise.all(Array.from({ length: 10 }, () => createParticipantToken(t, org.secretKey)));
-    const bookings = [];
+    const bookings: Booking[] = [];
     for (const p of people) bookings.push(await completedBooking(place, p.token));
     const answers = await Promise.all(
       people.flatMap((p, i) => [

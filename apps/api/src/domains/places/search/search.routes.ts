@@ -4,7 +4,7 @@ import { jsonResponse, pickProblems, security } from "../../../lib/openapi.js";
 
 export const search = createRoute({
   method: "get",
-  path: "/v1/places/search",
+  path: "/v1/search/places",
   operationId: "places.search",
   tags: ["Places"],
   summary: "Search places near a point",

@@ -45,7 +45,7 @@ afterAll(() => t.close());
 
 type Page = { data: PlaceSearchResult[]; nextCursor: string | null };
 const search = async (q: string, who: { token: string; headers?: Record<string, string> } = asVisitor(org)) =>
-  expectStatus<Page>(await call(t, "GET", `/v1/places/search?lat=${center.lat}&lng=${center.lng}&${q}`, who), 200);
+  expectStatus<Page>(await call(t, "GET", `/v1/search/places?lat=${center.lat}&lng=${center.lng}&${q}`, who), 200);
 const names = (p: Page) => p.data.map((r) => r.place.name);
 const window = "start=2030-06-03T10:00:00Z&end=2030-06-03T12:00:00Z";
 
@@ -91,7 +91,7 @@ describe("search near a point", () => {
 
   it("refuses bad queries with 400", async () => {
     const bad = async (q: string) =>
-      expectProblem(await call(t, "GET", `/v1/places/search?${q}`, asVisitor(org)), 400, "validation_failed");
+      expectProblem(await call(t, "GET", `/v1/search/places?${q}`, asVisitor(org)), 400, "validation_failed");
     await bad("lat=91&lng=0");
     await bad("lat=0&lng=181");
     await bad("lng=0");
@@ -107,7 +107,7 @@ describe("search near a point", () => {
 
   it("works across the antimeridian", async () => {
     const fiji = await newPlace(t, org, { name: "Suva", location: { lat: -17.7, lng: 179.99 }, timeZone: "Pacific/Fiji" });
-    const p = expectStatus<Page>(await call(t, "GET", "/v1/places/search?lat=-17.7&lng=-179.99&radiusKm=5", asVisitor(org)), 200);
+    const p = expectStatus<Page>(await call(t, "GET", "/v1/search/places?lat=-17.7&lng=-179.99&radiusKm=5", asVisitor(org)), 200);
     expect(p.data.map((r) => r.place.id)).toEqual([fiji.id]);
   });
 });
