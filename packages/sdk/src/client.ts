@@ -4,6 +4,7 @@ import { Auth } from "./resources/auth.js";
 import { Invites } from "./resources/invites.js";
 import { OrganizationResource } from "./resources/organization.js";
 import { ParticipantTokens } from "./resources/participant-tokens.js";
+import { Places } from "./resources/places.js";
 import { Plans } from "./resources/plans.js";
 import { PublishableKeys } from "./resources/publishable-keys.js";
 import { SecretKeys } from "./resources/secret-keys.js";
@@ -26,6 +27,7 @@ export class Gatherkit extends GatherkitClient {
   readonly publishableKeys: PublishableKeys = new PublishableKeys(this);
   readonly participantTokens: ParticipantTokens = new ParticipantTokens(this);
   readonly plans: Plans = new Plans(this);
+  readonly places: Places = new Places(this);
   readonly invites: Invites = new Invites(this);
 
   /**

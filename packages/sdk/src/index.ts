@@ -23,6 +23,7 @@ export { Auth } from "./resources/auth.js";
 export { Invites } from "./resources/invites.js";
 export { Invitations, Members, OrganizationResource } from "./resources/organization.js";
 export { ParticipantTokens } from "./resources/participant-tokens.js";
+export { Bookings, PlaceReviews, type PlaceSubscribeHandlers, Places } from "./resources/places.js";
 export {
   Expenses,
   Messages,

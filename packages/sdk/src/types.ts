@@ -6,32 +6,42 @@ import type {
   AcceptInvitationSchema,
   AddMemberSchema,
   AddPlanParticipantSchema,
+  BookingListQuery,
   CastVoteSchema,
+  CreateBookingSchema,
   CreateChatMessageSchema,
   CreatedSecretKeySchema,
   CreateExpenseSchema,
   CreateInviteSchema,
   CreateParticipantTokenSchema,
   CreatePaymentSchema,
+  CreatePlaceSchema,
   CreatePlanSchema,
   CreateProposalSchema,
   CreatePublishableKeySchema,
+  CreateReviewSchema,
   CreateRoomTokenSchema,
   CreateSecretKeySchema,
   FinalizeSchema,
   JoinPlanSchema,
+  ModerateReviewSchema,
+  PlaceFeature,
+  PlaceListQuery,
+  PlaceSearchQuery,
   PlanEventType,
   PlanListQuery,
   PlanParticipantListQuery,
   ProposalListQuery,
   PublishedEvent,
   RefreshSchema,
+  ReviewListQuery,
   SignInSchema,
   SignUpSchema,
   UpdateChatMessageSchema,
   UpdateMemberSchema,
   UpdateOrganizationSchema,
   UpdatePaymentSchema,
+  UpdatePlaceSchema,
   UpdatePlanParticipantSchema,
   UpdatePlanSchema,
   UpdateProposalSchema,
@@ -39,11 +49,14 @@ import type {
   z,
 } from "@gatherkit/core";
 
-// Plans: outputs exactly as the API answers them.
+// Plans and places: outputs exactly as the API answers them.
 export type {
   AcceptedInvitation,
+  Availability as PlaceAvailability,
   Balance,
   BalanceStatus,
+  Booking,
+  BookingStatus,
   ChatMessage,
   ErrorCode,
   Expense,
@@ -60,6 +73,10 @@ export type {
   ParticipantToken,
   Payment,
   PaymentStatus,
+  Place,
+  PlaceFeature,
+  PlaceKind,
+  PlaceSearchResult,
   Plan,
   PlanBalances,
   PlanEventType,
@@ -74,12 +91,14 @@ export type {
   ProposalCost,
   ProposalStatus,
   PublishableKey,
+  Review,
   Role,
   RoomToken,
   SecretKey,
   Session,
   SettleUpTransfer,
   Share,
+  SlotList as PlaceSlots,
   SplitSpec,
   Tally,
   TallyList,
@@ -143,3 +162,21 @@ export type MessageUpdateParams = z.input<typeof UpdateChatMessageSchema>;
 export type PlanEvent = Extract<PublishedEvent, { type: PlanEventType }>;
 /** The `data` of the plan event `T`. */
 export type PlanEventData<T extends PlanEventType> = Extract<PlanEvent, { type: T }>["data"];
+
+// ---- places -------------------------------------------------------------------------------
+
+export type PlaceCreateParams = z.input<typeof CreatePlaceSchema>;
+export type PlaceUpdateParams = z.input<typeof UpdatePlaceSchema>;
+/** `limit`, `cursor`, and `kind` / `active` filters. */
+export type PlaceListParams = Partial<PlaceListQuery>;
+/** A point and radius; optional `kind`, `features`, a window (`start`, `end`), `available`, `sort`. */
+export type PlaceSearchParams = { lat: number; lng: number; features?: PlaceFeature[] } & Partial<
+  Omit<PlaceSearchQuery, "lat" | "lng" | "features">
+>;
+export type BookingCreateParams = z.input<typeof CreateBookingSchema>;
+export type BookingListParams = Partial<BookingListQuery>;
+export type ReviewCreateParams = z.input<typeof CreateReviewSchema>;
+export type ReviewModerateParams = z.input<typeof ModerateReviewSchema>;
+export type ReviewListParams = Partial<ReviewListQuery>;
+/** An event published to a place's room (`place:<id>`). */
+export type PlaceEvent = Extract<PublishedEvent, { type: "place.availability_changed" }>;

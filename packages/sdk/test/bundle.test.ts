@@ -35,7 +35,7 @@ it("is tree-shakeable per resource: a page that builds only Plans over a Gatherk
   });
   const own = eager.inputs.filter(isOwn);
   expect(own).toContain("src/resources/plans.ts");
-  for (const other of ["auth", "organization", "secret-keys", "publishable-keys", "participant-tokens", "invites"]) {
+  for (const other of ["auth", "organization", "secret-keys", "publishable-keys", "participant-tokens", "invites", "places"]) {
     expect(own).not.toContain(`src/resources/${other}.ts`);
   }
   expect(own).not.toContain("src/client.ts");
