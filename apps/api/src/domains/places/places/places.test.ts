@@ -138,6 +138,22 @@ describe("places CRUD", () => {
   });
 });
 
+describe("the place's room", () => {
+  it("lets anyone of the organization watch an active place (visitors too), staff an inactive one; another organization gets 404", async () => {
+    const place = await newPlace(t, org);
+    const hidden = await newPlace(t, org, { active: false });
+    const token = (who: { token: string; headers?: Record<string, string> }, room: string) =>
+      call(t, "POST", "/v1/realtime/tokens", { ...who, body: { room } });
+    for (const who of [asVisitor(org), { token: org.participantToken }, { token: org.secretKey }]) {
+      expect(expectStatus<{ room: string }>(await token(who, `place:${place.id}`), 201).room).toBe(`place:${place.id}`);
+    }
+    expectProblem(await token(asVisitor(org), `place:${hidden.id}`), 404, "not_found");
+    expectStatus(await token({ token: org.secretKey }, `place:${hidden.id}`), 201);
+    expectProblem(await token({ token: other.secretKey }, `place:${place.id}`), 404, "not_found");
+    expectProblem(await token({ token: other.publishableKey, headers: { origin: TEST_ORIGIN } }, `place:${place.id}`), 404, "not_found");
+  });
+});
+
 describe("availability and slots", () => {
   it("is capacity less the busiest instant, with the price of the window", async () => {
     const place = await newPlace(t, org, { capacity: 2 });
