@@ -1,5 +1,5 @@
 import { createECDH } from "node:crypto";
-import type { ChatMessage, Expense, Payment, Proposal, PushSubscriptionInfo } from "@gatherkit/core";
+import type { Booking, ChatMessage, Expense, Payment, Proposal, PushSubscriptionInfo, Review } from "@gatherkit/core";
 import { inboxItems } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { notificationWrites } from "../src/platform/notifications/notify.js";
@@ -17,6 +17,7 @@ import {
 } from "./fixtures.js";
 import { call, type TestApp } from "./harness.js";
 import { idsIn } from "./openapi-walk.js";
+import { booked, newPlace } from "./place-fixtures.js";
 import { joinPlan, newInvite, newPlan } from "./plan-fixtures.js";
 
 /**
@@ -42,6 +43,8 @@ export interface IsolationOrg extends TestOrg {
   references: string[];
   /** Values for path parameters that are not prefixed ids, by parameter name (`{ code: invite.code }`). */
   pathValues: Record<string, string>;
+  /** Values for required query parameters, by name (a search's `lat`/`lng`, an availability window's `start`/`end`). */
+  queryValues: Record<string, string>;
   /** Secrets and tokens that must never appear in another organization's answers. */
   secrets: string[];
   /**
@@ -125,12 +128,75 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     await call(t, "PATCH", `/v1/events/${unpublished.id}/ticket-types/${spare.id}`, { token: org.secretKey, body: { sortOrder: 1 } }),
     200,
   );
+  // Places: a place (a minute ago's one-minute booking by the org's participant has ended, so it
+  // can be completed and reviewed), a completed booking with its pending review, and a
+  // confirmed booking ahead (to cancel).
+  const place = await newPlace(t, org, { name: `${name} garage` });
+  objects.place = place;
+  const minute = 60_000;
+  const recent = new Date(Math.floor(t.deps.now() / minute) * minute - 3 * minute).toISOString();
+  const done = await booked(t, org.participantToken, { placeId: place.id, start: recent, durationMinutes: 1 });
+  objects.completedBooking = expectStatus<Booking>(
+    await call(t, "POST", `/v1/bookings/${done.id}/complete`, { token: org.participantToken }),
+    200,
+  );
+  objects.review = expectStatus<Review>(
+    await call(t, "POST", `/v1/bookings/${done.id}/review`, { token: org.participantToken, body: { rating: 5, text: "Easy" } }),
+    201,
+  );
+  const ahead = await booked(t, org.participantToken, {
+    placeId: place.id,
+    start: new Date(Math.floor(t.deps.now() / minute) * minute + 60 * minute).toISOString(),
+    durationMinutes: 60,
+  });
+  objects.booking = ahead;
+  // An ended booking to complete, a completed one to review (the fuzz needs both states), and
+  // the place's availability and slots read once (their required queries, for the harnesses).
+  objects.endedBooking = await booked(t, org.participantToken, { placeId: place.id, start: recent, durationMinutes: 1 });
+  const reviewable = await booked(t, org.participantToken, { placeId: place.id, start: recent, durationMinutes: 1 });
+  objects.reviewableBooking = expectStatus<Booking>(
+    await call(t, "POST", `/v1/bookings/${reviewable.id}/complete`, { token: org.secretKey }),
+    200,
+  );
+  expectStatus(
+    await call(t, "GET", `/v1/places/${place.id}/availability?start=${ahead.start}&end=${ahead.end}`, {
+      token: org.publishableKey,
+      headers: { origin: TEST_ORIGIN },
+    }),
+    200,
+  );
+  expectStatus(
+    await call(
+      t,
+      "GET",
+      `/v1/search/places?lat=${place.location.lat}&lng=${place.location.lng}&radiusKm=1&start=${ahead.start}&end=${ahead.end}`,
+      {
+        token: org.publishableKey,
+        headers: { origin: TEST_ORIGIN },
+      },
+    ),
+    200,
+  );
+  expectStatus(
+    await call(t, "GET", `/v1/places/${place.id}/slots?date=${ahead.start.slice(0, 10)}`, {
+      token: org.publishableKey,
+      headers: { origin: TEST_ORIGIN },
+    }),
+    200,
+  );
   return {
     ...org,
     admin,
     objects,
-    references: [`org:${org.org.id}`, `plan:${plan.id}`, `event:${event.id}`],
+    references: [`org:${org.org.id}`, `plan:${plan.id}`, `event:${event.id}`, `place:${place.id}`],
     pathValues: { code: invite.code, token: unsubscribe },
+    queryValues: {
+      lat: String(place.location.lat),
+      lng: String(place.location.lng),
+      start: ahead.start,
+      end: ahead.end,
+      date: ahead.start.slice(0, 10),
+    },
     secrets: [
       invitation.token,
       org.secretKey,

@@ -104,6 +104,21 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "plans.messages.create": "POST /v1/plans/{planId}/messages",
   "plans.messages.update": "PATCH /v1/plans/{planId}/messages/{messageId}",
   "plans.messages.remove": "DELETE /v1/plans/{planId}/messages/{messageId}",
+  "places.create": "POST /v1/places",
+  "places.list": "GET /v1/places",
+  "places.search": "GET /v1/search/places",
+  "places.get": "GET /v1/places/{placeId}",
+  "places.update": "PATCH /v1/places/{placeId}",
+  "places.availability": "GET /v1/places/{placeId}/availability",
+  "places.slots": "GET /v1/places/{placeId}/slots",
+  "places.reviews.list": "GET /v1/places/{placeId}/reviews",
+  "places.bookings.create": "POST /v1/bookings",
+  "places.bookings.list": "GET /v1/bookings",
+  "places.bookings.get": "GET /v1/bookings/{bookingId}",
+  "places.bookings.cancel": "POST /v1/bookings/{bookingId}/cancel",
+  "places.bookings.complete": "POST /v1/bookings/{bookingId}/complete",
+  "places.reviews.create": "POST /v1/bookings/{bookingId}/review",
+  "places.reviews.moderate": "POST /v1/reviews/{reviewId}/moderate",
 };
 
 /** Operations the reference shows with a request example (when they take a body) and a success example. */

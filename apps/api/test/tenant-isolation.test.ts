@@ -63,6 +63,14 @@ function pathValues(op: Operation, org: IsolationOrg): { values: Record<string, 
   return { values };
 }
 
+/** Required query parameters (a search's point, an availability window) from the fixture's queryValues, as `a=1&b=2`. */
+function requiredQuery(op: Operation, org: IsolationOrg): string {
+  return op.queryParams
+    .filter((q) => q.required)
+    .map((q) => `${q.name}=${encodeURIComponent(org.queryValues[q.name] ?? "")}`)
+    .join("&");
+}
+
 /**
  * Everything `headers` can read: each secured GET operation (lists walked to their last page; operations
  * with ids filled from `ids`), keyed by URL, with status and body.
@@ -73,12 +81,13 @@ async function readAll(headers: Headers, org: IsolationOrg): Promise<Record<stri
   for (const op of ops.filter((o) => o.method === "get" && (o.op.security?.length ?? 0) > 0)) {
     const filled = pathValues(op, org);
     if ("missing" in filled) continue; // reported by the operation's own test below
-    const url = fillPath(op.path, filled.values);
+    const query = requiredQuery(op, org);
+    const url = fillPath(op.path, filled.values) + (query ? `?${query}` : "");
     const pages: unknown[] = [];
     let status = 0;
     let cursor: string | null = null;
     for (let page = 0; page < 50; page++) {
-      const r = await call(t, "GET", cursor ? `${url}?cursor=${encodeURIComponent(cursor)}` : url, { headers });
+      const r = await call(t, "GET", cursor ? `${url}${query ? "&" : "?"}cursor=${encodeURIComponent(cursor)}` : url, { headers });
       status = r.status;
       pages.push(r.body);
       const next = (r.body as { nextCursor?: unknown } | null)?.nextCursor;
@@ -136,7 +145,8 @@ describe("tenant isolation: organization A cannot reach organization B", () => {
     it(`${op.name} on B's ids answers A with 404, and B is unchanged`, async () => {
       const filled = pathValues(op, b);
       if ("missing" in filled) throw new Error(filled.missing);
-      const url = fillPath(op.path, filled.values);
+      const query = requiredQuery(op, b);
+      const url = fillPath(op.path, filled.values) + (query ? `?${query}` : "");
       // Valid bodies (the fixtures' own first), so validation cannot answer first and hide a
       // missing organization check.
       const bodies = op.body

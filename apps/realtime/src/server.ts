@@ -94,7 +94,7 @@ const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 /**
- * One room per object (`org:…`, `plan:…`, `event:…`, `premise:…`). The API is the only writer:
+ * One room per object (`org:…`, `plan:…`, `event:…`, `place:…`). The API is the only writer:
  * it publishes committed changes with a signed POST, and the room fans them out with an
  * increasing `seq` kept in storage. Clients connect with a room token from the API, verified
  * at the edge before the socket is accepted; they may only ping and say they are typing.

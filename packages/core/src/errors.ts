@@ -1,6 +1,7 @@
 import { ACCOUNTS_ERROR_CODES } from "./accounts/errors.js";
 import { EVENT_ERROR_CODES } from "./events/errors.js";
 import { NOTIFICATION_ERROR_CODES } from "./notifications/errors.js";
+import { PLACE_ERROR_CODES } from "./places/errors.js";
 import { PLAN_ERROR_CODES } from "./plans/errors.js";
 import { z } from "./zod.js";
 
@@ -47,6 +48,7 @@ export const ERROR_CODES = [
   ...ACCOUNTS_ERROR_CODES,
   ...PLAN_ERROR_CODES,
   ...EVENT_ERROR_CODES,
+  ...PLACE_ERROR_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

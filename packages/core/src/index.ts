@@ -7,6 +7,7 @@ export * from "./ids.js";
 export * from "./money.js";
 export * from "./notifications/index.js";
 export * from "./pagination.js";
+export * from "./places/index.js";
 export * from "./plans/index.js";
 export * from "./realtime.js";
 export * from "./text.js";

@@ -1,15 +1,16 @@
 import { EVENT_MESSAGE_SCHEMAS } from "./events/messages.js";
+import { PLACE_EVENT_SCHEMAS } from "./places/events.js";
 import { PLAN_EVENT_SCHEMAS } from "./plans/events.js";
 import { z } from "./zod.js";
 
 /** Room kinds map to the objects that have a room. `org` is the organization's own feed. */
 /** `person:<ptc_… or usr_…>` is one person's own room (their inbox), joinable only by that person. */
-export const ROOM_KINDS = ["org", "plan", "event", "premise", "person"] as const;
+export const ROOM_KINDS = ["org", "plan", "event", "place", "person"] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
 
 export const RoomNameSchema = z
   .string()
-  .regex(/^(org|plan|event|premise|person):[a-z]+_[0-9a-z]{8,40}$/, 'must look like "plan:plan_…" or "org:org_…"')
+  .regex(/^(org|plan|event|place|person):[a-z]+_[0-9a-z]{8,40}$/, 'must look like "plan:plan_…" or "org:org_…"')
   .openapi({ example: "org:org_0123456789abcdefghjk" });
 
 export const CreateRoomTokenSchema = z.strictObject({ room: RoomNameSchema }).openapi("CreateRoomTokenRequest");
@@ -41,6 +42,7 @@ export const PublishedEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("inbox.changed"), data: z.object({ id: z.string() }) }),
   ...PLAN_EVENT_SCHEMAS,
   ...EVENT_MESSAGE_SCHEMAS,
+  ...PLACE_EVENT_SCHEMAS,
 ]);
 export type PublishedEvent = z.infer<typeof PublishedEventSchema>;
 

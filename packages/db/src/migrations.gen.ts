@@ -140,5 +140,21 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `tickets_event` ON `tickets` (`event_id`,`created_at`);",
       "CREATE TABLE `payment_events` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`provider` text NOT NULL,\n\t`type` text NOT NULL,\n\t`received_at` integer NOT NULL\n);"
     ]
+  },
+  {
+    "id": "0009_places",
+    "statements": [
+      "CREATE TABLE `place_bookings` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`place_id` text NOT NULL,\n\t`status` text NOT NULL,\n\t`starts_at` integer NOT NULL,\n\t`ends_at` integer NOT NULL,\n\t`occupied_until` integer NOT NULL,\n\t`price` integer NOT NULL,\n\t`currency` text NOT NULL,\n\t`vehicle_plate` text,\n\t`contact_name` text NOT NULL,\n\t`contact_email` text,\n\t`contact_phone` text,\n\t`participant_id` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`cancelled_at` integer,\n\t`completed_at` integer,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`place_id`) REFERENCES `places`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`participant_id`) REFERENCES `participants`(`id`) ON UPDATE no action ON DELETE no action,\n\tCONSTRAINT \"place_bookings_window\" CHECK(\"place_bookings\".\"ends_at\" > \"place_bookings\".\"starts_at\" AND \"place_bookings\".\"occupied_until\" >= \"place_bookings\".\"ends_at\")\n);",
+      "CREATE INDEX `place_bookings_org_created` ON `place_bookings` (`org_id`,`created_at`,`id`);",
+      "CREATE INDEX `place_bookings_place_start` ON `place_bookings` (`place_id`,`starts_at`);",
+      "CREATE INDEX `place_bookings_participant` ON `place_bookings` (`participant_id`,`created_at`);",
+      "CREATE TABLE `place_reviews` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`place_id` text NOT NULL,\n\t`booking_id` text NOT NULL,\n\t`participant_id` text NOT NULL,\n\t`author_name` text NOT NULL,\n\t`rating` integer NOT NULL,\n\t`text` text DEFAULT '' NOT NULL,\n\t`status` text NOT NULL,\n\t`moderation_reason` text,\n\t`created_at` integer NOT NULL,\n\t`moderated_at` integer,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`place_id`) REFERENCES `places`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`booking_id`) REFERENCES `place_bookings`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`participant_id`) REFERENCES `participants`(`id`) ON UPDATE no action ON DELETE no action,\n\tCONSTRAINT \"place_reviews_rating\" CHECK(\"place_reviews\".\"rating\" BETWEEN 1 AND 5)\n);",
+      "CREATE UNIQUE INDEX `place_reviews_booking` ON `place_reviews` (`booking_id`);",
+      "CREATE INDEX `place_reviews_place_status` ON `place_reviews` (`place_id`,`status`,`created_at`,`id`);",
+      "CREATE INDEX `place_reviews_org_created` ON `place_reviews` (`org_id`,`created_at`,`id`);",
+      "CREATE TABLE `places` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`name` text NOT NULL,\n\t`description` text DEFAULT '' NOT NULL,\n\t`address` text NOT NULL,\n\t`lat` real NOT NULL,\n\t`lng` real NOT NULL,\n\t`time_zone` text NOT NULL,\n\t`capacity` integer NOT NULL,\n\t`currency` text NOT NULL,\n\t`price_mode` text NOT NULL,\n\t`price` integer NOT NULL,\n\t`daily_max` integer,\n\t`opening_hours` text,\n\t`features` text NOT NULL,\n\t`images` text NOT NULL,\n\t`active` integer DEFAULT true NOT NULL,\n\t`slot_minutes` integer,\n\t`buffer_minutes` integer DEFAULT 0 NOT NULL,\n\t`horizon_days` integer NOT NULL,\n\t`lead_minutes` integer NOT NULL,\n\t`review_moderation` integer DEFAULT true NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tCONSTRAINT \"places_capacity_positive\" CHECK(\"places\".\"capacity\" >= 1),\n\tCONSTRAINT \"places_slot_priced\" CHECK((\"places\".\"price_mode\" = 'slot') = (\"places\".\"slot_minutes\" IS NOT NULL))\n);",
+      "CREATE INDEX `places_org_created` ON `places` (`org_id`,`created_at`,`id`);",
+      "CREATE INDEX `places_org_lat_lng` ON `places` (`org_id`,`lat`,`lng`);"
+    ]
   }
 ];

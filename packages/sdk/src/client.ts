@@ -5,6 +5,7 @@ import { Events, Orders } from "./resources/events.js";
 import { Invites } from "./resources/invites.js";
 import { OrganizationResource } from "./resources/organization.js";
 import { ParticipantTokens } from "./resources/participant-tokens.js";
+import { Places } from "./resources/places.js";
 import { Plans } from "./resources/plans.js";
 import { PublishableKeys } from "./resources/publishable-keys.js";
 import { SecretKeys } from "./resources/secret-keys.js";
@@ -27,6 +28,7 @@ export class Gatherkit extends GatherkitClient {
   readonly publishableKeys: PublishableKeys = new PublishableKeys(this);
   readonly participantTokens: ParticipantTokens = new ParticipantTokens(this);
   readonly plans: Plans = new Plans(this);
+  readonly places: Places = new Places(this);
   readonly invites: Invites = new Invites(this);
   readonly events: Events = new Events(this);
   readonly orders: Orders = new Orders(this);

@@ -24,6 +24,7 @@ export { EventOrders, Events, Orders, Quotas, TicketTypes } from "./resources/ev
 export { Invites } from "./resources/invites.js";
 export { Invitations, Members, OrganizationResource } from "./resources/organization.js";
 export { ParticipantTokens } from "./resources/participant-tokens.js";
+export { Bookings, PlaceReviews, type PlaceSubscribeHandlers, Places } from "./resources/places.js";
 export {
   Expenses,
   Messages,

@@ -6,7 +6,9 @@ import type {
   AcceptInvitationSchema,
   AddMemberSchema,
   AddPlanParticipantSchema,
+  BookingListQuery,
   CastVoteSchema,
+  CreateBookingSchema,
   CreateChatMessageSchema,
   CreatedSecretKeySchema,
   CreateEventSchema,
@@ -15,23 +17,30 @@ import type {
   CreateOrderSchema,
   CreateParticipantTokenSchema,
   CreatePaymentSchema,
+  CreatePlaceSchema,
   CreatePlanSchema,
   CreateProposalSchema,
   CreatePublishableKeySchema,
   CreateQuotaSchema,
+  CreateReviewSchema,
   CreateRoomTokenSchema,
   CreateSecretKeySchema,
   CreateTicketTypeSchema,
   EventListQuery,
   FinalizeSchema,
   JoinPlanSchema,
+  ModerateReviewSchema,
   OrderListQuery,
+  PlaceFeature,
+  PlaceListQuery,
+  PlaceSearchQuery,
   PlanEventType,
   PlanListQuery,
   PlanParticipantListQuery,
   ProposalListQuery,
   PublishedEvent,
   RefreshSchema,
+  ReviewListQuery,
   SignInSchema,
   SignUpSchema,
   UpdateChatMessageSchema,
@@ -39,6 +48,7 @@ import type {
   UpdateMemberSchema,
   UpdateOrganizationSchema,
   UpdatePaymentSchema,
+  UpdatePlaceSchema,
   UpdatePlanParticipantSchema,
   UpdatePlanSchema,
   UpdateProposalSchema,
@@ -47,12 +57,14 @@ import type {
   z,
 } from "@gatherkit/core";
 
-// Plans: outputs exactly as the API answers them.
+// Plans and places: outputs exactly as the API answers them.
 export type {
   AcceptedInvitation,
   Availability,
   Balance,
   BalanceStatus,
+  Booking,
+  BookingStatus,
   ChatMessage,
   ErrorCode,
   Expense,
@@ -70,6 +82,11 @@ export type {
   ParticipantToken,
   Payment,
   PaymentStatus,
+  Place,
+  PlaceAvailability,
+  PlaceFeature,
+  PlaceKind,
+  PlaceSearchResult,
   Plan,
   PlanBalances,
   PlanEventType,
@@ -85,12 +102,14 @@ export type {
   ProposalStatus,
   PublishableKey,
   Quota,
+  Review,
   Role,
   RoomToken,
   SecretKey,
   Session,
   SettleUpTransfer,
   Share,
+  SlotList as PlaceSlots,
   SplitSpec,
   Tally,
   TallyList,
@@ -169,3 +188,21 @@ export type QuotaCreateParams = z.input<typeof CreateQuotaSchema>;
 export type OrderCreateParams = z.input<typeof CreateOrderSchema>;
 /** `limit`, `cursor` and an optional `status` filter. */
 export type OrderListParams = Partial<OrderListQuery>;
+
+// ---- places -------------------------------------------------------------------------------
+
+export type PlaceCreateParams = z.input<typeof CreatePlaceSchema>;
+export type PlaceUpdateParams = z.input<typeof UpdatePlaceSchema>;
+/** `limit`, `cursor`, and `kind` / `active` filters. */
+export type PlaceListParams = Partial<PlaceListQuery>;
+/** A point and radius; optional `kind`, `features`, a window (`start`, `end`), `available`, `sort`. */
+export type PlaceSearchParams = { lat: number; lng: number; features?: PlaceFeature[] } & Partial<
+  Omit<PlaceSearchQuery, "lat" | "lng" | "features">
+>;
+export type BookingCreateParams = z.input<typeof CreateBookingSchema>;
+export type BookingListParams = Partial<BookingListQuery>;
+export type ReviewCreateParams = z.input<typeof CreateReviewSchema>;
+export type ReviewModerateParams = z.input<typeof ModerateReviewSchema>;
+export type ReviewListParams = Partial<ReviewListQuery>;
+/** An event published to a place's room (`place:<id>`). */
+export type PlaceEvent = Extract<PublishedEvent, { type: "place.availability_changed" }>;

@@ -1,9 +1,10 @@
 import { accountsDomain } from "./accounts/index.js";
 import { eventsDomain } from "./events/index.js";
+import { placesDomain } from "./places/index.js";
 import { plansDomain } from "./plans/index.js";
 
 /**
  * Every domain the API serves. The app mounts their routers, the realtime token service takes
  * their room access rules from here: adding a domain is one line in this list.
  */
-export const DOMAINS = [accountsDomain, plansDomain, eventsDomain] as const;
+export const DOMAINS = [accountsDomain, plansDomain, eventsDomain, placesDomain] as const;

@@ -2,5 +2,6 @@
 export * from "./accounts.js";
 export * from "./events.js";
 export * from "./notifications.js";
+export * from "./places.js";
 export * from "./plans.js";
 export * from "./platform.js";

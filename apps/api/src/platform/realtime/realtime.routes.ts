@@ -9,7 +9,7 @@ export const createToken = createRoute({
   tags: ["Realtime"],
   summary: "Get a short-lived token to join a room",
   description:
-    "Rooms carry live updates for one object: `org:<id>` (the organization's own feed, for its organizers), and `plan:…`, `event:…`, `premise:…` as those objects arrive. " +
+    "Rooms carry live updates for one object: `org:<id>` (the organization's own feed, for its organizers), and `plan:…`, `event:…`, `place:…` as those objects arrive. " +
     "Connect with partysocket to `host`, party `party`, room `room`, passing `token` as the `token` query parameter; ask again for each reconnect. " +
     "A room you may not see answers 404, like any object outside your organization.",
   security: security.any,

@@ -50,7 +50,7 @@ describe("POST /v1/realtime/tokens", () => {
     expectProblem(await ask(a.accessToken, { room: `org:${b.org.id}` }), 404, "not_found");
     expectProblem(await ask(b.secretKey, { room: `org:${a.org.id}` }), 404, "not_found");
     expectProblem(await ask(a.accessToken, { room: "org:org_doesnotexist00" }), 404, "not_found");
-    for (const room of ["plan:plan_0123456789abcdefghjk", "event:evt_0123456789abcdefghjk", "premise:prm_0123456789abcdefghjk"]) {
+    for (const room of ["plan:plan_0123456789abcdefghjk", "event:evt_0123456789abcdefghjk", "place:plc_0123456789abcdefghjk"]) {
       expectProblem(await ask(a.secretKey, { room }), 404, "not_found");
     }
   });

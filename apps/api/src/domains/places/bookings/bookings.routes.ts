@@ -1,0 +1,100 @@
+import { BookingListQuerySchema, BookingPageSchema, BookingSchema, CreateBookingSchema, type z } from "@gatherkit/core";
+import { createRoute } from "@hono/zod-openapi";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../../lib/openapi.js";
+
+const tags = ["Bookings"];
+export const BookingParams = pathIds({ bookingId: "booking" });
+
+const createExample = {
+  placeId: "plc_7f3k9q2m8x1v4w6n0p5r",
+  start: "2030-07-01T09:00:00Z",
+  durationMinutes: 180,
+  vehiclePlate: "AA-00-BB",
+  contact: { name: "Grace Hopper", email: "grace@example.com", phone: "+351912345678" },
+} satisfies z.input<typeof CreateBookingSchema>;
+
+const live = "The place's room (`place:<placeId>`) gets `place.availability_changed` with the free capacity over the booking's window.";
+
+export const create = createRoute({
+  method: "post",
+  path: "/v1/bookings",
+  operationId: "places.bookings.create",
+  tags,
+  summary: "Book a place",
+  description: `For a window the API computes: an hourly place from \`start\` and \`durationMinutes\` (real minutes), a slot place the slot starting at \`start\`; the price too. It never puts more bookings than the capacity at any instant: 409 \`place_full\` when no spot is free for all of the window. Refused: 422 \`place_closed\` (outside opening hours), \`booking_too_late\`, \`window_too_far_ahead\`, \`slot_misaligned\`, \`place_inactive\`. Publishable keys (a site's visitors), participant tokens (the booking is then theirs to manage and review) and staff may book. A confirmation email goes to \`contact.email\` through the outbox. ${live}`,
+  security: security.any,
+  request: {
+    body: { ...jsonBody(CreateBookingSchema), content: { "application/json": { schema: CreateBookingSchema, example: createExample } } },
+  },
+  responses: {
+    201: jsonResponse(BookingSchema, "The confirmed booking."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+});
+export type CreateRoute = typeof create;
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/bookings",
+  operationId: "places.bookings.list",
+  tags,
+  summary: "List bookings",
+  description:
+    "Newest first. Staff see the organization's bookings (filter by place and status); a participant token its own. Publishable keys: 403.",
+  security: security.any,
+  request: { query: BookingListQuerySchema },
+  responses: {
+    200: jsonResponse(BookingPageSchema, "A page of bookings."),
+    ...pickProblems(400, 401, 403),
+  },
+});
+export type ListRoute = typeof list;
+
+export const get = createRoute({
+  method: "get",
+  path: "/v1/bookings/{bookingId}",
+  operationId: "places.bookings.get",
+  tags,
+  summary: "Get a booking",
+  description: "Staff, or the participant who booked it.",
+  security: security.any,
+  request: { params: BookingParams },
+  responses: {
+    200: jsonResponse(BookingSchema, "The booking."),
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type GetRoute = typeof get;
+
+export const cancel = createRoute({
+  method: "post",
+  path: "/v1/bookings/{bookingId}/cancel",
+  operationId: "places.bookings.cancel",
+  tags,
+  summary: "Cancel a booking",
+  description: `A confirmed booking: by staff at any time, by the participant who booked it before it starts (422 \`invalid_booking_transition\` after). Its spot is free again at once. 409 \`invalid_booking_transition\` when it is not confirmed. ${live}`,
+  security: security.any,
+  request: { params: BookingParams },
+  responses: {
+    200: jsonResponse(BookingSchema, "The cancelled booking."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 422),
+  },
+});
+export type CancelRoute = typeof cancel;
+
+export const complete = createRoute({
+  method: "post",
+  path: "/v1/bookings/{bookingId}/complete",
+  operationId: "places.bookings.complete",
+  tags,
+  summary: "Complete a booking",
+  description:
+    "Marks a confirmed booking completed once its end has passed (422 `booking_not_ended` before). Staff or the participant who booked it. A completed booking can be reviewed.",
+  security: security.any,
+  request: { params: BookingParams },
+  responses: {
+    200: jsonResponse(BookingSchema, "The completed booking."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 422),
+  },
+});
+export type CompleteRoute = typeof complete;

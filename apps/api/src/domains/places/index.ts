@@ -1,0 +1,53 @@
+/**
+ * The places domain's whole public surface: its router, the access rule of its `place:` rooms,
+ * its error codes and the messages it publishes. Other domains and the app import only this.
+ *
+ * Payments: a booking is `confirmed` when it is made. The shared payments provider (being built
+ * with the events domain under platform/payments) is where `pending_payment` bookings will come
+ * from: `createBooking` would then insert the booking as `pending_payment` (holding its spot, as
+ * OCCUPYING statuses do) and the provider's webhook would confirm or expire it.
+ */
+import { PLACE_ERROR_CODES, PLACE_EVENT_SCHEMAS } from "@gatherkit/core";
+import { createRouter } from "../../lib/create-app.js";
+import type { DomainModule } from "../../lib/domain.js";
+import { loadPlace } from "./access.js";
+import * as bookingHandlers from "./bookings/bookings.handlers.js";
+import * as bookings from "./bookings/bookings.routes.js";
+import * as placeHandlers from "./places/places.handlers.js";
+import * as placeRoutes from "./places/places.routes.js";
+import * as reviewHandlers from "./reviews/reviews.handlers.js";
+import * as reviews from "./reviews/reviews.routes.js";
+import * as searchHandlers from "./search/search.handlers.js";
+import * as searchRoutes from "./search/search.routes.js";
+
+const router = createRouter()
+  .openapi(placeRoutes.create, placeHandlers.create)
+  .openapi(placeRoutes.list, placeHandlers.list)
+  .openapi(searchRoutes.search, searchHandlers.search)
+  .openapi(placeRoutes.get, placeHandlers.get)
+  .openapi(placeRoutes.update, placeHandlers.update)
+  .openapi(placeRoutes.availability, placeHandlers.availability)
+  .openapi(placeRoutes.slots, placeHandlers.slots)
+  .openapi(reviews.list, reviewHandlers.list)
+  .openapi(bookings.create, bookingHandlers.create)
+  .openapi(bookings.list, bookingHandlers.list)
+  .openapi(bookings.get, bookingHandlers.get)
+  .openapi(bookings.cancel, bookingHandlers.cancel)
+  .openapi(bookings.complete, bookingHandlers.complete)
+  .openapi(reviews.create, reviewHandlers.create)
+  .openapi(reviews.moderate, reviewHandlers.moderate);
+
+export const placesDomain = {
+  name: "places",
+  router,
+  rooms: {
+    // Whoever may see the place: anyone of its organization, a site's visitors (publishable key)
+    // included, since free capacity is public; an inactive place only staff. Another
+    // organization's place is 404.
+    place: async (deps, caller, placeId) => {
+      await loadPlace(deps, caller, placeId);
+    },
+  },
+  errors: PLACE_ERROR_CODES,
+  messages: PLACE_EVENT_SCHEMAS,
+} satisfies DomainModule;

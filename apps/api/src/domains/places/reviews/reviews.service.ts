@@ -1,0 +1,143 @@
+import { type CreateReview, type ModerateReview, newId, type Page, type Review, type ReviewListQuery } from "@gatherkit/core";
+import { placeBookings, placeReviews, places } from "@gatherkit/db";
+import { and, eq, exists } from "drizzle-orm";
+import { requireCaller } from "../../../lib/auth.js";
+import { ApiError, conflict, notFound } from "../../../lib/errors.js";
+import { insertWhen } from "../../../lib/guarded-insert.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
+import { paginate } from "../../../lib/pagination.js";
+import { toIso } from "../../../lib/time.js";
+import type { Caller, Deps } from "../../../lib/types.js";
+import { isStaff, loadPlace, requireStaff } from "../access.js";
+
+type ReviewRow = typeof placeReviews.$inferSelect;
+
+function toReview(r: ReviewRow): Review {
+  return {
+    id: r.id,
+    placeId: r.placeId,
+    bookingId: r.bookingId,
+    rating: r.rating,
+    text: r.text,
+    authorName: r.authorName,
+    status: r.status,
+    moderationReason: r.moderationReason,
+    createdAt: toIso(r.createdAt),
+    moderatedAt: toIso(r.moderatedAt),
+  };
+}
+
+/**
+ * The booker rates the place of a completed booking, once. One guarded INSERT: the booking must
+ * still be this participant's and completed as the row is written, and the unique index on
+ * `booking_id` lets only one review per booking in, however many arrive at once. The place's
+ * rating is an aggregate of its approved reviews read with the place, so it is always right.
+ */
+export async function createReview(deps: Deps, caller: Caller | null, bookingId: string, input: CreateReview): Promise<Review> {
+  const who = requireCaller({ var: { caller } }, "participant");
+  const [booking] = await deps.db
+    .select({ b: placeBookings, moderation: places.reviewModeration })
+    .from(placeBookings)
+    .innerJoin(places, eq(places.id, placeBookings.placeId))
+    .where(and(eq(placeBookings.id, bookingId), eq(placeBookings.orgId, who.orgId), eq(placeBookings.participantId, who.participantId)))
+    .limit(1);
+  if (!booking) throw notFound("Booking");
+  const requiresCompleted = () => new ApiError(422, "review_requires_completed_booking", "A booking can be reviewed once it is completed.");
+  if (booking.b.status !== "completed") throw requiresCompleted();
+  const row: ReviewRow = {
+    id: newId("review"),
+    orgId: booking.b.orgId,
+    placeId: booking.b.placeId,
+    bookingId,
+    participantId: who.participantId,
+    authorName: who.name,
+    rating: input.rating,
+    text: input.text,
+    status: booking.moderation ? "pending" : "approved",
+    moderationReason: null,
+    createdAt: deps.now(),
+    moderatedAt: null,
+  };
+  const stillCompleted = exists(
+    deps.db
+      .select({ one: placeBookings.id })
+      .from(placeBookings)
+      .where(
+        and(eq(placeBookings.id, bookingId), eq(placeBookings.participantId, who.participantId), eq(placeBookings.status, "completed")),
+      ),
+  );
+  return guardedWrite(
+    deps,
+    [insertWhen(deps.db, placeReviews, row, stillCompleted).onConflictDoNothing().returning({ id: placeReviews.id })],
+    {
+      written: ([inserted]) => (inserted.length > 0 ? toReview(row) : undefined),
+      explain: async () => {
+        const [existing] = await deps.db
+          .select({ id: placeReviews.id })
+          .from(placeReviews)
+          .where(eq(placeReviews.bookingId, bookingId))
+          .limit(1);
+        if (existing) throw new ApiError(409, "already_reviewed", "This booking has a review already.");
+        const [b] = await deps.db
+          .select({ status: placeBookings.status })
+          .from(placeBookings)
+          .where(eq(placeBookings.id, bookingId))
+          .limit(1);
+        if (b?.status !== "completed") throw requiresCompleted();
+        throw conflict("The booking changed meanwhile; try again.");
+      },
+    },
+  );
+}
+
+export async function listReviews(deps: Deps, caller: Caller | null, placeId: string, query: ReviewListQuery): Promise<Page<Review>> {
+  await loadPlace(deps, caller, placeId);
+  const staff = caller !== null && isStaff(caller);
+  const status = staff ? query.status : "approved";
+  return paginate(
+    placeReviews,
+    query,
+    (p) =>
+      deps.db
+        .select()
+        .from(placeReviews)
+        .where(and(eq(placeReviews.placeId, placeId), status ? eq(placeReviews.status, status) : undefined, p.where))
+        .orderBy(...p.orderBy)
+        .limit(p.limit),
+    toReview,
+  );
+}
+
+export async function moderateReview(deps: Deps, caller: Caller | null, reviewId: string, input: ModerateReview): Promise<Review> {
+  const staff = requireStaff(caller);
+  const [review] = await deps.db
+    .select()
+    .from(placeReviews)
+    .where(and(eq(placeReviews.id, reviewId), eq(placeReviews.orgId, staff.orgId)))
+    .limit(1);
+  if (!review) throw notFound("Review");
+  const notPending = (status: string) => new ApiError(409, "review_not_pending", `The review is ${status} already.`);
+  if (review.status !== "pending") throw notPending(review.status);
+  const moderated: ReviewRow = { ...review, status: input.status, moderationReason: input.reason ?? null, moderatedAt: deps.now() };
+  return guardedWrite(
+    deps,
+    [
+      deps.db
+        .update(placeReviews)
+        .set({ status: moderated.status, moderationReason: moderated.moderationReason, moderatedAt: moderated.moderatedAt })
+        .where(and(eq(placeReviews.id, reviewId), eq(placeReviews.status, "pending")))
+        .returning({ id: placeReviews.id }),
+    ],
+    {
+      written: ([updated]) => (updated.length > 0 ? toReview(moderated) : undefined),
+      explain: async () => {
+        const [now] = await deps.db
+          .select({ status: placeReviews.status })
+          .from(placeReviews)
+          .where(eq(placeReviews.id, reviewId))
+          .limit(1);
+        throw notPending(now?.status ?? "gone");
+      },
+    },
+  );
+}
