@@ -216,6 +216,10 @@ describe("<gk-plan-proposals>", () => {
     expect(find(el, ".finalize")).to.equal(null);
     expect(part(el, "proposal")).to.equal(null);
     await expect(el).to.be.accessible();
+    // The room's plan.updated carries no feed URL (no secret in a broadcast): the link stays.
+    realtime.send("plan.updated", { plan: { ...finalized, title: "Lisbon, renamed", calendarUrl: null } });
+    await rendered(el);
+    expect(find(el, ".calendar-link")!.getAttribute("href")).to.equal(calendarUrl);
   });
 
   it("votes by keyboard on a card, emits gk-vote-cast, and rolls back when voting has closed (409)", async () => {

@@ -260,7 +260,8 @@ export class PlanStore extends EventTarget {
   #apply(event: PlanEvent): void {
     switch (event.type) {
       case "plan.updated":
-        this.setPlan(event.data.plan);
+        // Broadcasts carry no secret, so their plan has no feed URL: keep the one fetched for this viewer.
+        this.setPlan({ ...event.data.plan, calendarUrl: event.data.plan.calendarUrl ?? this.plan?.calendarUrl ?? null });
         return;
       case "plan.tally_changed":
         this.votes.applyTally(event.data.tally);
