@@ -108,6 +108,8 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
       return;
     }
     if (row.status === "committed") {
+      // Its holder may be storing the answer right now: until its lease ends, it is in flight.
+      if ((row.leaseExpiresAt ?? 0) > now) throw inFlight();
       throw new ApiError(
         409,
         "idempotency_key_committed",

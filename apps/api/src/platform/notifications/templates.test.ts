@@ -19,13 +19,17 @@ describe("templates", () => {
 
   it("fit an SMS into one GSM-7 segment by shortening the title, never the link", () => {
     const link = "https://host.example/j/abcdefghijklmnopqrstuv";
-    const r = renderNotification("plan_invite", { planTitle: "A very long plan title ".repeat(10), link });
+    const r = renderNotification("plan_finalized", { planTitle: "A very long plan title ".repeat(10), link });
     expect(r.sms.length).toBeLessThanOrEqual(160);
     expect(r.sms.endsWith(` ${link}`)).toBe(true);
     expect(gsm7Length("Hello [x]")).toBe(11);
     expect(gsm7Length("Grüße 🎉")).toBeUndefined();
     // Outside GSM-7 a segment holds 70 characters.
-    expect(renderNotification("plan_invite", { planTitle: "🎉 party ".repeat(20), link }).sms.length).toBeLessThanOrEqual(70);
+    expect(renderNotification("plan_finalized", { planTitle: "🎉 party ".repeat(20), link }).sms.length).toBeLessThanOrEqual(70);
+    // An invite's subject is fixed (the sender cannot choose it), in every channel.
+    const invite = renderNotification("plan_invite", { planTitle: "🎉 Prize! Call now", link });
+    expect(invite.sms).toBe(`You're invited to join a plan ${link}`);
+    expect(invite.email.subject).toBe("You're invited to join a plan");
   });
 
   it("refuse to render empty, and refuse links that are not http(s)", () => {

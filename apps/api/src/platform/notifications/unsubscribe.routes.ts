@@ -36,6 +36,7 @@ export const unsubscribe = createRoute({
     "Turns off that kind of email for that recipient; again is fine. A link that was changed answers 400 `unsubscribe_link_invalid`.",
   security: [],
   request: { params },
-  responses: { 200: html("Unsubscribed."), ...pickProblems(400, 401, 403, 413) },
+  // 409/422: an Idempotency-Key still in flight, or reused with another body (as on every POST).
+  responses: { 200: html("Unsubscribed."), ...pickProblems(400, 401, 403, 409, 413, 422) },
 });
 export type UnsubscribeRoute = typeof unsubscribe;

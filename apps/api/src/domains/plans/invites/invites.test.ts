@@ -389,8 +389,11 @@ describe("personal invites cannot relay email", () => {
     const mail = await mailOf(made.code);
     expect(mail?.subject).toBe(INVITE_EMAIL_SUBJECT);
     expect(mail?.text).toContain('"Prize! Your account is locked. Call +1 555 0100 now"');
-    // The only link is the join link (the API's preview by default).
-    expect(mail?.text.match(/https?:\/\/\S+/g)).toEqual([mail?.data.link]);
+    // The only links are the join link (the API's preview by default) and the API's own one-click unsubscribe.
+    const [join, ...others] = mail?.text.match(/https?:\/\/\S+/g) ?? [];
+    expect(join).toBe(mail?.data.link);
+    expect(others).toHaveLength(1);
+    expect(others[0]).toMatch(new RegExp(`^${t.deps.config.publicUrl}/v1/unsubscribe/[\\w.-]+$`));
     expect(mail?.data.link).toBe(`${t.deps.config.publicUrl}/v1/invites/${made.code}`);
     for (const extra of [{ subject: "Urgent" }, { text: "Click here" }, { message: "hi" }]) {
       expectProblem(await invite(plan.id, a.secretKey, { email: "ada@example.com", ...extra }), 400, "validation_failed");
