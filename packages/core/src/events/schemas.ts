@@ -1,6 +1,7 @@
 import { idSchema } from "../ids.js";
 import { CurrencySchema, MinorUnitsSchema } from "../money.js";
 import { PageQuerySchema, pageSchema } from "../pagination.js";
+import { text } from "../text.js";
 import { TimeZoneSchema } from "../time.js";
 import { z } from "../zod.js";
 import { AVAILABILITIES, EVENT_STATUSES } from "./lifecycle.js";
@@ -11,9 +12,9 @@ export const QuotaId = idSchema("quota");
 export const OrderId = idSchema("order");
 
 const Instant = z.iso.datetime({ message: "must be an ISO 8601 UTC time such as 2030-07-01T09:00:00Z" });
-const Title = z.string().trim().min(1).max(200);
-const Description = z.string().trim().max(5000);
-const Name = z.string().trim().min(1).max(120);
+const Title = text().trim().min(1).max(200);
+const Description = text().trim().max(5000);
+const Name = text().trim().min(1).max(120);
 const Email = z
   .email()
   .max(254)
@@ -38,14 +39,14 @@ export const AvailabilitySchema = z.enum(AVAILABILITIES).openapi("Availability",
   description: "Derived from the status, the sales windows and the remaining stock at the time of the answer.",
 });
 
-const Line = z.string().trim().min(1).max(200);
+const Line = text().trim().min(1).max(200);
 export const EventAddressSchema = z
   .strictObject({
     line1: Line.nullish(),
     line2: Line.nullish(),
     city: Line.nullish(),
     region: Line.nullish(),
-    postalCode: z.string().trim().min(1).max(20).nullish(),
+    postalCode: text().trim().min(1).max(20).nullish(),
     country: z
       .string()
       .regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 country code such as PT")
@@ -177,7 +178,7 @@ export const EventListQuerySchema = PageQuerySchema.extend({
   status: EventStatusSchema.optional().openapi(
     q("status", "Only events with this status (organizers; a publishable key sees published ones only)."),
   ),
-  q: z.string().trim().min(1).max(100).optional().openapi(q("q", "Text to find in the title, description or venue name.")),
+  q: text().trim().min(1).max(100).optional().openapi(q("q", "Text to find in the title, description or venue name.")),
   category: Category.optional().openapi(q("category", "Only events with this category.")),
   from: Instant.optional().openapi(q("from", "Only events that end after this time.")),
   to: Instant.optional().openapi(q("to", "Only events that start before this time.")),

@@ -1,6 +1,7 @@
 import { idSchema } from "../ids.js";
 import { CurrencySchema, MinorUnitsSchema, MoneySchema } from "../money.js";
 import { PageQuerySchema, pageSchema } from "../pagination.js";
+import { text } from "../text.js";
 import { TimeZoneSchema } from "../time.js";
 import { z } from "../zod.js";
 import { minuteOf, WEEKDAYS } from "./rules.js";
@@ -39,11 +40,11 @@ export type PlaceFeature = z.infer<typeof PlaceFeatureSchema>;
 
 export const AddressSchema = z
   .strictObject({
-    line1: z.string().trim().min(1).max(200).openapi({ example: "Rua Augusta 24" }),
-    line2: z.string().trim().max(200).optional(),
-    city: z.string().trim().min(1).max(120).openapi({ example: "Lisbon" }),
-    postalCode: z.string().trim().max(20).optional(),
-    region: z.string().trim().max(120).optional(),
+    line1: text().trim().min(1).max(200).openapi({ example: "Rua Augusta 24" }),
+    line2: text().trim().max(200).optional(),
+    city: text().trim().min(1).max(120).openapi({ example: "Lisbon" }),
+    postalCode: text().trim().max(20).optional(),
+    region: text().trim().max(120).optional(),
     country: z
       .string()
       .regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 country code such as PT")
@@ -116,8 +117,8 @@ export const ImageUrl = z.url({ protocol: /^https?$/, message: "must be an http(
 
 const placeFields = {
   kind: PlaceKindSchema,
-  name: z.string().trim().min(1).max(200).openapi({ example: "Baixa Garage" }),
-  description: z.string().trim().max(5000),
+  name: text().trim().min(1).max(200).openapi({ example: "Baixa Garage" }),
+  description: text().trim().max(5000),
   address: AddressSchema,
   location: LatLngSchema,
   timeZone: TimeZoneSchema,
@@ -348,7 +349,7 @@ export const PhoneSchema = z
 
 export const BookingContactSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(120).openapi({ example: "Grace Hopper" }),
+    name: text().trim().min(1).max(120).openapi({ example: "Grace Hopper" }),
     email: z
       .email()
       .max(254)
@@ -414,7 +415,7 @@ export const ReviewStatusSchema = z.enum(REVIEW_STATUSES).openapi("ReviewStatus"
 export const CreateReviewSchema = z
   .strictObject({
     rating: z.number().int().min(1).max(5).openapi({ example: 5 }),
-    text: z.string().trim().max(2000).default(""),
+    text: text().trim().max(2000).default(""),
   })
   .openapi("CreateReviewRequest");
 export type CreateReview = z.output<typeof CreateReviewSchema>;
@@ -422,7 +423,7 @@ export type CreateReview = z.output<typeof CreateReviewSchema>;
 export const ModerateReviewSchema = z
   .strictObject({
     status: z.enum(["approved", "rejected"]),
-    reason: z.string().trim().min(1).max(500).optional(),
+    reason: text().trim().min(1).max(500).optional(),
   })
   .refine((m) => m.status !== "rejected" || m.reason !== undefined, { message: "say why the review is rejected", path: ["reason"] })
   .openapi("ModerateReviewRequest");
