@@ -17,7 +17,7 @@ import { outbox } from "@gatherkit/db";
 import { asc, eq } from "drizzle-orm";
 import { expect, vi } from "vitest";
 import type { EmailPayload } from "../src/lib/outbox.js";
-import { call, type TestApp } from "./harness.js";
+import { call, createTestApp, type TestApp } from "./harness.js";
 
 /**
  * Test fixtures for the accounts domain, built only through the public API so every fixture
@@ -241,4 +241,17 @@ export async function outboxEvents(t: TestApp, room: string): Promise<PublishedE
     .map((r) => r.payload as { room: string; event: PublishedEvent })
     .filter((p) => p.room === room)
     .map((p) => p.event);
+}
+
+/**
+ * The usual start of an API test file: a fresh API (see `createTestApp`) with two organizations,
+ * `a` to act in and `b` to prove isolation against.
+ *
+ *   let t: TestApp; let a: TestOrg; let b: TestOrg;
+ *   beforeAll(async () => { ({ t, a, b } = await twoOrgs()); });
+ *   afterAll(() => t.close());
+ */
+export async function twoOrgs(opts?: Parameters<typeof createTestApp>[0]): Promise<{ t: TestApp; a: TestOrg; b: TestOrg }> {
+  const t = await createTestApp(opts);
+  return { t, a: await newOrg(t), b: await newOrg(t) };
 }

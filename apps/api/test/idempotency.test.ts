@@ -3,17 +3,15 @@ import { secretKeys } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreatedSecretKey } from "./fixtures.js";
-import { addMember, expectProblem, expectStatus, newOrg, TEST_ORIGIN, TEST_PASSWORD, type TestOrg } from "./fixtures.js";
-import { call, createTestApp, type TestApp } from "./harness.js";
+import { addMember, expectProblem, expectStatus, TEST_ORIGIN, TEST_PASSWORD, type TestOrg, twoOrgs } from "./fixtures.js";
+import { call, type TestApp } from "./harness.js";
 import { joinPlan, newPlan, PLAN_DEFAULTS } from "./plan-fixtures.js";
 
 let t: TestApp;
 let a: TestOrg;
 let b: TestOrg;
 beforeAll(async () => {
-  t = await createTestApp();
-  a = await newOrg(t);
-  b = await newOrg(t);
+  ({ t, a, b } = await twoOrgs());
 });
 afterAll(() => t.close());
 

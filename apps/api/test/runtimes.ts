@@ -5,6 +5,7 @@ import { createServer as createHttpServer } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { freePort } from "../../../scripts/lib/free-port.mjs";
 import { startNodeServer } from "../src/node.js";
 
@@ -232,4 +233,59 @@ export async function startRealtimeStub() {
     state,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/**
+ * For a test file that runs a flow on the Worker under `wrangler dev` with D1 and checks what
+ * reaches the rooms (a stub that records publishes): starts both before the file's tests and
+ * stops them after. `send` calls the Worker, `ok` expects a status (failing with the Worker's
+ * output), and `signUp(organizationName)` signs a new organizer up and makes them a secret key.
+ */
+export function onWorker() {
+  const running: { api?: RunningApi; rooms?: Awaited<ReturnType<typeof startRealtimeStub>> } = {};
+  beforeAll(async () => {
+    running.rooms = await startRealtimeStub();
+    running.api = await startWorkerApi({ REALTIME_HOST: running.rooms.host });
+  }, 120_000);
+  afterAll(async () => {
+    await running.api?.close();
+    await running.rooms?.close();
+  });
+  const api = () => running.api!;
+  async function send<T = unknown>(
+    method: string,
+    path: string,
+    token: string | null,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${api().baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+  async function ok<T>(r: Promise<{ status: number; body: unknown }>, status: number): Promise<T> {
+    const { status: got, body } = await r;
+    if (got !== status) throw new Error(`expected ${status}, got ${got}: ${JSON.stringify(body)}\n${api().output().slice(-3000)}`);
+    return body as T;
+  }
+  async function signUp(organizationName: string): Promise<{ accessToken: string; secret: string }> {
+    const session = await ok<{ accessToken: string }>(
+      send("POST", "/v1/auth/sign-up", null, {
+        email: `d1-${crypto.randomUUID().slice(0, 8)}@example.com`,
+        password: "correct horse battery staple",
+        name: "Dee",
+        organizationName,
+      }),
+      201,
+    );
+    const { secret } = await ok<{ secret: string }>(send("POST", "/v1/secret-keys", session.accessToken, { name: "Server" }), 201);
+    return { accessToken: session.accessToken, secret };
+  }
+  return { api, rooms: () => running.rooms!, send, ok, signUp };
 }

@@ -2,7 +2,15 @@ import type { ParticipantToken } from "@gatherkit/core";
 import { participants } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createParticipantToken, expectProblem, expectStatus, newOrg, TEST_ORIGIN, type TestOrg } from "../../../../test/fixtures.js";
+import {
+  createParticipantToken,
+  expectProblem,
+  expectStatus,
+  newOrg,
+  TEST_ORIGIN,
+  type TestOrg,
+  twoOrgs,
+} from "../../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 import { verifyApiToken } from "../../../lib/tokens.js";
 
@@ -10,9 +18,7 @@ let t: TestApp;
 let a: TestOrg;
 let b: TestOrg;
 beforeAll(async () => {
-  t = await createTestApp();
-  a = await newOrg(t);
-  b = await newOrg(t);
+  ({ t, a, b } = await twoOrgs());
 });
 afterAll(() => t.close());
 

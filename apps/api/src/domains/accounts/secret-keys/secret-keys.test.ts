@@ -11,6 +11,7 @@ import {
   newOrg,
   TEST_ORIGIN,
   type TestOrg,
+  twoOrgs,
 } from "../../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 
@@ -18,9 +19,7 @@ let t: TestApp;
 let a: TestOrg;
 let b: TestOrg;
 beforeAll(async () => {
-  t = await createTestApp();
-  a = await newOrg(t);
-  b = await newOrg(t);
+  ({ t, a, b } = await twoOrgs());
 });
 afterAll(() => t.close());
 

@@ -1,16 +1,14 @@
 import type { TicketedEvent } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkout, EVENT_DEFAULTS, eventMessages, newEvent, newTicketType } from "../../../../test/event-fixtures.js";
-import { addMember, expectProblem, expectStatus, newOrg, TEST_ORIGIN, type TestOrg } from "../../../../test/fixtures.js";
-import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
+import { addMember, expectProblem, expectStatus, newOrg, TEST_ORIGIN, type TestOrg, twoOrgs } from "../../../../test/fixtures.js";
+import { call, type TestApp } from "../../../../test/harness.js";
 
 let t: TestApp;
 let a: TestOrg;
 let b: TestOrg;
 beforeAll(async () => {
-  t = await createTestApp();
-  a = await newOrg(t);
-  b = await newOrg(t);
+  ({ t, a, b } = await twoOrgs());
 });
 afterAll(() => t.close());
 

@@ -1,6 +1,6 @@
 import { type Order, PublishRequestSchema, type TicketedEvent, type TicketType } from "@gatherkit/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApi, startRealtimeStub, startWorkerApi } from "../../../../test/runtimes.js";
+import { describe, expect, it } from "vitest";
+import { onWorker } from "../../../../test/runtimes.js";
 
 /**
  * The checkout's guarded batch uses SQL the in-process tests only run on libSQL: INSERT … SELECT
@@ -10,47 +10,11 @@ import { type RunningApi, startRealtimeStub, startWorkerApi } from "../../../../
  * and the room receives the remaining stock the last write left.
  */
 
-let api: RunningApi;
-let rooms: Awaited<ReturnType<typeof startRealtimeStub>>;
-beforeAll(async () => {
-  rooms = await startRealtimeStub();
-  api = await startWorkerApi({ REALTIME_HOST: rooms.host });
-}, 120_000);
-afterAll(async () => {
-  await api?.close();
-  await rooms?.close();
-});
-
-async function send<T = unknown>(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-async function ok<T>(r: Promise<{ status: number; body: unknown }>, status: number): Promise<T> {
-  const { status: got, body } = await r;
-  if (got !== status) throw new Error(`expected ${status}, got ${got}: ${JSON.stringify(body)}\n${api.output().slice(-3000)}`);
-  return body as T;
-}
+const { api, rooms, send, ok, signUp } = onWorker();
 
 describe("checkout on Workers with D1", () => {
   it("simultaneous checkouts sell exactly the stock of a type, a shared quota and the capacity; the room hears the stock", async () => {
-    const session = await ok<{ accessToken: string }>(
-      send("POST", "/v1/auth/sign-up", null, {
-        email: `d1-${crypto.randomUUID().slice(0, 8)}@example.com`,
-        password: "correct horse battery staple",
-        name: "Dee",
-        organizationName: "D1 Tickets",
-      }),
-      201,
-    );
-    const { secret } = await ok<{ secret: string }>(send("POST", "/v1/secret-keys", session.accessToken, { name: "Server" }), 201);
+    const { secret } = await signUp("D1 Tickets");
     const event = await ok<TicketedEvent>(
       send("POST", "/v1/events", secret, {
         title: "D1 night",
@@ -88,7 +52,7 @@ describe("checkout on Workers with D1", () => {
     const page = new URL(first.payment?.checkoutUrl ?? "");
     const form = new URLSearchParams({ token: page.searchParams.get("token") ?? "", outcome: "pay" });
     for (let i = 0; i < 2; i++) {
-      const paid = await fetch(`${api.baseUrl}/v1/payments/local/checkout`, {
+      const paid = await fetch(`${api().baseUrl}/v1/payments/local/checkout`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
         body: form.toString(),
@@ -113,8 +77,8 @@ describe("checkout on Workers with D1", () => {
 
     // The room's last stock message says what the last write left: nothing.
     const stock = () =>
-      rooms.publishes
-        .filter((p) => p.accepted)
+      rooms()
+        .publishes.filter((p) => p.accepted)
         .map((p) => PublishRequestSchema.parse(JSON.parse(p.body)))
         .filter((p) => p.room === `event:${event.id}` && p.event.type === "event.stock_changed")
         .sort((x, y) => (x.order ?? 0) - (y.order ?? 0));

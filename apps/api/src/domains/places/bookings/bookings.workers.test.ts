@@ -1,7 +1,7 @@
 import { type Booking, type Place, PublishRequestSchema } from "@gatherkit/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PARKING } from "../../../../test/place-fixtures.js";
-import { type RunningApi, startRealtimeStub, startWorkerApi } from "../../../../test/runtimes.js";
+import { onWorker } from "../../../../test/runtimes.js";
 
 /**
  * The booking guard is one INSERT … SELECT … WHERE with nested scalar subqueries over aliased
@@ -10,47 +10,11 @@ import { type RunningApi, startRealtimeStub, startWorkerApi } from "../../../../
  * bookings on a 2-spot place never put 3 in at any instant, and the room hears the free capacity.
  */
 
-let api: RunningApi;
-let rooms: Awaited<ReturnType<typeof startRealtimeStub>>;
-beforeAll(async () => {
-  rooms = await startRealtimeStub();
-  api = await startWorkerApi({ REALTIME_HOST: rooms.host });
-}, 120_000);
-afterAll(async () => {
-  await api?.close();
-  await rooms?.close();
-});
-
-async function send<T = unknown>(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-async function ok<T>(r: Promise<{ status: number; body: unknown }>, status: number): Promise<T> {
-  const { status: got, body } = await r;
-  if (got !== status) throw new Error(`expected ${status}, got ${got}: ${JSON.stringify(body)}\n${api.output().slice(-3000)}`);
-  return body as T;
-}
+const { rooms, send, ok, signUp } = onWorker();
 
 describe("bookings on Workers with D1", () => {
   it("never overbooks under concurrency, and the room hears each change with its free capacity", async () => {
-    const session = await ok<{ accessToken: string }>(
-      send("POST", "/v1/auth/sign-up", null, {
-        email: `d1-${crypto.randomUUID().slice(0, 8)}@example.com`,
-        password: "correct horse battery staple",
-        name: "Dee",
-        organizationName: "D1 Parking",
-      }),
-      201,
-    );
-    const { secret } = await ok<{ secret: string }>(send("POST", "/v1/secret-keys", session.accessToken, { name: "Server" }), 201);
+    const { secret } = await signUp("D1 Parking");
     const place = await ok<Place>(send("POST", "/v1/places", secret, { ...PARKING, capacity: 2 }), 201);
     const hour = 3_600_000;
     const base = Math.ceil(Date.now() / hour) * hour + hour;
@@ -72,8 +36,8 @@ describe("bookings on Workers with D1", () => {
     for (const p of spans) expect(spans.filter((s) => s.start <= p.start && s.end > p.start).length).toBeLessThanOrEqual(2);
 
     const forPlace = () =>
-      rooms.publishes
-        .filter((p) => p.accepted)
+      rooms()
+        .publishes.filter((p) => p.accepted)
         .map((p) => PublishRequestSchema.parse(JSON.parse(p.body)))
         .filter((p) => p.room === `place:${place.id}`);
     const deadline = Date.now() + 60_000;

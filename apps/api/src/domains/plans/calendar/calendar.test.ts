@@ -3,17 +3,15 @@ import { plans, proposals } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import ICAL from "ical.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectProblem, expectPublished, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
-import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
+import { expectProblem, expectPublished, expectStatus, type TestOrg, twoOrgs } from "../../../../test/fixtures.js";
+import { call, type TestApp } from "../../../../test/harness.js";
 import { joinPlan, newPlan } from "../../../../test/plan-fixtures.js";
 
 let t: TestApp;
 let a: TestOrg;
 let b: TestOrg;
 beforeAll(async () => {
-  t = await createTestApp();
-  a = await newOrg(t);
-  b = await newOrg(t);
+  ({ t, a, b } = await twoOrgs());
 });
 afterAll(() => t.close());
 

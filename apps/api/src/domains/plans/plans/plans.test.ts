@@ -11,17 +11,16 @@ import {
   newOrg,
   TEST_ORIGIN,
   type TestOrg,
+  twoOrgs,
 } from "../../../../test/fixtures.js";
-import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
+import { call, type TestApp } from "../../../../test/harness.js";
 import { joinPlan, newPlan, PLAN_DEFAULTS, planEvents } from "../../../../test/plan-fixtures.js";
 
 let t: TestApp;
 let a: TestOrg;
 let b: TestOrg;
 beforeAll(async () => {
-  t = await createTestApp();
-  a = await newOrg(t);
-  b = await newOrg(t);
+  ({ t, a, b } = await twoOrgs());
 });
 afterAll(() => t.close());
 

@@ -1,6 +1,6 @@
 import { type Plan, type Proposal, PublishRequestSchema } from "@gatherkit/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApi, startRealtimeStub, startWorkerApi } from "../../../../test/runtimes.js";
+import { describe, expect, it } from "vitest";
+import { onWorker } from "../../../../test/runtimes.js";
 
 /**
  * The proposal writes use SQL the in-process tests only run on libSQL: guarded INSERT … SELECT
@@ -9,47 +9,11 @@ import { type RunningApi, startRealtimeStub, startWorkerApi } from "../../../../
  * the concurrency rules, and checks the room receives what the outbox wrote.
  */
 
-let api: RunningApi;
-let rooms: Awaited<ReturnType<typeof startRealtimeStub>>;
-beforeAll(async () => {
-  rooms = await startRealtimeStub();
-  api = await startWorkerApi({ REALTIME_HOST: rooms.host });
-}, 120_000);
-afterAll(async () => {
-  await api?.close();
-  await rooms?.close();
-});
-
-async function send<T = unknown>(method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-async function ok<T>(r: Promise<{ status: number; body: unknown }>, status: number): Promise<T> {
-  const { status: got, body } = await r;
-  if (got !== status) throw new Error(`expected ${status}, got ${got}: ${JSON.stringify(body)}\n${api.output().slice(-3000)}`);
-  return body as T;
-}
+const { rooms, send, ok, signUp } = onWorker();
 
 describe("proposals on Workers with D1", () => {
   it("votes, commits and finalizes with the same guarantees, and the room hears about it", async () => {
-    const session = await ok<{ accessToken: string }>(
-      send("POST", "/v1/auth/sign-up", null, {
-        email: `d1-${crypto.randomUUID().slice(0, 8)}@example.com`,
-        password: "correct horse battery staple",
-        name: "Dee",
-        organizationName: "D1 Trips",
-      }),
-      201,
-    );
-    const { secret } = await ok<{ secret: string }>(send("POST", "/v1/secret-keys", session.accessToken, { name: "Server" }), 201);
+    const { secret } = await signUp("D1 Trips");
     const person = async (i: number) =>
       ok<{ token: string; participant: { id: string } }>(
         send("POST", "/v1/participant-tokens", secret, { externalId: `user-${i}`, name: `Person ${i}` }),
@@ -116,8 +80,8 @@ describe("proposals on Workers with D1", () => {
 
     // The room receives the events, in commit order, ending with the finalization.
     const forPlan = () =>
-      rooms.publishes
-        .filter((p) => p.accepted)
+      rooms()
+        .publishes.filter((p) => p.accepted)
         .map((p) => PublishRequestSchema.parse(JSON.parse(p.body)))
         .filter((p) => p.room === `plan:${plan.id}`);
     const deadline = Date.now() + 60_000;
