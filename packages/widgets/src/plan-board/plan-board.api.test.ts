@@ -2,30 +2,16 @@ import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
 import { sendKeys } from "@web/test-runner-commands";
 import { find, findAll, part, parts, rendered, text } from "../../test/dom.js";
+import { type RealPlan, realPlan } from "../../test/real-plan.js";
 import type { GkVote } from "../vote/vote.js";
 import "../vote/vote.js";
 import type { GkPlanBoard } from "./plan-board.js";
 import "./plan-board.js";
 
-/** A fresh plan in the real API (test/real-api-plans.mjs): two proposals, an invite, its organizer's token. */
-interface RealPlan {
-  apiBase: string;
-  publishableKey: string;
-  planId: string;
-  inviteCode: string;
-  organizerToken: string;
-}
-
 let api: RealPlan;
-
 before(async function () {
   this.timeout(150_000);
-  // no-store: the test runner serves everything with a year-long max-age, so a second test file
-  // asking the same URL would get the first one's plan (and the board test finalizes it).
-  const res = await fetch("/__gatherkit-api/plan.json", { cache: "no-store" });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`The real API could not make a plan:\n${body.error}`);
-  api = body;
+  api = await realPlan();
 });
 
 const $ = <T extends Element = HTMLElement>(el: Element, selector: string) => find<T>(el, selector)!;

@@ -2,6 +2,7 @@ import { Gatherkit } from "@gatherkit/sdk";
 import { expect, fixture, html, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
 import { find, findAll, part, parts, rendered, text } from "../../test/dom.js";
+import { type RealPlan, realPlan } from "../../test/real-plan.js";
 import type { GkPlanBoard } from "./plan-board.js";
 import "./plan-board.js";
 
@@ -10,23 +11,10 @@ import "./plan-board.js";
  * test/real-api.mjs): what a removed participant's open board goes through. The page's
  * WebSockets are recorded, so the test sees exactly what reached each browser.
  */
-interface RealPlan {
-  apiBase: string;
-  publishableKey: string;
-  planId: string;
-  inviteCode: string;
-  organizerToken: string;
-}
-
 let api: RealPlan;
 before(async function () {
   this.timeout(150_000);
-  // no-store: the test runner serves everything with a year-long max-age, so a second test file
-  // asking the same URL would get the first one's plan (and the board test finalizes it).
-  const res = await fetch("/__gatherkit-api/plan.json", { cache: "no-store" });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`The real API could not make a plan:\n${body.error}`);
-  api = body;
+  api = await realPlan();
 });
 
 /** One WebSocket the page opened: whose it is (the room token's subject) and everything it received. */
