@@ -1,5 +1,5 @@
 import { idempotencyKeys } from "@gatherkit/db";
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { type AnyColumn, and, eq, isNull, lt, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import { sha256Hex } from "./crypto.js";
@@ -152,15 +152,27 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
         })
         .onConflictDoNothing(),
     seal: (answer) => storedResponse(sealer, answer.status, JSON.stringify(answer.body), JSON_HEADERS),
-    commit: (answer) =>
-      db
+    commit: (answer, when) => {
+      const committed = sql`CASE WHEN ${idempotencyKeys.status} = 'pending' THEN 'committed' ELSE ${idempotencyKeys.status} END`;
+      if (!answer) return db.update(idempotencyKeys).set({ status: committed }).where(held);
+      if (!when)
+        return db
+          .update(idempotencyKeys)
+          .set({ status: "done", ...answer })
+          .where(held);
+      // A conditional write: done with the answer where it took effect; where it did not, nothing
+      // was written, so the key stays pending and the refusal (or a retry) decides.
+      const ifWritten = (value: unknown, column: AnyColumn) => sql`CASE WHEN ${when} THEN ${value} ELSE ${column} END`;
+      return db
         .update(idempotencyKeys)
-        .set(
-          answer
-            ? { status: "done", ...answer }
-            : { status: sql`CASE WHEN ${idempotencyKeys.status} = 'pending' THEN 'committed' ELSE ${idempotencyKeys.status} END` },
-        )
-        .where(held),
+        .set({
+          status: ifWritten("done", idempotencyKeys.status),
+          responseStatus: ifWritten(answer.responseStatus, idempotencyKeys.responseStatus),
+          responseBody: ifWritten(answer.responseBody, idempotencyKeys.responseBody),
+          responseHeaders: ifWritten(JSON.stringify(answer.responseHeaders), idempotencyKeys.responseHeaders),
+        })
+        .where(held);
+    },
     lost: async () => (await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(held).limit(1)).length === 0,
   });
   c.set("db", guarded);

@@ -1,10 +1,11 @@
 import { idempotencyKeys, organizations } from "@gatherkit/db";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../test/harness.js";
 import { createBaseApp } from "./create-app.js";
 import { sha256Hex } from "./crypto.js";
 import { ApiError } from "./errors.js";
+import { insertWhen } from "./guarded-insert.js";
 import { answerOnCommit } from "./idempotent-writes.js";
 
 /**
@@ -23,6 +24,8 @@ afterAll(() => t.close());
 const LEASE_MS = 10_000;
 
 type WriteHow = "batch" | "single";
+/** Names of /v1/test-conditional requests that die right after their write. */
+const crashAfterWrite = new Set<string>();
 /** Gates: a request to /v1/test-write waits for `gates[name]` (if any) before writing. */
 const gates = new Map<string, Promise<void>>();
 
@@ -40,6 +43,23 @@ function testApp() {
     // The write committed; failing now is a crash between the write and storing the answer.
     if (fail) throw new Error("died after the write");
     return c.json(body, 201);
+  });
+  // A conditional create (its guard: `allow`) that seals its answer only where it took effect;
+  // `crashAfterWrite` makes the request die right after its batch.
+  app.post("/v1/test-conditional", async (c) => {
+    const { name, allow } = (await c.req.json()) as { name: string; allow: boolean };
+    const db = c.var.deps.db;
+    const row = { id: `org_${crypto.randomUUID()}`, name, createdAt: t.deps.now() };
+    answerOnCommit(
+      c.var.deps,
+      201,
+      { id: row.id, name },
+      sql`EXISTS (SELECT 1 FROM ${organizations} WHERE ${organizations.id} = ${row.id})`,
+    );
+    const [inserted] = await db.batch([insertWhen(db, organizations, row, allow ? sql`1` : sql`0`).returning()]);
+    if (crashAfterWrite.has(name)) throw new Error("died after the write");
+    if (inserted.length === 0) throw new ApiError(409, "conflict", "Not allowed now.");
+    return c.json({ id: row.id, name }, 201);
   });
   // A guarded write whose guard lets nothing through, refused with a 409 (like voting on a closed proposal).
   app.post("/v1/test-refuse", async (c) => {
@@ -163,6 +183,41 @@ describe.each<WriteHow>(["batch", "single"])("a request's write (%s) is bound to
       expect(await retry.json()).toEqual({ id: row?.id, name });
     }
     expect(await rowsNamed(name)).toBe(1);
+  });
+});
+
+describe("a conditional create sealing its answer `when` it took effect", () => {
+  const conditional = (app: ReturnType<typeof testApp>, key: string, body: { name: string; allow: boolean }) =>
+    app.fetch(
+      new Request("http://api.test/v1/test-conditional", {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": key },
+        body: JSON.stringify(body),
+      }),
+    );
+
+  it("took effect, then died: the retry gets the sealed 201", async () => {
+    const app = testApp();
+    const body = { name: "conditional-written", allow: true };
+    crashAfterWrite.add(body.name);
+    expect((await conditional(app, "k-cw", body)).status).toBe(500);
+    clock += LEASE_MS + 1;
+    const retry = await conditional(app, "k-cw", body);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(await rowsNamed(body.name)).toBe(1);
+  });
+
+  it("its guard let nothing through, then died: nothing is sealed, the retry runs again and is refused", async () => {
+    const app = testApp();
+    const body = { name: "conditional-refused", allow: false };
+    crashAfterWrite.add(body.name);
+    expect((await conditional(app, "k-cr", body)).status).toBe(500);
+    clock += LEASE_MS + 1;
+    crashAfterWrite.delete(body.name);
+    const retry = await conditional(app, "k-cr", body);
+    expect([retry.status, ((await retry.json()) as { code: string }).code]).toEqual([409, "conflict"]);
+    expect(await rowsNamed(body.name)).toBe(0);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Db } from "@gatherkit/db";
+import type { SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { ApiError } from "./errors.js";
 import type { Deps } from "./types.js";
@@ -28,8 +29,11 @@ export interface KeyHold<Sealed = unknown> {
   guard(): BatchItem<"sqlite">;
   /** Seals an answer for storage. */
   seal(answer: Answer): Promise<Sealed>;
-  /** The statement that marks the key committed, or done with the sealed answer when one was given (put last). */
-  commit(answer: Sealed | undefined): BatchItem<"sqlite">;
+  /**
+   * The statement that marks the key committed, or done with the sealed answer when one was
+   * given (put last) — with `when`, done only where that condition holds after the write.
+   */
+  commit(answer: Sealed | undefined, when?: SQL): BatchItem<"sqlite">;
   /** After a failed write: whether the key was lost (taken over by a retry, or gone). */
   lost(): Promise<boolean>;
 }
@@ -38,6 +42,8 @@ export interface KeyHold<Sealed = unknown> {
 export interface Answer {
   status: number;
   body: unknown;
+  /** For a conditional write: an SQL condition that holds after the batch exactly when the write took effect. */
+  when?: SQL;
 }
 
 interface RequestState {
@@ -82,7 +88,7 @@ export function guardWrites<Sealed>(root: Db, hold: KeyHold<Sealed>): Db {
   const runGuarded = async (items: Preparable[]): Promise<unknown[]> => {
     const answer = state.answer;
     state.answer = undefined;
-    const commit = hold.commit(answer && (await hold.seal(answer)));
+    const commit = hold.commit(answer && (await hold.seal(answer)), answer?.when);
     // drizzle's batch items are the query builders; the session prepares each (`_prepare`).
     const statement = (b: BatchItem<"sqlite">) => b as unknown as Preparable;
     let results: unknown[];
@@ -155,13 +161,16 @@ export function guardWrites<Sealed>(root: Db, hold: KeyHold<Sealed>): Db {
  * is known before its write (a created row it built itself) calls this right before the write,
  * so the answer is sealed into the same batch and a retry after a crash between the write and
  * the response still gets it. A no-op outside a request with an Idempotency-Key. `status` and
- * `body` must be exactly what the handler answers (`c.json(body, status)`), and the write must
- * be unconditional (it either commits its effect or fails): before a guarded write that may let
- * nothing through, the answer is not known yet.
+ * `body` must be exactly what the handler answers (`c.json(body, status)`).
+ *
+ * A conditional write (a guarded insert that may let nothing through) passes `when`: an SQL
+ * condition that holds after the batch exactly when the write took effect — for a create, that
+ * the new row exists (`EXISTS (SELECT 1 FROM proposals WHERE id = …)`). The key is then done with
+ * this answer only if it holds; otherwise the write's refusal is answered as usual.
  */
-export function answerOnCommit(deps: Pick<Deps, "db">, status: number, body: unknown): void {
+export function answerOnCommit(deps: Pick<Deps, "db">, status: number, body: unknown, when?: SQL): void {
   const state = states.get(deps.db);
-  if (state) state.answer = { status, body };
+  if (state) state.answer = { status, body, when };
 }
 
 /** For the middleware: how many writes committed, and the answer sealed with the last one. */

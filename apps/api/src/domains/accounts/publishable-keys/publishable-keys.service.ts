@@ -6,6 +6,7 @@ import { PUBLISHABLE_KEY_PREFIX } from "../../../lib/auth.js";
 import { forgetCredentials } from "../../../lib/credential-cache.js";
 import { newSecret } from "../../../lib/crypto.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -49,23 +50,20 @@ export async function createPublishableKey(
 ): Promise<PublishableKey> {
   const db = deps.db;
   const id = newId("publishableKey");
-  const [[row]] = await db.batch([
-    db
-      .insert(publishableKeys)
-      .values({
-        id,
-        orgId,
-        name: input.name,
-        key: newSecret(PUBLISHABLE_KEY_PREFIX),
-        allowedOrigins: unique(input.allowedOrigins),
-        createdAt: deps.now(),
-      })
-      .returning(),
-    enqueueOrgEvent(deps, orgId, { type: "key.changed", data: { id } }),
-  ]);
-  if (!row) throw new Error("insert returned no row");
+  const row = {
+    id,
+    orgId,
+    name: input.name,
+    key: newSecret(PUBLISHABLE_KEY_PREFIX),
+    allowedOrigins: unique(input.allowedOrigins),
+    createdAt: deps.now(),
+    revokedAt: null,
+  };
+  const key = toPublishableKey(row);
+  answerOnCommit(deps, 201, key);
+  await db.batch([db.insert(publishableKeys).values(row), enqueueOrgEvent(deps, orgId, { type: "key.changed", data: { id } })]);
   deliverSoon(deps);
-  return toPublishableKey(row);
+  return key;
 }
 
 export async function getPublishableKey(deps: Deps, orgId: string, id: string): Promise<PublishableKey> {

@@ -6,6 +6,7 @@ import { roleAtMost, SECRET_KEY_PREFIX } from "../../../lib/auth.js";
 import { forgetCredentials } from "../../../lib/credential-cache.js";
 import { newSecret, sha256Hex } from "../../../lib/crypto.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -65,25 +66,25 @@ export async function createSecretKey(
   const db = deps.db;
   const secret = newSecret(SECRET_KEY_PREFIX);
   const id = newId("secretKey");
-  const [[row]] = await db.batch([
-    db
-      .insert(secretKeys)
-      .values({
-        id,
-        orgId,
-        name: input.name,
-        prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
-        hash: await sha256Hex(secret),
-        role,
-        createdByUserId: creator?.userId ?? null,
-        createdAt: deps.now(),
-      })
-      .returning(),
-    enqueueOrgEvent(deps, orgId, { type: "key.changed", data: { id } }),
-  ]);
-  if (!row) throw new Error("insert returned no row");
+  const row = {
+    id,
+    orgId,
+    name: input.name,
+    prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
+    hash: await sha256Hex(secret),
+    role,
+    createdByUserId: creator?.userId ?? null,
+    createdAt: deps.now(),
+    lastUsedAt: null,
+    revokedAt: null,
+  };
+  // Shown once: sealed with the write (under a key derived from the raw Idempotency-Key), so a
+  // client whose connection dropped gets the secret on retry instead of a key it can never use.
+  const created = { ...toSecretKey(row), secret };
+  answerOnCommit(deps, 201, created);
+  await db.batch([db.insert(secretKeys).values(row), enqueueOrgEvent(deps, orgId, { type: "key.changed", data: { id } })]);
   deliverSoon(deps);
-  return { ...toSecretKey(row), secret };
+  return created;
 }
 
 export async function getSecretKey(deps: Deps, orgId: string, id: string): Promise<SecretKey> {

@@ -15,6 +15,7 @@ import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, conflict } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -55,8 +56,10 @@ export async function createEvent(deps: Deps, caller: Caller | null, input: Crea
     publishedAt: null,
     cancelledAt: null,
   };
+  const event = await eventView(deps, row);
+  answerOnCommit(deps, 201, event);
   await deps.db.insert(events).values(row);
-  return eventView(deps, row);
+  return event;
 }
 
 function venueColumns(venue: CreateEvent["venue"] | null) {

@@ -17,6 +17,7 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -102,31 +103,29 @@ export async function createExpense(deps: Deps, caller: Caller | null, planId: s
   const now = deps.now();
   const id = newId("expense");
   const written = sql`EXISTS (SELECT 1 FROM ${expenses} WHERE ${expenses.id} = ${id})`;
-  const row = await guardedWrite(
+  const row: typeof expenses.$inferSelect = {
+    id,
+    orgId: plan.orgId,
+    planId,
+    description: input.description,
+    amount: input.amount,
+    currency: input.currency,
+    paidByParticipantId: payer,
+    proposalId: input.proposalId ?? null,
+    occurredAt: fromIso(input.occurredAt),
+    split: input.split,
+    recordedByParticipantId: access.role ? access.participantId : null,
+    createdAt: now,
+    deletedAt: null,
+  };
+  const expense = toExpense(row, shares);
+  answerOnCommit(deps, 201, expense, written);
+  await guardedWrite(
     deps,
     [
       // Written only while the plan's money stays within MAX_PLAN_TOTAL, checked by the insert
       // itself: concurrent expenses cannot together slip past it.
-      insertWhen(
-        db,
-        expenses,
-        {
-          id,
-          orgId: plan.orgId,
-          planId,
-          description: input.description,
-          amount: input.amount,
-          currency: input.currency,
-          paidByParticipantId: payer,
-          proposalId: input.proposalId ?? null,
-          occurredAt: fromIso(input.occurredAt),
-          split: input.split,
-          recordedByParticipantId: access.role ? access.participantId : null,
-          createdAt: now,
-          deletedAt: null,
-        },
-        withinPlanTotal(planId, input.amount),
-      ).returning(),
+      insertWhen(db, expenses, row, withinPlanTotal(planId, input.amount)).returning(),
       insertWhen(
         db,
         expenseShares,
@@ -147,7 +146,7 @@ export async function createExpense(deps: Deps, caller: Caller | null, planId: s
       explain: () => planTotalExceeded(deps, planId, input.amount),
     },
   );
-  return toExpense(row, shares);
+  return expense;
 }
 
 function splitParticipants(split: SplitSpec): string[] {

@@ -13,10 +13,11 @@ import {
   paymentTransition,
 } from "@gatherkit/core";
 import { payments, planParticipants } from "@gatherkit/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -98,6 +99,7 @@ export async function createPayment(deps: Deps, caller: Caller | null, planId: s
   };
   const payment = toPayment(row);
   const db = deps.db;
+  answerOnCommit(deps, 201, payment, sql`EXISTS (SELECT 1 FROM ${payments} WHERE ${payments.id} = ${row.id})`);
   // Written only while the plan's money stays within MAX_PLAN_TOTAL (checked by the insert itself).
   return guardedWrite(
     deps,

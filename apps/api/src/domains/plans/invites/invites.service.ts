@@ -17,6 +17,7 @@ import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { enqueue } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { hitRateLimit } from "../../../lib/rate-limit.js";
@@ -139,6 +140,8 @@ export async function createInvite(
   const db = deps.db;
   const plan = access.plan;
   const link = joinLink(deps, row.code, input.joinUrl);
+  const invite = toInvite(row, now);
+  answerOnCommit(deps, 201, invite);
   await db.batch([
     db.insert(planInvites).values(row),
     ...(row.email !== null
@@ -164,7 +167,7 @@ export async function createInvite(
         ]
       : []),
   ]);
-  return toInvite(row, now);
+  return invite;
 }
 
 export async function listInvites(deps: Deps, caller: Caller | null, planId: string, query: PageQuery): Promise<Page<Invite>> {

@@ -22,6 +22,7 @@ import { and, eq, isNull, lte, ne, sql } from "drizzle-orm";
 import { conflict } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -89,30 +90,36 @@ export async function createProposal(deps: Deps, caller: Caller | null, planId: 
   const now = deps.now();
   const id = newId("proposal");
   const db = deps.db;
-  const row = await guardedWrite(
+  const row: ProposalRow = {
+    id,
+    orgId: plan.orgId,
+    planId,
+    title: input.title,
+    description: input.description,
+    url: input.url ?? null,
+    startsAt: fromIso(input.startsAt),
+    endsAt: fromIso(input.endsAt),
+    costKind: input.cost?.kind ?? null,
+    costAmount: input.cost?.amount ?? null,
+    costCurrency: input.cost?.currency ?? null,
+    capacity: input.capacity ?? null,
+    paidByParticipantId: input.paidByParticipantId ?? null,
+    createdByParticipantId: access.role ? access.participantId : null,
+    status: "proposed",
+    takenCount: 0,
+    decidedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const proposal = await presentOne(deps, access, row);
+  answerOnCommit(deps, 201, proposal, sql`EXISTS (SELECT 1 FROM ${proposals} WHERE ${proposals.id} = ${id})`);
+  await guardedWrite(
     deps,
     [
       insertWhen(
         db,
         proposals,
-        {
-          id,
-          orgId: plan.orgId,
-          planId,
-          title: input.title,
-          description: input.description,
-          url: input.url ?? null,
-          startsAt: fromIso(input.startsAt),
-          endsAt: fromIso(input.endsAt),
-          costKind: input.cost?.kind ?? null,
-          costAmount: input.cost?.amount ?? null,
-          costCurrency: input.cost?.currency ?? null,
-          capacity: input.capacity ?? null,
-          paidByParticipantId: input.paidByParticipantId ?? null,
-          createdByParticipantId: access.role ? access.participantId : null,
-          createdAt: now,
-          updatedAt: now,
-        },
+        row,
         // Still planning, and the author still in the plan, as the row is written.
         and(
           planAllowsSql(db, planId, "propose"),
@@ -126,7 +133,7 @@ export async function createProposal(deps: Deps, caller: Caller | null, planId: 
       }),
     ],
     {
-      written: ([[row]]) => row,
+      written: ([[written]]) => written,
       explain: async () => {
         const fresh = await requirePlan(deps, caller, planId, "propose");
         assertPlanAllows(fresh.plan.status, "propose");
@@ -134,7 +141,7 @@ export async function createProposal(deps: Deps, caller: Caller | null, planId: 
       },
     },
   );
-  return presentOne(deps, access, row);
+  return proposal;
 }
 
 const settingsOf = (row: ProposalRow): ProposalSettings => {

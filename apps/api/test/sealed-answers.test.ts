@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../src/app.js";
+import { newEvent } from "./event-fixtures.js";
+import { newOrg, type TestOrg } from "./fixtures.js";
+import { call, createTestApp, type TestApp } from "./harness.js";
+import { asVisitor, inMinutes, newPlace } from "./place-fixtures.js";
+import { joinPlan, newPlan } from "./plan-fixtures.js";
+
+/**
+ * A create that seals its answer into its write (`answerOnCommit`) survives a crash between the
+ * write and storing the answer: the retry with the same Idempotency-Key gets the original 201
+ * and its body, not 409 `idempotency_key_committed` (which leaves a client that lost the answer
+ * with no id to read — and a shown-once secret lost for good).
+ *
+ * Not sealed yet (their answer is read back after the write): ticket types and quotas (stock
+ * views), places, participant tokens (an upsert). Their retry is told `idempotency_key_committed`.
+ *
+ * The crash: a db whose batch commits and then throws, for the first batch that carries an
+ * Idempotency-Key's guard (the request's own write), so the request dies right after its effect
+ * committed. The retry comes after the lease ran out, as a client's would after a timeout.
+ */
+
+const LEASE_SECONDS = 5;
+let skew = 0;
+let t: TestApp;
+let org: TestOrg;
+let crashNext = false;
+
+beforeAll(async () => {
+  t = await createTestApp({ now: () => Date.now() + skew, env: { IDEMPOTENCY_LEASE_SECONDS: String(LEASE_SECONDS) } });
+  org = await newOrg(t);
+});
+afterAll(() => t.close());
+
+interface Session {
+  batch(items: { _prepare(): { query?: { sql?: string } } }[]): Promise<unknown[]>;
+}
+
+/** The app over a db whose next guarded batch (when armed) commits, then "crashes". */
+function crashingApp() {
+  const root = t.deps.db;
+  const session = (root as unknown as { session: Session }).session;
+  const crashing = new Proxy(session, {
+    get(target, prop, receiver) {
+      if (prop !== "batch") return Reflect.get(target, prop, receiver);
+      return async (items: Parameters<Session["batch"]>[0]) => {
+        const results = await target.batch(items);
+        const guarded = items[0]?._prepare().query?.sql?.includes("idempotency_keys");
+        if (crashNext && guarded) {
+          crashNext = false;
+          throw new Error("the process died right after the write committed");
+        }
+        return results;
+      };
+    },
+  });
+  const db = new Proxy(root, { get: (target, prop, receiver) => (prop === "session" ? crashing : Reflect.get(target, prop, receiver)) });
+  const app = createApp({ ...t.deps, db });
+  return (path: string, token: string, body: unknown, key: string, headers: Record<string, string> = {}) =>
+    app.fetch(
+      new Request(`http://api.test${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "idempotency-key": key, ...headers },
+        body: JSON.stringify(body),
+      }),
+    );
+}
+
+interface Create {
+  name: string;
+  /** Builds the request (creating what it needs first, without crashes). */
+  setup(): Promise<{ path: string; token: string; body: unknown; headers?: Record<string, string> }>;
+}
+
+const CREATES: Create[] = [
+  {
+    name: "plan",
+    setup: async () => ({ path: "/v1/plans", token: org.secretKey, body: { type: "trip", title: "T", timeZone: "UTC", currency: "EUR" } }),
+  },
+  {
+    name: "chat message",
+    setup: async () => {
+      const plan = await newPlan(t, org);
+      const ada = await joinPlan(t, org, plan, "Ada");
+      return { path: `/v1/plans/${plan.id}/messages`, token: ada.token, body: { body: "hello" } };
+    },
+  },
+  {
+    name: "proposal",
+    setup: async () => ({ path: `/v1/plans/${(await newPlan(t, org)).id}/proposals`, token: org.secretKey, body: { title: "Boat trip" } }),
+  },
+  {
+    name: "plan invite",
+    setup: async () => ({ path: `/v1/plans/${(await newPlan(t, org)).id}/invites`, token: org.secretKey, body: { maxUses: 3 } }),
+  },
+  {
+    name: "expense",
+    setup: async () => {
+      const plan = await newPlan(t, org);
+      const ada = await joinPlan(t, org, plan, "Ada");
+      return {
+        path: `/v1/plans/${plan.id}/expenses`,
+        token: ada.token,
+        body: { description: "Dinner", amount: 3000, currency: "EUR", split: { mode: "equal" } },
+      };
+    },
+  },
+  {
+    name: "plan payment",
+    setup: async () => {
+      const plan = await newPlan(t, org);
+      const ada = await joinPlan(t, org, plan, "Ada");
+      const bea = await joinPlan(t, org, plan, "Bea");
+      return {
+        path: `/v1/plans/${plan.id}/payments`,
+        token: bea.token,
+        body: { fromParticipantId: ada.participantId, toParticipantId: bea.participantId, amount: 1500, currency: "EUR" },
+      };
+    },
+  },
+  {
+    name: "publishable key",
+    setup: async () => ({
+      path: "/v1/publishable-keys",
+      token: org.ownerToken,
+      body: { name: "Site", allowedOrigins: ["https://site.example"] },
+    }),
+  },
+  { name: "secret key", setup: async () => ({ path: "/v1/secret-keys", token: org.ownerToken, body: { name: "Server" } }) },
+  {
+    name: "event",
+    setup: async () => ({
+      path: "/v1/events",
+      token: org.secretKey,
+      body: {
+        title: "Fado",
+        timeZone: "Europe/Lisbon",
+        startsAt: "2030-07-02T19:30:00.000Z",
+        endsAt: "2030-07-02T22:30:00.000Z",
+        currency: "EUR",
+      },
+    }),
+  },
+];
+
+describe("a create that died right after its write answers its retry with the original 201", () => {
+  it.each(CREATES)("$name", async ({ setup }) => {
+    const { path, token, body, headers } = await setup();
+    const post = crashingApp();
+    const key = `crash-${crypto.randomUUID()}`;
+
+    crashNext = true;
+    const first = await post(path, token, body, key, headers);
+    expect(first.status).toBe(500);
+    expect(crashNext, "the request made a guarded write").toBe(false);
+
+    skew += LEASE_SECONDS * 1000 + 1;
+    const retry = await post(path, token, body, key, headers);
+    const answer = (await retry.json()) as { id?: string };
+    expect([retry.status, answer]).toEqual([201, expect.objectContaining({ id: expect.any(String) })]);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+
+    // The same answer every time after.
+    const again = await post(path, token, body, key, headers);
+    expect(await again.json()).toEqual(answer);
+  });
+
+  it("control: a create that cannot know its answer before its write (a booking, capacity-checked) is told it was carried out", async () => {
+    const place = await newPlace(t, org);
+    const post = crashingApp();
+    const key = `crash-${crypto.randomUUID()}`;
+    const visitor = asVisitor(org);
+    const body = { placeId: place.id, start: inMinutes(t, 24 * 60), durationMinutes: 60, contact: { name: "Grace Hopper" } };
+    crashNext = true;
+    expect((await post("/v1/bookings", visitor.token, body, key, visitor.headers)).status).toBe(500);
+    skew += LEASE_SECONDS * 1000 + 1;
+    const retry = await post("/v1/bookings", visitor.token, body, key, visitor.headers);
+    expect(retry.status).toBe(409);
+    expect(((await retry.json()) as { code: string }).code).toBe("idempotency_key_committed");
+    expect((await call(t, "GET", `/v1/bookings?placeId=${place.id}`, { token: org.secretKey })).body.data).toHaveLength(1);
+  });
+});
