@@ -23,7 +23,7 @@ const IDLE_SAMPLES = 5;
 const root = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
 /** The stand-in rooms: record each publish's room, marker (the chat body) and arrival time. */
-async function startRooms() {
+export async function startRooms() {
   const arrivals = new Map(); // body → ms
   const waiters = new Map(); // body → resolve
   const perRoom = new Map(); // room → count
@@ -69,7 +69,7 @@ async function json(base, method, path, token, body) {
 }
 
 /** A plan whose organizer is a participant (minted with the secret key), so the token can chat in it. */
-async function chatter(base, secretKey, name) {
+export async function chatter(base, secretKey, name) {
   const pt = await json(base, "POST", "/v1/participant-tokens", secretKey, { externalId: `bench-${name}`, name });
   const plan = await json(base, "POST", "/v1/plans", pt.token, {
     type: "trip",
@@ -80,7 +80,7 @@ async function chatter(base, secretKey, name) {
     endDate: "2030-07-04",
   });
   const post = (body) => json(base, "POST", `/v1/plans/${plan.id}/messages`, pt.token, { body });
-  return { room: `plan:${plan.id}`, post };
+  return { room: `plan:${plan.id}`, post, planId: plan.id, token: pt.token };
 }
 
 /** Org B's write: its round trip, and the milliseconds from sending it until its publish reached the rooms. */

@@ -17,6 +17,7 @@ import { fanout } from "./fanout.mjs";
 import { holds } from "./holds.mjs";
 import { checkSizes, kb } from "./sizes.mjs";
 import { startServer } from "./start-server.mjs";
+import { writes } from "./writes.mjs";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -175,5 +176,5 @@ async function realtime() {
 }
 
 const only = process.argv.slice(2);
-const parts = { http, holds, realtime, burst, sizes };
+const parts = { http, writes, holds, realtime, burst, sizes };
 for (const [name, run] of Object.entries(parts)) if (!only.length || only.includes(name)) await run();

@@ -38,7 +38,7 @@ if (kind === "bare") {
   const { Hono } = await import("hono");
   const { serve } = await import("@hono/node-server");
   const { createClient } = await import("@libsql/client");
-  const db = createClient({ url: `file:${process.env.FLOOR_DATABASE}` });
+  const db = createClient({ url: `file:${process.env.FLOOR_DATABASE}`, timeout: 5000 });
   const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
   const app = new Hono();
   app.get("/v1/organization", async (c) => {
@@ -55,6 +55,73 @@ if (kind === "bare") {
   await new Promise((r) => server.once("listening", r));
   process.send({ port: server.address().port });
   process.on("disconnect", () => server.close(() => process.exit(0)));
+} else if (kind === "writeFloor") {
+  // The floor for an authenticated write: bare Hono doing what POST /v1/plans/{id}/messages must
+  // do with a participant token — verify the token (HS256 with WebCrypto, exp checked), read the
+  // plan, the membership and the author's name, then write the message and its outbox row in one
+  // batch — with raw @libsql/client on the API's own database file (FLOOR_DATABASE). No rate
+  // limit, no idempotency, no validation library, no logs.
+  const { Hono } = await import("hono");
+  const { serve } = await import("@hono/node-server");
+  const { createClient } = await import("@libsql/client");
+  const db = createClient({ url: `file:${process.env.FLOOR_DATABASE}`, timeout: 5000 });
+  await db.execute("PRAGMA busy_timeout = 5000");
+  const enc = new TextEncoder();
+  const hmac = await crypto.subtle.importKey("raw", enc.encode(process.env.JWT_SECRET), { name: "HMAC", hash: "SHA-256" }, false, [
+    "verify",
+  ]);
+  const unb64url = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+  const app = new Hono();
+  app.post("/v1/plans/:planId/messages", async (c) => {
+    const jwt = (c.req.header("authorization") ?? "").slice("Bearer gk_pt_".length);
+    const [h, p, sig] = jwt.split(".");
+    if (!(await crypto.subtle.verify("HMAC", hmac, unb64url(sig), enc.encode(`${h}.${p}`)))) return c.json({ code: "invalid_token" }, 401);
+    const claims = JSON.parse(new TextDecoder().decode(unb64url(p)));
+    if (claims.exp * 1000 < Date.now()) return c.json({ code: "token_expired" }, 401);
+    const { body } = await c.req.json();
+    const planId = c.req.param("planId");
+    const plan = (await db.execute({ sql: "SELECT org_id, status FROM plans WHERE id = ? LIMIT 1", args: [planId] })).rows[0];
+    if (!plan || plan.org_id !== claims.org) return c.json({ code: "not_found" }, 404);
+    const member = await db.execute({
+      sql: "SELECT role FROM plan_participants WHERE plan_id = ? AND participant_id = ? AND removed_at IS NULL LIMIT 1",
+      args: [planId, claims.sub],
+    });
+    if (!member.rows.length) return c.json({ code: "not_found" }, 404);
+    const person = (await db.execute({ sql: "SELECT name FROM participants WHERE id = ? LIMIT 1", args: [claims.sub] })).rows[0];
+    const now = Date.now();
+    const message = {
+      id: `msg_${crypto.randomUUID()}`,
+      planId,
+      authorParticipantId: claims.sub,
+      authorName: person.name,
+      body,
+      createdAt: new Date(now).toISOString(),
+      editedAt: null,
+      deletedAt: null,
+    };
+    await db.batch([
+      {
+        sql: "INSERT INTO chat_messages (id, org_id, plan_id, author_participant_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        args: [message.id, plan.org_id, planId, claims.sub, body, now],
+      },
+      {
+        sql: "INSERT INTO outbox (id, org_id, kind, payload, next_attempt_at, created_at) VALUES (?, ?, 'publish', ?, ?, ?)",
+        args: [
+          `obx_${crypto.randomUUID()}`,
+          plan.org_id,
+          JSON.stringify({ room: `plan:${planId}`, event: { type: "plan.message_changed", data: { change: "created", message } } }),
+          // Never due: the floor has no pump, and the API's must not send these.
+          Number.MAX_SAFE_INTEGER,
+          now,
+        ],
+      },
+    ]);
+    return c.json(message, 201);
+  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((r) => server.once("listening", r));
+  process.send({ port: server.address().port });
+  process.on("disconnect", () => server.close(() => process.exit(0)));
 } else if (kind === "holdFloor") {
   // The floor for a ticket hold: bare Hono doing the one conditional UPDATE a hold cannot do
   // without (take a ticket of the type if one is left) with raw @libsql/client on the API's own
@@ -62,7 +129,7 @@ if (kind === "bare") {
   const { Hono } = await import("hono");
   const { serve } = await import("@hono/node-server");
   const { createClient } = await import("@libsql/client");
-  const db = createClient({ url: `file:${process.env.FLOOR_DATABASE}` });
+  const db = createClient({ url: `file:${process.env.FLOOR_DATABASE}`, timeout: 5000 });
   await db.execute("PRAGMA busy_timeout = 5000");
   const app = new Hono();
   app.post("/hold/:typeId", async (c) => {
