@@ -213,6 +213,16 @@ for (const [name, port] of [
 const tsxCli = join(apiDir, "node_modules/tsx/dist/cli.mjs");
 const partykitCli = join(realtimeDir, "node_modules/partykit/dist/bin.mjs");
 
+// The dashboard (and the widgets module its snippets load), served by the API at /dashboard.
+// Built once here; after changing its code, run `pnpm --filter @gatherkit/dashboard build` and reload.
+await new Promise((resolve) => {
+  const child = spawn(process.execPath, [join(root, "apps/dashboard/scripts/build.mjs")], { stdio: ["ignore", "ignore", "inherit"] });
+  child.on("exit", (code) => {
+    if (code) say("dev", paint(33, "The dashboard did not build (see above); the API runs without it."));
+    resolve();
+  });
+});
+
 run("api", tsxCli, ["watch", "--clear-screen=false", "src/node.ts"], {
   cwd: apiDir,
   // WEB_PORT: the demo publishable key allows the demo page's origins (see apps/api/src/seed.ts).
@@ -250,6 +260,7 @@ if ((await waitFor(`${apiUrl}/v1/health`)) && (await waitFor(`http://${realtimeH
   const lines = [
     "",
     paint(1, "Gatherkit is running:"),
+    `  dashboard      ${apiUrl}/dashboard/   (sign in with the demo email and password below)`,
     `  API            ${apiUrl}   (reference: ${apiUrl}/docs)`,
     `  realtime       ws://${realtimeHost}`,
     `  demo page      ${webUrl}`,

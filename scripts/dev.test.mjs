@@ -81,6 +81,13 @@ test("the API answers on Node with its reference page", async () => {
   assert.match(output, /\[api\] +\{.*"msg":"api listening"/);
 });
 
+test("the dashboard is built and served by the API, and its URL printed", async () => {
+  assert.match(output, new RegExp(`dashboard +http://127\\.0\\.0\\.1:${ports.api}/dashboard/`));
+  const page = await fetch(`http://127.0.0.1:${ports.api}/dashboard/`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<gk-dashboard>/);
+});
+
 test("the realtime server answers", async () => {
   const res = await fetch(`http://127.0.0.1:${ports.realtime}/`);
   assert.ok(res.status < 500, `realtime answered ${res.status}`);

@@ -2,6 +2,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { DOMAINS } from "./domains/index.js";
 import { createBaseApp } from "./lib/create-app.js";
 import type { PaymentEventHandler, RoomAccessCheck } from "./lib/domain.js";
+import { serveStaticAssets } from "./lib/static-assets.js";
 import type { Deps } from "./lib/types.js";
 import { platformRouter } from "./platform/index.js";
 
@@ -66,7 +67,8 @@ export function createApp(deps: Deps) {
     "/docs",
     Scalar({ url: "/v1/openapi.json", pageTitle: "Gatherkit API reference", ...(docsScript ? { cdn: "/docs/scalar.js" } : {}) }),
   );
-  app.get("/", (c) => c.redirect("/docs"));
+  if (deps.assets) serveStaticAssets(app, deps.assets);
+  app.get("/", (c) => c.redirect(deps.assets ? "/dashboard/" : "/docs"));
 
   return app;
 }

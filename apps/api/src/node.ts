@@ -13,6 +13,7 @@ import { configFromEnv } from "./lib/config.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
 import { releaseClaimsOf, startOutboxPump } from "./lib/outbox.js";
+import { filesFrom } from "./lib/static-files.js";
 import type { Deps } from "./lib/types.js";
 import { localSecrets } from "./local-secrets.js";
 import { generateVapidKeys, notificationsFromEnv } from "./platform/notifications/index.js";
@@ -62,6 +63,8 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
       now: () => Date.now(),
     }),
     docsScript,
+    // The dashboard and the widgets module, as apps/dashboard built them (DASHBOARD_DIR moves it).
+    assets: filesFrom(env.DASHBOARD_DIR ?? resolve(import.meta.dirname, "../../dashboard/dist")),
   };
   // Outbox rows the previous process on this DATA_DIR claimed and never sent (kill -9, a crash):
   // if that process is provably gone, its claims are taken over now, so each of their rooms

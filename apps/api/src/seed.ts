@@ -97,6 +97,7 @@ async function allowDemoOrigins(deps: Deps, key: string, origins: string[]): Pro
 function banner(demo: DemoCredentials, file: string, created: boolean, origins: string[] | null): string {
   const rows: [string, string][] = [
     ["API", demo.apiBase],
+    ["Dashboard", `${demo.apiBase}/dashboard/`],
     ["Sign in", `${demo.email}  /  ${demo.password}`],
     ["Organization", `Demo Organization (${demo.organizationId})`],
     ["Secret key", `${demo.secretKey}  (servers only)`],

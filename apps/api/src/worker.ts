@@ -19,6 +19,8 @@ import { notificationsFromEnv } from "./platform/notifications/index.js";
  */
 export interface Env {
   DB?: D1Database;
+  /** The dashboard and widgets files (wrangler.jsonc `assets`, from apps/dashboard/dist). */
+  ASSETS?: Fetcher;
   DATABASE_URL?: string;
   DATABASE_AUTH_TOKEN?: string;
   JWT_SECRET?: string;
@@ -56,6 +58,7 @@ async function build(env: Env): Promise<Built> {
     clientIp: (req) => req.headers.get("cf-connecting-ip") ?? undefined,
     now: () => Date.now(),
     notifications: notificationsFromEnv(vars, { db: handle.db, now: () => Date.now() }),
+    ...(env.ASSETS ? { assets: assetsOf(env.ASSETS) } : {}),
     waitUntil: (p) => {
       const ctx = requestContext.getStore();
       const settled = p.catch((err: unknown) =>
@@ -65,6 +68,14 @@ async function build(env: Env): Promise<Built> {
     },
   };
   return { app: createApp(deps), deps };
+}
+
+/** Static files from the ASSETS binding: the file, or null when there is none (it answers 404). */
+function assetsOf(binding: Fetcher) {
+  return async (path: string): Promise<Response | null> => {
+    const res = await binding.fetch(new Request(new URL(path, "https://assets.local")));
+    return res.ok ? res : null;
+  };
 }
 
 /** The isolate's app, built on first use; a failed build is retried by the next caller. */

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
-import { newEvent } from "./event-fixtures.js";
 import { newOrg, type TestOrg } from "./fixtures.js";
 import { call, createTestApp, type TestApp } from "./harness.js";
 import { asVisitor, inMinutes, newPlace } from "./place-fixtures.js";

@@ -102,6 +102,12 @@ export interface Deps {
    * serves it from @scalar/api-reference). Without it the page loads the script from Scalar's CDN.
    */
   docsScript?: () => Promise<string>;
+  /**
+   * The static files the API serves beside itself — the dashboard (`/dashboard/…`) and the
+   * widgets module for script tags (`/widgets/…`), built by apps/dashboard: the file at `path`,
+   * or null when there is none. Node reads apps/dashboard/dist; Workers their ASSETS binding.
+   */
+  assets?: (path: string) => Promise<Response | null>;
 }
 
 export interface AppBindings {

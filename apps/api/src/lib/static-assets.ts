@@ -1,0 +1,48 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppBindings, Deps } from "./types.js";
+
+/**
+ * The dashboard's policy: its own scripts and styles only, calls to the API on the same origin,
+ * never framed. (Lit's styles are constructed stylesheets, which `style-src 'self'` allows.)
+ */
+export const DASHBOARD_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** A file whose name carries its content hash never changes: browsers may keep it. */
+const HASHED = /-[A-Z0-9]{8}\.js$/;
+
+/**
+ * Serves what apps/dashboard builds: the dashboard at /dashboard (every path that is not a file
+ * gets its index.html, so deep links and reloads work: the dashboard routes on the client) and
+ * the widgets module at /widgets/… for the `<script type="module">` a site owner pastes (any
+ * origin may load it; it holds no secret).
+ */
+export function serveStaticAssets(app: OpenAPIHono<AppBindings>, assets: NonNullable<Deps["assets"]>): void {
+  app.get("/widgets/*", async (c) => {
+    const file = await assets(c.req.path);
+    if (!file) return c.notFound();
+    const res = new Response(file.body, file);
+    res.headers.set("access-control-allow-origin", "*");
+    res.headers.set("cross-origin-resource-policy", "cross-origin");
+    res.headers.set("cache-control", HASHED.test(c.req.path) ? "public, max-age=31536000, immutable" : "public, max-age=300");
+    return res;
+  });
+  // The app is not strict about trailing slashes: this route also matches "/dashboard/", whose
+  // `c.req.path` is "/dashboard" too, so the URL itself tells them apart.
+  app.get("/dashboard", (c) => (new URL(c.req.url).pathname === "/dashboard" ? c.redirect("/dashboard/") : dashboardFile("/dashboard/")));
+  app.get("/dashboard/*", (c) => dashboardFile(c.req.path));
+
+  async function dashboardFile(path: string): Promise<Response> {
+    const isFile = /\.[a-z0-9]+$/i.test(path);
+    const file = isFile ? await assets(path) : await assets("/dashboard/index.html");
+    if (!file) {
+      return isFile
+        ? new Response("Not found", { status: 404 })
+        : new Response("The dashboard is not built: run `pnpm build`.", { status: 503 });
+    }
+    const res = new Response(file.body, file);
+    res.headers.set("content-security-policy", DASHBOARD_CSP);
+    res.headers.set("cache-control", isFile && HASHED.test(path) ? "public, max-age=31536000, immutable" : "no-cache");
+    return res;
+  }
+}

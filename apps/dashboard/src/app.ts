@@ -1,0 +1,159 @@
+import type { Me } from "@gatherkit/sdk";
+import { css, html, LitElement, nothing, type TemplateResult } from "lit";
+import { describe, gk, isUnauthenticated } from "./api.js";
+import "./pages/auth.js";
+import "./pages/keys.js";
+import "./pages/plans.js";
+import "./pages/settings.js";
+import { BASE, interceptLinks, navigate, parse, type Route } from "./router.js";
+import { styles } from "./ui.js";
+
+const TITLES: Record<Route["page"], string> = {
+  "sign-in": "Sign in",
+  "sign-up": "Create your organization",
+  overview: "Overview",
+  keys: "API keys",
+  plans: "Plans",
+  settings: "Settings",
+  "not-found": "Not found",
+};
+const PUBLIC_PAGES = new Set<Route["page"]>(["sign-in", "sign-up"]);
+
+/**
+ * The dashboard's shell: who is signed in (the session cookie, checked with `GET /v1/auth/me`,
+ * refreshed once when the access cookie ran out), the navigation, and the page for the URL.
+ */
+export class Dashboard extends LitElement {
+  static override styles = [
+    styles,
+    css`
+      :host { min-height: 100vh; }
+      header { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: center; padding: 0.75rem 1rem; border-bottom: 1px solid #d0d7de; }
+      header .brand { font-weight: 700; margin-right: auto; }
+      nav ul { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; list-style: none; margin: 0; padding: 0; }
+      nav a[aria-current="page"] { font-weight: 700; }
+      main { padding: 1rem; max-width: 64rem; margin: 0 auto; }
+    `,
+  ];
+  #route: Route = parse(new URL(location.href));
+  #me: Me | null | undefined;
+  #meError = "";
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener("popstate", this.#onRoute);
+    interceptLinks(this.renderRoot);
+    this.addEventListener("session-changed", () => void this.#loadMe());
+    void this.#loadMe();
+  }
+
+  override disconnectedCallback(): void {
+    removeEventListener("popstate", this.#onRoute);
+    super.disconnectedCallback();
+  }
+
+  #onRoute = () => {
+    this.#route = parse(new URL(location.href));
+    this.#guard();
+    this.requestUpdate();
+    document.title = `${TITLES[this.#route.page]} · Gatherkit`;
+    // Move focus to the new page's heading, as a page load would, for screen readers and keyboards.
+    void this.updateComplete.then(() => this.renderRoot.querySelector("main")?.focus());
+  };
+
+  async #loadMe() {
+    try {
+      this.#me = await gk.auth.me();
+    } catch (err) {
+      if (!isUnauthenticated(err)) {
+        this.#meError = describe(err);
+        this.#me = null;
+      } else {
+        // The access cookie may simply have run out: the refresh cookie gets a new pair once.
+        this.#me = await gk.auth
+          .refresh()
+          .then(() => gk.auth.me())
+          .catch(() => null);
+      }
+    }
+    this.#guard();
+    document.title = `${TITLES[this.#route.page]} · Gatherkit`;
+    this.requestUpdate();
+  }
+
+  /** Signed out on a page that needs a session: to sign-in, then back here. Signed in on sign-in: home. */
+  #guard() {
+    if (this.#me === undefined) return;
+    const page = this.#route.page;
+    if (!this.#me && !PUBLIC_PAGES.has(page)) {
+      navigate(`${BASE}/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, true);
+    } else if (this.#me && PUBLIC_PAGES.has(page)) {
+      navigate(page === "sign-in" ? this.#route.next : `${BASE}/`, true);
+    }
+  }
+
+  async #signOut() {
+    await gk.auth.signOut().catch(() => {});
+    this.#me = null;
+    navigate(`${BASE}/sign-in`);
+  }
+
+  override render() {
+    const me = this.#me;
+    return html`<header>
+        <span class="brand">Gatherkit${me ? html` · ${me.organization.name}` : nothing}</span>
+        ${
+          me
+            ? html`<nav aria-label="Dashboard">
+                <ul>
+                  ${this.#link("/", "overview", "Overview")} ${this.#link("/plans", "plans", "Plans")}
+                  ${this.#link("/developers/keys", "keys", "API keys")} ${this.#link("/settings", "settings", "Settings")}
+                </ul>
+              </nav>
+              <span class="muted">${me.user.email} (${me.role})</span>
+              <button class="secondary" @click=${() => this.#signOut()}>Sign out</button>`
+            : nothing
+        }
+      </header>
+      <main id="main" tabindex="-1">${this.#page()}</main>`;
+  }
+
+  #link(path: string, page: Route["page"], label: string): TemplateResult {
+    const current = this.#route.page === page;
+    return html`<li><a href="${BASE}${path === "/" ? "/" : path}" aria-current=${current ? "page" : nothing}>${label}</a></li>`;
+  }
+
+  #page(): TemplateResult {
+    const route = this.#route;
+    if (this.#meError) return html`<p class="error" role="alert">The API did not answer: ${this.#meError}</p>`;
+    if (this.#me === undefined) return html`<p role="status">Loading…</p>`;
+    switch (route.page) {
+      case "sign-in":
+        return html`<gk-dash-sign-in .next=${route.next}></gk-dash-sign-in>`;
+      case "sign-up":
+        return html`<gk-dash-sign-up></gk-dash-sign-up>`;
+      case "not-found":
+        return html`<h1>Not found</h1>
+          <p>Nothing lives at <code>${route.path}</code>. <a href="${BASE}/">Back to the overview</a></p>`;
+    }
+    if (!this.#me) return html`<p role="status">Signing in…</p>`;
+    switch (route.page) {
+      case "overview":
+        return html`<h1>Welcome, ${this.#me.user.name}</h1>
+          <p>You are ${this.#me.role} of <strong>${this.#me.organization.name}</strong>.</p>
+          <ul>
+            <li><a href="${BASE}/developers/keys">Create a publishable key</a> and copy the snippet that puts a widget on your site.</li>
+            <li><a href="${BASE}/plans">See your plans</a>.</li>
+            <li><a href="/docs">Read the API reference</a>.</li>
+          </ul>`;
+      case "keys":
+        return html`<gk-dash-keys></gk-dash-keys>`;
+      case "plans":
+        return html`<gk-dash-plans></gk-dash-plans>`;
+      case "settings":
+        return html`<gk-dash-settings></gk-dash-settings>`;
+    }
+  }
+}
+
+customElements.define("gk-dashboard", Dashboard);

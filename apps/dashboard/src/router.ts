@@ -1,0 +1,59 @@
+/**
+ * A small history router for real URLs under /dashboard: links are plain `<a href>` (deep links,
+ * new tabs, the back button work), clicks on them are taken over so the page does not reload.
+ */
+export const BASE = "/dashboard";
+
+export type Route =
+  | { page: "sign-in"; next: string }
+  | { page: "sign-up" }
+  | { page: "overview" }
+  | { page: "keys" }
+  | { page: "plans" }
+  | { page: "settings" }
+  | { page: "not-found"; path: string };
+
+export function parse(url: URL): Route {
+  const path = url.pathname.replace(/\/+$/, "").slice(BASE.length) || "/";
+  switch (path) {
+    case "/":
+      return { page: "overview" };
+    case "/sign-in":
+      return { page: "sign-in", next: safeNext(url.searchParams.get("next")) };
+    case "/sign-up":
+      return { page: "sign-up" };
+    case "/developers/keys":
+      return { page: "keys" };
+    case "/plans":
+      return { page: "plans" };
+    case "/settings":
+      return { page: "settings" };
+    default:
+      return { page: "not-found", path: url.pathname };
+  }
+}
+
+/** Only a path inside the dashboard may be a redirect target after sign-in (no open redirect). */
+function safeNext(next: string | null): string {
+  return next?.startsWith(`${BASE}/`) && !next.startsWith("//") ? next : `${BASE}/`;
+}
+
+export function navigate(to: string, replace = false): void {
+  if (replace) history.replaceState(null, "", to);
+  else history.pushState(null, "", to);
+  dispatchEvent(new PopStateEvent("popstate"));
+}
+
+/** Takes over same-origin clicks on dashboard links (not modified clicks or new-tab links). */
+export function interceptLinks(root: EventTarget): void {
+  root.addEventListener("click", (e) => {
+    const ev = e as MouseEvent;
+    if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    const a = ev.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
+    if (!a || a.target || a.hasAttribute("download")) return;
+    const url = new URL(a.href);
+    if (url.origin !== location.origin || !url.pathname.startsWith(BASE)) return;
+    ev.preventDefault();
+    navigate(url.pathname + url.search);
+  });
+}

@@ -1,0 +1,143 @@
+import type { Page, PagePromise } from "@gatherkit/sdk";
+import { css, html, type LitElement, nothing, type ReactiveController, type TemplateResult } from "lit";
+import { describe } from "./api.js";
+
+/** The dashboard's look: system fonts, clear focus rings, readable from a phone's width up. */
+export const styles = css`
+  :host { display: block; font: 16px/1.5 system-ui, sans-serif; color: #1f2328; }
+  h1 { font-size: 1.5rem; margin: 0 0 1rem; }
+  h2 { font-size: 1.15rem; margin: 1.5rem 0 0.5rem; }
+  a { color: #0550ae; }
+  :focus-visible { outline: 3px solid #0969da; outline-offset: 2px; }
+  form { display: grid; gap: 0.75rem; max-width: 28rem; }
+  label { display: grid; gap: 0.25rem; font-weight: 600; }
+  input, select, textarea { font: inherit; padding: 0.45rem 0.6rem; border: 1px solid #8c959f; border-radius: 6px; }
+  input[aria-invalid="true"] { border-color: #cf222e; }
+  .field-error { color: #a40e26; font-weight: 400; font-size: 0.9rem; }
+  button { font: inherit; padding: 0.45rem 0.9rem; border-radius: 6px; border: 1px solid #1f2328; background: #1f2328; color: #fff; cursor: pointer; justify-self: start; }
+  button.secondary { background: #fff; color: #1f2328; }
+  button.danger { background: #fff; color: #a40e26; border-color: #a40e26; }
+  button[disabled] { opacity: 0.6; cursor: progress; }
+  .error { color: #a40e26; background: #ffebe9; border: 1px solid #ff8182; padding: 0.5rem 0.75rem; border-radius: 6px; }
+  .notice { background: #ddf4ff; border: 1px solid #54aeff; padding: 0.75rem; border-radius: 6px; }
+  .muted { color: #57606a; }
+  table { border-collapse: collapse; width: 100%; }
+  th, td { text-align: left; padding: 0.5rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
+  code, pre { font: 0.9rem ui-monospace, monospace; background: #f6f8fa; border-radius: 4px; }
+  code { padding: 0.1rem 0.3rem; word-break: break-all; }
+  pre { padding: 0.75rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
+  .row { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: center; }
+  @media (max-width: 40rem) { th.optional, td.optional { display: none; } }
+`;
+
+/**
+ * A cursor-paginated list for a page: loads the first page, "Load more" appends the next, and
+ * keeps loading, empty and error states for the template to show.
+ */
+export class ListController<T> implements ReactiveController {
+  items: T[] = [];
+  state: "loading" | "ready" | "error" = "loading";
+  error = "";
+  #page: Page<T> | undefined;
+  #more = false;
+
+  constructor(
+    private readonly host: LitElement,
+    private readonly load: () => PagePromise<T>,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    void this.reload();
+  }
+
+  async reload(): Promise<void> {
+    this.state = "loading";
+    this.host.requestUpdate();
+    try {
+      this.#page = await this.load();
+      this.items = [...this.#page.data];
+      this.state = "ready";
+    } catch (err) {
+      this.error = describe(err);
+      this.state = "error";
+    }
+    this.host.requestUpdate();
+  }
+
+  get hasMore(): boolean {
+    return this.#page?.hasNextPage() ?? false;
+  }
+
+  async more(): Promise<void> {
+    if (!this.#page || this.#more) return;
+    this.#more = true;
+    this.host.requestUpdate();
+    try {
+      this.#page = await this.#page.getNextPage();
+      this.items = [...this.items, ...this.#page.data];
+    } catch (err) {
+      this.error = describe(err);
+    }
+    this.#more = false;
+    this.host.requestUpdate();
+  }
+
+  /** The list in its state: a status line while loading, the error with Retry, `empty`, or `rows`. */
+  render(opts: { what: string; empty: TemplateResult | string; rows: (items: T[]) => TemplateResult }): TemplateResult {
+    if (this.state === "loading") return html`<p role="status">Loading ${opts.what}…</p>`;
+    if (this.state === "error") {
+      return html`<div class="error" role="alert">
+        Could not load ${opts.what}: ${this.error}
+        <button class="secondary" @click=${() => this.reload()}>Retry</button>
+      </div>`;
+    }
+    if (this.items.length === 0) return html`<p class="muted">${opts.empty}</p>`;
+    return html`${opts.rows(this.items)}
+    ${
+      this.hasMore
+        ? html`<p><button class="secondary" ?disabled=${this.#more} @click=${() => this.more()}>${this.#more ? "Loading…" : "Load more"}</button></p>`
+        : nothing
+    }`;
+  }
+}
+
+/** An input with its label and the API's (or the browser's) message for it. */
+export function field(opts: {
+  label: string;
+  name: string;
+  type?: string;
+  value?: string;
+  error?: string | undefined;
+  required?: boolean;
+  autocomplete?: string;
+  hint?: string;
+  minlength?: number;
+}): TemplateResult {
+  const id = `f-${opts.name}`;
+  const described = [opts.error ? `${id}-error` : "", opts.hint ? `${id}-hint` : ""].filter(Boolean).join(" ");
+  return html`<label for=${id}>
+    ${opts.label}
+    <input
+      id=${id}
+      name=${opts.name}
+      type=${opts.type ?? "text"}
+      .value=${opts.value ?? ""}
+      ?required=${opts.required ?? false}
+      minlength=${opts.minlength ?? nothing}
+      autocomplete=${opts.autocomplete ?? nothing}
+      aria-invalid=${opts.error ? "true" : "false"}
+      aria-describedby=${described || nothing}
+    />
+    ${opts.hint ? html`<span class="muted" id="${id}-hint">${opts.hint}</span>` : nothing}
+    ${opts.error ? html`<span class="field-error" id="${id}-error">${opts.error}</span>` : nothing}
+  </label>`;
+}
+
+/** The form's fields as strings. */
+export const formValues = (form: HTMLFormElement): Record<string, string> =>
+  Object.fromEntries([...new FormData(form)].map(([k, v]) => [k, String(v)]));
+
+export const dateTime = (iso: string | null | undefined): string =>
+  iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";

@@ -1,0 +1,235 @@
+// The dashboard end to end, as an organizer uses it: the real API as built (apps/api/dist, the
+// embedded default with its demo organization) serving the built dashboard at /dashboard, driven
+// in a real Chromium (the system's, through puppeteer-core), with axe checking each page's main
+// states. Run after `pnpm build` (pnpm test builds first).
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import puppeteer from "puppeteer-core";
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const CHROME = [process.env.CHROME_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find(
+  (p) => p && existsSync(p),
+);
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const TIMEOUT = 30_000;
+
+let api;
+let base;
+let browser;
+let dataDir;
+let host;
+let hostPage = "";
+
+before(async () => {
+  assert.ok(CHROME, "no Chrome or Chromium found: install one or set CHROME_PATH");
+  assert.ok(existsSync(here("../dist/dashboard/index.html")), "the dashboard is not built: run `pnpm build`");
+  const { startNodeServer } = await import(here("../../api/dist/node.js"));
+  dataDir = mkdtempSync(join(tmpdir(), "gk-dashboard-"));
+  api = await startNodeServer({
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "error",
+    AUTH_RATE_LIMIT_MAX: "1000",
+  });
+  base = `http://127.0.0.1:${api.port}`;
+  // A site owner's page on another origin, whose HTML a test sets (the snippet copied from the dashboard).
+  host = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(hostPage));
+  await new Promise((r) => host.listen(0, "127.0.0.1", r));
+  browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => host?.close(r));
+  await api?.close();
+  api?.handle.client.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A page in its own browser context (its own cookies: each test is a different visitor). */
+async function newPage() {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  // axe is injected as an inline script, which the dashboard's CSP (rightly) forbids.
+  await page.setBypassCSP(true);
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  page.on("dialog", (d) => d.accept());
+  page.errors = errors;
+  return page;
+}
+
+/** axe over the whole page (shadow roots included): no violations. */
+async function axe(page, state) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  });
+  assert.deepEqual(violations, [], `axe on ${state}`);
+}
+
+/** The page's visible text, shadow roots included, for failure messages. */
+export const visibleText = (page) =>
+  page.evaluate(() => {
+    const walk = (n) => [
+      ...(n.shadowRoot ? walk(n.shadowRoot) : []),
+      ...[...n.childNodes].flatMap((c) => (c.nodeType === 3 ? [c.textContent.trim()] : walk(c))),
+    ];
+    return walk(document.body).filter(Boolean).join(" | ");
+  });
+
+const $ = (sel) => `gk-dashboard >>> ${sel}`;
+const text = (page, sel) => page.$eval($(sel), (el) => el.textContent.trim());
+
+async function type(page, sel, value) {
+  const input = await page.waitForSelector($(sel));
+  await input.evaluate((el) => {
+    el.value = "";
+  });
+  await input.type(value);
+}
+
+describe("the dashboard", () => {
+  it("is served at /dashboard with its own CSP, and deep links get the app", async () => {
+    const res = await fetch(`${base}/dashboard/developers/keys`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-security-policy"), /script-src 'self'/);
+    assert.match(await res.text(), /<gk-dashboard>/);
+    const missing = await fetch(`${base}/dashboard/nothing.js`);
+    assert.equal(missing.status, 404);
+    const traversal = await fetch(`${base}/dashboard/..%2f..%2fpackage.json`);
+    assert.notEqual(traversal.headers.get("content-type"), "application/json");
+  });
+
+  it("sign-up → API keys: a secret key shown once and revoked; a publishable key whose snippet works on a host page", async () => {
+    const page = await newPage();
+    // Signed out, a deep link leads to sign-in, and back to the page after.
+    await page.goto(`${base}/dashboard/developers/keys`);
+    await page.waitForSelector($("gk-dash-sign-in >>> h1"));
+    assert.match(page.url(), /\/dashboard\/sign-in\?next=%2Fdashboard%2Fdevelopers%2Fkeys/);
+    await axe(page, "sign-in");
+
+    await page.click($("gk-dash-sign-in >>> a[href='/dashboard/sign-up']"));
+    await page.waitForSelector($("gk-dash-sign-up >>> form"));
+    // The form checks as you type: a bad email is pointed out before submitting.
+    await type(page, "gk-dash-sign-up >>> #f-email", "not-an-email");
+    await page.focus($("gk-dash-sign-up >>> #f-password"));
+    await page.waitForSelector($("gk-dash-sign-up >>> #f-email[aria-invalid=true]"));
+    await axe(page, "sign-up with a field error");
+
+    const email = `ada-${Date.now()}@example.com`;
+    await type(page, "gk-dash-sign-up >>> #f-name", "Ada Lovelace");
+    await type(page, "gk-dash-sign-up >>> #f-organizationName", "Analytical Events");
+    await type(page, "gk-dash-sign-up >>> #f-email", email);
+    await type(page, "gk-dash-sign-up >>> #f-password", "correct horse battery staple");
+    await page.click($("gk-dash-sign-up >>> button[type=submit]"));
+    await page.waitForFunction(() => location.pathname === "/dashboard/");
+    await page.waitForSelector($("nav a[href='/dashboard/developers/keys']"));
+    assert.match(await text(page, "header .brand"), /Analytical Events/);
+
+    await page.click($("nav a[href='/dashboard/developers/keys']"));
+    await page.waitForSelector($("gk-dash-keys >>> form[aria-label='New secret key']"));
+    await page.waitForFunction(() => document.title.startsWith("API keys"));
+    await page.waitForSelector($("gk-dash-keys >>> .muted"));
+    await axe(page, "keys, empty");
+
+    // A secret key: shown once, then listed by its prefix only.
+    await type(page, "gk-dash-keys >>> form[aria-label='New secret key'] #f-name", "Production server");
+    await page.click($("gk-dash-keys >>> form[aria-label='New secret key'] button[type=submit]"));
+    const secret = await (await page.waitForSelector($("gk-dash-keys >>> pre[data-testid=new-secret]"))).evaluate((el) => el.textContent);
+    assert.match(secret, /^gk_sk_/);
+    const org = await fetch(`${base}/v1/organization`, { headers: { authorization: `Bearer ${secret}` } });
+    assert.equal(org.status, 200, "the secret the dashboard showed works");
+    await page.waitForSelector($("gk-dash-keys >>> table"));
+    await axe(page, "keys, a secret shown");
+    await page.click($("gk-dash-keys >>> .notice button.secondary:nth-of-type(2)"));
+    await page.waitForFunction(
+      (sel) => !document.querySelector("gk-dashboard").shadowRoot.querySelector("gk-dash-keys").shadowRoot.querySelector(sel),
+      {},
+      "pre[data-testid=new-secret]",
+    );
+    const listed = await page.$$eval($("gk-dash-keys >>> table tbody tr"), (rows) => rows.map((r) => r.textContent));
+    assert.ok(listed.some((r) => r.includes("Production server")));
+    assert.ok(!listed.some((r) => r.includes(secret)), "the list never shows the whole secret");
+
+    // Revoke it (after the confirmation): the key stops working.
+    await page.click($("gk-dash-keys >>> button[aria-label='Revoke Production server']"));
+    await page.waitForFunction(() =>
+      document.querySelector("gk-dashboard").shadowRoot.querySelector("gk-dash-keys").shadowRoot.textContent.includes("Revoked"),
+    );
+    assert.equal((await fetch(`${base}/v1/organization`, { headers: { authorization: `Bearer ${secret}` } })).status, 401);
+
+    // A publishable key for the host page's origin; its snippet, pasted there, connects.
+    const origin = `http://127.0.0.1:${host.address().port}`;
+    await type(page, "gk-dash-keys >>> form[aria-label='New publishable key'] #f-name", "Marketing site");
+    await type(page, "gk-dash-keys >>> form[aria-label='New publishable key'] #f-allowedOrigins", "ftp://nope");
+    await page.click($("gk-dash-keys >>> form[aria-label='New publishable key'] button[type=submit]"));
+    await page.waitForSelector($("gk-dash-keys >>> form[aria-label='New publishable key'] .error"));
+    await type(page, "gk-dash-keys >>> form[aria-label='New publishable key'] #f-allowedOrigins", origin);
+    await page.click($("gk-dash-keys >>> form[aria-label='New publishable key'] button[type=submit]"));
+    const snippet = await (
+      await page.waitForSelector($("gk-dash-keys >>> pre[data-testid=snippet]")).catch(async (e) => {
+        throw new Error(`${e.message}; the page says: ${await visibleText(page)}`);
+      })
+    ).evaluate((el) => el.textContent);
+    await axe(page, "keys, a publishable key with its snippet");
+
+    hostPage = `<!doctype html><html lang="en"><head><title>Host</title></head><body>${snippet}</body></html>`;
+    const site = await newPage();
+    await site.goto(origin);
+    await site.waitForSelector("gk-connection-check >>> [part=status]");
+    assert.match(await site.$eval("gk-connection-check >>> [part=status]", (el) => el.textContent), /Connected to Gatherkit/);
+
+    // A reload keeps the session (the HTTP-only cookie) and the page; back returns to the overview.
+    await page.reload();
+    await page.waitForSelector($("gk-dash-keys >>> form"));
+    await page.goBack();
+    await page.waitForFunction(() => location.pathname === "/dashboard/");
+    assert.deepEqual([...page.errors, ...site.errors], []);
+  });
+
+  it("the demo organizer signs in, sees plans (empty) and settings, and signs out", async () => {
+    const page = await newPage();
+    await page.goto(`${base}/dashboard/sign-in`);
+    await type(page, "gk-dash-sign-in >>> #f-email", api.demo.email);
+    await type(page, "gk-dash-sign-in >>> #f-password", "wrong password!");
+    await page.click($("gk-dash-sign-in >>> button[type=submit]"));
+    await page.waitForSelector($("gk-dash-sign-in >>> .error"));
+    await axe(page, "sign-in refused");
+    await type(page, "gk-dash-sign-in >>> #f-password", api.demo.password);
+    await page.click($("gk-dash-sign-in >>> button[type=submit]"));
+    await page.waitForSelector($("nav")).catch(async (e) => {
+      throw new Error(`${e.message}; the page says: ${await visibleText(page)}`);
+    });
+
+    // The overview, loaded straight from its URL (the server gives the app for /dashboard/).
+    await page.goto(`${base}/dashboard/`);
+    assert.match(await (await page.waitForSelector($("main h1"))).evaluate((el) => el.textContent), /Welcome, Demo Organizer/);
+
+    await page.click($("nav a[href='/dashboard/plans']"));
+    await page.waitForSelector($("gk-dash-plans >>> p.muted"));
+    assert.match(await text(page, "gk-dash-plans >>> p.muted"), /No plans yet/);
+    await axe(page, "plans, empty");
+
+    await page.click($("nav a[href='/dashboard/settings']"));
+    await page.waitForSelector($("gk-dash-settings >>> table"));
+    assert.match(await text(page, "gk-dash-settings >>> table"), /demo@gatherkit\.local/);
+    await axe(page, "settings");
+
+    await page.click($("header button.secondary"));
+    await page.waitForSelector($("gk-dash-sign-in >>> form"));
+    await page.goto(`${base}/dashboard/plans`);
+    await page.waitForSelector($("gk-dash-sign-in >>> form"));
+    assert.deepEqual(page.errors, []);
+  });
+});
