@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -140,6 +140,8 @@ function wranglerBin(): string {
  */
 export function bundleWorker(outdir: string): { entry: string; metafile: string } {
   const metafile = join(outdir, "meta.json");
+  // wrangler.jsonc's `assets` directory (the dashboard's build) must exist, even when not built yet.
+  mkdirSync(join(apiDir, "../dashboard/dist"), { recursive: true });
   const r = spawnSync(process.execPath, [wranglerBin(), "deploy", "--dry-run", "--outdir", outdir, "--metafile", metafile], {
     cwd: apiDir,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },

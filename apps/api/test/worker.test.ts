@@ -59,6 +59,18 @@ describe.each(runtimes)("$name", ({ name, runtime, start }) => {
     expect(await client().health()).toMatchObject({ status: "ok", runtime });
   });
 
+  it("serves the dashboard (deep links get its page, with its CSP) and the widgets module (pnpm build makes both)", async () => {
+    const page = await fetch(`${api.baseUrl}/dashboard/developers/keys`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain("<gk-dashboard>");
+    const script = html.match(/src="(\/dashboard\/app-[A-Z0-9]+\.js)"/)?.[1];
+    expect((await fetch(`${api.baseUrl}${script}`)).headers.get("content-type")).toMatch(/javascript/);
+    const widgets = await fetch(`${api.baseUrl}/widgets/gatherkit-widgets.js`);
+    expect([widgets.status, widgets.headers.get("access-control-allow-origin")]).toEqual([200, "*"]);
+  });
+
   it("lets an organizer sign up, create a secret key, and act as the organization with it", async () => {
     const organizer = client();
     const session = await organizer.auth.signUp({ email: email("ada"), password, name: "Ada", organizationName: "Ada's Events" });
