@@ -113,6 +113,11 @@ export class GkSlotPicker extends GkElement {
     return p && todayIn(p.timeZone);
   }
 
+  /** The first of the 7 days shown: where the visitor moved the week, else the first day shown. */
+  get #weekStart(): string {
+    return this.weekStart ?? notBefore(this.date ?? this.#today!, this.#today!);
+  }
+
   get #day(): string | undefined {
     return this.day ?? this.date ?? this.#today;
   }
@@ -139,7 +144,7 @@ export class GkSlotPicker extends GkElement {
   #renderDays() {
     const today = this.#today!;
     const day = this.#day!;
-    const start = this.weekStart ?? day;
+    const start = this.#weekStart;
     const days = Array.from({ length: 7 }, (_, i) => addDays(start, i));
     const keydown = (e: KeyboardEvent) => {
       const i = days.indexOf(day);
@@ -194,8 +199,7 @@ export class GkSlotPicker extends GkElement {
   /** Moves the week by `days`, selecting its day at `index` (keyboard) or its first day not past. */
   #week(days: number, index?: number): void {
     const today = this.#today!;
-    const current = this.weekStart ?? this.#day!;
-    const start = notBefore(addDays(current, days), today);
+    const start = notBefore(addDays(this.#weekStart, days), today);
     this.weekStart = start;
     const pick = addDays(start, index ?? 0);
     this.#pick(notBefore(pick, today), index !== undefined);
