@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
-import { sendKeys } from "@web/test-runner-commands";
+import { emulateMedia, sendKeys } from "@web/test-runner-commands";
 import { active, find, findAll, part, parts, text } from "../../test/dom.js";
 import { type RealPlaces, realPlaces } from "../../test/real-places.js";
 import type { GkParkingMap } from "./parking-map.js";
@@ -53,6 +53,12 @@ describe("<gk-parking-map> against the real API", function () {
     expect(findAll(el, ".gk-pin-full")).to.have.length(1);
     expect(findAll(el, "img.leaflet-tile")).to.have.length(0);
     await expect(el).to.be.accessible();
+    await emulateMedia({ colorScheme: "dark" });
+    try {
+      await expect(el).to.be.accessible();
+    } finally {
+      await emulateMedia({ colorScheme: "light" });
+    }
   });
 
   it("books a spot from the keyboard, shows the confirmation, and a second map's count goes down live", async () => {

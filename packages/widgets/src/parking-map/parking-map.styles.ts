@@ -5,16 +5,22 @@ export const parkingMapStyles = css`
   :host {
     --_gk-pin: var(--gk-parking-map-pin, ${vars.colorAccent});
   }
-  :host > * + * {
-    margin-block-start: ${vars.spaceM};
+  [part~="frame"] {
+    display: grid;
+    gap: ${vars.spaceM};
+    padding: ${vars.spaceM};
+    font-family: ${vars.fontFamily};
+    font-size: ${vars.fontSizeM};
+    line-height: 1.5;
+    color: ${vars.colorText};
+    background: ${vars.colorSurface};
+    border-radius: ${vars.radius};
   }
   [part~="window"] {
     display: flex;
     flex-wrap: wrap;
     align-items: end;
     gap: ${vars.spaceS};
-    font-family: ${vars.fontFamily};
-    color: ${vars.colorText};
   }
   [part~="window"] [part~="field"] {
     flex: 1 1 12rem;
@@ -24,7 +30,6 @@ export const parkingMapStyles = css`
     gap: ${vars.spaceM};
     grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
     align-items: start;
-    font-family: ${vars.fontFamily};
   }
   [part~="map"] {
     block-size: var(--gk-parking-map-height, 20rem);

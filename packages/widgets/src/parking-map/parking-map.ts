@@ -68,6 +68,7 @@ const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `
  * @event {CustomEvent<BookingCompleteDetail>} gk-booking-complete - The API confirmed a booking: `{ booking, place }`.
  * @event {CustomEvent<GkErrorDetail>} gk-error - The search failed.
  *
+ * @csspart frame - Everything: the window picker, the map and list, the booking form; paints the surface.
  * @csspart window - The time-window picker (a form with `field`, `input` and `button` parts).
  * @csspart map - The map (Leaflet's container).
  * @csspart map-notice - Why the map shows no tiles, when they failed to load.
@@ -199,7 +200,8 @@ export class GkParkingMap extends GkElement {
 
   override render() {
     const results = this.#results;
-    return html`${this.#renderWindow()}
+    return html`<div part="frame">
+      ${this.#renderWindow()}
       <div class="layout">
         <div class="map-box">
           <div part="map" role="region" aria-label="Map of the places (the list has the same places)"></div>
@@ -216,7 +218,8 @@ export class GkParkingMap extends GkElement {
           })}
         </div>
       </div>
-      ${this.#renderPanel()}`;
+      ${this.#renderPanel()}
+    </div>`;
   }
 
   #renderWindow() {

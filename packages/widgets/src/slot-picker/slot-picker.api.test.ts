@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
-import { sendKeys } from "@web/test-runner-commands";
+import { emulateMedia, sendKeys } from "@web/test-runner-commands";
 import { active, find, part, parts, text } from "../../test/dom.js";
 import { type RealPlaces, realPlaces } from "../../test/real-places.js";
 import type { GkSlotPicker } from "./slot-picker.js";
@@ -39,6 +39,12 @@ describe("<gk-slot-picker> against the real API", function () {
     expect(slotsShown(el)).to.include(ten);
     expect(text(part(el, "title"))).to.equal("Room Charlie");
     await expect(el).to.be.accessible();
+    await emulateMedia({ colorScheme: "dark" });
+    try {
+      await expect(el).to.be.accessible();
+    } finally {
+      await emulateMedia({ colorScheme: "light" });
+    }
 
     parts(el, "slot")
       .find((b) => b.dataset.start === ten)!
