@@ -42,6 +42,7 @@ describe("<gk-parking-map> against the real API", function () {
     expect(parts(el, "place").map((li) => text(part(li, "place-name")))).to.deep.equal(["Garage Alfa", "Lot Bravo"]);
     expect(free(el, "Garage Alfa")).to.equal("3 of 3 free");
     expect(text(part(item(el, "Garage Alfa"), "price"))).to.match(/^€8\.00 for 2 h$/);
+    expect(text(part(item(el, "Garage Alfa"), "features"))).to.equal("Covered");
     expect(free(el, "Lot Bravo")).to.equal("Full");
     const full = part(item(el, "Lot Bravo"), "book-button") as HTMLButtonElement;
     expect(full.disabled).to.equal(true);
@@ -150,6 +151,15 @@ describe("<gk-parking-map> against the real API", function () {
     await waitUntil(() => part(el, "map-notice"), "no notice about the tiles", { timeout: 20_000 });
     expect(text(part(el, "map-notice"))).to.equal("The map could not load; every place is in the list.");
     expect(parts(el, "place")).to.have.length(2);
+    await expect(el).to.be.accessible();
+  });
+
+  it("offers no booking where the window cannot be one booking (a room booked by slot)", async () => {
+    const el = await mapOf(api, { radius: "30" });
+    expect(parts(el, "place").map((li) => text(part(li, "place-name")))).to.have.members(["Garage Alfa", "Lot Bravo", "Room Charlie"]);
+    expect(text(part(item(el, "Room Charlie"), "price"))).to.equal("Not bookable for this window");
+    expect((part(item(el, "Room Charlie"), "book-button") as HTMLButtonElement).disabled).to.equal(true);
+    expect((part(item(el, "Garage Alfa"), "book-button") as HTMLButtonElement).disabled).to.equal(false);
     await expect(el).to.be.accessible();
   });
 

@@ -44,6 +44,21 @@ function toLocalInput(iso: string): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+const FEATURES: Record<string, string> = {
+  covered: "Covered",
+  cctv: "CCTV",
+  ev_charging: "EV charging",
+  accessible: "Accessible",
+  height_limit: "Height limit",
+  open_24_7: "Open 24/7",
+  staffed: "Staffed",
+  bike_parking: "Bike parking",
+  wifi: "Wi-Fi",
+  projector: "Projector",
+  kitchen: "Kitchen",
+  outdoor: "Outdoor",
+};
+
 const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`);
 
 /**
@@ -76,8 +91,9 @@ const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `
  * @csspart list - The list of places.
  * @csspart place - One place in the list (also `place-selected` for the one being booked).
  * @csspart place-name - A place's name.
+ * @csspart features - Its features ("Covered · EV charging").
  * @csspart free - Its free spots for the window (also `full` when none).
- * @csspart price - Its price for the window.
+ * @csspart price - Its price for the window, or "Not bookable for this window" (closed then, or booked by slot).
  * @csspart book-button - Opens the booking form for a place.
  * @csspart booking - The booking form's section, with `booking-title`, `booking-summary`, `booking-form`, `field`, `input`, `submit-button`, `cancel-button`.
  * @csspart form-error - Why the API refused the booking.
@@ -259,12 +275,19 @@ export class GkParkingMap extends GkElement {
             const p = r.place;
             const free = r.freeCapacity ?? 0;
             const full = free <= 0;
+            // No price: the window cannot be one booking there (closed hours, a place booked by slot).
+            const bookable = !full && r.price !== null;
             return html`<li part="place${this.selected?.place.id === p.id ? " place-selected" : ""}" data-place-id=${p.id}>
               <h3 part="place-name">${p.name}</h3>
               <p class="muted">${p.address.line1}, ${p.address.city} · ${r.distanceKm.toFixed(1)} km</p>
+              ${p.features.length ? html`<p part="features" class="muted">${p.features.map((f) => FEATURES[f] ?? f).join(" · ")}</p>` : nothing}
               <p part="free${full ? " full" : ""}">${full ? "Full" : `${free} of ${p.capacity} free`}</p>
-              ${r.price ? html`<p part="price">${formatMoney(r.price.amount, r.price.currency)} for ${hours(this.durationMinutes)}</p>` : nothing}
-              <button part="button book-button" type="button" ?disabled=${full} @click=${() => this.#select(r)}>
+              ${
+                r.price
+                  ? html`<p part="price">${formatMoney(r.price.amount, r.price.currency)} for ${hours(this.durationMinutes)}</p>`
+                  : html`<p part="price" class="muted">Not bookable for this window</p>`
+              }
+              <button part="button book-button" type="button" ?disabled=${!bookable} @click=${() => this.#select(r)}>
                 ${full ? "Full" : "Book"}<span class="visually-hidden"> ${p.name}</span>
               </button>
             </li>`;
@@ -364,7 +387,7 @@ export class GkParkingMap extends GkElement {
         tileAttribution: this.tileAttribution,
         onSelect: (id) => {
           const r = this.#results.find((x) => x.place.id === id);
-          if (r && (r.freeCapacity ?? 0) > 0) this.#select(r);
+          if (r && (r.freeCapacity ?? 0) > 0 && r.price !== null) this.#select(r);
         },
         onTileError: () => {
           this.tilesFailed = true;
