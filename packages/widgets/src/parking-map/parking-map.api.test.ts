@@ -15,7 +15,7 @@ const loaded = (el: Element) => !find(el, '[role="progressbar"]') && (part(el, "
 const item = (el: Element, name: string) => parts(el, "place").find((li) => text(part(li, "place-name")) === name)!;
 const free = (el: Element, name: string) => text(part(item(el, name), "free"));
 
-async function mapOf(api: RealPlaces, extra: Partial<{ center: string; radius: string; tiles: string }> = {}) {
+async function mapOf(api: RealPlaces, extra: Partial<{ center: string; radius: string; tiles: string; features: string }> = {}) {
   const el = await fixture<GkParkingMap>(html`<gk-parking-map
     api-base=${api.apiBase}
     publishable-key=${api.publishableKey}
@@ -24,6 +24,7 @@ async function mapOf(api: RealPlaces, extra: Partial<{ center: string; radius: s
     start=${api.start}
     duration-minutes=${api.durationMinutes}
     tile-url=${extra.tiles ?? ""}
+    features=${extra.features ?? ""}
   ></gk-parking-map>`);
   await waitUntil(() => loaded(el), "the search never settled", { timeout: 20_000 });
   return el;
@@ -53,6 +54,17 @@ describe("<gk-parking-map> against the real API", function () {
     expect(findAll(el, ".gk-pin").map((m) => text(m))).to.have.members(["3 free", "Full"]);
     expect(findAll(el, ".gk-pin-full")).to.have.length(1);
     expect(findAll(el, "img.leaflet-tile")).to.have.length(0);
+    expect(findAll(el, ".gk-pin").map((m) => m.title)).to.have.members(["Garage Alfa: 3 of 3 free, €8.00", "Lot Bravo: full, €8.00"]);
+    // A pointer on a marker opens the same booking form as the list's Book; a full one opens nothing.
+    findAll(el, ".gk-pin-full")[0]!.click();
+    await el.updateComplete;
+    expect(part(el, "booking")).to.equal(null);
+    findAll(el, ".gk-pin:not(.gk-pin-full)")[0]!.click();
+    await el.updateComplete;
+    expect(text(part(el, "booking-title"))).to.equal("Book Garage Alfa");
+    (part(el, "cancel-button") as HTMLButtonElement).click();
+    await el.updateComplete;
+    expect(part(el, "booking")).to.equal(null);
     await expect(el).to.be.accessible();
     await emulateMedia({ colorScheme: "dark" });
     try {
@@ -157,6 +169,8 @@ describe("<gk-parking-map> against the real API", function () {
   it("offers no booking where the window cannot be one booking (a room booked by slot)", async () => {
     const el = await mapOf(api, { radius: "30" });
     expect(parts(el, "place").map((li) => text(part(li, "place-name")))).to.have.members(["Garage Alfa", "Lot Bravo", "Room Charlie"]);
+    const covered = await mapOf(api, { radius: "30", features: "covered" });
+    expect(parts(covered, "place").map((li) => text(part(li, "place-name")))).to.have.members(["Garage Alfa", "Lot Bravo"]);
     expect(text(part(item(el, "Room Charlie"), "price"))).to.equal("Not bookable for this window");
     expect((part(item(el, "Room Charlie"), "book-button") as HTMLButtonElement).disabled).to.equal(true);
     expect((part(item(el, "Garage Alfa"), "book-button") as HTMLButtonElement).disabled).to.equal(false);

@@ -108,6 +108,7 @@ export class GkParkingMap extends GkElement {
     center: {},
     radiusKm: { attribute: "radius-km", type: Number },
     kind: {},
+    features: {},
     start: {},
     durationMinutes: { attribute: "duration-minutes", type: Number },
     tileUrl: { attribute: "tile-url" },
@@ -123,6 +124,8 @@ export class GkParkingMap extends GkElement {
   declare radiusKm: number;
   /** Only places of this kind (`parking`, `venue`, `room`, …); default: every kind. */
   declare kind: string | undefined;
+  /** Only places with all of these features, comma-separated (`covered,ev_charging`). */
+  declare features: string | undefined;
   /** Start of the time window (ISO 8601); default: the next full hour. The visitor can change it. */
   declare start: string;
   /** Length of the time window in minutes (default 120). */
@@ -153,8 +156,8 @@ export class GkParkingMap extends GkElement {
   });
 
   readonly #search = this.load(
-    () => [this.center, this.radiusKm, this.kind, this.start, this.durationMinutes] as const,
-    async (gk, [center, radiusKm, kind, start], { signal }) => {
+    () => [this.center, this.radiusKm, this.kind, this.features, this.start, this.durationMinutes] as const,
+    async (gk, [center, radiusKm, kind, features, start], { signal }) => {
       const point = parseCenter(center);
       if (!point) {
         throw new ConfigurationError(`<gk-parking-map> needs a center attribute: "lat,lng" in degrees, such as "38.7107,-9.1366".`);
@@ -169,6 +172,8 @@ export class GkParkingMap extends GkElement {
           end: this.#end,
           limit: 50,
           ...(kind ? { kind: kind as Place["kind"] } : {}),
+          // Checked by the API, which names the features it knows when one is not.
+          ...(features?.trim() ? { features: features.split(",").map((f) => f.trim()) as Place["features"] } : {}),
         },
         { signal },
       );
