@@ -2,13 +2,11 @@ import { expect, fixture, html } from "@open-wc/testing";
 import "../../test/setup.js";
 import { part, text } from "../../test/dom.js";
 import { FakeApi } from "../../test/fake-api.js";
-import type { GkSlotPicker } from "../slot-picker/slot-picker.js";
-import "../slot-picker/slot-picker.js";
 import type { GkParkingMap } from "./parking-map.js";
 import "./parking-map.js";
 
 /** The states the real-API tests cannot hold still: loading, and configuration mistakes. */
-describe("<gk-parking-map> and <gk-slot-picker> states", () => {
+describe("<gk-parking-map> states", () => {
   it("shows an accessible spinner while searching, with the window picker already usable", async () => {
     const api = new FakeApi();
     const el = await fixture<GkParkingMap>(
@@ -38,22 +36,5 @@ describe("<gk-parking-map> and <gk-slot-picker> states", () => {
     expect(part(el, "retry-button")).to.equal(null);
     expect(api.requests).to.have.length(0);
     await expect(el).to.be.accessible();
-  });
-
-  it("slot picker: a spinner while the place loads, and what is missing without a place", async () => {
-    const api = new FakeApi();
-    const el = await fixture<GkSlotPicker>(
-      html`<gk-slot-picker .client=${api.client()} place="plc_0123456789abcdefghjk"></gk-slot-picker>`,
-    );
-    const request = await api.next();
-    expect(request.url.pathname).to.equal("/v1/places/plc_0123456789abcdefghjk");
-    expect(part(el, "loading")).to.not.equal(null);
-    await expect(el).to.be.accessible();
-    request.respond(404, { type: "about:blank", title: "Not Found", status: 404, code: "not_found", detail: "Place not found." });
-
-    const none = await fixture<GkSlotPicker>(html`<gk-slot-picker .client=${api.client()}></gk-slot-picker>`);
-    await none.updateComplete;
-    await none.updateComplete;
-    expect(text(part(none, "error"))).to.equal("<gk-slot-picker> needs a place attribute: the place's id (plc_…).");
   });
 });

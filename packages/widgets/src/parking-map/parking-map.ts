@@ -349,7 +349,8 @@ export class GkParkingMap extends GkElement {
         this.booked = { booking: b, place };
         return b;
       },
-      { focus: "#confirmation-title" },
+      // Refused (e.g. someone took the last spot meanwhile): show the place's count as it is now.
+      { focus: "#confirmation-title", onError: () => void this.#recount(place.id) },
     );
     if (!booking) return;
     emit(this, "gk-booking-complete", { booking, place });
