@@ -92,6 +92,12 @@ export const parkingMapStyles = css`
   [part~="place-selected"] {
     border-color: ${vars.colorAccent};
   }
+  [part~="description"] {
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 3;
+    overflow: hidden;
+  }
   [part~="free"] {
     font-weight: 600;
   }

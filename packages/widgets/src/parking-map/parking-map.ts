@@ -91,6 +91,8 @@ const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `
  * @csspart list - The list of places.
  * @csspart place - One place in the list (also `place-selected` for the one being booked).
  * @csspart place-name - A place's name.
+ * @csspart rating - Its rating from approved reviews ("Rated 4.5 of 5 (12 reviews)"), when it has any.
+ * @csspart description - Its description, when it has one.
  * @csspart features - Its features ("Covered · EV charging").
  * @csspart free - Its free spots for the window (also `full` when none).
  * @csspart price - Its price for the window, or "Not bookable for this window" (closed then, or booked by slot).
@@ -285,6 +287,14 @@ export class GkParkingMap extends GkElement {
             return html`<li part="place${this.selected?.place.id === p.id ? " place-selected" : ""}" data-place-id=${p.id}>
               <h3 part="place-name">${p.name}</h3>
               <p class="muted">${p.address.line1}, ${p.address.city} · ${r.distanceKm.toFixed(1)} km</p>
+              ${
+                p.rating.count
+                  ? html`<p part="rating" class="muted">
+                      Rated ${p.rating.average?.toFixed(1)} of 5 (${p.rating.count} ${p.rating.count === 1 ? "review" : "reviews"})
+                    </p>`
+                  : nothing
+              }
+              ${p.description ? html`<p part="description">${p.description}</p>` : nothing}
               ${p.features.length ? html`<p part="features" class="muted">${p.features.map((f) => FEATURES[f] ?? f).join(" · ")}</p>` : nothing}
               <p part="free${full ? " full" : ""}">${full ? "Full" : `${free} of ${p.capacity} free`}</p>
               ${
