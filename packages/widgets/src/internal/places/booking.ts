@@ -55,10 +55,12 @@ export function renderBookingForm(o: BookingFormOptions): TemplateResult {
     <form part="booking-form" @submit=${submit} aria-describedby="booking-title">
       <label part="field">Name <input part="input" name="name" required autocomplete="name" maxlength="120" /></label>
       <label part="field">Email <input part="input" name="email" type="email" autocomplete="email" maxlength="254" /></label>
-      <label part="field"
-        >Phone <input part="input" name="phone" type="tel" autocomplete="tel" placeholder="+351912345678" aria-describedby="phone-hint" />
-        <span id="phone-hint" class="hint">With the country code, for the SMS.</span></label
-      >
+      <div>
+        <label part="field"
+          >Phone <input part="input" name="phone" type="tel" autocomplete="tel" placeholder="+351912345678" aria-describedby="phone-hint"
+        /></label>
+        <span id="phone-hint" class="hint">With the country code, e.g. +351 for Portugal.</span>
+      </div>
       ${
         o.place.kind === "parking"
           ? html`<label part="field">Vehicle plate <input part="input" name="plate" autocomplete="off" maxlength="14" /></label>`
