@@ -54,6 +54,8 @@ describe("<gk-slot-picker> against the real API", function () {
     expect((active() as HTMLInputElement).name).to.equal("name");
     expect(text(part(el, "booking-summary"))).to.match(/€20\.00$/);
     expect(find(el, 'input[name="plate"]')).to.equal(null);
+    expect(part(el, "slot-selected")!.dataset.start).to.equal(ten);
+    await expect(el).to.be.accessible();
     await sendKeys({ type: "Ada Lovelace" });
     const done = oneEvent(el, "gk-booking-complete");
     await sendKeys({ press: "Enter" });
