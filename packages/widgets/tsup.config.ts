@@ -10,6 +10,8 @@ const ELEMENTS = {
   "gk-plan-people": "plan-people",
   "gk-plan-money": "plan-money",
   "gk-plan-chat": "plan-chat",
+  "gk-parking-map": "parking-map",
+  "gk-slot-picker": "slot-picker",
 };
 
 // Both builds write into dist/, which the build script empties first (parallel cleans would race).

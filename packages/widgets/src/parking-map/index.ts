@@ -1,0 +1,1 @@
+export { type BookingCompleteDetail, GkParkingMap } from "./parking-map.js";

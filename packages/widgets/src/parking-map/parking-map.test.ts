@@ -1,0 +1,82 @@
+import { expect, fixture, html, waitUntil } from "@open-wc/testing";
+import "../../test/setup.js";
+import { part, text } from "../../test/dom.js";
+import { FakeApi } from "../../test/fake-api.js";
+import type { GkParkingMap } from "./parking-map.js";
+import "./parking-map.js";
+
+/** The states the real-API tests cannot hold still: loading, and configuration mistakes. */
+describe("<gk-parking-map> states", () => {
+  it("shows an accessible spinner while searching, with the window picker already usable", async () => {
+    const api = new FakeApi();
+    const el = await fixture<GkParkingMap>(
+      html`<gk-parking-map .client=${api.client()} center="38.7107,-9.1366" start="2030-07-01T09:00:00.000Z"></gk-parking-map>`,
+    );
+    const request = await api.next();
+    expect(request.url.pathname).to.equal("/v1/search/places");
+    expect(Object.fromEntries(request.url.searchParams)).to.include({
+      lat: "38.7107",
+      lng: "-9.1366",
+      radiusKm: "2",
+      start: "2030-07-01T09:00:00.000Z",
+      end: "2030-07-01T11:00:00.000Z",
+    });
+    expect(part(el, "loading")!.querySelector('[role="progressbar"]')!.getAttribute("aria-label")).to.equal("Looking for places…");
+    expect(part(el, "window")).to.not.equal(null);
+    await expect(el).to.be.accessible();
+    request.respond(200, { data: [], nextCursor: null });
+  });
+
+  it("says what is missing when the center is not a point, and asks the API nothing", async () => {
+    const api = new FakeApi();
+    const el = await fixture<GkParkingMap>(html`<gk-parking-map .client=${api.client()} center="Lisbon"></gk-parking-map>`);
+    await el.updateComplete;
+    await el.updateComplete;
+    expect(text(part(el, "error"))).to.equal('<gk-parking-map> needs a center attribute: "lat,lng" in degrees, such as "38.7107,-9.1366".');
+    expect(part(el, "retry-button")).to.equal(null);
+    expect(api.requests).to.have.length(0);
+    await expect(el).to.be.accessible();
+  });
+
+  it("shows a place's rating, description and features, and the search's count to screen readers", async () => {
+    const api = new FakeApi();
+    const el = await fixture<GkParkingMap>(
+      html`<gk-parking-map .client=${api.client()} center="38.7107,-9.1366" start="2030-07-01T09:00:00.000Z"></gk-parking-map>`,
+    );
+    (await api.next()).respond(200, {
+      data: [{ place: GARAGE, distanceKm: 0.42, freeCapacity: 4, price: { amount: 600, currency: "EUR" } }],
+      nextCursor: null,
+    });
+    await waitUntil(() => part(el, "list"), "the list never showed");
+    expect(text(part(el, "rating"))).to.equal("Rated 4.5 of 5 (12 reviews)");
+    expect(text(part(el, "description"))).to.equal("Under the square, entrance on Rua Augusta.");
+    expect(text(part(el, "features"))).to.equal("Covered · EV charging · Open 24/7");
+    expect(text(part(el, "free"))).to.equal("4 of 5 free");
+    expect(text(part(el, "price"))).to.equal("€6.00 for 2 h");
+    expect(text(el.shadowRoot!.querySelector('[role="status"]'))).to.equal("1 place found.");
+    await expect(el).to.be.accessible();
+  });
+});
+
+const GARAGE = {
+  id: "plc_0123456789abcdefghjk",
+  kind: "parking",
+  name: "Baixa Garage",
+  description: "Under the square, entrance on Rua Augusta.",
+  address: { line1: "Rua Augusta 24", city: "Lisbon", country: "PT" },
+  location: { lat: 38.7127, lng: -9.1346 },
+  timeZone: "Europe/Lisbon",
+  capacity: 5,
+  pricing: { mode: "hourly", currency: "EUR", perHour: 300, dailyMax: null },
+  openingHours: null,
+  features: ["covered", "ev_charging", "open_24_7"],
+  images: [],
+  active: true,
+  slots: null,
+  horizonDays: 90,
+  leadMinutes: 0,
+  reviewModeration: true,
+  rating: { average: 4.5, count: 12 },
+  createdAt: "2026-01-01T00:00:00.000Z",
+  updatedAt: "2026-01-01T00:00:00.000Z",
+};

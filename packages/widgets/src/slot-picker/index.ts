@@ -1,0 +1,1 @@
+export { type BookingCompleteDetail, GkSlotPicker } from "./slot-picker.js";
