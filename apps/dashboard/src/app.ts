@@ -1,7 +1,9 @@
 import type { Me } from "@gatherkit/sdk";
 import { css, html, LitElement, nothing, type TemplateResult } from "lit";
+import { keyed } from "lit/directives/keyed.js";
 import { describe, gk, isUnauthenticated } from "./api.js";
 import "./pages/auth.js";
+import "./pages/events.js";
 import "./pages/keys.js";
 import "./pages/plans.js";
 import "./pages/settings.js";
@@ -15,6 +17,8 @@ const TITLES: Record<Route["page"], string> = {
   keys: "API keys",
   plans: "Plans",
   settings: "Settings",
+  events: "Events",
+  event: "Event",
   "not-found": "Not found",
 };
 const PUBLIC_PAGES = new Set<Route["page"]>(["sign-in", "sign-up"]);
@@ -107,6 +111,7 @@ export class Dashboard extends LitElement {
             ? html`<nav aria-label="Dashboard">
                 <ul>
                   ${this.#link("/", "overview", "Overview")} ${this.#link("/plans", "plans", "Plans")}
+                  ${this.#link("/events", "events", "Events")}
                   ${this.#link("/developers/keys", "keys", "API keys")} ${this.#link("/settings", "settings", "Settings")}
                 </ul>
               </nav>
@@ -119,11 +124,11 @@ export class Dashboard extends LitElement {
   }
 
   #link(path: string, page: Route["page"], label: string): TemplateResult {
-    const current = this.#route.page === page;
+    const current = this.#route.page === page || (page === "events" && this.#route.page === "event");
     return html`<li><a href="${BASE}${path === "/" ? "/" : path}" aria-current=${current ? "page" : nothing}>${label}</a></li>`;
   }
 
-  #page(): TemplateResult {
+  #page(): unknown {
     const route = this.#route;
     if (this.#meError) return html`<p class="error" role="alert">The API did not answer: ${this.#meError}</p>`;
     if (this.#me === undefined) return html`<p role="status">Loading…</p>`;
@@ -152,6 +157,11 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-plans></gk-dash-plans>`;
       case "settings":
         return html`<gk-dash-settings></gk-dash-settings>`;
+      case "events":
+        return html`<gk-dash-events></gk-dash-events>`;
+      case "event":
+        // One element per event: going from one event to another loads afresh.
+        return keyed(route.id, html`<gk-dash-event event-id=${route.id}></gk-dash-event>`);
     }
   }
 }

@@ -11,6 +11,8 @@ export type Route =
   | { page: "keys" }
   | { page: "plans" }
   | { page: "settings" }
+  | { page: "events" }
+  | { page: "event"; id: string }
   | { page: "not-found"; path: string };
 
 export function parse(url: URL): Route {
@@ -28,8 +30,13 @@ export function parse(url: URL): Route {
       return { page: "plans" };
     case "/settings":
       return { page: "settings" };
-    default:
+    case "/events":
+      return { page: "events" };
+    default: {
+      const event = /^\/events\/(evt_[A-Za-z0-9]+)$/.exec(path);
+      if (event?.[1]) return { page: "event", id: event[1] };
       return { page: "not-found", path: url.pathname };
+    }
   }
 }
 

@@ -114,6 +114,8 @@ export function field(opts: {
   autocomplete?: string;
   hint?: string;
   minlength?: number;
+  step?: string;
+  min?: string;
 }): TemplateResult {
   const id = `f-${opts.name}`;
   const described = [opts.error ? `${id}-error` : "", opts.hint ? `${id}-hint` : ""].filter(Boolean).join(" ");
@@ -126,6 +128,8 @@ export function field(opts: {
       .value=${opts.value ?? ""}
       ?required=${opts.required ?? false}
       minlength=${opts.minlength ?? nothing}
+      step=${opts.step ?? nothing}
+      min=${opts.min ?? nothing}
       autocomplete=${opts.autocomplete ?? nothing}
       aria-invalid=${opts.error ? "true" : "false"}
       aria-describedby=${described || nothing}

@@ -88,15 +88,24 @@ export const visibleText = (page) =>
     return walk(document.body).filter(Boolean).join(" | ");
   });
 
+/** Waits for `sel` (inside the dashboard); on a timeout, says what the page showed instead. */
+const waitFor = (page, sel) =>
+  page.waitForSelector($(sel)).catch(async (e) => {
+    throw new Error(`${e.message}; the page says: ${await visibleText(page)}`);
+  });
+
 const $ = (sel) => `gk-dashboard >>> ${sel}`;
 const text = (page, sel) => page.$eval($(sel), (el) => el.textContent.trim());
 
 async function type(page, sel, value) {
-  const input = await page.waitForSelector($(sel));
-  await input.evaluate((el) => {
-    el.value = "";
-  });
-  await input.type(value);
+  const input = await waitFor(page, sel);
+  // Date and time inputs take keys per segment in the locale's order: set those directly.
+  const typed = await input.evaluate((el, v) => {
+    el.value = el.type === "datetime-local" ? v : "";
+    if (el.type === "datetime-local") el.dispatchEvent(new Event("input", { bubbles: true, composed: true }));
+    return el.type !== "datetime-local";
+  }, value);
+  if (typed) await input.type(value);
 }
 
 describe("the dashboard", () => {
@@ -115,16 +124,16 @@ describe("the dashboard", () => {
     const page = await newPage();
     // Signed out, a deep link leads to sign-in, and back to the page after.
     await page.goto(`${base}/dashboard/developers/keys`);
-    await page.waitForSelector($("gk-dash-sign-in >>> h1"));
+    await waitFor(page, "gk-dash-sign-in >>> h1");
     assert.match(page.url(), /\/dashboard\/sign-in\?next=%2Fdashboard%2Fdevelopers%2Fkeys/);
     await axe(page, "sign-in");
 
     await page.click($("gk-dash-sign-in >>> a[href='/dashboard/sign-up']"));
-    await page.waitForSelector($("gk-dash-sign-up >>> form"));
+    await waitFor(page, "gk-dash-sign-up >>> form");
     // The form checks as you type: a bad email is pointed out before submitting.
     await type(page, "gk-dash-sign-up >>> #f-email", "not-an-email");
     await page.focus($("gk-dash-sign-up >>> #f-password"));
-    await page.waitForSelector($("gk-dash-sign-up >>> #f-email[aria-invalid=true]"));
+    await waitFor(page, "gk-dash-sign-up >>> #f-email[aria-invalid=true]");
     await axe(page, "sign-up with a field error");
 
     const email = `ada-${Date.now()}@example.com`;
@@ -134,23 +143,23 @@ describe("the dashboard", () => {
     await type(page, "gk-dash-sign-up >>> #f-password", "correct horse battery staple");
     await page.click($("gk-dash-sign-up >>> button[type=submit]"));
     await page.waitForFunction(() => location.pathname === "/dashboard/");
-    await page.waitForSelector($("nav a[href='/dashboard/developers/keys']"));
+    await waitFor(page, "nav a[href='/dashboard/developers/keys']");
     assert.match(await text(page, "header .brand"), /Analytical Events/);
 
     await page.click($("nav a[href='/dashboard/developers/keys']"));
-    await page.waitForSelector($("gk-dash-keys >>> form[aria-label='New secret key']"));
+    await waitFor(page, "gk-dash-keys >>> form[aria-label='New secret key']");
     await page.waitForFunction(() => document.title.startsWith("API keys"));
-    await page.waitForSelector($("gk-dash-keys >>> .muted"));
+    await waitFor(page, "gk-dash-keys >>> .muted");
     await axe(page, "keys, empty");
 
     // A secret key: shown once, then listed by its prefix only.
     await type(page, "gk-dash-keys >>> form[aria-label='New secret key'] #f-name", "Production server");
     await page.click($("gk-dash-keys >>> form[aria-label='New secret key'] button[type=submit]"));
-    const secret = await (await page.waitForSelector($("gk-dash-keys >>> pre[data-testid=new-secret]"))).evaluate((el) => el.textContent);
+    const secret = await (await waitFor(page, "gk-dash-keys >>> pre[data-testid=new-secret]")).evaluate((el) => el.textContent);
     assert.match(secret, /^gk_sk_/);
     const org = await fetch(`${base}/v1/organization`, { headers: { authorization: `Bearer ${secret}` } });
     assert.equal(org.status, 200, "the secret the dashboard showed works");
-    await page.waitForSelector($("gk-dash-keys >>> table"));
+    await waitFor(page, "gk-dash-keys >>> table");
     await axe(page, "keys, a secret shown");
     await page.click($("gk-dash-keys >>> .notice button.secondary:nth-of-type(2)"));
     await page.waitForFunction(
@@ -174,11 +183,11 @@ describe("the dashboard", () => {
     await type(page, "gk-dash-keys >>> form[aria-label='New publishable key'] #f-name", "Marketing site");
     await type(page, "gk-dash-keys >>> form[aria-label='New publishable key'] #f-allowedOrigins", "ftp://nope");
     await page.click($("gk-dash-keys >>> form[aria-label='New publishable key'] button[type=submit]"));
-    await page.waitForSelector($("gk-dash-keys >>> form[aria-label='New publishable key'] .error"));
+    await waitFor(page, "gk-dash-keys >>> form[aria-label='New publishable key'] .error");
     await type(page, "gk-dash-keys >>> form[aria-label='New publishable key'] #f-allowedOrigins", origin);
     await page.click($("gk-dash-keys >>> form[aria-label='New publishable key'] button[type=submit]"));
     const snippet = await (
-      await page.waitForSelector($("gk-dash-keys >>> pre[data-testid=snippet]")).catch(async (e) => {
+      await waitFor(page, "gk-dash-keys >>> pre[data-testid=snippet]").catch(async (e) => {
         throw new Error(`${e.message}; the page says: ${await visibleText(page)}`);
       })
     ).evaluate((el) => el.textContent);
@@ -192,44 +201,75 @@ describe("the dashboard", () => {
 
     // A reload keeps the session (the HTTP-only cookie) and the page; back returns to the overview.
     await page.reload();
-    await page.waitForSelector($("gk-dash-keys >>> form"));
+    await waitFor(page, "gk-dash-keys >>> form");
     await page.goBack();
     await page.waitForFunction(() => location.pathname === "/dashboard/");
     assert.deepEqual([...page.errors, ...site.errors], []);
   });
 
-  it("the demo organizer signs in, sees plans (empty) and settings, and signs out", async () => {
+  it("the demo organizer signs in, sees plans (empty), creates and publishes an event with a ticket type, sees settings, and signs out", async () => {
     const page = await newPage();
     await page.goto(`${base}/dashboard/sign-in`);
     await type(page, "gk-dash-sign-in >>> #f-email", api.demo.email);
     await type(page, "gk-dash-sign-in >>> #f-password", "wrong password!");
     await page.click($("gk-dash-sign-in >>> button[type=submit]"));
-    await page.waitForSelector($("gk-dash-sign-in >>> .error"));
+    await waitFor(page, "gk-dash-sign-in >>> .error");
     await axe(page, "sign-in refused");
     await type(page, "gk-dash-sign-in >>> #f-password", api.demo.password);
     await page.click($("gk-dash-sign-in >>> button[type=submit]"));
-    await page.waitForSelector($("nav")).catch(async (e) => {
+    await waitFor(page, "nav").catch(async (e) => {
       throw new Error(`${e.message}; the page says: ${await visibleText(page)}`);
     });
 
     // The overview, loaded straight from its URL (the server gives the app for /dashboard/).
     await page.goto(`${base}/dashboard/`);
-    assert.match(await (await page.waitForSelector($("main h1"))).evaluate((el) => el.textContent), /Welcome, Demo Organizer/);
+    assert.match(await (await waitFor(page, "main h1")).evaluate((el) => el.textContent), /Welcome, Demo Organizer/);
 
     await page.click($("nav a[href='/dashboard/plans']"));
-    await page.waitForSelector($("gk-dash-plans >>> p.muted"));
+    await waitFor(page, "gk-dash-plans >>> p.muted");
     assert.match(await text(page, "gk-dash-plans >>> p.muted"), /No plans yet/);
     await axe(page, "plans, empty");
 
+    // Events: a draft with a refused time zone (the API's field error shows at the field), then
+    // fixed; a ticket type; published.
+    await page.click($("nav a[href='/dashboard/events']"));
+    await waitFor(page, "gk-dash-events >>> form[aria-label='New event']");
+    await axe(page, "events, empty");
+    await type(page, "gk-dash-events >>> #f-title", "Fado night");
+    await type(page, "gk-dash-events >>> #f-startsAt", "2030-07-02T19:30");
+    await type(page, "gk-dash-events >>> #f-endsAt", "2030-07-02T22:30");
+    await type(page, "gk-dash-events >>> #f-timeZone", "Mars/Olympus_Mons");
+    await page.click($("gk-dash-events >>> form button[type=submit]"));
+    await waitFor(page, "gk-dash-events >>> #f-timeZone[aria-invalid=true]");
+    assert.match(await text(page, "gk-dash-events >>> #f-timeZone-error"), /time zone/i);
+    await axe(page, "events, a field refused by the API");
+    await type(page, "gk-dash-events >>> #f-timeZone", "Europe/Lisbon");
+    await page.click($("gk-dash-events >>> form button[type=submit]"));
+    await waitFor(page, "gk-dash-event >>> h1");
+    assert.match(page.url(), /\/dashboard\/events\/evt_/);
+    assert.match(await text(page, "gk-dash-event >>> p.muted"), /No ticket types yet/);
+    await type(page, "gk-dash-event >>> #f-name", "General admission");
+    await type(page, "gk-dash-event >>> #f-price", "25.50");
+    await type(page, "gk-dash-event >>> #f-quantity", "100");
+    await page.click($("gk-dash-event >>> form[aria-label='New ticket type'] button[type=submit]"));
+    await waitFor(page, "gk-dash-event >>> table");
+    assert.match(await text(page, "gk-dash-event >>> table"), /General admission.*€25\.50.*100/s);
+    await page.click($("gk-dash-event >>> .row button"));
+    await page.waitForFunction(() =>
+      document.querySelector("gk-dashboard").shadowRoot.querySelector("gk-dash-event").shadowRoot.textContent.includes("Unpublish"),
+    );
+    assert.match(await text(page, "gk-dash-event >>> h1 + p"), /published/);
+    await axe(page, "an event with a ticket type");
+
     await page.click($("nav a[href='/dashboard/settings']"));
-    await page.waitForSelector($("gk-dash-settings >>> table"));
+    await waitFor(page, "gk-dash-settings >>> table");
     assert.match(await text(page, "gk-dash-settings >>> table"), /demo@gatherkit\.local/);
     await axe(page, "settings");
 
     await page.click($("header button.secondary"));
-    await page.waitForSelector($("gk-dash-sign-in >>> form"));
+    await waitFor(page, "gk-dash-sign-in >>> form");
     await page.goto(`${base}/dashboard/plans`);
-    await page.waitForSelector($("gk-dash-sign-in >>> form"));
+    await waitFor(page, "gk-dash-sign-in >>> form");
     assert.deepEqual(page.errors, []);
   });
 });

@@ -1,0 +1,226 @@
+import type { Order, TicketedEvent, TicketType } from "@gatherkit/sdk";
+import { html, LitElement, nothing } from "lit";
+import { describe, gk } from "../api.js";
+import { FormState } from "../form.js";
+import { BASE, navigate } from "../router.js";
+import { dateTime, field, ListController, styles } from "../ui.js";
+
+/** Amounts in minor units as the organizer reads them: `€25.00`. */
+export function money(minor: number, currency: string): string {
+  const f = new Intl.NumberFormat(undefined, { style: "currency", currency });
+  return f.format(minor / 10 ** (f.resolvedOptions().maximumFractionDigits ?? 2));
+}
+
+/** How many decimals `currency` has (EUR 2, JPY 0). */
+const digits = (currency: string): number =>
+  new Intl.NumberFormat(undefined, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+
+/** A price typed in major units (`25.5`) in minor units of `currency` (2550). */
+export function toMinor(major: string, currency: string): number {
+  return Math.round(Number(major) * 10 ** digits(currency));
+}
+
+const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+/** A `datetime-local` value (the browser's time) as an ISO instant; "" when empty. */
+const isoFrom = (local: string | undefined) => (local ? new Date(local).toISOString() : "");
+
+/** Events: the organization's events and a form for a new one (a draft until published). */
+export class EventsPage extends LitElement {
+  static override styles = styles;
+  readonly #events = new ListController<TicketedEvent>(this, () => gk.events.list({ limit: 20 }));
+  readonly #form = new FormState(this);
+
+  override render() {
+    const f = this.#form;
+    return html`<h1>Events</h1>
+      ${this.#events.render({
+        what: "events",
+        empty: "No events yet. Create the first one below.",
+        rows: (events) => html`<table>
+          <caption class="muted" style="text-align:left">Events of this organization</caption>
+          <thead><tr><th>Title</th><th>Status</th><th>Sales</th><th class="optional">Starts</th></tr></thead>
+          <tbody>
+            ${events.map(
+              (e) => html`<tr>
+                <td><a href="${BASE}/events/${e.id}">${e.title}</a></td>
+                <td>${e.status}</td>
+                <td>${e.availability.replaceAll("_", " ")}</td>
+                <td class="optional">${dateTime(e.startsAt)}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>`,
+      })}
+      <h2>New event</h2>
+      <form novalidate aria-label="New event" @submit=${this.#create} @input=${f.check} @focusout=${f.check}>
+        ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
+        ${field({ label: "Title", name: "title", required: true, error: f.errors.title })}
+        ${field({ label: "Starts", name: "startsAt", type: "datetime-local", required: true, error: f.errors.startsAt, hint: "In your browser's time." })}
+        ${field({ label: "Ends", name: "endsAt", type: "datetime-local", required: true, error: f.errors.endsAt })}
+        ${field({ label: "Time zone", name: "timeZone", value: localZone, required: true, error: f.errors.timeZone, hint: "IANA name, e.g. Europe/Lisbon." })}
+        ${field({ label: "Currency", name: "currency", value: "EUR", required: true, error: f.errors.currency, hint: "ISO 4217 code, e.g. EUR." })}
+        <button type="submit" ?disabled=${f.busy}>${f.busy ? "Creating…" : "Create draft event"}</button>
+      </form>`;
+  }
+
+  #create = async (e: SubmitEvent) => {
+    let created: TicketedEvent | undefined;
+    await this.#form.submit(e, async (v) => {
+      created = await gk.events.create({
+        title: v.title ?? "",
+        startsAt: isoFrom(v.startsAt),
+        endsAt: isoFrom(v.endsAt),
+        timeZone: v.timeZone ?? "",
+        currency: (v.currency ?? "").toUpperCase(),
+      });
+    });
+    if (created) navigate(`${BASE}/events/${created.id}`);
+  };
+}
+
+/** One event: its status and lifecycle actions, ticket types (with a form for another), orders, and the checkout tag. */
+export class EventPage extends LitElement {
+  static override styles = styles;
+  static override properties = { eventId: { attribute: "event-id" } };
+  declare eventId: string;
+  #event: TicketedEvent | undefined;
+  #types: TicketType[] = [];
+  #error = "";
+  #actionError = "";
+  #busy = false;
+  readonly #typeForm = new FormState(this);
+  readonly #orders = new ListController<Order>(this, () => gk.events.orders.list(this.eventId, { limit: 20 }));
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.#load();
+  }
+
+  async #load() {
+    try {
+      [this.#event, this.#types] = await Promise.all([gk.events.retrieve(this.eventId), this.#listTypes()]);
+      this.#error = "";
+    } catch (err) {
+      this.#error = describe(err);
+    }
+    this.requestUpdate();
+  }
+
+  #listTypes(): Promise<TicketType[]> {
+    return gk.events.ticketTypes.list(this.eventId);
+  }
+
+  override render() {
+    if (this.#error) return html`<p class="error" role="alert">Could not load the event: ${this.#error}</p>`;
+    const ev = this.#event;
+    if (!ev) return html`<p role="status">Loading the event…</p>`;
+    const f = this.#typeForm;
+    return html`<p><a href="${BASE}/events">← Events</a></p>
+      <h1>${ev.title}</h1>
+      <p>${dateTime(ev.startsAt)} – ${dateTime(ev.endsAt)} (${ev.timeZone}) · <strong>${ev.status}</strong> · sales ${ev.availability.replaceAll("_", " ")}</p>
+      ${this.#actionError ? html`<p class="error" role="alert">${this.#actionError}</p>` : nothing}
+      <div class="row">
+        ${
+          ev.status !== "published" && ev.status !== "cancelled"
+            ? html`<button ?disabled=${this.#busy} @click=${() => this.#act(() => gk.events.publish(ev.id))}>Publish</button>`
+            : nothing
+        }
+        ${
+          ev.status === "published"
+            ? html`<button class="secondary" ?disabled=${this.#busy} @click=${() => this.#act(() => gk.events.unpublish(ev.id))}>Unpublish</button>`
+            : nothing
+        }
+        ${
+          ev.status !== "cancelled"
+            ? html`<button class="danger" ?disabled=${this.#busy} @click=${() => this.#cancel(ev)}>Cancel event</button>`
+            : nothing
+        }
+      </div>
+      <h2>Ticket types</h2>
+      ${
+        this.#types.length === 0
+          ? html`<p class="muted">No ticket types yet: add one to start selling.</p>`
+          : html`<table>
+            <caption class="muted" style="text-align:left">Ticket types and what is left</caption>
+            <thead><tr><th>Name</th><th>Price</th><th>Quantity</th><th>Remaining</th></tr></thead>
+            <tbody>
+              ${this.#types.map(
+                (t) => html`<tr>
+                  <td>${t.name}${t.hidden ? html` <span class="muted">(hidden)</span>` : nothing}</td>
+                  <td>${t.price === 0 ? "Free" : money(t.price, t.currency)}</td>
+                  <td>${t.quantity === null ? "unlimited" : t.quantity}</td>
+                  <td>${t.remaining === null ? "—" : t.remaining}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>`
+      }
+      <form novalidate aria-label="New ticket type" @submit=${this.#addType} @input=${f.check} @focusout=${f.check}>
+        ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
+        ${field({ label: "Ticket type name", name: "name", required: true, error: f.errors.name })}
+        ${field({ label: `Price (${ev.currency})`, name: "price", type: "number", value: "0", min: "0", step: String(10 ** -digits(ev.currency)), required: true, error: f.errors.price, hint: "0 for free." })}
+        ${field({ label: "Quantity", name: "quantity", type: "number", min: "1", step: "1", error: f.errors.quantity, hint: "Leave empty for no limit of its own." })}
+        <button type="submit" ?disabled=${f.busy}>${f.busy ? "Adding…" : "Add ticket type"}</button>
+      </form>
+      <h2>Orders</h2>
+      ${this.#orders.render({
+        what: "orders",
+        empty: "No orders yet.",
+        rows: (orders) => html`<table>
+          <caption class="muted" style="text-align:left">Orders, newest first</caption>
+          <thead><tr><th>Code</th><th>Buyer</th><th>Status</th><th>Total</th><th class="optional">Placed</th></tr></thead>
+          <tbody>
+            ${orders.map(
+              (o) => html`<tr>
+                <td><code>${o.confirmationCode}</code></td>
+                <td>${o.buyer.name} <span class="muted">${o.buyer.email}</span></td>
+                <td>${o.status}</td>
+                <td>${money(o.total, o.currency)}</td>
+                <td class="optional">${dateTime(o.createdAt)}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>`,
+      })}`;
+  }
+
+  async #act(action: () => Promise<TicketedEvent>) {
+    this.#busy = true;
+    this.#actionError = "";
+    this.requestUpdate();
+    try {
+      this.#event = await action();
+    } catch (err) {
+      this.#actionError = describe(err);
+    }
+    this.#busy = false;
+    this.requestUpdate();
+  }
+
+  #cancel(ev: TicketedEvent) {
+    if (!confirm(`Cancel “${ev.title}”? Ticket sales stop and buyers are told.`)) return;
+    void this.#act(() => gk.events.cancel(ev.id));
+  }
+
+  #addType = async (e: SubmitEvent) => {
+    const ev = this.#event;
+    if (!ev) return;
+    const form = e.target as HTMLFormElement;
+    const ok = await this.#typeForm.submit(e, async (v) => {
+      await gk.events.ticketTypes.create(ev.id, {
+        name: v.name ?? "",
+        price: toMinor(v.price ?? "0", ev.currency),
+        currency: ev.currency,
+        ...(v.quantity ? { quantity: Number(v.quantity) } : {}),
+      });
+    });
+    if (ok) {
+      form.reset();
+      this.#types = await this.#listTypes().catch(() => this.#types);
+      this.requestUpdate();
+    }
+  };
+}
+
+customElements.define("gk-dash-events", EventsPage);
+customElements.define("gk-dash-event", EventPage);
