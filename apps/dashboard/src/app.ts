@@ -5,6 +5,7 @@ import { describe, gk, isUnauthenticated } from "./api.js";
 import "./pages/auth.js";
 import "./pages/events.js";
 import "./pages/keys.js";
+import "./pages/places.js";
 import "./pages/plans.js";
 import "./pages/settings.js";
 import { BASE, interceptLinks, navigate, parse, type Route } from "./router.js";
@@ -19,6 +20,8 @@ const TITLES: Record<Route["page"], string> = {
   settings: "Settings",
   events: "Events",
   event: "Event",
+  places: "Places",
+  place: "Place",
   "not-found": "Not found",
 };
 const PUBLIC_PAGES = new Set<Route["page"]>(["sign-in", "sign-up"]);
@@ -111,7 +114,7 @@ export class Dashboard extends LitElement {
             ? html`<nav aria-label="Dashboard">
                 <ul>
                   ${this.#link("/", "overview", "Overview")} ${this.#link("/plans", "plans", "Plans")}
-                  ${this.#link("/events", "events", "Events")}
+                  ${this.#link("/events", "events", "Events")} ${this.#link("/places", "places", "Places")}
                   ${this.#link("/developers/keys", "keys", "API keys")} ${this.#link("/settings", "settings", "Settings")}
                 </ul>
               </nav>
@@ -124,7 +127,8 @@ export class Dashboard extends LitElement {
   }
 
   #link(path: string, page: Route["page"], label: string): TemplateResult {
-    const current = this.#route.page === page || (page === "events" && this.#route.page === "event");
+    const here = this.#route.page;
+    const current = here === page || (page === "events" && here === "event") || (page === "places" && here === "place");
     return html`<li><a href="${BASE}${path === "/" ? "/" : path}" aria-current=${current ? "page" : nothing}>${label}</a></li>`;
   }
 
@@ -159,6 +163,10 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-settings></gk-dash-settings>`;
       case "events":
         return html`<gk-dash-events></gk-dash-events>`;
+      case "places":
+        return html`<gk-dash-places></gk-dash-places>`;
+      case "place":
+        return keyed(route.id, html`<gk-dash-place place-id=${route.id}></gk-dash-place>`);
       case "event":
         // One element per event: going from one event to another loads afresh.
         return keyed(route.id, html`<gk-dash-event event-id=${route.id}></gk-dash-event>`);

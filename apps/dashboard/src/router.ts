@@ -13,6 +13,8 @@ export type Route =
   | { page: "settings" }
   | { page: "events" }
   | { page: "event"; id: string }
+  | { page: "places" }
+  | { page: "place"; id: string }
   | { page: "not-found"; path: string };
 
 export function parse(url: URL): Route {
@@ -32,9 +34,13 @@ export function parse(url: URL): Route {
       return { page: "settings" };
     case "/events":
       return { page: "events" };
+    case "/places":
+      return { page: "places" };
     default: {
       const event = /^\/events\/(evt_[A-Za-z0-9]+)$/.exec(path);
       if (event?.[1]) return { page: "event", id: event[1] };
+      const place = /^\/places\/(plc_[A-Za-z0-9]+)$/.exec(path);
+      if (place?.[1]) return { page: "place", id: place[1] };
       return { page: "not-found", path: url.pathname };
     }
   }

@@ -207,7 +207,7 @@ describe("the dashboard", () => {
     assert.deepEqual([...page.errors, ...site.errors], []);
   });
 
-  it("the demo organizer signs in, sees plans (empty), creates and publishes an event with a ticket type, sees settings, and signs out", async () => {
+  it("the demo organizer signs in, sees plans (empty), creates and publishes an event with a ticket type, cancels a booking of a place, sees settings, and signs out", async () => {
     const page = await newPage();
     await page.goto(`${base}/dashboard/sign-in`);
     await type(page, "gk-dash-sign-in >>> #f-email", api.demo.email);
@@ -260,6 +260,55 @@ describe("the dashboard", () => {
     );
     assert.match(await text(page, "gk-dash-event >>> h1 + p"), /published/);
     await axe(page, "an event with a ticket type");
+
+    // Places: one made with the API and booked by a participant; the organizer cancels the booking.
+    const sk = { authorization: `Bearer ${api.demo.secretKey}`, "content-type": "application/json" };
+    const place = await (
+      await fetch(`${base}/v1/places`, {
+        method: "POST",
+        headers: sk,
+        body: JSON.stringify({
+          kind: "parking",
+          name: "Baixa Garage",
+          address: { line1: "Rua Augusta 24", city: "Lisbon", country: "PT" },
+          location: { lat: 38.71, lng: -9.13 },
+          timeZone: "Europe/Lisbon",
+          capacity: 3,
+          pricing: { mode: "hourly", currency: "EUR", perHour: 240 },
+        }),
+      })
+    ).json();
+    const pt = await (
+      await fetch(`${base}/v1/participant-tokens`, {
+        method: "POST",
+        headers: sk,
+        body: JSON.stringify({ externalId: "grace", name: "Grace Hopper" }),
+      })
+    ).json();
+    const start = new Date(Math.ceil((Date.now() + 2 * 86_400_000) / 3_600_000) * 3_600_000).toISOString();
+    const booking = await fetch(`${base}/v1/bookings`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${pt.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ placeId: place.id, start, durationMinutes: 120, contact: { name: "Grace Hopper" } }),
+    });
+    assert.equal(booking.status, 201, await booking.clone().text());
+    await page.click($("nav a[href='/dashboard/places']"));
+    await (await waitFor(page, `gk-dash-places >>> a[href='/dashboard/places/${place.id}']`)).click();
+    await waitFor(page, "gk-dash-place >>> table");
+    assert.match(await text(page, "gk-dash-place >>> table tbody"), /Grace Hopper.*confirmed.*€4\.80/s);
+    await axe(page, "a place with a booking");
+    await page.click($("gk-dash-place >>> button.danger"));
+    await waitFor(page, "gk-dash-place >>> tbody td:nth-child(3)");
+    await page
+      .waitForFunction(() =>
+        /cancelled/.test(
+          document.querySelector("gk-dashboard").shadowRoot.querySelector("gk-dash-place").shadowRoot.querySelector("tbody")?.textContent ??
+            "",
+        ),
+      )
+      .catch(async (e) => {
+        throw new Error(`${e.message}; the page says: ${await visibleText(page)}`);
+      });
 
     await page.click($("nav a[href='/dashboard/settings']"));
     await waitFor(page, "gk-dash-settings >>> table");
