@@ -27,6 +27,10 @@ export const styles = css`
   code { padding: 0.1rem 0.3rem; word-break: break-all; }
   pre { padding: 0.75rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
   .row { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: center; }
+  .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  ul.reviews { list-style: none; padding: 0; }
+  ul.reviews li { border-bottom: 1px solid #d0d7de; padding: 0.5rem 0; }
+  textarea { display: block; width: 100%; box-sizing: border-box; }
   @media (max-width: 40rem) { th.optional, td.optional { display: none; } }
 `;
 

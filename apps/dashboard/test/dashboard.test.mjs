@@ -207,7 +207,7 @@ describe("the dashboard", () => {
     assert.deepEqual([...page.errors, ...site.errors], []);
   });
 
-  it("the demo organizer signs in, sees plans (empty), creates and publishes an event with a ticket type, cancels a booking of a place, sees settings, and signs out", async () => {
+  it("the demo organizer signs in, sees plans (empty), creates and publishes an event with a ticket type, moderates reviews and cancels a booking of a place, sees settings, and signs out", async () => {
     const page = await newPage();
     await page.goto(`${base}/dashboard/sign-in`);
     await type(page, "gk-dash-sign-in >>> #f-email", api.demo.email);
@@ -292,11 +292,57 @@ describe("the dashboard", () => {
       body: JSON.stringify({ placeId: place.id, start, durationMinutes: 120, contact: { name: "Grace Hopper" } }),
     });
     assert.equal(booking.status, 201, await booking.clone().text());
+    // Two past stays reviewed by Grace, waiting for moderation (the stays are moved into the past
+    // in the database: a booking cannot be made in the past, and only an ended one is reviewed).
+    const reviewed = [];
+    for (const [i, text] of ["Call me at 555-0100 for a cheaper spot!", "Easy to find, friendly staff."].entries()) {
+      const made = await (
+        await fetch(`${base}/v1/bookings`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${pt.token}`, "content-type": "application/json" },
+          body: JSON.stringify({ placeId: place.id, start, durationMinutes: 60, contact: { name: "Grace Hopper" } }),
+        })
+      ).json();
+      const end = Date.now() - (i + 1) * 3_600_000;
+      await api.handle.client.execute({
+        sql: "UPDATE place_bookings SET starts_at = ?, ends_at = ?, occupied_until = ? WHERE id = ?",
+        args: [end - 3_600_000, end, end, made.id],
+      });
+      assert.equal((await fetch(`${base}/v1/bookings/${made.id}/complete`, { method: "POST", headers: sk })).status, 200);
+      const review = await fetch(`${base}/v1/bookings/${made.id}/review`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${pt.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ rating: 4 - i, text }),
+      });
+      assert.equal(review.status, 201, await review.clone().text());
+      reviewed.push(await review.json());
+    }
     await page.click($("nav a[href='/dashboard/places']"));
     await (await waitFor(page, `gk-dash-places >>> a[href='/dashboard/places/${place.id}']`)).click();
     await waitFor(page, "gk-dash-place >>> table");
     assert.match(await text(page, "gk-dash-place >>> table tbody"), /Grace Hopper.*confirmed.*€4\.80/s);
-    await axe(page, "a place with a booking");
+    await axe(page, "a place with a booking and reviews waiting");
+    // Moderation, newest first: approve the friendly review; rejecting the other needs a reason (asked for, then given).
+    await page.click($("gk-dash-place >>> button[aria-label='Approve the review by Grace Hopper']"));
+    await page.waitForFunction(
+      () =>
+        document.querySelector("gk-dashboard").shadowRoot.querySelector("gk-dash-place").shadowRoot.querySelectorAll("ul.reviews li")
+          .length === 1,
+    );
+    await page.click($("gk-dash-place >>> button[aria-label='Reject the review by Grace Hopper']"));
+    await page.click($("gk-dash-place >>> form[aria-label='Reject the review by Grace Hopper'] button[type=submit]"));
+    await waitFor(page, "gk-dash-place >>> textarea[aria-invalid=true]");
+    await axe(page, "rejecting a review without a reason");
+    await page.type($("gk-dash-place >>> textarea"), "Personal contact details are not allowed.");
+    await page.click($("gk-dash-place >>> form[aria-label='Reject the review by Grace Hopper'] button[type=submit]"));
+    await waitFor(page, "gk-dash-place >>> p.muted");
+    const reviews = await (await fetch(`${base}/v1/places/${place.id}/reviews?limit=10`, { headers: sk })).json();
+    const byId = Object.fromEntries(reviews.data.map((r) => [r.id, r]));
+    assert.equal(byId[reviewed[1].id].status, "approved");
+    assert.deepEqual(
+      [byId[reviewed[0].id].status, byId[reviewed[0].id].moderationReason],
+      ["rejected", "Personal contact details are not allowed."],
+    );
     await page.click($("gk-dash-place >>> button.danger"));
     await waitFor(page, "gk-dash-place >>> tbody td:nth-child(3)");
     await page

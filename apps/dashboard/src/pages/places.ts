@@ -1,4 +1,4 @@
-import type { Booking, Place } from "@gatherkit/sdk";
+import type { Booking, Place, Review } from "@gatherkit/sdk";
 import { html, LitElement, nothing } from "lit";
 import { describe, gk } from "../api.js";
 import { BASE } from "../router.js";
@@ -43,6 +43,10 @@ export class PlacePage extends LitElement {
   #error = "";
   #actionError = "";
   readonly #bookings = new ListController<Booking>(this, () => gk.places.bookings.list({ placeId: this.placeId, limit: 20 }));
+  readonly #pending = new ListController<Review>(this, () => gk.places.reviews.list(this.placeId, { status: "pending", limit: 20 }));
+  /** The review being rejected (its reason form is open) and that form's error. */
+  #rejecting: string | undefined;
+  #reasonError = "";
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -65,6 +69,36 @@ export class PlacePage extends LitElement {
       <h1>${p.name}</h1>
       <p>${p.kind} · capacity ${p.capacity} · ${p.timeZone} · ${p.active ? "active" : "inactive"}</p>
       ${this.#actionError ? html`<p class="error" role="alert">${this.#actionError}</p>` : nothing}
+      <h2>Reviews waiting for moderation</h2>
+      ${this.#pending.render({
+        what: "reviews",
+        empty: p.reviewModeration ? "No reviews waiting." : "This place publishes reviews without moderation.",
+        rows: (reviews) => html`<ul class="reviews">
+          ${reviews.map(
+            (r) => html`<li>
+              <p><strong aria-hidden="true">${"★".repeat(r.rating)}${"☆".repeat(5 - r.rating)}</strong> <span class="sr-only">${r.rating} of 5 stars</span> by ${r.authorName}, ${dateTime(r.createdAt)}</p>
+              <p>${r.text || html`<span class="muted">(no text)</span>`}</p>
+              ${
+                this.#rejecting === r.id
+                  ? html`<form novalidate aria-label="Reject the review by ${r.authorName}" @submit=${(e: SubmitEvent) => this.#reject(e, r)}>
+                    <label for="reason-${r.id}">Why is it rejected? (the author is told)
+                      <textarea id="reason-${r.id}" name="reason" required rows="2" aria-invalid=${this.#reasonError ? "true" : "false"} aria-describedby=${this.#reasonError ? `reason-${r.id}-error` : nothing}></textarea>
+                      ${this.#reasonError ? html`<span class="field-error" id="reason-${r.id}-error">${this.#reasonError}</span>` : nothing}
+                    </label>
+                    <div class="row">
+                      <button type="submit" class="danger">Reject</button>
+                      <button type="button" class="secondary" @click=${() => this.#openReject(undefined)}>Keep it</button>
+                    </div>
+                  </form>`
+                  : html`<div class="row">
+                    <button @click=${() => this.#moderate(r, { status: "approved" })} aria-label="Approve the review by ${r.authorName}">Approve</button>
+                    <button class="danger" @click=${() => this.#openReject(r.id)} aria-label="Reject the review by ${r.authorName}">Reject…</button>
+                  </div>`
+              }
+            </li>`,
+          )}
+        </ul>`,
+      })}
       <h2>Bookings</h2>
       ${this.#bookings.render({
         what: "bookings",
@@ -91,6 +125,36 @@ export class PlacePage extends LitElement {
           </tbody>
         </table>`,
       })}`;
+  }
+
+  #openReject(id: string | undefined) {
+    this.#rejecting = id;
+    this.#reasonError = "";
+    this.requestUpdate();
+    if (id) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>(`#reason-${id}`)?.focus());
+  }
+
+  #reject(e: SubmitEvent, r: Review) {
+    e.preventDefault();
+    const reason = String(new FormData(e.target as HTMLFormElement).get("reason") ?? "").trim();
+    if (!reason) {
+      this.#reasonError = "Say why, so the author knows.";
+      this.requestUpdate();
+      return;
+    }
+    void this.#moderate(r, { status: "rejected", reason });
+  }
+
+  async #moderate(r: Review, decision: { status: "approved" } | { status: "rejected"; reason: string }) {
+    this.#actionError = "";
+    try {
+      await gk.places.reviews.moderate(r.id, decision);
+      this.#rejecting = undefined;
+      await this.#pending.reload();
+    } catch (err) {
+      this.#actionError = describe(err);
+      this.requestUpdate();
+    }
   }
 
   async #cancel(b: Booking) {
