@@ -6,6 +6,7 @@ import "./pages/auth.js";
 import "./pages/events.js";
 import "./pages/keys.js";
 import "./pages/places.js";
+import "./pages/plan.js";
 import "./pages/plans.js";
 import "./pages/settings.js";
 import { BASE, interceptLinks, navigate, parse, type Route } from "./router.js";
@@ -20,6 +21,7 @@ const TITLES: Record<Route["page"], string> = {
   settings: "Settings",
   events: "Events",
   event: "Event",
+  plan: "Plan",
   places: "Places",
   place: "Place",
   "not-found": "Not found",
@@ -128,7 +130,11 @@ export class Dashboard extends LitElement {
 
   #link(path: string, page: Route["page"], label: string): TemplateResult {
     const here = this.#route.page;
-    const current = here === page || (page === "events" && here === "event") || (page === "places" && here === "place");
+    const current =
+      here === page ||
+      (page === "events" && here === "event") ||
+      (page === "places" && here === "place") ||
+      (page === "plans" && here === "plan");
     return html`<li><a href="${BASE}${path === "/" ? "/" : path}" aria-current=${current ? "page" : nothing}>${label}</a></li>`;
   }
 
@@ -163,6 +169,8 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-settings></gk-dash-settings>`;
       case "events":
         return html`<gk-dash-events></gk-dash-events>`;
+      case "plan":
+        return keyed(route.id, html`<gk-dash-plan plan-id=${route.id}></gk-dash-plan>`);
       case "places":
         return html`<gk-dash-places></gk-dash-places>`;
       case "place":

@@ -13,6 +13,7 @@ export type Route =
   | { page: "settings" }
   | { page: "events" }
   | { page: "event"; id: string }
+  | { page: "plan"; id: string }
   | { page: "places" }
   | { page: "place"; id: string }
   | { page: "not-found"; path: string };
@@ -39,6 +40,8 @@ export function parse(url: URL): Route {
     default: {
       const event = /^\/events\/(evt_[A-Za-z0-9]+)$/.exec(path);
       if (event?.[1]) return { page: "event", id: event[1] };
+      const plan = /^\/plans\/(plan_[A-Za-z0-9]+)$/.exec(path);
+      if (plan?.[1]) return { page: "plan", id: plan[1] };
       const place = /^\/places\/(plc_[A-Za-z0-9]+)$/.exec(path);
       if (place?.[1]) return { page: "place", id: place[1] };
       return { page: "not-found", path: url.pathname };

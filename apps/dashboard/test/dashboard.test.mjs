@@ -207,7 +207,7 @@ describe("the dashboard", () => {
     assert.deepEqual([...page.errors, ...site.errors], []);
   });
 
-  it("the demo organizer signs in, sees plans (empty), creates and publishes an event with a ticket type, moderates reviews and cancels a booking of a place, sees settings, and signs out", async () => {
+  it("the demo organizer signs in, sees plans (empty, then one with votes and money, cancelled), creates and publishes an event with a ticket type, moderates reviews and cancels a booking of a place, sees settings, and signs out", async () => {
     const page = await newPage();
     await page.goto(`${base}/dashboard/sign-in`);
     await type(page, "gk-dash-sign-in >>> #f-email", api.demo.email);
@@ -229,6 +229,55 @@ describe("the dashboard", () => {
     await waitFor(page, "gk-dash-plans >>> p.muted");
     assert.match(await text(page, "gk-dash-plans >>> p.muted"), /No plans yet/);
     await axe(page, "plans, empty");
+
+    // A plan a participant started, with a proposal, a vote and an expense: its page shows them,
+    // and the organizer cancels it (after confirming).
+    const skh = { authorization: `Bearer ${api.demo.secretKey}`, "content-type": "application/json" };
+    const post = async (path, token, body, method = "POST") => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
+      return res.json();
+    };
+    const ada = await (
+      await fetch(`${base}/v1/participant-tokens`, {
+        method: "POST",
+        headers: skh,
+        body: JSON.stringify({ externalId: "ada", name: "Ada" }),
+      })
+    ).json();
+    const plan = await post("/v1/plans", ada.token, { type: "trip", title: "Lisbon weekend", timeZone: "Europe/Lisbon", currency: "EUR" });
+    const boat = await post(`/v1/plans/${plan.id}/proposals`, ada.token, { title: "Boat trip" });
+    await post(`/v1/plans/${plan.id}/proposals/${boat.id}/vote`, ada.token, { value: "yes" }, "PUT");
+    await post(`/v1/plans/${plan.id}/expenses`, ada.token, {
+      description: "Dinner",
+      amount: 3000,
+      currency: "EUR",
+      split: { mode: "equal" },
+    });
+    await page.reload();
+    await (await waitFor(page, `gk-dash-plans >>> a[href='/dashboard/plans/${plan.id}']`)).click();
+    await waitFor(page, "gk-dash-plan >>> h1");
+    await page.waitForFunction(
+      () =>
+        document.querySelector("gk-dashboard").shadowRoot.querySelector("gk-dash-plan").shadowRoot.querySelectorAll("table").length === 3,
+    );
+    const tables = await page.$$eval($("gk-dash-plan >>> table"), (ts) => ts.map((t) => t.textContent.replace(/\s+/g, " ")));
+    assert.match(tables[0], /Ada.*organizer/);
+    assert.match(tables[1], /Boat trip.*proposed.*1 \/ 0 \/ 0/);
+    assert.match(tables[2], /Ada.*€30\.00.*€30\.00.*€0\.00/);
+    await axe(page, "a plan");
+    await page.click($("gk-dash-plan >>> button.danger"));
+    await page.waitForFunction(() =>
+      /cancelled/.test(
+        document.querySelector("gk-dashboard").shadowRoot.querySelector("gk-dash-plan").shadowRoot.querySelector("h1 + p")?.textContent ??
+          "",
+      ),
+    );
+    await page.click($("nav a[href='/dashboard/plans']"));
 
     // Events: a draft with a refused time zone (the API's field error shows at the field), then
     // fixed; a ticket type; published.

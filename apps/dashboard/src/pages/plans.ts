@@ -1,6 +1,7 @@
 import type { Plan } from "@gatherkit/sdk";
 import { html, LitElement } from "lit";
 import { gk } from "../api.js";
+import { BASE } from "../router.js";
 import { ListController, styles } from "../ui.js";
 
 /** Plans: the organization's plans, newest first, with their status and dates. */
@@ -19,7 +20,7 @@ export class PlansPage extends LitElement {
           <tbody>
             ${plans.map(
               (p) => html`<tr>
-                <td>${p.title}</td>
+                <td><a href="${BASE}/plans/${p.id}">${p.title}</a></td>
                 <td>${p.type}</td>
                 <td>${p.status}</td>
                 <td class="optional">${p.startDate ?? "—"}${p.endDate ? ` – ${p.endDate}` : ""}</td>
