@@ -120,7 +120,7 @@ describe("the dashboard", () => {
     assert.notEqual(traversal.headers.get("content-type"), "application/json");
   });
 
-  it("sign-up → API keys: a secret key shown once and revoked; a publishable key whose snippet works on a host page", async () => {
+  it("sign-up → API keys: a secret key shown once and revoked; a publishable key whose snippet works on a host page; members invited, promoted, removed (the last owner kept)", async () => {
     const page = await newPage();
     // Signed out, a deep link leads to sign-in, and back to the page after.
     await page.goto(`${base}/dashboard/developers/keys`);
@@ -199,11 +199,80 @@ describe("the dashboard", () => {
     await site.waitForSelector("gk-connection-check >>> [part=status]");
     assert.match(await site.$eval("gk-connection-check >>> [part=status]", (el) => el.textContent), /Connected to Gatherkit/);
 
-    // A reload keeps the session (the HTTP-only cookie) and the page; back returns to the overview.
+    // Members: invite Bea (she accepts with the emailed token), change her role, remove her; the
+    // last owner cannot be demoted; an invitation to Cy is revoked.
+    await page.click($("nav a[href='/dashboard/settings']"));
+    await waitFor(page, "gk-dash-settings >>> table");
+    await type(page, "gk-dash-settings >>> form[aria-label='Invite a member'] #f-email", "bea@example.com");
+    await page.click($("gk-dash-settings >>> form[aria-label='Invite a member'] button[type=submit]"));
+    await page.waitForFunction(() =>
+      /bea@example\.com as staff/.test(
+        document.querySelector("gk-dashboard").shadowRoot.querySelector("gk-dash-settings").shadowRoot.textContent,
+      ),
+    );
+    await page.select($("gk-dash-settings >>> select[aria-label='Role of Ada Lovelace']"), "staff");
+    await waitFor(page, "gk-dash-settings >>> p.error");
+    assert.match(await text(page, "gk-dash-settings >>> p.error"), /owner/i);
+    await axe(page, "settings, the last owner protected");
+
+    const bea = await (
+      await fetch(`${base}/v1/auth/sign-up`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          email: "bea@example.com",
+          password: "correct horse battery staple",
+          name: "Bea",
+          organizationName: "Bea's",
+        }),
+      })
+    ).json();
+    const mails = await api.handle.client.execute("SELECT payload FROM outbox WHERE kind = 'email' ORDER BY created_at");
+    const token = mails.rows
+      .map((r) => JSON.parse(r.payload))
+      .findLast((m) => m.to === "bea@example.com" && m.template === "member_invitation")?.data.token;
+    assert.ok(token, "the invitation was emailed");
+    const accepted = await fetch(`${base}/v1/member-invitations/accept`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${bea.accessToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ token }),
+    });
+    assert.equal(accepted.status, 201, await accepted.clone().text());
+    await page.reload();
+    await waitFor(page, "gk-dash-settings >>> select[aria-label='Role of Bea']");
+    await page.select($("gk-dash-settings >>> select[aria-label='Role of Bea']"), "admin");
+    await page.waitForFunction(async () => {
+      const res = await fetch("/v1/organization/members");
+      return (await res.json()).data.some((m) => m.name === "Bea" && m.role === "admin");
+    });
+    await page.click($("gk-dash-settings >>> button[aria-label='Remove Bea']"));
+    await page.waitForFunction(
+      () =>
+        !document
+          .querySelector("gk-dashboard")
+          .shadowRoot.querySelector("gk-dash-settings")
+          .shadowRoot.querySelector("select[aria-label='Role of Bea']"),
+    );
+    await type(page, "gk-dash-settings >>> form[aria-label='Invite a member'] #f-email", "cy@example.com");
+    await page.click($("gk-dash-settings >>> form[aria-label='Invite a member'] button[type=submit]"));
+    await waitFor(page, "gk-dash-settings >>> button[aria-label='Revoke the invitation of cy@example.com']");
+    await page.click($("gk-dash-settings >>> button[aria-label='Revoke the invitation of cy@example.com']"));
+    await page.waitForFunction(
+      () =>
+        !document
+          .querySelector("gk-dashboard")
+          .shadowRoot.querySelector("gk-dash-settings")
+          .shadowRoot.querySelector("button[aria-label='Revoke the invitation of cy@example.com']"),
+    );
+    await page.click($("nav a[href='/dashboard/developers/keys']"));
+    await waitFor(page, "gk-dash-keys >>> form");
+
+    // A reload keeps the session (the HTTP-only cookie) and the page; back returns to settings.
     await page.reload();
     await waitFor(page, "gk-dash-keys >>> form");
     await page.goBack();
-    await page.waitForFunction(() => location.pathname === "/dashboard/");
+    await page.waitForFunction(() => location.pathname === "/dashboard/settings");
+    await waitFor(page, "gk-dash-settings >>> table");
     assert.deepEqual([...page.errors, ...site.errors], []);
   });
 

@@ -1,4 +1,4 @@
-import type { Member, Organization } from "@gatherkit/sdk";
+import type { Member, MemberInvitation, Organization } from "@gatherkit/sdk";
 import { html, LitElement, nothing } from "lit";
 import { describe, gk } from "../api.js";
 import { FormState } from "../form.js";
@@ -8,7 +8,11 @@ import { dateTime, field, ListController, styles } from "../ui.js";
 export class SettingsPage extends LitElement {
   static override styles = styles;
   readonly #members = new ListController<Member>(this, () => gk.organization.members.list({ limit: 50 }));
+  readonly #invitations = new ListController<MemberInvitation>(this, () => gk.organization.invitations.list({ limit: 50 }));
   readonly #form = new FormState(this);
+  readonly #inviteForm = new FormState(this);
+  #memberError = "";
+  #invited = "";
   #org: Organization | undefined;
   #loadError = "";
   #saved = false;
@@ -43,21 +47,102 @@ export class SettingsPage extends LitElement {
             </form>`
       }
       <h2>Members</h2>
+      ${this.#memberError ? html`<p class="error" role="alert">${this.#memberError}</p>` : nothing}
       ${this.#members.render({
         what: "members",
         empty: "No members.",
         rows: (members) => html`<table>
           <caption class="muted" style="text-align:left">Members and their roles</caption>
-          <thead><tr><th>Name</th><th>Email</th><th>Role</th><th class="optional">Since</th></tr></thead>
+          <thead><tr><th>Name</th><th>Email</th><th>Role</th><th class="optional">Since</th><th><span class="muted">Actions</span></th></tr></thead>
           <tbody>
             ${members.map(
-              (m) =>
-                html`<tr><td>${m.name}</td><td>${m.email}</td><td>${m.role}</td><td class="optional">${dateTime(m.createdAt)}</td></tr>`,
+              (m) => html`<tr>
+                <td>${m.name}</td>
+                <td>${m.email}</td>
+                <td>
+                  <select aria-label="Role of ${m.name}" @change=${(e: Event) => this.#setRole(m, (e.target as HTMLSelectElement).value as Member["role"])}>
+                    ${(["owner", "admin", "staff"] as const).map((r) => html`<option value=${r} ?selected=${m.role === r}>${r}</option>`)}
+                  </select>
+                </td>
+                <td class="optional">${dateTime(m.createdAt)}</td>
+                <td><button class="danger" @click=${() => this.#remove(m)} aria-label="Remove ${m.name}">Remove</button></td>
+              </tr>`,
             )}
           </tbody>
         </table>`,
+      })}
+      <h2>Invite someone</h2>
+      <form novalidate aria-label="Invite a member" @submit=${this.#invite} @input=${this.#inviteForm.check} @focusout=${this.#inviteForm.check}>
+        ${this.#inviteForm.error ? html`<p class="error" role="alert">${this.#inviteForm.error}</p>` : nothing}
+        ${field({ label: "Email", name: "email", type: "email", required: true, error: this.#inviteForm.errors.email })}
+        <label for="f-role">Role
+          <select id="f-role" name="role">
+            <option value="staff">staff — runs plans, events and places</option>
+            <option value="admin">admin — also keys and members</option>
+          </select>
+        </label>
+        <button type="submit" ?disabled=${this.#inviteForm.busy}>${this.#inviteForm.busy ? "Sending…" : "Send invitation"}</button>
+        ${this.#invited ? html`<p role="status">Invitation sent to ${this.#invited}.</p>` : nothing}
+      </form>
+      <h2>Pending invitations</h2>
+      ${this.#invitations.render({
+        what: "invitations",
+        empty: "No pending invitations.",
+        rows: (invitations) => html`<ul>
+          ${invitations.map(
+            (i) => html`<li class="row">
+              <span>${i.email} as ${i.role}, until ${dateTime(i.expiresAt)}</span>
+              <button class="danger" @click=${() => this.#revoke(i)} aria-label="Revoke the invitation of ${i.email}">Revoke</button>
+            </li>`,
+          )}
+        </ul>`,
       })}`;
   }
+
+  async #memberAction(action: () => Promise<unknown>) {
+    this.#memberError = "";
+    try {
+      await action();
+    } catch (err) {
+      this.#memberError = describe(err);
+    }
+    await this.#members.reload();
+  }
+
+  #setRole(m: Member, role: Member["role"]) {
+    if (role === m.role) return;
+    void this.#memberAction(() => gk.organization.members.update(m.id, { role }));
+  }
+
+  #remove(m: Member) {
+    if (!confirm(`Remove ${m.name} (${m.email}) from the organization? Their keys stop working.`)) return;
+    void this.#memberAction(() => gk.organization.members.del(m.id));
+  }
+
+  async #revoke(i: MemberInvitation) {
+    if (!confirm(`Revoke the invitation of ${i.email}? Its link stops working.`)) return;
+    try {
+      await gk.organization.invitations.del(i.id);
+    } catch (err) {
+      this.#memberError = describe(err);
+    }
+    await this.#invitations.reload();
+  }
+
+  #invite = async (e: SubmitEvent) => {
+    const form = e.target as HTMLFormElement;
+    this.#invited = "";
+    let to = "";
+    const ok = await this.#inviteForm.submit(e, async (v) => {
+      to = v.email ?? "";
+      await gk.organization.members.create({ email: to, role: v.role === "admin" ? "admin" : "staff" });
+    });
+    if (ok) {
+      this.#invited = to;
+      form.reset();
+      await this.#invitations.reload();
+    }
+  };
 
   #save = async (e: SubmitEvent) => {
     this.#saved = false;
