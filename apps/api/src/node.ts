@@ -1,3 +1,4 @@
+import { lookup } from "node:dns/promises";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -18,6 +19,7 @@ import type { Deps } from "./lib/types.js";
 import { localSecrets } from "./local-secrets.js";
 import { generateVapidKeys, notificationsFromEnv } from "./platform/notifications/index.js";
 import { outboxViewer } from "./platform/notifications/viewer.js";
+import { webhookSender } from "./platform/webhooks/index.js";
 import { demoOrigins, seedDemo } from "./seed.js";
 
 /**
@@ -49,6 +51,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     { allowEphemeralSecrets: !production },
   );
   const instanceId = `dlv_${crypto.randomUUID()}`;
+  const resolveHost = async (hostname: string) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
   const deps: Deps = {
     db: handle.db,
     config,
@@ -62,6 +65,8 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
       db: handle.db,
       now: () => Date.now(),
     }),
+    webhooks: webhookSender(config, { resolveHost }),
+    resolveHost,
     docsScript,
     // The dashboard and the widgets module, as apps/dashboard built them (DASHBOARD_DIR moves it).
     assets: filesFrom(env.DASHBOARD_DIR ?? resolve(import.meta.dirname, "../../dashboard/dist")),

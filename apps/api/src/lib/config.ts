@@ -1,5 +1,8 @@
 import type { Config } from "./types.js";
 
+/** The `api_version` of the webhook events this API sends (the shape of their `data`). */
+export const WEBHOOK_API_VERSION = "2026-12-01";
+
 /**
  * Builds the config from plain string settings (process.env on Node, bindings and vars on
  * Workers). Missing secrets are generated only when `allowEphemeralSecrets` (local runs).
@@ -61,6 +64,14 @@ export function configFromEnv(
     credentialCacheSeconds: int("CREDENTIAL_CACHE_SECONDS", 5),
     idempotencyLeaseSeconds: Math.max(1, int("IDEMPOTENCY_LEASE_SECONDS", 10)),
     payments: paymentsFromEnv(env),
+    webhooks: {
+      allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS
+        ? env.WEBHOOK_ALLOW_PRIVATE_URLS === "true"
+        : runtime === "node" && env.NODE_ENV !== "production",
+      timeoutMs: Math.max(1, int("WEBHOOK_TIMEOUT_SECONDS", 10)) * 1000,
+      disableAfterFailures: Math.max(1, int("WEBHOOK_DISABLE_AFTER_FAILURES", 15)),
+      apiVersion: WEBHOOK_API_VERSION,
+    },
     runtime,
     version: opts.version ?? env.GATHERKIT_VERSION ?? "0.0.0",
   };
