@@ -10,6 +10,7 @@ import { configFromEnv } from "../src/lib/config.js";
 import { createLogger, type Logger } from "../src/lib/logger.js";
 import type { Publisher, PublishOptions } from "../src/lib/publisher.js";
 import type { Config, Deps } from "../src/lib/types.js";
+import { localFileStore } from "../src/node.js";
 import { notificationsFromEnv } from "../src/platform/notifications/config.js";
 import { generateVapidKeys } from "../src/platform/notifications/webpush.js";
 import { webhookSender } from "../src/platform/webhooks/index.js";
@@ -97,6 +98,7 @@ export async function createTestApp(
   );
   // Webhooks with the embedded default's rule (private addresses allowed) unless opts.env says otherwise.
   deps.webhooks = webhookSender(config, { resolveHost: deps.resolveHost });
+  deps.localFiles = localFileStore(join(dir, "uploads"));
   const app = createApp(deps);
   const appFetch = ((input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch;
   return {

@@ -2,6 +2,7 @@ import { createECDH } from "node:crypto";
 import type {
   Booking,
   ChatMessage,
+  CreatedUpload,
   CreatedWebhookEndpoint,
   Expense,
   Payment,
@@ -141,6 +142,14 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
       .where(eq(webhookDeliveries.endpointId, webhookEndpoint.id));
     if (d) objects.webhookDelivery = d;
   }
+  // Uploads: an image, uploaded to the local store and completed.
+  const upload = expectStatus<CreatedUpload>(
+    await call(t, "POST", "/v1/uploads", { token: org.secretKey, body: { contentType: "image/gif", size: 12 } }),
+    201,
+  );
+  const put = await t.fetch(upload.upload.url, { method: "PUT", headers: { "content-type": "image/gif" }, body: "GIF89a\0\0\0\0\0\0" });
+  if (put.status !== 200) throw new Error(`the upload PUT answered ${put.status}`);
+  objects.upload = expectStatus(await call(t, "POST", `/v1/uploads/${upload.id}/complete`, { token: org.secretKey }), 200);
   // Events: a published event with a ticket type, a quota over it and a pending order holding one ticket.
   const event = await newEvent(t, org, { title: `${name} concert`, capacity: 1000 });
   objects.event = event;

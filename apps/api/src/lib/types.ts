@@ -80,8 +80,25 @@ export interface Config {
    * and the `api_version` new endpoints get.
    */
   webhooks: { allowPrivateUrls: boolean; timeoutMs: number; disableAfterFailures: number; apiVersion: string };
+  /**
+   * Image uploads: the largest size accepted, how long an upload URL (and a read URL) works, and
+   * S3-compatible storage (R2, S3, MinIO) when set; without it, the local store of the embedded
+   * default (`Deps.localFiles`).
+   */
+  uploads: {
+    maxBytes: number;
+    urlTtlSeconds: number;
+    s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
+  };
   runtime: "node" | "workers";
   version: string;
+}
+
+/** Files on the local disk for the embedded default's uploads (Node only; keys are `<org>/<upload id>`). */
+export interface LocalFileStore {
+  write(key: string, bytes: Uint8Array): Promise<void>;
+  /** The file's bytes, or null when there is none. */
+  read(key: string): Promise<Uint8Array | null>;
 }
 
 /** Everything the app needs from the outside world; node.ts and worker.ts build it. */
@@ -100,6 +117,8 @@ export interface Deps {
    * networks) only literal addresses and local names are checked.
    */
   resolveHost?: (hostname: string) => Promise<string[]>;
+  /** The local file store of uploads when no S3-compatible storage is configured (node.ts: under DATA_DIR). */
+  localFiles?: LocalFileStore;
   /** Client address for rate limits (from the socket on Node, `cf-connecting-ip` on Workers). */
   clientIp?: (req: Request, env: unknown) => string | undefined;
   /** The clock: epoch milliseconds. Everything that reads the time reads it here (see lib/time.ts). */

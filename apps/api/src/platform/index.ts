@@ -13,6 +13,7 @@ import { paymentsHandlers } from "./payments/payments.handlers.js";
 import * as payments from "./payments/payments.routes.js";
 import { realtimeHandlers } from "./realtime/realtime.handlers.js";
 import * as realtime from "./realtime/realtime.routes.js";
+import { uploadsRouter } from "./uploads/index.js";
 import type { WebhookCatalogue } from "./webhooks/catalogue.js";
 import { webhooksRouter } from "./webhooks/index.js";
 
@@ -33,5 +34,6 @@ export function platformRouter(
       .post("/v1/payments/local/checkout", pay.localSubmit)
       .route("/", notificationsRouter())
       .route("/", webhooksRouter(webhookEvents))
+      .route("/", uploadsRouter())
   );
 }
