@@ -10,15 +10,10 @@ export const UPLOAD_MAX_BYTES_CEILING = 50 * 1024 * 1024;
 export const CreateUploadSchema = z
   .strictObject({
     contentType: z.enum(UPLOAD_CONTENT_TYPES).openapi({ description: "The image's type; the bytes uploaded must be of it." }),
-    size: z
-      .number()
-      .int()
-      .min(1)
-      .max(UPLOAD_MAX_BYTES_CEILING)
-      .openapi({
-        description: "The exact size in bytes; storage refuses any other (and more than the deployment's limit is 422 `upload_too_large`).",
-        example: 48213,
-      }),
+    size: z.number().int().min(1).max(UPLOAD_MAX_BYTES_CEILING).openapi({
+      description: "The exact size in bytes; storage refuses any other (and more than the deployment's limit is 422 `upload_too_large`).",
+      example: 48213,
+    }),
   })
   .openapi("CreateUploadRequest");
 export type CreateUpload = z.infer<typeof CreateUploadSchema>;
