@@ -10,6 +10,14 @@ import { registerWebhookCatalogue, webhookCatalogue } from "./platform/webhooks/
 
 export type { AppBindings, Caller, Config, Deps } from "./lib/types.js";
 
+/**
+ * The webhook event types and the schemas of their data: every message a domain publishes (no
+ * list of them elsewhere). node.ts and worker.ts give its types to the webhook sender.
+ */
+export function webhookEventCatalogue() {
+  return webhookCatalogue(DOMAINS.flatMap((d): readonly z.ZodType[] => d.messages));
+}
+
 /** The whole API, built from its dependencies. node.ts and worker.ts only wire these. */
 export function createApp(deps: Deps) {
   const app = createBaseApp(deps);
@@ -20,8 +28,7 @@ export function createApp(deps: Deps) {
     Object.assign(rooms, d.rooms);
     if ("payments" in d && d.payments) payments[d.name] = d.payments;
   }
-  // The webhook event types: every message a domain publishes (no list of them elsewhere).
-  const webhookEvents = webhookCatalogue(DOMAINS.flatMap((d): readonly z.ZodType[] => d.messages));
+  const webhookEvents = webhookEventCatalogue();
   app.route("/", platformRouter(rooms, payments, webhookEvents));
   for (const d of DOMAINS) app.route("/", d.router);
 

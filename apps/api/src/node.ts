@@ -8,7 +8,7 @@ import { applyMigrations } from "@gatherkit/db";
 import { createLibsqlDb } from "@gatherkit/db/libsql";
 import type { HttpBindings } from "@hono/node-server";
 import { serve } from "@hono/node-server";
-import { createApp } from "./app.js";
+import { createApp, webhookEventCatalogue } from "./app.js";
 import { startHoldSweeper } from "./domains/events/index.js";
 import { configFromEnv } from "./lib/config.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
@@ -65,7 +65,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
       db: handle.db,
       now: () => Date.now(),
     }),
-    webhooks: webhookSender(config, { resolveHost }),
+    webhooks: webhookSender(config, { eventTypes: webhookEventCatalogue().keys(), resolveHost }),
     localFiles: localFileStore(join(dataDir, "uploads")),
     resolveHost,
     docsScript,

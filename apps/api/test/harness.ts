@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { PublishedEvent } from "@gatherkit/core";
 import { applyMigrations } from "@gatherkit/db";
 import { createLibsqlDb } from "@gatherkit/db/libsql";
-import { createApp } from "../src/app.js";
+import { createApp, webhookEventCatalogue } from "../src/app.js";
 import { configFromEnv } from "../src/lib/config.js";
 import { createLogger, type Logger } from "../src/lib/logger.js";
 import type { Publisher, PublishOptions } from "../src/lib/publisher.js";
@@ -97,7 +97,7 @@ export async function createTestApp(
     { db: handle.db, now: deps.now },
   );
   // Webhooks with the embedded default's rule (private addresses allowed) unless opts.env says otherwise.
-  deps.webhooks = webhookSender(config, { resolveHost: deps.resolveHost });
+  deps.webhooks = webhookSender(config, { eventTypes: webhookEventCatalogue().keys(), resolveHost: deps.resolveHost });
   deps.localFiles = localFileStore(join(dir, "uploads"));
   const app = createApp(deps);
   const appFetch = ((input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch;

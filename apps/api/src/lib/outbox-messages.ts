@@ -210,6 +210,8 @@ export interface MessageSender {
  * worker.ts put it in `deps.webhooks`. It throws a `DeliveryError` to retry, a permanent one to stop.
  */
 export interface WebhookSender {
+  /** The catalogue's event types: only these are sent to endpoints (`*` means all of these). */
+  eventTypes: ReadonlySet<string>;
   deliver(deps: DeliveryDeps, payload: WebhookPayload, row: OutboxRowRef): Promise<void>;
 }
 
@@ -242,7 +244,9 @@ export function webhookRetryAt(err: unknown, attempts: number, createdAt: number
  * from the realtime row's, so running it again (a retried publish) inserts nothing new.
  */
 async function queueWebhookDeliveries(deps: DeliveryDeps, event: PublishedEvent, row: OutboxRowRef): Promise<void> {
-  if (!row.orgId) return;
+  // Only the catalogue's types (the domains' messages): not an organization's own feed
+  // (key.changed, member.changed…) nor a person's inbox; and nothing without a sender.
+  if (!row.orgId || !deps.webhooks?.eventTypes.has(event.type)) return;
   const suffix = row.id.slice(row.id.indexOf("_") + 1);
   const eventId = `whevt_${suffix}`;
   const now = deps.now();

@@ -18,10 +18,11 @@ export const RESPONSE_BYTES_KEPT = 1024;
  */
 export function webhookSender(
   config: Pick<Config, "webhooks" | "jwtSecret">,
-  opts: { fetch?: typeof fetch; resolveHost?: Deps["resolveHost"] } = {},
+  opts: { eventTypes: Iterable<string>; fetch?: typeof fetch; resolveHost?: Deps["resolveHost"] },
 ): WebhookSender {
   const send = opts.fetch ?? ((input, init) => fetch(input, init));
   return {
+    eventTypes: new Set(opts.eventTypes),
     async deliver(deps, payload, row) {
       const { db } = deps;
       const [ep] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, payload.endpointId)).limit(1);

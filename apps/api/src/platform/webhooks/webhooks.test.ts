@@ -301,6 +301,19 @@ describe("delivery", () => {
     await call(t, "DELETE", `/v1/webhook-endpoints/${e.id}`, { token: org.secretKey });
   });
 
+  it("sends only the catalogue's types: `*` gets no organization-feed or inbox message", async () => {
+    const r = await receiver();
+    const o = await newOrg(t);
+    await endpoint(o, r.url, ["*"]);
+    // key.changed goes to the organization's own room; plan.updated is a domain message.
+    expectStatus(await call(t, "POST", "/v1/secret-keys", { token: o.ownerToken, body: { name: "another" } }), 201);
+    await newPlan(t, o);
+    await pump(t, () => r.received.length >= 1);
+    await r.until(1);
+    await pump(t, () => false);
+    expect(r.received.map((x) => JSON.parse(x.body).type)).toEqual(["plan.updated"]);
+  });
+
   it("retries a failed delivery with backoff until it goes through, then counts no failure", async () => {
     const r = await receiver((_q, res) => {
       res.statusCode = 500;
