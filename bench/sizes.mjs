@@ -28,8 +28,10 @@ const WIDGETS_NEVER =
   /^(zod|core\/src\/|sdk\/src\/(client\.ts|resources\/(auth|organization|secret-keys|publishable-keys|participant-tokens)\.ts))/;
 
 export const SIZE_BUDGETS = [
-  // 6.2 KB since gk.places (places, bookings, reviews: about +250 B).
-  { name: "SDK  @gatherkit/sdk (everything)", entry: "packages/sdk/src/index.ts", eager: 6.2, lazy: 4, target: { total: 12 } },
+  // 6.2 KB since gk.places (places, bookings, reviews: about +250 B); 6.4 KB since gk.webhookEndpoints
+  // and the lazy gk.webhooks.constructEvent (+191 B measured); on demand 4.6 KB since the verifier is
+  // a chunk of its own (+0.73 KB, loaded only by a server that calls constructEvent).
+  { name: "SDK  @gatherkit/sdk (everything)", entry: "packages/sdk/src/index.ts", eager: 6.4, lazy: 4.6, target: { total: 12 } },
   {
     name: "widget base  @gatherkit/widgets/base",
     entry: "packages/widgets/src/base/index.ts",

@@ -1,12 +1,22 @@
 import { Scalar } from "@scalar/hono-api-reference";
+import type { z } from "zod";
 import { DOMAINS } from "./domains/index.js";
 import { createBaseApp } from "./lib/create-app.js";
 import type { PaymentEventHandler, RoomAccessCheck } from "./lib/domain.js";
 import { serveStaticAssets } from "./lib/static-assets.js";
 import type { Deps } from "./lib/types.js";
 import { platformRouter } from "./platform/index.js";
+import { registerWebhookCatalogue, webhookCatalogue } from "./platform/webhooks/index.js";
 
 export type { AppBindings, Caller, Config, Deps } from "./lib/types.js";
+
+/**
+ * The webhook event types and the schemas of their data: every message a domain publishes (no
+ * list of them elsewhere). node.ts and worker.ts give its types to the webhook sender.
+ */
+export function webhookEventCatalogue() {
+  return webhookCatalogue(DOMAINS.flatMap((d): readonly z.ZodType[] => d.messages));
+}
 
 /** The whole API, built from its dependencies. node.ts and worker.ts only wire these. */
 export function createApp(deps: Deps) {
@@ -18,7 +28,8 @@ export function createApp(deps: Deps) {
     Object.assign(rooms, d.rooms);
     if ("payments" in d && d.payments) payments[d.name] = d.payments;
   }
-  app.route("/", platformRouter(rooms, payments));
+  const webhookEvents = webhookEventCatalogue();
+  app.route("/", platformRouter(rooms, payments, webhookEvents));
   for (const d of DOMAINS) app.route("/", d.router);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
@@ -33,6 +44,8 @@ export function createApp(deps: Deps) {
     name: "gk_access",
     description: "The HTTP-only session cookie that sign-in (`POST /v1/auth/sign-in`) sets for browsers.",
   });
+
+  registerWebhookCatalogue(app.openAPIRegistry, webhookEvents);
 
   app.doc31("/v1/openapi.json", () => ({
     openapi: "3.1.0",

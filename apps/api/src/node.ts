@@ -1,5 +1,6 @@
+import { lookup } from "node:dns/promises";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -7,17 +8,18 @@ import { applyMigrations } from "@gatherkit/db";
 import { createLibsqlDb } from "@gatherkit/db/libsql";
 import type { HttpBindings } from "@hono/node-server";
 import { serve } from "@hono/node-server";
-import { createApp } from "./app.js";
+import { createApp, webhookEventCatalogue } from "./app.js";
 import { startHoldSweeper } from "./domains/events/index.js";
 import { configFromEnv } from "./lib/config.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
 import { releaseClaimsOf, startOutboxPump } from "./lib/outbox.js";
 import { filesFrom } from "./lib/static-files.js";
-import type { Deps } from "./lib/types.js";
+import type { Deps, LocalFileStore } from "./lib/types.js";
 import { localSecrets } from "./local-secrets.js";
 import { generateVapidKeys, notificationsFromEnv } from "./platform/notifications/index.js";
 import { outboxViewer } from "./platform/notifications/viewer.js";
+import { webhookSender } from "./platform/webhooks/index.js";
 import { demoOrigins, seedDemo } from "./seed.js";
 
 /**
@@ -49,6 +51,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     { allowEphemeralSecrets: !production },
   );
   const instanceId = `dlv_${crypto.randomUUID()}`;
+  const resolveHost = async (hostname: string) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
   const deps: Deps = {
     db: handle.db,
     config,
@@ -62,6 +65,9 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
       db: handle.db,
       now: () => Date.now(),
     }),
+    webhooks: webhookSender(config, { eventTypes: webhookEventCatalogue().keys(), resolveHost }),
+    localFiles: localFileStore(join(dataDir, "uploads")),
+    resolveHost,
     docsScript,
     // The dashboard and the widgets module, as apps/dashboard built them (DASHBOARD_DIR moves it).
     assets: filesFrom(env.DASHBOARD_DIR ?? resolve(import.meta.dirname, "../../dashboard/dist")),
@@ -192,4 +198,29 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     console.error(err);
     process.exit(1);
   });
+}
+
+/** The embedded default's upload store: one file per upload under `dir` (keys are `<org>/<upload id>`). */
+export function localFileStore(dir: string): LocalFileStore {
+  const fileOf = (key: string) => {
+    if (!/^[a-z]+_[0-9a-z]+\/[a-z]+_[0-9a-z]+$/.test(key)) throw new Error(`not an upload key: ${key}`);
+    return join(dir, key);
+  };
+  return {
+    async write(key, bytes) {
+      const file = fileOf(key);
+      await mkdir(dirname(file), { recursive: true });
+      // Written whole, then renamed: a reader never sees half a file.
+      await writeFile(`${file}.part`, bytes);
+      await rename(`${file}.part`, file);
+    },
+    async read(key) {
+      try {
+        return new Uint8Array(await readFile(fileOf(key)));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw err;
+      }
+    },
+  };
 }

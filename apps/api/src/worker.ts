@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { applyMigrations } from "@gatherkit/db";
 import { createD1Db } from "@gatherkit/db/d1";
 import { createLibsqlWebDb } from "@gatherkit/db/libsql-web";
-import { createApp } from "./app.js";
+import { createApp, webhookEventCatalogue } from "./app.js";
 import { releaseExpiredHolds } from "./domains/events/index.js";
 import { configFromEnv } from "./lib/config.js";
 import { problemResponse } from "./lib/errors.js";
@@ -12,6 +12,7 @@ import { createLogger, type LogLevel } from "./lib/logger.js";
 import { deliverOutbox, pruneExpired } from "./lib/outbox.js";
 import type { Deps } from "./lib/types.js";
 import { notificationsFromEnv } from "./platform/notifications/index.js";
+import { webhookSender } from "./platform/webhooks/index.js";
 
 /**
  * Bindings and vars of the Worker (wrangler.jsonc). The database is D1 (`DB`), or libSQL over
@@ -59,6 +60,8 @@ async function build(env: Env): Promise<Built> {
     now: () => Date.now(),
     notifications: notificationsFromEnv(vars, { db: handle.db, now: () => Date.now() }),
     ...(env.ASSETS ? { assets: assetsOf(env.ASSETS) } : {}),
+    // Workers' fetch cannot reach private networks; URLs are still checked for local names and literal addresses.
+    webhooks: webhookSender(config, { eventTypes: webhookEventCatalogue().keys() }),
     waitUntil: (p) => {
       const ctx = requestContext.getStore();
       const settled = p.catch((err: unknown) =>

@@ -5,13 +5,15 @@ import { pathToFileURL } from "node:url";
 import type { PublishedEvent } from "@gatherkit/core";
 import { applyMigrations } from "@gatherkit/db";
 import { createLibsqlDb } from "@gatherkit/db/libsql";
-import { createApp } from "../src/app.js";
+import { createApp, webhookEventCatalogue } from "../src/app.js";
 import { configFromEnv } from "../src/lib/config.js";
 import { createLogger, type Logger } from "../src/lib/logger.js";
 import type { Publisher, PublishOptions } from "../src/lib/publisher.js";
 import type { Config, Deps } from "../src/lib/types.js";
+import { localFileStore } from "../src/node.js";
 import { notificationsFromEnv } from "../src/platform/notifications/config.js";
 import { generateVapidKeys } from "../src/platform/notifications/webpush.js";
+import { webhookSender } from "../src/platform/webhooks/index.js";
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;
@@ -32,7 +34,14 @@ export interface TestApp {
  * gets real SQL, real auth and real idempotency; only the network is skipped.
  */
 export async function createTestApp(
-  opts: { config?: Partial<Config>; env?: Record<string, string>; publisher?: Publisher; now?: () => number; logger?: Logger } = {},
+  opts: {
+    config?: Partial<Config>;
+    env?: Record<string, string>;
+    publisher?: Publisher;
+    now?: () => number;
+    logger?: Logger;
+    resolveHost?: Deps["resolveHost"];
+  } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "gk-test-"));
   const handle = createLibsqlDb({ url: pathToFileURL(join(dir, "test.db")).href });
@@ -73,6 +82,7 @@ export async function createTestApp(
     },
     clientIp: (req) => req.headers.get("x-test-ip") ?? "127.0.0.1",
     now: opts.now ?? monotonicNow(),
+    ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}),
   };
   // The local providers (EMAIL_PROVIDER/SMS_PROVIDER in opts.env choose others), as `pnpm dev` has,
   // and web push with fresh VAPID keys to the test push service (VAPID_PUBLIC_KEY: "" turns it off).
@@ -86,6 +96,9 @@ export async function createTestApp(
     },
     { db: handle.db, now: deps.now },
   );
+  // Webhooks with the embedded default's rule (private addresses allowed) unless opts.env says otherwise.
+  deps.webhooks = webhookSender(config, { eventTypes: webhookEventCatalogue().keys(), resolveHost: deps.resolveHost });
+  deps.localFiles = localFileStore(join(dir, "uploads"));
   const app = createApp(deps);
   const appFetch = ((input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch;
   return {

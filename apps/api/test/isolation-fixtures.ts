@@ -1,7 +1,18 @@
 import { createECDH } from "node:crypto";
-import type { Booking, ChatMessage, Expense, Payment, Proposal, PushSubscriptionInfo, Review } from "@gatherkit/core";
-import { inboxItems } from "@gatherkit/db";
+import type {
+  Booking,
+  ChatMessage,
+  CreatedUpload,
+  CreatedWebhookEndpoint,
+  Expense,
+  Payment,
+  Proposal,
+  PushSubscriptionInfo,
+  Review,
+} from "@gatherkit/core";
+import { inboxItems, webhookDeliveries } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
+import { deliverOutbox } from "../src/lib/outbox.js";
 import { notificationWrites } from "../src/platform/notifications/notify.js";
 import { unsubscribeToken } from "../src/platform/notifications/unsubscribe.service.js";
 import { checkout, newEvent, newQuota, newTicketType } from "./event-fixtures.js";
@@ -112,6 +123,33 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     await call(t, "POST", "/v1/push/subscriptions", { token: org.participantToken, body: testPushSubscription(name) }),
     201,
   );
+  // Webhooks: an endpoint (on a port nothing listens on) and its log of one failed delivery, of
+  // the plan.updated a new plan causes.
+  const { secret: webhookSecret, ...webhookEndpoint } = expectStatus<CreatedWebhookEndpoint>(
+    await call(t, "POST", "/v1/webhook-endpoints", {
+      token: org.secretKey,
+      body: { url: "http://127.0.0.1:9/hook", eventTypes: ["plan.updated"] },
+    }),
+    201,
+  );
+  objects.webhookEndpoint = webhookEndpoint;
+  await newPlan(t, org, { title: `${name} hooked trip` });
+  for (let i = 0; i < 100 && !objects.webhookDelivery; i++) {
+    await deliverOutbox(t.deps, { maxBatches: 1 });
+    const [d] = await t.deps.db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.endpointId, webhookEndpoint.id));
+    if (d) objects.webhookDelivery = d;
+  }
+  // Uploads: an image, uploaded to the local store and completed.
+  const upload = expectStatus<CreatedUpload>(
+    await call(t, "POST", "/v1/uploads", { token: org.secretKey, body: { contentType: "image/gif", size: 12 } }),
+    201,
+  );
+  const put = await t.fetch(upload.upload.url, { method: "PUT", headers: { "content-type": "image/gif" }, body: "GIF89a\0\0\0\0\0\0" });
+  if (put.status !== 200) throw new Error(`the upload PUT answered ${put.status}`);
+  objects.upload = expectStatus(await call(t, "POST", `/v1/uploads/${upload.id}/complete`, { token: org.secretKey }), 200);
   // Events: a published event with a ticket type, a quota over it and a pending order holding one ticket.
   const event = await newEvent(t, org, { title: `${name} concert`, capacity: 1000 });
   objects.event = event;
@@ -199,6 +237,7 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     },
     secrets: [
       invitation.token,
+      webhookSecret,
       org.secretKey,
       org.publishableKey,
       org.participantToken,

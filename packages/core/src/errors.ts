@@ -3,6 +3,8 @@ import { EVENT_ERROR_CODES } from "./events/errors.js";
 import { NOTIFICATION_ERROR_CODES } from "./notifications/errors.js";
 import { PLACE_ERROR_CODES } from "./places/errors.js";
 import { PLAN_ERROR_CODES } from "./plans/errors.js";
+import { UPLOAD_ERROR_CODES } from "./uploads/errors.js";
+import { WEBHOOK_ERROR_CODES } from "./webhooks/errors.js";
 import { z } from "./zod.js";
 
 /** Codes every domain may answer: request shape, authentication, idempotency, limits. */
@@ -45,6 +47,8 @@ export const PLATFORM_ERROR_CODES = [
 export const ERROR_CODES = [
   ...PLATFORM_ERROR_CODES,
   ...NOTIFICATION_ERROR_CODES,
+  ...WEBHOOK_ERROR_CODES,
+  ...UPLOAD_ERROR_CODES,
   ...ACCOUNTS_ERROR_CODES,
   ...PLAN_ERROR_CODES,
   ...EVENT_ERROR_CODES,

@@ -33,6 +33,10 @@ export const ID_PREFIXES = {
   inboxItem: "ntf",
   pushSubscription: "psub",
   request: "req",
+  webhookEndpoint: "whe",
+  webhookEvent: "whevt",
+  webhookDelivery: "whd",
+  upload: "file",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -12,4 +12,6 @@ export * from "./plans/index.js";
 export * from "./realtime.js";
 export * from "./text.js";
 export * from "./time.js";
+export * from "./uploads/index.js";
+export * from "./webhooks/index.js";
 export { z } from "./zod.js";

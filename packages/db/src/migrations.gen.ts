@@ -156,5 +156,17 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `places_org_created` ON `places` (`org_id`,`created_at`,`id`);",
       "CREATE INDEX `places_org_lat_lng` ON `places` (`org_id`,`lat`,`lng`);"
     ]
+  },
+  {
+    "id": "0010_webhooks_uploads",
+    "statements": [
+      "CREATE TABLE `uploads` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`storage_key` text NOT NULL,\n\t`content_type` text NOT NULL,\n\t`size` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`attached_to` text,\n\t`created_at` integer NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`uploaded_at` integer\n);",
+      "CREATE INDEX `uploads_org` ON `uploads` (`org_id`,`created_at`);",
+      "CREATE TABLE `webhook_deliveries` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`endpoint_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`event_type` text NOT NULL,\n\t`attempt` integer NOT NULL,\n\t`url` text NOT NULL,\n\t`request_body` text NOT NULL,\n\t`response_status` integer,\n\t`response_body` text,\n\t`error` text,\n\t`duration_ms` integer NOT NULL,\n\t`created_at` integer NOT NULL\n);",
+      "CREATE INDEX `webhook_deliveries_endpoint` ON `webhook_deliveries` (`endpoint_id`,`created_at`);",
+      "CREATE INDEX `webhook_deliveries_created` ON `webhook_deliveries` (`created_at`);",
+      "CREATE TABLE `webhook_endpoints` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`url` text NOT NULL,\n\t`description` text,\n\t`event_types` text NOT NULL,\n\t`status` text NOT NULL,\n\t`disabled_reason` text,\n\t`api_version` text NOT NULL,\n\t`secret` text NOT NULL,\n\t`secret_prefix` text NOT NULL,\n\t`previous_secret` text,\n\t`previous_secret_expires_at` integer,\n\t`consecutive_failures` integer DEFAULT 0 NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
+      "CREATE INDEX `webhook_endpoints_org` ON `webhook_endpoints` (`org_id`,`status`);"
+    ]
   }
 ];

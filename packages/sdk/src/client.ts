@@ -9,6 +9,8 @@ import { Places } from "./resources/places.js";
 import { Plans } from "./resources/plans.js";
 import { PublishableKeys } from "./resources/publishable-keys.js";
 import { SecretKeys } from "./resources/secret-keys.js";
+import { WebhookEndpoints } from "./resources/webhook-endpoints.js";
+import type { WebhookEvent } from "./webhooks.js";
 
 export type { ClientOptions } from "./base-client.js";
 
@@ -32,6 +34,21 @@ export class Gatherkit extends GatherkitClient {
   readonly invites: Invites = new Invites(this);
   readonly events: Events = new Events(this);
   readonly orders: Orders = new Orders(this);
+  readonly webhookEndpoints: WebhookEndpoints = new WebhookEndpoints(this);
+  /**
+   * `await gk.webhooks.constructEvent(rawBody, signatureHeader, secret, toleranceSeconds?)`: verifies
+   * a delivery and returns its event (see `@gatherkit/sdk/webhooks`, loaded on first use).
+   */
+  readonly webhooks = {
+    async constructEvent<E extends WebhookEvent = WebhookEvent>(
+      body: string | Uint8Array,
+      header: string | null | undefined,
+      secret: string,
+      toleranceSeconds?: number,
+    ): Promise<E> {
+      return (await import("./webhooks.js")).constructEvent<E>(body, header, secret, toleranceSeconds);
+    },
+  };
 
   /**
    * Live updates from rooms, with room tokens fetched as this client's caller:

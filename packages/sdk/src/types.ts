@@ -26,6 +26,7 @@ import type {
   CreateRoomTokenSchema,
   CreateSecretKeySchema,
   CreateTicketTypeSchema,
+  CreateWebhookEndpointSchema,
   EventListQuery,
   FinalizeSchema,
   JoinPlanSchema,
@@ -41,6 +42,7 @@ import type {
   PublishedEvent,
   RefreshSchema,
   ReviewListQuery,
+  RotateWebhookSecretSchema,
   SignInSchema,
   SignUpSchema,
   UpdateChatMessageSchema,
@@ -54,6 +56,7 @@ import type {
   UpdateProposalSchema,
   UpdatePublishableKeySchema,
   UpdateTicketTypeSchema,
+  UpdateWebhookEndpointSchema,
   z,
 } from "@gatherkit/core";
 
@@ -206,3 +209,13 @@ export type ReviewModerateParams = z.input<typeof ModerateReviewSchema>;
 export type ReviewListParams = Partial<ReviewListQuery>;
 /** An event published to a place's room (`place:<id>`). */
 export type PlaceEvent = Extract<PublishedEvent, { type: "place.availability_changed" }>;
+
+export type {
+  CreatedWebhookEndpoint,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from "@gatherkit/core";
+/** `url` (HTTPS), `eventTypes` from the catalogue (or `["*"]`), an optional `description`. */
+export type WebhookEndpointCreateParams = z.input<typeof CreateWebhookEndpointSchema>;
+export type WebhookEndpointUpdateParams = z.input<typeof UpdateWebhookEndpointSchema>;
+export type WebhookSecretRotateParams = z.input<typeof RotateWebhookSecretSchema>;

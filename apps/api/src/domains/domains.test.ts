@@ -1,10 +1,23 @@
-import { ERROR_CODES, NOTIFICATION_ERROR_CODES, PLATFORM_ERROR_CODES, PublishedEventSchema } from "@gatherkit/core";
+import {
+  ERROR_CODES,
+  NOTIFICATION_ERROR_CODES,
+  PLATFORM_ERROR_CODES,
+  PublishedEventSchema,
+  UPLOAD_ERROR_CODES,
+  WEBHOOK_ERROR_CODES,
+} from "@gatherkit/core";
 import { describe, expect, it } from "vitest";
 import { DOMAINS } from "./index.js";
 
 describe("the domains' public surfaces", () => {
   it("together with the platform's (notifications included), the domains' error codes are exactly ERROR_CODES, each once", () => {
-    const all = [...PLATFORM_ERROR_CODES, ...NOTIFICATION_ERROR_CODES, ...DOMAINS.flatMap((d) => d.errors)];
+    const all = [
+      ...PLATFORM_ERROR_CODES,
+      ...NOTIFICATION_ERROR_CODES,
+      ...WEBHOOK_ERROR_CODES,
+      ...UPLOAD_ERROR_CODES,
+      ...DOMAINS.flatMap((d) => d.errors),
+    ];
     expect(new Set(all).size).toBe(all.length);
     expect([...all].sort()).toEqual([...ERROR_CODES].sort());
   });

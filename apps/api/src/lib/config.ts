@@ -1,4 +1,8 @@
+import { UPLOAD_MAX_BYTES_CEILING } from "@gatherkit/core";
 import type { Config } from "./types.js";
+
+/** The `api_version` of the webhook events this API sends (the shape of their `data`). */
+export const WEBHOOK_API_VERSION = "2026-12-01";
 
 /**
  * Builds the config from plain string settings (process.env on Node, bindings and vars on
@@ -61,8 +65,38 @@ export function configFromEnv(
     credentialCacheSeconds: int("CREDENTIAL_CACHE_SECONDS", 5),
     idempotencyLeaseSeconds: Math.max(1, int("IDEMPOTENCY_LEASE_SECONDS", 10)),
     payments: paymentsFromEnv(env),
+    webhooks: {
+      allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS
+        ? env.WEBHOOK_ALLOW_PRIVATE_URLS === "true"
+        : runtime === "node" && env.NODE_ENV !== "production",
+      timeoutMs: Math.max(1, int("WEBHOOK_TIMEOUT_SECONDS", 10)) * 1000,
+      disableAfterFailures: Math.max(1, int("WEBHOOK_DISABLE_AFTER_FAILURES", 15)),
+      apiVersion: WEBHOOK_API_VERSION,
+    },
+    uploads: {
+      maxBytes: Math.min(Math.max(1, int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)), UPLOAD_MAX_BYTES_CEILING),
+      urlTtlSeconds: Math.max(60, int("UPLOAD_URL_TTL_SECONDS", 15 * 60)),
+      ...s3FromEnv(env),
+    },
     runtime,
     version: opts.version ?? env.GATHERKIT_VERSION ?? "0.0.0",
+  };
+}
+
+function s3FromEnv(env: Record<string, string | undefined>): Pick<Config["uploads"], "s3"> {
+  const names = ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;
+  const set = names.filter((n) => env[n]);
+  if (set.length === 0) return {};
+  if (set.length < names.length)
+    throw new Error(`Set all of ${names.join(", ")} to store uploads in S3-compatible storage (none: local files).`);
+  return {
+    s3: {
+      endpoint: (env.S3_ENDPOINT as string).replace(/\/$/, ""),
+      bucket: env.S3_BUCKET as string,
+      region: env.S3_REGION ?? "auto",
+      accessKeyId: env.S3_ACCESS_KEY_ID as string,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY as string,
+    },
   };
 }
 

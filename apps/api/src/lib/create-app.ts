@@ -8,6 +8,9 @@ import { ApiError, problemResponse } from "./errors.js";
 import { idempotency } from "./idempotency.js";
 import type { AppBindings, Config, Deps } from "./types.js";
 
+/** Where the embedded default's local file storage receives and serves uploads (signed URLs, outside /v1). */
+export const LOCAL_FILES_PATH = "/_files/";
+
 const isErrorCode = (x: unknown): x is ErrorCode => typeof x === "string" && (ERROR_CODES as readonly string[]).includes(x);
 
 const TARGETS: Record<string, string> = { json: "body", query: "query", param: "path", header: "header", cookie: "cookie", form: "body" };
@@ -72,14 +75,13 @@ export function createBaseApp(deps: Deps) {
   app.use("*", securityHeaders(deps.config));
   app.use("*", cors);
 
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: (c) =>
-        problemResponse(413, "payload_too_large", `The request body is larger than ${deps.config.maxBodyBytes} bytes.`, c.var.requestId),
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: (c) =>
+      problemResponse(413, "payload_too_large", `The request body is larger than ${deps.config.maxBodyBytes} bytes.`, c.var.requestId),
+  });
+  // The local upload target (platform/uploads) takes files up to the size its signed URL declares.
+  app.use("*", (c, next) => (c.req.path.startsWith(LOCAL_FILES_PATH) ? next() : limit(c, next)));
 
   app.use("/v1/*", authenticate);
   app.use("/v1/*", idempotency);

@@ -1,5 +1,5 @@
 import { newId, type PublishedEvent, PublishedEventSchema, RoomNameSchema, z } from "@gatherkit/core";
-import { type Db, outbox } from "@gatherkit/db";
+import { type Db, outbox, webhookEndpoints } from "@gatherkit/db";
 import { type SQL, sql } from "drizzle-orm";
 import { insertWhen } from "./guarded-insert.js";
 import type { Deps } from "./types.js";
@@ -11,7 +11,17 @@ import type { Deps } from "./types.js";
  */
 
 /** Everything delivery needs from the app's dependencies. */
-export type DeliveryDeps = Pick<Deps, "db" | "publisher" | "logger" | "now" | "instanceId" | "notifications">;
+export type DeliveryDeps = Pick<Deps, "db" | "publisher" | "logger" | "now" | "instanceId" | "notifications" | "webhooks">;
+
+/** The outbox row a delivery is for. */
+export interface OutboxRowRef {
+  id: string;
+  seq: number;
+  /** This attempt's number (1 for the first). */
+  attempts: number;
+  orgId: string | null;
+  createdAt: number;
+}
 
 export interface OutboxKind<P> {
   schema: z.ZodType<P>;
@@ -22,9 +32,14 @@ export interface OutboxKind<P> {
    */
   orderKey(payload: P): string;
   orderKeySql(payload: SQL): SQL;
-  deliver(deps: DeliveryDeps, payload: P, row: { id: string; seq: number; orgId: string | null }): Promise<void>;
+  deliver(deps: DeliveryDeps, payload: P, row: OutboxRowRef): Promise<void>;
   /** Attempts before the row is parked as failed (its `last_error` says why). */
   maxAttempts: number;
+  /**
+   * The kind's own retry schedule, instead of `nextAttemptAfter`'s: when a row first written at
+   * `createdAt` whose attempt number `attempts` failed with `err` at `at` is tried next, or `PARKED`.
+   */
+  retryAt?(err: unknown, attempts: number, createdAt: number, at: number): number;
 }
 
 const RealtimePayloadSchema = z.object({
@@ -68,6 +83,18 @@ const PushPayloadSchema = z.object({
 });
 export type PushPayload = z.infer<typeof PushPayloadSchema>;
 
+const WebhookPayloadSchema = z.object({
+  endpointId: z.string().min(1),
+  event: z.object({
+    id: z.string().min(1),
+    type: z.string().min(1),
+    /** Epoch ms of the change that caused it. */
+    created: z.number().int(),
+    data: z.unknown(),
+  }),
+});
+export type WebhookPayload = z.infer<typeof WebhookPayloadSchema>;
+
 /** Attempts before an email or SMS is parked (its `last_error` and delivery log say why). */
 export const MESSAGE_MAX_ATTEMPTS = 10;
 
@@ -81,12 +108,16 @@ export const KINDS = {
     // delivery whose answer was lost, however late it comes: at-least-once here, once for the
     // clients. Sequences rise in commit order and a room's rows go out in that order, so the
     // room only needs the highest one it has broadcast.
-    deliver: (deps, p, row) =>
-      deps.publisher.publish(p.room, p.event, {
+    // First the event's webhook deliveries are queued (once: their ids derive from this row's, so
+    // a retry of this row queues nothing twice), so they do not depend on the rooms being up.
+    deliver: async (deps, p, row) => {
+      await queueWebhookDeliveries(deps, p.event, row);
+      await deps.publisher.publish(p.room, p.event, {
         id: row.id,
         order: row.seq,
         ...(p.disconnect?.length ? { disconnect: p.disconnect } : {}),
-      }),
+      });
+    },
     maxAttempts: 20,
   } satisfies OutboxKind<z.infer<typeof RealtimePayloadSchema>>,
   // Messages to people go out through the notifications platform (deps.notifications), one
@@ -112,6 +143,17 @@ export const KINDS = {
     deliver: (deps, p, row) => messageSender(deps).push(deps, p, row),
     maxAttempts: MESSAGE_MAX_ATTEMPTS,
   } satisfies OutboxKind<PushPayload>,
+  // One event to one webhook endpoint, POSTed by the webhooks platform (deps.webhooks). An
+  // endpoint's events go one after another, so an endpoint that is down is tried once per backoff,
+  // not once per event; different endpoints (and organizations) in parallel.
+  webhook: {
+    schema: WebhookPayloadSchema,
+    orderKey: (p) => p.endpointId,
+    orderKeySql: (payload) => sql`json_extract(${payload}, '$.endpointId')`,
+    deliver: (deps, p, row) => webhookSender(deps).deliver(deps, p, row),
+    maxAttempts: Number.MAX_SAFE_INTEGER,
+    retryAt: webhookRetryAt,
+  } satisfies OutboxKind<WebhookPayload>,
 };
 type Kinds = typeof KINDS;
 export type KindName = keyof Kinds;
@@ -143,6 +185,11 @@ export function sms(payload: SmsPayload): OutboxMessage {
 export function push(payload: PushPayload): OutboxMessage {
   return { kind: "push", payload: PushPayloadSchema.parse(payload) };
 }
+/** A webhook delivery of `event` to one endpoint (a resend: the same event id again). */
+export function webhook(payload: WebhookPayload): OutboxMessage {
+  return { kind: "webhook", payload: WebhookPayloadSchema.parse(payload) };
+}
+
 /** Kept for callers written before email had a deliverer; every kind now has one. */
 export type PendingMessage = OutboxMessage;
 
@@ -156,6 +203,62 @@ export interface MessageSender {
   push(deps: DeliveryDeps, payload: PushPayload, row: { id: string; orgId: string | null }): Promise<void>;
   /** What browsers need to subscribe to web push, when it is configured. */
   webPush?: { publicKey: string; allowsEndpoint(endpoint: string): boolean };
+}
+
+/**
+ * Posts webhook outbox rows to their endpoints; platform/webhooks implements it and node.ts /
+ * worker.ts put it in `deps.webhooks`. It throws a `DeliveryError` to retry, a permanent one to stop.
+ */
+export interface WebhookSender {
+  /** The catalogue's event types: only these are sent to endpoints (`*` means all of these). */
+  eventTypes: ReadonlySet<string>;
+  deliver(deps: DeliveryDeps, payload: WebhookPayload, row: OutboxRowRef): Promise<void>;
+}
+
+function webhookSender(deps: DeliveryDeps): WebhookSender {
+  if (!deps.webhooks) throw new Error("no webhook sender configured (deps.webhooks)");
+  return deps.webhooks;
+}
+
+/** A webhook delivery is retried for this long after its event, then given up (parked). */
+export const WEBHOOK_RETRY_WINDOW_MS = 3 * 24 * 60 * 60_000;
+const WEBHOOK_FIRST_RETRY_MS = 60_000;
+const WEBHOOK_MAX_BACKOFF_MS = 8 * 60 * 60_000;
+
+/**
+ * Webhooks' schedule: 1 min, 4 min, 16 min, ~1 h, ~4 h, then every 8 h (plus up to 25 % jitter,
+ * never sooner than a 429's Retry-After), until three days after the event; a permanent failure
+ * (the endpoint answered 410, or was disabled) stops at once.
+ */
+export function webhookRetryAt(err: unknown, attempts: number, createdAt: number, at: number, random = Math.random): number {
+  if (err instanceof DeliveryError && err.permanent) return PARKED;
+  const base = Math.min(WEBHOOK_FIRST_RETRY_MS * 4 ** Math.max(0, attempts - 1), WEBHOOK_MAX_BACKOFF_MS);
+  const wait = Math.max(Math.round(base * (1 + 0.25 * random())), err instanceof DeliveryError ? (err.retryAfterMs ?? 0) : 0);
+  const next = at + Math.min(wait, WEBHOOK_MAX_BACKOFF_MS);
+  return next > createdAt + WEBHOOK_RETRY_WINDOW_MS ? PARKED : next;
+}
+
+/**
+ * Queues one webhook outbox row per enabled endpoint of the row's organization subscribed to
+ * the event's type (or to `*`), in one INSERT … SELECT. The event id and the rows' ids derive
+ * from the realtime row's, so running it again (a retried publish) inserts nothing new.
+ */
+async function queueWebhookDeliveries(deps: DeliveryDeps, event: PublishedEvent, row: OutboxRowRef): Promise<void> {
+  // Only the catalogue's types (the domains' messages): not an organization's own feed
+  // (key.changed, member.changed…) nor a person's inbox; and nothing without a sender.
+  if (!row.orgId || !deps.webhooks?.eventTypes.has(event.type)) return;
+  const suffix = row.id.slice(row.id.indexOf("_") + 1);
+  const eventId = `whevt_${suffix}`;
+  const now = deps.now();
+  const e = webhookEndpoints;
+  await deps.db.run(sql`INSERT INTO ${outbox} (id, org_id, kind, payload, attempts, next_attempt_at, created_at)
+    SELECT 'obx_' || ${suffix} || substr(${e.id}, instr(${e.id}, '_') + 1), ${e.orgId}, 'webhook',
+      json_object('endpointId', ${e.id}, 'event', json_object('id', ${eventId}, 'type', ${event.type}, 'created', ${row.createdAt}, 'data', json(${JSON.stringify(event.data)}))),
+      0, ${now}, ${now}
+    FROM ${e}
+    WHERE ${e.orgId} = ${row.orgId} AND ${e.status} = 'enabled'
+      AND EXISTS (SELECT 1 FROM json_each(${e.eventTypes}) WHERE value IN (${event.type}, '*'))
+    ON CONFLICT (id) DO NOTHING`);
 }
 
 function messageSender(deps: DeliveryDeps): MessageSender {

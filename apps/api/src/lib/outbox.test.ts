@@ -504,7 +504,7 @@ describe("retention", () => {
     ]);
     clock.now += SENT_RETENTION_MS + 60_000;
     const pruned = await pruneExpired({ db, now: () => clock.now, logger: silentLogger });
-    expect(pruned).toEqual({ outbox: 3, idempotencyKeys: 1 });
+    expect(pruned).toEqual({ outbox: 3, idempotencyKeys: 1, webhookDeliveries: 0 });
     const left = await db.select().from(outbox);
     expect(left.map((x) => x.sentAt)).toEqual([null]);
     expect((await db.select().from(idempotencyKeys)).map((k) => k.key)).toEqual(["new"]);
@@ -512,7 +512,11 @@ describe("retention", () => {
     // The newest row survives even once it is sent and old, so its sequence is never reused.
     await deliverOutbox(deps(r.publisher, clock));
     clock.now += SENT_RETENTION_MS + 60_000;
-    expect(await pruneExpired({ db, now: () => clock.now, logger: silentLogger })).toEqual({ outbox: 0, idempotencyKeys: 1 });
+    expect(await pruneExpired({ db, now: () => clock.now, logger: silentLogger })).toEqual({
+      outbox: 0,
+      idempotencyKeys: 1,
+      webhookDeliveries: 0,
+    });
     expect(await db.select().from(outbox)).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import type { PublishedEvent } from "@gatherkit/core";
-import { type Db, outbox } from "@gatherkit/db";
+import { type Db, outbox, webhookDeliveries } from "@gatherkit/db";
 import { and, eq, getTableColumns, gt, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { pruneIdempotencyKeys } from "./idempotency.js";
@@ -53,6 +53,9 @@ export {
   retryDelay,
   type SmsPayload,
   sms,
+  type WebhookPayload,
+  type WebhookSender,
+  webhook,
 } from "./outbox-messages.js";
 
 /**
@@ -254,7 +257,9 @@ async function deliverInOrder(deps: DeliveryDeps, rows: ClaimedRow[]): Promise<{
     const kind = KINDS[row.kind as KindName] as OutboxKind<unknown>;
     deps.logger.warn("outbox delivery failed", { id: row.id, kind: row.kind, attempts: row.attempts, error: message });
     // A provider's refusal parks the message at once; a 429/5xx waits at least its Retry-After.
-    const retryAt = nextAttemptAfter(err, row.attempts, kind.maxAttempts, at);
+    const retryAt = kind.retryAt
+      ? kind.retryAt(err, row.attempts, row.createdAt, at)
+      : nextAttemptAfter(err, row.attempts, kind.maxAttempts, at);
     if (retryAt === PARKED) deps.logger.error("outbox message parked", { id: row.id, reason: message });
     const why = err instanceof DeliveryError && err.permanent ? "refused" : `gave up after ${row.attempts} attempts`;
     const lastError = retryAt === PARKED ? `${why}: ${message}` : message;
@@ -431,12 +436,30 @@ export function startOutboxPump(deps: DeliveryDeps & Pick<Deps, "waitUntil">, in
 
 /**
  * Everything the API keeps only for a while, pruned past its retention: sent outbox rows and
- * idempotency keys. The Node pump runs it about once a minute, the Worker's cron on each run.
+ * idempotency keys, webhook delivery logs. The Node pump runs it about once a minute, the Worker's cron on each run.
  */
-export async function pruneExpired(deps: Pick<Deps, "db" | "now" | "logger">): Promise<{ outbox: number; idempotencyKeys: number }> {
-  const result = { outbox: await pruneOutbox(deps), idempotencyKeys: await pruneIdempotencyKeys(deps) };
-  if (result.outbox || result.idempotencyKeys) deps.logger.info("pruned", result);
+export async function pruneExpired(
+  deps: Pick<Deps, "db" | "now" | "logger">,
+): Promise<{ outbox: number; idempotencyKeys: number; webhookDeliveries: number }> {
+  const result = {
+    outbox: await pruneOutbox(deps),
+    idempotencyKeys: await pruneIdempotencyKeys(deps),
+    webhookDeliveries: await pruneWebhookDeliveries(deps),
+  };
+  if (result.outbox || result.idempotencyKeys || result.webhookDeliveries) deps.logger.info("pruned", result);
   return result;
+}
+
+/** A webhook endpoint's delivery log keeps each attempt this long. */
+export const WEBHOOK_DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60_000;
+
+/** Deletes webhook delivery log entries older than `WEBHOOK_DELIVERY_RETENTION_MS`. */
+export async function pruneWebhookDeliveries(deps: Pick<Deps, "db" | "now">): Promise<number> {
+  const deleted = await deps.db
+    .delete(webhookDeliveries)
+    .where(lt(webhookDeliveries.createdAt, deps.now() - WEBHOOK_DELIVERY_RETENTION_MS))
+    .returning({ id: webhookDeliveries.id });
+  return deleted.length;
 }
 
 /** Sent rows are kept this long (to look into what was sent), then pruned. */

@@ -2,7 +2,7 @@ import type { Role } from "@gatherkit/core";
 import type { Db } from "@gatherkit/db";
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Logger } from "./logger.js";
-import type { MessageSender } from "./outbox.js";
+import type { MessageSender, WebhookSender } from "./outbox.js";
 import type { Publisher } from "./publisher.js";
 
 /** Who is calling. Resolved once per request by the auth middleware. */
@@ -73,8 +73,32 @@ export interface Config {
     stripeAccount?: string;
     stripeApi?: { host: string; port: number; protocol: "http" | "https" };
   };
+  /**
+   * Outgoing webhooks: whether endpoint URLs may use plain http and resolve to private, loopback
+   * or link-local addresses (the embedded default, for local receivers; never in production), how
+   * long one delivery may take, after how many failed attempts in a row an endpoint is disabled,
+   * and the `api_version` new endpoints get.
+   */
+  webhooks: { allowPrivateUrls: boolean; timeoutMs: number; disableAfterFailures: number; apiVersion: string };
+  /**
+   * Image uploads: the largest size accepted, how long an upload URL (and a read URL) works, and
+   * S3-compatible storage (R2, S3, MinIO) when set; without it, the local store of the embedded
+   * default (`Deps.localFiles`).
+   */
+  uploads: {
+    maxBytes: number;
+    urlTtlSeconds: number;
+    s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
+  };
   runtime: "node" | "workers";
   version: string;
+}
+
+/** Files on the local disk for the embedded default's uploads (Node only; keys are `<org>/<upload id>`). */
+export interface LocalFileStore {
+  write(key: string, bytes: Uint8Array): Promise<void>;
+  /** The file's bytes, or null when there is none. */
+  read(key: string): Promise<Uint8Array | null>;
 }
 
 /** Everything the app needs from the outside world; node.ts and worker.ts build it. */
@@ -85,6 +109,16 @@ export interface Deps {
   publisher: Publisher;
   /** Sends email and SMS outbox rows (platform/notifications' providers, chosen by configuration). */
   notifications?: MessageSender;
+  /** Posts webhook outbox rows to organizations' endpoints (platform/webhooks). */
+  webhooks?: WebhookSender;
+  /**
+   * The addresses a host name resolves to (Node: the system resolver), so webhook URLs that lead
+   * to private addresses can be refused. Without it (Workers, whose fetch cannot reach private
+   * networks) only literal addresses and local names are checked.
+   */
+  resolveHost?: (hostname: string) => Promise<string[]>;
+  /** The local file store of uploads when no S3-compatible storage is configured (node.ts: under DATA_DIR). */
+  localFiles?: LocalFileStore;
   /** Client address for rate limits (from the socket on Node, `cf-connecting-ip` on Workers). */
   clientIp?: (req: Request, env: unknown) => string | undefined;
   /** The clock: epoch milliseconds. Everything that reads the time reads it here (see lib/time.ts). */

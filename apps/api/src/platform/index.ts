@@ -1,7 +1,8 @@
 /**
  * Cross-domain services the app mounts beside the domains: health, realtime room tokens,
- * notifications (inbox, push subscriptions) and the payments webhook. The realtime token service
- * takes the room access rules the domains export, the webhook their payment event handlers.
+ * notifications (inbox, push subscriptions), the payments webhook and outgoing webhooks. The realtime
+ * token service takes the room access rules the domains export, the payments webhook their payment
+ * event handlers, the webhook endpoints the catalogue of the messages they publish.
  */
 import { createRouter } from "../lib/create-app.js";
 import type { PaymentEventHandler, RoomAccessCheck } from "../lib/domain.js";
@@ -12,8 +13,15 @@ import { paymentsHandlers } from "./payments/payments.handlers.js";
 import * as payments from "./payments/payments.routes.js";
 import { realtimeHandlers } from "./realtime/realtime.handlers.js";
 import * as realtime from "./realtime/realtime.routes.js";
+import { uploadsRouter } from "./uploads/index.js";
+import type { WebhookCatalogue } from "./webhooks/catalogue.js";
+import { webhooksRouter } from "./webhooks/index.js";
 
-export function platformRouter(rooms: Record<string, RoomAccessCheck>, paymentHandlers: Record<string, PaymentEventHandler>) {
+export function platformRouter(
+  rooms: Record<string, RoomAccessCheck>,
+  paymentHandlers: Record<string, PaymentEventHandler>,
+  webhookEvents: WebhookCatalogue,
+) {
   const rt = realtimeHandlers({ ...rooms, person: personRoomAccess });
   const pay = paymentsHandlers(paymentHandlers);
   return (
@@ -25,5 +33,7 @@ export function platformRouter(rooms: Record<string, RoomAccessCheck>, paymentHa
       .get("/v1/payments/local/checkout", pay.localPage)
       .post("/v1/payments/local/checkout", pay.localSubmit)
       .route("/", notificationsRouter())
+      .route("/", webhooksRouter(webhookEvents))
+      .route("/", uploadsRouter())
   );
 }

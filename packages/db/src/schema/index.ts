@@ -5,3 +5,5 @@ export * from "./notifications.js";
 export * from "./places.js";
 export * from "./plans.js";
 export * from "./platform.js";
+export * from "./uploads.js";
+export * from "./webhooks.js";

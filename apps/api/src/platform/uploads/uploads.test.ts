@@ -1,0 +1,216 @@
+import { createServer, type Server } from "node:http";
+import type { CreatedUpload, Upload } from "@gatherkit/core";
+import { AwsV4Signer } from "aws4fetch";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
+import { call, createTestApp, monotonicNow, type TestApp } from "../../../test/harness.js";
+import { requireUploaded } from "./index.js";
+import { sniffImage } from "./storage.js";
+
+/**
+ * Uploads with both providers: the embedded default's local store (the API's own signed `/_files`
+ * URLs, files on disk) and S3-compatible storage, against a stand-in this test starts that
+ * checks each presigned PUT's SigV4 signature (recomputed with aws4fetch from what arrived).
+ */
+
+const png = (size: number) => {
+  const b = new Uint8Array(size);
+  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return b;
+};
+const gif = (size: number) => {
+  const b = new Uint8Array(size);
+  b.set([...new TextEncoder().encode("GIF89a")]);
+  return b;
+};
+
+async function put(t: TestApp, url: string, body: Uint8Array, contentType: string) {
+  const doFetch = url.startsWith("http://api.test") ? t.fetch : fetch;
+  return doFetch(url, { method: "PUT", headers: { "content-type": contentType }, body: body as Uint8Array<ArrayBuffer> });
+}
+
+describe("image type by bytes", () => {
+  it("tells PNG, JPEG, GIF, WebP and AVIF by magic numbers, and nothing else", () => {
+    expect(sniffImage(png(16))).toBe("image/png");
+    expect(sniffImage(gif(16))).toBe("image/gif");
+    expect(sniffImage(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]))).toBe("image/jpeg");
+    expect(sniffImage(new TextEncoder().encode("RIFF\0\0\0\0WEBPVP8 "))).toBe("image/webp");
+    expect(sniffImage(new TextEncoder().encode("\0\0\0\x1cftypavif"))).toBe("image/avif");
+    expect(sniffImage(new TextEncoder().encode("<svg onload=alert(1)>"))).toBeNull();
+  });
+});
+
+describe("uploads to the local store (embedded default)", () => {
+  let offset = 0;
+  const clock = monotonicNow();
+  let t: TestApp;
+  let org: TestOrg;
+  let other: TestOrg;
+  beforeAll(async () => {
+    t = await createTestApp({ now: () => clock() + offset, env: { UPLOAD_MAX_BYTES: "5000" } });
+    org = await newOrg(t);
+    other = await newOrg(t);
+  });
+  afterAll(() => t.close());
+
+  const start = async (o: TestOrg, body: unknown) => call(t, "POST", "/v1/uploads", { token: o.secretKey, body });
+
+  it("signed URL → PUT the bytes → complete → read back, for that organization only", async () => {
+    const up = expectStatus<CreatedUpload>(await start(org, { contentType: "image/png", size: 1200 }), 201);
+    expect(up).toMatchObject({ status: "pending", url: null, upload: { method: "PUT", headers: { "content-type": "image/png" } } });
+    expect(up.upload.url).toMatch(new RegExp(`^http://api.test/_files/${org.org.id}/${up.id}\\?exp=\\d+&sig=[0-9a-f]{64}$`));
+    // Not attachable yet.
+    await expect(requireUploaded(t.deps, org.org.id, up.id)).rejects.toMatchObject({ status: 422, code: "upload_not_received" });
+    expectProblem(await call(t, "POST", `/v1/uploads/${up.id}/complete`, { token: org.secretKey }), 409, "upload_not_received");
+
+    const bytes = png(1200);
+    expect((await put(t, up.upload.url, bytes, "image/png")).status).toBe(200);
+    const done = expectStatus<Upload>(await call(t, "POST", `/v1/uploads/${up.id}/complete`, { token: org.secretKey }), 200);
+    expect(done.status).toBe("uploaded");
+    expect(await requireUploaded(t.deps, org.org.id, up.id)).toMatchObject({ id: up.id });
+    const read = await t.fetch(done.url!);
+    expect(read.status).toBe(200);
+    expect(read.headers.get("content-type")).toBe("image/png");
+    expect(read.headers.get("content-security-policy")).toContain("sandbox");
+    expect(new Uint8Array(await read.arrayBuffer())).toEqual(bytes);
+    // The file cannot be replaced once complete.
+    expect((await put(t, up.upload.url, gif(1200), "image/png")).status).toBe(409);
+
+    expectProblem(await call(t, "GET", `/v1/uploads/${up.id}`, { token: other.secretKey }), 404, "not_found");
+    expectProblem(await call(t, "POST", `/v1/uploads/${up.id}/complete`, { token: other.secretKey }), 404, "not_found");
+    await expect(requireUploaded(t.deps, other.org.id, up.id)).rejects.toMatchObject({ status: 404 });
+    expectProblem(await call(t, "GET", `/v1/uploads/${up.id}`, { token: org.participantToken }), 403, "permission_denied");
+  });
+
+  it("refuses other types, sizes beyond the limit, other bytes than declared, and changed or expired links", async () => {
+    expectProblem(await start(org, { contentType: "image/svg+xml", size: 100 }), 400, "validation_failed");
+    expectProblem(await start(org, { contentType: "text/html", size: 100 }), 400, "validation_failed");
+    expectProblem(await start(org, { contentType: "image/png", size: 5001 }), 422, "upload_too_large");
+    expectProblem(await start(org, { contentType: "image/png", size: 0 }), 400, "validation_failed");
+
+    const up = expectStatus<CreatedUpload>(await start(org, { contentType: "image/png", size: 100 }), 201);
+    const res = async (r: Response) => ({ status: r.status, code: ((await r.json()) as { code: string }).code });
+    expect(await res(await put(t, up.upload.url, png(100), "image/gif"))).toEqual({ status: 422, code: "upload_mismatch" });
+    expect(await res(await put(t, up.upload.url, png(101), "image/png"))).toEqual({ status: 413, code: "payload_too_large" });
+    expect(await res(await put(t, up.upload.url, png(99), "image/png"))).toEqual({ status: 422, code: "upload_mismatch" });
+    expect(await res(await put(t, up.upload.url.replace(/sig=./, "sig=0"), png(100), "image/png"))).toEqual({
+      status: 403,
+      code: "upload_link_invalid",
+    });
+    const longer = up.upload.url.replace(/exp=(\d+)/, (_m, e) => `exp=${Number(e) + 1}`);
+    expect(await res(await put(t, longer, png(100), "image/png"))).toEqual({ status: 403, code: "upload_link_invalid" });
+    // A GIF declared as PNG gets stored (the size is right) but is refused at completion.
+    expect((await put(t, up.upload.url, gif(100), "image/png")).status).toBe(200);
+    expectProblem(await call(t, "POST", `/v1/uploads/${up.id}/complete`, { token: org.secretKey }), 422, "upload_mismatch");
+
+    const late = expectStatus<CreatedUpload>(await start(org, { contentType: "image/png", size: 10 }), 201);
+    offset += 16 * 60_000;
+    expect(await res(await put(t, late.upload.url, png(10), "image/png"))).toEqual({ status: 403, code: "upload_expired" });
+  });
+});
+
+/** An S3 stand-in: presigned PUTs (signature recomputed and compared), signed ranged GETs, 404s. */
+async function startS3StandIn(creds: { accessKeyId: string; secretAccessKey: string; region: string }) {
+  const objects = new Map<string, { type: string; body: Buffer }>();
+  const refused: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", async () => {
+      const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+      const key = decodeURIComponent(url.pathname);
+      if (req.method === "PUT") {
+        const given = url.searchParams.get("X-Amz-Signature");
+        url.searchParams.delete("X-Amz-Signature");
+        const headers = { "content-type": String(req.headers["content-type"]), "content-length": String(req.headers["content-length"]) };
+        const expected = await new AwsV4Signer({
+          ...creds,
+          service: "s3",
+          method: "PUT",
+          url: url.toString(),
+          headers,
+          signQuery: true,
+          allHeaders: true,
+          datetime: url.searchParams.get("X-Amz-Date") ?? "",
+        }).sign();
+        if (!given || expected.url.searchParams.get("X-Amz-Signature") !== given) {
+          refused.push(key);
+          res.statusCode = 403;
+          return res.end("<Error><Code>SignatureDoesNotMatch</Code></Error>");
+        }
+        objects.set(key, { type: headers["content-type"], body: Buffer.concat(chunks) });
+        return res.end();
+      }
+      if (req.method === "GET") {
+        const o = objects.get(key);
+        if (!o) {
+          res.statusCode = 404;
+          return res.end("<Error><Code>NoSuchKey</Code></Error>");
+        }
+        const range = /bytes=(\d+)-(\d+)/.exec(String(req.headers.range ?? ""));
+        if (range && req.headers.authorization?.startsWith("AWS4-HMAC-SHA256")) {
+          const [from, to] = [Number(range[1]), Math.min(Number(range[2]), o.body.length - 1)];
+          res.writeHead(206, { "content-type": o.type, "content-range": `bytes ${from}-${to}/${o.body.length}` });
+          return res.end(o.body.subarray(from, to + 1));
+        }
+        res.writeHead(200, { "content-type": o.type });
+        return res.end(o.body);
+      }
+      res.statusCode = 405;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const a = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}`,
+    objects,
+    refused,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe("uploads to S3-compatible storage (presigned URLs)", () => {
+  const creds = { accessKeyId: "AKIDSTANDIN", secretAccessKey: "standin-secret-0123456789", region: "auto" };
+  let s3: Awaited<ReturnType<typeof startS3StandIn>>;
+  let t: TestApp;
+  let org: TestOrg;
+  beforeAll(async () => {
+    s3 = await startS3StandIn(creds);
+    t = await createTestApp({
+      env: { S3_ENDPOINT: s3.url, S3_BUCKET: "gk", S3_ACCESS_KEY_ID: creds.accessKeyId, S3_SECRET_ACCESS_KEY: creds.secretAccessKey },
+    });
+    org = await newOrg(t);
+  });
+  afterAll(async () => {
+    t.close();
+    await s3.close();
+  });
+
+  it("the client PUTs straight to storage with the signed type and size; the API checks the bytes there", async () => {
+    const up = expectStatus<CreatedUpload>(
+      await call(t, "POST", "/v1/uploads", { token: org.secretKey, body: { contentType: "image/png", size: 300 } }),
+      201,
+    );
+    expect(up.upload.url.startsWith(`${s3.url}/gk/${org.org.id}/${up.id}?`)).toBe(true);
+    expect(new URL(up.upload.url).searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;content-type;host");
+    // Another type or size than signed: storage refuses it.
+    expect((await put(t, up.upload.url, png(300), "image/jpeg")).status).toBe(403);
+    expect((await put(t, up.upload.url, png(301), "image/png")).status).toBe(403);
+    expect(s3.objects.size).toBe(0);
+    expect((await put(t, up.upload.url, png(300), "image/png")).status).toBe(200);
+    const done = expectStatus<Upload>(await call(t, "POST", `/v1/uploads/${up.id}/complete`, { token: org.secretKey }), 200);
+    expect(done.status).toBe("uploaded");
+    expect(new URL(done.url!).searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
+    const read = await fetch(done.url!);
+    expect(new Uint8Array(await read.arrayBuffer())).toEqual(png(300));
+
+    // Bytes of another type under the declared one: refused at completion.
+    const fake = expectStatus<CreatedUpload>(
+      await call(t, "POST", "/v1/uploads", { token: org.secretKey, body: { contentType: "image/png", size: 50 } }),
+      201,
+    );
+    expect((await put(t, fake.upload.url, gif(50), "image/png")).status).toBe(200);
+    expectProblem(await call(t, "POST", `/v1/uploads/${fake.id}/complete`, { token: org.secretKey }), 422, "upload_mismatch");
+  });
+});

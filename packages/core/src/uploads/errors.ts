@@ -1,0 +1,9 @@
+/** Error codes of the uploads platform. */
+export const UPLOAD_ERROR_CODES = [
+  "upload_too_large",
+  "upload_not_received",
+  "upload_mismatch",
+  "upload_link_invalid",
+  "upload_expired",
+  "uploads_not_configured",
+] as const;

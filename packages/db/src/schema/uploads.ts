@@ -1,0 +1,26 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { createdAt } from "./columns.js";
+
+/**
+ * Files uploaded straight to storage (S3-compatible, or the local disk of the embedded default)
+ * through a signed URL the API hands out. `pending` until the API has seen the bytes in storage
+ * (size and type as declared); only an `uploaded` file can be attached to an object.
+ */
+export const uploads = sqliteTable(
+  "uploads",
+  {
+    id: text("id").primaryKey(),
+    orgId: text("org_id").notNull(),
+    provider: text("provider", { enum: ["s3", "local"] }).notNull(),
+    storageKey: text("storage_key").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    status: text("status", { enum: ["pending", "uploaded"] }).notNull(),
+    /** The object it was attached to (a plan, an event, a place…), once attached. */
+    attachedTo: text("attached_to"),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at").notNull(),
+    uploadedAt: integer("uploaded_at"),
+  },
+  (t) => [index("uploads_org").on(t.orgId, t.createdAt)],
+);
