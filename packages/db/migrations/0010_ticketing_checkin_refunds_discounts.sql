@@ -69,4 +69,5 @@ CREATE TABLE `order_refunds` (
 --> statement-breakpoint
 CREATE INDEX `order_refunds_order` ON `order_refunds` (`order_id`,`created_at`);--> statement-breakpoint
 ALTER TABLE `orders` ADD `discount_code_id` text;--> statement-breakpoint
+ALTER TABLE `orders` ADD `discount_code` text;--> statement-breakpoint
 ALTER TABLE `orders` ADD `discount_amount` integer DEFAULT 0 NOT NULL;

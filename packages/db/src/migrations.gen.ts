@@ -171,6 +171,7 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE TABLE `order_refunds` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`order_id` text NOT NULL,\n\t`amount` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`provider_refund_id` text,\n\t`reason` text,\n\t`created_by` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE cascade,\n\tCONSTRAINT \"order_refunds_amount\" CHECK(\"order_refunds\".\"amount\" >= 1)\n);",
       "CREATE INDEX `order_refunds_order` ON `order_refunds` (`order_id`,`created_at`);",
       "ALTER TABLE `orders` ADD `discount_code_id` text;",
+      "ALTER TABLE `orders` ADD `discount_code` text;",
       "ALTER TABLE `orders` ADD `discount_amount` integer DEFAULT 0 NOT NULL;"
     ]
   }

@@ -173,6 +173,7 @@ export const orders = sqliteTable(
     amountRefunded: integer("amount_refunded").notNull().default(0),
     /** The discount code applied at checkout, and what it took off the lines' sum (`total` is after it). */
     discountCodeId: text("discount_code_id"),
+    discountCode: text("discount_code"),
     discountAmount: integer("discount_amount").notNull().default(0),
   },
   (t) => [
