@@ -6,6 +6,10 @@ import { EVENT_ERROR_CODES, EVENT_MESSAGE_SCHEMAS } from "@gatherkit/core";
 import { createRouter } from "../../lib/create-app.js";
 import type { DomainModule } from "../../lib/domain.js";
 import { loadEvent } from "./access.js";
+import * as checkinHandlers from "./checkins/checkins.handlers.js";
+import * as checkins from "./checkins/checkins.routes.js";
+import * as discountCodeHandlers from "./discount-codes/discount-codes.handlers.js";
+import * as discountCodes from "./discount-codes/discount-codes.routes.js";
 import * as eventHandlers from "./events/events.handlers.js";
 import * as events from "./events/events.routes.js";
 import * as orderHandlers from "./orders/orders.handlers.js";
@@ -28,10 +32,18 @@ const router = createRouter()
   .openapi(ticketTypes.remove, ticketTypeHandlers.remove)
   .openapi(ticketTypes.createQuota, ticketTypeHandlers.createQuota)
   .openapi(ticketTypes.listQuotas, ticketTypeHandlers.listQuotas)
+  .openapi(discountCodes.create, discountCodeHandlers.create)
+  .openapi(discountCodes.list, discountCodeHandlers.list)
   .openapi(orders.create, orderHandlers.create)
   .openapi(orders.list, orderHandlers.list)
   .openapi(orders.get, orderHandlers.get)
-  .openapi(orders.cancel, orderHandlers.cancel);
+  .openapi(orders.cancel, orderHandlers.cancel)
+  .openapi(checkins.createList, checkinHandlers.createList)
+  .openapi(checkins.listLists, checkinHandlers.listLists)
+  .openapi(checkins.getList, checkinHandlers.getList)
+  .openapi(checkins.checkIn, checkinHandlers.checkIn)
+  .openapi(checkins.listCheckins, checkinHandlers.listCheckins)
+  .openapi(checkins.undo, checkinHandlers.undo);
 
 export const eventsDomain = {
   name: "events",

@@ -6,7 +6,7 @@ import { deliverSoon, enqueueWhen } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
 import { paymentsProvider, recordPaymentEvent } from "../../platform/payments/payments.service.js";
 import { confirmationEmailFor } from "./confirmation.js";
-import { issueTickets } from "./tickets.js";
+import { issueTickets, seatsFor } from "./tickets.js";
 
 /**
  * The events domain's payment events (PaymentIntents whose metadata names an order):
@@ -46,7 +46,8 @@ export const handlePaymentEvent: PaymentEventHandler = async (deps, event) => {
   const now = deps.now();
   const db = deps.db;
   const changed = sql`changes() > 0`;
-  const mail = await confirmationEmailFor(deps, order);
+  const seats = seatsFor(lines);
+  const mail = await confirmationEmailFor(deps, order, seats);
   const [recorded, paid] = await db.batch([
     recordPaymentEvent(deps, event),
     db
@@ -54,7 +55,7 @@ export const handlePaymentEvent: PaymentEventHandler = async (deps, event) => {
       .set({ status: "paid", paidAt: now, updatedAt: now })
       .where(and(eq(orders.id, order.id), eq(orders.status, "pending"), changed))
       .returning({ id: orders.id }),
-    ...issueTickets(deps, order, lines, changed, now),
+    ...issueTickets(deps, order, seats, changed, now),
     enqueueWhen(db, mail, changed, { orgId: order.orgId, now }),
   ]);
   if (paid.length > 0) {
