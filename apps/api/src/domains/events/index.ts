@@ -6,6 +6,8 @@ import { EVENT_ERROR_CODES, EVENT_MESSAGE_SCHEMAS } from "@gatherkit/core";
 import { createRouter } from "../../lib/create-app.js";
 import type { DomainModule } from "../../lib/domain.js";
 import { loadEvent } from "./access.js";
+import * as buyerHandlers from "./buyer/buyer.handlers.js";
+import * as buyer from "./buyer/buyer.routes.js";
 import * as checkinHandlers from "./checkins/checkins.handlers.js";
 import * as checkins from "./checkins/checkins.routes.js";
 import * as discountCodeHandlers from "./discount-codes/discount-codes.handlers.js";
@@ -43,7 +45,9 @@ const router = createRouter()
   .openapi(checkins.getList, checkinHandlers.getList)
   .openapi(checkins.checkIn, checkinHandlers.checkIn)
   .openapi(checkins.listCheckins, checkinHandlers.listCheckins)
-  .openapi(checkins.undo, checkinHandlers.undo);
+  .openapi(checkins.undo, checkinHandlers.undo)
+  .openapi(buyer.order, buyerHandlers.order)
+  .openapi(buyer.qr, buyerHandlers.qr);
 
 export const eventsDomain = {
   name: "events",
