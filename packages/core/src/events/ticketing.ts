@@ -88,7 +88,7 @@ export const CheckinPageSchema = pageSchema(CheckinSchema, "CheckinPage");
 
 export const CreateRefundSchema = z
   .strictObject({
-    amount: MinorUnitsSchema.optional().openapi({ description: "Minor units to give back; leave out for all that is left." }),
+    amount: MinorUnitsSchema.min(1).optional().openapi({ description: "Minor units to give back; leave out for all that is left." }),
     reason: text().trim().min(1).max(500).optional(),
   })
   .openapi("CreateRefundRequest");
@@ -143,7 +143,7 @@ export const CreateDiscountCodeSchema = z
   .strictObject({
     code: DiscountCodeText,
     kind: z.enum(["percent", "fixed"]),
-    value: MinorUnitsSchema.openapi({ description: "Percent (1–100) for `percent`; minor units off each ticket for `fixed`." }),
+    value: MinorUnitsSchema.min(1).openapi({ description: "Percent (1–100) for `percent`; minor units off each ticket for `fixed`." }),
     ticketTypeIds: TypeIds.optional(),
     maxUses: z.number().int().min(1).max(1_000_000).optional(),
     validFrom: Instant.optional(),

@@ -26,7 +26,6 @@ export async function releaseOrder(
   deps: Deps,
   order: Pick<OrderRow, "id" | "orgId" | "eventId">,
   to: "expired" | "cancelled" | "refunded",
-  refunded?: number,
 ): Promise<boolean> {
   const db = deps.db;
   const now = deps.now();
@@ -44,7 +43,6 @@ export async function releaseOrder(
         releaseToken: token,
         updatedAt: now,
         ...(to === "cancelled" && { cancelledAt: now }),
-        ...(refunded !== undefined && { amountRefunded: sql`MAX(${orders.amountRefunded}, ${refunded})` }),
       })
       .where(and(eq(orders.id, order.id), from))
       .returning({ id: orders.id }),

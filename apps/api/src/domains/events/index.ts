@@ -17,6 +17,8 @@ import * as events from "./events/events.routes.js";
 import * as orderHandlers from "./orders/orders.handlers.js";
 import * as orders from "./orders/orders.routes.js";
 import { handlePaymentEvent } from "./payments.js";
+import * as refundHandlers from "./refunds/refunds.handlers.js";
+import * as refunds from "./refunds/refunds.routes.js";
 import * as ticketTypeHandlers from "./ticket-types/ticket-types.handlers.js";
 import * as ticketTypes from "./ticket-types/ticket-types.routes.js";
 
@@ -40,6 +42,8 @@ const router = createRouter()
   .openapi(orders.list, orderHandlers.list)
   .openapi(orders.get, orderHandlers.get)
   .openapi(orders.cancel, orderHandlers.cancel)
+  .openapi(refunds.create, refundHandlers.create)
+  .openapi(refunds.list, refundHandlers.list)
   .openapi(checkins.createList, checkinHandlers.createList)
   .openapi(checkins.listLists, checkinHandlers.listLists)
   .openapi(checkins.getList, checkinHandlers.getList)
