@@ -16,7 +16,7 @@ export const order = createRoute({
   request: { params: pathIds({ orderId: "order" }), query: BuyerAccessQuerySchema },
   responses: {
     200: jsonResponse(OrderSchema, "The order."),
-    ...pickProblems(400, 404),
+    ...pickProblems(400, 401, 403, 404),
   },
 });
 export type OrderRoute = typeof order;
@@ -33,7 +33,7 @@ export const qr = createRoute({
   request: { params: pathIds({ ticketId: "ticket" }), query: BuyerAccessQuerySchema },
   responses: {
     200: { description: "The QR code.", content: { "image/svg+xml": { schema: z.string() } } },
-    ...pickProblems(400, 404),
+    ...pickProblems(400, 401, 403, 404),
   },
 });
 export type QrRoute = typeof qr;

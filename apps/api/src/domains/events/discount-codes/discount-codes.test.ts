@@ -2,7 +2,7 @@ import type { DiscountCode, Order } from "@gatherkit/core";
 import { orders } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkoutRequest, newEvent, newTicketType } from "../../../../test/event-fixtures.js";
+import { newEvent, newTicketType } from "../../../../test/event-fixtures.js";
 import { addMember, expectProblem, expectStatus, TEST_ORIGIN, type TestOrg, twoOrgs } from "../../../../test/fixtures.js";
 import { call, monotonicNow, type TestApp } from "../../../../test/harness.js";
 import { releaseExpiredHolds } from "../index.js";
