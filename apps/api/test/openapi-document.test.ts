@@ -148,6 +148,7 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "checkinLists.checkins.create": "POST /v1/checkin-lists/{listId}/checkins",
   "checkinLists.checkins.list": "GET /v1/checkin-lists/{listId}/checkins",
   "checkinLists.checkins.undo": "POST /v1/checkin-lists/{listId}/checkins/{checkinId}/undo",
+  "events.analytics.get": "GET /v1/events/{eventId}/analytics",
 };
 
 /** Operations the reference shows with a request example (when they take a body) and a success example. */

@@ -173,3 +173,55 @@ export const BuyerAccessQuerySchema = z.object({
     .optional()
     .openapi(q("token", "The order's buyerToken (from the checkout's answer or the confirmation email).")),
 });
+
+// ---- analytics -------------------------------------------------------------------------------
+
+export const EventAnalyticsSchema = z
+  .object({
+    eventId: EventId,
+    currency: z.string(),
+    timeZone: z.string().openapi({ description: "`byDay` dates are days in this time zone (the event's)." }),
+    totals: z.object({
+      orders: z.number().int().openapi({ description: "Orders paid (including those refunded since)." }),
+      ticketsSold: z.number().int().openapi({ description: "Valid tickets (refunded ones are void and not counted)." }),
+      ticketsHeld: z.number().int().openapi({ description: "Tickets held by pending checkouts now." }),
+      gross: z.number().int().openapi({ description: "What paid orders were charged, in minor units (after discounts)." }),
+      refunded: z.number().int(),
+      net: z.number().int().openapi({ description: "gross − refunded." }),
+      discounts: z.number().int().openapi({ description: "What discount codes took off paid orders." }),
+    }),
+    ticketTypes: z.array(
+      z.object({
+        id: TicketTypeId,
+        name: z.string(),
+        sold: z.number().int().openapi({ description: "Valid tickets of this type." }),
+        held: z.number().int(),
+        remaining: z.number().int().nullable(),
+        gross: z.number().int().openapi({ description: "Its paid lines at their unit price (before discounts)." }),
+      }),
+    ),
+    byDay: z.array(
+      z.object({
+        date: z.string().openapi({ example: "2030-06-01" }),
+        orders: z.number().int(),
+        tickets: z.number().int(),
+        gross: z.number().int(),
+      }),
+    ),
+    checkIn: z.object({
+      checkedIn: z.number().int().openapi({ description: "Valid tickets checked in on at least one list." }),
+      tickets: z.number().int(),
+      rate: z.number().openapi({ description: "checkedIn ÷ tickets (0 when there are none)." }),
+    }),
+    discountCodes: z.array(
+      z.object({
+        id: DiscountCodeId,
+        code: z.string(),
+        used: z.number().int(),
+        maxUses: z.number().int().nullable(),
+        amount: z.number().int(),
+      }),
+    ),
+  })
+  .openapi("EventAnalytics");
+export type EventAnalytics = z.infer<typeof EventAnalyticsSchema>;

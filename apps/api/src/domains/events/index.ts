@@ -6,6 +6,8 @@ import { EVENT_ERROR_CODES, EVENT_MESSAGE_SCHEMAS } from "@gatherkit/core";
 import { createRouter } from "../../lib/create-app.js";
 import type { DomainModule } from "../../lib/domain.js";
 import { loadEvent } from "./access.js";
+import * as analyticsHandlers from "./analytics/analytics.handlers.js";
+import * as analytics from "./analytics/analytics.routes.js";
 import * as buyerHandlers from "./buyer/buyer.handlers.js";
 import * as buyer from "./buyer/buyer.routes.js";
 import * as checkinHandlers from "./checkins/checkins.handlers.js";
@@ -51,7 +53,8 @@ const router = createRouter()
   .openapi(checkins.listCheckins, checkinHandlers.listCheckins)
   .openapi(checkins.undo, checkinHandlers.undo)
   .openapi(buyer.order, buyerHandlers.order)
-  .openapi(buyer.qr, buyerHandlers.qr);
+  .openapi(buyer.qr, buyerHandlers.qr)
+  .openapi(analytics.get, analyticsHandlers.get);
 
 export const eventsDomain = {
   name: "events",
