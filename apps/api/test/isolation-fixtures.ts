@@ -2,15 +2,20 @@ import { createECDH } from "node:crypto";
 import type {
   Booking,
   ChatMessage,
+  Checkin,
+  CheckinList,
   CreatedUpload,
   CreatedWebhookEndpoint,
+  DiscountCode,
   Expense,
+  Order,
   Payment,
   Proposal,
   PushSubscriptionInfo,
+  Refund,
   Review,
 } from "@gatherkit/core";
-import { inboxItems, webhookDeliveries } from "@gatherkit/db";
+import { checkins, inboxItems, webhookDeliveries } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { deliverOutbox } from "../src/lib/outbox.js";
 import { notificationWrites } from "../src/platform/notifications/notify.js";
@@ -157,6 +162,55 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
   objects.ticketType = ticketType;
   objects.quota = await newQuota(t, org, event, 400, [ticketType.id]);
   objects.order = await checkout(t, org, event, [{ ticketTypeId: ticketType.id, quantity: 1 }]);
+  // A paid order (through the local provider's checkout page) with its ticket, checked in on a
+  // check-in list; a discount code; a refund of part of the order.
+  const toPay = await checkout(t, org, event, [{ ticketTypeId: ticketType.id, quantity: 2 }]);
+  const payUrl = new URL(toPay.payment?.checkoutUrl ?? "");
+  const paid = await t.fetch("http://api.test/v1/payments/local/checkout", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token: payUrl.searchParams.get("token") ?? "", outcome: "pay" }).toString(),
+  });
+  if (paid.status !== 200) throw new Error(`paying the isolation order answered ${paid.status}`);
+  objects.paidOrder = expectStatus<Order>(await call(t, "GET", `/v1/orders/${toPay.id}`, { token: org.secretKey }), 200);
+  const paidTickets = (objects.paidOrder as Order).tickets;
+  objects.ticket = paidTickets[0];
+  objects.refund = expectStatus<Refund>(
+    await call(t, "POST", `/v1/orders/${toPay.id}/refunds`, { token: org.secretKey, body: { amount: 100 } }),
+    201,
+  );
+  objects.discountCode = expectStatus<DiscountCode>(
+    await call(t, "POST", `/v1/events/${event.id}/discount-codes`, {
+      token: org.secretKey,
+      body: { code: `${name.replace(/[^A-Za-z0-9]/g, "")}10`, kind: "percent", value: 10 },
+    }),
+    201,
+  );
+  const checkinList = expectStatus<CheckinList>(
+    await call(t, "POST", `/v1/events/${event.id}/checkin-lists`, { token: org.secretKey, body: { name: "Main door" } }),
+    201,
+  );
+  objects.checkinList = checkinList;
+  // Both tickets checked in and one check-in undone, through the API (the fuzz replays these
+  // requests). Then the rows are set to the opposite states, so that replaying each request
+  // succeeds again: the undone check-in is live (its undo works) and the other ticket is free
+  // (checking it in works).
+  const scan = async (code: string | undefined) =>
+    expectStatus<Checkin>(
+      await call(t, "POST", `/v1/checkin-lists/${checkinList.id}/checkins`, { token: org.secretKey, body: { code } }),
+      201,
+    );
+  const undone = await scan(paidTickets[0]?.code);
+  expectStatus(await call(t, "POST", `/v1/checkin-lists/${checkinList.id}/checkins/${undone.id}/undo`, { token: org.secretKey }), 200);
+  const live = await scan(paidTickets[1]?.code);
+  await t.deps.db.update(checkins).set({ undoneAt: null, undoneBy: null }).where(eq(checkins.id, undone.id));
+  await t.deps.db.update(checkins).set({ undoneAt: t.deps.now(), undoneBy: org.secretKeyId }).where(eq(checkins.id, live.id));
+  objects.checkin = undone;
+  // The buyer's own view of the paid order and a ticket's QR code, by its buyerToken.
+  const buyerToken = (objects.paidOrder as Order).buyerToken ?? "";
+  expectStatus(await call(t, "GET", `/v1/buyer/orders/${toPay.id}?token=${buyerToken}`), 200);
+  const qr = await t.fetch(`http://api.test/v1/buyer/tickets/${paidTickets[0]?.id}?token=${buyerToken}`.replace("?", "/qr?"));
+  if (qr.status !== 200) throw new Error(`the isolation ticket's QR code answered ${qr.status}`);
   // An unpublished event (publish succeeds on it) with a ticket type no order holds (delete succeeds on it).
   const unpublished = await newEvent(t, org, { title: `${name} rehearsal` });
   expectStatus(await call(t, "POST", `/v1/events/${unpublished.id}/unpublish`, { token: org.secretKey }), 200);
@@ -247,6 +301,7 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
       admin.refreshToken,
       pat.token,
       quinn.token,
+      (objects.paidOrder as Order).buyerToken ?? "",
     ],
     credentials: [
       { name: `${name} owner (access token)`, headers: { authorization: `Bearer ${org.ownerToken}` } },

@@ -1,4 +1,4 @@
-import { TEXT_PATTERN } from "@gatherkit/core";
+import { ID_PREFIXES, TEXT_PATTERN } from "@gatherkit/core";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import fc from "fast-check";
@@ -388,10 +388,14 @@ export function idPrefixesIn(doc: OpenApiDocument): string[] {
   return [...found].sort();
 }
 
+/** The prefixes ids are made with; a word such as `partially_refunded` looks like an id but has none of them. */
+const ID_PREFIX_SET = new Set<string>(Object.values(ID_PREFIXES));
+
 /** Strings that look like prefixed ids (`sk_3k9x…`) anywhere inside `value`. */
 export function idsIn(value: unknown, out = new Set<string>()): Set<string> {
   if (typeof value === "string") {
-    if (/^[a-z]+_[0-9a-z]{8,40}$/.test(value)) out.add(value);
+    const m = /^([a-z]+)_[0-9a-z]{8,40}$/.exec(value);
+    if (m?.[1] && ID_PREFIX_SET.has(m[1])) out.add(value);
   } else if (Array.isArray(value)) {
     for (const v of value) idsIn(v, out);
   } else if (value && typeof value === "object") {

@@ -168,5 +168,23 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE TABLE `webhook_endpoints` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`url` text NOT NULL,\n\t`description` text,\n\t`event_types` text NOT NULL,\n\t`status` text NOT NULL,\n\t`disabled_reason` text,\n\t`api_version` text NOT NULL,\n\t`secret` text NOT NULL,\n\t`secret_prefix` text NOT NULL,\n\t`previous_secret` text,\n\t`previous_secret_expires_at` integer,\n\t`consecutive_failures` integer DEFAULT 0 NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);",
       "CREATE INDEX `webhook_endpoints_org` ON `webhook_endpoints` (`org_id`,`status`);"
     ]
+  },
+  {
+    "id": "0011_ticketing_checkin_refunds_discounts",
+    "statements": [
+      "CREATE TABLE `checkin_lists` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`ticket_type_ids` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `checkin_lists_event` ON `checkin_lists` (`event_id`,`created_at`);",
+      "CREATE TABLE `checkins` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`list_id` text NOT NULL,\n\t`target_type` text NOT NULL,\n\t`target_id` text NOT NULL,\n\t`checked_in_at` integer NOT NULL,\n\t`checked_in_by` text NOT NULL,\n\t`undone_at` integer,\n\t`undone_by` text,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`list_id`) REFERENCES `checkin_lists`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE UNIQUE INDEX `checkins_live` ON `checkins` (`list_id`,`target_type`,`target_id`) WHERE undone_at IS NULL;",
+      "CREATE INDEX `checkins_list` ON `checkins` (`list_id`,`checked_in_at`);",
+      "CREATE INDEX `checkins_target` ON `checkins` (`target_type`,`target_id`);",
+      "CREATE TABLE `discount_codes` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`code` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`value` integer NOT NULL,\n\t`ticket_type_ids` text,\n\t`max_uses` integer,\n\t`used` integer DEFAULT 0 NOT NULL,\n\t`valid_from` integer,\n\t`valid_until` integer,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,\n\tCONSTRAINT \"discount_codes_used\" CHECK(\"discount_codes\".\"used\" >= 0 AND (\"discount_codes\".\"max_uses\" IS NULL OR \"discount_codes\".\"used\" <= \"discount_codes\".\"max_uses\")),\n\tCONSTRAINT \"discount_codes_value\" CHECK(\"discount_codes\".\"value\" >= 1 AND (\"discount_codes\".\"kind\" <> 'percent' OR \"discount_codes\".\"value\" <= 100))\n);",
+      "CREATE UNIQUE INDEX `discount_codes_event_code` ON `discount_codes` (`event_id`,`code`);",
+      "CREATE TABLE `order_refunds` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`order_id` text NOT NULL,\n\t`amount` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`provider_refund_id` text,\n\t`reason` text,\n\t`created_by` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE cascade,\n\tCONSTRAINT \"order_refunds_amount\" CHECK(\"order_refunds\".\"amount\" >= 1)\n);",
+      "CREATE INDEX `order_refunds_order` ON `order_refunds` (`order_id`,`created_at`);",
+      "ALTER TABLE `orders` ADD `discount_code_id` text;",
+      "ALTER TABLE `orders` ADD `discount_code` text;",
+      "ALTER TABLE `orders` ADD `discount_amount` integer DEFAULT 0 NOT NULL;"
+    ]
   }
 ];

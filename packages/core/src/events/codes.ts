@@ -32,3 +32,10 @@ export function newTicketCode(): string {
   }
   return out;
 }
+
+/** A ticket code as a person may type or a scanner may read it, in the stored form (`K7QX-9MDA-3FHT`), or null if it cannot be one. */
+export function normalizeTicketCode(input: string): string | null {
+  const s = input.toUpperCase().replace(/[\s-]/g, "");
+  if (s.length !== 12 || [...s].some((ch) => !CONFIRMATION_ALPHABET.includes(ch))) return null;
+  return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
+}

@@ -3,3 +3,4 @@ export { EVENT_ERROR_CODES } from "./errors.js";
 export * from "./lifecycle.js";
 export * from "./messages.js";
 export * from "./schemas.js";
+export * from "./ticketing.js";

@@ -358,6 +358,14 @@ export const CreateOrderSchema = z
       .max(20)
       .refine((ls) => unique(ls.map((l) => l.ticketTypeId)), "list each ticket type once"),
     accessCode: AccessCode.optional().openapi({ description: "Unlocks hidden ticket types." }),
+    discountCode: z
+      .string()
+      .trim()
+      .min(3)
+      .max(64)
+      .regex(/^[A-Za-z0-9-]+$/, "letters, digits and dashes only")
+      .optional()
+      .openapi({ description: "A discount code of the event (any case).", example: "EARLYBIRD" }),
   })
   .openapi("CreateOrderRequest");
 export type CreateOrderInput = z.input<typeof CreateOrderSchema>;
@@ -381,7 +389,10 @@ export const TicketSchema = z
     id: idSchema("ticket"),
     ticketTypeId: TicketTypeId,
     code: z.string().openapi({ example: "K7QX-9MDA-3FHT", description: "What is scanned or typed at the door." }),
-    status: z.enum(["valid", "void"]),
+    status: z.enum(["valid", "void"]).openapi({ description: "void once its order is fully refunded." }),
+    qrUrl: z.string().nullable().openapi({
+      description: "An SVG QR code of the ticket's code (no credential needed: the link carries the order's buyerToken); null in lists.",
+    }),
   })
   .openapi("Ticket");
 export type Ticket = z.infer<typeof TicketSchema>;
@@ -404,6 +415,14 @@ export const OrderSchema = z
     cancelledAt: z.iso.datetime().nullable(),
     payment: orNull(OrderPaymentSchema).openapi({ description: "How the order is paid; null for a free order." }),
     tickets: z.array(TicketSchema).openapi({ description: "Issued once the order is paid (at once for a free order)." }),
+    discount: orNull(z.object({ code: z.string(), amount: z.number().int() })).openapi({
+      description: "The discount code applied at checkout and what it took off (`total` is after it); null without one.",
+    }),
+    amountRefunded: z.number().int().openapi({ description: "Refunded so far, as the payments provider reported it." }),
+    buyerToken: z.string().nullable().openapi({
+      description:
+        "Lets the buyer read this order and its tickets without a credential (GET /v1/buyer/orders/{orderId}?token=…); the confirmation email links to it. Null in lists.",
+    }),
   })
   .openapi("Order");
 export type Order = z.infer<typeof OrderSchema>;

@@ -171,6 +171,10 @@ export const orders = sqliteTable(
     paymentIntentId: text("payment_intent_id"),
     /** Refunded so far, in minor units, as the provider's refund events say. */
     amountRefunded: integer("amount_refunded").notNull().default(0),
+    /** The discount code applied at checkout, and what it took off the lines' sum (`total` is after it). */
+    discountCodeId: text("discount_code_id"),
+    discountCode: text("discount_code"),
+    discountAmount: integer("discount_amount").notNull().default(0),
   },
   (t) => [
     uniqueIndex("orders_confirmation_code").on(t.confirmationCode),
@@ -221,4 +225,109 @@ export const tickets = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("tickets_code").on(t.code), index("tickets_order").on(t.orderId), index("tickets_event").on(t.eventId, t.createdAt)],
+);
+
+/**
+ * A discount code of one event: percent off or a fixed amount off each ticket of the types it
+ * applies to (all when `ticket_type_ids` is null). `used` counts the orders holding or having
+ * bought with it, taken in the checkout's batch like stock (the order is inserted only while
+ * `used < max_uses`) and given back when a hold is released.
+ */
+export const discountCodes = sqliteTable(
+  "discount_codes",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    eventId: eventId(),
+    /** Stored upper-case; matched case-insensitively. */
+    code: text("code").notNull(),
+    kind: text("kind", { enum: ["percent", "fixed"] }).notNull(),
+    /** Percent (1–100) or minor units off each ticket. */
+    value: integer("value").notNull(),
+    ticketTypeIds: text("ticket_type_ids", { mode: "json" }).$type<string[]>(),
+    maxUses: integer("max_uses"),
+    used: integer("used").notNull().default(0),
+    validFrom: integer("valid_from"),
+    validUntil: integer("valid_until"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("discount_codes_event_code").on(t.eventId, t.code),
+    check("discount_codes_used", sql`${t.used} >= 0 AND (${t.maxUses} IS NULL OR ${t.used} <= ${t.maxUses})`),
+    check("discount_codes_value", sql`${t.value} >= 1 AND (${t.kind} <> 'percent' OR ${t.value} <= 100)`),
+  ],
+);
+
+/**
+ * A check-in list of one event: what the door scans against. It admits tickets of the types it
+ * names (every type when `ticket_type_ids` is null). Named generically: a list checks in
+ * "targets" (tickets now; guests can be another kind of target later).
+ */
+export const checkinLists = sqliteTable(
+  "checkin_lists",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    eventId: eventId(),
+    name: text("name").notNull(),
+    ticketTypeIds: text("ticket_type_ids", { mode: "json" }).$type<string[]>(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("checkin_lists_event").on(t.eventId, t.createdAt)],
+);
+
+/**
+ * One check-in of a target (a ticket) on a list. At most one live (not undone) check-in per
+ * target and list, by a partial unique index: of two concurrent scans exactly one inserts. An
+ * undo keeps the row (who and when) and frees the target to be checked in again.
+ */
+export const checkins = sqliteTable(
+  "checkins",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    eventId: eventId(),
+    listId: text("list_id")
+      .notNull()
+      .references(() => checkinLists.id, { onDelete: "cascade" }),
+    targetType: text("target_type", { enum: ["ticket"] }).notNull(),
+    targetId: text("target_id").notNull(),
+    checkedInAt: integer("checked_in_at").notNull(),
+    /** Who scanned: a user id or a secret key id. */
+    checkedInBy: text("checked_in_by").notNull(),
+    undoneAt: integer("undone_at"),
+    undoneBy: text("undone_by"),
+  },
+  (t) => [
+    uniqueIndex("checkins_live").on(t.listId, t.targetType, t.targetId).where(sql`undone_at IS NULL`),
+    index("checkins_list").on(t.listId, t.checkedInAt),
+    index("checkins_target").on(t.targetType, t.targetId),
+  ],
+);
+
+/**
+ * A refund of an order asked for by staff. Inserted (`pending`) only while the order's paid total
+ * covers it and every earlier refund not failed, so two refunds at once can never give back more
+ * than was paid; the provider is then asked with the refund's id as idempotency key. The order's
+ * `amount_refunded` and status follow the provider's `charge.refunded` events, not this row.
+ */
+export const orderRefunds = sqliteTable(
+  "order_refunds",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    amount: integer("amount").notNull(),
+    status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull(),
+    providerRefundId: text("provider_refund_id"),
+    reason: text("reason"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("order_refunds_order").on(t.orderId, t.createdAt), check("order_refunds_amount", sql`${t.amount} >= 1`)],
 );

@@ -1,5 +1,5 @@
 import { randomToken } from "@gatherkit/core";
-import { events, orderLines, orders, quotas, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
+import { discountCodes, events, orderLines, orders, quotas, tickets, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { deliverSoon } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
@@ -15,26 +15,45 @@ export const quotasOfOrder = (orderId: string) =>
   sql`(SELECT l.quota_id FROM ${ticketTypeQuotas} l JOIN ${orderLines} ol ON ol.ticket_type_id = l.ticket_type_id WHERE ol.order_id = ${orderId})`;
 
 /**
- * Returns an order's tickets to sale and sets its status (`expired`, `cancelled`), from `pending`
- * only and, for `expired`, only once its hold has run out. One batch: the status change draws a
- * fresh release token, and every counter update runs only where the order carries that token,
- * so of two concurrent releases exactly one returns the stock. Answers whether this call did it.
+ * Returns an order's tickets to sale and sets its status: `expired` or `cancelled` from `pending`
+ * only (`expired` only once its hold has run out); `refunded` from `paid` or `partially_refunded`
+ * (the provider refunded it all: its tickets are voided too). One batch: the status change draws
+ * a fresh release token, and every counter update runs only where the order carries that token,
+ * so of two concurrent releases exactly one returns the stock. The discount code's use is given
+ * back with it. Answers whether this call did it.
  */
 export async function releaseOrder(
   deps: Deps,
   order: Pick<OrderRow, "id" | "orgId" | "eventId">,
-  to: "expired" | "cancelled",
+  to: "expired" | "cancelled" | "refunded",
 ): Promise<boolean> {
   const db = deps.db;
   const now = deps.now();
   const token = randomToken(20);
   const mine = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${order.id} AND ${orders.releaseToken} = ${token})`;
+  const from =
+    to === "refunded"
+      ? inArray(orders.status, ["paid", "partially_refunded"])
+      : and(eq(orders.status, "pending"), to === "expired" ? lte(orders.expiresAt, now) : undefined);
   const results = await db.batch([
     db
       .update(orders)
-      .set({ status: to, releaseToken: token, updatedAt: now, ...(to === "cancelled" && { cancelledAt: now }) })
-      .where(and(eq(orders.id, order.id), eq(orders.status, "pending"), to === "expired" ? lte(orders.expiresAt, now) : undefined))
+      .set({
+        status: to,
+        releaseToken: token,
+        updatedAt: now,
+        ...(to === "cancelled" && { cancelledAt: now }),
+      })
+      .where(and(eq(orders.id, order.id), from))
       .returning({ id: orders.id }),
+    db
+      .update(tickets)
+      .set({ status: "void" })
+      .where(and(eq(tickets.orderId, order.id), mine)),
+    db
+      .update(discountCodes)
+      .set({ used: sql`${discountCodes.used} - 1` })
+      .where(and(eq(discountCodes.id, sql`(SELECT ${orders.discountCodeId} FROM ${orders} WHERE ${orders.id} = ${order.id})`), mine)),
     db
       .update(ticketTypes)
       .set({

@@ -6,11 +6,21 @@ import { EVENT_ERROR_CODES, EVENT_MESSAGE_SCHEMAS } from "@gatherkit/core";
 import { createRouter } from "../../lib/create-app.js";
 import type { DomainModule } from "../../lib/domain.js";
 import { loadEvent } from "./access.js";
+import * as analyticsHandlers from "./analytics/analytics.handlers.js";
+import * as analytics from "./analytics/analytics.routes.js";
+import * as buyerHandlers from "./buyer/buyer.handlers.js";
+import * as buyer from "./buyer/buyer.routes.js";
+import * as checkinHandlers from "./checkins/checkins.handlers.js";
+import * as checkins from "./checkins/checkins.routes.js";
+import * as discountCodeHandlers from "./discount-codes/discount-codes.handlers.js";
+import * as discountCodes from "./discount-codes/discount-codes.routes.js";
 import * as eventHandlers from "./events/events.handlers.js";
 import * as events from "./events/events.routes.js";
 import * as orderHandlers from "./orders/orders.handlers.js";
 import * as orders from "./orders/orders.routes.js";
 import { handlePaymentEvent } from "./payments.js";
+import * as refundHandlers from "./refunds/refunds.handlers.js";
+import * as refunds from "./refunds/refunds.routes.js";
 import * as ticketTypeHandlers from "./ticket-types/ticket-types.handlers.js";
 import * as ticketTypes from "./ticket-types/ticket-types.routes.js";
 
@@ -28,10 +38,23 @@ const router = createRouter()
   .openapi(ticketTypes.remove, ticketTypeHandlers.remove)
   .openapi(ticketTypes.createQuota, ticketTypeHandlers.createQuota)
   .openapi(ticketTypes.listQuotas, ticketTypeHandlers.listQuotas)
+  .openapi(discountCodes.create, discountCodeHandlers.create)
+  .openapi(discountCodes.list, discountCodeHandlers.list)
   .openapi(orders.create, orderHandlers.create)
   .openapi(orders.list, orderHandlers.list)
   .openapi(orders.get, orderHandlers.get)
-  .openapi(orders.cancel, orderHandlers.cancel);
+  .openapi(orders.cancel, orderHandlers.cancel)
+  .openapi(refunds.create, refundHandlers.create)
+  .openapi(refunds.list, refundHandlers.list)
+  .openapi(checkins.createList, checkinHandlers.createList)
+  .openapi(checkins.listLists, checkinHandlers.listLists)
+  .openapi(checkins.getList, checkinHandlers.getList)
+  .openapi(checkins.checkIn, checkinHandlers.checkIn)
+  .openapi(checkins.listCheckins, checkinHandlers.listCheckins)
+  .openapi(checkins.undo, checkinHandlers.undo)
+  .openapi(buyer.order, buyerHandlers.order)
+  .openapi(buyer.qr, buyerHandlers.qr)
+  .openapi(analytics.get, analyticsHandlers.get);
 
 export const eventsDomain = {
   name: "events",

@@ -6,7 +6,8 @@ import { deliverSoon, enqueueWhen } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
 import { paymentsProvider, recordPaymentEvent } from "../../platform/payments/payments.service.js";
 import { confirmationEmailFor } from "./confirmation.js";
-import { issueTickets } from "./tickets.js";
+import { releaseOrder } from "./holds.js";
+import { issueTickets, seatsFor } from "./tickets.js";
 
 /**
  * The events domain's payment events (PaymentIntents whose metadata names an order):
@@ -16,10 +17,17 @@ import { issueTickets } from "./tickets.js";
  *   queued — each step only if the one before it wrote, so a duplicate delivery changes nothing.
  *   A payment for less than the total, or in another currency, pays nothing. A payment that
  *   arrives after the hold ended (the tickets went back on sale) is refunded in full.
+ * - `charge.refunded` (the charge carries the PaymentIntent's metadata and its cumulative
+ *   `amount_refunded`): the order's `amountRefunded` becomes the largest amount any such event
+ *   reported (so events in any order, and duplicates, end the same); a paid order becomes
+ *   `partially_refunded`, or `refunded` once it is all given back — then its tickets are void and
+ *   return to sale, once. A refund that arrives before the payment is kept and applied when the
+ *   order is paid.
  * - Anything else (`payment_intent.payment_failed`, `…requires_action`, …) is recorded: a failed
  *   payment keeps the hold until it expires, so the buyer may try again.
  */
 export const handlePaymentEvent: PaymentEventHandler = async (deps, event) => {
+  if (event.type === "charge.refunded") return chargeRefunded(deps, event);
   const object = event.data.object as Partial<Stripe.PaymentIntent>;
   const orderId = object.metadata?.orderId;
   if (event.type !== "payment_intent.succeeded" || !orderId || !object.id) {
@@ -46,7 +54,8 @@ export const handlePaymentEvent: PaymentEventHandler = async (deps, event) => {
   const now = deps.now();
   const db = deps.db;
   const changed = sql`changes() > 0`;
-  const mail = await confirmationEmailFor(deps, order);
+  const seats = seatsFor(lines);
+  const mail = await confirmationEmailFor(deps, order, seats);
   const [recorded, paid] = await db.batch([
     recordPaymentEvent(deps, event),
     db
@@ -54,11 +63,13 @@ export const handlePaymentEvent: PaymentEventHandler = async (deps, event) => {
       .set({ status: "paid", paidAt: now, updatedAt: now })
       .where(and(eq(orders.id, order.id), eq(orders.status, "pending"), changed))
       .returning({ id: orders.id }),
-    ...issueTickets(deps, order, lines, changed, now),
+    ...issueTickets(deps, order, seats, changed, now),
     enqueueWhen(db, mail, changed, { orgId: order.orgId, now }),
   ]);
   if (paid.length > 0) {
     deliverSoon(deps);
+    // A refund reported before the payment (out of order) applies now.
+    await settleRefunds(deps, order.id);
     return;
   }
   // Not pending any more. Newly recorded and the hold ended: the tickets may be sold again, refund.
@@ -84,4 +95,48 @@ async function refundLatePayment(deps: Deps, event: Stripe.Event, order: { id: s
     await deps.db.delete(paymentEvents).where(eq(paymentEvents.id, event.id));
     throw err;
   }
+}
+
+async function chargeRefunded(deps: Deps, event: Stripe.Event) {
+  const charge = event.data.object as Partial<Stripe.Charge>;
+  const orderId = charge.metadata?.orderId;
+  const intent = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
+  const refunded = charge.amount_refunded;
+  const [order] =
+    orderId && intent
+      ? await deps.db
+          .select()
+          .from(orders)
+          .where(and(eq(orders.id, orderId), eq(orders.paymentIntentId, intent)))
+          .limit(1)
+      : [];
+  if (!order || typeof refunded !== "number" || !Number.isSafeInteger(refunded) || refunded < 0) {
+    deps.logger.warn("a refund for an unknown order", { eventId: event.id, orderId, paymentIntent: intent });
+    await recordPaymentEvent(deps, event);
+    return;
+  }
+  const db = deps.db;
+  await db.batch([
+    recordPaymentEvent(deps, event),
+    db
+      .update(orders)
+      .set({ amountRefunded: sql`MAX(${orders.amountRefunded}, ${refunded})`, updatedAt: deps.now() })
+      .where(and(eq(orders.id, order.id), sql`changes() > 0`)),
+  ]);
+  // Also on a duplicate: the state follows amountRefunded, so applying it again changes nothing.
+  await settleRefunds(deps, order.id);
+}
+
+/** Brings a paid order's status in line with what the provider says was refunded (see handlePaymentEvent). */
+async function settleRefunds(deps: Deps, orderId: string) {
+  const [order] = await deps.db.select().from(orders).where(eq(orders.id, orderId)).limit(1);
+  if (!order || order.amountRefunded === 0 || (order.status !== "paid" && order.status !== "partially_refunded")) return;
+  if (order.amountRefunded >= order.total) {
+    await releaseOrder(deps, order, "refunded");
+    return;
+  }
+  await deps.db
+    .update(orders)
+    .set({ status: "partially_refunded", updatedAt: deps.now() })
+    .where(and(eq(orders.id, order.id), eq(orders.status, "paid")));
 }

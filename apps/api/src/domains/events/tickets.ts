@@ -6,24 +6,31 @@ import type { Deps } from "../../lib/types.js";
 /** Tickets per INSERT: three bound values each, within D1's 100 per statement. */
 const CHUNK = 25;
 
+/** One ticket to issue: its id, type and fresh code, drawn before the write so the confirmation email can name them. */
+export interface Seat {
+  id: string;
+  ticketTypeId: string;
+  code: string;
+}
+
+/** One seat per ticket the lines buy, each with a fresh id and code. */
+export function seatsFor(lines: { ticketTypeId: string; quantity: number }[]): Seat[] {
+  return lines.flatMap((l) =>
+    Array.from({ length: l.quantity }, () => ({ id: newId("ticket"), ticketTypeId: l.ticketTypeId, code: newTicketCode() })),
+  );
+}
+
 /**
- * The inserts issuing an order's tickets, one per seat with a fresh code, for a `db.batch`. The
- * first is written only if `when` holds as it runs; each later one only if the one before it
- * wrote rows (`changes() > 0`), so they all follow `when`. Put them right after what `when` checks.
+ * The inserts issuing an order's tickets, one per seat, for a `db.batch`. The first is written
+ * only if `when` holds as it runs; each later one only if the one before it wrote rows
+ * (`changes() > 0`), so they all follow `when`. Put them right after what `when` checks.
  */
-export function issueTickets(
-  deps: Deps,
-  order: { id: string; orgId: string; eventId: string },
-  lines: { ticketTypeId: string; quantity: number }[],
-  when: SQL,
-  now: number,
-) {
-  const seats = lines.flatMap((l) => Array.from({ length: l.quantity }, () => [newId("ticket"), l.ticketTypeId, newTicketCode()] as const));
-  const chunks: (typeof seats)[] = [];
+export function issueTickets(deps: Deps, order: { id: string; orgId: string; eventId: string }, seats: Seat[], when: SQL, now: number) {
+  const chunks: Seat[][] = [];
   for (let i = 0; i < seats.length; i += CHUNK) chunks.push(seats.slice(i, i + CHUNK));
   return chunks.map((chunk, i) => {
     const values = sql.join(
-      chunk.map(([id, type, code]) => sql`(${id}, ${type}, ${code})`),
+      chunk.map((s) => sql`(${s.id}, ${s.ticketTypeId}, ${s.code})`),
       sql`, `,
     );
     return deps.db

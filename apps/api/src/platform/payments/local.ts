@@ -33,9 +33,10 @@ export class LocalProvider implements PaymentsProvider {
     };
   }
 
-  async refund(p: { paymentIntentId: string }): Promise<{ id: string }> {
+  /** Nothing to give back in the embedded default: the refund succeeds at once (its caller emits the `charge.refunded` event). */
+  async refund(p: { paymentIntentId: string }): Promise<{ id: string; status: string }> {
     void p;
-    return { id: `re_local_${randomToken(24)}` };
+    return { id: `re_local_${randomToken(24)}`, status: "succeeded" };
   }
 
   async webhookSecret(): Promise<string> {

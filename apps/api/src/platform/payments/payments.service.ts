@@ -99,3 +99,35 @@ export async function emitLocalEvent(
   });
   await handleWebhook(deps, handlers, payload, await signWebhook(payload, await provider.webhookSecret()));
 }
+
+/**
+ * The local provider's `charge.refunded` (Stripe's shape: the charge with its cumulative
+ * `amount_refunded` and the PaymentIntent's metadata), signed and fed into the same webhook path.
+ */
+export async function emitLocalRefund(
+  deps: Deps,
+  handlers: Record<string, PaymentEventHandler>,
+  charge: { paymentIntentId: string; amount: number; amountRefunded: number; currency: string; metadata: Record<string, string> },
+): Promise<void> {
+  const provider = paymentsProvider(deps.config);
+  const payload = JSON.stringify({
+    id: `evt_local_${crypto.randomUUID().replace(/-/g, "")}`,
+    object: "event",
+    type: "charge.refunded",
+    created: Math.floor(deps.now() / 1000),
+    livemode: false,
+    data: {
+      object: {
+        id: `ch_local_${charge.paymentIntentId.replace(/^pi_local_/, "")}`,
+        object: "charge",
+        amount: charge.amount,
+        amount_refunded: charge.amountRefunded,
+        refunded: charge.amountRefunded >= charge.amount,
+        currency: charge.currency.toLowerCase(),
+        payment_intent: charge.paymentIntentId,
+        metadata: charge.metadata,
+      },
+    },
+  });
+  await handleWebhook(deps, handlers, payload, await signWebhook(payload, await provider.webhookSecret()));
+}

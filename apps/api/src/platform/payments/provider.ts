@@ -28,7 +28,13 @@ export interface CreatePaymentIntent {
 export interface PaymentsProvider {
   readonly name: "stripe" | "local";
   createPaymentIntent(p: CreatePaymentIntent): Promise<PaymentIntent>;
-  refund(p: { paymentIntentId: string; amount?: number; idempotencyKey: string }): Promise<{ id: string }>;
+  /** Refunds `amount` (all that is left when left out); `status` as the provider answered (`succeeded`, `pending`, …). */
+  refund(p: {
+    paymentIntentId: string;
+    amount?: number;
+    idempotencyKey: string;
+    metadata?: Record<string, string>;
+  }): Promise<{ id: string; status?: string | null }>;
   /** The webhook signing secret events are verified with. */
   webhookSecret(): Promise<string>;
 }
@@ -93,12 +99,21 @@ export class StripeProvider implements PaymentsProvider {
     return { id: intent.id, clientSecret: intent.client_secret, checkoutUrl: null };
   }
 
-  async refund(p: { paymentIntentId: string; amount?: number; idempotencyKey: string }): Promise<{ id: string }> {
+  async refund(p: {
+    paymentIntentId: string;
+    amount?: number;
+    idempotencyKey: string;
+    metadata?: Record<string, string>;
+  }): Promise<{ id: string; status: string | null }> {
     const refund = await this.#stripe.refunds.create(
-      { payment_intent: p.paymentIntentId, ...(p.amount === undefined ? {} : { amount: p.amount }) },
+      {
+        payment_intent: p.paymentIntentId,
+        ...(p.amount === undefined ? {} : { amount: p.amount }),
+        ...(p.metadata ? { metadata: p.metadata } : {}),
+      },
       { idempotencyKey: p.idempotencyKey, ...(this.#account ? { stripeAccount: this.#account } : {}) },
     );
-    return { id: refund.id };
+    return { id: refund.id, status: refund.status };
   }
 
   async webhookSecret(): Promise<string> {

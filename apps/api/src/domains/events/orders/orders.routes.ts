@@ -33,6 +33,9 @@ const orderExample = {
     checkoutUrl: null,
   },
   tickets: [],
+  discount: null,
+  amountRefunded: 0,
+  buyerToken: "Xq2m8x1v4w6n0p5r7f3k9q2m8x1v4w6n0p5r7f3k9qA",
 } satisfies z.infer<typeof OrderSchema>;
 
 export const create = createRoute({

@@ -1,29 +1,41 @@
-import { type CreateOrder, newConfirmationCode, newId, type Order, type OrderListQuery, type Page } from "@gatherkit/core";
-import { events, orderLines, orders, quotas, tickets, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
+import { type CreateOrder, lineDiscount, newConfirmationCode, newId, type Order, type OrderListQuery, type Page } from "@gatherkit/core";
+import { discountCodes, events, orderLines, orders, quotas, tickets, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { enqueueWhen } from "../../../lib/outbox.js";
+import { enqueueWhen, type OutboxMessage } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
-import type { Caller, Deps } from "../../../lib/types.js";
+import type { Caller, Config, Deps } from "../../../lib/types.js";
 import { paymentsProvider } from "../../../platform/payments/payments.service.js";
 import type { PaymentIntent } from "../../../platform/payments/provider.js";
 import { type EventRow, loadEvent, loadStock, remainingOfType, type TicketTypeRow, unlocks } from "../access.js";
+import { buyerToken, ticketQrUrl } from "../buyer-access.js";
 import { confirmationEmail } from "../confirmation.js";
+import { type DiscountCodeRow, discountHasRoom, findDiscountCode } from "../discount-codes/discount-codes.service.js";
 import { enqueueStockChanged } from "../events.js";
 import { type OrderRow, quotaShare, quotasOfOrder, releaseExpiredHolds, releaseOrder } from "../holds.js";
-import { issueTickets } from "../tickets.js";
+import { issueTickets, type Seat, seatsFor } from "../tickets.js";
 
 export type OrderLineRow = typeof orderLines.$inferSelect;
 
 export type TicketRow = typeof tickets.$inferSelect;
 
-/** The API shape of an order; `secrets` (client secret, checkout URL) only in the answer that started the checkout. */
-export function toOrder(row: OrderRow, lines: OrderLineRow[], issued: TicketRow[] = [], secrets?: PaymentIntent): Order {
+/**
+ * The API shape of an order; `secrets` (client secret, checkout URL) only in the answer that
+ * started the checkout; `access` (the buyer token, with the tickets' QR links) where the reader
+ * may hold it: the checkout's answer, the buyer's own read, staff reading one order.
+ */
+export function toOrder(
+  row: OrderRow,
+  lines: OrderLineRow[],
+  issued: TicketRow[] = [],
+  secrets?: PaymentIntent,
+  access?: { config: Config; token: string },
+): Order {
   return {
     id: row.id,
     eventId: row.eventId,
@@ -47,8 +59,22 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], issued: TicketRow[
           checkoutUrl: secrets?.checkoutUrl ?? null,
         }
       : null,
-    tickets: issued.map((x) => ({ id: x.id, ticketTypeId: x.ticketTypeId, code: x.code, status: x.status })),
+    tickets: issued.map((x) => ({
+      id: x.id,
+      ticketTypeId: x.ticketTypeId,
+      code: x.code,
+      status: x.status,
+      qrUrl: access ? ticketQrUrl(access.config, x.id, access.token) : null,
+    })),
+    discount: row.discountCode === null ? null : { code: row.discountCode, amount: row.discountAmount },
+    amountRefunded: row.amountRefunded,
+    buyerToken: access?.token ?? null,
   };
+}
+
+/** `toOrder` with the buyer's access (token and QR links). */
+export async function toOrderWithAccess(deps: Deps, row: OrderRow, lines: OrderLineRow[], issued: TicketRow[], secrets?: PaymentIntent) {
+  return toOrder(row, lines, issued, secrets, { config: deps.config, token: await buyerToken(deps.config, row.id) });
 }
 
 /** What a checkout asks for, checked against the ticket types as read (the write checks the stock again itself). */
@@ -57,6 +83,8 @@ interface Request {
   lines: { type: TicketTypeRow; quantity: number }[];
   quantity: number;
   total: number;
+  /** The discount code applied, and what it takes off the lines' sum. */
+  discount: { row: DiscountCodeRow; amount: number } | null;
 }
 
 /**
@@ -103,8 +131,38 @@ async function checkRequest(deps: Deps, event: EventRow, input: CreateOrder): Pr
   if (event.capacity !== null && event.capacity - event.capacityUsed < quantity) {
     throw new ApiError(409, "sold_out", `Only ${Math.max(0, event.capacity - event.capacityUsed)} tickets are left for this event.`);
   }
-  return { event, lines, quantity, total: lines.reduce((a, l) => a + l.quantity * l.type.price, 0) };
+  const subtotal = lines.reduce((a, l) => a + l.quantity * l.type.price, 0);
+  const discount = input.discountCode === undefined ? null : await applyDiscount(deps, event, input.discountCode, lines);
+  return { event, lines, quantity, total: subtotal - (discount?.amount ?? 0), discount };
 }
+
+/**
+ * The discount `code` gives these lines, checked against its rules as read (the hold's write
+ * checks its uses and window again): 422 `discount_code_invalid` (no such code in the event),
+ * 409 `discount_code_not_valid_now` (outside its window), 409 `discount_code_exhausted` (every
+ * use taken), 422 `discount_code_not_applicable` (none of the types it is for).
+ */
+async function applyDiscount(deps: Deps, event: EventRow, code: string, lines: Request["lines"]): Promise<Request["discount"]> {
+  const row = await findDiscountCode(deps, event.id, code);
+  if (!row) throw new ApiError(422, "discount_code_invalid", `${code} is not a discount code of this event.`);
+  const now = deps.now();
+  if ((row.validFrom !== null && now < row.validFrom) || (row.validUntil !== null && now >= row.validUntil)) {
+    throw new ApiError(
+      409,
+      "discount_code_not_valid_now",
+      row.validFrom !== null && now < row.validFrom
+        ? `${row.code} can be used from ${toIso(row.validFrom)}.`
+        : `${row.code} could be used until ${toIso(row.validUntil)}.`,
+    );
+  }
+  if (row.maxUses !== null && row.used >= row.maxUses) throw exhausted(row);
+  const eligible = lines.filter((l) => row.ticketTypeIds === null || row.ticketTypeIds.includes(l.type.id));
+  if (eligible.length === 0) throw new ApiError(422, "discount_code_not_applicable", `${row.code} is not for these ticket types.`);
+  return { row, amount: eligible.reduce((a, l) => a + lineDiscount(row, l.type.price, l.quantity), 0) };
+}
+
+const exhausted = (row: DiscountCodeRow) =>
+  new ApiError(409, "discount_code_exhausted", `${row.code} has been used as often as it may be (${row.maxUses}).`);
 
 const soldOut = (type: TicketTypeRow, remaining: number) =>
   new ApiError(409, "sold_out", remaining === 0 ? `${type.name} is sold out.` : `Only ${remaining} of ${type.name} are left.`);
@@ -132,7 +190,8 @@ export function roomFor(r: Request, now: number): SQL {
       WHERE t.id IS NULL OR (t.quantity IS NOT NULL AND t.quantity - t.quantity_used < r.n)
         OR (t.sales_start_at IS NOT NULL AND t.sales_start_at > ${now}) OR (t.sales_end_at IS NOT NULL AND t.sales_end_at <= ${now}))
     AND NOT EXISTS (SELECT 1 FROM ${quotas} q WHERE q.event_id = ${r.event.id}
-      AND q.size - q.used < (SELECT COALESCE(SUM(r.n), 0) FROM ${req} r JOIN ${ticketTypeQuotas} l ON l.ticket_type_id = r.tt WHERE l.quota_id = q.id))`;
+      AND q.size - q.used < (SELECT COALESCE(SUM(r.n), 0) FROM ${req} r JOIN ${ticketTypeQuotas} l ON l.ticket_type_id = r.tt WHERE l.quota_id = q.id))
+    ${r.discount ? sql`AND ${discountHasRoom(r.discount.row.id, now)}` : sql``}`;
 }
 
 /**
@@ -141,11 +200,9 @@ export function roomFor(r: Request, now: number): SQL {
  * room's stock message follow only if it was. Writers are serialized, so the check and the
  * increments see the same stock and no checkout can slip between them.
  */
-function holdStatements(deps: Deps, r: Request, row: OrderRow) {
+function holdStatements(deps: Deps, r: Request, row: OrderRow, issue: { seats: Seat[]; mail: OutboxMessage } | null) {
   const db = deps.db;
   const placed = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.id})`;
-  const free = row.status === "paid";
-  const lines = r.lines.map((l) => ({ ticketTypeId: l.type.id, quantity: l.quantity }));
   return [
     insertWhen(db, orders, row, roomFor(r, row.createdAt)).returning(),
     ...r.lines.map((l) =>
@@ -177,21 +234,20 @@ function holdStatements(deps: Deps, r: Request, row: OrderRow) {
       .update(events)
       .set({ capacityUsed: sql`${events.capacityUsed} + ${r.quantity}` })
       .where(and(eq(events.id, r.event.id), placed)),
+    ...(r.discount
+      ? [
+          db
+            .update(discountCodes)
+            .set({ used: sql`${discountCodes.used} + 1` })
+            .where(and(eq(discountCodes.id, r.discount.row.id), placed)),
+        ]
+      : []),
     enqueueStockChanged(deps, row.orgId, r.event.id, placed),
     // A free order is paid at once: its tickets and confirmation come with it.
-    ...(free
+    ...(issue
       ? [
-          ...issueTickets(deps, row, lines, placed, row.createdAt),
-          enqueueWhen(
-            db,
-            confirmationEmail(
-              r.event,
-              row,
-              r.lines.map((l) => ({ name: l.type.name, quantity: l.quantity })),
-            ),
-            placed,
-            { orgId: row.orgId, now: row.createdAt },
-          ),
+          ...issueTickets(deps, row, issue.seats, placed, row.createdAt),
+          enqueueWhen(db, issue.mail, placed, { orgId: row.orgId, now: row.createdAt }),
         ]
       : []),
   ] as const;
@@ -210,7 +266,7 @@ export async function placeOrder(deps: Deps, caller: Caller | null, eventId: str
   await releaseExpiredHolds(deps, event.id);
   const r = await checkRequest(deps, event, input);
   const held = await hold(deps, caller, eventId, input, r);
-  if (held.status === "paid") return toOrder(held, linesOf(r, held), await ticketsOf(deps, held.id));
+  if (held.status === "paid") return toOrderWithAccess(deps, held, linesOf(r, held), await ticketsOf(deps, held.id));
   let intent: PaymentIntent;
   try {
     intent = await paymentsProvider(deps.config).createPaymentIntent({
@@ -230,7 +286,7 @@ export async function placeOrder(deps: Deps, caller: Caller | null, eventId: str
     .set({ paymentIntentId: intent.id, updatedAt: Math.max(deps.now(), held.updatedAt + 1) })
     .where(eq(orders.id, held.id))
     .returning();
-  return toOrder(row ?? held, linesOf(r, held), [], intent);
+  return toOrderWithAccess(deps, row ?? held, linesOf(r, held), [], intent);
 }
 
 async function hold(deps: Deps, caller: Caller | null, eventId: string, input: CreateOrder, r: Request): Promise<OrderRow> {
@@ -256,9 +312,18 @@ async function hold(deps: Deps, caller: Caller | null, eventId: string, input: C
       cancelledAt: null,
       paymentIntentId: null,
       amountRefunded: 0,
+      discountCodeId: r.discount?.row.id ?? null,
+      discountCode: r.discount?.row.code ?? null,
+      discountAmount: r.discount?.amount ?? 0,
     };
+    let issue: { seats: Seat[]; mail: OutboxMessage } | null = null;
+    if (free) {
+      const seats = seatsFor(r.lines.map((l) => ({ ticketTypeId: l.type.id, quantity: l.quantity })));
+      const names = r.lines.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, quantity: l.quantity }));
+      issue = { seats, mail: await confirmationEmail(deps, r.event, row, names, seats) };
+    }
     try {
-      return await guardedWrite(deps, holdStatements(deps, r, row), {
+      return await guardedWrite(deps, holdStatements(deps, r, row, issue), {
         written: ([inserted]) => inserted[0],
         explain: () => explainRefusal(deps, caller, eventId, input),
       });
@@ -315,11 +380,12 @@ async function loadOrder(
 
 export async function getOrder(deps: Deps, caller: Caller | null, orderId: string): Promise<Order> {
   const found = await loadOrder(deps, caller, orderId);
-  if (found.row.status !== "pending" || found.row.expiresAt > deps.now()) return toOrder(found.row, found.lines, found.issued);
+  if (found.row.status !== "pending" || found.row.expiresAt > deps.now())
+    return toOrderWithAccess(deps, found.row, found.lines, found.issued);
   // Its hold ran out: release it now, so the answer says expired and the stock is back.
   await releaseOrder(deps, found.row, "expired");
   const fresh = await loadOrder(deps, caller, orderId);
-  return toOrder(fresh.row, fresh.lines, fresh.issued);
+  return toOrderWithAccess(deps, fresh.row, fresh.lines, fresh.issued);
 }
 
 /** Cancels a pending order (organizers): its hold ends and its tickets return to sale. Other statuses: 409 `order_not_pending`. */
@@ -330,7 +396,7 @@ export async function cancelOrder(deps: Deps, caller: Caller | null, orderId: st
     throw new ApiError(409, "order_not_pending", `This order is ${fresh.status}: only a pending order can be cancelled.`);
   }
   const done = await loadOrder(deps, caller, orderId);
-  return toOrder(done.row, done.lines, done.issued);
+  return toOrderWithAccess(deps, done.row, done.lines, done.issued);
 }
 
 /** An event's orders, newest first (organizers). */

@@ -93,4 +93,72 @@ describe("checkout on Workers with D1", () => {
       data: { eventId: event.id, ticketTypes: [small, adult, child, open].map((x) => ({ id: x.id, remaining: 0 })) },
     });
   }, 180_000);
+
+  it("check-in, discount uses, QR codes and refunds on D1: one check-in of many scans, exactly maxUses, an SVG, a refund that voids", async () => {
+    const { secret } = await signUp("D1 Door");
+    const event = await ok<TicketedEvent>(
+      send("POST", "/v1/events", secret, {
+        title: "D1 door",
+        timeZone: "Europe/Lisbon",
+        startsAt: "2030-07-02T19:30:00.000Z",
+        endsAt: "2030-07-02T22:30:00.000Z",
+        currency: "EUR",
+      }),
+      201,
+    );
+    await ok(send("POST", `/v1/events/${event.id}/publish`, secret), 200);
+    const paidType = await ok<TicketType>(
+      send("POST", `/v1/events/${event.id}/ticket-types`, secret, { name: "Paid", price: 1500, currency: "EUR" }),
+      201,
+    );
+    await ok(
+      send("POST", `/v1/events/${event.id}/discount-codes`, secret, { code: "D1HALF", kind: "percent", value: 50, maxUses: 3 }),
+      201,
+    );
+    const buy = (i: number, discountCode?: string) =>
+      send<Order & { code?: string }>("POST", `/v1/events/${event.id}/orders`, secret, {
+        buyer: { name: `Buyer ${i}`, email: `d${i}@example.com` },
+        lines: [{ ticketTypeId: paidType.id, quantity: 1 }],
+        ...(discountCode ? { discountCode } : {}),
+      });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => buy(i, "D1HALF")));
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(3);
+    expect(new Set(answers.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`))).toEqual(
+      new Set(["409 discount_code_exhausted"]),
+    );
+
+    // Pay one order through the local checkout page: its ticket, QR code, check-in and refund.
+    const order = await ok<Order>(buy(100), 201);
+    const page = new URL(order.payment?.checkoutUrl ?? "");
+    const form = new URLSearchParams({ token: page.searchParams.get("token") ?? "", outcome: "pay" });
+    const paid = await fetch(`${api().baseUrl}/v1/payments/local/checkout`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+    });
+    expect(paid.status).toBe(200);
+    const mine = await ok<Order>(send("GET", `/v1/buyer/orders/${order.id}?token=${order.buyerToken}`, null), 200);
+    expect(mine.status).toBe("paid");
+    const ticket = mine.tickets[0];
+    const qr = await fetch(`${api().baseUrl}${new URL(ticket?.qrUrl ?? "").pathname}${new URL(ticket?.qrUrl ?? "").search}`);
+    expect(qr.status).toBe(200);
+    expect(qr.headers.get("content-type")).toContain("image/svg+xml");
+    expect((await qr.text()).startsWith("<svg")).toBe(true);
+
+    const list = await ok<{ id: string }>(send("POST", `/v1/events/${event.id}/checkin-lists`, secret, { name: "Door" }), 201);
+    const scans = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        send<{ code?: string }>("POST", `/v1/checkin-lists/${list.id}/checkins`, secret, { code: ticket?.code }),
+      ),
+    );
+    expect(scans.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(new Set(scans.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`))).toEqual(
+      new Set(["409 already_checked_in"]),
+    );
+
+    await ok(send("POST", `/v1/orders/${order.id}/refunds`, secret, {}), 201);
+    const refunded = await ok<Order>(send("GET", `/v1/orders/${order.id}`, secret), 200);
+    expect(refunded).toMatchObject({ status: "refunded", amountRefunded: order.total });
+    expect(refunded.tickets.map((x) => x.status)).toEqual(["void"]);
+  }, 180_000);
 });

@@ -1,0 +1,276 @@
+import {
+  type Checkin,
+  type CheckinList,
+  type CheckinListQuery,
+  type CheckinRequest,
+  type CreateCheckinList,
+  newId,
+  normalizeTicketCode,
+  type Page,
+} from "@gatherkit/core";
+import { checkinLists, checkins, orders, tickets, users } from "@gatherkit/db";
+import { and, asc, count, eq, inArray, isNull, like, or, type SQL, sql } from "drizzle-orm";
+import { requireOrganizer } from "../../../lib/auth.js";
+import { ApiError, conflict, notFound } from "../../../lib/errors.js";
+import { insertWhen } from "../../../lib/guarded-insert.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
+import { paginate } from "../../../lib/pagination.js";
+import { toIso } from "../../../lib/time.js";
+import type { Caller, Deps } from "../../../lib/types.js";
+import { loadEvent, loadStock } from "../access.js";
+
+// Check-in lists and check-ins. A list belongs to one event and admits tickets of the types it
+// names (every type when none); a check-in records one target (a ticket, for now) on one list.
+// Named generically on purpose: the guests of an event can become another kind of target of the
+// same lists. Staff of any role scan and undo; owners and admins make lists.
+
+export type CheckinListRow = typeof checkinLists.$inferSelect;
+type CheckinRow = typeof checkins.$inferSelect;
+
+/** Who did it, as recorded: the member's user id or the secret key's id. */
+const actorOf = (who: ReturnType<typeof requireOrganizer>) => (who.kind === "user" ? who.userId : who.keyId);
+
+async function loadList(deps: Deps, caller: Caller | null, listId: string): Promise<CheckinListRow> {
+  const who = requireOrganizer({ var: { caller } });
+  const [row] = await deps.db
+    .select()
+    .from(checkinLists)
+    .where(and(eq(checkinLists.id, listId), eq(checkinLists.orgId, who.orgId)))
+    .limit(1);
+  if (!row) throw notFound("Check-in list");
+  return row;
+}
+
+/** The tickets a list admits: valid tickets of its event, of its types. */
+const admitted = (list: CheckinListRow): SQL | undefined =>
+  and(
+    eq(tickets.eventId, list.eventId),
+    eq(tickets.status, "valid"),
+    list.ticketTypeIds === null ? undefined : inArray(tickets.ticketTypeId, list.ticketTypeIds),
+  );
+
+async function toCheckinList(deps: Deps, row: CheckinListRow): Promise<CheckinList> {
+  const db = deps.db;
+  const [[inside], [all]] = await db.batch([
+    db
+      .select({ n: count() })
+      .from(checkins)
+      .where(and(eq(checkins.listId, row.id), isNull(checkins.undoneAt))),
+    db.select({ n: count() }).from(tickets).where(admitted(row)),
+  ]);
+  return {
+    id: row.id,
+    eventId: row.eventId,
+    name: row.name,
+    ticketTypeIds: row.ticketTypeIds,
+    checkedIn: inside?.n ?? 0,
+    total: all?.n ?? 0,
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+  };
+}
+
+/** Adds a check-in list to an event (owners and admins); its types must be the event's (422 `unknown_ticket_type`). */
+export async function createCheckinList(
+  deps: Deps,
+  caller: Caller | null,
+  eventId: string,
+  input: CreateCheckinList,
+): Promise<CheckinList> {
+  requireOrganizer({ var: { caller } }, ["owner", "admin"]);
+  const { event } = await loadEvent(deps, caller, eventId);
+  if (input.ticketTypeIds) {
+    const types = new Set((await loadStock(deps, event.id)).types.map((t) => t.id));
+    const foreign = input.ticketTypeIds.find((id) => !types.has(id));
+    if (foreign) throw new ApiError(422, "unknown_ticket_type", `No ticket type ${foreign} in this event.`);
+  }
+  const now = deps.now();
+  const row: CheckinListRow = {
+    id: newId("checkinList"),
+    orgId: event.orgId,
+    eventId: event.id,
+    name: input.name,
+    ticketTypeIds: input.ticketTypeIds ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await deps.db.insert(checkinLists).values(row);
+  return toCheckinList(deps, row);
+}
+
+export async function listCheckinLists(deps: Deps, caller: Caller | null, eventId: string): Promise<{ data: CheckinList[] }> {
+  requireOrganizer({ var: { caller } });
+  const { event } = await loadEvent(deps, caller, eventId);
+  const rows = await deps.db
+    .select()
+    .from(checkinLists)
+    .where(eq(checkinLists.eventId, event.id))
+    .orderBy(asc(checkinLists.createdAt), asc(checkinLists.id));
+  return { data: await Promise.all(rows.map((r) => toCheckinList(deps, r))) };
+}
+
+export async function getCheckinList(deps: Deps, caller: Caller | null, listId: string): Promise<CheckinList> {
+  return toCheckinList(deps, await loadList(deps, caller, listId));
+}
+
+/** A check-in with its ticket and whom it is for, as the API shows it. */
+const checkinView = {
+  id: checkins.id,
+  listId: checkins.listId,
+  eventId: checkins.eventId,
+  targetId: checkins.targetId,
+  checkedInAt: checkins.checkedInAt,
+  checkedInBy: checkins.checkedInBy,
+  undoneAt: checkins.undoneAt,
+  undoneBy: checkins.undoneBy,
+  code: tickets.code,
+  ticketTypeId: tickets.ticketTypeId,
+  orderId: tickets.orderId,
+  name: orders.buyerName,
+};
+type CheckinViewRow = Omit<CheckinRow, "orgId" | "targetType"> & { code: string; ticketTypeId: string; orderId: string; name: string };
+
+function toCheckin(r: CheckinViewRow): Checkin {
+  return {
+    id: r.id,
+    listId: r.listId,
+    eventId: r.eventId,
+    target: { type: "ticket", id: r.targetId, code: r.code, ticketTypeId: r.ticketTypeId, orderId: r.orderId, name: r.name },
+    checkedInAt: toIso(r.checkedInAt),
+    checkedInBy: r.checkedInBy,
+    undoneAt: toIso(r.undoneAt),
+    undoneBy: r.undoneBy,
+  };
+}
+
+function viewQuery(deps: Deps) {
+  return deps.db
+    .select(checkinView)
+    .from(checkins)
+    .innerJoin(tickets, eq(tickets.id, checkins.targetId))
+    .innerJoin(orders, eq(orders.id, tickets.orderId));
+}
+
+async function readCheckin(deps: Deps, where: SQL | undefined): Promise<Checkin | undefined> {
+  const [row] = await viewQuery(deps).where(where).limit(1);
+  return row ? toCheckin(row) : undefined;
+}
+
+/** How a person reads who checked a ticket in: the member's name, or the key. */
+async function describeActor(deps: Deps, actor: string): Promise<string> {
+  if (!actor.startsWith("usr_")) return `the secret key ${actor}`;
+  const [u] = await deps.db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, actor)).limit(1);
+  return u ? `${u.name} (${u.email})` : actor;
+}
+
+/**
+ * Checks a ticket in on a list by its code (staff of any role). The check-in row goes in only
+ * if, as the statement runs, the ticket is still valid; a partial unique index allows one live
+ * check-in per ticket and list, so of any number of concurrent scans exactly one checks it in
+ * and the others answer 409 `already_checked_in` with when and by whom. Other refusals: 404
+ * `ticket_not_found` (no such code in the organization), 422 `ticket_not_on_list` (another
+ * event's ticket, or a type the list does not admit), 409 `ticket_void` (refunded).
+ */
+export async function checkIn(deps: Deps, caller: Caller | null, listId: string, input: CheckinRequest): Promise<Checkin> {
+  const who = requireOrganizer({ var: { caller } });
+  const list = await loadList(deps, caller, listId);
+  const code = normalizeTicketCode(input.code);
+  const [ticket] = code
+    ? await deps.db
+        .select()
+        .from(tickets)
+        .where(and(eq(tickets.code, code), eq(tickets.orgId, list.orgId)))
+        .limit(1)
+    : [];
+  if (!ticket) throw new ApiError(404, "ticket_not_found", `No ticket has the code ${input.code}.`);
+  if (ticket.eventId !== list.eventId) throw new ApiError(422, "ticket_not_on_list", `Ticket ${ticket.code} is for another event.`);
+  if (list.ticketTypeIds !== null && !list.ticketTypeIds.includes(ticket.ticketTypeId)) {
+    throw new ApiError(422, "ticket_not_on_list", `This list (${list.name}) does not admit the type of ticket ${ticket.code}.`);
+  }
+  const id = newId("checkin");
+  const now = deps.now();
+  const stillValid = sql`EXISTS (SELECT 1 FROM ${tickets} WHERE ${tickets.id} = ${ticket.id} AND ${tickets.status} = 'valid')`;
+  const insert = insertWhen(
+    deps.db,
+    checkins,
+    {
+      id,
+      orgId: list.orgId,
+      eventId: list.eventId,
+      listId: list.id,
+      targetType: "ticket",
+      targetId: ticket.id,
+      checkedInAt: now,
+      checkedInBy: actorOf(who),
+      undoneAt: null,
+      undoneBy: null,
+    },
+    stillValid,
+  )
+    .onConflictDoNothing()
+    .returning({ id: checkins.id });
+  await guardedWrite(deps, [insert], {
+    written: ([rows]) => (rows.length > 0 ? true : undefined),
+    explain: async () => {
+      const live = await readCheckin(deps, and(eq(checkins.listId, list.id), eq(checkins.targetId, ticket.id), isNull(checkins.undoneAt)));
+      if (live) {
+        throw new ApiError(
+          409,
+          "already_checked_in",
+          `Ticket ${ticket.code} was already checked in at ${live.checkedInAt} by ${await describeActor(deps, live.checkedInBy)}.`,
+        );
+      }
+      const [now] = await deps.db.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, ticket.id)).limit(1);
+      if (now?.status === "void") throw ticketVoid(ticket.code);
+      throw conflict("The ticket changed while it was being checked in; try again.");
+    },
+  });
+  const done = await readCheckin(deps, eq(checkins.id, id));
+  if (!done) throw notFound("Check-in");
+  return done;
+}
+
+const ticketVoid = (code: string) => new ApiError(409, "ticket_void", `Ticket ${code} is void (its order was refunded): do not admit it.`);
+
+/** Undoes a live check-in (staff of any role): the ticket can be checked in again. An undone one answers 409 `checkin_undone`. */
+export async function undoCheckin(deps: Deps, caller: Caller | null, listId: string, checkinId: string): Promise<Checkin> {
+  const who = requireOrganizer({ var: { caller } });
+  const list = await loadList(deps, caller, listId);
+  const where = and(eq(checkins.id, checkinId), eq(checkins.listId, list.id));
+  const [undone] = await deps.db
+    .update(checkins)
+    .set({ undoneAt: deps.now(), undoneBy: actorOf(who) })
+    .where(and(where, isNull(checkins.undoneAt)))
+    .returning({ id: checkins.id });
+  const row = await readCheckin(deps, where);
+  if (!row) throw notFound("Check-in");
+  if (!undone) throw new ApiError(409, "checkin_undone", `This check-in was already undone at ${row.undoneAt}.`);
+  return row;
+}
+
+/** Who is in: the list's live check-ins, latest first, optionally searched by name, email or ticket code (staff). */
+export async function listCheckins(deps: Deps, caller: Caller | null, listId: string, query: CheckinListQuery): Promise<Page<Checkin>> {
+  const list = await loadList(deps, caller, listId);
+  const needle = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const search = needle
+    ? or(
+        like(orders.buyerName, sql`${needle} ESCAPE '\\'`),
+        like(orders.buyerEmail, sql`${needle} ESCAPE '\\'`),
+        like(tickets.code, sql`${needle} ESCAPE '\\'`),
+      )
+    : undefined;
+  return paginate(
+    { createdAt: checkins.checkedInAt, id: checkins.id },
+    query,
+    (p) =>
+      deps.db
+        .select({ ...checkinView, createdAt: checkins.checkedInAt })
+        .from(checkins)
+        .innerJoin(tickets, eq(tickets.id, checkins.targetId))
+        .innerJoin(orders, eq(orders.id, tickets.orderId))
+        .where(and(eq(checkins.listId, list.id), isNull(checkins.undoneAt), search, p.where))
+        .orderBy(...p.orderBy)
+        .limit(p.limit),
+    (r) => toCheckin(r),
+  );
+}

@@ -1,0 +1,53 @@
+import { CreateDiscountCodeSchema, DiscountCodeListSchema, DiscountCodeSchema, type z } from "@gatherkit/core";
+import { createRoute } from "@hono/zod-openapi";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../../lib/openapi.js";
+
+const tags = ["Discount codes"];
+const EventParams = pathIds({ eventId: "event" });
+
+const createExample = {
+  code: "EARLYBIRD",
+  kind: "percent",
+  value: 20,
+  maxUses: 100,
+  validUntil: "2030-06-01T00:00:00.000Z",
+} satisfies z.input<typeof CreateDiscountCodeSchema>;
+
+export const create = createRoute({
+  method: "post",
+  path: "/v1/events/{eventId}/discount-codes",
+  operationId: "events.discountCodes.create",
+  tags,
+  summary: "Add a discount code",
+  description:
+    "Owners and admins. Percent off, or a fixed amount off each ticket, of the types listed (every type when left out), at most `maxUses` orders, within `validFrom`–`validUntil`. Buyers give it as `discountCode` at checkout; its uses are taken by the hold's own write, like stock, and given back when a hold ends unpaid. 409 `discount_code_exists`, 422 `unknown_ticket_type`.",
+  security: security.organizer,
+  request: {
+    params: EventParams,
+    body: {
+      ...jsonBody(CreateDiscountCodeSchema),
+      content: { "application/json": { schema: CreateDiscountCodeSchema, example: createExample } },
+    },
+  },
+  responses: {
+    201: jsonResponse(DiscountCodeSchema, "The new discount code."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+});
+export type CreateRoute = typeof create;
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/events/{eventId}/discount-codes",
+  operationId: "events.discountCodes.list",
+  tags,
+  summary: "List an event's discount codes",
+  description: "Organizers, with each code's uses.",
+  security: security.organizer,
+  request: { params: EventParams },
+  responses: {
+    200: jsonResponse(DiscountCodeListSchema, "The event's discount codes."),
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type ListRoute = typeof list;
