@@ -404,6 +404,10 @@ export const OrderSchema = z
     cancelledAt: z.iso.datetime().nullable(),
     payment: orNull(OrderPaymentSchema).openapi({ description: "How the order is paid; null for a free order." }),
     tickets: z.array(TicketSchema).openapi({ description: "Issued once the order is paid (at once for a free order)." }),
+    buyerToken: z.string().nullable().openapi({
+      description:
+        "A participant token (`gk_pt_…`) for the buyer: it reads this order, with its tickets once paid (`GET /v1/orders/{orderId}`), for 30 days. Only in the answer that started the checkout.",
+    }),
   })
   .openapi("Order");
 export type Order = z.infer<typeof OrderSchema>;

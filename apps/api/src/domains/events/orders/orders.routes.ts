@@ -33,6 +33,7 @@ const orderExample = {
     checkoutUrl: null,
   },
   tickets: [],
+  buyerToken: "gk_pt_eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJwYXJ0aWNpcGFudCJ9.c2lnbmF0dXJl",
 } satisfies z.infer<typeof OrderSchema>;
 
 export const create = createRoute({
@@ -80,8 +81,9 @@ export const get = createRoute({
   operationId: "orders.get",
   tags,
   summary: "Retrieve an order",
-  description: "Organizers.",
-  security: security.organizer,
+  description:
+    "Organizers, or the buyer with the participant token from the checkout answer (`buyerToken`), which reads that order only (any other answers 404). Tickets appear once the order is paid.",
+  security: security.any,
   request: { params: OrderParams },
   responses: {
     200: jsonResponse(OrderSchema, "The order."),

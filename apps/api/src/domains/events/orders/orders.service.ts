@@ -1,7 +1,7 @@
 import { type CreateOrder, newConfirmationCode, newId, type Order, type OrderListQuery, type Page } from "@gatherkit/core";
-import { events, orderLines, orders, quotas, tickets, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
+import { events, orderLines, orders, participants, quotas, tickets, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { requireOrganizer } from "../../../lib/auth.js";
+import { requireCaller, requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
@@ -9,6 +9,7 @@ import { guardedWrite } from "../../../lib/guarded-write.js";
 import { enqueueWhen } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
+import { signParticipantToken } from "../../../lib/tokens.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { paymentsProvider } from "../../../platform/payments/payments.service.js";
 import type { PaymentIntent } from "../../../platform/payments/provider.js";
@@ -23,7 +24,13 @@ export type OrderLineRow = typeof orderLines.$inferSelect;
 export type TicketRow = typeof tickets.$inferSelect;
 
 /** The API shape of an order; `secrets` (client secret, checkout URL) only in the answer that started the checkout. */
-export function toOrder(row: OrderRow, lines: OrderLineRow[], issued: TicketRow[] = [], secrets?: PaymentIntent): Order {
+export function toOrder(
+  row: OrderRow,
+  lines: OrderLineRow[],
+  issued: TicketRow[] = [],
+  secrets?: PaymentIntent,
+  buyerToken: string | null = null,
+): Order {
   return {
     id: row.id,
     eventId: row.eventId,
@@ -48,7 +55,36 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], issued: TicketRow[
         }
       : null,
     tickets: issued.map((x) => ({ id: x.id, ticketTypeId: x.ticketTypeId, code: x.code, status: x.status })),
+    buyerToken,
   };
+}
+
+/** How long the buyer's token (from the checkout answer) reads their order. */
+const BUYER_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/** The participant a buyer's token names: one per order, known by this external id. */
+const buyerExternalId = (orderId: string) => `order:${orderId}`;
+
+/** A participant token for the order's buyer, which reads this order only (see `loadOrder`). */
+async function buyerToken(deps: Deps, row: OrderRow): Promise<string> {
+  const [buyer] = await deps.db
+    .insert(participants)
+    .values({
+      id: newId("participant"),
+      orgId: row.orgId,
+      externalId: buyerExternalId(row.id),
+      name: row.buyerName,
+      email: row.buyerEmail,
+      createdAt: deps.now(),
+    })
+    .returning({ id: participants.id });
+  if (!buyer) throw new Error("inserting the buyer returned no row");
+  const signed = await signParticipantToken(
+    deps.config,
+    { sub: buyer.id, org: row.orgId, name: row.buyerName },
+    BUYER_TOKEN_TTL_SECONDS,
+    deps.now(),
+  );
+  return signed.token;
 }
 
 /** What a checkout asks for, checked against the ticket types as read (the write checks the stock again itself). */
@@ -210,7 +246,8 @@ export async function placeOrder(deps: Deps, caller: Caller | null, eventId: str
   await releaseExpiredHolds(deps, event.id);
   const r = await checkRequest(deps, event, input);
   const held = await hold(deps, caller, eventId, input, r);
-  if (held.status === "paid") return toOrder(held, linesOf(r, held), await ticketsOf(deps, held.id));
+  const token = await buyerToken(deps, held);
+  if (held.status === "paid") return toOrder(held, linesOf(r, held), await ticketsOf(deps, held.id), undefined, token);
   let intent: PaymentIntent;
   try {
     intent = await paymentsProvider(deps.config).createPaymentIntent({
@@ -230,7 +267,7 @@ export async function placeOrder(deps: Deps, caller: Caller | null, eventId: str
     .set({ paymentIntentId: intent.id, updatedAt: Math.max(deps.now(), held.updatedAt + 1) })
     .where(eq(orders.id, held.id))
     .returning();
-  return toOrder(row ?? held, linesOf(r, held), [], intent);
+  return toOrder(row ?? held, linesOf(r, held), [], intent, token);
 }
 
 async function hold(deps: Deps, caller: Caller | null, eventId: string, input: CreateOrder, r: Request): Promise<OrderRow> {
@@ -297,28 +334,43 @@ async function explainRefusal(deps: Deps, caller: Caller | null, eventId: string
     : new ApiError(409, "sold_out", "Not enough tickets are left for this order: its ticket types share a quota that is nearly full.");
 }
 
+async function isBuyerOf(deps: Deps, participantId: string, row: OrderRow): Promise<boolean> {
+  const [p] = await deps.db
+    .select({ id: participants.id })
+    .from(participants)
+    .where(and(eq(participants.id, participantId), eq(participants.orgId, row.orgId), eq(participants.externalId, buyerExternalId(row.id))))
+    .limit(1);
+  return p !== undefined;
+}
+
+/** An order of the caller's organization (organizers), or with `buyerOrOrganizer`, also the buyer's own order (their token). */
 async function loadOrder(
   deps: Deps,
   caller: Caller | null,
   orderId: string,
+  buyerOrOrganizer = false,
 ): Promise<{ row: OrderRow; lines: OrderLineRow[]; issued: TicketRow[] }> {
-  const who = requireOrganizer({ var: { caller } });
+  const who =
+    buyerOrOrganizer && caller?.kind === "participant"
+      ? requireCaller({ var: { caller } }, "participant")
+      : requireOrganizer({ var: { caller } });
   const [row] = await deps.db
     .select()
     .from(orders)
     .where(and(eq(orders.id, orderId), eq(orders.orgId, who.orgId)))
     .limit(1);
-  if (!row) throw notFound("Order");
+  // A buyer's token reads its own order only; any other order is as if it did not exist.
+  if (!row || (who.kind === "participant" && !(await isBuyerOf(deps, who.participantId, row)))) throw notFound("Order");
   const lines = await deps.db.select().from(orderLines).where(eq(orderLines.orderId, row.id));
   return { row, lines, issued: await ticketsOf(deps, row.id) };
 }
 
 export async function getOrder(deps: Deps, caller: Caller | null, orderId: string): Promise<Order> {
-  const found = await loadOrder(deps, caller, orderId);
+  const found = await loadOrder(deps, caller, orderId, true);
   if (found.row.status !== "pending" || found.row.expiresAt > deps.now()) return toOrder(found.row, found.lines, found.issued);
   // Its hold ran out: release it now, so the answer says expired and the stock is back.
   await releaseOrder(deps, found.row, "expired");
-  const fresh = await loadOrder(deps, caller, orderId);
+  const fresh = await loadOrder(deps, caller, orderId, true);
   return toOrder(fresh.row, fresh.lines, fresh.issued);
 }
 

@@ -85,6 +85,7 @@ describe("starting a checkout", () => {
     expect(expectStatus<Order>(await call(t, "GET", `/v1/orders/${order.id}`, { token: a.secretKey }), 200)).toEqual({
       ...order,
       payment: { ...order.payment, clientSecret: null, checkoutUrl: null },
+      buyerToken: null,
     });
   });
 
@@ -110,6 +111,46 @@ describe("starting a checkout", () => {
     for (const c of codes) expect(c).toMatch(/^[34679ACDEFGHJKMNPQRTWXY]{4}-[34679ACDEFGHJKMNPQRTWXY]{4}$/);
     expect(normalizeConfirmationCode(codes[0]!.toLowerCase().replace("-", " "))).toBe(codes[0]);
     expect(normalizeConfirmationCode("O0I1-L5SB")).toBeNull();
+  });
+});
+
+describe("the buyer's token (buyerToken, from the checkout answer)", () => {
+  const read = (orderId: string, token: string) => call(t, "GET", `/v1/orders/${orderId}`, { token, headers: { origin: TEST_ORIGIN } });
+
+  it("reads that order only: pending, then paid with its tickets once the local checkout page pays", async () => {
+    const event = await newEvent(t, a);
+    const ga = await newTicketType(t, a, event, { quantity: 10, price: 2500 });
+    const order = await checkout(t, a, event, [{ ticketTypeId: ga.id, quantity: 2 }]);
+    const other = await checkout(t, a, event, [{ ticketTypeId: ga.id, quantity: 1 }]);
+    expect(order.buyerToken).toMatch(/^gk_pt_/);
+    const pending = expectStatus<Order>(await read(order.id, order.buyerToken!), 200);
+    expect(pending).toMatchObject({ id: order.id, status: "pending", tickets: [], buyerToken: null });
+    expect(pending.payment).toMatchObject({ clientSecret: null, checkoutUrl: null });
+
+    const url = new URL(order.payment?.checkoutUrl ?? "");
+    const paidPage = await t.fetch("http://api.test/v1/payments/local/checkout", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: url.searchParams.get("token") ?? "", outcome: "pay" }).toString(),
+    });
+    expect(paidPage.status).toBe(200);
+    const paid = expectStatus<Order>(await read(order.id, order.buyerToken!), 200);
+    expect(paid.status).toBe("paid");
+    expect(paid.tickets).toHaveLength(2);
+
+    // Another buyer's token, an ordinary participant of the organization, another organization's buyer: 404.
+    expectProblem(await read(order.id, other.buyerToken!), 404, "not_found");
+    expectProblem(await read(order.id, a.participantToken), 404, "not_found");
+    const elsewhere = await newEvent(t, b);
+    const bType = await newTicketType(t, b, elsewhere, { price: 0 });
+    const bOrder = await checkout(t, b, elsewhere, [{ ticketTypeId: bType.id, quantity: 1 }]);
+    expectProblem(await read(order.id, bOrder.buyerToken!), 404, "not_found");
+    // A page's publishable key still may not read orders; the buyer's token may not cancel.
+    expectProblem(await read(order.id, a.publishableKey), 403, "permission_denied");
+    expectProblem(await call(t, "POST", `/v1/orders/${other.id}/cancel`, { token: other.buyerToken! }), 403, "permission_denied");
+    // A free order's token reads it with its tickets at once.
+    expect(bOrder.status).toBe("paid");
+    expect(expectStatus<Order>(await read(bOrder.id, bOrder.buyerToken!), 200).tickets).toHaveLength(1);
   });
 });
 
