@@ -206,3 +206,5 @@ export type ReviewModerateParams = z.input<typeof ModerateReviewSchema>;
 export type ReviewListParams = Partial<ReviewListQuery>;
 /** An event published to a place's room (`place:<id>`). */
 export type PlaceEvent = Extract<PublishedEvent, { type: "place.availability_changed" }>;
+/** A message of an event's room (`event:<id>`). */
+export type TicketedEventMessage = Extract<PublishedEvent, { type: `event.${string}` }>;
