@@ -63,6 +63,10 @@ describe("gk.events and gk.orders", () => {
     for await (const o of staff.events.orders.list(event.id)) listed.push(o.id);
     expect(listed).toEqual([order.id]);
     await expect(page.orders.retrieve(order.id)).rejects.toBeInstanceOf(PermissionDeniedError);
+    // The buyer reads their own order with the token from the checkout answer, and nothing else.
+    const buyer = new Gatherkit({ baseUrl: BASE, fetch: t.fetch, token: order.buyerToken! });
+    expect(await buyer.orders.retrieve(order.id)).toMatchObject({ id: order.id, status: "pending", buyerToken: null });
+    await expect(buyer.orders.cancel(order.id)).rejects.toBeInstanceOf(PermissionDeniedError);
     expect((await staff.orders.cancel(order.id)).status).toBe("cancelled");
     expect((await page.events.retrieve(event.id)).remaining).toBe(3);
 
