@@ -4,6 +4,7 @@
 // most 2 per order), "Early bird" (sales ended), "Late entry" (not yet on sale) and "Free
 // rehearsal" (free, 1 per order). The answer holds what a host page would have: the API's address,
 // a publishable key for the page's origin, the event's and ticket types' ids.
+// `/__gatherkit-api/cancel-order.json?order=ord_…` cancels a pending order as its organizer would.
 import { realApiCaller } from "./real-api-keys.mjs";
 
 /** @param {{ ready(): Promise<{ apiBase: string, secretKey: string }> }} api the realApi() plugin */
@@ -37,5 +38,10 @@ export function realApiEvents(api) {
     };
   }
 
-  return { name: "gatherkit-real-api-events", serve: serveJson("/__gatherkit-api/event.json", newEvent) };
+  // What an organizer does from their server: cancel a pending order (its hold ends, its tickets go back on sale).
+  const cancelOrder = (_origin, query) => call("POST", `/v1/orders/${encodeURIComponent(query.order)}/cancel`);
+
+  const events = serveJson("/__gatherkit-api/event.json", newEvent);
+  const cancel = serveJson("/__gatherkit-api/cancel-order.json", cancelOrder);
+  return { name: "gatherkit-real-api-events", serve: async (context) => (await events(context)) ?? cancel(context) };
 }

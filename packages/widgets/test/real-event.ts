@@ -15,3 +15,9 @@ export async function realEvent(options: { quantity?: number } = {}): Promise<Re
   if (!res.ok) throw new Error(`The real API could not make an event:\n${body.error}`);
   return body as RealEvent;
 }
+
+/** Cancels a pending order as its organizer would (its hold ends and its tickets go back on sale). */
+export async function cancelOrder(orderId: string): Promise<void> {
+  const res = await fetch(`/__gatherkit-api/cancel-order.json?order=${encodeURIComponent(orderId)}`, { cache: "no-store" });
+  if (!res.ok) throw new Error(`The real API could not cancel ${orderId}:\n${(await res.json()).error}`);
+}

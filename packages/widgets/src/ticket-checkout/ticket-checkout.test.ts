@@ -3,7 +3,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
 import { emulateMedia, sendKeys } from "@web/test-runner-commands";
 import { active, find, part, parts, rendered, text } from "../../test/dom.js";
-import { type RealEvent, realEvent } from "../../test/real-event.js";
+import { cancelOrder, type RealEvent, realEvent } from "../../test/real-event.js";
 import type { GkTicketCheckout } from "./ticket-checkout.js";
 import "./ticket-checkout.js";
 
@@ -245,6 +245,39 @@ describe("<gk-ticket-checkout> against the real API", function () {
     expect(typeCard(watcher, "General admission").querySelector('[part~="stepper"]')).to.equal(null);
     expect(text($(late, 'fieldset p[role="status"]'))).to.contain("your selection was lowered");
     await expect(watcher).to.be.accessible();
+  });
+
+  it("a hold that ends unpaid says so and offers to start again; its tickets come back on sale live", async () => {
+    const api = await realEvent({ quantity: 1 });
+    const el = await mount(api);
+    const watcher = await mount(api);
+    await press(more(el, "General admission"));
+    $<HTMLInputElement>(el, "#name").value = "Grace Hopper";
+    $<HTMLInputElement>(el, "#email").value = "grace@example.com";
+    const started = oneEvent(el, "gk-checkout-started");
+    await press($(el, 'button[type="submit"]'));
+    const { detail } = await within(started, el, "gk-checkout-started");
+    await waitUntil(() => stock(watcher, "General admission") === "Sold out", "the watcher never showed sold out", { timeout: 15_000 });
+
+    // The organizer cancels the hold (an expired hold takes the same path): the buyer is told.
+    const failed = oneEvent(el, "gk-checkout-failed");
+    await cancelOrder(detail.orderId);
+    // "I have paid" looks at once (unless the widget's own check every few seconds got there first).
+    const check = parts(el, "button").find((b) => text(b) === "I have paid");
+    if (check) await press(check);
+    const ended = await within(failed, el, "gk-checkout-failed");
+    expect(ended.detail).to.include({ orderId: detail.orderId, reason: "cancelled", code: "order_cancelled" });
+    await rendered(el);
+    expect(text($(el, "#ended"))).to.contain("went back on sale");
+    expect(active()).to.equal($(el, "#ended"));
+    await expect(el).to.be.accessible();
+    // The other widget hears the ticket come back, without a reload.
+    await waitUntil(() => stock(watcher, "General admission") === "1 left", "the ticket never came back live", { timeout: 15_000 });
+    // Start again: the ticket types, nothing kept.
+    await press(parts(el, "button").find((b) => text(b) === "Start again")!);
+    await waitUntil(() => parts(el, "ticket-type").length === 4, "never went back to the ticket types", { timeout: 15_000 });
+    expect(qty(el, "General admission")).to.equal(0);
+    expect(sessionStorage.length).to.equal(0);
   });
 
   it("an event that does not exist shows the API's problem detail and a Retry button", async () => {
