@@ -2,7 +2,7 @@
 // each request to `/__gatherkit-api/event.json`, made server-side with the demo organization's
 // secret key. Its ticket types: "General admission" (€25.00, `?quantity=` of them, default 3, at
 // most 2 per order), "Early bird" (sales ended), "Late entry" (not yet on sale) and "Free
-// rehearsal" (free, 1 per order). The answer holds what a host page would have: the API's address,
+// rehearsal" (free, 1 per order); none with `?empty=1`. The answer holds what a host page would have: the API's address,
 // a publishable key for the page's origin, the event's and ticket types' ids.
 // `/__gatherkit-api/cancel-order.json?order=ord_…` cancels a pending order as its organizer would.
 import { realApiCaller } from "./real-api-keys.mjs";
@@ -24,6 +24,10 @@ export function realApiEvents(api) {
       currency: "EUR",
       venue: { name: "Clube de Fado" },
     });
+    if (query.empty) {
+      await call("POST", `/v1/events/${draft.id}/publish`);
+      return { apiBase, publishableKey, eventId: draft.id, ticketTypes: {} };
+    }
     const type = (body) => call("POST", `/v1/events/${draft.id}/ticket-types`, { currency: "EUR", ...body });
     const general = await type({ name: "General admission", price: 2500, quantity: Number(query.quantity ?? 3), maxPerOrder: 2 });
     const early = await type({ name: "Early bird", price: 1500, salesEndAt: "2020-01-01T00:00:00.000Z" });

@@ -7,10 +7,12 @@ export interface RealEvent {
 }
 
 /** Asks the test runner's real API for a new event (starting the API and its rooms on first use). */
-export async function realEvent(options: { quantity?: number } = {}): Promise<RealEvent> {
+export async function realEvent(options: { quantity?: number; empty?: boolean } = {}): Promise<RealEvent> {
+  const query = new URLSearchParams();
+  if (options.quantity !== undefined) query.set("quantity", String(options.quantity));
+  if (options.empty) query.set("empty", "1");
   // no-store: the test runner serves everything with a year-long max-age (see real-plan.ts).
-  const query = options.quantity === undefined ? "" : `?quantity=${options.quantity}`;
-  const res = await fetch(`/__gatherkit-api/event.json${query}`, { cache: "no-store" });
+  const res = await fetch(`/__gatherkit-api/event.json?${query}`, { cache: "no-store" });
   const body = await res.json();
   if (!res.ok) throw new Error(`The real API could not make an event:\n${body.error}`);
   return body as RealEvent;

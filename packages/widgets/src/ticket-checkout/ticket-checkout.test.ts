@@ -280,6 +280,17 @@ describe("<gk-ticket-checkout> against the real API", function () {
     expect(sessionStorage.length).to.equal(0);
   });
 
+  it("says it is loading, then that nothing is on sale for an event without ticket types", async () => {
+    const api = await realEvent({ empty: true });
+    const el = await fixture<GkTicketCheckout>(
+      html`<gk-ticket-checkout api-base=${api.apiBase} publishable-key=${api.publishableKey} event=${api.eventId}></gk-ticket-checkout>`,
+    );
+    expect(find(el, '[role="progressbar"]')?.getAttribute("aria-label")).to.equal("Loading tickets…");
+    await waitUntil(() => part(el, "empty"), "never showed the empty state", { timeout: 15_000 });
+    expect(text(part(el, "empty"))).to.equal("No tickets are on sale for this event.");
+    await expect(el).to.be.accessible();
+  });
+
   it("an event that does not exist shows the API's problem detail and a Retry button", async () => {
     const api = await realEvent();
     const el = await fixture<GkTicketCheckout>(

@@ -178,7 +178,7 @@ export class GkTicketCheckout extends GkElement {
   declare _status: string | undefined;
 
   readonly #actions = new ActionController(this);
-  #subscription: { key: unknown; sub: Subscription } | undefined;
+  #subscription: { client: GatherkitClient; eventId: string; sub: Subscription } | undefined;
   #buyer: { token: string; orders: Orders } | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastPoll = 0;
@@ -191,6 +191,7 @@ export class GkTicketCheckout extends GkElement {
       const [event, types] = await Promise.all([events.retrieve(id, { signal }), events.ticketTypes.list(id, {}, { signal })]);
       this._live = {};
       this._status = undefined;
+      this._now = Date.now();
       return { event, types };
     },
   );
@@ -265,12 +266,12 @@ export class GkTicketCheckout extends GkElement {
   #keepSubscription(): void {
     const gk = this.gatherkit;
     const id = this.#data.value?.event.id;
-    const key = gk && id ? `${id}` : undefined;
-    if (this.#subscription && (this.#subscription.key !== key || !gk)) {
-      this.#subscription.sub.close();
+    const current = this.#subscription;
+    if (current && (current.client !== gk || current.eventId !== id)) {
+      current.sub.close();
       this.#subscription = undefined;
     }
-    if (!key || !gk || !id || this.#subscription) return;
+    if (!gk || !id || this.#subscription) return;
     const events = new Events(gk);
     const sub = events.subscribe(id, {
       onStockChanged: ({ ticketTypes }) => {
@@ -293,7 +294,7 @@ export class GkTicketCheckout extends GkElement {
         );
       },
     });
-    this.#subscription = { key, sub };
+    this.#subscription = { client: gk, eventId: id, sub };
   }
 
   #remaining(t: TicketType): number | null {
