@@ -280,6 +280,39 @@ describe("<gk-ticket-checkout> against the real API", function () {
     expect(sessionStorage.length).to.equal(0);
   });
 
+  it("a checkout the API refuses shows its problem detail next to the button and emits gk-checkout-failed", async () => {
+    // The page cannot reach the rooms (a firewall, say): the widget does not hear that the last
+    // ticket went, and the API's answer is what the buyer sees.
+    const Native = globalThis.WebSocket;
+    class Unreachable extends Native {
+      constructor() {
+        super("ws://127.0.0.1:9/unreachable");
+      }
+    }
+    globalThis.WebSocket = Unreachable;
+    try {
+      const api = await realEvent({ quantity: 1 });
+      const el = await mount(api);
+      await press(more(el, "General admission"));
+      await events(api).orders.create(api.eventId, {
+        buyer: { name: "Ada", email: "ada@example.com" },
+        lines: [{ ticketTypeId: api.ticketTypes.general, quantity: 1 }],
+      });
+      $<HTMLInputElement>(el, "#name").value = "Grace Hopper";
+      $<HTMLInputElement>(el, "#email").value = "grace@example.com";
+      const failed = oneEvent(el, "gk-checkout-failed");
+      await press($(el, 'button[type="submit"]'));
+      const { detail } = await within(failed, el, "gk-checkout-failed");
+      expect(detail).to.include({ eventId: api.eventId, orderId: undefined, reason: "refused", code: "sold_out" });
+      await rendered(el);
+      expect(text(part(el, "form-error"))).to.equal("General admission is sold out.");
+      expect(active()).to.equal(part(el, "form-error"));
+      await expect(el).to.be.accessible();
+    } finally {
+      globalThis.WebSocket = Native;
+    }
+  });
+
   it("says it is loading, then that nothing is on sale for an event without ticket types", async () => {
     const api = await realEvent({ empty: true });
     const el = await fixture<GkTicketCheckout>(
