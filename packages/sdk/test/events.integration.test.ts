@@ -64,8 +64,12 @@ describe("gk.events and gk.orders", () => {
     expect(listed).toEqual([order.id]);
     await expect(page.orders.retrieve(order.id)).rejects.toBeInstanceOf(PermissionDeniedError);
     // The buyer reads their own order with the token from the checkout answer, and nothing else.
+    expect(await page.orders.retrieveAsBuyer(order.id, order.buyerToken!)).toMatchObject({
+      id: order.id,
+      status: "pending",
+      buyerToken: null,
+    });
     const buyer = new Gatherkit({ baseUrl: BASE, fetch: t.fetch, token: order.buyerToken! });
-    expect(await buyer.orders.retrieve(order.id)).toMatchObject({ id: order.id, status: "pending", buyerToken: null });
     await expect(buyer.orders.cancel(order.id)).rejects.toBeInstanceOf(PermissionDeniedError);
     expect((await staff.orders.cancel(order.id)).status).toBe("cancelled");
     expect((await page.events.retrieve(event.id)).remaining).toBe(3);

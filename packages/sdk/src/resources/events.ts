@@ -136,9 +136,22 @@ export class EventOrders extends APIResource {
 
 /** Orders by id: `gk.orders.retrieve(orderId)`, `gk.orders.cancel(orderId)` (organizers). */
 export class Orders extends APIResource {
-  /** Organizers; or the buyer, with a client made from the checkout answer's `buyerToken` (their order only). */
+  /** Organizers. */
   retrieve(orderId: string, options?: RequestOptions): Promise<Order> {
     return this._transport.request("GET", path`/v1/orders/${orderId}`, options);
+  }
+
+  /**
+   * The buyer's view of their order (with its tickets once paid), authorized by the checkout
+   * answer's `buyerToken` rather than by this client's key: works from any client, even one
+   * with a publishable key only.
+   */
+  retrieveAsBuyer(orderId: string, buyerToken: string, options?: RequestOptions): Promise<Order> {
+    return this._transport.request("GET", path`/v1/orders/${orderId}`, {
+      ...options,
+      auth: "none",
+      headers: { ...options?.headers, authorization: `Bearer ${buyerToken}` },
+    });
   }
 
   /** Ends a pending order's hold; its tickets return to sale. */

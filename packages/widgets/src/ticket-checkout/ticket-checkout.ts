@@ -1,4 +1,4 @@
-import { Events, GatherkitClient, type Order, Orders, type Subscription, type TicketedEvent, type TicketType } from "@gatherkit/sdk";
+import { Events, type GatherkitClient, type Order, Orders, type Subscription, type TicketedEvent, type TicketType } from "@gatherkit/sdk";
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from "lit";
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
@@ -179,7 +179,6 @@ export class GkTicketCheckout extends GkElement {
 
   readonly #actions = new ActionController(this);
   #subscription: { client: GatherkitClient; eventId: string; sub: Subscription } | undefined;
-  #buyer: { token: string; orders: Orders } | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastPoll = 0;
 
@@ -404,21 +403,14 @@ export class GkTicketCheckout extends GkElement {
     }
   }
 
-  #buyerOrders(token: string): Orders | undefined {
-    const gk = this.gatherkit;
-    if (!gk || !token) return undefined;
-    if (this.#buyer?.token !== token) this.#buyer = { token, orders: new Orders(new GatherkitClient({ baseUrl: gk.baseUrl, token })) };
-    return this.#buyer.orders;
-  }
-
   /** Reads the order with the buyer's token: paid (with tickets), still pending, or ended. */
   async #refreshOrder(): Promise<void> {
     const stored = this._stored;
-    const orders = stored && this.#buyerOrders(stored.buyerToken);
-    if (!stored || !orders) return;
+    const gk = this.gatherkit;
+    if (!stored || !gk) return;
     this.#lastPoll = Date.now();
     const wasPending = this._step === "pay";
-    const order = await this.#actions.run("poll", () => orders.retrieve(stored.orderId));
+    const order = await this.#actions.run("poll", () => new Orders(gk).retrieveAsBuyer(stored.orderId, stored.buyerToken));
     // The order is gone (another API, a token that expired): start afresh.
     if (!order) {
       const problem = this.#actions.problem("poll");
