@@ -5,7 +5,7 @@
 //   web       the demo host page (examples/) with the SDK and widgets bundled from source
 // Logs are streamed with a prefix per process; Ctrl-C stops them all.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { connect } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
@@ -166,6 +166,11 @@ async function serveWeb() {
         const demo = readDemo();
         return send(200, TYPES[".json"], JSON.stringify({ apiBase: apiUrl, realtimeHost, publishableKey: demo?.publishableKey ?? null }));
       }
+      if (path === "/demo-event.json") {
+        // A published demo event with ticket types for examples/ticket-checkout.html, made here
+        // with the demo secret key (which never reaches the page).
+        return send(200, TYPES[".json"], JSON.stringify(await demoEvent()));
+      }
       if (path.startsWith("/_gk/")) {
         const result = await bundler.rebuild();
         const file = result.outputFiles.find((f) => f.path === join(root, "examples", path));
@@ -186,6 +191,44 @@ async function serveWeb() {
     }
   });
   await new Promise((r, reject) => web.once("error", reject).listen(webPort, host, r));
+}
+
+/** The demo event's id: made on first use and kept in .data/demo-event.json while the API still has it. */
+async function demoEvent() {
+  const secretKey = readDemo()?.secretKey;
+  if (!secretKey) throw new Error("no demo organization yet: is the API up?");
+  const call = async (method, path, body) => {
+    const res = await fetch(apiUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${secretKey}`, "content-type": "application/json" },
+      body: body && JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
+    return res.json();
+  };
+  const saved = join(dataDir, "demo-event.json");
+  try {
+    const { eventId } = JSON.parse(readFileSync(saved, "utf8"));
+    await call("GET", `/v1/events/${eventId}`);
+    return { eventId };
+  } catch {}
+  const year = new Date().getUTCFullYear() + 1;
+  const event = await call("POST", "/v1/events", {
+    title: "Fado night at the Clube",
+    description: "Three fadistas and a Portuguese guitar. The demo event of pnpm dev.",
+    timeZone: "Europe/Lisbon",
+    startsAt: `${year}-07-02T19:30:00.000Z`,
+    endsAt: `${year}-07-02T22:30:00.000Z`,
+    currency: "EUR",
+    venue: { name: "Clube de Fado", address: { city: "Lisbon", country: "PT" } },
+  });
+  const type = (body) => call("POST", `/v1/events/${event.id}/ticket-types`, { currency: "EUR", ...body });
+  await type({ name: "General admission", price: 2500, quantity: 40, maxPerOrder: 6 });
+  await type({ name: "Front row", description: "Closest to the guitar.", price: 4500, quantity: 4, maxPerOrder: 2 });
+  await type({ name: "Early bird", price: 1800, salesEndAt: "2020-01-01T00:00:00.000Z" });
+  await call("POST", `/v1/events/${event.id}/publish`);
+  writeFileSync(saved, JSON.stringify({ eventId: event.id }));
+  return { eventId: event.id };
 }
 
 function readDemo() {

@@ -12,6 +12,7 @@ const ELEMENTS = {
   "gk-plan-chat": "plan-chat",
   "gk-parking-map": "parking-map",
   "gk-slot-picker": "slot-picker",
+  "gk-ticket-checkout": "ticket-checkout",
 };
 
 // Both builds write into dist/, which the build script empties first (parallel cleans would race).

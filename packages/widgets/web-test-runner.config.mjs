@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { chromeLauncher } from "@web/test-runner-chrome";
 import { realApi } from "./test/real-api.mjs";
+import { realApiEvents } from "./test/real-api-events.mjs";
 import { realApiPlaces } from "./test/real-api-places.mjs";
 import { realApiPlans } from "./test/real-api-plans.mjs";
 
@@ -37,7 +38,8 @@ if (!executablePath) {
  * `/fake-api/v1/health` answers like the API, so one test can use the real global `fetch`;
  * `/__gatherkit-api.json` starts the real API on first use (test/real-api.mjs), and
  * `/__gatherkit-api/plan.json` makes a fresh plan in it (test/real-api-plans.mjs), `/__gatherkit-api/places.json`
- * fresh places (test/real-api-places.mjs).
+ * fresh places (test/real-api-places.mjs), and `/__gatherkit-api/event.json` a fresh event with
+ * ticket types (test/real-api-events.mjs).
  */
 const api = realApi();
 export default {
@@ -48,6 +50,7 @@ export default {
     api,
     realApiPlans(api),
     realApiPlaces(api),
+    realApiEvents(api),
     esbuildPlugin({ ts: true, target: "es2022", tsconfig: fileURLToPath(new URL("./tsconfig.json", import.meta.url)) }),
   ],
   middleware: [

@@ -219,3 +219,5 @@ export type {
 export type WebhookEndpointCreateParams = z.input<typeof CreateWebhookEndpointSchema>;
 export type WebhookEndpointUpdateParams = z.input<typeof UpdateWebhookEndpointSchema>;
 export type WebhookSecretRotateParams = z.input<typeof RotateWebhookSecretSchema>;
+/** A message of an event's room (`event:<id>`). */
+export type TicketedEventMessage = Extract<PublishedEvent, { type: `event.${string}` }>;

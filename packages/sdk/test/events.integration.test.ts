@@ -63,6 +63,9 @@ describe("gk.events and gk.orders", () => {
     for await (const o of staff.events.orders.list(event.id)) listed.push(o.id);
     expect(listed).toEqual([order.id]);
     await expect(page.orders.retrieve(order.id)).rejects.toBeInstanceOf(PermissionDeniedError);
+    // The buyer reads their own order with the token from the checkout answer (no credential needed); a wrong token reads nothing.
+    expect(await page.orders.retrieveAsBuyer(order.id, order.buyerToken!)).toMatchObject({ id: order.id, status: "pending" });
+    await expect(page.orders.retrieveAsBuyer(order.id, `${order.buyerToken}x`)).rejects.toMatchObject({ status: 404 });
     expect((await staff.orders.cancel(order.id)).status).toBe("cancelled");
     expect((await page.events.retrieve(event.id)).remaining).toBe(3);
 

@@ -3,37 +3,16 @@
 // never reaches the page. The answer holds what a host page would have: the API's address, a
 // publishable key for the page's origin, the plan's id, an invite code, and a participant token
 // for the plan's organizer.
+import { realApiCaller } from "./real-api-keys.mjs";
 
 /** @param {{ ready(): Promise<{ apiBase: string, secretKey: string }> }} api the realApi() plugin */
 export function realApiPlans(api) {
   let n = 0;
-  /** @type {Map<string, Promise<string>>} a publishable key per page origin */
-  const keys = new Map();
+  const { call, keyFor, serveJson } = realApiCaller(api, "Plan widget tests");
 
   async function newPlan(origin) {
-    const { apiBase, secretKey } = await api.ready();
-    const call = async (method, path, body, token = secretKey) => {
-      const res = await fetch(apiBase + path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: body && JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
-      return res.json();
-    };
-    if (!keys.has(origin)) {
-      keys.set(
-        origin,
-        call("POST", "/v1/publishable-keys", { name: "Plan widget tests", allowedOrigins: [origin] }).then(
-          (k) => k.key,
-          (error) => {
-            keys.delete(origin);
-            throw error;
-          },
-        ),
-      );
-    }
-    const publishableKey = await keys.get(origin);
+    const { apiBase } = await api.ready();
+    const publishableKey = await keyFor(origin);
     n += 1;
     const organizer = await call("POST", "/v1/participant-tokens", { externalId: `organizer-${n}`, name: "Olga" });
     const plan = await call("POST", "/v1/plans", {
@@ -53,16 +32,5 @@ export function realApiPlans(api) {
     return { apiBase, publishableKey, planId: plan.id, inviteCode: invite.code, organizerToken: organizer.token };
   }
 
-  return {
-    name: "gatherkit-real-api-plans",
-    async serve(context) {
-      if (context.path !== "/__gatherkit-api/plan.json") return undefined;
-      try {
-        return { body: JSON.stringify(await newPlan(`${context.protocol}://${context.host}`)), type: "json" };
-      } catch (error) {
-        context.status = 500;
-        return { body: JSON.stringify({ error: String(error?.stack ?? error) }), type: "json" };
-      }
-    },
-  };
+  return { name: "gatherkit-real-api-plans", serve: serveJson("/__gatherkit-api/plan.json", newPlan) };
 }

@@ -1,5 +1,6 @@
 import type { RequestOptions } from "../core.js";
 import type { PagePromise } from "../pagination.js";
+import { realtimeOf, type SubscribeHandlers, type Subscription } from "../realtime-client.js";
 import type {
   EventCreateParams,
   EventListParams,
@@ -10,11 +11,21 @@ import type {
   Quota,
   QuotaCreateParams,
   TicketedEvent,
+  TicketedEventMessage,
   TicketType,
   TicketTypeCreateParams,
   TicketTypeUpdateParams,
 } from "../types.js";
 import { APIResource, path } from "./resource.js";
+
+type EventData<T extends TicketedEventMessage["type"]> = Extract<TicketedEventMessage, { type: T }>["data"];
+
+export interface EventSubscribeHandlers extends SubscribeHandlers {
+  /** A hold, payment, expiry or cancellation changed what is left: each public ticket type's `remaining`. */
+  onStockChanged?: (data: EventData<"event.stock_changed">, meta: { seq: number }) => void;
+  /** The event was published, unpublished or cancelled: its `status` and `availability`. */
+  onStatusChanged?: (data: EventData<"event.status_changed">, meta: { seq: number }) => void;
+}
 
 /**
  * Ticketed events. Organizers (organizer session, secret key) create and manage them; a page's
@@ -59,6 +70,18 @@ export class Events extends APIResource {
   /** → cancelled, for good. */
   cancel(eventId: string, options?: RequestOptions): Promise<TicketedEvent> {
     return this._transport.request("POST", path`/v1/events/${eventId}/cancel`, options);
+  }
+
+  /** Live remaining stock and status of a published event (its room `event:<id>`), e.g. for a checkout page. */
+  subscribe(eventId: string, handlers: EventSubscribeHandlers = {}): Subscription {
+    return realtimeOf(this._client).subscribe(
+      path`event:${eventId}`,
+      (event, meta) => {
+        if (event.type === "event.stock_changed") handlers.onStockChanged?.(event.data, meta);
+        else if (event.type === "event.status_changed") handlers.onStatusChanged?.(event.data, meta);
+      },
+      handlers,
+    );
   }
 }
 
@@ -111,10 +134,20 @@ export class EventOrders extends APIResource {
   }
 }
 
-/** Orders by id (organizers): `gk.orders.retrieve(orderId)`, `gk.orders.cancel(orderId)`. */
+/** Orders by id: `gk.orders.retrieve(orderId)`, `gk.orders.cancel(orderId)` (organizers). */
 export class Orders extends APIResource {
+  /** Organizers. */
   retrieve(orderId: string, options?: RequestOptions): Promise<Order> {
     return this._transport.request("GET", path`/v1/orders/${orderId}`, options);
+  }
+
+  /**
+   * The buyer's view of their order (with its tickets once paid), authorized by the checkout
+   * answer's `buyerToken` rather than by this client's key: works from any client, even one
+   * with a publishable key only.
+   */
+  retrieveAsBuyer(orderId: string, buyerToken: string, options?: RequestOptions): Promise<Order> {
+    return this._transport.request("GET", path`/v1/buyer/orders/${orderId}`, { ...options, auth: "none", query: { token: buyerToken } });
   }
 
   /** Ends a pending order's hold; its tickets return to sale. */

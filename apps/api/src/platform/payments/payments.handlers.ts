@@ -7,6 +7,9 @@ import { LocalProvider } from "./local.js";
 import type { WebhookRoute } from "./payments.routes.js";
 import { emitLocalEvent, handleWebhook, paymentsProvider } from "./payments.service.js";
 
+/** The local checkout pages' policy: the API's "load nothing", except that their form posts back to the API. */
+const LOCAL_PAGE_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
 export function paymentsHandlers(handlers: Record<string, PaymentEventHandler>) {
   const webhook: AppRouteHandler<WebhookRoute> = async (c) =>
     c.json(await handleWebhook(c.var.deps, handlers, await c.req.text(), c.req.header("stripe-signature")), 200);
@@ -20,6 +23,7 @@ export function paymentsHandlers(handlers: Record<string, PaymentEventHandler>) 
     );
     const step = c.req.query("step") === "action";
     void provider;
+    c.header("content-security-policy", LOCAL_PAGE_CSP);
     return c.html(html`<!doctype html>
       <html lang="en">
         <head><meta charset="utf-8" /><title>Local test checkout</title></head>
@@ -53,6 +57,7 @@ export function paymentsHandlers(handlers: Record<string, PaymentEventHandler>) 
     }
     if (outcome !== "pay" && outcome !== "decline") throw new ApiError(400, "validation_failed", "outcome must be pay, decline or action.");
     await emitLocalEvent(c.var.deps, handlers, outcome === "pay" ? "payment_intent.succeeded" : "payment_intent.payment_failed", intent);
+    c.header("content-security-policy", LOCAL_PAGE_CSP);
     return c.html(html`<!doctype html>
       <html lang="en">
         <head><meta charset="utf-8" /><title>Local test checkout</title></head>

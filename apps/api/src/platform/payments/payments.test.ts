@@ -193,6 +193,10 @@ describe("the local provider (embedded default)", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("€50.00");
+    // A browser may submit its form (back to the API), and load or frame nothing else.
+    expect(page.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
     const token = url.searchParams.get("token") ?? "";
     const submit = (outcome: string, tok = token) =>
       local.fetch("http://api.test/v1/payments/local/checkout", {

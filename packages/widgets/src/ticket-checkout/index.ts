@@ -1,0 +1,8 @@
+export {
+  type CheckoutCompleteDetail,
+  type CheckoutFailedDetail,
+  type CheckoutStartedDetail,
+  GkTicketCheckout,
+  TICKET_CHECKOUT_STRINGS,
+  type TicketCheckoutStrings,
+} from "./ticket-checkout.js";

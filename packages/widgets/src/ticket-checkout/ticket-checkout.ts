@@ -1,0 +1,640 @@
+import { Events, type GatherkitClient, type Order, Orders, type Subscription, type TicketedEvent, type TicketType } from "@gatherkit/sdk";
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from "lit";
+import { ActionController } from "../base/action-controller.js";
+import { defineElement } from "../base/define.js";
+import { describeError } from "../base/errors.js";
+import { emit } from "../base/events.js";
+import { GkElement } from "../base/gk-element.js";
+import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
+import { ticketCheckoutStyles } from "./ticket-checkout.styles.js";
+
+/** Detail of `gk-checkout-started`: the tickets are held until `order.expiresAt`. */
+export interface CheckoutStartedDetail {
+  eventId: string;
+  orderId: string;
+  /** The order as the API answered: `payment.checkoutUrl` (local provider) or `payment.clientSecret` (Stripe). */
+  order: Order;
+}
+/** Detail of `gk-checkout-complete`: the order is paid and its tickets issued. */
+export interface CheckoutCompleteDetail {
+  eventId: string;
+  orderId: string;
+  confirmationCode: string;
+  tickets: Order["tickets"];
+}
+/** Detail of `gk-checkout-failed`: the API refused the checkout, or the hold ended unpaid. */
+export interface CheckoutFailedDetail {
+  eventId: string;
+  orderId: string | undefined;
+  /** `refused` (with the API's `code`), `expired` or `cancelled`. */
+  reason: "refused" | "expired" | "cancelled";
+  code: string | undefined;
+  message: string;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "gk-ticket-checkout": GkTicketCheckout;
+  }
+  interface GkEventDetailMap {
+    "gk-checkout-started": CheckoutStartedDetail;
+    "gk-checkout-complete": CheckoutCompleteDetail;
+    "gk-checkout-failed": CheckoutFailedDetail;
+  }
+}
+
+/** Every sentence the widget shows, to translate it: `el.strings = { checkout: "Réserver" }`. */
+export const TICKET_CHECKOUT_STRINGS = {
+  loading: "Loading tickets…",
+  empty: "No tickets are on sale for this event.",
+  tickets: "Tickets",
+  free: "Free",
+  fewer: (name: string) => `Fewer ${name}`,
+  more: (name: string) => `More ${name}`,
+  quantityOf: (name: string) => `${name}: number of tickets`,
+  left: (n: number) => `${n} left`,
+  perOrder: (min: number, max: number) => (min > 1 ? `${min} to ${max} per order` : `Up to ${max} per order`),
+  availability: {
+    on_sale: "",
+    sold_out: "Sold out",
+    not_yet_on_sale: "Not yet on sale",
+    sales_ended: "Sales ended",
+    cancelled: "Cancelled",
+    unpublished: "Not on sale",
+  } as Record<Availability, string>,
+  salesFrom: (when: string) => `On sale from ${when}`,
+  buyer: "Your details",
+  name: "Name",
+  email: "Email",
+  nameRequired: "Enter your name.",
+  emailInvalid: "Enter an email address such as name@example.com.",
+  chooseTickets: "Choose at least one ticket.",
+  total: (amount: string, n: number) => `Total ${amount} for ${n} ticket${n === 1 ? "" : "s"}`,
+  checkout: "Check out",
+  held: "Your tickets are held",
+  heldFor: "Time left to pay:",
+  pay: (amount: string) => `Pay ${amount}`,
+  payHint: "Payment opens in a new tab. Come back here when you are done.",
+  stripeHint: "This checkout pays with Stripe: the page's own payment form completes it.",
+  checkPayment: "I have paid",
+  waiting: "Waiting for the payment…",
+  done: (title: string) => `You're going to ${title}`,
+  confirmation: "Confirmation code",
+  emailed: (email: string) => `A confirmation was sent to ${email}.`,
+  ticketList: "Your tickets",
+  again: "Buy more tickets",
+  expired: "Your hold ran out and the tickets went back on sale.",
+  cancelled: "This checkout was cancelled and the tickets went back on sale.",
+  startAgain: "Start again",
+  stockChanged: (name: string, n: number) => `Only ${n} ${name} left: your selection was lowered.`,
+};
+export type TicketCheckoutStrings = typeof TICKET_CHECKOUT_STRINGS;
+
+/** What is kept in sessionStorage while an order is under way, so a reload or a return finds it. */
+interface StoredOrder {
+  orderId: string;
+  buyerToken: string;
+  checkoutUrl: string | null;
+}
+
+type Step = "select" | "pay" | "done" | "ended";
+/** A ticket type's availability as shown: the API's, or `unpublished` once the room says the event was taken off sale. */
+type Availability = TicketType["availability"] | "unpublished";
+
+/** How often a pending order is checked while the buyer pays elsewhere (also on returning to the tab). */
+const POLL_MS = 3000;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Sells an event's tickets on your page: the ticket types with their price and live remaining
+ * stock, quantity steppers bounded by each type's per-order limits and what is left, the buyer's
+ * name and email, then a hold on the tickets with its countdown while the buyer pays (the local
+ * provider's checkout page in a new tab), and the confirmation with the tickets' codes once the
+ * payment is confirmed by the provider. A free order is confirmed at once. Stock changes made by
+ * other buyers arrive live through the event's room; a buyer who reloads or comes back finds
+ * their order where they left it (kept in the tab's sessionStorage).
+ *
+ * ```html
+ * <gk-ticket-checkout api-base="https://api.example.com" publishable-key="gk_pk_…" event="evt_…"></gk-ticket-checkout>
+ * ```
+ *
+ * @tag gk-ticket-checkout
+ * @summary Ticket types with live stock, buyer details, hold countdown, payment and confirmation.
+ *
+ * @event {CustomEvent<CheckoutStartedDetail>} gk-checkout-started - The tickets are held; `detail.order.payment` says how to pay.
+ * @event {CustomEvent<CheckoutCompleteDetail>} gk-checkout-complete - The order is paid: `{ eventId, orderId, confirmationCode, tickets }`.
+ * @event {CustomEvent<CheckoutFailedDetail>} gk-checkout-failed - The API refused the checkout, or the hold ended unpaid.
+ * @event {CustomEvent<GkErrorDetail>} gk-error - Loading failed.
+ *
+ * @csspart checkout - The widget's card.
+ * @csspart title - The event's title.
+ * @csspart when - The event's date and time, in its time zone.
+ * @csspart ticket-type - One ticket type: name, price, stock and its stepper.
+ * @csspart price - A ticket type's price.
+ * @csspart stock - "3 left", "Sold out", "Not yet on sale", "Sales ended".
+ * @csspart stepper - The −/+ buttons and the quantity.
+ * @csspart input - The name and email fields.
+ * @csspart button - The widget's buttons (check out, I have paid, start again).
+ * @csspart form-error - Why the API refused the checkout.
+ * @csspart countdown - The time left on the hold.
+ * @csspart pay-link - The link to the payment page.
+ * @csspart confirmation-code - The order's confirmation code.
+ * @csspart ticket - One issued ticket.
+ * @csspart ticket-code - A ticket's code, shown at the door.
+ *
+ * @cssproperty --gk-ticket-checkout-gap - Space between the widget's sections (default: `--gk-space-m`).
+ * @cssproperty --gk-ticket-checkout-card-background - Background of each ticket type (default: transparent).
+ */
+export class GkTicketCheckout extends GkElement {
+  static override styles = [GkElement.styles, ticketCheckoutStyles];
+  static override properties: PropertyDeclarations = {
+    event: {},
+    strings: { attribute: false },
+    _qty: { state: true },
+    _live: { state: true },
+    _step: { state: true },
+    _order: { state: true },
+    _stored: { state: true },
+    _now: { state: true },
+    _invalid: { state: true },
+    _notice: { state: true },
+    _status: { state: true },
+  };
+
+  /** The event's id (`evt_…`). */
+  declare event: string | undefined;
+  /** The widget's sentences (see `TICKET_CHECKOUT_STRINGS`), to translate them. Property only. */
+  declare strings: Partial<TicketCheckoutStrings>;
+
+  declare _qty: Record<string, number>;
+  declare _live: Record<string, number | null>;
+  declare _step: Step;
+  declare _order: Order | undefined;
+  declare _stored: StoredOrder | undefined;
+  declare _now: number;
+  declare _invalid: { name?: string; email?: string; tickets?: string };
+  declare _notice: string;
+  /** The event's status as the room last said (published, unpublished, cancelled), over the loaded one. */
+  declare _status: string | undefined;
+
+  readonly #actions = new ActionController(this);
+  #subscription: { client: GatherkitClient; eventId: string; sub: Subscription } | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #lastPoll = 0;
+
+  readonly #data = this.load(
+    () => [this.event] as const,
+    async (gk, [id], { signal }) => {
+      if (!id) throw new Error("<gk-ticket-checkout> needs an event attribute: the event's id (evt_…).");
+      const events = new Events(gk);
+      const [event, types] = await Promise.all([events.retrieve(id, { signal }), events.ticketTypes.list(id, {}, { signal })]);
+      this._live = {};
+      this._status = undefined;
+      this._now = Date.now();
+      return { event, types };
+    },
+  );
+
+  constructor() {
+    super();
+    this.strings = {};
+    this._qty = {};
+    this._live = {};
+    this._step = "select";
+    this._now = Date.now();
+    this._invalid = {};
+    this._notice = "";
+  }
+
+  get #s(): TicketCheckoutStrings {
+    return { ...TICKET_CHECKOUT_STRINGS, ...this.strings };
+  }
+
+  get #storageKey(): string {
+    return `gk-ticket-checkout:${this.gatherkit?.baseUrl ?? ""}:${this.event ?? ""}`;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener("visibilitychange", this.#onReturn);
+    window.addEventListener("focus", this.#onReturn);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener("visibilitychange", this.#onReturn);
+    window.removeEventListener("focus", this.#onReturn);
+    this.#subscription?.sub.close();
+    this.#subscription = undefined;
+    this.#stopTimer();
+  }
+
+  /** The buyer came back to this tab: look at their order now rather than at the next tick. */
+  readonly #onReturn = () => {
+    if (this._step === "pay" && document.visibilityState === "visible") void this.#refreshOrder();
+  };
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has("event")) this.#restore();
+    // Live stock may have dropped under what the buyer chose: lower the choice, and say so.
+    const types = this.#data.value?.types;
+    if (types && this._step === "select") {
+      let next: Record<string, number> | undefined;
+      for (const t of types) {
+        const q = this._qty[t.id] ?? 0;
+        const max = this.#maxOf(t);
+        if (q > max) {
+          next ??= { ...this._qty };
+          next[t.id] = max >= t.minPerOrder ? max : 0;
+          this._notice = this.#s.stockChanged(t.name, Math.max(0, this.#remaining(t) ?? 0));
+        }
+      }
+      if (next) this._qty = next;
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    this.#keepSubscription();
+    if (this._step === "pay") this.#startTimer();
+    else this.#stopTimer();
+  }
+
+  /** One subscription to the event's room while the event is shown; a new one when the client or event changes. */
+  #keepSubscription(): void {
+    const gk = this.gatherkit;
+    const id = this.#data.value?.event.id;
+    const current = this.#subscription;
+    if (current && (current.client !== gk || current.eventId !== id)) {
+      current.sub.close();
+      this.#subscription = undefined;
+    }
+    if (!gk || !id || this.#subscription) return;
+    const events = new Events(gk);
+    const sub = events.subscribe(id, {
+      onStockChanged: ({ ticketTypes }) => {
+        const live = { ...this._live };
+        for (const t of ticketTypes) live[t.id] = t.remaining;
+        this._live = live;
+      },
+      onStatusChanged: ({ status }) => {
+        this._status = status;
+      },
+      // Missed messages (or the first connect after loading): read the stock again, quietly.
+      onResync: () => {
+        events.ticketTypes.list(id).then(
+          (types) => {
+            const live = { ...this._live };
+            for (const t of types) live[t.id] = t.remaining;
+            this._live = live;
+          },
+          () => {},
+        );
+      },
+    });
+    this.#subscription = { client: gk, eventId: id, sub };
+  }
+
+  #remaining(t: TicketType): number | null {
+    return t.id in this._live ? (this._live[t.id] ?? null) : t.remaining;
+  }
+
+  /** What a buyer may choose of `t` now: at most its per-order maximum and what is left. */
+  #maxOf(t: TicketType): number {
+    const remaining = this.#remaining(t);
+    return Math.min(t.maxPerOrder, remaining ?? Number.POSITIVE_INFINITY);
+  }
+
+  #availability(t: TicketType, event: TicketedEvent): Availability {
+    const status = this._status ?? event.status;
+    if (t.availability === "cancelled" || status === "cancelled") return "cancelled";
+    if (status !== "published") return "unpublished";
+    const now = this._now;
+    if (Date.parse(event.endsAt) <= now || (t.salesEndAt && Date.parse(t.salesEndAt) <= now)) return "sales_ended";
+    if (t.salesStartAt && Date.parse(t.salesStartAt) > now) return "not_yet_on_sale";
+    const remaining = this.#remaining(t);
+    return remaining !== null && (remaining === 0 || remaining < t.minPerOrder) ? "sold_out" : "on_sale";
+  }
+
+  #step(t: TicketType, delta: 1 | -1): void {
+    const q = this._qty[t.id] ?? 0;
+    const max = this.#maxOf(t);
+    // Below the per-order minimum there is only 0: + from 0 jumps to the minimum, − from it back to 0.
+    let next = q + delta;
+    if (delta > 0 && q === 0) next = t.minPerOrder;
+    if (delta < 0 && q <= t.minPerOrder) next = 0;
+    next = Math.max(0, Math.min(next, max));
+    if (next !== 0 && next < t.minPerOrder) return;
+    this._qty = { ...this._qty, [t.id]: next };
+    this._notice = "";
+    if (this._invalid.tickets) this._invalid = { ...this._invalid, tickets: undefined };
+  }
+
+  #lines(types: TicketType[]) {
+    return types.filter((t) => (this._qty[t.id] ?? 0) > 0).map((t) => ({ ticketTypeId: t.id, quantity: this._qty[t.id]! }));
+  }
+
+  async #submit(e: SubmitEvent, event: TicketedEvent, types: TicketType[]): Promise<void> {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const name = (form.elements.namedItem("name") as HTMLInputElement).value.trim();
+    const email = (form.elements.namedItem("email") as HTMLInputElement).value.trim();
+    const lines = this.#lines(types);
+    const s = this.#s;
+    const invalid = {
+      tickets: lines.length ? undefined : s.chooseTickets,
+      name: name ? undefined : s.nameRequired,
+      email: EMAIL.test(email) ? undefined : s.emailInvalid,
+    };
+    this._invalid = invalid;
+    if (invalid.tickets || invalid.name || invalid.email) {
+      this.#actions.focusAfterUpdate(invalid.tickets ? "#tickets-error" : invalid.name ? "#name" : "#email");
+      return;
+    }
+    const gk = this.gatherkit;
+    if (!gk) return;
+    const order = await this.#actions.run("checkout", () => new Events(gk).orders.create(event.id, { buyer: { name, email }, lines }), {
+      focusOnError: '[part~="form-error"]',
+      onError: (error) => {
+        const { message, code } = describeError(error);
+        emit(this, "gk-checkout-failed", { eventId: event.id, orderId: undefined, reason: "refused", code, message });
+      },
+    });
+    if (!order) return;
+    const stored: StoredOrder = { orderId: order.id, buyerToken: order.buyerToken ?? "", checkoutUrl: order.payment?.checkoutUrl ?? null };
+    this.#store(stored);
+    emit(this, "gk-checkout-started", { eventId: event.id, orderId: order.id, order });
+    this.#show(order);
+    // The form went away: focus goes to what replaced it.
+    this.#actions.focusAfterUpdate(order.status === "paid" ? "#done" : "#held");
+  }
+
+  /** Moves to the step the order is at (and announces completion or failure once). */
+  #show(order: Order): void {
+    const before = this._order?.status;
+    this._order = order;
+    if (order.status === "paid") {
+      this._step = "done";
+      if (before !== "paid") {
+        emit(this, "gk-checkout-complete", {
+          eventId: order.eventId,
+          orderId: order.id,
+          confirmationCode: order.confirmationCode,
+          tickets: order.tickets,
+        });
+      }
+    } else if (order.status === "pending") {
+      this._step = "pay";
+    } else {
+      this._step = "ended";
+      this.#forget();
+      if (before === "pending" || before === undefined) {
+        const reason = order.status === "cancelled" ? "cancelled" : "expired";
+        emit(this, "gk-checkout-failed", {
+          eventId: order.eventId,
+          orderId: order.id,
+          reason,
+          code: `order_${order.status}`,
+          message: reason === "cancelled" ? this.#s.cancelled : this.#s.expired,
+        });
+      }
+      if (before === "pending" && this.#focusIsOurs()) this.#actions.focusAfterUpdate("#ended");
+    }
+  }
+
+  /** Reads the order with the buyer's token: paid (with tickets), still pending, or ended. */
+  async #refreshOrder(): Promise<void> {
+    const stored = this._stored;
+    const gk = this.gatherkit;
+    if (!stored || !gk) return;
+    this.#lastPoll = Date.now();
+    const wasPending = this._step === "pay";
+    const order = await this.#actions.run("poll", () => new Orders(gk).retrieveAsBuyer(stored.orderId, stored.buyerToken));
+    // The order is gone (another API, a token that expired): start afresh.
+    if (!order) {
+      const problem = this.#actions.problem("poll");
+      if (problem && this._step !== "pay") this.#forget();
+      return;
+    }
+    if (stored !== this._stored) return;
+    this.#show(order);
+    // To the confirmation, unless the visitor is busy elsewhere on the page.
+    if (wasPending && order.status === "paid" && this.#focusIsOurs()) this.#actions.focusAfterUpdate("#done");
+  }
+
+  #focusIsOurs(): boolean {
+    const a = document.activeElement;
+    return a === null || a === document.body || a === this;
+  }
+
+  #restore(): void {
+    this._order = undefined;
+    this._step = "select";
+    this._stored = undefined;
+    try {
+      const raw = sessionStorage.getItem(this.#storageKey);
+      if (raw) this._stored = JSON.parse(raw) as StoredOrder;
+    } catch {}
+    if (this._stored) {
+      this._step = "pay";
+      queueMicrotask(() => void this.#refreshOrder());
+    }
+  }
+
+  #store(stored: StoredOrder): void {
+    this._stored = stored;
+    try {
+      sessionStorage.setItem(this.#storageKey, JSON.stringify(stored));
+    } catch {}
+  }
+
+  #forget(): void {
+    this._stored = undefined;
+    try {
+      sessionStorage.removeItem(this.#storageKey);
+    } catch {}
+  }
+
+  #startOver(): void {
+    this.#forget();
+    this._order = undefined;
+    this._qty = {};
+    this._step = "select";
+    this.#actions.clear("poll");
+    void this.#data.run();
+    this.#actions.focusAfterUpdate("#title");
+  }
+
+  #startTimer(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      this._now = Date.now();
+      const expiresAt = this._order ? Date.parse(this._order.expiresAt) : Number.POSITIVE_INFINITY;
+      // Every few seconds while the buyer pays elsewhere, and at once when the hold runs out.
+      if (document.visibilityState === "visible" && (this._now - this.#lastPoll >= POLL_MS || this._now >= expiresAt)) {
+        if (this._now < expiresAt || this._now - this.#lastPoll >= 1000) void this.#refreshOrder();
+      }
+    }, 1000);
+  }
+
+  #stopTimer(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  override render() {
+    return this.renderTask(this.#data, {
+      messages: { loading: this.#s.loading, empty: this.#s.empty },
+      isEmpty: (v) => !v || (v.types.length === 0 && this._step === "select"),
+      complete: ({ event, types }) => html`<section part="checkout" aria-labelledby="title">
+        <div>
+          <h2 part="title" id="title">${event.title}</h2>
+          <p part="when" class="muted">${formatInstantRange(event.startsAt, event.endsAt, event.timeZone)}${event.venue ? ` · ${event.venue.name}` : ""}</p>
+        </div>
+        ${this._step === "select" ? this.#renderSelect(event, types) : this.#renderOrder(event, types)}
+      </section>`,
+    });
+  }
+
+  #renderSelect(event: TicketedEvent, types: TicketType[]) {
+    const s = this.#s;
+    const lines = this.#lines(types);
+    const count = lines.reduce((n, l) => n + l.quantity, 0);
+    const total = lines.reduce((n, l) => n + l.quantity * (types.find((t) => t.id === l.ticketTypeId)?.price ?? 0), 0);
+    const busy = this.#actions.busy("checkout");
+    return html`<form novalidate @submit=${(e: SubmitEvent) => this.#submit(e, event, types)}>
+      <fieldset aria-describedby=${this._invalid.tickets ? "tickets-error" : nothing}>
+        <legend>${s.tickets}</legend>
+        <ul>
+          ${types.map((t) => this.#renderType(t, event))}
+        </ul>
+        ${this._invalid.tickets ? html`<p id="tickets-error" class="field-error">${this._invalid.tickets}</p>` : nothing}
+        <p class="visually-hidden" role="status">${this._notice}</p>
+        ${this._notice ? html`<p class="muted" aria-hidden="true">${this._notice}</p>` : nothing}
+      </fieldset>
+      <fieldset>
+        <legend>${s.buyer}</legend>
+        ${this.#renderField("name", s.name, "text", "name", this._invalid.name)}
+        ${this.#renderField("email", s.email, "email", "email", this._invalid.email)}
+      </fieldset>
+      ${count > 0 ? html`<p>${s.total(formatMoney(total, event.currency), count)}</p>` : nothing}
+      ${this.#actions.renderProblem("checkout")}
+      <div class="actions">
+        <button part="button" type="submit" aria-disabled=${busy ? "true" : "false"}>${s.checkout}</button>
+      </div>
+    </form>`;
+  }
+
+  #clearInvalid(field: "name" | "email"): void {
+    if (this._invalid[field]) this._invalid = { ...this._invalid, [field]: undefined };
+  }
+
+  #renderField(id: string, label: string, type: string, autocomplete: string, error: string | undefined) {
+    return html`<div class="field">
+      <label for=${id}>${label}</label>
+      <input part="input" id=${id} name=${id} type=${type} autocomplete=${autocomplete} required maxlength="200"
+        aria-invalid=${error ? "true" : "false"} aria-describedby=${error ? `${id}-error` : nothing}
+        @input=${() => this.#clearInvalid(id as "name" | "email")} />
+      ${error ? html`<span id=${`${id}-error`} class="field-error">${error}</span>` : nothing}
+    </div>`;
+  }
+
+  #renderType(t: TicketType, event: TicketedEvent) {
+    const s = this.#s;
+    const availability = this.#availability(t, event);
+    const onSale = availability === "on_sale";
+    const q = this._qty[t.id] ?? 0;
+    const max = this.#maxOf(t);
+    const remaining = this.#remaining(t);
+    const stock =
+      availability === "not_yet_on_sale" && t.salesStartAt
+        ? s.salesFrom(formatInstantRange(t.salesStartAt, null, event.timeZone))
+        : onSale
+          ? remaining === null
+            ? ""
+            : s.left(remaining)
+          : s.availability[availability];
+    const atMax = !onSale || q >= max || (q === 0 && t.minPerOrder > max);
+    return html`<li part="ticket-type">
+      <div>
+        <h3 id=${`tt-${t.id}`}>${t.name}</h3>
+        ${t.description ? html`<p class="muted">${t.description}</p>` : nothing}
+        <p><span part="price">${t.price === 0 ? s.free : formatMoney(t.price, t.currency)}</span>
+          ${stock ? html` · <span part="stock">${stock}</span>` : nothing}</p>
+        ${onSale && (t.maxPerOrder < 10 || t.minPerOrder > 1) ? html`<p class="muted">${s.perOrder(t.minPerOrder, t.maxPerOrder)}</p>` : nothing}
+      </div>
+      ${
+        onSale || q > 0
+          ? html`<div part="stepper" role="group" aria-labelledby=${`tt-${t.id}`}>
+            <button part="button" type="button" aria-label=${s.fewer(t.name)} aria-disabled=${q === 0 ? "true" : "false"}
+              @click=${() => q > 0 && this.#step(t, -1)}>−</button>
+            <output aria-label=${s.quantityOf(t.name)} aria-live="polite">${q}</output>
+            <button part="button" type="button" aria-label=${s.more(t.name)} aria-disabled=${atMax ? "true" : "false"}
+              @click=${() => !atMax && this.#step(t, 1)}>+</button>
+          </div>`
+          : nothing
+      }
+    </li>`;
+  }
+
+  #renderOrder(event: TicketedEvent, types: TicketType[]) {
+    const s = this.#s;
+    const order = this._order;
+    if (this._step === "ended") {
+      return html`<div class="actions">
+        <p id="ended" role="alert">${order?.status === "cancelled" ? s.cancelled : s.expired}</p>
+        <button part="button" type="button" @click=${() => this.#startOver()}>${s.startAgain}</button>
+      </div>`;
+    }
+    if (!order) {
+      // Restoring a stored order: its state is on the way (or the API could not say).
+      return html`<p role="status">${s.waiting}</p>${this.#actions.renderProblem("poll")}
+        <button part="button" type="button" class="secondary" @click=${() => this.#startOver()}>${s.startAgain}</button>`;
+    }
+    const nameOf = (id: string) => types.find((t) => t.id === id)?.name ?? id;
+    if (this._step === "done") {
+      return html`<div>
+          <h3 id="done">${s.done(event.title)}</h3>
+          <p>${s.confirmation}: <span part="confirmation-code">${order.confirmationCode}</span></p>
+          <p class="muted">${s.emailed(order.buyer.email)}</p>
+        </div>
+        <h3>${s.ticketList}</h3>
+        <ul>
+          ${order.tickets.map(
+            (t) => html`<li part="ticket"><span>${nameOf(t.ticketTypeId)}</span><span part="ticket-code">${t.code}</span></li>`,
+          )}
+        </ul>
+        <div class="actions">
+          <button part="button" type="button" class="secondary" @click=${() => this.#startOver()}>${s.again}</button>
+        </div>`;
+    }
+    // Never more than the hold's length, however far this device's clock is behind the API's.
+    const expiresAt = Date.parse(order.expiresAt);
+    const left = Math.max(0, Math.min(expiresAt - this._now, expiresAt - Date.parse(order.createdAt)));
+    const mm = Math.floor(left / 60_000);
+    const ss = String(Math.floor((left % 60_000) / 1000)).padStart(2, "0");
+    const url = this._stored?.checkoutUrl;
+    const amount = formatMoney(order.total, order.currency);
+    return html`<div>
+        <h3 id="held">${s.held}</h3>
+        <ul class="muted">
+          ${order.lines.map((l) => html`<li>${l.quantity} × ${nameOf(l.ticketTypeId)}</li>`)}
+        </ul>
+      </div>
+      <p>${s.heldFor} <span part="countdown" role="timer" aria-live="off"><time datetime=${`PT${mm}M${ss}S`}>${mm}:${ss}</time></span></p>
+      ${
+        url
+          ? html`<a part="pay-link" href=${url} target="_blank" rel="noopener">${s.pay(amount)}</a>
+            <p class="muted">${s.payHint}</p>`
+          : html`<p class="muted">${s.stripeHint}</p>`
+      }
+      ${this.#actions.renderProblem("poll")}
+      <div class="actions">
+        <button part="button" type="button" class="secondary" aria-disabled=${this.#actions.busy("poll") ? "true" : "false"}
+          @click=${() => void this.#refreshOrder()}>${s.checkPayment}</button>
+      </div>`;
+  }
+}
+
+defineElement("gk-ticket-checkout", GkTicketCheckout);
