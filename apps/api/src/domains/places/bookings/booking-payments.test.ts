@@ -243,6 +243,36 @@ describe("online payment (Stripe, against a stand-in of its API)", () => {
     expect(settled).toMatchObject({ refundPending: 0, amountRefunded: 240 });
   });
 
+  it("a paid extension holds the extra time for its payment; the webhook applies it once; unpaid, it lapses", async () => {
+    const place = await newPlace(st, org, { ...PAID, paymentHoldMinutes: 5 });
+    const b = await booked(st, asVisitor(org), { placeId: place.id, start: fromNow(60), durationMinutes: 60, contact });
+    expect((await deliver(intentEvent(b, "payment_intent.succeeded"))).status).toBe(200);
+    const token = b.access?.token ?? "";
+    const newEnd = new Date(Date.parse(b.end) + 60 * 60_000).toISOString();
+    const asked = expectStatus<Booking>(await call(st, "POST", `/v1/bookings/${b.id}/extend`, { token, body: { end: newEnd } }), 200);
+    expect(asked).toMatchObject({ end: b.end, pendingExtension: { end: newEnd, price: { amount: 240, currency: "EUR" } } });
+    expect(asked.payment?.clientSecret).toMatch(/_secret_standin$/);
+    const created = stripe.requests("/v1/payment_intents").at(-1);
+    expect(created?.body.get("amount")).toBe("240");
+    expect(created?.body.get("metadata[purpose]")).toBe("extension");
+    // The extra hour is held: nobody else gets it, and a second extension waits.
+    expectProblem(await book(st, org.secretKey, { placeId: place.id, start: b.end, durationMinutes: 30 }), 409, "place_full");
+    expectProblem(await call(st, "POST", `/v1/bookings/${b.id}/extend`, { token, body: { end: newEnd } }), 409, "extension_pending");
+    const paid = intentEvent(asked, "payment_intent.succeeded", {}, "extension", 240);
+    await Promise.all([deliver(paid), deliver(paid), deliver(paid)]);
+    const extended = await getBooking(st, org, b.id);
+    expect(extended).toMatchObject({ end: newEnd, price: { amount: 480 }, pendingExtension: null });
+    expect(await smsTo(st, b.id, "place_booking_extended")).toHaveLength(1);
+
+    // Another extension left unpaid: its hold lapses and the extra time is free again.
+    const later = new Date(Date.parse(newEnd) + 60 * 60_000).toISOString();
+    expectStatus<Booking>(await call(st, "POST", `/v1/bookings/${b.id}/extend`, { token, body: { end: later } }), 200);
+    clock += 5 * 60_000 + 1;
+    expect((await booked(st, org.secretKey, { placeId: place.id, start: newEnd, durationMinutes: 30 })).status).toBe("pending_payment");
+    await sweepBookings(st.deps);
+    expect((await getBooking(st, org, b.id)).pendingExtension).toBeNull();
+  });
+
   it("a place without online payment (the default) confirms priced bookings at once, as before", async () => {
     const place = await newPlace(st, org);
     const b = await booked(st, asVisitor(org), { placeId: place.id, start: at(10), durationMinutes: 60 });
