@@ -2,14 +2,7 @@
 // inside the booking's own INSERT) as a ratio to raw libSQL's conditional-update rate (the same
 // floor as the holds bench: bare Hono + one guarded UPDATE on the API's own database file),
 // measured side by side in interleaved rounds. Each booking asks for a two-hour window at a random
-// hour of the next 60 days, on a place whose capacity no run can fill. The floor writes to its
-// own copy of the API's database (VACUUM INTO after the setup): two processes writing one file
-// make SQLite answer SQLITE_BUSY (the API then answers 500), which measures the file lock, not
-// either writer.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createClient } from "@libsql/client";
+// hour of the next 60 days, on a place whose capacity no run can fill.
 import autocannon from "autocannon";
 import { startServer } from "./start-server.mjs";
 
@@ -74,16 +67,7 @@ function run(target, duration) {
 export async function bookings() {
   const api = await startServer("api");
   const { base, place, type } = await setUp(api);
-  const copyDir = mkdtempSync(join(tmpdir(), "gk-bench-floor-"));
-  const copy = join(copyDir, "floor.db");
-  const source = createClient({ url: `file:${api.database}` });
-  await source.execute({ sql: "VACUUM INTO ?", args: [copy] });
-  source.close();
-  // The same journal mode as the API's file (VACUUM INTO writes a rollback-journal database).
-  const floorDb = createClient({ url: `file:${copy}` });
-  await floorDb.execute("PRAGMA journal_mode = WAL");
-  floorDb.close();
-  const floor = await startServer("holdFloor", { FLOOR_DATABASE: copy });
+  const floor = await startServer("holdFloor", { FLOOR_DATABASE: api.database });
   try {
     const firstHour = Math.ceil(Date.now() / HOUR) * HOUR + 24 * HOUR;
     const targets = [
@@ -133,6 +117,5 @@ export async function bookings() {
     return median(ratios);
   } finally {
     await Promise.all([api.stop(), floor.stop()]);
-    rmSync(copyDir, { recursive: true, force: true });
   }
 }
