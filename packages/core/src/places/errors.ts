@@ -14,4 +14,6 @@ export const PLACE_ERROR_CODES = [
   "invalid_phone",
   "extension_pending",
   "window_not_extended",
+  "quote_expired",
+  "quote_invalid",
 ] as const;

@@ -408,10 +408,49 @@ export const CreateBookingSchema = z
       .regex(/^[A-Z0-9][A-Z0-9 -]{0,13}$/, "must be a plate of letters, digits, spaces and dashes")
       .optional(),
     contact: BookingContactSchema,
+    quote: z
+      .string()
+      .min(1)
+      .max(2000)
+      .regex(/^[A-Za-z0-9_.-]+$/, "must be a quote's token")
+      .optional()
+      .openapi({
+        description: "A quote's `token` for this window: its price is honoured until the quote expires (409 `quote_expired` after).",
+      }),
   })
   .openapi("CreateBookingRequest");
 export type CreateBookingInput = z.input<typeof CreateBookingSchema>;
 export type CreateBooking = z.output<typeof CreateBookingSchema>;
+
+/** How long a quote's price is honoured. */
+export const QUOTE_VALIDITY_MINUTES = 15;
+
+export const QuoteRequestSchema = z
+  .strictObject({
+    start: Instant.openapi({ example: "2030-07-01T09:00:00Z" }),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(1, "must be at least one minute")
+      .max(MAX_WINDOW_DAYS * 1440)
+      .optional()
+      .openapi({ description: "As for a booking: required for a place booked by the hour, omitted for a slot." }),
+  })
+  .openapi("QuoteRequest");
+export type QuoteRequest = z.output<typeof QuoteRequestSchema>;
+
+export const BookingQuoteSchema = z
+  .object({
+    placeId: PlaceId,
+    start: z.iso.datetime(),
+    end: z.iso.datetime(),
+    price: MoneySchema,
+    freeCapacity: z.number().int().openapi({ description: "As of the quote; the booking itself re-checks it." }),
+    expiresAt: z.iso.datetime(),
+    token: z.string().openapi({ description: "Send it as the booking's `quote` to be charged this price until `expiresAt`." }),
+  })
+  .openapi("BookingQuote");
+export type BookingQuote = z.infer<typeof BookingQuoteSchema>;
 
 export const BookingPaymentSchema = z
   .object({

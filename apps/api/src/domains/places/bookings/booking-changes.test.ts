@@ -1,4 +1,4 @@
-import type { Booking } from "@gatherkit/core";
+import type { Booking, BookingQuote } from "@gatherkit/core";
 import { freeCapacity } from "@gatherkit/core";
 import { outbox, placeBookings } from "@gatherkit/db";
 import { eq, sql } from "drizzle-orm";
@@ -198,5 +198,60 @@ describe("extensions", () => {
     // And the real guard refuses what the control let through.
     const [row] = await t.deps.db.all<{ ok: number }>(sql`SELECT ${hasFreeSpot(place.id, extra.start, extra.end, clock, a.id)} AS ok`);
     expect(row?.ok).toBe(0);
+  });
+});
+
+describe("quotes", () => {
+  const quote = (placeId: string, body: object) => call(t, "POST", `/v1/places/${placeId}/quote`, { ...asVisitor(org), body });
+
+  it("a booking with a quote is charged the quoted price until the quote expires, even after a price change", async () => {
+    clock = Date.UTC(2030, 5, 3, 8);
+    const place = await newPlace(t, org, { capacity: 2 });
+    const q = expectStatus<BookingQuote>(await quote(place.id, { start: at(10), durationMinutes: 60 }), 200);
+    expect(q).toMatchObject({ placeId: place.id, start: at(10), end: at(11), price: { amount: 240, currency: "EUR" }, freeCapacity: 2 });
+    expect(Date.parse(q.expiresAt) - clock).toBeLessThanOrEqual(15 * 60_000);
+    expectStatus(
+      await call(t, "PATCH", `/v1/places/${place.id}`, {
+        token: org.secretKey,
+        body: { pricing: { mode: "hourly", currency: "EUR", perHour: 500, dailyMax: null } },
+      }),
+      200,
+    );
+    const honoured = await booked(t, asVisitor(org), { placeId: place.id, start: at(10), durationMinutes: 60, quote: q.token });
+    expect(honoured.price.amount).toBe(240);
+    const unquoted = await booked(t, asVisitor(org), { placeId: place.id, start: at(10), durationMinutes: 60 });
+    expect(unquoted.price.amount).toBe(500);
+  });
+
+  it("refuses a stale quote (409 quote_expired), another window's or a forged one (422 quote_invalid), writing nothing", async () => {
+    clock = Date.UTC(2030, 5, 3, 8);
+    const place = await newPlace(t, org, { capacity: 2 });
+    const q = expectStatus<BookingQuote>(await quote(place.id, { start: at(10), durationMinutes: 60 }), 200);
+    const withQuote = (body: { durationMinutes?: number; quote: string }) =>
+      book(t, asVisitor(org), { placeId: place.id, start: at(10), durationMinutes: 60, ...body });
+    expectProblem(await withQuote({ durationMinutes: 90, quote: q.token }), 422, "quote_invalid");
+    expectProblem(await withQuote({ quote: `${q.token.slice(0, -4)}AAAA` }), 422, "quote_invalid");
+    expectProblem(await withQuote({ quote: "not-a-quote" }), 422, "quote_invalid");
+    const elsewhere = await newPlace(t, org);
+    expectProblem(
+      await book(t, asVisitor(org), { placeId: elsewhere.id, start: at(10), durationMinutes: 60, quote: q.token }),
+      422,
+      "quote_invalid",
+    );
+    clock += 15 * 60_000 + 1;
+    expectProblem(await withQuote({ quote: q.token }), 409, "quote_expired");
+    expect(await bookingRows(place.id)).toHaveLength(0);
+  });
+
+  it("quotes by the booking's rules: closed hours, the past, a misaligned slot", async () => {
+    clock = Date.UTC(2030, 5, 3, 8);
+    const hours = { weekly: { mon: [{ open: "08:00", close: "12:00" }] }, exceptions: [] };
+    const shop = await newPlace(t, org, { openingHours: hours });
+    expectProblem(await quote(shop.id, { start: at(11), durationMinutes: 120 }), 422, "place_closed");
+    expectProblem(await quote(shop.id, { start: at(6), durationMinutes: 60 }), 422, "booking_too_late");
+    const room = await newPlace(t, org, ROOM);
+    expectProblem(await quote(room.id, { start: "2030-06-04T08:10:00.000Z" }), 422, "slot_misaligned");
+    expect(expectStatus<BookingQuote>(await quote(room.id, { start: "2030-06-04T08:00:00.000Z" }), 200).price.amount).toBe(5000);
+    expectProblem(await quote(room.id, { start: "soon" }), 400, "validation_failed");
   });
 });

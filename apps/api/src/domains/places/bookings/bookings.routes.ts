@@ -1,9 +1,11 @@
 import {
   BookingListQuerySchema,
   BookingPageSchema,
+  BookingQuoteSchema,
   BookingSchema,
   CreateBookingSchema,
   ExtendBookingSchema,
+  QuoteRequestSchema,
   type z,
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
@@ -127,3 +129,26 @@ export const extend = createRoute({
   },
 });
 export type ExtendRoute = typeof extend;
+
+export const quote = createRoute({
+  method: "post",
+  path: "/v1/places/{placeId}/quote",
+  operationId: "places.quote",
+  tags,
+  summary: "Quote a booking",
+  description:
+    "The window and price a booking would get, with the free capacity as of now and a `token`: a booking of the same window that sends it as `quote` is charged this price until `expiresAt` (15 minutes), even if the place's price changes; after, 409 `quote_expired`; for another place or window, 422 `quote_invalid`. The same rules as a booking refuse a window (422 `place_closed`, `booking_too_late`, `window_too_far_ahead`, `slot_misaligned`, `place_inactive`). Nothing is held: the booking re-checks capacity. Anyone who may book.",
+  security: security.any,
+  request: {
+    params: pathIds({ placeId: "place" }),
+    body: {
+      ...jsonBody(QuoteRequestSchema),
+      content: { "application/json": { schema: QuoteRequestSchema, example: { start: "2030-07-01T09:00:00Z", durationMinutes: 180 } } },
+    },
+  },
+  responses: {
+    200: jsonResponse(BookingQuoteSchema, "The quote."),
+    ...pickProblems(400, 401, 403, 404, 413, 415, 422),
+  },
+});
+export type QuoteRoute = typeof quote;

@@ -1,15 +1,18 @@
 import {
   type Booking,
   type BookingListQuery,
+  type BookingQuote,
   bookingWindow,
   bufferMs,
   type CreateBooking,
   type ExtendBooking,
+  freeCapacity,
   isOpenThroughout,
   MAX_WINDOW_DAYS,
   newId,
   type Page,
   priceFor,
+  type QuoteRequest,
 } from "@gatherkit/core";
 import { participants, placeBookings, places } from "@gatherkit/db";
 import { and, eq, isNull, lte, or, type SQL, sql } from "drizzle-orm";
@@ -29,8 +32,9 @@ import type { PaymentIntent } from "../../../platform/payments/provider.js";
 import { isStaff, loadPlace, type PlaceRow, rulesOf } from "../access.js";
 import { bookingRef, enqueueAvailabilityChanged } from "../events.js";
 import { enqueueBookingMessages, reminderDueAt } from "../messages.js";
-import { freeCapacitySql } from "../occupancy.js";
+import { freeCapacitySql, occupiedWindows } from "../occupancy.js";
 import { expireBooking, settleRefund } from "../payments.js";
+import { quotedPrice, signQuote } from "../quotes.js";
 
 export type BookingRow = typeof placeBookings.$inferSelect;
 
@@ -139,7 +143,7 @@ export async function createBooking(deps: Deps, caller: Caller | null, input: Cr
   const now = deps.now();
   const w = bookingWindow(rules, { start: fromIso(input.start), durationMinutes: input.durationMinutes }, now);
   const phone = validPhone(input.contact.phone);
-  const price = priceFor(rules, w);
+  const price = input.quote ? await quotedPrice(deps.config, input.quote, place.id, w, rules.pricing.currency, now) : priceFor(rules, w);
   const online = paidOnline(place, price);
   const visitor = who.kind === "publishable_key";
   const participantId = who.kind === "participant" ? who.participantId : visitor ? newId("participant") : null;
@@ -212,6 +216,36 @@ export async function createBooking(deps: Deps, caller: Caller | null, input: Cr
     .where(eq(placeBookings.id, created.id))
     .returning();
   return toBooking(paying ?? created, { intent, access });
+}
+
+/**
+ * A quote: the window and price a booking of `input` would get (the same rules as a booking: 422
+ * `place_closed`, `booking_too_late`, …), its free capacity as of now, and a token that makes a
+ * booking of that window honour the price for QUOTE_VALIDITY_MINUTES.
+ */
+export async function quoteBooking(deps: Deps, caller: Caller | null, placeId: string, input: QuoteRequest): Promise<BookingQuote> {
+  const place = await loadPlace(deps, caller, placeId);
+  if (!place.active) throw new ApiError(422, "place_inactive", "This place is not taking bookings.");
+  const rules = rulesOf(place);
+  const now = deps.now();
+  const w = bookingWindow(rules, { start: fromIso(input.start), durationMinutes: input.durationMinutes }, now);
+  const amount = priceFor(rules, w);
+  const held = { start: w.start, end: w.end + bufferMs(rules) };
+  const occupied = await occupiedWindows(deps.db, place.id, held.start, held.end, now);
+  const { token, expiresAt } = await signQuote(
+    deps.config,
+    { placeId: place.id, start: w.start, end: w.end, amount, currency: rules.pricing.currency },
+    now,
+  );
+  return {
+    placeId: place.id,
+    start: toIso(w.start),
+    end: toIso(w.end),
+    price: { amount, currency: rules.pricing.currency },
+    freeCapacity: freeCapacity(place.capacity, occupied, held),
+    expiresAt: toIso(expiresAt),
+    token,
+  };
 }
 
 /** The participant token a visitor manages their booking with: until 30 days after its end. */
