@@ -12,6 +12,7 @@ import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { bookings } from "./bookings.mjs";
 import { burst } from "./burst.mjs";
 import { fanout } from "./fanout.mjs";
 import { holds } from "./holds.mjs";
@@ -176,5 +177,5 @@ async function realtime() {
 }
 
 const only = process.argv.slice(2);
-const parts = { http, writes, holds, realtime, burst, sizes };
+const parts = { http, writes, holds, bookings, realtime, burst, sizes };
 for (const [name, run] of Object.entries(parts)) if (!only.length || only.includes(name)) await run();

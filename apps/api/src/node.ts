@@ -10,6 +10,7 @@ import type { HttpBindings } from "@hono/node-server";
 import { serve } from "@hono/node-server";
 import { createApp, webhookEventCatalogue } from "./app.js";
 import { startHoldSweeper } from "./domains/events/index.js";
+import { startBookingSweeper } from "./domains/places/index.js";
 import { configFromEnv } from "./lib/config.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
@@ -87,6 +88,8 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   const stopOutboxPump = startOutboxPump(deps);
   // Returns the tickets of checkouts whose hold ran out, and tells their event rooms.
   const stopHoldSweeper = startHoldSweeper(deps);
+  // Expires unpaid bookings (their places' rooms hear it), sends due "ends soon" SMS, retries refunds.
+  const stopBookingSweeper = startBookingSweeper(deps);
   // Requests wait until the demo organization is seeded, so whoever sees the API up (`pnpm dev`
   // printing demo.json, a page using its key) sees the demo too.
   let seeded!: () => void;
@@ -118,6 +121,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     void stopOutboxPump();
     liveDeliverers.delete(instanceId);
     stopHoldSweeper();
+    stopBookingSweeper();
     server.close();
     throw err;
   }
@@ -132,6 +136,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
       await stopOutboxPump();
       liveDeliverers.delete(instanceId);
       stopHoldSweeper();
+      stopBookingSweeper();
       await new Promise<void>((r) => server.close(() => r()));
     },
     handle,

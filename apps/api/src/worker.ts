@@ -5,6 +5,7 @@ import { createD1Db } from "@gatherkit/db/d1";
 import { createLibsqlWebDb } from "@gatherkit/db/libsql-web";
 import { createApp, webhookEventCatalogue } from "./app.js";
 import { releaseExpiredHolds } from "./domains/events/index.js";
+import { sweepBookings } from "./domains/places/index.js";
 import { configFromEnv } from "./lib/config.js";
 import { problemResponse } from "./lib/errors.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
@@ -126,6 +127,8 @@ export default {
     if (result.claimed) deps.logger.info("outbox pass", { ...result });
     // Tickets of checkouts whose hold ran out go back on sale (and their rooms hear it).
     await requestContext.run(ctx, () => releaseExpiredHolds(deps));
+    // Unpaid bookings expire, due "ends soon" SMS are queued, unacknowledged refunds retried.
+    await requestContext.run(ctx, () => sweepBookings(deps));
     await pruneExpired(deps);
   },
 } satisfies ExportedHandler<Env>;

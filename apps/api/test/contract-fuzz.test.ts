@@ -114,6 +114,8 @@ const seededBodies: Record<string, unknown[]> = {
   "POST /v1/auth/refresh": [{ refreshToken: (await signIn(t, org.email)).refreshToken }],
   // An invitation of the outsider's organization to the fuzz organization's owner, who accepts it.
   "POST /v1/member-invitations/accept": [{ token: (await invite(t, victims.outsider.accessToken, org.email, "staff")).token }],
+  // A new end two hours from now: after the end of the fixture's (one-minute) bookings, within a day.
+  "POST /v1/bookings/{bookingId}/extend": [{ end: new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 2 * 3_600_000).toISOString() }],
 };
 const credentialIds = new Set([org.secretKeyId, org.publishableKeyId]);
 // Every operation starts from this data, whatever the operations before it did.

@@ -243,7 +243,7 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
   });
   objects.booking = ahead;
   // An ended booking to complete, a completed one to review (the fuzz needs both states), and
-  // the place's availability and slots read once (their required queries, for the harnesses).
+  // the place's availability, slots and a quote read once (their required queries, for the harnesses).
   objects.endedBooking = await booked(t, org.participantToken, { placeId: place.id, start: recent, durationMinutes: 1 });
   const reviewable = await booked(t, org.participantToken, { placeId: place.id, start: recent, durationMinutes: 1 });
   objects.reviewableBooking = expectStatus<Booking>(
@@ -267,6 +267,15 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
         headers: { origin: TEST_ORIGIN },
       },
     ),
+    200,
+  );
+  // A quote for the same window as the future booking (pure: the fuzz may replay it).
+  expectStatus(
+    await call(t, "POST", `/v1/places/${place.id}/quote`, {
+      token: org.publishableKey,
+      headers: { origin: TEST_ORIGIN },
+      body: { start: ahead.start, durationMinutes: 60 },
+    }),
     200,
   );
   expectStatus(

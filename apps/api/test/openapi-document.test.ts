@@ -128,6 +128,8 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "places.bookings.get": "GET /v1/bookings/{bookingId}",
   "places.bookings.cancel": "POST /v1/bookings/{bookingId}/cancel",
   "places.bookings.complete": "POST /v1/bookings/{bookingId}/complete",
+  "places.bookings.extend": "POST /v1/bookings/{bookingId}/extend",
+  "places.quote": "POST /v1/places/{placeId}/quote",
   "places.reviews.create": "POST /v1/bookings/{bookingId}/review",
   "places.reviews.moderate": "POST /v1/reviews/{reviewId}/moderate",
   "events.create": "POST /v1/events",

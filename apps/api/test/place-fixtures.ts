@@ -42,7 +42,7 @@ export const asVisitor = (org: TestOrg) => ({ token: org.publishableKey, headers
 export function book(
   t: TestApp,
   as: string | { token: string; headers?: Record<string, string> },
-  body: { placeId: string; start: string; durationMinutes?: number; vehiclePlate?: string; contact?: object },
+  body: { placeId: string; start: string; durationMinutes?: number; vehiclePlate?: string; contact?: object; quote?: string },
 ) {
   const who = typeof as === "string" ? { token: as } : as;
   return call(t, "POST", "/v1/bookings", { ...who, body: { contact: { name: "Grace Hopper" }, ...body } });

@@ -186,5 +186,29 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `orders` ADD `discount_code` text;",
       "ALTER TABLE `orders` ADD `discount_amount` integer DEFAULT 0 NOT NULL;"
     ]
+  },
+  {
+    "id": "0012_places_payments",
+    "statements": [
+      "ALTER TABLE `place_bookings` ADD `hold_expires_at` integer;",
+      "ALTER TABLE `place_bookings` ADD `payment_intent_id` text;",
+      "ALTER TABLE `place_bookings` ADD `paid_at` integer;",
+      "ALTER TABLE `place_bookings` ADD `paid_amount` integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE `place_bookings` ADD `amount_refunded` integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE `place_bookings` ADD `refund_pending` integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE `place_bookings` ADD `reminder_due_at` integer;",
+      "ALTER TABLE `place_bookings` ADD `reminder_sent_at` integer;",
+      "ALTER TABLE `place_bookings` ADD `extension_ends_at` integer;",
+      "ALTER TABLE `place_bookings` ADD `extension_occupied_until` integer;",
+      "ALTER TABLE `place_bookings` ADD `extension_price` integer;",
+      "ALTER TABLE `place_bookings` ADD `extension_expires_at` integer;",
+      "ALTER TABLE `place_bookings` ADD `extension_payment_intent_id` text;",
+      "CREATE INDEX `place_bookings_status_hold` ON `place_bookings` (`status`,`hold_expires_at`);",
+      "CREATE INDEX `place_bookings_reminder_due` ON `place_bookings` (`reminder_due_at`);",
+      "ALTER TABLE `places` ADD `online_payment` integer DEFAULT false NOT NULL;",
+      "ALTER TABLE `places` ADD `payment_hold_minutes` integer DEFAULT 15 NOT NULL;",
+      "ALTER TABLE `places` ADD `free_cancellation_minutes` integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE `places` ADD `late_refund_percent` integer DEFAULT 0 NOT NULL;"
+    ]
   }
 ];

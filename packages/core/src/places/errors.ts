@@ -11,4 +11,9 @@ export const PLACE_ERROR_CODES = [
   "review_requires_completed_booking",
   "already_reviewed",
   "review_not_pending",
+  "invalid_phone",
+  "extension_pending",
+  "window_not_extended",
+  "quote_expired",
+  "quote_invalid",
 ] as const;

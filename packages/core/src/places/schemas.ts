@@ -140,6 +140,28 @@ const placeFields = {
   horizonDays: z.number().int().min(1).max(730).openapi({ description: "A booking may start at most this many days ahead." }),
   leadMinutes: z.number().int().min(0).max(10_080).openapi({ description: "A booking must start at least this many minutes from now." }),
   reviewModeration: z.boolean().openapi({ description: "Reviews stay hidden until an organizer approves them." }),
+  onlinePayment: z.boolean().openapi({
+    description:
+      "Priced bookings are paid online through the payments provider: they are `pending_payment` (holding their capacity for `paymentHoldMinutes`) until the provider confirms the payment. false: bookings are confirmed at once and paid on site.",
+  }),
+  paymentHoldMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(120)
+    .openapi({ description: "How long an unpaid booking or extension holds its capacity." }),
+  freeCancellationMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(43_200)
+    .openapi({ description: "A booker who cancels at least this many minutes before the start is refunded in full." }),
+  lateRefundPercent: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .openapi({ description: "The share of the price refunded to a booker who cancels later than that (but before the start)." }),
 };
 
 /** Cross-field problems of a place's settings (empty when fine), on create and after an update is merged. */
@@ -162,6 +184,10 @@ export const CreatePlaceSchema = z
     horizonDays: placeFields.horizonDays.default(90),
     leadMinutes: placeFields.leadMinutes.default(0),
     reviewModeration: placeFields.reviewModeration.default(true),
+    onlinePayment: placeFields.onlinePayment.default(false),
+    paymentHoldMinutes: placeFields.paymentHoldMinutes.default(15),
+    freeCancellationMinutes: placeFields.freeCancellationMinutes.default(0),
+    lateRefundPercent: placeFields.lateRefundPercent.default(0),
   })
   .superRefine((p, ctx) => {
     for (const i of placeFieldIssues(p)) ctx.addIssue({ code: "custom", message: i.message, path: [i.path] });
@@ -207,6 +233,10 @@ export const PlaceSchema = z
     horizonDays: z.number().int(),
     leadMinutes: z.number().int(),
     reviewModeration: z.boolean(),
+    onlinePayment: z.boolean(),
+    paymentHoldMinutes: z.number().int(),
+    freeCancellationMinutes: z.number().int(),
+    lateRefundPercent: z.number().int(),
     rating: RatingSchema,
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
@@ -336,9 +366,10 @@ export const PlaceSearchPageSchema = pageSchema(PlaceSearchResultSchema, "PlaceS
 
 // --- Bookings -------------------------------------------------------------------------------
 
-export const BOOKING_STATUSES = ["confirmed", "completed", "cancelled"] as const;
+export const BOOKING_STATUSES = ["pending_payment", "confirmed", "completed", "cancelled", "expired"] as const;
 export const BookingStatusSchema = z.enum(BOOKING_STATUSES).openapi("BookingStatus", {
-  description: "confirmed → completed (after its end) or cancelled.",
+  description:
+    "pending_payment (a place with online payment: capacity held until the payment's deadline) → confirmed (paid, or at once without online payment) → completed (after its end) or cancelled; an unpaid hold that runs out is expired.",
 });
 export type BookingStatus = z.infer<typeof BookingStatusSchema>;
 
@@ -377,10 +408,83 @@ export const CreateBookingSchema = z
       .regex(/^[A-Z0-9][A-Z0-9 -]{0,13}$/, "must be a plate of letters, digits, spaces and dashes")
       .optional(),
     contact: BookingContactSchema,
+    quote: z
+      .string()
+      .min(1)
+      .max(2000)
+      .regex(/^[A-Za-z0-9_.-]+$/, "must be a quote's token")
+      .optional()
+      .openapi({
+        description: "A quote's `token` for this window: its price is honoured until the quote expires (409 `quote_expired` after).",
+      }),
   })
   .openapi("CreateBookingRequest");
 export type CreateBookingInput = z.input<typeof CreateBookingSchema>;
 export type CreateBooking = z.output<typeof CreateBookingSchema>;
+
+/** How long a quote's price is honoured. */
+export const QUOTE_VALIDITY_MINUTES = 15;
+
+export const QuoteRequestSchema = z
+  .strictObject({
+    start: Instant.openapi({ example: "2030-07-01T09:00:00Z" }),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(1, "must be at least one minute")
+      .max(MAX_WINDOW_DAYS * 1440)
+      .optional()
+      .openapi({ description: "As for a booking: required for a place booked by the hour, omitted for a slot." }),
+  })
+  .openapi("QuoteRequest");
+export type QuoteRequest = z.output<typeof QuoteRequestSchema>;
+
+export const BookingQuoteSchema = z
+  .object({
+    placeId: PlaceId,
+    start: z.iso.datetime(),
+    end: z.iso.datetime(),
+    price: MoneySchema,
+    freeCapacity: z.number().int().openapi({ description: "As of the quote; the booking itself re-checks it." }),
+    expiresAt: z.iso.datetime(),
+    token: z.string().openapi({ description: "Send it as the booking's `quote` to be charged this price until `expiresAt`." }),
+  })
+  .openapi("BookingQuote");
+export type BookingQuote = z.infer<typeof BookingQuoteSchema>;
+
+export const BookingPaymentSchema = z
+  .object({
+    provider: z.enum(["stripe", "local"]),
+    paymentIntentId: z.string().nullable(),
+    /** The browser confirms the payment with this (Stripe's Payment Element); in the creating or extending answer only. */
+    clientSecret: z.string().nullable(),
+    /** The local provider's checkout page; in the creating or extending answer only. */
+    checkoutUrl: z.string().nullable(),
+    /** An unpaid booking's capacity is held until then; null once paid. */
+    expiresAt: z.iso.datetime().nullable(),
+    paidAt: z.iso.datetime().nullable(),
+    amountRefunded: z.number().int().openapi({ description: "Minor units refunded so far (or being refunded)." }),
+  })
+  .openapi("BookingPayment");
+
+export const PendingExtensionSchema = z
+  .object({
+    end: z.iso.datetime(),
+    price: MoneySchema.openapi({ description: "The price difference to pay." }),
+    expiresAt: z.iso.datetime(),
+  })
+  .openapi("BookingPendingExtension");
+
+export const BookingAccessSchema = z
+  .object({ token: z.string(), expiresAt: z.iso.datetime() })
+  .openapi("BookingAccess", { description: "A participant token for the booker (send it as `Authorization: Bearer …`)." });
+
+export const ExtendBookingSchema = z
+  .strictObject({
+    end: Instant.openapi({ example: "2030-07-01T13:00:00Z", description: "The new end: after the current one." }),
+  })
+  .openapi("ExtendBookingRequest");
+export type ExtendBooking = z.output<typeof ExtendBookingSchema>;
 
 export const BookingSchema = z
   .object({
@@ -396,6 +500,16 @@ export const BookingSchema = z
     updatedAt: z.iso.datetime(),
     cancelledAt: z.iso.datetime().nullable(),
     completedAt: z.iso.datetime().nullable(),
+    payment: BookingPaymentSchema.nullable()
+      .optional()
+      .openapi({ description: "For a place with online payment: the payment of the booking (and of a pending extension)." }),
+    pendingExtension: PendingExtensionSchema.nullable()
+      .optional()
+      .openapi({ description: "An extension waiting for its payment (the extra time is held until `expiresAt`)." }),
+    access: BookingAccessSchema.optional().openapi({
+      description:
+        "In the answer that created the booking only: a participant token that reads, cancels, extends and reviews this booking (and nothing else) without staff credentials. Keep it secret: put it in a link to the booker.",
+    }),
   })
   .openapi("Booking");
 export type Booking = z.infer<typeof BookingSchema>;

@@ -43,6 +43,14 @@ export const places = sqliteTable(
     horizonDays: integer("horizon_days").notNull(),
     leadMinutes: integer("lead_minutes").notNull(),
     reviewModeration: integer("review_moderation", { mode: "boolean" }).notNull().default(true),
+    /** Priced bookings are paid online (pending_payment until the provider's webhook says paid). */
+    onlinePayment: integer("online_payment", { mode: "boolean" }).notNull().default(false),
+    /** How long an unpaid booking (or extension) holds its capacity. */
+    paymentHoldMinutes: integer("payment_hold_minutes").notNull().default(15),
+    /** A booker cancelling at least this long before the start is refunded in full. */
+    freeCancellationMinutes: integer("free_cancellation_minutes").notNull().default(0),
+    /** What share of the price a booker cancelling later (before the start) gets back. */
+    lateRefundPercent: integer("late_refund_percent").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -63,7 +71,7 @@ export const placeBookings = sqliteTable(
     placeId: text("place_id")
       .notNull()
       .references(() => places.id),
-    status: text("status", { enum: ["confirmed", "completed", "cancelled"] }).notNull(),
+    status: text("status", { enum: ["pending_payment", "confirmed", "completed", "cancelled", "expired"] }).notNull(),
     startsAt: integer("starts_at").notNull(),
     endsAt: integer("ends_at").notNull(),
     /** End plus the place's buffer when booked: the place is busy for this booking until then. */
@@ -80,12 +88,36 @@ export const placeBookings = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
     cancelledAt: integer("cancelled_at"),
     completedAt: integer("completed_at"),
+    /** A pending_payment booking holds its capacity until then (occupancy ignores it after). */
+    holdExpiresAt: integer("hold_expires_at"),
+    paymentIntentId: text("payment_intent_id"),
+    paidAt: integer("paid_at"),
+    /** What the booking's own PaymentIntent paid (extensions are paid, and kept, apart). */
+    paidAmount: integer("paid_amount").notNull().default(0),
+    /** Refunded by the provider, and decided but not yet acknowledged by it (retried by the sweep). */
+    amountRefunded: integer("amount_refunded").notNull().default(0),
+    refundPending: integer("refund_pending").notNull().default(0),
+    /** The "ends soon" SMS: due then (null: none), sent once (set in the batch that queues it). */
+    reminderDueAt: integer("reminder_due_at"),
+    reminderSentAt: integer("reminder_sent_at"),
+    /**
+     * A paid extension waiting for its payment: the new end, what the place is then held until,
+     * the price difference, and until when the extra time is held for it.
+     */
+    extensionEndsAt: integer("extension_ends_at"),
+    extensionOccupiedUntil: integer("extension_occupied_until"),
+    extensionPrice: integer("extension_price"),
+    extensionExpiresAt: integer("extension_expires_at"),
+    extensionPaymentIntentId: text("extension_payment_intent_id"),
   },
   (t) => [
     index("place_bookings_org_created").on(t.orgId, t.createdAt, t.id),
     // Overlap counting: one place's bookings by start.
     index("place_bookings_place_start").on(t.placeId, t.startsAt),
     index("place_bookings_participant").on(t.participantId, t.createdAt),
+    // The sweep: unpaid holds that ran out, reminders that are due.
+    index("place_bookings_status_hold").on(t.status, t.holdExpiresAt),
+    index("place_bookings_reminder_due").on(t.reminderDueAt),
     check("place_bookings_window", sql`${t.endsAt} > ${t.startsAt} AND ${t.occupiedUntil} >= ${t.endsAt}`),
   ],
 );

@@ -86,6 +86,10 @@ export function toPlace(row: PlaceRow): Place {
     horizonDays: row.horizonDays,
     leadMinutes: row.leadMinutes,
     reviewModeration: row.reviewModeration,
+    onlinePayment: row.onlinePayment,
+    paymentHoldMinutes: row.paymentHoldMinutes,
+    freeCancellationMinutes: row.freeCancellationMinutes,
+    lateRefundPercent: row.lateRefundPercent,
     rating: {
       average: row.ratingAverage === null ? null : Math.round(Number(row.ratingAverage) * 100) / 100,
       count: Number(row.ratingCount),

@@ -30,7 +30,7 @@ export function enqueueAvailabilityChanged(
   when: SQL,
 ) {
   const now = deps.now();
-  const free = freeCapacitySql(b.placeId, b.start, b.occupiedUntil);
+  const free = freeCapacitySql(b.placeId, b.start, b.occupiedUntil, now);
   const capacity = sql`(SELECT ${places.capacity} FROM ${places} WHERE ${places.id} = ${b.placeId})`;
   const data = sql`json_object('placeId', ${b.placeId}, 'bookingId', ${b.bookingId}, 'change', ${b.change}, 'start', ${toIso(b.start)}, 'end', ${toIso(b.end)}, 'capacity', ${capacity}, 'freeCapacity', max(0, coalesce(${free}, 0)))`;
   const payload = sql`json_object('room', ${placeRoom(b.placeId)}, 'event', json_object('type', 'place.availability_changed', 'data', ${data}))`;
@@ -41,3 +41,13 @@ export function enqueueAvailabilityChanged(
     when,
   );
 }
+
+/** What `enqueueAvailabilityChanged` needs of a booking row. */
+export const bookingRef = (b: { orgId: string; placeId: string; id: string; startsAt: number; endsAt: number; occupiedUntil: number }) => ({
+  orgId: b.orgId,
+  placeId: b.placeId,
+  bookingId: b.id,
+  start: b.startsAt,
+  end: b.endsAt,
+  occupiedUntil: b.occupiedUntil,
+});

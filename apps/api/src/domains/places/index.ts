@@ -2,10 +2,10 @@
  * The places domain's whole public surface: its router, the access rule of its `place:` rooms,
  * its error codes and the messages it publishes. Other domains and the app import only this.
  *
- * Payments: a booking is `confirmed` when it is made. The shared payments provider (being built
- * with the events domain under platform/payments) is where `pending_payment` bookings will come
- * from: `createBooking` would then insert the booking as `pending_payment` (holding its spot, as
- * OCCUPYING statuses do) and the provider's webhook would confirm or expire it.
+ * Payments: a priced booking of a place with online payment is `pending_payment`, holding its
+ * spot until its hold runs out; the shared payments provider's webhook (`payments` below)
+ * confirms it. `sweepBookings` (Node: `startBookingSweeper`; Workers: the cron trigger) expires
+ * unpaid holds, sends due reminders and retries refunds.
  */
 import { PLACE_ERROR_CODES, PLACE_EVENT_SCHEMAS } from "@gatherkit/core";
 import { createRouter } from "../../lib/create-app.js";
@@ -13,6 +13,7 @@ import type { DomainModule } from "../../lib/domain.js";
 import { loadPlace } from "./access.js";
 import * as bookingHandlers from "./bookings/bookings.handlers.js";
 import * as bookings from "./bookings/bookings.routes.js";
+import { handlePlacesPaymentEvent } from "./payments.js";
 import * as placeHandlers from "./places/places.handlers.js";
 import * as placeRoutes from "./places/places.routes.js";
 import * as reviewHandlers from "./reviews/reviews.handlers.js";
@@ -29,11 +30,13 @@ const router = createRouter()
   .openapi(placeRoutes.availability, placeHandlers.availability)
   .openapi(placeRoutes.slots, placeHandlers.slots)
   .openapi(reviews.list, reviewHandlers.list)
+  .openapi(bookings.quote, bookingHandlers.quote)
   .openapi(bookings.create, bookingHandlers.create)
   .openapi(bookings.list, bookingHandlers.list)
   .openapi(bookings.get, bookingHandlers.get)
   .openapi(bookings.cancel, bookingHandlers.cancel)
   .openapi(bookings.complete, bookingHandlers.complete)
+  .openapi(bookings.extend, bookingHandlers.extend)
   .openapi(reviews.create, reviewHandlers.create)
   .openapi(reviews.moderate, reviewHandlers.moderate);
 
@@ -49,5 +52,8 @@ export const placesDomain = {
     },
   },
   errors: PLACE_ERROR_CODES,
+  payments: handlePlacesPaymentEvent,
   messages: PLACE_EVENT_SCHEMAS,
 } satisfies DomainModule;
+
+export { startBookingSweeper, sweepBookings } from "./payments.js";

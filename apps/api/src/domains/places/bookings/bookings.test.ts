@@ -14,7 +14,7 @@ import {
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 import { asVisitor, book, booked, newPlace, ROOM } from "../../../../test/place-fixtures.js";
 import { occupiedWindows } from "../occupancy.js";
-import { type BookingRow, bookingInsert } from "./bookings.service.js";
+import { type BookingRow, bookingInsert, UNPAID } from "./bookings.service.js";
 
 let t: TestApp;
 let org: TestOrg;
@@ -180,7 +180,7 @@ describe("never overbooking", () => {
     expect(ok).toBeGreaterThan(5); // windows differ: more than 5 fit over the day
     expect(await peakOccupancy(place.id)).toBeLessThanOrEqual(5);
     // Exactness: every refused window really is full now, every booked one was free without itself.
-    const all = await occupiedWindows(t.deps.db, place.id, 0, Number.MAX_SAFE_INTEGER);
+    const all = await occupiedWindows(t.deps.db, place.id, 0, Number.MAX_SAFE_INTEGER, t.deps.now());
     for (const [i, a] of answers.entries()) {
       const r = requests[i];
       if (!r || a.status === 201) continue;
@@ -206,7 +206,7 @@ describe("never overbooking", () => {
     const windows = Array.from({ length: 50 }, (_, i) => ({ start: Date.parse(at(10)) + (i % 5) * 60_000, end: Date.parse(at(12)) }));
     // Everyone checks first (as a read-then-insert handler under load does), then everyone writes.
     const checks = await Promise.all(
-      windows.map(async (w) => freeCapacity(5, await occupiedWindows(t.deps.db, place.id, w.start, w.end), w)),
+      windows.map(async (w) => freeCapacity(5, await occupiedWindows(t.deps.db, place.id, w.start, w.end, now), w)),
     );
     const rows: BookingRow[] = windows.map((w) => ({
       id: `bkg_control${String(Math.random()).slice(2, 14)}`,
@@ -227,6 +227,7 @@ describe("never overbooking", () => {
       updatedAt: now,
       cancelledAt: null,
       completedAt: null,
+      ...UNPAID,
     }));
     await Promise.all(rows.filter((_, i) => (checks[i] ?? 0) >= 1).map((row) => bookingInsert(t.deps, row, sql`1 = 1`)));
     expect(await peakOccupancy(place.id)).toBeGreaterThan(5);

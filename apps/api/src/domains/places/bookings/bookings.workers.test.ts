@@ -10,7 +10,7 @@ import { onWorker } from "../../../../test/runtimes.js";
  * bookings on a 2-spot place never put 3 in at any instant, and the room hears the free capacity.
  */
 
-const { rooms, send, ok, signUp } = onWorker();
+const { api, rooms, send, ok, signUp } = onWorker();
 
 describe("bookings on Workers with D1", () => {
   it("never overbooks under concurrency, and the room hears each change with its free capacity", async () => {
@@ -48,5 +48,42 @@ describe("bookings on Workers with D1", () => {
       expect(e).toMatchObject({ type: "place.availability_changed", data: { placeId: place.id, change: "booked", capacity: 2 } });
       if (e.type === "place.availability_changed") expect([0, 1]).toContain(e.data.freeCapacity);
     }
+  }, 120_000);
+
+  it("online payment: the hold, the local checkout's webhook confirming it, and a guarded extension, on D1", async () => {
+    const { secret } = await signUp("D1 Paid Parking");
+    const place = await ok<Place>(send("POST", "/v1/places", secret, { ...PARKING, capacity: 1, onlinePayment: true }), 201);
+    const hour = 3_600_000;
+    const start = Math.ceil(Date.now() / hour) * hour + 2 * hour;
+    const at = (ms: number) => new Date(ms).toISOString();
+    const b = await ok<Booking>(
+      send("POST", "/v1/bookings", secret, { placeId: place.id, start: at(start), durationMinutes: 60, contact: { name: "D" } }),
+      201,
+    );
+    expect(b.status).toBe("pending_payment");
+    // The hold takes the one spot.
+    const second = await send<{ code: string }>("POST", "/v1/bookings", secret, {
+      placeId: place.id,
+      start: at(start),
+      durationMinutes: 60,
+      contact: { name: "E" },
+    });
+    expect(`${second.status} ${second.body.code}`).toBe("409 place_full");
+    const token = new URL(b.payment?.checkoutUrl ?? "").searchParams.get("token") ?? "";
+    const paid = await fetch(`${api().baseUrl}/v1/payments/local/checkout`, {
+      method: "POST",
+      body: new URLSearchParams({ token, outcome: "pay" }),
+    });
+    expect(paid.status).toBe(200);
+    expect((await ok<Booking>(send("GET", `/v1/bookings/${b.id}`, secret), 200)).status).toBe("confirmed");
+    // A confirmed booking right after it: extending into it is full, up to it fits.
+    await ok<Booking>(
+      send("POST", "/v1/bookings", secret, { placeId: place.id, start: at(start + 2 * hour), durationMinutes: 60, contact: { name: "F" } }),
+      201,
+    );
+    const full = await send<{ code: string }>("POST", `/v1/bookings/${b.id}/extend`, secret, { end: at(start + 3 * hour) });
+    expect(`${full.status} ${full.body.code}`).toBe("409 place_full");
+    const longer = await ok<Booking>(send("POST", `/v1/bookings/${b.id}/extend`, secret, { end: at(start + 2 * hour) }), 200);
+    expect(longer.pendingExtension?.end).toBe(at(start + 2 * hour));
   }, 120_000);
 });

@@ -51,6 +51,10 @@ function settingsRow(p: CreatePlace) {
     horizonDays: p.horizonDays,
     leadMinutes: p.leadMinutes,
     reviewModeration: p.reviewModeration,
+    onlinePayment: p.onlinePayment,
+    paymentHoldMinutes: p.paymentHoldMinutes,
+    freeCancellationMinutes: p.freeCancellationMinutes,
+    lateRefundPercent: p.lateRefundPercent,
   };
 }
 
@@ -131,7 +135,7 @@ export async function availability(deps: Deps, caller: Caller | null, placeId: s
   const rules = rulesOf(row);
   // A booking of w would hold the place until its end plus the buffer: that is the window to check.
   const held = { start: w.start, end: w.end + bufferMs(rules) };
-  const occupied = await occupiedWindows(deps.db, placeId, held.start, held.end);
+  const occupied = await occupiedWindows(deps.db, placeId, held.start, held.end, deps.now());
   return {
     placeId,
     start: toIso(w.start),
@@ -152,7 +156,7 @@ export async function daySlots(deps: Deps, caller: Caller | null, placeId: strin
   const buffer = bufferMs(rules);
   const first = list[0];
   const last = list.at(-1);
-  const occupied = first && last ? await occupiedWindows(deps.db, placeId, first.start, last.end + buffer) : [];
+  const occupied = first && last ? await occupiedWindows(deps.db, placeId, first.start, last.end + buffer, deps.now()) : [];
   return {
     placeId,
     date,

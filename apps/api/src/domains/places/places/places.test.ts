@@ -38,6 +38,10 @@ describe("places CRUD", () => {
       horizonDays: 90,
       leadMinutes: 0,
       reviewModeration: true,
+      onlinePayment: false,
+      paymentHoldMinutes: 15,
+      freeCancellationMinutes: 0,
+      lateRefundPercent: 0,
       rating: { average: null, count: 0 },
     });
     expect(place.id).toMatch(/^plc_/);
@@ -53,6 +57,20 @@ describe("places CRUD", () => {
       200,
     );
     expect(updated).toMatchObject({ capacity: 7, features: ["ev_charging"], name: PARKING.name });
+    const paying = expectStatus<Place>(
+      await call(t, "PATCH", `/v1/places/${place.id}`, {
+        token: org.ownerToken,
+        body: { onlinePayment: true, paymentHoldMinutes: 10, freeCancellationMinutes: 1440, lateRefundPercent: 50 },
+      }),
+      200,
+    );
+    expect(paying).toMatchObject({
+      capacity: 7,
+      onlinePayment: true,
+      paymentHoldMinutes: 10,
+      freeCancellationMinutes: 1440,
+      lateRefundPercent: 50,
+    });
     const r = await call(t, "PATCH", `/v1/places/${place.id}`, {
       token: org.ownerToken,
       body: { pricing: { mode: "slot", currency: "EUR", perSlot: 100 } },
@@ -81,6 +99,10 @@ describe("places CRUD", () => {
       [{ openingHours: { weekly: { mon: [{ open: "18:00", close: "09:00" }] } } }, "body.openingHours.weekly.mon.0.close"],
       [{ images: ["ftp://x.example/a.jpg"] }, "body.images.0"],
       [{ address: { line1: "x", city: "y", country: "Portugal" } }, "body.address.country"],
+      [{ onlinePayment: "yes" }, "body.onlinePayment"],
+      [{ paymentHoldMinutes: 0 }, "body.paymentHoldMinutes"],
+      [{ freeCancellationMinutes: -1 }, "body.freeCancellationMinutes"],
+      [{ lateRefundPercent: 101 }, "body.lateRefundPercent"],
     ];
     for (const [patch, path] of cases) {
       const r = await call(t, "POST", "/v1/places", { token: org.secretKey, body: { ...PARKING, ...patch } });

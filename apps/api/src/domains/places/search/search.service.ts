@@ -16,7 +16,7 @@ import { ApiError } from "../../../lib/errors.js";
 import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { placeColumns, rulesOf, toPlace } from "../access.js";
-import { occupyingIn } from "../occupancy.js";
+import { occupiedUntilSql, occupyingIn } from "../occupancy.js";
 import { quote } from "../places/places.service.js";
 
 /** Most places one search looks at inside its box (the nearest are not guaranteed past this; narrow the radius). */
@@ -68,12 +68,13 @@ export async function searchPlaces(deps: Deps, caller: Caller | null, q: PlaceSe
 
   const w: Window | null = q.start && q.end ? { start: fromIso(q.start), end: fromIso(q.end) } : null;
   const occupied = new Map<string, Window[]>();
+  const now = deps.now();
   if (w && near.length > 0) {
     const held = await deps.db
-      .select({ placeId: placeBookings.placeId, start: placeBookings.startsAt, end: placeBookings.occupiedUntil })
+      .select({ placeId: placeBookings.placeId, start: placeBookings.startsAt, end: occupiedUntilSql(placeBookings, now) })
       .from(placeBookings)
       .innerJoin(places, eq(places.id, placeBookings.placeId))
-      .where(and(where, occupyingIn(w.start, w.end + MAX_BUFFER_MS)));
+      .where(and(where, occupyingIn(w.start, w.end + MAX_BUFFER_MS, now)));
     for (const b of held) occupied.set(b.placeId, [...(occupied.get(b.placeId) ?? []), b]);
   }
 

@@ -1,0 +1,121 @@
+// Bookings per second on one place (POST /v1/bookings on the built API: the capacity check runs
+// inside the booking's own INSERT) as a ratio to raw libSQL's conditional-update rate (the same
+// floor as the holds bench: bare Hono + one guarded UPDATE on the API's own database file),
+// measured side by side in interleaved rounds. Each booking asks for a two-hour window at a random
+// hour of the next 60 days, on a place whose capacity no run can fill.
+import autocannon from "autocannon";
+import { startServer } from "./start-server.mjs";
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const HOUR = 3_600_000;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function json(url, init) {
+  const res = await fetch(url, init);
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url} answered ${res.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** A parking place for the bookings, and a ticket type for the floor's guarded UPDATE, as the demo organization. */
+async function setUp(api) {
+  const base = `http://127.0.0.1:${api.port}`;
+  const post = (path, body) =>
+    json(`${base}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${api.secretKey}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const place = await post("/v1/places", {
+    kind: "parking",
+    name: "Benchmark garage",
+    address: { line1: "Rua Augusta 24", city: "Lisbon", country: "PT" },
+    location: { lat: 38.7107, lng: -9.1366 },
+    timeZone: "Europe/Lisbon",
+    capacity: 100_000,
+    pricing: { mode: "hourly", currency: "EUR", perHour: 240, dailyMax: 1800 },
+  });
+  const event = await post("/v1/events", {
+    title: "Benchmark floor",
+    timeZone: "Europe/Lisbon",
+    startsAt: "2099-07-02T19:30:00.000Z",
+    endsAt: "2099-07-02T22:30:00.000Z",
+    currency: "EUR",
+  });
+  const type = await post(`/v1/events/${event.id}/ticket-types`, { name: "Floor", price: 0, currency: "EUR", quantity: 1_000_000 });
+  return { base, place, type };
+}
+
+function run(target, duration) {
+  return autocannon({
+    url: target.url,
+    method: "POST",
+    headers: target.headers,
+    connections: CONNECTIONS,
+    duration,
+    requests: [{ setupRequest: (req) => ({ ...req, body: target.body() }) }],
+  });
+}
+
+export async function bookings() {
+  const api = await startServer("api");
+  const { base, place, type } = await setUp(api);
+  const floor = await startServer("holdFloor", { FLOOR_DATABASE: api.database });
+  try {
+    const firstHour = Math.ceil(Date.now() / HOUR) * HOUR + 24 * HOUR;
+    const targets = [
+      {
+        name: "raw libSQL  guarded UPDATE (floor)",
+        url: `http://127.0.0.1:${floor.port}/hold/${type.id}`,
+        headers: { "content-type": "application/json" },
+        body: () => JSON.stringify({ quantity: 1 }),
+      },
+      {
+        name: "API  POST /v1/bookings (one place)",
+        url: `${base}/v1/bookings`,
+        headers: { authorization: `Bearer ${api.secretKey}`, "content-type": "application/json" },
+        body: () =>
+          JSON.stringify({
+            placeId: place.id,
+            start: new Date(firstHour + Math.floor(Math.random() * 60 * 24) * HOUR).toISOString(),
+            durationMinutes: 120,
+            contact: { name: "Bench" },
+          }),
+      },
+    ];
+    console.log(`\nBookings: ${ROUNDS} interleaved rounds × ${DURATION} s per target, ${CONNECTIONS} connections; warming up…`);
+    for (const t of targets) await run(t, 1);
+    const rates = new Map(targets.map((t) => [t.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
+        const r = await run(t, DURATION);
+        if (r.errors || r.timeouts || r.non2xx)
+          throw new Error(
+            `${t.name}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx in round ${round + 1} (${JSON.stringify(r.statusCodeStats)})`,
+          );
+        rates.get(t.name).push(r.requests.total / r.duration);
+      }
+    }
+    const [f, a] = targets.map((t) => rates.get(t.name));
+    const ratios = a.map((x, i) => x / f[i]);
+    for (const t of targets)
+      console.log(
+        `  ${t.name.padEnd(42)} ${Math.round(median(rates.get(t.name)))
+          .toLocaleString("en")
+          .padStart(8)} /s`,
+      );
+    console.log(
+      `Bookings ÷ raw conditional updates: ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}).`,
+    );
+    return median(ratios);
+  } finally {
+    await Promise.all([api.stop(), floor.stop()]);
+  }
+}
