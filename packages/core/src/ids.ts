@@ -33,6 +33,9 @@ export const ID_PREFIXES = {
   inboxItem: "ntf",
   pushSubscription: "psub",
   request: "req",
+  client: "cli",
+  oauthState: "cos",
+  syncRule: "csr",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

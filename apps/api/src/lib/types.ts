@@ -73,8 +73,26 @@ export interface Config {
     stripeAccount?: string;
     stripeApi?: { host: string; port: number; protocol: "http" | "https" };
   };
+  /** Google calendar connections (domains/calendars). */
+  calendars: CalendarsConfig;
   runtime: "node" | "workers";
   version: string;
+}
+
+export interface CalendarsConfig {
+  /**
+   * AES-256-GCM keys for OAuth tokens at rest (CALENDAR_TOKEN_KEY): `currentKeyId` encrypts, every
+   * key decrypts what it encrypted (a rotated-out key stays listed until its ciphertexts are gone).
+   * Null: no key configured, so no connection can be made (503 `calendars_not_configured`).
+   */
+  tokenKeys: { currentKeyId: string; keys: Record<string, string> } | null;
+  /** The platform's default Google OAuth app (GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET), if any. */
+  googleClientId?: string;
+  googleClientSecret?: string;
+  /** Google's endpoints; each can be pointed at a stand-in (tests, `pnpm dev`). */
+  google: { authorizeUrl: string; tokenUrl: string; revokeUrl: string; userinfoUrl: string; calendarApi: string };
+  /** How long an OAuth consent may take before its `state` expires. */
+  oauthStateTtlSeconds: number;
 }
 
 /** Everything the app needs from the outside world; node.ts and worker.ts build it. */
