@@ -52,8 +52,12 @@ export interface GoogleStandIn {
   issuedTokens: string[];
   /** Revokes every refresh token (as a user removing the app's access does). */
   revokeAll(): void;
+  /** The calendars every account has (the primary one's id is the account's email). */
   calendars: Map<string, { id: string; summary: string; accessRole: string; primary?: boolean; timeZone: string }>;
-  events: Map<string, StoredEvent[]>;
+  /** Each consent connects a Google account of its own (`account-<n>@client.example`) instead of STANDIN_ACCOUNT. */
+  separateAccounts: boolean;
+  /** The events of a calendar of an account (the primary calendar by `primary` or the account's email). */
+  eventsOf(calendarId: string, account?: string): StoredEvent[];
   close(): Promise<void>;
 }
 
@@ -67,10 +71,12 @@ const s256 = (v: string) => createHash("sha256").update(v).digest("base64url");
 export async function startGoogleStandIn(
   apps: Record<string, string> = { [STANDIN_CLIENT_ID]: STANDIN_CLIENT_SECRET },
 ): Promise<GoogleStandIn> {
-  const codes = new Map<string, { clientId: string; challenge: string; redirectUri: string; scopes: string[] }>();
-  const refreshTokens = new Map<string, { clientId: string; scopes: string[]; revoked: boolean }>();
-  const accessTokens = new Map<string, { refresh: string | null; expiresAt: number }>();
+  const codes = new Map<string, { clientId: string; challenge: string; redirectUri: string; scopes: string[]; account: string }>();
+  const refreshTokens = new Map<string, { clientId: string; scopes: string[]; revoked: boolean; account: string }>();
+  const accessTokens = new Map<string, { refresh: string | null; expiresAt: number; account: string }>();
+  const events = new Map<string, StoredEvent[]>();
   let eventSeq = 0;
+  let accountSeq = 0;
 
   const s: GoogleStandIn = {
     url: "",
@@ -99,7 +105,8 @@ export async function startGoogleStandIn(
         { id: "holidays@group.calendar.google.com", summary: "Holidays", accessRole: "reader", timeZone: "UTC" },
       ],
     ]),
-    events: new Map(),
+    separateAccounts: false,
+    eventsOf: (calendarId, account = STANDIN_ACCOUNT) => eventsOf(account, calendarId),
     close: async () => {},
   };
 
@@ -115,21 +122,24 @@ export async function startGoogleStandIn(
     return { id, ok: apps[id] !== undefined && apps[id] === secret };
   };
 
-  const issueAccess = (refresh: string | null) => {
+  const issueAccess = (refresh: string | null, account: string) => {
     const access = token("ya29.standin-");
-    accessTokens.set(access, { refresh, expiresAt: Date.now() + s.accessTokenTtl * 1000 });
+    accessTokens.set(access, { refresh, expiresAt: Date.now() + s.accessTokenTtl * 1000, account });
     s.issuedTokens.push(access);
     return access;
   };
 
-  const calendarKey = (id: string) => (id === STANDIN_ACCOUNT ? "primary" : id);
-  const calendarOf = (id: string) => s.calendars.get(calendarKey(id));
-  const eventsOf = (id: string) => {
-    const key = calendarKey(id);
-    const list = s.events.get(key) ?? [];
-    s.events.set(key, list);
-    return list;
+  const calendarKey = (account: string, id: string) => (id === account ? "primary" : id);
+  const calendarOf = (account: string, id: string) => {
+    const cal = s.calendars.get(calendarKey(account, id));
+    return cal?.primary ? { ...cal, id: account } : cal;
   };
+  function eventsOf(account: string, id: string) {
+    const key = `${account}/${calendarKey(account, id)}`;
+    const list = events.get(key) ?? [];
+    events.set(key, list);
+    return list;
+  }
   const page = <T>(items: T[], q: URLSearchParams) => {
     const max = Number(q.get("maxResults") ?? 250);
     const start = Number(q.get("pageToken") ? Buffer.from(q.get("pageToken") ?? "", "base64url").toString() : 0);
@@ -155,6 +165,7 @@ export async function startGoogleStandIn(
         const code = token("4/standin-code-");
         const scopes = s.grantScopes ?? (query.get("scope") ?? "").split(" ");
         codes.set(code, {
+          account: s.separateAccounts ? `account-${++accountSeq}@client.example` : STANDIN_ACCOUNT,
           clientId: query.get("client_id") ?? "",
           challenge: query.get("code_challenge") ?? "",
           redirectUri: query.get("redirect_uri") ?? "",
@@ -182,12 +193,12 @@ export async function startGoogleStandIn(
         }
         s.exchanges++;
         const refresh = token("1//standin-refresh-");
-        refreshTokens.set(refresh, { clientId: client.id, scopes: code.scopes, revoked: false });
+        refreshTokens.set(refresh, { clientId: client.id, scopes: code.scopes, revoked: false, account: code.account });
         s.issuedTokens.push(refresh);
         return {
           status: 200,
           body: {
-            access_token: issueAccess(refresh),
+            access_token: issueAccess(refresh, code.account),
             refresh_token: refresh,
             expires_in: s.accessTokenTtl,
             scope: code.scopes.join(" "),
@@ -205,7 +216,12 @@ export async function startGoogleStandIn(
         }
         return {
           status: 200,
-          body: { access_token: issueAccess(refresh), expires_in: s.accessTokenTtl, scope: stored.scopes.join(" "), token_type: "Bearer" },
+          body: {
+            access_token: issueAccess(refresh, stored.account),
+            expires_in: s.accessTokenTtl,
+            scope: stored.scopes.join(" "),
+            token_type: "Bearer",
+          },
         };
       }
       return { status: 400, body: { error: "unsupported_grant_type" } };
@@ -223,22 +239,28 @@ export async function startGoogleStandIn(
     const access = accessTokens.get(bearer);
     if (!access || access.expiresAt <= Date.now()) return gErr(401, "authError", "Invalid Credentials");
     if (method === "GET" && path === "/userinfo")
-      return { status: 200, body: { sub: "1234", email: STANDIN_ACCOUNT, email_verified: true } };
+      return { status: 200, body: { sub: access.account, email: access.account, email_verified: true } };
 
     const api = "/calendar/v3";
     if (!path.startsWith(api)) return { status: 404, body: { error: "not found" } };
     const p = path.slice(api.length).split("/").map(decodeURIComponent);
     if (method === "GET" && p[1] === "users" && p[3] === "calendarList") {
       if (p[4] !== undefined) {
-        const cal = calendarOf(p[4]);
+        const cal = calendarOf(access.account, p[4]);
         return cal ? { status: 200, body: cal } : gErr(404, "notFound", "Not Found");
       }
-      return { status: 200, body: page([...s.calendars.values()], query) };
+      return {
+        status: 200,
+        body: page(
+          [...s.calendars.keys()].map((k) => calendarOf(access.account, k)),
+          query,
+        ),
+      };
     }
     if (p[1] === "calendars" && p[3] === "events") {
-      const cal = calendarOf(p[2] ?? "");
+      const cal = calendarOf(access.account, p[2] ?? "");
       if (!cal) return gErr(404, "notFound", "Not Found");
-      const list = eventsOf(p[2] ?? "");
+      const list = eventsOf(access.account, p[2] ?? "");
       const writable = cal.accessRole === "owner" || cal.accessRole === "writer";
       if (p[4] === undefined) {
         if (method === "GET") {
@@ -257,9 +279,15 @@ export async function startGoogleStandIn(
           if (!writable) return gErr(403, "requiredAccessLevel", "You need to have writer access to this calendar.");
           const body = JSON.parse(req.body || "{}") as Record<string, unknown>;
           if (!body.start || !body.end) return gErr(400, "required", "Missing end time.");
+          // A client-chosen id: base32hex, 5 to 1024 characters, and unique in the calendar (deleted events keep theirs).
+          if (body.id !== undefined && (typeof body.id !== "string" || !/^[a-v0-9]{5,1024}$/.test(body.id))) {
+            return gErr(400, "invalid", "Invalid resource id value.");
+          }
+          if (body.id !== undefined && list.some((x) => x.id === body.id))
+            return gErr(409, "duplicate", "The requested identifier already exists.");
           const e: StoredEvent = {
             ...body,
-            id: `ev${(++eventSeq).toString(36)}standin`,
+            id: typeof body.id === "string" ? body.id : `ev${(++eventSeq).toString(36)}standin`,
             status: "confirmed",
             updated: new Date().toISOString(),
           };
@@ -269,7 +297,8 @@ export async function startGoogleStandIn(
       } else {
         const e = list.find((x) => x.id === p[4]);
         if (!e) return gErr(404, "notFound", "Not Found");
-        if (e.status === "cancelled") return gErr(410, "deleted", "Resource has been deleted");
+        // A deleted event is gone for reads and deletes; a PATCH may restore it (status: confirmed), as at Google.
+        if (e.status === "cancelled" && method !== "PATCH") return gErr(410, "deleted", "Resource has been deleted");
         if (method === "GET") return { status: 200, body: e };
         if (!writable) return gErr(403, "requiredAccessLevel", "You need to have writer access to this calendar.");
         if (method === "PATCH") {

@@ -11,7 +11,7 @@ import type { Deps } from "./types.js";
  */
 
 /** Everything delivery needs from the app's dependencies. */
-export type DeliveryDeps = Pick<Deps, "db" | "publisher" | "logger" | "now" | "instanceId" | "notifications">;
+export type DeliveryDeps = Pick<Deps, "db" | "publisher" | "logger" | "now" | "instanceId" | "notifications" | "tasks">;
 
 export interface OutboxKind<P> {
   schema: z.ZodType<P>;
@@ -68,6 +68,16 @@ const PushPayloadSchema = z.object({
 });
 export type PushPayload = z.infer<typeof PushPayloadSchema>;
 
+const TaskPayloadSchema = z.object({
+  /** The domain that runs it (its `tasks.run`). */
+  domain: z.string().min(1).max(40),
+  name: z.string().min(1).max(60),
+  /** Tasks with the same domain and key run one after another, in commit order. */
+  key: z.string().min(1).max(200),
+  data: z.record(z.string(), z.unknown()),
+});
+export type TaskPayload = z.infer<typeof TaskPayloadSchema>;
+
 /** Attempts before an email or SMS is parked (its `last_error` and delivery log say why). */
 export const MESSAGE_MAX_ATTEMPTS = 10;
 
@@ -81,12 +91,15 @@ export const KINDS = {
     // delivery whose answer was lost, however late it comes: at-least-once here, once for the
     // clients. Sequences rise in commit order and a room's rows go out in that order, so the
     // room only needs the highest one it has broadcast.
-    deliver: (deps, p, row) =>
-      deps.publisher.publish(p.room, p.event, {
+    deliver: async (deps, p, row) => {
+      await deps.publisher.publish(p.room, p.event, {
         id: row.id,
         order: row.seq,
         ...(p.disconnect?.length ? { disconnect: p.disconnect } : {}),
-      }),
+      });
+      // Other domains' reactions to the event (deps.tasks): queued once per published row.
+      await deps.tasks?.onPublished({ room: p.room, event: p.event, orgId: row.orgId, outboxId: row.id });
+    },
     maxAttempts: 20,
   } satisfies OutboxKind<z.infer<typeof RealtimePayloadSchema>>,
   // Messages to people go out through the notifications platform (deps.notifications), one
@@ -105,6 +118,18 @@ export const KINDS = {
     deliver: (deps, p, row) => messageSender(deps).sms(deps, p, row),
     maxAttempts: MESSAGE_MAX_ATTEMPTS,
   } satisfies OutboxKind<SmsPayload>,
+  // Work a domain does in reaction to another domain's published event (see Deps.tasks), with
+  // the outbox's retries: e.g. the calendars domain pushing a finalized plan to Google.
+  task: {
+    schema: TaskPayloadSchema,
+    orderKey: (p) => `${p.domain}:${p.key}`,
+    orderKeySql: (payload) => sql`json_extract(${payload}, '$.domain') || ':' || json_extract(${payload}, '$.key')`,
+    deliver: (deps, p) => {
+      if (!deps.tasks) throw new Error("no domain tasks configured (deps.tasks)");
+      return deps.tasks.run(p);
+    },
+    maxAttempts: MESSAGE_MAX_ATTEMPTS,
+  } satisfies OutboxKind<TaskPayload>,
   push: {
     schema: PushPayloadSchema,
     orderKey: (p) => p.subscriptionId,
@@ -142,6 +167,10 @@ export function sms(payload: SmsPayload): OutboxMessage {
 /** A web push message to one browser subscription, sent by the notifications platform. */
 export function push(payload: PushPayload): OutboxMessage {
   return { kind: "push", payload: PushPayloadSchema.parse(payload) };
+}
+/** A task for a domain's `tasks.run`, delivered with the outbox's retries. */
+export function task(payload: TaskPayload): OutboxMessage {
+  return { kind: "task", payload: TaskPayloadSchema.parse(payload) };
 }
 /** Kept for callers written before email had a deliverer; every kind now has one. */
 export type PendingMessage = OutboxMessage;

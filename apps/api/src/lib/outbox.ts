@@ -53,6 +53,8 @@ export {
   retryDelay,
   type SmsPayload,
   sms,
+  type TaskPayload,
+  task,
 } from "./outbox-messages.js";
 
 /**

@@ -1,8 +1,8 @@
-import type { Role } from "@gatherkit/core";
+import type { PublishedEvent, Role } from "@gatherkit/core";
 import type { Db } from "@gatherkit/db";
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Logger } from "./logger.js";
-import type { MessageSender } from "./outbox.js";
+import type { MessageSender, TaskPayload } from "./outbox.js";
 import type { Publisher } from "./publisher.js";
 
 /** Who is calling. Resolved once per request by the auth middleware. */
@@ -103,6 +103,12 @@ export interface Deps {
   publisher: Publisher;
   /** Sends email and SMS outbox rows (platform/notifications' providers, chosen by configuration). */
   notifications?: MessageSender;
+  /**
+   * The domains' reactions to published events, built by createApp from the domains' `tasks`:
+   * `onPublished` runs after a realtime row is published and queues the tasks it causes (once per
+   * row), `run` does one task (an outbox row of kind `task`).
+   */
+  tasks?: DomainTasks;
   /** Client address for rate limits (from the socket on Node, `cf-connecting-ip` on Workers). */
   clientIp?: (req: Request, env: unknown) => string | undefined;
   /** The clock: epoch milliseconds. Everything that reads the time reads it here (see lib/time.ts). */
@@ -126,6 +132,11 @@ export interface Deps {
    * or null when there is none. Node reads apps/dashboard/dist; Workers their ASSETS binding.
    */
   assets?: (path: string) => Promise<Response | null>;
+}
+
+export interface DomainTasks {
+  onPublished(published: { room: string; event: PublishedEvent; orgId: string | null; outboxId: string }): Promise<void>;
+  run(task: TaskPayload): Promise<void>;
 }
 
 export interface AppBindings {

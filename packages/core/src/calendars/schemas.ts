@@ -191,7 +191,7 @@ export const EventIdParam = z
   .min(1)
   .max(1024)
   .regex(/^[A-Za-z0-9_]+$/, "must be a Google event id (or an occurrence id)")
-  .openapi({ param: { name: "eventId", in: "path" }, example: "a1b2c3d4e5" });
+  .openapi({ param: { name: "calendarEventId", in: "path" }, example: "a1b2c3d4e5" });
 
 const OffsetDateTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time such as 2030-07-01T09:00:00+02:00" });
 const TimeZoneName = text()

@@ -291,7 +291,8 @@ function googleProblem(res: Response, body: GoogleErrorBody, reason: string, rat
   }
   if (res.status === 404) return new ApiError(404, "not_found", `${what} not found at Google.`);
   if (res.status === 410) return new ApiError(404, "calendar_event_gone", `${what} was deleted at Google.`);
-  if (res.status === 400 || res.status === 409 || res.status === 412) {
+  if (res.status === 409) return new ApiError(409, "conflict", `${what} already exists at Google (${reason || "duplicate"}).`);
+  if (res.status === 400 || res.status === 412) {
     return new ApiError(422, "calendar_rejected", `Google rejected the request: ${message || reason || res.status}.`);
   }
   return new ApiError(502, "calendar_unavailable", `Google Calendar answered ${res.status}; nothing was changed, retry.`);

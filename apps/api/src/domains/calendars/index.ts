@@ -1,7 +1,8 @@
 /**
  * The calendars domain's whole public surface: its router and error codes. Clients of an
  * organization, each with a Google connection (OAuth with PKCE, tokens encrypted at rest that
- * refresh themselves), their calendars and events. Other domains and the app import only this.
+ * refresh themselves), their calendars and events, and sync rules that push other domains' items
+ * (plans) to a calendar through the outbox. Other domains and the app import only this.
  */
 import { CALENDAR_ERROR_CODES } from "@gatherkit/core";
 import { createRouter } from "../../lib/create-app.js";
@@ -14,6 +15,9 @@ import * as clientHandlers from "./clients/clients.handlers.js";
 import * as clients from "./clients/clients.routes.js";
 import * as connectionHandlers from "./connections/connections.handlers.js";
 import * as connections from "./connections/connections.routes.js";
+import { calendarTasks } from "./sync.js";
+import * as syncRuleHandlers from "./sync-rules/sync-rules.handlers.js";
+import * as syncRules from "./sync-rules/sync-rules.routes.js";
 
 const router = createRouter()
   .openapi(clients.create, clientHandlers.create)
@@ -31,12 +35,17 @@ const router = createRouter()
   .openapi(events.create, eventHandlers.create)
   .openapi(events.get, eventHandlers.get)
   .openapi(events.update, eventHandlers.update)
-  .openapi(events.remove, eventHandlers.remove);
+  .openapi(events.remove, eventHandlers.remove)
+  .openapi(syncRules.create, syncRuleHandlers.create)
+  .openapi(syncRules.list, syncRuleHandlers.list)
+  .openapi(syncRules.remove, syncRuleHandlers.remove);
 
 export const calendarsDomain = {
   name: "calendars",
   router,
   rooms: {},
+  // Pushes plans to the calendars their sync rules name, as the plans domain publishes changes.
+  tasks: calendarTasks,
   errors: CALENDAR_ERROR_CODES,
   messages: [],
 } satisfies DomainModule;

@@ -8,7 +8,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
-  const { clientId, calendarId, eventId } = c.req.valid("param");
+  const { clientId, calendarId, calendarEventId: eventId } = c.req.valid("param");
   return c.json(await service.getEvent(c.var.deps, c.var.caller, clientId, calendarId, eventId), 200);
 };
 
@@ -19,13 +19,13 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 };
 
 export const update: AppRouteHandler<UpdateRoute> = async (c) => {
-  const { clientId, calendarId, eventId } = c.req.valid("param");
+  const { clientId, calendarId, calendarEventId: eventId } = c.req.valid("param");
   const { sendUpdates } = c.req.valid("query");
   return c.json(await service.updateEvent(c.var.deps, c.var.caller, clientId, calendarId, eventId, c.req.valid("json"), sendUpdates), 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
-  const { clientId, calendarId, eventId } = c.req.valid("param");
+  const { clientId, calendarId, calendarEventId: eventId } = c.req.valid("param");
   await service.deleteEvent(c.var.deps, c.var.caller, clientId, calendarId, eventId, c.req.valid("query").sendUpdates);
   return c.body(null, 204);
 };

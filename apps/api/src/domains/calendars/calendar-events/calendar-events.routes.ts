@@ -16,7 +16,7 @@ import { jsonBody, jsonResponse, pickProblems, problems, security } from "../../
 const tags = ["Calendars"];
 const clientParam = ClientId.openapi({ param: { name: "clientId", in: "path" } });
 const CalendarParams = z.object({ clientId: clientParam, calendarId: CalendarIdParam });
-const EventParams = z.object({ clientId: clientParam, calendarId: CalendarIdParam, eventId: EventIdParam });
+const EventParams = z.object({ clientId: clientParam, calendarId: CalendarIdParam, calendarEventId: EventIdParam });
 const base = "/v1/clients/{clientId}/calendars/{calendarId}/events";
 const google = { 502: problems[502] };
 
@@ -39,7 +39,7 @@ export type ListRoute = typeof list;
 
 export const get = createRoute({
   method: "get",
-  path: `${base}/{eventId}`,
+  path: `${base}/{calendarEventId}`,
   operationId: "clients.events.get",
   tags,
   summary: "Get an event",
@@ -73,7 +73,7 @@ export type CreateRoute = typeof create;
 
 export const update = createRoute({
   method: "patch",
-  path: `${base}/{eventId}`,
+  path: `${base}/{calendarEventId}`,
   operationId: "clients.events.update",
   tags,
   summary: "Update an event",
@@ -91,7 +91,7 @@ export type UpdateRoute = typeof update;
 
 export const remove = createRoute({
   method: "delete",
-  path: `${base}/{eventId}`,
+  path: `${base}/{calendarEventId}`,
   operationId: "clients.events.delete",
   tags,
   summary: "Delete an event",
@@ -100,7 +100,7 @@ export const remove = createRoute({
   request: { params: EventParams, query: SendUpdatesQuerySchema },
   responses: {
     204: { description: "Deleted." },
-    ...pickProblems(400, 401, 403, 404, 409, 503),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 503),
     ...google,
   },
 });

@@ -80,7 +80,7 @@ export const remove = createRoute({
   request: { params: ClientParams },
   responses: {
     204: { description: "Deleted." },
-    ...pickProblems(400, 401, 403, 404),
+    ...pickProblems(400, 401, 403, 404, 413),
   },
 });
 export type RemoveRoute = typeof remove;

@@ -74,7 +74,7 @@ export const callback = createRoute({
   request: { query: OAuthCallbackQuerySchema },
   responses: {
     302: { description: "Back to the page the connection started from." },
-    ...pickProblems(400, 403, 409),
+    ...pickProblems(400, 401, 403, 409),
     502: problems[502],
     503: problems[503],
   },
@@ -93,7 +93,7 @@ export const disconnect = createRoute({
   request: { params: ClientParams },
   responses: {
     204: { description: "Disconnected." },
-    ...pickProblems(400, 401, 403, 404, 409),
+    ...pickProblems(400, 401, 403, 404, 409, 413),
   },
 });
 export type DisconnectRoute = typeof disconnect;
