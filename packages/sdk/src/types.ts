@@ -6,10 +6,15 @@ import type {
   AcceptInvitationSchema,
   AddMemberSchema,
   AddPlanParticipantSchema,
+  AuthorizeSchema,
   BookingListQuery,
+  CalendarEventListQuery,
   CastVoteSchema,
+  ClientListQuery,
   CreateBookingSchema,
+  CreateCalendarEventSchema,
   CreateChatMessageSchema,
+  CreateClientSchema,
   CreatedSecretKeySchema,
   CreateEventSchema,
   CreateExpenseSchema,
@@ -25,6 +30,7 @@ import type {
   CreateReviewSchema,
   CreateRoomTokenSchema,
   CreateSecretKeySchema,
+  CreateSyncRuleSchema,
   CreateTicketTypeSchema,
   EventListQuery,
   FinalizeSchema,
@@ -41,9 +47,12 @@ import type {
   PublishedEvent,
   RefreshSchema,
   ReviewListQuery,
+  SetConnectionAppSchema,
   SignInSchema,
   SignUpSchema,
+  UpdateCalendarEventSchema,
   UpdateChatMessageSchema,
+  UpdateClientSchema,
   UpdateEventSchema,
   UpdateMemberSchema,
   UpdateOrganizationSchema,
@@ -206,3 +215,25 @@ export type ReviewModerateParams = z.input<typeof ModerateReviewSchema>;
 export type ReviewListParams = Partial<ReviewListQuery>;
 /** An event published to a place's room (`place:<id>`). */
 export type PlaceEvent = Extract<PublishedEvent, { type: "place.availability_changed" }>;
+
+// ---- clients and calendars ------------------------------------------------------------------
+
+export type {
+  Calendar,
+  CalendarEvent,
+  Client,
+  Connection as CalendarConnection,
+  SyncRule,
+} from "@gatherkit/core";
+export type ClientCreateParams = z.input<typeof CreateClientSchema>;
+export type ClientUpdateParams = z.input<typeof UpdateClientSchema>;
+/** `limit`, `cursor` and `q` (name or email contains). */
+export type ClientListParams = Partial<ClientListQuery>;
+export type CalendarConnectionAppParams = z.input<typeof SetConnectionAppSchema>;
+export type CalendarConnectionAuthorizeParams = z.input<typeof AuthorizeSchema>;
+export type CalendarEventCreateParams = z.input<typeof CreateCalendarEventSchema>;
+export type CalendarEventUpdateParams = z.input<typeof UpdateCalendarEventSchema>;
+/** `limit` (1–250), `cursor`, `timeMin`, `timeMax`, `q`; `singleEvents: true` expands series into occurrences. */
+export type CalendarEventListParams = Partial<Omit<CalendarEventListQuery, "singleEvents">> & { singleEvents?: boolean };
+export type SendUpdates = "all" | "externalOnly" | "none";
+export type SyncRuleCreateParams = z.input<typeof CreateSyncRuleSchema>;
