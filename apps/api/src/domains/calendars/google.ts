@@ -2,7 +2,9 @@ import { calendarConnections } from "@gatherkit/db";
 import { OAuth2Client, OAuth2RequestError, type OAuth2Tokens } from "arctic";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { ApiError } from "../../lib/errors.js";
+import { deliverSoon } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
+import { connectionInvalidNotifications } from "./notify-invalid.js";
 import { openSecret, sealedWithOldKey, sealSecret } from "./secrets.js";
 
 /**
@@ -136,19 +138,24 @@ async function refresh(deps: Deps, row: ConnectionRow): Promise<{ token: string;
     tokens = await client.refreshAccessToken(cfg.google.tokenUrl, refreshToken, []);
   } catch (err) {
     if (err instanceof OAuth2RequestError && err.code === "invalid_grant") {
-      await deps.db
-        .update(calendarConnections)
-        .set({
-          status: "invalid",
-          invalidReason: "Google refused the refresh token (invalid_grant): it was revoked or expired",
-          accessTokenEnc: null,
-          refreshTokenEnc: null,
-          expiresAt: null,
-          refreshLeaseUntil: null,
-          tokenVersion: row.tokenVersion + 1,
-          updatedAt: deps.now(),
-        })
-        .where(where);
+      const notify = await connectionInvalidNotifications(deps, row.orgId, row.clientId);
+      await deps.db.batch([
+        deps.db
+          .update(calendarConnections)
+          .set({
+            status: "invalid",
+            invalidReason: "Google refused the refresh token (invalid_grant): it was revoked or expired",
+            accessTokenEnc: null,
+            refreshTokenEnc: null,
+            expiresAt: null,
+            refreshLeaseUntil: null,
+            tokenVersion: row.tokenVersion + 1,
+            updatedAt: deps.now(),
+          })
+          .where(where),
+        ...notify,
+      ]);
+      deliverSoon(deps);
       deps.logger.warn("calendar connection invalid", { clientId: row.clientId, reason: "invalid_grant" });
       throw new ApiError(
         409,

@@ -4,7 +4,7 @@ import { calendarConnections, calendarOauthStates } from "@gatherkit/db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connectedClient, consent, newClient, RETURN_TO } from "../../../../test/calendar-fixtures.js";
-import { addMember, expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
+import { addMember, expectProblem, expectStatus, newOrg, outboxEmails, type TestOrg } from "../../../../test/fixtures.js";
 import { type GoogleStandIn, STANDIN_ACCOUNT, STANDIN_CLIENT_ID, startGoogleStandIn } from "../../../../test/google-standin.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 
@@ -282,6 +282,16 @@ describe("tokens that refresh themselves", () => {
     expect({ access: after?.accessTokenEnc, refresh: after?.refreshTokenEnc }).toEqual({ access: null, refresh: null });
     expect(after?.tokenVersion).toBe((row?.tokenVersion ?? 0) + 1);
     expectProblem(await call(t, "GET", `/v1/clients/${client.id}/calendars`, { token: org.secretKey }), 409, "calendar_connection_invalid");
+    // The organizer who connected it hears how to reconnect: in their inbox and by email.
+    const inbox = expectStatus<{ data: { kind: string; title: string; body: string }[] }>(
+      await call(t, "GET", "/v1/inbox", { token: org.ownerToken }),
+      200,
+    );
+    expect(inbox.data.filter((i) => i.kind === "calendar_connection_invalid")).toHaveLength(1);
+    expect(inbox.data.find((i) => i.kind === "calendar_connection_invalid")?.body).toContain(
+      `/v1/clients/${client.id}/connection/authorize`,
+    );
+    expect(await outboxEmails(t, org.user.email, "calendar_connection_invalid")).toHaveLength(1);
     // Another organization's connection is untouched.
     g.script = () => undefined;
     expect((await call(t, "GET", `/v1/clients/${keep.id}/calendars`, { token: other.secretKey })).status).toBe(200);
