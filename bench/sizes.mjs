@@ -28,10 +28,11 @@ const WIDGETS_NEVER =
   /^(zod|core\/src\/|sdk\/src\/(client\.ts|resources\/(auth|organization|secret-keys|publishable-keys|participant-tokens)\.ts))/;
 
 export const SIZE_BUDGETS = [
-  // 6.2 KB since gk.places (places, bookings, reviews: about +250 B); 6.4 KB since gk.webhookEndpoints
-  // and the lazy gk.webhooks.constructEvent (+191 B measured); on demand 4.6 KB since the verifier is
-  // a chunk of its own (+0.73 KB, loaded only by a server that calls constructEvent).
-  { name: "SDK  @gatherkit/sdk (everything)", entry: "packages/sdk/src/index.ts", eager: 6.4, lazy: 4.6, target: { total: 12 } },
+  // 6.2 KB since gk.places; the lead reconciles what each domain added at merge (see the SDK's
+  // test/bundle.test.ts for the measured total): gk.webhookEndpoints and the lazy constructEvent
+  // (+191 B; on demand 4.6 KB since the verifier is a chunk of its own, +0.73 KB, loaded only by a
+  // server that calls it), gk.clients (+307 B), gk.notifications (+241 B), gk.events.guests (+290 B).
+  { name: "SDK  @gatherkit/sdk (everything)", entry: "packages/sdk/src/index.ts", eager: 7.4, lazy: 4.6, target: { total: 12 } },
   {
     name: "widget base  @gatherkit/widgets/base",
     entry: "packages/widgets/src/base/index.ts",

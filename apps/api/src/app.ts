@@ -2,7 +2,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import type { z } from "zod";
 import { DOMAINS } from "./domains/index.js";
 import { createBaseApp } from "./lib/create-app.js";
-import type { PaymentEventHandler, RoomAccessCheck } from "./lib/domain.js";
+import { domainTasks, type PaymentEventHandler, type RoomAccessCheck } from "./lib/domain.js";
 import { serveStaticAssets } from "./lib/static-assets.js";
 import type { Deps } from "./lib/types.js";
 import { platformRouter } from "./platform/index.js";
@@ -20,6 +20,8 @@ export function webhookEventCatalogue() {
 
 /** The whole API, built from its dependencies. node.ts and worker.ts only wire these. */
 export function createApp(deps: Deps) {
+  // The domains' reactions to each other's published events, run by the outbox.
+  deps.tasks ??= domainTasks(deps, DOMAINS);
   const app = createBaseApp(deps);
 
   const rooms: Record<string, RoomAccessCheck> = {};

@@ -1,25 +1,28 @@
 import { createECDH } from "node:crypto";
-import type {
-  Booking,
-  ChatMessage,
-  Checkin,
-  CheckinList,
-  CreatedUpload,
-  CreatedWebhookEndpoint,
-  DiscountCode,
-  Expense,
-  Order,
-  Payment,
-  Proposal,
-  PushSubscriptionInfo,
-  Refund,
-  Review,
+import {
+  type Booking,
+  type ChatMessage,
+  type Checkin,
+  type CheckinList,
+  type Client,
+  type CreatedUpload,
+  type CreatedWebhookEndpoint,
+  type DiscountCode,
+  type Expense,
+  newId,
+  type Order,
+  type Payment,
+  type Proposal,
+  type PushSubscriptionInfo,
+  type Refund,
+  type Review,
 } from "@gatherkit/core";
-import { checkins, inboxItems, webhookDeliveries } from "@gatherkit/db";
+import { calendarSyncRules, checkins, inboxItems, webhookDeliveries } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { deliverOutbox } from "../src/lib/outbox.js";
 import { notificationWrites } from "../src/platform/notifications/notify.js";
 import { unsubscribeToken } from "../src/platform/notifications/unsubscribe.service.js";
+import { consent } from "./calendar-fixtures.js";
 import { checkout, newEvent, newQuota, newTicketType } from "./event-fixtures.js";
 import {
   addMember,
@@ -70,7 +73,11 @@ export interface IsolationOrg extends TestOrg {
   credentials: { name: string; headers: Record<string, string> }[];
 }
 
-export async function isolationOrg(t: TestApp, name: string): Promise<IsolationOrg> {
+/**
+ * `google`: the app's Google endpoints are a stand-in (test/google-standin.ts, one account per
+ * consent): the client is connected, gets an event, and its sync rule is made through the API.
+ */
+export async function isolationOrg(t: TestApp, name: string, opts: { google?: boolean } = {}): Promise<IsolationOrg> {
   const org = await newOrg(t, { organizationName: name });
   const admin = await addMember(t, org, "admin");
   // A pending member invitation (its token exists only in the outbox email).
@@ -285,12 +292,58 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     }),
     200,
   );
+  // Calendars: a client, and a sync rule linking the plan to the client's primary calendar. With
+  // a Google stand-in the client is connected and the rule made through the API; without one the
+  // rule is written directly (making one through the API needs a connection).
+  const client = expectStatus<Client>(
+    await call(t, "POST", "/v1/clients", { token: org.secretKey, body: { name: `${name} client`, email: "client@example.com" } }),
+    201,
+  );
+  objects.client = client;
+  const calendarPaths = { calendarId: "primary", calendarEventId: "gk0123456789abcdefghijkl" };
+  if (opts.google) {
+    const back = await call(t, "GET", await consent(t, org.ownerToken, client.id), { token: org.ownerToken });
+    if (back.status !== 302) throw new Error(`connecting the isolation client answered ${back.status}`);
+    const connection = expectStatus<{ accountEmail: string }>(
+      await call(t, "GET", `/v1/clients/${client.id}/connection`, { token: org.secretKey }),
+      200,
+    );
+    calendarPaths.calendarId = connection.accountEmail;
+    const events = `/v1/clients/${client.id}/calendars/${encodeURIComponent(connection.accountEmail)}/events`;
+    const event = expectStatus<{ id: string }>(
+      await call(t, "POST", events, {
+        token: org.secretKey,
+        body: { title: `${name} kick-off`, start: { date: "2030-07-01" }, end: { date: "2030-07-02" } },
+      }),
+      201,
+    );
+    calendarPaths.calendarEventId = event.id;
+    objects.syncRule = expectStatus<{ id: string }>(
+      await call(t, "POST", `/v1/clients/${client.id}/sync-rules`, {
+        token: org.secretKey,
+        body: { calendarId: connection.accountEmail, source: { type: "plan", id: plan.id } },
+      }),
+      201,
+    );
+  } else {
+    const syncRule = { id: newId("syncRule") };
+    await t.deps.db.insert(calendarSyncRules).values({
+      id: syncRule.id,
+      orgId: org.org.id,
+      clientId: client.id,
+      calendarId: "primary",
+      sourceType: "plan",
+      sourceId: plan.id,
+      createdAt: t.deps.now(),
+    });
+    objects.syncRule = syncRule;
+  }
   return {
     ...org,
     admin,
     objects,
     references: [`org:${org.org.id}`, `plan:${plan.id}`, `event:${event.id}`, `place:${place.id}`],
-    pathValues: { code: invite.code, token: unsubscribe },
+    pathValues: { code: invite.code, token: unsubscribe, ...calendarPaths },
     queryValues: {
       lat: String(place.location.lat),
       lng: String(place.location.lng),

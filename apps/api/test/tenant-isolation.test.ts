@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import { startGoogleStandIn } from "./google-standin.js";
 import { call, createTestApp } from "./harness.js";
 import { type IsolationOrg, idsByPrefix, isolationOrg } from "./isolation-fixtures.js";
 import { fillPath, idPrefixOf, idsIn, loadSpec, type Operation, operations, preview, recordingApp, validValue } from "./openapi-walk.js";
@@ -13,16 +14,23 @@ import { fillPath, idPrefixOf, idsIn, loadSpec, type Operation, operations, prev
  * isolationOrg() in test/isolation-fixtures.ts.
  */
 
-const t = await createTestApp();
-afterAll(() => t.close());
+// Google is a stand-in giving each organization's client an account of its own, so B's
+// calendars and events exist and A's reads of its own could show them only by a leak.
+const google = await startGoogleStandIn();
+google.separateAccounts = true;
+const t = await createTestApp({ env: google.env });
+afterAll(async () => {
+  t.close();
+  await google.close();
+});
 
 const doc = await loadSpec(t);
 const ops = operations(doc);
 // The fixtures' own successful requests give each operation bodies known to pass validation.
 const recordedA = recordingApp(t);
 const recordedB = recordingApp(t);
-const a = await isolationOrg(recordedA.app, "Org A");
-const b = await isolationOrg(recordedB.app, "Org B");
+const a = await isolationOrg(recordedA.app, "Org A", { google: true });
+const b = await isolationOrg(recordedB.app, "Org B", { google: true });
 /**
  * Bodies the fixtures sent successfully. Only for operations with a security requirement: on the
  * others (sign-in) the body is itself the credential, and B's would rightly let anyone in.

@@ -1,4 +1,5 @@
 import { ACCOUNTS_ERROR_CODES } from "./accounts/errors.js";
+import { CALENDAR_ERROR_CODES } from "./calendars/errors.js";
 import { EVENT_ERROR_CODES } from "./events/errors.js";
 import { NOTIFICATION_ERROR_CODES } from "./notifications/errors.js";
 import { PLACE_ERROR_CODES } from "./places/errors.js";
@@ -53,6 +54,7 @@ export const ERROR_CODES = [
   ...PLAN_ERROR_CODES,
   ...EVENT_ERROR_CODES,
   ...PLACE_ERROR_CODES,
+  ...CALENDAR_ERROR_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -63,7 +65,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  */
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503,
     readonly code: ErrorCode,
     readonly detail: string,
   ) {
@@ -107,6 +109,7 @@ const TITLES: Record<number, string> = {
   422: "Unprocessable content",
   429: "Too many requests",
   500: "Internal server error",
+  502: "Bad gateway",
 };
 
 export function problemTitle(status: number): string {

@@ -41,6 +41,9 @@ export const ID_PREFIXES = {
   webhookEvent: "whevt",
   webhookDelivery: "whd",
   upload: "file",
+  client: "cli",
+  oauthState: "cos",
+  syncRule: "csr",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,4 +1,5 @@
 export * from "./accounts/index.js";
+export * from "./calendars/index.js";
 export * from "./currencies.js";
 export * from "./errors.js";
 export * from "./events/index.js";

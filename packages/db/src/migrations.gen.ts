@@ -210,5 +210,19 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `places` ADD `free_cancellation_minutes` integer DEFAULT 0 NOT NULL;",
       "ALTER TABLE `places` ADD `late_refund_percent` integer DEFAULT 0 NOT NULL;"
     ]
+  },
+  {
+    "id": "0013_calendars",
+    "statements": [
+      "CREATE TABLE `calendar_clients` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`email` text,\n\t`notes` text DEFAULT '' NOT NULL,\n\t`time_zone` text NOT NULL,\n\t`search_text` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE INDEX `calendar_clients_org_created` ON `calendar_clients` (`org_id`,`created_at`,`id`);",
+      "CREATE TABLE `calendar_connections` (\n\t`client_id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`app` text NOT NULL,\n\t`oauth_client_id` text,\n\t`oauth_client_secret_enc` text,\n\t`scopes` text NOT NULL,\n\t`status` text NOT NULL,\n\t`granted_scopes` text NOT NULL,\n\t`account_email` text,\n\t`access_token_enc` text,\n\t`refresh_token_enc` text,\n\t`expires_at` integer,\n\t`token_version` integer DEFAULT 0 NOT NULL,\n\t`refresh_lease_until` integer,\n\t`invalid_reason` text,\n\t`connected_at` integer,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`client_id`) REFERENCES `calendar_clients`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE TABLE `calendar_oauth_states` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`client_id` text NOT NULL,\n\t`issued_to` text NOT NULL,\n\t`code_verifier_enc` text NOT NULL,\n\t`return_to` text NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`used_at` integer,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`client_id`) REFERENCES `calendar_clients`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `calendar_oauth_states_expires` ON `calendar_oauth_states` (`expires_at`);",
+      "CREATE TABLE `calendar_sync_rules` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`client_id` text NOT NULL,\n\t`calendar_id` text NOT NULL,\n\t`source_type` text NOT NULL,\n\t`source_id` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`client_id`) REFERENCES `calendar_clients`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE UNIQUE INDEX `calendar_sync_rules_target` ON `calendar_sync_rules` (`client_id`,`calendar_id`,`source_type`,`source_id`);",
+      "CREATE INDEX `calendar_sync_rules_source` ON `calendar_sync_rules` (`org_id`,`source_type`,`source_id`);",
+      "CREATE TABLE `calendar_synced_items` (\n\t`rule_id` text NOT NULL,\n\t`item_id` text NOT NULL,\n\t`google_event_id` text NOT NULL,\n\t`content_hash` text NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tPRIMARY KEY(`rule_id`, `item_id`),\n\tFOREIGN KEY (`rule_id`) REFERENCES `calendar_sync_rules`(`id`) ON UPDATE no action ON DELETE cascade\n);"
+    ]
   }
 ];

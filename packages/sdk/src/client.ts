@@ -1,6 +1,7 @@
 import { GatherkitClient } from "./base-client.js";
 import { type Realtime, realtimeOf } from "./realtime-client.js";
 import { Auth } from "./resources/auth.js";
+import { Clients } from "./resources/clients.js";
 import { Events, Orders } from "./resources/events.js";
 import { Invites } from "./resources/invites.js";
 import { OrganizationResource } from "./resources/organization.js";
@@ -49,6 +50,7 @@ export class Gatherkit extends GatherkitClient {
       return (await import("./webhooks.js")).constructEvent<E>(body, header, secret, toleranceSeconds);
     },
   };
+  readonly clients: Clients = new Clients(this);
 
   /**
    * Live updates from rooms, with room tokens fetched as this client's caller:

@@ -6,10 +6,15 @@ import type {
   AcceptInvitationSchema,
   AddMemberSchema,
   AddPlanParticipantSchema,
+  AuthorizeSchema,
   BookingListQuery,
+  CalendarEventListQuery,
   CastVoteSchema,
+  ClientListQuery,
   CreateBookingSchema,
+  CreateCalendarEventSchema,
   CreateChatMessageSchema,
+  CreateClientSchema,
   CreatedSecretKeySchema,
   CreateEventSchema,
   CreateExpenseSchema,
@@ -25,6 +30,7 @@ import type {
   CreateReviewSchema,
   CreateRoomTokenSchema,
   CreateSecretKeySchema,
+  CreateSyncRuleSchema,
   CreateTicketTypeSchema,
   CreateWebhookEndpointSchema,
   EventListQuery,
@@ -43,9 +49,12 @@ import type {
   RefreshSchema,
   ReviewListQuery,
   RotateWebhookSecretSchema,
+  SetConnectionAppSchema,
   SignInSchema,
   SignUpSchema,
+  UpdateCalendarEventSchema,
   UpdateChatMessageSchema,
+  UpdateClientSchema,
   UpdateEventSchema,
   UpdateMemberSchema,
   UpdateOrganizationSchema,
@@ -221,3 +230,24 @@ export type WebhookEndpointUpdateParams = z.input<typeof UpdateWebhookEndpointSc
 export type WebhookSecretRotateParams = z.input<typeof RotateWebhookSecretSchema>;
 /** A message of an event's room (`event:<id>`). */
 export type TicketedEventMessage = Extract<PublishedEvent, { type: `event.${string}` }>;
+// ---- clients and calendars ------------------------------------------------------------------
+
+export type {
+  Calendar,
+  CalendarEvent,
+  Client,
+  Connection as CalendarConnection,
+  SyncRule,
+} from "@gatherkit/core";
+export type ClientCreateParams = z.input<typeof CreateClientSchema>;
+export type ClientUpdateParams = z.input<typeof UpdateClientSchema>;
+/** `limit`, `cursor` and `q` (name or email contains). */
+export type ClientListParams = Partial<ClientListQuery>;
+export type CalendarConnectionAppParams = z.input<typeof SetConnectionAppSchema>;
+export type CalendarConnectionAuthorizeParams = z.input<typeof AuthorizeSchema>;
+export type CalendarEventCreateParams = z.input<typeof CreateCalendarEventSchema>;
+export type CalendarEventUpdateParams = z.input<typeof UpdateCalendarEventSchema>;
+/** `limit` (1–250), `cursor`, `timeMin`, `timeMax`, `q`; `singleEvents: true` expands series into occurrences. */
+export type CalendarEventListParams = Partial<Omit<CalendarEventListQuery, "singleEvents">> & { singleEvents?: boolean };
+export type SendUpdates = "all" | "externalOnly" | "none";
+export type SyncRuleCreateParams = z.input<typeof CreateSyncRuleSchema>;

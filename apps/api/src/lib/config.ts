@@ -1,5 +1,5 @@
 import { UPLOAD_MAX_BYTES_CEILING } from "@gatherkit/core";
-import type { Config } from "./types.js";
+import type { CalendarsConfig, Config } from "./types.js";
 
 /** The `api_version` of the webhook events this API sends (the shape of their `data`). */
 export const WEBHOOK_API_VERSION = "2026-12-01";
@@ -78,6 +78,7 @@ export function configFromEnv(
       urlTtlSeconds: Math.max(60, int("UPLOAD_URL_TTL_SECONDS", 15 * 60)),
       ...s3FromEnv(env),
     },
+    calendars: calendarsFromEnv(env, opts.allowEphemeralSecrets ?? false, int),
     runtime,
     version: opts.version ?? env.GATHERKIT_VERSION ?? "0.0.0",
   };
@@ -114,4 +115,62 @@ function paymentsFromEnv(env: Record<string, string | undefined>): Config["payme
     out.stripeApi = { host: u.hostname, port: Number(u.port || (protocol === "http" ? 80 : 443)), protocol };
   }
   return out;
+}
+
+const GOOGLE_DEFAULTS = {
+  authorizeUrl: "https://accounts.google.com/o/oauth2/v2/auth",
+  tokenUrl: "https://oauth2.googleapis.com/token",
+  revokeUrl: "https://oauth2.googleapis.com/revoke",
+  userinfoUrl: "https://openidconnect.googleapis.com/v1/userinfo",
+  calendarApi: "https://www.googleapis.com/calendar/v3",
+};
+
+/**
+ * CALENDAR_TOKEN_KEY: `<keyId>:<base64 of 32 bytes>`, several separated by commas, the first
+ * one encrypting (rotation: put the new key first, keep the old ones until re-encrypted).
+ */
+function calendarsFromEnv(
+  env: Record<string, string | undefined>,
+  allowEphemeral: boolean,
+  int: (name: string, dflt: number) => number,
+): CalendarsConfig {
+  let tokenKeys: CalendarsConfig["tokenKeys"] = null;
+  if (env.CALENDAR_TOKEN_KEY) {
+    const keys: Record<string, string> = {};
+    let currentKeyId = "";
+    for (const part of env.CALENDAR_TOKEN_KEY.split(",")) {
+      const [id, key] = part.trim().split(":");
+      if (!id || !key || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || base64Length(key) !== 32) {
+        throw new Error("CALENDAR_TOKEN_KEY must be <keyId>:<base64 of 32 random bytes>, several separated by commas.");
+      }
+      keys[id] = key;
+      currentKeyId ||= id;
+    }
+    tokenKeys = { currentKeyId, keys };
+  } else if (allowEphemeral) {
+    const bytes = crypto.getRandomValues(new Uint8Array(32));
+    tokenKeys = { currentKeyId: "local", keys: { local: btoa(String.fromCharCode(...bytes)) } };
+  }
+  const url = (name: string, dflt: string) => (env[name] ? new URL(env[name]).href.replace(/\/$/, "") : dflt);
+  return {
+    tokenKeys,
+    ...(env.GOOGLE_CLIENT_ID ? { googleClientId: env.GOOGLE_CLIENT_ID } : {}),
+    ...(env.GOOGLE_CLIENT_SECRET ? { googleClientSecret: env.GOOGLE_CLIENT_SECRET } : {}),
+    google: {
+      authorizeUrl: url("GOOGLE_OAUTH_AUTHORIZE_URL", GOOGLE_DEFAULTS.authorizeUrl),
+      tokenUrl: url("GOOGLE_OAUTH_TOKEN_URL", GOOGLE_DEFAULTS.tokenUrl),
+      revokeUrl: url("GOOGLE_OAUTH_REVOKE_URL", GOOGLE_DEFAULTS.revokeUrl),
+      userinfoUrl: url("GOOGLE_OAUTH_USERINFO_URL", GOOGLE_DEFAULTS.userinfoUrl),
+      calendarApi: url("GOOGLE_CALENDAR_API_URL", GOOGLE_DEFAULTS.calendarApi),
+    },
+    oauthStateTtlSeconds: Math.max(60, int("CALENDAR_OAUTH_STATE_TTL_SECONDS", 10 * 60)),
+  };
+}
+
+function base64Length(s: string): number {
+  try {
+    return atob(s).length;
+  } catch {
+    return -1;
+  }
 }

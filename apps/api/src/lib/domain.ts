@@ -1,8 +1,21 @@
-import type { RoomKind } from "@gatherkit/core";
+import type { PublishedEvent, RoomKind } from "@gatherkit/core";
+import { outbox } from "@gatherkit/db";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type Stripe from "stripe";
 import type { z } from "zod";
-import type { AppBindings, Caller, Deps } from "./types.js";
+import { DeliveryError, deliverSoon, type TaskPayload, task } from "./outbox.js";
+import type { AppBindings, Caller, Deps, DomainTasks } from "./types.js";
+
+/**
+ * A domain's reactions to what other domains publish. `on` answers the tasks an event causes
+ * (read-only: it may query, it must not write); they are queued in the outbox once per published
+ * row and each is handed to `run` with the outbox's retries, in order per task key. `run` throws
+ * to be retried later (a DeliveryError with `permanent` to give up).
+ */
+export interface DomainTaskHandlers {
+  on(deps: Deps, published: { room: string; event: PublishedEvent; orgId: string | null }): Promise<Omit<TaskPayload, "domain">[]>;
+  run(deps: Deps, task: TaskPayload): Promise<void>;
+}
 
 /**
  * Decides whether `caller` may join the room of the object `objectId`. Throws the ApiError to
@@ -29,6 +42,42 @@ export interface DomainModule {
   errors: readonly string[];
   /** Its handler of payments-provider events, if it takes payments. */
   payments?: PaymentEventHandler;
+  /** Its reactions to other domains' published events, if any. */
+  tasks?: DomainTaskHandlers;
   /** The schemas of the messages the domain publishes to its rooms. */
   messages: readonly z.ZodType[];
+}
+
+/** `Deps.tasks` from the domains' `tasks` handlers (createApp builds it). */
+export function domainTasks(deps: Deps, domains: readonly DomainModule[]): DomainTasks {
+  const handlers = domains.flatMap((d) => (d.tasks ? [{ name: d.name, tasks: d.tasks }] : []));
+  return {
+    async onPublished(published) {
+      const rows = [];
+      for (const h of handlers) {
+        const tasks = await h.tasks.on(deps, published);
+        for (const [i, t] of tasks.entries()) {
+          const message = task({ ...t, domain: h.name });
+          // One id per published row, domain and task: a publish delivered twice queues nothing twice.
+          rows.push({
+            id: `${published.outboxId}.${h.name}.${i}`,
+            orgId: published.orgId,
+            kind: message.kind,
+            payload: message.payload,
+            attempts: 0,
+            nextAttemptAt: deps.now(),
+            createdAt: deps.now(),
+          });
+        }
+      }
+      if (rows.length === 0) return;
+      await deps.db.insert(outbox).values(rows).onConflictDoNothing();
+      deliverSoon(deps);
+    },
+    async run(payload) {
+      const h = handlers.find((x) => x.name === payload.domain);
+      if (!h) throw new DeliveryError(`no domain ${payload.domain} runs tasks`, { permanent: true });
+      await h.tasks.run(deps, payload);
+    },
+  };
 }

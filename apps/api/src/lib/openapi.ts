@@ -25,6 +25,7 @@ export const problems = {
     "The request is well-formed but breaks a domain rule (its `code` says which, e.g. split_mismatch, currency_mismatch, unknown_participant), or the Idempotency-Key was used with a different request.",
   ),
   429: problem("Too many requests; retry after the `Retry-After` header's seconds."),
+  502: problem("A provider the API calls for you (such as Google Calendar) failed or answered with an error; nothing was changed, retry."),
   503: problem("A service the API depends on (such as the payments provider) did not answer; nothing was kept, retry."),
 } as const;
 

@@ -11,7 +11,7 @@ import type { Deps } from "./types.js";
  */
 
 /** Everything delivery needs from the app's dependencies. */
-export type DeliveryDeps = Pick<Deps, "db" | "publisher" | "logger" | "now" | "instanceId" | "notifications" | "webhooks">;
+export type DeliveryDeps = Pick<Deps, "db" | "publisher" | "logger" | "now" | "instanceId" | "notifications" | "webhooks" | "tasks">;
 
 /** The outbox row a delivery is for. */
 export interface OutboxRowRef {
@@ -95,6 +95,16 @@ const WebhookPayloadSchema = z.object({
 });
 export type WebhookPayload = z.infer<typeof WebhookPayloadSchema>;
 
+const TaskPayloadSchema = z.object({
+  /** The domain that runs it (its `tasks.run`). */
+  domain: z.string().min(1).max(40),
+  name: z.string().min(1).max(60),
+  /** Tasks with the same domain and key run one after another, in commit order. */
+  key: z.string().min(1).max(200),
+  data: z.record(z.string(), z.unknown()),
+});
+export type TaskPayload = z.infer<typeof TaskPayloadSchema>;
+
 /** Attempts before an email or SMS is parked (its `last_error` and delivery log say why). */
 export const MESSAGE_MAX_ATTEMPTS = 10;
 
@@ -117,6 +127,8 @@ export const KINDS = {
         order: row.seq,
         ...(p.disconnect?.length ? { disconnect: p.disconnect } : {}),
       });
+      // Other domains' reactions to the event (deps.tasks): queued once per published row.
+      await deps.tasks?.onPublished({ room: p.room, event: p.event, orgId: row.orgId, outboxId: row.id });
     },
     maxAttempts: 20,
   } satisfies OutboxKind<z.infer<typeof RealtimePayloadSchema>>,
@@ -136,6 +148,18 @@ export const KINDS = {
     deliver: (deps, p, row) => messageSender(deps).sms(deps, p, row),
     maxAttempts: MESSAGE_MAX_ATTEMPTS,
   } satisfies OutboxKind<SmsPayload>,
+  // Work a domain does in reaction to another domain's published event (see Deps.tasks), with
+  // the outbox's retries: e.g. the calendars domain pushing a finalized plan to Google.
+  task: {
+    schema: TaskPayloadSchema,
+    orderKey: (p) => `${p.domain}:${p.key}`,
+    orderKeySql: (payload) => sql`json_extract(${payload}, '$.domain') || ':' || json_extract(${payload}, '$.key')`,
+    deliver: (deps, p) => {
+      if (!deps.tasks) throw new Error("no domain tasks configured (deps.tasks)");
+      return deps.tasks.run(p);
+    },
+    maxAttempts: MESSAGE_MAX_ATTEMPTS,
+  } satisfies OutboxKind<TaskPayload>,
   push: {
     schema: PushPayloadSchema,
     orderKey: (p) => p.subscriptionId,
@@ -190,6 +214,10 @@ export function webhook(payload: WebhookPayload): OutboxMessage {
   return { kind: "webhook", payload: WebhookPayloadSchema.parse(payload) };
 }
 
+/** A task for a domain's `tasks.run`, delivered with the outbox's retries. */
+export function task(payload: TaskPayload): OutboxMessage {
+  return { kind: "task", payload: TaskPayloadSchema.parse(payload) };
+}
 /** Kept for callers written before email had a deliverer; every kind now has one. */
 export type PendingMessage = OutboxMessage;
 

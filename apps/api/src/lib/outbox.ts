@@ -53,6 +53,8 @@ export {
   retryDelay,
   type SmsPayload,
   sms,
+  type TaskPayload,
+  task,
   type WebhookPayload,
   type WebhookSender,
   webhook,

@@ -1,8 +1,8 @@
-import type { Role } from "@gatherkit/core";
+import type { PublishedEvent, Role } from "@gatherkit/core";
 import type { Db } from "@gatherkit/db";
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { Logger } from "./logger.js";
-import type { MessageSender, WebhookSender } from "./outbox.js";
+import type { MessageSender, TaskPayload, WebhookSender } from "./outbox.js";
 import type { Publisher } from "./publisher.js";
 
 /** Who is calling. Resolved once per request by the auth middleware. */
@@ -90,6 +90,8 @@ export interface Config {
     urlTtlSeconds: number;
     s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
   };
+  /** Google calendar connections (domains/calendars). */
+  calendars: CalendarsConfig;
   runtime: "node" | "workers";
   version: string;
 }
@@ -99,6 +101,22 @@ export interface LocalFileStore {
   write(key: string, bytes: Uint8Array): Promise<void>;
   /** The file's bytes, or null when there is none. */
   read(key: string): Promise<Uint8Array | null>;
+}
+
+export interface CalendarsConfig {
+  /**
+   * AES-256-GCM keys for OAuth tokens at rest (CALENDAR_TOKEN_KEY): `currentKeyId` encrypts, every
+   * key decrypts what it encrypted (a rotated-out key stays listed until its ciphertexts are gone).
+   * Null: no key configured, so no connection can be made (503 `calendars_not_configured`).
+   */
+  tokenKeys: { currentKeyId: string; keys: Record<string, string> } | null;
+  /** The platform's default Google OAuth app (GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET), if any. */
+  googleClientId?: string;
+  googleClientSecret?: string;
+  /** Google's endpoints; each can be pointed at a stand-in (tests, `pnpm dev`). */
+  google: { authorizeUrl: string; tokenUrl: string; revokeUrl: string; userinfoUrl: string; calendarApi: string };
+  /** How long an OAuth consent may take before its `state` expires. */
+  oauthStateTtlSeconds: number;
 }
 
 /** Everything the app needs from the outside world; node.ts and worker.ts build it. */
@@ -119,6 +137,12 @@ export interface Deps {
   resolveHost?: (hostname: string) => Promise<string[]>;
   /** The local file store of uploads when no S3-compatible storage is configured (node.ts: under DATA_DIR). */
   localFiles?: LocalFileStore;
+  /**
+   * The domains' reactions to published events, built by createApp from the domains' `tasks`:
+   * `onPublished` runs after a realtime row is published and queues the tasks it causes (once per
+   * row), `run` does one task (an outbox row of kind `task`).
+   */
+  tasks?: DomainTasks;
   /** Client address for rate limits (from the socket on Node, `cf-connecting-ip` on Workers). */
   clientIp?: (req: Request, env: unknown) => string | undefined;
   /** The clock: epoch milliseconds. Everything that reads the time reads it here (see lib/time.ts). */
@@ -142,6 +166,11 @@ export interface Deps {
    * or null when there is none. Node reads apps/dashboard/dist; Workers their ASSETS binding.
    */
   assets?: (path: string) => Promise<Response | null>;
+}
+
+export interface DomainTasks {
+  onPublished(published: { room: string; event: PublishedEvent; orgId: string | null; outboxId: string }): Promise<void>;
+  run(task: TaskPayload): Promise<void>;
 }
 
 export interface AppBindings {

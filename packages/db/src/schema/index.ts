@@ -1,5 +1,6 @@
 // The drizzle schema, one file per domain; drizzle-kit reads this file (drizzle.config.ts).
 export * from "./accounts.js";
+export * from "./calendars.js";
 export * from "./events.js";
 export * from "./notifications.js";
 export * from "./places.js";

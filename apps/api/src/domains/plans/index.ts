@@ -6,6 +6,9 @@ import { assertCan, PLAN_ERROR_CODES, PLAN_EVENT_SCHEMAS } from "@gatherkit/core
 import { createRouter } from "../../lib/create-app.js";
 import type { DomainModule } from "../../lib/domain.js";
 import { loadPlan } from "./access.js";
+
+export { type PlanCalendarItems, planCalendarItems } from "./calendar-items.js";
+
 import * as chatHandlers from "./chat/chat.handlers.js";
 import * as chat from "./chat/chat.routes.js";
 import * as commitmentHandlers from "./commitments/commitments.handlers.js";

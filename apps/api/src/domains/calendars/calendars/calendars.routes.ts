@@ -1,0 +1,21 @@
+import { CalendarListSchema } from "@gatherkit/core";
+import { createRoute } from "@hono/zod-openapi";
+import { jsonResponse, pickProblems, problems, security } from "../../../lib/openapi.js";
+import { ClientParams } from "../clients/clients.routes.js";
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/clients/{clientId}/calendars",
+  operationId: "clients.calendars.list",
+  tags: ["Calendars"],
+  summary: "The client's Google calendars",
+  description: "Every calendar of the connected Google account with its access role (`owner` and `writer` can take events).",
+  security: security.organizer,
+  request: { params: ClientParams },
+  responses: {
+    200: jsonResponse(CalendarListSchema, "The calendars."),
+    ...pickProblems(400, 401, 403, 404, 409, 503),
+    502: problems[502],
+  },
+});
+export type ListRoute = typeof list;

@@ -1,0 +1,51 @@
+/**
+ * The calendars domain's whole public surface: its router and error codes. Clients of an
+ * organization, each with a Google connection (OAuth with PKCE, tokens encrypted at rest that
+ * refresh themselves), their calendars and events, and sync rules that push other domains' items
+ * (plans) to a calendar through the outbox. Other domains and the app import only this.
+ */
+import { CALENDAR_ERROR_CODES } from "@gatherkit/core";
+import { createRouter } from "../../lib/create-app.js";
+import type { DomainModule } from "../../lib/domain.js";
+import * as eventHandlers from "./calendar-events/calendar-events.handlers.js";
+import * as events from "./calendar-events/calendar-events.routes.js";
+import * as calendarHandlers from "./calendars/calendars.handlers.js";
+import * as calendars from "./calendars/calendars.routes.js";
+import * as clientHandlers from "./clients/clients.handlers.js";
+import * as clients from "./clients/clients.routes.js";
+import * as connectionHandlers from "./connections/connections.handlers.js";
+import * as connections from "./connections/connections.routes.js";
+import { calendarTasks } from "./sync.js";
+import * as syncRuleHandlers from "./sync-rules/sync-rules.handlers.js";
+import * as syncRules from "./sync-rules/sync-rules.routes.js";
+
+const router = createRouter()
+  .openapi(clients.create, clientHandlers.create)
+  .openapi(clients.list, clientHandlers.list)
+  .openapi(clients.get, clientHandlers.get)
+  .openapi(clients.update, clientHandlers.update)
+  .openapi(clients.remove, clientHandlers.remove)
+  .openapi(connections.get, connectionHandlers.get)
+  .openapi(connections.setApp, connectionHandlers.setApp)
+  .openapi(connections.authorize, connectionHandlers.authorize)
+  .openapi(connections.disconnect, connectionHandlers.disconnect)
+  .openapi(connections.callback, connectionHandlers.callback)
+  .openapi(calendars.list, calendarHandlers.list)
+  .openapi(events.list, eventHandlers.list)
+  .openapi(events.create, eventHandlers.create)
+  .openapi(events.get, eventHandlers.get)
+  .openapi(events.update, eventHandlers.update)
+  .openapi(events.remove, eventHandlers.remove)
+  .openapi(syncRules.create, syncRuleHandlers.create)
+  .openapi(syncRules.list, syncRuleHandlers.list)
+  .openapi(syncRules.remove, syncRuleHandlers.remove);
+
+export const calendarsDomain = {
+  name: "calendars",
+  router,
+  rooms: {},
+  // Pushes plans to the calendars their sync rules name, as the plans domain publishes changes.
+  tasks: calendarTasks,
+  errors: CALENDAR_ERROR_CODES,
+  messages: [],
+} satisfies DomainModule;

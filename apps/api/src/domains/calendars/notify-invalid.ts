@@ -1,0 +1,51 @@
+import { calendarClients, calendarOauthStates, members, users } from "@gatherkit/db";
+import { and, desc, eq, isNotNull, like } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Deps } from "../../lib/types.js";
+import { notificationWrites } from "../../platform/notifications/index.js";
+
+/**
+ * Who hears that a client's Google connection stopped working: the organizer who connected it
+ * (the user the last used consent was issued to, if they are still a member), else the
+ * organization's owners. Each gets an inbox item and an email that say how to reconnect.
+ */
+export async function connectionInvalidNotifications(deps: Deps, orgId: string, clientId: string): Promise<BatchItem<"sqlite">[]> {
+  const [client] = await deps.db
+    .select({ name: calendarClients.name })
+    .from(calendarClients)
+    .where(eq(calendarClients.id, clientId))
+    .limit(1);
+  const [last] = await deps.db
+    .select({ issuedTo: calendarOauthStates.issuedTo })
+    .from(calendarOauthStates)
+    .where(
+      and(eq(calendarOauthStates.clientId, clientId), isNotNull(calendarOauthStates.usedAt), like(calendarOauthStates.issuedTo, "user:%")),
+    )
+    .orderBy(desc(calendarOauthStates.usedAt))
+    .limit(1);
+  const people = deps.db.select({ id: users.id, email: users.email }).from(members).innerJoin(users, eq(users.id, members.userId));
+  let recipients = last ? await people.where(and(eq(members.orgId, orgId), eq(users.id, last.issuedTo.slice("user:".length)))) : [];
+  if (recipients.length === 0) recipients = await people.where(and(eq(members.orgId, orgId), eq(members.role, "owner")));
+  const name = client?.name ?? clientId;
+  const title = `Reconnect ${name}'s Google Calendar`;
+  const body = `Google no longer accepts ${name}'s calendar connection (it was revoked or expired), so nothing is sent to their calendars. Connect it again from the client's page (POST /v1/clients/${clientId}/connection/authorize).`;
+  const writes: BatchItem<"sqlite">[] = [];
+  for (const r of recipients) {
+    writes.push(
+      ...(await notificationWrites(
+        deps.db,
+        {
+          orgId,
+          recipientId: r.id,
+          kind: "calendar_connection_invalid",
+          title,
+          body,
+          subjectId: clientId,
+          email: { to: r.email, subject: title, text: body },
+        },
+        deps.now(),
+      )),
+    );
+  }
+  return writes;
+}

@@ -1,0 +1,2 @@
+export { CALENDAR_ERROR_CODES } from "./errors.js";
+export * from "./schemas.js";

@@ -1,0 +1,376 @@
+import { idSchema } from "../ids.js";
+import { PageQuerySchema, pageSchema } from "../pagination.js";
+import { text } from "../text.js";
+import { canonicalTimeZone, TimeZoneSchema } from "../time.js";
+import { z } from "../zod.js";
+
+export const ClientId = idSchema("client");
+export const SyncRuleId = idSchema("syncRule");
+
+const q = (name: string) => ({ param: { name, in: "query" as const } });
+const Instant = z.iso.datetime({ message: "must be an ISO 8601 UTC time such as 2030-07-01T09:00:00Z" });
+const Email = z
+  .email("must be an email address such as ada@example.com")
+  .max(254)
+  .transform((e) => e.toLowerCase())
+  .openapi({ example: "ada@example.com" });
+const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
+
+// ---------------------------------------------------------------------------------------------
+// Clients
+// ---------------------------------------------------------------------------------------------
+
+export const CreateClientSchema = z
+  .strictObject({
+    name: text().trim().min(1, "must not be empty").max(200).openapi({ example: "Acme Events" }),
+    email: Email.optional(),
+    notes: text().max(5000).default(""),
+    timeZone: TimeZoneSchema.default("UTC"),
+  })
+  .openapi("CreateClientRequest");
+export type CreateClient = z.output<typeof CreateClientSchema>;
+
+export const UpdateClientSchema = z
+  .strictObject({
+    name: text().trim().min(1, "must not be empty").max(200).optional(),
+    email: orNull(Email).optional().openapi({ description: "null removes the email." }),
+    notes: text().max(5000).optional(),
+    timeZone: TimeZoneSchema.optional(),
+  })
+  .openapi("UpdateClientRequest");
+export type UpdateClient = z.output<typeof UpdateClientSchema>;
+
+export const ClientSchema = z
+  .object({
+    id: ClientId,
+    name: z.string(),
+    email: z.string().nullable(),
+    notes: z.string(),
+    timeZone: z.string(),
+    /** Whether a Google account is connected and usable. */
+    connected: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Client");
+export type Client = z.infer<typeof ClientSchema>;
+
+export const ClientListQuerySchema = PageQuerySchema.extend({
+  q: text()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ ...q("q"), description: "Only clients whose name or email contains this text (case-insensitive)." }),
+});
+export type ClientListQuery = z.output<typeof ClientListQuerySchema>;
+export const ClientPageSchema = pageSchema(ClientSchema, "ClientPage");
+
+// ---------------------------------------------------------------------------------------------
+// Google connections
+// ---------------------------------------------------------------------------------------------
+
+export const GOOGLE_CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar";
+/** Scopes asked for when none are given: the calendars and the account's email (to show which account is connected). */
+export const DEFAULT_CALENDAR_SCOPES = ["openid", "email", GOOGLE_CALENDAR_SCOPE] as const;
+
+const Scope = z
+  .string()
+  .regex(/^(openid|email|profile|https:\/\/www\.googleapis\.com\/auth\/[a-z0-9._/-]+)$/, "must be a Google OAuth scope")
+  .openapi({ example: GOOGLE_CALENDAR_SCOPE });
+const Scopes = z
+  .array(Scope)
+  .min(1)
+  .max(20)
+  .refine((s) => s.includes(GOOGLE_CALENDAR_SCOPE) || s.some((x) => x.startsWith(`${GOOGLE_CALENDAR_SCOPE}.`)), {
+    message: "must include a Google Calendar scope",
+  });
+
+export const SetConnectionAppSchema = z
+  .discriminatedUnion("app", [
+    z.strictObject({ app: z.literal("platform"), scopes: Scopes.optional() }),
+    z.strictObject({
+      app: z.literal("organization"),
+      oauthClientId: text().trim().min(1).max(300).openapi({ example: "1234-abc.apps.googleusercontent.com" }),
+      oauthClientSecret: text().trim().min(1).max(300).openapi({ description: "Write-only: stored encrypted and never returned." }),
+      scopes: Scopes.optional(),
+    }),
+  ])
+  .openapi("SetCalendarConnectionApp", {
+    description:
+      "Which Google OAuth app connects this client: the platform's default app, or the organization's own (its client id and secret; the secret is write-only). Changing the app drops a connection made with the previous one.",
+  });
+export type SetConnectionApp = z.output<typeof SetConnectionAppSchema>;
+
+export const ConnectionSchema = z
+  .object({
+    clientId: ClientId,
+    app: z.enum(["platform", "organization"]),
+    oauthClientId: z.string().nullable().openapi({ description: "The organization's own app's client id (never its secret)." }),
+    scopes: z.array(z.string()).openapi({ description: "Scopes asked for at the next connection." }),
+    status: z.enum(["not_connected", "valid", "invalid"]),
+    isValid: z.boolean(),
+    grantedScopes: z.array(z.string()),
+    accountEmail: z.string().nullable(),
+    expiresAt: z.string().nullable().openapi({ description: "When the current access token expires (it refreshes itself before)." }),
+    invalidReason: z.string().nullable(),
+    connectedAt: z.string().nullable(),
+  })
+  .openapi("CalendarConnection");
+export type Connection = z.infer<typeof ConnectionSchema>;
+
+const ReturnTo = z
+  .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+  .max(2000)
+  .openapi({ example: "https://dashboard.example.com/clients/cli_0123456789abcdefghjk" });
+
+export const AuthorizeSchema = z
+  .strictObject({
+    returnTo: ReturnTo.openapi({
+      description:
+        "Where the organizer's browser goes after the consent, with `calendar_connection=connected` or `=failed&reason=…` added.",
+    }),
+  })
+  .openapi("AuthorizeCalendarRequest");
+
+export const AuthorizeResultSchema = z
+  .object({
+    url: z.string().openapi({ description: "Google's consent page: send the organizer's browser there." }),
+    expiresAt: z.string().openapi({ description: "The consent must come back before this time." }),
+  })
+  .openapi("AuthorizeCalendarResult");
+
+export const OAuthCallbackQuerySchema = z.object({
+  state: z
+    .string()
+    .max(2000)
+    .optional()
+    .openapi({ ...q("state") }),
+  code: z
+    .string()
+    .max(2000)
+    .optional()
+    .openapi({ ...q("code") }),
+  error: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ ...q("error") }),
+  scope: z
+    .string()
+    .max(2000)
+    .optional()
+    .openapi({ ...q("scope") }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Calendars and events
+// ---------------------------------------------------------------------------------------------
+
+export const CalendarSchema = z
+  .object({
+    id: z.string(),
+    summary: z.string(),
+    timeZone: z.string().nullable(),
+    accessRole: z.enum(["owner", "writer", "reader", "freeBusyReader"]),
+    primary: z.boolean(),
+  })
+  .openapi("Calendar");
+export type Calendar = z.infer<typeof CalendarSchema>;
+export const CalendarListSchema = z.object({ data: z.array(CalendarSchema) }).openapi("CalendarList");
+
+/** A calendar id as Google spells it (an email address or `…@group.calendar.google.com`, or `primary`). */
+export const CalendarIdParam = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[^\s/?#]+$/, "must be a calendar id")
+  .openapi({ param: { name: "calendarId", in: "path" }, example: "primary" });
+export const EventIdParam = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[A-Za-z0-9_]+$/, "must be a Google event id (or an occurrence id)")
+  .openapi({ param: { name: "calendarEventId", in: "path" }, example: "a1b2c3d4e5" });
+
+const OffsetDateTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time such as 2030-07-01T09:00:00+02:00" });
+const TimeZoneName = text()
+  .max(64)
+  .refine((s) => canonicalTimeZone(s) !== null, "must be an IANA time zone name such as Europe/Paris");
+
+export const EventTimeSchema = z
+  .union([
+    z.strictObject({ dateTime: OffsetDateTime, timeZone: TimeZoneName.optional() }),
+    z.strictObject({ date: z.iso.date({ message: "must be a date such as 2030-07-01" }) }),
+  ])
+  .openapi("CalendarEventTime", { description: "A timed start or end (`dateTime`, optional `timeZone`) or an all-day one (`date`)." });
+export type EventTime = z.infer<typeof EventTimeSchema>;
+
+const AttendeeSchema = z
+  .strictObject({
+    email: Email,
+    displayName: text().max(200).optional(),
+    optional: z.boolean().optional(),
+  })
+  .openapi("CalendarAttendee");
+
+const ReminderSchema = z.strictObject({
+  method: z.enum(["email", "popup"]),
+  minutes: z.number().int().min(0).max(40320),
+});
+
+/** A recurrence line: RRULE, EXRULE, RDATE or EXDATE (checked with the rrule library when sent). */
+const RecurrenceLine = z
+  .string()
+  .max(500)
+  .regex(/^(RRULE|EXRULE|RDATE|EXDATE)[:;]/, "must be an RRULE:, EXRULE:, RDATE or EXDATE line")
+  .openapi({ example: "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10" });
+
+const eventFields = {
+  title: text().trim().min(1).max(1024).openapi({ example: "Kick-off with Acme" }),
+  description: text().max(8000).optional(),
+  location: text().max(1024).optional(),
+  start: EventTimeSchema,
+  end: EventTimeSchema,
+  attendees: z.array(AttendeeSchema).max(100).optional(),
+  recurrence: z.array(RecurrenceLine).max(20).optional(),
+  reminders: z.strictObject({ useDefault: z.boolean(), overrides: z.array(ReminderSchema).max(5).optional() }).optional(),
+  conferenceLink: z
+    .url({ protocol: /^https$/ })
+    .max(2000)
+    .optional(),
+  colorId: z
+    .string()
+    .regex(/^([1-9]|1[01])$/, "must be a Google event colour id, 1 to 11")
+    .optional(),
+};
+
+const ms = (t: EventTime) => ("date" in t ? Date.parse(`${t.date}T00:00:00Z`) : Date.parse(t.dateTime));
+/** Both times of one kind (timed or all-day) and the end after the start. */
+function timesIssue(start: EventTime | undefined, end: EventTime | undefined): string | null {
+  if (!start || !end) return null;
+  if ("date" in start !== "date" in end) return "start and end must both be timed (dateTime) or both all-day (date)";
+  if (ms(end) <= ms(start)) return "must be after start";
+  return null;
+}
+
+export const CreateCalendarEventSchema = z
+  .strictObject(eventFields)
+  .superRefine((e, ctx) => {
+    const issue = timesIssue(e.start, e.end);
+    if (issue) ctx.addIssue({ code: "custom", message: issue, path: ["end"] });
+  })
+  .openapi("CreateCalendarEventRequest");
+export type CreateCalendarEvent = z.output<typeof CreateCalendarEventSchema>;
+
+export const UpdateCalendarEventSchema = z
+  .strictObject({
+    ...eventFields,
+    title: eventFields.title.optional(),
+    start: EventTimeSchema.optional(),
+    end: EventTimeSchema.optional(),
+  })
+  .superRefine((e, ctx) => {
+    if ((e.start === undefined) !== (e.end === undefined)) {
+      ctx.addIssue({ code: "custom", message: "send start and end together", path: [e.start ? "end" : "start"] });
+    }
+    const issue = timesIssue(e.start, e.end);
+    if (issue) ctx.addIssue({ code: "custom", message: issue, path: ["end"] });
+  })
+  .openapi("UpdateCalendarEventRequest", { description: "PATCH semantics: fields sent replace the stored ones." });
+export type UpdateCalendarEvent = z.output<typeof UpdateCalendarEventSchema>;
+
+export const CalendarEventSchema = z
+  .object({
+    id: z.string(),
+    calendarId: z.string(),
+    status: z.string(),
+    title: z.string(),
+    description: z.string().nullable(),
+    location: z.string().nullable(),
+    start: EventTimeSchema,
+    end: EventTimeSchema,
+    attendees: z.array(
+      z.object({ email: z.string(), displayName: z.string().nullable(), optional: z.boolean(), responseStatus: z.string().nullable() }),
+    ),
+    recurrence: z.array(z.string()),
+    recurringEventId: z.string().nullable().openapi({ description: "Set on one occurrence of a series: the series' id." }),
+    reminders: z.object({ useDefault: z.boolean(), overrides: z.array(ReminderSchema) }),
+    conferenceLink: z.string().nullable(),
+    colorId: z.string().nullable(),
+    htmlLink: z.string().nullable(),
+    updatedAt: z.string().nullable(),
+  })
+  .openapi("CalendarEvent");
+export type CalendarEvent = z.infer<typeof CalendarEventSchema>;
+export const CalendarEventPageSchema = pageSchema(CalendarEventSchema, "CalendarEventPage");
+
+export const SendUpdatesQuerySchema = z.object({
+  sendUpdates: z
+    .enum(["all", "externalOnly", "none"])
+    .default("none")
+    .openapi({ ...q("sendUpdates"), description: "Whom Google emails about the change." }),
+});
+
+export const CalendarEventListQuerySchema = z
+  .object({
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(250)
+      .default(50)
+      .openapi({ ...q("limit") }),
+    cursor: z
+      .string()
+      .max(2000)
+      .regex(/^[A-Za-z0-9_=-]+$/, "is not a cursor from this list")
+      .optional()
+      .openapi({ ...q("cursor"), description: "The `nextCursor` of the previous page." }),
+    timeMin: Instant.optional().openapi({ ...q("timeMin") }),
+    timeMax: Instant.optional().openapi({ ...q("timeMax") }),
+    q: text()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ ...q("q"), description: "Free text search in the events." }),
+    singleEvents: z
+      .enum(["true", "false"])
+      .transform((s) => s === "true")
+      .optional()
+      .openapi({ ...q("singleEvents"), description: "Expand recurring events into their occurrences." }),
+  })
+  .refine((x) => !x.timeMin || !x.timeMax || Date.parse(x.timeMax) > Date.parse(x.timeMin), {
+    message: "must be after timeMin",
+    path: ["timeMax"],
+  });
+export type CalendarEventListQuery = z.output<typeof CalendarEventListQuerySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Sync rules
+// ---------------------------------------------------------------------------------------------
+
+export const SYNC_SOURCE_TYPES = ["plan"] as const;
+export const CreateSyncRuleSchema = z
+  .strictObject({
+    calendarId: z.string().min(1).max(300).openapi({ example: "primary" }),
+    source: z.strictObject({
+      type: z.enum(SYNC_SOURCE_TYPES).openapi({ description: "What is pushed: `plan` (its finalized activities)." }),
+      id: idSchema("plan"),
+    }),
+  })
+  .openapi("CreateSyncRuleRequest");
+export type CreateSyncRule = z.output<typeof CreateSyncRuleSchema>;
+
+export const SyncRuleSchema = z
+  .object({
+    id: SyncRuleId,
+    clientId: ClientId,
+    calendarId: z.string(),
+    source: z.object({ type: z.enum(SYNC_SOURCE_TYPES), id: z.string() }),
+    createdAt: z.string(),
+  })
+  .openapi("SyncRule");
+export type SyncRule = z.infer<typeof SyncRuleSchema>;
+export const SyncRuleListSchema = z.object({ data: z.array(SyncRuleSchema) }).openapi("SyncRuleList");
