@@ -156,5 +156,11 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `places_org_created` ON `places` (`org_id`,`created_at`,`id`);",
       "CREATE INDEX `places_org_lat_lng` ON `places` (`org_id`,`lat`,`lng`);"
     ]
+  },
+  {
+    "id": "0010_rare_aqueduct",
+    "statements": [
+      "ALTER TABLE `plans` ADD `notify_participants` integer DEFAULT false NOT NULL;"
+    ]
   }
 ];
