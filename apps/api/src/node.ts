@@ -9,6 +9,7 @@ import type { HttpBindings } from "@hono/node-server";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { startHoldSweeper } from "./domains/events/index.js";
+import { notificationResolvers } from "./domains/index.js";
 import { configFromEnv } from "./lib/config.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
@@ -61,6 +62,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     notifications: notificationsFromEnv(production || env.VAPID_PUBLIC_KEY ? env : { ...(await localVapidKeys(dataDir)), ...env }, {
       db: handle.db,
       now: () => Date.now(),
+      fan: { resolvers: notificationResolvers(), config },
     }),
     docsScript,
     // The dashboard and the widgets module, as apps/dashboard built them (DASHBOARD_DIR moves it).

@@ -5,6 +5,7 @@ import { createD1Db } from "@gatherkit/db/d1";
 import { createLibsqlWebDb } from "@gatherkit/db/libsql-web";
 import { createApp } from "./app.js";
 import { releaseExpiredHolds } from "./domains/events/index.js";
+import { notificationResolvers } from "./domains/index.js";
 import { configFromEnv } from "./lib/config.js";
 import { problemResponse } from "./lib/errors.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
@@ -57,7 +58,11 @@ async function build(env: Env): Promise<Built> {
     publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger }),
     clientIp: (req) => req.headers.get("cf-connecting-ip") ?? undefined,
     now: () => Date.now(),
-    notifications: notificationsFromEnv(vars, { db: handle.db, now: () => Date.now() }),
+    notifications: notificationsFromEnv(vars, {
+      db: handle.db,
+      now: () => Date.now(),
+      fan: { resolvers: notificationResolvers(), config },
+    }),
     ...(env.ASSETS ? { assets: assetsOf(env.ASSETS) } : {}),
     waitUntil: (p) => {
       const ctx = requestContext.getStore();

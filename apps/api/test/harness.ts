@@ -6,6 +6,7 @@ import type { PublishedEvent } from "@gatherkit/core";
 import { applyMigrations } from "@gatherkit/db";
 import { createLibsqlDb } from "@gatherkit/db/libsql";
 import { createApp } from "../src/app.js";
+import { notificationResolvers } from "../src/domains/index.js";
 import { configFromEnv } from "../src/lib/config.js";
 import { createLogger, type Logger } from "../src/lib/logger.js";
 import type { Publisher, PublishOptions } from "../src/lib/publisher.js";
@@ -84,7 +85,7 @@ export async function createTestApp(
       PUSH_SERVICE_ORIGINS: "https://push.example.test",
       ...opts.env,
     },
-    { db: handle.db, now: deps.now },
+    { db: handle.db, now: deps.now, fan: { resolvers: notificationResolvers(), config } },
   );
   const app = createApp(deps);
   const appFetch = ((input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init))) as typeof fetch;

@@ -2,6 +2,7 @@ import type { RoomKind } from "@gatherkit/core";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type Stripe from "stripe";
 import type { z } from "zod";
+import type { NotificationResolver } from "../platform/notifications/index.js";
 import type { AppBindings, Caller, Deps } from "./types.js";
 
 /**
@@ -29,6 +30,8 @@ export interface DomainModule {
   errors: readonly string[];
   /** Its handler of payments-provider events, if it takes payments. */
   payments?: PaymentEventHandler;
+  /** Per notification kind it sends: who gets one now, or null when it no longer holds (checked at send time). */
+  notifications?: Record<string, NotificationResolver>;
   /** The schemas of the messages the domain publishes to its rooms. */
   messages: readonly z.ZodType[];
 }

@@ -1,5 +1,6 @@
 import type { Db } from "@gatherkit/db";
 import { createMessageSender, DEFAULT_PUSH_SERVICE_ORIGINS } from "./deliver.js";
+import type { FanOutDeps } from "./fanout.js";
 import { createLocalEmailProvider, createLocalSmsProvider } from "./local.js";
 import type { EmailProvider, NotificationProviders, SmsProvider } from "./providers.js";
 import { createResendProvider } from "./resend.js";
@@ -8,10 +9,11 @@ import { createTwilioProvider } from "./twilio.js";
 /**
  * The notification providers chosen by configuration (process.env on Node, vars and secrets on
  * Workers). Local providers unless EMAIL_PROVIDER / SMS_PROVIDER name a real one, whose settings
- * are then required.
+ * are then required. `fan` wires notifications to the domains that send them (resolvers) and the
+ * config that signs unsubscribe links.
  */
-export function notificationsFromEnv(env: Record<string, string | undefined>, deps: ProviderDeps) {
-  return createMessageSender(providersFromEnv(env, deps));
+export function notificationsFromEnv(env: Record<string, string | undefined>, deps: ProviderDeps & { fan?: FanOutDeps }) {
+  return createMessageSender(providersFromEnv(env, deps), deps.fan);
 }
 
 type ProviderDeps = { db: Db; now: () => number; fetch?: typeof fetch };

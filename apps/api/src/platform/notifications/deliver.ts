@@ -2,6 +2,7 @@ import { newId } from "@gatherkit/core";
 import { notificationDeliveries, notificationPreferences, pushSubscriptions } from "@gatherkit/db";
 import { and, eq, sql } from "drizzle-orm";
 import { type DeliveryDeps, DeliveryError, type EmailPayload, type MessageSender } from "../../lib/outbox.js";
+import { type FanOutDeps, fanOut } from "./fanout.js";
 import type { NotificationProviders, SendResult } from "./providers.js";
 import { sendWebPush } from "./webpush.js";
 
@@ -21,8 +22,9 @@ type Source = { id: string; orgId: string | null };
  * - the provider refused the message (4xx): parked as failed with its reason, never retried;
  * - 429/5xx/unreachable: retried by the outbox with backoff, honouring Retry-After.
  */
-export function createMessageSender(providers: NotificationProviders): MessageSender {
+export function createMessageSender(providers: NotificationProviders, fan?: FanOutDeps): MessageSender {
   return {
+    notify: (deps, p, row) => fanOut(deps, fan, p, row),
     email: async (deps, p, row) => {
       // An email carrying an unsubscribe link is not sent once its recipient used one.
       if (row.orgId && p.headers?.["List-Unsubscribe"] && (await optedOut(deps, row.orgId, p))) {

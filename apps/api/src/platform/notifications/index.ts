@@ -11,6 +11,7 @@ import * as unsubscribeHandlers from "./unsubscribe.handlers.js";
 import * as unsubscribe from "./unsubscribe.routes.js";
 
 export { notificationsFromEnv } from "./config.js";
+export type { NotificationResolver, ResolvedNotification } from "./fanout.js";
 export { type Notification, notificationWrites, personRoomAccess } from "./notify.js";
 export { toE164 } from "./phone.js";
 export { type NotificationKind, renderNotification } from "./templates.js";
