@@ -1,11 +1,12 @@
-import type { InboxItem, Page, Plan } from "@gatherkit/core";
-import { localMessages, notificationDeliveries, outbox } from "@gatherkit/db";
+import type { Plan } from "@gatherkit/core";
+import { notificationDeliveries, outbox } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
-import { call, createTestApp, monotonicNow, type TestApp } from "../../../test/harness.js";
+import { expectStatus, type TestOrg } from "../../../test/fixtures.js";
+import { call, type TestApp } from "../../../test/harness.js";
+import { emailsTo, finalizePlan, inboxOf, type NotifyingApp, notifyingApp, planWithPeople } from "../../../test/notify-fixtures.js";
 import { joinPlan, newPlan } from "../../../test/plan-fixtures.js";
-import { deliverOutbox, enqueue, notify } from "../../lib/outbox.js";
+import { enqueue, notify } from "../../lib/outbox.js";
 import { VOTING_REMINDER_BEFORE_MS } from "./notify.js";
 
 /**
@@ -15,52 +16,24 @@ import { VOTING_REMINDER_BEFORE_MS } from "./notify.js";
  */
 let t: TestApp;
 let a: TestOrg;
-let offset = 0;
-const pending: Promise<unknown>[] = [];
+let app: NotifyingApp;
 const HOUR = 60 * 60_000;
 
 beforeAll(async () => {
-  const real = monotonicNow();
-  t = await createTestApp({ now: () => real() + offset });
-  // Background deliveries are awaited by settle(), so "nothing was sent" is a fact, not a race.
-  t.deps.waitUntil = (p) => pending.push(p);
-  a = await newOrg(t);
+  app = await notifyingApp();
+  ({ t, a } = app);
 });
 afterAll(() => t.close());
 
-/** Runs every delivery due now to the end (the background ones and one more pass). */
-async function settle() {
-  while (pending.length) await Promise.all(pending.splice(0));
-  await deliverOutbox(t.deps);
-}
-
-const inbox = async (token: string) => expectStatus<Page<InboxItem>>(await call(t, "GET", "/v1/inbox", { token }), 200).data;
-const emailsTo = (to: string) =>
-  t.deps.db
-    .select()
-    .from(localMessages)
-    .where(and(eq(localMessages.to, to), eq(localMessages.channel, "email")));
-let n = 0;
-const address = (name: string) => `${name}.${++n}@example.com`;
-
-async function planWithPeople(body: Record<string, unknown>) {
-  const plan = await newPlan(t, a, { notifyParticipants: true, ...body });
-  const ada = { ...(await joinPlan(t, a, plan, "Ada", address("ada"))), email: `ada.${n}@example.com` };
-  const bob = await joinPlan(t, a, plan, "Bob");
-  return { plan, ada, bob };
-}
-async function finalize(plan: Plan, token = a.secretKey) {
-  const proposal = expectStatus<{ id: string }>(
-    await call(t, "POST", `/v1/plans/${plan.id}/proposals`, { token: a.secretKey, body: { title: "Tram 28" } }),
-    201,
-  );
-  const body = { mode: "select", proposalIds: [proposal.id] };
-  return expectStatus<Plan>(await call(t, "POST", `/v1/plans/${plan.id}/finalize`, { token, body }), 200);
-}
+const settle = () => app.settle();
+const inbox = (token: string) => inboxOf(t, token);
+const planWith = (body: Record<string, unknown>) => planWithPeople(t, a, body);
+const finalize = (plan: Plan, token?: string) => finalizePlan(t, a, plan, token);
+const address = (name: string) => `${name}.${Math.random().toString(36).slice(2)}@example.com`;
 
 describe("plans notify their participants", () => {
   it("'finalized': an inbox item for every participant and an email to those with an address, with one-click unsubscribe; not to whoever finalized", async () => {
-    const { plan, ada, bob } = await planWithPeople({ title: "Lisbon <b>weekend</b>" });
+    const { plan, ada, bob } = await planWith({ title: "Lisbon <b>weekend</b>" });
     const org = await joinPlan(t, a, plan, "Orla");
     await call(t, "PATCH", `/v1/plans/${plan.id}/participants/${org.participantId}`, { token: a.secretKey, body: { role: "organizer" } });
     await finalize(plan, org.token);
@@ -71,7 +44,7 @@ describe("plans notify their participants", () => {
       expect(items[0]).toMatchObject({ kind: "plan_finalized", title: "Lisbon <b>weekend</b> is on", subjectId: plan.id, readAt: null });
     }
     expect(await inbox(org.token)).toEqual([]);
-    const [mail, ...more] = await emailsTo(ada.email);
+    const [mail, ...more] = await emailsTo(t, ada.email);
     expect(more).toEqual([]);
     expect(mail).toMatchObject({ subject: "Lisbon <b>weekend</b> is on" });
     expect(mail!.html).toContain("Lisbon &lt;b&gt;weekend&lt;/b&gt;");
@@ -80,7 +53,7 @@ describe("plans notify their participants", () => {
   });
 
   it("'cancelled' likewise; a plan whose organizers did not choose to notify sends nothing", async () => {
-    const { plan, ada, bob } = await planWithPeople({});
+    const { plan, ada, bob } = await planWith({});
     expectStatus(await call(t, "POST", `/v1/plans/${plan.id}/cancel`, { token: a.secretKey }), 200);
     const quiet = await newPlan(t, a, {});
     expect(quiet.notifyParticipants).toBe(false);
@@ -89,20 +62,20 @@ describe("plans notify their participants", () => {
     await settle();
     expect((await inbox(ada.token)).map((i) => i.title)).toEqual([`${plan.title} was cancelled`]);
     expect((await inbox(bob.token)).map((i) => i.kind)).toEqual(["plan_cancelled"]);
-    expect(await emailsTo(ada.email)).toHaveLength(1);
+    expect(await emailsTo(t, ada.email)).toHaveLength(1);
     expect(await inbox(carl.token)).toEqual([]);
   });
 
   it("'voting closes soon' goes out an hour before the deadline, once, to the participants of that time", async () => {
     const deadline = t.deps.now() + 3 * HOUR;
-    const { plan, ada, bob } = await planWithPeople({ votingDeadline: new Date(deadline).toISOString() });
+    const { plan, ada, bob } = await planWith({ votingDeadline: new Date(deadline).toISOString() });
     await settle();
     expect(await inbox(ada.token)).toEqual([]);
-    offset += 2 * HOUR - 60_000; // a minute before the reminder is due
+    app.advance(2 * HOUR - 60_000); // a minute before the reminder is due
     await settle();
     expect(await inbox(ada.token)).toEqual([]);
     const late = await joinPlan(t, a, plan, "Late");
-    offset += 2 * 60_000;
+    app.advance(2 * 60_000);
     await settle();
     await settle();
     for (const who of [ada, bob, late]) {
@@ -110,15 +83,15 @@ describe("plans notify their participants", () => {
         ["plan_voting_closes", `Voting on ${plan.title} closes soon`],
       ]);
     }
-    expect((await emailsTo(ada.email))[0]!.text).toContain(new Date(deadline).toISOString());
+    expect((await emailsTo(t, ada.email))[0]!.text).toContain(new Date(deadline).toISOString());
   });
 
   it("a reminder is not sent once the plan is finalized or cancelled, and moves with the deadline", async () => {
     const at = (h: number) => new Date(t.deps.now() + h * HOUR).toISOString();
-    const finalized = await planWithPeople({ votingDeadline: at(3) });
-    const cancelled = await planWithPeople({ votingDeadline: at(3) });
-    const moved = await planWithPeople({ votingDeadline: at(3) });
-    const turnedOff = await planWithPeople({ votingDeadline: at(3) });
+    const finalized = await planWith({ votingDeadline: at(3) });
+    const cancelled = await planWith({ votingDeadline: at(3) });
+    const moved = await planWith({ votingDeadline: at(3) });
+    const turnedOff = await planWith({ votingDeadline: at(3) });
     await finalize(finalized.plan);
     expectStatus(await call(t, "POST", `/v1/plans/${cancelled.plan.id}/cancel`, { token: a.secretKey }), 200);
     expectStatus(await call(t, "PATCH", `/v1/plans/${moved.plan.id}`, { token: a.secretKey, body: { votingDeadline: at(6) } }), 200);
@@ -126,13 +99,13 @@ describe("plans notify their participants", () => {
       await call(t, "PATCH", `/v1/plans/${turnedOff.plan.id}`, { token: a.secretKey, body: { notifyParticipants: false } }),
       200,
     );
-    offset += 2 * HOUR + 60_000;
+    app.advance(2 * HOUR + 60_000);
     await settle();
     expect((await inbox(finalized.ada.token)).map((i) => i.kind)).toEqual(["plan_finalized"]);
     expect((await inbox(cancelled.ada.token)).map((i) => i.kind)).toEqual(["plan_cancelled"]);
     expect(await inbox(moved.ada.token)).toEqual([]);
     expect(await inbox(turnedOff.ada.token)).toEqual([]);
-    offset += 3 * HOUR;
+    app.advance(3 * HOUR);
     await settle();
     expect((await inbox(moved.ada.token)).map((i) => i.kind)).toEqual(["plan_voting_closes"]);
     expect(await inbox(turnedOff.ada.token)).toEqual([]);
@@ -140,7 +113,7 @@ describe("plans notify their participants", () => {
 
   it("checks a reminder again when it is due: one scheduled for a deadline the plan no longer has is logged as suppressed, not sent", async () => {
     const deadline = t.deps.now() + 3 * HOUR;
-    const { plan, ada } = await planWithPeople({ votingDeadline: new Date(deadline).toISOString() });
+    const { plan, ada } = await planWith({ votingDeadline: new Date(deadline).toISOString() });
     // As if the deadline had moved while this reminder was already on its way (so nothing deleted it).
     const stale = notify({ kind: "plan_voting_closes", subjectId: plan.id, data: { deadline: deadline - HOUR } });
     await enqueue(t.deps.db, stale, { orgId: a.org.id, now: t.deps.now() });
@@ -156,7 +129,7 @@ describe("plans notify their participants", () => {
   });
 
   it("fans out once: a retry after a crash between the fan-out and the outbox's mark writes nothing twice", async () => {
-    const { plan, ada } = await planWithPeople({});
+    const { plan, ada } = await planWith({});
     const message = notify({ kind: "plan_finalized", subjectId: plan.id, data: { actor: null } });
     if (message.kind !== "notify") throw new Error("not a notify message");
     const row = { id: "obx_crashtest0000000000", orgId: a.org.id };
@@ -166,6 +139,6 @@ describe("plans notify their participants", () => {
     await Promise.all([sender.notify(t.deps, message.payload, row), sender.notify(t.deps, message.payload, row)]);
     await settle();
     expect(await inbox(ada.token)).toHaveLength(1);
-    expect(await emailsTo(ada.email)).toHaveLength(1);
+    expect(await emailsTo(t, ada.email)).toHaveLength(1);
   });
 });
