@@ -187,6 +187,8 @@ export interface MessageSender {
   push(deps: DeliveryDeps, payload: PushPayload, row: { id: string; orgId: string | null }): Promise<void>;
   /** Fans a notification out to its recipients' inboxes and channels. */
   notify(deps: DeliveryDeps, payload: NotifyPayload, row: { id: string; orgId: string | null }): Promise<void>;
+  /** Checks the signature of the SMS provider's status callback, when it sends them (Twilio). */
+  verifySmsStatus?(url: string, params: URLSearchParams, signature: string): Promise<boolean>;
   /** What browsers need to subscribe to web push, when it is configured. */
   webPush?: { publicKey: string; allowsEndpoint(endpoint: string): boolean };
 }

@@ -12,11 +12,14 @@ import { createTwilioProvider } from "./twilio.js";
  * are then required. `fan` wires notifications to the domains that send them (resolvers) and the
  * config that signs unsubscribe links.
  */
-export function notificationsFromEnv(env: Record<string, string | undefined>, deps: ProviderDeps & { fan?: FanOutDeps }) {
+export function notificationsFromEnv(env: Record<string, string | undefined>, deps: ProviderDeps) {
   return createMessageSender(providersFromEnv(env, deps), deps.fan);
 }
 
-type ProviderDeps = { db: Db; now: () => number; fetch?: typeof fetch };
+/** The path of Twilio's status callbacks (see sms-status.routes.ts). */
+export const SMS_STATUS_PATH = "/v1/notifications/sms/status";
+
+type ProviderDeps = { db: Db; now: () => number; fetch?: typeof fetch; fan?: FanOutDeps };
 
 export function providersFromEnv(env: Record<string, string | undefined>, deps: ProviderDeps): NotificationProviders {
   const need = (name: string) => {
@@ -55,6 +58,7 @@ export function providersFromEnv(env: Record<string, string | undefined>, deps: 
         baseUrl: env.TWILIO_API_URL,
         fetch: deps.fetch,
         now: deps.now,
+        ...(deps.fan ? { statusCallback: `${deps.fan.config.publicUrl.replace(/\/+$/, "")}${SMS_STATUS_PATH}` } : {}),
       });
       break;
     default:

@@ -25,6 +25,7 @@ type Source = { id: string; orgId: string | null };
 export function createMessageSender(providers: NotificationProviders, fan?: FanOutDeps): MessageSender {
   return {
     notify: (deps, p, row) => fanOut(deps, fan, p, row),
+    ...(providers.sms.verifyStatusCallback ? { verifySmsStatus: providers.sms.verifyStatusCallback } : {}),
     email: async (deps, p, row) => {
       // An email carrying an unsubscribe link is not sent once its recipient used one.
       if (row.orgId && p.headers?.["List-Unsubscribe"] && (await optedOut(deps, row.orgId, p))) {
@@ -153,10 +154,11 @@ async function deliverOnce(
       .where(log);
     throw err;
   }
+  // Only from `sending`: a status callback that overtook this answer (delivered, failed) stands.
   await db
     .update(notificationDeliveries)
     .set({ status: "sent", providerMessageId: result.providerMessageId, error: null, updatedAt: deps.now() })
-    .where(log);
+    .where(and(log, eq(notificationDeliveries.status, "sending")));
 }
 
 async function optedOut(deps: DeliveryDeps, orgId: string, p: EmailPayload): Promise<boolean> {

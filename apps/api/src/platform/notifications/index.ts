@@ -11,6 +11,8 @@ import * as preferencesHandlers from "./preferences.handlers.js";
 import * as preferences from "./preferences.routes.js";
 import * as pushHandlers from "./push.handlers.js";
 import * as push from "./push.routes.js";
+import * as smsStatusHandlers from "./sms-status.handlers.js";
+import * as smsStatus from "./sms-status.routes.js";
 import * as unsubscribeHandlers from "./unsubscribe.handlers.js";
 import * as unsubscribe from "./unsubscribe.routes.js";
 
@@ -31,6 +33,7 @@ export const notificationsRouter = () =>
     .openapi(preferences.get, preferencesHandlers.get)
     .openapi(preferences.update, preferencesHandlers.update)
     .openapi(deliveries.list, deliveriesHandlers.list)
+    .openapi(smsStatus.status, smsStatusHandlers.status)
     .openapi(push.key, pushHandlers.key)
     .openapi(push.subscribe, pushHandlers.subscribe)
     .openapi(push.unsubscribe, pushHandlers.unsubscribe)
