@@ -3,6 +3,7 @@ import { type Realtime, realtimeOf } from "./realtime-client.js";
 import { Auth } from "./resources/auth.js";
 import { Events, Orders } from "./resources/events.js";
 import { Invites } from "./resources/invites.js";
+import { Notifications } from "./resources/notifications.js";
 import { OrganizationResource } from "./resources/organization.js";
 import { ParticipantTokens } from "./resources/participant-tokens.js";
 import { Places } from "./resources/places.js";
@@ -32,6 +33,7 @@ export class Gatherkit extends GatherkitClient {
   readonly invites: Invites = new Invites(this);
   readonly events: Events = new Events(this);
   readonly orders: Orders = new Orders(this);
+  readonly notifications: Notifications = new Notifications(this);
 
   /**
    * Live updates from rooms, with room tokens fetched as this client's caller:

@@ -22,6 +22,7 @@ export type { Realtime, RealtimeStatus, SubscribeHandlers, Subscription } from "
 export { Auth } from "./resources/auth.js";
 export { EventOrders, Events, Orders, Quotas, TicketTypes } from "./resources/events.js";
 export { Invites } from "./resources/invites.js";
+export { Notifications, type PushRegistration } from "./resources/notifications.js";
 export { Invitations, Members, OrganizationResource } from "./resources/organization.js";
 export { ParticipantTokens } from "./resources/participant-tokens.js";
 export { Bookings, PlaceReviews, type PlaceSubscribeHandlers, Places } from "./resources/places.js";

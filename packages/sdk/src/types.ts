@@ -46,6 +46,7 @@ import type {
   UpdateChatMessageSchema,
   UpdateEventSchema,
   UpdateMemberSchema,
+  UpdateNotificationPreferencesSchema,
   UpdateOrganizationSchema,
   UpdatePaymentSchema,
   UpdatePlaceSchema,
@@ -69,6 +70,7 @@ export type {
   ErrorCode,
   Expense,
   Health,
+  InboxItem,
   Invite,
   InvitePreview,
   InviteStatus,
@@ -76,6 +78,7 @@ export type {
   Me,
   Member,
   MemberInvitation,
+  NotificationPreferences,
   Order,
   Organization,
   Participant,
@@ -101,6 +104,7 @@ export type {
   ProposalCost,
   ProposalStatus,
   PublishableKey,
+  PushSubscriptionInfo,
   Quota,
   Review,
   Role,
@@ -205,4 +209,5 @@ export type ReviewCreateParams = z.input<typeof CreateReviewSchema>;
 export type ReviewModerateParams = z.input<typeof ModerateReviewSchema>;
 export type ReviewListParams = Partial<ReviewListQuery>;
 /** An event published to a place's room (`place:<id>`). */
+export type NotificationPreferencesUpdateParams = z.input<typeof UpdateNotificationPreferencesSchema>;
 export type PlaceEvent = Extract<PublishedEvent, { type: "place.availability_changed" }>;

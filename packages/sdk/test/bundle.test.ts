@@ -3,7 +3,7 @@ import { bundle } from "./bundle.js";
 
 /** Budgets in bytes of min+gzip (issue 8; the same as bench/sizes.mjs): the whole SDK within 12 KB, realtime on demand within 4 KB. */
 const KB = 1024;
-const BUDGET = { eager: 6.2 * KB, realtime: 4 * KB, everything: 12 * KB };
+const BUDGET = { eager: 6.45 * KB, realtime: 4 * KB, everything: 12 * KB };
 
 const isOwn = (input: string) => /^src\//.test(input);
 const isRuntimeSchemaCode = (input: string) => /[/\\](zod|@gatherkit[/\\]core|core[/\\]src)[/\\]/.test(input);
@@ -35,7 +35,17 @@ it("is tree-shakeable per resource: a page that builds only Plans over a Gatherk
   });
   const own = eager.inputs.filter(isOwn);
   expect(own).toContain("src/resources/plans.ts");
-  for (const other of ["auth", "organization", "secret-keys", "publishable-keys", "participant-tokens", "invites", "events", "places"]) {
+  for (const other of [
+    "auth",
+    "organization",
+    "secret-keys",
+    "publishable-keys",
+    "participant-tokens",
+    "invites",
+    "events",
+    "places",
+    "notifications",
+  ]) {
     expect(own).not.toContain(`src/resources/${other}.ts`);
   }
   expect(own).not.toContain("src/client.ts");
