@@ -10,6 +10,7 @@ import type { HttpBindings } from "@hono/node-server";
 import { serve } from "@hono/node-server";
 import { createApp, webhookEventCatalogue } from "./app.js";
 import { startHoldSweeper } from "./domains/events/index.js";
+import { notificationResolvers } from "./domains/index.js";
 import { startBookingSweeper } from "./domains/places/index.js";
 import { configFromEnv } from "./lib/config.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
@@ -65,6 +66,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     notifications: notificationsFromEnv(production || env.VAPID_PUBLIC_KEY ? env : { ...(await localVapidKeys(dataDir)), ...env }, {
       db: handle.db,
       now: () => Date.now(),
+      fan: { resolvers: notificationResolvers(), config },
     }),
     webhooks: webhookSender(config, { eventTypes: webhookEventCatalogue().keys(), resolveHost }),
     localFiles: localFileStore(join(dataDir, "uploads")),

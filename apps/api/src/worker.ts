@@ -5,6 +5,7 @@ import { createD1Db } from "@gatherkit/db/d1";
 import { createLibsqlWebDb } from "@gatherkit/db/libsql-web";
 import { createApp, webhookEventCatalogue } from "./app.js";
 import { releaseExpiredHolds } from "./domains/events/index.js";
+import { notificationResolvers } from "./domains/index.js";
 import { sweepBookings } from "./domains/places/index.js";
 import { configFromEnv } from "./lib/config.js";
 import { problemResponse } from "./lib/errors.js";
@@ -59,7 +60,11 @@ async function build(env: Env): Promise<Built> {
     publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger }),
     clientIp: (req) => req.headers.get("cf-connecting-ip") ?? undefined,
     now: () => Date.now(),
-    notifications: notificationsFromEnv(vars, { db: handle.db, now: () => Date.now() }),
+    notifications: notificationsFromEnv(vars, {
+      db: handle.db,
+      now: () => Date.now(),
+      fan: { resolvers: notificationResolvers(), config },
+    }),
     ...(env.ASSETS ? { assets: assetsOf(env.ASSETS) } : {}),
     // Workers' fetch cannot reach private networks; URLs are still checked for local names and literal addresses.
     webhooks: webhookSender(config, { eventTypes: webhookEventCatalogue().keys() }),

@@ -545,6 +545,8 @@ const NEVER_SUCCEEDS: Record<string, string> = {
   "POST /v1/clients/{clientId}/sync-rules": GOOGLE,
   "POST /v1/payments/webhook":
     "succeeds only for a body signed with the payments provider's webhook secret, which no caller has (src/platform/payments/payments.test.ts delivers signed events)",
+  "POST /v1/notifications/sms/status":
+    "exists only where SMS go through Twilio and succeeds only for a request signed with its auth token (src/platform/notifications/sms-status.test.ts sends signed callbacks)",
 };
 
 /** Statuses seen per operation, printed at the end so a reader sees what the fuzz reached. */

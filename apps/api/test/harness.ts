@@ -6,6 +6,7 @@ import type { PublishedEvent } from "@gatherkit/core";
 import { applyMigrations } from "@gatherkit/db";
 import { createLibsqlDb } from "@gatherkit/db/libsql";
 import { createApp, webhookEventCatalogue } from "../src/app.js";
+import { notificationResolvers } from "../src/domains/index.js";
 import { configFromEnv } from "../src/lib/config.js";
 import { createLogger, type Logger } from "../src/lib/logger.js";
 import type { Publisher, PublishOptions } from "../src/lib/publisher.js";
@@ -94,7 +95,7 @@ export async function createTestApp(
       PUSH_SERVICE_ORIGINS: "https://push.example.test",
       ...opts.env,
     },
-    { db: handle.db, now: deps.now },
+    { db: handle.db, now: deps.now, fan: { resolvers: notificationResolvers(), config } },
   );
   // Webhooks with the embedded default's rule (private addresses allowed) unless opts.env says otherwise.
   deps.webhooks = webhookSender(config, { eventTypes: webhookEventCatalogue().keys(), resolveHost: deps.resolveHost });

@@ -110,7 +110,9 @@ async function readAll(headers: Headers, org: IsolationOrg): Promise<Record<stri
 const bSnapshot = () => readAll(owner(b), b);
 const before = await bSnapshot();
 /** B's ids: those its fixture created and those B can read about itself (its owner's membership, …). */
-const bIds = new Set([...idsIn(b.objects), ...idsIn(before)]);
+// Words that look like ids (`plan_finalized`, the kind of a notification) are the same for everyone:
+// an id's random part is Crockford base32, which has no i, l, o or u.
+const bIds = new Set([...idsIn(b.objects), ...idsIn(before)].filter((id) => !/_.*[ilou]/.test(id)));
 
 /** What of B's (ids, secrets, body references) appears in `value`. */
 function leaksOfB(value: unknown): string[] {

@@ -224,5 +224,11 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `calendar_sync_rules_source` ON `calendar_sync_rules` (`org_id`,`source_type`,`source_id`);",
       "CREATE TABLE `calendar_synced_items` (\n\t`rule_id` text NOT NULL,\n\t`item_id` text NOT NULL,\n\t`google_event_id` text NOT NULL,\n\t`content_hash` text NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tPRIMARY KEY(`rule_id`, `item_id`),\n\tFOREIGN KEY (`rule_id`) REFERENCES `calendar_sync_rules`(`id`) ON UPDATE no action ON DELETE cascade\n);"
     ]
+  },
+  {
+    "id": "0014_plan_notifications",
+    "statements": [
+      "ALTER TABLE `plans` ADD `notify_participants` integer DEFAULT false NOT NULL;"
+    ]
   }
 ];

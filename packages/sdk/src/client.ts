@@ -4,6 +4,7 @@ import { Auth } from "./resources/auth.js";
 import { Clients } from "./resources/clients.js";
 import { Events, Orders } from "./resources/events.js";
 import { Invites } from "./resources/invites.js";
+import { Notifications } from "./resources/notifications.js";
 import { OrganizationResource } from "./resources/organization.js";
 import { ParticipantTokens } from "./resources/participant-tokens.js";
 import { Places } from "./resources/places.js";
@@ -51,6 +52,7 @@ export class Gatherkit extends GatherkitClient {
     },
   };
   readonly clients: Clients = new Clients(this);
+  readonly notifications: Notifications = new Notifications(this);
 
   /**
    * Live updates from rooms, with room tokens fetched as this client's caller:

@@ -23,6 +23,7 @@ export { Auth } from "./resources/auth.js";
 export { ClientConnection, ClientEvents, ClientSyncRules, Clients } from "./resources/clients.js";
 export { EventOrders, type EventSubscribeHandlers, Events, Orders, Quotas, TicketTypes } from "./resources/events.js";
 export { Invites } from "./resources/invites.js";
+export { Notifications, type PushRegistration } from "./resources/notifications.js";
 export { Invitations, Members, OrganizationResource } from "./resources/organization.js";
 export { ParticipantTokens } from "./resources/participant-tokens.js";
 export { Bookings, PlaceReviews, type PlaceSubscribeHandlers, Places } from "./resources/places.js";

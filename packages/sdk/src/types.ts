@@ -57,6 +57,7 @@ import type {
   UpdateClientSchema,
   UpdateEventSchema,
   UpdateMemberSchema,
+  UpdateNotificationPreferencesSchema,
   UpdateOrganizationSchema,
   UpdatePaymentSchema,
   UpdatePlaceSchema,
@@ -81,6 +82,7 @@ export type {
   ErrorCode,
   Expense,
   Health,
+  InboxItem,
   Invite,
   InvitePreview,
   InviteStatus,
@@ -88,6 +90,7 @@ export type {
   Me,
   Member,
   MemberInvitation,
+  NotificationPreferences,
   Order,
   Organization,
   Participant,
@@ -113,6 +116,7 @@ export type {
   ProposalCost,
   ProposalStatus,
   PublishableKey,
+  PushSubscriptionInfo,
   Quota,
   Review,
   Role,
@@ -217,6 +221,7 @@ export type ReviewCreateParams = z.input<typeof CreateReviewSchema>;
 export type ReviewModerateParams = z.input<typeof ModerateReviewSchema>;
 export type ReviewListParams = Partial<ReviewListQuery>;
 /** An event published to a place's room (`place:<id>`). */
+export type NotificationPreferencesUpdateParams = z.input<typeof UpdateNotificationPreferencesSchema>;
 export type PlaceEvent = Extract<PublishedEvent, { type: "place.availability_changed" }>;
 
 export type {

@@ -40,6 +40,7 @@ export function plan(overrides: Partial<Plan> = {}): Plan {
     votingDeadline: null,
     hideVotesUntilDeadline: false,
     oneYesPerParticipant: false,
+    notifyParticipants: false,
     createdAt: T0,
     updatedAt: T0,
     finalizedAt: null,

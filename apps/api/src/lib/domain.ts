@@ -3,6 +3,7 @@ import { outbox } from "@gatherkit/db";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type Stripe from "stripe";
 import type { z } from "zod";
+import type { NotificationResolver } from "../platform/notifications/index.js";
 import { DeliveryError, deliverSoon, type TaskPayload, task } from "./outbox.js";
 import type { AppBindings, Caller, Deps, DomainTasks } from "./types.js";
 
@@ -44,6 +45,8 @@ export interface DomainModule {
   payments?: PaymentEventHandler;
   /** Its reactions to other domains' published events, if any. */
   tasks?: DomainTaskHandlers;
+  /** Per notification kind it sends: who gets one now, or null when it no longer holds (checked at send time). */
+  notifications?: Record<string, NotificationResolver>;
   /** The schemas of the messages the domain publishes to its rooms. */
   messages: readonly z.ZodType[];
 }

@@ -105,6 +105,23 @@ const TaskPayloadSchema = z.object({
 });
 export type TaskPayload = z.infer<typeof TaskPayloadSchema>;
 
+const NotifyPayloadSchema = z.object({
+  /** The notification kind (one template), e.g. `plan_finalized`. */
+  kind: z.string().min(1),
+  /**
+   * What it is about (e.g. `plan_…`). The domain that owns the kind decides at send time who
+   * gets it and whether it still holds (a reminder whose plan was finalized is not sent).
+   */
+  subjectId: z.string().min(1),
+  data: z.record(z.string(), z.unknown()),
+  /**
+   * Its own order key: notifications need no order among themselves, and a reminder due later
+   * must not hold up what is due now about the same subject.
+   */
+  key: z.string().min(1),
+});
+export type NotifyPayload = z.infer<typeof NotifyPayloadSchema>;
+
 /** Attempts before an email or SMS is parked (its `last_error` and delivery log say why). */
 export const MESSAGE_MAX_ATTEMPTS = 10;
 
@@ -178,6 +195,16 @@ export const KINDS = {
     maxAttempts: Number.MAX_SAFE_INTEGER,
     retryAt: webhookRetryAt,
   } satisfies OutboxKind<WebhookPayload>,
+  // A notification to people: at its due time the notifications platform asks the owning domain
+  // who gets it, writes their inbox items and queues the email and push rows (each person's
+  // preferences honoured), once.
+  notify: {
+    schema: NotifyPayloadSchema,
+    orderKey: (p) => p.key,
+    orderKeySql: (payload) => sql`json_extract(${payload}, '$.key')`,
+    deliver: (deps, p, row) => messageSender(deps).notify(deps, p, row),
+    maxAttempts: MESSAGE_MAX_ATTEMPTS,
+  } satisfies OutboxKind<NotifyPayload>,
 };
 type Kinds = typeof KINDS;
 export type KindName = keyof Kinds;
@@ -218,6 +245,11 @@ export function webhook(payload: WebhookPayload): OutboxMessage {
 export function task(payload: TaskPayload): OutboxMessage {
   return { kind: "task", payload: TaskPayloadSchema.parse(payload) };
 }
+
+/** A notification of `kind` about `subjectId`, fanned out to people when it is due (see `NotifyPayloadSchema`). */
+export function notify(payload: Omit<NotifyPayload, "key">): OutboxMessage {
+  return { kind: "notify", payload: NotifyPayloadSchema.parse({ ...payload, key: newId("outbox") }) };
+}
 /** Kept for callers written before email had a deliverer; every kind now has one. */
 export type PendingMessage = OutboxMessage;
 
@@ -229,6 +261,10 @@ export interface MessageSender {
   email(deps: DeliveryDeps, payload: EmailPayload, row: { id: string; orgId: string | null }): Promise<void>;
   sms(deps: DeliveryDeps, payload: SmsPayload, row: { id: string; orgId: string | null }): Promise<void>;
   push(deps: DeliveryDeps, payload: PushPayload, row: { id: string; orgId: string | null }): Promise<void>;
+  /** Fans a notification out to its recipients' inboxes and channels. */
+  notify(deps: DeliveryDeps, payload: NotifyPayload, row: { id: string; orgId: string | null }): Promise<void>;
+  /** Checks the signature of the SMS provider's status callback, when it sends them (Twilio). */
+  verifySmsStatus?(url: string, params: URLSearchParams, signature: string): Promise<boolean>;
   /** What browsers need to subscribe to web push, when it is configured. */
   webPush?: { publicKey: string; allowsEndpoint(endpoint: string): boolean };
 }

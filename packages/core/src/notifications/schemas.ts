@@ -62,3 +62,66 @@ export const PushKeySchema = z
       .openapi({ description: "The VAPID public key (base64url): pass it as `applicationServerKey` to `pushManager.subscribe`." }),
   })
   .openapi("PushKey");
+
+/** Every kind of notification the API sends (one template each). */
+export const NOTIFICATION_KINDS = ["plan_invite", "plan_finalized", "plan_cancelled", "plan_voting_closes"] as const;
+export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS).openapi("NotificationKind");
+export type NotificationKindName = z.infer<typeof NotificationKindSchema>;
+
+/** Where a notification reaches a person. */
+export const NOTIFICATION_CHANNELS = ["inbox", "email", "sms", "push"] as const;
+export const NotificationChannelSchema = z.enum(NOTIFICATION_CHANNELS).openapi("NotificationChannel");
+export type NotificationChannel = z.infer<typeof NotificationChannelSchema>;
+
+const channelSwitches = z.object({ inbox: z.boolean(), email: z.boolean(), sms: z.boolean(), push: z.boolean() });
+
+export const NotificationPreferenceSchema = z
+  .object({
+    kind: NotificationKindSchema,
+    channels: channelSwitches.openapi({ description: "On (true) or off, per channel." }),
+    transactional: z.string().nullable().openapi({
+      description: "Why this kind cannot be turned off (a receipt, a ticket), or null when it can.",
+    }),
+  })
+  .openapi("NotificationPreference");
+export type NotificationPreference = z.infer<typeof NotificationPreferenceSchema>;
+
+export const NotificationPreferencesSchema = z
+  .object({ data: z.array(NotificationPreferenceSchema) })
+  .openapi("NotificationPreferences", { description: "Every kind of notification, and the channels it reaches you on." });
+export type NotificationPreferences = z.infer<typeof NotificationPreferencesSchema>;
+
+export const UpdateNotificationPreferencesSchema = z
+  .strictObject({
+    changes: z
+      .array(z.strictObject({ kind: NotificationKindSchema, channel: NotificationChannelSchema, enabled: z.boolean() }))
+      .min(1)
+      .max(50),
+  })
+  .openapi("UpdateNotificationPreferencesRequest", {
+    example: { changes: [{ kind: "plan_voting_closes", channel: "email", enabled: false }] },
+  });
+export type UpdateNotificationPreferences = z.infer<typeof UpdateNotificationPreferencesSchema>;
+
+export const NOTIFICATION_DELIVERY_STATUSES = ["sending", "retrying", "sent", "delivered", "failed", "suppressed"] as const;
+
+export const NotificationDeliverySchema = z
+  .object({
+    id: z.string().openapi({ example: "dlv_0123456789abcdefghjk" }),
+    channel: NotificationChannelSchema,
+    to: z.string().openapi({ description: "The address, number or push service (host) it went to; for `inbox`, how many people." }),
+    kind: z.string().openapi({ example: "plan_finalized", description: "The template." }),
+    status: z.enum(NOTIFICATION_DELIVERY_STATUSES).openapi({
+      description:
+        "`sending` (or cut short), `retrying` (after a 429/5xx), `sent` (the provider took it), `delivered` (the provider's status callback said so), `failed` (see `error`), `suppressed` (the recipient turned it off, or it no longer applied).",
+    }),
+    provider: z.string().openapi({ example: "resend" }),
+    providerMessageId: z.string().nullable(),
+    attempts: z.number().int().nonnegative(),
+    error: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi("NotificationDelivery");
+export type NotificationDelivery = z.infer<typeof NotificationDeliverySchema>;
+export const NotificationDeliveryPageSchema = pageSchema(NotificationDeliverySchema, "NotificationDeliveryPage");

@@ -12,6 +12,7 @@ const current: PlanSettings = {
   votingDeadline: "2030-06-01T00:00:00Z",
   hideVotesUntilDeadline: true,
   oneYesPerParticipant: false,
+  notifyParticipants: false,
 };
 
 describe("applyPlanUpdate", () => {

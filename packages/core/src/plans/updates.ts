@@ -15,6 +15,7 @@ export type PlanSettings = Pick<
   | "votingDeadline"
   | "hideVotesUntilDeadline"
   | "oneYesPerParticipant"
+  | "notifyParticipants"
 >;
 
 function invalid(issues: { path: string; message: string }[]): never {

@@ -19,7 +19,8 @@ export const notificationDeliveries = sqliteTable(
     orgId: text("org_id").references(() => organizations.id),
     /** The outbox row (one message to one address on one channel). */
     sourceId: text("source_id").notNull(),
-    channel: text("channel", { enum: ["email", "sms", "push"] }).notNull(),
+    /** `inbox` rows log a notification's fan-out to a person's inbox and other channels. */
+    channel: text("channel", { enum: ["email", "sms", "push", "inbox"] }).notNull(),
     to: text("to").notNull(),
     template: text("template").notNull(),
     status: text("status", { enum: ["sending", "retrying", "sent", "delivered", "failed", "suppressed"] }).notNull(),
@@ -110,7 +111,7 @@ export const notificationPreferences = sqliteTable(
       .references(() => organizations.id),
     recipient: text("recipient").notNull(),
     kind: text("kind").notNull(),
-    channel: text("channel", { enum: ["email", "sms", "push"] }).notNull(),
+    channel: text("channel", { enum: ["email", "sms", "push", "inbox"] }).notNull(),
     optedOutAt: integer("opted_out_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.recipient, t.kind, t.channel] })],

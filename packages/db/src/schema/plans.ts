@@ -42,6 +42,8 @@ export const plans = sqliteTable(
     votingDeadline: integer("voting_deadline"),
     hideVotesUntilDeadline: integer("hide_votes_until_deadline", { mode: "boolean" }).notNull().default(false),
     oneYesPerParticipant: integer("one_yes_per_participant", { mode: "boolean" }).notNull().default(false),
+    /** Tell participants (inbox, email, push) when the plan is finalized or cancelled and an hour before voting closes. */
+    notifyParticipants: integer("notify_participants", { mode: "boolean" }).notNull().default(false),
     /** Who created it: a participant (then its first organizer) or an organization user. */
     createdByParticipantId: participantRef("created_by_participant_id"),
     createdByUserId: text("created_by_user_id").references(() => users.id),

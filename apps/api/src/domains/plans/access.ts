@@ -69,6 +69,7 @@ export function toPlan(row: PlanRow, config: Pick<Config, "publicUrl">, viewer: 
     votingDeadline: toIso(row.votingDeadline),
     hideVotesUntilDeadline: row.hideVotesUntilDeadline,
     oneYesPerParticipant: row.oneYesPerParticipant,
+    notifyParticipants: row.notifyParticipants,
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),
     finalizedAt: toIso(row.finalizedAt),

@@ -19,6 +19,7 @@ import * as finalizeHandlers from "./finalize/finalize.handlers.js";
 import * as finalize from "./finalize/finalize.routes.js";
 import * as inviteHandlers from "./invites/invites.handlers.js";
 import * as invites from "./invites/invites.routes.js";
+import { PLAN_NOTIFICATIONS } from "./notify.js";
 import * as plansHandlers from "./plans/plans.handlers.js";
 import * as plans from "./plans/plans.routes.js";
 import * as proposalHandlers from "./proposals/proposals.handlers.js";
@@ -82,5 +83,6 @@ export const plansDomain = {
     },
   },
   errors: PLAN_ERROR_CODES,
+  notifications: PLAN_NOTIFICATIONS,
   messages: PLAN_EVENT_SCHEMAS,
 } satisfies DomainModule;

@@ -1,5 +1,6 @@
 import type { Db } from "@gatherkit/db";
 import { createMessageSender, DEFAULT_PUSH_SERVICE_ORIGINS } from "./deliver.js";
+import type { FanOutDeps } from "./fanout.js";
 import { createLocalEmailProvider, createLocalSmsProvider } from "./local.js";
 import type { EmailProvider, NotificationProviders, SmsProvider } from "./providers.js";
 import { createResendProvider } from "./resend.js";
@@ -8,13 +9,17 @@ import { createTwilioProvider } from "./twilio.js";
 /**
  * The notification providers chosen by configuration (process.env on Node, vars and secrets on
  * Workers). Local providers unless EMAIL_PROVIDER / SMS_PROVIDER name a real one, whose settings
- * are then required.
+ * are then required. `fan` wires notifications to the domains that send them (resolvers) and the
+ * config that signs unsubscribe links.
  */
 export function notificationsFromEnv(env: Record<string, string | undefined>, deps: ProviderDeps) {
-  return createMessageSender(providersFromEnv(env, deps));
+  return createMessageSender(providersFromEnv(env, deps), deps.fan);
 }
 
-type ProviderDeps = { db: Db; now: () => number; fetch?: typeof fetch };
+/** The path of Twilio's status callbacks (see sms-status.routes.ts). */
+export const SMS_STATUS_PATH = "/v1/notifications/sms/status";
+
+type ProviderDeps = { db: Db; now: () => number; fetch?: typeof fetch; fan?: FanOutDeps };
 
 export function providersFromEnv(env: Record<string, string | undefined>, deps: ProviderDeps): NotificationProviders {
   const need = (name: string) => {
@@ -53,6 +58,7 @@ export function providersFromEnv(env: Record<string, string | undefined>, deps: 
         baseUrl: env.TWILIO_API_URL,
         fetch: deps.fetch,
         now: deps.now,
+        ...(deps.fan ? { statusCallback: `${deps.fan.config.publicUrl.replace(/\/+$/, "")}${SMS_STATUS_PATH}` } : {}),
       });
       break;
     default:

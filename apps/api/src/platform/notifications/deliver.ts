@@ -2,6 +2,7 @@ import { newId } from "@gatherkit/core";
 import { notificationDeliveries, notificationPreferences, pushSubscriptions } from "@gatherkit/db";
 import { and, eq, sql } from "drizzle-orm";
 import { type DeliveryDeps, DeliveryError, type EmailPayload, type MessageSender } from "../../lib/outbox.js";
+import { type FanOutDeps, fanOut } from "./fanout.js";
 import type { NotificationProviders, SendResult } from "./providers.js";
 import { sendWebPush } from "./webpush.js";
 
@@ -21,8 +22,10 @@ type Source = { id: string; orgId: string | null };
  * - the provider refused the message (4xx): parked as failed with its reason, never retried;
  * - 429/5xx/unreachable: retried by the outbox with backoff, honouring Retry-After.
  */
-export function createMessageSender(providers: NotificationProviders): MessageSender {
+export function createMessageSender(providers: NotificationProviders, fan?: FanOutDeps): MessageSender {
   return {
+    notify: (deps, p, row) => fanOut(deps, fan, p, row),
+    ...(providers.sms.verifyStatusCallback ? { verifySmsStatus: providers.sms.verifyStatusCallback } : {}),
     email: async (deps, p, row) => {
       // An email carrying an unsubscribe link is not sent once its recipient used one.
       if (row.orgId && p.headers?.["List-Unsubscribe"] && (await optedOut(deps, row.orgId, p))) {
@@ -151,10 +154,11 @@ async function deliverOnce(
       .where(log);
     throw err;
   }
+  // Only from `sending`: a status callback that overtook this answer (delivered, failed) stands.
   await db
     .update(notificationDeliveries)
     .set({ status: "sent", providerMessageId: result.providerMessageId, error: null, updatedAt: deps.now() })
-    .where(log);
+    .where(and(log, eq(notificationDeliveries.status, "sending")));
 }
 
 async function optedOut(deps: DeliveryDeps, orgId: string, p: EmailPayload): Promise<boolean> {

@@ -3,14 +3,21 @@
  * embedded default), the outbox's sender for them, each person's inbox, and push subscriptions.
  */
 import { createRouter } from "../../lib/create-app.js";
+import * as deliveriesHandlers from "./deliveries.handlers.js";
+import * as deliveries from "./deliveries.routes.js";
 import * as inboxHandlers from "./inbox.handlers.js";
 import * as inbox from "./inbox.routes.js";
+import * as preferencesHandlers from "./preferences.handlers.js";
+import * as preferences from "./preferences.routes.js";
 import * as pushHandlers from "./push.handlers.js";
 import * as push from "./push.routes.js";
+import * as smsStatusHandlers from "./sms-status.handlers.js";
+import * as smsStatus from "./sms-status.routes.js";
 import * as unsubscribeHandlers from "./unsubscribe.handlers.js";
 import * as unsubscribe from "./unsubscribe.routes.js";
 
 export { notificationsFromEnv } from "./config.js";
+export type { NotificationResolver, ResolvedNotification } from "./fanout.js";
 export { type Notification, notificationWrites, personRoomAccess } from "./notify.js";
 export { toE164 } from "./phone.js";
 export { type NotificationKind, renderNotification } from "./templates.js";
@@ -23,6 +30,10 @@ export const notificationsRouter = () =>
     .openapi(inbox.unread, inboxHandlers.unread)
     .openapi(inbox.readAll, inboxHandlers.readAll)
     .openapi(inbox.read, inboxHandlers.read)
+    .openapi(preferences.get, preferencesHandlers.get)
+    .openapi(preferences.update, preferencesHandlers.update)
+    .openapi(deliveries.list, deliveriesHandlers.list)
+    .openapi(smsStatus.status, smsStatusHandlers.status)
     .openapi(push.key, pushHandlers.key)
     .openapi(push.subscribe, pushHandlers.subscribe)
     .openapi(push.unsubscribe, pushHandlers.unsubscribe)

@@ -37,6 +37,8 @@ interface Provider<M> {
    */
   idempotent: boolean;
   send(message: M, idempotencyKey: string): Promise<SendResult>;
+  /** For a provider that reports delivery by status callback (Twilio): is this callback signed by it? */
+  verifyStatusCallback?(url: string, params: URLSearchParams, signature: string): Promise<boolean>;
 }
 export type EmailProvider = Provider<OutgoingEmail>;
 export type SmsProvider = Provider<OutgoingSms>;

@@ -55,6 +55,14 @@ export const TEMPLATES = {
       ...(d.link ? { action: { label: "Open the plan", url: d.link } } : {}),
     }),
   } satisfies Template<{ planTitle: string; link?: string }>,
+  plan_voting_closes: {
+    transactional: false,
+    render: (d: { planTitle: string; deadline: string; link?: string }) => ({
+      title: `Voting on ${d.planTitle} closes soon`,
+      lines: [`Voting on "${d.planTitle}" closes at ${d.deadline}.`, "Cast or change your votes before then."],
+      ...(d.link ? { action: { label: "Vote now", url: d.link } } : {}),
+    }),
+  } satisfies Template<{ planTitle: string; deadline: string; link?: string }>,
 } as const;
 
 export type NotificationKind = keyof typeof TEMPLATES;

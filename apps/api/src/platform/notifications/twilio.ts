@@ -10,6 +10,8 @@ export interface TwilioOptions {
   baseUrl?: string;
   fetch?: typeof fetch;
   now: () => number;
+  /** Where Twilio posts each message's status (`StatusCallback`), signed with the auth token. */
+  statusCallback?: string;
 }
 
 const TwilioAnswer = z.object({ sid: z.string().min(1) });
@@ -26,9 +28,11 @@ export function createTwilioProvider(opts: TwilioOptions): SmsProvider {
   return {
     name: "twilio",
     idempotent: false,
+    verifyStatusCallback: (url, params, signature) => verifyTwilioSignature(opts.authToken, url, params, signature),
     async send(message) {
       const form = new URLSearchParams({ To: message.to, Body: message.text });
       form.set(opts.from.startsWith("MG") ? "MessagingServiceSid" : "From", opts.from);
+      if (opts.statusCallback) form.set("StatusCallback", opts.statusCallback);
       const res = await fetchProvider(
         "twilio",
         doFetch,
@@ -45,4 +49,31 @@ export function createTwilioProvider(opts: TwilioOptions): SmsProvider {
       return { providerMessageId: answer.data.sid };
     },
   };
+}
+
+/**
+ * Twilio's request signature (`X-Twilio-Signature`): base64 of HMAC-SHA1, keyed with the auth
+ * token, over the full URL Twilio called followed by each POST parameter's name and value, sorted
+ * by name.
+ */
+export async function twilioSignature(authToken: string, url: string, params: URLSearchParams): Promise<string> {
+  const data =
+    url +
+    [...params.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => k + v)
+      .join("");
+  const enc = new TextEncoder();
+  const key = await crypto.subtle.importKey("raw", enc.encode(authToken) as BufferSource, { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(data) as BufferSource));
+  return btoa(String.fromCharCode(...mac));
+}
+
+/** Whether `signature` is Twilio's for this request (compared in constant time). */
+export async function verifyTwilioSignature(authToken: string, url: string, params: URLSearchParams, signature: string): Promise<boolean> {
+  const expected = await twilioSignature(authToken, url, params);
+  if (expected.length !== signature.length) return false;
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ signature.charCodeAt(i);
+  return diff === 0;
 }

@@ -2,7 +2,11 @@ import { z } from "@gatherkit/core";
 import { notificationPreferences } from "@gatherkit/db";
 import { ApiError } from "../../lib/errors.js";
 import { email, type OutboxMessage } from "../../lib/outbox.js";
-import type { Deps } from "../../lib/types.js";
+import type { Config, Deps } from "../../lib/types.js";
+
+/** What signing a link needs. */
+type Signing = { config: Pick<Config, "jwtSecret" | "publicUrl"> };
+
 import { escapeHtml, isTransactional, type NotificationKind, renderNotification, type TemplateData } from "./templates.js";
 import { b64url } from "./webpush.js";
 
@@ -11,14 +15,14 @@ const LinkSchema = z.object({ o: z.string().min(1), r: z.string().min(1), k: z.s
 type Link = { orgId: string; recipient: string; kind: string };
 
 const enc = new TextEncoder();
-async function hmacKey(deps: Pick<Deps, "config">) {
+async function hmacKey(deps: Signing) {
   // Its own key, derived from the JWT secret, so a link's signature is never valid as anything else.
   const material = enc.encode(`gatherkit unsubscribe v1:${deps.config.jwtSecret}`);
   return crypto.subtle.importKey("raw", material as BufferSource, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }
 
 /** `<payload>.<HMAC-SHA256>`, both base64url; no expiry (an old email's link keeps working). */
-export async function unsubscribeToken(deps: Pick<Deps, "config">, link: Link): Promise<string> {
+export async function unsubscribeToken(deps: Signing, link: Link): Promise<string> {
   const payload = b64url.encode(enc.encode(JSON.stringify({ o: link.orgId, r: link.recipient, k: link.kind })));
   const sig = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(deps), enc.encode(payload) as BufferSource));
   return `${payload}.${b64url.encode(sig)}`;
@@ -27,7 +31,7 @@ export async function unsubscribeToken(deps: Pick<Deps, "config">, link: Link): 
 const invalid = () =>
   new ApiError(400, "unsubscribe_link_invalid", "This unsubscribe link is not one we sent (it may have been cut or changed).");
 
-export async function readUnsubscribeToken(deps: Pick<Deps, "config">, token: string): Promise<Link> {
+export async function readUnsubscribeToken(deps: Signing, token: string): Promise<Link> {
   const [payload, sig, extra] = token.split(".");
   if (!payload || !sig || extra !== undefined) throw invalid();
   let ok = false;
@@ -42,7 +46,7 @@ export async function readUnsubscribeToken(deps: Pick<Deps, "config">, token: st
   return { orgId: parsed.o, recipient: parsed.r, kind: parsed.k };
 }
 
-export const unsubscribeUrl = async (deps: Pick<Deps, "config">, link: Link) =>
+export const unsubscribeUrl = async (deps: Signing, link: Link) =>
   `${deps.config.publicUrl.replace(/\/+$/, "")}/v1/unsubscribe/${await unsubscribeToken(deps, link)}`;
 
 /**

@@ -101,7 +101,7 @@ function expandV6(a: string): number[] | null {
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
   if (v4?.[1]) {
     const p = v4[1].split(".").map(Number);
-    s = s.slice(0, -v4[1].length) + `${(((p[0] ?? 0) << 8) | (p[1] ?? 0)).toString(16)}:${(((p[2] ?? 0) << 8) | (p[3] ?? 0)).toString(16)}`;
+    s = `${s.slice(0, -v4[1].length)}${(((p[0] ?? 0) << 8) | (p[1] ?? 0)).toString(16)}:${(((p[2] ?? 0) << 8) | (p[3] ?? 0)).toString(16)}`;
   }
   const halves = s.split("::");
   if (halves.length > 2) return null;

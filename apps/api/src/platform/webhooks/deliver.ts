@@ -27,7 +27,7 @@ export function webhookSender(
       const { db } = deps;
       const [ep] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, payload.endpointId)).limit(1);
       // Deleted or disabled since the event was queued: dropped, as a disabled endpoint gets nothing.
-      if (!ep || ep.status !== "enabled") return;
+      if (ep?.status !== "enabled") return;
       const event = payload.event;
       const body = JSON.stringify({
         id: event.id,

@@ -51,6 +51,10 @@ export const PlanSchema = z
     votingDeadline: z.string().nullable().openapi({ description: "Voting closes at this UTC time; null: open until finalized." }),
     hideVotesUntilDeadline: z.boolean(),
     oneYesPerParticipant: z.boolean(),
+    notifyParticipants: z.boolean().openapi({
+      description:
+        "Participants are told (inbox, email, push, as each prefers) when the plan is finalized or cancelled, and an hour before voting closes.",
+    }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     finalizedAt: z.iso.datetime().nullable(),
@@ -96,6 +100,7 @@ const planSettings = {
   votingDeadline: Instant,
   hideVotesUntilDeadline: z.boolean(),
   oneYesPerParticipant: z.boolean(),
+  notifyParticipants: z.boolean(),
 };
 
 export const CreatePlanSchema = z
@@ -115,6 +120,10 @@ export const CreatePlanSchema = z
     oneYesPerParticipant: planSettings.oneYesPerParticipant
       .default(false)
       .openapi({ description: "Each participant may vote `yes` on one proposal only." }),
+    notifyParticipants: planSettings.notifyParticipants.default(false).openapi({
+      description:
+        "Tell participants (inbox, email, push, as each prefers) when the plan is finalized or cancelled, and an hour before voting closes.",
+    }),
     organizerParticipantId: ParticipantId.optional().openapi({
       description:
         "With a secret key or an organizer session: make this participant (of your organization) the plan's organizer. A participant creating a plan becomes its organizer.",
@@ -149,6 +158,7 @@ export const UpdatePlanSchema = z
     votingDeadline: planSettings.votingDeadline.nullable().optional(),
     hideVotesUntilDeadline: planSettings.hideVotesUntilDeadline.optional(),
     oneYesPerParticipant: planSettings.oneYesPerParticipant.optional(),
+    notifyParticipants: planSettings.notifyParticipants.optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "send at least one field to change")
   .superRefine((u, ctx) => {

@@ -32,7 +32,13 @@ const plan = { type: "trip", title: "Lisbon", timeZone: "Europe/Lisbon", currenc
 
 describe("CreatePlan", () => {
   it("accepts a minimal plan and fills defaults", () => {
-    expect(CreatePlanSchema.parse(plan)).toEqual({ ...plan, description: "", hideVotesUntilDeadline: false, oneYesPerParticipant: false });
+    expect(CreatePlanSchema.parse(plan)).toEqual({
+      ...plan,
+      description: "",
+      hideVotesUntilDeadline: false,
+      oneYesPerParticipant: false,
+      notifyParticipants: false,
+    });
   });
 
   it("canonicalises the time zone and refuses unknown zones and offsets", () => {

@@ -5,6 +5,7 @@ import { conflict, notFound } from "../../../lib/errors.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { feedViewer, type PlanRow, requirePlan, toPlan } from "../access.js";
+import { planNotification, reminderWrites } from "../notify.js";
 import { enqueueEvent, enqueueFinalized, enqueueProposalsChanged } from "../proposals/proposals.events.js";
 import { planAsRead, proposalsWithStatus } from "../proposals/proposals.guards.js";
 import { target } from "../proposals/proposals.view.js";
@@ -21,6 +22,7 @@ import { target } from "../proposals/proposals.view.js";
 export async function finalizePlan(deps: Deps, caller: Caller | null, planId: string, choice: Finalize): Promise<Plan> {
   const access = await requirePlan(deps, caller, planId, "change_status");
   const db = deps.db;
+  const actor = access.actor.kind === "participant" ? access.actor.participantId : null;
   let plan = access.plan;
   for (let attempt = 0; attempt < 8; attempt++) {
     planTransition(plan.status, "finalize");
@@ -72,6 +74,8 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
         enqueueProposalsChanged(db, t, { where: sql`p.plan_id = ${planId}`, hidden: false, when: finalized }),
         enqueueEvent(db, t, { type: "plan.updated", data: { plan: toPlan(next, deps.config, null) } }, finalized),
         enqueueFinalized(db, t, { when: finalized }),
+        ...(plan.notifyParticipants ? [planNotification(deps, next, "plan_finalized", finalized, actor)] : []),
+        ...reminderWrites(deps, plan, next, finalized),
       ],
       {
         written: ([, , [updated]]) => updated && { finalized: updated },

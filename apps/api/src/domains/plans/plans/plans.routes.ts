@@ -46,6 +46,7 @@ export const planExample = {
   votingDeadline: "2030-06-15T18:00:00.000Z",
   hideVotesUntilDeadline: false,
   oneYesPerParticipant: false,
+  notifyParticipants: false,
   createdAt: "2030-05-20T09:12:44.318Z",
   updatedAt: "2030-05-20T09:12:44.318Z",
   finalizedAt: null,

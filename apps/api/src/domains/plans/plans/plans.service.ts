@@ -21,6 +21,7 @@ import {
 } from "@gatherkit/core";
 import { FRESH_FEED_TOKEN_SQL, newFeedToken, participants, planParticipants, plans, proposals, votes } from "@gatherkit/db";
 import { and, asc, eq, exists, inArray, isNull, not, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { requireCaller } from "../../../lib/auth.js";
 import { sha256Hex } from "../../../lib/crypto.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
@@ -33,6 +34,7 @@ import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { feedViewer, loadPlan, type PlanRow, requirePlan, toPlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
+import { planNotification, planVersionWritten, reminderWrites } from "../notify.js";
 
 /** Statuses in which `activity` is open, for the WHERE of a conditional write. */
 export const statusesAllowing = (activity: Parameters<typeof planAllows>[1]) => PLAN_STATUSES.filter((s) => planAllows(s, activity));
@@ -72,6 +74,7 @@ export async function createPlan(deps: Deps, caller: Caller | null, input: Creat
     votingDeadline: fromIso(input.votingDeadline),
     hideVotesUntilDeadline: input.hideVotesUntilDeadline,
     oneYesPerParticipant: input.oneYesPerParticipant,
+    notifyParticipants: input.notifyParticipants,
     createdByParticipantId: who.kind === "participant" ? who.participantId : null,
     createdByUserId: who.kind === "user" ? who.userId : null,
     createdAt: now,
@@ -107,6 +110,7 @@ export async function createPlan(deps: Deps, caller: Caller | null, input: Creat
         ]
       : []),
     enqueuePlanEvent(deps, who.orgId, row.id, { type: "plan.updated", data: { plan } }),
+    ...reminderWrites(deps, null, row, planVersionWritten(deps, row.id, row.updatedAt)),
   ]);
   deliverSoon(deps);
   return answer;
@@ -187,6 +191,8 @@ export async function planViewer(deps: Deps, caller: Caller | null, planId: stri
 export interface PlanChange {
   set: Partial<Omit<PlanRow, "id" | "orgId" | "updatedAt">>;
   guard?: SQL;
+  /** More writes for the same batch (notifications), to be applied only if `when` holds: the change applied. */
+  also?: (before: PlanRow, after: PlanRow, when: SQL) => BatchItem<"sqlite">[];
 }
 
 /** How often a change is judged again after losing the race to a concurrent one before it gives up with 409. */
@@ -210,7 +216,7 @@ export async function changePlan(
     // After a lost race, wait a moment (random, growing) so a crowd of writers spreads out
     // instead of colliding again on the next row version.
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 ** attempt, 64)));
-    const { set, guard } = await change(row);
+    const { set, guard, also } = await change(row);
     // Strictly increasing, so the next writer's `updated_at = …` check sees this write even within one millisecond.
     const updatedAt = Math.max(deps.now(), row.updatedAt + 1);
     const next: PlanRow = { ...row, ...set, updatedAt };
@@ -229,6 +235,7 @@ export async function changePlan(
           { type: "plan.updated", data: { plan: toPlan(next, deps.config, null) } },
           previousStatementChanged,
         ),
+        ...(also ? also(row, next, planVersionWritten(deps, row.id, updatedAt)) : []),
       ],
       {
         written: ([updated]) => (updated[0] ? { written: updated[0] } : undefined),
@@ -273,9 +280,11 @@ export async function updatePlan(deps: Deps, caller: Caller | null, planId: stri
         votingDeadline: fromIso(merged.votingDeadline),
         hideVotesUntilDeadline: merged.hideVotesUntilDeadline,
         oneYesPerParticipant: merged.oneYesPerParticipant,
+        notifyParticipants: merged.notifyParticipants,
       },
       // A vote cast meanwhile must not slip under "one yes per participant" (re-judged on retry).
       guard: turnsOnOneYes ? not(exists(votesOf(row.id))) : undefined,
+      also: (before, after, when) => reminderWrites(deps, before, after, when),
     };
   });
   return toPlan(row, deps.config, feedViewer(access));
@@ -291,11 +300,16 @@ export async function transitionPlan(
   const access = await requirePlan(deps, caller, planId, "change_status");
   const { plan } = access;
   const at = deps.now();
+  const actor = access.actor.kind === "participant" ? access.actor.participantId : null;
   const row = await changePlan(deps, plan, (row) => {
     const status = planTransition(row.status, action);
     return {
       set: { status, ...(action === "complete" ? { completedAt: at } : { cancelledAt: at }) },
       guard: inArray(plans.status, transitionSources(action)),
+      also: (before, after, when) => [
+        ...(action === "cancel" && after.notifyParticipants ? [planNotification(deps, after, "plan_cancelled", when, actor)] : []),
+        ...reminderWrites(deps, before, after, when),
+      ],
     };
   });
   return toPlan(row, deps.config, feedViewer(access));

@@ -1,0 +1,1 @@
+ALTER TABLE `plans` ADD `notify_participants` integer DEFAULT false NOT NULL;
