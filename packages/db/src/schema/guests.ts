@@ -71,8 +71,8 @@ export const guests = sqliteTable(
     plusOneNames: text("plus_one_names", { mode: "json" }).$type<string[]>().notNull(),
     /** Order on the waitlist (set when the guest joins it). */
     waitlistedAt: integer("waitlisted_at"),
-    /** The write that last moved this guest up from the waitlist (its notification is built from it). */
-    promotionId: text("promotion_id"),
+    /** The write that last changed this guest: the history row and notifications of that write are built from it. */
+    writeId: text("write_id"),
     /** Bumped to revoke the guest's personal link (the token is an HMAC over id and version). */
     tokenVersion: integer("token_version").notNull().default(0),
     /** Bumped by every change: guarded writes check it. */
@@ -86,7 +86,7 @@ export const guests = sqliteTable(
     uniqueIndex("guests_event_email").on(t.eventId, t.email),
     index("guests_event_created").on(t.eventId, t.createdAt, t.id),
     index("guests_event_waitlist").on(t.eventId, t.status, t.waitlistedAt),
-    index("guests_promotion").on(t.promotionId),
+    index("guests_write").on(t.writeId),
     check("guests_plus_ones", sql`${t.plusOnes} BETWEEN 0 AND 20`),
   ],
 );

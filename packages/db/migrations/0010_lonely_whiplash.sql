@@ -63,7 +63,7 @@ CREATE TABLE `guests` (
 	`plus_ones` integer DEFAULT 0 NOT NULL,
 	`plus_one_names` text NOT NULL,
 	`waitlisted_at` integer,
-	`promotion_id` text,
+	`write_id` text,
 	`token_version` integer DEFAULT 0 NOT NULL,
 	`version` integer DEFAULT 0 NOT NULL,
 	`invited_at` integer,
@@ -78,4 +78,4 @@ CREATE TABLE `guests` (
 CREATE UNIQUE INDEX `guests_event_email` ON `guests` (`event_id`,`email`);--> statement-breakpoint
 CREATE INDEX `guests_event_created` ON `guests` (`event_id`,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `guests_event_waitlist` ON `guests` (`event_id`,`status`,`waitlisted_at`);--> statement-breakpoint
-CREATE INDEX `guests_promotion` ON `guests` (`promotion_id`);
+CREATE INDEX `guests_write` ON `guests` (`write_id`);
