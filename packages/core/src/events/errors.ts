@@ -12,4 +12,13 @@ export const EVENT_ERROR_CODES = [
   "order_not_pending",
   "hold_expired",
   "payment_provider_error",
+  "registration_closed",
+  "rsvp_closed",
+  "too_many_plus_ones",
+  "guest_exists",
+  "guest_not_pending",
+  "rsvp_capacity_exceeded",
+  "guest_link_invalid",
+  "invitation_url_required",
+  "session_outside_event",
 ] as const;
