@@ -8,9 +8,13 @@ import type { DomainModule } from "../../lib/domain.js";
 import { loadEvent } from "./access.js";
 import * as eventHandlers from "./events/events.handlers.js";
 import * as events from "./events/events.routes.js";
+import * as guestHandlers from "./guests/guests.handlers.js";
+import * as guests from "./guests/guests.routes.js";
 import * as orderHandlers from "./orders/orders.handlers.js";
 import * as orders from "./orders/orders.routes.js";
 import { handlePaymentEvent } from "./payments.js";
+import * as sessionHandlers from "./sessions/sessions.handlers.js";
+import * as sessions from "./sessions/sessions.routes.js";
 import * as ticketTypeHandlers from "./ticket-types/ticket-types.handlers.js";
 import * as ticketTypes from "./ticket-types/ticket-types.routes.js";
 
@@ -31,7 +35,28 @@ const router = createRouter()
   .openapi(orders.create, orderHandlers.create)
   .openapi(orders.list, orderHandlers.list)
   .openapi(orders.get, orderHandlers.get)
-  .openapi(orders.cancel, orderHandlers.cancel);
+  .openapi(orders.cancel, orderHandlers.cancel)
+  .openapi(guests.getSettings, guestHandlers.getSettings)
+  .openapi(guests.updateSettings, guestHandlers.updateSettings)
+  .openapi(guests.sendInvitations, guestHandlers.sendInvitations)
+  .openapi(guests.remind, guestHandlers.remind)
+  .openapi(guests.create, guestHandlers.create)
+  .openapi(guests.list, guestHandlers.list)
+  .openapi(guests.get, guestHandlers.get)
+  .openapi(guests.update, guestHandlers.update)
+  .openapi(guests.remove, guestHandlers.remove)
+  .openapi(guests.history, guestHandlers.history)
+  .openapi(guests.rsvp, guestHandlers.rsvp)
+  .openapi(guests.approve, guestHandlers.approve)
+  .openapi(guests.decline, guestHandlers.decline)
+  .openapi(guests.register, guestHandlers.register)
+  .openapi(guests.invitation, guestHandlers.invitation)
+  .openapi(guests.answer, guestHandlers.answer)
+  .openapi(sessions.create, sessionHandlers.create)
+  .openapi(sessions.list, sessionHandlers.list)
+  .openapi(sessions.get, sessionHandlers.get)
+  .openapi(sessions.update, sessionHandlers.update)
+  .openapi(sessions.remove, sessionHandlers.remove);
 
 export const eventsDomain = {
   name: "events",
