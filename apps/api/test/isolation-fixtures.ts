@@ -1,5 +1,5 @@
 import { createECDH } from "node:crypto";
-import type { Booking, ChatMessage, Expense, Payment, Proposal, PushSubscriptionInfo, Review } from "@gatherkit/core";
+import type { Booking, ChatMessage, Expense, GuestWithLink, Payment, Proposal, PushSubscriptionInfo, Review } from "@gatherkit/core";
 import { inboxItems } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { notificationWrites } from "../src/platform/notifications/notify.js";
@@ -128,6 +128,30 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     await call(t, "PATCH", `/v1/events/${unpublished.id}/ticket-types/${spare.id}`, { token: org.secretKey, body: { sortOrder: 1 } }),
     200,
   );
+  // Guests and agenda: RSVP settings (approval, with an invitation page), a guest with a personal
+  // link (its `{guestToken}` path parameter is not an id: see pathValues) and a session.
+  expectStatus(
+    await call(t, "PATCH", `/v1/events/${event.id}/rsvp`, {
+      token: org.secretKey,
+      body: { mode: "approval", capacity: 100, maxPlusOnes: 2, invitationUrl: "https://host.example/rsvp" },
+    }),
+    200,
+  );
+  const guest = expectStatus<GuestWithLink>(
+    await call(t, "POST", `/v1/events/${event.id}/guests`, {
+      token: org.secretKey,
+      body: { name: `${name} guest`, email: uniqueEmail("guest"), phone: "+14155550123" },
+    }),
+    201,
+  );
+  objects.guest = guest;
+  objects.eventSession = expectStatus(
+    await call(t, "POST", `/v1/events/${event.id}/sessions`, {
+      token: org.secretKey,
+      body: { title: `${name} keynote`, startsAt: event.startsAt, endsAt: event.endsAt, speakers: [{ name: "Grace" }] },
+    }),
+    201,
+  );
   // Places: a place (a minute ago's one-minute booking by the org's participant has ended, so it
   // can be completed and reviewed), a completed booking with its pending review, and a
   // confirmed booking ahead (to cancel).
@@ -189,7 +213,7 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     admin,
     objects,
     references: [`org:${org.org.id}`, `plan:${plan.id}`, `event:${event.id}`, `place:${place.id}`],
-    pathValues: { code: invite.code, token: unsubscribe },
+    pathValues: { code: invite.code, token: unsubscribe, guestToken: guest.token },
     queryValues: {
       lat: String(place.location.lat),
       lng: String(place.location.lng),
