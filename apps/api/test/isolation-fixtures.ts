@@ -1,5 +1,15 @@
 import { createECDH } from "node:crypto";
-import type { Booking, ChatMessage, Expense, GuestWithLink, Payment, Proposal, PushSubscriptionInfo, Review } from "@gatherkit/core";
+import type {
+  Booking,
+  ChatMessage,
+  Expense,
+  GuestWithLink,
+  Payment,
+  Proposal,
+  PushSubscriptionInfo,
+  Registration,
+  Review,
+} from "@gatherkit/core";
 import { inboxItems } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { notificationWrites } from "../src/platform/notifications/notify.js";
@@ -133,7 +143,7 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
   expectStatus(
     await call(t, "PATCH", `/v1/events/${event.id}/rsvp`, {
       token: org.secretKey,
-      body: { mode: "approval", capacity: 100, maxPlusOnes: 2, invitationUrl: "https://host.example/rsvp" },
+      body: { mode: "approval", capacity: 1000, maxPlusOnes: 20, invitationUrl: "https://host.example/rsvp" },
     }),
     200,
   );
@@ -145,6 +155,37 @@ export async function isolationOrg(t: TestApp, name: string): Promise<IsolationO
     201,
   );
   objects.guest = guest;
+  // The organizer edits the guest and records an answer for them; two requests to attend from the
+  // event's page, one approved and one declined.
+  expectStatus(
+    await call(t, "PATCH", `/v1/events/${event.id}/guests/${guest.id}`, { token: org.secretKey, body: { notes: "Vegetarian" } }),
+    200,
+  );
+  expectStatus(
+    await call(t, "POST", `/v1/events/${event.id}/guests/${guest.id}/rsvp`, { token: org.secretKey, body: { answer: "maybe" } }),
+    200,
+  );
+  const asks: string[] = [];
+  for (const who of ["approved", "declined"]) {
+    const r = expectStatus<Registration>(
+      await call(t, "POST", `/v1/events/${event.id}/registrations`, {
+        token: org.publishableKey,
+        headers: { origin: TEST_ORIGIN },
+        body: { name: `${name} ${who}`, email: uniqueEmail(who) },
+      }),
+      201,
+    );
+    asks.push(r.invitation.guest.id);
+  }
+  const [approved, declined] = asks;
+  objects.approvedGuest = expectStatus(
+    await call(t, "POST", `/v1/events/${event.id}/guests/${approved}/approve`, { token: org.secretKey }),
+    200,
+  );
+  objects.declinedGuest = expectStatus(
+    await call(t, "POST", `/v1/events/${event.id}/guests/${declined}/decline`, { token: org.secretKey }),
+    200,
+  );
   objects.eventSession = expectStatus(
     await call(t, "POST", `/v1/events/${event.id}/sessions`, {
       token: org.secretKey,

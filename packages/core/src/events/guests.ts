@@ -160,7 +160,11 @@ export type Rsvp = z.output<typeof RsvpSchema>;
 export const RegisterSchema = z
   .strictObject({
     name: guestFields.name,
-    email: guestFields.email,
+    // No example: each registration needs an address of its own (one already registered answers 409 `guest_exists`).
+    email: z
+      .email()
+      .max(254)
+      .transform((e) => e.toLowerCase()),
     phone: guestFields.phone.optional(),
     plusOnes: rsvpFields.plusOnes,
     plusOneNames: rsvpFields.plusOneNames,

@@ -68,7 +68,7 @@ export const create = createRoute({
     "Organizers. The phone number is kept in E.164 (an invalid one answers 400); an email already on the list answers 409 `guest_exists`. The answer carries the guest's personal token and link.",
   security: security.organizer,
   request: { params: EventParams, body: jsonBody(CreateGuestSchema) },
-  responses: { 201: jsonResponse(GuestWithLinkSchema, "The new guest."), ...pickProblems(400, 401, 403, 404, 409, 413, 415) },
+  responses: { 201: jsonResponse(GuestWithLinkSchema, "The new guest."), ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422) },
 });
 export type CreateRoute = typeof create;
 
@@ -162,7 +162,7 @@ export const approve = createRoute({
     "Organizers, for a guest in `pending_approval` (else 409 `guest_not_pending`): confirmed if there is room, else waitlisted; notified either way.",
   security: security.organizer,
   request: { params: GuestParams },
-  responses: { 200: jsonResponse(GuestSchema, "The guest."), ...pickProblems(400, 401, 403, 404, 409) },
+  responses: { 200: jsonResponse(GuestSchema, "The guest."), ...pickProblems(400, 401, 403, 404, 409, 422) },
 });
 export type ApproveRoute = typeof approve;
 
@@ -172,16 +172,17 @@ export const decline = createRoute({
   operationId: "events.guests.decline",
   tags,
   summary: "Decline a request to attend",
-  description: "Organizers, for a guest in `pending_approval` (else 409 `guest_not_pending`); the guest is notified.",
+  description:
+    "Organizers, for a guest in `pending_approval`; the guest is notified. Declining again answers the guest unchanged; a guest in another status answers 409 `guest_not_pending`.",
   security: security.organizer,
   request: { params: GuestParams },
-  responses: { 200: jsonResponse(GuestSchema, "The guest."), ...pickProblems(400, 401, 403, 404, 409) },
+  responses: { 200: jsonResponse(GuestSchema, "The guest."), ...pickProblems(400, 401, 403, 404, 409, 422) },
 });
 export type DeclineRoute = typeof decline;
 
 export const sendInvitations = createRoute({
   method: "post",
-  path: "/v1/events/{eventId}/guests/send-invitations",
+  path: "/v1/events/{eventId}/guest-invitations",
   operationId: "events.guests.sendInvitations",
   tags,
   summary: "Send or re-send invitations",
@@ -195,7 +196,7 @@ export type SendInvitationsRoute = typeof sendInvitations;
 
 export const remind = createRoute({
   method: "post",
-  path: "/v1/events/{eventId}/guests/remind",
+  path: "/v1/events/{eventId}/guest-reminders",
   operationId: "events.guests.remind",
   tags,
   summary: "Remind the guests who have not answered",
@@ -230,7 +231,7 @@ export const invitation = createRoute({
     "The guest token is the credential: it reads this guest's invitation only. A token of another event, a revoked or a forged one answers 404 `guest_link_invalid`.",
   security: [],
   request: { params: TokenParams },
-  responses: { 200: jsonResponse(InvitationSchema, "The invitation."), ...pickProblems(400, 404) },
+  responses: { 200: jsonResponse(InvitationSchema, "The invitation."), ...pickProblems(400, 401, 403, 404) },
 });
 export type InvitationRoute = typeof invitation;
 
@@ -244,6 +245,9 @@ export const answer = createRoute({
     "yes / maybe / no with plus-ones (up to the guest's limit, else 422 `too_many_plus_ones`) until the deadline (else 409 `rsvp_closed`). A `yes` is confirmed while there is room and nobody waits ahead, else waitlisted.",
   security: [],
   request: { params: TokenParams, body: jsonBody(RsvpSchema) },
-  responses: { 200: jsonResponse(InvitationSchema, "The invitation as answered."), ...pickProblems(400, 403, 404, 409, 413, 415, 422) },
+  responses: {
+    200: jsonResponse(InvitationSchema, "The invitation as answered."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+  },
 });
 export type AnswerRoute = typeof answer;

@@ -341,13 +341,17 @@ export async function organizerRsvp(deps: Deps, caller: Caller | null, eventId: 
   return view(deps, await changeGuest(deps, event, guest, answerChange(event, settings, guest, rsvp, "organizer", deps.now())));
 }
 
+const notPending = (guest: GuestRow) =>
+  new ApiError(409, "guest_not_pending", `This guest is ${guest.status}: only a request waiting for approval can be approved or declined.`);
+
 /** Approves a request to attend (organizers): confirmed if there is room, else waitlisted; notified either way. */
 export async function approveGuest(deps: Deps, caller: Caller | null, eventId: string, guestId: string): Promise<Guest> {
   const event = await organizerEvent(deps, caller, eventId);
   await ensureSettings(deps, event);
   const guest = await loadGuest(deps, event, guestId);
-  if (guest.status !== "pending_approval")
-    throw new ApiError(409, "guest_not_pending", `This guest is ${guest.status}, not waiting for approval.`);
+  // Approving twice (a retry) answers the guest as the first approval left them.
+  if (guest.status === "confirmed" || guest.status === "waitlisted") return view(deps, guest);
+  if (guest.status !== "pending_approval") throw notPending(guest);
   const change = {
     status: "confirmed" as const,
     plusOnes: guest.plusOnes,
@@ -363,8 +367,8 @@ export async function declineGuest(deps: Deps, caller: Caller | null, eventId: s
   const event = await organizerEvent(deps, caller, eventId);
   await ensureSettings(deps, event);
   const guest = await loadGuest(deps, event, guestId);
-  if (guest.status !== "pending_approval")
-    throw new ApiError(409, "guest_not_pending", `This guest is ${guest.status}, not waiting for approval.`);
+  if (guest.status === "rejected") return view(deps, guest);
+  if (guest.status !== "pending_approval") throw notPending(guest);
   const change = { status: "rejected" as const, plusOnes: 0, plusOneNames: [], by: "organizer" as const, answered: false };
   return view(deps, await changeGuest(deps, event, guest, change));
 }

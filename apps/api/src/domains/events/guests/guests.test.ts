@@ -226,8 +226,12 @@ describe("registration", () => {
     const decline = (id: string) => call(t, "POST", `/v1/events/${event.id}/guests/${id}/decline`, { token: org.secretKey });
     expect(expectStatus<Guest>(await approve(p.invitation.guest.id), 200).status).toBe("confirmed");
     expect(expectStatus<Guest>(await decline(q.invitation.guest.id), 200).status).toBe("rejected");
-    expectProblem(await approve(p.invitation.guest.id), 409, "guest_not_pending");
+    // A retry answers the same; the other decision is refused.
+    expect(expectStatus<Guest>(await approve(p.invitation.guest.id), 200).status).toBe("confirmed");
+    expect(expectStatus<Guest>(await decline(q.invitation.guest.id), 200).status).toBe("rejected");
     expectProblem(await approve(q.invitation.guest.id), 409, "guest_not_pending");
+    expectProblem(await decline(p.invitation.guest.id), 409, "guest_not_pending");
+    expectProblem(await approve(r.invitation.guest.id), 409, "guest_not_pending");
     expect((await outboxEmails(t, "gil@example.com", "rsvp_approved")).length).toBe(1);
     expect((await outboxEmails(t, "hal@example.com", "rsvp_declined")).length).toBe(1);
     expectProblem(await answer(t, event, q.token, { answer: "yes" }), 403, "registration_closed");
@@ -258,7 +262,7 @@ describe("invitations and reminders", () => {
     const a = await newGuest(t, org, event, { name: "A", email: "inv-a@example.com", phone: "+14155550111" });
     const b = await newGuest(t, org, event, { name: "B", email: "inv-b@example.com" });
     const n = await newGuest(t, org, event, { name: "Nobody" });
-    const send = (body: unknown) => call(t, "POST", `/v1/events/${event.id}/guests/send-invitations`, { token: org.secretKey, body });
+    const send = (body: unknown) => call(t, "POST", `/v1/events/${event.id}/guest-invitations`, { token: org.secretKey, body });
     expectProblem(await send({}), 422, "invitation_url_required");
     await rsvpSettings(t, org, event, { invitationUrl: "https://host.example/rsvp?lang=en" });
     const res = expectStatus<SendResult>(await send({ channels: ["email", "sms"] }), 200);
@@ -277,7 +281,7 @@ describe("invitations and reminders", () => {
 
     await answer(t, event, a.token, { answer: "yes" });
     const r = expectStatus<SendResult>(
-      await call(t, "POST", `/v1/events/${event.id}/guests/remind`, { token: org.secretKey, body: { channels: ["email"] } }),
+      await call(t, "POST", `/v1/events/${event.id}/guest-reminders`, { token: org.secretKey, body: { channels: ["email"] } }),
       200,
     );
     expect(r.guestIds).toEqual([b.id]);
