@@ -28,8 +28,9 @@ const WIDGETS_NEVER =
   /^(zod|core\/src\/|sdk\/src\/(client\.ts|resources\/(auth|organization|secret-keys|publishable-keys|participant-tokens)\.ts))/;
 
 export const SIZE_BUDGETS = [
-  // 6.2 KB since gk.places (places, bookings, reviews: about +250 B).
-  { name: "SDK  @gatherkit/sdk (everything)", entry: "packages/sdk/src/index.ts", eager: 6.2, lazy: 4, target: { total: 12 } },
+  // 6.2 KB since gk.places (places, bookings, reviews: about +250 B); 6.5 KB since
+  // gk.events.guests and gk.events.sessions (measured +290 B: 6262 → 6552 B).
+  { name: "SDK  @gatherkit/sdk (everything)", entry: "packages/sdk/src/index.ts", eager: 6.5, lazy: 4, target: { total: 12 } },
   {
     name: "widget base  @gatherkit/widgets/base",
     entry: "packages/widgets/src/base/index.ts",

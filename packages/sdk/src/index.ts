@@ -21,6 +21,7 @@ export { Page, PagePromise } from "./pagination.js";
 export type { Realtime, RealtimeStatus, SubscribeHandlers, Subscription } from "./realtime.js";
 export { Auth } from "./resources/auth.js";
 export { EventOrders, Events, Orders, Quotas, TicketTypes } from "./resources/events.js";
+export * from "./resources/guests.js";
 export { Invites } from "./resources/invites.js";
 export { Invitations, Members, OrganizationResource } from "./resources/organization.js";
 export { ParticipantTokens } from "./resources/participant-tokens.js";

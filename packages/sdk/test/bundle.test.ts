@@ -3,7 +3,8 @@ import { bundle } from "./bundle.js";
 
 /** Budgets in bytes of min+gzip (issue 8; the same as bench/sizes.mjs): the whole SDK within 12 KB, realtime on demand within 4 KB. */
 const KB = 1024;
-const BUDGET = { eager: 6.2 * KB, realtime: 4 * KB, everything: 12 * KB };
+// eager: 6.5 KB since gk.events.guests / sessions (+290 B measured; bench/sizes.mjs says the same).
+const BUDGET = { eager: 6.5 * KB, realtime: 4 * KB, everything: 12 * KB };
 
 const isOwn = (input: string) => /^src\//.test(input);
 const isRuntimeSchemaCode = (input: string) => /[/\\](zod|@gatherkit[/\\]core|core[/\\]src)[/\\]/.test(input);
