@@ -132,6 +132,8 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "events.guests.decline": "POST /v1/events/{eventId}/guests/{guestId}/decline",
   "events.guests.sendInvitations": "POST /v1/events/{eventId}/guest-invitations",
   "events.guests.remind": "POST /v1/events/{eventId}/guest-reminders",
+  "events.guests.import": "POST /v1/events/{eventId}/guest-import",
+  "events.guests.export": "GET /v1/events/{eventId}/guest-export",
   "events.registrations.create": "POST /v1/events/{eventId}/registrations",
   "events.invitation.retrieve": "GET /v1/events/{eventId}/invitation/{guestToken}",
   "events.invitation.rsvp": "POST /v1/events/{eventId}/invitation/{guestToken}/rsvp",

@@ -21,4 +21,5 @@ export const EVENT_ERROR_CODES = [
   "guest_link_invalid",
   "invitation_url_required",
   "session_outside_event",
+  "csv_invalid",
 ] as const;

@@ -261,3 +261,38 @@ export const SendResultSchema = z
   })
   .openapi("SendResult");
 export type SendResult = z.infer<typeof SendResultSchema>;
+
+/** The columns a guest CSV may have (a header row names them, in any order; `name` is required). */
+export const GUEST_CSV_COLUMNS = ["name", "email", "phone", "tags", "notes", "max_plus_ones"] as const;
+
+export const ImportGuestsSchema = z
+  .strictObject({
+    csv: text().min(1).max(500_000).openapi({
+      description:
+        "CSV (RFC 4180) with a header row: name, and optionally email, phone, tags (separated by `;`), notes, max_plus_ones. At most 1,000 rows.",
+      example: "name,email,phone,tags\nAda Lovelace,ada@example.com,+351 912 345 678,family;vip\n",
+    }),
+    mode: z.enum(["preview", "all_or_nothing", "valid_rows"]).default("preview").openapi({
+      description:
+        "`preview`: check every row, write nothing; `all_or_nothing`: add every row, or none when one is bad (422 `csv_invalid` with each row's errors); `valid_rows`: add the good rows and report the bad ones (the organizer's confirmation after a preview).",
+    }),
+  })
+  .openapi("ImportGuestsRequest");
+export type ImportGuests = z.output<typeof ImportGuestsSchema>;
+
+export const ImportReportSchema = z
+  .object({
+    rows: z.array(
+      z.object({
+        row: z.number().int().openapi({ description: "The line's number in the file (the header is 1)." }),
+        ok: z.boolean(),
+        errors: z.array(z.object({ column: z.string(), message: z.string() })),
+        guestId: GuestId.nullable().openapi({ description: "The guest added from this row (null in a preview or for a bad row)." }),
+      }),
+    ),
+    valid: z.number().int(),
+    invalid: z.number().int(),
+    imported: z.number().int(),
+  })
+  .openapi("ImportReport");
+export type ImportReport = z.infer<typeof ImportReportSchema>;

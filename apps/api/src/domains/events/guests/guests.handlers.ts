@@ -1,6 +1,7 @@
 import type { AppRouteHandler } from "../../../lib/types.js";
 import type * as R from "./guests.routes.js";
 import * as service from "./guests.service.js";
+import * as csv from "./guests-csv.service.js";
 
 export const getSettings: AppRouteHandler<R.GetSettingsRoute> = async (c) =>
   c.json(await service.getSettings(c.var.deps, c.var.caller, c.req.valid("param").eventId), 200);
@@ -67,4 +68,17 @@ export const invitation: AppRouteHandler<R.InvitationRoute> = async (c) => {
 export const answer: AppRouteHandler<R.AnswerRoute> = async (c) => {
   const { eventId, guestToken } = c.req.valid("param");
   return c.json(await service.answerInvitation(c.var.deps, eventId, guestToken, c.req.valid("json")), 200);
+};
+
+export const importGuests: AppRouteHandler<R.ImportRoute> = async (c) =>
+  c.json(await csv.importGuests(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 200);
+
+export const exportGuests: AppRouteHandler<R.ExportRoute> = async (c) => {
+  const { eventId } = c.req.valid("param");
+  const body = await csv.exportGuests(c.var.deps, c.var.caller, eventId);
+  return c.body(body, 200, {
+    "content-type": "text/csv; charset=utf-8",
+    "content-disposition": `attachment; filename="guests-${eventId}.csv"`,
+    "cache-control": "private, no-store",
+  });
 };

@@ -4,6 +4,8 @@ import {
   GuestPageSchema,
   GuestSchema,
   GuestWithLinkSchema,
+  ImportGuestsSchema,
+  ImportReportSchema,
   InvitationSchema,
   RegisterSchema,
   RegistrationSchema,
@@ -251,3 +253,34 @@ export const answer = createRoute({
   },
 });
 export type AnswerRoute = typeof answer;
+
+export const importGuests = createRoute({
+  method: "post",
+  path: "/v1/events/{eventId}/guest-import",
+  operationId: "events.guests.import",
+  tags,
+  summary: "Import guests from CSV",
+  description:
+    "Organizers. Each row is checked and reported with its errors. `preview` (the default) writes nothing; `all_or_nothing` adds every row or none (422 `csv_invalid`, each row's errors in `errors`); `valid_rows` adds the good rows only. A file that is not CSV, has unknown columns or more than 1,000 rows answers 400.",
+  security: security.organizer,
+  request: { params: EventParams, body: jsonBody(ImportGuestsSchema) },
+  responses: { 200: jsonResponse(ImportReportSchema, "Each row's outcome."), ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422) },
+});
+export type ImportRoute = typeof importGuests;
+
+export const exportGuests = createRoute({
+  method: "get",
+  path: "/v1/events/{eventId}/guest-export",
+  operationId: "events.guests.export",
+  tags,
+  summary: "Export the guest list as CSV",
+  description:
+    "Organizers: every guest with their answer, plus-ones, tags and notes, oldest first. Cells that a spreadsheet would run as a formula start with `'`.",
+  security: security.organizer,
+  request: { params: EventParams },
+  responses: {
+    200: { description: "The guest list.", content: { "text/csv": { schema: z.string() } } },
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type ExportRoute = typeof exportGuests;
