@@ -171,5 +171,12 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `guests_event_waitlist` ON `guests` (`event_id`,`status`,`waitlisted_at`);",
       "CREATE INDEX `guests_write` ON `guests` (`write_id`);"
     ]
+  },
+  {
+    "id": "0011_conscious_kate_bishop",
+    "statements": [
+      "ALTER TABLE `event_rsvp` ADD `questions` text DEFAULT '[]' NOT NULL;",
+      "ALTER TABLE `guests` ADD `answers` text DEFAULT '{}' NOT NULL;"
+    ]
   }
 ];

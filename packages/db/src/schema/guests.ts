@@ -21,6 +21,15 @@ const eventId = () =>
     .notNull()
     .references(() => events.id, { onDelete: "cascade" });
 
+/** A custom question of an event's RSVP form. */
+export interface RsvpQuestion {
+  id: string;
+  label: string;
+  kind: "short_text" | "choice" | "yes_no";
+  options: string[];
+  required: boolean;
+}
+
 export const REGISTRATION_MODES = ["open", "invite_only", "approval"] as const;
 
 /** An event's RSVP settings; absent until an organizer sets them (then `invite_only`, unlimited). */
@@ -41,6 +50,8 @@ export const eventRsvp = sqliteTable(
     deadline: integer("deadline"),
     /** The host page with `<gk-rsvp>`; invitation links are this URL with `event` and `token` added. */
     invitationUrl: text("invitation_url"),
+    /** Custom questions guests answer with their RSVP. */
+    questions: text("questions", { mode: "json" }).$type<RsvpQuestion[]>().notNull().default([]),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
@@ -69,6 +80,8 @@ export const guests = sqliteTable(
     status: text("status", { enum: GUEST_STATUSES }).notNull(),
     plusOnes: integer("plus_ones").notNull().default(0),
     plusOneNames: text("plus_one_names", { mode: "json" }).$type<string[]>().notNull(),
+    /** Answers to the event's custom questions, by question id. */
+    answers: text("answers", { mode: "json" }).$type<Record<string, string | boolean>>().notNull().default({}),
     /** Order on the waitlist (set when the guest joins it). */
     waitlistedAt: integer("waitlisted_at"),
     /** The write that last changed this guest: the history row and notifications of that write are built from it. */
