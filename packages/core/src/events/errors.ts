@@ -22,4 +22,5 @@ export const EVENT_ERROR_CODES = [
   "invitation_url_required",
   "session_outside_event",
   "csv_invalid",
+  "question_unanswered",
 ] as const;

@@ -44,6 +44,31 @@ const Tag = text().trim().min(1).max(40);
 const unique = (list: readonly string[]) => new Set(list).size === list.length;
 const PlusOnes = z.number().int().min(0).max(20);
 
+export const RsvpQuestionSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,39}$/, "must be a short key such as dietary (lower-case letters, digits, _)")
+      .openapi({ example: "dietary" }),
+    label: text().trim().min(1).max(200).openapi({ example: "Any dietary needs?" }),
+    kind: z.enum(["short_text", "choice", "yes_no"]),
+    options: z.array(text().trim().min(1).max(100)).max(20).refine(unique, "list each option once").default([]),
+    required: z.boolean().default(false),
+  })
+  .refine((q) => (q.kind === "choice" ? q.options.length >= 2 : q.options.length === 0), {
+    message: "a choice needs at least two options; other kinds take none",
+    path: ["options"],
+  })
+  .openapi("RsvpQuestion");
+export type RsvpQuestion = z.output<typeof RsvpQuestionSchema>;
+
+/** Answers to an event's custom questions, by question id: text (short text, choice) or true/false (yes/no). */
+export const RsvpAnswersSchema = z
+  .record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "must be a question id"), z.union([text().trim().max(500), z.boolean()]))
+  .refine((r) => Object.keys(r).length <= 20, "at most 20 answers")
+  .openapi("RsvpAnswers", { example: { dietary: "Vegetarian", bus: true } });
+export type RsvpAnswers = z.output<typeof RsvpAnswersSchema>;
+
 export const RsvpSettingsSchema = z
   .object({
     eventId: EventId,
@@ -54,6 +79,7 @@ export const RsvpSettingsSchema = z
     maxPlusOnes: z.number().int().openapi({ description: "Plus-ones a guest may bring unless the guest has their own limit." }),
     deadline: z.iso.datetime().nullable().openapi({ description: "RSVPs can be changed until then; null: until the event starts." }),
     invitationUrl: z.string().nullable().openapi({ description: "The page with `<gk-rsvp>` that invitation links open." }),
+    questions: z.array(RsvpQuestionSchema),
     updatedAt: z.iso.datetime().nullable(),
   })
   .openapi("RsvpSettings");
@@ -70,6 +96,12 @@ export const UpdateRsvpSettingsSchema = z
       .nullable()
       .optional()
       .openapi({ example: "https://example.com/wedding/rsvp" }),
+    questions: z
+      .array(RsvpQuestionSchema)
+      .max(20)
+      .refine((qs) => unique(qs.map((q) => q.id)), "give each question its own id")
+      .optional()
+      .openapi({ description: "Replaces the custom questions; answers already given to a removed question are kept but no longer shown." }),
   })
   .openapi("UpdateRsvpSettingsRequest");
 export type UpdateRsvpSettings = z.output<typeof UpdateRsvpSettingsSchema>;
@@ -87,6 +119,7 @@ export const GuestSchema = z
     status: GuestStatusSchema,
     plusOnes: z.number().int(),
     plusOneNames: z.array(z.string()),
+    answers: z.record(z.string(), z.union([z.string(), z.boolean()])).openapi({ description: "Answers to the custom questions, by id." }),
     waitlistPosition: z.number().int().nullable().openapi({ description: "1 for the next to move up; null when not waitlisted." }),
     invitedAt: z.iso.datetime().nullable(),
     respondedAt: z.iso.datetime().nullable(),
@@ -146,14 +179,14 @@ const rsvpFields = {
   answer: RsvpAnswerSchema,
   plusOnes: PlusOnes.default(0),
   plusOneNames: z.array(Name).max(20).default([]),
+  answers: RsvpAnswersSchema.default({}),
 };
 const namesFit = (r: { plusOnes: number; plusOneNames: string[] }) => r.plusOneNames.length <= r.plusOnes;
 const namesFitIssue = { message: "name at most as many plus-ones as you bring", path: ["plusOneNames"] };
 
-export const RsvpSchema = z
-  .strictObject(rsvpFields)
-  .refine(namesFit, namesFitIssue)
-  .openapi("RsvpRequest", { description: "Plus-ones count only with `yes` or `maybe`." });
+export const RsvpSchema = z.strictObject(rsvpFields).refine(namesFit, namesFitIssue).openapi("RsvpRequest", {
+  description: "Plus-ones count only with `yes` or `maybe`; so do answers to the custom questions (required ones must be answered then).",
+});
 export type RsvpInput = z.input<typeof RsvpSchema>;
 export type Rsvp = z.output<typeof RsvpSchema>;
 
@@ -168,6 +201,7 @@ export const RegisterSchema = z
     phone: guestFields.phone.optional(),
     plusOnes: rsvpFields.plusOnes,
     plusOneNames: rsvpFields.plusOneNames,
+    answers: rsvpFields.answers,
     notes: guestFields.notes.default(""),
   })
   .refine(namesFit, namesFitIssue)
@@ -207,9 +241,11 @@ export const InvitationSchema = z
       status: true,
       plusOnes: true,
       plusOneNames: true,
+      answers: true,
       waitlistPosition: true,
       respondedAt: true,
     }),
+    questions: z.array(RsvpQuestionSchema),
     maxPlusOnes: z.number().int().openapi({ description: "The most plus-ones this guest may bring." }),
     deadline: z.iso.datetime().openapi({ description: "Answers can be changed until then." }),
     open: z.boolean().openapi({ description: "Whether the RSVP can still be changed now." }),

@@ -106,6 +106,7 @@ export async function importGuests(deps: Deps, caller: Caller | null, eventId: s
         status: "invited",
         plusOnes: 0,
         plusOneNames: [],
+        answers: {},
         waitlistedAt: null,
         writeId: null,
         tokenVersion: 0,

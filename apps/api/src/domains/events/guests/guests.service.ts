@@ -97,6 +97,7 @@ async function toSettings(deps: Deps, row: SettingsRow): Promise<RsvpSettings> {
     maxPlusOnes: row.maxPlusOnes,
     deadline: toIso(row.deadline),
     invitationUrl: row.invitationUrl,
+    questions: row.questions,
     updatedAt: toIso(row.updatedAt),
   };
 }
@@ -133,6 +134,7 @@ export async function updateSettings(deps: Deps, caller: Caller | null, eventId:
           ...(input.maxPlusOnes !== undefined && { maxPlusOnes: input.maxPlusOnes }),
           ...(input.deadline !== undefined && { deadline: fromIso(input.deadline) }),
           ...(input.invitationUrl !== undefined && { invitationUrl: input.invitationUrl }),
+          ...(input.questions !== undefined && { questions: input.questions }),
           updatedAt: now,
         })
         .where(and(eq(eventRsvp.eventId, event.id), capacity === null ? undefined : sql`${eventRsvp.seatsUsed} <= ${capacity}`))
@@ -176,6 +178,7 @@ export async function createGuest(deps: Deps, caller: Caller | null, eventId: st
     status: "invited",
     plusOnes: 0,
     plusOneNames: [],
+    answers: {},
     waitlistedAt: null,
     writeId: null,
     tokenVersion: 0,
@@ -308,6 +311,39 @@ export async function guestHistory(deps: Deps, caller: Caller | null, eventId: s
 
 // --- RSVP ------------------------------------------------------------------------------------
 
+/**
+ * Checks answers against the event's custom questions: an unknown question, text for a yes/no
+ * question, or a choice that is not an option answers 400; with `requireAll`, a required question
+ * left unanswered answers 422 `question_unanswered`.
+ */
+function checkAnswers(
+  settings: SettingsRow,
+  answers: Record<string, string | boolean>,
+  requireAll: boolean,
+): Record<string, string | boolean> {
+  const byId = new Map(settings.questions.map((q) => [q.id, q]));
+  const out: Record<string, string | boolean> = {};
+  for (const [id, value] of Object.entries(answers)) {
+    const q = byId.get(id);
+    const bad = (message: string) =>
+      new ApiError(400, "validation_failed", `body.answers.${id}: ${message}`, { errors: [{ path: `body.answers.${id}`, message }] });
+    if (!q) throw bad("is not a question of this event");
+    if (q.kind === "yes_no" && typeof value !== "boolean") throw bad("must be true or false");
+    if (q.kind !== "yes_no" && typeof value !== "string") throw bad("must be text");
+    if (q.kind === "choice" && typeof value === "string" && !q.options.includes(value)) throw bad(`must be one of ${q.options.join(", ")}`);
+    if (value !== "") out[id] = value;
+  }
+  if (requireAll) {
+    const missing = settings.questions.filter((q) => q.required && out[q.id] === undefined);
+    if (missing.length > 0) {
+      throw new ApiError(422, "question_unanswered", `Please answer: ${missing.map((q) => q.label).join("; ")}.`, {
+        errors: missing.map((q) => ({ path: `body.answers.${q.id}`, message: "is required" })),
+      });
+    }
+  }
+  return out;
+}
+
 /** Checks an answer against the event's rules and turns it into the guest's next status. */
 function answerChange(event: EventRow, settings: SettingsRow, guest: GuestRow, rsvp: Rsvp, by: ChangedBy, now: number) {
   if (event.status === "cancelled") throw new ApiError(409, "rsvp_closed", "This event is cancelled.");
@@ -321,6 +357,7 @@ function answerChange(event: EventRow, settings: SettingsRow, guest: GuestRow, r
   if (rsvp.answer !== "no" && rsvp.plusOnes > limit) {
     throw new ApiError(422, "too_many_plus_ones", `This invitation allows at most ${limit} plus-one(s).`);
   }
+  const answers = checkAnswers(settings, rsvp.answers, rsvp.answer !== "no" && by === "guest");
   const keep = rsvp.answer === "no" ? { plusOnes: 0, plusOneNames: [] } : { plusOnes: rsvp.plusOnes, plusOneNames: rsvp.plusOneNames };
   const status: GuestRow["status"] =
     rsvp.answer === "no"
@@ -330,7 +367,7 @@ function answerChange(event: EventRow, settings: SettingsRow, guest: GuestRow, r
         : rsvp.answer === "maybe"
           ? "maybe"
           : "confirmed";
-  return { status, ...keep, by, answered: true };
+  return { status, ...keep, answers, by, answered: true };
 }
 
 /** Records a guest's answer on their behalf (organizers; the deadline does not bind them). */
@@ -412,9 +449,11 @@ async function invitationOf(deps: Deps, event: EventRow, settings: SettingsRow, 
       status: g.status,
       plusOnes: g.plusOnes,
       plusOneNames: g.plusOneNames,
+      answers: g.answers,
       waitlistPosition: g.waitlistPosition,
       respondedAt: g.respondedAt,
     },
+    questions: settings.questions,
     maxPlusOnes: plusOneLimit(settings, guest),
     deadline: toIso(deadline),
     open: event.status === "published" && deps.now() < deadline && guest.status !== "rejected",
@@ -465,6 +504,7 @@ export async function register(deps: Deps, caller: Caller | null, eventId: strin
     status: settings.mode === "approval" ? "pending_approval" : "invited",
     plusOnes: input.plusOnes,
     plusOneNames: input.plusOneNames,
+    answers: checkAnswers(settings, input.answers, true),
     waitlistedAt: null,
     writeId: null,
     tokenVersion: 0,

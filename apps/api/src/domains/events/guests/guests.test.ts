@@ -294,3 +294,55 @@ describe("invitations and reminders", () => {
     expect(unanswered.data.map((g) => g.id).sort()).toEqual([b.id, n.id].sort());
   });
 });
+
+describe("custom questions", () => {
+  it("are answered with the RSVP: required ones for yes and maybe, each checked against its kind", async () => {
+    const event = await newEvent(t, org);
+    const questions = [
+      { id: "dietary", label: "Dietary needs?", kind: "short_text" },
+      { id: "meal", label: "Meal", kind: "choice", options: ["Fish", "Veggie"], required: true },
+      { id: "bus", label: "Taking the bus?", kind: "yes_no" },
+    ];
+    const s = await rsvpSettings(t, org, event, { questions });
+    expect(s.questions.map((q) => [q.id, q.required])).toEqual([
+      ["dietary", false],
+      ["meal", true],
+      ["bus", false],
+    ]);
+    const g = await newGuest(t, org, event);
+    const inv = expectStatus<Invitation>(await call(t, "GET", `/v1/events/${event.id}/invitation/${g.token}`), 200);
+    expect(inv.questions.map((q) => q.id)).toEqual(["dietary", "meal", "bus"]);
+    const problem = expectProblem(await answer(t, event, g.token, { answer: "yes" }), 422, "question_unanswered");
+    expect(problem.errors?.map((e) => e.path)).toEqual(["body.answers.meal"]);
+    expectProblem(await answer(t, event, g.token, { answer: "yes", answers: { meal: "Steak" } }), 400, "validation_failed");
+    expectProblem(await answer(t, event, g.token, { answer: "yes", answers: { meal: "Fish", bus: "yes" } }), 400, "validation_failed");
+    expectProblem(await answer(t, event, g.token, { answer: "yes", answers: { meal: "Fish", shoe: "38" } }), 400, "validation_failed");
+    // A "no" needs no answers.
+    expectStatus(await answer(t, event, g.token, { answer: "no" }), 200);
+    const ok = expectStatus<Invitation>(
+      await answer(t, event, g.token, { answer: "maybe", answers: { meal: "Veggie", bus: true, dietary: "No nuts" } }),
+      200,
+    );
+    expect(ok.guest.answers).toEqual({ meal: "Veggie", bus: true, dietary: "No nuts" });
+    expect(expectStatus<Guest>(await guestOf(g), 200).answers).toEqual({ meal: "Veggie", bus: true, dietary: "No nuts" });
+    // Registration asks them too; bad questions are refused.
+    await rsvpSettings(t, org, event, { mode: "open" });
+    const register = (body: unknown) =>
+      call(t, "POST", `/v1/events/${event.id}/registrations`, { token: org.publishableKey, headers: page, body });
+    expectProblem(await register({ name: "Q", email: "q-question@example.com" }), 422, "question_unanswered");
+    expectStatus(await register({ name: "Q", email: "q-question@example.com", answers: { meal: "Fish" } }), 201);
+    const patch = (body: unknown) => call(t, "PATCH", `/v1/events/${event.id}/rsvp`, { token: org.secretKey, body });
+    expectProblem(await patch({ questions: [{ id: "meal", label: "Meal", kind: "choice", options: ["Fish"] }] }), 400, "validation_failed");
+    expectProblem(
+      await patch({
+        questions: [
+          { id: "a", label: "A", kind: "yes_no" },
+          { id: "a", label: "B", kind: "yes_no" },
+        ],
+      }),
+      400,
+      "validation_failed",
+    );
+    expectProblem(await patch({ questions: [{ id: "Bad Id", label: "A", kind: "yes_no" }] }), 400, "validation_failed");
+  });
+});

@@ -66,6 +66,7 @@ export function toGuest(row: GuestRow, positions: Map<string, number>): Guest {
     status: row.status,
     plusOnes: row.plusOnes,
     plusOneNames: row.plusOneNames,
+    answers: row.answers,
     waitlistPosition: positions.get(row.id) ?? null,
     invitedAt: toIso(row.invitedAt),
     respondedAt: toIso(row.respondedAt),
@@ -206,6 +207,8 @@ export interface GuestChange {
   by: ChangedBy;
   /** Set `responded_at` (an answer from the guest, or recorded for them). */
   answered: boolean;
+  /** New answers to the custom questions (replacing the old ones); undefined keeps them. */
+  answers?: Record<string, string | boolean>;
 }
 
 /**
@@ -250,6 +253,7 @@ export async function changeGuest(deps: Deps, event: EventRow, guest: GuestRow, 
       waitlistedAt,
       plusOnes: change.plusOnes,
       plusOneNames: change.plusOneNames,
+      ...(change.answers !== undefined && { answers: change.answers }),
       writeId,
       version: guest.version + 1,
       updatedAt: now,
