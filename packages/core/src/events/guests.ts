@@ -48,7 +48,7 @@ export const RsvpQuestionSchema = z
   .strictObject({
     id: z
       .string()
-      .regex(/^[a-z][a-z0-9_]{0,39}$/, "must be a short key such as dietary (lower-case letters, digits, _)")
+      .regex(/^[a-z][a-z0-9-]{0,39}$/, "must be a short key such as dietary or meal-choice (lower-case letters, digits, dashes)")
       .openapi({ example: "dietary" }),
     label: text().trim().min(1).max(200).openapi({ example: "Any dietary needs?" }),
     kind: z.enum(["short_text", "choice", "yes_no"]),
@@ -64,7 +64,7 @@ export type RsvpQuestion = z.output<typeof RsvpQuestionSchema>;
 
 /** Answers to an event's custom questions, by question id: text (short text, choice) or true/false (yes/no). */
 export const RsvpAnswersSchema = z
-  .record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "must be a question id"), z.union([text().trim().max(500), z.boolean()]))
+  .record(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "must be a question id"), z.union([text().trim().max(500), z.boolean()]))
   .refine((r) => Object.keys(r).length <= 20, "at most 20 answers")
   .openapi("RsvpAnswers", { example: { dietary: "Vegetarian", bus: true } });
 export type RsvpAnswers = z.output<typeof RsvpAnswersSchema>;
