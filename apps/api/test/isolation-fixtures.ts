@@ -9,12 +9,14 @@ import {
   type CreatedWebhookEndpoint,
   type DiscountCode,
   type Expense,
+  type GuestWithLink,
   newId,
   type Order,
   type Payment,
   type Proposal,
   type PushSubscriptionInfo,
   type Refund,
+  type Registration,
   type Review,
 } from "@gatherkit/core";
 import { calendarSyncRules, checkins, inboxItems, webhookDeliveries } from "@gatherkit/db";
@@ -227,6 +229,61 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
     await call(t, "PATCH", `/v1/events/${unpublished.id}/ticket-types/${spare.id}`, { token: org.secretKey, body: { sortOrder: 1 } }),
     200,
   );
+  // Guests and agenda: RSVP settings (approval, with an invitation page), a guest with a personal
+  // link (its `{guestToken}` path parameter is not an id: see pathValues) and a session.
+  expectStatus(
+    await call(t, "PATCH", `/v1/events/${event.id}/rsvp`, {
+      token: org.secretKey,
+      body: { mode: "approval", capacity: 1000, maxPlusOnes: 20, invitationUrl: "https://host.example/rsvp" },
+    }),
+    200,
+  );
+  const guest = expectStatus<GuestWithLink>(
+    await call(t, "POST", `/v1/events/${event.id}/guests`, {
+      token: org.secretKey,
+      body: { name: `${name} guest`, email: uniqueEmail("guest"), phone: "+14155550123" },
+    }),
+    201,
+  );
+  objects.guest = guest;
+  // The organizer edits the guest and records an answer for them; two requests to attend from the
+  // event's page, one approved and one declined.
+  expectStatus(
+    await call(t, "PATCH", `/v1/events/${event.id}/guests/${guest.id}`, { token: org.secretKey, body: { notes: "Vegetarian" } }),
+    200,
+  );
+  expectStatus(
+    await call(t, "POST", `/v1/events/${event.id}/guests/${guest.id}/rsvp`, { token: org.secretKey, body: { answer: "maybe" } }),
+    200,
+  );
+  const asks: string[] = [];
+  for (const who of ["approved", "declined"]) {
+    const r = expectStatus<Registration>(
+      await call(t, "POST", `/v1/events/${event.id}/registrations`, {
+        token: org.publishableKey,
+        headers: { origin: TEST_ORIGIN },
+        body: { name: `${name} ${who}`, email: uniqueEmail(who) },
+      }),
+      201,
+    );
+    asks.push(r.invitation.guest.id);
+  }
+  const [approved, declined] = asks;
+  objects.approvedGuest = expectStatus(
+    await call(t, "POST", `/v1/events/${event.id}/guests/${approved}/approve`, { token: org.secretKey }),
+    200,
+  );
+  objects.declinedGuest = expectStatus(
+    await call(t, "POST", `/v1/events/${event.id}/guests/${declined}/decline`, { token: org.secretKey }),
+    200,
+  );
+  objects.eventSession = expectStatus(
+    await call(t, "POST", `/v1/events/${event.id}/sessions`, {
+      token: org.secretKey,
+      body: { title: `${name} keynote`, startsAt: event.startsAt, endsAt: event.endsAt, speakers: [{ name: "Grace" }] },
+    }),
+    201,
+  );
   // Places: a place (a minute ago's one-minute booking by the org's participant has ended, so it
   // can be completed and reviewed), a completed booking with its pending review, and a
   // confirmed booking ahead (to cancel).
@@ -343,7 +400,7 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
     admin,
     objects,
     references: [`org:${org.org.id}`, `plan:${plan.id}`, `event:${event.id}`, `place:${place.id}`],
-    pathValues: { code: invite.code, token: unsubscribe, ...calendarPaths },
+    pathValues: { code: invite.code, token: unsubscribe, guestToken: guest.token, ...calendarPaths },
     queryValues: {
       lat: String(place.location.lat),
       lng: String(place.location.lng),

@@ -230,5 +230,20 @@ export const migrations: { id: string; statements: string[] }[] = [
     "statements": [
       "ALTER TABLE `plans` ADD `notify_participants` integer DEFAULT false NOT NULL;"
     ]
+  },
+  {
+    "id": "0015_guests_rsvp_agenda",
+    "statements": [
+      "CREATE TABLE `event_rsvp` (\n\t`event_id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`mode` text DEFAULT 'invite_only' NOT NULL,\n\t`capacity` integer,\n\t`seats_used` integer DEFAULT 0 NOT NULL,\n\t`max_plus_ones` integer DEFAULT 0 NOT NULL,\n\t`deadline` integer,\n\t`invitation_url` text,\n\t`questions` text DEFAULT '[]' NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tCONSTRAINT \"event_rsvp_seats\" CHECK(\"event_rsvp\".\"seats_used\" >= 0 AND (\"event_rsvp\".\"capacity\" IS NULL OR \"event_rsvp\".\"seats_used\" <= \"event_rsvp\".\"capacity\")),\n\tCONSTRAINT \"event_rsvp_plus_ones\" CHECK(\"event_rsvp\".\"max_plus_ones\" BETWEEN 0 AND 20)\n);",
+      "CREATE TABLE `event_sessions` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`title` text NOT NULL,\n\t`description` text DEFAULT '' NOT NULL,\n\t`starts_at` integer NOT NULL,\n\t`ends_at` integer NOT NULL,\n\t`room` text,\n\t`track` text,\n\t`speakers` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,\n\tCONSTRAINT \"event_sessions_window\" CHECK(\"event_sessions\".\"ends_at\" > \"event_sessions\".\"starts_at\")\n);",
+      "CREATE INDEX `event_sessions_event` ON `event_sessions` (`event_id`,`starts_at`);",
+      "CREATE TABLE `guest_rsvp_changes` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`guest_id` text NOT NULL,\n\t`status` text NOT NULL,\n\t`plus_ones` integer NOT NULL,\n\t`plus_one_names` text NOT NULL,\n\t`by` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`guest_id`) REFERENCES `guests`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `guest_rsvp_changes_guest` ON `guest_rsvp_changes` (`guest_id`,`created_at`,`id`);",
+      "CREATE TABLE `guests` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`email` text,\n\t`phone` text,\n\t`tags` text NOT NULL,\n\t`notes` text DEFAULT '' NOT NULL,\n\t`max_plus_ones` integer,\n\t`status` text NOT NULL,\n\t`plus_ones` integer DEFAULT 0 NOT NULL,\n\t`plus_one_names` text NOT NULL,\n\t`answers` text DEFAULT '{}' NOT NULL,\n\t`waitlisted_at` integer,\n\t`write_id` text,\n\t`token_version` integer DEFAULT 0 NOT NULL,\n\t`version` integer DEFAULT 0 NOT NULL,\n\t`invited_at` integer,\n\t`responded_at` integer,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,\n\tCONSTRAINT \"guests_plus_ones\" CHECK(\"guests\".\"plus_ones\" BETWEEN 0 AND 20)\n);",
+      "CREATE UNIQUE INDEX `guests_event_email` ON `guests` (`event_id`,`email`);",
+      "CREATE INDEX `guests_event_created` ON `guests` (`event_id`,`created_at`,`id`);",
+      "CREATE INDEX `guests_event_waitlist` ON `guests` (`event_id`,`status`,`waitlisted_at`);",
+      "CREATE INDEX `guests_write` ON `guests` (`write_id`);"
+    ]
   }
 ];

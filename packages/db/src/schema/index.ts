@@ -2,6 +2,7 @@
 export * from "./accounts.js";
 export * from "./calendars.js";
 export * from "./events.js";
+export * from "./guests.js";
 export * from "./notifications.js";
 export * from "./places.js";
 export * from "./plans.js";

@@ -16,6 +16,7 @@ import type {
   TicketTypeCreateParams,
   TicketTypeUpdateParams,
 } from "../types.js";
+import { Guests, Sessions } from "./guests.js";
 import { APIResource, path } from "./resource.js";
 
 type EventData<T extends TicketedEventMessage["type"]> = Extract<TicketedEventMessage, { type: T }>["data"];
@@ -36,6 +37,8 @@ export class Events extends APIResource {
   readonly ticketTypes: TicketTypes = new TicketTypes(this._client);
   readonly quotas: Quotas = new Quotas(this._client);
   readonly orders: EventOrders = new EventOrders(this._client);
+  readonly guests: Guests = new Guests(this._client);
+  readonly sessions: Sessions = new Sessions(this._client);
 
   /** Creates a `draft` event, visible to organizers only until `publish`. */
   create(params: EventCreateParams, options?: RequestOptions): Promise<TicketedEvent> {

@@ -16,11 +16,15 @@ import * as discountCodeHandlers from "./discount-codes/discount-codes.handlers.
 import * as discountCodes from "./discount-codes/discount-codes.routes.js";
 import * as eventHandlers from "./events/events.handlers.js";
 import * as events from "./events/events.routes.js";
+import * as guestHandlers from "./guests/guests.handlers.js";
+import * as guests from "./guests/guests.routes.js";
 import * as orderHandlers from "./orders/orders.handlers.js";
 import * as orders from "./orders/orders.routes.js";
 import { handlePaymentEvent } from "./payments.js";
 import * as refundHandlers from "./refunds/refunds.handlers.js";
 import * as refunds from "./refunds/refunds.routes.js";
+import * as sessionHandlers from "./sessions/sessions.handlers.js";
+import * as sessions from "./sessions/sessions.routes.js";
 import * as ticketTypeHandlers from "./ticket-types/ticket-types.handlers.js";
 import * as ticketTypes from "./ticket-types/ticket-types.routes.js";
 
@@ -54,7 +58,30 @@ const router = createRouter()
   .openapi(checkins.undo, checkinHandlers.undo)
   .openapi(buyer.order, buyerHandlers.order)
   .openapi(buyer.qr, buyerHandlers.qr)
-  .openapi(analytics.get, analyticsHandlers.get);
+  .openapi(analytics.get, analyticsHandlers.get)
+  .openapi(guests.getSettings, guestHandlers.getSettings)
+  .openapi(guests.updateSettings, guestHandlers.updateSettings)
+  .openapi(guests.sendInvitations, guestHandlers.sendInvitations)
+  .openapi(guests.remind, guestHandlers.remind)
+  .openapi(guests.importGuests, guestHandlers.importGuests)
+  .openapi(guests.exportGuests, guestHandlers.exportGuests)
+  .openapi(guests.create, guestHandlers.create)
+  .openapi(guests.list, guestHandlers.list)
+  .openapi(guests.get, guestHandlers.get)
+  .openapi(guests.update, guestHandlers.update)
+  .openapi(guests.remove, guestHandlers.remove)
+  .openapi(guests.history, guestHandlers.history)
+  .openapi(guests.rsvp, guestHandlers.rsvp)
+  .openapi(guests.approve, guestHandlers.approve)
+  .openapi(guests.decline, guestHandlers.decline)
+  .openapi(guests.register, guestHandlers.register)
+  .openapi(guests.invitation, guestHandlers.invitation)
+  .openapi(guests.answer, guestHandlers.answer)
+  .openapi(sessions.create, sessionHandlers.create)
+  .openapi(sessions.list, sessionHandlers.list)
+  .openapi(sessions.get, sessionHandlers.get)
+  .openapi(sessions.update, sessionHandlers.update)
+  .openapi(sessions.remove, sessionHandlers.remove);
 
 export const eventsDomain = {
   name: "events",

@@ -1,0 +1,84 @@
+import type { AppRouteHandler } from "../../../lib/types.js";
+import type * as R from "./guests.routes.js";
+import * as service from "./guests.service.js";
+import * as csv from "./guests-csv.service.js";
+
+export const getSettings: AppRouteHandler<R.GetSettingsRoute> = async (c) =>
+  c.json(await service.getSettings(c.var.deps, c.var.caller, c.req.valid("param").eventId), 200);
+
+export const updateSettings: AppRouteHandler<R.UpdateSettingsRoute> = async (c) =>
+  c.json(await service.updateSettings(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 200);
+
+export const create: AppRouteHandler<R.CreateRoute> = async (c) =>
+  c.json(await service.createGuest(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 201);
+
+export const list: AppRouteHandler<R.ListRoute> = async (c) =>
+  c.json(await service.listGuests(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("query")), 200);
+
+export const get: AppRouteHandler<R.GetRoute> = async (c) => {
+  const { eventId, guestId } = c.req.valid("param");
+  return c.json(await service.getGuest(c.var.deps, c.var.caller, eventId, guestId), 200);
+};
+
+export const update: AppRouteHandler<R.UpdateRoute> = async (c) => {
+  const { eventId, guestId } = c.req.valid("param");
+  return c.json(await service.updateGuest(c.var.deps, c.var.caller, eventId, guestId, c.req.valid("json")), 200);
+};
+
+export const remove: AppRouteHandler<R.RemoveRoute> = async (c) => {
+  const { eventId, guestId } = c.req.valid("param");
+  await service.deleteGuest(c.var.deps, c.var.caller, eventId, guestId);
+  return c.body(null, 204);
+};
+
+export const history: AppRouteHandler<R.HistoryRoute> = async (c) => {
+  const { eventId, guestId } = c.req.valid("param");
+  return c.json(await service.guestHistory(c.var.deps, c.var.caller, eventId, guestId), 200);
+};
+
+export const rsvp: AppRouteHandler<R.RsvpRoute> = async (c) => {
+  const { eventId, guestId } = c.req.valid("param");
+  return c.json(await service.organizerRsvp(c.var.deps, c.var.caller, eventId, guestId, c.req.valid("json")), 200);
+};
+
+export const approve: AppRouteHandler<R.ApproveRoute> = async (c) => {
+  const { eventId, guestId } = c.req.valid("param");
+  return c.json(await service.approveGuest(c.var.deps, c.var.caller, eventId, guestId), 200);
+};
+
+export const decline: AppRouteHandler<R.DeclineRoute> = async (c) => {
+  const { eventId, guestId } = c.req.valid("param");
+  return c.json(await service.declineGuest(c.var.deps, c.var.caller, eventId, guestId), 200);
+};
+
+export const sendInvitations: AppRouteHandler<R.SendInvitationsRoute> = async (c) =>
+  c.json(await service.sendInvitations(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 200);
+
+export const remind: AppRouteHandler<R.RemindRoute> = async (c) =>
+  c.json(await service.remindGuests(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 200);
+
+export const register: AppRouteHandler<R.RegisterRoute> = async (c) =>
+  c.json(await service.register(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 201);
+
+export const invitation: AppRouteHandler<R.InvitationRoute> = async (c) => {
+  const { eventId, guestToken } = c.req.valid("param");
+  return c.json(await service.readInvitation(c.var.deps, eventId, guestToken), 200);
+};
+
+export const answer: AppRouteHandler<R.AnswerRoute> = async (c) => {
+  const { eventId, guestToken } = c.req.valid("param");
+  return c.json(await service.answerInvitation(c.var.deps, eventId, guestToken, c.req.valid("json")), 200);
+};
+
+export const importGuests: AppRouteHandler<R.ImportRoute> = async (c) =>
+  c.json(await csv.importGuests(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 200);
+
+export const exportGuests: AppRouteHandler<R.ExportRoute> = async (c) => {
+  const { eventId } = c.req.valid("param");
+  const body = await csv.exportGuests(c.var.deps, c.var.caller, eventId);
+  return c.body(body, 200, {
+    "content-type": "text/csv; charset=utf-8",
+    "content-disposition": `attachment; filename="guests-${eventId}.csv"`,
+    "cache-control": "private, no-store",
+  });
+};

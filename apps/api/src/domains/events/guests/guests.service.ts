@@ -1,0 +1,657 @@
+import {
+  type CreateGuest,
+  type Guest,
+  type GuestListQuery,
+  type GuestWithLink,
+  type Invitation,
+  newId,
+  type Page,
+  type Register,
+  type Registration,
+  type Remind,
+  type Rsvp,
+  type RsvpChange,
+  type RsvpSettings,
+  type SendInvitations,
+  type SendResult,
+  type UpdateGuest,
+  type UpdateRsvpSettings,
+} from "@gatherkit/core";
+import { eventRsvp, events, guestRsvpChanges, guests } from "@gatherkit/db";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { requireOrganizer } from "../../../lib/auth.js";
+import { isUniqueViolation } from "../../../lib/db-errors.js";
+import { ApiError, conflict, notFound } from "../../../lib/errors.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
+import { deliverSoon, email, enqueue, sms } from "../../../lib/outbox.js";
+import { paginate } from "../../../lib/pagination.js";
+import { fromIso, toIso } from "../../../lib/time.js";
+import type { Caller, Deps } from "../../../lib/types.js";
+import { toE164 } from "../../../platform/notifications/index.js";
+import { type EventRow, loadEvent } from "../access.js";
+import { guestToken, invitationLink, linkInvalid, tokenGuestId, tokenMatches } from "./guest-links.js";
+import {
+  type ChangedBy,
+  changeGuest,
+  deadlineOf,
+  ensureSettings,
+  type GuestRow,
+  plusOneLimit,
+  promoteWaitlist,
+  type SettingsRow,
+  seatsOf,
+  toGuest,
+  waitlistPositions,
+} from "./rsvp.js";
+
+function invalid(path: string, message: string): ApiError {
+  return new ApiError(400, "validation_failed", `body.${path}: ${message}`, { errors: [{ path: `body.${path}`, message }] });
+}
+
+/** A phone number as typed, in E.164 (libphonenumber-js, as the notifications platform sends SMS); else 400. */
+function phoneOf(input: string | null | undefined): string | null | undefined {
+  if (input == null) return input;
+  const e164 = toE164(input);
+  if (!e164) throw invalid("phone", "is not a valid phone number: give it in international form, such as +351 912 345 678");
+  return e164;
+}
+
+async function organizerEvent(deps: Deps, caller: Caller | null, eventId: string): Promise<EventRow> {
+  requireOrganizer({ var: { caller } });
+  return (await loadEvent(deps, caller, eventId)).event;
+}
+
+async function loadGuest(deps: Deps, event: EventRow, guestId: string): Promise<GuestRow> {
+  const [row] = await deps.db
+    .select()
+    .from(guests)
+    .where(and(eq(guests.id, guestId), eq(guests.eventId, event.id)))
+    .limit(1);
+  if (!row) throw notFound("Guest");
+  return row;
+}
+
+async function view(deps: Deps, row: GuestRow): Promise<Guest> {
+  return toGuest(row, row.status === "waitlisted" ? await waitlistPositions(deps, row.eventId) : new Map());
+}
+
+async function withLink(deps: Deps, settings: SettingsRow, row: GuestRow): Promise<GuestWithLink> {
+  const token = await guestToken(deps, row);
+  return { ...(await view(deps, row)), token, link: invitationLink(settings.invitationUrl, row.eventId, token) };
+}
+
+// --- Settings --------------------------------------------------------------------------------
+
+async function toSettings(deps: Deps, row: SettingsRow): Promise<RsvpSettings> {
+  const [w] = await deps.db
+    .select({ n: count() })
+    .from(guests)
+    .where(and(eq(guests.eventId, row.eventId), eq(guests.status, "waitlisted")));
+  return {
+    eventId: row.eventId,
+    mode: row.mode,
+    capacity: row.capacity,
+    confirmed: row.seatsUsed,
+    waitlisted: w?.n ?? 0,
+    maxPlusOnes: row.maxPlusOnes,
+    deadline: toIso(row.deadline),
+    invitationUrl: row.invitationUrl,
+    questions: row.questions,
+    updatedAt: toIso(row.updatedAt),
+  };
+}
+
+/** An event's RSVP settings and headcount (whoever may see the event). */
+export async function getSettings(deps: Deps, caller: Caller | null, eventId: string): Promise<RsvpSettings> {
+  const { event } = await loadEvent(deps, caller, eventId);
+  return toSettings(deps, await ensureSettings(deps, event));
+}
+
+/**
+ * Changes the registration mode, headcount limit, plus-ones, deadline or invitation page
+ * (organizers). The limit cannot go below the confirmed headcount (409 `rsvp_capacity_exceeded`);
+ * a higher one moves the waitlist up in the same write.
+ */
+export async function updateSettings(deps: Deps, caller: Caller | null, eventId: string, input: UpdateRsvpSettings): Promise<RsvpSettings> {
+  const event = await organizerEvent(deps, caller, eventId);
+  const settings = await ensureSettings(deps, event);
+  const now = Math.max(deps.now(), settings.updatedAt + 1);
+  const db = deps.db;
+  const capacity = input.capacity === undefined ? settings.capacity : input.capacity;
+  const [{ n: waiting } = { n: 0 }] = await db
+    .select({ n: count() })
+    .from(guests)
+    .where(and(eq(guests.eventId, event.id), eq(guests.status, "waitlisted")));
+  await guardedWrite(
+    deps,
+    [
+      db
+        .update(eventRsvp)
+        .set({
+          ...(input.mode !== undefined && { mode: input.mode }),
+          ...(input.capacity !== undefined && { capacity: input.capacity }),
+          ...(input.maxPlusOnes !== undefined && { maxPlusOnes: input.maxPlusOnes }),
+          ...(input.deadline !== undefined && { deadline: fromIso(input.deadline) }),
+          ...(input.invitationUrl !== undefined && { invitationUrl: input.invitationUrl }),
+          ...(input.questions !== undefined && { questions: input.questions }),
+          updatedAt: now,
+        })
+        .where(and(eq(eventRsvp.eventId, event.id), capacity === null ? undefined : sql`${eventRsvp.seatsUsed} <= ${capacity}`))
+        .returning({ id: eventRsvp.eventId }),
+      ...promoteWaitlist(deps, event, Math.min(waiting, 25)),
+    ],
+    {
+      written: ([rows]) => rows[0],
+      explain: async () => {
+        const [s] = await db.select().from(eventRsvp).where(eq(eventRsvp.eventId, event.id)).limit(1);
+        throw new ApiError(
+          409,
+          "rsvp_capacity_exceeded",
+          `${s?.seatsUsed ?? "More"} places are already confirmed: the limit cannot be lower.`,
+        );
+      },
+    },
+  );
+  return toSettings(deps, await ensureSettings(deps, event));
+}
+
+// --- Guests (organizers) ---------------------------------------------------------------------
+
+const guestExists = () => new ApiError(409, "guest_exists", "A guest with this email is already on this event's list.");
+
+/** Adds a guest (organizers), invited and not yet answered; answers it with its personal token and link. */
+export async function createGuest(deps: Deps, caller: Caller | null, eventId: string, input: CreateGuest): Promise<GuestWithLink> {
+  const event = await organizerEvent(deps, caller, eventId);
+  const settings = await ensureSettings(deps, event);
+  const now = deps.now();
+  const row: GuestRow = {
+    id: newId("guest"),
+    orgId: event.orgId,
+    eventId: event.id,
+    name: input.name,
+    email: input.email ?? null,
+    phone: phoneOf(input.phone) ?? null,
+    tags: input.tags,
+    notes: input.notes,
+    maxPlusOnes: input.maxPlusOnes ?? null,
+    status: "invited",
+    plusOnes: 0,
+    plusOneNames: [],
+    answers: {},
+    waitlistedAt: null,
+    writeId: null,
+    tokenVersion: 0,
+    version: 0,
+    invitedAt: null,
+    respondedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await deps.db.insert(guests).values(row);
+  } catch (err) {
+    if (isUniqueViolation(err, "guests.event_id")) throw guestExists();
+    throw err;
+  }
+  return withLink(deps, settings, row);
+}
+
+export async function listGuests(deps: Deps, caller: Caller | null, eventId: string, query: GuestListQuery): Promise<Page<Guest>> {
+  const event = await organizerEvent(deps, caller, eventId);
+  const db = deps.db;
+  const page = await paginate(
+    guests,
+    query,
+    (p) =>
+      db
+        .select()
+        .from(guests)
+        .where(and(eq(guests.eventId, event.id), query.status ? eq(guests.status, query.status) : undefined, p.where))
+        .orderBy(...p.orderBy)
+        .limit(p.limit),
+    (row) => row,
+  );
+  const positions = await waitlistPositions(deps, event.id);
+  return { data: page.data.map((r) => toGuest(r, positions)), nextCursor: page.nextCursor };
+}
+
+export async function getGuest(deps: Deps, caller: Caller | null, eventId: string, guestId: string): Promise<GuestWithLink> {
+  const event = await organizerEvent(deps, caller, eventId);
+  return withLink(deps, await ensureSettings(deps, event), await loadGuest(deps, event, guestId));
+}
+
+/** Edits a guest's details (organizers). A lower plus-one limit does not shorten an answer already given. */
+export async function updateGuest(
+  deps: Deps,
+  caller: Caller | null,
+  eventId: string,
+  guestId: string,
+  input: UpdateGuest,
+): Promise<GuestWithLink> {
+  const event = await organizerEvent(deps, caller, eventId);
+  const settings = await ensureSettings(deps, event);
+  const guest = await loadGuest(deps, event, guestId);
+  const db = deps.db;
+  const set = {
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.email !== undefined && { email: input.email }),
+    ...(input.phone !== undefined && { phone: phoneOf(input.phone) ?? null }),
+    ...(input.tags !== undefined && { tags: input.tags }),
+    ...(input.notes !== undefined && { notes: input.notes }),
+    ...(input.maxPlusOnes !== undefined && { maxPlusOnes: input.maxPlusOnes }),
+  };
+  let rows: GuestRow[];
+  try {
+    rows = await db
+      .update(guests)
+      .set({ ...set, version: guest.version + 1, updatedAt: deps.now() })
+      .where(and(eq(guests.id, guest.id), eq(guests.version, guest.version)))
+      .returning();
+  } catch (err) {
+    if (isUniqueViolation(err, "guests.event_id")) throw guestExists();
+    throw err;
+  }
+  const row = rows[0];
+  if (!row) throw conflict("This guest changed while this edit was on its way: read it again and retry.");
+  return withLink(deps, settings, row);
+}
+
+/** Removes a guest (organizers); their seats go to the waitlist in the same write. */
+export async function deleteGuest(deps: Deps, caller: Caller | null, eventId: string, guestId: string): Promise<void> {
+  const event = await organizerEvent(deps, caller, eventId);
+  await ensureSettings(deps, event);
+  const guest = await loadGuest(deps, event, guestId);
+  const db = deps.db;
+  const seats = seatsOf(guest);
+  await guardedWrite(
+    deps,
+    [
+      db
+        .update(eventRsvp)
+        .set({ seatsUsed: sql`${eventRsvp.seatsUsed} - ${seats}` })
+        .where(
+          and(eq(eventRsvp.eventId, event.id), sql`EXISTS (SELECT 1 FROM guests WHERE id = ${guest.id} AND version = ${guest.version})`),
+        ),
+      db
+        .delete(guests)
+        .where(and(eq(guests.id, guest.id), eq(guests.version, guest.version), sql`changes() > 0`))
+        .returning({ id: guests.id }),
+      ...promoteWaitlist(deps, event, Math.min(seats, 10)),
+    ],
+    {
+      written: (results) => results[1][0],
+      explain: async () => {
+        throw conflict("This guest changed while the removal was on its way: read it again and retry.");
+      },
+    },
+  );
+}
+
+export async function guestHistory(deps: Deps, caller: Caller | null, eventId: string, guestId: string): Promise<{ data: RsvpChange[] }> {
+  const event = await organizerEvent(deps, caller, eventId);
+  const guest = await loadGuest(deps, event, guestId);
+  const rows = await deps.db
+    .select()
+    .from(guestRsvpChanges)
+    .where(eq(guestRsvpChanges.guestId, guest.id))
+    .orderBy(asc(guestRsvpChanges.createdAt), asc(guestRsvpChanges.id));
+  return {
+    data: rows.map((r) => ({
+      id: r.id,
+      guestId: r.guestId,
+      status: r.status,
+      plusOnes: r.plusOnes,
+      plusOneNames: r.plusOneNames,
+      by: r.by,
+      createdAt: toIso(r.createdAt),
+    })),
+  };
+}
+
+// --- RSVP ------------------------------------------------------------------------------------
+
+/**
+ * Checks answers against the event's custom questions: an unknown question, text for a yes/no
+ * question, or a choice that is not an option answers 400; with `requireAll`, a required question
+ * left unanswered answers 422 `question_unanswered`.
+ */
+function checkAnswers(
+  settings: SettingsRow,
+  answers: Record<string, string | boolean>,
+  requireAll: boolean,
+): Record<string, string | boolean> {
+  const byId = new Map(settings.questions.map((q) => [q.id, q]));
+  const out: Record<string, string | boolean> = {};
+  for (const [id, value] of Object.entries(answers)) {
+    const q = byId.get(id);
+    const bad = (message: string) =>
+      new ApiError(400, "validation_failed", `body.answers.${id}: ${message}`, { errors: [{ path: `body.answers.${id}`, message }] });
+    if (!q) throw bad("is not a question of this event");
+    if (q.kind === "yes_no" && typeof value !== "boolean") throw bad("must be true or false");
+    if (q.kind !== "yes_no" && typeof value !== "string") throw bad("must be text");
+    if (q.kind === "choice" && typeof value === "string" && !q.options.includes(value)) throw bad(`must be one of ${q.options.join(", ")}`);
+    if (value !== "") out[id] = value;
+  }
+  if (requireAll) {
+    const missing = settings.questions.filter((q) => q.required && out[q.id] === undefined);
+    if (missing.length > 0) {
+      throw new ApiError(422, "question_unanswered", `Please answer: ${missing.map((q) => q.label).join("; ")}.`, {
+        errors: missing.map((q) => ({ path: `body.answers.${q.id}`, message: "is required" })),
+      });
+    }
+  }
+  return out;
+}
+
+/** Checks an answer against the event's rules and turns it into the guest's next status. */
+function answerChange(event: EventRow, settings: SettingsRow, guest: GuestRow, rsvp: Rsvp, by: ChangedBy, now: number) {
+  if (event.status === "cancelled") throw new ApiError(409, "rsvp_closed", "This event is cancelled.");
+  if (by === "guest" && now >= deadlineOf(event, settings)) {
+    throw new ApiError(409, "rsvp_closed", `Answers closed at ${toIso(deadlineOf(event, settings))}.`);
+  }
+  if (guest.status === "rejected") {
+    throw new ApiError(403, "registration_closed", "The organizer declined this request to attend.");
+  }
+  const limit = plusOneLimit(settings, guest);
+  if (rsvp.answer !== "no" && rsvp.plusOnes > limit) {
+    throw new ApiError(422, "too_many_plus_ones", `This invitation allows at most ${limit} plus-one(s).`);
+  }
+  const answers = checkAnswers(settings, rsvp.answers, rsvp.answer !== "no" && by === "guest");
+  const keep = rsvp.answer === "no" ? { plusOnes: 0, plusOneNames: [] } : { plusOnes: rsvp.plusOnes, plusOneNames: rsvp.plusOneNames };
+  const status: GuestRow["status"] =
+    rsvp.answer === "no"
+      ? "declined"
+      : guest.status === "pending_approval"
+        ? "pending_approval"
+        : rsvp.answer === "maybe"
+          ? "maybe"
+          : "confirmed";
+  return { status, ...keep, answers, by, answered: true };
+}
+
+/** Records a guest's answer on their behalf (organizers; the deadline does not bind them). */
+export async function organizerRsvp(deps: Deps, caller: Caller | null, eventId: string, guestId: string, rsvp: Rsvp): Promise<Guest> {
+  const event = await organizerEvent(deps, caller, eventId);
+  const settings = await ensureSettings(deps, event);
+  const guest = await loadGuest(deps, event, guestId);
+  return view(deps, await changeGuest(deps, event, guest, answerChange(event, settings, guest, rsvp, "organizer", deps.now())));
+}
+
+const notPending = (guest: GuestRow) =>
+  new ApiError(409, "guest_not_pending", `This guest is ${guest.status}: only a request waiting for approval can be approved or declined.`);
+
+/** Approves a request to attend (organizers): confirmed if there is room, else waitlisted; notified either way. */
+export async function approveGuest(deps: Deps, caller: Caller | null, eventId: string, guestId: string): Promise<Guest> {
+  const event = await organizerEvent(deps, caller, eventId);
+  await ensureSettings(deps, event);
+  const guest = await loadGuest(deps, event, guestId);
+  // Approving twice (a retry) answers the guest as the first approval left them.
+  if (guest.status === "confirmed" || guest.status === "waitlisted") return view(deps, guest);
+  if (guest.status !== "pending_approval") throw notPending(guest);
+  const change = {
+    status: "confirmed" as const,
+    plusOnes: guest.plusOnes,
+    plusOneNames: guest.plusOneNames,
+    by: "organizer" as const,
+    answered: false,
+  };
+  return view(deps, await changeGuest(deps, event, guest, change));
+}
+
+/** Declines a request to attend (organizers); the guest is notified. */
+export async function declineGuest(deps: Deps, caller: Caller | null, eventId: string, guestId: string): Promise<Guest> {
+  const event = await organizerEvent(deps, caller, eventId);
+  await ensureSettings(deps, event);
+  const guest = await loadGuest(deps, event, guestId);
+  if (guest.status === "rejected") return view(deps, guest);
+  if (guest.status !== "pending_approval") throw notPending(guest);
+  const change = { status: "rejected" as const, plusOnes: 0, plusOneNames: [], by: "organizer" as const, answered: false };
+  return view(deps, await changeGuest(deps, event, guest, change));
+}
+
+// --- The guest's own link ---------------------------------------------------------------------
+
+/** The guest a token names, on this event, or 404 `guest_link_invalid` (another event's token, a revoked or forged one). */
+async function guestOfToken(
+  deps: Deps,
+  eventId: string,
+  token: string,
+): Promise<{ event: EventRow; guest: GuestRow; settings: SettingsRow }> {
+  const [found] = await deps.db
+    .select()
+    .from(guests)
+    .where(eq(guests.id, tokenGuestId(token)))
+    .limit(1);
+  if (!found || found.eventId !== eventId || !(await tokenMatches(deps, token, found))) throw linkInvalid();
+  const [event] = await deps.db.select().from(events).where(eq(events.id, eventId)).limit(1);
+  if (!event || event.status === "draft" || event.status === "unpublished") throw linkInvalid();
+  return { event, guest: found, settings: await ensureSettings(deps, event) };
+}
+
+async function invitationOf(deps: Deps, event: EventRow, settings: SettingsRow, guest: GuestRow): Promise<Invitation> {
+  const g = await view(deps, guest);
+  const deadline = deadlineOf(event, settings);
+  return {
+    event: {
+      id: event.id,
+      title: event.title,
+      description: event.description,
+      timeZone: event.timeZone,
+      startsAt: toIso(event.startsAt),
+      endsAt: toIso(event.endsAt),
+      venueName: event.venueName,
+      status: event.status,
+    },
+    guest: {
+      id: g.id,
+      name: g.name,
+      status: g.status,
+      plusOnes: g.plusOnes,
+      plusOneNames: g.plusOneNames,
+      answers: g.answers,
+      waitlistPosition: g.waitlistPosition,
+      respondedAt: g.respondedAt,
+    },
+    questions: settings.questions,
+    maxPlusOnes: plusOneLimit(settings, guest),
+    deadline: toIso(deadline),
+    open: event.status === "published" && deps.now() < deadline && guest.status !== "rejected",
+  };
+}
+
+/** What a guest's personal link reads. */
+export async function readInvitation(deps: Deps, eventId: string, token: string): Promise<Invitation> {
+  const { event, guest, settings } = await guestOfToken(deps, eventId, token);
+  return invitationOf(deps, event, settings, guest);
+}
+
+/** A guest answers through their personal link: yes / maybe / no with plus-ones, until the deadline. */
+export async function answerInvitation(deps: Deps, eventId: string, token: string, rsvp: Rsvp): Promise<Invitation> {
+  const { event, guest, settings } = await guestOfToken(deps, eventId, token);
+  const row = await changeGuest(deps, event, guest, answerChange(event, settings, guest, rsvp, "guest", deps.now()));
+  return invitationOf(deps, event, settings, row);
+}
+
+/**
+ * Registration from the event's page (publishable key): an `open` event adds the person as a
+ * `yes` (confirmed, or waitlisted when full); an `approval` event as a request waiting for the
+ * organizer. `invite_only` events answer 403 `registration_closed`.
+ */
+export async function register(deps: Deps, caller: Caller | null, eventId: string, input: Register): Promise<Registration> {
+  const { event } = await loadEvent(deps, caller, eventId);
+  const settings = await ensureSettings(deps, event);
+  if (settings.mode === "invite_only") {
+    throw new ApiError(403, "registration_closed", "This event is by invitation only: use the personal link from your invitation.");
+  }
+  const now = deps.now();
+  if (event.status !== "published" || now >= deadlineOf(event, settings)) {
+    throw new ApiError(409, "rsvp_closed", "Registration for this event is closed.");
+  }
+  if (input.plusOnes > settings.maxPlusOnes) {
+    throw new ApiError(422, "too_many_plus_ones", `This event allows at most ${settings.maxPlusOnes} plus-one(s).`);
+  }
+  const row: GuestRow = {
+    id: newId("guest"),
+    orgId: event.orgId,
+    eventId: event.id,
+    name: input.name,
+    email: input.email,
+    phone: phoneOf(input.phone) ?? null,
+    tags: [],
+    notes: input.notes,
+    maxPlusOnes: null,
+    status: settings.mode === "approval" ? "pending_approval" : "invited",
+    plusOnes: input.plusOnes,
+    plusOneNames: input.plusOneNames,
+    answers: checkAnswers(settings, input.answers, true),
+    waitlistedAt: null,
+    writeId: null,
+    tokenVersion: 0,
+    version: 0,
+    invitedAt: null,
+    respondedAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await deps.db.insert(guests).values(row);
+  } catch (err) {
+    if (isUniqueViolation(err, "guests.event_id")) {
+      throw new ApiError(409, "guest_exists", "This email is already registered: use the link in your confirmation to change your answer.");
+    }
+    throw err;
+  }
+  const change =
+    settings.mode === "approval"
+      ? {
+          status: "pending_approval" as const,
+          plusOnes: input.plusOnes,
+          plusOneNames: input.plusOneNames,
+          by: "guest" as const,
+          answered: true,
+        }
+      : { status: "confirmed" as const, plusOnes: input.plusOnes, plusOneNames: input.plusOneNames, by: "guest" as const, answered: true };
+  const written = await changeGuest(deps, event, row, change);
+  return { invitation: await invitationOf(deps, event, settings, written), token: await guestToken(deps, written) };
+}
+
+// --- Invitations and reminders ------------------------------------------------------------------
+
+const INVITABLE: GuestRow["status"][] = ["invited", "maybe", "confirmed", "waitlisted", "declined"];
+const CHUNK = 50;
+
+async function send(
+  deps: Deps,
+  event: EventRow,
+  settings: SettingsRow,
+  targets: GuestRow[],
+  channels: ("email" | "sms")[],
+  kind: "invitation" | "reminder",
+  skipped: SendResult["skipped"],
+): Promise<SendResult> {
+  if (!settings.invitationUrl) {
+    throw new ApiError(
+      422,
+      "invitation_url_required",
+      "Set the event's invitationUrl (PATCH /v1/events/{eventId}/rsvp) to the page with <gk-rsvp> first: the invitations link to it.",
+    );
+  }
+  const db = deps.db;
+  const now = deps.now();
+  const on = new Intl.DateTimeFormat("en", { dateStyle: "full", timeStyle: "short", timeZone: event.timeZone }).format(event.startsAt);
+  const deadline = new Intl.DateTimeFormat("en", { dateStyle: "long", timeStyle: "short", timeZone: event.timeZone }).format(
+    deadlineOf(event, settings),
+  );
+  const writes: BatchItem<"sqlite">[] = [];
+  const sentTo: string[] = [];
+  let sent = 0;
+  for (const g of targets) {
+    const link = invitationLink(settings.invitationUrl, event.id, await guestToken(deps, g));
+    const byEmail = channels.includes("email") && g.email !== null;
+    const bySms = channels.includes("sms") && g.phone !== null;
+    if (!byEmail && !bySms) {
+      skipped.push({ guestId: g.id, reason: "no_contact" });
+      continue;
+    }
+    const lead =
+      kind === "invitation"
+        ? `You are invited to ${event.title} on ${on}.`
+        : `A reminder: please answer your invitation to ${event.title} on ${on}.`;
+    const opts = { orgId: event.orgId, now };
+    const data = { eventId: event.id, guestId: g.id };
+    const template = kind === "invitation" ? "rsvp_invitation" : "rsvp_reminder";
+    if (byEmail && g.email) {
+      writes.push(
+        enqueue(
+          db,
+          email({
+            to: g.email,
+            subject: kind === "invitation" ? `Invitation: ${event.title}` : `Reminder: ${event.title}`,
+            text: `Hello ${g.name},\n\n${lead}\n\nPlease answer by ${deadline}: ${link}\n`,
+            template,
+            data,
+          }),
+          opts,
+        ),
+      );
+      sent++;
+    }
+    if (bySms && g.phone) {
+      writes.push(enqueue(db, sms({ to: g.phone, text: `${lead} RSVP: ${link}`.slice(0, 1600), template, data }), opts));
+      sent++;
+    }
+    writes.push(db.update(guests).set({ invitedAt: now }).where(eq(guests.id, g.id)));
+    sentTo.push(g.id);
+  }
+  for (let i = 0; i < writes.length; i += CHUNK * 3) {
+    const chunk = writes.slice(i, i + CHUNK * 3);
+    const [first, ...rest] = chunk;
+    if (first) await db.batch([first, ...rest]);
+  }
+  deliverSoon(deps);
+  return { sent, guestIds: sentTo, skipped };
+}
+
+/**
+ * Sends (or re-sends) invitations by email and/or SMS with each guest's personal link (organizers):
+ * to the guests listed, else to every guest not invited yet.
+ */
+export async function sendInvitations(deps: Deps, caller: Caller | null, eventId: string, input: SendInvitations): Promise<SendResult> {
+  const event = await organizerEvent(deps, caller, eventId);
+  if (event.status !== "published") throw new ApiError(409, "rsvp_closed", "Publish the event before inviting guests to it.");
+  const settings = await ensureSettings(deps, event);
+  const db = deps.db;
+  const rows = input.guestIds
+    ? await db
+        .select()
+        .from(guests)
+        .where(and(eq(guests.eventId, event.id), inArray(guests.id, input.guestIds)))
+    : await db
+        .select()
+        .from(guests)
+        .where(and(eq(guests.eventId, event.id), sql`${guests.invitedAt} IS NULL`, eq(guests.status, "invited")))
+        .orderBy(asc(guests.createdAt));
+  const missing = (input.guestIds ?? []).filter((id) => !rows.some((r) => r.id === id));
+  if (missing.length > 0) throw new ApiError(404, "not_found", `No guest ${missing.join(", ")} on this event.`);
+  const skipped: SendResult["skipped"] = [];
+  const targets = rows.filter((r) => {
+    if (INVITABLE.includes(r.status)) return true;
+    skipped.push({ guestId: r.id, reason: "not_invitable" });
+    return false;
+  });
+  return send(deps, event, settings, targets, input.channels, "invitation", skipped);
+}
+
+/** Reminds every invited guest who has not answered yet (organizers). */
+export async function remindGuests(deps: Deps, caller: Caller | null, eventId: string, input: Remind): Promise<SendResult> {
+  const event = await organizerEvent(deps, caller, eventId);
+  if (event.status !== "published") throw new ApiError(409, "rsvp_closed", "This event is not published.");
+  const settings = await ensureSettings(deps, event);
+  const rows = await deps.db
+    .select()
+    .from(guests)
+    .where(and(eq(guests.eventId, event.id), eq(guests.status, "invited"), sql`${guests.invitedAt} IS NOT NULL`))
+    .orderBy(asc(guests.createdAt));
+  return send(deps, event, settings, rows, input.channels, "reminder", []);
+}

@@ -1,0 +1,73 @@
+import { CreateEventSessionSchema, EventSessionListSchema, EventSessionSchema, UpdateEventSessionSchema } from "@gatherkit/core";
+import { createRoute } from "@hono/zod-openapi";
+import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../../lib/openapi.js";
+
+const tags = ["Agenda"];
+const EventParams = pathIds({ eventId: "event" });
+const SessionParams = pathIds({ eventId: "event", sessionId: "eventSession" });
+
+export const create = createRoute({
+  method: "post",
+  path: "/v1/events/{eventId}/sessions",
+  operationId: "events.sessions.create",
+  tags,
+  summary: "Add a session to the agenda",
+  description: "Organizers. A session lies within the event's time (else 422 `session_outside_event`).",
+  security: security.organizer,
+  request: { params: EventParams, body: jsonBody(CreateEventSessionSchema) },
+  responses: { 201: jsonResponse(EventSessionSchema, "The new session."), ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422) },
+});
+export type CreateRoute = typeof create;
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/events/{eventId}/sessions",
+  operationId: "events.sessions.list",
+  tags,
+  summary: "Read an event's agenda",
+  description:
+    "In time order. Organizers for any event of theirs; a publishable key or a participant for published events (others answer 404).",
+  security: security.any,
+  request: { params: EventParams },
+  responses: { 200: jsonResponse(EventSessionListSchema, "The sessions."), ...pickProblems(400, 401, 403, 404) },
+});
+export type ListRoute = typeof list;
+
+export const get = createRoute({
+  method: "get",
+  path: "/v1/events/{eventId}/sessions/{sessionId}",
+  operationId: "events.sessions.retrieve",
+  tags,
+  summary: "Read a session",
+  description: "As the agenda: organizers always, others while the event is published.",
+  security: security.any,
+  request: { params: SessionParams },
+  responses: { 200: jsonResponse(EventSessionSchema, "The session."), ...pickProblems(400, 401, 403, 404) },
+});
+export type GetRoute = typeof get;
+
+export const update = createRoute({
+  method: "patch",
+  path: "/v1/events/{eventId}/sessions/{sessionId}",
+  operationId: "events.sessions.update",
+  tags,
+  summary: "Edit a session",
+  description: "Organizers. `null` clears the room or track; the session stays within the event's time (else 422 `session_outside_event`).",
+  security: security.organizer,
+  request: { params: SessionParams, body: jsonBody(UpdateEventSessionSchema) },
+  responses: { 200: jsonResponse(EventSessionSchema, "The updated session."), ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422) },
+});
+export type UpdateRoute = typeof update;
+
+export const remove = createRoute({
+  method: "delete",
+  path: "/v1/events/{eventId}/sessions/{sessionId}",
+  operationId: "events.sessions.delete",
+  tags,
+  summary: "Remove a session",
+  description: "Organizers.",
+  security: security.organizer,
+  request: { params: SessionParams },
+  responses: { 204: { description: "Removed." }, ...pickProblems(400, 401, 403, 404, 409) },
+});
+export type RemoveRoute = typeof remove;

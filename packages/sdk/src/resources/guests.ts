@@ -1,0 +1,131 @@
+import type {
+  CreateEventSessionSchema,
+  CreateGuestSchema,
+  EventSession,
+  Guest,
+  GuestListQuery,
+  GuestWithLink,
+  Invitation,
+  RegisterSchema,
+  Registration,
+  RemindSchema,
+  RsvpChange,
+  RsvpSchema,
+  RsvpSettings,
+  SendInvitationsSchema,
+  SendResult,
+  UpdateEventSessionSchema,
+  UpdateGuestSchema,
+  UpdateRsvpSettingsSchema,
+  z,
+} from "@gatherkit/core";
+import type { RequestOptions } from "../core.js";
+import type { PagePromise } from "../pagination.js";
+import { APIResource, path } from "./resource.js";
+
+export type { EventSession, Guest, GuestWithLink, Invitation, Registration, RsvpChange, RsvpSettings, SendResult };
+export type GuestCreateParams = z.input<typeof CreateGuestSchema>;
+export type GuestUpdateParams = z.input<typeof UpdateGuestSchema>;
+/** `limit`, `cursor` and an optional `status` (`invited`: who has not answered). */
+export type GuestListParams = Partial<GuestListQuery>;
+export type RsvpParams = z.input<typeof RsvpSchema>;
+export type RegisterParams = z.input<typeof RegisterSchema>;
+export type RsvpSettingsUpdateParams = z.input<typeof UpdateRsvpSettingsSchema>;
+export type SendInvitationsParams = z.input<typeof SendInvitationsSchema>;
+export type RemindParams = z.input<typeof RemindSchema>;
+export type SessionCreateParams = z.input<typeof CreateEventSessionSchema>;
+export type SessionUpdateParams = z.input<typeof UpdateEventSessionSchema>;
+
+const g = (eventId: string) => path`/v1/events/${eventId}`;
+
+/**
+ * An event's guests and RSVP: `gk.events.guests.create(eventId, { name, email })` (organizers),
+ * `gk.events.guests.register(eventId, …)` (a page's publishable key) and, with a guest's personal
+ * token, `invitation` / `answer` (no key needed).
+ */
+export class Guests extends APIResource {
+  settings(eventId: string, options?: RequestOptions): Promise<RsvpSettings> {
+    return this._transport.request("GET", `${g(eventId)}/rsvp`, options);
+  }
+
+  /** Registration mode, headcount limit, plus-ones, deadline, invitation page. */
+  updateSettings(eventId: string, params: RsvpSettingsUpdateParams, options?: RequestOptions): Promise<RsvpSettings> {
+    return this._transport.request("PATCH", `${g(eventId)}/rsvp`, { ...options, body: params });
+  }
+
+  create(eventId: string, params: GuestCreateParams, options?: RequestOptions): Promise<GuestWithLink> {
+    return this._transport.request("POST", `${g(eventId)}/guests`, { ...options, body: params });
+  }
+
+  retrieve(eventId: string, guestId: string, options?: RequestOptions): Promise<GuestWithLink> {
+    return this._transport.request("GET", `${g(eventId)}${path`/guests/${guestId}`}`, options);
+  }
+
+  update(eventId: string, guestId: string, params: GuestUpdateParams, options?: RequestOptions): Promise<GuestWithLink> {
+    return this._transport.request("PATCH", `${g(eventId)}${path`/guests/${guestId}`}`, { ...options, body: params });
+  }
+
+  list(eventId: string, params?: GuestListParams, options?: RequestOptions): PagePromise<Guest> {
+    return this._transport.list(`${g(eventId)}/guests`, params, options);
+  }
+
+  async del(eventId: string, guestId: string, options?: RequestOptions): Promise<void> {
+    await this._transport.request("DELETE", `${g(eventId)}${path`/guests/${guestId}`}`, options);
+  }
+
+  async history(eventId: string, guestId: string, options?: RequestOptions): Promise<RsvpChange[]> {
+    return (await this._transport.request<{ data: RsvpChange[] }>("GET", `${g(eventId)}${path`/guests/${guestId}`}/history`, options)).data;
+  }
+
+  /** Organizers record an answer on a guest's behalf, or decide a request to attend. */
+  rsvp(eventId: string, guestId: string, params: RsvpParams, options?: RequestOptions): Promise<Guest> {
+    return this._transport.request("POST", `${g(eventId)}${path`/guests/${guestId}`}/rsvp`, { ...options, body: params });
+  }
+  approve(eventId: string, guestId: string, options?: RequestOptions): Promise<Guest> {
+    return this._transport.request("POST", `${g(eventId)}${path`/guests/${guestId}`}/approve`, options);
+  }
+  decline(eventId: string, guestId: string, options?: RequestOptions): Promise<Guest> {
+    return this._transport.request("POST", `${g(eventId)}${path`/guests/${guestId}`}/decline`, options);
+  }
+
+  /** Email and/or SMS with each guest's personal link: the guests listed, else everyone not invited yet. */
+  sendInvitations(eventId: string, params: SendInvitationsParams = {}, options?: RequestOptions): Promise<SendResult> {
+    return this._transport.request("POST", `${g(eventId)}/guest-invitations`, { ...options, body: params });
+  }
+  /** Reminds every invited guest who has not answered. */
+  remind(eventId: string, params: RemindParams = {}, options?: RequestOptions): Promise<SendResult> {
+    return this._transport.request("POST", `${g(eventId)}/guest-reminders`, { ...options, body: params });
+  }
+
+  /** An `open` or `approval` event's registration form (publishable key). */
+  register(eventId: string, params: RegisterParams, options?: RequestOptions): Promise<Registration> {
+    return this._transport.request("POST", `${g(eventId)}/registrations`, { ...options, body: params });
+  }
+  /** What a guest's personal token reads (the token is the credential: no key is sent). */
+  invitation(eventId: string, token: string, options?: RequestOptions): Promise<Invitation> {
+    return this._transport.request("GET", `${g(eventId)}${path`/invitation/${token}`}`, { ...options, auth: "none" });
+  }
+  /** A guest's own yes / maybe / no with plus-ones, through their token. */
+  answer(eventId: string, token: string, params: RsvpParams, options?: RequestOptions): Promise<Invitation> {
+    return this._transport.request("POST", `${g(eventId)}${path`/invitation/${token}`}/rsvp`, { ...options, auth: "none", body: params });
+  }
+}
+
+/** An event's agenda: `gk.events.sessions.list(eventId)` (public for published events). */
+export class Sessions extends APIResource {
+  create(eventId: string, params: SessionCreateParams, options?: RequestOptions): Promise<EventSession> {
+    return this._transport.request("POST", `${g(eventId)}/sessions`, { ...options, body: params });
+  }
+  async list(eventId: string, options?: RequestOptions): Promise<EventSession[]> {
+    return (await this._transport.request<{ data: EventSession[] }>("GET", `${g(eventId)}/sessions`, options)).data;
+  }
+  retrieve(eventId: string, sessionId: string, options?: RequestOptions): Promise<EventSession> {
+    return this._transport.request("GET", `${g(eventId)}${path`/sessions/${sessionId}`}`, options);
+  }
+  update(eventId: string, sessionId: string, params: SessionUpdateParams, options?: RequestOptions): Promise<EventSession> {
+    return this._transport.request("PATCH", `${g(eventId)}${path`/sessions/${sessionId}`}`, { ...options, body: params });
+  }
+  async del(eventId: string, sessionId: string, options?: RequestOptions): Promise<void> {
+    await this._transport.request("DELETE", `${g(eventId)}${path`/sessions/${sessionId}`}`, options);
+  }
+}

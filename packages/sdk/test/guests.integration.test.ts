@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EVENT_DEFAULTS } from "../../../apps/api/test/event-fixtures.js";
+import { newOrg, TEST_ORIGIN, type TestOrg } from "../../../apps/api/test/fixtures.js";
+import { createTestApp, type TestApp } from "../../../apps/api/test/harness.js";
+import { ConflictError, type Fetch, Gatherkit, NotFoundError, PermissionDeniedError, UnprocessableEntityError } from "../src/index.js";
+
+// Guests, RSVP and the agenda through the SDK against the real API in process: staff add guests,
+// a guest answers with only their personal token, a page registers for an open event.
+const BASE = "http://api.test";
+let t: TestApp;
+let org: TestOrg;
+let staff: Gatherkit;
+let page: Gatherkit;
+let anonymous: Gatherkit;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  org = await newOrg(t);
+  staff = new Gatherkit({ baseUrl: BASE, fetch: t.fetch, secretKey: org.secretKey });
+  const fromPage: Fetch = (url, init) =>
+    t.fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), origin: TEST_ORIGIN } });
+  page = new Gatherkit({ baseUrl: BASE, fetch: fromPage, publishableKey: org.publishableKey });
+  anonymous = new Gatherkit({ baseUrl: BASE, fetch: t.fetch });
+});
+afterAll(() => t.close());
+
+describe("gk.events.guests and gk.events.sessions", () => {
+  it("staff add guests; a guest answers with their token; the waitlist moves up; a page registers", async () => {
+    const event = await staff.events.create({ ...EVENT_DEFAULTS });
+    await staff.events.publish(event.id);
+    await staff.events.guests.updateSettings(event.id, { capacity: 2, maxPlusOnes: 1 });
+    const ada = await staff.events.guests.create(event.id, { name: "Ada", email: "ada@example.com" });
+    const bo = await staff.events.guests.create(event.id, { name: "Bo", email: "bo@example.com" });
+    const inv = await anonymous.events.guests.answer(event.id, ada.token, { answer: "yes", plusOnes: 1, plusOneNames: ["Charles"] });
+    expect(inv.guest.status).toBe("confirmed");
+    await expect(anonymous.events.guests.answer(event.id, bo.token, { answer: "yes", plusOnes: 2 })).rejects.toBeInstanceOf(
+      UnprocessableEntityError,
+    );
+    expect((await anonymous.events.guests.answer(event.id, bo.token, { answer: "yes" })).guest).toMatchObject({
+      status: "waitlisted",
+      waitlistPosition: 1,
+    });
+    await anonymous.events.guests.answer(event.id, ada.token, { answer: "no" });
+    expect((await staff.events.guests.retrieve(event.id, bo.id)).status).toBe("confirmed");
+    expect((await staff.events.guests.history(event.id, bo.id)).map((c) => c.by)).toEqual(["guest", "waitlist"]);
+    expect((await staff.events.guests.list(event.id, { status: "confirmed" })).data.map((g) => g.id)).toEqual([bo.id]);
+    await expect(anonymous.events.guests.invitation(event.id, `${bo.id}.${"0".repeat(32)}`)).rejects.toBeInstanceOf(NotFoundError);
+
+    await expect(page.events.guests.register(event.id, { name: "Eve", email: "eve@example.com" })).rejects.toBeInstanceOf(
+      PermissionDeniedError,
+    );
+    await staff.events.guests.updateSettings(event.id, { mode: "open", capacity: null });
+    const reg = await page.events.guests.register(event.id, { name: "Eve", email: "eve@example.com" });
+    expect(reg.invitation.guest.status).toBe("confirmed");
+    await expect(page.events.guests.register(event.id, { name: "Eve", email: "eve@example.com" })).rejects.toBeInstanceOf(ConflictError);
+
+    const s = await staff.events.sessions.create(event.id, {
+      title: "Welcome",
+      startsAt: EVENT_DEFAULTS.startsAt,
+      endsAt: EVENT_DEFAULTS.endsAt,
+      speakers: [{ name: "Grace" }],
+    });
+    expect((await page.events.sessions.list(event.id)).map((x) => x.id)).toEqual([s.id]);
+  });
+});
