@@ -354,7 +354,7 @@ export type CalendarEventListQuery = z.output<typeof CalendarEventListQuerySchem
 export const SYNC_SOURCE_TYPES = ["plan"] as const;
 export const CreateSyncRuleSchema = z
   .strictObject({
-    calendarId: z.string().min(1).max(300).openapi({ example: "primary" }),
+    calendarId: text().min(1).max(300).openapi({ example: "primary" }),
     source: z.strictObject({
       type: z.enum(SYNC_SOURCE_TYPES).openapi({ description: "What is pushed: `plan` (its finalized activities)." }),
       id: idSchema("plan"),

@@ -1,4 +1,5 @@
 import { pageSchema } from "../pagination.js";
+import { text } from "../text.js";
 import { z } from "../zod.js";
 
 /** The name of an event type: `<object>.<what happened>`, e.g. `plan.finalized`. */
@@ -70,7 +71,7 @@ export const CreateWebhookEndpointSchema = z
   .strictObject({
     url: UrlSchema,
     eventTypes: EventTypesSchema,
-    description: z.string().max(500).optional(),
+    description: text().max(500).optional(),
   })
   .openapi("CreateWebhookEndpointRequest");
 export type CreateWebhookEndpoint = z.infer<typeof CreateWebhookEndpointSchema>;
@@ -79,7 +80,7 @@ export const UpdateWebhookEndpointSchema = z
   .strictObject({
     url: UrlSchema.optional(),
     eventTypes: EventTypesSchema.optional(),
-    description: z.string().max(500).nullable().optional(),
+    description: text().max(500).nullable().optional(),
     status: WebhookEndpointStatusSchema.optional().openapi({
       description: "`enabled` turns a disabled endpoint back on (its failure count starts again); `disabled` stops deliveries.",
     }),
