@@ -125,6 +125,14 @@ const CREATES: Create[] = [
       body: { name: "Site", allowedOrigins: ["https://site.example"] },
     }),
   },
+  {
+    name: "webhook endpoint",
+    setup: async () => ({
+      path: "/v1/webhook-endpoints",
+      token: org.secretKey,
+      body: { url: "https://hooks.example.com/gatherkit", eventTypes: ["*"] },
+    }),
+  },
   { name: "secret key", setup: async () => ({ path: "/v1/secret-keys", token: org.ownerToken, body: { name: "Server" } }) },
   {
     name: "event",

@@ -11,6 +11,7 @@ import { newId } from "@gatherkit/core";
 import { webhookDeliveries, webhookEndpoints } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { ApiError, notFound } from "../../lib/errors.js";
+import { answerOnCommit } from "../../lib/idempotent-writes.js";
 import { deliverSoon, enqueue, webhook } from "../../lib/outbox.js";
 import { paginate } from "../../lib/pagination.js";
 import { toIso } from "../../lib/time.js";
@@ -114,26 +115,28 @@ export async function createEndpoint(
   await checkUrl(deps, input.url);
   const secret = newWebhookSecret();
   const now = deps.now();
-  const [row] = await deps.db
-    .insert(webhookEndpoints)
-    .values({
-      id: newId("webhookEndpoint"),
-      orgId,
-      url: input.url,
-      description: input.description ?? null,
-      eventTypes: input.eventTypes,
-      status: "enabled",
-      disabledReason: null,
-      apiVersion: deps.config.webhooks.apiVersion,
-      secret: await sealSecret(deps.config.jwtSecret, secret),
-      secretPrefix: secret.slice(0, SECRET_PREFIX_LENGTH),
-      consecutiveFailures: 0,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  if (!row) throw new Error("insert returned no row");
-  return { ...toEndpoint(row), secret };
+  const row: typeof webhookEndpoints.$inferSelect = {
+    id: newId("webhookEndpoint"),
+    orgId,
+    url: input.url,
+    description: input.description ?? null,
+    eventTypes: input.eventTypes,
+    status: "enabled",
+    disabledReason: null,
+    apiVersion: deps.config.webhooks.apiVersion,
+    secret: await sealSecret(deps.config.jwtSecret, secret),
+    secretPrefix: secret.slice(0, SECRET_PREFIX_LENGTH),
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    consecutiveFailures: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  // Shown once: sealed with the write, so a client whose connection dropped gets the secret on retry.
+  const created = { ...toEndpoint(row), secret };
+  answerOnCommit(deps, 201, created);
+  await deps.db.insert(webhookEndpoints).values(row);
+  return created;
 }
 
 export async function updateEndpoint(
