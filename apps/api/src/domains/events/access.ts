@@ -10,7 +10,7 @@ import {
 import { events, quotas, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
 import { and, asc, eq } from "drizzle-orm";
 import { requireCaller } from "../../lib/auth.js";
-import { notFound } from "../../lib/errors.js";
+import { ApiError, notFound } from "../../lib/errors.js";
 import { toIso } from "../../lib/time.js";
 import type { Caller, Deps } from "../../lib/types.js";
 
@@ -191,4 +191,12 @@ export function toEvent(row: EventRow, stock: EventStock, now: number): Ticketed
     publishedAt: toIso(row.publishedAt),
     cancelledAt: toIso(row.cancelledAt),
   };
+}
+
+/** Refuses ticket type ids that are not the event's (422 `unknown_ticket_type`), for what limits itself to some types. */
+export async function assertTicketTypesOfEvent(deps: Deps, eventId: string, ticketTypeIds: readonly string[] | undefined): Promise<void> {
+  if (!ticketTypeIds) return;
+  const types = new Set((await loadStock(deps, eventId)).types.map((t) => t.id));
+  const foreign = ticketTypeIds.find((id) => !types.has(id));
+  if (foreign) throw new ApiError(422, "unknown_ticket_type", `No ticket type ${foreign} in this event.`);
 }

@@ -17,7 +17,7 @@ import { guardedWrite } from "../../../lib/guarded-write.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
-import { loadEvent, loadStock } from "../access.js";
+import { assertTicketTypesOfEvent, loadEvent } from "../access.js";
 
 // Check-in lists and check-ins. A list belongs to one event and admits tickets of the types it
 // names (every type when none); a check-in records one target (a ticket, for now) on one list.
@@ -79,11 +79,7 @@ export async function createCheckinList(
 ): Promise<CheckinList> {
   requireOrganizer({ var: { caller } }, ["owner", "admin"]);
   const { event } = await loadEvent(deps, caller, eventId);
-  if (input.ticketTypeIds) {
-    const types = new Set((await loadStock(deps, event.id)).types.map((t) => t.id));
-    const foreign = input.ticketTypeIds.find((id) => !types.has(id));
-    if (foreign) throw new ApiError(422, "unknown_ticket_type", `No ticket type ${foreign} in this event.`);
-  }
+  await assertTicketTypesOfEvent(deps, event.id, input.ticketTypeIds);
   const now = deps.now();
   const row: CheckinListRow = {
     id: newId("checkinList"),

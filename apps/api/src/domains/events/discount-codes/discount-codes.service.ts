@@ -6,7 +6,7 @@ import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError } from "../../../lib/errors.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
-import { loadEvent, loadStock } from "../access.js";
+import { assertTicketTypesOfEvent, loadEvent } from "../access.js";
 
 export type DiscountCodeRow = typeof discountCodes.$inferSelect;
 
@@ -55,11 +55,7 @@ export async function createDiscountCode(
 ): Promise<DiscountCode> {
   requireOrganizer({ var: { caller } }, ["owner", "admin"]);
   const { event } = await loadEvent(deps, caller, eventId);
-  if (input.ticketTypeIds) {
-    const types = new Set((await loadStock(deps, event.id)).types.map((t) => t.id));
-    const foreign = input.ticketTypeIds.find((id) => !types.has(id));
-    if (foreign) throw new ApiError(422, "unknown_ticket_type", `No ticket type ${foreign} in this event.`);
-  }
+  await assertTicketTypesOfEvent(deps, event.id, input.ticketTypeIds);
   const now = deps.now();
   const row: DiscountCodeRow = {
     id: newId("discountCode"),
