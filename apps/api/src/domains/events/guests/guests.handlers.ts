@@ -1,4 +1,5 @@
 import type { AppRouteHandler } from "../../../lib/types.js";
+import * as invitations from "./guest-invitations.service.js";
 import type * as R from "./guests.routes.js";
 import * as service from "./guests.service.js";
 import * as csv from "./guests-csv.service.js";
@@ -52,10 +53,10 @@ export const decline: AppRouteHandler<R.DeclineRoute> = async (c) => {
 };
 
 export const sendInvitations: AppRouteHandler<R.SendInvitationsRoute> = async (c) =>
-  c.json(await service.sendInvitations(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 200);
+  c.json(await invitations.sendInvitations(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 200);
 
 export const remind: AppRouteHandler<R.RemindRoute> = async (c) =>
-  c.json(await service.remindGuests(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 200);
+  c.json(await invitations.remindGuests(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 200);
 
 export const register: AppRouteHandler<R.RegisterRoute> = async (c) =>
   c.json(await service.register(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 201);
