@@ -6,6 +6,7 @@ import { describeError } from "../base/errors.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
 import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
+import { type Availability, TICKET_CHECKOUT_STRINGS, type TicketCheckoutStrings } from "./ticket-checkout.strings.js";
 import { ticketCheckoutStyles } from "./ticket-checkout.styles.js";
 
 /** Detail of `gk-checkout-started`: the tickets are held until `order.expiresAt`. */
@@ -43,52 +44,7 @@ declare global {
   }
 }
 
-/** Every sentence the widget shows, to translate it: `el.strings = { checkout: "Réserver" }`. */
-export const TICKET_CHECKOUT_STRINGS = {
-  loading: "Loading tickets…",
-  empty: "No tickets are on sale for this event.",
-  tickets: "Tickets",
-  free: "Free",
-  fewer: (name: string) => `Fewer ${name}`,
-  more: (name: string) => `More ${name}`,
-  quantityOf: (name: string) => `${name}: number of tickets`,
-  left: (n: number) => `${n} left`,
-  perOrder: (min: number, max: number) => (min > 1 ? `${min} to ${max} per order` : `Up to ${max} per order`),
-  availability: {
-    on_sale: "",
-    sold_out: "Sold out",
-    not_yet_on_sale: "Not yet on sale",
-    sales_ended: "Sales ended",
-    cancelled: "Cancelled",
-    unpublished: "Not on sale",
-  } as Record<Availability, string>,
-  salesFrom: (when: string) => `On sale from ${when}`,
-  buyer: "Your details",
-  name: "Name",
-  email: "Email",
-  nameRequired: "Enter your name.",
-  emailInvalid: "Enter an email address such as name@example.com.",
-  chooseTickets: "Choose at least one ticket.",
-  total: (amount: string, n: number) => `Total ${amount} for ${n} ticket${n === 1 ? "" : "s"}`,
-  checkout: "Check out",
-  held: "Your tickets are held",
-  heldFor: "Time left to pay:",
-  pay: (amount: string) => `Pay ${amount}`,
-  payHint: "Payment opens in a new tab. Come back here when you are done.",
-  stripeHint: "This checkout pays with Stripe: the page's own payment form completes it.",
-  checkPayment: "I have paid",
-  waiting: "Waiting for the payment…",
-  done: (title: string) => `You're going to ${title}`,
-  confirmation: "Confirmation code",
-  emailed: (email: string) => `A confirmation was sent to ${email}.`,
-  ticketList: "Your tickets",
-  again: "Buy more tickets",
-  expired: "Your hold ran out and the tickets went back on sale.",
-  cancelled: "This checkout was cancelled and the tickets went back on sale.",
-  startAgain: "Start again",
-  stockChanged: (name: string, n: number) => `Only ${n} ${name} left: your selection was lowered.`,
-};
-export type TicketCheckoutStrings = typeof TICKET_CHECKOUT_STRINGS;
+export { TICKET_CHECKOUT_STRINGS, type TicketCheckoutStrings } from "./ticket-checkout.strings.js";
 
 /** What is kept in sessionStorage while an order is under way, so a reload or a return finds it. */
 interface StoredOrder {
@@ -99,7 +55,6 @@ interface StoredOrder {
 
 type Step = "select" | "pay" | "done" | "ended";
 /** A ticket type's availability as shown: the API's, or `unpublished` once the room says the event was taken off sale. */
-type Availability = TicketType["availability"] | "unpublished";
 
 /** How often a pending order is checked while the buyer pays elsewhere (also on returning to the tab). */
 const POLL_MS = 3000;
