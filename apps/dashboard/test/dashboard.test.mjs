@@ -1,129 +1,28 @@
-// The dashboard end to end, as an organizer uses it: the real API as built (apps/api/dist, the
-// embedded default with its demo organization) serving the built dashboard at /dashboard, driven
-// in a real Chromium (the system's, through puppeteer-core), with axe checking each page's main
-// states. Run after `pnpm build` (pnpm test builds first).
+// The dashboard end to end, as an organizer uses it: the real API as built serving the built
+// dashboard at /dashboard, driven in a real Chromium with axe checking each page's main states
+// (see harness.mjs). Run after `pnpm build` (pnpm test builds first).
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-import puppeteer from "puppeteer-core";
+import { describe, it } from "node:test";
+import { $, axe, newPage, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
 
-const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const CHROME = [process.env.CHROME_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find(
-  (p) => p && existsSync(p),
-);
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const TIMEOUT = 30_000;
-
-let api;
-let base;
-let browser;
-let dataDir;
-let host;
-let hostPage = "";
-
-before(async () => {
-  assert.ok(CHROME, "no Chrome or Chromium found: install one or set CHROME_PATH");
-  assert.ok(existsSync(here("../dist/dashboard/index.html")), "the dashboard is not built: run `pnpm build`");
-  const { startNodeServer } = await import(here("../../api/dist/node.js"));
-  dataDir = mkdtempSync(join(tmpdir(), "gk-dashboard-"));
-  api = await startNodeServer({
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "error",
-    AUTH_RATE_LIMIT_MAX: "1000",
-  });
-  base = `http://127.0.0.1:${api.port}`;
-  // A site owner's page on another origin, whose HTML a test sets (the snippet copied from the dashboard).
-  host = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(hostPage));
-  await new Promise((r) => host.listen(0, "127.0.0.1", r));
-  browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise((r) => host?.close(r));
-  await api?.close();
-  api?.handle.client.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
-
-/** A page in its own browser context (its own cookies: each test is a different visitor). */
-async function newPage() {
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  // axe is injected as an inline script, which the dashboard's CSP (rightly) forbids.
-  await page.setBypassCSP(true);
-  const errors = [];
-  page.on("pageerror", (err) => errors.push(err.message));
-  page.on("dialog", (d) => d.accept());
-  page.errors = errors;
-  return page;
-}
-
-/** axe over the whole page (shadow roots included): no violations. */
-async function axe(page, state) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  });
-  assert.deepEqual(violations, [], `axe on ${state}`);
-}
-
-/** The page's visible text, shadow roots included, for failure messages. */
-export const visibleText = (page) =>
-  page.evaluate(() => {
-    const walk = (n) => [
-      ...(n.shadowRoot ? walk(n.shadowRoot) : []),
-      ...[...n.childNodes].flatMap((c) => (c.nodeType === 3 ? [c.textContent.trim()] : walk(c))),
-    ];
-    return walk(document.body).filter(Boolean).join(" | ");
-  });
-
-/** Waits for `sel` (inside the dashboard); on a timeout, says what the page showed instead. */
-const waitFor = (page, sel) =>
-  page.waitForSelector($(sel)).catch(async (e) => {
-    throw new Error(`${e.message}; the page says: ${await visibleText(page)}`);
-  });
-
-const $ = (sel) => `gk-dashboard >>> ${sel}`;
-const text = (page, sel) => page.$eval($(sel), (el) => el.textContent.trim());
-
-async function type(page, sel, value) {
-  const input = await waitFor(page, sel);
-  // Date and time inputs take keys per segment in the locale's order: set those directly.
-  const typed = await input.evaluate((el, v) => {
-    el.value = el.type === "datetime-local" ? v : "";
-    if (el.type === "datetime-local") el.dispatchEvent(new Event("input", { bubbles: true, composed: true }));
-    return el.type !== "datetime-local";
-  }, value);
-  if (typed) await input.type(value);
-}
+const env = useDashboard();
 
 describe("the dashboard", () => {
   it("is served at /dashboard with its own CSP, and deep links get the app", async () => {
-    const res = await fetch(`${base}/dashboard/developers/keys`);
+    const res = await fetch(`${env.base}/dashboard/developers/keys`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-security-policy"), /script-src 'self'/);
     assert.match(await res.text(), /<gk-dashboard>/);
-    const missing = await fetch(`${base}/dashboard/nothing.js`);
+    const missing = await fetch(`${env.base}/dashboard/nothing.js`);
     assert.equal(missing.status, 404);
-    const traversal = await fetch(`${base}/dashboard/..%2f..%2fpackage.json`);
+    const traversal = await fetch(`${env.base}/dashboard/..%2f..%2fpackage.json`);
     assert.notEqual(traversal.headers.get("content-type"), "application/json");
   });
 
   it("sign-up → API keys: a secret key shown once and revoked; a publishable key whose snippet works on a host page; members invited, promoted, removed (the last owner kept)", async () => {
     const page = await newPage();
     // Signed out, a deep link leads to sign-in, and back to the page after.
-    await page.goto(`${base}/dashboard/developers/keys`);
+    await page.goto(`${env.base}/dashboard/developers/keys`);
     await waitFor(page, "gk-dash-sign-in >>> h1");
     assert.match(page.url(), /\/dashboard\/sign-in\?next=%2Fdashboard%2Fdevelopers%2Fkeys/);
     await axe(page, "sign-in");
@@ -157,7 +56,7 @@ describe("the dashboard", () => {
     await page.click($("gk-dash-keys >>> form[aria-label='New secret key'] button[type=submit]"));
     const secret = await (await waitFor(page, "gk-dash-keys >>> pre[data-testid=new-secret]")).evaluate((el) => el.textContent);
     assert.match(secret, /^gk_sk_/);
-    const org = await fetch(`${base}/v1/organization`, { headers: { authorization: `Bearer ${secret}` } });
+    const org = await fetch(`${env.base}/v1/organization`, { headers: { authorization: `Bearer ${secret}` } });
     assert.equal(org.status, 200, "the secret the dashboard showed works");
     await waitFor(page, "gk-dash-keys >>> table");
     await axe(page, "keys, a secret shown");
@@ -176,10 +75,10 @@ describe("the dashboard", () => {
     await page.waitForFunction(() =>
       document.querySelector("gk-dashboard").shadowRoot.querySelector("gk-dash-keys").shadowRoot.textContent.includes("Revoked"),
     );
-    assert.equal((await fetch(`${base}/v1/organization`, { headers: { authorization: `Bearer ${secret}` } })).status, 401);
+    assert.equal((await fetch(`${env.base}/v1/organization`, { headers: { authorization: `Bearer ${secret}` } })).status, 401);
 
     // A publishable key for the host page's origin; its snippet, pasted there, connects.
-    const origin = `http://127.0.0.1:${host.address().port}`;
+    const origin = `http://127.0.0.1:${env.host.address().port}`;
     await type(page, "gk-dash-keys >>> form[aria-label='New publishable key'] #f-name", "Marketing site");
     await type(page, "gk-dash-keys >>> form[aria-label='New publishable key'] #f-allowedOrigins", "ftp://nope");
     await page.click($("gk-dash-keys >>> form[aria-label='New publishable key'] button[type=submit]"));
@@ -193,7 +92,7 @@ describe("the dashboard", () => {
     ).evaluate((el) => el.textContent);
     await axe(page, "keys, a publishable key with its snippet");
 
-    hostPage = `<!doctype html><html lang="en"><head><title>Host</title></head><body>${snippet}</body></html>`;
+    env.hostPage = `<!doctype html><html lang="en"><head><title>Host</title></head><body>${snippet}</body></html>`;
     const site = await newPage();
     await site.goto(origin);
     await site.waitForSelector("gk-connection-check >>> [part=status]");
@@ -216,7 +115,7 @@ describe("the dashboard", () => {
     await axe(page, "settings, the last owner protected");
 
     const bea = await (
-      await fetch(`${base}/v1/auth/sign-up`, {
+      await fetch(`${env.base}/v1/auth/sign-up`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({
@@ -227,12 +126,12 @@ describe("the dashboard", () => {
         }),
       })
     ).json();
-    const mails = await api.handle.client.execute("SELECT payload FROM outbox WHERE kind = 'email' ORDER BY created_at");
+    const mails = await env.api.handle.client.execute("SELECT payload FROM outbox WHERE kind = 'email' ORDER BY created_at");
     const token = mails.rows
       .map((r) => JSON.parse(r.payload))
       .findLast((m) => m.to === "bea@example.com" && m.template === "member_invitation")?.data.token;
     assert.ok(token, "the invitation was emailed");
-    const accepted = await fetch(`${base}/v1/member-invitations/accept`, {
+    const accepted = await fetch(`${env.base}/v1/member-invitations/accept`, {
       method: "POST",
       headers: { authorization: `Bearer ${bea.accessToken}`, "content-type": "application/json" },
       body: JSON.stringify({ token }),
@@ -278,20 +177,20 @@ describe("the dashboard", () => {
 
   it("the demo organizer signs in, sees plans (empty, then one with votes and money, cancelled), creates and publishes an event with a ticket type, moderates reviews and cancels a booking of a place, sees settings, and signs out", async () => {
     const page = await newPage();
-    await page.goto(`${base}/dashboard/sign-in`);
-    await type(page, "gk-dash-sign-in >>> #f-email", api.demo.email);
+    await page.goto(`${env.base}/dashboard/sign-in`);
+    await type(page, "gk-dash-sign-in >>> #f-email", env.api.demo.email);
     await type(page, "gk-dash-sign-in >>> #f-password", "wrong password!");
     await page.click($("gk-dash-sign-in >>> button[type=submit]"));
     await waitFor(page, "gk-dash-sign-in >>> .error");
     await axe(page, "sign-in refused");
-    await type(page, "gk-dash-sign-in >>> #f-password", api.demo.password);
+    await type(page, "gk-dash-sign-in >>> #f-password", env.api.demo.password);
     await page.click($("gk-dash-sign-in >>> button[type=submit]"));
     await waitFor(page, "nav").catch(async (e) => {
       throw new Error(`${e.message}; the page says: ${await visibleText(page)}`);
     });
 
     // The overview, loaded straight from its URL (the server gives the app for /dashboard/).
-    await page.goto(`${base}/dashboard/`);
+    await page.goto(`${env.base}/dashboard/`);
     assert.match(await (await waitFor(page, "main h1")).evaluate((el) => el.textContent), /Welcome, Demo Organizer/);
 
     await page.click($("nav a[href='/dashboard/plans']"));
@@ -301,9 +200,9 @@ describe("the dashboard", () => {
 
     // A plan a participant started, with a proposal, a vote and an expense: its page shows them,
     // and the organizer cancels it (after confirming).
-    const skh = { authorization: `Bearer ${api.demo.secretKey}`, "content-type": "application/json" };
+    const skh = { authorization: `Bearer ${env.api.demo.secretKey}`, "content-type": "application/json" };
     const post = async (path, token, body, method = "POST") => {
-      const res = await fetch(`${base}${path}`, {
+      const res = await fetch(`${env.base}${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
         body: JSON.stringify(body),
@@ -312,7 +211,7 @@ describe("the dashboard", () => {
       return res.json();
     };
     const ada = await (
-      await fetch(`${base}/v1/participant-tokens`, {
+      await fetch(`${env.base}/v1/participant-tokens`, {
         method: "POST",
         headers: skh,
         body: JSON.stringify({ externalId: "ada", name: "Ada" }),
@@ -380,9 +279,9 @@ describe("the dashboard", () => {
     await axe(page, "an event with a ticket type");
 
     // Places: one made with the API and booked by a participant; the organizer cancels the booking.
-    const sk = { authorization: `Bearer ${api.demo.secretKey}`, "content-type": "application/json" };
+    const sk = { authorization: `Bearer ${env.api.demo.secretKey}`, "content-type": "application/json" };
     const place = await (
-      await fetch(`${base}/v1/places`, {
+      await fetch(`${env.base}/v1/places`, {
         method: "POST",
         headers: sk,
         body: JSON.stringify({
@@ -397,14 +296,14 @@ describe("the dashboard", () => {
       })
     ).json();
     const pt = await (
-      await fetch(`${base}/v1/participant-tokens`, {
+      await fetch(`${env.base}/v1/participant-tokens`, {
         method: "POST",
         headers: sk,
         body: JSON.stringify({ externalId: "grace", name: "Grace Hopper" }),
       })
     ).json();
     const start = new Date(Math.ceil((Date.now() + 2 * 86_400_000) / 3_600_000) * 3_600_000).toISOString();
-    const booking = await fetch(`${base}/v1/bookings`, {
+    const booking = await fetch(`${env.base}/v1/bookings`, {
       method: "POST",
       headers: { authorization: `Bearer ${pt.token}`, "content-type": "application/json" },
       body: JSON.stringify({ placeId: place.id, start, durationMinutes: 120, contact: { name: "Grace Hopper" } }),
@@ -415,19 +314,19 @@ describe("the dashboard", () => {
     const reviewed = [];
     for (const [i, text] of ["Call me at 555-0100 for a cheaper spot!", "Easy to find, friendly staff."].entries()) {
       const made = await (
-        await fetch(`${base}/v1/bookings`, {
+        await fetch(`${env.base}/v1/bookings`, {
           method: "POST",
           headers: { authorization: `Bearer ${pt.token}`, "content-type": "application/json" },
           body: JSON.stringify({ placeId: place.id, start, durationMinutes: 60, contact: { name: "Grace Hopper" } }),
         })
       ).json();
       const end = Date.now() - (i + 1) * 3_600_000;
-      await api.handle.client.execute({
+      await env.api.handle.client.execute({
         sql: "UPDATE place_bookings SET starts_at = ?, ends_at = ?, occupied_until = ? WHERE id = ?",
         args: [end - 3_600_000, end, end, made.id],
       });
-      assert.equal((await fetch(`${base}/v1/bookings/${made.id}/complete`, { method: "POST", headers: sk })).status, 200);
-      const review = await fetch(`${base}/v1/bookings/${made.id}/review`, {
+      assert.equal((await fetch(`${env.base}/v1/bookings/${made.id}/complete`, { method: "POST", headers: sk })).status, 200);
+      const review = await fetch(`${env.base}/v1/bookings/${made.id}/review`, {
         method: "POST",
         headers: { authorization: `Bearer ${pt.token}`, "content-type": "application/json" },
         body: JSON.stringify({ rating: 4 - i, text }),
@@ -454,7 +353,7 @@ describe("the dashboard", () => {
     await page.type($("gk-dash-place >>> textarea"), "Personal contact details are not allowed.");
     await page.click($("gk-dash-place >>> form[aria-label='Reject the review by Grace Hopper'] button[type=submit]"));
     await waitFor(page, "gk-dash-place >>> p.muted");
-    const reviews = await (await fetch(`${base}/v1/places/${place.id}/reviews?limit=10`, { headers: sk })).json();
+    const reviews = await (await fetch(`${env.base}/v1/places/${place.id}/reviews?limit=10`, { headers: sk })).json();
     const byId = Object.fromEntries(reviews.data.map((r) => [r.id, r]));
     assert.equal(byId[reviewed[1].id].status, "approved");
     assert.deepEqual(
@@ -481,7 +380,7 @@ describe("the dashboard", () => {
 
     await page.click($("header button.secondary"));
     await waitFor(page, "gk-dash-sign-in >>> form");
-    await page.goto(`${base}/dashboard/plans`);
+    await page.goto(`${env.base}/dashboard/plans`);
     await waitFor(page, "gk-dash-sign-in >>> form");
     assert.deepEqual(page.errors, []);
   });

@@ -1,0 +1,113 @@
+// The shared end-to-end harness for the dashboard's browser tests: the real API as built
+// (apps/api/dist, the embedded default with its demo organization) serving the built dashboard at
+// /dashboard, a real Chromium (the system's, through puppeteer-core), axe, and a host page on another
+// origin. Each test file calls `useDashboard()` once at its top level; node --test runs the files in
+// parallel, each with its own API, data folder and browser.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before } from "node:test";
+import { fileURLToPath } from "node:url";
+import puppeteer from "puppeteer-core";
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const CHROME = [process.env.CHROME_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find(
+  (p) => p && existsSync(p),
+);
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const TIMEOUT = 30_000;
+
+/** What a test file uses: filled in by the `before` hook `useDashboard()` registers. */
+export const env = { api: undefined, base: "", browser: undefined, dataDir: "", host: undefined, hostPage: "" };
+
+/** Registers the API, the host page and the browser for this test file (and their teardown). */
+export function useDashboard() {
+  before(start);
+  after(stop);
+  return env;
+}
+
+async function start() {
+  assert.ok(CHROME, "no Chrome or Chromium found: install one or set CHROME_PATH");
+  assert.ok(existsSync(here("../dist/dashboard/index.html")), "the dashboard is not built: run `pnpm build`");
+  const { startNodeServer } = await import(here("../../api/dist/node.js"));
+  env.dataDir = mkdtempSync(join(tmpdir(), "gk-dashboard-"));
+  env.api = await startNodeServer({
+    ...process.env,
+    DATA_DIR: env.dataDir,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "error",
+    AUTH_RATE_LIMIT_MAX: "1000",
+  });
+  env.base = `http://127.0.0.1:${env.api.port}`;
+  // A site owner's page on another origin, whose HTML a test sets (the snippet copied from the dashboard).
+  env.host = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(env.hostPage));
+  await new Promise((r) => env.host.listen(0, "127.0.0.1", r));
+  env.browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+}
+
+async function stop() {
+  await env.browser?.close();
+  await new Promise((r) => env.host?.close(r));
+  await env.api?.close();
+  env.api?.handle.client.close();
+  if (env.dataDir) rmSync(env.dataDir, { recursive: true, force: true });
+}
+
+/** A page in its own browser context (its own cookies: each test is a different visitor). */
+export async function newPage() {
+  const context = await env.browser.createBrowserContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  // axe is injected as an inline script, which the dashboard's CSP (rightly) forbids.
+  await page.setBypassCSP(true);
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  page.on("dialog", (d) => d.accept());
+  page.errors = errors;
+  return page;
+}
+
+/** axe over the whole page (shadow roots included): no violations. */
+export async function axe(page, state) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  });
+  assert.deepEqual(violations, [], `axe on ${state}`);
+}
+
+/** The page's visible text, shadow roots included, for failure messages. */
+export const visibleText = (page) =>
+  page.evaluate(() => {
+    const walk = (n) => [
+      ...(n.shadowRoot ? walk(n.shadowRoot) : []),
+      ...[...n.childNodes].flatMap((c) => (c.nodeType === 3 ? [c.textContent.trim()] : walk(c))),
+    ];
+    return walk(document.body).filter(Boolean).join(" | ");
+  });
+
+/** Waits for `sel` (inside the dashboard); on a timeout, says what the page showed instead. */
+export const waitFor = (page, sel) =>
+  page.waitForSelector($(sel)).catch(async (e) => {
+    throw new Error(`${e.message}; the page says: ${await visibleText(page)}`);
+  });
+
+export const $ = (sel) => `gk-dashboard >>> ${sel}`;
+export const text = (page, sel) => page.$eval($(sel), (el) => el.textContent.trim());
+
+export async function type(page, sel, value) {
+  const input = await waitFor(page, sel);
+  // Date and time inputs take keys per segment in the locale's order: set those directly.
+  const typed = await input.evaluate((el, v) => {
+    el.value = el.type === "datetime-local" ? v : "";
+    if (el.type === "datetime-local") el.dispatchEvent(new Event("input", { bubbles: true, composed: true }));
+    return el.type !== "datetime-local";
+  }, value);
+  if (typed) await input.type(value);
+}
