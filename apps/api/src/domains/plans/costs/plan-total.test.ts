@@ -1,9 +1,9 @@
 import { MAX_MINOR_UNITS, MAX_PLAN_TOTAL, newId, type PlanBalances, type Proposal } from "@gatherkit/core";
 import { expenseShares, expenses } from "@gatherkit/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
+import { createParticipantToken, expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
-import { type Joined, joinPlan, newPlan } from "../../../../test/plan-fixtures.js";
+import { type Joined, joinPlan, joinRequest, newInvite, newPlan } from "../../../../test/plan-fixtures.js";
 
 let t: TestApp;
 let org: TestOrg;
@@ -159,6 +159,71 @@ describe("a plan's money total is bounded (MAX_PLAN_TOTAL), so its balances are 
     );
     expect(takes.filter((r) => r.status === 201).length).toBe(2);
     await expectProblem(takes.find((r) => r.status !== 201)!, 422, "plan_total_exceeded");
+    const bal = expectStatus<PlanBalances>(await call(t, "GET", `/v1/plans/${plan.id}/balances`, { token: a.token }), 200);
+    expect(sum(bal.balances.map((x) => x.paid))).toBe(MAX_PLAN_TOTAL);
+  });
+
+  it("a newcomer takes a share of each selected per-person cost everyone takes: joins and adds that would pass the total are refused, however they race", async () => {
+    const plan = await newPlan(t, org);
+    const people = [await joinPlan(t, org, plan, "A"), await joinPlan(t, org, plan, "B"), await joinPlan(t, org, plan, "C")];
+    const [a, b] = people as [Joined, Joined, Joined];
+    // Room for 5 of the largest amount; everyone (3) takes a per-person cost of it: 2 left, so 2 more people fit.
+    await fillPlan(plan, a, b, MAX_PLAN_TOTAL / MAX_MINOR_UNITS - 5);
+    const proposal = expectStatus<Proposal>(
+      await call(t, "POST", `/v1/plans/${plan.id}/proposals`, {
+        token: org.secretKey,
+        body: {
+          title: "Boat",
+          cost: { kind: "per_person", amount: MAX_MINOR_UNITS, currency: "EUR" },
+          paidByParticipantId: a.participantId,
+        },
+      }),
+      201,
+    );
+    expectStatus(await call(t, "POST", `/v1/plans/${plan.id}/proposals/${proposal.id}/select`, { token: org.secretKey }), 200);
+
+    // One is added by an organizer, then eight join through invites at once: exactly one of them fits.
+    const henry = await createParticipantToken(t, org.secretKey, { name: "Henry", externalId: `henry-${plan.id}` });
+    const add = (participantId: string) =>
+      call(t, "POST", `/v1/plans/${plan.id}/participants`, { token: org.secretKey, body: { participantId } });
+    expectStatus(await add(henry.participant.id), 201);
+    const invite = await newInvite(t, org, plan);
+    const joins = await Promise.all(Array.from({ length: 8 }, (_, i) => joinRequest(t, org, invite.code, { name: `Late ${i}` })));
+    expect(joins.filter((r) => r.status === 201).length).toBe(1);
+    for (const r of joins.filter((r) => r.status !== 201)) await expectProblem(r, 422, "plan_total_exceeded");
+
+    // Full: an organizer cannot add (or restore) anyone either, and the balances stay exact.
+    const ivy = await createParticipantToken(t, org.secretKey, { name: "Ivy", externalId: `ivy-${plan.id}` });
+    await expectProblem(await add(ivy.participant.id), 422, "plan_total_exceeded");
+    expectStatus(await call(t, "DELETE", `/v1/plans/${plan.id}/participants/${henry.participant.id}`, { token: org.secretKey }), 204);
+    expectStatus(await add(ivy.participant.id), 201);
+    await expectProblem(await add(henry.participant.id), 422, "plan_total_exceeded");
+    const bal = expectStatus<PlanBalances>(await call(t, "GET", `/v1/plans/${plan.id}/balances`, { token: a.token }), 200);
+    expect(sum(bal.balances.map((x) => x.paid))).toBe(MAX_PLAN_TOTAL);
+    expect(sum(bal.balances.map((x) => x.net))).toBe(0);
+  });
+
+  it("finalizing selects the chosen only if their collected costs fit; otherwise 422 and nothing changes", async () => {
+    const plan = await newPlan(t, org);
+    const [a, b] = [await joinPlan(t, org, plan, "A"), await joinPlan(t, org, plan, "B")];
+    await fillPlan(plan, a, b, MAX_PLAN_TOTAL / MAX_MINOR_UNITS - 1);
+    const propose = async (title: string) =>
+      expectStatus<Proposal>(
+        await call(t, "POST", `/v1/plans/${plan.id}/proposals`, {
+          token: org.secretKey,
+          body: { title, cost: { kind: "total", amount: MAX_MINOR_UNITS, currency: "EUR" }, paidByParticipantId: a.participantId },
+        }),
+        201,
+      );
+    const [x, y] = [await propose("Hotel"), await propose("Villa")];
+    const finalize = (ids: string[]) =>
+      call(t, "POST", `/v1/plans/${plan.id}/finalize`, { token: org.secretKey, body: { mode: "select", proposalIds: ids } });
+    await expectProblem(await finalize([x.id, y.id]), 422, "plan_total_exceeded");
+    const still = expectStatus<{ status: string }>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: org.secretKey }), 200);
+    expect(still.status).toBe("planning");
+    const open = expectStatus<{ data: Proposal[] }>(await call(t, "GET", `/v1/plans/${plan.id}/proposals`, { token: org.secretKey }), 200);
+    expect(open.data.map((p) => p.status)).toEqual(["proposed", "proposed"]);
+    expect(expectStatus<{ status: string }>(await finalize([x.id]), 200).status).toBe("finalized");
     const bal = expectStatus<PlanBalances>(await call(t, "GET", `/v1/plans/${plan.id}/balances`, { token: a.token }), 200);
     expect(sum(bal.balances.map((x) => x.paid))).toBe(MAX_PLAN_TOTAL);
   });

@@ -37,6 +37,30 @@ export function withinPlanTotal(planId: string, amount: number): SQL {
   return sql`${planMoneyTotal(planId)} + ${amount} <= ${MAX_PLAN_TOTAL}`;
 }
 
+/**
+ * What one more person in the plan adds to its money, as SQL: each selected per-person cost that
+ * someone collects and that everyone in the plan takes (no capacity, nobody committed).
+ */
+export function perNewcomerCost(planId: string): SQL {
+  return sql`(SELECT coalesce(sum(${proposals.costAmount}), 0) FROM ${proposals}
+    WHERE ${proposals.planId} = ${planId} AND ${proposals.status} = 'selected' AND ${proposals.paidByParticipantId} IS NOT NULL
+      AND ${proposals.costKind} = 'per_person' AND ${proposals.capacity} IS NULL AND ${proposals.takenCount} = 0)`;
+}
+
+/** Guard of a join (or a restored membership): the plan's money, one more taker included, stays within MAX_PLAN_TOTAL. */
+export function joinFitsPlanTotal(planId: string): SQL {
+  return sql`${planMoneyTotal(planId)} + ${perNewcomerCost(planId)} <= ${MAX_PLAN_TOTAL}`;
+}
+
+/** 422 `plan_total_exceeded` when one more person would take the plan's money past MAX_PLAN_TOTAL. */
+export async function assertJoinFitsPlanTotal(deps: Deps, planId: string): Promise<void> {
+  const [row] = await deps.db
+    .select({ adds: sql<number>`${perNewcomerCost(planId)}` })
+    .from(plans)
+    .where(eq(plans.id, planId));
+  await assertWithinPlanTotal(deps, planId, Number(row?.adds ?? 0));
+}
+
 /** The 422 of a write the guard refused, saying how much room the plan has left. */
 export async function planTotalExceeded(deps: Deps, planId: string, amount: number): Promise<never> {
   await assertWithinPlanTotal(deps, planId, amount);

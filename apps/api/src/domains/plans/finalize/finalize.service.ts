@@ -1,10 +1,11 @@
-import { type Finalize, finalizeSelection, type Plan, planTransition, type Tally, tally } from "@gatherkit/core";
+import { type Finalize, finalizeSelection, MAX_PLAN_TOTAL, type Plan, planTransition, type Tally, tally } from "@gatherkit/core";
 import { plans, proposals, votes } from "@gatherkit/db";
 import { and, asc, eq, inArray, notExists, sql } from "drizzle-orm";
 import { conflict, notFound } from "../../../lib/errors.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { feedViewer, type PlanRow, requirePlan, toPlan } from "../access.js";
+import { assertWithinPlanTotal, planMoneyTotal, proposalCost } from "../costs/plan-total.js";
 import { planNotification, reminderWrites } from "../notify.js";
 import { enqueueEvent, enqueueFinalized, enqueueProposalsChanged } from "../proposals/proposals.events.js";
 import { planAsRead, proposalsWithStatus } from "../proposals/proposals.guards.js";
@@ -45,7 +46,11 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
     const updatedAt = Math.max(now, plan.updatedAt + 1);
     const next: PlanRow = { ...plan, status: "finalized", finalizedAt: now, updatedAt };
     const noneRejected = selected.length === 0 ? undefined : notExists(proposalsWithStatus(db, selected, "rejected"));
-    const asRead = and(planAsRead(db, planId, "planning", plan.updatedAt), noneRejected);
+    // What selecting the chosen adds to the plan's money (their costs someone collects) must fit
+    // within MAX_PLAN_TOTAL; as each is selected its cost moves from this sum into the total.
+    const adds = selected.length === 0 ? undefined : costToSelect(planId, selected);
+    const fits = adds && sql`${planMoneyTotal(planId)} + ${adds} <= ${MAX_PLAN_TOTAL}`;
+    const asRead = and(planAsRead(db, planId, "planning", plan.updatedAt), noneRejected, fits);
     const decide = (ids: string[], status: "selected" | "rejected") =>
       db
         .update(proposals)
@@ -68,6 +73,7 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
               eq(plans.status, "planning"),
               eq(plans.updatedAt, plan.updatedAt),
               noneRejected,
+              fits,
             ),
           )
           .returning(),
@@ -81,6 +87,13 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
         written: ([, , [updated]]) => updated && { finalized: updated },
         // The plan changed since it was read: read it again; the next round says why, or retries.
         explain: async () => {
+          if (adds) {
+            const [cost] = await db
+              .select({ amount: sql<number>`${adds}` })
+              .from(plans)
+              .where(eq(plans.id, planId));
+            await assertWithinPlanTotal(deps, planId, Number(cost?.amount ?? 0));
+          }
           const [fresh] = await db
             .select()
             .from(plans)
@@ -96,3 +109,7 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
   }
   throw conflict("The plan is being changed by others right now; try again.");
 }
+
+/** What selecting the still-proposed ones among `ids` adds to the plan's money, as SQL. */
+const costToSelect = (planId: string, ids: string[]) =>
+  sql`(SELECT coalesce(sum(${proposalCost(planId)}), 0) FROM ${proposals} WHERE ${inArray(proposals.id, ids)} AND ${proposals.status} = 'proposed')`;

@@ -27,6 +27,7 @@ import type { Caller, Deps } from "../../../lib/types.js";
 import { templatedEmail } from "../../../platform/notifications/index.js";
 import { organizationOrigins } from "../../accounts/index.js";
 import { requirePlan, toPlan } from "../access.js";
+import { assertJoinFitsPlanTotal, joinFitsPlanTotal } from "../costs/plan-total.js";
 import { enqueuePlanEvent } from "../events.js";
 import { type MembershipView, membershipOf, participantChanged, toPlanParticipant } from "../participants/participants.service.js";
 import { statusesAllowing } from "../plans/plans.service.js";
@@ -306,7 +307,7 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
       .select({ one: plans.id })
       .from(plans)
       .where(and(eq(plans.id, plan.id), inArray(plans.status, statusesAllowing("join")))),
-  )}`;
+  )} AND ${joinFitsPlanTotal(plan.id)}`;
   // A new participant takes the personal invite's address unless they give one.
   const person =
     joiner.kind === "new" ? { name: joiner.name!, email: joiner.email ?? invite.email } : await participantRow(deps, participantId);
@@ -378,6 +379,7 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
       if (!fresh) throw notFound("Invite");
       assertPlanAllows(fresh.status, "join");
       assertInviteUsable(fresh.invite, now);
+      await assertJoinFitsPlanTotal(deps, plan.id);
       throw conflict("The invite changed meanwhile; try again.");
     },
   });

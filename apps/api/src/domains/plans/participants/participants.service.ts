@@ -11,13 +11,14 @@ import {
 import { FRESH_FEED_TOKEN_SQL, participants, planParticipants } from "@gatherkit/db";
 import { and, count, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
-import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type PlanAccess, requirePlan } from "../access.js";
+import { assertJoinFitsPlanTotal, joinFitsPlanTotal } from "../costs/plan-total.js";
 import { enqueuePlanEvent } from "../events.js";
 import { participantOf } from "../plans/plans.service.js";
 
@@ -130,21 +131,29 @@ export async function addParticipant(
     email: person.email,
     calendarToken: null, // written by the insert's default; read back below
   };
+  const fits = joinFitsPlanTotal(planId);
   await db.batch([
     // New, or restored after a removal (keeping the row and its id); someone active is left as is.
-    db
-      .insert(planParticipants)
-      .values({ id: view.id, orgId: access.plan.orgId, planId, participantId: person.id, role: input.role, createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({
-        target: [planParticipants.planId, planParticipants.participantId],
-        set: { role: sql`excluded.role`, removedAt: null, updatedAt: now },
-        setWhere: sql`${planParticipants.removedAt} IS NOT NULL`,
-      }),
+    // Either way only while one more taker keeps the plan's money within MAX_PLAN_TOTAL.
+    insertWhen(
+      db,
+      planParticipants,
+      { id: view.id, orgId: access.plan.orgId, planId, participantId: person.id, role: input.role, createdAt: now, updatedAt: now },
+      fits,
+    ).onConflictDoUpdate({
+      target: [planParticipants.planId, planParticipants.participantId],
+      set: { role: sql`excluded.role`, removedAt: null, updatedAt: now },
+      setWhere: sql`${planParticipants.removedAt} IS NOT NULL AND ${fits}`,
+    }),
     enqueuePlanEvent(deps, access.plan.orgId, planId, participantChanged(view, false), previousStatementChanged),
   ]);
   deliverSoon(deps);
   const m = await membershipOf(deps, planId, person.id);
-  if (!m) throw new Error("membership missing after insert");
+  if (!m || m.removedAt !== null) {
+    // Neither inserted nor restored: the only guard that refuses is the plan's money total.
+    await assertJoinFitsPlanTotal(deps, planId);
+    throw new ApiError(409, "conflict", "The plan's money changed at the same time; retry.");
+  }
   return toPlanParticipant(m, access);
 }
 
