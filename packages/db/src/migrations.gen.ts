@@ -245,5 +245,13 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `guests_event_waitlist` ON `guests` (`event_id`,`status`,`waitlisted_at`);",
       "CREATE INDEX `guests_write` ON `guests` (`write_id`);"
     ]
+  },
+  {
+    "id": "0016_outbox_order_key",
+    "statements": [
+      "ALTER TABLE `outbox` ADD `order_key` text DEFAULT '' NOT NULL;",
+      "CREATE INDEX `outbox_order` ON `outbox` (`sent_at`,`kind`,`order_key`);",
+      "-- Rows still to be sent take the order key their kind's payload names (as the claim used to read it).\nUPDATE `outbox` SET `order_key` = coalesce(CASE `kind`\n  WHEN 'realtime' THEN json_extract(`payload`, '$.room')\n  WHEN 'email' THEN json_extract(`payload`, '$.to')\n  WHEN 'sms' THEN json_extract(`payload`, '$.to')\n  WHEN 'task' THEN json_extract(`payload`, '$.domain') || ':' || json_extract(`payload`, '$.key')\n  WHEN 'push' THEN json_extract(`payload`, '$.subscriptionId')\n  WHEN 'webhook' THEN json_extract(`payload`, '$.endpointId')\n  WHEN 'notify' THEN json_extract(`payload`, '$.key')\nEND, '') WHERE `sent_at` IS NULL;"
+    ]
   }
 ];

@@ -4,7 +4,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type Stripe from "stripe";
 import type { z } from "zod";
 import type { NotificationResolver } from "../platform/notifications/index.js";
-import { DeliveryError, deliverSoon, type TaskPayload, task } from "./outbox.js";
+import { DeliveryError, deliverSoon, orderKeyOf, type TaskPayload, task } from "./outbox.js";
 import type { AppBindings, Caller, Deps, DomainTasks } from "./types.js";
 
 /**
@@ -70,6 +70,7 @@ export function domainTasks(deps: Deps, domains: readonly DomainModule[]): Domai
             attempts: 0,
             nextAttemptAt: deps.now(),
             createdAt: deps.now(),
+            orderKey: orderKeyOf(message),
           });
         }
       }

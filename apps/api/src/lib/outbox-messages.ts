@@ -27,11 +27,9 @@ export interface OutboxKind<P> {
   schema: z.ZodType<P>;
   /**
    * Rows with the same key are sent in commit order, one after another; different keys in
-   * parallel. The same key as SQL over the row's `payload`, for the claim's "nothing earlier
-   * is still waiting" guard.
+   * parallel. Written into the row's `order_key` when it is queued (`enqueue`, `orderKeyOf`).
    */
   orderKey(payload: P): string;
-  orderKeySql(payload: SQL): SQL;
   deliver(deps: DeliveryDeps, payload: P, row: OutboxRowRef): Promise<void>;
   /** Attempts before the row is parked as failed (its `last_error` says why). */
   maxAttempts: number;
@@ -130,7 +128,6 @@ export const KINDS = {
   realtime: {
     schema: RealtimePayloadSchema,
     orderKey: (p) => p.room,
-    orderKeySql: (payload) => sql`json_extract(${payload}, '$.room')`,
     // The row id and its sequence travel with the publish, so the room drops a repeat of a
     // delivery whose answer was lost, however late it comes: at-least-once here, once for the
     // clients. Sequences rise in commit order and a room's rows go out in that order, so the
@@ -154,14 +151,12 @@ export const KINDS = {
   email: {
     schema: EmailPayloadSchema,
     orderKey: (p) => p.to,
-    orderKeySql: (payload) => sql`json_extract(${payload}, '$.to')`,
     deliver: (deps, p, row) => messageSender(deps).email(deps, p, row),
     maxAttempts: MESSAGE_MAX_ATTEMPTS,
   } satisfies OutboxKind<EmailPayload>,
   sms: {
     schema: SmsPayloadSchema,
     orderKey: (p) => p.to,
-    orderKeySql: (payload) => sql`json_extract(${payload}, '$.to')`,
     deliver: (deps, p, row) => messageSender(deps).sms(deps, p, row),
     maxAttempts: MESSAGE_MAX_ATTEMPTS,
   } satisfies OutboxKind<SmsPayload>,
@@ -170,7 +165,6 @@ export const KINDS = {
   task: {
     schema: TaskPayloadSchema,
     orderKey: (p) => `${p.domain}:${p.key}`,
-    orderKeySql: (payload) => sql`json_extract(${payload}, '$.domain') || ':' || json_extract(${payload}, '$.key')`,
     deliver: (deps, p) => {
       if (!deps.tasks) throw new Error("no domain tasks configured (deps.tasks)");
       return deps.tasks.run(p);
@@ -180,7 +174,6 @@ export const KINDS = {
   push: {
     schema: PushPayloadSchema,
     orderKey: (p) => p.subscriptionId,
-    orderKeySql: (payload) => sql`json_extract(${payload}, '$.subscriptionId')`,
     deliver: (deps, p, row) => messageSender(deps).push(deps, p, row),
     maxAttempts: MESSAGE_MAX_ATTEMPTS,
   } satisfies OutboxKind<PushPayload>,
@@ -190,7 +183,6 @@ export const KINDS = {
   webhook: {
     schema: WebhookPayloadSchema,
     orderKey: (p) => p.endpointId,
-    orderKeySql: (payload) => sql`json_extract(${payload}, '$.endpointId')`,
     deliver: (deps, p, row) => webhookSender(deps).deliver(deps, p, row),
     maxAttempts: Number.MAX_SAFE_INTEGER,
     retryAt: webhookRetryAt,
@@ -201,7 +193,6 @@ export const KINDS = {
   notify: {
     schema: NotifyPayloadSchema,
     orderKey: (p) => p.key,
-    orderKeySql: (payload) => sql`json_extract(${payload}, '$.key')`,
     deliver: (deps, p, row) => messageSender(deps).notify(deps, p, row),
     maxAttempts: MESSAGE_MAX_ATTEMPTS,
   } satisfies OutboxKind<NotifyPayload>,
@@ -367,6 +358,7 @@ function outboxRow(message: OutboxMessage, opts: { orgId?: string | null; now?: 
     attempts: 0,
     nextAttemptAt: opts.dueAt ?? now,
     createdAt: now,
+    orderKey: orderKeyOf(message),
   };
 }
 
@@ -385,6 +377,11 @@ export function enqueue(db: Db, message: OutboxMessage, opts: { orgId?: string |
  */
 export function enqueueWhen(db: Db, message: OutboxMessage, when: SQL, opts: { orgId?: string | null; now?: number; dueAt?: number } = {}) {
   return insertWhen(db, outbox, outboxRow(message, opts), when);
+}
+
+/** The order key a message's row is written with (see `outbox.order_key`). */
+export function orderKeyOf(message: OutboxMessage): string {
+  return (KINDS[message.kind] as OutboxKind<unknown>).orderKey(message.payload);
 }
 
 function orgOfRoom(room: string): string | null {

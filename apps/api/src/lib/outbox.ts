@@ -47,6 +47,7 @@ export {
   nextAttemptAfter,
   notify,
   type OutboxMessage,
+  orderKeyOf,
   PARKED,
   type PendingMessage,
   type PushPayload,
@@ -141,30 +142,29 @@ type ClaimedRow = typeof outbox.$inferSelect & { seq: number };
 async function claim(deps: DeliveryDeps, opts: DeliveryOptions): Promise<ClaimedRow[]> {
   const { db } = deps;
   const now = nowOf(deps);
-  const orderKey = sql`CASE ${outbox.kind} ${sql.join(
-    KIND_NAMES.map((name) => sql`WHEN ${name} THEN ${(KINDS[name] as OutboxKind<unknown>).orderKeySql(sql`${outbox.payload}`)}`),
-    sql` `,
-  )} END`;
-  const kinds = inArray(outbox.kind, KIND_NAMES);
-  const due = and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now), kinds);
-  // Per order key, the first row still on its way that is not due now: leased by a deliverer
-  // (alive or dead) or waiting out a backoff. Parked rows do not count: they let the rest go.
-  const waiting = and(isNull(outbox.sentAt), gt(outbox.nextAttemptAt, now), ne(outbox.nextAttemptAt, PARKED), kinds);
-  // A due row is a candidate when nothing earlier of its key waits: a later row never overtakes
-  // a claimed-but-unsent or failed one. Earlier rows that are due are candidates ranked before
-  // it, and the claim takes a prefix of each key's candidates (`in_key`), so they go first.
-  const fair = sql`WITH due AS (
-      SELECT ${outbox.id} AS id, ${seq} AS seq, ${outbox.kind} AS kind, ${orderKey} AS k, coalesce(${outbox.orgId}, '') AS org
-      FROM ${outbox} WHERE ${due}
-    ), waiting AS (
-      SELECT ${outbox.kind} AS kind, ${orderKey} AS k, min(${seq}) AS first FROM ${outbox} WHERE ${waiting} GROUP BY 1, 2
-    ), candidates AS (
-      SELECT due.id, due.seq, due.org, row_number() OVER (PARTITION BY due.kind, due.k ORDER BY due.seq) AS in_key
-      FROM due LEFT JOIN waiting ON waiting.kind = due.kind AND waiting.k = due.k
-      WHERE waiting.first IS NULL OR waiting.first > due.seq
+  const kinds = sql.join(
+    KIND_NAMES.map((name) => sql`${name}`),
+    sql`, `,
+  );
+  const due = and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now), inArray(outbox.kind, KIND_NAMES));
+  // Per order key (read through the `outbox_order` index, never the payloads), its first
+  // `perKey` unsent rows in sequence, parked ones left out (they let the rest go). A due row is a
+  // candidate when no row before it in that prefix waits (leased by a deliverer, alive or dead,
+  // or waiting out a backoff): a later row never overtakes a claimed-but-unsent or failed one.
+  // So the work is a few index lookups per key, however long one key's backlog is.
+  const fair = sql`WITH keys AS (
+      SELECT DISTINCT kind, order_key FROM ${outbox} WHERE sent_at IS NULL AND kind IN (${kinds})
+    ), heads AS (
+      SELECT o.id, o.rowid AS seq, coalesce(o.org_id, '') AS org,
+        row_number() OVER (PARTITION BY o.kind, o.order_key ORDER BY o.rowid) AS in_key,
+        sum(o.next_attempt_at > ${now}) OVER (PARTITION BY o.kind, o.order_key ORDER BY o.rowid) AS waits
+      FROM keys JOIN ${outbox} o ON o.rowid IN (
+        SELECT rowid FROM ${outbox} WHERE sent_at IS NULL AND kind = keys.kind AND order_key = keys.order_key AND next_attempt_at <> ${PARKED}
+        ORDER BY rowid LIMIT ${opts.perKey ?? 10}
+      )
     )
     SELECT id FROM (
-      SELECT id, seq, row_number() OVER (PARTITION BY org ORDER BY in_key, seq) AS in_org FROM candidates WHERE in_key <= ${opts.perKey ?? 10}
+      SELECT id, seq, row_number() OVER (PARTITION BY org ORDER BY in_key, seq) AS in_org FROM heads WHERE waits = 0
     ) ORDER BY in_org, seq LIMIT ${opts.limit ?? 50}`;
   return db
     .update(outbox)

@@ -54,8 +54,15 @@ export const outbox = sqliteTable(
     sentAt: integer("sent_at"),
     claimedBy: text("claimed_by"),
     createdAt: createdAt(),
+    /**
+     * The row's order key (a realtime row's room, a message's address, …): rows of one key go out
+     * in order, different keys in parallel. Written with the row so the deliverer's claim reads a
+     * column (through the `outbox_order` index) instead of parsing every queued payload. A row
+     * written without one gets '' and shares that key with the others of its kind (still in order).
+     */
+    orderKey: text("order_key").notNull().default(""),
   },
-  (t) => [index("outbox_pending").on(t.sentAt, t.nextAttemptAt)],
+  (t) => [index("outbox_pending").on(t.sentAt, t.nextAttemptAt), index("outbox_order").on(t.sentAt, t.kind, t.orderKey)],
 );
 
 /**

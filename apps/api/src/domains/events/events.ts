@@ -53,6 +53,7 @@ export function enqueueStockChanged(deps: Deps, orgId: string, eventId: string, 
       createdAt: now,
       lastError: null,
       sentAt: null,
+      orderKey: room,
     },
     when,
   );

@@ -37,7 +37,16 @@ export function enqueueAvailabilityChanged(
   return insertWhen(
     deps.db,
     outbox,
-    { id: newId("outbox"), orgId: b.orgId, kind: "realtime", payload, attempts: 0, nextAttemptAt: now, createdAt: now },
+    {
+      id: newId("outbox"),
+      orgId: b.orgId,
+      kind: "realtime",
+      payload,
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      orderKey: placeRoom(b.placeId),
+    },
     when,
   );
 }

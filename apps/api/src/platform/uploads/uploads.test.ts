@@ -93,7 +93,16 @@ describe("uploads to the local store (embedded default)", () => {
     expect(await res(await put(t, up.upload.url, png(100), "image/gif"))).toEqual({ status: 422, code: "upload_mismatch" });
     expect(await res(await put(t, up.upload.url, png(101), "image/png"))).toEqual({ status: 413, code: "payload_too_large" });
     expect(await res(await put(t, up.upload.url, png(99), "image/png"))).toEqual({ status: 422, code: "upload_mismatch" });
-    expect(await res(await put(t, up.upload.url.replace(/sig=(.)/, (_m, c) => `sig=${c === "0" ? "1" : "0"}`), png(100), "image/png"))).toEqual({
+    expect(
+      await res(
+        await put(
+          t,
+          up.upload.url.replace(/sig=(.)/, (_m, c) => `sig=${c === "0" ? "1" : "0"}`),
+          png(100),
+          "image/png",
+        ),
+      ),
+    ).toEqual({
       status: 403,
       code: "upload_link_invalid",
     });

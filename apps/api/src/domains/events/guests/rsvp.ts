@@ -98,11 +98,11 @@ function notifyIf(deps: Deps, writeId: string, status: Status, event: EventRow, 
   const text = sql`'Hello ' || g.name || ',' || char(10) || char(10) || ${body}`;
   return [
     deps.db.insert(outbox).select(
-      sql`SELECT ${sqlOutboxId}, g.org_id, 'email', json_object('to', g.email, 'subject', ${subject}, 'text', ${text}, 'template', ${template}, 'data', json(${data})), 0, ${now}, NULL, NULL, NULL, ${now}
+      sql`SELECT ${sqlOutboxId}, g.org_id, 'email', json_object('to', g.email, 'subject', ${subject}, 'text', ${text}, 'template', ${template}, 'data', json(${data})), 0, ${now}, NULL, NULL, NULL, ${now}, g.email
           FROM guests g WHERE g.write_id = ${writeId} AND g.status = ${status} AND g.email IS NOT NULL`,
     ),
     deps.db.insert(outbox).select(
-      sql`SELECT ${sqlOutboxId}, g.org_id, 'sms', json_object('to', g.phone, 'text', substr(${`${event.title}: `} || ${body}, 1, 1600), 'template', ${template}, 'data', json(${data})), 0, ${now}, NULL, NULL, NULL, ${now}
+      sql`SELECT ${sqlOutboxId}, g.org_id, 'sms', json_object('to', g.phone, 'text', substr(${`${event.title}: `} || ${body}, 1, 1600), 'template', ${template}, 'data', json(${data})), 0, ${now}, NULL, NULL, NULL, ${now}, g.phone
           FROM guests g WHERE g.write_id = ${writeId} AND g.status = ${status} AND g.phone IS NOT NULL`,
     ),
   ];

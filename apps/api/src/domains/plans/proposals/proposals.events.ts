@@ -73,6 +73,7 @@ function enqueueSql(db: Db, target: EventTarget, event: SQL, when: SQL, from?: S
       attempts: 0,
       nextAttemptAt: target.now,
       createdAt: sql`max(${target.now}, coalesce((SELECT created_at FROM outbox ORDER BY rowid DESC LIMIT 1), 0))`,
+      orderKey: planRoom(target.planId),
     },
     when,
     from,
