@@ -1,5 +1,5 @@
 import type { Plan } from "@gatherkit/sdk";
-import { html, nothing, type TemplateResult } from "lit";
+import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { defineElement } from "../base/define.js";
 import { GkElement } from "../base/gk-element.js";
 import { Clock } from "../internal/plans/clock.js";
@@ -8,9 +8,6 @@ import { planStyles } from "../internal/plans/plan.styles.js";
 import { PlanElement } from "../internal/plans/plan-element.js";
 import { renderDeadline } from "../internal/plans/vote-control.js";
 import { voteControlStyles } from "../internal/plans/vote-control.styles.js";
-import "../plan-chat/plan-chat.js";
-import "../plan-money/plan-money.js";
-import "../plan-people/plan-people.js";
 import "../plan-proposals/plan-proposals.js";
 import { planBoardStyles } from "./plan-board.styles.js";
 
@@ -32,6 +29,13 @@ const STATUS_LABELS: Record<Plan["status"], string> = {
   cancelled: "Cancelled",
 };
 const TYPE_LABELS: Record<Plan["type"], string> = { trip: "Trip", event: "Event", purchase: "Group purchase" };
+
+/**
+ * People, money and chat load their own data after the header and proposals are shown, so their
+ * code is fetched then too (once per page): until their element is defined each is an empty box.
+ */
+let sides: Promise<unknown> | undefined;
+const loadSides = () => (sides ??= import("./side-panels.js"));
 
 /** The children's own loading, empty and error views, re-exported with their content parts. */
 const STATE_PARTS = "body, loading, empty, error, retry-button";
@@ -99,6 +103,11 @@ export class GkPlanBoard extends PlanElement {
   readonly #clock = new Clock(this);
   /** Nothing of its own to load: the header shows once the plan (with the proposals) is there. */
   readonly #ready = this.loadPart(async () => true);
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (this.store?.ready) void loadSides();
+  }
 
   override render() {
     return this.renderPlan(this.#ready, {
