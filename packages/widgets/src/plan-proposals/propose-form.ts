@@ -2,7 +2,7 @@ import type { Plan, ProposalCreateParams } from "@gatherkit/sdk";
 import { html, type TemplateResult } from "lit";
 import type { ActionController } from "../base/action-controller.js";
 import { emit } from "../base/events.js";
-import { parseMoney, zonedToIso } from "../internal/plans/format.js";
+import { parseMoney, zonedToIso } from "../internal/plans/parse.js";
 import type { PlanStore } from "../internal/plans/plan-store.js";
 
 /**
