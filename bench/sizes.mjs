@@ -54,12 +54,12 @@ export const SIZE_BUDGETS = [
   // fetched only with an `invite` and no `token`. The floor is 11.6 KB (Lit with repeat/live and the
   // SDK parts a plan widget calls), so the 12 KB target is out of reach without removing behaviour.
   { name: "<gk-vote>", entry: "packages/widgets/src/vote/index.ts", eager: 21.6, lazy: 3.8, later: 1.7, target: { eager: 12, lazy: 4 } },
-  // 29.2 → 24.7 KB up front: the header and <gk-plan-proposals> first; later = the people, money
+  // 29.2 → 24.8 KB up front: the header and <gk-plan-proposals> first; later = the people, money
   // and chat panels (4.5 KB, once the plan is ready), the propose form (1.5 KB) and the join form.
   {
     name: "<gk-plan-board> with its children",
     entry: "packages/widgets/src/plan-board/index.ts",
-    eager: 24.8,
+    eager: 24.9,
     lazy: 3.8,
     later: 7.1,
     target: { eager: 22 },

@@ -6,6 +6,7 @@ import { Clock } from "../internal/plans/clock.js";
 import { formatDates } from "../internal/plans/format.js";
 import { planStyles } from "../internal/plans/plan.styles.js";
 import { PlanElement } from "../internal/plans/plan-element.js";
+import { loadOnce } from "../internal/plans/util.js";
 import { renderDeadline } from "../internal/plans/vote-control.js";
 import { voteControlStyles } from "../internal/plans/vote-control.styles.js";
 import "../plan-proposals/plan-proposals.js";
@@ -34,8 +35,7 @@ const TYPE_LABELS: Record<Plan["type"], string> = { trip: "Trip", event: "Event"
  * People, money and chat load their own data after the header and proposals are shown, so their
  * code is fetched then too (once per page): until their element is defined each is an empty box.
  */
-let sides: Promise<unknown> | undefined;
-const loadSides = () => (sides ??= import("./side-panels.js"));
+const loadSides = loadOnce(() => import("./side-panels.js"));
 
 /** The children's own loading, empty and error views, re-exported with their content parts. */
 const STATE_PARTS = "body, loading, empty, error, retry-button";
@@ -106,7 +106,8 @@ export class GkPlanBoard extends PlanElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (this.store?.ready) void loadSides();
+    // Should the chunk not arrive, the panels stay empty and the next update tries again.
+    if (this.store?.ready) loadSides().catch(() => {});
   }
 
   override render() {

@@ -9,6 +9,7 @@ import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
 import { planStyles } from "../internal/plans/plan.styles.js";
 import { PlanElement } from "../internal/plans/plan-element.js";
 import type { PlanStore } from "../internal/plans/plan-store.js";
+import { loadOnce } from "../internal/plans/util.js";
 import { renderVoteControl, votingOpen } from "../internal/plans/vote-control.js";
 import { voteControlStyles } from "../internal/plans/vote-control.styles.js";
 import { planProposalsStyles } from "./plan-proposals.styles.js";
@@ -32,8 +33,7 @@ declare global {
 }
 
 type ProposeFormModule = typeof import("./propose-form.js");
-let proposeForm: Promise<ProposeFormModule> | undefined;
-const loadProposeForm = () => (proposeForm ??= import("./propose-form.js"));
+const loadProposeForm = loadOnce(() => import("./propose-form.js"));
 
 /** Plan statuses in which places can be taken and given up (the API's `commit` activity). */
 const ACTIVE_STATUSES: readonly Plan["status"][] = ["planning", "finalized"];
@@ -101,10 +101,14 @@ export class GkPlanProposals extends PlanElement {
     super.updated(changed);
     // The propose form sits folded under "Propose something": its code is fetched once the proposals show.
     if (!this.#proposeForm && this.store?.ready) {
-      void loadProposeForm().then((form) => {
-        this.#proposeForm = form;
-        this.requestUpdate();
-      });
+      loadProposeForm().then(
+        (form) => {
+          this.#proposeForm = form;
+          this.requestUpdate();
+        },
+        // Not arrived: the form stays folded and empty; the next update tries again.
+        () => {},
+      );
     }
   }
 
