@@ -16,7 +16,10 @@ const KB = 1024;
  * Size budgets in KB of min+gzip, enforced by `pnpm test` (packages/widgets: scripts/size.mjs;
  * the SDK's test/bundle.test.ts checks the SDK's) and printed by `pnpm bench`. `eager` is what a
  * page downloads before the widget first shows data (entry plus statically imported chunks);
- * `lazy` what it loads on demand (realtime: the connection code and partysocket). A budget sits
+ * `lazy` what it loads on demand for realtime (the connection code and partysocket, on the first
+ * subscribe); `later` any other code it loads on demand once it shows data, or only when a view
+ * needs it (an invite's join form, the board's people/money/chat, the parking map's Leaflet;
+ * 0 when absent). A budget sits
  * a little above today's size so growth is a decision; `target` is issue 8's goal, where it sets one.
  */
 /**
@@ -32,35 +35,48 @@ export const SIZE_BUDGETS = [
   // test/bundle.test.ts for the measured total): gk.webhookEndpoints and the lazy constructEvent
   // (+191 B; on demand 4.6 KB since the verifier is a chunk of its own, +0.73 KB, loaded only by a
   // server that calls it), gk.clients (+307 B), gk.notifications (+241 B), gk.events.guests (+290 B).
-  { name: "SDK  @gatherkit/sdk (everything)", entry: "packages/sdk/src/index.ts", eager: 7.4, lazy: 4.6, target: { total: 12 } },
+  {
+    name: "SDK  @gatherkit/sdk (everything)",
+    entry: "packages/sdk/src/index.ts",
+    eager: 7.3,
+    lazy: 3.8,
+    later: 0.8,
+    target: { total: 12 },
+  },
   {
     name: "widget base  @gatherkit/widgets/base",
     entry: "packages/widgets/src/base/index.ts",
-    eager: 13.4,
-    lazy: 4,
+    eager: 13.2,
+    lazy: 0,
     target: { eager: 10 },
   },
-  { name: "<gk-vote>", entry: "packages/widgets/src/vote/index.ts", eager: 22.6, lazy: 4, target: { eager: 12, lazy: 4 } },
+  // Issue 8's second pass (bench/README.md): 22.4 → 21.5 KB up front; later = the invite's join form,
+  // fetched only with an `invite` and no `token`. The floor is 11.6 KB (Lit with repeat/live and the
+  // SDK parts a plan widget calls), so the 12 KB target is out of reach without removing behaviour.
+  { name: "<gk-vote>", entry: "packages/widgets/src/vote/index.ts", eager: 21.6, lazy: 3.8, later: 1.7, target: { eager: 12, lazy: 4 } },
+  // 29.2 → 24.8 KB up front: the header and <gk-plan-proposals> first; later = the people, money
+  // and chat panels (4.5 KB, once the plan is ready), the propose form (1.5 KB) and the join form.
   {
     name: "<gk-plan-board> with its children",
     entry: "packages/widgets/src/plan-board/index.ts",
-    eager: 29.4,
-    lazy: 4,
+    eager: 24.9,
+    lazy: 3.8,
+    later: 7.1,
     target: { eager: 22 },
   },
-  { name: "<gk-plan>", entry: "packages/widgets/src/plan/index.ts", eager: 20.2, lazy: 4 },
-  { name: "<gk-plan-proposals>", entry: "packages/widgets/src/plan-proposals/index.ts", eager: 25.1, lazy: 4 },
-  { name: "<gk-plan-people>", entry: "packages/widgets/src/plan-people/index.ts", eager: 21.8, lazy: 4 },
-  { name: "<gk-plan-money>", entry: "packages/widgets/src/plan-money/index.ts", eager: 21.3, lazy: 4 },
-  { name: "<gk-plan-chat>", entry: "packages/widgets/src/plan-chat/index.ts", eager: 22.6, lazy: 4 },
-  { name: "<gk-connection-check>", entry: "packages/widgets/src/connection-check/index.ts", eager: 13.1, lazy: 4 },
+  { name: "<gk-plan>", entry: "packages/widgets/src/plan/index.ts", eager: 19.1, lazy: 3.8, later: 1.7 },
+  { name: "<gk-plan-proposals>", entry: "packages/widgets/src/plan-proposals/index.ts", eager: 23.7, lazy: 3.8, later: 2.6 },
+  { name: "<gk-plan-people>", entry: "packages/widgets/src/plan-people/index.ts", eager: 21.3, lazy: 3.8, later: 1.1 },
+  { name: "<gk-plan-money>", entry: "packages/widgets/src/plan-money/index.ts", eager: 20.7, lazy: 3.8, later: 1.1 },
+  { name: "<gk-plan-chat>", entry: "packages/widgets/src/plan-chat/index.ts", eager: 22.1, lazy: 3.8, later: 1.1 },
+  { name: "<gk-connection-check>", entry: "packages/widgets/src/connection-check/index.ts", eager: 12.9, lazy: 0 },
   // On demand: realtime (3.7 KB) and the map, Leaflet 1.9 with its wrapper (42.0 KB), loaded after the first render.
-  { name: "<gk-parking-map>", entry: "packages/widgets/src/parking-map/index.ts", eager: 20.2, lazy: 46.2 },
-  { name: "<gk-slot-picker>", entry: "packages/widgets/src/slot-picker/index.ts", eager: 19, lazy: 4 },
+  { name: "<gk-parking-map>", entry: "packages/widgets/src/parking-map/index.ts", eager: 19.8, lazy: 3.8, later: 42.1 },
+  { name: "<gk-slot-picker>", entry: "packages/widgets/src/slot-picker/index.ts", eager: 18.6, lazy: 3.8 },
   // 19.2 KB measured when it was added (between <gk-plan> and <gk-vote>).
-  { name: "<gk-ticket-checkout>", entry: "packages/widgets/src/ticket-checkout/index.ts", eager: 19.5, lazy: 4 },
+  { name: "<gk-ticket-checkout>", entry: "packages/widgets/src/ticket-checkout/index.ts", eager: 19.6, lazy: 3.8 },
   // 36.2 KB since <gk-parking-map> and <gk-slot-picker> (+5.9 KB), 41.0 KB with <gk-ticket-checkout> (+4.8 KB); on demand the parking map's Leaflet too; 41.4 KB once both branches were merged (the shared base grew by their common pieces).
-  { name: "every widget  @gatherkit/widgets", entry: "packages/widgets/src/index.ts", eager: 41.7, lazy: 46.2 },
+  { name: "every widget  @gatherkit/widgets", entry: "packages/widgets/src/index.ts", eager: 41.1, lazy: 3.8, later: 44.7 },
 ];
 
 /**
@@ -71,15 +87,18 @@ export async function checkSizes(prefix = "") {
   const results = [];
   for (const b of SIZE_BUDGETS.filter((b) => b.entry.startsWith(prefix))) {
     const size = await bundleSize(join(ROOT, b.entry));
-    const lazy = size.lazy.reduce((n, c) => n + c.gzip, 0);
+    const sum = (kind) => size.lazy.filter((c) => c.kind === kind).reduce((n, c) => n + c.gzip, 0);
+    const lazy = sum("realtime");
+    const later = sum("later");
     const over = [];
     if (size.gzip > b.eager * KB) over.push(`up front ${kb(size.gzip)} > ${b.eager} KB`);
-    if (lazy > b.lazy * KB) over.push(`on demand ${kb(lazy)} > ${b.lazy} KB`);
+    if (lazy > b.lazy * KB) over.push(`on demand (realtime) ${kb(lazy)} > ${b.lazy} KB`);
+    if (later > (b.later ?? 0) * KB) over.push(`on demand after the first data ${kb(later)} > ${b.later ?? 0} KB`);
     if (b.entry.startsWith("packages/widgets/")) {
       const never = size.inputs.filter((i) => WIDGETS_NEVER.test(i.name)).map((i) => i.name);
       if (never.length) over.push(`bundles what widgets never need: ${never.join(", ")}`);
     }
-    results.push({ ...b, size, lazyGzip: lazy, over });
+    results.push({ ...b, size, lazyGzip: lazy, laterGzip: later, over });
   }
   return results;
 }
@@ -122,7 +141,8 @@ export async function bundleSize(entry) {
       logLevel: "error",
     });
     const outputs = metafile.outputs;
-    const main = Object.keys(outputs).find((k) => outputs[k].entryPoint);
+    // The entry's own output (chunks behind an import() are entry points of esbuild's too).
+    const main = Object.keys(outputs).find((k) => outputs[k].entryPoint && join(ROOT, outputs[k].entryPoint) === entry);
     // Eager: the entry and every chunk it imports statically.
     const eager = new Set();
     const visit = (k) => {
@@ -151,8 +171,12 @@ export async function bundleSize(entry) {
       .filter((k) => reachable.has(k) && !eager.has(k) && k.endsWith(".js"))
       .map((k) => {
         const code = readFileSync(join(ROOT, k));
-        const packages = [...new Set(Object.keys(outputs[k].inputs).map(packageOf))];
-        return { name: packages.join(" + "), min: code.length, gzip: gzip(code) };
+        const packages = [...new Set(Object.keys(outputs[k].inputs).map(fileOf))];
+        const files = Object.keys(outputs[k].inputs);
+        // Realtime: the connection code and partysocket, loaded on the first subscribe. Anything
+        // else on demand is code fetched after the first data (a join form, a board's side panels, a map).
+        const kind = files.some((f) => /partysocket|sdk\/src\/realtime/.test(f)) ? "realtime" : "later";
+        return { name: packages.join(" + "), kind, min: code.length, gzip: gzip(code) };
       })
       .filter((c) => c.min > 200); // tiny shared runtime chunks
     const bytes = new Map();
@@ -179,7 +203,7 @@ if (import.meta.main) {
   for (const entry of process.argv.slice(2)) {
     const size = await bundleSize(resolve(entry));
     console.log(`${entry}: ${kb(size.min)} min, ${kb(size.gzip)} min+gzip up front`);
-    for (const c of size.lazy) console.log(`  + on demand ${c.name}: ${kb(c.min)} min, ${kb(c.gzip)} min+gzip`);
+    for (const c of size.lazy) console.log(`  + on demand (${c.kind}) ${c.name}: ${kb(c.min)} min, ${kb(c.gzip)} min+gzip`);
     for (const i of size.inputs) console.log(`  ${String(i.bytes).padStart(7)}  ${i.lazy ? "(on demand) " : ""}${i.name}`);
   }
 }

@@ -10,7 +10,10 @@ for (const r of results) {
   console.log(
     `${r.entry}: ${kb(r.size.gzip)} up front (budget ${r.eager} KB${target})${r.over.length ? ` — OVER: ${r.over.join(", ")}` : ""}`,
   );
-  for (const c of r.size.lazy) console.log(`  + on demand ${c.name}: ${kb(c.gzip)} (budget ${r.lazy} KB in all)`);
+  for (const c of r.size.lazy) {
+    const budget = c.kind === "realtime" ? `${r.lazy} KB for realtime` : `${r.later ?? 0} KB after the first data`;
+    console.log(`  + on demand (${c.kind}) ${c.name}: ${kb(c.gzip)} (budget ${budget}, in all)`);
+  }
 }
 const over = results.filter((r) => r.over.length);
 if (over.length) {

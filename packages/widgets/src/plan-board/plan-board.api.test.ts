@@ -16,7 +16,8 @@ before(async function () {
 
 const $ = <T extends Element = HTMLElement>(el: Element, selector: string) => find<T>(el, selector)!;
 /** Everything shown: no element of the board is still loading. */
-const loaded = (el: Element) => part(el, "board") !== null && !find(el, '[role="progressbar"]');
+/** The board and its elements (people, money and chat are defined once the first screen shows) have loaded. */
+const loaded = (el: Element) => part(el, "board") !== null && !find(el, ":not(:defined)") && !find(el, '[role="progressbar"]');
 const card = (el: Element, title: string) =>
   parts(el, "proposal").find((c) => text(c.querySelector('[part~="proposal-title"]')).startsWith(title))!;
 
@@ -61,7 +62,8 @@ describe("<gk-plan-board> and <gk-vote> against the real API", function () {
     expect((await cast).detail).to.include({ planId: api.planId, value: "yes" });
     await waitUntil(() => text(card(board, "Port cellars").querySelector('[part~="tally"]')) === "Yes 1 Maybe 0 No 0");
 
-    // Propose (a trip: everyone may).
+    // Propose (a trip: everyone may; the form's code is fetched once the proposals show).
+    await waitUntil(() => find(board, "#p-title"), "the propose form never loaded");
     $(board, ".propose summary").focus();
     await sendKeys({ press: "Enter" });
     $<HTMLInputElement>(board, "#p-title").focus();

@@ -52,7 +52,8 @@ function recordSockets() {
   };
 }
 
-const loaded = (el: Element) => part(el, "board") !== null && !find(el, '[role="progressbar"]');
+/** The board and its elements (people, money and chat are defined once the first screen shows) have loaded. */
+const loaded = (el: Element) => part(el, "board") !== null && !find(el, ":not(:defined)") && !find(el, '[role="progressbar"]');
 const welcomed = (s: Recorded) => s.received.some((m) => (JSON.parse(m) as { type: string }).type === "welcome");
 
 describe("<gk-plan-board> over the real rooms", function () {

@@ -51,7 +51,7 @@ async function board(api: FakeApi, d: PlanData, viewer = ME) {
     html`<gk-plan-board .client=${client} plan=${PLAN_ID} token=${participantToken(viewer)}></gk-plan-board>`,
   );
   await answer(api, [...firstScreen(d, viewer), ...rest(d, viewer)]);
-  await waitUntil(() => part(el, "board") && !find(el, '[role="progressbar"]'), "the board never loaded");
+  await waitUntil(() => part(el, "board") && !find(el, ":not(:defined)") && !find(el, '[role="progressbar"]'), "the board never loaded");
   await rendered(el);
   return el;
 }
@@ -80,8 +80,9 @@ describe("<gk-plan-board>", () => {
     expect(text(part(el, "facts"))).to.match(/^Trip · .+ · Lisbon, Portugal$/);
     expect(text(part(el, "deadline"))).to.match(/\(in 5 days\)\.$/);
     expect(parts(el, "proposal-title").map(text)).to.deep.equal(["Sunset sail", "Tile museum"]);
-    // …and the people, money and chat load in their own elements, each showing its own spinner meanwhile.
-    expect(findAll(el, '[role="progressbar"]').length).to.equal(3);
+    // …and the people, money and chat load in their own elements (their code too, fetched once the
+    // first screen is shown), each showing its own spinner meanwhile.
+    await waitUntil(() => findAll(el, '[role="progressbar"]').length === 3, "people, money and chat never showed their spinners");
     const later = await answer(api, rest(d));
     expect(later[0]!.url.searchParams.get("includeRemoved")).to.equal("true");
     expect(later[3]!.url.searchParams.get("limit")).to.equal("50");

@@ -1,16 +1,14 @@
 import type { Plan } from "@gatherkit/sdk";
-import { html, nothing, type TemplateResult } from "lit";
+import { html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { defineElement } from "../base/define.js";
 import { GkElement } from "../base/gk-element.js";
 import { Clock } from "../internal/plans/clock.js";
 import { formatDates } from "../internal/plans/format.js";
 import { planStyles } from "../internal/plans/plan.styles.js";
 import { PlanElement } from "../internal/plans/plan-element.js";
+import { loadOnce } from "../internal/plans/util.js";
 import { renderDeadline } from "../internal/plans/vote-control.js";
 import { voteControlStyles } from "../internal/plans/vote-control.styles.js";
-import "../plan-chat/plan-chat.js";
-import "../plan-money/plan-money.js";
-import "../plan-people/plan-people.js";
 import "../plan-proposals/plan-proposals.js";
 import { planBoardStyles } from "./plan-board.styles.js";
 
@@ -32,6 +30,12 @@ const STATUS_LABELS: Record<Plan["status"], string> = {
   cancelled: "Cancelled",
 };
 const TYPE_LABELS: Record<Plan["type"], string> = { trip: "Trip", event: "Event", purchase: "Group purchase" };
+
+/**
+ * People, money and chat load their own data after the header and proposals are shown, so their
+ * code is fetched then too (once per page): until their element is defined each is an empty box.
+ */
+const loadSides = loadOnce(() => import("./side-panels.js"));
 
 /** The children's own loading, empty and error views, re-exported with their content parts. */
 const STATE_PARTS = "body, loading, empty, error, retry-button";
@@ -99,6 +103,12 @@ export class GkPlanBoard extends PlanElement {
   readonly #clock = new Clock(this);
   /** Nothing of its own to load: the header shows once the plan (with the proposals) is there. */
   readonly #ready = this.loadPart(async () => true);
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // Should the chunk not arrive, the panels stay empty and the next update tries again.
+    if (this.store?.ready) loadSides().catch(() => {});
+  }
 
   override render() {
     return this.renderPlan(this.#ready, {

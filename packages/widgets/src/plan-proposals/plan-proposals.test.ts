@@ -275,6 +275,8 @@ describe("<gk-plan-proposals>", () => {
   it("proposes through the form and emits gk-proposal-created", async () => {
     const api = new FakeApi();
     const el = await proposals(api, planData());
+    // The form's code is fetched once the proposals show.
+    await waitUntil(() => find(el, "#p-title"), "the propose form never loaded");
     find(el, ".propose summary")!.focus();
     await sendKeys({ press: "Enter" });
     expect(find<HTMLDetailsElement>(el, "details")!.open).to.equal(true);

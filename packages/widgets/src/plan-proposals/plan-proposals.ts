@@ -1,15 +1,15 @@
-import type { Plan, PlanRole, Proposal, ProposalCreateParams } from "@gatherkit/sdk";
+import type { Plan, PlanRole, Proposal } from "@gatherkit/sdk";
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from "lit";
 import { repeat } from "lit/directives/repeat.js";
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
-import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
 import { Clock } from "../internal/plans/clock.js";
-import { formatInstantRange, formatMoney, parseMoney, zonedToIso } from "../internal/plans/format.js";
+import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
 import { planStyles } from "../internal/plans/plan.styles.js";
 import { PlanElement } from "../internal/plans/plan-element.js";
 import type { PlanStore } from "../internal/plans/plan-store.js";
+import { loadOnce } from "../internal/plans/util.js";
 import { renderVoteControl, votingOpen } from "../internal/plans/vote-control.js";
 import { voteControlStyles } from "../internal/plans/vote-control.styles.js";
 import { planProposalsStyles } from "./plan-proposals.styles.js";
@@ -31,6 +31,9 @@ declare global {
     "gk-plan-proposals": GkPlanProposals;
   }
 }
+
+type ProposeFormModule = typeof import("./propose-form.js");
+const loadProposeForm = loadOnce(() => import("./propose-form.js"));
 
 /** Plan statuses in which places can be taken and given up (the API's `commit` activity). */
 const ACTIVE_STATUSES: readonly Plan["status"][] = ["planning", "finalized"];
@@ -88,10 +91,26 @@ export class GkPlanProposals extends PlanElement {
   readonly #clock = new Clock(this);
   readonly #actions = new ActionController(this, { disabled: () => this.locked });
   readonly #part = this.loadPart((store) => store.ensureProposals());
+  #proposeForm: ProposeFormModule | undefined;
   /** Finalizing asks first. */
   declare private confirmingFinalize: boolean;
   /** The title of the proposal just added, announced under the form. */
   declare private added: string | undefined;
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // The propose form sits folded under "Propose something": its code is fetched once the proposals show.
+    if (!this.#proposeForm && this.store?.ready) {
+      loadProposeForm().then(
+        (form) => {
+          this.#proposeForm = form;
+          this.requestUpdate();
+        },
+        // Not arrived: the form stays folded and empty; the next update tries again.
+        () => {},
+      );
+    }
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
@@ -324,87 +343,24 @@ export class GkPlanProposals extends PlanElement {
   }
 
   #renderProposeForm(plan: Plan): TemplateResult {
-    const busy = this.#actions.busy("propose");
+    const form = this.#proposeForm;
     return html`<details class="propose">
       <summary>Propose something</summary>
-      <form @submit=${(e: SubmitEvent) => this.#propose(e, plan)} aria-busy=${busy ? "true" : "false"}>
-        <div class="field">
-          <label for="p-title">Title</label>
-          <input id="p-title" name="title" required maxlength="200" part="input" />
-        </div>
-        <div class="field">
-          <label for="p-description">Description <span class="optional">(optional)</span></label>
-          <textarea id="p-description" name="description" maxlength="5000" part="input"></textarea>
-        </div>
-        <div class="row">
-          <div class="field">
-            <label for="p-starts">Starts <span class="optional">(optional, ${plan.timeZone} time)</span></label>
-            <input id="p-starts" name="startsAt" type="datetime-local" part="input" />
-          </div>
-          <div class="field">
-            <label for="p-ends">Ends <span class="optional">(optional)</span></label>
-            <input id="p-ends" name="endsAt" type="datetime-local" part="input" />
-          </div>
-        </div>
-        <div class="row">
-          <div class="field">
-            <label for="p-cost">Cost in ${plan.currency} <span class="optional">(optional)</span></label>
-            <input id="p-cost" name="cost" inputmode="decimal" autocomplete="off" part="input" />
-          </div>
-          <div class="field">
-            <label for="p-cost-kind">Cost is</label>
-            <select id="p-cost-kind" name="costKind" part="input">
-              <option value="per_person">per person</option>
-              <option value="total">in total, shared</option>
-            </select>
-          </div>
-        </div>
-        <div class="field">
-          <label for="p-url">Link <span class="optional">(optional)</span></label>
-          <input id="p-url" name="url" type="url" maxlength="2000" placeholder="https://" part="input" />
-        </div>
-        <button type="submit" part="button" aria-disabled=${busy ? "true" : "false"}>${busy ? "Adding…" : "Add proposal"}</button>
-        <p class="form-status" role="status">${this.added ? `Added “${this.added}”.` : ""}</p>
-        ${this.#actions.renderProblem("propose")}
-      </form>
-    </details>`;
-  }
-
-  #propose(event: SubmitEvent, plan: Plan): void {
-    event.preventDefault();
-    const store = this.store;
-    if (!store) return;
-    const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    const field = (name: string) => String(data.get(name) ?? "").trim();
-    const params: ProposalCreateParams = { title: field("title") };
-    if (field("description")) params.description = field("description");
-    if (field("url")) params.url = field("url");
-    for (const key of ["startsAt", "endsAt"] as const) {
-      const iso = field(key) ? zonedToIso(field(key), plan.timeZone) : null;
-      if (iso) params[key] = iso;
-    }
-    if (field("cost")) {
-      const amount = parseMoney(field("cost"), plan.currency);
-      if (amount === null) {
-        this.added = undefined;
-        this.#actions.fail("propose", `Enter the cost as an amount in ${plan.currency}, such as 12.50.`);
-        return;
+      ${
+        form
+          ? form.renderProposeForm({
+              plan,
+              store: () => this.store,
+              actions: this.#actions,
+              added: this.added,
+              setAdded: (title) => {
+                this.added = title;
+              },
+              origin: this,
+            })
+          : nothing
       }
-      params.cost = { kind: field("costKind") === "total" ? "total" : "per_person", amount, currency: plan.currency };
-    }
-    this.added = undefined;
-    void this.#actions.run(
-      "propose",
-      async () => {
-        const proposal = await store.client.plans.proposals.create(plan.id, params);
-        store.votes.upsert(proposal);
-        form.reset();
-        this.added = proposal.title;
-        emit(this, "gk-proposal-created", { planId: plan.id, proposal });
-      },
-      { focus: "#p-title" },
-    );
+    </details>`;
   }
 }
 

@@ -5,7 +5,7 @@ import { ConfigurationError } from "../../base/errors.js";
 import { GkElement, type RenderTaskOptions } from "../../base/gk-element.js";
 import { initialState, type Task, TaskStatus } from "../../base/task.js";
 import { planClient } from "./api.js";
-import { JoinForm } from "./join-form.js";
+import type { JoinForm } from "./join-form.js";
 import { planContext } from "./plan-context.js";
 import { type PlanListener, PlanStore } from "./plan-store.js";
 import { coalesced } from "./util.js";
@@ -82,16 +82,23 @@ export abstract class PlanElement extends GkElement {
   #attached: { store: PlanStore; stop: (() => void)[] } | undefined;
   readonly #storeChanged = () => this.requestUpdate();
 
-  protected readonly joinForm = new JoinForm(this, {
-    client: () => (this.gatherkit ? planClient(this.gatherkit) : undefined),
-    code: () => this.invite,
-    onJoined: (result: JoinPlanResult) => {
-      this.#joined = { participantId: result.participant.participantId, token: result.token };
-      if (this.remember) rememberedTokens.set(result.plan.id, result.token);
-      this.plan = result.plan.id;
-      this.token = result.token;
-    },
-  });
+  /** The invite's join form, loaded with the invite (a visitor with a token never downloads it). */
+  #joinForm: JoinForm | undefined;
+
+  async #loadJoinForm(): Promise<JoinForm> {
+    const { JoinForm } = await import("./join-form.js");
+    this.#joinForm ??= new JoinForm(this, {
+      client: () => (this.gatherkit ? planClient(this.gatherkit) : undefined),
+      code: () => this.invite,
+      onJoined: (result: JoinPlanResult) => {
+        this.#joined = { participantId: result.participant.participantId, token: result.token };
+        if (this.remember) rememberedTokens.set(result.plan.id, result.token);
+        this.plan = result.plan.id;
+        this.token = result.token;
+      },
+    });
+    return this.#joinForm;
+  }
 
   constructor() {
     super();
@@ -191,7 +198,7 @@ export abstract class PlanElement extends GkElement {
       const tag = `<${this.localName}>`;
       if (!token && invite) {
         this.#setOwn(undefined);
-        const preview = await planClient(gk).invites.retrieve(invite, { signal });
+        const [preview] = await Promise.all([planClient(gk).invites.retrieve(invite, { signal }), this.#loadJoinForm()]);
         // Someone who joined on this device before goes straight to the plan.
         if (this.remember && !this.client && this.#restore(preview.plan.id)) this.plan = preview.plan.id;
         return { kind: "join", preview };
@@ -264,7 +271,7 @@ export abstract class PlanElement extends GkElement {
       return this.renderTask(view, {
         messages: options.messages,
         isEmpty: () => false,
-        complete: (v) => (v.kind === "join" ? this.joinForm.render(v.preview) : html``),
+        complete: (v) => (v.kind === "join" ? this.#joinForm?.render(v.preview) : html``),
       });
     }
     return html`${this.renderNotice()}${this.renderTask(part.task, options)}`;

@@ -35,3 +35,16 @@ export function coalesced(run: () => Promise<void>): () => Promise<void> {
     return running;
   };
 }
+
+/**
+ * `load` once and share its promise, e.g. an `import()` of code fetched after the first data. A
+ * failure (the chunk did not arrive) is forgotten, so the next call tries again.
+ */
+export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () =>
+    (loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
+}
