@@ -12,7 +12,7 @@ import { joinPlan, newPlan } from "./plan-fixtures.js";
  * with no id to read — and a shown-once secret lost for good).
  *
  * Not sealed yet (their answer is read back after the write): ticket types and quotas (stock
- * views), places, participant tokens (an upsert). Their retry is told `idempotency_key_committed`.
+ * views), places. Their retry is told `idempotency_key_committed`.
  *
  * The crash: a db whose batch commits and then throws, for the first batch that carries an
  * Idempotency-Key's guard (the request's own write), so the request dies right after its effect
@@ -170,6 +170,28 @@ describe("a create that died right after its write answers its retry with the or
     // The same answer every time after.
     const again = await post(path, token, body, key, headers);
     expect(await again.json()).toEqual(answer);
+  });
+
+  it("participant token (an upsert: a new participant, then the same one updated): the retry gets the original token", async () => {
+    const post = crashingApp();
+    const externalId = `sealed-${crypto.randomUUID()}`;
+    for (const name of ["Ada", "Ada Lovelace"]) {
+      const key = `crash-${crypto.randomUUID()}`;
+      const body = { externalId, name };
+      crashNext = true;
+      expect((await post("/v1/participant-tokens", org.secretKey, body, key)).status).toBe(500);
+      expect(crashNext, "the request made a guarded write").toBe(false);
+      skew += LEASE_SECONDS * 1000 + 1;
+      const retry = await post("/v1/participant-tokens", org.secretKey, body, key);
+      const answer = (await retry.json()) as { token: string; participant: { id: string; name: string } };
+      expect([retry.status, retry.headers.get("idempotent-replayed"), answer.participant.name]).toEqual([201, "true", name]);
+      // The token works, for the participant that was written.
+      const plan = await call(t, "POST", "/v1/plans", {
+        token: answer.token,
+        body: { type: "trip", title: "Mine", timeZone: "UTC", currency: "EUR" },
+      });
+      expect(plan.status, JSON.stringify(plan.body)).toBe(201);
+    }
   });
 
   it("control: a create that cannot know its answer before its write (a booking, capacity-checked) is told it was carried out", async () => {
