@@ -6,6 +6,21 @@ import { join } from "node:path";
 
 const kind = process.argv[2];
 
+/**
+ * A raw @libsql/client on a database file, set up as the API sets up its own (apps/api/src/node.ts):
+ * one connection, WAL, `synchronous` as `DATABASE_SYNC` says (default NORMAL). A floor that
+ * waited for the disk on every commit while the API did not (or the reverse) would measure the
+ * disk, not the API's overhead.
+ */
+async function fileClient(url) {
+  const { createClient } = await import("@libsql/client");
+  const db = createClient({ url, timeout: 5000, concurrency: 1 });
+  await db.execute("PRAGMA journal_mode = WAL");
+  await db.execute(`PRAGMA synchronous = ${(process.env.DATABASE_SYNC ?? "normal").toUpperCase()}`);
+  await db.execute("PRAGMA busy_timeout = 5000");
+  return db;
+}
+
 if (kind === "bare") {
   // The baseline: Hono on @hono/node-server with one JSON route and nothing else.
   const { Hono } = await import("hono");
@@ -37,8 +52,7 @@ if (kind === "bare") {
   // organization — with raw @libsql/client on the API's own database file (FLOOR_DATABASE).
   const { Hono } = await import("hono");
   const { serve } = await import("@hono/node-server");
-  const { createClient } = await import("@libsql/client");
-  const db = createClient({ url: `file:${process.env.FLOOR_DATABASE}`, timeout: 5000 });
+  const db = await fileClient(`file:${process.env.FLOOR_DATABASE}`);
   const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
   const app = new Hono();
   app.get("/v1/organization", async (c) => {
@@ -63,9 +77,7 @@ if (kind === "bare") {
   // limit, no idempotency, no validation library, no logs.
   const { Hono } = await import("hono");
   const { serve } = await import("@hono/node-server");
-  const { createClient } = await import("@libsql/client");
-  const db = createClient({ url: `file:${process.env.FLOOR_DATABASE}`, timeout: 5000 });
-  await db.execute("PRAGMA busy_timeout = 5000");
+  const db = await fileClient(`file:${process.env.FLOOR_DATABASE}`);
   const enc = new TextEncoder();
   const hmac = await crypto.subtle.importKey("raw", enc.encode(process.env.JWT_SECRET), { name: "HMAC", hash: "SHA-256" }, false, [
     "verify",
@@ -128,9 +140,7 @@ if (kind === "bare") {
   // database file (FLOOR_DATABASE) — no order row, no quotas, no capacity, no outbox.
   const { Hono } = await import("hono");
   const { serve } = await import("@hono/node-server");
-  const { createClient } = await import("@libsql/client");
-  const db = createClient({ url: `file:${process.env.FLOOR_DATABASE}`, timeout: 5000 });
-  await db.execute("PRAGMA busy_timeout = 5000");
+  const db = await fileClient(`file:${process.env.FLOOR_DATABASE}`);
   const app = new Hono();
   app.post("/hold/:typeId", async (c) => {
     const { quantity } = await c.req.json();
@@ -149,10 +159,8 @@ if (kind === "bare") {
   // file (libSQL, as the API does) and the server then broadcasts it with Socket.IO to the room.
   const { createServer } = await import("node:http");
   const { Server } = await import("socket.io");
-  const { createClient } = await import("@libsql/client");
   const dataDir = mkdtempSync(join(tmpdir(), "gk-bench-sio-"));
-  const db = createClient({ url: `file:${join(dataDir, "sio.db")}` });
-  await db.execute("PRAGMA journal_mode = WAL");
+  const db = await fileClient(`file:${join(dataDir, "sio.db")}`);
   await db.execute("CREATE TABLE messages (id INTEGER PRIMARY KEY, room TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL)");
   const http = createServer(async (req, res) => {
     const room = new URL(req.url, "http://x").searchParams.get("room") ?? "";

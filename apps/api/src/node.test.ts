@@ -77,3 +77,28 @@ describe("a restart after kill -9", () => {
     }
   });
 });
+
+describe("the local database file's durability (DATABASE_SYNC)", () => {
+  it("commits in WAL mode with synchronous NORMAL by default, FULL when asked, on the one connection every statement uses", async () => {
+    const sync = async (env: Record<string, string>) => {
+      const dir = mkdtempSync(join(tmpdir(), "gk-node-sync-"));
+      const server = await startNodeServer({ DATA_DIR: dir, PORT: "0", LOG_LEVEL: "error", ...env });
+      try {
+        // Statements at once (as concurrent requests make them): with a pool, the later ones would
+        // open connections of their own, without the setting.
+        const answers = await Promise.all(Array.from({ length: 8 }, () => server.handle.client.execute("PRAGMA synchronous")));
+        const mode = (await server.handle.client.execute("PRAGMA journal_mode")).rows[0]?.journal_mode;
+        return { mode, sync: [...new Set(answers.map((r) => Number(r.rows[0]?.synchronous)))] };
+      } finally {
+        await server.close();
+        server.handle.client.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    expect(await sync({})).toEqual({ mode: "wal", sync: [1] });
+    expect(await sync({ DATABASE_SYNC: "full" })).toEqual({ mode: "wal", sync: [2] });
+    await expect(startNodeServer({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "error", DATABASE_SYNC: "sometimes" })).rejects.toThrow(
+      /DATABASE_SYNC must be "normal" or "full"/,
+    );
+  });
+});

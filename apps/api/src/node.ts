@@ -37,8 +37,15 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   const dataDir = resolve(env.DATA_DIR ?? ".data");
   mkdirSync(dataDir, { recursive: true });
   const url = env.DATABASE_URL ?? pathToFileURL(resolve(dataDir, "gatherkit.db")).href;
-  const handle = createLibsqlDb({ url, authToken: env.DATABASE_AUTH_TOKEN });
-  if (url.startsWith("file:")) await handle.client.execute("PRAGMA journal_mode = WAL");
+  const file = url.startsWith("file:");
+  // A local file gets ONE connection: the client runs each statement and batch synchronously
+  // (more connections in one process add no parallelism), and per-connection settings (the
+  // pragmas below) then hold for every statement instead of only the first pooled connection's.
+  const handle = createLibsqlDb({ url, authToken: env.DATABASE_AUTH_TOKEN, ...(file ? { concurrency: 1 } : {}) });
+  if (file) {
+    await handle.client.execute("PRAGMA journal_mode = WAL");
+    await handle.client.execute(`PRAGMA synchronous = ${fileDurability(env.DATABASE_SYNC)}`);
+  }
   await handle.client.execute("PRAGMA busy_timeout = 5000").catch(() => {});
   const applied = await applyMigrations(handle.migrations);
   if (applied.length) logger.info("migrations applied", { applied });
@@ -230,4 +237,17 @@ export function localFileStore(dir: string): LocalFileStore {
       }
     },
   };
+}
+
+/**
+ * `DATABASE_SYNC` (a local file only): `normal` (default) commits without waiting for the disk —
+ * in WAL mode a commit is in the WAL file before it is acknowledged, so it survives the process
+ * dying (kill -9, a crash) and the database stays consistent; a power loss or an OS crash may
+ * roll back the last moments. `full` also waits for the disk on every commit (fsync): durable
+ * through a power loss, at a few milliseconds per write.
+ */
+export function fileDurability(value: string | undefined): "NORMAL" | "FULL" {
+  const v = (value ?? "normal").trim().toLowerCase();
+  if (v === "normal" || v === "full") return v === "full" ? "FULL" : "NORMAL";
+  throw new Error(`DATABASE_SYNC must be "normal" or "full", not ${JSON.stringify(value)}`);
 }
