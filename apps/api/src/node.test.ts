@@ -102,3 +102,26 @@ describe("the local database file's durability (DATABASE_SYNC)", () => {
     );
   });
 });
+
+describe("the server's log lines", () => {
+  it("are written together once per turn of the event loop, in order, none lost", async () => {
+    const { bufferedLines } = await import("./node.js");
+    const writes: string[] = [];
+    const line = bufferedLines((text) => writes.push(text));
+    for (let i = 0; i < 5; i++) line(`{"n":${i}}`);
+    expect(writes).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual(['{"n":0}\n{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n']);
+    line("later");
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toHaveLength(2);
+    expect(writes[1]).toBe("later\n");
+  });
+
+  it("are flushed when the process exits before the next turn", () => {
+    const script = `import { bufferedLines } from ${JSON.stringify(new URL("./node.ts", import.meta.url).href)};
+      const line = bufferedLines((t) => process.stdout.write(t)); line("one"); line("two"); process.exit(0);`;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(r.stdout).toBe("one\ntwo\n");
+  });
+});

@@ -29,10 +29,11 @@ import { demoOrigins, seedDemo } from "./seed.js";
  * migrations applied on start and a demo organization seeded on first start.
  */
 export async function startNodeServer(env: Record<string, string | undefined> = process.env) {
-  // stdout.write skips console.log's formatting: the request log line is on every request's path.
+  // The request log line is on every request's path: lines are gathered and written once per
+  // turn of the event loop (one write for all the requests answered in it), not one each.
   const logger = createLogger({
     level: (env.LOG_LEVEL as LogLevel | undefined) ?? "info",
-    write: (line) => void process.stdout.write(`${line}\n`),
+    write: bufferedLines((text) => process.stdout.write(text)),
   });
   const dataDir = resolve(env.DATA_DIR ?? ".data");
   mkdirSync(dataDir, { recursive: true });
@@ -251,3 +252,33 @@ export function fileDurability(value: string | undefined): "NORMAL" | "FULL" {
   if (v === "normal" || v === "full") return v === "full" ? "FULL" : "NORMAL";
   throw new Error(`DATABASE_SYNC must be "normal" or "full", not ${JSON.stringify(value)}`);
 }
+
+/**
+ * A line writer that gathers the lines written during one turn of the event loop and hands them
+ * to `write` together (`setImmediate`), and at once on process exit, so nothing logged is lost
+ * when the process ends normally (a kill -9 may lose the lines of that one turn).
+ */
+export function bufferedLines(write: (text: string) => void): (line: string) => void {
+  let lines: string[] = [];
+  const flush = () => {
+    flushOnExit.delete(flush);
+    if (lines.length === 0) return;
+    const text = `${lines.join("\n")}\n`;
+    lines = [];
+    write(text);
+  };
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once("exit", () => {
+      for (const f of [...flushOnExit]) f();
+    });
+  }
+  return (line) => {
+    if (lines.push(line) === 1) {
+      flushOnExit.add(flush);
+      setImmediate(flush);
+    }
+  };
+}
+const flushOnExit = new Set<() => void>();
+let exitHooked = false;

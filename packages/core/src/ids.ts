@@ -54,12 +54,30 @@ export type IdPrefix = (typeof ID_PREFIXES)[IdKind];
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lower case
 
+/**
+ * WebCrypto's random bytes, drawn a few kilobytes at a time: every request takes ids (its request
+ * id, its rows'), and one `getRandomValues` call per id cost more than the id. Filled on first use
+ * (Workers allow no random values at global scope); each byte is handed out once.
+ */
+const POOL_BYTES = 4096;
+let pool: Uint8Array | undefined;
+let poolOffset = POOL_BYTES;
+function randomBytes(n: number): Uint8Array {
+  if (n > POOL_BYTES) return crypto.getRandomValues(new Uint8Array(n));
+  if (!pool || poolOffset + n > POOL_BYTES) {
+    pool = crypto.getRandomValues(pool ?? new Uint8Array(POOL_BYTES));
+    poolOffset = 0;
+  }
+  const out = pool.subarray(poolOffset, poolOffset + n);
+  poolOffset += n;
+  return out;
+}
+
 /** Random base32 string of `length` characters (5 bits each) from WebCrypto. */
 export function randomToken(length = 22): string {
-  const bytes = new Uint8Array(length);
-  crypto.getRandomValues(bytes);
+  const bytes = randomBytes(length);
   let out = "";
-  for (const b of bytes) out += ALPHABET[b & 31];
+  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i]! & 31];
   return out;
 }
 
