@@ -3,19 +3,10 @@
 // floor as the holds bench: bare Hono + one guarded UPDATE on the API's own database file),
 // measured side by side in interleaved rounds. Each booking asks for a two-hour window at a random
 // hour of the next 60 days, on a place whose capacity no run can fill.
-import autocannon from "autocannon";
+import { againstFloor } from "./rounds.mjs";
 import { startServer } from "./start-server.mjs";
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const HOUR = 3_600_000;
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function json(url, init) {
   const res = await fetch(url, init);
@@ -53,17 +44,6 @@ async function setUp(api) {
   return { base, place, type };
 }
 
-function run(target, duration) {
-  return autocannon({
-    url: target.url,
-    method: "POST",
-    headers: target.headers,
-    connections: CONNECTIONS,
-    duration,
-    requests: [{ setupRequest: (req) => ({ ...req, body: target.body() }) }],
-  });
-}
-
 export async function bookings() {
   const api = await startServer("api");
   const { base, place, type } = await setUp(api);
@@ -90,31 +70,7 @@ export async function bookings() {
           }),
       },
     ];
-    console.log(`\nBookings: ${ROUNDS} interleaved rounds × ${DURATION} s per target, ${CONNECTIONS} connections; warming up…`);
-    for (const t of targets) await run(t, 1);
-    const rates = new Map(targets.map((t) => [t.name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
-        const r = await run(t, DURATION);
-        if (r.errors || r.timeouts || r.non2xx)
-          throw new Error(
-            `${t.name}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx in round ${round + 1} (${JSON.stringify(r.statusCodeStats)})`,
-          );
-        rates.get(t.name).push(r.requests.total / r.duration);
-      }
-    }
-    const [f, a] = targets.map((t) => rates.get(t.name));
-    const ratios = a.map((x, i) => x / f[i]);
-    for (const t of targets)
-      console.log(
-        `  ${t.name.padEnd(42)} ${Math.round(median(rates.get(t.name)))
-          .toLocaleString("en")
-          .padStart(8)} /s`,
-      );
-    console.log(
-      `Bookings ÷ raw conditional updates: ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}).`,
-    );
-    return median(ratios);
+    return await againstFloor("Bookings", targets);
   } finally {
     await Promise.all([api.stop(), floor.stop()]);
   }

@@ -14,6 +14,7 @@
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { median } from "./rounds.mjs";
 import { startServer } from "./start-server.mjs";
 
 const BURST = Number(process.env.BENCH_BURST ?? 3000);
@@ -90,12 +91,6 @@ async function probe(rooms, b, marker) {
   const answered = performance.now();
   return { write: answered - sent, event: (await rooms.arrival(marker)) - sent };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 export async function burst() {
   if (!existsSync(root("apps/api/dist/node.js")))

@@ -1,18 +1,8 @@
 // Ticket holds per second on one event (POST /v1/events/{id}/orders on the built API) as a ratio
 // to raw libSQL's conditional-update rate (bare Hono + one guarded UPDATE on the API's own
 // database file), measured side by side in interleaved rounds. Issue 10's target: ≥ 0.5.
-import autocannon from "autocannon";
+import { againstFloor } from "./rounds.mjs";
 import { startServer } from "./start-server.mjs";
-
-const DURATION = Number(process.env.BENCH_DURATION ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function json(url, init) {
   const res = await fetch(url, init);
@@ -42,10 +32,6 @@ async function setUp(api) {
   return { base, event, type };
 }
 
-function run(target, duration) {
-  return autocannon({ url: target.url, method: "POST", headers: target.headers, body: target.body, connections: CONNECTIONS, duration });
-}
-
 export async function holds() {
   const api = await startServer("api");
   const floor = await startServer("holdFloor", { FLOOR_DATABASE: api.database });
@@ -65,29 +51,7 @@ export async function holds() {
         body: JSON.stringify({ buyer: { name: "Bench", email: "bench@example.com" }, lines: [{ ticketTypeId: type.id, quantity: 1 }] }),
       },
     ];
-    console.log(`\nHolds: ${ROUNDS} interleaved rounds × ${DURATION} s per target, ${CONNECTIONS} connections; warming up…`);
-    for (const t of targets) await run(t, 1);
-    const rates = new Map(targets.map((t) => [t.name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
-        const r = await run(t, DURATION);
-        if (r.errors || r.timeouts || r.non2xx)
-          throw new Error(`${t.name}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx in round ${round + 1}`);
-        rates.get(t.name).push(r.requests.total / r.duration);
-      }
-    }
-    const [f, a] = targets.map((t) => rates.get(t.name));
-    const ratios = a.map((x, i) => x / f[i]);
-    for (const t of targets)
-      console.log(
-        `  ${t.name.padEnd(42)} ${Math.round(median(rates.get(t.name)))
-          .toLocaleString("en")
-          .padStart(8)} /s`,
-      );
-    console.log(
-      `Holds ÷ raw conditional updates: ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; issue 10 target ≥ 0.5).`,
-    );
-    return median(ratios);
+    return await againstFloor("Holds", targets, "issue 10 target ≥ 0.5");
   } finally {
     await Promise.all([api.stop(), floor.stop()]);
   }

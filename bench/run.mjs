@@ -11,29 +11,16 @@
 import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
 import { bookings } from "./bookings.mjs";
 import { burst } from "./burst.mjs";
 import { fanout } from "./fanout.mjs";
 import { holds } from "./holds.mjs";
+import { CONNECTIONS, DURATION, interleavedRounds, median, ROUNDS } from "./rounds.mjs";
 import { checkSizes, kb } from "./sizes.mjs";
 import { startServer } from "./start-server.mjs";
 import { writes } from "./writes.mjs";
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const root = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
-
-function cannon(target, duration) {
-  return autocannon({ url: target.url, headers: target.headers ?? {}, connections: CONNECTIONS, duration });
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function http() {
   if (!existsSync(root("apps/api/dist/node.js")))
@@ -64,20 +51,7 @@ async function http() {
     console.log(
       `HTTP: ${ROUNDS} interleaved rounds × ${DURATION} s per target, ${CONNECTIONS} connections, ${cpus().length} CPUs; warming up…`,
     );
-    for (const t of targets) await cannon(t, 1);
-
-    const runs = new Map(targets.map((t) => [t.name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? targets : [...targets].reverse();
-      for (const t of order) {
-        const r = await cannon(t, DURATION);
-        if (r.errors || r.timeouts || r.non2xx) {
-          throw new Error(`${t.name}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx answers in round ${round + 1}`);
-        }
-        runs.get(t.name).push({ rps: r.requests.total / r.duration, p99: r.latency.p99, p50: r.latency.p50 });
-      }
-      process.stdout.write(`  round ${round + 1}/${ROUNDS} done\n`);
-    }
+    const runs = await interleavedRounds(targets, { onRound: (r) => process.stdout.write(`  round ${r + 1}/${ROUNDS} done\n`) });
 
     // Ratios per round (each against the baseline of the same round), then their median.
     const base = runs.get(targets[0].name);

@@ -7,32 +7,12 @@
 //   node bench/writes.mjs        (needs `pnpm build`, as `pnpm bench` does)
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import autocannon from "autocannon";
 import { chatter, startRooms } from "./burst.mjs";
+import { CONNECTIONS, DURATION, interleavedRounds, median, ROUNDS, ratioText, roundRatios } from "./rounds.mjs";
 import { startServer } from "./start-server.mjs";
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const root = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const JWT_SECRET = `bench-jwt-secret-${crypto.randomUUID()}`;
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-function post(target, duration) {
-  return autocannon({
-    url: target.url,
-    method: "POST",
-    headers: { authorization: `Bearer ${target.token}`, "content-type": "application/json" },
-    body: JSON.stringify({ body: "See you at the station at nine." }),
-    connections: CONNECTIONS,
-    duration,
-  });
-}
 
 export async function writes() {
   if (!existsSync(root("apps/api/dist/node.js")))
@@ -44,51 +24,43 @@ export async function writes() {
   try {
     const base = `http://127.0.0.1:${api.port}`;
     const ada = await chatter(base, api.secretKey, "Ada");
+    const message = JSON.stringify({ body: "See you at the station at nine." });
+    const headers = { authorization: `Bearer ${ada.token}`, "content-type": "application/json" };
     const targets = [
-      { name: "API  POST /v1/plans/{id}/messages (participant token)", url: `${base}/v1/plans/${ada.planId}/messages`, token: ada.token },
+      {
+        name: "API  POST /v1/plans/{id}/messages (participant token)",
+        url: `${base}/v1/plans/${ada.planId}/messages`,
+        headers,
+        body: message,
+      },
       {
         name: "floor  same reads + message and outbox inserts, raw libSQL",
         url: `http://127.0.0.1:${floor.port}/v1/plans/${ada.planId}/messages`,
-        token: ada.token,
+        headers,
+        body: message,
       },
     ];
     // Each answers 201 before it is measured.
     for (const t of targets) {
       const res = await fetch(t.url, {
         method: "POST",
-        headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" },
+        headers: t.headers,
         body: JSON.stringify({ body: "warm-up" }),
       });
       if (res.status !== 201) throw new Error(`${t.name} answered ${res.status}: ${await res.text()}`);
     }
     console.log(`\nWrites: ${ROUNDS} interleaved rounds × ${DURATION} s per target, ${CONNECTIONS} connections; warming up…`);
-    for (const t of targets) await post(t, 1);
-    const runs = targets.map(() => []);
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? [0, 1] : [1, 0];
-      for (const i of order) {
-        const r = await post(targets[i], DURATION);
-        if (r.errors || r.timeouts || r.non2xx) {
-          throw new Error(
-            `${targets[i].name}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx (${JSON.stringify(r.statusCodeStats)}) in round ${round + 1}`,
-          );
-        }
-        runs[i].push({ rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99 });
-      }
-      process.stdout.write(`  round ${round + 1}/${ROUNDS} done\n`);
-    }
-    const ratios = runs[0].map((r, i) => r.rps / runs[1][i].rps);
-    for (const [i, t] of targets.entries()) {
-      const rs = runs[i];
+    const runs = await interleavedRounds(targets, { onRound: (r) => process.stdout.write(`  round ${r + 1}/${ROUNDS} done\n`) });
+    for (const t of targets) {
+      const rs = runs.get(t.name);
       console.log(
         `  ${t.name.padEnd(62)} ${Math.round(median(rs.map((r) => r.rps)))
           .toLocaleString("en")
           .padStart(6)} req/s  p50 ${median(rs.map((r) => r.p50)).toFixed(1)} ms  p99 ${median(rs.map((r) => r.p99)).toFixed(1)} ms`,
       );
     }
-    console.log(
-      `API ÷ floor: ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; issue 8's target ≥ 0.7×).`,
-    );
+    const ratios = roundRatios(runs.get(targets[0].name), runs.get(targets[1].name));
+    console.log(`API ÷ floor: ${ratioText(ratios)}; issue 8's target ≥ 0.7×.`);
     return { ratio: median(ratios) };
   } finally {
     await Promise.all([api.stop(), floor.stop()]);
