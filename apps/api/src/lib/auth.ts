@@ -60,14 +60,14 @@ export function sessionCookie(c: Context<AppBindings>, name: string): string | u
   const value = getCookie(c, name);
   if (!value) return undefined;
   const origin = c.req.header("origin");
-  if (origin !== undefined && origin !== new URL(c.var.config.publicUrl).origin) return undefined;
+  if (origin !== undefined && origin !== new URL(c.get("config").publicUrl).origin) return undefined;
   return value;
 }
 
 async function resolveCaller(c: Context<AppBindings>, credential: string): Promise<Caller> {
   if (credential.startsWith(SECRET_KEY_PREFIX) || credential.startsWith(PUBLISHABLE_KEY_PREFIX)) {
     const { config, deps } = c.var;
-    const key = await verifiedKey(c.var.db, credential, deps.now(), config.credentialCacheSeconds * 1000, () => loadKey(c, credential));
+    const key = await verifiedKey(c.get("db"), credential, deps.now(), config.credentialCacheSeconds * 1000, () => loadKey(c, credential));
     const what = key?.kind === "publishable_key" || (!key && credential.startsWith(PUBLISHABLE_KEY_PREFIX)) ? "publishable" : "secret";
     if (!key) throw new ApiError(401, "invalid_token", `This ${what} key does not exist.`);
     if (key.revoked) throw new ApiError(401, "key_revoked", `This ${what} key has been revoked.`);
@@ -88,11 +88,12 @@ async function resolveCaller(c: Context<AppBindings>, credential: string): Promi
     }
     return { kind: "publishable_key", orgId: key.orgId, keyId: key.keyId };
   }
-  const claims = await verifyApiToken(c.var.config, credential);
+  const claims = await verifyApiToken(c.get("config"), credential);
   if (claims.typ === "access") {
     // The membership is read on every request, so a removed or demoted member loses access at
     // once rather than when the access token expires.
-    const [member] = await c.var.db
+    const [member] = await c
+      .get("db")
       .select({ role: members.role })
       .from(members)
       .where(and(eq(members.orgId, claims.org), eq(members.userId, claims.sub)))
@@ -105,7 +106,7 @@ async function resolveCaller(c: Context<AppBindings>, credential: string): Promi
 
 /** Reads an API key from the database (see lib/credential-cache.ts for how long the answer is kept). */
 async function loadKey(c: Context<AppBindings>, credential: string): Promise<VerifiedKey | undefined> {
-  const db = c.var.db;
+  const db = c.get("db");
   if (credential.startsWith(SECRET_KEY_PREFIX)) {
     const hash = await sha256Hex(credential);
     const [found] = await db
@@ -116,7 +117,7 @@ async function loadKey(c: Context<AppBindings>, credential: string): Promise<Ver
       .limit(1);
     if (!found) return undefined;
     const row = found.key;
-    const now = c.var.deps.now();
+    const now = c.get("deps").now();
     // Coarse last-used stamp: at most one write a minute per key keeps the hot path read-only.
     if (row.revokedAt === null && (row.lastUsedAt === null || now - row.lastUsedAt > 60_000)) {
       await db

@@ -62,8 +62,9 @@ export function createBaseApp(deps: Deps) {
     await next();
     c.res.headers.set("x-request-id", requestId);
     const status = c.res.status;
-    const caller = c.var.caller;
-    c.var.logger[status >= 500 ? "error" : "info"]("request", {
+    // c.get, not c.var: each c.var copies every variable into a new object.
+    const caller = c.get("caller");
+    c.get("logger")[status >= 500 ? "error" : "info"]("request", {
       method: c.req.method,
       path: c.req.path,
       status,
@@ -81,7 +82,11 @@ export function createBaseApp(deps: Deps) {
       problemResponse(413, "payload_too_large", `The request body is larger than ${deps.config.maxBodyBytes} bytes.`, c.var.requestId),
   });
   // The local upload target (platform/uploads) takes files up to the size its signed URL declares.
-  app.use("*", (c, next) => (c.req.path.startsWith(LOCAL_FILES_PATH) ? next() : limit(c, next)));
+  // GET and HEAD carry no body (a Request cannot have one), and asking for it would make the
+  // Node adapter build a whole WHATWG Request for every read.
+  app.use("*", (c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD" || c.req.path.startsWith(LOCAL_FILES_PATH) ? next() : limit(c, next),
+  );
 
   app.use("/v1/*", authenticate);
   app.use("/v1/*", idempotency);

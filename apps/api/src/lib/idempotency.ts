@@ -63,14 +63,14 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
   if (!KEY_PATTERN.test(rawKey)) {
     throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1–255 visible ASCII characters.");
   }
-  const db = c.var.db;
-  const deps = c.var.deps;
+  const db = c.get("db");
+  const deps = c.get("deps");
   const now = deps.now();
-  const leaseMs = c.var.config.idempotencyLeaseSeconds * 1000;
-  const scope = scopeOf(c.var.caller);
+  const leaseMs = c.get("config").idempotencyLeaseSeconds * 1000;
+  const scope = scopeOf(c.get("caller"));
   const body = await c.req.raw.clone().text();
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`);
-  const sealer = await replaySealer(c.var.config.jwtSecret, scope, rawKey);
+  const sealer = await replaySealer(c.get("config").jwtSecret, scope, rawKey);
   // Only a hash of the key is stored, and responses are sealed with a key derived from the raw
   // Idempotency-Key: a copy of the database reveals no secret shown once (keys, tokens).
   const key = await sha256Hex(rawKey);
@@ -194,7 +194,7 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
       const text = await res.clone().text();
       const { sealed, writes } = writeState(guarded) ?? { sealed: undefined, writes: 0 };
       const differs = sealed !== undefined && (sealed.status !== res.status || JSON.stringify(sealed.body) !== text);
-      if (differs) c.var.logger.error("idempotency: the answer sealed with the write differs from the response", { path: c.req.path });
+      if (differs) c.get("logger").error("idempotency: the answer sealed with the write differs from the response", { path: c.req.path });
       // Stored already when the answer was sealed with the (only) write; otherwise store it now.
       if (!sealed || differs || writes !== 1 || headers.location) {
         await db
