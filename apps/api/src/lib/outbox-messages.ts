@@ -306,10 +306,11 @@ async function queueWebhookDeliveries(deps: DeliveryDeps, event: PublishedEvent,
   const eventId = `whevt_${suffix}`;
   const now = deps.now();
   const e = webhookEndpoints;
-  await deps.db.run(sql`INSERT INTO ${outbox} (id, org_id, kind, payload, attempts, next_attempt_at, created_at)
+  // Each endpoint is its own order key (see `webhook.orderKey`): one slow endpoint delays only itself.
+  await deps.db.run(sql`INSERT INTO ${outbox} (id, org_id, kind, payload, attempts, next_attempt_at, created_at, order_key)
     SELECT 'obx_' || ${suffix} || substr(${e.id}, instr(${e.id}, '_') + 1), ${e.orgId}, 'webhook',
       json_object('endpointId', ${e.id}, 'event', json_object('id', ${eventId}, 'type', ${event.type}, 'created', ${row.createdAt}, 'data', json(${JSON.stringify(event.data)}))),
-      0, ${now}, ${now}
+      0, ${now}, ${now}, ${e.id}
     FROM ${e}
     WHERE ${e.orgId} = ${row.orgId} AND ${e.status} = 'enabled'
       AND EXISTS (SELECT 1 FROM json_each(${e.eventTypes}) WHERE value IN (${event.type}, '*'))

@@ -333,6 +333,8 @@ describe("delivery", () => {
       .where(and(eq(outbox.kind, "webhook"), eq(outbox.orgId, o.org.id)));
     expect(pending?.sentAt).toBeNull();
     expect(pending?.nextAttemptAt).toBeGreaterThan(t.deps.now() + 30_000);
+    // Its own order key: a failing endpoint holds back only its own deliveries.
+    expect(pending?.orderKey).toBe(e.id);
     const failing = expectStatus<WebhookEndpoint>(await call(t, "GET", `/v1/webhook-endpoints/${e.id}`, { token: o.secretKey }), 200);
     expect(failing.consecutiveFailures).toBe(1);
 
