@@ -1,5 +1,5 @@
 import { assertCan, type PermissionContext, type Plan, type PlanActor, type PlanPermission, type PlanRole } from "@gatherkit/core";
-import { planParticipants, plans } from "@gatherkit/db";
+import { participants, planParticipants, plans } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { requireCaller } from "../../lib/auth.js";
 import { ApiError, notFound } from "../../lib/errors.js";
@@ -19,6 +19,8 @@ export interface PlanAccess {
   membership: PlanParticipantRow | null;
   /** The participant id the caller acts as in the plan (votes, expenses, chat), if any. */
   participantId: string | null;
+  /** That participant's name as stored now (read with the plan), if any. */
+  participantName: string | null;
 }
 
 /**
@@ -94,26 +96,30 @@ export async function loadPlan(deps: Deps, caller: Caller | null, planId: string
       "A publishable key alone cannot open a plan. Join through an invite or pass a participant token (`token` attribute).",
     );
   }
-  const [plan] = await deps.db
-    .select()
+  const inOrg = and(eq(plans.id, planId), eq(plans.orgId, who.orgId));
+  if (who.kind !== "participant") {
+    const [plan] = await deps.db.select().from(plans).where(inOrg).limit(1);
+    if (!plan) throw notFound("Plan");
+    return { plan, actor: { kind: "staff" }, role: "organizer", membership: null, participantId: null, participantName: null };
+  }
+  // A participant's every request needs the plan, their membership and often their name: one query.
+  const [row] = await deps.db
+    .select({ plan: plans, membership: planParticipants, name: participants.name })
     .from(plans)
-    .where(and(eq(plans.id, planId), eq(plans.orgId, who.orgId)))
+    .leftJoin(planParticipants, and(eq(planParticipants.planId, plans.id), eq(planParticipants.participantId, who.participantId)))
+    .leftJoin(participants, eq(participants.id, who.participantId))
+    .where(inOrg)
     .limit(1);
-  if (!plan) throw notFound("Plan");
-  if (who.kind !== "participant") return { plan, actor: { kind: "staff" }, role: "organizer", membership: null, participantId: null };
-
-  const [membership] = await deps.db
-    .select()
-    .from(planParticipants)
-    .where(and(eq(planParticipants.planId, planId), eq(planParticipants.participantId, who.participantId)))
-    .limit(1);
+  if (!row) throw notFound("Plan");
+  const membership = row.membership;
   const role = membership && membership.removedAt === null ? membership.role : null;
   return {
-    plan,
+    plan: row.plan,
     actor: { kind: "participant", participantId: who.participantId, role },
     role,
-    membership: membership ?? null,
+    membership,
     participantId: who.participantId,
+    participantName: row.name,
   };
 }
 

@@ -82,13 +82,12 @@ export async function postMessage(deps: Deps, caller: Caller | null, planId: str
   const author = actingParticipant(access, "chat");
   assertPlanAllows(access.plan.status, "chat");
   const db = deps.db;
-  const [person] = await db.select({ name: participants.name }).from(participants).where(eq(participants.id, author)).limit(1);
-  if (!person) throw notFound("Participant");
+  if (access.participantName === null) throw notFound("Participant");
   const view: MessageView = {
     id: newId("message"),
     planId,
     authorParticipantId: author,
-    authorName: person.name,
+    authorName: access.participantName,
     body: input.body,
     createdAt: deps.now(),
     editedAt: null,
