@@ -253,5 +253,17 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `outbox_order` ON `outbox` (`sent_at`,`kind`,`order_key`);",
       "-- Rows still to be sent take the order key their kind's payload names (as the claim used to read it).\nUPDATE `outbox` SET `order_key` = coalesce(CASE `kind`\n  WHEN 'realtime' THEN json_extract(`payload`, '$.room')\n  WHEN 'email' THEN json_extract(`payload`, '$.to')\n  WHEN 'sms' THEN json_extract(`payload`, '$.to')\n  WHEN 'task' THEN json_extract(`payload`, '$.domain') || ':' || json_extract(`payload`, '$.key')\n  WHEN 'push' THEN json_extract(`payload`, '$.subscriptionId')\n  WHEN 'webhook' THEN json_extract(`payload`, '$.endpointId')\n  WHEN 'notify' THEN json_extract(`payload`, '$.key')\nEND, '') WHERE `sent_at` IS NULL;"
     ]
+  },
+  {
+    "id": "0017_nappy_tomorrow_man",
+    "statements": [
+      "CREATE TABLE `session_signups` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`session_id` text NOT NULL,\n\t`guest_id` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`session_id`) REFERENCES `event_sessions`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`guest_id`) REFERENCES `guests`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE UNIQUE INDEX `session_signups_pick` ON `session_signups` (`session_id`,`guest_id`);",
+      "CREATE INDEX `session_signups_guest` ON `session_signups` (`guest_id`);",
+      "ALTER TABLE `checkin_lists` ADD `admits_guests` integer DEFAULT false NOT NULL;",
+      "ALTER TABLE `event_rsvp` ADD `reminders` text DEFAULT '[]' NOT NULL;",
+      "ALTER TABLE `event_sessions` ADD `capacity` integer;",
+      "ALTER TABLE `event_sessions` ADD `signed_up` integer DEFAULT 0 NOT NULL;"
+    ]
   }
 ];

@@ -272,6 +272,8 @@ export const checkinLists = sqliteTable(
     eventId: eventId(),
     name: text("name").notNull(),
     ticketTypeIds: text("ticket_type_ids", { mode: "json" }).$type<string[]>(),
+    /** Whether it also admits the event's confirmed guests (RSVP), by their personal token. */
+    admitsGuests: integer("admits_guests", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -292,7 +294,7 @@ export const checkins = sqliteTable(
     listId: text("list_id")
       .notNull()
       .references(() => checkinLists.id, { onDelete: "cascade" }),
-    targetType: text("target_type", { enum: ["ticket"] }).notNull(),
+    targetType: text("target_type", { enum: ["ticket", "guest"] }).notNull(),
     targetId: text("target_id").notNull(),
     checkedInAt: integer("checked_in_at").notNull(),
     /** Who scanned: a user id or a secret key id. */

@@ -52,6 +52,8 @@ export const eventRsvp = sqliteTable(
     invitationUrl: text("invitation_url"),
     /** Custom questions guests answer with their RSVP. */
     questions: text("questions", { mode: "json" }).$type<RsvpQuestion[]>().notNull().default([]),
+    /** Reminders to confirmed guests, in minutes before the event starts (scheduled notifications). */
+    reminders: text("reminders", { mode: "json" }).$type<number[]>().notNull().default([]),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
@@ -143,8 +145,34 @@ export const eventSessions = sqliteTable(
     room: text("room"),
     track: text("track"),
     speakers: text("speakers", { mode: "json" }).$type<SessionSpeaker[]>().notNull(),
+    /** Most guests who may sign up; null: no limit. */
+    capacity: integer("capacity"),
+    /** Guests signed up now (moved in the batch of each sign-up and withdrawal, only while it has room). */
+    signedUp: integer("signed_up").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [index("event_sessions_event").on(t.eventId, t.startsAt), check("event_sessions_window", sql`${t.endsAt} > ${t.startsAt}`)],
+);
+
+/**
+ * A confirmed guest's pick of a session (their personal agenda). One per guest and session; the
+ * session's `signed_up` counter moves in the same batch, only while it has room, and only if the
+ * guest has no pick overlapping it.
+ */
+export const sessionSignups = sqliteTable(
+  "session_signups",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    eventId: eventId(),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => eventSessions.id, { onDelete: "cascade" }),
+    guestId: text("guest_id")
+      .notNull()
+      .references(() => guests.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("session_signups_pick").on(t.sessionId, t.guestId), index("session_signups_guest").on(t.guestId)],
 );
