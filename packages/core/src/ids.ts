@@ -24,6 +24,7 @@ export const ID_PREFIXES = {
   guest: "gst",
   rsvpChange: "rsvp",
   eventSession: "ses",
+  sessionSignup: "ssu",
   place: "plc",
   booking: "bkg",
   review: "rvw",

@@ -55,6 +55,11 @@ const EmailPayloadSchema = z.object({
   html: z.string().optional(),
   /** Extra headers, e.g. RFC 8058's `List-Unsubscribe` and `List-Unsubscribe-Post`. */
   headers: z.record(z.string(), z.string()).optional(),
+  /** Files sent with it, as text (e.g. an event's .ics invitation, `text/calendar; method=REQUEST`). */
+  attachments: z
+    .array(z.object({ filename: z.string().min(1).max(200), contentType: z.string().min(1).max(200), content: z.string().max(200_000) }))
+    .max(5)
+    .optional(),
   /** What the email is about, for the provider's templates and the outbox viewer (e.g. `plan_invite`). */
   template: z.string(),
   data: z.record(z.string(), z.unknown()),

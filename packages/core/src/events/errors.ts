@@ -35,4 +35,8 @@ export const EVENT_ERROR_CODES = [
   "session_outside_event",
   "csv_invalid",
   "question_unanswered",
+  "guest_not_confirmed",
+  "session_full",
+  "session_overlap",
+  "guest_not_on_list",
 ] as const;

@@ -80,6 +80,7 @@ export const RsvpSettingsSchema = z
     deadline: z.iso.datetime().nullable().openapi({ description: "RSVPs can be changed until then; null: until the event starts." }),
     invitationUrl: z.string().nullable().openapi({ description: "The page with `<gk-rsvp>` that invitation links open." }),
     questions: z.array(RsvpQuestionSchema),
+    reminders: z.array(z.number().int()).openapi({ description: "Reminders to confirmed guests, in minutes before the event starts." }),
     updatedAt: z.iso.datetime().nullable(),
   })
   .openapi("RsvpSettings");
@@ -102,6 +103,22 @@ export const UpdateRsvpSettingsSchema = z
       .refine((qs) => unique(qs.map((q) => q.id)), "give each question its own id")
       .optional()
       .openapi({ description: "Replaces the custom questions; answers already given to a removed question are kept but no longer shown." }),
+    reminders: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(5)
+          .max(60 * 24 * 30),
+      )
+      .max(5)
+      .refine((r) => new Set(r).size === r.length, "list each reminder once")
+      .optional()
+      .openapi({
+        description:
+          "Reminders sent to confirmed guests (and those who said maybe), in minutes before the event starts, e.g. [1440, 60] for a day and an hour before. Replaces the reminders; none to guests who declined or to a cancelled event.",
+        example: [1440, 60],
+      }),
   })
   .openapi("UpdateRsvpSettingsRequest");
 export type UpdateRsvpSettings = z.output<typeof UpdateRsvpSettingsSchema>;
@@ -249,6 +266,14 @@ export const InvitationSchema = z
     maxPlusOnes: z.number().int().openapi({ description: "The most plus-ones this guest may bring." }),
     deadline: z.iso.datetime().openapi({ description: "Answers can be changed until then." }),
     open: z.boolean().openapi({ description: "Whether the RSVP can still be changed now." }),
+    sessionIds: z.array(z.string()).openapi({ description: "The sessions this guest picked (their personal agenda)." }),
+    calendar: z
+      .object({
+        ics: z.string().openapi({ description: "The event as an .ics file (METHOD:REQUEST, the guest's picked sessions included)." }),
+        google: z.string(),
+        outlook: z.string(),
+      })
+      .openapi({ description: "Add-to-calendar links." }),
   })
   .openapi("Invitation");
 export type Invitation = z.infer<typeof InvitationSchema>;

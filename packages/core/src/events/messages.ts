@@ -15,6 +15,21 @@ export const EVENT_MESSAGE_SCHEMAS = [
     }),
   }),
   z.object({
+    type: z.literal("event.headcount_changed"),
+    data: z.object({
+      eventId: EventId,
+      yes: z.number().int().openapi({ description: "Confirmed guests plus their plus-ones." }),
+      maybe: z.number().int(),
+      no: z.number().int(),
+      waitlisted: z.number().int(),
+      capacity: z.number().int().nullable(),
+    }),
+  }),
+  z.object({
+    type: z.literal("event.agenda_changed"),
+    data: z.object({ eventId: EventId, sessionId: z.string(), signedUp: z.number().int().nullable() }),
+  }),
+  z.object({
     type: z.literal("event.status_changed"),
     data: z.object({ eventId: EventId, status: z.string(), availability: AvailabilitySchema }),
   }),

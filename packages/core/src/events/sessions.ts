@@ -32,6 +32,8 @@ export const EventSessionSchema = z
     room: z.string().nullable(),
     track: z.string().nullable(),
     speakers: z.array(z.object({ name: z.string(), bio: z.string(), photoUrl: z.string().nullable() })),
+    capacity: z.number().int().nullable().openapi({ description: "Most guests who may sign up; null: no limit." }),
+    signedUp: z.number().int().openapi({ description: "Guests signed up now." }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -46,6 +48,7 @@ const sessionFields = {
   room: Label,
   track: Label,
   speakers: z.array(SpeakerSchema).max(20),
+  capacity: z.number().int().min(1).max(100_000).openapi({ description: "Most guests who may sign up; leave out or null for no limit." }),
 };
 const ordered = (s: { startsAt?: string; endsAt?: string }) =>
   s.startsAt === undefined || s.endsAt === undefined || Date.parse(s.endsAt) > Date.parse(s.startsAt);
@@ -60,6 +63,7 @@ export const CreateEventSessionSchema = z
     room: sessionFields.room.nullish(),
     track: sessionFields.track.nullish(),
     speakers: sessionFields.speakers.default([]),
+    capacity: sessionFields.capacity.nullish().transform((v) => v ?? null),
   })
   .refine(ordered, orderedIssue)
   .openapi("CreateEventSessionRequest");
@@ -75,9 +79,22 @@ export const UpdateEventSessionSchema = z
     room: sessionFields.room.nullable().optional(),
     track: sessionFields.track.nullable().optional(),
     speakers: sessionFields.speakers.optional(),
+    capacity: sessionFields.capacity.nullable().optional(),
   })
   .refine(ordered, orderedIssue)
   .openapi("UpdateEventSessionRequest");
 export type UpdateEventSession = z.output<typeof UpdateEventSessionSchema>;
 
 export const EventSessionListSchema = z.object({ data: z.array(EventSessionSchema) }).openapi("EventSessionList");
+
+/** A guest's pick of a session, through their personal link. */
+export const SessionPickSchema = z
+  .strictObject({ sessionId: EventSessionId })
+  .openapi("SessionPickRequest");
+export type SessionPick = z.output<typeof SessionPickSchema>;
+
+/** A guest's personal agenda: the sessions they picked, in time order. */
+export const PersonalAgendaSchema = z
+  .object({ data: z.array(EventSessionSchema) })
+  .openapi("PersonalAgenda");
+export type PersonalAgenda = z.infer<typeof PersonalAgendaSchema>;

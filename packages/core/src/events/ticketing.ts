@@ -31,8 +31,9 @@ export const CheckinListSchema = z
     eventId: EventId,
     name: z.string(),
     ticketTypeIds: z.array(TicketTypeId).nullable().openapi({ description: "The types it admits; null: every type." }),
+    admitsGuests: z.boolean().openapi({ description: "Whether it also admits the event's confirmed guests (RSVP), by their personal token." }),
     checkedIn: z.number().int().openapi({ description: "Targets checked in now (undone check-ins not counted)." }),
-    total: z.number().int().openapi({ description: "Valid tickets of the types it admits." }),
+    total: z.number().int().openapi({ description: "Valid tickets of the types it admits, plus confirmed guests when it admits guests." }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -41,7 +42,14 @@ export type CheckinList = z.infer<typeof CheckinListSchema>;
 export const CheckinListListSchema = z.object({ data: z.array(CheckinListSchema) }).openapi("CheckinListList");
 
 export const CreateCheckinListSchema = z
-  .strictObject({ name: text().trim().min(1).max(120).openapi({ example: "Main entrance" }), ticketTypeIds: TypeIds.optional() })
+  .strictObject({
+    name: text().trim().min(1).max(120).openapi({ example: "Main entrance" }),
+    ticketTypeIds: TypeIds.optional(),
+    admitsGuests: z
+      .boolean()
+      .default(false)
+      .openapi({ description: "Also admit the event's confirmed guests (RSVP) by the token in their invitation link and QR code." }),
+  })
   .openapi("CreateCheckinListRequest");
 export type CreateCheckinList = z.output<typeof CreateCheckinListSchema>;
 
@@ -49,7 +57,8 @@ export const CheckinRequestSchema = z
   .strictObject({
     code: text().trim().min(1).max(64).openapi({
       example: "K7QX-9MDA-3FHT",
-      description: "The ticket's code as typed or scanned (case, spaces and dashes do not matter).",
+      description:
+        "The ticket's code as typed or scanned (case, spaces and dashes do not matter), or a guest's personal token (gst_….…) on a list that admits guests.",
     }),
   })
   .openapi("CheckinRequest");
@@ -61,15 +70,27 @@ export const CheckinSchema = z
     listId: CheckinListId,
     eventId: EventId,
     target: z
-      .object({
-        type: z.enum(["ticket"]).openapi({ description: "What was checked in (tickets; other kinds may come)." }),
-        id: z.string(),
-        code: z.string(),
-        ticketTypeId: TicketTypeId,
-        orderId: OrderId,
-        name: z.string().openapi({ description: "Whom the ticket is for (its buyer)." }),
-      })
-      .openapi("CheckinTarget"),
+      .discriminatedUnion("type", [
+        z
+          .object({
+            type: z.literal("ticket"),
+            id: z.string(),
+            code: z.string(),
+            ticketTypeId: TicketTypeId,
+            orderId: OrderId,
+            name: z.string().openapi({ description: "Whom the ticket is for (its buyer)." }),
+          })
+          .openapi("TicketCheckinTarget"),
+        z
+          .object({
+            type: z.literal("guest"),
+            id: z.string().openapi({ description: "The guest (gst_…)." }),
+            name: z.string(),
+            plusOnes: z.number().int().openapi({ description: "The plus-ones the guest brings (admitted with them)." }),
+          })
+          .openapi("GuestCheckinTarget"),
+      ])
+      .openapi("CheckinTarget", { description: "What was checked in: a ticket, or a guest with their plus-ones." }),
     checkedInAt: z.iso.datetime(),
     checkedInBy: z.string().openapi({ description: "The member (usr_…) or secret key (sk_…) that checked it in." }),
     undoneAt: z.iso.datetime().nullable(),

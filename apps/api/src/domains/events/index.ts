@@ -16,6 +16,7 @@ import * as discountCodeHandlers from "./discount-codes/discount-codes.handlers.
 import * as discountCodes from "./discount-codes/discount-codes.routes.js";
 import * as eventHandlers from "./events/events.handlers.js";
 import * as events from "./events/events.routes.js";
+import { GUEST_NOTIFICATIONS } from "./guests/guest-reminders.js";
 import * as guestHandlers from "./guests/guests.handlers.js";
 import * as guests from "./guests/guests.routes.js";
 import * as orderHandlers from "./orders/orders.handlers.js";
@@ -77,6 +78,10 @@ const router = createRouter()
   .openapi(guests.register, guestHandlers.register)
   .openapi(guests.invitation, guestHandlers.invitation)
   .openapi(guests.answer, guestHandlers.answer)
+  .openapi(guests.calendar, guestHandlers.calendar)
+  .openapi(sessions.listPicks, sessionHandlers.listPicks)
+  .openapi(sessions.pick, sessionHandlers.pick)
+  .openapi(sessions.drop, sessionHandlers.drop)
   .openapi(sessions.create, sessionHandlers.create)
   .openapi(sessions.list, sessionHandlers.list)
   .openapi(sessions.get, sessionHandlers.get)
@@ -96,6 +101,7 @@ export const eventsDomain = {
   },
   errors: EVENT_ERROR_CODES,
   payments: handlePaymentEvent,
+  notifications: GUEST_NOTIFICATIONS,
   messages: EVENT_MESSAGE_SCHEMAS,
 } satisfies DomainModule;
 

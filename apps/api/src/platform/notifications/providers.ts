@@ -18,6 +18,8 @@ export interface OutgoingEmail {
   text: string;
   html?: string;
   headers?: Record<string, string>;
+  /** Text files sent with it (an .ics invitation). */
+  attachments?: { filename: string; contentType: string; content: string }[];
 }
 
 export interface OutgoingSms {

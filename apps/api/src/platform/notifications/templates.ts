@@ -63,6 +63,14 @@ export const TEMPLATES = {
       ...(d.link ? { action: { label: "Vote now", url: d.link } } : {}),
     }),
   } satisfies Template<{ planTitle: string; deadline: string; link?: string }>,
+  event_reminder: {
+    transactional: false,
+    render: (d: { eventTitle: string; startsAt: string; venue?: string | null; link?: string }) => ({
+      title: `Reminder: ${d.eventTitle}`,
+      lines: [`${d.eventTitle} starts ${d.startsAt}.`, d.venue ? `Where: ${d.venue}` : ""],
+      ...(d.link ? { action: { label: "Your invitation", url: d.link } } : {}),
+    }),
+  } satisfies Template<{ eventTitle: string; startsAt: string; venue?: string | null; link?: string }>,
 } as const;
 
 export type NotificationKind = keyof typeof TEMPLATES;

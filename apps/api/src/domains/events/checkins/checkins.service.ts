@@ -8,7 +8,7 @@ import {
   normalizeTicketCode,
   type Page,
 } from "@gatherkit/core";
-import { checkinLists, checkins, orders, tickets, users } from "@gatherkit/db";
+import { checkinLists, checkins, guests, orders, tickets, users } from "@gatherkit/db";
 import { and, asc, count, eq, inArray, isNull, like, or, type SQL, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
@@ -18,6 +18,7 @@ import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { assertTicketTypesOfEvent, loadEvent } from "../access.js";
+import { linkInvalid, tokenGuestId, tokenMatches } from "../guests/guest-links.js";
 
 // Check-in lists and check-ins. A list belongs to one event and admits tickets of the types it
 // names (every type when none); a check-in records one target (a ticket, for now) on one list.
@@ -51,20 +52,25 @@ const admitted = (list: CheckinListRow): SQL | undefined =>
 
 async function toCheckinList(deps: Deps, row: CheckinListRow): Promise<CheckinList> {
   const db = deps.db;
-  const [[inside], [all]] = await db.batch([
+  const [[inside], [all], [confirmed]] = await db.batch([
     db
       .select({ n: count() })
       .from(checkins)
       .where(and(eq(checkins.listId, row.id), isNull(checkins.undoneAt))),
     db.select({ n: count() }).from(tickets).where(admitted(row)),
+    db
+      .select({ n: count() })
+      .from(guests)
+      .where(and(eq(guests.eventId, row.eventId), eq(guests.status, "confirmed"), sql`${row.admitsGuests ? 1 : 0} = 1`)),
   ]);
   return {
     id: row.id,
     eventId: row.eventId,
     name: row.name,
     ticketTypeIds: row.ticketTypeIds,
+    admitsGuests: row.admitsGuests,
     checkedIn: inside?.n ?? 0,
-    total: all?.n ?? 0,
+    total: (all?.n ?? 0) + (confirmed?.n ?? 0),
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),
   };
@@ -87,6 +93,7 @@ export async function createCheckinList(
     eventId: event.id,
     name: input.name,
     ticketTypeIds: input.ticketTypeIds ?? null,
+    admitsGuests: input.admitsGuests,
     createdAt: now,
     updatedAt: now,
   };
@@ -109,11 +116,12 @@ export async function getCheckinList(deps: Deps, caller: Caller | null, listId: 
   return toCheckinList(deps, await loadList(deps, caller, listId));
 }
 
-/** A check-in with its ticket and whom it is for, as the API shows it. */
+/** A check-in with its ticket (and whom it is for) or its guest (with their plus-ones), as the API shows it. */
 const checkinView = {
   id: checkins.id,
   listId: checkins.listId,
   eventId: checkins.eventId,
+  targetType: checkins.targetType,
   targetId: checkins.targetId,
   checkedInAt: checkins.checkedInAt,
   checkedInBy: checkins.checkedInBy,
@@ -122,16 +130,35 @@ const checkinView = {
   code: tickets.code,
   ticketTypeId: tickets.ticketTypeId,
   orderId: tickets.orderId,
-  name: orders.buyerName,
+  buyerName: orders.buyerName,
+  guestName: guests.name,
+  plusOnes: guests.plusOnes,
 };
-type CheckinViewRow = Omit<CheckinRow, "orgId" | "targetType"> & { code: string; ticketTypeId: string; orderId: string; name: string };
+type CheckinViewRow = Omit<CheckinRow, "orgId"> & {
+  code: string | null;
+  ticketTypeId: string | null;
+  orderId: string | null;
+  buyerName: string | null;
+  guestName: string | null;
+  plusOnes: number | null;
+};
 
 function toCheckin(r: CheckinViewRow): Checkin {
   return {
     id: r.id,
     listId: r.listId,
     eventId: r.eventId,
-    target: { type: "ticket", id: r.targetId, code: r.code, ticketTypeId: r.ticketTypeId, orderId: r.orderId, name: r.name },
+    target:
+      r.targetType === "guest"
+        ? { type: "guest", id: r.targetId, name: r.guestName ?? "", plusOnes: r.plusOnes ?? 0 }
+        : {
+            type: "ticket",
+            id: r.targetId,
+            code: r.code ?? "",
+            ticketTypeId: r.ticketTypeId ?? "",
+            orderId: r.orderId ?? "",
+            name: r.buyerName ?? "",
+          },
     checkedInAt: toIso(r.checkedInAt),
     checkedInBy: r.checkedInBy,
     undoneAt: toIso(r.undoneAt),
@@ -139,12 +166,17 @@ function toCheckin(r: CheckinViewRow): Checkin {
   };
 }
 
+/** A check-in with its ticket and order, or its guest. */
+const ticketJoin = and(eq(checkins.targetType, "ticket"), eq(tickets.id, checkins.targetId));
+const guestJoin = and(eq(checkins.targetType, "guest"), eq(guests.id, checkins.targetId));
+
 function viewQuery(deps: Deps) {
   return deps.db
     .select(checkinView)
     .from(checkins)
-    .innerJoin(tickets, eq(tickets.id, checkins.targetId))
-    .innerJoin(orders, eq(orders.id, tickets.orderId));
+    .leftJoin(tickets, ticketJoin)
+    .leftJoin(orders, eq(orders.id, tickets.orderId))
+    .leftJoin(guests, guestJoin);
 }
 
 async function readCheckin(deps: Deps, where: SQL | undefined): Promise<Checkin | undefined> {
@@ -170,6 +202,7 @@ async function describeActor(deps: Deps, actor: string): Promise<string> {
 export async function checkIn(deps: Deps, caller: Caller | null, listId: string, input: CheckinRequest): Promise<Checkin> {
   const who = requireOrganizer({ var: { caller } });
   const list = await loadList(deps, caller, listId);
+  if (isGuestToken(input.code)) return checkInGuest(deps, list, input.code.trim(), actorOf(who));
   const code = normalizeTicketCode(input.code);
   const [ticket] = code
     ? await deps.db
@@ -226,6 +259,71 @@ export async function checkIn(deps: Deps, caller: Caller | null, listId: string,
   return done;
 }
 
+/** A guest's personal token (`gst_….<hex>`), as their invitation link and QR code carry it. */
+const isGuestToken = (code: string) => /^gst_[0-9a-z]{8,40}\.[0-9a-f]{32}$/.test(code.trim());
+
+/**
+ * Checks a guest in (with their plus-ones) on a list that admits guests, by their personal token.
+ * The check-in goes in only if, as the statement runs, the guest is still confirmed; the same
+ * partial unique index as for tickets lets one live check-in per guest and list through. Refusals:
+ * 404 `guest_link_invalid` (forged, revoked, another organization's), 422 `guest_not_on_list`
+ * (another event's guest, or a list that admits tickets only), 409 `guest_not_confirmed`, 409
+ * `already_checked_in`.
+ */
+async function checkInGuest(deps: Deps, list: CheckinListRow, token: string, actor: string): Promise<Checkin> {
+  const [guest] = await deps.db
+    .select()
+    .from(guests)
+    .where(and(eq(guests.id, tokenGuestId(token)), eq(guests.orgId, list.orgId)))
+    .limit(1);
+  if (!guest || !(await tokenMatches(deps, token, guest))) throw linkInvalid();
+  if (guest.eventId !== list.eventId) throw new ApiError(422, "guest_not_on_list", `${guest.name} is a guest of another event.`);
+  if (!list.admitsGuests) throw new ApiError(422, "guest_not_on_list", `This list (${list.name}) admits tickets only, not guests.`);
+  const id = newId("checkin");
+  const stillConfirmed = sql`EXISTS (SELECT 1 FROM ${guests} WHERE ${guests.id} = ${guest.id} AND ${guests.status} = 'confirmed')`;
+  const insert = insertWhen(
+    deps.db,
+    checkins,
+    {
+      id,
+      orgId: list.orgId,
+      eventId: list.eventId,
+      listId: list.id,
+      targetType: "guest",
+      targetId: guest.id,
+      checkedInAt: deps.now(),
+      checkedInBy: actor,
+      undoneAt: null,
+      undoneBy: null,
+    },
+    stillConfirmed,
+  )
+    .onConflictDoNothing()
+    .returning({ id: checkins.id });
+  await guardedWrite(deps, [insert], {
+    written: ([rows]) => (rows.length > 0 ? true : undefined),
+    explain: async () => {
+      const live = await readCheckin(deps, and(eq(checkins.listId, list.id), eq(checkins.targetId, guest.id), isNull(checkins.undoneAt)));
+      if (live) {
+        throw new ApiError(
+          409,
+          "already_checked_in",
+          `${guest.name} was already checked in at ${live.checkedInAt} by ${await describeActor(deps, live.checkedInBy)}.`,
+        );
+      }
+      const [now] = await deps.db.select({ status: guests.status }).from(guests).where(eq(guests.id, guest.id)).limit(1);
+      throw new ApiError(
+        409,
+        "guest_not_confirmed",
+        `${guest.name} is ${now?.status ?? "no longer a guest"}, not confirmed: do not admit them.`,
+      );
+    },
+  });
+  const done = await readCheckin(deps, eq(checkins.id, id));
+  if (!done) throw notFound("Check-in");
+  return done;
+}
+
 const ticketVoid = (code: string) => new ApiError(409, "ticket_void", `Ticket ${code} is void (its order was refunded): do not admit it.`);
 
 /** Undoes a live check-in (staff of any role): the ticket can be checked in again. An undone one answers 409 `checkin_undone`. */
@@ -253,6 +351,8 @@ export async function listCheckins(deps: Deps, caller: Caller | null, listId: st
         like(orders.buyerName, sql`${needle} ESCAPE '\\'`),
         like(orders.buyerEmail, sql`${needle} ESCAPE '\\'`),
         like(tickets.code, sql`${needle} ESCAPE '\\'`),
+        like(guests.name, sql`${needle} ESCAPE '\\'`),
+        like(guests.email, sql`${needle} ESCAPE '\\'`),
       )
     : undefined;
   return paginate(
@@ -262,8 +362,9 @@ export async function listCheckins(deps: Deps, caller: Caller | null, listId: st
       deps.db
         .select({ ...checkinView, createdAt: checkins.checkedInAt })
         .from(checkins)
-        .innerJoin(tickets, eq(tickets.id, checkins.targetId))
-        .innerJoin(orders, eq(orders.id, tickets.orderId))
+        .leftJoin(tickets, ticketJoin)
+        .leftJoin(orders, eq(orders.id, tickets.orderId))
+        .leftJoin(guests, guestJoin)
         .where(and(eq(checkins.listId, list.id), isNull(checkins.undoneAt), search, p.where))
         .orderBy(...p.orderBy)
         .limit(p.limit),

@@ -21,6 +21,7 @@ import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type EventRow, eventViewer, loadEvent, loadStock, toEvent } from "../access.js";
 import { enqueueEventMessage } from "../events.js";
+import { rescheduleReminders } from "../guests/guest-reminders.js";
 import { releaseExpiredHolds } from "../holds.js";
 
 /** The API shape of `row` with its current stock. */
@@ -176,6 +177,10 @@ export async function updateEvent(deps: Deps, caller: Caller | null, eventId: st
           ),
         )
         .returning(),
+      // Guest reminders follow a moved start (those for the old one would be suppressed when due).
+      ...(merged.startsAt !== event.startsAt
+        ? rescheduleReminders(deps, merged, sql`EXISTS (SELECT 1 FROM events WHERE id = ${event.id} AND updated_at = ${updatedAt})`)
+        : []),
     ],
     {
       written: ([rows]) => rows[0],

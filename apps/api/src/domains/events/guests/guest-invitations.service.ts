@@ -8,7 +8,9 @@ import type { Caller, Deps } from "../../../lib/types.js";
 import type { EventRow } from "../access.js";
 import { guestToken, invitationLink } from "./guest-links.js";
 import { organizerEvent } from "./guests.service.js";
-import { deadlineOf, ensureSettings, type GuestRow, type SettingsRow } from "./rsvp.js";
+import { deadlineOf, ensureSettings, type GuestRow, icsAttachment, type SettingsRow } from "./rsvp.js";
+
+const PARTSTAT = { confirmed: "ACCEPTED", maybe: "TENTATIVE", declined: "DECLINED" } as const;
 
 /** Invitations by email and SMS with each guest's personal link, re-sends, and reminders to who has not answered. */
 const INVITABLE: GuestRow["status"][] = ["invited", "maybe", "confirmed", "waitlisted", "declined"];
@@ -62,6 +64,14 @@ async function send(
             to: g.email,
             subject: kind === "invitation" ? `Invitation: ${event.title}` : `Reminder: ${event.title}`,
             text: `Hello ${g.name},\n\n${lead}\n\nPlease answer by ${deadline}: ${link}\n`,
+            // The event as a calendar invitation (iTIP REQUEST) naming the guest, so it lands in their calendar.
+            attachments: [
+              icsAttachment(deps, event, {
+                name: g.name,
+                email: g.email,
+                status: g.status in PARTSTAT ? PARTSTAT[g.status as keyof typeof PARTSTAT] : "NEEDS-ACTION",
+              }),
+            ],
             template,
             data,
           }),

@@ -1,4 +1,5 @@
 import type { AppRouteHandler } from "../../../lib/types.js";
+import { ICS_CONTENT_TYPE } from "../ics.js";
 import * as invitations from "./guest-invitations.service.js";
 import type * as R from "./guests.routes.js";
 import * as service from "./guests.service.js";
@@ -80,6 +81,16 @@ export const exportGuests: AppRouteHandler<R.ExportRoute> = async (c) => {
   return c.body(body, 200, {
     "content-type": "text/csv; charset=utf-8",
     "content-disposition": `attachment; filename="guests-${eventId}.csv"`,
+    "cache-control": "private, no-store",
+  });
+};
+
+export const calendar: AppRouteHandler<R.CalendarRoute> = async (c) => {
+  const { eventId, guestToken } = c.req.valid("param");
+  const body = await service.invitationCalendar(c.var.deps, eventId, guestToken);
+  return c.body(body, 200, {
+    "content-type": ICS_CONTENT_TYPE,
+    "content-disposition": `attachment; filename="${eventId}.ics"`,
     "cache-control": "private, no-store",
   });
 };

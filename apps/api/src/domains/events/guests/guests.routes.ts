@@ -25,7 +25,7 @@ import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../.
 const tags = ["Guests and RSVP"];
 const EventParams = pathIds({ eventId: "event" });
 const GuestParams = pathIds({ eventId: "event", guestId: "guest" });
-const TokenParams = EventParams.extend({
+export const TokenParams = EventParams.extend({
   guestToken: z
     .string()
     .regex(/^gst_[0-9a-z]{8,40}\.[0-9a-f]{32}$/, "must be a guest token from an invitation link")
@@ -284,3 +284,20 @@ export const exportGuests = createRoute({
   },
 });
 export type ExportRoute = typeof exportGuests;
+
+export const calendar = createRoute({
+  method: "get",
+  path: "/v1/events/{eventId}/invitation/{guestToken}/calendar.ics",
+  operationId: "events.invitation.calendar",
+  tags,
+  summary: "The invitation as an .ics file (guest token)",
+  description:
+    "The event and the sessions the guest picked, as iCalendar with stable UIDs and SEQUENCE (importing it again updates the entries). Invitation and confirmation emails carry the event as an iTIP REQUEST.",
+  security: [],
+  request: { params: TokenParams },
+  responses: {
+    200: { description: "The calendar file.", content: { "text/calendar": { schema: z.string() } } },
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type CalendarRoute = typeof calendar;

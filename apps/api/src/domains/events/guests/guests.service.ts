@@ -14,7 +14,7 @@ import {
   type UpdateGuest,
   type UpdateRsvpSettings,
 } from "@gatherkit/core";
-import { eventRsvp, events, guestRsvpChanges, guests } from "@gatherkit/db";
+import { eventRsvp, eventSessions, events, guestRsvpChanges, guests, sessionSignups } from "@gatherkit/db";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
@@ -25,15 +25,19 @@ import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { toE164 } from "../../../platform/notifications/index.js";
 import { type EventRow, loadEvent } from "../access.js";
+import { calendarLinks, eventIcs } from "../ics.js";
 import { guestToken, invitationLink, linkInvalid, tokenGuestId, tokenMatches } from "./guest-links.js";
+import { reminderWrites } from "./guest-reminders.js";
 import {
   type ChangedBy,
   changeGuest,
   deadlineOf,
   ensureSettings,
   type GuestRow,
+  headcountChanged,
   plusOneLimit,
   promoteWaitlist,
+  releasePicks,
   type SettingsRow,
   seatsOf,
   toGuest,
@@ -93,6 +97,7 @@ async function toSettings(deps: Deps, row: SettingsRow): Promise<RsvpSettings> {
     deadline: toIso(row.deadline),
     invitationUrl: row.invitationUrl,
     questions: row.questions,
+    reminders: row.reminders,
     updatedAt: toIso(row.updatedAt),
   };
 }
@@ -130,11 +135,19 @@ export async function updateSettings(deps: Deps, caller: Caller | null, eventId:
           ...(input.deadline !== undefined && { deadline: fromIso(input.deadline) }),
           ...(input.invitationUrl !== undefined && { invitationUrl: input.invitationUrl }),
           ...(input.questions !== undefined && { questions: input.questions }),
+          ...(input.reminders !== undefined && { reminders: input.reminders }),
           updatedAt: now,
         })
         .where(and(eq(eventRsvp.eventId, event.id), capacity === null ? undefined : sql`${eventRsvp.seatsUsed} <= ${capacity}`))
         .returning({ id: eventRsvp.eventId }),
       ...promoteWaitlist(deps, event, Math.min(waiting, 25)),
+      ...reminderWrites(
+        deps,
+        event,
+        input.reminders,
+        sql`EXISTS (SELECT 1 FROM event_rsvp WHERE event_id = ${event.id} AND updated_at = ${now})`,
+      ),
+      headcountChanged(deps, event),
     ],
     {
       written: ([rows]) => rows[0],
@@ -259,9 +272,14 @@ export async function deleteGuest(deps: Deps, caller: Caller | null, eventId: st
   const guest = await loadGuest(deps, event, guestId);
   const db = deps.db;
   const seats = seatsOf(guest);
+  const sameGuest = sql`EXISTS (SELECT 1 FROM guests WHERE id = ${guest.id} AND version = ${guest.version})`;
+  const [release, dropPicks] = releasePicks(deps, guest.id, sameGuest);
   await guardedWrite(
     deps,
     [
+      // The sessions the guest picked get their places back (the picks go with the guest).
+      release,
+      dropPicks,
       db
         .update(eventRsvp)
         .set({ seatsUsed: sql`${eventRsvp.seatsUsed} - ${seats}` })
@@ -273,9 +291,10 @@ export async function deleteGuest(deps: Deps, caller: Caller | null, eventId: st
         .where(and(eq(guests.id, guest.id), eq(guests.version, guest.version), sql`changes() > 0`))
         .returning({ id: guests.id }),
       ...promoteWaitlist(deps, event, Math.min(seats, 10)),
+      headcountChanged(deps, event),
     ],
     {
-      written: (results) => results[1][0],
+      written: (results) => results[3][0],
       explain: async () => {
         throw conflict("This guest changed while the removal was on its way: read it again and retry.");
       },
@@ -408,7 +427,7 @@ export async function declineGuest(deps: Deps, caller: Caller | null, eventId: s
 // --- The guest's own link ---------------------------------------------------------------------
 
 /** The guest a token names, on this event, or 404 `guest_link_invalid` (another event's token, a revoked or forged one). */
-async function guestOfToken(
+export async function guestOfToken(
   deps: Deps,
   eventId: string,
   token: string,
@@ -427,7 +446,18 @@ async function guestOfToken(
 async function invitationOf(deps: Deps, event: EventRow, settings: SettingsRow, guest: GuestRow): Promise<Invitation> {
   const g = await view(deps, guest);
   const deadline = deadlineOf(event, settings);
+  const picks = await deps.db
+    .select({ id: sessionSignups.sessionId })
+    .from(sessionSignups)
+    .where(eq(sessionSignups.guestId, guest.id))
+    .orderBy(asc(sessionSignups.createdAt));
+  const token = await guestToken(deps, guest);
   return {
+    sessionIds: picks.map((p) => p.id),
+    calendar: {
+      ics: new URL(`/v1/events/${event.id}/invitation/${token}/calendar.ics`, deps.config.publicUrl).toString(),
+      ...calendarLinks(event),
+    },
     event: {
       id: event.id,
       title: event.title,
@@ -459,6 +489,28 @@ async function invitationOf(deps: Deps, event: EventRow, settings: SettingsRow, 
 export async function readInvitation(deps: Deps, eventId: string, token: string): Promise<Invitation> {
   const { event, guest, settings } = await guestOfToken(deps, eventId, token);
   return invitationOf(deps, event, settings, guest);
+}
+
+/**
+ * The guest's calendar file (their personal link): the event and the sessions they picked, with
+ * stable UIDs and SEQUENCE, so importing it again updates rather than duplicates.
+ */
+export async function invitationCalendar(deps: Deps, eventId: string, token: string): Promise<string> {
+  const { event, guest } = await guestOfToken(deps, eventId, token);
+  const sessions = await deps.db
+    .select({ s: eventSessions })
+    .from(sessionSignups)
+    .innerJoin(eventSessions, eq(eventSessions.id, sessionSignups.sessionId))
+    .where(eq(sessionSignups.guestId, guest.id))
+    .orderBy(asc(eventSessions.startsAt));
+  const host = new URL(deps.config.publicUrl).hostname;
+  return eventIcs(event, {
+    method: "PUBLISH",
+    fallbackOrganizer: `events@${host}`,
+    sessions: sessions.map((r) => r.s),
+    now: deps.now(),
+    uidDomain: host,
+  });
 }
 
 /** A guest answers through their personal link: yes / maybe / no with plus-ones, until the deadline. */

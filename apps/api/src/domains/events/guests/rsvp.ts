@@ -1,12 +1,13 @@
 import { type Guest, newId } from "@gatherkit/core";
-import { eventRsvp, guestRsvpChanges, guests, outbox } from "@gatherkit/db";
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { eventRsvp, eventSessions, guestRsvpChanges, guests, outbox, sessionSignups } from "@gatherkit/db";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { ApiError, conflict } from "../../../lib/errors.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import { toIso } from "../../../lib/time.js";
 import type { Deps } from "../../../lib/types.js";
 import type { EventRow } from "../access.js";
+import { type EventIcsOptions, eventIcs, ICS_CONTENT_TYPE } from "../ics.js";
 
 /**
  * The RSVP engine: every change of a guest's status goes through `changeGuest`, one `db.batch`
@@ -84,6 +85,21 @@ function historyOf(deps: Deps, writeId: string, by: ChangedBy, now: number) {
     );
 }
 
+/**
+ * An event's .ics as an email attachment: an iTIP REQUEST (the guest's calendar keeps it and
+ * replaces it on updates), with the guest as ATTENDEE when given.
+ */
+export function icsAttachment(deps: Deps, event: EventRow, attendee?: EventIcsOptions["attendee"]) {
+  const host = new URL(deps.config.publicUrl).hostname;
+  const content = eventIcs(event, { method: "REQUEST", attendee, fallbackOrganizer: `events@${host}`, now: deps.now(), uidDomain: host });
+  return {
+    filename: "invite.ics",
+    contentType: `${ICS_CONTENT_TYPE}; method=${event.status === "cancelled" ? "CANCEL" : "REQUEST"}`,
+    content,
+  };
+}
+type Attachment = ReturnType<typeof icsAttachment>;
+
 /** A new outbox id made by SQL, for messages inserted by `INSERT … SELECT`. */
 const sqlOutboxId = sql`'obx_' || lower(hex(randomblob(10)))`;
 
@@ -92,13 +108,23 @@ const sqlOutboxId = sql`'obx_' || lower(hex(randomblob(10)))`;
  * address) and an SMS (when they have a phone number), written by SQL so that a guest the write
  * moved up from the waitlist (whom the request never read) is notified in the same batch.
  */
-function notifyIf(deps: Deps, writeId: string, status: Status, event: EventRow, subject: string, body: SQL, template: string) {
+function notifyIf(
+  deps: Deps,
+  writeId: string,
+  status: Status,
+  event: EventRow,
+  subject: string,
+  body: SQL,
+  template: string,
+  attachments?: Attachment[],
+) {
   const now = deps.now();
+  const files = attachments ? sql`, 'attachments', json(${JSON.stringify(attachments)})` : sql``;
   const data = sql`json_object('eventId', g.event_id, 'guestId', g.id)`;
   const text = sql`'Hello ' || g.name || ',' || char(10) || char(10) || ${body}`;
   return [
     deps.db.insert(outbox).select(
-      sql`SELECT ${sqlOutboxId}, g.org_id, 'email', json_object('to', g.email, 'subject', ${subject}, 'text', ${text}, 'template', ${template}, 'data', json(${data})), 0, ${now}, NULL, NULL, NULL, ${now}, g.email
+      sql`SELECT ${sqlOutboxId}, g.org_id, 'email', json_object('to', g.email, 'subject', ${subject}, 'text', ${text}, 'template', ${template}, 'data', json(${data})${files}), 0, ${now}, NULL, NULL, NULL, ${now}, g.email
           FROM guests g WHERE g.write_id = ${writeId} AND g.status = ${status} AND g.email IS NOT NULL`,
     ),
     deps.db.insert(outbox).select(
@@ -124,6 +150,7 @@ export function statusNotifications(deps: Deps, writeId: string, event: EventRow
       `You're in: ${event.title}`,
       sql`${`A place opened up: you are now confirmed for ${on}.`}`,
       "rsvp_waitlist_promoted",
+      [icsAttachment(deps, event)],
     );
   }
   if (by === "organizer") {
@@ -136,6 +163,7 @@ export function statusNotifications(deps: Deps, writeId: string, event: EventRow
         `You're confirmed: ${event.title}`,
         sql`${`Your place at ${on} is confirmed.`}`,
         "rsvp_approved",
+        [icsAttachment(deps, event)],
       ),
       ...notifyIf(
         deps,
@@ -157,7 +185,17 @@ export function statusNotifications(deps: Deps, writeId: string, event: EventRow
       ),
     ];
   }
-  return [];
+  // The guest's own yes: a confirmation with the event as a calendar invitation.
+  return notifyIf(
+    deps,
+    writeId,
+    "confirmed",
+    event,
+    `You're confirmed: ${event.title}`,
+    sql`${`See you at ${on}. The attached invitation adds it to your calendar and keeps it up to date.`}`,
+    "rsvp_confirmed",
+    [icsAttachment(deps, event)],
+  );
 }
 
 /** Guests on the waitlist ahead of `guestId` (all of them when it is not on it). */
@@ -198,6 +236,32 @@ export function promoteWaitlist(deps: Deps, event: EventRow, rounds: number): Ba
   }
   return out;
 }
+
+/**
+ * Statements, for the batch of an RSVP change, that give back the session picks of `guestId` once
+ * the guest is no longer confirmed (declined, maybe, waitlisted): each picked session's counter,
+ * then the picks. With `removed`, whether the guest is about to be deleted (their picks go too).
+ */
+export function releasePicks(deps: Deps, guestId: string, when: SQL): [BatchItem<"sqlite">, BatchItem<"sqlite">] {
+  const db = deps.db;
+  return [
+    db
+      .update(eventSessions)
+      .set({ signedUp: sql`${eventSessions.signedUp} - 1` })
+      .where(
+        and(
+          inArray(
+            eventSessions.id,
+            db.select({ id: sessionSignups.sessionId }).from(sessionSignups).where(eq(sessionSignups.guestId, guestId)),
+          ),
+          when,
+        ),
+      ),
+    db.delete(sessionSignups).where(and(eq(sessionSignups.guestId, guestId), when)),
+  ];
+}
+
+const notConfirmed = (guestId: string) => sql`NOT EXISTS (SELECT 1 FROM guests WHERE id = ${guestId} AND status = 'confirmed')`;
 
 export interface GuestChange {
   /** `confirmed` means "yes": confirmed if there is room and nobody waits ahead, else waitlisted. */
@@ -271,6 +335,8 @@ export async function changeGuest(deps: Deps, event: EventRow, guest: GuestRow, 
       historyOf(deps, writeId, change.by, now),
       ...statusNotifications(deps, writeId, event, change.by),
       ...promoteWaitlist(deps, event, Math.min(freed, 10)),
+      ...releasePicks(deps, guest.id, notConfirmed(guest.id)),
+      headcountChanged(deps, event),
     ],
     {
       written: (results) => (results[1][0] ? results : undefined),
@@ -291,6 +357,26 @@ export async function changeGuest(deps: Deps, event: EventRow, guest: GuestRow, 
   const row = rows[0];
   if (!row) throw new Error("guarded write answered without the guest");
   return row;
+}
+
+/**
+ * The `event.headcount_changed` message of an event's room, its counts read by SQL as the batch's
+ * statement runs (so a later write's message carries a later headcount): yes (confirmed guests
+ * and their plus-ones), maybe, no, waitlisted and the limit. Put it last in the batch of an RSVP change.
+ */
+export function headcountChanged(deps: Deps, event: Pick<EventRow, "id" | "orgId">) {
+  const now = deps.now();
+  const n = (status: string) => sql`(SELECT count(*) FROM guests WHERE event_id = ${event.id} AND status = ${status})`;
+  const payload = sql`json_object('room', ${`event:${event.id}`}, 'event', json_object('type', 'event.headcount_changed', 'data', json_object(
+    'eventId', ${event.id},
+    'yes', coalesce((SELECT seats_used FROM event_rsvp WHERE event_id = ${event.id}), 0),
+    'maybe', ${n("maybe")}, 'no', ${n("declined")}, 'waitlisted', ${n("waitlisted")},
+    'capacity', (SELECT capacity FROM event_rsvp WHERE event_id = ${event.id}))))`;
+  return deps.db
+    .insert(outbox)
+    .select(
+      sql`SELECT ${newId("outbox")}, ${event.orgId}, 'realtime', ${payload}, 0, ${now}, NULL, NULL, NULL, ${now}, ${`event:${event.id}`}`,
+    );
 }
 
 async function roomLeft(deps: Deps, eventId: string): Promise<string> {

@@ -1,5 +1,14 @@
 import type { AppRouteHandler } from "../../../lib/types.js";
-import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, UpdateRoute } from "./sessions.routes.js";
+import type {
+  CreateRoute,
+  DropRoute,
+  GetRoute,
+  ListPicksRoute,
+  ListRoute,
+  PickRoute,
+  RemoveRoute,
+  UpdateRoute,
+} from "./sessions.routes.js";
 import * as service from "./sessions.service.js";
 
 export const create: AppRouteHandler<CreateRoute> = async (c) =>
@@ -21,5 +30,21 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { eventId, sessionId } = c.req.valid("param");
   await service.deleteSession(c.var.deps, c.var.caller, eventId, sessionId);
+  return c.body(null, 204);
+};
+
+export const listPicks: AppRouteHandler<ListPicksRoute> = async (c) => {
+  const { eventId, guestToken } = c.req.valid("param");
+  return c.json(await service.personalAgenda(c.var.deps, eventId, guestToken), 200);
+};
+
+export const pick: AppRouteHandler<PickRoute> = async (c) => {
+  const { eventId, guestToken } = c.req.valid("param");
+  return c.json(await service.pickSession(c.var.deps, eventId, guestToken, c.req.valid("json").sessionId), 200);
+};
+
+export const drop: AppRouteHandler<DropRoute> = async (c) => {
+  const { eventId, guestToken, sessionId } = c.req.valid("param");
+  await service.dropSession(c.var.deps, eventId, guestToken, sessionId);
   return c.body(null, 204);
 };

@@ -1,6 +1,15 @@
-import { CreateEventSessionSchema, EventSessionListSchema, EventSessionSchema, UpdateEventSessionSchema } from "@gatherkit/core";
+import {
+  CreateEventSessionSchema,
+  EventSessionId,
+  EventSessionListSchema,
+  EventSessionSchema,
+  PersonalAgendaSchema,
+  SessionPickSchema,
+  UpdateEventSessionSchema,
+} from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../../lib/openapi.js";
+import { TokenParams } from "../guests/guests.routes.js";
 
 const tags = ["Agenda"];
 const EventParams = pathIds({ eventId: "event" });
@@ -71,3 +80,46 @@ export const remove = createRoute({
   responses: { 204: { description: "Removed." }, ...pickProblems(400, 401, 403, 404, 409) },
 });
 export type RemoveRoute = typeof remove;
+
+export const listPicks = createRoute({
+  method: "get",
+  path: "/v1/events/{eventId}/invitation/{guestToken}/sessions",
+  operationId: "events.invitation.sessions.list",
+  tags,
+  summary: "A guest's personal agenda (guest token)",
+  description: "The sessions the guest picked, in time order.",
+  security: [],
+  request: { params: TokenParams },
+  responses: { 200: jsonResponse(PersonalAgendaSchema, "The guest's sessions."), ...pickProblems(400, 401, 403, 404) },
+});
+export type ListPicksRoute = typeof listPicks;
+
+export const pick = createRoute({
+  method: "post",
+  path: "/v1/events/{eventId}/invitation/{guestToken}/sessions",
+  operationId: "events.invitation.sessions.create",
+  tags,
+  summary: "Sign up for a session (guest token)",
+  description:
+    "Confirmed guests only (else 409 `guest_not_confirmed`). Never over the session's capacity (409 `session_full`), never two overlapping sessions for one guest (409 `session_overlap`). Picking one already picked answers it again.",
+  security: [],
+  request: { params: TokenParams, body: jsonBody(SessionPickSchema) },
+  responses: {
+    200: jsonResponse(EventSessionSchema, "The session, with its sign-ups."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+});
+export type PickRoute = typeof pick;
+
+export const drop = createRoute({
+  method: "delete",
+  path: "/v1/events/{eventId}/invitation/{guestToken}/sessions/{sessionId}",
+  operationId: "events.invitation.sessions.delete",
+  tags,
+  summary: "Drop a session (guest token)",
+  description: "Gives the place back; dropping a session one has not picked changes nothing.",
+  security: [],
+  request: { params: TokenParams.extend({ sessionId: EventSessionId.openapi({ param: { name: "sessionId", in: "path" } }) }) },
+  responses: { 204: { description: "Dropped." }, ...pickProblems(400, 401, 403, 404) },
+});
+export type DropRoute = typeof drop;

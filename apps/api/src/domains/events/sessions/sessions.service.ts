@@ -1,11 +1,17 @@
 import { type CreateEventSession, type EventSession, newId, type UpdateEventSession } from "@gatherkit/core";
-import { eventSessions } from "@gatherkit/db";
-import { and, asc, eq } from "drizzle-orm";
+import { eventSessions, guests, outbox, sessionSignups } from "@gatherkit/db";
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
+import { insertWhen } from "../../../lib/guarded-insert.js";
+import { guardedWrite } from "../../../lib/guarded-write.js";
+import { deliverSoon } from "../../../lib/outbox.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type EventRow, loadEvent } from "../access.js";
+import { enqueueEventMessage } from "../events.js";
+import { guestOfToken } from "../guests/guests.service.js";
 
 type SessionRow = typeof eventSessions.$inferSelect;
 
@@ -20,6 +26,8 @@ function toSession(row: SessionRow): EventSession {
     room: row.room,
     track: row.track,
     speakers: row.speakers,
+    capacity: row.capacity,
+    signedUp: row.signedUp,
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),
   };
@@ -74,10 +82,13 @@ export async function createSession(deps: Deps, caller: Caller | null, eventId: 
     room: input.room ?? null,
     track: input.track ?? null,
     speakers: input.speakers,
+    capacity: input.capacity,
+    signedUp: 0,
     createdAt: now,
     updatedAt: now,
   };
-  await deps.db.insert(eventSessions).values(row);
+  await deps.db.batch([deps.db.insert(eventSessions).values(row), agendaChanged(deps, event, row.id, 0)]);
+  deliverSoon(deps);
   return toSession(row);
 }
 
@@ -97,6 +108,11 @@ export async function getSession(deps: Deps, caller: Caller | null, eventId: str
   return toSession(await loadSession(deps, event, sessionId));
 }
 
+/**
+ * Edits a session (organizers). The capacity cannot go below the guests signed up (409
+ * `session_full`). A change of time, room or title is emailed to the guests who picked it, in the
+ * same batch as the change.
+ */
 export async function updateSession(
   deps: Deps,
   caller: Caller | null,
@@ -110,26 +126,219 @@ export async function updateSession(
   const endsAt = input.endsAt === undefined ? row.endsAt : fromIso(input.endsAt);
   withinEvent(event, startsAt, endsAt);
   const updatedAt = Math.max(deps.now(), row.updatedAt + 1);
-  const [written] = await deps.db
-    .update(eventSessions)
-    .set({
-      ...(input.title !== undefined && { title: input.title }),
-      ...(input.description !== undefined && { description: input.description }),
-      ...(input.room !== undefined && { room: input.room }),
-      ...(input.track !== undefined && { track: input.track }),
-      ...(input.speakers !== undefined && { speakers: input.speakers }),
-      startsAt,
-      endsAt,
-      updatedAt,
-    })
-    .where(and(eq(eventSessions.id, row.id), eq(eventSessions.updatedAt, row.updatedAt)))
-    .returning();
-  if (!written) throw conflict("The session changed while this edit was on its way: read it again and retry.");
-  return toSession(written);
+  const capacity = input.capacity === undefined ? row.capacity : input.capacity;
+  const db = deps.db;
+  const written = sql`EXISTS (SELECT 1 FROM event_sessions WHERE id = ${row.id} AND updated_at = ${updatedAt})`;
+  const title = input.title ?? row.title;
+  const room = input.room === undefined ? row.room : input.room;
+  const noticeable = startsAt !== row.startsAt || endsAt !== row.endsAt || room !== row.room || title !== row.title;
+  const [[done]] = await db.batch([
+    db
+      .update(eventSessions)
+      .set({
+        ...(input.title !== undefined && { title: input.title }),
+        ...(input.description !== undefined && { description: input.description }),
+        ...(input.room !== undefined && { room: input.room }),
+        ...(input.track !== undefined && { track: input.track }),
+        ...(input.speakers !== undefined && { speakers: input.speakers }),
+        ...(input.capacity !== undefined && { capacity: input.capacity }),
+        startsAt,
+        endsAt,
+        updatedAt,
+      })
+      .where(
+        and(
+          eq(eventSessions.id, row.id),
+          eq(eventSessions.updatedAt, row.updatedAt),
+          capacity === null ? undefined : sql`${eventSessions.signedUp} <= ${capacity}`,
+        ),
+      )
+      .returning(),
+    agendaChanged(deps, event, row.id, sql`(SELECT signed_up FROM event_sessions WHERE id = ${row.id})`, written),
+    ...(noticeable ? pickersNotified(deps, event, row.id, title, startsAt, room, written) : []),
+  ]);
+  if (!done) {
+    const now = await loadSession(deps, event, sessionId);
+    if (now.updatedAt === row.updatedAt && capacity !== null && now.signedUp > capacity) {
+      throw new ApiError(409, "session_full", `${now.signedUp} guests already signed up: the capacity cannot be lower.`);
+    }
+    throw conflict("The session changed while this edit was on its way: read it again and retry.");
+  }
+  deliverSoon(deps);
+  return toSession(done);
+}
+
+/** The `event.agenda_changed` message of a session (its sign-ups as SQL, as the statement runs), when `when` holds. */
+function agendaChanged(
+  deps: Deps,
+  event: EventRow,
+  sessionId: string,
+  signedUp: number | ReturnType<typeof sql> | null,
+  when?: ReturnType<typeof sql>,
+) {
+  if (typeof signedUp !== "object" || signedUp === null) {
+    return enqueueEventMessage(
+      deps,
+      event.orgId,
+      event.id,
+      { type: "event.agenda_changed", data: { eventId: event.id, sessionId, signedUp } },
+      when,
+    );
+  }
+  const now = deps.now();
+  const payload = sql`json_object('room', ${`event:${event.id}`}, 'event', json_object('type', 'event.agenda_changed', 'data', json_object('eventId', ${event.id}, 'sessionId', ${sessionId}, 'signedUp', ${signedUp})))`;
+  return insertWhen(
+    deps.db,
+    outbox,
+    {
+      id: newId("outbox"),
+      orgId: event.orgId,
+      kind: "realtime",
+      payload,
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      lastError: null,
+      sentAt: null,
+      orderKey: `event:${event.id}`,
+    },
+    when ?? sql`1`,
+  );
+}
+
+/** An email to every guest who picked the session (with an address) that it changed, when `when` holds. */
+function pickersNotified(
+  deps: Deps,
+  event: EventRow,
+  sessionId: string,
+  title: string,
+  startsAt: number,
+  room: string | null,
+  when: ReturnType<typeof sql>,
+): BatchItem<"sqlite">[] {
+  const now = deps.now();
+  const at = new Intl.DateTimeFormat("en", { dateStyle: "full", timeStyle: "short", timeZone: event.timeZone }).format(startsAt);
+  const body = `"${title}" at ${event.title} changed: it is now on ${at}${room ? ` in ${room}` : ""}.`;
+  return [
+    deps.db.insert(outbox).select(
+      sql`SELECT 'obx_' || lower(hex(randomblob(10))), g.org_id, 'email', json_object('to', g.email, 'subject', ${`Agenda change: ${title}`}, 'text', 'Hello ' || g.name || ',' || char(10) || char(10) || ${body}, 'template', 'session_changed', 'data', json_object('eventId', g.event_id, 'guestId', g.id, 'sessionId', ${sessionId})), 0, ${now}, NULL, NULL, NULL, ${now}, g.email
+          FROM session_signups p JOIN guests g ON g.id = p.guest_id WHERE p.session_id = ${sessionId} AND g.email IS NOT NULL AND ${when}`,
+    ),
+  ];
 }
 
 export async function deleteSession(deps: Deps, caller: Caller | null, eventId: string, sessionId: string): Promise<void> {
   const event = await organizerEvent(deps, caller, eventId);
   const row = await loadSession(deps, event, sessionId);
-  await deps.db.delete(eventSessions).where(eq(eventSessions.id, row.id));
+  await deps.db.batch([deps.db.delete(eventSessions).where(eq(eventSessions.id, row.id)), agendaChanged(deps, event, row.id, null)]);
+  deliverSoon(deps);
+}
+
+// --- A guest's picks (their personal link) ------------------------------------------------------
+
+/** The sessions a guest picked, in time order. */
+export async function pickedSessions(deps: Deps, guestId: string): Promise<SessionRow[]> {
+  const rows = await deps.db
+    .select({ s: eventSessions })
+    .from(sessionSignups)
+    .innerJoin(eventSessions, eq(eventSessions.id, sessionSignups.sessionId))
+    .where(eq(sessionSignups.guestId, guestId))
+    .orderBy(asc(eventSessions.startsAt), asc(eventSessions.id));
+  return rows.map((r) => r.s);
+}
+
+export async function personalAgenda(deps: Deps, eventId: string, token: string): Promise<{ data: EventSession[] }> {
+  const { guest } = await guestOfToken(deps, eventId, token);
+  return { data: (await pickedSessions(deps, guest.id)).map(toSession) };
+}
+
+/**
+ * A confirmed guest picks a session through their personal link. One batch: the session's counter
+ * moves only while it has room, the guest is still confirmed, has no pick overlapping it and has
+ * not picked it already; the pick is inserted only if the counter moved. So of any number of
+ * concurrent picks, no more than the capacity land, and a guest never holds two overlapping
+ * sessions. Refusals: 409 `session_full`, 409 `session_overlap`, 409 `guest_not_confirmed`,
+ * 409 `rsvp_closed` (cancelled event). Picking a session one already has answers it again.
+ */
+export async function pickSession(deps: Deps, eventId: string, token: string, sessionId: string): Promise<EventSession> {
+  const { event, guest } = await guestOfToken(deps, eventId, token);
+  if (event.status === "cancelled") throw new ApiError(409, "rsvp_closed", "This event is cancelled.");
+  const session = await loadSession(deps, event, sessionId);
+  const db = deps.db;
+  const target = sql`(SELECT starts_at FROM event_sessions WHERE id = ${session.id})`;
+  const targetEnd = sql`(SELECT ends_at FROM event_sessions WHERE id = ${session.id})`;
+  const overlapping = sql`SELECT s.id, s.title FROM session_signups p JOIN event_sessions s ON s.id = p.session_id
+    WHERE p.guest_id = ${guest.id} AND s.id <> ${session.id} AND s.starts_at < ${targetEnd} AND s.ends_at > ${target}`;
+  const counter = db
+    .update(eventSessions)
+    .set({ signedUp: sql`${eventSessions.signedUp} + 1` })
+    .where(
+      and(
+        eq(eventSessions.id, session.id),
+        sql`(${eventSessions.capacity} IS NULL OR ${eventSessions.signedUp} < ${eventSessions.capacity})`,
+        sql`EXISTS (SELECT 1 FROM guests WHERE id = ${guest.id} AND status = 'confirmed')`,
+        sql`NOT EXISTS (SELECT 1 FROM session_signups WHERE session_id = ${session.id} AND guest_id = ${guest.id})`,
+        sql`NOT EXISTS (${overlapping})`,
+      ),
+    );
+  const pick = insertWhen(
+    db,
+    sessionSignups,
+    { id: newId("sessionSignup"), orgId: event.orgId, eventId: event.id, sessionId: session.id, guestId: guest.id, createdAt: deps.now() },
+    sql`changes() > 0`,
+  ).returning({ id: sessionSignups.id });
+  return guardedWrite(
+    deps,
+    [
+      counter,
+      pick,
+      agendaChanged(deps, event, session.id, sql`(SELECT signed_up FROM event_sessions WHERE id = ${session.id})`, sql`changes() > 0`),
+    ],
+    {
+      written: ([, rows]) => (rows[0] ? true : undefined),
+      explain: async () => {
+        const [mine] = await db
+          .select({ id: sessionSignups.id })
+          .from(sessionSignups)
+          .where(and(eq(sessionSignups.sessionId, session.id), eq(sessionSignups.guestId, guest.id)))
+          .limit(1);
+        if (mine) return true;
+        const [g] = await db.select({ status: guests.status }).from(guests).where(eq(guests.id, guest.id)).limit(1);
+        if (g?.status !== "confirmed") {
+          throw new ApiError(
+            409,
+            "guest_not_confirmed",
+            `Only confirmed guests pick sessions (this guest is ${g?.status ?? "gone"}): answer yes first.`,
+          );
+        }
+        const [clash] = (await db.all(overlapping)) as { id: string; title: string }[];
+        if (clash)
+          throw new ApiError(409, "session_overlap", `This session overlaps "${clash.title}", which you already picked: drop it first.`);
+        const now = await loadSession(deps, event, session.id);
+        if (now.capacity !== null && now.signedUp >= now.capacity) {
+          throw new ApiError(409, "session_full", `"${now.title}" is full (${now.capacity} places).`);
+        }
+        throw conflict("The agenda changed while this pick was on its way: try again.");
+      },
+    },
+  ).then(async () => toSession(await loadSession(deps, event, session.id)));
+}
+
+/** Drops a guest's pick (their personal link); dropping one they do not have changes nothing. */
+export async function dropSession(deps: Deps, eventId: string, token: string, sessionId: string): Promise<void> {
+  const { event, guest } = await guestOfToken(deps, eventId, token);
+  const session = await loadSession(deps, event, sessionId);
+  const db = deps.db;
+  const picked = sql`EXISTS (SELECT 1 FROM session_signups WHERE session_id = ${session.id} AND guest_id = ${guest.id})`;
+  await db.batch([
+    db
+      .update(eventSessions)
+      .set({ signedUp: sql`${eventSessions.signedUp} - 1` })
+      .where(and(eq(eventSessions.id, session.id), picked)),
+    db
+      .delete(sessionSignups)
+      .where(and(eq(sessionSignups.sessionId, session.id), eq(sessionSignups.guestId, guest.id), sql`changes() > 0`)),
+    agendaChanged(deps, event, session.id, sql`(SELECT signed_up FROM event_sessions WHERE id = ${session.id})`, sql`changes() > 0`),
+  ]);
+  deliverSoon(deps);
 }
