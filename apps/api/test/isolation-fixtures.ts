@@ -253,7 +253,7 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
     200,
   );
   expectStatus(
-    await call(t, "POST", `/v1/events/${event.id}/guests/${guest.id}/rsvp`, { token: org.secretKey, body: { answer: "maybe" } }),
+    await call(t, "POST", `/v1/events/${event.id}/guests/${guest.id}/rsvp`, { token: org.secretKey, body: { answer: "yes" } }),
     200,
   );
   const asks: string[] = [];
@@ -277,12 +277,22 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
     await call(t, "POST", `/v1/events/${event.id}/guests/${declined}/decline`, { token: org.secretKey }),
     200,
   );
-  objects.eventSession = expectStatus(
+  const eventSession = expectStatus<{ id: string }>(
     await call(t, "POST", `/v1/events/${event.id}/sessions`, {
       token: org.secretKey,
       body: { title: `${name} keynote`, startsAt: event.startsAt, endsAt: event.endsAt, speakers: [{ name: "Grace" }] },
     }),
     201,
+  );
+  objects.eventSession = eventSession;
+  // The session takes sign-ups, and the confirmed guest picked it through their link.
+  expectStatus(
+    await call(t, "PATCH", `/v1/events/${event.id}/sessions/${eventSession.id}`, { token: org.secretKey, body: { capacity: 100 } }),
+    200,
+  );
+  expectStatus(
+    await call(t, "POST", `/v1/events/${event.id}/invitation/${guest.token}/sessions`, { body: { sessionId: eventSession.id } }),
+    200,
   );
   // Places: a place (a minute ago's one-minute booking by the org's participant has ended, so it
   // can be completed and reviewed), a completed booking with its pending review, and a

@@ -88,13 +88,9 @@ export type UpdateEventSession = z.output<typeof UpdateEventSessionSchema>;
 export const EventSessionListSchema = z.object({ data: z.array(EventSessionSchema) }).openapi("EventSessionList");
 
 /** A guest's pick of a session, through their personal link. */
-export const SessionPickSchema = z
-  .strictObject({ sessionId: EventSessionId })
-  .openapi("SessionPickRequest");
+export const SessionPickSchema = z.strictObject({ sessionId: EventSessionId }).openapi("SessionPickRequest");
 export type SessionPick = z.output<typeof SessionPickSchema>;
 
 /** A guest's personal agenda: the sessions they picked, in time order. */
-export const PersonalAgendaSchema = z
-  .object({ data: z.array(EventSessionSchema) })
-  .openapi("PersonalAgenda");
+export const PersonalAgendaSchema = z.object({ data: z.array(EventSessionSchema) }).openapi("PersonalAgenda");
 export type PersonalAgenda = z.infer<typeof PersonalAgendaSchema>;

@@ -31,7 +31,9 @@ export const CheckinListSchema = z
     eventId: EventId,
     name: z.string(),
     ticketTypeIds: z.array(TicketTypeId).nullable().openapi({ description: "The types it admits; null: every type." }),
-    admitsGuests: z.boolean().openapi({ description: "Whether it also admits the event's confirmed guests (RSVP), by their personal token." }),
+    admitsGuests: z
+      .boolean()
+      .openapi({ description: "Whether it also admits the event's confirmed guests (RSVP), by their personal token." }),
     checkedIn: z.number().int().openapi({ description: "Targets checked in now (undone check-ins not counted)." }),
     total: z.number().int().openapi({ description: "Valid tickets of the types it admits, plus confirmed guests when it admits guests." }),
     createdAt: z.iso.datetime(),

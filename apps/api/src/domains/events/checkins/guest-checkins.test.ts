@@ -21,7 +21,8 @@ afterAll(() => t.close());
 
 const newList = async (org: TestOrg, eventId: string, body: Record<string, unknown>) =>
   expectStatus<CheckinList>(await call(t, "POST", `/v1/events/${eventId}/checkin-lists`, { token: org.secretKey, body }), 201);
-const scan = (token: string, listId: string, code: string) => call(t, "POST", `/v1/checkin-lists/${listId}/checkins`, { token, body: { code } });
+const scan = (token: string, listId: string, code: string) =>
+  call(t, "POST", `/v1/checkin-lists/${listId}/checkins`, { token, body: { code } });
 
 describe("checking guests in", () => {
   it("a confirmed guest's token checks them (and their plus-ones) in once; the list counts guests and finds them by name", async () => {
@@ -31,9 +32,15 @@ describe("checking guests in", () => {
     const list = await newList(a, event.id, { name: "Door", admitsGuests: true });
     expect(list).toMatchObject({ admitsGuests: true, checkedIn: 0, total: 1 });
     const done = expectStatus<Checkin>(await scan(staff.accessToken, list.id, ` ${ada.token} `), 201);
-    expect(done).toMatchObject({ target: { type: "guest", id: ada.id, name: "Ada Lovelace", plusOnes: 2 }, checkedInBy: staff.member.userId });
+    expect(done).toMatchObject({
+      target: { type: "guest", id: ada.id, name: "Ada Lovelace", plusOnes: 2 },
+      checkedInBy: staff.member.userId,
+    });
     expectProblem(await scan(a.secretKey, list.id, ada.token), 409, "already_checked_in");
-    const inside = expectStatus<Page<Checkin>>(await call(t, "GET", `/v1/checkin-lists/${list.id}/checkins?q=lovelace`, { token: a.secretKey }), 200);
+    const inside = expectStatus<Page<Checkin>>(
+      await call(t, "GET", `/v1/checkin-lists/${list.id}/checkins?q=lovelace`, { token: a.secretKey }),
+      200,
+    );
     expect(inside.data.map((c) => c.target.id)).toEqual([ada.id]);
     expect(expectStatus<CheckinList>(await call(t, "GET", `/v1/checkin-lists/${list.id}`, { token: a.secretKey }), 200)).toMatchObject({
       checkedIn: 1,

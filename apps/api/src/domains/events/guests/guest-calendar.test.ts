@@ -41,7 +41,10 @@ describe(".ics invitations", () => {
     await rsvpSettings(t, a, event, { invitationUrl: "https://host.example/rsvp" });
     const to = address("ada");
     const ada = await newGuest(t, a, event, { name: "Ada", email: to });
-    expectStatus(await call(t, "POST", `/v1/events/${event.id}/guest-invitations`, { token: a.secretKey, body: { channels: ["email"] } }), 200);
+    expectStatus(
+      await call(t, "POST", `/v1/events/${event.id}/guest-invitations`, { token: a.secretKey, body: { channels: ["email"] } }),
+      200,
+    );
     const [mail] = await outboxEmails(t, to, "rsvp_invitation");
     const [file] = mail!.attachments ?? [];
     expect(file).toMatchObject({ filename: "invite.ics", contentType: "text/calendar; charset=utf-8; method=REQUEST" });
@@ -54,7 +57,10 @@ describe(".ics invitations", () => {
     const firstSequence = Number(field(ics, "SEQUENCE")!.split(":")[1]);
     // The organizer moves the event a little later: the guest's "yes" confirmation has the same UID and a higher SEQUENCE.
     app.advance(5_000);
-    expectStatus(await call(t, "PATCH", `/v1/events/${event.id}`, { token: a.secretKey, body: { endsAt: "2030-07-02T23:00:00.000Z" } }), 200);
+    expectStatus(
+      await call(t, "PATCH", `/v1/events/${event.id}`, { token: a.secretKey, body: { endsAt: "2030-07-02T23:00:00.000Z" } }),
+      200,
+    );
     expectStatus(await answer(t, event, ada.token, { answer: "yes" }), 200);
     const [confirmed] = await outboxEmails(t, to, "rsvp_confirmed");
     const again = confirmed!.attachments![0]!.content;
@@ -167,7 +173,10 @@ describe("reminders", () => {
     expectStatus(await answer(t, event, g.token, { answer: "yes" }), 200);
     const later = "2032-05-01T14:00:00.000Z";
     expectStatus(
-      await call(t, "PATCH", `/v1/events/${event.id}`, { token: a.secretKey, body: { startsAt: later, endsAt: "2032-05-01T16:00:00.000Z" } }),
+      await call(t, "PATCH", `/v1/events/${event.id}`, {
+        token: a.secretKey,
+        body: { startsAt: later, endsAt: "2032-05-01T16:00:00.000Z" },
+      }),
       200,
     );
     toBeforeStart(startsAt, HOUR - 60_000);

@@ -69,7 +69,10 @@ describe("session sign-ups", () => {
     expect(picked).toMatchObject({ id: keynote.id, signedUp: 1 });
     // Picking it again (a retry) answers it as it is, without a second place.
     expect(expectStatus<EventSession>(await pick(event.id, ada!.token, keynote.id), 200).signedUp).toBe(1);
-    const mine = expectStatus<{ data: EventSession[] }>(await call(t, "GET", `/v1/events/${event.id}/invitation/${ada!.token}/sessions`, {}), 200);
+    const mine = expectStatus<{ data: EventSession[] }>(
+      await call(t, "GET", `/v1/events/${event.id}/invitation/${ada!.token}/sessions`, {}),
+      200,
+    );
     expect(mine.data.map((s) => s.id)).toEqual([keynote.id]);
     const inv = expectStatus<Invitation>(await call(t, "GET", `/v1/events/${event.id}/invitation/${ada!.token}`, {}), 200);
     expect(inv.sessionIds).toEqual([keynote.id]);
@@ -182,9 +185,14 @@ describe("control: the same race catches a pick that reads the count, then write
       const { picks } = await fill(s.id);
       if (picks >= capacity) return;
       await t.deps.db.batch([
-        t.deps.db
-          .insert(sessionSignups)
-          .values({ id: `ssu_${guestId.slice(4)}`, orgId: org.org.id, eventId: event.id, sessionId: s.id, guestId, createdAt: t.deps.now() }),
+        t.deps.db.insert(sessionSignups).values({
+          id: `ssu_${guestId.slice(4)}`,
+          orgId: org.org.id,
+          eventId: event.id,
+          sessionId: s.id,
+          guestId,
+          createdAt: t.deps.now(),
+        }),
         t.deps.db
           .update(eventSessions)
           .set({ signedUp: sql`${eventSessions.signedUp} + 1` })
