@@ -128,4 +128,18 @@ export class Sessions extends APIResource {
   async del(eventId: string, sessionId: string, options?: RequestOptions): Promise<void> {
     await this._transport.request("DELETE", `${g(eventId)}${path`/sessions/${sessionId}`}`, options);
   }
+
+  /** A guest's personal agenda, through their token (no key is sent). */
+  async picks(eventId: string, token: string, options?: RequestOptions): Promise<EventSession[]> {
+    return (await this._transport.request<{ data: EventSession[] }>("GET", mine(eventId, token), { ...options, auth: "none" })).data;
+  }
+  /** A confirmed guest signs up for a session (never over its capacity, never two overlapping). */
+  pick(eventId: string, token: string, sessionId: string, options?: RequestOptions): Promise<EventSession> {
+    return this._transport.request("POST", mine(eventId, token), { ...options, auth: "none", body: { sessionId } });
+  }
+  async drop(eventId: string, token: string, sessionId: string, options?: RequestOptions): Promise<void> {
+    await this._transport.request("DELETE", `${mine(eventId, token)}${path`/${sessionId}`}`, { ...options, auth: "none" });
+  }
 }
+
+const mine = (eventId: string, token: string) => `${g(eventId)}${path`/invitation/${token}`}/sessions`;
