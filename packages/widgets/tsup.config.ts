@@ -13,6 +13,7 @@ const ELEMENTS = {
   "gk-parking-map": "parking-map",
   "gk-slot-picker": "slot-picker",
   "gk-ticket-checkout": "ticket-checkout",
+  "gk-rsvp": "rsvp",
 };
 
 // Both builds write into dist/, which the build script empties first (parallel cleans would race).

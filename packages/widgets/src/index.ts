@@ -8,5 +8,6 @@ export * from "./plan-money/index.js";
 export * from "./plan-people/index.js";
 export * from "./plan-proposals/index.js";
 export * from "./slot-picker/index.js";
+export * from "./rsvp/index.js";
 export * from "./ticket-checkout/index.js";
 export * from "./vote/index.js";

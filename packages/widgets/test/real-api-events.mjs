@@ -45,7 +45,36 @@ export function realApiEvents(api) {
   // What an organizer does from their server: cancel a pending order (its hold ends, its tickets go back on sale).
   const cancelOrder = (_origin, query) => call("POST", `/v1/orders/${encodeURIComponent(query.order)}/cancel`);
 
+  // An RSVP event for <gk-rsvp> / <gk-agenda>: 3 places, one plus-one each, a question, two
+  // sessions (the first with one place), and two invited guests with their personal tokens.
+  async function newGuestEvent(origin) {
+    const { apiBase } = await api.ready();
+    const publishableKey = await keyFor(origin);
+    n += 1;
+    const draft = await call("POST", "/v1/events", {
+      title: `Garden party ${n}`,
+      timeZone: "Europe/Lisbon",
+      startsAt: "2030-07-02T15:00:00.000Z",
+      endsAt: "2030-07-02T20:00:00.000Z",
+      currency: "EUR",
+      venue: { name: "Quinta" },
+    });
+    await call("PATCH", `/v1/events/${draft.id}/rsvp`, {
+      capacity: 3,
+      maxPlusOnes: 1,
+      questions: [{ id: "dietary", label: "Any dietary needs?", kind: "short_text" }],
+    });
+    const session = (body) => call("POST", `/v1/events/${draft.id}/sessions`, body);
+    const toasts = await session({ title: "Toasts", startsAt: "2030-07-02T15:00:00Z", endsAt: "2030-07-02T15:30:00Z", capacity: 1, track: "Main" });
+    const dance = await session({ title: "Dancing", startsAt: "2030-07-02T16:00:00Z", endsAt: "2030-07-02T18:00:00Z", track: "Garden" });
+    await call("POST", `/v1/events/${draft.id}/publish`);
+    const ada = await call("POST", `/v1/events/${draft.id}/guests`, { name: "Ada" });
+    const bo = await call("POST", `/v1/events/${draft.id}/guests`, { name: "Bo" });
+    return { apiBase, publishableKey, eventId: draft.id, guests: { ada: ada.token, bo: bo.token }, sessions: { toasts: toasts.id, dance: dance.id } };
+  }
+
   const events = serveJson("/__gatherkit-api/event.json", newEvent);
+  const guestEvents = serveJson("/__gatherkit-api/guest-event.json", newGuestEvent);
   const cancel = serveJson("/__gatherkit-api/cancel-order.json", cancelOrder);
-  return { name: "gatherkit-real-api-events", serve: async (context) => (await events(context)) ?? cancel(context) };
+  return { name: "gatherkit-real-api-events", serve: async (context) => (await events(context)) ?? (await guestEvents(context)) ?? cancel(context) };
 }

@@ -23,3 +23,19 @@ export async function cancelOrder(orderId: string): Promise<void> {
   const res = await fetch(`/__gatherkit-api/cancel-order.json?order=${encodeURIComponent(orderId)}`, { cache: "no-store" });
   if (!res.ok) throw new Error(`The real API could not cancel ${orderId}:\n${(await res.json()).error}`);
 }
+
+/** A fresh published RSVP event (test/real-api-events.mjs): 3 places, a question, two sessions, two invited guests. */
+export interface RealGuestEvent {
+  apiBase: string;
+  publishableKey: string;
+  eventId: string;
+  guests: { ada: string; bo: string };
+  sessions: { toasts: string; dance: string };
+}
+
+export async function realGuestEvent(): Promise<RealGuestEvent> {
+  const res = await fetch("/__gatherkit-api/guest-event.json", { cache: "no-store" });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`The real API could not make an RSVP event:\n${body.error}`);
+  return body as RealGuestEvent;
+}

@@ -21,6 +21,8 @@ import type {
 } from "@gatherkit/core";
 import type { RequestOptions } from "../core.js";
 import type { PagePromise } from "../pagination.js";
+import { realtimeOf, type SubscribeHandlers, type Subscription } from "../realtime-client.js";
+import type { TicketedEventMessage } from "../types.js";
 import { APIResource, path } from "./resource.js";
 
 export type { EventSession, Guest, GuestWithLink, Invitation, Registration, RsvpChange, RsvpSettings, SendResult };
@@ -37,6 +39,15 @@ export type SessionCreateParams = z.input<typeof CreateEventSessionSchema>;
 export type SessionUpdateParams = z.input<typeof UpdateEventSessionSchema>;
 
 const g = (eventId: string) => path`/v1/events/${eventId}`;
+
+type Data<T extends TicketedEventMessage["type"]> = Extract<TicketedEventMessage, { type: T }>["data"];
+export type Headcount = Data<"event.headcount_changed">;
+export interface GuestSubscribeHandlers extends SubscribeHandlers {
+  /** An RSVP changed the headcount: `yes` (confirmed guests and plus-ones), `maybe`, `no`, `waitlisted`, `capacity`. */
+  onHeadcountChanged?: (data: Headcount, meta: { seq: number }) => void;
+  /** A session was added, edited, removed, or its sign-ups changed (`signedUp` null: removed). */
+  onAgendaChanged?: (data: Data<"event.agenda_changed">, meta: { seq: number }) => void;
+}
 
 /**
  * An event's guests and RSVP: `gk.events.guests.create(eventId, { name, email })` (organizers),
@@ -104,6 +115,17 @@ export class Guests extends APIResource {
   /** What a guest's personal token reads (the token is the credential: no key is sent). */
   invitation(eventId: string, token: string, options?: RequestOptions): Promise<Invitation> {
     return this._transport.request("GET", `${g(eventId)}${path`/invitation/${token}`}`, { ...options, auth: "none" });
+  }
+  /** Live headcount and agenda changes of a published event (its room `event:<id>`). */
+  subscribe(eventId: string, handlers: GuestSubscribeHandlers = {}): Subscription {
+    return realtimeOf(this._client).subscribe(
+      path`event:${eventId}`,
+      (event, meta) => {
+        if (event.type === "event.headcount_changed") handlers.onHeadcountChanged?.(event.data, meta);
+        else if (event.type === "event.agenda_changed") handlers.onAgendaChanged?.(event.data, meta);
+      },
+      handlers,
+    );
   }
   /** A guest's own yes / maybe / no with plus-ones, through their token. */
   answer(eventId: string, token: string, params: RsvpParams, options?: RequestOptions): Promise<Invitation> {

@@ -1,0 +1,1 @@
+export { GkRsvp, type RsvpChangedDetail } from "./rsvp.js";
