@@ -75,6 +75,9 @@ export const SIZE_BUDGETS = [
   { name: "<gk-slot-picker>", entry: "packages/widgets/src/slot-picker/index.ts", eager: 18.6, lazy: 3.8 },
   // 19.2 KB measured when it was added (between <gk-plan> and <gk-vote>).
   { name: "<gk-ticket-checkout>", entry: "packages/widgets/src/ticket-checkout/index.ts", eager: 19.6, lazy: 3.8 },
+  // Measured when they were added (the guests branch); they share internal/guests and the SDK's events resource.
+  { name: "<gk-rsvp>", entry: "packages/widgets/src/rsvp/index.ts", eager: 17.4, lazy: 3.8 },
+  { name: "<gk-agenda>", entry: "packages/widgets/src/agenda/index.ts", eager: 16.2, lazy: 3.8 },
   // 36.2 KB since <gk-parking-map> and <gk-slot-picker> (+5.9 KB), 41.0 KB with <gk-ticket-checkout> (+4.8 KB); on demand the parking map's Leaflet too; 41.4 KB once both branches were merged (the shared base grew by their common pieces).
   { name: "every widget  @gatherkit/widgets", entry: "packages/widgets/src/index.ts", eager: 41.1, lazy: 3.8, later: 44.7 },
 ];

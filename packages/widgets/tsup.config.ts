@@ -14,6 +14,7 @@ const ELEMENTS = {
   "gk-slot-picker": "slot-picker",
   "gk-ticket-checkout": "ticket-checkout",
   "gk-rsvp": "rsvp",
+  "gk-agenda": "agenda",
 };
 
 // Both builds write into dist/, which the build script empties first (parallel cleans would race).

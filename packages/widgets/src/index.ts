@@ -1,3 +1,4 @@
+export * from "./agenda/index.js";
 export * from "./base/index.js";
 export * from "./connection-check/index.js";
 export * from "./parking-map/index.js";
@@ -7,7 +8,7 @@ export * from "./plan-chat/index.js";
 export * from "./plan-money/index.js";
 export * from "./plan-people/index.js";
 export * from "./plan-proposals/index.js";
-export * from "./slot-picker/index.js";
 export * from "./rsvp/index.js";
+export * from "./slot-picker/index.js";
 export * from "./ticket-checkout/index.js";
 export * from "./vote/index.js";

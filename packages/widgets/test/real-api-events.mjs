@@ -65,16 +65,31 @@ export function realApiEvents(api) {
       questions: [{ id: "dietary", label: "Any dietary needs?", kind: "short_text" }],
     });
     const session = (body) => call("POST", `/v1/events/${draft.id}/sessions`, body);
-    const toasts = await session({ title: "Toasts", startsAt: "2030-07-02T15:00:00Z", endsAt: "2030-07-02T15:30:00Z", capacity: 1, track: "Main" });
+    const toasts = await session({
+      title: "Toasts",
+      startsAt: "2030-07-02T15:00:00Z",
+      endsAt: "2030-07-02T15:30:00Z",
+      capacity: 1,
+      track: "Main",
+    });
     const dance = await session({ title: "Dancing", startsAt: "2030-07-02T16:00:00Z", endsAt: "2030-07-02T18:00:00Z", track: "Garden" });
     await call("POST", `/v1/events/${draft.id}/publish`);
     const ada = await call("POST", `/v1/events/${draft.id}/guests`, { name: "Ada" });
     const bo = await call("POST", `/v1/events/${draft.id}/guests`, { name: "Bo" });
-    return { apiBase, publishableKey, eventId: draft.id, guests: { ada: ada.token, bo: bo.token }, sessions: { toasts: toasts.id, dance: dance.id } };
+    return {
+      apiBase,
+      publishableKey,
+      eventId: draft.id,
+      guests: { ada: ada.token, bo: bo.token },
+      sessions: { toasts: toasts.id, dance: dance.id },
+    };
   }
 
   const events = serveJson("/__gatherkit-api/event.json", newEvent);
   const guestEvents = serveJson("/__gatherkit-api/guest-event.json", newGuestEvent);
   const cancel = serveJson("/__gatherkit-api/cancel-order.json", cancelOrder);
-  return { name: "gatherkit-real-api-events", serve: async (context) => (await events(context)) ?? (await guestEvents(context)) ?? cancel(context) };
+  return {
+    name: "gatherkit-real-api-events",
+    serve: async (context) => (await events(context)) ?? (await guestEvents(context)) ?? cancel(context),
+  };
 }

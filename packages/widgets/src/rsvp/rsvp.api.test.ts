@@ -36,7 +36,7 @@ describe("<gk-rsvp> against the real API", function () {
     await sendKeys({ press: "Space" });
     await el.updateComplete;
     expect(yes.checked).to.equal(true);
-    const plus = (part(el, "plus-ones") as HTMLInputElement);
+    const plus = part(el, "plus-ones") as HTMLInputElement;
     plus.focus();
     await sendKeys({ press: "ArrowUp" });
     await el.updateComplete;
@@ -71,7 +71,7 @@ describe("<gk-rsvp> against the real API", function () {
     const ada = await rsvpOf(api, api.guests.ada);
     find<HTMLInputElement>(ada, 'input[name="answer"]')!.click();
     await ada.updateComplete;
-    const plus = (part(ada, "plus-ones") as HTMLInputElement);
+    const plus = part(ada, "plus-ones") as HTMLInputElement;
     plus.value = "1";
     plus.dispatchEvent(new Event("input"));
     await ada.updateComplete;
@@ -82,7 +82,7 @@ describe("<gk-rsvp> against the real API", function () {
     const bo = await rsvpOf(api, api.guests.bo);
     find<HTMLInputElement>(bo, 'input[name="answer"]')!.click();
     await bo.updateComplete;
-    const boPlus = (part(bo, "plus-ones") as HTMLInputElement);
+    const boPlus = part(bo, "plus-ones") as HTMLInputElement;
     boPlus.value = "1";
     boPlus.dispatchEvent(new Event("input"));
     await bo.updateComplete;

@@ -1,17 +1,18 @@
-import { type GatherkitClient, Guests, Sessions } from "@gatherkit/sdk";
+import { Events, type GatherkitClient, type Guests, type Sessions } from "@gatherkit/sdk";
 
-const built = new WeakMap<GatherkitClient, { guests: Guests; sessions: Sessions }>();
+type GuestResources = { guests: Guests; sessions: Sessions; retrieve: Events["retrieve"] };
+const built = new WeakMap<GatherkitClient, GuestResources>();
 
 /**
  * The guests and sessions resources of a widget's client: a full `Gatherkit`'s own, else made
  * once per light client, so a guests widget's bundle carries only these resources of the SDK.
  */
-export function guestsOf(client: GatherkitClient): { guests: Guests; sessions: Sessions } {
-  const full = client as { events?: { guests: Guests; sessions: Sessions } };
-  if (full.events) return full.events;
+export function guestsOf(client: GatherkitClient): GuestResources {
+  const full = client as { events?: Events };
   let r = built.get(client);
   if (!r) {
-    r = { guests: new Guests(client), sessions: new Sessions(client) };
+    const events = full.events ?? new Events(client);
+    r = { guests: events.guests, sessions: events.sessions, retrieve: events.retrieve.bind(events) };
     built.set(client, r);
   }
   return r;

@@ -1,0 +1,1 @@
+export { GkAgenda } from "./agenda.js";
