@@ -64,7 +64,7 @@ export const PushKeySchema = z
   .openapi("PushKey");
 
 /** Every kind of notification the API sends (one template each). */
-export const NOTIFICATION_KINDS = ["plan_invite", "plan_finalized", "plan_cancelled", "plan_voting_closes"] as const;
+export const NOTIFICATION_KINDS = ["plan_invite", "plan_finalized", "plan_cancelled", "plan_voting_closes", "event_reminder"] as const;
 export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS).openapi("NotificationKind");
 export type NotificationKindName = z.infer<typeof NotificationKindSchema>;
 
