@@ -57,10 +57,10 @@ export type CreateCheckinList = z.output<typeof CreateCheckinListSchema>;
 
 export const CheckinRequestSchema = z
   .strictObject({
-    code: text().trim().min(1).max(64).openapi({
+    code: text().trim().min(1).max(2000).openapi({
       example: "K7QX-9MDA-3FHT",
       description:
-        "The ticket's code as typed or scanned (case, spaces and dashes do not matter), or a guest's personal token (gst_….…) on a list that admits guests.",
+        "The ticket's code as typed or scanned (case, spaces and dashes do not matter), or a guest's personal token (gst_….…) or their invitation link (a QR code of it) on a list that admits guests.",
     }),
   })
   .openapi("CheckinRequest");

@@ -202,7 +202,8 @@ async function describeActor(deps: Deps, actor: string): Promise<string> {
 export async function checkIn(deps: Deps, caller: Caller | null, listId: string, input: CheckinRequest): Promise<Checkin> {
   const who = requireOrganizer({ var: { caller } });
   const list = await loadList(deps, caller, listId);
-  if (isGuestToken(input.code)) return checkInGuest(deps, list, input.code.trim(), actorOf(who));
+  const guestToken = guestTokenIn(input.code);
+  if (guestToken) return checkInGuest(deps, list, guestToken, actorOf(who));
   const code = normalizeTicketCode(input.code);
   const [ticket] = code
     ? await deps.db
@@ -259,8 +260,17 @@ export async function checkIn(deps: Deps, caller: Caller | null, listId: string,
   return done;
 }
 
-/** A guest's personal token (`gst_….<hex>`), as their invitation link and QR code carry it. */
-const isGuestToken = (code: string) => /^gst_[0-9a-z]{8,40}\.[0-9a-f]{32}$/.test(code.trim());
+/**
+ * The guest token a scan names: the token itself (`gst_….<hex>`), or the guest's invitation link
+ * (a QR code of it) with the token in its `token` parameter; undefined for anything else.
+ */
+function guestTokenIn(code: string): string | undefined {
+  const token = /^gst_[0-9a-z]{8,40}\.[0-9a-f]{32}$/;
+  if (token.test(code)) return code;
+  if (!/^https?:\/\//.test(code)) return undefined;
+  const inLink = URL.canParse(code) ? new URL(code).searchParams.get("token") : null;
+  return inLink && token.test(inLink) ? inLink : undefined;
+}
 
 /**
  * Checks a guest in (with their plus-ones) on a list that admits guests, by their personal token.
