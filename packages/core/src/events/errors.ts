@@ -15,6 +15,7 @@ export const EVENT_ERROR_CODES = [
   "ticket_not_found",
   "ticket_not_on_list",
   "ticket_void",
+  "ticket_qr_invalid",
   "already_checked_in",
   "checkin_undone",
   "order_not_refundable",

@@ -33,6 +33,10 @@ export const CheckinListSchema = z
     ticketTypeIds: z.array(TicketTypeId).nullable().openapi({ description: "The types it admits; null: every type." }),
     checkedIn: z.number().int().openapi({ description: "Targets checked in now (undone check-ins not counted)." }),
     total: z.number().int().openapi({ description: "Valid tickets of the types it admits." }),
+    qrPublicKey: z.string().openapi({
+      description:
+        "The Ed25519 public key (raw, base64url) that signs tickets' QR payloads (`GK1:<event id>:<code>:<signature>`, the signature over everything before its last colon): a scanner can refuse a forged or altered code offline.",
+    }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -47,9 +51,10 @@ export type CreateCheckinList = z.output<typeof CreateCheckinListSchema>;
 
 export const CheckinRequestSchema = z
   .strictObject({
-    code: text().trim().min(1).max(64).openapi({
+    code: text().trim().min(1).max(200).openapi({
       example: "K7QX-9MDA-3FHT",
-      description: "The ticket's code as typed or scanned (case, spaces and dashes do not matter).",
+      description:
+        "The ticket's code as typed (case, spaces and dashes do not matter), or its QR code's signed payload as scanned (`GK1:…`; one whose signature does not match is refused with 422 `ticket_qr_invalid`).",
     }),
   })
   .openapi("CheckinRequest");
