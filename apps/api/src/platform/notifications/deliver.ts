@@ -33,7 +33,10 @@ export function createMessageSender(providers: NotificationProviders, fan?: FanO
         return;
       }
       return deliverOnce(deps, row, { channel: "email", to: p.to, template: p.template, provider: providers.email }, () =>
-        providers.email.send({ orgId: row.orgId, to: p.to, subject: p.subject, text: p.text, html: p.html, headers: p.headers }, row.id),
+        providers.email.send(
+          { orgId: row.orgId, to: p.to, subject: p.subject, text: p.text, html: p.html, headers: p.headers, attachments: p.attachments },
+          row.id,
+        ),
       );
     },
     sms: (deps, p, row) =>

@@ -18,6 +18,8 @@ export interface OutgoingEmail {
   text: string;
   html?: string;
   headers?: Record<string, string>;
+  /** Base64 content (see the outbox's EmailPayload). */
+  attachments?: { filename: string; contentType: string; content: string }[];
 }
 
 export interface OutgoingSms {

@@ -40,6 +40,9 @@ export function createResendProvider(opts: ResendOptions): EmailProvider {
           text: message.text,
           ...(message.html ? { html: message.html } : {}),
           ...(message.headers && Object.keys(message.headers).length ? { headers: message.headers } : {}),
+          ...(message.attachments?.length
+            ? { attachments: message.attachments.map((a) => ({ filename: a.filename, content: a.content, content_type: a.contentType })) }
+            : {}),
         }),
       });
       if (!res.ok) throw await providerFailure("resend", res, opts.now());

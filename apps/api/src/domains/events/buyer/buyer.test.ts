@@ -103,4 +103,31 @@ describe("QR codes", () => {
     expect(mail!.html).toContain("&lt;img src=x onerror=alert(1)&gt;");
     expect(mail!.html).toContain("Free &lt;entry&gt;");
   });
+
+  it("the confirmation email carries the event as an .ics attachment (UTC times, venue, a stable UID per order, the order link)", async () => {
+    const event = await newEvent(t, a, {
+      title: "Fado, live; at night",
+      venue: { name: "Clube de Fado", address: { line1: "Rua S. João da Praça 94", city: "Lisboa", country: "PT" } },
+    });
+    const free = await newTicketType(t, a, event, { price: 0 });
+    const email = "ics-buyer@example.com";
+    const order = expectStatus<Order>(await checkoutRequest(t, a, event, [{ ticketTypeId: free.id, quantity: 1 }], { email }), 201);
+    const [mail] = await outboxEmails(t, email, "order_confirmation");
+    expect(mail!.attachments).toHaveLength(1);
+    const [att] = mail!.attachments!;
+    expect(att).toMatchObject({ filename: "event.ics", contentType: "text/calendar; method=PUBLISH" });
+    const ics = new TextDecoder().decode(Uint8Array.from(atob(att!.content), (ch) => ch.charCodeAt(0)));
+    const unfolded = ics.replace(/\r\n[ \t]/g, "");
+    expect(unfolded.startsWith("BEGIN:VCALENDAR\r\n")).toBe(true);
+    expect(unfolded).toContain("METHOD:PUBLISH");
+    expect(unfolded).toContain("BEGIN:VEVENT");
+    expect(unfolded).toContain(`UID:${order.id}@`);
+    expect(unfolded).toContain("DTSTART:20300702T193000Z");
+    expect(unfolded).toContain("DTEND:20300702T223000Z");
+    // Text values escape commas and semicolons (RFC 5545 3.3.11); non-ASCII survives as UTF-8.
+    expect(unfolded).toContain("SUMMARY:Fado\\, live\\; at night");
+    expect(unfolded).toContain("LOCATION:Clube de Fado\\, Rua S. João da Praça 94\\, Lisboa\\, PT");
+    expect(unfolded).toContain(`/v1/buyer/orders/${order.id}?token=${order.buyerToken}`);
+    expect(unfolded.trimEnd().endsWith("END:VCALENDAR")).toBe(true);
+  });
 });
