@@ -2,6 +2,7 @@ import type { RequestOptions } from "../core.js";
 import type { PagePromise } from "../pagination.js";
 import { realtimeOf, type SubscribeHandlers, type Subscription } from "../realtime-client.js";
 import type {
+  EventAnalytics,
   EventCreateParams,
   EventListParams,
   EventUpdateParams,
@@ -18,6 +19,7 @@ import type {
 } from "../types.js";
 import { Guests, Sessions } from "./guests.js";
 import { APIResource, path } from "./resource.js";
+import { CheckinLists, DiscountCodes, Refunds } from "./ticketing.js";
 
 type EventData<T extends TicketedEventMessage["type"]> = Extract<TicketedEventMessage, { type: T }>["data"];
 
@@ -39,6 +41,13 @@ export class Events extends APIResource {
   readonly orders: EventOrders = new EventOrders(this._client);
   readonly guests: Guests = new Guests(this._client);
   readonly sessions: Sessions = new Sessions(this._client);
+  readonly checkinLists: CheckinLists = new CheckinLists(this._client);
+  readonly discountCodes: DiscountCodes = new DiscountCodes(this._client);
+
+  /** Staff: sales, revenue per day (the event's time zone), per type with remaining stock, check-in rate, discount use. */
+  analytics(eventId: string, options?: RequestOptions): Promise<EventAnalytics> {
+    return this._transport.request("GET", path`/v1/events/${eventId}/analytics`, options);
+  }
 
   /** Creates a `draft` event, visible to organizers only until `publish`. */
   create(params: EventCreateParams, options?: RequestOptions): Promise<TicketedEvent> {
@@ -139,6 +148,8 @@ export class EventOrders extends APIResource {
 
 /** Orders by id: `gk.orders.retrieve(orderId)`, `gk.orders.cancel(orderId)` (organizers). */
 export class Orders extends APIResource {
+  readonly refunds: Refunds = new Refunds(this._client);
+
   /** Organizers. */
   retrieve(orderId: string, options?: RequestOptions): Promise<Order> {
     return this._transport.request("GET", path`/v1/orders/${orderId}`, options);
