@@ -253,5 +253,14 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `outbox_order` ON `outbox` (`sent_at`,`kind`,`order_key`);",
       "-- Rows still to be sent take the order key their kind's payload names (as the claim used to read it).\nUPDATE `outbox` SET `order_key` = coalesce(CASE `kind`\n  WHEN 'realtime' THEN json_extract(`payload`, '$.room')\n  WHEN 'email' THEN json_extract(`payload`, '$.to')\n  WHEN 'sms' THEN json_extract(`payload`, '$.to')\n  WHEN 'task' THEN json_extract(`payload`, '$.domain') || ':' || json_extract(`payload`, '$.key')\n  WHEN 'push' THEN json_extract(`payload`, '$.subscriptionId')\n  WHEN 'webhook' THEN json_extract(`payload`, '$.endpointId')\n  WHEN 'notify' THEN json_extract(`payload`, '$.key')\nEND, '') WHERE `sent_at` IS NULL;"
     ]
+  },
+  {
+    "id": "0017_waitlist",
+    "statements": [
+      "CREATE TABLE `waitlist_entries` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`ticket_type_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`email` text NOT NULL,\n\t`quantity` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`order_id` text,\n\t`offered_at` integer,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`ticket_type_id`) REFERENCES `ticket_types`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action,\n\tCONSTRAINT \"waitlist_quantity\" CHECK(\"waitlist_entries\".\"quantity\" >= 1)\n);",
+      "CREATE INDEX `waitlist_type_status` ON `waitlist_entries` (`ticket_type_id`,`status`,`created_at`,`id`);",
+      "CREATE INDEX `waitlist_event` ON `waitlist_entries` (`event_id`,`created_at`,`id`);",
+      "CREATE UNIQUE INDEX `waitlist_live_email` ON `waitlist_entries` (`ticket_type_id`,`email`) WHERE status IN ('waiting', 'offered');"
+    ]
   }
 ];
