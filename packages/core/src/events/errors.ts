@@ -16,6 +16,8 @@ export const EVENT_ERROR_CODES = [
   "ticket_not_on_list",
   "ticket_void",
   "ticket_qr_invalid",
+  "waitlist_not_needed",
+  "waitlist_entry_exists",
   "already_checked_in",
   "checkin_undone",
   "order_not_refundable",

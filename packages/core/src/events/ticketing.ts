@@ -230,3 +230,46 @@ export const EventAnalyticsSchema = z
   })
   .openapi("EventAnalytics");
 export type EventAnalytics = z.infer<typeof EventAnalyticsSchema>;
+
+// ---- waiting list ----------------------------------------------------------------------------
+
+export const WaitlistEntryId = idSchema("waitlistEntry");
+
+export const JoinWaitlistSchema = z
+  .strictObject({
+    name: text().trim().min(1).max(120).openapi({ example: "Grace Hopper" }),
+    email: z
+      .email()
+      .max(254)
+      .transform((e) => e.toLowerCase())
+      .openapi({ example: "grace@example.com" }),
+    quantity: z.number().int().min(1).max(100).default(1).openapi({ description: "Tickets wanted (within the type's per-order bounds)." }),
+    accessCode: text().trim().min(1).max(64).optional().openapi({ description: "For a hidden ticket type." }),
+  })
+  .openapi("JoinWaitlistRequest");
+export type JoinWaitlist = z.output<typeof JoinWaitlistSchema>;
+
+export const WaitlistEntrySchema = z
+  .object({
+    id: WaitlistEntryId,
+    eventId: EventId,
+    ticketTypeId: TicketTypeId,
+    name: z.string(),
+    email: z.string(),
+    quantity: z.number().int(),
+    status: z.enum(["waiting", "offered", "claimed", "expired"]).openapi({
+      description:
+        "`waiting`; `offered`: tickets came back and are held in this entry's name (`orderId`), emailed with a payment link, until the hold's `expiresAt`; `claimed`: paid; `expired`: the offer ran out and passed to the next entry.",
+    }),
+    orderId: OrderId.nullable(),
+    offeredAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("WaitlistEntry");
+export type WaitlistEntry = z.infer<typeof WaitlistEntrySchema>;
+
+export const WaitlistQuerySchema = PageQuerySchema.extend({
+  status: z.enum(["waiting", "offered", "claimed", "expired"]).optional().openapi(q("status", "Only entries in this status.")),
+});
+export type WaitlistQuery = z.output<typeof WaitlistQuerySchema>;
+export const WaitlistPageSchema = pageSchema(WaitlistEntrySchema, "WaitlistEntryPage");

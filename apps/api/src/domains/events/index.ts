@@ -30,6 +30,8 @@ import * as sessionHandlers from "./sessions/sessions.handlers.js";
 import * as sessions from "./sessions/sessions.routes.js";
 import * as ticketTypeHandlers from "./ticket-types/ticket-types.handlers.js";
 import * as ticketTypes from "./ticket-types/ticket-types.routes.js";
+import * as waitlistHandlers from "./waitlist/waitlist.handlers.js";
+import * as waitlist from "./waitlist/waitlist.routes.js";
 
 const router = createRouter()
   .openapi(events.create, eventHandlers.create)
@@ -51,6 +53,8 @@ const router = createRouter()
   .openapi(orders.list, orderHandlers.list)
   .openapi(orders.get, orderHandlers.get)
   .openapi(orders.cancel, orderHandlers.cancel)
+  .openapi(waitlist.join, waitlistHandlers.join)
+  .openapi(waitlist.list, waitlistHandlers.list)
   .openapi(refunds.create, refundHandlers.create)
   .openapi(refunds.list, refundHandlers.list)
   .openapi(checkins.createList, checkinHandlers.createList)
