@@ -40,6 +40,7 @@ import type {
   EventListQuery,
   FinalizeSchema,
   JoinPlanSchema,
+  JoinWaitlistSchema,
   ModerateReviewSchema,
   OrderListQuery,
   PlaceFeature,
@@ -71,6 +72,7 @@ import type {
   UpdatePublishableKeySchema,
   UpdateTicketTypeSchema,
   UpdateWebhookEndpointSchema,
+  WaitlistQuery,
   z,
 } from "@gatherkit/core";
 
@@ -144,6 +146,7 @@ export type {
   Vote,
   VoteResult,
   VoteValue,
+  WaitlistEntry,
 } from "@gatherkit/core";
 
 export type SignUpParams = z.input<typeof SignUpSchema>;
@@ -218,6 +221,9 @@ export type CheckinListCreateParams = z.input<typeof CreateCheckinListSchema>;
 export type CheckinsListParams = Partial<CheckinListQuery>;
 export type DiscountCodeCreateParams = z.input<typeof CreateDiscountCodeSchema>;
 export type RefundCreateParams = z.input<typeof CreateRefundSchema>;
+export type WaitlistJoinParams = z.input<typeof JoinWaitlistSchema>;
+/** `status`, `limit`, `cursor`. */
+export type WaitlistListParams = Partial<WaitlistQuery>;
 
 // ---- places -------------------------------------------------------------------------------
 

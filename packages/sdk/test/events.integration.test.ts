@@ -124,5 +124,15 @@ describe("gk.events.discountCodes, checkinLists, analytics and gk.orders.refunds
     expect(figures).toMatchObject({ eventId: event.id });
     expect(JSON.stringify(figures)).toContain("FADO10");
     await expect(page.events.analytics(event.id)).rejects.toBeInstanceOf(PermissionDeniedError);
+
+    // A sold-out type's waiting list: the page joins it, staff list it.
+    const last = await staff.events.ticketTypes.create(event.id, { name: "Last", price: 0, currency: "EUR", quantity: 1 });
+    await page.events.orders.create(event.id, {
+      buyer: { name: "Lin", email: "lin@example.com" },
+      lines: [{ ticketTypeId: last.id, quantity: 1 }],
+    });
+    const entry = await page.events.ticketTypes.joinWaitlist(event.id, last.id, { name: "Ada", email: "ada@example.com" });
+    expect(entry).toMatchObject({ status: "waiting", quantity: 1 });
+    expect((await staff.events.ticketTypes.waitlist(event.id)).data.map((e) => e.id)).toEqual([entry.id]);
   });
 });

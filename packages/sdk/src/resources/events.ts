@@ -16,6 +16,9 @@ import type {
   TicketType,
   TicketTypeCreateParams,
   TicketTypeUpdateParams,
+  WaitlistEntry,
+  WaitlistJoinParams,
+  WaitlistListParams,
 } from "../types.js";
 import { Guests, Sessions } from "./guests.js";
 import { APIResource, path } from "./resource.js";
@@ -114,6 +117,16 @@ export class TicketTypes extends APIResource {
 
   update(eventId: string, ticketTypeId: string, params: TicketTypeUpdateParams, options?: RequestOptions): Promise<TicketType> {
     return this._transport.request("PATCH", path`/v1/events/${eventId}/ticket-types/${ticketTypeId}`, { ...options, body: params });
+  }
+
+  /** Joins a sold-out type's waiting list (a page's publishable key is enough); 409 `waitlist_not_needed` while it is on sale. */
+  joinWaitlist(eventId: string, ticketTypeId: string, params: WaitlistJoinParams, options?: RequestOptions): Promise<WaitlistEntry> {
+    return this._transport.request("POST", path`/v1/events/${eventId}/ticket-types/${ticketTypeId}/waitlist`, { ...options, body: params });
+  }
+
+  /** Organizers: the event's waiting list, newest first, optionally one `status`. */
+  waitlist(eventId: string, params?: WaitlistListParams, options?: RequestOptions): PagePromise<WaitlistEntry> {
+    return this._transport.list(path`/v1/events/${eventId}/waitlist`, params, options);
   }
 
   /** Only while no order ever held it. */
