@@ -18,8 +18,9 @@ import {
   type Refund,
   type Registration,
   type Review,
+  type WaitlistEntry,
 } from "@gatherkit/core";
-import { calendarSyncRules, checkins, inboxItems, webhookDeliveries } from "@gatherkit/db";
+import { calendarSyncRules, checkins, inboxItems, waitlistEntries, webhookDeliveries } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { deliverOutbox } from "../src/lib/outbox.js";
 import { notificationWrites } from "../src/platform/notifications/notify.js";
@@ -220,6 +221,18 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
   expectStatus(await call(t, "GET", `/v1/buyer/orders/${toPay.id}?token=${buyerToken}`), 200);
   const qr = await t.fetch(`http://api.test/v1/buyer/tickets/${paidTickets[0]?.id}?token=${buyerToken}`.replace("?", "/qr?"));
   if (qr.status !== 200) throw new Error(`the isolation ticket's QR code answered ${qr.status}`);
+  // A free type of one ticket, taken, and a waiting-list entry for it (made through the API, then
+  // removed, so that replaying the request succeeds again).
+  const scarce = await newTicketType(t, org, event, { name: "Last seat", price: 0, quantity: 1 });
+  await checkout(t, org, event, [{ ticketTypeId: scarce.id, quantity: 1 }]);
+  const waiting = expectStatus<WaitlistEntry>(
+    await call(t, "POST", `/v1/events/${event.id}/ticket-types/${scarce.id}/waitlist`, {
+      token: org.secretKey,
+      body: { name: "Ada", email: `wait-${scarce.id}@example.com` },
+    }),
+    201,
+  );
+  await t.deps.db.delete(waitlistEntries).where(eq(waitlistEntries.id, waiting.id));
   // An unpublished event (publish succeeds on it) with a ticket type no order holds (delete succeeds on it).
   const unpublished = await newEvent(t, org, { title: `${name} rehearsal` });
   expectStatus(await call(t, "POST", `/v1/events/${unpublished.id}/unpublish`, { token: org.secretKey }), 200);

@@ -159,6 +159,8 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "buyer.tickets.qr": "GET /v1/buyer/tickets/{ticketId}/qr",
   "events.discountCodes.create": "POST /v1/events/{eventId}/discount-codes",
   "events.discountCodes.list": "GET /v1/events/{eventId}/discount-codes",
+  "events.ticketTypes.waitlist.join": "POST /v1/events/{eventId}/ticket-types/{ticketTypeId}/waitlist",
+  "events.waitlist.list": "GET /v1/events/{eventId}/waitlist",
   "events.checkinLists.create": "POST /v1/events/{eventId}/checkin-lists",
   "events.checkinLists.list": "GET /v1/events/{eventId}/checkin-lists",
   "checkinLists.get": "GET /v1/checkin-lists/{listId}",

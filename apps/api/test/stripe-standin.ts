@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 export async function startStripeStandIn() {
   const requests: { path: string; body: URLSearchParams; idempotencyKey: string | undefined; auth: string | undefined }[] = [];
   let failing = false;
+  /** PaymentIntents whose refunds answer 500 (a provider failing for some orders only). */
+  const failRefundsOf = new Set<string>();
   const read = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
       let data = "";
@@ -40,6 +42,9 @@ export async function startStripeStandIn() {
         status: "requires_payment_method",
       });
     }
+    if (req.method === "POST" && req.url === "/v1/refunds" && failRefundsOf.has(body.get("payment_intent") ?? "")) {
+      return send(500, { error: { type: "api_error", message: "stand-in refuses this refund" } });
+    }
     if (req.method === "POST" && req.url === "/v1/refunds") {
       return send(200, {
         id: `re_standin_${requests.length}`,
@@ -57,6 +62,7 @@ export async function startStripeStandIn() {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    failRefundsOf,
     setFailing: (v: boolean) => {
       failing = v;
     },

@@ -21,6 +21,7 @@ export const ID_PREFIXES = {
   checkin: "chk",
   refund: "rfd",
   discountCode: "dsc",
+  waitlistEntry: "wle",
   guest: "gst",
   rsvpChange: "rsvp",
   eventSession: "ses",

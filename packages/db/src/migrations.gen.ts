@@ -265,5 +265,14 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `event_sessions` ADD `capacity` integer;",
       "ALTER TABLE `event_sessions` ADD `signed_up` integer DEFAULT 0 NOT NULL;"
     ]
+  },
+  {
+    "id": "0018_waitlist",
+    "statements": [
+      "CREATE TABLE `waitlist_entries` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`event_id` text NOT NULL,\n\t`ticket_type_id` text NOT NULL,\n\t`name` text NOT NULL,\n\t`email` text NOT NULL,\n\t`quantity` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`order_id` text,\n\t`offered_at` integer,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`ticket_type_id`) REFERENCES `ticket_types`(`id`) ON UPDATE no action ON DELETE cascade,\n\tFOREIGN KEY (`order_id`) REFERENCES `orders`(`id`) ON UPDATE no action ON DELETE no action,\n\tCONSTRAINT \"waitlist_quantity\" CHECK(\"waitlist_entries\".\"quantity\" >= 1)\n);",
+      "CREATE INDEX `waitlist_type_status` ON `waitlist_entries` (`ticket_type_id`,`status`,`created_at`,`id`);",
+      "CREATE INDEX `waitlist_event` ON `waitlist_entries` (`event_id`,`created_at`,`id`);",
+      "CREATE UNIQUE INDEX `waitlist_live_email` ON `waitlist_entries` (`ticket_type_id`,`email`) WHERE status IN ('waiting', 'offered');"
+    ]
   }
 ];

@@ -10,11 +10,14 @@ import type {
   BookingListQuery,
   CalendarEventListQuery,
   CastVoteSchema,
+  CheckinListQuery,
   ClientListQuery,
   CreateBookingSchema,
   CreateCalendarEventSchema,
   CreateChatMessageSchema,
+  CreateCheckinListSchema,
   CreateClientSchema,
+  CreateDiscountCodeSchema,
   CreatedSecretKeySchema,
   CreateEventSchema,
   CreateExpenseSchema,
@@ -27,6 +30,7 @@ import type {
   CreateProposalSchema,
   CreatePublishableKeySchema,
   CreateQuotaSchema,
+  CreateRefundSchema,
   CreateReviewSchema,
   CreateRoomTokenSchema,
   CreateSecretKeySchema,
@@ -36,6 +40,7 @@ import type {
   EventListQuery,
   FinalizeSchema,
   JoinPlanSchema,
+  JoinWaitlistSchema,
   ModerateReviewSchema,
   OrderListQuery,
   PlaceFeature,
@@ -67,6 +72,7 @@ import type {
   UpdatePublishableKeySchema,
   UpdateTicketTypeSchema,
   UpdateWebhookEndpointSchema,
+  WaitlistQuery,
   z,
 } from "@gatherkit/core";
 
@@ -79,7 +85,11 @@ export type {
   Booking,
   BookingStatus,
   ChatMessage,
+  Checkin,
+  CheckinList,
+  DiscountCode,
   ErrorCode,
+  EventAnalytics,
   Expense,
   Health,
   InboxItem,
@@ -118,6 +128,7 @@ export type {
   PublishableKey,
   PushSubscriptionInfo,
   Quota,
+  Refund,
   Review,
   Role,
   RoomToken,
@@ -135,6 +146,7 @@ export type {
   Vote,
   VoteResult,
   VoteValue,
+  WaitlistEntry,
 } from "@gatherkit/core";
 
 export type SignUpParams = z.input<typeof SignUpSchema>;
@@ -204,6 +216,14 @@ export type QuotaCreateParams = z.input<typeof CreateQuotaSchema>;
 export type OrderCreateParams = z.input<typeof CreateOrderSchema>;
 /** `limit`, `cursor` and an optional `status` filter. */
 export type OrderListParams = Partial<OrderListQuery>;
+export type CheckinListCreateParams = z.input<typeof CreateCheckinListSchema>;
+/** `q` (name, email or ticket code), `limit`, `cursor`. */
+export type CheckinsListParams = Partial<CheckinListQuery>;
+export type DiscountCodeCreateParams = z.input<typeof CreateDiscountCodeSchema>;
+export type RefundCreateParams = z.input<typeof CreateRefundSchema>;
+export type WaitlistJoinParams = z.input<typeof JoinWaitlistSchema>;
+/** `status`, `limit`, `cursor`. */
+export type WaitlistListParams = Partial<WaitlistQuery>;
 
 // ---- places -------------------------------------------------------------------------------
 

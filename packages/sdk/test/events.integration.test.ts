@@ -75,3 +75,64 @@ describe("gk.events and gk.orders", () => {
     expect((await staff.events.cancel(event.id)).status).toBe("cancelled");
   });
 });
+
+describe("gk.events.discountCodes, checkinLists, analytics and gk.orders.refunds", () => {
+  it("staff make a code the page uses, check the tickets in (typed and undone), refund an order and read the figures", async () => {
+    const event = await staff.events.create({ ...EVENT_DEFAULTS, title: "Fado, with codes" });
+    const ga = await staff.events.ticketTypes.create(event.id, { name: "General", price: 2000, currency: "EUR", quantity: 10 });
+    await staff.events.publish(event.id);
+    const code = await staff.events.discountCodes.create(event.id, { code: "FADO10", kind: "percent", value: 10, maxUses: 5 });
+    expect((await staff.events.discountCodes.list(event.id)).map((d) => d.id)).toEqual([code.id]);
+
+    const order = await page.events.orders.create(event.id, {
+      buyer: { name: "Grace", email: "grace@example.com" },
+      lines: [{ ticketTypeId: ga.id, quantity: 2 }],
+      discountCode: "fado10",
+    });
+    expect(order.total).toBe(3600);
+    // The local provider's checkout page pays it (what a tester clicks in pnpm dev).
+    const token = new URL(order.payment!.checkoutUrl!).searchParams.get("token")!;
+    await t.fetch(`${BASE}/v1/payments/local/checkout`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token, outcome: "pay" }).toString(),
+    });
+    const paid = await staff.orders.retrieve(order.id);
+    expect(paid.status).toBe("paid");
+
+    const list = await staff.events.checkinLists.create(event.id, { name: "Door" });
+    expect(list.qrPublicKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await staff.events.checkinLists.list(event.id)).map((l) => l.id)).toEqual([list.id]);
+    const first = await staff.events.checkinLists.checkIn(list.id, paid.tickets[0]!.code.toLowerCase());
+    expect(first.target).toMatchObject({ type: "ticket", code: paid.tickets[0]!.code });
+    const twice = await staff.events.checkinLists.checkIn(list.id, paid.tickets[0]!.code).catch((e: unknown) => e);
+    expect(twice).toBeInstanceOf(ConflictError);
+    expect((twice as ConflictError).code).toBe("already_checked_in");
+    const inside: string[] = [];
+    for await (const c of staff.events.checkinLists.checkins(list.id)) inside.push(c.id);
+    expect(inside).toEqual([first.id]);
+    expect((await staff.events.checkinLists.undo(list.id, first.id)).undoneAt).not.toBeNull();
+    expect((await staff.events.checkinLists.retrieve(list.id)).checkedIn).toBe(0);
+    await staff.events.checkinLists.checkIn(list.id, paid.tickets[1]!.code);
+
+    const refund = await staff.orders.refunds.create(order.id, { amount: 1000, reason: "one seat" });
+    expect(refund).toMatchObject({ orderId: order.id, amount: 1000, status: "succeeded" });
+    expect((await staff.orders.refunds.list(order.id)).map((r) => r.id)).toEqual([refund.id]);
+    expect((await staff.orders.retrieve(order.id)).status).toBe("partially_refunded");
+
+    const figures = await staff.events.analytics(event.id);
+    expect(figures).toMatchObject({ eventId: event.id });
+    expect(JSON.stringify(figures)).toContain("FADO10");
+    await expect(page.events.analytics(event.id)).rejects.toBeInstanceOf(PermissionDeniedError);
+
+    // A sold-out type's waiting list: the page joins it, staff list it.
+    const last = await staff.events.ticketTypes.create(event.id, { name: "Last", price: 0, currency: "EUR", quantity: 1 });
+    await page.events.orders.create(event.id, {
+      buyer: { name: "Lin", email: "lin@example.com" },
+      lines: [{ ticketTypeId: last.id, quantity: 1 }],
+    });
+    const entry = await page.events.ticketTypes.joinWaitlist(event.id, last.id, { name: "Ada", email: "ada@example.com" });
+    expect(entry).toMatchObject({ status: "waiting", quantity: 1 });
+    expect((await staff.events.ticketTypes.waitlist(event.id)).data.map((e) => e.id)).toEqual([entry.id]);
+  });
+});

@@ -55,9 +55,15 @@ const EmailPayloadSchema = z.object({
   html: z.string().optional(),
   /** Extra headers, e.g. RFC 8058's `List-Unsubscribe` and `List-Unsubscribe-Post`. */
   headers: z.record(z.string(), z.string()).optional(),
-  /** Files sent with it, as text (e.g. an event's .ics invitation, `text/calendar; method=REQUEST`). */
+  /** Files sent with it (e.g. a ticket's `.ics`), base64, at most 5 of at most 256 KB each. */
   attachments: z
-    .array(z.object({ filename: z.string().min(1).max(200), contentType: z.string().min(1).max(200), content: z.string().max(200_000) }))
+    .array(
+      z.object({
+        filename: z.string().regex(/^[\w.-]{1,100}$/),
+        contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+(; ?[\w-]+=[\w.-]+)*$/),
+        content: z.base64().max(350_000),
+      }),
+    )
     .max(5)
     .optional(),
   /** What the email is about, for the provider's templates and the outbox viewer (e.g. `plan_invite`). */

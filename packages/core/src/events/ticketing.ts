@@ -36,6 +36,10 @@ export const CheckinListSchema = z
       .openapi({ description: "Whether it also admits the event's confirmed guests (RSVP), by their personal token." }),
     checkedIn: z.number().int().openapi({ description: "Targets checked in now (undone check-ins not counted)." }),
     total: z.number().int().openapi({ description: "Valid tickets of the types it admits, plus confirmed guests when it admits guests." }),
+    qrPublicKey: z.string().openapi({
+      description:
+        "The Ed25519 public key (raw, base64url) that signs tickets' QR payloads (`GK1:<event id>:<code>:<signature>`, the signature over everything before its last colon): a scanner can refuse a forged or altered code offline.",
+    }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -60,7 +64,7 @@ export const CheckinRequestSchema = z
     code: text().trim().min(1).max(2000).openapi({
       example: "K7QX-9MDA-3FHT",
       description:
-        "The ticket's code as typed or scanned (case, spaces and dashes do not matter), or a guest's personal token (gst_….…) or their invitation link (a QR code of it) on a list that admits guests.",
+        "The ticket's code as typed (case, spaces and dashes do not matter), its QR code's signed payload as scanned (`GK1:…`; one whose signature does not match is refused with 422 `ticket_qr_invalid`), or a guest's personal token (gst_….…) or their invitation link (a QR code of it) on a list that admits guests.",
     }),
   })
   .openapi("CheckinRequest");
@@ -248,3 +252,46 @@ export const EventAnalyticsSchema = z
   })
   .openapi("EventAnalytics");
 export type EventAnalytics = z.infer<typeof EventAnalyticsSchema>;
+
+// ---- waiting list ----------------------------------------------------------------------------
+
+export const WaitlistEntryId = idSchema("waitlistEntry");
+
+export const JoinWaitlistSchema = z
+  .strictObject({
+    name: text().trim().min(1).max(120).openapi({ example: "Grace Hopper" }),
+    email: z
+      .email()
+      .max(254)
+      .transform((e) => e.toLowerCase())
+      .openapi({ example: "grace@example.com" }),
+    quantity: z.number().int().min(1).max(100).default(1).openapi({ description: "Tickets wanted (within the type's per-order bounds)." }),
+    accessCode: text().trim().min(1).max(64).optional().openapi({ description: "For a hidden ticket type." }),
+  })
+  .openapi("JoinWaitlistRequest");
+export type JoinWaitlist = z.output<typeof JoinWaitlistSchema>;
+
+export const WaitlistEntrySchema = z
+  .object({
+    id: WaitlistEntryId,
+    eventId: EventId,
+    ticketTypeId: TicketTypeId,
+    name: z.string(),
+    email: z.string(),
+    quantity: z.number().int(),
+    status: z.enum(["waiting", "offered", "claimed", "expired"]).openapi({
+      description:
+        "`waiting`; `offered`: tickets came back and are held in this entry's name (`orderId`), emailed with a payment link, until the hold's `expiresAt`; `claimed`: paid; `expired`: the offer ran out and passed to the next entry.",
+    }),
+    orderId: OrderId.nullable(),
+    offeredAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("WaitlistEntry");
+export type WaitlistEntry = z.infer<typeof WaitlistEntrySchema>;
+
+export const WaitlistQuerySchema = PageQuerySchema.extend({
+  status: z.enum(["waiting", "offered", "claimed", "expired"]).optional().openapi(q("status", "Only entries in this status.")),
+});
+export type WaitlistQuery = z.output<typeof WaitlistQuerySchema>;
+export const WaitlistPageSchema = pageSchema(WaitlistEntrySchema, "WaitlistEntryPage");

@@ -333,3 +333,37 @@ export const orderRefunds = sqliteTable(
   },
   (t) => [index("order_refunds_order").on(t.orderId, t.createdAt), check("order_refunds_amount", sql`${t.amount} >= 1`)],
 );
+
+/**
+ * A buyer waiting for a sold-out ticket type. When tickets come back (a hold expires, an order is
+ * cancelled or refunded) the first waiting entry they fit is offered them: a hold in the entry's
+ * name (`orderId`, `offered`), emailed with its payment link. Paying it makes the entry `claimed`;
+ * letting it run out makes it `expired`, and the tickets go to the next entry. While anyone waits
+ * for a type, the type is not sold to anyone else. One live entry per email and type.
+ */
+export const waitlistEntries = sqliteTable(
+  "waitlist_entries",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    eventId: eventId(),
+    ticketTypeId: text("ticket_type_id")
+      .notNull()
+      .references(() => ticketTypes.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    quantity: integer("quantity").notNull(),
+    status: text("status", { enum: ["waiting", "offered", "claimed", "expired"] }).notNull(),
+    /** The hold offered to this entry. */
+    orderId: text("order_id").references(() => orders.id),
+    offeredAt: integer("offered_at"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("waitlist_type_status").on(t.ticketTypeId, t.status, t.createdAt, t.id),
+    index("waitlist_event").on(t.eventId, t.createdAt, t.id),
+    uniqueIndex("waitlist_live_email").on(t.ticketTypeId, t.email).where(sql`status IN ('waiting', 'offered')`),
+    check("waitlist_quantity", sql`${t.quantity} >= 1`),
+  ],
+);

@@ -2,6 +2,7 @@ import type { RequestOptions } from "../core.js";
 import type { PagePromise } from "../pagination.js";
 import { realtimeOf, type SubscribeHandlers, type Subscription } from "../realtime-client.js";
 import type {
+  EventAnalytics,
   EventCreateParams,
   EventListParams,
   EventUpdateParams,
@@ -15,9 +16,13 @@ import type {
   TicketType,
   TicketTypeCreateParams,
   TicketTypeUpdateParams,
+  WaitlistEntry,
+  WaitlistJoinParams,
+  WaitlistListParams,
 } from "../types.js";
 import { Guests, Sessions } from "./guests.js";
 import { APIResource, path } from "./resource.js";
+import { CheckinLists, DiscountCodes, Refunds } from "./ticketing.js";
 
 type EventData<T extends TicketedEventMessage["type"]> = Extract<TicketedEventMessage, { type: T }>["data"];
 
@@ -39,6 +44,13 @@ export class Events extends APIResource {
   readonly orders: EventOrders = new EventOrders(this._client);
   readonly guests: Guests = new Guests(this._client);
   readonly sessions: Sessions = new Sessions(this._client);
+  readonly checkinLists: CheckinLists = new CheckinLists(this._client);
+  readonly discountCodes: DiscountCodes = new DiscountCodes(this._client);
+
+  /** Staff: sales, revenue per day (the event's time zone), per type with remaining stock, check-in rate, discount use. */
+  analytics(eventId: string, options?: RequestOptions): Promise<EventAnalytics> {
+    return this._transport.request("GET", path`/v1/events/${eventId}/analytics`, options);
+  }
 
   /** Creates a `draft` event, visible to organizers only until `publish`. */
   create(params: EventCreateParams, options?: RequestOptions): Promise<TicketedEvent> {
@@ -107,6 +119,16 @@ export class TicketTypes extends APIResource {
     return this._transport.request("PATCH", path`/v1/events/${eventId}/ticket-types/${ticketTypeId}`, { ...options, body: params });
   }
 
+  /** Joins a sold-out type's waiting list (a page's publishable key is enough); 409 `waitlist_not_needed` while it is on sale. */
+  joinWaitlist(eventId: string, ticketTypeId: string, params: WaitlistJoinParams, options?: RequestOptions): Promise<WaitlistEntry> {
+    return this._transport.request("POST", path`/v1/events/${eventId}/ticket-types/${ticketTypeId}/waitlist`, { ...options, body: params });
+  }
+
+  /** Organizers: the event's waiting list, newest first, optionally one `status`. */
+  waitlist(eventId: string, params?: WaitlistListParams, options?: RequestOptions): PagePromise<WaitlistEntry> {
+    return this._transport.list(path`/v1/events/${eventId}/waitlist`, params, options);
+  }
+
   /** Only while no order ever held it. */
   async del(eventId: string, ticketTypeId: string, options?: RequestOptions): Promise<void> {
     await this._transport.request("DELETE", path`/v1/events/${eventId}/ticket-types/${ticketTypeId}`, options);
@@ -139,6 +161,8 @@ export class EventOrders extends APIResource {
 
 /** Orders by id: `gk.orders.retrieve(orderId)`, `gk.orders.cancel(orderId)` (organizers). */
 export class Orders extends APIResource {
+  readonly refunds: Refunds = new Refunds(this._client);
+
   /** Organizers. */
   retrieve(orderId: string, options?: RequestOptions): Promise<Order> {
     return this._transport.request("GET", path`/v1/orders/${orderId}`, options);

@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { email } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
 import { buyerOrderUrl, buyerToken, ticketQrUrl } from "./buyer-access.js";
+import { orderIcs, toBase64 } from "./ics.js";
 import type { Seat } from "./tickets.js";
 
 const escapeHtml = (s: string) =>
@@ -12,11 +13,12 @@ const escapeHtml = (s: string) =>
 /**
  * The order confirmation email (an outbox row, sent by the notifications platform): the order's
  * code, each ticket's code with a link to its QR code (SVG), and the link where the buyer reads
- * the order without signing in. Everything the buyer typed is escaped in the HTML.
+ * the order without signing in, and the event as an `.ics` attachment (see ics.ts). Everything
+ * the buyer typed is escaped in the HTML.
  */
 export async function confirmationEmail(
   deps: Deps,
-  event: { id: string; title: string; startsAt: number; timeZone: string },
+  event: Parameters<typeof orderIcs>[0] & { timeZone: string },
   order: { id: string; buyerName: string; buyerEmail: string; confirmationCode: string; total: number; currency: string },
   lines: { ticketTypeId: string; name: string; quantity: number }[],
   seats: Seat[],
@@ -62,6 +64,13 @@ ${tickets
     subject: `Your tickets for ${event.title} (${order.confirmationCode})`,
     text,
     html,
+    attachments: [
+      {
+        filename: "event.ics",
+        contentType: "text/calendar; method=PUBLISH",
+        content: toBase64(orderIcs(event, order, { orderUrl, host: new URL(deps.config.publicUrl).host })),
+      },
+    ],
     template: "order_confirmation",
     data: { orderId: order.id, eventId: event.id, confirmationCode: order.confirmationCode },
   });

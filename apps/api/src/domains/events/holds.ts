@@ -4,6 +4,7 @@ import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { deliverSoon } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
 import { enqueueStockChanged } from "./events.js";
+import { offerWaitlist } from "./waitlist/waitlist.service.js";
 
 export type OrderRow = typeof orders.$inferSelect;
 
@@ -20,12 +21,14 @@ export const quotasOfOrder = (orderId: string) =>
  * (the provider refunded it all: its tickets are voided too). One batch: the status change draws
  * a fresh release token, and every counter update runs only where the order carries that token,
  * so of two concurrent releases exactly one returns the stock. The discount code's use is given
- * back with it. Answers whether this call did it.
+ * back with it, and what came back is offered to the waiting list (see waitlist.service.ts).
+ * Answers whether this call did it.
  */
 export async function releaseOrder(
   deps: Deps,
   order: Pick<OrderRow, "id" | "orgId" | "eventId">,
   to: "expired" | "cancelled" | "refunded",
+  opts: { offerWaitlist?: boolean } = {},
 ): Promise<boolean> {
   const db = deps.db;
   const now = deps.now();
@@ -72,6 +75,8 @@ export async function releaseOrder(
   ]);
   const released = results[0].length > 0;
   if (released) deliverSoon(deps);
+  // What came back goes to the type's waiting list first (and an offer that ran out passes on).
+  if (released && opts.offerWaitlist !== false) await offerWaitlist(deps, order.eventId);
   return released;
 }
 

@@ -5,6 +5,7 @@
 import { EVENT_ERROR_CODES, EVENT_MESSAGE_SCHEMAS } from "@gatherkit/core";
 import { createRouter } from "../../lib/create-app.js";
 import type { DomainModule } from "../../lib/domain.js";
+import { DeliveryError } from "../../lib/outbox.js";
 import { loadEvent } from "./access.js";
 import * as analyticsHandlers from "./analytics/analytics.handlers.js";
 import * as analytics from "./analytics/analytics.routes.js";
@@ -16,6 +17,7 @@ import * as discountCodeHandlers from "./discount-codes/discount-codes.handlers.
 import * as discountCodes from "./discount-codes/discount-codes.routes.js";
 import * as eventHandlers from "./events/events.handlers.js";
 import * as events from "./events/events.routes.js";
+import { CANCELLED_EVENT_TASK } from "./events/events.service.js";
 import { GUEST_NOTIFICATIONS } from "./guests/guest-reminders.js";
 import * as guestHandlers from "./guests/guests.handlers.js";
 import * as guests from "./guests/guests.routes.js";
@@ -24,10 +26,13 @@ import * as orders from "./orders/orders.routes.js";
 import { handlePaymentEvent } from "./payments.js";
 import * as refundHandlers from "./refunds/refunds.handlers.js";
 import * as refunds from "./refunds/refunds.routes.js";
+import { refundCancelledEvent } from "./refunds/refunds.service.js";
 import * as sessionHandlers from "./sessions/sessions.handlers.js";
 import * as sessions from "./sessions/sessions.routes.js";
 import * as ticketTypeHandlers from "./ticket-types/ticket-types.handlers.js";
 import * as ticketTypes from "./ticket-types/ticket-types.routes.js";
+import * as waitlistHandlers from "./waitlist/waitlist.handlers.js";
+import * as waitlist from "./waitlist/waitlist.routes.js";
 
 const router = createRouter()
   .openapi(events.create, eventHandlers.create)
@@ -49,6 +54,8 @@ const router = createRouter()
   .openapi(orders.list, orderHandlers.list)
   .openapi(orders.get, orderHandlers.get)
   .openapi(orders.cancel, orderHandlers.cancel)
+  .openapi(waitlist.join, waitlistHandlers.join)
+  .openapi(waitlist.list, waitlistHandlers.list)
   .openapi(refunds.create, refundHandlers.create)
   .openapi(refunds.list, refundHandlers.list)
   .openapi(checkins.createList, checkinHandlers.createList)
@@ -102,6 +109,17 @@ export const eventsDomain = {
   errors: EVENT_ERROR_CODES,
   payments: handlePaymentEvent,
   notifications: GUEST_NOTIFICATIONS,
+  // Cancelling an event queues the refund of its orders (queued by the cancel itself, never by `on`).
+  tasks: {
+    on: async () => [],
+    async run(deps, t) {
+      const { eventId, by } = t.data;
+      if (t.name !== CANCELLED_EVENT_TASK || typeof eventId !== "string" || typeof by !== "string") {
+        throw new DeliveryError(`unknown events task ${t.name}`, { permanent: true });
+      }
+      await refundCancelledEvent(deps, eventId, by);
+    },
+  },
   messages: EVENT_MESSAGE_SCHEMAS,
 } satisfies DomainModule;
 

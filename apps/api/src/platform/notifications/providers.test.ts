@@ -120,6 +120,31 @@ describe("email through Resend (stand-in)", () => {
     }
   });
 
+  it("passes attachments (e.g. a ticket's .ics) to Resend as filename, base64 content and content type", async () => {
+    const resend = await startResendStandIn(RESEND_KEY);
+    try {
+      const ics = btoa("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
+      await enqueue(
+        db,
+        email({
+          to: "ada@example.test",
+          subject: "Tickets",
+          text: "Attached.",
+          template: "order_confirmation",
+          data: {},
+          attachments: [{ filename: "event.ics", contentType: "text/calendar; method=PUBLISH", content: ics }],
+        }),
+        { orgId: ORG, now: clock.now },
+      );
+      expect(await deliverOutbox(depsWith(senderFor(resendEnv(resend.url))))).toMatchObject({ sent: 1 });
+      expect((resend.sent[0]!.body as { attachments?: unknown }).attachments).toEqual([
+        { filename: "event.ics", content: ics, content_type: "text/calendar; method=PUBLISH" },
+      ]);
+    } finally {
+      await resend.close();
+    }
+  });
+
   it("waits out a 429's Retry-After before trying again, then sends", async () => {
     let limited = 1;
     const resend = await startResendStandIn(RESEND_KEY, () =>

@@ -18,7 +18,7 @@ export interface OutgoingEmail {
   text: string;
   html?: string;
   headers?: Record<string, string>;
-  /** Text files sent with it (an .ics invitation). */
+  /** Base64 content (see the outbox's EmailPayload). */
   attachments?: { filename: string; contentType: string; content: string }[];
 }
 

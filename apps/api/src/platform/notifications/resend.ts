@@ -41,13 +41,7 @@ export function createResendProvider(opts: ResendOptions): EmailProvider {
           ...(message.html ? { html: message.html } : {}),
           ...(message.headers && Object.keys(message.headers).length ? { headers: message.headers } : {}),
           ...(message.attachments?.length
-            ? {
-                attachments: message.attachments.map((a) => ({
-                  filename: a.filename,
-                  content_type: a.contentType,
-                  content: base64(a.content),
-                })),
-              }
+            ? { attachments: message.attachments.map((a) => ({ filename: a.filename, content: a.content, content_type: a.contentType })) }
             : {}),
         }),
       });
@@ -57,11 +51,4 @@ export function createResendProvider(opts: ResendOptions): EmailProvider {
       return { providerMessageId: answer.data.id };
     },
   };
-}
-
-/** UTF-8 text as base64 (Resend takes attachment content so). */
-function base64(text: string): string {
-  let bin = "";
-  for (const b of new TextEncoder().encode(text)) bin += String.fromCharCode(b);
-  return btoa(bin);
 }

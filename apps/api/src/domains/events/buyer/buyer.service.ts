@@ -37,5 +37,5 @@ export async function buyerOrder(deps: Deps, orderId: string, token: string | un
 export async function ticketQr(deps: Deps, ticketId: string, token: string | undefined): Promise<string> {
   const [ticket] = await deps.db.select().from(tickets).where(eq(tickets.id, ticketId)).limit(1);
   if (!ticket || token === undefined || !(await isBuyerToken(deps.config, ticket.orderId, token))) throw notFound("Ticket");
-  return ticketQrSvg(ticket.code);
+  return ticketQrSvg(deps.config, ticket.eventId, ticket.code);
 }

@@ -1,9 +1,10 @@
-import type { Order } from "@gatherkit/core";
+import type { CheckinList, Order } from "@gatherkit/core";
 import { toString as qrToString } from "qrcode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkout, checkoutRequest, newEvent, newTicketType } from "../../../../test/event-fixtures.js";
 import { expectProblem, expectStatus, outboxEmails, type TestOrg, twoOrgs } from "../../../../test/fixtures.js";
 import { call, type TestApp } from "../../../../test/harness.js";
+import { signedQrPayload } from "../qr.js";
 
 let t: TestApp;
 let a: TestOrg;
@@ -50,7 +51,7 @@ describe("the buyer reads their own order with its token, no credential", () => 
 });
 
 describe("QR codes", () => {
-  it("each ticket's QR link answers an SVG of exactly its code (the qrcode package), which the door can scan", async () => {
+  it("each ticket's QR link answers an SVG (the qrcode package) of its signed payload, which verifies with the lists' public key", async () => {
     const event = await newEvent(t, a);
     const free = await newTicketType(t, a, event, { price: 0 });
     const order = await checkout(t, a, event, [{ ticketTypeId: free.id, quantity: 2 }]);
@@ -59,7 +60,22 @@ describe("QR codes", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("image/svg+xml");
     const svg = await res.text();
-    expect(svg).toBe(await qrToString(one!.code, { type: "svg", errorCorrectionLevel: "M", margin: 2 }));
+    const payload = await signedQrPayload(t.deps.config, event.id, one!.code);
+    expect(svg).toBe(await qrToString(payload, { type: "svg", errorCorrectionLevel: "M", margin: 2 }));
+    // The payload names the event and the code, and its Ed25519 signature verifies with nothing but
+    // the public key every check-in list carries (what an offline scanner has).
+    const body = `GK1:${event.id}:${one!.code.replace(/-/g, "")}`;
+    expect(payload.startsWith(`${body}:`)).toBe(true);
+    const list = expectStatus<CheckinList>(
+      await call(t, "POST", `/v1/events/${event.id}/checkin-lists`, { token: a.secretKey, body: { name: "Door" } }),
+      201,
+    );
+    const fromB64 = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+    const key = await crypto.subtle.importKey("raw", fromB64(list.qrPublicKey), { name: "Ed25519" }, false, ["verify"]);
+    const sig = fromB64(payload.slice(body.length + 1));
+    expect(await crypto.subtle.verify({ name: "Ed25519" }, key, sig, new TextEncoder().encode(body))).toBe(true);
+    const forged = new TextEncoder().encode(`GK1:${event.id}:${two!.code.replace(/-/g, "")}`);
+    expect(await crypto.subtle.verify({ name: "Ed25519" }, key, sig, forged)).toBe(false);
     expect(svg.startsWith("<svg")).toBe(true);
     const svg2 = await (await t.fetch(`http://api.test${path(two!.qrUrl!)}`)).text();
     expect(svg2).not.toBe(svg);
@@ -86,5 +102,32 @@ describe("QR codes", () => {
     expect(mail!.html).not.toContain("<img src=x");
     expect(mail!.html).toContain("&lt;img src=x onerror=alert(1)&gt;");
     expect(mail!.html).toContain("Free &lt;entry&gt;");
+  });
+
+  it("the confirmation email carries the event as an .ics attachment (UTC times, venue, a stable UID per order, the order link)", async () => {
+    const event = await newEvent(t, a, {
+      title: "Fado, live; at night",
+      venue: { name: "Clube de Fado", address: { line1: "Rua S. João da Praça 94", city: "Lisboa", country: "PT" } },
+    });
+    const free = await newTicketType(t, a, event, { price: 0 });
+    const email = "ics-buyer@example.com";
+    const order = expectStatus<Order>(await checkoutRequest(t, a, event, [{ ticketTypeId: free.id, quantity: 1 }], { email }), 201);
+    const [mail] = await outboxEmails(t, email, "order_confirmation");
+    expect(mail!.attachments).toHaveLength(1);
+    const [att] = mail!.attachments!;
+    expect(att).toMatchObject({ filename: "event.ics", contentType: "text/calendar; method=PUBLISH" });
+    const ics = new TextDecoder().decode(Uint8Array.from(atob(att!.content), (ch) => ch.charCodeAt(0)));
+    const unfolded = ics.replace(/\r\n[ \t]/g, "");
+    expect(unfolded.startsWith("BEGIN:VCALENDAR\r\n")).toBe(true);
+    expect(unfolded).toContain("METHOD:PUBLISH");
+    expect(unfolded).toContain("BEGIN:VEVENT");
+    expect(unfolded).toContain(`UID:${order.id}@`);
+    expect(unfolded).toContain("DTSTART:20300702T193000Z");
+    expect(unfolded).toContain("DTEND:20300702T223000Z");
+    // Text values escape commas and semicolons (RFC 5545 3.3.11); non-ASCII survives as UTF-8.
+    expect(unfolded).toContain("SUMMARY:Fado\\, live\\; at night");
+    expect(unfolded).toContain("LOCATION:Clube de Fado\\, Rua S. João da Praça 94\\, Lisboa\\, PT");
+    expect(unfolded).toContain(`/v1/buyer/orders/${order.id}?token=${order.buyerToken}`);
+    expect(unfolded.trimEnd().endsWith("END:VCALENDAR")).toBe(true);
   });
 });

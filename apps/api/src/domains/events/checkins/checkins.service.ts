@@ -19,6 +19,7 @@ import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { assertTicketTypesOfEvent, loadEvent } from "../access.js";
 import { linkInvalid, tokenGuestId, tokenMatches } from "../guests/guest-links.js";
+import { isQrPayload, openQrPayload, qrPublicKey } from "../qr.js";
 
 // Check-in lists and check-ins. A list belongs to one event and admits tickets of the types it
 // names (every type when none); a check-in records one target (a ticket, for now) on one list.
@@ -71,6 +72,7 @@ async function toCheckinList(deps: Deps, row: CheckinListRow): Promise<CheckinLi
     admitsGuests: row.admitsGuests,
     checkedIn: inside?.n ?? 0,
     total: (all?.n ?? 0) + (confirmed?.n ?? 0),
+    qrPublicKey: await qrPublicKey(deps.config),
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),
   };
@@ -192,6 +194,21 @@ async function describeActor(deps: Deps, actor: string): Promise<string> {
 }
 
 /**
+ * The ticket code a scan or a typed value names. A QR payload (`GK1:…`) is verified first: one
+ * whose signature does not match (altered, truncated, forged) is refused with 422
+ * `ticket_qr_invalid` before anything is looked up; a genuine one for another event is 422
+ * `ticket_not_on_list`. Anything else is a typed code (null when it cannot be one).
+ */
+async function ticketCodeOf(deps: Deps, list: CheckinListRow, value: string): Promise<string | null> {
+  if (!isQrPayload(value)) return normalizeTicketCode(value);
+  const opened = await openQrPayload(deps.config, value);
+  if (!opened)
+    throw new ApiError(422, "ticket_qr_invalid", "This QR code is not a genuine ticket: its signature does not match. Do not admit it.");
+  if (opened.eventId !== list.eventId) throw new ApiError(422, "ticket_not_on_list", "This QR code is a ticket for another event.");
+  return normalizeTicketCode(opened.code);
+}
+
+/**
  * Checks a ticket in on a list by its code (staff of any role). The check-in row goes in only
  * if, as the statement runs, the ticket is still valid; a partial unique index allows one live
  * check-in per ticket and list, so of any number of concurrent scans exactly one checks it in
@@ -204,7 +221,7 @@ export async function checkIn(deps: Deps, caller: Caller | null, listId: string,
   const list = await loadList(deps, caller, listId);
   const guestToken = guestTokenIn(input.code);
   if (guestToken) return checkInGuest(deps, list, guestToken, actorOf(who));
-  const code = normalizeTicketCode(input.code);
+  const code = await ticketCodeOf(deps, list, input.code);
   const [ticket] = code
     ? await deps.db
         .select()

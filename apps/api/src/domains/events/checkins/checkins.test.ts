@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkout, newEvent, newTicketType } from "../../../../test/event-fixtures.js";
 import { addMember, expectProblem, expectStatus, newOrg, type TestMember, type TestOrg, twoOrgs } from "../../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
+import { signedQrPayload } from "../qr.js";
 
 let t: TestApp;
 let a: TestOrg;
@@ -109,6 +110,40 @@ describe("checking tickets in", () => {
       422,
       "unknown_ticket_type",
     );
+  });
+
+  it("a scanned QR payload checks its ticket in; an altered, truncated or forged one is 422 ticket_qr_invalid and checks nothing in", async () => {
+    const { event, ga, vip, order } = await setup(t, a, 1);
+    const other = await setup(t, a, 1);
+    const list = await newList(t, a, event.id, { name: "Scanner" });
+    const gaTicket = ticketsOf(order, ga.id)[0]!;
+    const vipTicket = ticketsOf(order, vip.id)[0]!;
+    const payload = await signedQrPayload(t.deps.config, event.id, gaTicket.code);
+    // A signature for the VIP ticket pasted onto the GA code, one flipped signature character
+    // (deterministically changed: an "A" becomes "B", anything else "A"), a truncated payload and
+    // the right code claimed for this event with another event's signature.
+    const vipPayload = await signedQrPayload(t.deps.config, event.id, vipTicket.code);
+    const sigOf = (p: string) => p.slice(p.lastIndexOf(":") + 1);
+    const head = payload.slice(0, payload.lastIndexOf(":") + 1);
+    const sig = sigOf(payload);
+    const tampered = [
+      `${head}${sigOf(vipPayload)}`,
+      `${head}${sig.slice(0, 10)}${sig[10] === "A" ? "B" : "A"}${sig.slice(11)}`,
+      payload.slice(0, -1),
+      `${head}${sigOf(await signedQrPayload(t.deps.config, other.event.id, gaTicket.code))}`,
+      `gk1:${event.id}:${gaTicket.code.replace(/-/g, "")}:${sig}`.replace(/:([A-Z0-9]{12}):/, (_, c: string) => `:${c.toLowerCase()}:`),
+    ];
+    for (const bad of tampered) {
+      expect(bad).not.toBe(payload);
+      expectProblem(await scan(t, staff.accessToken, list.id, bad), 422, "ticket_qr_invalid");
+    }
+    expect(expectStatus<CheckinList>(await call(t, "GET", `/v1/checkin-lists/${list.id}`, { token: a.secretKey }), 200).checkedIn).toBe(0);
+    // A genuine payload of another event's ticket is not for this list.
+    const foreign = await signedQrPayload(t.deps.config, other.event.id, ticketsOf(other.order, other.ga.id)[0]!.code);
+    expectProblem(await scan(t, staff.accessToken, list.id, foreign), 422, "ticket_not_on_list");
+    const done = expectStatus<Checkin>(await scan(t, staff.accessToken, list.id, payload), 201);
+    expect(done.target).toMatchObject({ id: gaTicket.id, code: gaTicket.code });
+    expectProblem(await scan(t, staff.accessToken, list.id, payload), 409, "already_checked_in");
   });
 
   it("staff roles only: staff scan but do not make lists; keys for the public and participants are refused; another org sees 404", async () => {

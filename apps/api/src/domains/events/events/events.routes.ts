@@ -165,6 +165,6 @@ export type UnpublishRoute = typeof unpublish;
 export const cancel = transition(
   "cancel",
   "Cancel an event",
-  "draft, published or unpublished → cancelled, for good: nothing more is sold.",
+  "draft, published or unpublished → cancelled, for good: nothing more is sold. In the background (retried until done) every pending hold is cancelled, every paid order's tickets are voided and its buyer emailed, and every paid order is refunded what is left of it through the payments provider (each refund listed on its order with `reason: event_cancelled`).",
 );
 export type CancelRoute = typeof cancel;

@@ -16,6 +16,7 @@ import { ApiError, conflict } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import { answerOnCommit } from "../../../lib/idempotent-writes.js";
+import { deliverSoon, enqueueWhen, task } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -23,6 +24,9 @@ import { type EventRow, eventViewer, loadEvent, loadStock, toEvent } from "../ac
 import { enqueueEventMessage } from "../events.js";
 import { rescheduleReminders } from "../guests/guest-reminders.js";
 import { releaseExpiredHolds } from "../holds.js";
+
+/** The events domain's task that refunds a cancelled event's orders. */
+export const CANCELLED_EVENT_TASK = "refund_cancelled_event";
 
 /** The API shape of `row` with its current stock. */
 export async function eventView(deps: Deps, row: EventRow): Promise<TicketedEvent> {
@@ -192,9 +196,13 @@ export async function updateEvent(deps: Deps, caller: Caller | null, eventId: st
   return eventView(deps, row);
 }
 
-/** publish / unpublish / cancel (organizers); the room hears the new status and availability. */
+/**
+ * publish / unpublish / cancel (organizers); the room hears the new status and availability.
+ * Cancelling also queues, in the same batch, the task that cancels the holds, voids the tickets,
+ * tells each buyer and refunds every paid order (refunds' `refundCancelledEvent`).
+ */
 export async function transitionEvent(deps: Deps, caller: Caller | null, eventId: string, action: EventAction): Promise<TicketedEvent> {
-  requireOrganizer({ var: { caller } });
+  const who = requireOrganizer({ var: { caller } });
   const { event } = await loadEvent(deps, caller, eventId);
   const to = eventTransition(event.status, action);
   const now = Math.max(deps.now(), event.updatedAt + 1);
@@ -222,6 +230,21 @@ export async function transitionEvent(deps: Deps, caller: Caller | null, eventId
         { type: "event.status_changed", data: { eventId: event.id, status: to, availability: view.availability } },
         previousStatementChanged,
       ),
+      ...(to === "cancelled"
+        ? [
+            enqueueWhen(
+              db,
+              task({
+                domain: "events",
+                name: CANCELLED_EVENT_TASK,
+                key: event.id,
+                data: { eventId: event.id, by: who.kind === "user" ? who.userId : who.keyId },
+              }),
+              sql`EXISTS (SELECT 1 FROM ${events} WHERE ${events.id} = ${event.id} AND ${events.status} = 'cancelled' AND ${events.cancelledAt} = ${now})`,
+              { orgId: event.orgId, now },
+            ),
+          ]
+        : []),
     ],
     {
       written: ([rows]) => rows[0],
@@ -232,5 +255,6 @@ export async function transitionEvent(deps: Deps, caller: Caller | null, eventId
       },
     },
   );
+  if (to === "cancelled") deliverSoon(deps);
   return eventView(deps, row);
 }

@@ -48,7 +48,7 @@ describe(".ics invitations", () => {
     const [mail] = await outboxEmails(t, to, "rsvp_invitation");
     const [file] = mail!.attachments ?? [];
     expect(file).toMatchObject({ filename: "invite.ics", contentType: "text/calendar; charset=utf-8; method=REQUEST" });
-    const ics = file!.content;
+    const ics = fromBase64(file!.content);
     expect(field(ics, "METHOD")).toBe("METHOD:REQUEST");
     expect(field(ics, "UID")).toBe(`UID:${event.id}@api.test`);
     expect(field(ics, "SUMMARY")).toBe("SUMMARY:Wedding\\; party\\, v2");
@@ -63,7 +63,7 @@ describe(".ics invitations", () => {
     );
     expectStatus(await answer(t, event, ada.token, { answer: "yes" }), 200);
     const [confirmed] = await outboxEmails(t, to, "rsvp_confirmed");
-    const again = confirmed!.attachments![0]!.content;
+    const again = fromBase64(confirmed!.attachments![0]!.content);
     expect(field(again, "UID")).toBe(`UID:${event.id}@api.test`);
     expect(field(again, "DTEND")).toBe("DTEND:20300702T230000Z");
     expect(Number(field(again, "SEQUENCE")!.split(":")[1])).toBeGreaterThan(firstSequence);
@@ -187,3 +187,8 @@ describe("reminders", () => {
     expect(await reminders(to)).toHaveLength(1);
   });
 });
+
+/** An attachment's base64 content as text. */
+function fromBase64(b64: string): string {
+  return new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+}

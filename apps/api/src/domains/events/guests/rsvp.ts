@@ -7,7 +7,7 @@ import { guardedWrite } from "../../../lib/guarded-write.js";
 import { toIso } from "../../../lib/time.js";
 import type { Deps } from "../../../lib/types.js";
 import type { EventRow } from "../access.js";
-import { type EventIcsOptions, eventIcs, ICS_CONTENT_TYPE } from "../ics.js";
+import { type EventIcsOptions, eventIcs, ICS_CONTENT_TYPE, toBase64 } from "../ics.js";
 
 /**
  * The RSVP engine: every change of a guest's status goes through `changeGuest`, one `db.batch`
@@ -95,7 +95,8 @@ export function icsAttachment(deps: Deps, event: EventRow, attendee?: EventIcsOp
   return {
     filename: "invite.ics",
     contentType: `${ICS_CONTENT_TYPE}; method=${event.status === "cancelled" ? "CANCEL" : "REQUEST"}`,
-    content,
+    // Attachments travel base64 (the outbox's EmailPayload), as Resend takes them.
+    content: toBase64(content),
   };
 }
 type Attachment = ReturnType<typeof icsAttachment>;

@@ -1,5 +1,5 @@
 import { type CreateOrder, lineDiscount, newConfirmationCode, newId, type Order, type OrderListQuery, type Page } from "@gatherkit/core";
-import { discountCodes, events, orderLines, orders, quotas, tickets, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
+import { discountCodes, events, orderLines, orders, quotas, tickets, ticketTypeQuotas, ticketTypes, waitlistEntries } from "@gatherkit/db";
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
@@ -104,6 +104,14 @@ async function checkRequest(deps: Deps, event: EventRow, input: CreateOrder): Pr
     );
   }
   const stock = await loadStock(deps, event.id);
+  const waiting = new Set(
+    (
+      await deps.db
+        .selectDistinct({ id: waitlistEntries.ticketTypeId })
+        .from(waitlistEntries)
+        .where(and(eq(waitlistEntries.eventId, event.id), eq(waitlistEntries.status, "waiting")))
+    ).map((w) => w.id),
+  );
   const lines = input.lines.map((l) => {
     const type = stock.types.find((t) => t.id === l.ticketTypeId);
     if (!type) throw new ApiError(422, "unknown_ticket_type", `No ticket type ${l.ticketTypeId} in this event.`);
@@ -125,6 +133,9 @@ async function checkRequest(deps: Deps, event: EventRow, input: CreateOrder): Pr
     }
     const remaining = remainingOfType(event, stock, type);
     if (remaining !== null && remaining < l.quantity) throw soldOut(type, remaining);
+    if (waiting.has(type.id)) {
+      throw new ApiError(409, "sold_out", `${type.name} is sold out: tickets that come back go to its waiting list first.`);
+    }
     return { type, quantity: l.quantity };
   });
   const quantity = lines.reduce((a, l) => a + l.quantity, 0);
@@ -182,8 +193,13 @@ function requestedSql(r: Request): SQL {
  * is still within its sales window, and no quota any requested type draws on (by the links as
  * they are now) would go over its size.
  */
-export function roomFor(r: Request, now: number): SQL {
+export function roomFor(r: Request, now: number, offerTo?: string): SQL {
   const req = requestedSql(r);
+  // While anyone waits for a type, what comes back is theirs: only an offer to the waiting entry
+  // itself (still waiting as the statement runs) may take it.
+  const waitlist = offerTo
+    ? sql`AND EXISTS (SELECT 1 FROM ${waitlistEntries} w WHERE w.id = ${offerTo} AND w.status = 'waiting')`
+    : sql`AND NOT EXISTS (SELECT 1 FROM ${waitlistEntries} w JOIN ${req} r ON w.ticket_type_id = r.tt WHERE w.status = 'waiting')`;
   return sql`EXISTS (SELECT 1 FROM ${events} WHERE ${events.id} = ${r.event.id} AND ${events.status} = 'published' AND ${events.endsAt} > ${now}
       AND (${events.capacity} IS NULL OR ${events.capacity} - ${events.capacityUsed} >= ${r.quantity}))
     AND NOT EXISTS (SELECT 1 FROM ${req} r LEFT JOIN ${ticketTypes} t ON t.id = r.tt AND t.event_id = ${r.event.id}
@@ -191,7 +207,8 @@ export function roomFor(r: Request, now: number): SQL {
         OR (t.sales_start_at IS NOT NULL AND t.sales_start_at > ${now}) OR (t.sales_end_at IS NOT NULL AND t.sales_end_at <= ${now}))
     AND NOT EXISTS (SELECT 1 FROM ${quotas} q WHERE q.event_id = ${r.event.id}
       AND q.size - q.used < (SELECT COALESCE(SUM(r.n), 0) FROM ${req} r JOIN ${ticketTypeQuotas} l ON l.ticket_type_id = r.tt WHERE l.quota_id = q.id))
-    ${r.discount ? sql`AND ${discountHasRoom(r.discount.row.id, now)}` : sql``}`;
+    ${r.discount ? sql`AND ${discountHasRoom(r.discount.row.id, now)}` : sql``}
+    ${waitlist}`;
 }
 
 /**
@@ -200,11 +217,11 @@ export function roomFor(r: Request, now: number): SQL {
  * room's stock message follow only if it was. Writers are serialized, so the check and the
  * increments see the same stock and no checkout can slip between them.
  */
-function holdStatements(deps: Deps, r: Request, row: OrderRow, issue: { seats: Seat[]; mail: OutboxMessage } | null) {
+function holdStatements(deps: Deps, r: Request, row: OrderRow, issue: { seats: Seat[]; mail: OutboxMessage } | null, offerTo?: string) {
   const db = deps.db;
   const placed = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.id})`;
   return [
-    insertWhen(db, orders, row, roomFor(r, row.createdAt)).returning(),
+    insertWhen(db, orders, row, roomFor(r, row.createdAt, offerTo)).returning(),
     ...r.lines.map((l) =>
       insertWhen(
         db,
@@ -267,61 +284,113 @@ export async function placeOrder(deps: Deps, caller: Caller | null, eventId: str
   const r = await checkRequest(deps, event, input);
   const held = await hold(deps, caller, eventId, input, r);
   if (held.status === "paid") return toOrderWithAccess(deps, held, linesOf(r, held), await ticketsOf(deps, held.id));
-  let intent: PaymentIntent;
-  try {
-    intent = await paymentsProvider(deps.config).createPaymentIntent({
-      amount: held.total,
-      currency: held.currency,
-      metadata: { domain: "events", orderId: held.id, orgId: held.orgId, eventId: held.eventId },
-      description: `${held.quantity} ticket${held.quantity === 1 ? "" : "s"} for ${event.title} (${held.confirmationCode})`,
-      idempotencyKey: `order-${held.id}`,
-    });
-  } catch (err) {
-    deps.logger.error("creating a payment failed", { orderId: held.id, error: err instanceof Error ? err.message : String(err) });
+  const opened = await openPayment(deps, held, event.title);
+  if (!opened) {
     await releaseOrder(deps, held, "cancelled");
     throw new ApiError(503, "payment_provider_error", "The payments provider did not answer: nothing was held or charged. Try again.");
   }
-  const [row] = await deps.db
+  return toOrderWithAccess(deps, opened.row, linesOf(r, held), [], opened.intent);
+}
+
+/** A new order row for a hold of `r` by `buyer`, written as of `now` (paid at once when free). */
+function newOrderRow(r: Request, buyer: { name: string; email: string }, now: number): OrderRow {
+  const free = r.total === 0;
+  return {
+    id: newId("order"),
+    orgId: r.event.orgId,
+    eventId: r.event.id,
+    status: free ? "paid" : "pending",
+    buyerName: buyer.name,
+    buyerEmail: buyer.email,
+    total: r.total,
+    currency: r.event.currency,
+    quantity: r.quantity,
+    confirmationCode: newConfirmationCode(),
+    expiresAt: now + r.event.holdMinutes * 60_000,
+    releaseToken: null,
+    createdAt: now,
+    updatedAt: now,
+    paidAt: free ? now : null,
+    cancelledAt: null,
+    paymentIntentId: null,
+    amountRefunded: 0,
+    discountCodeId: r.discount?.row.id ?? null,
+    discountCode: r.discount?.row.code ?? null,
+    discountAmount: r.discount?.amount ?? 0,
+  };
+}
+
+/** A free order's tickets and confirmation email, drawn before its write. */
+async function freeIssue(deps: Deps, r: Request, row: OrderRow): Promise<{ seats: Seat[]; mail: OutboxMessage } | null> {
+  if (r.total !== 0) return null;
+  const seats = seatsFor(r.lines.map((l) => ({ ticketTypeId: l.type.id, quantity: l.quantity })));
+  const names = r.lines.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, quantity: l.quantity }));
+  return { seats, mail: await confirmationEmail(deps, r.event, row, names, seats) };
+}
+
+/**
+ * Offers tickets that came back to a waiting-list entry: a hold of `quantity` of `type` in the
+ * entry's name, written only if, as the statement runs, there is room and the entry is still
+ * waiting (so of concurrent offers exactly one takes an entry, and none takes more than exists);
+ * the entry becomes `offered` (or `claimed`, for a free type: confirmed at once) in the same
+ * batch. Answers the order, or null when it was not written (someone else offered it first, or
+ * no room is left).
+ */
+export async function offerHold(
+  deps: Deps,
+  event: EventRow,
+  type: TicketTypeRow,
+  entry: { id: string; name: string; email: string; quantity: number },
+): Promise<OrderRow | null> {
+  const r: Request = {
+    event,
+    lines: [{ type, quantity: entry.quantity }],
+    quantity: entry.quantity,
+    total: type.price * entry.quantity,
+    discount: null,
+  };
+  const now = deps.now();
+  const row = newOrderRow(r, entry, now);
+  const issue = await freeIssue(deps, r, row);
+  const placed = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.id})`;
+  const db = deps.db;
+  const [inserted] = await db.batch([
+    ...holdStatements(deps, r, row, issue, entry.id),
+    db
+      .update(waitlistEntries)
+      .set({ status: issue ? "claimed" : "offered", orderId: row.id, offeredAt: now, updatedAt: now })
+      .where(and(eq(waitlistEntries.id, entry.id), eq(waitlistEntries.status, "waiting"), placed)),
+  ]);
+  return inserted[0] ?? null;
+}
+
+/** Opens the payment of a held order with the provider; null if it cannot be reached. */
+export async function openPayment(deps: Deps, row: OrderRow, title: string): Promise<{ row: OrderRow; intent: PaymentIntent } | null> {
+  let intent: PaymentIntent;
+  try {
+    intent = await paymentsProvider(deps.config).createPaymentIntent({
+      amount: row.total,
+      currency: row.currency,
+      metadata: { domain: "events", orderId: row.id, orgId: row.orgId, eventId: row.eventId },
+      description: `${row.quantity} ticket${row.quantity === 1 ? "" : "s"} for ${title} (${row.confirmationCode})`,
+      idempotencyKey: `order-${row.id}`,
+    });
+  } catch (err) {
+    deps.logger.error("creating a payment failed", { orderId: row.id, error: err instanceof Error ? err.message : String(err) });
+    return null;
+  }
+  const [updated] = await deps.db
     .update(orders)
-    .set({ paymentIntentId: intent.id, updatedAt: Math.max(deps.now(), held.updatedAt + 1) })
-    .where(eq(orders.id, held.id))
+    .set({ paymentIntentId: intent.id, updatedAt: Math.max(deps.now(), row.updatedAt + 1) })
+    .where(eq(orders.id, row.id))
     .returning();
-  return toOrderWithAccess(deps, row ?? held, linesOf(r, held), [], intent);
+  return { row: updated ?? row, intent };
 }
 
 async function hold(deps: Deps, caller: Caller | null, eventId: string, input: CreateOrder, r: Request): Promise<OrderRow> {
   for (let attempt = 0; ; attempt++) {
-    const now = deps.now();
-    const free = r.total === 0;
-    const row: OrderRow = {
-      id: newId("order"),
-      orgId: r.event.orgId,
-      eventId: r.event.id,
-      status: free ? "paid" : "pending",
-      buyerName: input.buyer.name,
-      buyerEmail: input.buyer.email,
-      total: r.total,
-      currency: r.event.currency,
-      quantity: r.quantity,
-      confirmationCode: newConfirmationCode(),
-      expiresAt: now + r.event.holdMinutes * 60_000,
-      releaseToken: null,
-      createdAt: now,
-      updatedAt: now,
-      paidAt: free ? now : null,
-      cancelledAt: null,
-      paymentIntentId: null,
-      amountRefunded: 0,
-      discountCodeId: r.discount?.row.id ?? null,
-      discountCode: r.discount?.row.code ?? null,
-      discountAmount: r.discount?.amount ?? 0,
-    };
-    let issue: { seats: Seat[]; mail: OutboxMessage } | null = null;
-    if (free) {
-      const seats = seatsFor(r.lines.map((l) => ({ ticketTypeId: l.type.id, quantity: l.quantity })));
-      const names = r.lines.map((l) => ({ ticketTypeId: l.type.id, name: l.type.name, quantity: l.quantity }));
-      issue = { seats, mail: await confirmationEmail(deps, r.event, row, names, seats) };
-    }
+    const row = newOrderRow(r, input.buyer, deps.now());
+    const issue = await freeIssue(deps, r, row);
     try {
       return await guardedWrite(deps, holdStatements(deps, r, row, issue), {
         written: ([inserted]) => inserted[0],

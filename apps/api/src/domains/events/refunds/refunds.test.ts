@@ -1,10 +1,12 @@
 import type { CheckinList, Order, Refund, TicketType } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkoutRequest, newEvent, newTicketType } from "../../../../test/event-fixtures.js";
-import { addMember, expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
+import { addMember, expectProblem, expectStatus, newOrg, outboxEmails, type TestOrg } from "../../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 import { startStripeStandIn } from "../../../../test/stripe-standin.js";
+import { deliverOutbox } from "../../../lib/outbox.js";
 import { signWebhook } from "../../../platform/payments/provider.js";
+import { EVENT_CANCELLED_REASON, refundCancelledEvent } from "./refunds.service.js";
 
 const WEBHOOK_SECRET = "whsec_test_refunds_0123456789abcdef01234567";
 let stripe: Awaited<ReturnType<typeof startStripeStandIn>>;
@@ -22,7 +24,14 @@ beforeAll(async () => {
   org = await newOrg(st);
   other = await newOrg(st);
   localOrg = await newOrg(local);
+  for (const t of [st, local]) t.deps.waitUntil = (p) => background.push(p);
 });
+const background: Promise<unknown>[] = [];
+/** Lets the background deliveries finish, then runs one more pass of the outbox (tasks, emails). */
+async function settle(t: TestApp) {
+  while (background.length) await Promise.all(background.splice(0));
+  await deliverOutbox(t.deps);
+}
 afterAll(async () => {
   st.close();
   local.close();
@@ -75,6 +84,12 @@ async function paid(quantity = 2) {
   const p = await pending(st, org, quantity);
   expect((await succeeded(p.order)).status).toBe(200);
   return p;
+}
+/** Pays for `quantity` more of `type` (Stripe stand-in), as `email`. */
+async function buy(event: { id: string }, type: { id: string }, quantity: number, email: string) {
+  const order = expectStatus<Order>(await checkoutRequest(st, org, event, [{ ticketTypeId: type.id, quantity }], { email }), 201);
+  expect((await succeeded(order)).status).toBe(200);
+  return order;
 }
 const getOrder = async (t: TestApp, o: TestOrg, id: string) =>
   expectStatus<Order>(await call(t, "GET", `/v1/orders/${id}`, { token: o.secretKey }), 200);
@@ -195,5 +210,104 @@ describe("refunds with the local provider (embedded default)", () => {
     expect(done).toMatchObject({ status: "refunded", amountRefunded: order.total });
     expect(done.tickets.every((x) => x.status === "void")).toBe(true);
     expect(await remaining(local, localOrg, event.id)).toBe(10);
+  });
+});
+
+describe("cancelling an event refunds every paid order", () => {
+  const refundsAsked = (order: Order) =>
+    stripe.requests.filter((r) => r.path === "/v1/refunds" && r.body.get("payment_intent") === order.payment?.paymentIntentId);
+  const refundsOf = async (order: Order) =>
+    expectStatus<{ data: Refund[] }>(await call(st, "GET", `/v1/orders/${order.id}/refunds`, { token: org.secretKey }), 200).data;
+
+  it("each paid order is refunded what is left, once, recorded with reason event_cancelled; holds end; every buyer is told once", async () => {
+    const event = await newEvent(st, org);
+    const type = await newTicketType(st, org, event, { price: 2500, quantity: 20 });
+    const free = await newTicketType(st, org, event, { price: 0 });
+    const one = await buy(event, type, 2, "one@example.com");
+    const two = await buy(event, type, 1, "two@example.com");
+    // two was already refunded 1000 by the organizer: only the 1500 left is refunded now.
+    expectStatus(await refund(st, org.secretKey, two.id, { amount: 1000 }), 201);
+    const gratis = expectStatus<Order>(
+      await checkoutRequest(st, org, event, [{ ticketTypeId: free.id, quantity: 1 }], { email: "free@example.com" }),
+      201,
+    );
+    const hold = expectStatus<Order>(
+      await checkoutRequest(st, org, event, [{ ticketTypeId: type.id, quantity: 1 }], { email: "hold@example.com" }),
+      201,
+    );
+    expectStatus(await call(st, "POST", `/v1/events/${event.id}/cancel`, { token: org.secretKey }), 200);
+    await settle(st);
+    expect(refundsAsked(one).map((r) => r.body.get("amount"))).toEqual(["5000"]);
+    expect(refundsAsked(two).map((r) => r.body.get("amount"))).toEqual(["1000", "1500"]);
+    expect(refundsAsked(hold)).toHaveLength(0);
+    const mine = (await refundsOf(one))[0]!;
+    expect(mine).toMatchObject({ amount: 5000, status: "succeeded", reason: EVENT_CANCELLED_REASON });
+    expect(refundsAsked(one)[0]?.idempotencyKey).toBe(`refund-${mine.id}`);
+    expect((await refundsOf(two)).map((r) => [r.amount, r.reason])).toEqual([
+      [1000, null],
+      [1500, EVENT_CANCELLED_REASON],
+    ]);
+    expect((await getOrder(st, org, hold.id)).status).toBe("cancelled");
+    for (const o of [one, two, gratis]) {
+      expect((await getOrder(st, org, o.id)).tickets.every((x) => x.status === "void")).toBe(true);
+    }
+    for (const to of ["one@example.com", "two@example.com", "free@example.com"]) {
+      expect(await outboxEmails(st, to, "event_cancelled")).toHaveLength(1);
+    }
+    expect(await outboxEmails(st, "hold@example.com", "event_cancelled")).toHaveLength(0);
+    // Running it again (a redelivered task) asks for nothing and tells no one again.
+    await refundCancelledEvent(st.deps, event.id, "usr_again");
+    expect(refundsAsked(one)).toHaveLength(1);
+    expect(refundsAsked(two)).toHaveLength(2);
+    expect(await outboxEmails(st, "one@example.com", "event_cancelled")).toHaveLength(1);
+    // The orders follow what Stripe then reports, as for any refund.
+    expect((await chargeRefunded(one, one.total)).status).toBe(200);
+    expect((await getOrder(st, org, one.id)).status).toBe("refunded");
+  });
+
+  it("partial failure: the provider refusing one order does not stop the others; the retry refunds only that one, once", async () => {
+    const event = await newEvent(st, org);
+    const type = await newTicketType(st, org, event, { price: 2500, quantity: 20 });
+    const orders = [
+      await buy(event, type, 1, "p1@example.com"),
+      await buy(event, type, 1, "p2@example.com"),
+      await buy(event, type, 1, "p3@example.com"),
+    ];
+    const [first, broken, last] = orders as [Order, Order, Order];
+    stripe.failRefundsOf.add(broken.payment!.paymentIntentId);
+    try {
+      expectStatus(await call(st, "POST", `/v1/events/${event.id}/cancel`, { token: org.secretKey }), 200);
+      await settle(st);
+      expect((await refundsOf(first)).map((r) => r.status)).toEqual(["succeeded"]);
+      expect((await refundsOf(last)).map((r) => r.status)).toEqual(["succeeded"]);
+      expect((await refundsOf(broken)).map((r) => r.status)).toEqual(["failed"]);
+      await expect(refundCancelledEvent(st.deps, event.id, "usr_retry")).rejects.toThrow(/1 of 3 orders failed/);
+    } finally {
+      stripe.failRefundsOf.delete(broken.payment!.paymentIntentId);
+    }
+    expect(await refundCancelledEvent(st.deps, event.id, "usr_retry")).toEqual({ refunded: 1, failed: 0 });
+    expect((await refundsOf(broken)).map((r) => r.status)).toEqual(["failed", "failed", "succeeded"]);
+    expect((await refundsOf(broken)).at(-1)?.amount).toBe(2500);
+    expect(refundsAsked(first)).toHaveLength(1);
+    expect(refundsAsked(last)).toHaveLength(1);
+    // Nothing left: a further run asks for nothing.
+    expect(await refundCancelledEvent(st.deps, event.id, "usr_retry")).toEqual({ refunded: 0, failed: 0 });
+    expect(refundsAsked(broken).filter((r) => r.idempotencyKey?.startsWith("refund-"))).toHaveLength(refundsAsked(broken).length);
+  });
+
+  it("with the local provider (pnpm dev): the paid order ends refunded, its tickets void", async () => {
+    const { event, order } = await pending(local, localOrg, 1);
+    const url = new URL(order.payment?.checkoutUrl ?? "");
+    await local.fetch("http://api.test/v1/payments/local/checkout", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: url.searchParams.get("token") ?? "", outcome: "pay" }).toString(),
+    });
+    expect((await getOrder(local, localOrg, order.id)).status).toBe("paid");
+    expectStatus(await call(local, "POST", `/v1/events/${event.id}/cancel`, { token: localOrg.secretKey }), 200);
+    await settle(local);
+    const done = await getOrder(local, localOrg, order.id);
+    expect(done).toMatchObject({ status: "refunded", amountRefunded: order.total });
+    expect(done.tickets.every((x) => x.status === "void")).toBe(true);
   });
 });
