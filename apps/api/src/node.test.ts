@@ -125,3 +125,38 @@ describe("the server's log lines", () => {
     expect(r.stdout).toBe("one\ntwo\n");
   });
 });
+
+describe("node src/node.ts as a program", () => {
+  it("starts and serves (module-level state is ready before the server starts)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gk-node-main-"));
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, ["--import", "tsx", new URL("./node.ts", import.meta.url).pathname], {
+      env: { ...process.env, DATA_DIR: dir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d));
+    child.stderr.on("data", (d: Buffer) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    const url = await Promise.race([
+      new Promise<string>((resolve) => {
+        const check = setInterval(() => {
+          const m = /API\s+(http:\/\/\S+)/.exec(out);
+          if (m) {
+            clearInterval(check);
+            resolve(m[1]!);
+          }
+        }, 50);
+      }),
+      exited.then((code) => `exited with ${code}: ${out}`),
+    ]);
+    try {
+      expect(url).toMatch(/^http:\/\//);
+      expect((await fetch(`${url}/v1/health`)).status).toBe(200);
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -24,6 +24,10 @@ import { outboxViewer } from "./platform/notifications/viewer.js";
 import { webhookSender } from "./platform/webhooks/index.js";
 import { demoOrigins, seedDemo } from "./seed.js";
 
+/** Flushes of `bufferedLines` writers with lines pending, run on process exit (declared before any server starts). */
+const flushOnExit = new Set<() => void>();
+let exitHooked = false;
+
 /**
  * The embedded default: the API on Node with a libSQL file database under DATA_DIR,
  * migrations applied on start and a demo organization seeded on first start.
@@ -280,5 +284,3 @@ export function bufferedLines(write: (text: string) => void): (line: string) => 
     }
   };
 }
-const flushOnExit = new Set<() => void>();
-let exitHooked = false;
