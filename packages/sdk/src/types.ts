@@ -38,6 +38,8 @@ import type {
   JoinPlanSchema,
   ModerateReviewSchema,
   OrderListQuery,
+  PasswordResetConfirmSchema,
+  PasswordResetRequestSchema,
   PlaceFeature,
   PlaceListQuery,
   PlaceSearchQuery,
@@ -118,6 +120,7 @@ export type {
   PublishableKey,
   PushSubscriptionInfo,
   Quota,
+  RequestLogEntry,
   Review,
   Role,
   RoomToken,
@@ -140,6 +143,9 @@ export type {
 export type SignUpParams = z.input<typeof SignUpSchema>;
 export type SignInParams = z.input<typeof SignInSchema>;
 export type RefreshParams = z.input<typeof RefreshSchema>;
+export type PasswordResetRequestParams = z.input<typeof PasswordResetRequestSchema>;
+export type PasswordResetConfirmParams = z.input<typeof PasswordResetConfirmSchema>;
+export type RequestLogListParams = { limit?: number; cursor?: string; failed?: boolean };
 
 export type OrganizationUpdateParams = z.input<typeof UpdateOrganizationSchema>;
 export type MemberCreateParams = z.input<typeof AddMemberSchema>;
