@@ -82,6 +82,7 @@ export type {
   BookingStatus,
   ChatMessage,
   ErrorCode,
+  EventAnalytics,
   Expense,
   Health,
   InboxItem,

@@ -2,6 +2,7 @@ import type { RequestOptions } from "../core.js";
 import type { PagePromise } from "../pagination.js";
 import { realtimeOf, type SubscribeHandlers, type Subscription } from "../realtime-client.js";
 import type {
+  EventAnalytics,
   EventCreateParams,
   EventListParams,
   EventUpdateParams,
@@ -58,6 +59,11 @@ export class Events extends APIResource {
   /** Newest first; `q` (text), `category`, `from`/`to` (ISO times) and, for organizers, `status`. */
   list(params?: EventListParams, options?: RequestOptions): PagePromise<TicketedEvent> {
     return this._transport.list("/v1/events", params, options);
+  }
+
+  /** Sales and check-in figures: totals, per ticket type, paid orders per day (in the event's time zone). Staff. */
+  analytics(eventId: string, options?: RequestOptions): Promise<EventAnalytics> {
+    return this._transport.request("GET", path`/v1/events/${eventId}/analytics`, options);
   }
 
   /** draft or unpublished → published. */
