@@ -140,6 +140,24 @@ describe("analytics", () => {
     assert.equal(csv, "ticket_type,sold\r\nStandard,2\r\nVIP,1");
     await axe(page, "analytics after a sale");
 
+    // RSVPs: two guests invited, one answers yes (through their personal invitation): 50 %.
+    const guests = [];
+    for (const name of ["Ella", "Louis"]) {
+      const res = await fetch(`${env.base}/v1/events/${eventId}/guests`, { method: "POST", headers: sk, body: JSON.stringify({ name }) });
+      assert.equal(res.status, 201, await res.clone().text());
+      guests.push(await res.json());
+    }
+    const rsvp = await fetch(`${env.base}/v1/events/${eventId}/invitation/${guests[0].token}/rsvp`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ answer: "yes" }),
+    });
+    assert.equal(rsvp.status, 200, await rsvp.clone().text());
+    await page.click($("gk-dash-analytics >>> button::-p-text(Refresh)"));
+    await page.reload();
+    await inDash(page, "gk-dash-analytics", "return root.querySelector('[data-testid=rsvp-rate]')?.textContent === '50 %'");
+    assert.match(await text(page, "gk-dash-analytics >>> [data-chart=rsvp] table"), /invited\s*1\s*confirmed\s*1/);
+
     // The order is on the event's page.
     await page.goto(`${env.base}/dashboard/events/${eventId}`);
     await inDash(

@@ -1,4 +1,4 @@
-import type { Booking, EventAnalytics, Place, Plan, TicketedEvent } from "@gatherkit/sdk";
+import type { Booking, EventAnalytics, Guest, Place, Plan, TicketedEvent } from "@gatherkit/sdk";
 import { css, html, LitElement, nothing, type TemplateResult } from "lit";
 import { describe, gk } from "../api.js";
 import type { Series } from "../charts.js";
@@ -38,6 +38,7 @@ export class AnalyticsPage extends LitElement {
   #charts: Charts | undefined;
   #events: Load<TicketedEvent[]> = { state: "loading" };
   #analytics: Load<EventAnalytics> = { state: "idle" };
+  #guests: Load<Guest[]> = { state: "idle" };
   #places: Load<Place[]> = { state: "loading" };
   #placeId = "";
   #occupancy: Load<{ place: Place; bookings: Booking[] }> = { state: "idle" };
@@ -73,11 +74,13 @@ export class AnalyticsPage extends LitElement {
     );
     if (this.eventId) {
       void this.#loadEvent();
-      // Live: a sale, refund or check-in in the event's room reloads the figures.
-      this.#live = gk.events.subscribe(this.eventId, {
-        onStockChanged: () => void this.#loadEvent(),
-        onResync: () => void this.#loadEvent(),
-      });
+      // Live: whatever the event's room says (a sale, a refund, a check-in, an RSVP) reloads the figures.
+      const reload = () => {
+        void this.#loadEvent();
+        void this.#loadGuests();
+      };
+      void this.#loadGuests();
+      this.#live = gk.realtime.subscribe(`event:${this.eventId}`, reload, { onResync: reload });
     }
   }
 
@@ -107,6 +110,32 @@ export class AnalyticsPage extends LitElement {
         if (l.state === "ready") this.#updated = new Date().toLocaleTimeString();
       },
     );
+  }
+
+  #loadGuests() {
+    return this.#fetch(
+      async () => (await gk.events.guests.list(this.eventId, { limit: 100 })).data,
+      (l) => {
+        if (l.state === "loading" && this.#guests.data) return;
+        this.#guests = l;
+      },
+    );
+  }
+
+  #rsvpFigures() {
+    const l = this.#guests;
+    if (l.state === "error") return html`<p class="error" role="alert">Could not load the guests: ${l.error}</p>`;
+    if (l.state !== "ready" || !l.data) return html`<p role="status">Loading the guests…</p>`;
+    if (!l.data.length) return html`<p class="muted">No guest list for this event: RSVP figures appear once guests are invited.</p>`;
+    const responded = l.data.filter((g) => g.respondedAt !== null).length;
+    const byStatus = new Map<string, number>();
+    for (const g of l.data) byStatus.set(g.status, (byStatus.get(g.status) ?? 0) + 1);
+    return html`<p class="muted">RSVP response rate: <strong data-testid="rsvp-rate">${percent(responded / l.data.length)}</strong> (${responded} of ${l.data.length} guests${l.data.length === 100 ? ", the latest 100" : ""}).</p>
+      ${this.#chart("rsvp", {
+        title: "Guests by RSVP status",
+        columns: ["status", "guests"],
+        points: [...byStatus].map(([label, value]) => ({ label, value })),
+      })}`;
   }
 
   #choosePlace(id: string) {
@@ -189,7 +218,9 @@ export class AnalyticsPage extends LitElement {
         points: [{ label: "Checked in", value: a.checkIn.rate }],
         format: percent,
         max: 1,
-      })}`;
+      })}
+      <h3>RSVPs</h3>
+      ${this.#rsvpFigures()}`;
   }
 
   #placeFigures() {
