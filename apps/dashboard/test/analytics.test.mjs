@@ -94,6 +94,8 @@ describe("analytics", () => {
       site.waitForSelector("gk-ticket-checkout >>> button::-p-text(I have paid)").then((b) => b.click().catch(() => {})),
     ]);
     await paid;
+    const codes = await site.$$eval("gk-ticket-checkout >>> [part=ticket-code]", (els) => els.map((el) => el.textContent.trim()));
+    assert.equal(codes.length, 3);
 
     // The dashboard: the figures and the charts moved.
     await page.click($("gk-dash-analytics >>> button::-p-text(Refresh)"));
@@ -157,6 +159,70 @@ describe("analytics", () => {
     await page.reload();
     await inDash(page, "gk-dash-analytics", "return root.querySelector('[data-testid=rsvp-rate]')?.textContent === '50 %'");
     assert.match(await text(page, "gk-dash-analytics >>> [data-chart=rsvp] table"), /invited\s*1\s*confirmed\s*1/);
+
+    // A ticket is checked in at the door: the check-in rate moves to one in three.
+    const list = await (
+      await fetch(`${env.base}/v1/events/${eventId}/checkin-lists`, { method: "POST", headers: sk, body: JSON.stringify({ name: "Door" }) })
+    ).json();
+    const checkin = await fetch(`${env.base}/v1/checkin-lists/${list.id}/checkins`, {
+      method: "POST",
+      headers: sk,
+      body: JSON.stringify({ code: codes[0] }),
+    });
+    assert.equal(checkin.status, 201, await checkin.clone().text());
+    await page.reload();
+    await inDash(page, "gk-dash-analytics", "return root.querySelector('[data-chart=check-in] td[data-value]')?.textContent === '33 %'");
+
+    // A place booked 09:00–12:00 (its time zone) shows three booked hours in its occupancy by hour; a
+    // plan started today shows in plan activity.
+    const place = await (
+      await fetch(`${env.base}/v1/places`, {
+        method: "POST",
+        headers: sk,
+        body: JSON.stringify({
+          kind: "parking",
+          name: "Cais Garage",
+          address: { line1: "Cais do Sodré 1", city: "Lisbon", country: "PT" },
+          location: { lat: 38.706, lng: -9.144 },
+          timeZone: "UTC",
+          capacity: 5,
+          pricing: { mode: "hourly", currency: "EUR", perHour: 200 },
+        }),
+      })
+    ).json();
+    const pt = await (
+      await fetch(`${env.base}/v1/participant-tokens`, {
+        method: "POST",
+        headers: sk,
+        body: JSON.stringify({ externalId: "ella", name: "Ella" }),
+      })
+    ).json();
+    const start = new Date(Math.floor(Date.now() / 86_400_000 + 3) * 86_400_000 + 9 * 3_600_000).toISOString();
+    const booked = await fetch(`${env.base}/v1/bookings`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${pt.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ placeId: place.id, start, durationMinutes: 180, contact: { name: "Ella" } }),
+    });
+    assert.equal(booked.status, 201, await booked.clone().text());
+    const plan = await fetch(`${env.base}/v1/plans`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${pt.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ type: "trip", title: "Porto weekend", timeZone: "Europe/Lisbon", currency: "EUR" }),
+    });
+    assert.equal(plan.status, 201, await plan.clone().text());
+    await page.reload();
+    await inDash(
+      page,
+      "gk-dash-analytics",
+      "return [...root.querySelectorAll('[data-chart=occupancy] td[data-value]')].map((td) => td.dataset.value).join(',') === arg",
+      [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0].join(","),
+    );
+    await inDash(
+      page,
+      "gk-dash-analytics",
+      "return root.querySelector('[data-chart=plans-by-status] tbody')?.textContent.includes('planning')",
+    );
+    await axe(page, "analytics with a place and a plan");
 
     // The order is on the event's page.
     await page.goto(`${env.base}/dashboard/events/${eventId}`);
