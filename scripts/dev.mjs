@@ -276,6 +276,8 @@ run("api", tsxCli, ["watch", "--clear-screen=false", "src/node.ts"], {
     REALTIME_HOST: realtimeHost,
     REALTIME_SECRET: realtimeSecret,
     WEB_PORT: String(webPort),
+    // A first start also gives the demo organization an event, a place and a plan to look at.
+    SEED_DEMO_CONTENT: process.env.SEED_DEMO_CONTENT ?? "true",
   },
 });
 run(

@@ -83,6 +83,8 @@ test("the API answers on Node with its reference page", async () => {
 
 test("the dashboard is built and served by the API, and its URL printed", async () => {
   assert.match(output, new RegExp(`dashboard +http://127\\.0\\.0\\.1:${ports.api}/dashboard/`));
+  // …with the demo login to use there.
+  assert.match(output, /Sign in +demo@gatherkit\.local +\/ +\S+/);
   const page = await fetch(`http://127.0.0.1:${ports.api}/dashboard/`);
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<gk-dashboard>/);

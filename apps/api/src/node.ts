@@ -23,6 +23,7 @@ import { generateVapidKeys, notificationsFromEnv } from "./platform/notification
 import { outboxViewer } from "./platform/notifications/viewer.js";
 import { webhookSender } from "./platform/webhooks/index.js";
 import { demoOrigins, seedDemo } from "./seed.js";
+import { seedDemoContent } from "./seed-content.js";
 
 /** Flushes of `bufferedLines` writers with lines pending, run on process exit (declared before any server starts). */
 const flushOnExit = new Set<() => void>();
@@ -131,6 +132,14 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   let demo: Awaited<ReturnType<typeof seedDemo>> = null;
   try {
     if (!production) demo = await seedDemo(deps, dataDir, demoOrigins({ api: actualPort, web: Number(env.WEB_PORT || 5173) }));
+    // Sample content on the first start, when asked (pnpm dev does), so the dashboard has something to show.
+    if (demo && env.SEED_DEMO_CONTENT === "true" && !existsSync(join(dataDir, "demo-content.done"))) {
+      // Once: a failure is reported, and the API runs with the organization as it is.
+      writeFileSync(join(dataDir, "demo-content.done"), `${new Date(deps.now()).toISOString()}\n`);
+      await seedDemoContent((req) => app.fetch(req, {}), demo, deps.now()).catch((err: unknown) =>
+        logger.warn("demo content not seeded", { error: err instanceof Error ? err.message : String(err) }),
+      );
+    }
   } catch (err) {
     void stopOutboxPump();
     liveDeliverers.delete(instanceId);

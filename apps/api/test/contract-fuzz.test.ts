@@ -533,6 +533,8 @@ function describeCase(op: Operation, c: Case & { broken?: string }): string {
 const GOOGLE =
   "needs a client connected to Google, which the fuzz app has no stand-in for (src/domains/calendars tests connect one against test/google-standin.ts)";
 const NEVER_SUCCEEDS: Record<string, string> = {
+  "POST /v1/auth/password-reset/confirm":
+    "succeeds only with the token of an emailed reset link, which exists only in the outbox (src/domains/accounts/password-reset tests)",
   "GET /v1/calendar-connections/callback":
     "succeeds only with a state this API signed for a consent in progress (src/domains/calendars/connections tests)",
   "DELETE /v1/clients/{clientId}/connection": GOOGLE,

@@ -2,7 +2,11 @@ import type { Me } from "@gatherkit/sdk";
 import { css, html, LitElement, nothing, type TemplateResult } from "lit";
 import { keyed } from "lit/directives/keyed.js";
 import { describe, gk, isUnauthenticated } from "./api.js";
+import "./pages/analytics.js";
 import "./pages/auth.js";
+import "./pages/embed.js";
+import "./pages/password-reset.js";
+import "./pages/requests.js";
 import "./pages/events.js";
 import "./pages/keys.js";
 import "./pages/places.js";
@@ -15,6 +19,11 @@ import { styles } from "./ui.js";
 const TITLES: Record<Route["page"], string> = {
   "sign-in": "Sign in",
   "sign-up": "Create your organization",
+  "forgot-password": "Forgotten password",
+  "reset-password": "Choose a new password",
+  requests: "Request log",
+  embed: "Embed builder",
+  analytics: "Analytics",
   overview: "Overview",
   keys: "API keys",
   plans: "Plans",
@@ -26,7 +35,7 @@ const TITLES: Record<Route["page"], string> = {
   place: "Place",
   "not-found": "Not found",
 };
-const PUBLIC_PAGES = new Set<Route["page"]>(["sign-in", "sign-up"]);
+const PUBLIC_PAGES = new Set<Route["page"]>(["sign-in", "sign-up", "forgot-password", "reset-password"]);
 
 /**
  * The dashboard's shell: who is signed in (the session cookie, checked with `GET /v1/auth/me`,
@@ -96,7 +105,7 @@ export class Dashboard extends LitElement {
     const page = this.#route.page;
     if (!this.#me && !PUBLIC_PAGES.has(page)) {
       navigate(`${BASE}/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, true);
-    } else if (this.#me && PUBLIC_PAGES.has(page)) {
+    } else if (this.#me && (page === "sign-in" || page === "sign-up")) {
       navigate(page === "sign-in" ? this.#route.next : `${BASE}/`, true);
     }
   }
@@ -117,7 +126,9 @@ export class Dashboard extends LitElement {
                 <ul>
                   ${this.#link("/", "overview", "Overview")} ${this.#link("/plans", "plans", "Plans")}
                   ${this.#link("/events", "events", "Events")} ${this.#link("/places", "places", "Places")}
-                  ${this.#link("/developers/keys", "keys", "API keys")} ${this.#link("/settings", "settings", "Settings")}
+                  ${this.#link("/analytics", "analytics", "Analytics")}
+                  ${this.#link("/developers/keys", "keys", "API keys")} ${this.#link("/developers/embed", "embed", "Embed")}
+                  ${this.#link("/developers/requests", "requests", "Requests")} ${this.#link("/settings", "settings", "Settings")}
                 </ul>
               </nav>
               <span class="muted">${me.user.email} (${me.role})</span>
@@ -147,6 +158,10 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-sign-in .next=${route.next}></gk-dash-sign-in>`;
       case "sign-up":
         return html`<gk-dash-sign-up></gk-dash-sign-up>`;
+      case "forgot-password":
+        return html`<gk-dash-forgot-password></gk-dash-forgot-password>`;
+      case "reset-password":
+        return html`<gk-dash-reset-password></gk-dash-reset-password>`;
       case "not-found":
         return html`<h1>Not found</h1>
           <p>Nothing lives at <code>${route.path}</code>. <a href="${BASE}/">Back to the overview</a></p>`;
@@ -157,12 +172,19 @@ export class Dashboard extends LitElement {
         return html`<h1>Welcome, ${this.#me.user.name}</h1>
           <p>You are ${this.#me.role} of <strong>${this.#me.organization.name}</strong>.</p>
           <ul>
-            <li><a href="${BASE}/developers/keys">Create a publishable key</a> and copy the snippet that puts a widget on your site.</li>
+            <li><a href="${BASE}/developers/keys">Create a publishable key</a>, then <a href="${BASE}/developers/embed">build the snippet</a> that puts a widget on your site.</li>
+            <li><a href="${BASE}/analytics">See how sales and check-ins are going</a>.</li>
             <li><a href="${BASE}/plans">See your plans</a>.</li>
             <li><a href="/docs">Read the API reference</a>.</li>
           </ul>`;
       case "keys":
         return html`<gk-dash-keys></gk-dash-keys>`;
+      case "requests":
+        return html`<gk-dash-requests></gk-dash-requests>`;
+      case "embed":
+        return html`<gk-dash-embed></gk-dash-embed>`;
+      case "analytics":
+        return keyed(route.event ?? "", html`<gk-dash-analytics event-id=${route.event ?? ""}></gk-dash-analytics>`);
       case "plans":
         return html`<gk-dash-plans></gk-dash-plans>`;
       case "settings":

@@ -7,6 +7,11 @@ export const BASE = "/dashboard";
 export type Route =
   | { page: "sign-in"; next: string }
   | { page: "sign-up" }
+  | { page: "forgot-password" }
+  | { page: "reset-password" }
+  | { page: "requests" }
+  | { page: "embed" }
+  | { page: "analytics"; event: string | null }
   | { page: "overview" }
   | { page: "keys" }
   | { page: "plans" }
@@ -29,6 +34,16 @@ export function parse(url: URL): Route {
       return { page: "sign-up" };
     case "/developers/keys":
       return { page: "keys" };
+    case "/forgot-password":
+      return { page: "forgot-password" };
+    case "/reset-password":
+      return { page: "reset-password" };
+    case "/developers/requests":
+      return { page: "requests" };
+    case "/developers/embed":
+      return { page: "embed" };
+    case "/analytics":
+      return { page: "analytics", event: url.searchParams.get("event") };
     case "/plans":
       return { page: "plans" };
     case "/settings":

@@ -11,6 +11,7 @@ export const styles = css`
   :focus-visible { outline: 3px solid #0969da; outline-offset: 2px; }
   form { display: grid; gap: 0.75rem; max-width: 28rem; }
   label { display: grid; gap: 0.25rem; font-weight: 600; }
+  label.inline { display: inline-flex; gap: 0.4rem; align-items: center; }
   input, select, textarea { font: inherit; padding: 0.45rem 0.6rem; border: 1px solid #8c959f; border-radius: 6px; }
   input[aria-invalid="true"] { border-color: #cf222e; }
   .field-error { color: #a40e26; font-weight: 400; font-size: 0.9rem; }
@@ -32,6 +33,7 @@ export const styles = css`
   ul.reviews li { border-bottom: 1px solid #d0d7de; padding: 0.5rem 0; }
   textarea { display: block; width: 100%; box-sizing: border-box; }
   @media (max-width: 40rem) { th.optional, td.optional { display: none; } }
+  .table-wrap { overflow-x: auto; }
 `;
 
 /**
@@ -72,6 +74,18 @@ export class ListController<T> implements ReactiveController {
 
   get hasMore(): boolean {
     return this.#page?.hasNextPage() ?? false;
+  }
+
+  /** Loads the first page again without showing "Loading" (a live refresh); an error keeps what is shown. */
+  async refresh(): Promise<void> {
+    if (this.state !== "ready" || this.#more) return;
+    try {
+      this.#page = await this.load();
+      this.items = [...this.#page.data];
+    } catch {
+      // The next refresh tries again; Retry and Refresh show the error.
+    }
+    this.host.requestUpdate();
   }
 
   async more(): Promise<void> {

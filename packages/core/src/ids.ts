@@ -10,6 +10,7 @@ export const ID_PREFIXES = {
   participant: "ptc",
   refreshToken: "rt",
   memberInvitation: "minv",
+  passwordReset: "pwr",
   plan: "plan",
   event: "evt",
   ticket: "tkt",

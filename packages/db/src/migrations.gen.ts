@@ -274,5 +274,15 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `waitlist_event` ON `waitlist_entries` (`event_id`,`created_at`,`id`);",
       "CREATE UNIQUE INDEX `waitlist_live_email` ON `waitlist_entries` (`ticket_type_id`,`email`) WHERE status IN ('waiting', 'offered');"
     ]
+  },
+  {
+    "id": "0019_password_resets_request_log",
+    "statements": [
+      "CREATE TABLE `password_resets` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`user_id` text NOT NULL,\n\t`token_hash` text NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`used_at` integer,\n\t`created_at` integer NOT NULL,\n\tFOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE UNIQUE INDEX `password_resets_token_hash_unique` ON `password_resets` (`token_hash`);",
+      "CREATE INDEX `password_resets_user` ON `password_resets` (`user_id`,`created_at`);",
+      "CREATE TABLE `request_log` (\n\t`org_id` text NOT NULL,\n\t`slot` integer NOT NULL,\n\t`seq` integer NOT NULL,\n\t`request_id` text NOT NULL,\n\t`method` text NOT NULL,\n\t`path` text NOT NULL,\n\t`status` integer NOT NULL,\n\t`code` text,\n\t`caller_kind` text NOT NULL,\n\t`duration_ms` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\tPRIMARY KEY(`org_id`, `slot`)\n);",
+      "CREATE INDEX `request_log_seq` ON `request_log` (`org_id`,`seq`);"
+    ]
   }
 ];

@@ -10,6 +10,7 @@ import { ParticipantTokens } from "./resources/participant-tokens.js";
 import { Places } from "./resources/places.js";
 import { Plans } from "./resources/plans.js";
 import { PublishableKeys } from "./resources/publishable-keys.js";
+import { RequestLog } from "./resources/request-log.js";
 import { SecretKeys } from "./resources/secret-keys.js";
 import { WebhookEndpoints } from "./resources/webhook-endpoints.js";
 import type { WebhookEvent } from "./webhooks.js";
@@ -37,6 +38,7 @@ export class Gatherkit extends GatherkitClient {
   readonly events: Events = new Events(this);
   readonly orders: Orders = new Orders(this);
   readonly webhookEndpoints: WebhookEndpoints = new WebhookEndpoints(this);
+  readonly requestLog: RequestLog = new RequestLog(this);
   /**
    * `await gk.webhooks.constructEvent(rawBody, signatureHeader, secret, toleranceSeconds?)`: verifies
    * a delivery and returns its event (see `@gatherkit/sdk/webhooks`, loaded on first use).

@@ -43,6 +43,8 @@ import type {
   JoinWaitlistSchema,
   ModerateReviewSchema,
   OrderListQuery,
+  PasswordResetConfirmSchema,
+  PasswordResetRequestSchema,
   PlaceFeature,
   PlaceListQuery,
   PlaceSearchQuery,
@@ -129,6 +131,7 @@ export type {
   PushSubscriptionInfo,
   Quota,
   Refund,
+  RequestLogEntry,
   Review,
   Role,
   RoomToken,
@@ -152,6 +155,9 @@ export type {
 export type SignUpParams = z.input<typeof SignUpSchema>;
 export type SignInParams = z.input<typeof SignInSchema>;
 export type RefreshParams = z.input<typeof RefreshSchema>;
+export type PasswordResetRequestParams = z.input<typeof PasswordResetRequestSchema>;
+export type PasswordResetConfirmParams = z.input<typeof PasswordResetConfirmSchema>;
+export type RequestLogListParams = { limit?: number; cursor?: string; failed?: boolean };
 
 export type OrganizationUpdateParams = z.input<typeof UpdateOrganizationSchema>;
 export type MemberCreateParams = z.input<typeof AddMemberSchema>;

@@ -63,6 +63,12 @@ export function configFromEnv(
     },
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
     credentialCacheSeconds: int("CREDENTIAL_CACHE_SECONDS", 5),
+    requestLogSize: Math.min(10_000, int("REQUEST_LOG_SIZE", 200)),
+    passwordReset: {
+      ttlSeconds: int("PASSWORD_RESET_TTL_SECONDS", 60 * 60),
+      perEmail: int("PASSWORD_RESETS_PER_EMAIL", 3),
+      windowSeconds: int("PASSWORD_RESET_WINDOW_SECONDS", 60 * 60),
+    },
     idempotencyLeaseSeconds: Math.max(1, int("IDEMPOTENCY_LEASE_SECONDS", 10)),
     payments: paymentsFromEnv(env),
     webhooks: {

@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { authenticate } from "./auth.js";
 import { ApiError, problemResponse } from "./errors.js";
 import { idempotency } from "./idempotency.js";
+import { loggablePath, problemCode, REQUEST_LOG_PATH, recordRequest } from "./request-log.js";
 import type { AppBindings, Config, Deps } from "./types.js";
 
 /** Where the embedded default's local file storage receives and serves uploads (signed URLs, outside /v1). */
@@ -64,13 +65,36 @@ export function createBaseApp(deps: Deps) {
     const status = c.res.status;
     // c.get, not c.var: each c.var copies every variable into a new object.
     const caller = c.get("caller");
+    const ms = Math.round((performance.now() - started) * 10) / 10;
     c.get("logger")[status >= 500 ? "error" : "info"]("request", {
       method: c.req.method,
       path: c.req.path,
       status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
+      ms,
       ...(caller ? { caller: caller.kind, org: caller.orgId } : {}),
     });
+    // The organization's request log (Developers → Requests), written after the answer.
+    if (caller && deps.config.requestLogSize > 0 && c.req.path.startsWith("/v1/") && c.req.path !== REQUEST_LOG_PATH) {
+      const path = loggablePath(c);
+      const res = c.res;
+      const write = problemCode(res)
+        .then((code) =>
+          recordRequest(deps, {
+            orgId: caller.orgId,
+            requestId,
+            method: c.req.method,
+            path,
+            status,
+            code,
+            callerKind: caller.kind,
+            durationMs: Math.round(ms),
+          }),
+        )
+        .catch((err: unknown) =>
+          deps.logger.error("request log write failed", { error: err instanceof Error ? err.message : String(err) }),
+        );
+      deps.waitUntil?.(write);
+    }
   });
 
   app.use("*", securityHeaders(deps.config));

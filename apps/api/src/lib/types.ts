@@ -62,6 +62,10 @@ export interface Config {
    * a revocation made elsewhere takes effect here within this bound. 0 turns the cache off.
    */
   credentialCacheSeconds: number;
+  /** Each organization's recent API calls kept for its developers (a ring of this many rows); 0 records none. */
+  requestLogSize: number;
+  /** Forgotten passwords: how long an emailed reset link works, and how many reset emails one address gets per window. */
+  passwordReset: { ttlSeconds: number; perEmail: number; windowSeconds: number };
   /**
    * The payments provider: Stripe when a secret key and webhook secret are set (`stripeApi` points
    * the SDK elsewhere, for tests), else the local provider of the embedded default.

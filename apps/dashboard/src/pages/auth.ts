@@ -25,6 +25,7 @@ export class SignInPage extends LitElement {
         ${field({ label: "Password", name: "password", type: "password", required: true, autocomplete: "current-password", error: f.errors.password })}
         <button type="submit" ?disabled=${f.busy}>${f.busy ? "Signing in…" : "Sign in"}</button>
       </form>
+      <p><a href="${BASE}/forgot-password">Forgot your password?</a></p>
       <p>New to Gatherkit? <a href="${BASE}/sign-up">Create an organization</a></p>`;
   }
 

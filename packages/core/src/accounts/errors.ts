@@ -7,4 +7,7 @@ export const ACCOUNTS_ERROR_CODES = [
   "invitation_revoked",
   "invitation_used",
   "invitation_email_mismatch",
+  "reset_link_invalid",
+  "reset_link_expired",
+  "reset_link_used",
 ] as const;

@@ -1,4 +1,5 @@
 import { idSchema } from "../ids.js";
+import { PageQuerySchema, pageSchema } from "../pagination.js";
 import { text } from "../text.js";
 import { z } from "../zod.js";
 
@@ -234,3 +235,59 @@ export const ParticipantTokenSchema = z
   })
   .openapi("ParticipantToken");
 export type ParticipantToken = z.infer<typeof ParticipantTokenSchema>;
+
+// ---- forgotten password ------------------------------------------------------------------------
+
+export const PasswordResetRequestSchema = z
+  .strictObject({ email: Email })
+  .openapi("PasswordResetRequest", { description: "Who forgot their password." });
+export type PasswordResetRequestInput = z.input<typeof PasswordResetRequestSchema>;
+
+export const PasswordResetRequestedSchema = z
+  .object({
+    message: z.string().openapi({
+      example: "If an account uses this email, a link to choose a new password is on its way. It works once, for a limited time.",
+    }),
+  })
+  .openapi("PasswordResetRequested");
+export type PasswordResetRequested = z.infer<typeof PasswordResetRequestedSchema>;
+
+export const PasswordResetConfirmSchema = z
+  .strictObject({
+    token: z.string().min(1).max(200).openapi({ description: "The token from the emailed link.", example: "gk_pwr_0123456789abcdef" }),
+    password: Password,
+  })
+  .openapi("PasswordResetConfirm");
+export type PasswordResetConfirmInput = z.input<typeof PasswordResetConfirmSchema>;
+
+// ---- request log -------------------------------------------------------------------------------
+
+export const RequestLogEntrySchema = z
+  .object({
+    requestId: z.string().openapi({ example: "req_0123456789abcdefghjk", description: "The `x-request-id` the answer carried." }),
+    method: z.string().openapi({ example: "POST" }),
+    path: z.string().openapi({ example: "/v1/events", description: "The path without its query string." }),
+    status: z.number().int().openapi({ example: 422 }),
+    code: z
+      .string()
+      .nullable()
+      .openapi({ example: "validation_failed", description: "The problem's `code` when the answer was an error." }),
+    callerKind: z.enum(["user", "secret_key", "publishable_key", "participant"]),
+    durationMs: z.number().int(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("RequestLogEntry");
+export type RequestLogEntry = z.infer<typeof RequestLogEntrySchema>;
+
+export const RequestLogQuerySchema = PageQuerySchema.extend({
+  failed: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true"))
+    .openapi({
+      param: { name: "failed", in: "query" },
+      description: "Only answers with a status of 400 or more (`true`), or only successes (`false`).",
+    }),
+});
+export type RequestLogQuery = z.output<typeof RequestLogQuerySchema>;
+export const RequestLogPageSchema = pageSchema(RequestLogEntrySchema, "RequestLogPage");

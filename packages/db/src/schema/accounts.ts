@@ -57,6 +57,25 @@ export const refreshTokens = sqliteTable(
   (t) => [index("refresh_tokens_family").on(t.familyId)],
 );
 
+/**
+ * Password resets: an emailed, single-use link (only the token's SHA-256 is stored) that expires.
+ * Setting the new password marks it used in the same batch, and revokes the user's sessions.
+ */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text("token_hash").notNull().unique(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("password_resets_user").on(t.userId, t.createdAt)],
+);
+
 export const secretKeys = sqliteTable(
   "secret_keys",
   {

@@ -76,3 +76,25 @@ export const paymentEvents = sqliteTable("payment_events", {
   type: text("type").notNull(),
   receivedAt: integer("received_at").notNull(),
 });
+
+/**
+ * The recent API calls of each organization, for its developers: a ring of at most `slot`-count
+ * rows per organization (the API writes row `seq % size`, so it never grows past its size).
+ */
+export const requestLog = sqliteTable(
+  "request_log",
+  {
+    orgId: text("org_id").notNull(),
+    slot: integer("slot").notNull(),
+    seq: integer("seq").notNull(),
+    requestId: text("request_id").notNull(),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    status: integer("status").notNull(),
+    code: text("code"),
+    callerKind: text("caller_kind").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.slot] }), index("request_log_seq").on(t.orgId, t.seq)],
+);

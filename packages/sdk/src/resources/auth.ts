@@ -1,5 +1,13 @@
 import type { RequestOptions } from "../core.js";
-import type { Me, RefreshParams, Session, SignInParams, SignUpParams } from "../types.js";
+import type {
+  Me,
+  PasswordResetConfirmParams,
+  PasswordResetRequestParams,
+  RefreshParams,
+  Session,
+  SignInParams,
+  SignUpParams,
+} from "../types.js";
 import { APIResource } from "./resource.js";
 
 /**
@@ -40,6 +48,17 @@ export class Auth extends APIResource {
       body: refreshToken ? { refreshToken } : {},
       auth: "none",
     });
+    this._transport.adopt(null);
+  }
+
+  /** Emails a single-use link to choose a new password, if an account uses `email` (the answer is the same either way). */
+  requestPasswordReset(params: PasswordResetRequestParams, options?: RequestOptions): Promise<{ message: string }> {
+    return this._transport.request("POST", "/v1/auth/password-reset", { ...options, body: params, auth: "none" });
+  }
+
+  /** Sets a new password with the emailed link's token; every session of the account is signed out. */
+  async confirmPasswordReset(params: PasswordResetConfirmParams, options?: RequestOptions): Promise<void> {
+    await this._transport.request<undefined>("POST", "/v1/auth/password-reset/confirm", { ...options, body: params, auth: "none" });
     this._transport.adopt(null);
   }
 

@@ -16,8 +16,12 @@ import * as orgHandlers from "./organization/organization.handlers.js";
 import * as organization from "./organization/organization.routes.js";
 import * as tokenHandlers from "./participant-tokens/participant-tokens.handlers.js";
 import * as participantTokens from "./participant-tokens/participant-tokens.routes.js";
+import * as resetHandlers from "./password-reset/password-reset.handlers.js";
+import * as passwordReset from "./password-reset/password-reset.routes.js";
 import * as pkHandlers from "./publishable-keys/publishable-keys.handlers.js";
 import * as publishableKeys from "./publishable-keys/publishable-keys.routes.js";
+import * as requestLogHandlers from "./request-log/request-log.handlers.js";
+import * as requestLog from "./request-log/request-log.routes.js";
 import * as skHandlers from "./secret-keys/secret-keys.handlers.js";
 import * as secretKeys from "./secret-keys/secret-keys.routes.js";
 
@@ -27,6 +31,9 @@ const router = createRouter()
   .openapi(auth.refresh, authHandlers.refresh)
   .openapi(auth.signOut, authHandlers.signOut)
   .openapi(auth.me, authHandlers.me)
+  .openapi(passwordReset.request, resetHandlers.request)
+  .openapi(passwordReset.confirm, resetHandlers.confirm)
+  .openapi(requestLog.list, requestLogHandlers.list)
   .openapi(organization.get, orgHandlers.get)
   .openapi(organization.update, orgHandlers.update)
   .openapi(organization.listMembers, orgHandlers.listMembers)
