@@ -253,5 +253,12 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `outbox_order` ON `outbox` (`sent_at`,`kind`,`order_key`);",
       "-- Rows still to be sent take the order key their kind's payload names (as the claim used to read it).\nUPDATE `outbox` SET `order_key` = coalesce(CASE `kind`\n  WHEN 'realtime' THEN json_extract(`payload`, '$.room')\n  WHEN 'email' THEN json_extract(`payload`, '$.to')\n  WHEN 'sms' THEN json_extract(`payload`, '$.to')\n  WHEN 'task' THEN json_extract(`payload`, '$.domain') || ':' || json_extract(`payload`, '$.key')\n  WHEN 'push' THEN json_extract(`payload`, '$.subscriptionId')\n  WHEN 'webhook' THEN json_extract(`payload`, '$.endpointId')\n  WHEN 'notify' THEN json_extract(`payload`, '$.key')\nEND, '') WHERE `sent_at` IS NULL;"
     ]
+  },
+  {
+    "id": "0017_lazy_carmella_unuscione",
+    "statements": [
+      "CREATE TABLE `calendar_jobs` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`client_id` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`status` text NOT NULL,\n\t`items` text NOT NULL,\n\t`total` integer NOT NULL,\n\t`processed` integer DEFAULT 0 NOT NULL,\n\t`succeeded` integer DEFAULT 0 NOT NULL,\n\t`failures` text NOT NULL,\n\t`error` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`finished_at` integer,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`client_id`) REFERENCES `calendar_clients`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `calendar_jobs_client_created` ON `calendar_jobs` (`client_id`,`created_at`,`id`);"
+    ]
   }
 ];
