@@ -6,6 +6,9 @@ import { EVENT_ERROR_CODES, EVENT_MESSAGE_SCHEMAS } from "@gatherkit/core";
 import { createRouter } from "../../lib/create-app.js";
 import type { DomainModule } from "../../lib/domain.js";
 import { loadEvent } from "./access.js";
+
+export { type EventCalendarItem, eventCalendarItem } from "./calendar-items.js";
+
 import * as analyticsHandlers from "./analytics/analytics.handlers.js";
 import * as analytics from "./analytics/analytics.routes.js";
 import * as buyerHandlers from "./buyer/buyer.handlers.js";

@@ -19,6 +19,7 @@ import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
+import { calendarSourceChanged } from "../../calendars/index.js";
 import { type EventRow, eventViewer, loadEvent, loadStock, toEvent } from "../access.js";
 import { enqueueEventMessage } from "../events.js";
 import { releaseExpiredHolds } from "../holds.js";
@@ -176,6 +177,8 @@ export async function updateEvent(deps: Deps, caller: Caller | null, eventId: st
           ),
         )
         .returning(),
+      // A calendar this event is pushed to (a sync rule of the calendars domain) gets the change.
+      calendarSourceChanged(deps, event.orgId, { type: "event", id: event.id }),
     ],
     {
       written: ([rows]) => rows[0],
