@@ -3,6 +3,7 @@ import { css, html, LitElement, nothing, type TemplateResult } from "lit";
 import { keyed } from "lit/directives/keyed.js";
 import { describe, gk, isUnauthenticated } from "./api.js";
 import "./pages/auth.js";
+import "./pages/calendars.js";
 import "./pages/events.js";
 import "./pages/keys.js";
 import "./pages/places.js";
@@ -24,6 +25,8 @@ const TITLES: Record<Route["page"], string> = {
   plan: "Plan",
   places: "Places",
   place: "Place",
+  calendars: "Calendars",
+  client: "Client",
   "not-found": "Not found",
 };
 const PUBLIC_PAGES = new Set<Route["page"]>(["sign-in", "sign-up"]);
@@ -117,6 +120,7 @@ export class Dashboard extends LitElement {
                 <ul>
                   ${this.#link("/", "overview", "Overview")} ${this.#link("/plans", "plans", "Plans")}
                   ${this.#link("/events", "events", "Events")} ${this.#link("/places", "places", "Places")}
+                  ${this.#link("/calendars", "calendars", "Calendars")}
                   ${this.#link("/developers/keys", "keys", "API keys")} ${this.#link("/settings", "settings", "Settings")}
                 </ul>
               </nav>
@@ -134,6 +138,7 @@ export class Dashboard extends LitElement {
       here === page ||
       (page === "events" && here === "event") ||
       (page === "places" && here === "place") ||
+      (page === "calendars" && here === "client") ||
       (page === "plans" && here === "plan");
     return html`<li><a href="${BASE}${path === "/" ? "/" : path}" aria-current=${current ? "page" : nothing}>${label}</a></li>`;
   }
@@ -175,6 +180,10 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-places></gk-dash-places>`;
       case "place":
         return keyed(route.id, html`<gk-dash-place place-id=${route.id}></gk-dash-place>`);
+      case "calendars":
+        return html`<gk-dash-clients></gk-dash-clients>`;
+      case "client":
+        return keyed(route.id, html`<gk-dash-client client-id=${route.id}></gk-dash-client>`);
       case "event":
         // One element per event: going from one event to another loads afresh.
         return keyed(route.id, html`<gk-dash-event event-id=${route.id}></gk-dash-event>`);
