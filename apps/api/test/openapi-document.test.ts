@@ -188,6 +188,7 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "clients.jobs.create": "POST /v1/clients/{clientId}/jobs",
   "clients.jobs.list": "GET /v1/clients/{clientId}/jobs",
   "clients.jobs.get": "GET /v1/clients/{clientId}/jobs/{jobId}",
+  "clients.events.export": "GET /v1/clients/{clientId}/calendars/{calendarId}/events.ics",
   "events.rsvp.retrieve": "GET /v1/events/{eventId}/rsvp",
   "events.rsvp.update": "PATCH /v1/events/{eventId}/rsvp",
   "events.guests.create": "POST /v1/events/{eventId}/guests",

@@ -16,6 +16,8 @@ import * as clientHandlers from "./clients/clients.handlers.js";
 import * as clients from "./clients/clients.routes.js";
 import * as connectionHandlers from "./connections/connections.handlers.js";
 import * as connections from "./connections/connections.routes.js";
+import * as icsHandlers from "./ics/ics.handlers.js";
+import * as ics from "./ics/ics.routes.js";
 import * as jobHandlers from "./jobs/jobs.handlers.js";
 import * as jobs from "./jobs/jobs.routes.js";
 import { calendarTasks } from "./sync.js";
@@ -37,6 +39,7 @@ const router = createRouter()
   .openapi(connections.disconnect, connectionHandlers.disconnect)
   .openapi(connections.callback, connectionHandlers.callback)
   .openapi(calendars.list, calendarHandlers.list)
+  .openapi(ics.exportIcs, icsHandlers.exportIcs)
   .openapi(events.list, eventHandlers.list)
   .openapi(events.create, eventHandlers.create)
   .openapi(events.get, eventHandlers.get)
