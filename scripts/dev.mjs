@@ -3,6 +3,9 @@
 //   api       the API on Node (tsx watch apps/api/src/node.ts), libSQL file database in .data/
 //   realtime  `partykit dev` in apps/realtime, sharing REALTIME_SECRET with the API
 //   web       the demo host page (examples/) with the SDK and widgets bundled from source
+//   google    a local stand-in for Google's OAuth and Calendar API (apps/api/test/google-standin.ts),
+//             the API's "Google" unless GOOGLE_CLIENT_ID is set: connecting a client's calendar
+//             goes through the same OAuth code path, with a consent page of its own
 // Logs are streamed with a prefix per process; Ctrl-C stops them all.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -25,15 +28,44 @@ const webPort = Number(process.env.WEB_PORT ?? 5173);
 const apiUrl = `http://${host}:${apiPort}`;
 const realtimeHost = `${host}:${realtimePort}`;
 const webUrl = `http://${host}:${webPort}`;
+const googlePort = Number(process.env.GOOGLE_STANDIN_PORT ?? 8790);
 const realtimeSecret = process.env.REALTIME_SECRET ?? (await localRealtimeSecret());
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code, s) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-const tag = { api: paint(36, "[api]     "), realtime: paint(35, "[realtime]"), web: paint(32, "[web]     "), dev: paint(1, "[dev]     ") };
+const tag = {
+  api: paint(36, "[api]     "),
+  realtime: paint(35, "[realtime]"),
+  web: paint(32, "[web]     "),
+  google: paint(33, "[google]  "),
+  dev: paint(1, "[dev]     "),
+};
 const ESC = String.fromCharCode(27);
 const ANY_ESCAPE = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, "g");
 const CURSOR_CONTROL = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-ln-z]`, "g"); // all but colours (m)
 const say = (who, line) => process.stdout.write(`${tag[who]} ${line}\n`);
+
+const tsModule = async (file) => {
+  const { tsImport } = await import(join(apiDir, "node_modules/tsx/dist/esm/api/index.mjs"));
+  return tsImport(join(apiDir, file), import.meta.url);
+};
+
+/**
+ * The Google stand-in (unless a real Google app is configured): its URLs for the API, what it
+ * granted kept in DATA_DIR/google-standin.json. Connections made with it use the platform app.
+ */
+async function startGoogle() {
+  if (process.env.GOOGLE_CLIENT_ID) return null;
+  const { startGoogleStandIn } = await tsModule("test/google-standin.ts");
+  const google = await startGoogleStandIn(undefined, {
+    port: googlePort,
+    interactive: true,
+    stateFile: join(dataDir, "google-standin.json"),
+  });
+  // The data folder's own CALENDAR_TOKEN_KEY (secrets.json) encrypts the tokens, not the stand-in's test key.
+  const { CALENDAR_TOKEN_KEY: _testKey, ...env } = google.env;
+  return { google, env };
+}
 
 /**
  * The data folder's own realtime secret (DATA_DIR/secrets.json, made on first use), read with the
@@ -41,8 +73,7 @@ const say = (who, line) => process.stdout.write(`${tag[who]} ${line}\n`);
  */
 async function localRealtimeSecret() {
   mkdirSync(dataDir, { recursive: true });
-  const { tsImport } = await import(join(apiDir, "node_modules/tsx/dist/esm/api/index.mjs"));
-  const { localSecrets } = await tsImport(join(apiDir, "src/local-secrets.ts"), import.meta.url);
+  const { localSecrets } = await tsModule("src/local-secrets.ts");
   return localSecrets(dataDir).realtimeSecret;
 }
 
@@ -94,6 +125,7 @@ function signalGroup(child, sig) {
 }
 
 let web;
+let google = null;
 let bundler;
 
 async function stop(code = 0) {
@@ -111,6 +143,7 @@ async function stop(code = 0) {
   await Promise.all(exits);
   await bundler?.dispose();
   web?.close();
+  await google?.google.close();
   say("dev", "stopped.");
   process.exit(code);
 }
@@ -245,6 +278,7 @@ for (const [name, port] of [
   ["API", apiPort],
   ["realtime", realtimePort],
   ["demo page", webPort],
+  ...(process.env.GOOGLE_CLIENT_ID ? [] : [["Google stand-in", googlePort]]),
 ]) {
   if (await portInUse(port)) {
     console.error(`Port ${port} (${name}) is already in use. Is another \`pnpm dev\` running? Stop it or free the port.`);
@@ -266,6 +300,9 @@ await new Promise((resolve) => {
   });
 });
 
+google = await startGoogle();
+if (google) say("google", `stand-in for Google's OAuth and Calendar API on ${google.google.url} (set GOOGLE_CLIENT_ID to use Google)`);
+
 run("api", tsxCli, ["watch", "--clear-screen=false", "src/node.ts"], {
   cwd: apiDir,
   // WEB_PORT: the demo publishable key allows the demo page's origins (see apps/api/src/seed.ts).
@@ -278,6 +315,7 @@ run("api", tsxCli, ["watch", "--clear-screen=false", "src/node.ts"], {
     WEB_PORT: String(webPort),
     // A first start also gives the demo organization an event, a place and a plan to look at.
     SEED_DEMO_CONTENT: process.env.SEED_DEMO_CONTENT ?? "true",
+    ...google?.env,
   },
 });
 run(
@@ -309,6 +347,9 @@ if ((await waitFor(`${apiUrl}/v1/health`)) && (await waitFor(`http://${realtimeH
     `  API            ${apiUrl}   (reference: ${apiUrl}/docs)`,
     `  realtime       ws://${realtimeHost}`,
     `  demo page      ${webUrl}`,
+    ...(google
+      ? [`  google         ${google.google.url}   (a stand-in: connect a client's calendar from the dashboard's Calendars page)`]
+      : []),
     `  data           ${dataDir}`,
   ];
   if (demo) {

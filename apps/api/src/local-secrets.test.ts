@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jwtVerify } from "jose";
 import { afterAll, describe, expect, it } from "vitest";
+import { startGoogleStandIn } from "../test/google-standin.js";
 import { localSecrets } from "./local-secrets.js";
 import { startNodeServer } from "./node.js";
 
@@ -60,6 +61,46 @@ describe("local secrets (Node, not production): one pair per data folder", () =>
     } finally {
       await server.close();
       server.handle.client.close();
+    }
+  });
+
+  it("each folder has its own calendar token key, kept across restarts: a connected Google calendar still answers after one", async () => {
+    const [a, b] = [folder(), folder()];
+    expect(localSecrets(a).calendarTokenKey).toMatch(/^local:[A-Za-z0-9+/]{43}=$/);
+    expect(localSecrets(a).calendarTokenKey).not.toBe(localSecrets(b).calendarTokenKey);
+    const google = await startGoogleStandIn();
+    const { CALENDAR_TOKEN_KEY: _unused, ...googleEnv } = google.env;
+    const start = () => startNodeServer({ ...googleEnv, DATA_DIR: a, PORT: "0", LOG_LEVEL: "error", REALTIME_HOST: "127.0.0.1:9" });
+    let server = await start();
+    try {
+      const demo = server.demo!;
+      const api = async (method: string, path: string, body?: unknown) =>
+        fetch(`http://127.0.0.1:${server.port}${path}`, {
+          method,
+          redirect: "manual",
+          headers: { authorization: `Bearer ${demo.secretKey}`, "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      const client = (await (await api("POST", "/v1/clients", { name: "Acme" })).json()) as { id: string };
+      const { url } = (await (
+        await api("POST", `/v1/clients/${client.id}/connection/authorize`, { returnTo: "https://dashboard.example/" })
+      ).json()) as {
+        url: string;
+      };
+      const back = new URL((await fetch(url, { redirect: "manual" })).headers.get("location") ?? "");
+      expect((await api("GET", `${back.pathname}${back.search}`)).headers.get("location")).toContain("calendar_connection=connected");
+      expect((await api("GET", `/v1/clients/${client.id}/calendars`)).status).toBe(200);
+      await server.close();
+      server.handle.client.close();
+      server = await start();
+      // The tokens sealed before the restart open with the folder's key (a key made per start could not).
+      const again = await api("GET", `/v1/clients/${client.id}/calendars`);
+      expect(again.status, await again.clone().text()).toBe(200);
+      expect(((await again.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+      server.handle.client.close();
+      await google.close();
     }
   });
 });

@@ -61,7 +61,9 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   const config = configFromEnv(
     // Local runs get secrets kept in DATA_DIR (pnpm dev gives the rooms the same realtime one);
     // production must set both itself (configFromEnv refuses to start without them).
-    local ? { JWT_SECRET: local.jwtSecret, REALTIME_SECRET: local.realtimeSecret, ...env } : env,
+    local
+      ? { JWT_SECRET: local.jwtSecret, REALTIME_SECRET: local.realtimeSecret, CALENDAR_TOKEN_KEY: local.calendarTokenKey, ...env }
+      : env,
     "node",
     { allowEphemeralSecrets: !production },
   );

@@ -540,6 +540,7 @@ const NEVER_SUCCEEDS: Record<string, string> = {
   "DELETE /v1/clients/{clientId}/connection": GOOGLE,
   "GET /v1/clients/{clientId}/calendars": GOOGLE,
   "GET /v1/clients/{clientId}/calendars/{calendarId}/events": GOOGLE,
+  "GET /v1/clients/{clientId}/calendars/{calendarId}/events.ics": GOOGLE,
   "POST /v1/clients/{clientId}/calendars/{calendarId}/events": GOOGLE,
   "GET /v1/clients/{clientId}/calendars/{calendarId}/events/{calendarEventId}": GOOGLE,
   "PATCH /v1/clients/{clientId}/calendars/{calendarId}/events/{calendarEventId}": GOOGLE,

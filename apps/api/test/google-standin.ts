@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -9,7 +10,19 @@ import type { AddressInfo } from "node:net";
  * PKCE S256 and client credentials checked; refresh; `invalid_grant` for a revoked or unknown
  * refresh token), revocation, userinfo, the calendar list and events with page tokens.
  * `script` answers a request first (a 429, a 403 rateLimitExceeded, a 500, a 401) when it returns something.
+ *
+ * `pnpm dev` (scripts/dev.mjs) runs this same stand-in as its "Google", `interactive`: the consent
+ * is a page with Allow and Deny buttons, and what it granted (refresh tokens, events) is kept in
+ * `stateFile` so a connection made yesterday still works after a restart.
  */
+export interface StandInOptions {
+  /** Port to listen on (default: any free one). */
+  port?: number;
+  /** A consent page a person answers (Allow / Deny) instead of an immediate Allow. */
+  interactive?: boolean;
+  /** Where refresh tokens and events survive a restart (JSON). */
+  stateFile?: string;
+}
 
 export interface StandInRequest {
   method: string;
@@ -70,6 +83,7 @@ const s256 = (v: string) => createHash("sha256").update(v).digest("base64url");
 
 export async function startGoogleStandIn(
   apps: Record<string, string> = { [STANDIN_CLIENT_ID]: STANDIN_CLIENT_SECRET },
+  options: StandInOptions = {},
 ): Promise<GoogleStandIn> {
   const codes = new Map<string, { clientId: string; challenge: string; redirectUri: string; scopes: string[]; account: string }>();
   const refreshTokens = new Map<string, { clientId: string; scopes: string[]; revoked: boolean; account: string }>();
@@ -77,6 +91,21 @@ export async function startGoogleStandIn(
   const events = new Map<string, StoredEvent[]>();
   let eventSeq = 0;
   let accountSeq = 0;
+  const { stateFile } = options;
+  if (stateFile && existsSync(stateFile)) {
+    const saved = JSON.parse(readFileSync(stateFile, "utf8")) as {
+      refreshTokens: [string, { clientId: string; scopes: string[]; revoked: boolean; account: string }][];
+      events: [string, StoredEvent[]][];
+      eventSeq: number;
+    };
+    for (const [k, v] of saved.refreshTokens) refreshTokens.set(k, v);
+    for (const [k, v] of saved.events) events.set(k, v);
+    eventSeq = saved.eventSeq;
+  }
+  const save = () => {
+    if (stateFile)
+      writeFileSync(stateFile, JSON.stringify({ refreshTokens: [...refreshTokens], events: [...events], eventSeq }), { mode: 0o600 });
+  };
 
   const s: GoogleStandIn = {
     url: "",
@@ -152,23 +181,44 @@ export async function startGoogleStandIn(
     body: { error: { code: status, message, errors: [{ reason, message }] } },
   });
 
+  /** The consent page `pnpm dev` shows: which app asks for what, and Allow / Deny (a form posted back here). */
+  function consentPage(query: URLSearchParams): Answer {
+    const esc = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const hidden = [...query].map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join("");
+    const scopes = (query.get("scope") ?? "")
+      .split(" ")
+      .map((sc) => `<li>${esc(sc)}</li>`)
+      .join("");
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Sign in (Google stand-in)</title></head><body style="font-family:system-ui;max-width:32rem;margin:3rem auto;padding:0 1rem">
+<main><h1>Google stand-in</h1><p>This is the local stand-in for Google's consent page (<code>pnpm dev</code>): no Google account is used.
+The app <strong>${esc(query.get("client_id") ?? "")}</strong> asks the account <strong>${STANDIN_ACCOUNT}</strong> for:</p><ul>${scopes}</ul>
+<form method="post" action="/o/oauth2/v2/auth">${hidden}<button name="decision" value="allow">Allow</button>
+<button name="decision" value="deny">Deny</button></form></main></body></html>`;
+    return { status: 200, body: html, headers: { "content-type": "text/html; charset=utf-8" } };
+  }
+
   async function handle(req: StandInRequest): Promise<Answer> {
     const scripted = s.script(req);
     if (scripted) return scripted;
     const { method, path, query } = req;
-    if (method === "GET" && path === "/o/oauth2/v2/auth") {
-      const redirect = new URL(query.get("redirect_uri") ?? "");
-      redirect.searchParams.set("state", query.get("state") ?? "");
-      if (s.consent === "deny") {
+    if (method === "GET" && path === "/o/oauth2/v2/auth" && options.interactive) return consentPage(query);
+    if ((method === "GET" || method === "POST") && path === "/o/oauth2/v2/auth") {
+      // A person's answer on the consent page comes as a form; otherwise `consent` decides.
+      const decided = method === "POST" ? new URLSearchParams(req.body) : null;
+      const params = decided ?? query;
+      const redirect = new URL(params.get("redirect_uri") ?? "");
+      redirect.searchParams.set("state", params.get("state") ?? "");
+      if (decided ? decided.get("decision") !== "allow" : s.consent === "deny") {
         redirect.searchParams.set("error", "access_denied");
       } else {
         const code = token("4/standin-code-");
-        const scopes = s.grantScopes ?? (query.get("scope") ?? "").split(" ");
+        const scopes = s.grantScopes ?? (params.get("scope") ?? "").split(" ");
         codes.set(code, {
           account: s.separateAccounts ? `account-${++accountSeq}@client.example` : STANDIN_ACCOUNT,
-          clientId: query.get("client_id") ?? "",
-          challenge: query.get("code_challenge") ?? "",
-          redirectUri: query.get("redirect_uri") ?? "",
+          clientId: params.get("client_id") ?? "",
+          challenge: params.get("code_challenge") ?? "",
+          redirectUri: params.get("redirect_uri") ?? "",
           scopes,
         });
         redirect.searchParams.set("code", code);
@@ -329,8 +379,9 @@ export async function startGoogleStandIn(
       s.received.push(r);
       handle(r).then(
         (a) => {
+          if (r.method !== "GET") save();
           res.writeHead(a.status, { "content-type": "application/json", ...a.headers });
-          res.end(a.body === undefined || a.status === 204 ? "" : JSON.stringify(a.body));
+          res.end(a.body === undefined || a.status === 204 ? "" : typeof a.body === "string" ? a.body : JSON.stringify(a.body));
         },
         (err) => {
           res.writeHead(500);
@@ -339,7 +390,7 @@ export async function startGoogleStandIn(
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   s.url = `http://127.0.0.1:${port}`;
   s.env = {

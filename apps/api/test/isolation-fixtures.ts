@@ -418,6 +418,11 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
     });
     objects.syncRule = syncRule;
   }
+  // A bulk job of the client (re-run its sync rules), queued through the API.
+  objects.calendarJob = expectStatus<{ id: string }>(
+    await call(t, "POST", `/v1/clients/${client.id}/jobs`, { token: org.secretKey, body: { kind: "resync" } }),
+    202,
+  );
   return {
     ...org,
     admin,

@@ -4,6 +4,7 @@ import { keyed } from "lit/directives/keyed.js";
 import { describe, gk, isUnauthenticated } from "./api.js";
 import "./pages/analytics.js";
 import "./pages/auth.js";
+import "./pages/calendars.js";
 import "./pages/embed.js";
 import "./pages/password-reset.js";
 import "./pages/requests.js";
@@ -33,6 +34,8 @@ const TITLES: Record<Route["page"], string> = {
   plan: "Plan",
   places: "Places",
   place: "Place",
+  calendars: "Calendars",
+  client: "Client",
   "not-found": "Not found",
 };
 const PUBLIC_PAGES = new Set<Route["page"]>(["sign-in", "sign-up", "forgot-password", "reset-password"]);
@@ -126,6 +129,7 @@ export class Dashboard extends LitElement {
                 <ul>
                   ${this.#link("/", "overview", "Overview")} ${this.#link("/plans", "plans", "Plans")}
                   ${this.#link("/events", "events", "Events")} ${this.#link("/places", "places", "Places")}
+                  ${this.#link("/calendars", "calendars", "Calendars")}
                   ${this.#link("/analytics", "analytics", "Analytics")}
                   ${this.#link("/developers/keys", "keys", "API keys")} ${this.#link("/developers/embed", "embed", "Embed")}
                   ${this.#link("/developers/requests", "requests", "Requests")} ${this.#link("/settings", "settings", "Settings")}
@@ -145,6 +149,7 @@ export class Dashboard extends LitElement {
       here === page ||
       (page === "events" && here === "event") ||
       (page === "places" && here === "place") ||
+      (page === "calendars" && here === "client") ||
       (page === "plans" && here === "plan");
     return html`<li><a href="${BASE}${path === "/" ? "/" : path}" aria-current=${current ? "page" : nothing}>${label}</a></li>`;
   }
@@ -197,6 +202,10 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-places></gk-dash-places>`;
       case "place":
         return keyed(route.id, html`<gk-dash-place place-id=${route.id}></gk-dash-place>`);
+      case "calendars":
+        return html`<gk-dash-clients></gk-dash-clients>`;
+      case "client":
+        return keyed(route.id, html`<gk-dash-client client-id=${route.id}></gk-dash-client>`);
       case "event":
         // One element per event: going from one event to another loads afresh.
         return keyed(route.id, html`<gk-dash-event event-id=${route.id}></gk-dash-event>`);

@@ -21,6 +21,8 @@ export type Route =
   | { page: "plan"; id: string }
   | { page: "places" }
   | { page: "place"; id: string }
+  | { page: "calendars" }
+  | { page: "client"; id: string }
   | { page: "not-found"; path: string };
 
 export function parse(url: URL): Route {
@@ -52,6 +54,8 @@ export function parse(url: URL): Route {
       return { page: "events" };
     case "/places":
       return { page: "places" };
+    case "/calendars":
+      return { page: "calendars" };
     default: {
       const event = /^\/events\/(evt_[A-Za-z0-9]+)$/.exec(path);
       if (event?.[1]) return { page: "event", id: event[1] };
@@ -59,6 +63,8 @@ export function parse(url: URL): Route {
       if (plan?.[1]) return { page: "plan", id: plan[1] };
       const place = /^\/places\/(plc_[A-Za-z0-9]+)$/.exec(path);
       if (place?.[1]) return { page: "place", id: place[1] };
+      const client = /^\/calendars\/(cli_[A-Za-z0-9]+)$/.exec(path);
+      if (client?.[1]) return { page: "client", id: client[1] };
       return { page: "not-found", path: url.pathname };
     }
   }

@@ -23,14 +23,17 @@ const TIMEOUT = 30_000;
 /** What a test file uses: filled in by the `before` hook `useDashboard()` registers. */
 export const env = { api: undefined, base: "", browser: undefined, dataDir: "", host: undefined, hostPage: "" };
 
-/** Registers the API, the host page and the browser for this test file (and their teardown). */
-export function useDashboard() {
-  before(start);
+/**
+ * Registers the API, the host page and the browser for this test file (and their teardown).
+ * `opts.env`: more of the API's environment, made before it starts (e.g. a provider stand-in's URLs).
+ */
+export function useDashboard(opts = {}) {
+  before(() => start(opts));
   after(stop);
   return env;
 }
 
-async function start() {
+async function start(opts) {
   assert.ok(CHROME, "no Chrome or Chromium found: install one or set CHROME_PATH");
   assert.ok(existsSync(here("../dist/dashboard/index.html")), "the dashboard is not built: run `pnpm build`");
   const { startNodeServer } = await import(here("../../api/dist/node.js"));
@@ -42,6 +45,7 @@ async function start() {
     HOST: "127.0.0.1",
     LOG_LEVEL: "error",
     AUTH_RATE_LIMIT_MAX: "1000",
+    ...(await opts.env?.()),
   });
   env.base = `http://127.0.0.1:${env.api.port}`;
   // A site owner's page on another origin, whose HTML a test sets (the snippet copied from the dashboard).

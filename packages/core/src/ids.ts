@@ -50,6 +50,7 @@ export const ID_PREFIXES = {
   client: "cli",
   oauthState: "cos",
   syncRule: "csr",
+  calendarJob: "cjob",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -284,5 +284,12 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE TABLE `request_log` (\n\t`org_id` text NOT NULL,\n\t`slot` integer NOT NULL,\n\t`seq` integer NOT NULL,\n\t`request_id` text NOT NULL,\n\t`method` text NOT NULL,\n\t`path` text NOT NULL,\n\t`status` integer NOT NULL,\n\t`code` text,\n\t`caller_kind` text NOT NULL,\n\t`duration_ms` integer NOT NULL,\n\t`created_at` integer NOT NULL,\n\tPRIMARY KEY(`org_id`, `slot`)\n);",
       "CREATE INDEX `request_log_seq` ON `request_log` (`org_id`,`seq`);"
     ]
+  },
+  {
+    "id": "0020_calendar_jobs",
+    "statements": [
+      "CREATE TABLE `calendar_jobs` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`client_id` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`status` text NOT NULL,\n\t`items` text NOT NULL,\n\t`total` integer NOT NULL,\n\t`processed` integer DEFAULT 0 NOT NULL,\n\t`succeeded` integer DEFAULT 0 NOT NULL,\n\t`failures` text NOT NULL,\n\t`error` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`finished_at` integer,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`client_id`) REFERENCES `calendar_clients`(`id`) ON UPDATE no action ON DELETE cascade\n);",
+      "CREATE INDEX `calendar_jobs_client_created` ON `calendar_jobs` (`client_id`,`created_at`,`id`);"
+    ]
   }
 ];

@@ -14,6 +14,7 @@ import type {
   ClientListQuery,
   CreateBookingSchema,
   CreateCalendarEventSchema,
+  CreateCalendarJobSchema,
   CreateChatMessageSchema,
   CreateCheckinListSchema,
   CreateClientSchema,
@@ -266,6 +267,7 @@ export type TicketedEventMessage = Extract<PublishedEvent, { type: `event.${stri
 export type {
   Calendar,
   CalendarEvent,
+  CalendarJob,
   Client,
   Connection as CalendarConnection,
   SyncRule,
@@ -282,3 +284,5 @@ export type CalendarEventUpdateParams = z.input<typeof UpdateCalendarEventSchema
 export type CalendarEventListParams = Partial<Omit<CalendarEventListQuery, "singleEvents">> & { singleEvents?: boolean };
 export type SendUpdates = "all" | "externalOnly" | "none";
 export type SyncRuleCreateParams = z.input<typeof CreateSyncRuleSchema>;
+/** `resync` (every sync rule again), `create_events` or `delete_events` (up to 500 rows across the client's calendars). */
+export type CalendarJobCreateParams = z.input<typeof CreateCalendarJobSchema>;

@@ -6,6 +6,7 @@ import { z } from "../zod.js";
 
 export const ClientId = idSchema("client");
 export const SyncRuleId = idSchema("syncRule");
+export const CalendarJobId = idSchema("calendarJob");
 
 const q = (name: string) => ({ param: { name, in: "query" as const } });
 const Instant = z.iso.datetime({ message: "must be an ISO 8601 UTC time such as 2030-07-01T09:00:00Z" });
@@ -351,14 +352,22 @@ export type CalendarEventListQuery = z.output<typeof CalendarEventListQuerySchem
 // Sync rules
 // ---------------------------------------------------------------------------------------------
 
-export const SYNC_SOURCE_TYPES = ["plan"] as const;
+export const SYNC_SOURCE_TYPES = ["plan", "event", "place"] as const;
+export type SyncSourceType = (typeof SYNC_SOURCE_TYPES)[number];
+const SyncSourceSchema = z
+  .discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("plan"), id: idSchema("plan") }),
+    z.strictObject({ type: z.literal("event"), id: idSchema("event") }),
+    z.strictObject({ type: z.literal("place"), id: idSchema("place") }),
+  ])
+  .openapi({
+    description:
+      "What is pushed: `plan` (each timed activity of its itinerary once finalized), `event` (the ticketed event while published, with its RSVP headcount), `place` (each confirmed booking).",
+  });
 export const CreateSyncRuleSchema = z
   .strictObject({
     calendarId: text().min(1).max(300).openapi({ example: "primary" }),
-    source: z.strictObject({
-      type: z.enum(SYNC_SOURCE_TYPES).openapi({ description: "What is pushed: `plan` (its finalized activities)." }),
-      id: idSchema("plan"),
-    }),
+    source: SyncSourceSchema,
   })
   .openapi("CreateSyncRuleRequest");
 export type CreateSyncRule = z.output<typeof CreateSyncRuleSchema>;
@@ -374,3 +383,68 @@ export const SyncRuleSchema = z
   .openapi("SyncRule");
 export type SyncRule = z.infer<typeof SyncRuleSchema>;
 export const SyncRuleListSchema = z.object({ data: z.array(SyncRuleSchema) }).openapi("SyncRuleList");
+
+// ---------------------------------------------------------------------------------------------
+// Bulk jobs
+// ---------------------------------------------------------------------------------------------
+
+/** Most rows one bulk job takes. */
+export const CALENDAR_JOB_MAX_ITEMS = 500;
+const JobCalendarId = text().min(1).max(300).openapi({ example: "primary" });
+
+export const CreateCalendarJobSchema = z
+  .discriminatedUnion("kind", [
+    z.strictObject({
+      kind: z.literal("resync").openapi({ description: "Run every sync rule of the client again, one row per rule." }),
+    }),
+    z.strictObject({
+      kind: z.literal("create_events"),
+      events: z
+        .array(z.strictObject({ calendarId: JobCalendarId, event: CreateCalendarEventSchema }))
+        .min(1, "must have at least one event")
+        .max(CALENDAR_JOB_MAX_ITEMS),
+    }),
+    z.strictObject({
+      kind: z.literal("delete_events"),
+      events: z
+        .array(
+          z.strictObject({
+            calendarId: JobCalendarId,
+            eventId: text()
+              .min(1)
+              .max(1024)
+              .regex(/^[A-Za-z0-9_]+$/, "must be a Google event id"),
+          }),
+        )
+        .min(1, "must have at least one event")
+        .max(CALENDAR_JOB_MAX_ITEMS),
+    }),
+  ])
+  .openapi("CreateCalendarJobRequest");
+export type CreateCalendarJob = z.output<typeof CreateCalendarJobSchema>;
+
+export const CALENDAR_JOB_STATUSES = ["queued", "running", "done", "failed"] as const;
+export const CalendarJobSchema = z
+  .object({
+    id: CalendarJobId,
+    clientId: ClientId,
+    kind: z.enum(["resync", "create_events", "delete_events"]),
+    status: z.enum(CALENDAR_JOB_STATUSES).openapi({
+      description:
+        "`queued`, `running` (processed of total so far), `done` (every row worked through; some may have failed), `failed` (stopped: see `error`).",
+    }),
+    total: z.number().int(),
+    processed: z.number().int(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    failures: z
+      .array(z.object({ index: z.number().int(), code: z.string(), detail: z.string() }))
+      .openapi({ description: "The rows that failed (their index in the request) and why; at most 200." }),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi("CalendarJob");
+export type CalendarJob = z.infer<typeof CalendarJobSchema>;
+export const CalendarJobPageSchema = pageSchema(CalendarJobSchema, "CalendarJobPage");

@@ -89,7 +89,7 @@ export const calendarSyncRules = sqliteTable(
       .notNull()
       .references(() => calendarClients.id, { onDelete: "cascade" }),
     calendarId: text("calendar_id").notNull(),
-    sourceType: text("source_type", { enum: ["plan"] }).notNull(),
+    sourceType: text("source_type", { enum: ["plan", "event", "place"] }).notNull(),
     sourceId: text("source_id").notNull(),
     createdAt: createdAt(),
   },
@@ -114,4 +114,35 @@ export const calendarSyncedItems = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.ruleId, t.itemId] })],
+);
+
+/**
+ * A bulk job on a client's calendars (re-sync every rule, create or delete many events), worked
+ * through by outbox tasks a chunk at a time: its progress is here, so it survives a restart.
+ */
+export const calendarJobs = sqliteTable(
+  "calendar_jobs",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => calendarClients.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["resync", "create_events", "delete_events"] }).notNull(),
+    status: text("status", { enum: ["queued", "running", "done", "failed"] }).notNull(),
+    /** The job's rows as asked (rule ids, events to create, events to delete). */
+    items: text("items", { mode: "json" }).$type<unknown[]>().notNull(),
+    total: integer("total").notNull(),
+    /** Rows worked through so far (succeeded or failed); the next chunk starts here. */
+    processed: integer("processed").notNull().default(0),
+    succeeded: integer("succeeded").notNull().default(0),
+    /** The rows that failed, with why (at most 200 kept). */
+    failures: text("failures", { mode: "json" }).$type<{ index: number; code: string; detail: string }[]>().notNull(),
+    /** Why the whole job stopped (the connection became invalid), when it failed. */
+    error: text("error"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [index("calendar_jobs_client_created").on(t.clientId, t.createdAt, t.id)],
 );

@@ -9,6 +9,8 @@ import type {
   CalendarEventCreateParams,
   CalendarEventListParams,
   CalendarEventUpdateParams,
+  CalendarJob,
+  CalendarJobCreateParams,
   Client,
   ClientCreateParams,
   ClientListParams,
@@ -28,6 +30,7 @@ export class Clients extends APIResource {
   readonly connection: ClientConnection = new ClientConnection(this._client);
   readonly events: ClientEvents = new ClientEvents(this._client);
   readonly syncRules: ClientSyncRules = new ClientSyncRules(this._client);
+  readonly jobs: ClientJobs = new ClientJobs(this._client);
 
   create(params: ClientCreateParams, options?: RequestOptions): Promise<Client> {
     return this._transport.request("POST", "/v1/clients", { ...options, body: params });
@@ -133,5 +136,21 @@ export class ClientSyncRules extends APIResource {
 
   async del(clientId: string, ruleId: string, options?: RequestOptions): Promise<void> {
     await this._transport.request("DELETE", path`/v1/clients/${clientId}/sync-rules/${ruleId}`, options);
+  }
+}
+
+/** Bulk jobs on a client's calendars, run in the background; poll `retrieve` for progress. */
+export class ClientJobs extends APIResource {
+  create(clientId: string, params: CalendarJobCreateParams, options?: RequestOptions): Promise<CalendarJob> {
+    return this._transport.request("POST", path`/v1/clients/${clientId}/jobs`, { ...options, body: params });
+  }
+
+  /** Newest first. */
+  list(clientId: string, params?: { limit?: number; cursor?: string }, options?: RequestOptions): PagePromise<CalendarJob> {
+    return this._transport.list(path`/v1/clients/${clientId}/jobs`, params, options);
+  }
+
+  retrieve(clientId: string, jobId: string, options?: RequestOptions): Promise<CalendarJob> {
+    return this._transport.request("GET", path`/v1/clients/${clientId}/jobs/${jobId}`, options);
   }
 }

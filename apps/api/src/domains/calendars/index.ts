@@ -1,8 +1,9 @@
 /**
  * The calendars domain's whole public surface: its router and error codes. Clients of an
  * organization, each with a Google connection (OAuth with PKCE, tokens encrypted at rest that
- * refresh themselves), their calendars and events, and sync rules that push other domains' items
- * (plans) to a calendar through the outbox. Other domains and the app import only this.
+ * refresh themselves), their calendars and events, sync rules that push other domains' items
+ * (plans, events with their RSVP headcount, places' bookings) to a calendar through the outbox,
+ * and bulk jobs with their progress. Other domains and the app import only this.
  */
 import { CALENDAR_ERROR_CODES } from "@gatherkit/core";
 import { createRouter } from "../../lib/create-app.js";
@@ -15,7 +16,14 @@ import * as clientHandlers from "./clients/clients.handlers.js";
 import * as clients from "./clients/clients.routes.js";
 import * as connectionHandlers from "./connections/connections.handlers.js";
 import * as connections from "./connections/connections.routes.js";
+import * as icsHandlers from "./ics/ics.handlers.js";
+import * as ics from "./ics/ics.routes.js";
+import * as jobHandlers from "./jobs/jobs.handlers.js";
+import * as jobs from "./jobs/jobs.routes.js";
 import { calendarTasks } from "./sync.js";
+
+export { calendarSourceChanged } from "./sync.js";
+
 import * as syncRuleHandlers from "./sync-rules/sync-rules.handlers.js";
 import * as syncRules from "./sync-rules/sync-rules.routes.js";
 
@@ -31,6 +39,7 @@ const router = createRouter()
   .openapi(connections.disconnect, connectionHandlers.disconnect)
   .openapi(connections.callback, connectionHandlers.callback)
   .openapi(calendars.list, calendarHandlers.list)
+  .openapi(ics.exportIcs, icsHandlers.exportIcs)
   .openapi(events.list, eventHandlers.list)
   .openapi(events.create, eventHandlers.create)
   .openapi(events.get, eventHandlers.get)
@@ -38,13 +47,16 @@ const router = createRouter()
   .openapi(events.remove, eventHandlers.remove)
   .openapi(syncRules.create, syncRuleHandlers.create)
   .openapi(syncRules.list, syncRuleHandlers.list)
-  .openapi(syncRules.remove, syncRuleHandlers.remove);
+  .openapi(syncRules.remove, syncRuleHandlers.remove)
+  .openapi(jobs.create, jobHandlers.create)
+  .openapi(jobs.list, jobHandlers.list)
+  .openapi(jobs.get, jobHandlers.get);
 
 export const calendarsDomain = {
   name: "calendars",
   router,
   rooms: {},
-  // Pushes plans to the calendars their sync rules name, as the plans domain publishes changes.
+  // Pushes plans, events and bookings to the calendars their sync rules name, as their domains publish changes; runs bulk jobs.
   tasks: calendarTasks,
   errors: CALENDAR_ERROR_CODES,
   messages: [],

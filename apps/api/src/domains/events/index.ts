@@ -7,6 +7,9 @@ import { createRouter } from "../../lib/create-app.js";
 import type { DomainModule } from "../../lib/domain.js";
 import { DeliveryError } from "../../lib/outbox.js";
 import { loadEvent } from "./access.js";
+
+export { type EventCalendarItem, eventCalendarItem } from "./calendar-items.js";
+
 import * as analyticsHandlers from "./analytics/analytics.handlers.js";
 import * as analytics from "./analytics/analytics.routes.js";
 import * as buyerHandlers from "./buyer/buyer.handlers.js";

@@ -56,4 +56,5 @@ export const placesDomain = {
   messages: PLACE_EVENT_SCHEMAS,
 } satisfies DomainModule;
 
+export { PLACE_SYNC_MAX_BOOKINGS, type PlaceCalendarItems, placeCalendarItems } from "./calendar-items.js";
 export { startBookingSweeper, sweepBookings } from "./payments.js";

@@ -28,7 +28,7 @@ export interface GoogleEvent {
 
 const CONFERENCE_KEY = "gk_conference_link";
 const enc = encodeURIComponent;
-const eventsPath = (calendarId: string) => `/calendars/${enc(calendarId)}/events`;
+export const eventsPath = (calendarId: string) => `/calendars/${enc(calendarId)}/events`;
 
 async function target(deps: Deps, caller: Caller | null, clientId: string): Promise<Target> {
   const client = await loadClient(deps, caller, clientId);
@@ -67,7 +67,7 @@ export function toEvent(calendarId: string, e: GoogleEvent): CalendarEvent {
 }
 
 /** The rules the schema cannot check alone: recurrence lines (with rrule), and a zone for a recurring timed event. */
-function checkRecurrence(input: UpdateCalendarEvent) {
+export function checkRecurrence(input: UpdateCalendarEvent) {
   const errors: { path: string; message: string }[] = [];
   input.recurrence?.forEach((line, i) => {
     const issue = recurrenceIssue(line);

@@ -2,12 +2,15 @@ import { type CreateSyncRule, newId, type SyncRule } from "@gatherkit/core";
 import { calendarSyncedItems, calendarSyncRules } from "@gatherkit/db";
 import { and, asc, eq } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
-import { deliverSoon, enqueue, task } from "../../../lib/outbox.js";
+import { deliverSoon, enqueue } from "../../../lib/outbox.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
+import { eventCalendarItem } from "../../events/index.js";
+import { placeCalendarItems } from "../../places/index.js";
 import { planCalendarItems } from "../../plans/index.js";
 import { loadClient, requireStaff } from "../access.js";
 import { requireWritable } from "../calendars/calendars.service.js";
+import { syncTask } from "../sync.js";
 
 type RuleRow = typeof calendarSyncRules.$inferSelect;
 
@@ -19,11 +22,15 @@ const toRule = (r: RuleRow): SyncRule => ({
   createdAt: toIso(r.createdAt),
 });
 
-/** The outbox task that brings a rule's calendar in line with its source. */
-export const syncTask = (ruleId: string) => task({ domain: "calendars", name: "sync", key: ruleId, data: { ruleId } });
+/** Whether the organization has the source (404 names what is missing). */
+async function requireSource(deps: Deps, orgId: string, source: CreateSyncRule["source"]): Promise<void> {
+  if (source.type === "plan" && !(await planCalendarItems(deps, orgId, source.id))) throw notFound("Plan");
+  if (source.type === "event" && !(await eventCalendarItem(deps, orgId, source.id))) throw notFound("Event");
+  if (source.type === "place" && !(await placeCalendarItems(deps, orgId, source.id, { ids: [] }))) throw notFound("Place");
+}
 
 /**
- * Links a source (a plan) to a calendar of the client: from now on its items are pushed there
+ * Links a source (a plan, an event, a place's bookings) to a calendar of the client: from now on its items are pushed there
  * through the outbox. The calendar must be one the connection may write. Linking the same source
  * to the same calendar again answers the existing rule.
  */
@@ -35,8 +42,7 @@ export async function createSyncRule(
 ): Promise<{ rule: SyncRule; created: boolean }> {
   const staff = requireStaff(caller, ["owner", "admin"]);
   await loadClient(deps, caller, clientId);
-  const plan = await planCalendarItems(deps, staff.orgId, input.source.id);
-  if (!plan) throw notFound("Plan");
+  await requireSource(deps, staff.orgId, input.source);
   await requireWritable(deps, { orgId: staff.orgId, clientId }, input.calendarId);
   const now = deps.now();
   const id = newId("syncRule");
@@ -54,7 +60,7 @@ export async function createSyncRule(
     .onConflictDoNothing()
     .returning();
   if (inserted) {
-    // A plan already finalized goes to the calendar now.
+    // A source's current items (a finalized plan, a published event, upcoming bookings) go to the calendar now.
     await enqueue(deps.db, syncTask(inserted.id), { orgId: staff.orgId, now });
     deliverSoon(deps);
     return { rule: toRule(inserted), created: true };

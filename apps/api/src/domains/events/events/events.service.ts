@@ -20,6 +20,7 @@ import { deliverSoon, enqueueWhen, task } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
+import { calendarSourceChanged } from "../../calendars/index.js";
 import { type EventRow, eventViewer, loadEvent, loadStock, toEvent } from "../access.js";
 import { enqueueEventMessage } from "../events.js";
 import { rescheduleReminders } from "../guests/guest-reminders.js";
@@ -185,6 +186,8 @@ export async function updateEvent(deps: Deps, caller: Caller | null, eventId: st
       ...(merged.startsAt !== event.startsAt
         ? rescheduleReminders(deps, merged, sql`EXISTS (SELECT 1 FROM events WHERE id = ${event.id} AND updated_at = ${updatedAt})`)
         : []),
+      // A calendar this event is pushed to (a sync rule of the calendars domain) gets the change.
+      calendarSourceChanged(deps, event.orgId, { type: "event", id: event.id }),
     ],
     {
       written: ([rows]) => rows[0],

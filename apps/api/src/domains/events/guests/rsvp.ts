@@ -6,6 +6,7 @@ import { ApiError, conflict } from "../../../lib/errors.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import { toIso } from "../../../lib/time.js";
 import type { Deps } from "../../../lib/types.js";
+import { calendarSourceChanged } from "../../calendars/index.js";
 import type { EventRow } from "../access.js";
 import { type EventIcsOptions, eventIcs, ICS_CONTENT_TYPE, toBase64 } from "../ics.js";
 
@@ -338,6 +339,8 @@ export async function changeGuest(deps: Deps, event: EventRow, guest: GuestRow, 
       ...promoteWaitlist(deps, event, Math.min(freed, 10)),
       ...releasePicks(deps, guest.id, notConfirmed(guest.id)),
       headcountChanged(deps, event),
+      // The headcount on a calendar this event is pushed to (calendars domain sync rule) follows.
+      calendarSourceChanged(deps, event.orgId, { type: "event", id: event.id }),
     ],
     {
       written: (results) => (results[1][0] ? results : undefined),
