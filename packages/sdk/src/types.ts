@@ -8,6 +8,7 @@ import type {
   AddPlanParticipantSchema,
   AuthorizeSchema,
   BookingListQuery,
+  BookingQuote,
   CalendarEventListQuery,
   CastVoteSchema,
   ClientListQuery,
@@ -34,6 +35,7 @@ import type {
   CreateTicketTypeSchema,
   CreateWebhookEndpointSchema,
   EventListQuery,
+  ExtendBookingSchema,
   FinalizeSchema,
   JoinPlanSchema,
   ModerateReviewSchema,
@@ -46,6 +48,7 @@ import type {
   PlanParticipantListQuery,
   ProposalListQuery,
   PublishedEvent,
+  QuoteRequestSchema,
   RefreshSchema,
   ReviewListQuery,
   RotateWebhookSecretSchema,
@@ -217,6 +220,11 @@ export type PlaceSearchParams = { lat: number; lng: number; features?: PlaceFeat
 >;
 export type BookingCreateParams = z.input<typeof CreateBookingSchema>;
 export type BookingListParams = Partial<BookingListQuery>;
+/** `start` and, for a place booked by the hour, `durationMinutes`. */
+export type BookingQuoteParams = z.input<typeof QuoteRequestSchema>;
+/** `end`: the new end, after the current one. */
+export type BookingExtendParams = z.input<typeof ExtendBookingSchema>;
+export type { BookingQuote };
 export type ReviewCreateParams = z.input<typeof CreateReviewSchema>;
 export type ReviewModerateParams = z.input<typeof ModerateReviewSchema>;
 export type ReviewListParams = Partial<ReviewListQuery>;
