@@ -190,4 +190,65 @@ describe("<gk-parking-map> against the real API", function () {
     expect(el.start).to.equal(later.toISOString());
     expect(text(part(item(el, "Garage Alfa"), "price"))).to.equal("€4.00 for 1 h");
   });
+
+  it("filters by kind, free spots, price and features from the keyboard only, and says when nothing matches", async () => {
+    const el = await mapOf(api, { radius: "30" });
+    const names = () => parts(el, "place").map((li) => text(part(li, "place-name")));
+    expect(names()).to.have.members(["Garage Alfa", "Lot Bravo", "Room Charlie"]);
+    const press = async (key: string, times = 1) => {
+      for (let i = 0; i < times; i++) await sendKeys({ press: key });
+      await el.updateComplete;
+    };
+    // From the window's duration (the date field before it takes Tab between its parts), Tab to the Filters toggle; Enter opens them.
+    (find(el, 'select[name="duration"]') as HTMLSelectElement).focus();
+    await press("Tab");
+    expect(active()).to.equal(part(el, "filters-toggle"));
+    await press("Enter");
+    expect((part(el, "filters") as HTMLDetailsElement).open).to.equal(true);
+    await expect(el).to.be.accessible();
+    await press("Tab"); // Kind: Any → Parking
+    expect((active() as HTMLSelectElement).name).to.equal("kind");
+    await press("ArrowDown");
+    await press("Tab"); // Sort by: Distance → Price
+    expect((active() as HTMLSelectElement).name).to.equal("sort");
+    await press("ArrowDown");
+    await press("Tab"); // Max price 10 (€8.00 for the window passes)
+    expect((active() as HTMLInputElement).name).to.equal("maxPrice");
+    await sendKeys({ type: "10" });
+    await press("Tab"); // Only places with a free spot
+    expect((active() as HTMLInputElement).name).to.equal("available");
+    await press("Space");
+    await press("Tab"); // Has all of: Covered
+    expect((active() as HTMLInputElement).value).to.equal("covered");
+    await press("Space");
+    await press("Tab", 12); // past the other 11 features to Show places
+    expect(text(active())).to.equal("Show places");
+    await press("Enter");
+    await waitUntil(() => loaded(el) && names().length === 1, "the filtered search never showed", { timeout: 20_000 });
+    expect(names()).to.deep.equal(["Garage Alfa"]);
+    expect(el).to.include({ kind: "parking", sort: "price", available: true, maxPrice: 10, features: "covered" });
+    expect(text(part(el, "filters-toggle"))).to.equal("Filters (4 on)");
+    expect(text(el.shadowRoot!.querySelector('[role="status"]'))).to.equal("1 place found.");
+    await expect(el).to.be.accessible();
+
+    // A lower maximum than any price: nothing matches, and the list says so.
+    const max = find(el, 'input[name="maxPrice"]') as HTMLInputElement;
+    max.focus();
+    max.select();
+    await sendKeys({ type: "5" });
+    await press("Enter");
+    await waitUntil(() => part(el, "empty"), "no empty state", { timeout: 20_000 });
+    expect(text(part(el, "empty"))).to.equal("No places match the filters.");
+    expect(text(el.shadowRoot!.querySelector('[role="status"]'))).to.equal("0 places found.");
+    await expect(el).to.be.accessible();
+
+    // Rooms only, every other filter off: the room, which has no price for the window.
+    const kind = find(el, 'select[name="kind"]') as HTMLSelectElement;
+    kind.value = "room";
+    max.value = "";
+    for (const box of findAll<HTMLInputElement>(el, 'input[type="checkbox"]')) box.checked = false;
+    (find(el, '[part~="window"] button[type="submit"]') as HTMLButtonElement).click();
+    await waitUntil(() => loaded(el) && names().join() === "Room Charlie", "the room never showed alone", { timeout: 20_000 });
+    expect(text(part(el, "filters-toggle"))).to.equal("Filters (1 on)");
+  });
 });

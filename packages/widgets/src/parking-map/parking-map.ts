@@ -11,7 +11,7 @@ import { placesOf } from "../internal/places/api.js";
 import { type BookingCompleteDetail, type BookingFields, renderBookingForm, renderConfirmation } from "../internal/places/booking.js";
 import { placesStyles } from "../internal/places/places.styles.js";
 import { overlaps, PlaceRooms } from "../internal/places/rooms.js";
-import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
+import { currencyDigits, formatInstantRange, formatMoney } from "../internal/plans/format.js";
 import type { PlacesMap } from "./leaflet-map.js";
 import { parkingMapStyles } from "./parking-map.styles.js";
 
@@ -59,6 +59,9 @@ const FEATURES: Record<string, string> = {
   outdoor: "Outdoor",
 };
 
+const KINDS: Record<string, string> = { parking: "Parking", venue: "Venue", room: "Room", desk: "Desk", other: "Other" };
+const SORTS = { distance: "Distance", price: "Price" } as const;
+
 const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`);
 
 /**
@@ -84,7 +87,8 @@ const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `
  * @event {CustomEvent<GkErrorDetail>} gk-error - The search failed.
  *
  * @csspart frame - Everything: the window picker, the map and list, the booking form; paints the surface.
- * @csspart window - The time-window picker (a form with `field`, `input` and `button` parts).
+ * @csspart window - The search form: the time window and the filters (with `field`, `input` and `button` parts).
+ * @csspart filters - The filters' disclosure (`filters-toggle` opens it): kind, sort, maximum price, "only with a free spot", and the `feature-filter` checkboxes.
  * @csspart map - The map (Leaflet's container).
  * @csspart map-notice - Why the map shows no tiles, when they failed to load.
  * @csspart summary - How many places were found for the window.
@@ -111,6 +115,9 @@ export class GkParkingMap extends GkElement {
     radiusKm: { attribute: "radius-km", type: Number },
     kind: {},
     features: {},
+    available: { type: Boolean },
+    sort: {},
+    maxPrice: { attribute: "max-price", type: Number },
     start: {},
     durationMinutes: { attribute: "duration-minutes", type: Number },
     tileUrl: { attribute: "tile-url" },
@@ -128,6 +135,12 @@ export class GkParkingMap extends GkElement {
   declare kind: string | undefined;
   /** Only places with all of these features, comma-separated (`covered,ev_charging`). */
   declare features: string | undefined;
+  /** Only places with a free spot for the whole window. The visitor can change it. */
+  declare available: boolean;
+  /** `distance` (default) or `price` (cheapest for the window first). */
+  declare sort: "distance" | "price" | undefined;
+  /** Only places whose price for the window is at most this, in whole units of its currency (`10`: €10.00). */
+  declare maxPrice: number | undefined;
   /** Start of the time window (ISO 8601); default: the next full hour. The visitor can change it. */
   declare start: string;
   /** Length of the time window in minutes (default 120). */
@@ -158,8 +171,8 @@ export class GkParkingMap extends GkElement {
   });
 
   readonly #search = this.load(
-    () => [this.center, this.radiusKm, this.kind, this.features, this.start, this.durationMinutes] as const,
-    async (gk, [center, radiusKm, kind, features, start], { signal }) => {
+    () => [this.center, this.radiusKm, this.kind, this.features, this.start, this.durationMinutes, this.available, this.sort] as const,
+    async (gk, [center, radiusKm, kind, features, start, , available, sort], { signal }) => {
       const point = parseCenter(center);
       if (!point) {
         throw new ConfigurationError(`<gk-parking-map> needs a center attribute: "lat,lng" in degrees, such as "38.7107,-9.1366".`);
@@ -174,6 +187,8 @@ export class GkParkingMap extends GkElement {
           end: this.#end,
           limit: 50,
           ...(kind ? { kind: kind as Place["kind"] } : {}),
+          ...(available ? { available: true } : {}),
+          ...(sort === "price" ? { sort } : {}),
           // Checked by the API, which names the features it knows when one is not.
           ...(features?.trim() ? { features: features.split(",").map((f) => f.trim()) as Place["features"] } : {}),
         },
@@ -190,6 +205,7 @@ export class GkParkingMap extends GkElement {
     this.durationMinutes = 120;
     this.start = new Date(Math.ceil(Date.now() / HOUR) * HOUR).toISOString();
     this.tilesFailed = false;
+    this.available = false;
   }
 
   get #end(): string {
@@ -200,10 +216,23 @@ export class GkParkingMap extends GkElement {
     return { start: this.start, end: this.#end };
   }
 
-  /** The search's results with the live free counts. */
+  /** The search's results with the live free counts, within the maximum price. */
   get #results(): PlaceSearchResult[] {
     const data = this.#search.status === TaskStatus.COMPLETE ? (this.#search.value ?? []) : [];
-    return data.map((r) => (this.#free.has(r.place.id) ? { ...r, freeCapacity: this.#free.get(r.place.id)! } : r));
+    const max = this.maxPrice;
+    return data
+      .filter(
+        (r) =>
+          max === undefined || Number.isNaN(max) || (r.price !== null && r.price.amount <= max * 10 ** currencyDigits(r.price.currency)),
+      )
+      .map((r) => (this.#free.has(r.place.id) ? { ...r, freeCapacity: this.#free.get(r.place.id)! } : r));
+  }
+
+  get #featureList(): string[] {
+    return (this.features ?? "")
+      .split(",")
+      .map((f) => f.trim())
+      .filter(Boolean);
   }
 
   /** Reads a place's free count for the window again (a booking changed it). */
@@ -254,9 +283,17 @@ export class GkParkingMap extends GkElement {
       if (Number.isNaN(start.getTime())) return;
       this.start = start.toISOString();
       this.durationMinutes = Number(data.get("duration"));
+      this.kind = String(data.get("kind") ?? "") || undefined;
+      this.sort = data.get("sort") === "price" ? "price" : undefined;
+      this.available = data.get("available") === "on";
+      const max = String(data.get("maxPrice") ?? "").trim();
+      this.maxPrice = max === "" ? undefined : Number(max);
+      this.features = data.getAll("feature").join(",") || undefined;
       this.selected = undefined;
       this.booked = undefined;
     };
+    const features = this.#featureList;
+    const on = features.length + (this.available ? 1 : 0) + (this.maxPrice !== undefined ? 1 : 0) + (this.kind ? 1 : 0);
     return html`<form part="window" @submit=${submit} aria-label="Time window">
       <label part="field">From <input part="input" type="datetime-local" name="start" required value=${toLocalInput(this.start)} /></label>
       <label part="field"
@@ -265,11 +302,55 @@ export class GkParkingMap extends GkElement {
           ${durations.map((m) => html`<option value=${m} ?selected=${m === this.durationMinutes}>${hours(m)}</option>`)}
         </select></label
       >
+      <details part="filters">
+        <summary part="filters-toggle">Filters${on ? ` (${on} on)` : ""}</summary>
+        <div class="filters">
+          <label part="field"
+            >Kind
+            <select part="input" name="kind">
+              <option value="" ?selected=${!this.kind}>Any</option>
+              ${Object.entries(KINDS).map(([k, label]) => html`<option value=${k} ?selected=${this.kind === k}>${label}</option>`)}
+            </select></label
+          >
+          <label part="field"
+            >Sort by
+            <select part="input" name="sort">
+              ${Object.entries(SORTS).map(([k, label]) => html`<option value=${k} ?selected=${(this.sort ?? "distance") === k}>${label}</option>`)}
+            </select></label
+          >
+          <div class="max-price">
+          <label part="field"
+            >Max price
+            <input
+              part="input"
+              name="maxPrice"
+              type="number"
+              min="0"
+              step="0.01"
+              inputmode="decimal"
+              aria-describedby="max-price-hint"
+              .value=${this.maxPrice === undefined ? "" : String(this.maxPrice)}
+          /></label>
+          <span id="max-price-hint" class="hint">For the whole window, in the place's currency.</span>
+          </div>
+          <label part="field check"
+            ><input part="input" name="available" type="checkbox" .checked=${this.available} /> Only places with a free spot</label
+          >
+          <fieldset part="feature-filter">
+            <legend>Has all of</legend>
+            ${Object.entries(FEATURES).map(
+              ([f, label]) =>
+                html`<label part="field check"><input part="input" name="feature" type="checkbox" value=${f} .checked=${features.includes(f)} /> ${label}</label>`,
+            )}
+          </fieldset>
+        </div>
+      </details>
       <button part="button" type="submit">Show places</button>
     </form>`;
   }
 
   #renderList(results: PlaceSearchResult[]) {
+    if (results.length === 0) return html`<p part="empty" class="muted">No places match the filters.</p>`;
     return html`<p part="summary" class="muted">
         ${results.length} ${results.length === 1 ? "place" : "places"} within ${this.radiusKm} km,
         ${formatInstantRange(this.start, this.#end, Intl.DateTimeFormat().resolvedOptions().timeZone)}
