@@ -517,6 +517,19 @@ export type Booking = z.infer<typeof BookingSchema>;
 export const BookingListQuerySchema = PageQuerySchema.extend({
   placeId: PlaceId.optional().openapi(q("placeId")),
   status: BookingStatusSchema.optional().openapi(q("status")),
+  from: Instant.optional().openapi({
+    ...q("from"),
+    example: "2030-07-01T00:00:00Z",
+    description: "Only bookings that end after this instant (with `to`: those overlapping `from`–`to`, as a calendar shows them).",
+  }),
+  to: Instant.optional().openapi({
+    ...q("to"),
+    example: "2030-07-08T00:00:00Z",
+    description: "Only bookings that start before this instant.",
+  }),
+}).refine((w) => w.from === undefined || w.to === undefined || Date.parse(w.to) > Date.parse(w.from), {
+  message: "must be after from",
+  path: ["to"],
 });
 export type BookingListQuery = z.output<typeof BookingListQuerySchema>;
 export const BookingPageSchema = pageSchema(BookingSchema, "BookingPage");
