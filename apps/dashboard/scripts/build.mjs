@@ -23,11 +23,14 @@ const app = await build({
   ...common,
   entryPoints: { app: here("src/main.ts") },
   entryNames: "[name]-[hash]",
+  // What only some pages need (the place editor's map, Leaflet) is a chunk loaded on demand.
+  splitting: true,
+  chunkNames: "chunk-[hash]",
   outdir: here("dist/dashboard"),
   metafile: true,
 });
-const appFile = Object.keys(app.metafile.outputs)
-  .find((f) => f.endsWith(".js"))
+const appFile = Object.entries(app.metafile.outputs)
+  .find(([f, o]) => f.endsWith(".js") && o.entryPoint)[0]
   .split("/")
   .pop();
 mkdirSync(here("dist/dashboard"), { recursive: true });

@@ -5,6 +5,7 @@ import { describe, gk, isUnauthenticated } from "./api.js";
 import "./pages/auth.js";
 import "./pages/events.js";
 import "./pages/keys.js";
+import "./pages/place-edit.js";
 import "./pages/places.js";
 import "./pages/plan.js";
 import "./pages/plans.js";
@@ -24,6 +25,8 @@ const TITLES: Record<Route["page"], string> = {
   plan: "Plan",
   places: "Places",
   place: "Place",
+  "place-new": "New place",
+  "place-edit": "Edit place",
   "not-found": "Not found",
 };
 const PUBLIC_PAGES = new Set<Route["page"]>(["sign-in", "sign-up"]);
@@ -133,7 +136,7 @@ export class Dashboard extends LitElement {
     const current =
       here === page ||
       (page === "events" && here === "event") ||
-      (page === "places" && here === "place") ||
+      (page === "places" && (here === "place" || here === "place-new" || here === "place-edit")) ||
       (page === "plans" && here === "plan");
     return html`<li><a href="${BASE}${path === "/" ? "/" : path}" aria-current=${current ? "page" : nothing}>${label}</a></li>`;
   }
@@ -175,6 +178,10 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-places></gk-dash-places>`;
       case "place":
         return keyed(route.id, html`<gk-dash-place place-id=${route.id}></gk-dash-place>`);
+      case "place-new":
+        return keyed("new", html`<gk-dash-place-edit></gk-dash-place-edit>`);
+      case "place-edit":
+        return keyed(`edit-${route.id}`, html`<gk-dash-place-edit place-id=${route.id}></gk-dash-place-edit>`);
       case "event":
         // One element per event: going from one event to another loads afresh.
         return keyed(route.id, html`<gk-dash-event event-id=${route.id}></gk-dash-event>`);
