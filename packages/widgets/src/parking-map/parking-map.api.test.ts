@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
 import { emulateMedia, sendKeys } from "@web/test-runner-commands";
 import { active, find, findAll, part, parts, text } from "../../test/dom.js";
-import { type RealPlaces, realPlaces } from "../../test/real-places.js";
+import { payAtCheckout, type RealPlaces, realPlaces } from "../../test/real-places.js";
 import type { GkParkingMap } from "./parking-map.js";
 import "./parking-map.js";
 
@@ -250,5 +250,46 @@ describe("<gk-parking-map> against the real API", function () {
     (find(el, '[part~="window"] button[type="submit"]') as HTMLButtonElement).click();
     await waitUntil(() => loaded(el) && names().join() === "Room Charlie", "the room never showed alone", { timeout: 20_000 });
     expect(text(part(el, "filters-toggle"))).to.equal("Filters (1 on)");
+  });
+
+  it("books a place paid online through the local provider's checkout: held, paid, then confirmed", async () => {
+    const el = await mapOf(api, { center: api.paidCenter, radius: "1" });
+    expect(parts(el, "place").map((li) => text(part(li, "place-name")))).to.deep.equal(["Paid Echo"]);
+    let completed = 0;
+    el.addEventListener("gk-booking-complete", () => completed++);
+    (part(item(el, "Paid Echo"), "book-button") as HTMLButtonElement).focus();
+    await sendKeys({ press: "Enter" });
+    await el.updateComplete;
+    await sendKeys({ type: "Ada Lovelace" });
+    await sendKeys({ press: "Enter" });
+    await waitUntil(() => part(el, "payment") || part(el, "form-error"), "the booking never settled", { timeout: 10_000 });
+    expect(part(el, "form-error"), text(part(el, "form-error") ?? el)).to.equal(null);
+    // Held, not yet booked: the payment page's link, and nothing announced as complete.
+    expect(active()).to.equal(part(el, "payment-title"));
+    expect(text(part(el, "payment-title"))).to.equal("Pay to confirm: Paid Echo");
+    const link = part(el, "pay-link") as HTMLAnchorElement;
+    expect(link.target).to.equal("_blank");
+    expect(text(link)).to.match(/^Pay €8\.00/);
+    expect(completed).to.equal(0);
+    await expect(el).to.be.accessible();
+    // "I have paid" before paying: the API still holds it unpaid, and the widget says so.
+    (part(el, "paid-button") as HTMLButtonElement).click();
+    await waitUntil(() => part(el, "form-error"), "no word that the payment is missing", { timeout: 10_000 });
+    expect(text(part(el, "form-error"))).to.match(/payment has not arrived/);
+    expect(part(el, "confirmation")).to.equal(null);
+    await expect(el).to.be.accessible();
+
+    await payAtCheckout(link.href);
+    (part(el, "paid-button") as HTMLButtonElement).focus();
+    const done = oneEvent(el, "gk-booking-complete");
+    await sendKeys({ press: "Enter" });
+    const { detail } = await done;
+    expect(detail.booking).to.include({ placeId: api.paidId, status: "confirmed" });
+    expect(detail.booking.price).to.deep.equal({ amount: 800, currency: "EUR" });
+    await waitUntil(() => part(el, "confirmation"), "no confirmation", { timeout: 10_000 });
+    expect(text(part(el, "confirmation-title"))).to.equal("Booked: Paid Echo");
+    expect(active()).to.equal(part(el, "confirmation-title"));
+    expect(completed).to.equal(1);
+    await expect(el).to.be.accessible();
   });
 });

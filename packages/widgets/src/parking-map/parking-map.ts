@@ -8,7 +8,15 @@ import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
 import { TaskStatus } from "../base/task.js";
 import { placesOf } from "../internal/places/api.js";
-import { type BookingCompleteDetail, type BookingFields, renderBookingForm, renderConfirmation } from "../internal/places/booking.js";
+import {
+  type BookingCompleteDetail,
+  type BookingFields,
+  notPaidReason,
+  renderBookingForm,
+  renderConfirmation,
+  renderPayment,
+  rereadBooking,
+} from "../internal/places/booking.js";
 import { placesStyles } from "../internal/places/places.styles.js";
 import { overlaps, PlaceRooms } from "../internal/places/rooms.js";
 import { currencyDigits, formatInstantRange, formatMoney } from "../internal/plans/format.js";
@@ -83,7 +91,7 @@ const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `
  * @tag gk-parking-map
  * @summary A map and list of places near a point with live free spots, prices and booking.
  *
- * @event {CustomEvent<BookingCompleteDetail>} gk-booking-complete - The API confirmed a booking: `{ booking, place }`.
+ * @event {CustomEvent<BookingCompleteDetail>} gk-booking-complete - The API confirmed a booking (at once, or after its online payment): `{ booking, place }`.
  * @event {CustomEvent<GkErrorDetail>} gk-error - The search failed.
  *
  * @csspart frame - Everything: the window picker, the map and list, the booking form; paints the surface.
@@ -103,6 +111,7 @@ const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `
  * @csspart book-button - Opens the booking form for a place.
  * @csspart booking - The booking form's section, with `booking-title`, `booking-summary`, `booking-form`, `field`, `input`, `submit-button`, `cancel-button`.
  * @csspart form-error - Why the API refused the booking.
+ * @csspart payment - A booking waiting for its online payment: `payment-title`, the `pay-link` (the payment page, in a new tab) and `paid-button` ("I have paid").
  * @csspart confirmation - The confirmation, with `confirmation-title`, `reference` and `done-button`.
  *
  * @cssproperty --gk-parking-map-height - Height of the map (default 20rem).
@@ -393,6 +402,13 @@ export class GkParkingMap extends GkElement {
   }
 
   #renderPanel() {
+    if (this.booked?.booking.status === "pending_payment") {
+      return renderPayment(this.booked.booking, this.booked.place, {
+        busy: this.#actions.busy("paid"),
+        problem: this.#actions.renderProblem("paid"),
+        onPaid: () => void this.#paid(),
+      });
+    }
     if (this.booked) {
       return renderConfirmation(this.booked.booking, this.booked.place, () => {
         const id = this.booked?.place.id;
@@ -441,11 +457,28 @@ export class GkParkingMap extends GkElement {
         return b;
       },
       // Refused (e.g. someone took the last spot meanwhile): show the place's count as it is now.
-      { focus: "#confirmation-title", onError: () => void this.#recount(place.id) },
+      {
+        focus: (b) => (b.status === "pending_payment" ? "#payment-title" : "#confirmation-title"),
+        onError: () => void this.#recount(place.id),
+      },
     );
     if (!booking) return;
-    emit(this, "gk-booking-complete", { booking, place });
+    if (booking.status === "confirmed") emit(this, "gk-booking-complete", { booking, place });
     void this.#recount(place.id);
+  }
+
+  /** "I have paid": the booking again, as its booker; confirmed only once the provider's webhook said so. */
+  async #paid(): Promise<void> {
+    const gk = this.gatherkit;
+    const held = this.booked;
+    if (!gk || !held) return;
+    const booking = await this.#actions.run("paid", () => rereadBooking(placesOf(gk), held.booking));
+    if (!booking) return;
+    const reason = notPaidReason(booking);
+    if (reason) return this.#actions.fail("paid", reason);
+    this.booked = { booking, place: held.place };
+    this.#actions.focusAfterUpdate("#confirmation-title");
+    emit(this, "gk-booking-complete", { booking, place: held.place });
   }
 
   protected override updated(changed: PropertyValues<this>): void {

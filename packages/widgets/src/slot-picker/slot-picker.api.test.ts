@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
 import { emulateMedia, sendKeys } from "@web/test-runner-commands";
 import { active, find, part, parts, text } from "../../test/dom.js";
-import { type RealPlaces, realPlaces } from "../../test/real-places.js";
+import { payAtCheckout, type RealPlaces, realPlaces } from "../../test/real-places.js";
 import type { GkSlotPicker } from "./slot-picker.js";
 import "./slot-picker.js";
 
@@ -115,5 +115,32 @@ describe("<gk-slot-picker> against the real API", function () {
 
     const garage = await pickerOf(api, api.garageId);
     expect(text(part(garage, "slots-status"))).to.equal("Garage Alfa is not booked by time slot.");
+  });
+
+  it("books a slot paid online: the payment page, then confirmed once the local provider says it is paid", async () => {
+    const el = await pickerOf(api, api.paidRoomId);
+    let completed = 0;
+    el.addEventListener("gk-booking-complete", () => completed++);
+    find<HTMLElement>(el, '[role="gridcell"][tabindex="0"]')!.focus();
+    await sendKeys({ press: "Enter" });
+    await el.updateComplete;
+    await sendKeys({ press: "Tab" });
+    await sendKeys({ type: "Grace Hopper" });
+    await sendKeys({ press: "Enter" });
+    await waitUntil(() => part(el, "payment") || part(el, "form-error"), "the booking never settled", { timeout: 10_000 });
+    expect(part(el, "form-error"), text(part(el, "form-error") ?? el)).to.equal(null);
+    expect(active()).to.equal(part(el, "payment-title"));
+    expect(text(part(el, "pay-link"))).to.match(/^Pay €20\.00/);
+    expect(completed).to.equal(0);
+    await expect(el).to.be.accessible();
+    await payAtCheckout((part(el, "pay-link") as HTMLAnchorElement).href);
+    const done = oneEvent(el, "gk-booking-complete");
+    (part(el, "paid-button") as HTMLButtonElement).click();
+    const { detail } = await done;
+    expect(detail.booking).to.include({ placeId: api.paidRoomId, status: "confirmed" });
+    await waitUntil(() => part(el, "confirmation"), "no confirmation", { timeout: 10_000 });
+    expect(active()).to.equal(part(el, "confirmation-title"));
+    expect(completed).to.equal(1);
+    await expect(el).to.be.accessible();
   });
 });

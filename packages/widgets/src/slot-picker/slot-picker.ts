@@ -7,7 +7,15 @@ import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
 import { initialState, TaskStatus } from "../base/task.js";
 import { placesOf } from "../internal/places/api.js";
-import { type BookingCompleteDetail, type BookingFields, renderBookingForm, renderConfirmation } from "../internal/places/booking.js";
+import {
+  type BookingCompleteDetail,
+  type BookingFields,
+  notPaidReason,
+  renderBookingForm,
+  renderConfirmation,
+  renderPayment,
+  rereadBooking,
+} from "../internal/places/booking.js";
 import { placesStyles } from "../internal/places/places.styles.js";
 import { PlaceRooms } from "../internal/places/rooms.js";
 import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
@@ -79,7 +87,7 @@ const MOVES: Record<string, (c: number, r: number, rows: number, ctrl: boolean) 
  * @tag gk-slot-picker
  * @summary A week of a room's or venue's free time slots as a keyboard grid, and booking one.
  *
- * @event {CustomEvent<BookingCompleteDetail>} gk-booking-complete - The API confirmed a booking: `{ booking, place }`.
+ * @event {CustomEvent<BookingCompleteDetail>} gk-booking-complete - The API confirmed a booking (at once, or after its online payment): `{ booking, place }`.
  * @event {CustomEvent<GkErrorDetail>} gk-error - Loading the place or its slots failed.
  *
  * @csspart title - The place's name.
@@ -90,6 +98,7 @@ const MOVES: Record<string, (c: number, r: number, rows: number, ctrl: boolean) 
  * @csspart slots-status - Loading, "No free slots this week", or why the slots could not load (with `retry-button`).
  * @csspart booking - The booking form's section (see `<gk-parking-map>`).
  * @csspart form-error - Why the API refused the booking.
+ * @csspart payment - A booking waiting for its online payment: `payment-title`, the `pay-link` (the payment page, in a new tab) and `paid-button` ("I have paid").
  * @csspart confirmation - The confirmation, with `confirmation-title`, `reference` and `done-button`.
  */
 export class GkSlotPicker extends GkElement {
@@ -348,6 +357,13 @@ export class GkSlotPicker extends GkElement {
   }
 
   #renderPanel(place: Place, price: string | undefined) {
+    if (this.booked?.booking.status === "pending_payment") {
+      return renderPayment(this.booked.booking, place, {
+        busy: this.#actions.busy("paid"),
+        problem: this.#actions.renderProblem("paid"),
+        onPaid: () => void this.#paid(),
+      });
+    }
     if (this.booked) {
       return renderConfirmation(this.booked.booking, place, () => {
         this.booked = undefined;
@@ -382,10 +398,27 @@ export class GkSlotPicker extends GkElement {
         return b;
       },
       // Someone else may have taken the slot: show the day as it is now.
-      { focus: "#confirmation-title", onError: () => void this.#week.run() },
+      {
+        focus: (b) => (b.status === "pending_payment" ? "#payment-title" : "#confirmation-title"),
+        onError: () => void this.#week.run(),
+      },
     );
     void this.#week.run();
-    if (booking) emit(this, "gk-booking-complete", { booking, place });
+    if (booking?.status === "confirmed") emit(this, "gk-booking-complete", { booking, place });
+  }
+
+  /** "I have paid": the booking again, as its booker; confirmed only once the provider's webhook said so. */
+  async #paid(): Promise<void> {
+    const gk = this.gatherkit;
+    const held = this.booked;
+    if (!gk || !held) return;
+    const booking = await this.#actions.run("paid", () => rereadBooking(placesOf(gk), held.booking));
+    if (!booking) return;
+    const reason = notPaidReason(booking);
+    if (reason) return this.#actions.fail("paid", reason);
+    this.booked = { booking, place: held.place };
+    this.#actions.focusAfterUpdate("#confirmation-title");
+    emit(this, "gk-booking-complete", { booking, place: held.place });
   }
 
   protected override updated(changed: PropertyValues<this>): void {
