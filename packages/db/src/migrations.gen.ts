@@ -253,5 +253,12 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `outbox_order` ON `outbox` (`sent_at`,`kind`,`order_key`);",
       "-- Rows still to be sent take the order key their kind's payload names (as the claim used to read it).\nUPDATE `outbox` SET `order_key` = coalesce(CASE `kind`\n  WHEN 'realtime' THEN json_extract(`payload`, '$.room')\n  WHEN 'email' THEN json_extract(`payload`, '$.to')\n  WHEN 'sms' THEN json_extract(`payload`, '$.to')\n  WHEN 'task' THEN json_extract(`payload`, '$.domain') || ':' || json_extract(`payload`, '$.key')\n  WHEN 'push' THEN json_extract(`payload`, '$.subscriptionId')\n  WHEN 'webhook' THEN json_extract(`payload`, '$.endpointId')\n  WHEN 'notify' THEN json_extract(`payload`, '$.key')\nEND, '') WHERE `sent_at` IS NULL;"
     ]
+  },
+  {
+    "id": "0017_place_review_replies",
+    "statements": [
+      "ALTER TABLE `place_reviews` ADD `reply` text;",
+      "ALTER TABLE `place_reviews` ADD `replied_at` integer;"
+    ]
   }
 ];
