@@ -50,6 +50,7 @@ import type {
   PublishedEvent,
   QuoteRequestSchema,
   RefreshSchema,
+  ReplyReviewSchema,
   ReviewListQuery,
   RotateWebhookSecretSchema,
   SetConnectionAppSchema,
@@ -227,6 +228,7 @@ export type BookingExtendParams = z.input<typeof ExtendBookingSchema>;
 export type { BookingQuote };
 export type ReviewCreateParams = z.input<typeof CreateReviewSchema>;
 export type ReviewModerateParams = z.input<typeof ModerateReviewSchema>;
+export type ReviewReplyParams = z.input<typeof ReplyReviewSchema>;
 export type ReviewListParams = Partial<ReviewListQuery>;
 /** An event published to a place's room (`place:<id>`). */
 export type NotificationPreferencesUpdateParams = z.input<typeof UpdateNotificationPreferencesSchema>;

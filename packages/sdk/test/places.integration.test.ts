@@ -66,6 +66,9 @@ describe("places through the SDK", () => {
     expect(review.status).toBe("pending");
     await staff.places.reviews.moderate(review.id, { status: "approved" });
     expect((await page.places.reviews.list(garage.id)).data.map((r) => r.text)).toEqual(["Spotless"]);
+    expect((await staff.places.reviews.reply(review.id, { text: "Thank you, Lin!" })).reply?.text).toBe("Thank you, Lin!");
+    expect((await page.places.reviews.list(garage.id)).data.map((r) => r.reply?.text)).toEqual(["Thank you, Lin!"]);
+    await expect(page.places.reviews.reply(review.id, { text: "Not staff" })).rejects.toMatchObject({ status: 403 });
     expect((await page.places.retrieve(garage.id)).rating).toEqual({ average: 5, count: 1 });
   });
 

@@ -556,6 +556,17 @@ export const ModerateReviewSchema = z
   .openapi("ModerateReviewRequest");
 export type ModerateReview = z.output<typeof ModerateReviewSchema>;
 
+export const ReplyReviewSchema = z
+  .strictObject({
+    text: text()
+      .trim()
+      .min(1, "must not be empty")
+      .max(2000)
+      .openapi({ example: "Thank you! The entrance is now signposted from the street." }),
+  })
+  .openapi("ReplyReviewRequest");
+export type ReplyReview = z.output<typeof ReplyReviewSchema>;
+
 export const ReviewSchema = z
   .object({
     id: ReviewId,
@@ -568,6 +579,10 @@ export const ReviewSchema = z
     moderationReason: z.string().nullable(),
     createdAt: z.iso.datetime(),
     moderatedAt: z.iso.datetime().nullable(),
+    reply: z
+      .object({ text: z.string(), at: z.iso.datetime() })
+      .nullable()
+      .openapi({ description: "The organizer's public reply, shown with the review; null: none." }),
   })
   .openapi("Review");
 export type Review = z.infer<typeof ReviewSchema>;

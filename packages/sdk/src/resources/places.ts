@@ -21,6 +21,7 @@ import type {
   ReviewCreateParams,
   ReviewListParams,
   ReviewModerateParams,
+  ReviewReplyParams,
 } from "../types.js";
 import { APIResource, path } from "./resource.js";
 
@@ -142,5 +143,10 @@ export class PlaceReviews extends APIResource {
 
   moderate(reviewId: string, params: ReviewModerateParams, options?: RequestOptions): Promise<Review> {
     return this._transport.request("POST", path`/v1/reviews/${reviewId}/moderate`, { ...options, body: params });
+  }
+
+  /** Staff: the organization's public reply (`{ text }`), replacing an earlier one. */
+  reply(reviewId: string, params: ReviewReplyParams, options?: RequestOptions): Promise<Review> {
+    return this._transport.request("POST", path`/v1/reviews/${reviewId}/reply`, { ...options, body: params });
   }
 }
