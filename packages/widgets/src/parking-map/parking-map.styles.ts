@@ -60,6 +60,24 @@ export const parkingMapStyles = css`
     border: 1px solid ${vars.colorBorder};
     border-radius: ${vars.radius};
   }
+  [part~="details-toggle"] {
+    cursor: pointer;
+    font-size: ${vars.fontSizeS};
+  }
+  [part~="photo"] {
+    max-inline-size: 100%;
+    block-size: 6rem;
+    object-fit: cover;
+    border-radius: ${vars.radius};
+    margin: ${vars.spaceXs} ${vars.spaceXs} 0 0;
+  }
+  [part~="reviews"] {
+    margin: ${vars.spaceXs} 0 0;
+    padding: 0;
+    list-style: none;
+    display: grid;
+    gap: ${vars.spaceS};
+  }
   .layout {
     display: grid;
     gap: ${vars.spaceM};

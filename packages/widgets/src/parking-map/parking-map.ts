@@ -1,4 +1,4 @@
-import type { Booking, Place, PlaceSearchResult } from "@gatherkit/sdk";
+import type { Booking, Place, PlaceSearchResult, Review } from "@gatherkit/sdk";
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from "lit";
 import { repeat } from "lit/directives/repeat.js";
 import { ActionController } from "../base/action-controller.js";
@@ -106,6 +106,7 @@ const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `
  * @csspart rating - Its rating from approved reviews ("Rated 4.5 of 5 (12 reviews)"), when it has any.
  * @csspart description - Its description, when it has one.
  * @csspart features - Its features ("Covered · EV charging").
+ * @csspart details - "Photos and reviews" (`details-toggle` opens it): its `photo`s and newest approved `reviews`, each a `review` with the operator's `reply`.
  * @csspart free - Its free spots for the window (also `full` when none).
  * @csspart price - Its price for the window, or "Not bookable for this window" (closed then, or booked by slot).
  * @csspart book-button - Opens the booking form for a place.
@@ -164,6 +165,8 @@ export class GkParkingMap extends GkElement {
   declare protected booked: BookingCompleteDetail | undefined;
   declare protected tilesFailed: boolean;
 
+  /** Approved reviews of the places whose details were opened (place id → the newest five, or the load's state). */
+  readonly #reviews = new Map<string, Review[] | "loading" | "error">();
   /** Free counts the room told us about since the search (place id → free for the window). */
   readonly #free = new Map<string, number>();
   readonly #actions = new ActionController(this);
@@ -386,6 +389,7 @@ export class GkParkingMap extends GkElement {
               }
               ${p.description ? html`<p part="description">${p.description}</p>` : nothing}
               ${p.features.length ? html`<p part="features" class="muted">${p.features.map((f) => FEATURES[f] ?? f).join(" · ")}</p>` : nothing}
+              ${p.images.length || p.rating.count ? this.#renderDetails(p) : nothing}
               <p part="free${full ? " full" : ""}">${full ? "Full" : `${free} of ${p.capacity} free`}</p>
               ${
                 r.price
@@ -399,6 +403,51 @@ export class GkParkingMap extends GkElement {
           },
         )}
       </ul>`;
+  }
+
+  /** Photos and the newest approved reviews (with the operator's replies), loaded when opened. */
+  #renderDetails(p: Place) {
+    const reviews = this.#reviews.get(p.id);
+    const toggle = (e: Event) => {
+      if ((e.currentTarget as HTMLDetailsElement).open) void this.#loadReviews(p.id);
+    };
+    return html`<details part="details" @toggle=${toggle}>
+      <summary part="details-toggle">Photos and reviews<span class="visually-hidden"> of ${p.name}</span></summary>
+      ${p.images.slice(0, 4).map((src, i) => html`<img part="photo" src=${src} alt="Photo ${i + 1} of ${p.name}" loading="lazy" />`)}
+      ${
+        reviews === undefined
+          ? nothing
+          : reviews === "loading"
+            ? html`<p class="muted" role="status">Loading reviews…</p>`
+            : reviews === "error"
+              ? html`<p class="muted" role="status">The reviews could not load.</p>`
+              : reviews.length === 0
+                ? html`<p class="muted">No reviews yet.</p>`
+                : html`<ul part="reviews" aria-label="Reviews of ${p.name}">
+                  ${reviews.map(
+                    (r) => html`<li part="review">
+                      <p><span aria-hidden="true">${"★".repeat(r.rating)}${"☆".repeat(5 - r.rating)}</span><span class="visually-hidden">${r.rating} of 5</span> ${r.authorName}</p>
+                      ${r.text ? html`<p>${r.text}</p>` : nothing}
+                      ${r.reply ? html`<p part="reply" class="muted">Reply from ${p.name}: ${r.reply.text}</p>` : nothing}
+                    </li>`,
+                  )}
+                </ul>`
+      }
+    </details>`;
+  }
+
+  async #loadReviews(placeId: string): Promise<void> {
+    const gk = this.gatherkit;
+    const had = this.#reviews.get(placeId);
+    if (!gk || (had !== undefined && had !== "error")) return;
+    this.#reviews.set(placeId, "loading");
+    this.requestUpdate();
+    try {
+      this.#reviews.set(placeId, (await placesOf(gk).reviews.list(placeId, { limit: 5 })).data);
+    } catch {
+      this.#reviews.set(placeId, "error");
+    }
+    this.requestUpdate();
   }
 
   #renderPanel() {
