@@ -139,6 +139,7 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "places.quote": "POST /v1/places/{placeId}/quote",
   "places.reviews.create": "POST /v1/bookings/{bookingId}/review",
   "places.reviews.moderate": "POST /v1/reviews/{reviewId}/moderate",
+  "places.reviews.reply": "POST /v1/reviews/{reviewId}/reply",
   "events.create": "POST /v1/events",
   "events.list": "GET /v1/events",
   "events.get": "GET /v1/events/{eventId}",

@@ -23,7 +23,7 @@ const app = await build({
   ...common,
   entryPoints: { app: here("src/main.ts") },
   entryNames: "[name]-[hash]",
-  // Pages' heavy parts (the charts, the realtime connection) load on demand, as chunks.
+  // What only some pages need (the charts, the place editor's map with Leaflet, the realtime connection) loads on demand, as chunks.
   splitting: true,
   chunkNames: "chunk-[hash]",
   outdir: here("dist/dashboard"),

@@ -10,6 +10,7 @@ import "./pages/password-reset.js";
 import "./pages/requests.js";
 import "./pages/events.js";
 import "./pages/keys.js";
+import "./pages/place-edit.js";
 import "./pages/places.js";
 import "./pages/plan.js";
 import "./pages/plans.js";
@@ -36,6 +37,8 @@ const TITLES: Record<Route["page"], string> = {
   place: "Place",
   calendars: "Calendars",
   client: "Client",
+  "place-new": "New place",
+  "place-edit": "Edit place",
   "not-found": "Not found",
 };
 const PUBLIC_PAGES = new Set<Route["page"]>(["sign-in", "sign-up", "forgot-password", "reset-password"]);
@@ -148,7 +151,7 @@ export class Dashboard extends LitElement {
     const current =
       here === page ||
       (page === "events" && here === "event") ||
-      (page === "places" && here === "place") ||
+      (page === "places" && (here === "place" || here === "place-new" || here === "place-edit")) ||
       (page === "calendars" && here === "client") ||
       (page === "plans" && here === "plan");
     return html`<li><a href="${BASE}${path === "/" ? "/" : path}" aria-current=${current ? "page" : nothing}>${label}</a></li>`;
@@ -206,6 +209,10 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-clients></gk-dash-clients>`;
       case "client":
         return keyed(route.id, html`<gk-dash-client client-id=${route.id}></gk-dash-client>`);
+      case "place-new":
+        return keyed("new", html`<gk-dash-place-edit></gk-dash-place-edit>`);
+      case "place-edit":
+        return keyed(`edit-${route.id}`, html`<gk-dash-place-edit place-id=${route.id}></gk-dash-place-edit>`);
       case "event":
         // One element per event: going from one event to another loads afresh.
         return keyed(route.id, html`<gk-dash-event event-id=${route.id}></gk-dash-event>`);

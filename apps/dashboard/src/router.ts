@@ -23,6 +23,8 @@ export type Route =
   | { page: "place"; id: string }
   | { page: "calendars" }
   | { page: "client"; id: string }
+  | { page: "place-new" }
+  | { page: "place-edit"; id: string }
   | { page: "not-found"; path: string };
 
 export function parse(url: URL): Route {
@@ -56,6 +58,8 @@ export function parse(url: URL): Route {
       return { page: "places" };
     case "/calendars":
       return { page: "calendars" };
+    case "/places/new":
+      return { page: "place-new" };
     default: {
       const event = /^\/events\/(evt_[A-Za-z0-9]+)$/.exec(path);
       if (event?.[1]) return { page: "event", id: event[1] };
@@ -65,6 +69,8 @@ export function parse(url: URL): Route {
       if (place?.[1]) return { page: "place", id: place[1] };
       const client = /^\/calendars\/(cli_[A-Za-z0-9]+)$/.exec(path);
       if (client?.[1]) return { page: "client", id: client[1] };
+      const placeEdit = /^\/places\/(plc_[A-Za-z0-9]+)\/edit$/.exec(path);
+      if (placeEdit?.[1]) return { page: "place-edit", id: placeEdit[1] };
       return { page: "not-found", path: url.pathname };
     }
   }

@@ -291,5 +291,12 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE TABLE `calendar_jobs` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`client_id` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`status` text NOT NULL,\n\t`items` text NOT NULL,\n\t`total` integer NOT NULL,\n\t`processed` integer DEFAULT 0 NOT NULL,\n\t`succeeded` integer DEFAULT 0 NOT NULL,\n\t`failures` text NOT NULL,\n\t`error` text,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`finished_at` integer,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action,\n\tFOREIGN KEY (`client_id`) REFERENCES `calendar_clients`(`id`) ON UPDATE no action ON DELETE cascade\n);",
       "CREATE INDEX `calendar_jobs_client_created` ON `calendar_jobs` (`client_id`,`created_at`,`id`);"
     ]
+  },
+  {
+    "id": "0021_place_review_replies",
+    "statements": [
+      "ALTER TABLE `place_reviews` ADD `reply` text;",
+      "ALTER TABLE `place_reviews` ADD `replied_at` integer;"
+    ]
   }
 ];

@@ -8,6 +8,7 @@ import type {
   AddPlanParticipantSchema,
   AuthorizeSchema,
   BookingListQuery,
+  BookingQuote,
   CalendarEventListQuery,
   CastVoteSchema,
   CheckinListQuery,
@@ -39,6 +40,7 @@ import type {
   CreateTicketTypeSchema,
   CreateWebhookEndpointSchema,
   EventListQuery,
+  ExtendBookingSchema,
   FinalizeSchema,
   JoinPlanSchema,
   JoinWaitlistSchema,
@@ -54,7 +56,9 @@ import type {
   PlanParticipantListQuery,
   ProposalListQuery,
   PublishedEvent,
+  QuoteRequestSchema,
   RefreshSchema,
+  ReplyReviewSchema,
   ReviewListQuery,
   RotateWebhookSecretSchema,
   SetConnectionAppSchema,
@@ -244,8 +248,14 @@ export type PlaceSearchParams = { lat: number; lng: number; features?: PlaceFeat
 >;
 export type BookingCreateParams = z.input<typeof CreateBookingSchema>;
 export type BookingListParams = Partial<BookingListQuery>;
+/** `start` and, for a place booked by the hour, `durationMinutes`. */
+export type BookingQuoteParams = z.input<typeof QuoteRequestSchema>;
+/** `end`: the new end, after the current one. */
+export type BookingExtendParams = z.input<typeof ExtendBookingSchema>;
+export type { BookingQuote };
 export type ReviewCreateParams = z.input<typeof CreateReviewSchema>;
 export type ReviewModerateParams = z.input<typeof ModerateReviewSchema>;
+export type ReviewReplyParams = z.input<typeof ReplyReviewSchema>;
 export type ReviewListParams = Partial<ReviewListQuery>;
 /** An event published to a place's room (`place:<id>`). */
 export type NotificationPreferencesUpdateParams = z.input<typeof UpdateNotificationPreferencesSchema>;

@@ -66,6 +66,31 @@ describe("places through the SDK", () => {
     expect(review.status).toBe("pending");
     await staff.places.reviews.moderate(review.id, { status: "approved" });
     expect((await page.places.reviews.list(garage.id)).data.map((r) => r.text)).toEqual(["Spotless"]);
+    expect((await staff.places.reviews.reply(review.id, { text: "Thank you, Lin!" })).reply?.text).toBe("Thank you, Lin!");
+    expect((await page.places.reviews.list(garage.id)).data.map((r) => r.reply?.text)).toEqual(["Thank you, Lin!"]);
+    await expect(page.places.reviews.reply(review.id, { text: "Not staff" })).rejects.toMatchObject({ status: 403 });
     expect((await page.places.retrieve(garage.id)).rating).toEqual({ average: 5, count: 1 });
+  });
+
+  it("a visitor quotes a window, books it at the quoted price after a price rise, then extends it as the booker", async () => {
+    const lot = await staff.places.create({ ...PARKING, name: "Quote Lot", capacity: 1 });
+    const start = "2030-06-04T09:00:00Z";
+    const q = await page.places.quote(lot.id, { start, durationMinutes: 60 });
+    expect(q).toMatchObject({ placeId: lot.id, end: "2030-06-04T10:00:00.000Z", price: { amount: 240 }, freeCapacity: 1 });
+    await staff.places.update(lot.id, { pricing: { mode: "hourly", currency: "EUR", perHour: 900 } });
+    expect((await page.places.quote(lot.id, { start, durationMinutes: 60 })).price.amount).toBe(900);
+    const b = await page.places.bookings.create({ placeId: lot.id, start, durationMinutes: 60, contact: { name: "Ada" }, quote: q.token });
+    expect(b.price.amount).toBe(240);
+    await expect(page.places.quote(lot.id, { start, durationMinutes: 0 })).rejects.toBeInstanceOf(BadRequestError);
+
+    const own = new Gatherkit({ baseUrl: BASE, fetch: t.fetch, token: b.access?.token ?? "" });
+    const longer = await own.places.bookings.extend(b.id, { end: "2030-06-04T11:00:00Z" });
+    expect(longer).toMatchObject({ id: b.id, end: "2030-06-04T11:00:00.000Z", status: "confirmed" });
+    await staff.places.bookings.create({ placeId: lot.id, start: "2030-06-04T11:00:00Z", durationMinutes: 60, contact: { name: "Lin" } });
+    const full = own.places.bookings.extend(b.id, { end: "2030-06-04T11:30:00Z" });
+    await expect(full).rejects.toBeInstanceOf(ConflictError);
+    await expect(full).rejects.toMatchObject({ code: "place_full" });
+    await expect(own.places.bookings.extend(b.id, { end: "2030-06-04T10:30:00Z" })).rejects.toMatchObject({ code: "window_not_extended" });
+    expect((await own.places.bookings.retrieve(b.id)).end).toBe("2030-06-04T11:00:00.000Z");
   });
 });

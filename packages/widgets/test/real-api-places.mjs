@@ -5,6 +5,9 @@
 //   - "Garage Alfa": parking, 3 spots, €4.00 an hour, 100 m from the center
 //   - "Lot Bravo": parking, 1 spot, already booked for the whole window (full)
 //   - "Room Charlie": a room booked by 60-minute slots (09:00–17:00 UTC, €20.00 a slot), away from the center
+//   - "Room Foxtrot": like Room Charlie, paid online
+//   - "Paid Echo": parking paid online (the local payments provider), 2 spots, €4.00 an hour, 55 km away
+// and `/__gatherkit-api/pay.json?url=<checkout URL>` pays on the local provider's checkout page.
 // The window is tomorrow 10:00–12:00 UTC; `slotDate` is tomorrow.
 
 /** @param {{ ready(): Promise<{ apiBase: string, secretKey: string }> }} api the realApi() plugin */
@@ -70,10 +73,36 @@ export function realApiPlaces(api) {
       slots: { lengthMinutes: 60, bufferMinutes: 0 },
       openingHours: { weekly: Object.fromEntries(["sun", "mon", "tue", "wed", "thu", "fri", "sat"].map((d) => [d, hours])) },
     });
+    // Paid online (the local payments provider), a degree of longitude (55 km) east of the rest.
+    const paid = await call("POST", "/v1/places", {
+      kind: "parking",
+      name: "Paid Echo",
+      address,
+      location: { lat, lng: lng + 1 },
+      timeZone: "UTC",
+      capacity: 2,
+      pricing: { mode: "hourly", currency: "EUR", perHour: 400 },
+      onlinePayment: true,
+    });
+    const paidRoom = await call("POST", "/v1/places", {
+      kind: "room",
+      name: "Room Foxtrot",
+      address,
+      location: { lat: lat + 0.2, lng: lng + 1 },
+      timeZone: "UTC",
+      capacity: 1,
+      pricing: { mode: "slot", currency: "EUR", perSlot: 2000 },
+      slots: { lengthMinutes: 60, bufferMinutes: 0 },
+      openingHours: { weekly: Object.fromEntries(["sun", "mon", "tue", "wed", "thu", "fri", "sat"].map((d) => [d, hours])) },
+      onlinePayment: true,
+    });
     return {
       apiBase,
       publishableKey,
+      paidRoomId: paidRoom.id,
       center: `${lat},${lng}`,
+      paidCenter: `${lat},${lng + 1}`,
+      paidId: paid.id,
       start,
       durationMinutes,
       garageId: garage.id,
@@ -86,6 +115,17 @@ export function realApiPlaces(api) {
   return {
     name: "gatherkit-real-api-places",
     async serve(context) {
+      if (context.path === "/__gatherkit-api/pay.json") {
+        // Pays on the local provider's checkout page, as the booker would in the tab the widget opened.
+        const url = new URL(String(context.query.url ?? ""));
+        const res = await fetch(new URL("/v1/payments/local/checkout", url), {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ token: url.searchParams.get("token") ?? "", outcome: "pay" }).toString(),
+          redirect: "manual",
+        });
+        return { body: JSON.stringify({ status: res.status }), type: "json" };
+      }
       if (context.path !== "/__gatherkit-api/places.json") return undefined;
       try {
         return { body: JSON.stringify(await newArea(`${context.protocol}://${context.host}`)), type: "json" };

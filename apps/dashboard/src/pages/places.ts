@@ -1,5 +1,5 @@
 import type { Booking, Place, Review } from "@gatherkit/sdk";
-import { html, LitElement, nothing } from "lit";
+import { css, html, LitElement, nothing } from "lit";
 import { describe, gk } from "../api.js";
 import { BASE } from "../router.js";
 import { dateTime, ListController, styles } from "../ui.js";
@@ -12,9 +12,10 @@ export class PlacesPage extends LitElement {
 
   override render() {
     return html`<h1>Places</h1>
+      <p><a href="${BASE}/places/new">New place</a></p>
       ${this.#places.render({
         what: "places",
-        empty: html`No places yet. Create one with the API (<code>POST /v1/places</code>).`,
+        empty: html`No places yet. <a href="${BASE}/places/new">Create the first one</a>.`,
         rows: (places) => html`<table>
           <caption class="muted" style="text-align:left">Bookable places</caption>
           <thead><tr><th>Name</th><th>Kind</th><th>Capacity</th><th class="optional">Rating</th><th>Status</th></tr></thead>
@@ -34,9 +35,34 @@ export class PlacesPage extends LitElement {
   }
 }
 
-/** One place: its details and its bookings, newest first, each cancellable (after a confirmation). */
+const DAY = 86_400_000;
+/** The most bookings the calendar shows for one week. */
+const CALENDAR_LIMIT = 500;
+/** The calendar date (`2030-07-01`) of an instant in `timeZone`. */
+const dateIn = (ms: number, timeZone: string) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ms));
+const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+
+/**
+ * One place: its details, the reviews waiting for moderation, and its bookings as a list (newest
+ * first; confirmed and unpaid ones cancellable after a confirmation) or as a week's calendar in
+ * the place's time zone.
+ */
 export class PlacePage extends LitElement {
-  static override styles = styles;
+  static override styles = [
+    styles,
+    css`
+      ol.calendar { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.5rem; grid-template-columns: repeat(auto-fit, minmax(8.5rem, 1fr)); }
+      ol.calendar > li { border: 1px solid #d0d7de; border-radius: 6px; padding: 0.5rem; min-width: 0; }
+      ol.calendar h4 { margin: 0 0 0.25rem; font-size: 0.95rem; }
+      ol.calendar ul { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.25rem; }
+      li.booking { font-size: 0.9rem; border-left: 3px solid #0969da; padding-left: 0.4rem; overflow-wrap: anywhere; }
+      li.booking.pending_payment { border-left-color: #9a6700; }
+      li.booking.cancelled, li.booking.expired { border-left-color: #8c959f; text-decoration: line-through; }
+      h3 { margin: 0; font-size: 1rem; }
+      button.secondary[aria-pressed="true"] { background: #1f2328; color: #fff; }
+    `,
+  ];
   static override properties = { placeId: { attribute: "place-id" } };
   declare placeId: string;
   #place: Place | undefined;
@@ -44,6 +70,9 @@ export class PlacePage extends LitElement {
   #actionError = "";
   readonly #bookings = new ListController<Booking>(this, () => gk.places.bookings.list({ placeId: this.placeId, limit: 20 }));
   readonly #pending = new ListController<Review>(this, () => gk.places.reviews.list(this.placeId, { status: "pending", limit: 20 }));
+  #view: "list" | "calendar" = "list";
+  #weekStart: string | undefined;
+  #week: { state: "idle" | "loading" | "ready" | "error"; items: Booking[]; error: string } = { state: "idle", items: [], error: "" };
   /** The review being rejected (its reason form is open) and that form's error. */
   #rejecting: string | undefined;
   #reasonError = "";
@@ -67,7 +96,7 @@ export class PlacePage extends LitElement {
     if (!p) return html`<p role="status">Loading the place…</p>`;
     return html`<p><a href="${BASE}/places">← Places</a></p>
       <h1>${p.name}</h1>
-      <p>${p.kind} · capacity ${p.capacity} · ${p.timeZone} · ${p.active ? "active" : "inactive"}</p>
+      <p>${p.kind} · capacity ${p.capacity} · ${p.timeZone} · ${p.active ? "active" : "inactive"} · <a href="${BASE}/places/${p.id}/edit">Edit the place</a></p>
       ${this.#actionError ? html`<p class="error" role="alert">${this.#actionError}</p>` : nothing}
       <h2>Reviews waiting for moderation</h2>
       ${this.#pending.render({
@@ -99,11 +128,19 @@ export class PlacePage extends LitElement {
           )}
         </ul>`,
       })}
-      <h2>Bookings</h2>
-      ${this.#bookings.render({
-        what: "bookings",
-        empty: "No bookings yet.",
-        rows: (bookings) => html`<table>
+      <h2 id="bookings-title">Bookings</h2>
+      <div class="row" role="group" aria-label="Show the bookings as">
+        <button class="secondary" aria-pressed=${this.#view === "list" ? "true" : "false"} @click=${() => this.#show("list")}>List</button>
+        <button class="secondary" aria-pressed=${this.#view === "calendar" ? "true" : "false"} @click=${() => this.#show("calendar")}>Calendar</button>
+      </div>
+      ${this.#view === "calendar" ? this.#renderCalendar(p) : this.#renderList()}`;
+  }
+
+  #renderList() {
+    return html`${this.#bookings.render({
+      what: "bookings",
+      empty: "No bookings yet.",
+      rows: (bookings) => html`<table>
           <caption class="muted" style="text-align:left">Bookings of this place, newest first</caption>
           <thead><tr><th>When</th><th>Who</th><th>Status</th><th>Price</th><th><span class="muted">Actions</span></th></tr></thead>
           <tbody>
@@ -111,11 +148,11 @@ export class PlacePage extends LitElement {
               (b) => html`<tr>
                 <td>${dateTime(b.start)} – ${dateTime(b.end)}</td>
                 <td>${b.contact.name}${b.vehiclePlate ? html` <code>${b.vehiclePlate}</code>` : nothing}</td>
-                <td>${b.status}</td>
+                <td>${b.status.replace("_", " ")}</td>
                 <td>${money(b.price.amount, b.price.currency)}</td>
                 <td>
                   ${
-                    b.status === "confirmed"
+                    b.status === "confirmed" || b.status === "pending_payment"
                       ? html`<button class="danger" @click=${() => this.#cancel(b)} aria-label="Cancel the booking of ${b.contact.name} at ${dateTime(b.start)}">Cancel</button>`
                       : nothing
                   }
@@ -124,7 +161,102 @@ export class PlacePage extends LitElement {
             )}
           </tbody>
         </table>`,
-      })}`;
+    })}`;
+  }
+
+  #show(view: "list" | "calendar") {
+    this.#view = view;
+    if (view === "calendar" && this.#week.state !== "ready") void this.#loadWeek();
+    this.requestUpdate();
+  }
+
+  /** The week shown: its first day (a Monday) as `YYYY-MM-DD` in the place's time zone. */
+  #weekOf(offsetWeeks: number): string {
+    const today = dateIn(Date.now(), this.#place?.timeZone ?? "UTC");
+    const monday = addDays(today, -((new Date(`${today}T12:00:00Z`).getUTCDay() + 6) % 7));
+    return addDays(monday, offsetWeeks * 7);
+  }
+
+  async #loadWeek() {
+    const place = this.#place;
+    if (!place) return;
+    const first = this.#weekStart ?? this.#weekOf(0);
+    this.#weekStart = first;
+    this.#week = { state: "loading", items: [], error: "" };
+    this.requestUpdate();
+    try {
+      // A day either side, so every booking touching the week in the place's zone is in; each is then put on its local days.
+      const from = new Date(Date.parse(`${first}T00:00:00Z`) - DAY).toISOString();
+      const to = new Date(Date.parse(`${addDays(first, 7)}T00:00:00Z`) + DAY).toISOString();
+      const items: Booking[] = [];
+      for await (const b of gk.places.bookings.list({ placeId: place.id, from, to, limit: 100 })) {
+        items.push(b);
+        if (items.length >= CALENDAR_LIMIT) break;
+      }
+      if (this.#weekStart === first) this.#week = { state: "ready", items, error: "" };
+    } catch (err) {
+      if (this.#weekStart === first) this.#week = { state: "error", items: [], error: describe(err) };
+    }
+    this.requestUpdate();
+  }
+
+  #moveWeek(weeks: number) {
+    this.#weekStart = weeks === 0 ? this.#weekOf(0) : addDays(this.#weekStart ?? this.#weekOf(0), weeks * 7);
+    void this.#loadWeek();
+  }
+
+  #renderCalendar(place: Place) {
+    const first = this.#weekStart ?? this.#weekOf(0);
+    const days = Array.from({ length: 7 }, (_, i) => addDays(first, i));
+    const zone = place.timeZone;
+    const label = (d: string, o: Intl.DateTimeFormatOptions) =>
+      new Date(`${d}T12:00:00Z`).toLocaleDateString(undefined, { ...o, timeZone: "UTC" });
+    const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", timeZone: zone });
+    const week = this.#week;
+    let body: unknown;
+    if (week.state === "loading") body = html`<p role="status">Loading the week…</p>`;
+    else if (week.state === "error") {
+      body = html`<div class="error" role="alert">Could not load the week: ${week.error}
+        <button class="secondary" @click=${() => this.#loadWeek()}>Retry</button></div>`;
+    } else {
+      // Each booking on the local days it touches; the query's margin brings some that touch none of this week's.
+      const on = (d: string) =>
+        week.items
+          .filter((b) => dateIn(Date.parse(b.start), zone) <= d && dateIn(Date.parse(b.end) - 1, zone) >= d)
+          .sort((a, b) => a.start.localeCompare(b.start));
+      const shown = week.items.filter(
+        (b) => dateIn(Date.parse(b.start), zone) <= days[6]! && dateIn(Date.parse(b.end) - 1, zone) >= days[0]!,
+      );
+      const live = shown.filter((b) => b.status !== "cancelled" && b.status !== "expired");
+      body = html`<p class="muted" role="status">${live.length ? `${live.length} ${live.length === 1 ? "booking" : "bookings"} this week` : "No bookings this week."}${week.items.length >= CALENDAR_LIMIT ? ` (the first ${CALENDAR_LIMIT} shown)` : ""}</p>
+        <ol class="calendar" aria-labelledby="week-title">
+          ${days.map((d) => {
+            const list = on(d);
+            return html`<li>
+              <h4>${label(d, { weekday: "short", day: "numeric", month: "short" })}</h4>
+              ${
+                list.length
+                  ? html`<ul>
+                    ${list.map(
+                      (b) => html`<li class="booking ${b.status}">
+                        <span>${time(b.start)}–${time(b.end)}</span> ${b.contact.name}${b.vehiclePlate ? html` <code>${b.vehiclePlate}</code>` : nothing}
+                        <span class="muted">${b.status.replace("_", " ")}</span>
+                      </li>`,
+                    )}
+                  </ul>`
+                  : html`<p class="muted">Free</p>`
+              }
+            </li>`;
+          })}
+        </ol>`;
+    }
+    return html`<div class="row">
+        <button class="secondary prev-week" @click=${() => this.#moveWeek(-1)}>← Previous week</button>
+        <h3 id="week-title">Week of ${label(first, { day: "numeric", month: "long", year: "numeric" })} <span class="muted">(${zone})</span></h3>
+        <button class="secondary next-week" @click=${() => this.#moveWeek(1)}>Next week →</button>
+        <button class="secondary this-week" @click=${() => this.#moveWeek(0)}>This week</button>
+      </div>
+      ${body}`;
   }
 
   #openReject(id: string | undefined) {

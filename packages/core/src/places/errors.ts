@@ -16,4 +16,5 @@ export const PLACE_ERROR_CODES = [
   "window_not_extended",
   "quote_expired",
   "quote_invalid",
+  "review_rejected",
 ] as const;

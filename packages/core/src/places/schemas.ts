@@ -517,6 +517,19 @@ export type Booking = z.infer<typeof BookingSchema>;
 export const BookingListQuerySchema = PageQuerySchema.extend({
   placeId: PlaceId.optional().openapi(q("placeId")),
   status: BookingStatusSchema.optional().openapi(q("status")),
+  from: Instant.optional().openapi({
+    ...q("from"),
+    example: "2030-07-01T00:00:00Z",
+    description: "Only bookings that end after this instant (with `to`: those overlapping `from`–`to`, as a calendar shows them).",
+  }),
+  to: Instant.optional().openapi({
+    ...q("to"),
+    example: "2030-07-08T00:00:00Z",
+    description: "Only bookings that start before this instant.",
+  }),
+}).refine((w) => w.from === undefined || w.to === undefined || Date.parse(w.to) > Date.parse(w.from), {
+  message: "must be after from",
+  path: ["to"],
 });
 export type BookingListQuery = z.output<typeof BookingListQuerySchema>;
 export const BookingPageSchema = pageSchema(BookingSchema, "BookingPage");
@@ -543,6 +556,17 @@ export const ModerateReviewSchema = z
   .openapi("ModerateReviewRequest");
 export type ModerateReview = z.output<typeof ModerateReviewSchema>;
 
+export const ReplyReviewSchema = z
+  .strictObject({
+    text: text()
+      .trim()
+      .min(1, "must not be empty")
+      .max(2000)
+      .openapi({ example: "Thank you! The entrance is now signposted from the street." }),
+  })
+  .openapi("ReplyReviewRequest");
+export type ReplyReview = z.output<typeof ReplyReviewSchema>;
+
 export const ReviewSchema = z
   .object({
     id: ReviewId,
@@ -555,6 +579,10 @@ export const ReviewSchema = z
     moderationReason: z.string().nullable(),
     createdAt: z.iso.datetime(),
     moderatedAt: z.iso.datetime().nullable(),
+    reply: z
+      .object({ text: z.string(), at: z.iso.datetime() })
+      .nullable()
+      .openapi({ description: "The organizer's public reply, shown with the review; null: none." }),
   })
   .openapi("Review");
 export type Review = z.infer<typeof ReviewSchema>;

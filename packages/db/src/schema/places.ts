@@ -143,6 +143,9 @@ export const placeReviews = sqliteTable(
     moderationReason: text("moderation_reason"),
     createdAt: createdAt(),
     moderatedAt: integer("moderated_at"),
+    /** The organizer's public reply, shown with the review; null: none. */
+    reply: text("reply"),
+    repliedAt: integer("replied_at"),
   },
   (t) => [
     uniqueIndex("place_reviews_booking").on(t.bookingId),

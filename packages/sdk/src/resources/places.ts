@@ -4,7 +4,10 @@ import { realtimeOf, type SubscribeHandlers, type Subscription } from "../realti
 import type {
   Booking,
   BookingCreateParams,
+  BookingExtendParams,
   BookingListParams,
+  BookingQuote,
+  BookingQuoteParams,
   Place,
   PlaceAvailability,
   PlaceCreateParams,
@@ -18,6 +21,7 @@ import type {
   ReviewCreateParams,
   ReviewListParams,
   ReviewModerateParams,
+  ReviewReplyParams,
 } from "../types.js";
 import { APIResource, path } from "./resource.js";
 
@@ -72,6 +76,14 @@ export class Places extends APIResource {
     return this._transport.request("GET", path`/v1/places/${placeId}/slots`, { ...options, query: { date } });
   }
 
+  /**
+   * The window and price a booking would get, and a `token`: a booking of that window that sends
+   * it as `quote` is charged this price until `expiresAt` (409 `quote_expired` after). Holds nothing.
+   */
+  quote(placeId: string, params: BookingQuoteParams, options?: RequestOptions): Promise<BookingQuote> {
+    return this._transport.request("POST", path`/v1/places/${placeId}/quote`, { ...options, body: params });
+  }
+
   /** Live free-capacity changes of a place (its room `place:<id>`). */
   subscribe(placeId: string, handlers: PlaceSubscribeHandlers = {}): Subscription {
     return realtimeOf(this._client).subscribe(
@@ -104,6 +116,14 @@ export class Bookings extends APIResource {
     return this._transport.request("POST", path`/v1/bookings/${bookingId}/cancel`, options);
   }
 
+  /**
+   * Moves a confirmed booking's end to `end` if a spot stays free (409 `place_full` if not). With
+   * online payment and a higher price, the extra time waits for payment (`pendingExtension`, `payment`).
+   */
+  extend(bookingId: string, params: BookingExtendParams, options?: RequestOptions): Promise<Booking> {
+    return this._transport.request("POST", path`/v1/bookings/${bookingId}/extend`, { ...options, body: params });
+  }
+
   /** After its end: confirmed → completed (it can then be reviewed). */
   complete(bookingId: string, options?: RequestOptions): Promise<Booking> {
     return this._transport.request("POST", path`/v1/bookings/${bookingId}/complete`, options);
@@ -123,5 +143,10 @@ export class PlaceReviews extends APIResource {
 
   moderate(reviewId: string, params: ReviewModerateParams, options?: RequestOptions): Promise<Review> {
     return this._transport.request("POST", path`/v1/reviews/${reviewId}/moderate`, { ...options, body: params });
+  }
+
+  /** Staff: the organization's public reply (`{ text }`), replacing an earlier one. */
+  reply(reviewId: string, params: ReviewReplyParams, options?: RequestOptions): Promise<Review> {
+    return this._transport.request("POST", path`/v1/reviews/${reviewId}/reply`, { ...options, body: params });
   }
 }

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
 import { emulateMedia, sendKeys } from "@web/test-runner-commands";
 import { active, find, findAll, part, parts, text } from "../../test/dom.js";
-import { type RealPlaces, realPlaces } from "../../test/real-places.js";
+import { payAtCheckout, type RealPlaces, realPlaces } from "../../test/real-places.js";
 import type { GkParkingMap } from "./parking-map.js";
 import "./parking-map.js";
 
@@ -189,5 +189,107 @@ describe("<gk-parking-map> against the real API", function () {
     await waitUntil(() => loaded(el) && free(el, "Lot Bravo") === "1 of 1 free", "the new window never showed", { timeout: 20_000 });
     expect(el.start).to.equal(later.toISOString());
     expect(text(part(item(el, "Garage Alfa"), "price"))).to.equal("€4.00 for 1 h");
+  });
+
+  it("filters by kind, free spots, price and features from the keyboard only, and says when nothing matches", async () => {
+    const el = await mapOf(api, { radius: "30" });
+    const names = () => parts(el, "place").map((li) => text(part(li, "place-name")));
+    expect(names()).to.have.members(["Garage Alfa", "Lot Bravo", "Room Charlie"]);
+    const press = async (key: string, times = 1) => {
+      for (let i = 0; i < times; i++) await sendKeys({ press: key });
+      await el.updateComplete;
+    };
+    // From the window's duration (the date field before it takes Tab between its parts), Tab to the Filters toggle; Enter opens them.
+    (find(el, 'select[name="duration"]') as HTMLSelectElement).focus();
+    await press("Tab");
+    expect(active()).to.equal(part(el, "filters-toggle"));
+    await press("Enter");
+    expect((part(el, "filters") as HTMLDetailsElement).open).to.equal(true);
+    await expect(el).to.be.accessible();
+    await press("Tab"); // Kind: Any → Parking
+    expect((active() as HTMLSelectElement).name).to.equal("kind");
+    await press("ArrowDown");
+    await press("Tab"); // Sort by: Distance → Price
+    expect((active() as HTMLSelectElement).name).to.equal("sort");
+    await press("ArrowDown");
+    await press("Tab"); // Max price 10 (€8.00 for the window passes)
+    expect((active() as HTMLInputElement).name).to.equal("maxPrice");
+    await sendKeys({ type: "10" });
+    await press("Tab"); // Only places with a free spot
+    expect((active() as HTMLInputElement).name).to.equal("available");
+    await press("Space");
+    await press("Tab"); // Has all of: Covered
+    expect((active() as HTMLInputElement).value).to.equal("covered");
+    await press("Space");
+    await press("Tab", 12); // past the other 11 features to Show places
+    expect(text(active())).to.equal("Show places");
+    await press("Enter");
+    await waitUntil(() => loaded(el) && names().length === 1, "the filtered search never showed", { timeout: 20_000 });
+    expect(names()).to.deep.equal(["Garage Alfa"]);
+    expect(el).to.include({ kind: "parking", sort: "price", available: true, maxPrice: 10, features: "covered" });
+    expect(text(part(el, "filters-toggle"))).to.equal("Filters (4 on)");
+    expect(text(el.shadowRoot!.querySelector('[role="status"]'))).to.equal("1 place found.");
+    await expect(el).to.be.accessible();
+
+    // A lower maximum than any price: nothing matches, and the list says so.
+    const max = find(el, 'input[name="maxPrice"]') as HTMLInputElement;
+    max.focus();
+    max.select();
+    await sendKeys({ type: "5" });
+    await press("Enter");
+    await waitUntil(() => part(el, "empty"), "no empty state", { timeout: 20_000 });
+    expect(text(part(el, "empty"))).to.equal("No places match the filters.");
+    expect(text(el.shadowRoot!.querySelector('[role="status"]'))).to.equal("0 places found.");
+    await expect(el).to.be.accessible();
+
+    // Rooms only, every other filter off: the room, which has no price for the window.
+    const kind = find(el, 'select[name="kind"]') as HTMLSelectElement;
+    kind.value = "room";
+    max.value = "";
+    for (const box of findAll<HTMLInputElement>(el, 'input[type="checkbox"]')) box.checked = false;
+    (find(el, '[part~="window"] button[type="submit"]') as HTMLButtonElement).click();
+    await waitUntil(() => loaded(el) && names().join() === "Room Charlie", "the room never showed alone", { timeout: 20_000 });
+    expect(text(part(el, "filters-toggle"))).to.equal("Filters (1 on)");
+  });
+
+  it("books a place paid online through the local provider's checkout: held, paid, then confirmed", async () => {
+    const el = await mapOf(api, { center: api.paidCenter, radius: "1" });
+    expect(parts(el, "place").map((li) => text(part(li, "place-name")))).to.deep.equal(["Paid Echo"]);
+    let completed = 0;
+    el.addEventListener("gk-booking-complete", () => completed++);
+    (part(item(el, "Paid Echo"), "book-button") as HTMLButtonElement).focus();
+    await sendKeys({ press: "Enter" });
+    await el.updateComplete;
+    await sendKeys({ type: "Ada Lovelace" });
+    await sendKeys({ press: "Enter" });
+    await waitUntil(() => part(el, "payment") || part(el, "form-error"), "the booking never settled", { timeout: 10_000 });
+    expect(part(el, "form-error"), text(part(el, "form-error") ?? el)).to.equal(null);
+    // Held, not yet booked: the payment page's link, and nothing announced as complete.
+    expect(active()).to.equal(part(el, "payment-title"));
+    expect(text(part(el, "payment-title"))).to.equal("Pay to confirm: Paid Echo");
+    const link = part(el, "pay-link") as HTMLAnchorElement;
+    expect(link.target).to.equal("_blank");
+    expect(text(link)).to.match(/^Pay €8\.00/);
+    expect(completed).to.equal(0);
+    await expect(el).to.be.accessible();
+    // "I have paid" before paying: the API still holds it unpaid, and the widget says so.
+    (part(el, "paid-button") as HTMLButtonElement).click();
+    await waitUntil(() => part(el, "form-error"), "no word that the payment is missing", { timeout: 10_000 });
+    expect(text(part(el, "form-error"))).to.match(/payment has not arrived/);
+    expect(part(el, "confirmation")).to.equal(null);
+    await expect(el).to.be.accessible();
+
+    await payAtCheckout(link.href);
+    (part(el, "paid-button") as HTMLButtonElement).focus();
+    const done = oneEvent(el, "gk-booking-complete");
+    await sendKeys({ press: "Enter" });
+    const { detail } = await done;
+    expect(detail.booking).to.include({ placeId: api.paidId, status: "confirmed" });
+    expect(detail.booking.price).to.deep.equal({ amount: 800, currency: "EUR" });
+    await waitUntil(() => part(el, "confirmation"), "no confirmation", { timeout: 10_000 });
+    expect(text(part(el, "confirmation-title"))).to.equal("Booked: Paid Echo");
+    expect(active()).to.equal(part(el, "confirmation-title"));
+    expect(completed).to.equal(1);
+    await expect(el).to.be.accessible();
   });
 });

@@ -25,6 +25,59 @@ export const parkingMapStyles = css`
   [part~="window"] [part~="field"] {
     flex: 1 1 12rem;
   }
+  [part~="filters"] {
+    flex: 1 1 100%;
+  }
+  [part~="filters-toggle"] {
+    cursor: pointer;
+    font-weight: 600;
+  }
+  .filters {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    gap: ${vars.spaceS} ${vars.spaceM};
+    padding-block-start: ${vars.spaceS};
+  }
+  .filters > [part~="field"]:not([part~="check"]),
+  .max-price {
+    flex: 1 1 10rem;
+  }
+  [part~="check"] input {
+    inline-size: auto;
+  }
+  [part~="check"] {
+    display: flex;
+    align-items: center;
+    gap: ${vars.spaceXs};
+  }
+  [part~="feature-filter"] {
+    flex: 1 1 100%;
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${vars.spaceXs} ${vars.spaceM};
+    margin: 0;
+    border: 1px solid ${vars.colorBorder};
+    border-radius: ${vars.radius};
+  }
+  [part~="details-toggle"] {
+    cursor: pointer;
+    font-size: ${vars.fontSizeS};
+  }
+  [part~="photo"] {
+    max-inline-size: 100%;
+    block-size: 6rem;
+    object-fit: cover;
+    border-radius: ${vars.radius};
+    margin: ${vars.spaceXs} ${vars.spaceXs} 0 0;
+  }
+  [part~="reviews"] {
+    margin: ${vars.spaceXs} 0 0;
+    padding: 0;
+    list-style: none;
+    display: grid;
+    gap: ${vars.spaceS};
+  }
   .layout {
     display: grid;
     gap: ${vars.spaceM};

@@ -1,6 +1,7 @@
 import { expect, fixture, html, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
-import { part, text } from "../../test/dom.js";
+import { sendKeys } from "@web/test-runner-commands";
+import { active, part, parts, text } from "../../test/dom.js";
 import { FakeApi } from "../../test/fake-api.js";
 import type { GkParkingMap } from "./parking-map.js";
 import "./parking-map.js";
@@ -56,7 +57,57 @@ describe("<gk-parking-map> states", () => {
     expect(text(el.shadowRoot!.querySelector('[role="status"]'))).to.equal("1 place found.");
     await expect(el).to.be.accessible();
   });
+
+  it("opens a place's photos and approved reviews (with the operator's reply) from the keyboard, loading the reviews then", async () => {
+    const api = new FakeApi();
+    const el = await fixture<GkParkingMap>(
+      html`<gk-parking-map .client=${api.client()} center="38.7107,-9.1366" start="2030-07-01T09:00:00.000Z"></gk-parking-map>`,
+    );
+    const place = { ...GARAGE, images: [PIXEL, PIXEL] };
+    (await api.next()).respond(200, {
+      data: [{ place, distanceKm: 0.42, freeCapacity: 4, price: { amount: 600, currency: "EUR" } }],
+      nextCursor: null,
+    });
+    await waitUntil(() => part(el, "list"), "the list never showed");
+    const reviewRequests = () => api.requests.filter((r) => r.url.pathname.endsWith("/reviews"));
+    expect(reviewRequests()).to.have.length(0);
+    part(el, "details-toggle")!.focus();
+    await sendKeys({ press: "Enter" });
+    let reviews = await api.next();
+    while (reviews.url.pathname === "/v1/realtime/tokens") reviews = await api.next();
+    expect(reviews.url.pathname).to.equal(`/v1/places/${GARAGE.id}/reviews`);
+    expect(reviews.url.searchParams.get("limit")).to.equal("5");
+    await waitUntil(() => text(part(el, "details")).includes("Loading reviews"), "no loading state");
+    expect(parts(el, "photo").map((img) => img.getAttribute("alt"))).to.deep.equal(["Photo 1 of Baixa Garage", "Photo 2 of Baixa Garage"]);
+    reviews.respond(200, {
+      data: [{ ...REVIEW, reply: { text: "Thank you, Ada!", at: "2030-06-02T10:00:00.000Z" } }],
+      nextCursor: null,
+    });
+    await waitUntil(() => part(el, "review"), "the reviews never showed");
+    expect(text(part(el, "review"))).to.equal("★★★★☆4 of 5 Ada Easy to find. Reply from Baixa Garage: Thank you, Ada!");
+    expect(active()).to.equal(part(el, "details-toggle"));
+    await expect(el).to.be.accessible();
+    // Closing and opening again asks nothing more.
+    await sendKeys({ press: "Enter" });
+    await sendKeys({ press: "Enter" });
+    await el.updateComplete;
+    expect(reviewRequests()).to.have.length(1);
+  });
 });
+
+const PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
+const REVIEW = {
+  id: "rev_0123456789abcdefghjk",
+  placeId: "plc_0123456789abcdefghjk",
+  bookingId: "bkg_0123456789abcdefghjk",
+  rating: 4,
+  text: "Easy to find.",
+  authorName: "Ada",
+  status: "approved",
+  moderationReason: null,
+  createdAt: "2030-06-01T10:00:00.000Z",
+  moderatedAt: "2030-06-01T11:00:00.000Z",
+};
 
 const GARAGE = {
   id: "plc_0123456789abcdefghjk",

@@ -1,4 +1,4 @@
-import type { Booking, Place, PlaceSearchResult } from "@gatherkit/sdk";
+import type { Booking, Place, PlaceSearchResult, Review } from "@gatherkit/sdk";
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from "lit";
 import { repeat } from "lit/directives/repeat.js";
 import { ActionController } from "../base/action-controller.js";
@@ -8,10 +8,18 @@ import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
 import { TaskStatus } from "../base/task.js";
 import { placesOf } from "../internal/places/api.js";
-import { type BookingCompleteDetail, type BookingFields, renderBookingForm, renderConfirmation } from "../internal/places/booking.js";
+import {
+  type BookingCompleteDetail,
+  type BookingFields,
+  notPaidReason,
+  renderBookingForm,
+  renderConfirmation,
+  renderPayment,
+  rereadBooking,
+} from "../internal/places/booking.js";
 import { placesStyles } from "../internal/places/places.styles.js";
 import { overlaps, PlaceRooms } from "../internal/places/rooms.js";
-import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
+import { currencyDigits, formatInstantRange, formatMoney } from "../internal/plans/format.js";
 import type { PlacesMap } from "./leaflet-map.js";
 import { parkingMapStyles } from "./parking-map.styles.js";
 
@@ -59,6 +67,9 @@ const FEATURES: Record<string, string> = {
   outdoor: "Outdoor",
 };
 
+const KINDS: Record<string, string> = { parking: "Parking", venue: "Venue", room: "Room", desk: "Desk", other: "Other" };
+const SORTS = { distance: "Distance", price: "Price" } as const;
+
 const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`);
 
 /**
@@ -80,11 +91,12 @@ const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `
  * @tag gk-parking-map
  * @summary A map and list of places near a point with live free spots, prices and booking.
  *
- * @event {CustomEvent<BookingCompleteDetail>} gk-booking-complete - The API confirmed a booking: `{ booking, place }`.
+ * @event {CustomEvent<BookingCompleteDetail>} gk-booking-complete - The API confirmed a booking (at once, or after its online payment): `{ booking, place }`.
  * @event {CustomEvent<GkErrorDetail>} gk-error - The search failed.
  *
  * @csspart frame - Everything: the window picker, the map and list, the booking form; paints the surface.
- * @csspart window - The time-window picker (a form with `field`, `input` and `button` parts).
+ * @csspart window - The search form: the time window and the filters (with `field`, `input` and `button` parts).
+ * @csspart filters - The filters' disclosure (`filters-toggle` opens it): kind, sort, maximum price, "only with a free spot", and the `feature-filter` checkboxes.
  * @csspart map - The map (Leaflet's container).
  * @csspart map-notice - Why the map shows no tiles, when they failed to load.
  * @csspart summary - How many places were found for the window.
@@ -94,11 +106,13 @@ const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `
  * @csspart rating - Its rating from approved reviews ("Rated 4.5 of 5 (12 reviews)"), when it has any.
  * @csspart description - Its description, when it has one.
  * @csspart features - Its features ("Covered · EV charging").
+ * @csspart details - "Photos and reviews" (`details-toggle` opens it): its `photo`s and newest approved `reviews`, each a `review` with the operator's `reply`.
  * @csspart free - Its free spots for the window (also `full` when none).
  * @csspart price - Its price for the window, or "Not bookable for this window" (closed then, or booked by slot).
  * @csspart book-button - Opens the booking form for a place.
  * @csspart booking - The booking form's section, with `booking-title`, `booking-summary`, `booking-form`, `field`, `input`, `submit-button`, `cancel-button`.
  * @csspart form-error - Why the API refused the booking.
+ * @csspart payment - A booking waiting for its online payment: `payment-title`, the `pay-link` (the payment page, in a new tab) and `paid-button` ("I have paid").
  * @csspart confirmation - The confirmation, with `confirmation-title`, `reference` and `done-button`.
  *
  * @cssproperty --gk-parking-map-height - Height of the map (default 20rem).
@@ -111,6 +125,9 @@ export class GkParkingMap extends GkElement {
     radiusKm: { attribute: "radius-km", type: Number },
     kind: {},
     features: {},
+    available: { type: Boolean },
+    sort: {},
+    maxPrice: { attribute: "max-price", type: Number },
     start: {},
     durationMinutes: { attribute: "duration-minutes", type: Number },
     tileUrl: { attribute: "tile-url" },
@@ -128,6 +145,12 @@ export class GkParkingMap extends GkElement {
   declare kind: string | undefined;
   /** Only places with all of these features, comma-separated (`covered,ev_charging`). */
   declare features: string | undefined;
+  /** Only places with a free spot for the whole window. The visitor can change it. */
+  declare available: boolean;
+  /** `distance` (default) or `price` (cheapest for the window first). */
+  declare sort: "distance" | "price" | undefined;
+  /** Only places whose price for the window is at most this, in whole units of its currency (`10`: €10.00). */
+  declare maxPrice: number | undefined;
   /** Start of the time window (ISO 8601); default: the next full hour. The visitor can change it. */
   declare start: string;
   /** Length of the time window in minutes (default 120). */
@@ -142,6 +165,8 @@ export class GkParkingMap extends GkElement {
   declare protected booked: BookingCompleteDetail | undefined;
   declare protected tilesFailed: boolean;
 
+  /** Approved reviews of the places whose details were opened (place id → the newest five, or the load's state). */
+  readonly #reviews = new Map<string, Review[] | "loading" | "error">();
   /** Free counts the room told us about since the search (place id → free for the window). */
   readonly #free = new Map<string, number>();
   readonly #actions = new ActionController(this);
@@ -158,8 +183,8 @@ export class GkParkingMap extends GkElement {
   });
 
   readonly #search = this.load(
-    () => [this.center, this.radiusKm, this.kind, this.features, this.start, this.durationMinutes] as const,
-    async (gk, [center, radiusKm, kind, features, start], { signal }) => {
+    () => [this.center, this.radiusKm, this.kind, this.features, this.start, this.durationMinutes, this.available, this.sort] as const,
+    async (gk, [center, radiusKm, kind, features, start, , available, sort], { signal }) => {
       const point = parseCenter(center);
       if (!point) {
         throw new ConfigurationError(`<gk-parking-map> needs a center attribute: "lat,lng" in degrees, such as "38.7107,-9.1366".`);
@@ -174,6 +199,8 @@ export class GkParkingMap extends GkElement {
           end: this.#end,
           limit: 50,
           ...(kind ? { kind: kind as Place["kind"] } : {}),
+          ...(available ? { available: true } : {}),
+          ...(sort === "price" ? { sort } : {}),
           // Checked by the API, which names the features it knows when one is not.
           ...(features?.trim() ? { features: features.split(",").map((f) => f.trim()) as Place["features"] } : {}),
         },
@@ -190,6 +217,7 @@ export class GkParkingMap extends GkElement {
     this.durationMinutes = 120;
     this.start = new Date(Math.ceil(Date.now() / HOUR) * HOUR).toISOString();
     this.tilesFailed = false;
+    this.available = false;
   }
 
   get #end(): string {
@@ -200,10 +228,23 @@ export class GkParkingMap extends GkElement {
     return { start: this.start, end: this.#end };
   }
 
-  /** The search's results with the live free counts. */
+  /** The search's results with the live free counts, within the maximum price. */
   get #results(): PlaceSearchResult[] {
     const data = this.#search.status === TaskStatus.COMPLETE ? (this.#search.value ?? []) : [];
-    return data.map((r) => (this.#free.has(r.place.id) ? { ...r, freeCapacity: this.#free.get(r.place.id)! } : r));
+    const max = this.maxPrice;
+    return data
+      .filter(
+        (r) =>
+          max === undefined || Number.isNaN(max) || (r.price !== null && r.price.amount <= max * 10 ** currencyDigits(r.price.currency)),
+      )
+      .map((r) => (this.#free.has(r.place.id) ? { ...r, freeCapacity: this.#free.get(r.place.id)! } : r));
+  }
+
+  get #featureList(): string[] {
+    return (this.features ?? "")
+      .split(",")
+      .map((f) => f.trim())
+      .filter(Boolean);
   }
 
   /** Reads a place's free count for the window again (a booking changed it). */
@@ -254,9 +295,17 @@ export class GkParkingMap extends GkElement {
       if (Number.isNaN(start.getTime())) return;
       this.start = start.toISOString();
       this.durationMinutes = Number(data.get("duration"));
+      this.kind = String(data.get("kind") ?? "") || undefined;
+      this.sort = data.get("sort") === "price" ? "price" : undefined;
+      this.available = data.get("available") === "on";
+      const max = String(data.get("maxPrice") ?? "").trim();
+      this.maxPrice = max === "" ? undefined : Number(max);
+      this.features = data.getAll("feature").join(",") || undefined;
       this.selected = undefined;
       this.booked = undefined;
     };
+    const features = this.#featureList;
+    const on = features.length + (this.available ? 1 : 0) + (this.maxPrice !== undefined ? 1 : 0) + (this.kind ? 1 : 0);
     return html`<form part="window" @submit=${submit} aria-label="Time window">
       <label part="field">From <input part="input" type="datetime-local" name="start" required value=${toLocalInput(this.start)} /></label>
       <label part="field"
@@ -265,11 +314,55 @@ export class GkParkingMap extends GkElement {
           ${durations.map((m) => html`<option value=${m} ?selected=${m === this.durationMinutes}>${hours(m)}</option>`)}
         </select></label
       >
+      <details part="filters">
+        <summary part="filters-toggle">Filters${on ? ` (${on} on)` : ""}</summary>
+        <div class="filters">
+          <label part="field"
+            >Kind
+            <select part="input" name="kind">
+              <option value="" ?selected=${!this.kind}>Any</option>
+              ${Object.entries(KINDS).map(([k, label]) => html`<option value=${k} ?selected=${this.kind === k}>${label}</option>`)}
+            </select></label
+          >
+          <label part="field"
+            >Sort by
+            <select part="input" name="sort">
+              ${Object.entries(SORTS).map(([k, label]) => html`<option value=${k} ?selected=${(this.sort ?? "distance") === k}>${label}</option>`)}
+            </select></label
+          >
+          <div class="max-price">
+          <label part="field"
+            >Max price
+            <input
+              part="input"
+              name="maxPrice"
+              type="number"
+              min="0"
+              step="0.01"
+              inputmode="decimal"
+              aria-describedby="max-price-hint"
+              .value=${this.maxPrice === undefined ? "" : String(this.maxPrice)}
+          /></label>
+          <span id="max-price-hint" class="hint">For the whole window, in the place's currency.</span>
+          </div>
+          <label part="field check"
+            ><input part="input" name="available" type="checkbox" .checked=${this.available} /> Only places with a free spot</label
+          >
+          <fieldset part="feature-filter">
+            <legend>Has all of</legend>
+            ${Object.entries(FEATURES).map(
+              ([f, label]) =>
+                html`<label part="field check"><input part="input" name="feature" type="checkbox" value=${f} .checked=${features.includes(f)} /> ${label}</label>`,
+            )}
+          </fieldset>
+        </div>
+      </details>
       <button part="button" type="submit">Show places</button>
     </form>`;
   }
 
   #renderList(results: PlaceSearchResult[]) {
+    if (results.length === 0) return html`<p part="empty" class="muted">No places match the filters.</p>`;
     return html`<p part="summary" class="muted">
         ${results.length} ${results.length === 1 ? "place" : "places"} within ${this.radiusKm} km,
         ${formatInstantRange(this.start, this.#end, Intl.DateTimeFormat().resolvedOptions().timeZone)}
@@ -296,6 +389,7 @@ export class GkParkingMap extends GkElement {
               }
               ${p.description ? html`<p part="description">${p.description}</p>` : nothing}
               ${p.features.length ? html`<p part="features" class="muted">${p.features.map((f) => FEATURES[f] ?? f).join(" · ")}</p>` : nothing}
+              ${p.images.length || p.rating.count ? this.#renderDetails(p) : nothing}
               <p part="free${full ? " full" : ""}">${full ? "Full" : `${free} of ${p.capacity} free`}</p>
               ${
                 r.price
@@ -311,7 +405,59 @@ export class GkParkingMap extends GkElement {
       </ul>`;
   }
 
+  /** Photos and the newest approved reviews (with the operator's replies), loaded when opened. */
+  #renderDetails(p: Place) {
+    const reviews = this.#reviews.get(p.id);
+    const toggle = (e: Event) => {
+      if ((e.currentTarget as HTMLDetailsElement).open) void this.#loadReviews(p.id);
+    };
+    return html`<details part="details" @toggle=${toggle}>
+      <summary part="details-toggle">Photos and reviews<span class="visually-hidden"> of ${p.name}</span></summary>
+      ${p.images.slice(0, 4).map((src, i) => html`<img part="photo" src=${src} alt="Photo ${i + 1} of ${p.name}" loading="lazy" />`)}
+      ${
+        reviews === undefined
+          ? nothing
+          : reviews === "loading"
+            ? html`<p class="muted" role="status">Loading reviews…</p>`
+            : reviews === "error"
+              ? html`<p class="muted" role="status">The reviews could not load.</p>`
+              : reviews.length === 0
+                ? html`<p class="muted">No reviews yet.</p>`
+                : html`<ul part="reviews" aria-label="Reviews of ${p.name}">
+                  ${reviews.map(
+                    (r) => html`<li part="review">
+                      <p><span aria-hidden="true">${"★".repeat(r.rating)}${"☆".repeat(5 - r.rating)}</span><span class="visually-hidden">${r.rating} of 5</span> ${r.authorName}</p>
+                      ${r.text ? html`<p>${r.text}</p>` : nothing}
+                      ${r.reply ? html`<p part="reply" class="muted">Reply from ${p.name}: ${r.reply.text}</p>` : nothing}
+                    </li>`,
+                  )}
+                </ul>`
+      }
+    </details>`;
+  }
+
+  async #loadReviews(placeId: string): Promise<void> {
+    const gk = this.gatherkit;
+    const had = this.#reviews.get(placeId);
+    if (!gk || (had !== undefined && had !== "error")) return;
+    this.#reviews.set(placeId, "loading");
+    this.requestUpdate();
+    try {
+      this.#reviews.set(placeId, (await placesOf(gk).reviews.list(placeId, { limit: 5 })).data);
+    } catch {
+      this.#reviews.set(placeId, "error");
+    }
+    this.requestUpdate();
+  }
+
   #renderPanel() {
+    if (this.booked?.booking.status === "pending_payment") {
+      return renderPayment(this.booked.booking, this.booked.place, {
+        busy: this.#actions.busy("paid"),
+        problem: this.#actions.renderProblem("paid"),
+        onPaid: () => void this.#paid(),
+      });
+    }
     if (this.booked) {
       return renderConfirmation(this.booked.booking, this.booked.place, () => {
         const id = this.booked?.place.id;
@@ -360,11 +506,28 @@ export class GkParkingMap extends GkElement {
         return b;
       },
       // Refused (e.g. someone took the last spot meanwhile): show the place's count as it is now.
-      { focus: "#confirmation-title", onError: () => void this.#recount(place.id) },
+      {
+        focus: (b) => (b.status === "pending_payment" ? "#payment-title" : "#confirmation-title"),
+        onError: () => void this.#recount(place.id),
+      },
     );
     if (!booking) return;
-    emit(this, "gk-booking-complete", { booking, place });
+    if (booking.status === "confirmed") emit(this, "gk-booking-complete", { booking, place });
     void this.#recount(place.id);
+  }
+
+  /** "I have paid": the booking again, as its booker; confirmed only once the provider's webhook said so. */
+  async #paid(): Promise<void> {
+    const gk = this.gatherkit;
+    const held = this.booked;
+    if (!gk || !held) return;
+    const booking = await this.#actions.run("paid", () => rereadBooking(placesOf(gk), held.booking));
+    if (!booking) return;
+    const reason = notPaidReason(booking);
+    if (reason) return this.#actions.fail("paid", reason);
+    this.booked = { booking, place: held.place };
+    this.#actions.focusAfterUpdate("#confirmation-title");
+    emit(this, "gk-booking-complete", { booking, place: held.place });
   }
 
   protected override updated(changed: PropertyValues<this>): void {

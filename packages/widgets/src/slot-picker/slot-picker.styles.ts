@@ -7,45 +7,53 @@ export const slotPickerStyles = css`
     gap: ${vars.spaceM};
     padding: ${vars.spaceM};
   }
-  .days {
+  .week {
     display: flex;
-    align-items: stretch;
-    gap: ${vars.spaceXs};
+    align-items: center;
+    justify-content: space-between;
+    gap: ${vars.spaceS};
   }
-  [part~="days"] {
-    display: grid;
-    flex: 1;
-    grid-template-columns: repeat(7, minmax(0, 1fr));
-    gap: ${vars.spaceXs};
+  [part~="week"] {
+    margin: 0;
+    font-size: 1rem;
   }
-  [part~="day"] {
-    padding: ${vars.spaceXs};
-    background: transparent;
-    color: ${vars.colorText};
-    border-color: ${vars.colorBorder};
+  .grid-box {
+    overflow-x: auto;
+  }
+  [part~="grid"] {
+    width: 100%;
+    border-collapse: separate;
+    border-spacing: ${vars.spaceXs};
+    text-align: center;
+  }
+  [part~="day-header"],
+  [part~="time-header"] {
+    font-weight: 600;
     line-height: 1.3;
   }
-  [part~="day-selected"] {
-    background: ${vars.colorAccent};
-    color: ${vars.colorAccentContrast};
-    border-color: ${vars.colorAccent};
+  [part~="time-header"] {
+    text-align: end;
+    font-variant-numeric: tabular-nums;
   }
-  [part~="slots"] {
-    display: flex;
-    flex-wrap: wrap;
-    gap: ${vars.spaceS};
-    margin: 0;
-    padding: 0;
-    list-style: none;
+  [part~="cell"] {
+    min-width: 3rem;
+    padding: ${vars.spaceXs};
+    border: 1px solid ${vars.colorBorder};
+    border-radius: ${vars.radius};
+    color: ${vars.colorMuted};
   }
   [part~="slot"] {
-    background: transparent;
+    cursor: pointer;
     color: ${vars.colorAccent};
     border-color: ${vars.colorAccent};
   }
   [part~="slot-selected"] {
     background: ${vars.colorAccent};
     color: ${vars.colorAccentContrast};
+  }
+  [part~="cell"]:focus-visible {
+    outline: 2px solid ${vars.colorFocus};
+    outline-offset: 2px;
   }
   [part~="slots-status"][part~="error"] {
     color: ${vars.colorDanger};

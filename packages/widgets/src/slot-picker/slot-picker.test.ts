@@ -1,6 +1,7 @@
 import { expect, fixture, html, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
-import { part, text } from "../../test/dom.js";
+import { sendKeys } from "@web/test-runner-commands";
+import { active, findAll, part, parts, text } from "../../test/dom.js";
 import { FakeApi } from "../../test/fake-api.js";
 import type { GkSlotPicker } from "./slot-picker.js";
 import "./slot-picker.js";
@@ -27,30 +28,146 @@ describe("<gk-slot-picker> states", () => {
     expect(text(part(none, "error"))).to.equal("<gk-slot-picker> needs a place attribute: the place's id (plc_…).");
   });
 
-  it("a day without free slots says so", async () => {
+  it("a week without free slots says so, and shows the full slots as unavailable cells", async () => {
     const api = new FakeApi();
     const el = await fixture<GkSlotPicker>(
       html`<gk-slot-picker .client=${api.client()} place="plc_0123456789abcdefghjk" date="2030-07-01"></gk-slot-picker>`,
     );
     (await api.next()).respond(200, PLACE);
-    const slots = await api.next();
     await waitUntil(() => part(el, "slots-status"), "no slots view");
-    expect(slots.url.pathname).to.equal("/v1/places/plc_0123456789abcdefghjk/slots");
-    expect(slots.url.searchParams.get("date")).to.equal("2030-07-01");
-    await el.updateComplete;
     expect(text(part(el, "slots-status"))).to.equal("Loading the slots…");
-    // Taken slots are not offered: a day whose slots are all booked is a day without free slots.
-    slots.respond(200, {
-      placeId: PLACE.id,
-      date: "2030-07-01",
-      slots: [{ start: "2030-07-01T09:00:00.000Z", end: "2030-07-01T10:00:00.000Z", freeCapacity: 0 }],
-    });
-    await waitUntil(() => !/Loading/.test(text(part(el, "slots-status"))), "the slots never loaded");
-    expect(text(part(el, "slots-status"))).to.equal("No free slots on this day.");
-    expect(part(el, "slots")).to.equal(null);
+    // Taken slots are not offered: a week whose slots are all booked is a week without free slots.
+    const asked = await answerWeek(api, "2030-07-01", () => 0);
+    expect(asked).to.deep.equal(WEEK);
+    await waitUntil(() => part(el, "grid"), "the grid never showed");
+    expect(text(part(el, "slots-status"))).to.equal("No free slots this week.");
+    expect(parts(el, "slot")).to.have.length(0);
+    expect(parts(el, "unavailable")).to.have.length(21);
+    expect(parts(el, "unavailable").every((c) => c.getAttribute("aria-disabled") === "true")).to.equal(true);
     await expect(el).to.be.accessible();
   });
+
+  it("is a WAI-ARIA grid: one cell in the tab order, arrows, Home/End, Page Down to the next week, Enter selects and announces", async () => {
+    const api = new FakeApi();
+    const el = await fixture<GkSlotPicker>(
+      html`<gk-slot-picker .client=${api.client()} place="plc_0123456789abcdefghjk" date="2030-07-01"></gk-slot-picker>`,
+    );
+    const picker = el;
+    (await api.next()).respond(200, PLACE);
+    // Monday's 09:00 is full; Monday 10:00 is the week's first free slot.
+    await answerWeek(api, "2030-07-01", (date, hour) => (date === "2030-07-01" && hour === 9 ? 0 : 1));
+    await waitUntil(() => part(picker, "grid"), "the grid never showed");
+    const grid = part(picker, "grid")!;
+    expect(grid.getAttribute("role")).to.equal("grid");
+    // A column per day (after the time column), named by the whole date; a row per start time.
+    const days = findAll(picker, '[role="columnheader"]');
+    expect(days).to.have.length(8);
+    expect(text(days[1]!.querySelector(".visually-hidden"))).to.equal(
+      new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" }).format(
+        new Date("2030-07-01T12:00:00Z"),
+      ),
+    );
+    expect(findAll(picker, '[role="rowheader"]').map((h) => text(h))).to.deep.equal(["09:00", "10:00", "11:00"]);
+    const inTabOrder = () => findAll(picker, '[role="gridcell"]').filter((c) => c.tabIndex === 0);
+    expect(inTabOrder().map(cellOf)).to.deep.equal(["2030-07-01 10:00"]);
+    await expect(picker).to.be.accessible();
+
+    // Tab from the week buttons reaches the grid's one cell.
+    part(picker, "next-week")!.focus();
+    await sendKeys({ press: "Tab" });
+    expect(cellOf(active())).to.equal("2030-07-01 10:00");
+    const press = async (key: string) => {
+      const [modifier, k] = key.includes("+") ? key.split("+") : [undefined, key];
+      if (modifier) await sendKeys({ down: modifier });
+      await sendKeys({ press: k! });
+      if (modifier) await sendKeys({ up: modifier });
+      await picker.updateComplete;
+    };
+    await press("ArrowRight");
+    expect(cellOf(active())).to.equal("2030-07-02 10:00");
+    await press("ArrowDown");
+    expect(cellOf(active())).to.equal("2030-07-02 11:00");
+    await press("ArrowDown"); // the last row: stays
+    expect(cellOf(active())).to.equal("2030-07-02 11:00");
+    await press("ArrowUp");
+    await press("ArrowUp");
+    await press("ArrowUp"); // the first row: stays
+    expect(cellOf(active())).to.equal("2030-07-02 09:00");
+    await press("End");
+    expect(cellOf(active())).to.equal("2030-07-07 09:00");
+    await press("Home");
+    expect(cellOf(active())).to.equal("2030-07-01 09:00");
+    await press("Control+End");
+    expect(cellOf(active())).to.equal("2030-07-07 11:00");
+    await press("Control+Home");
+    expect(cellOf(active())).to.equal("2030-07-01 09:00");
+    expect(inTabOrder()).to.have.length(1);
+
+    // Enter on a full cell selects nothing; on a free one it selects and announces it.
+    await press("Enter");
+    expect(part(picker, "booking")).to.equal(null);
+    expect(text(part(picker, "selection"))).to.equal("");
+    await press("ArrowDown");
+    await press("Enter");
+    expect(cellOf(active())).to.equal("2030-07-01 10:00");
+    expect(active()!.getAttribute("aria-selected")).to.equal("true");
+    expect(findAll(picker, '[aria-selected="true"]')).to.have.length(1);
+    expect(part(picker, "selection")!.getAttribute("role")).to.equal("status");
+    expect(text(part(picker, "selection"))).to.match(/^Selected: .+, .+\. Book it below\.$/);
+    expect(text(part(picker, "booking-summary"))).to.match(/€20\.00$/);
+    await expect(picker).to.be.accessible();
+    // Space selects too, and moves the selection.
+    await press("ArrowRight");
+    await press(" ");
+    expect(findAll(picker, '[aria-selected="true"]').map(cellOf)).to.deep.equal(["2030-07-02 10:00"]);
+    // Tab leaves the grid for the booking form.
+    await press("Tab");
+    expect((active() as HTMLInputElement).name).to.equal("name");
+    await press("Shift+Tab");
+    expect(cellOf(active())).to.equal("2030-07-02 10:00");
+
+    // Past the last day: the next week loads and the keyboard lands on its first day, same time.
+    await press("End");
+    await press("ArrowRight");
+    expect(await answerWeek(api, "2030-07-08", () => 1)).to.deep.equal(WEEK.map((d) => addDays(d, 7)));
+    await waitUntil(() => cellOf(active()) === "2030-07-08 10:00", "focus never reached the next week");
+    expect(text(part(picker, "week"))).to.match(/8.*14/);
+    await press("PageUp");
+    await answerWeek(api, "2030-07-01", () => 1);
+    await waitUntil(() => cellOf(active()) === "2030-07-01 10:00", "Page Up never went back a week");
+    await press("PageDown");
+    await answerWeek(api, "2030-07-08", () => 1);
+    await waitUntil(() => cellOf(active()) === "2030-07-08 10:00", "Page Down never went on a week");
+    await expect(picker).to.be.accessible();
+  });
 });
+
+const WEEK = ["2030-07-01", "2030-07-02", "2030-07-03", "2030-07-04", "2030-07-05", "2030-07-06", "2030-07-07"];
+const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const cellOf = (c: Element | null) => (c instanceof HTMLElement ? `${c.dataset.date} ${c.dataset.time}` : String(c));
+
+/** Answers the 7 day requests of the week from `start` (09:00–12:00 UTC, three hour slots), free counts from `free`; returns the dates asked. */
+async function answerWeek(api: FakeApi, start: string, free: (date: string, hour: number) => number): Promise<string[]> {
+  const asked: string[] = [];
+  while (asked.length < 7) {
+    const r = await api.next();
+    if (r.url.pathname === "/v1/realtime/tokens") continue; // the live room: left waiting, so no live change comes
+    expect(r.url.pathname).to.equal("/v1/places/plc_0123456789abcdefghjk/slots");
+    const date = r.url.searchParams.get("date")!;
+    asked.push(date);
+    r.respond(200, {
+      placeId: PLACE.id,
+      date,
+      slots: [9, 10, 11].map((h) => ({
+        start: `${date}T${String(h).padStart(2, "0")}:00:00.000Z`,
+        end: `${date}T${String(h + 1).padStart(2, "0")}:00:00.000Z`,
+        freeCapacity: free(date, h),
+      })),
+    });
+  }
+  expect(asked.slice().sort()[0]).to.equal(start);
+  return asked.sort();
+}
 
 const PLACE = {
   id: "plc_0123456789abcdefghjk",

@@ -1,6 +1,5 @@
 import type { Booking, Place, PlaceSlots } from "@gatherkit/sdk";
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from "lit";
-import { repeat } from "lit/directives/repeat.js";
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
 import { ConfigurationError, describeError } from "../base/errors.js";
@@ -8,7 +7,15 @@ import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
 import { initialState, TaskStatus } from "../base/task.js";
 import { placesOf } from "../internal/places/api.js";
-import { type BookingCompleteDetail, type BookingFields, renderBookingForm, renderConfirmation } from "../internal/places/booking.js";
+import {
+  type BookingCompleteDetail,
+  type BookingFields,
+  notPaidReason,
+  renderBookingForm,
+  renderConfirmation,
+  renderPayment,
+  rereadBooking,
+} from "../internal/places/booking.js";
 import { placesStyles } from "../internal/places/places.styles.js";
 import { PlaceRooms } from "../internal/places/rooms.js";
 import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
@@ -23,6 +30,16 @@ declare global {
 }
 
 type Slot = PlaceSlots["slots"][number];
+/** A week of slots: 7 days from `start`, each day's slots as the API listed them. */
+interface Week {
+  start: string;
+  days: { date: string; slots: Slot[] }[];
+}
+/** A cell of the grid: a day (column) and a local start time (row). */
+interface CellKey {
+  date: string;
+  time: string;
+}
 const DAY = 86_400_000;
 
 /** Today's date (`2030-07-01`) in `timeZone`. */
@@ -34,31 +51,54 @@ const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:
 const notBefore = (date: string, earliest: string) => [date, earliest].sort()[1]!;
 const dayLabel = (date: string, options: Intl.DateTimeFormatOptions) =>
   new Intl.DateTimeFormat(undefined, { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
+const longDay = (date: string) => dayLabel(date, { weekday: "long", day: "numeric", month: "long" });
 const timeRange = (slot: Slot, timeZone: string) =>
   new Intl.DateTimeFormat(undefined, { timeStyle: "short", timeZone }).formatRange(new Date(slot.start), new Date(slot.end));
+/** A slot's local start time (`09:00`), the key of its row. */
+const localTime = (iso: string, timeZone: string) =>
+  new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(new Date(iso));
+const isFree = (slot: Slot | undefined, now: number): boolean => !!slot && slot.freeCapacity > 0 && Date.parse(slot.start) > now;
+
+/** Keys the grid answers, as a move: a column step, a row step, or an absolute place. */
+const MOVES: Record<string, (c: number, r: number, rows: number, ctrl: boolean) => [number, number]> = {
+  ArrowRight: (c, r) => [c + 1, r],
+  ArrowLeft: (c, r) => [c - 1, r],
+  ArrowDown: (c, r, n) => [c, Math.min(r + 1, n - 1)],
+  ArrowUp: (c, r) => [c, Math.max(r - 1, 0)],
+  Home: (_c, r, _n, ctrl) => (ctrl ? [0, 0] : [0, r]),
+  End: (_c, r, n, ctrl) => (ctrl ? [6, n - 1] : [6, r]),
+  PageDown: (c, r) => [c + 7, r],
+  PageUp: (c, r) => [c - 7, r],
+};
 
 /**
- * Books a time slot at a room or venue (a place booked by slot): the visitor picks a day from a
- * week of days (arrow keys move between days), sees that day's free slots in the place's time
- * zone, picks one and books it with a name, email and phone, then sees the confirmation. Slots
- * others book disappear live.
+ * Books a time slot at a room or venue (a place booked by slot): a week of the place's slots as
+ * a grid (WAI-ARIA grid pattern: days are columns, start times rows, in the place's time zone).
+ * One cell is in the tab order; the arrow keys move between days and slots (past the week's edge
+ * to the next or previous week), Home/End to the row's first and last day (with Ctrl, the grid's
+ * corners), Page Up/Down by a week; Enter or Space selects a free slot, which is announced, and
+ * Tab goes on to the booking form (name, email, phone), then the confirmation. Slots others book
+ * become "Full" live.
  *
  * ```html
  * <gk-slot-picker api-base="https://api.example.com" publishable-key="gk_pk_…" place="plc_…"></gk-slot-picker>
  * ```
  *
  * @tag gk-slot-picker
- * @summary Free time slots of a room or venue by day, and booking one.
+ * @summary A week of a room's or venue's free time slots as a keyboard grid, and booking one.
  *
- * @event {CustomEvent<BookingCompleteDetail>} gk-booking-complete - The API confirmed a booking: `{ booking, place }`.
+ * @event {CustomEvent<BookingCompleteDetail>} gk-booking-complete - The API confirmed a booking (at once, or after its online payment): `{ booking, place }`.
  * @event {CustomEvent<GkErrorDetail>} gk-error - Loading the place or its slots failed.
  *
  * @csspart title - The place's name.
- * @csspart days - The day picker (a radio group), with `day` (also `day-selected`), `prev-week` and `next-week`.
- * @csspart slots - The free slots of the day, each a `slot` button.
- * @csspart slots-status - Loading, "No free slots", or why the slots could not load (with `retry-button`).
+ * @csspart week - The week's title ("1 – 7 July") between the `prev-week` and `next-week` buttons.
+ * @csspart grid - The week's grid (a table), with `day-header` column headers and `time-header` row headers.
+ * @csspart cell - Every cell; also `slot` (free: selectable), `slot-selected` (the selected one), `unavailable` (full, past or closed), `focus-cell` (the one in the tab order).
+ * @csspart selection - The announcement of the selected slot.
+ * @csspart slots-status - Loading, "No free slots this week", or why the slots could not load (with `retry-button`).
  * @csspart booking - The booking form's section (see `<gk-parking-map>`).
  * @csspart form-error - Why the API refused the booking.
+ * @csspart payment - A booking waiting for its online payment: `payment-title`, the `pay-link` (the payment page, in a new tab) and `paid-button` ("I have paid").
  * @csspart confirmation - The confirmation, with `confirmation-title`, `reference` and `done-button`.
  */
 export class GkSlotPicker extends GkElement {
@@ -66,7 +106,7 @@ export class GkSlotPicker extends GkElement {
   static override properties: PropertyDeclarations = {
     place: {},
     date: {},
-    day: { state: true },
+    focused: { state: true },
     weekStart: { state: true },
     chosen: { state: true },
     booked: { state: true },
@@ -74,16 +114,19 @@ export class GkSlotPicker extends GkElement {
 
   /** The place's id (`plc_…`); it must be booked by slot. */
   declare place: string | undefined;
-  /** The day shown first (`2030-07-01`, a date at the place); default: today there. */
+  /** The first day shown (`2030-07-01`, a date at the place); default: today there. */
   declare date: string | undefined;
 
-  declare protected day: string | undefined;
+  /** The cell in the tab order (where the keyboard is); default: the week's first free slot. */
+  declare protected focused: CellKey | undefined;
   declare protected weekStart: string | undefined;
   declare protected chosen: Slot | undefined;
   declare protected booked: BookingCompleteDetail | undefined;
 
   readonly #actions = new ActionController(this);
   #loadedAt = 0;
+  /** The keyboard moved: put focus on the focus cell once it is shown. */
+  #refocus = false;
 
   readonly #place = this.load(
     () => [this.place] as const,
@@ -94,14 +137,25 @@ export class GkSlotPicker extends GkElement {
     },
   );
 
-  readonly #slots = this.load(
-    () => [this.#placeValue?.id, this.#day] as const,
-    async (gk, [id, day], { signal }) => (id && day ? await placesOf(gk).slots(id, day, { signal }) : initialState),
+  readonly #week = this.load(
+    () => [this.#placeValue?.slots ? this.#placeValue.id : undefined, this.#placeValue && this.#weekStart] as const,
+    async (gk, [id, start], { signal }): Promise<Week | typeof initialState> => {
+      if (!id || !start) return initialState;
+      const dates = Array.from({ length: 7 }, (_, i) => addDays(start, i));
+      const days = await Promise.all(
+        dates.map((date) =>
+          placesOf(gk)
+            .slots(id, date, { signal })
+            .then((d) => ({ date, slots: d.slots })),
+        ),
+      );
+      return { start, days };
+    },
   );
 
   readonly #rooms = new PlaceRooms(this, {
-    onChange: () => void this.#slots.run(),
-    onResync: () => void this.#slots.run(),
+    onChange: () => void this.#week.run(),
+    onResync: () => void this.#week.run(),
   });
 
   get #placeValue(): Place | undefined {
@@ -113,13 +167,9 @@ export class GkSlotPicker extends GkElement {
     return p && todayIn(p.timeZone);
   }
 
-  /** The first of the 7 days shown: where the visitor moved the week, else the first day shown. */
+  /** The first of the 7 days shown: where the visitor moved the week, else the first day asked for (not past). */
   get #weekStart(): string {
     return this.weekStart ?? notBefore(this.date ?? this.#today!, this.#today!);
-  }
-
-  get #day(): string | undefined {
-    return this.day ?? this.date ?? this.#today;
   }
 
   override render() {
@@ -134,136 +184,190 @@ export class GkSlotPicker extends GkElement {
       return html`<p part="slots-status">${place.name} is not booked by time slot.</p>`;
     }
     const price = place.pricing.mode === "slot" ? formatMoney(place.pricing.perSlot, place.pricing.currency) : undefined;
+    const chosen = this.chosen;
     return html`<section class="picker" aria-labelledby="title">
       <h2 part="title" id="title">${place.name}</h2>
       ${price ? html`<p class="muted">${price} per slot of ${place.slots.lengthMinutes} min</p>` : nothing}
-      ${this.#renderDays()} ${this.#renderSlots(place)} ${this.#renderPanel(place, price)}
+      ${this.#renderWeekBar()} ${this.#renderGrid(place)}
+      <p part="selection" class="muted" role="status">
+        ${chosen ? `Selected: ${longDay(this.#dateOf(chosen, place))}, ${timeRange(chosen, place.timeZone)}. Book it below.` : ""}
+      </p>
+      ${this.#renderPanel(place, price)}
     </section>`;
   }
 
-  #renderDays() {
-    const today = this.#today!;
-    const day = this.#day!;
+  #dateOf(slot: Slot, place: Place): string {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: place.timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
+      new Date(slot.start),
+    );
+  }
+
+  #renderWeekBar() {
     const start = this.#weekStart;
-    const days = Array.from({ length: 7 }, (_, i) => addDays(start, i));
-    const keydown = (e: KeyboardEvent) => {
-      const i = days.indexOf(day);
-      const next =
-        e.key === "ArrowRight" || e.key === "ArrowDown"
-          ? i + 1
-          : e.key === "ArrowLeft" || e.key === "ArrowUp"
-            ? i - 1
-            : e.key === "Home"
-              ? 0
-              : e.key === "End"
-                ? 6
-                : undefined;
-      if (next === undefined) return;
-      e.preventDefault();
-      if (next < 0) this.#week(-7, 6);
-      else if (next > 6) this.#week(7, 0);
-      else this.#pick(days[next]!);
-    };
-    return html`<div class="days">
+    const label = `${dayLabel(start, { day: "numeric", month: "long" })} – ${dayLabel(addDays(start, 6), { day: "numeric", month: "long" })}`;
+    return html`<div class="week">
       <button
         part="button prev-week"
         class="secondary"
         type="button"
         aria-label="Previous week"
-        ?disabled=${start <= today}
-        @click=${() => this.#week(-7)}
+        ?disabled=${start <= this.#today!}
+        @click=${() => this.#moveWeek(-7)}
       >
         ‹
       </button>
-      <div part="days" role="radiogroup" aria-label="Day" @keydown=${keydown}>
-        ${days.map(
-          (d) => html`<button
-            part="day${d === day ? " day-selected" : ""}"
-            type="button"
-            role="radio"
-            data-date=${d}
-            aria-checked=${d === day ? "true" : "false"}
-            tabindex=${d === day ? "0" : "-1"}
-            ?disabled=${d < today}
-            aria-label=${dayLabel(d, { weekday: "long", day: "numeric", month: "long" })}
-            @click=${() => this.#pick(d)}
-          >
-            <span aria-hidden="true">${dayLabel(d, { weekday: "short" })}<br />${dayLabel(d, { day: "numeric" })}</span>
-          </button>`,
-        )}
-      </div>
-      <button part="button next-week" class="secondary" type="button" aria-label="Next week" @click=${() => this.#week(7)}>›</button>
+      <h3 part="week" id="week-title">${label}</h3>
+      <button part="button next-week" class="secondary" type="button" aria-label="Next week" @click=${() => this.#moveWeek(7)}>
+        ›
+      </button>
     </div>`;
   }
 
-  /** Moves the week by `days`, selecting its day at `index` (keyboard) or its first day not past. */
-  #week(days: number, index?: number): void {
-    const today = this.#today!;
-    const start = notBefore(addDays(this.#weekStart, days), today);
-    this.weekStart = start;
-    const pick = addDays(start, index ?? 0);
-    this.#pick(notBefore(pick, today), index !== undefined);
+  /** The week on screen: the loaded one, or (while the same week reloads after a live change) the one before. */
+  get #shownWeek(): Week | undefined {
+    const v = this.#week.value;
+    return v && typeof v === "object" && v.start === this.#weekStart && this.#week.status !== TaskStatus.ERROR ? v : undefined;
   }
 
-  #pick(day: string, focus = true): void {
-    if (day < this.#today!) return;
-    this.day = day;
-    this.chosen = undefined;
-    this.#actions.clear("book");
-    if (focus) this.#actions.focusAfterUpdate(`[part~="day"][data-date="${day}"]`);
+  /** Rows: every local start time of the week, in order. */
+  #times(week: Week, place: Place): string[] {
+    const times = new Set(week.days.flatMap((d) => d.slots.map((s) => localTime(s.start, place.timeZone))));
+    return [...times].sort();
   }
 
-  #renderSlots(place: Place) {
-    const task = this.#slots;
-    const day = this.#day!;
-    const label = `Free slots on ${dayLabel(day, { weekday: "long", day: "numeric", month: "long" })}`;
+  #renderGrid(place: Place) {
+    const task = this.#week;
     if (task.status === TaskStatus.ERROR) {
       return html`<div part="slots-status error" role="alert">
         <p>${describeError(task.error).message}</p>
         <button part="button retry-button" type="button" @click=${() => void task.run()}>Retry</button>
       </div>`;
     }
-    if (task.status !== TaskStatus.COMPLETE) {
-      return html`<p part="slots-status" class="muted" role="status">Loading the slots…</p>`;
-    }
+    const week = this.#shownWeek;
+    if (!week) return html`<p part="slots-status" class="muted" role="status">Loading the slots…</p>`;
     const now = Date.now();
-    const value = task.value;
-    const free = (typeof value === "object" ? value.slots : []).filter((s) => s.freeCapacity > 0 && Date.parse(s.start) > now);
-    if (free.length === 0) {
-      return html`<p part="slots-status" class="muted" role="status">No free slots on this day.</p>`;
-    }
-    return html`<h3 id="slots-title" class="visually-hidden">${label}</h3>
-      <ul part="slots" aria-labelledby="slots-title">
-        ${repeat(
-          free,
-          (s) => s.start,
-          (s) => html`<li>
-            <button
-              part="button slot${this.chosen?.start === s.start ? " slot-selected" : ""}"
-              type="button"
-              data-start=${s.start}
-              aria-pressed=${this.chosen?.start === s.start ? "true" : "false"}
-              @click=${() => this.#choose(s)}
-            >
-              ${timeRange(s, place.timeZone)}${place.capacity > 1 ? html`<span class="free"> · ${s.freeCapacity} free</span>` : nothing}
-            </button>
-          </li>`,
-        )}
-      </ul>`;
+    const times = this.#times(week, place);
+    const anyFree = week.days.some((d) => d.slots.some((s) => isFree(s, now)));
+    if (times.length === 0) return html`<p part="slots-status" class="muted" role="status">Closed all this week.</p>`;
+    const byCell = new Map(week.days.flatMap((d) => d.slots.map((s) => [`${d.date} ${localTime(s.start, place.timeZone)}`, s] as const)));
+    const focus = this.#focusFor(week, times, now, byCell);
+    return html`${anyFree ? nothing : html`<p part="slots-status" class="muted" role="status">No free slots this week.</p>`}
+      <div class="grid-box">
+        <table part="grid" role="grid" aria-labelledby="week-title" aria-describedby="grid-help" @keydown=${(e: KeyboardEvent) => this.#onKey(e, week, times, byCell)}>
+          <thead>
+            <tr role="row">
+              <th role="columnheader" scope="col"><span class="visually-hidden">Start time</span></th>
+              ${week.days.map(
+                (d) => html`<th part="day-header" role="columnheader" scope="col" abbr=${longDay(d.date)}>
+                  <span aria-hidden="true">${dayLabel(d.date, { weekday: "short" })}<br />${dayLabel(d.date, { day: "numeric" })}</span
+                  ><span class="visually-hidden">${longDay(d.date)}</span>
+                </th>`,
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            ${times.map(
+              (time) => html`<tr role="row">
+                <th part="time-header" role="rowheader" scope="row">${time}</th>
+                ${week.days.map((d) => this.#renderCell(place, { date: d.date, time }, byCell.get(`${d.date} ${time}`), focus, now))}
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      <p id="grid-help" class="visually-hidden">Arrow keys move between days and times; Enter selects a free slot.</p>`;
   }
 
-  #choose(slot: Slot): void {
+  #focusFor(week: Week, times: string[], now: number, byCell: Map<string, Slot>): CellKey {
+    const f = this.focused;
+    if (f && week.days.some((d) => d.date === f.date)) return { date: f.date, time: times.includes(f.time) ? f.time : times[0]! };
+    for (const d of week.days) for (const time of times) if (isFree(byCell.get(`${d.date} ${time}`), now)) return { date: d.date, time };
+    return { date: week.days[0]!.date, time: times[0]! };
+  }
+
+  #renderCell(place: Place, key: CellKey, slot: Slot | undefined, focus: CellKey, now: number) {
+    const inTab = key.date === focus.date && key.time === focus.time;
+    const free = isFree(slot, now);
+    const selected = free && this.chosen?.start === slot?.start;
+    const parts = ["cell", free ? "slot" : "unavailable", selected ? "slot-selected" : "", inTab ? "focus-cell" : ""]
+      .filter(Boolean)
+      .join(" ");
+    const label = !slot
+      ? "Closed"
+      : free
+        ? place.capacity > 1
+          ? `${slot.freeCapacity} free`
+          : "Free"
+        : Date.parse(slot.start) <= now
+          ? "Past"
+          : "Full";
+    return html`<td
+      part=${parts}
+      role="gridcell"
+      tabindex=${inTab ? "0" : "-1"}
+      data-date=${key.date}
+      data-time=${key.time}
+      data-start=${slot?.start ?? nothing}
+      aria-selected=${free ? (selected ? "true" : "false") : nothing}
+      aria-disabled=${free ? nothing : "true"}
+      @click=${() => this.#select(key, slot)}
+    >
+      ${slot ? label : html`<span aria-hidden="true">–</span><span class="visually-hidden">${label}</span>`}
+    </td>`;
+  }
+
+  #onKey(e: KeyboardEvent, week: Week, times: string[], byCell: Map<string, Slot>): void {
+    const focus = this.#focusFor(week, times, Date.now(), byCell);
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      this.#select(focus, byCell.get(`${focus.date} ${focus.time}`));
+      return;
+    }
+    const move = MOVES[e.key];
+    if (!move) return;
+    e.preventDefault();
+    const col = week.days.findIndex((d) => d.date === focus.date);
+    const [c, r] = move(col, times.indexOf(focus.time), times.length, e.ctrlKey || e.metaKey);
+    this.#moveTo({ date: addDays(week.start, c), time: times[r]! });
+  }
+
+  /** Puts the keyboard on a cell, moving the week when the cell's day is outside it (never before today). */
+  #moveTo(key: CellKey): void {
+    const today = this.#today!;
+    if (key.date < today) return;
+    const start = this.#weekStart;
+    if (key.date > addDays(start, 6)) this.weekStart = addDays(start, 7);
+    else if (key.date < start) this.weekStart = notBefore(addDays(start, -7), today);
+    this.focused = key;
+    this.#refocus = true;
+  }
+
+  /** The week buttons: another week, its first free slot in the tab order. */
+  #moveWeek(days: number): void {
+    this.weekStart = notBefore(addDays(this.#weekStart, days), this.#today!);
+    this.focused = undefined;
+  }
+
+  #select(key: CellKey, slot: Slot | undefined): void {
+    this.focused = key;
+    if (!slot || !isFree(slot, Date.now())) return;
     this.chosen = slot;
     this.booked = undefined;
     this.#actions.clear("book");
-    this.#actions.focusAfterUpdate('[part~="booking-form"] input[name="name"]');
   }
 
   #renderPanel(place: Place, price: string | undefined) {
+    if (this.booked?.booking.status === "pending_payment") {
+      return renderPayment(this.booked.booking, place, {
+        busy: this.#actions.busy("paid"),
+        problem: this.#actions.renderProblem("paid"),
+        onPaid: () => void this.#paid(),
+      });
+    }
     if (this.booked) {
       return renderConfirmation(this.booked.booking, place, () => {
         this.booked = undefined;
-        this.#actions.focusAfterUpdate('[part~="day"][aria-checked="true"]');
+        this.#refocus = true;
       });
     }
     const slot = this.chosen;
@@ -277,7 +381,7 @@ export class GkSlotPicker extends GkElement {
       onCancel: () => {
         this.chosen = undefined;
         this.#actions.clear("book");
-        this.#actions.focusAfterUpdate(`[part~="slot"][data-start="${slot.start}"]`);
+        this.#refocus = true;
       },
     });
   }
@@ -294,10 +398,27 @@ export class GkSlotPicker extends GkElement {
         return b;
       },
       // Someone else may have taken the slot: show the day as it is now.
-      { focus: "#confirmation-title", onError: () => void this.#slots.run() },
+      {
+        focus: (b) => (b.status === "pending_payment" ? "#payment-title" : "#confirmation-title"),
+        onError: () => void this.#week.run(),
+      },
     );
-    void this.#slots.run();
-    if (booking) emit(this, "gk-booking-complete", { booking, place });
+    void this.#week.run();
+    if (booking?.status === "confirmed") emit(this, "gk-booking-complete", { booking, place });
+  }
+
+  /** "I have paid": the booking again, as its booker; confirmed only once the provider's webhook said so. */
+  async #paid(): Promise<void> {
+    const gk = this.gatherkit;
+    const held = this.booked;
+    if (!gk || !held) return;
+    const booking = await this.#actions.run("paid", () => rereadBooking(placesOf(gk), held.booking));
+    if (!booking) return;
+    const reason = notPaidReason(booking);
+    if (reason) return this.#actions.fail("paid", reason);
+    this.booked = { booking, place: held.place };
+    this.#actions.focusAfterUpdate("#confirmation-title");
+    emit(this, "gk-booking-complete", { booking, place: held.place });
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -305,6 +426,13 @@ export class GkSlotPicker extends GkElement {
     const gk = this.gatherkit;
     const place = this.#placeValue;
     this.#rooms.follow(gk && placesOf(gk), place ? [place.id] : [], this.#loadedAt);
+    if (this.#refocus && this.#shownWeek) {
+      const cell = this.renderRoot.querySelector<HTMLElement>('[part~="focus-cell"]');
+      if (cell) {
+        this.#refocus = false;
+        cell.focus();
+      }
+    }
   }
 }
 

@@ -38,6 +38,7 @@ const router = createRouter()
   .openapi(bookings.complete, bookingHandlers.complete)
   .openapi(bookings.extend, bookingHandlers.extend)
   .openapi(reviews.create, reviewHandlers.create)
+  .openapi(reviews.reply, reviewHandlers.reply)
   .openapi(reviews.moderate, reviewHandlers.moderate);
 
 export const placesDomain = {

@@ -1,4 +1,4 @@
-import type { Booking, BookingCreateParams, Place } from "@gatherkit/sdk";
+import type { Booking, BookingCreateParams, Place, Places } from "@gatherkit/sdk";
 import { html, nothing, type TemplateResult } from "lit";
 import { formatInstantRange, formatMoney } from "../plans/format.js";
 
@@ -92,4 +92,52 @@ export function renderConfirmation(booking: Booking, place: Place, onDone: () =>
     </dl>
     <button part="button done-button" type="button" @click=${onDone}>Done</button>
   </section>`;
+}
+
+export interface PaymentOptions {
+  busy: boolean;
+  /** Why the last "I have paid" check did not confirm it (from an ActionController). */
+  problem: TemplateResult | typeof nothing;
+  onPaid: () => void;
+}
+
+/**
+ * A booking waiting for its online payment (`pending_payment`): what it holds and until when, a
+ * link to the payment page (the local provider's checkout, in a new tab), and "I have paid",
+ * which reads the booking again: the API confirms it only when the provider's webhook said so.
+ */
+export function renderPayment(booking: Booking, place: Place, o: PaymentOptions): TemplateResult {
+  const pay = booking.payment;
+  const until = pay?.expiresAt ? new Intl.DateTimeFormat(undefined, { timeStyle: "short" }).format(new Date(pay.expiresAt)) : undefined;
+  const price = formatMoney(booking.price.amount, booking.price.currency);
+  return html`<section part="payment" aria-labelledby="payment-title">
+    <h3 id="payment-title" part="payment-title" tabindex="-1">Pay to confirm: ${place.name}</h3>
+    <p>${formatInstantRange(booking.start, booking.end, place.timeZone)} · ${price}</p>
+    <p class="muted">${until ? `Your spot is held until ${until}.` : "Your spot is held while you pay."} Reference ${booking.id}.</p>
+    <div class="actions">
+      ${
+        pay?.checkoutUrl
+          ? html`<a part="button pay-link" href=${pay.checkoutUrl} target="_blank" rel="noopener">Pay ${price}<span class="visually-hidden"> (opens in a new tab)</span></a>`
+          : html`<p class="muted">Complete the payment on this page.</p>`
+      }
+      <button part="button paid-button" class="secondary" type="button" aria-disabled=${o.busy ? "true" : "false"} @click=${o.onPaid}>
+        ${o.busy ? "Checking…" : "I have paid"}
+      </button>
+    </div>
+    ${o.problem}
+  </section>`;
+}
+
+/** A just-made booking read again as its booker (with the token its creating answer carried, kept on it). */
+export async function rereadBooking(places: Places, booking: Booking): Promise<Booking> {
+  const token = booking.access?.token;
+  const now = await places.bookings.retrieve(booking.id, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  return { ...now, access: booking.access };
+}
+
+/** Why a booking read after "I have paid" is not confirmed, or undefined when it is. */
+export function notPaidReason(booking: Booking): string | undefined {
+  if (booking.status === "confirmed") return undefined;
+  if (booking.status === "pending_payment") return "The payment has not arrived yet: pay on the payment page, then try again.";
+  return "The hold ended before the payment arrived: book again.";
 }

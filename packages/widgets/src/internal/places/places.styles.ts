@@ -46,6 +46,15 @@ export const placesStyles = css`
     flex-wrap: wrap;
     gap: ${vars.spaceS};
   }
+  a[part~="pay-link"] {
+    display: inline-block;
+    font-size: ${vars.fontSizeS};
+    padding: ${vars.spaceXs} ${vars.spaceM};
+    border-radius: ${vars.radius};
+    background: ${vars.colorAccent};
+    color: ${vars.colorAccentContrast};
+    text-decoration: none;
+  }
   button.secondary {
     background: transparent;
     color: ${vars.colorAccent};

@@ -15,7 +15,7 @@ import {
   type QuoteRequest,
 } from "@gatherkit/core";
 import { participants, placeBookings, places } from "@gatherkit/db";
-import { and, eq, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
@@ -305,6 +305,8 @@ export async function listBookings(deps: Deps, caller: Caller | null, query: Boo
             who.kind === "participant" ? eq(placeBookings.participantId, who.participantId) : undefined,
             query.placeId ? eq(placeBookings.placeId, query.placeId) : undefined,
             query.status ? eq(placeBookings.status, query.status) : undefined,
+            query.from ? gt(placeBookings.endsAt, fromIso(query.from)) : undefined,
+            query.to ? lt(placeBookings.startsAt, fromIso(query.to)) : undefined,
             p.where,
           ),
         )

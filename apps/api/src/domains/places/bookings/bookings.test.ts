@@ -299,4 +299,26 @@ describe("managing bookings", () => {
       .where(inArray(placeBookings.orgId, [other.org.id]));
     expect(visible).toEqual([]);
   });
+
+  it("lists the bookings overlapping a window (from–to), as a calendar shows them, and refuses a window that ends first", async () => {
+    const place = await newPlace(t, org);
+    // A week later than the other tests, whose clock has moved on.
+    const at = (h: number, m = 0) => new Date(Date.UTC(2030, 5, 10, h, m)).toISOString();
+    const early = await booked(t, org.secretKey, { placeId: place.id, start: at(9), durationMinutes: 60 });
+    const across = await booked(t, org.secretKey, { placeId: place.id, start: at(11), durationMinutes: 120 });
+    const late = await booked(t, org.secretKey, { placeId: place.id, start: at(15), durationMinutes: 60 });
+    const ids = async (qs: string) =>
+      expectStatus<{ data: Booking[] }>(await call(t, "GET", `/v1/bookings?placeId=${place.id}&${qs}`, { token: org.ownerToken }), 200)
+        .data.map((b) => b.id)
+        .sort();
+    expect(await ids(`from=${at(10)}&to=${at(12)}`)).toEqual([across.id]);
+    // Touching is not overlapping: a booking ending at `from` or starting at `to` is left out.
+    expect(await ids(`from=${at(10)}&to=${at(15)}`)).toEqual([across.id]);
+    expect(await ids(`from=${at(9, 30)}&to=${at(16)}`)).toEqual([early.id, across.id, late.id].sort());
+    expect(await ids(`from=${at(13)}`)).toEqual([late.id]);
+    expect(await ids(`to=${at(10)}`)).toEqual([early.id]);
+    const bad = await call(t, "GET", `/v1/bookings?placeId=${place.id}&from=${at(12)}&to=${at(10)}`, { token: org.ownerToken });
+    expectProblem(bad, 400, "validation_failed");
+    expectProblem(await call(t, "GET", `/v1/bookings?from=yesterday`, { token: org.ownerToken }), 400, "validation_failed");
+  });
 });

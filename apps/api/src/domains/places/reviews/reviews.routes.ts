@@ -1,4 +1,11 @@
-import { CreateReviewSchema, ModerateReviewSchema, ReviewListQuerySchema, ReviewPageSchema, ReviewSchema } from "@gatherkit/core";
+import {
+  CreateReviewSchema,
+  ModerateReviewSchema,
+  ReplyReviewSchema,
+  ReviewListQuerySchema,
+  ReviewPageSchema,
+  ReviewSchema,
+} from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../../lib/openapi.js";
 
@@ -53,3 +60,20 @@ export const moderate = createRoute({
   },
 });
 export type ModerateRoute = typeof moderate;
+
+export const reply = createRoute({
+  method: "post",
+  path: "/v1/reviews/{reviewId}/reply",
+  operationId: "places.reviews.reply",
+  tags,
+  summary: "Reply to a review",
+  description:
+    "Staff. The organization's public reply, shown with the review wherever it is shown (approved reviews are public); a second reply replaces the first. Not to a rejected review (409 `review_rejected`).",
+  security: security.organizer,
+  request: { params: pathIds({ reviewId: "review" }), body: jsonBody(ReplyReviewSchema) },
+  responses: {
+    200: jsonResponse(ReviewSchema, "The review with its reply."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
+  },
+});
+export type ReplyRoute = typeof reply;

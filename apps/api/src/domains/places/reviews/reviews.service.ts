@@ -1,6 +1,14 @@
-import { type CreateReview, type ModerateReview, newId, type Page, type Review, type ReviewListQuery } from "@gatherkit/core";
+import {
+  type CreateReview,
+  type ModerateReview,
+  newId,
+  type Page,
+  type ReplyReview,
+  type Review,
+  type ReviewListQuery,
+} from "@gatherkit/core";
 import { placeBookings, placeReviews, places } from "@gatherkit/db";
-import { and, eq, exists } from "drizzle-orm";
+import { and, eq, exists, ne } from "drizzle-orm";
 import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
@@ -24,6 +32,7 @@ function toReview(r: ReviewRow): Review {
     moderationReason: r.moderationReason,
     createdAt: toIso(r.createdAt),
     moderatedAt: toIso(r.moderatedAt),
+    reply: r.reply !== null && r.repliedAt !== null ? { text: r.reply, at: toIso(r.repliedAt) } : null,
   };
 }
 
@@ -57,6 +66,8 @@ export async function createReview(deps: Deps, caller: Caller | null, bookingId:
     moderationReason: null,
     createdAt: deps.now(),
     moderatedAt: null,
+    reply: null,
+    repliedAt: null,
   };
   const stillCompleted = exists(
     deps.db
@@ -137,6 +148,39 @@ export async function moderateReview(deps: Deps, caller: Caller | null, reviewId
           .where(eq(placeReviews.id, reviewId))
           .limit(1);
         throw notPending(now?.status ?? "gone");
+      },
+    },
+  );
+}
+
+/**
+ * Staff reply publicly to a review (a second reply replaces the first). One guarded UPDATE: a
+ * review rejected meanwhile gets no reply (409 `review_rejected`).
+ */
+export async function replyToReview(deps: Deps, caller: Caller | null, reviewId: string, input: ReplyReview): Promise<Review> {
+  const staff = requireStaff(caller);
+  const [review] = await deps.db
+    .select()
+    .from(placeReviews)
+    .where(and(eq(placeReviews.id, reviewId), eq(placeReviews.orgId, staff.orgId)))
+    .limit(1);
+  if (!review) throw notFound("Review");
+  const rejected = () => new ApiError(409, "review_rejected", "The review was rejected: it is not shown, so it gets no reply.");
+  if (review.status === "rejected") throw rejected();
+  const replied: ReviewRow = { ...review, reply: input.text, repliedAt: deps.now() };
+  return guardedWrite(
+    deps,
+    [
+      deps.db
+        .update(placeReviews)
+        .set({ reply: replied.reply, repliedAt: replied.repliedAt })
+        .where(and(eq(placeReviews.id, reviewId), ne(placeReviews.status, "rejected")))
+        .returning({ status: placeReviews.status }),
+    ],
+    {
+      written: ([updated]) => (updated[0] ? toReview({ ...replied, status: updated[0].status }) : undefined),
+      explain: async () => {
+        throw rejected();
       },
     },
   );

@@ -100,4 +100,50 @@ describe("reviews", () => {
     const mean = stored.reduce((s, r) => s + r.rating, 0) / stored.length;
     expect((await placeOf(place)).rating).toEqual({ average: Math.round(mean * 100) / 100, count: 10 });
   });
+
+  it("staff reply publicly: the reply shows with the approved review; a second replaces it; never to a rejected review", async () => {
+    const place = await newPlace(t, org);
+    const reply = (token: string, id: string, body: object) => call(t, "POST", `/v1/reviews/${id}/reply`, { token, body });
+    const reviews: Review[] = [];
+    for (let i = 0; i < 2; i++) {
+      const who = await createParticipantToken(t, org.secretKey);
+      reviews.push(expectStatus<Review>(await review(who.token, await completedBooking(place, who.token)), 201));
+    }
+    const [kept, dropped] = reviews as [Review, Review];
+    expect(kept.reply).toBeNull();
+    // Staff may answer a review still waiting for moderation; it shows once the review is approved.
+    const first = expectStatus<Review>(await reply(org.ownerToken, kept.id, { text: "  Thanks for parking with us!  " }), 200);
+    expect(first.reply).toEqual({ text: "Thanks for parking with us!", at: expect.any(String) });
+    expect(await publicReviews(place)).toEqual([]);
+    expectStatus(await call(t, "POST", `/v1/reviews/${kept.id}/moderate`, { token: org.ownerToken, body: { status: "approved" } }), 200);
+    const again = expectStatus<Review>(await reply(org.secretKey, kept.id, { text: "The entrance is now signposted." }), 200);
+    expect(again.status).toBe("approved");
+    expect((await publicReviews(place)).map((r) => r.reply?.text)).toEqual(["The entrance is now signposted."]);
+
+    // Bad input, wrong callers, a rejected review: a specific 4xx and nothing written.
+    expectProblem(await reply(org.ownerToken, kept.id, { text: "   " }), 400, "validation_failed");
+    expectProblem(await reply(org.ownerToken, kept.id, { text: "x".repeat(2001) }), 400, "validation_failed");
+    expectProblem(await reply(org.ownerToken, kept.id, { text: "Hi", extra: 1 }), 400, "validation_failed");
+    expectProblem(
+      await call(t, "POST", `/v1/reviews/${kept.id}/reply`, { ...asVisitor(org), body: { text: "Hi" } }),
+      403,
+      "permission_denied",
+    );
+    expectProblem(await reply(org.participantToken, kept.id, { text: "Hi" }), 403, "permission_denied");
+    expectProblem(await reply(other.secretKey, kept.id, { text: "Hi" }), 404, "not_found");
+    const reason = "Off topic.";
+    expectStatus(
+      await call(t, "POST", `/v1/reviews/${dropped.id}/moderate`, { token: org.ownerToken, body: { status: "rejected", reason } }),
+      200,
+    );
+    expectProblem(await reply(org.ownerToken, dropped.id, { text: "Hi" }), 409, "review_rejected");
+    const all = expectStatus<{ data: Review[] }>(
+      await call(t, "GET", `/v1/places/${place.id}/reviews`, { token: org.ownerToken }),
+      200,
+    ).data;
+    expect(Object.fromEntries(all.map((r) => [r.id, r.reply?.text ?? null]))).toEqual({
+      [kept.id]: "The entrance is now signposted.",
+      [dropped.id]: null,
+    });
+  });
 });

@@ -1,0 +1,2 @@
+ALTER TABLE `place_reviews` ADD `reply` text;--> statement-breakpoint
+ALTER TABLE `place_reviews` ADD `replied_at` integer;
