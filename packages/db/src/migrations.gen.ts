@@ -253,5 +253,11 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `outbox_order` ON `outbox` (`sent_at`,`kind`,`order_key`);",
       "-- Rows still to be sent take the order key their kind's payload names (as the claim used to read it).\nUPDATE `outbox` SET `order_key` = coalesce(CASE `kind`\n  WHEN 'realtime' THEN json_extract(`payload`, '$.room')\n  WHEN 'email' THEN json_extract(`payload`, '$.to')\n  WHEN 'sms' THEN json_extract(`payload`, '$.to')\n  WHEN 'task' THEN json_extract(`payload`, '$.domain') || ':' || json_extract(`payload`, '$.key')\n  WHEN 'push' THEN json_extract(`payload`, '$.subscriptionId')\n  WHEN 'webhook' THEN json_extract(`payload`, '$.endpointId')\n  WHEN 'notify' THEN json_extract(`payload`, '$.key')\nEND, '') WHERE `sent_at` IS NULL;"
     ]
+  },
+  {
+    "id": "0017_email_suppressions",
+    "statements": [
+      "CREATE TABLE `email_suppressions` (\n\t`scope` text NOT NULL,\n\t`address` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`detail` text,\n\t`delivery_id` text,\n\t`created_at` integer NOT NULL,\n\tPRIMARY KEY(`scope`, `address`)\n);"
+    ]
   }
 ];
