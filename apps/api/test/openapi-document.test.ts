@@ -42,6 +42,7 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "notifications.preferences.update": "PATCH /v1/notifications/preferences",
   "notifications.deliveries.list": "GET /v1/notifications/deliveries",
   "notifications.smsStatus": "POST /v1/notifications/sms/status",
+  "notifications.emailEvents": "POST /v1/notifications/email/events",
   "auth.signUp": "POST /v1/auth/sign-up",
   "auth.signIn": "POST /v1/auth/sign-in",
   "auth.refresh": "POST /v1/auth/refresh",

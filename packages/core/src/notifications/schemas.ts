@@ -64,7 +64,17 @@ export const PushKeySchema = z
   .openapi("PushKey");
 
 /** Every kind of notification the API sends (one template each). */
-export const NOTIFICATION_KINDS = ["plan_invite", "plan_finalized", "plan_cancelled", "plan_voting_closes"] as const;
+export const NOTIFICATION_KINDS = [
+  "plan_invite",
+  "plan_finalized",
+  "plan_cancelled",
+  "plan_voting_closes",
+  "calendar_connection_invalid",
+  "place_booking_confirmed",
+  "place_booking_cancelled",
+  "place_booking_extended",
+  "place_booking_ends_soon",
+] as const;
 export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS).openapi("NotificationKind");
 export type NotificationKindName = z.infer<typeof NotificationKindSchema>;
 
@@ -103,7 +113,7 @@ export const UpdateNotificationPreferencesSchema = z
   });
 export type UpdateNotificationPreferences = z.infer<typeof UpdateNotificationPreferencesSchema>;
 
-export const NOTIFICATION_DELIVERY_STATUSES = ["sending", "retrying", "sent", "delivered", "failed", "suppressed"] as const;
+export const NOTIFICATION_DELIVERY_STATUSES = ["sending", "retrying", "sent", "delivered", "bounced", "failed", "suppressed"] as const;
 
 export const NotificationDeliverySchema = z
   .object({
@@ -113,7 +123,7 @@ export const NotificationDeliverySchema = z
     kind: z.string().openapi({ example: "plan_finalized", description: "The template." }),
     status: z.enum(NOTIFICATION_DELIVERY_STATUSES).openapi({
       description:
-        "`sending` (or cut short), `retrying` (after a 429/5xx), `sent` (the provider took it), `delivered` (the provider's status callback said so), `failed` (see `error`), `suppressed` (the recipient turned it off, or it no longer applied).",
+        "`sending` (or cut short), `retrying` (after a 429/5xx), `sent` (the provider took it), `delivered` (the provider's status callback or event said so), `bounced` (the receiving server refused it; see `error`), `failed` (see `error`), `suppressed` (the recipient turned it off, the address bounced or complained before, or it no longer applied).",
     }),
     provider: z.string().openapi({ example: "resend" }),
     providerMessageId: z.string().nullable(),

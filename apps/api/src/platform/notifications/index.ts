@@ -5,6 +5,8 @@
 import { createRouter } from "../../lib/create-app.js";
 import * as deliveriesHandlers from "./deliveries.handlers.js";
 import * as deliveries from "./deliveries.routes.js";
+import * as emailEventsHandlers from "./email-events.handlers.js";
+import * as emailEvents from "./email-events.routes.js";
 import * as inboxHandlers from "./inbox.handlers.js";
 import * as inbox from "./inbox.routes.js";
 import * as preferencesHandlers from "./preferences.handlers.js";
@@ -34,6 +36,7 @@ export const notificationsRouter = () =>
     .openapi(preferences.update, preferencesHandlers.update)
     .openapi(deliveries.list, deliveriesHandlers.list)
     .openapi(smsStatus.status, smsStatusHandlers.status)
+    .openapi(emailEvents.events, emailEventsHandlers.events)
     .openapi(push.key, pushHandlers.key)
     .openapi(push.subscribe, pushHandlers.subscribe)
     .openapi(push.unsubscribe, pushHandlers.unsubscribe)

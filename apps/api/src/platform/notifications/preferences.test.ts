@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createParticipantToken, expectProblem, expectStatus, type TestOrg } from "../../../test/fixtures.js";
 import { call, type TestApp } from "../../../test/harness.js";
 import { emailsTo, finalizePlan, inboxOf, type NotifyingApp, notifyingApp, planWithPeople } from "../../../test/notify-fixtures.js";
-import { TEMPLATES } from "./templates.js";
+import { DOMAIN_RENDERED_KINDS, TEMPLATES, transactionalReason } from "./templates.js";
 import { unsubscribeUrl } from "./unsubscribe.service.js";
 
 let app: NotifyingApp;
@@ -22,12 +22,15 @@ const channelsOf = (p: NotificationPreferences, kind: string) => p.data.find((k)
 
 describe("notification preferences", () => {
   it("lists every kind with every channel on until the person turns one off; on again undoes it", async () => {
-    expect(Object.keys(TEMPLATES).sort()).toEqual([...NOTIFICATION_KINDS].sort());
+    expect([...Object.keys(TEMPLATES), ...Object.keys(DOMAIN_RENDERED_KINDS)].sort()).toEqual([...NOTIFICATION_KINDS].sort());
     const me = await createParticipantToken(t, a.secretKey, { name: "Ada" });
     const start = await prefs(me.token);
     expect(start.data.map((k) => k.kind)).toEqual([...NOTIFICATION_KINDS]);
     for (const k of start.data)
-      expect(k).toMatchObject({ channels: { inbox: true, email: true, sms: true, push: true }, transactional: null });
+      expect(k).toMatchObject({
+        channels: { inbox: true, email: true, sms: true, push: true },
+        transactional: transactionalReason(k.kind) || null,
+      });
 
     const off = expectStatus<NotificationPreferences>(
       await change(me.token, [
