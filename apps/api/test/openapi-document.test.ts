@@ -43,6 +43,8 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "notifications.deliveries.list": "GET /v1/notifications/deliveries",
   "notifications.smsStatus": "POST /v1/notifications/sms/status",
   "notifications.emailEvents": "POST /v1/notifications/email/events",
+  "notifications.outbox.list": "GET /v1/notifications/outbox",
+  "notifications.outbox.retrieve": "GET /v1/notifications/outbox/{localMessageId}",
   "auth.signUp": "POST /v1/auth/sign-up",
   "auth.signIn": "POST /v1/auth/sign-in",
   "auth.refresh": "POST /v1/auth/refresh",

@@ -18,8 +18,15 @@ export type InboxItem = z.infer<typeof InboxItemSchema>;
 export const InboxPageSchema = pageSchema(InboxItemSchema, "InboxPage");
 
 export const InboxUnreadSchema = z
-  .object({ unread: z.number().int().nonnegative().openapi({ example: 3 }) })
-  .openapi("InboxUnread", { description: "How many inbox items the caller has not read." });
+  .object({
+    unread: z.number().int().nonnegative().openapi({ example: 3 }),
+    recipientId: z.string().openapi({
+      example: "ptc_0123456789abcdefghjk",
+      description: "Whose inbox it is (the participant or user id): its live updates come through the room `person:<recipientId>`.",
+    }),
+  })
+  .openapi("InboxUnread", { description: "How many inbox items the caller has not read, and whose inbox it is." });
+export type InboxUnread = z.infer<typeof InboxUnreadSchema>;
 
 export const InboxReadAllResultSchema = z
   .object({ marked: z.number().int().nonnegative(), unread: z.literal(0) })
@@ -135,3 +142,22 @@ export const NotificationDeliverySchema = z
   .openapi("NotificationDelivery");
 export type NotificationDelivery = z.infer<typeof NotificationDeliverySchema>;
 export const NotificationDeliveryPageSchema = pageSchema(NotificationDeliverySchema, "NotificationDeliveryPage");
+
+export const LocalMessageSchema = z
+  .object({
+    id: z.string().openapi({ example: "lm_0123456789abcdefghjk" }),
+    channel: z.enum(["email", "sms", "push"]),
+    from: z.string(),
+    to: z.string(),
+    subject: z.string().nullable(),
+    text: z.string(),
+    html: z
+      .string()
+      .nullable()
+      .openapi({ description: "An email's HTML, as its recipient's mail client would show it (show it sandboxed)." }),
+    headers: z.record(z.string(), z.string()).openapi({ description: "An email's extra headers (`List-Unsubscribe`, …)." }),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("LocalMessage", { description: "A message the local providers of the embedded default 'sent' (recorded instead)." });
+export type LocalMessage = z.infer<typeof LocalMessageSchema>;
+export const LocalMessagePageSchema = pageSchema(LocalMessageSchema, "LocalMessagePage");

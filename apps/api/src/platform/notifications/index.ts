@@ -9,6 +9,8 @@ import * as emailEventsHandlers from "./email-events.handlers.js";
 import * as emailEvents from "./email-events.routes.js";
 import * as inboxHandlers from "./inbox.handlers.js";
 import * as inbox from "./inbox.routes.js";
+import * as outboxHandlers from "./outbox.handlers.js";
+import * as outbox from "./outbox.routes.js";
 import * as preferencesHandlers from "./preferences.handlers.js";
 import * as preferences from "./preferences.routes.js";
 import * as pushHandlers from "./push.handlers.js";
@@ -35,6 +37,8 @@ export const notificationsRouter = () =>
     .openapi(preferences.get, preferencesHandlers.get)
     .openapi(preferences.update, preferencesHandlers.update)
     .openapi(deliveries.list, deliveriesHandlers.list)
+    .openapi(outbox.list, outboxHandlers.list)
+    .openapi(outbox.retrieve, outboxHandlers.retrieve)
     .openapi(smsStatus.status, smsStatusHandlers.status)
     .openapi(emailEvents.events, emailEventsHandlers.events)
     .openapi(push.key, pushHandlers.key)
