@@ -5,6 +5,7 @@ import { describe, gk, isUnauthenticated } from "./api.js";
 import "./pages/auth.js";
 import "./pages/events.js";
 import "./pages/keys.js";
+import "./pages/notifications.js";
 import "./pages/places.js";
 import "./pages/plan.js";
 import "./pages/plans.js";
@@ -24,6 +25,8 @@ const TITLES: Record<Route["page"], string> = {
   plan: "Plan",
   places: "Places",
   place: "Place",
+  notifications: "Notifications",
+  "outbox-message": "Message",
   "not-found": "Not found",
 };
 const PUBLIC_PAGES = new Set<Route["page"]>(["sign-in", "sign-up"]);
@@ -117,6 +120,7 @@ export class Dashboard extends LitElement {
                 <ul>
                   ${this.#link("/", "overview", "Overview")} ${this.#link("/plans", "plans", "Plans")}
                   ${this.#link("/events", "events", "Events")} ${this.#link("/places", "places", "Places")}
+                  ${this.#link("/notifications", "notifications", "Notifications")}
                   ${this.#link("/developers/keys", "keys", "API keys")} ${this.#link("/settings", "settings", "Settings")}
                 </ul>
               </nav>
@@ -134,7 +138,8 @@ export class Dashboard extends LitElement {
       here === page ||
       (page === "events" && here === "event") ||
       (page === "places" && here === "place") ||
-      (page === "plans" && here === "plan");
+      (page === "plans" && here === "plan") ||
+      (page === "notifications" && here === "outbox-message");
     return html`<li><a href="${BASE}${path === "/" ? "/" : path}" aria-current=${current ? "page" : nothing}>${label}</a></li>`;
   }
 
@@ -175,6 +180,10 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-places></gk-dash-places>`;
       case "place":
         return keyed(route.id, html`<gk-dash-place place-id=${route.id}></gk-dash-place>`);
+      case "notifications":
+        return html`<gk-dash-notifications></gk-dash-notifications>`;
+      case "outbox-message":
+        return keyed(route.id, html`<gk-dash-outbox-message message-id=${route.id}></gk-dash-outbox-message>`);
       case "event":
         // One element per event: going from one event to another loads afresh.
         return keyed(route.id, html`<gk-dash-event event-id=${route.id}></gk-dash-event>`);

@@ -16,6 +16,8 @@ export type Route =
   | { page: "plan"; id: string }
   | { page: "places" }
   | { page: "place"; id: string }
+  | { page: "notifications" }
+  | { page: "outbox-message"; id: string }
   | { page: "not-found"; path: string };
 
 export function parse(url: URL): Route {
@@ -37,6 +39,8 @@ export function parse(url: URL): Route {
       return { page: "events" };
     case "/places":
       return { page: "places" };
+    case "/notifications":
+      return { page: "notifications" };
     default: {
       const event = /^\/events\/(evt_[A-Za-z0-9]+)$/.exec(path);
       if (event?.[1]) return { page: "event", id: event[1] };
@@ -44,6 +48,8 @@ export function parse(url: URL): Route {
       if (plan?.[1]) return { page: "plan", id: plan[1] };
       const place = /^\/places\/(plc_[A-Za-z0-9]+)$/.exec(path);
       if (place?.[1]) return { page: "place", id: place[1] };
+      const message = /^\/notifications\/outbox\/(lm_[A-Za-z0-9]+)$/.exec(path);
+      if (message?.[1]) return { page: "outbox-message", id: message[1] };
       return { page: "not-found", path: url.pathname };
     }
   }

@@ -62,6 +62,15 @@ describe("notification preferences", () => {
     await app.settle();
     expect((await inboxOf(t, ada.token)).map((i) => i.kind)).toEqual(["plan_finalized"]);
     expect(await emailsTo(t, ada.email)).toEqual([]);
+    // The organizer's delivery log says why it did not go out.
+    const log = expectStatus<{ data: { to: string; status: string; error: string | null }[] }>(
+      await call(t, "GET", "/v1/notifications/deliveries?channel=email", { token: a.secretKey }),
+      200,
+    ).data;
+    expect(log.find((d) => d.to === ada.email)).toMatchObject({
+      status: "suppressed",
+      error: "the recipient turned off plan_finalized by email",
+    });
     expect(await inboxOf(t, bob.token)).toEqual([]);
 
     // Another kind still reaches them everywhere.
