@@ -204,6 +204,9 @@ async function serveWeb() {
         // with the demo secret key (which never reaches the page).
         return send(200, TYPES[".json"], JSON.stringify(await demoEvent()));
       }
+      if (path === "/demo-inbox.json") {
+        return send(200, TYPES[".json"], JSON.stringify(await demoInbox(req.method === "POST")));
+      }
       if (path.startsWith("/_gk/")) {
         const result = await bundler.rebuild();
         const file = result.outputFiles.find((f) => f.path === join(root, "examples", path));
@@ -226,19 +229,48 @@ async function serveWeb() {
   await new Promise((r, reject) => web.once("error", reject).listen(webPort, host, r));
 }
 
-/** The demo event's id: made on first use and kept in .data/demo-event.json while the API still has it. */
-async function demoEvent() {
+/** Calls the local API as the demo organization's secret key (here, never in a page). */
+async function call(method, path, body) {
   const secretKey = readDemo()?.secretKey;
   if (!secretKey) throw new Error("no demo organization yet: is the API up?");
-  const call = async (method, path, body) => {
-    const res = await fetch(apiUrl + path, {
-      method,
-      headers: { authorization: `Bearer ${secretKey}`, "content-type": "application/json" },
-      body: body && JSON.stringify(body),
+  const res = await fetch(apiUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${secretKey}`, "content-type": "application/json" },
+    body: body && JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/**
+ * For examples/inbox.html: a participant token for the demo reader (what a host site's server
+ * mints for its signed-in user), and with `notify`, one more notification for them: a plan that
+ * notifies its participants, which the organization cancels.
+ */
+async function demoInbox(notify) {
+  const reader = await call("POST", "/v1/participant-tokens", {
+    externalId: "demo-inbox-reader",
+    name: "Demo reader",
+    email: "demo.reader@example.com",
+  });
+  if (notify) {
+    const organizer = await call("POST", "/v1/participant-tokens", { externalId: "demo-inbox-organizer", name: "Olga" });
+    const plan = await call("POST", "/v1/plans", {
+      type: "trip",
+      title: `Weekend in Porto (${new Date().toLocaleTimeString("en-GB")})`,
+      timeZone: "Europe/Lisbon",
+      currency: "EUR",
+      organizerParticipantId: organizer.participant.id,
+      notifyParticipants: true,
     });
-    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
-    return res.json();
-  };
+    await call("POST", `/v1/plans/${plan.id}/participants`, { participantId: reader.participant.id });
+    await call("POST", `/v1/plans/${plan.id}/cancel`);
+  }
+  return { token: reader.token };
+}
+
+/** The demo event's id: made on first use and kept in .data/demo-event.json while the API still has it. */
+async function demoEvent() {
   const saved = join(dataDir, "demo-event.json");
   try {
     const { eventId } = JSON.parse(readFileSync(saved, "utf8"));

@@ -117,6 +117,23 @@ test("the demo page, its config and the SDK bundle are served", async () => {
   assert.equal(outside, 403);
 });
 
+test("the inbox demo mints the reader's token, and a POST gives them a notification (emailed to the outbox viewer too)", async () => {
+  const web = `http://127.0.0.1:${ports.web}`;
+  const api = `http://127.0.0.1:${ports.api}`;
+  assert.equal((await fetch(`${web}/inbox.html`)).status, 200);
+  const { token } = await (await fetch(`${web}/demo-inbox.json`)).json();
+  const unread = async () =>
+    (await (await fetch(`${api}/v1/inbox/unread`, { headers: { authorization: `Bearer ${token}` } })).json()).unread;
+  const before = await unread();
+  assert.equal((await fetch(`${web}/demo-inbox.json`, { method: "POST" })).status, 200);
+  const deadline = Date.now() + 30_000;
+  while ((await unread()) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  assert.equal(await unread(), before + 1);
+  // Its email is in the local outbox viewer.
+  const outbox = await (await fetch(`${api}/_dev/outbox`)).text();
+  assert.match(outbox, /demo\.reader@example\.com/);
+});
+
 const chrome = process.env.CHROME_PATH ?? ["/usr/bin/chromium", "/usr/bin/google-chrome"].find((p) => existsSync(p));
 
 /** The demo page's DOM after its scripts ran, as headless Chromium sees it from `origin`. */

@@ -3,6 +3,7 @@ import { defineConfig } from "tsup";
 /** Every element, by its tag name and folder. */
 const ELEMENTS = {
   "gk-connection-check": "connection-check",
+  "gk-inbox": "inbox",
   "gk-vote": "vote",
   "gk-plan": "plan",
   "gk-plan-board": "plan-board",

@@ -4,6 +4,7 @@ import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { chromeLauncher } from "@web/test-runner-chrome";
 import { realApi } from "./test/real-api.mjs";
 import { realApiEvents } from "./test/real-api-events.mjs";
+import { realApiInbox } from "./test/real-api-inbox.mjs";
 import { realApiPlaces } from "./test/real-api-places.mjs";
 import { realApiPlans } from "./test/real-api-plans.mjs";
 
@@ -39,7 +40,8 @@ if (!executablePath) {
  * `/__gatherkit-api.json` starts the real API on first use (test/real-api.mjs), and
  * `/__gatherkit-api/plan.json` makes a fresh plan in it (test/real-api-plans.mjs), `/__gatherkit-api/places.json`
  * fresh places (test/real-api-places.mjs), and `/__gatherkit-api/event.json` a fresh event with
- * ticket types (test/real-api-events.mjs).
+ * ticket types (test/real-api-events.mjs), and `/__gatherkit-api/inbox.json` a person with a notification in
+ * their inbox (test/real-api-inbox.mjs).
  */
 const api = realApi();
 export default {
@@ -51,6 +53,7 @@ export default {
     realApiPlans(api),
     realApiPlaces(api),
     realApiEvents(api),
+    realApiInbox(api),
     esbuildPlugin({ ts: true, target: "es2022", tsconfig: fileURLToPath(new URL("./tsconfig.json", import.meta.url)) }),
   ],
   middleware: [

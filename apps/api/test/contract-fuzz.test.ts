@@ -550,6 +550,8 @@ const NEVER_SUCCEEDS: Record<string, string> = {
     "succeeds only for a body signed with the payments provider's webhook secret, which no caller has (src/platform/payments/payments.test.ts delivers signed events)",
   "POST /v1/notifications/sms/status":
     "exists only where SMS go through Twilio and succeeds only for a request signed with its auth token (src/platform/notifications/sms-status.test.ts sends signed callbacks)",
+  "POST /v1/notifications/email/events":
+    "exists only where email goes through Resend with a webhook secret, and succeeds only for a body signed with it (src/platform/notifications/email-events.test.ts posts signed events)",
 };
 
 /** Statuses seen per operation, printed at the end so a reader sees what the fuzz reached. */

@@ -20,7 +20,7 @@ import {
   type Review,
   type WaitlistEntry,
 } from "@gatherkit/core";
-import { calendarSyncRules, checkins, inboxItems, waitlistEntries, webhookDeliveries } from "@gatherkit/db";
+import { calendarSyncRules, checkins, inboxItems, localMessages, waitlistEntries, webhookDeliveries } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { deliverOutbox } from "../src/lib/outbox.js";
 import { notificationWrites } from "../src/platform/notifications/notify.js";
@@ -127,13 +127,26 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
   // Notifications: an inbox item for the participant (as a plan notification writes it) and a push subscription of theirs.
   const writes = await notificationWrites(
     t.deps.db,
-    { orgId: org.org.id, recipientId: org.participant.id, kind: "plan_finalized", title: `${name} trip is on`, body: "Finalized." },
+    {
+      orgId: org.org.id,
+      recipientId: org.participant.id,
+      kind: "plan_finalized",
+      title: `${name} trip is on`,
+      body: "Finalized.",
+      // Its email, recorded by the local provider, is the organization's local outbox message.
+      email: { to: "pat@example.com", subject: `${name} trip is on`, text: "Finalized." },
+    },
     t.deps.now(),
   );
   const [first, ...rest] = writes;
   await t.deps.db.batch([first!, ...rest]);
   const [item] = await t.deps.db.select().from(inboxItems).where(eq(inboxItems.recipientId, org.participant.id));
   objects.inboxItem = { id: item!.id };
+  for (let i = 0; i < 100 && !objects.localMessage; i++) {
+    await deliverOutbox(t.deps, { maxBatches: 1 });
+    const [m] = await t.deps.db.select({ id: localMessages.id }).from(localMessages).where(eq(localMessages.orgId, org.org.id));
+    if (m) objects.localMessage = m;
+  }
   objects.pushSubscription = expectStatus<PushSubscriptionInfo>(
     await call(t, "POST", "/v1/push/subscriptions", { token: org.participantToken, body: testPushSubscription(name) }),
     201,

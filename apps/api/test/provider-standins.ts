@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -139,6 +140,30 @@ export async function startStripeStandIn() {
     requests,
     setFailing: (v: boolean) => {
       failing = v;
+    },
+  };
+}
+
+/**
+ * A webhook as Resend posts it: the JSON event and Svix's three headers, signed here with
+ * node:crypto (not the API's verifier): HMAC-SHA256 keyed by the base64 part of `whsec_…` over
+ * `${svix-id}.${svix-timestamp}.${body}`, sent as `v1,<base64>`.
+ */
+export function resendWebhook(
+  secret: string,
+  event: { type: string; data: Record<string, unknown> },
+  opts: { id: string; timestampSeconds: number },
+) {
+  const body = JSON.stringify({ ...event, created_at: new Date(opts.timestampSeconds * 1000).toISOString() });
+  const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
+  const sig = createHmac("sha256", key).update(`${opts.id}.${opts.timestampSeconds}.${body}`).digest("base64");
+  return {
+    body,
+    headers: {
+      "content-type": "application/json",
+      "svix-id": opts.id,
+      "svix-timestamp": String(opts.timestampSeconds),
+      "svix-signature": `v1,${sig}`,
     },
   };
 }

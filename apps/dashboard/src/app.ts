@@ -10,6 +10,7 @@ import "./pages/password-reset.js";
 import "./pages/requests.js";
 import "./pages/events.js";
 import "./pages/keys.js";
+import "./pages/notifications.js";
 import "./pages/place-edit.js";
 import "./pages/places.js";
 import "./pages/plan.js";
@@ -39,6 +40,8 @@ const TITLES: Record<Route["page"], string> = {
   client: "Client",
   "place-new": "New place",
   "place-edit": "Edit place",
+  notifications: "Notifications",
+  "outbox-message": "Message",
   "not-found": "Not found",
 };
 const PUBLIC_PAGES = new Set<Route["page"]>(["sign-in", "sign-up", "forgot-password", "reset-password"]);
@@ -133,7 +136,7 @@ export class Dashboard extends LitElement {
                   ${this.#link("/", "overview", "Overview")} ${this.#link("/plans", "plans", "Plans")}
                   ${this.#link("/events", "events", "Events")} ${this.#link("/places", "places", "Places")}
                   ${this.#link("/calendars", "calendars", "Calendars")}
-                  ${this.#link("/analytics", "analytics", "Analytics")}
+                  ${this.#link("/analytics", "analytics", "Analytics")} ${this.#link("/notifications", "notifications", "Notifications")}
                   ${this.#link("/developers/keys", "keys", "API keys")} ${this.#link("/developers/embed", "embed", "Embed")}
                   ${this.#link("/developers/requests", "requests", "Requests")} ${this.#link("/settings", "settings", "Settings")}
                 </ul>
@@ -153,6 +156,7 @@ export class Dashboard extends LitElement {
       (page === "events" && here === "event") ||
       (page === "places" && (here === "place" || here === "place-new" || here === "place-edit")) ||
       (page === "calendars" && here === "client") ||
+      (page === "notifications" && here === "outbox-message") ||
       (page === "plans" && here === "plan");
     return html`<li><a href="${BASE}${path === "/" ? "/" : path}" aria-current=${current ? "page" : nothing}>${label}</a></li>`;
   }
@@ -213,6 +217,10 @@ export class Dashboard extends LitElement {
         return keyed("new", html`<gk-dash-place-edit></gk-dash-place-edit>`);
       case "place-edit":
         return keyed(`edit-${route.id}`, html`<gk-dash-place-edit place-id=${route.id}></gk-dash-place-edit>`);
+      case "notifications":
+        return html`<gk-dash-notifications></gk-dash-notifications>`;
+      case "outbox-message":
+        return keyed(route.id, html`<gk-dash-outbox-message message-id=${route.id}></gk-dash-outbox-message>`);
       case "event":
         // One element per event: going from one event to another loads afresh.
         return keyed(route.id, html`<gk-dash-event event-id=${route.id}></gk-dash-event>`);

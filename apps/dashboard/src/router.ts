@@ -25,6 +25,8 @@ export type Route =
   | { page: "client"; id: string }
   | { page: "place-new" }
   | { page: "place-edit"; id: string }
+  | { page: "notifications" }
+  | { page: "outbox-message"; id: string }
   | { page: "not-found"; path: string };
 
 export function parse(url: URL): Route {
@@ -60,6 +62,8 @@ export function parse(url: URL): Route {
       return { page: "calendars" };
     case "/places/new":
       return { page: "place-new" };
+    case "/notifications":
+      return { page: "notifications" };
     default: {
       const event = /^\/events\/(evt_[A-Za-z0-9]+)$/.exec(path);
       if (event?.[1]) return { page: "event", id: event[1] };
@@ -71,6 +75,8 @@ export function parse(url: URL): Route {
       if (client?.[1]) return { page: "client", id: client[1] };
       const placeEdit = /^\/places\/(plc_[A-Za-z0-9]+)\/edit$/.exec(path);
       if (placeEdit?.[1]) return { page: "place-edit", id: placeEdit[1] };
+      const message = /^\/notifications\/outbox\/(lm_[A-Za-z0-9]+)$/.exec(path);
+      if (message?.[1]) return { page: "outbox-message", id: message[1] };
       return { page: "not-found", path: url.pathname };
     }
   }

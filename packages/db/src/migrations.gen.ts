@@ -298,5 +298,11 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `place_reviews` ADD `reply` text;",
       "ALTER TABLE `place_reviews` ADD `replied_at` integer;"
     ]
+  },
+  {
+    "id": "0022_email_suppressions",
+    "statements": [
+      "CREATE TABLE `email_suppressions` (\n\t`scope` text NOT NULL,\n\t`address` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`detail` text,\n\t`delivery_id` text,\n\t`created_at` integer NOT NULL,\n\tPRIMARY KEY(`scope`, `address`)\n);"
+    ]
   }
 ];

@@ -24,6 +24,11 @@ describe("gk.notifications", () => {
     await app.settle();
     const gk = as(ada.token);
     expect(await gk.notifications.unreadCount()).toBe(1);
+    expect(await gk.notifications.unread()).toEqual({ unread: 1, recipientId: ada.participantId });
+    const log = await new Gatherkit({ baseUrl: BASE, fetch: app.t.fetch, secretKey: org.secretKey }).notifications.deliveries({
+      channel: "inbox",
+    });
+    expect(log.data[0]).toMatchObject({ channel: "inbox", kind: "plan_finalized", status: "sent" });
     const [item] = (await gk.notifications.list({ unread: true })).data;
     expect(item).toMatchObject({ kind: "plan_finalized", subjectId: plan.id, readAt: null });
     expect((await gk.notifications.read(item!.id)).readAt).not.toBeNull();

@@ -1,6 +1,7 @@
 export * from "./agenda/index.js";
 export * from "./base/index.js";
 export * from "./connection-check/index.js";
+export * from "./inbox/index.js";
 export * from "./parking-map/index.js";
 export * from "./plan/index.js";
 export * from "./plan-board/index.js";

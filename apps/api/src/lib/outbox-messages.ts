@@ -267,6 +267,12 @@ export interface MessageSender {
   notify(deps: DeliveryDeps, payload: NotifyPayload, row: { id: string; orgId: string | null }): Promise<void>;
   /** Checks the signature of the SMS provider's status callback, when it sends them (Twilio). */
   verifySmsStatus?(url: string, params: URLSearchParams, signature: string): Promise<boolean>;
+  /** Checks the signature of the email provider's webhook (Resend's, Svix-signed), when one is configured. */
+  verifyEmailEvent?(
+    headers: { id: string | undefined; timestamp: string | undefined; signature: string | undefined },
+    body: string,
+    now: number,
+  ): Promise<boolean>;
   /** What browsers need to subscribe to web push, when it is configured. */
   webPush?: { publicKey: string; allowsEndpoint(endpoint: string): boolean };
 }

@@ -18,8 +18,15 @@ export type InboxItem = z.infer<typeof InboxItemSchema>;
 export const InboxPageSchema = pageSchema(InboxItemSchema, "InboxPage");
 
 export const InboxUnreadSchema = z
-  .object({ unread: z.number().int().nonnegative().openapi({ example: 3 }) })
-  .openapi("InboxUnread", { description: "How many inbox items the caller has not read." });
+  .object({
+    unread: z.number().int().nonnegative().openapi({ example: 3 }),
+    recipientId: z.string().openapi({
+      example: "ptc_0123456789abcdefghjk",
+      description: "Whose inbox it is (the participant or user id): its live updates come through the room `person:<recipientId>`.",
+    }),
+  })
+  .openapi("InboxUnread", { description: "How many inbox items the caller has not read, and whose inbox it is." });
+export type InboxUnread = z.infer<typeof InboxUnreadSchema>;
 
 export const InboxReadAllResultSchema = z
   .object({ marked: z.number().int().nonnegative(), unread: z.literal(0) })
@@ -64,7 +71,18 @@ export const PushKeySchema = z
   .openapi("PushKey");
 
 /** Every kind of notification the API sends (one template each). */
-export const NOTIFICATION_KINDS = ["plan_invite", "plan_finalized", "plan_cancelled", "plan_voting_closes", "event_reminder"] as const;
+export const NOTIFICATION_KINDS = [
+  "plan_invite",
+  "plan_finalized",
+  "plan_cancelled",
+  "plan_voting_closes",
+  "calendar_connection_invalid",
+  "place_booking_confirmed",
+  "place_booking_cancelled",
+  "place_booking_extended",
+  "place_booking_ends_soon",
+  "event_reminder",
+] as const;
 export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS).openapi("NotificationKind");
 export type NotificationKindName = z.infer<typeof NotificationKindSchema>;
 
@@ -103,7 +121,7 @@ export const UpdateNotificationPreferencesSchema = z
   });
 export type UpdateNotificationPreferences = z.infer<typeof UpdateNotificationPreferencesSchema>;
 
-export const NOTIFICATION_DELIVERY_STATUSES = ["sending", "retrying", "sent", "delivered", "failed", "suppressed"] as const;
+export const NOTIFICATION_DELIVERY_STATUSES = ["sending", "retrying", "sent", "delivered", "bounced", "failed", "suppressed"] as const;
 
 export const NotificationDeliverySchema = z
   .object({
@@ -113,7 +131,7 @@ export const NotificationDeliverySchema = z
     kind: z.string().openapi({ example: "plan_finalized", description: "The template." }),
     status: z.enum(NOTIFICATION_DELIVERY_STATUSES).openapi({
       description:
-        "`sending` (or cut short), `retrying` (after a 429/5xx), `sent` (the provider took it), `delivered` (the provider's status callback said so), `failed` (see `error`), `suppressed` (the recipient turned it off, or it no longer applied).",
+        "`sending` (or cut short), `retrying` (after a 429/5xx), `sent` (the provider took it), `delivered` (the provider's status callback or event said so), `bounced` (the receiving server refused it; see `error`), `failed` (see `error`), `suppressed` (the recipient turned it off, the address bounced or complained before, or it no longer applied).",
     }),
     provider: z.string().openapi({ example: "resend" }),
     providerMessageId: z.string().nullable(),
@@ -125,3 +143,22 @@ export const NotificationDeliverySchema = z
   .openapi("NotificationDelivery");
 export type NotificationDelivery = z.infer<typeof NotificationDeliverySchema>;
 export const NotificationDeliveryPageSchema = pageSchema(NotificationDeliverySchema, "NotificationDeliveryPage");
+
+export const LocalMessageSchema = z
+  .object({
+    id: z.string().openapi({ example: "lm_0123456789abcdefghjk" }),
+    channel: z.enum(["email", "sms", "push"]),
+    from: z.string(),
+    to: z.string(),
+    subject: z.string().nullable(),
+    text: z.string(),
+    html: z
+      .string()
+      .nullable()
+      .openapi({ description: "An email's HTML, as its recipient's mail client would show it (show it sandboxed)." }),
+    headers: z.record(z.string(), z.string()).openapi({ description: "An email's extra headers (`List-Unsubscribe`, …)." }),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("LocalMessage", { description: "A message the local providers of the embedded default 'sent' (recorded instead)." });
+export type LocalMessage = z.infer<typeof LocalMessageSchema>;
+export const LocalMessagePageSchema = pageSchema(LocalMessageSchema, "LocalMessagePage");

@@ -23,7 +23,7 @@ export const notificationDeliveries = sqliteTable(
     channel: text("channel", { enum: ["email", "sms", "push", "inbox"] }).notNull(),
     to: text("to").notNull(),
     template: text("template").notNull(),
-    status: text("status", { enum: ["sending", "retrying", "sent", "delivered", "failed", "suppressed"] }).notNull(),
+    status: text("status", { enum: ["sending", "retrying", "sent", "delivered", "bounced", "failed", "suppressed"] }).notNull(),
     provider: text("provider").notNull(),
     providerMessageId: text("provider_message_id"),
     attempts: integer("attempts").notNull().default(0),
@@ -115,4 +115,26 @@ export const notificationPreferences = sqliteTable(
     optedOutAt: integer("opted_out_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.recipient, t.kind, t.channel] })],
+);
+
+/**
+ * Addresses email is no longer sent to: one that hard-bounced (scope `*`: it exists for no one)
+ * or whose recipient marked an organization's email as spam (scope: that organization). The
+ * email deliverer checks it before each send and logs the message as suppressed.
+ */
+export const emailSuppressions = sqliteTable(
+  "email_suppressions",
+  {
+    /** `*` for every organization, else an organization id. */
+    scope: text("scope").notNull(),
+    /** Lower-cased. */
+    address: text("address").notNull(),
+    reason: text("reason", { enum: ["bounced", "complained"] }).notNull(),
+    /** What the provider said (e.g. the receiving server's answer). */
+    detail: text("detail"),
+    /** The delivery log entry that caused it. */
+    deliveryId: text("delivery_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.address] })],
 );

@@ -1,7 +1,15 @@
 import type { ListParams, RequestOptions } from "../core.js";
 import type { PagePromise } from "../pagination.js";
 import { realtimeOf, type SubscribeHandlers, type Subscription } from "../realtime-client.js";
-import type { InboxItem, NotificationPreferences, NotificationPreferencesUpdateParams, PushSubscriptionInfo } from "../types.js";
+import type {
+  InboxItem,
+  InboxUnread,
+  LocalMessage,
+  NotificationDelivery,
+  NotificationPreferences,
+  NotificationPreferencesUpdateParams,
+  PushSubscriptionInfo,
+} from "../types.js";
 import { APIResource, path } from "./resource.js";
 
 /** What `subscribePush` needs of a service worker registration (a browser's `ServiceWorkerRegistration`). */
@@ -20,7 +28,20 @@ export class Notifications extends APIResource {
   }
 
   async unreadCount(options?: RequestOptions): Promise<number> {
-    return (await this._transport.request<{ unread: number }>("GET", "/v1/inbox/unread", options)).unread;
+    return (await this.unread(options)).unread;
+  }
+
+  /** The unread count and whose inbox it is (`recipientId`, for {@link subscribe}). */
+  unread(options?: RequestOptions): Promise<InboxUnread> {
+    return this._transport.request("GET", "/v1/inbox/unread", options);
+  }
+
+  /** Organization staff: the delivery log, newest first (`status`, `channel` narrow it). */
+  deliveries(
+    params?: ListParams & { status?: NotificationDelivery["status"]; channel?: NotificationDelivery["channel"] },
+    options?: RequestOptions,
+  ): PagePromise<NotificationDelivery> {
+    return this._transport.list("/v1/notifications/deliveries", params, options);
   }
 
   read(inboxItemId: string, options?: RequestOptions): Promise<InboxItem> {
@@ -38,6 +59,16 @@ export class Notifications extends APIResource {
   /** `{ changes: [{ kind, channel, enabled }] }`; answers the preferences after. */
   updatePreferences(params: NotificationPreferencesUpdateParams, options?: RequestOptions): Promise<NotificationPreferences> {
     return this._transport.request("PATCH", "/v1/notifications/preferences", { ...options, body: params });
+  }
+
+  /** Organization staff: what the embedded default's local providers recorded (the outbox viewer), newest first. */
+  outbox(params?: ListParams, options?: RequestOptions): PagePromise<LocalMessage> {
+    return this._transport.list("/v1/notifications/outbox", params, options);
+  }
+
+  /** One recorded message of {@link outbox}, with an email's HTML. */
+  outboxMessage(localMessageId: string, options?: RequestOptions): Promise<LocalMessage> {
+    return this._transport.request("GET", path`/v1/notifications/outbox/${localMessageId}`, options);
   }
 
   /** Calls `onChange` whenever `personId`'s inbox changes (their room `person:<id>`; yours only). */

@@ -2,7 +2,7 @@ import { calendarClients, calendarOauthStates, members, users } from "@gatherkit
 import { and, desc, eq, isNotNull, like } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Deps } from "../../lib/types.js";
-import { notificationWrites } from "../../platform/notifications/index.js";
+import { notificationWrites, renderNotification } from "../../platform/notifications/index.js";
 
 /**
  * Who hears that a client's Google connection stopped working: the organizer who connected it
@@ -26,9 +26,8 @@ export async function connectionInvalidNotifications(deps: Deps, orgId: string, 
   const people = deps.db.select({ id: users.id, email: users.email }).from(members).innerJoin(users, eq(users.id, members.userId));
   let recipients = last ? await people.where(and(eq(members.orgId, orgId), eq(users.id, last.issuedTo.slice("user:".length)))) : [];
   if (recipients.length === 0) recipients = await people.where(and(eq(members.orgId, orgId), eq(members.role, "owner")));
-  const name = client?.name ?? clientId;
-  const title = `Reconnect ${name}'s Google Calendar`;
-  const body = `Google no longer accepts ${name}'s calendar connection (it was revoked or expired), so nothing is sent to their calendars. Connect it again from the client's page (POST /v1/clients/${clientId}/connection/authorize).`;
+  // Rendered by the notifications platform's template (HTML and text email, inbox), which escapes the client's name.
+  const rendered = renderNotification("calendar_connection_invalid", { clientName: client?.name ?? clientId, clientId });
   const writes: BatchItem<"sqlite">[] = [];
   for (const r of recipients) {
     writes.push(
@@ -38,10 +37,10 @@ export async function connectionInvalidNotifications(deps: Deps, orgId: string, 
           orgId,
           recipientId: r.id,
           kind: "calendar_connection_invalid",
-          title,
-          body,
+          title: rendered.inbox.title,
+          body: rendered.inbox.body,
           subjectId: clientId,
-          email: { to: r.email, subject: title, text: body },
+          email: { to: r.email, ...rendered.email },
         },
         deps.now(),
       )),

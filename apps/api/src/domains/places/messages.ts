@@ -45,6 +45,8 @@ export function bookingMessages(b: BookingRow, place: { name: string; timeZone: 
     price: b.price,
     currency: b.currency,
     phone: b.contactPhone,
+    // Whose notification preferences apply (the participant who booked, if one did).
+    ...(b.participantId ? { recipient: b.participantId } : {}),
   };
   const out: OutboxMessage[] = [];
   // The existing email templates keep their names (place_booking_confirmed, …_cancelled).

@@ -3,7 +3,7 @@ import { createMessageSender, DEFAULT_PUSH_SERVICE_ORIGINS } from "./deliver.js"
 import type { FanOutDeps } from "./fanout.js";
 import { createLocalEmailProvider, createLocalSmsProvider } from "./local.js";
 import type { EmailProvider, NotificationProviders, SmsProvider } from "./providers.js";
-import { createResendProvider } from "./resend.js";
+import { createResendProvider, type SvixHeaders, verifySvix } from "./resend.js";
 import { createTwilioProvider } from "./twilio.js";
 
 /**
@@ -15,6 +15,9 @@ import { createTwilioProvider } from "./twilio.js";
 export function notificationsFromEnv(env: Record<string, string | undefined>, deps: ProviderDeps) {
   return createMessageSender(providersFromEnv(env, deps), deps.fan);
 }
+
+/** The path of the email provider's webhooks (see email-events.routes.ts). */
+export const EMAIL_EVENTS_PATH = "/v1/notifications/email/events";
 
 /** The path of Twilio's status callbacks (see sms-status.routes.ts). */
 export const SMS_STATUS_PATH = "/v1/notifications/sms/status";
@@ -80,5 +83,9 @@ export function providersFromEnv(env: Record<string, string | undefined>, deps: 
           fetch: deps.fetch,
         }
       : undefined;
-  return { email, sms, ...(push ? { push } : {}) };
+  const webhookSecret = env.EMAIL_PROVIDER === "resend" ? env.RESEND_WEBHOOK_SECRET : undefined;
+  const verifyEmailEvent = webhookSecret
+    ? (h: SvixHeaders, body: string, now: number) => verifySvix(webhookSecret, h, body, now)
+    : undefined;
+  return { email, sms, ...(push ? { push } : {}), ...(verifyEmailEvent ? { verifyEmailEvent } : {}) };
 }

@@ -1,9 +1,10 @@
 import { newId } from "@gatherkit/core";
-import { notificationDeliveries, notificationPreferences, pushSubscriptions } from "@gatherkit/db";
-import { and, eq, sql } from "drizzle-orm";
-import { type DeliveryDeps, DeliveryError, type EmailPayload, type MessageSender } from "../../lib/outbox.js";
+import { emailSuppressions, notificationDeliveries, notificationPreferences, pushSubscriptions } from "@gatherkit/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { type DeliveryDeps, DeliveryError, type MessageSender } from "../../lib/outbox.js";
 import { type FanOutDeps, fanOut } from "./fanout.js";
 import type { NotificationProviders, SendResult } from "./providers.js";
+import { isTransactional } from "./templates.js";
 import { sendWebPush } from "./webpush.js";
 
 type Channel = "email" | "sms" | "push";
@@ -26,47 +27,48 @@ export function createMessageSender(providers: NotificationProviders, fan?: FanO
   return {
     notify: (deps, p, row) => fanOut(deps, fan, p, row),
     ...(providers.sms.verifyStatusCallback ? { verifySmsStatus: providers.sms.verifyStatusCallback } : {}),
+    ...(providers.verifyEmailEvent ? { verifyEmailEvent: providers.verifyEmailEvent } : {}),
     email: async (deps, p, row) => {
-      // An email carrying an unsubscribe link is not sent once its recipient used one.
-      if (row.orgId && p.headers?.["List-Unsubscribe"] && (await optedOut(deps, row.orgId, p))) {
-        await suppress(deps, row, { channel: "email", to: p.to, template: p.template });
-        return;
-      }
-      return deliverOnce(deps, row, { channel: "email", to: p.to, template: p.template, provider: providers.email }, () =>
+      const what = { channel: "email" as const, to: p.to, template: p.template };
+      const why = (await addressSuppressed(deps, row.orgId, p.to)) ?? (await turnedOff(deps, row.orgId, what, [recipientIn(p.data), p.to]));
+      if (why) return suppress(deps, row, what, why);
+      return deliverOnce(deps, row, { ...what, provider: providers.email }, () =>
         providers.email.send(
           { orgId: row.orgId, to: p.to, subject: p.subject, text: p.text, html: p.html, headers: p.headers, attachments: p.attachments },
           row.id,
         ),
       );
     },
-    sms: (deps, p, row) =>
-      deliverOnce(deps, row, { channel: "sms", to: p.to, template: p.template, provider: providers.sms }, () =>
+    sms: async (deps, p, row) => {
+      const what = { channel: "sms" as const, to: p.to, template: p.template };
+      const why = await turnedOff(deps, row.orgId, what, [recipientIn(p.data), p.to]);
+      if (why) return suppress(deps, row, what, why);
+      return deliverOnce(deps, row, { ...what, provider: providers.sms }, () =>
         providers.sms.send({ orgId: row.orgId, to: p.to, text: p.text }, row.id),
-      ),
+      );
+    },
     async push(deps, p, row) {
       const push = providers.push;
       if (!push) throw new DeliveryError("web push is not configured (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY)");
       const [sub] = await deps.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, p.subscriptionId));
       if (!sub) return; // unsubscribed since: nothing to send
+      const what = { channel: "push" as const, to: new URL(sub.endpoint).host, template: p.template };
+      const why = await turnedOff(deps, row.orgId, what, [sub.recipientId]);
+      if (why) return suppress(deps, row, what, why);
       // Push services keep no idempotency key; `topic` (the row id) makes a repeat replace an
       // undelivered copy, and a crash mid-send is parked like Twilio's.
-      await deliverOnce(
-        deps,
-        row,
-        { channel: "push", to: new URL(sub.endpoint).host, template: p.template, provider: { name: "webpush", idempotent: false } },
-        async () => {
-          const outcome = await sendWebPush(
-            { keys: push.keys, fetch: push.fetch, now: deps.now(), topic: row.id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 32) },
-            sub,
-            { title: p.title, body: p.body, ...(p.url ? { url: p.url } : {}) },
-          );
-          if (!outcome.sent) {
-            await deps.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, sub.id));
-            throw new DeliveryError(`${outcome.reason}: the subscription is gone and was deleted`, { permanent: true });
-          }
-          return { providerMessageId: outcome.providerMessageId };
-        },
-      );
+      await deliverOnce(deps, row, { ...what, provider: { name: "webpush", idempotent: false } }, async () => {
+        const outcome = await sendWebPush(
+          { keys: push.keys, fetch: push.fetch, now: deps.now(), topic: row.id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 32) },
+          sub,
+          { title: p.title, body: p.body, ...(p.url ? { url: p.url } : {}) },
+        );
+        if (!outcome.sent) {
+          await deps.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, sub.id));
+          throw new DeliveryError(`${outcome.reason}: the subscription is gone and was deleted`, { permanent: true });
+        }
+        return { providerMessageId: outcome.providerMessageId };
+      });
     },
     ...(providers.push
       ? {
@@ -164,23 +166,53 @@ async function deliverOnce(
     .where(and(log, eq(notificationDeliveries.status, "sending")));
 }
 
-async function optedOut(deps: DeliveryDeps, orgId: string, p: EmailPayload): Promise<boolean> {
-  const recipient = typeof p.data.recipient === "string" ? p.data.recipient : p.to;
+/** The person (`ptc_…`, `usr_…`) or address a message's preferences belong to, when its sender named one. */
+const recipientIn = (data: Record<string, unknown>) => (typeof data.recipient === "string" ? data.recipient : undefined);
+
+/**
+ * Why this message is not sent, if its recipient turned its kind off on its channel (through the
+ * preferences API or an email's unsubscribe link): checked for every email, SMS and push row at
+ * send time, whoever wrote it (a notification's fan-out or a domain's own row). Transactional
+ * kinds ignore it.
+ */
+async function turnedOff(
+  deps: DeliveryDeps,
+  orgId: string | null,
+  what: { channel: Channel; template: string },
+  recipients: (string | undefined)[],
+): Promise<string | undefined> {
+  const who = [...new Set(recipients.filter((r): r is string => Boolean(r)))];
+  if (!orgId || who.length === 0 || isTransactional(what.template)) return undefined;
   const [row] = await deps.db
     .select({ at: notificationPreferences.optedOutAt })
     .from(notificationPreferences)
     .where(
       and(
         eq(notificationPreferences.orgId, orgId),
-        eq(notificationPreferences.recipient, recipient),
-        eq(notificationPreferences.kind, p.template),
-        eq(notificationPreferences.channel, "email"),
+        inArray(notificationPreferences.recipient, who),
+        eq(notificationPreferences.kind, what.template),
+        eq(notificationPreferences.channel, what.channel),
       ),
-    );
-  return row !== undefined;
+    )
+    .limit(1);
+  return row ? `the recipient turned off ${what.template} by ${what.channel}` : undefined;
 }
 
-async function suppress(deps: DeliveryDeps, source: Source, what: { channel: Channel; to: string; template: string }) {
+/** Why no email goes to `address`, if it hard-bounced (for anyone) or its recipient complained (to this organization). */
+async function addressSuppressed(deps: DeliveryDeps, orgId: string | null, address: string): Promise<string | undefined> {
+  const [row] = await deps.db
+    .select({ reason: emailSuppressions.reason, at: emailSuppressions.createdAt })
+    .from(emailSuppressions)
+    .where(and(eq(emailSuppressions.address, address.toLowerCase()), inArray(emailSuppressions.scope, orgId ? ["*", orgId] : ["*"])))
+    .limit(1);
+  if (!row) return undefined;
+  const when = new Date(row.at).toISOString();
+  return row.reason === "bounced"
+    ? `the address hard-bounced on ${when}; no more email is sent to it`
+    : `the recipient marked an email as spam on ${when}; no more email is sent to them`;
+}
+
+async function suppress(deps: DeliveryDeps, source: Source, what: { channel: Channel; to: string; template: string }, why: string) {
   const now = deps.now();
   await deps.db
     .insert(notificationDeliveries)
@@ -193,7 +225,7 @@ async function suppress(deps: DeliveryDeps, source: Source, what: { channel: Cha
       template: what.template,
       status: "suppressed",
       provider: "none",
-      error: "the recipient unsubscribed from this kind",
+      error: why,
       createdAt: now,
       updatedAt: now,
     })

@@ -36,9 +36,9 @@ export interface FanOutDeps {
 
 /**
  * Sends one `notify` outbox row: asks its domain who gets it (and whether it still holds), then
- * writes in ONE batch each recipient's inbox item, an `inbox.changed` to their room, and their
- * email and push rows, skipping the channels each turned off for this kind (transactional kinds
- * ignore that). The batch ends with the row's `inbox` delivery log entry and every write is
+ * writes in ONE batch each recipient's inbox item and an `inbox.changed` to their room (unless
+ * they turned this kind's inbox off; transactional kinds ignore that), and their email and push
+ * rows (whose deliverer applies the person's preference when it sends, logging a skipped one). The batch ends with the row's `inbox` delivery log entry and every write is
  * guarded by its absence, so a retry after a crash between the batch and the outbox's mark
  * writes nothing twice.
  */
@@ -134,7 +134,10 @@ export async function fanOut(deps: DeliveryDeps, fan: FanOutDeps | undefined, p:
         enqueueWhen(db, realtime(personRoom(r.recipientId), { type: "inbox.changed", data: { id: r.recipientId } }), notDone, opts),
       );
     }
-    if (r.email && on(r.recipientId, "email")) {
+    // Email and push rows are written whatever the person chose: their deliverer checks the
+    // preference when it sends (it may change meanwhile) and logs a skipped one as suppressed,
+    // so the organizer's delivery log says why it did not go out.
+    if (r.email) {
       const message = email({
         to: r.email,
         ...rendered.email,
@@ -144,11 +147,9 @@ export async function fanOut(deps: DeliveryDeps, fan: FanOutDeps | undefined, p:
       });
       writes.push(enqueueWhen(db, message, notDone, opts));
     }
-    if (on(r.recipientId, "push")) {
-      for (const s of subs.filter((s) => s.recipientId === r.recipientId)) {
-        const message = push({ subscriptionId: s.id, ...rendered.push, template: p.kind });
-        writes.push(enqueueWhen(db, message, notDone, opts));
-      }
+    for (const s of subs.filter((s) => s.recipientId === r.recipientId)) {
+      const message = push({ subscriptionId: s.id, ...rendered.push, template: p.kind });
+      writes.push(enqueueWhen(db, message, notDone, opts));
     }
   }
   writes.push(log("sent", `${resolved.recipients.length} recipient(s)`, null));

@@ -8,8 +8,10 @@ const person = (c: Parameters<typeof requireCaller>[0]) => requireCaller(c, "par
 export const list: AppRouteHandler<ListRoute> = async (c) =>
   c.json(await service.listInbox(c.var.deps, person(c), c.req.valid("query")), 200);
 
-export const unread: AppRouteHandler<UnreadRoute> = async (c) =>
-  c.json({ unread: await service.unreadCount(c.var.deps, service.recipientOf(person(c))) }, 200);
+export const unread: AppRouteHandler<UnreadRoute> = async (c) => {
+  const who = service.recipientOf(person(c));
+  return c.json({ unread: await service.unreadCount(c.var.deps, who), recipientId: who.recipientId }, 200);
+};
 
 export const read: AppRouteHandler<ReadRoute> = async (c) =>
   c.json(await service.markRead(c.var.deps, person(c), c.req.valid("param").inboxItemId), 200);

@@ -53,6 +53,9 @@ describe("inbox", () => {
       kind: "plan_finalized",
     });
     expect(await unread(me.token)).toBe(2);
+    expect(expectStatus<{ recipientId: string }>(await call(t, "GET", "/v1/inbox/unread", { token: me.token }), 200).recipientId).toBe(
+      me.participant.id,
+    );
 
     const publishedBefore = t.published.length;
     const read = expectStatus<InboxItem>(await call(t, "POST", `/v1/inbox/${page.data[1]!.id}/read`, { token: me.token }), 200);

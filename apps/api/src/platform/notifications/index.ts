@@ -5,8 +5,12 @@
 import { createRouter } from "../../lib/create-app.js";
 import * as deliveriesHandlers from "./deliveries.handlers.js";
 import * as deliveries from "./deliveries.routes.js";
+import * as emailEventsHandlers from "./email-events.handlers.js";
+import * as emailEvents from "./email-events.routes.js";
 import * as inboxHandlers from "./inbox.handlers.js";
 import * as inbox from "./inbox.routes.js";
+import * as outboxHandlers from "./outbox.handlers.js";
+import * as outbox from "./outbox.routes.js";
 import * as preferencesHandlers from "./preferences.handlers.js";
 import * as preferences from "./preferences.routes.js";
 import * as pushHandlers from "./push.handlers.js";
@@ -33,7 +37,10 @@ export const notificationsRouter = () =>
     .openapi(preferences.get, preferencesHandlers.get)
     .openapi(preferences.update, preferencesHandlers.update)
     .openapi(deliveries.list, deliveriesHandlers.list)
+    .openapi(outbox.list, outboxHandlers.list)
+    .openapi(outbox.retrieve, outboxHandlers.retrieve)
     .openapi(smsStatus.status, smsStatusHandlers.status)
+    .openapi(emailEvents.events, emailEventsHandlers.events)
     .openapi(push.key, pushHandlers.key)
     .openapi(push.subscribe, pushHandlers.subscribe)
     .openapi(push.unsubscribe, pushHandlers.unsubscribe)

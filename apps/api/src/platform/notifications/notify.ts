@@ -1,11 +1,12 @@
 import { newId } from "@gatherkit/core";
-import { type Db, inboxItems, pushSubscriptions } from "@gatherkit/db";
+import { type Db, inboxItems, notificationPreferences, pushSubscriptions } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { RoomAccessCheck } from "../../lib/domain.js";
 import { notFound } from "../../lib/errors.js";
 import { email, enqueue, push, realtime } from "../../lib/outbox.js";
 import { personRoom, recipientOf } from "./inbox.service.js";
+import { isTransactional } from "./templates.js";
 
 /** One notification for one person: what their inbox shows, and on which other channels it goes out. */
 export interface Notification {
@@ -25,10 +26,26 @@ export interface Notification {
 
 /**
  * The writes that notify a person, to put in the same `db.batch` as the change that causes
- * them (then `deliverSoon`): the inbox item, an `inbox.changed` to the person's room, and one
- * outbox row per other channel (one per push subscription the person has now).
+ * them (then `deliverSoon`): the inbox item and an `inbox.changed` to the person's room (unless
+ * they turned the kind's inbox off), and one outbox row per other channel (one per push
+ * subscription the person has now), whose preference the deliverer checks when it sends.
  */
 export async function notificationWrites(db: Db, n: Notification, now: number): Promise<BatchItem<"sqlite">[]> {
+  // The inbox is written now, so its preference is read now; email and push rows are checked
+  // again by the deliverer when they go out (the person may change their mind meanwhile).
+  const [inboxOff] = isTransactional(n.kind)
+    ? []
+    : await db
+        .select({ at: notificationPreferences.optedOutAt })
+        .from(notificationPreferences)
+        .where(
+          and(
+            eq(notificationPreferences.orgId, n.orgId),
+            eq(notificationPreferences.recipient, n.recipientId),
+            eq(notificationPreferences.kind, n.kind),
+            eq(notificationPreferences.channel, "inbox"),
+          ),
+        );
   const subs = n.push
     ? await db
         .select({ id: pushSubscriptions.id })
@@ -36,21 +53,28 @@ export async function notificationWrites(db: Db, n: Notification, now: number): 
         .where(and(eq(pushSubscriptions.orgId, n.orgId), eq(pushSubscriptions.recipientId, n.recipientId)))
     : [];
   const opts = { orgId: n.orgId, now };
+  const inbox = inboxOff
+    ? []
+    : [
+        db.insert(inboxItems).values({
+          id: newId("inboxItem"),
+          orgId: n.orgId,
+          recipientId: n.recipientId,
+          kind: n.kind,
+          title: n.title,
+          body: n.body,
+          link: n.link ?? null,
+          subjectId: n.subjectId ?? null,
+          readAt: null,
+          createdAt: now,
+        }),
+        enqueue(db, realtime(personRoom(n.recipientId), { type: "inbox.changed", data: { id: n.recipientId } }), opts),
+      ];
   return [
-    db.insert(inboxItems).values({
-      id: newId("inboxItem"),
-      orgId: n.orgId,
-      recipientId: n.recipientId,
-      kind: n.kind,
-      title: n.title,
-      body: n.body,
-      link: n.link ?? null,
-      subjectId: n.subjectId ?? null,
-      readAt: null,
-      createdAt: now,
-    }),
-    enqueue(db, realtime(personRoom(n.recipientId), { type: "inbox.changed", data: { id: n.recipientId } }), opts),
-    ...(n.email ? [enqueue(db, email({ ...n.email, template: n.kind, data: { subjectId: n.subjectId ?? null } }), opts)] : []),
+    ...inbox,
+    ...(n.email
+      ? [enqueue(db, email({ ...n.email, template: n.kind, data: { recipient: n.recipientId, subjectId: n.subjectId ?? null } }), opts)]
+      : []),
     ...subs.map((s) =>
       enqueue(db, push({ subscriptionId: s.id, title: n.title, body: n.body, ...(n.link ? { url: n.link } : {}), template: n.kind }), opts),
     ),

@@ -4,7 +4,8 @@ import { jsonBody, jsonResponse, pickProblems, security } from "../../lib/openap
 
 const who =
   "The caller's own preferences: a participant token's, or a signed-in organizer's. Keys have none (403). " +
-  "A channel turned off for a kind is skipped when a notification of that kind is sent; an email's one-click unsubscribe link turns off its kind's `email`.";
+  "A channel turned off for a kind is skipped when a notification of that kind is sent; an email's one-click unsubscribe link turns off its kind's `email`. " +
+  "Transactional kinds (`transactional` says why) cannot be turned off: 422 `notification_kind_transactional`.";
 
 export const get = createRoute({
   method: "get",
@@ -29,7 +30,7 @@ export const update = createRoute({
   request: { body: jsonBody(UpdateNotificationPreferencesSchema) },
   responses: {
     200: jsonResponse(NotificationPreferencesSchema, "The preferences after the change."),
-    ...pickProblems(400, 401, 403, 413, 415),
+    ...pickProblems(400, 401, 403, 413, 415, 422),
   },
 });
 export type UpdateRoute = typeof update;

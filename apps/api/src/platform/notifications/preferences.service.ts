@@ -8,9 +8,10 @@ import {
 import { notificationPreferences } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { ApiError } from "../../lib/errors.js";
 import type { Caller, Deps } from "../../lib/types.js";
 import { recipientOf } from "./inbox.service.js";
-import { TEMPLATES } from "./templates.js";
+import { transactionalReason } from "./templates.js";
 
 /**
  * A person's notification preferences: every kind, on or off per channel (inbox, email, SMS,
@@ -28,7 +29,7 @@ export async function getPreferences(deps: Pick<Deps, "db">, caller: Caller): Pr
   const on = (kind: NotificationKindName, channel: NotificationChannel) => !off.has(`${kind} ${channel}`);
   return {
     data: NOTIFICATION_KINDS.map((kind) => {
-      const why: string | false = TEMPLATES[kind].transactional;
+      const why = transactionalReason(kind);
       return {
         kind,
         channels: { inbox: on(kind, "inbox"), email: on(kind, "email"), sms: on(kind, "sms"), push: on(kind, "push") },
@@ -45,6 +46,9 @@ export async function updatePreferences(
   input: UpdateNotificationPreferences,
 ): Promise<NotificationPreferences> {
   const who = recipientOf(caller);
+  const fixed = input.changes.find((c) => !c.enabled && transactionalReason(c.kind) !== false);
+  if (fixed)
+    throw new ApiError(422, "notification_kind_transactional", `${fixed.kind} cannot be turned off: ${transactionalReason(fixed.kind)}.`);
   const db = deps.db;
   const now = deps.now();
   const writes: BatchItem<"sqlite">[] = input.changes.map((c) => {

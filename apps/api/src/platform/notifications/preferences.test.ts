@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createParticipantToken, expectProblem, expectStatus, type TestOrg } from "../../../test/fixtures.js";
 import { call, type TestApp } from "../../../test/harness.js";
 import { emailsTo, finalizePlan, inboxOf, type NotifyingApp, notifyingApp, planWithPeople } from "../../../test/notify-fixtures.js";
-import { TEMPLATES } from "./templates.js";
+import { DOMAIN_RENDERED_KINDS, TEMPLATES, transactionalReason } from "./templates.js";
 import { unsubscribeUrl } from "./unsubscribe.service.js";
 
 let app: NotifyingApp;
@@ -22,12 +22,15 @@ const channelsOf = (p: NotificationPreferences, kind: string) => p.data.find((k)
 
 describe("notification preferences", () => {
   it("lists every kind with every channel on until the person turns one off; on again undoes it", async () => {
-    expect(Object.keys(TEMPLATES).sort()).toEqual([...NOTIFICATION_KINDS].sort());
+    expect([...Object.keys(TEMPLATES), ...Object.keys(DOMAIN_RENDERED_KINDS)].sort()).toEqual([...NOTIFICATION_KINDS].sort());
     const me = await createParticipantToken(t, a.secretKey, { name: "Ada" });
     const start = await prefs(me.token);
     expect(start.data.map((k) => k.kind)).toEqual([...NOTIFICATION_KINDS]);
     for (const k of start.data)
-      expect(k).toMatchObject({ channels: { inbox: true, email: true, sms: true, push: true }, transactional: null });
+      expect(k).toMatchObject({
+        channels: { inbox: true, email: true, sms: true, push: true },
+        transactional: transactionalReason(k.kind) || null,
+      });
 
     const off = expectStatus<NotificationPreferences>(
       await change(me.token, [
@@ -59,6 +62,15 @@ describe("notification preferences", () => {
     await app.settle();
     expect((await inboxOf(t, ada.token)).map((i) => i.kind)).toEqual(["plan_finalized"]);
     expect(await emailsTo(t, ada.email)).toEqual([]);
+    // The organizer's delivery log says why it did not go out.
+    const log = expectStatus<{ data: { to: string; status: string; error: string | null }[] }>(
+      await call(t, "GET", "/v1/notifications/deliveries?channel=email", { token: a.secretKey }),
+      200,
+    ).data;
+    expect(log.find((d) => d.to === ada.email)).toMatchObject({
+      status: "suppressed",
+      error: "the recipient turned off plan_finalized by email",
+    });
     expect(await inboxOf(t, bob.token)).toEqual([]);
 
     // Another kind still reaches them everywhere.

@@ -1,4 +1,5 @@
 import { DeliveryError } from "../../lib/outbox.js";
+import type { SvixHeaders } from "./resend.js";
 import type { VapidKeys } from "./webpush.js";
 
 /**
@@ -48,6 +49,8 @@ export type SmsProvider = Provider<OutgoingSms>;
 export interface NotificationProviders {
   email: EmailProvider;
   sms: SmsProvider;
+  /** Checks a webhook from the email provider (Resend's delivery, bounce and complaint events), when one is configured. */
+  verifyEmailEvent?(headers: SvixHeaders, body: string, now: number): Promise<boolean>;
   /** Web push, when VAPID keys are configured; `fetch` is injectable for tests. */
   push?: { keys: VapidKeys; serviceOrigins: string[]; fetch?: typeof fetch };
 }

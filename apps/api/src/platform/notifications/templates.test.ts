@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EmptyNotificationError, gsm7Length, renderNotification } from "./templates.js";
+import { EmptyNotificationError, gsm7Length, isTransactional, renderNotification } from "./templates.js";
 
 describe("templates", () => {
   it("escape what users typed in the HTML email, keep it as typed in text, SMS and push", () => {
@@ -45,5 +45,15 @@ describe("templates", () => {
     );
     expect(r.email.text).toContain("Unsubscribe: https://api.example/v1/unsubscribe/t.s");
     expect(r.email.html).toContain('<a href="https://api.example/v1/unsubscribe/t.s">Unsubscribe</a>');
+  });
+
+  it("render the calendars domain's calendar_connection_invalid: transactional, the client's name escaped, how to reconnect", () => {
+    const r = renderNotification("calendar_connection_invalid", { clientName: "<b>Acme</b>", clientId: "cli_1" });
+    expect(r.inbox.title).toBe("Reconnect <b>Acme</b>'s Google Calendar");
+    expect(r.inbox.body).toContain("POST /v1/clients/cli_1/connection/authorize");
+    expect(r.email.html).toContain("&lt;b&gt;Acme&lt;/b&gt;");
+    expect(r.email.html).not.toContain("<b>Acme");
+    expect(r.email.text).toContain("You get this email because it tells you that a calendar connection you set up stopped working");
+    expect(isTransactional("calendar_connection_invalid")).toBe(true);
   });
 });

@@ -71,9 +71,39 @@ export const TEMPLATES = {
       ...(d.link ? { action: { label: "Your invitation", url: d.link } } : {}),
     }),
   } satisfies Template<{ eventTitle: string; startsAt: string; venue?: string | null; link?: string }>,
+  calendar_connection_invalid: {
+    transactional: "it tells you that a calendar connection you set up stopped working, and how to fix it",
+    render: (d: { clientName: string; clientId: string; link?: string }) => ({
+      title: `Reconnect ${d.clientName}'s Google Calendar`,
+      lines: [
+        `Google no longer accepts ${d.clientName}'s calendar connection (it was revoked or expired), so nothing is sent to their calendars.`,
+        `Connect it again from the client's page (POST /v1/clients/${d.clientId}/connection/authorize).`,
+      ],
+      ...(d.link ? { action: { label: "Reconnect", url: d.link } } : {}),
+    }),
+  } satisfies Template<{ clientName: string; clientId: string; link?: string }>,
 } as const;
 
 export type NotificationKind = keyof typeof TEMPLATES;
+
+/**
+ * Kinds another domain renders itself (its own wording, written straight to the outbox as email
+ * or SMS rows) but that people still see in their preferences: whether each can be turned off,
+ * and why not. The deliverer honours the preference when it sends each row.
+ */
+export const DOMAIN_RENDERED_KINDS = {
+  place_booking_confirmed: { transactional: "it confirms a booking you made" },
+  place_booking_cancelled: { transactional: "it tells you a booking you made was cancelled" },
+  place_booking_extended: { transactional: "it confirms a change to a booking you made" },
+  place_booking_ends_soon: { transactional: false },
+} as const satisfies Record<string, { transactional: false | string }>;
+
+/** Why `kind` cannot be turned off (a receipt, a ticket), or false when it can. */
+export function transactionalReason(kind: string): false | string {
+  if (kind in TEMPLATES) return TEMPLATES[kind as NotificationKind].transactional;
+  if (kind in DOMAIN_RENDERED_KINDS) return DOMAIN_RENDERED_KINDS[kind as keyof typeof DOMAIN_RENDERED_KINDS].transactional;
+  return false;
+}
 export type TemplateData<K extends NotificationKind> = Parameters<(typeof TEMPLATES)[K]["render"]>[0];
 
 export interface Rendered {
@@ -170,5 +200,5 @@ export function renderNotification<K extends NotificationKind>(
 }
 
 export function isTransactional(kind: string): boolean {
-  return kind in TEMPLATES && TEMPLATES[kind as NotificationKind].transactional !== false;
+  return transactionalReason(kind) !== false;
 }

@@ -1,0 +1,1 @@
+export { GkInbox, type InboxReadDetail } from "./inbox.js";
