@@ -71,6 +71,7 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "uploads.create": "POST /v1/uploads",
   "uploads.get": "GET /v1/uploads/{id}",
   "uploads.complete": "POST /v1/uploads/{id}/complete",
+  "files.get": "GET /v1/files/{id}",
   "publishableKeys.list": "GET /v1/publishable-keys",
   "publishableKeys.create": "POST /v1/publishable-keys",
   "publishableKeys.get": "GET /v1/publishable-keys/{id}",

@@ -11,6 +11,7 @@ import { Places } from "./resources/places.js";
 import { Plans } from "./resources/plans.js";
 import { PublishableKeys } from "./resources/publishable-keys.js";
 import { SecretKeys } from "./resources/secret-keys.js";
+import { Uploads } from "./resources/uploads.js";
 import { WebhookEndpoints } from "./resources/webhook-endpoints.js";
 import type { WebhookEvent } from "./webhooks.js";
 
@@ -37,6 +38,7 @@ export class Gatherkit extends GatherkitClient {
   readonly events: Events = new Events(this);
   readonly orders: Orders = new Orders(this);
   readonly webhookEndpoints: WebhookEndpoints = new WebhookEndpoints(this);
+  readonly uploads: Uploads = new Uploads(this);
   /**
    * `await gk.webhooks.constructEvent(rawBody, signatureHeader, secret, toleranceSeconds?)`: verifies
    * a delivery and returns its event (see `@gatherkit/sdk/webhooks`, loaded on first use).

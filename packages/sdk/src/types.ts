@@ -32,6 +32,7 @@ import type {
   CreateSecretKeySchema,
   CreateSyncRuleSchema,
   CreateTicketTypeSchema,
+  CreateUploadSchema,
   CreateWebhookEndpointSchema,
   EventListQuery,
   FinalizeSchema,
@@ -223,6 +224,10 @@ export type ReviewListParams = Partial<ReviewListQuery>;
 /** An event published to a place's room (`place:<id>`). */
 export type NotificationPreferencesUpdateParams = z.input<typeof UpdateNotificationPreferencesSchema>;
 export type PlaceEvent = Extract<PublishedEvent, { type: "place.availability_changed" }>;
+
+export type { CreatedUpload, Upload } from "@gatherkit/core";
+/** An image's `contentType` and exact `size` in bytes. */
+export type UploadCreateParams = z.input<typeof CreateUploadSchema>;
 
 export type {
   CreatedWebhookEndpoint,

@@ -20,12 +20,16 @@ it("ships only the SDK's own code up front: types from @gatherkit/core, no zod, 
 
 it("loads realtime (the connection and partysocket) on the first subscribe, within its budget, never the schemas", async () => {
   const { eager, lazy } = await bundle("../src/index.ts");
-  // Two chunks on demand: realtime, and webhook signature checks (gk.webhooks.constructEvent).
-  expect(lazy).toHaveLength(2);
+  // Three chunks on demand: realtime, webhook signature checks (gk.webhooks.constructEvent) and
+  // sending a file to storage (gk.uploads.upload).
+  expect(lazy).toHaveLength(3);
   const realtime = lazy.find((chunk) => chunk.inputs.includes("src/realtime-connection.ts"))!;
-  const webhooks = lazy.find((chunk) => chunk !== realtime)!;
+  const webhooks = lazy.find((chunk) => chunk.inputs.includes("src/webhooks.ts"))!;
+  const put = lazy.find((chunk) => chunk.inputs.includes("src/upload-put.ts"))!;
   expect(webhooks.inputs).toEqual(["src/webhooks.ts"]);
+  expect(put.inputs).toEqual(["src/upload-put.ts"]);
   expect(eager.inputs).not.toContain("src/webhooks.ts");
+  expect(eager.inputs).not.toContain("src/upload-put.ts");
   expect(realtime.inputs).toContain("src/realtime-connection.ts");
   expect(realtime.inputs.some((i) => i.includes("partysocket"))).toBe(true);
   for (const input of [...eager.inputs, ...realtime.inputs]) expect(isRuntimeSchemaCode(input), input).toBe(false);
