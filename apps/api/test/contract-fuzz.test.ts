@@ -533,6 +533,9 @@ function describeCase(op: Operation, c: Case & { broken?: string }): string {
 const GOOGLE =
   "needs a client connected to Google, which the fuzz app has no stand-in for (src/domains/calendars tests connect one against test/google-standin.ts)";
 const NEVER_SUCCEEDS: Record<string, string> = {
+  "GET /v1/auth/sso/start": "answers a 302 to the provider, and only where OIDC_* are set (src/domains/accounts/sso tests)",
+  "GET /v1/auth/sso/callback":
+    "succeeds (302) only with this browser's signed state cookie and a code from the provider (src/domains/accounts/sso tests, against a local OIDC stand-in)",
   "GET /v1/files/{id}":
     "answers a 302 redirect (not a 2xx) for an attached file, which the fuzz's objects have none of (src/platform/uploads/uploads.test.ts follows it)",
   "GET /v1/calendar-connections/callback":

@@ -7,4 +7,10 @@ export const ACCOUNTS_ERROR_CODES = [
   "invitation_revoked",
   "invitation_used",
   "invitation_email_mismatch",
+  "sso_not_configured",
+  "sso_state_invalid",
+  "sso_provider_error",
+  "sso_token_invalid",
+  "sso_email_unverified",
+  "sso_no_account",
 ] as const;

@@ -20,6 +20,8 @@ import * as pkHandlers from "./publishable-keys/publishable-keys.handlers.js";
 import * as publishableKeys from "./publishable-keys/publishable-keys.routes.js";
 import * as skHandlers from "./secret-keys/secret-keys.handlers.js";
 import * as secretKeys from "./secret-keys/secret-keys.routes.js";
+import * as ssoHandlers from "./sso/sso.handlers.js";
+import * as sso from "./sso/sso.routes.js";
 
 const router = createRouter()
   .openapi(auth.signUp, authHandlers.signUp)
@@ -27,6 +29,9 @@ const router = createRouter()
   .openapi(auth.refresh, authHandlers.refresh)
   .openapi(auth.signOut, authHandlers.signOut)
   .openapi(auth.me, authHandlers.me)
+  .openapi(sso.config, ssoHandlers.config)
+  .openapi(sso.start, ssoHandlers.start)
+  .openapi(sso.callback, ssoHandlers.callback)
   .openapi(organization.get, orgHandlers.get)
   .openapi(organization.update, orgHandlers.update)
   .openapi(organization.listMembers, orgHandlers.listMembers)
