@@ -225,7 +225,7 @@ export type ReviewListParams = Partial<ReviewListQuery>;
 export type NotificationPreferencesUpdateParams = z.input<typeof UpdateNotificationPreferencesSchema>;
 export type PlaceEvent = Extract<PublishedEvent, { type: "place.availability_changed" }>;
 
-export type { CreatedUpload, Upload } from "@gatherkit/core";
+export type { CreatedUpload, SsoConfig, Upload } from "@gatherkit/core";
 /** An image's `contentType` and exact `size` in bytes. */
 export type UploadCreateParams = z.input<typeof CreateUploadSchema>;
 

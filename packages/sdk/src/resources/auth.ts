@@ -1,5 +1,5 @@
 import type { RequestOptions } from "../core.js";
-import type { Me, RefreshParams, Session, SignInParams, SignUpParams } from "../types.js";
+import type { Me, RefreshParams, Session, SignInParams, SignUpParams, SsoConfig } from "../types.js";
 import { APIResource } from "./resource.js";
 
 /**
@@ -41,6 +41,11 @@ export class Auth extends APIResource {
       auth: "none",
     });
     this._transport.adopt(null);
+  }
+
+  /** Whether organizers can sign in with the deployment's OpenID Connect provider, its name, and where a browser starts. */
+  sso(options?: RequestOptions): Promise<SsoConfig> {
+    return this._transport.request<SsoConfig>("GET", "/v1/auth/sso", { ...options, auth: "none" });
   }
 
   /** The signed-in user, their organization and role. */
