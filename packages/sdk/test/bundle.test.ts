@@ -4,7 +4,7 @@ import { bundle } from "./bundle.js";
 /** Budgets in bytes of min+gzip (issue 8; the same as bench/sizes.mjs): the whole SDK within 12 KB, realtime on demand within 4 KB. */
 const KB = 1024;
 // Budgets follow the SDK row of bench/sizes.mjs (see there what each resource added).
-const BUDGET = { eager: 7.3 * KB, realtime: 3.8 * KB, everything: 12 * KB };
+const BUDGET = { eager: 7.5 * KB, realtime: 3.8 * KB, everything: 12 * KB };
 
 const isOwn = (input: string) => /^src\//.test(input);
 const isRuntimeSchemaCode = (input: string) => /[/\\](zod|@gatherkit[/\\]core|core[/\\]src)[/\\]/.test(input);
