@@ -34,14 +34,15 @@ export const SIZE_BUDGETS = [
   // 6.2 KB since gk.places; the lead reconciles what each domain added at merge (see the SDK's
   // test/bundle.test.ts for the measured total): gk.webhookEndpoints and the lazy constructEvent
   // (+191 B; on demand 4.6 KB since the verifier is a chunk of its own, +0.73 KB, loaded only by a
-  // server that calls it), gk.clients (+307 B), gk.notifications (+241 B), gk.events.guests (+290 B).
-  // h-tickets: eager +225 B (gzip, measured) for the ticketing resources and the waiting list.
+  // server that calls it), gk.clients (+307 B), gk.notifications (+241 B), gk.events.guests (+290 B),
+  // h-tickets +225 B (ticketing resources, waiting list); gk.uploads and gk.auth.sso (h-integrations: eager +~0.19 KB measured, 7.3 → 7.5; later +0.49 KB: the
+  // PUT-with-progress code is its own chunk, loaded only when a file is sent).
   {
     name: "SDK  @gatherkit/sdk (everything)",
     entry: "packages/sdk/src/index.ts",
-    eager: 7.52,
+    eager: 7.75,
     lazy: 3.8,
-    later: 0.8,
+    later: 1.3,
     target: { total: 12 },
   },
   {

@@ -535,6 +535,11 @@ const GOOGLE =
 const NEVER_SUCCEEDS: Record<string, string> = {
   "POST /v1/auth/password-reset/confirm":
     "succeeds only with the token of an emailed reset link, which exists only in the outbox (src/domains/accounts/password-reset tests)",
+  "GET /v1/auth/sso/start": "answers a 302 to the provider, and only where OIDC_* are set (src/domains/accounts/sso tests)",
+  "GET /v1/auth/sso/callback":
+    "succeeds (302) only with this browser's signed state cookie and a code from the provider (src/domains/accounts/sso tests, against a local OIDC stand-in)",
+  "GET /v1/files/{id}":
+    "answers a 302 redirect (not a 2xx) for an attached file, which the fuzz's objects have none of (src/platform/uploads/uploads.test.ts follows it)",
   "GET /v1/calendar-connections/callback":
     "succeeds only with a state this API signed for a consent in progress (src/domains/calendars/connections tests)",
   "DELETE /v1/clients/{clientId}/connection": GOOGLE,

@@ -12,6 +12,7 @@ import { Plans } from "./resources/plans.js";
 import { PublishableKeys } from "./resources/publishable-keys.js";
 import { RequestLog } from "./resources/request-log.js";
 import { SecretKeys } from "./resources/secret-keys.js";
+import { Uploads } from "./resources/uploads.js";
 import { WebhookEndpoints } from "./resources/webhook-endpoints.js";
 import type { WebhookEvent } from "./webhooks.js";
 
@@ -39,6 +40,7 @@ export class Gatherkit extends GatherkitClient {
   readonly orders: Orders = new Orders(this);
   readonly webhookEndpoints: WebhookEndpoints = new WebhookEndpoints(this);
   readonly requestLog: RequestLog = new RequestLog(this);
+  readonly uploads: Uploads = new Uploads(this);
   /**
    * `await gk.webhooks.constructEvent(rawBody, signatureHeader, secret, toleranceSeconds?)`: verifies
    * a delivery and returns its event (see `@gatherkit/sdk/webhooks`, loaded on first use).

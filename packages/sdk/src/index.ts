@@ -42,6 +42,7 @@ export {
 export { PublishableKeys } from "./resources/publishable-keys.js";
 export { SecretKeys } from "./resources/secret-keys.js";
 export { CheckinLists, DiscountCodes, Refunds } from "./resources/ticketing.js";
+export { type UploadFileOptions, Uploads } from "./resources/uploads.js";
 export { WebhookEndpoints } from "./resources/webhook-endpoints.js";
 export type * from "./types.js";
 export type { WebhookEvent, WebhookSignatureError } from "./webhooks.js";

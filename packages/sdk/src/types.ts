@@ -38,6 +38,7 @@ import type {
   CreateSecretKeySchema,
   CreateSyncRuleSchema,
   CreateTicketTypeSchema,
+  CreateUploadSchema,
   CreateWebhookEndpointSchema,
   EventListQuery,
   ExtendBookingSchema,
@@ -263,6 +264,10 @@ export type ReviewListParams = Partial<ReviewListQuery>;
 /** An event published to a place's room (`place:<id>`). */
 export type NotificationPreferencesUpdateParams = z.input<typeof UpdateNotificationPreferencesSchema>;
 export type PlaceEvent = Extract<PublishedEvent, { type: "place.availability_changed" }>;
+
+export type { CreatedUpload, SsoConfig, Upload } from "@gatherkit/core";
+/** An image's `contentType` and exact `size` in bytes. */
+export type UploadCreateParams = z.input<typeof CreateUploadSchema>;
 
 export type {
   CreatedWebhookEndpoint,

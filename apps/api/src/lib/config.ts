@@ -85,8 +85,26 @@ export function configFromEnv(
       ...s3FromEnv(env),
     },
     calendars: calendarsFromEnv(env, opts.allowEphemeralSecrets ?? false, int),
+    sso: ssoFromEnv(env),
     runtime,
     version: opts.version ?? env.GATHERKIT_VERSION ?? "0.0.0",
+  };
+}
+
+function ssoFromEnv(env: Record<string, string | undefined>): Config["sso"] {
+  const names = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const;
+  const set = names.filter((n) => env[n]);
+  if (set.length === 0) return null;
+  if (set.length < names.length) throw new Error(`Set all of ${names.join(", ")} for single sign-on (none: off).`);
+  const issuer = new URL(env.OIDC_ISSUER as string);
+  if (issuer.protocol !== "https:" && !["127.0.0.1", "localhost", "[::1]"].includes(issuer.hostname)) {
+    throw new Error("OIDC_ISSUER must be an https URL (http only for a provider on this machine).");
+  }
+  return {
+    issuer: env.OIDC_ISSUER as string,
+    clientId: env.OIDC_CLIENT_ID as string,
+    clientSecret: env.OIDC_CLIENT_SECRET as string,
+    name: env.OIDC_NAME || "single sign-on",
   };
 }
 

@@ -96,6 +96,8 @@ export interface Config {
   };
   /** Google calendar connections (domains/calendars). */
   calendars: CalendarsConfig;
+  /** Organizers' single sign-on with an OpenID Connect provider (OIDC_*), or null when not configured. */
+  sso: { issuer: string; clientId: string; clientSecret: string; name: string } | null;
   runtime: "node" | "workers";
   version: string;
 }

@@ -7,13 +7,26 @@ import { field, styles } from "../ui.js";
 /** Sign-in: email and password; afterwards back to the page that asked for it. */
 export class SignInPage extends LitElement {
   static override styles = styles;
-  static override properties = { next: {} };
+  static override properties = { next: {}, sso: { state: true } };
   declare next: string;
+  /** The deployment's single sign-on provider, when it has one: a button beside the form. */
+  declare sso: { name: string; startUrl: string } | null;
   readonly #form = new FormState(this);
 
   constructor() {
     super();
     this.next = `${BASE}/`;
+    this.sso = null;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    gk.auth.sso().then(
+      (c) => {
+        this.sso = c.enabled && c.startUrl ? { name: c.name ?? "single sign-on", startUrl: c.startUrl } : null;
+      },
+      () => {},
+    );
   }
 
   override render() {
@@ -26,6 +39,11 @@ export class SignInPage extends LitElement {
         <button type="submit" ?disabled=${f.busy}>${f.busy ? "Signing in…" : "Sign in"}</button>
       </form>
       <p><a href="${BASE}/forgot-password">Forgot your password?</a></p>
+      ${
+        this.sso
+          ? html`<p><a class="button" id="sso" href="${this.sso.startUrl}?returnTo=${encodeURIComponent(this.next)}">Sign in with ${this.sso.name}</a></p>`
+          : nothing
+      }
       <p>New to Gatherkit? <a href="${BASE}/sign-up">Create an organization</a></p>`;
   }
 

@@ -10,4 +10,10 @@ export const ACCOUNTS_ERROR_CODES = [
   "reset_link_invalid",
   "reset_link_expired",
   "reset_link_used",
+  "sso_not_configured",
+  "sso_state_invalid",
+  "sso_provider_error",
+  "sso_token_invalid",
+  "sso_email_unverified",
+  "sso_no_account",
 ] as const;

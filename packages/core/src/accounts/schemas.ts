@@ -291,3 +291,29 @@ export const RequestLogQuerySchema = PageQuerySchema.extend({
 });
 export type RequestLogQuery = z.output<typeof RequestLogQuerySchema>;
 export const RequestLogPageSchema = pageSchema(RequestLogEntrySchema, "RequestLogPage");
+export const SsoConfigSchema = z
+  .object({
+    enabled: z.boolean().openapi({ description: "Whether organizers can sign in with this deployment's OpenID Connect provider." }),
+    name: z.string().nullable().openapi({ description: "The provider's name for the sign-in button.", example: "Keycloak" }),
+    startUrl: z.string().nullable().openapi({
+      description: "Where to send the browser to sign in (add `?returnTo=/path` to come back there).",
+      example: "/v1/auth/sso/start",
+    }),
+  })
+  .openapi("SsoConfig");
+export type SsoConfig = z.infer<typeof SsoConfigSchema>;
+
+export const SsoStartQuerySchema = z.object({
+  returnTo: z
+    .string()
+    .max(500)
+    .regex(/^\/([^/\\\s]\S*)?$/, "must be a path on this site, such as /dashboard/")
+    .optional()
+    .openapi({ description: "A path on the API's site to return to once signed in (default `/dashboard/`).", example: "/dashboard/" }),
+});
+
+export const SsoCallbackQuerySchema = z.object({
+  code: z.string().max(2000).optional(),
+  state: z.string().max(200).optional(),
+  error: z.string().max(200).optional(),
+});

@@ -3,6 +3,7 @@ import { CurrencySchema, MinorUnitsSchema } from "../money.js";
 import { PageQuerySchema, pageSchema } from "../pagination.js";
 import { text } from "../text.js";
 import { TimeZoneSchema } from "../time.js";
+import { ImageRefSchema } from "../uploads/schemas.js";
 import { z } from "../zod.js";
 import { AVAILABILITIES, EVENT_STATUSES } from "./lifecycle.js";
 
@@ -20,10 +21,8 @@ const Email = z
   .max(254)
   .transform((e) => e.toLowerCase())
   .openapi({ example: "grace@example.com" });
-const ImageUrl = z
-  .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
-  .max(2000)
-  .openapi({ example: "https://example.com/poster.jpg" });
+/** An http(s) URL or a completed upload's id (answered as its lasting URL). */
+const ImageUrl = ImageRefSchema;
 const Category = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "must be a lower-case slug such as live-music (letters, digits, dashes; up to 40)")

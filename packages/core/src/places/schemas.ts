@@ -3,6 +3,7 @@ import { CurrencySchema, MinorUnitsSchema, MoneySchema } from "../money.js";
 import { PageQuerySchema, pageSchema } from "../pagination.js";
 import { text } from "../text.js";
 import { TimeZoneSchema } from "../time.js";
+import { ImageRefSchema } from "../uploads/schemas.js";
 import { z } from "../zod.js";
 import { minuteOf, WEEKDAYS } from "./rules.js";
 
@@ -113,7 +114,8 @@ export const SlotSettingsSchema = z
   })
   .openapi("SlotSettings", { description: "For places booked by slot: slots start at each opening, one every length + buffer minutes." });
 
-export const ImageUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2000);
+/** An http(s) URL or a completed upload's id (answered as its lasting URL). */
+export const ImageUrl = ImageRefSchema;
 
 const placeFields = {
   kind: PlaceKindSchema,

@@ -6,4 +6,5 @@ export const UPLOAD_ERROR_CODES = [
   "upload_link_invalid",
   "upload_expired",
   "uploads_not_configured",
+  "upload_attached_elsewhere",
 ] as const;

@@ -1,3 +1,4 @@
+import { idSchema } from "../ids.js";
 import { z } from "../zod.js";
 
 /** The image types an upload may declare; its bytes are checked against it (magic numbers). */
@@ -27,6 +28,13 @@ export const UploadSchema = z
       .enum(["pending", "uploaded"])
       .openapi({ description: "`uploaded` once `complete` found the declared bytes in storage; only then can it be attached." }),
     url: z.string().nullable().openapi({ description: "Where to read the file (a signed URL that expires), once uploaded." }),
+    attachedTo: z.string().nullable().openapi({
+      description: "The object (event, place…) it is an image of, or null; only an attached file is served at its public URL.",
+      example: "evt_0123456789abcdefghjk",
+    }),
+    publicUrl: z.string().nullable().openapi({
+      description: "Its lasting URL while attached (`/v1/files/{id}`, no credential: it redirects to a signed, expiring storage URL).",
+    }),
     createdAt: z.iso.datetime(),
     expiresAt: z.iso.datetime().openapi({ description: "Until when the upload URL works." }),
   })
@@ -43,3 +51,15 @@ export const CreatedUploadSchema = UploadSchema.extend({
     .openapi({ description: "Where the client sends the file: `PUT` the bytes straight to storage, then call `complete`." }),
 }).openapi("CreatedUpload");
 export type CreatedUpload = z.infer<typeof CreatedUploadSchema>;
+
+/**
+ * An image of an object (event, place…) in a request: an external http(s) URL, or the id of a
+ * completed upload of the caller's organization (`file_…`), which the API attaches and answers
+ * as its lasting URL (`<API>/v1/files/file_…`). Sending that URL back keeps the file attached.
+ */
+export const ImageRefSchema = z
+  .union([z.url({ protocol: /^https?$/, message: "must be an http(s) URL or an upload id (file_…)" }).max(2000), idSchema("upload")])
+  .openapi({
+    description: "An http(s) URL, or the id of a completed upload (`file_…`), answered as its lasting URL.",
+    example: "file_0123456789abcdefghjk",
+  });

@@ -7,6 +7,7 @@ import type {
   Session,
   SignInParams,
   SignUpParams,
+  SsoConfig,
 } from "../types.js";
 import { APIResource } from "./resource.js";
 
@@ -60,6 +61,11 @@ export class Auth extends APIResource {
   async confirmPasswordReset(params: PasswordResetConfirmParams, options?: RequestOptions): Promise<void> {
     await this._transport.request<undefined>("POST", "/v1/auth/password-reset/confirm", { ...options, body: params, auth: "none" });
     this._transport.adopt(null);
+  }
+
+  /** Whether organizers can sign in with the deployment's OpenID Connect provider, its name, and where a browser starts. */
+  sso(options?: RequestOptions): Promise<SsoConfig> {
+    return this._transport.request<SsoConfig>("GET", "/v1/auth/sso", { ...options, auth: "none" });
   }
 
   /** The signed-in user, their organization and role. */

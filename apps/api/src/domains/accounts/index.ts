@@ -24,6 +24,8 @@ import * as requestLogHandlers from "./request-log/request-log.handlers.js";
 import * as requestLog from "./request-log/request-log.routes.js";
 import * as skHandlers from "./secret-keys/secret-keys.handlers.js";
 import * as secretKeys from "./secret-keys/secret-keys.routes.js";
+import * as ssoHandlers from "./sso/sso.handlers.js";
+import * as sso from "./sso/sso.routes.js";
 
 const router = createRouter()
   .openapi(auth.signUp, authHandlers.signUp)
@@ -34,6 +36,9 @@ const router = createRouter()
   .openapi(passwordReset.request, resetHandlers.request)
   .openapi(passwordReset.confirm, resetHandlers.confirm)
   .openapi(requestLog.list, requestLogHandlers.list)
+  .openapi(sso.config, ssoHandlers.config)
+  .openapi(sso.start, ssoHandlers.start)
+  .openapi(sso.callback, ssoHandlers.callback)
   .openapi(organization.get, orgHandlers.get)
   .openapi(organization.update, orgHandlers.update)
   .openapi(organization.listMembers, orgHandlers.listMembers)

@@ -7,13 +7,14 @@ import { createRouter } from "../../lib/create-app.js";
 import * as handlers from "./uploads.handlers.js";
 import * as routes from "./uploads.routes.js";
 
-export { requireUploaded } from "./uploads.service.js";
+export { requireUploaded, withImages } from "./uploads.service.js";
 
 export function uploadsRouter() {
   return createRouter()
     .openapi(routes.create, handlers.create)
     .openapi(routes.get, handlers.get)
     .openapi(routes.complete, handlers.complete)
+    .openapi(routes.file, handlers.file)
     .put("/_files/*", handlers.localPut)
     .get("/_files/*", handlers.localGet);
 }

@@ -7,7 +7,7 @@ import { LOCAL_FILES_PATH } from "../../lib/create-app.js";
 import { ApiError, notFound } from "../../lib/errors.js";
 import type { AppBindings, AppRouteHandler } from "../../lib/types.js";
 import { signLocal } from "./storage.js";
-import type { CompleteRoute, CreateRoute, GetRoute } from "./uploads.routes.js";
+import type { CompleteRoute, CreateRoute, FileRoute, GetRoute } from "./uploads.routes.js";
 import * as service from "./uploads.service.js";
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
@@ -23,6 +23,13 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
 export const complete: AppRouteHandler<CompleteRoute> = async (c) => {
   const caller = requireOrganizer(c);
   return c.json(await service.completeUpload(c.var.deps, caller.orgId, c.req.valid("param").id), 200);
+};
+
+export const file: AppRouteHandler<FileRoute> = async (c) => {
+  const { url, maxAge } = await service.attachedFileUrl(c.var.deps, c.req.valid("param").id);
+  c.header("cache-control", `public, max-age=${maxAge}`);
+  c.header("referrer-policy", "no-referrer");
+  return c.redirect(url, 302);
 };
 
 /** The local store's signed URL, checked: the file's row, if the signature over these terms holds and has not expired. */

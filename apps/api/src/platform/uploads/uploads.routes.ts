@@ -53,3 +53,20 @@ export const complete = createRoute({
   },
 });
 export type CompleteRoute = typeof complete;
+
+export const file = createRoute({
+  method: "get",
+  path: "/v1/files/{id}",
+  operationId: "files.get",
+  tags,
+  summary: "An attached image",
+  description:
+    "The lasting URL of an upload attached to an object (an event's or a place's image): redirects to a signed, expiring storage URL. No credential, as an `<img>` sends none; a file that is pending, detached or unknown answers 404.",
+  security: [],
+  request: { params: Params },
+  responses: {
+    302: { description: "To the file in storage (a signed URL)." },
+    ...pickProblems(400, 401, 403, 404, 503),
+  },
+});
+export type FileRoute = typeof file;

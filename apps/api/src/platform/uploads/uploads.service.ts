@@ -1,7 +1,7 @@
 import type { CreatedUpload, CreateUpload, Upload } from "@gatherkit/core";
 import { newId } from "@gatherkit/core";
 import { uploads } from "@gatherkit/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import { ApiError, notFound } from "../../lib/errors.js";
 import { toIso } from "../../lib/time.js";
 import type { Deps } from "../../lib/types.js";
@@ -23,9 +23,108 @@ async function toUpload(deps: Deps, r: Row): Promise<Upload> {
       r.status === "uploaded"
         ? await uploadStorage(deps).getUrl(r.storageKey, r.contentType as Upload["contentType"], windowStart, windowStart + 2 * ttl)
         : null,
+    attachedTo: r.attachedTo,
+    publicUrl: r.attachedTo && r.status === "uploaded" ? fileUrl(deps, r.id) : null,
     createdAt: toIso(r.createdAt),
     expiresAt: toIso(r.expiresAt),
   };
+}
+
+/** Where an attached file is served for good (it redirects to a signed, expiring storage URL). */
+export const FILES_PATH = "/v1/files/";
+const fileUrl = (deps: Pick<Deps, "config">, id: string) => `${deps.config.publicUrl}${FILES_PATH}${id}`;
+const UPLOAD_ID = /^file_[0-9a-z]{8,40}$/;
+
+/** The upload an image entry names: a `file_…` id, or this API's lasting URL of one; else null (an external URL). */
+function uploadIdOf(deps: Pick<Deps, "config">, image: string): string | null {
+  if (UPLOAD_ID.test(image)) return image;
+  const prefix = fileUrl(deps, "");
+  const id = image.startsWith(prefix) ? image.slice(prefix.length) : "";
+  return UPLOAD_ID.test(id) ? id : null;
+}
+
+/** Detaches `ids` from `objectId` (those still attached to it). */
+async function detach(deps: Deps, objectId: string, ids: readonly string[]) {
+  if (ids.length === 0) return;
+  await deps.db
+    .update(uploads)
+    .set({ attachedTo: null })
+    .where(and(inArray(uploads.id, [...ids]), eq(uploads.attachedTo, objectId)));
+}
+
+/**
+ * Writes an object's image list with `write`, attaching the uploads it names. `images` entries are
+ * external http(s) URLs (kept as they are) or uploads of `orgId` — a `file_…` id or its lasting
+ * URL — each checked with `requireUploaded` (another organization's: 404; never completed: 422),
+ * claimed for `objectId` (one already showing another object: 409 `upload_attached_elsewhere`) and
+ * stored as its lasting URL. Uploads in `previous` but not in `images` are detached once `write`
+ * succeeded; if `write` fails, what this call claimed is released. `images` undefined: no change.
+ */
+export async function withImages<T>(
+  deps: Deps,
+  orgId: string,
+  objectId: string,
+  images: readonly string[] | undefined,
+  previous: readonly string[],
+  write: (stored: string[] | undefined) => Promise<T>,
+): Promise<T> {
+  if (images === undefined) return write(undefined);
+  const idsOf = (list: readonly string[]) => new Set(list.map((i) => uploadIdOf(deps, i)).filter((id) => id !== null));
+  const next = idsOf(images);
+  const before = idsOf(previous);
+  for (const id of next) await requireUploaded(deps, orgId, id);
+  const claimed: string[] = [];
+  for (const id of next) {
+    if (before.has(id)) continue;
+    const rows = await deps.db
+      .update(uploads)
+      .set({ attachedTo: objectId })
+      .where(
+        and(
+          eq(uploads.id, id),
+          eq(uploads.orgId, orgId),
+          eq(uploads.status, "uploaded"),
+          or(isNull(uploads.attachedTo), eq(uploads.attachedTo, objectId)),
+        ),
+      )
+      .returning({ id: uploads.id });
+    if (rows.length === 0) {
+      await detach(deps, objectId, claimed);
+      throw new ApiError(409, "upload_attached_elsewhere", `The file ${id} is an image of another object; upload it again to use it here.`);
+    }
+    claimed.push(id);
+  }
+  let result: T;
+  try {
+    result = await write(
+      images.map((i) => {
+        const id = uploadIdOf(deps, i);
+        return id ? fileUrl(deps, id) : i;
+      }),
+    );
+  } catch (err) {
+    await detach(deps, objectId, claimed);
+    throw err;
+  }
+  await detach(
+    deps,
+    objectId,
+    [...before].filter((id) => !next.has(id)),
+  );
+  return result;
+}
+
+/**
+ * An attached file's signed storage URL (what `/v1/files/{id}` redirects to), or 404: a file that
+ * is pending, detached or unknown is not served. No credential: whoever sees an object's image
+ * URL may load it, as a browser's `<img>` must.
+ */
+export async function attachedFileUrl(deps: Deps, id: string): Promise<{ url: string; maxAge: number }> {
+  const [row] = await deps.db.select().from(uploads).where(eq(uploads.id, id)).limit(1);
+  if (row?.status !== "uploaded" || row.attachedTo === null) throw notFound("File");
+  const { url } = await toUpload(deps, row);
+  if (!url) throw notFound("File");
+  return { url, maxAge: Math.floor(deps.config.uploads.urlTtlSeconds / 2) };
 }
 
 /** A pending upload and the signed URL the client PUTs its bytes to (declared type and size, enforced by storage). */

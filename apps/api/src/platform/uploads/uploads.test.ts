@@ -1,9 +1,11 @@
 import { createServer, type Server } from "node:http";
-import type { CreatedUpload, Upload } from "@gatherkit/core";
+import type { CreatedUpload, Place, TicketedEvent, Upload } from "@gatherkit/core";
 import { AwsV4Signer } from "aws4fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newEvent } from "../../../test/event-fixtures.js";
 import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
 import { call, createTestApp, monotonicNow, type TestApp } from "../../../test/harness.js";
+import { newPlace, PARKING } from "../../../test/place-fixtures.js";
 import { requireUploaded } from "./index.js";
 import { sniffImage } from "./storage.js";
 
@@ -115,6 +117,163 @@ describe("uploads to the local store (embedded default)", () => {
     const late = expectStatus<CreatedUpload>(await start(org, { contentType: "image/png", size: 10 }), 201);
     offset += 16 * 60_000;
     expect(await res(await put(t, late.upload.url, png(10), "image/png"))).toEqual({ status: 403, code: "upload_expired" });
+  });
+});
+
+describe("attaching uploads to events and places", () => {
+  let t: TestApp;
+  let org: TestOrg;
+  let other: TestOrg;
+  beforeAll(async () => {
+    t = await createTestApp();
+    org = await newOrg(t);
+    other = await newOrg(t);
+  });
+  afterAll(() => t.close());
+
+  /** A completed PNG upload of `o`, and its bytes. */
+  async function uploaded(o: TestOrg, size = 64) {
+    const up = expectStatus<CreatedUpload>(
+      await call(t, "POST", "/v1/uploads", { token: o.secretKey, body: { contentType: "image/png", size } }),
+      201,
+    );
+    const bytes = png(size);
+    bytes[size - 1] = size % 251; // tell files apart
+    expect((await put(t, up.upload.url, bytes, "image/png")).status).toBe(200);
+    expectStatus<Upload>(await call(t, "POST", `/v1/uploads/${up.id}/complete`, { token: o.secretKey }), 200);
+    return { id: up.id, bytes };
+  }
+  const lasting = (id: string) => `http://api.test/v1/files/${id}`;
+  /** Follows `/v1/files/{id}` (no credential) to the bytes, or answers the status. */
+  async function served(url: string): Promise<Uint8Array | number> {
+    const r = await t.fetch(url, { redirect: "manual" });
+    if (r.status !== 302) return r.status;
+    expect(r.headers.get("cache-control")).toMatch(/^public, max-age=\d+$/);
+    const file = await t.fetch(r.headers.get("location")!);
+    expect(file.status).toBe(200);
+    return new Uint8Array(await file.arrayBuffer());
+  }
+  const upload = async (id: string) => expectStatus<Upload>(await call(t, "GET", `/v1/uploads/${id}`, { token: org.secretKey }), 200);
+
+  it("an event's images: attached by id, answered as lasting URLs that serve the file, replaced and detached", async () => {
+    const a = await uploaded(org, 64);
+    const b = await uploaded(org, 65);
+    const event = await newEvent(t, org, { imageUrls: [a.id, "https://images.example.com/poster.jpg"], publish: false });
+    expect(event.imageUrls).toEqual([lasting(a.id), "https://images.example.com/poster.jpg"]);
+    expect(await served(event.imageUrls[0]!)).toEqual(a.bytes);
+    expect(await upload(a.id)).toMatchObject({ attachedTo: event.id, publicUrl: lasting(a.id) });
+    // Read back, as anyone sees it.
+    const read = expectStatus<TicketedEvent>(await call(t, "GET", `/v1/events/${event.id}`, { token: org.secretKey }), 200);
+    expect(read.imageUrls[0]).toBe(lasting(a.id));
+
+    // Replace: sending back the lasting URL keeps a, the new id attaches b; then drop a.
+    const both = expectStatus<TicketedEvent>(
+      await call(t, "PATCH", `/v1/events/${event.id}`, { token: org.secretKey, body: { imageUrls: [read.imageUrls[0], b.id] } }),
+      200,
+    );
+    expect(both.imageUrls).toEqual([lasting(a.id), lasting(b.id)]);
+    const onlyB = expectStatus<TicketedEvent>(
+      await call(t, "PATCH", `/v1/events/${event.id}`, { token: org.secretKey, body: { imageUrls: [b.id] } }),
+      200,
+    );
+    expect(onlyB.imageUrls).toEqual([lasting(b.id)]);
+    expect(await upload(a.id)).toMatchObject({ attachedTo: null, publicUrl: null });
+    expect(await served(lasting(a.id))).toBe(404);
+    expect(await served(lasting(b.id))).toEqual(b.bytes);
+    // An edit refused after the images were claimed (end before start) releases what it claimed.
+    const c = await uploaded(org, 66);
+    expectProblem(
+      await call(t, "PATCH", `/v1/events/${event.id}`, {
+        token: org.secretKey,
+        body: { imageUrls: [b.id, c.id], endsAt: "2030-07-01T00:00:00.000Z" },
+      }),
+      400,
+      "validation_failed",
+    );
+    expect(await upload(c.id)).toMatchObject({ attachedTo: null });
+    expect(await upload(b.id)).toMatchObject({ attachedTo: event.id });
+    // An edit that leaves the images alone keeps them attached.
+    expectStatus(await call(t, "PATCH", `/v1/events/${event.id}`, { token: org.secretKey, body: { title: "Renamed" } }), 200);
+    expect(await upload(b.id)).toMatchObject({ attachedTo: event.id });
+    // Detached from the event, a file can go to another object.
+    expectStatus(await call(t, "PATCH", `/v1/events/${event.id}`, { token: org.secretKey, body: { imageUrls: [] } }), 200);
+    expect(await served(lasting(b.id))).toBe(404);
+    const place = await newPlace(t, org, { images: [b.id] });
+    expect(place.images).toEqual([lasting(b.id)]);
+    expect(await upload(b.id)).toMatchObject({ attachedTo: place.id });
+  });
+
+  it("a place's images: refuses another organization's, a pending one, one showing another object, an unknown id", async () => {
+    const mine = await uploaded(org);
+    const theirs = await uploaded(other);
+    expectProblem(
+      await call(t, "POST", "/v1/places", { token: org.secretKey, body: { ...PARKING, images: [theirs.id] } }),
+      404,
+      "not_found",
+    );
+    // Its lasting URL copied from the other organization's answers is refused the same way.
+    expectProblem(
+      await call(t, "POST", "/v1/places", { token: org.secretKey, body: { ...PARKING, images: [lasting(theirs.id)] } }),
+      404,
+      "not_found",
+    );
+    const pending = expectStatus<CreatedUpload>(
+      await call(t, "POST", "/v1/uploads", { token: org.secretKey, body: { contentType: "image/png", size: 10 } }),
+      201,
+    );
+    expectProblem(
+      await call(t, "POST", "/v1/places", { token: org.secretKey, body: { ...PARKING, images: [pending.id] } }),
+      422,
+      "upload_not_received",
+    );
+    expectProblem(
+      await call(t, "POST", "/v1/places", { token: org.secretKey, body: { ...PARKING, images: ["file_0123456789abcdefghjk"] } }),
+      404,
+      "not_found",
+    );
+    expectProblem(
+      await call(t, "POST", "/v1/places", { token: org.secretKey, body: { ...PARKING, images: ["ftp://x/y.png"] } }),
+      400,
+      "validation_failed",
+    );
+    // Nothing was attached by the refused requests.
+    expect(await upload(mine.id)).toMatchObject({ attachedTo: null });
+
+    const place = await newPlace(t, org, { images: [mine.id] });
+    expect(await upload(mine.id)).toMatchObject({ attachedTo: place.id });
+    expectProblem(
+      await call(t, "POST", "/v1/places", { token: org.secretKey, body: { ...PARKING, images: [mine.id] } }),
+      409,
+      "upload_attached_elsewhere",
+    );
+    const event = await newEvent(t, org, { publish: false });
+    expectProblem(
+      await call(t, "PATCH", `/v1/events/${event.id}`, { token: org.secretKey, body: { imageUrls: [mine.id] } }),
+      409,
+      "upload_attached_elsewhere",
+    );
+    // A place edit that fails after the images were checked attaches nothing new.
+    const fresh = await uploaded(org, 70);
+    expectProblem(
+      await call(t, "PATCH", `/v1/places/${place.id}`, {
+        token: org.secretKey,
+        body: { images: [mine.id, fresh.id], pricing: { mode: "slot", currency: "EUR", perSlot: 100 } },
+      }),
+      400,
+      "validation_failed",
+    );
+    expect(await upload(fresh.id)).toMatchObject({ attachedTo: null });
+    const replaced = expectStatus<Place>(
+      await call(t, "PATCH", `/v1/places/${place.id}`, { token: org.secretKey, body: { images: [fresh.id] } }),
+      200,
+    );
+    expect(replaced.images).toEqual([lasting(fresh.id)]);
+    expect(await upload(mine.id)).toMatchObject({ attachedTo: null });
+    expect(await served(lasting(fresh.id))).toEqual(fresh.bytes);
+    // Another organization's staff cannot read the upload record, but the public image URL works for anyone.
+    expectProblem(await call(t, "GET", `/v1/uploads/${fresh.id}`, { token: other.secretKey }), 404, "not_found");
+    expect(await served(lasting(pending.id))).toBe(404);
+    expect(await served("http://api.test/v1/files/not-an-id")).toBe(400);
   });
 });
 

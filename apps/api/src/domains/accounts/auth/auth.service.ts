@@ -13,7 +13,7 @@ import type { Deps } from "../../../lib/types.js";
 /** Refresh tokens are opaque random strings; only their SHA-256 is stored. */
 export const REFRESH_TOKEN_PREFIX = "gk_rt_";
 
-type UserRow = typeof users.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
 type OrgRow = typeof organizations.$inferSelect;
 
 export const toUser = (u: UserRow) => ({ id: u.id, email: u.email, name: u.name, createdAt: toIso(u.createdAt) });
@@ -98,7 +98,19 @@ export async function signIn(deps: Deps, input: { email: string; password: strin
   const [user] = await db.select().from(users).where(eq(users.email, input.email)).limit(1);
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok) throw new ApiError(401, "invalid_credentials", "The email or password is incorrect.");
+  return openSession(deps, user, input.organizationId);
+}
 
+/** The user whose email this is, or undefined (single sign-on links accounts by verified email). */
+export async function userByEmail(deps: Deps, email: string): Promise<UserRow | undefined> {
+  const [user] = await deps.db.select().from(users).where(eq(users.email, email)).limit(1);
+  return user;
+}
+
+/** A session for a user already authenticated (password or single sign-on), in the chosen or first-joined organization. */
+export async function openSession(deps: Deps, user: UserRow, organizationId?: string): Promise<Session> {
+  const db = deps.db;
+  const input = { organizationId };
   const [m] = await db
     .select({ role: members.role, org: organizations })
     .from(members)

@@ -20,6 +20,7 @@ import { deliverSoon, enqueueWhen, task } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
+import { withImages } from "../../../platform/uploads/index.js";
 import { calendarSourceChanged } from "../../calendars/index.js";
 import { type EventRow, eventViewer, loadEvent, loadStock, toEvent } from "../access.js";
 import { enqueueEventMessage } from "../events.js";
@@ -37,9 +38,15 @@ export async function eventView(deps: Deps, row: EventRow): Promise<TicketedEven
 /** Creates a draft event (organizers). */
 export async function createEvent(deps: Deps, caller: Caller | null, input: CreateEvent): Promise<TicketedEvent> {
   const who = requireOrganizer({ var: { caller } });
+  const id = newId("event");
+  // Uploaded images (`file_…`) are attached to the event and stored as their lasting URLs.
+  return withImages(deps, who.orgId, id, input.imageUrls, [], (imageUrls = []) => insertEvent(deps, who, id, { ...input, imageUrls }));
+}
+
+async function insertEvent(deps: Deps, who: ReturnType<typeof requireOrganizer>, id: string, input: CreateEvent): Promise<TicketedEvent> {
   const now = deps.now();
   const row: EventRow = {
-    id: newId("event"),
+    id,
     orgId: who.orgId,
     status: "draft",
     title: input.title,
@@ -145,6 +152,12 @@ export async function updateEvent(deps: Deps, caller: Caller | null, eventId: st
   requireOrganizer({ var: { caller } });
   const { event } = await loadEvent(deps, caller, eventId);
   if (event.status === "cancelled") throw new ApiError(409, "invalid_event_transition", "A cancelled event cannot be edited.");
+  return withImages(deps, event.orgId, event.id, input.imageUrls, event.imageUrls, (imageUrls) =>
+    applyUpdate(deps, event, { ...input, imageUrls }),
+  );
+}
+
+async function applyUpdate(deps: Deps, event: EventRow, input: UpdateEvent): Promise<TicketedEvent> {
   const set: Partial<EventRow> = {
     ...(input.title !== undefined && { title: input.title }),
     ...(input.description !== undefined && { description: input.description }),

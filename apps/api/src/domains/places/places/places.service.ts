@@ -24,6 +24,7 @@ import { ApiError, notFound } from "../../../lib/errors.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
+import { withImages } from "../../../platform/uploads/index.js";
 import { isStaff, loadPlace, type PlaceRow, placeColumns, requireStaff, rulesOf, toPlace } from "../access.js";
 import { occupiedWindows } from "../occupancy.js";
 
@@ -62,8 +63,11 @@ export async function createPlace(deps: Deps, caller: Caller | null, input: Crea
   const staff = requireStaff(caller, ["owner", "admin"]);
   const now = deps.now();
   const id = newId("place");
-  await deps.db.insert(places).values({ id, orgId: staff.orgId, ...settingsRow(input), createdAt: now, updatedAt: now });
-  return getPlace(deps, caller, id);
+  // Uploaded images (`file_…`) are attached to the place and stored as their lasting URLs.
+  return withImages(deps, staff.orgId, id, input.images, [], async (images = []) => {
+    await deps.db.insert(places).values({ id, orgId: staff.orgId, ...settingsRow({ ...input, images }), createdAt: now, updatedAt: now });
+    return getPlace(deps, caller, id);
+  });
 }
 
 export async function getPlace(deps: Deps, caller: Caller | null, placeId: string): Promise<Place> {
@@ -110,13 +114,15 @@ export async function updatePlace(deps: Deps, caller: Caller | null, placeId: st
     const errors = issues.map((i) => ({ path: `body.${i.path}`, message: i.message }));
     throw new ApiError(400, "validation_failed", errors.map((e) => `${e.path}: ${e.message}`).join("; "), { errors });
   }
-  const updated = await deps.db
-    .update(places)
-    .set({ ...settingsRow(merged), updatedAt: deps.now() })
-    .where(and(eq(places.id, placeId), eq(places.orgId, staff.orgId)))
-    .returning({ id: places.id });
-  if (updated.length === 0) throw notFound("Place");
-  return getPlace(deps, caller, placeId);
+  return withImages(deps, staff.orgId, placeId, patch.images, current.images, async (images = merged.images) => {
+    const updated = await deps.db
+      .update(places)
+      .set({ ...settingsRow({ ...merged, images }), updatedAt: deps.now() })
+      .where(and(eq(places.id, placeId), eq(places.orgId, staff.orgId)))
+      .returning({ id: places.id });
+    if (updated.length === 0) throw notFound("Place");
+    return getPlace(deps, caller, placeId);
+  });
 }
 
 /** What one booking of `w` would cost here: an hourly place's price, a slot place's price when `w` is one of its slots. */
