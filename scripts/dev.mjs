@@ -45,10 +45,11 @@ const ANY_ESCAPE = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, "g");
 const CURSOR_CONTROL = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-ln-z]`, "g"); // all but colours (m)
 const say = (who, line) => process.stdout.write(`${tag[who]} ${line}\n`);
 
-const tsModule = async (file) => {
+/** A module of the API's TypeScript sources, loaded through tsx (a function declaration: used before this line runs). */
+async function tsModule(file) {
   const { tsImport } = await import(join(apiDir, "node_modules/tsx/dist/esm/api/index.mjs"));
   return tsImport(join(apiDir, file), import.meta.url);
-};
+}
 
 /**
  * The Google stand-in (unless a real Google app is configured): its URLs for the API, what it

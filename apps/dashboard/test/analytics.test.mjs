@@ -52,6 +52,8 @@ describe("analytics", () => {
 
     // Analytics before any sale: zero, charts drawn, the numbers as a table.
     await page.click($("nav a[href='/dashboard/analytics']"));
+    // The page loads its list of events first: wait for this one to be offered.
+    await waitFor(page, `gk-dash-analytics >>> #pick-event option[value='${eventId}']`);
     await page.select($("gk-dash-analytics >>> #pick-event"), eventId);
     await page.waitForFunction((id) => location.search === `?event=${id}`, {}, eventId);
     await waitFor(page, "gk-dash-analytics >>> [data-testid=orders]");

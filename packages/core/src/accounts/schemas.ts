@@ -254,7 +254,7 @@ export type PasswordResetRequested = z.infer<typeof PasswordResetRequestedSchema
 
 export const PasswordResetConfirmSchema = z
   .strictObject({
-    token: z.string().min(1).max(200).openapi({ description: "The token from the emailed link.", example: "gk_pwr_0123456789abcdef" }),
+    token: text().min(1).max(200).openapi({ description: "The token from the emailed link.", example: "gk_pwr_0123456789abcdef" }),
     password: Password,
   })
   .openapi("PasswordResetConfirm");

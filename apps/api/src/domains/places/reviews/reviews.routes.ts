@@ -73,7 +73,7 @@ export const reply = createRoute({
   request: { params: pathIds({ reviewId: "review" }), body: jsonBody(ReplyReviewSchema) },
   responses: {
     200: jsonResponse(ReviewSchema, "The review with its reply."),
-    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
 export type ReplyRoute = typeof reply;
