@@ -33,7 +33,7 @@ it("backfills the order key of unsent rows from their payload, per kind; sent ro
   await row("e", "realtime", { room: "plan:p2", event: {} }, 5);
   // Then the upgrade.
   await h.client.execute({
-    sql: "DELETE FROM __gk_migrations WHERE id IN (" + later.map(() => "?").join(",") + ")",
+    sql: `DELETE FROM __gk_migrations WHERE id IN (${later.map(() => "?").join(",")})`,
     args: later.map((m) => m.id),
   });
   expect(await applyMigrations(h.migrations)).toEqual(later.map((m) => m.id));

@@ -1,6 +1,6 @@
 import type { PublishedEvent } from "@gatherkit/core";
 import { type Db, outbox, webhookDeliveries } from "@gatherkit/db";
-import { and, eq, getTableColumns, gt, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { pruneIdempotencyKeys } from "./idempotency.js";
 import { rootDb } from "./idempotent-writes.js";
