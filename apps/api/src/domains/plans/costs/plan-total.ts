@@ -32,8 +32,8 @@ export function proposalCost(planId: string): SQL {
   return sql`CASE WHEN ${proposals.paidByParticipantId} IS NULL OR ${proposals.costKind} IS NULL THEN 0 WHEN ${proposals.costKind} = 'per_person' THEN ${proposals.costAmount} * ${takers} ELSE ${proposals.costAmount} END`;
 }
 
-/** Guard of a write that adds `amount` to the plan's money: the total stays within MAX_PLAN_TOTAL. */
-export function withinPlanTotal(planId: string, amount: number): SQL {
+/** Guard of a write that adds `amount` (a number, or SQL the write computes) to the plan's money: the total stays within MAX_PLAN_TOTAL. */
+export function withinPlanTotal(planId: string, amount: number | SQL): SQL {
   return sql`${planMoneyTotal(planId)} + ${amount} <= ${MAX_PLAN_TOTAL}`;
 }
 
@@ -48,14 +48,15 @@ export function perNewcomerCost(planId: string): SQL {
 }
 
 /** Guard of a join (or a restored membership): the plan's money, one more taker included, stays within MAX_PLAN_TOTAL. */
-export function joinFitsPlanTotal(planId: string): SQL {
-  return sql`${planMoneyTotal(planId)} + ${perNewcomerCost(planId)} <= ${MAX_PLAN_TOTAL}`;
-}
+export const joinFitsPlanTotal = (planId: string): SQL => withinPlanTotal(planId, perNewcomerCost(planId));
 
 /** 422 `plan_total_exceeded` when one more person would take the plan's money past MAX_PLAN_TOTAL. */
-export async function assertJoinFitsPlanTotal(deps: Deps, planId: string): Promise<void> {
+export const assertJoinFitsPlanTotal = (deps: Deps, planId: string) => assertAddFitsPlanTotal(deps, planId, perNewcomerCost(planId));
+
+/** `assertWithinPlanTotal` for an amount the database computes (`adds`, SQL over the plan). */
+export async function assertAddFitsPlanTotal(deps: Deps, planId: string, adds: SQL): Promise<void> {
   const [row] = await deps.db
-    .select({ adds: sql<number>`${perNewcomerCost(planId)}` })
+    .select({ adds: sql<number>`${adds}` })
     .from(plans)
     .where(eq(plans.id, planId));
   await assertWithinPlanTotal(deps, planId, Number(row?.adds ?? 0));

@@ -1,11 +1,11 @@
-import { type Finalize, finalizeSelection, MAX_PLAN_TOTAL, type Plan, planTransition, type Tally, tally } from "@gatherkit/core";
+import { type Finalize, finalizeSelection, type Plan, planTransition, type Tally, tally } from "@gatherkit/core";
 import { plans, proposals, votes } from "@gatherkit/db";
 import { and, asc, eq, inArray, notExists, sql } from "drizzle-orm";
 import { conflict, notFound } from "../../../lib/errors.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { feedViewer, type PlanRow, requirePlan, toPlan } from "../access.js";
-import { assertWithinPlanTotal, planMoneyTotal, proposalCost } from "../costs/plan-total.js";
+import { assertAddFitsPlanTotal, proposalCost, withinPlanTotal } from "../costs/plan-total.js";
 import { planNotification, reminderWrites } from "../notify.js";
 import { enqueueEvent, enqueueFinalized, enqueueProposalsChanged } from "../proposals/proposals.events.js";
 import { planAsRead, proposalsWithStatus } from "../proposals/proposals.guards.js";
@@ -49,7 +49,7 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
     // What selecting the chosen adds to the plan's money (their costs someone collects) must fit
     // within MAX_PLAN_TOTAL; as each is selected its cost moves from this sum into the total.
     const adds = selected.length === 0 ? undefined : costToSelect(planId, selected);
-    const fits = adds && sql`${planMoneyTotal(planId)} + ${adds} <= ${MAX_PLAN_TOTAL}`;
+    const fits = adds && withinPlanTotal(planId, adds);
     const asRead = and(planAsRead(db, planId, "planning", plan.updatedAt), noneRejected, fits);
     const decide = (ids: string[], status: "selected" | "rejected") =>
       db
@@ -87,13 +87,7 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
         written: ([, , [updated]]) => updated && { finalized: updated },
         // The plan changed since it was read: read it again; the next round says why, or retries.
         explain: async () => {
-          if (adds) {
-            const [cost] = await db
-              .select({ amount: sql<number>`${adds}` })
-              .from(plans)
-              .where(eq(plans.id, planId));
-            await assertWithinPlanTotal(deps, planId, Number(cost?.amount ?? 0));
-          }
+          if (adds) await assertAddFitsPlanTotal(deps, planId, adds);
           const [fresh] = await db
             .select()
             .from(plans)
