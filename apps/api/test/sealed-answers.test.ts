@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
+import { EVENT_DEFAULTS, newEvent, newTicketType } from "./event-fixtures.js";
 import { newOrg, type TestOrg } from "./fixtures.js";
 import { call, createTestApp, type TestApp } from "./harness.js";
-import { asVisitor, inMinutes, newPlace } from "./place-fixtures.js";
+import { asVisitor, booked, inMinutes, newPlace, PARKING } from "./place-fixtures.js";
 import { joinPlan, newPlan } from "./plan-fixtures.js";
 
 /**
@@ -11,8 +12,10 @@ import { joinPlan, newPlan } from "./plan-fixtures.js";
  * and its body, not 409 `idempotency_key_committed` (which leaves a client that lost the answer
  * with no id to read — and a shown-once secret lost for good).
  *
- * Not sealed yet (their answer is read back after the write): ticket types and quotas (stock
- * views), places. Their retry is told `idempotency_key_committed`.
+ * Not sealed: the creates that write twice — an order or a booking paid online (held, then its
+ * payment opened with the provider), a refund (sent to the provider), a registration (the guest,
+ * then their capacity-checked answer). A crash between their writes leaves the retry told
+ * `idempotency_key_committed`.
  *
  * The crash: a db whose batch commits and then throws, for the first batch that carries an
  * Idempotency-Key's guard (the request's own write), so the request dies right after its effect
@@ -148,6 +151,82 @@ const CREATES: Create[] = [
       },
     }),
   },
+  {
+    name: "ticket type",
+    setup: async () => {
+      const event = await newEvent(t, org);
+      return {
+        path: `/v1/events/${event.id}/ticket-types`,
+        token: org.secretKey,
+        body: { name: "GA", price: 2500, currency: "EUR", quantity: 5 },
+      };
+    },
+  },
+  {
+    name: "quota",
+    setup: async () => {
+      const event = await newEvent(t, org);
+      const ga = await newTicketType(t, org, event, { quantity: 5 });
+      return { path: `/v1/events/${event.id}/quotas`, token: org.secretKey, body: { name: "Hall", size: 3, ticketTypeIds: [ga.id] } };
+    },
+  },
+  {
+    name: "discount code",
+    setup: async () => {
+      const event = await newEvent(t, org);
+      return { path: `/v1/events/${event.id}/discount-codes`, token: org.secretKey, body: { code: "early", kind: "percent", value: 10 } };
+    },
+  },
+  {
+    name: "check-in list",
+    setup: async () => ({ path: `/v1/events/${(await newEvent(t, org)).id}/checkin-lists`, token: org.secretKey, body: { name: "Door" } }),
+  },
+  {
+    name: "session",
+    setup: async () => ({
+      path: `/v1/events/${(await newEvent(t, org)).id}/sessions`,
+      token: org.secretKey,
+      body: { title: "Opening", startsAt: EVENT_DEFAULTS.startsAt, endsAt: "2030-07-02T20:00:00.000Z", capacity: 10 },
+    }),
+  },
+  {
+    // The event's RSVP settings are created on first use, outside the key: the guest is the only write.
+    name: "guest",
+    setup: async () => ({
+      path: `/v1/events/${(await newEvent(t, org)).id}/guests`,
+      token: org.secretKey,
+      body: { name: "Ada Lovelace", email: "ada@example.com" },
+    }),
+  },
+  { name: "place", setup: async () => ({ path: "/v1/places", token: org.secretKey, body: { ...PARKING, name: "Sealed garage" } }) },
+  {
+    name: "booking (paid on the spot, by a site's visitor: the answer carries their token)",
+    setup: async () => {
+      const place = await newPlace(t, org);
+      const visitor = asVisitor(org);
+      return {
+        path: "/v1/bookings",
+        token: visitor.token,
+        headers: visitor.headers,
+        body: { placeId: place.id, start: inMinutes(t, 24 * 60), durationMinutes: 60, contact: { name: "Grace Hopper" } },
+      };
+    },
+  },
+  {
+    name: "review",
+    setup: async () => {
+      const place = await newPlace(t, org);
+      const booking = await booked(t, asVisitor(org), { placeId: place.id, start: inMinutes(t, 24 * 60), durationMinutes: 60 });
+      skew += 26 * 3_600_000; // past the booking's end
+      const done = await call(t, "POST", `/v1/bookings/${booking.id}/complete`, { token: org.secretKey });
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+      return {
+        path: `/v1/bookings/${booking.id}/review`,
+        token: booking.access?.token ?? "",
+        body: { rating: 5, text: "Easy in, easy out." },
+      };
+    },
+  },
 ];
 
 describe("a create that died right after its write answers its retry with the original 201", () => {
@@ -194,18 +273,20 @@ describe("a create that died right after its write answers its retry with the or
     }
   });
 
-  it("control: a create that cannot know its answer before its write (a booking, capacity-checked) is told it was carried out", async () => {
-    const place = await newPlace(t, org);
+  it("control: a create that writes twice (an order paid online: held, then its payment opened) is told it was carried out", async () => {
+    const event = await newEvent(t, org);
+    const ga = await newTicketType(t, org, event, { quantity: 5 });
     const post = crashingApp();
     const key = `crash-${crypto.randomUUID()}`;
     const visitor = asVisitor(org);
-    const body = { placeId: place.id, start: inMinutes(t, 24 * 60), durationMinutes: 60, contact: { name: "Grace Hopper" } };
+    const body = { buyer: { name: "Grace Hopper", email: "grace@example.com" }, lines: [{ ticketTypeId: ga.id, quantity: 1 }] };
     crashNext = true;
-    expect((await post("/v1/bookings", visitor.token, body, key, visitor.headers)).status).toBe(500);
+    expect((await post(`/v1/events/${event.id}/orders`, visitor.token, body, key, visitor.headers)).status).toBe(500);
     skew += LEASE_SECONDS * 1000 + 1;
-    const retry = await post("/v1/bookings", visitor.token, body, key, visitor.headers);
+    const retry = await post(`/v1/events/${event.id}/orders`, visitor.token, body, key, visitor.headers);
     expect(retry.status).toBe(409);
     expect(((await retry.json()) as { code: string }).code).toBe("idempotency_key_committed");
-    expect((await call(t, "GET", `/v1/bookings?placeId=${place.id}`, { token: org.secretKey })).body.data).toHaveLength(1);
+    const orders = await call(t, "GET", `/v1/events/${event.id}/orders`, { token: org.secretKey });
+    expect(orders.body.data).toHaveLength(1);
   });
 });

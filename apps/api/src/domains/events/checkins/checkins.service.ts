@@ -14,6 +14,7 @@ import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -99,8 +100,10 @@ export async function createCheckinList(
     createdAt: now,
     updatedAt: now,
   };
+  const created = await toCheckinList(deps, row);
+  answerOnCommit(deps, 201, created);
   await deps.db.insert(checkinLists).values(row);
-  return toCheckinList(deps, row);
+  return created;
 }
 
 export async function listCheckinLists(deps: Deps, caller: Caller | null, eventId: string): Promise<{ data: CheckinList[] }> {

@@ -4,6 +4,7 @@ import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError } from "../../../lib/errors.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { assertTicketTypesOfEvent, loadEvent } from "../access.js";
@@ -72,6 +73,8 @@ export async function createDiscountCode(
     createdAt: now,
     updatedAt: now,
   };
+  const created = toDiscountCode(row);
+  answerOnCommit(deps, 201, created);
   try {
     await deps.db.insert(discountCodes).values(row);
   } catch (err) {
@@ -80,7 +83,7 @@ export async function createDiscountCode(
     }
     throw err;
   }
-  return toDiscountCode(row);
+  return created;
 }
 
 /** An event's discount codes with their uses (organizers). */

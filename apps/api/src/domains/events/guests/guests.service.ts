@@ -20,6 +20,7 @@ import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -196,13 +197,16 @@ export async function createGuest(deps: Deps, caller: Caller | null, eventId: st
     createdAt: now,
     updatedAt: now,
   };
+  // The answer (the new guest with their link) is known before the write and sealed with it.
+  const created = await withLink(deps, settings, row);
+  answerOnCommit(deps, 201, created);
   try {
     await deps.db.insert(guests).values(row);
   } catch (err) {
     if (isUniqueViolation(err, "guests.event_id")) throw guestExists();
     throw err;
   }
-  return withLink(deps, settings, row);
+  return created;
 }
 
 export async function listGuests(deps: Deps, caller: Caller | null, eventId: string, query: GuestListQuery): Promise<Page<Guest>> {

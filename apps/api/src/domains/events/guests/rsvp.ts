@@ -4,6 +4,7 @@ import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { ApiError, conflict } from "../../../lib/errors.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { rootDb } from "../../../lib/idempotent-writes.js";
 import { toIso } from "../../../lib/time.js";
 import type { Deps } from "../../../lib/types.js";
 import { calendarSourceChanged } from "../../calendars/index.js";
@@ -29,7 +30,9 @@ export const seatsOf = (g: Pick<GuestRow, "status" | "plusOnes">) => (g.status =
 
 /** An event's RSVP settings row, created with the defaults (invite only, no limit) the first time it is needed. */
 export async function ensureSettings(deps: Deps, event: EventRow): Promise<SettingsRow> {
-  const db = deps.db;
+  // The default settings row is created on first use, outside the request's Idempotency-Key
+  // (`rootDb`): it is not the request's effect, and a create that follows stays its only write.
+  const db = rootDb(deps.db);
   const [, rows] = await db.batch([
     db.insert(eventRsvp).values({ eventId: event.id, orgId: event.orgId, updatedAt: deps.now() }).onConflictDoNothing(),
     db.select().from(eventRsvp).where(eq(eventRsvp.eventId, event.id)).limit(1),

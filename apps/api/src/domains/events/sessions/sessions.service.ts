@@ -6,6 +6,7 @@ import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -87,9 +88,11 @@ export async function createSession(deps: Deps, caller: Caller | null, eventId: 
     createdAt: now,
     updatedAt: now,
   };
+  const created = toSession(row);
+  answerOnCommit(deps, 201, created);
   await deps.db.batch([deps.db.insert(eventSessions).values(row), agendaChanged(deps, event, row.id, 0)]);
   deliverSoon(deps);
-  return toSession(row);
+  return created;
 }
 
 /** The agenda in time order: organizers for any event of theirs, everyone else for published events. */

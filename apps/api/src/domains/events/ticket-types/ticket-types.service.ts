@@ -13,10 +13,11 @@ import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
-import { type EventRow, loadEvent, loadStock, type TicketTypeRow, toQuota, toTicketType, unlocks } from "../access.js";
+import { type EventRow, loadEvent, loadStock, type QuotaRow, type TicketTypeRow, toQuota, toTicketType, unlocks } from "../access.js";
 import { enqueueStockChanged } from "../events.js";
 import { releaseExpiredHolds } from "../holds.js";
 
@@ -70,10 +71,15 @@ export async function createTicketType(deps: Deps, caller: Caller | null, eventI
     createdAt: now,
     updatedAt: now,
   };
+  // The answer is known before the write (the new type in the stock as it stands), so it is
+  // sealed with it: a retry after a crash between the write and the response gets it back.
+  const stock = await loadStock(deps, event.id);
+  const created = toTicketType(event, { ...stock, types: [...stock.types, row] }, row, now, true);
+  answerOnCommit(deps, 201, created);
   const db = deps.db;
   await db.batch([db.insert(ticketTypes).values(row), enqueueStockChanged(deps, event.orgId, event.id)]);
   deliverSoon(deps);
-  return typeView(deps, event, row.id);
+  return created;
 }
 
 /** The event's ticket types in sort order: every one for organizers; for others the public ones and those `accessCode` unlocks. */
@@ -205,6 +211,22 @@ export async function createQuota(deps: Deps, caller: Caller | null, eventId: st
   const id = newId("quota");
   const usedSql = sql`(SELECT COALESCE(SUM(${ticketTypes.quantityUsed}), 0) FROM ${ticketTypes} WHERE ${inArray(ticketTypes.id, input.ticketTypeIds)})`;
   const quotaExists = sql`EXISTS (SELECT 1 FROM ${quotas} WHERE ${quotas.id} = ${id})`;
+  // The answer is known before the write (what the types hold or sold as read now), so it is
+  // sealed with it, answered only if the quota was written.
+  const stock = await loadStock(deps, event.id);
+  const used = stock.types.filter((t) => input.ticketTypeIds.includes(t.id)).reduce((sum, t) => sum + t.quantityUsed, 0);
+  const row: QuotaRow = {
+    id,
+    orgId: event.orgId,
+    eventId: event.id,
+    name: input.name,
+    size: input.size,
+    used,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const created = toQuota(row, { ...stock, typesOfQuota: new Map([[id, [...input.ticketTypeIds]]]) });
+  answerOnCommit(deps, 201, created, quotaExists);
   await guardedWrite(
     deps,
     [
@@ -230,10 +252,7 @@ export async function createQuota(deps: Deps, caller: Caller | null, eventId: st
       },
     },
   );
-  const stock = await loadStock(deps, event.id);
-  const row = stock.quotas.find((q) => q.id === id);
-  if (!row) throw notFound("Quota");
-  return toQuota(row, stock);
+  return created;
 }
 
 /** The event's quotas (organizers). */

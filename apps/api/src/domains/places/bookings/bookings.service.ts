@@ -21,6 +21,7 @@ import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
@@ -180,6 +181,18 @@ export async function createBooking(deps: Deps, caller: Caller | null, input: Cr
           guard,
         )
       : undefined;
+  // A booking paid on the spot is this one write: its answer (with a visitor's token) is known
+  // before it and sealed with it, answered only if the capacity guard let it in. One paid online
+  // writes again once the provider opened its payment; it is not sealed (see the README).
+  const access = visitor && participantId ? await bookerAccess(deps, row, participantId) : undefined;
+  if (!online) {
+    answerOnCommit(
+      deps,
+      201,
+      toBooking(row, { access }),
+      sql`EXISTS (SELECT 1 FROM ${placeBookings} WHERE ${placeBookings.id} = ${row.id})`,
+    );
+  }
   const insert = bookingInsert(deps, row, guard);
   const statements: [typeof insert, ...BatchItem<"sqlite">[]] = [
     insert,
@@ -194,7 +207,6 @@ export async function createBooking(deps: Deps, caller: Caller | null, input: Cr
       throw new ApiError(409, "place_full", "No spot is free for the whole window: pick another time or place.");
     },
   });
-  const access = visitor && participantId ? await bookerAccess(deps, created, participantId) : undefined;
   if (!online) return toBooking(created, { access });
   let intent: PaymentIntent;
   try {

@@ -21,6 +21,7 @@ import { places } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -65,8 +66,12 @@ export async function createPlace(deps: Deps, caller: Caller | null, input: Crea
   const id = newId("place");
   // Uploaded images (`file_…`) are attached to the place and stored as their lasting URLs.
   return withImages(deps, staff.orgId, id, input.images, [], async (images = []) => {
-    await deps.db.insert(places).values({ id, orgId: staff.orgId, ...settingsRow({ ...input, images }), createdAt: now, updatedAt: now });
-    return getPlace(deps, caller, id);
+    const values = { id, orgId: staff.orgId, ...settingsRow({ ...input, images }), createdAt: now, updatedAt: now };
+    // A new place has no reviews; its answer is known before the write and sealed with it.
+    const created = toPlace({ ...values, ratingAverage: null, ratingCount: 0 } satisfies PlaceRow);
+    answerOnCommit(deps, 201, created);
+    await deps.db.insert(places).values(values);
+    return created;
   });
 }
 

@@ -8,11 +8,12 @@ import {
   type ReviewListQuery,
 } from "@gatherkit/core";
 import { placeBookings, placeReviews, places } from "@gatherkit/db";
-import { and, eq, exists, ne } from "drizzle-orm";
+import { and, eq, exists, ne, sql } from "drizzle-orm";
 import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -77,11 +78,13 @@ export async function createReview(deps: Deps, caller: Caller | null, bookingId:
         and(eq(placeBookings.id, bookingId), eq(placeBookings.participantId, who.participantId), eq(placeBookings.status, "completed")),
       ),
   );
+  const created = toReview(row);
+  answerOnCommit(deps, 201, created, sql`EXISTS (SELECT 1 FROM ${placeReviews} WHERE ${placeReviews.id} = ${row.id})`);
   return guardedWrite(
     deps,
     [insertWhen(deps.db, placeReviews, row, stillCompleted).onConflictDoNothing().returning({ id: placeReviews.id })],
     {
-      written: ([inserted]) => (inserted.length > 0 ? toReview(row) : undefined),
+      written: ([inserted]) => (inserted.length > 0 ? created : undefined),
       explain: async () => {
         const [existing] = await deps.db
           .select({ id: placeReviews.id })
