@@ -3,6 +3,7 @@ import { createApp } from "../src/app.js";
 import { EVENT_DEFAULTS, newEvent, newTicketType } from "./event-fixtures.js";
 import { newOrg, type TestOrg } from "./fixtures.js";
 import { call, createTestApp, type TestApp } from "./harness.js";
+import { rsvpSettings } from "./guest-fixtures.js";
 import { asVisitor, booked, inMinutes, newPlace, PARKING } from "./place-fixtures.js";
 import { joinPlan, newPlan } from "./plan-fixtures.js";
 
@@ -12,9 +13,12 @@ import { joinPlan, newPlan } from "./plan-fixtures.js";
  * and its body, not 409 `idempotency_key_committed` (which leaves a client that lost the answer
  * with no id to read — and a shown-once secret lost for good).
  *
- * Not sealed: the creates that write twice — an order or a booking paid online (held, then its
- * payment opened with the provider), a refund (sent to the provider), a registration (the guest,
- * then their capacity-checked answer). A crash between their writes leaves the retry told
+ * A create that writes twice — an order or a booking paid online: held, then its payment opened
+ * with the provider — seals a point to resume from with its first write (`resumeOnCommit`): the
+ * retry carries on from the held row (no second hold) and gets the answer with its payment.
+ *
+ * Not sealed: a refund (sent to the provider), a registration (the guest, then their
+ * capacity-checked answer), updates. A crash between their writes leaves the retry told
  * `idempotency_key_committed`.
  *
  * The crash: a db whose batch commits and then throws, for the first batch that carries an
@@ -273,20 +277,67 @@ describe("a create that died right after its write answers its retry with the or
     }
   });
 
-  it("control: a create that writes twice (an order paid online: held, then its payment opened) is told it was carried out", async () => {
+  it.each([
+    ["an order paid online", 2500],
+    ["a free order", 0],
+  ])("%s: the retry resumes from the held order — one hold, the answer with its payment", async (_name, price) => {
     const event = await newEvent(t, org);
-    const ga = await newTicketType(t, org, event, { quantity: 5 });
+    const ga = await newTicketType(t, org, event, { quantity: 5, price });
     const post = crashingApp();
     const key = `crash-${crypto.randomUUID()}`;
     const visitor = asVisitor(org);
-    const body = { buyer: { name: "Grace Hopper", email: "grace@example.com" }, lines: [{ ticketTypeId: ga.id, quantity: 1 }] };
+    const body = { buyer: { name: "Grace Hopper", email: "grace@example.com" }, lines: [{ ticketTypeId: ga.id, quantity: 2 }] };
     crashNext = true;
     expect((await post(`/v1/events/${event.id}/orders`, visitor.token, body, key, visitor.headers)).status).toBe(500);
+    expect(crashNext, "the hold was a guarded write").toBe(false);
     skew += LEASE_SECONDS * 1000 + 1;
     const retry = await post(`/v1/events/${event.id}/orders`, visitor.token, body, key, visitor.headers);
+    const answer = (await retry.json()) as { id: string; status: string; payment?: unknown; access?: { token: string } };
+    expect(retry.status, JSON.stringify(answer)).toBe(201);
+    expect(answer.status).toBe(price ? "pending" : "paid");
+    if (price) expect(answer.payment, "the answer carries its payment").toEqual(expect.objectContaining({ checkoutUrl: expect.any(String) }));
+    const orders = (await call(t, "GET", `/v1/events/${event.id}/orders`, { token: org.secretKey })).body.data as { id: string }[];
+    expect(orders.map((o) => o.id), "one hold, the one resumed").toEqual([answer.id]);
+    const types = (await call(t, "GET", `/v1/events/${event.id}/ticket-types`, { token: org.secretKey })).body.data as { remaining: number }[];
+    expect(types[0]?.remaining).toBe(3);
+    // The same answer every time after.
+    const again = await post(`/v1/events/${event.id}/orders`, visitor.token, body, key, visitor.headers);
+    expect([again.status, again.headers.get("idempotent-replayed"), await again.json()]).toEqual([201, "true", answer]);
+  });
+
+  it("a booking paid online: the retry resumes from the held booking — one booking, the answer with its payment", async () => {
+    const place = await newPlace(t, org, { name: "Paid garage", capacity: 1, onlinePayment: true });
+    const post = crashingApp();
+    const key = `crash-${crypto.randomUUID()}`;
+    const visitor = asVisitor(org);
+    const body = { placeId: place.id, start: inMinutes(t, 24 * 60), durationMinutes: 60, contact: { name: "Grace Hopper" } };
+    crashNext = true;
+    expect((await post("/v1/bookings", visitor.token, body, key, visitor.headers)).status).toBe(500);
+    skew += LEASE_SECONDS * 1000 + 1;
+    const retry = await post("/v1/bookings", visitor.token, body, key, visitor.headers);
+    const answer = (await retry.json()) as { id: string; status: string; payment?: unknown; access?: { token: string } };
+    expect(retry.status, JSON.stringify(answer)).toBe(201);
+    expect(answer.status).toBe("pending_payment");
+    expect(answer.payment).toEqual(expect.objectContaining({ checkoutUrl: expect.any(String) }));
+    expect(answer.access?.token).toEqual(expect.any(String));
+    const bookings = (await call(t, "GET", `/v1/bookings?placeId=${place.id}`, { token: org.secretKey })).body.data as { id: string }[];
+    expect(bookings.map((b) => b.id)).toEqual([answer.id]);
+    const again = await post("/v1/bookings", visitor.token, body, key, visitor.headers);
+    expect(await again.json()).toEqual(answer);
+  });
+
+  it("control: a create that writes twice and is not resumable (a registration: the guest, then their answer) is told it was carried out", async () => {
+    const event = await newEvent(t, org);
+    await rsvpSettings(t, org, event, { mode: "open" });
+    const post = crashingApp();
+    const key = `crash-${crypto.randomUUID()}`;
+    const visitor = asVisitor(org);
+    const body = { name: "Grace Hopper", email: "grace@example.com" };
+    crashNext = true;
+    expect((await post(`/v1/events/${event.id}/registrations`, visitor.token, body, key, visitor.headers)).status).toBe(500);
+    skew += LEASE_SECONDS * 1000 + 1;
+    const retry = await post(`/v1/events/${event.id}/registrations`, visitor.token, body, key, visitor.headers);
     expect(retry.status).toBe(409);
     expect(((await retry.json()) as { code: string }).code).toBe("idempotency_key_committed");
-    const orders = await call(t, "GET", `/v1/events/${event.id}/orders`, { token: org.secretKey });
-    expect(orders.body.data).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
 import { sha256Hex } from "./crypto.js";
 import { ApiError } from "./errors.js";
-import { guardWrites, writeState } from "./idempotent-writes.js";
+import { guardWrites, RESUME_STATUS, writeState } from "./idempotent-writes.js";
 import type { AppBindings, Caller, Deps } from "./types.js";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
@@ -78,6 +78,8 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
   const where = and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key));
   const held = and(where, eq(idempotencyKeys.holder, holder));
 
+  /** Set when this request resumes one that died after writing a point to resume from. */
+  let resumeFrom: string | undefined;
   const claimed = await db
     .insert(idempotencyKeys)
     .values({ scope, key, requestHash, status: "pending", holder, leaseExpiresAt: now + leaseMs, createdAt: now })
@@ -99,7 +101,7 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
         "This Idempotency-Key was used with a different request. Use a new key for a new request.",
       );
     }
-    if (row.status === "done") {
+    if (row.status === "done" && row.responseStatus !== RESUME_STATUS) {
       const headers = new Headers(row.responseHeaders ?? {});
       headers.set(REPLAYED_HEADER, "true");
       const status = row.responseStatus ?? 200;
@@ -117,18 +119,26 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
           "Do not repeat it under a new key: read the resource it created or changed to see the result.",
       );
     }
-    // Pending. While its holder's lease runs it may still write; once the lease is over, a
-    // write of the old holder can no longer commit (its guard checks the holder), so the key
-    // is taken over and the request runs again.
+    // Pending, or done with a point to resume from (`resumeOnCommit`: the request wrote its first
+    // write and died, or is still running). While its holder's lease runs it may still write;
+    // once the lease is over, a write of the old holder can no longer commit (its guard checks
+    // the holder), so the key is taken over and the request runs again — resuming from that
+    // point, if there is one.
     const leaseEnd = row.leaseExpiresAt ?? 0;
     if (leaseEnd > now) throw inFlight();
+    if (row.status === "done") {
+      const point = row.responseBody === null ? {} : (JSON.parse(await sealer.open(row.responseBody)) as { resume?: unknown });
+      if (typeof point.resume !== "string") throw inFlight();
+      resumeFrom = point.resume;
+    }
     const takenOver = await db
       .update(idempotencyKeys)
       .set({ holder, leaseExpiresAt: now + leaseMs })
       .where(
         and(
           where,
-          eq(idempotencyKeys.status, "pending"),
+          eq(idempotencyKeys.status, row.status),
+          row.status === "done" ? eq(idempotencyKeys.responseStatus, RESUME_STATUS) : undefined,
           row.holder === null ? isNull(idempotencyKeys.holder) : eq(idempotencyKeys.holder, row.holder),
         ),
       )
@@ -136,7 +146,9 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
     if (takenOver.length === 0) throw inFlight();
   }
 
-  const guarded = guardWrites(db, {
+  const guarded = guardWrites(
+    db,
+    {
     // INSERT … (scope, key, request_hash = <this holder's hash, else NULL>) ON CONFLICT DO NOTHING:
     // while this request holds the key, the row exists and the insert is a no-op; otherwise the
     // NULL fails request_hash's NOT NULL constraint, which rolls back the whole batch.
@@ -174,7 +186,9 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
         .where(held);
     },
     lost: async () => (await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(held).limit(1)).length === 0,
-  });
+    },
+    resumeFrom,
+  );
   c.set("db", guarded);
   c.set("deps", { ...deps, db: guarded });
 
@@ -193,10 +207,11 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
       }
       const text = await res.clone().text();
       const { sealed, writes } = writeState(guarded) ?? { sealed: undefined, writes: 0 };
-      const differs = sealed !== undefined && (sealed.status !== res.status || JSON.stringify(sealed.body) !== text);
+      const resumePoint = sealed?.status === RESUME_STATUS;
+      const differs = sealed !== undefined && !resumePoint && (sealed.status !== res.status || JSON.stringify(sealed.body) !== text);
       if (differs) c.get("logger").error("idempotency: the answer sealed with the write differs from the response", { path: c.req.path });
       // Stored already when the answer was sealed with the (only) write; otherwise store it now.
-      if (!sealed || differs || writes !== 1 || headers.location) {
+      if (!sealed || resumePoint || differs || writes !== 1 || headers.location) {
         await db
           .update(idempotencyKeys)
           .set({ status: "done", ...(await storedResponse(sealer, res.status, text, headers)) })

@@ -48,6 +48,8 @@ export interface Answer {
 
 interface RequestState {
   hold: KeyHold;
+  /** What an earlier holder of the key sealed to resume from (`resumeOnCommit`), when this request resumes it. */
+  resumed: string | undefined;
   root: Db;
   /** The answer given for the next write, if any. */
   answer: Answer | undefined;
@@ -81,9 +83,9 @@ const isEffect = (p: Prepared): boolean => {
 };
 
 /** The db a request holding an Idempotency-Key works with (see above). */
-export function guardWrites<Sealed>(root: Db, hold: KeyHold<Sealed>): Db {
+export function guardWrites<Sealed>(root: Db, hold: KeyHold<Sealed>, resumed?: string): Db {
   const session = (root as unknown as { session: Session }).session;
-  const state: RequestState = { hold, root, answer: undefined, writes: 0, sealed: undefined };
+  const state: RequestState = { hold, root, resumed, answer: undefined, writes: 0, sealed: undefined };
 
   const runGuarded = async (items: Preparable[]): Promise<unknown[]> => {
     const answer = state.answer;
@@ -171,6 +173,27 @@ export function guardWrites<Sealed>(root: Db, hold: KeyHold<Sealed>): Db {
 export function answerOnCommit(deps: Pick<Deps, "db">, status: number, body: unknown, when?: SQL): void {
   const state = states.get(deps.db);
   if (state) state.answer = { status, body, when };
+}
+
+/** The status a resume point is stored with (no HTTP answer has it). */
+export const RESUME_STATUS = 0;
+
+/**
+ * For a request that writes twice (an order paid online: the hold, then its payment opened with
+ * the provider), says that the write that follows is a point to resume from: it seals `id` (the
+ * row the write creates) instead of an answer. A retry after a crash between the two writes —
+ * once the lease ran out — takes the key over and runs the request again with
+ * `resumedFrom(deps)` = `id`, so the service carries on from that row (opening the payment,
+ * idempotent at the provider) instead of writing again; its last write seals the answer. With
+ * `when`, as for `answerOnCommit`: only if the write took effect.
+ */
+export function resumeOnCommit(deps: Pick<Deps, "db">, id: string, when?: SQL): void {
+  answerOnCommit(deps, RESUME_STATUS, { resume: id }, when);
+}
+
+/** The id an earlier holder of this request's key sealed to resume from, if this request resumes one. */
+export function resumedFrom(deps: Pick<Deps, "db">): string | undefined {
+  return states.get(deps.db)?.resumed;
 }
 
 /** For the middleware: how many writes committed, and the answer sealed with the last one. */

@@ -5,6 +5,7 @@ import { deliverSoon } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
 import { enqueueStockChanged } from "./events.js";
 import { offerWaitlist } from "./waitlist/waitlist.service.js";
+import { rootDb } from "../../lib/idempotent-writes.js";
 
 export type OrderRow = typeof orders.$inferSelect;
 
@@ -81,7 +82,10 @@ export async function releaseOrder(
 }
 
 /** Releases the holds of `eventId` (or of every event) that ran out; answers how many. Safe to run concurrently. */
-export async function releaseExpiredHolds(deps: Deps, eventId?: string, limit = 100): Promise<number> {
+export async function releaseExpiredHolds(requestDeps: Deps, eventId?: string, limit = 100): Promise<number> {
+  // Housekeeping, not the request's effect: outside its Idempotency-Key, so a checkout that died
+  // after releasing someone's expired hold has not "carried out" anything of its own.
+  const deps = { ...requestDeps, db: rootDb(requestDeps.db) };
   const due = await deps.db
     .select({ id: orders.id, orgId: orders.orgId, eventId: orders.eventId })
     .from(orders)

@@ -6,6 +6,7 @@ import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit, resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { enqueueWhen, type OutboxMessage } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -280,16 +281,39 @@ function holdStatements(deps: Deps, r: Request, row: OrderRow, issue: { seats: S
  */
 export async function placeOrder(deps: Deps, caller: Caller | null, eventId: string, input: CreateOrder): Promise<Order> {
   const { event } = await loadEvent(deps, caller, eventId);
+  // A retry of a checkout that died after its hold (same Idempotency-Key) carries on from the
+  // order it held, as long as that order still holds its tickets; otherwise it starts afresh.
+  const resumed = await resumedOrder(deps, event);
+  if (resumed) return finishOrder(deps, event, resumed.row, resumed.lines);
   await releaseExpiredHolds(deps, event.id);
   const r = await checkRequest(deps, event, input);
   const held = await hold(deps, caller, eventId, input, r);
-  if (held.status === "paid") return toOrderWithAccess(deps, held, linesOf(r, held), await ticketsOf(deps, held.id));
-  const opened = await openPayment(deps, held, event.title);
+  return finishOrder(deps, event, held, linesOf(r, held));
+}
+
+/** The order this request's key holds from a checkout that died after its hold, while it is still pending (or paid, free). */
+async function resumedOrder(deps: Deps, event: EventRow): Promise<{ row: OrderRow; lines: OrderLineRow[] } | undefined> {
+  const id = resumedFrom(deps);
+  if (!id) return undefined;
+  const [row] = await deps.db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.id, id), eq(orders.eventId, event.id)))
+    .limit(1);
+  if (!row || !(row.status === "paid" || (row.status === "pending" && row.expiresAt > deps.now()))) return undefined;
+  return { row, lines: await deps.db.select().from(orderLines).where(eq(orderLines.orderId, row.id)) };
+}
+
+/** After the hold: a free order's answer, or the payment opened with the provider; that last write seals the answer. */
+async function finishOrder(deps: Deps, event: EventRow, held: OrderRow, lines: OrderLineRow[]): Promise<Order> {
+  // A free order is written whole by its hold: a retry after a crash rebuilds this answer from it.
+  if (held.status === "paid") return toOrderWithAccess(deps, held, lines, await ticketsOf(deps, held.id));
+  const opened = await openPayment(deps, held, event.title, (row, intent) => toOrderWithAccess(deps, row, lines, [], intent));
   if (!opened) {
     await releaseOrder(deps, held, "cancelled");
     throw new ApiError(503, "payment_provider_error", "The payments provider did not answer: nothing was held or charged. Try again.");
   }
-  return toOrderWithAccess(deps, opened.row, linesOf(r, held), [], opened.intent);
+  return opened.answer ?? toOrderWithAccess(deps, opened.row, lines, [], opened.intent);
 }
 
 /** A new order row for a hold of `r` by `buyer`, written as of `now` (paid at once when free). */
@@ -365,7 +389,13 @@ export async function offerHold(
 }
 
 /** Opens the payment of a held order with the provider; null if it cannot be reached. */
-export async function openPayment(deps: Deps, row: OrderRow, title: string): Promise<{ row: OrderRow; intent: PaymentIntent } | null> {
+export async function openPayment(
+  deps: Deps,
+  row: OrderRow,
+  title: string,
+  /** The request's answer once the payment is open, sealed with the write that records it. */
+  answerWith?: (row: OrderRow, intent: PaymentIntent) => Promise<Order>,
+): Promise<{ row: OrderRow; intent: PaymentIntent; answer?: Order } | null> {
   let intent: PaymentIntent;
   try {
     intent = await paymentsProvider(deps.config).createPaymentIntent({
@@ -379,18 +409,22 @@ export async function openPayment(deps: Deps, row: OrderRow, title: string): Pro
     deps.logger.error("creating a payment failed", { orderId: row.id, error: err instanceof Error ? err.message : String(err) });
     return null;
   }
-  const [updated] = await deps.db
+  const paying = { ...row, paymentIntentId: intent.id, updatedAt: Math.max(deps.now(), row.updatedAt + 1) };
+  const answer = answerWith && (await answerWith(paying, intent));
+  if (answer) answerOnCommit(deps, 201, answer);
+  await deps.db
     .update(orders)
-    .set({ paymentIntentId: intent.id, updatedAt: Math.max(deps.now(), row.updatedAt + 1) })
-    .where(eq(orders.id, row.id))
-    .returning();
-  return { row: updated ?? row, intent };
+    .set({ paymentIntentId: paying.paymentIntentId, updatedAt: paying.updatedAt })
+    .where(eq(orders.id, row.id));
+  return { row: paying, intent, answer };
 }
 
 async function hold(deps: Deps, caller: Caller | null, eventId: string, input: CreateOrder, r: Request): Promise<OrderRow> {
   for (let attempt = 0; ; attempt++) {
     const row = newOrderRow(r, input.buyer, deps.now());
     const issue = await freeIssue(deps, r, row);
+    // The hold is the point a retry after a crash resumes from (see `placeOrder`).
+    resumeOnCommit(deps, row.id, sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.id})`);
     try {
       return await guardedWrite(deps, holdStatements(deps, r, row, issue), {
         written: ([inserted]) => inserted[0],

@@ -21,7 +21,7 @@ import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { answerOnCommit } from "../../../lib/idempotent-writes.js";
+import { answerOnCommit, resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
@@ -139,9 +139,11 @@ const paidOnline = (place: PlaceRow, price: number) => place.onlinePayment && pr
 export async function createBooking(deps: Deps, caller: Caller | null, input: CreateBooking): Promise<Booking> {
   const who = requireCaller({ var: { caller } }, "user", "secret_key", "publishable_key", "participant");
   const place = await loadPlace(deps, caller, input.placeId);
+  const now = deps.now();
+  const resumed = await resumedBooking(deps, place.id, now);
+  if (resumed) return openBookingPayment(deps, place, resumed, who.kind === "publishable_key");
   if (!place.active) throw new ApiError(422, "place_inactive", "This place is not taking bookings.");
   const rules = rulesOf(place);
-  const now = deps.now();
   const w = bookingWindow(rules, { start: fromIso(input.start), durationMinutes: input.durationMinutes }, now);
   const phone = validPhone(input.contact.phone);
   const price = input.quote ? await quotedPrice(deps.config, input.quote, place.id, w, rules.pricing.currency, now) : priceFor(rules, w);
@@ -183,16 +185,12 @@ export async function createBooking(deps: Deps, caller: Caller | null, input: Cr
       : undefined;
   // A booking paid on the spot is this one write: its answer (with a visitor's token) is known
   // before it and sealed with it, answered only if the capacity guard let it in. One paid online
-  // writes again once the provider opened its payment; it is not sealed (see the README).
+  // writes again once its payment is open: this write is the point a retry after a crash resumes
+  // from (above), and the second seals the answer.
   const access = visitor && participantId ? await bookerAccess(deps, row, participantId) : undefined;
-  if (!online) {
-    answerOnCommit(
-      deps,
-      201,
-      toBooking(row, { access }),
-      sql`EXISTS (SELECT 1 FROM ${placeBookings} WHERE ${placeBookings.id} = ${row.id})`,
-    );
-  }
+  const written = sql`EXISTS (SELECT 1 FROM ${placeBookings} WHERE ${placeBookings.id} = ${row.id})`;
+  if (online) resumeOnCommit(deps, row.id, written);
+  else answerOnCommit(deps, 201, toBooking(row, { access }), written);
   const insert = bookingInsert(deps, row, guard);
   const statements: [typeof insert, ...BatchItem<"sqlite">[]] = [
     insert,
@@ -208,6 +206,24 @@ export async function createBooking(deps: Deps, caller: Caller | null, input: Cr
     },
   });
   if (!online) return toBooking(created, { access });
+  return openBookingPayment(deps, place, created, visitor);
+}
+
+/** The booking this request's key holds from a create that died before opening its payment, while it still holds its spot. */
+async function resumedBooking(deps: Deps, placeId: string, now: number): Promise<BookingRow | undefined> {
+  const id = resumedFrom(deps);
+  if (!id) return undefined;
+  const [row] = await deps.db
+    .select()
+    .from(placeBookings)
+    .where(and(eq(placeBookings.id, id), eq(placeBookings.placeId, placeId)))
+    .limit(1);
+  return row?.status === "pending_payment" && (row.holdExpiresAt ?? 0) > now ? row : undefined;
+}
+
+/** Opens the payment of a booking held for it with the provider; the write recording it seals the request's answer. */
+async function openBookingPayment(deps: Deps, place: PlaceRow, created: BookingRow, visitor: boolean): Promise<Booking> {
+  const access = visitor && created.participantId ? await bookerAccess(deps, created, created.participantId) : undefined;
   let intent: PaymentIntent;
   try {
     intent = await paymentsProvider(deps.config).createPaymentIntent({
@@ -222,12 +238,10 @@ export async function createBooking(deps: Deps, caller: Caller | null, input: Cr
     await expireBooking(deps, created, "cancelled");
     throw new ApiError(503, "payment_provider_error", "The payments provider did not answer: nothing was held or charged. Try again.");
   }
-  const [paying] = await deps.db
-    .update(placeBookings)
-    .set({ paymentIntentId: intent.id })
-    .where(eq(placeBookings.id, created.id))
-    .returning();
-  return toBooking(paying ?? created, { intent, access });
+  const answer = toBooking({ ...created, paymentIntentId: intent.id }, { intent, access });
+  answerOnCommit(deps, 201, answer);
+  await deps.db.update(placeBookings).set({ paymentIntentId: intent.id }).where(eq(placeBookings.id, created.id));
+  return answer;
 }
 
 /**
