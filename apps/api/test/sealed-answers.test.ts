@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
 import { EVENT_DEFAULTS, newEvent, newTicketType } from "./event-fixtures.js";
 import { newOrg, type TestOrg } from "./fixtures.js";
-import { call, createTestApp, type TestApp } from "./harness.js";
 import { rsvpSettings } from "./guest-fixtures.js";
+import { call, createTestApp, type TestApp } from "./harness.js";
 import { asVisitor, booked, inMinutes, newPlace, PARKING } from "./place-fixtures.js";
 import { joinPlan, newPlan } from "./plan-fixtures.js";
 
@@ -295,10 +295,16 @@ describe("a create that died right after its write answers its retry with the or
     const answer = (await retry.json()) as { id: string; status: string; payment?: unknown; access?: { token: string } };
     expect(retry.status, JSON.stringify(answer)).toBe(201);
     expect(answer.status).toBe(price ? "pending" : "paid");
-    if (price) expect(answer.payment, "the answer carries its payment").toEqual(expect.objectContaining({ checkoutUrl: expect.any(String) }));
+    if (price)
+      expect(answer.payment, "the answer carries its payment").toEqual(expect.objectContaining({ checkoutUrl: expect.any(String) }));
     const orders = (await call(t, "GET", `/v1/events/${event.id}/orders`, { token: org.secretKey })).body.data as { id: string }[];
-    expect(orders.map((o) => o.id), "one hold, the one resumed").toEqual([answer.id]);
-    const types = (await call(t, "GET", `/v1/events/${event.id}/ticket-types`, { token: org.secretKey })).body.data as { remaining: number }[];
+    expect(
+      orders.map((o) => o.id),
+      "one hold, the one resumed",
+    ).toEqual([answer.id]);
+    const types = (await call(t, "GET", `/v1/events/${event.id}/ticket-types`, { token: org.secretKey })).body.data as {
+      remaining: number;
+    }[];
     expect(types[0]?.remaining).toBe(3);
     // The same answer every time after.
     const again = await post(`/v1/events/${event.id}/orders`, visitor.token, body, key, visitor.headers);

@@ -149,43 +149,43 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
   const guarded = guardWrites(
     db,
     {
-    // INSERT … (scope, key, request_hash = <this holder's hash, else NULL>) ON CONFLICT DO NOTHING:
-    // while this request holds the key, the row exists and the insert is a no-op; otherwise the
-    // NULL fails request_hash's NOT NULL constraint, which rolls back the whole batch.
-    guard: () =>
-      db
-        .insert(idempotencyKeys)
-        .values({
-          scope,
-          key,
-          requestHash: sql`(SELECT ${idempotencyKeys.requestHash} FROM ${idempotencyKeys} WHERE ${held})`,
-          status: "pending",
-          createdAt: 0,
-        })
-        .onConflictDoNothing(),
-    seal: (answer) => storedResponse(sealer, answer.status, JSON.stringify(answer.body), JSON_HEADERS),
-    commit: (answer, when) => {
-      const committed = sql`CASE WHEN ${idempotencyKeys.status} = 'pending' THEN 'committed' ELSE ${idempotencyKeys.status} END`;
-      if (!answer) return db.update(idempotencyKeys).set({ status: committed }).where(held);
-      if (!when)
+      // INSERT … (scope, key, request_hash = <this holder's hash, else NULL>) ON CONFLICT DO NOTHING:
+      // while this request holds the key, the row exists and the insert is a no-op; otherwise the
+      // NULL fails request_hash's NOT NULL constraint, which rolls back the whole batch.
+      guard: () =>
+        db
+          .insert(idempotencyKeys)
+          .values({
+            scope,
+            key,
+            requestHash: sql`(SELECT ${idempotencyKeys.requestHash} FROM ${idempotencyKeys} WHERE ${held})`,
+            status: "pending",
+            createdAt: 0,
+          })
+          .onConflictDoNothing(),
+      seal: (answer) => storedResponse(sealer, answer.status, JSON.stringify(answer.body), JSON_HEADERS),
+      commit: (answer, when) => {
+        const committed = sql`CASE WHEN ${idempotencyKeys.status} = 'pending' THEN 'committed' ELSE ${idempotencyKeys.status} END`;
+        if (!answer) return db.update(idempotencyKeys).set({ status: committed }).where(held);
+        if (!when)
+          return db
+            .update(idempotencyKeys)
+            .set({ status: "done", ...answer })
+            .where(held);
+        // A conditional write: done with the answer where it took effect; where it did not, nothing
+        // was written, so the key stays pending and the refusal (or a retry) decides.
+        const ifWritten = (value: unknown, column: AnyColumn) => sql`CASE WHEN ${when} THEN ${value} ELSE ${column} END`;
         return db
           .update(idempotencyKeys)
-          .set({ status: "done", ...answer })
+          .set({
+            status: ifWritten("done", idempotencyKeys.status),
+            responseStatus: ifWritten(answer.responseStatus, idempotencyKeys.responseStatus),
+            responseBody: ifWritten(answer.responseBody, idempotencyKeys.responseBody),
+            responseHeaders: ifWritten(JSON.stringify(answer.responseHeaders), idempotencyKeys.responseHeaders),
+          })
           .where(held);
-      // A conditional write: done with the answer where it took effect; where it did not, nothing
-      // was written, so the key stays pending and the refusal (or a retry) decides.
-      const ifWritten = (value: unknown, column: AnyColumn) => sql`CASE WHEN ${when} THEN ${value} ELSE ${column} END`;
-      return db
-        .update(idempotencyKeys)
-        .set({
-          status: ifWritten("done", idempotencyKeys.status),
-          responseStatus: ifWritten(answer.responseStatus, idempotencyKeys.responseStatus),
-          responseBody: ifWritten(answer.responseBody, idempotencyKeys.responseBody),
-          responseHeaders: ifWritten(JSON.stringify(answer.responseHeaders), idempotencyKeys.responseHeaders),
-        })
-        .where(held);
-    },
-    lost: async () => (await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(held).limit(1)).length === 0,
+      },
+      lost: async () => (await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(held).limit(1)).length === 0,
     },
     resumeFrom,
   );

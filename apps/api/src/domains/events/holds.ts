@@ -1,11 +1,11 @@
 import { randomToken } from "@gatherkit/core";
 import { discountCodes, events, orderLines, orders, quotas, tickets, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
+import { rootDb } from "../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
 import { enqueueStockChanged } from "./events.js";
 import { offerWaitlist } from "./waitlist/waitlist.service.js";
-import { rootDb } from "../../lib/idempotent-writes.js";
 
 export type OrderRow = typeof orders.$inferSelect;
 

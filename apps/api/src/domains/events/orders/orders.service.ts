@@ -412,10 +412,7 @@ export async function openPayment(
   const paying = { ...row, paymentIntentId: intent.id, updatedAt: Math.max(deps.now(), row.updatedAt + 1) };
   const answer = answerWith && (await answerWith(paying, intent));
   if (answer) answerOnCommit(deps, 201, answer);
-  await deps.db
-    .update(orders)
-    .set({ paymentIntentId: paying.paymentIntentId, updatedAt: paying.updatedAt })
-    .where(eq(orders.id, row.id));
+  await deps.db.update(orders).set({ paymentIntentId: paying.paymentIntentId, updatedAt: paying.updatedAt }).where(eq(orders.id, row.id));
   return { row: paying, intent, answer };
 }
 
