@@ -384,8 +384,10 @@ describe("check-in", () => {
       await page.$eval($("gk-dash-checkin >>> #f-code"), (el) => {
         el.value = "";
       });
-      if (code) await page.type($("gk-dash-checkin >>> #f-code"), code);
-      await page.click($("gk-dash-checkin >>> form.manual button[type=submit]"));
+      // From the keyboard: the field, then Enter.
+      await page.focus($("gk-dash-checkin >>> #f-code"));
+      if (code) await page.keyboard.type(code);
+      await page.keyboard.press("Enter");
       await inDash(
         page,
         "gk-dash-checkin",
