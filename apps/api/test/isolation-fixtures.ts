@@ -20,7 +20,7 @@ import {
   type Review,
   type WaitlistEntry,
 } from "@gatherkit/core";
-import { calendarSyncRules, checkins, inboxItems, localMessages, waitlistEntries, webhookDeliveries } from "@gatherkit/db";
+import { calendarSyncRules, checkins, inboxItems, localMessages, webhookDeliveries } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { deliverOutbox } from "../src/lib/outbox.js";
 import { notificationWrites } from "../src/platform/notifications/notify.js";
@@ -235,7 +235,7 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
   const qr = await t.fetch(`http://api.test/v1/buyer/tickets/${paidTickets[0]?.id}?token=${buyerToken}`.replace("?", "/qr?"));
   if (qr.status !== 200) throw new Error(`the isolation ticket's QR code answered ${qr.status}`);
   // A free type of one ticket, taken, and a waiting-list entry for it (made through the API, then
-  // removed, so that replaying the request succeeds again).
+  // left, so that replaying the request succeeds again).
   const scarce = await newTicketType(t, org, event, { name: "Last seat", price: 0, quantity: 1 });
   await checkout(t, org, event, [{ ticketTypeId: scarce.id, quantity: 1 }]);
   const waiting = expectStatus<WaitlistEntry>(
@@ -245,7 +245,10 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
     }),
     201,
   );
-  await t.deps.db.delete(waitlistEntries).where(eq(waitlistEntries.id, waiting.id));
+  objects.waitlistEntry = expectStatus<WaitlistEntry>(
+    await call(t, "POST", `/v1/waitlist-entries/${waiting.id}/leave`, { token: org.secretKey, body: {} }),
+    200,
+  );
   // An unpublished event (publish succeeds on it) with a ticket type no order holds (delete succeeds on it).
   const unpublished = await newEvent(t, org, { title: `${name} rehearsal` });
   expectStatus(await call(t, "POST", `/v1/events/${unpublished.id}/unpublish`, { token: org.secretKey }), 200);

@@ -8,7 +8,10 @@ import "./pages/calendars.js";
 import "./pages/embed.js";
 import "./pages/password-reset.js";
 import "./pages/requests.js";
+import "./pages/checkin.js";
+import "./pages/discounts.js";
 import "./pages/events.js";
+import "./pages/orders.js";
 import "./pages/keys.js";
 import "./pages/notifications.js";
 import "./pages/place-edit.js";
@@ -33,6 +36,10 @@ const TITLES: Record<Route["page"], string> = {
   settings: "Settings",
   events: "Events",
   event: "Event",
+  "event-orders": "Orders",
+  order: "Order",
+  "event-discounts": "Discount codes",
+  "event-checkin": "Check-in",
   plan: "Plan",
   places: "Places",
   place: "Place",
@@ -153,7 +160,8 @@ export class Dashboard extends LitElement {
     const here = this.#route.page;
     const current =
       here === page ||
-      (page === "events" && here === "event") ||
+      (page === "events" &&
+        (here === "event" || here === "event-orders" || here === "order" || here === "event-discounts" || here === "event-checkin")) ||
       (page === "places" && (here === "place" || here === "place-new" || here === "place-edit")) ||
       (page === "calendars" && here === "client") ||
       (page === "notifications" && here === "outbox-message") ||
@@ -221,6 +229,14 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-notifications></gk-dash-notifications>`;
       case "outbox-message":
         return keyed(route.id, html`<gk-dash-outbox-message message-id=${route.id}></gk-dash-outbox-message>`);
+      case "event-orders":
+        return keyed(`orders-${route.id}`, html`<gk-dash-orders event-id=${route.id}></gk-dash-orders>`);
+      case "order":
+        return keyed(route.order, html`<gk-dash-order event-id=${route.id} order-id=${route.order}></gk-dash-order>`);
+      case "event-discounts":
+        return keyed(`discounts-${route.id}`, html`<gk-dash-discounts event-id=${route.id}></gk-dash-discounts>`);
+      case "event-checkin":
+        return keyed(`checkin-${route.id}`, html`<gk-dash-checkin event-id=${route.id}></gk-dash-checkin>`);
       case "event":
         // One element per event: going from one event to another loads afresh.
         return keyed(route.id, html`<gk-dash-event event-id=${route.id}></gk-dash-event>`);

@@ -18,6 +18,10 @@ export type Route =
   | { page: "settings" }
   | { page: "events" }
   | { page: "event"; id: string }
+  | { page: "event-orders"; id: string }
+  | { page: "order"; id: string; order: string }
+  | { page: "event-discounts"; id: string }
+  | { page: "event-checkin"; id: string }
   | { page: "plan"; id: string }
   | { page: "places" }
   | { page: "place"; id: string }
@@ -67,6 +71,12 @@ export function parse(url: URL): Route {
     default: {
       const event = /^\/events\/(evt_[A-Za-z0-9]+)$/.exec(path);
       if (event?.[1]) return { page: "event", id: event[1] };
+      const ticketing = /^\/events\/(evt_[A-Za-z0-9]+)\/(orders|discounts|checkin)(?:\/(ord_[A-Za-z0-9]+))?$/.exec(path);
+      if (ticketing?.[1] && ticketing[2] === "orders" && ticketing[3]) return { page: "order", id: ticketing[1], order: ticketing[3] };
+      if (ticketing?.[1] && !ticketing[3]) {
+        const page = ticketing[2] === "orders" ? "event-orders" : ticketing[2] === "discounts" ? "event-discounts" : "event-checkin";
+        return { page, id: ticketing[1] };
+      }
       const plan = /^\/plans\/(plan_[A-Za-z0-9]+)$/.exec(path);
       if (plan?.[1]) return { page: "plan", id: plan[1] };
       const place = /^\/places\/(plc_[A-Za-z0-9]+)$/.exec(path);

@@ -34,6 +34,7 @@ export const styles = css`
   textarea { display: block; width: 100%; box-sizing: border-box; }
   @media (max-width: 40rem) { th.optional, td.optional { display: none; } }
   .table-wrap { overflow-x: auto; }
+  ul.sections { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; list-style: none; padding: 0; }
 `;
 
 /**

@@ -105,6 +105,7 @@ export type {
   Invite,
   InvitePreview,
   InviteStatus,
+  JoinedWaitlistEntry,
   JoinPlanResult,
   LocalMessage,
   Me,
@@ -235,6 +236,8 @@ export type CheckinListCreateParams = z.input<typeof CreateCheckinListSchema>;
 /** `q` (name, email or ticket code), `limit`, `cursor`. */
 export type CheckinsListParams = Partial<CheckinListQuery>;
 export type DiscountCodeCreateParams = z.input<typeof CreateDiscountCodeSchema>;
+export type DiscountCodeUpdateParams = { active: boolean };
+export type DiscountCodeListParams = { limit?: number; cursor?: string };
 export type RefundCreateParams = z.input<typeof CreateRefundSchema>;
 export type WaitlistJoinParams = z.input<typeof JoinWaitlistSchema>;
 /** `status`, `limit`, `cursor`. */

@@ -82,7 +82,11 @@ describe("gk.events.discountCodes, checkinLists, analytics and gk.orders.refunds
     const ga = await staff.events.ticketTypes.create(event.id, { name: "General", price: 2000, currency: "EUR", quantity: 10 });
     await staff.events.publish(event.id);
     const code = await staff.events.discountCodes.create(event.id, { code: "FADO10", kind: "percent", value: 10, maxUses: 5 });
-    expect((await staff.events.discountCodes.list(event.id)).map((d) => d.id)).toEqual([code.id]);
+    expect((await staff.events.discountCodes.list(event.id)).data.map((d) => d.id)).toEqual([code.id]);
+    const spare = await staff.events.discountCodes.create(event.id, { code: "SPARE", kind: "fixed", value: 100 });
+    expect((await staff.events.discountCodes.update(event.id, spare.id, { active: false })).active).toBe(false);
+    await staff.events.discountCodes.del(event.id, spare.id);
+    expect((await staff.events.discountCodes.list(event.id)).data.map((d) => d.id)).toEqual([code.id]);
 
     const order = await page.events.orders.create(event.id, {
       buyer: { name: "Grace", email: "grace@example.com" },
@@ -134,5 +138,11 @@ describe("gk.events.discountCodes, checkinLists, analytics and gk.orders.refunds
     const entry = await page.events.ticketTypes.joinWaitlist(event.id, last.id, { name: "Ada", email: "ada@example.com" });
     expect(entry).toMatchObject({ status: "waiting", quantity: 1 });
     expect((await staff.events.ticketTypes.waitlist(event.id)).data.map((e) => e.id)).toEqual([entry.id]);
+    // Ada leaves with her own token (from a client with only the page's key); leaving again is the same.
+    expect((await page.events.ticketTypes.leaveWaitlist(entry.id, { token: entry.leaveToken })).status).toBe("left");
+    expect((await page.events.ticketTypes.leaveWaitlist(entry.id, { token: entry.leaveToken })).status).toBe("left");
+    // Staff remove an entry without a token.
+    const bo = await page.events.ticketTypes.joinWaitlist(event.id, last.id, { name: "Bo", email: "bo@example.com" });
+    expect((await staff.events.ticketTypes.leaveWaitlist(bo.id)).status).toBe("left");
   });
 });

@@ -136,6 +136,11 @@ export class EventPage extends LitElement {
             : nothing
         }
       </div>
+      <nav aria-label="Ticketing"><ul class="sections">
+        <li><a href="${BASE}/events/${ev.id}/orders">Orders</a></li>
+        <li><a href="${BASE}/events/${ev.id}/discounts">Discount codes</a></li>
+        <li><a href="${BASE}/events/${ev.id}/checkin">Check-in</a></li>
+      </ul></nav>
       <h2>Ticket types</h2>
       ${
         this.#types.length === 0

@@ -428,6 +428,7 @@ export type Order = z.infer<typeof OrderSchema>;
 
 export const OrderListQuerySchema = PageQuerySchema.extend({
   status: OrderStatusSchema.optional().openapi(q("status", "Only orders with this status.")),
+  q: text().trim().min(1).max(100).optional().openapi(q("q", "Text to find in the buyer's name or email or the confirmation code.")),
 });
 export type OrderListQuery = z.output<typeof OrderListQuerySchema>;
 export const OrderPageSchema = pageSchema(OrderSchema, "OrderPage");

@@ -159,12 +159,22 @@ export const DiscountCodeSchema = z
     used: z.number().int().openapi({ description: "Orders holding or having bought with it." }),
     validFrom: z.iso.datetime().nullable(),
     validUntil: z.iso.datetime().nullable(),
+    active: z.boolean().openapi({ description: "false once an organizer deactivated it: no checkout takes it; its uses stay counted." }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
   .openapi("DiscountCode");
 export type DiscountCode = z.infer<typeof DiscountCodeSchema>;
-export const DiscountCodeListSchema = z.object({ data: z.array(DiscountCodeSchema) }).openapi("DiscountCodeList");
+export const DiscountCodeListQuerySchema = PageQuerySchema;
+export type DiscountCodeListQuery = z.output<typeof DiscountCodeListQuerySchema>;
+export const DiscountCodePageSchema = pageSchema(DiscountCodeSchema, "DiscountCodePage");
+
+export const UpdateDiscountCodeSchema = z
+  .strictObject({
+    active: z.boolean().openapi({ description: "false deactivates the code (checkouts refuse it), true takes it back into use." }),
+  })
+  .openapi("UpdateDiscountCodeRequest");
+export type UpdateDiscountCode = z.output<typeof UpdateDiscountCodeSchema>;
 
 export const CreateDiscountCodeSchema = z
   .strictObject({
@@ -271,6 +281,8 @@ export const JoinWaitlistSchema = z
   .openapi("JoinWaitlistRequest");
 export type JoinWaitlist = z.output<typeof JoinWaitlistSchema>;
 
+export const WAITLIST_STATUSES = ["waiting", "offered", "claimed", "expired", "left"] as const;
+
 export const WaitlistEntrySchema = z
   .object({
     id: WaitlistEntryId,
@@ -279,9 +291,9 @@ export const WaitlistEntrySchema = z
     name: z.string(),
     email: z.string(),
     quantity: z.number().int(),
-    status: z.enum(["waiting", "offered", "claimed", "expired"]).openapi({
+    status: z.enum(WAITLIST_STATUSES).openapi({
       description:
-        "`waiting`; `offered`: tickets came back and are held in this entry's name (`orderId`), emailed with a payment link, until the hold's `expiresAt`; `claimed`: paid; `expired`: the offer ran out and passed to the next entry.",
+        "`waiting`; `offered`: tickets came back and are held in this entry's name (`orderId`), emailed with a payment link, until the hold's `expiresAt`; `claimed`: paid; `expired`: the offer ran out and passed to the next entry; `left`: the entrant left (or an organizer removed the entry).",
     }),
     orderId: OrderId.nullable(),
     offeredAt: z.iso.datetime().nullable(),
@@ -291,7 +303,25 @@ export const WaitlistEntrySchema = z
 export type WaitlistEntry = z.infer<typeof WaitlistEntrySchema>;
 
 export const WaitlistQuerySchema = PageQuerySchema.extend({
-  status: z.enum(["waiting", "offered", "claimed", "expired"]).optional().openapi(q("status", "Only entries in this status.")),
+  status: z.enum(WAITLIST_STATUSES).optional().openapi(q("status", "Only entries in this status.")),
 });
 export type WaitlistQuery = z.output<typeof WaitlistQuerySchema>;
 export const WaitlistPageSchema = pageSchema(WaitlistEntrySchema, "WaitlistEntryPage");
+
+/** The answer to joining: the entry, and the entrant's own key to leave it (only in this answer). */
+export const JoinedWaitlistEntrySchema = WaitlistEntrySchema.extend({
+  leaveToken: z.string().openapi({
+    description:
+      "The entrant's key to leave the waiting list (`POST /v1/waitlist-entries/{id}/leave` with `{ token }`). Only in this answer; the link in an offer email works too.",
+  }),
+}).openapi("JoinedWaitlistEntry");
+export type JoinedWaitlistEntry = z.infer<typeof JoinedWaitlistEntrySchema>;
+
+export const LeaveWaitlistSchema = z
+  .strictObject({
+    token: text().min(1).max(200).optional().openapi({
+      description: "The entrant's `leaveToken`, or the `token` of the order link in their offer email. Organizers leave it out.",
+    }),
+  })
+  .openapi("LeaveWaitlistRequest");
+export type LeaveWaitlist = z.output<typeof LeaveWaitlistSchema>;

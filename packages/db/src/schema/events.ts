@@ -249,6 +249,8 @@ export const discountCodes = sqliteTable(
     used: integer("used").notNull().default(0),
     validFrom: integer("valid_from"),
     validUntil: integer("valid_until"),
+    /** Deactivated by an organizer: no checkout takes it (its uses so far stay counted). */
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -353,7 +355,7 @@ export const waitlistEntries = sqliteTable(
     name: text("name").notNull(),
     email: text("email").notNull(),
     quantity: integer("quantity").notNull(),
-    status: text("status", { enum: ["waiting", "offered", "claimed", "expired"] }).notNull(),
+    status: text("status", { enum: ["waiting", "offered", "claimed", "expired", "left"] }).notNull(),
     /** The hold offered to this entry. */
     orderId: text("order_id").references(() => orders.id),
     offeredAt: integer("offered_at"),

@@ -6,6 +6,7 @@ import type {
   EventCreateParams,
   EventListParams,
   EventUpdateParams,
+  JoinedWaitlistEntry,
   Order,
   OrderCreateParams,
   OrderListParams,
@@ -120,8 +121,21 @@ export class TicketTypes extends APIResource {
   }
 
   /** Joins a sold-out type's waiting list (a page's publishable key is enough); 409 `waitlist_not_needed` while it is on sale. */
-  joinWaitlist(eventId: string, ticketTypeId: string, params: WaitlistJoinParams, options?: RequestOptions): Promise<WaitlistEntry> {
+  joinWaitlist(eventId: string, ticketTypeId: string, params: WaitlistJoinParams, options?: RequestOptions): Promise<JoinedWaitlistEntry> {
     return this._transport.request("POST", path`/v1/events/${eventId}/ticket-types/${ticketTypeId}/waitlist`, { ...options, body: params });
+  }
+
+  /**
+   * Leaves the waiting list: the entrant with `token` (the join answer's `leaveToken`, or the
+   * token of the order link in their offer email) from any client; an owner or admin without it.
+   * Idempotent; an offer that was held is released to the next entry. 409 `waitlist_entry_claimed` once paid.
+   */
+  leaveWaitlist(entryId: string, params: { token?: string } = {}, options?: RequestOptions): Promise<WaitlistEntry> {
+    return this._transport.request("POST", path`/v1/waitlist-entries/${entryId}/leave`, {
+      ...options,
+      ...(params.token ? { auth: "none" as const } : {}),
+      body: params,
+    });
   }
 
   /** Organizers: the event's waiting list, newest first, optionally one `status`. */

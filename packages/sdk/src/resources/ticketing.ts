@@ -7,6 +7,8 @@ import type {
   CheckinsListParams,
   DiscountCode,
   DiscountCodeCreateParams,
+  DiscountCodeListParams,
+  DiscountCodeUpdateParams,
   Refund,
   RefundCreateParams,
 } from "../types.js";
@@ -56,9 +58,19 @@ export class DiscountCodes extends APIResource {
     return this._transport.request("POST", path`/v1/events/${eventId}/discount-codes`, { ...options, body: params });
   }
 
-  /** With how often each was used. */
-  async list(eventId: string, options?: RequestOptions): Promise<DiscountCode[]> {
-    return (await this._transport.request<{ data: DiscountCode[] }>("GET", path`/v1/events/${eventId}/discount-codes`, options)).data;
+  /** Newest first, with how often each was used. */
+  list(eventId: string, params?: DiscountCodeListParams, options?: RequestOptions): PagePromise<DiscountCode> {
+    return this._transport.list(path`/v1/events/${eventId}/discount-codes`, params, options);
+  }
+
+  /** `{ active: false }` deactivates it (checkouts refuse it), `true` takes it back into use. */
+  update(eventId: string, discountCodeId: string, params: DiscountCodeUpdateParams, options?: RequestOptions): Promise<DiscountCode> {
+    return this._transport.request("PATCH", path`/v1/events/${eventId}/discount-codes/${discountCodeId}`, { ...options, body: params });
+  }
+
+  /** Only while no order has used it (409 `discount_code_used`: deactivate it instead). */
+  async del(eventId: string, discountCodeId: string, options?: RequestOptions): Promise<void> {
+    await this._transport.request("DELETE", path`/v1/events/${eventId}/discount-codes/${discountCodeId}`, options);
   }
 }
 

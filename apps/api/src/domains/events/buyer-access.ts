@@ -5,33 +5,44 @@ import type { Config } from "../../lib/types.js";
  * derived from JWT_SECRET, so nothing is stored and the confirmation email, written when the
  * payment arrives, can carry the same link the checkout answered with. 256 bits, base64url.
  */
+type Purpose = "order-buyer-access" | "waitlist-leave";
 const keys = new Map<string, Promise<CryptoKey>>();
-function keyFor(secret: string): Promise<CryptoKey> {
-  let k = keys.get(secret);
+function keyFor(secret: string, purpose: Purpose): Promise<CryptoKey> {
+  let k = keys.get(`${purpose}:${secret}`);
   if (!k) {
-    k = crypto.subtle.importKey("raw", new TextEncoder().encode(`order-buyer-access:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, [
+    k = crypto.subtle.importKey("raw", new TextEncoder().encode(`${purpose}:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, [
       "sign",
     ]);
-    keys.set(secret, k);
+    keys.set(`${purpose}:${secret}`, k);
   }
   return k;
 }
 
-export async function buyerToken(config: Config, orderId: string): Promise<string> {
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await keyFor(config.jwtSecret), new TextEncoder().encode(orderId)));
+async function mac(config: Config, purpose: Purpose, id: string): Promise<string> {
+  const bytes = new Uint8Array(await crypto.subtle.sign("HMAC", await keyFor(config.jwtSecret, purpose), new TextEncoder().encode(id)));
   let s = "";
-  for (const b of mac) s += String.fromCharCode(b);
+  for (const b of bytes) s += String.fromCharCode(b);
   return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** Whether `token` is the buyer token of `orderId` (compared in constant time). */
-export async function isBuyerToken(config: Config, orderId: string, token: string): Promise<boolean> {
-  const want = await buyerToken(config, orderId);
+async function macMatches(config: Config, purpose: Purpose, id: string, token: string): Promise<boolean> {
+  const want = await mac(config, purpose, id);
   if (want.length !== token.length) return false;
   let diff = 0;
   for (let i = 0; i < want.length; i++) diff |= want.charCodeAt(i) ^ token.charCodeAt(i);
   return diff === 0;
 }
+
+export const buyerToken = (config: Config, orderId: string): Promise<string> => mac(config, "order-buyer-access", orderId);
+
+/** Whether `token` is the buyer token of `orderId` (compared in constant time). */
+export const isBuyerToken = (config: Config, orderId: string, token: string): Promise<boolean> =>
+  macMatches(config, "order-buyer-access", orderId, token);
+
+/** A waiting-list entrant's key to leave it: the same construction under its own key, so neither token opens the other. */
+export const leaveToken = (config: Config, entryId: string): Promise<string> => mac(config, "waitlist-leave", entryId);
+export const isLeaveToken = (config: Config, entryId: string, token: string): Promise<boolean> =>
+  macMatches(config, "waitlist-leave", entryId, token);
 
 /** Where the buyer reads the order, and each ticket's QR code, without a credential. */
 export const buyerOrderUrl = (config: Config, orderId: string, token: string) =>

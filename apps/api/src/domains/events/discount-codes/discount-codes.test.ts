@@ -1,6 +1,6 @@
 import type { DiscountCode, Order } from "@gatherkit/core";
-import { orders } from "@gatherkit/db";
-import { eq } from "drizzle-orm";
+import { discountCodes, orders } from "@gatherkit/db";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newEvent, newTicketType } from "../../../../test/event-fixtures.js";
 import { addMember, expectProblem, expectStatus, TEST_ORIGIN, type TestOrg, twoOrgs } from "../../../../test/fixtures.js";
@@ -56,8 +56,8 @@ describe("discount codes at checkout", () => {
       200,
     );
     expect(listed.data.map((d) => [d.code, d.used])).toEqual([
-      ["EARLYBIRD", 1],
       ["FIVEOFF", 1],
+      ["EARLYBIRD", 1],
     ]);
   });
 
@@ -161,5 +161,101 @@ describe("uses are counted atomically, like stock", () => {
       );
       expect(listed.data[0]?.used).toBe(5);
     }
+  });
+});
+
+describe("deactivating, deleting and listing codes", () => {
+  const path = (eventId: string, id = "") => `/v1/events/${eventId}/discount-codes${id ? `/${id}` : ""}`;
+
+  it("a deactivated code is refused at checkout (422 discount_code_inactive), keeps its uses, and can be reactivated; only owners and admins", async () => {
+    const event = await newEvent(t, a);
+    const ga = await newTicketType(t, a, event, { price: 2500 });
+    const code = await newCode(event.id, { code: "PAUSE", kind: "percent", value: 10 });
+    expect(code.active).toBe(true);
+    expectStatus(await buy(event.id, [{ ticketTypeId: ga.id, quantity: 1 }], "pause"), 201);
+    const off = expectStatus<DiscountCode>(
+      await call(t, "PATCH", path(event.id, code.id), { token: a.secretKey, body: { active: false } }),
+      200,
+    );
+    expect(off).toMatchObject({ active: false, used: 1 });
+    expectProblem(await buy(event.id, [{ ticketTypeId: ga.id, quantity: 1 }], "pause"), 422, "discount_code_inactive");
+    expectStatus(await call(t, "PATCH", path(event.id, code.id), { token: a.secretKey, body: { active: true } }), 200);
+    expectStatus(await buy(event.id, [{ ticketTypeId: ga.id, quantity: 1 }], "pause"), 201);
+    const staff = await addMember(t, a, "staff");
+    expectProblem(
+      await call(t, "PATCH", path(event.id, code.id), { token: staff.accessToken, body: { active: false } }),
+      403,
+      "permission_denied",
+    );
+    expectProblem(await call(t, "PATCH", path(event.id, code.id), { token: b.secretKey, body: { active: false } }), 404, "not_found");
+    expectProblem(
+      await call(t, "PATCH", path(event.id, code.id), { token: a.secretKey, body: { active: "no" } }),
+      400,
+      "validation_failed",
+    );
+  });
+
+  it("a code never used is deleted (then 404); a used one is 409 discount_code_used; the list is paginated, newest first", async () => {
+    const event = await newEvent(t, a);
+    const ga = await newTicketType(t, a, event, { price: 2500 });
+    const unused = await newCode(event.id, { code: "NEVER", kind: "fixed", value: 100 });
+    const used = await newCode(event.id, { code: "ONCE", kind: "fixed", value: 100 });
+    expectStatus(await buy(event.id, [{ ticketTypeId: ga.id, quantity: 1 }], "once"), 201);
+    expectProblem(await call(t, "DELETE", path(event.id, unused.id), { token: b.secretKey }), 404, "not_found");
+    expect((await call(t, "DELETE", path(event.id, unused.id), { token: a.secretKey })).status).toBe(204);
+    expectProblem(await call(t, "DELETE", path(event.id, unused.id), { token: a.secretKey }), 404, "not_found");
+    expectProblem(await buy(event.id, [{ ticketTypeId: ga.id, quantity: 1 }], "never"), 422, "discount_code_invalid");
+    expectProblem(await call(t, "DELETE", path(event.id, used.id), { token: a.secretKey }), 409, "discount_code_used");
+
+    for (const c of ["PAGE-A", "PAGE-B", "PAGE-C"]) await newCode(event.id, { code: c, kind: "percent", value: 5 });
+    const first = expectStatus<{ data: DiscountCode[]; nextCursor: string | null }>(
+      await call(t, "GET", `${path(event.id)}?limit=2`, { token: a.secretKey }),
+      200,
+    );
+    expect(first.data.map((d) => d.code)).toEqual(["PAGE-C", "PAGE-B"]);
+    const second = expectStatus<{ data: DiscountCode[]; nextCursor: string | null }>(
+      await call(t, "GET", `${path(event.id)}?limit=2&cursor=${first.nextCursor}`, { token: a.secretKey }),
+      200,
+    );
+    expect(second).toMatchObject({ nextCursor: null });
+    expect(second.data.map((d) => d.code)).toEqual(["PAGE-A", "ONCE"]);
+  });
+
+  /** Orders holding the code, from the order rows. */
+  const holding = async (codeId: string) =>
+    (
+      await t.deps.db
+        .select({ id: orders.id })
+        .from(orders)
+        .where(and(eq(orders.discountCodeId, codeId), eq(orders.status, "pending")))
+    ).length;
+
+  it("deleting while 20 checkouts take the code: it is either deleted with no order holding it, or kept and counted (five rounds); the control (a delete without the used = 0 guard) strands orders", async () => {
+    for (let round = 0; round < 5; round++) {
+      const event = await newEvent(t, a);
+      const ga = await newTicketType(t, a, event, { price: 2500 });
+      const code = await newCode(event.id, { code: `RACE-${round}`, kind: "percent", value: 10 });
+      const [gone, ...bought] = await Promise.all([
+        call(t, "DELETE", path(event.id, code.id), { token: a.secretKey }),
+        ...Array.from({ length: 20 }, () => buy(event.id, [{ ticketTypeId: ga.id, quantity: 1 }], code.code)),
+      ]);
+      const took = bought.filter((r) => r.status === 201).length;
+      const [row] = await t.deps.db.select().from(discountCodes).where(eq(discountCodes.id, code.id));
+      if (gone!.status === 204) {
+        expect(row, "deleted").toBeUndefined();
+        expect(await holding(code.id), "no order holds a deleted code").toBe(0);
+      } else {
+        expectProblem(gone!, 409, "discount_code_used");
+        expect(row?.used, "its uses are the orders holding it").toBe(await holding(code.id));
+        expect(took).toBe(row?.used);
+      }
+    }
+    // The control: a delete that does not check the uses, after a checkout took the code.
+    const event = await newEvent(t, a);
+    const ga = await newTicketType(t, a, event, { price: 2500 });
+    const code = await newCode(event.id, { code: "NAIVE", kind: "percent", value: 10 });
+    expectStatus(await buy(event.id, [{ ticketTypeId: ga.id, quantity: 1 }], "naive"), 201);
+    await t.deps.db.delete(discountCodes).where(eq(discountCodes.id, code.id));
+    expect(await holding(code.id), "the naive delete strands an order").toBe(1);
   });
 });

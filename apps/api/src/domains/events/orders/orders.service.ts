@@ -1,6 +1,6 @@
 import { type CreateOrder, lineDiscount, newConfirmationCode, newId, type Order, type OrderListQuery, type Page } from "@gatherkit/core";
 import { discountCodes, events, orderLines, orders, quotas, tickets, ticketTypeQuotas, ticketTypes, waitlistEntries } from "@gatherkit/db";
-import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, like, or, type SQL, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
@@ -150,13 +150,15 @@ async function checkRequest(deps: Deps, event: EventRow, input: CreateOrder): Pr
 
 /**
  * The discount `code` gives these lines, checked against its rules as read (the hold's write
- * checks its uses and window again): 422 `discount_code_invalid` (no such code in the event),
+ * checks its uses, window and that it is active again): 422 `discount_code_invalid` (no such code
+ * in the event), 422 `discount_code_inactive` (deactivated),
  * 409 `discount_code_not_valid_now` (outside its window), 409 `discount_code_exhausted` (every
  * use taken), 422 `discount_code_not_applicable` (none of the types it is for).
  */
 async function applyDiscount(deps: Deps, event: EventRow, code: string, lines: Request["lines"]): Promise<Request["discount"]> {
   const row = await findDiscountCode(deps, event.id, code);
   if (!row) throw new ApiError(422, "discount_code_invalid", `${code} is not a discount code of this event.`);
+  if (!row.active) throw new ApiError(422, "discount_code_inactive", `${row.code} is no longer accepted.`);
   const now = deps.now();
   if ((row.validFrom !== null && now < row.validFrom) || (row.validUntil !== null && now >= row.validUntil)) {
     throw new ApiError(
@@ -499,12 +501,20 @@ export async function cancelOrder(deps: Deps, caller: Caller | null, orderId: st
   return toOrderWithAccess(deps, done.row, done.lines, done.issued);
 }
 
-/** An event's orders, newest first (organizers). */
+/** An event's orders, newest first (organizers), optionally of one status and searched by buyer name, email or confirmation code. */
 export async function listOrders(deps: Deps, caller: Caller | null, eventId: string, query: OrderListQuery): Promise<Page<Order>> {
   requireOrganizer({ var: { caller } });
   const { event } = await loadEvent(deps, caller, eventId);
   await releaseExpiredHolds(deps, event.id);
   const db = deps.db;
+  const needle = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const search = needle
+    ? or(
+        like(orders.buyerName, sql`${needle} ESCAPE '\\'`),
+        like(orders.buyerEmail, sql`${needle} ESCAPE '\\'`),
+        like(orders.confirmationCode, sql`${needle} ESCAPE '\\'`),
+      )
+    : undefined;
   const page = await paginate(
     orders,
     query,
@@ -512,7 +522,7 @@ export async function listOrders(deps: Deps, caller: Caller | null, eventId: str
       db
         .select()
         .from(orders)
-        .where(and(eq(orders.eventId, event.id), query.status ? eq(orders.status, query.status) : undefined, p.where))
+        .where(and(eq(orders.eventId, event.id), query.status ? eq(orders.status, query.status) : undefined, search, p.where))
         .orderBy(...p.orderBy)
         .limit(p.limit),
     (row) => row,

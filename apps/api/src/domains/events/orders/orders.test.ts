@@ -263,3 +263,32 @@ describe("holds end", () => {
     );
   });
 });
+
+describe("finding orders", () => {
+  it("q finds by the buyer's name or email or the confirmation code (any case; % and _ are plain text), with status", async () => {
+    const event = await newEvent(t, a);
+    const type = await newTicketType(t, a, event, { price: 1000, quantity: 10 });
+    const ada = expectStatus<Order>(
+      await checkoutRequest(t, a, event, [{ ticketTypeId: type.id, quantity: 1 }], { email: "ada_l@example.com" }),
+      201,
+    );
+    const bob = expectStatus<Order>(
+      await checkoutRequest(t, a, event, [{ ticketTypeId: type.id, quantity: 1 }], { email: "bob@example.org" }),
+      201,
+    );
+    expectStatus(await call(t, "POST", `/v1/orders/${bob.id}/cancel`, { token: a.secretKey }), 200);
+    const find = async (query: string) =>
+      expectStatus<{ data: Order[] }>(await call(t, "GET", `/v1/events/${event.id}/orders?${query}`, { token: a.secretKey }), 200).data.map(
+        (o) => o.id,
+      );
+    expect(await find("q=ADA_L")).toEqual([ada.id]);
+    expect(await find("q=example.org")).toEqual([bob.id]);
+    expect(await find(`q=${bob.confirmationCode.toLowerCase()}`)).toEqual([bob.id]);
+    expect(await find("q=grace")).toEqual([bob.id, ada.id]);
+    expect(await find("q=grace&status=cancelled")).toEqual([bob.id]);
+    expect(await find("q=%25")).toEqual([]);
+    expect(await find("q=a_l")).toEqual([ada.id]);
+    expect(await find("q=nobody")).toEqual([]);
+    expectProblem(await call(t, "GET", `/v1/events/${event.id}/orders?q=`, { token: a.secretKey }), 400, "validation_failed");
+  });
+});

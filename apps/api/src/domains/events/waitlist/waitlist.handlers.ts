@@ -1,5 +1,5 @@
 import type { AppRouteHandler } from "../../../lib/types.js";
-import type { JoinRoute, ListRoute } from "./waitlist.routes.js";
+import type { JoinRoute, LeaveRoute, ListRoute } from "./waitlist.routes.js";
 import * as service from "./waitlist.service.js";
 
 export const join: AppRouteHandler<JoinRoute> = async (c) => {
@@ -9,3 +9,6 @@ export const join: AppRouteHandler<JoinRoute> = async (c) => {
 
 export const list: AppRouteHandler<ListRoute> = async (c) =>
   c.json(await service.listWaitlist(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("query")), 200);
+
+export const leave: AppRouteHandler<LeaveRoute> = async (c) =>
+  c.json(await service.leaveWaitlist(c.var.deps, c.var.caller, c.req.valid("param").entryId, c.req.valid("json")), 200);

@@ -1,4 +1,11 @@
-import { JoinWaitlistSchema, WaitlistEntrySchema, WaitlistPageSchema, WaitlistQuerySchema } from "@gatherkit/core";
+import {
+  JoinedWaitlistEntrySchema,
+  JoinWaitlistSchema,
+  LeaveWaitlistSchema,
+  WaitlistEntrySchema,
+  WaitlistPageSchema,
+  WaitlistQuerySchema,
+} from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../../lib/openapi.js";
 
@@ -15,7 +22,7 @@ export const join = createRoute({
   security: security.any,
   request: { params: pathIds({ eventId: "event", ticketTypeId: "ticketType" }), body: jsonBody(JoinWaitlistSchema) },
   responses: {
-    201: jsonResponse(WaitlistEntrySchema, "The entry (already `offered` if tickets were free)."),
+    201: jsonResponse(JoinedWaitlistEntrySchema, "The entry (already `offered` if tickets were free), with the entrant's `leaveToken`."),
     ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
@@ -36,3 +43,20 @@ export const list = createRoute({
   },
 });
 export type ListRoute = typeof list;
+
+export const leave = createRoute({
+  method: "post",
+  path: "/v1/waitlist-entries/{entryId}/leave",
+  operationId: "waitlist.leave",
+  tags,
+  summary: "Leave the waiting list (or remove an entry)",
+  description:
+    "The entrant, with `token`: the `leaveToken` from joining, or the `token` of the order link in their offer email (no other credential needed); or an owner or admin, without one. Idempotent: leaving again answers the `left` entry. An entry that was `offered` has its hold cancelled and the tickets go to the next entry. 409 `waitlist_entry_claimed` (the offer was paid: refund it instead); a wrong token, or another organization's entry, is 404.",
+  security: [...security.organizer, {}],
+  request: { params: pathIds({ entryId: "waitlistEntry" }), body: jsonBody(LeaveWaitlistSchema) },
+  responses: {
+    200: jsonResponse(WaitlistEntrySchema, "The entry, `left`."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+});
+export type LeaveRoute = typeof leave;

@@ -1,15 +1,23 @@
-import { type JoinWaitlist, newId, type Page, type WaitlistEntry, type WaitlistQuery } from "@gatherkit/core";
+import {
+  type JoinedWaitlistEntry,
+  type JoinWaitlist,
+  type LeaveWaitlist,
+  newId,
+  type Page,
+  type WaitlistEntry,
+  type WaitlistQuery,
+} from "@gatherkit/core";
 import { events, orders, waitlistEntries } from "@gatherkit/db";
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
-import { ApiError } from "../../../lib/errors.js";
+import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { deliverSoon, email, enqueue } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { loadEvent, loadStock, remainingOfType, unlocks } from "../access.js";
-import { buyerOrderUrl, buyerToken } from "../buyer-access.js";
+import { buyerOrderUrl, buyerToken, isBuyerToken, isLeaveToken, leaveToken } from "../buyer-access.js";
 import { releaseOrder } from "../holds.js";
 import { offerHold, openPayment } from "../orders/orders.service.js";
 
@@ -48,7 +56,7 @@ export async function joinWaitlist(
   eventId: string,
   ticketTypeId: string,
   input: JoinWaitlist,
-): Promise<WaitlistEntry> {
+): Promise<JoinedWaitlistEntry> {
   const { event } = await loadEvent(deps, caller, eventId);
   if (event.status !== "published" || deps.now() >= event.endsAt) {
     throw new ApiError(409, "event_not_on_sale", `This event is ${event.status === "published" ? "over" : event.status}.`);
@@ -98,7 +106,92 @@ export async function joinWaitlist(
   // Tickets may have come back while this was being read.
   await offerWaitlist(deps, event.id);
   const [fresh] = await deps.db.select().from(waitlistEntries).where(eq(waitlistEntries.id, row.id)).limit(1);
-  return toEntry(fresh ?? row);
+  return { ...toEntry(fresh ?? row), leaveToken: await leaveToken(deps.config, row.id) };
+}
+
+/** What a caller must hold to take an entry off the list: its own token, or be an owner or admin of its organization. */
+async function loadEntryFor(deps: Deps, caller: Caller | null, entryId: string, token: string | undefined): Promise<EntryRow> {
+  const orgId = token === undefined ? requireOrganizer({ var: { caller } }, ["owner", "admin"]).orgId : undefined;
+  const [row] = await deps.db.select().from(waitlistEntries).where(eq(waitlistEntries.id, entryId)).limit(1);
+  // A wrong token answers as an unknown entry does: nothing tells whether the entry exists.
+  const allowed =
+    row !== undefined &&
+    (orgId !== undefined
+      ? row.orgId === orgId
+      : (token !== undefined && (await isLeaveToken(deps.config, row.id, token))) ||
+        (token !== undefined && row.orderId !== null && (await isBuyerToken(deps.config, row.orderId, token))));
+  if (!allowed) throw notFound("Waiting-list entry");
+  return row;
+}
+
+/** An offer's order that was paid: the entry is (or is about to be) `claimed`. */
+const PAID = ["paid", "partially_refunded", "refunded"] as const;
+
+/**
+ * Takes an entry off the waiting list: the entrant with their `leaveToken` (from joining) or the
+ * token of the order link in their offer email, or an owner or admin of the event's organization.
+ * Idempotent: leaving again answers the `left` entry. A `waiting` or `expired` entry becomes
+ * `left` in one conditional write. An `offered` one first has its hold cancelled (only while it
+ * is still pending), then becomes `left`, and what came back is offered to the next entry. Its
+ * races with an offer being made are settled by the rows: an offer is written only while the
+ * entry is still `waiting` (see `offerHold`), and leaving is written only from the status it
+ * read, so when one wins the other reads again and acts on what it finds. An offer that was paid
+ * cannot be left: 409 `waitlist_entry_claimed` (a refund is the way back).
+ */
+export async function leaveWaitlist(deps: Deps, caller: Caller | null, entryId: string, input: LeaveWaitlist): Promise<WaitlistEntry> {
+  let row = await loadEntryFor(deps, caller, entryId, input.token);
+  const db = deps.db;
+  // Each round acts on the status read; a round loses only to a concurrent change, which a fresh read then sees.
+  for (let round = 0; round < 5; round++) {
+    if (row.status === "left") return toEntry(row);
+    if (row.status === "claimed") throw claimed();
+    if (row.status === "offered" && row.orderId !== null) {
+      const [order] = await db.select().from(orders).where(eq(orders.id, row.orderId)).limit(1);
+      // Its hold ends now (if still pending); the tickets are offered on below, once the entry is `left`.
+      if (order) await releaseOrder(deps, order, "cancelled", { offerWaitlist: false });
+    }
+    const orderId = row.orderId;
+    const notPaid = orderId
+      ? sql`NOT EXISTS (SELECT 1 FROM ${orders} o WHERE o.id = ${orderId} AND o.status IN ('pending', ${sql.join(
+          PAID.map((p) => sql`${p}`),
+          sql`, `,
+        )}))`
+      : undefined;
+    const [done] = await db
+      .update(waitlistEntries)
+      .set({ status: "left", updatedAt: deps.now() })
+      .where(
+        and(
+          eq(waitlistEntries.id, row.id),
+          row.status === "offered" ? inArray(waitlistEntries.status, ["offered", "expired"]) : eq(waitlistEntries.status, row.status),
+          orderId ? eq(waitlistEntries.orderId, orderId) : sql`${waitlistEntries.orderId} IS NULL`,
+          notPaid,
+        ),
+      )
+      .returning();
+    if (done) {
+      if (row.status === "offered") await offerWaitlist(deps, row.eventId);
+      return toEntry(done);
+    }
+    const [fresh] = await db.select().from(waitlistEntries).where(eq(waitlistEntries.id, row.id)).limit(1);
+    if (!fresh) throw notFound("Waiting-list entry");
+    // An offer paid while we read: the settlement that makes it `claimed` may not have run yet.
+    if (fresh.status === "offered" && fresh.orderId === orderId && orderId && (await orderPaid(deps, orderId))) throw claimed();
+    row = fresh;
+  }
+  throw conflict("The waiting-list entry kept changing while leaving it; try again.");
+}
+
+const claimed = () =>
+  new ApiError(
+    409,
+    "waitlist_entry_claimed",
+    "These tickets were offered and paid for: ask the organizer for a refund instead of leaving.",
+  );
+
+async function orderPaid(deps: Deps, orderId: string): Promise<boolean> {
+  const [o] = await deps.db.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId)).limit(1);
+  return o !== undefined && (PAID as readonly string[]).includes(o.status);
 }
 
 /** An event's waiting list, newest first (organizers); offers that ended are settled first. */
@@ -172,7 +265,8 @@ export async function offerWaitlist(deps: Deps, eventId: string): Promise<number
       await db
         .update(waitlistEntries)
         .set({ status: "waiting", orderId: null, offeredAt: null, updatedAt: deps.now() })
-        .where(and(eq(waitlistEntries.id, next.entry.id), eq(waitlistEntries.orderId, held.id)));
+        // Still `offered`: an entrant who left meanwhile stays gone.
+        .where(and(eq(waitlistEntries.id, next.entry.id), eq(waitlistEntries.orderId, held.id), eq(waitlistEntries.status, "offered")));
       break;
     }
     await enqueue(

@@ -222,3 +222,152 @@ describe("waiting-list offers under concurrency", () => {
     expect(Math.max(...holds.map((h) => Number(h.n)))).toBeGreaterThan(1);
   });
 });
+
+const leave = (entryId: string, auth: { token?: string; key?: string } = {}) =>
+  call(t, "POST", `/v1/waitlist-entries/${entryId}/leave`, {
+    ...(auth.key ? { token: auth.key } : { headers: { origin: TEST_ORIGIN } }),
+    body: auth.token === undefined ? {} : { token: auth.token },
+  });
+type Joined = WaitlistEntry & { leaveToken: string };
+
+describe("leaving the waiting list", () => {
+  it("the entrant leaves with their token (again: the same answer); a wrong token, another organization or a page's key alone cannot; an organizer removes an entry", async () => {
+    const event = await newEvent(t, org);
+    const type = await newTicketType(t, org, event, { price: 2500, quantity: 1 });
+    await checkout(t, org, event, [{ ticketTypeId: type.id, quantity: 1 }]);
+    const ada = expectStatus<Joined>(await join(event.id, type.id, "ada-leaves@example.com"), 201);
+    const bob = expectStatus<Joined>(await join(event.id, type.id, "bob-stays@example.com"), 201);
+    expect(ada.leaveToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    // Another entry's token, a token changed in one place, no credential at all: as if it did not exist.
+    expectProblem(await leave(ada.id, { token: bob.leaveToken }), 404, "not_found");
+    const flipped = `${ada.leaveToken.slice(0, -1)}${ada.leaveToken.endsWith("A") ? "B" : "A"}`;
+    expectProblem(await leave(ada.id, { token: flipped }), 404, "not_found");
+    expectProblem(await leave("wle_00000000000000000000", { token: ada.leaveToken }), 404, "not_found");
+    expectProblem(await leave(ada.id), 401, "authentication_required");
+    expectProblem(await leave(ada.id, { key: org.publishableKey }), 403, "permission_denied");
+    const other = await newOrg(t, { organizationName: "Other Org" });
+    expectProblem(await leave(ada.id, { key: other.secretKey }), 404, "not_found");
+
+    const left = expectStatus<WaitlistEntry>(await leave(ada.id, { token: ada.leaveToken }), 200);
+    expect(left).toMatchObject({ id: ada.id, status: "left", orderId: null });
+    expect(left).not.toHaveProperty("leaveToken");
+    // Idempotent: the same answer, nothing else changes.
+    expect(expectStatus<WaitlistEntry>(await leave(ada.id, { token: ada.leaveToken }), 200)).toEqual(left);
+    // Left, she may join again (a new entry, at the back).
+    const again = expectStatus<Joined>(await join(event.id, type.id, "ada-leaves@example.com"), 201);
+    expect(again.id).not.toBe(ada.id);
+
+    // The organizer removes Bob (a secret key, no token).
+    expect(expectStatus<WaitlistEntry>(await leave(bob.id, { key: org.secretKey }), 200)).toMatchObject({ id: bob.id, status: "left" });
+    const listed = expectStatus<Page<WaitlistEntry>>(
+      await call(t, "GET", `/v1/events/${event.id}/waitlist?status=left`, { token: org.secretKey }),
+      200,
+    );
+    expect(listed.data.map((e) => e.id).sort()).toEqual([ada.id, bob.id].sort());
+  });
+
+  it("leaving an offer (with the link from the offer email) cancels its hold and passes the ticket on; a paid offer cannot be left", async () => {
+    const event = await newEvent(t, org);
+    const type = await newTicketType(t, org, event, { price: 2500, quantity: 1 });
+    const first = await checkout(t, org, event, [{ ticketTypeId: type.id, quantity: 1 }]);
+    const cy = expectStatus<Joined>(await join(event.id, type.id, "cy-offered@example.com"), 201);
+    const di = expectStatus<Joined>(await join(event.id, type.id, "di-next@example.com"), 201);
+    expectStatus(await cancel(first.id), 200);
+    const [cyOffered] = await entries(event.id);
+    expect(cyOffered).toMatchObject({ id: cy.id, status: "offered" });
+
+    // The offer email's order link carries a token: it is enough to leave.
+    const [mail] = await outboxEmails(t, "cy-offered@example.com", "waitlist_offer");
+    const link = new URL(/(http\S+\/v1\/buyer\/orders\/\S+)/.exec(mail!.text)![1]!);
+    const left = expectStatus<WaitlistEntry>(await leave(cy.id, { token: link.searchParams.get("token")! }), 200);
+    expect(left).toMatchObject({ status: "left", orderId: cyOffered!.orderId });
+    const [hold] = await t.deps.db.select().from(orders).where(eq(orders.id, cyOffered!.orderId!));
+    expect(hold?.status).toBe("cancelled");
+    const [, diNow] = await entries(event.id);
+    expect(diNow).toMatchObject({ id: di.id, status: "offered" });
+    expect(await taken(type.id)).toBe(1);
+
+    // Di pays: her entry is claimed and cannot be left (a refund is the way back).
+    const [diMail] = await outboxEmails(t, "di-next@example.com", "waitlist_offer");
+    const payToken = new URL(/(http\S+\/v1\/payments\/local\/checkout\?token=\S+)/.exec(diMail!.text)![1]!).searchParams.get("token")!;
+    await t.fetch("http://api.test/v1/payments/local/checkout", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: payToken, outcome: "pay" }).toString(),
+    });
+    expectProblem(await leave(di.id, { token: di.leaveToken }), 409, "waitlist_entry_claimed");
+    const [diPaid] = await t.deps.db.select().from(orders).where(eq(orders.id, diNow!.orderId!));
+    expect(diPaid?.status).toBe("paid");
+  });
+});
+
+/**
+ * Leaving while an offer is being made: the entrant first in line leaves at the moment the
+ * ticket comes back (a cancel that offers it). Whichever write runs first, the end is the same:
+ * the entrant is `left` with no live hold, the ticket is held for the next entrant, never more
+ * held than exists. The control leaves naively (just marking the entry, as before this endpoint
+ * could have been written) in the interleaving where the offer ran first, and the same
+ * assertions catch the hold it strands.
+ */
+describe("leaving while an offer is made", () => {
+  async function setup(tag: string) {
+    const event = await newEvent(t, org);
+    const type = await newTicketType(t, org, event, { price: 2500, quantity: 1 });
+    const sold = await checkout(t, org, event, [{ ticketTypeId: type.id, quantity: 1 }]);
+    const first = expectStatus<Joined>(await join(event.id, type.id, `first-${tag}@example.com`), 201);
+    const next = expectStatus<Joined>(await join(event.id, type.id, `next-${tag}@example.com`), 201);
+    return { event, type, sold, first, next };
+  }
+
+  async function expectPassedOn(s: Awaited<ReturnType<typeof setup>>) {
+    const [first, next] = await entries(s.event.id);
+    expect(first?.status, "the one who left").toBe("left");
+    const live = await t.deps.db
+      .select({ email: orders.buyerEmail })
+      .from(orders)
+      .where(and(eq(orders.eventId, s.event.id), eq(orders.status, "pending")));
+    expect(
+      live.map((o) => o.email),
+      "one hold, for the next entrant",
+    ).toEqual([next!.email]);
+    expect(next?.status).toBe("offered");
+    expect(await taken(s.type.id), "never more held than exist").toBe(1);
+    const [type] = await t.deps.db.select().from(ticketTypes).where(eq(ticketTypes.id, s.type.id));
+    expect(type?.quantityUsed, "the counter agrees").toBe(1);
+  }
+
+  it("leave first, then the offer; the offer first, then leave", async () => {
+    const a = await setup("leave-first");
+    expectStatus(await leave(a.first.id, { token: a.first.leaveToken }), 200);
+    expectStatus(await cancel(a.sold.id), 200);
+    await expectPassedOn(a);
+
+    const b = await setup("offer-first");
+    expectStatus(await cancel(b.sold.id), 200);
+    expectStatus(await leave(b.first.id, { token: b.first.leaveToken }), 200);
+    await expectPassedOn(b);
+  });
+
+  it("12 times at once: the cancel that offers, the entrant leaving (twice) and more offer runs", async () => {
+    for (let i = 0; i < 12; i++) {
+      const s = await setup(`race-${i}`);
+      const answers = await Promise.all([
+        cancel(s.sold.id),
+        leave(s.first.id, { token: s.first.leaveToken }),
+        offerWaitlist(t.deps, s.event.id).then(() => ({ status: 200 })),
+        leave(s.first.id, { token: s.first.leaveToken }),
+      ]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      await expectPassedOn(s);
+    }
+  });
+
+  it("control: a naive leave (marking the entry only) after the offer is caught", async () => {
+    const s = await setup("naive");
+    expectStatus(await cancel(s.sold.id), 200);
+    await t.deps.db.update(waitlistEntries).set({ status: "left" }).where(eq(waitlistEntries.id, s.first.id));
+    await offerWaitlist(t.deps, s.event.id);
+    await expect(expectPassedOn(s)).rejects.toThrow(/one hold, for the next entrant/);
+  });
+});

@@ -1,0 +1,1 @@
+ALTER TABLE `discount_codes` ADD `active` integer DEFAULT true NOT NULL;
