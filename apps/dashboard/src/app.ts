@@ -9,6 +9,8 @@ import "./pages/embed.js";
 import "./pages/password-reset.js";
 import "./pages/requests.js";
 import "./pages/events.js";
+import "./pages/agenda.js";
+import "./pages/guests.js";
 import "./pages/keys.js";
 import "./pages/notifications.js";
 import "./pages/place-edit.js";
@@ -33,6 +35,8 @@ const TITLES: Record<Route["page"], string> = {
   settings: "Settings",
   events: "Events",
   event: "Event",
+  guests: "Guests",
+  agenda: "Agenda",
   plan: "Plan",
   places: "Places",
   place: "Place",
@@ -153,7 +157,7 @@ export class Dashboard extends LitElement {
     const here = this.#route.page;
     const current =
       here === page ||
-      (page === "events" && here === "event") ||
+      (page === "events" && (here === "event" || here === "guests" || here === "agenda")) ||
       (page === "places" && (here === "place" || here === "place-new" || here === "place-edit")) ||
       (page === "calendars" && here === "client") ||
       (page === "notifications" && here === "outbox-message") ||
@@ -221,6 +225,10 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-notifications></gk-dash-notifications>`;
       case "outbox-message":
         return keyed(route.id, html`<gk-dash-outbox-message message-id=${route.id}></gk-dash-outbox-message>`);
+      case "guests":
+        return keyed(`guests-${route.id}`, html`<gk-dash-guests event-id=${route.id}></gk-dash-guests>`);
+      case "agenda":
+        return keyed(`agenda-${route.id}`, html`<gk-dash-agenda event-id=${route.id}></gk-dash-agenda>`);
       case "event":
         // One element per event: going from one event to another loads afresh.
         return keyed(route.id, html`<gk-dash-event event-id=${route.id}></gk-dash-event>`);

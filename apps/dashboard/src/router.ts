@@ -18,6 +18,8 @@ export type Route =
   | { page: "settings" }
   | { page: "events" }
   | { page: "event"; id: string }
+  | { page: "guests"; id: string }
+  | { page: "agenda"; id: string }
   | { page: "plan"; id: string }
   | { page: "places" }
   | { page: "place"; id: string }
@@ -67,6 +69,8 @@ export function parse(url: URL): Route {
     default: {
       const event = /^\/events\/(evt_[A-Za-z0-9]+)$/.exec(path);
       if (event?.[1]) return { page: "event", id: event[1] };
+      const guests = /^\/events\/(evt_[A-Za-z0-9]+)\/(guests|agenda)$/.exec(path);
+      if (guests?.[1]) return { page: guests[2] === "agenda" ? "agenda" : "guests", id: guests[1] };
       const plan = /^\/plans\/(plan_[A-Za-z0-9]+)$/.exec(path);
       if (plan?.[1]) return { page: "plan", id: plan[1] };
       const place = /^\/places\/(plc_[A-Za-z0-9]+)$/.exec(path);

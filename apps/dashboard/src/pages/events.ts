@@ -136,6 +136,7 @@ export class EventPage extends LitElement {
             : nothing
         }
       </div>
+      <p class="row"><a href="${BASE}/events/${ev.id}/guests">Guests and RSVPs</a> <a href="${BASE}/events/${ev.id}/agenda">Agenda</a></p>
       <h2>Ticket types</h2>
       ${
         this.#types.length === 0
