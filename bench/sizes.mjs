@@ -40,7 +40,8 @@ export const SIZE_BUDGETS = [
   {
     name: "SDK  @gatherkit/sdk (everything)",
     entry: "packages/sdk/src/index.ts",
-    eager: 7.85,
+    // h-guests: gk.events.guests.import/export, +50 B measured (8020 → 8070 B).
+    eager: 7.9,
     lazy: 3.8,
     later: 1.3,
     target: { total: 12 },
