@@ -299,6 +299,7 @@ describe("the agenda editor", () => {
     await set("#f-end", "19:00");
     await waitFor(page, `${A} >>> #f-end[aria-invalid=false]`);
     await type(page, `${A} >>> #f-room`, "Main hall");
+    await set("#f-speakers", "Grace Hopper\n\nAlan Kay ");
     await set("#f-capacity", "2");
     await page.focus($(`${A} >>> button[type=submit]`));
     await page.keyboard.press("Enter");
@@ -308,6 +309,10 @@ describe("the agenda editor", () => {
     assert.equal(session.startsAt, "2031-09-12T17:00:00.000Z");
     assert.equal(session.endsAt, "2031-09-12T18:00:00.000Z");
     assert.equal(session.room, "Main hall");
+    assert.deepEqual(
+      session.speakers.map((x) => x.name),
+      ["Grace Hopper", "Alan Kay"],
+    );
     assert.equal(await text(page, `${A} >>> [data-testid=signed-up]`), "0 / 2");
 
     // A confirmed guest signs up through their link: the editor shows the count.

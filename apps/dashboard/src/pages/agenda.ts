@@ -43,6 +43,12 @@ export function isoToZoned(iso: string, timeZone: string): { date: string; time:
   return { date: `${p.y}-${two(p.mo)}-${two(p.d)}`, time: `${two(p.h)}:${two(p.mi)}` };
 }
 
+const speakerNames = (text: string) =>
+  text
+    .split("\n")
+    .map((n) => n.trim())
+    .filter(Boolean);
+
 /**
  * An event's agenda: its sessions with their times in the event's time zone, room, track,
  * capacity and how many guests signed up; a form that adds or edits one (checked as you type:
@@ -114,7 +120,7 @@ export class AgendaPage extends LitElement {
       <tbody>
         ${sorted.map(
           (s) => html`<tr data-session=${s.id}>
-            <td>${s.title}</td>
+            <td>${s.title}${s.speakers.length ? html`<br /><span class="muted">${s.speakers.map((x) => x.name).join(", ")}</span>` : nothing}</td>
             <td data-testid="when">${this.#when(s, ev.timeZone)}</td>
             <td class="optional">${[s.room, s.track].filter(Boolean).join(" · ") || "—"}</td>
             <td data-testid="signed-up">${s.signedUp}${s.capacity === null ? "" : ` / ${s.capacity}`}</td>
@@ -145,6 +151,12 @@ export class AgendaPage extends LitElement {
         ${field({ label: "Day", name: "date", type: "date", value: start.date, required: true, error: f.errors.date })}
         ${field({ label: "Starts", name: "start", type: "time", value: s ? start.time : "", required: true, error: f.errors.start ?? f.errors.startsAt, hint: `On ${ev.timeZone}'s clocks.` })}
         ${field({ label: "Ends", name: "end", type: "time", value: end?.time ?? "", required: true, error: f.errors.end ?? f.errors.endsAt })}
+        <label for="f-speakers">Speakers
+          <textarea id="f-speakers" name="speakers" rows="2" aria-describedby="f-speakers-hint${f.errors.speakers ? " f-speakers-error" : ""}"
+            aria-invalid=${f.errors.speakers ? "true" : "false"} .value=${s?.speakers.map((x) => x.name).join("\n") ?? ""}></textarea>
+          <span class="muted" id="f-speakers-hint">One name a line (at most 20).</span>
+          ${f.errors.speakers ? html`<span class="field-error" id="f-speakers-error">${f.errors.speakers}</span>` : nothing}
+        </label>
         ${field({ label: "Room", name: "room", value: s?.room ?? "", error: f.errors.room })}
         ${field({ label: "Track", name: "track", value: s?.track ?? "", error: f.errors.track })}
         ${field({ label: "Capacity", name: "capacity", type: "number", min: "1", step: "1", value: s?.capacity ? String(s.capacity) : "", error: f.errors.capacity, hint: "Guests who may sign up; empty for no limit." })}
@@ -166,6 +178,13 @@ export class AgendaPage extends LitElement {
         const { end: _, endsAt: __, ...rest } = this.#form.errors;
         this.#form.errors = end.validity.valid ? rest : { ...rest, end: end.validationMessage };
       }
+    }
+    const speakers = form.elements.namedItem("speakers") as HTMLTextAreaElement | null;
+    if (speakers) {
+      const names = speakerNames(speakers.value);
+      speakers.setCustomValidity(
+        names.length > 20 ? "At most 20 speakers." : names.some((n) => n.length > 120) ? "A name has at most 120 characters." : "",
+      );
     }
     this.#form.check(e);
   };
@@ -197,6 +216,11 @@ export class AgendaPage extends LitElement {
         room: v.room?.trim() || null,
         track: v.track?.trim() || null,
         capacity: v.capacity ? Number(v.capacity) : null,
+        // A speaker kept by name keeps their bio and photo.
+        speakers: speakerNames(v.speakers ?? "").map((name) => {
+          const known = editing?.speakers.find((x) => x.name === name);
+          return known ? { name, bio: known.bio, photoUrl: known.photoUrl } : { name };
+        }),
       };
       saved = editing ? await gk.events.sessions.update(ev.id, editing.id, body) : await gk.events.sessions.create(ev.id, body);
     });
