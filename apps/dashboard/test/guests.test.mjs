@@ -267,6 +267,54 @@ describe("guests in the dashboard", () => {
   });
 });
 
+describe("RSVP settings in the dashboard", () => {
+  it("sets the registration mode, places and reminders; a bad number is refused as you type, a limit below the headcount by the API", async () => {
+    const event = await approvalEvent("Settings");
+    const guest = await api("POST", `/v1/events/${event.id}/guests`, { name: "Ada" });
+    const other = await api("POST", `/v1/events/${event.id}/guests`, { name: "Bo" });
+    for (const g of [guest, other]) await api("POST", `/v1/events/${event.id}/guests/${g.id}/rsvp`, { answer: "yes" });
+    const page = await signIn();
+    await page.goto(`${env.base}/dashboard/events/${event.id}/guests`);
+    const f = (sel) => `${G} >>> form[aria-labelledby=rsvp-settings] ${sel}`;
+    await waitFor(page, f("#f-capacity"));
+    await page.$eval($(f("#f-capacity")), (el) => {
+      el.value = "";
+    });
+    await type(page, f("#f-capacity"), "0");
+    await page.focus($(f("#f-maxPlusOnes")));
+    await waitFor(page, f("#f-capacity[aria-invalid=true]"));
+    await axe(page, "the RSVP settings with a field error");
+    // A limit below the two confirmed guests: the API's 409, said at the form.
+    await page.$eval($(f("#f-capacity")), (el) => {
+      el.value = "";
+    });
+    await type(page, f("#f-capacity"), "1");
+    await page.click($(f("button[type=submit]")));
+    await until(page, G, "form[aria-labelledby=rsvp-settings] [role=alert]", /.+/);
+    assert.equal((await api("GET", `/v1/events/${event.id}/rsvp`)).capacity, 50);
+    // Invitation only, 30 places, reminders a day and an hour before: saved.
+    await page.$eval($(f("#f-capacity")), (el) => {
+      el.value = "";
+    });
+    await type(page, f("#f-capacity"), "30");
+    await page.select($(f("#f-mode")), "invite_only");
+    await page.click($(f("input[name=reminder][value='1440']")));
+    await page.focus($(f("input[name=reminder][value='60']")));
+    await page.keyboard.press("Space");
+    await page.click($(f("button[type=submit]")));
+    await until(page, G, "form[aria-labelledby=rsvp-settings] [role=status]", /RSVP settings saved/);
+    const saved = await api("GET", `/v1/events/${event.id}/rsvp`);
+    assert.equal(saved.mode, "invite_only");
+    assert.equal(saved.capacity, 30);
+    assert.deepEqual(
+      [...saved.reminders].sort((a, b) => a - b),
+      [60, 1440],
+    );
+    assert.match(await text(page, `${G} >>> [data-testid=headcount]`), /2 confirmed of 30 .* registration invite only/);
+    await axe(page, "the RSVP settings saved");
+  });
+});
+
 describe("the agenda editor", () => {
   it("adds, edits and deletes sessions in the event's time zone, checks the end as you type, and shows sign-ups", async () => {
     const event = await approvalEvent("Conference");

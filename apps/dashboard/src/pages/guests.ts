@@ -1,14 +1,21 @@
 import type { Guest, ImportReport, RsvpSettings, TicketedEvent } from "@gatherkit/sdk";
 import { css, html, LitElement, nothing } from "lit";
 import { describe, gk } from "../api.js";
+import { FormState } from "../form.js";
 import { BASE } from "../router.js";
-import { dateTime, ListController, styles } from "../ui.js";
+import { dateTime, field, ListController, styles } from "../ui.js";
 
 const STATUSES = ["invited", "pending_approval", "confirmed", "waitlisted", "maybe", "declined", "rejected"] as const;
 type Status = (typeof STATUSES)[number];
 const label = (s: string) => s.replaceAll("_", " ");
 /** The most bytes of CSV the page sends (the API takes 500,000 characters and 1,000 rows). */
 const MAX_CSV_BYTES = 500_000;
+/** The reminders the settings form offers, in minutes before the event starts. */
+const REMINDERS = [
+  [10_080, "a week before"],
+  [1440, "a day before"],
+  [60, "an hour before"],
+] as const;
 
 /**
  * An event's guests: the list (search, RSVP status filter, "Load more"), approving or declining
@@ -50,6 +57,8 @@ export class GuestsPage extends LitElement {
   #importError = "";
   #importing = false;
   #exportUrl = "";
+  readonly #settingsForm = new FormState(this);
+  #settingsSaved = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -98,7 +107,7 @@ export class GuestsPage extends LitElement {
           rows: (guests) => this.#renderTable(guests),
         })}
       </div>
-      ${this.#renderImport()} ${this.#renderExport()}`;
+      ${this.#renderImport()} ${this.#renderExport()} ${this.#renderSettings(s)}`;
   }
 
   #renderFilters() {
@@ -325,6 +334,53 @@ export class GuestsPage extends LitElement {
     this.#importing = false;
     this.requestUpdate();
   }
+
+  #renderSettings(s: RsvpSettings) {
+    const f = this.#settingsForm;
+    const other = s.reminders.filter((m) => !REMINDERS.some(([r]) => r === m));
+    return html`<h2 id="rsvp-settings">RSVP settings and reminders</h2>
+      <form novalidate aria-labelledby="rsvp-settings" @submit=${this.#saveSettings} @input=${f.check} @focusout=${f.check}>
+        ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
+        ${this.#settingsSaved && !f.busy && !f.error ? html`<p class="notice" role="status">RSVP settings saved.</p>` : nothing}
+        <label for="f-mode">Registration
+          <select id="f-mode" name="mode">
+            <option value="invite_only" ?selected=${s.mode === "invite_only"}>Invitation only</option>
+            <option value="approval" ?selected=${s.mode === "approval"}>Anyone may ask; you approve</option>
+            <option value="open" ?selected=${s.mode === "open"}>Open to anyone with the page</option>
+          </select>
+        </label>
+        ${field({ label: "Places", name: "capacity", type: "number", min: "1", step: "1", value: s.capacity === null ? "" : String(s.capacity), error: f.errors.capacity, hint: "Confirmed guests plus their plus-ones; empty for no limit." })}
+        ${field({ label: "Plus-ones per guest", name: "maxPlusOnes", type: "number", min: "0", step: "1", value: String(s.maxPlusOnes), required: true, error: f.errors.maxPlusOnes })}
+        <fieldset>
+          <legend>Reminders to guests who said yes or maybe (by email, SMS and push, as each guest allows)</legend>
+          ${REMINDERS.map(
+            ([minutes, text]) =>
+              html`<label class="inline"><input type="checkbox" name="reminder" value=${minutes} .checked=${s.reminders.includes(minutes)} /> ${text}</label>`,
+          )}
+          ${other.length ? html`<p class="muted">Also kept: ${other.map((m) => `${m} minutes`).join(", ")} before.</p>` : nothing}
+          ${f.errors.reminders ? html`<span class="field-error">${f.errors.reminders}</span>` : nothing}
+        </fieldset>
+        <button type="submit" ?disabled=${f.busy}>${f.busy ? "Saving…" : "Save settings"}</button>
+      </form>`;
+  }
+
+  #saveSettings = async (e: SubmitEvent) => {
+    const form = e.target as HTMLFormElement;
+    const s = this.#settings;
+    if (!s) return;
+    const chosen = [...form.querySelectorAll<HTMLInputElement>("input[name=reminder]:checked")].map((i) => Number(i.value));
+    const kept = s.reminders.filter((m) => !REMINDERS.some(([r]) => r === m));
+    this.#settingsSaved = false;
+    await this.#settingsForm.submit(e, async (v) => {
+      this.#settings = await gk.events.guests.updateSettings(this.eventId, {
+        mode: v.mode === "open" || v.mode === "approval" ? v.mode : "invite_only",
+        capacity: v.capacity ? Number(v.capacity) : null,
+        maxPlusOnes: Number(v.maxPlusOnes),
+        reminders: [...chosen, ...kept],
+      });
+      this.#settingsSaved = true;
+    });
+  };
 
   #renderExport() {
     return html`<h2>Export</h2>
