@@ -312,6 +312,23 @@ describe("RSVP settings in the dashboard", () => {
     );
     assert.match(await text(page, `${G} >>> [data-testid=headcount]`), /2 confirmed of 30 .* registration invite only/);
     await axe(page, "the RSVP settings saved");
+
+    // Invitations need the invitation page first: the API's 422, then sent once it is set.
+    const sendInvites = async () => {
+      await page.click($(`${G} >>> form[aria-labelledby=invitations] button:not(.secondary)`));
+    };
+    const third = await api("POST", `/v1/events/${event.id}/guests`, { name: "Cy", email: "cy@example.com" });
+    await api("POST", `/v1/events/${event.id}/guests`, { name: "Di" });
+    await sendInvites();
+    await until(page, G, "form[aria-labelledby=invitations] ~ [role=alert]", /Nothing was sent: .*invitation/i);
+    await type(page, f("#f-invitationUrl"), "https://example.com/rsvp");
+    await page.click($(f("button[type=submit]")));
+    await until(page, G, "form[aria-labelledby=rsvp-settings] [role=status]", /RSVP settings saved/);
+    assert.equal((await api("GET", `/v1/events/${event.id}/rsvp`)).invitationUrl, "https://example.com/rsvp");
+    await sendInvites();
+    await until(page, G, "[data-testid=send-result]", /1 message\(s\) queued to 1 guest\(s\); \d+ skipped/);
+    assert.ok((await api("GET", `/v1/events/${event.id}/guests/${third.id}`)).invitedAt, "Cy was invited");
+    await axe(page, "invitations sent");
   });
 });
 

@@ -59,6 +59,8 @@ export class GuestsPage extends LitElement {
   #exportUrl = "";
   readonly #settingsForm = new FormState(this);
   #settingsSaved = false;
+  #sendResult = "";
+  #sendError = "";
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -107,7 +109,7 @@ export class GuestsPage extends LitElement {
           rows: (guests) => this.#renderTable(guests),
         })}
       </div>
-      ${this.#renderImport()} ${this.#renderExport()} ${this.#renderSettings(s)}`;
+      ${this.#renderInvitations()} ${this.#renderImport()} ${this.#renderExport()} ${this.#renderSettings(s)}`;
   }
 
   #renderFilters() {
@@ -335,6 +337,53 @@ export class GuestsPage extends LitElement {
     this.requestUpdate();
   }
 
+  #renderInvitations() {
+    return html`<h2 id="invitations">Invitations</h2>
+      <form class="row" aria-labelledby="invitations" style="max-width:none" @submit=${(e: Event) => e.preventDefault()}>
+        <fieldset class="row">
+          <legend>Send by</legend>
+          <label class="inline"><input type="checkbox" name="channel" value="email" checked /> email</label>
+          <label class="inline"><input type="checkbox" name="channel" value="sms" /> SMS</label>
+        </fieldset>
+        <button type="button" ?disabled=${this.#busy} @click=${(e: Event) => this.#send(e, "invite")}>Send invitations to guests not invited yet</button>
+        <button type="button" class="secondary" ?disabled=${this.#busy} @click=${(e: Event) => this.#send(e, "remind")}>Remind who has not answered</button>
+      </form>
+      ${this.#sendResult ? html`<p class="notice" role="status" data-testid="send-result">${this.#sendResult}</p>` : nothing}
+      ${this.#sendError ? html`<p class="error" role="alert">${this.#sendError}</p>` : nothing}`;
+  }
+
+  async #send(e: Event, what: "invite" | "remind") {
+    const form = (e.target as HTMLElement).closest("form") as HTMLFormElement;
+    const channels = [...form.querySelectorAll<HTMLInputElement>("input[name=channel]:checked")].map((i) => i.value as "email" | "sms");
+    this.#sendResult = "";
+    this.#sendError = "";
+    if (channels.length === 0) {
+      this.#sendError = "Choose email, SMS or both.";
+      this.requestUpdate();
+      return;
+    }
+    const question =
+      what === "invite"
+        ? `Send an invitation by ${channels.join(" and ")} to every guest not invited yet?`
+        : `Remind every invited guest who has not answered, by ${channels.join(" and ")}?`;
+    if (!confirm(question)) return;
+    this.#busy = true;
+    this.requestUpdate();
+    try {
+      const r =
+        what === "invite"
+          ? await gk.events.guests.sendInvitations(this.eventId, { channels })
+          : await gk.events.guests.remind(this.eventId, { channels });
+      const skipped = r.skipped.length ? `; ${r.skipped.length} skipped (no email or phone, or already answered)` : "";
+      this.#sendResult = `${r.sent} message(s) queued to ${r.guestIds.length} guest(s)${skipped}.`;
+      await this.#guests.reload();
+    } catch (err) {
+      this.#sendError = `Nothing was sent: ${describe(err)}`;
+    }
+    this.#busy = false;
+    this.requestUpdate();
+  }
+
   #renderSettings(s: RsvpSettings) {
     const f = this.#settingsForm;
     const other = s.reminders.filter((m) => !REMINDERS.some(([r]) => r === m));
@@ -351,6 +400,7 @@ export class GuestsPage extends LitElement {
         </label>
         ${field({ label: "Places", name: "capacity", type: "number", min: "1", step: "1", value: s.capacity === null ? "" : String(s.capacity), error: f.errors.capacity, hint: "Confirmed guests plus their plus-ones; empty for no limit." })}
         ${field({ label: "Plus-ones per guest", name: "maxPlusOnes", type: "number", min: "0", step: "1", value: String(s.maxPlusOnes), required: true, error: f.errors.maxPlusOnes })}
+        ${field({ label: "Invitation page", name: "invitationUrl", type: "url", value: s.invitationUrl ?? "", error: f.errors.invitationUrl, hint: "Your page with <gk-rsvp>: each guest's personal link opens it." })}
         <fieldset>
           <legend>Reminders to guests who said yes or maybe (by email, SMS and push, as each guest allows)</legend>
           ${REMINDERS.map(
@@ -377,6 +427,7 @@ export class GuestsPage extends LitElement {
         capacity: v.capacity ? Number(v.capacity) : null,
         maxPlusOnes: Number(v.maxPlusOnes),
         reminders: [...chosen, ...kept],
+        invitationUrl: v.invitationUrl?.trim() || null,
       });
       this.#settingsSaved = true;
     });
