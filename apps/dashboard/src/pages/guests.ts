@@ -231,10 +231,12 @@ export class GuestsPage extends LitElement {
         failed.push(`${g.name}: ${describe(err)}`);
       }
     }
+    // The list and headcount as they are now first, then what happened (so the two agree when it shows).
+    await Promise.all([this.#guests.reload(), this.#refreshHeadcount()]);
     this.#busy = false;
     this.#notice = done ? `${action === "approve" ? "Approved" : "Declined"} ${done} request(s).` : "";
     this.#actionError = failed.length ? `Not ${action === "approve" ? "approved" : "declined"}: ${failed.join("; ")}` : "";
-    await Promise.all([this.#guests.reload(), this.#refreshHeadcount()]);
+    this.requestUpdate();
   }
 
   #renderImport() {
@@ -312,8 +314,9 @@ export class GuestsPage extends LitElement {
     if (p.invalid > 0 && !confirm(`Import the ${p.valid} valid row(s) and leave out the ${p.invalid} with errors?`)) return;
     await this.#import(p.invalid > 0 ? "valid_rows" : "all_or_nothing");
     if (this.#preview?.imported) {
-      this.#notice = `Imported ${this.#preview.imported} guest(s) from ${this.#csv?.name ?? "the file"}.`;
       await Promise.all([this.#guests.reload(), this.#refreshHeadcount()]);
+      this.#notice = `Imported ${this.#preview.imported} guest(s) from ${this.#csv?.name ?? "the file"}.`;
+      this.requestUpdate();
     }
   };
 
