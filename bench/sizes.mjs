@@ -41,7 +41,9 @@ export const SIZE_BUDGETS = [
   {
     name: "SDK  @gatherkit/sdk (everything)",
     entry: "packages/sdk/src/index.ts",
-    eager: 7.89,
+    // h-tdash (+40 B: leaveWaitlist, discountCodes.update/del, paginated list) and h-guests (+50 B:
+    // gk.events.guests.import/export), measured from 8020 B.
+    eager: 7.95,
     lazy: 3.8,
     later: 1.3,
     target: { total: 12 },

@@ -323,6 +323,13 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
     await call(t, "POST", `/v1/events/${event.id}/invitation/${guest.token}/sessions`, { body: { sessionId: eventSession.id } }),
     200,
   );
+  // The guest's browser subscribed to their reminders through their link.
+  expectStatus(
+    await call(t, "POST", `/v1/events/${event.id}/invitation/${guest.token}/push-subscriptions`, {
+      body: testPushSubscription(`${name}-guest`),
+    }),
+    201,
+  );
   // Places: a place (a minute ago's one-minute booking by the org's participant has ended, so it
   // can be completed and reviewed), a completed booking with its pending review, and a
   // confirmed booking ahead (to cancel).

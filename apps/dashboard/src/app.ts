@@ -12,6 +12,8 @@ import "./pages/checkin.js";
 import "./pages/discounts.js";
 import "./pages/events.js";
 import "./pages/orders.js";
+import "./pages/agenda.js";
+import "./pages/guests.js";
 import "./pages/keys.js";
 import "./pages/notifications.js";
 import "./pages/place-edit.js";
@@ -40,6 +42,8 @@ const TITLES: Record<Route["page"], string> = {
   order: "Order",
   "event-discounts": "Discount codes",
   "event-checkin": "Check-in",
+  guests: "Guests",
+  agenda: "Agenda",
   plan: "Plan",
   places: "Places",
   place: "Place",
@@ -161,7 +165,13 @@ export class Dashboard extends LitElement {
     const current =
       here === page ||
       (page === "events" &&
-        (here === "event" || here === "event-orders" || here === "order" || here === "event-discounts" || here === "event-checkin")) ||
+        (here === "event" ||
+          here === "event-orders" ||
+          here === "order" ||
+          here === "event-discounts" ||
+          here === "event-checkin" ||
+          here === "guests" ||
+          here === "agenda")) ||
       (page === "places" && (here === "place" || here === "place-new" || here === "place-edit")) ||
       (page === "calendars" && here === "client") ||
       (page === "notifications" && here === "outbox-message") ||
@@ -237,6 +247,10 @@ export class Dashboard extends LitElement {
         return keyed(`discounts-${route.id}`, html`<gk-dash-discounts event-id=${route.id}></gk-dash-discounts>`);
       case "event-checkin":
         return keyed(`checkin-${route.id}`, html`<gk-dash-checkin event-id=${route.id}></gk-dash-checkin>`);
+      case "guests":
+        return keyed(`guests-${route.id}`, html`<gk-dash-guests event-id=${route.id}></gk-dash-guests>`);
+      case "agenda":
+        return keyed(`agenda-${route.id}`, html`<gk-dash-agenda event-id=${route.id}></gk-dash-agenda>`);
       case "event":
         // One element per event: going from one event to another loads afresh.
         return keyed(route.id, html`<gk-dash-event event-id=${route.id}></gk-dash-event>`);

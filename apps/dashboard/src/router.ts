@@ -22,6 +22,8 @@ export type Route =
   | { page: "order"; id: string; order: string }
   | { page: "event-discounts"; id: string }
   | { page: "event-checkin"; id: string }
+  | { page: "guests"; id: string }
+  | { page: "agenda"; id: string }
   | { page: "plan"; id: string }
   | { page: "places" }
   | { page: "place"; id: string }
@@ -77,6 +79,8 @@ export function parse(url: URL): Route {
         const page = ticketing[2] === "orders" ? "event-orders" : ticketing[2] === "discounts" ? "event-discounts" : "event-checkin";
         return { page, id: ticketing[1] };
       }
+      const guests = /^\/events\/(evt_[A-Za-z0-9]+)\/(guests|agenda)$/.exec(path);
+      if (guests?.[1]) return { page: guests[2] === "agenda" ? "agenda" : "guests", id: guests[1] };
       const plan = /^\/plans\/(plan_[A-Za-z0-9]+)$/.exec(path);
       if (plan?.[1]) return { page: "plan", id: plan[1] };
       const place = /^\/places\/(plc_[A-Za-z0-9]+)$/.exec(path);

@@ -136,10 +136,12 @@ export class EventPage extends LitElement {
             : nothing
         }
       </div>
-      <nav aria-label="Ticketing"><ul class="sections">
+      <nav aria-label="This event"><ul class="sections">
         <li><a href="${BASE}/events/${ev.id}/orders">Orders</a></li>
         <li><a href="${BASE}/events/${ev.id}/discounts">Discount codes</a></li>
         <li><a href="${BASE}/events/${ev.id}/checkin">Check-in</a></li>
+        <li><a href="${BASE}/events/${ev.id}/guests">Guests and RSVPs</a></li>
+        <li><a href="${BASE}/events/${ev.id}/agenda">Agenda</a></li>
       </ul></nav>
       <h2>Ticket types</h2>
       ${

@@ -188,6 +188,12 @@ export type UpdateGuest = z.output<typeof UpdateGuestSchema>;
 
 export const GuestListQuerySchema = PageQuerySchema.extend({
   status: GuestStatusSchema.optional().openapi({ param: { name: "status", in: "query" }, description: "Only guests in this status." }),
+  q: text()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ param: { name: "q", in: "query" }, description: "Text to find in the guest's name, email or phone." }),
 });
 export type GuestListQuery = z.output<typeof GuestListQuerySchema>;
 export const GuestPageSchema = pageSchema(GuestSchema, "GuestPage");

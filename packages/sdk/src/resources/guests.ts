@@ -5,6 +5,8 @@ import type {
   Guest,
   GuestListQuery,
   GuestWithLink,
+  ImportGuestsSchema,
+  ImportReport,
   Invitation,
   RegisterSchema,
   Registration,
@@ -25,12 +27,14 @@ import { realtimeOf, type SubscribeHandlers, type Subscription } from "../realti
 import type { TicketedEventMessage } from "../types.js";
 import { APIResource, path } from "./resource.js";
 
-export type { EventSession, Guest, GuestWithLink, Invitation, Registration, RsvpChange, RsvpSettings, SendResult };
+export type { EventSession, Guest, GuestWithLink, ImportReport, Invitation, Registration, RsvpChange, RsvpSettings, SendResult };
 export type GuestCreateParams = z.input<typeof CreateGuestSchema>;
 export type GuestUpdateParams = z.input<typeof UpdateGuestSchema>;
 /** `limit`, `cursor` and an optional `status` (`invited`: who has not answered). */
 export type GuestListParams = Partial<GuestListQuery>;
 export type RsvpParams = z.input<typeof RsvpSchema>;
+/** `csv` with a header row; `mode`: `preview` (default, writes nothing), `all_or_nothing` or `valid_rows`. */
+export type GuestImportParams = z.input<typeof ImportGuestsSchema>;
 export type RegisterParams = z.input<typeof RegisterSchema>;
 export type RsvpSettingsUpdateParams = z.input<typeof UpdateRsvpSettingsSchema>;
 export type SendInvitationsParams = z.input<typeof SendInvitationsSchema>;
@@ -106,6 +110,18 @@ export class Guests extends APIResource {
   /** Reminds every invited guest who has not answered. */
   remind(eventId: string, params: RemindParams = {}, options?: RequestOptions): Promise<SendResult> {
     return this._transport.request("POST", `${g(eventId)}/guest-reminders`, { ...options, body: params });
+  }
+
+  /** Checks (and with a `mode` other than `preview`, adds) guests from a CSV file: each row's errors. */
+  import(eventId: string, params: GuestImportParams, options?: RequestOptions): Promise<ImportReport> {
+    return this._transport.request("POST", `${g(eventId)}/guest-import`, { ...options, body: params });
+  }
+  /** The guest list as CSV text. */
+  export(eventId: string, options?: RequestOptions): Promise<string> {
+    return this._transport.request("GET", `${g(eventId)}/guest-export`, {
+      ...options,
+      headers: { accept: "text/csv", ...options?.headers },
+    });
   }
 
   /** An `open` or `approval` event's registration form (publishable key). */

@@ -3,7 +3,7 @@ import { inboxItems, notificationDeliveries, notificationPreferences, pushSubscr
 import { and, eq, inArray, notExists } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { insertWhen } from "../../lib/guarded-insert.js";
-import { type DeliveryDeps, DeliveryError, email, enqueueWhen, type NotifyPayload, push, realtime } from "../../lib/outbox.js";
+import { type DeliveryDeps, DeliveryError, email, enqueueWhen, type NotifyPayload, push, realtime, sms } from "../../lib/outbox.js";
 import type { Config } from "../../lib/types.js";
 import { personRoom } from "./inbox.service.js";
 import { isTransactional, type Rendered } from "./templates.js";
@@ -15,8 +15,8 @@ export type Channel = (typeof CHANNELS)[number];
 
 /** Who gets a notification now and what it says, as the owning domain decides at send time. */
 export interface ResolvedNotification {
-  /** People (`ptc_…`, `usr_…`) and the address their email goes to, if they have one. */
-  recipients: { recipientId: string; email?: string | null }[];
+  /** People (`ptc_…`, `usr_…`, `gst_…`), the address their email goes to and the E.164 number their SMS goes to, if they have one. */
+  recipients: { recipientId: string; email?: string | null; phone?: string | null }[];
   /** The notification rendered for one recipient (their unsubscribe link in it). */
   render(opts: { unsubscribeUrl?: string }): Rendered;
 }
@@ -37,7 +37,7 @@ export interface FanOutDeps {
 /**
  * Sends one `notify` outbox row: asks its domain who gets it (and whether it still holds), then
  * writes in ONE batch each recipient's inbox item and an `inbox.changed` to their room (unless
- * they turned this kind's inbox off; transactional kinds ignore that), and their email and push
+ * they turned this kind's inbox off; transactional kinds ignore that), and their email, SMS and push
  * rows (whose deliverer applies the person's preference when it sends, logging a skipped one). The batch ends with the row's `inbox` delivery log entry and every write is
  * guarded by its absence, so a retry after a crash between the batch and the outbox's mark
  * writes nothing twice.
@@ -142,6 +142,15 @@ export async function fanOut(deps: DeliveryDeps, fan: FanOutDeps | undefined, p:
         to: r.email,
         ...rendered.email,
         ...(link ? { headers: { "List-Unsubscribe": `<${link}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } } : {}),
+        template: p.kind,
+        data: { recipient: r.recipientId, subjectId: p.subjectId },
+      });
+      writes.push(enqueueWhen(db, message, notDone, opts));
+    }
+    if (r.phone) {
+      const message = sms({
+        to: r.phone,
+        text: rendered.sms,
         template: p.kind,
         data: { recipient: r.recipientId, subjectId: p.subjectId },
       });

@@ -11,6 +11,9 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { ApiError } from "../../lib/errors.js";
 import type { Caller, Deps } from "../../lib/types.js";
 import { recipientOf } from "./inbox.service.js";
+
+type Recipient = { orgId: string; recipientId: string };
+
 import { transactionalReason } from "./templates.js";
 
 /**
@@ -19,8 +22,11 @@ import { transactionalReason } from "./templates.js";
  * link of an email writes the same row (kind, `email`), so both show and undo each other. The
  * deliverer reads them when it sends.
  */
-export async function getPreferences(deps: Pick<Deps, "db">, caller: Caller): Promise<NotificationPreferences> {
-  const who = recipientOf(caller);
+export const getPreferences = (deps: Pick<Deps, "db">, caller: Caller): Promise<NotificationPreferences> =>
+  preferencesOf(deps, recipientOf(caller));
+
+/** A recipient's preferences (a person with a session or token, or a guest through their personal link). */
+export async function preferencesOf(deps: Pick<Deps, "db">, who: Recipient): Promise<NotificationPreferences> {
   const rows = await deps.db
     .select({ kind: notificationPreferences.kind, channel: notificationPreferences.channel })
     .from(notificationPreferences)
@@ -40,12 +46,17 @@ export async function getPreferences(deps: Pick<Deps, "db">, caller: Caller): Pr
 }
 
 /** Turns channels of kinds on or off for the caller (again is fine); answers the preferences after. */
-export async function updatePreferences(
+export const updatePreferences = (
   deps: Pick<Deps, "db" | "now">,
   caller: Caller,
   input: UpdateNotificationPreferences,
+): Promise<NotificationPreferences> => updatePreferencesOf(deps, recipientOf(caller), input);
+
+export async function updatePreferencesOf(
+  deps: Pick<Deps, "db" | "now">,
+  who: Recipient,
+  input: UpdateNotificationPreferences,
 ): Promise<NotificationPreferences> {
-  const who = recipientOf(caller);
   const fixed = input.changes.find((c) => !c.enabled && transactionalReason(c.kind) !== false);
   if (fixed)
     throw new ApiError(422, "notification_kind_transactional", `${fixed.kind} cannot be turned off: ${transactionalReason(fixed.kind)}.`);
@@ -71,5 +82,5 @@ export async function updatePreferences(
   });
   const [first, ...rest] = writes;
   await db.batch([first!, ...rest]);
-  return getPreferences(deps, caller);
+  return preferencesOf(deps, who);
 }

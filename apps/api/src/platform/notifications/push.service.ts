@@ -21,8 +21,15 @@ export function pushKey(deps: Deps): { publicKey: string } {
  * (PUSH_SERVICE_ORIGINS): the API posts to it, so any other URL is refused. Subscribing the same
  * endpoint again moves it to the caller, with the new keys.
  */
-export async function subscribe(deps: Deps, caller: Caller, input: CreatePushSubscription): Promise<PushSubscriptionInfo> {
-  const who = recipientOf(caller);
+export const subscribe = (deps: Deps, caller: Caller, input: CreatePushSubscription): Promise<PushSubscriptionInfo> =>
+  subscribeRecipient(deps, recipientOf(caller), input);
+
+/** The same for a recipient named by its domain (a guest through their personal link). */
+export async function subscribeRecipient(
+  deps: Deps,
+  who: { orgId: string; recipientId: string },
+  input: CreatePushSubscription,
+): Promise<PushSubscriptionInfo> {
   if (!webPush(deps).allowsEndpoint(input.endpoint)) {
     throw new ApiError(422, "push_endpoint_not_allowed", "body.endpoint: not the URL of a known push service.", {
       errors: [{ path: "body.endpoint", message: "not the URL of a known push service" }],

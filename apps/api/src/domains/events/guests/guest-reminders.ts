@@ -12,7 +12,9 @@ import type { EventRow } from "../access.js";
  * one row per reminder the organizer set (minutes before the start), due then. At send time the
  * resolver checks again that it still holds — the event is published (not cancelled), starts when
  * it did when the reminder was scheduled, and the reminder is still set — and sends it to the
- * guests who said yes or maybe as they are then (never to those who declined or withdrew).
+ * guests who said yes or maybe as they are then (never to those who declined or withdrew): in
+ * their inbox, by email, by SMS to the phone number they gave and by push to the browsers they
+ * subscribed through their link, each as the guest's preferences allow when it is sent.
  */
 const KIND = "event_reminder";
 
@@ -88,7 +90,7 @@ export const GUEST_NOTIFICATIONS: Record<typeof KIND, NotificationResolver> = {
       return null;
     }
     const rows = await deps.db
-      .select({ recipientId: guests.id, email: guests.email })
+      .select({ recipientId: guests.id, email: guests.email, phone: guests.phone })
       .from(guests)
       .where(and(eq(guests.eventId, event.id), inArray(guests.status, ["confirmed", "maybe"])));
     const at = new Intl.DateTimeFormat("en", { dateStyle: "full", timeStyle: "short", timeZone: event.timeZone }).format(event.startsAt);
@@ -98,6 +100,8 @@ export const GUEST_NOTIFICATIONS: Record<typeof KIND, NotificationResolver> = {
       venue: event.venueName,
       iso: toIso(event.startsAt) ?? "",
     };
-    return { recipients: rows, render: (o) => renderNotification(KIND, data, o) };
+    // The text says when (and where), not only the title: a reminder by SMS is read on its own.
+    const text = [`Reminder: ${event.title} starts ${data.startsAt}.`, event.venueName ? ` ${event.venueName}` : ""].join("");
+    return { recipients: rows, render: (o) => ({ ...renderNotification(KIND, data, o), sms: text.slice(0, 320) }) };
   },
 };

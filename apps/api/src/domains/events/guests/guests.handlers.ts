@@ -1,6 +1,7 @@
 import type { AppRouteHandler } from "../../../lib/types.js";
 import { ICS_CONTENT_TYPE } from "../ics.js";
 import * as invitations from "./guest-invitations.service.js";
+import * as guestNotifications from "./guest-notifications.service.js";
 import type * as R from "./guests.routes.js";
 import * as service from "./guests.service.js";
 import * as csv from "./guests-csv.service.js";
@@ -93,4 +94,19 @@ export const calendar: AppRouteHandler<R.CalendarRoute> = async (c) => {
     "content-disposition": `attachment; filename="${eventId}.ics"`,
     "cache-control": "private, no-store",
   });
+};
+
+export const guestPreferences: AppRouteHandler<R.GuestPreferencesRoute> = async (c) => {
+  const { eventId, guestToken } = c.req.valid("param");
+  return c.json(await guestNotifications.guestPreferences(c.var.deps, eventId, guestToken), 200);
+};
+
+export const updateGuestPreferences: AppRouteHandler<R.UpdateGuestPreferencesRoute> = async (c) => {
+  const { eventId, guestToken } = c.req.valid("param");
+  return c.json(await guestNotifications.updateGuestPreferences(c.var.deps, eventId, guestToken, c.req.valid("json")), 200);
+};
+
+export const guestPushSubscribe: AppRouteHandler<R.GuestPushSubscribeRoute> = async (c) => {
+  const { eventId, guestToken } = c.req.valid("param");
+  return c.json(await guestNotifications.subscribeGuestPush(c.var.deps, eventId, guestToken, c.req.valid("json")), 201);
 };

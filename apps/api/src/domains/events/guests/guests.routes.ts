@@ -1,5 +1,6 @@
 import {
   CreateGuestSchema,
+  CreatePushSubscriptionSchema,
   GuestListQuerySchema,
   GuestPageSchema,
   GuestSchema,
@@ -7,6 +8,8 @@ import {
   ImportGuestsSchema,
   ImportReportSchema,
   InvitationSchema,
+  NotificationPreferencesSchema,
+  PushSubscriptionSchema,
   RegisterSchema,
   RegistrationSchema,
   RemindSchema,
@@ -16,6 +19,7 @@ import {
   SendInvitationsSchema,
   SendResultSchema,
   UpdateGuestSchema,
+  UpdateNotificationPreferencesSchema,
   UpdateRsvpSettingsSchema,
   z,
 } from "@gatherkit/core";
@@ -301,3 +305,48 @@ export const calendar = createRoute({
   },
 });
 export type CalendarRoute = typeof calendar;
+
+export const guestPreferences = createRoute({
+  method: "get",
+  path: "/v1/events/{eventId}/invitation/{guestToken}/notification-preferences",
+  operationId: "events.invitation.preferences",
+  tags,
+  summary: "A guest's notification preferences (guest token)",
+  description:
+    "Every kind of notification and the channels (inbox, email, SMS, push) it reaches this guest on — e.g. `event_reminder`, sent before the event by email, SMS (to the guest's phone number) and push (to the browsers the guest subscribed).",
+  security: [],
+  request: { params: TokenParams },
+  responses: { 200: jsonResponse(NotificationPreferencesSchema, "The preferences."), ...pickProblems(400, 401, 403, 404) },
+});
+export type GuestPreferencesRoute = typeof guestPreferences;
+
+export const updateGuestPreferences = createRoute({
+  method: "patch",
+  path: "/v1/events/{eventId}/invitation/{guestToken}/notification-preferences",
+  operationId: "events.invitation.updatePreferences",
+  tags,
+  summary: "Turn a guest's notification channels on or off (guest token)",
+  description:
+    'E.g. `{ changes: [{ kind: "event_reminder", channel: "sms", enabled: false }] }`: no more reminders by SMS. Checked when each message is sent. Transactional kinds cannot be turned off (422 `notification_kind_transactional`).',
+  security: [],
+  request: { params: TokenParams, body: jsonBody(UpdateNotificationPreferencesSchema) },
+  responses: {
+    200: jsonResponse(NotificationPreferencesSchema, "The preferences after."),
+    ...pickProblems(400, 401, 403, 404, 413, 415, 422),
+  },
+});
+export type UpdateGuestPreferencesRoute = typeof updateGuestPreferences;
+
+export const guestPushSubscribe = createRoute({
+  method: "post",
+  path: "/v1/events/{eventId}/invitation/{guestToken}/push-subscriptions",
+  operationId: "events.invitation.pushSubscribe",
+  tags,
+  summary: "Subscribe this browser to a guest's notifications (guest token)",
+  description:
+    "Send what `PushSubscription.toJSON()` gives (the VAPID key is `GET /v1/push/key`). The guest's reminders are then also pushed to it. The endpoint must be on a known push service (422 `push_endpoint_not_allowed`); 404 `push_not_configured` when this API sends no web push.",
+  security: [],
+  request: { params: TokenParams, body: jsonBody(CreatePushSubscriptionSchema) },
+  responses: { 201: jsonResponse(PushSubscriptionSchema, "The subscription."), ...pickProblems(400, 401, 403, 404, 413, 415, 422) },
+});
+export type GuestPushSubscribeRoute = typeof guestPushSubscribe;

@@ -15,7 +15,7 @@ import {
   type UpdateRsvpSettings,
 } from "@gatherkit/core";
 import { eventRsvp, eventSessions, events, guestRsvpChanges, guests, sessionSignups } from "@gatherkit/db";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, like, or, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
@@ -212,6 +212,8 @@ export async function createGuest(deps: Deps, caller: Caller | null, eventId: st
 export async function listGuests(deps: Deps, caller: Caller | null, eventId: string, query: GuestListQuery): Promise<Page<Guest>> {
   const event = await organizerEvent(deps, caller, eventId);
   const db = deps.db;
+  const needle = query.q ? sql`${`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} ESCAPE '\\'` : undefined;
+  const search = needle ? or(like(guests.name, needle), like(guests.email, needle), like(guests.phone, needle)) : undefined;
   const page = await paginate(
     guests,
     query,
@@ -219,7 +221,7 @@ export async function listGuests(deps: Deps, caller: Caller | null, eventId: str
       db
         .select()
         .from(guests)
-        .where(and(eq(guests.eventId, event.id), query.status ? eq(guests.status, query.status) : undefined, p.where))
+        .where(and(eq(guests.eventId, event.id), query.status ? eq(guests.status, query.status) : undefined, search, p.where))
         .orderBy(...p.orderBy)
         .limit(p.limit),
     (row) => row,

@@ -54,6 +54,29 @@ describe("guests", () => {
     );
   });
 
+  it("are found by text in the name, email or phone, with the status filter, wildcards taken literally", async () => {
+    const event = await newEvent(t, org);
+    await newGuest(t, org, event, { name: "Ada Lovelace", email: "ada@math.example" });
+    const grace = await newGuest(t, org, event, { name: "Grace Hopper", email: "grace@navy.example", phone: "+1 415 555 0100" });
+    await newGuest(t, org, event, { name: "100% Alan", email: "alan@example.com" });
+    expectStatus(
+      await call(t, "POST", `/v1/events/${event.id}/guests/${grace.id}/rsvp`, { token: org.secretKey, body: { answer: "no" } }),
+      200,
+    );
+    const names = async (query: string) =>
+      expectStatus<{ data: Guest[] }>(await call(t, "GET", `/v1/events/${event.id}/guests?${query}`, { token: org.secretKey }), 200)
+        .data.map((g) => g.name)
+        .sort();
+    expect(await names("q=LOVE")).toEqual(["Ada Lovelace"]);
+    expect(await names("q=navy.example")).toEqual(["Grace Hopper"]);
+    expect(await names("q=4155550100")).toEqual(["Grace Hopper"]);
+    expect(await names("q=%25")).toEqual(["100% Alan"]);
+    expect(await names("q=_")).toEqual([]);
+    expect(await names("q=a&status=declined")).toEqual(["Grace Hopper"]);
+    expect(await names("q=a&status=invited")).toEqual(["100% Alan", "Ada Lovelace"]);
+    expectProblem(await call(t, "GET", `/v1/events/${event.id}/guests?q=`, { token: org.secretKey }), 400, "validation_failed");
+  });
+
   it("are another organization's 404, and not for publishable keys", async () => {
     const event = await newEvent(t, org);
     const g = await newGuest(t, org, event);
