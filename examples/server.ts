@@ -123,7 +123,7 @@ if (import.meta.main) {
   const { GATHERKIT_API_BASE: apiBase, GATHERKIT_SECRET_KEY: secretKey, PORT } = process.env;
   const example = process.argv[2] ?? "html";
   if (!apiBase || !secretKey) {
-    console.error("Set GATHERKIT_API_BASE and GATHERKIT_SECRET_KEY (see examples/README.md), and build the examples first.");
+    console.error("Set GATHERKIT_API_BASE and GATHERKIT_SECRET_KEY (see the README's Examples section), and build the examples first.");
     process.exit(1);
   }
   const { url } = await startExampleServer({ apiBase, secretKey, example, port: Number(PORT ?? 5180) });

@@ -133,12 +133,14 @@ export class GkPlanBoard extends PlanElement {
   }
 
   #renderHeader(plan: Plan): TemplateResult {
-    const facts = [TYPE_LABELS[plan.type], formatDates(plan.startDate, plan.endDate), plan.location?.name].filter(Boolean);
+    const facts = [TYPE_LABELS[plan.type], formatDates(plan.startDate, plan.endDate, this.resolvedLocale), plan.location?.name].filter(
+      Boolean,
+    );
     return html`<div part="header">
       <h2 part="title">${plan.title} <span part="badge status">${STATUS_LABELS[plan.status]}</span></h2>
       <p part="facts">${facts.join(" · ")}</p>
       ${plan.description ? html`<p part="description">${plan.description}</p>` : nothing}
-      ${plan.status === "planning" ? renderDeadline(plan, this.#clock.now) : nothing}
+      ${plan.status === "planning" ? renderDeadline(plan, this.#clock.now, this.resolvedLocale) : nothing}
     </div>`;
   }
 }

@@ -101,7 +101,7 @@ export class GkPlanMoney extends PlanElement {
                     ${transfers.map(
                       (t) => html`<li part="transfer">
                         ${store.name(t.fromParticipantId)} ${t.fromParticipantId === me ? "pay" : "pays"}
-                        ${store.name(t.toParticipantId, "you")} <strong>${formatMoney(t.amount, b.currency)}</strong>
+                        ${store.name(t.toParticipantId, "you")} <strong>${formatMoney(t.amount, b.currency, this.resolvedLocale)}</strong>
                         ${t.fromParticipantId === me ? this.#renderMarkPaid(store, t, b.currency) : nothing}
                       </li>`,
                     )}
@@ -128,7 +128,7 @@ export class GkPlanMoney extends PlanElement {
         part="button"
         class="secondary mark-paid"
         aria-disabled=${this.#actions.busy(key) ? "true" : "false"}
-        aria-label=${`Mark as paid: ${formatMoney(t.amount, currency)} to ${store.name(t.toParticipantId)}`}
+        aria-label=${`Mark as paid: ${formatMoney(t.amount, currency, this.resolvedLocale)} to ${store.name(t.toParticipantId)}`}
         @click=${() =>
           void this.#pay(key, () =>
             store.client.plans.payments.create(store.planId, {
@@ -153,7 +153,7 @@ export class GkPlanMoney extends PlanElement {
       <ul class="list">
         ${waiting.map((p) => {
           const from = store.name(p.fromParticipantId);
-          const amount = formatMoney(p.amount, p.currency);
+          const amount = formatMoney(p.amount, p.currency, this.resolvedLocale);
           return html`<li part="payment">
             ${from} says they paid you <strong>${amount}</strong>
             <button
@@ -188,11 +188,11 @@ export class GkPlanMoney extends PlanElement {
     const mine = b.participantId === me;
     switch (b.status) {
       case "owes":
-        return `${mine ? "owe" : "owes"} ${formatMoney(-b.outstanding, currency)}`;
+        return `${mine ? "owe" : "owes"} ${formatMoney(-b.outstanding, currency, this.resolvedLocale)}`;
       case "owed":
-        return `${mine ? "are" : "is"} owed ${formatMoney(b.outstanding, currency)}`;
+        return `${mine ? "are" : "is"} owed ${formatMoney(b.outstanding, currency, this.resolvedLocale)}`;
       case "paid":
-        return `paid ${formatMoney(b.pendingOut, currency)}, waiting for confirmation`;
+        return `paid ${formatMoney(b.pendingOut, currency, this.resolvedLocale)}, waiting for confirmation`;
       case "settled":
         return "settled up";
     }

@@ -145,7 +145,7 @@ export class GkPlanProposals extends PlanElement {
             ${selected.map(
               (p) => html`<li>
                 <strong>${p.title}</strong>
-                ${p.startsAt ? html`<span class="muted">${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone)}</span>` : nothing}
+                ${p.startsAt ? html`<span class="muted">${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone, this.resolvedLocale)}</span>` : nothing}
               </li>`,
             )}
           </ol>`
@@ -233,8 +233,12 @@ export class GkPlanProposals extends PlanElement {
 
   #renderProposal(store: PlanStore, plan: Plan, p: Proposal, open: boolean, role: PlanRole | null): TemplateResult {
     const meta: unknown[] = [];
-    if (p.startsAt) meta.push(html`<time datetime=${p.startsAt}>${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone)}</time>`);
-    if (p.cost) meta.push(`${formatMoney(p.cost.amount, p.cost.currency)} ${p.cost.kind === "per_person" ? "per person" : "in total"}`);
+    if (p.startsAt)
+      meta.push(html`<time datetime=${p.startsAt}>${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone, this.resolvedLocale)}</time>`);
+    if (p.cost)
+      meta.push(
+        `${formatMoney(p.cost.amount, p.cost.currency, this.resolvedLocale)} ${p.cost.kind === "per_person" ? "per person" : "in total"}`,
+      );
     if (p.url)
       meta.push(
         html`<a href=${p.url} rel="noopener noreferrer" target="_blank">Details<span class="visually-hidden"> of ${p.title} (opens a new tab)</span></a>`,

@@ -94,7 +94,7 @@ export class GkVote extends PlanElement {
     const votes = this.store!.votes;
     return html`<section part="poll" aria-labelledby="title">
       <h2 part="title" id="title">${plan.title}</h2>
-      ${renderDeadline(plan, this.#clock.now)}
+      ${renderDeadline(plan, this.#clock.now, this.resolvedLocale)}
       <ol class="proposals">
         ${repeat(
           this.#shown,
@@ -103,7 +103,7 @@ export class GkVote extends PlanElement {
             <h3 part="proposal-title">
               ${p.title} ${p.status === "selected" ? html`<span part="badge">Selected</span>` : nothing}
             </h3>
-            ${p.startsAt ? html`<p class="proposal-time">${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone)}</p>` : nothing}
+            ${p.startsAt ? html`<p class="proposal-time">${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone, this.resolvedLocale)}</p>` : nothing}
             ${renderVoteControl(votes, p, { open: open && p.status === "proposed", origin: this })}
           </li>`,
         )}

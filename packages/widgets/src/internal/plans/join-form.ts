@@ -24,7 +24,7 @@ const INVITE_PROBLEMS: Record<Exclude<InvitePreview["status"], "active">, string
   revoked: "This invite link no longer works. Ask the organizer for a new one.",
 };
 
-type Host = ConstructorParameters<typeof ActionController>[0];
+type Host = ConstructorParameters<typeof ActionController>[0] & { readonly resolvedLocale?: string };
 
 /**
  * The join form of an invite link: the plan it leads to, the visitor's name and optional email,
@@ -51,7 +51,7 @@ export class JoinForm implements ReactiveController {
 
   render(preview: InvitePreview): TemplateResult {
     const plan = preview.plan;
-    const dates = formatDates(plan.startDate, plan.endDate);
+    const dates = formatDates(plan.startDate, plan.endDate, this.host.resolvedLocale);
     const facts = [
       preview.organizerName ? `Organized by ${preview.organizerName}` : null,
       dates,

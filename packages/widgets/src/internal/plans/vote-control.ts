@@ -256,19 +256,19 @@ export function votingOpen(plan: Pick<Plan, "status" | "votingDeadline">, now: n
 }
 
 /** "Voting closes 1 Jul 2030, 18:00 (in 2 days)", or why voting is closed. */
-export function renderDeadline(plan: Plan, now: number): TemplateResult {
+export function renderDeadline(plan: Plan, now: number, locale?: string): TemplateResult {
   const deadline = plan.votingDeadline;
   if (votingOpen(plan, now)) {
     return deadline
       ? html`<p part="deadline" class="deadline">
-          Voting closes <time datetime=${deadline}>${formatInstant(deadline, plan.timeZone)}</time>
-          (${formatCountdown(deadline, now)}).
+          Voting closes <time datetime=${deadline}>${formatInstant(deadline, plan.timeZone, locale)}</time>
+          (${formatCountdown(deadline, now, locale)}).
         </p>`
       : html`<p part="deadline" class="deadline">Voting is open until the organizers finalize the plan.</p>`;
   }
   const why =
     plan.status === "planning"
-      ? html`the deadline, <time datetime=${deadline!}>${formatInstant(deadline!, plan.timeZone)}</time>, has passed`
+      ? html`the deadline, <time datetime=${deadline!}>${formatInstant(deadline!, plan.timeZone, locale)}</time>, has passed`
       : `the plan is ${plan.status}`;
   return html`<p part="deadline" class="deadline closed">Voting is closed: ${why}.</p>`;
 }
