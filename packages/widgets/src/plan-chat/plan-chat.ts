@@ -199,10 +199,10 @@ export class GkPlanChat extends PlanElement {
     } else {
       body = html`<p>${m.body}${m.editedAt ? html` <span class="muted edited">(edited)</span>` : nothing}</p>`;
     }
-    const label = `${mine ? "Your message" : `Message from ${m.authorName}`} at ${formatInstant(m.createdAt, this.resolvedLocale)}`;
+    const label = `${mine ? "Your message" : `Message from ${m.authorName}`} at ${formatInstant(m.createdAt, undefined, this.resolvedLocale)}`;
     return html`<li part="message" id=${`message-${m.id}`}>
       <span part="message-author">${mine ? "You" : m.authorName}</span>
-      <time part="message-time" datetime=${m.createdAt}>${formatInstant(m.createdAt, this.resolvedLocale)}</time>
+      <time part="message-time" datetime=${m.createdAt}>${formatInstant(m.createdAt, undefined, this.resolvedLocale)}</time>
       ${body}
       ${
         !editing && (canEdit || canDelete)

@@ -256,7 +256,11 @@ export class GkPlanProposals extends PlanElement {
       ${p.description ? html`<p class="description">${p.description}</p>` : nothing}
       ${
         p.status !== "rejected"
-          ? renderVoteControl(store.votes, p, { open: open && p.status === "proposed" && role !== null, origin: this })
+          ? renderVoteControl(store.votes, p, {
+              open: open && p.status === "proposed" && role !== null,
+              origin: this,
+              strings: this.planStrings,
+            })
           : nothing
       }
       ${
