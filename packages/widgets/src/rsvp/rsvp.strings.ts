@@ -1,5 +1,4 @@
 import type { Invitation } from "@gatherkit/sdk";
-import { plural } from "../base/i18n.js";
 
 /** Every sentence `<gk-rsvp>` shows, in English (other languages: `locales/`). Reword with `el.strings`. */
 export const RSVP_STRINGS = {
@@ -15,7 +14,7 @@ export const RSVP_STRINGS = {
     rejected: "The organizer declined your request.",
   } as Record<Invitation["guest"]["status"], string>,
   headcount: (going: number, capacity: number | null, maybe: number) =>
-    `${going} going${capacity !== null ? ` of ${capacity} ${plural("en", capacity, { one: "place", other: "places" })}` : ""}${maybe ? ` · ${maybe} maybe` : ""}`,
+    `${going} going${capacity !== null ? ` of ${capacity} places` : ""}${maybe ? ` · ${maybe} maybe` : ""}`,
   hello: (name: string) => `Hello ${name}.`,
   waitlistPosition: (n: number) => `You are number ${n} on the waitlist.`,
   closedOn: (when: string) => `Answers closed on ${when}.`,
