@@ -4,10 +4,14 @@ import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
 import { ConfigurationError } from "../base/errors.js";
 import { GkElement } from "../base/gk-element.js";
+import { Strings } from "../base/i18n.js";
 import { TaskStatus } from "../base/task.js";
 import { guestsOf } from "../internal/guests/api.js";
 import { guestFieldStyles } from "../rsvp/rsvp.styles.js";
+import { AGENDA_LOCALES, AGENDA_STRINGS, type AgendaStrings } from "./agenda.strings.js";
 import { agendaStyles } from "./agenda.styles.js";
+
+export { AGENDA_STRINGS, type AgendaStrings } from "./agenda.strings.js";
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -16,9 +20,9 @@ declare global {
 }
 
 const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
-const dayOf = (iso: string) => new Intl.DateTimeFormat(undefined, { dateStyle: "full" }).format(new Date(iso));
-const timeRange = (s: EventSession) =>
-  new Intl.DateTimeFormat(undefined, { timeStyle: "short" }).formatRange(new Date(s.startsAt), new Date(s.endsAt));
+const dayOf = (iso: string, locale: string) => new Intl.DateTimeFormat(locale, { dateStyle: "full" }).format(new Date(iso));
+const timeRange = (s: EventSession, locale: string) =>
+  new Intl.DateTimeFormat(locale, { timeStyle: "short" }).formatRange(new Date(s.startsAt), new Date(s.endsAt));
 
 /** Groups in first-seen order: `[key, items][]`. */
 function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][] {
@@ -51,8 +55,18 @@ export class GkAgenda extends GkElement {
   static override properties: PropertyDeclarations = {
     event: {},
     guestToken: { attribute: "guest-token" },
+    strings: { attribute: false },
     latest: { state: true },
   };
+
+  /** Sentences in your own words, over the locale's (see `AGENDA_STRINGS`). Property only. */
+  declare strings: Partial<AgendaStrings>;
+  readonly #s = new Strings(this, AGENDA_STRINGS, AGENDA_LOCALES);
+
+  constructor() {
+    super();
+    this.strings = {};
+  }
 
   /** The event's id (`evt_…`). */
   declare event: string | undefined;
@@ -93,23 +107,23 @@ export class GkAgenda extends GkElement {
   }
 
   override render() {
+    const t = this.#s.value;
+    const locale = this.resolvedLocale;
     return this.renderTask(this.#data, {
-      messages: { loading: "Loading the agenda…", empty: "No sessions yet." },
+      messages: { loading: t.loading, empty: t.empty },
       isEmpty: (v) => v.sessions.length === 0,
       complete: ({ timeZone, ...loaded }) => {
         const { sessions, picked } = this.latest ?? loaded;
         const zone = viewerZone();
-        return html`<section class="agenda" aria-label="Agenda">
-          <p part="zone" class="muted">
-            Times in your time zone (${zone})${zone !== timeZone ? html`; the event is in ${timeZone}` : nothing}.
-          </p>
-          ${groupBy(sessions, (s) => dayOf(s.startsAt)).map(
+        return html`<section class="agenda" aria-label=${t.agenda}>
+          <p part="zone" class="muted">${t.zone(zone, zone !== timeZone ? timeZone : null)}</p>
+          ${groupBy(sessions, (s) => dayOf(s.startsAt, locale)).map(
             ([day, ofDay]) => html`<h2 part="day">${day}</h2>
               ${groupBy(ofDay, (s) => s.track ?? "").map(
                 ([track, list]) => html`<div part="track">
                   ${track ? html`<h3>${track}</h3>` : nothing}
                   <ul>
-                    ${list.map((s) => this.#renderSession(s, picked.has(s.id)))}
+                    ${list.map((s) => this.#renderSession(s, picked.has(s.id), t, locale))}
                   </ul>
                 </div>`,
               )}`,
@@ -119,14 +133,14 @@ export class GkAgenda extends GkElement {
     });
   }
 
-  #renderSession(s: EventSession, picked: boolean) {
+  #renderSession(s: EventSession, picked: boolean, t: AgendaStrings, locale: string) {
     const full = s.capacity !== null && s.signedUp >= s.capacity;
     const key = `pick:${s.id}`;
     return html`<li part="session${picked ? " session-picked" : ""}" data-id=${s.id}>
       <h4>${s.title}</h4>
-      <p>${timeRange(s)}${s.room ? ` · ${s.room}` : ""}</p>
+      <p>${timeRange(s, locale)}${s.room ? ` · ${s.room}` : ""}</p>
       ${s.speakers.length ? html`<p class="muted">${s.speakers.map((p) => p.name).join(", ")}</p>` : nothing}
-      ${s.capacity !== null ? html`<p part="places" class="muted">${full ? "Full" : `${s.capacity - s.signedUp} of ${s.capacity} places left`}</p>` : nothing}
+      ${s.capacity !== null ? html`<p part="places" class="muted">${full ? t.full : t.placesLeft(s.capacity - s.signedUp, s.capacity)}</p>` : nothing}
       ${
         this.guestToken
           ? html`<div>
@@ -138,7 +152,7 @@ export class GkAgenda extends GkElement {
                 ?disabled=${full && !picked}
                 @click=${() => void this.#toggle(s, picked)}
               >
-                ${picked ? "Remove from my agenda" : "Add to my agenda"}<span class="visually-hidden">: ${s.title}</span>
+                ${picked ? t.remove : t.add}<span class="visually-hidden">: ${s.title}</span>
               </button>
               ${this.#actions.renderProblem(key)}
             </div>`

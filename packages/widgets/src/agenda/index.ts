@@ -1,1 +1,1 @@
-export { GkAgenda } from "./agenda.js";
+export { AGENDA_STRINGS, type AgendaStrings, GkAgenda } from "./agenda.js";

@@ -18,7 +18,8 @@ interface ActionState {
   problem?: FormProblem;
 }
 
-type Host = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment };
+type Host = ReactiveControllerHost &
+  HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment; errorMessage?(error: unknown): string };
 
 /**
  * Runs a widget's actions (a button or a form that calls the API) with one protocol: while an
@@ -68,7 +69,7 @@ export class ActionController implements ReactiveController {
       if (focus) this.#focus = focus;
       return result;
     } catch (error) {
-      this.#states.set(key, { busy: false, problem: formProblem(error) });
+      this.#states.set(key, { busy: false, problem: formProblem(error, this.host.errorMessage?.(error)) });
       if (options.focusOnError) this.#focus = options.focusOnError;
       options.onError?.(error);
       return undefined;

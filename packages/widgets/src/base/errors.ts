@@ -1,3 +1,5 @@
+import { BASE_STRINGS } from "./base.strings.js";
+
 /** A widget is missing what it needs to talk to the API (no key, token or client). */
 export class ConfigurationError extends Error {
   override name = "ConfigurationError";
@@ -10,8 +12,7 @@ export interface DescribedError {
   requestId: string | undefined;
 }
 
-const GENERIC = "Something went wrong. Please try again.";
-const CONNECTION = "Could not reach Gatherkit. Check your connection and try again.";
+const { generic: GENERIC, connection: CONNECTION } = BASE_STRINGS;
 
 /**
  * What to tell a person about a failure. API errors carry a problem+json `detail` written for
@@ -27,12 +28,7 @@ export function describeError(error: unknown): DescribedError {
   if (typeof e.status === "number") {
     const detail = e.problem?.detail;
     return {
-      message:
-        typeof detail === "string" && detail
-          ? detail
-          : e.status >= 500
-            ? "Gatherkit is having trouble right now. Please try again in a moment."
-            : GENERIC,
+      message: typeof detail === "string" && detail ? detail : e.status >= 500 ? BASE_STRINGS.unavailable : GENERIC,
       code: typeof e.code === "string" ? e.code : undefined,
       status: e.status,
       requestId: typeof e.requestId === "string" ? e.requestId : undefined,

@@ -10,8 +10,8 @@ export interface FormProblem {
   fields: string[];
 }
 
-export function formProblem(error: unknown): FormProblem {
-  const { message } = describeError(error);
+/** `message`, when given, is the failure in the widget's language (see `GkElement.errorMessage`). */
+export function formProblem(error: unknown, message = describeError(error).message): FormProblem {
   const errors = (error as { errors?: unknown }).errors;
   const fields = Array.isArray(errors)
     ? errors.flatMap((e: { path?: unknown; message?: unknown }) =>

@@ -9,10 +9,12 @@ import {
   type PropertyValues,
   type TemplateResult,
 } from "lit";
+import { BASE_LOCALES, BASE_STRINGS, type BaseStrings } from "./base.strings.js";
 import { ContextConsumer, ContextProvider, gatherkitContext } from "./context.js";
-import { ConfigurationError, describeError } from "./errors.js";
+import { ConfigurationError, type DescribedError, describeError } from "./errors.js";
 import { emit } from "./events.js";
 import { gkElementStyles } from "./gk-element.styles.js";
+import { isRtl, resolveLocale, Strings } from "./i18n.js";
 import { Task, TaskStatus } from "./task.js";
 import { theme } from "./theme.js";
 
@@ -27,13 +29,6 @@ export interface StateMessages {
   /** Text of the button that loads again after an error. */
   retry: string;
 }
-
-const DEFAULT_MESSAGES: StateMessages = {
-  loading: "Loading…",
-  empty: "Nothing here yet.",
-  loaded: "",
-  retry: "Retry",
-};
 
 export interface RenderTaskOptions<T> {
   /** Renders the loaded value (only called when it is not empty). */
@@ -102,7 +97,15 @@ export class GkElement extends LitElement {
     apiBase: { attribute: "api-base" },
     client: { attribute: false },
     messages: { attribute: false },
+    locale: {},
   };
+
+  /**
+   * The language to speak, as a BCP 47 tag (`de`, `fr-CA`). Without it, the nearest `lang`
+   * attribute on the widget or an ancestor (up to `<html lang>`), then the browser's language,
+   * then English. Tables other than English load on demand.
+   */
+  declare locale: string | undefined;
 
   /** A publishable key (`gk_pk_…`), safe in a page; it only works from the key's allowed origins. */
   declare publishableKey: string | undefined;
@@ -138,15 +141,49 @@ export class GkElement extends LitElement {
   #provider = new ContextProvider(this, gatherkitContext);
   /** The task whose Retry button had focus; focus follows it until it settles. */
   #refocus: Task<readonly unknown[], unknown> | undefined;
+  #locale: string | undefined;
+  /** The `dir` this widget set on itself (for a right-to-left locale the page did not mark). */
+  #dir: string | undefined;
+  readonly #base: Strings<BaseStrings>;
 
   constructor() {
     super();
     this.messages = {};
+    // First controller: every update (and the widgets' string tables) sees the locale of now.
+    this.addController({ hostConnected: () => this.#relocate(), hostUpdate: () => this.#relocate() });
+    this.#base = new Strings(this, BASE_STRINGS, BASE_LOCALES, () => undefined);
     new ContextConsumer(this, gatherkitContext, (client) => {
       this.#answered = true;
       this.#inherited = client;
       this.#resolveClient();
     });
+  }
+
+  /**
+   * The locale this widget speaks (see `locale`): a canonical tag `Intl` supports, for its string
+   * tables and for formatting numbers, money and dates.
+   */
+  get resolvedLocale(): string {
+    this.#locale ??= resolveLocale(this, this.locale);
+    return this.#locale;
+  }
+
+  #relocate(): void {
+    this.#locale = resolveLocale(this, this.locale);
+    // A right-to-left locale the page did not lay out right to left: this widget is.
+    const rtl = isRtl(this.#locale);
+    if (rtl && !this.hasAttribute("dir")) {
+      this.#dir = "rtl";
+      this.setAttribute("dir", "rtl");
+    } else if (!rtl && this.#dir && this.getAttribute("dir") === this.#dir) {
+      this.removeAttribute("dir");
+      this.#dir = undefined;
+    }
+  }
+
+  /** What a failure is called in this widget's language (the `gk-error` event keeps the API's English `detail`). */
+  errorMessage(error: unknown): string {
+    return localizeError(describeError(error), error, this.#base.value, this.#base.value !== BASE_STRINGS);
   }
 
   /**
@@ -249,7 +286,8 @@ export class GkElement extends LitElement {
    * (errors through an assertive one), and focus is kept when Retry is pressed.
    */
   protected renderTask<T>(task: Task<readonly unknown[], T>, options: RenderTaskOptions<T>): TemplateResult {
-    const m = { ...DEFAULT_MESSAGES, ...options.messages, ...this.messages };
+    const b = this.#base.value;
+    const m: StateMessages = { loading: b.loading, empty: b.empty, loaded: "", retry: b.retry, ...options.messages, ...this.messages };
     const status = task.status;
     const busy = status === TaskStatus.INITIAL || status === TaskStatus.PENDING;
     let view: unknown;
@@ -259,7 +297,7 @@ export class GkElement extends LitElement {
       view = html`<div part="loading"><span class="spinner" role="progressbar" aria-label=${m.loading}></span></div>`;
       polite = m.loading;
     } else if (status === TaskStatus.ERROR) {
-      const { message } = describeError(task.error);
+      const message = this.errorMessage(task.error);
       // Trying again cannot fix a missing or wrong attribute: only failures of a request get Retry.
       const retry =
         task.error instanceof ConfigurationError
@@ -309,4 +347,15 @@ export class GkElement extends LitElement {
     }
     target.focus();
   }
+}
+
+/**
+ * A failure's sentence in a table's language: English keeps the API's `detail`; another language
+ * says what the `code` means when its table knows it, else a sentence by the kind of failure.
+ */
+function localizeError(d: DescribedError, error: unknown, s: BaseStrings, translated: boolean): string {
+  if (!translated || error instanceof ConfigurationError) return d.message;
+  if (d.code && s.codes[d.code]) return s.codes[d.code] as string;
+  if (d.status === undefined && error instanceof Error && error.name.startsWith("APIConnection")) return s.connection;
+  return d.status !== undefined && d.status >= 500 ? s.unavailable : s.generic;
 }

@@ -1,10 +1,14 @@
 import type { Health } from "@gatherkit/sdk";
-import { html } from "lit";
+import { html, type PropertyDeclarations } from "lit";
 import { defineElement } from "../base/define.js";
 import { ConfigurationError } from "../base/errors.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
+import { Strings } from "../base/i18n.js";
+import { CONNECTION_CHECK_LOCALES, CONNECTION_CHECK_STRINGS, type ConnectionCheckStrings } from "./connection-check.strings.js";
 import { connectionCheckStyles } from "./connection-check.styles.js";
+
+export { CONNECTION_CHECK_STRINGS, type ConnectionCheckStrings } from "./connection-check.strings.js";
 
 /** Detail of `gk-connected`: the key works from this page. */
 export interface ConnectedDetail {
@@ -45,6 +49,16 @@ declare global {
  */
 export class GkConnectionCheck extends GkElement {
   static override styles = [GkElement.styles, connectionCheckStyles];
+  static override properties: PropertyDeclarations = { strings: { attribute: false } };
+
+  /** Sentences in your own words, over the locale's (see `CONNECTION_CHECK_STRINGS`). Property only. */
+  declare strings: Partial<ConnectionCheckStrings>;
+  readonly #s = new Strings(this, CONNECTION_CHECK_STRINGS, CONNECTION_CHECK_LOCALES);
+
+  constructor() {
+    super();
+    this.strings = {};
+  }
 
   readonly #check = this.load(
     () => [this.token || this.publishableKey] as const,
@@ -60,14 +74,15 @@ export class GkConnectionCheck extends GkElement {
   );
 
   override render() {
+    const s = this.#s.value;
     return this.renderTask(this.#check, {
       isEmpty: () => false,
-      messages: { loading: "Checking the connection to Gatherkit…", loaded: "Connected to Gatherkit." },
+      messages: { loading: s.loading, loaded: s.loaded },
       complete: (health) => html`<p part="status">
         <span class="icon" aria-hidden="true">✓</span>
         <span>
-          Connected to Gatherkit from ${location.origin}.
-          <span part="details">API ${health.version} (${health.runtime})</span>
+          ${s.connected(location.origin)}
+          <span part="details">${s.api(health.version, health.runtime)}</span>
         </span>
       </p>`,
     });

@@ -1,1 +1,1 @@
-export { type ConnectedDetail, GkConnectionCheck } from "./connection-check.js";
+export { CONNECTION_CHECK_STRINGS, type ConnectedDetail, type ConnectionCheckStrings, GkConnectionCheck } from "./connection-check.js";

@@ -5,7 +5,11 @@ import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
+import { Strings } from "../base/i18n.js";
+import { INBOX_LOCALES, INBOX_STRINGS, type InboxStrings } from "./inbox.strings.js";
 import { inboxStyles } from "./inbox.styles.js";
+
+export { INBOX_STRINGS, type InboxStrings } from "./inbox.strings.js";
 
 /** Detail of `gk-inbox-read`: the viewer marked items read. */
 export interface InboxReadDetail {
@@ -34,7 +38,8 @@ interface Loaded {
   nextCursor: string | null;
 }
 
-const when = (iso: string) => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+const when = (iso: string, locale: string) =>
+  new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 
 /**
  * A person's notification inbox: what the organizers and the site told them (a plan was
@@ -75,7 +80,12 @@ export class GkInbox extends GkElement {
   static override properties: PropertyDeclarations = {
     _inbox: { state: true },
     _announce: { state: true },
+    strings: { attribute: false },
   };
+
+  /** Sentences in your own words, over the locale's (see `INBOX_STRINGS`). Property only. */
+  declare strings: Partial<InboxStrings>;
+  readonly #s = new Strings(this, INBOX_STRINGS, INBOX_LOCALES);
 
   /** What is shown: loaded, then kept current by the room. */
   declare private _inbox: Loaded | undefined;
@@ -100,6 +110,7 @@ export class GkInbox extends GkElement {
   constructor() {
     super();
     this._announce = "";
+    this.strings = {};
   }
 
   override disconnectedCallback(): void {
@@ -142,31 +153,32 @@ export class GkInbox extends GkElement {
     }
     const known = new Set(this._inbox?.items.map((i) => i.id));
     const fresh = next.items.filter((i) => !known.has(i.id));
-    if (fresh.length === 1) this._announce = `New notification: ${fresh[0]!.title}`;
+    if (fresh.length === 1) this._announce = this.#s.value.arrived(fresh[0]!.title);
     else if (fresh.length > 1) this._announce = `${fresh.length} new notifications`;
     this._inbox = next;
   }
 
   override render() {
     return this.renderTask(this.#load, {
-      messages: { loading: "Loading your notifications…" },
+      messages: { loading: this.#s.value.loading },
       isEmpty: () => false,
       complete: () => this.#render(this._inbox!),
     });
   }
 
   #render(inbox: Loaded): TemplateResult {
+    const t = this.#s.value;
     const busyAll = this.#actions.busy("all") ? "true" : "false";
     return html`<section aria-labelledby="inbox-title">
       <div class="head">
         <h3 part="heading" id="inbox-title" tabindex="-1">
-          Notifications
-          ${inbox.unread ? html`<span part="badge">${inbox.unread}<span class="visually-hidden"> unread</span></span>` : nothing}
+          ${t.heading}
+          ${inbox.unread ? html`<span part="badge">${inbox.unread}<span class="visually-hidden">${t.unread}</span></span>` : nothing}
         </h3>
         ${
           inbox.unread
             ? html`<button type="button" part="button mark-all" aria-disabled=${busyAll} @click=${() => this.#readAll()}>
-              Mark all read
+              ${t.markAll}
             </button>`
             : nothing
         }
@@ -181,12 +193,12 @@ export class GkInbox extends GkElement {
               (i) => this.#renderItem(i),
             )}
           </ul>`
-          : html`<p class="muted">No notifications yet.</p>`
+          : html`<p class="muted">${t.none}</p>`
       }
       ${
         inbox.nextCursor
           ? html`<button type="button" part="button older" aria-disabled=${this.#actions.busy("older") ? "true" : "false"} @click=${() => this.#older()}>
-            Show older
+            ${t.older}
           </button>`
           : nothing
       }
@@ -196,17 +208,18 @@ export class GkInbox extends GkElement {
   }
 
   #renderItem(i: InboxItem): TemplateResult {
+    const t = this.#s.value;
     const unread = i.readAt === null;
     const key = `read:${i.id}`;
     return html`<li part=${unread ? "item unread" : "item"} data-id=${i.id}>
       <p part="item-title">
-        ${unread ? html`<span class="visually-hidden">Unread: </span>` : nothing}
+        ${unread ? html`<span class="visually-hidden">${t.unreadItem}</span>` : nothing}
         <strong>${i.title}</strong>
       </p>
       <p part="item-body">${i.body}</p>
       <div class="actions">
-        <time part="item-time" datetime=${i.createdAt}>${when(i.createdAt)}</time>
-        ${i.link && /^https?:/i.test(i.link) ? html`<a part="item-link" href=${i.link} @click=${() => unread && this.#read(i)}>Open<span class="visually-hidden">: ${i.title}</span></a>` : nothing}
+        <time part="item-time" datetime=${i.createdAt}>${when(i.createdAt, this.resolvedLocale)}</time>
+        ${i.link && /^https?:/i.test(i.link) ? html`<a part="item-link" href=${i.link} @click=${() => unread && this.#read(i)}>${t.open}<span class="visually-hidden">: ${i.title}</span></a>` : nothing}
         ${
           unread
             ? html`<button
@@ -215,7 +228,7 @@ export class GkInbox extends GkElement {
               aria-disabled=${this.#actions.busy(key) ? "true" : "false"}
               @click=${() => this.#read(i)}
             >
-              Mark read<span class="visually-hidden">: ${i.title}</span>
+              ${t.markRead}<span class="visually-hidden">: ${i.title}</span>
             </button>`
             : nothing
         }

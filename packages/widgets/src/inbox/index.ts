@@ -1,1 +1,1 @@
-export { GkInbox, type InboxReadDetail } from "./inbox.js";
+export { GkInbox, INBOX_STRINGS, type InboxReadDetail, type InboxStrings } from "./inbox.js";

@@ -365,7 +365,7 @@ export class GkParkingMap extends GkElement {
     if (results.length === 0) return html`<p part="empty" class="muted">No places match the filters.</p>`;
     return html`<p part="summary" class="muted">
         ${results.length} ${results.length === 1 ? "place" : "places"} within ${this.radiusKm} km,
-        ${formatInstantRange(this.start, this.#end, Intl.DateTimeFormat().resolvedOptions().timeZone)}
+        ${formatInstantRange(this.start, this.#end, Intl.DateTimeFormat().resolvedOptions().timeZone, this.resolvedLocale)}
       </p>
       <ul part="list" aria-label="Places">
         ${repeat(
@@ -393,7 +393,7 @@ export class GkParkingMap extends GkElement {
               <p part="free${full ? " full" : ""}">${full ? "Full" : `${free} of ${p.capacity} free`}</p>
               ${
                 r.price
-                  ? html`<p part="price">${formatMoney(r.price.amount, r.price.currency)} for ${hours(this.durationMinutes)}</p>`
+                  ? html`<p part="price">${formatMoney(r.price.amount, r.price.currency, this.resolvedLocale)} for ${hours(this.durationMinutes)}</p>`
                   : html`<p part="price" class="muted">Not bookable for this window</p>`
               }
               <button part="button book-button" type="button" ?disabled=${!bookable} @click=${() => this.#select(r)}>
@@ -467,10 +467,10 @@ export class GkParkingMap extends GkElement {
     }
     const chosen = this.selected;
     if (!chosen) return nothing;
-    const price = chosen.price ? ` · ${formatMoney(chosen.price.amount, chosen.price.currency)}` : "";
+    const price = chosen.price ? ` · ${formatMoney(chosen.price.amount, chosen.price.currency, this.resolvedLocale)}` : "";
     return renderBookingForm({
       place: chosen.place,
-      summary: `${formatInstantRange(this.start, this.#end, chosen.place.timeZone)}${price}`,
+      summary: `${formatInstantRange(this.start, this.#end, chosen.place.timeZone, this.resolvedLocale)}${price}`,
       busy: this.#actions.busy("book"),
       problem: this.#actions.renderProblem("book"),
       onSubmit: (fields) => void this.#book(chosen.place, fields),
@@ -583,7 +583,7 @@ export class GkParkingMap extends GkElement {
     map.show(
       results.map((r) => {
         const free = r.freeCapacity ?? 0;
-        const price = r.price ? `, ${formatMoney(r.price.amount, r.price.currency)}` : "";
+        const price = r.price ? `, ${formatMoney(r.price.amount, r.price.currency, this.resolvedLocale)}` : "";
         return {
           id: r.place.id,
           lat: r.place.location.lat,

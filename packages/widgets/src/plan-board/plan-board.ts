@@ -23,14 +23,6 @@ declare global {
   }
 }
 
-const STATUS_LABELS: Record<Plan["status"], string> = {
-  planning: "Planning",
-  finalized: "Finalized",
-  completed: "Completed",
-  cancelled: "Cancelled",
-};
-const TYPE_LABELS: Record<Plan["type"], string> = { trip: "Trip", event: "Event", purchase: "Group purchase" };
-
 /**
  * People, money and chat load their own data after the header and proposals are shown, so their
  * code is fetched then too (once per page): until their element is defined each is an empty box.
@@ -112,7 +104,7 @@ export class GkPlanBoard extends PlanElement {
 
   override render() {
     return this.renderPlan(this.#ready, {
-      messages: { loading: "Loading the plan…" },
+      messages: { loading: this.planStrings.loadingPlan },
       isEmpty: () => false,
       complete: () => this.#renderBoard(this.store!.plan!),
     });
@@ -133,12 +125,13 @@ export class GkPlanBoard extends PlanElement {
   }
 
   #renderHeader(plan: Plan): TemplateResult {
-    const facts = [TYPE_LABELS[plan.type], formatDates(plan.startDate, plan.endDate), plan.location?.name].filter(Boolean);
+    const t = this.planStrings;
+    const facts = [t.type[plan.type], formatDates(plan.startDate, plan.endDate, this.resolvedLocale), plan.location?.name].filter(Boolean);
     return html`<div part="header">
-      <h2 part="title">${plan.title} <span part="badge status">${STATUS_LABELS[plan.status]}</span></h2>
+      <h2 part="title">${plan.title} <span part="badge status">${t.status[plan.status]}</span></h2>
       <p part="facts">${facts.join(" · ")}</p>
       ${plan.description ? html`<p part="description">${plan.description}</p>` : nothing}
-      ${plan.status === "planning" ? renderDeadline(plan, this.#clock.now) : nothing}
+      ${plan.status === "planning" ? renderDeadline(plan, this.#clock.now, this.resolvedLocale, t) : nothing}
     </div>`;
   }
 }

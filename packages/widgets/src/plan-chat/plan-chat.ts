@@ -5,10 +5,13 @@ import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
+import { Strings } from "../base/i18n.js";
 import { formatInstant } from "../internal/plans/format.js";
 import { planStyles } from "../internal/plans/plan.styles.js";
 import { PlanElement } from "../internal/plans/plan-element.js";
 import type { PlanStore } from "../internal/plans/plan-store.js";
+import type { PlanStrings } from "../internal/plans/plans.strings.js";
+import { PLAN_CHAT_LOCALES, PLAN_CHAT_STRINGS, type PlanChatStrings } from "./plan-chat.strings.js";
 import { planChatStyles } from "./plan-chat.styles.js";
 
 export type { PlanJoinedDetail } from "../internal/plans/join-form.js";
@@ -71,6 +74,10 @@ export class GkPlanChat extends PlanElement {
   };
 
   /** Oldest first. */
+  /** Sentences in your own words (see `PLAN_CHAT_STRINGS`, and the plan widgets' `PLAN_STRINGS`). Property only. */
+  declare strings: Partial<PlanStrings & PlanChatStrings>;
+  readonly #s = new Strings(this, PLAN_CHAT_STRINGS, PLAN_CHAT_LOCALES);
+
   declare private log: readonly ChatMessage[];
   /** Who else is typing (participant id → name). */
   declare private typing: ReadonlyMap<string, string>;
@@ -113,17 +120,18 @@ export class GkPlanChat extends PlanElement {
 
   override render() {
     return this.renderPlan(this.#part, {
-      messages: { loading: "Loading the chat…" },
+      messages: { loading: this.#s.value.loading },
       isEmpty: () => false,
       complete: () => this.#render(this.store!),
     });
   }
 
   #render(store: PlanStore): TemplateResult {
+    const t = this.#s.value;
     const canChat = store.viewerId === null || store.role !== null;
     const busy = this.#actions.busy("send") ? "true" : "false";
     return html`<fieldset class="scope" ?disabled=${this.locked}>
-      <h3 part="heading" id="chat-title">Chat</h3>
+      <h3 part="heading" id="chat-title">${t.heading}</h3>
       <div part="messages" role="log" aria-labelledby="chat-title" tabindex="0">
         ${
           this.log.length
@@ -134,15 +142,15 @@ export class GkPlanChat extends PlanElement {
                 (m) => this.#renderMessage(store, m),
               )}
             </ol>`
-            : html`<p class="muted">No messages yet.</p>`
+            : html`<p class="muted">${t.none}</p>`
         }
       </div>
-      ${this.typing.size ? html`<p part="typing" class="muted">${typingText([...this.typing.values()])}</p>` : nothing}
+      ${this.typing.size ? html`<p part="typing" class="muted">${t.typing([...this.typing.values()])}</p>` : nothing}
       ${
         canChat
           ? html`<form class="chat-form" @submit=${(e: SubmitEvent) => this.#send(e, store)} aria-busy=${busy}>
             <div class="field">
-              <label for="chat-input">Message</label>
+              <label for="chat-input">${t.message}</label>
               <div class="row tight">
                 <input
                   id="chat-input"
@@ -154,18 +162,19 @@ export class GkPlanChat extends PlanElement {
                   @input=${this.#typed}
                   @blur=${this.#stoppedTyping}
                 />
-                <button type="submit" part="button" aria-disabled=${busy}>Send</button>
+                <button type="submit" part="button" aria-disabled=${busy}>${t.send}</button>
               </div>
             </div>
             ${this.#actions.renderProblem("send")}
           </form>`
           : nothing
       }
-      ${store.plan?.status === "cancelled" ? html`<p class="muted">This plan was cancelled.</p>` : nothing}
+      ${store.plan?.status === "cancelled" ? html`<p class="muted">${t.cancelled}</p>` : nothing}
     </fieldset>`;
   }
 
   #renderMessage(store: PlanStore, m: ChatMessage): TemplateResult {
+    const t = this.#s.value;
     const deleted = m.body === null || m.deletedAt !== null;
     const me = store.viewerId;
     const mine = me !== null && m.authorParticipantId === me;
@@ -175,11 +184,11 @@ export class GkPlanChat extends PlanElement {
     const deleteKey = `delete:${m.id}`;
     let body: TemplateResult;
     if (deleted) {
-      body = html`<p class="muted deleted">Message deleted.</p>`;
+      body = html`<p class="muted deleted">${t.deleted}</p>`;
     } else if (editing) {
       const busy = this.#actions.busy("edit") ? "true" : "false";
       body = html`<form class="edit-form" @submit=${(e: SubmitEvent) => this.#saveEdit(e, store, m)} aria-busy=${busy}>
-        <label for="edit-input" class="visually-hidden">Edit your message</label>
+        <label for="edit-input" class="visually-hidden">${t.editLabel}</label>
         <div class="row tight">
           <input
             id="edit-input"
@@ -191,23 +200,24 @@ export class GkPlanChat extends PlanElement {
             .value=${m.body ?? ""}
             @keydown=${(e: KeyboardEvent) => e.key === "Escape" && this.#stopEditing(m.id)}
           />
-          <button type="submit" part="button" class="save" aria-disabled=${busy}>Save</button>
-          <button type="button" part="button" class="secondary cancel" @click=${() => this.#stopEditing(m.id)}>Cancel</button>
+          <button type="submit" part="button" class="save" aria-disabled=${busy}>${t.save}</button>
+          <button type="button" part="button" class="secondary cancel" @click=${() => this.#stopEditing(m.id)}>${t.cancel}</button>
         </div>
         ${this.#actions.renderProblem("edit")}
       </form>`;
     } else {
-      body = html`<p>${m.body}${m.editedAt ? html` <span class="muted edited">(edited)</span>` : nothing}</p>`;
+      body = html`<p>${m.body}${m.editedAt ? html` <span class="muted edited">${t.edited}</span>` : nothing}</p>`;
     }
-    const label = `${mine ? "Your message" : `Message from ${m.authorName}`} at ${formatInstant(m.createdAt)}`;
+    const when = formatInstant(m.createdAt, undefined, this.resolvedLocale);
+    const label = t.actionsOf(mine, m.authorName, when);
     return html`<li part="message" id=${`message-${m.id}`}>
-      <span part="message-author">${mine ? "You" : m.authorName}</span>
-      <time part="message-time" datetime=${m.createdAt}>${formatInstant(m.createdAt)}</time>
+      <span part="message-author">${mine ? t.you : m.authorName}</span>
+      <time part="message-time" datetime=${m.createdAt}>${when}</time>
       ${body}
       ${
         !editing && (canEdit || canDelete)
           ? html`<div class="actions" role="group" aria-label=${label}>
-            ${canEdit ? html`<button type="button" part="button" class="secondary edit" @click=${() => this.#startEditing(m.id)}>Edit</button>` : nothing}
+            ${canEdit ? html`<button type="button" part="button" class="secondary edit" @click=${() => this.#startEditing(m.id)}>${t.edit}</button>` : nothing}
             ${
               canDelete
                 ? html`<button
@@ -217,7 +227,7 @@ export class GkPlanChat extends PlanElement {
                   aria-disabled=${this.#actions.busy(deleteKey) ? "true" : "false"}
                   @click=${() => void this.#delete(store, m)}
                 >
-                  Delete
+                  ${t.del}
                 </button>`
                 : nothing
             }
@@ -324,13 +334,6 @@ export class GkPlanChat extends PlanElement {
     this.#typingSentAt = 0;
     this.store?.sendTyping(false);
   };
-}
-
-/** "Ana is typing…", "Ana and Ben are typing…", "3 people are typing…". */
-function typingText(names: string[]): string {
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return `${names.length} people are typing…`;
 }
 
 defineElement("gk-plan-chat", GkPlanChat);

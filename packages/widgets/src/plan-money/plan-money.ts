@@ -3,11 +3,14 @@ import { html, nothing, type PropertyDeclarations, type TemplateResult } from "l
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
 import { GkElement } from "../base/gk-element.js";
+import { Strings } from "../base/i18n.js";
 import { formatMoney } from "../internal/plans/format.js";
 import { planStyles } from "../internal/plans/plan.styles.js";
 import { PlanElement } from "../internal/plans/plan-element.js";
 import type { PlanStore } from "../internal/plans/plan-store.js";
+import type { PlanStrings } from "../internal/plans/plans.strings.js";
 import { collect } from "../internal/plans/util.js";
+import { PLAN_MONEY_LOCALES, PLAN_MONEY_STRINGS, type PlanMoneyStrings } from "./plan-money.strings.js";
 import { planMoneyStyles } from "./plan-money.styles.js";
 
 export type { PlanJoinedDetail } from "../internal/plans/join-form.js";
@@ -52,6 +55,9 @@ export class GkPlanMoney extends PlanElement {
   /** The plan's payments (for the ones waiting for the viewer to confirm). */
   declare private payments: readonly Payment[];
 
+  /** Sentences in your own words (see `PLAN_MONEY_STRINGS`, and the plan widgets' `PLAN_STRINGS`). Property only. */
+  declare strings: Partial<PlanStrings & PlanMoneyStrings>;
+  readonly #s = new Strings(this, PLAN_MONEY_STRINGS, PLAN_MONEY_LOCALES);
   readonly #actions = new ActionController(this, { disabled: () => this.locked });
   readonly #part = this.loadPart(
     async (store, signal) => {
@@ -79,40 +85,44 @@ export class GkPlanMoney extends PlanElement {
 
   override render() {
     return this.renderPlan(this.#part, {
-      messages: { loading: "Loading who owes whom…" },
+      messages: { loading: this.#s.value.loading },
       isEmpty: () => false,
       complete: () => this.#render(this.store!, this.balances!),
     });
   }
 
   #render(store: PlanStore, b: PlanBalances): TemplateResult {
+    const s = this.#s.value;
     const transfers = b.transfers;
     const open = b.balances.filter((x) => x.status !== "settled" || x.paid !== 0 || x.share !== 0);
     const me = store.viewerId;
     return html`<fieldset class="scope" ?disabled=${this.locked}>
-      <h3 part="heading" id="money-title">Who owes whom</h3>
+      <h3 part="heading" id="money-title">${s.heading}</h3>
       ${
         !transfers.length && !open.length
-          ? html`<p class="muted">Nobody owes anything yet.</p>`
+          ? html`<p class="muted">${s.nobody}</p>`
           : html`${
               transfers.length
-                ? html`<h4>To settle up</h4>
+                ? html`<h4>${s.settleUp}</h4>
                   <ul class="list">
                     ${transfers.map(
                       (t) => html`<li part="transfer">
-                        ${store.name(t.fromParticipantId)} ${t.fromParticipantId === me ? "pay" : "pays"}
-                        ${store.name(t.toParticipantId, "you")} <strong>${formatMoney(t.amount, b.currency)}</strong>
+                        ${s.transfer(
+                          t.fromParticipantId === me ? null : store.name(t.fromParticipantId),
+                          t.toParticipantId === me ? null : store.name(t.toParticipantId),
+                          html`<strong>${formatMoney(t.amount, b.currency, this.resolvedLocale)}</strong>`,
+                        )}
                         ${t.fromParticipantId === me ? this.#renderMarkPaid(store, t, b.currency) : nothing}
                       </li>`,
                     )}
                   </ul>`
-                : html`<p class="muted">Everyone is settled up.</p>`
+                : html`<p class="muted">${s.allSettled}</p>`
             }
             ${
               open.length
-                ? html`<h4>Balances</h4>
+                ? html`<h4>${s.balances}</h4>
                   <ul class="list">
-                    ${open.map((x) => html`<li part="balance">${store.name(x.participantId)}: ${this.#balanceText(me, x, b.currency)}</li>`)}
+                    ${open.map((x) => html`<li part="balance">${store.name(x.participantId, s.you)}: ${this.#balanceText(me, x, b.currency)}</li>`)}
                   </ul>`
                 : nothing
             }`
@@ -128,7 +138,7 @@ export class GkPlanMoney extends PlanElement {
         part="button"
         class="secondary mark-paid"
         aria-disabled=${this.#actions.busy(key) ? "true" : "false"}
-        aria-label=${`Mark as paid: ${formatMoney(t.amount, currency)} to ${store.name(t.toParticipantId)}`}
+        aria-label=${this.#s.value.markPaidLabel(formatMoney(t.amount, currency, this.resolvedLocale), store.name(t.toParticipantId))}
         @click=${() =>
           void this.#pay(key, () =>
             store.client.plans.payments.create(store.planId, {
@@ -139,7 +149,7 @@ export class GkPlanMoney extends PlanElement {
             }),
           )}
       >
-        Mark as paid
+        ${this.#s.value.markPaid}
       </button>
       ${this.#actions.renderProblem(key)}`;
   }
@@ -149,22 +159,23 @@ export class GkPlanMoney extends PlanElement {
     const me = store.viewerId;
     const waiting = me === null ? [] : this.payments.filter((p) => p.status === "pending" && p.toParticipantId === me);
     if (!waiting.length) return nothing;
-    return html`<h4>Waiting for you to confirm</h4>
+    const s = this.#s.value;
+    return html`<h4>${s.toConfirm}</h4>
       <ul class="list">
         ${waiting.map((p) => {
           const from = store.name(p.fromParticipantId);
-          const amount = formatMoney(p.amount, p.currency);
+          const amount = formatMoney(p.amount, p.currency, this.resolvedLocale);
           return html`<li part="payment">
-            ${from} says they paid you <strong>${amount}</strong>
+            ${s.paidYou(from, html`<strong>${amount}</strong>`)}
             <button
               type="button"
               part="button"
               class="secondary confirm-received"
               aria-disabled=${this.#actions.busy(p.id) ? "true" : "false"}
-              aria-label=${`Confirm received: ${amount} from ${from}`}
+              aria-label=${s.confirmLabel(amount, from)}
               @click=${() => void this.#pay(p.id, () => store.client.plans.payments.update(store.planId, p.id, { status: "received" }))}
             >
-              Confirm received
+              ${s.confirm}
             </button>
             ${this.#actions.renderProblem(p.id)}
           </li>`;
@@ -186,15 +197,16 @@ export class GkPlanMoney extends PlanElement {
 
   #balanceText(me: string | null, b: Balance, currency: string): string {
     const mine = b.participantId === me;
+    const s = this.#s.value;
     switch (b.status) {
       case "owes":
-        return `${mine ? "owe" : "owes"} ${formatMoney(-b.outstanding, currency)}`;
+        return s.owes(mine, formatMoney(-b.outstanding, currency, this.resolvedLocale));
       case "owed":
-        return `${mine ? "are" : "is"} owed ${formatMoney(b.outstanding, currency)}`;
+        return s.owed(mine, formatMoney(b.outstanding, currency, this.resolvedLocale));
       case "paid":
-        return `paid ${formatMoney(b.pendingOut, currency)}, waiting for confirmation`;
+        return s.waiting(formatMoney(b.pendingOut, currency, this.resolvedLocale));
       case "settled":
-        return "settled up";
+        return s.settled;
     }
   }
 }

@@ -4,9 +4,12 @@ import { repeat } from "lit/directives/repeat.js";
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
 import { GkElement } from "../base/gk-element.js";
+import { Strings } from "../base/i18n.js";
 import { planStyles } from "../internal/plans/plan.styles.js";
 import { PlanElement } from "../internal/plans/plan-element.js";
 import type { PlanStore } from "../internal/plans/plan-store.js";
+import type { PlanStrings } from "../internal/plans/plans.strings.js";
+import { PLAN_PEOPLE_LOCALES, PLAN_PEOPLE_STRINGS, type PlanPeopleStrings } from "./plan-people.strings.js";
 import { planPeopleStyles } from "./plan-people.styles.js";
 
 export type { PlanJoinedDetail } from "../internal/plans/join-form.js";
@@ -46,6 +49,9 @@ export class GkPlanPeople extends PlanElement {
   static override styles = [GkElement.styles, planStyles, planPeopleStyles];
   static override properties: PropertyDeclarations = { confirmingRemove: { state: true, attribute: false } };
 
+  /** Sentences in your own words (see `PLAN_PEOPLE_STRINGS`, and the plan widgets' `PLAN_STRINGS`). Property only. */
+  declare strings: Partial<PlanStrings & PlanPeopleStrings>;
+  readonly #s = new Strings(this, PLAN_PEOPLE_STRINGS, PLAN_PEOPLE_LOCALES);
   readonly #actions = new ActionController(this, { disabled: () => this.locked });
   readonly #part = this.loadPart((store) => store.ensureParticipants());
   /** The person an organizer is about to remove (asked to confirm). */
@@ -53,21 +59,22 @@ export class GkPlanPeople extends PlanElement {
 
   override render() {
     return this.renderPlan(this.#part, {
-      messages: { loading: "Loading the people…" },
+      messages: { loading: this.#s.value.loading },
       isEmpty: () => false,
       complete: () => this.#render(this.store!),
     });
   }
 
   #render(store: PlanStore): TemplateResult {
+    const t = this.#s.value;
     const online = new Set(store.presence.map((p) => p.id));
     const me = store.viewerId;
     const organizer = store.role === "organizer";
     const people = (store.participants ?? [])
       .filter((p) => p.removedAt === null)
-      .sort((a, b) => Number(b.role === "organizer") - Number(a.role === "organizer") || a.name.localeCompare(b.name));
+      .sort((a, b) => Number(b.role === "organizer") - Number(a.role === "organizer") || a.name.localeCompare(b.name, this.resolvedLocale));
     return html`<fieldset class="scope" ?disabled=${this.locked}>
-      <h3 part="heading" id="people-title">People (${people.length})</h3>
+      <h3 part="heading" id="people-title">${t.heading(people.length)}</h3>
       <ul class="participants">
         ${repeat(
           people,
@@ -77,11 +84,11 @@ export class GkPlanPeople extends PlanElement {
             return html`<li part=${here ? "participant participant-online" : "participant"} id=${`person-${p.participantId}`}>
               <span class="who">
                 <span part="presence" class=${here ? "online" : ""}
-                  ><span class="dot" aria-hidden="true"></span><span class="visually-hidden">${here ? "online" : "offline"}:</span></span
+                  ><span class="dot" aria-hidden="true"></span><span class="visually-hidden">${here ? t.online : t.offline}:</span></span
                 >
                 ${p.name}
-                ${p.participantId === me ? html`<span part="badge">You</span>` : nothing}
-                ${p.role === "organizer" ? html`<span part="badge">Organizer</span>` : nothing}
+                ${p.participantId === me ? html`<span part="badge">${t.you}</span>` : nothing}
+                ${p.role === "organizer" ? html`<span part="badge">${t.organizer}</span>` : nothing}
               </span>
               ${organizer && p.participantId !== me ? this.#renderControls(store, p) : nothing}
               ${this.#actions.renderProblem(`person:${p.participantId}`)}
@@ -94,19 +101,20 @@ export class GkPlanPeople extends PlanElement {
 
   /** An organizer's controls on someone else: their role, and removing them. */
   #renderControls(store: PlanStore, p: PlanParticipant): TemplateResult {
+    const t = this.#s.value;
     const key = `person:${p.participantId}`;
     const busy = this.#actions.busy(key) ? "true" : "false";
     if (this.confirmingRemove === p.participantId) {
       return html`<div class="actions" role="group" aria-labelledby=${`remove-${p.participantId}`}>
-        <span id=${`remove-${p.participantId}`}>Remove ${p.name} from the plan?</span>
+        <span id=${`remove-${p.participantId}`}>${t.removeQuestion(p.name)}</span>
         <button type="button" part="button" class="remove-confirm" aria-disabled=${busy} @click=${() => void this.#remove(store, p)}>
-          Remove
+          ${t.remove}
         </button>
-        <button type="button" part="button" class="secondary remove-cancel" @click=${() => this.#confirmRemove(p, false)}>Cancel</button>
+        <button type="button" part="button" class="secondary remove-cancel" @click=${() => this.#confirmRemove(p, false)}>${t.cancel}</button>
       </div>`;
     }
     const promote = p.role !== "organizer";
-    return html`<div class="actions" role="group" aria-label=${`Manage ${p.name}`}>
+    return html`<div class="actions" role="group" aria-label=${t.manage(p.name)}>
       <button
         type="button"
         part="button"
@@ -114,9 +122,9 @@ export class GkPlanPeople extends PlanElement {
         aria-disabled=${busy}
         @click=${() => void this.#setRole(store, p, promote ? "organizer" : "participant")}
       >
-        ${promote ? "Make organizer" : "Make participant"}
+        ${promote ? t.makeOrganizer : t.makeParticipant}
       </button>
-      <button type="button" part="button" class="secondary remove" @click=${() => this.#confirmRemove(p, true)}>Remove…</button>
+      <button type="button" part="button" class="secondary remove" @click=${() => this.#confirmRemove(p, true)}>${t.removeAsk}</button>
     </div>`;
   }
 

@@ -4,14 +4,17 @@ import { repeat } from "lit/directives/repeat.js";
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
 import { GkElement } from "../base/gk-element.js";
+import { Strings } from "../base/i18n.js";
 import { Clock } from "../internal/plans/clock.js";
 import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
 import { planStyles } from "../internal/plans/plan.styles.js";
 import { PlanElement } from "../internal/plans/plan-element.js";
 import type { PlanStore } from "../internal/plans/plan-store.js";
+import type { PlanStrings } from "../internal/plans/plans.strings.js";
 import { loadOnce } from "../internal/plans/util.js";
 import { renderVoteControl, votingOpen } from "../internal/plans/vote-control.js";
 import { voteControlStyles } from "../internal/plans/vote-control.styles.js";
+import { PLAN_PROPOSALS_LOCALES, PLAN_PROPOSALS_STRINGS, type PlanProposalsStrings } from "./plan-proposals.strings.js";
 import { planProposalsStyles } from "./plan-proposals.styles.js";
 
 export type { PlanJoinedDetail } from "../internal/plans/join-form.js";
@@ -89,6 +92,9 @@ export class GkPlanProposals extends PlanElement {
   }
 
   readonly #clock = new Clock(this);
+  /** Sentences in your own words (see `PLAN_PROPOSALS_STRINGS`, and the plan widgets' `PLAN_STRINGS`). Property only. */
+  declare strings: Partial<PlanStrings & PlanProposalsStrings>;
+  readonly #s = new Strings(this, PLAN_PROPOSALS_STRINGS, PLAN_PROPOSALS_LOCALES);
   readonly #actions = new ActionController(this, { disabled: () => this.locked });
   readonly #part = this.loadPart((store) => store.ensureProposals());
   #proposeForm: ProposeFormModule | undefined;
@@ -121,7 +127,7 @@ export class GkPlanProposals extends PlanElement {
 
   override render() {
     return this.renderPlan(this.#part, {
-      messages: { loading: "Loading the proposals…" },
+      messages: { loading: this.#s.value.loading },
       isEmpty: () => false,
       complete: () => this.#render(this.store!, this.store!.plan!),
     });
@@ -135,25 +141,26 @@ export class GkPlanProposals extends PlanElement {
   }
 
   #renderItinerary(plan: Plan): TemplateResult {
+    const t = this.#s.value;
     const selected = this.store!.votes.proposals.filter((p) => p.status === "selected")
       // By start time; proposals without one last.
       .sort((a, b) => (a.startsAt === null ? 1 : 0) - (b.startsAt === null ? 1 : 0) || (a.startsAt ?? "").localeCompare(b.startsAt ?? ""));
-    return html`<h3 part="heading" id="itinerary-title">Itinerary</h3>
+    return html`<h3 part="heading" id="itinerary-title">${t.itinerary}</h3>
       ${
         selected.length
           ? html`<ol part="itinerary">
             ${selected.map(
               (p) => html`<li>
                 <strong>${p.title}</strong>
-                ${p.startsAt ? html`<span class="muted">${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone)}</span>` : nothing}
+                ${p.startsAt ? html`<span class="muted">${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone, this.resolvedLocale)}</span>` : nothing}
               </li>`,
             )}
           </ol>`
-          : html`<p class="muted">Nothing was selected.</p>`
+          : html`<p class="muted">${t.nothingSelected}</p>`
       }
       ${
         plan.calendarUrl
-          ? html`<p><a class="calendar-link" href=${plan.calendarUrl}>Add to calendar<span class="visually-hidden"> (iCalendar feed of ${plan.title})</span></a></p>`
+          ? html`<p><a class="calendar-link" href=${plan.calendarUrl}>${t.addToCalendar}<span class="visually-hidden">${t.feedOf(plan.title)}</span></a></p>`
           : nothing
       }`;
   }
@@ -163,7 +170,8 @@ export class GkPlanProposals extends PlanElement {
     const open = votingOpen(plan, this.#clock.now);
     const list = store.votes.proposals;
     const canPropose = plan.status === "planning" && (role === "organizer" || (plan.type === "trip" && role !== null));
-    return html`<h3 part="heading" id="proposals-title">Proposals</h3>
+    const t = this.#s.value;
+    return html`<h3 part="heading" id="proposals-title">${t.proposals}</h3>
       ${role === "organizer" && plan.status === "planning" ? this.#renderFinalize(store) : nothing}
       ${
         list.length
@@ -174,24 +182,22 @@ export class GkPlanProposals extends PlanElement {
               (p) => this.#renderProposal(store, plan, p, open, role),
             )}
           </ol>`
-          : html`<p class="muted">No proposals yet.</p>`
+          : html`<p class="muted">${t.none}</p>`
       }
       ${canPropose ? this.#renderProposeForm(plan) : nothing}`;
   }
 
   #renderFinalize(store: PlanStore): TemplateResult {
     const selected = store.votes.proposals.filter((p) => p.status === "selected");
-    const what = selected.length
-      ? `the ${selected.length === 1 ? "proposal" : `${selected.length} proposals`} marked Selected`
-      : "the top-voted proposal";
+    const t = this.#s.value;
     if (!this.confirmingFinalize) {
       return html`<div class="organizer-controls">
-        <button type="button" part="button" class="finalize" @click=${() => this.#confirmFinalize(true)}>Finalize the plan…</button>
+        <button type="button" part="button" class="finalize" @click=${() => this.#confirmFinalize(true)}>${t.finalizeAsk}</button>
       </div>`;
     }
     const busy = this.#actions.busy("finalize");
     return html`<div class="organizer-controls" role="group" aria-labelledby="finalize-question">
-      <p id="finalize-question">Finalize with ${what}? Voting closes and the itinerary is fixed.</p>
+      <p id="finalize-question">${t.finalizeQuestion(selected.length)}</p>
       <div class="actions">
         <button
           type="button"
@@ -204,9 +210,9 @@ export class GkPlanProposals extends PlanElement {
               selected.map((p) => p.id),
             )}
         >
-          ${busy ? "Finalizing…" : "Finalize"}
+          ${busy ? t.finalizing : t.finalize}
         </button>
-        <button type="button" part="button" class="secondary finalize-cancel" @click=${() => this.#confirmFinalize(false)}>Cancel</button>
+        <button type="button" part="button" class="secondary finalize-cancel" @click=${() => this.#confirmFinalize(false)}>${t.cancel}</button>
       </div>
       ${this.#actions.renderProblem("finalize")}
     </div>`;
@@ -232,12 +238,14 @@ export class GkPlanProposals extends PlanElement {
   }
 
   #renderProposal(store: PlanStore, plan: Plan, p: Proposal, open: boolean, role: PlanRole | null): TemplateResult {
+    const t = this.#s.value;
     const meta: unknown[] = [];
-    if (p.startsAt) meta.push(html`<time datetime=${p.startsAt}>${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone)}</time>`);
-    if (p.cost) meta.push(`${formatMoney(p.cost.amount, p.cost.currency)} ${p.cost.kind === "per_person" ? "per person" : "in total"}`);
+    if (p.startsAt)
+      meta.push(html`<time datetime=${p.startsAt}>${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone, this.resolvedLocale)}</time>`);
+    if (p.cost) meta.push(t.cost(formatMoney(p.cost.amount, p.cost.currency, this.resolvedLocale), p.cost.kind === "per_person"));
     if (p.url)
       meta.push(
-        html`<a href=${p.url} rel="noopener noreferrer" target="_blank">Details<span class="visually-hidden"> of ${p.title} (opens a new tab)</span></a>`,
+        html`<a href=${p.url} rel="noopener noreferrer" target="_blank">${t.details}<span class="visually-hidden">${t.detailsOf(p.title)}</span></a>`,
       );
     const key = `decide:${p.id}`;
     const busy = this.#actions.busy(key) ? "true" : "false";
@@ -246,23 +254,27 @@ export class GkPlanProposals extends PlanElement {
     return html`<li part="proposal" id=${`proposal-${p.id}`}>
       <h4 part="proposal-title">
         ${p.title}
-        ${p.status !== "proposed" ? html`<span part="badge">${p.status === "selected" ? "Selected" : "Rejected"}</span>` : nothing}
+        ${p.status !== "proposed" ? html`<span part="badge">${p.status === "selected" ? t.selected : t.rejected}</span>` : nothing}
       </h4>
       ${meta.length ? html`<p class="proposal-meta">${meta.map((m, i) => html`${i ? " · " : ""}${m}`)}</p>` : nothing}
       ${p.description ? html`<p class="description">${p.description}</p>` : nothing}
       ${
         p.status !== "rejected"
-          ? renderVoteControl(store.votes, p, { open: open && p.status === "proposed" && role !== null, origin: this })
+          ? renderVoteControl(store.votes, p, {
+              open: open && p.status === "proposed" && role !== null,
+              origin: this,
+              strings: this.planStrings,
+            })
           : nothing
       }
       ${
         role === "organizer" && plan.status === "planning"
-          ? html`<div class="actions" role="group" aria-label=${`Decide on ${p.title}`}>
+          ? html`<div class="actions" role="group" aria-label=${t.decideOn(p.title)}>
             ${
               p.status === "proposed"
-                ? html`${decide("select", "Select")} ${decide("reject", "Reject")}`
+                ? html`${decide("select", t.select)} ${decide("reject", t.reject)}`
                 : p.status === "rejected"
-                  ? decide("reopen", "Reopen")
+                  ? decide("reopen", t.reopen)
                   : nothing
             }
           </div>`
@@ -288,12 +300,13 @@ export class GkPlanProposals extends PlanElement {
   /** Places in a proposal with a capacity: how many are taken, and Take a place / Give up my place. */
   #renderPlaces(store: PlanStore, plan: Plan, p: Proposal, capacity: number): TemplateResult {
     const full = p.takenCount >= capacity;
+    const t = this.#s.value;
     const key = `places:${p.id}`;
     const canCommit = store.role !== null && store.viewerId !== null && p.status !== "rejected" && ACTIVE_STATUSES.includes(plan.status);
     return html`<div class="places">
       <p class="places-count">
-        ${p.takenCount} of ${capacity} places taken${full ? html` <span part="badge">Full</span>` : nothing}${
-          p.committed ? html` <span part="badge">You have a place</span>` : nothing
+        ${t.placesTaken(p.takenCount, capacity)}${full ? html` <span part="badge">${t.full}</span>` : nothing}${
+          p.committed ? html` <span part="badge">${t.youHaveAPlace}</span>` : nothing
         }
       </p>
       ${
@@ -303,10 +316,10 @@ export class GkPlanProposals extends PlanElement {
             part="button"
             class=${p.committed ? "secondary uncommit" : "secondary commit"}
             aria-disabled=${this.#actions.busy(key) ? "true" : "false"}
-            aria-label=${p.committed ? `Give up my place in ${p.title}` : `Take a place in ${p.title}`}
+            aria-label=${p.committed ? t.giveUpIn(p.title) : t.takeIn(p.title)}
             @click=${() => void this.#setCommitted(store, p, !p.committed)}
           >
-            ${p.committed ? "Give up my place" : "Take a place"}
+            ${p.committed ? t.giveUp : t.take}
           </button>`
           : nothing
       }
@@ -345,7 +358,7 @@ export class GkPlanProposals extends PlanElement {
   #renderProposeForm(plan: Plan): TemplateResult {
     const form = this.#proposeForm;
     return html`<details class="propose">
-      <summary>Propose something</summary>
+      <summary>${this.#s.value.propose}</summary>
       ${
         form
           ? form.renderProposeForm({
@@ -357,6 +370,7 @@ export class GkPlanProposals extends PlanElement {
                 this.added = title;
               },
               origin: this,
+              strings: this.#s.value,
             })
           : nothing
       }

@@ -4,6 +4,7 @@ import type { ActionController } from "../base/action-controller.js";
 import { emit } from "../base/events.js";
 import { parseMoney, zonedToIso } from "../internal/plans/parse.js";
 import type { PlanStore } from "../internal/plans/plan-store.js";
+import type { PlanProposalsStrings } from "./plan-proposals.strings.js";
 
 /**
  * The "Propose something" form of `<gk-plan-proposals>`: title, description, when (in the plan's
@@ -20,49 +21,51 @@ export interface ProposeForm {
   setAdded: (title: string | undefined) => void;
   /** The element that emits `gk-proposal-created`. */
   origin: EventTarget;
+  /** The element's sentences, in its language. */
+  strings: PlanProposalsStrings;
 }
 
 export function renderProposeForm(f: ProposeForm): TemplateResult {
-  const { plan, actions } = f;
+  const { plan, actions, strings: t } = f;
   const busy = actions.busy("propose");
   return html`<form @submit=${(e: SubmitEvent) => propose(e, f)} aria-busy=${busy ? "true" : "false"}>
     <div class="field">
-      <label for="p-title">Title</label>
+      <label for="p-title">${t.title}</label>
       <input id="p-title" name="title" required maxlength="200" part="input" />
     </div>
     <div class="field">
-      <label for="p-description">Description <span class="optional">(optional)</span></label>
+      <label for="p-description">${t.description} <span class="optional">${t.optional}</span></label>
       <textarea id="p-description" name="description" maxlength="5000" part="input"></textarea>
     </div>
     <div class="row">
       <div class="field">
-        <label for="p-starts">Starts <span class="optional">(optional, ${plan.timeZone} time)</span></label>
+        <label for="p-starts">${t.starts} <span class="optional">${t.startsHint(plan.timeZone)}</span></label>
         <input id="p-starts" name="startsAt" type="datetime-local" part="input" />
       </div>
       <div class="field">
-        <label for="p-ends">Ends <span class="optional">(optional)</span></label>
+        <label for="p-ends">${t.ends} <span class="optional">${t.optional}</span></label>
         <input id="p-ends" name="endsAt" type="datetime-local" part="input" />
       </div>
     </div>
     <div class="row">
       <div class="field">
-        <label for="p-cost">Cost in ${plan.currency} <span class="optional">(optional)</span></label>
+        <label for="p-cost">${t.costIn(plan.currency)} <span class="optional">${t.optional}</span></label>
         <input id="p-cost" name="cost" inputmode="decimal" autocomplete="off" part="input" />
       </div>
       <div class="field">
-        <label for="p-cost-kind">Cost is</label>
+        <label for="p-cost-kind">${t.costIs}</label>
         <select id="p-cost-kind" name="costKind" part="input">
-          <option value="per_person">per person</option>
-          <option value="total">in total, shared</option>
+          <option value="per_person">${t.perPerson}</option>
+          <option value="total">${t.totalShared}</option>
         </select>
       </div>
     </div>
     <div class="field">
-      <label for="p-url">Link <span class="optional">(optional)</span></label>
+      <label for="p-url">${t.link} <span class="optional">${t.optional}</span></label>
       <input id="p-url" name="url" type="url" maxlength="2000" placeholder="https://" part="input" />
     </div>
-    <button type="submit" part="button" aria-disabled=${busy ? "true" : "false"}>${busy ? "Adding…" : "Add proposal"}</button>
-    <p class="form-status" role="status">${f.added ? `Added “${f.added}”.` : ""}</p>
+    <button type="submit" part="button" aria-disabled=${busy ? "true" : "false"}>${busy ? t.adding : t.add}</button>
+    <p class="form-status" role="status">${f.added ? t.added(f.added) : ""}</p>
     ${actions.renderProblem("propose")}
   </form>`;
 }
@@ -86,7 +89,7 @@ function propose(event: SubmitEvent, f: ProposeForm): void {
     const amount = parseMoney(field("cost"), plan.currency);
     if (amount === null) {
       f.setAdded(undefined);
-      actions.fail("propose", `Enter the cost as an amount in ${plan.currency}, such as 12.50.`);
+      actions.fail("propose", f.strings.costInvalid(plan.currency));
       return;
     }
     params.cost = { kind: field("costKind") === "total" ? "total" : "per_person", amount, currency: plan.currency };

@@ -53,7 +53,7 @@ export class GkPlan extends PlanElement {
 
   override render() {
     return this.renderPlan(this.#ready, {
-      messages: { loading: "Loading the plan…" },
+      messages: { loading: this.planStrings.loadingPlan },
       isEmpty: () => false,
       complete: () => html`<slot></slot>`,
     });

@@ -1,1 +1,1 @@
-export { GkRsvp, type RsvpChangedDetail } from "./rsvp.js";
+export { GkRsvp, RSVP_STRINGS, type RsvpChangedDetail, type RsvpStrings } from "./rsvp.js";

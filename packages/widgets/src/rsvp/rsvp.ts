@@ -5,9 +5,14 @@ import { defineElement } from "../base/define.js";
 import { ConfigurationError } from "../base/errors.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
+import { Strings } from "../base/i18n.js";
 import { TaskStatus } from "../base/task.js";
 import { formatWhen, guestsOf } from "../internal/guests/api.js";
+import { formatInstant } from "../internal/plans/format.js";
+import { RSVP_LOCALES, RSVP_STRINGS, type RsvpStrings } from "./rsvp.strings.js";
 import { guestFieldStyles, rsvpStyles } from "./rsvp.styles.js";
+
+export { RSVP_STRINGS, type RsvpStrings } from "./rsvp.strings.js";
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -26,11 +31,7 @@ export interface RsvpChangedDetail {
 
 type Answer = "yes" | "maybe" | "no";
 type Question = Invitation["questions"][number];
-const ANSWERS: [Answer, string][] = [
-  ["yes", "Yes"],
-  ["maybe", "Maybe"],
-  ["no", "No"],
-];
+const ANSWERS: Answer[] = ["yes", "maybe", "no"];
 const answerOf = (status: Invitation["guest"]["status"]): Answer | undefined =>
   status === "confirmed" || status === "waitlisted" || status === "pending_approval"
     ? "yes"
@@ -39,15 +40,6 @@ const answerOf = (status: Invitation["guest"]["status"]): Answer | undefined =>
       : status === "declined"
         ? "no"
         : undefined;
-const STATUS: Record<Invitation["guest"]["status"], string> = {
-  invited: "You have not answered yet.",
-  pending_approval: "Your request is waiting for the organizer's approval.",
-  confirmed: "You're going.",
-  waitlisted: "You're on the waitlist.",
-  maybe: "You answered maybe.",
-  declined: "You're not going.",
-  rejected: "The organizer declined your request.",
-};
 
 /**
  * A guest's invitation: the event, their RSVP (yes / maybe / no) with plus-ones and their names
@@ -84,7 +76,15 @@ export class GkRsvp extends GkElement {
     editing: { state: true },
     live: { state: true },
     mine: { state: true },
+    strings: { attribute: false },
   };
+
+  /** Sentences in your own words, over the locale's (see `RSVP_STRINGS`). Property only. */
+  declare strings: Partial<RsvpStrings>;
+  readonly #s = new Strings(this, RSVP_STRINGS, RSVP_LOCALES);
+  get #t(): RsvpStrings {
+    return this.#s.value;
+  }
 
   /** The event's id (`evt_…`). */
   declare event: string | undefined;
@@ -106,6 +106,7 @@ export class GkRsvp extends GkElement {
     super();
     this.plusOnes = 0;
     this.editing = false;
+    this.strings = {};
   }
 
   readonly #data = this.load(
@@ -131,7 +132,7 @@ export class GkRsvp extends GkElement {
 
   override render() {
     return this.renderTask(this.#data, {
-      messages: { loading: "Loading the invitation…" },
+      messages: { loading: this.#t.loading },
       isEmpty: () => false,
       complete: ({ invitation, settings }) => {
         const inv = this.mine?.invitation ?? invitation;
@@ -145,7 +146,7 @@ export class GkRsvp extends GkElement {
     const cap = this.live ? this.live.capacity : settings.capacity;
     const maybe = this.live?.maybe;
     return html`<p part="headcount" class="muted" aria-live="polite">
-      ${yes} going${cap !== null ? ` of ${cap} places` : ""}${maybe ? ` · ${maybe} maybe` : ""}
+      ${this.#t.headcount(yes, cap, maybe ?? 0)}
     </p>`;
   }
 
@@ -155,28 +156,28 @@ export class GkRsvp extends GkElement {
     const form = inv.open && (this.editing || !answered);
     return html`<section class="rsvp" aria-labelledby="title">
       <h2 part="title" id="title">${e.title}</h2>
-      <p part="when">${formatWhen(e.startsAt, e.endsAt, e.timeZone)} (${e.timeZone})${e.venueName ? html`<br />${e.venueName}` : nothing}</p>
+      <p part="when">${formatWhen(e.startsAt, e.endsAt, e.timeZone, this.resolvedLocale)} (${e.timeZone})${e.venueName ? html`<br />${e.venueName}` : nothing}</p>
       ${this.#renderHeadcount(settings)}
       <p part="status" id="status" tabindex="-1">
-        Hello ${inv.guest.name}. ${STATUS[inv.guest.status]}
-        ${inv.guest.waitlistPosition ? html` You are number ${inv.guest.waitlistPosition} on the waitlist.` : nothing}
+        ${this.#t.hello(inv.guest.name)} ${this.#t.status[inv.guest.status]}
+        ${inv.guest.waitlistPosition ? ` ${this.#t.waitlistPosition(inv.guest.waitlistPosition)}` : nothing}
       </p>
       ${
         form
           ? this.#renderForm(inv.questions, inv.maxPlusOnes, inv.guest)
           : inv.open
             ? this.#renderConfirmation(inv)
-            : html`<p part="closed">Answers closed on ${new Date(inv.deadline).toLocaleString()}.</p>${answered ? this.#renderLinks(inv) : nothing}`
+            : html`<p part="closed">${this.#t.closedOn(formatInstant(inv.deadline, e.timeZone, this.resolvedLocale))}</p>${answered ? this.#renderLinks(inv) : nothing}`
       }
     </section>`;
   }
 
   #renderLinks(inv: Invitation) {
     if (inv.guest.status !== "confirmed" && inv.guest.status !== "maybe") return nothing;
-    return html`<ul part="calendar-links" aria-label="Add to your calendar">
+    return html`<ul part="calendar-links" aria-label=${this.#t.calendar}>
       <li><a href=${inv.calendar.google} target="_blank" rel="noopener">Google Calendar</a></li>
       <li><a href=${inv.calendar.outlook} target="_blank" rel="noopener">Outlook</a></li>
-      <li><a href=${inv.calendar.ics} download>Calendar file (.ics)</a></li>
+      <li><a href=${inv.calendar.ics} download>${this.#t.ics}</a></li>
     </ul>`;
   }
 
@@ -193,13 +194,14 @@ export class GkRsvp extends GkElement {
             this.#actions.focusAfterUpdate('input[name="answer"]:checked, input[name="answer"]');
           }}
         >
-          Change my answer
+          ${this.#t.change}
         </button>
       </div>
     </div>`;
   }
 
   #renderForm(questions: Question[], maxPlusOnes: number, guest?: Invitation["guest"]) {
+    const t = this.#t;
     const registering = !guest;
     const answer = registering ? "yes" : this.answer;
     const coming = answer === "yes" || answer === "maybe";
@@ -207,12 +209,12 @@ export class GkRsvp extends GkElement {
     return html`<form part="form" novalidate @submit=${(e: SubmitEvent) => this.#submit(e, questions, guest)}>
       ${
         registering
-          ? html`<label>Your name <input name="name" autocomplete="name" required maxlength="120" /></label>
-              <label>Email <input name="email" type="email" autocomplete="email" required maxlength="254" /></label>`
+          ? html`<label>${t.name} <input name="name" autocomplete="name" required maxlength="120" /></label>
+              <label>${t.email} <input name="email" type="email" autocomplete="email" required maxlength="254" /></label>`
           : html`<fieldset part="answers">
-              <legend>Will you come?</legend>
+              <legend>${t.willYouCome}</legend>
               ${ANSWERS.map(
-                ([value, label]) => html`<label class="inline"
+                (value) => html`<label class="inline"
                   ><input
                     type="radio"
                     name="answer"
@@ -221,7 +223,7 @@ export class GkRsvp extends GkElement {
                     @change=${() => {
                       this.answer = value;
                     }}
-                  />${label}</label
+                  />${t.answers[value]}</label
                 >`,
               )}
             </fieldset>`
@@ -229,7 +231,7 @@ export class GkRsvp extends GkElement {
       ${
         coming && maxPlusOnes > 0
           ? html`<label
-                >Plus-ones (up to ${maxPlusOnes})
+                >${t.plusOnes(maxPlusOnes)}
                 <input
                   part="plus-ones"
                   name="plusOnes"
@@ -245,7 +247,7 @@ export class GkRsvp extends GkElement {
               ${Array.from(
                 { length: this.plusOnes },
                 (_, i) => html`<label
-                  >Name of plus-one ${i + 1}
+                  >${t.plusOneName(i + 1)}
                   <input part="plus-one-name" name="plusOneName" maxlength="120" .value=${guest?.plusOneNames[i] ?? ""}
                 /></label>`,
               )}`
@@ -255,14 +257,14 @@ export class GkRsvp extends GkElement {
       ${this.#actions.renderProblem("rsvp")}
       <div class="actions">
         <button part="button submit-button" type="submit" aria-disabled=${busy ? "true" : "false"} ?disabled=${!answer}>
-          ${registering ? "Register" : "Send my answer"}
+          ${registering ? t.register : t.send}
         </button>
       </div>
     </form>`;
   }
 
   #renderQuestion(q: Question, given: string | boolean | undefined) {
-    const label = `${q.label}${q.required ? " (required)" : ""}`;
+    const label = q.required ? this.#t.required(q.label) : q.label;
     const name = `q:${q.id}`;
     if (q.kind === "yes_no") {
       return html`<label part="question" class="inline"><input type="checkbox" name=${name} .checked=${given === true} />${label}</label>`;
@@ -271,7 +273,7 @@ export class GkRsvp extends GkElement {
       return html`<label part="question"
         >${label}
         <select name=${name} ?required=${q.required}>
-          <option value="">Choose…</option>
+          <option value="">${this.#t.choose}</option>
           ${q.options.map((o) => html`<option .value=${o} ?selected=${given === o}>${o}</option>`)}
         </select></label
       >`;
@@ -322,10 +324,10 @@ export class GkRsvp extends GkElement {
 
   #renderRegistration(settings: RsvpSettings) {
     if (settings.mode === "invite_only") {
-      return html`<p part="closed">This event is by invitation only: open the personal link from your invitation.</p>`;
+      return html`<p part="closed">${this.#t.inviteOnly}</p>`;
     }
     return html`<section class="rsvp" aria-labelledby="title">
-      <h2 part="title" id="title">${settings.mode === "approval" ? "Ask to attend" : "Register"}</h2>
+      <h2 part="title" id="title">${settings.mode === "approval" ? this.#t.askToAttend : this.#t.register}</h2>
       ${this.#renderHeadcount(settings)} ${this.#renderForm(settings.questions, settings.maxPlusOnes)}
     </section>`;
   }

@@ -183,7 +183,8 @@ export class GkSlotPicker extends GkElement {
     if (!place.slots) {
       return html`<p part="slots-status">${place.name} is not booked by time slot.</p>`;
     }
-    const price = place.pricing.mode === "slot" ? formatMoney(place.pricing.perSlot, place.pricing.currency) : undefined;
+    const price =
+      place.pricing.mode === "slot" ? formatMoney(place.pricing.perSlot, place.pricing.currency, this.resolvedLocale) : undefined;
     const chosen = this.chosen;
     return html`<section class="picker" aria-labelledby="title">
       <h2 part="title" id="title">${place.name}</h2>
@@ -374,7 +375,7 @@ export class GkSlotPicker extends GkElement {
     if (!slot) return nothing;
     return renderBookingForm({
       place,
-      summary: `${formatInstantRange(slot.start, slot.end, place.timeZone)}${price ? ` · ${price}` : ""}`,
+      summary: `${formatInstantRange(slot.start, slot.end, place.timeZone, this.resolvedLocale)}${price ? ` · ${price}` : ""}`,
       busy: this.#actions.busy("book"),
       problem: this.#actions.renderProblem("book"),
       onSubmit: (fields) => void this.#book(place, slot, fields),

@@ -1,9 +1,13 @@
 import type { TicketType } from "@gatherkit/sdk";
+import { plural } from "../base/i18n.js";
 
 /** What the widget says of a ticket type's sales, including an unpublished event. */
 export type Availability = TicketType["availability"] | "unpublished";
 
-/** Every sentence the widget shows, to translate it: `el.strings = { checkout: "Réserver" }`. */
+/**
+ * Every sentence the widget shows, in English. Other languages are in `locales/<lang>.ts`, loaded on
+ * demand; a page overrides single sentences with `el.strings = { checkout: "Reserve" }`.
+ */
 export const TICKET_CHECKOUT_STRINGS = {
   loading: "Loading tickets…",
   empty: "No tickets are on sale for this event.",
@@ -29,7 +33,7 @@ export const TICKET_CHECKOUT_STRINGS = {
   nameRequired: "Enter your name.",
   emailInvalid: "Enter an email address such as name@example.com.",
   chooseTickets: "Choose at least one ticket.",
-  total: (amount: string, n: number) => `Total ${amount} for ${n} ticket${n === 1 ? "" : "s"}`,
+  total: (amount: string, n: number) => `Total ${amount} for ${n} ${plural("en", n, { one: "ticket", other: "tickets" })}`,
   checkout: "Check out",
   held: "Your tickets are held",
   heldFor: "Time left to pay:",
@@ -49,3 +53,11 @@ export const TICKET_CHECKOUT_STRINGS = {
   stockChanged: (name: string, n: number) => `Only ${n} ${name} left: your selection was lowered.`,
 };
 export type TicketCheckoutStrings = typeof TICKET_CHECKOUT_STRINGS;
+
+/** The other languages' tables, each its own chunk (see `locales/`). */
+export const TICKET_CHECKOUT_LOCALES = {
+  de: () => import("./locales/de.js"),
+  fr: () => import("./locales/fr.js"),
+  es: () => import("./locales/es.js"),
+  ar: () => import("./locales/ar.js"),
+};

@@ -5,8 +5,14 @@ import { defineElement } from "../base/define.js";
 import { describeError } from "../base/errors.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
+import { Strings } from "../base/i18n.js";
 import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
-import { type Availability, TICKET_CHECKOUT_STRINGS, type TicketCheckoutStrings } from "./ticket-checkout.strings.js";
+import {
+  type Availability,
+  TICKET_CHECKOUT_LOCALES,
+  TICKET_CHECKOUT_STRINGS,
+  type TicketCheckoutStrings,
+} from "./ticket-checkout.strings.js";
 import { ticketCheckoutStyles } from "./ticket-checkout.styles.js";
 
 /** Detail of `gk-checkout-started`: the tickets are held until `order.expiresAt`. */
@@ -161,8 +167,9 @@ export class GkTicketCheckout extends GkElement {
     this._notice = "";
   }
 
+  readonly #strings = new Strings(this, TICKET_CHECKOUT_STRINGS, TICKET_CHECKOUT_LOCALES);
   get #s(): TicketCheckoutStrings {
-    return { ...TICKET_CHECKOUT_STRINGS, ...this.strings };
+    return this.#strings.value;
   }
 
   get #storageKey(): string {
@@ -445,7 +452,7 @@ export class GkTicketCheckout extends GkElement {
       complete: ({ event, types }) => html`<section part="checkout" aria-labelledby="title">
         <div>
           <h2 part="title" id="title">${event.title}</h2>
-          <p part="when" class="muted">${formatInstantRange(event.startsAt, event.endsAt, event.timeZone)}${event.venue ? ` · ${event.venue.name}` : ""}</p>
+          <p part="when" class="muted">${formatInstantRange(event.startsAt, event.endsAt, event.timeZone, this.resolvedLocale)}${event.venue ? ` · ${event.venue.name}` : ""}</p>
         </div>
         ${this._step === "select" ? this.#renderSelect(event, types) : this.#renderOrder(event, types)}
       </section>`,
@@ -473,7 +480,7 @@ export class GkTicketCheckout extends GkElement {
         ${this.#renderField("name", s.name, "text", "name", this._invalid.name)}
         ${this.#renderField("email", s.email, "email", "email", this._invalid.email)}
       </fieldset>
-      ${count > 0 ? html`<p>${s.total(formatMoney(total, event.currency), count)}</p>` : nothing}
+      ${count > 0 ? html`<p>${s.total(formatMoney(total, event.currency, this.resolvedLocale), count)}</p>` : nothing}
       ${this.#actions.renderProblem("checkout")}
       <div class="actions">
         <button part="button" type="submit" aria-disabled=${busy ? "true" : "false"}>${s.checkout}</button>
@@ -504,7 +511,7 @@ export class GkTicketCheckout extends GkElement {
     const remaining = this.#remaining(t);
     const stock =
       availability === "not_yet_on_sale" && t.salesStartAt
-        ? s.salesFrom(formatInstantRange(t.salesStartAt, null, event.timeZone))
+        ? s.salesFrom(formatInstantRange(t.salesStartAt, null, event.timeZone, this.resolvedLocale))
         : onSale
           ? remaining === null
             ? ""
@@ -515,7 +522,7 @@ export class GkTicketCheckout extends GkElement {
       <div>
         <h3 id=${`tt-${t.id}`}>${t.name}</h3>
         ${t.description ? html`<p class="muted">${t.description}</p>` : nothing}
-        <p><span part="price">${t.price === 0 ? s.free : formatMoney(t.price, t.currency)}</span>
+        <p><span part="price">${t.price === 0 ? s.free : formatMoney(t.price, t.currency, this.resolvedLocale)}</span>
           ${stock ? html` · <span part="stock">${stock}</span>` : nothing}</p>
         ${onSale && (t.maxPerOrder < 10 || t.minPerOrder > 1) ? html`<p class="muted">${s.perOrder(t.minPerOrder, t.maxPerOrder)}</p>` : nothing}
       </div>
@@ -570,7 +577,7 @@ export class GkTicketCheckout extends GkElement {
     const mm = Math.floor(left / 60_000);
     const ss = String(Math.floor((left % 60_000) / 1000)).padStart(2, "0");
     const url = this._stored?.checkoutUrl;
-    const amount = formatMoney(order.total, order.currency);
+    const amount = formatMoney(order.total, order.currency, this.resolvedLocale);
     return html`<div>
         <h3 id="held">${s.held}</h3>
         <ul class="muted">

@@ -83,7 +83,7 @@ export class GkVote extends PlanElement {
 
   override render() {
     return this.renderPlan(this.#part, {
-      messages: { loading: "Loading the vote…", empty: "Nothing to vote on yet." },
+      messages: { loading: this.planStrings.loadingVote, empty: this.planStrings.nothingToVote },
       isEmpty: () => this.#shown.length === 0,
       complete: () => this.#renderPoll(this.store!.plan!),
     });
@@ -94,17 +94,17 @@ export class GkVote extends PlanElement {
     const votes = this.store!.votes;
     return html`<section part="poll" aria-labelledby="title">
       <h2 part="title" id="title">${plan.title}</h2>
-      ${renderDeadline(plan, this.#clock.now)}
+      ${renderDeadline(plan, this.#clock.now, this.resolvedLocale, this.planStrings)}
       <ol class="proposals">
         ${repeat(
           this.#shown,
           (p) => p.id,
           (p) => html`<li part="proposal">
             <h3 part="proposal-title">
-              ${p.title} ${p.status === "selected" ? html`<span part="badge">Selected</span>` : nothing}
+              ${p.title} ${p.status === "selected" ? html`<span part="badge">${this.planStrings.selected}</span>` : nothing}
             </h3>
-            ${p.startsAt ? html`<p class="proposal-time">${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone)}</p>` : nothing}
-            ${renderVoteControl(votes, p, { open: open && p.status === "proposed", origin: this })}
+            ${p.startsAt ? html`<p class="proposal-time">${formatInstantRange(p.startsAt, p.endsAt, plan.timeZone, this.resolvedLocale)}</p>` : nothing}
+            ${renderVoteControl(votes, p, { open: open && p.status === "proposed", origin: this, strings: this.planStrings })}
           </li>`,
         )}
       </ol>

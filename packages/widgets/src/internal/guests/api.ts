@@ -19,5 +19,5 @@ export function guestsOf(client: GatherkitClient): GuestResources {
 }
 
 /** `Tuesday, 2 July 2030, 20:30 – 23:30` in `timeZone`. */
-export const formatWhen = (start: string, end: string, timeZone: string) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "short", timeZone }).formatRange(new Date(start), new Date(end));
+export const formatWhen = (start: string, end: string, timeZone: string, locale?: string) =>
+  new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "short", timeZone }).formatRange(new Date(start), new Date(end));

@@ -2,8 +2,10 @@ import type { InvitePreview, JoinPlanResult } from "@gatherkit/sdk";
 import { html, nothing, type ReactiveController, type TemplateResult } from "lit";
 import { ActionController } from "../../base/action-controller.js";
 import { emit } from "../../base/events.js";
+import { type LocalizedHost, Strings } from "../../base/i18n.js";
 import type { PlanClient } from "./api.js";
 import { formatDates } from "./format.js";
+import { JOIN_LOCALES, JOIN_STRINGS, type JoinStrings } from "./join-form.strings.js";
 
 /** Detail of `gk-plan-joined`: the visitor joined the plan through its invite. */
 export interface PlanJoinedDetail {
@@ -18,13 +20,7 @@ declare global {
   }
 }
 
-const INVITE_PROBLEMS: Record<Exclude<InvitePreview["status"], "active">, string> = {
-  expired: "This invite link has expired. Ask the organizer for a new one.",
-  exhausted: "This invite link has been used as many times as it allows. Ask the organizer for a new one.",
-  revoked: "This invite link no longer works. Ask the organizer for a new one.",
-};
-
-type Host = ConstructorParameters<typeof ActionController>[0];
+type Host = ConstructorParameters<typeof ActionController>[0] & LocalizedHost;
 
 /**
  * The join form of an invite link: the plan it leads to, the visitor's name and optional email,
@@ -34,6 +30,7 @@ type Host = ConstructorParameters<typeof ActionController>[0];
  */
 export class JoinForm implements ReactiveController {
   readonly #actions: ActionController;
+  readonly #s: Strings<JoinStrings>;
 
   constructor(
     private readonly host: Host,
@@ -45,37 +42,41 @@ export class JoinForm implements ReactiveController {
   ) {
     host.addController(this);
     this.#actions = new ActionController(host);
+    this.#s = new Strings(host, JOIN_STRINGS, JOIN_LOCALES);
+    // Made while the host renders the invite: pick the locale's table now, not at the next update.
+    this.#s.hostUpdate();
   }
 
   hostConnected(): void {}
 
   render(preview: InvitePreview): TemplateResult {
     const plan = preview.plan;
-    const dates = formatDates(plan.startDate, plan.endDate);
+    const t = this.#s.value;
+    const dates = formatDates(plan.startDate, plan.endDate, this.host.resolvedLocale);
     const facts = [
-      preview.organizerName ? `Organized by ${preview.organizerName}` : null,
+      preview.organizerName ? t.organizedBy(preview.organizerName) : null,
       dates,
       plan.location?.name ?? null,
-      `${preview.participantCount} ${preview.participantCount === 1 ? "person has" : "people have"} joined`,
+      t.joined(preview.participantCount),
     ].filter(Boolean);
-    const header = html`<h2 part="title">Join “${plan.title}”</h2>
+    const header = html`<h2 part="title">${t.title(plan.title)}</h2>
       <p part="facts">${facts.join(" · ")}</p>
       ${plan.description ? html`<p part="description">${plan.description}</p>` : nothing}`;
     if (preview.status !== "active") {
-      return html`<div part="join">${header}<p part="form-error" role="alert">${INVITE_PROBLEMS[preview.status]}</p></div>`;
+      return html`<div part="join">${header}<p part="form-error" role="alert">${t.problems[preview.status]}</p></div>`;
     }
     const busy = this.#actions.busy("join");
     return html`<form part="join" class="join-form" @submit=${this.#submit} aria-busy=${busy ? "true" : "false"}>
       ${header}
       <div class="field">
-        <label for="gk-join-name">Your name</label>
+        <label for="gk-join-name">${t.name}</label>
         <input id="gk-join-name" name="name" required maxlength="120" autocomplete="name" part="input" />
       </div>
       <div class="field">
-        <label for="gk-join-email">Email <span class="optional">(optional)</span></label>
+        <label for="gk-join-email">${t.email} <span class="optional">${t.optional}</span></label>
         <input id="gk-join-email" name="email" type="email" maxlength="254" autocomplete="email" part="input" />
       </div>
-      <button type="submit" part="button" aria-disabled=${busy ? "true" : "false"}>${busy ? "Joining…" : "Join"}</button>
+      <button type="submit" part="button" aria-disabled=${busy ? "true" : "false"}>${busy ? t.joining : t.join}</button>
       ${this.#actions.renderProblem("join")}
     </form>`;
   }

@@ -3,11 +3,13 @@ import { html, nothing, type PropertyDeclarations, type PropertyValues, type Tem
 import { ContextConsumer, ContextProvider } from "../../base/context.js";
 import { ConfigurationError } from "../../base/errors.js";
 import { GkElement, type RenderTaskOptions } from "../../base/gk-element.js";
+import { Strings } from "../../base/i18n.js";
 import { initialState, type Task, TaskStatus } from "../../base/task.js";
 import { planClient } from "./api.js";
 import type { JoinForm } from "./join-form.js";
 import { planContext } from "./plan-context.js";
 import { type PlanListener, PlanStore } from "./plan-store.js";
+import { PLAN_LOCALES, PLAN_STRINGS, type PlanStrings } from "./plans.strings.js";
 import { coalesced } from "./util.js";
 import { participantIdFromToken, rememberedTokens } from "./viewer.js";
 
@@ -20,8 +22,6 @@ export interface PlanPart<T> {
   /** Reloads without a spinner; calls made meanwhile are coalesced; failures keep what is shown. */
   refresh: () => Promise<void>;
 }
-
-const REVOKED = "You are no longer in this plan.";
 
 /**
  * What every plan widget shares on top of {@link GkElement}: the `plan`, `invite` and `remember`
@@ -41,7 +41,16 @@ export abstract class PlanElement extends GkElement {
     remember: { type: Boolean },
     provided: { state: true, attribute: false },
     own: { state: true, attribute: false },
+    strings: { attribute: false },
   };
+
+  /** The plan widgets' shared sentences in your own words, over the locale's (see `PLAN_STRINGS`). Property only. */
+  declare strings: Partial<PlanStrings>;
+  readonly #planStrings = new Strings(this, PLAN_STRINGS, PLAN_LOCALES);
+  /** The plan widgets' shared sentences in this element's language. */
+  protected get planStrings(): PlanStrings {
+    return this.#planStrings.value;
+  }
 
   /** The plan's id (`plan_…`). Not needed with `invite`: the invite says which plan. */
   declare plan: string | undefined;
@@ -279,6 +288,6 @@ export abstract class PlanElement extends GkElement {
 
   /** "You are no longer in this plan", when this element owns the store and the viewer lost access. */
   protected renderNotice(): TemplateResult | typeof nothing {
-    return this.ownsStore && this.store?.locked ? html`<p part="notice" role="alert">${REVOKED}</p>` : nothing;
+    return this.ownsStore && this.store?.locked ? html`<p part="notice" role="alert">${this.planStrings.revoked}</p>` : nothing;
   }
 }

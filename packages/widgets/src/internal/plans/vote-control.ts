@@ -5,6 +5,7 @@ import { describeError } from "../../base/errors.js";
 import { emit } from "../../base/events.js";
 import type { PlanClient } from "./api.js";
 import { formatCountdown, formatInstant } from "./format.js";
+import { PLAN_STRINGS, type PlanStrings } from "./plans.strings.js";
 import { coalesced } from "./util.js";
 
 /**
@@ -30,7 +31,6 @@ declare global {
 }
 
 export const VOTE_VALUES = ["yes", "maybe", "no"] as const satisfies readonly VoteValue[];
-const LABELS: Record<VoteValue, string> = { yes: "Yes", maybe: "Maybe", no: "No" };
 
 /** A proposal as the plan's room sends it: without the viewer's own vote and commitment. */
 export type SharedProposal = Omit<Proposal, "myVote" | "committed"> & Partial<Pick<Proposal, "myVote" | "committed">>;
@@ -256,38 +256,31 @@ export function votingOpen(plan: Pick<Plan, "status" | "votingDeadline">, now: n
 }
 
 /** "Voting closes 1 Jul 2030, 18:00 (in 2 days)", or why voting is closed. */
-export function renderDeadline(plan: Plan, now: number): TemplateResult {
+export function renderDeadline(plan: Plan, now: number, locale?: string, t: PlanStrings = PLAN_STRINGS): TemplateResult {
   const deadline = plan.votingDeadline;
+  const when = () => html`<time datetime=${deadline!}>${formatInstant(deadline!, plan.timeZone, locale)}</time>`;
   if (votingOpen(plan, now)) {
     return deadline
-      ? html`<p part="deadline" class="deadline">
-          Voting closes <time datetime=${deadline}>${formatInstant(deadline, plan.timeZone)}</time>
-          (${formatCountdown(deadline, now)}).
-        </p>`
-      : html`<p part="deadline" class="deadline">Voting is open until the organizers finalize the plan.</p>`;
+      ? html`<p part="deadline" class="deadline">${t.votingCloses(when(), formatCountdown(deadline, now, locale))}</p>`
+      : html`<p part="deadline" class="deadline">${t.votingOpen}</p>`;
   }
-  const why =
-    plan.status === "planning"
-      ? html`the deadline, <time datetime=${deadline!}>${formatInstant(deadline!, plan.timeZone)}</time>, has passed`
-      : `the plan is ${plan.status}`;
-  return html`<p part="deadline" class="deadline closed">Voting is closed: ${why}.</p>`;
+  const why = plan.status === "planning" ? t.closedDeadline(when()) : t.closedStatus(plan.status);
+  return html`<p part="deadline" class="deadline closed">${why}</p>`;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /** The tally: counts with bars, or only the number of votes while they are hidden. */
-export function renderTally(tally: Tally): TemplateResult {
+export function renderTally(tally: Tally, t: PlanStrings = PLAN_STRINGS): TemplateResult {
   if (tally.hidden) {
     return html`<p part="tally" class="tally-hidden">
-      Results appear after the deadline.
-      <span class="tally-total">${plural(tally.total, "vote", "votes")} so far.</span>
+      ${t.hiddenResults}
+      <span class="tally-total">${t.votesSoFar(tally.total)}</span>
     </p>`;
   }
   const most = Math.max(1, ...VOTE_VALUES.map((v) => tally[v] ?? 0));
-  return html`<ul part="tally" class="tally" aria-label="Votes so far">
+  return html`<ul part="tally" class="tally" aria-label=${t.tally}>
     ${VOTE_VALUES.map(
       (v) => html`<li class=${`tally-count tally-${v}`}>
-        <span class="tally-label">${LABELS[v]}</span>
+        <span class="tally-label">${t.votes[v]}</span>
         <svg class="tally-bar" aria-hidden="true" viewBox="0 0 100 1" preserveAspectRatio="none">
           <rect width=${((tally[v] ?? 0) / most) * 100} height="1"></rect>
         </svg>
@@ -302,6 +295,8 @@ export interface VoteControlOptions {
   open: boolean;
   /** The element the vote is cast from (it emits `gk-vote-cast`). */
   origin: EventTarget;
+  /** The sentences in the element's language (default English). */
+  strings?: PlanStrings;
 }
 
 /**
@@ -312,9 +307,10 @@ export interface VoteControlOptions {
 export function renderVoteControl(votes: ProposalVotes, proposal: Proposal, options: VoteControlOptions): TemplateResult {
   const error = votes.error(proposal.id);
   const name = `vote-${proposal.id}`;
-  return html`${renderTally(proposal.tally)}
+  const t = options.strings ?? PLAN_STRINGS;
+  return html`${renderTally(proposal.tally, t)}
     <fieldset class="vote-group" ?disabled=${!options.open}>
-      <legend class="vote-legend">Your vote<span class="visually-hidden"> on ${proposal.title}</span></legend>
+      <legend class="vote-legend">${t.yourVote}<span class="visually-hidden">${t.on(proposal.title)}</span></legend>
       ${VOTE_VALUES.map(
         (v) => html`<label part=${proposal.myVote === v ? `vote-option vote-option-checked` : "vote-option"}>
           <input
@@ -324,7 +320,7 @@ export function renderVoteControl(votes: ProposalVotes, proposal: Proposal, opti
             .checked=${live(proposal.myVote === v)}
             @change=${() => votes.cast(proposal.id, v, options.origin)}
           />
-          ${LABELS[v]}
+          ${t.votes[v]}
         </label>`,
       )}
     </fieldset>

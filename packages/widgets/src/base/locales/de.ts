@@ -1,0 +1,31 @@
+import type { BaseStrings } from "../base.strings.js";
+
+export default {
+  loading: "Wird geladen…",
+  empty: "Hier ist noch nichts.",
+  retry: "Erneut versuchen",
+  generic: "Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.",
+  connection: "Gatherkit ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
+  unavailable: "Gatherkit hat gerade Probleme. Bitte versuchen Sie es gleich noch einmal.",
+  codes: {
+    not_found: "Das wurde nicht gefunden.",
+    validation_failed: "Bitte prüfen Sie Ihre Eingaben.",
+    rate_limited: "Zu viele Anfragen. Bitte warten Sie einen Moment.",
+    authentication_required: "Bitte melden Sie sich an.",
+    invalid_token: "Dieser Zugang ist nicht mehr gültig.",
+    token_expired: "Dieser Zugang ist abgelaufen.",
+    permission_denied: "Dafür fehlt Ihnen die Berechtigung.",
+    origin_not_allowed: "Diese Seite darf Gatherkit nicht verwenden.",
+    conflict: "Das wurde inzwischen geändert. Bitte laden Sie neu.",
+    sold_out: "Ausverkauft.",
+    event_not_on_sale: "Für diese Veranstaltung gibt es keine Tickets im Verkauf.",
+    ticket_type_not_on_sale: "Dieses Ticket ist nicht im Verkauf.",
+    order_quantity_out_of_range: "Diese Anzahl an Tickets ist nicht möglich.",
+    hold_expired: "Ihre Reservierung ist abgelaufen.",
+    payment_provider_error: "Die Zahlung ist fehlgeschlagen. Bitte versuchen Sie es erneut.",
+    rsvp_closed: "Antworten sind nicht mehr möglich.",
+    registration_closed: "Die Anmeldung ist geschlossen.",
+    rsvp_capacity_exceeded: "Es sind keine Plätze mehr frei.",
+    too_many_plus_ones: "Zu viele Begleitpersonen.",
+  },
+} satisfies BaseStrings;

@@ -1,0 +1,31 @@
+import type { BaseStrings } from "../base.strings.js";
+
+export default {
+  loading: "Cargando…",
+  empty: "Aún no hay nada aquí.",
+  retry: "Reintentar",
+  generic: "Algo salió mal. Inténtelo de nuevo.",
+  connection: "No se pudo conectar con Gatherkit. Compruebe su conexión e inténtelo de nuevo.",
+  unavailable: "Gatherkit tiene problemas en este momento. Inténtelo de nuevo en un momento.",
+  codes: {
+    not_found: "No se encontró.",
+    validation_failed: "Revise los datos introducidos.",
+    rate_limited: "Demasiadas solicitudes. Espere un momento.",
+    authentication_required: "Inicie sesión.",
+    invalid_token: "Este acceso ya no es válido.",
+    token_expired: "Este acceso ha caducado.",
+    permission_denied: "No tiene permiso para hacer esto.",
+    origin_not_allowed: "Este sitio no puede usar Gatherkit.",
+    conflict: "Esto ha cambiado entretanto. Vuelva a cargar.",
+    sold_out: "Agotado.",
+    event_not_on_sale: "No hay entradas a la venta para este evento.",
+    ticket_type_not_on_sale: "Esta entrada no está a la venta.",
+    order_quantity_out_of_range: "Esa cantidad de entradas no es posible.",
+    hold_expired: "Su reserva ha caducado.",
+    payment_provider_error: "El pago ha fallado. Inténtelo de nuevo.",
+    rsvp_closed: "Ya no se aceptan respuestas.",
+    registration_closed: "La inscripción está cerrada.",
+    rsvp_capacity_exceeded: "No quedan plazas.",
+    too_many_plus_ones: "Demasiados acompañantes.",
+  },
+} satisfies BaseStrings;

@@ -1,0 +1,31 @@
+import type { BaseStrings } from "../base.strings.js";
+
+export default {
+  loading: "Chargement…",
+  empty: "Rien pour l’instant.",
+  retry: "Réessayer",
+  generic: "Un problème est survenu. Veuillez réessayer.",
+  connection: "Impossible de joindre Gatherkit. Vérifiez votre connexion et réessayez.",
+  unavailable: "Gatherkit rencontre des difficultés. Veuillez réessayer dans un instant.",
+  codes: {
+    not_found: "Introuvable.",
+    validation_failed: "Veuillez vérifier votre saisie.",
+    rate_limited: "Trop de requêtes. Veuillez patienter un instant.",
+    authentication_required: "Veuillez vous connecter.",
+    invalid_token: "Cet accès n’est plus valide.",
+    token_expired: "Cet accès a expiré.",
+    permission_denied: "Vous n’avez pas l’autorisation de faire cela.",
+    origin_not_allowed: "Ce site n’est pas autorisé à utiliser Gatherkit.",
+    conflict: "Cela a changé entre-temps. Veuillez recharger.",
+    sold_out: "Complet.",
+    event_not_on_sale: "Aucun billet n’est en vente pour cet événement.",
+    ticket_type_not_on_sale: "Ce billet n’est pas en vente.",
+    order_quantity_out_of_range: "Ce nombre de billets n’est pas possible.",
+    hold_expired: "Votre réservation a expiré.",
+    payment_provider_error: "Le paiement a échoué. Veuillez réessayer.",
+    rsvp_closed: "Les réponses sont closes.",
+    registration_closed: "Les inscriptions sont closes.",
+    rsvp_capacity_exceeded: "Il n’y a plus de place.",
+    too_many_plus_ones: "Trop d’accompagnants.",
+  },
+} satisfies BaseStrings;

@@ -1,0 +1,33 @@
+import type { RsvpStrings } from "../rsvp.strings.js";
+
+export default {
+  loading: "جارٍ تحميل الدعوة…",
+  answers: { yes: "نعم", maybe: "ربما", no: "لا" },
+  status: {
+    invited: "لم تُجب بعد.",
+    pending_approval: "طلبك بانتظار موافقة المنظّم.",
+    confirmed: "ستحضر.",
+    waitlisted: "أنت على قائمة الانتظار.",
+    maybe: "أجبت بربما.",
+    declined: "لن تحضر.",
+    rejected: "رفض المنظّم طلبك.",
+  },
+  headcount: (going, capacity, maybe) => `الحضور: ${going}${capacity !== null ? ` من ${capacity}` : ""}${maybe ? ` · ربما: ${maybe}` : ""}`,
+  hello: (name) => `مرحبًا ${name}.`,
+  waitlistPosition: (n) => `ترتيبك ${n} على قائمة الانتظار.`,
+  closedOn: (when) => `أُغلقت الإجابات في ${when}.`,
+  calendar: "أضف إلى تقويمك",
+  ics: "ملف تقويم (.ics)",
+  change: "غيّر إجابتي",
+  name: "اسمك",
+  email: "البريد الإلكتروني",
+  willYouCome: "هل ستحضر؟",
+  plusOnes: (max) => `المرافقون (حتى ${max})`,
+  plusOneName: (i) => `اسم المرافق ${i}`,
+  required: (label) => `${label} (مطلوب)`,
+  choose: "اختر…",
+  register: "سجّل",
+  askToAttend: "اطلب الحضور",
+  send: "أرسل إجابتي",
+  inviteOnly: "هذه الفعالية بالدعوة فقط: افتح الرابط الشخصي من دعوتك.",
+} satisfies RsvpStrings;
