@@ -22,7 +22,7 @@ import "./pages/plan.js";
 import "./pages/plans.js";
 import "./pages/settings.js";
 import { BASE, interceptLinks, navigate, parse, type Route } from "./router.js";
-import { styles } from "./ui.js";
+import { setOrgTimeZone, styles } from "./ui.js";
 
 const TITLES: Record<Route["page"], string> = {
   "sign-in": "Sign in",
@@ -114,6 +114,7 @@ export class Dashboard extends LitElement {
           .catch(() => null);
       }
     }
+    if (this.#me) setOrgTimeZone(this.#me.organization.timeZone);
     this.#guard();
     document.title = `${TITLES[this.#route.page]} · Gatherkit`;
     this.requestUpdate();

@@ -135,6 +135,8 @@ export function field(opts: {
   minlength?: number;
   step?: string;
   min?: string;
+  /** A `<datalist>` id of suggestions. */
+  list?: string;
 }): TemplateResult {
   const id = `f-${opts.name}`;
   const described = [opts.error ? `${id}-error` : "", opts.hint ? `${id}-hint` : ""].filter(Boolean).join(" ");
@@ -149,6 +151,7 @@ export function field(opts: {
       minlength=${opts.minlength ?? nothing}
       step=${opts.step ?? nothing}
       min=${opts.min ?? nothing}
+      list=${opts.list ?? nothing}
       autocomplete=${opts.autocomplete ?? nothing}
       aria-invalid=${opts.error ? "true" : "false"}
       aria-describedby=${described || nothing}
@@ -162,5 +165,46 @@ export function field(opts: {
 export const formValues = (form: HTMLFormElement): Record<string, string> =>
   Object.fromEntries([...new FormData(form)].map(([k, v]) => [k, String(v)]));
 
-export const dateTime = (iso: string | null | undefined): string =>
-  iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
+/**
+ * The organization's time zone (GET /v1/auth/me), which every page shows times in unless the
+ * object has its own (an event, a place): the shell sets it when the session loads or changes.
+ */
+let orgZone = "UTC";
+export const setOrgTimeZone = (zone: string): void => {
+  orgZone = zone;
+};
+export const orgTimeZone = (): string => orgZone;
+
+/** Whether the browser knows `zone` as an IANA time zone (what the API checks too). */
+export function isTimeZone(zone: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+function format(kind: "dateTime" | "time", timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind} ${timeZone}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(
+      undefined,
+      kind === "dateTime"
+        ? { timeZone, year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }
+        : { timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short" },
+    );
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** A date and time in `timeZone` (an event's or place's own), else the organization's, with the zone's short name. */
+export const dateTime = (iso: string | null | undefined, timeZone?: string): string =>
+  iso ? format("dateTime", timeZone ?? orgZone).format(new Date(iso)) : "—";
+
+/** A time of day (to the second) in the organization's zone, for logs. */
+export const timeOfDay = (iso: string | number, timeZone?: string): string => format("time", timeZone ?? orgZone).format(new Date(iso));

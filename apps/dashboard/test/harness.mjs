@@ -4,6 +4,7 @@
 // origin. Each test file calls `useDashboard()` once at its top level; node --test runs the files in
 // parallel, each with its own API, data folder and browser.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
@@ -20,12 +21,17 @@ const CHROME = [process.env.CHROME_PATH, "/usr/bin/chromium", "/usr/bin/chromium
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const TIMEOUT = 30_000;
 
+/** The rooms of a file that asked for them (`useDashboard({ realtime: true })`). */
+let rooms;
+
 /** What a test file uses: filled in by the `before` hook `useDashboard()` registers. */
 export const env = { api: undefined, base: "", browser: undefined, dataDir: "", host: undefined, hostPage: "" };
 
 /**
  * Registers the API, the host page and the browser for this test file (and their teardown).
  * `opts.env`: more of the API's environment, made before it starts (e.g. a provider stand-in's URLs).
+ * `opts.realtime`: real rooms (`partykit dev` for apps/realtime, with a secret shared with the API),
+ * so pages that subscribe update live; without it the API's publishes go nowhere.
  */
 export function useDashboard(opts = {}) {
   before(() => start(opts));
@@ -38,6 +44,10 @@ async function start(opts) {
   assert.ok(existsSync(here("../dist/dashboard/index.html")), "the dashboard is not built: run `pnpm build`");
   const { startNodeServer } = await import(here("../../api/dist/node.js"));
   env.dataDir = mkdtempSync(join(tmpdir(), "gk-dashboard-"));
+  if (opts.realtime) {
+    const { startPartykit } = await import(here("../../realtime/test/partykit-dev.mjs"));
+    rooms = await startPartykit({ secret: randomBytes(32).toString("hex") });
+  }
   env.api = await startNodeServer({
     ...process.env,
     DATA_DIR: env.dataDir,
@@ -45,6 +55,7 @@ async function start(opts) {
     HOST: "127.0.0.1",
     LOG_LEVEL: "error",
     AUTH_RATE_LIMIT_MAX: "1000",
+    ...(rooms ? { REALTIME_SECRET: rooms.secret, REALTIME_HOST: rooms.host } : {}),
     ...(await opts.env?.()),
   });
   env.base = `http://127.0.0.1:${env.api.port}`;
@@ -59,6 +70,7 @@ async function stop() {
   await new Promise((r) => env.host?.close(r));
   await env.api?.close();
   env.api?.handle.client.close();
+  await rooms?.stop();
   if (env.dataDir) rmSync(env.dataDir, { recursive: true, force: true });
 }
 

@@ -39,6 +39,8 @@ export const PLATFORM_ERROR_CODES = [
   "invalid_idempotency_key",
   "rate_limited",
   "internal_error",
+  /** A report's `from`/`to`: `from` after `to`, or a range longer than MAX_REPORT_DAYS. */
+  "invalid_date_range",
 ] as const;
 
 /**

@@ -310,5 +310,11 @@ export const migrations: { id: string; statements: string[] }[] = [
     "statements": [
       "ALTER TABLE `discount_codes` ADD `active` integer DEFAULT true NOT NULL;"
     ]
+  },
+  {
+    "id": "0024_organization_time_zone",
+    "statements": [
+      "ALTER TABLE `organizations` ADD `time_zone` text DEFAULT 'UTC' NOT NULL;"
+    ]
   }
 ];

@@ -40,6 +40,7 @@ import type {
   CreateTicketTypeSchema,
   CreateUploadSchema,
   CreateWebhookEndpointSchema,
+  DateRangeQuerySchema,
   EventListQuery,
   ExtendBookingSchema,
   FinalizeSchema,
@@ -123,8 +124,10 @@ export type {
   PlaceAvailability,
   PlaceFeature,
   PlaceKind,
+  PlaceOccupancy,
   PlaceSearchResult,
   Plan,
+  PlanActivityReport,
   PlanBalances,
   PlanEventType,
   PlanLocation,
@@ -162,6 +165,8 @@ export type {
   WaitlistEntry,
 } from "@gatherkit/core";
 
+/** A report's days: `from`/`to` local dates (`YYYY-MM-DD`), both included; left out, the last 30 days. */
+export type ReportRange = z.input<typeof DateRangeQuerySchema>;
 export type SignUpParams = z.input<typeof SignUpSchema>;
 export type SignInParams = z.input<typeof SignInSchema>;
 export type RefreshParams = z.input<typeof RefreshSchema>;

@@ -2,11 +2,12 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings, Deps } from "./types.js";
 
 /**
- * The dashboard's policy: its own scripts and styles only, calls to the API on the same origin,
- * never framed. (Lit's styles are constructed stylesheets, which `style-src 'self'` allows.)
+ * The dashboard's policy: its own scripts and styles only, calls to the API on the same origin
+ * and live updates from the realtime rooms' host (`realtimeHost`, e.g. 127.0.0.1:1999), never
+ * framed. (Lit's styles are constructed stylesheets, which `style-src 'self'` allows.)
  */
-export const DASHBOARD_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+export const dashboardCsp = (realtimeHost: string) =>
+  `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://${realtimeHost} wss://${realtimeHost}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
 
 /** A file whose name carries its content hash never changes: browsers may keep it. */
 const HASHED = /-[A-Z0-9]{8}\.js$/;
@@ -17,7 +18,8 @@ const HASHED = /-[A-Z0-9]{8}\.js$/;
  * the widgets module at /widgets/… for the `<script type="module">` a site owner pastes (any
  * origin may load it; it holds no secret).
  */
-export function serveStaticAssets(app: OpenAPIHono<AppBindings>, assets: NonNullable<Deps["assets"]>): void {
+export function serveStaticAssets(app: OpenAPIHono<AppBindings>, assets: NonNullable<Deps["assets"]>, realtimeHost: string): void {
+  const csp = dashboardCsp(realtimeHost);
   app.get("/widgets/*", async (c) => {
     const file = await assets(c.req.path);
     if (!file) return c.notFound();
@@ -41,7 +43,7 @@ export function serveStaticAssets(app: OpenAPIHono<AppBindings>, assets: NonNull
         : new Response("The dashboard is not built: run `pnpm build`.", { status: 503 });
     }
     const res = new Response(file.body, file);
-    res.headers.set("content-security-policy", DASHBOARD_CSP);
+    res.headers.set("content-security-policy", csp);
     res.headers.set("cache-control", isFile && HASHED.test(path) ? "public, max-age=31536000, immutable" : "no-cache");
     return res;
   }

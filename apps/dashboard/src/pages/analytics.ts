@@ -1,22 +1,29 @@
-import type { Booking, EventAnalytics, Guest, Place, Plan, TicketedEvent } from "@gatherkit/sdk";
+import type { EventAnalytics, Guest, Place, PlaceOccupancy, PlanActivityReport, TicketedEvent } from "@gatherkit/sdk";
 import { css, html, LitElement, nothing, type TemplateResult } from "lit";
 import { describe, gk } from "../api.js";
 import type { Series } from "../charts.js";
 import { BASE, navigate } from "../router.js";
-import { styles } from "../ui.js";
+import { styles, timeOfDay } from "../ui.js";
 import { money } from "./events.js";
 
 type Charts = typeof import("../charts.js");
 type Load<T> = { state: "idle" | "loading" | "ready" | "error"; data?: T; error?: string };
 
 const percent = (v: number) => `${Math.round(v * 100)} %`;
-const dayOf = (iso: string, timeZone: string) => new Intl.DateTimeFormat("en-CA", { timeZone, dateStyle: "short" }).format(new Date(iso));
+const hours = (minutes: number) => Math.round((minutes / 60) * 10) / 10;
+/** Today's date in `timeZone` moved by `days` (`YYYY-MM-DD`). */
+const dayIn = (timeZone: string, days: number) =>
+  new Date(Date.parse(`${new Intl.DateTimeFormat("en-CA", { timeZone }).format(Date.now())}T00:00:00Z`) + days * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
 
 /**
  * Analytics: an event's registrations and revenue per day, sales per ticket type and check-in rate
- * (GET /v1/events/{id}/analytics, days in the event's time zone); a place's occupancy by hour of
- * day and the plans started per day (from the bookings and plans lists). Each chart has its
- * numbers as a table and as CSV. The event's figures reload when its room says something changed.
+ * (GET /v1/events/{id}/analytics, days in the event's time zone); a place's occupancy per day and
+ * by hour of day (GET /v1/places/{id}/occupancy, in the place's zone) and plan activity per day
+ * (GET /v1/plan-activity, in the organization's zone), all counted by the API over every row of
+ * the last 30 days. Each chart has its numbers as a table and as CSV. The event's figures reload
+ * when its room says something changed, a place's when its room does.
  */
 export class AnalyticsPage extends LitElement {
   static override styles = [
@@ -41,9 +48,10 @@ export class AnalyticsPage extends LitElement {
   #guests: Load<Guest[]> = { state: "idle" };
   #places: Load<Place[]> = { state: "loading" };
   #placeId = "";
-  #occupancy: Load<{ place: Place; bookings: Booking[] }> = { state: "idle" };
-  #plans: Load<Plan[]> = { state: "loading" };
+  #occupancy: Load<{ place: Place; report: PlaceOccupancy }> = { state: "idle" };
+  #plans: Load<PlanActivityReport> = { state: "loading" };
   #live: { close(): void } | undefined;
+  #placeLive: { close(): void } | undefined;
   #updated = "";
 
   override connectedCallback(): void {
@@ -67,7 +75,7 @@ export class AnalyticsPage extends LitElement {
       },
     );
     void this.#fetch(
-      () => gk.plans.list({ limit: 100 }).then((p) => p.data),
+      () => gk.plans.activity(),
       (l) => {
         this.#plans = l;
       },
@@ -86,6 +94,7 @@ export class AnalyticsPage extends LitElement {
 
   override disconnectedCallback(): void {
     this.#live?.close();
+    this.#placeLive?.close();
     super.disconnectedCallback();
   }
 
@@ -107,7 +116,7 @@ export class AnalyticsPage extends LitElement {
         // A reload keeps the charts on screen (no "Loading" flash) until the new figures arrive.
         if (l.state === "loading" && this.#analytics.data) return;
         this.#analytics = l;
-        if (l.state === "ready") this.#updated = new Date().toLocaleTimeString();
+        if (l.state === "ready") this.#updated = timeOfDay(Date.now());
       },
     );
   }
@@ -142,12 +151,19 @@ export class AnalyticsPage extends LitElement {
     this.#placeId = id;
     const place = this.#places.data?.find((p) => p.id === id);
     if (!place) return;
-    void this.#fetch(
-      async () => ({ place, bookings: (await gk.places.bookings.list({ placeId: id, limit: 100 })).data }),
-      (l) => {
-        this.#occupancy = l;
-      },
-    );
+    const load = () =>
+      this.#fetch(
+        // The last 30 days and the next 30: bookings are mostly ahead.
+        async () => ({ place, report: await gk.places.occupancy(id, { from: dayIn(place.timeZone, -29), to: dayIn(place.timeZone, 30) }) }),
+        (l) => {
+          if (l.state === "loading" && this.#occupancy.data?.place.id === id) return;
+          this.#occupancy = l;
+        },
+      );
+    void load();
+    // Live: a booking made, moved or cancelled changes the place's free capacity, which its room announces.
+    this.#placeLive?.close();
+    this.#placeLive = gk.places.subscribe(id, { onAvailabilityChanged: () => void load(), onResync: () => void load() });
   }
 
   override render() {
@@ -233,18 +249,19 @@ export class AnalyticsPage extends LitElement {
     if (o.state === "error") body = html`<p class="error" role="alert">Could not load bookings: ${o.error}</p>`;
     else if (o.state !== "ready" || !o.data) body = html`<p role="status">Loading bookings…</p>`;
     else {
-      const { place, bookings } = o.data;
-      const hours = Array.from({ length: 24 }, () => 0);
-      const hourOf = new Intl.DateTimeFormat("en-GB", { timeZone: place.timeZone, hour: "2-digit", hourCycle: "h23" });
-      for (const b of bookings) {
-        if (b.status === "cancelled") continue;
-        for (let t = Date.parse(b.start); t < Date.parse(b.end); t += 3_600_000) hours[Number(hourOf.format(new Date(t)))]! += 1;
-      }
-      body = html`<p class="muted">Booked hours by hour of day in ${place.timeZone}, over its latest ${bookings.length} bookings (cancelled ones left out).</p>
+      const { place, report } = o.data;
+      body = html`<p class="muted">Booked hours of confirmed and completed bookings, ${report.from} to ${report.to}, in ${report.timeZone}:
+          <strong data-testid="booked-hours">${hours(report.totals.bookedMinutes).toLocaleString()}</strong> hours over
+          <strong data-testid="bookings">${report.totals.bookings}</strong> bookings (capacity ${report.capacity}).</p>
         ${this.#chart("occupancy", {
           title: `Occupancy of ${place.name} by hour`,
           columns: ["hour", "booked_hours"],
-          points: hours.map((value, h) => ({ label: `${String(h).padStart(2, "0")}:00`, value })),
+          points: report.byHour.map((h) => ({ label: `${String(h.hour).padStart(2, "0")}:00`, value: hours(h.bookedMinutes) })),
+        })}
+        ${this.#chart("occupancy-per-day", {
+          title: `Booked hours of ${place.name} per day`,
+          columns: ["date", "booked_hours"],
+          points: report.byDay.map((d) => ({ label: d.date, value: hours(d.bookedMinutes) })),
         })}`;
     }
     return html`<label for="pick-place">Place
@@ -257,24 +274,26 @@ export class AnalyticsPage extends LitElement {
 
   #planFigures() {
     const l = this.#plans;
-    if (l.state === "loading") return html`<p role="status">Loading plans…</p>`;
-    if (l.state === "error") return html`<p class="error" role="alert">Could not load plans: ${l.error}</p>`;
-    if (!l.data?.length) return html`<p class="muted">No plans yet.</p>`;
-    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const perDay = new Map<string, number>();
-    for (const p of [...l.data].reverse()) perDay.set(dayOf(p.createdAt, zone), (perDay.get(dayOf(p.createdAt, zone)) ?? 0) + 1);
-    const statuses = new Map<string, number>();
-    for (const p of l.data) statuses.set(p.status, (statuses.get(p.status) ?? 0) + 1);
-    return html`<p class="muted">The latest ${l.data.length} plans; days in ${zone}.</p>
+    if (l.state === "loading") return html`<p role="status">Loading plan activity…</p>`;
+    if (l.state === "error" || !l.data) return html`<p class="error" role="alert">Could not load plan activity: ${l.error}</p>`;
+    const a = l.data;
+    const t = a.totals;
+    return html`<p class="muted">${a.from} to ${a.to}, days in the organization's time zone, ${a.timeZone}.</p>
+      <dl class="totals" data-testid="plan-totals">
+        <div><dt>Plans created</dt><dd data-testid="plans-created">${t.plans}</dd></div>
+        <div><dt>Proposals</dt><dd>${t.proposals}</dd></div>
+        <div><dt>Votes</dt><dd>${t.votes}</dd></div>
+        <div><dt>Messages</dt><dd>${t.messages}</dd></div>
+      </dl>
       ${this.#chart("plans-per-day", {
-        title: "Plans started per day",
+        title: "Plans created per day",
         columns: ["date", "plans"],
-        points: [...perDay].map(([label, value]) => ({ label, value })),
+        points: a.byDay.map((d) => ({ label: d.date, value: d.plans })),
       })}
-      ${this.#chart("plans-by-status", {
-        title: "Plans by status",
-        columns: ["status", "plans"],
-        points: [...statuses].map(([label, value]) => ({ label, value })),
+      ${this.#chart("plan-activity-per-day", {
+        title: "Proposals, votes and messages per day",
+        columns: ["date", "actions"],
+        points: a.byDay.map((d) => ({ label: d.date, value: d.proposals + d.votes + d.messages })),
       })}`;
   }
 

@@ -45,7 +45,7 @@ export class EventsPage extends LitElement {
                 <td><a href="${BASE}/events/${e.id}">${e.title}</a></td>
                 <td>${e.status}</td>
                 <td>${e.availability.replaceAll("_", " ")}</td>
-                <td class="optional">${dateTime(e.startsAt)}</td>
+                <td class="optional">${dateTime(e.startsAt, e.timeZone)}</td>
               </tr>`,
             )}
           </tbody>
@@ -117,7 +117,7 @@ export class EventPage extends LitElement {
     const f = this.#typeForm;
     return html`<p><a href="${BASE}/events">← Events</a></p>
       <h1>${ev.title}</h1>
-      <p>${dateTime(ev.startsAt)} – ${dateTime(ev.endsAt)} (${ev.timeZone}) · <strong>${ev.status}</strong> · sales ${ev.availability.replaceAll("_", " ")}</p>
+      <p>${dateTime(ev.startsAt, ev.timeZone)} – ${dateTime(ev.endsAt, ev.timeZone)} (${ev.timeZone}) · <strong>${ev.status}</strong> · sales ${ev.availability.replaceAll("_", " ")}</p>
       ${this.#actionError ? html`<p class="error" role="alert">${this.#actionError}</p>` : nothing}
       <div class="row">
         ${

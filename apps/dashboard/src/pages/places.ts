@@ -146,7 +146,7 @@ export class PlacePage extends LitElement {
           <tbody>
             ${bookings.map(
               (b) => html`<tr>
-                <td>${dateTime(b.start)} – ${dateTime(b.end)}</td>
+                <td>${dateTime(b.start, this.#place?.timeZone)} – ${dateTime(b.end, this.#place?.timeZone)}</td>
                 <td>${b.contact.name}${b.vehiclePlate ? html` <code>${b.vehiclePlate}</code>` : nothing}</td>
                 <td>${b.status.replace("_", " ")}</td>
                 <td>${money(b.price.amount, b.price.currency)}</td>

@@ -1,9 +1,7 @@
 import type { RequestLogEntry } from "@gatherkit/sdk";
 import { html, LitElement } from "lit";
 import { gk } from "../api.js";
-import { ListController, styles } from "../ui.js";
-
-const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+import { ListController, styles, timeOfDay as time } from "../ui.js";
 
 /**
  * Developers → Requests: the organization's recent API calls (its keys', tokens' and sessions'),

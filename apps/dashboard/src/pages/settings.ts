@@ -2,9 +2,12 @@ import type { Member, MemberInvitation, Organization } from "@gatherkit/sdk";
 import { html, LitElement, nothing } from "lit";
 import { describe, gk } from "../api.js";
 import { FormState } from "../form.js";
-import { dateTime, field, ListController, styles } from "../ui.js";
+import { dateTime, field, isTimeZone, ListController, setOrgTimeZone, styles } from "../ui.js";
 
-/** Settings: the organization's name and its members with their roles. */
+/** The zones the browser knows, offered as suggestions (any IANA name it accepts is fine). */
+const ZONES = ["UTC", ...(Intl.supportedValuesOf?.("timeZone") ?? []).filter((z) => z !== "UTC")];
+
+/** Settings: the organization's name and time zone, and its members with their roles. */
 export class SettingsPage extends LitElement {
   static override styles = styles;
   readonly #members = new ListController<Member>(this, () => gk.organization.members.list({ limit: 50 }));
@@ -39,9 +42,19 @@ export class SettingsPage extends LitElement {
           ? html`<p class="error" role="alert">Could not load the organization: ${this.#loadError}</p>`
           : !this.#org
             ? html`<p role="status">Loading the organization…</p>`
-            : html`<form novalidate aria-label="Organization" @submit=${this.#save} @input=${f.check} @focusout=${f.check}>
+            : html`<form novalidate aria-label="Organization" @submit=${this.#save} @input=${this.#checkZone} @focusout=${this.#checkZone}>
               ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
               ${field({ label: "Name", name: "name", value: this.#org.name, required: true, error: f.errors.name })}
+              ${field({
+                label: "Time zone",
+                name: "timeZone",
+                value: this.#org.timeZone,
+                required: true,
+                error: f.errors.timeZone,
+                list: "zones",
+                hint: "IANA name, e.g. Europe/Lisbon. Dates and times in the dashboard, and days in reports, are in it (an event or a place uses its own).",
+              })}
+              <datalist id="zones">${ZONES.map((z) => html`<option value=${z}></option>`)}</datalist>
               <button type="submit" ?disabled=${f.busy}>${f.busy ? "Saving…" : "Save"}</button>
               ${this.#saved ? html`<p role="status">Saved.</p>` : nothing}
             </form>`
@@ -144,10 +157,21 @@ export class SettingsPage extends LitElement {
     }
   };
 
+  /** The time zone is checked as it is typed (the browser knows the same zones as the API), then the usual checks. */
+  #checkZone = (e: Event) => {
+    const input = e.target;
+    if (input instanceof HTMLInputElement && input.name === "timeZone") {
+      input.setCustomValidity(!input.value || isTimeZone(input.value) ? "" : "Not a time zone: use an IANA name such as Europe/Lisbon.");
+    }
+    this.#form.check(e);
+  };
+
   #save = async (e: SubmitEvent) => {
     this.#saved = false;
     this.#saved = await this.#form.submit(e, async (v) => {
-      this.#org = await gk.organization.update({ name: v.name ?? "" });
+      this.#org = await gk.organization.update({ name: v.name ?? "", timeZone: v.timeZone ?? "" });
+      // Times follow the new zone at once (this page re-renders below); the shell reloads the session too.
+      setOrgTimeZone(this.#org.timeZone);
       this.dispatchEvent(new CustomEvent("session-changed", { bubbles: true, composed: true }));
     });
     this.requestUpdate();

@@ -16,4 +16,5 @@ export const ACCOUNTS_ERROR_CODES = [
   "sso_token_invalid",
   "sso_email_unverified",
   "sso_no_account",
+  "invalid_time_zone",
 ] as const;

@@ -1,6 +1,7 @@
 import { idSchema } from "../ids.js";
 import { PageQuerySchema, pageSchema } from "../pagination.js";
 import { text } from "../text.js";
+import { canonicalTimeZone } from "../time.js";
 import { z } from "../zod.js";
 
 export const RoleSchema = z.enum(["owner", "admin", "staff"]).openapi("Role");
@@ -58,12 +59,29 @@ export const OrganizationSchema = z
   .object({
     id: idSchema("organization"),
     name: z.string(),
+    timeZone: z.string().openapi({
+      example: "Europe/Lisbon",
+      description: "IANA time zone the dashboard shows times in and buckets daily figures by (`UTC` until set).",
+    }),
     createdAt: z.iso.datetime(),
   })
   .openapi("Organization");
 export type Organization = z.infer<typeof OrganizationSchema>;
 
-export const UpdateOrganizationSchema = z.strictObject({ name: text().trim().min(1).max(120) }).openapi("UpdateOrganizationRequest");
+/** An organization's time zone: an IANA name the runtime knows (canonicalised), else 422 `invalid_time_zone`. */
+export const OrganizationTimeZoneSchema = text()
+  .max(64)
+  .refine((s) => canonicalTimeZone(s) !== null, {
+    message: "must be an IANA time zone name such as Europe/Paris",
+    params: { code: "invalid_time_zone" },
+  })
+  .transform((s) => canonicalTimeZone(s) ?? s)
+  .openapi({ example: "Europe/Paris", description: "IANA time zone name." });
+
+export const UpdateOrganizationSchema = z
+  .strictObject({ name: text().trim().min(1).max(120).optional(), timeZone: OrganizationTimeZoneSchema.optional() })
+  .refine((o) => o.name !== undefined || o.timeZone !== undefined, "give a name, a timeZone or both")
+  .openapi("UpdateOrganizationRequest");
 
 export const MemberSchema = z
   .object({

@@ -2,4 +2,4 @@ export { PLACE_ERROR_CODES } from "./errors.js";
 export * from "./events.js";
 export * from "./rules.js";
 export * from "./schemas.js";
-export { isoDay, zoneOffset } from "./zoned.js";
+export { isoDay, zonedInstant, zoneOffset } from "./zoned.js";

@@ -596,3 +596,31 @@ export type ReviewListQuery = z.output<typeof ReviewListQuerySchema>;
 export const ReviewPageSchema = pageSchema(ReviewSchema, "ReviewPage");
 
 export { MoneySchema };
+
+const minutes = z.number().int().min(0);
+
+/**
+ * How busy a place was over a date range, counted by the database over all its confirmed and
+ * completed bookings: booked minutes (summed over bookings, so at most capacity × 60 per hour)
+ * per day and per hour of the day, in the place's own time zone.
+ */
+export const PlaceOccupancySchema = z
+  .object({
+    placeId: PlaceId,
+    timeZone: z.string().openapi({ example: "Europe/Lisbon", description: "The place's time zone, which the days and hours are in." }),
+    capacity: z.number().int().openapi({ description: "Spots or seats booked at once at most." }),
+    from: z.string().openapi({ example: "2031-06-03" }),
+    to: z.string().openapi({ example: "2031-07-02" }),
+    totals: z.object({
+      bookings: z.number().int().min(0).openapi({ description: "Bookings starting in the range." }),
+      bookedMinutes: minutes.openapi({ description: "Booked time inside the range, summed over bookings." }),
+    }),
+    byDay: z
+      .array(z.object({ date: z.string(), bookings: z.number().int().min(0), bookedMinutes: minutes }))
+      .openapi({ description: "Every day of the range, in order, zeros included." }),
+    byHour: z
+      .array(z.object({ hour: z.number().int().min(0).max(23), bookedMinutes: minutes }))
+      .openapi({ description: "Hours of the day 0–23, summed over the range's days." }),
+  })
+  .openapi("PlaceOccupancy");
+export type PlaceOccupancy = z.infer<typeof PlaceOccupancySchema>;

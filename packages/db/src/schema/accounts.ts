@@ -6,6 +6,8 @@ import { createdAt } from "./columns.js";
 export const organizations = sqliteTable("organizations", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  /** IANA time zone the dashboard shows times in and day-buckets its figures by (UTC until set). */
+  timeZone: text("time_zone").notNull().default("UTC"),
   createdAt: createdAt(),
 });
 

@@ -13,10 +13,12 @@ import type {
   PlaceCreateParams,
   PlaceEvent,
   PlaceListParams,
+  PlaceOccupancy,
   PlaceSearchParams,
   PlaceSearchResult,
   PlaceSlots,
   PlaceUpdateParams,
+  ReportRange,
   Review,
   ReviewCreateParams,
   ReviewListParams,
@@ -64,6 +66,11 @@ export class Places extends APIResource {
   search(params: PlaceSearchParams, options?: RequestOptions): PagePromise<PlaceSearchResult> {
     const { features, ...rest } = params;
     return this._transport.list("/v1/search/places", { ...rest, ...(features ? { features: features.join(",") } : {}) }, options);
+  }
+
+  /** Staff: booked minutes per day and per hour of the day over `from`–`to` (local dates; default the last 30 days), in the place's zone. */
+  occupancy(placeId: string, range?: ReportRange, options?: RequestOptions): Promise<PlaceOccupancy> {
+    return this._transport.request("GET", path`/v1/places/${placeId}/occupancy`, { ...options, query: range });
   }
 
   /** Free capacity (capacity less the busiest instant) and the price of a window. */

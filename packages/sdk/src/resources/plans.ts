@@ -13,6 +13,7 @@ import type {
   PaymentCreateParams,
   PaymentUpdateParams,
   Plan,
+  PlanActivityReport,
   PlanBalances,
   PlanCreateParams,
   PlanEvent,
@@ -30,6 +31,7 @@ import type {
   ProposalCreateParams,
   ProposalListParams,
   ProposalUpdateParams,
+  ReportRange,
   TallyList,
   VoteParams,
   VoteResult,
@@ -61,6 +63,11 @@ export class Plans extends APIResource {
   /** Starts a plan in `planning`. With a participant token, that participant becomes its organizer. */
   create(params: PlanCreateParams, options?: RequestOptions): Promise<Plan> {
     return this._transport.request("POST", "/v1/plans", { ...options, body: params });
+  }
+
+  /** Staff: plans, proposals, votes and messages per day over `from`–`to` (local dates; default the last 30 days), in the organization's zone. */
+  activity(range?: ReportRange, options?: RequestOptions): Promise<PlanActivityReport> {
+    return this._transport.request("GET", "/v1/plan-activity", { ...options, query: range });
   }
 
   /** The plan, with its `calendarUrl` (an iCalendar feed to subscribe to in a calendar app). */

@@ -74,5 +74,6 @@ export const accountsDomain = {
 } satisfies DomainModule;
 
 export { signUp } from "./auth/auth.service.js";
+export { organizationTimeZone } from "./organization/organization.service.js";
 export { createPublishableKey, organizationOrigins, updatePublishableKey } from "./publishable-keys/publishable-keys.service.js";
 export { createSecretKey } from "./secret-keys/secret-keys.service.js";

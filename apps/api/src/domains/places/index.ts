@@ -13,6 +13,8 @@ import type { DomainModule } from "../../lib/domain.js";
 import { loadPlace } from "./access.js";
 import * as bookingHandlers from "./bookings/bookings.handlers.js";
 import * as bookings from "./bookings/bookings.routes.js";
+import * as occupancyHandlers from "./occupancy/occupancy.handlers.js";
+import * as occupancy from "./occupancy/occupancy.routes.js";
 import { handlePlacesPaymentEvent } from "./payments.js";
 import * as placeHandlers from "./places/places.handlers.js";
 import * as placeRoutes from "./places/places.routes.js";
@@ -29,6 +31,7 @@ const router = createRouter()
   .openapi(placeRoutes.update, placeHandlers.update)
   .openapi(placeRoutes.availability, placeHandlers.availability)
   .openapi(placeRoutes.slots, placeHandlers.slots)
+  .openapi(occupancy.get, occupancyHandlers.get)
   .openapi(reviews.list, reviewHandlers.list)
   .openapi(bookings.quote, bookingHandlers.quote)
   .openapi(bookings.create, bookingHandlers.create)

@@ -9,6 +9,8 @@ import { loadPlan } from "./access.js";
 
 export { type PlanCalendarItems, planCalendarItems } from "./calendar-items.js";
 
+import * as activityHandlers from "./activity/activity.handlers.js";
+import * as activity from "./activity/activity.routes.js";
 import * as chatHandlers from "./chat/chat.handlers.js";
 import * as chat from "./chat/chat.routes.js";
 import * as commitmentHandlers from "./commitments/commitments.handlers.js";
@@ -30,6 +32,7 @@ import * as votes from "./votes/votes.routes.js";
 const router = createRouter()
   .openapi(plans.create, plansHandlers.create)
   .openapi(plans.list, plansHandlers.list)
+  .openapi(activity.get, activityHandlers.get)
   .openapi(plans.get, plansHandlers.get)
   .openapi(plans.me, plansHandlers.me)
   .openapi(plans.update, plansHandlers.update)

@@ -1,4 +1,5 @@
 // The plans contract: zod schemas registered as OpenAPI components, one file per sub-resource.
+export * from "./activity.js";
 export * from "./chat.js";
 export * from "./costs.js";
 export * from "./invites.js";

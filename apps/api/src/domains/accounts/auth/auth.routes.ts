@@ -21,7 +21,12 @@ const sessionExample = {
   refreshToken: "gk_rt_889jw5kq324j6nk7096dyx226e8fez01",
   refreshTokenExpiresAt: "2030-06-19T09:12:44.303Z",
   user: { id: "usr_rh3qhy9hsafa4bv8ybk2", email: "ada@example.com", name: "Ada Lovelace", createdAt: "2030-01-08T14:02:10.169Z" },
-  organization: { id: "org_w3pj1n7b3skcwwsvvfvg", name: "Lisbon Friends", createdAt: "2030-01-08T14:02:10.169Z" },
+  organization: {
+    id: "org_w3pj1n7b3skcwwsvvfvg",
+    name: "Lisbon Friends",
+    timeZone: "Europe/Lisbon",
+    createdAt: "2030-01-08T14:02:10.169Z",
+  },
   role: "owner",
 } satisfies z.infer<typeof SessionSchema>;
 

@@ -17,7 +17,7 @@ export type UserRow = typeof users.$inferSelect;
 type OrgRow = typeof organizations.$inferSelect;
 
 export const toUser = (u: UserRow) => ({ id: u.id, email: u.email, name: u.name, createdAt: toIso(u.createdAt) });
-export const toOrganization = (o: OrgRow) => ({ id: o.id, name: o.name, createdAt: toIso(o.createdAt) });
+export const toOrganization = (o: OrgRow) => ({ id: o.id, name: o.name, timeZone: o.timeZone, createdAt: toIso(o.createdAt) });
 
 /** A new refresh token in `familyId` (a new family when omitted): the row to insert and the secret to hand out. */
 async function newRefreshToken(deps: Deps, userId: string, orgId: string, now: number, familyId = newId("refreshToken")) {
@@ -70,7 +70,7 @@ export async function signUp(
     passwordHash: await hashPassword(input.password),
     createdAt: now,
   };
-  const org: OrgRow = { id: newId("organization"), name: input.organizationName, createdAt: now };
+  const org: OrgRow = { id: newId("organization"), name: input.organizationName, timeZone: "UTC", createdAt: now };
   const refresh = await newRefreshToken(deps, user.id, org.id, now);
   const db = deps.db;
   try {

@@ -33,13 +33,14 @@ export const update = createRoute({
   path: "/v1/organization",
   operationId: "organization.update",
   tags,
-  summary: "Rename the organization",
-  description: "Owners, admins and secret keys.",
+  summary: "Rename the organization or set its time zone",
+  description:
+    "Owners, admins and secret keys. `timeZone` is an IANA name (canonicalised, e.g. `US/Eastern` → `America/New_York`); one the runtime does not know answers 422 `invalid_time_zone`.",
   security: security.organizer,
   request: { body: jsonBody(UpdateOrganizationSchema) },
   responses: {
     200: jsonResponse(OrganizationSchema, "The updated organization."),
-    ...pickProblems(400, 401, 403, 413, 415),
+    ...pickProblems(400, 401, 403, 413, 415, 422),
   },
 });
 export type UpdateRoute = typeof update;

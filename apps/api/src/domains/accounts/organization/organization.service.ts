@@ -28,13 +28,29 @@ export async function getOrganization(deps: Deps, orgId: string): Promise<Organi
   return toOrganization(row);
 }
 
-export async function updateOrganization(deps: Deps, orgId: string, input: { name: string }): Promise<Organization> {
+/** Renames the organization and/or sets its time zone (already canonicalised by the schema). */
+export async function updateOrganization(
+  deps: Deps,
+  orgId: string,
+  input: { name?: string | undefined; timeZone?: string | undefined },
+): Promise<Organization> {
   const db = deps.db;
+  const set = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.timeZone !== undefined ? { timeZone: input.timeZone } : {}),
+  };
+  // The room's message carries the name; a time-zone-only change repeats the current one.
+  const name = input.name ?? (await getOrganization(deps, orgId)).name;
   const [[row]] = await db.batch([
-    db.update(organizations).set({ name: input.name }).where(eq(organizations.id, orgId)).returning(),
-    enqueueOrgEvent(deps, orgId, { type: "organization.updated", data: { id: orgId, name: input.name } }),
+    db.update(organizations).set(set).where(eq(organizations.id, orgId)).returning(),
+    enqueueOrgEvent(deps, orgId, { type: "organization.updated", data: { id: orgId, name } }),
   ]);
   if (!row) throw notFound("Organization");
   deliverSoon(deps);
   return toOrganization(row);
+}
+
+/** The organization's time zone (IANA), which its reports bucket days by. */
+export async function organizationTimeZone(deps: Deps, orgId: string): Promise<string> {
+  return (await getOrganization(deps, orgId)).timeZone;
 }

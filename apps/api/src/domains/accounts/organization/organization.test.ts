@@ -69,4 +69,34 @@ describe("PATCH /v1/organization", () => {
     );
     expect(unknown.detail).toContain("plan");
   });
+
+  it("sets the time zone (UTC until then), canonicalised, keeping the name, and tells the room", async () => {
+    const before = await call(t, "GET", "/v1/organization", { token: b.accessToken });
+    expect(before.body.timeZone).toBe("UTC");
+    const r = await call(t, "PATCH", "/v1/organization", { token: b.accessToken, body: { timeZone: "US/Eastern" } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: b.org.id, name: "Beta", timeZone: "America/New_York" });
+    await expectPublished(t, `org:${b.org.id}`, { type: "organization.updated", data: { id: b.org.id, name: "Beta" } });
+    // Signed-in pages read it from /v1/auth/me too.
+    expect((await call(t, "GET", "/v1/auth/me", { token: b.accessToken })).body.organization.timeZone).toBe("America/New_York");
+    // The other organization keeps its own.
+    expect((await call(t, "GET", "/v1/organization", { token: a.accessToken })).body.timeZone).toBe("UTC");
+  });
+
+  it("refuses a time zone the runtime does not know with 422 invalid_time_zone, and a body with nothing to change", async () => {
+    const cases: [string, number, string][] = [
+      ["Mars/Olympus_Mons", 422, "invalid_time_zone"],
+      ["+01:00", 422, "invalid_time_zone"],
+      ["Europe/Lisbon; DROP", 422, "invalid_time_zone"],
+      ["", 422, "invalid_time_zone"],
+      // Too long to be a zone name at all: the length rule fails too, a plain validation error.
+      ["UTC".repeat(30), 400, "validation_failed"],
+    ];
+    for (const [timeZone, status, code] of cases) {
+      const p = expectProblem(await call(t, "PATCH", "/v1/organization", { token: a.accessToken, body: { timeZone } }), status, code);
+      expect(p.errors?.[0]?.path).toBe("body.timeZone");
+    }
+    expect((await call(t, "GET", "/v1/organization", { token: a.accessToken })).body.timeZone).toBe("UTC");
+    expectProblem(await call(t, "PATCH", "/v1/organization", { token: a.accessToken, body: {} }), 400, "validation_failed");
+  });
 });
