@@ -136,7 +136,7 @@ export const resend = createRoute({
   operationId: "webhookEndpoints.resend",
   tags,
   summary: "Resend an event",
-  description: `Sends the event of that delivery to the endpoint again (same event id), with a fresh three days of retries. The endpoint must be enabled. ${who}`,
+  description: `Sends the event of that delivery to the endpoint again, now (same event id). If the event is still waiting for a retry, that retry (and those of the endpoint's events queued before it, which go first) is made due now; otherwise it is queued again with a fresh three days of retries. The endpoint must be enabled. ${who}`,
   security: security.organizer,
   request: { params: pathIds({ id: "webhookEndpoint", deliveryId: "webhookDelivery" }) },
   responses: {

@@ -10,10 +10,10 @@ import type {
 } from "@gatherkit/core";
 import { newId, WEBHOOK_TEST_EVENT_TYPE } from "@gatherkit/core";
 import { outbox, webhookDeliveries, webhookEndpoints } from "@gatherkit/db";
-import { and, between, eq, inArray, isNull, ne, not, or, sql } from "drizzle-orm";
+import { and, between, eq, gt, inArray, isNull, ne, not, or, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../lib/errors.js";
 import { answerOnCommit } from "../../lib/idempotent-writes.js";
-import { deliverSoon, enqueue, PARKED, webhook } from "../../lib/outbox.js";
+import { deliverSoon, enqueue, enqueueWhen, PARKED, webhook } from "../../lib/outbox.js";
 import { paginate } from "../../lib/pagination.js";
 import { toIso } from "../../lib/time.js";
 import type { Deps } from "../../lib/types.js";
@@ -266,7 +266,13 @@ async function pendingRetries(deps: Deps, endpointId: string, eventIds: string[]
   return out;
 }
 
-/** Queues the event of a logged delivery for its endpoint again (same event id, a fresh retry window). */
+/**
+ * Sends the event of a logged delivery to its endpoint again, now (same event id). An endpoint's
+ * events go out in order, so a resend must not wait behind retries scheduled for later: the
+ * endpoint's waiting rows (this event's own pending retry among them) are made due now, and a
+ * new row (a fresh retry window) is queued only when this event has none left (it went through
+ * or was given up). One batch, so two resends at once queue the event once.
+ */
 export async function resend(deps: Deps, orgId: string, endpointId: string, deliveryId: string) {
   const endpoint = await loadEndpoint(deps, orgId, endpointId);
   const [d] = await deps.db
@@ -278,10 +284,21 @@ export async function resend(deps: Deps, orgId: string, endpointId: string, deli
   if (endpoint.status !== "enabled")
     throw new ApiError(409, "conflict", "The endpoint is disabled: enable it (PATCH status) before resending.");
   const sent = JSON.parse(d.requestBody) as { id: string; type: string; created: number; data: unknown };
-  await enqueue(deps.db, webhook({ endpointId, event: { id: sent.id, type: sent.type, created: sent.created * 1000, data: sent.data } }), {
-    orgId,
-    now: deps.now(),
-  });
+  const now = deps.now();
+  const unsent = and(eq(outbox.kind, "webhook"), eq(outbox.orderKey, endpointId), isNull(outbox.sentAt), ne(outbox.nextAttemptAt, PARKED));
+  const stillQueued = sql`SELECT 1 FROM ${outbox} WHERE ${and(unsent, eq(sql`json_extract(${outbox.payload}, '$.event.id')`, sent.id))}`;
+  await deps.db.batch([
+    enqueueWhen(
+      deps.db,
+      webhook({ endpointId, event: { id: sent.id, type: sent.type, created: sent.created * 1000, data: sent.data } }),
+      sql`NOT EXISTS (${stillQueued})`,
+      { orgId, now },
+    ),
+    deps.db
+      .update(outbox)
+      .set({ nextAttemptAt: now })
+      .where(and(unsent, isNull(outbox.claimedBy), gt(outbox.nextAttemptAt, now))),
+  ]);
   deliverSoon(deps);
   return { eventId: d.eventId, endpointId, queued: true as const };
 }

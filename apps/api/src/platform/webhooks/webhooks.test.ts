@@ -399,6 +399,49 @@ describe("delivery", () => {
     );
   });
 
+  it("resends an event that waits for its retry now, once: not behind the retry's backoff, and not twice", async () => {
+    const r = await receiver((_q, res) => {
+      res.statusCode = 500;
+      res.end("down");
+    });
+    const o = await newOrg(t);
+    const e = await endpoint(o, r.url);
+    await newPlan(t, o);
+    await pump(t, () => r.received.length >= 1);
+    await r.until(1);
+    const [failed] = expectStatus<{ data: WebhookDelivery[] }>(
+      await call(t, "GET", `/v1/webhook-endpoints/${e.id}/deliveries`, { token: o.secretKey }),
+      200,
+    ).data;
+    expect(failed?.nextRetryAt).not.toBeNull();
+    r.setReply((_q, res) => res.end("ok"));
+    // The receiver works again; the organizer resends without waiting for the backoff (no clock moved).
+    const resends = await Promise.all(
+      [1, 2, 3].map(() => call(t, "POST", `/v1/webhook-endpoints/${e.id}/deliveries/${failed!.id}/resend`, { token: o.secretKey })),
+    );
+    for (const res of resends) expectStatus(res, 202);
+    await pump(t, () => r.received.length >= 2);
+    await r.until(2);
+    await pump(t, () => false);
+    expect(r.received).toHaveLength(2);
+    expect(JSON.parse(r.received[1]!.body).id).toBe(failed!.eventId);
+    const queued = await t.deps.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.kind, "webhook"), eq(outbox.orgId, o.org.id)));
+    expect(queued.map((q) => q.sentAt !== null)).toEqual([true]);
+
+    // Once through, a resend queues it again.
+    const [ok] = expectStatus<{ data: WebhookDelivery[] }>(
+      await call(t, "GET", `/v1/webhook-endpoints/${e.id}/deliveries?status=succeeded`, { token: o.secretKey }),
+      200,
+    ).data;
+    expectStatus(await call(t, "POST", `/v1/webhook-endpoints/${e.id}/deliveries/${ok!.id}/resend`, { token: o.secretKey }), 202);
+    await pump(t, () => r.received.length >= 3);
+    await r.until(3);
+    expect(JSON.parse(r.received[2]!.body).id).toBe(failed!.eventId);
+  });
+
   it("sends a signed test event to that endpoint only, whatever it subscribes to; not to a disabled one nor another organization's", async () => {
     const r = await receiver();
     const bystander = await receiver();
