@@ -304,5 +304,12 @@ export const migrations: { id: string; statements: string[] }[] = [
     "statements": [
       "CREATE TABLE `email_suppressions` (\n\t`scope` text NOT NULL,\n\t`address` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`detail` text,\n\t`delivery_id` text,\n\t`created_at` integer NOT NULL,\n\tPRIMARY KEY(`scope`, `address`)\n);"
     ]
+  },
+  {
+    "id": "0023_nifty_moon_knight",
+    "statements": [
+      "ALTER TABLE `plans` ADD `image_urls` text DEFAULT '[]' NOT NULL;",
+      "ALTER TABLE `proposals` ADD `image_urls` text DEFAULT '[]' NOT NULL;"
+    ]
   }
 ];
