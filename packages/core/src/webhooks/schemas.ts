@@ -104,11 +104,9 @@ export const RotateWebhookSecretSchema = z
   .openapi("RotateWebhookSecretRequest");
 
 /** `succeeded`: the receiver answered 2xx; `failed`: anything else, or no answer (see `error`). */
-export const WebhookDeliveryStatusSchema = z
-  .enum(["succeeded", "failed"])
-  .openapi({
-    description: "`succeeded` when the receiver answered 2xx; `failed` otherwise (another status, no answer, a refused address).",
-  });
+export const WebhookDeliveryStatusSchema = z.enum(["succeeded", "failed"]).openapi({
+  description: "`succeeded` when the receiver answered 2xx; `failed` otherwise (another status, no answer, a refused address).",
+});
 export type WebhookDeliveryStatus = z.infer<typeof WebhookDeliveryStatusSchema>;
 
 export const WebhookDeliveryListQuerySchema = PageQuerySchema.extend({
