@@ -77,6 +77,7 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "webhookEndpoints.rotateSecret": "POST /v1/webhook-endpoints/{id}/rotate-secret",
   "webhookEndpoints.listDeliveries": "GET /v1/webhook-endpoints/{id}/deliveries",
   "webhookEndpoints.resend": "POST /v1/webhook-endpoints/{id}/deliveries/{deliveryId}/resend",
+  "webhookEndpoints.sendTest": "POST /v1/webhook-endpoints/{id}/test",
   "uploads.create": "POST /v1/uploads",
   "uploads.get": "GET /v1/uploads/{id}",
   "uploads.complete": "POST /v1/uploads/{id}/complete",

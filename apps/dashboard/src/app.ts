@@ -21,6 +21,7 @@ import "./pages/places.js";
 import "./pages/plan.js";
 import "./pages/plans.js";
 import "./pages/settings.js";
+import "./pages/webhooks.js";
 import { BASE, interceptLinks, navigate, parse, type Route } from "./router.js";
 import { setOrgTimeZone, styles } from "./ui.js";
 
@@ -53,6 +54,8 @@ const TITLES: Record<Route["page"], string> = {
   "place-edit": "Edit place",
   notifications: "Notifications",
   "outbox-message": "Message",
+  webhooks: "Webhooks",
+  webhook: "Webhook endpoint",
   "not-found": "Not found",
 };
 const PUBLIC_PAGES = new Set<Route["page"]>(["sign-in", "sign-up", "forgot-password", "reset-password"]);
@@ -150,6 +153,7 @@ export class Dashboard extends LitElement {
                   ${this.#link("/calendars", "calendars", "Calendars")}
                   ${this.#link("/analytics", "analytics", "Analytics")} ${this.#link("/notifications", "notifications", "Notifications")}
                   ${this.#link("/developers/keys", "keys", "API keys")} ${this.#link("/developers/embed", "embed", "Embed")}
+                  ${this.#link("/developers/webhooks", "webhooks", "Webhooks")}
                   ${this.#link("/developers/requests", "requests", "Requests")} ${this.#link("/settings", "settings", "Settings")}
                 </ul>
               </nav>
@@ -176,7 +180,8 @@ export class Dashboard extends LitElement {
       (page === "places" && (here === "place" || here === "place-new" || here === "place-edit")) ||
       (page === "calendars" && here === "client") ||
       (page === "notifications" && here === "outbox-message") ||
-      (page === "plans" && here === "plan");
+      (page === "plans" && here === "plan") ||
+      (page === "webhooks" && here === "webhook");
     return html`<li><a href="${BASE}${path === "/" ? "/" : path}" aria-current=${current ? "page" : nothing}>${label}</a></li>`;
   }
 
@@ -212,6 +217,10 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-keys></gk-dash-keys>`;
       case "requests":
         return html`<gk-dash-requests></gk-dash-requests>`;
+      case "webhooks":
+        return html`<gk-dash-webhooks></gk-dash-webhooks>`;
+      case "webhook":
+        return keyed(route.id, html`<gk-dash-webhook endpoint-id=${route.id}></gk-dash-webhook>`);
       case "embed":
         return html`<gk-dash-embed></gk-dash-embed>`;
       case "analytics":

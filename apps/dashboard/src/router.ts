@@ -33,6 +33,8 @@ export type Route =
   | { page: "place-edit"; id: string }
   | { page: "notifications" }
   | { page: "outbox-message"; id: string }
+  | { page: "webhooks" }
+  | { page: "webhook"; id: string }
   | { page: "not-found"; path: string };
 
 export function parse(url: URL): Route {
@@ -50,6 +52,8 @@ export function parse(url: URL): Route {
       return { page: "forgot-password" };
     case "/reset-password":
       return { page: "reset-password" };
+    case "/developers/webhooks":
+      return { page: "webhooks" };
     case "/developers/requests":
       return { page: "requests" };
     case "/developers/embed":
@@ -91,6 +95,8 @@ export function parse(url: URL): Route {
       if (placeEdit?.[1]) return { page: "place-edit", id: placeEdit[1] };
       const message = /^\/notifications\/outbox\/(lm_[A-Za-z0-9]+)$/.exec(path);
       if (message?.[1]) return { page: "outbox-message", id: message[1] };
+      const hook = /^\/developers\/webhooks\/(whe_[A-Za-z0-9]+)$/.exec(path);
+      if (hook?.[1]) return { page: "webhook", id: hook[1] };
       return { page: "not-found", path: url.pathname };
     }
   }

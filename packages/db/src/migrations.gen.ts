@@ -316,5 +316,12 @@ export const migrations: { id: string; statements: string[] }[] = [
     "statements": [
       "ALTER TABLE `organizations` ADD `time_zone` text DEFAULT 'UTC' NOT NULL;"
     ]
+  },
+  {
+    "id": "0025_plan_proposal_images",
+    "statements": [
+      "ALTER TABLE `plans` ADD `image_urls` text DEFAULT '[]' NOT NULL;",
+      "ALTER TABLE `proposals` ADD `image_urls` text DEFAULT '[]' NOT NULL;"
+    ]
   }
 ];

@@ -280,6 +280,7 @@ export type UploadCreateParams = z.input<typeof CreateUploadSchema>;
 export type {
   CreatedWebhookEndpoint,
   WebhookDelivery,
+  WebhookDeliveryStatus,
   WebhookEndpoint,
 } from "@gatherkit/core";
 /** `url` (HTTPS), `eventTypes` from the catalogue (or `["*"]`), an optional `description`. */

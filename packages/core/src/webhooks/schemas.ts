@@ -1,4 +1,4 @@
-import { pageSchema } from "../pagination.js";
+import { PageQuerySchema, pageSchema } from "../pagination.js";
 import { text } from "../text.js";
 import { z } from "../zod.js";
 
@@ -103,6 +103,20 @@ export const RotateWebhookSecretSchema = z
   })
   .openapi("RotateWebhookSecretRequest");
 
+/** `succeeded`: the receiver answered 2xx; `failed`: anything else, or no answer (see `error`). */
+export const WebhookDeliveryStatusSchema = z.enum(["succeeded", "failed"]).openapi({
+  description: "`succeeded` when the receiver answered 2xx; `failed` otherwise (another status, no answer, a refused address).",
+});
+export type WebhookDeliveryStatus = z.infer<typeof WebhookDeliveryStatusSchema>;
+
+export const WebhookDeliveryListQuerySchema = PageQuerySchema.extend({
+  status: WebhookDeliveryStatusSchema.optional().openapi({
+    param: { name: "status", in: "query" },
+    description: "Only attempts with this outcome.",
+  }),
+});
+export type WebhookDeliveryListQuery = z.output<typeof WebhookDeliveryListQuerySchema>;
+
 export const WebhookDeliverySchema = z
   .object({
     id: z.string().openapi({ example: "whd_0123456789abcdefghjk" }),
@@ -115,6 +129,11 @@ export const WebhookDeliverySchema = z
     responseBody: z.string().nullable().openapi({ description: "The first 1,024 bytes of the receiver's answer." }),
     error: z.string().nullable().openapi({ description: "Why no answer came: a timeout, a refused address, a network error." }),
     durationMs: z.number().int().nonnegative(),
+    status: WebhookDeliveryStatusSchema,
+    nextRetryAt: z.iso.datetime().nullable().openapi({
+      description:
+        "For the latest failed attempt at an event that is still being retried: when the next attempt is due. Null once it went through, was given up, or for an earlier attempt.",
+    }),
     createdAt: z.iso.datetime(),
   })
   .openapi("WebhookDelivery");
@@ -125,6 +144,9 @@ export const WebhookDeliveryPageSchema = pageSchema(WebhookDeliverySchema, "Webh
 export const ResentWebhookDeliverySchema = z
   .object({ eventId: z.string(), endpointId: z.string(), queued: z.literal(true) })
   .openapi("ResentWebhookDelivery");
+
+/** The type of the event `POST /v1/webhook-endpoints/{id}/test` sends: to that endpoint only, whatever it subscribes to. */
+export const WEBHOOK_TEST_EVENT_TYPE = "webhook_endpoint.test";
 
 /**
  * The JSON body of every webhook delivery, whatever its type: `data` is the event's object, as

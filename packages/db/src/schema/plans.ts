@@ -31,6 +31,8 @@ export const plans = sqliteTable(
       .default("planning"),
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
+    /** Images of the plan (the first is its cover): uploads' lasting URLs or external https URLs. */
+    imageUrls: text("image_urls", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     locationName: text("location_name"),
     locationLat: real("location_lat"),
     locationLng: real("location_lng"),
@@ -139,6 +141,8 @@ export const proposals = sqliteTable(
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
     url: text("url"),
+    /** Images of the proposal: uploads' lasting URLs or external https URLs. */
+    imageUrls: text("image_urls", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     startsAt: integer("starts_at"),
     endsAt: integer("ends_at"),
     costKind: text("cost_kind", { enum: ["total", "per_person"] }),

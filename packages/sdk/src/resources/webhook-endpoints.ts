@@ -3,6 +3,7 @@ import type { PagePromise } from "../pagination.js";
 import type {
   CreatedWebhookEndpoint,
   WebhookDelivery,
+  WebhookDeliveryStatus,
   WebhookEndpoint,
   WebhookEndpointCreateParams,
   WebhookEndpointUpdateParams,
@@ -42,13 +43,22 @@ export class WebhookEndpoints extends APIResource {
     return this._transport.request("POST", path`/v1/webhook-endpoints/${id}/rotate-secret`, { ...options, body: params });
   }
 
-  /** The endpoint's delivery attempts of the last 30 days, newest first. */
-  listDeliveries(id: string, params?: ListParams, options?: RequestOptions): PagePromise<WebhookDelivery> {
+  /** The endpoint's delivery attempts of the last 30 days, newest first (`status`: only those that succeeded or failed). */
+  listDeliveries(
+    id: string,
+    params?: ListParams & { status?: WebhookDeliveryStatus },
+    options?: RequestOptions,
+  ): PagePromise<WebhookDelivery> {
     return this._transport.list(path`/v1/webhook-endpoints/${id}/deliveries`, params, options);
   }
 
   /** Sends a delivery's event to the endpoint again (same event id). */
   resend(id: string, deliveryId: string, options?: RequestOptions): Promise<{ eventId: string; endpointId: string; queued: true }> {
     return this._transport.request("POST", path`/v1/webhook-endpoints/${id}/deliveries/${deliveryId}/resend`, options);
+  }
+
+  /** Queues a `webhook_endpoint.test` event for this endpoint only. */
+  sendTest(id: string, options?: RequestOptions): Promise<{ eventId: string; endpointId: string; queued: true }> {
+    return this._transport.request("POST", path`/v1/webhook-endpoints/${id}/test`, options);
   }
 }

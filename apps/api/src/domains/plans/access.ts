@@ -60,6 +60,7 @@ export function toPlan(row: PlanRow, config: Pick<Config, "publicUrl">, viewer: 
     status: row.status,
     title: row.title,
     description: row.description,
+    imageUrls: row.imageUrls,
     location:
       row.locationName === null && row.locationLat === null
         ? null

@@ -1,11 +1,12 @@
 import { createServer, type Server } from "node:http";
-import type { CreatedUpload, Place, TicketedEvent, Upload } from "@gatherkit/core";
+import type { CreatedUpload, Place, Plan, Proposal, TicketedEvent, Upload } from "@gatherkit/core";
 import { AwsV4Signer } from "aws4fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newEvent } from "../../../test/event-fixtures.js";
 import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
 import { call, createTestApp, monotonicNow, type TestApp } from "../../../test/harness.js";
 import { newPlace, PARKING } from "../../../test/place-fixtures.js";
+import { joinPlan, newPlan } from "../../../test/plan-fixtures.js";
 import { requireUploaded } from "./index.js";
 import { sniffImage } from "./storage.js";
 
@@ -201,6 +202,102 @@ describe("attaching uploads to events and places", () => {
     const place = await newPlace(t, org, { images: [b.id] });
     expect(place.images).toEqual([lasting(b.id)]);
     expect(await upload(b.id)).toMatchObject({ attachedTo: place.id });
+  });
+
+  it("a plan's cover and a proposal's images: attached by those who may edit them, in their organization only, within limits", async () => {
+    const a = await uploaded(org, 70);
+    const b = await uploaded(org, 71);
+    const plan = await newPlan(t, org, { type: "event", imageUrls: [a.id] });
+    expect(plan.imageUrls).toEqual([lasting(a.id)]);
+    expect(await served(plan.imageUrls[0]!)).toEqual(a.bytes);
+    expect(await upload(a.id)).toMatchObject({ attachedTo: plan.id });
+    // A new cover: b attached, a detached (no longer served).
+    const recovered = expectStatus<Plan>(
+      await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: org.secretKey, body: { imageUrls: [b.id] } }),
+      200,
+    );
+    expect(recovered.imageUrls).toEqual([lasting(b.id)]);
+    expect(await upload(a.id)).toMatchObject({ attachedTo: null });
+    expect(await served(lasting(a.id))).toBe(404);
+    // Another edit keeps the images; another organization cannot touch the plan.
+    expectStatus(await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: org.secretKey, body: { title: "Renamed" } }), 200);
+    expect(await upload(b.id)).toMatchObject({ attachedTo: plan.id });
+    const theirs = await uploaded(other, 72);
+    expectProblem(
+      await call(t, "PATCH", `/v1/plans/${plan.id}`, { token: other.secretKey, body: { imageUrls: [theirs.id] } }),
+      404,
+      "not_found",
+    );
+    expect(await upload(b.id)).toMatchObject({ attachedTo: plan.id });
+
+    // Proposals: an organizer attaches; another organization's upload, or one showing the plan, is refused.
+    const c = await uploaded(org, 73);
+    const path = `/v1/plans/${plan.id}/proposals`;
+    expectProblem(
+      await call(t, "POST", path, { token: org.secretKey, body: { title: "Theirs", imageUrls: [theirs.id] } }),
+      404,
+      "not_found",
+    );
+    expectProblem(
+      await call(t, "POST", path, { token: org.secretKey, body: { title: "Cover again", imageUrls: [b.id] } }),
+      409,
+      "upload_attached_elsewhere",
+    );
+    const proposal = expectStatus<Proposal>(
+      await call(t, "POST", path, {
+        token: org.secretKey,
+        body: { title: "Boat trip", imageUrls: [c.id, "https://images.example.com/boat.jpg"] },
+      }),
+      201,
+    );
+    expect(proposal.imageUrls).toEqual([lasting(c.id), "https://images.example.com/boat.jpg"]);
+    expect(await upload(c.id)).toMatchObject({ attachedTo: proposal.id });
+    const listed = expectStatus<{ data: Proposal[] }>(await call(t, "GET", path, { token: org.secretKey }), 200);
+    expect(listed.data.find((p) => p.id === proposal.id)?.imageUrls).toEqual(proposal.imageUrls);
+    // The room hears the images with the proposal.
+    const told = t.published.filter((m) => m.room === `plan:${plan.id}` && JSON.stringify(m.event).includes(proposal.id));
+    expect(JSON.stringify(told.at(-1)?.event ?? null)).toContain(lasting(c.id));
+
+    // A participant of an organizer-driven plan may neither propose nor edit an organizer's proposal: nothing is attached.
+    const guest = await joinPlan(t, org, plan, "Ada");
+    const d = await uploaded(org, 74);
+    expectProblem(
+      await call(t, "POST", path, { token: guest.token, body: { title: "Mine", imageUrls: [d.id] } }),
+      403,
+      "organizer_required",
+    );
+    expectProblem(
+      await call(t, "PATCH", `${path}/${proposal.id}`, { token: guest.token, body: { imageUrls: [d.id] } }),
+      403,
+      "permission_denied",
+    );
+    expect(await upload(d.id)).toMatchObject({ attachedTo: null });
+    expect(await upload(c.id)).toMatchObject({ attachedTo: proposal.id });
+    // Limits: at most 6 images on a proposal, 10 on a plan.
+    expectProblem(
+      await call(t, "PATCH", `${path}/${proposal.id}`, {
+        token: org.secretKey,
+        body: { imageUrls: Array(7).fill("https://images.example.com/x.jpg") },
+      }),
+      400,
+      "validation_failed",
+    );
+    expectProblem(
+      await call(t, "PATCH", `/v1/plans/${plan.id}`, {
+        token: org.secretKey,
+        body: { imageUrls: Array(11).fill("https://images.example.com/x.jpg") },
+      }),
+      400,
+      "validation_failed",
+    );
+    // The organizer swaps the proposal's image: c detached, d attached.
+    const swapped = expectStatus<Proposal>(
+      await call(t, "PATCH", `${path}/${proposal.id}`, { token: org.secretKey, body: { imageUrls: [d.id] } }),
+      200,
+    );
+    expect(swapped.imageUrls).toEqual([lasting(d.id)]);
+    expect(await upload(c.id)).toMatchObject({ attachedTo: null });
+    expect(await upload(d.id)).toMatchObject({ attachedTo: proposal.id });
   });
 
   it("a place's images: refuses another organization's, a pending one, one showing another object, an unknown id", async () => {

@@ -21,5 +21,6 @@ export function webhooksRouter(catalogue: WebhookCatalogue) {
     .openapi(routes.remove, h.remove)
     .openapi(routes.rotateSecret, h.rotateSecret)
     .openapi(routes.listDeliveries, h.listDeliveries)
-    .openapi(routes.resend, h.resend);
+    .openapi(routes.resend, h.resend)
+    .openapi(routes.sendTest, h.sendTest);
 }

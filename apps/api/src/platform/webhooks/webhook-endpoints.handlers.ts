@@ -9,6 +9,7 @@ import type {
   RemoveRoute,
   ResendRoute,
   RotateSecretRoute,
+  SendTestRoute,
   UpdateRoute,
 } from "./webhook-endpoints.routes.js";
 import * as service from "./webhook-endpoints.service.js";
@@ -49,5 +50,9 @@ export function webhookEndpointHandlers(catalogue: WebhookCatalogue) {
     const { id, deliveryId } = c.req.valid("param");
     return c.json(await service.resend(c.var.deps, caller.orgId, id, deliveryId), 202);
   };
-  return { list, create, get, update, remove, rotateSecret, listDeliveries, resend };
+  const sendTest: AppRouteHandler<SendTestRoute> = async (c) => {
+    const caller = requireOrganizer(c);
+    return c.json(await service.sendTestEvent(c.var.deps, caller.orgId, c.req.valid("param").id), 202);
+  };
+  return { list, create, get, update, remove, rotateSecret, listDeliveries, resend, sendTest };
 }

@@ -5,6 +5,8 @@ import {
   ResentWebhookDeliverySchema,
   RotateWebhookSecretSchema,
   UpdateWebhookEndpointSchema,
+  WEBHOOK_TEST_EVENT_TYPE,
+  WebhookDeliveryListQuerySchema,
   WebhookDeliveryPageSchema,
   WebhookEndpointPageSchema,
   WebhookEndpointSchema,
@@ -118,9 +120,9 @@ export const listDeliveries = createRoute({
   operationId: "webhookEndpoints.listDeliveries",
   tags,
   summary: "List an endpoint's deliveries",
-  description: `Every attempt of the last 30 days, newest first: what was sent, the status and first bytes of the answer, how long it took. ${who}`,
+  description: `Every attempt of the last 30 days, newest first: what was sent, the status and first bytes of the answer, how long it took, and for an event still being retried when its next attempt is due. \`status\` keeps only the attempts that succeeded or failed. ${who}`,
   security: security.organizer,
-  request: { params: Params, query: PageQuerySchema },
+  request: { params: Params, query: WebhookDeliveryListQuerySchema },
   responses: {
     200: jsonResponse(WebhookDeliveryPageSchema, "A page of delivery attempts."),
     ...pickProblems(400, 401, 403, 404),
@@ -134,7 +136,7 @@ export const resend = createRoute({
   operationId: "webhookEndpoints.resend",
   tags,
   summary: "Resend an event",
-  description: `Sends the event of that delivery to the endpoint again (same event id), with a fresh three days of retries. The endpoint must be enabled. ${who}`,
+  description: `Sends the event of that delivery to the endpoint again, now (same event id). If the event is still waiting for a retry, that retry (and those of the endpoint's events queued before it, which go first) is made due now; otherwise it is queued again with a fresh three days of retries. The endpoint must be enabled. ${who}`,
   security: security.organizer,
   request: { params: pathIds({ id: "webhookEndpoint", deliveryId: "webhookDelivery" }) },
   responses: {
@@ -143,3 +145,19 @@ export const resend = createRoute({
   },
 });
 export type ResendRoute = typeof resend;
+
+export const sendTest = createRoute({
+  method: "post",
+  path: "/v1/webhook-endpoints/{id}/test",
+  operationId: "webhookEndpoints.sendTest",
+  tags,
+  summary: "Send a test event",
+  description: `Queues a \`${WEBHOOK_TEST_EVENT_TYPE}\` event (\`data\`: \`{ endpointId, test: true }\`) for this endpoint only, whatever event types it subscribes to: signed, logged and retried like any other. The endpoint must be enabled. ${who}`,
+  security: security.organizer,
+  request: { params: Params },
+  responses: {
+    202: jsonResponse(ResentWebhookDeliverySchema, "The test event is queued for the endpoint."),
+    ...pickProblems(400, 401, 403, 404, 409),
+  },
+});
+export type SendTestRoute = typeof sendTest;

@@ -5,14 +5,15 @@ import type {
   PageQuery,
   UpdateWebhookEndpoint,
   WebhookDelivery,
+  WebhookDeliveryListQuery,
   WebhookEndpoint,
 } from "@gatherkit/core";
-import { newId } from "@gatherkit/core";
-import { webhookDeliveries, webhookEndpoints } from "@gatherkit/db";
-import { and, eq } from "drizzle-orm";
+import { newId, WEBHOOK_TEST_EVENT_TYPE } from "@gatherkit/core";
+import { outbox, webhookDeliveries, webhookEndpoints } from "@gatherkit/db";
+import { and, between, eq, gt, inArray, isNull, ne, not, or, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../lib/errors.js";
 import { answerOnCommit } from "../../lib/idempotent-writes.js";
-import { deliverSoon, enqueue, webhook } from "../../lib/outbox.js";
+import { deliverSoon, enqueue, enqueueWhen, PARKED, webhook } from "../../lib/outbox.js";
 import { paginate } from "../../lib/pagination.js";
 import { toIso } from "../../lib/time.js";
 import type { Deps } from "../../lib/types.js";
@@ -41,7 +42,9 @@ const toEndpoint = (r: Row): WebhookEndpoint => ({
   updatedAt: toIso(r.updatedAt),
 });
 
-const toDelivery = (r: DeliveryRow): WebhookDelivery => ({
+const succeeded = (status: number | null) => status !== null && status >= 200 && status < 300;
+
+const toDelivery = (r: DeliveryRow, nextRetryAt: number | null = null): WebhookDelivery => ({
   id: r.id,
   endpointId: r.endpointId,
   eventId: r.eventId,
@@ -52,6 +55,8 @@ const toDelivery = (r: DeliveryRow): WebhookDelivery => ({
   responseBody: r.responseBody,
   error: r.error,
   durationMs: r.durationMs,
+  status: succeeded(r.responseStatus) ? "succeeded" : "failed",
+  nextRetryAt: toIso(nextRetryAt),
   createdAt: toIso(r.createdAt),
 });
 
@@ -199,24 +204,75 @@ export async function rotateSecret(deps: Deps, orgId: string, id: string, overla
   return { ...toEndpoint(row), secret };
 }
 
-export async function listDeliveries(deps: Deps, orgId: string, endpointId: string, page: PageQuery): Promise<Page<WebhookDelivery>> {
+const is2xx = between(webhookDeliveries.responseStatus, 200, 299);
+
+/**
+ * An endpoint's delivery attempts, newest first, optionally only those that `succeeded` or
+ * `failed`. A failed attempt that is its event's latest, with the event still queued for a retry,
+ * carries `nextRetryAt` (read from the endpoint's outbox rows of the page's events).
+ */
+export async function listDeliveries(
+  deps: Deps,
+  orgId: string,
+  endpointId: string,
+  query: WebhookDeliveryListQuery,
+): Promise<Page<WebhookDelivery>> {
   await loadEndpoint(deps, orgId, endpointId);
   const db = deps.db;
-  return paginate(
+  const outcome =
+    query.status === "succeeded" ? is2xx : query.status === "failed" ? or(isNull(webhookDeliveries.responseStatus), not(is2xx)) : undefined;
+  const page = await paginate(
     webhookDeliveries,
-    page,
+    query,
     (p) =>
       db
         .select()
         .from(webhookDeliveries)
-        .where(and(eq(webhookDeliveries.orgId, orgId), eq(webhookDeliveries.endpointId, endpointId), p.where))
+        .where(and(eq(webhookDeliveries.orgId, orgId), eq(webhookDeliveries.endpointId, endpointId), outcome, p.where))
         .orderBy(...p.orderBy)
         .limit(p.limit),
-    toDelivery,
+    (r: DeliveryRow) => r,
   );
+  const retries = await pendingRetries(deps, endpointId, [
+    ...new Set(page.data.filter((r) => !succeeded(r.responseStatus)).map((r) => r.eventId)),
+  ]);
+  return {
+    ...page,
+    data: page.data.map((r) => {
+      const next = retries.get(r.eventId);
+      return toDelivery(r, next && !succeeded(r.responseStatus) && next.attempts === r.attempt ? next.at : null);
+    }),
+  };
 }
 
-/** Queues the event of a logged delivery for its endpoint again (same event id, a fresh retry window). */
+/** Per event id: the attempt count and due time of its unsent, not given-up outbox row for this endpoint. */
+async function pendingRetries(deps: Deps, endpointId: string, eventIds: string[]) {
+  const out = new Map<string, { attempts: number; at: number }>();
+  if (eventIds.length === 0) return out;
+  const eventId = sql<string>`json_extract(${outbox.payload}, '$.event.id')`;
+  const pending = await deps.db
+    .select({ eventId, attempts: outbox.attempts, at: outbox.nextAttemptAt })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.kind, "webhook"),
+        eq(outbox.orderKey, endpointId),
+        isNull(outbox.sentAt),
+        ne(outbox.nextAttemptAt, PARKED),
+        inArray(eventId, eventIds),
+      ),
+    );
+  for (const p of pending) out.set(p.eventId, { attempts: p.attempts, at: p.at });
+  return out;
+}
+
+/**
+ * Sends the event of a logged delivery to its endpoint again, now (same event id). An endpoint's
+ * events go out in order, so a resend must not wait behind retries scheduled for later: the
+ * endpoint's waiting rows (this event's own pending retry among them) are made due now, and a
+ * new row (a fresh retry window) is queued only when this event has none left (it went through
+ * or was given up). One batch, so two resends at once queue the event once.
+ */
 export async function resend(deps: Deps, orgId: string, endpointId: string, deliveryId: string) {
   const endpoint = await loadEndpoint(deps, orgId, endpointId);
   const [d] = await deps.db
@@ -228,10 +284,40 @@ export async function resend(deps: Deps, orgId: string, endpointId: string, deli
   if (endpoint.status !== "enabled")
     throw new ApiError(409, "conflict", "The endpoint is disabled: enable it (PATCH status) before resending.");
   const sent = JSON.parse(d.requestBody) as { id: string; type: string; created: number; data: unknown };
-  await enqueue(deps.db, webhook({ endpointId, event: { id: sent.id, type: sent.type, created: sent.created * 1000, data: sent.data } }), {
-    orgId,
-    now: deps.now(),
-  });
+  const now = deps.now();
+  const unsent = and(eq(outbox.kind, "webhook"), eq(outbox.orderKey, endpointId), isNull(outbox.sentAt), ne(outbox.nextAttemptAt, PARKED));
+  const stillQueued = sql`SELECT 1 FROM ${outbox} WHERE ${and(unsent, eq(sql`json_extract(${outbox.payload}, '$.event.id')`, sent.id))}`;
+  await deps.db.batch([
+    enqueueWhen(
+      deps.db,
+      webhook({ endpointId, event: { id: sent.id, type: sent.type, created: sent.created * 1000, data: sent.data } }),
+      sql`NOT EXISTS (${stillQueued})`,
+      { orgId, now },
+    ),
+    deps.db
+      .update(outbox)
+      .set({ nextAttemptAt: now })
+      .where(and(unsent, isNull(outbox.claimedBy), gt(outbox.nextAttemptAt, now))),
+  ]);
   deliverSoon(deps);
   return { eventId: d.eventId, endpointId, queued: true as const };
+}
+
+/**
+ * Queues a `webhook_endpoint.test` event for this endpoint only (whatever types it subscribes
+ * to), delivered, signed, logged and retried like any other. The endpoint must be enabled.
+ */
+export async function sendTestEvent(deps: Deps, orgId: string, endpointId: string) {
+  const endpoint = await loadEndpoint(deps, orgId, endpointId);
+  if (endpoint.status !== "enabled")
+    throw new ApiError(409, "conflict", "The endpoint is disabled: enable it (PATCH status) before sending it a test event.");
+  const now = deps.now();
+  const eventId = newId("webhookEvent");
+  await enqueue(
+    deps.db,
+    webhook({ endpointId, event: { id: eventId, type: WEBHOOK_TEST_EVENT_TYPE, created: now, data: { endpointId, test: true } } }),
+    { orgId, now },
+  );
+  deliverSoon(deps);
+  return { eventId, endpointId, queued: true as const };
 }

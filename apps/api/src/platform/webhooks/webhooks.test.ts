@@ -356,6 +356,124 @@ describe("delivery", () => {
     ]);
   });
 
+  it("logs each attempt's outcome and when a failing event is tried next, filters the log by outcome", async () => {
+    const r = await receiver((_q, res) => {
+      res.statusCode = 503;
+      res.end("busy");
+    });
+    const o = await newOrg(t);
+    const e = await endpoint(o, r.url);
+    await newPlan(t, o);
+    await pump(t, () => r.received.length >= 1);
+    await r.until(1);
+    const logOf = async (query = "") =>
+      expectStatus<{ data: WebhookDelivery[] }>(
+        await call(t, "GET", `/v1/webhook-endpoints/${e.id}/deliveries${query}`, { token: o.secretKey }),
+        200,
+      ).data;
+    const [first] = await logOf();
+    const [queued] = await t.deps.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.kind, "webhook"), eq(outbox.orgId, o.org.id)));
+    expect(first).toMatchObject({ attempt: 1, status: "failed", responseStatus: 503 });
+    expect(first!.nextRetryAt).toBe(new Date(queued!.nextAttemptAt).toISOString());
+
+    r.setReply((_q, res) => res.end("ok"));
+    offset += 2 * 60_000;
+    await pump(t, () => r.received.length >= 2);
+    await r.until(2);
+    await pump(t, () => false);
+    const log = await logOf();
+    // Once through, no attempt of that event is waiting for a retry.
+    expect(log.map((d) => [d.attempt, d.status, d.nextRetryAt])).toEqual([
+      [2, "succeeded", null],
+      [1, "failed", null],
+    ]);
+    expect((await logOf("?status=succeeded")).map((d) => d.attempt)).toEqual([2]);
+    expect((await logOf("?status=failed")).map((d) => d.attempt)).toEqual([1]);
+    expectProblem(
+      await call(t, "GET", `/v1/webhook-endpoints/${e.id}/deliveries?status=late`, { token: o.secretKey }),
+      400,
+      "validation_failed",
+    );
+  });
+
+  it("resends an event that waits for its retry now, once: not behind the retry's backoff, and not twice", async () => {
+    const r = await receiver((_q, res) => {
+      res.statusCode = 500;
+      res.end("down");
+    });
+    const o = await newOrg(t);
+    const e = await endpoint(o, r.url);
+    await newPlan(t, o);
+    await pump(t, () => r.received.length >= 1);
+    await r.until(1);
+    const [failed] = expectStatus<{ data: WebhookDelivery[] }>(
+      await call(t, "GET", `/v1/webhook-endpoints/${e.id}/deliveries`, { token: o.secretKey }),
+      200,
+    ).data;
+    expect(failed?.nextRetryAt).not.toBeNull();
+    r.setReply((_q, res) => res.end("ok"));
+    // The receiver works again; the organizer resends without waiting for the backoff (no clock moved).
+    const resends = await Promise.all(
+      [1, 2, 3].map(() => call(t, "POST", `/v1/webhook-endpoints/${e.id}/deliveries/${failed!.id}/resend`, { token: o.secretKey })),
+    );
+    for (const res of resends) expectStatus(res, 202);
+    await pump(t, () => r.received.length >= 2);
+    await r.until(2);
+    await pump(t, () => false);
+    expect(r.received).toHaveLength(2);
+    expect(JSON.parse(r.received[1]!.body).id).toBe(failed!.eventId);
+    const queued = await t.deps.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.kind, "webhook"), eq(outbox.orgId, o.org.id)));
+    expect(queued.map((q) => q.sentAt !== null)).toEqual([true]);
+
+    // Once through, a resend queues it again.
+    const [ok] = expectStatus<{ data: WebhookDelivery[] }>(
+      await call(t, "GET", `/v1/webhook-endpoints/${e.id}/deliveries?status=succeeded`, { token: o.secretKey }),
+      200,
+    ).data;
+    expectStatus(await call(t, "POST", `/v1/webhook-endpoints/${e.id}/deliveries/${ok!.id}/resend`, { token: o.secretKey }), 202);
+    await pump(t, () => r.received.length >= 3);
+    await r.until(3);
+    expect(JSON.parse(r.received[2]!.body).id).toBe(failed!.eventId);
+  });
+
+  it("sends a signed test event to that endpoint only, whatever it subscribes to; not to a disabled one nor another organization's", async () => {
+    const r = await receiver();
+    const bystander = await receiver();
+    const o = await newOrg(t);
+    const e = await endpoint(o, r.url, ["plan.finalized"]);
+    await endpoint(o, bystander.url, ["*"]);
+    const queued = expectStatus<{ eventId: string }>(
+      await call(t, "POST", `/v1/webhook-endpoints/${e.id}/test`, { token: o.secretKey }),
+      202,
+    );
+    await pump(t, () => r.received.length >= 1);
+    await r.until(1);
+    await pump(t, () => false);
+    const got = r.received[0]!;
+    expect(verify(String(got.headers["gatherkit-signature"]), got.body, e.secret)).toBe(true);
+    expect(JSON.parse(got.body)).toMatchObject({
+      id: queued.eventId,
+      type: "webhook_endpoint.test",
+      data: { endpointId: e.id, test: true },
+    });
+    expect(bystander.received).toHaveLength(0);
+    const log = expectStatus<{ data: WebhookDelivery[] }>(
+      await call(t, "GET", `/v1/webhook-endpoints/${e.id}/deliveries`, { token: o.secretKey }),
+      200,
+    );
+    expect(log.data.map((d) => [d.eventType, d.status])).toEqual([["webhook_endpoint.test", "succeeded"]]);
+
+    expectProblem(await call(t, "POST", `/v1/webhook-endpoints/${e.id}/test`, { token: other.secretKey }), 404, "not_found");
+    expectStatus(await call(t, "PATCH", `/v1/webhook-endpoints/${e.id}`, { token: o.secretKey, body: { status: "disabled" } }), 200);
+    expectProblem(await call(t, "POST", `/v1/webhook-endpoints/${e.id}/test`, { token: o.secretKey }), 409, "conflict");
+  });
+
   it("disables an endpoint at once on 410, sending it nothing more", async () => {
     const r = await receiver((_q, res) => {
       res.statusCode = 410;

@@ -2,6 +2,7 @@ import { CurrencySchema } from "../../money.js";
 import { PageQuerySchema, pageSchema } from "../../pagination.js";
 import { text } from "../../text.js";
 import { TimeZoneSchema } from "../../time.js";
+import { ImageRefSchema } from "../../uploads/schemas.js";
 import { z } from "../../zod.js";
 import { Description, Instant, IsoDate, orNull, ParticipantId, PlanId, Title } from "./shared.js";
 
@@ -43,6 +44,9 @@ export const PlanSchema = z
     status: PlanStatusSchema,
     title: z.string(),
     description: z.string(),
+    imageUrls: z
+      .array(z.string())
+      .openapi({ description: "Its images, the first its cover: uploads' lasting URLs (`/v1/files/…`) or external https URLs." }),
     location: orNull(PlanLocationSchema),
     startDate: z.string().nullable().openapi({ example: "2030-07-01", description: "First day, in the plan's time zone." }),
     endDate: z.string().nullable().openapi({ example: "2030-07-07", description: "Last day (inclusive)." }),
@@ -90,9 +94,18 @@ export function planFieldIssues(p: PlanCrossFields): { path: string; message: st
   return issues;
 }
 
+/** Most images a plan carries (its cover and files). */
+export const PLAN_MAX_IMAGES = 10;
+
 const planSettings = {
   title: Title.openapi({ example: "Lisbon long weekend" }),
   description: Description,
+  imageUrls: z
+    .array(ImageRefSchema)
+    .max(PLAN_MAX_IMAGES)
+    .openapi({
+      description: `Up to ${PLAN_MAX_IMAGES} images, the first its cover: completed uploads of the organization (\`file_…\`, each attached to this plan only) or http(s) URLs. On update the list replaces the previous one; uploads left out are detached.`,
+    }),
   location: PlanLocationInputSchema,
   startDate: IsoDate,
   endDate: IsoDate,
@@ -108,6 +121,7 @@ export const CreatePlanSchema = z
     type: PlanTypeSchema,
     title: planSettings.title,
     description: planSettings.description.default(""),
+    imageUrls: planSettings.imageUrls.optional(),
     location: planSettings.location.optional(),
     startDate: planSettings.startDate.optional(),
     endDate: planSettings.endDate.optional(),
@@ -151,6 +165,7 @@ export const UpdatePlanSchema = z
   .strictObject({
     title: planSettings.title.optional(),
     description: planSettings.description.optional(),
+    imageUrls: planSettings.imageUrls.optional(),
     location: orNull(planSettings.location).optional(),
     startDate: planSettings.startDate.nullable().optional(),
     endDate: planSettings.endDate.nullable().optional(),

@@ -1,6 +1,7 @@
 import { idSchema } from "../../ids.js";
 import { CurrencySchema } from "../../money.js";
 import { PageQuerySchema, pageSchema } from "../../pagination.js";
+import { ImageRefSchema } from "../../uploads/schemas.js";
 import { z } from "../../zod.js";
 import { Amount, Description, duplicates, Instant, Link, orNull, ParticipantId, PlanId, ProposalId, Title } from "./shared.js";
 
@@ -44,6 +45,7 @@ export const ProposalSchema = z
     title: z.string(),
     description: z.string(),
     url: z.string().nullable(),
+    imageUrls: z.array(z.string()).openapi({ description: "Its images: uploads' lasting URLs (`/v1/files/…`) or external https URLs." }),
     startsAt: z.iso.datetime().nullable(),
     endsAt: z.iso.datetime().nullable(),
     cost: orNull(ProposalCostSchema),
@@ -89,6 +91,9 @@ export function timeWindowIssues(startsAt: string | null | undefined, endsAt: st
   return issues;
 }
 
+/** Most images a proposal carries. */
+export const PROPOSAL_MAX_IMAGES = 6;
+
 const proposalFields = {
   title: Title.openapi({ example: "Sunset sailing trip" }),
   description: Description,
@@ -98,6 +103,12 @@ const proposalFields = {
   cost: ProposalCostSchema,
   capacity: z.number().int().min(1).max(100_000),
   paidByParticipantId: ParticipantId,
+  imageUrls: z
+    .array(ImageRefSchema)
+    .max(PROPOSAL_MAX_IMAGES)
+    .openapi({
+      description: `Up to ${PROPOSAL_MAX_IMAGES} images: completed uploads of the plan's organization (\`file_…\`, each attached to this proposal only) or http(s) URLs.`,
+    }),
 };
 
 export const CreateProposalSchema = z
@@ -110,6 +121,7 @@ export const CreateProposalSchema = z
     cost: proposalFields.cost.optional(),
     capacity: proposalFields.capacity.optional(),
     paidByParticipantId: proposalFields.paidByParticipantId.optional(),
+    imageUrls: proposalFields.imageUrls.optional(),
   })
   .superRefine((p, ctx) => {
     for (const i of timeWindowIssues(p.startsAt, p.endsAt)) ctx.addIssue({ code: "custom", message: i.message, path: [i.path] });
@@ -128,6 +140,7 @@ export const UpdateProposalSchema = z
     cost: orNull(proposalFields.cost).optional(),
     capacity: proposalFields.capacity.nullable().optional(),
     paidByParticipantId: proposalFields.paidByParticipantId.nullable().optional(),
+    imageUrls: proposalFields.imageUrls.optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "send at least one field to change")
   .superRefine((u, ctx) => {

@@ -38,6 +38,7 @@ export const planExample = {
   status: "planning",
   title: createPlanExample.title,
   description: createPlanExample.description,
+  imageUrls: [],
   location: createPlanExample.location,
   startDate: "2030-07-01",
   endDate: "2030-07-04",

@@ -32,6 +32,7 @@ import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
+import { withImages } from "../../../platform/uploads/index.js";
 import { feedViewer, loadPlan, type PlanRow, requirePlan, toPlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
 import { planNotification, planVersionWritten, reminderWrites } from "../notify.js";
@@ -55,15 +56,30 @@ export async function createPlan(deps: Deps, caller: Caller | null, input: Creat
   const organizerId = who.kind === "participant" ? who.participantId : (input.organizerParticipantId ?? null);
   const organizer = organizerId === null ? null : await participantOf(deps, who.orgId, organizerId);
 
+  const id = newId("plan");
+  // Images named by upload id are checked (this organization's, completed) and claimed for the plan.
+  return withImages(deps, who.orgId, id, input.imageUrls, [], (imageUrls = []) =>
+    insertPlan(deps, who, organizer, { ...input, imageUrls }, id),
+  );
+}
+
+async function insertPlan(
+  deps: Deps,
+  who: Exclude<Caller, { kind: "publishable_key" }>,
+  organizer: Awaited<ReturnType<typeof participantOf>> | null,
+  input: CreatePlan & { imageUrls: string[] },
+  id: string,
+): Promise<Plan> {
   const db = deps.db;
   const now = deps.now();
   const row: PlanRow = {
-    id: newId("plan"),
+    id,
     orgId: who.orgId,
     type: input.type,
     status: "planning",
     title: input.title,
     description: input.description,
+    imageUrls: input.imageUrls,
     locationName: input.location?.name ?? null,
     locationLat: input.location?.lat ?? null,
     locationLng: input.location?.lng ?? null,
@@ -262,31 +278,35 @@ export async function updatePlan(deps: Deps, caller: Caller | null, planId: stri
   const access = await requirePlan(deps, caller, planId, "update_plan");
   const { plan } = access;
   const votesOf = (id: string) => deps.db.select({ one: votes.id }).from(votes).where(eq(votes.planId, id));
-  const row = await changePlan(deps, plan, async (row) => {
-    assertPlanAllows(row.status, "edit");
-    const hasVotes = (await votesOf(row.id).limit(1)).length > 0;
-    const merged = applyPlanUpdate(toPlan(row, deps.config, null), input, { hasVotes });
-    const turnsOnOneYes = merged.oneYesPerParticipant && !row.oneYesPerParticipant;
-    return {
-      set: {
-        title: merged.title,
-        description: merged.description,
-        locationName: merged.location?.name ?? null,
-        locationLat: merged.location?.lat ?? null,
-        locationLng: merged.location?.lng ?? null,
-        startDate: merged.startDate,
-        endDate: merged.endDate,
-        timeZone: merged.timeZone,
-        votingDeadline: fromIso(merged.votingDeadline),
-        hideVotesUntilDeadline: merged.hideVotesUntilDeadline,
-        oneYesPerParticipant: merged.oneYesPerParticipant,
-        notifyParticipants: merged.notifyParticipants,
-      },
-      // A vote cast meanwhile must not slip under "one yes per participant" (re-judged on retry).
-      guard: turnsOnOneYes ? not(exists(votesOf(row.id))) : undefined,
-      also: (before, after, when) => reminderWrites(deps, before, after, when),
-    };
-  });
+  // A new image list: its uploads are checked and claimed first, those it drops detached after the write.
+  const row = await withImages(deps, plan.orgId, planId, input.imageUrls, plan.imageUrls, (imageUrls) =>
+    changePlan(deps, plan, async (row) => {
+      assertPlanAllows(row.status, "edit");
+      const hasVotes = (await votesOf(row.id).limit(1)).length > 0;
+      const merged = applyPlanUpdate(toPlan(row, deps.config, null), input, { hasVotes });
+      const turnsOnOneYes = merged.oneYesPerParticipant && !row.oneYesPerParticipant;
+      return {
+        set: {
+          title: merged.title,
+          description: merged.description,
+          locationName: merged.location?.name ?? null,
+          locationLat: merged.location?.lat ?? null,
+          locationLng: merged.location?.lng ?? null,
+          startDate: merged.startDate,
+          endDate: merged.endDate,
+          timeZone: merged.timeZone,
+          votingDeadline: fromIso(merged.votingDeadline),
+          hideVotesUntilDeadline: merged.hideVotesUntilDeadline,
+          oneYesPerParticipant: merged.oneYesPerParticipant,
+          notifyParticipants: merged.notifyParticipants,
+          ...(imageUrls ? { imageUrls } : {}),
+        },
+        // A vote cast meanwhile must not slip under "one yes per participant" (re-judged on retry).
+        guard: turnsOnOneYes ? not(exists(votesOf(row.id))) : undefined,
+        also: (before, after, when) => reminderWrites(deps, before, after, when),
+      };
+    }),
+  );
   return toPlan(row, deps.config, feedViewer(access));
 }
 

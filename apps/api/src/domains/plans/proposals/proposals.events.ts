@@ -34,6 +34,7 @@ function tallyJson(id: SQL, hidden: boolean): SQL {
 function proposalJson(hidden: boolean): SQL {
   return sql`json_object(
     'id', p.id, 'planId', p.plan_id, 'title', p.title, 'description', p.description, 'url', p.url,
+    'imageUrls', json(p.image_urls),
     'startsAt', ${iso("p.starts_at")}, 'endsAt', ${iso("p.ends_at")},
     'cost', json(CASE WHEN p.cost_kind IS NULL THEN NULL
       ELSE json_object('kind', p.cost_kind, 'amount', p.cost_amount, 'currency', p.cost_currency) END),

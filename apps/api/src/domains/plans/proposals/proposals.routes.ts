@@ -24,6 +24,7 @@ const proposalExample = {
   id: "prop_5s3t1u9v7w2x4y6z8a0b",
   planId: "plan_7f3k9q2m8x1v4w6n0p5r",
   ...createProposalExample,
+  imageUrls: [],
   takenCount: 0,
   paidByParticipantId: null,
   status: "proposed",

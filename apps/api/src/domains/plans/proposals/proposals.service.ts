@@ -26,6 +26,7 @@ import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
+import { withImages } from "../../../platform/uploads/index.js";
 import { loadPlan, type PlanRow, requirePlan } from "../access.js";
 import { assertWithinPlanTotal, planMoneyTotal, proposalCost } from "../costs/plan-total.js";
 import { enqueueProposalsChanged } from "./proposals.events.js";
@@ -87,8 +88,24 @@ export async function createProposal(deps: Deps, caller: Caller | null, planId: 
   assertPlanAllows(plan.status, "propose");
   if (input.cost) assertCurrency(plan.currency, input.cost.currency, "The proposal's cost");
   await assertPayerInPlan(deps, plan, input.paidByParticipantId);
-  const now = deps.now();
   const id = newId("proposal");
+  // Images named by upload id: the plan's organization's, completed, claimed for this proposal only.
+  return withImages(deps, plan.orgId, id, input.imageUrls, [], (imageUrls = []) =>
+    insertProposal(deps, caller, access, input, id, imageUrls),
+  );
+}
+
+async function insertProposal(
+  deps: Deps,
+  caller: Caller | null,
+  access: Awaited<ReturnType<typeof requirePlan>>,
+  input: CreateProposal,
+  id: string,
+  imageUrls: string[],
+): Promise<Proposal> {
+  const { plan } = access;
+  const planId = plan.id;
+  const now = deps.now();
   const db = deps.db;
   const row: ProposalRow = {
     id,
@@ -97,6 +114,7 @@ export async function createProposal(deps: Deps, caller: Caller | null, planId: 
     title: input.title,
     description: input.description,
     url: input.url ?? null,
+    imageUrls,
     startsAt: fromIso(input.startsAt),
     endsAt: fromIso(input.endsAt),
     costKind: input.cost?.kind ?? null,
@@ -182,49 +200,53 @@ export async function updateProposal(
 
   const now = deps.now();
   const db = deps.db;
-  const updated = await guardedWrite(
-    deps,
-    [
-      db
-        .update(proposals)
-        .set({
-          title: merged.title,
-          description: merged.description,
-          url: merged.url,
-          startsAt: fromIso(merged.startsAt),
-          endsAt: fromIso(merged.endsAt),
-          costKind: merged.cost?.kind ?? null,
-          costAmount: merged.cost?.amount ?? null,
-          costCurrency: merged.cost?.currency ?? null,
-          capacity: merged.capacity,
-          paidByParticipantId: merged.paidByParticipantId,
-          updatedAt: now,
-        })
-        .where(
-          and(
-            eq(proposals.id, proposalId),
-            ne(proposals.status, "rejected"),
-            planAllowsSql(db, planId, "edit"),
-            merged.capacity === null ? undefined : lte(proposals.takenCount, merged.capacity),
-          ),
-        )
-        .returning(),
-      enqueueProposalsChanged(db, target(plan, now), {
-        where: sql`p.id = ${proposalId}`,
-        hidden: hiddenForRoom(plan, now),
-        when: previousStatementChanged,
-      }),
-    ],
-    {
-      written: ([[updated]]) => updated,
-      explain: async () => {
-        // Something changed since it was read: say what, from the current row.
-        const current = await proposalRow(deps, plan, proposalId);
-        assertProposalAllows(current.status, "edit");
-        applyProposalUpdate(settingsOf(current), input, { planCurrency: plan.currency, takenCount: current.takenCount });
-        throw conflict("The proposal changed while you edited it; load it again and retry.");
+  // A new image list: its uploads checked and claimed first, those it drops detached after the write.
+  const updated = await withImages(deps, plan.orgId, proposalId, input.imageUrls, row.imageUrls, (imageUrls) =>
+    guardedWrite(
+      deps,
+      [
+        db
+          .update(proposals)
+          .set({
+            ...(imageUrls ? { imageUrls } : {}),
+            title: merged.title,
+            description: merged.description,
+            url: merged.url,
+            startsAt: fromIso(merged.startsAt),
+            endsAt: fromIso(merged.endsAt),
+            costKind: merged.cost?.kind ?? null,
+            costAmount: merged.cost?.amount ?? null,
+            costCurrency: merged.cost?.currency ?? null,
+            capacity: merged.capacity,
+            paidByParticipantId: merged.paidByParticipantId,
+            updatedAt: now,
+          })
+          .where(
+            and(
+              eq(proposals.id, proposalId),
+              ne(proposals.status, "rejected"),
+              planAllowsSql(db, planId, "edit"),
+              merged.capacity === null ? undefined : lte(proposals.takenCount, merged.capacity),
+            ),
+          )
+          .returning(),
+        enqueueProposalsChanged(db, target(plan, now), {
+          where: sql`p.id = ${proposalId}`,
+          hidden: hiddenForRoom(plan, now),
+          when: previousStatementChanged,
+        }),
+      ],
+      {
+        written: ([[updated]]) => updated,
+        explain: async () => {
+          // Something changed since it was read: say what, from the current row.
+          const current = await proposalRow(deps, plan, proposalId);
+          assertProposalAllows(current.status, "edit");
+          applyProposalUpdate(settingsOf(current), input, { planCurrency: plan.currency, takenCount: current.takenCount });
+          throw conflict("The proposal changed while you edited it; load it again and retry.");
+        },
       },
-    },
+    ),
   );
   return presentOne(deps, access, updated);
 }

@@ -50,6 +50,7 @@ export function toProposal(row: ProposalRow, t: Tally, mine: { vote: VoteValue |
     title: row.title,
     description: row.description,
     url: row.url,
+    imageUrls: row.imageUrls,
     startsAt: toIso(row.startsAt),
     endsAt: toIso(row.endsAt),
     cost:
