@@ -202,7 +202,7 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "clients.jobs.list": "GET /v1/clients/{clientId}/jobs",
   "clients.jobs.get": "GET /v1/clients/{clientId}/jobs/{jobId}",
   "clients.events.export": "GET /v1/clients/{clientId}/calendars/{calendarId}/events.ics",
-  "clients.events.import": "POST /v1/clients/{clientId}/calendars/{calendarId}/events/import",
+  "clients.events.import": "POST /v1/clients/{clientId}/calendars/{calendarId}/events.ics",
   "calendarFeeds.create": "POST /v1/calendar-feeds",
   "calendarFeeds.list": "GET /v1/calendar-feeds",
   "calendarFeeds.rotate": "POST /v1/calendar-feeds/{feedId}/rotate",

@@ -130,7 +130,7 @@ export class ClientEvents extends APIResource {
 
   /** Imports an .ics file's text into the calendar as a bulk job (poll `jobs.retrieve`); the same UIDs again update, not duplicate. */
   import(clientId: string, calendarId: string, ics: string, options?: RequestOptions): Promise<CalendarJob> {
-    return this._transport.request("POST", `${events(clientId, calendarId)}/import`, { ...options, body: { ics } });
+    return this._transport.request("POST", `${events(clientId, calendarId)}.ics`, { ...options, body: { ics } });
   }
 }
 

@@ -31,7 +31,7 @@ afterAll(async () => {
   await g.close();
 });
 
-const importPath = (calendarId = TEAM, c = client) => `/v1/clients/${c.id}/calendars/${encodeURIComponent(calendarId)}/events/import`;
+const importPath = (calendarId = TEAM, c = client) => `/v1/clients/${c.id}/calendars/${encodeURIComponent(calendarId)}/events.ics`;
 const start = (ics: string, calendarId = TEAM, as = org) => call(t, "POST", importPath(calendarId), { token: as.secretKey, body: { ics } });
 
 async function finished(job: CalendarJob): Promise<CalendarJob> {

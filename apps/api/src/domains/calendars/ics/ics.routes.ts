@@ -30,7 +30,7 @@ export type ExportRoute = typeof exportIcs;
 
 export const importIcs = createRoute({
   method: "post",
-  path: "/v1/clients/{clientId}/calendars/{calendarId}/events/import",
+  path: "/v1/clients/{clientId}/calendars/{calendarId}/events.ics",
   operationId: "clients.events.import",
   tags: ["Calendars"],
   summary: "Import an .ics into a calendar",
