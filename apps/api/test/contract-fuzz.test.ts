@@ -124,6 +124,9 @@ const seededBodies: Record<string, unknown[]> = {
   "POST /v1/member-invitations/accept": [{ token: (await invite(t, victims.outsider.accessToken, org.email, "staff")).token }],
   // A new end two hours from now: after the end of the fixture's (one-minute) bookings, within a day.
   "POST /v1/bookings/{bookingId}/extend": [{ end: new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 2 * 3_600_000).toISOString() }],
+  // The holder of the fixture's calendar feed URL rotates or revokes it with its token (shown once, when it was made).
+  "POST /v1/calendar-feeds/{feedId}/token/rotate": [{ token: (org.objects.calendarFeed as { token: string }).token }],
+  "POST /v1/calendar-feeds/{feedId}/token/revoke": [{ token: (org.objects.calendarFeed as { token: string }).token }],
 };
 const credentialIds = new Set([org.secretKeyId, org.publishableKeyId]);
 // Every operation starts from this data, whatever the operations before it did.

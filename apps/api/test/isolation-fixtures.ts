@@ -446,6 +446,14 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
     await call(t, "POST", `/v1/clients/${client.id}/jobs`, { token: org.secretKey, body: { kind: "resync" } }),
     202,
   );
+  // A calendar feed of the event, read once by its URL (its token is in `objects.calendarFeed.token`).
+  const calendarFeed = expectStatus<{ id: string; url: string; token: string }>(
+    await call(t, "POST", "/v1/calendar-feeds", { token: org.secretKey, body: { subject: { type: "event", id: event.id } } }),
+    201,
+  );
+  objects.calendarFeed = calendarFeed;
+  const feedUrl = new URL(calendarFeed.url);
+  expectStatus(await call(t, "GET", `${feedUrl.pathname}${feedUrl.search}`), 200);
   return {
     ...org,
     admin,

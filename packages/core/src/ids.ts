@@ -51,6 +51,7 @@ export const ID_PREFIXES = {
   oauthState: "cos",
   syncRule: "csr",
   calendarJob: "cjob",
+  calendarFeed: "cfeed",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -323,5 +323,13 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `plans` ADD `image_urls` text DEFAULT '[]' NOT NULL;",
       "ALTER TABLE `proposals` ADD `image_urls` text DEFAULT '[]' NOT NULL;"
     ]
+  },
+  {
+    "id": "0026_calendar_feeds",
+    "statements": [
+      "CREATE TABLE `calendar_feeds` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`subject_type` text NOT NULL,\n\t`subject_id` text NOT NULL,\n\t`label` text DEFAULT '' NOT NULL,\n\t`token_hash` text NOT NULL,\n\t`previous_token_hash` text,\n\t`etag` text,\n\t`changed_at` integer,\n\t`created_at` integer NOT NULL,\n\t`rotated_at` integer,\n\t`revoked_at` integer,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE INDEX `calendar_feeds_org_created` ON `calendar_feeds` (`org_id`,`created_at`,`id`);",
+      "CREATE INDEX `calendar_feeds_subject` ON `calendar_feeds` (`org_id`,`subject_type`,`subject_id`);"
+    ]
   }
 ];

@@ -20,7 +20,7 @@ export {
 export { Page, PagePromise } from "./pagination.js";
 export type { Realtime, RealtimeStatus, SubscribeHandlers, Subscription } from "./realtime.js";
 export { Auth } from "./resources/auth.js";
-export { ClientConnection, ClientEvents, ClientJobs, ClientSyncRules, Clients } from "./resources/clients.js";
+export { CalendarFeeds, ClientConnection, ClientEvents, ClientJobs, ClientSyncRules, Clients } from "./resources/clients.js";
 export { EventOrders, type EventSubscribeHandlers, Events, Orders, Quotas, TicketTypes } from "./resources/events.js";
 export * from "./resources/guests.js";
 export { Invites } from "./resources/invites.js";

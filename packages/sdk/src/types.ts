@@ -10,11 +10,13 @@ import type {
   BookingListQuery,
   BookingQuote,
   CalendarEventListQuery,
+  CalendarFeedListQuery,
   CastVoteSchema,
   CheckinListQuery,
   ClientListQuery,
   CreateBookingSchema,
   CreateCalendarEventSchema,
+  CreateCalendarFeedSchema,
   CreateCalendarJobSchema,
   CreateChatMessageSchema,
   CreateCheckinListSchema,
@@ -294,6 +296,7 @@ export type TicketedEventMessage = Extract<PublishedEvent, { type: `event.${stri
 export type {
   Calendar,
   CalendarEvent,
+  CalendarFeed,
   CalendarJob,
   Client,
   Connection as CalendarConnection,
@@ -313,3 +316,6 @@ export type SendUpdates = "all" | "externalOnly" | "none";
 export type SyncRuleCreateParams = z.input<typeof CreateSyncRuleSchema>;
 /** `resync` (every sync rule again), `create_events` or `delete_events` (up to 500 rows across the client's calendars). */
 export type CalendarJobCreateParams = z.input<typeof CreateCalendarJobSchema>;
+export type CalendarFeedCreateParams = z.input<typeof CreateCalendarFeedSchema>;
+/** `limit`, `cursor`, `subjectType`, `subjectId`. */
+export type CalendarFeedListParams = Partial<CalendarFeedListQuery>;

@@ -24,4 +24,8 @@ export const CALENDAR_ERROR_CODES = [
   "calendar_rejected",
   /** The calendar event was deleted at Google. */
   "calendar_event_gone",
+  /** The calendar feed URL was revoked or replaced (rotated): ask for the new URL. */
+  "calendar_feed_revoked",
+  /** The .ics file is not valid iCalendar (RFC 5545); `detail` names the line. */
+  "ics_invalid",
 ] as const;

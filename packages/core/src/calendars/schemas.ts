@@ -7,6 +7,7 @@ import { z } from "../zod.js";
 export const ClientId = idSchema("client");
 export const SyncRuleId = idSchema("syncRule");
 export const CalendarJobId = idSchema("calendarJob");
+export const CalendarFeedId = idSchema("calendarFeed");
 
 const q = (name: string) => ({ param: { name, in: "query" as const } });
 const Instant = z.iso.datetime({ message: "must be an ISO 8601 UTC time such as 2030-07-01T09:00:00Z" });
@@ -428,7 +429,7 @@ export const CalendarJobSchema = z
   .object({
     id: CalendarJobId,
     clientId: ClientId,
-    kind: z.enum(["resync", "create_events", "delete_events"]),
+    kind: z.enum(["resync", "create_events", "delete_events", "import_ics"]),
     status: z.enum(CALENDAR_JOB_STATUSES).openapi({
       description:
         "`queued`, `running` (processed of total so far), `done` (every row worked through; some may have failed), `failed` (stopped: see `error`).",
@@ -448,3 +449,95 @@ export const CalendarJobSchema = z
   .openapi("CalendarJob");
 export type CalendarJob = z.infer<typeof CalendarJobSchema>;
 export const CalendarJobPageSchema = pageSchema(CalendarJobSchema, "CalendarJobPage");
+
+// ---------------------------------------------------------------------------------------------
+// Calendar feeds (subscribe URLs with revocable tokens)
+// ---------------------------------------------------------------------------------------------
+
+export const CALENDAR_FEED_SUBJECTS = ["event", "place", "guest"] as const;
+export type CalendarFeedSubjectType = (typeof CALENDAR_FEED_SUBJECTS)[number];
+
+const FeedSubjectSchema = z
+  .discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("event"), id: idSchema("event") }),
+    z.strictObject({ type: z.literal("place"), id: idSchema("place") }),
+    z.strictObject({ type: z.literal("guest"), id: idSchema("guest") }),
+  ])
+  .openapi("CalendarFeedSubject", {
+    description:
+      "Whose feed: `event` (the event and its agenda sessions), `place` (its confirmed bookings), `guest` (the guest's event and the sessions they signed up for).",
+  });
+
+export const CreateCalendarFeedSchema = z
+  .strictObject({
+    subject: FeedSubjectSchema,
+    label: text().trim().max(200).default("").openapi({ description: "A note for the organizer, e.g. who the URL was given to." }),
+  })
+  .openapi("CreateCalendarFeedRequest");
+export type CreateCalendarFeed = z.output<typeof CreateCalendarFeedSchema>;
+
+export const CalendarFeedSchema = z
+  .object({
+    id: CalendarFeedId,
+    subject: z.object({ type: z.enum(CALENDAR_FEED_SUBJECTS), id: z.string() }),
+    label: z.string(),
+    status: z.enum(["active", "revoked"]),
+    url: z.string().nullable().openapi({
+      description:
+        "The subscribe URL with its secret token: only in the answer that made or rotated it (it is stored as a digest). Give it to the subject or paste it into a calendar app.",
+    }),
+    token: z.string().nullable().openapi({ description: "The URL's token alone (for the holder's rotate and revoke), with `url` only." }),
+    createdAt: z.string(),
+    rotatedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    lastChangedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: "When the feed's content last changed, as a calendar app polling it saw." }),
+  })
+  .openapi("CalendarFeed");
+export type CalendarFeed = z.infer<typeof CalendarFeedSchema>;
+export const CalendarFeedPageSchema = pageSchema(CalendarFeedSchema, "CalendarFeedPage");
+
+export const CalendarFeedListQuerySchema = PageQuerySchema.extend({
+  subjectType: z
+    .enum(CALENDAR_FEED_SUBJECTS)
+    .optional()
+    .openapi({ ...q("subjectType") }),
+  subjectId: z
+    .string()
+    .max(64)
+    .regex(/^[a-z]+_[0-9a-z]+$/, "must be an id")
+    .optional()
+    .openapi({ ...q("subjectId") }),
+});
+export type CalendarFeedListQuery = z.output<typeof CalendarFeedListQuerySchema>;
+
+/** A feed token as the holder sends it back to rotate or revoke their own URL. */
+export const CalendarFeedTokenSchema = z
+  .strictObject({
+    token: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, "must be the token of the feed URL (40 hex characters)")
+      .openapi({ example: "9f2c0e1d4b5a69788796a5b4c3d2e1f0a9b8c7d6" }),
+  })
+  .openapi("CalendarFeedToken");
+
+// ---------------------------------------------------------------------------------------------
+// .ics import
+// ---------------------------------------------------------------------------------------------
+
+/** Largest .ics an import takes (bytes), and longest unfolded content line. */
+export const ICS_IMPORT_MAX_BYTES = 1_000_000;
+export const ICS_IMPORT_MAX_LINE = 10_000;
+
+export const ImportIcsSchema = z
+  .strictObject({
+    ics: z.string().min(1, "must not be empty").max(ICS_IMPORT_MAX_BYTES, `must be at most ${ICS_IMPORT_MAX_BYTES} characters`).openapi({
+      description: "The .ics file's text (a calendar app's export, or the body of a calendar URL).",
+      example:
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example//EN\r\nBEGIN:VEVENT\r\nUID:kickoff-1@example.com\r\nDTSTAMP:20300601T120000Z\r\nDTSTART;TZID=Europe/Paris:20300701T090000\r\nDTEND;TZID=Europe/Paris:20300701T100000\r\nSUMMARY:Kick-off\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    }),
+  })
+  .openapi("ImportIcsRequest");
+export type ImportIcs = z.output<typeof ImportIcsSchema>;

@@ -128,7 +128,7 @@ export const calendarJobs = sqliteTable(
     clientId: text("client_id")
       .notNull()
       .references(() => calendarClients.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: ["resync", "create_events", "delete_events"] }).notNull(),
+    kind: text("kind", { enum: ["resync", "create_events", "delete_events", "import_ics"] }).notNull(),
     status: text("status", { enum: ["queued", "running", "done", "failed"] }).notNull(),
     /** The job's rows as asked (rule ids, events to create, events to delete). */
     items: text("items", { mode: "json" }).$type<unknown[]>().notNull(),
@@ -145,4 +145,33 @@ export const calendarJobs = sqliteTable(
     finishedAt: integer("finished_at"),
   },
   (t) => [index("calendar_jobs_client_created").on(t.clientId, t.createdAt, t.id)],
+);
+
+/**
+ * A calendar feed URL that calendar apps poll (an event's schedule, a place's bookings, a guest's
+ * signed-up sessions). Its secret is stored only as a SHA-256 digest: the URL is shown when made
+ * or rotated. Rotating replaces the digest (the previous one kept to answer 410 Gone); revoking
+ * ends the feed. `etag`/`changedAt` remember the last body served, so Last-Modified moves exactly
+ * when the feed's content does (a removed item too).
+ */
+export const calendarFeeds = sqliteTable(
+  "calendar_feeds",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    subjectType: text("subject_type", { enum: ["event", "place", "guest"] }).notNull(),
+    subjectId: text("subject_id").notNull(),
+    label: text("label").notNull().default(""),
+    tokenHash: text("token_hash").notNull(),
+    previousTokenHash: text("previous_token_hash"),
+    etag: text("etag"),
+    changedAt: integer("changed_at"),
+    createdAt: createdAt(),
+    rotatedAt: integer("rotated_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [
+    index("calendar_feeds_org_created").on(t.orgId, t.createdAt, t.id),
+    index("calendar_feeds_subject").on(t.orgId, t.subjectType, t.subjectId),
+  ],
 );

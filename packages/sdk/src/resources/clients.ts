@@ -9,6 +9,9 @@ import type {
   CalendarEventCreateParams,
   CalendarEventListParams,
   CalendarEventUpdateParams,
+  CalendarFeed,
+  CalendarFeedCreateParams,
+  CalendarFeedListParams,
   CalendarJob,
   CalendarJobCreateParams,
   Client,
@@ -31,6 +34,7 @@ export class Clients extends APIResource {
   readonly events: ClientEvents = new ClientEvents(this._client);
   readonly syncRules: ClientSyncRules = new ClientSyncRules(this._client);
   readonly jobs: ClientJobs = new ClientJobs(this._client);
+  readonly feeds: CalendarFeeds = new CalendarFeeds(this._client);
 
   create(params: ClientCreateParams, options?: RequestOptions): Promise<Client> {
     return this._transport.request("POST", "/v1/clients", { ...options, body: params });
@@ -122,6 +126,32 @@ export class ClientEvents extends APIResource {
 
   async del(clientId: string, calendarId: string, eventId: string, options?: WriteOptions): Promise<void> {
     await this._transport.request("DELETE", event(clientId, calendarId, eventId), write(options));
+  }
+
+  /** Imports an .ics file's text into the calendar as a bulk job (poll `jobs.retrieve`); the same UIDs again update, not duplicate. */
+  import(clientId: string, calendarId: string, ics: string, options?: RequestOptions): Promise<CalendarJob> {
+    return this._transport.request("POST", `${events(clientId, calendarId)}.ics`, { ...options, body: { ics } });
+  }
+}
+
+/** Subscribe URLs for calendar apps (an event's schedule, a place's bookings, a guest's sessions), revocable and rotatable. */
+export class CalendarFeeds extends APIResource {
+  /** The answer's `url` is shown once (stored as a digest). */
+  create(params: CalendarFeedCreateParams, options?: RequestOptions): Promise<CalendarFeed> {
+    return this._transport.request("POST", "/v1/calendar-feeds", { ...options, body: params });
+  }
+
+  list(params?: CalendarFeedListParams, options?: RequestOptions): PagePromise<CalendarFeed> {
+    return this._transport.list("/v1/calendar-feeds", params, options);
+  }
+
+  /** A new URL; the old one answers 410. */
+  rotate(feedId: string, options?: RequestOptions): Promise<CalendarFeed> {
+    return this._transport.request("POST", path`/v1/calendar-feeds/${feedId}/rotate`, options);
+  }
+
+  async revoke(feedId: string, options?: RequestOptions): Promise<void> {
+    await this._transport.request("DELETE", path`/v1/calendar-feeds/${feedId}`, options);
   }
 }
 

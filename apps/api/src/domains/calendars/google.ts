@@ -5,7 +5,7 @@ import { ApiError } from "../../lib/errors.js";
 import { deliverSoon } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
 import { connectionInvalidNotifications } from "./notify-invalid.js";
-import { openSecret, sealedWithOldKey, sealSecret } from "./secrets.js";
+import { openSecret, SecretUnreadable, sealedWithOldKey, sealSecret } from "./secrets.js";
 
 /**
  * Google, as the calendars domain uses it: the OAuth client of a connection (the platform's
@@ -35,7 +35,17 @@ export async function oauthClientOf(deps: Deps, row: Pick<ConnectionRow, "client
   if (row.app === "organization") {
     if (!row.oauthClientId || !row.oauthClientSecretEnc)
       throw new ApiError(409, "calendar_not_connected", "The client's own OAuth app is incomplete.");
-    const secret = await openSecret(cfg, row.oauthClientSecretEnc, secretAad(row.clientId, "oauth_client_secret"));
+    let secret: string;
+    try {
+      secret = await openSecret(cfg, row.oauthClientSecretEnc, secretAad(row.clientId, "oauth_client_secret"));
+    } catch (err) {
+      if (!(err instanceof SecretUnreadable)) throw err;
+      throw new ApiError(
+        409,
+        "calendar_connection_invalid",
+        "The client's own OAuth app secret was sealed with a CALENDAR_TOKEN_KEY this server no longer has: set the app again (PUT …/connection), then connect it again.",
+      );
+    }
     return new OAuth2Client(row.oauthClientId, secret, redirectUri(deps));
   }
   if (!cfg.googleClientId || !cfg.googleClientSecret) {
@@ -103,7 +113,13 @@ export async function accessToken(
     const now = deps.now();
     const stale = staleVersion !== undefined && row.tokenVersion === staleVersion;
     if (row.accessTokenEnc && !stale && (row.expiresAt ?? 0) - now > REFRESH_BEFORE_MS) {
-      return { token: await openSecret(cfg, row.accessTokenEnc, secretAad(clientId, "access_token")), version: row.tokenVersion };
+      try {
+        return { token: await openSecret(cfg, row.accessTokenEnc, secretAad(clientId, "access_token")), version: row.tokenVersion };
+      } catch (err) {
+        if (!(err instanceof SecretUnreadable)) throw err;
+        // The refresh token was sealed with the same key: the connection cannot be used again.
+        throw await markInvalid(deps, row, retiredKeyReason(err));
+      }
     }
     const won = await deps.db
       .update(calendarConnections)
@@ -127,6 +143,40 @@ export async function accessToken(
   }
 }
 
+const retiredKeyReason = (err: SecretUnreadable) =>
+  `its tokens were sealed with a retired CALENDAR_TOKEN_KEY (key id ${err.keyId.slice(0, 32)}) this server no longer has`;
+
+/**
+ * Marks the connection invalid (its tokens deleted, its version bumped so nothing in flight
+ * writes over it), tells the organizer how to reconnect, and returns the 409 to throw.
+ */
+async function markInvalid(deps: Deps, row: ConnectionRow, reason: string): Promise<ApiError> {
+  const notify = await connectionInvalidNotifications(deps, row.orgId, row.clientId);
+  await deps.db.batch([
+    deps.db
+      .update(calendarConnections)
+      .set({
+        status: "invalid",
+        invalidReason: reason,
+        accessTokenEnc: null,
+        refreshTokenEnc: null,
+        expiresAt: null,
+        refreshLeaseUntil: null,
+        tokenVersion: row.tokenVersion + 1,
+        updatedAt: deps.now(),
+      })
+      .where(and(eq(calendarConnections.clientId, row.clientId), eq(calendarConnections.tokenVersion, row.tokenVersion))),
+    ...notify,
+  ]);
+  deliverSoon(deps);
+  deps.logger.warn("calendar connection invalid", { clientId: row.clientId, reason });
+  return new ApiError(
+    409,
+    "calendar_connection_invalid",
+    `Google can no longer be used for this client: ${reason}. Connect it again (POST …/connection/authorize).`,
+  );
+}
+
 async function refresh(deps: Deps, row: ConnectionRow): Promise<{ token: string; version: number }> {
   const cfg = deps.config.calendars;
   const where = and(eq(calendarConnections.clientId, row.clientId), eq(calendarConnections.tokenVersion, row.tokenVersion));
@@ -138,31 +188,9 @@ async function refresh(deps: Deps, row: ConnectionRow): Promise<{ token: string;
     tokens = await client.refreshAccessToken(cfg.google.tokenUrl, refreshToken, []);
   } catch (err) {
     if (err instanceof OAuth2RequestError && err.code === "invalid_grant") {
-      const notify = await connectionInvalidNotifications(deps, row.orgId, row.clientId);
-      await deps.db.batch([
-        deps.db
-          .update(calendarConnections)
-          .set({
-            status: "invalid",
-            invalidReason: "Google refused the refresh token (invalid_grant): it was revoked or expired",
-            accessTokenEnc: null,
-            refreshTokenEnc: null,
-            expiresAt: null,
-            refreshLeaseUntil: null,
-            tokenVersion: row.tokenVersion + 1,
-            updatedAt: deps.now(),
-          })
-          .where(where),
-        ...notify,
-      ]);
-      deliverSoon(deps);
-      deps.logger.warn("calendar connection invalid", { clientId: row.clientId, reason: "invalid_grant" });
-      throw new ApiError(
-        409,
-        "calendar_connection_invalid",
-        "Google refused this client's connection (invalid_grant): connect it again (POST …/connection/authorize).",
-      );
+      throw await markInvalid(deps, row, "Google refused the refresh token (invalid_grant): it was revoked or expired");
     }
+    if (err instanceof SecretUnreadable) throw await markInvalid(deps, row, retiredKeyReason(err));
     await deps.db.update(calendarConnections).set({ refreshLeaseUntil: null }).where(where);
     if (err instanceof ApiError) throw err;
     deps.logger.warn("calendar token refresh failed", { clientId: row.clientId, error: err instanceof Error ? err.name : "unknown" });

@@ -3,7 +3,7 @@
  * organization, each with a Google connection (OAuth with PKCE, tokens encrypted at rest that
  * refresh themselves), their calendars and events, sync rules that push other domains' items
  * (plans, events with their RSVP headcount, places' bookings) to a calendar through the outbox,
- * and bulk jobs with their progress. Other domains and the app import only this.
+ * bulk jobs with their progress (and .ics imports), and calendar feeds with revocable tokens. Other domains and the app import only this.
  */
 import { CALENDAR_ERROR_CODES } from "@gatherkit/core";
 import { createRouter } from "../../lib/create-app.js";
@@ -16,6 +16,8 @@ import * as clientHandlers from "./clients/clients.handlers.js";
 import * as clients from "./clients/clients.routes.js";
 import * as connectionHandlers from "./connections/connections.handlers.js";
 import * as connections from "./connections/connections.routes.js";
+import * as feedHandlers from "./feeds/feeds.handlers.js";
+import * as feeds from "./feeds/feeds.routes.js";
 import * as icsHandlers from "./ics/ics.handlers.js";
 import * as ics from "./ics/ics.routes.js";
 import * as jobHandlers from "./jobs/jobs.handlers.js";
@@ -40,6 +42,7 @@ const router = createRouter()
   .openapi(connections.callback, connectionHandlers.callback)
   .openapi(calendars.list, calendarHandlers.list)
   .openapi(ics.exportIcs, icsHandlers.exportIcs)
+  .openapi(ics.importIcs, icsHandlers.importIcs)
   .openapi(events.list, eventHandlers.list)
   .openapi(events.create, eventHandlers.create)
   .openapi(events.get, eventHandlers.get)
@@ -50,7 +53,14 @@ const router = createRouter()
   .openapi(syncRules.remove, syncRuleHandlers.remove)
   .openapi(jobs.create, jobHandlers.create)
   .openapi(jobs.list, jobHandlers.list)
-  .openapi(jobs.get, jobHandlers.get);
+  .openapi(jobs.get, jobHandlers.get)
+  .openapi(feeds.create, feedHandlers.create)
+  .openapi(feeds.list, feedHandlers.list)
+  .openapi(feeds.rotate, feedHandlers.rotate)
+  .openapi(feeds.revoke, feedHandlers.revoke)
+  .openapi(feeds.rotateByToken, feedHandlers.rotateByToken)
+  .openapi(feeds.revokeByToken, feedHandlers.revokeByToken)
+  .openapi(feeds.feed, feedHandlers.feed);
 
 export const calendarsDomain = {
   name: "calendars",

@@ -51,15 +51,30 @@ export async function sealSecret(config: CalendarsConfig, plaintext: string, aad
   return `v1.${keys.currentKeyId}.${b64url(iv)}.${b64url(new Uint8Array(ct))}`;
 }
 
-/** The plaintext, or throws: an unknown key id or a ciphertext that does not authenticate. */
+/**
+ * A sealed secret this server cannot open: sealed with a key no longer in CALENDAR_TOKEN_KEY (a
+ * retired key), or not authentic. Callers turn it into a 4xx and mark what held it unusable.
+ */
+export class SecretUnreadable extends Error {
+  constructor(readonly keyId: string) {
+    super(`calendar secret sealed with a key this server does not have (${keyId})`);
+    this.name = "SecretUnreadable";
+  }
+}
+
+/** The plaintext, or throws SecretUnreadable: an unknown (retired) key id or a ciphertext that does not authenticate. */
 export async function openSecret(config: CalendarsConfig, sealed: string, aad: string): Promise<string> {
   const keys = tokenKeys(config);
   const [version, keyId, iv, ct] = sealed.split(".");
   const raw = keyId === undefined ? undefined : keys.keys[keyId];
-  if (version !== "v1" || !raw || !iv || !ct) throw new Error(`calendar secret sealed with an unknown key (${keyId ?? "?"})`);
+  if (version !== "v1" || !raw || !iv || !ct) throw new SecretUnreadable(keyId ?? "?");
   const key = await importKey(raw);
-  const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromB64url(iv), additionalData: enc.encode(aad) }, key, fromB64url(ct));
-  return dec.decode(pt);
+  try {
+    const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromB64url(iv), additionalData: enc.encode(aad) }, key, fromB64url(ct));
+    return dec.decode(pt);
+  } catch {
+    throw new SecretUnreadable(keyId ?? "?");
+  }
 }
 
 /** Whether a sealed value was made with a key other than the current one (re-seal it when next written). */

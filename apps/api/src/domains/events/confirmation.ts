@@ -68,7 +68,7 @@ ${tickets
       {
         filename: "event.ics",
         contentType: "text/calendar; method=PUBLISH",
-        content: toBase64(orderIcs(event, order, { orderUrl, host: new URL(deps.config.publicUrl).host })),
+        content: toBase64(orderIcs(event, order, { orderUrl, host: new URL(deps.config.publicUrl).host, now: deps.now() })),
       },
     ],
     template: "order_confirmation",

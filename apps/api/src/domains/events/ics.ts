@@ -1,12 +1,11 @@
-import { escapeIcsText, foldIcsLine, ICS_CONTENT_TYPE } from "@gatherkit/core";
+import { ICS_CONTENT_TYPE, type IcsEvent, icsUtc, writeIcs } from "@gatherkit/core";
 import type { eventSessions } from "@gatherkit/db";
-import ical, { ICalCalendarMethod } from "ical-generator";
 import type { EventRow } from "./access.js";
 
 /**
  * The one place an event becomes iCalendar (RFC 5545 / iTIP RFC 5546), for guest invitations and
- * confirmations (and ticket emails, when they attach one). Written with core's tested TEXT
- * escaping and line folding rather than a dependency. The event's UID is stable (`<event id>@…`),
+ * confirmations (and ticket emails). Written with core's one iCalendar writer (`writeIcs`, which
+ * the calendars domain's feeds use too). The event's UID is stable (`<event id>@…`),
  * and SEQUENCE is the seconds since the event was created at its last change, so every update an
  * organizer makes raises it and a calendar that holds the invitation replaces it; a cancelled event
  * is sent as METHOD:CANCEL with STATUS:CANCELLED.
@@ -14,7 +13,7 @@ import type { EventRow } from "./access.js";
 export { ICS_CONTENT_TYPE };
 
 type SessionRow = typeof eventSessions.$inferSelect;
-type IcsEvent = Pick<
+type IcsEvent_ = Pick<
   EventRow,
   | "id"
   | "title"
@@ -43,71 +42,56 @@ export interface EventIcsOptions {
   uidDomain: string;
 }
 
-/** `20300701T090000Z` */
-const utc = (ms: number) =>
-  new Date(ms)
-    .toISOString()
-    .replace(/\.\d{3}Z$/, "Z")
-    .replace(/[-:]/g, "");
+const utc = icsUtc;
 
 /** SEQUENCE of an event: seconds from its creation to its last change (rises with every change). */
 export const icsSequence = (event: Pick<EventRow, "createdAt" | "updatedAt">) =>
   Math.max(0, Math.floor((event.updatedAt - event.createdAt) / 1000));
 
-const param = (s: string) => `"${s.replace(/["\r\n]/g, "")}"`;
-
-export function eventIcs(event: IcsEvent, opts: EventIcsOptions): string {
+export function eventIcs(event: IcsEvent_, opts: EventIcsOptions): string {
   const cancelled = event.status === "cancelled";
   const method = cancelled && opts.method === "REQUEST" ? "CANCEL" : opts.method;
-  const organizer = event.contactEmail ?? opts.fallbackOrganizer;
-  const lines = [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    "PRODID:-//Gatherkit//Events//EN",
-    "CALSCALE:GREGORIAN",
-    `METHOD:${method}`,
-    "BEGIN:VEVENT",
-    `UID:${event.id}@${opts.uidDomain}`,
-    `SEQUENCE:${icsSequence(event)}`,
-    `DTSTAMP:${utc(opts.now)}`,
-    `DTSTART:${utc(event.startsAt)}`,
-    `DTEND:${utc(event.endsAt)}`,
-    `SUMMARY:${escapeIcsText(event.title)}`,
-    ...(event.description ? [`DESCRIPTION:${escapeIcsText(event.description)}`] : []),
-    ...(event.venueName ? [`LOCATION:${escapeIcsText(event.venueName)}`] : []),
-    `ORGANIZER${event.contactName ? `;CN=${param(event.contactName)}` : ""}:mailto:${organizer}`,
-    ...(opts.attendee?.email
+  const status = cancelled ? "CANCELLED" : "CONFIRMED";
+  const main: IcsEvent = {
+    uid: `${event.id}@${opts.uidDomain}`,
+    sequence: icsSequence(event),
+    stamp: opts.now,
+    start: event.startsAt,
+    end: event.endsAt,
+    summary: event.title,
+    description: event.description || null,
+    location: event.venueName,
+    organizer: { name: event.contactName, email: event.contactEmail ?? opts.fallbackOrganizer },
+    attendees: opts.attendee?.email
       ? [
-          `ATTENDEE;CN=${param(opts.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=${opts.attendee.status};RSVP=${
-            opts.attendee.status === "NEEDS-ACTION" ? "TRUE" : "FALSE"
-          }:mailto:${opts.attendee.email}`,
+          {
+            name: opts.attendee.name,
+            email: opts.attendee.email,
+            partstat: opts.attendee.status,
+            rsvp: opts.attendee.status === "NEEDS-ACTION",
+          },
         ]
-      : []),
-    `STATUS:${cancelled ? "CANCELLED" : "CONFIRMED"}`,
-    `LAST-MODIFIED:${utc(event.updatedAt)}`,
-    `X-WR-TIMEZONE:${event.timeZone}`,
-    "END:VEVENT",
-  ];
-  if (method === "PUBLISH") {
-    for (const s of opts.sessions ?? []) {
-      lines.push(
-        "BEGIN:VEVENT",
-        `UID:${s.id}@${opts.uidDomain}`,
-        `SEQUENCE:${Math.max(0, Math.floor((s.updatedAt - s.createdAt) / 1000))}`,
-        `DTSTAMP:${utc(opts.now)}`,
-        `DTSTART:${utc(s.startsAt)}`,
-        `DTEND:${utc(s.endsAt)}`,
-        `SUMMARY:${escapeIcsText(`${s.title} (${event.title})`)}`,
-        ...(s.description ? [`DESCRIPTION:${escapeIcsText(s.description)}`] : []),
-        ...((s.room ?? event.venueName) ? [`LOCATION:${escapeIcsText(s.room ?? event.venueName ?? "")}`] : []),
-        `STATUS:${cancelled ? "CANCELLED" : "CONFIRMED"}`,
-        `LAST-MODIFIED:${utc(s.updatedAt)}`,
-        "END:VEVENT",
-      );
-    }
-  }
-  lines.push("END:VCALENDAR");
-  return `${lines.map(foldIcsLine).join("\r\n")}\r\n`;
+      : [],
+    status,
+    lastModified: event.updatedAt,
+    extra: [`X-WR-TIMEZONE:${event.timeZone}`],
+  };
+  const sessions: IcsEvent[] =
+    method === "PUBLISH"
+      ? (opts.sessions ?? []).map((s) => ({
+          uid: `${s.id}@${opts.uidDomain}`,
+          sequence: Math.max(0, Math.floor((s.updatedAt - s.createdAt) / 1000)),
+          stamp: opts.now,
+          start: s.startsAt,
+          end: s.endsAt,
+          summary: `${s.title} (${event.title})`,
+          description: s.description || null,
+          location: s.room ?? event.venueName,
+          status,
+          lastModified: s.updatedAt,
+        }))
+      : [];
+  return writeIcs({ product: "Events", method }, [main, ...sessions]);
 }
 
 /** Add-to-calendar links: Google's and Outlook's "new event" pages filled with the event. */
@@ -131,11 +115,9 @@ export function calendarLinks(event: Pick<EventRow, "title" | "description" | "s
 
 /**
  * The event as an iCalendar file (RFC 5545) for the confirmation email, so the buyer's calendar
- * gets it with one tap. Built with `ical-generator` (no dependencies, no Node built-ins: it runs
- * on Workers; about 9 KB min+gzip in the API bundle). Times are written in UTC (`…Z`): a `TZID`
- * would need a VTIMEZONE block the library cannot make without a time-zone database, and every
- * calendar shows UTC times in the reader's own zone. The UID is stable per order, so a second
- * copy updates the first rather than adding another.
+ * gets it with one tap, by core's one writer like every other .ics. Times in UTC (`…Z`), which needs
+ * no VTIMEZONE and every calendar shows in the reader's own zone. The UID is stable per order, so
+ * a second copy updates the first rather than adding another.
  */
 export function orderIcs(
   event: Pick<
@@ -143,30 +125,28 @@ export function orderIcs(
     "id" | "title" | "description" | "venueName" | "address" | "lat" | "lng" | "startsAt" | "endsAt" | "contactName" | "contactEmail"
   >,
   order: { id: string; confirmationCode: string },
-  opts: { orderUrl: string; host: string },
+  opts: { orderUrl: string; host: string; now: number },
 ): string {
-  const cal = ical({ prodId: { company: "Gatherkit", product: "tickets" }, method: ICalCalendarMethod.PUBLISH });
   const a = event.address;
   const address = a
     ? [a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(" "), a.region, a.country].filter(Boolean).join(", ")
     : "";
   const place = [event.venueName, address].filter(Boolean).join(", ");
-  cal.createEvent({
-    id: `${order.id}@${opts.host}`,
-    start: new Date(event.startsAt),
-    end: new Date(event.endsAt),
-    summary: event.title,
-    description: [event.description, `Order ${order.confirmationCode}: ${opts.orderUrl}`].filter(Boolean).join("\n\n"),
-    url: opts.orderUrl,
-    ...(place || event.lat !== null
-      ? {
-          location:
-            event.lat !== null && event.lng !== null ? { title: place || event.title, geo: { lat: event.lat, lon: event.lng } } : place,
-        }
-      : {}),
-    ...(event.contactEmail ? { organizer: { name: event.contactName ?? event.contactEmail, email: event.contactEmail } } : {}),
-  });
-  return cal.toString();
+  const geo = event.lat !== null && event.lng !== null ? { lat: event.lat, lng: event.lng } : null;
+  return writeIcs({ product: "tickets", method: "PUBLISH" }, [
+    {
+      uid: `${order.id}@${opts.host}`,
+      stamp: opts.now,
+      start: event.startsAt,
+      end: event.endsAt,
+      summary: event.title,
+      description: [event.description, `Order ${order.confirmationCode}: ${opts.orderUrl}`].filter(Boolean).join("\n\n"),
+      location: place || (geo ? event.title : null),
+      geo,
+      url: opts.orderUrl,
+      organizer: event.contactEmail ? { name: event.contactName ?? event.contactEmail, email: event.contactEmail } : null,
+    },
+  ]);
 }
 
 /** UTF-8 text as base64 (for an email attachment). */

@@ -8,7 +8,7 @@ import type { DomainModule } from "../../lib/domain.js";
 import { DeliveryError } from "../../lib/outbox.js";
 import { loadEvent } from "./access.js";
 
-export { type EventCalendarItem, eventCalendarItem } from "./calendar-items.js";
+export { type EventCalendarItem, eventCalendarItem, eventSchedule, guestSchedule, type SessionCalendarItem } from "./calendar-items.js";
 
 import * as analyticsHandlers from "./analytics/analytics.handlers.js";
 import * as analytics from "./analytics/analytics.routes.js";

@@ -9,7 +9,16 @@ export interface PlaceCalendarItems {
   timeZone: string;
   address: string;
   /** The bookings asked for (or the upcoming ones) with their state; only `holds` ones belong on a calendar. */
-  bookings: { id: string; holds: boolean; startsAt: number; endsAt: number; contactName: string; vehiclePlate: string | null }[];
+  bookings: {
+    id: string;
+    holds: boolean;
+    startsAt: number;
+    endsAt: number;
+    contactName: string;
+    vehiclePlate: string | null;
+    createdAt: number;
+    updatedAt: number;
+  }[];
 }
 
 /** Most upcoming bookings one full sync of a place reads. */
@@ -53,6 +62,8 @@ export async function placeCalendarItems(
       endsAt: b.endsAt,
       contactName: b.contactName,
       vehiclePlate: b.vehiclePlate,
+      createdAt: b.createdAt,
+      updatedAt: b.updatedAt,
     })),
   };
 }

@@ -8,7 +8,7 @@ import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { loadClient, requireStaff } from "../access.js";
 import { type ConnectionRow, oauthClientOf, secretAad, tokenColumns } from "../google.js";
-import { openSecret, sealSecret, tokenKeys } from "../secrets.js";
+import { openSecret, SecretUnreadable, sealSecret, tokenKeys } from "../secrets.js";
 
 const STATE_AUDIENCE = "gatherkit-calendar-oauth";
 
@@ -208,7 +208,13 @@ export async function callback(
   const row = await connectionRow(deps, state.orgId, state.clientId);
   if (!row) throw stateInvalid("The client's connection was removed since the consent started.");
   const client = await oauthClientOf(deps, row);
-  const verifier = await openSecret(cfg, state.codeVerifierEnc, secretAad(state.clientId, `pkce:${stateId}`));
+  let verifier: string;
+  try {
+    verifier = await openSecret(cfg, state.codeVerifierEnc, secretAad(state.clientId, `pkce:${stateId}`));
+  } catch (err) {
+    if (!(err instanceof SecretUnreadable)) throw err;
+    throw stateInvalid("This consent was started under a CALENDAR_TOKEN_KEY this server no longer has: start the connection again.");
+  }
   let tokens: OAuth2Tokens;
   try {
     tokens = await client.validateAuthorizationCode(cfg.google.tokenUrl, query.code, verifier);

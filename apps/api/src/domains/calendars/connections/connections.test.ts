@@ -301,6 +301,56 @@ describe("tokens that refresh themselves", () => {
   });
 });
 
+describe("a retired CALENDAR_TOKEN_KEY", () => {
+  it("answers 409 calendar_connection_invalid (not a 500), marks the connection invalid and tells the organizer; reconnecting works", async () => {
+    const client = await connectedClient(t, org);
+    const keep = await connectedClient(t, org);
+    const before = t.deps.config.calendars;
+    // The operator rotated the key and dropped the old one before every token was re-sealed.
+    const fresh = { currentKeyId: "k-new", keys: { "k-new": Buffer.alloc(32, 7).toString("base64") } };
+    t.deps.config.calendars = { ...before, tokenKeys: fresh };
+    try {
+      const r = await call(t, "GET", `/v1/clients/${client.id}/calendars`, { token: org.secretKey });
+      expectProblem(r, 409, "calendar_connection_invalid");
+      expect(String((r.body as { detail: string }).detail)).toContain("Connect it again");
+      const conn = await connection(client.id);
+      expect(conn).toMatchObject({ status: "invalid", isValid: false });
+      expect(conn.invalidReason).toContain("retired");
+      const row = await rowOf(client.id);
+      expect({ access: row?.accessTokenEnc, refresh: row?.refreshTokenEnc }).toEqual({ access: null, refresh: null });
+      const inbox = expectStatus<{ data: { kind: string; body: string }[] }>(
+        await call(t, "GET", "/v1/inbox", { token: org.ownerToken }),
+        200,
+      );
+      expect(inbox.data.some((i) => i.kind === "calendar_connection_invalid" && i.body.includes(client.id))).toBe(true);
+      // Disconnecting still works (nothing to revoke that can be read), and reconnecting makes it valid under the new key.
+      expect((await call(t, "GET", await consent(t, org.ownerToken, client.id), { token: org.ownerToken })).status).toBe(302);
+      expect((await connection(client.id)).status).toBe("valid");
+      expect((await call(t, "GET", `/v1/clients/${client.id}/calendars`, { token: org.secretKey })).status).toBe(200);
+      expect((await rowOf(client.id))?.refreshTokenEnc?.split(".")[1]).toBe("k-new");
+    } finally {
+      t.deps.config.calendars = before;
+    }
+    // Control: with the old key back, an untouched connection works as before.
+    expect((await call(t, "GET", `/v1/clients/${keep.id}/calendars`, { token: org.secretKey })).status).toBe(200);
+  });
+
+  it("refuses a consent started under a retired key with a 400, not a 500", async () => {
+    const client = await newClient(t, org);
+    const callback = await consent(t, org.ownerToken, client.id);
+    const before = t.deps.config.calendars;
+    t.deps.config.calendars = {
+      ...before,
+      tokenKeys: { currentKeyId: "k-new", keys: { "k-new": Buffer.alloc(32, 9).toString("base64") } },
+    };
+    try {
+      expectProblem(await call(t, "GET", callback, { token: org.ownerToken }), 400, "oauth_state_invalid");
+    } finally {
+      t.deps.config.calendars = before;
+    }
+  });
+});
+
 describe("disconnecting", () => {
   it("revokes the token at Google and deletes it", async () => {
     const client = await connectedClient(t, org);

@@ -1,6 +1,6 @@
-import { CalendarIdParam, ClientId, z } from "@gatherkit/core";
+import { CalendarIdParam, CalendarJobSchema, ClientId, ImportIcsSchema, z } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
-import { pickProblems, problems, security } from "../../../lib/openapi.js";
+import { jsonBody, jsonResponse, pickProblems, problems, security } from "../../../lib/openapi.js";
 
 const Instant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time such as 2030-07-01T09:00:00Z" });
 
@@ -27,3 +27,23 @@ export const exportIcs = createRoute({
   },
 });
 export type ExportRoute = typeof exportIcs;
+
+export const importIcs = createRoute({
+  method: "post",
+  path: "/v1/clients/{clientId}/calendars/{calendarId}/events.ics",
+  operationId: "clients.events.import",
+  tags: ["Calendars"],
+  summary: "Import an .ics into a calendar",
+  description:
+    "Starts a bulk job that writes the file's events (RFC 5545: Google, Outlook and Apple exports) to the calendar; read its progress with the job's URL. Each VEVENT's UID becomes the same Google event, so importing the same file again updates the events rather than duplicating them. Series stay series (RRULE/EXDATE/RDATE, checked with rrule); times keep their zone (IANA, Outlook's Windows names, or the file's VTIMEZONE); a floating time is in the client's zone; all-day stays all-day. Attendees are not imported (no one is emailed); cancelled events are skipped; an edited occurrence (RECURRENCE-ID) fails its row. A malformed file answers 400 `ics_invalid` naming the line, with nothing queued; at most 1 MB and 500 events. Owners, admins and secret keys.",
+  security: security.organizer,
+  request: {
+    params: z.object({ clientId: ClientId.openapi({ param: { name: "clientId", in: "path" } }), calendarId: CalendarIdParam }),
+    body: jsonBody(ImportIcsSchema),
+  },
+  responses: {
+    202: jsonResponse(CalendarJobSchema, "The import job, queued."),
+    ...pickProblems(400, 401, 403, 404, 413, 415, 422),
+  },
+});
+export type ImportRoute = typeof importIcs;

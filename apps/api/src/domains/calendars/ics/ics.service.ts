@@ -1,8 +1,10 @@
-import { escapeIcsText, foldIcsLine } from "@gatherkit/core";
+import { type CalendarJob, escapeIcsText, foldIcsLine, type ImportIcs } from "@gatherkit/core";
 import type { Caller, Deps } from "../../../lib/types.js";
-import { loadClient } from "../access.js";
+import { loadClient, requireStaff } from "../access.js";
 import { eventsPath, type GoogleEvent } from "../calendar-events/calendar-events.service.js";
 import { calendarApi } from "../google.js";
+import { type ImportJobRow, insertJob } from "../jobs/jobs.service.js";
+import { importRows } from "./ics-import.js";
 
 /** Most events one export reads (Google pages of 250). */
 export const ICS_EXPORT_MAX_EVENTS = 2500;
@@ -77,4 +79,24 @@ export async function exportCalendar(
   } while (pageToken && count < ICS_EXPORT_MAX_EVENTS);
   lines.push("END:VCALENDAR");
   return `${lines.map(foldIcsLine).join("\r\n")}\r\n`;
+}
+
+/**
+ * Imports an .ics into one of the client's calendars as a bulk job (see ics-import.ts for what is
+ * read and how): a malformed file is refused at once (400 `ics_invalid` with the line), nothing
+ * queued; otherwise each VEVENT is a row of the job, created at Google under an id derived from its
+ * UID (or updated, when a previous import made it), a VEVENT that cannot be one failing alone.
+ */
+export async function importCalendar(
+  deps: Deps,
+  caller: Caller | null,
+  clientId: string,
+  calendarId: string,
+  input: ImportIcs,
+): Promise<CalendarJob> {
+  const staff = requireStaff(caller, ["owner", "admin"]);
+  const client = await loadClient(deps, caller, clientId);
+  const rows = importRows(input.ics, client.timeZone);
+  const items: ImportJobRow[] = rows.map((r) => ({ calendarId, uid: r.uid, ...(r.event ? { event: r.event } : { error: r.error }) }));
+  return insertJob(deps, staff.orgId, clientId, "import_ics", items);
 }

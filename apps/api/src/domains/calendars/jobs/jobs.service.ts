@@ -24,6 +24,8 @@ import { googleEventIdFor, syncRule } from "../sync.js";
 type JobRow = typeof calendarJobs.$inferSelect;
 type CreateRow = { calendarId: string; event: CreateCalendarEvent };
 type DeleteRow = { calendarId: string; eventId: string };
+/** A row of an .ics import: the event to write under its UID, or why the file's VEVENT cannot be one. */
+export type ImportJobRow = { calendarId: string; uid: string; event?: CreateCalendarEvent; error?: string };
 
 /** Rows one task works through. */
 export const JOB_CHUNK = 20;
@@ -75,12 +77,17 @@ export async function createJob(deps: Deps, caller: Caller | null, clientId: str
   } else {
     items = input.events;
   }
+  return insertJob(deps, staff.orgId, clientId, input.kind, items);
+}
+
+/** Stores a job with its rows and queues its first task (a job without rows is done at once). */
+export async function insertJob(deps: Deps, orgId: string, clientId: string, kind: JobRow["kind"], items: unknown[]): Promise<CalendarJob> {
   const now = deps.now();
   const row: JobRow = {
     id: newId("calendarJob"),
-    orgId: staff.orgId,
+    orgId,
     clientId,
-    kind: input.kind,
+    kind,
     status: items.length ? "queued" : "done",
     items,
     total: items.length,
@@ -94,7 +101,7 @@ export async function createJob(deps: Deps, caller: Caller | null, clientId: str
   };
   await deps.db.batch([
     deps.db.insert(calendarJobs).values(row),
-    ...(items.length ? [enqueue(deps.db, jobTask(row.id), { orgId: staff.orgId, now })] : []),
+    ...(items.length ? [enqueue(deps.db, jobTask(row.id), { orgId, now })] : []),
   ]);
   if (items.length) deliverSoon(deps);
   return toJob(row);
@@ -148,6 +155,28 @@ async function runRow(deps: Deps, job: JobRow, index: number): Promise<void> {
       });
     } catch (err) {
       if (!(err instanceof ApiError && err.code === "conflict")) throw err;
+    }
+    return;
+  }
+  if (job.kind === "import_ics") {
+    const { calendarId, uid, event, error } = item as ImportJobRow;
+    if (error || !event) throw new ApiError(422, "ics_invalid", error ?? "This event of the file could not be read.");
+    await requireWritable(deps, t, calendarId);
+    // The UID's own event id on this calendar: importing the file again updates, not duplicates.
+    const id = await googleEventIdFor(`import:${job.clientId}:${calendarId}`, uid);
+    try {
+      await calendarApi<GoogleEvent>(deps, t.orgId, t.clientId, "POST", eventsPath(calendarId), {
+        query: { sendUpdates: "none" },
+        body: { ...toGoogle(event), id },
+        notFound: "Calendar",
+      });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === "conflict")) throw err;
+      await calendarApi<GoogleEvent>(deps, t.orgId, t.clientId, "PATCH", `${eventsPath(calendarId)}/${id}`, {
+        query: { sendUpdates: "none" },
+        body: { ...toGoogle(event), status: "confirmed" },
+        notFound: "Event",
+      });
     }
     return;
   }
