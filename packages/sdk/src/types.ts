@@ -45,6 +45,7 @@ import type {
   FinalizeSchema,
   JoinPlanSchema,
   JoinWaitlistSchema,
+  LiftEmailSuppressionSchema,
   ModerateReviewSchema,
   OrderListQuery,
   PasswordResetConfirmSchema,
@@ -96,6 +97,8 @@ export type {
   Checkin,
   CheckinList,
   DiscountCode,
+  EmailSuppression,
+  EmailSuppressionLift,
   ErrorCode,
   EventAnalytics,
   Expense,
@@ -145,6 +148,7 @@ export type {
   Role,
   RoomToken,
   SecretKey,
+  SentNotification,
   Session,
   SettleUpTransfer,
   Share,
@@ -263,6 +267,7 @@ export type ReviewReplyParams = z.input<typeof ReplyReviewSchema>;
 export type ReviewListParams = Partial<ReviewListQuery>;
 /** An event published to a place's room (`place:<id>`). */
 export type NotificationPreferencesUpdateParams = z.input<typeof UpdateNotificationPreferencesSchema>;
+export type LiftEmailSuppressionParams = z.input<typeof LiftEmailSuppressionSchema>;
 export type PlaceEvent = Extract<PublishedEvent, { type: "place.availability_changed" }>;
 
 export type { CreatedUpload, SsoConfig, Upload } from "@gatherkit/core";

@@ -5,7 +5,8 @@ import { bundle } from "./bundle.js";
 const KB = 1024;
 // Budgets follow the SDK row of bench/sizes.mjs (see there what each resource added).
 // h-tickets: +225 B min+gzip (ticketing, waiting list); h-integrations: gk.uploads and gk.auth.sso (+~0.19 KB): 7.3 KB before both.
-const BUDGET = { eager: 7.85 * KB, realtime: 3.8 * KB, everything: 12 * KB };
+// h-notify: +45 B measured (gk.notifications.notification / suppressions / liftSuppression: 8020 → 8065 B).
+const BUDGET = { eager: 7.85 * KB + 45, realtime: 3.8 * KB, everything: 12 * KB };
 
 const isOwn = (input: string) => /^src\//.test(input);
 const isRuntimeSchemaCode = (input: string) => /[/\\](zod|@gatherkit[/\\]core|core[/\\]src)[/\\]/.test(input);

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppBindings, Deps } from "./types.js";
+import { mapTileSource } from "./config.js";
+import type { AppBindings, Config, Deps } from "./types.js";
 
 /**
  * The dashboard's policy: its own scripts and styles only, calls to the API on the same origin,
@@ -7,6 +8,17 @@ import type { AppBindings, Deps } from "./types.js";
  */
 export const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/**
+ * The dashboard's policy with a map tile server (`MAP_TILE_URL`): its origin may serve images
+ * (Leaflet's tiles are `<img>`s; nothing fetches them, so `connect-src` stays the dashboard's own).
+ */
+export const dashboardCsp = (tileUrl: string | null | undefined) =>
+  tileUrl ? DASHBOARD_CSP.replace("img-src 'self' data:", `img-src 'self' data: ${mapTileSource(tileUrl)}`) : DASHBOARD_CSP;
+
+/** The page tells the dashboard its tile URL in a `<meta>` (no second API; absent: no tiles). */
+const tileMeta = (tileUrl: string) =>
+  `<meta name="gk-map-tile-url" content="${tileUrl.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;")}" />`;
 
 /** A file whose name carries its content hash never changes: browsers may keep it. */
 const HASHED = /-[A-Z0-9]{8}\.js$/;
@@ -17,7 +29,12 @@ const HASHED = /-[A-Z0-9]{8}\.js$/;
  * the widgets module at /widgets/… for the `<script type="module">` a site owner pastes (any
  * origin may load it; it holds no secret).
  */
-export function serveStaticAssets(app: OpenAPIHono<AppBindings>, assets: NonNullable<Deps["assets"]>): void {
+export function serveStaticAssets(
+  app: OpenAPIHono<AppBindings>,
+  assets: NonNullable<Deps["assets"]>,
+  config: Pick<Config, "mapTileUrl"> = {},
+): void {
+  const csp = dashboardCsp(config.mapTileUrl);
   app.get("/widgets/*", async (c) => {
     const file = await assets(c.req.path);
     if (!file) return c.notFound();
@@ -40,8 +57,11 @@ export function serveStaticAssets(app: OpenAPIHono<AppBindings>, assets: NonNull
         ? new Response("Not found", { status: 404 })
         : new Response("The dashboard is not built: run `pnpm build`.", { status: 503 });
     }
-    const res = new Response(file.body, file);
-    res.headers.set("content-security-policy", DASHBOARD_CSP);
+    const tiles = config.mapTileUrl;
+    const body = !isFile && tiles ? (await file.text()).replace("</head>", `    ${tileMeta(tiles)}\n  </head>`) : file.body;
+    const res = new Response(body, file);
+    if (body !== file.body) res.headers.delete("content-length");
+    res.headers.set("content-security-policy", csp);
     res.headers.set("cache-control", isFile && HASHED.test(path) ? "public, max-age=31536000, immutable" : "no-cache");
     return res;
   }
