@@ -154,7 +154,7 @@ export class NotificationsPage extends LitElement {
                 <td class="error-text">${d.error ?? (d.attempts > 1 ? `${d.attempts} attempts` : "")}</td>
                 <td>${
                   d.notificationId
-                    ? html`<button class="secondary" aria-label="Show every delivery of the notification that caused this ${d.channel} entry" @click=${() => this.#openNotification(d.notificationId!)}>Show all</button>`
+                    ? html`<button class="secondary" aria-label="Show all deliveries of the notification behind this ${d.channel} entry" @click=${() => this.#openNotification(d.notificationId!)}>Show all</button>`
                     : nothing
                 }</td>
               </tr>`,

@@ -33,7 +33,7 @@ export class PlaceReviews extends LitElement {
   declare placeId: string;
   readonly #reviews = new ListController<Review>(this, () => gk.places.reviews.list(this.placeId, { limit: 20 }));
   /** The review whose reply form is open, what is typed, its error, and whether it is being saved. */
-  #editing: { id: string; text: string; error: string; busy: boolean } | undefined;
+  #editing: { id: string; text: string; error: string; busy: boolean; touched: boolean } | undefined;
   #status = "";
   #actionError = "";
 
@@ -43,7 +43,7 @@ export class PlaceReviews extends LitElement {
   }
 
   #open(r: Review): void {
-    this.#editing = { id: r.id, text: r.reply?.text ?? "", error: "", busy: false };
+    this.#editing = { id: r.id, text: r.reply?.text ?? "", error: "", busy: false, touched: false };
     this.#status = "";
     this.requestUpdate();
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>(`#reply-${r.id}`)?.focus());
@@ -58,8 +58,10 @@ export class PlaceReviews extends LitElement {
   #input(e: Event): void {
     if (!this.#editing) return;
     const text = (e.target as HTMLTextAreaElement).value;
-    // As you type: once an error shows, it follows the text; the first check waits for leaving or saving.
-    this.#editing = { ...this.#editing, text, error: this.#editing.error || e.type === "focusout" ? replyProblem(text) : "" };
+    // As you type: too long shows at once; "empty" waits until the box was left or saved once.
+    const touched = this.#editing.touched || e.type === "focusout";
+    const problem = replyProblem(text);
+    this.#editing = { ...this.#editing, text, touched, error: touched || text.trim().length > REPLY_MAX ? problem : "" };
     this.requestUpdate();
   }
 
@@ -69,7 +71,7 @@ export class PlaceReviews extends LitElement {
     if (!editing || editing.busy) return;
     const problem = replyProblem(editing.text);
     if (problem) {
-      this.#editing = { ...editing, error: problem };
+      this.#editing = { ...editing, error: problem, touched: true };
       this.requestUpdate();
       this.renderRoot.querySelector<HTMLTextAreaElement>(`#reply-${r.id}`)?.focus();
       return;
@@ -147,8 +149,8 @@ export class PlaceReviews extends LitElement {
                   : this.#editing?.id === r.id
                     ? this.#renderForm(r)
                     : html`<div class="row">
-                      <button class="secondary" data-reply=${r.id} aria-label="${r.reply ? "Edit your reply to" : "Reply to"} the review by ${r.authorName}" @click=${() => this.#open(r)}>${r.reply ? "Edit reply" : "Reply"}</button>
-                      ${r.reply ? html`<button class="danger" aria-label="Delete your reply to the review by ${r.authorName}" @click=${() => this.#delete(r)}>Delete reply</button>` : nothing}
+                      <button class="secondary" data-reply=${r.id} aria-label="${r.reply ? "Edit reply" : "Reply"} to the review by ${r.authorName}" @click=${() => this.#open(r)}>${r.reply ? "Edit reply" : "Reply"}</button>
+                      ${r.reply ? html`<button class="danger" aria-label="Delete reply to the review by ${r.authorName}" @click=${() => this.#delete(r)}>Delete reply</button>` : nothing}
                     </div>`
               }
             </li>`,
