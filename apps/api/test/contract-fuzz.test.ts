@@ -533,8 +533,6 @@ function describeCase(op: Operation, c: Case & { broken?: string }): string {
 const GOOGLE =
   "needs a client connected to Google, which the fuzz app has no stand-in for (src/domains/calendars tests connect one against test/google-standin.ts)";
 const NEVER_SUCCEEDS: Record<string, string> = {
-  "GET /v1/notifications/log/{notificationId}":
-    "needs a notification id, which only the delivery log hands out (no path id of the fixtures is one; src/platform/notifications/deliveries.test.ts)",
   "POST /v1/notifications/suppressions/lift":
     "needs a suppressed address, which only a provider's signed bounce or complaint makes (src/platform/notifications/suppressions.test.ts)",
   "POST /v1/auth/password-reset/confirm":
