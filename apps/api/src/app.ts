@@ -82,7 +82,7 @@ export function createApp(deps: Deps) {
     "/docs",
     Scalar({ url: "/v1/openapi.json", pageTitle: "Gatherkit API reference", ...(docsScript ? { cdn: "/docs/scalar.js" } : {}) }),
   );
-  if (deps.assets) serveStaticAssets(app, deps.assets, deps.config.realtimeHost);
+  if (deps.assets) serveStaticAssets(app, deps.assets, deps.config);
   app.get("/", (c) => c.redirect(deps.assets ? "/dashboard/" : "/docs"));
 
   return app;

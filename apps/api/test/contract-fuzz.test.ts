@@ -536,6 +536,8 @@ function describeCase(op: Operation, c: Case & { broken?: string }): string {
 const GOOGLE =
   "needs a client connected to Google, which the fuzz app has no stand-in for (src/domains/calendars tests connect one against test/google-standin.ts)";
 const NEVER_SUCCEEDS: Record<string, string> = {
+  "POST /v1/notifications/suppressions/lift":
+    "needs a suppressed address, which only a provider's signed bounce or complaint makes (src/platform/notifications/suppressions.test.ts)",
   "POST /v1/auth/password-reset/confirm":
     "succeeds only with the token of an emailed reset link, which exists only in the outbox (src/domains/accounts/password-reset tests)",
   "GET /v1/auth/sso/start": "answers a 302 to the provider, and only where OIDC_* are set (src/domains/accounts/sso tests)",

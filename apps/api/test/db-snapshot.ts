@@ -46,7 +46,11 @@ export async function snapshotDb(t: TestApp): Promise<DbSnapshot> {
     const columns = rs.columns.map(quote).join(", ");
     const marks = rs.columns.map(() => "?").join(", ");
     for (const row of rs.rows) {
-      inserts.push({ sql: `INSERT INTO ${quote(name)} (${columns}) VALUES (${marks})`, args: rs.columns.map((_, i) => row[i] as InValue) });
+      // OR REPLACE: a trigger may already have written the row (an outbox row's queued delivery log entry).
+      inserts.push({
+        sql: `INSERT OR REPLACE INTO ${quote(name)} (${columns}) VALUES (${marks})`,
+        args: rs.columns.map((_, i) => row[i] as InValue),
+      });
     }
   }
   const deletes = [...order].reverse().map((name) => `DELETE FROM ${quote(name)}`);

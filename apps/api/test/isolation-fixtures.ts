@@ -94,6 +94,12 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
     publishableKey: { id: org.publishableKeyId },
     participant: org.participant,
   };
+  // The invitation's email is a notification of its own: its id is in the delivery log (from the moment it is queued).
+  const log = expectStatus<{ data: { notificationId: string | null }[] }>(
+    await call(t, "GET", "/v1/notifications/deliveries?channel=email", { token: org.secretKey }),
+    200,
+  );
+  objects.notification = { id: log.data.find((d) => d.notificationId)?.notificationId };
   const plan = await newPlan(t, org, { title: `${name} trip` });
   objects.plan = plan;
   objects.proposal = expectStatus<Proposal>(

@@ -39,6 +39,7 @@ export const ID_PREFIXES = {
   message: "msg",
   outbox: "obx",
   delivery: "dlv",
+  suppressionLift: "sul",
   localMessage: "lm",
   inboxItem: "ntf",
   pushSubscription: "psub",

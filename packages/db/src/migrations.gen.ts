@@ -331,5 +331,16 @@ export const migrations: { id: string; statements: string[] }[] = [
       "CREATE INDEX `calendar_feeds_org_created` ON `calendar_feeds` (`org_id`,`created_at`,`id`);",
       "CREATE INDEX `calendar_feeds_subject` ON `calendar_feeds` (`org_id`,`subject_type`,`subject_id`);"
     ]
+  },
+  {
+    "id": "0027_delivery_links_suppression_lifts",
+    "statements": [
+      "CREATE TABLE `email_suppression_lifts` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`org_id` text NOT NULL,\n\t`scope` text NOT NULL,\n\t`address` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`detail` text,\n\t`suppressed_at` integer NOT NULL,\n\t`lifted_by` text NOT NULL,\n\t`lifted_at` integer NOT NULL,\n\tFOREIGN KEY (`org_id`) REFERENCES `organizations`(`id`) ON UPDATE no action ON DELETE no action\n);",
+      "CREATE INDEX `email_suppression_lifts_org` ON `email_suppression_lifts` (`org_id`,`lifted_at`);",
+      "ALTER TABLE `notification_deliveries` ADD `notification_id` text;",
+      "CREATE INDEX `notification_deliveries_notification` ON `notification_deliveries` (`org_id`,`notification_id`);",
+      "UPDATE `notification_deliveries` SET `notification_id` = `source_id` WHERE `notification_id` IS NULL;",
+      "CREATE TRIGGER `outbox_delivery_queued` AFTER INSERT ON `outbox`\nWHEN NEW.`kind` IN ('email', 'sms', 'push', 'notify')\nBEGIN\n  INSERT OR IGNORE INTO `notification_deliveries` (`id`, `org_id`, `source_id`, `notification_id`, `channel`, `to`, `template`, `status`, `provider`, `attempts`, `created_at`, `updated_at`)\n  VALUES (\n    'dlv_' || lower(hex(randomblob(10))),\n    NEW.`org_id`,\n    NEW.`id`,\n    CASE WHEN NEW.`kind` = 'notify' THEN NEW.`id` ELSE coalesce(json_extract(NEW.`payload`, '$.notification'), NEW.`id`) END,\n    CASE WHEN NEW.`kind` = 'notify' THEN 'inbox' ELSE NEW.`kind` END,\n    CASE NEW.`kind`\n      WHEN 'notify' THEN coalesce(json_extract(NEW.`payload`, '$.subjectId'), '')\n      WHEN 'push' THEN coalesce((SELECT substr(`rest`, 1, instr(`rest` || '/', '/') - 1) FROM (SELECT substr(`endpoint`, instr(`endpoint`, '://') + 3) AS `rest` FROM `push_subscriptions` WHERE `id` = json_extract(NEW.`payload`, '$.subscriptionId'))), 'push')\n      ELSE coalesce(json_extract(NEW.`payload`, '$.to'), '')\n    END,\n    coalesce(json_extract(NEW.`payload`, CASE WHEN NEW.`kind` = 'notify' THEN '$.kind' ELSE '$.template' END), ''),\n    'queued',\n    'none',\n    0,\n    NEW.`created_at`,\n    NEW.`created_at`\n  );\nEND;"
+    ]
   }
 ];

@@ -48,6 +48,7 @@ import type {
   FinalizeSchema,
   JoinPlanSchema,
   JoinWaitlistSchema,
+  LiftEmailSuppressionSchema,
   ModerateReviewSchema,
   OrderListQuery,
   PasswordResetConfirmSchema,
@@ -99,6 +100,8 @@ export type {
   Checkin,
   CheckinList,
   DiscountCode,
+  EmailSuppression,
+  EmailSuppressionLift,
   ErrorCode,
   EventAnalytics,
   Expense,
@@ -151,6 +154,7 @@ export type {
   Role,
   RoomToken,
   SecretKey,
+  SentNotification,
   Session,
   SettleUpTransfer,
   Share,
@@ -273,6 +277,7 @@ export type ReviewReplyParams = z.input<typeof ReplyReviewSchema>;
 export type ReviewListParams = Partial<ReviewListQuery>;
 /** An event published to a place's room (`place:<id>`). */
 export type NotificationPreferencesUpdateParams = z.input<typeof UpdateNotificationPreferencesSchema>;
+export type LiftEmailSuppressionParams = z.input<typeof LiftEmailSuppressionSchema>;
 export type PlaceEvent = Extract<PublishedEvent, { type: "place.availability_changed" }>;
 
 export type { CreatedUpload, SsoConfig, Upload } from "@gatherkit/core";

@@ -64,6 +64,7 @@ export function configFromEnv(
     maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
     credentialCacheSeconds: int("CREDENTIAL_CACHE_SECONDS", 5),
     requestLogSize: Math.min(10_000, int("REQUEST_LOG_SIZE", 200)),
+    mapTileUrl: mapTileUrl(env.MAP_TILE_URL),
     passwordReset: {
       ttlSeconds: int("PASSWORD_RESET_TTL_SECONDS", 60 * 60),
       perEmail: int("PASSWORD_RESETS_PER_EMAIL", 3),
@@ -197,4 +198,32 @@ function base64Length(s: string): number {
   } catch {
     return -1;
   }
+}
+
+/**
+ * `MAP_TILE_URL`: an https (or, for a local tile server, http on localhost) URL template with
+ * `{z}`, `{x}` and `{y}`, and `{s}` only in the host (a subdomain). Anything else stops the start.
+ */
+export function mapTileUrl(v: string | undefined): string | null {
+  if (v === undefined || v.trim() === "") return null;
+  const fail = (why: string) => new Error(`MAP_TILE_URL ${why}, got "${v}" (e.g. https://tile.example/{z}/{x}/{y}.png).`);
+  for (const p of ["{z}", "{x}", "{y}"]) if (!v.includes(p)) throw fail(`must contain ${p}`);
+  let url: URL;
+  try {
+    url = new URL(v.replace("{s}", "a"));
+  } catch {
+    throw fail("must be a URL");
+  }
+  const local = url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !local) throw fail("must be https (http only on localhost)");
+  if (url.username || url.password) throw fail("must not carry credentials");
+  if (/[\s;,'"]/.test(v)) throw fail("must not contain spaces, quotes, commas or semicolons");
+  if (v.includes("{s}") && !v.slice(0, v.indexOf("/", url.protocol.length + 2)).includes("{s}")) throw fail("may use {s} in its host only");
+  return v;
+}
+
+/** The CSP source of a tile URL template: its origin, with a `{s}` subdomain as `*`. */
+export function mapTileSource(template: string): string {
+  const { protocol, host } = new URL(template.replace("{s}", "gk-s"));
+  return `${protocol}//${host.replace("gk-s", "*")}`;
 }

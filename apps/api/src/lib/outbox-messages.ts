@@ -69,6 +69,8 @@ const EmailPayloadSchema = z.object({
   /** What the email is about, for the provider's templates and the outbox viewer (e.g. `plan_invite`). */
   template: z.string(),
   data: z.record(z.string(), z.unknown()),
+  /** The notification (its `notify` outbox row) whose fan-out queued it; else the message is its own notification. */
+  notification: z.string().min(1).optional(),
 });
 export type EmailPayload = z.infer<typeof EmailPayloadSchema>;
 
@@ -78,6 +80,8 @@ const SmsPayloadSchema = z.object({
   text: z.string().min(1).max(1600),
   template: z.string(),
   data: z.record(z.string(), z.unknown()),
+  /** The notification (its `notify` outbox row) whose fan-out queued it; else the message is its own notification. */
+  notification: z.string().min(1).optional(),
 });
 export type SmsPayload = z.infer<typeof SmsPayloadSchema>;
 
@@ -89,6 +93,8 @@ const PushPayloadSchema = z.object({
   /** Where a click on the notification goes. */
   url: z.url().optional(),
   template: z.string(),
+  /** The notification (its `notify` outbox row) whose fan-out queued it; else the message is its own notification. */
+  notification: z.string().min(1).optional(),
 });
 export type PushPayload = z.infer<typeof PushPayloadSchema>;
 

@@ -1,13 +1,21 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppBindings, Deps } from "./types.js";
+import { mapTileSource } from "./config.js";
+import type { AppBindings, Config, Deps } from "./types.js";
 
 /**
  * The dashboard's policy: its own scripts and styles only, calls to the API on the same origin
  * and live updates from the realtime rooms' host (`realtimeHost`, e.g. 127.0.0.1:1999), never
  * framed. (Lit's styles are constructed stylesheets, which `style-src 'self'` allows.)
  */
-export const dashboardCsp = (realtimeHost: string) =>
-  `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://${realtimeHost} wss://${realtimeHost}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+export const dashboardCsp = (realtimeHost: string, tileUrl?: string | null) =>
+  `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:${tileUrl ? ` ${mapTileSource(tileUrl)}` : ""}; connect-src 'self' ws://${realtimeHost} wss://${realtimeHost}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+
+// With a map tile server (`MAP_TILE_URL`), its origin may serve images (Leaflet's tiles are
+// `<img>`s; nothing fetches them, so `connect-src` does not grow for them).
+
+/** The page tells the dashboard its tile URL in a `<meta>` (no second API; absent: no tiles). */
+const tileMeta = (tileUrl: string) =>
+  `<meta name="gk-map-tile-url" content="${tileUrl.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;")}" />`;
 
 /** A file whose name carries its content hash never changes: browsers may keep it. */
 const HASHED = /-[A-Z0-9]{8}\.js$/;
@@ -18,8 +26,12 @@ const HASHED = /-[A-Z0-9]{8}\.js$/;
  * the widgets module at /widgets/… for the `<script type="module">` a site owner pastes (any
  * origin may load it; it holds no secret).
  */
-export function serveStaticAssets(app: OpenAPIHono<AppBindings>, assets: NonNullable<Deps["assets"]>, realtimeHost: string): void {
-  const csp = dashboardCsp(realtimeHost);
+export function serveStaticAssets(
+  app: OpenAPIHono<AppBindings>,
+  assets: NonNullable<Deps["assets"]>,
+  config: Pick<Config, "realtimeHost" | "mapTileUrl">,
+): void {
+  const csp = dashboardCsp(config.realtimeHost, config.mapTileUrl);
   app.get("/widgets/*", async (c) => {
     const file = await assets(c.req.path);
     if (!file) return c.notFound();
@@ -42,7 +54,10 @@ export function serveStaticAssets(app: OpenAPIHono<AppBindings>, assets: NonNull
         ? new Response("Not found", { status: 404 })
         : new Response("The dashboard is not built: run `pnpm build`.", { status: 503 });
     }
-    const res = new Response(file.body, file);
+    const tiles = config.mapTileUrl;
+    const body = !isFile && tiles ? (await file.text()).replace("</head>", `    ${tileMeta(tiles)}\n  </head>`) : file.body;
+    const res = new Response(body, file);
+    if (body !== file.body) res.headers.delete("content-length");
     res.headers.set("content-security-policy", csp);
     res.headers.set("cache-control", isFile && HASHED.test(path) ? "public, max-age=31536000, immutable" : "no-cache");
     return res;

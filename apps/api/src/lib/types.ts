@@ -64,6 +64,11 @@ export interface Config {
   credentialCacheSeconds: number;
   /** Each organization's recent API calls kept for its developers (a ring of this many rows); 0 records none. */
   requestLogSize: number;
+  /**
+   * The dashboard map's tile URL template (`MAP_TILE_URL`, e.g. `https://tile.example/{z}/{x}/{y}.png`);
+   * its origin joins the dashboard's CSP `img-src`. Null: the map shows no tiles.
+   */
+  mapTileUrl?: string | null;
   /** Forgotten passwords: how long an emailed reset link works, and how many reset emails one address gets per window. */
   passwordReset: { ttlSeconds: number; perEmail: number; windowSeconds: number };
   /**

@@ -7,6 +7,9 @@ import { field, styles } from "../ui.js";
 import { toMinor } from "./events.js";
 import type { LocationMap } from "./place-map.js";
 
+/** The map's tile URL, when the API was configured with one (MAP_TILE_URL; its origin is then in the CSP's img-src). */
+const TILE_URL = document.querySelector<HTMLMetaElement>('meta[name="gk-map-tile-url"]')?.content || null;
+
 const KINDS: Record<PlaceKind, string> = { parking: "Parking", venue: "Venue", room: "Room", desk: "Desk", other: "Other" };
 const FEATURES: Record<PlaceFeature, string> = {
   covered: "Covered",
@@ -90,6 +93,7 @@ export class PlaceEditPage extends LitElement {
   #map: LocationMap | undefined;
   #mapLoad: Promise<void> | undefined;
   #mapFailed = false;
+  #tilesFailed = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -136,6 +140,11 @@ export class PlaceEditPage extends LitElement {
         this.#map = new LocationMap(container, {
           location: this.#location,
           others: this.#others,
+          tileUrl: TILE_URL,
+          onTilesFailed: () => {
+            this.#tilesFailed = true;
+            this.requestUpdate();
+          },
           onMove: (lat, lng) => {
             this.#location = { lat, lng };
             this.#form.errors = Object.fromEntries(Object.entries(this.#form.errors).filter(([k]) => !k.startsWith("location.")));
@@ -193,6 +202,11 @@ export class PlaceEditPage extends LitElement {
           <p class="muted" id="map-help">Click the map or drag its pin to set the location, or type it below.</p>
           <div class="map" id="location-map" aria-hidden="true"></div>
           ${this.#mapFailed ? html`<p class="muted">The map could not load; type the location.</p>` : nothing}
+          ${
+            TILE_URL
+              ? html`<p class="muted" id="map-tiles">Map tiles from ${new URL(TILE_URL.replace("{s}", "a")).host}${this.#tilesFailed ? html`; <strong>some tiles could not load</strong>, so parts of the map show only the grid` : nothing}.</p>`
+              : html`<p class="muted" id="map-tiles">No map tiles: this dashboard has no tile server configured (<code>MAP_TILE_URL</code>), so the map is a plain grid. The pin and the dots of your other places are where they are; use the fields below for an exact location.</p>`
+          }
           <div class="two" @input=${this.#typedLocation}>
             ${field({ label: "Latitude", name: "location.lat", type: "number", step: "any", value: String(this.#location.lat), required: true, error: e["location.lat"] })}
             ${field({ label: "Longitude", name: "location.lng", type: "number", step: "any", value: String(this.#location.lng), required: true, error: e["location.lng"] })}

@@ -4,6 +4,8 @@ import { describe, gk } from "../api.js";
 import { BASE } from "../router.js";
 import { dateTime, ListController, styles } from "../ui.js";
 import { money } from "./events.js";
+import "./place-reviews.js";
+import type { PlaceReviews } from "./place-reviews.js";
 
 /** Places: the organization's bookable places with their capacity and rating. */
 export class PlacesPage extends LitElement {
@@ -128,6 +130,7 @@ export class PlacePage extends LitElement {
           )}
         </ul>`,
       })}
+      <gk-dash-place-reviews place-id=${p.id}></gk-dash-place-reviews>
       <h2 id="bookings-title">Bookings</h2>
       <div class="row" role="group" aria-label="Show the bookings as">
         <button class="secondary" aria-pressed=${this.#view === "list" ? "true" : "false"} @click=${() => this.#show("list")}>List</button>
@@ -283,6 +286,7 @@ export class PlacePage extends LitElement {
       await gk.places.reviews.moderate(r.id, decision);
       this.#rejecting = undefined;
       await this.#pending.reload();
+      void this.renderRoot.querySelector<PlaceReviews>("gk-dash-place-reviews")?.reload();
     } catch (err) {
       this.#actionError = describe(err);
       this.requestUpdate();

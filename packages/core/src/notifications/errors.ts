@@ -4,4 +4,7 @@ export const NOTIFICATION_ERROR_CODES = [
   "push_endpoint_not_allowed",
   "unsubscribe_link_invalid",
   "notification_kind_transactional",
+  "notification_not_found",
+  "suppression_not_found",
+  "suppression_not_liftable",
 ] as const;

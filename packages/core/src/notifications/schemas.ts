@@ -121,17 +121,31 @@ export const UpdateNotificationPreferencesSchema = z
   });
 export type UpdateNotificationPreferences = z.infer<typeof UpdateNotificationPreferencesSchema>;
 
-export const NOTIFICATION_DELIVERY_STATUSES = ["sending", "retrying", "sent", "delivered", "bounced", "failed", "suppressed"] as const;
+export const NOTIFICATION_DELIVERY_STATUSES = [
+  "queued",
+  "sending",
+  "retrying",
+  "sent",
+  "delivered",
+  "bounced",
+  "failed",
+  "suppressed",
+] as const;
 
 export const NotificationDeliverySchema = z
   .object({
     id: z.string().openapi({ example: "dlv_0123456789abcdefghjk" }),
+    notificationId: z.string().nullable().openapi({
+      example: "obx_0123456789abcdefghjk",
+      description:
+        "The notification that caused it (`GET /v1/notifications/log/{notificationId}` lists all its deliveries): the notification whose fan-out queued it, or, for a message a domain sent on its own (a booking's SMS), the message itself. Its `inbox` entry logs the fan-out.",
+    }),
     channel: NotificationChannelSchema,
     to: z.string().openapi({ description: "The address, number or push service (host) it went to; for `inbox`, how many people." }),
     kind: z.string().openapi({ example: "plan_finalized", description: "The template." }),
     status: z.enum(NOTIFICATION_DELIVERY_STATUSES).openapi({
       description:
-        "`sending` (or cut short), `retrying` (after a 429/5xx), `sent` (the provider took it), `delivered` (the provider's status callback or event said so), `bounced` (the receiving server refused it; see `error`), `failed` (see `error`), `suppressed` (the recipient turned it off, the address bounced or complained before, or it no longer applied).",
+        "`queued` (written, not yet attempted: waiting for the deliverer or, for a scheduled notification, its time), `sending` (or cut short), `retrying` (after a 429/5xx), `sent` (the provider took it), `delivered` (the provider's status callback or event said so), `bounced` (the receiving server refused it; see `error`), `failed` (see `error`), `suppressed` (the recipient turned it off, the address bounced or complained before, or it no longer applied).",
     }),
     provider: z.string().openapi({ example: "resend" }),
     providerMessageId: z.string().nullable(),
@@ -143,6 +157,57 @@ export const NotificationDeliverySchema = z
   .openapi("NotificationDelivery");
 export type NotificationDelivery = z.infer<typeof NotificationDeliverySchema>;
 export const NotificationDeliveryPageSchema = pageSchema(NotificationDeliverySchema, "NotificationDeliveryPage");
+
+export const SentNotificationSchema = z
+  .object({
+    id: z.string().openapi({ example: "obx_0123456789abcdefghjk" }),
+    kind: z.string().openapi({ example: "plan_finalized" }),
+    createdAt: z.iso.datetime(),
+    deliveries: z.array(NotificationDeliverySchema).openapi({
+      description: "Every delivery it caused, oldest first: its fan-out (`inbox`), then each email, SMS and push.",
+    }),
+  })
+  .openapi("SentNotification", { description: "A notification as its organization sent it, with each delivery it caused." });
+export type SentNotification = z.infer<typeof SentNotificationSchema>;
+
+export const EmailSuppressionSchema = z
+  .object({
+    address: z.string().openapi({ example: "ada@example.com" }),
+    scope: z.enum(["organization", "global"]).openapi({
+      description:
+        "`organization`: the recipient marked this organization's email as spam; `global`: the address hard-bounced, so no organization emails it.",
+    }),
+    reason: z.enum(["bounced", "complained"]),
+    detail: z.string().nullable().openapi({ description: "What the provider said." }),
+    liftable: z.boolean().openapi({
+      description:
+        "Whether the caller's organization may lift it: its own suppressions, and a hard bounce only when its own email bounced.",
+    }),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("EmailSuppression", { description: "An address no email is sent to, and why." });
+export type EmailSuppression = z.infer<typeof EmailSuppressionSchema>;
+export const EmailSuppressionPageSchema = pageSchema(EmailSuppressionSchema, "EmailSuppressionPage");
+
+export const EmailSuppressionLiftSchema = z
+  .object({
+    id: z.string().openapi({ example: "sup_0123456789abcdefghjk" }),
+    address: z.string(),
+    scope: z.enum(["organization", "global"]),
+    reason: z.enum(["bounced", "complained"]),
+    liftedBy: z.string().openapi({ description: "The member (`usr_…`) or secret key (`sk_…`) that lifted it." }),
+    liftedAt: z.iso.datetime(),
+  })
+  .openapi("EmailSuppressionLift", { description: "A lifted suppression, as kept for audit." });
+export type EmailSuppressionLift = z.infer<typeof EmailSuppressionLiftSchema>;
+
+export const LiftEmailSuppressionSchema = z
+  .strictObject({
+    address: z.email().max(320).openapi({ example: "ada@example.com" }),
+    scope: z.enum(["organization", "global"]).openapi({ description: "Which suppression of the address to lift." }),
+  })
+  .openapi("LiftEmailSuppressionRequest", { example: { address: "ada@example.com", scope: "organization" } });
+export type LiftEmailSuppression = z.infer<typeof LiftEmailSuppressionSchema>;
 
 export const LocalMessageSchema = z
   .object({

@@ -19,11 +19,16 @@ export const notificationDeliveries = sqliteTable(
     orgId: text("org_id").references(() => organizations.id),
     /** The outbox row (one message to one address on one channel). */
     sourceId: text("source_id").notNull(),
+    /**
+     * The notification that caused it: the `notify` outbox row whose fan-out queued it, or, for a
+     * message a domain queued on its own (a booking's SMS), the message's own outbox row.
+     */
+    notificationId: text("notification_id"),
     /** `inbox` rows log a notification's fan-out to a person's inbox and other channels. */
     channel: text("channel", { enum: ["email", "sms", "push", "inbox"] }).notNull(),
     to: text("to").notNull(),
     template: text("template").notNull(),
-    status: text("status", { enum: ["sending", "retrying", "sent", "delivered", "bounced", "failed", "suppressed"] }).notNull(),
+    status: text("status", { enum: ["queued", "sending", "retrying", "sent", "delivered", "bounced", "failed", "suppressed"] }).notNull(),
     provider: text("provider").notNull(),
     providerMessageId: text("provider_message_id"),
     attempts: integer("attempts").notNull().default(0),
@@ -35,6 +40,7 @@ export const notificationDeliveries = sqliteTable(
     uniqueIndex("notification_deliveries_source_channel").on(t.sourceId, t.channel),
     index("notification_deliveries_org").on(t.orgId, t.createdAt),
     index("notification_deliveries_provider_id").on(t.provider, t.providerMessageId),
+    index("notification_deliveries_notification").on(t.orgId, t.notificationId),
   ],
 );
 
@@ -137,4 +143,30 @@ export const emailSuppressions = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.scope, t.address] })],
+);
+
+/**
+ * Every lifted email suppression, kept for audit: who lifted which address, for which scope,
+ * what it was suppressed for and since when. The suppression itself is deleted, so a new bounce
+ * or complaint suppresses the address again.
+ */
+export const emailSuppressionLifts = sqliteTable(
+  "email_suppression_lifts",
+  {
+    id: text("id").primaryKey(),
+    /** The organization whose member or key lifted it. */
+    orgId: text("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    /** The suppression's scope (`*` or the organization id). */
+    scope: text("scope").notNull(),
+    address: text("address").notNull(),
+    reason: text("reason", { enum: ["bounced", "complained"] }).notNull(),
+    detail: text("detail"),
+    suppressedAt: integer("suppressed_at").notNull(),
+    /** `usr_…` or `sk_…`. */
+    liftedBy: text("lifted_by").notNull(),
+    liftedAt: integer("lifted_at").notNull(),
+  },
+  (t) => [index("email_suppression_lifts_org").on(t.orgId, t.liftedAt)],
 );

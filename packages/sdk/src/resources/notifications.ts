@@ -2,13 +2,17 @@ import type { ListParams, RequestOptions } from "../core.js";
 import type { PagePromise } from "../pagination.js";
 import { realtimeOf, type SubscribeHandlers, type Subscription } from "../realtime-client.js";
 import type {
+  EmailSuppression,
+  EmailSuppressionLift,
   InboxItem,
   InboxUnread,
+  LiftEmailSuppressionParams,
   LocalMessage,
   NotificationDelivery,
   NotificationPreferences,
   NotificationPreferencesUpdateParams,
   PushSubscriptionInfo,
+  SentNotification,
 } from "../types.js";
 import { APIResource, path } from "./resource.js";
 
@@ -36,12 +40,27 @@ export class Notifications extends APIResource {
     return this._transport.request("GET", "/v1/inbox/unread", options);
   }
 
-  /** Organization staff: the delivery log, newest first (`status`, `channel` narrow it). */
+  /** Organization staff: the delivery log, newest first (`status`, `channel`, `notification` narrow it). */
   deliveries(
-    params?: ListParams & { status?: NotificationDelivery["status"]; channel?: NotificationDelivery["channel"] },
+    params?: ListParams & { status?: NotificationDelivery["status"]; channel?: NotificationDelivery["channel"]; notification?: string },
     options?: RequestOptions,
   ): PagePromise<NotificationDelivery> {
     return this._transport.list("/v1/notifications/deliveries", params, options);
+  }
+
+  /** Organization staff: one notification (a delivery's `notificationId`) with every delivery it caused. */
+  notification(notificationId: string, options?: RequestOptions): Promise<SentNotification> {
+    return this._transport.request("GET", path`/v1/notifications/log/${notificationId}`, options);
+  }
+
+  /** Organization staff: addresses no email goes to (spam complaints, hard bounces), newest first. */
+  suppressions(params?: ListParams, options?: RequestOptions): PagePromise<EmailSuppression> {
+    return this._transport.list("/v1/notifications/suppressions", params, options);
+  }
+
+  /** Owners and admins: lifts a suppression (`{ address, scope }`), so email goes to the address again. */
+  liftSuppression(params: LiftEmailSuppressionParams, options?: RequestOptions): Promise<EmailSuppressionLift> {
+    return this._transport.request("POST", "/v1/notifications/suppressions/lift", { ...options, body: params });
   }
 
   read(inboxItemId: string, options?: RequestOptions): Promise<InboxItem> {

@@ -156,4 +156,9 @@ export class PlaceReviews extends APIResource {
   reply(reviewId: string, params: ReviewReplyParams, options?: RequestOptions): Promise<Review> {
     return this._transport.request("POST", path`/v1/reviews/${reviewId}/reply`, { ...options, body: params });
   }
+
+  /** Staff: takes the organization's reply back. */
+  deleteReply(reviewId: string, options?: RequestOptions): Promise<Review> {
+    return this._transport.request("DELETE", path`/v1/reviews/${reviewId}/reply`, options);
+  }
 }

@@ -42,6 +42,7 @@ const router = createRouter()
   .openapi(bookings.extend, bookingHandlers.extend)
   .openapi(reviews.create, reviewHandlers.create)
   .openapi(reviews.reply, reviewHandlers.reply)
+  .openapi(reviews.deleteReply, reviewHandlers.deleteReply)
   .openapi(reviews.moderate, reviewHandlers.moderate);
 
 export const placesDomain = {

@@ -8,7 +8,13 @@ import { isTransactional } from "./templates.js";
 import { sendWebPush } from "./webpush.js";
 
 type Channel = "email" | "sms" | "push";
-type Source = { id: string; orgId: string | null };
+/** The outbox row a message is, and the notification that caused it (the row itself for a message queued on its own). */
+type Source = { id: string; orgId: string | null; notification: string };
+const sourceOf = (row: { id: string; orgId: string | null }, p: { notification?: string | undefined }): Source => ({
+  id: row.id,
+  orgId: row.orgId,
+  notification: p.notification ?? row.id,
+});
 
 /**
  * The outbox's sender of emails and SMS: each outbox row is one message to one address on one
@@ -31,8 +37,8 @@ export function createMessageSender(providers: NotificationProviders, fan?: FanO
     email: async (deps, p, row) => {
       const what = { channel: "email" as const, to: p.to, template: p.template };
       const why = (await addressSuppressed(deps, row.orgId, p.to)) ?? (await turnedOff(deps, row.orgId, what, [recipientIn(p.data), p.to]));
-      if (why) return suppress(deps, row, what, why);
-      return deliverOnce(deps, row, { ...what, provider: providers.email }, () =>
+      if (why) return suppress(deps, sourceOf(row, p), what, why);
+      return deliverOnce(deps, sourceOf(row, p), { ...what, provider: providers.email }, () =>
         providers.email.send(
           { orgId: row.orgId, to: p.to, subject: p.subject, text: p.text, html: p.html, headers: p.headers, attachments: p.attachments },
           row.id,
@@ -42,8 +48,8 @@ export function createMessageSender(providers: NotificationProviders, fan?: FanO
     sms: async (deps, p, row) => {
       const what = { channel: "sms" as const, to: p.to, template: p.template };
       const why = await turnedOff(deps, row.orgId, what, [recipientIn(p.data), p.to]);
-      if (why) return suppress(deps, row, what, why);
-      return deliverOnce(deps, row, { ...what, provider: providers.sms }, () =>
+      if (why) return suppress(deps, sourceOf(row, p), what, why);
+      return deliverOnce(deps, sourceOf(row, p), { ...what, provider: providers.sms }, () =>
         providers.sms.send({ orgId: row.orgId, to: p.to, text: p.text }, row.id),
       );
     },
@@ -51,13 +57,17 @@ export function createMessageSender(providers: NotificationProviders, fan?: FanO
       const push = providers.push;
       if (!push) throw new DeliveryError("web push is not configured (VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY)");
       const [sub] = await deps.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, p.subscriptionId));
-      if (!sub) return; // unsubscribed since: nothing to send
+      if (!sub) {
+        // Unsubscribed since: nothing to send, and its queued log entry says so.
+        const gone = { channel: "push" as const, to: "push", template: p.template };
+        return suppress(deps, sourceOf(row, p), gone, "the browser unsubscribed before it was sent");
+      }
       const what = { channel: "push" as const, to: new URL(sub.endpoint).host, template: p.template };
       const why = await turnedOff(deps, row.orgId, what, [sub.recipientId]);
-      if (why) return suppress(deps, row, what, why);
+      if (why) return suppress(deps, sourceOf(row, p), what, why);
       // Push services keep no idempotency key; `topic` (the row id) makes a repeat replace an
       // undelivered copy, and a crash mid-send is parked like Twilio's.
-      await deliverOnce(deps, row, { ...what, provider: { name: "webpush", idempotent: false } }, async () => {
+      await deliverOnce(deps, sourceOf(row, p), { ...what, provider: { name: "webpush", idempotent: false } }, async () => {
         const outcome = await sendWebPush(
           { keys: push.keys, fetch: push.fetch, now: deps.now(), topic: row.id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 32) },
           sub,
@@ -118,6 +128,7 @@ async function deliverOnce(
       id: newId("delivery"),
       orgId: source.orgId,
       sourceId: source.id,
+      notificationId: source.notification,
       channel: what.channel,
       to: what.to,
       template: what.template,
@@ -142,9 +153,16 @@ async function deliverOnce(
         .where(and(log, eq(notificationDeliveries.status, "sending")));
       throw new DeliveryError(reason, { permanent: true });
     }
+    // `queued` (written with the outbox row) or `retrying`: this is the next attempt.
     await db
       .update(notificationDeliveries)
-      .set({ status: "sending", provider: what.provider.name, attempts: sql`${notificationDeliveries.attempts} + 1`, updatedAt: now })
+      .set({
+        status: "sending",
+        to: what.to,
+        provider: what.provider.name,
+        attempts: sql`${notificationDeliveries.attempts} + 1`,
+        updatedAt: now,
+      })
       .where(log);
   }
   let result: SendResult;
@@ -220,6 +238,7 @@ async function suppress(deps: DeliveryDeps, source: Source, what: { channel: Cha
       id: newId("delivery"),
       orgId: source.orgId,
       sourceId: source.id,
+      notificationId: source.notification,
       channel: what.channel,
       to: what.to,
       template: what.template,
@@ -229,5 +248,9 @@ async function suppress(deps: DeliveryDeps, source: Source, what: { channel: Cha
       createdAt: now,
       updatedAt: now,
     })
-    .onConflictDoNothing();
+    .onConflictDoUpdate({
+      target: [notificationDeliveries.sourceId, notificationDeliveries.channel],
+      set: { status: "suppressed", to: what.to, provider: "none", error: why, updatedAt: now },
+      setWhere: eq(notificationDeliveries.status, "queued"),
+    });
 }

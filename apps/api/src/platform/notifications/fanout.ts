@@ -1,6 +1,6 @@
 import { newId } from "@gatherkit/core";
 import { inboxItems, notificationDeliveries, notificationPreferences, pushSubscriptions } from "@gatherkit/db";
-import { and, eq, inArray, notExists } from "drizzle-orm";
+import { and, eq, inArray, ne, notExists } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { insertWhen } from "../../lib/guarded-insert.js";
 import { type DeliveryDeps, DeliveryError, email, enqueueWhen, type NotifyPayload, push, realtime, sms } from "../../lib/outbox.js";
@@ -49,7 +49,12 @@ export async function fanOut(deps: DeliveryDeps, fan: FanOutDeps | undefined, p:
   const resolve = fan.resolvers[p.kind];
   if (!resolve) throw new DeliveryError(`no domain sends ${p.kind} notifications`, { permanent: true });
   const { db } = deps;
-  const done = and(eq(notificationDeliveries.sourceId, row.id), eq(notificationDeliveries.channel, "inbox"));
+  // Its log entry, once fanned out (the outbox wrote it `queued` with the row).
+  const done = and(
+    eq(notificationDeliveries.sourceId, row.id),
+    eq(notificationDeliveries.channel, "inbox"),
+    ne(notificationDeliveries.status, "queued"),
+  );
   const [earlier] = await db.select({ id: notificationDeliveries.id }).from(notificationDeliveries).where(done);
   if (earlier) return;
   const now = deps.now();
@@ -60,6 +65,7 @@ export async function fanOut(deps: DeliveryDeps, fan: FanOutDeps | undefined, p:
         id: newId("delivery"),
         orgId,
         sourceId: row.id,
+        notificationId: row.id,
         channel: "inbox",
         to,
         template: p.kind,
@@ -70,7 +76,11 @@ export async function fanOut(deps: DeliveryDeps, fan: FanOutDeps | undefined, p:
         createdAt: now,
         updatedAt: now,
       })
-      .onConflictDoNothing();
+      .onConflictDoUpdate({
+        target: [notificationDeliveries.sourceId, notificationDeliveries.channel],
+        set: { to, status, attempts: 1, error, provider: "inbox", updatedAt: now },
+        setWhere: eq(notificationDeliveries.status, "queued"),
+      });
 
   const resolved = await resolve(deps, orgId, p);
   if (!resolved) {
@@ -144,6 +154,7 @@ export async function fanOut(deps: DeliveryDeps, fan: FanOutDeps | undefined, p:
         ...(link ? { headers: { "List-Unsubscribe": `<${link}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } } : {}),
         template: p.kind,
         data: { recipient: r.recipientId, subjectId: p.subjectId },
+        notification: row.id,
       });
       writes.push(enqueueWhen(db, message, notDone, opts));
     }
@@ -157,7 +168,7 @@ export async function fanOut(deps: DeliveryDeps, fan: FanOutDeps | undefined, p:
       writes.push(enqueueWhen(db, message, notDone, opts));
     }
     for (const s of subs.filter((s) => s.recipientId === r.recipientId)) {
-      const message = push({ subscriptionId: s.id, ...rendered.push, template: p.kind });
+      const message = push({ subscriptionId: s.id, ...rendered.push, template: p.kind, notification: row.id });
       writes.push(enqueueWhen(db, message, notDone, opts));
     }
   }

@@ -17,6 +17,8 @@ import * as pushHandlers from "./push.handlers.js";
 import * as push from "./push.routes.js";
 import * as smsStatusHandlers from "./sms-status.handlers.js";
 import * as smsStatus from "./sms-status.routes.js";
+import * as suppressionsHandlers from "./suppressions.handlers.js";
+import * as suppressions from "./suppressions.routes.js";
 import * as unsubscribeHandlers from "./unsubscribe.handlers.js";
 import * as unsubscribe from "./unsubscribe.routes.js";
 
@@ -39,6 +41,9 @@ export const notificationsRouter = () =>
     .openapi(preferences.get, preferencesHandlers.get)
     .openapi(preferences.update, preferencesHandlers.update)
     .openapi(deliveries.list, deliveriesHandlers.list)
+    .openapi(deliveries.retrieveNotification, deliveriesHandlers.retrieveNotification)
+    .openapi(suppressions.list, suppressionsHandlers.list)
+    .openapi(suppressions.lift, suppressionsHandlers.lift)
     .openapi(outbox.list, outboxHandlers.list)
     .openapi(outbox.retrieve, outboxHandlers.retrieve)
     .openapi(smsStatus.status, smsStatusHandlers.status)

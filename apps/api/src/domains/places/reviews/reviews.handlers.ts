@@ -1,5 +1,5 @@
 import type { AppRouteHandler } from "../../../lib/types.js";
-import type { CreateRoute, ListRoute, ModerateRoute, ReplyRoute } from "./reviews.routes.js";
+import type { CreateRoute, DeleteReplyRoute, ListRoute, ModerateRoute, ReplyRoute } from "./reviews.routes.js";
 import * as service from "./reviews.service.js";
 
 export const create: AppRouteHandler<CreateRoute> = async (c) =>
@@ -13,3 +13,6 @@ export const moderate: AppRouteHandler<ModerateRoute> = async (c) =>
 
 export const reply: AppRouteHandler<ReplyRoute> = async (c) =>
   c.json(await service.replyToReview(c.var.deps, c.var.caller, c.req.valid("param").reviewId, c.req.valid("json")), 200);
+
+export const deleteReply: AppRouteHandler<DeleteReplyRoute> = async (c) =>
+  c.json(await service.deleteReply(c.var.deps, c.var.caller, c.req.valid("param").reviewId), 200);

@@ -77,3 +77,19 @@ export const reply = createRoute({
   },
 });
 export type ReplyRoute = typeof reply;
+
+export const deleteReply = createRoute({
+  method: "delete",
+  path: "/v1/reviews/{reviewId}/reply",
+  operationId: "places.reviews.deleteReply",
+  tags,
+  summary: "Take a reply to a review back",
+  description: "Staff. Removes the organization's reply, so the review shows none; a review without one answers as it is.",
+  security: security.organizer,
+  request: { params: pathIds({ reviewId: "review" }) },
+  responses: {
+    200: jsonResponse(ReviewSchema, "The review, without a reply."),
+    ...pickProblems(400, 401, 403, 404),
+  },
+});
+export type DeleteReplyRoute = typeof deleteReply;

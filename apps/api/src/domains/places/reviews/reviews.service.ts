@@ -188,3 +188,15 @@ export async function replyToReview(deps: Deps, caller: Caller | null, reviewId:
     },
   );
 }
+
+/** Staff: removes the organization's reply to one of its reviews (none: answers the review as it is). */
+export async function deleteReply(deps: Deps, caller: Caller | null, reviewId: string): Promise<Review> {
+  const staff = requireStaff(caller);
+  const [review] = await deps.db
+    .update(placeReviews)
+    .set({ reply: null, repliedAt: null })
+    .where(and(eq(placeReviews.id, reviewId), eq(placeReviews.orgId, staff.orgId)))
+    .returning();
+  if (!review) throw notFound("Review");
+  return toReview(review);
+}

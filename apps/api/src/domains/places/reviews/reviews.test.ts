@@ -145,5 +145,14 @@ describe("reviews", () => {
       [kept.id]: "The entrance is now signposted.",
       [dropped.id]: null,
     });
+
+    // Taking the reply back: staff of the review's organization only; then the review shows none.
+    const unreply = (token: string) => call(t, "DELETE", `/v1/reviews/${kept.id}/reply`, { token });
+    expectProblem(await unreply(other.secretKey), 404, "not_found");
+    expectProblem(await unreply(org.participantToken), 403, "permission_denied");
+    expect((await publicReviews(place)).map((r) => r.reply?.text)).toEqual(["The entrance is now signposted."]);
+    expect(expectStatus<Review>(await unreply(org.ownerToken), 200).reply).toBeNull();
+    expect((await publicReviews(place)).map((r) => r.reply)).toEqual([null]);
+    expect(expectStatus<Review>(await unreply(org.secretKey), 200)).toMatchObject({ id: kept.id, reply: null, status: "approved" });
   });
 });
