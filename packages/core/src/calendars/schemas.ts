@@ -1,6 +1,6 @@
 import { idSchema } from "../ids.js";
 import { PageQuerySchema, pageSchema } from "../pagination.js";
-import { text } from "../text.js";
+import { TEXT_PATTERN, text } from "../text.js";
 import { canonicalTimeZone, TimeZoneSchema } from "../time.js";
 import { z } from "../zod.js";
 
@@ -534,6 +534,9 @@ export const ICS_IMPORT_MAX_LINE = 10_000;
 export const ImportIcsSchema = z
   .strictObject({
     ics: z.string().min(1, "must not be empty").max(ICS_IMPORT_MAX_BYTES, `must be at most ${ICS_IMPORT_MAX_BYTES} characters`).openapi({
+      // The text rule holds (a control character is refused with 400), but the import's parser
+      // checks it itself, so the refusal names the file's line (`ics_invalid`).
+      pattern: TEXT_PATTERN.source,
       description: "The .ics file's text (a calendar app's export, or the body of a calendar URL).",
       example:
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example//EN\r\nBEGIN:VEVENT\r\nUID:kickoff-1@example.com\r\nDTSTAMP:20300601T120000Z\r\nDTSTART;TZID=Europe/Paris:20300701T090000\r\nDTEND;TZID=Europe/Paris:20300701T100000\r\nSUMMARY:Kick-off\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
