@@ -25,6 +25,8 @@ export async function startStripeStandIn() {
   let failing = false;
   let eventCount = 0;
   let webhook: { secret: string; send: (payload: string, signature: string) => Promise<void> } | undefined;
+  /** While set, events wait here instead of being sent (a webhook that is late). */
+  let held: string[] | undefined;
   /** PaymentIntents whose refunds answer 500 (a provider failing for some orders only). */
   const failRefundsOf = new Set<string>();
   const intents = new Map<string, Intent>();
@@ -47,7 +49,8 @@ export async function startStripeStandIn() {
       livemode: false,
       data: { object },
     });
-    await webhook.send(payload, signStripe(payload, webhook.secret));
+    if (held) held.push(payload);
+    else await webhook.send(payload, signStripe(payload, webhook.secret));
   };
   const intentObject = (pi: Intent) => ({
     id: pi.id,
@@ -266,6 +269,16 @@ export async function startStripeStandIn() {
     /** Sends each event, signed with `secret`, through `send` (e.g. a POST to the API's webhook). */
     setWebhook: (secret: string, send: (payload: string, signature: string) => Promise<void>) => {
       webhook = { secret, send };
+    },
+    /** Holds events back (true), or sends what was held, in order, and stops holding (false). */
+    holdWebhooks: async (hold: boolean) => {
+      if (hold) {
+        held ??= [];
+        return;
+      }
+      const queued = held ?? [];
+      held = undefined;
+      for (const payload of queued) if (webhook) await webhook.send(payload, signStripe(payload, webhook.secret));
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

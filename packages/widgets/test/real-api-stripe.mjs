@@ -50,6 +50,11 @@ export function realApiStripe() {
   const info = {
     name: "gatherkit-stripe-standin",
     async serve(context) {
+      // `?hold=1`: Stripe's webhooks wait (a late webhook); `?hold=0`: they are sent now.
+      if (context.path === `${STRIPE_PREFIX}/webhooks.json`) {
+        await (await stripe()).holdWebhooks(context.query.hold === "1");
+        return { body: "{}", type: "json" };
+      }
       if (context.path !== `${STRIPE_PREFIX}.json`) return undefined;
       await api.ready();
       return { body: JSON.stringify({ stripeJs: (await stripe()).stripeJs }), type: "json" };

@@ -26,6 +26,12 @@ export async function stripePlaces(): Promise<RealPlaces> {
   return body as RealPlaces;
 }
 
+/** Holds Stripe's webhooks back (`true`: a late webhook), or sends what was held (`false`). */
+export async function holdWebhooks(hold: boolean): Promise<void> {
+  const res = await fetch(`/__gatherkit-stripe/webhooks.json?hold=${hold ? 1 : 0}`, { cache: "no-store" });
+  if (!res.ok) throw new Error(`The Stripe stand-in did not answer: ${res.status}`);
+}
+
 /** The 3-D Secure challenge the stand-in Stripe.js shows (in the page's body, like Stripe's). */
 export const challenge = () => document.getElementById("standin-3ds");
 

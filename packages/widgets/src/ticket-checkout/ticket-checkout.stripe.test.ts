@@ -1,9 +1,10 @@
+import { GatherkitClient, Orders } from "@gatherkit/sdk";
 import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
 import { sendKeys } from "@web/test-runner-commands";
 import { active, find, part, parts, rendered, text } from "../../test/dom.js";
 import type { RealEvent } from "../../test/real-event.js";
-import { challenge, stripeEvent, stripeStandIn, typeCard } from "../../test/real-stripe.js";
+import { challenge, holdWebhooks, stripeEvent, stripeStandIn, typeCard } from "../../test/real-stripe.js";
 import type { GkTicketCheckout } from "./ticket-checkout.js";
 import "./ticket-checkout.js";
 
@@ -98,6 +99,37 @@ describe("<gk-ticket-checkout> with Stripe's Payment Element (the Stripe stand-i
     expect(active()).to.equal($(el, "#done"));
     expect(parts(el, "ticket-code")).to.have.length(1);
     await expect(el).to.be.accessible();
+  });
+
+  it("Stripe.js's success is not the order's: the widget waits until Stripe's webhook paid it", async () => {
+    const api = await stripeEvent();
+    const el = await mount(api);
+    const order = await checkOut(el);
+    await ready(el);
+    let completed = 0;
+    el.addEventListener("gk-checkout-complete", () => completed++);
+    await holdWebhooks(true);
+    try {
+      cardField(el)!.focus();
+      await typeCard("4242 4242 4242 4242");
+      await sendKeys({ press: "Enter" });
+      await waitUntil(() => status(el) === "Payment sent. Waiting for the confirmation…", "the widget never said it waits", {
+        timeout: 30_000,
+      });
+      // The widget read the order (still pending) and stays on the held step, saying so.
+      const client = new GatherkitClient({ baseUrl: api.apiBase, publishableKey: api.publishableKey });
+      expect((await new Orders(client).retrieveAsBuyer(order.id, order.buyerToken ?? "")).status).to.equal("pending");
+      await rendered(el);
+      expect(find(el, "#done")).to.equal(null);
+      expect(find(el, "#held")).to.not.equal(null);
+      expect(completed).to.equal(0);
+      await expect(el).to.be.accessible();
+    } finally {
+      await holdWebhooks(false);
+    }
+    await waitUntil(() => completed === 1, "the webhook's payment never reached the widget", { timeout: 30_000 });
+    await rendered(el);
+    expect(find(el, "#done")).to.not.equal(null);
   });
 
   it("a declined card says so (an alert, focus on it) and keeps the hold; another card then pays", async () => {
