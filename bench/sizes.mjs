@@ -93,19 +93,24 @@ export const SIZE_BUDGETS = [
   // On demand: realtime (3.7 KB) and the map, Leaflet 1.9 with its wrapper (42.0 KB), loaded after the first render.
   // 19.7 → 21.7 KB (h-places): filters (+0.86 KB), the online payment step shared with the slot picker
   // (+0.6 KB) and "Photos and reviews" (+0.5 KB).
-  { name: "<gk-parking-map>", entry: "packages/widgets/src/parking-map/index.ts", eager: 22.8, lazy: 3.8, later: 42.1 },
+  // h-pay: Stripe's Payment Element step (internal/payments/stripe-pay.ts, shared by the ticket checkout and the places
+  // widgets) +1.3 KB up front measured; later = @stripe/stripe-js (pure loader) and its mount code, 2.2 KB, loaded only
+  // when a buyer reaches a Stripe payment (Stripe.js itself then comes from Stripe, not from this bundle).
+  // With h-i18n's language mechanism merged too (+0.7–0.9 KB each): parking map 23.8, slot picker 21.3, ticket checkout 22.1 KB measured.
+  { name: "<gk-parking-map>", entry: "packages/widgets/src/parking-map/index.ts", eager: 23.9, lazy: 3.8, later: 44.4 },
   // 18.5 → 19.2 KB (h-places): the week grid (+27 B) and the online payment step (+0.6 KB).
-  { name: "<gk-slot-picker>", entry: "packages/widgets/src/slot-picker/index.ts", eager: 20.3, lazy: 3.8 },
+  { name: "<gk-slot-picker>", entry: "packages/widgets/src/slot-picker/index.ts", eager: 21.4, lazy: 3.8, later: 2.3 },
   // 19.2 KB measured when it was added (between <gk-plan> and <gk-vote>).
-  { name: "<gk-ticket-checkout>", entry: "packages/widgets/src/ticket-checkout/index.ts", eager: 20.8, lazy: 3.8 },
+  { name: "<gk-ticket-checkout>", entry: "packages/widgets/src/ticket-checkout/index.ts", eager: 22.2, lazy: 3.8, later: 2.3 },
   // Measured when they were added (the guests branch); they share internal/guests and the SDK's events resource.
   { name: "<gk-rsvp>", entry: "packages/widgets/src/rsvp/index.ts", eager: 18.7, lazy: 3.8 },
   { name: "<gk-agenda>", entry: "packages/widgets/src/agenda/index.ts", eager: 17.3, lazy: 3.8 },
   // 36.2 KB since <gk-parking-map> and <gk-slot-picker> (+5.9 KB), 41.0 KB with <gk-ticket-checkout> (+4.8 KB); on demand the parking map's Leaflet too; 41.4 KB once both branches were merged (the shared base grew by their common pieces).
   // 41.0 → 43.8 KB with the places widgets' grid, filters, payment step, photos and reviews (h-places).
-  { name: "every widget  @gatherkit/widgets", entry: "packages/widgets/src/index.ts", eager: 53.0, lazy: 3.8, later: 44.8 },
   // 52.9 KB measured after this session's merges: i18n (+3.65 KB) and the SDK resources the widgets
-  // share growing with the domains' new methods (about +0.2 KB).
+  // share growing with the domains' new methods (about +0.2 KB); h-pay +1.3 KB up front, +2.2 KB later
+  // (Stripe's Payment Element step, see <gk-parking-map>): 54.5 KB measured with both merged.
+  { name: "every widget  @gatherkit/widgets", entry: "packages/widgets/src/index.ts", eager: 54.6, lazy: 3.8, later: 47.0 },
   // 49.1 KB measured once <gk-inbox>, <gk-rsvp>, <gk-agenda> and the SDK's ticketing, uploads and SSO methods were all merged
   // (ticket checkout, rsvp and agenda +0.1–0.2 KB each from the SDK resources they share).
 ];

@@ -7,6 +7,7 @@ import { realApiEvents } from "./test/real-api-events.mjs";
 import { realApiInbox } from "./test/real-api-inbox.mjs";
 import { realApiPlaces } from "./test/real-api-places.mjs";
 import { realApiPlans } from "./test/real-api-plans.mjs";
+import { realApiStripe } from "./test/real-api-stripe.mjs";
 
 const CANDIDATES = [
   process.env.CHROME_PATH,
@@ -54,6 +55,8 @@ export default {
     realApiPlaces(api),
     realApiEvents(api),
     realApiInbox(api),
+    // A second API with the Stripe provider (against the Stripe stand-in), started only by the tests that ask.
+    ...realApiStripe(),
     esbuildPlugin({ ts: true, target: "es2022", tsconfig: fileURLToPath(new URL("./tsconfig.json", import.meta.url)) }),
   ],
   middleware: [

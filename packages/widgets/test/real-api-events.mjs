@@ -8,7 +8,8 @@
 import { realApiCaller } from "./real-api-keys.mjs";
 
 /** @param {{ ready(): Promise<{ apiBase: string, secretKey: string }> }} api the realApi() plugin */
-export function realApiEvents(api) {
+/** `prefix`: where its answers are served (another API instance gets another prefix). */
+export function realApiEvents(api, prefix = "/__gatherkit-api") {
   let n = 0;
   const { call, keyFor, serveJson } = realApiCaller(api, "Ticket widget tests");
 
@@ -85,11 +86,11 @@ export function realApiEvents(api) {
     };
   }
 
-  const events = serveJson("/__gatherkit-api/event.json", newEvent);
-  const guestEvents = serveJson("/__gatherkit-api/guest-event.json", newGuestEvent);
-  const cancel = serveJson("/__gatherkit-api/cancel-order.json", cancelOrder);
+  const events = serveJson(`${prefix}/event.json`, newEvent);
+  const guestEvents = serveJson(`${prefix}/guest-event.json`, newGuestEvent);
+  const cancel = serveJson(`${prefix}/cancel-order.json`, cancelOrder);
   return {
-    name: "gatherkit-real-api-events",
+    name: `gatherkit-real-api-events${prefix}`,
     serve: async (context) => (await events(context)) ?? (await guestEvents(context)) ?? cancel(context),
   };
 }

@@ -11,7 +11,8 @@
 // The window is tomorrow 10:00–12:00 UTC; `slotDate` is tomorrow.
 
 /** @param {{ ready(): Promise<{ apiBase: string, secretKey: string }> }} api the realApi() plugin */
-export function realApiPlaces(api) {
+/** `prefix`: where its answers are served (another API instance gets another prefix). */
+export function realApiPlaces(api, prefix = "/__gatherkit-api") {
   let n = 0;
   /** @type {Map<string, Promise<string>>} a publishable key per page origin */
   const keys = new Map();
@@ -113,9 +114,9 @@ export function realApiPlaces(api) {
   }
 
   return {
-    name: "gatherkit-real-api-places",
+    name: `gatherkit-real-api-places${prefix}`,
     async serve(context) {
-      if (context.path === "/__gatherkit-api/pay.json") {
+      if (context.path === `${prefix}/pay.json`) {
         // Pays on the local provider's checkout page, as the booker would in the tab the widget opened.
         const url = new URL(String(context.query.url ?? ""));
         const res = await fetch(new URL("/v1/payments/local/checkout", url), {
@@ -126,7 +127,7 @@ export function realApiPlaces(api) {
         });
         return { body: JSON.stringify({ status: res.status }), type: "json" };
       }
-      if (context.path !== "/__gatherkit-api/places.json") return undefined;
+      if (context.path !== `${prefix}/places.json`) return undefined;
       try {
         return { body: JSON.stringify(await newArea(`${context.protocol}://${context.host}`)), type: "json" };
       } catch (error) {

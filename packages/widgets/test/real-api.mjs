@@ -17,7 +17,12 @@ import { freePort } from "../../../scripts/lib/free-port.mjs";
 const API_DIR = fileURLToPath(new URL("../../../apps/api/", import.meta.url));
 const START_DEADLINE_MS = 90_000;
 
-export function realApi() {
+/**
+ * @param {{ name?: string, env?: () => Promise<Record<string, string>>, started?: (apiBase: string) => void, stop?: () => Promise<void> }} [options]
+ *   another instance (`name`), with more environment (e.g. the Stripe provider pointed at a stand-in),
+ *   told its address once it listens.
+ */
+export function realApi(options = {}) {
   /** @type {import("node:child_process").ChildProcess | undefined} */
   let child;
   let dataDir;
@@ -32,6 +37,7 @@ export function realApi() {
     const realtimeSecret = randomBytes(32).toString("hex");
     rooms = await startPartykit({ secret: realtimeSecret });
     const port = await freePort();
+    const extraEnv = options.env ? await options.env() : {};
     child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
       cwd: API_DIR,
       env: {
@@ -43,6 +49,7 @@ export function realApi() {
         NODE_ENV: "test",
         REALTIME_SECRET: realtimeSecret,
         REALTIME_HOST: rooms.host,
+        ...extraEnv,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -69,6 +76,7 @@ export function realApi() {
       });
     });
     const demo = JSON.parse(readFileSync(join(dataDir, "demo.json"), "utf8"));
+    options.started?.(apiBase);
     return { apiBase, secretKey: demo.secretKey };
   }
 
@@ -95,14 +103,14 @@ export function realApi() {
   }
 
   return {
-    name: "gatherkit-real-api",
+    name: options.name ?? "gatherkit-real-api",
     /** Starts the API if needed; its address and the demo organization's secret key, for other plugins. */
     ready() {
       started ??= start();
       return started;
     },
     async serve(context) {
-      if (context.path !== "/__gatherkit-api.json") return undefined;
+      if (options.name || context.path !== "/__gatherkit-api.json") return undefined;
       const origin = `${context.protocol}://${context.host}`;
       if (!envs.has(origin)) envs.set(origin, keysFor(origin));
       try {
@@ -120,6 +128,7 @@ export function realApi() {
         await exited;
       }
       await rooms?.stop();
+      await options.stop?.();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

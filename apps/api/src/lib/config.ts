@@ -131,6 +131,17 @@ function paymentsFromEnv(env: Record<string, string | undefined>): Config["payme
   if (env.STRIPE_SECRET_KEY) out.stripeSecretKey = env.STRIPE_SECRET_KEY;
   if (env.STRIPE_WEBHOOK_SECRET) out.stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET;
   if (env.STRIPE_ACCOUNT) out.stripeAccount = env.STRIPE_ACCOUNT;
+  if (env.STRIPE_PUBLISHABLE_KEY) {
+    if (!/^pk_(test|live)_[A-Za-z0-9_]+$/.test(env.STRIPE_PUBLISHABLE_KEY))
+      throw new Error("STRIPE_PUBLISHABLE_KEY must be a Stripe publishable key (pk_test_… or pk_live_…).");
+    out.stripePublishableKey = env.STRIPE_PUBLISHABLE_KEY;
+  }
+  if (env.STRIPE_CHECKOUT) {
+    if (env.STRIPE_CHECKOUT !== "payment_element" && env.STRIPE_CHECKOUT !== "checkout_session") {
+      throw new Error("STRIPE_CHECKOUT must be payment_element or checkout_session.");
+    }
+    out.stripeCheckout = env.STRIPE_CHECKOUT;
+  }
   if (Boolean(out.stripeSecretKey) !== Boolean(out.stripeWebhookSecret)) {
     throw new Error("Set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take payments with Stripe (neither: the local provider).");
   }

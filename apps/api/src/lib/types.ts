@@ -80,6 +80,14 @@ export interface Config {
     stripeWebhookSecret?: string;
     /** Stripe Connect: act on this connected account (`acct_…`) instead of the platform account. */
     stripeAccount?: string;
+    /** Given to the buyer's browser with each payment, for Stripe.js (`pk_…`); the widgets' Payment Element needs it. */
+    stripePublishableKey?: string;
+    /**
+     * How buyers pay with Stripe: `payment_element` (a PaymentIntent whose client secret the page
+     * confirms with Stripe's Payment Element) or `checkout_session` (a Checkout Session: Stripe's
+     * hosted page, opened from the widget). Default `payment_element`.
+     */
+    stripeCheckout?: "payment_element" | "checkout_session";
     stripeApi?: { host: string; port: number; protocol: "http" | "https" };
   };
   /**

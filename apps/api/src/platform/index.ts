@@ -32,6 +32,8 @@ export function platformRouter(
       // The local provider's checkout page: HTML for a person, not part of the API's contract.
       .get("/v1/payments/local/checkout", pay.localPage)
       .post("/v1/payments/local/checkout", pay.localSubmit)
+      // Where Stripe Checkout sends the buyer back (`STRIPE_CHECKOUT=checkout_session`).
+      .get("/v1/payments/return", pay.returnPage)
       .route("/", notificationsRouter())
       .route("/", webhooksRouter(webhookEvents))
       .route("/", uploadsRouter())

@@ -378,7 +378,16 @@ export const OrderPaymentSchema = z
       description: "For Stripe's Payment Element in the buyer's page. Only in the answer that started the checkout.",
     }),
     checkoutUrl: z.string().nullable().openapi({
-      description: "The local provider's checkout page (embedded default). Only in the answer that started the checkout.",
+      description:
+        "A page to pay on: the local provider's checkout (embedded default) or Stripe Checkout's (`STRIPE_CHECKOUT=checkout_session`). Only in the answer that started the checkout.",
+    }),
+    publishableKey: z.string().nullable().openapi({
+      description:
+        "Stripe's publishable key (`pk_…`) for Stripe.js, with `clientSecret` (the Payment Element). Only in the answer that started the payment.",
+    }),
+    stripeAccount: z.string().nullable().openapi({
+      description:
+        "Stripe Connect: the connected account (`acct_…`) Stripe.js must act on; null for the platform account. Only in the answer that started the payment.",
     }),
   })
   .openapi("OrderPayment");

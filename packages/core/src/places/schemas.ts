@@ -460,8 +460,16 @@ export const BookingPaymentSchema = z
     paymentIntentId: z.string().nullable(),
     /** The browser confirms the payment with this (Stripe's Payment Element); in the creating or extending answer only. */
     clientSecret: z.string().nullable(),
-    /** The local provider's checkout page; in the creating or extending answer only. */
+    /** A page to pay on (the local provider's, or Stripe Checkout's); in the creating or extending answer only. */
     checkoutUrl: z.string().nullable(),
+    publishableKey: z.string().nullable().openapi({
+      description:
+        "Stripe's publishable key (`pk_…`) for Stripe.js, with `clientSecret` (the Payment Element). Only in the answer that created or extended the booking.",
+    }),
+    stripeAccount: z.string().nullable().openapi({
+      description:
+        "Stripe Connect: the connected account (`acct_…`) Stripe.js must act on; null for the platform account. Only in the answer that created or extended the booking.",
+    }),
     /** An unpaid booking's capacity is held until then; null once paid. */
     expiresAt: z.iso.datetime().nullable(),
     paidAt: z.iso.datetime().nullable(),

@@ -7,6 +7,7 @@ import { ConfigurationError } from "../base/errors.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
 import { TaskStatus } from "../base/task.js";
+import { StripePay, stripeTargetOf } from "../internal/payments/stripe-pay.js";
 import { placesOf } from "../internal/places/api.js";
 import {
   type BookingCompleteDetail,
@@ -16,6 +17,7 @@ import {
   renderConfirmation,
   renderPayment,
   rereadBooking,
+  untilSettled,
 } from "../internal/places/booking.js";
 import { placesStyles } from "../internal/places/places.styles.js";
 import { overlaps, PlaceRooms } from "../internal/places/rooms.js";
@@ -112,7 +114,7 @@ const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `
  * @csspart book-button - Opens the booking form for a place.
  * @csspart booking - The booking form's section, with `booking-title`, `booking-summary`, `booking-form`, `field`, `input`, `submit-button`, `cancel-button`.
  * @csspart form-error - Why the API refused the booking.
- * @csspart payment - A booking waiting for its online payment: `payment-title`, the `pay-link` (the payment page, in a new tab) and `paid-button` ("I have paid").
+ * @csspart payment - A booking waiting for its online payment: `payment-title`, the `pay-link` (the payment page, in a new tab) and `paid-button` ("I have paid"), or Stripe's Payment Element (`payment-form`, `payment-element`, `pay-button`).
  * @csspart confirmation - The confirmation, with `confirmation-title`, `reference` and `done-button`.
  *
  * @cssproperty --gk-parking-map-height - Height of the map (default 20rem).
@@ -122,6 +124,7 @@ export class GkParkingMap extends GkElement {
   static override styles = [GkElement.styles, placesStyles, parkingMapStyles];
   static override properties: PropertyDeclarations = {
     center: {},
+    stripeJsUrl: { attribute: "stripe-js-url" },
     radiusKm: { attribute: "radius-km", type: Number },
     kind: {},
     features: {},
@@ -137,6 +140,11 @@ export class GkParkingMap extends GkElement {
     tilesFailed: { state: true },
   };
 
+  /**
+   * Where Stripe.js is loaded from for a paid booking, instead of Stripe's own address: for a page
+   * whose policy self-hosts it, or a stand-in in tests. Leave it out in production.
+   */
+  declare stripeJsUrl: string | undefined;
   /** Where to search around, as `"lat,lng"` in decimal degrees. */
   declare center: string | undefined;
   /** How far from the center, in km (default 2). */
@@ -170,6 +178,7 @@ export class GkParkingMap extends GkElement {
   /** Free counts the room told us about since the search (place id → free for the window). */
   readonly #free = new Map<string, number>();
   readonly #actions = new ActionController(this);
+  readonly #stripe = new StripePay(this, { scriptUrl: () => this.stripeJsUrl, onSubmitted: () => void this.#awaitPaid() });
   #searchedAt = 0;
   #map: PlacesMap | undefined;
   #mapLoad: Promise<void> | undefined;
@@ -456,6 +465,7 @@ export class GkParkingMap extends GkElement {
         busy: this.#actions.busy("paid"),
         problem: this.#actions.renderProblem("paid"),
         onPaid: () => void this.#paid(),
+        stripe: this.#stripe,
       });
     }
     if (this.booked) {
@@ -517,21 +527,37 @@ export class GkParkingMap extends GkElement {
   }
 
   /** "I have paid": the booking again, as its booker; confirmed only once the provider's webhook said so. */
-  async #paid(): Promise<void> {
+  async #paid(quiet = false): Promise<Booking | undefined> {
     const gk = this.gatherkit;
     const held = this.booked;
     if (!gk || !held) return;
     const booking = await this.#actions.run("paid", () => rereadBooking(placesOf(gk), held.booking));
     if (!booking) return;
     const reason = notPaidReason(booking);
-    if (reason) return this.#actions.fail("paid", reason);
+    // Waiting after a Payment Element payment: "not yet" is no news, only the hold's end is.
+    if (reason) {
+      if (!quiet || booking.status !== "pending_payment") this.#actions.fail("paid", reason);
+      return booking;
+    }
     this.booked = { booking, place: held.place };
     this.#actions.focusAfterUpdate("#confirmation-title");
     emit(this, "gk-booking-complete", { booking, place: held.place });
+    return booking;
+  }
+
+  /** Stripe.js accepted the payment: wait for the API to confirm the booking (Stripe's webhook), reading it again. */
+  async #awaitPaid(): Promise<void> {
+    const held = this.booked;
+    await untilSettled(
+      () => this.#paid(true),
+      () => this.isConnected && this.booked === held && this.#stripe.state === "waiting",
+    );
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    const paying = this.booked?.booking.status === "pending_payment" ? this.booked.booking.payment : undefined;
+    this.#stripe.sync(stripeTargetOf(paying));
     const results = this.#results;
     const gk = this.gatherkit;
     this.#rooms.follow(

@@ -6,6 +6,7 @@ import { ConfigurationError, describeError } from "../base/errors.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
 import { initialState, TaskStatus } from "../base/task.js";
+import { StripePay, stripeTargetOf } from "../internal/payments/stripe-pay.js";
 import { placesOf } from "../internal/places/api.js";
 import {
   type BookingCompleteDetail,
@@ -15,6 +16,7 @@ import {
   renderConfirmation,
   renderPayment,
   rereadBooking,
+  untilSettled,
 } from "../internal/places/booking.js";
 import { placesStyles } from "../internal/places/places.styles.js";
 import { PlaceRooms } from "../internal/places/rooms.js";
@@ -98,13 +100,14 @@ const MOVES: Record<string, (c: number, r: number, rows: number, ctrl: boolean) 
  * @csspart slots-status - Loading, "No free slots this week", or why the slots could not load (with `retry-button`).
  * @csspart booking - The booking form's section (see `<gk-parking-map>`).
  * @csspart form-error - Why the API refused the booking.
- * @csspart payment - A booking waiting for its online payment: `payment-title`, the `pay-link` (the payment page, in a new tab) and `paid-button` ("I have paid").
+ * @csspart payment - A booking waiting for its online payment: `payment-title`, the `pay-link` (the payment page, in a new tab) and `paid-button` ("I have paid"), or Stripe's Payment Element (`payment-form`, `payment-element`, `pay-button`).
  * @csspart confirmation - The confirmation, with `confirmation-title`, `reference` and `done-button`.
  */
 export class GkSlotPicker extends GkElement {
   static override styles = [GkElement.styles, placesStyles, slotPickerStyles];
   static override properties: PropertyDeclarations = {
     place: {},
+    stripeJsUrl: { attribute: "stripe-js-url" },
     date: {},
     focused: { state: true },
     weekStart: { state: true },
@@ -112,6 +115,11 @@ export class GkSlotPicker extends GkElement {
     booked: { state: true },
   };
 
+  /**
+   * Where Stripe.js is loaded from for a paid booking, instead of Stripe's own address: for a page
+   * whose policy self-hosts it, or a stand-in in tests. Leave it out in production.
+   */
+  declare stripeJsUrl: string | undefined;
   /** The place's id (`plc_…`); it must be booked by slot. */
   declare place: string | undefined;
   /** The first day shown (`2030-07-01`, a date at the place); default: today there. */
@@ -124,6 +132,7 @@ export class GkSlotPicker extends GkElement {
   declare protected booked: BookingCompleteDetail | undefined;
 
   readonly #actions = new ActionController(this);
+  readonly #stripe = new StripePay(this, { scriptUrl: () => this.stripeJsUrl, onSubmitted: () => void this.#awaitPaid() });
   #loadedAt = 0;
   /** The keyboard moved: put focus on the focus cell once it is shown. */
   #refocus = false;
@@ -363,6 +372,7 @@ export class GkSlotPicker extends GkElement {
         busy: this.#actions.busy("paid"),
         problem: this.#actions.renderProblem("paid"),
         onPaid: () => void this.#paid(),
+        stripe: this.#stripe,
       });
     }
     if (this.booked) {
@@ -409,21 +419,37 @@ export class GkSlotPicker extends GkElement {
   }
 
   /** "I have paid": the booking again, as its booker; confirmed only once the provider's webhook said so. */
-  async #paid(): Promise<void> {
+  async #paid(quiet = false): Promise<Booking | undefined> {
     const gk = this.gatherkit;
     const held = this.booked;
     if (!gk || !held) return;
     const booking = await this.#actions.run("paid", () => rereadBooking(placesOf(gk), held.booking));
     if (!booking) return;
     const reason = notPaidReason(booking);
-    if (reason) return this.#actions.fail("paid", reason);
+    // Waiting after a Payment Element payment: "not yet" is no news, only the hold's end is.
+    if (reason) {
+      if (!quiet || booking.status !== "pending_payment") this.#actions.fail("paid", reason);
+      return booking;
+    }
     this.booked = { booking, place: held.place };
     this.#actions.focusAfterUpdate("#confirmation-title");
     emit(this, "gk-booking-complete", { booking, place: held.place });
+    return booking;
+  }
+
+  /** Stripe.js accepted the payment: wait for the API to confirm the booking (Stripe's webhook), reading it again. */
+  async #awaitPaid(): Promise<void> {
+    const held = this.booked;
+    await untilSettled(
+      () => this.#paid(true),
+      () => this.isConnected && this.booked === held && this.#stripe.state === "waiting",
+    );
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    const paying = this.booked?.booking.status === "pending_payment" ? this.booked.booking.payment : undefined;
+    this.#stripe.sync(stripeTargetOf(paying));
     const gk = this.gatherkit;
     const place = this.#placeValue;
     this.#rooms.follow(gk && placesOf(gk), place ? [place.id] : [], this.#loadedAt);

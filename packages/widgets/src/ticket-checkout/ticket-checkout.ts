@@ -6,6 +6,7 @@ import { describeError } from "../base/errors.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
 import { Strings } from "../base/i18n.js";
+import { StripePay, type StripeTarget, stripeTargetOf } from "../internal/payments/stripe-pay.js";
 import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
 import {
   type Availability,
@@ -57,6 +58,8 @@ interface StoredOrder {
   orderId: string;
   buyerToken: string;
   checkoutUrl: string | null;
+  /** Stripe's Payment Element: what Stripe.js confirms the payment with (this tab's own order only). */
+  stripe?: StripeTarget;
 }
 
 type Step = "select" | "pay" | "done" | "ended";
@@ -69,8 +72,9 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /**
  * Sells an event's tickets on your page: the ticket types with their price and live remaining
  * stock, quantity steppers bounded by each type's per-order limits and what is left, the buyer's
- * name and email, then a hold on the tickets with its countdown while the buyer pays (the local
- * provider's checkout page in a new tab), and the confirmation with the tickets' codes once the
+ * name and email, then a hold on the tickets with its countdown while the buyer pays — with
+ * Stripe's Payment Element in the widget (@stripe/stripe-js and Stripe.js load only at this step),
+ * or on a payment page in a new tab (Stripe Checkout, or the local provider's) — and the confirmation with the tickets' codes once the
  * payment is confirmed by the provider. A free order is confirmed at once. Stock changes made by
  * other buyers arrive live through the event's room; a buyer who reloads or comes back finds
  * their order where they left it (kept in the tab's sessionStorage).
@@ -99,6 +103,9 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * @csspart form-error - Why the API refused the checkout.
  * @csspart countdown - The time left on the hold.
  * @csspart pay-link - The link to the payment page.
+ * @csspart payment-form - Stripe's Payment Element with its progress line and Pay button.
+ * @csspart payment-element - Where Stripe's Payment Element is mounted.
+ * @csspart pay-button - Pay (Stripe's Payment Element).
  * @csspart confirmation-code - The order's confirmation code.
  * @csspart ticket - One issued ticket.
  * @csspart ticket-code - A ticket's code, shown at the door.
@@ -110,6 +117,7 @@ export class GkTicketCheckout extends GkElement {
   static override styles = [GkElement.styles, ticketCheckoutStyles];
   static override properties: PropertyDeclarations = {
     event: {},
+    stripeJsUrl: { attribute: "stripe-js-url" },
     strings: { attribute: false },
     _qty: { state: true },
     _live: { state: true },
@@ -124,6 +132,11 @@ export class GkTicketCheckout extends GkElement {
 
   /** The event's id (`evt_…`). */
   declare event: string | undefined;
+  /**
+   * Where Stripe.js is loaded from, instead of Stripe's own address: for a page whose policy
+   * self-hosts it, or a stand-in in tests. Leave it out in production.
+   */
+  declare stripeJsUrl: string | undefined;
   /** The widget's sentences (see `TICKET_CHECKOUT_STRINGS`), to translate them. Property only. */
   declare strings: Partial<TicketCheckoutStrings>;
 
@@ -139,6 +152,7 @@ export class GkTicketCheckout extends GkElement {
   declare _status: string | undefined;
 
   readonly #actions = new ActionController(this);
+  readonly #stripe = new StripePay(this, { scriptUrl: () => this.stripeJsUrl, onSubmitted: () => void this.#refreshOrder() });
   #subscription: { client: GatherkitClient; eventId: string; sub: Subscription } | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastPoll = 0;
@@ -221,6 +235,7 @@ export class GkTicketCheckout extends GkElement {
     this.#keepSubscription();
     if (this._step === "pay") this.#startTimer();
     else this.#stopTimer();
+    this.#stripe.sync(this._step === "pay" && this._order?.status === "pending" ? this._stored?.stripe : undefined);
   }
 
   /** One subscription to the event's room while the event is shown; a new one when the client or event changes. */
@@ -324,7 +339,13 @@ export class GkTicketCheckout extends GkElement {
       },
     });
     if (!order) return;
-    const stored: StoredOrder = { orderId: order.id, buyerToken: order.buyerToken ?? "", checkoutUrl: order.payment?.checkoutUrl ?? null };
+    const stripe = stripeTargetOf(order.payment);
+    const stored: StoredOrder = {
+      orderId: order.id,
+      buyerToken: order.buyerToken ?? "",
+      checkoutUrl: order.payment?.checkoutUrl ?? null,
+      ...(stripe ? { stripe } : {}),
+    };
     this.#store(stored);
     emit(this, "gk-checkout-started", { eventId: event.id, orderId: order.id, order });
     this.#show(order);
@@ -577,6 +598,7 @@ export class GkTicketCheckout extends GkElement {
     const mm = Math.floor(left / 60_000);
     const ss = String(Math.floor((left % 60_000) / 1000)).padStart(2, "0");
     const url = this._stored?.checkoutUrl;
+    const stripe = this._stored?.stripe;
     const amount = formatMoney(order.total, order.currency, this.resolvedLocale);
     return html`<div>
         <h3 id="held">${s.held}</h3>
@@ -586,16 +608,22 @@ export class GkTicketCheckout extends GkElement {
       </div>
       <p>${s.heldFor} <span part="countdown" role="timer" aria-live="off"><time datetime=${`PT${mm}M${ss}S`}>${mm}:${ss}</time></span></p>
       ${
-        url
-          ? html`<a part="pay-link" href=${url} target="_blank" rel="noopener">${s.pay(amount)}</a>
-            <p class="muted">${s.payHint}</p>`
-          : html`<p class="muted">${s.stripeHint}</p>`
+        stripe
+          ? this.#stripe.render(amount)
+          : url
+            ? html`<a part="pay-link" href=${url} target="_blank" rel="noopener">${s.pay(amount)}</a>
+              <p class="muted">${s.payHint}</p>`
+            : html`<p class="muted">${s.stripeHint}</p>`
       }
       ${this.#actions.renderProblem("poll")}
-      <div class="actions">
-        <button part="button" type="button" class="secondary" aria-disabled=${this.#actions.busy("poll") ? "true" : "false"}
-          @click=${() => void this.#refreshOrder()}>${s.checkPayment}</button>
-      </div>`;
+      ${
+        stripe
+          ? nothing
+          : html`<div class="actions">
+            <button part="button" type="button" class="secondary" aria-disabled=${this.#actions.busy("poll") ? "true" : "false"}
+              @click=${() => void this.#refreshOrder()}>${s.checkPayment}</button>
+          </div>`
+      }`;
   }
 }
 

@@ -30,6 +30,8 @@ export class LocalProvider implements PaymentsProvider {
       id,
       clientSecret: `${id}_secret_${randomToken(24)}`,
       checkoutUrl: `${this.#publicUrl}/v1/payments/local/checkout?token=${token}`,
+      publishableKey: null,
+      stripeAccount: null,
     };
   }
 

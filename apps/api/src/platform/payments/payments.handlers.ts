@@ -65,7 +65,27 @@ export function paymentsHandlers(handlers: Record<string, PaymentEventHandler>) 
       </html>`);
   };
 
-  return { webhook, localPage, localSubmit };
+  /**
+   * Where Stripe Checkout (`checkout_session` mode) sends the buyer back. It says nothing about the
+   * payment's outcome beyond what the buyer did: the order or booking follows the webhook, and the
+   * widget that opened the payment shows it.
+   */
+  const returnPage = (c: Context<AppBindings>) => {
+    const paid = c.req.query("outcome") === "paid";
+    c.header("content-security-policy", LOCAL_PAGE_CSP);
+    return c.html(html`<!doctype html>
+      <html lang="en">
+        <head><meta charset="utf-8" /><title>${paid ? "Payment sent" : "Payment not made"}</title></head>
+        <body>
+          <main>
+            <h1>${paid ? "Payment sent" : "Payment not made"}</h1>
+            <p>${paid ? "Go back to the page you came from: it shows your confirmation as soon as the payment is confirmed." : "Go back to the page you came from to try again."}</p>
+          </main>
+        </body>
+      </html>`);
+  };
+
+  return { webhook, localPage, localSubmit, returnPage };
 }
 
 async function openLocal(c: Context<AppBindings>, token: string | undefined) {

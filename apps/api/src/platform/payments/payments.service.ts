@@ -19,6 +19,9 @@ export function paymentsProvider(config: Config): PaymentsProvider {
             secretKey: s.stripeSecretKey,
             webhookSecret: s.stripeWebhookSecret,
             account: s.stripeAccount,
+            publishableKey: s.stripePublishableKey,
+            mode: s.stripeCheckout,
+            returnUrl: `${config.publicUrl.replace(/\/+$/, "")}/v1/payments/return`,
             api: s.stripeApi,
           })
         : new LocalProvider({ secret: config.jwtSecret, publicUrl: config.publicUrl });
@@ -59,6 +62,7 @@ export async function handleWebhook(
   } catch {
     throw new ApiError(400, "invalid_signature", "The Stripe-Signature header does not match this body (or is older than 5 minutes).");
   }
+  if (provider.normalize) event = await provider.normalize(event);
   const object = event.data.object as { metadata?: Record<string, string> | null };
   const handler = handlers[object.metadata?.domain ?? ""];
   if (handler) await handler(deps, event);

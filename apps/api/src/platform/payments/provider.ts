@@ -11,8 +11,12 @@ export interface PaymentIntent {
   id: string;
   /** For the browser to confirm the payment (Stripe's Payment Element); null where not needed. */
   clientSecret: string | null;
-  /** The local provider's checkout page; null for Stripe (the page uses the Payment Element). */
+  /** A page to pay on: the local provider's checkout, or Stripe Checkout's (`checkout_session` mode); null for the Payment Element. */
   checkoutUrl: string | null;
+  /** Stripe.js's publishable key (`pk_…`) for the Payment Element; null otherwise. */
+  publishableKey: string | null;
+  /** Stripe Connect: the connected account Stripe.js acts on (`acct_…`); null for the platform account. */
+  stripeAccount: string | null;
 }
 
 export interface CreatePaymentIntent {
@@ -37,6 +41,12 @@ export interface PaymentsProvider {
   }): Promise<{ id: string; status?: string | null }>;
   /** The webhook signing secret events are verified with. */
   webhookSecret(): Promise<string>;
+  /**
+   * A verified event as the domains read it (PaymentIntent and charge events whose metadata names
+   * what was paid for). Stripe Checkout's session events become PaymentIntent-shaped events whose
+   * id is the session's (what the domains stored), see `StripeProvider`.
+   */
+  normalize?(event: Stripe.Event): Promise<Stripe.Event>;
 }
 
 /** Stripe's webhook tolerance: a signature older (or newer) than this is refused. */
@@ -68,24 +78,56 @@ export function signWebhook(payload: string, secret: string, timestamp?: number)
   });
 }
 
+/** The metadata mark of a Checkout Session's PaymentIntent (its events are read through the session). */
+const VIA_CHECKOUT = "gkCheckoutSession";
+
+/**
+ * Stripe, in one of two modes (the organizer's choice, `STRIPE_CHECKOUT`):
+ *
+ * - `payment_element`: a PaymentIntent; the buyer's page confirms it with Stripe's Payment
+ *   Element (client secret + publishable key in the answer).
+ * - `checkout_session`: a Checkout Session (`mode: payment`, Stripe's hosted page; the buyer comes
+ *   back to the API's `/v1/payments/return` page). Its id (`cs_…`) is what the domains store as the
+ *   payment's id; its `checkout.session.completed` (paid) and `…async_payment_succeeded` events
+ *   reach them as `payment_intent.succeeded` for that id, `…async_payment_failed` as
+ *   `payment_intent.payment_failed`. Its PaymentIntent carries the metadata without `domain` (its
+ *   own events are only recorded) and a mark, so that its `charge.refunded` events are read as the
+ *   session's (found with `checkout.sessions.list({ payment_intent })`); refunds look the
+ *   PaymentIntent up from the session.
+ */
 export class StripeProvider implements PaymentsProvider {
   readonly name = "stripe";
   readonly #stripe: Stripe;
   readonly #webhookSecret: string;
   readonly #account: string | undefined;
+  readonly #publishableKey: string | null;
+  readonly #mode: "payment_element" | "checkout_session";
+  readonly #returnUrl: string;
 
   constructor(opts: {
     secretKey: string;
     webhookSecret: string;
     account?: string;
+    publishableKey?: string;
+    mode?: "payment_element" | "checkout_session";
+    /** Where Stripe Checkout sends the buyer back (the API's `/v1/payments/return` page). */
+    returnUrl?: string;
     api?: { host: string; port: number; protocol: "http" | "https" };
   }) {
     this.#stripe = stripeClient(opts.secretKey, opts.api);
     this.#webhookSecret = opts.webhookSecret;
     this.#account = opts.account;
+    this.#publishableKey = opts.publishableKey ?? null;
+    this.#mode = opts.mode ?? "payment_element";
+    this.#returnUrl = opts.returnUrl ?? "";
+  }
+
+  get #options() {
+    return this.#account ? { stripeAccount: this.#account } : {};
   }
 
   async createPaymentIntent(p: CreatePaymentIntent): Promise<PaymentIntent> {
+    if (this.#mode === "checkout_session") return this.#createSession(p);
     const intent = await this.#stripe.paymentIntents.create(
       {
         amount: p.amount,
@@ -94,9 +136,73 @@ export class StripeProvider implements PaymentsProvider {
         description: p.description,
         automatic_payment_methods: { enabled: true },
       },
-      { idempotencyKey: p.idempotencyKey, ...(this.#account ? { stripeAccount: this.#account } : {}) },
+      { idempotencyKey: p.idempotencyKey, ...this.#options },
     );
-    return { id: intent.id, clientSecret: intent.client_secret, checkoutUrl: null };
+    return {
+      id: intent.id,
+      clientSecret: intent.client_secret,
+      checkoutUrl: null,
+      publishableKey: this.#publishableKey,
+      stripeAccount: this.#account ?? null,
+    };
+  }
+
+  async #createSession(p: CreatePaymentIntent): Promise<PaymentIntent> {
+    const { domain, ...rest } = p.metadata;
+    const back = (outcome: string) => `${this.#returnUrl}?outcome=${outcome}`;
+    const session = await this.#stripe.checkout.sessions.create(
+      {
+        mode: "payment",
+        line_items: [
+          { quantity: 1, price_data: { currency: p.currency.toLowerCase(), unit_amount: p.amount, product_data: { name: p.description } } },
+        ],
+        metadata: p.metadata,
+        payment_intent_data: {
+          description: p.description,
+          metadata: { ...rest, [VIA_CHECKOUT]: "1", ...(domain ? { gkDomain: domain } : {}) },
+        },
+        success_url: back("paid"),
+        cancel_url: back("cancelled"),
+      },
+      { idempotencyKey: p.idempotencyKey, ...this.#options },
+    );
+    return { id: session.id, clientSecret: null, checkoutUrl: session.url, publishableKey: null, stripeAccount: null };
+  }
+
+  async normalize(event: Stripe.Event): Promise<Stripe.Event> {
+    const type = event.type as string;
+    if (type.startsWith("checkout.session.")) {
+      const session = event.data.object as Stripe.Checkout.Session;
+      const paid =
+        (type === "checkout.session.completed" && session.payment_status === "paid") || type === "checkout.session.async_payment_succeeded";
+      const failed = type === "checkout.session.async_payment_failed";
+      if (!paid && !failed) return event;
+      const object = {
+        id: session.id,
+        object: "payment_intent",
+        amount: session.amount_total ?? 0,
+        amount_received: paid ? (session.amount_total ?? 0) : 0,
+        currency: session.currency ?? "",
+        metadata: session.metadata ?? {},
+        status: paid ? "succeeded" : "requires_payment_method",
+      };
+      return {
+        ...event,
+        type: paid ? "payment_intent.succeeded" : "payment_intent.payment_failed",
+        data: { object },
+      } as unknown as Stripe.Event;
+    }
+    const object = event.data.object as { metadata?: Record<string, string> | null; payment_intent?: unknown };
+    if (object.metadata?.[VIA_CHECKOUT] !== "1") return event;
+    // A Checkout Session's PaymentIntent: its refunds are the session's; the rest is recorded only.
+    if (type !== "charge.refunded" || typeof object.payment_intent !== "string") return event;
+    const sessions = await this.#stripe.checkout.sessions.list({ payment_intent: object.payment_intent, limit: 1 }, this.#options);
+    const session = sessions.data[0];
+    if (!session) return event;
+    return {
+      ...event,
+      data: { ...event.data, object: { ...object, payment_intent: session.id, metadata: session.metadata ?? {} } },
+    } as unknown as Stripe.Event;
   }
 
   async refund(p: {
@@ -105,13 +211,20 @@ export class StripeProvider implements PaymentsProvider {
     idempotencyKey: string;
     metadata?: Record<string, string>;
   }): Promise<{ id: string; status: string | null }> {
+    let paymentIntent = p.paymentIntentId;
+    if (paymentIntent.startsWith("cs_")) {
+      const session = await this.#stripe.checkout.sessions.retrieve(paymentIntent, {}, this.#options);
+      const pi = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
+      if (!pi) throw new Error(`Checkout Session ${paymentIntent} has no payment to refund.`);
+      paymentIntent = pi;
+    }
     const refund = await this.#stripe.refunds.create(
       {
-        payment_intent: p.paymentIntentId,
+        payment_intent: paymentIntent,
         ...(p.amount === undefined ? {} : { amount: p.amount }),
         ...(p.metadata ? { metadata: p.metadata } : {}),
       },
-      { idempotencyKey: p.idempotencyKey, ...(this.#account ? { stripeAccount: this.#account } : {}) },
+      { idempotencyKey: p.idempotencyKey, ...this.#options },
     );
     return { id: refund.id, status: refund.status };
   }

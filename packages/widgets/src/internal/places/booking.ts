@@ -1,5 +1,6 @@
 import type { Booking, BookingCreateParams, Place, Places } from "@gatherkit/sdk";
 import { html, nothing, type TemplateResult } from "lit";
+import { type StripePay, stripeTargetOf } from "../payments/stripe-pay.js";
 import { formatInstantRange, formatMoney } from "../plans/format.js";
 
 declare global {
@@ -99,12 +100,16 @@ export interface PaymentOptions {
   /** Why the last "I have paid" check did not confirm it (from an ActionController). */
   problem: TemplateResult | typeof nothing;
   onPaid: () => void;
+  /** Stripe's Payment Element, used when the booking's payment is one (client secret and publishable key). */
+  stripe?: StripePay;
 }
 
 /**
- * A booking waiting for its online payment (`pending_payment`): what it holds and until when, a
- * link to the payment page (the local provider's checkout, in a new tab), and "I have paid",
- * which reads the booking again: the API confirms it only when the provider's webhook said so.
+ * A booking waiting for its online payment (`pending_payment`): what it holds and until when, and
+ * either Stripe's Payment Element in the widget (`o.stripe`; the widget then waits for the API's
+ * confirmation by itself) or a link to the payment page (Stripe Checkout or the local provider's
+ * checkout, in a new tab) and "I have paid", which reads the booking again: the API confirms it
+ * only when the provider's webhook said so.
  */
 export function renderPayment(booking: Booking, place: Place, o: PaymentOptions): TemplateResult {
   const pay = booking.payment;
@@ -114,7 +119,10 @@ export function renderPayment(booking: Booking, place: Place, o: PaymentOptions)
     <h3 id="payment-title" part="payment-title" tabindex="-1">Pay to confirm: ${place.name}</h3>
     <p>${formatInstantRange(booking.start, booking.end, place.timeZone)} · ${price}</p>
     <p class="muted">${until ? `Your spot is held until ${until}.` : "Your spot is held while you pay."} Reference ${booking.id}.</p>
-    <div class="actions">
+    ${
+      o.stripe && stripeTargetOf(pay)
+        ? o.stripe.render(price)
+        : html`<div class="actions">
       ${
         pay?.checkoutUrl
           ? html`<a part="button pay-link" href=${pay.checkoutUrl} target="_blank" rel="noopener">Pay ${price}<span class="visually-hidden"> (opens in a new tab)</span></a>`
@@ -123,7 +131,8 @@ export function renderPayment(booking: Booking, place: Place, o: PaymentOptions)
       <button part="button paid-button" class="secondary" type="button" aria-disabled=${o.busy ? "true" : "false"} @click=${o.onPaid}>
         ${o.busy ? "Checking…" : "I have paid"}
       </button>
-    </div>
+    </div>`
+    }
     ${o.problem}
   </section>`;
 }
@@ -132,7 +141,31 @@ export function renderPayment(booking: Booking, place: Place, o: PaymentOptions)
 export async function rereadBooking(places: Places, booking: Booking): Promise<Booking> {
   const token = booking.access?.token;
   const now = await places.bookings.retrieve(booking.id, token ? { headers: { authorization: `Bearer ${token}` } } : {});
-  return { ...now, access: booking.access };
+  // The secrets to pay with come only in the creating answer: keep them while it is the same payment.
+  const had = booking.payment;
+  const payment =
+    now.payment && had && now.payment.paymentIntentId === had.paymentIntentId
+      ? {
+          ...now.payment,
+          clientSecret: had.clientSecret,
+          checkoutUrl: had.checkoutUrl,
+          publishableKey: had.publishableKey,
+          stripeAccount: had.stripeAccount,
+        }
+      : now.payment;
+  return { ...now, access: booking.access, payment };
+}
+
+/**
+ * After Stripe.js accepted a payment: reads the booking (`check`) every 1.5 s until the API
+ * confirmed it, the hold ended, or `waiting()` says the widget stopped waiting (at most 10 minutes).
+ */
+export async function untilSettled(check: () => Promise<Booking | undefined>, waiting: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && waiting(); i++) {
+    const b = await check().catch(() => undefined);
+    if (b && b.status !== "pending_payment") return;
+    await new Promise((r) => setTimeout(r, 1500));
+  }
 }
 
 /** Why a booking read after "I have paid" is not confirmed, or undefined when it is. */

@@ -31,6 +31,8 @@ const orderExample = {
     paymentIntentId: "pi_3Pq2m8x1v4w6n0p5",
     clientSecret: "pi_3Pq2m8x1v4w6n0p5_secret_9x2q7fctrh",
     checkoutUrl: null,
+    publishableKey: "pk_test_51Pq2m8x1v4w6n0p5",
+    stripeAccount: null,
   },
   tickets: [],
   discount: null,

@@ -58,6 +58,8 @@ export function toOrder(
           paymentIntentId: row.paymentIntentId,
           clientSecret: secrets?.clientSecret ?? null,
           checkoutUrl: secrets?.checkoutUrl ?? null,
+          publishableKey: secrets?.publishableKey ?? null,
+          stripeAccount: secrets?.stripeAccount ?? null,
         }
       : null,
     tickets: issued.map((x) => ({

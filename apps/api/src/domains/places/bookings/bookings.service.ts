@@ -71,6 +71,8 @@ export function toBooking(row: BookingRow, extra: { intent?: PaymentIntent; acce
           paymentIntentId: intentId,
           clientSecret: extra.intent?.clientSecret ?? null,
           checkoutUrl: extra.intent?.checkoutUrl ?? null,
+          publishableKey: extra.intent?.publishableKey ?? null,
+          stripeAccount: extra.intent?.stripeAccount ?? null,
           expiresAt: row.status === "pending_payment" ? toIso(row.holdExpiresAt) : null,
           paidAt: toIso(row.paidAt),
           amountRefunded: row.amountRefunded + row.refundPending,

@@ -1,0 +1,173 @@
+import { html, type LitElement, nothing, type ReactiveController } from "lit";
+import type { MountedPayment } from "./stripe-element.js";
+
+/** What Stripe.js needs to confirm a payment in the page: from an order's or a booking's `payment`, in the answer that opened it. */
+export interface StripeTarget {
+  clientSecret: string;
+  publishableKey: string;
+  stripeAccount: string | null;
+}
+
+/** How a confirmation ended, as the widget shows it (the order or booking itself follows the webhook). */
+export type PaymentOutcome =
+  | { kind: "submitted" }
+  | { kind: "requires_action" }
+  | { kind: "invalid"; message: string }
+  | { kind: "declined"; message: string; code: string | undefined };
+
+/** A payment to confirm with Stripe's Payment Element, or undefined (the local provider, Stripe Checkout, or a later read without secrets). */
+export function stripeTargetOf(
+  payment:
+    | { provider: string; clientSecret: string | null; publishableKey?: string | null; stripeAccount?: string | null }
+    | null
+    | undefined,
+): StripeTarget | undefined {
+  if (payment?.provider !== "stripe" || !payment.clientSecret || !payment.publishableKey) return undefined;
+  return { clientSecret: payment.clientSecret, publishableKey: payment.publishableKey, stripeAccount: payment.stripeAccount ?? null };
+}
+
+type State = "loading" | "ready" | "paying" | "action" | "declined" | "waiting" | "failed";
+
+/** The element the Payment Element is mounted in (one per widget). */
+const CONTAINER = "gk-stripe-element";
+
+/**
+ * The Payment Element step shared by `<gk-ticket-checkout>`, `<gk-parking-map>` and
+ * `<gk-slot-picker>`. `sync(target)` (from the host's `updated`) loads @stripe/stripe-js and
+ * Stripe.js on demand — only now, when a buyer reaches payment — and mounts the element; `render`
+ * draws the form around it: a progress line, the decline (an alert, the form stays to try another
+ * card), the bank's extra step, and Pay. After Stripe.js accepted the payment the widget waits:
+ * `onSubmitted` asks the host to read the order or booking, which is paid only once the API had
+ * Stripe's webhook — never on the browser's word.
+ */
+export class StripePay implements ReactiveController {
+  state: State = "loading";
+  message = "";
+  #target: StripeTarget | undefined;
+  #mounted: MountedPayment | undefined;
+  #generation = 0;
+
+  constructor(
+    private readonly host: LitElement,
+    private readonly opts: { scriptUrl: () => string | undefined; onSubmitted: () => void },
+  ) {
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.reset();
+  }
+
+  /** Forgets the mounted element (a new order, the end of the step). */
+  reset(): void {
+    this.#generation++;
+    this.#mounted?.destroy();
+    this.#mounted = undefined;
+    this.#target = undefined;
+    this.state = "loading";
+    this.message = "";
+  }
+
+  /** Mounts the Payment Element for `target` once its container is in the page (call from `updated`). */
+  sync(target: StripeTarget | undefined): void {
+    if (this.#target?.clientSecret === target?.clientSecret) return;
+    this.reset();
+    if (!target) return;
+    const container = this.host.renderRoot.querySelector<HTMLElement>(`#${CONTAINER}`);
+    if (!container) return;
+    this.#target = target;
+    const generation = this.#generation;
+    const mine = () => generation === this.#generation;
+    import("./stripe-element.js")
+      .then(({ mountPaymentElement }) =>
+        mountPaymentElement(container, target, { scriptUrl: this.opts.scriptUrl(), locale: document.documentElement.lang || undefined }),
+      )
+      .then(
+        (mounted) => {
+          if (!mine()) return mounted.destroy();
+          this.#mounted = mounted;
+          this.#set("ready", "");
+        },
+        (err: unknown) => {
+          if (!mine()) return;
+          this.#set("failed", `The payment form could not load (${err instanceof Error ? err.message : String(err)}). Try again later.`);
+        },
+      );
+  }
+
+  #set(state: State, message: string): void {
+    this.state = state;
+    this.message = message;
+    this.host.requestUpdate();
+  }
+
+  async #run(step: (m: MountedPayment) => Promise<PaymentOutcome>): Promise<void> {
+    const mounted = this.#mounted;
+    if (!mounted || this.state === "paying" || this.state === "waiting" || this.state === "loading") return;
+    const generation = this.#generation;
+    this.#set("paying", "");
+    let outcome: PaymentOutcome;
+    try {
+      outcome = await step(mounted);
+    } catch (err) {
+      outcome = { kind: "declined", message: err instanceof Error ? err.message : String(err), code: undefined };
+    }
+    if (generation !== this.#generation) return;
+    if (outcome.kind === "submitted") {
+      this.#set("waiting", "");
+      this.opts.onSubmitted();
+    } else if (outcome.kind === "requires_action") {
+      this.#set("action", "");
+      this.#focus("#gk-stripe-action");
+    } else if (outcome.kind === "invalid") {
+      this.#set("ready", outcome.message);
+      mounted.focus();
+    } else {
+      this.#set("declined", outcome.message || "The payment was declined. Try another card or payment method.");
+      this.#focus("#gk-stripe-error");
+    }
+  }
+
+  #focus(selector: string): void {
+    void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>(selector)?.focus());
+  }
+
+  /** The form around the Payment Element; `amount` is the formatted price on the Pay button. */
+  render(amount: string) {
+    const s = this.state;
+    const blocked = s === "loading" || s === "paying" || s === "waiting" || s === "failed";
+    const progress =
+      s === "loading"
+        ? "Loading the secure payment form…"
+        : s === "paying"
+          ? "Processing your payment… If your bank asks you to confirm it, follow its steps."
+          : s === "waiting"
+            ? "Payment sent. Waiting for the confirmation…"
+            : "";
+    const submit = (e: SubmitEvent) => {
+      e.preventDefault();
+      void this.#run((m) => m.confirm());
+    };
+    return html`<form part="payment-form" class="stripe-pay" novalidate aria-label="Payment" aria-busy=${blocked ? "true" : "false"} @submit=${submit}>
+      <div id=${CONTAINER} part="payment-element"></div>
+      <p role="status" class="muted">${progress}</p>
+      ${
+        s === "declined" || s === "failed" || (s === "ready" && this.message)
+          ? html`<p id="gk-stripe-error" part="form-error" role="alert" tabindex="-1">${this.message}</p>`
+          : nothing
+      }
+      ${
+        s === "action"
+          ? html`<p>Your bank asks you to confirm this payment.</p>
+            <button id="gk-stripe-action" part="button" type="button" @click=${() => void this.#run((m) => m.nextAction())}>Confirm with your bank</button>`
+          : nothing
+      }
+      ${
+        s === "waiting" || s === "action"
+          ? nothing
+          : html`<button part="button pay-button" type="submit" aria-disabled=${blocked ? "true" : "false"}>
+            ${s === "declined" ? `Try again: pay ${amount}` : `Pay ${amount}`}</button>`
+      }
+    </form>`;
+  }
+}
