@@ -33,7 +33,7 @@ export const lift = createRoute({
   },
   responses: {
     200: jsonResponse(EmailSuppressionLiftSchema, "Lifted; the next email to the address goes out."),
-    ...pickProblems(400, 401, 403, 404, 422),
+    ...pickProblems(400, 401, 403, 404, 413, 415, 422),
   },
 });
 export type LiftRoute = typeof lift;
