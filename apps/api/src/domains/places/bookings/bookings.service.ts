@@ -189,7 +189,8 @@ export async function createBooking(deps: Deps, caller: Caller | null, input: Cr
   // before it and sealed with it, answered only if the capacity guard let it in. One paid online
   // writes again once its payment is open: this write is the point a retry after a crash resumes
   // from (above), and the second seals the answer.
-  const access = visitor && participantId ? await bookerAccess(deps, row, participantId) : undefined;
+  // (One paid online gets its token with the answer `openBookingPayment` builds, not here.)
+  const access = !online && visitor && participantId ? await bookerAccess(deps, row, participantId) : undefined;
   const written = sql`EXISTS (SELECT 1 FROM ${placeBookings} WHERE ${placeBookings.id} = ${row.id})`;
   if (online) resumeOnCommit(deps, row.id, written);
   else answerOnCommit(deps, 201, toBooking(row, { access }), written);
