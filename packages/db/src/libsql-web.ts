@@ -1,5 +1,5 @@
 import { type Config, createClient } from "@libsql/client/web";
-import { fromLibsqlClient, type LibsqlHandle } from "./libsql.js";
+import { fromLibsqlClient, type LibsqlHandle } from "./libsql-handle.js";
 
 /**
  * libSQL over HTTP (Turso or `sqld`) with the fetch-based client, for runtimes without Node

@@ -1,14 +1,8 @@
-import { type Client, type Config, createClient } from "@libsql/client";
-import { drizzle } from "drizzle-orm/libsql";
-import type { Db } from "./index.js";
-import type { MigrationDriver } from "./migrate.js";
-import * as schema from "./schema/index.js";
+import { type Config, createClient } from "@libsql/client";
+import { fromLibsqlClient, type LibsqlHandle } from "./libsql-handle.js";
+import { cacheStatements } from "./statement-cache.js";
 
-export interface LibsqlHandle {
-  db: Db;
-  client: Client;
-  migrations: MigrationDriver;
-}
+export { fromLibsqlClient, type LibsqlHandle } from "./libsql-handle.js";
 
 /**
  * How long a statement on a local file waits for another connection's write to finish before
@@ -20,23 +14,8 @@ export const BUSY_TIMEOUT_MS = 5000;
 
 /** A libSQL database: a local file (`file:…`), `:memory:`, or Turso over HTTP (`libsql://…`). */
 export function createLibsqlDb(config: Config): LibsqlHandle {
+  // Local files and `:memory:` compile each statement once per connection (see statement-cache.ts).
+  cacheStatements();
   const client = createClient({ timeout: BUSY_TIMEOUT_MS, ...config });
   return fromLibsqlClient(client);
-}
-
-export function fromLibsqlClient(client: Client): LibsqlHandle {
-  const db = drizzle(client, { schema });
-  return {
-    db,
-    client,
-    migrations: {
-      async all(sql) {
-        const rs = await client.execute(sql);
-        return rs.rows as unknown as Record<string, unknown>[];
-      },
-      async batch(statements) {
-        await client.batch(statements, "write");
-      },
-    },
-  };
 }

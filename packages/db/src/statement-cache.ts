@@ -1,0 +1,62 @@
+import Database from "libsql";
+
+/**
+ * Prepared statements kept per connection, so the same SQL is compiled once, not on every call.
+ *
+ * `@libsql/client`'s local-file driver calls `prepare(sql)` for every statement it runs (a
+ * `BEGIN` and `COMMIT` of each batch included) and throws the statement away. The API runs the
+ * same few hundred statements over and over (drizzle builds identical text for identical
+ * queries), and under load compiling them was the largest single cost of a write: 15% of a
+ * checkout's CPU in a profile of the holds bench. Reusing them is safe because the driver runs
+ * each statement to completion synchronously (`all` or `run`), so a cached statement is never
+ * half-stepped when it is next used, and SQLite recompiles a statement by itself when the schema
+ * changed under it (a migration).
+ *
+ * Installed on libsql's `Database.prototype` (the driver gives no other way in), once per process,
+ * for every connection of every local client; each connection keeps at most `MAX_PER_CONNECTION`
+ * statements, least recently used dropped first. Remote (`libsql://`, HTTP) and D1 clients do not
+ * use this class and are not affected.
+ */
+export const MAX_PER_CONNECTION = 256;
+
+type Prepare = (this: Database.Database, sql: string) => Database.Statement;
+const INSTALLED = Symbol.for("gatherkit.statementCache");
+
+interface Patched {
+  [INSTALLED]?: { uncached: Prepare };
+}
+
+const caches = new WeakMap<object, Map<string, Database.Statement>>();
+
+/** Turns the cache on (idempotent). Returns the handle on the uncached `prepare` (tests swap it to count compilations). */
+export function cacheStatements(): { uncached: Prepare } {
+  const proto = Database.prototype as unknown as Database.Database & Patched;
+  const installed = proto[INSTALLED];
+  if (installed) return installed;
+  // The uncached `prepare` is looked up through `handle` on each miss, so a test can count misses.
+  const handle = { uncached: proto.prepare as unknown as Prepare };
+  const cached = function prepare(this: Database.Database, sql: string): Database.Statement {
+    let cache = caches.get(this);
+    if (!cache) {
+      cache = new Map();
+      caches.set(this, cache);
+    }
+    const hit = cache.get(sql);
+    if (hit) {
+      // Most recently used goes last, so the first key is the one to drop.
+      cache.delete(sql);
+      cache.set(sql, hit);
+      return hit;
+    }
+    const stmt = handle.uncached.call(this, sql);
+    if (cache.size >= MAX_PER_CONNECTION) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    cache.set(sql, stmt);
+    return stmt;
+  };
+  Object.defineProperty(proto, "prepare", { value: cached, writable: true, configurable: true });
+  Object.defineProperty(proto, INSTALLED, { value: handle });
+  return handle;
+}
