@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { DOMAINS } from "./domains/index.js";
 import { createBaseApp } from "./lib/create-app.js";
 import { domainTasks, type PaymentEventHandler, type RoomAccessCheck } from "./lib/domain.js";
+import { problems } from "./lib/openapi.js";
 import { serveStaticAssets } from "./lib/static-assets.js";
 import type { Deps } from "./lib/types.js";
 import { platformRouter } from "./platform/index.js";
@@ -48,6 +49,7 @@ export function createApp(deps: Deps) {
   });
 
   registerWebhookCatalogue(app.openAPIRegistry, webhookEvents);
+  documentCommonProblems(app.openAPIRegistry);
 
   app.doc31("/v1/openapi.json", () => ({
     openapi: "3.1.0",
@@ -116,4 +118,21 @@ async function docsContentSecurityPolicy(html: string, fromCdn: boolean): Promis
     "base-uri 'none'",
     "form-action 'none'",
   ].join("; ");
+}
+
+/**
+ * Problems middleware answers before any route runs, documented on every operation they reach: the
+ * body limit's 413 whatever the method (a DELETE or an action without a body of its own included),
+ * and on a POST with an `Idempotency-Key` the key's 409 (in flight, or carried out without a
+ * stored answer) and 422 (used with a different request).
+ */
+function documentCommonProblems(registry: ReturnType<typeof createBaseApp>["openAPIRegistry"]): void {
+  for (const d of registry.definitions) {
+    if (d.type !== "route" || d.route.method === "get") continue;
+    const responses = d.route.responses as Record<string, unknown>;
+    responses[413] ??= problems[413];
+    if (d.route.method !== "post") continue;
+    responses[409] ??= problems[409];
+    responses[422] ??= problems[422];
+  }
 }

@@ -45,9 +45,11 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const REPLAY_PATH = process.env.FUZZ_PATH;
 
 // Calendar connections configured (a token key and a default Google app), so connecting a client
-// can begin; no fuzz case reaches Google, since no client of the fuzz is connected.
+// can begin; no fuzz case reaches Google, since no client of the fuzz is connected. The organizer's
+// access token lives as long as the longest run (FUZZ_RUNS=150 takes over 15 minutes on a busy machine).
 const t = await createTestApp({
   env: {
+    ACCESS_TOKEN_TTL_SECONDS: String(6 * 60 * 60),
     CALENDAR_TOKEN_KEY: `fuzz:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64")}`,
     GOOGLE_CLIENT_ID: "fuzz.apps.googleusercontent.com",
     GOOGLE_CLIENT_SECRET: "fuzz-secret",
