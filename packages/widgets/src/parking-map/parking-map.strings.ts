@@ -1,5 +1,5 @@
 import { plural } from "../base/i18n.js";
-import { PLACES_STRINGS } from "../internal/places/places.strings.js";
+import { PLACES_STRINGS, type PlacesStrings, withPlaces } from "../internal/places/places.strings.js";
 
 const places = (n: number) => `${n} ${plural("en", n, { one: "place", other: "places" })}`;
 
@@ -60,12 +60,14 @@ export const PARKING_MAP_STRINGS = {
   stars: (n: number) => `${n} of 5`,
   reply: (place: string, text: string) => `Reply from ${place}: ${text}`,
 };
+/** A language's table of the widget's own sentences (the shared ones are in `PlacesStrings`). */
+export type OwnParkingMapStrings = Omit<ParkingMapStrings, keyof PlacesStrings>;
 export type ParkingMapStrings = typeof PARKING_MAP_STRINGS;
 
 /** The other languages' tables, each its own chunk (see `locales/`). */
-export const PARKING_MAP_LOCALES = {
+export const PARKING_MAP_LOCALES = withPlaces<ParkingMapStrings>({
   de: () => import("./locales/de.js"),
   fr: () => import("./locales/fr.js"),
   es: () => import("./locales/es.js"),
   ar: () => import("./locales/ar.js"),
-};
+});

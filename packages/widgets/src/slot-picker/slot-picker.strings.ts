@@ -1,4 +1,4 @@
-import { PLACES_STRINGS } from "../internal/places/places.strings.js";
+import { PLACES_STRINGS, type PlacesStrings, withPlaces } from "../internal/places/places.strings.js";
 
 /**
  * Every sentence `<gk-slot-picker>` shows, in English (with the booking form's, payment's and
@@ -23,12 +23,14 @@ export const SLOT_PICKER_STRINGS = {
   freeOne: "Free",
   past: "Past",
 };
+/** A language's table of the widget's own sentences (the shared ones are in `PlacesStrings`). */
+export type OwnSlotPickerStrings = Omit<SlotPickerStrings, keyof PlacesStrings>;
 export type SlotPickerStrings = typeof SLOT_PICKER_STRINGS;
 
 /** The other languages' tables, each its own chunk (see `locales/`). */
-export const SLOT_PICKER_LOCALES = {
+export const SLOT_PICKER_LOCALES = withPlaces<SlotPickerStrings>({
   de: () => import("./locales/de.js"),
   fr: () => import("./locales/fr.js"),
   es: () => import("./locales/es.js"),
   ar: () => import("./locales/ar.js"),
-};
+});

@@ -152,7 +152,10 @@ for (const lang of ["de", "ar"] as const) {
     this.timeout(60_000);
 
     it(`<gk-parking-map lang="${lang}">: search, list, details, map, booking, payment and confirmation`, async () => {
-      const { default: table } = await import(`../../parking-map/locales/${lang}.ts`);
+      const table = {
+        ...(await import(`./locales/${lang}.ts`)).default,
+        ...(await import(`../../parking-map/locales/${lang}.ts`)).default,
+      };
       const pieces = englishPieces(PARKING_MAP_STRINGS, table);
       const api = new FakeApi();
       const host = await fixture<HTMLElement>(
@@ -211,7 +214,10 @@ for (const lang of ["de", "ar"] as const) {
     });
 
     it(`<gk-slot-picker lang="${lang}">: the week grid, a selection, booking, payment and confirmation`, async () => {
-      const { default: table } = await import(`../../slot-picker/locales/${lang}.ts`);
+      const table = {
+        ...(await import(`./locales/${lang}.ts`)).default,
+        ...(await import(`../../slot-picker/locales/${lang}.ts`)).default,
+      };
       const pieces = englishPieces(SLOT_PICKER_STRINGS, table);
       const api = new FakeApi();
       const host = await fixture<HTMLElement>(

@@ -1,4 +1,4 @@
-import { plural } from "../../base/i18n.js";
+import { type LocaleLoaders, plural } from "../../base/i18n.js";
 import { STRIPE_PAY_STRINGS } from "../payments/stripe-pay.strings.js";
 
 /**
@@ -37,3 +37,25 @@ export const PLACES_STRINGS = {
   reviews: (n: number) => `${n} ${plural("en", n, { one: "review", other: "reviews" })}`,
 };
 export type PlacesStrings = typeof PLACES_STRINGS;
+
+/** The other languages' tables of the shared sentences, each its own chunk (see `locales/`). */
+const PLACES_LOCALES: LocaleLoaders<PlacesStrings> = {
+  de: () => import("./locales/de.js"),
+  fr: () => import("./locales/fr.js"),
+  es: () => import("./locales/es.js"),
+  ar: () => import("./locales/ar.js"),
+};
+
+/**
+ * A places widget's loaders: its own table of a language and the shared one, two chunks fetched
+ * together (each small; the shared one is cached for the other places widget on the page).
+ */
+export function withPlaces<T extends PlacesStrings>(own: LocaleLoaders<Omit<T, keyof PlacesStrings>>): LocaleLoaders<T> {
+  return Object.fromEntries(
+    Object.entries(own).map(([lang, load]) => [
+      lang,
+      () =>
+        Promise.all([PLACES_LOCALES[lang]!(), load()]).then(([shared, mine]) => ({ default: { ...shared.default, ...mine.default } as T })),
+    ]),
+  );
+}

@@ -1,11 +1,9 @@
 import { plural } from "../../base/i18n.js";
-import places from "../../internal/places/locales/ar.js";
-import type { ParkingMapStrings } from "../parking-map.strings.js";
+import type { OwnParkingMapStrings } from "../parking-map.strings.js";
 
 const n = (count: number) => `${count} ${plural("ar", count, { one: "مكان", two: "مكانان", few: "أماكن", many: "مكانًا", other: "مكان" })}`;
 
 export default {
-  ...places,
   mapLabel: "خريطة الأماكن (القائمة فيها الأماكن نفسها)",
   mapFailed: "تعذّر تحميل الخريطة؛ كل الأماكن موجودة في القائمة.",
   searching: "جارٍ البحث عن أماكن…",
@@ -55,4 +53,4 @@ export default {
   reviewsOf: (place) => `مراجعات ${place}`,
   stars: (c) => `${c} من 5`,
   reply: (place, text) => `رد من ${place}: ${text}`,
-} satisfies ParkingMapStrings;
+} satisfies OwnParkingMapStrings;

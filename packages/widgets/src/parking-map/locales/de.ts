@@ -1,11 +1,9 @@
 import { plural } from "../../base/i18n.js";
-import places from "../../internal/places/locales/de.js";
-import type { ParkingMapStrings } from "../parking-map.strings.js";
+import type { OwnParkingMapStrings } from "../parking-map.strings.js";
 
 const n = (count: number) => `${count} ${plural("de", count, { one: "Ort", other: "Orte" })}`;
 
 export default {
-  ...places,
   mapLabel: "Karte der Orte (die Liste enthält dieselben Orte)",
   mapFailed: "Die Karte konnte nicht geladen werden; alle Orte stehen in der Liste.",
   searching: "Orte werden gesucht…",
@@ -55,4 +53,4 @@ export default {
   reviewsOf: (place) => `Bewertungen von ${place}`,
   stars: (c) => `${c} von 5`,
   reply: (place, text) => `Antwort von ${place}: ${text}`,
-} satisfies ParkingMapStrings;
+} satisfies OwnParkingMapStrings;

@@ -1,11 +1,9 @@
 import { plural } from "../../base/i18n.js";
-import places from "../../internal/places/locales/es.js";
-import type { ParkingMapStrings } from "../parking-map.strings.js";
+import type { OwnParkingMapStrings } from "../parking-map.strings.js";
 
 const n = (count: number) => `${count} ${plural("es", count, { one: "lugar", other: "lugares" })}`;
 
 export default {
-  ...places,
   mapLabel: "Mapa de los lugares (la lista tiene los mismos lugares)",
   mapFailed: "No se pudo cargar el mapa; todos los lugares están en la lista.",
   searching: "Buscando lugares…",
@@ -55,4 +53,4 @@ export default {
   reviewsOf: (place) => `Reseñas de ${place}`,
   stars: (c) => `${c} de 5`,
   reply: (place, text) => `Respuesta de ${place}: ${text}`,
-} satisfies ParkingMapStrings;
+} satisfies OwnParkingMapStrings;

@@ -1,11 +1,9 @@
 import { plural } from "../../base/i18n.js";
-import places from "../../internal/places/locales/fr.js";
-import type { ParkingMapStrings } from "../parking-map.strings.js";
+import type { OwnParkingMapStrings } from "../parking-map.strings.js";
 
 const n = (count: number) => `${count} ${plural("fr", count, { one: "lieu", other: "lieux" })}`;
 
 export default {
-  ...places,
   mapLabel: "Carte des lieux (la liste contient les mêmes lieux)",
   mapFailed: "La carte n’a pas pu se charger ; tous les lieux sont dans la liste.",
   searching: "Recherche de lieux…",
@@ -55,4 +53,4 @@ export default {
   reviewsOf: (place) => `Avis sur ${place}`,
   stars: (c) => `${c} sur 5`,
   reply: (place, text) => `Réponse de ${place} : ${text}`,
-} satisfies ParkingMapStrings;
+} satisfies OwnParkingMapStrings;

@@ -1,8 +1,6 @@
-import places from "../../internal/places/locales/ar.js";
-import type { SlotPickerStrings } from "../slot-picker.strings.js";
+import type { OwnSlotPickerStrings } from "../slot-picker.strings.js";
 
 export default {
-  ...places,
   loadingPlace: "جارٍ تحميل المكان…",
   notBySlot: (place) => `لا يُحجز ${place} بفترات زمنية.`,
   perSlot: (price, length) => `${price} لكل فترة مدتها ${length}`,
@@ -18,4 +16,4 @@ export default {
   closed: "مغلق",
   freeOne: "شاغر",
   past: "انقضى",
-} satisfies SlotPickerStrings;
+} satisfies OwnSlotPickerStrings;

@@ -1,8 +1,6 @@
-import places from "../../internal/places/locales/de.js";
-import type { SlotPickerStrings } from "../slot-picker.strings.js";
+import type { OwnSlotPickerStrings } from "../slot-picker.strings.js";
 
 export default {
-  ...places,
   loadingPlace: "Der Ort wird geladen…",
   notBySlot: (place) => `${place} wird nicht nach Zeitfenstern gebucht.`,
   perSlot: (price, length) => `${price} pro Zeitfenster von ${length}`,
@@ -18,4 +16,4 @@ export default {
   closed: "Geschlossen",
   freeOne: "Frei",
   past: "Vorbei",
-} satisfies SlotPickerStrings;
+} satisfies OwnSlotPickerStrings;

@@ -1,8 +1,6 @@
-import places from "../../internal/places/locales/es.js";
-import type { SlotPickerStrings } from "../slot-picker.strings.js";
+import type { OwnSlotPickerStrings } from "../slot-picker.strings.js";
 
 export default {
-  ...places,
   loadingPlace: "Cargando el lugar…",
   notBySlot: (place) => `${place} no se reserva por franjas horarias.`,
   perSlot: (price, length) => `${price} por franja de ${length}`,
@@ -18,4 +16,4 @@ export default {
   closed: "Cerrado",
   freeOne: "Libre",
   past: "Pasada",
-} satisfies SlotPickerStrings;
+} satisfies OwnSlotPickerStrings;

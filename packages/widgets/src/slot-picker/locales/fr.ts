@@ -1,8 +1,6 @@
-import places from "../../internal/places/locales/fr.js";
-import type { SlotPickerStrings } from "../slot-picker.strings.js";
+import type { OwnSlotPickerStrings } from "../slot-picker.strings.js";
 
 export default {
-  ...places,
   loadingPlace: "Chargement du lieu…",
   notBySlot: (place) => `${place} ne se réserve pas par créneau.`,
   perSlot: (price, length) => `${price} par créneau de ${length}`,
@@ -18,4 +16,4 @@ export default {
   closed: "Fermé",
   freeOne: "Libre",
   past: "Passé",
-} satisfies SlotPickerStrings;
+} satisfies OwnSlotPickerStrings;
