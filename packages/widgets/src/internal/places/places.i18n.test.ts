@@ -1,7 +1,8 @@
 import { expect, fixture, html, waitUntil } from "@open-wc/testing";
 import "../../../test/setup.js";
 import { find, findAll, part, text } from "../../../test/dom.js";
-import { FakeApi, type PendingRequest } from "../../../test/fake-api.js";
+import { FakeApi } from "../../../test/fake-api.js";
+import { answerRoomWeek, booking, GARAGE, nextApi, ROOM, SEARCH } from "../../../test/fake-places.js";
 import type { GkParkingMap } from "../../parking-map/parking-map.js";
 import { PARKING_MAP_STRINGS } from "../../parking-map/parking-map.strings.js";
 import "../../parking-map/parking-map.js";
@@ -54,79 +55,6 @@ function expectNoEnglish(el: Element, pieces: string[]): void {
   expect(found, `English left in ${el.localName}: ${found.join(" | ")}`).to.deep.equal([]);
 }
 
-async function nextApi(api: FakeApi, path: RegExp): Promise<PendingRequest> {
-  for (;;) {
-    const r = await api.next();
-    if (path.test(r.url.pathname)) return r;
-    // The live room's token (and anything else not asked about) is left unanswered.
-  }
-}
-
-const PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
-const BASE = {
-  description: "",
-  address: { line1: "Rua Augusta 24", city: "Lisbon", country: "PT" },
-  location: { lat: 38.7127, lng: -9.1346 },
-  openingHours: null,
-  active: true,
-  horizonDays: 3650,
-  leadMinutes: 0,
-  reviewModeration: true,
-  createdAt: "2026-01-01T00:00:00.000Z",
-  updatedAt: "2026-01-01T00:00:00.000Z",
-};
-const GARAGE = {
-  ...BASE,
-  id: "plc_0123456789abcdefghjk",
-  kind: "parking",
-  name: "Baixa",
-  timeZone: "Europe/Lisbon",
-  capacity: 5,
-  pricing: { mode: "hourly", currency: "EUR", perHour: 300, dailyMax: null },
-  features: ["covered", "ev_charging", "open_24_7"],
-  images: [PIXEL],
-  slots: null,
-  rating: { average: 4.5, count: 2 },
-};
-const LOT = { ...GARAGE, id: "plc_1123456789abcdefghjk", name: "Rossio", images: [], rating: { average: null, count: 0 } };
-const ROOM = {
-  ...BASE,
-  id: "plc_2123456789abcdefghjk",
-  kind: "room",
-  name: "Sala",
-  timeZone: "UTC",
-  capacity: 2,
-  pricing: { mode: "slot", currency: "EUR", perSlot: 2000 },
-  features: [],
-  images: [],
-  slots: { lengthMinutes: 60, bufferMinutes: 0 },
-  rating: { average: null, count: 0 },
-};
-const booking = (place: { id: string }, status: string, start: string, end: string) => ({
-  id: "bkg_0123456789abcdefghjk",
-  placeId: place.id,
-  status,
-  start,
-  end,
-  price: { amount: 600, currency: "EUR" },
-  vehiclePlate: "AA-00-BB",
-  contact: { name: "Ana", email: null, phone: null },
-  access: { token: "gk_bt_test" },
-  payment:
-    status === "pending_payment"
-      ? {
-          provider: "local",
-          paymentIntentId: "pi_local_1",
-          clientSecret: null,
-          checkoutUrl: "https://pay.test/checkout",
-          publishableKey: null,
-          stripeAccount: null,
-          expiresAt: "2030-07-01T09:15:00.000Z",
-        }
-      : null,
-  createdAt: "2026-01-01T00:00:00.000Z",
-});
-
 async function bookThrough(
   el: GkParkingMap | GkSlotPicker,
   api: FakeApi,
@@ -162,13 +90,7 @@ for (const lang of ["de", "ar"] as const) {
         html`<div lang=${lang}><gk-parking-map .client=${api.client()} center="38.7107,-9.1366" start="2030-07-01T09:00:00.000Z"></gk-parking-map></div>`,
       );
       const el = host.firstElementChild as GkParkingMap;
-      (await nextApi(api, /\/v1\/search\/places$/)).respond(200, {
-        data: [
-          { place: GARAGE, distanceKm: 0.42, freeCapacity: 4, price: { amount: 600, currency: "EUR" } },
-          { place: LOT, distanceKm: 0.8, freeCapacity: 0, price: null },
-        ],
-        nextCursor: null,
-      });
+      (await nextApi(api, /\/v1\/search\/places$/)).respond(200, SEARCH);
       await waitUntil(
         () => part(el, "list") && text(part(el, "window")).includes(table.showPlaces),
         "the list never showed in the language",
@@ -225,19 +147,7 @@ for (const lang of ["de", "ar"] as const) {
       );
       const el = host.firstElementChild as GkSlotPicker;
       (await nextApi(api, /\/v1\/places\/plc_/)).respond(200, ROOM);
-      for (let i = 0; i < 7; i++) {
-        const r = await nextApi(api, /\/slots$/);
-        const date = r.url.searchParams.get("date")!;
-        r.respond(200, {
-          placeId: ROOM.id,
-          date,
-          slots: [9, 10].map((h) => ({
-            start: `${date}T${String(h).padStart(2, "0")}:00:00.000Z`,
-            end: `${date}T${String(h + 1).padStart(2, "0")}:00:00.000Z`,
-            freeCapacity: h === 9 ? 0 : 2,
-          })),
-        });
-      }
+      await answerRoomWeek(api);
       await waitUntil(
         () => part(el, "grid") && text(part(el, "title")) === "Sala" && find(el, "#grid-help")?.textContent === table.gridHelp,
         "the grid never showed in the language",

@@ -1,0 +1,196 @@
+import { expect, fixture, fixtureCleanup, html, waitUntil } from "@open-wc/testing";
+import "../../test/setup.js";
+import { emulateMedia, setViewport } from "@web/test-runner-commands";
+import { findAll, part } from "../../test/dom.js";
+import { FakeApi, HEALTH } from "../../test/fake-api.js";
+import { answerRoomWeek, nextApi, ROOM, SEARCH } from "../../test/fake-places.js";
+import "../connection-check/connection-check.js";
+import "../parking-map/parking-map.js";
+import "../slot-picker/slot-picker.js";
+
+/**
+ * Widgets on a hostile host page: a stylesheet that unsets everything with `!important`, shrinks
+ * and stretches text, hides every button and input, and aims at the widgets' own elements (and at
+ * `:host`, which a page cannot reach). Shadow DOM keeps the page's rules out of the widgets, and
+ * the widgets' `:host` stops what would still be inherited (font, line height, colour, text
+ * transforms, letter spacing, the page's root font size and colour scheme): each widget must look
+ * the same as on a plain page — text sizes, fonts, colours, its buttons shown and clickable — and
+ * still work.
+ */
+const HOSTILE = `
+  * { all: unset !important; font-size: 3px !important; line-height: 40 !important; display: inline !important;
+      box-sizing: content-box !important; color: rgb(255, 0, 0) !important; font-family: "Comic Sans MS", cursive !important;
+      letter-spacing: 5px !important; word-spacing: 20px !important; text-transform: uppercase !important;
+      font-weight: 900 !important; font-style: italic !important; white-space: pre !important; text-align: right !important;
+      text-indent: 30px !important; color-scheme: dark !important; }
+  html { font-size: 62.5% !important; }
+  button, input, select, summary, [part] { display: none !important; }
+  :host { display: none !important; color: rgb(255, 0, 0) !important; }
+  gk-connection-check, gk-parking-map, gk-slot-picker {
+    font-size: 40px !important; line-height: 9 !important; color: rgb(0, 255, 0) !important; color-scheme: dark !important;
+  }
+`;
+
+/** What a widget's elements look like: text and box metrics that must not depend on the page. */
+function look(el: Element) {
+  return findAll(el, "*")
+    .filter((n) => !n.closest('[part~="map"]') && n.localName !== "style")
+    .map((n) => {
+      const c = getComputedStyle(n);
+      return {
+        node: `${n.localName}${n.getAttribute("part") ? `[${n.getAttribute("part")}]` : ""}`,
+        fontSize: c.fontSize,
+        lineHeight: c.lineHeight,
+        fontFamily: c.fontFamily,
+        fontWeight: c.fontWeight,
+        fontStyle: c.fontStyle,
+        color: c.color,
+        background: c.backgroundColor,
+        letterSpacing: c.letterSpacing,
+        textTransform: c.textTransform,
+        display: c.display,
+        colorScheme: c.colorScheme,
+      };
+    });
+}
+
+/** Every visible button is shown, has a size, and is what a pointer at its centre hits. */
+function expectButtonsUsable(el: Element, some = true) {
+  const buttons = findAll<HTMLButtonElement>(el, "button").filter((b) => !b.closest('[part~="map"]') && !b.closest("details:not([open])"));
+  if (some) expect(buttons.length, `${el.localName} shows no buttons`).to.be.greaterThan(0);
+  for (const b of buttons) {
+    const r = b.getBoundingClientRect();
+    expect(r.width, `${b.textContent?.trim()} has no width`).to.be.greaterThan(10);
+    expect(r.height, `${b.textContent?.trim()} is too short to read or hit`).to.be.greaterThan(16);
+    b.scrollIntoView({ block: "center" });
+    const at = b.getBoundingClientRect();
+    const hit = el.shadowRoot!.elementFromPoint(at.left + at.width / 2, at.top + at.height / 2);
+    expect(hit === b || b.contains(hit), `${b.textContent?.trim()} is covered by ${hit?.localName}`).to.equal(true);
+  }
+}
+
+interface Scenario {
+  tag: string;
+  /** Mounts the widget against a fake API and waits for its main state. */
+  mount: (api: FakeApi) => Promise<HTMLElement>;
+  /** Something a visitor does, and what must follow. */
+  act: (el: HTMLElement, api: FakeApi) => Promise<void>;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    tag: "gk-connection-check",
+    mount: async (api) => {
+      const el = await fixture<HTMLElement>(
+        html`<gk-connection-check .client=${api.client()} publishable-key="gk_pk_site"></gk-connection-check>`,
+      );
+      (await api.next()).respond(503, { type: "about:blank", title: "Unavailable", status: 503, code: "unavailable", detail: "Down." });
+      await waitUntil(() => part(el, "retry-button"), "no error view");
+      return el;
+    },
+    act: async (el, api) => {
+      (part(el, "retry-button") as HTMLButtonElement).click();
+      (await api.next()).respond(200, HEALTH);
+      await waitUntil(() => part(el, "status"), "Retry did not check again");
+    },
+  },
+  {
+    tag: "gk-parking-map",
+    mount: async (api) => {
+      const el = await fixture<HTMLElement>(
+        html`<gk-parking-map .client=${api.client()} center="38.7107,-9.1366" start="2030-07-01T09:00:00.000Z"></gk-parking-map>`,
+      );
+      (await nextApi(api, /\/v1\/search\/places$/)).respond(200, SEARCH);
+      await waitUntil(() => part(el, "list"), "the list never showed");
+      return el;
+    },
+    act: async (el) => {
+      (part(el, "book-button") as HTMLButtonElement).click();
+      await waitUntil(() => part(el, "booking-form"), "Book did not open the form");
+    },
+  },
+  {
+    tag: "gk-slot-picker",
+    mount: async (api) => {
+      const el = await fixture<HTMLElement>(
+        html`<gk-slot-picker .client=${api.client()} place=${ROOM.id} date="2030-07-01"></gk-slot-picker>`,
+      );
+      (await nextApi(api, /\/v1\/places\/plc_/)).respond(200, ROOM);
+      await answerRoomWeek(api);
+      await waitUntil(() => part(el, "grid"), "the grid never showed");
+      return el;
+    },
+    act: async (el) => {
+      (part(el, "slot") as HTMLElement).click();
+      await waitUntil(() => part(el, "booking-form"), "a slot did not open the form");
+    },
+  },
+];
+
+describe("widgets on a hostile host page", function () {
+  this.timeout(60_000);
+  let sheet: HTMLStyleElement | undefined;
+  before(() => setViewport({ width: 900, height: 900 }));
+  afterEach(async () => {
+    sheet?.remove();
+    sheet = undefined;
+    await emulateMedia({ colorScheme: "light" });
+  });
+
+  for (const s of SCENARIOS) {
+    it(`<${s.tag}> looks and works the same under the page's aggressive stylesheet`, async () => {
+      const plain = look(await s.mount(new FakeApi()));
+      fixtureCleanup();
+
+      sheet = document.createElement("style");
+      sheet.textContent = HOSTILE;
+      document.head.append(sheet);
+      const api = new FakeApi();
+      const el = await s.mount(api);
+      const hostile = look(el);
+      expect(hostile.map((n) => n.node)).to.deep.equal(plain.map((n) => n.node));
+      const changed = hostile.flatMap((n, i) => (JSON.stringify(n) === JSON.stringify(plain[i]) ? [] : [{ plain: plain[i], hostile: n }]));
+      expect(changed.slice(0, 3), `${changed.length} elements look different`).to.deep.equal([]);
+      expectButtonsUsable(el);
+      await s.act(el, api);
+      expectButtonsUsable(el, false);
+      await expect(el).to.be.accessible();
+    });
+  }
+});
+
+describe("the color-scheme knob", function () {
+  this.timeout(60_000);
+  afterEach(() => emulateMedia({ colorScheme: "light" }));
+
+  const surface = (el: Element) =>
+    getComputedStyle(part(el, "body") ?? part(el, "frame") ?? el.shadowRoot!.firstElementChild!).backgroundColor;
+  const LIGHT = "rgb(255, 255, 255)";
+  const DARK = "rgb(23, 25, 30)";
+
+  for (const s of SCENARIOS) {
+    it(`<${s.tag}>: light and dark hold whatever the system says, auto follows it, each accessible`, async () => {
+      const el = await s.mount(new FakeApi());
+      // auto (no attribute): the system's setting.
+      expect(surface(el)).to.equal(LIGHT);
+      await emulateMedia({ colorScheme: "dark" });
+      expect(surface(el)).to.equal(DARK);
+      await expect(el).to.be.accessible();
+      // A light page on a dark system keeps light widgets.
+      el.setAttribute("color-scheme", "light");
+      expect(surface(el)).to.equal(LIGHT);
+      expect(getComputedStyle(el).colorScheme).to.equal("light");
+      await expect(el).to.be.accessible();
+      // And a dark page on a light system dark ones, its native controls too.
+      await emulateMedia({ colorScheme: "light" });
+      (el as HTMLElement & { colorScheme?: string }).colorScheme = "dark";
+      await (el as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+      expect(el.getAttribute("color-scheme")).to.equal("dark");
+      expect(surface(el)).to.equal(DARK);
+      expect(getComputedStyle(el).colorScheme).to.equal("dark");
+      await expect(el).to.be.accessible();
+      el.setAttribute("color-scheme", "auto");
+      expect(surface(el)).to.equal(LIGHT);
+    });
+  }
+});
