@@ -20,19 +20,17 @@ const TOKENS = {
   "color-danger": ["#b42318", "#ff9b93"],
   "color-border": ["#d0d7de", "#3d444d"],
   "color-focus": ["#1d4ed8", "#7aa7ff"],
-  radius: ["0.5rem", "0.5rem"],
-  "space-xs": ["0.25rem", "0.25rem"],
-  "space-s": ["0.5rem", "0.5rem"],
-  "space-m": ["1rem", "1rem"],
-  "space-l": ["1.5rem", "1.5rem"],
-  "space-xl": ["2rem", "2rem"],
-  "font-family": [
-    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
-    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
-  ],
-  "font-size-s": ["0.875rem", "0.875rem"],
-  "font-size-m": ["1rem", "1rem"],
-  "font-size-l": ["1.25rem", "1.25rem"],
+  // Numbers are sizes in the widget's own rem (see `rem`).
+  radius: 0.5,
+  "space-xs": 0.25,
+  "space-s": 0.5,
+  "space-m": 1,
+  "space-l": 1.5,
+  "space-xl": 2,
+  "font-family": 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+  "font-size-s": 0.875,
+  "font-size-m": 1,
+  "font-size-l": 1.25,
 } as const;
 
 export type TokenName = keyof typeof TOKENS;
@@ -56,9 +54,9 @@ try {
 /** `n` of the widget's own `rem` (see above), for component styles: `` css`min-inline-size: ${rem(12)}` ``. */
 export const rem = (n: number): CSSResult => unsafeCSS(`calc(${n} * var(${REM}))`);
 
-/** A token's default: one value (its `rem`s the widget's own), or `light-dark(light, dark)` for the colours, picked by the host's `color-scheme`. */
-const fallback = ([light, dark]: readonly [string, string]) =>
-  light === dark ? light.replace(/(\d*\.?\d+)rem/g, (_, n: string) => `calc(${n} * var(${REM}))`) : `light-dark(${light}, ${dark})`;
+/** A token's default: a colour's `light-dark(light, dark)`, picked by the host's `color-scheme`; a size in the widget's own rem; or the value. */
+const fallback = (v: string | number | readonly [string, string]) =>
+  typeof v === "number" ? rem(v) : typeof v === "string" ? v : `light-dark(${v[0]}, ${v[1]})`;
 
 /**
  * Resolves the tokens on `:host`. Every widget's styles start with this. The colour defaults pick
@@ -66,14 +64,15 @@ const fallback = ([light, dark]: readonly [string, string]) =>
  * (`light`, `dark`; `auto` or none: the visitor's system setting, `prefers-color-scheme`). It is
  * `!important` so a host page's `* { all: unset }` or `color-scheme` rule cannot turn it; native
  * controls (inputs, selects, scrollbars) follow it too.
+ *
+ * What a page passes down to every element (font, text and colour) stops at `:host`: the widget's
+ * come from its tokens. `!important` there wins over a host page's `!important` rules (the
+ * widget's own context is the inner one), such as `* { all: unset !important }` or a font size.
  */
 export const theme: CSSResult = css`
   :host {
     ${unsafeCSS((Object.keys(TOKENS) as TokenName[]).map((name) => `--_gk-${name}: var(--gk-${name}, ${fallback(TOKENS[name])});`).join("\n"))}
     color-scheme: light dark !important;
-    /* What the page passes down to every element (font, text and colour) stops here: the widget's
-       come from its tokens. !important wins over a host page's !important rules (the widget's own
-       context is the inner one), such as a page's "* { all: unset !important }" or font size. */
     ${unsafeCSS(REM)}: 1em;
     font: normal normal 400 medium / 1.5 var(--_gk-font-family) !important;
     color: var(--_gk-color-text) !important;
