@@ -56,7 +56,7 @@ export function renderHeld(o: HeldOptions) {
     <p>${s.heldFor} <span part="countdown" role="timer" aria-live="off"><time datetime=${`PT${mm}M${ss}S`}>${mm}:${ss}</time></span></p>
     ${
       o.stripe
-        ? o.stripe.render(amount)
+        ? o.stripe.render(amount, s)
         : o.checkoutUrl
           ? html`<a part="pay-link" href=${o.checkoutUrl} target="_blank" rel="noopener">${s.pay(amount)}</a>
             <p class="muted">${s.payHint}</p>`

@@ -1,5 +1,5 @@
 import { type LocaleLoaders, plural } from "../../base/i18n.js";
-import { STRIPE_PAY_STRINGS } from "../payments/stripe-pay.strings.js";
+import { mergeLocales, STRIPE_PAY_LOCALES, STRIPE_PAY_STRINGS, type StripePayStrings } from "../payments/stripe-pay.strings.js";
 
 /**
  * The sentences both places widgets show (the booking form, the payment step and the confirmation),
@@ -38,24 +38,14 @@ export const PLACES_STRINGS = {
 };
 export type PlacesStrings = typeof PLACES_STRINGS;
 
-/** The other languages' tables of the shared sentences, each its own chunk (see `locales/`). */
-const PLACES_LOCALES: LocaleLoaders<PlacesStrings> = {
+/** The other languages' tables of the shared sentences (without the payment step's), each its own chunk (see `locales/`). */
+const PLACES_LOCALES: LocaleLoaders<Omit<PlacesStrings, keyof StripePayStrings>> = {
   de: () => import("./locales/de.js"),
   fr: () => import("./locales/fr.js"),
   es: () => import("./locales/es.js"),
   ar: () => import("./locales/ar.js"),
 };
 
-/**
- * A places widget's loaders: its own table of a language and the shared one, two chunks fetched
- * together (each small; the shared one is cached for the other places widget on the page).
- */
-export function withPlaces<T extends PlacesStrings>(own: LocaleLoaders<Omit<T, keyof PlacesStrings>>): LocaleLoaders<T> {
-  return Object.fromEntries(
-    Object.entries(own).map(([lang, load]) => [
-      lang,
-      () =>
-        Promise.all([PLACES_LOCALES[lang]!(), load()]).then(([shared, mine]) => ({ default: { ...shared.default, ...mine.default } as T })),
-    ]),
-  );
-}
+/** A places widget's loaders: the payment step's table of a language, the shared one and its own, fetched together. */
+export const withPlaces = <T extends PlacesStrings>(own: LocaleLoaders<Omit<T, keyof PlacesStrings>>): LocaleLoaders<T> =>
+  mergeLocales<T>(STRIPE_PAY_LOCALES, PLACES_LOCALES, own);

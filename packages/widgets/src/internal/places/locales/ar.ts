@@ -1,17 +1,8 @@
 import { plural } from "../../../base/i18n.js";
+import type { StripePayStrings } from "../../payments/stripe-pay.strings.js";
 import type { PlacesStrings } from "../places.strings.js";
 
 export default {
-  payment: "الدفع",
-  payLoading: "جارٍ تحميل نموذج الدفع الآمن…",
-  paying: "جارٍ معالجة الدفع… إذا طلب منك المصرف تأكيده، فاتبع خطواته.",
-  payWaiting: "أُرسل الدفع. بانتظار التأكيد…",
-  payFailed: (error) => `تعذّر تحميل نموذج الدفع (${error}). حاول لاحقًا.`,
-  declined: "رُفض الدفع. جرّب بطاقة أو وسيلة دفع أخرى.",
-  bankAsks: "يطلب منك المصرف تأكيد هذا الدفع.",
-  confirmBank: "التأكيد لدى المصرف",
-  pay: (amount) => `ادفع ${amount}`,
-  payAgain: (amount) => `حاول مجددًا: ادفع ${amount}`,
   bookTitle: (place) => `احجز ${place}`,
   name: "الاسم",
   email: "البريد الإلكتروني",
@@ -39,4 +30,4 @@ export default {
   free: (n) => (n > 0 ? `${n} ${plural("ar", n, { one: "متاح", two: "متاحان", few: "متاحة", many: "متاحًا", other: "متاح" })}` : "ممتلئ"),
   full: "ممتلئ",
   reviews: (n) => `${n} ${plural("ar", n, { one: "مراجعة", two: "مراجعتان", few: "مراجعات", many: "مراجعة", other: "مراجعة" })}`,
-} satisfies PlacesStrings;
+} satisfies Omit<PlacesStrings, keyof StripePayStrings>;

@@ -1,17 +1,8 @@
 import { plural } from "../../../base/i18n.js";
+import type { StripePayStrings } from "../../payments/stripe-pay.strings.js";
 import type { PlacesStrings } from "../places.strings.js";
 
 export default {
-  payment: "Zahlung",
-  payLoading: "Das sichere Zahlungsformular wird geladen…",
-  paying: "Ihre Zahlung wird verarbeitet… Wenn Ihre Bank eine Bestätigung verlangt, folgen Sie ihren Schritten.",
-  payWaiting: "Zahlung gesendet. Warten auf die Bestätigung…",
-  payFailed: (error) => `Das Zahlungsformular konnte nicht geladen werden (${error}). Versuchen Sie es später erneut.`,
-  declined: "Die Zahlung wurde abgelehnt. Versuchen Sie eine andere Karte oder Zahlungsart.",
-  bankAsks: "Ihre Bank bittet Sie, diese Zahlung zu bestätigen.",
-  confirmBank: "Bei Ihrer Bank bestätigen",
-  pay: (amount) => `${amount} bezahlen`,
-  payAgain: (amount) => `Erneut versuchen: ${amount} bezahlen`,
   bookTitle: (place) => `${place} buchen`,
   name: "Name",
   email: "E-Mail",
@@ -39,4 +30,4 @@ export default {
   free: (n) => (n > 0 ? `${n} frei` : "Belegt"),
   full: "Belegt",
   reviews: (n) => `${n} ${plural("de", n, { one: "Bewertung", other: "Bewertungen" })}`,
-} satisfies PlacesStrings;
+} satisfies Omit<PlacesStrings, keyof StripePayStrings>;

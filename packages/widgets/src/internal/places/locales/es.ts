@@ -1,17 +1,8 @@
 import { plural } from "../../../base/i18n.js";
+import type { StripePayStrings } from "../../payments/stripe-pay.strings.js";
 import type { PlacesStrings } from "../places.strings.js";
 
 export default {
-  payment: "Pago",
-  payLoading: "Cargando el formulario de pago seguro…",
-  paying: "Procesando tu pago… Si tu banco te pide confirmarlo, sigue sus pasos.",
-  payWaiting: "Pago enviado. Esperando la confirmación…",
-  payFailed: (error) => `No se pudo cargar el formulario de pago (${error}). Inténtalo más tarde.`,
-  declined: "El pago fue rechazado. Prueba con otra tarjeta u otro método de pago.",
-  bankAsks: "Tu banco te pide que confirmes este pago.",
-  confirmBank: "Confirmar con tu banco",
-  pay: (amount) => `Pagar ${amount}`,
-  payAgain: (amount) => `Reintentar: pagar ${amount}`,
   bookTitle: (place) => `Reservar ${place}`,
   name: "Nombre",
   email: "Correo electrónico",
@@ -39,4 +30,4 @@ export default {
   free: (n) => (n > 0 ? `${n} ${plural("es", n, { one: "libre", other: "libres" })}` : "Completo"),
   full: "Completo",
   reviews: (n) => `${n} ${plural("es", n, { one: "reseña", other: "reseñas" })}`,
-} satisfies PlacesStrings;
+} satisfies Omit<PlacesStrings, keyof StripePayStrings>;

@@ -1,17 +1,8 @@
 import { plural } from "../../../base/i18n.js";
+import type { StripePayStrings } from "../../payments/stripe-pay.strings.js";
 import type { PlacesStrings } from "../places.strings.js";
 
 export default {
-  payment: "Paiement",
-  payLoading: "Chargement du formulaire de paiement sécurisé…",
-  paying: "Paiement en cours… Si votre banque vous demande de le confirmer, suivez ses étapes.",
-  payWaiting: "Paiement envoyé. En attente de la confirmation…",
-  payFailed: (error) => `Le formulaire de paiement n’a pas pu se charger (${error}). Réessayez plus tard.`,
-  declined: "Le paiement a été refusé. Essayez une autre carte ou un autre moyen de paiement.",
-  bankAsks: "Votre banque vous demande de confirmer ce paiement.",
-  confirmBank: "Confirmer auprès de votre banque",
-  pay: (amount) => `Payer ${amount}`,
-  payAgain: (amount) => `Réessayer : payer ${amount}`,
   bookTitle: (place) => `Réserver ${place}`,
   name: "Nom",
   email: "E-mail",
@@ -39,4 +30,4 @@ export default {
   free: (n) => (n > 0 ? `${n} ${plural("fr", n, { one: "libre", other: "libres" })}` : "Complet"),
   full: "Complet",
   reviews: (n) => `${n} ${plural("fr", n, { one: "avis", other: "avis" })}`,
-} satisfies PlacesStrings;
+} satisfies Omit<PlacesStrings, keyof StripePayStrings>;
