@@ -54,14 +54,19 @@ function look(el: Element) {
     });
 }
 
-/** Every visible button is shown, has a size, and is what a pointer at its centre hits. */
+/**
+ * Every visible button (and grid cell) is shown, at least 24 × 24 CSS px (WCAG 2.2's target size,
+ * 2.5.8), and is what a pointer at its centre hits.
+ */
 function expectButtonsUsable(el: Element, some = true) {
-  const buttons = findAll<HTMLButtonElement>(el, "button").filter((b) => !b.closest('[part~="map"]') && !b.closest("details:not([open])"));
+  const buttons = findAll<HTMLElement>(el, 'button, [role="gridcell"]').filter(
+    (b) => !b.closest('[part~="map"]') && !b.closest("details:not([open])"),
+  );
   if (some) expect(buttons.length, `${el.localName} shows no buttons`).to.be.greaterThan(0);
   for (const b of buttons) {
     const r = b.getBoundingClientRect();
-    expect(r.width, `${b.textContent?.trim()} has no width`).to.be.greaterThan(10);
-    expect(r.height, `${b.textContent?.trim()} is too short to read or hit`).to.be.greaterThan(16);
+    expect(r.width, `${b.textContent?.trim()} is too narrow to hit`).to.be.at.least(24);
+    expect(r.height, `${b.textContent?.trim()} is too short to hit`).to.be.at.least(24);
     b.scrollIntoView({ block: "center" });
     const at = b.getBoundingClientRect();
     const hit = el.shadowRoot!.elementFromPoint(at.left + at.width / 2, at.top + at.height / 2);
