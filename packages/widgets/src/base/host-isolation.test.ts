@@ -1,12 +1,22 @@
 import { expect, fixture, fixtureCleanup, html, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
 import { emulateMedia, setViewport } from "@web/test-runner-commands";
-import { findAll, part } from "../../test/dom.js";
+import { find, findAll, part, rendered } from "../../test/dom.js";
 import { FakeApi, HEALTH } from "../../test/fake-api.js";
 import { answerRoomWeek, nextApi, ROOM, SEARCH } from "../../test/fake-places.js";
+import { answer, fakeRealtime, ME, PLAN_ID, participantToken, planData, planRoutes } from "../../test/plans.js";
+import { realEvent } from "../../test/real-event.js";
 import "../connection-check/connection-check.js";
 import "../parking-map/parking-map.js";
+import "../plan-board/plan-board.js";
 import "../slot-picker/slot-picker.js";
+import "../ticket-checkout/ticket-checkout.js";
+
+let realtime: ReturnType<typeof fakeRealtime> | undefined;
+afterEach(() => {
+  realtime?.restore();
+  realtime = undefined;
+});
 
 /**
  * Widgets on a hostile host page: a stylesheet that unsets everything with `!important`, shrinks
@@ -26,7 +36,7 @@ const HOSTILE = `
   html { font-size: 62.5% !important; }
   button, input, select, summary, [part] { display: none !important; }
   :host { display: none !important; color: rgb(255, 0, 0) !important; }
-  gk-connection-check, gk-parking-map, gk-slot-picker {
+  gk-connection-check, gk-parking-map, gk-slot-picker, gk-plan-board, gk-ticket-checkout {
     font-size: 40px !important; line-height: 9 !important; color: rgb(0, 255, 0) !important; color-scheme: dark !important;
   }
 `;
@@ -69,7 +79,7 @@ function expectButtonsUsable(el: Element, some = true) {
     expect(r.height, `${b.textContent?.trim()} is too short to hit`).to.be.at.least(24);
     b.scrollIntoView({ block: "center" });
     const at = b.getBoundingClientRect();
-    const hit = el.shadowRoot!.elementFromPoint(at.left + at.width / 2, at.top + at.height / 2);
+    const hit = (b.getRootNode() as ShadowRoot).elementFromPoint(at.left + at.width / 2, at.top + at.height / 2);
     expect(hit === b || b.contains(hit), `${b.textContent?.trim()} is covered by ${hit?.localName}`).to.equal(true);
   }
 }
@@ -130,10 +140,53 @@ const SCENARIOS: Scenario[] = [
       await waitUntil(() => part(el, "booking-form"), "a slot did not open the form");
     },
   },
+  {
+    // The board and its four elements (proposals with their vote controls, people, money, chat).
+    tag: "gk-plan-board",
+    mount: async (api) => {
+      const client = api.client();
+      realtime?.restore();
+      realtime = fakeRealtime(client);
+      const el = await fixture<HTMLElement>(
+        html`<gk-plan-board .client=${client} plan=${PLAN_ID} token=${participantToken(ME)}></gk-plan-board>`,
+      );
+      const d = planData();
+      const r = planRoutes(d);
+      await answer(api, [r.plan, r.me, r.proposals, r.participants, r.balances, r.payments, r.messages]);
+      await waitUntil(
+        () => part(el, "board") && !find(el, ":not(:defined)") && !find(el, '[role="progressbar"]'),
+        "the board never loaded",
+      );
+      await rendered(el);
+      return el;
+    },
+    act: async (el) => {
+      const propose = find(el, "details.propose summary")!;
+      propose.click();
+      await waitUntil(() => find(el, 'details.propose[open] [part~="input"]'), "Propose something did not open its form");
+    },
+  },
+  {
+    tag: "gk-ticket-checkout",
+    mount: async () => {
+      const api = await realEvent();
+      const el = await fixture<HTMLElement>(
+        html`<gk-ticket-checkout api-base=${api.apiBase} publishable-key=${api.publishableKey} event=${api.eventId}></gk-ticket-checkout>`,
+      );
+      await waitUntil(() => part(el, "checkout") && part(el, "price"), "the checkout never loaded", { timeout: 30_000 });
+      await rendered(el);
+      return el;
+    },
+    act: async (el) => {
+      const more = find<HTMLButtonElement>(el, '[part~="stepper"] button:last-of-type')!;
+      more.click();
+      await waitUntil(() => find(el, "form > p")?.textContent?.includes("1"), "+ did not add a ticket");
+    },
+  },
 ];
 
 describe("widgets on a hostile host page", function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let sheet: HTMLStyleElement | undefined;
   before(() => setViewport({ width: 900, height: 900 }));
   afterEach(async () => {
@@ -173,7 +226,7 @@ describe("the color-scheme knob", function () {
   const LIGHT = "rgb(255, 255, 255)";
   const DARK = "rgb(23, 25, 30)";
 
-  for (const s of SCENARIOS) {
+  for (const s of SCENARIOS.filter((x) => x.tag !== "gk-ticket-checkout")) {
     it(`<${s.tag}>: light and dark hold whatever the system says, auto follows it, each accessible`, async () => {
       const el = await s.mount(new FakeApi());
       // auto (no attribute): the system's setting.
