@@ -7,10 +7,12 @@ import { answerRoomWeek, nextApi, ROOM, SEARCH } from "../../test/fake-places.js
 import { answer, fakeRealtime, ME, PLAN_ID, participantToken, planData, planRoutes } from "../../test/plans.js";
 import { realEvent } from "../../test/real-event.js";
 import "../connection-check/connection-check.js";
+import "../inbox/inbox.js";
 import "../parking-map/parking-map.js";
 import "../plan-board/plan-board.js";
 import "../slot-picker/slot-picker.js";
 import "../ticket-checkout/ticket-checkout.js";
+import "../vote/vote.js";
 
 let realtime: ReturnType<typeof fakeRealtime> | undefined;
 afterEach(() => {
@@ -36,7 +38,7 @@ const HOSTILE = `
   html { font-size: 62.5% !important; }
   button, input, select, summary, [part] { display: none !important; }
   :host { display: none !important; color: rgb(255, 0, 0) !important; }
-  gk-connection-check, gk-parking-map, gk-slot-picker, gk-plan-board, gk-ticket-checkout {
+  gk-connection-check, gk-parking-map, gk-slot-picker, gk-plan-board, gk-ticket-checkout, gk-vote, gk-inbox {
     font-size: 40px !important; line-height: 9 !important; color: rgb(0, 255, 0) !important; color-scheme: dark !important;
   }
 `;
@@ -65,11 +67,11 @@ function look(el: Element) {
 }
 
 /**
- * Every visible button (and grid cell) is shown, at least 24 × 24 CSS px (WCAG 2.2's target size,
- * 2.5.8), and is what a pointer at its centre hits.
+ * Every visible button (and grid cell, and label of a radio button) is shown, at least 24 × 24 CSS
+ * px (WCAG 2.2's target size, 2.5.8), and is what a pointer at its centre hits.
  */
 function expectButtonsUsable(el: Element, some = true) {
-  const buttons = findAll<HTMLElement>(el, 'button, [role="gridcell"]').filter(
+  const buttons = findAll<HTMLElement>(el, 'button, [role="gridcell"], label:has(input[type="radio"])').filter(
     (b) => !b.closest('[part~="map"]') && !b.closest("details:not([open])"),
   );
   if (some) expect(buttons.length, `${el.localName} shows no buttons`).to.be.greaterThan(0);
@@ -164,6 +166,53 @@ const SCENARIOS: Scenario[] = [
       const propose = find(el, "details.propose summary")!;
       propose.click();
       await waitUntil(() => find(el, 'details.propose[open] [part~="input"]'), "Propose something did not open its form");
+    },
+  },
+  {
+    tag: "gk-vote",
+    mount: async (api) => {
+      const client = api.client();
+      realtime?.restore();
+      realtime = fakeRealtime(client);
+      const el = await fixture<HTMLElement>(html`<gk-vote .client=${client} plan=${PLAN_ID} token=${participantToken(ME)}></gk-vote>`);
+      const r = planRoutes(planData());
+      await answer(api, [r.plan, r.me, r.proposals]);
+      await waitUntil(() => find(el, 'input[type="radio"]'), "the poll never loaded");
+      await rendered(el);
+      return el;
+    },
+    act: async (el) => {
+      // A vote shows at once (the API's answer is left pending).
+      const no = findAll<HTMLInputElement>(el, 'input[type="radio"][value="no"]')[0]!;
+      no.click();
+      await waitUntil(() => no.checked && no.closest('[part~="vote-option-checked"]'), "the vote did not show");
+    },
+  },
+  {
+    tag: "gk-inbox",
+    mount: async (api) => {
+      const el = await fixture<HTMLElement>(html`<gk-inbox .client=${api.client()}></gk-inbox>`);
+      const item = {
+        id: "ntf_00000000000000000001",
+        kind: "plan_cancelled",
+        title: "Trip 1 was cancelled",
+        body: "The organizer cancelled it.",
+        link: null,
+        subjectId: null,
+        readAt: null,
+        createdAt: "2030-01-01T10:00:00.000Z",
+      };
+      (await nextApi(api, /\/v1\/inbox\/unread$/)).respond(200, { unread: 1, recipientId: "ptc_0123456789abcdefghjk" });
+      (await nextApi(api, /\/v1\/inbox$/)).respond(200, { data: [item], nextCursor: null });
+      await waitUntil(() => part(el, "item"), "the inbox never loaded");
+      await rendered(el);
+      return el;
+    },
+    act: async (el, api) => {
+      const mark = findAll<HTMLButtonElement>(el, "button").find((b) => b.textContent?.includes("Mark read"))!;
+      mark.click();
+      const r = await nextApi(api, /\/read$/);
+      expect(r.init.method).to.equal("POST");
     },
   },
   {
