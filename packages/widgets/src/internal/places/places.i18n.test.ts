@@ -172,3 +172,31 @@ for (const lang of ["de", "ar"] as const) {
     });
   });
 }
+
+describe("the places widgets' refusals in German", () => {
+  it("say why the API refused a booking in the widget's language (its code mapped; the English detail stays in the event)", async () => {
+    const api = new FakeApi();
+    const host = await fixture<HTMLElement>(
+      html`<div lang="de"><gk-slot-picker .client=${api.client()} place=${ROOM.id} date="2030-07-01"></gk-slot-picker></div>`,
+    );
+    const el = host.firstElementChild as GkSlotPicker;
+    (await nextApi(api, /\/v1\/places\/plc_/)).respond(200, ROOM);
+    await answerRoomWeek(api);
+    await waitUntil(() => part(el, "slot"), "the grid never showed");
+    (part(el, "slot") as HTMLElement).click();
+    await waitUntil(() => part(el, "booking-form"), "the booking form never showed");
+    const form = part(el, "booking-form") as HTMLFormElement;
+    (form.querySelector('[name="name"]') as HTMLInputElement).value = "Ana";
+    form.requestSubmit();
+    (await nextApi(api, /\/v1\/bookings$/)).respond(409, {
+      type: "about:blank",
+      title: "Conflict",
+      status: 409,
+      code: "place_full",
+      detail: "No free spot is left for 2030-07-01T10:00:00.000Z–2030-07-01T11:00:00.000Z.",
+    });
+    await waitUntil(() => part(el, "form-error"), "the refusal never showed");
+    expect(text(part(el, "form-error"))).to.equal("Für diesen Zeitraum ist kein Platz mehr frei.");
+    await expect(el).to.be.accessible();
+  });
+});
