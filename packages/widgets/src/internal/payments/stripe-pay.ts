@@ -83,7 +83,11 @@ export class StripePay implements ReactiveController {
     const mine = () => generation === this.#generation;
     import("./stripe-element.js")
       .then(({ mountPaymentElement }) =>
-        mountPaymentElement(container, target, { scriptUrl: this.opts.scriptUrl(), locale: document.documentElement.lang || undefined }),
+        mountPaymentElement(container, target, {
+          scriptUrl: this.opts.scriptUrl(),
+          // Stripe's form in the widget's language (its `locale`, the nearest `lang`, …), not only the page's.
+          locale: (this.host as LitElement & { resolvedLocale?: string }).resolvedLocale ?? (document.documentElement.lang || undefined),
+        }),
       )
       .then(
         (mounted) => {
