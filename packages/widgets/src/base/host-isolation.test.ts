@@ -5,11 +5,13 @@ import { find, findAll, part, rendered } from "../../test/dom.js";
 import { FakeApi, HEALTH } from "../../test/fake-api.js";
 import { answerRoomWeek, nextApi, ROOM, SEARCH } from "../../test/fake-places.js";
 import { answer, fakeRealtime, ME, PLAN_ID, participantToken, planData, planRoutes } from "../../test/plans.js";
-import { realEvent } from "../../test/real-event.js";
+import { realEvent, realGuestEvent } from "../../test/real-event.js";
+import "../agenda/agenda.js";
 import "../connection-check/connection-check.js";
 import "../inbox/inbox.js";
 import "../parking-map/parking-map.js";
 import "../plan-board/plan-board.js";
+import "../rsvp/rsvp.js";
 import "../slot-picker/slot-picker.js";
 import "../ticket-checkout/ticket-checkout.js";
 import "../vote/vote.js";
@@ -38,7 +40,7 @@ const HOSTILE = `
   html { font-size: 62.5% !important; }
   button, input, select, summary, [part] { display: none !important; }
   :host { display: none !important; color: rgb(255, 0, 0) !important; }
-  gk-connection-check, gk-parking-map, gk-slot-picker, gk-plan-board, gk-ticket-checkout, gk-vote, gk-inbox {
+  gk-connection-check, gk-parking-map, gk-slot-picker, gk-plan-board, gk-ticket-checkout, gk-vote, gk-inbox, gk-rsvp, gk-agenda {
     font-size: 40px !important; line-height: 9 !important; color: rgb(0, 255, 0) !important; color-scheme: dark !important;
   }
 `;
@@ -216,6 +218,54 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    tag: "gk-rsvp",
+    mount: async () => {
+      const api = await realGuestEvent();
+      const el = await fixture<HTMLElement>(
+        html`<gk-rsvp api-base=${api.apiBase} publishable-key=${api.publishableKey} event=${api.eventId} guest-token=${api.guests.bo}></gk-rsvp>`,
+      );
+      await waitUntil(() => find(el, 'input[name="answer"]'), "the RSVP never loaded", { timeout: 30_000 });
+      await rendered(el);
+      return el;
+    },
+    act: async (el) => {
+      const answer = findAll<HTMLInputElement>(el, 'input[name="answer"]')[1]!;
+      answer.click();
+      await waitUntil(() => answer.checked, "choosing an answer did not take");
+    },
+  },
+  {
+    tag: "gk-agenda",
+    mount: async () => {
+      const api = await realGuestEvent();
+      // Sign-ups are for guests who are going: Ada answers yes first, as the invitation page would.
+      const res = await fetch(`${api.apiBase}/v1/events/${api.eventId}/invitation/${api.guests.ada}/rsvp`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ answer: "yes" }),
+      });
+      expect(res.ok, `RSVP failed: ${res.status}`).to.equal(true);
+      const el = await fixture<HTMLElement>(
+        html`<gk-agenda api-base=${api.apiBase} publishable-key=${api.publishableKey} event=${api.eventId} guest-token=${api.guests.ada}></gk-agenda>`,
+      );
+      await waitUntil(() => findAll(el, '[part~="session"]').length === 2, "the agenda never loaded", { timeout: 30_000 });
+      await rendered(el);
+      return el;
+    },
+    act: async (el) => {
+      const pick = find<HTMLButtonElement>(el, '[part~="pick-button"]:not([disabled])')!;
+      pick.click();
+      await waitUntil(
+        () => find(el, '[part~="pick-button"][aria-pressed="true"]') || part(el, "form-error"),
+        "Add to my agenda did nothing",
+        {
+          timeout: 20_000,
+        },
+      );
+      expect(part(el, "form-error"), `refused: ${part(el, "form-error")?.textContent}`).to.equal(null);
+    },
+  },
+  {
     tag: "gk-ticket-checkout",
     mount: async () => {
       const api = await realEvent();
@@ -275,7 +325,7 @@ describe("the color-scheme knob", function () {
   const LIGHT = "rgb(255, 255, 255)";
   const DARK = "rgb(23, 25, 30)";
 
-  for (const s of SCENARIOS.filter((x) => x.tag !== "gk-ticket-checkout")) {
+  for (const s of SCENARIOS.filter((x) => !["gk-ticket-checkout", "gk-rsvp", "gk-agenda"].includes(x.tag))) {
     it(`<${s.tag}>: light and dark hold whatever the system says, auto follows it, each accessible`, async () => {
       const el = await s.mount(new FakeApi());
       // auto (no attribute): the system's setting.
