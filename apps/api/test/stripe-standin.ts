@@ -363,7 +363,7 @@ const STRIPE_JS = `(() => {
       return r.ok ? { paymentIntent: r.json } : { error: r.json.error };
     };
     return {
-      elements({ clientSecret }) {
+      elements({ clientSecret, locale }) {
         let input;
         const elements = {
           _clientSecret: clientSecret,
@@ -375,6 +375,7 @@ const STRIPE_JS = `(() => {
                 const el = typeof target === "string" ? document.querySelector(target) : target;
                 const wrap = document.createElement("div");
                 wrap.className = "standin-payment-element";
+                wrap.dataset.locale = locale || "";
                 const label = document.createElement("label");
                 label.textContent = "Card number ";
                 input = document.createElement("input");

@@ -98,7 +98,16 @@ export class GkElement extends LitElement {
     client: { attribute: false },
     messages: { attribute: false },
     locale: {},
+    colorScheme: { attribute: "color-scheme", reflect: true },
   };
+
+  /**
+   * `light` or `dark` to fix the widget's colours whatever the visitor's system says (a light page
+   * on a dark system keeps light widgets); `auto` (or none) follows the system
+   * (`prefers-color-scheme`). Your `--gk-*` colour tokens apply in either; give them as
+   * `light-dark(…, …)` to have both.
+   */
+  declare colorScheme: "light" | "dark" | "auto" | undefined;
 
   /**
    * The language to speak, as a BCP 47 tag (`de`, `fr-CA`). Without it, the nearest `lang`

@@ -1,5 +1,5 @@
 import { css } from "lit";
-import { vars } from "../base/theme.js";
+import { rem, vars } from "../base/theme.js";
 
 export const inboxStyles = css`
   .head {
@@ -31,7 +31,7 @@ export const inboxStyles = css`
     list-style: none;
     margin: ${vars.spaceM} 0 0;
     padding: 0;
-    max-block-size: var(--gk-inbox-height, 24rem);
+    max-block-size: var(--gk-inbox-height, ${rem(24)});
     overflow-y: auto;
   }
   [part~="item"] {

@@ -42,7 +42,7 @@ describe("<gk-parking-map> against the real API", function () {
     const el = await mapOf(api);
     expect(parts(el, "place").map((li) => text(part(li, "place-name")))).to.deep.equal(["Garage Alfa", "Lot Bravo"]);
     expect(free(el, "Garage Alfa")).to.equal("3 of 3 free");
-    expect(text(part(item(el, "Garage Alfa"), "price"))).to.match(/^€8\.00 for 2 h$/);
+    expect(text(part(item(el, "Garage Alfa"), "price"))).to.match(/^€8\.00 for 2 hr$/);
     expect(text(part(item(el, "Garage Alfa"), "features"))).to.equal("Covered");
     expect(free(el, "Lot Bravo")).to.equal("Full");
     const full = part(item(el, "Lot Bravo"), "book-button") as HTMLButtonElement;
@@ -54,7 +54,7 @@ describe("<gk-parking-map> against the real API", function () {
     expect(findAll(el, ".gk-pin").map((m) => text(m))).to.have.members(["3 free", "Full"]);
     expect(findAll(el, ".gk-pin-full")).to.have.length(1);
     expect(findAll(el, "img.leaflet-tile")).to.have.length(0);
-    expect(findAll(el, ".gk-pin").map((m) => m.title)).to.have.members(["Garage Alfa: 3 of 3 free, €8.00", "Lot Bravo: full, €8.00"]);
+    expect(findAll(el, ".gk-pin").map((m) => m.title)).to.have.members(["Garage Alfa: 3 of 3 free, €8.00", "Lot Bravo: Full, €8.00"]);
     // A pointer on a marker opens the same booking form as the list's Book; a full one opens nothing.
     findAll(el, ".gk-pin-full")[0]!.click();
     await el.updateComplete;
@@ -188,7 +188,7 @@ describe("<gk-parking-map> against the real API", function () {
     (form.querySelector('button[type="submit"]') as HTMLButtonElement).click();
     await waitUntil(() => loaded(el) && free(el, "Lot Bravo") === "1 of 1 free", "the new window never showed", { timeout: 20_000 });
     expect(el.start).to.equal(later.toISOString());
-    expect(text(part(item(el, "Garage Alfa"), "price"))).to.equal("€4.00 for 1 h");
+    expect(text(part(item(el, "Garage Alfa"), "price"))).to.equal("€4.00 for 1 hr");
   });
 
   it("filters by kind, free spots, price and features from the keyboard only, and says when nothing matches", async () => {

@@ -1,5 +1,5 @@
 import { css } from "lit";
-import { vars } from "../base/theme.js";
+import { rem, vars } from "../base/theme.js";
 
 export const parkingMapStyles = css`
   :host {
@@ -23,7 +23,7 @@ export const parkingMapStyles = css`
     gap: ${vars.spaceS};
   }
   [part~="window"] [part~="field"] {
-    flex: 1 1 12rem;
+    flex: 1 1 ${rem(12)};
   }
   [part~="filters"] {
     flex: 1 1 100%;
@@ -41,7 +41,7 @@ export const parkingMapStyles = css`
   }
   .filters > [part~="field"]:not([part~="check"]),
   .max-price {
-    flex: 1 1 10rem;
+    flex: 1 1 ${rem(10)};
   }
   [part~="check"] input {
     inline-size: auto;
@@ -66,7 +66,7 @@ export const parkingMapStyles = css`
   }
   [part~="photo"] {
     max-inline-size: 100%;
-    block-size: 6rem;
+    block-size: ${rem(6)};
     object-fit: cover;
     border-radius: ${vars.radius};
     margin: ${vars.spaceXs} ${vars.spaceXs} 0 0;
@@ -81,18 +81,18 @@ export const parkingMapStyles = css`
   .layout {
     display: grid;
     gap: ${vars.spaceM};
-    grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(${rem(18)}, 1fr));
     align-items: start;
   }
   [part~="map"] {
-    block-size: var(--gk-parking-map-height, 20rem);
+    block-size: var(--gk-parking-map-height, ${rem(20)});
     border: 1px solid ${vars.colorBorder};
     border-radius: ${vars.radius};
     background-color: ${vars.colorSurface};
     background-image:
       linear-gradient(${vars.colorBorder} 1px, transparent 1px),
       linear-gradient(90deg, ${vars.colorBorder} 1px, transparent 1px);
-    background-size: 2rem 2rem;
+    background-size: ${rem(2)} ${rem(2)};
     z-index: 0;
   }
   [part~="map-notice"] {
@@ -132,7 +132,7 @@ export const parkingMapStyles = css`
     margin: ${vars.spaceS} 0 0;
     padding: 0;
     list-style: none;
-    max-block-size: var(--gk-parking-map-height, 20rem);
+    max-block-size: var(--gk-parking-map-height, ${rem(20)});
     overflow: auto;
   }
   [part~="place"] {

@@ -53,7 +53,7 @@ describe("<gk-parking-map> states", () => {
     expect(text(part(el, "description"))).to.equal("Under the square, entrance on Rua Augusta.");
     expect(text(part(el, "features"))).to.equal("Covered · EV charging · Open 24/7");
     expect(text(part(el, "free"))).to.equal("4 of 5 free");
-    expect(text(part(el, "price"))).to.equal("€6.00 for 2 h");
+    expect(text(part(el, "price"))).to.equal("€6.00 for 2 hr");
     expect(text(el.shadowRoot!.querySelector('[role="status"]'))).to.equal("1 place found.");
     await expect(el).to.be.accessible();
   });

@@ -1,4 +1,4 @@
-import type { Booking, Place, PlaceSearchResult, Review } from "@gatherkit/sdk";
+import type { Booking, Place, PlaceSearchResult } from "@gatherkit/sdk";
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from "lit";
 import { repeat } from "lit/directives/repeat.js";
 import { ActionController } from "../base/action-controller.js";
@@ -6,26 +6,22 @@ import { defineElement } from "../base/define.js";
 import { ConfigurationError } from "../base/errors.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
+import { Strings } from "../base/i18n.js";
 import { TaskStatus } from "../base/task.js";
-import { StripePay, stripeTargetOf } from "../internal/payments/stripe-pay.js";
+import { BookingPayment } from "../internal/payments/booking-payment.js";
 import { placesOf } from "../internal/places/api.js";
-import {
-  type BookingCompleteDetail,
-  type BookingFields,
-  notPaidReason,
-  renderBookingForm,
-  renderConfirmation,
-  renderPayment,
-  rereadBooking,
-  untilSettled,
-} from "../internal/places/booking.js";
+import { type BookingCompleteDetail, type BookingFields, renderBookingForm, renderConfirmation } from "../internal/places/booking.js";
 import { placesStyles } from "../internal/places/places.styles.js";
 import { overlaps, PlaceRooms } from "../internal/places/rooms.js";
-import { currencyDigits, formatInstantRange, formatMoney } from "../internal/plans/format.js";
+import { currencyDigits, formatDuration, formatInstantRange, formatMoney } from "../internal/plans/format.js";
 import type { PlacesMap } from "./leaflet-map.js";
+import { PARKING_MAP_LOCALES, PARKING_MAP_STRINGS, type ParkingMapStrings } from "./parking-map.strings.js";
 import { parkingMapStyles } from "./parking-map.styles.js";
+import { PlaceDetails } from "./place-details.js";
+import { renderWindowForm } from "./window-form.js";
 
 export type { BookingCompleteDetail } from "../internal/places/booking.js";
+export { PARKING_MAP_STRINGS, type ParkingMapStrings } from "./parking-map.strings.js";
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -33,7 +29,6 @@ declare global {
   }
 }
 
-const DURATIONS = [60, 120, 180, 240, 360, 480, 720, 1440];
 /** At most this many places are followed live (one room each). */
 const LIVE_LIMIT = 25;
 const HOUR = 3_600_000;
@@ -46,33 +41,6 @@ function parseCenter(value: string | undefined): [number, number] | undefined {
   const lng = Number(m[2]);
   return Math.abs(lat) <= 90 && Math.abs(lng) <= 180 ? [lat, lng] : undefined;
 }
-
-/** An instant as the visitor's wall-clock time for `<input type="datetime-local">`. */
-function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
-const FEATURES: Record<string, string> = {
-  covered: "Covered",
-  cctv: "CCTV",
-  ev_charging: "EV charging",
-  accessible: "Accessible",
-  height_limit: "Height limit",
-  open_24_7: "Open 24/7",
-  staffed: "Staffed",
-  bike_parking: "Bike parking",
-  wifi: "Wi-Fi",
-  projector: "Projector",
-  kitchen: "Kitchen",
-  outdoor: "Outdoor",
-};
-
-const KINDS: Record<string, string> = { parking: "Parking", venue: "Venue", room: "Room", desk: "Desk", other: "Other" };
-const SORTS = { distance: "Distance", price: "Price" } as const;
-
-const hours = (minutes: number) => (minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`);
 
 /**
  * Parking (or any bookable place) near a point: a map with a marker per place showing its live
@@ -138,7 +106,11 @@ export class GkParkingMap extends GkElement {
     selected: { state: true },
     booked: { state: true },
     tilesFailed: { state: true },
+    strings: { attribute: false },
   };
+
+  /** The host's own sentences, over the locale's: `el.strings = { showPlaces: "Search" }` (keys of `PARKING_MAP_STRINGS`). Property only. */
+  declare strings: Partial<ParkingMapStrings>;
 
   /**
    * Where Stripe.js is loaded from for a paid booking, instead of Stripe's own address: for a page
@@ -173,12 +145,20 @@ export class GkParkingMap extends GkElement {
   declare protected booked: BookingCompleteDetail | undefined;
   declare protected tilesFailed: boolean;
 
-  /** Approved reviews of the places whose details were opened (place id → the newest five, or the load's state). */
-  readonly #reviews = new Map<string, Review[] | "loading" | "error">();
   /** Free counts the room told us about since the search (place id → free for the window). */
   readonly #free = new Map<string, number>();
   readonly #actions = new ActionController(this);
-  readonly #stripe = new StripePay(this, { scriptUrl: () => this.stripeJsUrl, onSubmitted: () => void this.#awaitPaid() });
+  readonly #strings = new Strings(this, PARKING_MAP_STRINGS, PARKING_MAP_LOCALES);
+  readonly #details = new PlaceDetails(this, () => this.#places);
+  readonly #payment = new BookingPayment(this, this.#actions, {
+    places: () => this.#places,
+    booked: () => this.booked,
+    setBooked: (b) => {
+      this.booked = b;
+    },
+    scriptUrl: () => this.stripeJsUrl,
+    strings: () => this.#s,
+  });
   #searchedAt = 0;
   #map: PlacesMap | undefined;
   #mapLoad: Promise<void> | undefined;
@@ -222,11 +202,21 @@ export class GkParkingMap extends GkElement {
 
   constructor() {
     super();
+    this.strings = {};
     this.radiusKm = 2;
     this.durationMinutes = 120;
     this.start = new Date(Math.ceil(Date.now() / HOUR) * HOUR).toISOString();
     this.tilesFailed = false;
     this.available = false;
+  }
+
+  get #s(): ParkingMapStrings {
+    return this.#strings.value;
+  }
+
+  get #places() {
+    const gk = this.gatherkit;
+    return gk && placesOf(gk);
   }
 
   get #end(): string {
@@ -249,13 +239,6 @@ export class GkParkingMap extends GkElement {
       .map((r) => (this.#free.has(r.place.id) ? { ...r, freeCapacity: this.#free.get(r.place.id)! } : r));
   }
 
-  get #featureList(): string[] {
-    return (this.features ?? "")
-      .split(",")
-      .map((f) => f.trim())
-      .filter(Boolean);
-  }
-
   /** Reads a place's free count for the window again (a booking changed it). */
   async #recount(placeId: string): Promise<void> {
     const gk = this.gatherkit;
@@ -273,20 +256,21 @@ export class GkParkingMap extends GkElement {
 
   override render() {
     const results = this.#results;
+    const s = this.#s;
     return html`<div part="frame">
-      ${this.#renderWindow()}
+      ${renderWindowForm(this, s, this.resolvedLocale, (w) => {
+        Object.assign(this, w);
+        this.selected = undefined;
+        this.booked = undefined;
+      })}
       <div class="layout">
         <div class="map-box">
-          <div part="map" role="region" aria-label="Map of the places (the list has the same places)"></div>
-          ${this.tilesFailed ? html`<p part="map-notice" class="muted">The map could not load; every place is in the list.</p>` : nothing}
+          <div part="map" role="region" aria-label=${s.mapLabel}></div>
+          ${this.tilesFailed ? html`<p part="map-notice" class="muted">${s.mapFailed}</p>` : nothing}
         </div>
         <div class="results">
           ${this.renderTask(this.#search, {
-            messages: {
-              loading: "Looking for places…",
-              empty: "No places here.",
-              loaded: `${results.length} ${results.length === 1 ? "place" : "places"} found.`,
-            },
+            messages: { loading: s.searching, empty: s.none, loaded: s.found(results.length) },
             complete: () => this.#renderList(results),
           })}
         </div>
@@ -295,88 +279,21 @@ export class GkParkingMap extends GkElement {
     </div>`;
   }
 
-  #renderWindow() {
-    const durations = DURATIONS.includes(this.durationMinutes) ? DURATIONS : [...DURATIONS, this.durationMinutes].sort((a, b) => a - b);
-    const submit = (e: SubmitEvent) => {
-      e.preventDefault();
-      const data = new FormData(e.currentTarget as HTMLFormElement);
-      const start = new Date(String(data.get("start")));
-      if (Number.isNaN(start.getTime())) return;
-      this.start = start.toISOString();
-      this.durationMinutes = Number(data.get("duration"));
-      this.kind = String(data.get("kind") ?? "") || undefined;
-      this.sort = data.get("sort") === "price" ? "price" : undefined;
-      this.available = data.get("available") === "on";
-      const max = String(data.get("maxPrice") ?? "").trim();
-      this.maxPrice = max === "" ? undefined : Number(max);
-      this.features = data.getAll("feature").join(",") || undefined;
-      this.selected = undefined;
-      this.booked = undefined;
-    };
-    const features = this.#featureList;
-    const on = features.length + (this.available ? 1 : 0) + (this.maxPrice !== undefined ? 1 : 0) + (this.kind ? 1 : 0);
-    return html`<form part="window" @submit=${submit} aria-label="Time window">
-      <label part="field">From <input part="input" type="datetime-local" name="start" required value=${toLocalInput(this.start)} /></label>
-      <label part="field"
-        >For
-        <select part="input" name="duration">
-          ${durations.map((m) => html`<option value=${m} ?selected=${m === this.durationMinutes}>${hours(m)}</option>`)}
-        </select></label
-      >
-      <details part="filters">
-        <summary part="filters-toggle">Filters${on ? ` (${on} on)` : ""}</summary>
-        <div class="filters">
-          <label part="field"
-            >Kind
-            <select part="input" name="kind">
-              <option value="" ?selected=${!this.kind}>Any</option>
-              ${Object.entries(KINDS).map(([k, label]) => html`<option value=${k} ?selected=${this.kind === k}>${label}</option>`)}
-            </select></label
-          >
-          <label part="field"
-            >Sort by
-            <select part="input" name="sort">
-              ${Object.entries(SORTS).map(([k, label]) => html`<option value=${k} ?selected=${(this.sort ?? "distance") === k}>${label}</option>`)}
-            </select></label
-          >
-          <div class="max-price">
-          <label part="field"
-            >Max price
-            <input
-              part="input"
-              name="maxPrice"
-              type="number"
-              min="0"
-              step="0.01"
-              inputmode="decimal"
-              aria-describedby="max-price-hint"
-              .value=${this.maxPrice === undefined ? "" : String(this.maxPrice)}
-          /></label>
-          <span id="max-price-hint" class="hint">For the whole window, in the place's currency.</span>
-          </div>
-          <label part="field check"
-            ><input part="input" name="available" type="checkbox" .checked=${this.available} /> Only places with a free spot</label
-          >
-          <fieldset part="feature-filter">
-            <legend>Has all of</legend>
-            ${Object.entries(FEATURES).map(
-              ([f, label]) =>
-                html`<label part="field check"><input part="input" name="feature" type="checkbox" value=${f} .checked=${features.includes(f)} /> ${label}</label>`,
-            )}
-          </fieldset>
-        </div>
-      </details>
-      <button part="button" type="submit">Show places</button>
-    </form>`;
-  }
-
   #renderList(results: PlaceSearchResult[]) {
-    if (results.length === 0) return html`<p part="empty" class="muted">No places match the filters.</p>`;
+    const s = this.#s;
+    const locale = this.resolvedLocale;
+    if (results.length === 0) return html`<p part="empty" class="muted">${s.noMatch}</p>`;
+    const km = (n: number) =>
+      new Intl.NumberFormat(locale, {
+        style: "unit",
+        unit: "kilometer",
+        maximumFractionDigits: 1,
+        minimumFractionDigits: n < 10 ? 1 : 0,
+      }).format(n);
     return html`<p part="summary" class="muted">
-        ${results.length} ${results.length === 1 ? "place" : "places"} within ${this.radiusKm} km,
-        ${formatInstantRange(this.start, this.#end, Intl.DateTimeFormat().resolvedOptions().timeZone, this.resolvedLocale)}
+        ${s.summary(results.length, km(this.radiusKm), formatInstantRange(this.start, this.#end, Intl.DateTimeFormat().resolvedOptions().timeZone, locale))}
       </p>
-      <ul part="list" aria-label="Places">
+      <ul part="list" aria-label=${s.placesLabel}>
         ${repeat(
           results,
           (r) => r.place.id,
@@ -386,27 +303,24 @@ export class GkParkingMap extends GkElement {
             const full = free <= 0;
             // No price: the window cannot be one booking there (closed hours, a place booked by slot).
             const bookable = !full && r.price !== null;
+            const average = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(
+              p.rating.average ?? 0,
+            );
             return html`<li part="place${this.selected?.place.id === p.id ? " place-selected" : ""}" data-place-id=${p.id}>
               <h3 part="place-name">${p.name}</h3>
-              <p class="muted">${p.address.line1}, ${p.address.city} · ${r.distanceKm.toFixed(1)} km</p>
-              ${
-                p.rating.count
-                  ? html`<p part="rating" class="muted">
-                      Rated ${p.rating.average?.toFixed(1)} of 5 (${p.rating.count} ${p.rating.count === 1 ? "review" : "reviews"})
-                    </p>`
-                  : nothing
-              }
+              <p class="muted">${p.address.line1}, ${p.address.city} · ${km(r.distanceKm)}</p>
+              ${p.rating.count ? html`<p part="rating" class="muted">${s.rated(average, s.reviews(p.rating.count))}</p>` : nothing}
               ${p.description ? html`<p part="description">${p.description}</p>` : nothing}
-              ${p.features.length ? html`<p part="features" class="muted">${p.features.map((f) => FEATURES[f] ?? f).join(" · ")}</p>` : nothing}
-              ${p.images.length || p.rating.count ? this.#renderDetails(p) : nothing}
-              <p part="free${full ? " full" : ""}">${full ? "Full" : `${free} of ${p.capacity} free`}</p>
+              ${p.features.length ? html`<p part="features" class="muted">${p.features.map((f) => s.features[f] ?? f).join(" · ")}</p>` : nothing}
+              ${p.images.length || p.rating.count ? this.#details.render(p, s) : nothing}
+              <p part="free${full ? " full" : ""}">${full ? s.full : s.freeOf(free, p.capacity)}</p>
               ${
                 r.price
-                  ? html`<p part="price">${formatMoney(r.price.amount, r.price.currency, this.resolvedLocale)} for ${hours(this.durationMinutes)}</p>`
-                  : html`<p part="price" class="muted">Not bookable for this window</p>`
+                  ? html`<p part="price">${s.priceFor(formatMoney(r.price.amount, r.price.currency, locale), formatDuration(this.durationMinutes, locale))}</p>`
+                  : html`<p part="price" class="muted">${s.notBookable}</p>`
               }
               <button part="button book-button" type="button" ?disabled=${!bookable} @click=${() => this.#select(r)}>
-                ${full ? "Full" : "Book"}<span class="visually-hidden"> ${p.name}</span>
+                ${full ? s.full : s.book}<span class="visually-hidden"> ${p.name}</span>
               </button>
             </li>`;
           },
@@ -414,62 +328,13 @@ export class GkParkingMap extends GkElement {
       </ul>`;
   }
 
-  /** Photos and the newest approved reviews (with the operator's replies), loaded when opened. */
-  #renderDetails(p: Place) {
-    const reviews = this.#reviews.get(p.id);
-    const toggle = (e: Event) => {
-      if ((e.currentTarget as HTMLDetailsElement).open) void this.#loadReviews(p.id);
-    };
-    return html`<details part="details" @toggle=${toggle}>
-      <summary part="details-toggle">Photos and reviews<span class="visually-hidden"> of ${p.name}</span></summary>
-      ${p.images.slice(0, 4).map((src, i) => html`<img part="photo" src=${src} alt="Photo ${i + 1} of ${p.name}" loading="lazy" />`)}
-      ${
-        reviews === undefined
-          ? nothing
-          : reviews === "loading"
-            ? html`<p class="muted" role="status">Loading reviews…</p>`
-            : reviews === "error"
-              ? html`<p class="muted" role="status">The reviews could not load.</p>`
-              : reviews.length === 0
-                ? html`<p class="muted">No reviews yet.</p>`
-                : html`<ul part="reviews" aria-label="Reviews of ${p.name}">
-                  ${reviews.map(
-                    (r) => html`<li part="review">
-                      <p><span aria-hidden="true">${"★".repeat(r.rating)}${"☆".repeat(5 - r.rating)}</span><span class="visually-hidden">${r.rating} of 5</span> ${r.authorName}</p>
-                      ${r.text ? html`<p>${r.text}</p>` : nothing}
-                      ${r.reply ? html`<p part="reply" class="muted">Reply from ${p.name}: ${r.reply.text}</p>` : nothing}
-                    </li>`,
-                  )}
-                </ul>`
-      }
-    </details>`;
-  }
-
-  async #loadReviews(placeId: string): Promise<void> {
-    const gk = this.gatherkit;
-    const had = this.#reviews.get(placeId);
-    if (!gk || (had !== undefined && had !== "error")) return;
-    this.#reviews.set(placeId, "loading");
-    this.requestUpdate();
-    try {
-      this.#reviews.set(placeId, (await placesOf(gk).reviews.list(placeId, { limit: 5 })).data);
-    } catch {
-      this.#reviews.set(placeId, "error");
-    }
-    this.requestUpdate();
-  }
-
   #renderPanel() {
-    if (this.booked?.booking.status === "pending_payment") {
-      return renderPayment(this.booked.booking, this.booked.place, {
-        busy: this.#actions.busy("paid"),
-        problem: this.#actions.renderProblem("paid"),
-        onPaid: () => void this.#paid(),
-        stripe: this.#stripe,
-      });
-    }
+    const s = this.#s;
+    const locale = this.resolvedLocale;
+    const paying = this.#payment.render();
+    if (paying) return paying;
     if (this.booked) {
-      return renderConfirmation(this.booked.booking, this.booked.place, () => {
+      return renderConfirmation(this.booked.booking, this.booked.place, s, locale, () => {
         const id = this.booked?.place.id;
         this.booked = undefined;
         this.#actions.focusAfterUpdate(`[data-place-id="${id}"] [part~="book-button"]`);
@@ -477,10 +342,11 @@ export class GkParkingMap extends GkElement {
     }
     const chosen = this.selected;
     if (!chosen) return nothing;
-    const price = chosen.price ? ` · ${formatMoney(chosen.price.amount, chosen.price.currency, this.resolvedLocale)}` : "";
+    const price = chosen.price ? ` · ${formatMoney(chosen.price.amount, chosen.price.currency, locale)}` : "";
     return renderBookingForm({
       place: chosen.place,
-      summary: `${formatInstantRange(this.start, this.#end, chosen.place.timeZone, this.resolvedLocale)}${price}`,
+      s,
+      summary: `${formatInstantRange(this.start, this.#end, chosen.place.timeZone, locale)}${price}`,
       busy: this.#actions.busy("book"),
       problem: this.#actions.renderProblem("book"),
       onSubmit: (fields) => void this.#book(chosen.place, fields),
@@ -526,38 +392,8 @@ export class GkParkingMap extends GkElement {
     void this.#recount(place.id);
   }
 
-  /** "I have paid": the booking again, as its booker; confirmed only once the provider's webhook said so. */
-  async #paid(quiet = false): Promise<Booking | undefined> {
-    const gk = this.gatherkit;
-    const held = this.booked;
-    if (!gk || !held) return;
-    const booking = await this.#actions.run("paid", () => rereadBooking(placesOf(gk), held.booking));
-    if (!booking) return;
-    const reason = notPaidReason(booking);
-    // Waiting after a Payment Element payment: "not yet" is no news, only the hold's end is.
-    if (reason) {
-      if (!quiet || booking.status !== "pending_payment") this.#actions.fail("paid", reason);
-      return booking;
-    }
-    this.booked = { booking, place: held.place };
-    this.#actions.focusAfterUpdate("#confirmation-title");
-    emit(this, "gk-booking-complete", { booking, place: held.place });
-    return booking;
-  }
-
-  /** Stripe.js accepted the payment: wait for the API to confirm the booking (Stripe's webhook), reading it again. */
-  async #awaitPaid(): Promise<void> {
-    const held = this.booked;
-    await untilSettled(
-      () => this.#paid(true),
-      () => this.isConnected && this.booked === held && this.#stripe.state === "waiting",
-    );
-  }
-
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    const paying = this.booked?.booking.status === "pending_payment" ? this.booked.booking.payment : undefined;
-    this.#stripe.sync(stripeTargetOf(paying));
     const results = this.#results;
     const gk = this.gatherkit;
     this.#rooms.follow(
@@ -609,13 +445,14 @@ export class GkParkingMap extends GkElement {
     map.show(
       results.map((r) => {
         const free = r.freeCapacity ?? 0;
+        const s = this.#s;
         const price = r.price ? `, ${formatMoney(r.price.amount, r.price.currency, this.resolvedLocale)}` : "";
         return {
           id: r.place.id,
           lat: r.place.location.lat,
           lng: r.place.location.lng,
-          label: free > 0 ? `${free} free` : "Full",
-          title: `${r.place.name}: ${free > 0 ? `${free} of ${r.place.capacity} free` : "full"}${price}`,
+          label: s.free(free),
+          title: `${r.place.name}: ${free > 0 ? s.freeOf(free, r.place.capacity) : s.full}${price}`,
           full: free <= 0,
           selected: r.place.id === this.selected?.place.id,
         };

@@ -57,6 +57,30 @@ async function board(api: FakeApi, d: PlanData, viewer = ME) {
 }
 
 describe("<gk-plan-board>", () => {
+  it("shows a proposal's images, lazily, named for screen readers, an upload's relative URL on the API's address", async () => {
+    const api = new FakeApi();
+    const img = (color: string) =>
+      `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"><rect width="4" height="3" fill="${color}"/></svg>`)}`;
+    const d = planData({
+      proposals: [
+        proposal({ id: "prop_a000000000", title: "Sunset sail", imageUrls: [img("red"), "/v1/files/file_0123456789abcdefghjk"] }),
+        proposal({ id: "prop_b000000000", title: "Tile museum" }),
+      ],
+    });
+    const el = await board(api, d);
+    const [sail, museum] = parts(el, "proposal");
+    const images = [...sail!.querySelectorAll<HTMLImageElement>('[part~="proposal-image"]')];
+    expect(images.map((i) => i.alt)).to.deep.equal(["Photo 1 of Sunset sail", "Photo 2 of Sunset sail"]);
+    expect(images.every((i) => i.loading === "lazy" && i.decoding === "async")).to.equal(true);
+    expect(images[0]!.getAttribute("src")).to.equal(img("red"));
+    // The API answers an upload's lasting URL; a relative one is the API's, not the host page's.
+    expect(images[1]!.src).to.equal("https://api.test/v1/files/file_0123456789abcdefghjk");
+    // Laid out as thumbnails of one size, whatever the image's own.
+    expect(images[0]!.getBoundingClientRect().width).to.equal(160);
+    expect(museum!.querySelector('[part~="proposal-images"]')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
   it("shows the header and proposals first, then people, money and chat, each loaded by its own element", async () => {
     const api = new FakeApi();
     const client = api.client();

@@ -1,9 +1,9 @@
 import { css } from "lit";
-import { vars } from "../base/theme.js";
+import { rem, vars } from "../base/theme.js";
 
 export const planChatStyles = css`
   :host {
-    --_gk-chat-height: var(--gk-plan-chat-height, var(--gk-plan-board-chat-height, 20rem));
+    --_gk-chat-height: var(--gk-plan-chat-height, var(--gk-plan-board-chat-height, ${rem(20)}));
   }
   [part~="messages"] {
     max-block-size: var(--_gk-chat-height);

@@ -20,6 +20,7 @@ export const PLAN_PROPOSALS_STRINGS = {
   cost: (amount: string, perPerson: boolean) => `${amount} ${perPerson ? "per person" : "in total"}`,
   details: "Details",
   detailsOf: (title: string) => ` of ${title} (opens a new tab)`,
+  photo: (n: number, title: string) => `Photo ${n} of ${title}`,
   selected: "Selected",
   rejected: "Rejected",
   decideOn: (title: string) => `Decide on ${title}`,

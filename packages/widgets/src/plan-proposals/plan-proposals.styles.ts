@@ -1,5 +1,5 @@
 import { css } from "lit";
-import { vars } from "../base/theme.js";
+import { rem, vars } from "../base/theme.js";
 
 export const planProposalsStyles = css`
   :host {
@@ -26,6 +26,20 @@ export const planProposalsStyles = css`
     background: var(--_gk-card);
     border: 1px solid ${vars.colorBorder};
     border-radius: ${vars.radius};
+  }
+  [part~="proposal-images"] {
+    display: flex;
+    gap: ${vars.spaceXs};
+    overflow-x: auto;
+  }
+  [part~="proposal-image"] {
+    flex: none;
+    inline-size: ${rem(10)};
+    block-size: auto;
+    aspect-ratio: 4 / 3;
+    object-fit: cover;
+    border-radius: ${vars.radius};
+    background: ${vars.colorBorder};
   }
   .proposal-meta {
     color: ${vars.colorMuted};

@@ -67,6 +67,7 @@ const ACTIVE_STATUSES: readonly Plan["status"][] = ["planning", "finalized"];
  * @csspart heading - The section's heading ("Proposals", "Itinerary").
  * @csspart proposal - One proposal card.
  * @csspart proposal-title - A proposal's title (with its badges).
+ * @csspart proposal-images - A proposal's images (lazy-loaded), each a `proposal-image`.
  * @csspart badge - Selected, Rejected, Full, "You have a place".
  * @csspart tally - A proposal's votes: counts with bars, or "Results appear after the deadline".
  * @csspart vote-option - One of yes / maybe / no (a label around its radio button).
@@ -258,6 +259,17 @@ export class GkPlanProposals extends PlanElement {
       </h4>
       ${meta.length ? html`<p class="proposal-meta">${meta.map((m, i) => html`${i ? " · " : ""}${m}`)}</p>` : nothing}
       ${p.description ? html`<p class="description">${p.description}</p>` : nothing}
+      ${
+        p.imageUrls.length
+          ? html`<div part="proposal-images">
+            ${p.imageUrls.map(
+              (src, i) =>
+                html`<img part="proposal-image" src=${new URL(src, this.gatherkit?.baseUrl ?? location.href).href} alt=${t.photo(i + 1, p.title)}
+                  loading="lazy" decoding="async" width="160" height="120" />`,
+            )}
+          </div>`
+          : nothing
+      }
       ${
         p.status !== "rejected"
           ? renderVoteControl(store.votes, p, {

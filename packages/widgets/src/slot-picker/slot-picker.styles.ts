@@ -1,5 +1,5 @@
 import { css } from "lit";
-import { vars } from "../base/theme.js";
+import { rem, vars } from "../base/theme.js";
 
 export const slotPickerStyles = css`
   .picker {
@@ -15,7 +15,7 @@ export const slotPickerStyles = css`
   }
   [part~="week"] {
     margin: 0;
-    font-size: 1rem;
+    font-size: ${rem(1)};
   }
   .grid-box {
     overflow-x: auto;
@@ -36,7 +36,7 @@ export const slotPickerStyles = css`
     font-variant-numeric: tabular-nums;
   }
   [part~="cell"] {
-    min-width: 3rem;
+    min-width: ${rem(3)};
     padding: ${vars.spaceXs};
     border: 1px solid ${vars.colorBorder};
     border-radius: ${vars.radius};

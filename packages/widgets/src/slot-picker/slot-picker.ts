@@ -2,28 +2,22 @@ import type { Booking, Place, PlaceSlots } from "@gatherkit/sdk";
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from "lit";
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
-import { ConfigurationError, describeError } from "../base/errors.js";
+import { ConfigurationError } from "../base/errors.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
+import { Strings } from "../base/i18n.js";
 import { initialState, TaskStatus } from "../base/task.js";
-import { StripePay, stripeTargetOf } from "../internal/payments/stripe-pay.js";
+import { BookingPayment } from "../internal/payments/booking-payment.js";
 import { placesOf } from "../internal/places/api.js";
-import {
-  type BookingCompleteDetail,
-  type BookingFields,
-  notPaidReason,
-  renderBookingForm,
-  renderConfirmation,
-  renderPayment,
-  rereadBooking,
-  untilSettled,
-} from "../internal/places/booking.js";
+import { type BookingCompleteDetail, type BookingFields, renderBookingForm, renderConfirmation } from "../internal/places/booking.js";
 import { placesStyles } from "../internal/places/places.styles.js";
 import { PlaceRooms } from "../internal/places/rooms.js";
-import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
+import { formatDuration, formatInstantRange, formatMoney } from "../internal/plans/format.js";
+import { SLOT_PICKER_LOCALES, SLOT_PICKER_STRINGS, type SlotPickerStrings } from "./slot-picker.strings.js";
 import { slotPickerStyles } from "./slot-picker.styles.js";
 
 export type { BookingCompleteDetail } from "../internal/places/booking.js";
+export { SLOT_PICKER_STRINGS, type SlotPickerStrings } from "./slot-picker.strings.js";
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -51,11 +45,14 @@ const todayIn = (timeZone: string) =>
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 /** The later of two dates (`YYYY-MM-DD` compare as strings). */
 const notBefore = (date: string, earliest: string) => [date, earliest].sort()[1]!;
-const dayLabel = (date: string, options: Intl.DateTimeFormatOptions) =>
-  new Intl.DateTimeFormat(undefined, { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
-const longDay = (date: string) => dayLabel(date, { weekday: "long", day: "numeric", month: "long" });
-const timeRange = (slot: Slot, timeZone: string) =>
-  new Intl.DateTimeFormat(undefined, { timeStyle: "short", timeZone }).formatRange(new Date(slot.start), new Date(slot.end));
+const dayLabel = (date: string, options: Intl.DateTimeFormatOptions, locale: string) =>
+  new Intl.DateTimeFormat(locale, { ...options, timeZone: "UTC" }).format(new Date(`${date}T12:00:00Z`));
+const longDay = (date: string, locale: string) => dayLabel(date, { weekday: "long", day: "numeric", month: "long" }, locale);
+const timeRange = (slot: Slot, timeZone: string, locale: string) =>
+  new Intl.DateTimeFormat(locale, { timeStyle: "short", timeZone }).formatRange(new Date(slot.start), new Date(slot.end));
+/** A row's start time (`09:00`, a key) as the locale writes it. */
+const rowTime = (time: string, locale: string) =>
+  new Intl.DateTimeFormat(locale, { timeStyle: "short", timeZone: "UTC" }).format(new Date(`2000-01-01T${time}:00Z`));
 /** A slot's local start time (`09:00`), the key of its row. */
 const localTime = (iso: string, timeZone: string) =>
   new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(new Date(iso));
@@ -113,7 +110,11 @@ export class GkSlotPicker extends GkElement {
     weekStart: { state: true },
     chosen: { state: true },
     booked: { state: true },
+    strings: { attribute: false },
   };
+
+  /** The host's own sentences, over the locale's: `el.strings = { book: "Reserve" }` (keys of `SLOT_PICKER_STRINGS`). Property only. */
+  declare strings: Partial<SlotPickerStrings>;
 
   /**
    * Where Stripe.js is loaded from for a paid booking, instead of Stripe's own address: for a page
@@ -132,7 +133,19 @@ export class GkSlotPicker extends GkElement {
   declare protected booked: BookingCompleteDetail | undefined;
 
   readonly #actions = new ActionController(this);
-  readonly #stripe = new StripePay(this, { scriptUrl: () => this.stripeJsUrl, onSubmitted: () => void this.#awaitPaid() });
+  readonly #strings = new Strings(this, SLOT_PICKER_STRINGS, SLOT_PICKER_LOCALES);
+  readonly #payment = new BookingPayment(this, this.#actions, {
+    places: () => {
+      const gk = this.gatherkit;
+      return gk && placesOf(gk);
+    },
+    booked: () => this.booked,
+    setBooked: (b) => {
+      this.booked = b;
+    },
+    scriptUrl: () => this.stripeJsUrl,
+    strings: () => this.#s,
+  });
   #loadedAt = 0;
   /** The keyboard moved: put focus on the focus cell once it is shown. */
   #refocus = false;
@@ -167,6 +180,15 @@ export class GkSlotPicker extends GkElement {
     onResync: () => void this.#week.run(),
   });
 
+  constructor() {
+    super();
+    this.strings = {};
+  }
+
+  get #s(): SlotPickerStrings {
+    return this.#strings.value;
+  }
+
   get #placeValue(): Place | undefined {
     return this.#place.status === TaskStatus.COMPLETE ? this.#place.value : undefined;
   }
@@ -183,24 +205,25 @@ export class GkSlotPicker extends GkElement {
 
   override render() {
     return this.renderTask(this.#place, {
-      messages: { loading: "Loading the place…" },
+      messages: { loading: this.#s.loadingPlace },
       complete: (place) => this.#renderPlace(place),
     });
   }
 
   #renderPlace(place: Place) {
+    const s = this.#s;
+    const locale = this.resolvedLocale;
     if (!place.slots) {
-      return html`<p part="slots-status">${place.name} is not booked by time slot.</p>`;
+      return html`<p part="slots-status">${s.notBySlot(place.name)}</p>`;
     }
-    const price =
-      place.pricing.mode === "slot" ? formatMoney(place.pricing.perSlot, place.pricing.currency, this.resolvedLocale) : undefined;
+    const price = place.pricing.mode === "slot" ? formatMoney(place.pricing.perSlot, place.pricing.currency, locale) : undefined;
     const chosen = this.chosen;
     return html`<section class="picker" aria-labelledby="title">
       <h2 part="title" id="title">${place.name}</h2>
-      ${price ? html`<p class="muted">${price} per slot of ${place.slots.lengthMinutes} min</p>` : nothing}
+      ${price ? html`<p class="muted">${s.perSlot(price, formatDuration(place.slots.lengthMinutes, locale))}</p>` : nothing}
       ${this.#renderWeekBar()} ${this.#renderGrid(place)}
       <p part="selection" class="muted" role="status">
-        ${chosen ? `Selected: ${longDay(this.#dateOf(chosen, place))}, ${timeRange(chosen, place.timeZone)}. Book it below.` : ""}
+        ${chosen ? s.selected(longDay(this.#dateOf(chosen, place), locale), timeRange(chosen, place.timeZone, locale)) : ""}
       </p>
       ${this.#renderPanel(place, price)}
     </section>`;
@@ -214,20 +237,24 @@ export class GkSlotPicker extends GkElement {
 
   #renderWeekBar() {
     const start = this.#weekStart;
-    const label = `${dayLabel(start, { day: "numeric", month: "long" })} – ${dayLabel(addDays(start, 6), { day: "numeric", month: "long" })}`;
+    const s = this.#s;
+    const label = new Intl.DateTimeFormat(this.resolvedLocale, { day: "numeric", month: "long", timeZone: "UTC" }).formatRange(
+      new Date(`${start}T12:00:00Z`),
+      new Date(`${addDays(start, 6)}T12:00:00Z`),
+    );
     return html`<div class="week">
       <button
         part="button prev-week"
         class="secondary"
         type="button"
-        aria-label="Previous week"
+        aria-label=${s.previousWeek}
         ?disabled=${start <= this.#today!}
         @click=${() => this.#moveWeek(-7)}
       >
         ‹
       </button>
       <h3 part="week" id="week-title">${label}</h3>
-      <button part="button next-week" class="secondary" type="button" aria-label="Next week" @click=${() => this.#moveWeek(7)}>
+      <button part="button next-week" class="secondary" type="button" aria-label=${s.nextWeek} @click=${() => this.#moveWeek(7)}>
         ›
       </button>
     </div>`;
@@ -247,30 +274,32 @@ export class GkSlotPicker extends GkElement {
 
   #renderGrid(place: Place) {
     const task = this.#week;
+    const s = this.#s;
+    const locale = this.resolvedLocale;
     if (task.status === TaskStatus.ERROR) {
       return html`<div part="slots-status error" role="alert">
-        <p>${describeError(task.error).message}</p>
-        <button part="button retry-button" type="button" @click=${() => void task.run()}>Retry</button>
+        <p>${this.errorMessage(task.error)}</p>
+        <button part="button retry-button" type="button" @click=${() => void task.run()}>${s.retry}</button>
       </div>`;
     }
     const week = this.#shownWeek;
-    if (!week) return html`<p part="slots-status" class="muted" role="status">Loading the slots…</p>`;
+    if (!week) return html`<p part="slots-status" class="muted" role="status">${s.loadingSlots}</p>`;
     const now = Date.now();
     const times = this.#times(week, place);
     const anyFree = week.days.some((d) => d.slots.some((s) => isFree(s, now)));
-    if (times.length === 0) return html`<p part="slots-status" class="muted" role="status">Closed all this week.</p>`;
+    if (times.length === 0) return html`<p part="slots-status" class="muted" role="status">${s.closedWeek}</p>`;
     const byCell = new Map(week.days.flatMap((d) => d.slots.map((s) => [`${d.date} ${localTime(s.start, place.timeZone)}`, s] as const)));
     const focus = this.#focusFor(week, times, now, byCell);
-    return html`${anyFree ? nothing : html`<p part="slots-status" class="muted" role="status">No free slots this week.</p>`}
+    return html`${anyFree ? nothing : html`<p part="slots-status" class="muted" role="status">${s.noneFree}</p>`}
       <div class="grid-box">
         <table part="grid" role="grid" aria-labelledby="week-title" aria-describedby="grid-help" @keydown=${(e: KeyboardEvent) => this.#onKey(e, week, times, byCell)}>
           <thead>
             <tr role="row">
-              <th role="columnheader" scope="col"><span class="visually-hidden">Start time</span></th>
+              <th role="columnheader" scope="col"><span class="visually-hidden">${s.startTime}</span></th>
               ${week.days.map(
-                (d) => html`<th part="day-header" role="columnheader" scope="col" abbr=${longDay(d.date)}>
-                  <span aria-hidden="true">${dayLabel(d.date, { weekday: "short" })}<br />${dayLabel(d.date, { day: "numeric" })}</span
-                  ><span class="visually-hidden">${longDay(d.date)}</span>
+                (d) => html`<th part="day-header" role="columnheader" scope="col" abbr=${longDay(d.date, locale)}>
+                  <span aria-hidden="true">${dayLabel(d.date, { weekday: "short" }, locale)}<br />${dayLabel(d.date, { day: "numeric" }, locale)}</span
+                  ><span class="visually-hidden">${longDay(d.date, locale)}</span>
                 </th>`,
               )}
             </tr>
@@ -278,14 +307,14 @@ export class GkSlotPicker extends GkElement {
           <tbody>
             ${times.map(
               (time) => html`<tr role="row">
-                <th part="time-header" role="rowheader" scope="row">${time}</th>
+                <th part="time-header" role="rowheader" scope="row">${rowTime(time, locale)}</th>
                 ${week.days.map((d) => this.#renderCell(place, { date: d.date, time }, byCell.get(`${d.date} ${time}`), focus, now))}
               </tr>`,
             )}
           </tbody>
         </table>
       </div>
-      <p id="grid-help" class="visually-hidden">Arrow keys move between days and times; Enter selects a free slot.</p>`;
+      <p id="grid-help" class="visually-hidden">${s.gridHelp}</p>`;
   }
 
   #focusFor(week: Week, times: string[], now: number, byCell: Map<string, Slot>): CellKey {
@@ -302,15 +331,16 @@ export class GkSlotPicker extends GkElement {
     const parts = ["cell", free ? "slot" : "unavailable", selected ? "slot-selected" : "", inTab ? "focus-cell" : ""]
       .filter(Boolean)
       .join(" ");
+    const s = this.#s;
     const label = !slot
-      ? "Closed"
+      ? s.closed
       : free
         ? place.capacity > 1
-          ? `${slot.freeCapacity} free`
-          : "Free"
+          ? s.free(slot.freeCapacity)
+          : s.freeOne
         : Date.parse(slot.start) <= now
-          ? "Past"
-          : "Full";
+          ? s.past
+          : s.full;
     return html`<td
       part=${parts}
       role="gridcell"
@@ -367,16 +397,12 @@ export class GkSlotPicker extends GkElement {
   }
 
   #renderPanel(place: Place, price: string | undefined) {
-    if (this.booked?.booking.status === "pending_payment") {
-      return renderPayment(this.booked.booking, place, {
-        busy: this.#actions.busy("paid"),
-        problem: this.#actions.renderProblem("paid"),
-        onPaid: () => void this.#paid(),
-        stripe: this.#stripe,
-      });
-    }
+    const s = this.#s;
+    const locale = this.resolvedLocale;
+    const paying = this.#payment.render();
+    if (paying) return paying;
     if (this.booked) {
-      return renderConfirmation(this.booked.booking, place, () => {
+      return renderConfirmation(this.booked.booking, place, s, locale, () => {
         this.booked = undefined;
         this.#refocus = true;
       });
@@ -385,7 +411,8 @@ export class GkSlotPicker extends GkElement {
     if (!slot) return nothing;
     return renderBookingForm({
       place,
-      summary: `${formatInstantRange(slot.start, slot.end, place.timeZone, this.resolvedLocale)}${price ? ` · ${price}` : ""}`,
+      s,
+      summary: `${formatInstantRange(slot.start, slot.end, place.timeZone, locale)}${price ? ` · ${price}` : ""}`,
       busy: this.#actions.busy("book"),
       problem: this.#actions.renderProblem("book"),
       onSubmit: (fields) => void this.#book(place, slot, fields),
@@ -418,38 +445,8 @@ export class GkSlotPicker extends GkElement {
     if (booking?.status === "confirmed") emit(this, "gk-booking-complete", { booking, place });
   }
 
-  /** "I have paid": the booking again, as its booker; confirmed only once the provider's webhook said so. */
-  async #paid(quiet = false): Promise<Booking | undefined> {
-    const gk = this.gatherkit;
-    const held = this.booked;
-    if (!gk || !held) return;
-    const booking = await this.#actions.run("paid", () => rereadBooking(placesOf(gk), held.booking));
-    if (!booking) return;
-    const reason = notPaidReason(booking);
-    // Waiting after a Payment Element payment: "not yet" is no news, only the hold's end is.
-    if (reason) {
-      if (!quiet || booking.status !== "pending_payment") this.#actions.fail("paid", reason);
-      return booking;
-    }
-    this.booked = { booking, place: held.place };
-    this.#actions.focusAfterUpdate("#confirmation-title");
-    emit(this, "gk-booking-complete", { booking, place: held.place });
-    return booking;
-  }
-
-  /** Stripe.js accepted the payment: wait for the API to confirm the booking (Stripe's webhook), reading it again. */
-  async #awaitPaid(): Promise<void> {
-    const held = this.booked;
-    await untilSettled(
-      () => this.#paid(true),
-      () => this.isConnected && this.booked === held && this.#stripe.state === "waiting",
-    );
-  }
-
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    const paying = this.booked?.booking.status === "pending_payment" ? this.booked.booking.payment : undefined;
-    this.#stripe.sync(stripeTargetOf(paying));
     const gk = this.gatherkit;
     const place = this.#placeValue;
     this.#rooms.follow(gk && placesOf(gk), place ? [place.id] : [], this.#loadedAt);

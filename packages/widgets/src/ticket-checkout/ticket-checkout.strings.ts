@@ -1,5 +1,6 @@
 import type { TicketType } from "@gatherkit/sdk";
 import { plural } from "../base/i18n.js";
+import { mergeLocales, STRIPE_PAY_LOCALES, STRIPE_PAY_STRINGS, type StripePayStrings } from "../internal/payments/stripe-pay.strings.js";
 
 /** What the widget says of a ticket type's sales, including an unpublished event. */
 export type Availability = TicketType["availability"] | "unpublished";
@@ -9,6 +10,7 @@ export type Availability = TicketType["availability"] | "unpublished";
  * demand; a page overrides single sentences with `el.strings = { checkout: "Reserve" }`.
  */
 export const TICKET_CHECKOUT_STRINGS = {
+  ...STRIPE_PAY_STRINGS,
   loading: "Loading tickets…",
   empty: "No tickets are on sale for this event.",
   tickets: "Tickets",
@@ -53,11 +55,13 @@ export const TICKET_CHECKOUT_STRINGS = {
   stockChanged: (name: string, n: number) => `Only ${n} ${name} left: your selection was lowered.`,
 };
 export type TicketCheckoutStrings = typeof TICKET_CHECKOUT_STRINGS;
+/** A language's table of the widget's own sentences (the payment step's are `StripePayStrings`). */
+export type OwnTicketCheckoutStrings = Omit<TicketCheckoutStrings, Exclude<keyof StripePayStrings, "pay">>;
 
 /** The other languages' tables, each its own chunk (see `locales/`). */
-export const TICKET_CHECKOUT_LOCALES = {
+export const TICKET_CHECKOUT_LOCALES = mergeLocales<TicketCheckoutStrings>(STRIPE_PAY_LOCALES, {
   de: () => import("./locales/de.js"),
   fr: () => import("./locales/fr.js"),
   es: () => import("./locales/es.js"),
   ar: () => import("./locales/ar.js"),
-};
+});

@@ -192,4 +192,27 @@ describe("<gk-ticket-checkout> with Stripe's Payment Element (the Stripe stand-i
     expect(find(el, "#done")).to.not.equal(null);
     await expect(el).to.be.accessible();
   });
+
+  it("speaks the widget's language in the payment step, and hands it to Stripe's form", async () => {
+    const api = await stripeEvent();
+    const host = await fixture<HTMLElement>(
+      html`<div lang="de"><gk-ticket-checkout api-base=${api.apiBase} publishable-key=${api.publishableKey} event=${api.eventId}
+        stripe-js-url=${stripeJs}></gk-ticket-checkout></div>`,
+    );
+    const el = host.firstElementChild as GkTicketCheckout;
+    await waitUntil(() => find(el, 'button[aria-label="Mehr General admission"]'), "the checkout never loaded in German", {
+      timeout: 30_000,
+    });
+    $<HTMLButtonElement>(el, 'button[aria-label="Mehr General admission"]').click();
+    $<HTMLInputElement>(el, "#name").value = "Grace Hopper";
+    $<HTMLInputElement>(el, "#email").value = "grace@example.com";
+    const started = oneEvent(el, "gk-checkout-started");
+    $<HTMLFormElement>(el, "form").requestSubmit();
+    await started;
+    await ready(el);
+    expect(find(el, ".standin-payment-element")!.dataset.locale).to.equal("de");
+    expect(find(el, '[part~="payment-form"]')!.getAttribute("aria-label")).to.equal("Zahlung");
+    expect(text(payButton(el))).to.match(/^25,00\s€ bezahlen$/);
+    await expect(el).to.be.accessible();
+  });
 });

@@ -1,5 +1,5 @@
 import { css } from "lit";
-import { vars } from "../base/theme.js";
+import { rem, vars } from "../base/theme.js";
 
 export const ticketCheckoutStyles = css`
   :host {
@@ -77,7 +77,7 @@ export const ticketCheckoutStyles = css`
     font-variant-numeric: tabular-nums;
   }
   [part~="stepper"] button {
-    min-inline-size: 2.25rem;
+    min-inline-size: ${rem(2.25)};
     font-size: ${vars.fontSizeM};
   }
   button[aria-disabled="true"],

@@ -8,6 +8,7 @@ import { GkElement } from "../base/gk-element.js";
 import { Strings } from "../base/i18n.js";
 import { StripePay, type StripeTarget, stripeTargetOf } from "../internal/payments/stripe-pay.js";
 import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
+import { renderDone, renderHeld } from "./order-views.js";
 import {
   type Availability,
   TICKET_CHECKOUT_LOCALES,
@@ -576,54 +577,19 @@ export class GkTicketCheckout extends GkElement {
         <button part="button" type="button" class="secondary" @click=${() => this.#startOver()}>${s.startAgain}</button>`;
     }
     const nameOf = (id: string) => types.find((t) => t.id === id)?.name ?? id;
-    if (this._step === "done") {
-      return html`<div>
-          <h3 id="done">${s.done(event.title)}</h3>
-          <p>${s.confirmation}: <span part="confirmation-code">${order.confirmationCode}</span></p>
-          <p class="muted">${s.emailed(order.buyer.email)}</p>
-        </div>
-        <h3>${s.ticketList}</h3>
-        <ul>
-          ${order.tickets.map(
-            (t) => html`<li part="ticket"><span>${nameOf(t.ticketTypeId)}</span><span part="ticket-code">${t.code}</span></li>`,
-          )}
-        </ul>
-        <div class="actions">
-          <button part="button" type="button" class="secondary" @click=${() => this.#startOver()}>${s.again}</button>
-        </div>`;
-    }
-    // Never more than the hold's length, however far this device's clock is behind the API's.
-    const expiresAt = Date.parse(order.expiresAt);
-    const left = Math.max(0, Math.min(expiresAt - this._now, expiresAt - Date.parse(order.createdAt)));
-    const mm = Math.floor(left / 60_000);
-    const ss = String(Math.floor((left % 60_000) / 1000)).padStart(2, "0");
-    const url = this._stored?.checkoutUrl;
-    const stripe = this._stored?.stripe;
-    const amount = formatMoney(order.total, order.currency, this.resolvedLocale);
-    return html`<div>
-        <h3 id="held">${s.held}</h3>
-        <ul class="muted">
-          ${order.lines.map((l) => html`<li>${l.quantity} × ${nameOf(l.ticketTypeId)}</li>`)}
-        </ul>
-      </div>
-      <p>${s.heldFor} <span part="countdown" role="timer" aria-live="off"><time datetime=${`PT${mm}M${ss}S`}>${mm}:${ss}</time></span></p>
-      ${
-        stripe
-          ? this.#stripe.render(amount)
-          : url
-            ? html`<a part="pay-link" href=${url} target="_blank" rel="noopener">${s.pay(amount)}</a>
-              <p class="muted">${s.payHint}</p>`
-            : html`<p class="muted">${s.stripeHint}</p>`
-      }
-      ${this.#actions.renderProblem("poll")}
-      ${
-        stripe
-          ? nothing
-          : html`<div class="actions">
-            <button part="button" type="button" class="secondary" aria-disabled=${this.#actions.busy("poll") ? "true" : "false"}
-              @click=${() => void this.#refreshOrder()}>${s.checkPayment}</button>
-          </div>`
-      }`;
+    if (this._step === "done") return renderDone(order, event.title, s, nameOf, () => this.#startOver());
+    return renderHeld({
+      order,
+      now: this._now,
+      s,
+      locale: this.resolvedLocale,
+      checkoutUrl: this._stored?.checkoutUrl,
+      stripe: this._stored?.stripe ? this.#stripe : undefined,
+      nameOf,
+      problem: this.#actions.renderProblem("poll"),
+      checking: this.#actions.busy("poll"),
+      onCheck: () => void this.#refreshOrder(),
+    });
   }
 }
 

@@ -27,5 +27,13 @@ export default {
     registration_closed: "Die Anmeldung ist geschlossen.",
     rsvp_capacity_exceeded: "Es sind keine Plätze mehr frei.",
     too_many_plus_ones: "Zu viele Begleitpersonen.",
+    place_inactive: "Dieser Ort nimmt keine Buchungen an.",
+    place_closed: "Der Ort ist in diesem Zeitraum geschlossen.",
+    place_full: "Für diesen Zeitraum ist kein Platz mehr frei.",
+    window_too_far_ahead: "So weit im Voraus kann nicht gebucht werden.",
+    booking_too_late: "Dafür ist es zu spät: Wählen Sie eine spätere Zeit.",
+    slot_misaligned: "Wählen Sie eines der angebotenen Zeitfenster.",
+    invalid_phone: "Geben Sie die Telefonnummer mit Ländervorwahl ein, z. B. +4915112345678.",
+    quote_expired: "Der Preis ist abgelaufen. Bitte buchen Sie erneut.",
   },
 } satisfies BaseStrings;

@@ -27,5 +27,13 @@ export default {
     registration_closed: "La inscripción está cerrada.",
     rsvp_capacity_exceeded: "No quedan plazas.",
     too_many_plus_ones: "Demasiados acompañantes.",
+    place_inactive: "Este lugar no acepta reservas.",
+    place_closed: "El lugar está cerrado en esa franja.",
+    place_full: "Ya no quedan plazas libres en esa franja.",
+    window_too_far_ahead: "No se puede reservar con tanta antelación.",
+    booking_too_late: "Es demasiado tarde: elige una hora posterior.",
+    slot_misaligned: "Elige una de las franjas ofrecidas.",
+    invalid_phone: "Escribe el teléfono con el prefijo del país, p. ej. +34612345678.",
+    quote_expired: "El precio ha caducado. Vuelve a reservar.",
   },
 } satisfies BaseStrings;

@@ -27,5 +27,13 @@ export default {
     registration_closed: "Les inscriptions sont closes.",
     rsvp_capacity_exceeded: "Il n’y a plus de place.",
     too_many_plus_ones: "Trop d’accompagnants.",
+    place_inactive: "Ce lieu ne prend pas de réservations.",
+    place_closed: "Le lieu est fermé sur ce créneau.",
+    place_full: "Il n’y a plus de place libre sur ce créneau.",
+    window_too_far_ahead: "On ne peut pas réserver aussi longtemps à l’avance.",
+    booking_too_late: "Il est trop tard : choisissez une heure plus tardive.",
+    slot_misaligned: "Choisissez l’un des créneaux proposés.",
+    invalid_phone: "Saisissez le numéro avec l’indicatif du pays, p. ex. +33612345678.",
+    quote_expired: "Le prix a expiré. Réservez à nouveau.",
   },
 } satisfies BaseStrings;

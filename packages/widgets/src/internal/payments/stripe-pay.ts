@@ -1,5 +1,6 @@
 import { html, type LitElement, nothing, type ReactiveController } from "lit";
 import type { MountedPayment } from "./stripe-element.js";
+import { STRIPE_PAY_STRINGS, type StripePayStrings } from "./stripe-pay.strings.js";
 
 /** What Stripe.js needs to confirm a payment in the page: from an order's or a booking's `payment`, in the answer that opened it. */
 export interface StripeTarget {
@@ -43,6 +44,8 @@ const CONTAINER = "gk-stripe-element";
 export class StripePay implements ReactiveController {
   state: State = "loading";
   message = "";
+  /** The sentences of the last render (a failure's message is worded when it happens). */
+  #s: StripePayStrings = STRIPE_PAY_STRINGS;
   #target: StripeTarget | undefined;
   #mounted: MountedPayment | undefined;
   #generation = 0;
@@ -80,7 +83,11 @@ export class StripePay implements ReactiveController {
     const mine = () => generation === this.#generation;
     import("./stripe-element.js")
       .then(({ mountPaymentElement }) =>
-        mountPaymentElement(container, target, { scriptUrl: this.opts.scriptUrl(), locale: document.documentElement.lang || undefined }),
+        mountPaymentElement(container, target, {
+          scriptUrl: this.opts.scriptUrl(),
+          // Stripe's form in the widget's language (its `locale`, the nearest `lang`, …), not only the page's.
+          locale: (this.host as LitElement & { resolvedLocale?: string }).resolvedLocale ?? (document.documentElement.lang || undefined),
+        }),
       )
       .then(
         (mounted) => {
@@ -90,7 +97,7 @@ export class StripePay implements ReactiveController {
         },
         (err: unknown) => {
           if (!mine()) return;
-          this.#set("failed", `The payment form could not load (${err instanceof Error ? err.message : String(err)}). Try again later.`);
+          this.#set("failed", this.#s.payFailed(err instanceof Error ? err.message : String(err)));
         },
       );
   }
@@ -123,7 +130,7 @@ export class StripePay implements ReactiveController {
       this.#set("ready", outcome.message);
       mounted.focus();
     } else {
-      this.#set("declined", outcome.message || "The payment was declined. Try another card or payment method.");
+      this.#set("declined", outcome.message || this.#s.declined);
       this.#focus("#gk-stripe-error");
     }
   }
@@ -132,23 +139,17 @@ export class StripePay implements ReactiveController {
     void this.host.updateComplete.then(() => this.host.renderRoot.querySelector<HTMLElement>(selector)?.focus());
   }
 
-  /** The form around the Payment Element; `amount` is the formatted price on the Pay button. */
-  render(amount: string) {
+  /** The form around the Payment Element; `amount` is the formatted price on the Pay button; `t` the sentences (default English). */
+  render(amount: string, t: StripePayStrings = STRIPE_PAY_STRINGS) {
+    this.#s = t;
     const s = this.state;
     const blocked = s === "loading" || s === "paying" || s === "waiting" || s === "failed";
-    const progress =
-      s === "loading"
-        ? "Loading the secure payment form…"
-        : s === "paying"
-          ? "Processing your payment… If your bank asks you to confirm it, follow its steps."
-          : s === "waiting"
-            ? "Payment sent. Waiting for the confirmation…"
-            : "";
+    const progress = s === "loading" ? t.payLoading : s === "paying" ? t.paying : s === "waiting" ? t.payWaiting : "";
     const submit = (e: SubmitEvent) => {
       e.preventDefault();
       void this.#run((m) => m.confirm());
     };
-    return html`<form part="payment-form" class="stripe-pay" novalidate aria-label="Payment" aria-busy=${blocked ? "true" : "false"} @submit=${submit}>
+    return html`<form part="payment-form" class="stripe-pay" novalidate aria-label=${t.payment} aria-busy=${blocked ? "true" : "false"} @submit=${submit}>
       <div id=${CONTAINER} part="payment-element"></div>
       <p role="status" class="muted">${progress}</p>
       ${
@@ -158,15 +159,15 @@ export class StripePay implements ReactiveController {
       }
       ${
         s === "action"
-          ? html`<p>Your bank asks you to confirm this payment.</p>
-            <button id="gk-stripe-action" part="button" type="button" @click=${() => void this.#run((m) => m.nextAction())}>Confirm with your bank</button>`
+          ? html`<p>${t.bankAsks}</p>
+            <button id="gk-stripe-action" part="button" type="button" @click=${() => void this.#run((m) => m.nextAction())}>${t.confirmBank}</button>`
           : nothing
       }
       ${
         s === "waiting" || s === "action"
           ? nothing
           : html`<button part="button pay-button" type="submit" aria-disabled=${blocked ? "true" : "false"}>
-            ${s === "declined" ? `Try again: pay ${amount}` : `Pay ${amount}`}</button>`
+            ${s === "declined" ? t.payAgain(amount) : t.pay(amount)}</button>`
       }
     </form>`;
   }

@@ -2,6 +2,9 @@ import type { Booking, BookingCreateParams, Place, Places } from "@gatherkit/sdk
 import { html, nothing, type TemplateResult } from "lit";
 import { type StripePay, stripeTargetOf } from "../payments/stripe-pay.js";
 import { formatInstantRange, formatMoney } from "../plans/format.js";
+import type { PlacesStrings } from "./places.strings.js";
+
+export type { PlacesStrings } from "./places.strings.js";
 
 declare global {
   interface GkEventDetailMap {
@@ -31,6 +34,8 @@ export function readBookingForm(form: HTMLFormElement): BookingFields {
 
 export interface BookingFormOptions {
   place: Place;
+  /** The widget's sentences. */
+  s: PlacesStrings;
   /** What is being booked, e.g. "Thu 10 Dec, 09:00 – 11:00 · €8.00". */
   summary: string;
   busy: boolean;
@@ -46,52 +51,53 @@ export interface BookingFormOptions {
  * everything else is the API's to refuse, shown in `problem`.
  */
 export function renderBookingForm(o: BookingFormOptions): TemplateResult {
+  const s = o.s;
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
     o.onSubmit(readBookingForm(e.currentTarget as HTMLFormElement));
   };
   return html`<section part="booking" aria-labelledby="booking-title">
-    <h3 id="booking-title" part="booking-title">Book ${o.place.name}</h3>
+    <h3 id="booking-title" part="booking-title">${s.bookTitle(o.place.name)}</h3>
     <p part="booking-summary">${o.summary}</p>
     <form part="booking-form" @submit=${submit} aria-describedby="booking-title">
-      <label part="field">Name <input part="input" name="name" required autocomplete="name" maxlength="120" /></label>
-      <label part="field">Email <input part="input" name="email" type="email" autocomplete="email" maxlength="254" /></label>
+      <label part="field">${s.name} <input part="input" name="name" required autocomplete="name" maxlength="120" /></label>
+      <label part="field">${s.email} <input part="input" name="email" type="email" autocomplete="email" maxlength="254" /></label>
       <div>
         <label part="field"
-          >Phone <input part="input" name="phone" type="tel" autocomplete="tel" placeholder="+351912345678" aria-describedby="phone-hint"
+          >${s.phone} <input part="input" name="phone" type="tel" autocomplete="tel" placeholder="+351912345678" aria-describedby="phone-hint"
         /></label>
-        <span id="phone-hint" class="hint">With the country code, e.g. +351 for Portugal.</span>
+        <span id="phone-hint" class="hint">${s.phoneHint}</span>
       </div>
       ${
         o.place.kind === "parking"
-          ? html`<label part="field">Vehicle plate <input part="input" name="plate" autocomplete="off" maxlength="14" /></label>`
+          ? html`<label part="field">${s.plate} <input part="input" name="plate" autocomplete="off" maxlength="14" /></label>`
           : nothing
       }
       ${o.problem}
       <div class="actions">
         <button part="button submit-button" type="submit" aria-disabled=${o.busy ? "true" : "false"}>
-          ${o.busy ? "Booking…" : "Book"}
+          ${o.busy ? s.booking : s.book}
         </button>
-        <button part="button cancel-button" class="secondary" type="button" @click=${o.onCancel}>Cancel</button>
+        <button part="button cancel-button" class="secondary" type="button" @click=${o.onCancel}>${s.cancel}</button>
       </div>
     </form>
   </section>`;
 }
 
 /** The confirmation after booking: what, when, the price and the reference. */
-export function renderConfirmation(booking: Booking, place: Place, onDone: () => void): TemplateResult {
+export function renderConfirmation(booking: Booking, place: Place, s: PlacesStrings, locale: string, onDone: () => void): TemplateResult {
   return html`<section part="confirmation" aria-labelledby="confirmation-title">
-    <h3 id="confirmation-title" part="confirmation-title">Booked: ${place.name}</h3>
+    <h3 id="confirmation-title" part="confirmation-title">${s.booked(place.name)}</h3>
     <dl>
-      <dt>When</dt>
-      <dd>${formatInstantRange(booking.start, booking.end, place.timeZone)}</dd>
-      <dt>Price</dt>
-      <dd>${formatMoney(booking.price.amount, booking.price.currency)}</dd>
-      ${booking.vehiclePlate ? html`<dt>Plate</dt><dd>${booking.vehiclePlate}</dd>` : nothing}
-      <dt>Reference</dt>
+      <dt>${s.when}</dt>
+      <dd>${formatInstantRange(booking.start, booking.end, place.timeZone, locale)}</dd>
+      <dt>${s.price}</dt>
+      <dd>${formatMoney(booking.price.amount, booking.price.currency, locale)}</dd>
+      ${booking.vehiclePlate ? html`<dt>${s.plate}</dt><dd>${booking.vehiclePlate}</dd>` : nothing}
+      <dt>${s.reference}</dt>
       <dd part="reference">${booking.id}</dd>
     </dl>
-    <button part="button done-button" type="button" @click=${onDone}>Done</button>
+    <button part="button done-button" type="button" @click=${onDone}>${s.done}</button>
   </section>`;
 }
 
@@ -111,25 +117,27 @@ export interface PaymentOptions {
  * checkout, in a new tab) and "I have paid", which reads the booking again: the API confirms it
  * only when the provider's webhook said so.
  */
-export function renderPayment(booking: Booking, place: Place, o: PaymentOptions): TemplateResult {
+export function renderPayment(booking: Booking, place: Place, s: PlacesStrings, locale: string, o: PaymentOptions): TemplateResult {
   const pay = booking.payment;
-  const until = pay?.expiresAt ? new Intl.DateTimeFormat(undefined, { timeStyle: "short" }).format(new Date(pay.expiresAt)) : undefined;
-  const price = formatMoney(booking.price.amount, booking.price.currency);
+  const until = pay?.expiresAt
+    ? new Intl.DateTimeFormat(locale, { timeStyle: "short", timeZone: place.timeZone }).format(new Date(pay.expiresAt))
+    : undefined;
+  const price = formatMoney(booking.price.amount, booking.price.currency, locale);
   return html`<section part="payment" aria-labelledby="payment-title">
-    <h3 id="payment-title" part="payment-title" tabindex="-1">Pay to confirm: ${place.name}</h3>
-    <p>${formatInstantRange(booking.start, booking.end, place.timeZone)} · ${price}</p>
-    <p class="muted">${until ? `Your spot is held until ${until}.` : "Your spot is held while you pay."} Reference ${booking.id}.</p>
+    <h3 id="payment-title" part="payment-title" tabindex="-1">${s.payTitle(place.name)}</h3>
+    <p>${formatInstantRange(booking.start, booking.end, place.timeZone, locale)} · ${price}</p>
+    <p class="muted">${until ? s.heldUntil(until) : s.held} ${s.referenceIs(booking.id)}</p>
     ${
       o.stripe && stripeTargetOf(pay)
-        ? o.stripe.render(price)
+        ? o.stripe.render(price, s)
         : html`<div class="actions">
       ${
         pay?.checkoutUrl
-          ? html`<a part="button pay-link" href=${pay.checkoutUrl} target="_blank" rel="noopener">Pay ${price}<span class="visually-hidden"> (opens in a new tab)</span></a>`
-          : html`<p class="muted">Complete the payment on this page.</p>`
+          ? html`<a part="button pay-link" href=${pay.checkoutUrl} target="_blank" rel="noopener">${s.pay(price)}<span class="visually-hidden">${s.newTab}</span></a>`
+          : html`<p class="muted">${s.payHere}</p>`
       }
       <button part="button paid-button" class="secondary" type="button" aria-disabled=${o.busy ? "true" : "false"} @click=${o.onPaid}>
-        ${o.busy ? "Checking…" : "I have paid"}
+        ${o.busy ? s.checking : s.paid}
       </button>
     </div>`
     }
@@ -169,8 +177,7 @@ export async function untilSettled(check: () => Promise<Booking | undefined>, wa
 }
 
 /** Why a booking read after "I have paid" is not confirmed, or undefined when it is. */
-export function notPaidReason(booking: Booking): string | undefined {
+export function notPaidReason(booking: Booking, s: PlacesStrings): string | undefined {
   if (booking.status === "confirmed") return undefined;
-  if (booking.status === "pending_payment") return "The payment has not arrived yet: pay on the payment page, then try again.";
-  return "The hold ended before the payment arrived: book again.";
+  return booking.status === "pending_payment" ? s.notArrived : s.holdEnded;
 }

@@ -1,5 +1,5 @@
 import { css } from "lit";
-import { vars } from "../../base/theme.js";
+import { rem, vars } from "../../base/theme.js";
 
 /** What both places widgets share: headings, fields, secondary buttons, the booking form and confirmation. */
 export const placesStyles = css`
@@ -82,7 +82,7 @@ export const placesStyles = css`
   [part~="booking-form"] {
     display: grid;
     gap: ${vars.spaceS};
-    grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(${rem(12)}, 1fr));
   }
   [part~="booking-form"] .actions,
   [part~="booking-form"] [part~="form-error"] {

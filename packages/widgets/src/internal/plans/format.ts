@@ -61,3 +61,11 @@ export function formatMoney(minor: number, currency: string, locale?: string): s
   const digits = currencyDigits(currency);
   return new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits }).format(minor / 10 ** digits);
 }
+
+/** A length of time in the locale's units: "2 hr" / "2 Std." for whole hours, else "90 min". */
+export function formatDuration(minutes: number, locale?: string): string {
+  const hours = minutes % 60 === 0;
+  return new Intl.NumberFormat(locale, { style: "unit", unit: hours ? "hour" : "minute", unitDisplay: "short" }).format(
+    hours ? minutes / 60 : minutes,
+  );
+}

@@ -1,5 +1,5 @@
 import { css } from "lit";
-import { vars } from "../../base/theme.js";
+import { rem, vars } from "../../base/theme.js";
 
 /**
  * The one style module the plan widgets share: headings and sections, forms (join, propose,
@@ -97,7 +97,7 @@ export const planStyles = css`
   }
   .row {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(${rem(12)}, 1fr));
     gap: ${vars.spaceS};
   }
   .row.tight {

@@ -17,6 +17,7 @@ export default {
   cost: (amount, perPerson) => `${amount} ${perPerson ? "للشخص" : "إجمالًا"}`,
   details: "التفاصيل",
   detailsOf: (title) => ` عن ${title} (تُفتح في علامة تبويب جديدة)`,
+  photo: (n, title) => `الصورة ${n} من ${title}`,
   selected: "مختار",
   rejected: "مرفوض",
   decideOn: (title) => `القرار بشأن ${title}`,

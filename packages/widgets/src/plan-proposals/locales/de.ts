@@ -18,6 +18,7 @@ export default {
   cost: (amount, perPerson) => `${amount} ${perPerson ? "pro Person" : "insgesamt"}`,
   details: "Details",
   detailsOf: (title) => ` zu ${title} (öffnet einen neuen Tab)`,
+  photo: (n, title) => `Foto ${n} von ${title}`,
   selected: "Ausgewählt",
   rejected: "Abgelehnt",
   decideOn: (title) => `Über ${title} entscheiden`,

@@ -18,6 +18,7 @@ export default {
   cost: (amount, perPerson) => `${amount} ${perPerson ? "por persona" : "en total"}`,
   details: "Detalles",
   detailsOf: (title) => ` de ${title} (se abre en una pestaña nueva)`,
+  photo: (n, title) => `Foto ${n} de ${title}`,
   selected: "Elegida",
   rejected: "Descartada",
   decideOn: (title) => `Decidir sobre ${title}`,

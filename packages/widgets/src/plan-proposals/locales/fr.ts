@@ -18,6 +18,7 @@ export default {
   cost: (amount, perPerson) => `${amount} ${perPerson ? "par personne" : "au total"}`,
   details: "Détails",
   detailsOf: (title) => ` de ${title} (s’ouvre dans un nouvel onglet)`,
+  photo: (n, title) => `Photo ${n} de ${title}`,
   selected: "Retenue",
   rejected: "Écartée",
   decideOn: (title) => `Décider pour ${title}`,

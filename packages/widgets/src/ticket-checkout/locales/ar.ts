@@ -1,4 +1,4 @@
-import type { TicketCheckoutStrings } from "../ticket-checkout.strings.js";
+import type { OwnTicketCheckoutStrings } from "../ticket-checkout.strings.js";
 
 // Arabic, the right-to-left table the layout is tested with. Counts read "N × …" so that no
 // plural form (Arabic has six) is needed.
@@ -45,4 +45,4 @@ export default {
   cancelled: "أُلغي هذا الطلب وعادت التذاكر إلى البيع.",
   startAgain: "ابدأ من جديد",
   stockChanged: (name, n) => `لم يتبقَّ سوى ${n} × ${name}: خُفّض اختيارك.`,
-} satisfies TicketCheckoutStrings;
+} satisfies OwnTicketCheckoutStrings;

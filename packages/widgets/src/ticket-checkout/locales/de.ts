@@ -1,5 +1,5 @@
 import { plural } from "../../base/i18n.js";
-import type { TicketCheckoutStrings } from "../ticket-checkout.strings.js";
+import type { OwnTicketCheckoutStrings } from "../ticket-checkout.strings.js";
 
 const tickets = (n: number) => plural("de", n, { one: "Ticket", other: "Tickets" });
 
@@ -46,4 +46,4 @@ export default {
   cancelled: "Diese Bestellung wurde storniert und die Tickets sind wieder im Verkauf.",
   startAgain: "Neu beginnen",
   stockChanged: (name, n) => `Nur noch ${n} × ${name}: Ihre Auswahl wurde verringert.`,
-} satisfies TicketCheckoutStrings;
+} satisfies OwnTicketCheckoutStrings;

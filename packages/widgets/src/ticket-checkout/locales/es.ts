@@ -1,5 +1,5 @@
 import { plural } from "../../base/i18n.js";
-import type { TicketCheckoutStrings } from "../ticket-checkout.strings.js";
+import type { OwnTicketCheckoutStrings } from "../ticket-checkout.strings.js";
 
 const entradas = (n: number) => plural("es", n, { one: "entrada", other: "entradas" });
 
@@ -46,4 +46,4 @@ export default {
   cancelled: "Este pedido se canceló y las entradas volvieron a la venta.",
   startAgain: "Empezar de nuevo",
   stockChanged: (name, n) => `Solo quedan ${n} × ${name}: se redujo su selección.`,
-} satisfies TicketCheckoutStrings;
+} satisfies OwnTicketCheckoutStrings;

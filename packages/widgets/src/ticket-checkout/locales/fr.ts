@@ -1,5 +1,5 @@
 import { plural } from "../../base/i18n.js";
-import type { TicketCheckoutStrings } from "../ticket-checkout.strings.js";
+import type { OwnTicketCheckoutStrings } from "../ticket-checkout.strings.js";
 
 const billets = (n: number) => plural("fr", n, { one: "billet", other: "billets" });
 
@@ -46,4 +46,4 @@ export default {
   cancelled: "Cette commande a été annulée et les billets sont de nouveau en vente.",
   startAgain: "Recommencer",
   stockChanged: (name, n) => `Plus que ${n} × ${name} : votre sélection a été réduite.`,
-} satisfies TicketCheckoutStrings;
+} satisfies OwnTicketCheckoutStrings;
