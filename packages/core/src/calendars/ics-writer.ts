@@ -1,8 +1,7 @@
-import { escapeIcsText, foldIcsLine } from "../plans/ics.js";
-
 /**
- * One iCalendar (RFC 5545) writer for everything with a time: calendar feeds, invitations and
- * confirmation attachments. Times are written in UTC (`…Z`), which needs no VTIMEZONE and every
+ * The one iCalendar (RFC 5545) writer for everything with a time: calendar feeds (schedules,
+ * bookings, sessions, plans), invitations, confirmation attachments and a client calendar's
+ * export. No other file writes VCALENDAR text (ics-writer.test.ts checks the sources). Times are written in UTC (`…Z`), which needs no VTIMEZONE and every
  * calendar app shows in its reader's zone; the calendar's own zone goes in X-WR-TIMEZONE (how apps
  * label the calendar). All-day items use `VALUE=DATE`. TEXT is escaped, lines folded at 75 octets,
  * CRLF line ends. The output depends only on its input (no clock), so the same input is the same
@@ -49,12 +48,20 @@ export interface IcsCalendar {
   refreshMinutes?: number;
 }
 
+export const ICS_CONTENT_TYPE = "text/calendar; charset=utf-8";
+
 /** `20300701T090000Z` */
 export const icsUtc = (ms: number) =>
   new Date(ms)
     .toISOString()
     .replace(/\.\d{3}Z$/, "Z")
     .replace(/[-:]/g, "");
+
+/**
+ * SEQUENCE of something that has changed since it was created: the seconds between the two, so it
+ * rises with every change (RFC 5545 §3.8.7.4 asks for a higher number on every significant revision).
+ */
+export const icsSequence = (createdMs: number, updatedMs: number) => Math.max(0, Math.floor((updatedMs - createdMs) / 1000));
 
 const param = (s: string) => `"${s.replace(/["\r\n]/g, "")}"`;
 const when = (name: "DTSTART" | "DTEND", t: number | { date: string }) =>
@@ -98,4 +105,52 @@ export function writeIcs(cal: IcsCalendar, events: readonly IcsEvent[]): string 
   for (const e of events) lines.push(...icsEventLines(e));
   lines.push("END:VCALENDAR");
   return `${lines.map(foldIcsLine).join("\r\n")}\r\n`;
+}
+
+/**
+ * Escapes a TEXT value (RFC 5545 §3.3.11): backslash, semicolon and comma get a backslash,
+ * every line break becomes `\n`, other control characters (not allowed in TEXT) are dropped.
+ */
+export function escapeIcsText(s: string): string {
+  return s
+    .replace(/\\/g, "\\\\")
+    .replace(/;/g, "\\;")
+    .replace(/,/g, "\\,")
+    .replace(/\r\n|\r|\n/g, "\\n")
+    .split("")
+    .filter(allowedInText)
+    .join("");
+}
+
+/** TEXT allows HTAB and everything from space up, except DEL. */
+function allowedInText(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return c === 0x09 || (c >= 0x20 && c !== 0x7f);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Folds a content line so no physical line exceeds 75 octets (RFC 5545 §3.1): continuation
+ * lines start with one space. Splits only between characters, never inside a UTF-8 sequence.
+ */
+export function foldIcsLine(line: string): string {
+  if (encoder.encode(line).length <= 75) return line;
+  const out: string[] = [];
+  let current = "";
+  let octets = 0;
+  let limit = 75;
+  for (const ch of line) {
+    const size = encoder.encode(ch).length;
+    if (octets + size > limit) {
+      out.push(current);
+      current = "";
+      octets = 0;
+      limit = 74; // the leading space takes one octet
+    }
+    current += ch;
+    octets += size;
+  }
+  out.push(current);
+  return out.join("\r\n ");
 }
