@@ -1,4 +1,4 @@
-import { type CalendarJob, type IcsEvent, type ImportIcs, writeIcs } from "@gatherkit/core";
+import { type CalendarJob, type IcsEvent, type IcsImportPreview, type ImportIcs, writeIcs } from "@gatherkit/core";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { loadClient, requireStaff } from "../access.js";
 import { eventsPath, type GoogleEvent } from "../calendar-events/calendar-events.service.js";
@@ -92,4 +92,35 @@ export async function importCalendar(
   const rows = importRows(input.ics, client.timeZone);
   const items: ImportJobRow[] = rows.map((r) => ({ calendarId, uid: r.uid, ...(r.event ? { event: r.event } : { error: r.error }) }));
   return insertJob(deps, staff.orgId, clientId, "import_ics", items);
+}
+
+/**
+ * What `importCalendar` would queue, without queuing it: the same rows from the same parser (so the
+ * errors shown are the ones the job would report, at the same indexes), for a form to preview.
+ */
+export async function previewImport(
+  deps: Deps,
+  caller: Caller | null,
+  clientId: string,
+  _calendarId: string,
+  input: ImportIcs,
+): Promise<IcsImportPreview> {
+  requireStaff(caller, ["owner", "admin"]);
+  const client = await loadClient(deps, caller, clientId);
+  const rows = importRows(input.ics, client.timeZone);
+  const failing = rows.filter((r) => !r.event).length;
+  return {
+    total: rows.length,
+    importable: rows.length - failing,
+    failing,
+    items: rows.map((r, index) => ({
+      index,
+      line: r.line,
+      uid: r.uid,
+      title: r.event?.title ?? null,
+      start: r.event?.start ?? null,
+      recurring: Boolean(r.event?.recurrence?.length),
+      error: r.event ? null : (r.error ?? "cannot be imported"),
+    })),
+  };
 }
