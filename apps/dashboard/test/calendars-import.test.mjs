@@ -178,7 +178,17 @@ describe("calendars: .ics import", () => {
 
   it("says when a file has no events or cannot be read, and imports a Google export again without duplicates", async () => {
     await page.click($(`${IMPORT} >>> #import-result ~ button`));
-    await (await waitFor(page, `${IMPORT} >>> #import-file`)).uploadFile(EMPTY);
+    // Dropped on the form rather than picked: the same preview.
+    const zone = await waitFor(page, `${IMPORT} >>> .drop`);
+    await zone.evaluate(
+      (el, text) => {
+        const data = new DataTransfer();
+        data.items.add(new File([text], "empty.ics", { type: "text/calendar" }));
+        el.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
+        el.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+      },
+      readFileSync(EMPTY, "utf8"),
+    );
     await until(page, `${IMPORT} >>> #import-summary`, /empty\.ics has no events to import/);
     await axe(page, "import of a file without events");
 
