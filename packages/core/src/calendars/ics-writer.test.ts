@@ -131,3 +131,49 @@ describe("foldIcsLine", () => {
     );
   });
 });
+
+describe("zoned times", () => {
+  /** Occurrences of a series as ical.js expands it, with the file's VTIMEZONEs as its only zone data. */
+  function occurrences(ics: string, n: number): string[] {
+    const cal = new ICAL.Component(ICAL.parse(ics));
+    for (const vtz of cal.getAllSubcomponents("vtimezone")) ICAL.TimezoneService.register(vtz);
+    try {
+      const [series] = cal.getAllSubcomponents("vevent").map((v) => new ICAL.Event(v));
+      const it = series!.iterator();
+      const out: string[] = [];
+      for (let next = it.next(); next && out.length < n; next = it.next()) out.push(next.toJSDate().toISOString());
+      return out;
+    } finally {
+      for (const vtz of cal.getAllSubcomponents("vtimezone")) ICAL.TimezoneService.remove(String(vtz.getFirstPropertyValue("tzid")));
+    }
+  }
+  const weekly = (zone: string, at: number) =>
+    writeIcs({ product: "Test" }, [
+      event({ start: { at, timeZone: zone }, end: { at: at + 900_000, timeZone: zone }, recurrence: ["RRULE:FREQ=WEEKLY;COUNT=3"] }),
+    ]);
+
+  it("keeps a weekly 09:00 in Paris at 09:00 across the change to winter time (TZID and VTIMEZONE)", () => {
+    // Saturday 19 October 2030, 09:00 in Paris (+02:00); Paris changes to +01:00 on Sunday 27 October.
+    const ics = weekly("Europe/Paris", Date.UTC(2030, 9, 19, 7));
+    expect(ics).toContain("DTSTART;TZID=Europe/Paris:20301019T090000\r\n");
+    expect(ics).toContain("BEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\n");
+    expect(ics).toContain("RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU");
+    expect(occurrences(ics, 5)).toEqual(["2030-10-19T07:00:00.000Z", "2030-10-26T07:00:00.000Z", "2030-11-02T08:00:00.000Z"]);
+  });
+
+  it("works south of the equator, in a zone with no changes, and falls back to UTC for a zone it does not know", () => {
+    // Sydney leaves daylight time on the first Sunday of April: 09:00 stays 09:00 (+11:00 → +10:00).
+    expect(occurrences(weekly("Australia/Sydney", Date.UTC(2030, 2, 24, 22)), 5)).toEqual([
+      "2030-03-24T22:00:00.000Z",
+      "2030-03-31T22:00:00.000Z",
+      "2030-04-07T23:00:00.000Z",
+    ]);
+    const tokyo = weekly("Asia/Tokyo", Date.UTC(2030, 0, 1, 0));
+    expect(tokyo).toContain("DTSTART;TZID=Asia/Tokyo:20300101T090000\r\n");
+    expect(tokyo).toContain("TZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\n");
+    expect(occurrences(tokyo, 5)).toEqual(["2030-01-01T00:00:00.000Z", "2030-01-08T00:00:00.000Z", "2030-01-15T00:00:00.000Z"]);
+    const unknown = weekly("Mars/Olympus\r\nX-INJECTED:1", Date.UTC(2030, 0, 1, 0));
+    expect(unknown).toContain("DTSTART:20300101T000000Z\r\n");
+    expect(unknown).not.toContain("VTIMEZONE");
+  });
+});

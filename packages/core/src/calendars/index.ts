@@ -6,9 +6,11 @@ export {
   type IcsCalendar,
   type IcsEvent,
   type IcsPerson,
+  type IcsTime,
   icsEventLines,
   icsSequence,
   icsUtc,
+  isIcsTimeZone,
   writeIcs,
 } from "./ics-writer.js";
 export * from "./schemas.js";

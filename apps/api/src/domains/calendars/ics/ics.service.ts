@@ -1,4 +1,4 @@
-import { type CalendarJob, type IcsEvent, type IcsImportPreview, type ImportIcs, writeIcs } from "@gatherkit/core";
+import { type CalendarJob, type IcsEvent, type IcsImportPreview, type IcsTime, type ImportIcs, writeIcs } from "@gatherkit/core";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { loadClient, requireStaff } from "../access.js";
 import { eventsPath, type GoogleEvent } from "../calendar-events/calendar-events.service.js";
@@ -11,10 +11,18 @@ export const ICS_EXPORT_MAX_EVENTS = 2500;
 
 /** A Google event as the writer's VEVENT; none when it has no start and end it can read. */
 function vevent(e: GoogleEvent & { iCalUID?: string; sequence?: number }, stamp: number): IcsEvent | null {
-  const when = (t: GoogleEvent["start"]) => (t?.date ? { date: t.date } : t?.dateTime ? Date.parse(t.dateTime) : Number.NaN);
+  // A series keeps its zone (TZID and a VTIMEZONE), so its occurrences stay at the same local time
+  // across daylight-saving changes; a single event is written in UTC.
+  const series = Boolean(e.recurrence?.length);
+  const when = (t: GoogleEvent["start"]): IcsTime | null => {
+    if (t?.date) return { date: t.date };
+    const at = t?.dateTime ? Date.parse(t.dateTime) : Number.NaN;
+    if (Number.isNaN(at)) return null;
+    return series && t?.timeZone ? { at, timeZone: t.timeZone } : at;
+  };
   const start = when(e.start);
   const end = when(e.end);
-  if (Number.isNaN(start) || Number.isNaN(end)) return null;
+  if (start === null || end === null) return null;
   const updated = e.updated ? Date.parse(e.updated) : Number.NaN;
   return {
     uid: e.iCalUID ?? `${e.id}@google.com`,
@@ -35,8 +43,8 @@ function vevent(e: GoogleEvent & { iCalUID?: string; sequence?: number }, stamp:
 
 /**
  * A client's calendar as iCalendar (RFC 5545): every event (series as one VEVENT with its RRULE,
- * not expanded), at most ICS_EXPORT_MAX_EVENTS, written by core's one iCalendar writer (times in
- * UTC). Google's iCalUID is each event's UID, so importing it elsewhere updates, not duplicates;
+ * not expanded), at most ICS_EXPORT_MAX_EVENTS, written by core's one iCalendar writer (single
+ * events in UTC, series in their zone). Google's iCalUID is each event's UID, so importing it elsewhere updates, not duplicates;
  * an event without a readable start and end is left out.
  */
 export async function exportCalendar(
