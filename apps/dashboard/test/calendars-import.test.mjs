@@ -259,8 +259,8 @@ describe("calendars: feeds", () => {
       el.value = "";
     });
     await type(page, `${FEEDS} >>> #f-subjectId`, "evt_0000000000000000");
-    await page.click($(`${FEEDS} >>> form button[type=submit]`));
-    await until(page, `${FEEDS} >>> form [role=alert]`, /./);
+    await page.click($(`${FEEDS} >>> form[aria-label='Make a feed URL'] button[type=submit]`));
+    await until(page, `${FEEDS} >>> form[aria-label='Make a feed URL'] [role=alert]`, /./);
     assert.equal(await page.$($(`${FEEDS} >>> #feed-url`)), null, "no URL for an event that does not exist");
 
     // Made from the keyboard: the URL once, to copy or open as webcal://; it serves the calendar.
@@ -290,6 +290,30 @@ describe("calendars: feeds", () => {
     await until(page, `${FEEDS} >>> tbody`, /Festival volunteers/);
     assert.match(await page.$eval($(`${FEEDS} >>> tbody`), (t) => t.textContent), /Active/);
     await axe(page, "feeds, a URL made");
+
+    // Feeds of one subject: another event's feed is not in its list.
+    const other = await api("POST", "/v1/events", {
+      title: "Other fair",
+      startsAt: "2031-10-12T16:00:00.000Z",
+      endsAt: "2031-10-12T22:00:00.000Z",
+      timeZone: "Europe/Lisbon",
+      currency: "EUR",
+    });
+    await api("POST", "/v1/calendar-feeds", { subject: { type: "event", id: other.id }, label: "Other fair's crew" });
+    await page.click($(`${FEEDS} >>> form[aria-label='Filter feeds'] button[type=submit]`)); // all of them
+    await until(page, `${FEEDS} >>> tbody`, /Other fair's crew/);
+    await type(page, `${FEEDS} >>> #feed-of`, event.id);
+    await page.keyboard.press("Enter");
+    await until(page, `${FEEDS} >>> table caption`, /./);
+    for (
+      let i = 0;
+      i < 100 && /Other fair/.test(await page.$eval($(`${FEEDS} >>> tbody`), (t) => t.textContent).catch(() => "Other fair"));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
+    assert.doesNotMatch(await page.$eval($(`${FEEDS} >>> tbody`), (t) => t.textContent), /Other fair/);
+    assert.match(await page.$eval($(`${FEEDS} >>> tbody`), (t) => t.textContent), /Festival volunteers/);
+    await axe(page, "feeds of one event");
 
     // Phone width: the list and the URL keep to the screen.
     await fitsPhone(page, "feeds");

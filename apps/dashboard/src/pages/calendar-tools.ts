@@ -229,6 +229,7 @@ const SUBJECTS = {
   guest: { label: "A guest's event and their sessions", prefix: "gst" },
 } as const;
 type Subject = keyof typeof SUBJECTS;
+const subjectOf = (id: string): Subject => (id.startsWith("plc_") ? "place" : id.startsWith("gst_") ? "guest" : "event");
 
 /**
  * The organization's calendar feeds: subscribe URLs for calendar apps (an event's schedule, a
@@ -243,7 +244,11 @@ export class CalendarFeeds extends LitElement {
       .url input { width: 100%; box-sizing: border-box; font: 0.9rem ui-monospace, monospace; }
     `,
   ];
-  readonly #feeds = new ListController<CalendarFeed>(this, () => gk.clients.feeds.list({ limit: 20 }));
+  /** The subject whose feeds are listed (all of the organization's when empty). */
+  #of = "";
+  readonly #feeds = new ListController<CalendarFeed>(this, () =>
+    gk.clients.feeds.list({ limit: 20, ...(this.#of ? { subjectType: subjectOf(this.#of), subjectId: this.#of } : {}) }),
+  );
   readonly #form = new FormState(this);
   #subject: Subject = "event";
   #shown: CalendarFeed | undefined;
@@ -257,9 +262,14 @@ export class CalendarFeeds extends LitElement {
       <p>Subscribe URLs for calendar apps, each for one event, place or guest. A URL is shown once; revoke it and calendar apps stop getting updates.</p>
       ${this.#shown ? this.#url(this.#shown) : nothing}
       ${this.#error ? html`<p class="error" role="alert">${this.#error}</p>` : nothing}
+      <form class="row" role="search" aria-label="Filter feeds" @submit=${this.#filter}>
+        <label for="feed-of">Feeds of <input id="feed-of" name="of" .value=${this.#of} pattern="(evt|plc|gst)_[0-9a-z]{8,40}" title="An event, place or guest id" placeholder="evt_…, plc_… or gst_…" /></label>
+        <button type="submit" class="secondary">Show</button>
+        ${this.#of ? html`<button type="button" class="secondary" @click=${() => this.#showAll()}>Show all</button>` : nothing}
+      </form>
       ${this.#feeds.render({
         what: "feeds",
-        empty: "No feeds yet. Make one below.",
+        empty: this.#of ? `No feeds of ${this.#of}.` : "No feeds yet. Make one below.",
         rows: (feeds) => html`<div class="table-wrap"><table>
           <caption class="muted" style="text-align:left">Feeds, newest first</caption>
           <thead><tr><th>For</th><th>Status</th><th class="optional">Last changed</th><th><span class="sr-only">Actions</span></th></tr></thead>
@@ -305,6 +315,19 @@ export class CalendarFeeds extends LitElement {
         ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
         <button type="submit" ?disabled=${f.busy}>${f.busy ? "Making…" : "Make feed URL"}</button>
       </form>`;
+  }
+
+  #filter = (e: SubmitEvent) => {
+    e.preventDefault();
+    const input = (e.target as HTMLFormElement).elements.namedItem("of") as HTMLInputElement;
+    if (!input.reportValidity()) return;
+    this.#of = input.value.trim();
+    void this.#feeds.reload();
+  };
+
+  #showAll() {
+    this.#of = "";
+    void this.#feeds.reload();
   }
 
   #url(feed: CalendarFeed) {
