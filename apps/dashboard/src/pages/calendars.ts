@@ -163,7 +163,7 @@ export class ClientPage extends LitElement {
       ${conn.status === "valid" ? this.#renderCalendars() : nothing}
       ${
         conn.status === "valid"
-          ? html`<gk-dash-ics-import client-id=${this.clientId} .calendars=${this.#calendars} @jobs-changed=${() => void this.#jobs.reload()}></gk-dash-ics-import>`
+          ? html`<gk-dash-ics-import client-id=${this.clientId} .calendars=${this.#calendars} @jobs-changed=${() => void this.#watchJobs()}></gk-dash-ics-import>`
           : nothing
       }
       <h2>Sync rules</h2>
