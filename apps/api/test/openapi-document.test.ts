@@ -213,6 +213,7 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "clients.jobs.get": "GET /v1/clients/{clientId}/jobs/{jobId}",
   "clients.events.export": "GET /v1/clients/{clientId}/calendars/{calendarId}/events.ics",
   "clients.events.import": "POST /v1/clients/{clientId}/calendars/{calendarId}/events.ics",
+  "clients.events.importPreview": "POST /v1/clients/{clientId}/calendars/{calendarId}/events.ics/preview",
   "calendarFeeds.create": "POST /v1/calendar-feeds",
   "calendarFeeds.list": "GET /v1/calendar-feeds",
   "calendarFeeds.rotate": "POST /v1/calendar-feeds/{feedId}/rotate",

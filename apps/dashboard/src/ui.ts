@@ -13,6 +13,9 @@ export const styles = css`
   label { display: grid; gap: 0.25rem; font-weight: 600; }
   label.inline { display: inline-flex; gap: 0.4rem; align-items: center; }
   input, select, textarea { font: inherit; padding: 0.45rem 0.6rem; border: 1px solid #8c959f; border-radius: 6px; }
+  /* A select is as wide as its longest option: keep it (and the grid of a form) to a phone's width. */
+  form, label { grid-template-columns: minmax(0, 1fr); }
+  select, input { max-width: 100%; }
   input[aria-invalid="true"] { border-color: #cf222e; }
   .field-error { color: #a40e26; font-weight: 400; font-size: 0.9rem; }
   button { font: inherit; padding: 0.45rem 0.9rem; border-radius: 6px; border: 1px solid #1f2328; background: #1f2328; color: #fff; cursor: pointer; justify-self: start; }

@@ -305,6 +305,7 @@ export type {
   CalendarJob,
   Client,
   Connection as CalendarConnection,
+  IcsImportPreview,
   SyncRule,
 } from "@gatherkit/core";
 export type ClientCreateParams = z.input<typeof CreateClientSchema>;

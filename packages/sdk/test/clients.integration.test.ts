@@ -58,6 +58,28 @@ describe("clients through the SDK", () => {
       gk.clients.events.create(client.id, "primary", { title: "x", start: { date: "2030-07-02" }, end: { date: "2030-07-01" } }),
     ).rejects.toBeInstanceOf(BadRequestError);
 
+    // An .ics import's preview reads the file as the import would, and writes nothing.
+    const ics = [
+      "BEGIN:VCALENDAR",
+      "VERSION:2.0",
+      "BEGIN:VEVENT",
+      "UID:a@example.com",
+      "DTSTART:20300801T090000Z",
+      "DTEND:20300801T100000Z",
+      "SUMMARY:Imported",
+      "END:VEVENT",
+      "END:VCALENDAR",
+    ].join("\r\n");
+    const before = g.received.length;
+    expect(await gk.clients.events.importPreview(client.id, "primary", ics)).toMatchObject({
+      total: 1,
+      importable: 1,
+      failing: 0,
+      items: [{ index: 0, uid: "a@example.com", title: "Imported", start: { dateTime: "2030-08-01T09:00:00Z" }, error: null }],
+    });
+    expect(g.received.length).toBe(before);
+    await expect(gk.clients.events.importPreview(client.id, "primary", "not a calendar")).rejects.toBeInstanceOf(BadRequestError);
+
     await gk.clients.connection.del(client.id);
     expect((await gk.clients.connection.retrieve(client.id)).status).toBe("not_connected");
     await gk.clients.del(client.id);

@@ -4,6 +4,7 @@ import { describe, gk } from "../api.js";
 import { FormState } from "../form.js";
 import { BASE, navigate } from "../router.js";
 import { dateTime, field, ListController, styles } from "../ui.js";
+import "./calendar-tools.js";
 
 /** Calendars: the organization's clients, each with its Google connection, calendars, sync rules and bulk jobs. */
 export class ClientsPage extends LitElement {
@@ -40,7 +41,8 @@ export class ClientsPage extends LitElement {
         ${field({ label: "Time zone", name: "timeZone", value: Intl.DateTimeFormat().resolvedOptions().timeZone, required: true, error: f.errors.timeZone })}
         ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
         <button type="submit" ?disabled=${f.busy}>${f.busy ? "Adding…" : "Add client"}</button>
-      </form>`;
+      </form>
+      <gk-dash-calendar-feeds></gk-dash-calendar-feeds>`;
   }
 
   #create = (e: SubmitEvent) =>
@@ -159,6 +161,11 @@ export class ClientPage extends LitElement {
       <h2>Google connection</h2>
       ${this.#renderConnection(conn)}
       ${conn.status === "valid" ? this.#renderCalendars() : nothing}
+      ${
+        conn.status === "valid"
+          ? html`<gk-dash-ics-import client-id=${this.clientId} .calendars=${this.#calendars} @jobs-changed=${() => void this.#watchJobs()}></gk-dash-ics-import>`
+          : nothing
+      }
       <h2>Sync rules</h2>
       ${this.#renderRules()}
       <h2>Bulk jobs</h2>

@@ -1,3 +1,16 @@
 export { CALENDAR_ERROR_CODES } from "./errors.js";
-export { type IcsCalendar, type IcsEvent, type IcsPerson, icsEventLines, icsUtc, writeIcs } from "./ics-writer.js";
+export {
+  escapeIcsText,
+  foldIcsLine,
+  ICS_CONTENT_TYPE,
+  type IcsCalendar,
+  type IcsEvent,
+  type IcsPerson,
+  type IcsTime,
+  icsEventLines,
+  icsSequence,
+  icsUtc,
+  isIcsTimeZone,
+  writeIcs,
+} from "./ics-writer.js";
 export * from "./schemas.js";

@@ -544,3 +544,26 @@ export const ImportIcsSchema = z
   })
   .openapi("ImportIcsRequest");
 export type ImportIcs = z.output<typeof ImportIcsSchema>;
+
+/** What an import of an .ics would do, read by the same parser as the import (nothing written). */
+export const IcsImportPreviewSchema = z
+  .object({
+    total: z.number().int().openapi({ description: "Rows the import job would have (one per UID; cancelled events are left out)." }),
+    importable: z.number().int(),
+    failing: z.number().int().openapi({ description: "Rows that would fail, each with its `error`." }),
+    items: z
+      .array(
+        z.object({
+          index: z.number().int().openapi({ description: "The row's index in the job (its `failures[].index`)." }),
+          line: z.number().int().openapi({ description: "The file's line where the VEVENT begins." }),
+          uid: z.string(),
+          title: z.string().nullable(),
+          start: EventTimeSchema.nullable(),
+          recurring: z.boolean(),
+          error: z.string().nullable().openapi({ description: "Why this row would fail; null when it would be imported." }),
+        }),
+      )
+      .openapi({ description: "Every row, in the file's order." }),
+  })
+  .openapi("IcsImportPreview");
+export type IcsImportPreview = z.infer<typeof IcsImportPreviewSchema>;

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
-import { escapeIcsText, foldIcsLine, type IcsItem, type IcsPlan, icsForPlan } from "./ics.js";
+import { escapeIcsText } from "../calendars/ics-writer.js";
+import { type IcsItem, type IcsPlan, icsForPlan } from "./ics.js";
 
 const plan: IcsPlan = {
   id: "plan_0123456789abcdefghjk",
@@ -12,6 +13,7 @@ const plan: IcsPlan = {
   endDate: "2030-07-03",
   timeZone: "Europe/Lisbon",
   status: "finalized",
+  createdAt: "2030-05-01T10:00:00Z",
   updatedAt: "2030-06-01T10:00:00Z",
 };
 
@@ -23,6 +25,7 @@ const item = (over: Partial<IcsItem> = {}): IcsItem => ({
   startsAt: "2030-07-02T17:30:00Z",
   endsAt: "2030-07-02T20:00:00Z",
   cost: null,
+  createdAt: "2030-06-02T10:00:00Z",
   updatedAt: "2030-06-02T10:00:00Z",
   ...over,
 });
@@ -92,6 +95,9 @@ describe("icsForPlan", () => {
       expect(e.component.getFirstPropertyValue("status")).toBe("CONFIRMED");
     }
     expect(ics).toContain("DTSTART:20300701T090000Z\r\n");
+    // SEQUENCE: seconds from creation to the last change (the plan changed a month after it was made).
+    expect(whole.sequence).toBe(31 * 86_400);
+    expect(sail.sequence).toBe(0);
   });
 
   it("marks a cancelled plan's events cancelled and a planning one's tentative, and needs no dates", () => {
@@ -116,37 +122,6 @@ describe("icsForPlan", () => {
         if (description) expect(whole.description ?? "").toBe(expected(description));
       }),
       { numRuns: 60 },
-    );
-  });
-});
-
-describe("escapeIcsText", () => {
-  it("escapes backslash, semicolon, comma and line breaks", () => {
-    expect(escapeIcsText("a\\b;c,d\ne\r\nf\rg")).toBe("a\\\\b\\;c\\,d\\ne\\nf\\ng");
-    expect(escapeIcsText("tab\there\u0000\u001f\u007f")).toBe("tab\there");
-  });
-});
-
-describe("foldIcsLine", () => {
-  it("leaves short lines alone and folds long ones at 75 octets without splitting a character", () => {
-    expect(foldIcsLine("x".repeat(75))).toBe("x".repeat(75));
-    expect(foldIcsLine("x".repeat(76))).toBe(`${"x".repeat(75)}\r\n x`);
-    // 'é' is 2 octets: 37 of them fill 74 octets, the 38th would make 76.
-    const folded = foldIcsLine("é".repeat(80));
-    const lines = folded.split("\r\n");
-    expect(lines[0]).toBe("é".repeat(37));
-    expect(lines.slice(1).every((l) => l.startsWith(" ") && octets(l) <= 75)).toBe(true);
-    expect(lines.map((l, i) => (i ? l.slice(1) : l)).join("")).toBe("é".repeat(80));
-  });
-
-  it("unfolding gives back the line, for any text", () => {
-    fc.assert(
-      fc.property(fc.string({ unit: "grapheme", maxLength: 400 }), (s) => {
-        const line = `SUMMARY:${s.replace(/[\r\n]/g, "")}`;
-        const folded = foldIcsLine(line);
-        for (const l of folded.split("\r\n")) expect(octets(l)).toBeLessThanOrEqual(75);
-        expect(folded.replace(/\r\n /g, "")).toBe(line);
-      }),
     );
   });
 });

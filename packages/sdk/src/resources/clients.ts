@@ -18,6 +18,7 @@ import type {
   ClientCreateParams,
   ClientListParams,
   ClientUpdateParams,
+  IcsImportPreview,
   SendUpdates,
   SyncRule,
   SyncRuleCreateParams,
@@ -131,6 +132,11 @@ export class ClientEvents extends APIResource {
   /** Imports an .ics file's text into the calendar as a bulk job (poll `jobs.retrieve`); the same UIDs again update, not duplicate. */
   import(clientId: string, calendarId: string, ics: string, options?: RequestOptions): Promise<CalendarJob> {
     return this._transport.request("POST", `${events(clientId, calendarId)}.ics`, { ...options, body: { ics } });
+  }
+
+  /** What `import` would do with the file (each row's title and start, or why it would fail), writing nothing. */
+  importPreview(clientId: string, calendarId: string, ics: string, options?: RequestOptions): Promise<IcsImportPreview> {
+    return this._transport.request("POST", `${events(clientId, calendarId)}.ics/preview`, { ...options, body: { ics } });
   }
 }
 

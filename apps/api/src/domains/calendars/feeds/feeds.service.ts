@@ -4,6 +4,7 @@ import {
   type CreateCalendarFeed,
   ICS_CONTENT_TYPE,
   type IcsEvent,
+  icsSequence,
   newId,
   writeIcs,
 } from "@gatherkit/core";
@@ -184,7 +185,7 @@ export async function revokeFeedByToken(deps: Deps, feedId: string, token: strin
   await revoke(deps, await feedByToken(deps, feedId, token));
 }
 
-const sequenceOf = (r: { createdAt: number; updatedAt: number }) => Math.max(0, Math.floor((r.updatedAt - r.createdAt) / 1000));
+const sequenceOf = (r: { createdAt: number; updatedAt: number }) => icsSequence(r.createdAt, r.updatedAt);
 
 function sessionEvents(host: string, sessions: SessionCalendarItem[], eventTitle: string, venue: string | null, cancelled: boolean) {
   return sessions.map(

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { CalendarJob, Client } from "@gatherkit/core";
+import type { CalendarJob, Client, IcsImportPreview } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectedClient } from "../../../../test/calendar-fixtures.js";
 import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
@@ -46,6 +46,38 @@ async function finished(job: CalendarJob): Promise<CalendarJob> {
 const imported = async (ics: string, calendarId = TEAM) => finished(expectStatus<CalendarJob>(await start(ics, calendarId), 202));
 const live = () => g.eventsOf(TEAM).filter((e) => e.status !== "cancelled");
 const bySummary = (summary: string) => live().filter((e) => e.summary === summary);
+
+/** Three events Google would refuse (bad RRULE, unknown zone, end before start) and a fine one. */
+const MIXED = [
+  "BEGIN:VCALENDAR",
+  "VERSION:2.0",
+  "BEGIN:VEVENT",
+  "UID:bad-rule",
+  "DTSTART:20300801T090000Z",
+  "DTEND:20300801T100000Z",
+  "RRULE:FREQ=SOMETIMES",
+  "SUMMARY:Bad rule",
+  "END:VEVENT",
+  "BEGIN:VEVENT",
+  "UID:bad-zone",
+  "DTSTART;TZID=Mars/Olympus:20300801T090000",
+  "DTEND;TZID=Mars/Olympus:20300801T100000",
+  "SUMMARY:Bad zone",
+  "END:VEVENT",
+  "BEGIN:VEVENT",
+  "UID:backwards",
+  "DTSTART:20300801T100000Z",
+  "DTEND:20300801T090000Z",
+  "SUMMARY:Backwards",
+  "END:VEVENT",
+  "BEGIN:VEVENT",
+  "UID:fine",
+  "DTSTART:20300802T100000Z",
+  "DTEND:20300802T110000Z",
+  "SUMMARY:Fine one",
+  "END:VEVENT",
+  "END:VCALENDAR",
+].join("\r\n");
 
 describe(".ics import into a client's calendar", () => {
   it("imports a Google export: zones kept, series stay series with their EXDATE, all-day stays all-day, cancelled skipped", async () => {
@@ -98,36 +130,7 @@ describe(".ics import into a client's calendar", () => {
   });
 
   it("fails alone the events Google would refuse (bad RRULE, unknown zone, end before start), importing the rest", async () => {
-    const ics = [
-      "BEGIN:VCALENDAR",
-      "VERSION:2.0",
-      "BEGIN:VEVENT",
-      "UID:bad-rule",
-      "DTSTART:20300801T090000Z",
-      "DTEND:20300801T100000Z",
-      "RRULE:FREQ=SOMETIMES",
-      "SUMMARY:Bad rule",
-      "END:VEVENT",
-      "BEGIN:VEVENT",
-      "UID:bad-zone",
-      "DTSTART;TZID=Mars/Olympus:20300801T090000",
-      "DTEND;TZID=Mars/Olympus:20300801T100000",
-      "SUMMARY:Bad zone",
-      "END:VEVENT",
-      "BEGIN:VEVENT",
-      "UID:backwards",
-      "DTSTART:20300801T100000Z",
-      "DTEND:20300801T090000Z",
-      "SUMMARY:Backwards",
-      "END:VEVENT",
-      "BEGIN:VEVENT",
-      "UID:fine",
-      "DTSTART:20300802T100000Z",
-      "DTEND:20300802T110000Z",
-      "SUMMARY:Fine one",
-      "END:VEVENT",
-      "END:VCALENDAR",
-    ].join("\r\n");
+    const ics = MIXED;
     const job = await imported(ics);
     expect(job).toMatchObject({ status: "done", total: 4, succeeded: 1, failed: 3 });
     expect(job.failures.map((f) => f.index)).toEqual([0, 1, 2]);
@@ -135,6 +138,46 @@ describe(".ics import into a client's calendar", () => {
     expect(job.failures[1]?.detail).toContain("Mars/Olympus");
     expect(job.failures[2]?.detail).toContain("must be after start");
     expect(bySummary("Fine one")).toHaveLength(1);
+  });
+});
+
+describe("previewing an .ics import", () => {
+  const preview = (ics: string, as = org) => call(t, "POST", `${importPath()}/preview`, { token: as.secretKey, body: { ics } });
+  const jobCount = async () =>
+    expectStatus<{ data: unknown[] }>(await call(t, "GET", `/v1/clients/${client.id}/jobs?limit=100`, { token: org.secretKey }), 200).data
+      .length;
+
+  it("answers each row as the import would (same indexes and reasons), writing and queuing nothing", async () => {
+    const jobs = await jobCount();
+    const events = g.eventsOf(TEAM).length;
+    const p = expectStatus<IcsImportPreview>(await preview(MIXED), 200);
+    expect(p).toMatchObject({ total: 4, importable: 1, failing: 3 });
+    expect(p.items.map((i) => [i.index, i.uid, i.error === null])).toEqual([
+      [0, "bad-rule", false],
+      [1, "bad-zone", false],
+      [2, "backwards", false],
+      [3, "fine", true],
+    ]);
+    expect(p.items[3]).toMatchObject({ line: 22, title: "Fine one", start: { dateTime: "2030-08-02T10:00:00Z" }, recurring: false });
+    expect(p.items[1]?.error).toContain("Mars/Olympus");
+    expect(await jobCount()).toBe(jobs);
+    expect(g.eventsOf(TEAM).length).toBe(events);
+    // The job reports the same rows failing, for the same reasons.
+    const job = await imported(MIXED);
+    expect(job.failures.map((f) => [f.index, f.detail])).toEqual(p.items.filter((i) => i.error).map((i) => [i.index, i.error]));
+  });
+
+  it("reads series and all-day events, and refuses what the import refuses", async () => {
+    const p = expectStatus<IcsImportPreview>(await preview(fixture("google-export.ics")), 200);
+    expect(p.items.map((i) => [i.title, i.recurring])).toEqual([
+      ["Board meeting", false],
+      ["Weekly stand-up", true],
+      ["Offsite", false],
+    ]);
+    expect(p.items[2]?.start).toEqual({ date: "2030-07-10" });
+    const bad = await preview("BEGIN:VEVENT\r\nEND:VEVENT");
+    expectProblem(bad, 400, "ics_invalid");
+    expectProblem(await preview(fixture("google-export.ics"), other), 404, "not_found");
   });
 });
 

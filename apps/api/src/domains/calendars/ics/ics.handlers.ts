@@ -1,6 +1,6 @@
 import { ICS_CONTENT_TYPE } from "@gatherkit/core";
 import type { AppRouteHandler } from "../../../lib/types.js";
-import type { ExportRoute, ImportRoute } from "./ics.routes.js";
+import type { ExportRoute, ImportRoute, PreviewImportRoute } from "./ics.routes.js";
 import * as service from "./ics.service.js";
 
 export const exportIcs: AppRouteHandler<ExportRoute> = async (c) => {
@@ -16,4 +16,9 @@ export const exportIcs: AppRouteHandler<ExportRoute> = async (c) => {
 export const importIcs: AppRouteHandler<ImportRoute> = async (c) => {
   const { clientId, calendarId } = c.req.valid("param");
   return c.json(await service.importCalendar(c.var.deps, c.var.caller, clientId, calendarId, c.req.valid("json")), 202);
+};
+
+export const previewImport: AppRouteHandler<PreviewImportRoute> = async (c) => {
+  const { clientId, calendarId } = c.req.valid("param");
+  return c.json(await service.previewImport(c.var.deps, c.var.caller, clientId, calendarId, c.req.valid("json")), 200);
 };

@@ -1,4 +1,4 @@
-import { CalendarIdParam, CalendarJobSchema, ClientId, ImportIcsSchema, z } from "@gatherkit/core";
+import { CalendarIdParam, CalendarJobSchema, ClientId, IcsImportPreviewSchema, ImportIcsSchema, z } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, pickProblems, problems, security } from "../../../lib/openapi.js";
 
@@ -47,3 +47,23 @@ export const importIcs = createRoute({
   },
 });
 export type ImportRoute = typeof importIcs;
+
+export const previewImport = createRoute({
+  method: "post",
+  path: "/v1/clients/{clientId}/calendars/{calendarId}/events.ics/preview",
+  operationId: "clients.events.importPreview",
+  tags: ["Calendars"],
+  summary: "Preview an .ics import",
+  description:
+    "Reads the file exactly as the import does and answers what the import job would do: each row (one per UID) with its title and start, or why it would fail. Nothing is written or queued; a malformed file answers 400 `ics_invalid` naming the line, as the import would. Owners, admins and secret keys.",
+  security: security.organizer,
+  request: {
+    params: z.object({ clientId: ClientId.openapi({ param: { name: "clientId", in: "path" } }), calendarId: CalendarIdParam }),
+    body: jsonBody(ImportIcsSchema),
+  },
+  responses: {
+    200: jsonResponse(IcsImportPreviewSchema, "What the import would do."),
+    ...pickProblems(400, 401, 403, 404, 413, 415, 422),
+  },
+});
+export type PreviewImportRoute = typeof previewImport;

@@ -68,6 +68,39 @@ describe(".ics export of a client's calendar", () => {
     expect(new Set(events.map((e) => e.uid)).size).toBe(3);
   });
 
+  it("keeps a series at its local time across a daylight-saving change (TZID with the file's VTIMEZONE), its EXDATE too", async () => {
+    await call(t, "POST", `${path(client)}/events`, {
+      token: org.secretKey,
+      body: {
+        title: "Autumn stand-up",
+        // Saturdays at 09:00 in Paris; Paris changes to winter time on Sunday 27 October 2030.
+        start: { dateTime: "2030-10-19T09:00:00+02:00", timeZone: "Europe/Paris" },
+        end: { dateTime: "2030-10-19T09:15:00+02:00", timeZone: "Europe/Paris" },
+        recurrence: ["RRULE:FREQ=WEEKLY;COUNT=4", "EXDATE;TZID=Europe/Paris:20301026T090000"],
+      },
+    });
+    const ics = String((await call(t, "GET", `${path(client)}/events.ics`, { token: org.secretKey })).body);
+    const cal = new ICAL.Component(ICAL.parse(ics));
+    // Only the file's own zone data: nothing ical.js knows beforehand.
+    for (const vtz of cal.getAllSubcomponents("vtimezone")) ICAL.TimezoneService.register(vtz);
+    try {
+      const series = cal
+        .getAllSubcomponents("vevent")
+        .map((v) => new ICAL.Event(v))
+        .find((e) => e.summary === "Autumn stand-up");
+      const it = series?.iterator();
+      const dates: string[] = [];
+      for (let next = it?.next(); next && dates.length < 10; next = it?.next()) {
+        if (!series?.component.getAllProperties("exdate").some((p) => p.getFirstValue()?.toString() === next?.toString()))
+          dates.push(next.toJSDate().toISOString());
+      }
+      // 09:00 Paris: 07:00 UTC in summer time, 08:00 UTC after the change; the 26th is excluded.
+      expect(dates).toEqual(["2030-10-19T07:00:00.000Z", "2030-11-02T08:00:00.000Z", "2030-11-09T08:00:00.000Z"]);
+    } finally {
+      ICAL.TimezoneService.remove("Europe/Paris");
+    }
+  });
+
   it("is another organization's 404, and a bad range 400", async () => {
     expectProblem(await call(t, "GET", `${path(client)}/events.ics`, { token: other.secretKey }), 404, "not_found");
     expect((await call(t, "GET", `${path(client)}/events.ics?timeMin=yesterday`, { token: org.secretKey })).status).toBe(400);

@@ -384,6 +384,7 @@ export async function calendarFeed(deps: Deps, planId: string, token: string | u
       p.costKind !== null && p.costAmount !== null && p.costCurrency !== null
         ? { kind: p.costKind, amount: p.costAmount, currency: p.costCurrency }
         : null,
+    createdAt: toIso(p.createdAt),
     updatedAt: toIso(p.updatedAt),
   }));
   return { body: icsForPlan(toPlan(row, deps.config, null), items, { now: deps.now() }), contentType: ICS_CONTENT_TYPE };
