@@ -1,10 +1,11 @@
 import type { Order } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crashable } from "./crash-fixtures.js";
+import { crashable, SEALED_CREATES } from "./crash-fixtures.js";
 import { checkoutRequest, newEvent, newTicketType } from "./event-fixtures.js";
-import { expectStatus, newOrg, type TestOrg } from "./fixtures.js";
+import { expectStatus, invite, newOrg, outboxEmails, signUp, type TestOrg, uniqueEmail } from "./fixtures.js";
 import { newGuest, rsvpSettings } from "./guest-fixtures.js";
 import { call, createTestApp, type TestApp } from "./harness.js";
+import { loadSpec, operations } from "./openapi-walk.js";
 import { asVisitor, booked, inMinutes, newPlace } from "./place-fixtures.js";
 import { joinPlan, newPlan } from "./plan-fixtures.js";
 
@@ -524,6 +525,133 @@ const UPDATES: Update[] = [
       };
     },
   },
+  {
+    op: "uploads.create",
+    name: "upload created (its signed URL in the answer)",
+    status: 201,
+    setup: async () => ({
+      path: "/v1/uploads",
+      token: org.secretKey,
+      body: { contentType: "image/png", size: 1000 },
+      check: async (a) => {
+        expect(a).toMatchObject({ id: expect.any(String), upload: { method: "PUT", url: expect.any(String) } });
+        expect((await call(t, "GET", `/v1/uploads/${a.id}`, { token: org.secretKey })).status).toBe(200);
+      },
+    }),
+  },
+  {
+    op: "organization.members.add",
+    name: "member invited (one invitation, one email)",
+    status: 202,
+    setup: async () => {
+      const email = uniqueEmail("invitee");
+      return {
+        path: "/v1/organization/members",
+        token: org.ownerToken,
+        body: { email, role: "staff" },
+        check: async (a) => {
+          expect(a).toMatchObject({ email, role: "staff" });
+          expect(await outboxEmails(t, email, "member_invitation")).toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    op: "organization.invitations.accept",
+    name: "invitation accepted",
+    status: 201,
+    setup: async () => {
+      const email = uniqueEmail("joiner");
+      const { token } = await invite(t, org.ownerToken, email, "staff");
+      const person = await signUp(t, { email });
+      return {
+        path: "/v1/member-invitations/accept",
+        token: person.accessToken,
+        body: { token },
+        check: (a) => expect(a).toMatchObject({ organization: { id: org.org.id }, member: { email, role: "staff" } }),
+      };
+    },
+  },
+  {
+    op: "auth.passwordReset.request",
+    name: "password reset asked (one link emailed)",
+    status: 202,
+    setup: async () => {
+      const person = await signUp(t);
+      return {
+        path: "/v1/auth/password-reset",
+        body: { email: person.email },
+        check: async (a) => {
+          expect(a.message).toEqual(expect.any(String));
+          expect(await outboxEmails(t, person.email, "password_reset")).toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    op: "auth.passwordReset.confirm",
+    name: "new password set with a reset link (204)",
+    status: 204,
+    setup: async () => {
+      const person = await signUp(t);
+      expect((await call(t, "POST", "/v1/auth/password-reset", { body: { email: person.email } })).status).toBe(202);
+      const token = (await outboxEmails(t, person.email, "password_reset")).at(-1)?.data.token;
+      return {
+        path: "/v1/auth/password-reset/confirm",
+        body: { token, password: "a brand new passphrase" },
+        check: async () => {
+          const signedIn = await call(t, "POST", "/v1/auth/sign-in", { body: { email: person.email, password: "a brand new passphrase" } });
+          expect(signedIn.status).toBe(200);
+        },
+      };
+    },
+  },
+  {
+    op: "events.ticketTypes.waitlist.join",
+    name: "waiting list joined",
+    status: 201,
+    setup: async () => {
+      const event = await newEvent(t, org);
+      const type = await newTicketType(t, org, event, { price: 0, quantity: 1 });
+      expectStatus(await checkoutRequest(t, org, event, [{ ticketTypeId: type.id, quantity: 1 }]), 201);
+      const visitor = asVisitor(org);
+      return {
+        path: `/v1/events/${event.id}/ticket-types/${type.id}/waitlist`,
+        token: visitor.token,
+        headers: visitor.headers,
+        body: { name: "Grace Hopper", email: "grace@example.com", quantity: 1 },
+        check: async (a) => {
+          expect(a).toMatchObject({ status: "waiting", leaveToken: expect.any(String) });
+          const list = (await call(t, "GET", `/v1/events/${event.id}/waitlist`, { token: org.secretKey })).body.data as unknown[];
+          expect(list).toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    op: "waitlist.leave",
+    name: "waiting list left (runs again: leaving again answers the entry)",
+    status: 200,
+    setup: async () => {
+      const event = await newEvent(t, org);
+      const type = await newTicketType(t, org, event, { price: 0, quantity: 1 });
+      expectStatus(await checkoutRequest(t, org, event, [{ ticketTypeId: type.id, quantity: 1 }]), 201);
+      const visitor = asVisitor(org);
+      const entry = json<{ id: string; leaveToken: string }>(
+        await call(t, "POST", `/v1/events/${event.id}/ticket-types/${type.id}/waitlist`, {
+          token: visitor.token,
+          headers: visitor.headers,
+          body: { name: "Grace Hopper", email: "grace@example.com", quantity: 1 },
+        }),
+        201,
+      );
+      return {
+        path: `/v1/waitlist-entries/${entry.id}/leave`,
+        body: { token: entry.leaveToken },
+        check: (a) => expect(a).toMatchObject({ id: entry.id, status: "left" }),
+      };
+    },
+  },
 ];
 
 describe("an update that died right after its write answers its retry", () => {
@@ -540,12 +668,66 @@ describe("an update that died right after its write answers its retry", () => {
 
     skew += LEASE_SECONDS * 1000 + 1;
     const retry = await send();
-    const answer = (await retry.json()) as Record<string, unknown>;
+    const answer = (status === 204 ? {} : await retry.json()) as Record<string, unknown>;
     expect(retry.status, JSON.stringify(answer)).toBe(status);
     await check(answer);
 
     // The same answer every time after.
     const again = await send();
-    expect([again.status, again.headers.get("idempotent-replayed"), await again.json()]).toEqual([status, "true", answer]);
+    const replayed = status === 204 ? {} : await again.json();
+    expect([again.status, again.headers.get("idempotent-replayed"), replayed]).toEqual([status, "true", answer]);
   });
+});
+
+/**
+ * Every other POST (the only method that runs under an Idempotency-Key; PUT, PATCH and DELETE
+ * set a state and are retried as they are) and how a crash between its write and its answer
+ * ends for it. A new POST fails the test below until it is crash-tested above (or in
+ * sealed-answers) or listed here with its reason.
+ */
+const NOT_CRASH_TESTED: Record<string, string> = {
+  // Nothing of the request's own is written: a retry simply runs again.
+  "realtime.tokens.create": "writes nothing (signs a room token)",
+  "places.quote": "writes nothing (a signed quote)",
+  "auth.refresh": "never stored (NOT_STORED: the token rides in a cookie)",
+  "auth.signOut": "never stored (NOT_STORED)",
+  "notifications.smsStatus": "provider callback, deduplicated by the provider's message id; sends no key",
+  "notifications.emailEvents": "provider callback, deduplicated by the event id; sends no key",
+  "payments.webhook": "provider callback, deduplicated by the event id; sends no key",
+  "webhookEndpoints.resend": "writes only the outbox (machinery): the key is never committed, a retry runs again and queues the event once",
+  "webhookEndpoints.sendTest": "writes only the outbox (machinery): a retry runs again (and may send a second test event)",
+  // Covered by the same mechanism as tested routes, not crashed here.
+  "inbox.read": "rerunOnRetry (marking read what is read answers it)",
+  "inbox.readAll": "resumes: counts what its write marked",
+  "uploads.complete": "rerunOnRetry (completing a completed upload answers it)",
+  "push.subscriptions.create": "rerunOnRetry (an upsert by endpoint)",
+  "events.invitation.pushSubscribe": "rerunOnRetry (the same upsert)",
+  "unsubscribe.create": "rerunOnRetry (recording the opt-out again is a no-op)",
+  "notifications.suppressions.lift": "answerOnCommit with the lift's row",
+  // Known gaps: a retry after such a crash still answers 409 idempotency_key_committed.
+  "places.bookings.extend": "GAP: two writes around a provider call (extension held, then its payment opened)",
+  "events.invitation.sessions.create": "GAP",
+  "events.guests.sendInvitations": "GAP",
+  "events.guests.remind": "GAP",
+  "events.guests.import": "GAP",
+  "clients.create": "GAP",
+  "clients.syncRules.create": "GAP",
+  "clients.jobs.create": "GAP",
+  "clients.events.create": "GAP: written to Google, then stored",
+  "clients.events.import": "GAP",
+  "clients.connection.authorize": "GAP",
+  "calendarFeeds.create": "GAP",
+  "calendarFeeds.rotate": "GAP",
+  "calendarFeeds.token.rotate": "GAP",
+  "calendarFeeds.token.revoke": "GAP",
+};
+
+it("every POST in the document is crash-tested (here or in sealed-answers) or listed with its reason", async () => {
+  const posts = operations(await loadSpec(t))
+    .filter((o) => o.method === "post")
+    .map((o) => o.op.operationId ?? o.name);
+  const tested = new Set([...SEALED_CREATES, ...UPDATES.map((u) => u.op)]);
+  const untested = posts.filter((op) => !tested.has(op));
+  expect(untested.sort()).toEqual(Object.keys(NOT_CRASH_TESTED).sort());
+  expect(posts.filter((op) => tested.has(op)).sort(), "every crash-tested operation is in the document").toEqual([...tested].sort());
 });
