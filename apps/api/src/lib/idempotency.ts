@@ -163,7 +163,10 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
             createdAt: 0,
           })
           .onConflictDoNothing(),
-      seal: (answer) => storedResponse(sealer, answer.status, JSON.stringify(answer.body), JSON_HEADERS),
+      seal: async (answer) =>
+        answer.status === 204
+          ? { responseStatus: 204, responseBody: null, responseHeaders: {} }
+          : storedResponse(sealer, answer.status, JSON.stringify(answer.body), JSON_HEADERS),
       commit: (answer, when) => {
         const committed = sql`CASE WHEN ${idempotencyKeys.status} = 'pending' THEN 'committed' ELSE ${idempotencyKeys.status} END`;
         if (!answer) return db.update(idempotencyKeys).set({ status: committed }).where(held);
@@ -208,7 +211,8 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
       const text = await res.clone().text();
       const { sealed, writes } = writeState(guarded) ?? { sealed: undefined, writes: 0 };
       const resumePoint = sealed?.status === RESUME_STATUS;
-      const differs = sealed !== undefined && !resumePoint && (sealed.status !== res.status || JSON.stringify(sealed.body) !== text);
+      const sealedText = sealed?.status === 204 ? "" : JSON.stringify(sealed?.body);
+      const differs = sealed !== undefined && !resumePoint && (sealed.status !== res.status || sealedText !== text);
       if (differs) c.get("logger").error("idempotency: the answer sealed with the write differs from the response", { path: c.req.path });
       // Stored already when the answer was sealed with the (only) write; otherwise store it now.
       if (!sealed || resumePoint || differs || writes !== 1 || headers.location) {

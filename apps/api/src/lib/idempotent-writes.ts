@@ -191,6 +191,17 @@ export function resumeOnCommit(deps: Pick<Deps, "db">, id: string, when?: SQL): 
   answerOnCommit(deps, RESUME_STATUS, { resume: id }, when);
 }
 
+/**
+ * For a request whose effect is idempotent — run again after its write committed, it changes
+ * nothing and answers the same (adding someone already in, marking read what is read) — says that
+ * the write that follows may be run again: a retry after a crash between the write and the answer
+ * (once the lease ran out) runs the request again instead of being told 409
+ * `idempotency_key_committed`.
+ */
+export function rerunOnRetry(deps: Pick<Deps, "db">): void {
+  resumeOnCommit(deps, "rerun");
+}
+
 /** The id an earlier holder of this request's key sealed to resume from, if this request resumes one. */
 export function resumedFrom(deps: Pick<Deps, "db">): string | undefined {
   return states.get(deps.db)?.resumed;

@@ -23,17 +23,18 @@ export const quotasOfOrder = (orderId: string) =>
  * a fresh release token, and every counter update runs only where the order carries that token,
  * so of two concurrent releases exactly one returns the stock. The discount code's use is given
  * back with it, and what came back is offered to the waiting list (see waitlist.service.ts).
- * Answers whether this call did it.
+ * Answers whether this call did it. A caller may draw the token itself (`releaseToken`): the
+ * order carries it exactly when this call released it.
  */
 export async function releaseOrder(
   deps: Deps,
   order: Pick<OrderRow, "id" | "orgId" | "eventId">,
   to: "expired" | "cancelled" | "refunded",
-  opts: { offerWaitlist?: boolean } = {},
+  opts: { offerWaitlist?: boolean; releaseToken?: string } = {},
 ): Promise<boolean> {
   const db = deps.db;
   const now = deps.now();
-  const token = randomToken(20);
+  const token = opts.releaseToken ?? randomToken(20);
   const mine = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${order.id} AND ${orders.releaseToken} = ${token})`;
   const from =
     to === "refunded"

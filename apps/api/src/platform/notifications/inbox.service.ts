@@ -1,7 +1,8 @@
 import type { InboxItem, PageQuery } from "@gatherkit/core";
 import { inboxItems } from "@gatherkit/db";
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { and, count, eq, isNull, type SQL } from "drizzle-orm";
 import { ApiError, notFound } from "../../lib/errors.js";
+import { rerunOnRetry, resumedFrom, resumeOnCommit } from "../../lib/idempotent-writes.js";
 import { deliverSoon, enqueue, realtime } from "../../lib/outbox.js";
 import { paginate } from "../../lib/pagination.js";
 import { toIso } from "../../lib/time.js";
@@ -57,6 +58,8 @@ export async function markRead(deps: Deps, caller: Caller, id: string): Promise<
   const who = recipientOf(caller);
   const db = deps.db;
   const now = deps.now();
+  // Marking read what is read answers it as it is: a retry after a crash simply runs again.
+  rerunOnRetry(deps);
   const [changed] = await db
     .update(inboxItems)
     .set({ readAt: now })
@@ -76,9 +79,21 @@ export async function markRead(deps: Deps, caller: Caller, id: string): Promise<
 
 export async function markAllRead(deps: Deps, caller: Caller): Promise<{ marked: number; unread: 0 }> {
   const who = recipientOf(caller);
+  // The retry of a request that died right after its write counts what that write marked (the
+  // items read at its time, sealed as the point to resume from) instead of marking again.
+  const point = resumedFrom(deps);
+  if (point !== undefined) {
+    const [row] = await deps.db
+      .select({ n: count() })
+      .from(inboxItems)
+      .where(and(mine(who), eq(inboxItems.readAt, Number(point))));
+    return { marked: row?.n ?? 0, unread: 0 };
+  }
+  const now = deps.now();
+  resumeOnCommit(deps, String(now));
   const changed = await deps.db
     .update(inboxItems)
-    .set({ readAt: deps.now() })
+    .set({ readAt: now })
     .where(and(mine(who), isNull(inboxItems.readAt)))
     .returning({ id: inboxItems.id });
   if (changed.length) await tellPerson(deps, who);

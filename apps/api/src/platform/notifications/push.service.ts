@@ -2,6 +2,7 @@ import { type CreatePushSubscription, newId, type PushSubscriptionInfo } from "@
 import { pushSubscriptions } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { ApiError, notFound } from "../../lib/errors.js";
+import { rerunOnRetry } from "../../lib/idempotent-writes.js";
 import { toIso } from "../../lib/time.js";
 import type { Caller, Deps } from "../../lib/types.js";
 import { recipientOf } from "./inbox.service.js";
@@ -36,6 +37,8 @@ export async function subscribeRecipient(
     });
   }
   const now = deps.now();
+  // Subscribing again is an upsert: a retry after a crash simply runs again.
+  rerunOnRetry(deps);
   const [row] = await deps.db
     .insert(pushSubscriptions)
     .values({

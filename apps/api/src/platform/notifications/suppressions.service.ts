@@ -3,6 +3,7 @@ import { emailSuppressionLifts, emailSuppressions, notificationDeliveries } from
 import { and, desc, eq, exists, lt, or, sql } from "drizzle-orm";
 import { ApiError } from "../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../lib/guarded-insert.js";
+import { answerOnCommit } from "../../lib/idempotent-writes.js";
 import { toIso } from "../../lib/time.js";
 import type { Deps } from "../../lib/types.js";
 
@@ -142,6 +143,16 @@ export async function liftSuppression(
     liftedBy: who.by,
     liftedAt: now,
   };
+  const answer: EmailSuppressionLift = {
+    id: lift.id,
+    address,
+    scope: body.scope,
+    reason: row.reason,
+    liftedBy: who.by,
+    liftedAt: toIso(now),
+  };
+  // Sealed with the write, if the lift is recorded: a retry after a crash gets it.
+  answerOnCommit(deps, 200, answer, sql`EXISTS (SELECT 1 FROM ${emailSuppressionLifts} WHERE ${emailSuppressionLifts.id} = ${lift.id})`);
   // Deleted only if it is still the suppression read (not a newer one after a re-bounce), and
   // recorded for audit only if this statement deleted it: a concurrent lift records nothing twice.
   const [, inserted] = await db.batch([
@@ -150,12 +161,5 @@ export async function liftSuppression(
   ]);
   if (inserted.length === 0)
     throw new ApiError(404, "suppression_not_found", `No ${body.scope} suppression of ${address} for this organization.`);
-  return {
-    id: lift.id,
-    address,
-    scope: body.scope,
-    reason: row.reason,
-    liftedBy: who.by,
-    liftedAt: toIso(now),
-  };
+  return answer;
 }

@@ -1,6 +1,7 @@
 import { z } from "@gatherkit/core";
 import { notificationPreferences } from "@gatherkit/db";
 import { ApiError } from "../../lib/errors.js";
+import { rerunOnRetry } from "../../lib/idempotent-writes.js";
 import { email, type OutboxMessage } from "../../lib/outbox.js";
 import type { Config, Deps } from "../../lib/types.js";
 
@@ -75,6 +76,8 @@ export async function templatedEmail<K extends NotificationKind>(
 /** Records the opt-out the link names (again is fine). */
 export async function unsubscribe(deps: Deps, token: string): Promise<Link> {
   const link = await readUnsubscribeToken(deps, token);
+  // Again is fine: a retry after a crash simply runs again.
+  rerunOnRetry(deps);
   await deps.db
     .insert(notificationPreferences)
     .values({ orgId: link.orgId, recipient: link.recipient, kind: link.kind, channel: "email", optedOutAt: deps.now() })

@@ -3,6 +3,7 @@ import { newId } from "@gatherkit/core";
 import { uploads } from "@gatherkit/db";
 import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import { ApiError, notFound } from "../../lib/errors.js";
+import { answerOnCommit, rerunOnRetry } from "../../lib/idempotent-writes.js";
 import { toIso } from "../../lib/time.js";
 import type { Deps } from "../../lib/types.js";
 import { sniffImage, uploadStorage } from "./storage.js";
@@ -153,8 +154,10 @@ export async function createUpload(deps: Deps, orgId: string, input: CreateUploa
     uploadedAt: null,
   };
   const target = await storage.putUrl(row.storageKey, input.contentType, input.size, now, expiresAt);
+  const created: CreatedUpload = { ...(await toUpload(deps, row)), upload: { method: "PUT", ...target } };
+  answerOnCommit(deps, 201, created);
   await deps.db.insert(uploads).values(row);
-  return { ...(await toUpload(deps, row)), upload: { method: "PUT", ...target } };
+  return created;
 }
 
 async function load(deps: Deps, orgId: string, id: string): Promise<Row> {
@@ -192,6 +195,8 @@ export async function completeUpload(deps: Deps, orgId: string, id: string): Pro
       `The stored bytes are ${actual ? `a ${actual}` : "not an image we accept"}; the upload declared ${row.contentType}.`,
     );
   }
+  // Completing a completed upload answers it: a retry after a crash simply runs again.
+  rerunOnRetry(deps);
   const [done] = await deps.db
     .update(uploads)
     .set({ status: "uploaded", uploadedAt: deps.now() })

@@ -188,15 +188,25 @@ export async function rotateSecret(deps: Deps, orgId: string, id: string, overla
   const current = await loadEndpoint(deps, orgId, id);
   const secret = newWebhookSecret();
   const now = deps.now();
+  const set = {
+    secret: await sealSecret(deps.config.jwtSecret, secret),
+    secretPrefix: secret.slice(0, SECRET_PREFIX_LENGTH),
+    previousSecret: overlapSeconds > 0 ? current.secret : null,
+    previousSecretExpiresAt: overlapSeconds > 0 ? now + overlapSeconds * 1000 : null,
+    updatedAt: now,
+  };
+  // The new secret is shown once: the answer is sealed with the write (if it lands), so the retry
+  // of a request that died right after it still gets it.
+  const answer = { ...toEndpoint({ ...current, ...set }), secret };
+  answerOnCommit(
+    deps,
+    200,
+    answer,
+    sql`EXISTS (SELECT 1 FROM ${webhookEndpoints} WHERE ${webhookEndpoints.id} = ${id} AND ${webhookEndpoints.secret} = ${set.secret})`,
+  );
   const [row] = await deps.db
     .update(webhookEndpoints)
-    .set({
-      secret: await sealSecret(deps.config.jwtSecret, secret),
-      secretPrefix: secret.slice(0, SECRET_PREFIX_LENGTH),
-      previousSecret: overlapSeconds > 0 ? current.secret : null,
-      previousSecretExpiresAt: overlapSeconds > 0 ? now + overlapSeconds * 1000 : null,
-      updatedAt: now,
-    })
+    .set(set)
     // Only over the secret we read: two rotations at once cannot both keep "their" previous one.
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.secret, current.secret)))
     .returning();

@@ -6,6 +6,7 @@ import { dummyPasswordHash, hashPassword, newSecret, sha256Hex, verifyPassword }
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { toIso } from "../../../lib/time.js";
 import { signAccessToken } from "../../../lib/tokens.js";
 import type { Deps } from "../../../lib/types.js";
@@ -72,6 +73,9 @@ export async function signUp(
   };
   const org: OrgRow = { id: newId("organization"), name: input.organizationName, timeZone: "UTC", createdAt: now };
   const refresh = await newRefreshToken(deps, user.id, org.id, now);
+  const answer = await session(deps, user, org, "owner", refresh, now);
+  // Sealed with the write: the retry of a sign-up that died right after it gets this session.
+  answerOnCommit(deps, 201, answer);
   const db = deps.db;
   try {
     await db.batch([
@@ -86,7 +90,7 @@ export async function signUp(
     }
     throw err;
   }
-  return session(deps, user, org, "owner", refresh, now);
+  return answer;
 }
 
 /**
@@ -124,8 +128,11 @@ export async function openSession(deps: Deps, user: UserRow, organizationId?: st
   }
   const now = deps.now();
   const refresh = await newRefreshToken(deps, user.id, m.org.id, now);
+  const answer = await session(deps, user, m.org, m.role, refresh, now);
+  // Sealed with the write (sign-in answers 200): its retry after a crash gets this session.
+  answerOnCommit(deps, 200, answer);
   await db.insert(refreshTokens).values(refresh.row);
-  return session(deps, user, m.org, m.role, refresh, now);
+  return answer;
 }
 
 /** No token of the family has been revoked (sign-out or reuse detection revoke whole families). */

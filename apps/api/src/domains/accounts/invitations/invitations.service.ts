@@ -6,6 +6,7 @@ import { newSecret, sha256Hex } from "../../../lib/crypto.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { email, enqueue, enqueueWhen, realtime } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -67,6 +68,10 @@ export async function inviteMember(
     createdAt: now,
   };
   const acceptUrl = `${deps.config.publicUrl.replace(/\/+$/, "")}/v1/member-invitations/accept`;
+  // Sealed with the write (answered 202 by organization.handlers): a retry after a crash gets it
+  // and sends no second email.
+  const answer = toInvitation(row, now);
+  answerOnCommit(deps, 202, answer);
   await db.batch([
     db
       .update(memberInvitations)
@@ -97,7 +102,7 @@ export async function inviteMember(
       { orgId, now },
     ),
   ]);
-  return toInvitation(row, now);
+  return answer;
 }
 
 const pending = (now: number) =>
@@ -165,6 +170,12 @@ export async function acceptInvitation(deps: Deps, user: { userId: string }, tok
       .from(members)
       .where(and(eq(members.orgId, inv.orgId), eq(members.userId, user.userId))),
   );
+  const accepted: AcceptedInvitation = {
+    organization: toOrganization(found.org),
+    member: { id: memberId, userId: user.userId, email: person.email, name: person.name, role: inv.role, createdAt: toIso(now) },
+  };
+  // Sealed with the write, if this membership lands: a retry after a crash gets it.
+  answerOnCommit(deps, 201, accepted, sql`EXISTS (SELECT 1 FROM ${members} WHERE ${members.id} = ${memberId})`);
   return guardedWrite(
     deps,
     [
@@ -185,20 +196,7 @@ export async function acceptInvitation(deps: Deps, user: { userId: string }, tok
       }),
     ] as const,
     {
-      written: ([accepted]) =>
-        accepted.length > 0
-          ? {
-              organization: toOrganization(found.org),
-              member: {
-                id: memberId,
-                userId: user.userId,
-                email: person.email,
-                name: person.name,
-                role: inv.role,
-                createdAt: toIso(now),
-              },
-            }
-          : undefined,
+      written: ([done]) => (done.length > 0 ? accepted : undefined),
       explain: () => explainNotAccepted(deps, inv.id, inv.orgId, user.userId),
     },
   );

@@ -3,6 +3,7 @@ import { passwordResets, refreshTokens, users } from "@gatherkit/db";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { hashPassword, newSecret, sha256Hex } from "../../../lib/crypto.js";
 import { ApiError } from "../../../lib/errors.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { email, enqueue } from "../../../lib/outbox.js";
 import { hitRateLimit } from "../../../lib/rate-limit.js";
 import type { Deps } from "../../../lib/types.js";
@@ -33,6 +34,9 @@ export async function requestReset(deps: Deps, address: string): Promise<void> {
   const token = newSecret(RESET_TOKEN_PREFIX);
   const minutes = Math.round(limits.ttlSeconds / 60);
   const url = resetUrl(deps, token);
+  // The answer is the same whatever happens; sealed with the write (the link and its email in one
+  // batch), a retry after a crash gets it without sending a second link.
+  answerOnCommit(deps, 202, { message: REQUESTED_MESSAGE });
   await db.batch([
     db
       .update(passwordResets)
@@ -46,23 +50,23 @@ export async function requestReset(deps: Deps, address: string): Promise<void> {
       usedAt: null,
       createdAt: now,
     }),
+    enqueue(
+      db,
+      email({
+        to: address,
+        template: "password_reset",
+        subject: "Choose a new Gatherkit password",
+        text: [
+          `Hello ${user.name},`,
+          `Someone (we hope you) asked to choose a new password for your Gatherkit account. Open this link within ${minutes} minutes to do it; it works once:`,
+          url,
+          "If you did not ask, ignore this email: your password stays as it is.",
+        ].join("\n\n"),
+        data: { userId: user.id, token, url, expiresInSeconds: limits.ttlSeconds },
+      }),
+      { orgId: null, now },
+    ),
   ]);
-  await enqueue(
-    db,
-    email({
-      to: address,
-      template: "password_reset",
-      subject: "Choose a new Gatherkit password",
-      text: [
-        `Hello ${user.name},`,
-        `Someone (we hope you) asked to choose a new password for your Gatherkit account. Open this link within ${minutes} minutes to do it; it works once:`,
-        url,
-        "If you did not ask, ignore this email: your password stays as it is.",
-      ].join("\n\n"),
-      data: { userId: user.id, token, url, expiresInSeconds: limits.ttlSeconds },
-    }),
-    { orgId: null, now },
-  );
 }
 
 /**
@@ -78,6 +82,8 @@ export async function confirmReset(deps: Deps, input: { token: string; password:
   const passwordHash = await hashPassword(input.password);
   // The user whose token this statement batch just used (used_at = now, by this very batch).
   const justUsedBy = sql`(SELECT user_id FROM password_resets WHERE token_hash = ${tokenHash} AND used_at = ${now})`;
+  // Sealed with the write, if it used the token: a retry after a crash gets the 204.
+  answerOnCommit(deps, 204, null, sql`EXISTS ${justUsedBy}`);
   const [used] = await db.batch([
     db
       .update(passwordResets)

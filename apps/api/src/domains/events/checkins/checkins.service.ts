@@ -14,7 +14,7 @@ import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { answerOnCommit } from "../../../lib/idempotent-writes.js";
+import { answerOnCommit, resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -222,6 +222,9 @@ async function ticketCodeOf(deps: Deps, list: CheckinListRow, value: string): Pr
 export async function checkIn(deps: Deps, caller: Caller | null, listId: string, input: CheckinRequest): Promise<Checkin> {
   const who = requireOrganizer({ var: { caller } });
   const list = await loadList(deps, caller, listId);
+  // The retry of a request that died right after its check-in went in answers that check-in.
+  const resumed = await resumedCheckin(deps, list);
+  if (resumed) return resumed;
   const guestToken = guestTokenIn(input.code);
   if (guestToken) return checkInGuest(deps, list, guestToken, actorOf(who));
   const code = await ticketCodeOf(deps, list, input.code);
@@ -259,6 +262,7 @@ export async function checkIn(deps: Deps, caller: Caller | null, listId: string,
   )
     .onConflictDoNothing()
     .returning({ id: checkins.id });
+  resumeOnCommit(deps, id, sql`EXISTS (SELECT 1 FROM ${checkins} WHERE ${checkins.id} = ${id})`);
   await guardedWrite(deps, [insert], {
     written: ([rows]) => (rows.length > 0 ? true : undefined),
     explain: async () => {
@@ -278,6 +282,12 @@ export async function checkIn(deps: Deps, caller: Caller | null, listId: string,
   const done = await readCheckin(deps, eq(checkins.id, id));
   if (!done) throw notFound("Check-in");
   return done;
+}
+
+/** The check-in on `list` this request wrote before it died (`resumeOnCommit`), if it resumes one. */
+async function resumedCheckin(deps: Deps, list: CheckinListRow): Promise<Checkin | undefined> {
+  const id = resumedFrom(deps);
+  return id === undefined ? undefined : readCheckin(deps, and(eq(checkins.id, id), eq(checkins.listId, list.id)));
 }
 
 /**
@@ -330,6 +340,7 @@ async function checkInGuest(deps: Deps, list: CheckinListRow, token: string, act
   )
     .onConflictDoNothing()
     .returning({ id: checkins.id });
+  resumeOnCommit(deps, id, sql`EXISTS (SELECT 1 FROM ${checkins} WHERE ${checkins.id} = ${id})`);
   await guardedWrite(deps, [insert], {
     written: ([rows]) => (rows.length > 0 ? true : undefined),
     explain: async () => {
@@ -361,9 +372,21 @@ export async function undoCheckin(deps: Deps, caller: Caller | null, listId: str
   const who = requireOrganizer({ var: { caller } });
   const list = await loadList(deps, caller, listId);
   const where = and(eq(checkins.id, checkinId), eq(checkins.listId, list.id));
+  const before = await readCheckin(deps, where);
+  const now = deps.now();
+  const actor = actorOf(who);
+  // Its answer, the check-in as undone, is sealed with the write (if it takes effect).
+  if (before && before.undoneAt === null) {
+    answerOnCommit(
+      deps,
+      200,
+      { ...before, undoneAt: toIso(now), undoneBy: actor },
+      sql`EXISTS (SELECT 1 FROM ${checkins} WHERE ${checkins.id} = ${checkinId} AND ${checkins.undoneAt} = ${now} AND ${checkins.undoneBy} = ${actor})`,
+    );
+  }
   const [undone] = await deps.db
     .update(checkins)
-    .set({ undoneAt: deps.now(), undoneBy: actorOf(who) })
+    .set({ undoneAt: now, undoneBy: actor })
     .where(and(where, isNull(checkins.undoneAt)))
     .returning({ id: checkins.id });
   const row = await readCheckin(deps, where);

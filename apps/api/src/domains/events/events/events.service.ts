@@ -231,6 +231,8 @@ export async function transitionEvent(deps: Deps, caller: Caller | null, eventId
   };
   const view = await eventView(deps, next);
   const db = deps.db;
+  // Its answer is the event as written (its stock as read): sealed with the write, if it takes effect.
+  answerOnCommit(deps, 200, view, sql`EXISTS (SELECT 1 FROM ${events} WHERE ${events.id} = ${event.id} AND ${events.updatedAt} = ${now})`);
   const row = await guardedWrite(
     deps,
     [

@@ -20,7 +20,7 @@ import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { answerOnCommit } from "../../../lib/idempotent-writes.js";
+import { answerOnCommit, resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -567,13 +567,25 @@ export async function register(deps: Deps, caller: Caller | null, eventId: strin
     createdAt: now,
     updatedAt: now,
   };
-  try {
-    await deps.db.insert(guests).values(row);
-  } catch (err) {
-    if (isUniqueViolation(err, "guests.event_id")) {
-      throw new ApiError(409, "guest_exists", "This email is already registered: use the link in your confirmation to change your answer.");
+  // Two writes: the guest, then their answer (`changeGuest`, capacity-checked). The first seals a
+  // point to resume from: the retry of a request that died after it finds its guest (by the
+  // event's unique email) and carries on; `changeGuest` does the same for the second.
+  const resumed = resumedFrom(deps) === undefined ? undefined : await registered(deps, event.id, input.email);
+  const guest = resumed ?? row;
+  if (!resumed) {
+    resumeOnCommit(deps, row.id);
+    try {
+      await deps.db.insert(guests).values(row);
+    } catch (err) {
+      if (isUniqueViolation(err, "guests.event_id")) {
+        throw new ApiError(
+          409,
+          "guest_exists",
+          "This email is already registered: use the link in your confirmation to change your answer.",
+        );
+      }
+      throw err;
     }
-    throw err;
   }
   const change =
     settings.mode === "approval"
@@ -585,8 +597,18 @@ export async function register(deps: Deps, caller: Caller | null, eventId: strin
           answered: true,
         }
       : { status: "confirmed" as const, plusOnes: input.plusOnes, plusOneNames: input.plusOneNames, by: "guest" as const, answered: true };
-  const written = await changeGuest(deps, event, row, change);
+  const written = await changeGuest(deps, event, guest, change);
   return { invitation: await invitationOf(deps, event, settings, written), token: await guestToken(deps, written) };
+}
+
+/** The guest registered on `eventId` with `email`, if any. */
+async function registered(deps: Deps, eventId: string, email: string): Promise<GuestRow | undefined> {
+  const [row] = await deps.db
+    .select()
+    .from(guests)
+    .where(and(eq(guests.eventId, eventId), eq(guests.email, email)))
+    .limit(1);
+  return row;
 }
 
 // --- Invitations and reminders ------------------------------------------------------------------

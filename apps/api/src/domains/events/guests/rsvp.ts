@@ -4,7 +4,7 @@ import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { ApiError, conflict } from "../../../lib/errors.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { rootDb } from "../../../lib/idempotent-writes.js";
+import { resumedFrom, resumeOnCommit, rootDb } from "../../../lib/idempotent-writes.js";
 import { toIso } from "../../../lib/time.js";
 import type { Deps } from "../../../lib/types.js";
 import { calendarSourceChanged } from "../../calendars/index.js";
@@ -80,12 +80,12 @@ export function toGuest(row: GuestRow, positions: Map<string, number>): Guest {
   };
 }
 
-/** The history row of the write `writeId` for the guest it changed (nothing when it changed none). */
+/** The history row of the write `writeId` for the guest it changed (nothing when it changed none); its id is `writeId`. */
 function historyOf(deps: Deps, writeId: string, by: ChangedBy, now: number) {
   return deps.db
     .insert(guestRsvpChanges)
     .select(
-      sql`SELECT ${newId("rsvpChange")}, g.org_id, g.event_id, g.id, g.status, g.plus_ones, g.plus_one_names, ${by}, ${now} FROM guests g WHERE g.write_id = ${writeId}`,
+      sql`SELECT ${writeId}, g.org_id, g.event_id, g.id, g.status, g.plus_ones, g.plus_one_names, ${by}, ${now} FROM guests g WHERE g.write_id = ${writeId}`,
     );
 }
 
@@ -288,6 +288,10 @@ export interface GuestChange {
  */
 export async function changeGuest(deps: Deps, event: EventRow, guest: GuestRow, change: GuestChange): Promise<GuestRow> {
   const db = deps.db;
+  // The retry of a request that died right after its change committed (the point sealed below):
+  // the change is there, so it answers the guest as read now instead of changing them again.
+  const point = resumedFrom(deps);
+  if (point !== undefined && (await changed(deps, point))) return guest;
   const now = deps.now();
   const writeId = newId("rsvpChange");
   const wantsSeat = change.status === "confirmed";
@@ -332,6 +336,7 @@ export async function changeGuest(deps: Deps, event: EventRow, guest: GuestRow, 
     .where(and(eq(guests.id, guest.id), eq(guests.version, guest.version), joining ? undefined : sql`changes() > 0`))
     .returning();
   const freed = Math.max(0, -delta);
+  resumeOnCommit(deps, writeId, sql`EXISTS (SELECT 1 FROM ${guestRsvpChanges} WHERE ${guestRsvpChanges.id} = ${writeId})`);
   const [, rows] = await guardedWrite(
     deps,
     [
@@ -364,6 +369,12 @@ export async function changeGuest(deps: Deps, event: EventRow, guest: GuestRow, 
   const row = rows[0];
   if (!row) throw new Error("guarded write answered without the guest");
   return row;
+}
+
+/** Whether the write `writeId` of `changeGuest` committed (its history row is there). */
+async function changed(deps: Deps, writeId: string): Promise<boolean> {
+  const rows = await deps.db.select({ id: guestRsvpChanges.id }).from(guestRsvpChanges).where(eq(guestRsvpChanges.id, writeId)).limit(1);
+  return rows.length > 0;
 }
 
 /**

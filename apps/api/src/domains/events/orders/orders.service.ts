@@ -1,4 +1,13 @@
-import { type CreateOrder, lineDiscount, newConfirmationCode, newId, type Order, type OrderListQuery, type Page } from "@gatherkit/core";
+import {
+  type CreateOrder,
+  lineDiscount,
+  newConfirmationCode,
+  newId,
+  type Order,
+  type OrderListQuery,
+  type Page,
+  randomToken,
+} from "@gatherkit/core";
 import { discountCodes, events, orderLines, orders, quotas, tickets, ticketTypeQuotas, ticketTypes, waitlistEntries } from "@gatherkit/db";
 import { and, asc, eq, inArray, like, or, type SQL, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
@@ -20,6 +29,7 @@ import { type DiscountCodeRow, discountHasRoom, findDiscountCode } from "../disc
 import { enqueueStockChanged } from "../events.js";
 import { type OrderRow, quotaShare, quotasOfOrder, releaseExpiredHolds, releaseOrder } from "../holds.js";
 import { issueTickets, type Seat, seatsFor } from "../tickets.js";
+import { offerWaitlist } from "../waitlist/waitlist.service.js";
 
 export type OrderLineRow = typeof orderLines.$inferSelect;
 
@@ -495,10 +505,26 @@ export async function getOrder(deps: Deps, caller: Caller | null, orderId: strin
 /** Cancels a pending order (organizers): its hold ends and its tickets return to sale. Other statuses: 409 `order_not_pending`. */
 export async function cancelOrder(deps: Deps, caller: Caller | null, orderId: string): Promise<Order> {
   const { row } = await loadOrder(deps, caller, orderId);
-  if (!(await releaseOrder(deps, row, "cancelled"))) {
+  // Two steps (the release, then the stock offered to the waiting list): the retry of a request
+  // that died after the release carries on from it.
+  if (resumedFrom(deps) === row.id) {
+    await offerWaitlist(deps, row.eventId);
+    return answerOrder(deps, caller, orderId);
+  }
+  const releaseToken = randomToken(20);
+  resumeOnCommit(
+    deps,
+    row.id,
+    sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.id} AND ${orders.releaseToken} = ${releaseToken})`,
+  );
+  if (!(await releaseOrder(deps, row, "cancelled", { releaseToken }))) {
     const fresh = (await loadOrder(deps, caller, orderId)).row;
     throw new ApiError(409, "order_not_pending", `This order is ${fresh.status}: only a pending order can be cancelled.`);
   }
+  return answerOrder(deps, caller, orderId);
+}
+
+async function answerOrder(deps: Deps, caller: Caller | null, orderId: string): Promise<Order> {
   const done = await loadOrder(deps, caller, orderId);
   return toOrderWithAccess(deps, done.row, done.lines, done.issued);
 }

@@ -5,6 +5,7 @@ import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon, email, enqueueWhen } from "../../../lib/outbox.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -78,6 +79,11 @@ export async function createRefund(deps: Deps, caller: Caller | null, orderId: s
       order.total === 0 ? "A free order has nothing to refund." : `This order is ${order.status}: only a paid order can be refunded.`,
     );
   }
+  // Two steps (the refund written `pending`, then asked of the provider): the retry of a request
+  // that died after the first carries on from its refund — asked again under the same provider key,
+  // so refunded once. A refund the provider failed is not carried on: the retry asks a new one.
+  const resumed = await resumedRefund(deps, order);
+  if (resumed) return resumed.status === "pending" ? askProvider(deps, order, resumed, "api") : toRefund(resumed, order.currency);
   const amount = input.amount ?? order.total - (await takenOf(deps, order.id));
   if (amount < 1) throw exceeds(order.total, order.total);
   const now = deps.now();
@@ -95,6 +101,7 @@ export async function createRefund(deps: Deps, caller: Caller | null, orderId: s
   };
   const room = sql`EXISTS (SELECT 1 FROM ${orders} o WHERE o.id = ${order.id} AND o.status IN ('paid', 'partially_refunded')
     AND ${committed(order.id)} + ${row.amount} <= o.total)`;
+  resumeOnCommit(deps, row.id, sql`EXISTS (SELECT 1 FROM ${orderRefunds} WHERE ${orderRefunds.id} = ${row.id})`);
   await guardedWrite(deps, [insertWhen(deps.db, orderRefunds, row, room).returning({ id: orderRefunds.id })], {
     written: ([inserted]) => (inserted.length > 0 ? true : undefined),
     explain: async () => {
@@ -106,6 +113,18 @@ export async function createRefund(deps: Deps, caller: Caller | null, orderId: s
     },
   });
   return askProvider(deps, order, row, "api");
+}
+
+/** The refund of `order` this request wrote before it died (`resumeOnCommit`), unless the provider failed it. */
+async function resumedRefund(deps: Deps, order: OrderRow): Promise<RefundRow | undefined> {
+  const id = resumedFrom(deps);
+  if (id === undefined) return undefined;
+  const [row] = await deps.db
+    .select()
+    .from(orderRefunds)
+    .where(and(eq(orderRefunds.id, id), eq(orderRefunds.orderId, order.id)))
+    .limit(1);
+  return row && row.status !== "failed" ? row : undefined;
 }
 
 /**

@@ -12,6 +12,7 @@ import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
+import { rerunOnRetry, resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon, email, enqueue } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -58,6 +59,17 @@ export async function joinWaitlist(
   input: JoinWaitlist,
 ): Promise<JoinedWaitlistEntry> {
   const { event } = await loadEvent(deps, caller, eventId);
+  // Two steps (the entry, then what came back offered to the list): the retry of a request that
+  // died after the entry went in carries on from it.
+  const resumed = resumedFrom(deps);
+  if (resumed !== undefined) {
+    const [entry] = await deps.db
+      .select()
+      .from(waitlistEntries)
+      .where(and(eq(waitlistEntries.id, resumed), eq(waitlistEntries.eventId, event.id)))
+      .limit(1);
+    if (entry) return joined(deps, entry);
+  }
   if (event.status !== "published" || deps.now() >= event.endsAt) {
     throw new ApiError(409, "event_not_on_sale", `This event is ${event.status === "published" ? "over" : event.status}.`);
   }
@@ -95,6 +107,7 @@ export async function joinWaitlist(
     createdAt: now,
     updatedAt: now,
   };
+  resumeOnCommit(deps, row.id);
   try {
     await deps.db.insert(waitlistEntries).values(row);
   } catch (err) {
@@ -103,8 +116,12 @@ export async function joinWaitlist(
     }
     throw err;
   }
-  // Tickets may have come back while this was being read.
-  await offerWaitlist(deps, event.id);
+  return joined(deps, row);
+}
+
+/** A new entry's answer, once what came back is offered to the list (tickets may have come back while it was being read). */
+async function joined(deps: Deps, row: EntryRow): Promise<JoinedWaitlistEntry> {
+  await offerWaitlist(deps, row.eventId);
   const [fresh] = await deps.db.select().from(waitlistEntries).where(eq(waitlistEntries.id, row.id)).limit(1);
   return { ...toEntry(fresh ?? row), leaveToken: await leaveToken(deps.config, row.id) };
 }
@@ -141,6 +158,8 @@ const PAID = ["paid", "partially_refunded", "refunded"] as const;
 export async function leaveWaitlist(deps: Deps, caller: Caller | null, entryId: string, input: LeaveWaitlist): Promise<WaitlistEntry> {
   let row = await loadEntryFor(deps, caller, entryId, input.token);
   const db = deps.db;
+  // Leaving again answers the `left` entry: a retry after a crash simply runs again.
+  rerunOnRetry(deps);
   // Each round acts on the status read; a round loses only to a concurrent change, which a fresh read then sees.
   for (let round = 0; round < 5; round++) {
     if (row.status === "left") return toEntry(row);

@@ -402,6 +402,9 @@ export function refundFor(
  */
 export async function cancelBooking(deps: Deps, caller: Caller | null, bookingId: string): Promise<Booking> {
   const { booking, staff } = await loadBooking(deps, caller, bookingId);
+  // Two steps (the cancellation, then its refund asked of the provider): the retry of a request
+  // that died after the first carries on from it (the refund is keyed, so asked once).
+  if (resumedFrom(deps) === booking.id) return cancelled(deps, booking);
   if (booking.status !== "confirmed" && booking.status !== "pending_payment") throw notConfirmed(booking);
   const now = deps.now();
   if (!staff && booking.startsAt <= now) {
@@ -409,7 +412,7 @@ export async function cancelBooking(deps: Deps, caller: Caller | null, bookingId
   }
   const place = await placeOf(deps, booking.placeId);
   const refund = booking.status === "confirmed" ? refundFor(booking, place, staff, now) : 0;
-  const cancelled: BookingRow = {
+  const next: BookingRow = {
     ...booking,
     status: "cancelled",
     cancelledAt: now,
@@ -437,14 +440,24 @@ export async function cancelBooking(deps: Deps, caller: Caller | null, bookingId
   const statements: [typeof update, ...BatchItem<"sqlite">[]] = [
     update,
     enqueueAvailabilityChanged(deps, { ...bookingRef(booking), change: "cancelled" }, previousStatementChanged),
-    ...enqueueBookingMessages(deps, cancelled, place, "cancelled", previousStatementChanged),
+    ...enqueueBookingMessages(deps, next, place, "cancelled", previousStatementChanged),
   ];
+  resumeOnCommit(
+    deps,
+    booking.id,
+    sql`EXISTS (SELECT 1 FROM ${placeBookings} WHERE ${placeBookings.id} = ${booking.id} AND ${placeBookings.status} = 'cancelled' AND ${placeBookings.cancelledAt} = ${now})`,
+  );
   const done = await guardedWrite(deps, statements, {
-    written: ([updated]) => (updated.length > 0 ? cancelled : undefined),
+    written: ([updated]) => (updated.length > 0 ? next : undefined),
     explain: () => explainBooking(deps, bookingId, () => {}, ["confirmed", "pending_payment"]),
   });
+  return cancelled(deps, done);
+}
+
+/** A cancelled booking's answer, once its refund (if any) was asked of the provider. */
+async function cancelled(deps: Deps, done: BookingRow): Promise<Booking> {
   if (done.refundPending > 0) await settleRefund(deps, done);
-  const [fresh] = await deps.db.select().from(placeBookings).where(eq(placeBookings.id, bookingId));
+  const [fresh] = await deps.db.select().from(placeBookings).where(eq(placeBookings.id, done.id));
   return toBooking(fresh ?? done);
 }
 
@@ -455,6 +468,12 @@ export async function completeBooking(deps: Deps, caller: Caller | null, booking
   if (booking.status !== "confirmed") throw notConfirmed(booking);
   if (booking.endsAt > now) throw notEnded();
   const completed: BookingRow = { ...booking, status: "completed", completedAt: now, updatedAt: now };
+  answerOnCommit(
+    deps,
+    200,
+    toBooking(completed),
+    sql`EXISTS (SELECT 1 FROM ${placeBookings} WHERE ${placeBookings.id} = ${booking.id} AND ${placeBookings.status} = 'completed' AND ${placeBookings.completedAt} = ${now})`,
+  );
   return guardedWrite(
     deps,
     [

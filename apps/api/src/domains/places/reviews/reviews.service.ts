@@ -133,6 +133,13 @@ export async function moderateReview(deps: Deps, caller: Caller | null, reviewId
   const notPending = (status: string) => new ApiError(409, "review_not_pending", `The review is ${status} already.`);
   if (review.status !== "pending") throw notPending(review.status);
   const moderated: ReviewRow = { ...review, status: input.status, moderationReason: input.reason ?? null, moderatedAt: deps.now() };
+  // The answer, the review as moderated, is sealed with the write (if it lands).
+  answerOnCommit(
+    deps,
+    200,
+    toReview(moderated),
+    sql`EXISTS (SELECT 1 FROM ${placeReviews} WHERE ${placeReviews.id} = ${reviewId} AND ${placeReviews.status} = ${moderated.status} AND ${placeReviews.moderatedAt} = ${moderated.moderatedAt})`,
+  );
   return guardedWrite(
     deps,
     [
@@ -171,6 +178,14 @@ export async function replyToReview(deps: Deps, caller: Caller | null, reviewId:
   const rejected = () => new ApiError(409, "review_rejected", "The review was rejected: it is not shown, so it gets no reply.");
   if (review.status === "rejected") throw rejected();
   const replied: ReviewRow = { ...review, reply: input.text, repliedAt: deps.now() };
+  // The answer is sealed with the write if it lands on the review as read (a review moderated
+  // meanwhile answers with its new status, unsealed).
+  answerOnCommit(
+    deps,
+    200,
+    toReview(replied),
+    sql`EXISTS (SELECT 1 FROM ${placeReviews} WHERE ${placeReviews.id} = ${reviewId} AND ${placeReviews.status} = ${review.status} AND ${placeReviews.repliedAt} = ${replied.repliedAt})`,
+  );
   return guardedWrite(
     deps,
     [

@@ -4,6 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, requirePlan } from "../access.js";
 import { assertWithinPlanTotal, withinPlanTotal } from "../costs/plan-total.js";
@@ -48,6 +49,15 @@ export async function commit(
   // A place in a selected proposal whose per-person cost someone collects adds that cost to the
   // plan's money: it must stay within MAX_PLAN_TOTAL (checked by the insert itself).
   const adds = row.status === "selected" && row.paidByParticipantId !== null && row.costKind === "per_person" ? (row.costAmount ?? 0) : 0;
+  // Committing again changes nothing, so the retry of a request that died right after its place
+  // was taken runs again (the point sealed here) and answers as the first would have: created.
+  const point = `commit:${proposalId}`;
+  const resumed = resumedFrom(deps) === point;
+  resumeOnCommit(
+    deps,
+    point,
+    sql`EXISTS (SELECT 1 FROM ${proposalTakers} WHERE ${proposalTakers.proposalId} = ${proposalId} AND ${proposalTakers.participantId} = ${participantId} AND ${proposalTakers.createdAt} = ${now})`,
+  );
   const { row: updated, created } = await guardedWrite(
     deps,
     [
@@ -91,7 +101,7 @@ export async function commit(
       },
     },
   );
-  return { proposal: await presentOne(deps, access, updated), created };
+  return { proposal: await presentOne(deps, access, updated), created: created || resumed };
 }
 
 /** Gives the caller's place back; harmless when they had none. */

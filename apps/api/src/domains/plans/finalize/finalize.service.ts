@@ -3,6 +3,7 @@ import { plans, proposals, votes } from "@gatherkit/db";
 import { and, asc, eq, inArray, notExists, sql } from "drizzle-orm";
 import { conflict, notFound } from "../../../lib/errors.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { feedViewer, type PlanRow, requirePlan, toPlan } from "../access.js";
 import { assertAddFitsPlanTotal, proposalCost, withinPlanTotal } from "../costs/plan-total.js";
@@ -58,6 +59,8 @@ export async function finalizePlan(deps: Deps, caller: Caller | null, planId: st
         .where(and(inArray(proposals.id, ids), eq(proposals.status, "proposed"), asRead));
     const t = target(plan, now);
     const finalized = planAsRead(db, planId, "finalized", updatedAt);
+    // Its answer, the plan as finalized, is sealed with the write (if it takes effect).
+    answerOnCommit(deps, 200, toPlan(next, deps.config, feedViewer(access)), finalized);
     const outcome = await guardedWrite(
       deps,
       [

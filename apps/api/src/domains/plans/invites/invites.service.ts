@@ -360,6 +360,13 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
   // A new participant's row goes first (the membership references it).
   const statements =
     joiner.kind === "new" ? ([addPerson, addMembership, takeUse, announce] as const) : ([addMembership, takeUse, announce] as const);
+  const token =
+    joiner.kind === "participant"
+      ? joiner.token
+      : await signParticipantToken(deps.config, { sub: participantId, org: plan.orgId, name }, JOIN_TOKEN_TTL_SECONDS, now);
+  // The answer (with a new participant's token) is sealed with the write, if this membership lands.
+  const answer = joined(deps, plan, view, token);
+  answerOnCommit(deps, 201, answer, sql`EXISTS (SELECT 1 FROM ${planParticipants} WHERE ${planParticipants.id} = ${membershipId})`);
   const outcome = await guardedWrite(deps, statements, {
     // The use was taken (the statement before the event) only if this request's membership was written.
     written: (results) => (((results as readonly unknown[]).at(-2) as { id: string }[]).length > 0 ? ("joined" as const) : undefined),
@@ -383,12 +390,7 @@ export async function joinPlan(deps: Deps, caller: Caller | null, code: string, 
       throw conflict("The invite changed meanwhile; try again.");
     },
   });
-  if (outcome !== "joined") return outcome;
-  const token =
-    joiner.kind === "participant"
-      ? joiner.token
-      : await signParticipantToken(deps.config, { sub: participantId, org: plan.orgId, name }, JOIN_TOKEN_TTL_SECONDS, now);
-  return joined(deps, plan, view, token);
+  return outcome === "joined" ? answer : outcome;
 }
 
 async function participantRow(deps: Deps, participantId: string): Promise<{ name: string; email: string | null }> {

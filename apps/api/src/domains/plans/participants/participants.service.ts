@@ -13,6 +13,7 @@ import { and, count, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
+import { rerunOnRetry } from "../../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -132,6 +133,8 @@ export async function addParticipant(
     calendarToken: null, // written by the insert's default; read back below
   };
   const fits = joinFitsPlanTotal(planId);
+  // Adding someone already in answers them: a retry after a crash simply runs again.
+  rerunOnRetry(deps);
   await db.batch([
     // New, or restored after a removal (keeping the row and its id); someone active is left as is.
     // Either way only while one more taker keeps the plan's money within MAX_PLAN_TOTAL.

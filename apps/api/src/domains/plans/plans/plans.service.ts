@@ -27,7 +27,7 @@ import { sha256Hex } from "../../../lib/crypto.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { answerOnCommit } from "../../../lib/idempotent-writes.js";
+import { answerOnCommit, resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
@@ -225,6 +225,11 @@ export async function changePlan(
   deps: Deps,
   current: PlanRow,
   change: (row: PlanRow) => PlanChange | Promise<PlanChange>,
+  /**
+   * Called before each attempt's write with the row it would write and the SQL condition that it
+   * landed: to seal the request's answer with it (`answerOnCommit`, lib/idempotent-writes.ts).
+   */
+  seal?: (next: PlanRow, written: SQL) => void,
 ): Promise<PlanRow> {
   const db = deps.db;
   let row = current;
@@ -236,6 +241,7 @@ export async function changePlan(
     // Strictly increasing, so the next writer's `updated_at = …` check sees this write even within one millisecond.
     const updatedAt = Math.max(deps.now(), row.updatedAt + 1);
     const next: PlanRow = { ...row, ...set, updatedAt };
+    seal?.(next, planVersionWritten(deps, row.id, updatedAt));
     const outcome = await guardedWrite(
       deps,
       [
@@ -321,18 +327,24 @@ export async function transitionPlan(
   const { plan } = access;
   const at = deps.now();
   const actor = access.actor.kind === "participant" ? access.actor.participantId : null;
-  const row = await changePlan(deps, plan, (row) => {
-    const status = planTransition(row.status, action);
-    return {
-      set: { status, ...(action === "complete" ? { completedAt: at } : { cancelledAt: at }) },
-      guard: inArray(plans.status, transitionSources(action)),
-      also: (before, after, when) => [
-        ...(action === "cancel" && after.notifyParticipants ? [planNotification(deps, after, "plan_cancelled", when, actor)] : []),
-        ...reminderWrites(deps, before, after, when),
-      ],
-    };
-  });
-  return toPlan(row, deps.config, feedViewer(access));
+  const answer = (row: PlanRow) => toPlan(row, deps.config, feedViewer(access));
+  const row = await changePlan(
+    deps,
+    plan,
+    (row) => {
+      const status = planTransition(row.status, action);
+      return {
+        set: { status, ...(action === "complete" ? { completedAt: at } : { cancelledAt: at }) },
+        guard: inArray(plans.status, transitionSources(action)),
+        also: (before, after, when) => [
+          ...(action === "cancel" && after.notifyParticipants ? [planNotification(deps, after, "plan_cancelled", when, actor)] : []),
+          ...reminderWrites(deps, before, after, when),
+        ],
+      };
+    },
+    (next, written) => answerOnCommit(deps, 200, answer(next), written),
+  );
+  return answer(row);
 }
 
 /**
@@ -341,8 +353,27 @@ export async function transitionPlan(
  */
 export async function rotateCalendar(deps: Deps, caller: Caller | null, planId: string): Promise<Plan> {
   const access = await requirePlan(deps, caller, planId, "update_plan");
-  await deps.db.update(planParticipants).set({ calendarToken: FRESH_FEED_TOKEN_SQL }).where(eq(planParticipants.planId, planId));
-  const row = await changePlan(deps, access.plan, () => ({ set: { calendarToken: newCalendarToken() } }));
+  // The plan's token and every participant's in one batch. The participants' new tokens are drawn
+  // by SQL, so the answer (with the caller's own URL) is read after it: the retry of a request that
+  // died right after the write reads it then.
+  const point = `rotate:${planId}`;
+  const row =
+    resumedFrom(deps) === point
+      ? access.plan
+      : await changePlan(
+          deps,
+          access.plan,
+          () => ({
+            set: { calendarToken: newCalendarToken() },
+            also: (_before, _after, when) => [
+              deps.db
+                .update(planParticipants)
+                .set({ calendarToken: FRESH_FEED_TOKEN_SQL })
+                .where(and(eq(planParticipants.planId, planId), when)),
+            ],
+          }),
+          (_next, written) => resumeOnCommit(deps, point, written),
+        );
   const [membership] = access.membership
     ? await deps.db.select().from(planParticipants).where(eq(planParticipants.id, access.membership.id))
     : [];

@@ -269,12 +269,21 @@ export async function decideProposal(
   const to = proposalTransition(row.status, action);
   const now = deps.now();
   const db = deps.db;
-  const updated = await guardedWrite(
+  const decidedAt = to === "proposed" ? null : now;
+  // The answer, the proposal as decided, is built before the write and sealed with it (if it lands).
+  const answer = await presentOne(deps, access, { ...row, status: to, decidedAt, updatedAt: now });
+  answerOnCommit(
+    deps,
+    200,
+    answer,
+    sql`EXISTS (SELECT 1 FROM ${proposals} WHERE ${proposals.id} = ${proposalId} AND ${proposals.status} = ${to} AND ${proposals.updatedAt} = ${now})`,
+  );
+  await guardedWrite(
     deps,
     [
       db
         .update(proposals)
-        .set({ status: to, decidedAt: to === "proposed" ? null : now, updatedAt: now })
+        .set({ status: to, decidedAt, updatedAt: now })
         .where(
           and(
             eq(proposals.id, proposalId),
@@ -309,5 +318,5 @@ export async function decideProposal(
       },
     },
   );
-  return presentOne(deps, access, updated);
+  return answer;
 }

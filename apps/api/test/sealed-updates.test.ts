@@ -1,0 +1,733 @@
+import type { Order } from "@gatherkit/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { crashable, SEALED_CREATES } from "./crash-fixtures.js";
+import { checkoutRequest, newEvent, newTicketType } from "./event-fixtures.js";
+import { expectStatus, invite, newOrg, outboxEmails, signUp, type TestOrg, uniqueEmail } from "./fixtures.js";
+import { newGuest, rsvpSettings } from "./guest-fixtures.js";
+import { call, createTestApp, type TestApp } from "./harness.js";
+import { loadSpec, operations } from "./openapi-walk.js";
+import { asVisitor, booked, inMinutes, newPlace } from "./place-fixtures.js";
+import { joinPlan, newPlan } from "./plan-fixtures.js";
+
+/**
+ * Requests that change what exists (status changes, cancels, RSVPs, check-ins, refunds,
+ * registrations) survive a crash between their write and their answer, as creates do
+ * (test/sealed-answers.test.ts): the retry with the same Idempotency-Key gets the answer, not 409
+ * `idempotency_key_committed`, and the effect happened once.
+ *
+ * - An update whose answer is known before its write (the row as it will be) seals it into the
+ *   write's batch (`answerOnCommit(…, when)`): the retry replays it.
+ * - One that writes more than once, calls a provider, or whose answer SQL decides (a `yes` that
+ *   may land on the waitlist) seals a point to resume from (`resumeOnCommit`): the retry carries
+ *   on from it — asks the provider again under the same key, or reads the answer — without
+ *   writing the effect again.
+ *
+ * The crash (test/crash-fixtures.ts): the first guarded batch of the request commits, then throws.
+ * The retry comes after the lease ran out, as a client's would after a timeout.
+ */
+
+const LEASE_SECONDS = 5;
+let skew = 0;
+let t: TestApp;
+let org: TestOrg;
+
+beforeAll(async () => {
+  t = await createTestApp({ now: () => Date.now() + skew, env: { IDEMPOTENCY_LEASE_SECONDS: String(LEASE_SECONDS) } });
+  org = await newOrg(t);
+});
+afterAll(() => t.close());
+
+interface Request {
+  path: string;
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** What the answer must show (and, read afterwards, that the effect happened once). */
+  check(answer: Record<string, unknown>): void | Promise<void>;
+}
+
+interface Update {
+  /** The operationId of the route. */
+  op: string;
+  name: string;
+  status: number;
+  /** Builds the request (creating what it needs first, without crashes). */
+  setup(): Promise<Request>;
+}
+
+const json = <T>(r: { status: number; body: unknown }, status: number) => expectStatus<T>(r as unknown as Response, status);
+
+async function pendingOrder(price = 2500) {
+  const event = await newEvent(t, org);
+  const type = await newTicketType(t, org, event, { price, quantity: 10 });
+  const order = expectStatus<Order>(await checkoutRequest(t, org, event, [{ ticketTypeId: type.id, quantity: 2 }]), 201);
+  return { event, type, order };
+}
+
+async function paidOrder() {
+  const { event, type, order } = await pendingOrder();
+  const url = new URL(order.payment?.checkoutUrl ?? "");
+  const pay = await t.fetch("http://api.test/v1/payments/local/checkout", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token: url.searchParams.get("token") ?? "", outcome: "pay" }).toString(),
+  });
+  expect(pay.status).toBe(200);
+  return { event, type, order };
+}
+
+const remaining = async (eventId: string) =>
+  ((await call(t, "GET", `/v1/events/${eventId}/ticket-types`, { token: org.secretKey })).body.data as { remaining: number }[])[0]
+    ?.remaining;
+
+async function pastBooking() {
+  const place = await newPlace(t, org);
+  const booking = await booked(t, asVisitor(org), { placeId: place.id, start: inMinutes(t, 24 * 60), durationMinutes: 60 });
+  skew += 26 * 3_600_000; // past the booking's end
+  return booking;
+}
+
+async function approvalRequest() {
+  const event = await newEvent(t, org);
+  await rsvpSettings(t, org, event, { mode: "approval", capacity: 10 });
+  const visitor = asVisitor(org);
+  const r = await call(t, "POST", `/v1/events/${event.id}/registrations`, {
+    token: visitor.token,
+    headers: visitor.headers,
+    body: { name: "Grace Hopper", email: `grace-${crypto.randomUUID()}@example.com` },
+  });
+  const reg = json<{ invitation: { guest: { id: string } } }>(r, 201);
+  return { event, guestId: reg.invitation.guest.id };
+}
+
+async function guestHistory(eventId: string, guestId: string) {
+  return (await call(t, "GET", `/v1/events/${eventId}/guests/${guestId}/history`, { token: org.secretKey })).body.data as unknown[];
+}
+
+async function ticketCode() {
+  const { event, order } = await pendingOrder(0);
+  const list = json<{ id: string }>(
+    await call(t, "POST", `/v1/events/${event.id}/checkin-lists`, { token: org.secretKey, body: { name: "Door" } }),
+    201,
+  );
+  const code = order.tickets[0]?.code ?? "";
+  return { event, list, code };
+}
+
+/** A finalize request that selects a new proposal of `plan`. */
+async function selectOne(plan: { id: string }) {
+  const proposal = json<{ id: string }>(
+    await call(t, "POST", `/v1/plans/${plan.id}/proposals`, { token: org.secretKey, body: { title: "Boat trip" } }),
+    201,
+  );
+  return { mode: "select", proposalIds: [proposal.id] };
+}
+
+async function review() {
+  const booking = await pastBooking();
+  expectStatus(await call(t, "POST", `/v1/bookings/${booking.id}/complete`, { token: org.secretKey }), 200);
+  return json<{ id: string }>(
+    await call(t, "POST", `/v1/bookings/${booking.id}/review`, { token: booking.access?.token ?? "", body: { rating: 4 } }),
+    201,
+  );
+}
+
+const UPDATES: Update[] = [
+  ...(["publish", "unpublish", "cancel"] as const).map(
+    (action): Update => ({
+      op: `events.${action}`,
+      name: `event ${action}`,
+      status: 200,
+      setup: async () => {
+        const event = await newEvent(t, org, { publish: action !== "publish" });
+        return {
+          path: `/v1/events/${event.id}/${action}`,
+          token: org.secretKey,
+          check: (a) => expect(a.status).toBe({ publish: "published", unpublish: "unpublished", cancel: "cancelled" }[action]),
+        };
+      },
+    }),
+  ),
+  {
+    op: "places.bookings.complete",
+    name: "booking completed",
+    status: 200,
+    setup: async () => {
+      const booking = await pastBooking();
+      return { path: `/v1/bookings/${booking.id}/complete`, token: org.secretKey, check: (a) => expect(a.status).toBe("completed") };
+    },
+  },
+  {
+    op: "places.bookings.cancel",
+    name: "booking cancelled",
+    status: 200,
+    setup: async () => {
+      const place = await newPlace(t, org);
+      const booking = await booked(t, asVisitor(org), { placeId: place.id, start: inMinutes(t, 24 * 60), durationMinutes: 60 });
+      return { path: `/v1/bookings/${booking.id}/cancel`, token: org.secretKey, check: (a) => expect(a.status).toBe("cancelled") };
+    },
+  },
+  {
+    op: "orders.cancel",
+    name: "order cancelled (its tickets back on sale once)",
+    status: 200,
+    setup: async () => {
+      const { event, order } = await pendingOrder();
+      expect(await remaining(event.id)).toBe(8);
+      return {
+        path: `/v1/orders/${order.id}/cancel`,
+        token: org.secretKey,
+        check: async (a) => {
+          expect(a.status).toBe("cancelled");
+          expect(await remaining(event.id)).toBe(10);
+        },
+      };
+    },
+  },
+  {
+    op: "orders.refunds.create",
+    name: "refund (asked of the provider once, the order refunded)",
+    status: 201,
+    setup: async () => {
+      const { event, order } = await paidOrder();
+      return {
+        path: `/v1/orders/${order.id}/refunds`,
+        token: org.secretKey,
+        body: {},
+        check: async (a) => {
+          expect(a).toMatchObject({ orderId: order.id, amount: order.total, status: "succeeded" });
+          const refunds = (await call(t, "GET", `/v1/orders/${order.id}/refunds`, { token: org.secretKey })).body.data as unknown[];
+          expect(refunds).toHaveLength(1);
+          const now = json<Order>(await call(t, "GET", `/v1/orders/${order.id}`, { token: org.secretKey }), 200);
+          expect(now).toMatchObject({ status: "refunded", amountRefunded: order.total });
+          expect(await remaining(event.id)).toBe(10);
+        },
+      };
+    },
+  },
+  {
+    op: "events.registrations.create",
+    name: "registration (the guest, then their capacity-checked answer)",
+    status: 201,
+    setup: async () => {
+      const event = await newEvent(t, org);
+      await rsvpSettings(t, org, event, { mode: "open", capacity: 10, maxPlusOnes: 2 });
+      const visitor = asVisitor(org);
+      return {
+        path: `/v1/events/${event.id}/registrations`,
+        token: visitor.token,
+        headers: visitor.headers,
+        body: { name: "Grace Hopper", email: "grace@example.com", plusOnes: 1 },
+        check: async (a) => {
+          expect(a).toMatchObject({ invitation: { guest: { status: "confirmed", plusOnes: 1 } }, token: expect.any(String) });
+          const settings = json<{ confirmed: number }>(await call(t, "GET", `/v1/events/${event.id}/rsvp`, { token: org.secretKey }), 200);
+          expect(settings.confirmed, "the seats counted once").toBe(2);
+        },
+      };
+    },
+  },
+  {
+    op: "events.guests.rsvp",
+    name: "RSVP recorded by an organizer",
+    status: 200,
+    setup: async () => {
+      const event = await newEvent(t, org);
+      await rsvpSettings(t, org, event, { capacity: 10, maxPlusOnes: 2 });
+      const guest = await newGuest(t, org, event, { email: "ada@example.com" });
+      return {
+        path: `/v1/events/${event.id}/guests/${guest.id}/rsvp`,
+        token: org.secretKey,
+        body: { answer: "yes", plusOnes: 2 },
+        check: async (a) => {
+          expect(a).toMatchObject({ status: "confirmed", plusOnes: 2 });
+          expect(await guestHistory(event.id, guest.id), "one change").toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    op: "events.invitation.rsvp",
+    name: "RSVP through the guest's own link",
+    status: 200,
+    setup: async () => {
+      const event = await newEvent(t, org);
+      const guest = await newGuest(t, org, event, { email: "ada@example.com" });
+      return {
+        path: `/v1/events/${event.id}/invitation/${guest.token}/rsvp`,
+        body: { answer: "maybe" },
+        check: async (a) => {
+          expect(a).toMatchObject({ guest: { status: "maybe" } });
+          expect(await guestHistory(event.id, guest.id), "one change").toHaveLength(1);
+        },
+      };
+    },
+  },
+  ...(["approve", "decline"] as const).map(
+    (action): Update => ({
+      op: `events.guests.${action}`,
+      name: `request to attend: ${action}`,
+      status: 200,
+      setup: async () => {
+        const { event, guestId } = await approvalRequest();
+        return {
+          path: `/v1/events/${event.id}/guests/${guestId}/${action}`,
+          token: org.secretKey,
+          check: async (a) => {
+            expect(a.status).toBe(action === "approve" ? "confirmed" : "rejected");
+            expect(await guestHistory(event.id, guestId), "the request, then one decision").toHaveLength(2);
+          },
+        };
+      },
+    }),
+  ),
+  {
+    op: "checkinLists.checkins.create",
+    name: "check-in",
+    status: 201,
+    setup: async () => {
+      const { list, code } = await ticketCode();
+      return {
+        path: `/v1/checkin-lists/${list.id}/checkins`,
+        token: org.secretKey,
+        body: { code },
+        check: async (a) => {
+          expect(a).toMatchObject({ target: { type: "ticket", code }, undoneAt: null });
+          const live = (await call(t, "GET", `/v1/checkin-lists/${list.id}/checkins`, { token: org.secretKey })).body.data as unknown[];
+          expect(live).toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    op: "checkinLists.checkins.undo",
+    name: "check-in undone",
+    status: 200,
+    setup: async () => {
+      const { list, code } = await ticketCode();
+      const checkin = json<{ id: string }>(
+        await call(t, "POST", `/v1/checkin-lists/${list.id}/checkins`, { token: org.secretKey, body: { code } }),
+        201,
+      );
+      return {
+        path: `/v1/checkin-lists/${list.id}/checkins/${checkin.id}/undo`,
+        token: org.secretKey,
+        check: (a) => expect(a).toMatchObject({ id: checkin.id, undoneAt: expect.any(String), undoneBy: expect.any(String) }),
+      };
+    },
+  },
+  ...(["complete", "cancel"] as const).map(
+    (action): Update => ({
+      op: `plans.${action}`,
+      name: `plan ${action}`,
+      status: 200,
+      setup: async () => {
+        const plan = await newPlan(t, org);
+        const finalized = await call(t, "POST", `/v1/plans/${plan.id}/finalize`, { token: org.secretKey, body: await selectOne(plan) });
+        expect(finalized.status, JSON.stringify(finalized.body)).toBe(200);
+        return {
+          path: `/v1/plans/${plan.id}/${action}`,
+          token: org.secretKey,
+          check: (a) => expect(a.status).toBe(action === "complete" ? "completed" : "cancelled"),
+        };
+      },
+    }),
+  ),
+  {
+    op: "plans.finalize",
+    name: "plan finalized",
+    status: 200,
+    setup: async () => {
+      const plan = await newPlan(t, org);
+      return {
+        path: `/v1/plans/${plan.id}/finalize`,
+        token: org.secretKey,
+        body: await selectOne(plan),
+        check: (a) => expect(a.status).toBe("finalized"),
+      };
+    },
+  },
+  {
+    op: "plans.calendar.rotate",
+    name: "plan calendar URLs rotated (the caller's own URL in the answer)",
+    status: 200,
+    setup: async () => {
+      const plan = await newPlan(t, org);
+      const ada = await joinPlan(t, org, plan, "Ada");
+      const before = json<{ calendarUrl: string | null }>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200);
+      return {
+        path: `/v1/plans/${plan.id}/calendar/rotate`,
+        token: org.secretKey,
+        check: async (a) => {
+          expect(a.calendarUrl).toEqual(expect.any(String));
+          const after = json<{ calendarUrl: string | null }>(await call(t, "GET", `/v1/plans/${plan.id}`, { token: ada.token }), 200);
+          expect(after.calendarUrl, "the participants' URLs rotated with it").not.toBe(before.calendarUrl);
+        },
+      };
+    },
+  },
+  {
+    op: "auth.signUp",
+    name: "sign-up (the session sealed with the account)",
+    status: 201,
+    setup: async () => {
+      const email = `crash-${crypto.randomUUID()}@example.com`;
+      return {
+        path: "/v1/auth/sign-up",
+        body: { email, password: "correct horse battery staple", name: "Ada", organizationName: "Crash Org" },
+        check: async (a) => {
+          expect(a).toMatchObject({ user: { email }, role: "owner", refreshToken: expect.any(String) });
+          const me = await call(t, "GET", "/v1/auth/me", { token: String(a.accessToken) });
+          expect(me.status, "the sealed session works").toBe(200);
+        },
+      };
+    },
+  },
+  {
+    op: "auth.signIn",
+    name: "sign-in (the session sealed with its refresh token)",
+    status: 200,
+    setup: async () => ({
+      path: "/v1/auth/sign-in",
+      body: { email: org.email, password: org.password },
+      check: async (a) => {
+        const refreshed = await call(t, "POST", "/v1/auth/refresh", { body: { refreshToken: a.refreshToken } });
+        expect(refreshed.status, "the sealed refresh token is the one stored").toBe(200);
+      },
+    }),
+  },
+  {
+    op: "plans.invites.join",
+    name: "joining a plan (the new participant's token in the answer)",
+    status: 201,
+    setup: async () => {
+      const plan = await newPlan(t, org);
+      const invite = json<{ code: string }>(await call(t, "POST", `/v1/plans/${plan.id}/invites`, { token: org.secretKey, body: {} }), 201);
+      const visitor = asVisitor(org);
+      return {
+        path: `/v1/invites/${invite.code}/join`,
+        token: visitor.token,
+        headers: visitor.headers,
+        body: { name: "Ada" },
+        check: async (a) => {
+          const plan2 = await call(t, "GET", `/v1/plans/${plan.id}`, { token: String(a.token) });
+          expect(plan2.status, "the sealed token works").toBe(200);
+          const people = (await call(t, "GET", `/v1/plans/${plan.id}/participants`, { token: org.secretKey })).body.data as unknown[];
+          expect(people, "one participant joined").toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    op: "plans.participants.add",
+    name: "participant added (runs again: adding someone already in answers them)",
+    status: 201,
+    setup: async () => {
+      const plan = await newPlan(t, org);
+      return {
+        path: `/v1/plans/${plan.id}/participants`,
+        token: org.secretKey,
+        body: { participantId: org.participant.id },
+        check: (a) => expect(a).toMatchObject({ participantId: org.participant.id, role: "participant" }),
+      };
+    },
+  },
+  ...(["select", "reject", "reopen"] as const).map(
+    (action): Update => ({
+      op: `plans.proposals.${action}`,
+      name: `proposal ${action}`,
+      status: 200,
+      setup: async () => {
+        const plan = await newPlan(t, org);
+        const proposal = json<{ id: string }>(
+          await call(t, "POST", `/v1/plans/${plan.id}/proposals`, { token: org.secretKey, body: { title: "Boat trip" } }),
+          201,
+        );
+        const one = `/v1/plans/${plan.id}/proposals/${proposal.id}`;
+        if (action === "reopen") expectStatus(await call(t, "POST", `${one}/reject`, { token: org.secretKey }), 200);
+        return {
+          path: `${one}/${action}`,
+          token: org.secretKey,
+          check: (a) => expect(a.status).toBe({ select: "selected", reject: "rejected", reopen: "proposed" }[action]),
+        };
+      },
+    }),
+  ),
+  {
+    op: "plans.proposals.commit",
+    name: "place taken in a proposal (runs again, answers created)",
+    status: 201,
+    setup: async () => {
+      const plan = await newPlan(t, org);
+      const ada = await joinPlan(t, org, plan, "Ada");
+      const proposal = json<{ id: string }>(
+        await call(t, "POST", `/v1/plans/${plan.id}/proposals`, { token: org.secretKey, body: { title: "Boat trip", capacity: 3 } }),
+        201,
+      );
+      return {
+        path: `/v1/plans/${plan.id}/proposals/${proposal.id}/commitment`,
+        token: ada.token,
+        check: (a) => expect(a).toMatchObject({ id: proposal.id, takenCount: 1 }),
+      };
+    },
+  },
+  {
+    op: "places.reviews.moderate",
+    name: "review moderated",
+    status: 200,
+    setup: async () => {
+      const r = await review();
+      return {
+        path: `/v1/reviews/${r.id}/moderate`,
+        token: org.secretKey,
+        body: { status: "approved" },
+        check: (a) => expect(a).toMatchObject({ id: r.id, status: "approved" }),
+      };
+    },
+  },
+  {
+    op: "places.reviews.reply",
+    name: "review replied to",
+    status: 200,
+    setup: async () => {
+      const r = await review();
+      return {
+        path: `/v1/reviews/${r.id}/reply`,
+        token: org.secretKey,
+        body: { text: "Thank you!" },
+        check: (a) => expect(a).toMatchObject({ id: r.id, reply: { text: "Thank you!" } }),
+      };
+    },
+  },
+  {
+    op: "webhookEndpoints.rotateSecret",
+    name: "webhook signing secret rotated (the new secret, shown once, in the answer)",
+    status: 200,
+    setup: async () => {
+      const endpoint = json<{ id: string }>(
+        await call(t, "POST", "/v1/webhook-endpoints", {
+          token: org.secretKey,
+          body: { url: "https://hooks.example.com/gatherkit", eventTypes: ["*"] },
+        }),
+        201,
+      );
+      return {
+        path: `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`,
+        token: org.secretKey,
+        body: {},
+        check: async (a) => {
+          expect(a.secret).toEqual(expect.stringMatching(/^whsec_/));
+          const now = json<{ secretPrefix: string }>(
+            await call(t, "GET", `/v1/webhook-endpoints/${endpoint.id}`, { token: org.secretKey }),
+            200,
+          );
+          expect(String(a.secret).startsWith(now.secretPrefix), "the secret answered is the one stored").toBe(true);
+        },
+      };
+    },
+  },
+  {
+    op: "uploads.create",
+    name: "upload created (its signed URL in the answer)",
+    status: 201,
+    setup: async () => ({
+      path: "/v1/uploads",
+      token: org.secretKey,
+      body: { contentType: "image/png", size: 1000 },
+      check: async (a) => {
+        expect(a).toMatchObject({ id: expect.any(String), upload: { method: "PUT", url: expect.any(String) } });
+        expect((await call(t, "GET", `/v1/uploads/${a.id}`, { token: org.secretKey })).status).toBe(200);
+      },
+    }),
+  },
+  {
+    op: "organization.members.add",
+    name: "member invited (one invitation, one email)",
+    status: 202,
+    setup: async () => {
+      const email = uniqueEmail("invitee");
+      return {
+        path: "/v1/organization/members",
+        token: org.ownerToken,
+        body: { email, role: "staff" },
+        check: async (a) => {
+          expect(a).toMatchObject({ email, role: "staff" });
+          expect(await outboxEmails(t, email, "member_invitation")).toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    op: "organization.invitations.accept",
+    name: "invitation accepted",
+    status: 201,
+    setup: async () => {
+      const email = uniqueEmail("joiner");
+      const { token } = await invite(t, org.ownerToken, email, "staff");
+      const person = await signUp(t, { email });
+      return {
+        path: "/v1/member-invitations/accept",
+        token: person.accessToken,
+        body: { token },
+        check: (a) => expect(a).toMatchObject({ organization: { id: org.org.id }, member: { email, role: "staff" } }),
+      };
+    },
+  },
+  {
+    op: "auth.passwordReset.request",
+    name: "password reset asked (one link emailed)",
+    status: 202,
+    setup: async () => {
+      const person = await signUp(t);
+      return {
+        path: "/v1/auth/password-reset",
+        body: { email: person.email },
+        check: async (a) => {
+          expect(a.message).toEqual(expect.any(String));
+          expect(await outboxEmails(t, person.email, "password_reset")).toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    op: "auth.passwordReset.confirm",
+    name: "new password set with a reset link (204)",
+    status: 204,
+    setup: async () => {
+      const person = await signUp(t);
+      expect((await call(t, "POST", "/v1/auth/password-reset", { body: { email: person.email } })).status).toBe(202);
+      const token = (await outboxEmails(t, person.email, "password_reset")).at(-1)?.data.token;
+      return {
+        path: "/v1/auth/password-reset/confirm",
+        body: { token, password: "a brand new passphrase" },
+        check: async () => {
+          const signedIn = await call(t, "POST", "/v1/auth/sign-in", { body: { email: person.email, password: "a brand new passphrase" } });
+          expect(signedIn.status).toBe(200);
+        },
+      };
+    },
+  },
+  {
+    op: "events.ticketTypes.waitlist.join",
+    name: "waiting list joined",
+    status: 201,
+    setup: async () => {
+      const event = await newEvent(t, org);
+      const type = await newTicketType(t, org, event, { price: 0, quantity: 1 });
+      expectStatus(await checkoutRequest(t, org, event, [{ ticketTypeId: type.id, quantity: 1 }]), 201);
+      const visitor = asVisitor(org);
+      return {
+        path: `/v1/events/${event.id}/ticket-types/${type.id}/waitlist`,
+        token: visitor.token,
+        headers: visitor.headers,
+        body: { name: "Grace Hopper", email: "grace@example.com", quantity: 1 },
+        check: async (a) => {
+          expect(a).toMatchObject({ status: "waiting", leaveToken: expect.any(String) });
+          const list = (await call(t, "GET", `/v1/events/${event.id}/waitlist`, { token: org.secretKey })).body.data as unknown[];
+          expect(list).toHaveLength(1);
+        },
+      };
+    },
+  },
+  {
+    op: "waitlist.leave",
+    name: "waiting list left (runs again: leaving again answers the entry)",
+    status: 200,
+    setup: async () => {
+      const event = await newEvent(t, org);
+      const type = await newTicketType(t, org, event, { price: 0, quantity: 1 });
+      expectStatus(await checkoutRequest(t, org, event, [{ ticketTypeId: type.id, quantity: 1 }]), 201);
+      const visitor = asVisitor(org);
+      const entry = json<{ id: string; leaveToken: string }>(
+        await call(t, "POST", `/v1/events/${event.id}/ticket-types/${type.id}/waitlist`, {
+          token: visitor.token,
+          headers: visitor.headers,
+          body: { name: "Grace Hopper", email: "grace@example.com", quantity: 1 },
+        }),
+        201,
+      );
+      return {
+        path: `/v1/waitlist-entries/${entry.id}/leave`,
+        body: { token: entry.leaveToken },
+        check: (a) => expect(a).toMatchObject({ id: entry.id, status: "left" }),
+      };
+    },
+  },
+];
+
+describe("an update that died right after its write answers its retry", () => {
+  it.each(UPDATES)("$name ($op)", async ({ setup, status }) => {
+    const { path, token, body, headers, check } = await setup();
+    const crash = crashable(t);
+    const key = `crash-${crypto.randomUUID()}`;
+    const send = () => crash.send("POST", path, token, body, key, headers);
+
+    crash.arm();
+    const first = await send();
+    expect(first.status, await first.clone().text()).toBe(500);
+    expect(crash.fired, "the request made a guarded write").toBe(true);
+
+    skew += LEASE_SECONDS * 1000 + 1;
+    const retry = await send();
+    const answer = (status === 204 ? {} : await retry.json()) as Record<string, unknown>;
+    expect(retry.status, JSON.stringify(answer)).toBe(status);
+    await check(answer);
+
+    // The same answer every time after.
+    const again = await send();
+    const replayed = status === 204 ? {} : await again.json();
+    expect([again.status, again.headers.get("idempotent-replayed"), replayed]).toEqual([status, "true", answer]);
+  });
+});
+
+/**
+ * Every other POST (the only method that runs under an Idempotency-Key; PUT, PATCH and DELETE
+ * set a state and are retried as they are) and how a crash between its write and its answer
+ * ends for it. A new POST fails the test below until it is crash-tested above (or in
+ * sealed-answers) or listed here with its reason.
+ */
+const NOT_CRASH_TESTED: Record<string, string> = {
+  // Nothing of the request's own is written: a retry simply runs again.
+  "realtime.tokens.create": "writes nothing (signs a room token)",
+  "places.quote": "writes nothing (a signed quote)",
+  "auth.refresh": "never stored (NOT_STORED: the token rides in a cookie)",
+  "auth.signOut": "never stored (NOT_STORED)",
+  "notifications.smsStatus": "provider callback, deduplicated by the provider's message id; sends no key",
+  "notifications.emailEvents": "provider callback, deduplicated by the event id; sends no key",
+  "payments.webhook": "provider callback, deduplicated by the event id; sends no key",
+  "webhookEndpoints.resend": "writes only the outbox (machinery): the key is never committed, a retry runs again and queues the event once",
+  "webhookEndpoints.sendTest": "writes only the outbox (machinery): a retry runs again (and may send a second test event)",
+  // Covered by the same mechanism as tested routes, not crashed here.
+  "inbox.read": "rerunOnRetry (marking read what is read answers it)",
+  "inbox.readAll": "resumes: counts what its write marked",
+  "uploads.complete": "rerunOnRetry (completing a completed upload answers it)",
+  "push.subscriptions.create": "rerunOnRetry (an upsert by endpoint)",
+  "events.invitation.pushSubscribe": "rerunOnRetry (the same upsert)",
+  "unsubscribe.create": "rerunOnRetry (recording the opt-out again is a no-op)",
+  "notifications.suppressions.lift": "answerOnCommit with the lift's row",
+  // Known gaps: a retry after such a crash still answers 409 idempotency_key_committed.
+  "places.bookings.extend": "GAP: two writes around a provider call (extension held, then its payment opened)",
+  "events.invitation.sessions.create": "GAP",
+  "events.guests.sendInvitations": "GAP",
+  "events.guests.remind": "GAP",
+  "events.guests.import": "GAP",
+  "clients.create": "GAP",
+  "clients.syncRules.create": "GAP",
+  "clients.jobs.create": "GAP",
+  "clients.events.create": "GAP: written to Google, then stored",
+  "clients.events.import": "GAP",
+  "clients.connection.authorize": "GAP",
+  "calendarFeeds.create": "GAP",
+  "calendarFeeds.rotate": "GAP",
+  "calendarFeeds.token.rotate": "GAP",
+  "calendarFeeds.token.revoke": "GAP",
+};
+
+it("every POST in the document is crash-tested (here or in sealed-answers) or listed with its reason", async () => {
+  const posts = operations(await loadSpec(t))
+    .filter((o) => o.method === "post")
+    .map((o) => o.op.operationId ?? o.name);
+  const tested = new Set([...SEALED_CREATES, ...UPDATES.map((u) => u.op)]);
+  const untested = posts.filter((op) => !tested.has(op));
+  expect(untested.sort()).toEqual(Object.keys(NOT_CRASH_TESTED).sort());
+  expect(posts.filter((op) => tested.has(op)).sort(), "every crash-tested operation is in the document").toEqual([...tested].sort());
+});
