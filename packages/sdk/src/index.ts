@@ -22,7 +22,6 @@ export type { Realtime, RealtimeStatus, SubscribeHandlers, Subscription } from "
 export { Auth } from "./resources/auth.js";
 export { CalendarFeeds, ClientConnection, ClientEvents, ClientJobs, ClientSyncRules, Clients } from "./resources/clients.js";
 export { EventOrders, type EventSubscribeHandlers, Events, Orders, Quotas, TicketTypes } from "./resources/events.js";
-export { GuestPush } from "./resources/guest-push.js";
 export * from "./resources/guests.js";
 export { Invites } from "./resources/invites.js";
 export { Notifications, type PushRegistration } from "./resources/notifications.js";

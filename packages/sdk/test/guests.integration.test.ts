@@ -4,15 +4,8 @@ import { EVENT_DEFAULTS } from "../../../apps/api/test/event-fixtures.js";
 import { newOrg, TEST_ORIGIN, type TestOrg } from "../../../apps/api/test/fixtures.js";
 import { createTestApp, type TestApp } from "../../../apps/api/test/harness.js";
 import { pushSubscriptions } from "../../db/src/index.js";
-import {
-  ConflictError,
-  type Fetch,
-  Gatherkit,
-  GuestPush,
-  NotFoundError,
-  PermissionDeniedError,
-  UnprocessableEntityError,
-} from "../src/index.js";
+import { GuestPush } from "../src/guest-push.js";
+import { ConflictError, type Fetch, Gatherkit, NotFoundError, PermissionDeniedError, UnprocessableEntityError } from "../src/index.js";
 
 // Guests, RSVP and the agenda through the SDK against the real API in process: staff add guests,
 // a guest answers with only their personal token, a page registers for an open event.
@@ -73,7 +66,7 @@ describe("gk.events.guests and gk.events.sessions", () => {
     expect((await page.events.sessions.list(event.id)).map((x) => x.id)).toEqual([s.id]);
   });
 
-  it("a guest subscribes this browser to web push with only their token (GuestPush, built on demand)", async () => {
+  it("a guest subscribes this browser to web push with only their token (@gatherkit/sdk/guest-push)", async () => {
     const event = await staff.events.create({ ...EVENT_DEFAULTS });
     await staff.events.publish(event.id);
     const ada = await staff.events.guests.create(event.id, { name: "Ada" });

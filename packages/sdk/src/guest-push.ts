@@ -1,11 +1,12 @@
 import type { PushSubscriptionInfo } from "@gatherkit/core";
-import type { RequestOptions } from "../core.js";
-import type { PushRegistration } from "./notifications.js";
-import { APIResource, path } from "./resource.js";
+import type { RequestOptions } from "./core.js";
+import type { PushRegistration } from "./resources/notifications.js";
+import { APIResource, path } from "./resources/resource.js";
 
 /**
  * Web push for a guest, through their personal token (no key is sent): reminders and agenda
- * changes then also reach the browser. Built on demand so pages that never offer it do not ship it:
+ * changes then also reach the browser. Its own entry point, `@gatherkit/sdk/guest-push`, so pages
+ * that never offer it do not download it:
  * `await new GuestPush(gk).subscribe(eventId, token, await navigator.serviceWorker.ready)`.
  */
 export class GuestPush extends APIResource {
