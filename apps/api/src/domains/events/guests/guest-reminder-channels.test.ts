@@ -154,6 +154,28 @@ describe("reminders by SMS and push", () => {
     ).toEqual(["sent", "suppressed"]);
   });
 
+  it("a session the guest picked is cancelled: the browser they subscribed hears it too", async () => {
+    // After the first test's clock moved past the fixture's date.
+    const event = await newEvent(t, a, { title: "Offsite", startsAt: "2034-05-01T17:00:00.000Z", endsAt: "2034-05-01T20:00:00.000Z" });
+    const session = expectStatus<{ id: string }>(
+      await call(t, "POST", `/v1/events/${event.id}/sessions`, {
+        token: a.secretKey,
+        body: { title: "Kayaking", startsAt: event.startsAt, endsAt: new Date(Date.parse(event.startsAt) + HOUR).toISOString() },
+      }),
+      201,
+    );
+    const g = await newGuest(t, a, event, { name: "Hal" });
+    expectStatus(await answer(t, event, g.token, { answer: "yes" }), 200);
+    expectStatus(await call(t, "POST", link(event.id, g.token, "/sessions"), { body: { sessionId: session.id } }), 200);
+    expectStatus(
+      await call(t, "POST", link(event.id, g.token, "/push-subscriptions"), { body: subscription(`${pushService.url}/s/hal`) }),
+      201,
+    );
+    expectStatus(await call(t, "DELETE", `/v1/events/${event.id}/sessions/${session.id}`, { token: a.secretKey }), 204);
+    await settle();
+    expect(pushedTo("/s/hal")).toHaveLength(1);
+  });
+
   it("a guest's link sets only that guest's preferences; a forged or another event's token is 404, a push endpoint not on a push service 422", async () => {
     const event = await newEvent(t, a);
     const elsewhere = await newEvent(t, other);
