@@ -14,7 +14,20 @@ export async function buildExample(name) {
     logLevel: "warn",
     configFile: false,
     plugins: name === "vue" ? [vue({ template: { compilerOptions: { isCustomElement: (tag) => tag.startsWith("gk-") } } })] : [],
-    build: { outDir: fileURLToPath(new URL(`./dist/${name}/`, import.meta.url)), emptyOutDir: true, target: "es2022" },
+    build: {
+      outDir: fileURLToPath(new URL(`./dist/${name}/`, import.meta.url)),
+      emptyOutDir: true,
+      target: "es2022",
+      // The plain-HTML site has a second page: a guest's invitation (what invitation emails link to).
+      ...(name === "html" && {
+        rollupOptions: {
+          input: {
+            index: fileURLToPath(new URL("./html/index.html", import.meta.url)),
+            invitation: fileURLToPath(new URL("./html/invitation.html", import.meta.url)),
+          },
+        },
+      }),
+    },
   });
 }
 

@@ -34,6 +34,11 @@ export interface Session {
   user: { id: string; name: string };
   /** The demo event the checkout sells tickets for. */
   eventId: string;
+  /**
+   * The signed-in user's personal invitation link to the demo garden party (invite-only), as the
+   * invitation email brings it: `invitation.html?event=evt_…&token=gst_…`.
+   */
+  invitation: string;
 }
 
 const TYPES: Record<string, string> = {
@@ -72,20 +77,72 @@ async function demoEvent(gk: Gatherkit): Promise<string> {
   return event.id;
 }
 
+/**
+ * The demo garden party: invite-only, with a question, plus-ones and an agenda (one session takes
+ * sign-ups), whose invitation links open this site's `invitation.html`. Each of the site's users is
+ * on its guest list (the organizer added them); the link is what their invitation email brings.
+ */
+async function demoParty(gk: Gatherkit, siteUrl: string): Promise<Record<string, string>> {
+  const year = new Date().getUTCFullYear() + 1;
+  const event = await gk.events.create({
+    title: "Garden party at the Quinta",
+    timeZone: "Europe/Lisbon",
+    startsAt: `${year}-06-20T15:00:00.000Z`,
+    endsAt: `${year}-06-20T20:00:00.000Z`,
+    currency: "EUR",
+    venue: { name: "Quinta da Regaleira" },
+  });
+  await gk.events.guests.updateSettings(event.id, {
+    mode: "invite_only",
+    capacity: 40,
+    maxPlusOnes: 1,
+    questions: [{ id: "dietary", label: "Any dietary needs?", kind: "short_text" }],
+    invitationUrl: `${siteUrl}/invitation.html`,
+  });
+  await gk.events.sessions.create(event.id, {
+    title: "Toasts",
+    startsAt: `${year}-06-20T15:00:00.000Z`,
+    endsAt: `${year}-06-20T15:30:00.000Z`,
+    track: "Terrace",
+    capacity: 20,
+  });
+  await gk.events.sessions.create(event.id, {
+    title: "Dancing",
+    startsAt: `${year}-06-20T17:00:00.000Z`,
+    endsAt: `${year}-06-20T19:00:00.000Z`,
+    track: "Garden",
+  });
+  await gk.events.publish(event.id);
+  const links: Record<string, string> = {};
+  for (const [key, user] of Object.entries(USERS)) {
+    const guest = await gk.events.guests.create(event.id, { name: user.name, email: user.email });
+    links[key] = guest.link!;
+  }
+  return links;
+}
+
 export async function startExampleServer(options: ExampleServerOptions): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const gk = new Gatherkit({ baseUrl: options.apiBase, secretKey: options.secretKey });
   const root = fileURLToPath(new URL(`./dist/${options.example}/`, import.meta.url));
-  let setup: Promise<{ publishableKey: string; eventId: string }> | undefined;
+  let setup: Promise<{ publishableKey: string; eventId: string; invitations: Record<string, string> }> | undefined;
 
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     try {
       if (path === "/session.json") {
-        const { publishableKey, eventId } = await setup!;
+        const { publishableKey, eventId, invitations } = await setup!;
         const user = signedInUser(req);
         // The SDK call a host site makes for its signed-in user: no second login for them.
         const { token } = await gk.participantTokens.create({ externalId: user.id, name: user.name, email: user.email });
-        const session: Session = { apiBase: options.apiBase, publishableKey, token, user: { id: user.id, name: user.name }, eventId };
+        const invitation = invitations[Object.keys(USERS).find((k) => USERS[k] === user)!]!;
+        const session: Session = {
+          apiBase: options.apiBase,
+          publishableKey,
+          token,
+          user: { id: user.id, name: user.name },
+          eventId,
+          invitation,
+        };
         res.writeHead(200, { "content-type": TYPES[".json"]!, "cache-control": "no-store" }).end(JSON.stringify(session));
         return;
       }
@@ -110,10 +167,11 @@ export async function startExampleServer(options: ExampleServerOptions): Promise
   await new Promise<void>((r) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", r));
   const { port, address } = server.address() as AddressInfo;
   const url = `http://${address}:${port}`;
-  // A publishable key for this origin only, and the demo event.
+  // A publishable key for this origin only, the demo event and the demo garden party.
   setup = (async () => ({
     publishableKey: (await gk.publishableKeys.create({ name: `Example (${options.example})`, allowedOrigins: [url] })).key,
     eventId: await demoEvent(gk),
+    invitations: await demoParty(gk, url),
   }))();
   await setup;
   return { url, server, close: () => new Promise((r) => server.close(() => r())) };

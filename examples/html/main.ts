@@ -29,6 +29,7 @@ select.addEventListener("change", () => {
 try {
   const session = await loadSession();
   $("#who").textContent = `Signed in to this site as ${session.user.name}; its server minted a participant token for them with the SDK.`;
+  $<HTMLAnchorElement>("#invitation").href = session.invitation;
   check.setAttribute("api-base", session.apiBase);
   check.setAttribute("token", session.token);
   checkout.setAttribute("api-base", session.apiBase);

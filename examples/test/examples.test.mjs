@@ -68,6 +68,8 @@ const logHas = (prefix) => [...document.querySelectorAll("#log li")].some((li) =
 /** In the page: `checkout(selector)` finds inside the checkout's shadow root. */
 const helpers = () => {
   window.checkout = (selector) => document.querySelector("gk-ticket-checkout")?.shadowRoot?.querySelector(selector);
+  window.rsvp = (selector) => document.querySelector("gk-rsvp")?.shadowRoot?.querySelector(selector);
+  window.agenda = (selector) => document.querySelector("gk-agenda")?.shadowRoot?.querySelectorAll(selector) ?? [];
 };
 
 async function axe(page, state) {
@@ -128,6 +130,65 @@ for (const name of EXAMPLES) {
         });
         await until(page, "gk-checkout-started in the app's log", logHas, "gk-checkout-started: ord_");
         await until(page, "the German hold", () => checkout("#held")?.textContent.trim() === "Ihre Tickets sind reserviert");
+        assert.deepEqual(page.errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+
+    if (name !== "html") return;
+    it("a guest opens the invitation page from their personal link, answers yes with <gk-rsvp> and adds a session with <gk-agenda>", async () => {
+      const context = await browser.createBrowserContext();
+      const page = await context.newPage();
+      page.errors = [];
+      page.on("pageerror", (err) => page.errors.push(err.message));
+      await page.evaluateOnNewDocument(helpers);
+      try {
+        // The link the invitation email brings (the event's invitationUrl is this site's invitation.html).
+        await page.goto(site.url);
+        await until(page, "the invitation link", () => document.querySelector("#invitation")?.href.includes("token="));
+        const link = new URL(await page.evaluate(() => document.querySelector("#invitation").href));
+        assert.equal(link.origin, site.url);
+        assert.equal(link.pathname, "/invitation.html");
+        assert.match(link.searchParams.get("event") ?? "", /^evt_/);
+        assert.match(link.searchParams.get("token") ?? "", /^gst_/);
+
+        await page.goto(link.href);
+        await until(page, "the invitation", () => rsvp('[part~="status"]')?.textContent.includes("You have not answered yet."));
+        assert.match(await page.evaluate(() => rsvp('[part~="title"]').textContent), /^Garden party at the Quinta/);
+        await until(page, "the agenda", () => [...agenda('[part~="session"]')].length === 2);
+        assert.deepEqual(
+          await page.evaluate(() => [...agenda('[part~="pick-button"]')].map((b) => b.textContent.replace(/\s+/g, " ").trim())),
+          ["Add to my agenda: Toasts", "Add to my agenda: Dancing"],
+        );
+        await axe(page, "the invitation page, unanswered");
+
+        // Yes, with an answer to the organizer's question.
+        await page.evaluate(() => {
+          [...document.querySelector("gk-rsvp").shadowRoot.querySelectorAll('input[name="answer"]')].find((r) => r.value === "yes").click();
+        });
+        await until(page, "the question", () => rsvp('input[name="q:dietary"]'));
+        await page.evaluate(() => {
+          const input = rsvp('input[name="q:dietary"]');
+          input.value = "Vegetarian";
+          rsvp('[part~="submit-button"]').click();
+        });
+        await until(page, "gk-rsvp-changed in the page's log", logHas, "gk-rsvp-changed: confirmed");
+        await until(page, "the confirmation", () => rsvp('[part~="status"]')?.textContent.includes("You're going."));
+        assert.equal(await page.evaluate(() => rsvp('[part~="calendar-links"]').querySelectorAll("a").length), 3);
+        await axe(page, "the invitation page, answered yes");
+
+        // The guest adds the toasts to their own agenda.
+        await page.evaluate(() => agenda('[part~="pick-button"]')[0].click());
+        await until(page, "the picked session", () => agenda('[part~="session-picked"]').length === 1);
+        assert.equal(await page.evaluate(() => agenda('[part~="pick-button"]')[0].getAttribute("aria-pressed")), "true");
+        await axe(page, "the invitation page, a session picked");
+
+        // Without the personal link, the page says where to open it from.
+        await page.goto(`${site.url}/invitation.html`);
+        await until(page, "the missing-link notice", () =>
+          document.querySelector("#note[role=alert]")?.textContent.includes("personal link"),
+        );
         assert.deepEqual(page.errors, []);
       } finally {
         await context.close();

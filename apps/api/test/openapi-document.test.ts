@@ -243,6 +243,7 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "events.invitation.preferences": "GET /v1/events/{eventId}/invitation/{guestToken}/notification-preferences",
   "events.invitation.updatePreferences": "PATCH /v1/events/{eventId}/invitation/{guestToken}/notification-preferences",
   "events.invitation.pushSubscribe": "POST /v1/events/{eventId}/invitation/{guestToken}/push-subscriptions",
+  "events.invitation.pushKey": "GET /v1/events/{eventId}/invitation/{guestToken}/push-key",
   "events.invitation.sessions.list": "GET /v1/events/{eventId}/invitation/{guestToken}/sessions",
   "events.invitation.sessions.create": "POST /v1/events/{eventId}/invitation/{guestToken}/sessions",
   "events.invitation.sessions.delete": "DELETE /v1/events/{eventId}/invitation/{guestToken}/sessions/{sessionId}",

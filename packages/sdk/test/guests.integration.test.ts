@@ -1,7 +1,10 @@
+import { createECDH, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_DEFAULTS } from "../../../apps/api/test/event-fixtures.js";
 import { newOrg, TEST_ORIGIN, type TestOrg } from "../../../apps/api/test/fixtures.js";
 import { createTestApp, type TestApp } from "../../../apps/api/test/harness.js";
+import { pushSubscriptions } from "../../db/src/index.js";
+import { GuestPush } from "../src/guest-push.js";
 import { ConflictError, type Fetch, Gatherkit, NotFoundError, PermissionDeniedError, UnprocessableEntityError } from "../src/index.js";
 
 // Guests, RSVP and the agenda through the SDK against the real API in process: staff add guests,
@@ -61,5 +64,37 @@ describe("gk.events.guests and gk.events.sessions", () => {
       speakers: [{ name: "Grace" }],
     });
     expect((await page.events.sessions.list(event.id)).map((x) => x.id)).toEqual([s.id]);
+  });
+
+  it("a guest subscribes this browser to web push with only their token (@gatherkit/sdk/guest-push)", async () => {
+    const event = await staff.events.create({ ...EVENT_DEFAULTS });
+    await staff.events.publish(event.id);
+    const ada = await staff.events.guests.create(event.id, { name: "Ada" });
+    let asked: string | undefined;
+    const ecdh = createECDH("prime256v1");
+    ecdh.generateKeys();
+    const registration = {
+      pushManager: {
+        async subscribe(o: { applicationServerKey: string }) {
+          asked = o.applicationServerKey;
+          return {
+            toJSON: () => ({
+              endpoint: "https://push.example.test/send/guest-sdk-1",
+              keys: { p256dh: ecdh.getPublicKey().toString("base64url"), auth: randomBytes(16).toString("base64url") },
+            }),
+          };
+        },
+      },
+    };
+    const push = new GuestPush(anonymous);
+    expect(asked).toBeUndefined();
+    const sub = await push.subscribe(event.id, ada.token, registration);
+    expect(sub.endpoint).toBe("https://push.example.test/send/guest-sdk-1");
+    expect(asked).toBe((await push.key(event.id, ada.token)).publicKey);
+    const row = (await t.deps.db.select().from(pushSubscriptions)).find((r) => r.endpoint === sub.endpoint);
+    expect(row?.recipientId).toBe(ada.id);
+    await expect(push.key(event.id, `${ada.token.slice(0, -1)}${ada.token.endsWith("0") ? "1" : "0"}`)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });

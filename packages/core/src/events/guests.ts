@@ -336,7 +336,7 @@ export const ImportGuestsSchema = z
   .strictObject({
     csv: text().min(1).max(500_000).openapi({
       description:
-        "CSV (RFC 4180) with a header row: name, and optionally email, phone, tags (separated by `;`), notes, max_plus_ones. At most 1,000 rows.",
+        "CSV (RFC 4180) with a header row: name, and optionally email, phone, tags (separated by `;`), notes, max_plus_ones. At most 1,000 rows. A file from the guest export imports as it is: its other columns (id, status, …) are read past and the `'` it puts before a cell starting with = + - @ comes off.",
       example: "name,email,phone,tags\nAda Lovelace,ada@example.com,+351 912 345 678,family;vip\n",
     }),
     mode: z.enum(["preview", "all_or_nothing", "valid_rows"]).default("preview").openapi({

@@ -82,6 +82,8 @@ export const NOTIFICATION_KINDS = [
   "place_booking_extended",
   "place_booking_ends_soon",
   "event_reminder",
+  "session_changed",
+  "session_cancelled",
 ] as const;
 export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS).openapi("NotificationKind");
 export type NotificationKindName = z.infer<typeof NotificationKindSchema>;

@@ -1,4 +1,4 @@
-import type { Headcount, Invitation, Registration, RsvpSettings, Subscription } from "@gatherkit/sdk";
+import type { Headcount, Invitation, PushRegistration, Registration, RsvpSettings, Subscription } from "@gatherkit/sdk";
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from "lit";
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
@@ -65,6 +65,8 @@ const answerOf = (status: Invitation["guest"]["status"]): Answer | undefined =>
  * @csspart form-error - Why the API refused the answer.
  * @csspart confirmation - After answering: `calendar-links` and `change-button`.
  * @csspart closed - Why answers cannot change any more.
+ * @csspart push - "Remind me on this device" (after a yes or maybe, where the page's service worker can receive push):
+ *   `<gk-rsvp-push>`, loaded on demand; empty where there is no such service worker.
  */
 export class GkRsvp extends GkElement {
   static override styles = [GkElement.styles, rsvpStyles, guestFieldStyles];
@@ -77,6 +79,7 @@ export class GkRsvp extends GkElement {
     live: { state: true },
     mine: { state: true },
     strings: { attribute: false },
+    pushRegistration: { attribute: false },
   };
 
   /** Sentences in your own words, over the locale's (see `RSVP_STRINGS`). Property only. */
@@ -90,6 +93,12 @@ export class GkRsvp extends GkElement {
   declare event: string | undefined;
   /** The guest's personal token (`gst_….…`) from their invitation link; without it, the registration form. */
   declare guestToken: string | undefined;
+  /**
+   * The service worker registration to subscribe to push with (your page's; it shows the
+   * notifications). Default: the page's own, `navigator.serviceWorker.getRegistration()`. Without
+   * one, or in a browser without the Push API, no "Remind me on this device". Property only.
+   */
+  declare pushRegistration: PushRegistration | undefined;
 
   declare protected answer: Answer | undefined;
   declare protected plusOnes: number;
@@ -174,11 +183,25 @@ export class GkRsvp extends GkElement {
 
   #renderLinks(inv: Invitation) {
     if (inv.guest.status !== "confirmed" && inv.guest.status !== "maybe") return nothing;
+    // Where the browser has the Push API: "Remind me on this device", from its own chunk.
+    const push = "PushManager" in globalThis && import("./rsvp-push.js");
     return html`<ul part="calendar-links" aria-label=${this.#t.calendar}>
-      <li><a href=${inv.calendar.google} target="_blank" rel="noopener">Google Calendar</a></li>
-      <li><a href=${inv.calendar.outlook} target="_blank" rel="noopener">Outlook</a></li>
-      <li><a href=${inv.calendar.ics} download>${this.#t.ics}</a></li>
-    </ul>`;
+        <li><a href=${inv.calendar.google} target="_blank" rel="noopener">Google Calendar</a></li>
+        <li><a href=${inv.calendar.outlook} target="_blank" rel="noopener">Outlook</a></li>
+        <li><a href=${inv.calendar.ics} download>${this.#t.ics}</a></li>
+      </ul>
+      ${
+        push
+          ? html`<gk-rsvp-push
+              part="push"
+              .client=${this.gatherkit}
+              .event=${this.event}
+              .token=${this.mine?.token ?? this.guestToken}
+              .registration=${this.pushRegistration}
+              .locale=${this.resolvedLocale}
+            ></gk-rsvp-push>`
+          : nothing
+      }`;
   }
 
   #renderConfirmation(inv: Invitation) {

@@ -30,6 +30,7 @@ import { handlePaymentEvent } from "./payments.js";
 import * as refundHandlers from "./refunds/refunds.handlers.js";
 import * as refunds from "./refunds/refunds.routes.js";
 import { refundCancelledEvent } from "./refunds/refunds.service.js";
+import { SESSION_NOTIFICATIONS } from "./sessions/session-notices.js";
 import * as sessionHandlers from "./sessions/sessions.handlers.js";
 import * as sessions from "./sessions/sessions.routes.js";
 import * as ticketTypeHandlers from "./ticket-types/ticket-types.handlers.js";
@@ -95,6 +96,7 @@ const router = createRouter()
   .openapi(guests.guestPreferences, guestHandlers.guestPreferences)
   .openapi(guests.updateGuestPreferences, guestHandlers.updateGuestPreferences)
   .openapi(guests.guestPushSubscribe, guestHandlers.guestPushSubscribe)
+  .openapi(guests.guestPushKey, guestHandlers.guestPushKey)
   .openapi(sessions.listPicks, sessionHandlers.listPicks)
   .openapi(sessions.pick, sessionHandlers.pick)
   .openapi(sessions.drop, sessionHandlers.drop)
@@ -117,7 +119,7 @@ export const eventsDomain = {
   },
   errors: EVENT_ERROR_CODES,
   payments: handlePaymentEvent,
-  notifications: GUEST_NOTIFICATIONS,
+  notifications: { ...GUEST_NOTIFICATIONS, ...SESSION_NOTIFICATIONS },
   // Cancelling an event queues the refund of its orders (queued by the cancel itself, never by `on`).
   tasks: {
     on: async () => [],

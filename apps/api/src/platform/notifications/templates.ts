@@ -71,6 +71,20 @@ export const TEMPLATES = {
       ...(d.link ? { action: { label: "Your invitation", url: d.link } } : {}),
     }),
   } satisfies Template<{ eventTitle: string; startsAt: string; venue?: string | null; link?: string }>,
+  session_changed: {
+    transactional: false,
+    render: (d: { sessionTitle: string; eventTitle: string; startsAt: string; room?: string | null }) => ({
+      title: `Agenda change: ${d.sessionTitle}`,
+      lines: [`"${d.sessionTitle}" at ${d.eventTitle} changed: it is now on ${d.startsAt}${d.room ? ` in ${d.room}` : ""}.`],
+    }),
+  } satisfies Template<{ sessionTitle: string; eventTitle: string; startsAt: string; room?: string | null }>,
+  session_cancelled: {
+    transactional: false,
+    render: (d: { sessionTitle: string; eventTitle: string; startsAt: string }) => ({
+      title: `Cancelled: ${d.sessionTitle}`,
+      lines: [`"${d.sessionTitle}" at ${d.eventTitle} (${d.startsAt}) was cancelled; it is no longer on your agenda.`],
+    }),
+  } satisfies Template<{ sessionTitle: string; eventTitle: string; startsAt: string }>,
   calendar_connection_invalid: {
     transactional: "it tells you that a calendar connection you set up stopped working, and how to fix it",
     render: (d: { clientName: string; clientId: string; link?: string }) => ({

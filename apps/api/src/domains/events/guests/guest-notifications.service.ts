@@ -1,6 +1,6 @@
 import type { CreatePushSubscription, NotificationPreferences, PushSubscriptionInfo, UpdateNotificationPreferences } from "@gatherkit/core";
 import type { Deps } from "../../../lib/types.js";
-import { preferencesOf, subscribeRecipient, updatePreferencesOf } from "../../../platform/notifications/index.js";
+import { preferencesOf, pushKey, subscribeRecipient, updatePreferencesOf } from "../../../platform/notifications/index.js";
 import { guestOfToken } from "./guests.service.js";
 
 /**
@@ -34,4 +34,10 @@ export async function subscribeGuestPush(
   input: CreatePushSubscription,
 ): Promise<PushSubscriptionInfo> {
   return subscribeRecipient(deps, await recipient(deps, eventId, token), input);
+}
+
+/** The VAPID public key, for a guest's link (a guest has no other credential to ask `GET /v1/push/key` with). */
+export async function guestPushKey(deps: Deps, eventId: string, token: string): Promise<{ publicKey: string }> {
+  await guestOfToken(deps, eventId, token);
+  return pushKey(deps);
 }

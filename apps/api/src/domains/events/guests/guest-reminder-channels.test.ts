@@ -22,6 +22,7 @@ let a: TestOrg;
 let other: TestOrg;
 let twilio: Awaited<ReturnType<typeof startTwilioStandIn>>;
 let pushService: Awaited<ReturnType<typeof startStandIn>>;
+let vapidPublicKey: string;
 let offset = 0;
 const pending: Promise<unknown>[] = [];
 const HOUR = 60 * 60_000;
@@ -30,6 +31,7 @@ beforeAll(async () => {
   twilio = await startTwilioStandIn(SID, TOKEN);
   pushService = await startStandIn(() => ({ status: 201, headers: { location: "/m/1" } }));
   const keys = await generateVapidKeys("mailto:ops@example.test");
+  vapidPublicKey = keys.publicKey;
   const real = monotonicNow();
   t = await createTestApp({
     now: () => real() + offset,
@@ -90,7 +92,11 @@ describe("reminders by SMS and push", () => {
     const cy = await guest("Cy", { email: "cy.gala@example.com", phone: "+14155550113" }, "yes");
     const di = await guest("Di", { phone: "+14155550114" }, "no");
     const noPhone = await guest("Ed", { email: "ed.gala@example.com" }, "yes");
-    // Ada and Di subscribe a browser through their link; Cy turns reminders off by SMS (her email still comes).
+    // Ada and Di subscribe a browser through their link (the VAPID key comes through it too: a guest
+    // has no other credential); Cy turns reminders off by SMS (her email still comes).
+    expect(expectStatus<{ publicKey: string }>(await call(t, "GET", link(event.id, ada.token, "/push-key")), 200).publicKey).toBe(
+      vapidPublicKey,
+    );
     for (const [g, path] of [
       [ada, "/s/ada"],
       [di, "/s/di"],
@@ -148,6 +154,28 @@ describe("reminders by SMS and push", () => {
     ).toEqual(["sent", "suppressed"]);
   });
 
+  it("a session the guest picked is cancelled: the browser they subscribed hears it too", async () => {
+    // After the first test's clock moved past the fixture's date.
+    const event = await newEvent(t, a, { title: "Offsite", startsAt: "2034-05-01T17:00:00.000Z", endsAt: "2034-05-01T20:00:00.000Z" });
+    const session = expectStatus<{ id: string }>(
+      await call(t, "POST", `/v1/events/${event.id}/sessions`, {
+        token: a.secretKey,
+        body: { title: "Kayaking", startsAt: event.startsAt, endsAt: new Date(Date.parse(event.startsAt) + HOUR).toISOString() },
+      }),
+      201,
+    );
+    const g = await newGuest(t, a, event, { name: "Hal" });
+    expectStatus(await answer(t, event, g.token, { answer: "yes" }), 200);
+    expectStatus(await call(t, "POST", link(event.id, g.token, "/sessions"), { body: { sessionId: session.id } }), 200);
+    expectStatus(
+      await call(t, "POST", link(event.id, g.token, "/push-subscriptions"), { body: subscription(`${pushService.url}/s/hal`) }),
+      201,
+    );
+    expectStatus(await call(t, "DELETE", `/v1/events/${event.id}/sessions/${session.id}`, { token: a.secretKey }), 204);
+    await settle();
+    expect(pushedTo("/s/hal")).toHaveLength(1);
+  });
+
   it("a guest's link sets only that guest's preferences; a forged or another event's token is 404, a push endpoint not on a push service 422", async () => {
     const event = await newEvent(t, a);
     const elsewhere = await newEvent(t, other);
@@ -164,6 +192,8 @@ describe("reminders by SMS and push", () => {
     expectProblem(await call(t, "GET", link(elsewhere.id, g.token, "/notification-preferences")), 404, "guest_link_invalid");
     const forged = `${g.token.slice(0, -1)}${g.token.endsWith("0") ? "1" : "0"}`;
     expectProblem(await call(t, "GET", link(event.id, forged, "/notification-preferences")), 404, "guest_link_invalid");
+    expectProblem(await call(t, "GET", link(event.id, forged, "/push-key")), 404, "guest_link_invalid");
+    expectProblem(await call(t, "GET", link(elsewhere.id, g.token, "/push-key")), 404, "guest_link_invalid");
     expectProblem(
       await call(t, "POST", link(event.id, g.token, "/push-subscriptions"), { body: subscription("https://push.attacker.example/s/1") }),
       422,

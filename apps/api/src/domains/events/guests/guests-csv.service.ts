@@ -8,10 +8,12 @@ import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { toE164 } from "../../../platform/notifications/index.js";
 import { type EventRow, loadEvent } from "../access.js";
-import { parseCsv, toCsv } from "./guests-csv.js";
+import { parseCsv, toCsv, unescapeCell } from "./guests-csv.js";
 import { ensureSettings, type GuestRow } from "./rsvp.js";
 
 const MAX_ROWS = 1000;
+/** Columns the export adds that an import reads past (the guest's id and answer are the API's to set). */
+const EXPORT_ONLY = ["id", "status", "plus_ones", "plus_one_names", "invited_at", "responded_at"];
 type Column = (typeof GUEST_CSV_COLUMNS)[number];
 const FIELD_COLUMN: Record<string, Column> = {
   name: "name",
@@ -43,7 +45,7 @@ export async function importGuests(deps: Deps, caller: Caller | null, eventId: s
   if ("unterminatedAt" in parsed) throw badCsv(`a quoted field that starts on line ${parsed.unterminatedAt} is never closed`);
   const [head, ...lines] = parsed.rows;
   const header = (head ?? []).map((h) => h.trim().toLowerCase());
-  const unknown = header.filter((h) => !(GUEST_CSV_COLUMNS as readonly string[]).includes(h));
+  const unknown = header.filter((h) => !(GUEST_CSV_COLUMNS as readonly string[]).includes(h) && !EXPORT_ONLY.includes(h));
   if (unknown.length > 0)
     throw badCsv(`unknown column ${unknown.map((u) => JSON.stringify(u)).join(", ")}; the columns are ${GUEST_CSV_COLUMNS.join(", ")}`);
   if (!header.includes("name")) throw badCsv("the header row must name a `name` column");
@@ -64,7 +66,7 @@ export async function importGuests(deps: Deps, caller: Caller | null, eventId: s
     if (cells.length > header.length) errors.push({ column: "", message: `has ${cells.length} cells for ${header.length} columns` });
     const get = (c: Column) => {
       const i = header.indexOf(c);
-      const v = i < 0 ? "" : (cells[i] ?? "").trim();
+      const v = i < 0 ? "" : unescapeCell((cells[i] ?? "").trim());
       return v === "" ? undefined : v;
     };
     const maxPlusOnes = get("max_plus_ones");

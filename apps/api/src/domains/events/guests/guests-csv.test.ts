@@ -4,7 +4,7 @@ import { newEvent } from "../../../../test/event-fixtures.js";
 import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
 import { newGuest } from "../../../../test/guest-fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
-import { parseCsv, toCsv } from "./guests-csv.js";
+import { parseCsv, toCsv, unescapeCell } from "./guests-csv.js";
 
 let t: TestApp;
 let org: TestOrg;
@@ -87,6 +87,36 @@ describe("CSV", () => {
     expect(header?.slice(0, 5)).toEqual(["id", "name", "email", "phone", "status"]);
     expect(rows.map((r) => r[1])).toEqual(["Gus already", "Ada Lovelace"]);
     expect(rows[1]?.[8]).toBe("Vegetarian, no nuts");
+  });
+
+  it("an exported file imports again with no row errors: the formula guard's `'` comes off and the export's own columns are read past", async () => {
+    const from = await newEvent(t, org);
+    await newGuest(t, org, from, { name: "Ada", email: "ada.roundtrip@example.com", phone: "+351 912 345 678", tags: ["@team", "vip"] });
+    await newGuest(t, org, from, { name: "-Dash", notes: "=1+1, then @noon", maxPlusOnes: 2 });
+    const res = await t.fetch(`http://api.test/v1/events/${from.id}/guest-export`, {
+      headers: { authorization: `Bearer ${org.secretKey}` },
+    });
+    const csv = await res.text();
+    expect(csv).toContain("'+351912345678");
+    const to = await newEvent(t, org);
+    const report = expectStatus<ImportReport>(await importCsv(to.id, { csv, mode: "all_or_nothing" }), 200);
+    expect(report.rows.flatMap((r) => r.errors)).toEqual([]);
+    expect(report).toMatchObject({ valid: 2, invalid: 0, imported: 2 });
+    const strip = (g: Guest) => ({
+      name: g.name,
+      email: g.email,
+      phone: g.phone,
+      tags: g.tags,
+      notes: g.notes,
+      maxPlusOnes: g.maxPlusOnes,
+    });
+    expect((await listed(to.id)).map(strip).sort((x, y) => x.name.localeCompare(y.name))).toEqual(
+      (await listed(from.id)).map(strip).sort((x, y) => x.name.localeCompare(y.name)),
+    );
+    // Only the guard's quote comes off: a value that merely starts with one keeps it.
+    expect(unescapeCell("'-1")).toBe("-1");
+    expect(unescapeCell("'quoted'")).toBe("'quoted'");
+    expect(unescapeCell("''=x")).toBe("''=x");
   });
 
   it("refuses what is not a guest CSV, and another organization's event", async () => {

@@ -52,6 +52,14 @@ export function parseCsv(text: string): { rows: string[][] } | { unterminatedAt:
 
 const FORMULA = /^[=+\-@\t\r]/;
 
+/**
+ * A cell as the writer meant it: the `'` it put before a value that would start a formula comes
+ * off again (one, and only before those characters), so an exported file imports as it was.
+ */
+export function unescapeCell(value: string): string {
+  return value.startsWith("'") && FORMULA.test(value.slice(1)) ? value.slice(1) : value;
+}
+
 function cell(value: string): string {
   const safe = FORMULA.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

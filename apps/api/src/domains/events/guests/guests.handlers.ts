@@ -110,3 +110,8 @@ export const guestPushSubscribe: AppRouteHandler<R.GuestPushSubscribeRoute> = as
   const { eventId, guestToken } = c.req.valid("param");
   return c.json(await guestNotifications.subscribeGuestPush(c.var.deps, eventId, guestToken, c.req.valid("json")), 201);
 };
+
+export const guestPushKey: AppRouteHandler<R.GuestPushKeyRoute> = async (c) => {
+  const { eventId, guestToken } = c.req.valid("param");
+  return c.json(await guestNotifications.guestPushKey(c.var.deps, eventId, guestToken), 200);
+};

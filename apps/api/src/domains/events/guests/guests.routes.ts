@@ -9,6 +9,7 @@ import {
   ImportReportSchema,
   InvitationSchema,
   NotificationPreferencesSchema,
+  PushKeySchema,
   PushSubscriptionSchema,
   RegisterSchema,
   RegistrationSchema,
@@ -344,9 +345,23 @@ export const guestPushSubscribe = createRoute({
   tags,
   summary: "Subscribe this browser to a guest's notifications (guest token)",
   description:
-    "Send what `PushSubscription.toJSON()` gives (the VAPID key is `GET /v1/push/key`). The guest's reminders are then also pushed to it. The endpoint must be on a known push service (422 `push_endpoint_not_allowed`); 404 `push_not_configured` when this API sends no web push.",
+    "Send what `PushSubscription.toJSON()` gives (the VAPID key is `GET …/invitation/{guestToken}/push-key`). The guest's reminders are then also pushed to it. The endpoint must be on a known push service (422 `push_endpoint_not_allowed`); 404 `push_not_configured` when this API sends no web push.",
   security: [],
   request: { params: TokenParams, body: jsonBody(CreatePushSubscriptionSchema) },
   responses: { 201: jsonResponse(PushSubscriptionSchema, "The subscription."), ...pickProblems(400, 401, 403, 404, 413, 415, 422) },
 });
 export type GuestPushSubscribeRoute = typeof guestPushSubscribe;
+
+export const guestPushKey = createRoute({
+  method: "get",
+  path: "/v1/events/{eventId}/invitation/{guestToken}/push-key",
+  operationId: "events.invitation.pushKey",
+  tags,
+  summary: "The VAPID public key to subscribe a guest's browser with (guest token)",
+  description:
+    "Pass `publicKey` as `applicationServerKey` to `registration.pushManager.subscribe`, then send the subscription to `…/push-subscriptions`. 404 `push_not_configured` when this API sends no web push.",
+  security: [],
+  request: { params: TokenParams },
+  responses: { 200: jsonResponse(PushKeySchema, "The VAPID public key."), ...pickProblems(400, 401, 403, 404) },
+});
+export type GuestPushKeyRoute = typeof guestPushKey;

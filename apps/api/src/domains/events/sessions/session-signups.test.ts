@@ -1,11 +1,12 @@
 import type { EventSession, GuestWithLink, Invitation, PublishedEvent } from "@gatherkit/core";
-import { eventSessions, sessionSignups } from "@gatherkit/db";
+import { eventSessions, inboxItems, sessionSignups } from "@gatherkit/db";
 import { count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newEvent } from "../../../../test/event-fixtures.js";
 import { expectProblem, expectStatus, newOrg, outboxEvents, type TestOrg } from "../../../../test/fixtures.js";
 import { answer, newGuest, rsvpSettings } from "../../../../test/guest-fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
+import { deliverOutbox } from "../../../lib/outbox.js";
 
 /**
  * Guests pick sessions of the agenda through their personal link: never over a session's
@@ -15,10 +16,18 @@ import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
  */
 let t: TestApp;
 let org: TestOrg;
+const pending: Promise<unknown>[] = [];
 beforeAll(async () => {
   t = await createTestApp();
+  t.deps.waitUntil = (p) => pending.push(p);
   org = await newOrg(t);
 });
+
+/** Every delivery started in the background, to its end, and one more pass (notifications fan out, then send). */
+async function settle() {
+  while (pending.length) await Promise.all(pending.splice(0));
+  await deliverOutbox(t.deps);
+}
 afterAll(() => t.close());
 
 // The fixture event runs 2030-07-02 19:30–22:30 UTC.
@@ -45,6 +54,14 @@ async function confirmedGuests(eventId: string, n: number): Promise<GuestWithLin
     out.push(g);
   }
   return out;
+}
+
+/** The emails queued for `to` of notification kind `template`. */
+async function mailsOf(template: string, to: string): Promise<{ subject: string; text: string }[]> {
+  const rows = await t.deps.db.all<{ payload: string }>(
+    sql`SELECT payload FROM outbox WHERE kind = 'email' AND json_extract(payload, '$.template') = ${template} AND json_extract(payload, '$.to') = ${to}`,
+  );
+  return rows.map((r) => JSON.parse(r.payload));
 }
 
 /** Sign-ups counted from the pick rows, and the counter the writes keep. */
@@ -136,11 +153,57 @@ describe("session sign-ups", () => {
       }),
       200,
     );
-    const mails = await t.deps.db.all<{ payload: string }>(
-      sql`SELECT payload FROM outbox WHERE kind = 'email' AND json_extract(payload, '$.template') = 'session_changed' AND json_extract(payload, '$.to') = 'cy.sessions@example.com'`,
-    );
+    await settle();
+    const mails = await mailsOf("session_changed", "cy.sessions@example.com");
     expect(mails).toHaveLength(1);
-    expect(JSON.parse(mails[0]!.payload).text).toContain("Room B");
+    expect(mails[0]!.text).toContain("Room B");
+  });
+
+  it("deleting a session notifies every guest who had picked it, and takes it off their agenda and calendar file", async () => {
+    const event = await newEvent(t, org, { title: "Summit" });
+    const doomed = await session(event.id, slot("19:30", "20:00", { title: "Lightning talks", capacity: 5, room: "Hall 2" }));
+    const kept = await session(event.id, slot("21:00", "21:30", { title: "Closing" }));
+    const guest = async (name: string, body: Record<string, unknown>) => {
+      const g = await newGuest(t, org, event, { name, ...body });
+      expectStatus(await answer(t, event, g.token, { answer: "yes" }), 200);
+      return g;
+    };
+    const ada = await guest("Ada", { email: "ada.cancel@example.com", phone: "+14155550131" });
+    const bo = await guest("Bo", { email: "bo.cancel@example.com" });
+    const cy = await guest("Cy", { email: "cy.cancel@example.com" });
+    for (const g of [ada, bo]) expectStatus(await pick(event.id, g.token, doomed.id), 200);
+    for (const g of [ada, cy]) expectStatus(await pick(event.id, g.token, kept.id), 200);
+
+    expectStatus(await call(t, "DELETE", `/v1/events/${event.id}/sessions/${doomed.id}`, { token: org.secretKey }), 204);
+    await settle();
+
+    for (const to of ["ada.cancel@example.com", "bo.cancel@example.com"]) {
+      const mails = await mailsOf("session_cancelled", to);
+      expect(mails, to).toHaveLength(1);
+      expect(mails[0]!.subject).toBe("Cancelled: Lightning talks");
+      expect(mails[0]!.text).toContain('"Lightning talks" at Summit');
+    }
+    expect(await mailsOf("session_cancelled", "cy.cancel@example.com")).toEqual([]);
+    const texts = await t.deps.db.all<{ payload: string }>(
+      sql`SELECT payload FROM outbox WHERE kind = 'sms' AND json_extract(payload, '$.template') = 'session_cancelled'`,
+    );
+    expect(texts.map((r) => JSON.parse(r.payload).to)).toEqual(["+14155550131"]);
+    const inbox = await t.deps.db.select().from(inboxItems).where(eq(inboxItems.kind, "session_cancelled"));
+    expect(inbox.map((i) => i.recipientId).sort()).toEqual([ada.id, bo.id].sort());
+
+    // The pick is gone: not on the personal agenda, not in the calendar file, no row left.
+    const mine = expectStatus<{ data: EventSession[] }>(
+      await call(t, "GET", `/v1/events/${event.id}/invitation/${ada.token}/sessions`),
+      200,
+    );
+    expect(mine.data.map((s) => s.id)).toEqual([kept.id]);
+    const ics = await (await t.fetch(`http://api.test/v1/events/${event.id}/invitation/${ada.token}/calendar.ics`)).text();
+    expect(ics).toContain("Closing");
+    expect(ics).not.toContain("Lightning talks");
+    const [left] = await t.deps.db.select({ n: count() }).from(sessionSignups).where(eq(sessionSignups.sessionId, doomed.id));
+    expect(left?.n).toBe(0);
+    const inv = expectStatus<Invitation>(await call(t, "GET", `/v1/events/${event.id}/invitation/${bo.token}`, {}), 200);
+    expect(inv.sessionIds).toEqual([]);
   });
 });
 

@@ -1,7 +1,6 @@
 import { type CreateEventSession, type EventSession, newId, type UpdateEventSession } from "@gatherkit/core";
 import { eventSessions, guests, outbox, sessionSignups } from "@gatherkit/db";
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
@@ -13,6 +12,7 @@ import type { Caller, Deps } from "../../../lib/types.js";
 import { type EventRow, loadEvent } from "../access.js";
 import { enqueueEventMessage } from "../events.js";
 import { guestOfToken } from "../guests/guests.service.js";
+import { pickersNotified } from "./session-notices.js";
 
 type SessionRow = typeof eventSessions.$inferSelect;
 
@@ -113,8 +113,8 @@ export async function getSession(deps: Deps, caller: Caller | null, eventId: str
 
 /**
  * Edits a session (organizers). The capacity cannot go below the guests signed up (409
- * `session_full`). A change of time, room or title is emailed to the guests who picked it, in the
- * same batch as the change.
+ * `session_full`). A change of time, room or title notifies the guests who picked it (a
+ * `session_changed` notification, queued in the same batch as the change).
  */
 export async function updateSession(
   deps: Deps,
@@ -158,7 +158,7 @@ export async function updateSession(
       )
       .returning(),
     agendaChanged(deps, event, row.id, sql`(SELECT signed_up FROM event_sessions WHERE id = ${row.id})`, written),
-    ...(noticeable ? pickersNotified(deps, event, row.id, title, startsAt, room, written) : []),
+    ...(noticeable ? [pickersNotified(deps, event, "session_changed", { id: row.id, title, startsAt, room }, written)] : []),
   ]);
   if (!done) {
     const now = await loadSession(deps, event, sessionId);
@@ -209,31 +209,19 @@ function agendaChanged(
   );
 }
 
-/** An email to every guest who picked the session (with an address) that it changed, when `when` holds. */
-function pickersNotified(
-  deps: Deps,
-  event: EventRow,
-  sessionId: string,
-  title: string,
-  startsAt: number,
-  room: string | null,
-  when: ReturnType<typeof sql>,
-): BatchItem<"sqlite">[] {
-  const now = deps.now();
-  const at = new Intl.DateTimeFormat("en", { dateStyle: "full", timeStyle: "short", timeZone: event.timeZone }).format(startsAt);
-  const body = `"${title}" at ${event.title} changed: it is now on ${at}${room ? ` in ${room}` : ""}.`;
-  return [
-    deps.db.insert(outbox).select(
-      sql`SELECT 'obx_' || lower(hex(randomblob(10))), g.org_id, 'email', json_object('to', g.email, 'subject', ${`Agenda change: ${title}`}, 'text', 'Hello ' || g.name || ',' || char(10) || char(10) || ${body}, 'template', 'session_changed', 'data', json_object('eventId', g.event_id, 'guestId', g.id, 'sessionId', ${sessionId})), 0, ${now}, NULL, NULL, NULL, ${now}, g.email
-          FROM session_signups p JOIN guests g ON g.id = p.guest_id WHERE p.session_id = ${sessionId} AND g.email IS NOT NULL AND ${when}`,
-    ),
-  ];
-}
-
+/** Deletes a session (organizers); the guests who picked it get a `session_cancelled` notification. */
 export async function deleteSession(deps: Deps, caller: Caller | null, eventId: string, sessionId: string): Promise<void> {
   const event = await organizerEvent(deps, caller, eventId);
   const row = await loadSession(deps, event, sessionId);
-  await deps.db.batch([deps.db.delete(eventSessions).where(eq(eventSessions.id, row.id)), agendaChanged(deps, event, row.id, null)]);
+  const db = deps.db;
+  // Who picked it is read (for their notice) before the picks go with it: their personal agenda
+  // and calendar file no longer list it.
+  await db.batch([
+    pickersNotified(deps, event, "session_cancelled", row, sql`1`),
+    db.delete(sessionSignups).where(eq(sessionSignups.sessionId, row.id)),
+    db.delete(eventSessions).where(eq(eventSessions.id, row.id)),
+    agendaChanged(deps, event, row.id, null),
+  ]);
   deliverSoon(deps);
 }
 
