@@ -206,7 +206,9 @@ export class Dashboard extends LitElement {
     if (!this.#me) return html`<p role="status">Signing in…</p>`;
     switch (route.page) {
       case "overview":
-        return html`<gk-dash-overview .me=${this.#me}></gk-dash-overview>`;
+        return html`<h1>Welcome, ${this.#me.user.name}</h1>
+          <p>You are ${this.#me.role} of <strong>${this.#me.organization.name}</strong>.</p>
+          <gk-dash-overview></gk-dash-overview>`;
       case "keys":
         return html`<gk-dash-keys></gk-dash-keys>`;
       case "requests":

@@ -57,7 +57,7 @@ export class LiveController implements ReactiveController {
   }
 
   render(): TemplateResult {
-    return html`<p class="muted live" role="status" data-testid="live">${this.said}</p>`;
+    return html`<p class="live" role="status" data-testid="live">${this.said}</p>`;
   }
 }
 

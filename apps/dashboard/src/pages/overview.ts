@@ -1,4 +1,4 @@
-import type { Me, OrganizationOverview } from "@gatherkit/sdk";
+import type { OrganizationOverview } from "@gatherkit/sdk";
 import { css, html, LitElement } from "lit";
 import { describe, gk } from "../api.js";
 import type { Series } from "../charts.js";
@@ -9,7 +9,7 @@ import { money } from "./events.js";
 type Charts = typeof import("../charts.js");
 
 /**
- * The overview: the organization's key numbers (GET /v1/organization/overview, counted by the
+ * The overview (below the shell's welcome): the organization's key numbers (GET /v1/organization/overview, counted by the
  * API over all its rows) — active plans, upcoming events, tickets sold and revenue of the last 30
  * days with a chart per day, RSVPs, bookings — and where to go next.
  */
@@ -29,8 +29,6 @@ export class OverviewPage extends LitElement {
       svg.chart .axis { font-size: 11px; fill: #57606a; }
     `,
   ];
-  static override properties = { me: { attribute: false } };
-  declare me: Me;
   #state: "loading" | "ready" | "error" = "loading";
   #data: OrganizationOverview | undefined;
   #error = "";
@@ -60,10 +58,7 @@ export class OverviewPage extends LitElement {
   }
 
   override render() {
-    const me = this.me;
-    return html`<h1>Welcome, ${me.user.name}</h1>
-      <p>You are ${me.role} of <strong>${me.organization.name}</strong>.</p>
-      <section aria-labelledby="h-figures">
+    return html`<section aria-labelledby="h-figures">
         <h2 id="h-figures">Key numbers</h2>
         ${this.#figures()}
       </section>

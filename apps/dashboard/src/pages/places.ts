@@ -151,12 +151,12 @@ export class PlacePage extends LitElement {
       })}
       <gk-dash-place-reviews place-id=${p.id}></gk-dash-place-reviews>
       <h2 id="bookings-title">Bookings</h2>
-      ${this.#live.render()}
       <div class="row" role="group" aria-label="Show the bookings as">
         <button class="secondary" aria-pressed=${this.#view === "list" ? "true" : "false"} @click=${() => this.#show("list")}>List</button>
         <button class="secondary" aria-pressed=${this.#view === "calendar" ? "true" : "false"} @click=${() => this.#show("calendar")}>Calendar</button>
       </div>
-      ${this.#view === "calendar" ? this.#renderCalendar(p) : this.#renderList()}`;
+      ${this.#view === "calendar" ? this.#renderCalendar(p) : this.#renderList()}
+      ${this.#live.render()}`;
   }
 
   #renderList() {
