@@ -61,6 +61,7 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "auth.sso.callback": "GET /v1/auth/sso/callback",
   "organization.get": "GET /v1/organization",
   "organization.update": "PATCH /v1/organization",
+  "organization.overview.get": "GET /v1/organization/overview",
   "organization.members.list": "GET /v1/organization/members",
   "organization.members.add": "POST /v1/organization/members",
   "organization.members.update": "PATCH /v1/organization/members/{id}",

@@ -12,6 +12,7 @@ import "./pages/checkin.js";
 import "./pages/discounts.js";
 import "./pages/events.js";
 import "./pages/orders.js";
+import "./pages/overview.js";
 import "./pages/agenda.js";
 import "./pages/guests.js";
 import "./pages/keys.js";
@@ -207,12 +208,7 @@ export class Dashboard extends LitElement {
       case "overview":
         return html`<h1>Welcome, ${this.#me.user.name}</h1>
           <p>You are ${this.#me.role} of <strong>${this.#me.organization.name}</strong>.</p>
-          <ul>
-            <li><a href="${BASE}/developers/keys">Create a publishable key</a>, then <a href="${BASE}/developers/embed">build the snippet</a> that puts a widget on your site.</li>
-            <li><a href="${BASE}/analytics">See how sales and check-ins are going</a>.</li>
-            <li><a href="${BASE}/plans">See your plans</a>.</li>
-            <li><a href="/docs">Read the API reference</a>.</li>
-          </ul>`;
+          <gk-dash-overview></gk-dash-overview>`;
       case "keys":
         return html`<gk-dash-keys></gk-dash-keys>`;
       case "requests":

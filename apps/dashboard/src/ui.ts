@@ -25,6 +25,7 @@ export const styles = css`
   .error { color: #a40e26; background: #ffebe9; border: 1px solid #ff8182; padding: 0.5rem 0.75rem; border-radius: 6px; }
   .notice { background: #ddf4ff; border: 1px solid #54aeff; padding: 0.75rem; border-radius: 6px; }
   .muted { color: #57606a; }
+  .live { color: #57606a; margin: 0.25rem 0; min-height: 1.5em; }
   table { border-collapse: collapse; width: 100%; }
   th, td { text-align: left; padding: 0.5rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
   code, pre { font: 0.9rem ui-monospace, monospace; background: #f6f8fa; border-radius: 4px; }

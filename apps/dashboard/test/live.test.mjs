@@ -150,3 +150,190 @@ describe("time zone and live updates", () => {
     await context.close();
   });
 });
+
+// ---- the event, orders, check-in and place pages live; the overview's figures ---------------------------
+
+async function api(method, path, body, token = env.api.demo.secretKey) {
+  const res = await fetch(`${env.base}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = res.status === 204 ? null : await res.json();
+  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** A published event with a free ticket type of 10, and a check-in list. */
+async function liveEvent(title) {
+  const event = await api("POST", "/v1/events", {
+    title,
+    startsAt: "2031-10-01T19:00:00.000Z",
+    endsAt: "2031-10-01T23:00:00.000Z",
+    timeZone: "Europe/Lisbon",
+    currency: "EUR",
+  });
+  const type = await api("POST", `/v1/events/${event.id}/ticket-types`, { name: "Free entry", price: 0, currency: "EUR", quantity: 10 });
+  await api("POST", `/v1/events/${event.id}/publish`);
+  const list = await api("POST", `/v1/events/${event.id}/checkin-lists`, { name: "Front door" });
+  return { event, type, list };
+}
+
+/** Waits until `sel` in page element `tag` reads something matching `pattern` (no eval: works under the dashboard's CSP). */
+const reads = (page, tag, sel, pattern) =>
+  page
+    .waitForFunction(
+      (t, s, p) =>
+        new RegExp(p).test(
+          document.querySelector("gk-dashboard")?.shadowRoot?.querySelector(t)?.shadowRoot?.querySelector(s)?.textContent ?? "",
+        ),
+      {},
+      tag,
+      sel,
+      pattern,
+    )
+    .catch(async (e) => {
+      throw new Error(`${e.message} (waiting for ${tag} ${sel} to read /${pattern}/); the page says: ${await visibleText(page)}`);
+    });
+
+/** A signed-in page that keeps the dashboard's CSP (the room's WebSocket must get through it). */
+async function cspPage() {
+  const context = await env.browser.createBrowserContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  page.errors = [];
+  page.on("pageerror", (err) => page.errors.push(err.message));
+  await signIn(page);
+  return page;
+}
+
+/** The WebSockets `page` has open to rooms, by URL (Chromium's own account, through CDP). */
+async function socketsOf(page) {
+  const cdp = await page.createCDPSession();
+  await cdp.send("Network.enable");
+  const open = new Map();
+  cdp.on("Network.webSocketCreated", (e) => open.set(e.requestId, e.url));
+  cdp.on("Network.webSocketClosed", (e) => open.delete(e.requestId));
+  return open;
+}
+
+describe("live pages", () => {
+  it("the event page sees orders, stock, check-ins and RSVPs arrive; the check-in page on a second phone sees the count move; leaving closes the room", async () => {
+    const { event, type, list } = await liveEvent("Live Night");
+    const guest = await api("POST", `/v1/events/${event.id}/guests`, { name: "Rui", email: "rui@example.com" });
+
+    const organizer = await cspPage();
+    const sockets = await socketsOf(organizer);
+    await organizer.goto(`${env.base}/dashboard/events/${event.id}`);
+    await reads(organizer, "gk-dash-event", "table", "Free entry");
+    await reads(organizer, "gk-dash-event", "[data-testid=checked-in]", "^0 of 0 checked in$");
+    await reads(organizer, "gk-dash-event", "[data-testid=rsvp-confirmed]", "^0 confirmed");
+    const door = await cspPage();
+    await door.goto(`${env.base}/dashboard/events/${event.id}/checkin`);
+    await reads(door, "gk-dash-checkin", "[data-testid=count]", "^0 of 0 checked in$");
+    const navigations = [];
+    organizer.on("framenavigated", (f) => navigations.push(f.url()));
+    door.on("framenavigated", (f) => navigations.push(f.url()));
+
+    // A buyer's order (two free tickets) arrives: the list, the stock and the announcement move.
+    const order = await api("POST", `/v1/events/${event.id}/orders`, {
+      buyer: { name: "Inês", email: "ines@example.com" },
+      lines: [{ ticketTypeId: type.id, quantity: 2 }],
+    });
+    await reads(organizer, "gk-dash-event", "[data-testid=live]", "^1 new order\\.$");
+    await reads(organizer, "gk-dash-event", "table:last-of-type tbody", order.confirmationCode);
+    await reads(organizer, "gk-dash-event", "table tbody tr td:nth-child(4)", "^8$");
+
+    // A ticket is checked in at another door: both phones' counts move.
+    const paid = await api("GET", `/v1/orders/${order.id}`);
+    await api("POST", `/v1/checkin-lists/${list.id}/checkins`, { code: paid.tickets[0].code });
+    await reads(organizer, "gk-dash-event", "[data-testid=checked-in]", "^1 of 2 checked in$");
+    await reads(door, "gk-dash-checkin", "[data-testid=count]", "^1 of 2 checked in$");
+    await reads(door, "gk-dash-checkin", "[data-testid=live]", "1 of 2 checked in");
+
+    // A guest says yes through their invitation.
+    await api("POST", `/v1/events/${event.id}/invitation/${guest.token}/rsvp`, { answer: "yes" }, "");
+    await reads(organizer, "gk-dash-event", "[data-testid=rsvp-confirmed]", "^1 confirmed");
+    assert.deepEqual(navigations, [], "no page reloaded");
+
+    // Leaving the page closes its room.
+    const room = [...sockets.values()].filter((u) => u.includes(event.id));
+    assert.ok(room.length >= 1, `the event page opened its room: ${[...sockets.values()]}`);
+    await organizer.click($("gk-dash-event >>> a[href='/dashboard/events']"));
+    await waitFor(organizer, "gk-dash-events >>> table");
+    await organizer.waitForFunction(() => true); // a turn for the close to be reported
+    const deadline = Date.now() + 20_000;
+    while ([...sockets.values()].some((u) => u.includes(event.id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(
+      [...sockets.values()].filter((u) => u.includes(event.id)),
+      [],
+      "the room's socket closed",
+    );
+    assert.deepEqual(organizer.errors, []);
+    assert.deepEqual(door.errors, []);
+    await organizer.browserContext().close();
+    await door.browserContext().close();
+  });
+
+  it("the orders list and a place's bookings announce what is new without a reload (axe clean with the announcement)", async () => {
+    const { event, type } = await liveEvent("Live Orders");
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${env.base}/dashboard/events/${event.id}/orders`);
+    await waitFor(page, "gk-dash-orders >>> [data-testid=live]");
+    await reads(page, "gk-dash-orders", "p.muted", "No orders yet");
+    const navigations = [];
+    page.on("framenavigated", (f) => navigations.push(f.url()));
+    const order = await api("POST", `/v1/events/${event.id}/orders`, {
+      buyer: { name: "Tomás", email: "tomas@example.com" },
+      lines: [{ ticketTypeId: type.id, quantity: 1 }],
+    });
+    await reads(page, "gk-dash-orders", "[data-testid=live]", "^1 new order arrived\\.$");
+    await reads(page, "gk-dash-orders", "tbody", order.confirmationCode);
+    assert.equal(await page.$eval($("gk-dash-orders >>> [data-testid=live]"), (el) => el.getAttribute("role")), "status");
+    await axe(page, "orders with a live announcement");
+
+    const place = await api("POST", "/v1/places", {
+      kind: "parking",
+      name: "Live Bookings Garage",
+      address: { line1: "Rua do Carmo 2", city: "Lisbon", country: "PT" },
+      location: { lat: 38.711, lng: -9.14 },
+      timeZone: "UTC",
+      capacity: 2,
+      pricing: { mode: "hourly", currency: "EUR", perHour: 100 },
+    });
+    await page.goto(`${env.base}/dashboard/places/${place.id}`);
+    await reads(page, "gk-dash-place", "#bookings-title ~ p.muted", "No bookings yet");
+    navigations.length = 0;
+    const visitor = await api("POST", "/v1/participant-tokens", { externalId: "live-booker", name: "Marta" });
+    const start = new Date(Math.floor(Date.now() / 86_400_000 + 2) * 86_400_000 + 10 * 3_600_000).toISOString();
+    await api("POST", "/v1/bookings", { placeId: place.id, start, durationMinutes: 60, contact: { name: "Marta" } }, visitor.token);
+    await reads(page, "gk-dash-place", "[data-testid=live]", "^1 new booking$");
+    await reads(page, "gk-dash-place", "tbody", "Marta");
+    await axe(page, "place bookings with a live announcement");
+    assert.deepEqual(navigations, [], "no reload");
+    assert.deepEqual(page.errors, []);
+    await page.browserContext().close();
+  });
+
+  it("the overview shows the organization's key numbers from the API, with a chart and its table", async () => {
+    const page = await newPage();
+    await signIn(page);
+    await waitFor(page, "gk-dash-overview >>> [data-testid=overview]");
+    const figures = await api("GET", "/v1/organization/overview");
+    assert.equal(await text(page, "gk-dash-overview >>> [data-testid=tickets-sold]"), String(figures.events.ticketsSold));
+    assert.equal(await text(page, "gk-dash-overview >>> [data-testid=upcoming-events]"), String(figures.events.upcoming));
+    assert.equal(await text(page, "gk-dash-overview >>> [data-testid=active-plans]"), String(figures.plans.active));
+    await waitFor(page, "gk-dash-overview >>> [data-chart=overview-tickets] svg.chart");
+    const days = await page.$$eval($("gk-dash-overview >>> [data-chart=overview-tickets] td[data-value]"), (tds) =>
+      tds.map((td) => Number(td.dataset.value)),
+    );
+    assert.deepEqual(
+      days,
+      figures.byDay.map((d) => d.tickets),
+    );
+    await axe(page, "overview with figures");
+    assert.deepEqual(page.errors, []);
+    await page.browserContext().close();
+  });
+});

@@ -7,6 +7,7 @@ export * from "./health.js";
 export * from "./ids.js";
 export * from "./money.js";
 export * from "./notifications/index.js";
+export * from "./overview.js";
 export * from "./pagination.js";
 export * from "./places/index.js";
 export * from "./plans/index.js";

@@ -121,6 +121,7 @@ export type {
   NotificationPreferences,
   Order,
   Organization,
+  OrganizationOverview,
   Participant,
   ParticipantToken,
   Payment,

@@ -1,6 +1,7 @@
 import { APIError, type Checkin, type CheckinList } from "@gatherkit/sdk";
 import { css, html, LitElement, nothing } from "lit";
 import { describe, gk } from "../api.js";
+import { LiveController } from "../live.js";
 import { styles } from "../ui.js";
 import { EventHeading } from "./orders.js";
 
@@ -117,6 +118,19 @@ export class CheckinPage extends LitElement {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #last = { code: "", at: 0 };
   #audio: AudioContext | undefined;
+  /** Live: a check-in at another door (or phone) moves this page's count too, from the event's room. */
+  readonly #live = new LiveController(
+    this,
+    () => `event:${this.eventId}`,
+    async (type) => {
+      if (type !== undefined && type !== "event.checkins_changed") return undefined;
+      const before = this.#list?.checkedIn;
+      // Quietly: a failed refresh keeps the scanner on screen (the next message tries again).
+      this.#lists = await gk.events.checkinLists.list(this.eventId);
+      const list = this.#list;
+      return list && before !== undefined && list.checkedIn !== before ? `${list.checkedIn} of ${list.total} checked in.` : undefined;
+    },
+  );
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -167,6 +181,7 @@ export class CheckinPage extends LitElement {
           : html`<p>List: <strong>${list?.name}</strong></p>`
       }
       ${list ? html`<p class="count" data-testid="count">${list.checkedIn} of ${list.total} checked in</p>` : nothing}
+      ${this.#live.render()}
       <div role="status" aria-live="assertive" aria-atomic="true" data-testid="outcome">
         ${
           o

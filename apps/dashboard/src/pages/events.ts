@@ -1,7 +1,8 @@
-import type { Order, TicketedEvent, TicketType } from "@gatherkit/sdk";
+import type { CheckinList, Order, RsvpSettings, TicketedEvent, TicketType } from "@gatherkit/sdk";
 import { html, LitElement, nothing } from "lit";
 import { describe, gk } from "../api.js";
 import { FormState } from "../form.js";
+import { LiveController, newOnes } from "../live.js";
 import { BASE, navigate } from "../router.js";
 import { dateTime, field, ListController, styles } from "../ui.js";
 
@@ -90,6 +91,25 @@ export class EventPage extends LitElement {
   #busy = false;
   readonly #typeForm = new FormState(this);
   readonly #orders = new ListController<Order>(this, () => gk.events.orders.list(this.eventId, { limit: 20 }));
+  #lists: CheckinList[] | undefined;
+  #rsvp: RsvpSettings | undefined;
+  /**
+   * Live: the event's room says a sale, a refund, a check-in, an RSVP or a status changed; the
+   * page refetches what it shows (stock, orders, check-ins, RSVPs) and says what is new.
+   */
+  readonly #live = new LiveController(
+    this,
+    () => `event:${this.eventId}`,
+    async (type) => {
+      const before = this.#orders.items;
+      await Promise.all([this.#load(), this.#orders.refresh()]);
+      const fresh = newOnes(before, this.#orders.items, "order", "orders");
+      if (fresh) return `${fresh}.`;
+      if (type === "event.checkins_changed") return `Check-ins: ${this.#checkedIn()}.`;
+      if (type === "event.headcount_changed") return `RSVPs: ${this.#rsvp?.confirmed ?? 0} confirmed.`;
+      return undefined;
+    },
+  );
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -98,12 +118,25 @@ export class EventPage extends LitElement {
 
   async #load() {
     try {
-      [this.#event, this.#types] = await Promise.all([gk.events.retrieve(this.eventId), this.#listTypes()]);
+      [this.#event, this.#types, this.#lists, this.#rsvp] = await Promise.all([
+        gk.events.retrieve(this.eventId),
+        this.#listTypes(),
+        gk.events.checkinLists.list(this.eventId).catch(() => this.#lists),
+        gk.events.guests.settings(this.eventId).catch(() => this.#rsvp),
+      ]);
       this.#error = "";
     } catch (err) {
       this.#error = describe(err);
     }
     this.requestUpdate();
+  }
+
+  /** "3 of 40 checked in" over the event's check-in lists. */
+  #checkedIn(): string {
+    const lists = this.#lists ?? [];
+    const inside = lists.reduce((a, l) => a + l.checkedIn, 0);
+    const total = lists.reduce((a, l) => a + l.total, 0);
+    return `${inside} of ${total} checked in`;
   }
 
   #listTypes(): Promise<TicketType[]> {
@@ -143,6 +176,11 @@ export class EventPage extends LitElement {
         <li><a href="${BASE}/events/${ev.id}/guests">Guests and RSVPs</a></li>
         <li><a href="${BASE}/events/${ev.id}/agenda">Agenda</a></li>
       </ul></nav>
+      ${this.#live.render()}
+      <dl class="row" data-testid="live-figures">
+        <div><dt class="muted">Check-ins</dt><dd data-testid="checked-in">${this.#lists?.length ? this.#checkedIn() : "no check-in list yet"}</dd></div>
+        <div><dt class="muted">RSVPs</dt><dd data-testid="rsvp-confirmed">${this.#rsvp ? `${this.#rsvp.confirmed} confirmed, ${this.#rsvp.waitlisted} waitlisted` : "—"}</dd></div>
+      </dl>
       <h2>Ticket types</h2>
       ${
         this.#types.length === 0

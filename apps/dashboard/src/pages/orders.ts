@@ -1,6 +1,7 @@
 import type { Order, OrderListParams, Refund, TicketedEvent, TicketType } from "@gatherkit/sdk";
 import { css, html, LitElement, nothing } from "lit";
 import { describe, fieldErrors, gk } from "../api.js";
+import { LiveController, newOnes } from "../live.js";
 import { BASE } from "../router.js";
 import { dateTime, ListController, styles } from "../ui.js";
 import { money, toMinor } from "./events.js";
@@ -43,11 +44,23 @@ export class OrdersPage extends LitElement {
   #typing: ReturnType<typeof setTimeout> | undefined;
   readonly #heading = new EventHeading(this, () => this.eventId);
   readonly #orders = new ListController<Order>(this, () => gk.events.orders.list(this.eventId, { limit: 20, ...this.#query }));
+  /** Live: a sale, a refund or a release in the event's room refetches the first page (with the search) and says how many are new. */
+  readonly #live = new LiveController(
+    this,
+    () => `event:${this.eventId}`,
+    async () => {
+      const before = this.#orders.items;
+      await this.#orders.refresh();
+      const fresh = newOnes(before, this.#orders.items, "order", "orders");
+      return fresh ? `${fresh} ${this.#query.q || this.#query.status ? "match" : "arrived"}.` : undefined;
+    },
+  );
 
   override render() {
     const filtered = Boolean(this.#query.q || this.#query.status);
     return html`${this.#heading.back(this.eventId)}
       <h1>Orders</h1>
+      ${this.#live.render()}
       <form role="search" aria-label="Find orders" @submit=${this.#search} @input=${this.#typed}>
         <label for="order-q">Buyer name, email or confirmation code
           <input id="order-q" name="q" type="search" maxlength="100" autocomplete="off" .value=${this.#query.q ?? ""} />

@@ -1,6 +1,7 @@
 import type { Booking, Place, Review } from "@gatherkit/sdk";
 import { css, html, LitElement, nothing } from "lit";
 import { describe, gk } from "../api.js";
+import { LiveController, newOnes } from "../live.js";
 import { BASE } from "../router.js";
 import { dateTime, ListController, styles } from "../ui.js";
 import { money } from "./events.js";
@@ -71,6 +72,24 @@ export class PlacePage extends LitElement {
   #error = "";
   #actionError = "";
   readonly #bookings = new ListController<Booking>(this, () => gk.places.bookings.list({ placeId: this.placeId, limit: 20 }));
+  /** Live: a booking made, moved or cancelled (the place's room) refetches the list, or the week shown, and says how many are new. */
+  readonly #live = new LiveController(
+    this,
+    () => `place:${this.placeId}`,
+    async () => {
+      const before = this.#bookings.items;
+      const weekBefore = this.#week.items;
+      await Promise.all([
+        this.#bookings.refresh(),
+        this.#view === "calendar" && this.#week.state === "ready" ? this.#loadWeek(true) : undefined,
+      ]);
+      return (
+        newOnes(before, this.#bookings.items, "booking", "bookings") ||
+        (this.#view === "calendar" ? newOnes(weekBefore, this.#week.items, "booking this week", "bookings this week") : "") ||
+        undefined
+      );
+    },
+  );
   readonly #pending = new ListController<Review>(this, () => gk.places.reviews.list(this.placeId, { status: "pending", limit: 20 }));
   #view: "list" | "calendar" = "list";
   #weekStart: string | undefined;
@@ -136,7 +155,8 @@ export class PlacePage extends LitElement {
         <button class="secondary" aria-pressed=${this.#view === "list" ? "true" : "false"} @click=${() => this.#show("list")}>List</button>
         <button class="secondary" aria-pressed=${this.#view === "calendar" ? "true" : "false"} @click=${() => this.#show("calendar")}>Calendar</button>
       </div>
-      ${this.#view === "calendar" ? this.#renderCalendar(p) : this.#renderList()}`;
+      ${this.#view === "calendar" ? this.#renderCalendar(p) : this.#renderList()}
+      ${this.#live.render()}`;
   }
 
   #renderList() {
@@ -180,13 +200,16 @@ export class PlacePage extends LitElement {
     return addDays(monday, offsetWeeks * 7);
   }
 
-  async #loadWeek() {
+  /** The week's bookings; `quiet` (a live refresh) keeps the week on screen until they arrive. */
+  async #loadWeek(quiet = false) {
     const place = this.#place;
     if (!place) return;
     const first = this.#weekStart ?? this.#weekOf(0);
     this.#weekStart = first;
-    this.#week = { state: "loading", items: [], error: "" };
-    this.requestUpdate();
+    if (!quiet) {
+      this.#week = { state: "loading", items: [], error: "" };
+      this.requestUpdate();
+    }
     try {
       // A day either side, so every booking touching the week in the place's zone is in; each is then put on its local days.
       const from = new Date(Date.parse(`${first}T00:00:00Z`) - DAY).toISOString();
@@ -198,7 +221,7 @@ export class PlacePage extends LitElement {
       }
       if (this.#weekStart === first) this.#week = { state: "ready", items, error: "" };
     } catch (err) {
-      if (this.#weekStart === first) this.#week = { state: "error", items: [], error: describe(err) };
+      if (this.#weekStart === first && !quiet) this.#week = { state: "error", items: [], error: describe(err) };
     }
     this.requestUpdate();
   }

@@ -4,7 +4,8 @@ import { AvailabilitySchema, EventId, TicketTypeId } from "./schemas.js";
 /**
  * What the API publishes to an event's room (`event:<id>`) after a write commits: the remaining
  * stock of each ticket type as the write left it (computed inside the writing transaction, so the
- * room's latest message is the latest state), and the event's availability when its status changes.
+ * room's latest message is the latest state), the headcount of its RSVPs, an agenda session's sign-ups,
+ * how many are checked in on a check-in list (a count only), and the event's availability when its status changes.
  */
 export const EVENT_MESSAGE_SCHEMAS = [
   z.object({
@@ -28,6 +29,14 @@ export const EVENT_MESSAGE_SCHEMAS = [
   z.object({
     type: z.literal("event.agenda_changed"),
     data: z.object({ eventId: EventId, sessionId: z.string(), signedUp: z.number().int().nullable() }),
+  }),
+  z.object({
+    type: z.literal("event.checkins_changed"),
+    data: z.object({
+      eventId: EventId,
+      listId: z.string().openapi({ description: "The check-in list whose count moved." }),
+      checkedIn: z.number().int().openapi({ description: "Live check-ins on that list now (undone ones left out). No names or codes." }),
+    }),
   }),
   z.object({
     type: z.literal("event.status_changed"),

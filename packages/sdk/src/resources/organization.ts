@@ -8,6 +8,7 @@ import type {
   MemberInvitation,
   MemberUpdateParams,
   Organization,
+  OrganizationOverview,
   OrganizationUpdateParams,
 } from "../types.js";
 import { APIResource, path } from "./resource.js";
@@ -19,6 +20,11 @@ export class OrganizationResource extends APIResource {
 
   retrieve(options?: RequestOptions): Promise<Organization> {
     return this._transport.request("GET", "/v1/organization", options);
+  }
+
+  /** Staff: the key numbers (plans, events, sales and revenue, RSVPs, bookings; the last 30 days by day). */
+  overview(options?: RequestOptions): Promise<OrganizationOverview> {
+    return this._transport.request("GET", "/v1/organization/overview", options);
   }
 
   /** Owners and admins only. */

@@ -14,6 +14,8 @@ import * as invitationHandlers from "./invitations/invitations.handlers.js";
 import * as invitations from "./invitations/invitations.routes.js";
 import * as orgHandlers from "./organization/organization.handlers.js";
 import * as organization from "./organization/organization.routes.js";
+import * as overviewHandlers from "./overview/overview.handlers.js";
+import * as overview from "./overview/overview.routes.js";
 import * as tokenHandlers from "./participant-tokens/participant-tokens.handlers.js";
 import * as participantTokens from "./participant-tokens/participant-tokens.routes.js";
 import * as resetHandlers from "./password-reset/password-reset.handlers.js";
@@ -41,6 +43,7 @@ const router = createRouter()
   .openapi(sso.callback, ssoHandlers.callback)
   .openapi(organization.get, orgHandlers.get)
   .openapi(organization.update, orgHandlers.update)
+  .openapi(overview.get, overviewHandlers.get)
   .openapi(organization.listMembers, orgHandlers.listMembers)
   .openapi(organization.addMember, orgHandlers.addMember)
   .openapi(organization.updateMember, orgHandlers.updateMember)

@@ -58,3 +58,35 @@ export function enqueueStockChanged(deps: Deps, orgId: string, eventId: string, 
     when,
   );
 }
+
+/**
+ * The `event.checkins_changed` outbox row of check-in list `listId`: its live check-ins counted by
+ * SQL as the statement runs (so a later check-in's message carries a later count). Put it RIGHT
+ * AFTER the check-in's insert or undo in the same batch: it goes in only if that statement wrote
+ * (`changes() > 0`). A count only — no name, code or ticket — since a published event's room is
+ * open to its public pages too.
+ */
+export function enqueueCheckinsChanged(deps: Deps, orgId: string, eventId: string, listId: string) {
+  const now = deps.now();
+  const room = eventRoom(eventId);
+  const payload = sql`json_object('room', ${room}, 'event', json_object('type', 'event.checkins_changed', 'data', json_object(
+    'eventId', ${eventId}, 'listId', ${listId},
+    'checkedIn', (SELECT count(*) FROM checkins WHERE list_id = ${listId} AND undone_at IS NULL))))`;
+  return insertWhen(
+    deps.db,
+    outbox,
+    {
+      id: newId("outbox"),
+      orgId,
+      kind: "realtime",
+      payload,
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      lastError: null,
+      sentAt: null,
+      orderKey: room,
+    },
+    sql`changes() > 0`,
+  );
+}

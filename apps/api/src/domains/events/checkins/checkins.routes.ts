@@ -71,7 +71,7 @@ export const checkIn = createRoute({
   tags,
   summary: "Check a ticket in",
   description:
-    "Staff of any role, with the ticket's code as typed or scanned from its QR code. The first scan checks the ticket in; any later one (however many arrive at once) answers 409 `already_checked_in`, saying when and by whom. 404 `ticket_not_found`, 422 `ticket_not_on_list` (another event's ticket, or a type the list does not admit), 409 `ticket_void` (its order was refunded).",
+    "Staff of any role, with the ticket's code as typed or scanned from its QR code. The first scan checks the ticket in; any later one (however many arrive at once) answers 409 `already_checked_in`, saying when and by whom. 404 `ticket_not_found`, 422 `ticket_not_on_list` (another event's ticket, or a type the list does not admit), 409 `ticket_void` (its order was refunded). The event's room hears `event.checkins_changed` with the list's new count (a count only).",
   security: security.organizer,
   request: { params: ListParams, body: jsonBody(CheckinRequestSchema) },
   responses: {
@@ -104,7 +104,7 @@ export const undo = createRoute({
   tags,
   summary: "Undo a check-in",
   description:
-    "Staff of any role: the ticket may be checked in again; the undone check-in is kept with who undid it and when. Undoing twice answers 409 `checkin_undone`.",
+    "Staff of any role: the ticket may be checked in again; the undone check-in is kept with who undid it and when. Undoing twice answers 409 `checkin_undone`. The event's room hears `event.checkins_changed`.",
   security: security.organizer,
   request: { params: CheckinParams },
   responses: {

@@ -15,10 +15,12 @@ import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import { answerOnCommit, resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
+import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { assertTicketTypesOfEvent, loadEvent } from "../access.js";
+import { enqueueCheckinsChanged } from "../events.js";
 import { linkInvalid, tokenGuestId, tokenMatches } from "../guests/guest-links.js";
 import { isQrPayload, openQrPayload, qrPublicKey } from "../qr.js";
 
@@ -263,7 +265,7 @@ export async function checkIn(deps: Deps, caller: Caller | null, listId: string,
     .onConflictDoNothing()
     .returning({ id: checkins.id });
   resumeOnCommit(deps, id, sql`EXISTS (SELECT 1 FROM ${checkins} WHERE ${checkins.id} = ${id})`);
-  await guardedWrite(deps, [insert], {
+  await guardedWrite(deps, [insert, enqueueCheckinsChanged(deps, list.orgId, list.eventId, list.id)], {
     written: ([rows]) => (rows.length > 0 ? true : undefined),
     explain: async () => {
       const live = await readCheckin(deps, and(eq(checkins.listId, list.id), eq(checkins.targetId, ticket.id), isNull(checkins.undoneAt)));
@@ -341,7 +343,7 @@ async function checkInGuest(deps: Deps, list: CheckinListRow, token: string, act
     .onConflictDoNothing()
     .returning({ id: checkins.id });
   resumeOnCommit(deps, id, sql`EXISTS (SELECT 1 FROM ${checkins} WHERE ${checkins.id} = ${id})`);
-  await guardedWrite(deps, [insert], {
+  await guardedWrite(deps, [insert, enqueueCheckinsChanged(deps, list.orgId, list.eventId, list.id)], {
     written: ([rows]) => (rows.length > 0 ? true : undefined),
     explain: async () => {
       const live = await readCheckin(deps, and(eq(checkins.listId, list.id), eq(checkins.targetId, guest.id), isNull(checkins.undoneAt)));
@@ -384,11 +386,15 @@ export async function undoCheckin(deps: Deps, caller: Caller | null, listId: str
       sql`EXISTS (SELECT 1 FROM ${checkins} WHERE ${checkins.id} = ${checkinId} AND ${checkins.undoneAt} = ${now} AND ${checkins.undoneBy} = ${actor})`,
     );
   }
-  const [undone] = await deps.db
-    .update(checkins)
-    .set({ undoneAt: now, undoneBy: actor })
-    .where(and(where, isNull(checkins.undoneAt)))
-    .returning({ id: checkins.id });
+  const [[undone]] = await deps.db.batch([
+    deps.db
+      .update(checkins)
+      .set({ undoneAt: now, undoneBy: actor })
+      .where(and(where, isNull(checkins.undoneAt)))
+      .returning({ id: checkins.id }),
+    enqueueCheckinsChanged(deps, list.orgId, list.eventId, list.id),
+  ]);
+  if (undone) deliverSoon(deps);
   const row = await readCheckin(deps, where);
   if (!row) throw notFound("Check-in");
   if (!undone) throw new ApiError(409, "checkin_undone", `This check-in was already undone at ${row.undoneAt}.`);
