@@ -32,17 +32,21 @@ export const BookingContactSchema = z
   })
   .openapi("BookingContact");
 
+/** How long a booking (or a quote's window) lasts, in real minutes; a slot place's bookings may leave it out. */
+const DurationMinutes = z
+  .number()
+  .int()
+  .min(1, "must be at least one minute")
+  .max(MAX_WINDOW_DAYS * 1440)
+  .optional();
+
 export const CreateBookingSchema = z
   .strictObject({
     placeId: PlaceId,
     start: Instant.openapi({ example: "2030-07-01T09:00:00Z" }),
-    durationMinutes: z
-      .number()
-      .int()
-      .min(1, "must be at least one minute")
-      .max(MAX_WINDOW_DAYS * 1440)
-      .optional()
-      .openapi({ description: "Required for a place booked by the hour; for a slot place, omit it (or give the slot's length)." }),
+    durationMinutes: DurationMinutes.openapi({
+      description: "Required for a place booked by the hour; for a slot place, omit it (or give the slot's length).",
+    }),
     vehiclePlate: z
       .string()
       .trim()
@@ -70,13 +74,9 @@ export const QUOTE_VALIDITY_MINUTES = 15;
 export const QuoteRequestSchema = z
   .strictObject({
     start: Instant.openapi({ example: "2030-07-01T09:00:00Z" }),
-    durationMinutes: z
-      .number()
-      .int()
-      .min(1, "must be at least one minute")
-      .max(MAX_WINDOW_DAYS * 1440)
-      .optional()
-      .openapi({ description: "As for a booking: required for a place booked by the hour, omitted for a slot." }),
+    durationMinutes: DurationMinutes.openapi({
+      description: "As for a booking: required for a place booked by the hour, omitted for a slot.",
+    }),
   })
   .openapi("QuoteRequest");
 export type QuoteRequest = z.output<typeof QuoteRequestSchema>;
