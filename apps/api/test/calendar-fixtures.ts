@@ -1,6 +1,7 @@
 import type { Client } from "@gatherkit/core";
-import { expectStatus, type TestOrg } from "./fixtures.js";
-import { call, type TestApp } from "./harness.js";
+import { expectStatus, newOrg, type TestOrg } from "./fixtures.js";
+import { startGoogleStandIn } from "./google-standin.js";
+import { call, createTestApp, type TestApp } from "./harness.js";
 
 export const RETURN_TO = "https://dashboard.example/clients?tab=calendar";
 
@@ -34,3 +35,27 @@ export async function connectedClient(t: TestApp, org: TestOrg): Promise<Client>
   }
   return client;
 }
+
+/**
+ * What the calendars tests start from: an app on a Google stand-in, two organizations, and the
+ * first one's client connected (the stand-in's account).
+ */
+export async function calendarApp() {
+  const g = await startGoogleStandIn();
+  const t = await createTestApp({ env: g.env });
+  const org = await newOrg(t);
+  const other = await newOrg(t);
+  const client = await connectedClient(t, org);
+  return {
+    g,
+    t,
+    org,
+    other,
+    client,
+    close: async () => {
+      t.close();
+      await g.close();
+    },
+  };
+}
+export type CalendarApp = Awaited<ReturnType<typeof calendarApp>>;

@@ -100,51 +100,6 @@ export async function startTwilioStandIn(
 }
 
 /**
- * Stripe's `POST /v1/payment_intents` and `POST /v1/refunds` as far as we use them, built on
- * `startStandIn` (src/platform/payments/payments.test.ts keeps its own copy). `setFailing(true)`
- * answers 500 to everything (a provider that is down).
- */
-export async function startStripeStandIn() {
-  let failing = false;
-  let n = 0;
-  const standIn = await startStandIn((req) => {
-    n++;
-    if (failing) return { status: 500, body: { error: { type: "api_error", message: "stand-in is down" } } };
-    const body = new URLSearchParams(req.body);
-    if (req.method === "POST" && req.path === "/v1/payment_intents") {
-      const id = `pi_standin_${n}`;
-      const metadata: Record<string, string> = {};
-      for (const [k, v] of body) {
-        const m = /^metadata\[(.+)\]$/.exec(k);
-        if (m?.[1]) metadata[m[1]] = v;
-      }
-      const amount = Number(body.get("amount"));
-      const answer = { id, object: "payment_intent", amount, currency: body.get("currency"), metadata };
-      return { status: 200, body: { ...answer, client_secret: `${id}_secret_standin`, status: "requires_payment_method" } };
-    }
-    if (req.method === "POST" && req.path === "/v1/refunds") {
-      return {
-        status: 200,
-        body: { id: `re_standin_${n}`, object: "refund", payment_intent: body.get("payment_intent"), status: "succeeded" },
-      };
-    }
-    return { status: 404, body: { error: { type: "invalid_request_error", message: `no stand-in for ${req.method} ${req.path}` } } };
-  });
-  /** The form bodies of the requests to `path`, with their Idempotency-Key. */
-  const requests = (path: "/v1/payment_intents" | "/v1/refunds") =>
-    standIn.received
-      .filter((r) => r.path === path)
-      .map((r) => ({ body: new URLSearchParams(r.body), idempotencyKey: r.headers["idempotency-key"] as string | undefined }));
-  return {
-    ...standIn,
-    requests,
-    setFailing: (v: boolean) => {
-      failing = v;
-    },
-  };
-}
-
-/**
  * A webhook as Resend posts it: the JSON event and Svix's three headers, signed here with
  * node:crypto (not the API's verifier): HMAC-SHA256 keyed by the base64 part of `whsec_…` over
  * `${svix-id}.${svix-timestamp}.${body}`, sent as `v1,<base64>`.

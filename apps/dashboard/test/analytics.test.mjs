@@ -3,7 +3,7 @@
 // local provider's checkout page, and the dashboard shows the order and the charts move.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { $, axe, env, newPage, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
+import { $, axe, created, env, newPage, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
 
 useDashboard();
 
@@ -177,35 +177,18 @@ describe("analytics", () => {
 
     // A place booked 09:00–12:00 (its time zone) shows three booked hours in its occupancy by hour; a
     // plan started today shows in plan activity.
-    const place = await (
-      await fetch(`${env.base}/v1/places`, {
-        method: "POST",
-        headers: sk,
-        body: JSON.stringify({
-          kind: "parking",
-          name: "Cais Garage",
-          address: { line1: "Cais do Sodré 1", city: "Lisbon", country: "PT" },
-          location: { lat: 38.706, lng: -9.144 },
-          timeZone: "UTC",
-          capacity: 5,
-          pricing: { mode: "hourly", currency: "EUR", perHour: 200 },
-        }),
-      })
-    ).json();
-    const pt = await (
-      await fetch(`${env.base}/v1/participant-tokens`, {
-        method: "POST",
-        headers: sk,
-        body: JSON.stringify({ externalId: "ella", name: "Ella" }),
-      })
-    ).json();
-    const start = new Date(Math.floor(Date.now() / 86_400_000 + 3) * 86_400_000 + 9 * 3_600_000).toISOString();
-    const booked = await fetch(`${env.base}/v1/bookings`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${pt.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ placeId: place.id, start, durationMinutes: 180, contact: { name: "Ella" } }),
+    const place = await created("/v1/places", {
+      kind: "parking",
+      name: "Cais Garage",
+      address: { line1: "Cais do Sodré 1", city: "Lisbon", country: "PT" },
+      location: { lat: 38.706, lng: -9.144 },
+      timeZone: "UTC",
+      capacity: 5,
+      pricing: { mode: "hourly", currency: "EUR", perHour: 200 },
     });
-    assert.equal(booked.status, 201, await booked.clone().text());
+    const pt = await created("/v1/participant-tokens", { externalId: "ella", name: "Ella" });
+    const start = new Date(Math.floor(Date.now() / 86_400_000 + 3) * 86_400_000 + 9 * 3_600_000).toISOString();
+    await created("/v1/bookings", { placeId: place.id, start, durationMinutes: 180, contact: { name: "Ella" } }, pt.token);
     const plan = await fetch(`${env.base}/v1/plans`, {
       method: "POST",
       headers: { authorization: `Bearer ${pt.token}`, "content-type": "application/json" },

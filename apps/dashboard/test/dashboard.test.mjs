@@ -3,7 +3,7 @@
 // (see harness.mjs). Run after `pnpm build` (pnpm test builds first).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { $, axe, newPage, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
+import { $, axe, created, newPage, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
 
 const env = useDashboard();
 
@@ -280,46 +280,27 @@ describe("the dashboard", () => {
 
     // Places: one made with the API and booked by a participant; the organizer cancels the booking.
     const sk = { authorization: `Bearer ${env.api.demo.secretKey}`, "content-type": "application/json" };
-    const place = await (
-      await fetch(`${env.base}/v1/places`, {
-        method: "POST",
-        headers: sk,
-        body: JSON.stringify({
-          kind: "parking",
-          name: "Baixa Garage",
-          address: { line1: "Rua Augusta 24", city: "Lisbon", country: "PT" },
-          location: { lat: 38.71, lng: -9.13 },
-          timeZone: "Europe/Lisbon",
-          capacity: 3,
-          pricing: { mode: "hourly", currency: "EUR", perHour: 240 },
-        }),
-      })
-    ).json();
-    const pt = await (
-      await fetch(`${env.base}/v1/participant-tokens`, {
-        method: "POST",
-        headers: sk,
-        body: JSON.stringify({ externalId: "grace", name: "Grace Hopper" }),
-      })
-    ).json();
-    const start = new Date(Math.ceil((Date.now() + 2 * 86_400_000) / 3_600_000) * 3_600_000).toISOString();
-    const booking = await fetch(`${env.base}/v1/bookings`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${pt.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ placeId: place.id, start, durationMinutes: 120, contact: { name: "Grace Hopper" } }),
+    const place = await created("/v1/places", {
+      kind: "parking",
+      name: "Baixa Garage",
+      address: { line1: "Rua Augusta 24", city: "Lisbon", country: "PT" },
+      location: { lat: 38.71, lng: -9.13 },
+      timeZone: "Europe/Lisbon",
+      capacity: 3,
+      pricing: { mode: "hourly", currency: "EUR", perHour: 240 },
     });
-    assert.equal(booking.status, 201, await booking.clone().text());
+    const pt = await created("/v1/participant-tokens", { externalId: "grace", name: "Grace Hopper" });
+    const start = new Date(Math.ceil((Date.now() + 2 * 86_400_000) / 3_600_000) * 3_600_000).toISOString();
+    await created("/v1/bookings", { placeId: place.id, start, durationMinutes: 120, contact: { name: "Grace Hopper" } }, pt.token);
     // Two past stays reviewed by Grace, waiting for moderation (the stays are moved into the past
     // in the database: a booking cannot be made in the past, and only an ended one is reviewed).
     const reviewed = [];
     for (const [i, text] of ["Call me at 555-0100 for a cheaper spot!", "Easy to find, friendly staff."].entries()) {
-      const made = await (
-        await fetch(`${env.base}/v1/bookings`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${pt.token}`, "content-type": "application/json" },
-          body: JSON.stringify({ placeId: place.id, start, durationMinutes: 60, contact: { name: "Grace Hopper" } }),
-        })
-      ).json();
+      const made = await created(
+        "/v1/bookings",
+        { placeId: place.id, start, durationMinutes: 60, contact: { name: "Grace Hopper" } },
+        pt.token,
+      );
       const end = Date.now() - (i + 1) * 3_600_000;
       await env.api.handle.client.execute({
         sql: "UPDATE place_bookings SET starts_at = ?, ends_at = ?, occupied_until = ? WHERE id = ?",

@@ -114,6 +114,20 @@ export const waitFor = (page, sel) =>
     throw new Error(`${e.message}; the page says: ${await visibleText(page)}`);
   });
 
+/**
+ * Creates through the public API: POSTs `body` as JSON to `path` with `token` (by default the demo
+ * organization's secret key), checks the answer is 201 and returns what was created.
+ */
+export async function created(path, body, token = env.api.demo.secretKey) {
+  const res = await fetch(`${env.base}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  return res.json();
+}
+
 export const $ = (sel) => `gk-dashboard >>> ${sel}`;
 export const text = (page, sel) => page.$eval($(sel), (el) => el.textContent.trim());
 

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../errors.js";
+import { CreateBookingSchema } from "./bookings.js";
 import {
   bookingWindow,
   boundingBox,
@@ -16,7 +17,7 @@ import {
   slotsOfDay,
   type Window,
 } from "./rules.js";
-import { CreateBookingSchema, CreatePlaceSchema, OpeningHoursSchema, PlaceSearchQuerySchema } from "./schemas.js";
+import { CreatePlaceSchema, OpeningHoursSchema, PlaceSearchQuerySchema } from "./schemas.js";
 import { DAY_MS, localDay, localParts, zonedInstant } from "./zoned.js";
 
 const MIN = 60_000;

@@ -6,11 +6,14 @@ import { TimeZoneSchema } from "../time.js";
 import { ImageRefSchema } from "../uploads/schemas.js";
 import { z } from "../zod.js";
 import { minuteOf, WEEKDAYS } from "./rules.js";
+import { Instant, q } from "./shared.js";
+
+// Places: their settings, availability, slots, search and occupancy, and the ids the other places
+// schemas share (see bookings.ts for bookings, reviews.ts for reviews).
 
 export const PlaceId = idSchema("place");
 export const BookingId = idSchema("booking");
 export const ReviewId = idSchema("review");
-const Instant = z.iso.datetime({ message: "must be an ISO 8601 UTC time such as 2030-07-01T09:00:00Z" });
 const IsoDate = z.iso.date({ message: "must be a date such as 2030-07-01" });
 /** `schema` or null, leaving a registered component itself non-nullable (see plans' orNull). */
 const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
@@ -246,7 +249,6 @@ export const PlaceSchema = z
   .openapi("Place");
 export type Place = z.infer<typeof PlaceSchema>;
 
-const q = (name: string) => ({ param: { name, in: "query" as const } });
 const BoolParam = z.enum(["true", "false"]).transform((s) => s === "true");
 
 export const PlaceListQuerySchema = PageQuerySchema.extend({
@@ -365,243 +367,6 @@ export const PlaceSearchResultSchema = z
   .openapi("PlaceSearchResult");
 export type PlaceSearchResult = z.infer<typeof PlaceSearchResultSchema>;
 export const PlaceSearchPageSchema = pageSchema(PlaceSearchResultSchema, "PlaceSearchPage");
-
-// --- Bookings -------------------------------------------------------------------------------
-
-export const BOOKING_STATUSES = ["pending_payment", "confirmed", "completed", "cancelled", "expired"] as const;
-export const BookingStatusSchema = z.enum(BOOKING_STATUSES).openapi("BookingStatus", {
-  description:
-    "pending_payment (a place with online payment: capacity held until the payment's deadline) → confirmed (paid, or at once without online payment) → completed (after its end) or cancelled; an unpaid hold that runs out is expired.",
-});
-export type BookingStatus = z.infer<typeof BookingStatusSchema>;
-
-export const PhoneSchema = z
-  .string()
-  .regex(/^\+[1-9]\d{6,14}$/, "must be a phone number in E.164 form such as +351912345678")
-  .openapi({ example: "+351912345678" });
-
-export const BookingContactSchema = z
-  .strictObject({
-    name: text().trim().min(1).max(120).openapi({ example: "Grace Hopper" }),
-    email: z
-      .email()
-      .max(254)
-      .transform((e) => e.toLowerCase())
-      .optional(),
-    phone: PhoneSchema.optional(),
-  })
-  .openapi("BookingContact");
-
-export const CreateBookingSchema = z
-  .strictObject({
-    placeId: PlaceId,
-    start: Instant.openapi({ example: "2030-07-01T09:00:00Z" }),
-    durationMinutes: z
-      .number()
-      .int()
-      .min(1, "must be at least one minute")
-      .max(MAX_WINDOW_DAYS * 1440)
-      .optional()
-      .openapi({ description: "Required for a place booked by the hour; for a slot place, omit it (or give the slot's length)." }),
-    vehiclePlate: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .regex(/^[A-Z0-9][A-Z0-9 -]{0,13}$/, "must be a plate of letters, digits, spaces and dashes")
-      .optional(),
-    contact: BookingContactSchema,
-    quote: z
-      .string()
-      .min(1)
-      .max(2000)
-      .regex(/^[A-Za-z0-9_.-]+$/, "must be a quote's token")
-      .optional()
-      .openapi({
-        description: "A quote's `token` for this window: its price is honoured until the quote expires (409 `quote_expired` after).",
-      }),
-  })
-  .openapi("CreateBookingRequest");
-export type CreateBookingInput = z.input<typeof CreateBookingSchema>;
-export type CreateBooking = z.output<typeof CreateBookingSchema>;
-
-/** How long a quote's price is honoured. */
-export const QUOTE_VALIDITY_MINUTES = 15;
-
-export const QuoteRequestSchema = z
-  .strictObject({
-    start: Instant.openapi({ example: "2030-07-01T09:00:00Z" }),
-    durationMinutes: z
-      .number()
-      .int()
-      .min(1, "must be at least one minute")
-      .max(MAX_WINDOW_DAYS * 1440)
-      .optional()
-      .openapi({ description: "As for a booking: required for a place booked by the hour, omitted for a slot." }),
-  })
-  .openapi("QuoteRequest");
-export type QuoteRequest = z.output<typeof QuoteRequestSchema>;
-
-export const BookingQuoteSchema = z
-  .object({
-    placeId: PlaceId,
-    start: z.iso.datetime(),
-    end: z.iso.datetime(),
-    price: MoneySchema,
-    freeCapacity: z.number().int().openapi({ description: "As of the quote; the booking itself re-checks it." }),
-    expiresAt: z.iso.datetime(),
-    token: z.string().openapi({ description: "Send it as the booking's `quote` to be charged this price until `expiresAt`." }),
-  })
-  .openapi("BookingQuote");
-export type BookingQuote = z.infer<typeof BookingQuoteSchema>;
-
-export const BookingPaymentSchema = z
-  .object({
-    provider: z.enum(["stripe", "local"]),
-    paymentIntentId: z.string().nullable(),
-    /** The browser confirms the payment with this (Stripe's Payment Element); in the creating or extending answer only. */
-    clientSecret: z.string().nullable(),
-    /** A page to pay on (the local provider's, or Stripe Checkout's); in the creating or extending answer only. */
-    checkoutUrl: z.string().nullable(),
-    publishableKey: z.string().nullable().openapi({
-      description:
-        "Stripe's publishable key (`pk_…`) for Stripe.js, with `clientSecret` (the Payment Element). Only in the answer that created or extended the booking.",
-    }),
-    stripeAccount: z.string().nullable().openapi({
-      description:
-        "Stripe Connect: the connected account (`acct_…`) Stripe.js must act on; null for the platform account. Only in the answer that created or extended the booking.",
-    }),
-    /** An unpaid booking's capacity is held until then; null once paid. */
-    expiresAt: z.iso.datetime().nullable(),
-    paidAt: z.iso.datetime().nullable(),
-    amountRefunded: z.number().int().openapi({ description: "Minor units refunded so far (or being refunded)." }),
-  })
-  .openapi("BookingPayment");
-
-export const PendingExtensionSchema = z
-  .object({
-    end: z.iso.datetime(),
-    price: MoneySchema.openapi({ description: "The price difference to pay." }),
-    expiresAt: z.iso.datetime(),
-  })
-  .openapi("BookingPendingExtension");
-
-export const BookingAccessSchema = z
-  .object({ token: z.string(), expiresAt: z.iso.datetime() })
-  .openapi("BookingAccess", { description: "A participant token for the booker (send it as `Authorization: Bearer …`)." });
-
-export const ExtendBookingSchema = z
-  .strictObject({
-    end: Instant.openapi({ example: "2030-07-01T13:00:00Z", description: "The new end: after the current one." }),
-  })
-  .openapi("ExtendBookingRequest");
-export type ExtendBooking = z.output<typeof ExtendBookingSchema>;
-
-export const BookingSchema = z
-  .object({
-    id: BookingId,
-    placeId: PlaceId,
-    status: BookingStatusSchema,
-    start: z.iso.datetime(),
-    end: z.iso.datetime().openapi({ description: "Computed by the API from the start and the duration or slot." }),
-    price: MoneySchema,
-    vehiclePlate: z.string().nullable(),
-    contact: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    cancelledAt: z.iso.datetime().nullable(),
-    completedAt: z.iso.datetime().nullable(),
-    payment: BookingPaymentSchema.nullable()
-      .optional()
-      .openapi({ description: "For a place with online payment: the payment of the booking (and of a pending extension)." }),
-    pendingExtension: PendingExtensionSchema.nullable()
-      .optional()
-      .openapi({ description: "An extension waiting for its payment (the extra time is held until `expiresAt`)." }),
-    access: BookingAccessSchema.optional().openapi({
-      description:
-        "In the answer that created the booking only: a participant token that reads, cancels, extends and reviews this booking (and nothing else) without staff credentials. Keep it secret: put it in a link to the booker.",
-    }),
-  })
-  .openapi("Booking");
-export type Booking = z.infer<typeof BookingSchema>;
-
-export const BookingListQuerySchema = PageQuerySchema.extend({
-  placeId: PlaceId.optional().openapi(q("placeId")),
-  status: BookingStatusSchema.optional().openapi(q("status")),
-  from: Instant.optional().openapi({
-    ...q("from"),
-    example: "2030-07-01T00:00:00Z",
-    description: "Only bookings that end after this instant (with `to`: those overlapping `from`–`to`, as a calendar shows them).",
-  }),
-  to: Instant.optional().openapi({
-    ...q("to"),
-    example: "2030-07-08T00:00:00Z",
-    description: "Only bookings that start before this instant.",
-  }),
-}).refine((w) => w.from === undefined || w.to === undefined || Date.parse(w.to) > Date.parse(w.from), {
-  message: "must be after from",
-  path: ["to"],
-});
-export type BookingListQuery = z.output<typeof BookingListQuerySchema>;
-export const BookingPageSchema = pageSchema(BookingSchema, "BookingPage");
-
-// --- Reviews --------------------------------------------------------------------------------
-
-export const REVIEW_STATUSES = ["pending", "approved", "rejected"] as const;
-export const ReviewStatusSchema = z.enum(REVIEW_STATUSES).openapi("ReviewStatus");
-
-export const CreateReviewSchema = z
-  .strictObject({
-    rating: z.number().int().min(1).max(5).openapi({ example: 5 }),
-    text: text().trim().max(2000).default(""),
-  })
-  .openapi("CreateReviewRequest");
-export type CreateReview = z.output<typeof CreateReviewSchema>;
-
-export const ModerateReviewSchema = z
-  .strictObject({
-    status: z.enum(["approved", "rejected"]),
-    reason: text().trim().min(1).max(500).optional(),
-  })
-  .refine((m) => m.status !== "rejected" || m.reason !== undefined, { message: "say why the review is rejected", path: ["reason"] })
-  .openapi("ModerateReviewRequest");
-export type ModerateReview = z.output<typeof ModerateReviewSchema>;
-
-export const ReplyReviewSchema = z
-  .strictObject({
-    text: text()
-      .trim()
-      .min(1, "must not be empty")
-      .max(2000)
-      .openapi({ example: "Thank you! The entrance is now signposted from the street." }),
-  })
-  .openapi("ReplyReviewRequest");
-export type ReplyReview = z.output<typeof ReplyReviewSchema>;
-
-export const ReviewSchema = z
-  .object({
-    id: ReviewId,
-    placeId: PlaceId,
-    bookingId: BookingId,
-    rating: z.number().int(),
-    text: z.string(),
-    authorName: z.string(),
-    status: ReviewStatusSchema,
-    moderationReason: z.string().nullable(),
-    createdAt: z.iso.datetime(),
-    moderatedAt: z.iso.datetime().nullable(),
-    reply: z
-      .object({ text: z.string(), at: z.iso.datetime() })
-      .nullable()
-      .openapi({ description: "The organizer's public reply, shown with the review; null: none." }),
-  })
-  .openapi("Review");
-export type Review = z.infer<typeof ReviewSchema>;
-
-export const ReviewListQuerySchema = PageQuerySchema.extend({
-  status: ReviewStatusSchema.optional().openapi({ ...q("status"), description: "Organizers only; others see approved reviews." }),
-});
-export type ReviewListQuery = z.output<typeof ReviewListQuerySchema>;
-export const ReviewPageSchema = pageSchema(ReviewSchema, "ReviewPage");
 
 export { MoneySchema };
 

@@ -1,71 +1,19 @@
-import type { NotificationDelivery, Page } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
+import { expectProblem, type TestOrg } from "../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../test/harness.js";
-import { resendWebhook, startResendStandIn } from "../../../test/provider-standins.js";
-import { deliverOutbox, email, enqueue } from "../../lib/outbox.js";
+import { resendWebhook } from "../../../test/provider-standins.js";
+import { RESEND_WEBHOOK_SECRET, type ResendApp, resendApp } from "../../../test/resend-fixtures.js";
 import { verifySvix } from "./resend.js";
 
-const KEY = "re_test_key_0123456789";
-const SECRET = `whsec_${Buffer.from("gatherkit-resend-webhook-secret!").toString("base64")}`;
-
+let r: ResendApp;
 let t: TestApp;
 let a: TestOrg;
 let b: TestOrg;
-let resend: Awaited<ReturnType<typeof startResendStandIn>>;
 beforeAll(async () => {
-  resend = await startResendStandIn(KEY);
-  t = await createTestApp({
-    env: {
-      EMAIL_PROVIDER: "resend",
-      RESEND_API_KEY: KEY,
-      RESEND_API_URL: resend.url,
-      EMAIL_FROM: "Plans <plans@example.test>",
-      RESEND_WEBHOOK_SECRET: SECRET,
-    },
-  });
-  a = await newOrg(t);
-  b = await newOrg(t);
+  r = await resendApp();
+  ({ t, a, b } = r);
 });
-afterAll(async () => {
-  t.close();
-  await resend.close();
-});
-
-let n = 0;
-async function sendEmail(org: TestOrg, to: string) {
-  n++;
-  await enqueue(t.deps.db, email({ to, subject: `Hello ${n}`, text: "Body", template: "plan_finalized", data: {} }), {
-    orgId: org.org.id,
-    now: t.deps.now(),
-  });
-  await deliverOutbox(t.deps);
-  // The log is newest first.
-  const entry = (await emailLog(org)).find((d) => d.to === to);
-  if (!entry) throw new Error(`no email to ${to} in the log`);
-  return entry;
-}
-const emailLog = async (org: TestOrg) =>
-  expectStatus<Page<NotificationDelivery>>(
-    await call(t, "GET", "/v1/notifications/deliveries?channel=email", { token: org.secretKey }),
-    200,
-  ).data;
-
-let ids = 0;
-function post(
-  event: { type: string; data: Record<string, unknown> },
-  opts: { secret?: string; ageSeconds?: number; tamper?: (body: string) => string } = {},
-) {
-  ids++;
-  const signed = resendWebhook(opts.secret ?? SECRET, event, {
-    id: `msg_test${ids}`,
-    timestampSeconds: Math.floor(t.deps.now() / 1000) - (opts.ageSeconds ?? 0),
-  });
-  return call(t, "POST", "/v1/notifications/email/events", {
-    raw: opts.tamper ? opts.tamper(signed.body) : signed.body,
-    headers: signed.headers,
-  });
-}
+afterAll(() => r.close());
 
 describe("Resend's email webhooks", () => {
   it("verify Svix signatures as Svix documents them (its own example), with the five-minute window", async () => {
@@ -83,76 +31,80 @@ describe("Resend's email webhooks", () => {
   });
 
   it("'delivered' marks the log entry delivered; a permanent bounce marks it bounced and stops every later email to the address, in any organization", async () => {
-    const ok = await sendEmail(a, "ada@example.test");
+    const ok = await r.sendEmail(a, "ada@example.test");
     expect(ok).toMatchObject({ status: "sent", provider: "resend" });
-    expect((await post({ type: "email.delivered", data: { email_id: ok.providerMessageId } })).status).toBe(204);
-    expect((await emailLog(a)).find((d) => d.id === ok.id)).toMatchObject({ status: "delivered", error: null });
+    expect((await r.postEvent({ type: "email.delivered", data: { email_id: ok.providerMessageId } })).status).toBe(204);
+    expect((await r.emailLog(a)).find((d) => d.id === ok.id)).toMatchObject({ status: "delivered", error: null });
 
-    const bad = await sendEmail(a, "gone@example.test");
+    const bad = await r.sendEmail(a, "gone@example.test");
     const bounce = { type: "Permanent", subType: "General", message: "550 5.1.1 user unknown" };
-    const res = await post({ type: "email.bounced", data: { email_id: bad.providerMessageId, to: ["gone@example.test"], bounce } });
+    const res = await r.postEvent({ type: "email.bounced", data: { email_id: bad.providerMessageId, to: ["gone@example.test"], bounce } });
     expect(res.status).toBe(204);
-    expect((await emailLog(a)).find((d) => d.id === bad.id)).toMatchObject({
+    expect((await r.emailLog(a)).find((d) => d.id === bad.id)).toMatchObject({
       status: "bounced",
       error: "bounced (Permanent, General): 550 5.1.1 user unknown",
     });
 
-    const sentBefore = resend.sent.length;
-    const again = await sendEmail(a, "gone@example.test");
-    const elsewhere = await sendEmail(b, "GONE@example.test");
-    expect(resend.sent.length).toBe(sentBefore);
+    const sentBefore = r.resend.sent.length;
+    const again = await r.sendEmail(a, "gone@example.test");
+    const elsewhere = await r.sendEmail(b, "GONE@example.test");
+    expect(r.resend.sent.length).toBe(sentBefore);
     for (const d of [again, elsewhere]) {
       expect(d).toMatchObject({ status: "suppressed", provider: "none" });
       expect(d.error).toMatch(/^the address hard-bounced on .*; no more email is sent to it$/);
     }
     // Other addresses still go out.
-    expect(await sendEmail(a, "still@example.test")).toMatchObject({ status: "sent" });
+    expect(await r.sendEmail(a, "still@example.test")).toMatchObject({ status: "sent" });
   });
 
   it("a transient bounce is logged but does not suppress; a complaint suppresses the address for that organization only", async () => {
-    const soft = await sendEmail(a, "full@example.test");
-    await post({
+    const soft = await r.sendEmail(a, "full@example.test");
+    await r.postEvent({
       type: "email.bounced",
       data: { email_id: soft.providerMessageId, bounce: { type: "Transient", subType: "MailboxFull" } },
     });
-    expect((await emailLog(a)).find((d) => d.id === soft.id)).toMatchObject({
+    expect((await r.emailLog(a)).find((d) => d.id === soft.id)).toMatchObject({
       status: "bounced",
       error: "bounced (Transient, MailboxFull)",
     });
-    expect(await sendEmail(a, "full@example.test")).toMatchObject({ status: "sent" });
+    expect(await r.sendEmail(a, "full@example.test")).toMatchObject({ status: "sent" });
 
-    const annoyed = await sendEmail(a, "annoyed@example.test");
-    expect((await post({ type: "email.complained", data: { email_id: annoyed.providerMessageId } })).status).toBe(204);
-    expect((await sendEmail(a, "annoyed@example.test")).error).toMatch(/marked an email as spam/);
-    expect(await sendEmail(b, "annoyed@example.test")).toMatchObject({ status: "sent" });
+    const annoyed = await r.sendEmail(a, "annoyed@example.test");
+    expect((await r.postEvent({ type: "email.complained", data: { email_id: annoyed.providerMessageId } })).status).toBe(204);
+    expect((await r.sendEmail(a, "annoyed@example.test")).error).toMatch(/marked an email as spam/);
+    expect(await r.sendEmail(b, "annoyed@example.test")).toMatchObject({ status: "sent" });
   });
 
   it("refuse an unsigned, wrongly signed, changed or stale webhook (400 invalid_signature) and change nothing", async () => {
-    const sent = await sendEmail(b, "keep@example.test");
+    const sent = await r.sendEmail(b, "keep@example.test");
     const event = { type: "email.bounced", data: { email_id: sent.providerMessageId, bounce: { type: "Permanent" } } };
     const otherSecret = `whsec_${Buffer.from("another-secret-of-32-bytes-long!").toString("base64")}`;
-    expectProblem(await post(event, { secret: otherSecret }), 400, "invalid_signature");
-    expectProblem(await post(event, { tamper: (body) => body.replace('"Permanent"', '"Transient"') }), 400, "invalid_signature");
-    expectProblem(await post(event, { ageSeconds: 6 * 60 }), 400, "invalid_signature");
-    const signed = resendWebhook(SECRET, event, { id: "msg_nosig", timestampSeconds: Math.floor(t.deps.now() / 1000) });
+    expectProblem(await r.postEvent(event, { secret: otherSecret }), 400, "invalid_signature");
+    expectProblem(await r.postEvent(event, { tamper: (body) => body.replace('"Permanent"', '"Transient"') }), 400, "invalid_signature");
+    expectProblem(await r.postEvent(event, { ageSeconds: 6 * 60 }), 400, "invalid_signature");
+    const signed = resendWebhook(RESEND_WEBHOOK_SECRET, event, { id: "msg_nosig", timestampSeconds: Math.floor(t.deps.now() / 1000) });
     expectProblem(
       await call(t, "POST", "/v1/notifications/email/events", { raw: signed.body, headers: { "content-type": "application/json" } }),
       400,
       "invalid_signature",
     );
     // Signed but not an email event.
-    expectProblem(await post({ type: "email.bounced", data: {} }), 400, "bad_request");
-    expect((await emailLog(b)).find((d) => d.id === sent.id)).toMatchObject({ status: "sent" });
-    expect(await sendEmail(b, "keep@example.test")).toMatchObject({ status: "sent" });
+    expectProblem(await r.postEvent({ type: "email.bounced", data: {} }), 400, "bad_request");
+    expect((await r.emailLog(b)).find((d) => d.id === sent.id)).toMatchObject({ status: "sent" });
+    expect(await r.sendEmail(b, "keep@example.test")).toMatchObject({ status: "sent" });
     // An event about an email that is not ours, or one we do not act on, changes nothing.
-    expect((await post({ type: "email.bounced", data: { email_id: "re_not_ours" } })).status).toBe(204);
-    expect((await post({ type: "email.opened", data: { email_id: sent.providerMessageId } })).status).toBe(204);
+    expect((await r.postEvent({ type: "email.bounced", data: { email_id: "re_not_ours" } })).status).toBe(204);
+    expect((await r.postEvent({ type: "email.opened", data: { email_id: sent.providerMessageId } })).status).toBe(204);
   });
 
   it("is 404 where email does not go through Resend (the local provider)", async () => {
     const local = await createTestApp();
     try {
-      const signed = resendWebhook(SECRET, { type: "email.delivered", data: { email_id: "re_1" } }, { id: "msg_1", timestampSeconds: 1 });
+      const signed = resendWebhook(
+        RESEND_WEBHOOK_SECRET,
+        { type: "email.delivered", data: { email_id: "re_1" } },
+        { id: "msg_1", timestampSeconds: 1 },
+      );
       expectProblem(
         await call(local, "POST", "/v1/notifications/email/events", { raw: signed.body, headers: signed.headers }),
         404,

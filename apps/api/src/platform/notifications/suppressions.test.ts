@@ -3,60 +3,22 @@ import { emailSuppressionLifts } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMember, createSecretKey, expectProblem, expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
-import { call, createTestApp, type TestApp } from "../../../test/harness.js";
-import { resendWebhook, startResendStandIn } from "../../../test/provider-standins.js";
-import { deliverOutbox, email, enqueue } from "../../lib/outbox.js";
+import { call, type TestApp } from "../../../test/harness.js";
+import { type ResendApp, resendApp } from "../../../test/resend-fixtures.js";
 
-const KEY = "re_test_key_0123456789";
-const SECRET = `whsec_${Buffer.from("gatherkit-resend-webhook-secret!").toString("base64")}`;
-
+let r: ResendApp;
 let t: TestApp;
 let a: TestOrg;
 let b: TestOrg;
-let resend: Awaited<ReturnType<typeof startResendStandIn>>;
 beforeAll(async () => {
-  resend = await startResendStandIn(KEY);
-  t = await createTestApp({
-    env: {
-      EMAIL_PROVIDER: "resend",
-      RESEND_API_KEY: KEY,
-      RESEND_API_URL: resend.url,
-      EMAIL_FROM: "Plans <plans@example.test>",
-      RESEND_WEBHOOK_SECRET: SECRET,
-    },
-  });
-  a = await newOrg(t);
-  b = await newOrg(t);
+  r = await resendApp();
+  ({ t, a, b } = r);
 });
-afterAll(async () => {
-  t.close();
-  await resend.close();
-});
+afterAll(() => r.close());
 
-let n = 0;
-/** Queues and delivers one email of `org` to `to`, answering its log entry. */
-async function sendEmail(org: TestOrg, to: string): Promise<NotificationDelivery> {
-  n++;
-  await enqueue(t.deps.db, email({ to, subject: `Hello ${n}`, text: "Body", template: "plan_finalized", data: {} }), {
-    orgId: org.org.id,
-    now: t.deps.now(),
-  });
-  await deliverOutbox(t.deps);
-  const log = expectStatus<Page<NotificationDelivery>>(
-    await call(t, "GET", "/v1/notifications/deliveries?channel=email", { token: org.secretKey }),
-    200,
-  ).data;
-  const entry = log.find((d) => d.to === to);
-  if (!entry) throw new Error(`no email to ${to} in the log`);
-  return entry;
-}
-
-let ids = 0;
+/** Resend tells the API `type` happened to an email. */
 async function resendSays(type: string, data: Record<string, unknown>) {
-  ids++;
-  const signed = resendWebhook(SECRET, { type, data }, { id: `msg_sup${ids}`, timestampSeconds: Math.floor(t.deps.now() / 1000) });
-  const res = await call(t, "POST", "/v1/notifications/email/events", { raw: signed.body, headers: signed.headers });
-  expect(res.status).toBe(204);
+  expect((await r.postEvent({ type, data })).status).toBe(204);
 }
 const hardBounce = (d: NotificationDelivery) =>
   resendSays("email.bounced", {
@@ -72,9 +34,9 @@ const lift = (token: string, address: string, scope: "organization" | "global") 
 
 describe("email suppressions", () => {
   it("an admin lifts the organization's own suppression: the lift is kept for audit, the next email goes, a new complaint suppresses again", async () => {
-    const first = await sendEmail(a, "annoyed@example.test");
+    const first = await r.sendEmail(a, "annoyed@example.test");
     await complaint(first);
-    expect(await sendEmail(a, "annoyed@example.test")).toMatchObject({ status: "suppressed" });
+    expect(await r.sendEmail(a, "annoyed@example.test")).toMatchObject({ status: "suppressed" });
     expect(await list(a)).toContainEqual(
       expect.objectContaining({ address: "annoyed@example.test", scope: "organization", reason: "complained", liftable: true }),
     );
@@ -85,26 +47,26 @@ describe("email suppressions", () => {
     expect(audit).toMatchObject({ orgId: a.org.id, scope: a.org.id, address: "annoyed@example.test", liftedBy: a.user.id });
     expect((await list(a)).map((s) => s.address)).not.toContain("annoyed@example.test");
 
-    const sentBefore = resend.sent.length;
-    const next = await sendEmail(a, "annoyed@example.test");
+    const sentBefore = r.resend.sent.length;
+    const next = await r.sendEmail(a, "annoyed@example.test");
     expect(next).toMatchObject({ status: "sent" });
-    expect(resend.sent.length).toBe(sentBefore + 1);
+    expect(r.resend.sent.length).toBe(sentBefore + 1);
 
     // Lifted already: nothing left to lift.
     expectProblem(await lift(a.ownerToken, "annoyed@example.test", "organization"), 404, "suppression_not_found");
     // They complain again: suppressed again.
     await complaint(next);
-    expect(await sendEmail(a, "annoyed@example.test")).toMatchObject({ status: "suppressed" });
+    expect(await r.sendEmail(a, "annoyed@example.test")).toMatchObject({ status: "suppressed" });
   });
 
   it("another organization's suppression is 404 and invisible; staff may list but not lift", async () => {
-    const d = await sendEmail(b, "b-only@example.test");
+    const d = await r.sendEmail(b, "b-only@example.test");
     await complaint(d);
     expect((await list(b)).map((s) => s.address)).toContain("b-only@example.test");
     expect((await list(a)).map((s) => s.address)).not.toContain("b-only@example.test");
     expectProblem(await lift(a.secretKey, "b-only@example.test", "organization"), 404, "suppression_not_found");
     expectProblem(await lift(a.secretKey, "b-only@example.test", "global"), 404, "suppression_not_found");
-    expect(await sendEmail(b, "b-only@example.test")).toMatchObject({ status: "suppressed" });
+    expect(await r.sendEmail(b, "b-only@example.test")).toMatchObject({ status: "suppressed" });
 
     const staff = await addMember(t, b, "staff");
     expect((await list(b, staff.accessToken)).map((s) => s.address)).toContain("b-only@example.test");
@@ -123,10 +85,10 @@ describe("email suppressions", () => {
   });
 
   it("a hard bounce is lifted only by the organization whose email bounced; a re-bounce suppresses again", async () => {
-    const gone = await sendEmail(a, "gone@example.test");
+    const gone = await r.sendEmail(a, "gone@example.test");
     await hardBounce(gone);
     // b emailed the address too (suppressed): it sees the global suppression but may not lift it.
-    expect(await sendEmail(b, "gone@example.test")).toMatchObject({ status: "suppressed" });
+    expect(await r.sendEmail(b, "gone@example.test")).toMatchObject({ status: "suppressed" });
     expect((await list(b)).find((s) => s.address === "gone@example.test")).toMatchObject({ scope: "global", liftable: false });
     expectProblem(await lift(b.secretKey, "gone@example.test", "global"), 403, "suppression_not_liftable");
     // An organization that never emailed it does not learn of it.
@@ -136,18 +98,18 @@ describe("email suppressions", () => {
 
     expect((await list(a)).find((s) => s.address === "gone@example.test")).toMatchObject({ scope: "global", liftable: true });
     expectStatus(await lift(a.secretKey, "gone@example.test", "global"), 200);
-    const retry = await sendEmail(a, "gone@example.test");
+    const retry = await r.sendEmail(a, "gone@example.test");
     expect(retry).toMatchObject({ status: "sent" });
-    expect(await sendEmail(b, "gone@example.test")).toMatchObject({ status: "sent" });
+    expect(await r.sendEmail(b, "gone@example.test")).toMatchObject({ status: "sent" });
 
     await hardBounce(retry);
-    expect(await sendEmail(a, "gone@example.test")).toMatchObject({ status: "suppressed" });
-    expect(await sendEmail(b, "gone@example.test")).toMatchObject({ status: "suppressed" });
+    expect(await r.sendEmail(a, "gone@example.test")).toMatchObject({ status: "suppressed" });
+    expect(await r.sendEmail(b, "gone@example.test")).toMatchObject({ status: "suppressed" });
   });
 
   it("pages through suppressions with a cursor, and refuses a cursor it did not hand out", async () => {
     const org = await newOrg(t);
-    for (const i of [1, 2, 3]) await complaint(await sendEmail(org, `page${i}@example.test`));
+    for (const i of [1, 2, 3]) await complaint(await r.sendEmail(org, `page${i}@example.test`));
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

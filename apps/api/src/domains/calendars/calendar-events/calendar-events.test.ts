@@ -1,10 +1,11 @@
 import type { Calendar, CalendarEvent, Client } from "@gatherkit/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connectedClient } from "../../../../test/calendar-fixtures.js";
-import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
-import { type GoogleStandIn, STANDIN_ACCOUNT, startGoogleStandIn } from "../../../../test/google-standin.js";
-import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
+import { type CalendarApp, calendarApp } from "../../../../test/calendar-fixtures.js";
+import { expectProblem, expectStatus, type TestOrg } from "../../../../test/fixtures.js";
+import { type GoogleStandIn, STANDIN_ACCOUNT } from "../../../../test/google-standin.js";
+import { call, type TestApp } from "../../../../test/harness.js";
 
+let app: CalendarApp;
 let g: GoogleStandIn;
 let t: TestApp;
 let org: TestOrg;
@@ -12,16 +13,10 @@ let other: TestOrg;
 let client: Client;
 
 beforeAll(async () => {
-  g = await startGoogleStandIn();
-  t = await createTestApp({ env: g.env });
-  org = await newOrg(t);
-  other = await newOrg(t);
-  client = await connectedClient(t, org);
+  app = await calendarApp();
+  ({ g, t, org, other, client } = app);
 });
-afterAll(async () => {
-  t.close();
-  await g.close();
-});
+afterAll(() => app.close());
 beforeEach(() => {
   g.script = () => undefined;
 });

@@ -1,31 +1,24 @@
 import type { Client } from "@gatherkit/core";
 import ICAL from "ical.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectedClient } from "../../../../test/calendar-fixtures.js";
-import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
-import { type GoogleStandIn, startGoogleStandIn } from "../../../../test/google-standin.js";
-import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
+import { type CalendarApp, calendarApp } from "../../../../test/calendar-fixtures.js";
+import { expectProblem, expectStatus, type TestOrg } from "../../../../test/fixtures.js";
+import { call, type TestApp } from "../../../../test/harness.js";
 
 const TEAM = "team@group.calendar.google.com";
 const path = (c: Client) => `/v1/clients/${c.id}/calendars/${encodeURIComponent(TEAM)}`;
 
-let g: GoogleStandIn;
+let app: CalendarApp;
 let t: TestApp;
 let org: TestOrg;
 let other: TestOrg;
 let client: Client;
 
 beforeAll(async () => {
-  g = await startGoogleStandIn();
-  t = await createTestApp({ env: g.env });
-  org = await newOrg(t);
-  other = await newOrg(t);
-  client = await connectedClient(t, org);
+  app = await calendarApp();
+  ({ t, org, other, client } = app);
 });
-afterAll(async () => {
-  t.close();
-  await g.close();
-});
+afterAll(() => app.close());
 
 describe(".ics export of a client's calendar", () => {
   it("exports timed, all-day and recurring events that ical.js reads back as they were", async () => {

@@ -2,16 +2,17 @@ import type { CalendarJob, Client } from "@gatherkit/core";
 import { outbox } from "@gatherkit/db";
 import { isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectedClient } from "../../../../test/calendar-fixtures.js";
-import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
-import { type GoogleStandIn, startGoogleStandIn } from "../../../../test/google-standin.js";
-import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
+import { type CalendarApp, calendarApp } from "../../../../test/calendar-fixtures.js";
+import { expectProblem, expectStatus, type TestOrg } from "../../../../test/fixtures.js";
+import type { GoogleStandIn } from "../../../../test/google-standin.js";
+import { call, type TestApp } from "../../../../test/harness.js";
 import { deliverOutbox } from "../../../lib/outbox.js";
 import { JOB_CHUNK } from "./jobs.service.js";
 
 const TEAM = "team@group.calendar.google.com";
 const HOLIDAYS = "holidays@group.calendar.google.com"; // read-only for the connection
 
+let app: CalendarApp;
 let g: GoogleStandIn;
 let t: TestApp;
 let org: TestOrg;
@@ -19,16 +20,10 @@ let other: TestOrg;
 let client: Client;
 
 beforeAll(async () => {
-  g = await startGoogleStandIn();
-  t = await createTestApp({ env: g.env });
-  org = await newOrg(t);
-  other = await newOrg(t);
-  client = await connectedClient(t, org);
+  app = await calendarApp();
+  ({ g, t, org, other, client } = app);
 });
-afterAll(async () => {
-  t.close();
-  await g.close();
-});
+afterAll(() => app.close());
 
 const job = async (id: string) =>
   expectStatus<CalendarJob>(await call(t, "GET", `/v1/clients/${client.id}/jobs/${id}`, { token: org.secretKey }), 200);

@@ -2,16 +2,17 @@ import type { Client, Plan, Proposal, SyncRule } from "@gatherkit/core";
 import { calendarSyncedItems, calendarSyncRules, outbox } from "@gatherkit/db";
 import { and, eq, isNull, ne } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connectedClient } from "../../../../test/calendar-fixtures.js";
-import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
-import { type GoogleStandIn, startGoogleStandIn } from "../../../../test/google-standin.js";
-import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
+import { type CalendarApp, calendarApp } from "../../../../test/calendar-fixtures.js";
+import { expectProblem, expectStatus, type TestOrg } from "../../../../test/fixtures.js";
+import type { GoogleStandIn } from "../../../../test/google-standin.js";
+import { call, type TestApp } from "../../../../test/harness.js";
 import { newPlan } from "../../../../test/plan-fixtures.js";
 import { deliverOutbox, PARKED } from "../../../lib/outbox.js";
 import { syncRule } from "../sync.js";
 
 const TEAM = "team@group.calendar.google.com";
 
+let app: CalendarApp;
 let g: GoogleStandIn;
 let t: TestApp;
 let org: TestOrg;
@@ -19,16 +20,10 @@ let other: TestOrg;
 let client: Client;
 
 beforeAll(async () => {
-  g = await startGoogleStandIn();
-  t = await createTestApp({ env: g.env });
-  org = await newOrg(t);
-  other = await newOrg(t);
-  client = await connectedClient(t, org);
+  app = await calendarApp();
+  ({ g, t, org, other, client } = app);
 });
-afterAll(async () => {
-  t.close();
-  await g.close();
-});
+afterAll(() => app.close());
 beforeEach(() => {
   g.script = () => undefined;
 });

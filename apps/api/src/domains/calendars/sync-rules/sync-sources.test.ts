@@ -2,17 +2,18 @@ import type { Booking, Client, SyncRule } from "@gatherkit/core";
 import { outbox } from "@gatherkit/db";
 import { and, isNull, ne } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectedClient } from "../../../../test/calendar-fixtures.js";
+import { type CalendarApp, calendarApp } from "../../../../test/calendar-fixtures.js";
 import { newEvent } from "../../../../test/event-fixtures.js";
-import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
-import { type GoogleStandIn, startGoogleStandIn } from "../../../../test/google-standin.js";
+import { expectProblem, expectStatus, type TestOrg } from "../../../../test/fixtures.js";
+import type { GoogleStandIn } from "../../../../test/google-standin.js";
 import { newGuest, rsvpSettings } from "../../../../test/guest-fixtures.js";
-import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
+import { call, type TestApp } from "../../../../test/harness.js";
 import { booked, inMinutes, newPlace } from "../../../../test/place-fixtures.js";
 import { deliverOutbox, PARKED } from "../../../lib/outbox.js";
 
 const TEAM = "team@group.calendar.google.com";
 
+let app: CalendarApp;
 let g: GoogleStandIn;
 let t: TestApp;
 let org: TestOrg;
@@ -20,16 +21,10 @@ let other: TestOrg;
 let client: Client;
 
 beforeAll(async () => {
-  g = await startGoogleStandIn();
-  t = await createTestApp({ env: g.env });
-  org = await newOrg(t);
-  other = await newOrg(t);
-  client = await connectedClient(t, org);
+  app = await calendarApp();
+  ({ g, t, org, other, client } = app);
 });
-afterAll(async () => {
-  t.close();
-  await g.close();
-});
+afterAll(() => app.close());
 
 async function settle() {
   for (let i = 0; i < 100; i++) {

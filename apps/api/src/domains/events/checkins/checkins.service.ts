@@ -242,48 +242,12 @@ export async function checkIn(deps: Deps, caller: Caller | null, listId: string,
   if (list.ticketTypeIds !== null && !list.ticketTypeIds.includes(ticket.ticketTypeId)) {
     throw new ApiError(422, "ticket_not_on_list", `This list (${list.name}) does not admit the type of ticket ${ticket.code}.`);
   }
-  const id = newId("checkin");
-  const now = deps.now();
   const stillValid = sql`EXISTS (SELECT 1 FROM ${tickets} WHERE ${tickets.id} = ${ticket.id} AND ${tickets.status} = 'valid')`;
-  const insert = insertWhen(
-    deps.db,
-    checkins,
-    {
-      id,
-      orgId: list.orgId,
-      eventId: list.eventId,
-      listId: list.id,
-      targetType: "ticket",
-      targetId: ticket.id,
-      checkedInAt: now,
-      checkedInBy: actorOf(who),
-      undoneAt: null,
-      undoneBy: null,
-    },
-    stillValid,
-  )
-    .onConflictDoNothing()
-    .returning({ id: checkins.id });
-  resumeOnCommit(deps, id, sql`EXISTS (SELECT 1 FROM ${checkins} WHERE ${checkins.id} = ${id})`);
-  await guardedWrite(deps, [insert, enqueueCheckinsChanged(deps, list.orgId, list.eventId, list.id)], {
-    written: ([rows]) => (rows.length > 0 ? true : undefined),
-    explain: async () => {
-      const live = await readCheckin(deps, and(eq(checkins.listId, list.id), eq(checkins.targetId, ticket.id), isNull(checkins.undoneAt)));
-      if (live) {
-        throw new ApiError(
-          409,
-          "already_checked_in",
-          `Ticket ${ticket.code} was already checked in at ${live.checkedInAt} by ${await describeActor(deps, live.checkedInBy)}.`,
-        );
-      }
-      const [now] = await deps.db.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, ticket.id)).limit(1);
-      if (now?.status === "void") throw ticketVoid(ticket.code);
-      throw conflict("The ticket changed while it was being checked in; try again.");
-    },
+  return writeCheckin(deps, list, { type: "ticket", id: ticket.id, name: `Ticket ${ticket.code}` }, actorOf(who), stillValid, async () => {
+    const [now] = await deps.db.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, ticket.id)).limit(1);
+    if (now?.status === "void") throw ticketVoid(ticket.code);
+    throw conflict("The ticket changed while it was being checked in; try again.");
   });
-  const done = await readCheckin(deps, eq(checkins.id, id));
-  if (!done) throw notFound("Check-in");
-  return done;
 }
 
 /** The check-in on `list` this request wrote before it died (`resumeOnCommit`), if it resumes one. */
@@ -321,8 +285,32 @@ async function checkInGuest(deps: Deps, list: CheckinListRow, token: string, act
   if (!guest || !(await tokenMatches(deps, token, guest))) throw linkInvalid();
   if (guest.eventId !== list.eventId) throw new ApiError(422, "guest_not_on_list", `${guest.name} is a guest of another event.`);
   if (!list.admitsGuests) throw new ApiError(422, "guest_not_on_list", `This list (${list.name}) admits tickets only, not guests.`);
-  const id = newId("checkin");
   const stillConfirmed = sql`EXISTS (SELECT 1 FROM ${guests} WHERE ${guests.id} = ${guest.id} AND ${guests.status} = 'confirmed')`;
+  return writeCheckin(deps, list, { type: "guest", id: guest.id, name: guest.name }, actor, stillConfirmed, async () => {
+    const [now] = await deps.db.select({ status: guests.status }).from(guests).where(eq(guests.id, guest.id)).limit(1);
+    throw new ApiError(
+      409,
+      "guest_not_confirmed",
+      `${guest.name} is ${now?.status ?? "no longer a guest"}, not confirmed: do not admit them.`,
+    );
+  });
+}
+
+/**
+ * The one check-in write, for a ticket or a guest: the row goes in only if `admitted` holds as the
+ * statement runs, and the partial unique index (one live check-in per target and list) lets one of
+ * any number of concurrent scans through. When nothing was written: 409 `already_checked_in` (when
+ * and by whom) if a live check-in is there, else `refused` says why the target is not admitted.
+ */
+async function writeCheckin(
+  deps: Deps,
+  list: CheckinListRow,
+  target: { type: "ticket" | "guest"; id: string /** How the answer names it: `Ticket ABC…` or the guest's name. */; name: string },
+  actor: string,
+  admitted: SQL,
+  refused: () => Promise<never>,
+): Promise<Checkin> {
+  const id = newId("checkin");
   const insert = insertWhen(
     deps.db,
     checkins,
@@ -331,14 +319,14 @@ async function checkInGuest(deps: Deps, list: CheckinListRow, token: string, act
       orgId: list.orgId,
       eventId: list.eventId,
       listId: list.id,
-      targetType: "guest",
-      targetId: guest.id,
+      targetType: target.type,
+      targetId: target.id,
       checkedInAt: deps.now(),
       checkedInBy: actor,
       undoneAt: null,
       undoneBy: null,
     },
-    stillConfirmed,
+    admitted,
   )
     .onConflictDoNothing()
     .returning({ id: checkins.id });
@@ -346,20 +334,15 @@ async function checkInGuest(deps: Deps, list: CheckinListRow, token: string, act
   await guardedWrite(deps, [insert, enqueueCheckinsChanged(deps, list.orgId, list.eventId, list.id)], {
     written: ([rows]) => (rows.length > 0 ? true : undefined),
     explain: async () => {
-      const live = await readCheckin(deps, and(eq(checkins.listId, list.id), eq(checkins.targetId, guest.id), isNull(checkins.undoneAt)));
+      const live = await readCheckin(deps, and(eq(checkins.listId, list.id), eq(checkins.targetId, target.id), isNull(checkins.undoneAt)));
       if (live) {
         throw new ApiError(
           409,
           "already_checked_in",
-          `${guest.name} was already checked in at ${live.checkedInAt} by ${await describeActor(deps, live.checkedInBy)}.`,
+          `${target.name} was already checked in at ${live.checkedInAt} by ${await describeActor(deps, live.checkedInBy)}.`,
         );
       }
-      const [now] = await deps.db.select({ status: guests.status }).from(guests).where(eq(guests.id, guest.id)).limit(1);
-      throw new ApiError(
-        409,
-        "guest_not_confirmed",
-        `${guest.name} is ${now?.status ?? "no longer a guest"}, not confirmed: do not admit them.`,
-      );
+      return refused();
     },
   });
   const done = await readCheckin(deps, eq(checkins.id, id));

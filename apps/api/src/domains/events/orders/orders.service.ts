@@ -327,7 +327,7 @@ async function finishOrder(deps: Deps, event: EventRow, held: OrderRow, lines: O
     await releaseOrder(deps, held, "cancelled");
     throw new ApiError(503, "payment_provider_error", "The payments provider did not answer: nothing was held or charged. Try again.");
   }
-  return opened.answer ?? toOrderWithAccess(deps, opened.row, lines, [], opened.intent);
+  return opened.answer;
 }
 
 /** A new order row for a hold of `r` by `buyer`, written as of `now` (paid at once when free). */
@@ -402,14 +402,25 @@ export async function offerHold(
   return inserted[0] ?? null;
 }
 
-/** Opens the payment of a held order with the provider; null if it cannot be reached. */
+type OpenedPayment = { row: OrderRow; intent: PaymentIntent };
+
+/**
+ * Opens the payment of a held order with the provider; null if it cannot be reached. With
+ * `answerWith`, the request's answer once the payment is open, sealed with the write that records it.
+ */
+export async function openPayment(deps: Deps, row: OrderRow, title: string): Promise<OpenedPayment | null>;
 export async function openPayment(
   deps: Deps,
   row: OrderRow,
   title: string,
-  /** The request's answer once the payment is open, sealed with the write that records it. */
+  answerWith: (row: OrderRow, intent: PaymentIntent) => Promise<Order>,
+): Promise<(OpenedPayment & { answer: Order }) | null>;
+export async function openPayment(
+  deps: Deps,
+  row: OrderRow,
+  title: string,
   answerWith?: (row: OrderRow, intent: PaymentIntent) => Promise<Order>,
-): Promise<{ row: OrderRow; intent: PaymentIntent; answer?: Order } | null> {
+): Promise<(OpenedPayment & { answer?: Order }) | null> {
   let intent: PaymentIntent;
   try {
     intent = await paymentsProvider(deps.config).createPaymentIntent({

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem, expectStatus, newOrg, outboxEvents, type TestOrg } from "../../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 import { asVisitor, book, booked, newPlace } from "../../../../test/place-fixtures.js";
-import { startStripeStandIn } from "../../../../test/provider-standins.js";
+import { startStripeStandIn } from "../../../../test/stripe-standin.js";
 import { signWebhook } from "../../../platform/payments/provider.js";
 import { sweepBookings } from "../payments.js";
 
@@ -16,6 +16,8 @@ import { sweepBookings } from "../payments.js";
  */
 const WEBHOOK_SECRET = "whsec_test_places_0123456789abcdef0123456789";
 let stripe: Awaited<ReturnType<typeof startStripeStandIn>>;
+/** What the API asked of Stripe at `path`, in order. */
+const stripeRequests = (path: "/v1/payment_intents" | "/v1/refunds") => stripe.requests.filter((r) => r.path === path);
 let st: TestApp; // Stripe (the stand-in)
 let local: TestApp; // the local provider
 let org: TestOrg;
@@ -82,7 +84,7 @@ describe("online payment (Stripe, against a stand-in of its API)", () => {
     expect(b).toMatchObject({ status: "pending_payment", price: { amount: 240, currency: "EUR" } });
     expect(b.payment).toMatchObject({ provider: "stripe", clientSecret: `${b.payment?.paymentIntentId}_secret_standin`, paidAt: null });
     expect(Date.parse(b.payment?.expiresAt ?? "")).toBeGreaterThan(clock + 14 * 60_000);
-    const created = stripe.requests("/v1/payment_intents").at(-1);
+    const created = stripeRequests("/v1/payment_intents").at(-1);
     expect(created?.body.get("amount")).toBe("240");
     expect(created?.body.get("metadata[domain]")).toBe("places");
     expect(created?.body.get("metadata[bookingId]")).toBe(b.id);
@@ -156,11 +158,11 @@ describe("online payment (Stripe, against a stand-in of its API)", () => {
     clock += 5 * 60_000 + 1;
     const taker = await booked(st, org.secretKey, { placeId: place.id, start: at(17), durationMinutes: 60 });
     expect(taker.status).toBe("pending_payment");
-    const refundsBefore = stripe.requests("/v1/refunds").length;
+    const refundsBefore = stripeRequests("/v1/refunds").length;
     const payload = intentEvent(lost, "payment_intent.succeeded");
     expect((await deliver(payload)).status).toBe(200);
     expect((await deliver(payload)).status).toBe(200); // a redelivery refunds nothing twice
-    const refunds = stripe.requests("/v1/refunds").slice(refundsBefore);
+    const refunds = stripeRequests("/v1/refunds").slice(refundsBefore);
     expect(refunds).toHaveLength(1);
     expect(refunds[0]?.body.get("payment_intent")).toBe(lost.payment?.paymentIntentId);
     expect(refunds[0]?.body.get("amount")).toBe("240");
@@ -192,9 +194,9 @@ describe("online payment (Stripe, against a stand-in of its API)", () => {
       return b;
     };
     const refundOf = async (token: string, id: string) => {
-      const before = stripe.requests("/v1/refunds").length;
+      const before = stripeRequests("/v1/refunds").length;
       const done = expectStatus<Booking>(await call(st, "POST", `/v1/bookings/${id}/cancel`, { token }), 200);
-      return { done, refunds: stripe.requests("/v1/refunds").slice(before) };
+      return { done, refunds: stripeRequests("/v1/refunds").slice(before) };
     };
     // Booker, well before the start (free until 60 minutes before): everything back.
     const early = await paidBooking(fromNow(120));
@@ -230,12 +232,11 @@ describe("online payment (Stripe, against a stand-in of its API)", () => {
     }
     const [pending] = await st.deps.db.select().from(placeBookings).where(eq(placeBookings.id, b.id));
     expect(pending).toMatchObject({ refundPending: 240, amountRefunded: 0 });
-    const before = stripe.requests("/v1/refunds").length;
+    const before = stripeRequests("/v1/refunds").length;
     await sweepBookings(st.deps);
     await sweepBookings(st.deps);
     expect(
-      stripe
-        .requests("/v1/refunds")
+      stripeRequests("/v1/refunds")
         .slice(before)
         .map((r) => r.body.get("payment_intent")),
     ).toEqual([b.payment?.paymentIntentId]);
@@ -252,7 +253,7 @@ describe("online payment (Stripe, against a stand-in of its API)", () => {
     const asked = expectStatus<Booking>(await call(st, "POST", `/v1/bookings/${b.id}/extend`, { token, body: { end: newEnd } }), 200);
     expect(asked).toMatchObject({ end: b.end, pendingExtension: { end: newEnd, price: { amount: 240, currency: "EUR" } } });
     expect(asked.payment?.clientSecret).toMatch(/_secret_standin$/);
-    const created = stripe.requests("/v1/payment_intents").at(-1);
+    const created = stripeRequests("/v1/payment_intents").at(-1);
     expect(created?.body.get("amount")).toBe("240");
     expect(created?.body.get("metadata[purpose]")).toBe("extension");
     // The extra hour is held: nobody else gets it, and a second extension waits.

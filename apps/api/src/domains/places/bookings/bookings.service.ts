@@ -21,67 +21,19 @@ import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { answerOnCommit, resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
-import { deliverSoon } from "../../../lib/outbox.js";
+import { answerOnCommit, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
-import { signParticipantToken } from "../../../lib/tokens.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { toE164 } from "../../../platform/notifications/index.js";
-import { paymentsProvider } from "../../../platform/payments/payments.service.js";
-import type { PaymentIntent } from "../../../platform/payments/provider.js";
 import { isStaff, loadPlace, type PlaceRow, rulesOf } from "../access.js";
 import { bookingRef, enqueueAvailabilityChanged } from "../events.js";
 import { enqueueBookingMessages, reminderDueAt } from "../messages.js";
 import { freeCapacitySql, occupiedWindows } from "../occupancy.js";
 import { expireBooking, settleRefund } from "../payments.js";
 import { quotedPrice, signQuote } from "../quotes.js";
-
-export type BookingRow = typeof placeBookings.$inferSelect;
-
-/** How long the booker's participant token (from a booking with a publishable key) lasts after the booking's end: time to review it. */
-export const BOOKER_ACCESS_AFTER_END_MS = 30 * 86_400_000;
-
-export function toBooking(row: BookingRow, extra: { intent?: PaymentIntent; access?: Booking["access"] } = {}): Booking {
-  const pendingExtension =
-    row.extensionExpiresAt !== null && row.extensionEndsAt !== null && row.extensionPrice !== null
-      ? {
-          end: toIso(row.extensionEndsAt),
-          price: { amount: row.extensionPrice, currency: row.currency },
-          expiresAt: toIso(row.extensionExpiresAt),
-        }
-      : null;
-  const intentId = extra.intent?.id ?? row.paymentIntentId;
-  return {
-    id: row.id,
-    placeId: row.placeId,
-    status: row.status,
-    start: toIso(row.startsAt),
-    end: toIso(row.endsAt),
-    price: { amount: row.price, currency: row.currency },
-    vehiclePlate: row.vehiclePlate,
-    contact: { name: row.contactName, email: row.contactEmail, phone: row.contactPhone },
-    createdAt: toIso(row.createdAt),
-    updatedAt: toIso(row.updatedAt),
-    cancelledAt: toIso(row.cancelledAt),
-    completedAt: toIso(row.completedAt),
-    payment: intentId
-      ? {
-          provider: intentId.startsWith("pi_local_") ? "local" : "stripe",
-          paymentIntentId: intentId,
-          clientSecret: extra.intent?.clientSecret ?? null,
-          checkoutUrl: extra.intent?.checkoutUrl ?? null,
-          publishableKey: extra.intent?.publishableKey ?? null,
-          stripeAccount: extra.intent?.stripeAccount ?? null,
-          expiresAt: row.status === "pending_payment" ? toIso(row.holdExpiresAt) : null,
-          paidAt: toIso(row.paidAt),
-          amountRefunded: row.amountRefunded + row.refundPending,
-        }
-      : null,
-    pendingExtension,
-    ...(extra.access ? { access: extra.access } : {}),
-  };
-}
+import { bookerAccess, openBookingPayment, openExtensionPayment, resumedBooking } from "./bookings.payment.js";
+import { type BookingRow, toBooking } from "./bookings.shape.js";
 
 /**
  * The booking's insert, written only if `when` holds as it runs. `createBooking` passes the
@@ -212,41 +164,6 @@ export async function createBooking(deps: Deps, caller: Caller | null, input: Cr
   return openBookingPayment(deps, place, created, visitor);
 }
 
-/** The booking this request's key holds from a create that died before opening its payment, while it still holds its spot. */
-async function resumedBooking(deps: Deps, placeId: string, now: number): Promise<BookingRow | undefined> {
-  const id = resumedFrom(deps);
-  if (!id) return undefined;
-  const [row] = await deps.db
-    .select()
-    .from(placeBookings)
-    .where(and(eq(placeBookings.id, id), eq(placeBookings.placeId, placeId)))
-    .limit(1);
-  return row?.status === "pending_payment" && (row.holdExpiresAt ?? 0) > now ? row : undefined;
-}
-
-/** Opens the payment of a booking held for it with the provider; the write recording it seals the request's answer. */
-async function openBookingPayment(deps: Deps, place: PlaceRow, created: BookingRow, visitor: boolean): Promise<Booking> {
-  const access = visitor && created.participantId ? await bookerAccess(deps, created, created.participantId) : undefined;
-  let intent: PaymentIntent;
-  try {
-    intent = await paymentsProvider(deps.config).createPaymentIntent({
-      amount: created.price,
-      currency: created.currency,
-      metadata: { domain: "places", purpose: "booking", bookingId: created.id, orgId: created.orgId, placeId: created.placeId },
-      description: `${place.name}: booking ${created.id}`,
-      idempotencyKey: `booking-${created.id}`,
-    });
-  } catch (err) {
-    deps.logger.error("creating a payment failed", { bookingId: created.id, error: err instanceof Error ? err.message : String(err) });
-    await expireBooking(deps, created, "cancelled");
-    throw new ApiError(503, "payment_provider_error", "The payments provider did not answer: nothing was held or charged. Try again.");
-  }
-  const answer = toBooking({ ...created, paymentIntentId: intent.id }, { intent, access });
-  answerOnCommit(deps, 201, answer);
-  await deps.db.update(placeBookings).set({ paymentIntentId: intent.id }).where(eq(placeBookings.id, created.id));
-  return answer;
-}
-
 /**
  * A quote: the window and price a booking of `input` would get (the same rules as a booking: 422
  * `place_closed`, `booking_too_late`, …), its free capacity as of now, and a token that makes a
@@ -275,19 +192,6 @@ export async function quoteBooking(deps: Deps, caller: Caller | null, placeId: s
     expiresAt: toIso(expiresAt),
     token,
   };
-}
-
-/** The participant token a visitor manages their booking with: until 30 days after its end. */
-async function bookerAccess(deps: Deps, b: BookingRow, participantId: string): Promise<Booking["access"]> {
-  const now = deps.now();
-  const ttlSeconds = Math.ceil((b.endsAt + BOOKER_ACCESS_AFTER_END_MS - now) / 1000);
-  const { token, expiresAt } = await signParticipantToken(
-    deps.config,
-    { sub: participantId, org: b.orgId, name: b.contactName },
-    ttlSeconds,
-    now,
-  );
-  return { token, expiresAt: expiresAt.toISOString() };
 }
 
 /**
@@ -586,42 +490,5 @@ export async function extendBooking(deps: Deps, caller: Caller | null, bookingId
       }),
   });
   if (!online) return toBooking(row);
-  let intent: PaymentIntent;
-  try {
-    intent = await paymentsProvider(deps.config).createPaymentIntent({
-      amount: difference,
-      currency: row.currency,
-      metadata: { domain: "places", purpose: "extension", bookingId: row.id, orgId: row.orgId, placeId: row.placeId, end: String(end) },
-      description: `${place.name}: extension of booking ${row.id}`,
-      idempotencyKey: `booking-extension-${row.id}-${end}-${row.updatedAt}`,
-    });
-  } catch (err) {
-    deps.logger.error("creating a payment failed", { bookingId: row.id, error: err instanceof Error ? err.message : String(err) });
-    await dropExtension(deps, row);
-    throw new ApiError(503, "payment_provider_error", "The payments provider did not answer: nothing was held or charged. Try again.");
-  }
-  const [paying] = await deps.db
-    .update(placeBookings)
-    .set({ extensionPaymentIntentId: intent.id })
-    .where(and(eq(placeBookings.id, row.id), eq(placeBookings.extensionEndsAt, end)))
-    .returning();
-  return toBooking(paying ?? row, { intent });
-}
-
-/** Lets go of a held extension (its payment could not be opened), telling the room the time is free again. */
-async function dropExtension(deps: Deps, b: BookingRow) {
-  const end = b.extensionEndsAt ?? b.endsAt;
-  await deps.db.batch([
-    deps.db
-      .update(placeBookings)
-      .set({ extensionEndsAt: null, extensionOccupiedUntil: null, extensionPrice: null, extensionExpiresAt: null })
-      .where(and(eq(placeBookings.id, b.id), eq(placeBookings.extensionEndsAt, end)))
-      .returning({ id: placeBookings.id }),
-    enqueueAvailabilityChanged(
-      deps,
-      { ...bookingRef(b), start: b.endsAt, end, occupiedUntil: b.extensionOccupiedUntil ?? b.occupiedUntil, change: "cancelled" },
-      previousStatementChanged,
-    ),
-  ]);
-  deliverSoon(deps);
+  return openExtensionPayment(deps, place, row, difference, end);
 }

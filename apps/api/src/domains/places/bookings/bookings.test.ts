@@ -14,7 +14,8 @@ import {
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 import { asVisitor, book, booked, newPlace, ROOM } from "../../../../test/place-fixtures.js";
 import { occupiedWindows } from "../occupancy.js";
-import { type BookingRow, bookingInsert, UNPAID } from "./bookings.service.js";
+import { bookingInsert, UNPAID } from "./bookings.service.js";
+import type { BookingRow } from "./bookings.shape.js";
 
 let t: TestApp;
 let org: TestOrg;
