@@ -689,6 +689,7 @@ const NOT_CRASH_TESTED: Record<string, string> = {
   // Nothing of the request's own is written: a retry simply runs again.
   "realtime.tokens.create": "writes nothing (signs a room token)",
   "places.quote": "writes nothing (a signed quote)",
+  "clients.events.importPreview": "writes nothing (a dry run of the import: parsed and checked, nothing queued)",
   "auth.refresh": "never stored (NOT_STORED: the token rides in a cookie)",
   "auth.signOut": "never stored (NOT_STORED)",
   "notifications.smsStatus": "provider callback, deduplicated by the provider's message id; sends no key",
