@@ -8,6 +8,9 @@
  * file: feeds compute their ETag from it.
  */
 
+import { zoneOffset } from "../places/zoned.js";
+import { canonicalTimeZone } from "../time.js";
+
 export interface IcsPerson {
   name?: string | null;
   email: string;
@@ -81,37 +84,10 @@ const when = (name: "DTSTART" | "DTEND", t: IcsTime) =>
 const person = (p: IcsPerson) => `${p.name ? `;CN=${param(p.name)}` : ""}:mailto:${p.email.replace(/[\r\n]/g, "")}`;
 
 /** Whether `zone` is an IANA zone name this runtime knows (what a TZID may name). */
-export function isIcsTimeZone(zone: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) return false;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isIcsTimeZone = (zone: string): boolean => canonicalTimeZone(zone) !== null;
 
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-/** The zone's offset from UTC at `ms`, in ms (whole minutes). */
-function offsetMs(zone: string, ms: number): number {
-  let f = zoneFormats.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    zoneFormats.set(zone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, Number(x.value)]));
-  const wall = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
-  return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000) * 60_000;
-}
+/** The zone's offset from UTC at `ms`, in ms, in whole minutes (what a VTIMEZONE's offsets say). */
+const offsetMs = (zone: string, ms: number): number => Math.round(zoneOffset(ms, zone) / 60_000) * 60_000;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -34,12 +34,35 @@ const remainingSql = sql.raw(`(SELECT CASE WHEN m IS NULL THEN NULL WHEN m < 0 T
  * `when`, only if it holds.
  */
 export function enqueueStockChanged(deps: Deps, orgId: string, eventId: string, when: SQL = sql`1`) {
-  const now = deps.now();
   const room = eventRoom(eventId);
   const payload = sql`json_object('room', ${room}, 'event', json_object('type', 'event.stock_changed', 'data', json_object(
     'eventId', ${eventId},
     'ticketTypes', json((SELECT json_group_array(json_object('id', tt.id, 'remaining', ${remainingSql}))
       FROM (SELECT * FROM ticket_types WHERE event_id = ${eventId} AND hidden = 0 ORDER BY sort_order, created_at) tt)))))`;
+  return enqueueRoomRow(deps, orgId, room, payload, when);
+}
+
+/**
+ * The `event.checkins_changed` outbox row of check-in list `listId`: its live check-ins counted by
+ * SQL as the statement runs (so a later check-in's message carries a later count). Put it RIGHT
+ * AFTER the check-in's insert or undo in the same batch: it goes in only if that statement wrote
+ * (`changes() > 0`). A count only — no name, code or ticket — since a published event's room is
+ * open to its public pages too.
+ */
+export function enqueueCheckinsChanged(deps: Deps, orgId: string, eventId: string, listId: string) {
+  const room = eventRoom(eventId);
+  const payload = sql`json_object('room', ${room}, 'event', json_object('type', 'event.checkins_changed', 'data', json_object(
+    'eventId', ${eventId}, 'listId', ${listId},
+    'checkedIn', (SELECT count(*) FROM checkins WHERE list_id = ${listId} AND undone_at IS NULL))))`;
+  return enqueueRoomRow(deps, orgId, room, payload, sql`changes() > 0`);
+}
+
+/**
+ * A realtime outbox row to `room` whose message (`{ room, event }`) is `payload`, computed by SQL
+ * as the statement runs, so it carries the counts of the batch it is in; written only if `when` holds.
+ */
+export function enqueueRoomRow(deps: Deps, orgId: string, room: string, payload: SQL, when: SQL) {
+  const now = deps.now();
   return insertWhen(
     deps.db,
     outbox,
@@ -56,37 +79,5 @@ export function enqueueStockChanged(deps: Deps, orgId: string, eventId: string, 
       orderKey: room,
     },
     when,
-  );
-}
-
-/**
- * The `event.checkins_changed` outbox row of check-in list `listId`: its live check-ins counted by
- * SQL as the statement runs (so a later check-in's message carries a later count). Put it RIGHT
- * AFTER the check-in's insert or undo in the same batch: it goes in only if that statement wrote
- * (`changes() > 0`). A count only — no name, code or ticket — since a published event's room is
- * open to its public pages too.
- */
-export function enqueueCheckinsChanged(deps: Deps, orgId: string, eventId: string, listId: string) {
-  const now = deps.now();
-  const room = eventRoom(eventId);
-  const payload = sql`json_object('room', ${room}, 'event', json_object('type', 'event.checkins_changed', 'data', json_object(
-    'eventId', ${eventId}, 'listId', ${listId},
-    'checkedIn', (SELECT count(*) FROM checkins WHERE list_id = ${listId} AND undone_at IS NULL))))`;
-  return insertWhen(
-    deps.db,
-    outbox,
-    {
-      id: newId("outbox"),
-      orgId,
-      kind: "realtime",
-      payload,
-      attempts: 0,
-      nextAttemptAt: now,
-      createdAt: now,
-      lastError: null,
-      sentAt: null,
-      orderKey: room,
-    },
-    sql`changes() > 0`,
   );
 }

@@ -1,5 +1,5 @@
 import { type CreateEventSession, type EventSession, newId, type UpdateEventSession } from "@gatherkit/core";
-import { eventSessions, guests, outbox, sessionSignups } from "@gatherkit/db";
+import { eventSessions, guests, sessionSignups } from "@gatherkit/db";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
@@ -10,7 +10,7 @@ import { deliverSoon } from "../../../lib/outbox.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type EventRow, loadEvent } from "../access.js";
-import { enqueueEventMessage } from "../events.js";
+import { enqueueEventMessage, enqueueRoomRow, eventRoom } from "../events.js";
 import { guestOfToken } from "../guests/guests.service.js";
 import { pickersNotified } from "./session-notices.js";
 
@@ -188,25 +188,9 @@ function agendaChanged(
       when,
     );
   }
-  const now = deps.now();
-  const payload = sql`json_object('room', ${`event:${event.id}`}, 'event', json_object('type', 'event.agenda_changed', 'data', json_object('eventId', ${event.id}, 'sessionId', ${sessionId}, 'signedUp', ${signedUp})))`;
-  return insertWhen(
-    deps.db,
-    outbox,
-    {
-      id: newId("outbox"),
-      orgId: event.orgId,
-      kind: "realtime",
-      payload,
-      attempts: 0,
-      nextAttemptAt: now,
-      createdAt: now,
-      lastError: null,
-      sentAt: null,
-      orderKey: `event:${event.id}`,
-    },
-    when ?? sql`1`,
-  );
+  const room = eventRoom(event.id);
+  const payload = sql`json_object('room', ${room}, 'event', json_object('type', 'event.agenda_changed', 'data', json_object('eventId', ${event.id}, 'sessionId', ${sessionId}, 'signedUp', ${signedUp})))`;
+  return enqueueRoomRow(deps, event.orgId, room, payload, when ?? sql`1`);
 }
 
 /** Deletes a session (organizers); the guests who picked it get a `session_cancelled` notification. */
