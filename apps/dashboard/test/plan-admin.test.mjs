@@ -178,16 +178,31 @@ describe("a plan's invites, expenses and chat", () => {
     // The balances follow: Bob paid €12.50, shared by the two (Dinner was Ada's alone: she was the only one then).
     await until(page, "gk-dash-plan >>> #balances", /Ada.*€30\.00.*€36\.25.*Bob.*€12\.50.*€6\.25.*€6\.25/);
 
+    // Shared by some: nobody ticked is refused before asking the API; Bob alone shares the museum Ada paid.
+    await until(page, `${COSTS} >>> fieldset`, /Bob.*Ada/);
+    for (const box of await page.$$($(`${COSTS} >>> input[name=sharedBy]`))) await box.click();
+    await type(page, `${COSTS} >>> #f-description`, "Museum");
+    await type(page, `${COSTS} >>> #f-amount`, "10");
+    const people = await ok("GET", `/v1/plans/${plan.id}/participants`);
+    await (await waitFor(page, `${COSTS} >>> select`)).select(people.data.find((p) => p.name === "Ada").participantId);
+    await page.click($(`${COSTS} >>> button[type=submit]`));
+    assert.match(await until(page, `${COSTS} >>> #f-split-error`, /at least one/), /at least one/);
+    await axe(page, "expense shared by nobody");
+    await page.click($(`${COSTS} >>> input[name=sharedBy][value='${bob.participant.participantId}']`));
+    assert.equal(await page.$($(`${COSTS} >>> #f-split-error`)), null, "the error goes once someone is ticked");
+    await page.click($(`${COSTS} >>> button[type=submit]`));
+    await until(page, `${COSTS} >>> tbody`, /Museum.*€10\.00.*Ada/);
+    await until(page, "gk-dash-plan >>> #balances", /Ada.*€40\.00.*€36\.25.*Bob.*€12\.50.*€16\.25/);
+
     // Delete Dinner (confirmed): gone from the list, and from the balances.
     await page.click($(`${COSTS} >>> button[aria-label='Delete the expense Dinner']`));
     await until(page, `${COSTS} >>> [role=status]`, /Dinner.*deleted/);
     assert.doesNotMatch(await page.$eval($(`${COSTS} >>> tbody`), (t) => t.textContent), /Dinner/);
-    await until(page, "gk-dash-plan >>> #balances", /Ada.*€0\.00.*€6\.25/);
+    await until(page, "gk-dash-plan >>> #balances", /Ada.*€10\.00.*€6\.25.*Bob.*€12\.50.*€16\.25/);
     const left = await ok("GET", `/v1/plans/${plan.id}/expenses`);
-    assert.deepEqual(
-      left.data.map((x) => x.description),
-      ["Taxi"],
-    );
+    assert.deepEqual(left.data.map((x) => x.description).sort(), ["Museum", "Taxi"]);
+    const museum = left.data.find((x) => x.description === "Museum");
+    assert.deepEqual(museum.split, { mode: "equal", participantIds: [bob.participant.participantId] });
 
     // Chat: the organizer deletes the spam (confirmed); it stays as deleted, for everyone.
     await page.click($(`${CHAT} >>> li[data-message='${spam.id}'] button.danger`));

@@ -1,5 +1,5 @@
 import type { Expense, PlanParticipant } from "@gatherkit/sdk";
-import { html, LitElement, nothing } from "lit";
+import { css, html, LitElement, nothing } from "lit";
 import { describe, gk } from "../api.js";
 import { FormState } from "../form.js";
 import { dateTime, field, ListController, styles } from "../ui.js";
@@ -7,12 +7,12 @@ import { money, toMinor } from "./events.js";
 
 /**
  * A plan's expenses as its organizer keeps them: the list (who paid, how much), a form to record
- * one (the payer chosen among the participants, split equally among everyone), and Delete
+ * one (the payer chosen among the participants, split equally among those ticked), and Delete
  * (confirmed). The API has no way to change an expense: a wrong one is deleted and recorded again.
  * Fires `costs-changed` (bubbling out of the shadow root) so the page can reload the balances.
  */
 export class PlanCosts extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, css`fieldset { border: 1px solid #d0d7de; border-radius: 6px; display: grid; gap: 0.35rem; }`];
   static override properties = {
     planId: { attribute: "plan-id" },
     currency: {},
@@ -84,9 +84,17 @@ export class PlanCosts extends LitElement {
                   aria-describedby=${f.errors.paidByParticipantId ? "f-payer-error" : "f-payer-hint"}>
                   ${this.people.map((p) => html`<option value=${p.participantId}>${p.name}</option>`)}
                 </select>
-                <span class="muted" id="f-payer-hint">Split equally among everyone in the plan.</span>
                 ${f.errors.paidByParticipantId ? html`<span class="field-error" id="f-payer-error">${f.errors.paidByParticipantId}</span>` : nothing}
               </label>
+              <fieldset @change=${this.#clearSplitError} aria-describedby=${f.errors["split.participantIds"] ? "f-split-error" : "f-split-hint"}>
+                <legend>Shared equally by</legend>
+                ${this.people.map(
+                  (p) =>
+                    html`<label class="inline"><input type="checkbox" name="sharedBy" value=${p.participantId} checked /> ${p.name}</label>`,
+                )}
+                <span class="muted" id="f-split-hint">Shares are worked out now: someone who joins later does not share it.</span>
+                ${f.errors["split.participantIds"] ? html`<span class="field-error" id="f-split-error">${f.errors["split.participantIds"]}</span>` : nothing}
+              </fieldset>
               <button type="submit" ?disabled=${f.busy}>${f.busy ? "Recording…" : "Record expense"}</button>
             </form>`
       }`;
@@ -95,13 +103,22 @@ export class PlanCosts extends LitElement {
   #create = async (e: SubmitEvent) => {
     const form = e.target as HTMLFormElement;
     let made: Expense | undefined;
+    const sharedBy = [...new FormData(form).getAll("sharedBy")].map(String);
+    if (sharedBy.length === 0) {
+      e.preventDefault();
+      this.#form.errors = { ...this.#form.errors, "split.participantIds": "Tick at least one person to share it." };
+      this.requestUpdate();
+      return;
+    }
+    // Everyone ticked: the plan's plain equal split (among everyone in it now).
+    const everyone = sharedBy.length === this.people.length;
     const ok = await this.#form.submit(e, async (v) => {
       made = await gk.plans.expenses.create(this.planId, {
         description: v.description ?? "",
         amount: toMinor(v.amount ?? "", this.currency),
         currency: this.currency,
         paidByParticipantId: v.paidByParticipantId ?? "",
-        split: { mode: "equal" },
+        split: everyone ? { mode: "equal" } : { mode: "equal", participantIds: sharedBy },
       });
     });
     if (ok && made) {
@@ -110,6 +127,12 @@ export class PlanCosts extends LitElement {
       form.reset();
       await this.#changed();
     }
+  };
+
+  #clearSplitError = () => {
+    const { "split.participantIds": _, ...rest } = this.#form.errors;
+    this.#form.errors = rest;
+    this.requestUpdate();
   };
 
   async #delete(x: Expense) {
