@@ -4,10 +4,14 @@ import { describe, gk } from "../api.js";
 import { BASE } from "../router.js";
 import { dateTime, ListController, styles } from "../ui.js";
 import { money } from "./events.js";
+import "./plan-chat.js";
+import "./plan-costs.js";
+import "./plan-invites.js";
 
 /**
  * One plan: its status with the lifecycle actions (complete, cancel — confirmed), the
- * participants, the proposals with their vote tallies, and who owes whom.
+ * participants, the invites, the proposals with their vote tallies, the expenses and who owes
+ * whom, and the chat (each of invites, expenses and chat its own element, in plan-*.ts).
  */
 export class PlanPage extends LitElement {
   static override styles = styles;
@@ -29,19 +33,27 @@ export class PlanPage extends LitElement {
 
   async #load() {
     try {
-      const [plan, tallies, balances] = await Promise.all([
-        gk.plans.retrieve(this.planId),
-        gk.plans.tallies(this.planId),
-        gk.plans.balances(this.planId),
-      ]);
+      const [plan, tallies] = await Promise.all([gk.plans.retrieve(this.planId), gk.plans.tallies(this.planId), this.#loadBalances()]);
       this.#plan = plan;
       this.#tallies = new Map(tallies.data.map((t) => [t.proposalId, t]));
-      this.#balances = balances;
     } catch (err) {
       this.#error = describe(err);
     }
     this.requestUpdate();
   }
+
+  async #loadBalances() {
+    this.#balances = await gk.plans.balances(this.planId);
+    this.requestUpdate();
+  }
+
+  /** An expense was recorded or deleted: the balances change. */
+  #costsChanged = () => {
+    this.#loadBalances().catch((err) => {
+      this.#actionError = `Could not reload the balances: ${describe(err)}`;
+      this.requestUpdate();
+    });
+  };
 
   override render() {
     if (this.#error) return html`<p class="error" role="alert">Could not load the plan: ${this.#error}</p>`;
@@ -80,6 +92,7 @@ export class PlanPage extends LitElement {
           </tbody>
         </table>`,
       })}
+      <gk-dash-plan-invites plan-id=${plan.id} ?open=${open}></gk-dash-plan-invites>
       <h2>Proposals and votes</h2>
       ${this.#proposals.render({
         what: "proposals",
@@ -96,11 +109,13 @@ export class PlanPage extends LitElement {
           </tbody>
         </table>`,
       })}
-      <h2>Money</h2>
+      <gk-dash-plan-costs plan-id=${plan.id} currency=${plan.currency} ?open=${open} .people=${this.#people.items}
+        @costs-changed=${this.#costsChanged}></gk-dash-plan-costs>
+      <h2>Balances</h2>
       ${
         !this.#balances || this.#balances.balances.every((b) => b.paid === 0 && b.share === 0)
           ? html`<p class="muted">No expenses yet.</p>`
-          : html`<table>
+          : html`<table id="balances">
               <caption class="muted" style="text-align:left">Balances (positive: the others owe them)</caption>
               <thead><tr><th>Who</th><th>Paid</th><th>Share</th><th>Balance</th></tr></thead>
               <tbody>
@@ -125,7 +140,8 @@ export class PlanPage extends LitElement {
                   </ul>`
                 : nothing
             }`
-      }`;
+      }
+      <gk-dash-plan-chat plan-id=${plan.id} ?open=${open}></gk-dash-plan-chat>`;
   }
 
   async #act(action: "complete" | "cancel") {
