@@ -184,6 +184,16 @@ describe("quota use per connection", () => {
     expect((await connection(client.id)).quota).toMatchObject({ callsToday: 1, rateLimitedToday: 0, backoffsToday: 0 });
   });
 
+  it("loses no count when many calls of one connection finish at once", async () => {
+    const client = await connectedClient(t, org);
+    const before = (await connection(client.id)).quota.callsToday;
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, () => call(t, "GET", `/v1/clients/${client.id}/calendars/primary/events`, { token: org.secretKey })),
+    );
+    for (const r of answers) expect(r.status).toBe(200);
+    expect((await connection(client.id)).quota.callsToday - before).toBe(16);
+  });
+
   it("counts every attempt of a call Google keeps refusing", async () => {
     const client = await connectedClient(t, org);
     g.script = (r) => (r.path.endsWith("/events") ? rate429 : undefined);
