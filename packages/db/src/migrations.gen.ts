@@ -342,5 +342,15 @@ export const migrations: { id: string; statements: string[] }[] = [
       "UPDATE `notification_deliveries` SET `notification_id` = `source_id` WHERE `notification_id` IS NULL;",
       "CREATE TRIGGER `outbox_delivery_queued` AFTER INSERT ON `outbox`\nWHEN NEW.`kind` IN ('email', 'sms', 'push', 'notify')\nBEGIN\n  INSERT OR IGNORE INTO `notification_deliveries` (`id`, `org_id`, `source_id`, `notification_id`, `channel`, `to`, `template`, `status`, `provider`, `attempts`, `created_at`, `updated_at`)\n  VALUES (\n    'dlv_' || lower(hex(randomblob(10))),\n    NEW.`org_id`,\n    NEW.`id`,\n    CASE WHEN NEW.`kind` = 'notify' THEN NEW.`id` ELSE coalesce(json_extract(NEW.`payload`, '$.notification'), NEW.`id`) END,\n    CASE WHEN NEW.`kind` = 'notify' THEN 'inbox' ELSE NEW.`kind` END,\n    CASE NEW.`kind`\n      WHEN 'notify' THEN coalesce(json_extract(NEW.`payload`, '$.subjectId'), '')\n      WHEN 'push' THEN coalesce((SELECT substr(`rest`, 1, instr(`rest` || '/', '/') - 1) FROM (SELECT substr(`endpoint`, instr(`endpoint`, '://') + 3) AS `rest` FROM `push_subscriptions` WHERE `id` = json_extract(NEW.`payload`, '$.subscriptionId'))), 'push')\n      ELSE coalesce(json_extract(NEW.`payload`, '$.to'), '')\n    END,\n    coalesce(json_extract(NEW.`payload`, CASE WHEN NEW.`kind` = 'notify' THEN '$.kind' ELSE '$.template' END), ''),\n    'queued',\n    'none',\n    0,\n    NEW.`created_at`,\n    NEW.`created_at`\n  );\nEND;"
     ]
+  },
+  {
+    "id": "0028_calendar_connection_quota",
+    "statements": [
+      "ALTER TABLE `calendar_connections` ADD `quota_day` text;",
+      "ALTER TABLE `calendar_connections` ADD `quota_calls` integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE `calendar_connections` ADD `quota_rate_limited` integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE `calendar_connections` ADD `quota_backoffs` integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE `calendar_connections` ADD `quota_last_rate_limited_at` integer;"
+    ]
   }
 ];

@@ -200,6 +200,7 @@ function calendarsFromEnv(
       calendarApi: url("GOOGLE_CALENDAR_API_URL", GOOGLE_DEFAULTS.calendarApi),
     },
     oauthStateTtlSeconds: Math.max(60, int("CALENDAR_OAUTH_STATE_TTL_SECONDS", 10 * 60)),
+    calendarListTtlSeconds: Math.min(3600, Math.max(0, int("CALENDAR_LIST_TTL_SECONDS", 60))),
   };
 }
 

@@ -136,6 +136,8 @@ export interface CalendarsConfig {
   google: { authorizeUrl: string; tokenUrl: string; revokeUrl: string; userinfoUrl: string; calendarApi: string };
   /** How long an OAuth consent may take before its `state` expires. */
   oauthStateTtlSeconds: number;
+  /** How long a client's calendar list is served from this process's memory (0: not cached). */
+  calendarListTtlSeconds: number;
 }
 
 /** Everything the app needs from the outside world; node.ts and worker.ts build it. */

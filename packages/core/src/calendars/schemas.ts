@@ -104,6 +104,31 @@ export const SetConnectionAppSchema = z
   });
 export type SetConnectionApp = z.output<typeof SetConnectionAppSchema>;
 
+export const ConnectionQuotaSchema = z
+  .object({
+    day: z.string().openapi({
+      description:
+        "The UTC day (YYYY-MM-DD) the counters count; they start again at 00:00 UTC (Google's own daily quota resets at midnight Pacific time).",
+      example: "2026-12-07",
+    }),
+    callsToday: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: "Calendar API requests sent to Google for this connection today, retries included." }),
+    rateLimitedToday: z.number().int().min(0).openapi({
+      description: "Of those, answers that were a 429 or a rate-limit 403 (`rateLimitExceeded`, `userRateLimitExceeded`, `quotaExceeded`).",
+    }),
+    backoffsToday: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: "Times a call waited (exponential back-off, Retry-After) before retrying today." }),
+    lastRateLimitedAt: z.string().nullable().openapi({ description: "When Google last answered this connection with a rate limit." }),
+  })
+  .openapi("CalendarConnectionQuota");
+export type ConnectionQuota = z.infer<typeof ConnectionQuotaSchema>;
+
 export const ConnectionSchema = z
   .object({
     clientId: ClientId,
@@ -117,6 +142,7 @@ export const ConnectionSchema = z
     expiresAt: z.string().nullable().openapi({ description: "When the current access token expires (it refreshes itself before)." }),
     invalidReason: z.string().nullable(),
     connectedAt: z.string().nullable(),
+    quota: ConnectionQuotaSchema,
   })
   .openapi("CalendarConnection");
 export type Connection = z.infer<typeof ConnectionSchema>;

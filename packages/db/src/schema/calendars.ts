@@ -55,6 +55,16 @@ export const calendarConnections = sqliteTable("calendar_connections", {
   refreshLeaseUntil: integer("refresh_lease_until"),
   invalidReason: text("invalid_reason"),
   connectedAt: integer("connected_at"),
+  /** The UTC day (YYYY-MM-DD) the quota counters below count; a call on a later day starts them again. */
+  quotaDay: text("quota_day"),
+  /** Calendar v3 requests sent to Google for this connection on `quotaDay` (every attempt, retries included). */
+  quotaCalls: integer("quota_calls").notNull().default(0),
+  /** Of those, answers that were 429 or a rate-limit 403 (rateLimitExceeded, userRateLimitExceeded, quotaExceeded). */
+  quotaRateLimited: integer("quota_rate_limited").notNull().default(0),
+  /** Back-offs (waits before a retry) on `quotaDay`. */
+  quotaBackoffs: integer("quota_backoffs").notNull().default(0),
+  /** The last rate-limited answer (epoch ms), whatever the day. */
+  quotaLastRateLimitedAt: integer("quota_last_rate_limited_at"),
   createdAt: createdAt(),
   updatedAt: integer("updated_at").notNull(),
 });

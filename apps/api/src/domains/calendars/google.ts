@@ -1,9 +1,10 @@
 import { calendarConnections } from "@gatherkit/db";
 import { OAuth2Client, OAuth2RequestError, type OAuth2Tokens } from "arctic";
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { ApiError } from "../../lib/errors.js";
 import { deliverSoon } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
+import { forgetCalendars } from "./calendars/calendar-list-cache.js";
 import { connectionInvalidNotifications } from "./notify-invalid.js";
 import { openSecret, SecretUnreadable, sealedWithOldKey, sealSecret } from "./secrets.js";
 
@@ -168,6 +169,7 @@ async function markInvalid(deps: Deps, row: ConnectionRow, reason: string): Prom
       .where(and(eq(calendarConnections.clientId, row.clientId), eq(calendarConnections.tokenVersion, row.tokenVersion))),
     ...notify,
   ]);
+  forgetCalendars(deps, row);
   deliverSoon(deps);
   deps.logger.warn("calendar connection invalid", { clientId: row.clientId, reason });
   return new ApiError(
@@ -255,42 +257,89 @@ export async function calendarApi<T>(
   for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
   let token = await accessToken(deps, orgId, clientId);
   let refreshed = false;
-  for (let attempt = 1; ; attempt++) {
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${token.token}`,
-          accept: "application/json",
-          ...(opts.body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      });
-    } catch {
-      if (attempt < MAX_ATTEMPTS) {
-        await sleep(backoff(attempt));
+  const use: QuotaUse = { calls: 0, rateLimited: 0, backoffs: 0, lastRateLimitedAt: null };
+  try {
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      use.calls++;
+      try {
+        res = await fetch(url, {
+          method,
+          headers: {
+            authorization: `Bearer ${token.token}`,
+            accept: "application/json",
+            ...(opts.body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        });
+      } catch {
+        if (attempt < MAX_ATTEMPTS) {
+          use.backoffs++;
+          await sleep(backoff(attempt));
+          continue;
+        }
+        throw new ApiError(502, "calendar_unavailable", "Google Calendar could not be reached; nothing was changed, retry.");
+      }
+      if (res.ok) {
+        const text = await res.text();
+        return text ? (JSON.parse(text) as T) : null;
+      }
+      const body = (await res.json().catch(() => ({}))) as GoogleErrorBody;
+      const reason = reasonOf(body);
+      if (res.status === 401 && !refreshed) {
+        refreshed = true;
+        token = await accessToken(deps, orgId, clientId, token.version);
         continue;
       }
-      throw new ApiError(502, "calendar_unavailable", "Google Calendar could not be reached; nothing was changed, retry.");
+      const rateLimited = res.status === 429 || (res.status === 403 && RATE_REASONS.has(reason));
+      if (rateLimited) {
+        use.rateLimited++;
+        use.lastRateLimitedAt = deps.now();
+      }
+      if ((rateLimited || res.status >= 500) && attempt < MAX_ATTEMPTS) {
+        use.backoffs++;
+        await sleep(Math.max(backoff(attempt), retryAfterMs(res) ?? 0));
+        continue;
+      }
+      throw googleProblem(res, body, reason, rateLimited, opts.notFound ?? "Calendar or event");
     }
-    if (res.ok) {
-      const text = await res.text();
-      return text ? (JSON.parse(text) as T) : null;
-    }
-    const body = (await res.json().catch(() => ({}))) as GoogleErrorBody;
-    const reason = reasonOf(body);
-    if (res.status === 401 && !refreshed) {
-      refreshed = true;
-      token = await accessToken(deps, orgId, clientId, token.version);
-      continue;
-    }
-    const rateLimited = res.status === 429 || (res.status === 403 && RATE_REASONS.has(reason));
-    if ((rateLimited || res.status >= 500) && attempt < MAX_ATTEMPTS) {
-      await sleep(Math.max(backoff(attempt), retryAfterMs(res) ?? 0));
-      continue;
-    }
-    throw googleProblem(res, body, reason, rateLimited, opts.notFound ?? "Calendar or event");
+  } finally {
+    await recordQuotaUse(deps, orgId, clientId, use);
+  }
+}
+
+interface QuotaUse {
+  calls: number;
+  rateLimited: number;
+  backoffs: number;
+  lastRateLimitedAt: number | null;
+}
+
+/** The UTC day (YYYY-MM-DD) of an instant: the day the quota counters count. */
+export const quotaDayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Adds one calendarApi call's requests to the connection's counters of the day: a single UPDATE
+ * (counters that count an earlier day start again). Counting never fails the call it counts.
+ */
+async function recordQuotaUse(deps: Deps, orgId: string, clientId: string, use: QuotaUse): Promise<void> {
+  if (use.calls === 0) return;
+  const day = quotaDayOf(deps.now());
+  const c = calendarConnections;
+  const sameDay = sql`${c.quotaDay} = ${day}`;
+  try {
+    await deps.db
+      .update(c)
+      .set({
+        quotaDay: day,
+        quotaCalls: sql`CASE WHEN ${sameDay} THEN ${c.quotaCalls} + ${use.calls} ELSE ${use.calls} END`,
+        quotaRateLimited: sql`CASE WHEN ${sameDay} THEN ${c.quotaRateLimited} + ${use.rateLimited} ELSE ${use.rateLimited} END`,
+        quotaBackoffs: sql`CASE WHEN ${sameDay} THEN ${c.quotaBackoffs} + ${use.backoffs} ELSE ${use.backoffs} END`,
+        ...(use.lastRateLimitedAt === null ? {} : { quotaLastRateLimitedAt: use.lastRateLimitedAt }),
+      })
+      .where(and(eq(c.clientId, clientId), eq(c.orgId, orgId)));
+  } catch (err) {
+    deps.logger.warn("calendar quota not recorded", { clientId, error: err instanceof Error ? err.name : "unknown" });
   }
 }
 

@@ -163,6 +163,15 @@ describe("events", () => {
 });
 
 describe("Google's errors", () => {
+  // The calendar list is these tests' way to reach Google: every list must go there, uncached.
+  let ttl = 0;
+  beforeAll(() => {
+    ttl = t.deps.config.calendars.calendarListTtlSeconds;
+    t.deps.config.calendars.calendarListTtlSeconds = 0;
+  });
+  afterAll(() => {
+    t.deps.config.calendars.calendarListTtlSeconds = ttl;
+  });
   const script = (path: string, answers: { status: number; body?: unknown; headers?: Record<string, string> }[]) => {
     let i = 0;
     g.script = (r) => (r.path.endsWith(path) && r.method === "GET" && i < answers.length ? answers[i++] : undefined);

@@ -9,7 +9,8 @@ export const list = createRoute({
   operationId: "clients.calendars.list",
   tags: ["Calendars"],
   summary: "The client's Google calendars",
-  description: "Every calendar of the connected Google account with its access role (`owner` and `writer` can take events).",
+  description:
+    "Every calendar of the connected Google account with its access role (`owner` and `writer` can take events). Served from a short-lived server cache (CALENDAR_LIST_TTL_SECONDS, 60 s by default) that a new connection, a disconnection or an invalid connection drops at once; the `Age` header says how many seconds old the list is.",
   security: security.organizer,
   request: { params: ClientParams },
   responses: {

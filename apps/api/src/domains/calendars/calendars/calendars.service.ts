@@ -1,8 +1,11 @@
 import type { Calendar } from "@gatherkit/core";
+import { calendarConnections } from "@gatherkit/db";
+import { and, eq } from "drizzle-orm";
 import { ApiError } from "../../../lib/errors.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { loadClient, type Target } from "../access.js";
 import { calendarApi } from "../google.js";
+import { cachedCalendars, forgetCalendars, rememberCalendars } from "./calendar-list-cache.js";
 
 const enc = encodeURIComponent;
 
@@ -26,9 +29,30 @@ function toCalendar(c: GoogleCalendarEntry): Calendar {
   };
 }
 
-export async function listCalendars(deps: Deps, caller: Caller | null, clientId: string): Promise<{ data: Calendar[] }> {
+/**
+ * The client's calendars: from this process's cache while fresh (see calendar-list-cache.ts),
+ * else from Google (every page), then cached. `ageSeconds`: how old the list is.
+ */
+export async function listCalendars(
+  deps: Deps,
+  caller: Caller | null,
+  clientId: string,
+): Promise<{ body: { data: Calendar[] }; ageSeconds: number }> {
   const client = await loadClient(deps, caller, clientId);
   const t = { orgId: client.orgId, clientId };
+  const [conn] = await deps.db
+    .select({ status: calendarConnections.status, connectedAt: calendarConnections.connectedAt })
+    .from(calendarConnections)
+    .where(and(eq(calendarConnections.clientId, clientId), eq(calendarConnections.orgId, t.orgId)))
+    .limit(1);
+  const connectedAt = conn?.status === "valid" ? conn.connectedAt : null;
+  if (connectedAt !== null) {
+    const hit = cachedCalendars(deps, t, connectedAt);
+    if (hit) return { body: { data: hit.data }, ageSeconds: Math.floor(hit.ageMs / 1000) };
+  } else {
+    forgetCalendars(deps, t);
+  }
+  const fetchedAt = deps.now();
   const data: Calendar[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < 10; page++) {
@@ -46,7 +70,8 @@ export async function listCalendars(deps: Deps, caller: Caller | null, clientId:
     pageToken = body?.nextPageToken;
     if (!pageToken) break;
   }
-  return { data };
+  if (connectedAt !== null) rememberCalendars(deps, t, connectedAt, fetchedAt, data);
+  return { body: { data }, ageSeconds: 0 };
 }
 
 /** 403 `calendar_not_writable` unless the connection may write events on the calendar. */

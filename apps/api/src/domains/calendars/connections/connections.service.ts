@@ -7,7 +7,8 @@ import { ApiError } from "../../../lib/errors.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { loadClient, requireStaff } from "../access.js";
-import { type ConnectionRow, oauthClientOf, secretAad, tokenColumns } from "../google.js";
+import { forgetCalendars } from "../calendars/calendar-list-cache.js";
+import { type ConnectionRow, oauthClientOf, quotaDayOf, secretAad, tokenColumns } from "../google.js";
 import { openSecret, SecretUnreadable, sealSecret, tokenKeys } from "../secrets.js";
 
 const STATE_AUDIENCE = "gatherkit-calendar-oauth";
@@ -21,8 +22,10 @@ async function connectionRow(deps: Deps, orgId: string, clientId: string): Promi
   return row;
 }
 
-function toConnection(clientId: string, row: ConnectionRow | undefined): Connection {
+function toConnection(clientId: string, row: ConnectionRow | undefined, now: number): Connection {
   const status = row?.status ?? "not_connected";
+  const day = quotaDayOf(now);
+  const today = row?.quotaDay === day;
   return {
     clientId,
     app: row?.app ?? "platform",
@@ -35,12 +38,19 @@ function toConnection(clientId: string, row: ConnectionRow | undefined): Connect
     expiresAt: status === "valid" ? toIso(row?.expiresAt ?? null) : null,
     invalidReason: status === "invalid" ? (row?.invalidReason ?? null) : null,
     connectedAt: status === "not_connected" ? null : toIso(row?.connectedAt ?? null),
+    quota: {
+      day,
+      callsToday: today ? (row?.quotaCalls ?? 0) : 0,
+      rateLimitedToday: today ? (row?.quotaRateLimited ?? 0) : 0,
+      backoffsToday: today ? (row?.quotaBackoffs ?? 0) : 0,
+      lastRateLimitedAt: toIso(row?.quotaLastRateLimitedAt ?? null),
+    },
   };
 }
 
 export async function getConnection(deps: Deps, caller: Caller | null, clientId: string): Promise<Connection> {
   const client = await loadClient(deps, caller, clientId);
-  return toConnection(clientId, await connectionRow(deps, client.orgId, clientId));
+  return toConnection(clientId, await connectionRow(deps, client.orgId, clientId), deps.now());
 }
 
 /**
@@ -247,6 +257,7 @@ export async function callback(
       updatedAt: now,
     })
     .where(eq(calendarConnections.clientId, state.clientId));
+  forgetCalendars(deps, { orgId: state.orgId, clientId: state.clientId });
   return returnUrl(state.returnTo, { calendar_connection: "connected" });
 }
 
@@ -314,4 +325,5 @@ export async function disconnect(deps: Deps, caller: Caller | null, clientId: st
       updatedAt: deps.now(),
     })
     .where(eq(calendarConnections.clientId, clientId));
+  forgetCalendars(deps, { orgId: staff.orgId, clientId });
 }
