@@ -239,16 +239,18 @@ describe("editing an event", () => {
     assert.deepEqual(page.errors, []);
   });
 
-  it("quotas: empty, a quota needs a ticket type, the API refuses one smaller than what is held, one shared by two types shows its use, at a phone's width", async () => {
+  it("quotas: empty, a quota needs a ticket type, the API refuses one smaller than what is held, one shared by two types shows its use, edited (not below what is held), deleted after a confirmation, at a phone's width", async () => {
     const { event } = await newEvent("Quotas night");
     const page = await newPage();
+    const dialogs = [];
+    page.on("dialog", (d) => dialogs.push(d.message()));
     await signIn(page);
     await openEdit(page, event);
     await inPage(page, "return root.textContent.includes('No quotas yet.')");
     await axe(page, "quotas, empty");
 
-    await type(page, `${TAG} >>> form[aria-label='New quota'] #f-name`, "Main hall");
-    await type(page, `${TAG} >>> form[aria-label='New quota'] #f-size`, "1");
+    await type(page, `${TAG} >>> form[aria-label='New quota'] #f-qName`, "Main hall");
+    await type(page, `${TAG} >>> form[aria-label='New quota'] #f-qSize`, "1");
     await page.click($(`${TAG} >>> form[aria-label='New quota'] button[type=submit]`));
     await inPage(page, "return root.querySelector('#quota-types-error')?.textContent.includes('Pick at least one ticket type')");
     await axe(page, "quotas, no ticket type picked");
@@ -260,7 +262,7 @@ describe("editing an event", () => {
     await page.click($(`${TAG} >>> form[aria-label='New quota'] button[type=submit]`));
     await waitFor(page, `${TAG} >>> form[aria-label='New quota'] p.error`);
     assert.match(await text(page, `${TAG} >>> form[aria-label='New quota'] p.error`), /more than 1/);
-    await type(page, `${TAG} >>> form[aria-label='New quota'] #f-size`, "30");
+    await type(page, `${TAG} >>> form[aria-label='New quota'] #f-qSize`, "30");
     await page.click($(`${TAG} >>> form[aria-label='New quota'] button[type=submit]`));
     await inPage(page, "return root.querySelector('[data-testid=quota-used]')?.textContent.trim() === '2 of 30'");
     assert.match(
@@ -272,9 +274,42 @@ describe("editing an event", () => {
     assert.equal(quotas[0].ticketTypeIds.length, 2);
     await axe(page, "quotas, one listed");
 
+    // Edited from the keyboard: Enter on its Edit button, the focus in its name.
+    await (await waitFor(page, `${TAG} >>> button[aria-label='Edit quota Main hall']`)).focus();
+    await page.keyboard.press("Enter");
+    await inPage(page, "return root.activeElement?.id === 'f-eqName'");
+    assert.equal(await page.$eval($(`${TAG} >>> #f-eqSize`), (i) => i.value), "30");
+    await axe(page, "quota edit form");
+    // Below the two held: the API's 409, said in the form; nothing changed.
+    await type(page, `${TAG} >>> #f-eqSize`, "1");
+    await page.click($(`${TAG} >>> form[aria-label='Edit quota Main hall'] button[type=submit]`));
+    await waitFor(page, `${TAG} >>> form[aria-label='Edit quota Main hall'] p.error`);
+    assert.match(
+      await text(page, `${TAG} >>> form[aria-label='Edit quota Main hall'] p.error`),
+      /2 of this quota are already held or sold/,
+    );
+    assert.equal((await ok("GET", `/v1/events/${event.id}/quotas`)).data[0].size, 30);
+    await type(page, `${TAG} >>> #f-eqName`, "Balcony");
+    await type(page, `${TAG} >>> #f-eqSize`, "12");
+    await page.click($(`${TAG} >>> form[aria-label='Edit quota Main hall'] button[type=submit]`));
+    await inPage(
+      page,
+      "return root.querySelector('[data-testid=quota-used]')?.textContent.trim() === '2 of 12' && root.textContent.includes('Quota Balcony saved.')",
+    );
+    assert.deepEqual(
+      (await ok("GET", `/v1/events/${event.id}/quotas`)).data.map((q) => [q.name, q.size]),
+      [["Balcony", 12]],
+    );
+
     await page.setViewport({ width: 375, height: 740 });
     assert.ok(await fitsWidth(page), "the edit page fits a phone's width");
     await axe(page, "event edit at a phone's width");
+
+    // Deleted after a confirmation: the list is empty again, and so is the API's.
+    await page.click($(`${TAG} >>> button[aria-label='Delete quota Balcony']`));
+    await inPage(page, "return root.textContent.includes('Quota Balcony deleted.') && root.textContent.includes('No quotas yet.')");
+    assert.match(dialogs.at(-1), /Delete the quota “Balcony”/);
+    assert.deepEqual((await ok("GET", `/v1/events/${event.id}/quotas`)).data, []);
     assert.deepEqual(page.errors, []);
   });
 });

@@ -77,6 +77,9 @@ export class EventEditPage extends LitElement {
   readonly #form = new FormState(this);
   readonly #typeForm = new FormState(this);
   readonly #quotaForm = new FormState(this);
+  readonly #quotaEditForm = new FormState(this);
+  /** The quota being edited (its form shows below the quotas). */
+  #editingQuota: Quota | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -294,7 +297,6 @@ export class EventEditPage extends LitElement {
 
   #quotaSection() {
     const f = this.#quotaForm;
-    const names = new Map(this.#types.map((t) => [t.id, t.name]));
     const list = this.#quotas;
     return html`<h2>Quotas</h2>
       <p class="muted">A quota is a number of places several ticket types share (a hall, early birds across types).</p>
@@ -308,26 +310,34 @@ export class EventEditPage extends LitElement {
               ? html`<p class="muted">No quotas yet.</p>`
               : html`<div class="table-wrap"><table>
           <caption class="muted" style="text-align:left">Quotas of this event</caption>
-          <thead><tr><th>Name</th><th>Used</th><th>Remaining</th><th class="optional">Ticket types</th></tr></thead>
+          <thead><tr><th>Name</th><th>Used</th><th>Remaining</th><th class="optional">Ticket types</th><th><span class="muted">Actions</span></th></tr></thead>
           <tbody>
             ${list.map(
               (q) => html`<tr>
                 <td>${q.name}</td>
                 <td data-testid="quota-used">${q.used} of ${q.size}</td>
                 <td>${q.remaining}</td>
-                <td class="optional">${q.ticketTypeIds.map((id) => names.get(id) ?? id).join(", ")}</td>
+                <td class="optional">${this.#types
+                  .filter((t) => q.ticketTypeIds.includes(t.id))
+                  .map((t) => t.name)
+                  .join(", ")}</td>
+                <td><div class="row">
+                  <button class="secondary" aria-label="Edit quota ${q.name}" aria-expanded=${this.#editingQuota?.id === q.id ? "true" : "false"} @click=${() => this.#editQuota(q)}>Edit</button>
+                  <button class="danger" aria-label="Delete quota ${q.name}" @click=${() => this.#deleteQuota(q)}>Delete</button>
+                </div></td>
               </tr>`,
             )}
           </tbody>
         </table></div>`
       }
+      ${this.#quotaEdit()}
       ${
         this.#types.length === 0
           ? nothing
           : html`<form novalidate aria-label="New quota" @submit=${this.#addQuota} @input=${this.#checkQuota} @focusout=${f.check}>
         ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
-        ${field({ label: "Quota name", name: "name", required: true, error: f.errors.name })}
-        ${field({ label: "Size", name: "size", type: "number", min: "0", step: "1", required: true, error: f.errors.size, hint: "Places shared by the ticket types below." })}
+        ${field({ label: "Quota name", name: "qName", required: true, error: f.errors.qName })}
+        ${field({ label: "Size", name: "qSize", type: "number", min: "0", step: "1", required: true, error: f.errors.qSize, hint: "Places shared by the ticket types below." })}
         <fieldset aria-describedby=${f.errors.ticketTypeIds ? "quota-types-error" : nothing}>
           <legend>Ticket types that draw on it</legend>
           ${this.#types.map((t) => html`<label class="inline"><input type="checkbox" name="ticketTypeIds" value=${t.id} /> ${t.name}</label>`)}
@@ -336,6 +346,60 @@ export class EventEditPage extends LitElement {
         <button type="submit" ?disabled=${f.busy}>${f.busy ? "Adding…" : "Add quota"}</button>
       </form>`
       }`;
+  }
+
+  #quotaEdit() {
+    const q = this.#editingQuota;
+    if (!q) return nothing;
+    const f = this.#quotaEditForm;
+    return html`<form novalidate aria-label="Edit quota ${q.name}" @submit=${this.#saveQuota} @input=${f.check} @focusout=${f.check}>
+      ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
+      ${field({ label: "Quota name", name: "eqName", value: q.name, required: true, error: f.errors.eqName })}
+      ${field({ label: "Size", name: "eqSize", type: "number", min: "0", step: "1", value: String(q.size), required: true, error: f.errors.eqSize, hint: `Not below the ${q.used} held or sold.` })}
+      <div class="row">
+        <button type="submit" ?disabled=${f.busy}>${f.busy ? "Saving…" : "Save quota"}</button>
+        <button type="button" class="secondary" @click=${() => this.#editQuota(undefined)}>Cancel</button>
+      </div>
+    </form>`;
+  }
+
+  async #editQuota(q: Quota | undefined) {
+    this.#editingQuota = q?.id === this.#editingQuota?.id ? undefined : q;
+    this.#quotaEditForm.errors = {};
+    this.#quotaEditForm.error = "";
+    this.requestUpdate();
+    await this.updateComplete;
+    if (this.#editingQuota) this.renderRoot.querySelector<HTMLInputElement>("#f-eqName")?.focus();
+  }
+
+  #saveQuota = async (e: SubmitEvent) => {
+    const q = this.#editingQuota;
+    if (!q) return;
+    let saved: Quota | undefined;
+    const ok = await this.#quotaEditForm.submit(e, async (v) => {
+      saved = await gk.events.quotas.update(this.eventId, q.id, { name: v.eqName ?? "", size: Number(v.eqSize) });
+    });
+    this.#quotaEditForm.errors = onInputs(this.#quotaEditForm.errors, { name: "eqName", size: "eqSize" });
+    if (ok && saved) {
+      this.#editingQuota = undefined;
+      this.#say(`Quota ${saved.name} saved.`);
+      await this.#loadQuotas();
+    } else this.requestUpdate();
+  };
+
+  async #deleteQuota(q: Quota) {
+    if (!confirm(`Delete the quota “${q.name}”? Its ticket types stop sharing its ${q.size} places; tickets already held or sold stay.`))
+      return;
+    try {
+      await gk.events.quotas.del(this.eventId, q.id);
+      if (this.#editingQuota?.id === q.id) this.#editingQuota = undefined;
+      this.#say(`Quota ${q.name} deleted.`);
+      await this.#loadQuotas();
+    } catch (err) {
+      this.#notice = "";
+      this.#actionError = `Could not delete the quota ${q.name}: ${describe(err)}`;
+      this.requestUpdate();
+    }
   }
 
   #picked = (form: HTMLFormElement) =>
@@ -363,11 +427,11 @@ export class EventEditPage extends LitElement {
       return;
     }
     const ok = await this.#quotaForm.submit(e, async (v) => {
-      await gk.events.quotas.create(this.eventId, { name: v.name ?? "", size: Number(v.size), ticketTypeIds });
+      await gk.events.quotas.create(this.eventId, { name: v.qName ?? "", size: Number(v.qSize), ticketTypeIds });
     });
-    this.#quotaForm.errors = onInputs(this.#quotaForm.errors, { ticketTypeIds: "ticketTypeIds" });
+    this.#quotaForm.errors = onInputs(this.#quotaForm.errors, { ticketTypeIds: "ticketTypeIds", name: "qName", size: "qSize" });
     if (ok) {
-      const name = v(form, "name");
+      const name = v(form, "qName");
       form.reset();
       this.#say(`Quota ${name} added.`);
       await this.#loadQuotas();
