@@ -84,11 +84,16 @@ describe("editing an event", () => {
   it("details: filled in from the event, checked as you type, the API's field error, saved (venue, zone, times, capacity, hold, categories), then cleared", async () => {
     const { event } = await newEvent("Fado night");
     const page = await newPage();
+    // An organizer abroad: the browser's zone is not the event's.
+    await page.emulateTimezone("America/New_York");
     await signIn(page);
     await openEdit(page, event);
     assert.equal(await page.$eval($(`${TAG} >>> #f-title`), (i) => i.value), "Fado night");
     assert.equal(await page.$eval($(`${TAG} >>> #f-timeZone`), (i) => i.value), "Europe/Lisbon");
     assert.equal(await page.$eval($(`${TAG} >>> #f-holdMinutes`), (i) => i.value), "10");
+    // The times in the event's own zone (Lisbon, UTC+1 in September), whatever the browser's.
+    assert.equal(await page.$eval($(`${TAG} >>> #f-startsAt`), (i) => i.value), "2031-09-01T20:00");
+    assert.equal(await page.$eval($(`${TAG} >>> #f-endsAt`), (i) => i.value), "2031-09-02T00:00");
     await axe(page, "event edit page");
 
     // As the organizer types: an unknown zone, a non-slug category, an end before the start.
@@ -138,9 +143,10 @@ describe("editing an event", () => {
     assert.equal(saved.capacity, 50);
     assert.equal(saved.holdMinutes, 15);
     assert.deepEqual(saved.categories, ["fado", "live-music"]);
-    assert.equal(Date.parse(saved.startsAt), Date.parse(event.startsAt));
-    // The end as typed, in the browser's time.
-    assert.equal(saved.endsAt, await page.evaluate(() => new Date("2031-09-02T01:00").toISOString()));
+    // The times are read in the event's zone as the form names it: the start kept its wall clock
+    // (20:00, now in Paris, UTC+2 in September), the end is 01:00 Paris time.
+    assert.equal(saved.startsAt, "2031-09-01T18:00:00.000Z");
+    assert.equal(saved.endsAt, "2031-09-01T23:00:00.000Z");
     await axe(page, "event edit, saved");
 
     // Cleared: no venue, no capacity, no categories.

@@ -6,13 +6,35 @@ import { BASE } from "../router.js";
 import { field, isTimeZone, styles } from "../ui.js";
 import { money, toMinor } from "./events.js";
 
-/** An ISO instant as a `datetime-local` value in the browser's time (what the create form takes too). */
-function localFrom(iso: string): string {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+/** The wall clock of `zone` at instant `ms`, as `datetime-local` parts. */
+function wallClock(ms: number, zone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
-const isoFrom = (local: string | undefined) => (local ? new Date(local).toISOString() : "");
+/** An ISO instant as a `datetime-local` value in the event's time zone. */
+const localIn = (iso: string, zone: string): string => wallClock(Date.parse(iso), zone);
+/** A `datetime-local` value read in `zone` as an ISO instant ("" when empty). */
+function isoIn(local: string | undefined, zone: string): string {
+  if (!local) return "";
+  const asUtc = Date.parse(`${local}:00Z`);
+  const offset = (t: number) => Date.parse(`${wallClock(t, zone)}:00Z`) - t;
+  let t = asUtc - offset(asUtc);
+  // Near a daylight-saving change the offset at the guess may differ from the one at the answer.
+  t = asUtc - offset(t);
+  return new Date(t).toISOString();
+}
 
 /** How many decimals `currency` has (EUR 2, JPY 0). */
 const digits = (currency: string): number =>
@@ -139,8 +161,8 @@ export class EventEditPage extends LitElement {
         ${field({ label: "City", name: "venueCity", value: ev.venue?.address.city ?? "", error: f.errors.venueCity })}
         ${field({ label: "Country", name: "venueCountry", value: ev.venue?.address.country ?? "", error: f.errors.venueCountry, hint: "Two letters, e.g. PT." })}
         ${field({ label: "Time zone", name: "timeZone", value: ev.timeZone, required: true, error: f.errors.timeZone, hint: "IANA name, e.g. Europe/Lisbon." })}
-        ${field({ label: "Starts", name: "startsAt", type: "datetime-local", value: localFrom(ev.startsAt), required: true, error: f.errors.startsAt, hint: "In your browser's time." })}
-        ${field({ label: "Ends", name: "endsAt", type: "datetime-local", value: localFrom(ev.endsAt), required: true, error: f.errors.endsAt })}
+        ${field({ label: "Starts", name: "startsAt", type: "datetime-local", value: localIn(ev.startsAt, ev.timeZone), required: true, error: f.errors.startsAt, hint: "In the event's time zone (above)." })}
+        ${field({ label: "Ends", name: "endsAt", type: "datetime-local", value: localIn(ev.endsAt, ev.timeZone), required: true, error: f.errors.endsAt })}
         ${field({ label: "Capacity", name: "capacity", type: "number", min: "1", step: "1", value: ev.capacity === null ? "" : String(ev.capacity), error: f.errors.capacity, hint: "Most tickets across every type; empty for no limit." })}
         ${field({ label: "Hold minutes", name: "holdMinutes", type: "number", min: "1", step: "1", value: String(ev.holdMinutes), required: true, error: f.errors.holdMinutes, hint: "How long a checkout holds its tickets (1–60)." })}
         ${field({ label: "Categories", name: "categories", value: ev.categories.join(", "), error: f.errors.categories, hint: "Comma-separated slugs, e.g. live-music, fado." })}
@@ -178,6 +200,7 @@ export class EventEditPage extends LitElement {
     const ok = await this.#form.submit(e, async (v) => {
       const venueName = (v.venueName ?? "").trim();
       const capacity = (v.capacity ?? "").trim();
+      const zone = v.timeZone ?? ev.timeZone;
       this.#event = await gk.events.update(ev.id, {
         title: v.title ?? "",
         description: v.description ?? "",
@@ -190,8 +213,9 @@ export class EventEditPage extends LitElement {
             }
           : null,
         timeZone: v.timeZone ?? "",
-        startsAt: isoFrom(v.startsAt),
-        endsAt: isoFrom(v.endsAt),
+        // The times as typed, in the zone the form names (the new one when it changes).
+        startsAt: isoIn(v.startsAt, zone),
+        endsAt: isoIn(v.endsAt, zone),
         capacity: capacity ? Number(capacity) : null,
         holdMinutes: Number(v.holdMinutes),
         categories: categoriesOf(v.categories),
