@@ -168,6 +168,8 @@ const PUBLISHED_OPERATION_IDS: Record<string, string> = {
   "events.ticketTypes.delete": "DELETE /v1/events/{eventId}/ticket-types/{ticketTypeId}",
   "events.quotas.create": "POST /v1/events/{eventId}/quotas",
   "events.quotas.list": "GET /v1/events/{eventId}/quotas",
+  "events.quotas.update": "PATCH /v1/events/{eventId}/quotas/{quotaId}",
+  "events.quotas.delete": "DELETE /v1/events/{eventId}/quotas/{quotaId}",
   "events.orders.create": "POST /v1/events/{eventId}/orders",
   "events.orders.list": "GET /v1/events/{eventId}/orders",
   "orders.get": "GET /v1/orders/{orderId}",

@@ -10,6 +10,7 @@ import "./pages/password-reset.js";
 import "./pages/requests.js";
 import "./pages/checkin.js";
 import "./pages/discounts.js";
+import "./pages/event-edit.js";
 import "./pages/events.js";
 import "./pages/orders.js";
 import "./pages/overview.js";
@@ -40,6 +41,7 @@ const TITLES: Record<Route["page"], string> = {
   settings: "Settings",
   events: "Events",
   event: "Event",
+  "event-edit": "Edit event",
   "event-orders": "Orders",
   order: "Order",
   "event-discounts": "Discount codes",
@@ -172,6 +174,7 @@ export class Dashboard extends LitElement {
       here === page ||
       (page === "events" &&
         (here === "event" ||
+          here === "event-edit" ||
           here === "event-orders" ||
           here === "order" ||
           here === "event-discounts" ||
@@ -245,6 +248,8 @@ export class Dashboard extends LitElement {
         return html`<gk-dash-notifications></gk-dash-notifications>`;
       case "outbox-message":
         return keyed(route.id, html`<gk-dash-outbox-message message-id=${route.id}></gk-dash-outbox-message>`);
+      case "event-edit":
+        return keyed(`edit-${route.id}`, html`<gk-dash-event-edit event-id=${route.id}></gk-dash-event-edit>`);
       case "event-orders":
         return keyed(`orders-${route.id}`, html`<gk-dash-orders event-id=${route.id}></gk-dash-orders>`);
       case "order":

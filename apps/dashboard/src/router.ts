@@ -18,6 +18,7 @@ export type Route =
   | { page: "settings" }
   | { page: "events" }
   | { page: "event"; id: string }
+  | { page: "event-edit"; id: string }
   | { page: "event-orders"; id: string }
   | { page: "order"; id: string; order: string }
   | { page: "event-discounts"; id: string }
@@ -77,6 +78,8 @@ export function parse(url: URL): Route {
     default: {
       const event = /^\/events\/(evt_[A-Za-z0-9]+)$/.exec(path);
       if (event?.[1]) return { page: "event", id: event[1] };
+      const eventEdit = /^\/events\/(evt_[A-Za-z0-9]+)\/edit$/.exec(path);
+      if (eventEdit?.[1]) return { page: "event-edit", id: eventEdit[1] };
       const ticketing = /^\/events\/(evt_[A-Za-z0-9]+)\/(orders|discounts|checkin)(?:\/(ord_[A-Za-z0-9]+))?$/.exec(path);
       if (ticketing?.[1] && ticketing[2] === "orders" && ticketing[3]) return { page: "order", id: ticketing[1], order: ticketing[3] };
       if (ticketing?.[1] && !ticketing[3]) {

@@ -82,6 +82,7 @@ import type {
   UpdatePlanSchema,
   UpdateProposalSchema,
   UpdatePublishableKeySchema,
+  UpdateQuotaSchema,
   UpdateTicketTypeSchema,
   UpdateWebhookEndpointSchema,
   WaitlistQuery,
@@ -241,6 +242,7 @@ export type EventListParams = Partial<EventListQuery>;
 export type TicketTypeCreateParams = z.input<typeof CreateTicketTypeSchema>;
 export type TicketTypeUpdateParams = z.input<typeof UpdateTicketTypeSchema>;
 export type QuotaCreateParams = z.input<typeof CreateQuotaSchema>;
+export type QuotaUpdateParams = z.input<typeof UpdateQuotaSchema>;
 export type OrderCreateParams = z.input<typeof CreateOrderSchema>;
 /** `limit`, `cursor` and an optional `status` filter. */
 export type OrderListParams = Partial<OrderListQuery>;

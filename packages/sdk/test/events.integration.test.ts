@@ -71,6 +71,15 @@ describe("gk.events and gk.orders", () => {
 
     expect((await staff.events.update(event.id, { title: "Fado, again" })).title).toBe("Fado, again");
     await staff.events.ticketTypes.update(event.id, ga.id, { maxPerOrder: 3 });
+    // The quota renamed and resized, then deleted: its types no longer draw on it.
+    expect(await staff.events.quotas.update(event.id, quota.id, { name: "Balcony", size: 2 })).toMatchObject({
+      name: "Balcony",
+      size: 2,
+      remaining: 2,
+    });
+    await staff.events.quotas.del(event.id, quota.id);
+    expect(await staff.events.quotas.list(event.id)).toEqual([]);
+    await expect(staff.events.quotas.del(event.id, quota.id)).rejects.toBeInstanceOf(NotFoundError);
     expect((await staff.events.unpublish(event.id)).status).toBe("unpublished");
     expect((await staff.events.cancel(event.id)).status).toBe("cancelled");
   });

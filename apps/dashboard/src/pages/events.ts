@@ -170,6 +170,7 @@ export class EventPage extends LitElement {
         }
       </div>
       <nav aria-label="This event"><ul class="sections">
+        <li><a href="${BASE}/events/${ev.id}/edit">Edit details, ticket types and quotas</a></li>
         <li><a href="${BASE}/events/${ev.id}/orders">Orders</a></li>
         <li><a href="${BASE}/events/${ev.id}/discounts">Discount codes</a></li>
         <li><a href="${BASE}/events/${ev.id}/checkin">Check-in</a></li>

@@ -337,6 +337,16 @@ export const CreateQuotaSchema = z
 export type CreateQuota = z.output<typeof CreateQuotaSchema>;
 export const QuotaListSchema = z.object({ data: z.array(QuotaSchema) }).openapi("QuotaList");
 
+/** Renames or resizes a quota; its ticket types stay (delete it and create another to change them). */
+export const UpdateQuotaSchema = z
+  .strictObject({
+    name: Name.optional(),
+    size: z.number().int().min(0).max(1_000_000).optional(),
+  })
+  .refine((u) => Object.keys(u).length > 0, "send at least one field to change")
+  .openapi("UpdateQuotaRequest");
+export type UpdateQuota = z.output<typeof UpdateQuotaSchema>;
+
 // ---- orders ----------------------------------------------------------------------------------
 
 export const ORDER_STATUSES = ["pending", "paid", "expired", "cancelled", "refunded", "partially_refunded"] as const;

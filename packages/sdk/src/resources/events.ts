@@ -12,6 +12,7 @@ import type {
   OrderListParams,
   Quota,
   QuotaCreateParams,
+  QuotaUpdateParams,
   TicketedEvent,
   TicketedEventMessage,
   TicketType,
@@ -157,6 +158,15 @@ export class Quotas extends APIResource {
 
   async list(eventId: string, options?: RequestOptions): Promise<Quota[]> {
     return (await this._transport.request<{ data: Quota[] }>("GET", path`/v1/events/${eventId}/quotas`, options)).data;
+  }
+
+  /** Renames or resizes; 409 `event_has_sales` below what is held or sold. */
+  update(eventId: string, quotaId: string, params: QuotaUpdateParams, options?: RequestOptions): Promise<Quota> {
+    return this._transport.request("PATCH", path`/v1/events/${eventId}/quotas/${quotaId}`, { ...options, body: params });
+  }
+
+  async del(eventId: string, quotaId: string, options?: RequestOptions): Promise<void> {
+    await this._transport.request("DELETE", path`/v1/events/${eventId}/quotas/${quotaId}`, options);
   }
 }
 

@@ -1,5 +1,14 @@
 import type { AppRouteHandler } from "../../../lib/types.js";
-import type { CreateQuotaRoute, CreateRoute, ListQuotasRoute, ListRoute, RemoveRoute, UpdateRoute } from "./ticket-types.routes.js";
+import type {
+  CreateQuotaRoute,
+  CreateRoute,
+  ListQuotasRoute,
+  ListRoute,
+  RemoveQuotaRoute,
+  RemoveRoute,
+  UpdateQuotaRoute,
+  UpdateRoute,
+} from "./ticket-types.routes.js";
 import * as service from "./ticket-types.service.js";
 
 export const create: AppRouteHandler<CreateRoute> = async (c) =>
@@ -24,3 +33,14 @@ export const createQuota: AppRouteHandler<CreateQuotaRoute> = async (c) =>
 
 export const listQuotas: AppRouteHandler<ListQuotasRoute> = async (c) =>
   c.json(await service.listQuotas(c.var.deps, c.var.caller, c.req.valid("param").eventId), 200);
+
+export const updateQuota: AppRouteHandler<UpdateQuotaRoute> = async (c) => {
+  const { eventId, quotaId } = c.req.valid("param");
+  return c.json(await service.updateQuota(c.var.deps, c.var.caller, eventId, quotaId, c.req.valid("json")), 200);
+};
+
+export const removeQuota: AppRouteHandler<RemoveQuotaRoute> = async (c) => {
+  const { eventId, quotaId } = c.req.valid("param");
+  await service.deleteQuota(c.var.deps, c.var.caller, eventId, quotaId);
+  return c.body(null, 204);
+};

@@ -6,6 +6,7 @@ import {
   TicketTypeListQuerySchema,
   TicketTypeListSchema,
   TicketTypeSchema,
+  UpdateQuotaSchema,
   UpdateTicketTypeSchema,
   type z,
 } from "@gatherkit/core";
@@ -15,6 +16,7 @@ import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../.
 const tags = ["Ticket types"];
 const EventParams = pathIds({ eventId: "event" });
 const TypeParams = pathIds({ eventId: "event", ticketTypeId: "ticketType" });
+const QuotaParams = pathIds({ eventId: "event", quotaId: "quota" });
 
 const createExample = {
   name: "General admission",
@@ -134,3 +136,36 @@ export const listQuotas = createRoute({
   },
 });
 export type ListQuotasRoute = typeof listQuotas;
+
+export const updateQuota = createRoute({
+  method: "patch",
+  path: "/v1/events/{eventId}/quotas/{quotaId}",
+  operationId: "events.quotas.update",
+  tags,
+  summary: "Rename or resize a quota",
+  description:
+    "Organizers. The size cannot go below what its ticket types hold or sold (409 `event_has_sales`); its ticket types stay as they are.",
+  security: security.organizer,
+  request: { params: QuotaParams, body: jsonBody(UpdateQuotaSchema) },
+  responses: {
+    200: jsonResponse(QuotaSchema, "The updated quota."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
+  },
+});
+export type UpdateQuotaRoute = typeof updateQuota;
+
+export const removeQuota = createRoute({
+  method: "delete",
+  path: "/v1/events/{eventId}/quotas/{quotaId}",
+  operationId: "events.quotas.delete",
+  tags,
+  summary: "Delete a quota",
+  description: "Organizers. Its ticket types no longer draw on it; tickets already held or sold stay as they are.",
+  security: security.organizer,
+  request: { params: QuotaParams },
+  responses: {
+    204: { description: "Deleted." },
+    ...pickProblems(400, 401, 403, 404, 409),
+  },
+});
+export type RemoveQuotaRoute = typeof removeQuota;

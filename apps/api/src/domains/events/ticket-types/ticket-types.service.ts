@@ -5,6 +5,7 @@ import {
   type Quota,
   type TicketType,
   ticketTypeIssues,
+  type UpdateQuota,
   type UpdateTicketType,
 } from "@gatherkit/core";
 import { orderLines, quotas, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
@@ -261,4 +262,76 @@ export async function listQuotas(deps: Deps, caller: Caller | null, eventId: str
   const { event } = await loadEvent(deps, caller, eventId);
   const stock = await loadStock(deps, event.id);
   return { data: stock.quotas.map((q) => toQuota(q, stock)) };
+}
+
+async function loadQuota(deps: Deps, event: EventRow, quotaId: string): Promise<QuotaRow> {
+  const [row] = await deps.db
+    .select()
+    .from(quotas)
+    .where(and(eq(quotas.id, quotaId), eq(quotas.eventId, event.id)))
+    .limit(1);
+  if (!row) throw notFound("Quota");
+  return row;
+}
+
+async function quotaView(deps: Deps, event: EventRow, quotaId: string): Promise<Quota> {
+  const stock = await loadStock(deps, event.id);
+  const row = stock.quotas.find((q) => q.id === quotaId);
+  if (!row) throw notFound("Quota");
+  return toQuota(row, stock);
+}
+
+/**
+ * Renames or resizes a quota (organizers). The size is checked against what is held or sold in
+ * the updating statement itself, so a checkout landing at the same moment is either counted or
+ * waits; a size below it answers 409 `event_has_sales`.
+ */
+export async function updateQuota(deps: Deps, caller: Caller | null, eventId: string, quotaId: string, input: UpdateQuota): Promise<Quota> {
+  const event = await manageableEvent(deps, caller, eventId);
+  const quota = await loadQuota(deps, event, quotaId);
+  const db = deps.db;
+  await guardedWrite(
+    deps,
+    [
+      db
+        .update(quotas)
+        .set({
+          ...(input.name !== undefined && { name: input.name }),
+          ...(input.size !== undefined && { size: input.size }),
+          updatedAt: Math.max(deps.now(), quota.updatedAt + 1),
+        })
+        .where(and(eq(quotas.id, quota.id), input.size === undefined ? undefined : sql`${quotas.used} <= ${input.size}`))
+        .returning({ id: quotas.id }),
+      enqueueStockChanged(deps, event.orgId, event.id, sql`changes() > 0`),
+    ],
+    {
+      written: ([rows]) => rows[0],
+      explain: async () => {
+        const now = await loadQuota(deps, event, quota.id);
+        throw new ApiError(409, "event_has_sales", `${now.used} of this quota are already held or sold: the size cannot be lower.`);
+      },
+    },
+  );
+  return quotaView(deps, event, quota.id);
+}
+
+/** Deletes a quota (organizers): its ticket types no longer draw on it; what was held or sold stays. */
+export async function deleteQuota(deps: Deps, caller: Caller | null, eventId: string, quotaId: string): Promise<void> {
+  const event = await manageableEvent(deps, caller, eventId);
+  const quota = await loadQuota(deps, event, quotaId);
+  const db = deps.db;
+  await guardedWrite(
+    deps,
+    [
+      db.delete(quotas).where(eq(quotas.id, quota.id)).returning({ id: quotas.id }),
+      db.delete(ticketTypeQuotas).where(eq(ticketTypeQuotas.quotaId, quota.id)),
+      enqueueStockChanged(deps, event.orgId, event.id, sql`NOT EXISTS (SELECT 1 FROM ${quotas} WHERE ${quotas.id} = ${quota.id})`),
+    ],
+    {
+      written: ([rows]) => rows[0],
+      explain: async () => {
+        throw notFound("Quota");
+      },
+    },
+  );
 }
