@@ -5,6 +5,7 @@ import * as guestNotifications from "./guest-notifications.service.js";
 import type * as R from "./guests.routes.js";
 import * as service from "./guests.service.js";
 import * as csv from "./guests-csv.service.js";
+import * as guestLink from "./invitation.service.js";
 
 export const getSettings: AppRouteHandler<R.GetSettingsRoute> = async (c) =>
   c.json(await service.getSettings(c.var.deps, c.var.caller, c.req.valid("param").eventId), 200);
@@ -61,16 +62,16 @@ export const remind: AppRouteHandler<R.RemindRoute> = async (c) =>
   c.json(await invitations.remindGuests(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 200);
 
 export const register: AppRouteHandler<R.RegisterRoute> = async (c) =>
-  c.json(await service.register(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 201);
+  c.json(await guestLink.register(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 201);
 
 export const invitation: AppRouteHandler<R.InvitationRoute> = async (c) => {
   const { eventId, guestToken } = c.req.valid("param");
-  return c.json(await service.readInvitation(c.var.deps, eventId, guestToken), 200);
+  return c.json(await guestLink.readInvitation(c.var.deps, eventId, guestToken), 200);
 };
 
 export const answer: AppRouteHandler<R.AnswerRoute> = async (c) => {
   const { eventId, guestToken } = c.req.valid("param");
-  return c.json(await service.answerInvitation(c.var.deps, eventId, guestToken, c.req.valid("json")), 200);
+  return c.json(await guestLink.answerInvitation(c.var.deps, eventId, guestToken, c.req.valid("json")), 200);
 };
 
 export const importGuests: AppRouteHandler<R.ImportRoute> = async (c) =>
@@ -88,7 +89,7 @@ export const exportGuests: AppRouteHandler<R.ExportRoute> = async (c) => {
 
 export const calendar: AppRouteHandler<R.CalendarRoute> = async (c) => {
   const { eventId, guestToken } = c.req.valid("param");
-  const body = await service.invitationCalendar(c.var.deps, eventId, guestToken);
+  const body = await guestLink.invitationCalendar(c.var.deps, eventId, guestToken);
   return c.body(body, 200, {
     "content-type": ICS_CONTENT_TYPE,
     "content-disposition": `attachment; filename="${eventId}.ics"`,
