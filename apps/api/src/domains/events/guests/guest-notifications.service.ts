@@ -1,7 +1,7 @@
 import type { CreatePushSubscription, NotificationPreferences, PushSubscriptionInfo, UpdateNotificationPreferences } from "@gatherkit/core";
 import type { Deps } from "../../../lib/types.js";
 import { preferencesOf, pushKey, subscribeRecipient, updatePreferencesOf } from "../../../platform/notifications/index.js";
-import { guestOfToken } from "./invitation.service.js";
+import { guestOfToken } from "./guest-link.service.js";
 
 /**
  * A guest's own notification settings through their personal link (the token is the credential):

@@ -1,11 +1,11 @@
 import type { AppRouteHandler } from "../../../lib/types.js";
 import { ICS_CONTENT_TYPE } from "../ics.js";
 import * as invitations from "./guest-invitations.service.js";
+import * as guestLink from "./guest-link.service.js";
 import * as guestNotifications from "./guest-notifications.service.js";
 import type * as R from "./guests.routes.js";
 import * as service from "./guests.service.js";
 import * as csv from "./guests-csv.service.js";
-import * as guestLink from "./invitation.service.js";
 
 export const getSettings: AppRouteHandler<R.GetSettingsRoute> = async (c) =>
   c.json(await service.getSettings(c.var.deps, c.var.caller, c.req.valid("param").eventId), 200);

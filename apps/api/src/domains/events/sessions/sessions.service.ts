@@ -11,7 +11,7 @@ import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type EventRow, loadEvent } from "../access.js";
 import { enqueueEventMessage, enqueueRoomRow, eventRoom } from "../events.js";
-import { guestOfToken } from "../guests/invitation.service.js";
+import { guestOfToken } from "../guests/guest-link.service.js";
 import { pickersNotified } from "./session-notices.js";
 
 type SessionRow = typeof eventSessions.$inferSelect;
