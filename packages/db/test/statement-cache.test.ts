@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type Database from "libsql";
-import { afterAll, describe, expect, it } from "vitest";
+import Database from "libsql";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createLibsqlDb } from "../src/libsql.js";
 import { cacheStatements, MAX_PER_CONNECTION } from "../src/statement-cache.js";
 
@@ -110,5 +110,48 @@ describe("the statement cache of local libSQL clients", () => {
     });
     expect(again).toEqual([distinct(0)]);
     client.close();
+  });
+
+  it("asks a cached statement's columns and raw mode once, not on every call", async () => {
+    const { client } = createLibsqlDb({ url: freshUrl() });
+    await client.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+    const probe = new Database(":memory:");
+    const native = Object.getPrototypeOf(probe.prepare("SELECT 1")) as Database.Statement;
+    probe.close();
+    const columns = vi.spyOn(native, "columns");
+    const raw = vi.spyOn(native, "raw");
+    try {
+      for (let i = 0; i < 10; i++) {
+        await client.execute({ sql: "INSERT INTO t (v) VALUES (?)", args: [`v${i}`] });
+        const rows = (await client.execute({ sql: "SELECT id, v FROM t WHERE id = ?", args: [i + 1] })).rows;
+        expect(rows[0]).toMatchObject({ id: i + 1, v: `v${i}` });
+      }
+      // Uncached, the driver asks columns twice per read (20) and raw once per statement (20).
+      expect(columns.mock.calls.length).toBeLessThanOrEqual(1);
+      expect(raw.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      columns.mockRestore();
+      raw.mockRestore();
+      client.close();
+    }
+  });
+
+  it("gives a wildcard select the columns a schema change added, on this connection or another", async () => {
+    const url = freshUrl();
+    const a = createLibsqlDb({ url }).client;
+    const b = createLibsqlDb({ url }).client;
+    await a.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+    await a.execute("INSERT INTO t (v) VALUES ('x')");
+    const all = "SELECT * FROM t";
+    expect((await a.execute(all)).columns).toEqual(["id", "v"]);
+    await b.execute("ALTER TABLE t ADD COLUMN w TEXT DEFAULT 'w'");
+    // The driver names a statement's columns before its first step, and a connection learns of
+    // another's schema change only by stepping: the first read after it is stale even uncached.
+    await a.execute(all);
+    expect((await a.execute(all)).rows[0]).toMatchObject({ id: 1, v: "x", w: "w" });
+    await a.execute("ALTER TABLE t ADD COLUMN z TEXT DEFAULT 'z'");
+    expect((await a.execute(all)).columns).toEqual(["id", "v", "w", "z"]);
+    a.close();
+    b.close();
   });
 });
