@@ -151,6 +151,14 @@ describe("the events pages' forms", () => {
     await type(page, `${add} #f-maxPerOrder`, "8");
     await type(page, `${add} #f-salesEndAt`, "2031-08-15T23:59");
     await inPage(page, "gk-dash-event", "return !root.querySelector('form[aria-label=\"New ticket type\"] [aria-invalid=true]')");
+    await page.setViewport({ width: 375, height: 740 });
+    // (The page's tables are the lists' own business; the form itself fits.)
+    assert.ok(
+      await page.$eval($(add), (f) => f.scrollWidth <= f.clientWidth && f.getBoundingClientRect().right <= window.innerWidth),
+      "the ticket type form fits a phone's width",
+    );
+    await axe(page, "new ticket type at a phone's width");
+    await page.setViewport({ width: 1280, height: 800 });
     // The API's own limit (at most 100 per order), said by its field.
     await type(page, `${add} #f-maxPerOrder`, "101");
     await page.click($(`${add} button[type=submit]`));
