@@ -24,6 +24,18 @@ export class FormState {
     this.host.requestUpdate();
   };
 
+  /**
+   * For a rule over several fields (an end after its start): `input`, whose validity another
+   * field's change just set, shows or clears its message as well — when the organizer leaves a
+   * field, or at once when it already shows one.
+   */
+  recheck(e: Event, input: HTMLInputElement | null | undefined): void {
+    if (!input || input === e.target || (e.type === "input" && !(input.name in this.errors))) return;
+    const { [input.name]: _, ...rest } = this.errors;
+    this.errors = input.validity.valid ? rest : { ...rest, [input.name]: input.validationMessage };
+    this.host.requestUpdate();
+  }
+
   /** Runs `action` with the form's values; a refusal fills in the errors. Answers whether it succeeded. */
   async submit(e: SubmitEvent, action: (values: Record<string, string>) => Promise<void>): Promise<boolean> {
     e.preventDefault();

@@ -252,7 +252,7 @@ describe("the dashboard", () => {
     );
     await page.click($("nav a[href='/dashboard/plans']"));
 
-    // Events: a draft with a refused time zone (the API's field error shows at the field), then
+    // Events: a draft with a refused time zone (said at the field), then
     // fixed; a ticket type; published.
     await page.click($("nav a[href='/dashboard/events']"));
     await waitFor(page, "gk-dash-events >>> form[aria-label='New event']");

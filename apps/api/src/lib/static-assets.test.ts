@@ -53,6 +53,19 @@ describe("the dashboard's map tiles and CSP", () => {
     expect(imgSrc(js.headers.get("content-security-policy"))).toBe("img-src 'self' data: https://*.tiles.example.org");
   });
 
+  it("with S3-compatible storage: its origin joins img-src and connect-src (an upload's PUT, a file's redirect), nothing else", async () => {
+    const get = dashboard({
+      S3_ENDPOINT: "https://account.r2.example.com/",
+      S3_BUCKET: "gk",
+      S3_ACCESS_KEY_ID: "id",
+      S3_SECRET_ACCESS_KEY: "secret",
+    });
+    const csp = (await get("/dashboard/events/evt_0123456789abcdefghjk/edit")).headers.get("content-security-policy")!;
+    expect(imgSrc(csp)).toBe("img-src 'self' data: https://account.r2.example.com");
+    expect(csp.split("; ").find((d) => d.startsWith("connect-src"))).toMatch(/^connect-src 'self' https:\/\/account\.r2\.example\.com ws:/);
+    expect(csp.replaceAll(" https://account.r2.example.com", "")).toBe(DASHBOARD_CSP);
+  });
+
   it("refuses a tile URL that is not https, lacks {z}/{x}/{y}, carries credentials or could break the policy", () => {
     expect(mapTileUrl(undefined)).toBeNull();
     expect(mapTileUrl("")).toBeNull();

@@ -5,10 +5,14 @@ import type { AppBindings, Config, Deps } from "./types.js";
 /**
  * The dashboard's policy: its own scripts and styles only, calls to the API on the same origin
  * and live updates from the realtime rooms' host (`realtimeHost`, e.g. 127.0.0.1:1999), never
- * framed. (Lit's styles are constructed stylesheets, which `style-src 'self'` allows.)
+ * framed. (Lit's styles are constructed stylesheets, which `style-src 'self'` allows.) With
+ * S3-compatible storage (`storageEndpoint`), its origin may take an image's bytes (the signed PUT
+ * of an upload) and serve images (`/v1/files/…` redirects there); local storage is the API's own.
  */
-export const dashboardCsp = (realtimeHost: string, tileUrl?: string | null) =>
-  `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:${tileUrl ? ` ${mapTileSource(tileUrl)}` : ""}; connect-src 'self' ws://${realtimeHost} wss://${realtimeHost}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+export const dashboardCsp = (realtimeHost: string, tileUrl?: string | null, storageEndpoint?: string | null) => {
+  const storage = storageEndpoint ? ` ${new URL(storageEndpoint).origin}` : "";
+  return `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:${tileUrl ? ` ${mapTileSource(tileUrl)}` : ""}${storage}; connect-src 'self'${storage} ws://${realtimeHost} wss://${realtimeHost}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+};
 
 // With a map tile server (`MAP_TILE_URL`), its origin may serve images (Leaflet's tiles are
 // `<img>`s; nothing fetches them, so `connect-src` does not grow for them).
@@ -29,9 +33,9 @@ const HASHED = /-[A-Z0-9]{8}\.js$/;
 export function serveStaticAssets(
   app: OpenAPIHono<AppBindings>,
   assets: NonNullable<Deps["assets"]>,
-  config: Pick<Config, "realtimeHost" | "mapTileUrl">,
+  config: Pick<Config, "realtimeHost" | "mapTileUrl" | "uploads">,
 ): void {
-  const csp = dashboardCsp(config.realtimeHost, config.mapTileUrl);
+  const csp = dashboardCsp(config.realtimeHost, config.mapTileUrl, config.uploads.s3?.endpoint);
   app.get("/widgets/*", async (c) => {
     const file = await assets(c.req.path);
     if (!file) return c.notFound();

@@ -1,44 +1,16 @@
 import type { Quota, TicketedEvent, TicketType } from "@gatherkit/sdk";
-import { css, html, LitElement, nothing } from "lit";
+import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import { describe, gk } from "../api.js";
 import { FormState } from "../form.js";
+import "../image-uploads.js";
+import type { ImageUploads } from "../image-uploads.js";
 import { BASE } from "../router.js";
 import { field, isTimeZone, styles } from "../ui.js";
-import { money, toMinor } from "./events.js";
+import { isoIn, localIn } from "../zone.js";
+import { area, checkTicketType, onInputs, TICKET_TYPE_INPUTS, ticketTypeBody, ticketTypeFields } from "./event-form.js";
+import { money } from "./events.js";
+import type { LocationMap } from "./place-map.js";
 
-/** The wall clock of `zone` at instant `ms`, as `datetime-local` parts. */
-function wallClock(ms: number, zone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-    })
-      .formatToParts(new Date(ms))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
-}
-/** An ISO instant as a `datetime-local` value in the event's time zone. */
-const localIn = (iso: string, zone: string): string => wallClock(Date.parse(iso), zone);
-/** A `datetime-local` value read in `zone` as an ISO instant ("" when empty). */
-function isoIn(local: string | undefined, zone: string): string {
-  if (!local) return "";
-  const asUtc = Date.parse(`${local}:00Z`);
-  const offset = (t: number) => Date.parse(`${wallClock(t, zone)}:00Z`) - t;
-  let t = asUtc - offset(asUtc);
-  // Near a daylight-saving change the offset at the guess may differ from the one at the answer.
-  t = asUtc - offset(t);
-  return new Date(t).toISOString();
-}
-
-/** How many decimals `currency` has (EUR 2, JPY 0). */
-const digits = (currency: string): number =>
-  new Intl.NumberFormat(undefined, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 const CATEGORY = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const categoriesOf = (v: string | undefined) =>
   (v ?? "")
@@ -46,31 +18,27 @@ const categoriesOf = (v: string | undefined) =>
     .map((c) => c.trim())
     .filter(Boolean);
 
-/** The API's field paths (`venue.name`, `categories.2`) on this page's input names. */
-function onInputs(errors: Record<string, string>, names: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [path, message] of Object.entries(errors)) {
-    const base = Object.keys(names).find((p) => path === p || path.startsWith(`${p}.`));
-    out[base ? (names[base] ?? path) : path] = message;
-  }
-  return out;
-}
 const EVENT_FIELDS = {
   "venue.name": "venueName",
+  "venue.address.line1": "venueLine1",
+  "venue.address.line2": "venueLine2",
   "venue.address.city": "venueCity",
+  "venue.address.region": "venueRegion",
+  "venue.address.postalCode": "venuePostalCode",
   "venue.address.country": "venueCountry",
+  "venue.lat": "venueLat",
+  "venue.lng": "venueLng",
+  "contact.name": "contactName",
+  "contact.email": "contactEmail",
   categories: "categories",
+  imageUrls: "imageUrls",
 };
-
-/** A `<textarea>` with its label and message, like `field`. */
-function area(label: string, name: string, value: string, error: string | undefined) {
-  const id = `f-${name}`;
-  return html`<label for=${id}>${label}
-    <textarea id=${id} name=${name} rows="4" maxlength="5000" .value=${value} aria-invalid=${error ? "true" : "false"}
-      aria-describedby=${error ? `${id}-error` : nothing}></textarea>
-    ${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : nothing}
-  </label>`;
-}
+/** The venue's fields besides its name: any of them needs a venue name. */
+const VENUE_INPUTS = ["venueLine1", "venueLine2", "venueCity", "venueRegion", "venuePostalCode", "venueCountry", "venueLat", "venueLng"];
+/** Where the map's pin starts for an event with no position yet (it sets none until moved). */
+const DEFAULT_POSITION = { lat: 38.7107, lng: -9.1366 };
+/** The map's tile URL, when the API was configured with one (MAP_TILE_URL). */
+const TILE_URL = document.querySelector<HTMLMetaElement>('meta[name="gk-map-tile-url"]')?.content || null;
 
 /**
  * Editing an event: its details (title, description, venue, time zone, times, capacity, hold,
@@ -83,6 +51,10 @@ export class EventEditPage extends LitElement {
     css`
       fieldset { border: 1px solid #d0d7de; border-radius: 6px; display: grid; gap: 0.35rem; min-width: 0; }
       textarea { max-width: 100%; }
+      .two { display: grid; gap: 0.35rem 1rem; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); }
+      .map { block-size: 14rem; border: 1px solid #8c959f; border-radius: 6px; background-color: #f6f8fa;
+        background-image: linear-gradient(#d0d7de 1px, transparent 1px), linear-gradient(90deg, #d0d7de 1px, transparent 1px);
+        background-size: 2rem 2rem; z-index: 0; }
     `,
   ];
   static override properties = { eventId: { attribute: "event-id" } };
@@ -102,6 +74,11 @@ export class EventEditPage extends LitElement {
   readonly #quotaEditForm = new FormState(this);
   /** The quota being edited (its form shows below the quotas). */
   #editingQuota: Quota | undefined;
+  /** The event's images as the form has them (saved with the details). */
+  #images: string[] = [];
+  #map: LocationMap | undefined;
+  #mapLoad: Promise<void> | undefined;
+  #mapFailed = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -111,6 +88,7 @@ export class EventEditPage extends LitElement {
   async #load() {
     try {
       [this.#event, this.#types] = await Promise.all([gk.events.retrieve(this.eventId), gk.events.ticketTypes.list(this.eventId)]);
+      this.#images = [...this.#event.imageUrls];
       this.#error = "";
     } catch (err) {
       this.#error = describe(err);
@@ -152,25 +130,136 @@ export class EventEditPage extends LitElement {
 
   #details(ev: TicketedEvent) {
     const f = this.#form;
+    const e = f.errors;
+    const a = ev.venue?.address;
+    const num = (n: number | null | undefined) => (n == null ? "" : String(n));
     return html`<h2>Details</h2>
       <form novalidate aria-label="Event details" @submit=${this.#save} @input=${this.#checkDetails} @focusout=${this.#checkDetails}>
         ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
-        ${field({ label: "Title", name: "title", value: ev.title, required: true, error: f.errors.title })}
-        ${area("Description", "description", ev.description, f.errors.description)}
-        ${field({ label: "Venue", name: "venueName", value: ev.venue?.name ?? "", error: f.errors.venueName, hint: "Leave empty for no venue." })}
-        ${field({ label: "City", name: "venueCity", value: ev.venue?.address.city ?? "", error: f.errors.venueCity })}
-        ${field({ label: "Country", name: "venueCountry", value: ev.venue?.address.country ?? "", error: f.errors.venueCountry, hint: "Two letters, e.g. PT." })}
-        ${field({ label: "Time zone", name: "timeZone", value: ev.timeZone, required: true, error: f.errors.timeZone, hint: "IANA name, e.g. Europe/Lisbon." })}
-        ${field({ label: "Starts", name: "startsAt", type: "datetime-local", value: localIn(ev.startsAt, ev.timeZone), required: true, error: f.errors.startsAt, hint: "In the event's time zone (above)." })}
-        ${field({ label: "Ends", name: "endsAt", type: "datetime-local", value: localIn(ev.endsAt, ev.timeZone), required: true, error: f.errors.endsAt })}
-        ${field({ label: "Capacity", name: "capacity", type: "number", min: "1", step: "1", value: ev.capacity === null ? "" : String(ev.capacity), error: f.errors.capacity, hint: "Most tickets across every type; empty for no limit." })}
-        ${field({ label: "Hold minutes", name: "holdMinutes", type: "number", min: "1", step: "1", value: String(ev.holdMinutes), required: true, error: f.errors.holdMinutes, hint: "How long a checkout holds its tickets (1–60)." })}
-        ${field({ label: "Categories", name: "categories", value: ev.categories.join(", "), error: f.errors.categories, hint: "Comma-separated slugs, e.g. live-music, fado." })}
+        ${field({ label: "Title", name: "title", value: ev.title, required: true, error: e.title })}
+        ${area("Description", "description", ev.description, e.description)}
+        ${field({ label: "Time zone", name: "timeZone", value: ev.timeZone, required: true, error: e.timeZone, hint: "IANA name, e.g. Europe/Lisbon." })}
+        ${field({ label: "Starts", name: "startsAt", type: "datetime-local", value: localIn(ev.startsAt, ev.timeZone), required: true, error: e.startsAt, hint: "In the event's time zone (above)." })}
+        ${field({ label: "Ends", name: "endsAt", type: "datetime-local", value: localIn(ev.endsAt, ev.timeZone), required: true, error: e.endsAt })}
+        ${field({ label: "Capacity", name: "capacity", type: "number", min: "1", step: "1", value: ev.capacity === null ? "" : String(ev.capacity), error: e.capacity, hint: "Most tickets across every type; empty for no limit." })}
+        ${field({ label: "Hold minutes", name: "holdMinutes", type: "number", min: "1", step: "1", value: String(ev.holdMinutes), required: true, error: e.holdMinutes, hint: "How long a checkout holds its tickets (1–60)." })}
+        ${field({ label: "Categories", name: "categories", value: ev.categories.join(", "), error: e.categories, hint: "Comma-separated slugs, e.g. live-music, fado." })}
+        <fieldset>
+          <legend>Venue</legend>
+          ${field({ label: "Venue", name: "venueName", value: ev.venue?.name ?? "", error: e.venueName, hint: "Leave empty for no venue." })}
+          ${field({ label: "Street", name: "venueLine1", value: a?.line1 ?? "", error: e.venueLine1, autocomplete: "address-line1" })}
+          ${field({ label: "Address line 2", name: "venueLine2", value: a?.line2 ?? "", error: e.venueLine2, autocomplete: "address-line2" })}
+          <div class="two">
+            ${field({ label: "City", name: "venueCity", value: a?.city ?? "", error: e.venueCity, autocomplete: "address-level2" })}
+            ${field({ label: "Region", name: "venueRegion", value: a?.region ?? "", error: e.venueRegion, autocomplete: "address-level1" })}
+            ${field({ label: "Postal code", name: "venuePostalCode", value: a?.postalCode ?? "", error: e.venuePostalCode, autocomplete: "postal-code" })}
+            ${field({ label: "Country", name: "venueCountry", value: a?.country ?? "", error: e.venueCountry, hint: "Two letters, e.g. PT." })}
+          </div>
+          <p class="muted" id="map-help">Click the map or drag its pin to set the venue's position, or type it below.</p>
+          <div class="map" id="location-map" aria-hidden="true"></div>
+          ${this.#mapFailed ? html`<p class="muted">The map could not load; type the position.</p>` : nothing}
+          <div class="two" @input=${this.#typedPosition}>
+            ${field({ label: "Latitude", name: "venueLat", type: "number", step: "any", value: num(ev.venue?.lat), error: e.venueLat, hint: "−90 to 90; empty with the longitude for no position." })}
+            ${field({ label: "Longitude", name: "venueLng", type: "number", step: "any", value: num(ev.venue?.lng), error: e.venueLng, hint: "−180 to 180." })}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Contact</legend>
+          <div class="two">
+            ${field({ label: "Contact name", name: "contactName", value: ev.contact.name ?? "", error: e.contactName, autocomplete: "name" })}
+            ${field({ label: "Contact email", name: "contactEmail", type: "email", value: ev.contact.email ?? "", error: e.contactEmail, autocomplete: "email", hint: "Shown to buyers for questions." })}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Images</legend>
+          <gk-dash-image-uploads label="the event" .images=${this.#images} @change=${this.#imagesChanged}></gk-dash-image-uploads>
+          ${e.imageUrls ? html`<span class="field-error" role="alert">${e.imageUrls}</span>` : nothing}
+        </fieldset>
         <button type="submit" ?disabled=${f.busy}>${f.busy ? "Saving…" : "Save details"}</button>
       </form>`;
   }
 
-  /** The browser's checks plus this form's own: a known time zone, end after start, slugs, a two-letter country. */
+  #imagesChanged = (e: Event) => {
+    this.#images = [...(e.target as ImageUploads).images];
+  };
+
+  /** The venue's position as typed, or undefined while it is not a whole one. */
+  #position(form: HTMLFormElement): { lat: number; lng: number } | undefined {
+    const lat = (form.elements.namedItem("venueLat") as HTMLInputElement).value;
+    const lng = (form.elements.namedItem("venueLng") as HTMLInputElement).value;
+    const p = { lat: Number(lat), lng: Number(lng) };
+    return lat && lng && Math.abs(p.lat) <= 90 && Math.abs(p.lng) <= 180 ? p : undefined;
+  }
+
+  #typedPosition = (e: Event) => {
+    const form = (e.target as HTMLInputElement).form;
+    const p = form ? this.#position(form) : undefined;
+    if (p) this.#map?.setLocation(p.lat, p.lng);
+  };
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    const container = this.renderRoot.querySelector<HTMLElement>("#location-map");
+    if (!container || this.#mapLoad) return;
+    const venue = this.#event?.venue;
+    this.#mapLoad = import("./place-map.js")
+      .then(({ LocationMap }) => {
+        if (!this.isConnected) return;
+        this.#map = new LocationMap(container, {
+          location: venue?.lat != null && venue.lng != null ? { lat: venue.lat, lng: venue.lng } : DEFAULT_POSITION,
+          others: [],
+          tileUrl: TILE_URL,
+          onMove: (lat, lng) => {
+            const form = container.closest("form");
+            for (const [name, value] of [
+              ["venueLat", lat],
+              ["venueLng", lng],
+            ] as const) {
+              const input = form?.elements.namedItem(name) as HTMLInputElement | null;
+              if (input) input.value = String(value);
+            }
+            if (form) this.#checkPosition(form);
+            const { venueLat: _, venueLng: __, ...rest } = this.#form.errors;
+            this.#form.errors = rest;
+            this.requestUpdate();
+          },
+        });
+      })
+      .catch(() => {
+        this.#mapFailed = true;
+        this.requestUpdate();
+      });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#map?.destroy();
+    this.#map = undefined;
+    this.#mapLoad = undefined;
+  }
+
+  /** Latitude and longitude: both or neither, each in its range. */
+  #checkPosition(form: HTMLFormElement) {
+    const lat = form.elements.namedItem("venueLat") as HTMLInputElement;
+    const lng = form.elements.namedItem("venueLng") as HTMLInputElement;
+    const one = !!lat.value !== !!lng.value;
+    lat.setCustomValidity(
+      lat.value && Math.abs(Number(lat.value)) > 90
+        ? "Between −90 and 90."
+        : one && !lat.value
+          ? "Give the latitude too, or clear the longitude."
+          : "",
+    );
+    lng.setCustomValidity(
+      lng.value && Math.abs(Number(lng.value)) > 180
+        ? "Between −180 and 180."
+        : one && !lng.value
+          ? "Give the longitude too, or clear the latitude."
+          : "",
+    );
+  }
+
+  /** The browser's checks plus this form's own: a known time zone, end after start, slugs, a two-letter country, a whole position. */
   #checkDetails = (e: Event) => {
     const form = e.currentTarget as HTMLFormElement;
     const el = (name: string) => form.elements.namedItem(name) as HTMLInputElement | null;
@@ -186,10 +275,11 @@ export class EventEditPage extends LitElement {
     cats?.setCustomValidity(bad ? `“${bad}” is not a slug: lower-case letters, digits and dashes.` : "");
     const country = el("venueCountry");
     country?.setCustomValidity(country.value && !/^[A-Za-z]{2}$/.test(country.value.trim()) ? "Two letters, e.g. PT." : "");
+    this.#checkPosition(form);
     const venue = el("venueName");
-    venue?.setCustomValidity(
-      !venue.value.trim() && (el("venueCity")?.value || country?.value) ? "Name the venue of this city or country." : "",
-    );
+    const placed = VENUE_INPUTS.some((n) => el(n)?.value.trim());
+    venue?.setCustomValidity(!venue.value.trim() && placed ? "Name the venue of this address or position." : "");
+    for (const n of ["endsAt", "venueLat", "venueLng", "venueName"]) this.#form.recheck(e, el(n));
     this.#form.check(e);
   };
 
@@ -201,15 +291,24 @@ export class EventEditPage extends LitElement {
       const venueName = (v.venueName ?? "").trim();
       const capacity = (v.capacity ?? "").trim();
       const zone = v.timeZone ?? ev.timeZone;
+      const line = (k: string) => v[k]?.trim() || null;
+      const contact = { name: line("contactName"), email: line("contactEmail") };
       this.#event = await gk.events.update(ev.id, {
         title: v.title ?? "",
         description: v.description ?? "",
         venue: venueName
           ? {
               name: venueName,
-              address: { ...ev.venue?.address, city: v.venueCity?.trim() || null, country: v.venueCountry?.trim().toUpperCase() || null },
-              lat: ev.venue?.lat ?? null,
-              lng: ev.venue?.lng ?? null,
+              address: {
+                line1: line("venueLine1"),
+                line2: line("venueLine2"),
+                city: line("venueCity"),
+                region: line("venueRegion"),
+                postalCode: line("venuePostalCode"),
+                country: line("venueCountry")?.toUpperCase() ?? null,
+              },
+              lat: v.venueLat ? Number(v.venueLat) : null,
+              lng: v.venueLng ? Number(v.venueLng) : null,
             }
           : null,
         timeZone: v.timeZone ?? "",
@@ -219,7 +318,10 @@ export class EventEditPage extends LitElement {
         capacity: capacity ? Number(capacity) : null,
         holdMinutes: Number(v.holdMinutes),
         categories: categoriesOf(v.categories),
+        contact: contact.name || contact.email ? contact : null,
+        imageUrls: this.#images,
       });
+      this.#images = [...this.#event.imageUrls];
     });
     this.#form.errors = onInputs(this.#form.errors, EVENT_FIELDS);
     if (ok) this.#say("Details saved.");
@@ -254,14 +356,9 @@ export class EventEditPage extends LitElement {
       }
       ${
         t
-          ? html`<form novalidate aria-label="Edit ticket type ${t.name}" @submit=${this.#saveType} @input=${f.check} @focusout=${f.check}>
+          ? html`<form novalidate aria-label="Edit ticket type ${t.name}" @submit=${this.#saveType} @input=${this.#checkType} @focusout=${this.#checkType}>
           ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
-          ${field({ label: "Ticket type name", name: "name", value: t.name, required: true, error: f.errors.name })}
-          ${field({ label: `Price (${ev.currency})`, name: "price", type: "number", min: "0", step: String(10 ** -digits(ev.currency)), value: String(t.price / 10 ** digits(ev.currency)), required: true, error: f.errors.price, hint: "0 for free; orders already placed keep their price." })}
-          ${field({ label: "Quantity", name: "quantity", type: "number", min: "1", step: "1", value: t.quantity === null ? "" : String(t.quantity), error: f.errors.quantity, hint: "Empty for no limit of its own; not below what is held or sold." })}
-          ${field({ label: "Most per order", name: "maxPerOrder", type: "number", min: "1", step: "1", value: String(t.maxPerOrder), required: true, error: f.errors.maxPerOrder })}
-          <label class="inline"><input type="checkbox" name="hidden" .checked=${t.hidden} /> Hidden (sold with its access code only)</label>
-          ${field({ label: "Access code", name: "accessCode", value: t.accessCode ?? "", minlength: 4, error: f.errors.accessCode, hint: "Letters, digits and dashes; needed when hidden." })}
+          ${ticketTypeFields(ev, t, f)}
           <div class="row">
             <button type="submit" ?disabled=${f.busy}>${f.busy ? "Saving…" : "Save ticket type"}</button>
             <button type="button" class="secondary" @click=${() => this.#edit(undefined)}>Cancel</button>
@@ -280,23 +377,19 @@ export class EventEditPage extends LitElement {
     if (this.#editing) this.renderRoot.querySelector<HTMLInputElement>("form[aria-label^='Edit ticket type'] input")?.focus();
   }
 
+  #checkType = (e: Event) => checkTicketType(e, this.#typeForm);
+
   #saveType = async (e: SubmitEvent) => {
     const ev = this.#event;
     const t = this.#editing;
     if (!ev || !t) return;
     const form = e.target as HTMLFormElement;
-    const hidden = (form.elements.namedItem("hidden") as HTMLInputElement).checked;
+    this.#checkType(e);
     const ok = await this.#typeForm.submit(e, async (v) => {
-      const updated = await gk.events.ticketTypes.update(ev.id, t.id, {
-        name: v.name ?? "",
-        price: toMinor(v.price ?? "0", ev.currency),
-        quantity: v.quantity ? Number(v.quantity) : null,
-        maxPerOrder: Number(v.maxPerOrder),
-        hidden,
-        accessCode: v.accessCode?.trim() || null,
-      });
+      const updated = await gk.events.ticketTypes.update(ev.id, t.id, ticketTypeBody(v, form, ev));
       this.#types = this.#types.map((x) => (x.id === updated.id ? updated : x));
     });
+    this.#typeForm.errors = onInputs(this.#typeForm.errors, TICKET_TYPE_INPUTS);
     if (ok) {
       this.#editing = undefined;
       this.#say(`${v(form, "name")} saved.`);
@@ -376,10 +469,16 @@ export class EventEditPage extends LitElement {
     const q = this.#editingQuota;
     if (!q) return nothing;
     const f = this.#quotaEditForm;
-    return html`<form novalidate aria-label="Edit quota ${q.name}" @submit=${this.#saveQuota} @input=${f.check} @focusout=${f.check}>
+    return html`<form novalidate aria-label="Edit quota ${q.name}" @submit=${this.#saveQuota} @input=${this.#checkQuotaEdit} @focusout=${this.#checkQuotaEdit}>
       ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
       ${field({ label: "Quota name", name: "eqName", value: q.name, required: true, error: f.errors.eqName })}
       ${field({ label: "Size", name: "eqSize", type: "number", min: "0", step: "1", value: String(q.size), required: true, error: f.errors.eqSize, hint: `Not below the ${q.used} held or sold.` })}
+      <fieldset aria-describedby=${f.errors.eqTypes ? "quota-edit-types-error" : "quota-edit-types-hint"}>
+        <legend>Ticket types that draw on it</legend>
+        ${this.#types.map((t) => html`<label class="inline"><input type="checkbox" name="eqTypes" value=${t.id} .checked=${q.ticketTypeIds.includes(t.id)} /> ${t.name}</label>`)}
+        <span class="muted" id="quota-edit-types-hint">What the types picked hold or sold must fit the size.</span>
+        ${f.errors.eqTypes ? html`<span class="field-error" id="quota-edit-types-error">${f.errors.eqTypes}</span>` : nothing}
+      </fieldset>
       <div class="row">
         <button type="submit" ?disabled=${f.busy}>${f.busy ? "Saving…" : "Save quota"}</button>
         <button type="button" class="secondary" @click=${() => this.#editQuota(undefined)}>Cancel</button>
@@ -396,14 +495,38 @@ export class EventEditPage extends LitElement {
     if (this.#editingQuota) this.renderRoot.querySelector<HTMLInputElement>("#f-eqName")?.focus();
   }
 
+  /** As the organizer ticks: at least one ticket type. */
+  #checkQuotaEdit = (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    if (input.name !== "eqTypes") return this.#quotaEditForm.check(e);
+    const { eqTypes: _, ...rest } = this.#quotaEditForm.errors;
+    const none = this.#picked(e.currentTarget as HTMLFormElement, "eqTypes").length === 0;
+    this.#quotaEditForm.errors = none ? { ...rest, eqTypes: "Pick at least one ticket type." } : rest;
+    this.requestUpdate();
+  };
+
   #saveQuota = async (e: SubmitEvent) => {
     const q = this.#editingQuota;
     if (!q) return;
+    const form = e.target as HTMLFormElement;
+    const ticketTypeIds = this.#picked(form, "eqTypes");
+    if (ticketTypeIds.length === 0) {
+      e.preventDefault();
+      this.#quotaEditForm.errors = { ...this.#quotaEditForm.errors, eqTypes: "Pick at least one ticket type." };
+      this.requestUpdate();
+      form.querySelector<HTMLInputElement>("input[name=eqTypes]")?.focus();
+      return;
+    }
+    const same = ticketTypeIds.length === q.ticketTypeIds.length && ticketTypeIds.every((id) => q.ticketTypeIds.includes(id));
     let saved: Quota | undefined;
     const ok = await this.#quotaEditForm.submit(e, async (v) => {
-      saved = await gk.events.quotas.update(this.eventId, q.id, { name: v.eqName ?? "", size: Number(v.eqSize) });
+      saved = await gk.events.quotas.update(this.eventId, q.id, {
+        name: v.eqName ?? "",
+        size: Number(v.eqSize),
+        ...(same ? {} : { ticketTypeIds }),
+      });
     });
-    this.#quotaEditForm.errors = onInputs(this.#quotaEditForm.errors, { name: "eqName", size: "eqSize" });
+    this.#quotaEditForm.errors = onInputs(this.#quotaEditForm.errors, { name: "eqName", size: "eqSize", ticketTypeIds: "eqTypes" });
     if (ok && saved) {
       this.#editingQuota = undefined;
       this.#say(`Quota ${saved.name} saved.`);
@@ -426,8 +549,8 @@ export class EventEditPage extends LitElement {
     }
   }
 
-  #picked = (form: HTMLFormElement) =>
-    [...form.querySelectorAll<HTMLInputElement>("input[name=ticketTypeIds]")].filter((c) => c.checked).map((c) => c.value);
+  #picked = (form: HTMLFormElement, name = "ticketTypeIds") =>
+    [...form.querySelectorAll<HTMLInputElement>(`input[name=${name}]`)].filter((c) => c.checked).map((c) => c.value);
 
   #checkQuota = (e: Event) => {
     const form = e.currentTarget as HTMLFormElement;

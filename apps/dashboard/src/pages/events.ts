@@ -4,7 +4,17 @@ import { describe, gk } from "../api.js";
 import { FormState } from "../form.js";
 import { LiveController, newOnes } from "../live.js";
 import { BASE, navigate } from "../router.js";
-import { dateTime, field, ListController, styles } from "../ui.js";
+import { dateTime, field, isTimeZone, ListController, styles } from "../ui.js";
+import { defaultEventZone, isoIn } from "../zone.js";
+import {
+  checkTicketType,
+  digits,
+  newTicketTypeBody,
+  onInputs,
+  resetTicketTypeForm,
+  TICKET_TYPE_INPUTS,
+  ticketTypeFields,
+} from "./event-form.js";
 
 /** Amounts in minor units as the organizer reads them: `€25.00`. */
 export function money(minor: number, currency: string): string {
@@ -12,24 +22,25 @@ export function money(minor: number, currency: string): string {
   return f.format(minor / 10 ** (f.resolvedOptions().maximumFractionDigits ?? 2));
 }
 
-/** How many decimals `currency` has (EUR 2, JPY 0). */
-const digits = (currency: string): number =>
-  new Intl.NumberFormat(undefined, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-
 /** A price typed in major units (`25.5`) in minor units of `currency` (2550). */
 export function toMinor(major: string, currency: string): number {
   return Math.round(Number(major) * 10 ** digits(currency));
 }
 
-const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-/** A `datetime-local` value (the browser's time) as an ISO instant; "" when empty. */
-const isoFrom = (local: string | undefined) => (local ? new Date(local).toISOString() : "");
+/** IANA zones the browser knows, as suggestions for a time zone field. */
+const zones = (): string[] => (typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : []);
 
-/** Events: the organization's events and a form for a new one (a draft until published). */
+/**
+ * Events: the organization's events and a form for a new one (a draft until published). The new
+ * event's times are typed in the zone its form names (the organization's by default, else the
+ * browser's), whatever zone the browser is in.
+ */
 export class EventsPage extends LitElement {
   static override styles = styles;
   readonly #events = new ListController<TicketedEvent>(this, () => gk.events.list({ limit: 20 }));
   readonly #form = new FormState(this);
+  /** The zone the times are typed in: the form's time zone field, once it names a known zone. */
+  #zone = defaultEventZone();
 
   override render() {
     const f = this.#form;
@@ -53,24 +64,46 @@ export class EventsPage extends LitElement {
         </table>`,
       })}
       <h2>New event</h2>
-      <form novalidate aria-label="New event" @submit=${this.#create} @input=${f.check} @focusout=${f.check}>
+      <form novalidate aria-label="New event" @submit=${this.#create} @input=${this.#check} @focusout=${this.#check}>
         ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
         ${field({ label: "Title", name: "title", required: true, error: f.errors.title })}
-        ${field({ label: "Starts", name: "startsAt", type: "datetime-local", required: true, error: f.errors.startsAt, hint: "In your browser's time." })}
-        ${field({ label: "Ends", name: "endsAt", type: "datetime-local", required: true, error: f.errors.endsAt })}
-        ${field({ label: "Time zone", name: "timeZone", value: localZone, required: true, error: f.errors.timeZone, hint: "IANA name, e.g. Europe/Lisbon." })}
+        ${field({ label: "Time zone", name: "timeZone", value: this.#zone, required: true, list: "event-zones", error: f.errors.timeZone, hint: "IANA name, e.g. Europe/Lisbon: the event's times are in it." })}
+        <datalist id="event-zones">${zones().map((z) => html`<option value=${z}></option>`)}</datalist>
+        ${field({ label: "Starts", name: "startsAt", type: "datetime-local", required: true, error: f.errors.startsAt, hint: `In ${this.#zone} (the time zone above).` })}
+        ${field({ label: "Ends", name: "endsAt", type: "datetime-local", required: true, error: f.errors.endsAt, hint: `In ${this.#zone}.` })}
         ${field({ label: "Currency", name: "currency", value: "EUR", required: true, error: f.errors.currency, hint: "ISO 4217 code, e.g. EUR." })}
         <button type="submit" ?disabled=${f.busy}>${f.busy ? "Creating…" : "Create draft event"}</button>
       </form>`;
   }
 
+  /** The browser's checks plus a known time zone (the times' hints follow it) and an end after the start. */
+  #check = (e: Event) => {
+    const form = e.currentTarget as HTMLFormElement;
+    const el = (name: string) => form.elements.namedItem(name) as HTMLInputElement | null;
+    const tz = el("timeZone");
+    const known = !!tz?.value && isTimeZone(tz.value);
+    tz?.setCustomValidity(!tz.value || known ? "" : "Not a time zone: use an IANA name such as Europe/Lisbon.");
+    if (known && tz && tz.value !== this.#zone) {
+      this.#zone = tz.value;
+      this.requestUpdate();
+    }
+    const start = el("startsAt");
+    const end = el("endsAt");
+    end?.setCustomValidity(start?.value && end.value && end.value <= start.value ? "Ends after it starts." : "");
+    this.#form.recheck(e, end);
+    this.#form.check(e);
+  };
+
   #create = async (e: SubmitEvent) => {
+    this.#check(e);
     let created: TicketedEvent | undefined;
     await this.#form.submit(e, async (v) => {
+      const zone = v.timeZone ?? this.#zone;
       created = await gk.events.create({
         title: v.title ?? "",
-        startsAt: isoFrom(v.startsAt),
-        endsAt: isoFrom(v.endsAt),
+        // The times as typed, in the zone the form names.
+        startsAt: isoIn(v.startsAt, zone),
+        endsAt: isoIn(v.endsAt, zone),
         timeZone: v.timeZone ?? "",
         currency: (v.currency ?? "").toUpperCase(),
       });
@@ -201,11 +234,9 @@ export class EventPage extends LitElement {
             </tbody>
           </table>`
       }
-      <form novalidate aria-label="New ticket type" @submit=${this.#addType} @input=${f.check} @focusout=${f.check}>
+      <form novalidate aria-label="New ticket type" @submit=${this.#addType} @input=${this.#checkType} @focusout=${this.#checkType}>
         ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
-        ${field({ label: "Ticket type name", name: "name", required: true, error: f.errors.name })}
-        ${field({ label: `Price (${ev.currency})`, name: "price", type: "number", value: "0", min: "0", step: String(10 ** -digits(ev.currency)), required: true, error: f.errors.price, hint: "0 for free." })}
-        ${field({ label: "Quantity", name: "quantity", type: "number", min: "1", step: "1", error: f.errors.quantity, hint: "Leave empty for no limit of its own." })}
+        ${ticketTypeFields(ev, undefined, f)}
         <button type="submit" ?disabled=${f.busy}>${f.busy ? "Adding…" : "Add ticket type"}</button>
       </form>
       <h2>Orders</h2>
@@ -248,20 +279,19 @@ export class EventPage extends LitElement {
     void this.#act(() => gk.events.cancel(ev.id));
   }
 
+  #checkType = (e: Event) => checkTicketType(e, this.#typeForm);
+
   #addType = async (e: SubmitEvent) => {
     const ev = this.#event;
     if (!ev) return;
     const form = e.target as HTMLFormElement;
+    this.#checkType(e);
     const ok = await this.#typeForm.submit(e, async (v) => {
-      await gk.events.ticketTypes.create(ev.id, {
-        name: v.name ?? "",
-        price: toMinor(v.price ?? "0", ev.currency),
-        currency: ev.currency,
-        ...(v.quantity ? { quantity: Number(v.quantity) } : {}),
-      });
+      await gk.events.ticketTypes.create(ev.id, newTicketTypeBody(v, form, ev));
     });
+    this.#typeForm.errors = onInputs(this.#typeForm.errors, TICKET_TYPE_INPUTS);
     if (ok) {
-      form.reset();
+      resetTicketTypeForm(form);
       this.#types = await this.#listTypes().catch(() => this.#types);
       this.requestUpdate();
     }

@@ -322,26 +322,34 @@ export const QuotaSchema = z
   .openapi("Quota");
 export type Quota = z.infer<typeof QuotaSchema>;
 
+const QuotaTicketTypeIds = z
+  .array(TicketTypeId)
+  .min(1)
+  .max(50)
+  .refine(unique, "list each ticket type once")
+  .openapi({ description: "The ticket types that draw on this quota (of the same event)." });
+
 export const CreateQuotaSchema = z
   .strictObject({
     name: Name.openapi({ example: "Main hall" }),
     size: z.number().int().min(0).max(1_000_000),
-    ticketTypeIds: z
-      .array(TicketTypeId)
-      .min(1)
-      .max(50)
-      .refine(unique, "list each ticket type once")
-      .openapi({ description: "The ticket types that draw on this quota (of the same event)." }),
+    ticketTypeIds: QuotaTicketTypeIds,
   })
   .openapi("CreateQuotaRequest");
 export type CreateQuota = z.output<typeof CreateQuotaSchema>;
 export const QuotaListSchema = z.object({ data: z.array(QuotaSchema) }).openapi("QuotaList");
 
-/** Renames or resizes a quota; its ticket types stay (delete it and create another to change them). */
+/**
+ * Renames or resizes a quota, or changes which ticket types draw on it (the whole new set; it
+ * then counts what those types hold or sold, which must fit its size).
+ */
 export const UpdateQuotaSchema = z
   .strictObject({
     name: Name.optional(),
     size: z.number().int().min(0).max(1_000_000).optional(),
+    ticketTypeIds: QuotaTicketTypeIds.optional().openapi({
+      description: "The ticket types that draw on this quota from now on (replaces the set; of the same event).",
+    }),
   })
   .refine((u) => Object.keys(u).length > 0, "send at least one field to change")
   .openapi("UpdateQuotaRequest");

@@ -160,7 +160,10 @@ export class Quotas extends APIResource {
     return (await this._transport.request<{ data: Quota[] }>("GET", path`/v1/events/${eventId}/quotas`, options)).data;
   }
 
-  /** Renames or resizes; 409 `event_has_sales` below what is held or sold. */
+  /**
+   * Renames, resizes, or changes its ticket types (`ticketTypeIds`: the whole new set, of this
+   * event); 409 `event_has_sales` when what its types hold or sold would exceed the size.
+   */
   update(eventId: string, quotaId: string, params: QuotaUpdateParams, options?: RequestOptions): Promise<Quota> {
     return this._transport.request("PATCH", path`/v1/events/${eventId}/quotas/${quotaId}`, { ...options, body: params });
   }

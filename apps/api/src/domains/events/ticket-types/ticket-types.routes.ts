@@ -142,14 +142,14 @@ export const updateQuota = createRoute({
   path: "/v1/events/{eventId}/quotas/{quotaId}",
   operationId: "events.quotas.update",
   tags,
-  summary: "Rename or resize a quota",
+  summary: "Rename, resize or re-assign a quota",
   description:
-    "Organizers. The size cannot go below what its ticket types hold or sold (409 `event_has_sales`); its ticket types stay as they are.",
+    "Organizers. The size cannot go below what its ticket types hold or sold (409 `event_has_sales`). `ticketTypeIds` replaces the ticket types that draw on it (of this event, else 422 `unknown_ticket_type`); it then counts what those types hold or sold, which must fit its size (409 `event_has_sales`).",
   security: security.organizer,
   request: { params: QuotaParams, body: jsonBody(UpdateQuotaSchema) },
   responses: {
     200: jsonResponse(QuotaSchema, "The updated quota."),
-    ...pickProblems(400, 401, 403, 404, 409, 413, 415),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
 export type UpdateQuotaRoute = typeof updateQuota;

@@ -9,7 +9,7 @@ import {
   type UpdateTicketType,
 } from "@gatherkit/core";
 import { orderLines, quotas, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
-import { and, eq, inArray, notExists, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, notExists, notInArray, type SQL, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
@@ -202,15 +202,10 @@ export async function deleteTicketType(deps: Deps, caller: Caller | null, eventI
 export async function createQuota(deps: Deps, caller: Caller | null, eventId: string, input: CreateQuota): Promise<Quota> {
   const event = await manageableEvent(deps, caller, eventId);
   const db = deps.db;
-  const found = await db
-    .select({ id: ticketTypes.id })
-    .from(ticketTypes)
-    .where(and(eq(ticketTypes.eventId, event.id), inArray(ticketTypes.id, input.ticketTypeIds)));
-  const missing = input.ticketTypeIds.filter((id) => !found.some((f) => f.id === id));
-  if (missing.length > 0) throw new ApiError(422, "unknown_ticket_type", `No ticket type ${missing.join(", ")} in this event.`);
+  await requireTypesOf(deps, event, input.ticketTypeIds);
   const now = deps.now();
   const id = newId("quota");
-  const usedSql = sql`(SELECT COALESCE(SUM(${ticketTypes.quantityUsed}), 0) FROM ${ticketTypes} WHERE ${inArray(ticketTypes.id, input.ticketTypeIds)})`;
+  const usedSql = usedBy(input.ticketTypeIds);
   const quotaExists = sql`EXISTS (SELECT 1 FROM ${quotas} WHERE ${quotas.id} = ${id})`;
   // The answer is known before the write (what the types hold or sold as read now), so it is
   // sealed with it, answered only if the quota was written.
@@ -281,15 +276,56 @@ async function quotaView(deps: Deps, event: EventRow, quotaId: string): Promise<
   return toQuota(row, stock);
 }
 
+/** 422 `unknown_ticket_type` unless every id is a ticket type of `event`. */
+async function requireTypesOf(deps: Deps, event: EventRow, ids: readonly string[]): Promise<void> {
+  const found = await deps.db
+    .select({ id: ticketTypes.id })
+    .from(ticketTypes)
+    .where(and(eq(ticketTypes.eventId, event.id), inArray(ticketTypes.id, [...ids])));
+  const missing = ids.filter((id) => !found.some((f) => f.id === id));
+  if (missing.length > 0) throw new ApiError(422, "unknown_ticket_type", `No ticket type ${missing.join(", ")} in this event.`);
+}
+
+/** What `ids` hold or sold now, as SQL evaluated by the statement it is in. */
+const usedBy = (ids: readonly string[]) =>
+  sql`(SELECT COALESCE(SUM(${ticketTypes.quantityUsed}), 0) FROM ${ticketTypes} WHERE ${inArray(ticketTypes.id, [...ids])})`;
+
 /**
- * Renames or resizes a quota (organizers). The size is checked against what is held or sold in
- * the updating statement itself, so a checkout landing at the same moment is either counted or
- * waits; a size below it answers 409 `event_has_sales`.
+ * Renames or resizes a quota, or changes its ticket types (organizers). The size is checked
+ * against what is held or sold in the updating statement itself, so a checkout landing at the
+ * same moment is either counted or waits; a size below it answers 409 `event_has_sales`. A new
+ * set of ticket types is counted afresh in that same statement (what they hold or sold now) and
+ * must fit the size; the links change in the same batch, only if the quota was written (and no
+ * other change to it got in between: 409 `conflict`, retried).
  */
 export async function updateQuota(deps: Deps, caller: Caller | null, eventId: string, quotaId: string, input: UpdateQuota): Promise<Quota> {
   const event = await manageableEvent(deps, caller, eventId);
   const quota = await loadQuota(deps, event, quotaId);
+  const ids = input.ticketTypeIds;
+  if (ids) await requireTypesOf(deps, event, ids);
   const db = deps.db;
+  const stamp = Math.max(deps.now(), quota.updatedAt + 1);
+  const size = input.size ?? sql`${quotas.size}`;
+  // The links follow only a write of this request: the stamp it set (it also required the row it
+  // read, so no concurrent change has the same stamp).
+  const mine = sql`EXISTS (SELECT 1 FROM ${quotas} WHERE ${quotas.id} = ${quota.id} AND ${quotas.updatedAt} = ${stamp})`;
+  const linked = (ticketTypeId: string) =>
+    sql`EXISTS (SELECT 1 FROM ${ticketTypeQuotas} WHERE ${ticketTypeQuotas.quotaId} = ${quota.id} AND ${ticketTypeQuotas.ticketTypeId} = ${ticketTypeId})`;
+  const relink = ids
+    ? [
+        db
+          .delete(ticketTypeQuotas)
+          .where(and(eq(ticketTypeQuotas.quotaId, quota.id), notInArray(ticketTypeQuotas.ticketTypeId, [...ids]), mine)),
+        ...ids.map((ticketTypeId) =>
+          insertWhen(
+            db,
+            ticketTypeQuotas,
+            { orgId: event.orgId, quotaId: quota.id, ticketTypeId },
+            sql`${mine} AND NOT ${linked(ticketTypeId)}`,
+          ),
+        ),
+      ]
+    : [];
   await guardedWrite(
     deps,
     [
@@ -298,17 +334,36 @@ export async function updateQuota(deps: Deps, caller: Caller | null, eventId: st
         .set({
           ...(input.name !== undefined && { name: input.name }),
           ...(input.size !== undefined && { size: input.size }),
-          updatedAt: Math.max(deps.now(), quota.updatedAt + 1),
+          ...(ids && { used: usedBy(ids) }),
+          updatedAt: stamp,
         })
-        .where(and(eq(quotas.id, quota.id), input.size === undefined ? undefined : sql`${quotas.used} <= ${input.size}`))
+        .where(
+          and(
+            eq(quotas.id, quota.id),
+            ids ? and(eq(quotas.updatedAt, quota.updatedAt), sql`${usedBy(ids)} <= ${size}`) : undefined,
+            !ids && input.size !== undefined ? sql`${quotas.used} <= ${input.size}` : undefined,
+          ),
+        )
         .returning({ id: quotas.id }),
       enqueueStockChanged(deps, event.orgId, event.id, sql`changes() > 0`),
+      ...relink,
     ],
     {
       written: ([rows]) => rows[0],
       explain: async () => {
         const now = await loadQuota(deps, event, quota.id);
-        throw new ApiError(409, "event_has_sales", `${now.used} of this quota are already held or sold: the size cannot be lower.`);
+        if (!ids)
+          throw new ApiError(409, "event_has_sales", `${now.used} of this quota are already held or sold: the size cannot be lower.`);
+        const stock = await loadStock(deps, event.id);
+        const used = stock.types.filter((t) => ids.includes(t.id)).reduce((sum, t) => sum + t.quantityUsed, 0);
+        if (used > (input.size ?? now.size)) {
+          throw new ApiError(
+            409,
+            "event_has_sales",
+            `These ticket types already hold or sold ${used}, more than the quota's ${input.size ?? now.size}: make it larger.`,
+          );
+        }
+        throw conflict("The quota changed at the same time: try again.");
       },
     },
   );
