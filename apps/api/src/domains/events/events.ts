@@ -58,6 +58,27 @@ export function enqueueCheckinsChanged(deps: Deps, orgId: string, eventId: strin
 }
 
 /**
+ * The `event.orders_changed` outbox row: an order of `eventId` just became `status`, with the
+ * event's paid orders counted by SQL as the statement runs (a later change's message carries a
+ * later count). Put it in the batch of the state change, written only if `when` holds (that the
+ * change wrote), so a duplicate webhook delivery publishes nothing. Counts only — no order id,
+ * name, email or code — since a published event's room is open to its public pages too.
+ */
+export function enqueueOrdersChanged(
+  deps: Deps,
+  orgId: string,
+  eventId: string,
+  status: "paid" | "partially_refunded" | "refunded" | "cancelled" | "expired",
+  when: SQL,
+) {
+  const room = eventRoom(eventId);
+  const payload = sql`json_object('room', ${room}, 'event', json_object('type', 'event.orders_changed', 'data', json_object(
+    'eventId', ${eventId}, 'status', ${status},
+    'paid', (SELECT count(*) FROM orders WHERE event_id = ${eventId} AND status IN ('paid', 'partially_refunded')))))`;
+  return enqueueRoomRow(deps, orgId, room, payload, when);
+}
+
+/**
  * A realtime outbox row to `room` whose message (`{ room, event }`) is `payload`, computed by SQL
  * as the statement runs, so it carries the counts of the batch it is in; written only if `when` holds.
  */

@@ -4,7 +4,7 @@ import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { rootDb } from "../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
-import { enqueueStockChanged } from "./events.js";
+import { enqueueOrdersChanged, enqueueStockChanged } from "./events.js";
 import { offerWaitlist } from "./waitlist/waitlist.service.js";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -74,6 +74,7 @@ export async function releaseOrder(
       .set({ capacityUsed: sql`${events.capacityUsed} - (SELECT ${orders.quantity} FROM ${orders} WHERE ${orders.id} = ${order.id})` })
       .where(and(eq(events.id, order.eventId), mine)),
     enqueueStockChanged(deps, order.orgId, order.eventId, mine),
+    enqueueOrdersChanged(deps, order.orgId, order.eventId, to, mine),
   ]);
   const released = results[0].length > 0;
   if (released) deliverSoon(deps);

@@ -6,6 +6,7 @@ import { deliverSoon, enqueueWhen } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
 import { paymentsProvider, recordPaymentEvent } from "../../platform/payments/payments.service.js";
 import { confirmationEmailFor } from "./confirmation.js";
+import { enqueueOrdersChanged } from "./events.js";
 import { releaseOrder } from "./holds.js";
 import { issueTickets, seatsFor } from "./tickets.js";
 
@@ -14,7 +15,8 @@ import { issueTickets, seatsFor } from "./tickets.js";
  *
  * - `payment_intent.succeeded` for a pending order: in one batch the event is recorded, the order
  *   becomes `paid` (from `pending` only), its tickets are issued and the confirmation email is
- *   queued — each step only if the one before it wrote, so a duplicate delivery changes nothing.
+ *   queued, and the event's room hears `event.orders_changed` (a count) — each step only if the one
+ *   before it wrote, so a duplicate delivery changes nothing.
  *   A payment for less than the total, or in another currency, pays nothing. A payment that
  *   arrives after the hold ended (the tickets went back on sale) is refunded in full.
  * - `charge.refunded` (the charge carries the PaymentIntent's metadata and its cumulative
@@ -65,6 +67,8 @@ export const handlePaymentEvent: PaymentEventHandler = async (deps, event) => {
       .returning({ id: orders.id }),
     ...issueTickets(deps, order, seats, changed, now),
     enqueueWhen(db, mail, changed, { orgId: order.orgId, now }),
+    // Last: written only if the mail was, i.e. only if this delivery made the order paid.
+    enqueueOrdersChanged(deps, order.orgId, order.eventId, "paid", changed),
   ]);
   if (paid.length > 0) {
     deliverSoon(deps);
@@ -135,8 +139,13 @@ async function settleRefunds(deps: Deps, orderId: string) {
     await releaseOrder(deps, order, "refunded");
     return;
   }
-  await deps.db
-    .update(orders)
-    .set({ status: "partially_refunded", updatedAt: deps.now() })
-    .where(and(eq(orders.id, order.id), eq(orders.status, "paid")));
+  const db = deps.db;
+  await db.batch([
+    db
+      .update(orders)
+      .set({ status: "partially_refunded", updatedAt: deps.now() })
+      .where(and(eq(orders.id, order.id), eq(orders.status, "paid"))),
+    enqueueOrdersChanged(deps, order.orgId, order.eventId, "partially_refunded", sql`changes() > 0`),
+  ]);
+  deliverSoon(deps);
 }
