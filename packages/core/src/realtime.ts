@@ -30,6 +30,11 @@ export type RoomToken = z.infer<typeof RoomTokenSchema>;
 export const PresenceEntrySchema = z.object({ id: z.string(), name: z.string() });
 export type PresenceEntry = z.infer<typeof PresenceEntrySchema>;
 
+/** The rooms whose messages the API echoes (coalesced) to their organization's room as `organization.activity`. */
+export const ACTIVITY_ROOM_KINDS = ["plan", "event", "place"] as const;
+/** Messages that move none of the organization's figures (chat), so they are not echoed. */
+export const QUIET_MESSAGE_TYPES: ReadonlySet<string> = new Set(["plan.message_changed"]);
+
 /**
  * What the API publishes to a room after a write commits. Domains add their variants here,
  * so the room, the SDK and the widgets parse the same union.
@@ -40,6 +45,12 @@ export const PublishedEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("key.changed"), data: z.object({ id: z.string() }) }),
   /** To a person's room (`id`: the person): their inbox changed (a new item, or items read); refetch the unread count. */
   z.object({ type: z.literal("inbox.changed"), data: z.object({ id: z.string() }) }),
+  /**
+   * To the organization's room: some of its plans, events or places changed (their rooms got
+   * messages; which ones is not said), at most once per delivery pass. The dashboard's overview
+   * refetches its figures. No id, no data.
+   */
+  z.object({ type: z.literal("organization.activity"), data: z.object({ rooms: z.array(z.enum(ACTIVITY_ROOM_KINDS)) }) }),
   ...PLAN_EVENT_SCHEMAS,
   ...EVENT_MESSAGE_SCHEMAS,
   ...PLACE_EVENT_SCHEMAS,

@@ -1,4 +1,12 @@
-import { newId, type PublishedEvent, PublishedEventSchema, RoomNameSchema, z } from "@gatherkit/core";
+import {
+  ACTIVITY_ROOM_KINDS,
+  newId,
+  type PublishedEvent,
+  PublishedEventSchema,
+  QUIET_MESSAGE_TYPES,
+  RoomNameSchema,
+  z,
+} from "@gatherkit/core";
 import { type Db, outbox, webhookEndpoints } from "@gatherkit/db";
 import { type SQL, sql } from "drizzle-orm";
 import { insertWhen } from "./guarded-insert.js";
@@ -406,6 +414,41 @@ export function enqueueWhen(db: Db, message: OutboxMessage, when: SQL, opts: { o
 /** The order key a message's row is written with (see `outbox.order_key`). */
 export function orderKeyOf(message: OutboxMessage): string {
   return (KINDS[message.kind] as OutboxKind<unknown>).orderKey(message.payload);
+}
+
+/**
+ * After a delivery pass, each organization whose plans', events' or places' rooms just got
+ * messages hears one content-free `organization.activity` in its own room (which kinds of room;
+ * no id, no data), so the dashboard's overview — one socket whatever the number of objects, for
+ * the organization's staff only — knows to refetch its figures. One per organization per pass,
+ * however many rows it sent; chat moves no figure and is left out. Best effort: a failed echo is
+ * logged, not retried (the next change echoes again; the overview keeps its Refresh button).
+ */
+export async function echoActivity(
+  deps: DeliveryDeps,
+  rows: readonly { id: string; kind: string; orgId: string | null; payload: unknown }[],
+) {
+  const byOrg = new Map<string, { id: string; rooms: Set<(typeof ACTIVITY_ROOM_KINDS)[number]> }>();
+  for (const row of rows) {
+    if (row.kind !== "realtime" || !row.orgId) continue;
+    const p = row.payload as { room: string; event: { type: string } };
+    const kind = ACTIVITY_ROOM_KINDS.find((k) => p.room.startsWith(`${k}:`));
+    if (!kind || QUIET_MESSAGE_TYPES.has(p.event.type)) continue;
+    const echo = byOrg.get(row.orgId) ?? { id: row.id, rooms: new Set() };
+    echo.rooms.add(kind);
+    byOrg.set(row.orgId, echo);
+  }
+  for (const [orgId, echo] of byOrg) {
+    try {
+      await deps.publisher.publish(
+        `org:${orgId}`,
+        { type: "organization.activity", data: { rooms: [...echo.rooms].sort() } },
+        { id: `${echo.id}.org` },
+      );
+    } catch (err) {
+      deps.logger.warn("echoing activity to an organization's room failed", { orgId, error: String(err) });
+    }
+  }
 }
 
 function orgOfRoom(room: string): string | null {

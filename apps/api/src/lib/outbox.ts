@@ -7,6 +7,7 @@ import { rootDb } from "./idempotent-writes.js";
 import {
   type DeliveryDeps,
   DeliveryError,
+  echoActivity,
   enqueue,
   KIND_NAMES,
   KINDS,
@@ -203,6 +204,7 @@ async function deliverBatch(deps: DeliveryDeps, opts: DeliveryOptions): Promise<
     })
     .sort((a, b) => a.turn - b.turn || a.first - b.first);
 
+  const delivered: ClaimedRow[] = [];
   // Keep the lease of what is still in flight, so a slow publish is not taken over while it runs.
   const ids = claimed.map((row) => row.id);
   const renewal = setInterval(
@@ -219,10 +221,12 @@ async function deliverBatch(deps: DeliveryDeps, opts: DeliveryOptions): Promise<
       const r = await deliverInOrder(deps, rows);
       result.sent += r.sent;
       result.failed += r.failed;
+      delivered.push(...rows.slice(0, r.sent));
     });
   } finally {
     clearInterval(renewal);
   }
+  await echoActivity(deps, delivered);
   return result;
 }
 
