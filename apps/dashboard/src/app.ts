@@ -211,7 +211,7 @@ export class Dashboard extends LitElement {
       case "overview":
         return html`<h1>Welcome, ${this.#me.user.name}</h1>
           <p>You are ${this.#me.role} of <strong>${this.#me.organization.name}</strong>.</p>
-          <gk-dash-overview></gk-dash-overview>`;
+          <gk-dash-overview org-id=${this.#me.organization.id}></gk-dash-overview>`;
       case "keys":
         return html`<gk-dash-keys></gk-dash-keys>`;
       case "requests":

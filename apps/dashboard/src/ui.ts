@@ -50,7 +50,13 @@ export class ListController<T> implements ReactiveController {
   state: "loading" | "ready" | "error" = "loading";
   error = "";
   #page: Page<T> | undefined;
-  #more = false;
+  /** How many pages `items` holds (the first and each "Load more"). */
+  #pages = 0;
+  /** A "Load more" under way; a live refresh under way. */
+  #more: Promise<void> | undefined;
+  #refreshing: Promise<void> | undefined;
+  /** Bumped by each reload (a new search): a refresh that began before it does not overwrite it. */
+  #generation = 0;
 
   constructor(
     private readonly host: LitElement,
@@ -64,11 +70,13 @@ export class ListController<T> implements ReactiveController {
   }
 
   async reload(): Promise<void> {
+    this.#generation++;
     this.state = "loading";
     this.host.requestUpdate();
     try {
       this.#page = await this.load();
       this.items = [...this.#page.data];
+      this.#pages = 1;
       this.state = "ready";
     } catch (err) {
       this.error = describe(err);
@@ -81,29 +89,64 @@ export class ListController<T> implements ReactiveController {
     return this.#page?.hasNextPage() ?? false;
   }
 
-  /** Loads the first page again without showing "Loading" (a live refresh); an error keeps what is shown. */
-  async refresh(): Promise<void> {
-    if (this.state !== "ready" || this.#more) return;
+  /**
+   * A live refresh, without showing "Loading": fetches the first page again, then as many more as
+   * it takes to reach every row shown before ("Load more" pages included: a row pushed down by new
+   * ones is still shown), and keeps the cursor of the last page fetched, so "Load more" goes on
+   * from there. An error keeps what is shown. A "Load more" asked meanwhile waits for it.
+   */
+  refresh(): Promise<void> {
+    if (this.state !== "ready") return Promise.resolve();
+    this.#refreshing ??= this.#refetch().finally(() => {
+      this.#refreshing = undefined;
+      this.host.requestUpdate();
+    });
+    return this.#refreshing;
+  }
+
+  async #refetch(): Promise<void> {
+    if (this.#more) await this.#more;
+    const before = this.items;
+    const last = (before.at(-1) as { id?: unknown } | undefined)?.id;
+    const pages = Math.max(1, this.#pages);
+    const generation = this.#generation;
     try {
-      this.#page = await this.load();
-      this.items = [...this.#page.data];
+      let page = await this.load();
+      const items = [...page.data];
+      let n = 1;
+      // Walk on while rows shown before are not all reached (by count, and the last one by id when
+      // rows have ids), never further than one page past what was loaded (rows may have gone).
+      const reached = () => items.length >= before.length && (last === undefined || items.some((x) => (x as { id?: unknown }).id === last));
+      while (page.hasNextPage() && !reached() && n <= pages) {
+        page = await page.getNextPage();
+        items.push(...page.data);
+        n++;
+      }
+      if (generation !== this.#generation) return;
+      this.#page = page;
+      this.#pages = n;
+      this.items = items;
     } catch {
       // The next refresh tries again; Retry and Refresh show the error.
     }
-    this.host.requestUpdate();
   }
 
   async more(): Promise<void> {
     if (!this.#page || this.#more) return;
-    this.#more = true;
+    this.#more = (async () => {
+      if (this.#refreshing) await this.#refreshing;
+      if (!this.#page?.hasNextPage()) return;
+      try {
+        this.#page = await this.#page.getNextPage();
+        this.items = [...this.items, ...this.#page.data];
+        this.#pages++;
+      } catch (err) {
+        this.error = describe(err);
+      }
+    })();
     this.host.requestUpdate();
-    try {
-      this.#page = await this.#page.getNextPage();
-      this.items = [...this.items, ...this.#page.data];
-    } catch (err) {
-      this.error = describe(err);
-    }
-    this.#more = false;
+    await this.#more;
+    this.#more = undefined;
     this.host.requestUpdate();
   }
 
@@ -120,7 +163,7 @@ export class ListController<T> implements ReactiveController {
     return html`${opts.rows(this.items)}
     ${
       this.hasMore
-        ? html`<p><button class="secondary" ?disabled=${this.#more} @click=${() => this.more()}>${this.#more ? "Loading…" : "Load more"}</button></p>`
+        ? html`<p><button class="secondary" ?disabled=${Boolean(this.#more)} @click=${() => this.more()}>${this.#more ? "Loading…" : "Load more"}</button></p>`
         : nothing
     }`;
   }

@@ -5,6 +5,7 @@ import { FormState } from "../form.js";
 import { BASE, navigate } from "../router.js";
 import { dateTime, field, ListController, styles } from "../ui.js";
 import "./calendar-tools.js";
+import { quotaMeter, quotaStyles } from "./calendar-quota.js";
 
 /** Calendars: the organization's clients, each with its Google connection, calendars, sync rules and bulk jobs. */
 export class ClientsPage extends LitElement {
@@ -71,6 +72,7 @@ export class ClientPage extends LitElement {
       .weekdays { display: grid; grid-template-columns: repeat(7, minmax(0, 1fr)); font-weight: 600; font-size: 0.85rem; }
       progress { width: 10rem; }
     `,
+    quotaStyles,
   ];
   static override properties = { clientId: { attribute: "client-id" } };
   declare clientId: string;
@@ -160,6 +162,7 @@ export class ClientPage extends LitElement {
       ${this.#actionError ? html`<p class="error" role="alert">${this.#actionError}</p>` : nothing}
       <h2>Google connection</h2>
       ${this.#renderConnection(conn)}
+      ${conn.status === "not_connected" ? nothing : quotaMeter(conn.quota)}
       ${conn.status === "valid" ? this.#renderCalendars() : nothing}
       ${
         conn.status === "valid"

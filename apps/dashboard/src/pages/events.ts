@@ -2,7 +2,7 @@ import type { CheckinList, Order, RsvpSettings, TicketedEvent, TicketType } from
 import { html, LitElement, nothing } from "lit";
 import { describe, gk } from "../api.js";
 import { FormState } from "../form.js";
-import { LiveController, newOnes } from "../live.js";
+import { LiveController, newOnes, nowIn } from "../live.js";
 import { BASE, navigate } from "../router.js";
 import { dateTime, field, isTimeZone, ListController, styles } from "../ui.js";
 import { defaultEventZone, isoIn } from "../zone.js";
@@ -138,6 +138,8 @@ export class EventPage extends LitElement {
       await Promise.all([this.#load(), this.#orders.refresh()]);
       const fresh = newOnes(before, this.#orders.items, "order", "orders");
       if (fresh) return `${fresh}.`;
+      const moved = nowIn(before, this.#orders.items, "order", "orders");
+      if (moved) return `${moved}.`;
       if (type === "event.checkins_changed") return `Check-ins: ${this.#checkedIn()}.`;
       if (type === "event.headcount_changed") return `RSVPs: ${this.#rsvp?.confirmed ?? 0} confirmed.`;
       return undefined;

@@ -1,7 +1,8 @@
 import type { Order, OrderListParams, Refund, TicketedEvent, TicketType } from "@gatherkit/sdk";
 import { css, html, LitElement, nothing } from "lit";
+import { repeat } from "lit/directives/repeat.js";
 import { describe, fieldErrors, gk } from "../api.js";
-import { LiveController, newOnes } from "../live.js";
+import { LiveController, newOnes, nowIn } from "../live.js";
 import { BASE } from "../router.js";
 import { dateTime, ListController, styles } from "../ui.js";
 import { money, toMinor } from "./events.js";
@@ -44,7 +45,7 @@ export class OrdersPage extends LitElement {
   #typing: ReturnType<typeof setTimeout> | undefined;
   readonly #heading = new EventHeading(this, () => this.eventId);
   readonly #orders = new ListController<Order>(this, () => gk.events.orders.list(this.eventId, { limit: 20, ...this.#query }));
-  /** Live: a sale, a refund or a release in the event's room refetches the first page (with the search) and says how many are new. */
+  /** Live: a sale, a payment, a refund or a release in the event's room refetches the pages shown (with the search) and says what is new or moved. */
   readonly #live = new LiveController(
     this,
     () => `event:${this.eventId}`,
@@ -52,7 +53,11 @@ export class OrdersPage extends LitElement {
       const before = this.#orders.items;
       await this.#orders.refresh();
       const fresh = newOnes(before, this.#orders.items, "order", "orders");
-      return fresh ? `${fresh} ${this.#query.q || this.#query.status ? "match" : "arrived"}.` : undefined;
+      const said = [
+        fresh && `${fresh} ${this.#query.q || this.#query.status ? "match" : "arrived"}`,
+        nowIn(before, this.#orders.items, "order", "orders"),
+      ];
+      return said.some(Boolean) ? `${said.filter(Boolean).join("; ")}.` : undefined;
     },
   );
 
@@ -80,7 +85,9 @@ export class OrdersPage extends LitElement {
           <caption class="muted" style="text-align:left">Orders, newest first</caption>
           <thead><tr><th>Code</th><th>Buyer</th><th>Status</th><th>Total</th><th class="optional">Placed</th></tr></thead>
           <tbody>
-            ${orders.map(
+            ${repeat(
+              orders,
+              (o) => o.id,
               (o) => html`<tr>
                 <td><a href="${BASE}/events/${this.eventId}/orders/${o.id}"><code>${o.confirmationCode}</code></a></td>
                 <td>${o.buyer.name} <span class="muted">${o.buyer.email}</span></td>

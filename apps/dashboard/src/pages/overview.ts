@@ -2,6 +2,7 @@ import type { OrganizationOverview } from "@gatherkit/sdk";
 import { css, html, LitElement } from "lit";
 import { describe, gk } from "../api.js";
 import type { Series } from "../charts.js";
+import { LiveController } from "../live.js";
 import { BASE } from "../router.js";
 import { styles } from "../ui.js";
 import { money } from "./events.js";
@@ -29,10 +30,29 @@ export class OverviewPage extends LitElement {
       svg.chart .axis { font-size: 11px; fill: #57606a; }
     `,
   ];
+  static override properties = { orgId: { attribute: "org-id" } };
+  declare orgId: string;
   #state: "loading" | "ready" | "error" = "loading";
   #data: OrganizationOverview | undefined;
   #error = "";
   #charts: Charts | undefined;
+
+  /**
+   * Live: the organization's room (its staff only) hears `organization.activity` when one of its
+   * plans, events or places changed; the figures are fetched again once a burst has settled, and
+   * the status line says which moved.
+   */
+  readonly #live = new LiveController(
+    this,
+    () => (this.orgId ? `org:${this.orgId}` : ""),
+    async (type) => {
+      if (type !== undefined && type !== "organization.activity") return undefined;
+      const before = this.#data;
+      await this.#refresh();
+      return before && this.#data ? moved(before, this.#data) : undefined;
+    },
+    { debounceMs: 400 },
+  );
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -57,9 +77,21 @@ export class OverviewPage extends LitElement {
     this.requestUpdate();
   }
 
+  /** Fetches the figures again, keeping what is shown if that fails (a live refresh). */
+  async #refresh() {
+    if (this.#state !== "ready") return this.#load();
+    try {
+      this.#data = await gk.organization.overview();
+    } catch {
+      // The next change or Refresh tries again.
+    }
+    this.requestUpdate();
+  }
+
   override render() {
     return html`<section aria-labelledby="h-figures">
         <h2 id="h-figures">Key numbers</h2>
+        ${this.#live.render()}
         ${this.#figures()}
       </section>
       <h2>Next steps</h2>
@@ -115,6 +147,19 @@ export class OverviewPage extends LitElement {
       </details>
     </figure>`;
   }
+}
+
+/** "Tickets sold, 30 days: 3 → 5." for the figures that moved between two overviews; undefined when none did. */
+function moved(a: OrganizationOverview, b: OrganizationOverview): string | undefined {
+  const figures: [string, number, number][] = [
+    ["Active plans", a.plans.active, b.plans.active],
+    ["Upcoming events", a.events.upcoming, b.events.upcoming],
+    ["Tickets sold, 30 days", a.events.ticketsSold, b.events.ticketsSold],
+    ["Bookings, next 7 days", a.places.bookingsNext7Days, b.places.bookingsNext7Days],
+    ["RSVPs yes", a.rsvps.yes, b.rsvps.yes],
+  ];
+  const said = figures.filter(([, x, y]) => x !== y).map(([label, x, y]) => `${label}: ${x} → ${y}`);
+  return said.length ? `${said.join("; ")}.` : undefined;
 }
 
 customElements.define("gk-dash-overview", OverviewPage);
