@@ -119,6 +119,18 @@ describe("an order's state in the event's room", () => {
     ]);
   });
 
+  it("a free order is paid at once: one message each, none for a checkout refused as sold out", async () => {
+    const event = await newEvent(st, org);
+    const type = await newTicketType(st, org, event, { price: 0, quantity: 2 });
+    await pending(st, org, event, type, 1);
+    await pending(st, org, event, type, 1);
+    expect((await checkoutRequest(st, org, event, [{ ticketTypeId: type.id, quantity: 1 }])).status).toBe(409);
+    expect(await orderMessages(st, event)).toEqual([
+      { eventId: event.id, status: "paid", paid: 1 },
+      { eventId: event.id, status: "paid", paid: 2 },
+    ]);
+  });
+
   it("the local provider's checkout page (the embedded default) publishes the payment once, however often it is submitted", async () => {
     const event = await newEvent(local, localOrg);
     const type = await newTicketType(local, localOrg, event, { price: 1500, quantity: 10 });

@@ -26,7 +26,7 @@ import { type EventRow, loadEvent, loadStock, remainingOfType, type TicketTypeRo
 import { buyerToken, ticketQrUrl } from "../buyer-access.js";
 import { confirmationEmail } from "../confirmation.js";
 import { type DiscountCodeRow, discountHasRoom, findDiscountCode } from "../discount-codes/discount-codes.service.js";
-import { enqueueStockChanged } from "../events.js";
+import { enqueueOrdersChanged, enqueueStockChanged } from "../events.js";
 import { type OrderRow, quotaShare, quotasOfOrder, releaseExpiredHolds, releaseOrder } from "../holds.js";
 import { issueTickets, type Seat, seatsFor } from "../tickets.js";
 import { offerWaitlist } from "../waitlist/waitlist.service.js";
@@ -275,11 +275,12 @@ function holdStatements(deps: Deps, r: Request, row: OrderRow, issue: { seats: S
         ]
       : []),
     enqueueStockChanged(deps, row.orgId, r.event.id, placed),
-    // A free order is paid at once: its tickets and confirmation come with it.
+    // A free order is paid at once: its tickets, confirmation and `event.orders_changed` come with it.
     ...(issue
       ? [
           ...issueTickets(deps, row, issue.seats, placed, row.createdAt),
           enqueueWhen(db, issue.mail, placed, { orgId: row.orgId, now: row.createdAt }),
+          enqueueOrdersChanged(deps, row.orgId, r.event.id, "paid", placed),
         ]
       : []),
   ] as const;
