@@ -1,7 +1,8 @@
 import type { Client, Order } from "@gatherkit/core";
-import { calendarOauthStates, outbox } from "@gatherkit/db";
-import { eq } from "drizzle-orm";
+import { calendarOauthStates, idempotencyKeys, outbox } from "@gatherkit/db";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sha256Hex } from "../src/lib/crypto.js";
 import { connectedClient, newClient } from "./calendar-fixtures.js";
 import { crashable, SEALED_CREATES } from "./crash-fixtures.js";
 import { checkoutRequest, newEvent, newTicketType } from "./event-fixtures.js";
@@ -1078,7 +1079,7 @@ describe("an update that died right after its write answers its retry", () => {
 });
 
 /** Crash-tested below, each in its own way (not a crash right after a guarded write). */
-const OWN_CRASHES = ["clients.events.create"];
+const OWN_CRASHES = ["clients.events.create", "webhookEndpoints.sendTest"];
 
 describe("a create written to Google that died before its answer", () => {
   it("calendar event (clients.events.create): the retry finds its event at Google by the id derived from the key — one event", async () => {
@@ -1122,6 +1123,50 @@ describe("a create written to Google that died before its answer", () => {
   });
 });
 
+describe("a request that writes only the outbox, dead before storing its answer", () => {
+  it("test event to a webhook endpoint (webhookEndpoints.sendTest): the retry queues no second test event", async () => {
+    const endpoint = json<{ id: string }>(
+      await call(t, "POST", "/v1/webhook-endpoints", {
+        token: org.secretKey,
+        body: { url: "https://hooks.example.com/test", eventTypes: ["*"] },
+      }),
+      201,
+    );
+    const key = `crash-${crypto.randomUUID()}`;
+    const send = () =>
+      call(t, "POST", `/v1/webhook-endpoints/${endpoint.id}/test`, { token: org.secretKey, headers: { "idempotency-key": key } });
+    const testEvents = async () =>
+      (await t.deps.db.select().from(outbox).where(eq(outbox.kind, "webhook"))).filter(
+        (r) => (r.payload as { endpointId: string }).endpointId === endpoint.id,
+      );
+
+    const first = json<Record<string, unknown>>(await send(), 202);
+    expect(await testEvents()).toHaveLength(1);
+    // What the process leaves when it dies after queuing (the outbox is machinery: the key was not
+    // marked carried out) and before storing the answer: the key pending, its holder gone.
+    await t.deps.db
+      .update(idempotencyKeys)
+      .set({
+        status: "pending",
+        holder: "dead",
+        leaseExpiresAt: t.deps.now(),
+        responseStatus: null,
+        responseBody: null,
+        responseHeaders: null,
+      })
+      .where(and(eq(idempotencyKeys.scope, `org:${org.org.id}`), eq(idempotencyKeys.key, await sha256Hex(key))));
+
+    skew += LEASE_SECONDS * 1000 + 1;
+    const retry = await send();
+    expect(retry.headers.get("idempotent-replayed"), "the retry ran again").toBeNull();
+    expect(json(retry, 202), "the same event answered").toEqual(first);
+    expect(await testEvents(), "one test event queued").toHaveLength(1);
+
+    const again = await send();
+    expect([again.status, again.headers.get("idempotent-replayed"), again.body]).toEqual([202, "true", first]);
+  });
+});
+
 /**
  * Every other POST (the only method that runs under an Idempotency-Key; PUT, PATCH and DELETE
  * set a state and are retried as they are) and how a crash between its write and its answer
@@ -1139,7 +1184,6 @@ const NOT_CRASH_TESTED: Record<string, string> = {
   "notifications.emailEvents": "provider callback, deduplicated by the event id; sends no key",
   "payments.webhook": "provider callback, deduplicated by the event id; sends no key",
   "webhookEndpoints.resend": "writes only the outbox (machinery): the key is never committed, a retry runs again and queues the event once",
-  "webhookEndpoints.sendTest": "writes only the outbox (machinery): a retry runs again (and may send a second test event)",
   // Covered by the same mechanism as tested routes, not crashed here.
   "inbox.read": "rerunOnRetry (marking read what is read answers it)",
   "inbox.readAll": "resumes: counts what its write marked",
