@@ -26,6 +26,8 @@ import { joinPlan, newPlan } from "./plan-fixtures.js";
  *   may land on the waitlist) seals a point to resume from (`resumeOnCommit`): the retry carries
  *   on from it — asks the provider again under the same key, or reads the answer — without
  *   writing the effect again.
+ * - One whose effect is outside the database (a Google Calendar event, a webhook test event in
+ *   the outbox) names it by an id derived from the key: the retry runs again and finds it.
  *
  * The crash (test/crash-fixtures.ts): the first guarded batch of the request commits, then throws.
  * The retry comes after the lease ran out, as a client's would after a timeout.
