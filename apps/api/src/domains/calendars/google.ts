@@ -2,6 +2,7 @@ import { calendarConnections } from "@gatherkit/db";
 import { OAuth2Client, OAuth2RequestError, type OAuth2Tokens } from "arctic";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { ApiError } from "../../lib/errors.js";
+import { rootDb } from "../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
 import { forgetCalendars } from "./calendars/calendar-list-cache.js";
@@ -255,7 +256,11 @@ export async function calendarApi<T>(
 ): Promise<T | null> {
   const url = new URL(`${deps.config.calendars.google.calendarApi}${path}`);
   for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-  let token = await accessToken(deps, orgId, clientId);
+  // Refreshing the token and counting the quota are the connection's bookkeeping, not the effect of
+  // the request calling Google: written outside its Idempotency-Key (`rootDb`), so they neither
+  // mark its key carried out nor make its retry after a crash a 409.
+  const own: Deps = { ...deps, db: rootDb(deps.db) };
+  let token = await accessToken(own, orgId, clientId);
   let refreshed = false;
   const use: QuotaUse = { calls: 0, rateLimited: 0, backoffs: 0, lastRateLimitedAt: null };
   try {
@@ -288,7 +293,7 @@ export async function calendarApi<T>(
       const reason = reasonOf(body);
       if (res.status === 401 && !refreshed) {
         refreshed = true;
-        token = await accessToken(deps, orgId, clientId, token.version);
+        token = await accessToken(own, orgId, clientId, token.version);
         continue;
       }
       const rateLimited = res.status === 429 || (res.status === 403 && RATE_REASONS.has(reason));
@@ -304,7 +309,7 @@ export async function calendarApi<T>(
       throw googleProblem(res, body, reason, rateLimited, opts.notFound ?? "Calendar or event");
     }
   } finally {
-    await recordQuotaUse(deps, orgId, clientId, use);
+    await recordQuotaUse(own, orgId, clientId, use);
   }
 }
 

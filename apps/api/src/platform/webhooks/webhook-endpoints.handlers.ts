@@ -1,4 +1,5 @@
 import { requireOrganizer } from "../../lib/auth.js";
+import { IDEMPOTENCY_HEADER, scopeOf } from "../../lib/idempotency.js";
 import type { AppRouteHandler } from "../../lib/types.js";
 import type { WebhookCatalogue } from "./catalogue.js";
 import type {
@@ -52,7 +53,9 @@ export function webhookEndpointHandlers(catalogue: WebhookCatalogue) {
   };
   const sendTest: AppRouteHandler<SendTestRoute> = async (c) => {
     const caller = requireOrganizer(c);
-    return c.json(await service.sendTestEvent(c.var.deps, caller.orgId, c.req.valid("param").id), 202);
+    const key = c.req.header(IDEMPOTENCY_HEADER);
+    const requestKey = key === undefined ? undefined : `${scopeOf(c.var.caller)}\n${key}`;
+    return c.json(await service.sendTestEvent(c.var.deps, caller.orgId, c.req.valid("param").id, requestKey), 202);
   };
   return { list, create, get, update, remove, rotateSecret, listDeliveries, resend, sendTest };
 }

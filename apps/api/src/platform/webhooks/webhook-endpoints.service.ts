@@ -11,9 +11,10 @@ import type {
 import { newId, WEBHOOK_TEST_EVENT_TYPE } from "@gatherkit/core";
 import { outbox, webhookDeliveries, webhookEndpoints } from "@gatherkit/db";
 import { and, between, eq, gt, inArray, isNull, ne, not, or, sql } from "drizzle-orm";
+import { sha256Hex } from "../../lib/crypto.js";
 import { ApiError, notFound } from "../../lib/errors.js";
 import { answerOnCommit } from "../../lib/idempotent-writes.js";
-import { deliverSoon, enqueue, enqueueWhen, PARKED, webhook } from "../../lib/outbox.js";
+import { deliverSoon, enqueueWhen, PARKED, webhook } from "../../lib/outbox.js";
 import { paginate } from "../../lib/pagination.js";
 import { toIso } from "../../lib/time.js";
 import type { Deps } from "../../lib/types.js";
@@ -316,16 +317,28 @@ export async function resend(deps: Deps, orgId: string, endpointId: string, deli
 /**
  * Queues a `webhook_endpoint.test` event for this endpoint only (whatever types it subscribes
  * to), delivered, signed, logged and retried like any other. The endpoint must be enabled.
+ * Under an Idempotency-Key (`requestKey`: the key and whose it is) the event's id is derived from
+ * it, and the event is queued only if no event of that id was queued or delivered to the endpoint:
+ * a retry after a crash (the outbox is machinery, so the key was not marked carried out) sends no
+ * second test event.
  */
-export async function sendTestEvent(deps: Deps, orgId: string, endpointId: string) {
+export async function sendTestEvent(deps: Deps, orgId: string, endpointId: string, requestKey?: string) {
   const endpoint = await loadEndpoint(deps, orgId, endpointId);
   if (endpoint.status !== "enabled")
     throw new ApiError(409, "conflict", "The endpoint is disabled: enable it (PATCH status) before sending it a test event.");
   const now = deps.now();
-  const eventId = newId("webhookEvent");
-  await enqueue(
+  const eventId =
+    requestKey === undefined ? newId("webhookEvent") : `whevt_${(await sha256Hex(`test:${endpointId}\n${requestKey}`)).slice(0, 32)}`;
+  const queued = sql`SELECT 1 FROM ${outbox} WHERE ${and(
+    eq(outbox.kind, "webhook"),
+    eq(outbox.orderKey, endpointId),
+    eq(sql`json_extract(${outbox.payload}, '$.event.id')`, eventId),
+  )}`;
+  const delivered = sql`SELECT 1 FROM ${webhookDeliveries} WHERE ${and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.eventId, eventId))}`;
+  await enqueueWhen(
     deps.db,
     webhook({ endpointId, event: { id: eventId, type: WEBHOOK_TEST_EVENT_TYPE, created: now, data: { endpointId, test: true } } }),
+    sql`NOT EXISTS (${queued}) AND NOT EXISTS (${delivered})`,
     { orgId, now },
   );
   deliverSoon(deps);

@@ -4,6 +4,7 @@ import type { Caller, Deps } from "../../../lib/types.js";
 import { loadClient, type Target } from "../access.js";
 import { requireWritable } from "../calendars/calendars.service.js";
 import { calendarApi } from "../google.js";
+import { googleEventIdFor } from "../sync.js";
 import { recurrenceIssue } from "./recurrence.js";
 
 /** Google's shapes, as far as we read them. */
@@ -157,21 +158,34 @@ export async function getEvent(
 
 export type SendUpdates = "all" | "externalOnly" | "none";
 
-/** Creates the event on a calendar the connection may write (attendees emailed per `sendUpdates`). */
+/**
+ * Creates the event on a calendar the connection may write (attendees emailed per `sendUpdates`).
+ * With `eventId` (a create under an Idempotency-Key: the id derived from it), Google is asked for
+ * that id: a retry of a create whose answer was lost finds its event there (409) and answers it.
+ */
 export async function createEventFor(
   deps: Deps,
   t: Target,
   calendarId: string,
   input: CreateCalendarEvent,
   sendUpdates: SendUpdates,
+  eventId?: string,
 ): Promise<CalendarEvent> {
   checkRecurrence(input);
   await requireWritable(deps, t, calendarId);
-  const e = await calendarApi<GoogleEvent>(deps, t.orgId, t.clientId, "POST", eventsPath(calendarId), {
-    query: { sendUpdates },
-    body: toGoogle(input),
-    notFound: "Calendar",
-  });
+  let e: GoogleEvent | null;
+  try {
+    e = await calendarApi<GoogleEvent>(deps, t.orgId, t.clientId, "POST", eventsPath(calendarId), {
+      query: { sendUpdates },
+      body: eventId ? { ...toGoogle(input), id: eventId } : toGoogle(input),
+      notFound: "Calendar",
+    });
+  } catch (err) {
+    if (!(eventId && err instanceof ApiError && err.code === "conflict")) throw err;
+    e = await calendarApi<GoogleEvent>(deps, t.orgId, t.clientId, "GET", `${eventsPath(calendarId)}/${enc(eventId)}`, {
+      notFound: "Event",
+    });
+  }
   if (!e) throw new ApiError(502, "calendar_unavailable", "Google answered without the event.");
   return toEvent(calendarId, e);
 }
@@ -210,8 +224,12 @@ export async function createEvent(
   calendarId: string,
   input: CreateCalendarEvent,
   sendUpdates: SendUpdates,
+  requestKey?: string,
 ) {
-  return createEventFor(deps, await target(deps, caller, clientId), calendarId, input, sendUpdates);
+  // The event is written at Google, not here (nothing of the request's own is stored): a retry after
+  // a crash runs again and asks Google for the same id, so the calendar gets one event.
+  const eventId = requestKey === undefined ? undefined : await googleEventIdFor(`request:${clientId}:${calendarId}`, requestKey);
+  return createEventFor(deps, await target(deps, caller, clientId), calendarId, input, sendUpdates, eventId);
 }
 
 export async function updateEvent(

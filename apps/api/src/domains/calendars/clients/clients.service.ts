@@ -2,6 +2,7 @@ import { type Client, type ClientListQuery, type CreateClient, newId, type Page,
 import { calendarClients, calendarConnections, calendarOauthStates, calendarSyncedItems, calendarSyncRules } from "@gatherkit/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { notFound } from "../../../lib/errors.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { clientColumns, loadClient, requireStaff, toClient } from "../access.js";
@@ -14,9 +15,8 @@ const contains = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c)
 export async function createClient(deps: Deps, caller: Caller | null, input: CreateClient): Promise<Client> {
   const staff = requireStaff(caller);
   const now = deps.now();
-  const id = newId("client");
-  await deps.db.insert(calendarClients).values({
-    id,
+  const row = {
+    id: newId("client"),
     orgId: staff.orgId,
     name: input.name,
     email: input.email ?? null,
@@ -25,8 +25,12 @@ export async function createClient(deps: Deps, caller: Caller | null, input: Cre
     searchText: searchText(input.name, input.email),
     createdAt: now,
     updatedAt: now,
-  });
-  return getClient(deps, caller, id);
+  };
+  // A new client has no connection yet: the answer is known before the write and sealed with it.
+  const created = toClient({ ...row, connected: 0 });
+  answerOnCommit(deps, 201, created);
+  await deps.db.insert(calendarClients).values(row);
+  return created;
 }
 
 export async function getClient(deps: Deps, caller: Caller | null, clientId: string): Promise<Client> {

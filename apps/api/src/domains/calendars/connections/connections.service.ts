@@ -4,6 +4,7 @@ import { CodeChallengeMethod, generateCodeVerifier, OAuth2RequestError, type OAu
 import { and, eq, isNull } from "drizzle-orm";
 import { errors, jwtVerify, SignJWT } from "jose";
 import { ApiError } from "../../../lib/errors.js";
+import { answerOnCommit, rerunOnRetry } from "../../../lib/idempotent-writes.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { loadClient, requireStaff } from "../access.js";
@@ -104,6 +105,8 @@ export async function authorize(
   const now = deps.now();
   let row = await connectionRow(deps, staff.orgId, clientId);
   if (!row) {
+    // Creating the connection's row is idempotent: a retry after a crash here runs again.
+    rerunOnRetry(deps);
     await deps.db
       .insert(calendarConnections)
       .values({
@@ -124,16 +127,6 @@ export async function authorize(
   const verifier = generateCodeVerifier();
   const stateId = newId("oauthState");
   const expiresAt = now + cfg.oauthStateTtlSeconds * 1000;
-  await deps.db.insert(calendarOauthStates).values({
-    id: stateId,
-    orgId: staff.orgId,
-    clientId,
-    issuedTo: callerKey(staff),
-    codeVerifierEnc: await sealSecret(cfg, verifier, secretAad(clientId, `pkce:${stateId}`)),
-    returnTo,
-    expiresAt,
-    createdAt: now,
-  });
   const state = await new SignJWT({ sid: stateId })
     .setProtectedHeader({ alg: "HS256" })
     .setIssuer(deps.config.issuer)
@@ -145,7 +138,20 @@ export async function authorize(
   url.searchParams.set("access_type", "offline");
   url.searchParams.set("include_granted_scopes", "true");
   url.searchParams.set("prompt", "consent");
-  return { url: url.href, expiresAt: toIso(expiresAt) };
+  const answer = { url: url.href, expiresAt: toIso(expiresAt) };
+  // The consent URL names the state stored here: sealed with it, a retry after a crash gets this URL (one state).
+  answerOnCommit(deps, 200, answer);
+  await deps.db.insert(calendarOauthStates).values({
+    id: stateId,
+    orgId: staff.orgId,
+    clientId,
+    issuedTo: callerKey(staff),
+    codeVerifierEnc: await sealSecret(cfg, verifier, secretAad(clientId, `pkce:${stateId}`)),
+    returnTo,
+    expiresAt,
+    createdAt: now,
+  });
+  return answer;
 }
 
 const stateInvalid = (detail: string) => new ApiError(400, "oauth_state_invalid", detail);

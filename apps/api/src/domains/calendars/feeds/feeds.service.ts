@@ -9,9 +9,10 @@ import {
   writeIcs,
 } from "@gatherkit/core";
 import { calendarFeeds, newFeedToken } from "@gatherkit/db";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { sha256Hex } from "../../../lib/crypto.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -83,8 +84,11 @@ export async function createFeed(deps: Deps, caller: Caller | null, input: Creat
     rotatedAt: null,
     revokedAt: null,
   };
+  // The answer (with the token, shown once) is sealed with the write: a retry after a crash gets it.
+  const created = toFeed(deps, row, token);
+  answerOnCommit(deps, 201, created);
   await deps.db.insert(calendarFeeds).values(row);
-  return toFeed(deps, row, token);
+  return created;
 }
 
 export async function listFeeds(deps: Deps, caller: Caller | null, query: CalendarFeedListQuery) {
@@ -129,6 +133,14 @@ async function rotate(deps: Deps, row: FeedRow): Promise<CalendarFeed> {
   const token = newFeedToken();
   const tokenHash = await sha256Hex(token);
   const now = deps.now();
+  const rotated = toFeed(deps, { ...row, tokenHash, previousTokenHash: row.tokenHash, rotatedAt: now }, token);
+  // The new URL (shown once) is sealed with the write, where it took effect.
+  answerOnCommit(
+    deps,
+    200,
+    rotated,
+    sql`EXISTS (SELECT 1 FROM ${calendarFeeds} WHERE ${calendarFeeds.id} = ${row.id} AND ${calendarFeeds.tokenHash} = ${tokenHash})`,
+  );
   // Only over the token it read: two rotations at once make one new URL, the other a 409.
   const changed = await deps.db
     .update(calendarFeeds)
@@ -136,11 +148,13 @@ async function rotate(deps: Deps, row: FeedRow): Promise<CalendarFeed> {
     .where(and(eq(calendarFeeds.id, row.id), eq(calendarFeeds.tokenHash, row.tokenHash), isNull(calendarFeeds.revokedAt)))
     .returning({ id: calendarFeeds.id });
   if (changed.length === 0) throw new ApiError(409, "conflict", "The feed changed meanwhile (rotated or revoked): read it again.");
-  return toFeed(deps, { ...row, tokenHash, previousTokenHash: row.tokenHash, rotatedAt: now }, token);
+  return rotated;
 }
 
 async function revoke(deps: Deps, row: FeedRow): Promise<void> {
   if (row.revokedAt !== null) return;
+  // Revoked by this write or a concurrent one, the answer is the same 204: sealed with the write.
+  answerOnCommit(deps, 204, null);
   await deps.db
     .update(calendarFeeds)
     .set({ revokedAt: deps.now() })

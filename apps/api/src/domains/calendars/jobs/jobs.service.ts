@@ -2,6 +2,7 @@ import { type CalendarJob, type CreateCalendarEvent, type CreateCalendarJob, new
 import { calendarJobs, calendarSyncRules } from "@gatherkit/db";
 import { and, eq } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon, enqueue, task } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -99,12 +100,15 @@ export async function insertJob(deps: Deps, orgId: string, clientId: string, kin
     updatedAt: now,
     finishedAt: items.length ? null : now,
   };
+  const job = toJob(row);
+  // Both routes that store a job answer it with 202: sealed with the write.
+  answerOnCommit(deps, 202, job);
   await deps.db.batch([
     deps.db.insert(calendarJobs).values(row),
     ...(items.length ? [enqueue(deps.db, jobTask(row.id), { orgId, now })] : []),
   ]);
   if (items.length) deliverSoon(deps);
-  return toJob(row);
+  return job;
 }
 
 export async function getJob(deps: Deps, caller: Caller | null, clientId: string, jobId: string): Promise<CalendarJob> {

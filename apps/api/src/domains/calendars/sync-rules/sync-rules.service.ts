@@ -1,8 +1,9 @@
 import { type CreateSyncRule, newId, type SyncRule } from "@gatherkit/core";
 import { calendarSyncedItems, calendarSyncRules } from "@gatherkit/db";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
-import { deliverSoon, enqueue } from "../../../lib/outbox.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
+import { deliverSoon, enqueueWhen } from "../../../lib/outbox.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { eventCalendarItem } from "../../events/index.js";
@@ -44,41 +45,47 @@ export async function createSyncRule(
   await loadClient(deps, caller, clientId);
   await requireSource(deps, staff.orgId, input.source);
   await requireWritable(deps, { orgId: staff.orgId, clientId }, input.calendarId);
+  const existing = () =>
+    deps.db
+      .select()
+      .from(calendarSyncRules)
+      .where(
+        and(
+          eq(calendarSyncRules.clientId, clientId),
+          eq(calendarSyncRules.calendarId, input.calendarId),
+          eq(calendarSyncRules.sourceType, input.source.type),
+          eq(calendarSyncRules.sourceId, input.source.id),
+        ),
+      )
+      .limit(1);
+  const [linked] = await existing();
+  if (linked) return { rule: toRule(linked), created: false };
   const now = deps.now();
-  const id = newId("syncRule");
-  const [inserted] = await deps.db
-    .insert(calendarSyncRules)
-    .values({
-      id,
-      orgId: staff.orgId,
-      clientId,
-      calendarId: input.calendarId,
-      sourceType: input.source.type,
-      sourceId: input.source.id,
-      createdAt: now,
-    })
-    .onConflictDoNothing()
-    .returning();
-  if (inserted) {
+  const row: RuleRow = {
+    id: newId("syncRule"),
+    orgId: staff.orgId,
+    clientId,
+    calendarId: input.calendarId,
+    sourceType: input.source.type,
+    sourceId: input.source.id,
+    createdAt: now,
+  };
+  // The rule and its first sync task in one batch, with the answer sealed where the rule landed
+  // (a concurrent link of the same source may win: then it is answered below).
+  const landed = sql`EXISTS (SELECT 1 FROM ${calendarSyncRules} WHERE ${calendarSyncRules.id} = ${row.id})`;
+  answerOnCommit(deps, 201, toRule(row), landed);
+  const [inserted] = await deps.db.batch([
+    deps.db.insert(calendarSyncRules).values(row).onConflictDoNothing().returning(),
     // A source's current items (a finalized plan, a published event, upcoming bookings) go to the calendar now.
-    await enqueue(deps.db, syncTask(inserted.id), { orgId: staff.orgId, now });
+    enqueueWhen(deps.db, syncTask(row.id), landed, { orgId: staff.orgId, now }),
+  ]);
+  if (inserted[0]) {
     deliverSoon(deps);
-    return { rule: toRule(inserted), created: true };
+    return { rule: toRule(row), created: true };
   }
-  const [existing] = await deps.db
-    .select()
-    .from(calendarSyncRules)
-    .where(
-      and(
-        eq(calendarSyncRules.clientId, clientId),
-        eq(calendarSyncRules.calendarId, input.calendarId),
-        eq(calendarSyncRules.sourceType, input.source.type),
-        eq(calendarSyncRules.sourceId, input.source.id),
-      ),
-    )
-    .limit(1);
-  if (!existing) throw new ApiError(409, "conflict", "The rule changed while it was created; retry.");
-  return { rule: toRule(existing), created: false };
+  const [other] = await existing();
+  if (!other) throw new ApiError(409, "conflict", "The rule changed while it was created; retry.");
+  return { rule: toRule(other), created: false };
 }
 
 export async function listSyncRules(deps: Deps, caller: Caller | null, clientId: string): Promise<{ data: SyncRule[] }> {

@@ -3,6 +3,7 @@ import { guests } from "@gatherkit/db";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { ApiError } from "../../../lib/errors.js";
+import { answerOnCommit, resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { deliverSoon, email, enqueue, sms } from "../../../lib/outbox.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import type { EventRow } from "../access.js";
@@ -33,15 +34,20 @@ async function send(
     );
   }
   const db = deps.db;
-  const now = deps.now();
+  // A retry of a send that died between its batches carries on from where it stopped: the guests
+  // written carry its time (`invitedAt`), are not sent to again, and the answer is the first one's.
+  const resumed = resumedSend(deps);
+  const now = resumed?.at ?? deps.now();
   const on = new Intl.DateTimeFormat("en", { dateStyle: "full", timeStyle: "short", timeZone: event.timeZone }).format(event.startsAt);
   const deadline = new Intl.DateTimeFormat("en", { dateStyle: "long", timeStyle: "short", timeZone: event.timeZone }).format(
     deadlineOf(event, settings),
   );
-  const writes: BatchItem<"sqlite">[] = [];
+  /** Each guest's messages and their `invitedAt`, in one batch: a guest is sent to whole or not at all. */
+  const batches: BatchItem<"sqlite">[][] = [];
   const sentTo: string[] = [];
   let sent = 0;
   for (const g of targets) {
+    const writes: BatchItem<"sqlite">[] = [];
     const link = invitationLink(settings.invitationUrl, event.id, await guestToken(deps, g));
     const byEmail = channels.includes("email") && g.email !== null;
     const bySms = channels.includes("sms") && g.phone !== null;
@@ -86,14 +92,29 @@ async function send(
     }
     writes.push(db.update(guests).set({ invitedAt: now }).where(eq(guests.id, g.id)));
     sentTo.push(g.id);
+    if (resumed === undefined || g.invitedAt !== now) batches.push(writes);
   }
-  for (let i = 0; i < writes.length; i += CHUNK * 3) {
-    const chunk = writes.slice(i, i + CHUNK * 3);
-    const [first, ...rest] = chunk;
-    if (first) await db.batch([first, ...rest]);
+  const answer = resumed?.answer ?? { sent, guestIds: sentTo, skipped };
+  for (let i = 0; i < batches.length; i += CHUNK) {
+    const [first, ...rest] = batches.slice(i, i + CHUNK).flat();
+    if (!first) continue;
+    // The last batch seals the answer; one before it, a point to resume from.
+    if (i + CHUNK >= batches.length) answerOnCommit(deps, 200, answer);
+    else resumeOnCommit(deps, JSON.stringify({ at: now, answer } satisfies SendPoint));
+    await db.batch([first, ...rest]);
   }
   deliverSoon(deps);
-  return { sent, guestIds: sentTo, skipped };
+  return answer;
+}
+
+interface SendPoint {
+  at: number;
+  answer: SendResult;
+}
+
+function resumedSend(deps: Deps): SendPoint | undefined {
+  const point = resumedFrom(deps);
+  return point?.startsWith("{") ? (JSON.parse(point) as SendPoint) : undefined;
 }
 
 /**

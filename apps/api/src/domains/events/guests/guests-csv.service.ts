@@ -4,6 +4,7 @@ import { asc, eq } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError } from "../../../lib/errors.js";
+import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { toE164 } from "../../../platform/notifications/index.js";
@@ -130,8 +131,22 @@ export async function importGuests(deps: Deps, caller: Caller | null, eventId: s
     throw new ApiError(422, "csv_invalid", `${invalid.length} of ${checked.length} rows have errors; nothing was imported.`, { errors });
   }
   const toWrite = input.mode === "preview" ? [] : checked.flatMap((c) => (c.guest ? [c.guest] : []));
+  const written = new Set(toWrite.map((g) => g.id));
+  const report: ImportReport = {
+    rows: checked.map((c) => ({
+      row: c.row,
+      ok: c.errors.length === 0,
+      errors: c.errors,
+      guestId: c.guest && written.has(c.guest.id) ? c.guest.id : null,
+    })),
+    valid: checked.length - invalid.length,
+    invalid: invalid.length,
+    imported: toWrite.length,
+  };
   const [first, ...rest] = toWrite.map((g) => deps.db.insert(guests).values(g));
   if (first) {
+    // The report is sealed with the rows it imported: a retry after a crash gets it (no second import).
+    answerOnCommit(deps, 200, report);
     try {
       await deps.db.batch([first, ...rest]);
     } catch (err) {
@@ -145,18 +160,7 @@ export async function importGuests(deps: Deps, caller: Caller | null, eventId: s
       throw err;
     }
   }
-  const written = new Set(toWrite.map((g) => g.id));
-  return {
-    rows: checked.map((c) => ({
-      row: c.row,
-      ok: c.errors.length === 0,
-      errors: c.errors,
-      guestId: c.guest && written.has(c.guest.id) ? c.guest.id : null,
-    })),
-    valid: checked.length - invalid.length,
-    invalid: invalid.length,
-    imported: toWrite.length,
-  };
+  return report;
 }
 
 /** The guest list as CSV (organizers), oldest first, with each guest's answer. */

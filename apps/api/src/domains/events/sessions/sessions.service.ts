@@ -5,7 +5,7 @@ import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { answerOnCommit } from "../../../lib/idempotent-writes.js";
+import { answerOnCommit, rerunOnRetry } from "../../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../../lib/outbox.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
@@ -262,6 +262,8 @@ export async function pickSession(deps: Deps, eventId: string, token: string, se
     { id: newId("sessionSignup"), orgId: event.orgId, eventId: event.id, sessionId: session.id, guestId: guest.id, createdAt: deps.now() },
     sql`changes() > 0`,
   ).returning({ id: sessionSignups.id });
+  // Picking a session one has answers it again: a retry after a crash runs again.
+  rerunOnRetry(deps);
   return guardedWrite(
     deps,
     [

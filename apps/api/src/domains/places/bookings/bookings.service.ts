@@ -434,15 +434,26 @@ export function extensionUpdate(deps: Deps, b: BookingRow, set: Partial<BookingR
  */
 export async function extendBooking(deps: Deps, caller: Caller | null, bookingId: string, input: ExtendBooking): Promise<Booking> {
   const { booking } = await loadBooking(deps, caller, bookingId);
-  if (booking.status !== "confirmed") throw notConfirmed(booking);
+  const end = fromIso(input.end);
   const now = deps.now();
+  // A retry of an extension that died after its write carries on from it: the extra time held
+  // for its payment gets that payment opened (under the same provider key), one applied at once
+  // is answered as it is. A hold that lapsed meanwhile is asked again below.
+  const point = `extend:${booking.id}:${end}`;
+  if (resumedFrom(deps) === point && booking.status === "confirmed") {
+    if (booking.extensionEndsAt === end && (booking.extensionExpiresAt ?? 0) > now) {
+      const place = await loadPlace(deps, caller, booking.placeId);
+      return openExtensionPayment(deps, place, booking, booking.extensionPrice ?? 0, end);
+    }
+    if (booking.endsAt === end) return toBooking(booking);
+  }
+  if (booking.status !== "confirmed") throw notConfirmed(booking);
   if (booking.extensionExpiresAt !== null && booking.extensionExpiresAt > now) {
     throw new ApiError(409, "extension_pending", "An extension of this booking is waiting for its payment.");
   }
   const place = await loadPlace(deps, caller, booking.placeId);
   const rules = rulesOf(place);
   if (rules.slots) throw new ApiError(422, "slot_misaligned", "A booking of a slot is not extended: book the next slot.");
-  const end = fromIso(input.end);
   if (end <= booking.endsAt) throw new ApiError(422, "window_not_extended", "The new end must be after the booking's current end.");
   if (end <= now) throw new ApiError(422, "booking_too_late", "The new end is in the past.");
   if (end - booking.startsAt > MAX_WINDOW_DAYS * 86_400_000) {
@@ -481,6 +492,7 @@ export async function extendBooking(deps: Deps, caller: Caller | null, bookingId
     ),
     ...(online ? [] : enqueueBookingMessages(deps, extended, place, "extended", previousStatementChanged)),
   ];
+  resumeOnCommit(deps, point);
   const row = await guardedWrite(deps, statements, {
     written: ([updated]) => updated[0],
     explain: () =>
