@@ -104,9 +104,13 @@ export const SIZE_BUDGETS = [
   // With h-i18n's language mechanism merged too (+0.7–0.9 KB each): parking map 23.8, slot picker 21.3, ticket checkout 22.1 KB measured.
   { name: "<gk-parking-map>", entry: "packages/widgets/src/parking-map/index.ts", eager: 25.5, lazy: 3.8, later: 44.4 },
   // 18.5 → 19.2 KB (h-places): the week grid (+27 B) and the online payment step (+0.6 KB).
-  { name: "<gk-slot-picker>", entry: "packages/widgets/src/slot-picker/index.ts", eager: 22.7, lazy: 3.8, later: 2.3 },
+  // h-pay: +0.03 KB (the payment step tells the Payment Element from embedded Checkout by `mode`): 22.7 → 22.8.
+  { name: "<gk-slot-picker>", entry: "packages/widgets/src/slot-picker/index.ts", eager: 22.8, lazy: 3.8, later: 2.3 },
   // 19.2 KB measured when it was added (between <gk-plan> and <gk-vote>).
-  { name: "<gk-ticket-checkout>", entry: "packages/widgets/src/ticket-checkout/index.ts", eager: 22.7, lazy: 3.8, later: 2.3 },
+  // h-pay (measured against main before it): up front 22.7 → 23.4 KB for the organizer's Stripe Checkout modes
+  // (embedded Checkout's step controller, the way back from Checkout's own page, two sentences); later 2.2 → 2.6 KB
+  // (Stripe.js's loader is its own chunk shared by the Payment Element's and embedded Checkout's, 0.2 KB).
+  { name: "<gk-ticket-checkout>", entry: "packages/widgets/src/ticket-checkout/index.ts", eager: 23.4, lazy: 3.8, later: 2.7 },
   // Measured when they were added (the guests branch); they share internal/guests and the SDK's events resource.
   // h-guests2: "Remind me on this device" is a chunk of its own (later, 1.8 KB measured with the SDK's guest-push
   // entry); up front 18.7 → 19.2 KB measured: +0.42 KB min of rsvp.ts (the import() and the child's
@@ -119,7 +123,8 @@ export const SIZE_BUDGETS = [
   // 52.9 KB measured after this session's merges: i18n (+3.65 KB) and the SDK resources the widgets
   // share growing with the domains' new methods (about +0.2 KB); h-pay +1.3 KB up front, +2.2 KB later
   // (Stripe's Payment Element step, see <gk-parking-map>): 54.5 KB measured with both merged.
-  { name: "every widget  @gatherkit/widgets", entry: "packages/widgets/src/index.ts", eager: 56.6, lazy: 3.8, later: 49.0 },
+  // h-pay: up front 56.6 → 57.5 KB (57.6 for rounding), later 49.0 → 49.4 KB (the ticket checkout's Stripe Checkout modes, see above).
+  { name: "every widget  @gatherkit/widgets", entry: "packages/widgets/src/index.ts", eager: 57.6, lazy: 3.8, later: 49.5 },
   // h-guests2: later +1.9 KB (<gk-rsvp>'s push chunk; 49.0 measured).
   // 49.1 KB measured once <gk-inbox>, <gk-rsvp>, <gk-agenda> and the SDK's ticketing, uploads and SSO methods were all merged
   // (ticket checkout, rsvp and agenda +0.1–0.2 KB each from the SDK resources they share).

@@ -5,18 +5,25 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  * A stand-in for Stripe, as far as Gatherkit uses it, on loopback: nothing reaches the internet.
  *
  * - The server API the Stripe SDK calls: `POST /v1/payment_intents`, `POST /v1/refunds`,
- *   `POST /v1/checkout/sessions`, `GET /v1/checkout/sessions/:id`, `GET /v1/checkout/sessions?payment_intent=`.
+ *   `POST /v1/checkout/sessions` (`ui_mode` `hosted_page`, the default, or `embedded_page` with its
+ *   `client_secret` and `return_url`; the pre-2026-03 names `hosted`/`embedded` are refused, as
+ *   Stripe does), `GET /v1/checkout/sessions/:id`, `POST /v1/checkout/sessions/:id/expire` (an open
+ *   session only), `GET /v1/checkout/sessions?payment_intent=`.
  * - What Stripe.js calls from the buyer's browser (CORS open, publishable key in the form):
  *   `GET /v1/payment_intents/:id?client_secret=`, `POST /v1/payment_intents/:id/confirm` and
  *   `POST /v1/payment_intents/:id/authenticate` (the 3-D Secure challenge's answer). Test cards:
  *   `4242 4242 4242 4242` pays, `4000 0000 0000 0002` is declined, `4000 0027 6000 3184` requires
  *   authentication (completed or failed in the challenge).
  * - A stand-in Stripe.js at `GET /v3` (`window.Stripe` with `elements()`, `create("payment")`,
- *   `mount`, `confirmPayment`, `handleNextAction`), for browser tests (see `stripeJs` below).
- * - Stripe Checkout's hosted page for a session's `url` (`GET|POST /pay/:id`: Pay or Decline).
+ *   `mount`, `confirmPayment`, `handleNextAction`, `createEmbeddedCheckoutPage` (Stripe.js v10's name of
+ *   `initEmbeddedCheckout`, which it also answers to)), for browser tests (see
+ *   `stripeJs` below).
+ * - Stripe Checkout's hosted page for a session's `url` (`GET|POST /pay/:id`: Pay or Decline), and
+ *   what embedded Checkout posts from the page (`POST /v1/checkout/sessions/:id/pay` with the
+ *   session's client secret and a test card; `createEmbeddedCheckoutPage` in the stand-in Stripe.js).
  * - Webhooks: once `setWebhook(secret, send)` is called, every change of a PaymentIntent or a
  *   session is sent as Stripe sends it (`payment_intent.succeeded`, `…payment_failed`,
- *   `…requires_action`, `checkout.session.completed`), signed here with node:crypto in Stripe's
+ *   `…requires_action`, `checkout.session.completed`, `checkout.session.expired`), signed here with node:crypto in Stripe's
  *   `Stripe-Signature` format (`t=…,v1=HMAC-SHA256(secret, "t.payload")`), not with the API's code.
  *   The event is delivered before the browser's request is answered (no race in tests).
  */
@@ -72,11 +79,26 @@ export async function startStripeStandIn() {
     metadata: s.metadata,
     payment_intent: s.paymentIntent,
     payment_status: s.paymentStatus,
-    status: s.paymentStatus === "paid" ? "complete" : "open",
-    url: `${url}/pay/${s.id}`,
-    success_url: s.successUrl,
-    cancel_url: s.cancelUrl,
+    status: s.status,
+    ui_mode: s.uiMode,
+    client_secret: s.uiMode === "embedded_page" ? s.clientSecret : null,
+    url: s.uiMode === "hosted_page" ? `${url}/pay/${s.id}` : null,
+    success_url: s.successUrl || null,
+    cancel_url: s.cancelUrl || null,
+    return_url: s.returnUrl || null,
+    redirect_on_completion: s.uiMode === "embedded_page" ? s.redirectOnCompletion : null,
   });
+  /** Pays a session (hosted page or embedded form): a PaymentIntent is made and paid, the session completes. */
+  const paySession = async (s: Session) => {
+    const pi = newIntent(s.amount, s.currency, s.intentMetadata);
+    pi.status = "succeeded";
+    s.paymentIntent = pi.id;
+    s.paymentStatus = "paid";
+    s.status = "complete";
+    await emit("payment_intent.succeeded", intentObject(pi));
+    await emit("checkout.session.completed", sessionObject(s));
+  };
+  const invalid = (message: string, param?: string) => ({ error: { type: "invalid_request_error", message, ...(param ? { param } : {}) } });
   const newIntent = (amount: number, currency: string, metadata: Record<string, string>) => {
     const id = `pi_standin_${requests.length}_${intents.size + 1}`;
     const pi: Intent = { id, amount, currency, metadata, status: "requires_payment_method", clientSecret: `${id}_secret_standin` };
@@ -178,7 +200,20 @@ export async function startStripeStandIn() {
 
     if (req.method === "POST" && path === "/v1/checkout/sessions") {
       const id = `cs_test_standin_${requests.length}`;
+      const uiMode = body.get("ui_mode") ?? "hosted_page";
+      if (uiMode !== "hosted_page" && uiMode !== "embedded_page") return send(400, invalid(`Invalid ui_mode: ${uiMode}`, "ui_mode"));
+      if (uiMode === "embedded_page" && (body.has("success_url") || body.has("cancel_url")))
+        return send(400, invalid("success_url and cancel_url cannot be used with ui_mode embedded_page.", "success_url"));
+      if (uiMode === "embedded_page" && body.get("redirect_on_completion") !== "never" && !body.get("return_url"))
+        return send(400, invalid("return_url is required with ui_mode embedded_page.", "return_url"));
+      if (uiMode === "hosted_page" && body.has("return_url"))
+        return send(400, invalid("return_url is only for embedded sessions.", "return_url"));
       const s: Session = {
+        uiMode,
+        clientSecret: `${id}_secret_standin`,
+        returnUrl: body.get("return_url") ?? "",
+        redirectOnCompletion: body.get("redirect_on_completion") ?? "always",
+        status: "open",
         id,
         amount: Number(body.get("line_items[0][price_data][unit_amount]")) * Number(body.get("line_items[0][quantity]") ?? 1),
         currency: body.get("line_items[0][price_data][currency]") ?? "",
@@ -197,10 +232,33 @@ export async function startStripeStandIn() {
       const data = [...sessions.values()].filter((s) => s.paymentIntent === pi).map(sessionObject);
       return send(200, { object: "list", data, has_more: false, url: "/v1/checkout/sessions" });
     }
-    const session = /^\/v1\/checkout\/sessions\/([A-Za-z0-9_]+)$/.exec(path);
-    if (req.method === "GET" && session?.[1]) {
+    const session = /^\/v1\/checkout\/sessions\/([A-Za-z0-9_]+)(\/expire|\/pay)?$/.exec(path);
+    if (session?.[1]) {
       const s = sessions.get(session[1]);
-      return s ? send(200, sessionObject(s)) : notFound();
+      if (!s) return notFound();
+      if (req.method === "GET" && !session[2]) return send(200, sessionObject(s));
+      if (req.method === "POST" && session[2] === "/expire") {
+        if (s.status !== "open")
+          return send(
+            400,
+            invalid(`Only Checkout Sessions with a status in ["open"] can be expired. This session has a status of "${s.status}".`),
+          );
+        s.status = "expired";
+        await emit("checkout.session.expired", sessionObject(s));
+        return send(200, sessionObject(s));
+      }
+      // Embedded Checkout, from the buyer's page: the session's client secret and a test card.
+      if (req.method === "POST" && session[2] === "/pay") {
+        if (s.uiMode !== "embedded_page" || body.get("client_secret") !== s.clientSecret || !body.get("key")?.startsWith("pk_"))
+          return notFound();
+        if (s.status !== "open") return send(400, invalid(`This Checkout Session is ${s.status}.`));
+        const card = (body.get("card") ?? "").replace(/\s+/g, "");
+        if (card !== "4242424242424242")
+          return send(402, { error: { type: "card_error", code: "card_declined", message: "Your card was declined." } });
+        await paySession(s);
+        return send(200, sessionObject(s));
+      }
+      return notFound();
     }
 
     if (req.method === "POST" && path === "/v1/refunds" && failRefundsOf.has(body.get("payment_intent") ?? "")) {
@@ -221,19 +279,16 @@ export async function startStripeStandIn() {
   /** Stripe Checkout's page: Pay (a PaymentIntent is made and paid, the session completes) or Decline (back to cancel_url). */
   const hostedCheckout = async (req: IncomingMessage, res: ServerResponse, id: string, form: URLSearchParams) => {
     const s = sessions.get(id);
-    if (!s) {
+    if (s?.uiMode !== "hosted_page") {
       res.writeHead(404, { "content-type": "text/plain" });
       return res.end("No such Checkout Session.");
     }
+    if (s.status === "expired") {
+      res.writeHead(410, { "content-type": "text/plain" });
+      return res.end("This Checkout Session has expired.");
+    }
     if (req.method === "POST") {
-      if (form.get("outcome") === "pay" && s.paymentStatus === "unpaid") {
-        const pi = newIntent(s.amount, s.currency, s.intentMetadata);
-        pi.status = "succeeded";
-        s.paymentIntent = pi.id;
-        s.paymentStatus = "paid";
-        await emit("payment_intent.succeeded", intentObject(pi));
-        await emit("checkout.session.completed", sessionObject(s));
-      }
+      if (form.get("outcome") === "pay" && s.status === "open") await paySession(s);
       res.writeHead(303, { location: s.paymentStatus === "paid" ? s.successUrl : s.cancelUrl });
       return res.end();
     }
@@ -294,6 +349,11 @@ interface Intent {
 }
 interface Session {
   id: string;
+  uiMode: "hosted_page" | "embedded_page";
+  clientSecret: string;
+  returnUrl: string;
+  redirectOnCompletion: string;
+  status: "open" | "complete" | "expired";
   amount: number;
   currency: string;
   metadata: Record<string, string>;
@@ -425,6 +485,41 @@ const STRIPE_JS = `(() => {
         if (!r.ok) return { error: r.json.error };
         if (r.json.status === "requires_action" && redirect === "if_required") return authenticate(r.json);
         return { paymentIntent: r.json };
+      },
+      initEmbeddedCheckout(options) {
+        return this.createEmbeddedCheckoutPage(options);
+      },
+      async createEmbeddedCheckoutPage({ clientSecret, fetchClientSecret, onComplete }) {
+        const secret = clientSecret || (await fetchClientSecret());
+        const id = secret.split("_secret_")[0];
+        let wrap;
+        return {
+          mount(target) {
+            const el = typeof target === "string" ? document.querySelector(target) : target;
+            wrap = document.createElement("div");
+            wrap.className = "standin-embedded-checkout";
+            wrap.innerHTML = '<p>Stand-in Stripe Checkout</p><label>Card number <input name="cardnumber" autocomplete="cc-number" inputmode="numeric"></label> '
+              + '<button type="button">Pay</button><p role="alert" class="standin-error"></p>';
+            const input = wrap.querySelector("input");
+            const error = wrap.querySelector(".standin-error");
+            wrap.querySelector("button").addEventListener("click", async () => {
+              error.textContent = "";
+              const r = await post("/v1/checkout/sessions/" + id + "/pay", form({ client_secret: secret, card: input.value }));
+              if (!r.ok) {
+                error.textContent = r.json.error.message;
+                return;
+              }
+              if (onComplete) onComplete();
+            });
+            el.append(wrap);
+          },
+          unmount() {
+            if (wrap) wrap.remove();
+          },
+          destroy() {
+            if (wrap) wrap.remove();
+          },
+        };
       },
       async handleNextAction({ clientSecret }) {
         const r = await fetch(base + "/v1/payment_intents/" + idOf(clientSecret) + "?" + new URLSearchParams(form({ client_secret: clientSecret })));

@@ -352,5 +352,11 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `calendar_connections` ADD `quota_backoffs` integer DEFAULT 0 NOT NULL;",
       "ALTER TABLE `calendar_connections` ADD `quota_last_rate_limited_at` integer;"
     ]
+  },
+  {
+    "id": "0029_closed_lady_vermin",
+    "statements": [
+      "ALTER TABLE `organizations` ADD `checkout_mode` text;"
+    ]
   }
 ];

@@ -100,6 +100,7 @@ export type {
   ChatMessage,
   Checkin,
   CheckinList,
+  CheckoutMode,
   DiscountCode,
   EmailSuppression,
   EmailSuppressionLift,

@@ -19,6 +19,23 @@ export async function stripeEvent(): Promise<RealEvent> {
   return body as RealEvent;
 }
 
+/** An event of an organization that picked the checkout `mode` (the Stripe-configured API). */
+export async function stripeModeEvent(mode: "payment_element" | "checkout_embedded" | "checkout_redirect"): Promise<RealEvent> {
+  const res = await fetch(`/__gatherkit-stripe/mode-event.json?mode=${mode}`, { cache: "no-store" });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`The Stripe-configured API could not make an event:\n${body.error}`);
+  return body as RealEvent;
+}
+
+/** Pays (or declines) a Checkout Session on Stripe's hosted page, as the buyer would there; answers where Stripe sends them back. */
+export async function payHosted(session: string, outcome: "pay" | "decline" = "pay"): Promise<{ status: number; location: string | null }> {
+  const res = await fetch(`/__gatherkit-stripe/pay-hosted.json?session=${encodeURIComponent(session)}&outcome=${outcome}`, {
+    cache: "no-store",
+  });
+  if (!res.ok) throw new Error(`The Stripe stand-in did not answer: ${res.status}`);
+  return res.json();
+}
+
 export async function stripePlaces(): Promise<RealPlaces> {
   const res = await fetch("/__gatherkit-stripe/places.json", { cache: "no-store" });
   const body = await res.json();

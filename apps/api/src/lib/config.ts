@@ -137,10 +137,12 @@ function paymentsFromEnv(env: Record<string, string | undefined>): Config["payme
     out.stripePublishableKey = env.STRIPE_PUBLISHABLE_KEY;
   }
   if (env.STRIPE_CHECKOUT) {
-    if (env.STRIPE_CHECKOUT !== "payment_element" && env.STRIPE_CHECKOUT !== "checkout_session") {
-      throw new Error("STRIPE_CHECKOUT must be payment_element or checkout_session.");
+    // `checkout_session` is the older name of `checkout_redirect`.
+    const mode = env.STRIPE_CHECKOUT === "checkout_session" ? "checkout_redirect" : env.STRIPE_CHECKOUT;
+    if (mode !== "payment_element" && mode !== "checkout_embedded" && mode !== "checkout_redirect") {
+      throw new Error("STRIPE_CHECKOUT must be payment_element, checkout_embedded or checkout_redirect.");
     }
-    out.stripeCheckout = env.STRIPE_CHECKOUT;
+    out.stripeCheckout = mode;
   }
   if (Boolean(out.stripeSecretKey) !== Boolean(out.stripeWebhookSecret)) {
     throw new Error("Set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take payments with Stripe (neither: the local provider).");

@@ -87,7 +87,8 @@ export interface Config {
      * confirms with Stripe's Payment Element) or `checkout_session` (a Checkout Session: Stripe's
      * hosted page, opened from the widget). Default `payment_element`.
      */
-    stripeCheckout?: "payment_element" | "checkout_session";
+    /** The deployment's default checkout mode (`STRIPE_CHECKOUT`); an organization may pick its own. */
+    stripeCheckout?: "payment_element" | "checkout_embedded" | "checkout_redirect";
     stripeApi?: { host: string; port: number; protocol: "http" | "https" };
   };
   /**

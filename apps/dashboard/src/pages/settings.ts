@@ -1,4 +1,4 @@
-import type { Member, MemberInvitation, Organization } from "@gatherkit/sdk";
+import type { CheckoutMode, Member, MemberInvitation, Organization } from "@gatherkit/sdk";
 import { html, LitElement, nothing } from "lit";
 import { describe, gk } from "../api.js";
 import { FormState } from "../form.js";
@@ -7,13 +7,23 @@ import { dateTime, field, isTimeZone, ListController, setOrgTimeZone, styles } f
 /** The zones the browser knows, offered as suggestions (any IANA name it accepts is fine). */
 const ZONES = ["UTC", ...(Intl.supportedValuesOf?.("timeZone") ?? []).filter((z) => z !== "UTC")];
 
-/** Settings: the organization's name and time zone, and its members with their roles. */
+/** How buyers may pay with Stripe (the organization's `checkoutMode`); "" is the deployment's default. */
+const CHECKOUT_MODES: [CheckoutMode | "", string][] = [
+  ["", "This deployment's default"],
+  ["payment_element", "Stripe's Payment Element, in the ticket widget"],
+  ["checkout_embedded", "Stripe Checkout, embedded in the ticket widget"],
+  ["checkout_redirect", "Stripe Checkout's own page, then back to your page"],
+];
+
+/** Settings: the organization's name and time zone, how its buyers pay, and its members with their roles. */
 export class SettingsPage extends LitElement {
   static override styles = styles;
   readonly #members = new ListController<Member>(this, () => gk.organization.members.list({ limit: 50 }));
   readonly #invitations = new ListController<MemberInvitation>(this, () => gk.organization.invitations.list({ limit: 50 }));
   readonly #form = new FormState(this);
   readonly #inviteForm = new FormState(this);
+  readonly #payForm = new FormState(this);
+  #paySaved = false;
   #memberError = "";
   #invited = "";
   #org: Organization | undefined;
@@ -59,6 +69,8 @@ export class SettingsPage extends LitElement {
               ${this.#saved ? html`<p role="status">Saved.</p>` : nothing}
             </form>`
       }
+      <h2>Payments</h2>
+      ${this.#org ? this.#renderPayments(this.#org) : nothing}
       <h2>Members</h2>
       ${this.#memberError ? html`<p class="error" role="alert">${this.#memberError}</p>` : nothing}
       ${this.#members.render({
@@ -111,6 +123,38 @@ export class SettingsPage extends LitElement {
         </ul>`,
       })}`;
   }
+
+  #renderPayments(org: Organization) {
+    const f = this.#payForm;
+    return html`<form novalidate aria-label="Payments" @submit=${this.#savePayments}>
+      ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
+      <label for="f-checkoutMode">How buyers pay with Stripe
+        <select id="f-checkoutMode" name="checkoutMode" aria-describedby="checkout-mode-hint" @change=${() => {
+          this.#paySaved = false;
+          this.requestUpdate();
+        }}>
+          ${CHECKOUT_MODES.map(([value, label]) => html`<option value=${value} ?selected=${(org.checkoutMode ?? "") === value}>${label}</option>`)}
+        </select>
+      </label>
+      <p id="checkout-mode-hint" class="muted">
+        Applies to checkouts started from now on, when this deployment takes payments with Stripe (the local test provider
+        always shows its own page). Your page's address must be one of your publishable key's origins for Stripe Checkout to
+        bring buyers back to it.
+      </p>
+      ${f.errors.checkoutMode ? html`<p class="error" id="checkout-mode-error">${f.errors.checkoutMode}</p>` : nothing}
+      <button type="submit" ?disabled=${f.busy}>${f.busy ? "Saving…" : "Save"}</button>
+      ${this.#paySaved ? html`<p role="status">Saved.</p>` : nothing}
+    </form>`;
+  }
+
+  #savePayments = async (e: SubmitEvent) => {
+    this.#paySaved = false;
+    this.#paySaved = await this.#payForm.submit(e, async (v) => {
+      const mode = CHECKOUT_MODES.find(([value]) => value === v.checkoutMode)?.[0] ?? "";
+      this.#org = await gk.organization.update({ checkoutMode: mode === "" ? null : mode });
+    });
+    this.requestUpdate();
+  };
 
   async #memberAction(action: () => Promise<unknown>) {
     this.#memberError = "";

@@ -55,6 +55,17 @@ export const UserSchema = z
   .openapi("User");
 export type User = z.infer<typeof UserSchema>;
 
+/**
+ * How buyers pay with Stripe, the organizer's choice: Stripe's Payment Element in the widget (a
+ * PaymentIntent), Stripe Checkout embedded in the widget, or Stripe Checkout's own page (the buyer
+ * goes there and comes back to the page they came from).
+ */
+export const CheckoutModeSchema = z.enum(["payment_element", "checkout_embedded", "checkout_redirect"]).openapi("CheckoutMode", {
+  description:
+    "How buyers pay with Stripe: `payment_element` (Stripe's Payment Element in the widget), `checkout_embedded` (Stripe Checkout embedded in the widget) or `checkout_redirect` (Stripe Checkout's own page, then back to the buyer's page).",
+});
+export type CheckoutMode = z.infer<typeof CheckoutModeSchema>;
+
 export const OrganizationSchema = z
   .object({
     id: idSchema("organization"),
@@ -62,6 +73,10 @@ export const OrganizationSchema = z
     timeZone: z.string().openapi({
       example: "Europe/Lisbon",
       description: "IANA time zone the dashboard shows times in and buckets daily figures by (`UTC` until set).",
+    }),
+    checkoutMode: CheckoutModeSchema.nullable().openapi({
+      description:
+        "How its buyers pay with Stripe (ticket orders); null: the deployment's default (`STRIPE_CHECKOUT`). The local provider (no Stripe configured) ignores it.",
     }),
     createdAt: z.iso.datetime(),
   })
@@ -79,8 +94,17 @@ export const OrganizationTimeZoneSchema = text()
   .openapi({ example: "Europe/Paris", description: "IANA time zone name." });
 
 export const UpdateOrganizationSchema = z
-  .strictObject({ name: text().trim().min(1).max(120).optional(), timeZone: OrganizationTimeZoneSchema.optional() })
-  .refine((o) => o.name !== undefined || o.timeZone !== undefined, "give a name, a timeZone or both")
+  .strictObject({
+    name: text().trim().min(1).max(120).optional(),
+    timeZone: OrganizationTimeZoneSchema.optional(),
+    checkoutMode: CheckoutModeSchema.nullable()
+      .optional()
+      .openapi({ description: "How buyers pay with Stripe; null goes back to the deployment's default." }),
+  })
+  .refine(
+    (o) => o.name !== undefined || o.timeZone !== undefined || o.checkoutMode !== undefined,
+    "give a name, a timeZone or a checkoutMode",
+  )
   .openapi("UpdateOrganizationRequest");
 
 export const MemberSchema = z

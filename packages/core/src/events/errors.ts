@@ -12,6 +12,7 @@ export const EVENT_ERROR_CODES = [
   "order_not_pending",
   "hold_expired",
   "payment_provider_error",
+  "return_url_not_allowed",
   "ticket_not_found",
   "ticket_not_on_list",
   "ticket_void",

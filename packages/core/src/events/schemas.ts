@@ -1,3 +1,4 @@
+import { CheckoutModeSchema } from "../accounts/schemas.js";
 import { idSchema } from "../ids.js";
 import { CurrencySchema, MinorUnitsSchema } from "../money.js";
 import { PageQuerySchema, pageSchema } from "../pagination.js";
@@ -383,6 +384,14 @@ export const CreateOrderSchema = z
       .regex(/^[A-Za-z0-9-]+$/, "letters, digits and dashes only")
       .optional()
       .openapi({ description: "A discount code of the event (any case).", example: "EARLYBIRD" }),
+    returnUrl: text(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }))
+      .max(2000)
+      .optional()
+      .openapi({
+        description:
+          "The buyer's page, where Stripe Checkout brings them back (`checkout_redirect` and `checkout_embedded`), with `gk_order` and `gk_payment` (`paid` or `cancelled`) added to its query. With a publishable key it must be on the request's own origin (one of the key's allowed origins). Without it: the API's own return page.",
+        example: "https://tickets.example.com/spring-gala",
+      }),
   })
   .openapi("CreateOrderRequest");
 export type CreateOrderInput = z.input<typeof CreateOrderSchema>;
@@ -391,17 +400,24 @@ export type CreateOrder = z.output<typeof CreateOrderSchema>;
 export const OrderPaymentSchema = z
   .object({
     provider: z.enum(["stripe", "local"]),
-    paymentIntentId: z.string(),
+    paymentIntentId: z
+      .string()
+      .openapi({ description: "The PaymentIntent's id (`pi_…`), or the Checkout Session's (`cs_…`) in the Checkout modes." }),
+    mode: CheckoutModeSchema.nullable().openapi({
+      description:
+        "How the buyer pays with Stripe (the organization's `checkoutMode`); null for the local provider, and in later reads. Only in the answer that started the checkout.",
+    }),
     clientSecret: z.string().nullable().openapi({
-      description: "For Stripe's Payment Element in the buyer's page. Only in the answer that started the checkout.",
+      description:
+        "For Stripe.js in the buyer's page: the PaymentIntent's (`payment_element`, with the Payment Element) or the Checkout Session's (`checkout_embedded`, with `initEmbeddedCheckout`). Only in the answer that started the checkout.",
     }),
     checkoutUrl: z.string().nullable().openapi({
       description:
-        "A page to pay on: the local provider's checkout (embedded default) or Stripe Checkout's (`STRIPE_CHECKOUT=checkout_session`). Only in the answer that started the checkout.",
+        "A page to pay on: the local provider's checkout (embedded default) or Stripe Checkout's (`checkout_redirect`). Only in the answer that started the checkout.",
     }),
     publishableKey: z.string().nullable().openapi({
       description:
-        "Stripe's publishable key (`pk_…`) for Stripe.js, with `clientSecret` (the Payment Element). Only in the answer that started the payment.",
+        "Stripe's publishable key (`pk_…`) for Stripe.js, with `clientSecret` (`payment_element`, `checkout_embedded`). Only in the answer that started the payment.",
     }),
     stripeAccount: z.string().nullable().openapi({
       description:

@@ -8,6 +8,8 @@ export const organizations = sqliteTable("organizations", {
   name: text("name").notNull(),
   /** IANA time zone the dashboard shows times in and day-buckets its figures by (UTC until set). */
   timeZone: text("time_zone").notNull().default("UTC"),
+  /** How its buyers pay with Stripe (`payment_element`, `checkout_embedded`, `checkout_redirect`); null: the deployment's `STRIPE_CHECKOUT`. */
+  checkoutMode: text("checkout_mode", { enum: ["payment_element", "checkout_embedded", "checkout_redirect"] }),
   createdAt: createdAt(),
 });
 

@@ -1,5 +1,6 @@
 import type { Order } from "@gatherkit/sdk";
 import { html, nothing, type TemplateResult } from "lit";
+import type { EmbeddedCheckout } from "../internal/payments/stripe-checkout.js";
 import type { StripePay } from "../internal/payments/stripe-pay.js";
 import { formatMoney } from "../internal/plans/format.js";
 import type { TicketCheckoutStrings } from "./ticket-checkout.strings.js";
@@ -30,6 +31,12 @@ export interface HeldOptions {
   checkoutUrl: string | null | undefined;
   /** Stripe's Payment Element, when the order pays in the widget. */
   stripe: StripePay | undefined;
+  /** Stripe's embedded Checkout, when the order pays in it. */
+  embedded: EmbeddedCheckout | undefined;
+  /** The payment page is Stripe Checkout's, opened in this tab (the buyer comes back here). */
+  redirect: boolean;
+  /** Back from Stripe Checkout's page: `paid` or `cancelled`, as that page said. */
+  returned: string | undefined;
   nameOf: (id: string) => string;
   /** Why the last check of the order failed (from an ActionController). */
   problem: TemplateResult | typeof nothing;
@@ -57,14 +64,26 @@ export function renderHeld(o: HeldOptions) {
     ${
       o.stripe
         ? o.stripe.render(amount, s)
-        : o.checkoutUrl
-          ? html`<a part="pay-link" href=${o.checkoutUrl} target="_blank" rel="noopener">${s.pay(amount)}</a>
+        : o.embedded
+          ? o.embedded.render(s)
+          : o.checkoutUrl && o.redirect
+            ? html`${
+                o.returned === "paid"
+                  ? html`<p role="status">${s.payWaiting}</p>`
+                  : o.returned === "cancelled"
+                    ? html`<p role="status">${s.paymentNotMade}</p>`
+                    : nothing
+              }
+              <a part="pay-link" href=${o.checkoutUrl}>${s.pay(amount)}</a>
+              <p class="muted">${s.redirectHint}</p>`
+            : o.checkoutUrl
+              ? html`<a part="pay-link" href=${o.checkoutUrl} target="_blank" rel="noopener">${s.pay(amount)}</a>
             <p class="muted">${s.payHint}</p>`
-          : html`<p class="muted">${s.stripeHint}</p>`
+              : html`<p class="muted">${s.stripeHint}</p>`
     }
     ${o.problem}
     ${
-      o.stripe
+      o.stripe || o.embedded
         ? nothing
         : html`<div class="actions">
           <button part="button" type="button" class="secondary" aria-disabled=${o.checking ? "true" : "false"} @click=${o.onCheck}>${s.checkPayment}</button>

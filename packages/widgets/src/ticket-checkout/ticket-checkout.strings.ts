@@ -41,6 +41,8 @@ export const TICKET_CHECKOUT_STRINGS = {
   heldFor: "Time left to pay:",
   pay: (amount: string) => `Pay ${amount}`,
   payHint: "Payment opens in a new tab. Come back here when you are done.",
+  redirectHint: "You pay on Stripe's page, then come back here.",
+  paymentNotMade: "The payment was not made. You can try again while your tickets are held.",
   stripeHint: "This checkout pays with Stripe: the page's own payment form completes it.",
   checkPayment: "I have paid",
   waiting: "Waiting for the payment…",

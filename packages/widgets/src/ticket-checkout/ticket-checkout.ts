@@ -6,7 +6,8 @@ import { describeError } from "../base/errors.js";
 import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
 import { Strings } from "../base/i18n.js";
-import { StripePay, type StripeTarget, stripeTargetOf } from "../internal/payments/stripe-pay.js";
+import { EmbeddedCheckout } from "../internal/payments/stripe-checkout.js";
+import { embeddedTargetOf, StripePay, type StripeTarget, stripeTargetOf } from "../internal/payments/stripe-pay.js";
 import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
 import { renderDone, renderHeld } from "./order-views.js";
 import {
@@ -61,6 +62,22 @@ interface StoredOrder {
   checkoutUrl: string | null;
   /** Stripe's Payment Element: what Stripe.js confirms the payment with (this tab's own order only). */
   stripe?: StripeTarget;
+  /** Embedded Stripe Checkout: the session Stripe.js mounts (this tab's own order only). */
+  embedded?: StripeTarget;
+  /** Stripe Checkout's own page, in this tab: the buyer leaves and comes back to this page. */
+  redirect?: boolean;
+}
+
+/** The query parameters Stripe Checkout brings the buyer back with (see `returnUrl` in the API). */
+const RETURN_PARAMS = ["gk_order", "gk_payment"];
+
+/** This page without the return parameters: where Stripe Checkout brings the buyer back; none off http(s). */
+function returnUrl(): string | undefined {
+  if (location.protocol !== "https:" && location.protocol !== "http:") return undefined;
+  const url = new URL(location.href);
+  for (const p of RETURN_PARAMS) url.searchParams.delete(p);
+  url.hash = "";
+  return url.href;
 }
 
 type Step = "select" | "pay" | "done" | "ended";
@@ -106,6 +123,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * @csspart pay-link - The link to the payment page.
  * @csspart payment-form - Stripe's Payment Element with its progress line and Pay button.
  * @csspart payment-element - Where Stripe's Payment Element is mounted.
+ * @csspart embedded-checkout - Where Stripe's embedded Checkout is mounted (`checkout_embedded`).
  * @csspart pay-button - Pay (Stripe's Payment Element).
  * @csspart confirmation-code - The order's confirmation code.
  * @csspart ticket - One issued ticket.
@@ -154,6 +172,9 @@ export class GkTicketCheckout extends GkElement {
 
   readonly #actions = new ActionController(this);
   readonly #stripe = new StripePay(this, { scriptUrl: () => this.stripeJsUrl, onSubmitted: () => void this.#refreshOrder() });
+  readonly #embedded = new EmbeddedCheckout(this, { scriptUrl: () => this.stripeJsUrl, onComplete: () => void this.#refreshOrder() });
+  /** The buyer just came back from Stripe Checkout's page: `paid` or `cancelled` (as Stripe's page said, not the order). */
+  #returned: string | undefined;
   #subscription: { client: GatherkitClient; eventId: string; sub: Subscription } | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastPoll = 0;
@@ -236,7 +257,9 @@ export class GkTicketCheckout extends GkElement {
     this.#keepSubscription();
     if (this._step === "pay") this.#startTimer();
     else this.#stopTimer();
-    this.#stripe.sync(this._step === "pay" && this._order?.status === "pending" ? this._stored?.stripe : undefined);
+    const paying = this._step === "pay" && this._order?.status === "pending";
+    this.#stripe.sync(paying ? this._stored?.stripe : undefined);
+    this.#embedded.sync(paying ? this._stored?.embedded : undefined, this.#s);
   }
 
   /** One subscription to the event's room while the event is shown; a new one when the client or event changes. */
@@ -332,7 +355,9 @@ export class GkTicketCheckout extends GkElement {
     }
     const gk = this.gatherkit;
     if (!gk) return;
-    const order = await this.#actions.run("checkout", () => new Events(gk).orders.create(event.id, { buyer: { name, email }, lines }), {
+    const back = returnUrl();
+    const body = { buyer: { name, email }, lines, ...(back ? { returnUrl: back } : {}) };
+    const order = await this.#actions.run("checkout", () => new Events(gk).orders.create(event.id, body), {
       focusOnError: '[part~="form-error"]',
       onError: (error) => {
         const { message, code } = describeError(error);
@@ -341,12 +366,16 @@ export class GkTicketCheckout extends GkElement {
     });
     if (!order) return;
     const stripe = stripeTargetOf(order.payment);
+    const embedded = embeddedTargetOf(order.payment);
     const stored: StoredOrder = {
       orderId: order.id,
       buyerToken: order.buyerToken ?? "",
       checkoutUrl: order.payment?.checkoutUrl ?? null,
       ...(stripe ? { stripe } : {}),
+      ...(embedded ? { embedded } : {}),
+      ...(order.payment?.mode === "checkout_redirect" ? { redirect: true } : {}),
     };
+    this.#returned = undefined;
     this.#store(stored);
     emit(this, "gk-checkout-started", { eventId: event.id, orderId: order.id, order });
     this.#show(order);
@@ -422,8 +451,19 @@ export class GkTicketCheckout extends GkElement {
     } catch {}
     if (this._stored) {
       this._step = "pay";
+      this.#takeReturn(this._stored.orderId);
       queueMicrotask(() => void this.#refreshOrder());
     }
+  }
+
+  /** Back from Stripe Checkout's page for this order: note how it said it went, and take the parameters off the address. */
+  #takeReturn(orderId: string): void {
+    const params = new URLSearchParams(location.search);
+    if (params.get("gk_order") !== orderId) return;
+    this.#returned = params.get("gk_payment") ?? undefined;
+    const url = new URL(location.href);
+    for (const p of RETURN_PARAMS) url.searchParams.delete(p);
+    history.replaceState(history.state, "", url.href);
   }
 
   #store(stored: StoredOrder): void {
@@ -442,6 +482,7 @@ export class GkTicketCheckout extends GkElement {
 
   #startOver(): void {
     this.#forget();
+    this.#returned = undefined;
     this._order = undefined;
     this._qty = {};
     this._step = "select";
@@ -585,6 +626,9 @@ export class GkTicketCheckout extends GkElement {
       locale: this.resolvedLocale,
       checkoutUrl: this._stored?.checkoutUrl,
       stripe: this._stored?.stripe ? this.#stripe : undefined,
+      embedded: this._stored?.embedded ? this.#embedded : undefined,
+      redirect: this._stored?.redirect === true,
+      returned: this.#returned,
       nameOf,
       problem: this.#actions.renderProblem("poll"),
       checking: this.#actions.busy("poll"),

@@ -4,6 +4,7 @@ import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { rootDb } from "../../lib/idempotent-writes.js";
 import { deliverSoon } from "../../lib/outbox.js";
 import type { Deps } from "../../lib/types.js";
+import { closePayment } from "../../platform/payments/payments.service.js";
 import { enqueueOrdersChanged, enqueueStockChanged } from "./events.js";
 import { offerWaitlist } from "./waitlist/waitlist.service.js";
 
@@ -24,13 +25,15 @@ export const quotasOfOrder = (orderId: string) =>
  * so of two concurrent releases exactly one returns the stock. The discount code's use is given
  * back with it, and what came back is offered to the waiting list (see waitlist.service.ts).
  * Answers whether this call did it. A caller may draw the token itself (`releaseToken`): the
- * order carries it exactly when this call released it.
+ * order carries it exactly when this call released it. `paymentClosed`: the provider closed the
+ * payment (its Checkout Session expired), so the hold is `expired` now. A pending order's open Checkout Session
+ * is expired with it (see `closePayment`).
  */
 export async function releaseOrder(
   deps: Deps,
   order: Pick<OrderRow, "id" | "orgId" | "eventId">,
   to: "expired" | "cancelled" | "refunded",
-  opts: { offerWaitlist?: boolean; releaseToken?: string } = {},
+  opts: { offerWaitlist?: boolean; releaseToken?: string; paymentClosed?: boolean } = {},
 ): Promise<boolean> {
   const db = deps.db;
   const now = deps.now();
@@ -39,7 +42,7 @@ export async function releaseOrder(
   const from =
     to === "refunded"
       ? inArray(orders.status, ["paid", "partially_refunded"])
-      : and(eq(orders.status, "pending"), to === "expired" ? lte(orders.expiresAt, now) : undefined);
+      : and(eq(orders.status, "pending"), to === "expired" && !opts.paymentClosed ? lte(orders.expiresAt, now) : undefined);
   const results = await db.batch([
     db
       .update(orders)
@@ -50,7 +53,7 @@ export async function releaseOrder(
         ...(to === "cancelled" && { cancelledAt: now }),
       })
       .where(and(eq(orders.id, order.id), from))
-      .returning({ id: orders.id }),
+      .returning({ id: orders.id, paymentIntentId: orders.paymentIntentId }),
     db
       .update(tickets)
       .set({ status: "void" })
@@ -78,6 +81,8 @@ export async function releaseOrder(
   ]);
   const released = results[0].length > 0;
   if (released) deliverSoon(deps);
+  // A hold that ended unpaid: its open Checkout Session is expired, so nobody pays for tickets back on sale.
+  if (released && to !== "refunded") await closePayment(deps, results[0][0]?.paymentIntentId ?? null);
   // What came back goes to the type's waiting list first (and an offer that ran out passes on).
   if (released && opts.offerWaitlist !== false) await offerWaitlist(deps, order.eventId);
   return released;

@@ -25,11 +25,16 @@ import { issueTickets, seatsFor } from "./tickets.js";
  *   `partially_refunded`, or `refunded` once it is all given back — then its tickets are void and
  *   return to sale, once. A refund that arrives before the payment is kept and applied when the
  *   order is paid.
+ * - `checkout.session.expired` (Stripe Checkout's session can no longer be paid): its pending
+ *   order's hold ends at once (`expired`, tickets back on sale). The release comes before the
+ *   record, and only from `pending`, so a redelivery after a crash finishes it and a duplicate, or
+ *   the expiry of a session already paid or released, changes nothing.
  * - Anything else (`payment_intent.payment_failed`, `…requires_action`, …) is recorded: a failed
  *   payment keeps the hold until it expires, so the buyer may try again.
  */
 export const handlePaymentEvent: PaymentEventHandler = async (deps, event) => {
   if (event.type === "charge.refunded") return chargeRefunded(deps, event);
+  if (event.type === "checkout.session.expired") return sessionExpired(deps, event);
   const object = event.data.object as Partial<Stripe.PaymentIntent>;
   const orderId = object.metadata?.orderId;
   if (event.type !== "payment_intent.succeeded" || !orderId || !object.id) {
@@ -80,6 +85,21 @@ export const handlePaymentEvent: PaymentEventHandler = async (deps, event) => {
   const status = recorded.length > 0 ? await statusOf(deps, order.id) : undefined;
   if (status === "expired" || status === "cancelled") await refundLatePayment(deps, event, order);
 };
+
+async function sessionExpired(deps: Deps, event: Stripe.Event) {
+  const session = event.data.object as Partial<Stripe.Checkout.Session>;
+  const orderId = session.metadata?.orderId;
+  const [order] =
+    orderId && session.id
+      ? await deps.db
+          .select()
+          .from(orders)
+          .where(and(eq(orders.id, orderId), eq(orders.paymentIntentId, session.id)))
+          .limit(1)
+      : [];
+  if (order?.status === "pending") await releaseOrder(deps, order, "expired", { paymentClosed: true });
+  await recordPaymentEvent(deps, event);
+}
 
 async function statusOf(deps: Deps, orderId: string) {
   const [row] = await deps.db.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId)).limit(1);

@@ -28,6 +28,7 @@ export class LocalProvider implements PaymentsProvider {
     const token = await this.sign({ id, amount: p.amount, currency: p.currency, metadata: p.metadata, description: p.description });
     return {
       id,
+      mode: null,
       clientSecret: `${id}_secret_${randomToken(24)}`,
       checkoutUrl: `${this.#publicUrl}/v1/payments/local/checkout?token=${token}`,
       publishableKey: null,

@@ -1,10 +1,11 @@
-import { paymentEvents } from "@gatherkit/db";
+import { organizations, paymentEvents } from "@gatherkit/db";
+import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { PaymentEventHandler } from "../../lib/domain.js";
 import { ApiError } from "../../lib/errors.js";
 import type { Config, Deps } from "../../lib/types.js";
 import { LocalProvider } from "./local.js";
-import { type PaymentsProvider, StripeProvider, signWebhook, verifyWebhook } from "./provider.js";
+import { type CheckoutMode, type PaymentsProvider, StripeProvider, signWebhook, verifyWebhook } from "./provider.js";
 
 const providers = new WeakMap<Config, PaymentsProvider>();
 
@@ -28,6 +29,27 @@ export function paymentsProvider(config: Config): PaymentsProvider {
     providers.set(config, p);
   }
   return p;
+}
+
+/** How the organization's buyers pay with Stripe: its own `checkoutMode`, else the deployment's (`STRIPE_CHECKOUT`). */
+export async function checkoutModeOf(deps: Deps, orgId: string): Promise<CheckoutMode> {
+  const [row] = await deps.db.select({ mode: organizations.checkoutMode }).from(organizations).where(eq(organizations.id, orgId)).limit(1);
+  return row?.mode ?? deps.config.payments.stripeCheckout ?? "payment_element";
+}
+
+/**
+ * Closes a payment nobody may finish any more (a hold that ended): an open Checkout Session is
+ * expired, so the buyer cannot pay for tickets that went back on sale. Best effort: if the
+ * provider cannot be reached, a payment that still arrives is refunded (see the domains' handlers).
+ */
+export async function closePayment(deps: Deps, paymentId: string | null): Promise<void> {
+  const provider = paymentsProvider(deps.config);
+  if (!paymentId || !provider.close) return;
+  try {
+    await provider.close(paymentId);
+  } catch (err) {
+    deps.logger.warn("closing a payment failed", { paymentId, error: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 /**

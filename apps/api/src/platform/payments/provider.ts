@@ -7,13 +7,19 @@ import Stripe from "stripe";
  * default whose checkout page emits the same signed events. Both feed one webhook path, which
  * verifies signatures with the Stripe SDK (`constructEventAsync`, 5-minute tolerance).
  */
+/** How a buyer pays with Stripe (an organization's `checkoutMode`, else the deployment's `STRIPE_CHECKOUT`). */
+export type CheckoutMode = "payment_element" | "checkout_embedded" | "checkout_redirect";
+
 export interface PaymentIntent {
+  /** The PaymentIntent's id (`pi_…`), or the Checkout Session's (`cs_…`) in the Checkout modes. */
   id: string;
-  /** For the browser to confirm the payment (Stripe's Payment Element); null where not needed. */
+  /** How the buyer pays (Stripe); null for the local provider. */
+  mode: CheckoutMode | null;
+  /** For Stripe.js in the browser: the PaymentIntent's (Payment Element) or the Checkout Session's (embedded Checkout); null where not needed. */
   clientSecret: string | null;
-  /** A page to pay on: the local provider's checkout, or Stripe Checkout's (`checkout_session` mode); null for the Payment Element. */
+  /** A page to pay on: the local provider's checkout, or Stripe Checkout's (`checkout_redirect`); null otherwise. */
   checkoutUrl: string | null;
-  /** Stripe.js's publishable key (`pk_…`) for the Payment Element; null otherwise. */
+  /** Stripe.js's publishable key (`pk_…`) for the Payment Element and embedded Checkout; null otherwise. */
   publishableKey: string | null;
   /** Stripe Connect: the connected account Stripe.js acts on (`acct_…`); null for the platform account. */
   stripeAccount: string | null;
@@ -27,6 +33,13 @@ export interface CreatePaymentIntent {
   description: string;
   /** The same key gives the same PaymentIntent (Stripe's idempotency). */
   idempotencyKey: string;
+  /**
+   * How the buyer pays (Stripe only). Left out: the deployment's mode, with `checkout_embedded`
+   * read as `checkout_redirect` (a caller that names no mode shows a payment page, not Stripe.js).
+   */
+  mode?: CheckoutMode;
+  /** Where Stripe Checkout brings the buyer back (`gk_payment=paid|cancelled` is added); left out: the API's return page. */
+  returnUrl?: string;
 }
 
 export interface PaymentsProvider {
@@ -41,6 +54,8 @@ export interface PaymentsProvider {
   }): Promise<{ id: string; status?: string | null }>;
   /** The webhook signing secret events are verified with. */
   webhookSecret(): Promise<string>;
+  /** Closes a payment nobody may finish any more (the hold ended): expires an open Checkout Session. */
+  close?(paymentId: string): Promise<void>;
   /**
    * A verified event as the domains read it (PaymentIntent and charge events whose metadata names
    * what was paid for). Stripe Checkout's session events become PaymentIntent-shaped events whose
@@ -88,18 +103,27 @@ const asPlain = (event: Stripe.Event) => event as unknown as { type: string; dat
 const VIA_CHECKOUT = "gkCheckoutSession";
 
 /**
- * Stripe, in one of two modes (the organizer's choice, `STRIPE_CHECKOUT`):
+ * Stripe, in one of three modes (the organizer's choice: `CreatePaymentIntent.mode`, else the
+ * deployment's `STRIPE_CHECKOUT`):
  *
  * - `payment_element`: a PaymentIntent; the buyer's page confirms it with Stripe's Payment
  *   Element (client secret + publishable key in the answer).
- * - `checkout_session`: a Checkout Session (`mode: payment`, Stripe's hosted page; the buyer comes
- *   back to the API's `/v1/payments/return` page). Its id (`cs_…`) is what the domains store as the
- *   payment's id; its `checkout.session.completed` (paid) and `…async_payment_succeeded` events
- *   reach them as `payment_intent.succeeded` for that id, `…async_payment_failed` as
- *   `payment_intent.payment_failed`. Its PaymentIntent carries the metadata without `domain` (its
- *   own events are only recorded) and a mark, so that its `charge.refunded` events are read as the
- *   session's (found with `checkout.sessions.list({ payment_intent })`); refunds look the
- *   PaymentIntent up from the session.
+ * - `checkout_embedded`: a Checkout Session with `ui_mode: embedded_page` (Stripe's API version
+ *   2026-03-25 renamed `embedded` so); the buyer's page mounts it with Stripe.js's
+ *   `initEmbeddedCheckout` (the session's client secret + publishable key in the answer). Card
+ *   payments complete in the page (`redirect_on_completion: if_required`); a redirect-based method
+ *   comes back to `return_url`.
+ * - `checkout_redirect`: a Checkout Session on Stripe's hosted page (`url` in the answer); the
+ *   buyer comes back to the host page (`returnUrl`, else the API's `/v1/payments/return`).
+ *
+ * A session's id (`cs_…`) is what the domains store as the payment's id; its
+ * `checkout.session.completed` (paid) and `…async_payment_succeeded` events reach them as
+ * `payment_intent.succeeded` for that id, `…async_payment_failed` as
+ * `payment_intent.payment_failed`, and `checkout.session.expired` as it is (with the session's
+ * metadata). Its PaymentIntent carries the metadata without `domain` (its own events are only
+ * recorded) and a mark, so that its `charge.refunded` events are read as the session's (found
+ * with `checkout.sessions.list({ payment_intent })`); refunds look the PaymentIntent up from the
+ * session.
  */
 export class StripeProvider implements PaymentsProvider {
   readonly name = "stripe";
@@ -107,7 +131,7 @@ export class StripeProvider implements PaymentsProvider {
   readonly #webhookSecret: string;
   readonly #account: string | undefined;
   readonly #publishableKey: string | null;
-  readonly #mode: "payment_element" | "checkout_session";
+  readonly #mode: CheckoutMode;
   readonly #returnUrl: string;
 
   constructor(opts: {
@@ -115,8 +139,8 @@ export class StripeProvider implements PaymentsProvider {
     webhookSecret: string;
     account?: string;
     publishableKey?: string;
-    mode?: "payment_element" | "checkout_session";
-    /** Where Stripe Checkout sends the buyer back (the API's `/v1/payments/return` page). */
+    mode?: CheckoutMode;
+    /** Where Stripe Checkout sends the buyer back when the caller names no page (the API's `/v1/payments/return`). */
     returnUrl?: string;
     api?: { host: string; port: number; protocol: "http" | "https" };
   }) {
@@ -128,12 +152,18 @@ export class StripeProvider implements PaymentsProvider {
     this.#returnUrl = opts.returnUrl ?? "";
   }
 
+  /** The deployment's mode (what an organization without its own choice gets). */
+  get defaultMode(): CheckoutMode {
+    return this.#mode;
+  }
+
   get #options() {
     return this.#account ? { stripeAccount: this.#account } : {};
   }
 
   async createPaymentIntent(p: CreatePaymentIntent): Promise<PaymentIntent> {
-    if (this.#mode === "checkout_session") return this.#createSession(p);
+    const mode = p.mode ?? (this.#mode === "checkout_embedded" ? "checkout_redirect" : this.#mode);
+    if (mode !== "payment_element") return this.#createSession(p, mode);
     const intent = await this.#stripe.paymentIntents.create(
       {
         amount: p.amount,
@@ -146,6 +176,7 @@ export class StripeProvider implements PaymentsProvider {
     );
     return {
       id: intent.id,
+      mode,
       clientSecret: intent.client_secret,
       checkoutUrl: null,
       publishableKey: this.#publishableKey,
@@ -153,9 +184,17 @@ export class StripeProvider implements PaymentsProvider {
     };
   }
 
-  async #createSession(p: CreatePaymentIntent): Promise<PaymentIntent> {
+  /** Where the buyer comes back to: the caller's page with `gk_payment`, else the API's return page with `outcome`. */
+  #back(p: CreatePaymentIntent, outcome: "paid" | "cancelled"): string {
+    if (!p.returnUrl) return `${this.#returnUrl}?outcome=${outcome}`;
+    const url = new URL(p.returnUrl);
+    url.searchParams.set("gk_payment", outcome);
+    return url.href;
+  }
+
+  async #createSession(p: CreatePaymentIntent, mode: "checkout_embedded" | "checkout_redirect"): Promise<PaymentIntent> {
     const { domain, ...rest } = p.metadata;
-    const back = (outcome: string) => `${this.#returnUrl}?outcome=${outcome}`;
+    const embedded = mode === "checkout_embedded";
     const session = await this.#stripe.checkout.sessions.create(
       {
         mode: "payment",
@@ -167,12 +206,30 @@ export class StripeProvider implements PaymentsProvider {
           description: p.description,
           metadata: { ...rest, [VIA_CHECKOUT]: "1", ...(domain ? { gkDomain: domain } : {}) },
         },
-        success_url: back("paid"),
-        cancel_url: back("cancelled"),
+        ...(embedded
+          ? { ui_mode: "embedded_page", redirect_on_completion: "if_required", return_url: this.#back(p, "paid") }
+          : { success_url: this.#back(p, "paid"), cancel_url: this.#back(p, "cancelled") }),
       },
       { idempotencyKey: p.idempotencyKey, ...this.#options },
     );
-    return { id: session.id, clientSecret: null, checkoutUrl: session.url, publishableKey: null, stripeAccount: null };
+    return embedded
+      ? {
+          id: session.id,
+          mode,
+          clientSecret: session.client_secret,
+          checkoutUrl: null,
+          publishableKey: this.#publishableKey,
+          stripeAccount: this.#account ?? null,
+        }
+      : { id: session.id, mode, clientSecret: null, checkoutUrl: session.url, publishableKey: null, stripeAccount: null };
+  }
+
+  /** Expires an open Checkout Session (a PaymentIntent is left: one nobody confirms never charges). */
+  async close(paymentId: string): Promise<void> {
+    if (!paymentId.startsWith("cs_")) return;
+    const session = await this.#stripe.checkout.sessions.retrieve(paymentId, {}, this.#options);
+    if (session.status !== "open") return;
+    await this.#stripe.checkout.sessions.expire(paymentId, {}, { idempotencyKey: `expire-${paymentId}`, ...this.#options });
   }
 
   async normalize(event: Stripe.Event): Promise<Stripe.Event> {

@@ -1,34 +1,8 @@
 // Loaded on demand (its own chunk), only when a buyer reaches a Stripe payment: @stripe/stripe-js
 // and, through it, Stripe.js itself.
 import type { StripeError } from "@stripe/stripe-js";
-import { loadStripe } from "@stripe/stripe-js/pure";
+import { stripeFor } from "./stripe-load.js";
 import type { PaymentOutcome, StripeTarget } from "./stripe-pay.js";
-
-const scripts = new Map<string, Promise<void>>();
-
-/**
- * Stripe.js from `url` instead of Stripe's own address (self-hosting policy, or a stand-in in
- * tests). Once `window.Stripe` exists, `loadStripe` uses it rather than adding its own script.
- */
-function loadScript(url: string): Promise<void> {
-  if (window.Stripe) return Promise.resolve();
-  let p = scripts.get(url);
-  if (!p) {
-    p = new Promise<void>((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = url;
-      script.addEventListener("load", () => resolve());
-      script.addEventListener("error", () => {
-        scripts.delete(url);
-        script.remove();
-        reject(new Error(`Stripe.js did not load from ${url}.`));
-      });
-      document.head.append(script);
-    });
-    scripts.set(url, p);
-  }
-  return p;
-}
 
 export interface MountedPayment {
   confirm(): Promise<PaymentOutcome>;
@@ -56,9 +30,7 @@ export async function mountPaymentElement(
   target: StripeTarget,
   opts: { scriptUrl?: string; locale?: string },
 ): Promise<MountedPayment> {
-  if (opts.scriptUrl) await loadScript(opts.scriptUrl);
-  const stripe = await loadStripe(target.publishableKey, target.stripeAccount ? { stripeAccount: target.stripeAccount } : undefined);
-  if (!stripe) throw new Error("Stripe.js is not available on this page.");
+  const stripe = await stripeFor(target.publishableKey, target.stripeAccount, opts.scriptUrl);
   const elements = stripe.elements({ clientSecret: target.clientSecret, ...(opts.locale ? { locale: opts.locale as "auto" } : {}) });
   const element = elements.create("payment", { layout: "tabs" });
   const ready = new Promise<void>((resolve) => element.on("ready", () => resolve()));

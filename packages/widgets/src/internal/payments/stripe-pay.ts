@@ -16,13 +16,23 @@ export type PaymentOutcome =
   | { kind: "invalid"; message: string }
   | { kind: "declined"; message: string; code: string | undefined };
 
+type PaymentSecrets =
+  | { provider: string; mode?: string | null; clientSecret: string | null; publishableKey?: string | null; stripeAccount?: string | null }
+  | null
+  | undefined;
+
 /** A payment to confirm with Stripe's Payment Element, or undefined (the local provider, Stripe Checkout, or a later read without secrets). */
-export function stripeTargetOf(
-  payment:
-    | { provider: string; clientSecret: string | null; publishableKey?: string | null; stripeAccount?: string | null }
-    | null
-    | undefined,
-): StripeTarget | undefined {
+export function stripeTargetOf(payment: PaymentSecrets): StripeTarget | undefined {
+  if (payment?.mode && payment.mode !== "payment_element") return undefined;
+  return secretsOf(payment);
+}
+
+/** A Checkout Session to pay in embedded Stripe Checkout (`mode: checkout_embedded`), or undefined. */
+export function embeddedTargetOf(payment: PaymentSecrets): StripeTarget | undefined {
+  return payment?.mode === "checkout_embedded" ? secretsOf(payment) : undefined;
+}
+
+function secretsOf(payment: PaymentSecrets): StripeTarget | undefined {
   if (payment?.provider !== "stripe" || !payment.clientSecret || !payment.publishableKey) return undefined;
   return { clientSecret: payment.clientSecret, publishableKey: payment.publishableKey, stripeAccount: payment.stripeAccount ?? null };
 }

@@ -34,6 +34,8 @@ export default {
   heldFor: "Verbleibende Zeit zum Bezahlen:",
   pay: (amount) => `${amount} bezahlen`,
   payHint: "Die Zahlung öffnet sich in einem neuen Tab. Kommen Sie danach hierher zurück.",
+  redirectHint: "Sie bezahlen auf der Seite von Stripe und kommen dann hierher zurück.",
+  paymentNotMade: "Die Zahlung wurde nicht ausgeführt. Sie können es erneut versuchen, solange Ihre Tickets reserviert sind.",
   stripeHint: "Diese Bestellung wird mit Stripe bezahlt: Das Zahlungsformular der Seite schließt sie ab.",
   checkPayment: "Ich habe bezahlt",
   waiting: "Warten auf die Zahlung…",

@@ -34,6 +34,8 @@ export default {
   heldFor: "Tiempo restante para pagar:",
   pay: (amount) => `Pagar ${amount}`,
   payHint: "El pago se abre en una pestaña nueva. Vuelva aquí cuando termine.",
+  redirectHint: "Pagas en la página de Stripe y luego vuelves aquí.",
+  paymentNotMade: "El pago no se realizó. Puedes intentarlo de nuevo mientras tus entradas estén reservadas.",
   stripeHint: "Este pedido se paga con Stripe: el formulario de pago de la página lo completa.",
   checkPayment: "Ya he pagado",
   waiting: "Esperando el pago…",

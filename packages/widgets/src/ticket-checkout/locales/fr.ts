@@ -34,6 +34,8 @@ export default {
   heldFor: "Temps restant pour payer :",
   pay: (amount) => `Payer ${amount}`,
   payHint: "Le paiement s’ouvre dans un nouvel onglet. Revenez ici une fois terminé.",
+  redirectHint: "Vous payez sur la page de Stripe, puis revenez ici.",
+  paymentNotMade: "Le paiement n’a pas été effectué. Vous pouvez réessayer tant que vos billets sont réservés.",
   stripeHint: "Cette commande se paie avec Stripe : le formulaire de paiement de la page la termine.",
   checkPayment: "J’ai payé",
   waiting: "En attente du paiement…",

@@ -25,6 +25,7 @@ const sessionExample = {
     id: "org_w3pj1n7b3skcwwsvvfvg",
     name: "Lisbon Friends",
     timeZone: "Europe/Lisbon",
+    checkoutMode: null,
     createdAt: "2030-01-08T14:02:10.169Z",
   },
   role: "owner",

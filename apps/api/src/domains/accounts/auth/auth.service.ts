@@ -18,7 +18,13 @@ export type UserRow = typeof users.$inferSelect;
 type OrgRow = typeof organizations.$inferSelect;
 
 export const toUser = (u: UserRow) => ({ id: u.id, email: u.email, name: u.name, createdAt: toIso(u.createdAt) });
-export const toOrganization = (o: OrgRow) => ({ id: o.id, name: o.name, timeZone: o.timeZone, createdAt: toIso(o.createdAt) });
+export const toOrganization = (o: OrgRow) => ({
+  id: o.id,
+  name: o.name,
+  timeZone: o.timeZone,
+  checkoutMode: o.checkoutMode,
+  createdAt: toIso(o.createdAt),
+});
 
 /** A new refresh token in `familyId` (a new family when omitted): the row to insert and the secret to hand out. */
 async function newRefreshToken(deps: Deps, userId: string, orgId: string, now: number, familyId = newId("refreshToken")) {
@@ -71,7 +77,7 @@ export async function signUp(
     passwordHash: await hashPassword(input.password),
     createdAt: now,
   };
-  const org: OrgRow = { id: newId("organization"), name: input.organizationName, timeZone: "UTC", createdAt: now };
+  const org: OrgRow = { id: newId("organization"), name: input.organizationName, timeZone: "UTC", checkoutMode: null, createdAt: now };
   const refresh = await newRefreshToken(deps, user.id, org.id, now);
   const answer = await session(deps, user, org, "owner", refresh, now);
   // Sealed with the write: the retry of a sign-up that died right after it gets this session.

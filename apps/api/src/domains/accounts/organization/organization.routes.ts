@@ -33,9 +33,9 @@ export const update = createRoute({
   path: "/v1/organization",
   operationId: "organization.update",
   tags,
-  summary: "Rename the organization or set its time zone",
+  summary: "Rename the organization, set its time zone or its checkout mode",
   description:
-    "Owners, admins and secret keys. `timeZone` is an IANA name (canonicalised, e.g. `US/Eastern` → `America/New_York`); one the runtime does not know answers 422 `invalid_time_zone`.",
+    "Owners, admins and secret keys. `timeZone` is an IANA name (canonicalised, e.g. `US/Eastern` → `America/New_York`); one the runtime does not know answers 422 `invalid_time_zone`. `checkoutMode` is how its buyers pay with Stripe from now on (`payment_element`, `checkout_embedded`, `checkout_redirect`; null: the deployment's `STRIPE_CHECKOUT`); checkouts already started keep theirs.",
   security: security.organizer,
   request: { body: jsonBody(UpdateOrganizationSchema) },
   responses: {

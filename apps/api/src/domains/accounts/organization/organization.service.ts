@@ -1,4 +1,4 @@
-import type { Organization, PublishedEvent } from "@gatherkit/core";
+import type { CheckoutMode, Organization, PublishedEvent } from "@gatherkit/core";
 import { organizations } from "@gatherkit/db";
 import { eq } from "drizzle-orm";
 import { notFound } from "../../../lib/errors.js";
@@ -28,16 +28,20 @@ export async function getOrganization(deps: Deps, orgId: string): Promise<Organi
   return toOrganization(row);
 }
 
-/** Renames the organization and/or sets its time zone (already canonicalised by the schema). */
+/**
+ * Renames the organization, sets its time zone (already canonicalised by the schema) and/or how its
+ * buyers pay with Stripe (`checkoutMode`; null: the deployment's default).
+ */
 export async function updateOrganization(
   deps: Deps,
   orgId: string,
-  input: { name?: string | undefined; timeZone?: string | undefined },
+  input: { name?: string | undefined; timeZone?: string | undefined; checkoutMode?: CheckoutMode | null | undefined },
 ): Promise<Organization> {
   const db = deps.db;
   const set = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.timeZone !== undefined ? { timeZone: input.timeZone } : {}),
+    ...(input.checkoutMode !== undefined ? { checkoutMode: input.checkoutMode } : {}),
   };
   // The room's message carries the name; a time-zone-only change repeats the current one.
   const name = input.name ?? (await getOrganization(deps, orgId)).name;

@@ -3,7 +3,10 @@ import type { CancelRoute, CreateRoute, GetRoute, ListRoute } from "./orders.rou
 import * as service from "./orders.service.js";
 
 export const create: AppRouteHandler<CreateRoute> = async (c) =>
-  c.json(await service.placeOrder(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json")), 201);
+  c.json(
+    await service.placeOrder(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("json"), c.req.header("origin")),
+    201,
+  );
 
 export const list: AppRouteHandler<ListRoute> = async (c) =>
   c.json(await service.listOrders(c.var.deps, c.var.caller, c.req.valid("param").eventId, c.req.valid("query")), 200);

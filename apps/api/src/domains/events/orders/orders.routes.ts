@@ -29,6 +29,7 @@ const orderExample = {
   payment: {
     provider: "stripe",
     paymentIntentId: "pi_3Pq2m8x1v4w6n0p5",
+    mode: "payment_element",
     clientSecret: "pi_3Pq2m8x1v4w6n0p5_secret_9x2q7fctrh",
     checkoutUrl: null,
     publishableKey: "pk_test_51Pq2m8x1v4w6n0p5",

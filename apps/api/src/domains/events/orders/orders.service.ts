@@ -20,7 +20,7 @@ import { enqueueWhen, type OutboxMessage } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Config, Deps } from "../../../lib/types.js";
-import { paymentsProvider } from "../../../platform/payments/payments.service.js";
+import { checkoutModeOf, paymentsProvider } from "../../../platform/payments/payments.service.js";
 import type { PaymentIntent } from "../../../platform/payments/provider.js";
 import { type EventRow, loadEvent, loadStock, remainingOfType, type TicketTypeRow, unlocks } from "../access.js";
 import { buyerToken, ticketQrUrl } from "../buyer-access.js";
@@ -66,6 +66,7 @@ export function toOrder(
       ? {
           provider: row.paymentIntentId.startsWith("pi_local_") ? "local" : "stripe",
           paymentIntentId: row.paymentIntentId,
+          mode: secrets?.mode ?? null,
           clientSecret: secrets?.clientSecret ?? null,
           checkoutUrl: secrets?.checkoutUrl ?? null,
           publishableKey: secrets?.publishableKey ?? null,
@@ -294,16 +295,38 @@ function holdStatements(deps: Deps, r: Request, row: OrderRow, issue: { seats: S
  * `holdStatements`. Expired holds of the event are released first. If the provider cannot be
  * reached, the hold is cancelled (its tickets back on sale) and the answer is 503.
  */
-export async function placeOrder(deps: Deps, caller: Caller | null, eventId: string, input: CreateOrder): Promise<Order> {
+export async function placeOrder(
+  deps: Deps,
+  caller: Caller | null,
+  eventId: string,
+  input: CreateOrder,
+  origin?: string | undefined,
+): Promise<Order> {
+  assertReturnUrl(caller, origin, input.returnUrl);
   const { event } = await loadEvent(deps, caller, eventId);
   // A retry of a checkout that died after its hold (same Idempotency-Key) carries on from the
   // order it held, as long as that order still holds its tickets; otherwise it starts afresh.
   const resumed = await resumedOrder(deps, event);
-  if (resumed) return finishOrder(deps, event, resumed.row, resumed.lines);
+  if (resumed) return finishOrder(deps, event, resumed.row, resumed.lines, input.returnUrl);
   await releaseExpiredHolds(deps, event.id);
   const r = await checkRequest(deps, event, input);
   const held = await hold(deps, caller, eventId, input, r);
-  return finishOrder(deps, event, held, linesOf(r, held));
+  return finishOrder(deps, event, held, linesOf(r, held), input.returnUrl);
+}
+
+/**
+ * Stripe Checkout sends the buyer to `returnUrl` after paying: with a publishable key (a page
+ * anyone can read) only to the page's own origin — the request's `Origin`, which the key allows —
+ * so the API never sends a buyer to someone else's site. 422 `return_url_not_allowed` otherwise.
+ */
+function assertReturnUrl(caller: Caller | null, origin: string | undefined, returnUrl: string | undefined) {
+  if (!returnUrl || caller?.kind !== "publishable_key") return;
+  if (origin && new URL(returnUrl).origin === origin) return;
+  throw new ApiError(
+    422,
+    "return_url_not_allowed",
+    `returnUrl must be on the page's own origin (${origin ?? "this request sent no Origin"}), one of the publishable key's allowed origins.`,
+  );
 }
 
 /** The order this request's key holds from a checkout that died after its hold, while it is still pending (or paid, free). */
@@ -320,10 +343,12 @@ async function resumedOrder(deps: Deps, event: EventRow): Promise<{ row: OrderRo
 }
 
 /** After the hold: a free order's answer, or the payment opened with the provider; that last write seals the answer. */
-async function finishOrder(deps: Deps, event: EventRow, held: OrderRow, lines: OrderLineRow[]): Promise<Order> {
+async function finishOrder(deps: Deps, event: EventRow, held: OrderRow, lines: OrderLineRow[], returnUrl?: string): Promise<Order> {
   // A free order is written whole by its hold: a retry after a crash rebuilds this answer from it.
   if (held.status === "paid") return toOrderWithAccess(deps, held, lines, await ticketsOf(deps, held.id));
-  const opened = await openPayment(deps, held, event.title, (row, intent) => toOrderWithAccess(deps, row, lines, [], intent));
+  const opened = await openPayment(deps, held, event.title, { returnUrl }, (row, intent) =>
+    toOrderWithAccess(deps, row, lines, [], intent),
+  );
   if (!opened) {
     await releaseOrder(deps, held, "cancelled");
     throw new ApiError(503, "payment_provider_error", "The payments provider did not answer: nothing was held or charged. Try again.");
@@ -404,32 +429,47 @@ export async function offerHold(
 }
 
 type OpenedPayment = { row: OrderRow; intent: PaymentIntent };
+/** Where the buyer pays: `returnUrl` (the buyer's page, Stripe Checkout comes back to it), `byEmail` (a link in an email, never embedded). */
+export type PaymentPage = { returnUrl?: string | undefined; byEmail?: boolean };
 
 /**
  * Opens the payment of a held order with the provider; null if it cannot be reached. With
  * `answerWith`, the request's answer once the payment is open, sealed with the write that records it.
  */
-export async function openPayment(deps: Deps, row: OrderRow, title: string): Promise<OpenedPayment | null>;
+export async function openPayment(deps: Deps, row: OrderRow, title: string, opts: PaymentPage): Promise<OpenedPayment | null>;
 export async function openPayment(
   deps: Deps,
   row: OrderRow,
   title: string,
+  opts: PaymentPage,
   answerWith: (row: OrderRow, intent: PaymentIntent) => Promise<Order>,
 ): Promise<(OpenedPayment & { answer: Order }) | null>;
 export async function openPayment(
   deps: Deps,
   row: OrderRow,
   title: string,
+  opts: PaymentPage,
   answerWith?: (row: OrderRow, intent: PaymentIntent) => Promise<Order>,
 ): Promise<(OpenedPayment & { answer?: Order }) | null> {
   let intent: PaymentIntent;
   try {
+    // The organization's checkout mode; a payment sent by email needs a page to pay on.
+    const chosen = await checkoutModeOf(deps, row.orgId);
+    const mode = opts.byEmail && chosen === "checkout_embedded" ? "checkout_redirect" : chosen;
+    let returnUrl: string | undefined;
+    if (opts.returnUrl) {
+      const url = new URL(opts.returnUrl);
+      url.searchParams.set("gk_order", row.id);
+      returnUrl = url.href;
+    }
     intent = await paymentsProvider(deps.config).createPaymentIntent({
       amount: row.total,
       currency: row.currency,
       metadata: { domain: "events", orderId: row.id, orgId: row.orgId, eventId: row.eventId },
       description: `${row.quantity} ticket${row.quantity === 1 ? "" : "s"} for ${title} (${row.confirmationCode})`,
       idempotencyKey: `order-${row.id}`,
+      mode,
+      ...(returnUrl ? { returnUrl } : {}),
     });
   } catch (err) {
     deps.logger.error("creating a payment failed", { orderId: row.id, error: err instanceof Error ? err.message : String(err) });

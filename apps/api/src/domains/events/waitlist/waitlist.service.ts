@@ -277,7 +277,7 @@ export async function offerWaitlist(deps: Deps, eventId: string): Promise<number
     offered++;
     deliverSoon(deps);
     if (held.status === "paid") continue; // a free type: confirmed at once, its email queued with it
-    const opened = await openPayment(deps, held, event.title);
+    const opened = await openPayment(deps, held, event.title, { byEmail: true });
     if (!opened) {
       // The provider is down: the entry waits again (first in line still) and is offered later.
       await releaseOrder(deps, held, "cancelled", { offerWaitlist: false });
