@@ -352,5 +352,13 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `calendar_connections` ADD `quota_backoffs` integer DEFAULT 0 NOT NULL;",
       "ALTER TABLE `calendar_connections` ADD `quota_last_rate_limited_at` integer;"
     ]
+  },
+  {
+    "id": "0029_upload_image_sizes",
+    "statements": [
+      "ALTER TABLE `uploads` ADD `width` integer;",
+      "ALTER TABLE `uploads` ADD `height` integer;",
+      "ALTER TABLE `uploads` ADD `variant_widths` text DEFAULT '[]' NOT NULL;"
+    ]
   }
 ];
