@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newEvent } from "../../../test/event-fixtures.js";
 import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
 import { call, createTestApp, monotonicNow, type TestApp } from "../../../test/harness.js";
+import { decoded, jpegFile, uploadImage } from "../../../test/image-fixtures.js";
 import { newPlace, PARKING } from "../../../test/place-fixtures.js";
 import { joinPlan, newPlan } from "../../../test/plan-fixtures.js";
 import { requireUploaded } from "./index.js";
@@ -16,9 +17,11 @@ import { sniffImage } from "./storage.js";
  * checks each presigned PUT's SigV4 signature (recomputed with aws4fetch from what arrived).
  */
 
+/** `size` bytes that start like a 1×1 PNG (signature and IHDR): enough for the checks that read headers only. */
 const png = (size: number) => {
   const b = new Uint8Array(size);
   b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (size >= 24) b.set([0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1], 8);
   return b;
 };
 const gif = (size: number) => {
@@ -384,6 +387,27 @@ async function startS3StandIn(creds: { accessKeyId: string; secretAccessKey: str
     req.on("end", async () => {
       const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
       const key = decodeURIComponent(url.pathname);
+      if (req.method === "PUT" && req.headers.authorization) {
+        // The API's own writes (an image's copies): signed in the Authorization header, recomputed here.
+        const auth = String(req.headers.authorization);
+        const signedHeaders = /SignedHeaders=([^,]+)/.exec(auth)?.[1]?.split(";") ?? [];
+        const headers = Object.fromEntries(signedHeaders.filter((h) => h !== "host").map((h) => [h, String(req.headers[h])]));
+        const expected = await new AwsV4Signer({
+          ...creds,
+          service: "s3",
+          method: "PUT",
+          url: url.toString(),
+          headers,
+          datetime: String(req.headers["x-amz-date"]),
+        }).sign();
+        if (expected.headers.get("authorization") !== auth) {
+          refused.push(key);
+          res.statusCode = 403;
+          return res.end("<Error><Code>SignatureDoesNotMatch</Code></Error>");
+        }
+        objects.set(key, { type: String(req.headers["content-type"]), body: Buffer.concat(chunks) });
+        return res.end();
+      }
       if (req.method === "PUT") {
         const given = url.searchParams.get("X-Amz-Signature");
         url.searchParams.delete("X-Amz-Signature");
@@ -477,5 +501,32 @@ describe("uploads to S3-compatible storage (presigned URLs)", () => {
     );
     expect((await put(t, fake.upload.url, gif(50), "image/png")).status).toBe(200);
     expectProblem(await call(t, "POST", `/v1/uploads/${fake.id}/complete`, { token: org.secretKey }), 422, "upload_mismatch");
+  });
+
+  it("a real JPEG: its copies are made and stored beside it in the bucket, and served by ?w=", async () => {
+    const { id, res } = await uploadImage(t, org, jpegFile(1400, 700), "image/jpeg");
+    expect(expectStatus<Upload>(res, 200)).toMatchObject({ width: 1400, height: 700 });
+    const key = `/gk/${org.org.id}/${id}`;
+    for (const [w, h] of [
+      [320, 160],
+      [640, 320],
+      [1280, 640],
+    ] as const) {
+      const copy = s3.objects.get(`${key}.w${w}`);
+      expect(copy?.type).toBe("image/jpeg");
+      expect(decoded(new Uint8Array(copy!.body))).toMatchObject({ width: w, height: h });
+    }
+    expect(s3.refused).not.toContain(`${key}.w320`);
+    await newPlace(t, org, { images: [id] });
+    const r = await t.fetch(`http://api.test/v1/files/${id}?w=640`, { redirect: "manual" });
+    expect(r.status).toBe(302);
+    const served = await fetch(r.headers.get("location")!);
+    expect(served.headers.get("content-type")).toBe("image/jpeg");
+    expect(decoded(new Uint8Array(await served.arrayBuffer()))).toMatchObject({ width: 640, height: 320 });
+
+    // Undecodable: refused, nothing stored beside it.
+    const cut = await uploadImage(t, org, jpegFile(1400, 700).subarray(0, 900), "image/jpeg");
+    expectProblem(cut.res, 422, "image_unreadable");
+    expect([...s3.objects.keys()].filter((k) => k.startsWith(`/gk/${org.org.id}/${cut.id}.`))).toEqual([]);
   });
 });
