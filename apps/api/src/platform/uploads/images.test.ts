@@ -1,3 +1,4 @@
+import { deflateSync } from "node:zlib";
 import type { Upload } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
@@ -172,10 +173,18 @@ describe("image copies for srcset (local store)", () => {
     // A JPEG cut off after its header.
     const cut = await uploadImage(t, org, jpegFile(1000, 600).subarray(0, 700), "image/jpeg");
     expectProblem(cut.res, 422, "image_unreadable");
+    // A zlib bomb: a valid 1000 × 600 header, pixel data that inflates to 100 MB (from ~100 KB).
+    const zlibBomb = await uploadImage(
+      t,
+      org,
+      pngFile(1000, 600, deflateSync(new Uint8Array(100 * 1024 * 1024), { level: 9 })),
+      "image/png",
+    );
+    expectProblem(zlibBomb.res, 422, "image_unreadable");
     const sizeless = await uploadImage(t, org, pngFile(0, 0), "image/png");
     expectProblem(sizeless.res, 422, "image_unreadable");
 
-    for (const { id } of [bomb, corrupt, cut, sizeless]) {
+    for (const { id } of [bomb, corrupt, cut, zlibBomb, sizeless]) {
       expect(expectStatus<Upload>(await call(t, "GET", `/v1/uploads/${id}`, { token: org.secretKey }), 200)).toMatchObject({
         status: "pending",
         width: null,

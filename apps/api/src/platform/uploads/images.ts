@@ -142,8 +142,9 @@ const loadPhoton = () => {
 export async function makeVariants(bytes: Uint8Array, type: UploadContentType, size: ImageSize): Promise<Variant[]> {
   const widths = variantWidthsFor(type, size.width);
   if (widths.length === 0) return [];
-  const p = await loadPhoton();
   const unreadable = () => new ApiError(422, "image_unreadable", `The file is not a readable ${type}: its pixels do not decode.`);
+  if (type === "image/png" && !(await pngInflatesWithin(bytes, size))) throw unreadable();
+  const p = await loadPhoton();
   let img: InstanceType<Photon["PhotonImage"]>;
   try {
     img = p.PhotonImage.new_from_byteslice(bytes);
@@ -172,6 +173,42 @@ export async function makeVariants(bytes: Uint8Array, type: UploadContentType, s
     });
   } finally {
     img.free();
+  }
+}
+
+/**
+ * Whether a PNG's compressed pixel data (its IDAT chunks) inflates to no more than its declared
+ * size needs (rows of `1 + width × bytes per pixel`, twice that for interlacing's slack): a
+ * "zlib bomb" padded with highly compressed extra data is stopped here, after inflating at most
+ * that much, instead of costing the decoder seconds of CPU.
+ */
+async function pngInflatesWithin(b: Uint8Array, size: ImageSize): Promise<boolean> {
+  const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[b[25]!] ?? 4;
+  const bitsPerPixel = channels * (b[24] || 8);
+  const limit = 2 * size.height * (1 + Math.ceil((size.width * bitsPerPixel) / 8)) + 1024;
+  const parts: Uint8Array[] = [];
+  for (let i = 8; i + 8 <= b.length; ) {
+    const len = u32be(b, i);
+    if (ascii(b, i + 4, "IDAT")) parts.push(b.subarray(i + 8, Math.min(b.length, i + 8 + len)));
+    if (ascii(b, i + 4, "IEND")) break;
+    i += 12 + len;
+  }
+  const stream = new Blob(parts as Uint8Array<ArrayBuffer>[]).stream().pipeThrough(new DecompressionStream("deflate"));
+  const reader = stream.getReader();
+  let inflated = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return true;
+      inflated += value.length;
+      if (inflated > limit) {
+        await reader.cancel().catch(() => {});
+        return false;
+      }
+    }
+  } catch {
+    // Not a whole zlib stream: the decoder tells (it may still hold every row).
+    return inflated <= limit;
   }
 }
 
