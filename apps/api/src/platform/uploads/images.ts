@@ -156,21 +156,30 @@ export async function makeVariants(bytes: Uint8Array, type: UploadContentType, s
     const quarter = size.orientation >= 5;
     const [storedW, storedH] = quarter ? [size.height, size.width] : [size.width, size.height];
     if (img.get_width() !== storedW || img.get_height() !== storedH) throw unreadable();
-    return widths.map((width) => {
-      const height = variantHeight(size.width, size.height, width);
-      // Resized as stored, then turned upright (cheap at the copy's size).
-      const small = p.resize(img, quarter ? height : width, quarter ? width : height, p.SamplingFilter.Triangle);
-      let out = small;
-      try {
-        if (size.orientation !== 1) {
-          out = new p.PhotonImage(orient(small.get_raw_pixels(), small.get_width(), small.get_height(), size.orientation), width, height);
+    // Widest first, each copy from the one before (a 12 MP JPEG: ~2.2 s instead of ~4.4 s here).
+    const made: Variant[] = [];
+    let from = img;
+    try {
+      for (const width of [...widths].reverse()) {
+        const height = variantHeight(size.width, size.height, width);
+        // Resized as stored, then turned upright (cheap at the copy's size).
+        const small = p.resize(from, quarter ? height : width, quarter ? width : height, p.SamplingFilter.Triangle);
+        if (from !== img) from.free();
+        from = small;
+        const out =
+          size.orientation === 1
+            ? small
+            : new p.PhotonImage(orient(small.get_raw_pixels(), small.get_width(), small.get_height(), size.orientation), width, height);
+        try {
+          made.unshift({ width, height, bytes: type === "image/jpeg" ? out.get_bytes_jpeg(82) : out.get_bytes() });
+        } finally {
+          if (out !== small) out.free();
         }
-        return { width, height, bytes: type === "image/jpeg" ? out.get_bytes_jpeg(82) : out.get_bytes() };
-      } finally {
-        if (out !== small) out.free();
-        small.free();
       }
-    });
+    } finally {
+      if (from !== img) from.free();
+    }
+    return made;
   } finally {
     img.free();
   }
