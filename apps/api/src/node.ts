@@ -230,10 +230,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   });
 }
 
-/** The embedded default's upload store: one file per upload under `dir` (keys are `<org>/<upload id>`). */
+/** The embedded default's upload store: one file per upload under `dir` (keys are `<org>/<upload id>`, its copies `….w<width>`). */
 export function localFileStore(dir: string): LocalFileStore {
   const fileOf = (key: string) => {
-    if (!/^[a-z]+_[0-9a-z]+\/[a-z]+_[0-9a-z]+$/.test(key)) throw new Error(`not an upload key: ${key}`);
+    if (!/^[a-z]+_[0-9a-z]+\/[a-z]+_[0-9a-z]+(\.w\d{1,5})?$/.test(key)) throw new Error(`not an upload key: ${key}`);
     return join(dir, key);
   };
   return {

@@ -181,7 +181,7 @@ export async function isolationOrg(t: TestApp, name: string, opts: { google?: bo
     await call(t, "POST", "/v1/uploads", { token: org.secretKey, body: { contentType: "image/gif", size: 12 } }),
     201,
   );
-  const put = await t.fetch(upload.upload.url, { method: "PUT", headers: { "content-type": "image/gif" }, body: "GIF89a\0\0\0\0\0\0" });
+  const put = await t.fetch(upload.upload.url, { method: "PUT", headers: { "content-type": "image/gif" }, body: "GIF89a\x01\0\x01\0\0\0" }); // a 1×1 GIF header
   if (put.status !== 200) throw new Error(`the upload PUT answered ${put.status}`);
   objects.upload = expectStatus(await call(t, "POST", `/v1/uploads/${upload.id}/complete`, { token: org.secretKey }), 200);
   // Events: a published event with a ticket type, a quota over it and a pending order holding one ticket.

@@ -358,5 +358,13 @@ export const migrations: { id: string; statements: string[] }[] = [
     "statements": [
       "ALTER TABLE `organizations` ADD `checkout_mode` text;"
     ]
+  },
+  {
+    "id": "0030_upload_image_sizes",
+    "statements": [
+      "ALTER TABLE `uploads` ADD `width` integer;",
+      "ALTER TABLE `uploads` ADD `height` integer;",
+      "ALTER TABLE `uploads` ADD `variant_widths` text DEFAULT '[]' NOT NULL;"
+    ]
   }
 ];

@@ -17,7 +17,8 @@ afterAll(() => t.close());
 
 const png = (size: number) => {
   const b = new Uint8Array(size);
-  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  // A PNG signature and a 1×1 IHDR: the API reads an image's size from its header.
+  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1]);
   return new Blob([b], { type: "image/png" });
 };
 

@@ -83,6 +83,7 @@ export function configFromEnv(
     uploads: {
       maxBytes: Math.min(Math.max(1, int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)), UPLOAD_MAX_BYTES_CEILING),
       urlTtlSeconds: Math.max(60, int("UPLOAD_URL_TTL_SECONDS", 15 * 60)),
+      maxPixels: Math.min(Math.max(1, int("UPLOAD_MAX_PIXELS", 16_000_000)), 50_000_000),
       ...s3FromEnv(env),
     },
     calendars: calendarsFromEnv(env, opts.allowEphemeralSecrets ?? false, int),

@@ -106,6 +106,8 @@ export interface Config {
   uploads: {
     maxBytes: number;
     urlTtlSeconds: number;
+    /** The most pixels (width × height) an uploaded image may have (UPLOAD_MAX_PIXELS); more is 422 `image_too_large`. */
+    maxPixels: number;
     s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
   };
   /** Google calendar connections (domains/calendars). */

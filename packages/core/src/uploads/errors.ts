@@ -7,4 +7,6 @@ export const UPLOAD_ERROR_CODES = [
   "upload_expired",
   "uploads_not_configured",
   "upload_attached_elsewhere",
+  "image_too_large",
+  "image_unreadable",
 ] as const;

@@ -5,6 +5,25 @@ import { z } from "../zod.js";
 export const UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif", "image/avif"] as const;
 export type UploadContentType = (typeof UPLOAD_CONTENT_TYPES)[number];
 
+/**
+ * The widths (CSS pixels) of the smaller copies made of an uploaded PNG or JPEG when it is
+ * completed, each only when narrower than the original (never upscaled); served at
+ * `/v1/files/{id}?w=<width>`.
+ */
+export const IMAGE_VARIANT_WIDTHS = [320, 640, 1280] as const;
+export type ImageVariantWidth = (typeof IMAGE_VARIANT_WIDTHS)[number];
+
+/** `GET /v1/files/{id}?w=`: one of the copy widths; another is 400. */
+export const FileQuerySchema = z.object({
+  w: z
+    .enum(["320", "640", "1280"] satisfies `${ImageVariantWidth}`[])
+    .optional()
+    .openapi({
+      description: `The copy ${IMAGE_VARIANT_WIDTHS.join(", ")} pixels wide; when none was made at that width (the original is narrower, or not a PNG or JPEG), the original.`,
+      example: "640",
+    }),
+});
+
 /** The largest size any deployment accepts (each sets its own, at most this: `UPLOAD_MAX_BYTES`). */
 export const UPLOAD_MAX_BYTES_CEILING = 50 * 1024 * 1024;
 
@@ -35,6 +54,23 @@ export const UploadSchema = z
     publicUrl: z.string().nullable().openapi({
       description: "Its lasting URL while attached (`/v1/files/{id}`, no credential: it redirects to a signed, expiring storage URL).",
     }),
+    width: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "The image's intrinsic width in pixels (from its header), once uploaded.", example: 1600 }),
+    height: z.number().int().nullable().openapi({ description: "Its intrinsic height in pixels, once uploaded.", example: 1200 }),
+    variants: z
+      .array(
+        z.object({
+          width: z.number().int().openapi({ example: 640 }),
+          height: z.number().int().openapi({ example: 480 }),
+          url: z.string().nullable().openapi({ description: "Its lasting URL (`/v1/files/{id}?w=…`) while attached, else null." }),
+        }),
+      )
+      .openapi({
+        description: `Smaller copies in the same format, made when the upload is completed (PNG and JPEG only), at the widths ${IMAGE_VARIANT_WIDTHS.join(", ")} narrower than the original; for \`srcset\`.`,
+      }),
     createdAt: z.iso.datetime(),
     expiresAt: z.iso.datetime().openapi({ description: "Until when the upload URL works." }),
   })

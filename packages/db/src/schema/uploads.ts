@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt } from "./columns.js";
 
@@ -21,6 +22,11 @@ export const uploads = sqliteTable(
     createdAt: createdAt(),
     expiresAt: integer("expires_at").notNull(),
     uploadedAt: integer("uploaded_at"),
+    /** The image's intrinsic size in pixels, read from its header at completion (null while pending). */
+    width: integer("width"),
+    height: integer("height"),
+    /** The widths of the smaller copies made at completion (`<storage key>.w<width>`), ascending. */
+    variantWidths: text("variant_widths", { mode: "json" }).$type<number[]>().notNull().default(sql`'[]'`),
   },
   (t) => [index("uploads_org").on(t.orgId, t.createdAt)],
 );

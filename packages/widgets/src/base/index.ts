@@ -13,5 +13,6 @@ export {
 } from "./gk-element.js";
 export { gkElementStyles } from "./gk-element.styles.js";
 export { isRtl, type LocaleLoaders, pickTable, plural, resolveLocale, Strings, type StringTable } from "./i18n.js";
+export { imageSrcset, lazyImage } from "./image.js";
 export { initialState, Task, type TaskConfig, TaskStatus } from "./task.js";
 export { type TokenName, theme, tokenProperty, vars } from "./theme.js";

@@ -65,8 +65,10 @@ export const parkingMapStyles = css`
     font-size: ${vars.fontSizeS};
   }
   [part~="photo"] {
+    inline-size: ${rem(8)};
     max-inline-size: 100%;
-    block-size: ${rem(6)};
+    block-size: auto;
+    aspect-ratio: 4 / 3;
     object-fit: cover;
     border-radius: ${vars.radius};
     margin: ${vars.spaceXs} ${vars.spaceXs} 0 0;

@@ -63,7 +63,8 @@ describe("<gk-parking-map> states", () => {
     const el = await fixture<GkParkingMap>(
       html`<gk-parking-map .client=${api.client()} center="38.7107,-9.1366" start="2030-07-01T09:00:00.000Z"></gk-parking-map>`,
     );
-    const place = { ...GARAGE, images: [PIXEL, PIXEL] };
+    const upload = "https://api.test/v1/files/file_0123456789abcdefghjk";
+    const place = { ...GARAGE, images: [PIXEL, upload] };
     (await api.next()).respond(200, {
       data: [{ place, distanceKm: 0.42, freeCapacity: 4, price: { amount: 600, currency: "EUR" } }],
       nextCursor: null,
@@ -79,6 +80,19 @@ describe("<gk-parking-map> states", () => {
     expect(reviews.url.searchParams.get("limit")).to.equal("5");
     await waitUntil(() => text(part(el, "details")).includes("Loading reviews"), "no loading state");
     expect(parts(el, "photo").map((img) => img.getAttribute("alt"))).to.deep.equal(["Photo 1 of Baixa Garage", "Photo 2 of Baixa Garage"]);
+    // Lazy thumbnails of one size (no shift when they load); an upload's copies as srcset.
+    const [pixel, uploaded] = parts(el, "photo") as HTMLImageElement[];
+    for (const img of [pixel!, uploaded!]) {
+      expect([img.loading, img.decoding, img.getAttribute("width"), img.getAttribute("height")]).to.deep.equal([
+        "lazy",
+        "async",
+        "128",
+        "96",
+      ]);
+    }
+    expect(pixel!.hasAttribute("srcset")).to.equal(false);
+    expect(uploaded!.getAttribute("srcset")).to.equal(`${upload}?w=320 320w, ${upload}?w=640 640w, ${upload}?w=1280 1280w`);
+    expect(uploaded!.getAttribute("sizes")).to.equal("8rem");
     reviews.respond(200, {
       data: [{ ...REVIEW, reply: { text: "Thank you, Ada!", at: "2030-06-02T10:00:00.000Z" } }],
       nextCursor: null,

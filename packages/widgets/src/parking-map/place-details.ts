@@ -1,5 +1,6 @@
 import type { Place, Places, Review } from "@gatherkit/sdk";
 import { html, nothing, type ReactiveControllerHost } from "lit";
+import { lazyImage } from "../base/image.js";
 import type { ParkingMapStrings } from "./parking-map.strings.js";
 
 /**
@@ -25,7 +26,7 @@ export class PlaceDetails {
     };
     return html`<details part="details" @toggle=${toggle}>
       <summary part="details-toggle">${s.details}<span class="visually-hidden">${s.detailsOf(p.name)}</span></summary>
-      ${p.images.slice(0, 4).map((src, i) => html`<img part="photo" src=${src} alt=${s.photo(i + 1, p.name)} loading="lazy" />`)}
+      ${p.images.slice(0, 4).map((src, i) => lazyImage({ part: "photo", src, alt: s.photo(i + 1, p.name), width: 128, height: 96, sizes: "8rem" }))}
       ${
         reviews === undefined
           ? nothing

@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../test/setup.js";
-import { emulateMedia, sendKeys } from "@web/test-runner-commands";
+import { emulateMedia, sendKeys, setViewport } from "@web/test-runner-commands";
 import { active, find, findAll, part, parts, rendered, text } from "../../test/dom.js";
 import { FakeApi, problem } from "../../test/fake-api.js";
 import {
@@ -79,6 +79,37 @@ describe("<gk-plan-board>", () => {
     expect(images[0]!.getBoundingClientRect().width).to.equal(160);
     expect(museum!.querySelector('[part~="proposal-images"]')).to.equal(null);
     await expect(el).to.be.accessible();
+  });
+
+  it("gives an uploaded image its copies as srcset; at phone width a 160 px thumbnail loads the 320 px copy, not the original", async () => {
+    await setViewport({ width: 360, height: 640 });
+    try {
+      const api = new FakeApi();
+      const upload = "/v1/files/file_0123456789abcdefghjk";
+      const d = planData({
+        proposals: [proposal({ id: "prop_a000000000", title: "Sunset sail", imageUrls: [upload, "https://images.example.com/boat.jpg"] })],
+      });
+      const el = await board(api, d);
+      const [copies, external] = parts(el, "proposal-image") as HTMLImageElement[];
+      const lasting = `https://api.test${upload}`;
+      expect(copies!.getAttribute("srcset")).to.equal(`${lasting}?w=320 320w, ${lasting}?w=640 640w, ${lasting}?w=1280 1280w`);
+      expect(copies!.getAttribute("sizes")).to.equal("10rem");
+      expect([copies!.loading, copies!.decoding, copies!.getAttribute("width"), copies!.getAttribute("height")]).to.deep.equal([
+        "lazy",
+        "async",
+        "160",
+        "120",
+      ]);
+      // An external image has no copies to list.
+      expect(external!.hasAttribute("srcset")).to.equal(false);
+      expect(external!.hasAttribute("sizes")).to.equal(false);
+      // What Chromium picks (and requests) once the thumbnail is near the viewport.
+      copies!.scrollIntoView();
+      await waitUntil(() => copies!.currentSrc !== "", "the thumbnail was never requested");
+      expect(copies!.currentSrc).to.equal(`${lasting}?w=${devicePixelRatio > 2 ? 640 : 320}`);
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 
   it("shows the header and proposals first, then people, money and chat, each loaded by its own element", async () => {

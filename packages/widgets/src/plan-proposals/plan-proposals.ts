@@ -5,6 +5,7 @@ import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
 import { GkElement } from "../base/gk-element.js";
 import { Strings } from "../base/i18n.js";
+import { lazyImage } from "../base/image.js";
 import { Clock } from "../internal/plans/clock.js";
 import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
 import { planStyles } from "../internal/plans/plan.styles.js";
@@ -262,10 +263,15 @@ export class GkPlanProposals extends PlanElement {
       ${
         p.imageUrls.length
           ? html`<div part="proposal-images">
-            ${p.imageUrls.map(
-              (src, i) =>
-                html`<img part="proposal-image" src=${new URL(src, this.gatherkit?.baseUrl ?? location.href).href} alt=${t.photo(i + 1, p.title)}
-                  loading="lazy" decoding="async" width="160" height="120" />`,
+            ${p.imageUrls.map((src, i) =>
+              lazyImage({
+                part: "proposal-image",
+                src: new URL(src, this.gatherkit?.baseUrl ?? location.href).href,
+                alt: t.photo(i + 1, p.title),
+                width: 160,
+                height: 120,
+                sizes: "10rem",
+              }),
             )}
           </div>`
           : nothing

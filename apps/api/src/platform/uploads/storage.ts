@@ -23,6 +23,10 @@ export interface UploadStorage {
   getUrl(key: string, contentType: UploadContentType, now: number, expiresAt: number): Promise<string>;
   /** What is stored under `key`: its size and its first bytes (enough to tell the image type), or null. */
   stat(key: string): Promise<{ size: number; head: Uint8Array } | null>;
+  /** The whole file under `key`, or null. */
+  read(key: string): Promise<Uint8Array | null>;
+  /** Stores a file the API made itself (an image's smaller copy) under `key`. */
+  write(key: string, bytes: Uint8Array, contentType: UploadContentType): Promise<void>;
 }
 
 /** The configured storage: S3-compatible when `S3_*` are set, else the local store (Node), else none (503). */
@@ -79,6 +83,21 @@ function s3Storage(cfg: NonNullable<Config["uploads"]["s3"]>, fetchImpl: typeof 
       const total = /\/(\d+)$/.exec(res.headers.get("content-range") ?? "")?.[1] ?? res.headers.get("content-length");
       return { size: Number(total), head };
     },
+    async read(key) {
+      const res = await fetchImpl(await client.sign(objectUrl(key), { method: "GET" }));
+      if (res.status === 404) return null;
+      if (res.status !== 200) throw new Error(`storage answered ${res.status} to reading ${key}`);
+      return new Uint8Array(await res.arrayBuffer());
+    },
+    async write(key, bytes, contentType) {
+      const req = await client.sign(objectUrl(key), {
+        method: "PUT",
+        headers: { "content-type": contentType, "content-length": String(bytes.length) },
+        body: bytes as Uint8Array<ArrayBuffer>,
+      });
+      const res = await fetchImpl(req);
+      if (!res.ok) throw new Error(`storage answered ${res.status} to writing ${key}`);
+    },
   };
 }
 
@@ -97,6 +116,8 @@ function localStorage(files: LocalFileStore, config: Config): UploadStorage {
       const bytes = await files.read(key);
       return bytes ? { size: bytes.length, head: bytes.slice(0, HEAD_BYTES) } : null;
     },
+    read: (key) => files.read(key),
+    write: (key, bytes) => files.write(key, bytes),
   };
 }
 

@@ -9,6 +9,7 @@ import type { AppBindings, AppRouteHandler } from "../../lib/types.js";
 import { signLocal } from "./storage.js";
 import type { CompleteRoute, CreateRoute, FileRoute, GetRoute } from "./uploads.routes.js";
 import * as service from "./uploads.service.js";
+import { variantKey } from "./uploads.service.js";
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const caller = requireOrganizer(c);
@@ -26,7 +27,8 @@ export const complete: AppRouteHandler<CompleteRoute> = async (c) => {
 };
 
 export const file: AppRouteHandler<FileRoute> = async (c) => {
-  const { url, maxAge } = await service.attachedFileUrl(c.var.deps, c.req.valid("param").id);
+  const w = c.req.valid("query").w;
+  const { url, maxAge } = await service.attachedFileUrl(c.var.deps, c.req.valid("param").id, w === undefined ? undefined : Number(w));
   c.header("cache-control", `public, max-age=${maxAge}`);
   c.header("referrer-policy", "no-referrer");
   return c.redirect(url, 302);
@@ -39,10 +41,19 @@ async function openLocal(c: Context<AppBindings>, method: "PUT" | "GET") {
   if (!files || deps.config.uploads.s3) throw notFound("File");
   const key = c.req.path.slice(LOCAL_FILES_PATH.length);
   const id = key.slice(key.indexOf("/") + 1);
-  const [row] = await deps.db.select().from(uploads).where(eq(uploads.id, id)).limit(1);
+  // The file itself (`<org>/<id>`) or one of its copies (`<org>/<id>.w<width>`, GET only).
+  const copy = /^(.*)\.w(\d+)$/.exec(id);
+  const [row] = await deps.db
+    .select()
+    .from(uploads)
+    .where(eq(uploads.id, copy ? copy[1]! : id))
+    .limit(1);
   const exp = Number(c.req.query("exp"));
   const sig = c.req.query("sig") ?? "";
-  if (!row || row.storageKey !== key) throw notFound("File");
+  if (!row) throw notFound("File");
+  const isCopy =
+    copy !== null && method === "GET" && row.variantWidths.includes(Number(copy[2])) && key === variantKey(row.storageKey, Number(copy[2]));
+  if (row.storageKey !== key && !isCopy) throw notFound("File");
   const terms = method === "PUT" ? `PUT\n${key}\n${exp}\n${row.contentType}\n${row.size}` : `GET\n${key}\n${exp}\n${row.contentType}`;
   if (!Number.isSafeInteger(exp) || sig !== (await signLocal(deps.config.jwtSecret, terms))) {
     throw new ApiError(403, "upload_link_invalid", "This file link is not one the API signed.");
@@ -73,13 +84,25 @@ export async function localPut(c: Context<AppBindings>) {
 /** GET from the local store, as the declared type, never sniffed or run by a browser. */
 export async function localGet(c: Context<AppBindings>) {
   const { files, row, key } = await openLocal(c, "GET");
-  const bytes = row.status === "uploaded" ? await files.read(key) : null;
-  if (!bytes) throw notFound("File");
-  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+  if (row.status !== "uploaded") throw notFound("File");
+  // A completed upload (and each copy) never changes: its key is its version.
+  const etag = `"${key.slice(key.indexOf("/") + 1)}"`;
+  const headers = {
     "content-type": row.contentType as UploadContentType,
     "content-security-policy": "default-src 'none'; sandbox",
     "cache-control": "private, max-age=300",
-  });
+    etag,
+  };
+  if (
+    c.req
+      .header("if-none-match")
+      ?.split(/\s*,\s*/)
+      .includes(etag)
+  )
+    return c.body(null, 304, headers);
+  const bytes = await files.read(key);
+  if (!bytes) throw notFound("File");
+  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, headers);
 }
 
 /** The request body, or null as soon as it is longer than `max` (the rest is not read). */

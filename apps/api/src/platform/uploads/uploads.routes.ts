@@ -1,4 +1,4 @@
-import { CreatedUploadSchema, CreateUploadSchema, UploadSchema } from "@gatherkit/core";
+import { CreatedUploadSchema, CreateUploadSchema, FileQuerySchema, UploadSchema } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../lib/openapi.js";
 
@@ -61,9 +61,9 @@ export const file = createRoute({
   tags,
   summary: "An attached image",
   description:
-    "The lasting URL of an upload attached to an object (an event's or a place's image): redirects to a signed, expiring storage URL. No credential, as an `<img>` sends none; a file that is pending, detached or unknown answers 404.",
+    "The lasting URL of an upload attached to an object (an event's or a place's image): redirects to a signed, expiring storage URL. With `?w=`, to its copy of that width (see the upload's `variants`; the original when there is none), for `srcset`. No credential, as an `<img>` sends none; a file that is pending, detached or unknown answers 404.",
   security: [],
-  request: { params: Params },
+  request: { params: Params, query: FileQuerySchema },
   responses: {
     302: { description: "To the file in storage (a signed URL)." },
     ...pickProblems(400, 401, 403, 404, 503),

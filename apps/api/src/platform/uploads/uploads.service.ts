@@ -6,6 +6,7 @@ import { ApiError, notFound } from "../../lib/errors.js";
 import { answerOnCommit, rerunOnRetry } from "../../lib/idempotent-writes.js";
 import { toIso } from "../../lib/time.js";
 import type { Deps } from "../../lib/types.js";
+import { checkImage, makeVariants, variantHeight } from "./images.js";
 import { sniffImage, uploadStorage } from "./storage.js";
 
 type Row = typeof uploads.$inferSelect;
@@ -26,10 +27,23 @@ async function toUpload(deps: Deps, r: Row): Promise<Upload> {
         : null,
     attachedTo: r.attachedTo,
     publicUrl: r.attachedTo && r.status === "uploaded" ? fileUrl(deps, r.id) : null,
+    width: r.width,
+    height: r.height,
+    variants:
+      r.width && r.height
+        ? r.variantWidths.map((w) => ({
+            width: w,
+            height: variantHeight(r.width!, r.height!, w),
+            url: r.attachedTo && r.status === "uploaded" ? `${fileUrl(deps, r.id)}?w=${w}` : null,
+          }))
+        : [],
     createdAt: toIso(r.createdAt),
     expiresAt: toIso(r.expiresAt),
   };
 }
+
+/** Where a copy of the file `storageKey` `width` pixels wide is stored. */
+export const variantKey = (storageKey: string, width: number) => `${storageKey}.w${width}`;
 
 /** Where an attached file is served for good (it redirects to a signed, expiring storage URL). */
 export const FILES_PATH = "/v1/files/";
@@ -120,12 +134,19 @@ export async function withImages<T>(
  * is pending, detached or unknown is not served. No credential: whoever sees an object's image
  * URL may load it, as a browser's `<img>` must.
  */
-export async function attachedFileUrl(deps: Deps, id: string): Promise<{ url: string; maxAge: number }> {
+export async function attachedFileUrl(deps: Deps, id: string, width?: number): Promise<{ url: string; maxAge: number }> {
   const [row] = await deps.db.select().from(uploads).where(eq(uploads.id, id)).limit(1);
   if (row?.status !== "uploaded" || row.attachedTo === null) throw notFound("File");
   const { url } = await toUpload(deps, row);
   if (!url) throw notFound("File");
-  return { url, maxAge: Math.floor(deps.config.uploads.urlTtlSeconds / 2) };
+  const maxAge = Math.floor(deps.config.uploads.urlTtlSeconds / 2);
+  // `?w=`: the copy of that width; the original when none was made (it is then narrower, or of a
+  // type that gets no copies), so a `srcset` entry never breaks.
+  if (width === undefined || !row.variantWidths.includes(width)) return { url, maxAge };
+  const ttl = deps.config.uploads.urlTtlSeconds * 1000;
+  const windowStart = Math.floor(deps.now() / ttl) * ttl;
+  const type = row.contentType as Upload["contentType"];
+  return { url: await uploadStorage(deps).getUrl(variantKey(row.storageKey, width), type, windowStart, windowStart + 2 * ttl), maxAge };
 }
 
 /** A pending upload and the signed URL the client PUTs its bytes to (declared type and size, enforced by storage). */
@@ -152,6 +173,9 @@ export async function createUpload(deps: Deps, orgId: string, input: CreateUploa
     createdAt: now,
     expiresAt,
     uploadedAt: null,
+    width: null,
+    height: null,
+    variantWidths: [],
   };
   const target = await storage.putUrl(row.storageKey, input.contentType, input.size, now, expiresAt);
   const created: CreatedUpload = { ...(await toUpload(deps, row)), upload: { method: "PUT", ...target } };
@@ -181,7 +205,8 @@ export async function getUpload(deps: Deps, orgId: string, id: string): Promise<
 export async function completeUpload(deps: Deps, orgId: string, id: string): Promise<Upload> {
   const row = await load(deps, orgId, id);
   if (row.status === "uploaded") return toUpload(deps, row);
-  const stored = await uploadStorage(deps).stat(row.storageKey);
+  const storage = uploadStorage(deps);
+  const stored = await storage.stat(row.storageKey);
   if (!stored)
     throw new ApiError(409, "upload_not_received", "Storage has no file for this upload yet: PUT the bytes to its upload URL first.");
   if (stored.size !== row.size) {
@@ -195,11 +220,28 @@ export async function completeUpload(deps: Deps, orgId: string, id: string): Pro
       `The stored bytes are ${actual ? `a ${actual}` : "not an image we accept"}; the upload declared ${row.contentType}.`,
     );
   }
+  // The image itself: its size from its header (a pixel bomb is refused before any decoding),
+  // then its smaller copies, all made before any is stored; the upload stays pending (and
+  // unattachable) unless every copy was stored.
+  const type = row.contentType as Upload["contentType"];
+  const bytes = await storage.read(row.storageKey);
+  if (!bytes || bytes.length !== row.size) {
+    throw new ApiError(409, "upload_not_received", "Storage does not hold the whole file yet: PUT the bytes to its upload URL first.");
+  }
+  const size = checkImage(bytes, type, deps.config.uploads.maxPixels);
+  const variants = await makeVariants(bytes, type, size);
+  for (const v of variants) await storage.write(variantKey(row.storageKey, v.width), v.bytes, type);
   // Completing a completed upload answers it: a retry after a crash simply runs again.
   rerunOnRetry(deps);
   const [done] = await deps.db
     .update(uploads)
-    .set({ status: "uploaded", uploadedAt: deps.now() })
+    .set({
+      status: "uploaded",
+      uploadedAt: deps.now(),
+      width: size.width,
+      height: size.height,
+      variantWidths: variants.map((v) => v.width),
+    })
     .where(and(eq(uploads.id, id), eq(uploads.orgId, orgId)))
     .returning();
   return toUpload(deps, done ?? row);

@@ -1,12 +1,12 @@
-import { createServer, type Server } from "node:http";
 import type { CreatedUpload, Place, Plan, Proposal, TicketedEvent, Upload } from "@gatherkit/core";
-import { AwsV4Signer } from "aws4fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newEvent } from "../../../test/event-fixtures.js";
 import { expectProblem, expectStatus, newOrg, type TestOrg } from "../../../test/fixtures.js";
 import { call, createTestApp, monotonicNow, type TestApp } from "../../../test/harness.js";
+import { decoded, jpegFile, uploadImage } from "../../../test/image-fixtures.js";
 import { newPlace, PARKING } from "../../../test/place-fixtures.js";
 import { joinPlan, newPlan } from "../../../test/plan-fixtures.js";
+import { startS3StandIn } from "../../../test/s3-stand-in.js";
 import { requireUploaded } from "./index.js";
 import { sniffImage } from "./storage.js";
 
@@ -16,9 +16,11 @@ import { sniffImage } from "./storage.js";
  * checks each presigned PUT's SigV4 signature (recomputed with aws4fetch from what arrived).
  */
 
+/** `size` bytes that start like a 1×1 PNG (signature and IHDR): enough for the checks that read headers only. */
 const png = (size: number) => {
   const b = new Uint8Array(size);
   b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (size >= 24) b.set([0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1], 8);
   return b;
 };
 const gif = (size: number) => {
@@ -374,67 +376,6 @@ describe("attaching uploads to events and places", () => {
   });
 });
 
-/** An S3 stand-in: presigned PUTs (signature recomputed and compared), signed ranged GETs, 404s. */
-async function startS3StandIn(creds: { accessKeyId: string; secretAccessKey: string; region: string }) {
-  const objects = new Map<string, { type: string; body: Buffer }>();
-  const refused: string[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", async () => {
-      const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
-      const key = decodeURIComponent(url.pathname);
-      if (req.method === "PUT") {
-        const given = url.searchParams.get("X-Amz-Signature");
-        url.searchParams.delete("X-Amz-Signature");
-        const headers = { "content-type": String(req.headers["content-type"]), "content-length": String(req.headers["content-length"]) };
-        const expected = await new AwsV4Signer({
-          ...creds,
-          service: "s3",
-          method: "PUT",
-          url: url.toString(),
-          headers,
-          signQuery: true,
-          allHeaders: true,
-          datetime: url.searchParams.get("X-Amz-Date") ?? "",
-        }).sign();
-        if (!given || expected.url.searchParams.get("X-Amz-Signature") !== given) {
-          refused.push(key);
-          res.statusCode = 403;
-          return res.end("<Error><Code>SignatureDoesNotMatch</Code></Error>");
-        }
-        objects.set(key, { type: headers["content-type"], body: Buffer.concat(chunks) });
-        return res.end();
-      }
-      if (req.method === "GET") {
-        const o = objects.get(key);
-        if (!o) {
-          res.statusCode = 404;
-          return res.end("<Error><Code>NoSuchKey</Code></Error>");
-        }
-        const range = /bytes=(\d+)-(\d+)/.exec(String(req.headers.range ?? ""));
-        if (range && req.headers.authorization?.startsWith("AWS4-HMAC-SHA256")) {
-          const [from, to] = [Number(range[1]), Math.min(Number(range[2]), o.body.length - 1)];
-          res.writeHead(206, { "content-type": o.type, "content-range": `bytes ${from}-${to}/${o.body.length}` });
-          return res.end(o.body.subarray(from, to + 1));
-        }
-        res.writeHead(200, { "content-type": o.type });
-        return res.end(o.body);
-      }
-      res.statusCode = 405;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const a = server.address();
-  return {
-    url: `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}`,
-    objects,
-    refused,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
 describe("uploads to S3-compatible storage (presigned URLs)", () => {
   const creds = { accessKeyId: "AKIDSTANDIN", secretAccessKey: "standin-secret-0123456789", region: "auto" };
   let s3: Awaited<ReturnType<typeof startS3StandIn>>;
@@ -477,5 +418,32 @@ describe("uploads to S3-compatible storage (presigned URLs)", () => {
     );
     expect((await put(t, fake.upload.url, gif(50), "image/png")).status).toBe(200);
     expectProblem(await call(t, "POST", `/v1/uploads/${fake.id}/complete`, { token: org.secretKey }), 422, "upload_mismatch");
+  });
+
+  it("a real JPEG: its copies are made and stored beside it in the bucket, and served by ?w=", async () => {
+    const { id, res } = await uploadImage(t, org, jpegFile(1400, 700), "image/jpeg");
+    expect(expectStatus<Upload>(res, 200)).toMatchObject({ width: 1400, height: 700 });
+    const key = `/gk/${org.org.id}/${id}`;
+    for (const [w, h] of [
+      [320, 160],
+      [640, 320],
+      [1280, 640],
+    ] as const) {
+      const copy = s3.objects.get(`${key}.w${w}`);
+      expect(copy?.type).toBe("image/jpeg");
+      expect(decoded(new Uint8Array(copy!.body))).toMatchObject({ width: w, height: h });
+    }
+    expect(s3.refused).not.toContain(`${key}.w320`);
+    await newPlace(t, org, { images: [id] });
+    const r = await t.fetch(`http://api.test/v1/files/${id}?w=640`, { redirect: "manual" });
+    expect(r.status).toBe(302);
+    const served = await fetch(r.headers.get("location")!);
+    expect(served.headers.get("content-type")).toBe("image/jpeg");
+    expect(decoded(new Uint8Array(await served.arrayBuffer()))).toMatchObject({ width: 640, height: 320 });
+
+    // Undecodable: refused, nothing stored beside it.
+    const cut = await uploadImage(t, org, jpegFile(1400, 700).subarray(0, 900), "image/jpeg");
+    expectProblem(cut.res, 422, "image_unreadable");
+    expect([...s3.objects.keys()].filter((k) => k.startsWith(`/gk/${org.org.id}/${cut.id}.`))).toEqual([]);
   });
 });
