@@ -352,5 +352,11 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `calendar_connections` ADD `quota_backoffs` integer DEFAULT 0 NOT NULL;",
       "ALTER TABLE `calendar_connections` ADD `quota_last_rate_limited_at` integer;"
     ]
+  },
+  {
+    "id": "0029_chat_message_hidden",
+    "statements": [
+      "ALTER TABLE `chat_messages` ADD `hidden_at` integer;"
+    ]
   }
 ];
