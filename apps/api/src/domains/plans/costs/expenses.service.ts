@@ -225,30 +225,47 @@ export async function updateExpense(
   // Only who is named anew must be in the plan: an expense keeps counting for someone who left.
   const named = [...(input.paidByParticipantId ? [input.paidByParticipantId] : []), ...(input.split ? splitParticipants(input.split) : [])];
   assertKnownParticipants(named, everyone);
-  const db = deps.db;
   // The shares change only with the amount or the split (a new description keeps them as they are).
   const shares =
     input.amount !== undefined || input.split !== undefined
       ? splitAmount(next.amount, split, [...everyone].sort())
-      : await db
+      : await deps.db
           .select({ participantId: expenseShares.participantId, amount: expenseShares.amount })
           .from(expenseShares)
           .where(eq(expenseShares.expenseId, expenseId));
+  await applyExpenseEdit(deps, row, next, shares, () => loadExpense(deps, caller, planId, expenseId));
+  return toExpense(next, shares);
+}
 
-  const current = sql`(SELECT ${expenses.amount} FROM ${expenses} WHERE ${expenses.id} = ${expenseId} AND ${expenses.deletedAt} IS NULL)`;
+/**
+ * Writes an edit read from `before`: the shares replaced, the row updated and
+ * `plan.expense_changed` published, in one batch guarded by the expense still being live and the
+ * plan's money staying within MAX_PLAN_TOTAL. Refused, `reread` says why (404 when it was
+ * deleted meanwhile), else 422 `plan_total_exceeded`.
+ */
+export async function applyExpenseEdit(
+  deps: Deps,
+  before: ExpenseRow,
+  next: ExpenseRow,
+  shares: Share[],
+  reread: () => Promise<unknown>,
+): Promise<void> {
+  const db = deps.db;
+  const { id, planId, orgId } = before;
+  const current = sql`(SELECT ${expenses.amount} FROM ${expenses} WHERE ${expenses.id} = ${id} AND ${expenses.deletedAt} IS NULL)`;
   // Evaluated before the row changes (the shares go first), so every statement sees the same state.
   const guard = sql`${current} IS NOT NULL AND (${next.amount} <= ${current} OR ${planMoneyTotal(planId)} - ${current} + ${next.amount} <= ${MAX_PLAN_TOTAL})`;
   await guardedWrite(
     deps,
     [
-      db.delete(expenseShares).where(and(eq(expenseShares.expenseId, expenseId), guard)),
+      db.delete(expenseShares).where(and(eq(expenseShares.expenseId, id), guard)),
       insertWhen(
         db,
         expenseShares,
         {
-          orgId: plan.orgId,
+          orgId,
           planId,
-          expenseId,
+          expenseId: id,
           participantId: sql`json_extract(share.value, '$.participantId')`,
           amount: sql`json_extract(share.value, '$.amount')`,
         },
@@ -264,19 +281,18 @@ export async function updateExpense(
           split: next.split,
           occurredAt: next.occurredAt,
         })
-        .where(and(eq(expenses.id, expenseId), guard))
+        .where(and(eq(expenses.id, id), guard))
         .returning({ id: expenses.id }),
-      enqueuePlanEvent(deps, plan.orgId, planId, expenseChanged(planId, expenseId, false), previousStatementChanged),
+      enqueuePlanEvent(deps, orgId, planId, expenseChanged(planId, id, false), previousStatementChanged),
     ],
     {
       written: ([, , updated]) => updated[0],
       explain: async () => {
-        await loadExpense(deps, caller, planId, expenseId); // 404 when deleted meanwhile
-        return planTotalExceeded(deps, planId, next.amount - row.amount);
+        await reread(); // 404 when deleted meanwhile
+        return planTotalExceeded(deps, planId, next.amount - before.amount);
       },
     },
   );
-  return toExpense(next, shares);
 }
 
 /** The plan's expenses, newest first, each with its shares. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createParticipantToken, expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 import { type Joined, joinPlan, newPlan, planEvents, promote } from "../../../../test/plan-fixtures.js";
+import { applyExpenseEdit } from "./expenses.service.js";
 
 let t: TestApp;
 let org: TestOrg;
@@ -430,6 +431,26 @@ describe("editing expenses", () => {
     const shares = await t.deps.db.select().from(expenseShares).where(eq(expenseShares.expenseId, e.id));
     expect(shares).toHaveLength(3);
     expect(sum(shares.map((x) => x.amount))).toBe(row?.amount);
+  });
+
+  it("an edit read before a deletion and written after it writes nothing and publishes nothing (404)", async () => {
+    const { p, a, e } = await setup();
+    const [before] = await t.deps.db.select().from(expenses).where(eq(expenses.id, e.id));
+    if (!before) throw new Error("no row");
+    expect((await call(t, "DELETE", `${expensesPath(p)}/${e.id}`, { token: a.token })).status).toBe(204);
+    const eventsBefore = await planEvents(t, p);
+    const next = { ...before, description: "sneaked in", amount: 999 };
+    const reread = async () => {
+      throw Object.assign(new Error("gone"), { status: 404 });
+    };
+    await expect(applyExpenseEdit(t.deps, before, next, [{ participantId: a.participantId, amount: 999 }], reread)).rejects.toMatchObject({
+      status: 404,
+    });
+    const [row] = await t.deps.db.select().from(expenses).where(eq(expenses.id, e.id));
+    expect(row).toMatchObject({ description: before.description, amount: 300 });
+    const shares = await t.deps.db.select().from(expenseShares).where(eq(expenseShares.expenseId, e.id));
+    expect(shares.map((x) => x.amount).sort()).toEqual([100, 100, 100]);
+    expect(await planEvents(t, p)).toEqual(eventsBefore);
   });
 
   it("keeps working in a cancelled plan, as recording does", async () => {
