@@ -67,11 +67,11 @@ export class PlanChat extends LitElement {
     try {
       if (hidden) await gk.plans.messages.hide(this.planId, m.id);
       else await gk.plans.messages.unhide(this.planId, m.id);
-      this.#notice = `Message by ${m.authorName} ${hidden ? "hidden from participants" : "shown to participants again"}.`;
       await this.#messages.reload();
-      // Keep the keyboard where it was: on the message's other moderation button.
+      // Keep the keyboard where it was: on the message's other moderation button; then say so.
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>(`li[data-message='${m.id}'] button[data-action=${hidden ? "unhide" : "hide"}]`)?.focus();
+      this.#notice = `Message by ${m.authorName} ${hidden ? "hidden from participants" : "shown to participants again"}.`;
     } catch (err) {
       this.#actionError = describe(err);
     }
