@@ -110,6 +110,7 @@ if (kind === "bare") {
       createdAt: new Date(now).toISOString(),
       editedAt: null,
       deletedAt: null,
+      hiddenAt: null,
     };
     await db.batch([
       {

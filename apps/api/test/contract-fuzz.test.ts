@@ -80,7 +80,7 @@ const victims = {
  * fuzz offers their ids together and replays the requests with their callers: a finalized plan
  * (complete), a planning plan with a yes vote (finalize top_voted, the body the first plan was
  * finalized with) and a rejected proposal (reopen), a vote and a place a member can withdraw,
- * a message its author edited, a calendar feed read with its token.
+ * a message its author edited, an expense its recorder edited, a calendar feed read with its token.
  */
 async function lifecycle(app: TestApp, o: IsolationOrg) {
   const post = (path: string, body?: unknown, token = o.secretKey) =>
@@ -109,6 +109,22 @@ async function lifecycle(app: TestApp, o: IsolationOrg) {
   const message = expectStatus<ChatMessage>(await post(`/v1/plans/${planning.id}/messages`, { body: "On my way" }, member.token), 201);
   expectStatus(
     await call(app, "PATCH", `/v1/plans/${planning.id}/messages/${message.id}`, { token: member.token, body: { body: "On my way!" } }),
+    200,
+  );
+  // The member recorded an expense and then corrected it.
+  const expense = expectStatus<{ id: string }>(
+    await post(
+      `/v1/plans/${planning.id}/expenses`,
+      { description: "Fuzz taxi", amount: 1200, currency: planning.currency, split: { mode: "equal" } },
+      member.token,
+    ),
+    201,
+  );
+  expectStatus(
+    await call(app, "PATCH", `/v1/plans/${planning.id}/expenses/${expense.id}`, {
+      token: member.token,
+      body: { description: "Fuzz taxi, edited" },
+    }),
     200,
   );
   const feed = new URL(planning.calendarUrl ?? "");

@@ -869,6 +869,28 @@ const UPDATES: Update[] = [
       };
     },
   },
+  ...(["hide", "unhide"] as const).map(
+    (verb): Update => ({
+      op: `plans.messages.${verb}`,
+      name: `chat message ${verb}`,
+      status: 200,
+      setup: async () => {
+        const plan = await newPlan(t, org);
+        const ada = await joinPlan(t, org, plan, "Ada");
+        const m = json<{ id: string }>(
+          await call(t, "POST", `/v1/plans/${plan.id}/messages`, { token: ada.token, body: { body: "spam" } }),
+          201,
+        );
+        const one = `/v1/plans/${plan.id}/messages/${m.id}`;
+        if (verb === "unhide") expectStatus(await call(t, "POST", `${one}/hide`, { token: org.secretKey }), 200);
+        return {
+          path: `${one}/${verb}`,
+          token: org.secretKey,
+          check: (a) => expect([a.id, a.body, a.hiddenAt === null]).toEqual([m.id, "spam", verb === "unhide"]),
+        };
+      },
+    }),
+  ),
   {
     op: "places.reviews.moderate",
     name: "review moderated",

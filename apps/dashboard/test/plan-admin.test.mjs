@@ -1,6 +1,6 @@
 // A plan's back office end to end (see harness.mjs): the organizer creates, copies and revokes
 // invites (the link really lets someone join, then no longer), records and deletes expenses (the
-// balances follow), and deletes a chat message; forms check as typed and show the API's field
+// balances follow), edits one, hides and unhides a chat message, and deletes one; forms check as typed and show the API's field
 // errors, lists show their loading/empty/error states, each state is axe-clean and fits a phone.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
@@ -63,6 +63,13 @@ async function clear(page, sel) {
   await page.keyboard.press("Backspace");
   assert.equal(await input.evaluate((el) => el.value), "");
 }
+/** The focused element, through shadow roots: its id, aria-label and data-action. */
+const focused = (page) =>
+  page.evaluate(() => {
+    let el = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return { id: el?.id ?? "", label: el?.getAttribute("aria-label") ?? "", action: el?.dataset?.action ?? "" };
+  });
 const invalid = (page, sel) => page.$eval($(sel), (el) => el.getAttribute("aria-invalid"));
 
 describe("a plan's invites, expenses and chat", () => {
@@ -194,17 +201,78 @@ describe("a plan's invites, expenses and chat", () => {
     await until(page, `${COSTS} >>> tbody`, /Museum.*€10\.00.*Ada/);
     await until(page, "gk-dash-plan >>> #balances", /Ada.*€40\.00.*€36\.25.*Bob.*€12\.50.*€16\.25/);
 
+    // Edit Taxi from the keyboard: the same form, filled in; checked as typed; the API's field
+    // error at its field; saved, the list and the balances follow.
+    await (await waitFor(page, `${COSTS} >>> button[aria-label='Edit the expense Taxi']`)).focus();
+    await page.keyboard.press("Enter");
+    await until(page, `${COSTS} >>> h3`, /Edit the expense “Taxi”/);
+    assert.equal((await focused(page)).id, "f-description");
+    assert.equal(await page.$eval($(`${COSTS} >>> #f-description`), (el) => el.value), "Taxi");
+    assert.equal(await page.$eval($(`${COSTS} >>> #f-amount`), (el) => el.value), "12.50");
+    assert.equal(await page.$eval($(`${COSTS} >>> select`), (el) => el.value), bob.participant.participantId);
+    assert.equal((await page.$$($(`${COSTS} >>> input[name=sharedBy]:checked`))).length, 2, "shared by everyone");
+    await axe(page, "an expense being edited");
+    await clear(page, `${COSTS} >>> #f-amount`);
+    await page.keyboard.type("0");
+    await page.keyboard.press("Tab");
+    assert.equal(await invalid(page, `${COSTS} >>> #f-amount`), "true", "0 is refused as typed");
+    await clear(page, `${COSTS} >>> #f-amount`);
+    await page.keyboard.type("20");
+    assert.equal(await invalid(page, `${COSTS} >>> #f-amount`), "false");
+    await clear(page, `${COSTS} >>> #f-description`);
+    await page.keyboard.type("   ");
+    await page.click($(`${COSTS} >>> button[type=submit]`));
+    await waitFor(page, `${COSTS} >>> #f-description-error`);
+    assert.equal(await invalid(page, `${COSTS} >>> #f-description`), "true");
+    await axe(page, "an expense edit refused by the API");
+    await clear(page, `${COSTS} >>> #f-description`);
+    await page.keyboard.type("Taxi to the airport");
+    await page.keyboard.press("Enter");
+    await until(page, `${COSTS} >>> [role=status]`, /Taxi to the airport.*saved/);
+    await until(page, `${COSTS} >>> tbody`, /Taxi to the airport.*€20\.00.*Bob/);
+    await until(page, `${COSTS} >>> h3`, /Record an expense/);
+    await until(page, "gk-dash-plan >>> #balances", /Ada.*€40\.00.*€40\.00.*Bob.*€20\.00.*€20\.00/);
+    // Cancel leaves the expense as it was and the keyboard on its Edit button.
+    await page.click($(`${COSTS} >>> button[aria-label='Edit the expense Museum']`));
+    assert.deepEqual(
+      (await page.$$eval($(`${COSTS} >>> input[name=sharedBy]`), (els) => els.map((el) => [el.value, el.checked]))).sort(),
+      people.data.map((p) => [p.participantId, p.participantId === bob.participant.participantId]).sort(),
+    );
+    await page.click($(`${COSTS} >>> form button[type=button]`));
+    await until(page, `${COSTS} >>> h3`, /Record an expense/);
+    assert.equal((await focused(page)).label, "Edit the expense Museum");
+
     // Delete Dinner (confirmed): gone from the list, and from the balances.
     await page.click($(`${COSTS} >>> button[aria-label='Delete the expense Dinner']`));
     await until(page, `${COSTS} >>> [role=status]`, /Dinner.*deleted/);
     assert.doesNotMatch(await page.$eval($(`${COSTS} >>> tbody`), (t) => t.textContent), /Dinner/);
-    await until(page, "gk-dash-plan >>> #balances", /Ada.*€10\.00.*€6\.25.*Bob.*€12\.50.*€16\.25/);
+    await until(page, "gk-dash-plan >>> #balances", /Ada.*€10\.00.*€10\.00.*Bob.*€20\.00.*€20\.00/);
     const left = await ok("GET", `/v1/plans/${plan.id}/expenses`);
-    assert.deepEqual(left.data.map((x) => x.description).sort(), ["Museum", "Taxi"]);
+    assert.deepEqual(left.data.map((x) => x.description).sort(), ["Museum", "Taxi to the airport"]);
     const museum = left.data.find((x) => x.description === "Museum");
     assert.deepEqual(museum.split, { mode: "equal", participantIds: [bob.participant.participantId] });
 
-    // Chat: the organizer deletes the spam (confirmed); it stays as deleted, for everyone.
+    // Chat: the organizer hides the spam from the keyboard: greyed here with Unhide (focused),
+    // gone from the participants' chat; unhidden, it is back for them.
+    await (await waitFor(page, `${CHAT} >>> li[data-message='${spam.id}'] button[data-action=hide]`)).focus();
+    await page.keyboard.press("Enter");
+    await until(page, `${CHAT} >>> li[data-message='${spam.id}']`, /Cheap watches.*Hidden from participants/);
+    assert.equal(await page.$eval($(`${CHAT} >>> li[data-message='${spam.id}']`), (li) => li.className), "hidden-message");
+    await until(page, `${CHAT} >>> [role=status]`, /hidden from participants/);
+    assert.equal((await focused(page)).action, "unhide");
+    await axe(page, "a hidden chat message");
+    // Bob (a participant; Ada made the plan, so she organizes it too and still gets it, marked).
+    const seen = async () => (await ok("GET", `/v1/plans/${plan.id}/messages`, undefined, bob.token)).data.map((m) => m.id);
+    assert.ok(!(await seen()).includes(spam.id), "participants no longer get it");
+    const forAda = (await ok("GET", `/v1/plans/${plan.id}/messages`, undefined, ada.token)).data.find((m) => m.id === spam.id);
+    assert.ok(forAda?.hiddenAt, "an organizer gets it, marked hidden");
+    await page.keyboard.press("Enter");
+    await until(page, `${CHAT} >>> [role=status]`, /shown to participants again/);
+    assert.doesNotMatch(await until(page, `${CHAT} >>> li[data-message='${spam.id}']`, /Cheap watches/), /Hidden/);
+    assert.equal((await focused(page)).action, "hide");
+    assert.ok((await seen()).includes(spam.id));
+
+    // Then deletes it (confirmed); it stays as deleted, for everyone.
     await page.click($(`${CHAT} >>> li[data-message='${spam.id}'] button.danger`));
     await until(page, `${CHAT} >>> li[data-message='${spam.id}']`, /Deleted/);
     assert.match(await page.$eval($(`${CHAT} >>> ul`), (u) => u.textContent), /Who books the train/);

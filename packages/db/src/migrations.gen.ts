@@ -366,5 +366,11 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `uploads` ADD `height` integer;",
       "ALTER TABLE `uploads` ADD `variant_widths` text DEFAULT '[]' NOT NULL;"
     ]
+  },
+  {
+    "id": "0031_chat_message_hidden",
+    "statements": [
+      "ALTER TABLE `chat_messages` ADD `hidden_at` integer;"
+    ]
   }
 ];

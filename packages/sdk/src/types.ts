@@ -73,6 +73,7 @@ import type {
   UpdateChatMessageSchema,
   UpdateClientSchema,
   UpdateEventSchema,
+  UpdateExpenseSchema,
   UpdateMemberSchema,
   UpdateNotificationPreferencesSchema,
   UpdateOrganizationSchema,
@@ -224,6 +225,7 @@ export type ProposalListParams = Partial<ProposalListQuery>;
 export type VoteParams = z.input<typeof CastVoteSchema>;
 
 export type ExpenseCreateParams = z.input<typeof CreateExpenseSchema>;
+export type ExpenseUpdateParams = z.input<typeof UpdateExpenseSchema>;
 export type PaymentCreateParams = z.input<typeof CreatePaymentSchema>;
 export type PaymentUpdateParams = z.input<typeof UpdatePaymentSchema>;
 export type MessageCreateParams = z.input<typeof CreateChatMessageSchema>;

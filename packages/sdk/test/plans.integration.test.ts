@@ -194,6 +194,13 @@ describe("a trip through the SDK", () => {
       currency: "EUR",
       split: { mode: "exact", amounts: [{ participantId: hostId, amount: 1 }] },
     });
+    const fixed = await host.plans.expenses.update(plan.id, oops.id, {
+      description: "Typo fixed",
+      amount: 2,
+      currency: "EUR",
+      split: { mode: "exact", amounts: [{ participantId: hostId, amount: 2 }] },
+    });
+    expect(fixed).toMatchObject({ id: oops.id, description: "Typo fixed", amount: 2, shares: [{ participantId: hostId, amount: 2 }] });
     await host.plans.expenses.del(plan.id, oops.id);
     expect((await grace.plans.expenses.list(plan.id)).data.map((e) => e.id)).toEqual([taxi.id]);
 
@@ -228,10 +235,16 @@ describe("a trip through the SDK", () => {
     await host.plans.messages.del(plan.id, hi.id); // an organizer may delete
     await expect(grace.plans.messages.del(plan.id, hi.id)).rejects.toMatchObject({ status: 409, code: "message_deleted" });
 
+    const spam = await grace.plans.messages.create(plan.id, { body: "spam" });
+    expect((await host.plans.messages.hide(plan.id, spam.id)).hiddenAt).not.toBeNull();
+    expect((await grace.plans.messages.list(plan.id)).data.map((m) => m.id)).not.toContain(spam.id);
+    expect((await host.plans.messages.unhide(plan.id, spam.id)).hiddenAt).toBeNull();
+    await host.plans.messages.del(plan.id, spam.id);
+
     const walked: (string | null)[] = [];
     for await (const m of grace.plans.messages.list(plan.id, { limit: 1 })) walked.push(m.body);
-    expect(walked).toEqual(["Yes, pier 3", null]);
-    expect((await grace.plans.messages.list(plan.id)).data.map((m) => m.id)).toEqual([reply.id, hi.id]);
+    expect(walked).toEqual([null, "Yes, pier 3", null]);
+    expect((await grace.plans.messages.list(plan.id)).data.map((m) => m.id)).toEqual([spam.id, reply.id, hi.id]);
   });
 
   it("revoke the invite, complete the plan, cancel another", async () => {

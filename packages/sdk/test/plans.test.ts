@@ -110,6 +110,13 @@ const rows: Row[] = [
     { description: "Taxi", amount: 3000, currency: "EUR", split: { mode: "equal" } },
   ],
   ["expenses.list", (gk) => gk.plans.expenses.list(P), "GET", `/v1/plans/${P}/expenses`],
+  [
+    "expenses.update",
+    (gk) => gk.plans.expenses.update(P, X, { amount: 3100, currency: "EUR" }),
+    "PATCH",
+    `/v1/plans/${P}/expenses/${X}`,
+    { amount: 3100, currency: "EUR" },
+  ],
   ["expenses.del", (gk) => gk.plans.expenses.del(P, X), "DELETE", `/v1/plans/${P}/expenses/${X}`],
   [
     "payments.create",
@@ -136,6 +143,8 @@ const rows: Row[] = [
     { body: "Hello" },
   ],
   ["messages.del", (gk) => gk.plans.messages.del(P, X), "DELETE", `/v1/plans/${P}/messages/${X}`],
+  ["messages.hide", (gk) => gk.plans.messages.hide(P, X), "POST", `/v1/plans/${P}/messages/${X}/hide`],
+  ["messages.unhide", (gk) => gk.plans.messages.unhide(P, X), "POST", `/v1/plans/${P}/messages/${X}/unhide`],
 ];
 
 describe("plans requests", () => {

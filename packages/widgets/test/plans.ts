@@ -109,7 +109,7 @@ export function participant(participantId: string, name: string, role: PlanParti
 }
 
 export function message(id: string, authorParticipantId: string, authorName: string, body: string, at = T0): ChatMessage {
-  return { id, planId: PLAN_ID, authorParticipantId, authorName, body, createdAt: at, editedAt: null, deletedAt: null };
+  return { id, planId: PLAN_ID, authorParticipantId, authorName, body, createdAt: at, editedAt: null, deletedAt: null, hiddenAt: null };
 }
 
 export const NO_BALANCES: PlanBalances = { currency: "EUR", balances: [], transfers: [] };

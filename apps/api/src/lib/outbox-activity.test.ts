@@ -62,6 +62,7 @@ const chat = (planId: string): PublishedEvent => ({
       createdAt: "2026-12-07T00:00:00.000Z",
       editedAt: null,
       deletedAt: null,
+      hiddenAt: null,
     },
   },
 });

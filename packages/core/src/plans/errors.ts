@@ -21,4 +21,5 @@ export const PLAN_ERROR_CODES = [
   "plan_total_exceeded",
   "payment_not_pending",
   "message_deleted",
+  "message_hidden",
 ] as const;

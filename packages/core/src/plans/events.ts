@@ -39,7 +39,7 @@ export const PLAN_EVENT_SCHEMAS = [
   z.object({ type: z.literal("plan.payment_changed"), data: z.object({ payment: PaymentSchema }) }),
   z.object({
     type: z.literal("plan.message_changed"),
-    data: z.object({ change: z.enum(["created", "edited", "deleted"]), message: ChatMessageSchema }),
+    data: z.object({ change: z.enum(["created", "edited", "deleted", "hidden", "unhidden"]), message: ChatMessageSchema }),
   }),
 ] as const;
 

@@ -25,6 +25,7 @@ export const PLAN_PERMISSIONS = [
   "vote",
   "commit",
   "record_expense",
+  "edit_expense",
   "delete_expense",
   "record_payment",
   "confirm_payment",
@@ -32,6 +33,7 @@ export const PLAN_PERMISSIONS = [
   "chat",
   "edit_message",
   "delete_message",
+  "moderate_messages",
 ] as const;
 export type PlanPermission = (typeof PLAN_PERMISSIONS)[number];
 
@@ -56,6 +58,7 @@ const RULES: Record<PlanPermission, Rule> = {
   vote: "member",
   commit: "member",
   record_expense: "member",
+  edit_expense: "owner_or_organizer", // owner: who recorded it or paid it (as for deleting it)
   delete_expense: "owner_or_organizer", // owner: who recorded it or paid it
   record_payment: "owner_or_organizer", // owner: the sender or the recipient
   confirm_payment: "owner_or_organizer", // owner: the recipient
@@ -63,6 +66,7 @@ const RULES: Record<PlanPermission, Rule> = {
   chat: "member",
   edit_message: "owner", // nobody rewrites someone else's words
   delete_message: "owner_or_organizer",
+  moderate_messages: "organizer", // hide and unhide anyone's message
 };
 
 export interface PermissionContext {
@@ -119,6 +123,7 @@ const TEXT: Record<PlanPermission, string> = {
   vote: "vote",
   commit: "commit to a proposal",
   record_expense: "record expenses",
+  edit_expense: "edit this expense",
   delete_expense: "delete this expense",
   record_payment: "record a payment between other participants",
   confirm_payment: "confirm this payment as received",
@@ -126,10 +131,12 @@ const TEXT: Record<PlanPermission, string> = {
   chat: "chat",
   edit_message: "edit this message",
   delete_message: "delete this message",
+  moderate_messages: "hide or unhide chat messages",
 };
 
 const OWNER_TEXT: Partial<Record<PlanPermission, string>> = {
   edit_proposal: "its author",
+  edit_expense: "who recorded or paid it",
   delete_expense: "who recorded or paid it",
   record_payment: "the sender or the recipient",
   confirm_payment: "the recipient",

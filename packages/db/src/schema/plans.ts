@@ -308,6 +308,8 @@ export const chatMessages = sqliteTable(
     createdAt: createdAt(),
     editedAt: integer("edited_at"),
     deletedAt: integer("deleted_at"),
+    /** Set while an organizer hides the message from participants (moderation); cleared on unhide. */
+    hiddenAt: integer("hidden_at"),
   },
   (t) => [index("chat_messages_plan").on(t.planId, t.createdAt, t.id)],
 );

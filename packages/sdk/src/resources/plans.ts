@@ -5,6 +5,7 @@ import type {
   ChatMessage,
   Expense,
   ExpenseCreateParams,
+  ExpenseUpdateParams,
   Invite,
   InviteCreateParams,
   MessageCreateParams,
@@ -252,6 +253,11 @@ export class Expenses extends APIResource {
     return this._transport.list(path`/v1/plans/${planId}/expenses`, params, options);
   }
 
+  /** Its recorder, payer or an organizer: only the fields given change (`amount` with its `currency`); shares are worked out again. */
+  update(planId: string, expenseId: string, params: ExpenseUpdateParams, options?: RequestOptions): Promise<Expense> {
+    return this._transport.request("PATCH", path`/v1/plans/${planId}/expenses/${expenseId}`, { ...options, body: params });
+  }
+
   /** Its recorder, payer or an organizer. */
   async del(planId: string, expenseId: string, options?: RequestOptions): Promise<void> {
     await this._transport.request("DELETE", path`/v1/plans/${planId}/expenses/${expenseId}`, options);
@@ -289,6 +295,16 @@ export class Messages extends APIResource {
   /** Its author only. */
   update(planId: string, messageId: string, params: MessageUpdateParams, options?: RequestOptions): Promise<ChatMessage> {
     return this._transport.request("PATCH", path`/v1/plans/${planId}/messages/${messageId}`, { ...options, body: params });
+  }
+
+  /** Organizers: participants no longer get it (moderation); organizers see it with `hiddenAt`. */
+  hide(planId: string, messageId: string, options?: RequestOptions): Promise<ChatMessage> {
+    return this._transport.request("POST", path`/v1/plans/${planId}/messages/${messageId}/hide`, options);
+  }
+
+  /** Organizers: shows a hidden message to everyone again. */
+  unhide(planId: string, messageId: string, options?: RequestOptions): Promise<ChatMessage> {
+    return this._transport.request("POST", path`/v1/plans/${planId}/messages/${messageId}/unhide`, options);
   }
 
   /** Its author or an organizer; the message stays with `body: null`. */

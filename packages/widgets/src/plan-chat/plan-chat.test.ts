@@ -120,6 +120,31 @@ describe("<gk-plan-chat>", () => {
     expect(part(el, "loading")).to.equal(null);
   });
 
+  it("drops a message an organizer hides, live, and puts it back in its place when shown again", async () => {
+    const api = new FakeApi();
+    const anas = message("msg_00000001", ANA, "Ana", "Hello!");
+    const spam = message("msg_00000002", BEN, "Ben", "cheap watches", "2030-06-01T10:01:00.000Z");
+    const late = message("msg_00000003", ANA, "Ana", "Anyone?", "2030-06-01T10:02:00.000Z");
+    // An organizer's list holds hidden messages too: the chat leaves them out.
+    const hiddenBefore = {
+      ...message("msg_00000000", BEN, "Ben", "old spam", "2030-06-01T09:00:00.000Z"),
+      hiddenAt: "2030-06-01T09:30:00.000Z",
+    };
+    const el = await chat(api, planData({ messages: [hiddenBefore, anas, spam, late] }));
+    expect(parts(el, "message").map((m) => m.id)).to.deep.equal(["message-msg_00000001", "message-msg_00000002", "message-msg_00000003"]);
+
+    realtime.send("plan.message_changed", { change: "hidden", message: { ...spam, body: null, hiddenAt: "2030-06-01T10:05:00.000Z" } });
+    await rendered(el);
+    expect(parts(el, "message").map(text).join(" ")).to.not.contain("cheap watches");
+    expect(parts(el, "message")).to.have.length(2);
+    await expect(el).to.be.accessible();
+
+    realtime.send("plan.message_changed", { change: "unhidden", message: spam });
+    await rendered(el);
+    expect(parts(el, "message").map((m) => m.id)).to.deep.equal(["message-msg_00000001", "message-msg_00000002", "message-msg_00000003"]);
+    expect(text(parts(el, "message")[1]!)).to.contain("cheap watches");
+  });
+
   it("edits and deletes one's own messages; organizers may delete anyone's; shows (edited) and tombstones", async () => {
     const api = new FakeApi();
     const mine = message("msg_00000001", ME, "Grace", "See you at 9");

@@ -40,7 +40,8 @@ const TYPING_RESEND_MS = 3_000;
 /**
  * A plan's chat: the latest messages, live, with "Ana is typing…". People edit their own messages
  * (inline; Escape cancels) and delete them; organizers delete anyone's. Edited messages say
- * "(edited)" and deleted ones "Message deleted.".
+ * "(edited)" and deleted ones "Message deleted.". A message an organizer hides (moderation, in the
+ * dashboard) leaves the chat at once, and comes back if they show it again.
  *
  * Inside `<gk-plan-board>` or `<gk-plan>` it shows their plan; alone it takes the same attributes
  * as the board (`plan`, `token` or `invite`, `api-base`, …).
@@ -92,7 +93,8 @@ export class GkPlanChat extends PlanElement {
   readonly #part = this.loadPart(
     async (store, signal) => (await store.client.plans.messages.list(store.planId, { limit: CHAT_PAGE }, { signal })).data,
     (newestFirst) => {
-      this.log = [...newestFirst].reverse();
+      // Organizers get hidden messages from the list too: the chat shows none (the dashboard moderates).
+      this.log = newestFirst.filter((m) => m.hiddenAt === null).reverse();
     },
   );
 
@@ -238,8 +240,14 @@ export class GkPlanChat extends PlanElement {
     </li>`;
   }
 
+  /** A message posted or changed; one an organizer hid leaves the chat (and comes back when shown again). */
   #upsert(message: ChatMessage): void {
     const at = this.log.findIndex((m) => m.id === message.id);
+    if (message.hiddenAt != null) {
+      this.log = this.log.filter((m) => m.id !== message.id);
+      if (this.editing === message.id) this.editing = undefined;
+      return;
+    }
     this.log =
       at === -1
         ? [...this.log, message].sort((a, b) => a.createdAt.localeCompare(b.createdAt))

@@ -64,6 +64,7 @@ const router = createRouter()
   .openapi(commitments.withdrawCommitment, commitmentHandlers.withdrawCommitment)
   .openapi(costs.createExpense, costHandlers.createExpense)
   .openapi(costs.listExpenses, costHandlers.listExpenses)
+  .openapi(costs.updateExpense, costHandlers.updateExpense)
   .openapi(costs.deleteExpense, costHandlers.deleteExpense)
   .openapi(costs.balances, costHandlers.balances)
   .openapi(costs.createPayment, costHandlers.createPayment)
@@ -72,7 +73,9 @@ const router = createRouter()
   .openapi(chat.list, chatHandlers.list)
   .openapi(chat.create, chatHandlers.create)
   .openapi(chat.update, chatHandlers.update)
-  .openapi(chat.remove, chatHandlers.remove);
+  .openapi(chat.remove, chatHandlers.remove)
+  .openapi(chat.hide, chatHandlers.hide)
+  .openapi(chat.unhide, chatHandlers.unhide);
 
 export const plansDomain = {
   name: "plans",

@@ -13,10 +13,17 @@ export const ChatMessageSchema = z
     planId: PlanId,
     authorParticipantId: ParticipantId,
     authorName: z.string(),
-    body: z.string().nullable().openapi({ description: "null once deleted." }),
+    body: z
+      .string()
+      .nullable()
+      .openapi({ description: "null once deleted (and in the room's `hidden` message, which participants must not read)." }),
     createdAt: z.iso.datetime(),
     editedAt: z.iso.datetime().nullable(),
     deletedAt: z.iso.datetime().nullable(),
+    hiddenAt: z.iso.datetime().nullable().openapi({
+      description:
+        "Set while an organizer hides the message (moderation). Hidden messages are listed only to organizers and staff; participants do not get them.",
+    }),
   })
   .openapi("ChatMessage");
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;

@@ -93,6 +93,19 @@ export const ExpenseSchema = z
   .openapi("Expense");
 export type Expense = z.infer<typeof ExpenseSchema>;
 
+/** Exact amounts must add up to the expense's amount (when both are given). */
+function exactAmountsAddUp(e: { amount?: number; split?: SplitSpec }, ctx: z.RefinementCtx): void {
+  if (e.amount === undefined || e.split?.mode !== "exact") return;
+  const sum = e.split.amounts.reduce((s, x) => s + x.amount, 0);
+  if (sum !== e.amount) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["split", "amounts"],
+      ...splitMismatch(`the exact amounts add up to ${sum}, not the expense's ${e.amount}`),
+    });
+  }
+}
+
 export const CreateExpenseSchema = z
   .strictObject({
     description: Title.openapi({ example: "Taxi from the airport" }),
@@ -103,20 +116,35 @@ export const CreateExpenseSchema = z
     proposalId: ProposalId.optional().openapi({ description: "The proposal this expense pays for, if any." }),
     occurredAt: Instant.optional(),
   })
-  .superRefine((e, ctx) => {
-    if (e.split.mode !== "exact") return;
-    const sum = e.split.amounts.reduce((s, x) => s + x.amount, 0);
-    if (sum !== e.amount) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["split", "amounts"],
-        ...splitMismatch(`the exact amounts add up to ${sum}, not the expense's ${e.amount}`),
-      });
-    }
-  })
+  .superRefine(exactAmountsAddUp)
   .openapi("CreateExpenseRequest");
 export type CreateExpenseInput = z.input<typeof CreateExpenseSchema>;
 export type CreateExpense = z.output<typeof CreateExpenseSchema>;
+
+/**
+ * A change to a recorded expense: only the fields given change, with the rules of a new one. The
+ * amount comes with its currency (the plan's); the shares are worked out again from the split
+ * (the given one, or the expense's own) and the amount.
+ */
+export const UpdateExpenseSchema = z
+  .strictObject({
+    description: Title.optional(),
+    amount: Amount.optional(),
+    currency: CurrencySchema.optional().openapi({ description: "Must be the plan's currency; required with `amount`." }),
+    paidByParticipantId: ParticipantId.optional().openapi({ description: "Who paid." }),
+    split: SplitSpecSchema.optional(),
+    occurredAt: Instant.optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.amount !== undefined && e.currency === undefined) {
+      ctx.addIssue({ code: "custom", path: ["currency"], message: "is required with amount" });
+    }
+    if (Object.values(e).every((v) => v === undefined)) ctx.addIssue({ code: "custom", path: [], message: "change at least one field" });
+    exactAmountsAddUp(e, ctx);
+  })
+  .openapi("UpdateExpenseRequest");
+export type UpdateExpenseInput = z.input<typeof UpdateExpenseSchema>;
+export type UpdateExpense = z.output<typeof UpdateExpenseSchema>;
 
 export const BALANCE_STATUSES = ["settled", "owes", "paid", "owed"] as const;
 export const BalanceStatusSchema = z.enum(BALANCE_STATUSES).openapi("BalanceStatus", {

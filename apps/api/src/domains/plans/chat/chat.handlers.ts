@@ -1,6 +1,6 @@
 import { enforceWriteRateLimit } from "../../../lib/rate-limit.js";
 import type { AppRouteHandler } from "../../../lib/types.js";
-import type { CreateRoute, ListRoute, RemoveRoute, UpdateRoute } from "./chat.routes.js";
+import type { CreateRoute, HideRoute, ListRoute, RemoveRoute, UnhideRoute, UpdateRoute } from "./chat.routes.js";
 import * as service from "./chat.service.js";
 
 export const list: AppRouteHandler<ListRoute> = async (c) =>
@@ -22,4 +22,16 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { planId, messageId } = c.req.valid("param");
   await service.deleteMessage(c.var.deps, c.var.caller, planId, messageId);
   return c.body(null, 204);
+};
+
+export const hide: AppRouteHandler<HideRoute> = async (c) => {
+  await enforceWriteRateLimit(c, "chat");
+  const { planId, messageId } = c.req.valid("param");
+  return c.json(await service.setHidden(c.var.deps, c.var.caller, planId, messageId, true), 200);
+};
+
+export const unhide: AppRouteHandler<UnhideRoute> = async (c) => {
+  await enforceWriteRateLimit(c, "chat");
+  const { planId, messageId } = c.req.valid("param");
+  return c.json(await service.setHidden(c.var.deps, c.var.caller, planId, messageId, false), 200);
 };

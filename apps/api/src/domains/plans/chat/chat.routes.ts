@@ -20,7 +20,7 @@ export const list = createRoute({
   operationId: "plans.messages.list",
   tags,
   summary: "List chat messages",
-  description: `Newest first; walk back through the history with \`nextCursor\`. Deleted messages stay in place with \`body: null\`. For the plan's participants and organization staff. ${live}`,
+  description: `Newest first; walk back through the history with \`nextCursor\`. Deleted messages stay in place with \`body: null\`. Hidden messages (moderation) are listed, with \`hiddenAt\` set, only to the plan's organizers and staff; participants do not get them. For the plan's participants and organization staff. ${live}`,
   security: security.any,
   request: { params: PlanParams, query: PageQuerySchema },
   responses: {
@@ -78,3 +78,27 @@ export const remove = createRoute({
   },
 });
 export type RemoveRoute = typeof remove;
+
+const moderation = (verb: "hide" | "unhide") =>
+  createRoute({
+    method: "post",
+    path: `/v1/plans/{planId}/messages/{messageId}/${verb}`,
+    operationId: `plans.messages.${verb}`,
+    tags,
+    summary: verb === "hide" ? "Hide a chat message" : "Show a hidden chat message again",
+    description:
+      verb === "hide"
+        ? 'Organizers and staff (moderation). The message stays, with its body, for organizers (`hiddenAt` set); participants no longer get it from the list, and the room\'s `plan.message_changed` with `change: "hidden"` (without the body) tells open chats to drop it. Hiding a hidden message answers it as it is; a deleted message answers 409 `message_deleted`. While hidden, its author cannot edit it (409 `message_hidden`).'
+        : 'Organizers and staff. The message is listed to everyone again; the room\'s `plan.message_changed` with `change: "unhidden"` carries it so open chats put it back. Unhiding a visible message answers it as it is.',
+    security: security.any,
+    request: { params: MessageParams },
+    responses: {
+      200: jsonResponse(ChatMessageSchema, "The message as it is now."),
+      ...pickProblems(400, 401, 403, 404, 409, 413, 429),
+    },
+  });
+
+export const hide = moderation("hide");
+export type HideRoute = typeof hide;
+export const unhide = moderation("unhide");
+export type UnhideRoute = typeof unhide;

@@ -1,6 +1,6 @@
-import { assertCan, assertMessageLive, assertPlanAllows, type ChatMessage, newId, type Page, type PageQuery } from "@gatherkit/core";
+import { assertCan, assertMessageLive, assertPlanAllows, type ChatMessage, can, newId, type Page, type PageQuery } from "@gatherkit/core";
 import { chatMessages, participants } from "@gatherkit/db";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
@@ -27,6 +27,7 @@ const messageColumns = {
   createdAt: chatMessages.createdAt,
   editedAt: chatMessages.editedAt,
   deletedAt: chatMessages.deletedAt,
+  hiddenAt: chatMessages.hiddenAt,
 };
 export type MessageView = {
   id: string;
@@ -37,29 +38,40 @@ export type MessageView = {
   createdAt: number;
   editedAt: number | null;
   deletedAt: number | null;
+  hiddenAt: number | null;
 };
 
-function toMessage(m: MessageView): ChatMessage {
+/** The message as the API shows it; a hidden one without its body unless `reveal` (for organizers). */
+function toMessage(m: MessageView, reveal = true): ChatMessage {
   return {
     id: m.id,
     planId: m.planId,
     authorParticipantId: m.authorParticipantId,
     authorName: m.authorName,
-    body: m.deletedAt === null ? m.body : null,
+    body: m.deletedAt === null && (m.hiddenAt === null || reveal) ? m.body : null,
     createdAt: toIso(m.createdAt),
     editedAt: toIso(m.editedAt),
     deletedAt: toIso(m.deletedAt),
+    hiddenAt: toIso(m.hiddenAt),
   };
 }
 
-const messageChanged = (change: "created" | "edited" | "deleted", m: MessageView) => ({
+type MessageChange = "created" | "edited" | "deleted" | "hidden" | "unhidden";
+
+// The room holds participants too: a hidden message's body never travels in a broadcast.
+const messageChanged = (change: MessageChange, m: MessageView) => ({
   type: "plan.message_changed" as const,
-  data: { change, message: toMessage(m) },
+  data: { change, message: toMessage(m, false) },
 });
 
-/** The plan's messages, newest first; deleted ones stay in the history without their body. */
+/**
+ * The plan's messages, newest first; deleted ones stay in the history without their body.
+ * Hidden ones are listed (with their body and `hiddenAt`) only to who may moderate: organizers
+ * and staff. Participants do not get them at all, so nothing of them shows in their chat.
+ */
 export async function listMessages(deps: Deps, caller: Caller | null, planId: string, page: PageQuery): Promise<Page<ChatMessage>> {
-  await requirePlan(deps, caller, planId, "read");
+  const access = await requirePlan(deps, caller, planId, "read");
+  const moderator = can(access.plan.type, access.role, "moderate_messages");
   const db = deps.db;
   return paginate(
     chatMessages,
@@ -69,10 +81,10 @@ export async function listMessages(deps: Deps, caller: Caller | null, planId: st
         .select(messageColumns)
         .from(chatMessages)
         .innerJoin(participants, eq(participants.id, chatMessages.authorParticipantId))
-        .where(and(eq(chatMessages.planId, planId), p.where))
+        .where(and(eq(chatMessages.planId, planId), moderator ? undefined : isNull(chatMessages.hiddenAt), p.where))
         .orderBy(...p.orderBy)
         .limit(p.limit),
-    toMessage,
+    (m) => toMessage(m),
   );
 }
 
@@ -92,6 +104,7 @@ export async function postMessage(deps: Deps, caller: Caller | null, planId: str
     createdAt: deps.now(),
     editedAt: null,
     deletedAt: null,
+    hiddenAt: null,
   };
   const message = toMessage(view);
   answerOnCommit(deps, 201, message);
@@ -133,7 +146,10 @@ async function loadMessage(
 
 const isAuthor = (access: PlanAccess, m: MessageView) => access.role !== null && access.participantId === m.authorParticipantId;
 
-/** Edits one's own message (nobody rewrites someone else's words); a deleted message stays deleted (409). */
+/**
+ * Edits one's own message (nobody rewrites someone else's words); a deleted message stays deleted
+ * (409 `message_deleted`), a hidden one stays as the organizer hid it (409 `message_hidden`).
+ */
 export async function editMessage(
   deps: Deps,
   caller: Caller | null,
@@ -145,6 +161,7 @@ export async function editMessage(
   assertCan(access.plan.type, access.role, "edit_message", { isOwner: isAuthor(access, message) });
   assertPlanAllows(access.plan.status, "chat");
   assertMessageLive(message);
+  if (message.hiddenAt !== null) throw messageHidden();
   const edited: MessageView = { ...message, body: input.body, editedAt: deps.now() };
   return toMessage(await applyMessageChange(deps, access.plan.orgId, edited, "edited"));
 }
@@ -158,10 +175,13 @@ export async function deleteMessage(deps: Deps, caller: Caller | null, planId: s
   await applyMessageChange(deps, access.plan.orgId, { ...message, body: null, deletedAt: deps.now() }, "deleted");
 }
 
+const messageHidden = () => new ApiError(409, "message_hidden", "An organizer hid this message; it cannot be edited while hidden.");
+
 /**
- * Writes an edit or a deletion only while the message is not deleted, with its event in the
- * same batch and only if the write happened: an edit racing a deletion can never publish the
- * body the deletion removed. The loser answers 409 `message_deleted`.
+ * Writes an edit or a deletion only while the message is not deleted (an edit: nor hidden), with
+ * its event in the same batch and only if the write happened: an edit racing a deletion or a
+ * hiding can never publish the body they removed. The loser answers 409 `message_deleted` or
+ * `message_hidden`.
  */
 export async function applyMessageChange(deps: Deps, orgId: string, next: MessageView, change: "edited" | "deleted"): Promise<MessageView> {
   const db = deps.db;
@@ -171,15 +191,82 @@ export async function applyMessageChange(deps: Deps, orgId: string, next: Messag
       db
         .update(chatMessages)
         .set({ body: next.body, editedAt: next.editedAt, deletedAt: next.deletedAt })
-        .where(and(eq(chatMessages.id, next.id), eq(chatMessages.planId, next.planId), isNull(chatMessages.deletedAt)))
+        .where(
+          and(
+            eq(chatMessages.id, next.id),
+            eq(chatMessages.planId, next.planId),
+            isNull(chatMessages.deletedAt),
+            change === "edited" ? isNull(chatMessages.hiddenAt) : undefined,
+          ),
+        )
         .returning({ id: chatMessages.id }),
       enqueuePlanEvent(deps, orgId, next.planId, messageChanged(change, next), previousStatementChanged),
     ],
     {
       written: ([updated]) => (updated.length > 0 ? next : undefined),
-      // The only guard is "not deleted": nothing else to read again.
       explain: async () => {
+        const [now] = await db.select({ deletedAt: chatMessages.deletedAt }).from(chatMessages).where(eq(chatMessages.id, next.id));
+        if (now?.deletedAt === null) throw messageHidden();
         throw new ApiError(409, "message_deleted", "This message was deleted meanwhile.");
+      },
+    },
+  );
+}
+
+/**
+ * Hides a message from the plan's participants, or shows it again (organizers and staff: chat
+ * moderation). A conditional UPDATE (not deleted, and not already in that state) with its room
+ * event in the same batch; asking for the state it is already in answers the message as it is,
+ * and a deleted message answers 409 `message_deleted`. The `hidden` event carries no body (the
+ * room holds participants); `unhidden` carries the message so open chats put it back.
+ */
+export async function setHidden(
+  deps: Deps,
+  caller: Caller | null,
+  planId: string,
+  messageId: string,
+  hidden: boolean,
+): Promise<ChatMessage> {
+  const { access, message } = await loadMessage(deps, caller, planId, messageId);
+  assertCan(access.plan.type, access.role, "moderate_messages");
+  assertPlanAllows(access.plan.status, "chat");
+  assertMessageLive(message);
+  if ((message.hiddenAt !== null) === hidden) return toMessage(message);
+  const db = deps.db;
+  const now = deps.now();
+  const next: MessageView = { ...message, hiddenAt: hidden ? now : null };
+  answerOnCommit(
+    deps,
+    200,
+    toMessage(next),
+    hidden
+      ? sql`EXISTS (SELECT 1 FROM ${chatMessages} WHERE ${chatMessages.id} = ${messageId} AND ${chatMessages.hiddenAt} = ${now})`
+      : sql`EXISTS (SELECT 1 FROM ${chatMessages} WHERE ${chatMessages.id} = ${messageId} AND ${chatMessages.hiddenAt} IS NULL AND ${chatMessages.deletedAt} IS NULL)`,
+  );
+  return guardedWrite(
+    deps,
+    [
+      db
+        .update(chatMessages)
+        .set({ hiddenAt: next.hiddenAt })
+        .where(
+          and(
+            eq(chatMessages.id, messageId),
+            eq(chatMessages.planId, planId),
+            isNull(chatMessages.deletedAt),
+            hidden ? isNull(chatMessages.hiddenAt) : isNotNull(chatMessages.hiddenAt),
+          ),
+        )
+        .returning({ id: chatMessages.id }),
+      enqueuePlanEvent(deps, access.plan.orgId, planId, messageChanged(hidden ? "hidden" : "unhidden", next), previousStatementChanged),
+    ],
+    {
+      written: ([updated]) => (updated.length > 0 ? toMessage(next) : undefined),
+      // Deleted meanwhile (409), or someone else did the same at the same time: answer it as it is.
+      explain: async () => {
+        const again = await loadMessage(deps, caller, planId, messageId);
+        assertMessageLive(again.message);
+        return toMessage(again.message);
       },
     },
   );

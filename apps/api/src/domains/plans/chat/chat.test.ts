@@ -152,7 +152,7 @@ describe("editing and deleting messages", () => {
 
   it("an edit based on a stale read (the message was deleted after it was read) writes nothing and publishes nothing", async () => {
     const m = await posted(ada.token, "secret plan");
-    const stale = { ...m, createdAt: Date.parse(m.createdAt), editedAt: null, deletedAt: null };
+    const stale = { ...m, createdAt: Date.parse(m.createdAt), editedAt: null, deletedAt: null, hiddenAt: null };
     expect((await remove(ada.token, m)).status).toBe(204);
     await expect(
       applyMessageChange(t.deps, org.org.id, { ...stale, body: "edited after delete", editedAt: Date.now() }, "edited"),
@@ -164,5 +164,76 @@ describe("editing and deleting messages", () => {
     expect(list.data.find((x) => x.id === m.id)).toMatchObject({ body: null, editedAt: null });
     const events = (await messageEvents()).filter((e) => e.message.id === m.id).map((e) => e.change);
     expect(events).toEqual(["created", "deleted"]);
+  });
+});
+
+describe("hiding messages (moderation)", () => {
+  const hide = (token: string, m: ChatMessage, verb: "hide" | "unhide" = "hide") =>
+    call(t, "POST", `${messagesPath()}/${m.id}/${verb}`, { token });
+  const listed = async (token: string) => expectStatus<{ data: ChatMessage[] }>(await call(t, "GET", messagesPath(), { token }), 200).data;
+
+  it("an organizer hides a message: participants stop getting it, organizers see it greyed, the room drops it without its body", async () => {
+    const m = await posted(bob.token, "buy cheap watches at example.com");
+    const hidden = expectStatus<ChatMessage>(await hide(olga.token, m), 200);
+    expect(hidden).toMatchObject({ id: m.id, body: m.body, deletedAt: null });
+    expect(hidden.hiddenAt).not.toBeNull();
+
+    for (const token of [ada.token, bob.token]) expect((await listed(token)).map((x) => x.id)).not.toContain(m.id);
+    for (const token of [olga.token, org.secretKey]) expect((await listed(token)).find((x) => x.id === m.id)).toEqual(hidden);
+
+    const events = (await messageEvents()).filter((e) => e.message.id === m.id);
+    expect(events.map((e) => e.change)).toEqual(["created", "hidden"]);
+    expect(events[1]?.message).toMatchObject({ body: null, hiddenAt: hidden.hiddenAt });
+
+    // Hidden, its author cannot edit it back into view.
+    expectProblem(await edit(bob.token, m, "still spam"), 409, "message_hidden");
+
+    // Hiding it again answers it as it is, publishing nothing.
+    expect(expectStatus<ChatMessage>(await hide(org.secretKey, m), 200)).toEqual(hidden);
+
+    const shown = expectStatus<ChatMessage>(await hide(org.secretKey, m, "unhide"), 200);
+    expect(shown).toMatchObject({ id: m.id, body: m.body, hiddenAt: null });
+    expect((await listed(ada.token)).find((x) => x.id === m.id)).toEqual(shown);
+    const after = (await messageEvents()).filter((e) => e.message.id === m.id);
+    expect(after.map((e) => e.change)).toEqual(["created", "hidden", "unhidden"]);
+    expect(after[2]?.message).toEqual(shown);
+  });
+
+  it("only organizers and staff hide or unhide; a deleted message cannot be hidden; another plan's message is 404", async () => {
+    const m = await posted(ada.token, "hello");
+    expectProblem(await hide(ada.token, m), 403, "organizer_required");
+    expectProblem(await hide(bob.token, m), 403, "organizer_required");
+    expectProblem(await hide(other.secretKey, m), 404, "not_found");
+    expect((await remove(ada.token, m)).status).toBe(204);
+    expectProblem(await hide(olga.token, m), 409, "message_deleted");
+
+    const p = await newPlan(t, org);
+    const a = await joinPlan(t, org, p, "A");
+    const elsewhere = await posted(a.token, "elsewhere", p);
+    expectProblem(await hide(org.secretKey, elsewhere), 404, "not_found");
+  });
+
+  it("many organizers hiding at once publish one `hidden` event; the author editing at the same time never republishes the body", async () => {
+    const m = await posted(bob.token, "racy");
+    const results = await Promise.all([
+      ...Array.from({ length: 6 }, () => hide(olga.token, m)),
+      ...Array.from({ length: 6 }, () => edit(bob.token, m, "racy, edited")),
+    ]);
+    const hides = results.slice(0, 6).map((r) => r.status);
+    expect(hides).toEqual(Array(6).fill(200));
+    for (const r of results.slice(6)) expect([200, 409]).toContain(r.status);
+    const events = (await messageEvents()).filter((e) => e.message.id === m.id);
+    expect(events.filter((e) => e.change === "hidden")).toHaveLength(1);
+    // Every edit event was published before the hide: none after it.
+    const at = events.findIndex((e) => e.change === "hidden");
+    expect(events.slice(at + 1)).toEqual([]);
+    // Deterministically: an edit read before the hide, written after it, writes and publishes nothing.
+    const stale = { ...m, body: "sneaked back", createdAt: Date.parse(m.createdAt), editedAt: Date.now(), deletedAt: null, hiddenAt: null };
+    await expect(applyMessageChange(t.deps, org.org.id, stale, "edited")).rejects.toMatchObject({ status: 409, code: "message_hidden" });
+    expect((await messageEvents()).filter((e) => e.message.id === m.id)).toEqual(events);
+    // Control: the same edits on a visible message all succeed.
+    const c = await posted(bob.token, "calm");
+    const edits = await Promise.all(Array.from({ length: 6 }, (_, i) => edit(bob.token, c, `calm ${i}`)));
+    expect(edits.map((r) => r.status)).toEqual(Array(6).fill(200));
   });
 });

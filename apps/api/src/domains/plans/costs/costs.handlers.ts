@@ -7,6 +7,7 @@ import type {
   DeleteExpenseRoute,
   ListExpensesRoute,
   ListPaymentsRoute,
+  UpdateExpenseRoute,
   UpdatePaymentRoute,
 } from "./costs.routes.js";
 import * as expenses from "./expenses.service.js";
@@ -17,6 +18,11 @@ export const createExpense: AppRouteHandler<CreateExpenseRoute> = async (c) =>
 
 export const listExpenses: AppRouteHandler<ListExpensesRoute> = async (c) =>
   c.json(await expenses.listExpenses(c.var.deps, c.var.caller, c.req.valid("param").planId, c.req.valid("query")), 200);
+
+export const updateExpense: AppRouteHandler<UpdateExpenseRoute> = async (c) => {
+  const { planId, expenseId } = c.req.valid("param");
+  return c.json(await expenses.updateExpense(c.var.deps, c.var.caller, planId, expenseId, c.req.valid("json")), 200);
+};
 
 export const deleteExpense: AppRouteHandler<DeleteExpenseRoute> = async (c) => {
   const { planId, expenseId } = c.req.valid("param");

@@ -7,6 +7,7 @@ import {
   PaymentPageSchema,
   PaymentSchema,
   PlanBalancesSchema,
+  UpdateExpenseSchema,
   UpdatePaymentSchema,
   type z,
 } from "@gatherkit/core";
@@ -83,6 +84,34 @@ export const listExpenses = createRoute({
   },
 });
 export type ListExpensesRoute = typeof listExpenses;
+
+export const updateExpense = createRoute({
+  method: "patch",
+  path: "/v1/plans/{planId}/expenses/{expenseId}",
+  operationId: "plans.expenses.update",
+  tags,
+  summary: "Edit an expense",
+  description:
+    "Who recorded it, who paid it, or an organizer, while the plan takes expenses. Only the fields given change, with the rules of a new expense: `amount` comes with `currency` (the plan's, else 422 `currency_mismatch`), a split must add up (422 `split_mismatch`), everyone newly named must be in the plan (422 `unknown_participant`). The shares are worked out again when the amount or the split changes. A deleted expense answers 404. Publishes `plan.expense_changed`.",
+  security: security.any,
+  request: {
+    params: ExpenseParams,
+    body: {
+      ...jsonBody(UpdateExpenseSchema),
+      content: {
+        "application/json": {
+          schema: UpdateExpenseSchema,
+          example: { description: "Taxi from the airport (with tip)", amount: 4200, currency: "EUR" },
+        },
+      },
+    },
+  },
+  responses: {
+    200: jsonResponse(ExpenseSchema, "The expense as it is now, with each participant's share."),
+    ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+});
+export type UpdateExpenseRoute = typeof updateExpense;
 
 export const deleteExpense = createRoute({
   method: "delete",

@@ -5,12 +5,14 @@ import {
   assertPlanAllows,
   type CreateExpense,
   type Expense,
+  MAX_PLAN_TOTAL,
   newId,
   type Page,
   type PageQuery,
   type Share,
   type SplitSpec,
   splitAmount,
+  type UpdateExpense,
 } from "@gatherkit/core";
 import { expenseShares, expenses, planParticipants, proposals } from "@gatherkit/db";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
@@ -23,7 +25,7 @@ import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, requirePlan } from "../access.js";
 import { enqueuePlanEvent } from "../events.js";
-import { planTotalExceeded, withinPlanTotal } from "./plan-total.js";
+import { planMoneyTotal, planTotalExceeded, withinPlanTotal } from "./plan-total.js";
 
 type ExpenseRow = typeof expenses.$inferSelect;
 
@@ -171,6 +173,128 @@ async function assertProposalOfPlan(deps: Deps, planId: string, proposalId: stri
   if (!row) throw notFound("Proposal in this plan");
 }
 
+/** The live expense `expenseId` of the plan, or 404 (after the read check, so an outsider learns nothing). */
+async function loadExpense(deps: Deps, caller: Caller | null, planId: string, expenseId: string) {
+  const access = await loadPlan(deps, caller, planId);
+  const [row] = await deps.db
+    .select()
+    .from(expenses)
+    .where(and(eq(expenses.id, expenseId), eq(expenses.planId, planId), isNull(expenses.deletedAt)))
+    .limit(1);
+  if (!row) {
+    assertCan(access.plan.type, access.role, "read");
+    throw notFound("Expense");
+  }
+  const isOwner =
+    access.role !== null && (access.participantId === row.recordedByParticipantId || access.participantId === row.paidByParticipantId);
+  return { access, row, isOwner };
+}
+
+/**
+ * Changes a recorded expense: who recorded it, who paid it, or an organizer (as for deleting
+ * it), while the plan takes expenses. Only the fields given change, with the rules of a new
+ * expense (the plan's currency, everyone named in the plan, a split that adds up); the shares are
+ * worked out again when the amount or the split changes (an equal split among everyone: over who
+ * is in the plan now). One batch replaces the shares, updates the row and publishes
+ * `plan.expense_changed`, all guarded by the expense still being live and the plan's money
+ * staying within MAX_PLAN_TOTAL: an edit racing a deletion answers 404 and writes nothing. Two
+ * edits at once: the last one to commit wins, whole (its amount with its own shares).
+ */
+export async function updateExpense(
+  deps: Deps,
+  caller: Caller | null,
+  planId: string,
+  expenseId: string,
+  input: UpdateExpense,
+): Promise<Expense> {
+  const { access, row, isOwner } = await loadExpense(deps, caller, planId, expenseId);
+  const { plan } = access;
+  assertCan(plan.type, access.role, "edit_expense", { isOwner });
+  assertPlanAllows(plan.status, "expense");
+  if (input.currency !== undefined) assertCurrency(plan.currency, input.currency, "The expense");
+  const next: ExpenseRow = {
+    ...row,
+    description: input.description ?? row.description,
+    amount: input.amount ?? row.amount,
+    paidByParticipantId: input.paidByParticipantId ?? row.paidByParticipantId,
+    split: input.split ?? row.split,
+    occurredAt: input.occurredAt === undefined ? row.occurredAt : fromIso(input.occurredAt),
+  };
+  const split = next.split as SplitSpec;
+  const everyone = await activeParticipantIds(deps, planId);
+  // Only who is named anew must be in the plan: an expense keeps counting for someone who left.
+  const named = [...(input.paidByParticipantId ? [input.paidByParticipantId] : []), ...(input.split ? splitParticipants(input.split) : [])];
+  assertKnownParticipants(named, everyone);
+  // The shares change only with the amount or the split (a new description keeps them as they are).
+  const shares =
+    input.amount !== undefined || input.split !== undefined
+      ? splitAmount(next.amount, split, [...everyone].sort())
+      : await deps.db
+          .select({ participantId: expenseShares.participantId, amount: expenseShares.amount })
+          .from(expenseShares)
+          .where(eq(expenseShares.expenseId, expenseId));
+  await applyExpenseEdit(deps, row, next, shares, () => loadExpense(deps, caller, planId, expenseId));
+  return toExpense(next, shares);
+}
+
+/**
+ * Writes an edit read from `before`: the shares replaced, the row updated and
+ * `plan.expense_changed` published, in one batch guarded by the expense still being live and the
+ * plan's money staying within MAX_PLAN_TOTAL. Refused, `reread` says why (404 when it was
+ * deleted meanwhile), else 422 `plan_total_exceeded`.
+ */
+export async function applyExpenseEdit(
+  deps: Deps,
+  before: ExpenseRow,
+  next: ExpenseRow,
+  shares: Share[],
+  reread: () => Promise<unknown>,
+): Promise<void> {
+  const db = deps.db;
+  const { id, planId, orgId } = before;
+  const current = sql`(SELECT ${expenses.amount} FROM ${expenses} WHERE ${expenses.id} = ${id} AND ${expenses.deletedAt} IS NULL)`;
+  // Evaluated before the row changes (the shares go first), so every statement sees the same state.
+  const guard = sql`${current} IS NOT NULL AND (${next.amount} <= ${current} OR ${planMoneyTotal(planId)} - ${current} + ${next.amount} <= ${MAX_PLAN_TOTAL})`;
+  await guardedWrite(
+    deps,
+    [
+      db.delete(expenseShares).where(and(eq(expenseShares.expenseId, id), guard)),
+      insertWhen(
+        db,
+        expenseShares,
+        {
+          orgId,
+          planId,
+          expenseId: id,
+          participantId: sql`json_extract(share.value, '$.participantId')`,
+          amount: sql`json_extract(share.value, '$.amount')`,
+        },
+        guard,
+        sql`FROM json_each(${JSON.stringify(shares)}) AS share`,
+      ),
+      db
+        .update(expenses)
+        .set({
+          description: next.description,
+          amount: next.amount,
+          paidByParticipantId: next.paidByParticipantId,
+          split: next.split,
+          occurredAt: next.occurredAt,
+        })
+        .where(and(eq(expenses.id, id), guard))
+        .returning({ id: expenses.id }),
+      enqueuePlanEvent(deps, orgId, planId, expenseChanged(planId, id, false), previousStatementChanged),
+    ],
+    {
+      written: ([, , updated]) => updated[0],
+      explain: async () => {
+        await reread(); // 404 when deleted meanwhile
+        return planTotalExceeded(deps, planId, next.amount - before.amount);
+      },
+    },
+  );
+}
+
 /** The plan's expenses, newest first, each with its shares. */
 export async function listExpenses(deps: Deps, caller: Caller | null, planId: string, page: PageQuery): Promise<Page<Expense>> {
   await requirePlan(deps, caller, planId, "read");
@@ -207,22 +331,10 @@ export async function listExpenses(deps: Deps, caller: Caller | null, planId: st
  * balances at once; the row stays (soft delete) so the history is not rewritten.
  */
 export async function deleteExpense(deps: Deps, caller: Caller | null, planId: string, expenseId: string): Promise<void> {
-  const access = await loadPlan(deps, caller, planId);
-  const db = deps.db;
-  const [row] = await db
-    .select()
-    .from(expenses)
-    .where(and(eq(expenses.id, expenseId), eq(expenses.planId, planId), isNull(expenses.deletedAt)))
-    .limit(1);
-  // Someone outside the plan learns nothing about its expenses: refuse before saying "not found".
-  if (!row) {
-    assertCan(access.plan.type, access.role, "read");
-    throw notFound("Expense");
-  }
-  const isOwner =
-    access.role !== null && (access.participantId === row.recordedByParticipantId || access.participantId === row.paidByParticipantId);
+  const { access, isOwner } = await loadExpense(deps, caller, planId, expenseId);
   assertCan(access.plan.type, access.role, "delete_expense", { isOwner });
   assertPlanAllows(access.plan.status, "expense");
+  const db = deps.db;
   await guardedWrite(
     deps,
     [

@@ -1,10 +1,11 @@
 import type { Expense, Plan, PlanBalances } from "@gatherkit/core";
 import { expenseShares, expenses } from "@gatherkit/db";
-import { count } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createParticipantToken, expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 import { type Joined, joinPlan, newPlan, planEvents, promote } from "../../../../test/plan-fixtures.js";
+import { applyExpenseEdit } from "./expenses.service.js";
 
 let t: TestApp;
 let org: TestOrg;
@@ -300,6 +301,162 @@ describe("listing and deleting expenses", () => {
     const a = await joinPlan(t, org, p, "A");
     expectStatus(await call(t, "POST", `/v1/plans/${p.id}/cancel`, { token: org.secretKey }), 200);
     await recorded(a.token, { split: { mode: "equal" } }, p);
+  });
+});
+
+describe("editing expenses", () => {
+  async function setup() {
+    const p = await newPlan(t, org);
+    const [a, b, c, o] = [
+      await joinPlan(t, org, p, "A"),
+      await joinPlan(t, org, p, "B"),
+      await joinPlan(t, org, p, "C"),
+      await joinPlan(t, org, p, "O"),
+    ];
+    await promote(t, org, p, o.participantId);
+    const e = await recorded(
+      a.token,
+      { amount: 300, split: { mode: "equal", participantIds: [a.participantId, b.participantId, c.participantId] } },
+      p,
+    );
+    const patch = (token: string, body: unknown, id = e.id) => call(t, "PATCH", `${expensesPath(p)}/${id}`, { token, body });
+    const balances = async () =>
+      expectStatus<PlanBalances>(await call(t, "GET", `/v1/plans/${p.id}/balances`, { token: a.token }), 200).balances;
+    return { p, a, b, c, o, e, patch, balances };
+  }
+
+  it("changes the amount, payer and split: shares worked out again, balances follow, the room is told", async () => {
+    const { p, a, b, c, e, patch, balances } = await setup();
+    const edited = expectStatus<Expense>(
+      await patch(a.token, {
+        description: "Taxi (with tip)",
+        amount: 900,
+        currency: "EUR",
+        paidByParticipantId: b.participantId,
+        split: {
+          mode: "exact",
+          amounts: [
+            { participantId: a.participantId, amount: 600 },
+            { participantId: c.participantId, amount: 300 },
+          ],
+        },
+      }),
+      200,
+    );
+    expect(edited).toMatchObject({
+      id: e.id,
+      description: "Taxi (with tip)",
+      amount: 900,
+      paidByParticipantId: b.participantId,
+      recordedByParticipantId: a.participantId,
+      createdAt: e.createdAt,
+    });
+    expect(amountsOf(edited)).toEqual({ [a.participantId]: 600, [c.participantId]: 300 });
+    const list = expectStatus<{ data: Expense[] }>(await call(t, "GET", expensesPath(p), { token: c.token }), 200);
+    expect(list.data).toEqual([edited]);
+    const net = Object.fromEntries((await balances()).map((x) => [x.participantId, x.net]));
+    expect(net).toMatchObject({ [a.participantId]: -600, [b.participantId]: 900, [c.participantId]: -300 });
+    const events = (await planEvents(t, p)).filter((x) => x.type === "plan.expense_changed");
+    expect(events).toEqual([
+      { type: "plan.expense_changed", data: { planId: p.id, expenseId: e.id, deleted: false } },
+      { type: "plan.expense_changed", data: { planId: p.id, expenseId: e.id, deleted: false } },
+    ]);
+  });
+
+  it("a new description keeps the shares; a new amount alone splits again the way the expense splits", async () => {
+    const { a, e, patch } = await setup();
+    const renamed = expectStatus<Expense>(await patch(a.token, { description: "Cab" }), 200);
+    expect(renamed.shares).toEqual(e.shares);
+    const more = expectStatus<Expense>(await patch(a.token, { amount: 100, currency: "EUR" }), 200);
+    expect(more.shares.map((x) => x.amount).sort()).toEqual([33, 33, 34]); // the extra cent to the lowest participant id
+    expect(more.description).toBe("Cab");
+  });
+
+  it("validates as on create: currency, participants, split, empty change; nothing is written", async () => {
+    const { p, a, e, patch } = await setup();
+    const stranger = await joinPlan(t, org, await newPlan(t, org), "Stranger");
+    expectProblem(await patch(a.token, { amount: 500, currency: "USD" }), 422, "currency_mismatch");
+    expectProblem(await patch(a.token, { amount: 500 }), 400, "validation_failed"); // the amount comes with its currency
+    expectProblem(await patch(a.token, { paidByParticipantId: stranger.participantId }), 422, "unknown_participant");
+    expectProblem(
+      await patch(a.token, {
+        amount: 500,
+        currency: "EUR",
+        split: { mode: "exact", amounts: [{ participantId: a.participantId, amount: 400 }] },
+      }),
+      422,
+      "split_mismatch",
+    );
+    expectProblem(
+      await patch(a.token, { split: { mode: "exact", amounts: [{ participantId: a.participantId, amount: 1 }] } }),
+      422,
+      "split_mismatch",
+    );
+    expectProblem(await patch(a.token, {}), 400, "validation_failed");
+    expectProblem(await patch(a.token, { description: "" }), 400, "validation_failed");
+    expectProblem(await patch(a.token, { recordedByParticipantId: a.participantId }), 400, "validation_failed");
+    const list = expectStatus<{ data: Expense[] }>(await call(t, "GET", expensesPath(p), { token: a.token }), 200);
+    expect(list.data).toEqual([e]);
+  });
+
+  it("who may edit: the recorder, the payer, an organizer, staff; others 403, another organization 404, a deleted expense 404", async () => {
+    const { a, b, c, o, e, patch } = await setup();
+    expect((await patch(a.token, { paidByParticipantId: b.participantId })).status).toBe(200); // recorder (names b the payer)
+    expect((await patch(b.token, { description: "paid by B" })).status).toBe(200); // payer
+    expectProblem(await patch(c.token, { description: "mine now" }), 403, "permission_denied");
+    expect((await patch(o.token, { description: "organizer" })).status).toBe(200);
+    expect((await patch(org.secretKey, { description: "staff" })).status).toBe(200);
+    expectProblem(await patch(other.secretKey, { description: "x" }), 404, "not_found");
+    expectProblem(await patch(a.token, { description: "x" }, "exp_00000000000000000000"), 404, "not_found");
+    expect((await call(t, "DELETE", `/v1/plans/${e.planId}/expenses/${e.id}`, { token: a.token })).status).toBe(204);
+    expectProblem(await patch(a.token, { description: "after" }), 404, "not_found");
+  });
+
+  it("an edit racing a deletion: either it lands before, or it answers 404 and writes nothing (many at once, with a control)", async () => {
+    const { p, a, e, patch } = await setup();
+    const results = await Promise.all([
+      ...Array.from({ length: 8 }, (_, i) => patch(a.token, { amount: 1000 + i, currency: "EUR" })),
+      call(t, "DELETE", `${expensesPath(p)}/${e.id}`, { token: a.token }),
+    ]);
+    for (const r of results.slice(0, 8)) expect([200, 404]).toContain(r.status);
+    expect(results[8]?.status).toBe(204);
+    const [row] = await t.deps.db.select().from(expenses).where(eq(expenses.id, e.id));
+    expect(row?.deletedAt).not.toBeNull();
+    const events = (await planEvents(t, p)).filter((x) => x.type === "plan.expense_changed");
+    const edits = results.slice(0, 8).filter((r) => r.status === 200).length;
+    // created + one per landed edit + the deletion, the deletion last.
+    expect(events).toHaveLength(1 + edits + 1);
+    expect(events.at(-1)).toEqual({ type: "plan.expense_changed", data: { planId: p.id, expenseId: e.id, deleted: true } });
+    // Shares stay one set: those of the last landed edit (3 participants).
+    const shares = await t.deps.db.select().from(expenseShares).where(eq(expenseShares.expenseId, e.id));
+    expect(shares).toHaveLength(3);
+    expect(sum(shares.map((x) => x.amount))).toBe(row?.amount);
+  });
+
+  it("an edit read before a deletion and written after it writes nothing and publishes nothing (404)", async () => {
+    const { p, a, e } = await setup();
+    const [before] = await t.deps.db.select().from(expenses).where(eq(expenses.id, e.id));
+    if (!before) throw new Error("no row");
+    expect((await call(t, "DELETE", `${expensesPath(p)}/${e.id}`, { token: a.token })).status).toBe(204);
+    const eventsBefore = await planEvents(t, p);
+    const next = { ...before, description: "sneaked in", amount: 999 };
+    const reread = async () => {
+      throw Object.assign(new Error("gone"), { status: 404 });
+    };
+    await expect(applyExpenseEdit(t.deps, before, next, [{ participantId: a.participantId, amount: 999 }], reread)).rejects.toMatchObject({
+      status: 404,
+    });
+    const [row] = await t.deps.db.select().from(expenses).where(eq(expenses.id, e.id));
+    expect(row).toMatchObject({ description: before.description, amount: 300 });
+    const shares = await t.deps.db.select().from(expenseShares).where(eq(expenseShares.expenseId, e.id));
+    expect(shares.map((x) => x.amount).sort()).toEqual([100, 100, 100]);
+    expect(await planEvents(t, p)).toEqual(eventsBefore);
+  });
+
+  it("keeps working in a cancelled plan, as recording does", async () => {
+    const { p, a, patch } = await setup();
+    expectStatus(await call(t, "POST", `/v1/plans/${p.id}/cancel`, { token: org.secretKey }), 200);
+    expect((await patch(a.token, { description: "still settling" })).status).toBe(200);
   });
 });
 
