@@ -352,5 +352,12 @@ export const migrations: { id: string; statements: string[] }[] = [
       "ALTER TABLE `calendar_connections` ADD `quota_backoffs` integer DEFAULT 0 NOT NULL;",
       "ALTER TABLE `calendar_connections` ADD `quota_last_rate_limited_at` integer;"
     ]
+  },
+  {
+    "id": "0029_square_vance_astro",
+    "statements": [
+      "ALTER TABLE `events` ADD `ics_sequence` integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE `event_sessions` ADD `ics_sequence` integer DEFAULT 0 NOT NULL;"
+    ]
   }
 ];
