@@ -82,6 +82,8 @@ export const NOTIFICATION_KINDS = [
   "place_booking_extended",
   "place_booking_ends_soon",
   "event_reminder",
+  "event_changed",
+  "event_cancelled",
   "session_changed",
   "session_cancelled",
 ] as const;

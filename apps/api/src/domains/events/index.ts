@@ -21,6 +21,7 @@ import * as discountCodes from "./discount-codes/discount-codes.routes.js";
 import * as eventHandlers from "./events/events.handlers.js";
 import * as events from "./events/events.routes.js";
 import { CANCELLED_EVENT_TASK } from "./events/events.service.js";
+import { GUEST_CALENDAR_NOTIFICATIONS } from "./guests/guest-calendar-notices.js";
 import { GUEST_NOTIFICATIONS } from "./guests/guest-reminders.js";
 import * as guestHandlers from "./guests/guests.handlers.js";
 import * as guests from "./guests/guests.routes.js";
@@ -121,7 +122,7 @@ export const eventsDomain = {
   },
   errors: EVENT_ERROR_CODES,
   payments: handlePaymentEvent,
-  notifications: { ...GUEST_NOTIFICATIONS, ...SESSION_NOTIFICATIONS },
+  notifications: { ...GUEST_NOTIFICATIONS, ...GUEST_CALENDAR_NOTIFICATIONS, ...SESSION_NOTIFICATIONS },
   // Cancelling an event queues the refund of its orders (queued by the cancel itself, never by `on`).
   tasks: {
     on: async () => [],

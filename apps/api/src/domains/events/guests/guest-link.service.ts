@@ -7,7 +7,7 @@ import { resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type EventRow, loadEvent } from "../access.js";
-import { calendarLinks, eventIcs } from "../ics.js";
+import { calendarLinks, eventIcs, icsHost } from "../ics.js";
 import { guestToken, linkInvalid, tokenGuestId, tokenMatches } from "./guest-links.js";
 import { answerChange, checkAnswers, phoneOf, view } from "./guests.service.js";
 import { changeGuest, deadlineOf, ensureSettings, type GuestRow, plusOneLimit, type SettingsRow } from "./rsvp.js";
@@ -97,14 +97,7 @@ export async function invitationCalendar(deps: Deps, eventId: string, token: str
     .innerJoin(eventSessions, eq(eventSessions.id, sessionSignups.sessionId))
     .where(eq(sessionSignups.guestId, guest.id))
     .orderBy(asc(eventSessions.startsAt));
-  const host = new URL(deps.config.publicUrl).hostname;
-  return eventIcs(event, {
-    method: "PUBLISH",
-    fallbackOrganizer: `events@${host}`,
-    sessions: sessions.map((r) => r.s),
-    now: deps.now(),
-    uidDomain: host,
-  });
+  return eventIcs(event, { method: "PUBLISH", ...icsHost(deps.config), sessions: sessions.map((r) => r.s), now: deps.now() });
 }
 
 /** A guest answers through their personal link: yes / maybe / no with plus-ones, until the deadline. */
