@@ -13,7 +13,13 @@ const log = (line: string) => $("#log").append(Object.assign(document.createElem
 const rsvp = $<HTMLElementTagNameMap["gk-rsvp"]>("gk-rsvp");
 const agenda = $<HTMLElementTagNameMap["gk-agenda"]>("gk-agenda");
 rsvp.addEventListener("gk-rsvp-changed", (e) => log(`gk-rsvp-changed: ${e.detail.invitation.guest.status}`));
-for (const el of [rsvp, agenda]) el.addEventListener("gk-error", (e) => log(`gk-error: ${e.detail.code ?? e.detail.message}`));
+for (const el of [rsvp, agenda]) {
+  el.addEventListener("gk-error", (e) => {
+    log(`gk-error: ${e.detail.code ?? e.detail.message}`);
+    // The organizer replaced this link (410): the newest invitation email has the current one.
+    if (e.detail.code === "guest_link_revoked") $("#note").textContent = "This link was replaced: open the newest invitation you received.";
+  });
+}
 
 const params = new URLSearchParams(location.search);
 const event = params.get("event");
@@ -26,8 +32,10 @@ try {
     el.setAttribute("api-base", apiBase);
     el.setAttribute("publishable-key", publishableKey);
     el.setAttribute("event", event);
-    el.setAttribute("guest-token", token);
   }
+  // The guest's token as the link names it: <gk-rsvp token="gst_…">; <gk-agenda> takes it as guest-token.
+  rsvp.setAttribute("token", token);
+  agenda.setAttribute("guest-token", token);
   $("#note").textContent = "Answer below; once you are coming, add the sessions you want to your agenda.";
 } catch (error) {
   $("#note").textContent = String(error instanceof Error ? error.message : error);

@@ -1216,6 +1216,7 @@ const NOT_CRASH_TESTED: Record<string, string> = {
   "events.invitation.pushSubscribe": "rerunOnRetry (the same upsert)",
   "unsubscribe.create": "rerunOnRetry (recording the opt-out again is a no-op)",
   "notifications.suppressions.lift": "answerOnCommit with the lift's row",
+  "events.guests.rotateLink": "answerOnCommit with the guest's new link (one guarded update)",
   // No known gaps: every other POST answers its retry after a crash (tested above).
 };
 

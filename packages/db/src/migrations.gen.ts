@@ -372,5 +372,12 @@ export const migrations: { id: string; statements: string[] }[] = [
     "statements": [
       "ALTER TABLE `chat_messages` ADD `hidden_at` integer;"
     ]
+  },
+  {
+    "id": "0032_ics_sequence",
+    "statements": [
+      "ALTER TABLE `events` ADD `ics_sequence` integer DEFAULT 0 NOT NULL;",
+      "ALTER TABLE `event_sessions` ADD `ics_sequence` integer DEFAULT 0 NOT NULL;"
+    ]
   }
 ];

@@ -21,6 +21,27 @@ export class GuestPush extends APIResource {
     const sub = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: publicKey });
     return this._transport.request("POST", `${link(eventId, token)}/push-subscriptions`, { ...options, auth: "none", body: sub.toJSON() });
   }
+
+  /**
+   * Stops the guest's notifications on this browser: the API forgets its subscription, then the
+   * browser's own is unsubscribed. Resolves to whether there was one to stop.
+   */
+  async unsubscribe(eventId: string, token: string, registration: GuestPushRegistration, options?: RequestOptions): Promise<boolean> {
+    const sub = await registration.pushManager.getSubscription();
+    if (!sub) return false;
+    await this._transport.request("DELETE", `${link(eventId, token)}/push-subscriptions`, {
+      ...options,
+      auth: "none",
+      query: { endpoint: sub.endpoint },
+    });
+    await sub.unsubscribe();
+    return true;
+  }
+}
+
+/** What `unsubscribe` needs of a service worker registration (a `ServiceWorkerRegistration` has it). */
+export interface GuestPushRegistration {
+  pushManager: { getSubscription(): Promise<{ endpoint: string; unsubscribe(): Promise<boolean> } | null> };
 }
 
 const link = (eventId: string, token: string) => path`/v1/events/${eventId}/invitation/${token}`;

@@ -5,7 +5,15 @@ import { newOrg, TEST_ORIGIN, type TestOrg } from "../../../apps/api/test/fixtur
 import { createTestApp, type TestApp } from "../../../apps/api/test/harness.js";
 import { pushSubscriptions } from "../../db/src/index.js";
 import { GuestPush } from "../src/guest-push.js";
-import { ConflictError, type Fetch, Gatherkit, NotFoundError, PermissionDeniedError, UnprocessableEntityError } from "../src/index.js";
+import {
+  APIError,
+  ConflictError,
+  type Fetch,
+  Gatherkit,
+  NotFoundError,
+  PermissionDeniedError,
+  UnprocessableEntityError,
+} from "../src/index.js";
 
 // Guests, RSVP and the agenda through the SDK against the real API in process: staff add guests,
 // a guest answers with only their personal token, a page registers for an open event.
@@ -96,5 +104,55 @@ describe("gk.events.guests and gk.events.sessions", () => {
     await expect(push.key(event.id, `${ada.token.slice(0, -1)}${ada.token.endsWith("0") ? "1" : "0"}`)).rejects.toBeInstanceOf(
       NotFoundError,
     );
+  });
+
+  it("staff rotate a guest's link: the old token is refused (410 guest_link_revoked), the new one works", async () => {
+    const event = await staff.events.create({ ...EVENT_DEFAULTS });
+    await staff.events.publish(event.id);
+    const ada = await staff.events.guests.create(event.id, { name: "Ada" });
+    const rotated = await staff.events.guests.rotateLink(event.id, ada.id);
+    expect(rotated.token).not.toBe(ada.token);
+    const refused = await anonymous.events.guests.invitation(event.id, ada.token).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(APIError);
+    expect(refused).toMatchObject({ status: 410, code: "guest_link_revoked" });
+    expect((await anonymous.events.guests.invitation(event.id, rotated.token)).guest.id).toBe(ada.id);
+  });
+
+  it("a guest stops web push on this browser (@gatherkit/sdk/guest-push unsubscribe): the API and the browser forget it", async () => {
+    const event = await staff.events.create({ ...EVENT_DEFAULTS });
+    await staff.events.publish(event.id);
+    const ada = await staff.events.guests.create(event.id, { name: "Ada" });
+    const ecdh = createECDH("prime256v1");
+    ecdh.generateKeys();
+    const endpoint = "https://push.example.test/send/guest-sdk-2";
+    let browserSubscribed = false;
+    const browserSub = {
+      endpoint,
+      toJSON: () => ({
+        endpoint,
+        keys: { p256dh: ecdh.getPublicKey().toString("base64url"), auth: randomBytes(16).toString("base64url") },
+      }),
+      async unsubscribe() {
+        browserSubscribed = false;
+        return true;
+      },
+    };
+    const registration = {
+      pushManager: {
+        async subscribe() {
+          browserSubscribed = true;
+          return browserSub;
+        },
+        getSubscription: async () => (browserSubscribed ? browserSub : null),
+      },
+    };
+    const push = new GuestPush(anonymous);
+    await push.subscribe(event.id, ada.token, registration);
+    const rows = async () => (await t.deps.db.select().from(pushSubscriptions)).filter((r) => r.endpoint === endpoint);
+    expect(await rows()).toHaveLength(1);
+    expect(await push.unsubscribe(event.id, ada.token, registration)).toBe(true);
+    expect(browserSubscribed).toBe(false);
+    expect(await rows()).toEqual([]);
+    expect(await push.unsubscribe(event.id, ada.token, registration)).toBe(false);
   });
 });

@@ -170,19 +170,54 @@ export class GuestsPage extends LitElement {
             <td>${g.plusOnes}${g.plusOneNames.length ? html` <span class="muted">${g.plusOneNames.join(", ")}</span>` : nothing}</td>
             <td class="optional">${dateTime(g.respondedAt)}</td>
             <td>
-              ${
-                g.status === "pending_approval"
-                  ? html`<div class="row">
-                      <button ?disabled=${this.#busy} aria-label="Approve ${g.name}" @click=${() => this.#decide([g], "approve")}>Approve</button>
-                      <button class="danger" ?disabled=${this.#busy} aria-label="Decline ${g.name}" @click=${() => this.#decide([g], "decline")}>Decline</button>
-                    </div>`
-                  : nothing
-              }
+              <div class="row">
+                ${
+                  g.status === "pending_approval"
+                    ? html`<button ?disabled=${this.#busy} aria-label="Approve ${g.name}" @click=${() => this.#decide([g], "approve")}>Approve</button>
+                        <button class="danger" ?disabled=${this.#busy} aria-label="Decline ${g.name}" @click=${() => this.#decide([g], "decline")}>Decline</button>`
+                    : nothing
+                }
+                <button class="secondary" data-testid="rotate-link" ?disabled=${this.#busy} aria-label="New link for ${g.name}" @click=${() => this.#rotate(g)}>New link</button>
+              </div>
             </td>
           </tr>`,
         )}
       </tbody>
     </table>`;
+  }
+
+  /**
+   * Replaces a guest's personal link (after confirming): the old one stops working at once, and the
+   * invitation with the new one is sent by the guest's email and/or SMS (when the event has its
+   * invitation page set; else the notice says it was not sent).
+   */
+  async #rotate(g: Guest) {
+    const channels = [...(g.email ? (["email"] as const) : []), ...(g.phone ? (["sms"] as const) : [])];
+    const send = channels.length
+      ? ` The invitation with the new link is sent by ${channels.join(" and ")}.`
+      : " They have no email or phone: share the new link yourself.";
+    if (!confirm(`Replace ${g.name}'s personal link? The link they have stops working at once.${send}`)) return;
+    this.#busy = true;
+    this.#actionError = "";
+    this.#notice = "";
+    this.requestUpdate();
+    try {
+      await gk.events.guests.rotateLink(this.eventId, g.id);
+      let sent = "";
+      if (channels.length) {
+        try {
+          await gk.events.guests.sendInvitations(this.eventId, { guestIds: [g.id], channels: [...channels] });
+          sent = ` and the invitation sent by ${channels.join(" and ")}`;
+        } catch (err) {
+          sent = `; the invitation was not sent: ${describe(err)}`;
+        }
+      }
+      this.#notice = `${g.name} has a new link: the old one no longer works${sent}.`;
+    } catch (err) {
+      this.#actionError = `${g.name}'s link was not replaced: ${describe(err)}`;
+    }
+    this.#busy = false;
+    this.requestUpdate();
   }
 
   #renderBulk() {

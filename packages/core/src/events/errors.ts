@@ -38,6 +38,7 @@ export const EVENT_ERROR_CODES = [
   "guest_not_pending",
   "rsvp_capacity_exceeded",
   "guest_link_invalid",
+  "guest_link_revoked",
   "invitation_url_required",
   "session_outside_event",
   "csv_invalid",

@@ -57,6 +57,20 @@ export const CreatePushSubscriptionSchema = z
   .openapi("CreatePushSubscriptionRequest");
 export type CreatePushSubscription = z.infer<typeof CreatePushSubscriptionSchema>;
 
+/** Which browser subscription to drop: its endpoint, as `PushSubscription.endpoint` gives it (a guest's link has no subscription ids). */
+export const PushEndpointQuerySchema = z
+  .object({
+    endpoint: z
+      .url()
+      .max(2000)
+      .openapi({
+        param: { name: "endpoint", in: "query" },
+        example: "https://fcm.googleapis.com/fcm/send/dGVzdC1zdWJzY3JpcHRpb24",
+        description: "The push service URL of the subscription to delete.",
+      }),
+  })
+  .openapi("PushEndpointQuery");
+
 export const PushSubscriptionSchema = z
   .object({ id: z.string().openapi({ example: "psub_0123456789abcdefghjk" }), endpoint: z.string(), createdAt: z.iso.datetime() })
   .openapi("PushSubscription");
@@ -82,6 +96,8 @@ export const NOTIFICATION_KINDS = [
   "place_booking_extended",
   "place_booking_ends_soon",
   "event_reminder",
+  "event_changed",
+  "event_cancelled",
   "session_changed",
   "session_cancelled",
 ] as const;

@@ -59,6 +59,8 @@ export const events = sqliteTable(
     contactEmail: text("contact_email"),
     /** How long a checkout holds its tickets before they return to sale. */
     holdMinutes: integer("hold_minutes").notNull().default(10),
+    /** iCalendar SEQUENCE of the event's invitations (RFC 5546): raised by each change a guest's calendar shows, and by its cancellation. */
+    icsSequence: integer("ics_sequence").notNull().default(0),
     createdByUserId: text("created_by_user_id").references(() => users.id),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),

@@ -149,6 +149,8 @@ export const eventSessions = sqliteTable(
     capacity: integer("capacity"),
     /** Guests signed up now (moved in the batch of each sign-up and withdrawal, only while it has room). */
     signedUp: integer("signed_up").notNull().default(0),
+    /** iCalendar SEQUENCE of the session's invitations to its pickers (RFC 5546): raised by each change of time, place or title. */
+    icsSequence: integer("ics_sequence").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
   },

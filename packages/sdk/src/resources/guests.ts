@@ -88,6 +88,11 @@ export class Guests extends APIResource {
     await this._transport.request("DELETE", `${g(eventId)}${path`/guests/${guestId}`}`, options);
   }
 
+  /** Revokes the guest's personal link and makes a new one (old links answer 410 `guest_link_revoked`); re-send the invitation to deliver it. */
+  rotateLink(eventId: string, guestId: string, options?: RequestOptions): Promise<GuestWithLink> {
+    return this._transport.request("POST", `${g(eventId)}${path`/guests/${guestId}`}/rotate-link`, options);
+  }
+
   async history(eventId: string, guestId: string, options?: RequestOptions): Promise<RsvpChange[]> {
     return (await this._transport.request<{ data: RsvpChange[] }>("GET", `${g(eventId)}${path`/guests/${guestId}`}/history`, options)).data;
   }

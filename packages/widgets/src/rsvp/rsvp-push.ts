@@ -1,5 +1,5 @@
 import type { GatherkitClient, PushRegistration } from "@gatherkit/sdk";
-import { GuestPush } from "@gatherkit/sdk/guest-push";
+import { GuestPush, type GuestPushRegistration } from "@gatherkit/sdk/guest-push";
 import { css, html, LitElement, nothing, type PropertyDeclarations } from "lit";
 import { ActionController } from "../base/action-controller.js";
 import { defineElement } from "../base/define.js";
@@ -11,14 +11,20 @@ import { GkElement } from "../base/gk-element.js";
  * has a service worker registration (given, or the page's own) that can receive push. It asks
  * the API for its VAPID key through the guest's link, subscribes the page's registration and
  * sends the subscription (`GuestPush`), so the event's reminders and agenda changes also reach
- * this device. Its sentences are here, in the languages `<gk-rsvp>` speaks.
+ * this device. Once subscribed (here, or found subscribed when it loads) it is a toggle: "Stop
+ * reminders on this device" drops the subscription at the API and in the browser. Its sentences
+ * are here, in the languages `<gk-rsvp>` speaks.
  */
+type Registration = PushRegistration & { pushManager: Partial<GuestPushRegistration["pushManager"]> };
 const TABLES = {
   en: {
     offer: "Remind me on this device",
     on: "Reminders will come to this device.",
     blocked: "Notifications are blocked for this site: allow them in your browser's settings to get reminders here.",
     failed: "This device could not be subscribed. Try again.",
+    stop: "Stop reminders on this device",
+    off: "Reminders no longer come to this device.",
+    stopFailed: "Reminders could not be stopped on this device. Try again.",
   },
   de: {
     offer: "Auf diesem Gerät erinnern",
@@ -26,12 +32,18 @@ const TABLES = {
     blocked:
       "Benachrichtigungen sind für diese Seite blockiert: Erlauben Sie sie in den Browser-Einstellungen, um hier erinnert zu werden.",
     failed: "Dieses Gerät konnte nicht angemeldet werden. Bitte erneut versuchen.",
+    stop: "Erinnerungen auf diesem Gerät beenden",
+    off: "Erinnerungen kommen nicht mehr auf dieses Gerät.",
+    stopFailed: "Die Erinnerungen konnten auf diesem Gerät nicht beendet werden. Bitte erneut versuchen.",
   },
   fr: {
     offer: "Me le rappeler sur cet appareil",
     on: "Les rappels arriveront sur cet appareil.",
     blocked: "Les notifications sont bloquées pour ce site : autorisez-les dans les réglages du navigateur pour recevoir les rappels ici.",
     failed: "Impossible d'abonner cet appareil. Réessayez.",
+    stop: "Arrêter les rappels sur cet appareil",
+    off: "Les rappels n'arriveront plus sur cet appareil.",
+    stopFailed: "Impossible d'arrêter les rappels sur cet appareil. Réessayez.",
   },
   es: {
     offer: "Recordármelo en este dispositivo",
@@ -39,12 +51,18 @@ const TABLES = {
     blocked:
       "Las notificaciones están bloqueadas para este sitio: permítelas en la configuración del navegador para recibir recordatorios aquí.",
     failed: "No se pudo suscribir este dispositivo. Inténtalo de nuevo.",
+    stop: "Dejar de recordármelo en este dispositivo",
+    off: "Los recordatorios ya no llegarán a este dispositivo.",
+    stopFailed: "No se pudieron detener los recordatorios en este dispositivo. Inténtalo de nuevo.",
   },
   ar: {
     offer: "ذكّرني على هذا الجهاز",
     on: "ستصل التذكيرات إلى هذا الجهاز.",
     blocked: "الإشعارات محظورة لهذا الموقع: اسمح بها في إعدادات المتصفح لتصلك التذكيرات هنا.",
     failed: "تعذّر اشتراك هذا الجهاز. حاول مرة أخرى.",
+    stop: "أوقف التذكيرات على هذا الجهاز",
+    off: "لن تصل التذكيرات إلى هذا الجهاز بعد الآن.",
+    stopFailed: "تعذّر إيقاف التذكيرات على هذا الجهاز. حاول مرة أخرى.",
   },
 };
 export type RsvpPushStrings = (typeof TABLES)["en"];
@@ -65,13 +83,13 @@ export class GkRsvpPush extends LitElement {
   declare client: GatherkitClient | undefined;
   declare event: string | undefined;
   declare token: string | undefined;
-  declare registration: PushRegistration | undefined;
+  declare registration: Registration | undefined;
   declare locale: string;
   /** The host's own sentences over the locale's. */
   declare strings: Partial<RsvpPushStrings> | undefined;
-  declare protected state: "offer" | "on" | "blocked";
+  declare protected state: "offer" | "on" | "off" | "blocked";
   /** The registration to subscribe: the one given, else the page's own; none, nothing shows. */
-  declare protected found: PushRegistration | undefined;
+  declare protected found: Registration | undefined;
 
   readonly #actions = new ActionController(this);
 
@@ -92,7 +110,9 @@ export class GkRsvpPush extends LitElement {
 
   async #find(given: PushRegistration | undefined): Promise<void> {
     try {
-      const reg = given ?? (await globalThis.navigator.serviceWorker?.getRegistration());
+      const reg: Registration | undefined = given ?? (await globalThis.navigator.serviceWorker?.getRegistration());
+      // Already subscribed in this browser: offer to stop.
+      if (reg?.pushManager?.getSubscription && (await reg.pushManager.getSubscription()) && this.state === "offer") this.state = "on";
       if (this.registration === given) this.found = reg?.pushManager ? reg : undefined;
     } catch {
       this.found = undefined;
@@ -100,19 +120,38 @@ export class GkRsvpPush extends LitElement {
   }
 
   errorMessage(error: unknown): string {
-    return (error as { name?: string })?.name === "NotAllowedError" ? this.#t.blocked : this.#t.failed;
+    if ((error as { name?: string })?.name === "NotAllowedError") return this.#t.blocked;
+    return this.state === "on" ? this.#t.stopFailed : this.#t.failed;
   }
 
   override render() {
     const t = this.#t;
     if (!this.found) return nothing;
-    if (this.state !== "offer") {
-      return html`<p part="push-status" id="push-status" role="status" tabindex="-1">${this.state === "on" ? t.on : t.blocked}</p>`;
-    }
+    const on = this.state === "on";
+    const status =
+      this.state === "offer"
+        ? nothing
+        : html`<p part="push-status" id="push-status" role="status" tabindex="-1">${on ? t.on : this.state === "off" ? t.off : t.blocked}</p>`;
+    // Blocked, or subscribed where this browser cannot tell its subscription back: nothing to press.
+    if (this.state === "blocked" || (on && !this.found.pushManager.getSubscription)) return status;
     const busy = this.#actions.busy("push");
-    return html`<button part="button push-button" type="button" aria-disabled=${busy ? "true" : "false"} @click=${this.#subscribe}>
-        ${t.offer}</button
+    return html`${status}<button part="button push-button" type="button" aria-disabled=${busy ? "true" : "false"} @click=${on ? this.#unsubscribe : this.#subscribe}>
+        ${on ? t.stop : t.offer}</button
       >${this.#actions.renderProblem("push")}`;
+  }
+
+  async #unsubscribe(): Promise<void> {
+    const { client, event, token, found } = this;
+    if (!client || !event || !token || !found?.pushManager.getSubscription) return;
+    const registration = found as GuestPushRegistration;
+    await this.#actions.run(
+      "push",
+      async () => {
+        await new GuestPush(client).unsubscribe(event, token, registration);
+        this.state = "off";
+      },
+      { focus: "#push-status", focusOnError: "#push-status" },
+    );
   }
 
   async #subscribe(): Promise<void> {

@@ -39,9 +39,36 @@ async function mockRegistration(name: string) {
   return { registration, asked };
 }
 
-async function rsvpOf(api: RealGuestEvent, token: string) {
+/** The same with the browser's own subscription, as a real registration keeps it (`getSubscription`, `unsubscribe`). */
+async function statefulRegistration(name: string) {
+  const { registration: base, asked } = await mockRegistration(name);
+  let current: { endpoint: string; toJSON(): unknown; unsubscribe(): Promise<boolean> } | null = null;
+  const registration = {
+    pushManager: {
+      async subscribe(o: { userVisibleOnly: boolean; applicationServerKey: string }) {
+        const sub = await base.pushManager.subscribe(o);
+        const json = sub.toJSON() as { endpoint: string };
+        current = {
+          endpoint: json.endpoint,
+          toJSON: () => json,
+          unsubscribe: async () => {
+            current = null;
+            return true;
+          },
+        };
+        return current;
+      },
+      getSubscription: async () => current,
+    },
+  };
+  return { registration, asked, subscribed: () => current !== null };
+}
+
+async function rsvpOf(api: RealGuestEvent, token: string, attribute: "guest-token" | "token" = "guest-token") {
   const el = await fixture<GkRsvp>(
-    html`<gk-rsvp api-base=${api.apiBase} publishable-key=${api.publishableKey} event=${api.eventId} guest-token=${token}></gk-rsvp>`,
+    attribute === "token"
+      ? html`<gk-rsvp api-base=${api.apiBase} publishable-key=${api.publishableKey} event=${api.eventId} token=${token}></gk-rsvp>`
+      : html`<gk-rsvp api-base=${api.apiBase} publishable-key=${api.publishableKey} event=${api.eventId} guest-token=${token}></gk-rsvp>`,
   );
   await waitUntil(() => part(el, "title") || part(el, "error"), "the RSVP never loaded", { timeout: 20_000 });
   return el;
@@ -117,5 +144,42 @@ describe("<gk-rsvp> reminders on this device (mocked PushManager, real API)", fu
     await rendered(bo);
     expect(part(bo, "push")).to.equal(null);
     expect(asked).to.deep.equal([]);
+  });
+
+  it("is a toggle: once subscribed, 'Stop reminders on this device' unsubscribes the browser and the API, from the keyboard", async () => {
+    const { registration, subscribed } = await statefulRegistration(`${api.eventId}-toggle`);
+    // The guest's token given as `token`, as the issue's <gk-rsvp event token> writes it.
+    const el = await rsvpOf(api, api.guests.ada, "token");
+    el.pushRegistration = registration as PushRegistration;
+    await answer(el, "yes");
+    await waitUntil(() => part(el, "push-button"), "no push offer after a yes", { timeout: 10_000 });
+    (part(el, "push-button") as HTMLButtonElement).focus();
+    await sendKeys({ press: "Enter" });
+    await waitUntil(() => subscribed() && text(part(el, "push-button")) === "Stop reminders on this device", "never became a toggle", {
+      timeout: 10_000,
+    });
+    expect(text(part(el, "push-status"))).to.equal("Reminders will come to this device.");
+    await expect(el).to.be.accessible();
+
+    (part(el, "push-button") as HTMLButtonElement).focus();
+    await sendKeys({ press: "Enter" });
+    await waitUntil(() => text(part(el, "push-status")) === "Reminders no longer come to this device.", "never stopped", {
+      timeout: 10_000,
+    });
+    expect(subscribed()).to.equal(false);
+    expect(active()).to.equal(part(el, "push-status"));
+    expect(text(part(el, "push-button"))).to.equal("Remind me on this device");
+    expect(part(el, "form-error")).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it("a page already subscribed in this browser is offered 'Stop reminders on this device' when it loads", async () => {
+    const { registration } = await statefulRegistration(`${api.eventId}-again`);
+    await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: "x" });
+    const el = await rsvpOf(api, api.guests.ada, "token");
+    el.pushRegistration = registration as PushRegistration;
+    await answer(el, "yes");
+    await waitUntil(() => part(el, "push-button"), "no push control after a yes", { timeout: 10_000 });
+    expect(text(part(el, "push-button"))).to.equal("Stop reminders on this device");
   });
 });

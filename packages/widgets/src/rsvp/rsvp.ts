@@ -44,11 +44,11 @@ const answerOf = (status: Invitation["guest"]["status"]): Answer | undefined =>
 /**
  * A guest's invitation: the event, their RSVP (yes / maybe / no) with plus-ones and their names
  * and the organizer's questions, the waitlist position when waitlisted, and a confirmation with
- * add-to-calendar links. Without a `guest-token`, an `open` or `approval` event shows a
+ * add-to-calendar links. Without a guest `token`, an `open` or `approval` event shows a
  * registration form instead. The headcount (going / maybe) updates live.
  *
  * ```html
- * <gk-rsvp api-base="https://api.example.com" publishable-key="gk_pk_…" event="evt_…" guest-token="gst_…"></gk-rsvp>
+ * <gk-rsvp api-base="https://api.example.com" publishable-key="gk_pk_…" event="evt_…" token="gst_…"></gk-rsvp>
  * ```
  *
  * @tag gk-rsvp
@@ -91,8 +91,28 @@ export class GkRsvp extends GkElement {
 
   /** The event's id (`evt_…`). */
   declare event: string | undefined;
-  /** The guest's personal token (`gst_….…`) from their invitation link; without it, the registration form. */
+  /**
+   * The guest's personal token (`gst_….…`) from their invitation link; without it, the registration
+   * form. Also read from `token` when that holds a guest token (`token="gst_…"`, as the invitation
+   * link's `token` parameter carries it); `guest-token` is the older name and wins when both are set.
+   */
   declare guestToken: string | undefined;
+
+  /** A guest token given as `token` (taken off `token`: it is the guest's link, not a credential to build the client with). */
+  #tokenGuest: string | undefined;
+
+  /** The guest's token: `guest-token`, else a guest token given as `token`. */
+  get #guest(): string | undefined {
+    return this.guestToken ?? this.#tokenGuest;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.token?.startsWith("gst_")) {
+      this.#tokenGuest = this.token;
+      this.token = undefined;
+    }
+    super.willUpdate(changed);
+  }
   /**
    * The service worker registration to subscribe to push with (your page's; it shows the
    * notifications). Default: the page's own, `navigator.serviceWorker.getRegistration()`. Without
@@ -119,7 +139,7 @@ export class GkRsvp extends GkElement {
   }
 
   readonly #data = this.load(
-    () => [this.event, this.guestToken] as const,
+    () => [this.event, this.#guest] as const,
     async (gk, [event, token], { signal }) => {
       if (!event) throw new ConfigurationError("<gk-rsvp> needs an event attribute: the event's id (evt_…).");
       const { guests } = guestsOf(gk);
@@ -196,7 +216,7 @@ export class GkRsvp extends GkElement {
               part="push"
               .client=${this.gatherkit}
               .event=${this.event}
-              .token=${this.mine?.token ?? this.guestToken}
+              .token=${this.mine?.token ?? this.#guest}
               .registration=${this.pushRegistration}
               .locale=${this.resolvedLocale}
             ></gk-rsvp-push>`
@@ -333,7 +353,7 @@ export class GkRsvp extends GkElement {
           });
           return { invitation: r.invitation, token: r.token };
         }
-        const token = this.mine?.token ?? this.guestToken!;
+        const token = this.mine?.token ?? this.#guest!;
         const invitation = await guests.answer(event, token, { answer: this.answer!, plusOnes, plusOneNames, answers });
         return { invitation, token };
       },

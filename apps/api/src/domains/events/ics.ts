@@ -5,14 +5,17 @@ import type { EventRow } from "./access.js";
 /**
  * The one place an event becomes iCalendar (RFC 5545 / iTIP RFC 5546), for guest invitations and
  * confirmations (and ticket emails). Written with core's one iCalendar writer (`writeIcs`, which
- * the calendars domain's feeds use too). The event's UID is stable (`<event id>@…`),
- * and SEQUENCE is the seconds since the event was created at its last change, so every update an
- * organizer makes raises it and a calendar that holds the invitation replaces it; a cancelled event
- * is sent as METHOD:CANCEL with STATUS:CANCELLED.
+ * the calendars domain's feeds use too), times in the event's own time zone (TZID + VTIMEZONE).
+ * The event's UID is stable (`<event id>@…`), each session's too (`<session id>@…`); SEQUENCE is
+ * the stored `ics_sequence` of each, raised by every change a calendar shows (time, place, title)
+ * and by a cancellation, so a calendar holding the invitation replaces it. An iTIP message
+ * (REQUEST / CANCEL) carries one UID, so the event and each session travel as their own file.
  */
 export { ICS_CONTENT_TYPE };
 
 type SessionRow = typeof eventSessions.$inferSelect;
+/** What a session's VEVENT needs (a snapshot is enough: a deleted session's CANCEL is written from one). */
+export type IcsSession = Pick<SessionRow, "id" | "title" | "description" | "startsAt" | "endsAt" | "room" | "icsSequence">;
 type IcsEvent_ = Pick<
   EventRow,
   | "id"
@@ -23,75 +26,113 @@ type IcsEvent_ = Pick<
   | "timeZone"
   | "venueName"
   | "status"
-  | "createdAt"
   | "updatedAt"
   | "contactName"
   | "contactEmail"
+  | "icsSequence"
 >;
+
+export interface IcsAttendee {
+  name: string;
+  email: string | null;
+  status: "NEEDS-ACTION" | "ACCEPTED" | "TENTATIVE" | "DECLINED";
+}
 
 export interface EventIcsOptions {
   /** REQUEST: an invitation the guest's calendar tracks; PUBLISH: a plain file (the event with the guest's picked sessions). */
   method: "REQUEST" | "PUBLISH";
   /** The guest it is for, as ATTENDEE (invitations to a named address). */
-  attendee?: { name: string; email: string | null; status: "NEEDS-ACTION" | "ACCEPTED" | "TENTATIVE" | "DECLINED" };
+  attendee?: IcsAttendee;
   /** The organizer's address when the event names no contact (the platform's sender). */
   fallbackOrganizer: string;
   /** Sessions to add as their own VEVENTs (PUBLISH only: an iTIP request carries one UID). */
-  sessions?: readonly SessionRow[];
+  sessions?: readonly IcsSession[];
   now: number;
   uidDomain: string;
 }
 
 const utc = icsUtc;
 
-/** SEQUENCE of an event: seconds from its creation to its last change (rises with every change). */
-export const icsSequence = (event: Pick<EventRow, "createdAt" | "updatedAt">) =>
-  Math.max(0, Math.floor((event.updatedAt - event.createdAt) / 1000));
+const attendees = (a: IcsAttendee | undefined) =>
+  a?.email ? [{ name: a.name, email: a.email, partstat: a.status, rsvp: a.status === "NEEDS-ACTION" }] : [];
+const organizer = (event: IcsEvent_, fallback: string) => ({ name: event.contactName, email: event.contactEmail ?? fallback });
+const zoned = (event: IcsEvent_, at: number) => ({ at, timeZone: event.timeZone });
+
+function sessionEvent(
+  event: IcsEvent_,
+  s: IcsSession,
+  opts: Pick<EventIcsOptions, "fallbackOrganizer" | "now" | "uidDomain" | "attendee">,
+  cancelled: boolean,
+): IcsEvent {
+  return {
+    uid: `${s.id}@${opts.uidDomain}`,
+    sequence: s.icsSequence,
+    stamp: opts.now,
+    start: zoned(event, s.startsAt),
+    end: zoned(event, s.endsAt),
+    summary: `${s.title} (${event.title})`,
+    description: s.description || null,
+    location: s.room ?? event.venueName,
+    organizer: organizer(event, opts.fallbackOrganizer),
+    attendees: attendees(opts.attendee),
+    status: cancelled ? "CANCELLED" : "CONFIRMED",
+  };
+}
 
 export function eventIcs(event: IcsEvent_, opts: EventIcsOptions): string {
   const cancelled = event.status === "cancelled";
   const method = cancelled && opts.method === "REQUEST" ? "CANCEL" : opts.method;
-  const status = cancelled ? "CANCELLED" : "CONFIRMED";
   const main: IcsEvent = {
     uid: `${event.id}@${opts.uidDomain}`,
-    sequence: icsSequence(event),
+    sequence: event.icsSequence,
     stamp: opts.now,
-    start: event.startsAt,
-    end: event.endsAt,
+    start: zoned(event, event.startsAt),
+    end: zoned(event, event.endsAt),
     summary: event.title,
     description: event.description || null,
     location: event.venueName,
-    organizer: { name: event.contactName, email: event.contactEmail ?? opts.fallbackOrganizer },
-    attendees: opts.attendee?.email
-      ? [
-          {
-            name: opts.attendee.name,
-            email: opts.attendee.email,
-            partstat: opts.attendee.status,
-            rsvp: opts.attendee.status === "NEEDS-ACTION",
-          },
-        ]
-      : [],
-    status,
+    organizer: organizer(event, opts.fallbackOrganizer),
+    attendees: attendees(opts.attendee),
+    status: cancelled ? "CANCELLED" : "CONFIRMED",
     lastModified: event.updatedAt,
-    extra: [`X-WR-TIMEZONE:${event.timeZone}`],
   };
-  const sessions: IcsEvent[] =
-    method === "PUBLISH"
-      ? (opts.sessions ?? []).map((s) => ({
-          uid: `${s.id}@${opts.uidDomain}`,
-          sequence: Math.max(0, Math.floor((s.updatedAt - s.createdAt) / 1000)),
-          stamp: opts.now,
-          start: s.startsAt,
-          end: s.endsAt,
-          summary: `${s.title} (${event.title})`,
-          description: s.description || null,
-          location: s.room ?? event.venueName,
-          status,
-          lastModified: s.updatedAt,
-        }))
-      : [];
-  return writeIcs({ product: "Events", method }, [main, ...sessions]);
+  const sessions =
+    method === "PUBLISH" ? (opts.sessions ?? []).map((s) => sessionEvent(event, s, { ...opts, attendee: undefined }, cancelled)) : [];
+  return writeIcs({ product: "Events", method, timeZone: event.timeZone }, [main, ...sessions]);
+}
+
+/**
+ * One session as an iTIP message to a guest who picked it: REQUEST (picked, or changed: a higher
+ * SEQUENCE replaces it) or CANCEL (deleted, dropped, or the event cancelled), with its own UID.
+ */
+export function sessionItip(
+  event: IcsEvent_,
+  session: IcsSession,
+  method: "REQUEST" | "CANCEL",
+  opts: Pick<EventIcsOptions, "fallbackOrganizer" | "now" | "uidDomain" | "attendee">,
+): string {
+  const cancelled = method === "CANCEL" || event.status === "cancelled";
+  return writeIcs({ product: "Events", method: cancelled ? "CANCEL" : "REQUEST", timeZone: event.timeZone }, [
+    sessionEvent(event, session, opts, cancelled),
+  ]);
+}
+
+export interface IcsAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
+/** An iTIP message as an email attachment (base64, as the outbox's EmailPayload and Resend take them). */
+export function itipAttachment(filename: string, ics: string): IcsAttachment {
+  const method = /\r\nMETHOD:(\w+)\r\n/.exec(ics)?.[1] ?? "PUBLISH";
+  return { filename, contentType: `${ICS_CONTENT_TYPE}; method=${method}`, content: toBase64(ics) };
+}
+
+/** The host of the API's public URL: the UIDs' domain and the fallback organizer's. */
+export function icsHost(config: { publicUrl: string }) {
+  const host = new URL(config.publicUrl).hostname;
+  return { uidDomain: host, fallbackOrganizer: `events@${host}` };
 }
 
 /** Add-to-calendar links: Google's and Outlook's "new event" pages filled with the event. */

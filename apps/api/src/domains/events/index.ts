@@ -21,6 +21,7 @@ import * as discountCodes from "./discount-codes/discount-codes.routes.js";
 import * as eventHandlers from "./events/events.handlers.js";
 import * as events from "./events/events.routes.js";
 import { CANCELLED_EVENT_TASK } from "./events/events.service.js";
+import { GUEST_CALENDAR_NOTIFICATIONS } from "./guests/guest-calendar-notices.js";
 import { GUEST_NOTIFICATIONS } from "./guests/guest-reminders.js";
 import * as guestHandlers from "./guests/guests.handlers.js";
 import * as guests from "./guests/guests.routes.js";
@@ -87,6 +88,7 @@ const router = createRouter()
   .openapi(guests.get, guestHandlers.get)
   .openapi(guests.update, guestHandlers.update)
   .openapi(guests.remove, guestHandlers.remove)
+  .openapi(guests.rotateLink, guestHandlers.rotateLink)
   .openapi(guests.history, guestHandlers.history)
   .openapi(guests.rsvp, guestHandlers.rsvp)
   .openapi(guests.approve, guestHandlers.approve)
@@ -99,6 +101,7 @@ const router = createRouter()
   .openapi(guests.updateGuestPreferences, guestHandlers.updateGuestPreferences)
   .openapi(guests.guestPushSubscribe, guestHandlers.guestPushSubscribe)
   .openapi(guests.guestPushKey, guestHandlers.guestPushKey)
+  .openapi(guests.guestPushUnsubscribe, guestHandlers.guestPushUnsubscribe)
   .openapi(sessions.listPicks, sessionHandlers.listPicks)
   .openapi(sessions.pick, sessionHandlers.pick)
   .openapi(sessions.drop, sessionHandlers.drop)
@@ -121,7 +124,7 @@ export const eventsDomain = {
   },
   errors: EVENT_ERROR_CODES,
   payments: handlePaymentEvent,
-  notifications: { ...GUEST_NOTIFICATIONS, ...SESSION_NOTIFICATIONS },
+  notifications: { ...GUEST_NOTIFICATIONS, ...GUEST_CALENDAR_NOTIFICATIONS, ...SESSION_NOTIFICATIONS },
   // Cancelling an event queues the refund of its orders (queued by the cancel itself, never by `on`).
   tasks: {
     on: async () => [],

@@ -17,8 +17,8 @@ export type Channel = (typeof CHANNELS)[number];
 export interface ResolvedNotification {
   /** People (`ptc_…`, `usr_…`, `gst_…`), the address their email goes to and the E.164 number their SMS goes to, if they have one. */
   recipients: { recipientId: string; email?: string | null; phone?: string | null }[];
-  /** The notification rendered for one recipient (their unsubscribe link in it). */
-  render(opts: { unsubscribeUrl?: string }): Rendered;
+  /** The notification rendered for one recipient (their unsubscribe link in it; their own attachments, e.g. an invitation naming them). */
+  render(opts: { unsubscribeUrl?: string; recipientId: string }): Rendered;
 }
 
 /**
@@ -121,7 +121,7 @@ export async function fanOut(deps: DeliveryDeps, fan: FanOutDeps | undefined, p:
     const link = transactional
       ? undefined
       : await unsubscribeUrl({ config: fan.config }, { orgId, recipient: r.recipientId, kind: p.kind });
-    const rendered = resolved.render({ unsubscribeUrl: link });
+    const rendered = resolved.render({ unsubscribeUrl: link, recipientId: r.recipientId });
     if (on(r.recipientId, "inbox")) {
       writes.push(
         insertWhen(

@@ -66,3 +66,24 @@ export async function unsubscribe(deps: Deps, caller: Caller, id: string): Promi
     .returning({ id: pushSubscriptions.id });
   if (gone.length === 0) throw notFound("Push subscription");
 }
+
+/**
+ * Drops the subscription of `endpoint` if it is `who`'s (a guest turning reminders off on this
+ * device, through their personal link). Another person's endpoint, or one already gone, changes
+ * nothing: the answer is the same, so it tells nothing about other subscriptions.
+ */
+export async function unsubscribeRecipientEndpoint(
+  deps: Deps,
+  who: { orgId: string; recipientId: string },
+  endpoint: string,
+): Promise<void> {
+  await deps.db
+    .delete(pushSubscriptions)
+    .where(
+      and(
+        eq(pushSubscriptions.endpoint, endpoint),
+        eq(pushSubscriptions.orgId, who.orgId),
+        eq(pushSubscriptions.recipientId, who.recipientId),
+      ),
+    );
+}

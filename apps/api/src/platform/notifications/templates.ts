@@ -71,6 +71,23 @@ export const TEMPLATES = {
       ...(d.link ? { action: { label: "Your invitation", url: d.link } } : {}),
     }),
   } satisfies Template<{ eventTitle: string; startsAt: string; venue?: string | null; link?: string }>,
+  event_changed: {
+    transactional: "it keeps an event you said you attend up to date in your calendar",
+    render: (d: { eventTitle: string; startsAt: string; venue?: string | null }) => ({
+      title: `Updated: ${d.eventTitle}`,
+      lines: [
+        `The organizer changed ${d.eventTitle}: it is now on ${d.startsAt}${d.venue ? ` at ${d.venue}` : ""}.`,
+        "The attached invitation updates it in your calendar.",
+      ],
+    }),
+  } satisfies Template<{ eventTitle: string; startsAt: string; venue?: string | null }>,
+  event_cancelled: {
+    transactional: "it tells you an event you said you attend was cancelled",
+    render: (d: { eventTitle: string; startsAt: string }) => ({
+      title: `Cancelled: ${d.eventTitle}`,
+      lines: [`${d.eventTitle} (${d.startsAt}) was cancelled.`, "The attached cancellation removes it from your calendar."],
+    }),
+  } satisfies Template<{ eventTitle: string; startsAt: string }>,
   session_changed: {
     transactional: false,
     render: (d: { sessionTitle: string; eventTitle: string; startsAt: string; room?: string | null }) => ({
@@ -122,7 +139,8 @@ export type TemplateData<K extends NotificationKind> = Parameters<(typeof TEMPLA
 
 export interface Rendered {
   inbox: { title: string; body: string; link?: string };
-  email: { subject: string; text: string; html: string };
+  /** Attachments are added by the domain that resolves the notification (e.g. an iTIP .ics naming the recipient). */
+  email: { subject: string; text: string; html: string; attachments?: { filename: string; contentType: string; content: string }[] };
   sms: string;
   push: { title: string; body: string; url?: string };
 }

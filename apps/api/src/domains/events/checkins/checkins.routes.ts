@@ -9,6 +9,7 @@ import {
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../../lib/openapi.js";
+import { LINK_GONE } from "../guests/guests.routes.js";
 
 const tags = ["Check-in"];
 const EventParams = pathIds({ eventId: "event" });
@@ -76,6 +77,8 @@ export const checkIn = createRoute({
   request: { params: ListParams, body: jsonBody(CheckinRequestSchema) },
   responses: {
     201: jsonResponse(CheckinSchema, "The check-in."),
+    // A guest's replaced link (410 `guest_link_revoked`).
+    ...LINK_GONE,
     ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });

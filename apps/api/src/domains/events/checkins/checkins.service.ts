@@ -21,7 +21,7 @@ import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { assertTicketTypesOfEvent, loadEvent } from "../access.js";
 import { enqueueCheckinsChanged } from "../events.js";
-import { linkInvalid, tokenGuestId, tokenMatches } from "../guests/guest-links.js";
+import { linkInvalid, requireToken, tokenGuestId } from "../guests/guest-links.js";
 import { isQrPayload, openQrPayload, qrPublicKey } from "../qr.js";
 
 // Check-in lists and check-ins. A list belongs to one event and admits tickets of the types it
@@ -282,7 +282,8 @@ async function checkInGuest(deps: Deps, list: CheckinListRow, token: string, act
     .from(guests)
     .where(and(eq(guests.id, tokenGuestId(token)), eq(guests.orgId, list.orgId)))
     .limit(1);
-  if (!guest || !(await tokenMatches(deps, token, guest))) throw linkInvalid();
+  if (!guest) throw linkInvalid();
+  await requireToken(deps, token, guest);
   if (guest.eventId !== list.eventId) throw new ApiError(422, "guest_not_on_list", `${guest.name} is a guest of another event.`);
   if (!list.admitsGuests) throw new ApiError(422, "guest_not_on_list", `This list (${list.name}) admits tickets only, not guests.`);
   const stillConfirmed = sql`EXISTS (SELECT 1 FROM ${guests} WHERE ${guests.id} = ${guest.id} AND ${guests.status} = 'confirmed')`;

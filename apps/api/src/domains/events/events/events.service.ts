@@ -24,8 +24,12 @@ import { withImages } from "../../../platform/uploads/index.js";
 import { calendarSourceChanged } from "../../calendars/index.js";
 import { type EventRow, eventViewer, loadEvent, loadStock, toEvent } from "../access.js";
 import { enqueueEventMessage } from "../events.js";
+import { guestCalendarsNotified } from "../guests/guest-calendar-notices.js";
 import { rescheduleReminders } from "../guests/guest-reminders.js";
 import { releaseExpiredHolds } from "../holds.js";
+
+/** What a guest's calendar shows of an event: a change to one of these is sent to them (iTIP REQUEST, SEQUENCE raised). */
+const CALENDAR_FIELDS = ["title", "description", "venueName", "timeZone", "startsAt", "endsAt", "contactName", "contactEmail"] as const;
 
 /** The events domain's task that refunds a cancelled event's orders. */
 export const CANCELLED_EVENT_TASK = "refund_cancelled_event";
@@ -48,6 +52,7 @@ async function insertEvent(deps: Deps, who: ReturnType<typeof requireOrganizer>,
   const row: EventRow = {
     id,
     orgId: who.orgId,
+    icsSequence: 0,
     status: "draft",
     title: input.title,
     description: input.description,
@@ -180,6 +185,10 @@ async function applyUpdate(deps: Deps, event: EventRow, input: UpdateEvent): Pro
     throw new ApiError(409, "event_has_sales", `${event.capacityUsed} tickets are already held or sold: the capacity cannot be lower.`);
   }
   const updatedAt = Math.max(deps.now(), event.updatedAt + 1);
+  // A change a guest's calendar shows raises the event's SEQUENCE and sends confirmed guests the new REQUEST.
+  const calendarChange = CALENDAR_FIELDS.some((k) => merged[k] !== event[k]);
+  if (calendarChange) set.icsSequence = event.icsSequence + 1;
+  const written = sql`EXISTS (SELECT 1 FROM events WHERE id = ${event.id} AND updated_at = ${updatedAt})`;
   const db = deps.db;
   const row = await guardedWrite(
     deps,
@@ -196,8 +205,9 @@ async function applyUpdate(deps: Deps, event: EventRow, input: UpdateEvent): Pro
         )
         .returning(),
       // Guest reminders follow a moved start (those for the old one would be suppressed when due).
-      ...(merged.startsAt !== event.startsAt
-        ? rescheduleReminders(deps, merged, sql`EXISTS (SELECT 1 FROM events WHERE id = ${event.id} AND updated_at = ${updatedAt})`)
+      ...(merged.startsAt !== event.startsAt ? rescheduleReminders(deps, merged, written) : []),
+      ...(calendarChange && event.status === "published"
+        ? [guestCalendarsNotified(deps, { ...merged, icsSequence: event.icsSequence + 1 }, "event_changed", written)]
         : []),
       // A calendar this event is pushed to (a sync rule of the calendars domain) gets the change.
       calendarSourceChanged(deps, event.orgId, { type: "event", id: event.id }),
@@ -227,7 +237,7 @@ export async function transitionEvent(deps: Deps, caller: Caller | null, eventId
     status: to,
     updatedAt: now,
     ...(to === "published" && event.publishedAt === null && { publishedAt: now }),
-    ...(to === "cancelled" && { cancelledAt: now }),
+    ...(to === "cancelled" && { cancelledAt: now, icsSequence: event.icsSequence + 1 }),
   };
   const view = await eventView(deps, next);
   const db = deps.db;
@@ -238,7 +248,7 @@ export async function transitionEvent(deps: Deps, caller: Caller | null, eventId
     [
       db
         .update(events)
-        .set({ status: to, updatedAt: now, publishedAt: next.publishedAt, cancelledAt: next.cancelledAt })
+        .set({ status: to, updatedAt: now, publishedAt: next.publishedAt, cancelledAt: next.cancelledAt, icsSequence: next.icsSequence })
         .where(and(eq(events.id, event.id), inArray(events.status, [...eventTransitionSources(action)]), isNull(events.cancelledAt)))
         .returning(),
       enqueueEventMessage(
@@ -260,6 +270,13 @@ export async function transitionEvent(deps: Deps, caller: Caller | null, eventId
               }),
               sql`EXISTS (SELECT 1 FROM ${events} WHERE ${events.id} = ${event.id} AND ${events.status} = 'cancelled' AND ${events.cancelledAt} = ${now})`,
               { orgId: event.orgId, now },
+            ),
+            // Confirmed guests' calendars drop it: METHOD:CANCEL with its UID and the raised SEQUENCE.
+            guestCalendarsNotified(
+              deps,
+              next,
+              "event_cancelled",
+              sql`EXISTS (SELECT 1 FROM ${events} WHERE ${events.id} = ${event.id} AND ${events.status} = 'cancelled' AND ${events.cancelledAt} = ${now})`,
             ),
           ]
         : []),

@@ -29,11 +29,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** A property's content line, unfolded (RFC 5545 folds lines longer than 75 octets). */
-const field = (ics: string, name: string) =>
-  ics
-    .replaceAll("\r\n ", "")
-    .split("\r\n")
-    .find((l) => l.startsWith(`${name}:`) || l.startsWith(`${name};`));
+const field = (ics: string, name: string) => {
+  const lines = ics.replaceAll("\r\n ", "").split("\r\n");
+  // The calendar's own lines, then the event's (skipping the VTIMEZONE's DTSTARTs).
+  const own = (l: string) => l.startsWith(`${name}:`) || l.startsWith(`${name};`);
+  return lines.slice(lines.indexOf("BEGIN:VEVENT")).find(own) ?? lines.find(own);
+};
 
 describe(".ics invitations", () => {
   it("the invitation email carries the event as METHOD:REQUEST with a stable UID, the guest as attendee, and a SEQUENCE that rises with changes", async () => {
@@ -52,7 +53,8 @@ describe(".ics invitations", () => {
     expect(field(ics, "METHOD")).toBe("METHOD:REQUEST");
     expect(field(ics, "UID")).toBe(`UID:${event.id}@api.test`);
     expect(field(ics, "SUMMARY")).toBe("SUMMARY:Wedding\\; party\\, v2");
-    expect(field(ics, "DTSTART")).toBe("DTSTART:20300702T193000Z");
+    // In the event's own zone (Europe/Lisbon, UTC+1 in July), with its VTIMEZONE.
+    expect(field(ics, "DTSTART")).toBe("DTSTART;TZID=Europe/Lisbon:20300702T203000");
     expect(field(ics, "ATTENDEE")).toContain(`PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${to}`);
     const firstSequence = Number(field(ics, "SEQUENCE")!.split(":")[1]);
     // The organizer moves the event a little later: the guest's "yes" confirmation has the same UID and a higher SEQUENCE.
@@ -65,7 +67,7 @@ describe(".ics invitations", () => {
     const [confirmed] = await outboxEmails(t, to, "rsvp_confirmed");
     const again = fromBase64(confirmed!.attachments![0]!.content);
     expect(field(again, "UID")).toBe(`UID:${event.id}@api.test`);
-    expect(field(again, "DTEND")).toBe("DTEND:20300702T230000Z");
+    expect(field(again, "DTEND")).toBe("DTEND;TZID=Europe/Lisbon:20300703T000000");
     expect(Number(field(again, "SEQUENCE")!.split(":")[1])).toBeGreaterThan(firstSequence);
   });
 

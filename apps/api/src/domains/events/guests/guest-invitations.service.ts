@@ -9,7 +9,7 @@ import type { Caller, Deps } from "../../../lib/types.js";
 import type { EventRow } from "../access.js";
 import { guestToken, invitationLink } from "./guest-links.js";
 import { organizerEvent } from "./guests.service.js";
-import { deadlineOf, ensureSettings, type GuestRow, icsAttachment, type SettingsRow } from "./rsvp.js";
+import { deadlineOf, ensureSettings, type GuestRow, icsAttachment, picksOf, type SettingsRow } from "./rsvp.js";
 
 const PARTSTAT = { confirmed: "ACCEPTED", maybe: "TENTATIVE", declined: "DECLINED" } as const;
 
@@ -71,13 +71,17 @@ async function send(
             subject: kind === "invitation" ? `Invitation: ${event.title}` : `Reminder: ${event.title}`,
             text: `Hello ${g.name},\n\n${lead}\n\nPlease answer by ${deadline}: ${link}\n`,
             // The event as a calendar invitation (iTIP REQUEST) naming the guest, so it lands in their calendar.
-            attachments: [
-              icsAttachment(deps, event, {
+            // With the sessions a confirmed guest picked, each its own REQUEST.
+            attachments: icsAttachment(
+              deps,
+              event,
+              {
                 name: g.name,
                 email: g.email,
                 status: g.status in PARTSTAT ? PARTSTAT[g.status as keyof typeof PARTSTAT] : "NEEDS-ACTION",
-              }),
-            ],
+              },
+              g.status === "confirmed" ? await picksOf(deps, g.id) : [],
+            ),
             template,
             data,
           }),

@@ -7,8 +7,8 @@ import { resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type EventRow, loadEvent } from "../access.js";
-import { calendarLinks, eventIcs } from "../ics.js";
-import { guestToken, linkInvalid, tokenGuestId, tokenMatches } from "./guest-links.js";
+import { calendarLinks, eventIcs, icsHost } from "../ics.js";
+import { guestToken, linkInvalid, requireToken, tokenGuestId } from "./guest-links.js";
 import { answerChange, checkAnswers, phoneOf, view } from "./guests.service.js";
 import { changeGuest, deadlineOf, ensureSettings, type GuestRow, plusOneLimit, type SettingsRow } from "./rsvp.js";
 
@@ -20,7 +20,10 @@ import { changeGuest, deadlineOf, ensureSettings, type GuestRow, plusOneLimit, t
 
 // --- The guest's own link ---------------------------------------------------------------------
 
-/** The guest a token names, on this event, or 404 `guest_link_invalid` (another event's token, a revoked or forged one). */
+/**
+ * The guest a token names, on this event, or 404 `guest_link_invalid` (another event's token, a
+ * forged one), or 410 `guest_link_revoked` (a link the organizer replaced).
+ */
 export async function guestOfToken(
   deps: Deps,
   eventId: string,
@@ -31,9 +34,10 @@ export async function guestOfToken(
     .from(guests)
     .where(eq(guests.id, tokenGuestId(token)))
     .limit(1);
-  if (!found || found.eventId !== eventId || !(await tokenMatches(deps, token, found))) throw linkInvalid();
+  if (!found || found.eventId !== eventId) throw linkInvalid();
   const [event] = await deps.db.select().from(events).where(eq(events.id, eventId)).limit(1);
   if (!event || event.status === "draft" || event.status === "unpublished") throw linkInvalid();
+  await requireToken(deps, token, found);
   return { event, guest: found, settings: await ensureSettings(deps, event) };
 }
 
@@ -97,14 +101,7 @@ export async function invitationCalendar(deps: Deps, eventId: string, token: str
     .innerJoin(eventSessions, eq(eventSessions.id, sessionSignups.sessionId))
     .where(eq(sessionSignups.guestId, guest.id))
     .orderBy(asc(eventSessions.startsAt));
-  const host = new URL(deps.config.publicUrl).hostname;
-  return eventIcs(event, {
-    method: "PUBLISH",
-    fallbackOrganizer: `events@${host}`,
-    sessions: sessions.map((r) => r.s),
-    now: deps.now(),
-    uidDomain: host,
-  });
+  return eventIcs(event, { method: "PUBLISH", ...icsHost(deps.config), sessions: sessions.map((r) => r.s), now: deps.now() });
 }
 
 /** A guest answers through their personal link: yes / maybe / no with plus-ones, until the deadline. */

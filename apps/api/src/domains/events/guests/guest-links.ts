@@ -26,6 +26,28 @@ export async function guestToken(deps: Pick<Deps, "config">, guest: { id: string
 export const linkInvalid = () =>
   new ApiError(404, "guest_link_invalid", "This invitation link is not valid for this event (it may have been cut, changed or replaced).");
 
+export const linkRevoked = () =>
+  new ApiError(
+    410,
+    "guest_link_revoked",
+    "This invitation link was replaced by the organizer: use the newest invitation you received, or ask the organizer to send it again.",
+  );
+
+/** How many replaced links of a guest are still recognised as such (410), not as forged (404). */
+const REVOKED_RECOGNISED = 20;
+
+/**
+ * Checks `token` against `guest`'s current link: a link the organizer replaced (one of the guest's
+ * last 20) answers 410 `guest_link_revoked`, anything else that does not match 404 `guest_link_invalid`.
+ */
+export async function requireToken(deps: Pick<Deps, "config">, token: string, guest: { id: string; tokenVersion: number }): Promise<void> {
+  if (await tokenMatches(deps, token, guest)) return;
+  for (let v = guest.tokenVersion - 1; v >= Math.max(0, guest.tokenVersion - REVOKED_RECOGNISED); v--) {
+    if (await tokenMatches(deps, token, { id: guest.id, tokenVersion: v })) throw linkRevoked();
+  }
+  throw linkInvalid();
+}
+
 /** The guest id a token names, once its signature is checked against the guest's current token version. */
 export function tokenGuestId(token: string): string {
   const [id] = token.split(".");

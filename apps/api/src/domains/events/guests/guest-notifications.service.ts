@@ -1,6 +1,12 @@
 import type { CreatePushSubscription, NotificationPreferences, PushSubscriptionInfo, UpdateNotificationPreferences } from "@gatherkit/core";
 import type { Deps } from "../../../lib/types.js";
-import { preferencesOf, pushKey, subscribeRecipient, updatePreferencesOf } from "../../../platform/notifications/index.js";
+import {
+  preferencesOf,
+  pushKey,
+  subscribeRecipient,
+  unsubscribeRecipientEndpoint,
+  updatePreferencesOf,
+} from "../../../platform/notifications/index.js";
 import { guestOfToken } from "./guest-link.service.js";
 
 /**
@@ -34,6 +40,11 @@ export async function subscribeGuestPush(
   input: CreatePushSubscription,
 ): Promise<PushSubscriptionInfo> {
   return subscribeRecipient(deps, await recipient(deps, eventId, token), input);
+}
+
+/** Stops pushes to this browser for the guest (their link): its subscription, named by endpoint, is deleted. */
+export async function unsubscribeGuestPush(deps: Deps, eventId: string, token: string, endpoint: string): Promise<void> {
+  await unsubscribeRecipientEndpoint(deps, await recipient(deps, eventId, token), endpoint);
 }
 
 /** The VAPID public key, for a guest's link (a guest has no other credential to ask `GET /v1/push/key` with). */

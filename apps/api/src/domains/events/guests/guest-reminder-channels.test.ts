@@ -176,6 +176,47 @@ describe("reminders by SMS and push", () => {
     expect(pushedTo("/s/hal")).toHaveLength(1);
   });
 
+  it("a guest stops pushes on one browser by its endpoint (their link); their other browser and other guests' stay subscribed", async () => {
+    const event = await newEvent(t, a, {
+      title: "Unsubscribe night",
+      startsAt: "2034-06-01T17:00:00.000Z",
+      endsAt: "2034-06-01T20:00:00.000Z",
+    });
+    const session = expectStatus<{ id: string }>(
+      await call(t, "POST", `/v1/events/${event.id}/sessions`, {
+        token: a.secretKey,
+        body: { title: "Karaoke", startsAt: event.startsAt, endsAt: new Date(Date.parse(event.startsAt) + HOUR).toISOString() },
+      }),
+      201,
+    );
+    const ivy = await newGuest(t, a, event, { name: "Ivy" });
+    const jo = await newGuest(t, a, event, { name: "Jo" });
+    for (const [g, paths] of [
+      [ivy, ["/s/ivy-phone", "/s/ivy-laptop"]],
+      [jo, ["/s/jo"]],
+    ] as const) {
+      expectStatus(await answer(t, event, g.token, { answer: "yes" }), 200);
+      expectStatus(await call(t, "POST", link(event.id, g.token, "/sessions"), { body: { sessionId: session.id } }), 200);
+      for (const path of paths) {
+        expectStatus(
+          await call(t, "POST", link(event.id, g.token, "/push-subscriptions"), { body: subscription(`${pushService.url}${path}`) }),
+          201,
+        );
+      }
+    }
+    const off = (token: string, path: string) =>
+      call(t, "DELETE", link(event.id, token, `/push-subscriptions?endpoint=${encodeURIComponent(`${pushService.url}${path}`)}`));
+    expectStatus(await off(ivy.token, "/s/ivy-phone"), 204);
+    expectStatus(await off(ivy.token, "/s/ivy-phone"), 204); // again: nothing left to drop, the same answer
+    expectStatus(await off(ivy.token, "/s/jo"), 204); // Jo's browser is not Ivy's to drop: left alone
+    expectProblem(await call(t, "DELETE", link(event.id, ivy.token, "/push-subscriptions?endpoint=nope")), 400, "validation_failed");
+    expectStatus(await call(t, "DELETE", `/v1/events/${event.id}/sessions/${session.id}`, { token: a.secretKey }), 204);
+    await settle();
+    expect(pushedTo("/s/ivy-phone")).toEqual([]);
+    expect(pushedTo("/s/ivy-laptop")).toHaveLength(1);
+    expect(pushedTo("/s/jo")).toHaveLength(1);
+  });
+
   it("a guest's link sets only that guest's preferences; a forged or another event's token is 404, a push endpoint not on a push service 422", async () => {
     const event = await newEvent(t, a);
     const elsewhere = await newEvent(t, other);

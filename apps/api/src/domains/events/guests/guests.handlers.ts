@@ -35,6 +35,11 @@ export const remove: AppRouteHandler<R.RemoveRoute> = async (c) => {
   return c.body(null, 204);
 };
 
+export const rotateLink: AppRouteHandler<R.RotateLinkRoute> = async (c) => {
+  const { eventId, guestId } = c.req.valid("param");
+  return c.json(await service.rotateGuestLink(c.var.deps, c.var.caller, eventId, guestId), 200);
+};
+
 export const history: AppRouteHandler<R.HistoryRoute> = async (c) => {
   const { eventId, guestId } = c.req.valid("param");
   return c.json(await service.guestHistory(c.var.deps, c.var.caller, eventId, guestId), 200);
@@ -110,6 +115,12 @@ export const updateGuestPreferences: AppRouteHandler<R.UpdateGuestPreferencesRou
 export const guestPushSubscribe: AppRouteHandler<R.GuestPushSubscribeRoute> = async (c) => {
   const { eventId, guestToken } = c.req.valid("param");
   return c.json(await guestNotifications.subscribeGuestPush(c.var.deps, eventId, guestToken, c.req.valid("json")), 201);
+};
+
+export const guestPushUnsubscribe: AppRouteHandler<R.GuestPushUnsubscribeRoute> = async (c) => {
+  const { eventId, guestToken } = c.req.valid("param");
+  await guestNotifications.unsubscribeGuestPush(c.var.deps, eventId, guestToken, c.req.valid("query").endpoint);
+  return c.body(null, 204);
 };
 
 export const guestPushKey: AppRouteHandler<R.GuestPushKeyRoute> = async (c) => {

@@ -9,6 +9,8 @@ import {
   ImportReportSchema,
   InvitationSchema,
   NotificationPreferencesSchema,
+  ProblemSchema,
+  PushEndpointQuerySchema,
   PushKeySchema,
   PushSubscriptionSchema,
   RegisterSchema,
@@ -36,6 +38,14 @@ export const TokenParams = EventParams.extend({
     .regex(/^gst_[0-9a-z]{8,40}\.[0-9a-f]{32}$/, "must be a guest token from an invitation link")
     .openapi({ param: { name: "guestToken", in: "path" }, example: "gst_0123456789abcdefghjk.0123456789abcdef0123456789abcdef" }),
 });
+
+/** A guest-token route's answer to a link the organizer replaced (rotated). */
+export const LINK_GONE = {
+  410: {
+    description: "The guest's link was replaced by the organizer (`guest_link_revoked`): the newest invitation carries the current one.",
+    content: { "application/problem+json": { schema: ProblemSchema } },
+  },
+} as const;
 
 export const getSettings = createRoute({
   method: "get",
@@ -130,6 +140,20 @@ export const remove = createRoute({
   responses: { 204: { description: "Removed." }, ...pickProblems(400, 401, 403, 404, 409) },
 });
 export type RemoveRoute = typeof remove;
+
+export const rotateLink = createRoute({
+  method: "post",
+  path: "/v1/events/{eventId}/guests/{guestId}/rotate-link",
+  operationId: "events.guests.rotateLink",
+  tags,
+  summary: "Revoke a guest's personal link and make a new one",
+  description:
+    "Organizers. Every link the guest was sent stops working at once: their token answers 410 `guest_link_revoked` on every guest-token route (invitation, RSVP, calendar file, sessions, notification settings, push, check-in). The answer carries the new token and link, which reach the guest only when the invitation is sent again (`POST /v1/events/{eventId}/guest-invitations` with `guestIds`). The guest's answer, picks and history are kept.",
+  security: security.organizer,
+  request: { params: GuestParams },
+  responses: { 200: jsonResponse(GuestWithLinkSchema, "The guest with their new link."), ...pickProblems(400, 401, 403, 404, 409) },
+});
+export type RotateLinkRoute = typeof rotateLink;
 
 export const history = createRoute({
   method: "get",
@@ -238,7 +262,7 @@ export const invitation = createRoute({
     "The guest token is the credential: it reads this guest's invitation only. A token of another event, a revoked or a forged one answers 404 `guest_link_invalid`.",
   security: [],
   request: { params: TokenParams },
-  responses: { 200: jsonResponse(InvitationSchema, "The invitation."), ...pickProblems(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(InvitationSchema, "The invitation."), ...LINK_GONE, ...pickProblems(400, 401, 403, 404) },
 });
 export type InvitationRoute = typeof invitation;
 
@@ -254,6 +278,7 @@ export const answer = createRoute({
   request: { params: TokenParams, body: jsonBody(RsvpSchema) },
   responses: {
     200: jsonResponse(InvitationSchema, "The invitation as answered."),
+    ...LINK_GONE,
     ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
@@ -302,6 +327,7 @@ export const calendar = createRoute({
   request: { params: TokenParams },
   responses: {
     200: { description: "The calendar file.", content: { "text/calendar": { schema: z.string() } } },
+    ...LINK_GONE,
     ...pickProblems(400, 401, 403, 404),
   },
 });
@@ -317,7 +343,7 @@ export const guestPreferences = createRoute({
     "Every kind of notification and the channels (inbox, email, SMS, push) it reaches this guest on — e.g. `event_reminder`, sent before the event by email, SMS (to the guest's phone number) and push (to the browsers the guest subscribed).",
   security: [],
   request: { params: TokenParams },
-  responses: { 200: jsonResponse(NotificationPreferencesSchema, "The preferences."), ...pickProblems(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(NotificationPreferencesSchema, "The preferences."), ...LINK_GONE, ...pickProblems(400, 401, 403, 404) },
 });
 export type GuestPreferencesRoute = typeof guestPreferences;
 
@@ -333,6 +359,7 @@ export const updateGuestPreferences = createRoute({
   request: { params: TokenParams, body: jsonBody(UpdateNotificationPreferencesSchema) },
   responses: {
     200: jsonResponse(NotificationPreferencesSchema, "The preferences after."),
+    ...LINK_GONE,
     ...pickProblems(400, 401, 403, 404, 413, 415, 422),
   },
 });
@@ -348,9 +375,27 @@ export const guestPushSubscribe = createRoute({
     "Send what `PushSubscription.toJSON()` gives (the VAPID key is `GET …/invitation/{guestToken}/push-key`). The guest's reminders are then also pushed to it. The endpoint must be on a known push service (422 `push_endpoint_not_allowed`); 404 `push_not_configured` when this API sends no web push.",
   security: [],
   request: { params: TokenParams, body: jsonBody(CreatePushSubscriptionSchema) },
-  responses: { 201: jsonResponse(PushSubscriptionSchema, "The subscription."), ...pickProblems(400, 401, 403, 404, 413, 415, 422) },
+  responses: {
+    201: jsonResponse(PushSubscriptionSchema, "The subscription."),
+    ...LINK_GONE,
+    ...pickProblems(400, 401, 403, 404, 413, 415, 422),
+  },
 });
 export type GuestPushSubscribeRoute = typeof guestPushSubscribe;
+
+export const guestPushUnsubscribe = createRoute({
+  method: "delete",
+  path: "/v1/events/{eventId}/invitation/{guestToken}/push-subscriptions",
+  operationId: "events.invitation.pushUnsubscribe",
+  tags,
+  summary: "Stop a guest's notifications on this browser (guest token)",
+  description:
+    "Deletes the guest's push subscription whose `endpoint` is given (what `PushSubscription.endpoint` says): nothing more is pushed to that browser. Answers 204 whether or not it was there (another guest's endpoint is left alone); call `PushSubscription.unsubscribe()` in the browser too.",
+  security: [],
+  request: { params: TokenParams, query: PushEndpointQuerySchema },
+  responses: { 204: { description: "Not subscribed (any more)." }, ...LINK_GONE, ...pickProblems(400, 401, 403, 404) },
+});
+export type GuestPushUnsubscribeRoute = typeof guestPushUnsubscribe;
 
 export const guestPushKey = createRoute({
   method: "get",
@@ -362,6 +407,6 @@ export const guestPushKey = createRoute({
     "Pass `publicKey` as `applicationServerKey` to `registration.pushManager.subscribe`, then send the subscription to `…/push-subscriptions`. 404 `push_not_configured` when this API sends no web push.",
   security: [],
   request: { params: TokenParams },
-  responses: { 200: jsonResponse(PushKeySchema, "The VAPID public key."), ...pickProblems(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(PushKeySchema, "The VAPID public key."), ...LINK_GONE, ...pickProblems(400, 401, 403, 404) },
 });
 export type GuestPushKeyRoute = typeof guestPushKey;

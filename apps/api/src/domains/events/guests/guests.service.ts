@@ -231,6 +231,28 @@ export async function getGuest(deps: Deps, caller: Caller | null, eventId: strin
   return withLink(deps, await ensureSettings(deps, event), await loadGuest(deps, event, guestId));
 }
 
+/**
+ * Revokes a guest's personal link and makes a new one (organizers): the token version moves on, so
+ * every link sent before answers 410 `guest_link_revoked`; the new one reaches the guest when the
+ * invitation is sent again. The answer (the new link) is sealed with the write, so a retry of the
+ * same request gets the same link rather than revoking it too.
+ */
+export async function rotateGuestLink(deps: Deps, caller: Caller | null, eventId: string, guestId: string): Promise<GuestWithLink> {
+  const event = await organizerEvent(deps, caller, eventId);
+  const settings = await ensureSettings(deps, event);
+  const row = await loadGuest(deps, event, guestId);
+  const next = { ...row, tokenVersion: row.tokenVersion + 1 };
+  const answer = await withLink(deps, settings, next);
+  answerOnCommit(deps, 200, answer);
+  const [done] = await deps.db
+    .update(guests)
+    .set({ tokenVersion: next.tokenVersion })
+    .where(and(eq(guests.id, row.id), eq(guests.tokenVersion, row.tokenVersion)))
+    .returning({ id: guests.id });
+  if (!done) throw conflict("This guest's link was replaced meanwhile: read the guest again for the current one.");
+  return answer;
+}
+
 /** Edits a guest's details (organizers). A lower plus-one limit does not shorten an answer already given. */
 export async function updateGuest(
   deps: Deps,

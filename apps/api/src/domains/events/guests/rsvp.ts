@@ -9,7 +9,7 @@ import { toIso } from "../../../lib/time.js";
 import type { Deps } from "../../../lib/types.js";
 import { calendarSourceChanged } from "../../calendars/index.js";
 import type { EventRow } from "../access.js";
-import { type EventIcsOptions, eventIcs, ICS_CONTENT_TYPE, toBase64 } from "../ics.js";
+import { eventIcs, type IcsAttachment, type IcsAttendee, type IcsSession, icsHost, itipAttachment, sessionItip } from "../ics.js";
 
 /**
  * The RSVP engine: every change of a guest's status goes through `changeGuest`, one `db.batch`
@@ -90,20 +90,35 @@ function historyOf(deps: Deps, writeId: string, by: ChangedBy, now: number) {
 }
 
 /**
- * An event's .ics as an email attachment: an iTIP REQUEST (the guest's calendar keeps it and
- * replaces it on updates), with the guest as ATTENDEE when given.
+ * A confirmed guest's calendar invitations as email attachments: the event as an iTIP REQUEST
+ * (the guest's calendar keeps it and replaces it on updates; CANCEL once the event is cancelled),
+ * with the guest as ATTENDEE when given, and each of their picked sessions as its own REQUEST (an
+ * iTIP message carries one UID) — at most 4, the outbox's limit being 5 files per email.
  */
-export function icsAttachment(deps: Deps, event: EventRow, attendee?: EventIcsOptions["attendee"]) {
-  const host = new URL(deps.config.publicUrl).hostname;
-  const content = eventIcs(event, { method: "REQUEST", attendee, fallbackOrganizer: `events@${host}`, now: deps.now(), uidDomain: host });
-  return {
-    filename: "invite.ics",
-    contentType: `${ICS_CONTENT_TYPE}; method=${event.status === "cancelled" ? "CANCEL" : "REQUEST"}`,
-    // Attachments travel base64 (the outbox's EmailPayload), as Resend takes them.
-    content: toBase64(content),
-  };
+export function icsAttachment(
+  deps: Pick<Deps, "config" | "now">,
+  event: EventRow,
+  attendee?: IcsAttendee,
+  sessions: readonly IcsSession[] = [],
+): IcsAttachment[] {
+  const common = { ...icsHost(deps.config), now: deps.now(), attendee };
+  return [
+    itipAttachment("invite.ics", eventIcs(event, { method: "REQUEST", ...common })),
+    ...sessions.slice(0, 4).map((s) => itipAttachment(`session-${s.id}.ics`, sessionItip(event, s, "REQUEST", common))),
+  ];
 }
-type Attachment = ReturnType<typeof icsAttachment>;
+type Attachment = IcsAttachment;
+
+/** The sessions a guest picked, in time order (what their invitations carry). */
+export async function picksOf(deps: Deps, guestId: string): Promise<(typeof eventSessions.$inferSelect)[]> {
+  const rows = await deps.db
+    .select({ s: eventSessions })
+    .from(sessionSignups)
+    .innerJoin(eventSessions, eq(eventSessions.id, sessionSignups.sessionId))
+    .where(eq(sessionSignups.guestId, guestId))
+    .orderBy(eventSessions.startsAt, eventSessions.id);
+  return rows.map((r) => r.s);
+}
 
 /** A new outbox id made by SQL, for messages inserted by `INSERT … SELECT`. */
 const sqlOutboxId = sql`'obx_' || lower(hex(randomblob(10)))`;
@@ -144,7 +159,15 @@ function when(event: EventRow): string {
 }
 
 /** The notifications of a guest's new status, when it is news to them (the waitlist moved, the organizer decided). */
-export function statusNotifications(deps: Deps, writeId: string, event: EventRow, by: ChangedBy): BatchItem<"sqlite">[] {
+export function statusNotifications(
+  deps: Deps,
+  writeId: string,
+  event: EventRow,
+  by: ChangedBy,
+  /** The guest this write changes (unknown for those the waitlist moves up) and their picked sessions, for their confirmation's invitations. */
+  guest?: { attendee: IcsAttendee; sessions: readonly IcsSession[] },
+): BatchItem<"sqlite">[] {
+  const invitations = icsAttachment(deps, event, guest?.attendee, guest?.sessions);
   const on = `${event.title} on ${when(event)}`;
   if (by === "waitlist") {
     return notifyIf(
@@ -155,7 +178,7 @@ export function statusNotifications(deps: Deps, writeId: string, event: EventRow
       `You're in: ${event.title}`,
       sql`${`A place opened up: you are now confirmed for ${on}.`}`,
       "rsvp_waitlist_promoted",
-      [icsAttachment(deps, event)],
+      invitations,
     );
   }
   if (by === "organizer") {
@@ -168,7 +191,7 @@ export function statusNotifications(deps: Deps, writeId: string, event: EventRow
         `You're confirmed: ${event.title}`,
         sql`${`Your place at ${on} is confirmed.`}`,
         "rsvp_approved",
-        [icsAttachment(deps, event)],
+        invitations,
       ),
       ...notifyIf(
         deps,
@@ -199,7 +222,7 @@ export function statusNotifications(deps: Deps, writeId: string, event: EventRow
     `You're confirmed: ${event.title}`,
     sql`${`See you at ${on}. The attached invitation adds it to your calendar and keeps it up to date.`}`,
     "rsvp_confirmed",
-    [icsAttachment(deps, event)],
+    invitations,
   );
 }
 
@@ -343,7 +366,10 @@ export async function changeGuest(deps: Deps, event: EventRow, guest: GuestRow, 
       counter,
       update,
       historyOf(deps, writeId, change.by, now),
-      ...statusNotifications(deps, writeId, event, change.by),
+      ...statusNotifications(deps, writeId, event, change.by, {
+        attendee: { name: guest.name, email: guest.email, status: "ACCEPTED" },
+        sessions: wantsSeat && guest.status === "confirmed" ? await picksOf(deps, guest.id) : [],
+      }),
       ...promoteWaitlist(deps, event, Math.min(freed, 10)),
       ...releasePicks(deps, guest.id, notConfirmed(guest.id)),
       headcountChanged(deps, event),

@@ -9,7 +9,7 @@ import {
 } from "@gatherkit/core";
 import { createRoute } from "@hono/zod-openapi";
 import { jsonBody, jsonResponse, pathIds, pickProblems, security } from "../../../lib/openapi.js";
-import { TokenParams } from "../guests/guests.routes.js";
+import { LINK_GONE, TokenParams } from "../guests/guests.routes.js";
 
 const tags = ["Agenda"];
 const EventParams = pathIds({ eventId: "event" });
@@ -90,7 +90,7 @@ export const listPicks = createRoute({
   description: "The sessions the guest picked, in time order.",
   security: [],
   request: { params: TokenParams },
-  responses: { 200: jsonResponse(PersonalAgendaSchema, "The guest's sessions."), ...pickProblems(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(PersonalAgendaSchema, "The guest's sessions."), ...LINK_GONE, ...pickProblems(400, 401, 403, 404) },
 });
 export type ListPicksRoute = typeof listPicks;
 
@@ -106,6 +106,7 @@ export const pick = createRoute({
   request: { params: TokenParams, body: jsonBody(SessionPickSchema) },
   responses: {
     200: jsonResponse(EventSessionSchema, "The session, with its sign-ups."),
+    ...LINK_GONE,
     ...pickProblems(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
@@ -120,6 +121,6 @@ export const drop = createRoute({
   description: "Gives the place back; dropping a session one has not picked changes nothing.",
   security: [],
   request: { params: TokenParams.extend({ sessionId: EventSessionId.openapi({ param: { name: "sessionId", in: "path" } }) }) },
-  responses: { 204: { description: "Dropped." }, ...pickProblems(400, 401, 403, 404) },
+  responses: { 204: { description: "Dropped." }, ...LINK_GONE, ...pickProblems(400, 401, 403, 404) },
 });
 export type DropRoute = typeof drop;

@@ -1,17 +1,19 @@
 import { type CreateEventSession, type EventSession, newId, type UpdateEventSession } from "@gatherkit/core";
 import { eventSessions, guests, sessionSignups } from "@gatherkit/db";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import { answerOnCommit, rerunOnRetry } from "../../../lib/idempotent-writes.js";
-import { deliverSoon } from "../../../lib/outbox.js";
+import { deliverSoon, email, enqueueWhen } from "../../../lib/outbox.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { type EventRow, loadEvent } from "../access.js";
 import { enqueueEventMessage, enqueueRoomRow, eventRoom } from "../events.js";
 import { guestOfToken } from "../guests/guest-link.service.js";
+import { icsHost, itipAttachment, sessionItip } from "../ics.js";
 import { pickersNotified } from "./session-notices.js";
 
 type SessionRow = typeof eventSessions.$inferSelect;
@@ -85,6 +87,7 @@ export async function createSession(deps: Deps, caller: Caller | null, eventId: 
     speakers: input.speakers,
     capacity: input.capacity,
     signedUp: 0,
+    icsSequence: 0,
     createdAt: now,
     updatedAt: now,
   };
@@ -145,6 +148,8 @@ export async function updateSession(
         ...(input.track !== undefined && { track: input.track }),
         ...(input.speakers !== undefined && { speakers: input.speakers }),
         ...(input.capacity !== undefined && { capacity: input.capacity }),
+        // A change the pickers' calendars show raises the session's SEQUENCE (their REQUEST replaces the old copy).
+        ...(noticeable && { icsSequence: row.icsSequence + 1 }),
         startsAt,
         endsAt,
         updatedAt,
@@ -158,7 +163,25 @@ export async function updateSession(
       )
       .returning(),
     agendaChanged(deps, event, row.id, sql`(SELECT signed_up FROM event_sessions WHERE id = ${row.id})`, written),
-    ...(noticeable ? [pickersNotified(deps, event, "session_changed", { id: row.id, title, startsAt, room }, written)] : []),
+    ...(noticeable
+      ? [
+          pickersNotified(
+            deps,
+            event,
+            "session_changed",
+            {
+              id: row.id,
+              title,
+              description: input.description ?? row.description,
+              startsAt,
+              endsAt,
+              room,
+              icsSequence: row.icsSequence + 1,
+            },
+            written,
+          ),
+        ]
+      : []),
   ]);
   if (!done) {
     const now = await loadSession(deps, event, sessionId);
@@ -201,7 +224,8 @@ export async function deleteSession(deps: Deps, caller: Caller | null, eventId: 
   // Who picked it is read (for their notice) before the picks go with it: their personal agenda
   // and calendar file no longer list it.
   await db.batch([
-    pickersNotified(deps, event, "session_cancelled", row, sql`1`),
+    // Their CANCEL outranks every REQUEST they had (a higher SEQUENCE, the same UID).
+    pickersNotified(deps, event, "session_cancelled", { ...row, icsSequence: row.icsSequence + 1 }, sql`1`),
     db.delete(sessionSignups).where(eq(sessionSignups.sessionId, row.id)),
     db.delete(eventSessions).where(eq(eventSessions.id, row.id)),
     agendaChanged(deps, event, row.id, null),
@@ -210,6 +234,32 @@ export async function deleteSession(deps: Deps, caller: Caller | null, eventId: 
 }
 
 // --- A guest's picks (their personal link) ------------------------------------------------------
+
+/** The email that puts a picked session in the guest's calendar (REQUEST) or takes a dropped one out (CANCEL), when `when` holds. */
+function sessionMail(
+  deps: Deps,
+  event: EventRow,
+  session: SessionRow,
+  guest: { id: string; name: string; email: string | null },
+  method: "REQUEST" | "CANCEL",
+  when: SQL,
+): BatchItem<"sqlite">[] {
+  if (!guest.email) return [];
+  const ics = sessionItip(event, session, method, {
+    ...icsHost(deps.config),
+    now: deps.now(),
+    attendee: { name: guest.name, email: guest.email, status: "ACCEPTED" },
+  });
+  const message = email({
+    to: guest.email,
+    subject: `${method === "REQUEST" ? "On your agenda" : "Off your agenda"}: ${session.title} (${event.title})`,
+    text: `Hello ${guest.name},\n\n"${session.title}" ${method === "REQUEST" ? "is on" : "is no longer on"} your agenda for ${event.title}. The attached invitation ${method === "REQUEST" ? "adds it to" : "removes it from"} your calendar.\n`,
+    attachments: [itipAttachment(`session-${session.id}.ics`, ics)],
+    template: method === "REQUEST" ? "session_picked" : "session_dropped",
+    data: { eventId: event.id, guestId: guest.id, sessionId: session.id },
+  });
+  return [enqueueWhen(deps.db, message, when, { orgId: event.orgId, now: deps.now() })];
+}
 
 /** The sessions a guest picked, in time order. */
 export async function pickedSessions(deps: Deps, guestId: string): Promise<SessionRow[]> {
@@ -256,10 +306,11 @@ export async function pickSession(deps: Deps, eventId: string, token: string, se
         sql`NOT EXISTS (${overlapping})`,
       ),
     );
+  const pickId = newId("sessionSignup");
   const pick = insertWhen(
     db,
     sessionSignups,
-    { id: newId("sessionSignup"), orgId: event.orgId, eventId: event.id, sessionId: session.id, guestId: guest.id, createdAt: deps.now() },
+    { id: pickId, orgId: event.orgId, eventId: event.id, sessionId: session.id, guestId: guest.id, createdAt: deps.now() },
     sql`changes() > 0`,
   ).returning({ id: sessionSignups.id });
   // Picking a session one has answers it again: a retry after a crash runs again.
@@ -270,6 +321,8 @@ export async function pickSession(deps: Deps, eventId: string, token: string, se
       counter,
       pick,
       agendaChanged(deps, event, session.id, sql`(SELECT signed_up FROM event_sessions WHERE id = ${session.id})`, sql`changes() > 0`),
+      // The session lands in the guest's calendar as its own iTIP REQUEST, once the pick is written.
+      ...sessionMail(deps, event, session, guest, "REQUEST", sql`EXISTS (SELECT 1 FROM session_signups WHERE id = ${pickId})`),
     ],
     {
       written: ([, rows]) => (rows[0] ? true : undefined),
@@ -310,11 +363,14 @@ export async function dropSession(deps: Deps, eventId: string, token: string, se
   await db.batch([
     db
       .update(eventSessions)
-      .set({ signedUp: sql`${eventSessions.signedUp} - 1` })
+      .set({ signedUp: sql`${eventSessions.signedUp} - 1`, icsSequence: sql`${eventSessions.icsSequence} + 1` })
       .where(and(eq(eventSessions.id, session.id), picked)),
     db
       .delete(sessionSignups)
       .where(and(eq(sessionSignups.sessionId, session.id), eq(sessionSignups.guestId, guest.id), sql`changes() > 0`)),
+    // The dropped session leaves the guest's calendar: a CANCEL with its UID and the raised SEQUENCE
+    // (written only if the pick went, so the next statement's `changes()` still says whether it did).
+    ...sessionMail(deps, event, { ...session, icsSequence: session.icsSequence + 1 }, guest, "CANCEL", sql`changes() > 0`),
     agendaChanged(deps, event, session.id, sql`(SELECT signed_up FROM event_sessions WHERE id = ${session.id})`, sql`changes() > 0`),
   ]);
   deliverSoon(deps);
