@@ -48,7 +48,7 @@ export class EventsPage extends LitElement {
       ${this.#events.render({
         what: "events",
         empty: "No events yet. Create the first one below.",
-        rows: (events) => html`<table>
+        rows: (events) => html`<div class="table-wrap"><table>
           <caption class="muted" style="text-align:left">Events of this organization</caption>
           <thead><tr><th>Title</th><th>Status</th><th>Sales</th><th class="optional">Starts</th></tr></thead>
           <tbody>
@@ -61,7 +61,7 @@ export class EventsPage extends LitElement {
               </tr>`,
             )}
           </tbody>
-        </table>`,
+        </table></div>`,
       })}
       <h2>New event</h2>
       <form novalidate aria-label="New event" @submit=${this.#create} @input=${this.#check} @focusout=${this.#check}>
@@ -221,7 +221,7 @@ export class EventPage extends LitElement {
       ${
         this.#types.length === 0
           ? html`<p class="muted">No ticket types yet: add one to start selling.</p>`
-          : html`<table>
+          : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Ticket types"><table>
             <caption class="muted" style="text-align:left">Ticket types and what is left</caption>
             <thead><tr><th>Name</th><th>Price</th><th>Quantity</th><th>Remaining</th></tr></thead>
             <tbody>
@@ -234,7 +234,7 @@ export class EventPage extends LitElement {
                 </tr>`,
               )}
             </tbody>
-          </table>`
+          </table></div>`
       }
       <form novalidate aria-label="New ticket type" @submit=${this.#addType} @input=${this.#checkType} @focusout=${this.#checkType}>
         ${f.error ? html`<p class="error" role="alert">${f.error}</p>` : nothing}
@@ -245,7 +245,7 @@ export class EventPage extends LitElement {
       ${this.#orders.render({
         what: "orders",
         empty: "No orders yet.",
-        rows: (orders) => html`<table>
+        rows: (orders) => html`<div class="table-wrap" data-testid="event-orders" tabindex="0" role="region" aria-label="Orders"><table>
           <caption class="muted" style="text-align:left">Orders, newest first</caption>
           <thead><tr><th>Code</th><th>Buyer</th><th>Status</th><th>Total</th><th class="optional">Placed</th></tr></thead>
           <tbody>
@@ -259,7 +259,7 @@ export class EventPage extends LitElement {
               </tr>`,
             )}
           </tbody>
-        </table>`,
+        </table></div>`,
       })}`;
   }
 
