@@ -24,6 +24,7 @@ import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { dropRecipientSubscriptions, toE164 } from "../../../platform/notifications/index.js";
 import { type EventRow, loadEvent } from "../access.js";
+import { guestCalendarWithdrawn } from "./guest-calendar-notices.js";
 import { guestToken, invitationLink } from "./guest-links.js";
 import { reminderWrites } from "./guest-reminders.js";
 import {
@@ -33,6 +34,7 @@ import {
   ensureSettings,
   type GuestRow,
   headcountChanged,
+  picksOf,
   plusOneLimit,
   promoteWaitlist,
   releasePicks,
@@ -306,6 +308,7 @@ export async function deleteGuest(deps: Deps, caller: Caller | null, eventId: st
   const seats = seatsOf(guest);
   const sameGuest = sql`EXISTS (SELECT 1 FROM guests WHERE id = ${guest.id} AND version = ${guest.version})`;
   const [release, dropPicks] = releasePicks(deps, guest.id, sameGuest);
+  const picks = guest.status === "confirmed" ? await picksOf(deps, guest.id) : [];
   await guardedWrite(
     deps,
     [
@@ -322,6 +325,8 @@ export async function deleteGuest(deps: Deps, caller: Caller | null, eventId: st
         .delete(guests)
         .where(and(eq(guests.id, guest.id), eq(guests.version, guest.version), sql`changes() > 0`))
         .returning({ id: guests.id }),
+      // A confirmed guest's calendar is sent CANCEL for the event and their sessions (right after the delete: only if it happened).
+      ...(guest.status === "confirmed" ? guestCalendarWithdrawn(deps, event, guest, "DECLINED", picks) : []),
       ...promoteWaitlist(deps, event, Math.min(seats, 10)),
       headcountChanged(deps, event),
     ],

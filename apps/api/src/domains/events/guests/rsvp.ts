@@ -10,6 +10,7 @@ import type { Deps } from "../../../lib/types.js";
 import { calendarSourceChanged } from "../../calendars/index.js";
 import type { EventRow } from "../access.js";
 import { eventIcs, type IcsAttachment, type IcsAttendee, type IcsSession, icsHost, itipAttachment, sessionItip } from "../ics.js";
+import { guestCalendarWithdrawn } from "./guest-calendar-notices.js";
 
 /**
  * The RSVP engine: every change of a guest's status goes through `changeGuest`, one `db.batch`
@@ -268,14 +269,15 @@ export function promoteWaitlist(deps: Deps, event: EventRow, rounds: number): Ba
 /**
  * Statements, for the batch of an RSVP change, that give back the session picks of `guestId` once
  * the guest is no longer confirmed (declined, maybe, waitlisted): each picked session's counter,
- * then the picks. With `removed`, whether the guest is about to be deleted (their picks go too).
+ * then the picks; each session's SEQUENCE is raised, as the guest's calendar is sent its CANCEL.
  */
 export function releasePicks(deps: Deps, guestId: string, when: SQL): [BatchItem<"sqlite">, BatchItem<"sqlite">] {
   const db = deps.db;
   return [
     db
       .update(eventSessions)
-      .set({ signedUp: sql`${eventSessions.signedUp} - 1` })
+      // Raised SEQUENCE: the guest's calendar is sent CANCEL for each (`guestCalendarWithdrawn`).
+      .set({ signedUp: sql`${eventSessions.signedUp} - 1`, icsSequence: sql`${eventSessions.icsSequence} + 1` })
       .where(
         and(
           inArray(
@@ -288,6 +290,8 @@ export function releasePicks(deps: Deps, guestId: string, when: SQL): [BatchItem
     db.delete(sessionSignups).where(and(eq(sessionSignups.guestId, guestId), when)),
   ];
 }
+
+const PARTSTAT_OF: Partial<Record<Status, IcsAttendee["status"]>> = { maybe: "TENTATIVE", declined: "DECLINED", rejected: "DECLINED" };
 
 const notConfirmed = (guestId: string) => sql`NOT EXISTS (SELECT 1 FROM guests WHERE id = ${guestId} AND status = 'confirmed')`;
 
@@ -359,6 +363,12 @@ export async function changeGuest(deps: Deps, event: EventRow, guest: GuestRow, 
     .where(and(eq(guests.id, guest.id), eq(guests.version, guest.version), joining ? undefined : sql`changes() > 0`))
     .returning();
   const freed = Math.max(0, -delta);
+  // A confirmed guest who leaves (no, maybe, declined) gets the event and their sessions out of their calendar.
+  const leaving = guest.status === "confirmed" && change.status !== "confirmed";
+  const left = sql`EXISTS (SELECT 1 FROM guests WHERE id = ${guest.id} AND write_id = ${writeId} AND status <> 'confirmed')`;
+  const withdrawn = leaving
+    ? guestCalendarWithdrawn(deps, event, guest, PARTSTAT_OF[change.status] ?? "DECLINED", await picksOf(deps, guest.id), left)
+    : [];
   resumeOnCommit(deps, writeId, sql`EXISTS (SELECT 1 FROM ${guestRsvpChanges} WHERE ${guestRsvpChanges.id} = ${writeId})`);
   const [, rows] = await guardedWrite(
     deps,
@@ -371,6 +381,7 @@ export async function changeGuest(deps: Deps, event: EventRow, guest: GuestRow, 
         sessions: wantsSeat && guest.status === "confirmed" ? await picksOf(deps, guest.id) : [],
       }),
       ...promoteWaitlist(deps, event, Math.min(freed, 10)),
+      ...withdrawn,
       ...releasePicks(deps, guest.id, notConfirmed(guest.id)),
       headcountChanged(deps, event),
       // The headcount on a calendar this event is pushed to (calendars domain sync rule) follows.
