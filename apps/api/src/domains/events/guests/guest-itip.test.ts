@@ -252,4 +252,26 @@ describe("iTIP invitations to a confirmed guest's calendar", () => {
     expectStatus(await answer(t, event, di.token, { answer: "no" }), 200);
     expect(await outboxEmails(t, maybe, "rsvp_calendar_cancelled")).toHaveLength(0);
   });
+
+  it("a guest moved up from the waitlist gets a confirmation whose REQUEST names them as ATTENDEE, like every other", async () => {
+    const event = await newEvent(t, a, { title: "Dinner" });
+    await rsvpSettings(t, a, event, { capacity: 1 });
+    const [first, second, third] = [address("eve"), address("fay"), address("gus")];
+    const eve = await newGuest(t, a, event, { name: "Eve", email: first });
+    const fay = await newGuest(t, a, event, { name: "Fay", email: second });
+    const gus = await newGuest(t, a, event, { name: "Gus", email: third });
+    for (const g of [eve, fay, gus]) expectStatus(await answer(t, event, g.token, { answer: "yes" }), 200);
+    const attendee = (f: Itip) => f.lines.find((l) => l.startsWith("ATTENDEE"));
+
+    // Eve's no frees her place: Fay moves up (her answer's write), and her invitation is hers.
+    expectStatus(await answer(t, event, eve.token, { answer: "no" }), 200);
+    const fayInvite = (await itips(second, "rsvp_waitlist_promoted"))[0]?.[0];
+    expect([fayInvite!.method, fayInvite!.uid]).toEqual(["REQUEST", `${event.id}@api.test`]);
+    expect(attendee(fayInvite!)).toContain(`CN="Fay";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:${second}`);
+    // A raised limit moves up the next one (the settings' write): Gus's names Gus.
+    await rsvpSettings(t, a, event, { capacity: 5 });
+    const gusInvite = (await itips(third, "rsvp_waitlist_promoted"))[0]?.[0];
+    expect(attendee(gusInvite!)).toContain(`mailto:${third}`);
+    expect(attendee(gusInvite!)).not.toContain(second);
+  });
 });

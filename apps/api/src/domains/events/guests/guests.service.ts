@@ -140,7 +140,7 @@ export async function updateSettings(deps: Deps, caller: Caller | null, eventId:
         })
         .where(and(eq(eventRsvp.eventId, event.id), capacity === null ? undefined : sql`${eventRsvp.seatsUsed} <= ${capacity}`))
         .returning({ id: eventRsvp.eventId }),
-      ...promoteWaitlist(deps, event, Math.min(waiting, 25)),
+      ...(await promoteWaitlist(deps, event, Math.min(waiting, 25))),
       ...reminderWrites(
         deps,
         event,
@@ -327,7 +327,7 @@ export async function deleteGuest(deps: Deps, caller: Caller | null, eventId: st
         .returning({ id: guests.id }),
       // A confirmed guest's calendar is sent CANCEL for the event and their sessions (right after the delete: only if it happened).
       ...(guest.status === "confirmed" ? guestCalendarWithdrawn(deps, event, guest, "DECLINED", picks) : []),
-      ...promoteWaitlist(deps, event, Math.min(seats, 10)),
+      ...(await promoteWaitlist(deps, event, Math.min(seats, 10))),
       headcountChanged(deps, event),
     ],
     {
