@@ -33,9 +33,9 @@ try {
     el.setAttribute("publishable-key", publishableKey);
     el.setAttribute("event", event);
   }
-  // The guest's token as the link names it: <gk-rsvp token="gst_…">; <gk-agenda> takes it as guest-token.
+  // The guest's token as the link names it: <gk-rsvp token="gst_…">, <gk-agenda token="gst_…">.
   rsvp.setAttribute("token", token);
-  agenda.setAttribute("guest-token", token);
+  agenda.setAttribute("token", token);
   $("#note").textContent = "Answer below; once you are coming, add the sessions you want to your agenda.";
 } catch (error) {
   $("#note").textContent = String(error instanceof Error ? error.message : error);

@@ -10,9 +10,19 @@ import "./agenda.js";
 const sessionEl = (el: Element, id: string) => find(el, `[part~="session"][data-id="${id}"]`)!;
 const pickButton = (el: Element, id: string) => sessionEl(el, id).querySelector<HTMLButtonElement>('[part~="pick-button"]')!;
 
-async function agendaOf(api: RealGuestEvent, token?: string) {
+async function agendaOf(api: RealGuestEvent, token?: string, as: { token?: string } = {}) {
   const el = await fixture<GkAgenda>(
-    html`<gk-agenda api-base=${api.apiBase} publishable-key=${api.publishableKey} event=${api.eventId} guest-token=${token ?? ""}></gk-agenda>`,
+    as.token === undefined
+      ? html`<gk-agenda api-base=${api.apiBase} publishable-key=${api.publishableKey} event=${api.eventId} guest-token=${token ?? ""}></gk-agenda>`
+      : token === undefined
+        ? html`<gk-agenda api-base=${api.apiBase} publishable-key=${api.publishableKey} event=${api.eventId} token=${as.token}></gk-agenda>`
+        : html`<gk-agenda
+            api-base=${api.apiBase}
+            publishable-key=${api.publishableKey}
+            event=${api.eventId}
+            token=${as.token}
+            guest-token=${token}
+          ></gk-agenda>`,
   );
   await waitUntil(() => parts(el, "session").length === 2 || part(el, "error"), "the agenda never loaded", { timeout: 20_000 });
   return el;
@@ -65,6 +75,28 @@ describe("<gk-agenda> against the real API", function () {
     // Ada drops it: the place is free again for Bo.
     pickButton(ada, api.sessions.toasts).click();
     await waitUntil(() => !pickButton(bo, api.sessions.toasts)?.disabled, "the place never came back", { timeout: 15_000 });
+  });
+
+  it('takes the guest\'s token as token="gst_…" like <gk-rsvp>; guest-token wins when both are set', async () => {
+    await yes(api, api.guests.ada);
+    const res = await fetch(`${api.apiBase}/v1/events/${api.eventId}/invitation/${api.guests.ada}/sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ sessionId: api.sessions.toasts }),
+    });
+    expect(res.status).to.equal(200);
+    const pressed = (el: Element) => pickButton(el, api.sessions.toasts)?.getAttribute("aria-pressed");
+    // Ada's link as `token`: her agenda, her pick; the publishable key still makes the client.
+    const byToken = await agendaOf(api, undefined, { token: api.guests.ada });
+    expect(pressed(byToken)).to.equal("true");
+    expect(byToken.token).to.equal(undefined);
+    await expect(byToken).to.be.accessible();
+    // Both set: `guest-token` (Ada) wins over `token` (Bo).
+    const both = await agendaOf(api, api.guests.ada, { token: api.guests.bo });
+    expect(pressed(both)).to.equal("true");
+    // Bo's alone: his agenda, nothing picked.
+    const bo = await agendaOf(api, undefined, { token: api.guests.bo });
+    expect(pressed(bo)).to.equal("false");
   });
 
   it("explains why a guest who has not said yes cannot pick", async () => {

@@ -33,11 +33,12 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): [string, T[]][]
 
 /**
  * An event's agenda by day and track, in the viewer's time zone (the event's zone is named), kept
- * live. With a guest's `guest-token`, each session that takes sign-ups has "Add to my agenda"
+ * live. With a guest's token (`token="gst_…"`, as `<gk-rsvp>` takes it; `guest-token` is the older
+ * name and wins when both are set), each session that takes sign-ups has "Add to my agenda"
  * (never over its capacity, never two overlapping: the API explains a refusal next to it).
  *
  * ```html
- * <gk-agenda api-base="https://api.example.com" publishable-key="gk_pk_…" event="evt_…" guest-token="gst_…"></gk-agenda>
+ * <gk-agenda api-base="https://api.example.com" publishable-key="gk_pk_…" event="evt_…" token="gst_…"></gk-agenda>
  * ```
  *
  * @tag gk-agenda
@@ -70,8 +71,27 @@ export class GkAgenda extends GkElement {
 
   /** The event's id (`evt_…`). */
   declare event: string | undefined;
-  /** A guest's personal token (`gst_….…`): they can add sessions to their agenda. */
+  /**
+   * A guest's personal token (`gst_….…`): they can add sessions to their agenda. Also read from
+   * `token` when that holds a guest token (`token="gst_…"`); `guest-token` wins when both are set.
+   */
   declare guestToken: string | undefined;
+
+  /** A guest token given as `token` (taken off `token`: it is the guest's link, not a credential to build the client with). */
+  #tokenGuest: string | undefined;
+
+  /** The guest's token: `guest-token`, else a guest token given as `token`. */
+  get #guest(): string | undefined {
+    return this.guestToken || this.#tokenGuest;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.token?.startsWith("gst_")) {
+      this.#tokenGuest = this.token;
+      this.token = undefined;
+    }
+    super.willUpdate(changed);
+  }
 
   /** The agenda as refreshed after a change (live or a pick), shown instead of the first load without a spinner. */
   declare protected latest: { sessions: EventSession[]; picked: Set<string> } | undefined;
@@ -81,7 +101,7 @@ export class GkAgenda extends GkElement {
   #subFor: string | undefined;
 
   readonly #data = this.load(
-    () => [this.event, this.guestToken] as const,
+    () => [this.event, this.#guest] as const,
     async (gk, [event, token], { signal }) => {
       if (!event) throw new ConfigurationError("<gk-agenda> needs an event attribute: the event's id (evt_…).");
       const [e, now] = await Promise.all([guestsOf(gk).retrieve(event, { signal }), this.#read(event, token, signal)]);
@@ -100,7 +120,7 @@ export class GkAgenda extends GkElement {
   async #refresh(): Promise<void> {
     if (!this.gatherkit || !this.event) return;
     try {
-      this.latest = await this.#read(this.event, this.guestToken || undefined);
+      this.latest = await this.#read(this.event, this.#guest);
     } catch {
       // Live updates are best effort: what is shown stays usable.
     }
@@ -142,7 +162,7 @@ export class GkAgenda extends GkElement {
       ${s.speakers.length ? html`<p class="muted">${s.speakers.map((p) => p.name).join(", ")}</p>` : nothing}
       ${s.capacity !== null ? html`<p part="places" class="muted">${full ? t.full : t.placesLeft(s.capacity - s.signedUp, s.capacity)}</p>` : nothing}
       ${
-        this.guestToken
+        this.#guest
           ? html`<div>
               <button
                 part="button pick-button"
@@ -163,7 +183,8 @@ export class GkAgenda extends GkElement {
 
   async #toggle(s: EventSession, picked: boolean): Promise<void> {
     const gk = this.gatherkit;
-    const { event, guestToken } = this;
+    const { event } = this;
+    const guestToken = this.#guest;
     if (!gk || !event || !guestToken) return;
     const { sessions } = guestsOf(gk);
     const ok = await this.#actions.run(`pick:${s.id}`, async () => {

@@ -39,8 +39,11 @@ export interface IcsAttendee {
 }
 
 export interface EventIcsOptions {
-  /** REQUEST: an invitation the guest's calendar tracks; PUBLISH: a plain file (the event with the guest's picked sessions). */
-  method: "REQUEST" | "PUBLISH";
+  /**
+   * REQUEST: an invitation the guest's calendar tracks; CANCEL: it leaves that guest's calendar (they
+   * no longer attend; the event itself goes on); PUBLISH: a plain file (the event with the guest's picked sessions).
+   */
+  method: "REQUEST" | "CANCEL" | "PUBLISH";
   /** The guest it is for, as ATTENDEE (invitations to a named address). */
   attendee?: IcsAttendee;
   /** The organizer's address when the event names no contact (the platform's sender). */
@@ -82,6 +85,7 @@ function sessionEvent(
 export function eventIcs(event: IcsEvent_, opts: EventIcsOptions): string {
   const cancelled = event.status === "cancelled";
   const method = cancelled && opts.method === "REQUEST" ? "CANCEL" : opts.method;
+  // A CANCEL to one guest of an event that goes on (RFC 5546 3.2.5, an attendee uninvited) keeps its STATUS.
   const main: IcsEvent = {
     uid: `${event.id}@${opts.uidDomain}`,
     sequence: event.icsSequence,

@@ -27,7 +27,7 @@ export type { NotificationResolver, ResolvedNotification } from "./fanout.js";
 export { type Notification, notificationWrites, personRoomAccess } from "./notify.js";
 export { toE164 } from "./phone.js";
 export { preferencesOf, updatePreferencesOf } from "./preferences.service.js";
-export { pushKey, subscribeRecipient, unsubscribeRecipientEndpoint } from "./push.service.js";
+export { dropRecipientSubscriptions, pushKey, subscribeRecipient, unsubscribeRecipientEndpoint } from "./push.service.js";
 export { type NotificationKind, renderNotification } from "./templates.js";
 export { templatedEmail } from "./unsubscribe.service.js";
 export { generateVapidKeys } from "./webpush.js";

@@ -1,6 +1,6 @@
 import { type CreatePushSubscription, newId, type PushSubscriptionInfo } from "@gatherkit/core";
-import { pushSubscriptions } from "@gatherkit/db";
-import { and, eq } from "drizzle-orm";
+import { type Db, pushSubscriptions } from "@gatherkit/db";
+import { and, eq, type SQL } from "drizzle-orm";
 import { ApiError, notFound } from "../../lib/errors.js";
 import { rerunOnRetry } from "../../lib/idempotent-writes.js";
 import { toIso } from "../../lib/time.js";
@@ -86,4 +86,15 @@ export async function unsubscribeRecipientEndpoint(
         eq(pushSubscriptions.recipientId, who.recipientId),
       ),
     );
+}
+
+/**
+ * The statement (for the caller's `db.batch`) that deletes every browser subscription of a
+ * recipient, while `when` holds as it runs: a guest whose personal links were all revoked, so a
+ * browser subscribed through a leaked link stops hearing from the event.
+ */
+export function dropRecipientSubscriptions(db: Db, who: { orgId: string; recipientId: string }, when: SQL) {
+  return db
+    .delete(pushSubscriptions)
+    .where(and(eq(pushSubscriptions.orgId, who.orgId), eq(pushSubscriptions.recipientId, who.recipientId), when));
 }

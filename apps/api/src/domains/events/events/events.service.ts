@@ -187,7 +187,6 @@ async function applyUpdate(deps: Deps, event: EventRow, input: UpdateEvent): Pro
   const updatedAt = Math.max(deps.now(), event.updatedAt + 1);
   // A change a guest's calendar shows raises the event's SEQUENCE and sends confirmed guests the new REQUEST.
   const calendarChange = CALENDAR_FIELDS.some((k) => merged[k] !== event[k]);
-  if (calendarChange) set.icsSequence = event.icsSequence + 1;
   const written = sql`EXISTS (SELECT 1 FROM events WHERE id = ${event.id} AND updated_at = ${updatedAt})`;
   const db = deps.db;
   const row = await guardedWrite(
@@ -195,7 +194,8 @@ async function applyUpdate(deps: Deps, event: EventRow, input: UpdateEvent): Pro
     [
       db
         .update(events)
-        .set({ ...set, updatedAt })
+        // Raised where it stands (a guest leaving raises it too, without touching updated_at).
+        .set({ ...set, updatedAt, ...(calendarChange && { icsSequence: sql`${events.icsSequence} + 1` }) })
         .where(
           and(
             eq(events.id, event.id),

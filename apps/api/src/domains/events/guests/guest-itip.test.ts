@@ -1,16 +1,22 @@
 import type { EventSession } from "@gatherkit/core";
+import { outbox } from "@gatherkit/db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newEvent } from "../../../../test/event-fixtures.js";
 import { expectStatus, outboxEmails, type TestOrg } from "../../../../test/fixtures.js";
 import { answer, newGuest, rsvpSettings } from "../../../../test/guest-fixtures.js";
 import { call, type TestApp } from "../../../../test/harness.js";
 import { type NotifyingApp, notifyingApp } from "../../../../test/notify-fixtures.js";
+import type { NotifyPayload } from "../../../lib/outbox-messages.js";
+import { GUEST_CALENDAR_NOTIFICATIONS } from "./guest-calendar-notices.js";
 
 /**
  * What a confirmed guest's calendar receives (RFC 5546 iTIP, by email attachment): the event and
  * each picked session as its own METHOD:REQUEST with a stable UID; a change of either as a new
  * REQUEST with the same UID and a higher SEQUENCE; a deleted or dropped session, or a cancelled
- * event, as METHOD:CANCEL with the same UID and a higher SEQUENCE still. Read from the outbox's
+ * event, as METHOD:CANCEL with the same UID and a higher SEQUENCE still; a confirmed guest who leaves
+ * (answers no or maybe, or is removed) gets CANCEL for the event and their sessions, and a REQUEST
+ * above it should they come back. Read from the outbox's
  * email payloads, as the email provider gets them.
  */
 let app: NotifyingApp;
@@ -184,5 +190,88 @@ describe("iTIP invitations to a confirmed guest's calendar", () => {
     ]);
     expect(await outboxEmails(t, declined, "event_changed")).toHaveLength(0);
     expect(await outboxEmails(t, declined, "event_cancelled")).toHaveLength(0);
+  });
+
+  it("a confirmed guest who answers no, or is removed, gets CANCEL for the event and their sessions above every REQUEST they got; coming back outranks it", async () => {
+    const { event, talk, panel, to, ada } = await confirmedWithSessions();
+    expectStatus(await pick(event.id, ada.token, talk.id), 200);
+    expectStatus(await pick(event.id, ada.token, panel.id), 200);
+    const stays = address("cy");
+    const cy = await newGuest(t, a, event, { name: "Cy", email: stays });
+    expectStatus(await answer(t, event, cy.token, { answer: "yes" }), 200);
+    // A change of the event is on its way to the confirmed guests' calendars (REQUEST, SEQUENCE 1)…
+    expectStatus(await call(t, "PATCH", `/v1/events/${event.id}`, { token: a.secretKey, body: { title: "Summit 2030" } }), 200);
+
+    // …when Ada says no: her calendar gets CANCEL for the event and both sessions, each above what she got.
+    expectStatus(await answer(t, event, ada.token, { answer: "no" }), 200);
+    const [withdrawn, ...more] = await itips(to, "rsvp_calendar_cancelled");
+    expect(more).toEqual([]);
+    expect(withdrawn!.map((f) => [f.filename, f.method, f.uid, f.sequence])).toEqual([
+      ["invite.ics", "CANCEL", `${event.id}@api.test`, 2],
+      [`session-${talk.id}.ics`, "CANCEL", `${talk.id}@api.test`, 1],
+      [`session-${panel.id}.ics`, "CANCEL", `${panel.id}@api.test`, 1],
+    ]);
+    expect(withdrawn![0]!.contentType).toBe("text/calendar; charset=utf-8; method=CANCEL");
+    expect(withdrawn![0]!.lines.find((l) => l.startsWith("ATTENDEE"))).toContain(`PARTSTAT=DECLINED;RSVP=FALSE:mailto:${to}`);
+    // Her picks are released.
+    const sessions = expectStatus<{ data: EventSession[] }>(
+      await call(t, "GET", `/v1/events/${event.id}/sessions`, { token: a.secretKey }),
+      200,
+    ).data;
+    expect(sessions.map((s) => s.signedUp)).toEqual([0, 0]);
+    // The change, were it sent only now, is not superseded by Ada leaving (the event shows what it
+    // wrote): it reaches Cy, no longer Ada, with the SEQUENCE as it now stands.
+    const [queued] = (await t.deps.db.select().from(outbox).where(eq(outbox.kind, "notify")))
+      .map((r) => r.payload as NotifyPayload)
+      .filter((p) => p.kind === "event_changed" && p.subjectId === event.id);
+    const resolved = await GUEST_CALENDAR_NOTIFICATIONS.event_changed(t.deps, a.org.id, queued!);
+    expect(resolved?.recipients.map((r) => r.recipientId)).toEqual([cy.id]);
+    const sent = resolved!.render({ recipientId: cy.id }).email.attachments!.map((f) => atob(f.content));
+    expect(sent[0]).toContain("\r\nSEQUENCE:3\r\n");
+    await app.settle();
+    // Saying no again is no news: nothing more.
+    expectStatus(await answer(t, event, ada.token, { answer: "no" }), 200);
+    expect(await outboxEmails(t, to, "rsvp_calendar_cancelled")).toHaveLength(1);
+
+    // Ada comes back: her confirmation's REQUEST outranks the CANCEL.
+    expectStatus(await answer(t, event, ada.token, { answer: "yes" }), 200);
+    const back = (await itips(to, "rsvp_confirmed")).at(-1)!;
+    expect([back[0]!.method, back[0]!.uid]).toEqual(["REQUEST", `${event.id}@api.test`]);
+    expect(back[0]!.sequence).toBeGreaterThan(2);
+
+    // The organizer removes Cy: CANCEL above the REQUEST Cy last got.
+    expectStatus(await call(t, "DELETE", `/v1/events/${event.id}/guests/${cy.id}`, { token: a.secretKey }), 204);
+    const [removed] = await itips(stays, "rsvp_calendar_cancelled");
+    expect(removed!.map((f) => [f.method, f.uid])).toEqual([["CANCEL", `${event.id}@api.test`]]);
+    expect(removed![0]!.sequence).toBeGreaterThan(2);
+
+    // A guest who was never confirmed has nothing in a calendar to cancel.
+    const maybe = address("di");
+    const di = await newGuest(t, a, event, { name: "Di", email: maybe });
+    expectStatus(await answer(t, event, di.token, { answer: "maybe" }), 200);
+    expectStatus(await answer(t, event, di.token, { answer: "no" }), 200);
+    expect(await outboxEmails(t, maybe, "rsvp_calendar_cancelled")).toHaveLength(0);
+  });
+
+  it("a guest moved up from the waitlist gets a confirmation whose REQUEST names them as ATTENDEE, like every other", async () => {
+    const event = await newEvent(t, a, { title: "Dinner" });
+    await rsvpSettings(t, a, event, { capacity: 1 });
+    const [first, second, third] = [address("eve"), address("fay"), address("gus")];
+    const eve = await newGuest(t, a, event, { name: "Eve", email: first });
+    const fay = await newGuest(t, a, event, { name: "Fay", email: second });
+    const gus = await newGuest(t, a, event, { name: "Gus", email: third });
+    for (const g of [eve, fay, gus]) expectStatus(await answer(t, event, g.token, { answer: "yes" }), 200);
+    const attendee = (f: Itip) => f.lines.find((l) => l.startsWith("ATTENDEE"));
+
+    // Eve's no frees her place: Fay moves up (her answer's write), and her invitation is hers.
+    expectStatus(await answer(t, event, eve.token, { answer: "no" }), 200);
+    const fayInvite = (await itips(second, "rsvp_waitlist_promoted"))[0]?.[0];
+    expect([fayInvite!.method, fayInvite!.uid]).toEqual(["REQUEST", `${event.id}@api.test`]);
+    expect(attendee(fayInvite!)).toContain(`CN="Fay";ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:${second}`);
+    // A raised limit moves up the next one (the settings' write): Gus's names Gus.
+    await rsvpSettings(t, a, event, { capacity: 5 });
+    const gusInvite = (await itips(third, "rsvp_waitlist_promoted"))[0]?.[0];
+    expect(attendee(gusInvite!)).toContain(`mailto:${third}`);
+    expect(attendee(gusInvite!)).not.toContain(second);
   });
 });

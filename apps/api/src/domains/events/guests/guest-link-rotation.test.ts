@@ -1,25 +1,39 @@
+import { createECDH } from "node:crypto";
 import type { EventSession, GuestWithLink, Invitation } from "@gatherkit/core";
+import { pushSubscriptions } from "@gatherkit/db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newEvent } from "../../../../test/event-fixtures.js";
 import { expectProblem, expectStatus, newOrg, outboxEmails, type TestOrg } from "../../../../test/fixtures.js";
 import { answer, newGuest, rsvpSettings } from "../../../../test/guest-fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
+import { b64url, generateVapidKeys } from "../../../platform/notifications/webpush.js";
 
 /**
  * The organizer revokes a guest's personal link by rotating it: every earlier link answers 410
  * `guest_link_revoked` on every guest-token route, the new one works and is what a re-sent
- * invitation carries; other guests' links are untouched, a forged token stays 404.
+ * invitation carries; other guests' links are untouched, a forged token stays 404. The browsers
+ * subscribed to push through the old links are unsubscribed with them.
  */
 let t: TestApp;
 let a: TestOrg;
 let b: TestOrg;
 beforeAll(async () => {
-  t = await createTestApp();
+  const keys = await generateVapidKeys("mailto:ops@example.test");
+  t = await createTestApp({ env: { VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey, PUSH_SERVICE_ORIGINS: PUSH } });
   a = await newOrg(t);
   b = await newOrg(t);
 });
 afterAll(() => t.close());
 
+const PUSH = "https://push.rotate.test";
+const subscription = (endpoint: string) => {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  return { endpoint, keys: { p256dh: b64url.encode(ecdh.getPublicKey()), auth: b64url.encode(new Uint8Array(16).fill(7)) } };
+};
+const endpointsOf = async (guestId: string) =>
+  (await t.deps.db.select().from(pushSubscriptions).where(eq(pushSubscriptions.recipientId, guestId))).map((r) => r.endpoint).sort();
 const link = (eventId: string, token: string, rest = "") => `/v1/events/${eventId}/invitation/${token}${rest}`;
 const rotate = (org: TestOrg, eventId: string, guestId: string) =>
   call(t, "POST", `/v1/events/${eventId}/guests/${guestId}/rotate-link`, { token: org.secretKey });
@@ -39,7 +53,20 @@ describe("rotating a guest's link", () => {
     const bo = await newGuest(t, a, event, { name: "Bo" });
     expectStatus(await answer(t, event, ada.token, { answer: "yes" }), 200);
 
+    // Ada's link (leaked, say) subscribed two browsers to push; Bo subscribed his.
+    for (const [token, path] of [
+      [ada.token, "/s/ada-phone"],
+      [ada.token, "/s/ada-leak"],
+      [bo.token, "/s/bo"],
+    ] as const) {
+      expectStatus(await call(t, "POST", link(event.id, token, "/push-subscriptions"), { body: subscription(`${PUSH}${path}`) }), 201);
+    }
+    expect(await endpointsOf(ada.id)).toHaveLength(2);
+
     const rotated = expectStatus<GuestWithLink>(await rotate(a, event.id, ada.id), 200);
+    // Her browsers subscribed through the old link hear nothing more; Bo's stays subscribed.
+    expect(await endpointsOf(ada.id)).toEqual([]);
+    expect(await endpointsOf(bo.id)).toEqual([`${PUSH}/s/bo`]);
     expect(rotated.token).not.toBe(ada.token);
     expect(rotated.link).toContain(encodeURIComponent(rotated.token).replace("%2E", "."));
     // Her answer is kept; reading the guest gives the new link.
@@ -64,6 +91,17 @@ describe("rotating a guest's link", () => {
     expect(expectStatus<Invitation>(await call(t, "GET", link(event.id, rotated.token)), 200).guest.status).toBe("confirmed");
     expectStatus(await call(t, "POST", link(event.id, rotated.token, "/sessions"), { body: { sessionId: s.id } }), 200);
     expect((await t.fetch(`http://api.test${link(event.id, rotated.token, "/calendar.ics")}`)).status).toBe(200);
+    // She subscribes again through the new link; the old one cannot.
+    expectStatus(
+      await call(t, "POST", link(event.id, rotated.token, "/push-subscriptions"), { body: subscription(`${PUSH}/s/ada-phone`) }),
+      201,
+    );
+    expectProblem(
+      await call(t, "POST", link(event.id, old, "/push-subscriptions"), { body: subscription(`${PUSH}/s/ada-leak`) }),
+      410,
+      "guest_link_revoked",
+    );
+    expect(await endpointsOf(ada.id)).toEqual([`${PUSH}/s/ada-phone`]);
     expectStatus(await answer(t, event, bo.token, { answer: "maybe" }), 200);
     const forged = `${ada.id}.${"0".repeat(32)}`;
     expectProblem(await call(t, "GET", link(event.id, forged)), 404, "guest_link_invalid");

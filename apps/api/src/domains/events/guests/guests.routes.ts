@@ -148,7 +148,7 @@ export const rotateLink = createRoute({
   tags,
   summary: "Revoke a guest's personal link and make a new one",
   description:
-    "Organizers. Every link the guest was sent stops working at once: their token answers 410 `guest_link_revoked` on every guest-token route (invitation, RSVP, calendar file, sessions, notification settings, push, check-in). The answer carries the new token and link, which reach the guest only when the invitation is sent again (`POST /v1/events/{eventId}/guest-invitations` with `guestIds`). The guest's answer, picks and history are kept.",
+    "Organizers. Every link the guest was sent stops working at once: their token answers 410 `guest_link_revoked` on every guest-token route (invitation, RSVP, calendar file, sessions, notification settings, push, check-in). The answer carries the new token and link, which reach the guest only when the invitation is sent again (`POST /v1/events/{eventId}/guest-invitations` with `guestIds`). The browsers the guest subscribed to push through a link are unsubscribed with it. The guest's answer, picks and history are kept.",
   security: security.organizer,
   request: { params: GuestParams },
   responses: { 200: jsonResponse(GuestWithLinkSchema, "The guest with their new link."), ...pickProblems(400, 401, 403, 404, 409) },

@@ -16,13 +16,15 @@ import { and, asc, count, eq, like, or, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, conflict, notFound } from "../../../lib/errors.js";
+import { previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import { answerOnCommit } from "../../../lib/idempotent-writes.js";
 import { paginate } from "../../../lib/pagination.js";
 import { fromIso, toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
-import { toE164 } from "../../../platform/notifications/index.js";
+import { dropRecipientSubscriptions, toE164 } from "../../../platform/notifications/index.js";
 import { type EventRow, loadEvent } from "../access.js";
+import { guestCalendarWithdrawn } from "./guest-calendar-notices.js";
 import { guestToken, invitationLink } from "./guest-links.js";
 import { reminderWrites } from "./guest-reminders.js";
 import {
@@ -32,6 +34,7 @@ import {
   ensureSettings,
   type GuestRow,
   headcountChanged,
+  picksOf,
   plusOneLimit,
   promoteWaitlist,
   releasePicks,
@@ -137,7 +140,7 @@ export async function updateSettings(deps: Deps, caller: Caller | null, eventId:
         })
         .where(and(eq(eventRsvp.eventId, event.id), capacity === null ? undefined : sql`${eventRsvp.seatsUsed} <= ${capacity}`))
         .returning({ id: eventRsvp.eventId }),
-      ...promoteWaitlist(deps, event, Math.min(waiting, 25)),
+      ...(await promoteWaitlist(deps, event, Math.min(waiting, 25))),
       ...reminderWrites(
         deps,
         event,
@@ -235,7 +238,8 @@ export async function getGuest(deps: Deps, caller: Caller | null, eventId: strin
  * Revokes a guest's personal link and makes a new one (organizers): the token version moves on, so
  * every link sent before answers 410 `guest_link_revoked`; the new one reaches the guest when the
  * invitation is sent again. The answer (the new link) is sealed with the write, so a retry of the
- * same request gets the same link rather than revoking it too.
+ * same request gets the same link rather than revoking it too. The browsers the guest subscribed to
+ * push (through a link, so an old one) are unsubscribed in the same batch.
  */
 export async function rotateGuestLink(deps: Deps, caller: Caller | null, eventId: string, guestId: string): Promise<GuestWithLink> {
   const event = await organizerEvent(deps, caller, eventId);
@@ -244,11 +248,17 @@ export async function rotateGuestLink(deps: Deps, caller: Caller | null, eventId
   const next = { ...row, tokenVersion: row.tokenVersion + 1 };
   const answer = await withLink(deps, settings, next);
   answerOnCommit(deps, 200, answer);
-  const [done] = await deps.db
-    .update(guests)
-    .set({ tokenVersion: next.tokenVersion })
-    .where(and(eq(guests.id, row.id), eq(guests.tokenVersion, row.tokenVersion)))
-    .returning({ id: guests.id });
+  const db = deps.db;
+  // The browsers subscribed to push through the old links go with them (in the same batch, only
+  // if this rotation landed): a leaked link must not keep receiving the guest's reminders.
+  const [[done]] = await db.batch([
+    db
+      .update(guests)
+      .set({ tokenVersion: next.tokenVersion })
+      .where(and(eq(guests.id, row.id), eq(guests.tokenVersion, row.tokenVersion)))
+      .returning({ id: guests.id }),
+    dropRecipientSubscriptions(db, { orgId: event.orgId, recipientId: row.id }, previousStatementChanged),
+  ]);
   if (!done) throw conflict("This guest's link was replaced meanwhile: read the guest again for the current one.");
   return answer;
 }
@@ -298,6 +308,7 @@ export async function deleteGuest(deps: Deps, caller: Caller | null, eventId: st
   const seats = seatsOf(guest);
   const sameGuest = sql`EXISTS (SELECT 1 FROM guests WHERE id = ${guest.id} AND version = ${guest.version})`;
   const [release, dropPicks] = releasePicks(deps, guest.id, sameGuest);
+  const picks = guest.status === "confirmed" ? await picksOf(deps, guest.id) : [];
   await guardedWrite(
     deps,
     [
@@ -314,7 +325,9 @@ export async function deleteGuest(deps: Deps, caller: Caller | null, eventId: st
         .delete(guests)
         .where(and(eq(guests.id, guest.id), eq(guests.version, guest.version), sql`changes() > 0`))
         .returning({ id: guests.id }),
-      ...promoteWaitlist(deps, event, Math.min(seats, 10)),
+      // A confirmed guest's calendar is sent CANCEL for the event and their sessions (right after the delete: only if it happened).
+      ...(guest.status === "confirmed" ? guestCalendarWithdrawn(deps, event, guest, "DECLINED", picks) : []),
+      ...(await promoteWaitlist(deps, event, Math.min(seats, 10))),
       headcountChanged(deps, event),
     ],
     {

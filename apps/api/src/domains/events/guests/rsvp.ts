@@ -10,6 +10,7 @@ import type { Deps } from "../../../lib/types.js";
 import { calendarSourceChanged } from "../../calendars/index.js";
 import type { EventRow } from "../access.js";
 import { eventIcs, type IcsAttachment, type IcsAttendee, type IcsSession, icsHost, itipAttachment, sessionItip } from "../ics.js";
+import { guestCalendarWithdrawn } from "./guest-calendar-notices.js";
 
 /**
  * The RSVP engine: every change of a guest's status goes through `changeGuest`, one `db.batch`
@@ -137,9 +138,15 @@ function notifyIf(
   body: SQL,
   template: string,
   attachments?: Attachment[],
+  /** Per guest id, their own attachments (an invitation naming them), used instead of `attachments` for the guests in it. */
+  named?: Record<string, Attachment[]>,
 ) {
   const now = deps.now();
-  const files = attachments ? sql`, 'attachments', json(${JSON.stringify(attachments)})` : sql``;
+  const files = !attachments
+    ? sql``
+    : named
+      ? sql`, 'attachments', json(coalesce(json_extract(${JSON.stringify(named)}, '$.' || g.id), ${JSON.stringify(attachments)}))`
+      : sql`, 'attachments', json(${JSON.stringify(attachments)})`;
   const data = sql`json_object('eventId', g.event_id, 'guestId', g.id)`;
   const text = sql`'Hello ' || g.name || ',' || char(10) || char(10) || ${body}`;
   return [
@@ -166,6 +173,8 @@ export function statusNotifications(
   by: ChangedBy,
   /** The guest this write changes (unknown for those the waitlist moves up) and their picked sessions, for their confirmation's invitations. */
   guest?: { attendee: IcsAttendee; sessions: readonly IcsSession[] },
+  /** For those the waitlist moves up: the invitation naming each guest who may be (by id). */
+  named?: Record<string, Attachment[]>,
 ): BatchItem<"sqlite">[] {
   const invitations = icsAttachment(deps, event, guest?.attendee, guest?.sessions);
   const on = `${event.title} on ${when(event)}`;
@@ -179,6 +188,7 @@ export function statusNotifications(
       sql`${`A place opened up: you are now confirmed for ${on}.`}`,
       "rsvp_waitlist_promoted",
       invitations,
+      named,
     );
   }
   if (by === "organizer") {
@@ -230,18 +240,36 @@ export function statusNotifications(
 const headSql = (eventId: string) =>
   sql`(SELECT id FROM guests WHERE event_id = ${eventId} AND status = 'waitlisted' ORDER BY waitlisted_at, id LIMIT 1)`;
 
+/** How many guests past a round's own (as read) its confirmation is also written out for by name, in case the waitlist moved meanwhile. */
+const NAMED_AHEAD = 4;
+
 /**
  * Statements moving the waitlist up, in order: each round confirms the first waitlisted guest if
  * their party fits (never skipping ahead of them), records it and notifies them. `rounds` bounds
- * how many can move up in this write.
+ * how many can move up in this write. Who moves up is decided by SQL as the batch runs, so each
+ * confirmation's calendar invitation naming its guest (ATTENDEE, as every REQUEST) is written out
+ * beforehand for the guests the round would move up as the waitlist is read now (round i: the
+ * i-th and the next few); only one moved up past those by concurrent changes gets the invitation
+ * without ATTENDEE.
  */
-export function promoteWaitlist(deps: Deps, event: EventRow, rounds: number): BatchItem<"sqlite">[] {
+export async function promoteWaitlist(deps: Deps, event: EventRow, rounds: number): Promise<BatchItem<"sqlite">[]> {
+  if (rounds <= 0) return [];
   const db = deps.db;
   const now = deps.now();
   const head = headSql(event.id);
   const headSeats = sql`(SELECT 1 + plus_ones FROM guests WHERE id = ${head})`;
+  const waiting = await db
+    .select({ id: guests.id, name: guests.name, email: guests.email })
+    .from(guests)
+    .where(and(eq(guests.eventId, event.id), eq(guests.status, "waitlisted")))
+    .orderBy(guests.waitlistedAt, guests.id)
+    .limit(rounds + NAMED_AHEAD);
+  const invitationOf = new Map(
+    waiting.map((g) => [g.id, icsAttachment(deps, event, { name: g.name, email: g.email, status: "ACCEPTED" })] as const),
+  );
   const out: BatchItem<"sqlite">[] = [];
   for (let i = 0; i < rounds; i++) {
+    const named = Object.fromEntries(waiting.slice(i, i + 1 + NAMED_AHEAD).map((g) => [g.id, invitationOf.get(g.id) ?? []]));
     const writeId = newId("rsvpChange");
     out.push(
       db
@@ -259,7 +287,7 @@ export function promoteWaitlist(deps: Deps, event: EventRow, rounds: number): Ba
         .set({ status: "confirmed", waitlistedAt: null, writeId, version: sql`${guests.version} + 1`, updatedAt: now })
         .where(and(sql`${guests.id} = ${head}`, sql`changes() > 0`)),
       historyOf(deps, writeId, "waitlist", now),
-      ...statusNotifications(deps, writeId, event, "waitlist"),
+      ...statusNotifications(deps, writeId, event, "waitlist", undefined, named),
     );
   }
   return out;
@@ -268,14 +296,15 @@ export function promoteWaitlist(deps: Deps, event: EventRow, rounds: number): Ba
 /**
  * Statements, for the batch of an RSVP change, that give back the session picks of `guestId` once
  * the guest is no longer confirmed (declined, maybe, waitlisted): each picked session's counter,
- * then the picks. With `removed`, whether the guest is about to be deleted (their picks go too).
+ * then the picks; each session's SEQUENCE is raised, as the guest's calendar is sent its CANCEL.
  */
 export function releasePicks(deps: Deps, guestId: string, when: SQL): [BatchItem<"sqlite">, BatchItem<"sqlite">] {
   const db = deps.db;
   return [
     db
       .update(eventSessions)
-      .set({ signedUp: sql`${eventSessions.signedUp} - 1` })
+      // Raised SEQUENCE: the guest's calendar is sent CANCEL for each (`guestCalendarWithdrawn`).
+      .set({ signedUp: sql`${eventSessions.signedUp} - 1`, icsSequence: sql`${eventSessions.icsSequence} + 1` })
       .where(
         and(
           inArray(
@@ -288,6 +317,8 @@ export function releasePicks(deps: Deps, guestId: string, when: SQL): [BatchItem
     db.delete(sessionSignups).where(and(eq(sessionSignups.guestId, guestId), when)),
   ];
 }
+
+const PARTSTAT_OF: Partial<Record<Status, IcsAttendee["status"]>> = { maybe: "TENTATIVE", declined: "DECLINED", rejected: "DECLINED" };
 
 const notConfirmed = (guestId: string) => sql`NOT EXISTS (SELECT 1 FROM guests WHERE id = ${guestId} AND status = 'confirmed')`;
 
@@ -359,6 +390,12 @@ export async function changeGuest(deps: Deps, event: EventRow, guest: GuestRow, 
     .where(and(eq(guests.id, guest.id), eq(guests.version, guest.version), joining ? undefined : sql`changes() > 0`))
     .returning();
   const freed = Math.max(0, -delta);
+  // A confirmed guest who leaves (no, maybe, declined) gets the event and their sessions out of their calendar.
+  const leaving = guest.status === "confirmed" && change.status !== "confirmed";
+  const left = sql`EXISTS (SELECT 1 FROM guests WHERE id = ${guest.id} AND write_id = ${writeId} AND status <> 'confirmed')`;
+  const withdrawn = leaving
+    ? guestCalendarWithdrawn(deps, event, guest, PARTSTAT_OF[change.status] ?? "DECLINED", await picksOf(deps, guest.id), left)
+    : [];
   resumeOnCommit(deps, writeId, sql`EXISTS (SELECT 1 FROM ${guestRsvpChanges} WHERE ${guestRsvpChanges.id} = ${writeId})`);
   const [, rows] = await guardedWrite(
     deps,
@@ -370,7 +407,8 @@ export async function changeGuest(deps: Deps, event: EventRow, guest: GuestRow, 
         attendee: { name: guest.name, email: guest.email, status: "ACCEPTED" },
         sessions: wantsSeat && guest.status === "confirmed" ? await picksOf(deps, guest.id) : [],
       }),
-      ...promoteWaitlist(deps, event, Math.min(freed, 10)),
+      ...(await promoteWaitlist(deps, event, Math.min(freed, 10))),
+      ...withdrawn,
       ...releasePicks(deps, guest.id, notConfirmed(guest.id)),
       headcountChanged(deps, event),
       // The headcount on a calendar this event is pushed to (calendars domain sync rule) follows.
