@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { $, axe, env, newPage, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
+import { $, axe, env, newPage, socketsOf, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
 
 const apiDir = fileURLToPath(new URL("../../api/", import.meta.url));
 let google;
@@ -86,16 +86,6 @@ const reads = (page, tag, sel, pattern) =>
     .catch(async (e) => {
       throw new Error(`${e.message} (waiting for ${tag} ${sel} to read /${pattern}/); the page says: ${await visibleText(page)}`);
     });
-
-/** The WebSockets `page` has open, by URL (Chromium's own account, through CDP). */
-async function socketsOf(page) {
-  const cdp = await page.createCDPSession();
-  await cdp.send("Network.enable");
-  const open = new Map();
-  cdp.on("Network.webSocketCreated", (e) => open.set(e.requestId, e.url));
-  cdp.on("Network.webSocketClosed", (e) => open.delete(e.requestId));
-  return open;
-}
 
 async function publishedEvent(title, ticket) {
   const event = await api("POST", "/v1/events", {

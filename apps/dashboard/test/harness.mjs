@@ -141,3 +141,23 @@ export async function type(page, sel, value) {
   }, value);
   if (typed) await input.type(value);
 }
+
+/** The WebSockets `page` has open to rooms, by URL (Chromium's own account, through CDP). */
+export async function socketsOf(page) {
+  const cdp = await page.createCDPSession();
+  await cdp.send("Network.enable");
+  const created = new Map();
+  const open = new Map();
+  cdp.on("Network.webSocketCreated", (e) => created.set(e.requestId, e.url));
+  // Open once the room answered the handshake: a socket given up while it was still connecting (a
+  // reconnect after a connection timeout, on a loaded machine) was never open, and Chromium may not
+  // report its closing.
+  cdp.on("Network.webSocketHandshakeResponseReceived", (e) => {
+    if (created.has(e.requestId)) open.set(e.requestId, created.get(e.requestId));
+  });
+  cdp.on("Network.webSocketClosed", (e) => {
+    created.delete(e.requestId);
+    open.delete(e.requestId);
+  });
+  return open;
+}

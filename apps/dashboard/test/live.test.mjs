@@ -4,7 +4,7 @@
 // place, and the page's occupancy figures move without a reload — under the dashboard's own CSP.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { $, axe, env, newPage, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
+import { $, axe, env, newPage, socketsOf, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
 
 useDashboard({ realtime: true });
 
@@ -205,16 +205,6 @@ async function cspPage() {
   page.on("pageerror", (err) => page.errors.push(err.message));
   await signIn(page);
   return page;
-}
-
-/** The WebSockets `page` has open to rooms, by URL (Chromium's own account, through CDP). */
-async function socketsOf(page) {
-  const cdp = await page.createCDPSession();
-  await cdp.send("Network.enable");
-  const open = new Map();
-  cdp.on("Network.webSocketCreated", (e) => open.set(e.requestId, e.url));
-  cdp.on("Network.webSocketClosed", (e) => open.delete(e.requestId));
-  return open;
 }
 
 describe("live pages", () => {
