@@ -39,18 +39,20 @@ const WILDCARD = /(^|[\s,.(])\*\s*(,|from\b|$)/i;
  * error, for a statement that returns no rows), `safeIntegers(true)` and, for a read, `columns()`
  * twice; each is a call into the native module, together about a tenth of a checkout's CPU in a
  * profile of the holds bench. For one compiled statement that names its columns the answers
- * never change (wildcard selects are not cached at all).
+ * never change; a wildcard's columns (`SELECT *`, also in a subquery) are asked each time.
  */
-function remember(stmt: Database.Statement): Database.Statement {
+function remember(stmt: Database.Statement, fixedColumns: boolean): Database.Statement {
   const native = Object.getPrototypeOf(stmt) as Database.Statement;
   let columns: ReturnType<Database.Statement["columns"]> | undefined;
   let raw: boolean | undefined;
   let notReader: unknown;
   let safe: boolean | undefined;
-  stmt.columns = function columnsOnce(this: Database.Statement) {
-    columns ??= native.columns.call(this);
-    return columns;
-  };
+  if (fixedColumns) {
+    stmt.columns = function columnsOnce(this: Database.Statement) {
+      columns ??= native.columns.call(this);
+      return columns;
+    };
+  }
   stmt.raw = function rawOnce(this: Database.Statement, on = true) {
     if (notReader !== undefined) throw notReader;
     if (raw === on) return this;
@@ -98,9 +100,8 @@ export function cacheStatements(): { uncached: Prepare } {
       return handle.uncached.call(this, sql);
     }
     // A wildcard's columns change with the schema, and a compiled statement reports its new
-    // columns only once it has stepped (after the driver asked for them): never reused.
-    if (WILDCARD.test(sql)) return handle.uncached.call(this, sql);
-    const stmt = remember(handle.uncached.call(this, sql));
+    // columns only once it has stepped: those are asked of it on every call, never remembered.
+    const stmt = remember(handle.uncached.call(this, sql), !WILDCARD.test(sql));
     if (cache.size >= MAX_PER_CONNECTION) {
       const oldest = cache.keys().next().value;
       if (oldest !== undefined) cache.delete(oldest);
