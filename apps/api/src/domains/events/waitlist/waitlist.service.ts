@@ -20,7 +20,8 @@ import type { Caller, Deps } from "../../../lib/types.js";
 import { loadEvent, loadStock, remainingOfType, unlocks } from "../access.js";
 import { buyerOrderUrl, buyerToken, isBuyerToken, isLeaveToken, leaveToken } from "../buyer-access.js";
 import { releaseOrder } from "../holds.js";
-import { offerHold, openPayment } from "../orders/orders.service.js";
+import { openPayment } from "../orders/order-payment.js";
+import { offerHold } from "../orders/orders.service.js";
 
 // The waiting list of sold-out ticket types. Joining needs only the page's publishable key (like
 // a checkout); what comes back to sale is offered, oldest entry first, as a hold in the entry's
