@@ -4,7 +4,7 @@
 import autocannon from "autocannon";
 
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-export const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+export const DURATION = Number(process.env.BENCH_DURATION ?? 3);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 
 export const median = (xs) => {
