@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { $, axe, env, newPage, socketsOf, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
+import { $, axe, env, newPage, ok, signIn, socketsOf, text, useDashboard, visibleText, waitFor } from "./harness.mjs";
 
 const apiDir = fileURLToPath(new URL("../../api/", import.meta.url));
 let google;
@@ -22,25 +22,6 @@ useDashboard({
   },
 });
 after(() => google?.close());
-
-async function api(method, path, body, token = env.api.demo.secretKey) {
-  const res = await fetch(`${env.base}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = res.status === 204 ? null : await res.json();
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
-async function signIn(page) {
-  await page.goto(`${env.base}/dashboard/sign-in`);
-  await type(page, "gk-dash-sign-in >>> #f-email", env.api.demo.email);
-  await type(page, "gk-dash-sign-in >>> #f-password", env.api.demo.password);
-  await page.click($("gk-dash-sign-in >>> button[type=submit]"));
-  await waitFor(page, "nav");
-}
 
 /** A signed-in page in its own context, keeping the dashboard's CSP (the room's WebSocket must get through it). */
 async function cspPage() {
@@ -88,20 +69,20 @@ const reads = (page, tag, sel, pattern) =>
     });
 
 async function publishedEvent(title, ticket) {
-  const event = await api("POST", "/v1/events", {
+  const event = await ok("POST", "/v1/events", {
     title,
     startsAt: "2031-11-01T19:00:00.000Z",
     endsAt: "2031-11-01T23:00:00.000Z",
     timeZone: "Europe/Lisbon",
     currency: "EUR",
   });
-  const type = await api("POST", `/v1/events/${event.id}/ticket-types`, { currency: "EUR", quantity: 100, ...ticket });
-  await api("POST", `/v1/events/${event.id}/publish`);
+  const type = await ok("POST", `/v1/events/${event.id}/ticket-types`, { currency: "EUR", quantity: 100, ...ticket });
+  await ok("POST", `/v1/events/${event.id}/publish`);
   return { event, type };
 }
 
 const order = (event, type, name, quantity = 1) =>
-  api("POST", `/v1/events/${event.id}/orders`, {
+  ok("POST", `/v1/events/${event.id}/orders`, {
     buyer: { name, email: `${name.toLowerCase().replace(/\W/g, "")}@example.com` },
     lines: [{ ticketTypeId: type.id, quantity }],
   });
@@ -130,7 +111,7 @@ describe("live pages", () => {
       redirect: "manual",
     });
     assert.ok(paid.status < 400, `the local checkout answered ${paid.status}`);
-    assert.equal((await api("GET", `/v1/orders/${pending.id}`)).status, "paid");
+    assert.equal((await ok("GET", `/v1/orders/${pending.id}`)).status, "paid");
 
     await reads(eventPage, "gk-dash-event", "[data-testid=event-orders] tbody", `${pending.confirmationCode}[\\s\\S]*paid`);
     await reads(eventPage, "gk-dash-event", "[data-testid=live]", "^1 order now paid\\.$");
@@ -196,7 +177,7 @@ describe("live pages", () => {
   });
 
   it("the overview follows the organization's room: a sale moves its figures without a reload, said politely; leaving closes the room", async () => {
-    const org = await api("GET", "/v1/organization");
+    const org = await ok("GET", "/v1/organization");
     const { event, type } = await publishedEvent("Overview Live", { name: "Free", price: 0 });
     const page = await cspPage();
     const sockets = await socketsOf(page);
@@ -229,7 +210,7 @@ describe("live pages", () => {
 
 describe("a calendar connection's quota use", () => {
   it("shows today's calls to Google and the share refused for rate limits as a labelled meter", async () => {
-    const client = await api("POST", "/v1/clients", { name: "Quota & Co" });
+    const client = await ok("POST", "/v1/clients", { name: "Quota & Co" });
     const page = await newPage();
     await signIn(page);
     await page.goto(`${env.base}/dashboard/calendars/${client.id}`);
@@ -245,10 +226,10 @@ describe("a calendar connection's quota use", () => {
       r.method === "GET" && r.path.endsWith("/calendarList") && scripted < 2
         ? [{ status: 429, headers: { "retry-after": "0" }, body: {} }, rate][scripted++]
         : undefined;
-    await api("GET", `/v1/clients/${client.id}/calendars`);
+    await ok("GET", `/v1/clients/${client.id}/calendars`);
     google.script = () => undefined;
     assert.equal(scripted, 2);
-    const { quota } = await api("GET", `/v1/clients/${client.id}/connection`);
+    const { quota } = await ok("GET", `/v1/clients/${client.id}/connection`);
     assert.equal(quota.rateLimitedToday, 2);
     assert.ok(quota.callsToday >= 3, JSON.stringify(quota));
 
@@ -261,7 +242,7 @@ describe("a calendar connection's quota use", () => {
       max: m.max,
       label: [...m.labels].map((l) => l.textContent.trim()).join(" "),
     }));
-    const after = (await api("GET", `/v1/clients/${client.id}/connection`)).quota;
+    const after = (await ok("GET", `/v1/clients/${client.id}/connection`)).quota;
     assert.equal(meter.value, 2);
     assert.equal(meter.label, "Refused for rate limits");
     assert.ok(

@@ -3,7 +3,7 @@
 // on a host page.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { $, axe, env, newPage, text, type, useDashboard, waitFor } from "./harness.mjs";
+import { $, axe, env, newPage, signIn, text, type, useDashboard, waitFor } from "./harness.mjs";
 
 useDashboard();
 
@@ -16,14 +16,6 @@ const api = async (path, { method = "GET", body, token = env.api.demo.secretKey,
   const json = res.status === 204 ? null : await res.json();
   return { status: res.status, headers: res.headers, json };
 };
-
-async function signInDemo(page) {
-  await page.goto(`${env.base}/dashboard/sign-in`);
-  await type(page, "gk-dash-sign-in >>> #f-email", env.api.demo.email);
-  await type(page, "gk-dash-sign-in >>> #f-password", env.api.demo.password);
-  await page.click($("gk-dash-sign-in >>> button[type=submit]"));
-  await waitFor(page, "nav");
-}
 
 const shadowText = (page, tag) =>
   page.evaluate((t) => document.querySelector("gk-dashboard").shadowRoot.querySelector(t)?.shadowRoot.textContent ?? "", tag);
@@ -96,7 +88,7 @@ describe("developers and account", () => {
 
   it("the request log shows the organization's recent calls with request ids and problem codes, live", async () => {
     const page = await newPage();
-    await signInDemo(page);
+    await signIn(page);
     await page.click($("nav a[href='/dashboard/developers/requests']"));
     await waitFor(page, "gk-dash-requests >>> table");
     await axe(page, "request log");
@@ -141,7 +133,7 @@ describe("developers and account", () => {
     assert.equal((await api(`/v1/events/${ev.json.id}/publish`, { method: "POST" })).status, 200);
 
     const page = await newPage();
-    await signInDemo(page);
+    await signIn(page);
     await page.click($("nav a[href='/dashboard/developers/embed']"));
     await waitFor(page, "gk-dash-embed >>> #e-widget");
     await page.select($("gk-dash-embed >>> #e-object"), ev.json.id);

@@ -4,70 +4,12 @@
 // axe on each main state; the page checked at a phone's width.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { $, axe, env, newPage, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
+import { heldEvent } from "./event-fixtures.mjs";
+import { $, axe, env, inPage, newPage, ok, signIn, text, type, useDashboard, waitFor } from "./harness.mjs";
 
 useDashboard();
 
 const TAG = "gk-dash-event-edit";
-
-/** Waits until `fn` (a function body over the edit page's shadow root `root`) is truthy. */
-const inPage = (page, fn) =>
-  page
-    .waitForFunction(
-      (t, src) => {
-        const root = document.querySelector("gk-dashboard")?.shadowRoot?.querySelector(t)?.shadowRoot;
-        return root && new Function("root", src)(root);
-      },
-      {},
-      TAG,
-      fn,
-    )
-    .catch(async (e) => {
-      throw new Error(`${e.message} (waiting for ${fn}); the page says: ${await visibleText(page)}`);
-    });
-
-async function ok(method, path, body) {
-  const res = await fetch(`${env.base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${env.api.demo.secretKey}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = res.status === 204 ? null : await res.json();
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
-/** A published event with a Standard type (two of it held by a pending order) and a VIP type. */
-async function newEvent(title) {
-  const event = await ok("POST", "/v1/events", {
-    title,
-    startsAt: "2031-09-01T19:00:00.000Z",
-    endsAt: "2031-09-01T23:00:00.000Z",
-    timeZone: "Europe/Lisbon",
-    currency: "EUR",
-  });
-  const standard = await ok("POST", `/v1/events/${event.id}/ticket-types`, {
-    name: "Standard",
-    price: 2500,
-    currency: "EUR",
-    quantity: 20,
-  });
-  const vip = await ok("POST", `/v1/events/${event.id}/ticket-types`, { name: "VIP", price: 9000, currency: "EUR", quantity: 5 });
-  await ok("POST", `/v1/events/${event.id}/publish`);
-  await ok("POST", `/v1/events/${event.id}/orders`, {
-    buyer: { name: "Ada", email: "ada@example.com" },
-    lines: [{ ticketTypeId: standard.id, quantity: 2 }],
-  });
-  return { event, standard, vip };
-}
-
-async function signIn(page) {
-  await page.goto(`${env.base}/dashboard/sign-in`);
-  await type(page, "gk-dash-sign-in >>> #f-email", env.api.demo.email);
-  await type(page, "gk-dash-sign-in >>> #f-password", env.api.demo.password);
-  await page.click($("gk-dash-sign-in >>> button[type=submit]"));
-  await waitFor(page, "nav");
-}
 
 /** Opens the event's edit page from the event's page (its section link). */
 async function openEdit(page, event) {
@@ -82,7 +24,7 @@ const save = (page) => page.click($(`${TAG} >>> form[aria-label='Event details']
 
 describe("editing an event", () => {
   it("details: filled in from the event, checked as you type, the API's field error, saved (venue, zone, times, capacity, hold, categories), then cleared", async () => {
-    const { event } = await newEvent("Fado night");
+    const { event } = await heldEvent("Fado night");
     const page = await newPage();
     // An organizer abroad: the browser's zone is not the event's.
     await page.emulateTimezone("America/New_York");
@@ -114,7 +56,7 @@ describe("editing an event", () => {
     await type(page, `${TAG} >>> #f-timeZone`, "Europe/Paris");
     await type(page, `${TAG} >>> #f-categories`, "fado, live-music");
     await type(page, `${TAG} >>> #f-endsAt`, "2031-09-02T01:00");
-    await inPage(page, "return !root.querySelector('[aria-invalid=true]')");
+    await inPage(page, TAG, "return !root.querySelector('[aria-invalid=true]')");
     // Nothing was sent so far.
     assert.equal((await ok("GET", `/v1/events/${event.id}`)).timeZone, "Europe/Lisbon");
 
@@ -132,7 +74,7 @@ describe("editing an event", () => {
     await type(page, `${TAG} >>> #f-capacity`, "50");
     await type(page, `${TAG} >>> #f-holdMinutes`, "15");
     await save(page);
-    await inPage(page, "return root.textContent.includes('Details saved.')");
+    await inPage(page, TAG, "return root.textContent.includes('Details saved.')");
     let saved = await ok("GET", `/v1/events/${event.id}`);
     assert.equal(saved.title, "Fado night, second edition");
     assert.equal(saved.description, "Two voices, one guitar.");
@@ -176,7 +118,7 @@ describe("editing an event", () => {
   });
 
   it("ticket types: edited from the keyboard, the API's refusals shown (quantity under what is held, hidden without a code), one with orders kept, one deleted after a confirmation", async () => {
-    const { event, standard, vip } = await newEvent("Types night");
+    const { event, standard, vip } = await heldEvent("Types night");
     const page = await newPage();
     const dialogs = [];
     page.on("dialog", (d) => dialogs.push(d.message()));
@@ -187,7 +129,7 @@ describe("editing an event", () => {
     await (await waitFor(page, `${TAG} >>> button[aria-label='Edit VIP']`)).focus();
     await page.keyboard.press("Enter");
     await waitFor(page, `${TAG} >>> form[aria-label='Edit ticket type VIP']`);
-    await inPage(page, "return root.activeElement?.id === 'f-name'");
+    await inPage(page, TAG, "return root.activeElement?.id === 'f-name'");
     assert.equal(await page.$eval($(`${TAG} >>> form[aria-label='Edit ticket type VIP'] #f-price`), (i) => i.value), "90");
     await axe(page, "ticket type edit form");
     await type(page, `${TAG} >>> form[aria-label^='Edit ticket type'] #f-name`, "VIP lounge");
@@ -203,6 +145,7 @@ describe("editing an event", () => {
     await page.click($(`${TAG} >>> form[aria-label^='Edit ticket type'] button[type=submit]`));
     await inPage(
       page,
+      TAG,
       "return root.textContent.includes('VIP lounge saved.') && !root.querySelector('form[aria-label^=\"Edit ticket type\"]')",
     );
     let types = (await ok("GET", `/v1/events/${event.id}/ticket-types`)).data;
@@ -221,7 +164,7 @@ describe("editing an event", () => {
     assert.match(await text(page, `${TAG} >>> form[aria-label='Edit ticket type Standard'] p.error`), /already held or sold/);
     // Cancel closes the form; nothing changed.
     await page.click($(`${TAG} >>> form[aria-label='Edit ticket type Standard'] button.secondary`));
-    await inPage(page, "return !root.querySelector('form[aria-label^=\"Edit ticket type\"]')");
+    await inPage(page, TAG, "return !root.querySelector('form[aria-label^=\"Edit ticket type\"]')");
     assert.equal((await ok("GET", `/v1/events/${event.id}/ticket-types`)).data.find((t) => t.id === standard.id).quantity, 20);
 
     // Delete asks first; Standard has orders, so the API keeps it and the page says why.
@@ -233,6 +176,7 @@ describe("editing an event", () => {
     await page.click($(`${TAG} >>> button[aria-label='Delete VIP lounge']`));
     await inPage(
       page,
+      TAG,
       "return root.textContent.includes('VIP lounge deleted.') && !root.querySelector(\"button[aria-label='Delete VIP lounge']\")",
     );
     assert.equal(dialogs.length, 2);
@@ -246,31 +190,31 @@ describe("editing an event", () => {
   });
 
   it("quotas: empty, a quota needs a ticket type, the API refuses one smaller than what is held, one shared by two types shows its use, edited (not below what is held), deleted after a confirmation, at a phone's width", async () => {
-    const { event } = await newEvent("Quotas night");
+    const { event } = await heldEvent("Quotas night");
     const page = await newPage();
     const dialogs = [];
     page.on("dialog", (d) => dialogs.push(d.message()));
     await signIn(page);
     await openEdit(page, event);
-    await inPage(page, "return root.textContent.includes('No quotas yet.')");
+    await inPage(page, TAG, "return root.textContent.includes('No quotas yet.')");
     await axe(page, "quotas, empty");
 
     await type(page, `${TAG} >>> form[aria-label='New quota'] #f-qName`, "Main hall");
     await type(page, `${TAG} >>> form[aria-label='New quota'] #f-qSize`, "1");
     await page.click($(`${TAG} >>> form[aria-label='New quota'] button[type=submit]`));
-    await inPage(page, "return root.querySelector('#quota-types-error')?.textContent.includes('Pick at least one ticket type')");
+    await inPage(page, TAG, "return root.querySelector('#quota-types-error')?.textContent.includes('Pick at least one ticket type')");
     await axe(page, "quotas, no ticket type picked");
     const boxes = await page.$$($(`${TAG} >>> form[aria-label='New quota'] input[name=ticketTypeIds]`));
     assert.equal(boxes.length, 2);
     for (const b of boxes) await b.click();
-    await inPage(page, "return !root.querySelector('#quota-types-error')");
+    await inPage(page, TAG, "return !root.querySelector('#quota-types-error')");
     // Two Standard are held: a size of 1 is too small (the API's 409, said in the form).
     await page.click($(`${TAG} >>> form[aria-label='New quota'] button[type=submit]`));
     await waitFor(page, `${TAG} >>> form[aria-label='New quota'] p.error`);
     assert.match(await text(page, `${TAG} >>> form[aria-label='New quota'] p.error`), /more than 1/);
     await type(page, `${TAG} >>> form[aria-label='New quota'] #f-qSize`, "30");
     await page.click($(`${TAG} >>> form[aria-label='New quota'] button[type=submit]`));
-    await inPage(page, "return root.querySelector('[data-testid=quota-used]')?.textContent.trim() === '2 of 30'");
+    await inPage(page, TAG, "return root.querySelector('[data-testid=quota-used]')?.textContent.trim() === '2 of 30'");
     assert.match(
       await page.$eval($(`${TAG} >>> [data-testid=quota-used]`), (td) => td.closest("tr").textContent),
       /Main hall[\s\S]*Standard, VIP/,
@@ -283,7 +227,7 @@ describe("editing an event", () => {
     // Edited from the keyboard: Enter on its Edit button, the focus in its name.
     await (await waitFor(page, `${TAG} >>> button[aria-label='Edit quota Main hall']`)).focus();
     await page.keyboard.press("Enter");
-    await inPage(page, "return root.activeElement?.id === 'f-eqName'");
+    await inPage(page, TAG, "return root.activeElement?.id === 'f-eqName'");
     assert.equal(await page.$eval($(`${TAG} >>> #f-eqSize`), (i) => i.value), "30");
     await axe(page, "quota edit form");
     // Below the two held: the API's 409, said in the form; nothing changed.
@@ -300,6 +244,7 @@ describe("editing an event", () => {
     await page.click($(`${TAG} >>> form[aria-label='Edit quota Main hall'] button[type=submit]`));
     await inPage(
       page,
+      TAG,
       "return root.querySelector('[data-testid=quota-used]')?.textContent.trim() === '2 of 12' && root.textContent.includes('Quota Balcony saved.')",
     );
     assert.deepEqual(
@@ -313,7 +258,7 @@ describe("editing an event", () => {
 
     // Deleted after a confirmation: the list is empty again, and so is the API's.
     await page.click($(`${TAG} >>> button[aria-label='Delete quota Balcony']`));
-    await inPage(page, "return root.textContent.includes('Quota Balcony deleted.') && root.textContent.includes('No quotas yet.')");
+    await inPage(page, TAG, "return root.textContent.includes('Quota Balcony deleted.') && root.textContent.includes('No quotas yet.')");
     assert.match(dialogs.at(-1), /Delete the quota “Balcony”/);
     assert.deepEqual((await ok("GET", `/v1/events/${event.id}/quotas`)).data, []);
     assert.deepEqual(page.errors, []);

@@ -8,62 +8,12 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { $, axe, env, newPage, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
+import { heldEvent } from "./event-fixtures.mjs";
+import { $, axe, env, inPage, newPage, ok, text, type, useDashboard, waitFor } from "./harness.mjs";
 
 useDashboard();
 
 const EDIT = "gk-dash-event-edit";
-
-/** Waits until `fn` (a function body over the page element `tag`'s shadow root `root`) is truthy. */
-const inPage = (page, tag, fn) =>
-  page
-    .waitForFunction(
-      (t, src) => {
-        const root = document.querySelector("gk-dashboard")?.shadowRoot?.querySelector(t)?.shadowRoot;
-        return root && new Function("root", src)(root);
-      },
-      {},
-      tag,
-      fn,
-    )
-    .catch(async (e) => {
-      throw new Error(`${e.message} (waiting for ${fn}); the page says: ${await visibleText(page)}`);
-    });
-
-async function api(method, path, body) {
-  const res = await fetch(`${env.base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${env.api.demo.secretKey}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = res.status === 204 ? null : await res.json();
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
-/** A published event in Lisbon with a Standard type (two held by a pending order) and a VIP type. */
-async function newEvent(title) {
-  const event = await api("POST", "/v1/events", {
-    title,
-    startsAt: "2031-09-01T19:00:00.000Z",
-    endsAt: "2031-09-01T23:00:00.000Z",
-    timeZone: "Europe/Lisbon",
-    currency: "EUR",
-  });
-  const standard = await api("POST", `/v1/events/${event.id}/ticket-types`, {
-    name: "Standard",
-    price: 2500,
-    currency: "EUR",
-    quantity: 20,
-  });
-  const vip = await api("POST", `/v1/events/${event.id}/ticket-types`, { name: "VIP", price: 9000, currency: "EUR", quantity: 5 });
-  await api("POST", `/v1/events/${event.id}/publish`);
-  await api("POST", `/v1/events/${event.id}/orders`, {
-    buyer: { name: "Ada", email: "ada@example.com" },
-    lines: [{ ticketTypeId: standard.id, quantity: 2 }],
-  });
-  return { event, standard, vip };
-}
 
 /** Signed in, with the browser in New York (neither the organization's zone nor the events'). */
 async function signedIn() {
@@ -82,7 +32,7 @@ const fitsWidth = (page) => page.evaluate(() => document.scrollingElement.scroll
 
 describe("the events pages' forms", () => {
   it("a new event: its times typed in the zone its form names (the organization's by default, not the browser's), the zone and the window checked as you type", async () => {
-    await api("PATCH", "/v1/organization", { timeZone: "Europe/Lisbon" });
+    await ok("PATCH", "/v1/organization", { timeZone: "Europe/Lisbon" });
     const page = await signedIn();
     await page.goto(`${env.base}/dashboard/events`);
     const form = "gk-dash-events >>> form[aria-label='New event']";
@@ -115,7 +65,7 @@ describe("the events pages' forms", () => {
     await page.click($(`${form} button[type=submit]`));
     await page.waitForFunction(() => /\/dashboard\/events\/evt_/.test(location.pathname));
     const id = new URL(page.url()).pathname.split("/").pop();
-    const saved = await api("GET", `/v1/events/${id}`);
+    const saved = await ok("GET", `/v1/events/${id}`);
     // 20:00 and 23:30 in Tokyo (UTC+9), whatever New York or Lisbon say.
     assert.equal(saved.timeZone, "Asia/Tokyo");
     assert.equal(saved.startsAt, "2031-10-01T11:00:00.000Z");
@@ -124,7 +74,7 @@ describe("the events pages' forms", () => {
   });
 
   it("ticket types: description, least per order and sales window (in the event's zone) added and edited, checked as you type, the API's field errors by their fields", async () => {
-    const { event, vip } = await newEvent("Sales window night");
+    const { event, vip } = await heldEvent("Sales window night");
     const page = await signedIn();
     await page.goto(`${env.base}/dashboard/events/${event.id}`);
     const add = "gk-dash-event >>> form[aria-label='New ticket type']";
@@ -147,7 +97,7 @@ describe("the events pages' forms", () => {
     await axe(page, "new ticket type, errors as you type");
     // Nothing sent while they stand.
     await page.click($(`${add} button[type=submit]`));
-    assert.equal((await api("GET", `/v1/events/${event.id}/ticket-types`)).data.length, 2);
+    assert.equal((await ok("GET", `/v1/events/${event.id}/ticket-types`)).data.length, 2);
     await type(page, `${add} #f-maxPerOrder`, "8");
     await type(page, `${add} #f-salesEndAt`, "2031-08-15T23:59");
     await inPage(page, "gk-dash-event", "return !root.querySelector('form[aria-label=\"New ticket type\"] [aria-invalid=true]')");
@@ -173,7 +123,7 @@ describe("the events pages' forms", () => {
       `${env.base}/v1/events/${event.id}/ticket-types`,
       env.api.demo.secretKey,
     );
-    const early = (await api("GET", `/v1/events/${event.id}/ticket-types`)).data.find((t) => t.name === "Early bird");
+    const early = (await ok("GET", `/v1/events/${event.id}/ticket-types`)).data.find((t) => t.name === "Early bird");
     assert.equal(early.description, "Before the summer ends.");
     assert.equal(early.price, 1500);
     assert.deepEqual([early.minPerOrder, early.maxPerOrder], [4, 8]);
@@ -206,18 +156,18 @@ describe("the events pages' forms", () => {
     await type(page, `${edit} #f-salesEndAt`, "");
     await page.click($(`${edit} button[type=submit]`));
     await inPage(page, EDIT, "return root.textContent.includes('Early bird saved.')");
-    const edited = (await api("GET", `/v1/events/${event.id}/ticket-types`)).data.find((t) => t.name === "Early bird");
+    const edited = (await ok("GET", `/v1/events/${event.id}/ticket-types`)).data.find((t) => t.name === "Early bird");
     assert.deepEqual(
       [edited.description, edited.minPerOrder, edited.maxPerOrder, edited.salesStartAt, edited.salesEndAt],
       ["Until mid-August.", 2, 6, "2031-07-01T09:00:00.000Z", null],
     );
     // The other type kept its own.
-    assert.equal((await api("GET", `/v1/events/${event.id}/ticket-types`)).data.find((t) => t.id === vip.id).maxPerOrder, 10);
+    assert.equal((await ok("GET", `/v1/events/${event.id}/ticket-types`)).data.find((t) => t.id === vip.id).maxPerOrder, 10);
     assert.deepEqual(page.errors, []);
   });
 
   it("the event's address, map position, contact and images: checked as you type, a click on the map sets the position, an image uploaded and removed", async () => {
-    const { event } = await newEvent("Harbour night");
+    const { event } = await heldEvent("Harbour night");
     const page = await signedIn();
     await page.goto(`${env.base}/dashboard/events/${event.id}/edit`);
     const form = `${EDIT} >>> form[aria-label='Event details']`;
@@ -274,7 +224,7 @@ describe("the events pages' forms", () => {
     await axe(page, "event details, an image uploaded");
     await page.click($(`${form} button[type=submit]`));
     await inPage(page, EDIT, "return root.textContent.includes('Details saved.')");
-    let saved = await api("GET", `/v1/events/${event.id}`);
+    let saved = await ok("GET", `/v1/events/${event.id}`);
     assert.deepEqual(saved.venue, {
       name: "Armazém 16",
       address: {
@@ -302,19 +252,19 @@ describe("the events pages' forms", () => {
     await page.click($(`${EDIT} >>> gk-dash-image-uploads >>> button[aria-label='Remove image 1']`));
     await page.click($(`${form} button[type=submit]`));
     await inPage(page, EDIT, "return root.textContent.includes('Details saved.')");
-    saved = await api("GET", `/v1/events/${event.id}`);
+    saved = await ok("GET", `/v1/events/${event.id}`);
     assert.deepEqual(saved.imageUrls, []);
     assert.equal(saved.venue.lat, 38.70861);
     assert.deepEqual(page.errors, []);
   });
 
   it("a quota's ticket types changed from its edit form: at least one, what they hold must fit (the API's 409 said), saved", async () => {
-    const { event, standard, vip } = await newEvent("Shared hall night");
-    await api("POST", `/v1/events/${event.id}/orders`, {
+    const { event, standard, vip } = await heldEvent("Shared hall night");
+    await ok("POST", `/v1/events/${event.id}/orders`, {
       buyer: { name: "Grace", email: "grace@example.com" },
       lines: [{ ticketTypeId: vip.id, quantity: 2 }],
     });
-    await api("POST", `/v1/events/${event.id}/quotas`, { name: "Hall", size: 3, ticketTypeIds: [standard.id] });
+    await ok("POST", `/v1/events/${event.id}/quotas`, { name: "Hall", size: 3, ticketTypeIds: [standard.id] });
     const page = await signedIn();
     await page.goto(`${env.base}/dashboard/events/${event.id}/edit`);
     await (await waitFor(page, `${EDIT} >>> button[aria-label='Edit quota Hall']`)).click();
@@ -336,12 +286,12 @@ describe("the events pages' forms", () => {
     await page.click($(`${form} button[type=submit]`));
     await waitFor(page, `${form} p.error`);
     assert.match(await text(page, `${form} p.error`), /hold or sold 4, more than the quota's 3/);
-    assert.deepEqual((await api("GET", `/v1/events/${event.id}/quotas`)).data[0].ticketTypeIds, [standard.id]);
+    assert.deepEqual((await ok("GET", `/v1/events/${event.id}/quotas`)).data[0].ticketTypeIds, [standard.id]);
     await type(page, `${form} #f-eqSize`, "5");
     await page.click($(`${form} button[type=submit]`));
     await inPage(page, EDIT, "return root.querySelector('[data-testid=quota-used]')?.textContent.trim() === '4 of 5'");
     assert.match(await page.$eval($(`${EDIT} >>> [data-testid=quota-used]`), (td) => td.closest("tr").textContent), /Standard, VIP/);
-    const [quota] = (await api("GET", `/v1/events/${event.id}/quotas`)).data;
+    const [quota] = (await ok("GET", `/v1/events/${event.id}/quotas`)).data;
     assert.deepEqual([quota.size, quota.used, [...quota.ticketTypeIds].sort()], [5, 4, [standard.id, vip.id].sort()]);
     await axe(page, "quota saved with two types");
     assert.deepEqual(page.errors, []);

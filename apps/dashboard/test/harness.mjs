@@ -128,6 +128,49 @@ export async function created(path, body, token = env.api.demo.secretKey) {
   return res.json();
 }
 
+/**
+ * Calls the public API as the demo organization's secret key (or `token`; `null` for none), checks
+ * the answer is a success and returns its JSON (null for 204).
+ */
+export async function ok(method, path, body, token = env.api.demo.secretKey) {
+  const res = await fetch(`${env.base}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = res.status === 204 ? null : await res.json();
+  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** Signs `page` in as the demo organizer and waits for the dashboard's navigation. */
+export async function signIn(page) {
+  await page.goto(`${env.base}/dashboard/sign-in`);
+  await type(page, "gk-dash-sign-in >>> #f-email", env.api.demo.email);
+  await type(page, "gk-dash-sign-in >>> #f-password", env.api.demo.password);
+  await page.click($("gk-dash-sign-in >>> button[type=submit]"));
+  await waitFor(page, "nav");
+}
+
+/**
+ * Waits until `fn` (a function body over the page element `tag`'s shadow root, named `root`) is
+ * truthy; on a timeout, says what the page showed instead.
+ */
+export const inPage = (page, tag, fn) =>
+  page
+    .waitForFunction(
+      (t, src) => {
+        const root = document.querySelector("gk-dashboard")?.shadowRoot?.querySelector(t)?.shadowRoot;
+        return root && new Function("root", src)(root);
+      },
+      {},
+      tag,
+      fn,
+    )
+    .catch(async (e) => {
+      throw new Error(`${e.message} (waiting for ${fn}); the page says: ${await visibleText(page)}`);
+    });
+
 export const $ = (sel) => `gk-dashboard >>> ${sel}`;
 export const text = (page, sel) => page.$eval($(sel), (el) => el.textContent.trim());
 

@@ -4,7 +4,7 @@
 // place, and the page's occupancy figures move without a reload — under the dashboard's own CSP.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { $, axe, env, newPage, socketsOf, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
+import { $, axe, env, newPage, ok, signIn, socketsOf, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
 
 useDashboard({ realtime: true });
 
@@ -38,14 +38,6 @@ const analyticsReads = (page, sel, want) =>
     .catch(async (e) => {
       throw new Error(`${e.message}; the page says: ${await visibleText(page)}`);
     });
-
-async function signIn(page) {
-  await page.goto(`${env.base}/dashboard/sign-in`);
-  await type(page, "gk-dash-sign-in >>> #f-email", env.api.demo.email);
-  await type(page, "gk-dash-sign-in >>> #f-password", env.api.demo.password);
-  await page.click($("gk-dash-sign-in >>> button[type=submit]"));
-  await waitFor(page, "nav");
-}
 
 const sk = () => ({ authorization: `Bearer ${env.api.demo.secretKey}`, "content-type": "application/json" });
 
@@ -153,29 +145,18 @@ describe("time zone and live updates", () => {
 
 // ---- the event, orders, check-in and place pages live; the overview's figures ---------------------------
 
-async function api(method, path, body, token = env.api.demo.secretKey) {
-  const res = await fetch(`${env.base}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = res.status === 204 ? null : await res.json();
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
 /** A published event with a free ticket type of 10, and a check-in list. */
 async function liveEvent(title) {
-  const event = await api("POST", "/v1/events", {
+  const event = await ok("POST", "/v1/events", {
     title,
     startsAt: "2031-10-01T19:00:00.000Z",
     endsAt: "2031-10-01T23:00:00.000Z",
     timeZone: "Europe/Lisbon",
     currency: "EUR",
   });
-  const type = await api("POST", `/v1/events/${event.id}/ticket-types`, { name: "Free entry", price: 0, currency: "EUR", quantity: 10 });
-  await api("POST", `/v1/events/${event.id}/publish`);
-  const list = await api("POST", `/v1/events/${event.id}/checkin-lists`, { name: "Front door" });
+  const type = await ok("POST", `/v1/events/${event.id}/ticket-types`, { name: "Free entry", price: 0, currency: "EUR", quantity: 10 });
+  await ok("POST", `/v1/events/${event.id}/publish`);
+  const list = await ok("POST", `/v1/events/${event.id}/checkin-lists`, { name: "Front door" });
   return { event, type, list };
 }
 
@@ -210,7 +191,7 @@ async function cspPage() {
 describe("live pages", () => {
   it("the event page sees orders, stock, check-ins and RSVPs arrive; the check-in page on a second phone sees the count move; leaving closes the room", async () => {
     const { event, type, list } = await liveEvent("Live Night");
-    const guest = await api("POST", `/v1/events/${event.id}/guests`, { name: "Rui", email: "rui@example.com" });
+    const guest = await ok("POST", `/v1/events/${event.id}/guests`, { name: "Rui", email: "rui@example.com" });
 
     const organizer = await cspPage();
     const sockets = await socketsOf(organizer);
@@ -226,7 +207,7 @@ describe("live pages", () => {
     door.on("framenavigated", (f) => navigations.push(f.url()));
 
     // A buyer's order (two free tickets) arrives: the list, the stock and the announcement move.
-    const order = await api("POST", `/v1/events/${event.id}/orders`, {
+    const order = await ok("POST", `/v1/events/${event.id}/orders`, {
       buyer: { name: "Inês", email: "ines@example.com" },
       lines: [{ ticketTypeId: type.id, quantity: 2 }],
     });
@@ -235,14 +216,14 @@ describe("live pages", () => {
     await reads(organizer, "gk-dash-event", "table tbody tr td:nth-child(4)", "^8$");
 
     // A ticket is checked in at another door: both phones' counts move.
-    const paid = await api("GET", `/v1/orders/${order.id}`);
-    await api("POST", `/v1/checkin-lists/${list.id}/checkins`, { code: paid.tickets[0].code });
+    const paid = await ok("GET", `/v1/orders/${order.id}`);
+    await ok("POST", `/v1/checkin-lists/${list.id}/checkins`, { code: paid.tickets[0].code });
     await reads(organizer, "gk-dash-event", "[data-testid=checked-in]", "^1 of 2 checked in$");
     await reads(door, "gk-dash-checkin", "[data-testid=count]", "^1 of 2 checked in$");
     await reads(door, "gk-dash-checkin", "[data-testid=live]", "1 of 2 checked in");
 
     // A guest says yes through their invitation.
-    await api("POST", `/v1/events/${event.id}/invitation/${guest.token}/rsvp`, { answer: "yes" }, "");
+    await ok("POST", `/v1/events/${event.id}/invitation/${guest.token}/rsvp`, { answer: "yes" }, "");
     await reads(organizer, "gk-dash-event", "[data-testid=rsvp-confirmed]", "^1 confirmed");
     assert.deepEqual(navigations, [], "no page reloaded");
 
@@ -274,7 +255,7 @@ describe("live pages", () => {
     await reads(page, "gk-dash-orders", "p.muted", "No orders yet");
     const navigations = [];
     page.on("framenavigated", (f) => navigations.push(f.url()));
-    const order = await api("POST", `/v1/events/${event.id}/orders`, {
+    const order = await ok("POST", `/v1/events/${event.id}/orders`, {
       buyer: { name: "Tomás", email: "tomas@example.com" },
       lines: [{ ticketTypeId: type.id, quantity: 1 }],
     });
@@ -283,7 +264,7 @@ describe("live pages", () => {
     assert.equal(await page.$eval($("gk-dash-orders >>> [data-testid=live]"), (el) => el.getAttribute("role")), "status");
     await axe(page, "orders with a live announcement");
 
-    const place = await api("POST", "/v1/places", {
+    const place = await ok("POST", "/v1/places", {
       kind: "parking",
       name: "Live Bookings Garage",
       address: { line1: "Rua do Carmo 2", city: "Lisbon", country: "PT" },
@@ -295,9 +276,9 @@ describe("live pages", () => {
     await page.goto(`${env.base}/dashboard/places/${place.id}`);
     await reads(page, "gk-dash-place", "#bookings-title ~ p.muted", "No bookings yet");
     navigations.length = 0;
-    const visitor = await api("POST", "/v1/participant-tokens", { externalId: "live-booker", name: "Marta" });
+    const visitor = await ok("POST", "/v1/participant-tokens", { externalId: "live-booker", name: "Marta" });
     const start = new Date(Math.floor(Date.now() / 86_400_000 + 2) * 86_400_000 + 10 * 3_600_000).toISOString();
-    await api("POST", "/v1/bookings", { placeId: place.id, start, durationMinutes: 60, contact: { name: "Marta" } }, visitor.token);
+    await ok("POST", "/v1/bookings", { placeId: place.id, start, durationMinutes: 60, contact: { name: "Marta" } }, visitor.token);
     await reads(page, "gk-dash-place", "[data-testid=live]", "^1 new booking$");
     await reads(page, "gk-dash-place", "tbody", "Marta");
     await axe(page, "place bookings with a live announcement");
@@ -310,7 +291,7 @@ describe("live pages", () => {
     const page = await newPage();
     await signIn(page);
     await waitFor(page, "gk-dash-overview >>> [data-testid=overview]");
-    const figures = await api("GET", "/v1/organization/overview");
+    const figures = await ok("GET", "/v1/organization/overview");
     assert.equal(await text(page, "gk-dash-overview >>> [data-testid=tickets-sold]"), String(figures.events.ticketsSold));
     assert.equal(await text(page, "gk-dash-overview >>> [data-testid=upcoming-events]"), String(figures.events.upcoming));
     assert.equal(await text(page, "gk-dash-overview >>> [data-testid=active-plans]"), String(figures.plans.active));

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import puppeteer from "puppeteer-core";
-import { $, axe, env, newPage, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
+import { $, axe, env, newPage, signIn, text, type, useDashboard, visibleText, waitFor } from "./harness.mjs";
 
 useDashboard();
 
@@ -75,14 +75,6 @@ async function buy(event, type, buyer, { pay = true, discountCode } = {}) {
     assert.ok(paid.status < 400, `local checkout: ${paid.status}`);
   }
   return ok("GET", `/v1/orders/${order.id}`);
-}
-
-async function signIn(page) {
-  await page.goto(`${env.base}/dashboard/sign-in`);
-  await type(page, "gk-dash-sign-in >>> #f-email", env.api.demo.email);
-  await type(page, "gk-dash-sign-in >>> #f-password", env.api.demo.password);
-  await page.click($("gk-dash-sign-in >>> button[type=submit]"));
-  await waitFor(page, "nav");
 }
 
 /** Nothing wider than the screen: the page scrolls only up and down. */
