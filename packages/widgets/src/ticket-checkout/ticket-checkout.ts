@@ -259,7 +259,7 @@ export class GkTicketCheckout extends GkElement {
     else this.#stopTimer();
     const paying = this._step === "pay" && this._order?.status === "pending";
     this.#stripe.sync(paying ? this._stored?.stripe : undefined);
-    this.#embedded.sync(paying ? this._stored?.embedded : undefined, this.#s);
+    this.#embedded.sync(paying ? this._stored?.embedded : undefined);
   }
 
   /** One subscription to the event's room while the event is shown; a new one when the client or event changes. */
