@@ -53,7 +53,8 @@ export abstract class StripeMount<M extends { destroy(): void }, S extends strin
     const container = this.host.renderRoot.querySelector<HTMLElement>(`#${this.container}`);
     if (!container) return;
     this.#target = target;
-    const mine = this.mine();
+    const generation = this.#generation;
+    const mine = () => generation === this.#generation;
     this.mount(container, target, mine).then(
       (mounted) => {
         if (!mine()) return mounted.destroy();
@@ -65,12 +66,6 @@ export abstract class StripeMount<M extends { destroy(): void }, S extends strin
         this.set("failed", this.s.payFailed(err instanceof Error ? err.message : String(err)));
       },
     );
-  }
-
-  /** A test of whether the form mounted now is still the one: false once it was reset (a new target, none, or the host gone). */
-  protected mine(): () => boolean {
-    const generation = this.#generation;
-    return () => generation === this.#generation;
   }
 
   /** Loads this form's chunk and mounts it in `container`; `mine()` is false once the step has moved on. */

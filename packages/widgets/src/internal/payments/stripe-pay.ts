@@ -67,7 +67,6 @@ export class StripePay extends StripeMount<
   async #run(step: (m: MountedPayment) => Promise<PaymentOutcome>): Promise<void> {
     const mounted = this.mounted;
     if (!mounted || this.state === "paying" || this.state === "waiting" || this.state === "loading") return;
-    const mine = this.mine();
     this.set("paying", "");
     let outcome: PaymentOutcome;
     try {
@@ -75,7 +74,8 @@ export class StripePay extends StripeMount<
     } catch (err) {
       outcome = { kind: "declined", message: err instanceof Error ? err.message : String(err), code: undefined };
     }
-    if (!mine()) return;
+    // The step moved on while Stripe answered (a new target, none, the widget gone): not this form's answer.
+    if (mounted !== this.mounted) return;
     if (outcome.kind === "submitted") {
       this.set("waiting", "");
       this.opts.onSubmitted();
