@@ -5,12 +5,12 @@ import type { Availability } from "./ticket-checkout.strings.js";
 export type LiveStock = Record<string, number | null>;
 
 /** What is left of `t`: the room's word over what was loaded. */
-export function remainingOf(live: LiveStock, t: TicketType): number | null {
+export function remainingOf(live: LiveStock, t: Pick<TicketType, "id" | "remaining">): number | null {
   return t.id in live ? (live[t.id] ?? null) : t.remaining;
 }
 
 /** What a buyer may choose of `t` now: at most its per-order maximum and what is left. */
-export function maxOf(live: LiveStock, t: TicketType): number {
+export function maxOf(live: LiveStock, t: Pick<TicketType, "id" | "remaining" | "maxPerOrder">): number {
   return Math.min(t.maxPerOrder, remainingOf(live, t) ?? Number.POSITIVE_INFINITY);
 }
 
@@ -20,8 +20,8 @@ export function maxOf(live: LiveStock, t: TicketType): number {
  */
 export function availabilityOf(
   live: LiveStock,
-  t: TicketType,
-  event: TicketedEvent,
+  t: Pick<TicketType, "id" | "remaining" | "minPerOrder" | "availability" | "salesStartAt" | "salesEndAt">,
+  event: Pick<TicketedEvent, "status" | "endsAt">,
   status: string | undefined,
   now: number,
 ): Availability {
