@@ -25,10 +25,10 @@ export class OrderPoll implements ReactiveController {
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastPoll = 0;
 
-  readonly #o: OrderPollHost;
+  readonly #widget: OrderPollHost;
 
-  constructor(host: ReactiveControllerHost, o: OrderPollHost) {
-    this.#o = o;
+  constructor(host: ReactiveControllerHost, widget: OrderPollHost) {
+    this.#widget = widget;
     host.addController(this);
   }
 
@@ -44,7 +44,7 @@ export class OrderPoll implements ReactiveController {
   }
 
   hostUpdated(): void {
-    if (this.#o.paying()) this.#start();
+    if (this.#widget.paying()) this.#start();
     else this.#stop();
   }
 
@@ -55,18 +55,18 @@ export class OrderPoll implements ReactiveController {
 
   /** The buyer came back to this tab: look at their order now rather than at the next tick. */
   readonly #onReturn = () => {
-    if (this.#o.paying() && document.visibilityState === "visible") this.#o.refresh();
+    if (this.#widget.paying() && document.visibilityState === "visible") this.#widget.refresh();
   };
 
   #start(): void {
     if (this.#timer) return;
     this.#timer = setInterval(() => {
       const now = Date.now();
-      this.#o.tick(now);
-      const expiresAt = this.#o.expiresAt();
+      this.#widget.tick(now);
+      const expiresAt = this.#widget.expiresAt();
       // Every few seconds while the buyer pays elsewhere, and at once when the hold runs out.
       if (document.visibilityState === "visible" && (now - this.#lastPoll >= POLL_MS || now >= expiresAt)) {
-        if (now < expiresAt || now - this.#lastPoll >= 1000) this.#o.refresh();
+        if (now < expiresAt || now - this.#lastPoll >= 1000) this.#widget.refresh();
       }
     }, 1000);
   }
