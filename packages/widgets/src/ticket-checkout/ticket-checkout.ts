@@ -7,15 +7,14 @@ import { emit } from "../base/events.js";
 import { GkElement } from "../base/gk-element.js";
 import { Strings } from "../base/i18n.js";
 import { EmbeddedCheckout } from "../internal/payments/stripe-checkout.js";
-import { embeddedTargetOf, StripePay, type StripeTarget, stripeTargetOf } from "../internal/payments/stripe-pay.js";
+import { StripePay } from "../internal/payments/stripe-pay.js";
 import { formatInstantRange, formatMoney } from "../internal/plans/format.js";
+import { returnUrl, takeReturn } from "./checkout-return.js";
+import { readStoredOrder, type StoredOrder, storedOrderOf, storeOrder } from "./held-order.js";
+import { availabilityOf, type LiveStock, maxOf, remainingOf } from "./live-stock.js";
+import { OrderPoll } from "./order-poll.js";
 import { renderDone, renderHeld } from "./order-views.js";
-import {
-  type Availability,
-  TICKET_CHECKOUT_LOCALES,
-  TICKET_CHECKOUT_STRINGS,
-  type TicketCheckoutStrings,
-} from "./ticket-checkout.strings.js";
+import { TICKET_CHECKOUT_LOCALES, TICKET_CHECKOUT_STRINGS, type TicketCheckoutStrings } from "./ticket-checkout.strings.js";
 import { ticketCheckoutStyles } from "./ticket-checkout.styles.js";
 
 /** Detail of `gk-checkout-started`: the tickets are held until `order.expiresAt`. */
@@ -55,36 +54,7 @@ declare global {
 
 export { TICKET_CHECKOUT_STRINGS, type TicketCheckoutStrings } from "./ticket-checkout.strings.js";
 
-/** What is kept in sessionStorage while an order is under way, so a reload or a return finds it. */
-interface StoredOrder {
-  orderId: string;
-  buyerToken: string;
-  checkoutUrl: string | null;
-  /** Stripe's Payment Element: what Stripe.js confirms the payment with (this tab's own order only). */
-  stripe?: StripeTarget;
-  /** Embedded Stripe Checkout: the session Stripe.js mounts (this tab's own order only). */
-  embedded?: StripeTarget;
-  /** Stripe Checkout's own page, in this tab: the buyer leaves and comes back to this page. */
-  redirect?: boolean;
-}
-
-/** The query parameters Stripe Checkout brings the buyer back with (see `returnUrl` in the API). */
-const RETURN_PARAMS = ["gk_order", "gk_payment"];
-
-/** This page without the return parameters: where Stripe Checkout brings the buyer back; none off http(s). */
-function returnUrl(): string | undefined {
-  if (location.protocol !== "https:" && location.protocol !== "http:") return undefined;
-  const url = new URL(location.href);
-  for (const p of RETURN_PARAMS) url.searchParams.delete(p);
-  url.hash = "";
-  return url.href;
-}
-
 type Step = "select" | "pay" | "done" | "ended";
-/** A ticket type's availability as shown: the API's, or `unpublished` once the room says the event was taken off sale. */
-
-/** How often a pending order is checked while the buyer pays elsewhere (also on returning to the tab). */
-const POLL_MS = 3000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
@@ -160,9 +130,10 @@ export class GkTicketCheckout extends GkElement {
   declare strings: Partial<TicketCheckoutStrings>;
 
   declare _qty: Record<string, number>;
-  declare _live: Record<string, number | null>;
+  declare _live: LiveStock;
   declare _step: Step;
   declare _order: Order | undefined;
+  /** The order under way, kept in the tab's sessionStorage (per API and event). */
   declare _stored: StoredOrder | undefined;
   declare _now: number;
   declare _invalid: { name?: string; email?: string; tickets?: string };
@@ -176,8 +147,14 @@ export class GkTicketCheckout extends GkElement {
   /** The buyer just came back from Stripe Checkout's page: `paid` or `cancelled` (as Stripe's page said, not the order). */
   #returned: string | undefined;
   #subscription: { client: GatherkitClient; eventId: string; sub: Subscription } | undefined;
-  #timer: ReturnType<typeof setInterval> | undefined;
-  #lastPoll = 0;
+  readonly #poll = new OrderPoll(this, {
+    paying: () => this._step === "pay",
+    expiresAt: () => (this._order ? Date.parse(this._order.expiresAt) : Number.POSITIVE_INFINITY),
+    tick: (now) => {
+      this._now = now;
+    },
+    refresh: () => void this.#refreshOrder(),
+  });
 
   readonly #data = this.load(
     () => [this.event] as const,
@@ -212,25 +189,11 @@ export class GkTicketCheckout extends GkElement {
     return `gk-ticket-checkout:${this.gatherkit?.baseUrl ?? ""}:${this.event ?? ""}`;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    document.addEventListener("visibilitychange", this.#onReturn);
-    window.addEventListener("focus", this.#onReturn);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener("visibilitychange", this.#onReturn);
-    window.removeEventListener("focus", this.#onReturn);
     this.#subscription?.sub.close();
     this.#subscription = undefined;
-    this.#stopTimer();
   }
-
-  /** The buyer came back to this tab: look at their order now rather than at the next tick. */
-  readonly #onReturn = () => {
-    if (this._step === "pay" && document.visibilityState === "visible") void this.#refreshOrder();
-  };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
@@ -241,11 +204,11 @@ export class GkTicketCheckout extends GkElement {
       let next: Record<string, number> | undefined;
       for (const t of types) {
         const q = this._qty[t.id] ?? 0;
-        const max = this.#maxOf(t);
+        const max = maxOf(this._live, t);
         if (q > max) {
           next ??= { ...this._qty };
           next[t.id] = max >= t.minPerOrder ? max : 0;
-          this._notice = this.#s.stockChanged(t.name, Math.max(0, this.#remaining(t) ?? 0));
+          this._notice = this.#s.stockChanged(t.name, Math.max(0, remainingOf(this._live, t) ?? 0));
         }
       }
       if (next) this._qty = next;
@@ -255,11 +218,9 @@ export class GkTicketCheckout extends GkElement {
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     this.#keepSubscription();
-    if (this._step === "pay") this.#startTimer();
-    else this.#stopTimer();
     const paying = this._step === "pay" && this._order?.status === "pending";
     this.#stripe.sync(paying ? this._stored?.stripe : undefined);
-    this.#embedded.sync(paying ? this._stored?.embedded : undefined, this.#s);
+    this.#embedded.sync(paying ? this._stored?.embedded : undefined);
   }
 
   /** One subscription to the event's room while the event is shown; a new one when the client or event changes. */
@@ -297,30 +258,9 @@ export class GkTicketCheckout extends GkElement {
     this.#subscription = { client: gk, eventId: id, sub };
   }
 
-  #remaining(t: TicketType): number | null {
-    return t.id in this._live ? (this._live[t.id] ?? null) : t.remaining;
-  }
-
-  /** What a buyer may choose of `t` now: at most its per-order maximum and what is left. */
-  #maxOf(t: TicketType): number {
-    const remaining = this.#remaining(t);
-    return Math.min(t.maxPerOrder, remaining ?? Number.POSITIVE_INFINITY);
-  }
-
-  #availability(t: TicketType, event: TicketedEvent): Availability {
-    const status = this._status ?? event.status;
-    if (t.availability === "cancelled" || status === "cancelled") return "cancelled";
-    if (status !== "published") return "unpublished";
-    const now = this._now;
-    if (Date.parse(event.endsAt) <= now || (t.salesEndAt && Date.parse(t.salesEndAt) <= now)) return "sales_ended";
-    if (t.salesStartAt && Date.parse(t.salesStartAt) > now) return "not_yet_on_sale";
-    const remaining = this.#remaining(t);
-    return remaining !== null && (remaining === 0 || remaining < t.minPerOrder) ? "sold_out" : "on_sale";
-  }
-
   #step(t: TicketType, delta: 1 | -1): void {
     const q = this._qty[t.id] ?? 0;
-    const max = this.#maxOf(t);
+    const max = maxOf(this._live, t);
     // Below the per-order minimum there is only 0: + from 0 jumps to the minimum, − from it back to 0.
     let next = q + delta;
     if (delta > 0 && q === 0) next = t.minPerOrder;
@@ -365,18 +305,8 @@ export class GkTicketCheckout extends GkElement {
       },
     });
     if (!order) return;
-    const stripe = stripeTargetOf(order.payment);
-    const embedded = embeddedTargetOf(order.payment);
-    const stored: StoredOrder = {
-      orderId: order.id,
-      buyerToken: order.buyerToken ?? "",
-      checkoutUrl: order.payment?.checkoutUrl ?? null,
-      ...(stripe ? { stripe } : {}),
-      ...(embedded ? { embedded } : {}),
-      ...(order.payment?.mode === "checkout_redirect" ? { redirect: true } : {}),
-    };
     this.#returned = undefined;
-    this.#store(stored);
+    this.#store(storedOrderOf(order));
     emit(this, "gk-checkout-started", { eventId: event.id, orderId: order.id, order });
     this.#show(order);
     // The form went away: focus goes to what replaced it.
@@ -401,7 +331,7 @@ export class GkTicketCheckout extends GkElement {
       this._step = "pay";
     } else {
       this._step = "ended";
-      this.#forget();
+      this.#store(undefined);
       if (before === "pending" || before === undefined) {
         const reason = order.status === "cancelled" ? "cancelled" : "expired";
         emit(this, "gk-checkout-failed", {
@@ -421,13 +351,13 @@ export class GkTicketCheckout extends GkElement {
     const stored = this._stored;
     const gk = this.gatherkit;
     if (!stored || !gk) return;
-    this.#lastPoll = Date.now();
+    this.#poll.polled();
     const wasPending = this._step === "pay";
     const order = await this.#actions.run("poll", () => new Orders(gk).retrieveAsBuyer(stored.orderId, stored.buyerToken));
     // The order is gone (another API, a token that expired): start afresh.
     if (!order) {
       const problem = this.#actions.problem("poll");
-      if (problem && this._step !== "pay") this.#forget();
+      if (problem && this._step !== "pay") this.#store(undefined);
       return;
     }
     if (stored !== this._stored) return;
@@ -441,47 +371,27 @@ export class GkTicketCheckout extends GkElement {
     return a === null || a === document.body || a === this;
   }
 
+  /** Finds the order this tab has under way for the event (after a reload, or back from a payment page). */
   #restore(): void {
     this._order = undefined;
     this._step = "select";
-    this._stored = undefined;
-    try {
-      const raw = sessionStorage.getItem(this.#storageKey);
-      if (raw) this._stored = JSON.parse(raw) as StoredOrder;
-    } catch {}
-    if (this._stored) {
+    const stored = readStoredOrder(this.#storageKey);
+    this._stored = stored;
+    if (stored) {
       this._step = "pay";
-      this.#takeReturn(this._stored.orderId);
+      this.#returned = takeReturn(stored.orderId, this.#returned);
       queueMicrotask(() => void this.#refreshOrder());
     }
   }
 
-  /** Back from Stripe Checkout's page for this order: note how it said it went, and take the parameters off the address. */
-  #takeReturn(orderId: string): void {
-    const params = new URLSearchParams(location.search);
-    if (params.get("gk_order") !== orderId) return;
-    this.#returned = params.get("gk_payment") ?? undefined;
-    const url = new URL(location.href);
-    for (const p of RETURN_PARAMS) url.searchParams.delete(p);
-    history.replaceState(history.state, "", url.href);
-  }
-
-  #store(stored: StoredOrder): void {
+  /** Keeps the order under way in this tab (or, undefined, forgets it). */
+  #store(stored: StoredOrder | undefined): void {
     this._stored = stored;
-    try {
-      sessionStorage.setItem(this.#storageKey, JSON.stringify(stored));
-    } catch {}
-  }
-
-  #forget(): void {
-    this._stored = undefined;
-    try {
-      sessionStorage.removeItem(this.#storageKey);
-    } catch {}
+    storeOrder(this.#storageKey, stored);
   }
 
   #startOver(): void {
-    this.#forget();
+    this.#store(undefined);
     this.#returned = undefined;
     this._order = undefined;
     this._qty = {};
@@ -489,23 +399,6 @@ export class GkTicketCheckout extends GkElement {
     this.#actions.clear("poll");
     void this.#data.run();
     this.#actions.focusAfterUpdate("#title");
-  }
-
-  #startTimer(): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      this._now = Date.now();
-      const expiresAt = this._order ? Date.parse(this._order.expiresAt) : Number.POSITIVE_INFINITY;
-      // Every few seconds while the buyer pays elsewhere, and at once when the hold runs out.
-      if (document.visibilityState === "visible" && (this._now - this.#lastPoll >= POLL_MS || this._now >= expiresAt)) {
-        if (this._now < expiresAt || this._now - this.#lastPoll >= 1000) void this.#refreshOrder();
-      }
-    }, 1000);
-  }
-
-  #stopTimer(): void {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
   }
 
   override render() {
@@ -567,11 +460,11 @@ export class GkTicketCheckout extends GkElement {
 
   #renderType(t: TicketType, event: TicketedEvent) {
     const s = this.#s;
-    const availability = this.#availability(t, event);
+    const availability = availabilityOf(this._live, t, event, this._status, this._now);
     const onSale = availability === "on_sale";
     const q = this._qty[t.id] ?? 0;
-    const max = this.#maxOf(t);
-    const remaining = this.#remaining(t);
+    const max = maxOf(this._live, t);
+    const remaining = remainingOf(this._live, t);
     const stock =
       availability === "not_yet_on_sale" && t.salesStartAt
         ? s.salesFrom(formatInstantRange(t.salesStartAt, null, event.timeZone, this.resolvedLocale))

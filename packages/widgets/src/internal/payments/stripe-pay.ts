@@ -1,5 +1,6 @@
-import { html, type LitElement, nothing, type ReactiveController } from "lit";
+import { html, type LitElement, nothing } from "lit";
 import type { MountedPayment } from "./stripe-element.js";
+import { StripeMount } from "./stripe-mount.js";
 import { STRIPE_PAY_STRINGS, type StripePayStrings } from "./stripe-pay.strings.js";
 
 /** What Stripe.js needs to confirm a payment in the page: from an order's or a booking's `payment`, in the answer that opened it. */
@@ -37,11 +38,6 @@ function secretsOf(payment: PaymentSecrets): StripeTarget | undefined {
   return { clientSecret: payment.clientSecret, publishableKey: payment.publishableKey, stripeAccount: payment.stripeAccount ?? null };
 }
 
-type State = "loading" | "ready" | "paying" | "action" | "declined" | "waiting" | "failed";
-
-/** The element the Payment Element is mounted in (one per widget). */
-const CONTAINER = "gk-stripe-element";
-
 /**
  * The Payment Element step shared by `<gk-ticket-checkout>`, `<gk-parking-map>` and
  * `<gk-slot-picker>`. `sync(target)` (from the host's `updated`) loads @stripe/stripe-js and
@@ -51,96 +47,46 @@ const CONTAINER = "gk-stripe-element";
  * `onSubmitted` asks the host to read the order or booking, which is paid only once the API had
  * Stripe's webhook — never on the browser's word.
  */
-export class StripePay implements ReactiveController {
-  state: State = "loading";
-  message = "";
-  /** The sentences of the last render (a failure's message is worded when it happens). */
-  #s: StripePayStrings = STRIPE_PAY_STRINGS;
-  #target: StripeTarget | undefined;
-  #mounted: MountedPayment | undefined;
-  #generation = 0;
+export class StripePay extends StripeMount<
+  MountedPayment,
+  "paying" | "action" | "declined",
+  { scriptUrl: () => string | undefined; onSubmitted: () => void }
+> {
+  protected readonly container = "gk-stripe-element";
 
-  constructor(
-    private readonly host: LitElement,
-    private readonly opts: { scriptUrl: () => string | undefined; onSubmitted: () => void },
-  ) {
-    host.addController(this);
-  }
-
-  hostDisconnected(): void {
-    this.reset();
-  }
-
-  /** Forgets the mounted element (a new order, the end of the step). */
-  reset(): void {
-    this.#generation++;
-    this.#mounted?.destroy();
-    this.#mounted = undefined;
-    this.#target = undefined;
-    this.state = "loading";
-    this.message = "";
-  }
-
-  /** Mounts the Payment Element for `target` once its container is in the page (call from `updated`). */
-  sync(target: StripeTarget | undefined): void {
-    if (this.#target?.clientSecret === target?.clientSecret) return;
-    this.reset();
-    if (!target) return;
-    const container = this.host.renderRoot.querySelector<HTMLElement>(`#${CONTAINER}`);
-    if (!container) return;
-    this.#target = target;
-    const generation = this.#generation;
-    const mine = () => generation === this.#generation;
-    import("./stripe-element.js")
-      .then(({ mountPaymentElement }) =>
-        mountPaymentElement(container, target, {
-          scriptUrl: this.opts.scriptUrl(),
-          // Stripe's form in the widget's language (its `locale`, the nearest `lang`, …), not only the page's.
-          locale: (this.host as LitElement & { resolvedLocale?: string }).resolvedLocale ?? (document.documentElement.lang || undefined),
-        }),
-      )
-      .then(
-        (mounted) => {
-          if (!mine()) return mounted.destroy();
-          this.#mounted = mounted;
-          this.#set("ready", "");
-        },
-        (err: unknown) => {
-          if (!mine()) return;
-          this.#set("failed", this.#s.payFailed(err instanceof Error ? err.message : String(err)));
-        },
-      );
-  }
-
-  #set(state: State, message: string): void {
-    this.state = state;
-    this.message = message;
-    this.host.requestUpdate();
+  protected mount(container: HTMLElement, target: StripeTarget): Promise<MountedPayment> {
+    return import("./stripe-element.js").then(({ mountPaymentElement }) =>
+      mountPaymentElement(container, target, {
+        scriptUrl: this.opts.scriptUrl(),
+        // Stripe's form in the widget's language (its `locale`, the nearest `lang`, …), not only the page's.
+        locale: (this.host as LitElement & { resolvedLocale?: string }).resolvedLocale ?? (document.documentElement.lang || undefined),
+      }),
+    );
   }
 
   async #run(step: (m: MountedPayment) => Promise<PaymentOutcome>): Promise<void> {
-    const mounted = this.#mounted;
+    const mounted = this.mounted;
     if (!mounted || this.state === "paying" || this.state === "waiting" || this.state === "loading") return;
-    const generation = this.#generation;
-    this.#set("paying", "");
+    this.set("paying", "");
     let outcome: PaymentOutcome;
     try {
       outcome = await step(mounted);
     } catch (err) {
       outcome = { kind: "declined", message: err instanceof Error ? err.message : String(err), code: undefined };
     }
-    if (generation !== this.#generation) return;
+    // The step moved on while Stripe answered (a new target, none, the widget gone): not this form's answer.
+    if (mounted !== this.mounted) return;
     if (outcome.kind === "submitted") {
-      this.#set("waiting", "");
+      this.set("waiting", "");
       this.opts.onSubmitted();
     } else if (outcome.kind === "requires_action") {
-      this.#set("action", "");
+      this.set("action", "");
       this.#focus("#gk-stripe-action");
     } else if (outcome.kind === "invalid") {
-      this.#set("ready", outcome.message);
+      this.set("ready", outcome.message);
       mounted.focus();
     } else {
-      this.#set("declined", outcome.message || this.#s.declined);
+      this.set("declined", outcome.message || this.s.declined);
       this.#focus("#gk-stripe-error");
     }
   }
@@ -151,7 +97,7 @@ export class StripePay implements ReactiveController {
 
   /** The form around the Payment Element; `amount` is the formatted price on the Pay button; `t` the sentences (default English). */
   render(amount: string, t: StripePayStrings = STRIPE_PAY_STRINGS) {
-    this.#s = t;
+    this.s = t;
     const s = this.state;
     const blocked = s === "loading" || s === "paying" || s === "waiting" || s === "failed";
     const progress = s === "loading" ? t.payLoading : s === "paying" ? t.paying : s === "waiting" ? t.payWaiting : "";
@@ -160,7 +106,7 @@ export class StripePay implements ReactiveController {
       void this.#run((m) => m.confirm());
     };
     return html`<form part="payment-form" class="stripe-pay" novalidate aria-label=${t.payment} aria-busy=${blocked ? "true" : "false"} @submit=${submit}>
-      <div id=${CONTAINER} part="payment-element"></div>
+      <div id=${this.container} part="payment-element"></div>
       <p role="status" class="muted">${progress}</p>
       ${
         s === "declined" || s === "failed" || (s === "ready" && this.message)
