@@ -13,7 +13,7 @@
 // did. Targets alternate by round. Options (environment): BENCH_FANOUT_CLIENTS (200),
 // BENCH_FANOUT_MESSAGES per round and target (15), BENCH_FANOUT_ROUNDS (2).
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { io as socketIoClient } from "socket.io-client";
 import { startPartykit } from "../apps/realtime/test/partykit-dev.mjs";
@@ -25,6 +25,34 @@ const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 2);
 /** A message not received by then counts as lost for the clients that lack it. */
 const GIVE_UP_MS = 10_000;
 const SDK_DIST = fileURLToPath(new URL("../packages/sdk/dist/index.js", import.meta.url));
+
+/**
+ * CPU time (ms, user + system) a process has used so far, from Linux's /proc (clock ticks of
+ * 10 ms); undefined elsewhere. Summed per target over its messages, it says what each part of a
+ * stack costs per fanned-out message, which a shared, busy machine blurs far less than latency.
+ */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pids whose command line contains `needle` (Linux /proc), e.g. the workerd serving a port. */
+function pidsWith(needle) {
+  const pids = [];
+  try {
+    for (const d of readdirSync("/proc")) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        if (readFileSync(`/proc/${d}/cmdline`, "utf8").replaceAll("\0", " ").includes(needle)) pids.push(Number(d));
+      } catch {}
+    }
+  } catch {}
+  return pids;
+}
 
 const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -102,6 +130,13 @@ async function gatherkitTarget(track) {
   let n = 0;
   return {
     name: `Gatherkit: API write → rooms → ${CLIENTS} SDK clients`,
+    // The rooms' runtime is workerd (started by `partykit dev`, which also runs in Node: its
+    // request log and inspector connection are part of what a local room costs).
+    processes: {
+      API: [api.pid],
+      "rooms (workerd)": pidsWith(`--socket-addr=entry=0.0.0.0:${rooms.port} `),
+      "partykit dev (Node)": pidsWith(`dev --port ${rooms.port} `),
+    },
     // Senders take turns, as a group chatting would (and as per-participant write limits expect).
     send: (body) => call("POST", `/v1/plans/${plan.id}/messages`, { body }, people[n++ % CLIENTS].token),
     async stop() {
@@ -129,6 +164,7 @@ async function socketIoTarget(track) {
   );
   return {
     name: `Socket.IO: HTTP write → io.emit → ${CLIENTS} clients`,
+    processes: { server: [server.pid] },
     send: async (body) => {
       const res = await fetch(`${url}/messages?room=plan`, { method: "POST", body: JSON.stringify({ text: body }) });
       if (res.status !== 201) throw new Error(`the Socket.IO server answered ${res.status}`);
@@ -147,18 +183,27 @@ export async function fanout() {
     `\nRealtime fan-out: ${CLIENTS} subscribed clients, ${ROUNDS} alternating rounds × ${MESSAGES} messages per target; setting up…`,
   );
   const targets = [await socketIoTarget(track), await gatherkitTarget(track)];
-  const samples = new Map(targets.map((t) => [t.name, { all: [], each: [], lost: 0 }]));
+  const samples = new Map(targets.map((t) => [t.name, { all: [], each: [], lost: 0, cpu: {} }]));
+  // This process runs every client (and the clock); only one target's clients get messages at a time.
+  const processesOf = (t) => ({ ...t.processes, [`${CLIENTS} clients (this process)`]: [process.pid] });
+  const cpuOf = (t) => Object.fromEntries(Object.entries(processesOf(t)).map(([k, pids]) => [k, pids.map(cpuMs)]));
   try {
     // One unmeasured message each, so first-use costs (JIT, connections) are not in the numbers.
     for (const t of targets) await track.measure(`warm-${t.name}`, t.send);
     for (let round = 0; round < ROUNDS; round++) {
       for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
         const s = samples.get(t.name);
+        const before = cpuOf(t);
         for (let i = 0; i < MESSAGES; i++) {
           const times = await track.measure(`m-${round}-${i}-${randomBytes(4).toString("hex")}`, t.send);
           s.lost += CLIENTS - times.length;
           if (times.length === CLIENTS) s.all.push(Math.max(...times));
           s.each.push(...times);
+        }
+        const after = cpuOf(t);
+        for (const [part, pids] of Object.entries(before)) {
+          const used = pids.reduce((sum, ms, i) => (ms === undefined || after[part][i] === undefined ? sum : sum + after[part][i] - ms), 0);
+          s.cpu[part] = (s.cpu[part] ?? 0) + used;
         }
       }
     }
@@ -174,6 +219,10 @@ export async function fanout() {
       eachP50: percentile(s.each, 50),
       eachP99: percentile(s.each, 99),
       lost: s.lost,
+      // CPU ms per message of each process of the stack (empty where /proc is missing).
+      cpuPerMessage: existsSync("/proc/self/stat")
+        ? Object.fromEntries(Object.entries(s.cpu).map(([part, ms]) => [part, ms / (ROUNDS * MESSAGES)]))
+        : {},
     };
   });
   return rows;

@@ -145,6 +145,16 @@ async function realtime() {
   console.log(
     `Gatherkit ÷ Socket.IO, "all have it" p99: ${(ours.allP99 / baseline.allP99).toFixed(2)}× (≤ 1 is the target), p50: ${(ours.allP50 / baseline.allP50).toFixed(2)}×.\n` +
       "Clock from before the POST to each client's receipt; p99 over few messages is close to their maximum. " +
+      `CPU per message (ms, each process of the stack, from /proc): ${rows
+        .map((r) => {
+          const parts = Object.entries(r.cpuPerMessage);
+          const total = parts.reduce((sum, [, ms]) => sum + ms, 0);
+          return parts.length
+            ? `${r.target.split(":")[0]} ${total.toFixed(1)} = ${parts.map(([k, ms]) => `${k} ${ms.toFixed(1)}`).join(" + ")}`
+            : "";
+        })
+        .filter(Boolean)
+        .join("; ")}.\n` +
       `Load average now: ${loadavg()
         .map((l) => l.toFixed(1))
         .join(" ")}.`,

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 /**
  * Starts `node bench/servers.mjs <kind>` (with `env` added to this process's environment) and
- * resolves with what it reports over IPC (its port, …) and `stop()`.
+ * resolves with what it reports over IPC (its port, …), its `pid` and `stop()`.
  */
 export function startServer(kind, env = {}) {
   const child = fork(fileURLToPath(new URL("./servers.mjs", import.meta.url)), [kind], {
@@ -18,7 +18,7 @@ export function startServer(kind, env = {}) {
         child.once("exit", r);
         child.disconnect();
       });
-    child.once("message", (info) => resolve({ ...info, stop }));
+    child.once("message", (info) => resolve({ ...info, pid: child.pid, stop }));
     child.once("exit", (code) => reject(new Error(`the ${kind} server exited with code ${code} before listening`)));
   });
 }

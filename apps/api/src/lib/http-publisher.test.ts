@@ -41,6 +41,8 @@ describe("createHttpPublisher", () => {
     expect(await verifyPublishSignature(SECRET, body, auth.slice(7))).toBe(true);
     expect(await verifyPublishSignature("another-secret-0123456789abcdefghijklmn", body, auth.slice(7))).toBe(false);
     expect(await verifyPublishSignature(SECRET, body.replace("obx_1", "obx_2"), auth.slice(7))).toBe(false);
+    // The 202 is tiny: asked for uncompressed, so no gzip stream is spent on it at either end.
+    expect(new Headers(req!.init.headers).get("accept-encoding")).toBe("identity");
   });
 
   it("throws when the room does not accept (so the outbox retries), and refuses a bad room name before sending", async () => {

@@ -51,7 +51,14 @@ export function createHttpPublisher(opts: {
       });
       const res = await doFetch(`${origin}/parties/${REALTIME_PARTY}/${name}`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${await signPublishBody(opts.secret, body)}` },
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${await signPublishBody(opts.secret, body)}`,
+          // The answer is a few bytes: asked for as is, so neither side spends a gzip stream on it
+          // (partykit dev and Cloudflare's edge compress JSON for a client that accepts gzip, and
+          // fetch accepts it by default).
+          "accept-encoding": "identity",
+        },
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });

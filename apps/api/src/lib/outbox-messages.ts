@@ -157,15 +157,20 @@ export const KINDS = {
     // delivery whose answer was lost, however late it comes: at-least-once here, once for the
     // clients. Sequences rise in commit order and a room's rows go out in that order, so the
     // room only needs the highest one it has broadcast.
-    // First the event's webhook deliveries are queued (once: their ids derive from this row's, so
-    // a retry of this row queues nothing twice), so they do not depend on the rooms being up.
+    // The event's webhook deliveries are queued while it is published (once: their ids derive
+    // from this row's, so a retry of this row queues nothing twice), so they do not depend on the
+    // rooms being up, and the room's clients do not wait for that write. Either failing fails the
+    // attempt: the retry queues what is missing, and the room drops a publish it already broadcast.
     deliver: async (deps, p, row) => {
-      await queueWebhookDeliveries(deps, p.event, row);
-      await deps.publisher.publish(p.room, p.event, {
-        id: row.id,
-        order: row.seq,
-        ...(p.disconnect?.length ? { disconnect: p.disconnect } : {}),
-      });
+      const outcomes = await Promise.allSettled([
+        deps.publisher.publish(p.room, p.event, {
+          id: row.id,
+          order: row.seq,
+          ...(p.disconnect?.length ? { disconnect: p.disconnect } : {}),
+        }),
+        queueWebhookDeliveries(deps, p.event, row),
+      ]);
+      for (const o of outcomes) if (o.status === "rejected") throw o.reason;
       // Other domains' reactions to the event (deps.tasks): queued once per published row.
       await deps.tasks?.onPublished({ room: p.room, event: p.event, orgId: row.orgId, outboxId: row.id });
     },

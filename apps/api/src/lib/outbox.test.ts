@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { PublishedEvent } from "@gatherkit/core";
-import { applyMigrations, type Db, organizations, outbox } from "@gatherkit/db";
+import { applyMigrations, type Db, organizations, outbox, webhookEndpoints } from "@gatherkit/db";
 import { createLibsqlDb, type LibsqlHandle } from "@gatherkit/db/libsql";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -225,6 +225,59 @@ describe("deliverOutbox", () => {
       expect(pending).toHaveLength(total);
     } finally {
       second.client.close();
+    }
+  });
+});
+
+describe("a realtime row's webhook deliveries", () => {
+  it("are queued while the event is published: a failing queue write does not hold the room back, and the retry queues them", async () => {
+    const clock = { now: 5_000_000 };
+    const r = recorder();
+    const withHooks: DeliveryDeps = {
+      ...deps(r.publisher, clock),
+      webhooks: { eventTypes: new Set(["key.changed"]), deliver: async () => {} },
+    };
+    const org = "org_outboxtest01";
+    await db.insert(organizations).values({ id: org, name: "Outbox", createdAt: clock.now }).onConflictDoNothing();
+    await db.insert(webhookEndpoints).values({
+      id: "we_outboxtest01",
+      orgId: org,
+      url: "https://example.com/hook",
+      eventTypes: ["*"],
+      status: "enabled",
+      apiVersion: "2025-01-01",
+      secret: "whsec_outboxtest",
+      secretPrefix: "whsec_outb",
+      createdAt: clock.now,
+      updatedAt: clock.now,
+    });
+    try {
+      await enqueue(db, realtime(room, ev(1)), { now: clock.now });
+      // The queue write fails (the outbox refuses webhook rows for now): the room gets the event anyway.
+      await handle.client.execute(
+        "CREATE TRIGGER outbox_test_no_webhooks BEFORE INSERT ON outbox WHEN NEW.kind = 'webhook' BEGIN SELECT RAISE(ABORT, 'webhook queue unavailable'); END",
+      );
+      try {
+        expect(await deliverOutbox(withHooks)).toEqual({ claimed: 1, sent: 0, failed: 1 });
+      } finally {
+        await handle.client.execute("DROP TRIGGER outbox_test_no_webhooks");
+      }
+      expect(r.sent.map((s) => s.event)).toEqual([ev(1)]);
+      const [failed] = await db.select().from(outbox).where(eq(outbox.kind, "realtime"));
+      expect(failed).toMatchObject({ sentAt: null, lastError: expect.stringMatching(/^Failed query: INSERT INTO "outbox"/) });
+      expect(await db.select().from(outbox).where(eq(outbox.kind, "webhook"))).toEqual([]);
+
+      // The retry queues the webhook delivery (once) and publishes again (the room drops the repeat by id).
+      clock.now = failed!.nextAttemptAt;
+      await deliverOutbox(withHooks);
+      const [sent] = await db.select().from(outbox).where(eq(outbox.kind, "realtime"));
+      expect(sent!.sentAt).toBe(clock.now);
+      expect(await db.select({ orderKey: outbox.orderKey }).from(outbox).where(eq(outbox.kind, "webhook"))).toEqual([
+        { orderKey: "we_outboxtest01" },
+      ]);
+      expect(r.sent.map((s) => s.id)).toEqual([failed!.id, failed!.id]);
+    } finally {
+      await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, "we_outboxtest01"));
     }
   });
 });
