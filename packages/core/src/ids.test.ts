@@ -19,4 +19,15 @@ describe("random tokens and ids", () => {
     expect(randomToken(5000)).toHaveLength(5000);
     expect(idSchema("plan").parse(newId("plan"))).toMatch(/^plan_/);
   });
+
+  it("say in plain words which id a field wants, with the right article (a wrong id is the first error a new integrator meets)", () => {
+    const message = (kind: Parameters<typeof idSchema>[0]) => idSchema(kind).safeParse("nope").error?.issues[0]?.message;
+    expect(message("event")).toBe('must be an event id starting with "evt_"');
+    expect(message("ticketType")).toBe('must be a ticket type id starting with "tt_"');
+    expect(message("order")).toBe('must be an order id starting with "ord_"');
+    expect(message("upload")).toBe('must be an upload id starting with "file_"');
+    expect(message("plan")).toBe('must be a plan id starting with "plan_"');
+    expect(message("user")).toBe('must be a user id starting with "usr_"');
+    expect(message("webhookEndpoint")).toBe('must be a webhook endpoint id starting with "whe_"');
+  });
 });

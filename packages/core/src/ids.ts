@@ -92,11 +92,17 @@ export function newId(kind: IdKind): string {
   return `${ID_PREFIXES[kind]}_${randomToken(20)}`;
 }
 
+/** An id kind as words for people, with its article: `ticketType` → "a ticket type", `event` → "an event". */
+function kindInWords(kind: IdKind): string {
+  const words = kind.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+  return `${/^(?:[aeio]|u(?!s))/.test(words) ? "an" : "a"} ${words}`; // "a user", "an upload"
+}
+
 /** A zod schema accepting only ids of one kind. */
 export function idSchema(kind: IdKind) {
   const prefix = ID_PREFIXES[kind];
   return z
     .string()
-    .regex(new RegExp(`^${prefix}_[0-9a-z]{8,40}$`), `must be a ${kind} id starting with "${prefix}_"`)
+    .regex(new RegExp(`^${prefix}_[0-9a-z]{8,40}$`), `must be ${kindInWords(kind)} id starting with "${prefix}_"`)
     .openapi({ example: `${prefix}_0123456789abcdefghjk` });
 }
