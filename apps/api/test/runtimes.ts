@@ -242,12 +242,13 @@ export async function startRealtimeStub() {
  * reaches the rooms (a stub that records publishes): starts both before the file's tests and
  * stops them after. `send` calls the Worker, `ok` expects a status (failing with the Worker's
  * output), and `signUp(organizationName)` signs a new organizer up and makes them a secret key.
+ * `env` is added to the Worker's (e.g. a rate limit to test).
  */
-export function onWorker() {
+export function onWorker(env: Record<string, string> = {}) {
   const running: { api?: RunningApi; rooms?: Awaited<ReturnType<typeof startRealtimeStub>> } = {};
   beforeAll(async () => {
     running.rooms = await startRealtimeStub();
-    running.api = await startWorkerApi({ REALTIME_HOST: running.rooms.host });
+    running.api = await startWorkerApi({ REALTIME_HOST: running.rooms.host, ...env });
   }, 120_000);
   afterAll(async () => {
     await running.api?.close();

@@ -1,7 +1,8 @@
 import type { ChatMessage, Plan, Proposal } from "@gatherkit/core";
 import { chatMessages, proposals } from "@gatherkit/db";
+import type { Client, InStatement } from "@libsql/client";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { proposalHelpers } from "../src/domains/plans/proposals/proposals.fixtures.js";
 import { expectProblem, expectStatus, newOrg, type TestOrg } from "./fixtures.js";
 import { call, createTestApp, type TestApp } from "./harness.js";
@@ -68,6 +69,73 @@ describe("chat messages", () => {
     // The next window lets Ada write again.
     clock.now += WINDOW_MS;
     expectStatus<ChatMessage>(await post(ada, "back"), 201);
+  });
+});
+
+describe("chat messages: the count in the message's own batch", () => {
+  /** The SQL of every statement the database ran during `run`, one list per transaction (a batch, or a statement alone). */
+  async function transactionsOf(run: () => Promise<unknown>): Promise<string[][]> {
+    const client = (t.deps.db as unknown as { $client: Client }).$client;
+    const seen: string[][] = [];
+    const text = (s: Parameters<Client["batch"]>[0][number]) => (typeof s === "string" ? s : Array.isArray(s) ? s[0] : s.sql);
+    const batch = client.batch.bind(client);
+    const execute = client.execute.bind(client) as (stmt: InStatement) => ReturnType<Client["execute"]>;
+    const spies = [
+      vi.spyOn(client, "batch").mockImplementation((stmts, mode) => {
+        seen.push(stmts.map(text));
+        return batch(stmts, mode);
+      }),
+      vi.spyOn(client, "execute").mockImplementation(((stmt: InStatement) => {
+        seen.push([text(stmt)]);
+        return execute(stmt);
+      }) as Client["execute"]),
+    ];
+    try {
+      await run();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    return seen;
+  }
+
+  it("counts the message, writes it and its outbox row in one transaction (one commit, not two)", async () => {
+    clock.now += WINDOW_MS;
+    const counts = (sql: string) => /\binsert into "rate_limits"/i.test(sql);
+    const transactions = await transactionsOf(() => post(bob, "one commit"));
+    const withMessage = transactions.filter((tx) => tx.some((sql) => /\binsert into "chat_messages"/i.test(sql)));
+    expect(withMessage).toHaveLength(1);
+    expect(withMessage[0]?.some((sql) => /\binsert into "outbox"/i.test(sql))).toBe(true);
+    expect(withMessage[0]?.some(counts)).toBe(true);
+    // …and the counter is written nowhere else.
+    expect(transactions.filter((tx) => tx !== withMessage[0] && tx.some(counts))).toEqual([]);
+  });
+
+  it("gives exactly the limit's successes to concurrent posts, with and without Idempotency-Keys, and none to a refused one", async () => {
+    clock.now += WINDOW_MS;
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        call(t, "POST", `/v1/plans/${plan.id}/messages`, {
+          token: ada.token,
+          body: { body: `race ${i}` },
+          headers: i % 2 ? { "idempotency-key": `race-${clock.now}-${i}` } : {},
+        }),
+      ),
+    );
+    const ok = answers.filter((r) => r.status === 201);
+    expect(ok).toHaveLength(5);
+    for (const r of answers.filter((r) => r.status !== 201)) expectRateLimited(r);
+    const bodies = new Set((await t.deps.db.select().from(chatMessages).where(eq(chatMessages.planId, plan.id))).map((m) => m.body));
+    for (let i = 0; i < 16; i++) expect(bodies.has(`race ${i}`)).toBe(answers[i]?.status === 201);
+    // The control: Bob, same plan, same window.
+    expectStatus<ChatMessage>(await post(bob, "still here"), 201);
+  });
+
+  it("still counts a post refused before its write, and answers 429 first once over", async () => {
+    clock.now += WINDOW_MS;
+    // Organization staff cannot post (403 not_a_participant), but each attempt spends the key's budget.
+    const asKey = () => call(t, "POST", `/v1/plans/${plan.id}/messages`, { token: org.secretKey, body: { body: "staff" } });
+    for (let i = 0; i < 5; i++) expectProblem(await asKey(), 403, "not_a_participant");
+    expectRateLimited(await asKey());
   });
 });
 

@@ -1,5 +1,5 @@
 import { rateLimits } from "@gatherkit/db";
-import { lt, sql } from "drizzle-orm";
+import { lt, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { ApiError } from "./errors.js";
 import type { AppBindings, Caller, Config, Deps } from "./types.js";
@@ -20,35 +20,59 @@ export interface RateLimit {
  */
 export async function hitRateLimit(deps: Deps, buckets: string[], limit: RateLimit): Promise<number> {
   const db = deps.db;
-  const now = deps.now();
-  const windowMs = Math.max(1, limit.windowSeconds) * 1000;
-  const windowStart = now - (now % windowMs);
-  const upsert = (bucket: string) =>
-    db
-      .insert(rateLimits)
-      .values({ bucket, windowStart, count: 1 })
-      .onConflictDoUpdate({
-        target: rateLimits.bucket,
-        set: {
-          count: sql`CASE WHEN ${rateLimits.windowStart} = excluded.window_start THEN ${rateLimits.count} + 1 ELSE 1 END`,
-          windowStart: sql`excluded.window_start`,
-        },
-      })
-      .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart });
-  const [first, ...rest] = buckets.map(upsert);
+  const window = currentWindow(deps, limit);
+  const [first, ...rest] = buckets.map((bucket) => countAttempt(db, bucket, window));
   if (!first) return 0;
   const results = await db.batch([first, ...rest]);
-  // Now and then forget windows that are over, so the table stays as small as the set of active clients.
-  // Buckets have windows of different lengths (a minute for auth, 15 minutes for sign-in failures,
-  // an hour for invitations), so only rows older than the longest window any bucket may use go.
-  if (Math.random() < 0.01) {
-    await db.delete(rateLimits).where(lt(rateLimits.windowStart, windowStart - Math.max(windowMs, LONGEST_WINDOW_MS)));
-  }
+  await pruneSometimes(deps, window);
   let retryAfter = 0;
-  for (const [row] of results) {
-    if (row && row.count > limit.max) retryAfter = Math.max(retryAfter, Math.ceil((row.windowStart + windowMs - now) / 1000));
-  }
+  for (const rows of results) retryAfter = Math.max(retryAfter, secondsUntilReopen(rows, limit, window));
   return retryAfter;
+}
+
+interface Window {
+  now: number;
+  start: number;
+  ms: number;
+}
+
+function currentWindow(deps: Pick<Deps, "now">, limit: RateLimit): Window {
+  const now = deps.now();
+  const ms = Math.max(1, limit.windowSeconds) * 1000;
+  return { now, start: now - (now % ms), ms };
+}
+
+/** The atomic upsert counting one attempt in `bucket`'s window, returning its place in the window. */
+function countAttempt(db: Deps["db"], bucket: string, window: Window) {
+  return db
+    .insert(rateLimits)
+    .values({ bucket, windowStart: window.start, count: 1 })
+    .onConflictDoUpdate({
+      target: rateLimits.bucket,
+      set: {
+        count: sql`CASE WHEN ${rateLimits.windowStart} = excluded.window_start THEN ${rateLimits.count} + 1 ELSE 1 END`,
+        windowStart: sql`excluded.window_start`,
+      },
+    })
+    .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart });
+}
+
+/** Seconds until the window of a counted attempt reopens when it was over `limit`, else 0. */
+function secondsUntilReopen(rows: { count: number; windowStart: number }[], limit: RateLimit, window: Window): number {
+  const [row] = rows;
+  if (!row || row.count <= limit.max) return 0;
+  return Math.ceil((row.windowStart + window.ms - window.now) / 1000);
+}
+
+/**
+ * Now and then forget windows that are over, so the table stays as small as the set of active clients.
+ * Buckets have windows of different lengths (a minute for auth, 15 minutes for sign-in failures,
+ * an hour for invitations), so only rows older than the longest window any bucket may use go.
+ */
+async function pruneSometimes(deps: Pick<Deps, "db">, window: Window): Promise<void> {
+  if (Math.random() < 0.01) {
+    await deps.db.delete(rateLimits).where(lt(rateLimits.windowStart, window.start - Math.max(window.ms, LONGEST_WINDOW_MS)));
+  }
 }
 
 /** The client's address for rate limits, as the runtime reports it (see `Deps.clientIp`). */
@@ -81,13 +105,64 @@ const WRITE_NOUNS: Record<WriteKind, string> = { chat: "chat messages", votes: "
  * caller is not counted here: the service refuses it anyway.
  */
 export async function enforceWriteRateLimit(c: Context<AppBindings>, kind: WriteKind): Promise<void> {
-  const who = callerBucket(c.var.caller);
-  if (!who) return;
-  await enforceRateLimit(c, [`write:${kind}:${who}`], c.var.config.writeRateLimits[kind], WRITE_NOUNS[kind]);
+  const caller = c.var.caller;
+  if (!caller) return;
+  await enforceRateLimit(c, [writeBucket(caller, kind)], c.var.config.writeRateLimits[kind], WRITE_NOUNS[kind]);
 }
 
-function callerBucket(caller: Caller | null): string | null {
-  switch (caller?.kind) {
+/**
+ * One write of `kind` counted inside the write's own `db.batch` instead of in a transaction of its
+ * own before it (a chat message commits once, not twice). `count` goes first in the batch; the
+ * write's statements are guarded by `within` (`insertWhen(…, within)`, then
+ * `previousStatementChanged`), which holds, as the batch runs, only while this attempt's place in
+ * its window is within the budget. The count and the write are one transaction on libSQL and D1
+ * alike, so N concurrent writes over the limit write exactly `max`, and a refused attempt still
+ * counts (as with `enforceWriteRateLimit`). After the batch, `refusal(rows)` is the 429 to throw
+ * when the attempt was over. Build it right before the batch (its window is the current one). A
+ * request refused before it gets to its write goes through `countRefusedWrite` instead.
+ */
+export interface CountedWrite {
+  count: ReturnType<typeof countAttempt>;
+  within: SQL;
+  /** The 429 for the attempt `count` returned, or undefined when it was within the limit. */
+  refusal(rows: { count: number; windowStart: number }[]): ApiError | undefined;
+}
+
+export function countWriteInBatch(deps: Deps, caller: Caller, kind: WriteKind): CountedWrite {
+  const bucket = writeBucket(caller, kind);
+  const limit = deps.config.writeRateLimits[kind];
+  const window = currentWindow(deps, limit);
+  return {
+    count: countAttempt(deps.db, bucket, window),
+    within: sql`EXISTS (SELECT 1 FROM ${rateLimits} WHERE ${rateLimits.bucket} = ${bucket} AND ${rateLimits.windowStart} = ${window.start} AND ${rateLimits.count} <= ${limit.max})`,
+    refusal: (rows) => {
+      const retryAfter = secondsUntilReopen(rows, limit, window);
+      return retryAfter > 0 ? tooManyWrites(kind, retryAfter) : undefined;
+    },
+  };
+}
+
+/**
+ * For a write counted with `countWriteInBatch` that was refused before its batch (no such plan,
+ * not a participant, a closed plan): counts the attempt on its own, as `enforceWriteRateLimit`
+ * does, then throws — 429 when the caller is over the limit, else `err`. So refused attempts still
+ * spend the budget, and over it the answer is 429 first, as when the count came before the work.
+ */
+export async function countRefusedWrite(deps: Deps, caller: Caller | null, kind: WriteKind, err: unknown): Promise<never> {
+  if (!caller) throw err;
+  const retryAfter = await hitRateLimit(deps, [writeBucket(caller, kind)], deps.config.writeRateLimits[kind]);
+  throw retryAfter > 0 ? tooManyWrites(kind, retryAfter) : err;
+}
+
+const tooManyWrites = (kind: WriteKind, retryAfter: number) =>
+  new ApiError(429, "rate_limited", `Too many ${WRITE_NOUNS[kind]}. Try again in ${retryAfter} seconds.`, {
+    headers: { "retry-after": String(retryAfter) },
+  });
+
+const writeBucket = (caller: Caller, kind: WriteKind) => `write:${kind}:${callerBucket(caller)}`;
+
+function callerBucket(caller: Caller): string {
+  switch (caller.kind) {
     case "participant":
       return `participant:${caller.participantId}`;
     case "secret_key":
@@ -95,7 +170,5 @@ function callerBucket(caller: Caller | null): string | null {
       return `key:${caller.keyId}`;
     case "user":
       return `user:${caller.userId}`;
-    default:
-      return null;
   }
 }

@@ -1,8 +1,10 @@
 import { assertCan, type PermissionContext, type Plan, type PlanActor, type PlanPermission, type PlanRole } from "@gatherkit/core";
+import type { Db } from "@gatherkit/db";
 import { participants, planParticipants, plans } from "@gatherkit/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { requireCaller } from "../../lib/auth.js";
 import { ApiError, notFound } from "../../lib/errors.js";
+import { rootDb } from "../../lib/idempotent-writes.js";
 import { toIso } from "../../lib/time.js";
 import type { Caller, Config, Deps } from "../../lib/types.js";
 
@@ -97,20 +99,17 @@ export async function loadPlan(deps: Deps, caller: Caller | null, planId: string
       "A publishable key alone cannot open a plan. Join through an invite or pass a participant token (`token` attribute).",
     );
   }
-  const inOrg = and(eq(plans.id, planId), eq(plans.orgId, who.orgId));
   if (who.kind !== "participant") {
-    const [plan] = await deps.db.select().from(plans).where(inOrg).limit(1);
+    const [plan] = await deps.db
+      .select()
+      .from(plans)
+      .where(and(eq(plans.id, planId), eq(plans.orgId, who.orgId)))
+      .limit(1);
     if (!plan) throw notFound("Plan");
     return { plan, actor: { kind: "staff" }, role: "organizer", membership: null, participantId: null, participantName: null };
   }
   // A participant's every request needs the plan, their membership and often their name: one query.
-  const [row] = await deps.db
-    .select({ plan: plans, membership: planParticipants, name: participants.name })
-    .from(plans)
-    .leftJoin(planParticipants, and(eq(planParticipants.planId, plans.id), eq(planParticipants.participantId, who.participantId)))
-    .leftJoin(participants, eq(participants.id, who.participantId))
-    .where(inOrg)
-    .limit(1);
+  const [row] = await participantPlanQuery(deps.db).all({ planId, orgId: who.orgId, participantId: who.participantId });
   if (!row) throw notFound("Plan");
   const membership = row.membership;
   const role = membership && membership.removedAt === null ? membership.role : null;
@@ -122,6 +121,36 @@ export async function loadPlan(deps: Deps, caller: Caller | null, planId: string
     participantId: who.participantId,
     participantName: row.name,
   };
+}
+
+/**
+ * A participant's plan, membership and name (see `loadPlan`), built by drizzle once per database
+ * and reused with the ids bound: building it (two joins, every column of two tables) was a
+ * large share of the CPU of a chat message. A read, so it runs on the request's root database
+ * (a request holding an Idempotency-Key guards its writes only, see idempotent-writes.ts).
+ */
+const participantPlanQueries = new WeakMap<Db, ReturnType<typeof prepareParticipantPlan>>();
+
+function prepareParticipantPlan(db: Db) {
+  const participantId = sql.placeholder("participantId");
+  return db
+    .select({ plan: plans, membership: planParticipants, name: participants.name })
+    .from(plans)
+    .leftJoin(planParticipants, and(eq(planParticipants.planId, plans.id), eq(planParticipants.participantId, participantId)))
+    .leftJoin(participants, eq(participants.id, participantId))
+    .where(and(eq(plans.id, sql.placeholder("planId")), eq(plans.orgId, sql.placeholder("orgId"))))
+    .limit(1)
+    .prepare();
+}
+
+function participantPlanQuery(requestDb: Db) {
+  const db = rootDb(requestDb);
+  let query = participantPlanQueries.get(db);
+  if (!query) {
+    query = prepareParticipantPlan(db);
+    participantPlanQueries.set(db, query);
+  }
+  return query;
 }
 
 /** `loadPlan`, then refuses unless the caller may do `permission` (403 with the rule's code). */

@@ -1,12 +1,13 @@
 import { assertCan, assertMessageLive, assertPlanAllows, type ChatMessage, can, newId, type Page, type PageQuery } from "@gatherkit/core";
 import { chatMessages, participants } from "@gatherkit/db";
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { requireCaller } from "../../../lib/auth.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
-import { previousStatementChanged } from "../../../lib/guarded-insert.js";
+import { insertWhen, previousStatementChanged } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import { answerOnCommit } from "../../../lib/idempotent-writes.js";
-import { deliverSoon } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
+import { countRefusedWrite, countWriteInBatch } from "../../../lib/rate-limit.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Deps } from "../../../lib/types.js";
 import { actingParticipant, loadPlan, type PlanAccess, requirePlan } from "../access.js";
@@ -88,18 +89,33 @@ export async function listMessages(deps: Deps, caller: Caller | null, planId: st
   );
 }
 
-/** Posts a message as the calling participant (staff post through a participant token). */
+/**
+ * Posts a message as the calling participant (staff post through a participant token). The
+ * caller's chat rate limit is counted in the message's own batch (`countWriteInBatch`): one
+ * commit for the counter, the message and its outbox row, the message written only within the limit.
+ */
 export async function postMessage(deps: Deps, caller: Caller | null, planId: string, input: { body: string }): Promise<ChatMessage> {
-  const access = await requirePlan(deps, caller, planId, "chat");
-  const author = actingParticipant(access, "chat");
-  assertPlanAllows(access.plan.status, "chat");
+  let who: Caller;
+  let access: PlanAccess;
+  let author: string;
+  let authorName: string;
+  try {
+    who = requireCaller({ var: { caller } }, "user", "secret_key", "participant", "publishable_key");
+    access = await requirePlan(deps, who, planId, "chat");
+    author = actingParticipant(access, "chat");
+    assertPlanAllows(access.plan.status, "chat");
+    if (access.participantName === null) throw notFound("Participant");
+    authorName = access.participantName;
+  } catch (err) {
+    // Refused before the write: counted on its own, as every attempt is (429 first when over).
+    return countRefusedWrite(deps, caller, "chat", err);
+  }
   const db = deps.db;
-  if (access.participantName === null) throw notFound("Participant");
   const view: MessageView = {
     id: newId("message"),
     planId,
     authorParticipantId: author,
-    authorName: access.participantName,
+    authorName,
     body: input.body,
     createdAt: deps.now(),
     editedAt: null,
@@ -107,20 +123,30 @@ export async function postMessage(deps: Deps, caller: Caller | null, planId: str
     hiddenAt: null,
   };
   const message = toMessage(view);
-  answerOnCommit(deps, 201, message);
-  await db.batch([
-    db.insert(chatMessages).values({
-      id: view.id,
-      orgId: access.plan.orgId,
-      planId,
-      authorParticipantId: author,
-      body: view.body,
-      createdAt: view.createdAt,
-    }),
-    enqueuePlanEvent(deps, access.plan.orgId, planId, messageChanged("created", view)),
-  ]);
-  deliverSoon(deps);
-  return message;
+  const limit = countWriteInBatch(deps, who, "chat");
+  answerOnCommit(deps, 201, message, sql`EXISTS (SELECT 1 FROM ${chatMessages} WHERE ${chatMessages.id} = ${view.id})`);
+  return guardedWrite(
+    deps,
+    [
+      limit.count,
+      insertWhen(
+        db,
+        chatMessages,
+        { id: view.id, orgId: access.plan.orgId, planId, authorParticipantId: author, body: view.body, createdAt: view.createdAt },
+        limit.within,
+      ),
+      enqueuePlanEvent(deps, access.plan.orgId, planId, messageChanged("created", view), previousStatementChanged),
+    ],
+    {
+      written: ([counted]) => (limit.refusal(counted) ? undefined : message),
+      // Within the limit the guard lets the message through, so this is the 429.
+      explain: async ([counted]) => {
+        throw (
+          limit.refusal(counted) ?? new ApiError(409, "conflict", "The rate limit's window changed while this message was written. Retry.")
+        );
+      },
+    },
+  );
 }
 
 /** The message and the caller's access; 404 for a message that is not in this plan (after the read check). */

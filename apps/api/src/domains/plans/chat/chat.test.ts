@@ -1,5 +1,5 @@
 import type { ChatMessage, Plan } from "@gatherkit/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createParticipantToken, expectProblem, expectStatus, newOrg, type TestOrg } from "../../../../test/fixtures.js";
 import { call, createTestApp, type TestApp } from "../../../../test/harness.js";
 import { type Joined, joinPlan, newPlan, planEvents, promote } from "../../../../test/plan-fixtures.js";
@@ -105,6 +105,33 @@ describe("posting and reading messages", () => {
       expectProblem(await edit(token, m, "mine now"), 404, "not_found");
       expectProblem(await remove(token, m), 404, "not_found");
     }
+  });
+});
+
+describe("the participant's plan read of each request", () => {
+  it("is built once per database, and still reads the plan and the membership as they are now", async () => {
+    const cid = await joinPlan(t, org, plan, "Cid");
+    await posted(cid.token, "first");
+    // Every SQL text drizzle builds while Cid posts again: the plan, membership and name read is not among them.
+    const dialect = (t.deps.db as unknown as { dialect: { sqlToQuery(q: unknown): { sql: string } } }).dialect;
+    const build = dialect.sqlToQuery.bind(dialect);
+    const built: string[] = [];
+    const spy = vi.spyOn(dialect, "sqlToQuery").mockImplementation((q) => {
+      const query = build(q);
+      built.push(query.sql);
+      return query;
+    });
+    try {
+      await posted(cid.token, "second");
+    } finally {
+      spy.mockRestore();
+    }
+    expect(built.length).toBeGreaterThan(0);
+    expect(built.filter((sql) => /from "plans" left join "plan_participants"/i.test(sql))).toEqual([]);
+    // Reused, it still binds this request's ids and reads the current rows: removed, Cid is refused.
+    expectStatus(await call(t, "DELETE", `/v1/plans/${plan.id}/participants/${cid.participantId}`, { token: org.secretKey }), 204);
+    expectProblem(await post(cid.token, { body: "still here?" }), 403, "not_a_participant");
+    expectProblem(await post(cid.token, { body: "elsewhere" }, await newPlan(t, org)), 403, "not_a_participant");
   });
 });
 
