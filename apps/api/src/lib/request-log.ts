@@ -102,7 +102,7 @@ async function flushQueue(db: Db, q: { entries: Queued[]; flushed: Promise<void>
     if (group) group.push(e);
     else groups.set(key, [e]);
   }
-  const [first, ...rest] = [...groups.values()].map((group) => db.run(insertEntries(group)));
+  const [first, ...rest] = [...groups.values()].map((group) => insertEntries(db, group));
   if (!first) return;
   try {
     await db.batch([first, ...rest]);
@@ -117,18 +117,35 @@ async function flushQueue(db: Db, q: { entries: Queued[]; flushed: Promise<void>
  * processes or isolates never get the same `seq`; a later entry for the same slot overwrites an
  * earlier one, as if written one after the other.
  */
-function insertEntries(group: Queued[]) {
+function insertEntries(db: Db, group: Queued[]) {
   const { orgId, size } = group[0] as Queued;
   const rows = JSON.stringify(
     group.map((e) => [e.requestId, e.method, e.path.slice(0, 300), e.status, e.code, e.callerKind, e.durationMs, e.at]),
   );
-  return sql`INSERT INTO ${requestLog} (org_id, slot, seq, request_id, method, path, status, code, caller_kind, duration_ms, created_at)
-    SELECT ${orgId}, (next.seq + e.key) % ${size}, next.seq + e.key, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'),
-      json_extract(e.value, '$[2]'), json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]'), json_extract(e.value, '$[5]'),
-      json_extract(e.value, '$[6]'), json_extract(e.value, '$[7]')
-    FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM ${requestLog} WHERE org_id = ${orgId}) AS next, json_each(${rows}) AS e
-    WHERE true ORDER BY e.key
-    ON CONFLICT (org_id, slot) DO UPDATE SET seq = excluded.seq, request_id = excluded.request_id, method = excluded.method,
-      path = excluded.path, status = excluded.status, code = excluded.code, caller_kind = excluded.caller_kind,
-      duration_ms = excluded.duration_ms, created_at = excluded.created_at`;
+  // A query builder, not `db.run(sql)`: D1's `batch` cannot take a raw statement with parameters
+  // (it failed there with "Cannot read properties of undefined (reading 'bind')", so on Workers
+  // the log stayed empty). The SELECT's columns are the table's, in its order.
+  return db
+    .insert(requestLog)
+    .select(
+      sql`SELECT ${orgId}, (next.seq + e.key) % ${size}, next.seq + e.key, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'),
+        json_extract(e.value, '$[2]'), json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]'), json_extract(e.value, '$[5]'),
+        json_extract(e.value, '$[6]'), json_extract(e.value, '$[7]')
+      FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM ${requestLog} WHERE org_id = ${orgId}) AS next, json_each(${rows}) AS e
+      WHERE true ORDER BY e.key`,
+    )
+    .onConflictDoUpdate({
+      target: [requestLog.orgId, requestLog.slot],
+      set: {
+        seq: sql`excluded.seq`,
+        requestId: sql`excluded.request_id`,
+        method: sql`excluded.method`,
+        path: sql`excluded.path`,
+        status: sql`excluded.status`,
+        code: sql`excluded.code`,
+        callerKind: sql`excluded.caller_kind`,
+        durationMs: sql`excluded.duration_ms`,
+        createdAt: sql`excluded.created_at`,
+      },
+    });
 }
