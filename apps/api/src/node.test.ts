@@ -160,3 +160,63 @@ describe("node src/node.ts as a program", () => {
     }
   }, 60_000);
 });
+
+describe("the headers every answer carries, over Node's HTTP server", () => {
+  // On Node the shell sets them on the socket's response before the route answers (see
+  // `nodeResponse` in lib/create-app.ts); in-process calls (tests, Workers) set them on the
+  // Response. Both must give every answer the same headers, errors and pages included.
+  it("are the same as the in-process answer's, for answers of every kind", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gk-node-headers-"));
+    const server = await startNodeServer({ DATA_DIR: dir, PORT: "0", LOG_LEVEL: "error", PUBLIC_URL: "https://api.example" });
+    try {
+      const key = server.demo?.secretKey;
+      expect(key).toMatch(/^gk_sk_/);
+      const origin = "https://shop.example";
+      const cases: [string, string, Record<string, string>, string?][] = [
+        ["GET", "/v1/health", {}],
+        ["GET", "/v1/organization", { authorization: `Bearer ${key}` }],
+        ["GET", "/v1/organization", {}],
+        ["GET", "/v1/organization", { authorization: "Bearer gk_sk_doesnotexist" }],
+        ["GET", "/v1/nothing-here", {}],
+        ["GET", "/nothing-here", {}],
+        ["GET", "/docs", {}],
+        ["GET", "/v1/openapi.json", {}],
+        ["GET", "/v1/health", { origin }],
+        ["OPTIONS", "/v1/plans", { origin, "access-control-request-method": "POST" }],
+        ["POST", "/v1/plans", { authorization: `Bearer ${key}`, "content-type": "application/json" }, "{not json"],
+      ];
+      const shellHeaders = [
+        "x-content-type-options",
+        "referrer-policy",
+        "x-frame-options",
+        "strict-transport-security",
+        "content-security-policy",
+        "cache-control",
+        "access-control-allow-origin",
+        "access-control-expose-headers",
+        "vary",
+        "content-type",
+      ];
+      const seen = (res: Response): Record<string, string | number | boolean | null> => ({
+        status: res.status,
+        requestId: /^req_/.test(res.headers.get("x-request-id") ?? ""),
+        ...Object.fromEntries(shellHeaders.map((h) => [h, res.headers.get(h)])),
+      });
+      for (const [method, path, headers, body] of cases) {
+        const init = { method, headers, ...(body ? { body } : {}) };
+        const overSocket = await fetch(`http://127.0.0.1:${server.port}${path}`, init);
+        const inProcess = await server.app.fetch(new Request(`http://127.0.0.1:${server.port}${path}`, init));
+        await Promise.all([overSocket.arrayBuffer(), inProcess.arrayBuffer()]);
+        const want = seen(inProcess);
+        expect(seen(overSocket), `${method} ${path} ${JSON.stringify(headers)}`).toEqual(want);
+        // Every answer carries them (a 204 preflight has no cache-control of its own: not /v1 data).
+        expect(want.requestId && want["x-content-type-options"] === "nosniff" && want["x-frame-options"] === "DENY").toBe(true);
+        expect(want["strict-transport-security"]).toBe("max-age=31536000");
+      }
+    } finally {
+      await server.close();
+      server.handle.client.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

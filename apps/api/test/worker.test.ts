@@ -84,6 +84,10 @@ describe.each(runtimes)("$name", ({ name, runtime, start }) => {
     expect(await server.organization.retrieve()).toEqual(session.organization);
     const keys = await server.publishableKeys.create({ name: "Site", allowedOrigins: ["https://example.com"] });
     expect(keys.key).toMatch(/^gk_pk_/);
+    // The organization's request log is written on every runtime (D1 on Workers), after each answer.
+    const logged = (await organizer.requestLog.list({ limit: 10 })).data.map((e) => [e.method, e.path, e.status, e.callerKind]);
+    expect(logged).toContainEqual(["GET", "/v1/organization", 200, "secret_key"]);
+    expect(logged).toContainEqual(["POST", "/v1/publishable-keys", 201, "secret_key"]);
 
     await organizer.secretKeys.del(created.id);
     await expect(server.organization.retrieve()).rejects.toMatchObject({ status: 401, code: "key_revoked" });

@@ -66,8 +66,9 @@ export function sessionCookie(c: Context<AppBindings>, name: string): string | u
 
 async function resolveCaller(c: Context<AppBindings>, credential: string): Promise<Caller> {
   if (credential.startsWith(SECRET_KEY_PREFIX) || credential.startsWith(PUBLISHABLE_KEY_PREFIX)) {
-    const { config, deps } = c.var;
-    const key = await verifiedKey(c.get("db"), credential, deps.now(), config.credentialCacheSeconds * 1000, () => loadKey(c, credential));
+    const key = await verifiedKey(c.get("db"), credential, c.get("deps").now(), c.get("config").credentialCacheSeconds * 1000, () =>
+      loadKey(c, credential),
+    );
     const what = key?.kind === "publishable_key" || (!key && credential.startsWith(PUBLISHABLE_KEY_PREFIX)) ? "publishable" : "secret";
     if (!key) throw new ApiError(401, "invalid_token", `This ${what} key does not exist.`);
     if (key.revoked) throw new ApiError(401, "key_revoked", `This ${what} key has been revoked.`);

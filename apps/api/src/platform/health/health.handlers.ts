@@ -2,5 +2,8 @@ import { nowIso } from "../../lib/time.js";
 import type { AppRouteHandler } from "../../lib/types.js";
 import type { GetRoute } from "./health.routes.js";
 
-export const get: AppRouteHandler<GetRoute> = (c) =>
-  c.json({ status: "ok" as const, version: c.var.config.version, runtime: c.var.config.runtime, time: nowIso(c.var.deps) }, 200);
+// c.get, not c.var: each read of c.var copies every request variable into a new object.
+export const get: AppRouteHandler<GetRoute> = (c) => {
+  const config = c.get("config");
+  return c.json({ status: "ok" as const, version: config.version, runtime: config.runtime, time: nowIso(c.get("deps")) }, 200);
+};

@@ -16,7 +16,7 @@ import * as service from "./organization.service.js";
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const caller = requireOrganizer(c);
-  return c.json(await service.getOrganization(c.var.deps, caller.orgId), 200);
+  return c.json(await service.getOrganization(c.get("deps"), caller.orgId), 200);
 };
 
 export const update: AppRouteHandler<UpdateRoute> = async (c) => {
