@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { PublishedEvent } from "@gatherkit/core";
-import { applyMigrations, outbox } from "@gatherkit/db";
+import { applyMigrations, outbox, requestLog } from "@gatherkit/db";
 import { createLibsqlDb } from "@gatherkit/db/libsql";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "./lib/logger.js";
@@ -215,6 +215,53 @@ describe("the headers every answer carries, over Node's HTTP server", () => {
       }
     } finally {
       await server.close();
+      server.handle.client.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("what Node's own HTTP handling refuses, and the end of a server", () => {
+  it("answers a URL over Node's 16 KB with 431 problem+json, keeps a connection usable after a 413, and writes the request log before close", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gk-node-refusals-"));
+    const server = await startNodeServer({ DATA_DIR: dir, PORT: "0", LOG_LEVEL: "error" });
+    const base = `http://127.0.0.1:${server.port}`;
+    const key = server.demo?.secretKey ?? "";
+    try {
+      // Node's parser refuses it before the app runs; the answer is still problem+json.
+      const long = await fetch(`${base}/v1/events?q=${"x".repeat(20_000)}`, { headers: { authorization: `Bearer ${key}` } });
+      expect(long.status).toBe(431);
+      expect(long.headers.get("content-type")).toBe("application/problem+json");
+      expect(await long.json()).toMatchObject({ status: 431, code: "headers_too_large" });
+
+      // The body limit stops reading, so the server closes the connection: the 413 says so, and the
+      // client's next requests (same pool) go through instead of failing on a closed socket.
+      const big = await fetch(`${base}/v1/plans`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ title: "x".repeat(2_000_000) }),
+      });
+      expect(big.status).toBe(413);
+      expect(big.headers.get("connection")).toBe("close");
+      await big.arrayBuffer();
+      for (let i = 0; i < 2; i++) {
+        const next = await fetch(`${base}/v1/plans`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: "{}",
+        });
+        expect(next.status).toBe(400);
+        await next.arrayBuffer();
+      }
+
+      // A request answered just before close: its request-log entry is written, not dropped.
+      const read = await fetch(`${base}/v1/organization`, { headers: { authorization: `Bearer ${key}`, "x-probe": "last" } });
+      expect(read.status).toBe(200);
+      const requestId = read.headers.get("x-request-id");
+      await server.close();
+      const logged = await server.handle.db.select().from(requestLog);
+      expect(logged.map((r) => r.requestId)).toContain(requestId);
+    } finally {
       server.handle.client.close();
       rmSync(dir, { recursive: true, force: true });
     }

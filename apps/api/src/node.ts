@@ -13,9 +13,11 @@ import { startHoldSweeper } from "./domains/events/index.js";
 import { notificationResolvers } from "./domains/index.js";
 import { startBookingSweeper } from "./domains/places/index.js";
 import { configFromEnv } from "./lib/config.js";
+import { problemBody } from "./lib/errors.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
 import { releaseClaimsOf, startOutboxPump } from "./lib/outbox.js";
+import { flushRequestLog } from "./lib/request-log.js";
 import { filesFrom } from "./lib/static-files.js";
 import type { Deps, LocalFileStore } from "./lib/types.js";
 import { localSecrets } from "./local-secrets.js";
@@ -125,6 +127,20 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     port,
     hostname,
   });
+  // A request Node's parser refuses before the app sees it (headers or URL over Node's 16 KB, a
+  // malformed request line) gets problem+json like every other refusal, not Node's bare status line.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: import("node:stream").Duplex) => {
+    if (!socket.writable || err.code === "ECONNRESET") return void socket.destroy();
+    const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+    const [status, code, detail] = tooLarge
+      ? ([431, "headers_too_large", "The request's URL and headers are larger than 16 KB."] as const)
+      : ([400, "bad_request", "The request could not be read as HTTP."] as const);
+    const body = JSON.stringify(problemBody(status, code, detail));
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\ncontent-type: application/problem+json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   await new Promise<void>((r) => server.once("listening", () => r()));
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
@@ -164,6 +180,9 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
       stopHoldSweeper();
       stopBookingSweeper();
       await new Promise<void>((r) => server.close(() => r()));
+      // The request log's entries still waiting for their batch are written before the caller
+      // closes the database.
+      await flushRequestLog(deps);
     },
     handle,
   };

@@ -104,8 +104,19 @@ export function createBaseApp(deps: Deps) {
 
   const limit = bodyLimit({
     maxSize: deps.config.maxBodyBytes,
+    // The rest of the body is never read, so the server closes the connection after this answer;
+    // `Connection: close` says so, and a client's next request opens a new one instead of failing.
     onError: (c) =>
-      problemResponse(413, "payload_too_large", `The request body is larger than ${deps.config.maxBodyBytes} bytes.`, c.var.requestId),
+      problemResponse(
+        413,
+        "payload_too_large",
+        `The request body is larger than ${deps.config.maxBodyBytes} bytes.`,
+        c.var.requestId,
+        undefined,
+        {
+          connection: "close",
+        },
+      ),
   });
   // The local upload target (platform/uploads) takes files up to the size its signed URL declares.
   // GET and HEAD carry no body (a Request cannot have one), and asking for it would make the
@@ -117,7 +128,24 @@ export function createBaseApp(deps: Deps) {
   app.use("/v1/*", authenticate);
   app.use("/v1/*", idempotency);
 
-  app.notFound((c) => problemResponse(404, "route_not_found", `No route for ${c.req.method} ${c.req.path}.`, c.var.requestId));
+  // A path that exists with other methods answers 405 with them in `Allow` (RFC 9110), so a PUT
+  // where the API takes PATCH says so instead of claiming there is no such route.
+  let methodsOf: ((path: string) => string[]) | undefined;
+  app.notFound((c) => {
+    methodsOf ??= routeMethods(app.routes);
+    const allowed = methodsOf(c.req.path);
+    if (allowed.length) {
+      return problemResponse(
+        405,
+        "method_not_allowed",
+        `${c.req.method} is not allowed on ${c.req.path}; it takes ${allowed.join(", ")}.`,
+        c.var.requestId,
+        undefined,
+        { allow: allowed.join(", ") },
+      );
+    }
+    return problemResponse(404, "route_not_found", `No route for ${c.req.method} ${c.req.path}.`, c.var.requestId);
+  });
 
   app.onError((err, c) => {
     const requestId = c.var.requestId;
@@ -154,6 +182,36 @@ export function createBaseApp(deps: Deps) {
   });
 
   return app;
+}
+
+/**
+ * For each path, the methods its routes take (HEAD with GET; middleware, registered for ALL, and
+ * wildcard mounts are not routes). Built once from the app's routes, the first time a request
+ * matches none.
+ */
+function routeMethods(routes: readonly { method: string; path: string }[]): (path: string) => string[] {
+  const patterns = new Map<string, { re: RegExp; methods: Set<string> }>();
+  for (const r of routes) {
+    if (r.method === "ALL" || r.path.includes("*")) continue;
+    let p = patterns.get(r.path);
+    if (!p) {
+      const source = r.path
+        .split("/")
+        .map((seg) => (seg.startsWith(":") ? "[^/]+" : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+        .join("/");
+      p = { re: new RegExp(`^${source}/?$`), methods: new Set() };
+      patterns.set(r.path, p);
+    }
+    p.methods.add(r.method);
+    if (r.method === "GET") p.methods.add("HEAD");
+  }
+  const all = [...patterns.values()];
+  const order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+  return (path) => {
+    const found = new Set<string>();
+    for (const p of all) if (p.re.test(path)) for (const m of p.methods) found.add(m);
+    return order.filter((m) => found.has(m));
+  };
 }
 
 /**

@@ -23,6 +23,21 @@ describe("health, errors and the spec", () => {
     expect(r.body.requestId).toBe(r.headers.get("x-request-id"));
   });
 
+  it("answers a method a path does not take with 405 and the methods it takes in Allow", async () => {
+    const r = await call(t, "PUT", "/v1/health");
+    expect(r.status).toBe(405);
+    expect(r.headers.get("content-type")).toBe("application/problem+json");
+    expect(r.headers.get("allow")).toBe("GET, HEAD");
+    expect(r.body).toMatchObject({ code: "method_not_allowed", status: 405 });
+    expect(r.body.detail).toContain("GET, HEAD");
+    // A path with an id: the events' own routes.
+    const e = await call(t, "PUT", "/v1/events/evt_0000000000000000000a/publish");
+    expect(e.status).toBe(405);
+    expect(e.headers.get("allow")).toBe("POST");
+    // A path no route has stays a 404.
+    expect((await call(t, "PUT", "/v1/health/nope")).status).toBe(404);
+  });
+
   it("serves an OpenAPI 3.1 document and the reference page", async () => {
     const spec = await call(t, "GET", "/v1/openapi.json");
     expect(spec.status).toBe(200);
