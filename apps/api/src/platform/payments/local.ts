@@ -10,6 +10,8 @@ import type { CreatePaymentIntent, PaymentIntent, PaymentsProvider } from "./pro
  */
 export class LocalProvider implements PaymentsProvider {
   readonly name = "local";
+  /** A payment here is a token this process signs: nothing outside it is asked or changed. */
+  readonly opensLocally = true;
   /** The HMAC key of this provider's tokens (see platform/hmac.ts). */
   readonly #key: string;
   readonly #publicUrl: string;

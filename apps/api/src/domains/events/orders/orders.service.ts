@@ -15,7 +15,7 @@ import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
+import { answerOnCommit, resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { enqueueWhen, type OutboxMessage } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
@@ -29,7 +29,7 @@ import { enqueueOrdersChanged, enqueueStockChanged } from "../events.js";
 import { type OrderRow, quotaShare, quotasOfOrder, releaseExpiredHolds, releaseOrder } from "../holds.js";
 import { issueTickets, type Seat, seatsFor } from "../tickets.js";
 import { offerWaitlist } from "../waitlist/waitlist.service.js";
-import { openPayment } from "./order-payment.js";
+import { openPayment, paymentBeforeHold } from "./order-payment.js";
 
 export type OrderLineRow = typeof orderLines.$inferSelect;
 
@@ -311,7 +311,9 @@ export async function placeOrder(
   await releaseExpiredHolds(deps, event.id);
   const r = await checkRequest(deps, event, input);
   const held = await hold(deps, caller, eventId, input, r);
-  return finishOrder(deps, event, held, linesOf(r, held), input.returnUrl);
+  // The local provider's payment was written with the hold: its answer is sealed already.
+  if (held.answer) return held.answer;
+  return finishOrder(deps, event, held.row, linesOf(r, held.row), input.returnUrl);
 }
 
 /**
@@ -428,15 +430,35 @@ export async function offerHold(
   return inserted[0] ?? null;
 }
 
-async function hold(deps: Deps, caller: Caller | null, eventId: string, input: CreateOrder, r: Request): Promise<OrderRow> {
+/**
+ * Writes the hold. A payment the provider opens without leaving this process (the local
+ * provider) is drawn first and written with the order, so the hold is the request's one write
+ * and seals its answer; otherwise (Stripe, free orders) the hold is the point a retry after a
+ * crash resumes from (see `placeOrder`), and `answer` is left out.
+ */
+async function hold(
+  deps: Deps,
+  caller: Caller | null,
+  eventId: string,
+  input: CreateOrder,
+  r: Request,
+): Promise<{ row: OrderRow; answer?: Order }> {
   for (let attempt = 0; ; attempt++) {
     const row = newOrderRow(r, input.buyer, deps.now());
     const issue = await freeIssue(deps, r, row);
-    // The hold is the point a retry after a crash resumes from (see `placeOrder`).
-    resumeOnCommit(deps, row.id, sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.id})`);
+    const placed = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.id})`;
+    const intent = issue ? null : await paymentBeforeHold(deps, row, r.event.title, { returnUrl: input.returnUrl });
+    let answer: Order | undefined;
+    if (intent) {
+      row.paymentIntentId = intent.id;
+      answer = await toOrderWithAccess(deps, row, linesOf(r, row), [], intent);
+      answerOnCommit(deps, 201, answer, placed);
+    } else {
+      resumeOnCommit(deps, row.id, placed);
+    }
     try {
       return await guardedWrite(deps, holdStatements(deps, r, row, issue), {
-        written: ([inserted]) => inserted[0],
+        written: ([inserted]) => (inserted[0] ? { row: inserted[0], ...(answer ? { answer } : {}) } : undefined),
         explain: () => explainRefusal(deps, caller, eventId, input),
       });
     } catch (err) {
