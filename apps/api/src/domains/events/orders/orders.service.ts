@@ -117,7 +117,8 @@ async function checkRequest(deps: Deps, event: EventRow, input: CreateOrder): Pr
       event.status === "published" ? "This event is over." : `This event is ${event.status}: nothing is on sale.`,
     );
   }
-  const stock = await loadStock(deps, event.id);
+  // A first answer: the hold's write checks the stock again itself.
+  const stock = await loadStock(deps, event.id, { firstAnswer: true });
   const waiting = new Set(
     (
       await deps.db
@@ -308,12 +309,30 @@ export async function placeOrder(
   // order it held, as long as that order still holds its tickets; otherwise it starts afresh.
   const resumed = await resumedOrder(deps, event);
   if (resumed) return finishOrder(deps, event, resumed.row, resumed.lines, input.returnUrl);
-  await releaseExpiredHolds(deps, event.id);
-  const r = await checkRequest(deps, event, input);
+  const r = await checkReleasing(deps, caller, event, input);
   const held = await hold(deps, caller, eventId, input, r);
   // The local provider's payment was written with the hold: its answer is sealed already.
   if (held.answer) return held.answer;
   return finishOrder(deps, event, held.row, linesOf(r, held.row), input.returnUrl);
+}
+
+/**
+ * `checkRequest`, releasing the event's expired holds only when it finds too little stock (409
+ * `sold_out`: what they hold may be enough), then checking once more on the event as it is now.
+ * Releasing on every checkout cost each one a query for nothing while stock lasts; expired holds
+ * are also released by the sweeper (Node, every 15 s; Workers, the cron each minute), by reads of
+ * the event's orders, and by a hold the write refused (see `hold`).
+ */
+async function checkReleasing(deps: Deps, caller: Caller | null, event: EventRow, input: CreateOrder): Promise<Request> {
+  try {
+    return await checkRequest(deps, event, input);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === "sold_out")) throw err;
+    // Checked again whether or not this call released anything: a concurrent checkout may have
+    // released the same holds a moment before (its stock is back all the same).
+    await releaseExpiredHolds(deps, event.id);
+    return checkRequest(deps, (await loadEvent(deps, caller, event.id)).event, input);
+  }
 }
 
 /**
@@ -430,6 +449,8 @@ export async function offerHold(
   return inserted[0] ?? null;
 }
 
+const RETRY: unique symbol = Symbol("retry");
+
 /**
  * Writes the hold. A payment the provider opens without leaving this process (the local
  * provider) is drawn first and written with the order, so the hold is the request's one write
@@ -443,6 +464,7 @@ async function hold(
   input: CreateOrder,
   r: Request,
 ): Promise<{ row: OrderRow; answer?: Order }> {
+  let released = false;
   for (let attempt = 0; ; attempt++) {
     const row = newOrderRow(r, input.buyer, deps.now());
     const issue = await freeIssue(deps, r, row);
@@ -457,10 +479,20 @@ async function hold(
       resumeOnCommit(deps, row.id, placed);
     }
     try {
-      return await guardedWrite(deps, holdStatements(deps, r, row, issue), {
+      const written = await guardedWrite(deps, holdStatements(deps, r, row, issue), {
         written: ([inserted]) => (inserted[0] ? { row: inserted[0], ...(answer ? { answer } : {}) } : undefined),
-        explain: () => explainRefusal(deps, caller, eventId, input),
+        // Refused (a concurrent checkout took what the check saw): expired holds may be what
+        // stands in the way. Once, they are released (by this call or a concurrent one) and the
+        // hold is tried again; refused again, the rules on what is there now say why.
+        explain: async (): Promise<typeof RETRY> => {
+          if (released) return explainRefusal(deps, caller, eventId, input);
+          released = true;
+          await releaseExpiredHolds(deps, eventId);
+          return RETRY;
+        },
       });
+      if (written === RETRY) continue;
+      return written;
     } catch (err) {
       // A confirmation code already taken (about one in 10^10 per order): draw another.
       if (attempt < 3 && isUniqueViolation(err, "orders.confirmation_code")) continue;
