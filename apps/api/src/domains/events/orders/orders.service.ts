@@ -21,7 +21,7 @@ import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Config, Deps } from "../../../lib/types.js";
 import type { PaymentIntent } from "../../../platform/payments/provider.js";
-import { type EventRow, loadEvent, loadStock, remainingOfType, type TicketTypeRow, unlocks } from "../access.js";
+import { type EventRow, eventReads, loadEvent, loadStock, remainingOfType, type TicketTypeRow, unlocks } from "../access.js";
 import { buyerToken, ticketQrUrl } from "../buyer-access.js";
 import { confirmationEmail } from "../confirmation.js";
 import { type DiscountCodeRow, discountHasRoom, findDiscountCode } from "../discount-codes/discount-codes.service.js";
@@ -119,14 +119,7 @@ async function checkRequest(deps: Deps, event: EventRow, input: CreateOrder): Pr
   }
   // A first answer: the hold's write checks the stock again itself.
   const stock = await loadStock(deps, event.id, { firstAnswer: true });
-  const waiting = new Set(
-    (
-      await deps.db
-        .selectDistinct({ id: waitlistEntries.ticketTypeId })
-        .from(waitlistEntries)
-        .where(and(eq(waitlistEntries.eventId, event.id), eq(waitlistEntries.status, "waiting")))
-    ).map((w) => w.id),
-  );
+  const waiting = new Set((await eventReads(deps).waited.all({ eventId: event.id })).map((w) => w.id));
   const lines = input.lines.map((l) => {
     const type = stock.types.find((t) => t.id === l.ticketTypeId);
     if (!type) throw new ApiError(422, "unknown_ticket_type", `No ticket type ${l.ticketTypeId} in this event.`);
