@@ -3,6 +3,7 @@
 // floor as the holds bench: bare Hono + one guarded UPDATE on the API's own database file),
 // measured side by side in interleaved rounds. Each booking asks for a two-hour window at a random
 // hour of the next 60 days, on a place whose capacity no run can fill.
+import { startRooms } from "./burst.mjs";
 import { againstFloor } from "./rounds.mjs";
 import { startServer } from "./start-server.mjs";
 
@@ -45,7 +46,10 @@ async function setUp(api) {
 }
 
 export async function bookings() {
-  const api = await startServer("api");
+  // A stand-in for the rooms (answers each publish 202), as a deployment has them: without it every
+  // stock message stays in the outbox, failing, and each write's outbox pass reads a growing backlog.
+  const rooms = await startRooms();
+  const api = await startServer("api", { REALTIME_HOST: rooms.host });
   const { base, place, type } = await setUp(api);
   const floor = await startServer("holdFloor", { FLOOR_DATABASE: api.database });
   try {
@@ -73,5 +77,6 @@ export async function bookings() {
     return await againstFloor("Bookings", targets);
   } finally {
     await Promise.all([api.stop(), floor.stop()]);
+    await rooms.close();
   }
 }

@@ -1,6 +1,7 @@
 // Ticket holds per second on one event (POST /v1/events/{id}/orders on the built API) as a ratio
 // to raw libSQL's conditional-update rate (bare Hono + one guarded UPDATE on the API's own
 // database file), measured side by side in interleaved rounds. Issue 10's target: ≥ 0.5.
+import { startRooms } from "./burst.mjs";
 import { againstFloor } from "./rounds.mjs";
 import { startServer } from "./start-server.mjs";
 
@@ -33,7 +34,10 @@ async function setUp(api) {
 }
 
 export async function holds() {
-  const api = await startServer("api");
+  // A stand-in for the rooms (answers each publish 202), as a deployment has them: without it every
+  // stock message stays in the outbox, failing, and each write's outbox pass reads a growing backlog.
+  const rooms = await startRooms();
+  const api = await startServer("api", { REALTIME_HOST: rooms.host });
   const floor = await startServer("holdFloor", { FLOOR_DATABASE: api.database });
   try {
     const { base, event, type } = await setUp(api);
@@ -54,5 +58,6 @@ export async function holds() {
     return await againstFloor("Holds", targets, "issue 10 target ≥ 0.5");
   } finally {
     await Promise.all([api.stop(), floor.stop()]);
+    await rooms.close();
   }
 }

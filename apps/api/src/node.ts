@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
@@ -21,6 +22,7 @@ import { flushRequestLog } from "./lib/request-log.js";
 import { filesFrom } from "./lib/static-files.js";
 import type { Deps, LocalFileStore } from "./lib/types.js";
 import { localSecrets } from "./local-secrets.js";
+import { useNativeHmac } from "./platform/hmac.js";
 import { generateVapidKeys, notificationsFromEnv } from "./platform/notifications/index.js";
 import { outboxViewer } from "./platform/notifications/viewer.js";
 import { webhookSender } from "./platform/webhooks/index.js";
@@ -36,6 +38,8 @@ let exitHooked = false;
  * migrations applied on start and a demo organization seeded on first start.
  */
 export async function startNodeServer(env: Record<string, string | undefined> = process.env) {
+  // The API's own HMAC tokens through node:crypto's synchronous HMAC (same bytes as WebCrypto, see platform/hmac.ts).
+  useNativeHmac((key, data) => createHmac("sha256", key).update(data).digest());
   // The request log line is on every request's path: lines are gathered and written once per
   // turn of the event loop (one write for all the requests answered in it), not one each.
   const logger = createLogger({

@@ -313,6 +313,34 @@ describe("a create that died right after its write answers its retry with the or
     expect([again.status, again.headers.get("idempotent-replayed"), await again.json()]).toEqual([201, "true", answer]);
   });
 
+  it("an order paid with the local provider: the hold writes the order with its payment, so a crash right after it leaves none without one", async () => {
+    const event = await newEvent(t, org);
+    const ga = await newTicketType(t, org, event, { quantity: 5, price: 2500 });
+    const post = crashingApp();
+    const key = `crash-${crypto.randomUUID()}`;
+    const visitor = asVisitor(org);
+    const body = { buyer: { name: "Grace Hopper", email: "grace@example.com" }, lines: [{ ticketTypeId: ga.id, quantity: 1 }] };
+    post.crash.arm();
+    expect((await post(`/v1/events/${event.id}/orders`, visitor.token, body, key, visitor.headers)).status).toBe(500);
+    expect(post.crash.fired, "the hold was a guarded write").toBe(true);
+    // Before any retry: the one write that committed holds the order with its local payment.
+    const [held, ...more] = (await call(t, "GET", `/v1/events/${event.id}/orders`, { token: org.secretKey })).body.data as {
+      id: string;
+      status: string;
+      payment: { provider: string; paymentIntentId: string } | null;
+    }[];
+    expect(more).toEqual([]);
+    expect(held).toMatchObject({ status: "pending", payment: { provider: "local", paymentIntentId: expect.stringMatching(/^pi_local_/) } });
+    // The retry is answered from that write, with the same payment and a checkout page that opens it.
+    skew += LEASE_SECONDS * 1000 + 1;
+    const retry = await post(`/v1/events/${event.id}/orders`, visitor.token, body, key, visitor.headers);
+    const answer = (await retry.json()) as { id: string; payment: { paymentIntentId: string; checkoutUrl: string } };
+    expect([retry.status, retry.headers.get("idempotent-replayed"), answer.id]).toEqual([201, "true", held?.id]);
+    expect(answer.payment.paymentIntentId).toBe(held?.payment?.paymentIntentId);
+    const page = await t.fetch(answer.payment.checkoutUrl.replace(/^https?:\/\/[^/]+/, "http://api.test"));
+    expect(page.status).toBe(200);
+  });
+
   it("a booking paid online: the retry resumes from the held booking — one booking, the answer with its payment", async () => {
     const place = await newPlace(t, org, { name: "Paid garage", capacity: 1, onlinePayment: true });
     const post = crashingApp();

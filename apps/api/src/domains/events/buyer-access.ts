@@ -1,4 +1,5 @@
 import type { Config } from "../../lib/types.js";
+import { hmacSha256 } from "../../platform/hmac.js";
 
 /**
  * The buyer's key to their own order (pretix's order secret): an HMAC of the order id under a key
@@ -6,20 +7,9 @@ import type { Config } from "../../lib/types.js";
  * payment arrives, can carry the same link the checkout answered with. 256 bits, base64url.
  */
 type Purpose = "order-buyer-access" | "waitlist-leave";
-const keys = new Map<string, Promise<CryptoKey>>();
-function keyFor(secret: string, purpose: Purpose): Promise<CryptoKey> {
-  let k = keys.get(`${purpose}:${secret}`);
-  if (!k) {
-    k = crypto.subtle.importKey("raw", new TextEncoder().encode(`${purpose}:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-    ]);
-    keys.set(`${purpose}:${secret}`, k);
-  }
-  return k;
-}
 
 async function mac(config: Config, purpose: Purpose, id: string): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.sign("HMAC", await keyFor(config.jwtSecret, purpose), new TextEncoder().encode(id)));
+  const bytes = await hmacSha256(`${purpose}:${config.jwtSecret}`, id);
   let s = "";
   for (const b of bytes) s += String.fromCharCode(b);
   return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");

@@ -1,8 +1,9 @@
 import type { OpeningHours, Place, PlaceRules } from "@gatherkit/core";
-import { placeReviews, places } from "@gatherkit/db";
+import { type Db, placeReviews, places } from "@gatherkit/db";
 import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import { requireCaller } from "../../lib/auth.js";
 import { ApiError, notFound } from "../../lib/errors.js";
+import { rootDb } from "../../lib/idempotent-writes.js";
 import { toIso } from "../../lib/time.js";
 import type { Caller, Deps } from "../../lib/types.js";
 
@@ -35,6 +36,26 @@ export const placeColumns = {
   ratingCount: sql<number>`(SELECT count(*) ${approved})`,
 };
 
+/** The place read of `loadPlace` (every booking makes it), built once per database handle with placeholders, from the root handle. */
+function preparePlaceRead(db: Db) {
+  return db
+    .select(placeColumns)
+    .from(places)
+    .where(and(eq(places.id, sql.placeholder("placeId")), eq(places.orgId, sql.placeholder("orgId"))))
+    .limit(1)
+    .prepare();
+}
+const placeReads = new WeakMap<Db, ReturnType<typeof preparePlaceRead>>();
+export function placeRead(deps: Deps): ReturnType<typeof preparePlaceRead> {
+  const root = rootDb(deps.db);
+  let read = placeReads.get(root);
+  if (!read) {
+    read = preparePlaceRead(root);
+    placeReads.set(root, read);
+  }
+  return read;
+}
+
 /**
  * The place if the caller may see it: any caller of its organization (a publishable key too:
  * places are public to a site's visitors), but an inactive place only for staff. Anything else,
@@ -42,11 +63,7 @@ export const placeColumns = {
  */
 export async function loadPlace(deps: Deps, caller: Caller | null, placeId: string): Promise<PlaceRow> {
   const who = requireCaller({ var: { caller } }, "user", "secret_key", "publishable_key", "participant");
-  const [row] = await deps.db
-    .select(placeColumns)
-    .from(places)
-    .where(and(eq(places.id, placeId), eq(places.orgId, who.orgId)))
-    .limit(1);
+  const [row] = await placeRead(deps).all({ placeId, orgId: who.orgId });
   if (!row || (!row.active && !isStaff(who))) throw notFound("Place");
   return row;
 }

@@ -1,4 +1,5 @@
 import { randomToken } from "@gatherkit/core";
+import { hmacSha256, hmacSha256Matches } from "../hmac.js";
 import type { CreatePaymentIntent, PaymentIntent, PaymentsProvider } from "./provider.js";
 
 /**
@@ -9,18 +10,15 @@ import type { CreatePaymentIntent, PaymentIntent, PaymentsProvider } from "./pro
  */
 export class LocalProvider implements PaymentsProvider {
   readonly name = "local";
-  readonly #key: Promise<CryptoKey>;
+  /** A payment here is a token this process signs: nothing outside it is asked or changed. */
+  readonly opensLocally = true;
+  /** The HMAC key of this provider's tokens (see platform/hmac.ts). */
+  readonly #key: string;
   readonly #publicUrl: string;
 
   constructor(opts: { secret: string; publicUrl: string }) {
     this.#publicUrl = opts.publicUrl.replace(/\/+$/, "");
-    this.#key = crypto.subtle.importKey(
-      "raw",
-      new TextEncoder().encode(`local-payments:${opts.secret}`),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign", "verify"],
-    );
+    this.#key = `local-payments:${opts.secret}`;
   }
 
   async createPaymentIntent(p: CreatePaymentIntent): Promise<PaymentIntent> {
@@ -43,23 +41,21 @@ export class LocalProvider implements PaymentsProvider {
   }
 
   async webhookSecret(): Promise<string> {
-    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await this.#key, new TextEncoder().encode("webhook")));
+    const mac = await hmacSha256(this.#key, "webhook");
     return `whsec_local_${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
   }
 
   /** `base64url(json).base64url(hmac)`: what the checkout page is opened with. */
   async sign(intent: LocalIntent): Promise<string> {
     const body = b64(new TextEncoder().encode(JSON.stringify(intent)));
-    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await this.#key, new TextEncoder().encode(body)));
-    return `${body}.${b64(mac)}`;
+    return `${body}.${b64(await hmacSha256(this.#key, body))}`;
   }
 
   /** The intent a checkout token names, or null if the token was not made here. */
   async open(token: string): Promise<LocalIntent | null> {
     const [body, sig] = token.split(".");
     if (!body || !sig || !/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]+$/.test(sig)) return null;
-    const ok = await crypto.subtle.verify("HMAC", await this.#key, unb64(sig), new TextEncoder().encode(body));
-    if (!ok) return null;
+    if (!(await hmacSha256Matches(this.#key, body, unb64(sig)))) return null;
     return JSON.parse(new TextDecoder().decode(unb64(body))) as LocalIntent;
   }
 }

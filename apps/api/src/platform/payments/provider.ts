@@ -44,6 +44,12 @@ export interface CreatePaymentIntent {
 
 export interface PaymentsProvider {
   readonly name: "stripe" | "local";
+  /**
+   * Whether `createPaymentIntent` has no effect outside this process and needs nothing from it
+   * (the local provider: it signs a token). A service may then draw the payment before its write
+   * and write it with it, in one batch, instead of a second write after the provider answered.
+   */
+  readonly opensLocally: boolean;
   createPaymentIntent(p: CreatePaymentIntent): Promise<PaymentIntent>;
   /** Refunds `amount` (all that is left when left out); `status` as the provider answered (`succeeded`, `pending`, …). */
   refund(p: {
@@ -127,6 +133,7 @@ const VIA_CHECKOUT = "gkCheckoutSession";
  */
 export class StripeProvider implements PaymentsProvider {
   readonly name = "stripe";
+  readonly opensLocally = false;
   readonly #stripe: Stripe;
   readonly #webhookSecret: string;
   readonly #account: string | undefined;

@@ -15,13 +15,13 @@ import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
 import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
-import { resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
+import { answerOnCommit, resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
 import { enqueueWhen, type OutboxMessage } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Config, Deps } from "../../../lib/types.js";
 import type { PaymentIntent } from "../../../platform/payments/provider.js";
-import { type EventRow, loadEvent, loadStock, remainingOfType, type TicketTypeRow, unlocks } from "../access.js";
+import { type EventRow, eventReads, loadEvent, loadStock, remainingOfType, type TicketTypeRow, unlocks } from "../access.js";
 import { buyerToken, ticketQrUrl } from "../buyer-access.js";
 import { confirmationEmail } from "../confirmation.js";
 import { type DiscountCodeRow, discountHasRoom, findDiscountCode } from "../discount-codes/discount-codes.service.js";
@@ -29,7 +29,7 @@ import { enqueueOrdersChanged, enqueueStockChanged } from "../events.js";
 import { type OrderRow, quotaShare, quotasOfOrder, releaseExpiredHolds, releaseOrder } from "../holds.js";
 import { issueTickets, type Seat, seatsFor } from "../tickets.js";
 import { offerWaitlist } from "../waitlist/waitlist.service.js";
-import { openPayment } from "./order-payment.js";
+import { openPayment, paymentBeforeHold } from "./order-payment.js";
 
 export type OrderLineRow = typeof orderLines.$inferSelect;
 
@@ -117,15 +117,9 @@ async function checkRequest(deps: Deps, event: EventRow, input: CreateOrder): Pr
       event.status === "published" ? "This event is over." : `This event is ${event.status}: nothing is on sale.`,
     );
   }
-  const stock = await loadStock(deps, event.id);
-  const waiting = new Set(
-    (
-      await deps.db
-        .selectDistinct({ id: waitlistEntries.ticketTypeId })
-        .from(waitlistEntries)
-        .where(and(eq(waitlistEntries.eventId, event.id), eq(waitlistEntries.status, "waiting")))
-    ).map((w) => w.id),
-  );
+  // A first answer: the hold's write checks the stock again itself.
+  const stock = await loadStock(deps, event.id, { firstAnswer: true });
+  const waiting = new Set((await eventReads(deps).waited.all({ eventId: event.id })).map((w) => w.id));
   const lines = input.lines.map((l) => {
     const type = stock.types.find((t) => t.id === l.ticketTypeId);
     if (!type) throw new ApiError(422, "unknown_ticket_type", `No ticket type ${l.ticketTypeId} in this event.`);
@@ -308,10 +302,30 @@ export async function placeOrder(
   // order it held, as long as that order still holds its tickets; otherwise it starts afresh.
   const resumed = await resumedOrder(deps, event);
   if (resumed) return finishOrder(deps, event, resumed.row, resumed.lines, input.returnUrl);
-  await releaseExpiredHolds(deps, event.id);
-  const r = await checkRequest(deps, event, input);
+  const r = await checkReleasing(deps, caller, event, input);
   const held = await hold(deps, caller, eventId, input, r);
-  return finishOrder(deps, event, held, linesOf(r, held), input.returnUrl);
+  // The local provider's payment was written with the hold: its answer is sealed already.
+  if (held.answer) return held.answer;
+  return finishOrder(deps, event, held.row, linesOf(r, held.row), input.returnUrl);
+}
+
+/**
+ * `checkRequest`, releasing the event's expired holds only when it finds too little stock (409
+ * `sold_out`: what they hold may be enough), then checking once more on the event as it is now.
+ * Releasing on every checkout cost each one a query for nothing while stock lasts; expired holds
+ * are also released by the sweeper (Node, every 15 s; Workers, the cron each minute), by reads of
+ * the event's orders, and by a hold the write refused (see `hold`).
+ */
+async function checkReleasing(deps: Deps, caller: Caller | null, event: EventRow, input: CreateOrder): Promise<Request> {
+  try {
+    return await checkRequest(deps, event, input);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === "sold_out")) throw err;
+    // Checked again whether or not this call released anything: a concurrent checkout may have
+    // released the same holds a moment before (its stock is back all the same).
+    await releaseExpiredHolds(deps, event.id);
+    return checkRequest(deps, (await loadEvent(deps, caller, event.id)).event, input);
+  }
 }
 
 /**
@@ -428,17 +442,50 @@ export async function offerHold(
   return inserted[0] ?? null;
 }
 
-async function hold(deps: Deps, caller: Caller | null, eventId: string, input: CreateOrder, r: Request): Promise<OrderRow> {
+const RETRY: unique symbol = Symbol("retry");
+
+/**
+ * Writes the hold. A payment the provider opens without leaving this process (the local
+ * provider) is drawn first and written with the order, so the hold is the request's one write
+ * and seals its answer; otherwise (Stripe, free orders) the hold is the point a retry after a
+ * crash resumes from (see `placeOrder`), and `answer` is left out.
+ */
+async function hold(
+  deps: Deps,
+  caller: Caller | null,
+  eventId: string,
+  input: CreateOrder,
+  r: Request,
+): Promise<{ row: OrderRow; answer?: Order }> {
+  let released = false;
   for (let attempt = 0; ; attempt++) {
     const row = newOrderRow(r, input.buyer, deps.now());
     const issue = await freeIssue(deps, r, row);
-    // The hold is the point a retry after a crash resumes from (see `placeOrder`).
-    resumeOnCommit(deps, row.id, sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.id})`);
+    const placed = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.id})`;
+    const intent = issue ? null : await paymentBeforeHold(deps, row, r.event.title, { returnUrl: input.returnUrl });
+    let answer: Order | undefined;
+    if (intent) {
+      row.paymentIntentId = intent.id;
+      answer = await toOrderWithAccess(deps, row, linesOf(r, row), [], intent);
+      answerOnCommit(deps, 201, answer, placed);
+    } else {
+      resumeOnCommit(deps, row.id, placed);
+    }
     try {
-      return await guardedWrite(deps, holdStatements(deps, r, row, issue), {
-        written: ([inserted]) => inserted[0],
-        explain: () => explainRefusal(deps, caller, eventId, input),
+      const written = await guardedWrite(deps, holdStatements(deps, r, row, issue), {
+        written: ([inserted]) => (inserted[0] ? { row: inserted[0], ...(answer ? { answer } : {}) } : undefined),
+        // Refused (a concurrent checkout took what the check saw): expired holds may be what
+        // stands in the way. Once, they are released (by this call or a concurrent one) and the
+        // hold is tried again; refused again, the rules on what is there now say why.
+        explain: async (): Promise<typeof RETRY> => {
+          if (released) return explainRefusal(deps, caller, eventId, input);
+          released = true;
+          await releaseExpiredHolds(deps, eventId);
+          return RETRY;
+        },
       });
+      if (written === RETRY) continue;
+      return written;
     } catch (err) {
       // A confirmation code already taken (about one in 10^10 per order): draw another.
       if (attempt < 3 && isUniqueViolation(err, "orders.confirmation_code")) continue;

@@ -227,6 +227,41 @@ describe("holds end", () => {
     await checkout(t, a, event, [{ ticketTypeId: ga.id, quantity: 2 }]);
   });
 
+  it("a checkout releases the event's expired holds only when the stock is short, and then sells what they held", async () => {
+    const event = await newEvent(t, a, { holdMinutes: 5 });
+    const ga = await newTicketType(t, a, event, { quantity: 3 });
+    const old = await checkout(t, a, event, [{ ticketTypeId: ga.id, quantity: 2 }]);
+    offset += 5 * 60_000;
+    const statusOf = async (id: string) => (await t.deps.db.select().from(orders).where(eq(orders.id, id)))[0]?.status;
+    // One ticket is left: enough, so the expired hold waits for the sweeper (no release on this checkout's path).
+    await checkout(t, a, event, [{ ticketTypeId: ga.id, quantity: 1 }]);
+    expect(await statusOf(old.id)).toBe("pending");
+    // None left as counted: the checkout releases the expired hold and takes its tickets.
+    await checkout(t, a, event, [{ ticketTypeId: ga.id, quantity: 2 }]);
+    expect(await statusOf(old.id)).toBe("expired");
+    expect(await soldOf(ga.id)).toBe(3);
+    expectProblem(await checkoutRequest(t, a, event, [{ ticketTypeId: ga.id, quantity: 1 }]), 409, "sold_out");
+  });
+
+  it("many concurrent checkouts on tickets that only expired holds hold: exactly what they held is sold, the rest sold out (control: the tickets are there)", async () => {
+    for (const quantity of [1, 2, 5]) {
+      const event = await newEvent(t, a, { holdMinutes: 5 });
+      const ga = await newTicketType(t, a, event, { quantity });
+      await checkout(t, a, event, [{ ticketTypeId: ga.id, quantity }]);
+      expectProblem(await checkoutRequest(t, a, event, [{ ticketTypeId: ga.id, quantity: 1 }]), 409, "sold_out");
+      offset += 5 * 60_000;
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => checkoutRequest(t, a, event, [{ ticketTypeId: ga.id, quantity: 1 }])),
+      );
+      const statuses = answers.map((res) => res.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(quantity);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(20 - quantity);
+      expect(await soldOf(ga.id)).toBe(quantity);
+      const [tt] = await t.deps.db.select().from(ticketTypes).where(eq(ticketTypes.id, ga.id));
+      expect(tt?.quantityUsed).toBe(quantity);
+    }
+  });
+
   it("the sweeper (Node's timer, the Worker's cron) releases expired holds with nobody reading, and the room hears it", async () => {
     const event = await newEvent(t, a, { holdMinutes: 1 });
     const ga = await newTicketType(t, a, event, { quantity: 5 });
