@@ -100,7 +100,13 @@ function receive(sub: RoomSubscription, socket: SocketLike, msg: ServerMessage):
       return;
     }
     case "presence":
+      // The whole list, as rooms before presence deltas sent it on every change.
       sub.setPresence(msg.presence);
+      return;
+    case "presence_delta":
+      // Who came (never listed already) and went since: a new list (a handler may keep the one
+      // it got), the welcome's (by id) and then who joined, in order.
+      sub.setPresence(sub.presence.filter((p) => !msg.left.includes(p.id)).concat(msg.joined));
       return;
     case "error":
       sub.handlers.onError?.(new RealtimeError(msg.code, msg.message));
