@@ -140,7 +140,7 @@ export const SIZE_BUDGETS = [
   // h-img: +0.2 KB (base/image.ts: srcset of uploaded images); h-dashplans +76 B (see the plan widgets above);
   // h-rsvp2: <gk-rsvp>'s `token` alias and its push toggle (above); later +0.3 KB (the push chunk's "Stop").
   // All four merged: 57.9 KB up front, 49.8 KB later measured.
-  // rooms (issue 8, presence deltas): on demand 3834 → 3894 B measured (+60 B: the `presence_delta` message), 3.8 → 3.86 KB.
+  // rooms (issue 8, presence deltas): on demand 3834 → 3900 B measured (+66 B: the `presence_delta` message, `?presence=delta`), 3.8 → 3.86 KB.
   { name: "every widget  @gatherkit/widgets", entry: "packages/widgets/src/index.ts", eager: 58.0, lazy: 3.86, later: 49.9 },
   // h-guests2: later +1.9 KB (<gk-rsvp>'s push chunk; 49.0 measured).
   // 49.1 KB measured once <gk-inbox>, <gk-rsvp>, <gk-agenda> and the SDK's ticketing, uploads and SSO methods were all merged

@@ -51,6 +51,11 @@ interface ConnectionState {
   exp: number;
   iat: number;
   closing?: "expired" | "revoked" | "policy";
+  /**
+   * The client asked for `?presence=delta` (the SDK does): it is told who joined or left. Clients
+   * from before deltas get the whole list on each change, as they expect.
+   */
+  deltas?: boolean;
 }
 type Connection = Party.Connection<ConnectionState>;
 
@@ -201,7 +206,7 @@ export default class Room implements Party.Server {
     const others = this.presence();
     const me = { id: identity.id, name: identity.name };
     const wasPresent = others.some((p) => p.id === identity.id);
-    conn.setState(identity);
+    conn.setState({ ...identity, deltas: new URL(ctx.request.url).searchParams.get("presence") === "delta" });
     this.wakeAt(identity.exp);
     // The joiner gets the whole list once; the others only who joined (a join costs O(people),
     // not the whole list to everyone).
@@ -213,7 +218,7 @@ export default class Room implements Party.Server {
     });
     // Back with a fresh token before the others were told they left: nothing changed for them.
     if (this.pendingLeave.delete(identity.id)) this.savePendingLeave();
-    else if (!wasPresent) this.broadcast({ type: "presence_delta", joined: [me], left: [] }, [conn.id]);
+    else if (!wasPresent) this.announce([me], [], conn.id);
   }
 
   onClose(conn: Connection) {
@@ -337,7 +342,7 @@ export default class Room implements Party.Server {
         gone.add(sub);
       }
       if (wasPending) this.savePendingLeave();
-      if (gone.size) this.broadcast({ type: "presence_delta", joined: [], left: [...gone] });
+      if (gone.size) this.announce([], [...gone]);
     }
     await write;
     await this.forgetOldPublishes(now);
@@ -361,7 +366,7 @@ export default class Room implements Party.Server {
         const gone = [...this.pendingLeave].filter((id) => !present.has(id));
         this.pendingLeave.clear();
         this.savePendingLeave();
-        if (gone.length) this.broadcast({ type: "presence_delta", joined: [], left: gone });
+        if (gone.length) this.announce([], gone);
       } else {
         next = Math.min(next, this.pendingLeaveAt);
       }
@@ -421,7 +426,7 @@ export default class Room implements Party.Server {
     const s = conn.state;
     // Expired and revoked connections were accounted for when the room closed them.
     if (!s || s.closing === "expired" || s.closing === "revoked") return;
-    if (!this.isPresent(s.id, conn.id)) this.broadcast({ type: "presence_delta", joined: [], left: [s.id] }, [conn.id]);
+    if (!this.isPresent(s.id, conn.id)) this.announce([], [s.id], conn.id, true);
   }
 
   /** Whether `id` still has an open connection here (other than `excludingConnection`). */
@@ -437,13 +442,34 @@ export default class Room implements Party.Server {
   }
 
   /** One entry per person (several tabs collapse), in a stable order (by id). */
-  private presence(): PresenceEntry[] {
+  private presence(excludingConnection?: string): PresenceEntry[] {
     const byId = new Map<string, PresenceEntry>();
     for (const c of this.connections()) {
-      if (!c.state || c.state.closing) continue;
+      if (c.id === excludingConnection || !c.state || c.state.closing) continue;
       byId.set(c.state.id, { id: c.state.id, name: c.state.name });
     }
     return [...byId.values()].sort(compareById);
+  }
+
+  /**
+   * Tells everyone (but the connection `about`, which joined or is leaving: `gone`) who joined and
+   * who left: a small `presence_delta`, the same string for all. A client from before deltas gets
+   * the whole list instead (made once, only if such a client is here): only they cost O(people).
+   */
+  private announce(joined: PresenceEntry[], left: string[], about?: string, gone = false) {
+    const delta = JSON.stringify({ type: "presence_delta", joined, left } satisfies ServerMessage);
+    let whole: string | undefined;
+    const now = Date.now();
+    for (const c of this.connections()) {
+      const s = c.state;
+      if (c.id === about || s?.closing) continue;
+      if (s && s.exp <= now) this.expire(c, now);
+      else if (s?.deltas) c.send(delta);
+      else {
+        whole ??= JSON.stringify({ type: "presence", presence: this.presence(gone ? about : undefined) } satisfies ServerMessage);
+        c.send(whole);
+      }
+    }
   }
 
   /** Sends to every open connection but `without`; one whose token has expired is closed instead. */

@@ -48,7 +48,8 @@ const left = (who: { sub: string; name: string }) => ({ type: "presence_delta", 
 const event = (name: string): PublishedEvent => ({ type: "organization.updated", data: { id: "org_x", name } });
 
 async function enter(room: string, who: { sub: string; name: string }, opts: { expiresIn?: number; issuedAt?: number } = {}) {
-  const s = await TestSocket.open(roomUrl(pk.host, room, { token: await token(room, who, opts) }));
+  // As the SDK connects: presence changes as deltas.
+  const s = await TestSocket.open(roomUrl(pk.host, room, { token: await token(room, who, opts), presence: "delta" }));
   const welcome = await s.expect("welcome");
   return { s, welcome };
 }
@@ -166,6 +167,25 @@ describe("presence at scale (issue 8: a join costs O(people), counted)", () => {
     for (const a of after) expect(a).toEqual(people.slice(N - 10).map(left));
     for (const c of clients.slice(0, N - 10)) await c.s.close();
   }, 60_000);
+});
+
+describe("presence for clients from before deltas", () => {
+  it("a client without ?presence=delta still gets the whole list on each change, in the same room as delta clients", async () => {
+    const room = newRoom();
+    const a = await enter(room, ada);
+    const old = await TestSocket.open(roomUrl(pk.host, room, { token: await token(room, bob) }));
+    expect((await old.expect("welcome")).presence).toEqual([entry(ada), entry(bob)]);
+    expect(await a.s.next()).toEqual(joined(bob));
+    const c = await enter(room, cat);
+    expect(await a.s.next()).toEqual(joined(cat));
+    expect(await old.next()).toEqual({ type: "presence", presence: [entry(ada), entry(bob), entry(cat)] });
+    await c.s.close();
+    expect(await a.s.next()).toEqual(left(cat));
+    expect(await old.next()).toEqual({ type: "presence", presence: [entry(ada), entry(bob)] });
+    await old.close();
+    expect(await a.s.next()).toEqual(left(bob));
+    await a.s.close();
+  });
 });
 
 describe("typing", () => {
