@@ -114,6 +114,8 @@ describe("Realtime", () => {
     const pk = new URL(s0.url).searchParams.get("_pk");
     expect(pk).toMatch(/^[0-9a-f-]{36}$/);
     expect(new URL(s1.url).searchParams.get("_pk")).toBe(pk);
+    // Presence changes as deltas (issue 8): rooms send the whole list only to clients that do not ask.
+    for (const s of [s0, s1]) expect(new URL(s.url).searchParams.get("presence")).toBe("delta");
     sub.close();
   });
 
