@@ -167,6 +167,33 @@ describe("presence at scale (issue 8: a join costs O(people), counted)", () => {
     for (const a of after) expect(a).toEqual(people.slice(N - 10).map(left));
     for (const c of clients.slice(0, N - 10)) await c.s.close();
   }, 60_000);
+
+  it("30 joining at once: each one's welcome plus the deltas it got add up to everyone, and nobody hears of their own join", async () => {
+    const room = newRoom();
+    const N = 30;
+    const people = Array.from({ length: N }, (_, i) => ({ sub: `usr_q${String(i).padStart(9, "0")}`, name: `Q${i}` }));
+    const clients = await Promise.all(people.map((who) => enter(room, who)));
+    await publish(room, event("after the storm"));
+    const got = await Promise.all(clients.map((c) => upToEvent(c.s)));
+    const everyone = people.map(entry);
+    let deltas = 0;
+    for (const [i, c] of clients.entries()) {
+      const seen = new Map(c.welcome.presence.map((p) => [p.id, p]));
+      for (const m of got[i] ?? []) {
+        if (m.type !== "presence_delta") throw new Error(`unexpected ${JSON.stringify(m)}`);
+        expect(m.left).toEqual([]);
+        for (const p of m.joined) {
+          expect(seen.has(p.id)).toBe(false); // only people not listed yet, never the joiner itself
+          seen.set(p.id, p);
+        }
+        deltas++;
+      }
+      expect([...seen.values()].sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(everyone);
+    }
+    // Whatever the order they were let in: one delta per (earlier person, later join) pair.
+    expect(deltas).toBe((N * (N - 1)) / 2);
+    for (const c of clients) await c.s.close();
+  }, 60_000);
 });
 
 describe("presence for clients from before deltas", () => {
