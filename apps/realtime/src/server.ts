@@ -15,6 +15,7 @@ import {
 } from "@gatherkit/core";
 import { jwtVerify } from "jose";
 import type * as Party from "partykit/server";
+import { PublishIds, type SeenPublish } from "./publish-ids.js";
 
 /** Header that carries the verified identity from `onBeforeConnect` (edge) to `onConnect` (room). */
 const IDENTITY_HEADER = "x-gatherkit-identity";
@@ -50,13 +51,13 @@ interface ConnectionState {
   exp: number;
   iat: number;
   closing?: "expired" | "revoked" | "policy";
+  /**
+   * The client asked for `?presence=delta` (the SDK does): it is told who joined or left. Clients
+   * from before deltas get the whole list on each change, as they expect.
+   */
+  deltas?: boolean;
 }
 type Connection = Party.Connection<ConnectionState>;
-
-interface SeenPublish {
-  seq: number;
-  at: number;
-}
 
 /** A person who lost access at `at`: their tokens issued until then are refused until `until`. */
 interface Revoked {
@@ -112,7 +113,7 @@ export default class Room implements Party.Server {
   /** When (room clock, ms) the room last broadcast an event; persisted. */
   private lastAt: number | null = null;
   /** Publish ids seen within the id memory, so a retried delivery is not broadcast twice. */
-  private seen = new Map<string, SeenPublish>();
+  private seen: PublishIds;
   /** People who lost access, by token `sub` (persisted as `revoked:<sub>`). */
   private revoked = new Map<string, Revoked>();
   /** People whose token expired, not yet announced as gone (persisted), and when to look again. */
@@ -132,6 +133,7 @@ export default class Room implements Party.Server {
 
   constructor(readonly room: Party.Room) {
     this.idMemoryMs = idMemoryOf(room.env);
+    this.seen = new PublishIds(this.idMemoryMs);
     this.ratePerSecond = ratePerSecondOf(room.env);
   }
 
@@ -177,7 +179,10 @@ export default class Room implements Party.Server {
       this.pendingLeave = new Set(pending.subs);
       this.pendingLeaveAt = pending.at;
     }
-    for (const [key, value] of seen) this.seen.set(key.slice("pub:".length), value);
+    this.seen = new PublishIds(
+      this.idMemoryMs,
+      [...seen].map(([key, value]) => [key.slice("pub:".length), value]),
+    );
     for (const [key, value] of revoked) this.revoked.set(key.slice("revoked:".length), value);
     this.alarmAt = alarmAt;
   }
@@ -197,18 +202,23 @@ export default class Room implements Party.Server {
       this.revoke(conn);
       return;
     }
-    const wasPresent = this.presence().some((p) => p.id === identity.id);
-    conn.setState(identity);
+    // This connection has no state yet, so it is not in the list: one pass over the room.
+    const others = this.presence();
+    const me = { id: identity.id, name: identity.name };
+    const wasPresent = others.some((p) => p.id === identity.id);
+    conn.setState({ ...identity, deltas: new URL(ctx.request.url).searchParams.get("presence") === "delta" });
     this.wakeAt(identity.exp);
+    // The joiner gets the whole list once; the others only who joined (a join costs O(people),
+    // not the whole list to everyone).
     send(conn, {
       type: "welcome",
       seq: this.seq,
-      presence: this.presence(),
+      presence: wasPresent ? others : insertSorted(others, me),
       idleMs: this.lastAt === null ? null : Math.max(0, now - this.lastAt),
     });
     // Back with a fresh token before the others were told they left: nothing changed for them.
     if (this.pendingLeave.delete(identity.id)) this.savePendingLeave();
-    else if (!wasPresent) this.broadcast({ type: "presence", presence: this.presence() }, [conn.id]);
+    else if (!wasPresent) this.announce([me], [], conn.id);
   }
 
   onClose(conn: Connection) {
@@ -287,8 +297,8 @@ export default class Room implements Party.Server {
     const now = Date.now();
     if (Math.abs(now - publish.sentAt) > PUBLISH_MAX_AGE_MS) return text(401, "The request is too old (or the clocks disagree).");
 
-    const previous = this.seen.get(publish.id);
-    if (previous && now - previous.at <= this.idMemoryMs) return json(202, { seq: previous.seq, duplicate: true });
+    const previous = this.seen.recent(publish.id, now);
+    if (previous) return json(202, { seq: previous.seq, duplicate: true });
     // The outbox delivers a room's rows strictly in `order`: one at or below the mark is a repeat.
     if (publish.order !== undefined && publish.order <= this.order) return json(202, { seq: this.seq, duplicate: true });
 
@@ -297,7 +307,7 @@ export default class Room implements Party.Server {
     // broadcast; the Durable Object's output gate holds the messages until it is durable.
     const seq = ++this.seq;
     const entry = { seq, at: now };
-    this.seen.set(publish.id, entry);
+    this.seen.add(publish.id, entry);
     this.lastAt = now;
     const writes: Record<string, unknown> = { seq, lastAt: now, [`pub:${publish.id}`]: entry };
     if (publish.order !== undefined) writes.order = this.order = publish.order;
@@ -323,10 +333,16 @@ export default class Room implements Party.Server {
         c.setState({ ...(c.state as ConnectionState), closing: "revoked" });
         this.revoke(c);
       }
+      // Gone for the others: who had a connection here, and who was leaving (token expired).
+      const gone = new Set(leaving.map((c) => (c.state as ConnectionState).id));
       let wasPending = false;
-      for (const sub of subs) wasPending = this.pendingLeave.delete(sub) || wasPending;
+      for (const sub of subs) {
+        if (!this.pendingLeave.delete(sub)) continue;
+        wasPending = true;
+        gone.add(sub);
+      }
       if (wasPending) this.savePendingLeave();
-      if (leaving.length || wasPending) this.broadcast({ type: "presence", presence: this.presence() });
+      if (gone.size) this.announce([], [...gone]);
     }
     await write;
     await this.forgetOldPublishes(now);
@@ -347,10 +363,10 @@ export default class Room implements Party.Server {
     if (this.pendingLeave.size) {
       if (this.pendingLeaveAt <= now) {
         const present = new Set(this.presence().map((p) => p.id));
-        const gone = [...this.pendingLeave].some((id) => !present.has(id));
+        const gone = [...this.pendingLeave].filter((id) => !present.has(id));
         this.pendingLeave.clear();
         this.savePendingLeave();
-        if (gone) this.broadcast({ type: "presence", presence: this.presence() });
+        if (gone.length) this.announce([], gone);
       } else {
         next = Math.min(next, this.pendingLeaveAt);
       }
@@ -377,7 +393,7 @@ export default class Room implements Party.Server {
     conn.setState({ ...s, closing: "expired" });
     send(conn, { type: "reconnect", reason: "token_expired" });
     conn.close(ROOM_CLOSE_TOKEN_EXPIRED, "token_expired");
-    if (this.presence().some((p) => p.id === s.id)) return; // another tab of theirs is still here
+    if (this.isPresent(s.id)) return; // another tab of theirs is still here
     if (this.pendingLeave.size === 0) this.pendingLeaveAt = now + PRESENCE_GRACE_MS;
     this.pendingLeave.add(s.id);
     this.savePendingLeave();
@@ -399,10 +415,8 @@ export default class Room implements Party.Server {
   }
 
   private async forgetOldPublishes(now: number) {
-    const stale: string[] = [];
-    for (const [id, s] of this.seen) if (now - s.at > this.idMemoryMs) stale.push(id);
+    const stale = this.seen.forgetOld(now);
     if (stale.length === 0) return;
-    for (const id of stale) this.seen.delete(id);
     await this.room.storage.delete(stale.map((id) => `pub:${id}`));
   }
 
@@ -412,22 +426,50 @@ export default class Room implements Party.Server {
     const s = conn.state;
     // Expired and revoked connections were accounted for when the room closed them.
     if (!s || s.closing === "expired" || s.closing === "revoked") return;
-    const present = this.presence(conn.id);
-    if (!present.some((p) => p.id === s.id)) this.broadcast({ type: "presence", presence: present }, [conn.id]);
+    if (!this.isPresent(s.id, conn.id)) this.announce([], [s.id], conn.id, true);
+  }
+
+  /** Whether `id` still has an open connection here (other than `excludingConnection`). */
+  private isPresent(id: string, excludingConnection?: string): boolean {
+    for (const c of this.connections()) {
+      if (c.id !== excludingConnection && c.state && !c.state.closing && c.state.id === id) return true;
+    }
+    return false;
   }
 
   private connections(): Iterable<Connection> {
     return this.room.getConnections<ConnectionState>();
   }
 
-  /** One entry per person (several tabs collapse), in a stable order. */
+  /** One entry per person (several tabs collapse), in a stable order (by id). */
   private presence(excludingConnection?: string): PresenceEntry[] {
     const byId = new Map<string, PresenceEntry>();
     for (const c of this.connections()) {
       if (c.id === excludingConnection || !c.state || c.state.closing) continue;
       byId.set(c.state.id, { id: c.state.id, name: c.state.name });
     }
-    return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return [...byId.values()].sort(compareById);
+  }
+
+  /**
+   * Tells everyone (but the connection `about`, which joined or is leaving: `gone`) who joined and
+   * who left: a small `presence_delta`, the same string for all. A client from before deltas gets
+   * the whole list instead (made once, only if such a client is here): only they cost O(people).
+   */
+  private announce(joined: PresenceEntry[], left: string[], about?: string, gone = false) {
+    const delta = JSON.stringify({ type: "presence_delta", joined, left } satisfies ServerMessage);
+    let whole: string | undefined;
+    const now = Date.now();
+    for (const c of this.connections()) {
+      const s = c.state;
+      if (c.id === about || s?.closing) continue;
+      if (s && s.exp <= now) this.expire(c, now);
+      else if (s?.deltas) c.send(delta);
+      else {
+        whole ??= JSON.stringify({ type: "presence", presence: this.presence(gone ? about : undefined) } satisfies ServerMessage);
+        c.send(whole);
+      }
+    }
   }
 
   /** Sends to every open connection but `without`; one whose token has expired is closed instead. */
@@ -475,6 +517,14 @@ export default class Room implements Party.Server {
       if (b.tokens + ((now - b.at) / 1000) * this.ratePerSecond >= RATE_BURST) this.budgets.delete(person);
     }
   }
+}
+
+const compareById = (a: PresenceEntry, b: PresenceEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** `list` (sorted by id) with `entry` added in its place. */
+function insertSorted(list: PresenceEntry[], entry: PresenceEntry): PresenceEntry[] {
+  const i = list.findIndex((p) => compareById(entry, p) < 0);
+  return i < 0 ? [...list, entry] : [...list.slice(0, i), entry, ...list.slice(i)];
 }
 
 function parseIdentity(header: string | null): ConnectionState | undefined {

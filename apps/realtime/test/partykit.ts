@@ -17,9 +17,14 @@ import { SignJWT } from "jose";
 
 export { type PartykitDev, startPartykit } from "./partykit-dev.mjs";
 
-/** The room URL for a WebSocket (`ws`) or an HTTP request (`http`). */
-export function roomUrl(host: string, room: string, opts: { protocol?: "ws" | "http"; token?: string } = {}): string {
-  const query = opts.token === undefined ? "" : `?token=${encodeURIComponent(opts.token)}`;
+/**
+ * The room URL for a WebSocket (`ws`) or an HTTP request (`http`); `presence: "delta"` asks for
+ * presence changes as deltas, as the SDK does (without it, the whole list on each change).
+ */
+export function roomUrl(host: string, room: string, opts: { protocol?: "ws" | "http"; token?: string; presence?: "delta" } = {}): string {
+  const query =
+    (opts.token === undefined ? "" : `?token=${encodeURIComponent(opts.token)}`) +
+    (opts.presence ? `${opts.token === undefined ? "?" : "&"}presence=${opts.presence}` : "");
   return `${opts.protocol ?? "ws"}://${host}/parties/main/${room}${query}`;
 }
 

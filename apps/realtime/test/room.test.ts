@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newId, type PublishedEvent, ROOM_MESSAGE_MAX_BYTES } from "@gatherkit/core";
+import { newId, type PublishedEvent, ROOM_MESSAGE_MAX_BYTES, type ServerMessage } from "@gatherkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CuttableProxy,
@@ -43,10 +43,13 @@ const bob = { sub: "usr_bob0000000", name: "Bob" };
 const cat = { sub: "usr_cat0000000", name: "Cat" };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const entry = (who: { sub: string; name: string }) => ({ id: who.sub, name: who.name });
+const joined = (who: { sub: string; name: string }) => ({ type: "presence_delta", joined: [entry(who)], left: [] });
+const left = (who: { sub: string; name: string }) => ({ type: "presence_delta", joined: [], left: [who.sub] });
 const event = (name: string): PublishedEvent => ({ type: "organization.updated", data: { id: "org_x", name } });
 
 async function enter(room: string, who: { sub: string; name: string }, opts: { expiresIn?: number; issuedAt?: number } = {}) {
-  const s = await TestSocket.open(roomUrl(pk.host, room, { token: await token(room, who, opts) }));
+  // As the SDK connects: presence changes as deltas.
+  const s = await TestSocket.open(roomUrl(pk.host, room, { token: await token(room, who, opts), presence: "delta" }));
   const welcome = await s.expect("welcome");
   return { s, welcome };
 }
@@ -98,7 +101,8 @@ describe("presence", () => {
       { id: bob.sub, name: "Bob" },
     ];
     expect(b.welcome.presence).toEqual(both);
-    expect((await a.s.expect("presence")).presence).toEqual(both);
+    // Ada hears only who joined, not the whole list again.
+    expect(await a.s.next()).toEqual(joined(bob));
 
     // Ada's second tab: same presence, and nobody is told anything changed.
     const a2 = await enter(room, ada);
@@ -108,10 +112,9 @@ describe("presence", () => {
     expect((await a.s.next()).type).toBe("event");
 
     await b.s.close();
-    const onlyAda = [{ id: ada.sub, name: "Ada" }];
-    expect((await a.s.expect("presence")).presence).toEqual(onlyAda);
+    expect(await a.s.next()).toEqual(left(bob));
     expect((await a2.s.expect("event")).seq).toBe(1);
-    expect((await a2.s.expect("presence")).presence).toEqual(onlyAda);
+    expect(await a2.s.next()).toEqual(left(bob));
 
     // Closing one of Ada's two tabs changes nothing for the other.
     await a.s.close();
@@ -121,12 +124,103 @@ describe("presence", () => {
   });
 });
 
+describe("presence at scale (issue 8: a join costs O(people), counted)", () => {
+  /** Every message before the next event (which marks that everything sent before it arrived). */
+  async function upToEvent(s: TestSocket) {
+    const got: ServerMessage[] = [];
+    for (let m = await s.next(); m.type !== "event"; m = await s.next()) got.push(m);
+    return got;
+  }
+
+  it("50 join: each joiner gets the whole list once, each one already there one small delta per later join; leaving is a delta", async () => {
+    const room = newRoom();
+    const N = 50;
+    // Ids sorted as the room sorts them (by id), so person i's welcome lists people 0…i.
+    const people = Array.from({ length: N }, (_, i) => ({ sub: `usr_p${String(i).padStart(9, "0")}`, name: `P${i}` }));
+    const clients: Awaited<ReturnType<typeof enter>>[] = [];
+    for (const who of people) clients.push(await enter(room, who));
+    await publish(room, event("after the joins"));
+    const got = await Promise.all(clients.map((c) => upToEvent(c.s)));
+
+    let listBytes = 0;
+    let deltaBytes = 0;
+    let deltas = 0;
+    for (let i = 0; i < N; i++) {
+      expect(clients[i]?.welcome.presence).toEqual(people.slice(0, i + 1).map(entry));
+      expect(got[i]).toEqual(people.slice(i + 1).map(joined));
+      listBytes += JSON.stringify(clients[i]?.welcome.presence).length;
+      for (const m of got[i] ?? []) {
+        deltaBytes += JSON.stringify(m).length;
+        deltas++;
+      }
+    }
+    // N(N-1)/2 deltas of one person each: bytes grow with the people, not with people × joins.
+    expect(deltas).toBe((N * (N - 1)) / 2);
+    expect(deltaBytes / deltas).toBeLessThan(100);
+    // (A full list to everyone on each join would have been Σ k·(k-1) entries ≈ N³/3.)
+    expect(listBytes).toBeLessThan(N * N * 40);
+
+    // The last ten leave: the forty still there hear one `left` each, nothing else.
+    for (const c of clients.slice(N - 10)) await c.s.close();
+    await publish(room, event("after the leaves"));
+    const after = await Promise.all(clients.slice(0, N - 10).map((c) => upToEvent(c.s)));
+    for (const a of after) expect(a).toEqual(people.slice(N - 10).map(left));
+    for (const c of clients.slice(0, N - 10)) await c.s.close();
+  }, 60_000);
+
+  it("30 joining at once: each one's welcome plus the deltas it got add up to everyone, and nobody hears of their own join", async () => {
+    const room = newRoom();
+    const N = 30;
+    const people = Array.from({ length: N }, (_, i) => ({ sub: `usr_q${String(i).padStart(9, "0")}`, name: `Q${i}` }));
+    const clients = await Promise.all(people.map((who) => enter(room, who)));
+    await publish(room, event("after the storm"));
+    const got = await Promise.all(clients.map((c) => upToEvent(c.s)));
+    const everyone = people.map(entry);
+    let deltas = 0;
+    for (const [i, c] of clients.entries()) {
+      const seen = new Map(c.welcome.presence.map((p) => [p.id, p]));
+      for (const m of got[i] ?? []) {
+        if (m.type !== "presence_delta") throw new Error(`unexpected ${JSON.stringify(m)}`);
+        expect(m.left).toEqual([]);
+        for (const p of m.joined) {
+          expect(seen.has(p.id)).toBe(false); // only people not listed yet, never the joiner itself
+          seen.set(p.id, p);
+        }
+        deltas++;
+      }
+      expect([...seen.values()].sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(everyone);
+    }
+    // Whatever the order they were let in: one delta per (earlier person, later join) pair.
+    expect(deltas).toBe((N * (N - 1)) / 2);
+    for (const c of clients) await c.s.close();
+  }, 60_000);
+});
+
+describe("presence for clients from before deltas", () => {
+  it("a client without ?presence=delta still gets the whole list on each change, in the same room as delta clients", async () => {
+    const room = newRoom();
+    const a = await enter(room, ada);
+    const old = await TestSocket.open(roomUrl(pk.host, room, { token: await token(room, bob) }));
+    expect((await old.expect("welcome")).presence).toEqual([entry(ada), entry(bob)]);
+    expect(await a.s.next()).toEqual(joined(bob));
+    const c = await enter(room, cat);
+    expect(await a.s.next()).toEqual(joined(cat));
+    expect(await old.next()).toEqual({ type: "presence", presence: [entry(ada), entry(bob), entry(cat)] });
+    await c.s.close();
+    expect(await a.s.next()).toEqual(left(cat));
+    expect(await old.next()).toEqual({ type: "presence", presence: [entry(ada), entry(bob)] });
+    await old.close();
+    expect(await a.s.next()).toEqual(left(bob));
+    await a.s.close();
+  });
+});
+
 describe("typing", () => {
   it("relays typing to the others with the sender's identity from its token, never to the sender, and refuses a malformed one", async () => {
     const room = newRoom();
     const a = await enter(room, ada);
     const b = await enter(room, bob);
-    await a.s.expect("presence");
+    await a.s.expect("presence_delta");
 
     a.s.send(JSON.stringify({ type: "typing", typing: true, id: "usr_forged", name: "Mallory" }));
     expect(await a.s.next()).toMatchObject({ type: "error", code: "invalid_message" });
@@ -148,7 +242,7 @@ describe("publishing", () => {
     const room = newRoom();
     const a = await enter(room, ada);
     const b = await enter(room, bob);
-    await a.s.expect("presence");
+    await a.s.expect("presence_delta");
 
     expect(await publish(room, event("one"), { id: "obx_one" })).toEqual({ seq: 1, duplicate: false });
     expect(await publish(room, event("two"))).toEqual({ seq: 2, duplicate: false });
@@ -208,15 +302,18 @@ describe("publishing", () => {
     const room = newRoom();
     await publish(room, event("one"), { order: 1 });
     await publish(room, event("two"), { order: 10 });
+    await publish(room, event("plain"), { id: "obx_plain_kept" });
     await pk.stop();
     pk = await startPartykit({ secret: SECRET, persistDir });
     const a = await enter(room, ada);
-    expect(a.welcome.seq).toBe(2);
+    expect(a.welcome.seq).toBe(3);
     expect(a.welcome.idleMs).toEqual(expect.any(Number));
+    // The publish ids are kept too: a repeat without an order is still dropped by its id.
+    expect(await publish(room, event("plain"), { id: "obx_plain_kept" })).toEqual({ seq: 3, duplicate: true });
     // The highest order broadcast is kept too: a late repeat under a new id is still a repeat.
-    expect(await publish(room, event("two again"), { order: 10 })).toEqual({ seq: 2, duplicate: true });
-    expect(await publish(room, event("three"), { order: 11 })).toMatchObject({ seq: 3 });
-    expect(await a.s.next()).toMatchObject({ type: "event", seq: 3 });
+    expect(await publish(room, event("two again"), { order: 10 })).toEqual({ seq: 3, duplicate: true });
+    expect(await publish(room, event("three"), { order: 11 })).toMatchObject({ seq: 4 });
+    expect(await a.s.next()).toMatchObject({ type: "event", seq: 4 });
     await a.s.close();
   });
 });
@@ -226,7 +323,7 @@ describe("client messages", () => {
     const room = newRoom();
     const a = await enter(room, ada);
     const b = await enter(room, bob);
-    await a.s.expect("presence");
+    await a.s.expect("presence_delta");
 
     a.s.send(JSON.stringify({ type: "ping" }));
     expect(await a.s.next()).toEqual({ type: "pong" });
@@ -303,6 +400,24 @@ describe("publish order", () => {
     await s.close();
     expect(s.drain()).toEqual([]);
   });
+
+  it("forgets many old ids once the memory has passed, while a recent id is still a repeat", async () => {
+    const room = newRoom();
+    const pub = async (name: string, id: string) => {
+      const res = await publishToRoom(short.host, SECRET, room, event(name), { id });
+      expect(res.status).toBe(202);
+      return res.json();
+    };
+    const OLD = 40;
+    for (let i = 1; i <= OLD; i++) expect(await pub(`old ${i}`, `obx_old_${i}`)).toEqual({ seq: i, duplicate: false });
+    await sleep(400);
+    expect(await pub("new", "obx_new")).toEqual({ seq: OLD + 1, duplicate: false });
+    // (Right after: well within the memory, as in the test above.)
+    expect(await pub("new", "obx_new")).toEqual({ seq: OLD + 1, duplicate: true });
+    // The first and the last of the old ones are forgotten: a repeat of either goes out again.
+    expect(await pub("old 1", "obx_old_1")).toEqual({ seq: OLD + 2, duplicate: false });
+    expect(await pub(`old ${OLD}`, `obx_old_${OLD}`)).toEqual({ seq: OLD + 3, duplicate: false });
+  });
 });
 
 describe("losing access", () => {
@@ -311,11 +426,11 @@ describe("losing access", () => {
     const a = await enter(room, ada);
     const b = await enter(room, bob);
     const b2 = await enter(room, bob); // a second tab
-    expect((await a.s.expect("presence")).presence).toEqual([entry(ada), entry(bob)]);
+    expect(await a.s.next()).toEqual(joined(bob));
 
     expect(await publish(room, event("bob removed"), { disconnect: [bob.sub] })).toEqual({ seq: 1, duplicate: false });
     expect(await a.s.next()).toEqual({ type: "event", seq: 1, event: event("bob removed") });
-    expect(await a.s.next()).toEqual({ type: "presence", presence: [entry(ada)] });
+    expect(await a.s.next()).toEqual(left(bob));
     for (const s of [b.s, b2.s]) expect(await s.next()).toEqual({ type: "revoked", message: expect.any(String) });
 
     // A token Bob got before he was removed is answered the same way, without a welcome.
@@ -334,7 +449,7 @@ describe("losing access", () => {
     // Added back later, he gets in with a token issued after that.
     const back = await enter(room, bob, { issuedAt: Math.floor(Date.now() / 1000) + 2 });
     expect(back.welcome).toMatchObject({ seq: 2, presence: [entry(ada), entry(bob)] });
-    expect((await a.s.expect("presence")).presence).toEqual([entry(ada), entry(bob)]);
+    expect(await a.s.next()).toEqual(joined(bob));
     await a.s.close();
     await back.s.close();
   });
@@ -346,11 +461,11 @@ describe("token expiry", () => {
     const a = await enter(room, ada);
     const b = await enter(room, bob, { expiresIn: 2 });
     const c = await enter(room, cat, { expiresIn: 2 });
-    await a.s.expect("presence");
-    expect((await a.s.expect("presence")).presence).toEqual([entry(ada), entry(bob), entry(cat)]);
+    expect(await a.s.next()).toEqual(joined(bob));
+    expect(await a.s.next()).toEqual(joined(cat));
 
     // Each is told to reconnect, then closed.
-    expect(await b.s.next()).toEqual({ type: "presence", presence: [entry(ada), entry(bob), entry(cat)] });
+    expect(await b.s.next()).toEqual(joined(cat));
     expect(await b.s.next()).toEqual({ type: "reconnect", reason: "token_expired" });
     expect(await c.s.next()).toEqual({ type: "reconnect", reason: "token_expired" });
     // Bob comes back at once with a fresh token (what the SDK does); Cat does not.
@@ -360,8 +475,8 @@ describe("token expiry", () => {
     const told = a.s.next();
     const closes = await Promise.all([b.s.closed(), c.s.closed()]);
     expect(closes).toEqual(Array(2).fill({ code: 4401, reason: "token_expired" }));
-    expect(await told).toEqual({ type: "presence", presence: [entry(ada), entry(bob)] });
-    expect(await b2.s.next()).toEqual({ type: "presence", presence: [entry(ada), entry(bob)] });
+    expect(await told).toEqual(left(cat));
+    expect(await b2.s.next()).toEqual(left(cat));
     await publish(room, event("after"));
     expect(await a.s.next()).toMatchObject({ type: "event", seq: 1 });
     expect(await b2.s.next()).toMatchObject({ type: "event", seq: 1 });
@@ -379,10 +494,10 @@ describe("a client that leaves without finishing the closing handshake", () => {
     const a = await enter(room, ada);
     const s = await TestSocket.open(roomUrl(host, room, { token: await token(room, bob) }));
     await s.expect("welcome");
-    await a.s.expect("presence");
+    await a.s.expect("presence_delta");
     const before = pk.output().length;
     proxy.disconnect();
-    expect(await a.s.next()).toEqual({ type: "presence", presence: [entry(ada)] });
+    expect(await a.s.next()).toEqual(left(bob));
     await sleep(1000);
     expect(pk.output().slice(before)).not.toMatch(/stack:|worker_do_not_log|Uncaught exception/);
     await proxy.close();

@@ -32,6 +32,10 @@ describe("ServerMessageSchema", () => {
     expect(ServerMessageSchema.parse({ type: "welcome", seq: 2, presence: [], idleMs: 1500 })).toMatchObject({ idleMs: 1500 });
     expect(ServerMessageSchema.parse({ type: "welcome", seq: 0, presence: [], idleMs: null })).toMatchObject({ idleMs: null });
     expect(ServerMessageSchema.safeParse({ type: "welcome", seq: 0, presence: [], idleMs: -1 }).success).toBe(false);
+    expect(ServerMessageSchema.parse({ type: "presence_delta", joined: [{ id: "usr_a", name: "A" }], left: ["usr_b"] })).toMatchObject({
+      left: ["usr_b"],
+    });
+    expect(ServerMessageSchema.safeParse({ type: "presence_delta", joined: [], left: [1] }).success).toBe(false);
     expect(ServerMessageSchema.parse({ type: "revoked", message: "gone" })).toEqual({ type: "revoked", message: "gone" });
     expect(ServerMessageSchema.parse({ type: "reconnect", reason: "token_expired" })).toEqual({
       type: "reconnect",

@@ -93,7 +93,13 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
     idleMs: z.number().int().nonnegative().nullable(),
   }),
   z.object({ type: z.literal("event"), seq: z.number().int(), event: PublishedEventSchema }),
+  /** The whole list; rooms now send it only in `welcome` (kept for clients of older rooms). */
   z.object({ type: z.literal("presence"), presence: z.array(PresenceEntrySchema) }),
+  /**
+   * Who came (`joined`, people not there before) and who went (`left`, by `id`) since the last
+   * presence the connection got: apply it to that list. Keeps a join O(people) for the room.
+   */
+  z.object({ type: z.literal("presence_delta"), joined: z.array(PresenceEntrySchema), left: z.array(z.string()) }),
   z.object({ type: z.literal("error"), code: z.enum(ROOM_ERROR_CODES), message: z.string() }),
   z.object({ type: z.literal("pong") }),
   /** Someone else in the room started or stopped typing; `id`/`name` come from their room token. */

@@ -59,7 +59,10 @@ export interface SubscribeHandlers {
    * may have missed it and `onResync` is called.
    */
   since?: number;
-  /** Who is in the room: one entry per person, on connect and whenever it changes. */
+  /**
+   * Who is in the room: one entry per person, on connect and whenever it changes (a new array
+   * each time: the list on connect, by id, then who joined since, in the order they came).
+   */
   onPresence?: (presence: PresenceEntry[]) => void;
   /**
    * What you show may be stale: refetch it. Called on the first connection when the room

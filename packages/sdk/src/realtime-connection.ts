@@ -19,14 +19,15 @@ const SINCE_SLACK_MS = 250;
  * The room's WebSocket URL, as partysocket builds it: `<ws|wss>://<host>/parties/<party>/<room>`.
  * A host given with a scheme says which; a bare host gets ws:// when local and wss:// otherwise,
  * the rule the API's publisher follows for http(s). The room name goes in raw (PartyKit reads
- * the raw path segment; names are `[a-z0-9_:]`). `_pk` names the connection, as partysocket does.
+ * the raw path segment; names are `[a-z0-9_:]`). `_pk` names the connection, as partysocket does;
+ * `presence=delta` asks for who joined or left rather than the whole list on each change.
  */
 export function roomUrl(token: RoomToken, room: string, id: string): string {
   const scheme = /^(https?|wss?):\/\//.exec(token.host)?.[1];
   const host = token.host.replace(/^(https?|wss?):\/\//, "").replace(/\/$/, "");
   const local = /^(localhost|127\.|0\.0\.0\.0|\[::1\]|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host);
   const secure = scheme ? scheme === "https" || scheme === "wss" : !local;
-  return `${secure ? "wss" : "ws"}://${host}/parties/${token.party || "main"}/${room}?${new URLSearchParams({ _pk: id, token: token.token })}`;
+  return `${secure ? "wss" : "ws"}://${host}/parties/${token.party || "main"}/${room}?${new URLSearchParams({ _pk: id, token: token.token, presence: "delta" })}`;
 }
 
 /**
@@ -100,7 +101,13 @@ function receive(sub: RoomSubscription, socket: SocketLike, msg: ServerMessage):
       return;
     }
     case "presence":
+      // The whole list, as rooms before presence deltas sent it on every change.
       sub.setPresence(msg.presence);
+      return;
+    case "presence_delta":
+      // Who came (never listed already) and went since: a new list (a handler may keep the one
+      // it got), the welcome's (by id) and then who joined, in order.
+      sub.setPresence(sub.presence.filter((p) => !msg.left.includes(p.id)).concat(msg.joined));
       return;
     case "error":
       sub.handlers.onError?.(new RealtimeError(msg.code, msg.message));

@@ -24,6 +24,9 @@ export function parseServerMessage(text: string): ServerMessage {
       case "presence":
         if (isPresence(m.presence)) return m as ServerMessage;
         break;
+      case "presence_delta":
+        if (Array.isArray(m.left) && isPresence(m.joined)) return m as ServerMessage;
+        break;
       case "error":
         if (typeof m.code === "string" && typeof m.message === "string") return m as ServerMessage;
         break;

@@ -12,7 +12,10 @@ const KB = 1024;
 // h-evedit +11 B (gk.events.quotas.update/del; 8328 → 8339 B).
 // h-dashplans +28 B (gk.plans.expenses.update, gk.plans.messages.hide/unhide; 8339 → 8367 B), h-rsvp2 +16 B
 // (gk.events.guests.rotateLink): 8.15 → 8.19 KB.
-const BUDGET = { eager: 8.19 * KB, realtime: 3.8 * KB, everything: 12 * KB };
+// rooms (issue 8, the `presence_delta` message and `?presence=delta`): realtime 3826 → 3892 B measured
+// (+66 B), budget +8 B; up front 8385 → 8387 B (+2 B: only the realtime chunk's hashed name in the
+// import() changed), budget +1 B.
+const BUDGET = { eager: 8.19 * KB + 1, realtime: 3.8 * KB + 8, everything: 12 * KB };
 
 const isOwn = (input: string) => /^src\//.test(input);
 const isRuntimeSchemaCode = (input: string) => /[/\\](zod|@gatherkit[/\\]core|core[/\\]src)[/\\]/.test(input);

@@ -114,6 +114,8 @@ describe("Realtime", () => {
     const pk = new URL(s0.url).searchParams.get("_pk");
     expect(pk).toMatch(/^[0-9a-f-]{36}$/);
     expect(new URL(s1.url).searchParams.get("_pk")).toBe(pk);
+    // Presence changes as deltas (issue 8): rooms send the whole list only to clients that do not ask.
+    for (const s of [s0, s1]) expect(new URL(s.url).searchParams.get("presence")).toBe("delta");
     sub.close();
   });
 
@@ -186,6 +188,28 @@ describe("Realtime", () => {
     expect(seen.errors[0]).toMatchObject({ code: "rate_limited" });
     s.receive({ type: "event", seq: 1, event: ev("ok") });
     expect(seen.events).toEqual([[ev("ok"), 1]]);
+    sub.close();
+  });
+
+  it("applies presence deltas (joined/left) to the welcome's list and still takes a whole list from an older room", async () => {
+    const { sub, seen } = setup();
+    const s = await socket(0);
+    const bob = { id: "usr_bob", name: "Bob" };
+    const cat = { id: "usr_cat", name: "Cat" };
+    s.receive({ type: "welcome", seq: 0, presence: [ada, cat], idleMs: null });
+    s.receive({ type: "presence_delta", joined: [bob], left: [] });
+    expect(sub.presence).toEqual([ada, cat, bob]); // the welcome's list, then who joined since
+    s.receive({ type: "presence_delta", joined: [], left: [ada.id, "usr_never_here"] });
+    expect(sub.presence).toEqual([cat, bob]);
+    // An older room's whole list replaces it.
+    s.receive({ type: "presence", presence: [ada] });
+    expect(sub.presence).toEqual([ada]);
+    // Each change is reported with a new array (a handler may keep the one it got).
+    expect(seen.presence).toEqual([[ada, cat], [ada, cat, bob], [cat, bob], [ada]]);
+    s.receive(JSON.stringify({ type: "presence_delta", joined: [{ id: 1 }], left: [] }));
+    s.receive(JSON.stringify({ type: "presence_delta", joined: [] }));
+    expect(seen.errors).toHaveLength(2);
+    expect(sub.presence).toEqual([ada]);
     sub.close();
   });
 
