@@ -21,6 +21,7 @@ import {
   releaseClaimsOf,
   retryDelay,
   SENT_RETENTION_MS,
+  startOutboxPump,
 } from "./outbox.js";
 import type { Publisher } from "./publisher.js";
 
@@ -572,5 +573,24 @@ describe("retention", () => {
       webhookDeliveries: 0,
     });
     expect(await db.select().from(outbox)).toHaveLength(1);
+  });
+});
+
+describe("startOutboxPump's stop", () => {
+  it("ends after the batch in flight, leaving the backlog queued for the next process, and sends nothing after", async () => {
+    const clock = { now: Date.now() };
+    await enqueueMany([room, "org:org_outboxtest02", "org:org_outboxtest03"], 600, clock.now);
+    const { sent, publisher } = recorder();
+    const stop = startOutboxPump(deps(publisher, clock), 3_600_000);
+    await expect.poll(() => sent.length).toBeGreaterThan(0);
+    await stop();
+    const atStop = sent.length;
+    // Not the whole queue: a shutdown under load does not wait for it.
+    expect(atStop).toBeLessThan(600);
+    const unsent = (await db.select().from(outbox)).filter((r) => r.sentAt === null);
+    expect(unsent.length).toBe(600 - atStop);
+    // Nothing goes out once stop has answered (the database may be closed by then).
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sent.length).toBe(atStop);
   });
 });

@@ -349,6 +349,8 @@ interface LoopState {
   active: number;
   again: boolean;
   passStartedAt: number;
+  /** Set when the Node pump stops: each loop ends after the batch it is sending. */
+  stopping: boolean;
 }
 const loops = new WeakMap<Db, LoopState>();
 const MAX_LOOPS = 2;
@@ -359,7 +361,7 @@ function runCoalesced(requestDeps: DeliveryDeps): Promise<void> {
   const deps = { ...requestDeps, db: rootDb(requestDeps.db) };
   let state = loops.get(deps.db);
   if (!state) {
-    state = { running: new Set(), active: 0, again: false, passStartedAt: 0 };
+    state = { running: new Set(), active: 0, again: false, passStartedAt: 0, stopping: false };
     loops.set(deps.db, state);
   }
   const s = state;
@@ -376,7 +378,7 @@ function runCoalesced(requestDeps: DeliveryDeps): Promise<void> {
         s.again = false;
         s.passStartedAt = nowOf(deps);
         const found = (await deliverOutbox(deps, { maxBatches: 1 })).claimed > 0;
-        if (!found && !(s.again && s.active === 1)) {
+        if (s.stopping || (!found && !(s.again && s.active === 1))) {
           s.active--;
           stopped = true;
           return;
@@ -422,6 +424,9 @@ export async function publishAfterCommit(
  * `intervalMs` (Node). On Workers, call `deliverOutbox` from a cron trigger instead.
  */
 export function startOutboxPump(deps: DeliveryDeps & Pick<Deps, "waitUntil">, intervalMs = 5_000): () => Promise<void> {
+  // (A pump started again on a database whose last pump stopped delivers in full again.)
+  const previous = loops.get(rootDb(deps.db));
+  if (previous) previous.stopping = false;
   // At once, for what a previous process left due (or whose claims it just took over).
   deliverSoon(deps);
   let ticks = 0;
@@ -435,10 +440,15 @@ export function startOutboxPump(deps: DeliveryDeps & Pick<Deps, "waitUntil">, in
     }
   }, intervalMs);
   (timer as { unref?: () => void }).unref?.();
-  // Stopping waits for the passes in flight, so the database can be closed after them.
+  // Stopping waits for the batches in flight, so the database can be closed after them, but not
+  // for the backlog: what is left stays queued for the next process (it takes over this one's
+  // claims), so a shutdown under load takes one batch, not as long as the queue.
   return async () => {
     clearInterval(timer);
-    await Promise.allSettled(loops.get(deps.db)?.running ?? []);
+    const state = loops.get(rootDb(deps.db));
+    if (!state) return;
+    state.stopping = true;
+    await Promise.allSettled(state.running);
   };
 }
 
