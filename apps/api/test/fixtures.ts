@@ -17,6 +17,7 @@ import { outbox } from "@gatherkit/db";
 import { asc, eq } from "drizzle-orm";
 import { expect, vi } from "vitest";
 import type { EmailPayload } from "../src/lib/outbox.js";
+import type { Caller } from "../src/lib/types.js";
 import { call, createTestApp, type TestApp } from "./harness.js";
 
 /**
@@ -161,6 +162,9 @@ export async function newOrg(t: TestApp, opts: { organizationName?: string; emai
     participant: pt.participant,
   };
 }
+
+/** The caller a service sees for `org`'s secret key (for calling services directly, below the routes). */
+export const secretKeyCaller = (org: TestOrg): Caller => ({ kind: "secret_key", orgId: org.org.id, keyId: org.secretKeyId, role: "owner" });
 
 export interface TestMember {
   email: string;

@@ -2,9 +2,8 @@ import { events, quotas, ticketTypeQuotas, ticketTypes } from "@gatherkit/db";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { newEvent, newQuota, newTicketType } from "../../../test/event-fixtures.js";
-import { newOrg, type TestOrg } from "../../../test/fixtures.js";
+import { newOrg, secretKeyCaller, type TestOrg } from "../../../test/fixtures.js";
 import { createTestApp, type TestApp } from "../../../test/harness.js";
-import type { Caller } from "../../lib/types.js";
 import { eventReads, loadEvent, loadStock } from "./access.js";
 
 let t: TestApp;
@@ -16,8 +15,6 @@ beforeAll(async () => {
   b = await newOrg(t);
 });
 afterAll(() => t.close());
-
-const keyOf = (org: TestOrg): Caller => ({ kind: "secret_key", orgId: org.org.id, keyId: org.secretKeyId, role: "owner" });
 
 describe("a checkout's reads of the event", () => {
   it("are built once per database, not per call, and read what the built-each-time queries read", async () => {
@@ -31,7 +28,7 @@ describe("a checkout's reads of the event", () => {
     const select = vi.spyOn(db, "select");
     const selectDistinct = vi.spyOn(db, "selectDistinct");
     for (let i = 0; i < 3; i++) {
-      const { event: row } = await loadEvent(t.deps, keyOf(a), event.id);
+      const { event: row } = await loadEvent(t.deps, secretKeyCaller(a), event.id);
       expect(row.id).toBe(event.id);
       const stock = await loadStock(t.deps, event.id, { firstAnswer: true });
       expect(stock.types.map((x) => x.id)).toEqual([ga.id, vip.id]);
@@ -55,12 +52,12 @@ describe("a checkout's reads of the event", () => {
     expect(stock.quotasOfType.get(ga.id)).toHaveLength(1);
     expect((await db.select().from(ticketTypeQuotas)).length).toBeGreaterThanOrEqual(2);
     const [fresh] = await db.select().from(events).where(eq(events.id, event.id));
-    expect((await loadEvent(t.deps, keyOf(a), event.id)).event).toEqual(fresh);
+    expect((await loadEvent(t.deps, secretKeyCaller(a), event.id)).event).toEqual(fresh);
   });
 
   it("still find another organization's event not found (the placeholders bind the caller's organization)", async () => {
     const event = await newEvent(t, a);
-    await expect(loadEvent(t.deps, keyOf(b), event.id)).rejects.toMatchObject({ status: 404 });
-    expect((await loadEvent(t.deps, keyOf(a), event.id)).event.id).toBe(event.id);
+    await expect(loadEvent(t.deps, secretKeyCaller(b), event.id)).rejects.toMatchObject({ status: 404 });
+    expect((await loadEvent(t.deps, secretKeyCaller(a), event.id)).event.id).toBe(event.id);
   });
 });
