@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -233,6 +234,20 @@ describe("what Node's own HTTP handling refuses, and the end of a server", () =>
       expect(long.status).toBe(431);
       expect(long.headers.get("content-type")).toBe("application/problem+json");
       expect(await long.json()).toMatchObject({ status: 431, code: "headers_too_large" });
+
+      // A request line Node cannot parse: 400 problem+json too.
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(server.port, "127.0.0.1", () => socket.write("NOT HTTP AT ALL\r\n\r\n"));
+        let got = "";
+        socket.on("data", (d: Buffer) => {
+          got += d.toString();
+        });
+        socket.on("end", () => resolve(got));
+        socket.on("error", reject);
+      });
+      expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+      expect(raw).toContain("content-type: application/problem+json");
+      expect(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4))).toMatchObject({ status: 400, code: "bad_request" });
 
       // The body limit stops reading, so the server closes the connection: the 413 says so, and the
       // client's next requests (same pool) go through instead of failing on a closed socket.

@@ -134,14 +134,18 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
   // A request Node's parser refuses before the app sees it (headers or URL over Node's 16 KB, a
   // malformed request line) gets problem+json like every other refusal, not Node's bare status line.
   server.on("clientError", (err: NodeJS.ErrnoException, socket: import("node:stream").Duplex) => {
-    if (!socket.writable || err.code === "ECONNRESET") return void socket.destroy();
-    const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
-    const [status, code, detail] = tooLarge
-      ? ([431, "headers_too_large", "The request's URL and headers are larger than 16 KB."] as const)
-      : ([400, "bad_request", "The request could not be read as HTTP."] as const);
+    // As Node's own handler: nothing is written on a closed socket or over an answer already started.
+    const started = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+    if (!socket.writable || started || err.code === "ECONNRESET") return void socket.destroy();
+    const [status, reason, code, detail] =
+      err.code === "HPE_HEADER_OVERFLOW"
+        ? ([431, "Request Header Fields Too Large", "headers_too_large", "The request's URL and headers are larger than 16 KB."] as const)
+        : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? ([408, "Request Timeout", "request_timeout", "The request took too long to arrive."] as const)
+          : ([400, "Bad Request", "bad_request", "The request could not be read as HTTP."] as const);
     const body = JSON.stringify(problemBody(status, code, detail));
     socket.end(
-      `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\ncontent-type: application/problem+json\r\n` +
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/problem+json\r\n` +
         `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
