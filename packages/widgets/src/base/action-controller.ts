@@ -32,6 +32,7 @@ type Host = ReactiveControllerHost &
 export class ActionController implements ReactiveController {
   readonly #states = new Map<string, ActionState>();
   #focus: string | undefined;
+  #focusTries = 0;
 
   constructor(
     private readonly host: Host,
@@ -91,6 +92,7 @@ export class ActionController implements ReactiveController {
   /** Moves focus to `selector` after the next render (a control that appears or replaces another). */
   focusAfterUpdate(selector: string): void {
     this.#focus = selector;
+    this.#focusTries = 0;
     this.host.requestUpdate();
   }
 
@@ -104,7 +106,13 @@ export class ActionController implements ReactiveController {
     if (!selector) return;
     this.#focus = undefined;
     const el = this.host.renderRoot.querySelector<HTMLElement>(selector);
-    if (!el) return;
+    if (!el) {
+      // Not rendered yet (what holds it may still be loading, e.g. the event around an order that
+      // came back first): wait a few more updates for it rather than dropping the focus.
+      if (++this.#focusTries < 20) this.#focus = selector;
+      return;
+    }
+    this.#focusTries = 0;
     // A heading or a message is focused to keep the person's place, not to make it a tab stop.
     if (el.tabIndex < 0 && !el.matches("button, input, a[href], textarea, select, summary")) {
       el.tabIndex = -1;
