@@ -39,6 +39,7 @@ export async function holds() {
   const rooms = await startRooms();
   const api = await startServer("api", { REALTIME_HOST: rooms.host });
   const floor = await startServer("holdFloor", { FLOOR_DATABASE: api.database });
+  const minimum = await startServer("holdMinimum", { FLOOR_DATABASE: api.database });
   try {
     const { base, event, type } = await setUp(api);
     const targets = [
@@ -54,10 +55,17 @@ export async function holds() {
         headers: { authorization: `Bearer ${api.secretKey}`, "content-type": "application/json" },
         body: JSON.stringify({ buyer: { name: "Bench", email: "bench@example.com" }, lines: [{ ticketTypeId: type.id, quantity: 1 }] }),
       },
+      {
+        name: "raw libSQL  minimum hold (reference)",
+        short: "the minimum hold",
+        url: `http://127.0.0.1:${minimum.port}/v1/events/${event.id}/orders`,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ buyer: { name: "Bench", email: "bench@example.com" }, lines: [{ ticketTypeId: type.id, quantity: 1 }] }),
+      },
     ];
     return await againstFloor("Holds", targets, "issue 10 target ≥ 0.5");
   } finally {
-    await Promise.all([api.stop(), floor.stop()]);
+    await Promise.all([api.stop(), floor.stop(), minimum.stop()]);
     await rooms.close();
   }
 }

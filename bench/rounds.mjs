@@ -61,15 +61,21 @@ export const ratioText = (ratios) =>
 
 /**
  * The shape of the domain hot-path benchmarks: a floor (raw libSQL doing the one statement the
- * API cannot do without) and the API, side by side; prints each rate and API ÷ floor, answers
- * the median ratio.
+ * API cannot do without) and the API, side by side, and optionally `references` measured in the
+ * same rounds (e.g. the least a whole hold can do by hand); prints each rate and each target's
+ * ratio to the floor (and the API's to each reference), answers the API's median ratio.
  */
-export async function againstFloor(label, [floor, api], note = "") {
+export async function againstFloor(label, [floor, api, ...references], note = "") {
+  const targets = [floor, ...references, api];
   console.log(`\n${label}: ${ROUNDS} interleaved rounds × ${DURATION} s per target, ${CONNECTIONS} connections; warming up…`);
-  const runs = await interleavedRounds([floor, api]);
-  for (const t of [floor, api]) {
+  const runs = await interleavedRounds(targets);
+  for (const t of targets) {
     const rate = Math.round(median(runs.get(t.name).map((r) => r.rps)));
-    console.log(`  ${t.name.padEnd(42)} ${rate.toLocaleString("en").padStart(8)} /s`);
+    const ratio = t === floor ? "" : `  ${ratioText(roundRatios(runs.get(t.name), runs.get(floor.name)))} the floor`;
+    console.log(`  ${t.name.padEnd(46)} ${rate.toLocaleString("en").padStart(8)} /s${ratio}`);
+  }
+  for (const ref of references) {
+    console.log(`${label}: the API ÷ ${ref.short ?? ref.name}: ${ratioText(roundRatios(runs.get(api.name), runs.get(ref.name)))}.`);
   }
   const ratios = roundRatios(runs.get(api.name), runs.get(floor.name));
   console.log(`${label} ÷ raw conditional updates: ${ratioText(ratios)}${note ? `; ${note}` : ""}.`);

@@ -155,6 +155,86 @@ if (kind === "bare") {
   await new Promise((r) => server.once("listening", r));
   process.send({ port: server.address().port });
   process.on("disconnect", () => server.close(() => process.exit(0)));
+} else if (kind === "holdMinimum") {
+  // The least a hold that keeps an order can write, by hand in raw libSQL on the API's database
+  // file: read the event and the type, then one batch — the order only if the event and the type
+  // have room, its line, the type's and the event's counters, and the room's stock message in the
+  // outbox (written as sent, so the API's deliverer never reads it). No authentication, no
+  // validation, no quotas, discounts or waiting list, no payment, no idempotency, no request log,
+  // nothing published. It runs on the API's own driver set-up (packages/db: statements compiled
+  // once per connection, and concurrent batches sharing one commit), so it says how close to the
+  // floor any hold can get on this stack.
+  const { Hono } = await import("hono");
+  const { serve } = await import("@hono/node-server");
+  const { cacheStatements } = await import("../packages/db/src/statement-cache.ts");
+  const { groupCommits } = await import("../packages/db/src/group-commit.ts");
+  cacheStatements();
+  const db = groupCommits(await fileClient(`file:${process.env.FLOOR_DATABASE}`));
+  const app = new Hono();
+  app.post("/v1/events/:eventId/orders", async (c) => {
+    const { buyer, lines } = await c.req.json();
+    const { ticketTypeId, quantity } = lines[0];
+    const event = (
+      await db.execute({
+        sql: "SELECT id, org_id, currency, hold_minutes FROM events WHERE id = ? AND status = 'published'",
+        args: [c.req.param("eventId")],
+      })
+    ).rows[0];
+    const type = (
+      await db.execute({ sql: "SELECT id, price FROM ticket_types WHERE id = ? AND event_id = ?", args: [ticketTypeId, event?.id ?? ""] })
+    ).rows[0];
+    if (!event || !type) return c.json({ code: "not_found" }, 404);
+    const now = Date.now();
+    const id = `ord_${crypto.randomUUID()}`;
+    const placed = "EXISTS (SELECT 1 FROM orders WHERE id = ?)";
+    const total = Number(type.price) * quantity;
+    const [inserted] = await db.batch([
+      {
+        sql: `INSERT INTO orders (id, org_id, event_id, status, buyer_name, buyer_email, total, currency, quantity, confirmation_code, expires_at, created_at, updated_at)
+          SELECT ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?
+          WHERE EXISTS (SELECT 1 FROM events WHERE id = ? AND status = 'published' AND ends_at > ? AND (capacity IS NULL OR capacity - capacity_used >= ?))
+            AND EXISTS (SELECT 1 FROM ticket_types WHERE id = ? AND (quantity IS NULL OR quantity - quantity_used >= ?)) RETURNING id`,
+        args: [
+          id,
+          event.org_id,
+          event.id,
+          buyer.name,
+          buyer.email,
+          total,
+          event.currency,
+          quantity,
+          crypto.randomUUID(),
+          now + Number(event.hold_minutes) * 60_000,
+          now,
+          now,
+          event.id,
+          now,
+          quantity,
+          type.id,
+          quantity,
+        ],
+      },
+      {
+        sql: `INSERT INTO order_lines (id, org_id, order_id, ticket_type_id, quantity, unit_price) SELECT ?, ?, ?, ?, ?, ? WHERE ${placed}`,
+        args: [`oli_${crypto.randomUUID()}`, event.org_id, id, type.id, quantity, type.price, id],
+      },
+      { sql: `UPDATE ticket_types SET quantity_used = quantity_used + ? WHERE id = ? AND ${placed}`, args: [quantity, type.id, id] },
+      { sql: `UPDATE events SET capacity_used = capacity_used + ? WHERE id = ? AND ${placed}`, args: [quantity, event.id, id] },
+      {
+        sql: `INSERT INTO outbox (id, org_id, kind, payload, next_attempt_at, sent_at, created_at, order_key)
+          SELECT ?, ?, 'publish', json_object('room', ?, 'event', json_object('type', 'event.stock_changed', 'data', json_object('eventId', ?,
+            'ticketTypes', json((SELECT json_group_array(json_object('id', t.id, 'remaining', t.quantity - t.quantity_used)) FROM ticket_types t WHERE t.event_id = ?))))),
+            ?, ?, ?, ? WHERE ${placed}`,
+        args: [`obx_${crypto.randomUUID()}`, event.org_id, `event:${event.id}`, event.id, event.id, now, now, now, `event:${event.id}`, id],
+      },
+    ]);
+    if (!inserted.rows.length) return c.json({ code: "sold_out" }, 409);
+    return c.json({ id, status: "pending", total, currency: event.currency, expiresAt: now + Number(event.hold_minutes) * 60_000 }, 201);
+  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((r) => server.once("listening", r));
+  process.send({ port: server.address().port });
+  process.on("disconnect", () => server.close(() => process.exit(0)));
 } else if (kind === "socketio") {
   // The seeds' stack, for the realtime fan-out baseline: an HTTP POST writes a row to a SQLite
   // file (libSQL, as the API does) and the server then broadcasts it with Socket.IO to the room.

@@ -1,4 +1,5 @@
 import { type Config, createClient } from "@libsql/client";
+import { groupCommits } from "./group-commit.js";
 import { fromLibsqlClient, type LibsqlHandle } from "./libsql-handle.js";
 import { cacheStatements } from "./statement-cache.js";
 
@@ -17,5 +18,7 @@ export function createLibsqlDb(config: Config): LibsqlHandle {
   // Local files and `:memory:` compile each statement once per connection (see statement-cache.ts).
   cacheStatements();
   const client = createClient({ timeout: BUSY_TIMEOUT_MS, ...config });
-  return fromLibsqlClient(client);
+  // Concurrent write batches on a local file share one commit (see group-commit.ts).
+  const local = config.url.startsWith("file:") || config.url === ":memory:";
+  return fromLibsqlClient(local ? groupCommits(client) : client);
 }
