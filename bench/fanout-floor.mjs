@@ -56,19 +56,26 @@ export function chatFrame(body, seq) {
 export async function bareRoomTargets(track, clients) {
   const rooms = await startPartykit({ secret: UNUSED_SECRET, projectDir: PROJECT_DIR });
   const roomUrl = `http://${rooms.host}/parties/main/fanout`;
-  const sockets = await Promise.all(
-    Array.from(
-      { length: clients },
-      () =>
-        new Promise((resolve, reject) => {
-          const ws = new WebSocket(`ws://${rooms.host}/parties/main/fanout`);
-          ws.addEventListener("message", (e) => track.arrived(JSON.parse(e.data).event.data.message.body));
-          ws.addEventListener("open", () => resolve(ws), { once: true });
-          ws.addEventListener("error", () => reject(new Error("a bare room client could not connect")), { once: true });
-        }),
-    ),
-  );
-  const relay = await startServer("relay", { RELAY_ROOM_URL: roomUrl });
+  let sockets = [];
+  let relay;
+  try {
+    sockets = await Promise.all(
+      Array.from(
+        { length: clients },
+        () =>
+          new Promise((resolve, reject) => {
+            const ws = new WebSocket(`ws://${rooms.host}/parties/main/fanout`);
+            ws.addEventListener("message", (e) => track.arrived(JSON.parse(e.data).event.data.message.body));
+            ws.addEventListener("open", () => resolve(ws), { once: true });
+            ws.addEventListener("error", () => reject(new Error("a bare room client could not connect")), { once: true });
+          }),
+      ),
+    );
+    relay = await startServer("relay", { RELAY_ROOM_URL: roomUrl });
+  } catch (err) {
+    await rooms.stop();
+    throw err;
+  }
   const relayUrl = `http://127.0.0.1:${relay.port}/messages`;
   const roomProcesses = partykitProcesses(rooms.port);
   let seq = 0;
