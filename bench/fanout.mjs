@@ -8,51 +8,34 @@
 //   `io.to(room).emit(…)`s it (what the Flask/NestJS + Socket.IO seeds did), 200 socket.io-client
 //   clients in the room.
 //
-// Both sets of clients live in this process. For each message the clock starts before the POST
+// - The platform's floor (fanout-floor.mjs): a bare PartyKit room under the same `partykit dev`,
+//   200 plain WebSockets, the message POSTed straight to the room or through a bare relay that
+//   inserts the row first.
+//
+// All sets of clients live in this process. For each message the clock starts before the POST
 // and stops as each client receives it; "all have it" is the time until the last of the 200
 // did. Targets alternate by round. Options (environment): BENCH_FANOUT_CLIENTS (200),
-// BENCH_FANOUT_MESSAGES per round and target (15), BENCH_FANOUT_ROUNDS (2).
+// BENCH_FANOUT_MESSAGES per round and target (15), BENCH_FANOUT_FLOOR_MESSAGES per round for each
+// floor (15), BENCH_FANOUT_ROUNDS (2).
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { io as socketIoClient } from "socket.io-client";
 import { startPartykit } from "../apps/realtime/test/partykit-dev.mjs";
+import { bareRoomTargets } from "./fanout-floor.mjs";
+import { cpuMs, partykitProcesses } from "./procs.mjs";
 import { startServer } from "./start-server.mjs";
 
 const CLIENTS = Number(process.env.BENCH_FANOUT_CLIENTS ?? 200);
 const MESSAGES = Number(process.env.BENCH_FANOUT_MESSAGES ?? 15);
 const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 2);
+/** Messages per round for each of the two bare PartyKit floors (fanout-floor.mjs). */
+const FLOOR_MESSAGES = Number(process.env.BENCH_FANOUT_FLOOR_MESSAGES ?? 15);
+/** Unmeasured messages per target before the first round. */
+const WARM_MESSAGES = 20;
 /** A message not received by then counts as lost for the clients that lack it. */
 const GIVE_UP_MS = 10_000;
 const SDK_DIST = fileURLToPath(new URL("../packages/sdk/dist/index.js", import.meta.url));
-
-/**
- * CPU time (ms, user + system) a process has used so far, from Linux's /proc (clock ticks of
- * 10 ms); undefined elsewhere. Summed per target over its messages, it says what each part of a
- * stack costs per fanned-out message, which a shared, busy machine blurs far less than latency.
- */
-function cpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Pids whose command line contains `needle` (Linux /proc), e.g. the workerd serving a port. */
-function pidsWith(needle) {
-  const pids = [];
-  try {
-    for (const d of readdirSync("/proc")) {
-      if (!/^\d+$/.test(d)) continue;
-      try {
-        if (readFileSync(`/proc/${d}/cmdline`, "utf8").replaceAll("\0", " ").includes(needle)) pids.push(Number(d));
-      } catch {}
-    }
-  } catch {}
-  return pids;
-}
 
 const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -129,13 +112,13 @@ async function gatherkitTarget(track) {
   );
   let n = 0;
   return {
+    key: "gatherkit",
     name: `Gatherkit: API write → rooms → ${CLIENTS} SDK clients`,
     // The rooms' runtime is workerd (started by `partykit dev`, which also runs in Node: its
     // request log and inspector connection are part of what a local room costs).
     processes: {
       API: [api.pid],
-      "rooms (workerd)": pidsWith(`--socket-addr=entry=0.0.0.0:${rooms.port} `),
-      "partykit dev (Node)": pidsWith(`dev --port ${rooms.port} `),
+      ...partykitProcesses(rooms.port),
     },
     // Senders take turns, as a group chatting would (and as per-participant write limits expect).
     send: (body) => call("POST", `/v1/plans/${plan.id}/messages`, { body }, people[n++ % CLIENTS].token),
@@ -163,6 +146,7 @@ async function socketIoTarget(track) {
     ),
   );
   return {
+    key: "socketio",
     name: `Socket.IO: HTTP write → io.emit → ${CLIENTS} clients`,
     processes: { server: [server.pid] },
     send: async (body) => {
@@ -180,26 +164,42 @@ async function socketIoTarget(track) {
 export async function fanout() {
   const track = arrivals();
   console.log(
-    `\nRealtime fan-out: ${CLIENTS} subscribed clients, ${ROUNDS} alternating rounds × ${MESSAGES} messages per target; setting up…`,
+    `\nRealtime fan-out: ${CLIENTS} subscribed clients, ${ROUNDS} alternating rounds × ${MESSAGES} messages per target ` +
+      `(${FLOOR_MESSAGES} for each bare PartyKit floor); setting up…`,
   );
-  const targets = [await socketIoTarget(track), await gatherkitTarget(track)];
-  const samples = new Map(targets.map((t) => [t.name, { all: [], each: [], lost: 0, cpu: {} }]));
+  const stops = [];
+  const targets = [];
   // This process runs every client (and the clock); only one target's clients get messages at a time.
   const processesOf = (t) => ({ ...t.processes, [`${CLIENTS} clients (this process)`]: [process.pid] });
   const cpuOf = (t) => Object.fromEntries(Object.entries(processesOf(t)).map(([k, pids]) => [k, pids.map(cpuMs)]));
+  const samples = new Map();
   try {
-    // One unmeasured message each, so first-use costs (JIT, connections) are not in the numbers.
-    for (const t of targets) await track.measure(`warm-${t.name}`, t.send);
+    for (const start of [socketIoTarget, gatherkitTarget]) {
+      const t = await start(track);
+      stops.push(t.stop);
+      targets.push(t);
+    }
+    const floor = await bareRoomTargets(track, CLIENTS);
+    stops.push(floor.stop);
+    targets.push(...floor.targets);
+    for (const t of targets) samples.set(t.key, { all: [], first: [], each: [], lost: 0, sent: 0, cpu: {} });
+    // Unmeasured messages first, so first-use costs (JIT, connections) are not in the numbers: a
+    // freshly started relay spent twice its steady CPU per message over its first 20 (background
+    // compilation), while the API had served 400 requests setting the plan up.
+    for (const t of targets) for (let i = 0; i < WARM_MESSAGES; i++) await track.measure(`warm-${i}-${t.name}`, t.send);
     for (let round = 0; round < ROUNDS; round++) {
       for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
-        const s = samples.get(t.name);
+        const s = samples.get(t.key);
         const before = cpuOf(t);
-        for (let i = 0; i < MESSAGES; i++) {
+        const messages = t.floor ? FLOOR_MESSAGES : MESSAGES;
+        for (let i = 0; i < messages; i++) {
           const times = await track.measure(`m-${round}-${i}-${randomBytes(4).toString("hex")}`, t.send);
           s.lost += CLIENTS - times.length;
           if (times.length === CLIENTS) s.all.push(Math.max(...times));
+          if (times.length) s.first.push(Math.min(...times));
           s.each.push(...times);
         }
+        s.sent += messages;
         const after = cpuOf(t);
         for (const [part, pids] of Object.entries(before)) {
           const used = pids.reduce((sum, ms, i) => (ms === undefined || after[part][i] === undefined ? sum : sum + after[part][i] - ms), 0);
@@ -208,20 +208,23 @@ export async function fanout() {
       }
     }
   } finally {
-    for (const t of targets) await t.stop();
+    for (const stop of stops.reverse()) await stop();
   }
   const rows = targets.map((t) => {
-    const s = samples.get(t.name);
+    const s = samples.get(t.key);
     return {
+      key: t.key,
       target: t.name,
       allP50: percentile(s.all, 50),
       allP99: percentile(s.all, 99),
       eachP50: percentile(s.each, 50),
       eachP99: percentile(s.each, 99),
+      // Until the first client has it: the write and the hop, before the fan-out's own cost.
+      firstP50: percentile(s.first, 50),
       lost: s.lost,
       // CPU ms per message of each process of the stack (empty where /proc is missing).
       cpuPerMessage: existsSync("/proc/self/stat")
-        ? Object.fromEntries(Object.entries(s.cpu).map(([part, ms]) => [part, ms / (ROUNDS * MESSAGES)]))
+        ? Object.fromEntries(Object.entries(s.cpu).map(([part, ms]) => [part, ms / s.sent]))
         : {},
     };
   });

@@ -1,4 +1,4 @@
-// One benchmark target per process, started by run.mjs: `node bench/servers.mjs bare|api|floor|socketio`.
+// One benchmark target per process, started by run.mjs: `node bench/servers.mjs bare|api|floor|writeFloor|holdFloor|socketio|relay`.
 // Tells the parent (over IPC) the port it listens on and, for the API, the demo secret key.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -266,7 +266,38 @@ if (kind === "bare") {
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   });
+} else if (kind === "relay") {
+  // The two-hop floor for the realtime fan-out (fanout-floor.mjs): a bare Node HTTP handler
+  // whose `POST /messages` inserts the row into a libSQL file, then POSTs the frame a Gatherkit
+  // room would broadcast to the bare PartyKit room (RELAY_ROOM_URL) with `fetch`, as the API
+  // publishes (keep-alive, uncompressed answer); no signature, no outbox, no auth.
+  const { createServer } = await import("node:http");
+  const { chatFrame } = await import("./fanout-floor.mjs");
+  const dataDir = mkdtempSync(join(tmpdir(), "gk-bench-relay-"));
+  const db = await fileClient(`file:${join(dataDir, "relay.db")}`);
+  await db.execute("CREATE TABLE messages (id INTEGER PRIMARY KEY, body TEXT NOT NULL, created_at INTEGER NOT NULL)");
+  const http = createServer(async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    const { text } = JSON.parse(body);
+    const row = await db.execute({ sql: "INSERT INTO messages (body, created_at) VALUES (?, ?) RETURNING id", args: [text, Date.now()] });
+    const published = await fetch(process.env.RELAY_ROOM_URL, {
+      method: "POST",
+      body: chatFrame(text, Number(row.rows[0].id)),
+      headers: { "accept-encoding": "identity" },
+    });
+    await published.arrayBuffer();
+    res.writeHead(published.status === 202 ? 201 : 502).end();
+  });
+  await new Promise((r) => http.listen(0, "127.0.0.1", r));
+  process.send({ port: http.address().port });
+  process.on("disconnect", () => {
+    http.close();
+    db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  });
 } else {
-  console.error("usage: node bench/servers.mjs bare|api|floor|socketio");
+  console.error("usage: node bench/servers.mjs bare|api|floor|writeFloor|holdFloor|socketio|relay");
   process.exit(2);
 }

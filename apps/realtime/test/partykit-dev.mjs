@@ -30,8 +30,10 @@ const START_GIVE_UP_MS = 90_000;
 /**
  * Starts `partykit dev` for apps/realtime with `--var REALTIME_SECRET=<secret>` (and any other
  * `vars`, such as the room's PUBLISH_ID_MEMORY_MS) and waits until it answers HTTP. Pass
- * `persistDir` to keep room storage across a stop and a new start.
- * @param {{ secret: string, persistDir?: string, port?: number, vars?: Record<string, string> }} opts
+ * `persistDir` to keep room storage across a stop and a new start, and `projectDir` to serve
+ * another PartyKit project than apps/realtime with the same `partykit dev` (the fan-out
+ * benchmark's bare room, bench/bare-room).
+ * @param {{ secret: string, persistDir?: string, port?: number, vars?: Record<string, string>, projectDir?: string }} opts
  * @returns {Promise<PartykitDev>}
  */
 export async function startPartykit(opts) {
@@ -55,7 +57,7 @@ export async function startPartykit(opts) {
       "--disable-request-cf-fetch",
     ],
     // Own process group, so stop() can end partykit and the workerd it spawns together.
-    { cwd: PROJECT_DIR, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "1" } },
+    { cwd: opts.projectDir ?? PROJECT_DIR, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "1" } },
   );
   for (const stream of [child.stdout, child.stderr]) {
     const quiet = quietDisconnectsStream();
