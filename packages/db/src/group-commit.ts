@@ -42,6 +42,11 @@ type Pending = {
   reject: (err: unknown) => void;
 };
 
+const isBusy = (err: unknown): boolean => {
+  const code = (err as { code?: unknown; rawCode?: unknown } | null)?.code;
+  return typeof code === "string" && /^SQLITE_(BUSY|LOCKED)/.test(code);
+};
+
 /** The client with `batch` grouped; every other member is the inner client's. */
 class GroupCommitClient implements Client {
   readonly #inner: Client;
@@ -83,7 +88,12 @@ class GroupCommitClient implements Client {
         group.flatMap((p) => p.stmts),
         mode,
       );
-    } catch {
+    } catch (err) {
+      // Another process kept the file locked past the busy timeout: every batch would wait again.
+      if (isBusy(err)) {
+        for (const p of group) p.reject(err);
+        return;
+      }
       // Rolled back whole: each batch again on its own, in order, so only the one at fault fails.
       for (const p of group) await this.#alone(p);
       return;

@@ -1,7 +1,8 @@
+import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Client, createClient, type InStatement, type TransactionMode } from "@libsql/client";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { groupCommits } from "../src/group-commit.js";
@@ -106,6 +107,34 @@ describe("group commit (local libSQL)", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe("group commit when another process holds the file", () => {
+  it("fails the whole group with SQLITE_BUSY at once, without running each batch again (each would wait out the timeout)", async () => {
+    const url = pathToFileURL(join(dir, "busy.db")).href;
+    const inner = createClient({ url, timeout: 100, concurrency: 1 });
+    await inner.execute("PRAGMA journal_mode = WAL");
+    await inner.execute("CREATE TABLE t (v TEXT)");
+    let calls = 0;
+    const original = inner.batch.bind(inner);
+    inner.batch = (stmts: InStatement[], mode?: TransactionMode) => {
+      calls++;
+      return original(stmts, mode);
+    };
+    const client = groupCommits(inner);
+    const child = fork(fileURLToPath(new URL("./hold-write-lock.mjs", import.meta.url)), [url, "1500"], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    await new Promise<void>((resolve) => child.once("message", () => resolve()));
+    const settled = await Promise.allSettled(
+      ["a", "b", "c"].map((v) => client.batch([{ sql: "INSERT INTO t (v) VALUES (?)", args: [v] }])),
+    );
+    expect(settled.map((s) => s.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/SQLITE_BUSY/);
+    expect(calls).toBe(1);
+    await new Promise((resolve) => child.once("exit", resolve));
+    inner.close();
   });
 });
 
