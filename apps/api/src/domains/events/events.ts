@@ -10,6 +10,9 @@ export type EventMessage = Extract<PublishedEvent, { type: `event.${string}` }>;
 
 export const eventRoom = (eventId: string) => `event:${eventId}`;
 
+/** An outbox row's id, time and room given by the caller (a prebuilt statement's placeholders, see lib/prebuilt.ts). */
+export type FixedRow = { id: string; now: number; room: string };
+
 /** The outbox insert telling the event's room about a change (with `when`: only if it holds as the statement runs). */
 export function enqueueEventMessage(deps: Deps, orgId: string, eventId: string, message: EventMessage, when?: SQL) {
   const m = realtime(eventRoom(eventId), message);
@@ -33,13 +36,13 @@ const remainingSql = sql.raw(`(SELECT CASE WHEN m IS NULL THEN NULL WHEN m < 0 T
  * write left (and a later write's message a later stock: the room's latest is the latest). With
  * `when`, only if it holds.
  */
-export function enqueueStockChanged(deps: Deps, orgId: string, eventId: string, when: SQL = sql`1`) {
-  const room = eventRoom(eventId);
+export function enqueueStockChanged(deps: Deps, orgId: string, eventId: string, when: SQL = sql`1`, fixed?: FixedRow) {
+  const room = fixed?.room ?? eventRoom(eventId);
   const payload = sql`json_object('room', ${room}, 'event', json_object('type', 'event.stock_changed', 'data', json_object(
     'eventId', ${eventId},
     'ticketTypes', json((SELECT json_group_array(json_object('id', tt.id, 'remaining', ${remainingSql}))
       FROM (SELECT * FROM ticket_types WHERE event_id = ${eventId} AND hidden = 0 ORDER BY sort_order, created_at) tt)))))`;
-  return enqueueRoomRow(deps, orgId, room, payload, when);
+  return enqueueRoomRow(deps, orgId, room, payload, when, fixed);
 }
 
 /**
@@ -82,13 +85,13 @@ export function enqueueOrdersChanged(
  * A realtime outbox row to `room` whose message (`{ room, event }`) is `payload`, computed by SQL
  * as the statement runs, so it carries the counts of the batch it is in; written only if `when` holds.
  */
-export function enqueueRoomRow(deps: Deps, orgId: string, room: string, payload: SQL, when: SQL) {
-  const now = deps.now();
+export function enqueueRoomRow(deps: Deps, orgId: string, room: string, payload: SQL, when: SQL, fixed?: FixedRow) {
+  const now = fixed?.now ?? deps.now();
   return insertWhen(
     deps.db,
     outbox,
     {
-      id: newId("outbox"),
+      id: fixed?.id ?? newId("outbox"),
       orgId,
       kind: "realtime",
       payload,

@@ -1,13 +1,12 @@
 import { type CreateOrder, newConfirmationCode, newId, type Order, type OrderListQuery, type Page, randomToken } from "@gatherkit/core";
-import { discountCodes, events, orderLines, orders, quotas, tickets, ticketTypeQuotas, ticketTypes, waitlistEntries } from "@gatherkit/db";
-import { and, asc, eq, inArray, like, or, type SQL, sql } from "drizzle-orm";
+import { orderLines, orders, tickets, waitlistEntries } from "@gatherkit/db";
+import { and, asc, eq, inArray, like, or, sql } from "drizzle-orm";
 import { requireOrganizer } from "../../../lib/auth.js";
 import { isUniqueViolation } from "../../../lib/db-errors.js";
 import { ApiError, notFound } from "../../../lib/errors.js";
-import { insertWhen } from "../../../lib/guarded-insert.js";
 import { guardedWrite } from "../../../lib/guarded-write.js";
 import { answerOnCommit, resumedFrom, resumeOnCommit } from "../../../lib/idempotent-writes.js";
-import { enqueueWhen, type OutboxMessage } from "../../../lib/outbox.js";
+import type { OutboxMessage } from "../../../lib/outbox.js";
 import { paginate } from "../../../lib/pagination.js";
 import { toIso } from "../../../lib/time.js";
 import type { Caller, Config, Deps } from "../../../lib/types.js";
@@ -15,11 +14,10 @@ import type { PaymentIntent } from "../../../platform/payments/provider.js";
 import { type EventRow, loadEvent, loadStock, remainingOfType, type TicketTypeRow } from "../access.js";
 import { buyerToken, ticketQrUrl } from "../buyer-access.js";
 import { confirmationEmail } from "../confirmation.js";
-import { discountHasRoom } from "../discount-codes/discount-codes.service.js";
-import { enqueueOrdersChanged, enqueueStockChanged } from "../events.js";
-import { type OrderRow, quotaShare, quotasOfOrder, releaseExpiredHolds, releaseOrder } from "../holds.js";
-import { issueTickets, type Seat, seatsFor } from "../tickets.js";
+import { type OrderRow, releaseExpiredHolds, releaseOrder } from "../holds.js";
+import { type Seat, seatsFor } from "../tickets.js";
 import { offerWaitlist } from "../waitlist/waitlist.service.js";
+import { holdBatch, holdStatements } from "./hold-statements.js";
 import { openPayment, paymentBeforeHold } from "./order-payment.js";
 import { checkReleasing, checkRequest, type Request, soldOut } from "./order-request.js";
 
@@ -81,99 +79,6 @@ export function toOrder(
 /** `toOrder` with the buyer's access (token and QR links). */
 export async function toOrderWithAccess(deps: Deps, row: OrderRow, lines: OrderLineRow[], issued: TicketRow[], secrets?: PaymentIntent) {
   return toOrder(row, lines, issued, secrets, { config: deps.config, token: await buyerToken(deps.config, row.id) });
-}
-
-/** `(SELECT column1 AS tt, column2 AS n FROM (VALUES (…), …))`: the order's lines as a table, before they are written. */
-function requestedSql(r: Request): SQL {
-  const rows = sql.join(
-    r.lines.map((l) => sql`(${l.type.id}, ${l.quantity})`),
-    sql`, `,
-  );
-  return sql`(SELECT column1 AS tt, column2 AS n FROM (VALUES ${rows}))`;
-}
-
-/**
- * "Every counter has room for the order", as SQL evaluated by the statement that inserts it:
- * the event is still published with room in its capacity, each type has room in its quantity and
- * is still within its sales window, and no quota any requested type draws on (by the links as
- * they are now) would go over its size.
- */
-export function roomFor(r: Request, now: number, offerTo?: string): SQL {
-  const req = requestedSql(r);
-  // While anyone waits for a type, what comes back is theirs: only an offer to the waiting entry
-  // itself (still waiting as the statement runs) may take it.
-  const waitlist = offerTo
-    ? sql`AND EXISTS (SELECT 1 FROM ${waitlistEntries} w WHERE w.id = ${offerTo} AND w.status = 'waiting')`
-    : sql`AND NOT EXISTS (SELECT 1 FROM ${waitlistEntries} w JOIN ${req} r ON w.ticket_type_id = r.tt WHERE w.status = 'waiting')`;
-  return sql`EXISTS (SELECT 1 FROM ${events} WHERE ${events.id} = ${r.event.id} AND ${events.status} = 'published' AND ${events.endsAt} > ${now}
-      AND (${events.capacity} IS NULL OR ${events.capacity} - ${events.capacityUsed} >= ${r.quantity}))
-    AND NOT EXISTS (SELECT 1 FROM ${req} r LEFT JOIN ${ticketTypes} t ON t.id = r.tt AND t.event_id = ${r.event.id}
-      WHERE t.id IS NULL OR (t.quantity IS NOT NULL AND t.quantity - t.quantity_used < r.n)
-        OR (t.sales_start_at IS NOT NULL AND t.sales_start_at > ${now}) OR (t.sales_end_at IS NOT NULL AND t.sales_end_at <= ${now}))
-    AND NOT EXISTS (SELECT 1 FROM ${quotas} q WHERE q.event_id = ${r.event.id}
-      AND q.size - q.used < (SELECT COALESCE(SUM(r.n), 0) FROM ${req} r JOIN ${ticketTypeQuotas} l ON l.ticket_type_id = r.tt WHERE l.quota_id = q.id))
-    ${r.discount ? sql`AND ${discountHasRoom(r.discount.row.id, now)}` : sql``}
-    ${waitlist}`;
-}
-
-/**
- * The statements of a hold, for one `db.batch` (one transaction on libSQL and D1): the order is
- * inserted only if `roomFor` holds as it runs; its lines, the three kinds of counters and the
- * room's stock message follow only if it was. Writers are serialized, so the check and the
- * increments see the same stock and no checkout can slip between them.
- */
-function holdStatements(deps: Deps, r: Request, row: OrderRow, issue: { seats: Seat[]; mail: OutboxMessage } | null, offerTo?: string) {
-  const db = deps.db;
-  const placed = sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${row.id})`;
-  return [
-    insertWhen(db, orders, row, roomFor(r, row.createdAt, offerTo)).returning(),
-    ...r.lines.map((l) =>
-      insertWhen(
-        db,
-        orderLines,
-        {
-          id: newId("orderLine"),
-          orgId: row.orgId,
-          orderId: row.id,
-          ticketTypeId: l.type.id,
-          quantity: l.quantity,
-          unitPrice: l.type.price,
-        },
-        placed,
-      ),
-    ),
-    ...r.lines.map((l) =>
-      db
-        .update(ticketTypes)
-        .set({ quantityUsed: sql`${ticketTypes.quantityUsed} + ${l.quantity}` })
-        .where(and(eq(ticketTypes.id, l.type.id), placed)),
-    ),
-    db
-      .update(quotas)
-      .set({ used: sql`${quotas.used} + (${quotaShare(row.id)})` })
-      .where(inArray(quotas.id, quotasOfOrder(row.id))),
-    db
-      .update(events)
-      .set({ capacityUsed: sql`${events.capacityUsed} + ${r.quantity}` })
-      .where(and(eq(events.id, r.event.id), placed)),
-    ...(r.discount
-      ? [
-          db
-            .update(discountCodes)
-            .set({ used: sql`${discountCodes.used} + 1` })
-            .where(and(eq(discountCodes.id, r.discount.row.id), placed)),
-        ]
-      : []),
-    enqueueStockChanged(deps, row.orgId, r.event.id, placed),
-    // A free order is paid at once: its tickets, confirmation and `event.orders_changed` come with it.
-    ...(issue
-      ? [
-          ...issueTickets(deps, row, issue.seats, placed, row.createdAt),
-          enqueueWhen(db, issue.mail, placed, { orgId: row.orgId, now: row.createdAt }),
-          enqueueOrdersChanged(deps, row.orgId, r.event.id, "paid", placed),
-        ]
-      : []),
-  ] as const;
 }
 
 /**
@@ -343,7 +248,7 @@ async function hold(
       resumeOnCommit(deps, row.id, placed);
     }
     try {
-      const written = await guardedWrite(deps, holdStatements(deps, r, row, issue), {
+      const written = await guardedWrite(deps, holdBatch(deps, r, row, issue), {
         written: ([inserted]) => (inserted[0] ? { row: inserted[0], ...(answer ? { answer } : {}) } : undefined),
         // Refused (a concurrent checkout took what the check saw): expired holds may be what
         // stands in the way. Once, they are released (by this call or a concurrent one) and the
