@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers";
 import type { Client, InArgs, InStatement, Replicated, ResultSet, Transaction, TransactionMode } from "@libsql/client";
 
 /**
@@ -27,8 +28,8 @@ import type { Client, InArgs, InStatement, Replicated, ResultSet, Transaction, T
  * Read-only batches (`"read"` mode) and everything else the client does (`execute`,
  * `transaction`, `migrate`) pass through unchanged. A batch waits for `setImmediate` (the end of
  * the current turn) before it runs, so others that reach their write in the same turn join it; at
- * rest that is the only cost. The real `setImmediate` is taken when the client is wrapped, so a
- * test's fake timers cannot stall the database.
+ * rest that is the only cost. It is `node:timers`' own, which a test's fake timers (installed on
+ * the global object) do not replace, so they cannot stall the database.
  */
 export function groupCommits(client: Client): Client {
   return new GroupCommitClient(client);
@@ -50,7 +51,6 @@ const isBusy = (err: unknown): boolean => {
 /** The client with `batch` grouped; every other member is the inner client's. */
 class GroupCommitClient implements Client {
   readonly #inner: Client;
-  readonly #later = globalThis.setImmediate;
   #queue: Pending[] = [];
 
   constructor(inner: Client) {
@@ -68,7 +68,7 @@ class GroupCommitClient implements Client {
   batch(stmts: Statement[], mode: TransactionMode = "deferred"): Promise<ResultSet[]> {
     if (mode === "read" || stmts.length === 0 || this.#inner.closed) return this.#inner.batch(stmts, mode);
     return new Promise<ResultSet[]>((resolve, reject) => {
-      if (this.#queue.length === 0) this.#later(() => void this.#flush());
+      if (this.#queue.length === 0) setImmediate(() => void this.#flush());
       this.#queue.push({ stmts, mode, resolve, reject });
     });
   }

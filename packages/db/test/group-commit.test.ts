@@ -99,10 +99,11 @@ describe("group commit (local libSQL)", () => {
     expect(await left(db.inner)).toBe(2);
   });
 
-  it("keeps running under a test's fake timers", async () => {
+  it("keeps running under a test's fake timers, even a client made after they were installed", async () => {
     vi.useFakeTimers();
     try {
-      const [rs] = await db.client.batch(hold("faked"));
+      const client = groupCommits(db.inner);
+      const [rs] = await client.batch(hold("faked"));
       expect(rs?.rows).toHaveLength(1);
     } finally {
       vi.useRealTimers();
