@@ -17,6 +17,7 @@ import { configFromEnv } from "./lib/config.js";
 import { problemBody } from "./lib/errors.js";
 import { createHttpPublisher } from "./lib/http-publisher.js";
 import { createLogger, type LogLevel } from "./lib/logger.js";
+import { nodePublishing } from "./lib/node-publisher.js";
 import { releaseClaimsOf, startOutboxPump } from "./lib/outbox.js";
 import { flushRequestLog } from "./lib/request-log.js";
 import { filesFrom } from "./lib/static-files.js";
@@ -79,7 +80,7 @@ export async function startNodeServer(env: Record<string, string | undefined> = 
     db: handle.db,
     config,
     logger,
-    publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger }),
+    publisher: createHttpPublisher({ host: config.realtimeHost, secret: config.realtimeSecret, logger, ...nodePublishing() }),
     clientIp: (_req: Request, env: unknown) => (env as HttpBindings).incoming?.socket.remoteAddress,
     now: () => Date.now(),
     instanceId,

@@ -10,6 +10,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createHttpPublisher } from "../src/lib/http-publisher.js";
 import { silentLogger } from "../src/lib/logger.js";
+import { nodePublishing } from "../src/lib/node-publisher.js";
 import { publishAfterCommit } from "../src/lib/outbox.js";
 import { newOrg, type TestOrg } from "./fixtures.js";
 import { call, createTestApp, type TestApp } from "./harness.js";
@@ -124,6 +125,28 @@ describe("realtime end to end", () => {
     await until(() => expect(owner.sub.presence).toEqual([{ id: b.user.id, name: b.user.name }]));
     expect(owner.seen.resyncs).toBe(0);
     owner.sub.close();
+  });
+
+  it("the Node transport (node:http, node:crypto signature) is accepted by the room like fetch's", async () => {
+    const room = `org:${b.org.id}`;
+    const { sub, seen } = watch(b.accessToken, room);
+    await welcomed(sub);
+    const base = sub.seq!;
+    const node = createHttpPublisher({ host: pk.host, secret: SECRET, logger: silentLogger, ...nodePublishing() });
+    await node.publish(room, keyChanged("n1"));
+    await t.deps.publisher.publish(room, keyChanged("f1"));
+    await node.publish(room, keyChanged("n2"));
+    const expected = ["n1", "f1", "n2"].map((id, i) => ({ event: keyChanged(id), seq: base + i + 1 }));
+    await until(() => expect(seen.events).toEqual(expected));
+    await expect(
+      createHttpPublisher({
+        host: pk.host,
+        secret: "not-the-room-secret-0123456789abcdefghij",
+        logger: silentLogger,
+        ...nodePublishing(),
+      }).publish(room, keyChanged("x")),
+    ).rejects.toThrow(/answered 401/);
+    sub.close();
   });
 
   it("a client that misses events while offline is told to resync when it reconnects", async () => {

@@ -17,6 +17,19 @@ export function realtimeOrigin(host: string): string {
 }
 
 /**
+ * One publish on the wire: `POST body` to `url` with `headers`; resolves with the room's status
+ * and answer as text, rejects (a TimeoutError) once `timeoutMs` pass without the whole answer.
+ * The default goes through `fetch`; on Node, node.ts passes platform/node-publish.ts's
+ * keep-alive `node:http` one.
+ */
+export type PublishPost = (
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+) => Promise<{ status: number; text: string }>;
+
+/**
  * Publishes to PartyKit: `POST <origin>/parties/main/<room>` with a PublishRequest body
  * (`{ id, room, sentAt, event }`) and `Authorization: Bearer <HMAC-SHA256 hex of the raw body>`
  * keyed with the shared REALTIME_SECRET. The room answers 202 `{ seq, duplicate }`; anything
@@ -31,12 +44,17 @@ export function createHttpPublisher(opts: {
   secret: string;
   logger: Logger;
   fetch?: typeof fetch;
+  /** Sends the request instead of `fetch` (node.ts: `node:http`). */
+  post?: PublishPost;
+  /** Signs the body instead of WebCrypto's `signPublishBody` (node.ts: `node:crypto`); same hex. */
+  sign?: (secret: string, body: string) => string | Promise<string>;
   now?: () => number;
   /** Give up on a room that does not answer within this many milliseconds. */
   timeoutMs?: number;
 }): Publisher {
   const origin = realtimeOrigin(opts.host);
-  const doFetch = opts.fetch ?? fetch;
+  const post = opts.post ?? fetchPost(opts.fetch ?? fetch);
+  const sign = opts.sign ?? signPublishBody;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return {
     async publish(room, event, { id, order, disconnect } = {}) {
@@ -49,21 +67,20 @@ export function createHttpPublisher(opts: {
         ...(order !== undefined ? { order } : {}),
         ...(disconnect?.length ? { disconnect } : {}),
       });
-      const res = await doFetch(`${origin}/parties/${REALTIME_PARTY}/${name}`, {
-        method: "POST",
-        headers: {
+      const { status, text } = await post(
+        `${origin}/parties/${REALTIME_PARTY}/${name}`,
+        {
           "content-type": "application/json",
-          authorization: `Bearer ${await signPublishBody(opts.secret, body)}`,
+          authorization: `Bearer ${await sign(opts.secret, body)}`,
           // The answer is a few bytes: asked for as is, so neither side spends a gzip stream on it
           // (partykit dev and Cloudflare's edge compress JSON for a client that accepts gzip, and
           // fetch accepts it by default).
           "accept-encoding": "identity",
         },
         body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await res.text();
-      if (res.status !== 202) throw new Error(`room ${name} answered ${res.status}: ${text.slice(0, 200)}`);
+        timeoutMs,
+      );
+      if (status !== 202) throw new Error(`room ${name} answered ${status}: ${text.slice(0, 200)}`);
       const accepted = PublishAcceptedSchema.safeParse(parseJson(text));
       opts.logger.debug("published", {
         room: name,
@@ -71,6 +88,13 @@ export function createHttpPublisher(opts: {
         ...(accepted.success ? { seq: accepted.data.seq, duplicate: accepted.data.duplicate } : {}),
       });
     },
+  };
+}
+
+function fetchPost(doFetch: typeof fetch): PublishPost {
+  return async (url, headers, body, timeoutMs) => {
+    const res = await doFetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: res.status, text: await res.text() };
   };
 }
 
