@@ -119,19 +119,22 @@ export function requestShell(deps: Deps, { limit, onError }: ShellOptions): Midd
 
 /**
  * Authentication and idempotency on /v1 (what `app.use("/v1/*", …)` covered: /v1 itself too),
- * then the route. Nothing to await without a credential, nor for idempotency but on a POST.
+ * then the route. No promise of its own: without a credential nothing is awaited here, and
+ * idempotency runs only for a POST (it answers a replay by setting c.res itself).
  */
-async function guarded(c: Ctx, next: Next, method: string, path: string): Promise<void> {
+function guarded(c: Ctx, next: Next, method: string, path: string): Promise<void> {
   if (path.startsWith("/v1/") || path === "/v1") {
     const caller = requestCaller(c);
-    if (caller) c.set("caller", await caller);
-    if (method === "POST") {
-      // It answers a replay by setting c.res itself and returns nothing.
-      await idempotency(c, next);
-      return;
+    const rest = () => (method === "POST" ? idempotency(c, next) : next());
+    if (caller) {
+      return caller.then((found) => {
+        c.set("caller", found);
+        return rest();
+      });
     }
+    return rest();
   }
-  await next();
+  return next();
 }
 
 const CORS_HEADERS = "authorization, content-type, idempotency-key, x-request-id";
