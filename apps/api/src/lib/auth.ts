@@ -3,7 +3,6 @@ import { members, publishableKeys, secretKeys } from "@gatherkit/db";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
-import { createMiddleware } from "hono/factory";
 import { type VerifiedKey, verifiedKey } from "./credential-cache.js";
 import { sha256Hex } from "./crypto.js";
 import { ApiError } from "./errors.js";
@@ -21,27 +20,27 @@ export const PUBLISHABLE_KEY_PREFIX = "gk_pk_";
  * present but bad is answered 401 at once; no credential (or a stale or cross-origin cookie)
  * leaves `caller` null for routes to decide.
  * Publishable keys only work from their allowed origins.
+ *
+ * Called by the request shell (lib/shell.ts) on every /v1 request. Without any credential it
+ * answers null at once, not a promise: most reads (health, public pages) carry none.
  */
-export const authenticate = createMiddleware<AppBindings>(async (c, next) => {
+export function requestCaller(c: Context<AppBindings>): Promise<Caller | null> | null {
   const header = c.req.header("authorization");
   if (header) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m?.[1]) throw new ApiError(401, "invalid_token", 'The Authorization header must be "Bearer <key or token>".');
-    c.set("caller", await resolveCaller(c, m[1]));
-  } else {
-    c.set("caller", await cookieCaller(c));
+    return resolveCaller(c, m[1]);
   }
-  await next();
-});
+  const cookie = sessionCookie(c, ACCESS_COOKIE);
+  return cookie ? cookieCaller(c, cookie) : null;
+}
 
 /**
  * The organizer behind the access cookie, or null. A stale cookie counts as no cookie: a
  * browser cannot drop an HTTP-only cookie itself and must still reach sign-in and refresh;
  * routes that need a caller then answer 401.
  */
-async function cookieCaller(c: Context<AppBindings>): Promise<Caller | null> {
-  const cookie = sessionCookie(c, ACCESS_COOKIE);
-  if (!cookie) return null;
+async function cookieCaller(c: Context<AppBindings>, cookie: string): Promise<Caller | null> {
   try {
     const caller = await resolveCaller(c, cookie);
     return caller.kind === "user" ? caller : null;

@@ -45,3 +45,37 @@ describe("a 4xx raised by the framework (HTTPException)", () => {
     expect(await r.json()).toMatchObject({ status: 400, code: "bad_request", detail: "Malformed FormData request." });
   });
 });
+
+describe("the request shell", () => {
+  // Authentication runs inside the one shell middleware; what it refuses must still pass through
+  // every step after it, as it did when each step was its own layer.
+  it.each(["GET", "POST"])(
+    "a refusal raised in the shell (%s with a malformed Authorization) gets CORS, security headers, its request id and its log line",
+    async (method) => {
+      const origin = "https://site.example";
+      const r = await t.fetch("http://api.test/v1/health", { method, headers: { authorization: "Basic abc", origin } });
+      expect(r.status).toBe(401);
+      expect(r.headers.get("content-type")).toBe("application/problem+json");
+      const body = (await r.json()) as { code: string; requestId: string };
+      expect(body.code).toBe("invalid_token");
+      expect(r.headers.get("x-request-id")).toBe(body.requestId);
+      expect(r.headers.get("access-control-allow-origin")).toBe(origin);
+      expect(r.headers.get("vary")).toContain("origin");
+      expect(r.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(r.headers.get("cache-control")).toBe("no-store");
+      const line = t.logs.find((l) => l.requestId === body.requestId && l.msg === "request");
+      expect(line).toMatchObject({ method, path: "/v1/health", status: 401 });
+    },
+  );
+
+  it("a request without a credential reaches the route with no caller, and a POST still meets idempotency", async () => {
+    const ok = await t.fetch("http://api.test/v1/health");
+    expect(ok.status).toBe(200);
+    // A malformed Idempotency-Key is refused by idempotency, which runs for a POST only.
+    const refused = await t.fetch("http://api.test/v1/health", { method: "POST", headers: { "idempotency-key": "bad key" } });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { code: string }).code).toBe("invalid_idempotency_key");
+    const get = await t.fetch("http://api.test/v1/health", { headers: { "idempotency-key": "bad key" } });
+    expect(get.status).toBe(200);
+  });
+});

@@ -1,7 +1,6 @@
 import { idempotencyKeys } from "@gatherkit/db";
 import { type AnyColumn, and, eq, isNull, lt, sql } from "drizzle-orm";
-import type { MiddlewareHandler } from "hono";
-import { createMiddleware } from "hono/factory";
+import type { Context, Next } from "hono";
 import { sha256Hex } from "./crypto.js";
 import { ApiError } from "./errors.js";
 import { guardWrites, RESUME_STATUS, writeState } from "./idempotent-writes.js";
@@ -57,7 +56,7 @@ const inFlight = () =>
  * first still holds its lease is a 409 `idempotency_key_in_flight`; a retry after the lease ran
  * out without a write (the holder died or is stuck) takes the key over and runs the request.
  */
-export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppBindings>(async (c, next): Promise<void> => {
+export const idempotency = async (c: Context<AppBindings>, next: Next): Promise<void> => {
   const rawKey = c.req.header(IDEMPOTENCY_HEADER);
   if (c.req.method !== "POST" || rawKey === undefined || NOT_STORED.test(c.req.path)) return void (await next());
   if (!KEY_PATTERN.test(rawKey)) {
@@ -235,7 +234,7 @@ export const idempotency: MiddlewareHandler<AppBindings> = createMiddleware<AppB
       await db.delete(idempotencyKeys).where(refused ? held : and(held, eq(idempotencyKeys.status, "pending")));
     }
   }
-});
+};
 
 const JSON_HEADERS = { "content-type": "application/json" };
 

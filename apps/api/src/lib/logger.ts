@@ -17,7 +17,7 @@ export function createLogger(opts: { level?: LogLevel; write?: (line: string) =>
   const base = opts.base ?? {};
   const log = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }));
+    write(JSON.stringify({ time: isoNow(), level, msg, ...base, ...fields }));
   };
   return {
     debug: log("debug"),
@@ -26,6 +26,22 @@ export function createLogger(opts: { level?: LogLevel; write?: (line: string) =>
     error: log("error"),
     child: (fields) => createLogger({ ...opts, base: { ...base, ...fields } }),
   };
+}
+
+/**
+ * The current time as ISO 8601, formatted once per millisecond: a line per request made
+ * `new Date().toISOString()` about a third of the line's cost, and at a few thousand requests a
+ * second most lines share their millisecond with the one before.
+ */
+let isoMs = Number.NaN;
+let iso = "";
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoMs) {
+    isoMs = now;
+    iso = new Date(now).toISOString();
+  }
+  return iso;
 }
 
 export const silentLogger: Logger = createLogger({ write: () => {} });

@@ -10,8 +10,17 @@ import type { Deps } from "./types.js";
 export function toIso(ms: number): string;
 export function toIso(ms: number | null): string | null;
 export function toIso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
+  if (ms === null) return null;
+  // The last one formatted is kept: a request formats the same instant again and again (the
+  // clock's now, a row's created and updated times), and formatting costs ~0.5 µs each.
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
+let lastMs = Number.NaN;
+let lastIso = "";
 
 /** An ISO 8601 time as epoch ms; a missing one (null or undefined) is null. */
 export function fromIso(iso: string): number;
