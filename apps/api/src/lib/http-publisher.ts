@@ -1,4 +1,5 @@
-import { PublishAcceptedSchema, RoomNameSchema, signPublishBody } from "@gatherkit/core";
+import { PublishAcceptedSchema, RoomNameSchema } from "@gatherkit/core";
+import { hmacSha256 } from "../platform/hmac.js";
 import type { Logger } from "./logger.js";
 import type { Publisher } from "./publisher.js";
 
@@ -46,15 +47,12 @@ export function createHttpPublisher(opts: {
   fetch?: typeof fetch;
   /** Sends the request instead of `fetch` (node.ts: `node:http`). */
   post?: PublishPost;
-  /** Signs the body instead of WebCrypto's `signPublishBody` (node.ts: `node:crypto`); same hex. */
-  sign?: (secret: string, body: string) => string | Promise<string>;
   now?: () => number;
   /** Give up on a room that does not answer within this many milliseconds. */
   timeoutMs?: number;
 }): Publisher {
   const origin = realtimeOrigin(opts.host);
   const post = opts.post ?? fetchPost(opts.fetch ?? fetch);
-  const sign = opts.sign ?? signPublishBody;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return {
     async publish(room, event, { id, order, disconnect } = {}) {
@@ -71,7 +69,7 @@ export function createHttpPublisher(opts: {
         `${origin}/parties/${REALTIME_PARTY}/${name}`,
         {
           "content-type": "application/json",
-          authorization: `Bearer ${await sign(opts.secret, body)}`,
+          authorization: `Bearer ${await publishSignature(opts.secret, body)}`,
           // The answer is a few bytes: asked for as is, so neither side spends a gzip stream on it
           // (partykit dev and Cloudflare's edge compress JSON for a client that accepts gzip, and
           // fetch accepts it by default).
@@ -89,6 +87,17 @@ export function createHttpPublisher(opts: {
       });
     },
   };
+}
+
+/**
+ * The publish signature the rooms check (`signPublishBody` of @gatherkit/core: the body's
+ * HMAC-SHA256 under the shared secret, lower-case hex), through platform/hmac.ts: `node:crypto`
+ * once node.ts installs it, WebCrypto with the key imported once elsewhere. Same hex either way.
+ */
+export async function publishSignature(secret: string, body: string): Promise<string> {
+  let hex = "";
+  for (const b of await hmacSha256(secret, body)) hex += b.toString(16).padStart(2, "0");
+  return hex;
 }
 
 function fetchPost(doFetch: typeof fetch): PublishPost {

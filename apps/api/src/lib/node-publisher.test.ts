@@ -1,10 +1,12 @@
+import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PublishRequestSchema, signPublishBody, verifyPublishSignature } from "@gatherkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHttpPublisher } from "./http-publisher.js";
+import { useNativeHmac } from "../platform/hmac.js";
+import { createHttpPublisher, publishSignature } from "./http-publisher.js";
 import { createLogger } from "./logger.js";
-import { nodePublishing, nodeSignPublishBody } from "./node-publisher.js";
+import { nodePublishing } from "./node-publisher.js";
 
 const SECRET = "publisher-test-secret-0123456789abcdefgh";
 const ROOM = "org:org_0123456789abcdefghjk";
@@ -133,10 +135,16 @@ describe("publishing on Node (node:http + node:crypto)", () => {
     await expect(p.publish(ROOM, event)).rejects.toMatchObject({ code: "ECONNREFUSED" });
   });
 
-  it("signs with node:crypto to the same hex as WebCrypto's signPublishBody", async () => {
+  it("signs with node:crypto (as node.ts installs it) and with WebCrypto to the same hex as signPublishBody", async () => {
     const bodies = ["", "{}", JSON.stringify({ id: "obx_1", room: ROOM, sentAt: 1, event }), "données ✓ — 𝄞 ключ 🔑", "y".repeat(70_000)];
-    for (const secret of [SECRET, "k", "ключ 🔑 secret"]) {
-      for (const body of bodies) expect(nodeSignPublishBody(secret, body)).toBe(await signPublishBody(secret, body));
+    useNativeHmac((key, data) => createHmac("sha256", key).update(data).digest());
+    try {
+      for (const secret of [SECRET, "k", "ключ 🔑 secret"]) {
+        for (const body of bodies) expect(await publishSignature(secret, body)).toBe(await signPublishBody(secret, body));
+      }
+    } finally {
+      useNativeHmac(undefined);
     }
+    for (const body of bodies) expect(await publishSignature(SECRET, body)).toBe(await signPublishBody(SECRET, body));
   });
 });

@@ -1,24 +1,18 @@
-import { createHmac } from "node:crypto";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { PublishPost } from "./http-publisher.js";
 
 /**
- * The publisher's transport and signature on Node (node.ts spreads this into
- * createHttpPublisher; Workers keep `fetch` and WebCrypto). Why: every room-changing write
- * publishes once, and undici's `fetch` (a Request, a Response, a body stream, an AbortSignal per
- * call) was ~8% of the API's CPU per ticket hold; a `node:http` request over a keep-alive agent
- * and a synchronous `createHmac` do the same work for less. Same request as `fetch` sends it
- * (URL, the publisher's headers, body, signature hex), same timeout, and the answer read as
- * text (asked for with `accept-encoding: identity`, so it comes uncompressed).
+ * The publisher's transport on Node (node.ts spreads this into createHttpPublisher; Workers keep
+ * `fetch`). Why: every room-changing write publishes once, and undici's `fetch` (a Request, a
+ * Response, a body stream, an AbortSignal per call) was ~8% of the API's CPU per ticket hold; a
+ * `node:http` request over a keep-alive agent does the same work for less. Same request as
+ * `fetch` sends it (URL, the publisher's headers, body), same timeout, and the answer read as
+ * text (asked for with `accept-encoding: identity`, so it comes uncompressed). The signature is
+ * the publisher's own, which on Node goes through `node:crypto` (platform/hmac.ts).
  */
-export function nodePublishing(): { post: PublishPost; sign: (secret: string, body: string) => string } {
-  return { post: nodePublishPost(), sign: nodeSignPublishBody };
-}
-
-/** `signPublishBody` through node:crypto: the HMAC-SHA256 of the body as lower-case hex, same bytes. */
-export function nodeSignPublishBody(secret: string, body: string): string {
-  return createHmac("sha256", secret).update(body).digest("hex");
+export function nodePublishing(): { post: PublishPost } {
+  return { post: nodePublishPost() };
 }
 
 /**
