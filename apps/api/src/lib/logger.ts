@@ -1,3 +1,5 @@
+import { lastIsoFormatter } from "./time.js";
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export interface Logger {
@@ -33,15 +35,7 @@ export function createLogger(opts: { level?: LogLevel; write?: (line: string) =>
  * `new Date().toISOString()` about a third of the line's cost, and at a few thousand requests a
  * second most lines share their millisecond with the one before.
  */
-let isoMs = Number.NaN;
-let iso = "";
-function isoNow(): string {
-  const now = Date.now();
-  if (now !== isoMs) {
-    isoMs = now;
-    iso = new Date(now).toISOString();
-  }
-  return iso;
-}
+const iso = lastIsoFormatter();
+const isoNow = () => iso(Date.now());
 
 export const silentLogger: Logger = createLogger({ write: () => {} });
